@@ -1,1 +1,122 @@
-package dev.portolan; public class Main { public static void main(String[] a){ System.out.println("hi"); } }
+package dev.portolan;
+
+import dev.portolan.bench.BenchCommand;
+import dev.portolan.config.PortolanConfig;
+import dev.portolan.config.PortolanConfig.InvalidConfigException;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.config.ConfigRetriever;
+import io.vertx.config.ConfigRetrieverOptions;
+import io.vertx.config.ConfigStoreOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar portolan.jar [options]}: runs one node. {@code bench} runs the comparison benchmark. */
+@Command(name = "portolan", mixinStandardHelpOptions = true, version = "portolan 0.1.0",
+    description = "What is listening, who owns it, and what is connected: samples this node's sockets and serves"
+        + " the JSON API, the SSE feed, /metrics and /health.",
+    subcommands = {BenchCommand.class})
+public final class Main implements Callable<Integer> {
+
+  @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP port (default 7070; env PORTOLAN_HTTP_PORT)")
+  String httpPort;
+
+  @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to listen on (default 127.0.0.1; env PORTOLAN_BIND)")
+  String bind;
+
+  @Option(names = "--interval", paramLabel = "DURATION", description = "Sampling interval, 100ms..60s (default 1s; env PORTOLAN_INTERVAL)")
+  String interval;
+
+  @Option(names = "--node-name", paramLabel = "NAME", description = "This node's name (default: the host name; env PORTOLAN_NODE_NAME)")
+  String nodeName;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "JSON settings file (keys httpPort, bind, interval, nodeName, historySize; env PORTOLAN_CONFIG)")
+  File config;
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new Main()).execute(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    File configFile = config != null ? config
+        : System.getenv("PORTOLAN_CONFIG") != null ? new File(System.getenv("PORTOLAN_CONFIG")) : null;
+    if (configFile != null && !configFile.canRead()) {
+      System.err.println("portolan: cannot read config file " + configFile);
+      return 2;
+    }
+    PrometheusMeterRegistry registry = Portolan.newRegistry();
+    Vertx vertx = Portolan.newVertx(registry);
+    PortolanConfig settings;
+    try {
+      JsonObject merged = ConfigRetriever.create(vertx, retrieverOptions(configFile)).getConfig()
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      settings = PortolanConfig.from(merged.getMap(), PortolanConfig.hostName());
+    } catch (InvalidConfigException e) {
+      System.err.println("portolan: " + e.getMessage());
+      vertx.close();
+      return 2;
+    } catch (java.util.concurrent.ExecutionException e) {
+      System.err.println("portolan: cannot read the configuration: " + e.getCause().getMessage());
+      vertx.close();
+      return 2;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+      stopped.countDown();
+    }));
+    try {
+      Portolan node = Portolan.start(vertx, registry, settings).toCompletionStage().toCompletableFuture().get();
+      System.out.printf("portolan: node %s serving http://%s:%d (reader proc, every %d ms)%n", settings.nodeName(),
+          settings.bind().contains(":") ? "[" + settings.bind() + "]" : settings.bind(), node.httpPort(),
+          settings.interval().toMillis());
+    } catch (java.util.concurrent.ExecutionException e) {
+      System.err.println("portolan: cannot start: " + e.getCause().getMessage());
+      vertx.close();
+      return 1;
+    }
+    stopped.await();
+    return 0;
+  }
+
+  private ConfigRetrieverOptions retrieverOptions(File configFile) {
+    ConfigRetrieverOptions options = new ConfigRetrieverOptions().setIncludeDefaultStores(false).setScanPeriod(0);
+    if (configFile != null) {
+      options.addStore(new ConfigStoreOptions().setType("file").setFormat("json")
+          .setConfig(new JsonObject().put("path", configFile.getAbsolutePath())));
+    }
+    JsonObject fromEnv = new JsonObject();
+    for (Map.Entry<String, String> e : PortolanConfig.ENVIRONMENT.entrySet()) {
+      String value = System.getenv(e.getKey());
+      if (value != null) {
+        fromEnv.put(e.getValue(), value);
+      }
+    }
+    JsonObject fromCli = new JsonObject();
+    putIfSet(fromCli, "httpPort", httpPort);
+    putIfSet(fromCli, "bind", bind);
+    putIfSet(fromCli, "interval", interval);
+    putIfSet(fromCli, "nodeName", nodeName);
+    options.addStore(new ConfigStoreOptions().setType("json").setConfig(fromEnv));
+    options.addStore(new ConfigStoreOptions().setType("json").setConfig(fromCli));
+    return options;
+  }
+
+  private static void putIfSet(JsonObject json, String key, String value) {
+    if (value != null) {
+      json.put(key, value);
+    }
+  }
+
+}

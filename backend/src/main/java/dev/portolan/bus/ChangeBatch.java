@@ -1,0 +1,54 @@
+package dev.portolan.bus;
+
+import dev.portolan.node.ChangeKind;
+import dev.portolan.node.SocketChange;
+import dev.portolan.sampler.SocketState;
+import dev.portolan.service.ServiceNames;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The changes one sample of one node produced, as published on {@link Addresses#CHANGES}. */
+public record ChangeBatch(String node, List<SocketChange> changes) {
+
+  public JsonObject toJson(ServiceNames services) {
+    JsonArray array = new JsonArray();
+    for (SocketChange c : changes) {
+      array.add(changeToJson(c, services));
+    }
+    return new JsonObject().put("node", node).put("changes", array);
+  }
+
+  public static ChangeBatch fromJson(JsonObject json) {
+    JsonArray array = json.getJsonArray("changes", new JsonArray());
+    List<SocketChange> changes = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      changes.add(changeFromJson(array.getJsonObject(i)));
+    }
+    return new ChangeBatch(json.getString("node"), changes);
+  }
+
+  /** A change as the SSE feed sends it: the socket's row plus {@code change}, {@code seq}, {@code timestamp}. */
+  public static JsonObject changeToJson(SocketChange c, ServiceNames services) {
+    JsonObject j = SocketJson.toJson(c.node(), c.current(), services)
+        .put("change", c.kind().wireName())
+        .put("seq", c.seq())
+        .put("timestamp", c.timestampMillis());
+    if (c.previousState() != null) {
+      j.put("previousState", c.previousState().filterName());
+    }
+    if (c.previousOwner() != null) {
+      j.put("previousOwner", SocketJson.ownerToJson(c.previousOwner()));
+    }
+    return j;
+  }
+
+  public static SocketChange changeFromJson(JsonObject j) {
+    String prevState = j.getString("previousState");
+    JsonObject prevOwner = j.getJsonObject("previousOwner");
+    return new SocketChange(ChangeKind.fromWire(j.getString("change")), j.getString("node"), j.getLong("seq"),
+        j.getLong("timestamp"), SocketJson.fromJson(j), prevState == null ? null : SocketState.parse(prevState),
+        prevOwner == null ? null : SocketJson.ownerFromJson(prevOwner));
+  }
+}

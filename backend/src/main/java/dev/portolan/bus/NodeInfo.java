@@ -1,0 +1,92 @@
+package dev.portolan.bus;
+
+import dev.portolan.node.NodeSnapshot;
+import dev.portolan.node.SocketSummary;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** This node's description for {@code /api/v1/nodes}: name, addresses, kernel, uptime, reader, last sample. */
+public final class NodeInfo {
+  private final String name;
+  private final String reader;
+  private final long startedAtMillis = System.currentTimeMillis();
+  private final long intervalMillis;
+
+  public NodeInfo(String name, String reader, long intervalMillis) {
+    this.name = name;
+    this.reader = reader;
+    this.intervalMillis = intervalMillis;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public JsonObject toJson(NodeSnapshot snapshot) {
+    SocketSummary summary = snapshot.summary();
+    JsonObject counts = new JsonObject().put("total", summary.total());
+    summary.byProtocol().forEach((proto, states) ->
+        counts.put(proto, states.values().stream().mapToInt(Integer::intValue).sum()));
+    return new JsonObject()
+        .put("name", name)
+        .put("status", "up")
+        .put("addresses", new JsonArray(addresses()))
+        .put("kernel", readFirstLine(Path.of("/proc/sys/kernel/osrelease")))
+        .put("uptimeSeconds", uptimeSeconds())
+        .put("portolanStartedAt", startedAtMillis)
+        .put("reader", reader)
+        .put("intervalMillis", intervalMillis)
+        .put("lastSampleAt", snapshot.takenAtMillis())
+        .put("lastSampleMillis", snapshot.sampleNanos() / 1_000_000.0)
+        .put("seq", snapshot.seq())
+        .put("sockets", counts);
+  }
+
+  static List<String> addresses() {
+    List<String> out = new ArrayList<>();
+    try {
+      for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+          String text = a.getHostAddress();
+          int zone = text.indexOf('%');
+          out.add(zone >= 0 ? text.substring(0, zone) : text);
+        }
+      }
+    } catch (SocketException e) {
+      // no interfaces to list
+    }
+    return out;
+  }
+
+  private static Long uptimeSeconds() {
+    String line = readFirstLine(Path.of("/proc/uptime"));
+    if (line == null) {
+      return null;
+    }
+    int dot = line.indexOf('.');
+    try {
+      return Long.parseLong(line.substring(0, dot > 0 ? dot : line.indexOf(' ')));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String readFirstLine(Path p) {
+    try {
+      String s = Files.readString(p).strip();
+      int nl = s.indexOf('\n');
+      return nl >= 0 ? s.substring(0, nl) : s;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+}

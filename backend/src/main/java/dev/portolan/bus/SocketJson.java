@@ -1,0 +1,114 @@
+package dev.portolan.bus;
+
+import dev.portolan.node.Exposure;
+import dev.portolan.node.OwnedSocket;
+import dev.portolan.owner.Owner;
+import dev.portolan.owner.OwnerStatus;
+import dev.portolan.owner.ProcessInfo;
+import dev.portolan.sampler.Family;
+import dev.portolan.sampler.Protocol;
+import dev.portolan.sampler.SocketEntry;
+import dev.portolan.sampler.SocketState;
+import dev.portolan.sampler.UnixType;
+import dev.portolan.service.ServiceNames;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The one JSON shape of a socket row, used by {@code /api/v1/sockets}, the SSE feed and event-bus messages.
+ * {@code fromJson(toJson(x))} gives x back, so rows cross a cluster unchanged.
+ */
+public final class SocketJson {
+  private SocketJson() {
+  }
+
+  public static JsonObject toJson(String node, OwnedSocket row, ServiceNames services) {
+    SocketEntry e = row.socket();
+    JsonObject j = new JsonObject()
+        .put("node", node)
+        .put("proto", e.proto().wireName())
+        .put("family", e.family().wireName())
+        .put("state", e.state().filterName())
+        .put("ssState", e.state().ssName())
+        .put("listening", e.isListening());
+    if (e.proto() == Protocol.UNIX) {
+      j.put("type", e.unixType() == null ? null : e.unixType().wireName())
+          .put("path", e.path())
+          .put("peerInode", e.peerInode());
+    } else {
+      j.put("localAddress", e.localAddress())
+          .put("localPort", e.localPort())
+          .put("remoteAddress", e.remoteAddress())
+          .put("remotePort", e.remotePort());
+      if (e.isListening()) {
+        j.put("exposure", Exposure.of(e.localAddress()).wireName());
+      }
+      if (services != null) {
+        String service = services.name(e.proto(), e.localPort());
+        if (service == null && !e.isListening() && e.remotePort() != 0) {
+          service = services.name(e.proto(), e.remotePort());
+        }
+        j.put("service", service);
+      }
+      j.put("uid", e.uid());
+    }
+    j.put("txQueue", e.txQueue()).put("rxQueue", e.rxQueue()).put("inode", e.inode());
+    j.put("owner", ownerToJson(row.owner()));
+    return j;
+  }
+
+  public static OwnedSocket fromJson(JsonObject j) {
+    Protocol proto = Protocol.fromWire(j.getString("proto"));
+    SocketState state = SocketState.parse(j.getString("state"));
+    SocketEntry e;
+    if (proto == Protocol.UNIX) {
+      String type = j.getString("type");
+      e = SocketEntry.unix(type == null ? null : UnixType.valueOf(type.toUpperCase(java.util.Locale.ROOT)), state,
+          j.getString("path"), j.getLong("inode", 0L), j.getLong("peerInode", 0L), j.getLong("txQueue", 0L),
+          j.getLong("rxQueue", 0L));
+    } else {
+      e = SocketEntry.inet(proto, Family.fromWire(j.getString("family")), j.getString("localAddress"),
+          j.getInteger("localPort", 0), j.getString("remoteAddress"), j.getInteger("remotePort", 0), state,
+          j.getLong("txQueue", 0L), j.getLong("rxQueue", 0L), j.getInteger("uid", -1), j.getLong("inode", 0L));
+    }
+    return new OwnedSocket(e, ownerFromJson(j.getJsonObject("owner")));
+  }
+
+  public static JsonObject ownerToJson(Owner owner) {
+    JsonObject j = new JsonObject().put("status", owner.status().wireName());
+    ProcessInfo p = owner.process();
+    if (p != null) {
+      j.mergeIn(processToJson(p));
+    }
+    return j;
+  }
+
+  public static Owner ownerFromJson(JsonObject j) {
+    if (j == null) {
+      return Owner.UNKNOWN;
+    }
+    OwnerStatus status = OwnerStatus.fromWire(j.getString("status"));
+    return switch (status) {
+      case PROCESS -> Owner.of(processFromJson(j));
+      case KERNEL -> Owner.KERNEL;
+      case PERMISSION_DENIED -> Owner.PERMISSION_DENIED;
+      case UNKNOWN -> Owner.UNKNOWN;
+    };
+  }
+
+  public static JsonObject processToJson(ProcessInfo p) {
+    return new JsonObject()
+        .put("pid", p.pid())
+        .put("process", p.name())
+        .put("user", p.user())
+        .put("uid", p.uid())
+        .put("cmdline", p.cmdline())
+        .put("unit", p.unit())
+        .put("container", p.container())
+        .put("startTime", p.startTimeTicks());
+  }
+
+  public static ProcessInfo processFromJson(JsonObject j) {
+    return new ProcessInfo(j.getInteger("pid"), j.getString("process"), j.getInteger("uid", -1), j.getString("user"),
+        j.getString("cmdline"), j.getString("unit"), j.getString("container"), j.getLong("startTime", 0L));
+  }
+}

@@ -1,0 +1,109 @@
+package dev.portolan.config;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Validated settings of one node. Sources, later ones winning: built-in defaults, the {@code --config} JSON file,
+ * {@code PORTOLAN_*} environment variables, command-line options. Keys: {@code httpPort}, {@code bind},
+ * {@code interval}, {@code nodeName}, {@code historySize}.
+ */
+public record PortolanConfig(int httpPort, String bind, Duration interval, String nodeName, int historySize) {
+  public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+  public static final Duration MAX_INTERVAL = Duration.ofSeconds(60);
+
+  /** Environment variable -> config key. */
+  public static final Map<String, String> ENVIRONMENT = Map.of(
+      "PORTOLAN_HTTP_PORT", "httpPort",
+      "PORTOLAN_BIND", "bind",
+      "PORTOLAN_INTERVAL", "interval",
+      "PORTOLAN_NODE_NAME", "nodeName",
+      "PORTOLAN_HISTORY_SIZE", "historySize");
+
+  /** Thrown for a bad setting; its message is the one line a user sees. */
+  public static final class InvalidConfigException extends RuntimeException {
+    public InvalidConfigException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** Builds the config from merged key/value settings (values as JSON gives them: numbers or strings). */
+  public static PortolanConfig from(Map<String, Object> settings, String defaultNodeName) {
+    int httpPort = intSetting(settings, "httpPort", 7070, 0, 65535);
+    String bind = stringSetting(settings, "bind", "127.0.0.1");
+    if (!bind.matches("[0-9A-Za-z.:\\-\\[\\]%]+")) {
+      throw new InvalidConfigException("invalid bind address '" + bind + "': give an IP address or host name");
+    }
+    Duration interval = parseDuration(stringSetting(settings, "interval", "1s"));
+    String nodeName = stringSetting(settings, "nodeName", defaultNodeName);
+    if (nodeName.isBlank() || nodeName.length() > 253 || !nodeName.matches("[A-Za-z0-9._\\-]+")) {
+      throw new InvalidConfigException("invalid node name '" + nodeName
+          + "': use letters, digits, '.', '-' and '_' (at most 253)");
+    }
+    int historySize = intSetting(settings, "historySize", 10_000, 100, 1_000_000);
+    return new PortolanConfig(httpPort, bind, interval, nodeName, historySize);
+  }
+
+  /** "250ms", "1s", "1.5s", "2m" (within 100ms..60s). */
+  public static Duration parseDuration(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    Duration d;
+    try {
+      if (t.endsWith("ms")) {
+        d = Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
+      } else if (t.endsWith("s")) {
+        d = Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1).trim()) * 1000));
+      } else if (t.endsWith("m")) {
+        d = Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1).trim()) * 60_000));
+      } else {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      throw new InvalidConfigException("invalid interval '" + text + "': write it like 250ms, 1s or 30s");
+    }
+    if (d.compareTo(MIN_INTERVAL) < 0 || d.compareTo(MAX_INTERVAL) > 0) {
+      throw new InvalidConfigException("invalid interval '" + text + "': it must be from 100ms to 60s");
+    }
+    return d;
+  }
+
+  private static int intSetting(Map<String, Object> settings, String key, int dflt, int min, int max) {
+    Object v = settings.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    long n;
+    try {
+      n = v instanceof Number num ? num.longValue() : Long.parseLong(v.toString().trim());
+      if (v instanceof Number num && num.doubleValue() != n) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      throw new InvalidConfigException("invalid " + key + " '" + v + "': it must be a whole number from " + min + " to " + max);
+    }
+    if (n < min || n > max) {
+      throw new InvalidConfigException("invalid " + key + " '" + v + "': it must be from " + min + " to " + max);
+    }
+    return (int) n;
+  }
+
+  private static String stringSetting(Map<String, Object> settings, String key, String dflt) {
+    Object v = settings.get(key);
+    return v == null ? dflt : v.toString().trim();
+  }
+
+  /** The host name, as /proc/sys/kernel/hostname gives it (no DNS look-up). */
+  public static String hostName() {
+    try {
+      String h = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+      if (!h.isEmpty()) {
+        return h;
+      }
+    } catch (java.io.IOException e) {
+      // fall through
+    }
+    String env = System.getenv("HOSTNAME");
+    return env == null || env.isBlank() ? "localhost" : env;
+  }
+}

@@ -1,0 +1,100 @@
+package dev.portolan.metrics;
+
+import dev.portolan.node.SocketSummary;
+import dev.portolan.sampler.SocketState;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Portolan's own meters, next to the Vert.x ones in the same registry (served on /metrics). */
+public final class PortolanMetrics {
+  private final MeterRegistry registry;
+  private final Timer sampleDuration;
+  private final Counter sampleFailures;
+  private final Counter sampleOverruns;
+  private final Counter changes;
+  private final AtomicInteger sseClients = new AtomicInteger();
+  private final Counter sseDropped;
+  private final Counter sseResets;
+  private final AtomicLong lastSampleMillis = new AtomicLong();
+  private final Map<String, AtomicInteger> socketsByState = new ConcurrentHashMap<>();
+
+  public PortolanMetrics(MeterRegistry registry, String node, String reader) {
+    this.registry = registry;
+    sampleDuration = Timer.builder("portolan.sample.duration").description("Time to read the socket table with owners")
+        .publishPercentiles(0.5, 0.99).register(registry);
+    sampleFailures = Counter.builder("portolan.sample.failures").description("Samples that failed").register(registry);
+    sampleOverruns = Counter.builder("portolan.sample.overruns")
+        .description("Ticks skipped because the previous sample was still running").register(registry);
+    changes = Counter.builder("portolan.changes").description("Socket changes detected").register(registry);
+    Gauge.builder("portolan.sse.clients", sseClients, AtomicInteger::get).description("Connected SSE clients")
+        .register(registry);
+    sseDropped = Counter.builder("portolan.sse.dropped")
+        .description("SSE clients cut off because they did not read fast enough").register(registry);
+    sseResets = Counter.builder("portolan.sse.resets")
+        .description("SSE clients told to re-read the snapshot (event: reset)").register(registry);
+    Gauge.builder("portolan.sample.last.timestamp", lastSampleMillis, a -> a.get() / 1000.0)
+        .description("Unix time of the last sample, seconds").register(registry);
+    Gauge.builder("portolan.reader", () -> 1).tag("reader", reader).tag("node", node)
+        .description("The socket table reader in use").register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public void sampleTaken(long nanos, long atMillis, int changeCount, SocketSummary summary) {
+    sampleDuration.record(nanos, TimeUnit.NANOSECONDS);
+    lastSampleMillis.set(atMillis);
+    changes.increment(changeCount);
+    socketsByState.values().forEach(v -> v.set(0));
+    summary.byProtocol().forEach((proto, states) -> {
+      for (Map.Entry<SocketState, Integer> e : states.entrySet()) {
+        gaugeFor(proto, e.getKey()).set(e.getValue());
+      }
+    });
+  }
+
+  private AtomicInteger gaugeFor(String proto, SocketState state) {
+    return socketsByState.computeIfAbsent(proto + "/" + state.filterName(), k -> {
+      AtomicInteger value = new AtomicInteger();
+      Gauge.builder("portolan.sockets", value, AtomicInteger::get).tag("proto", proto)
+          .tag("state", state.filterName()).description("Sockets in the last sample").register(registry);
+      return value;
+    });
+  }
+
+  public void sampleFailed() {
+    sampleFailures.increment();
+  }
+
+  public void sampleOverrun() {
+    sampleOverruns.increment();
+  }
+
+  public double overruns() {
+    return sampleOverruns.count();
+  }
+
+  public void sseClientConnected() {
+    sseClients.incrementAndGet();
+  }
+
+  public void sseClientGone() {
+    sseClients.decrementAndGet();
+  }
+
+  public void sseClientDropped() {
+    sseDropped.increment();
+  }
+
+  public void sseReset() {
+    sseResets.increment();
+  }
+}

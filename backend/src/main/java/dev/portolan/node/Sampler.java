@@ -1,0 +1,70 @@
+package dev.portolan.node;
+
+import dev.portolan.owner.Owner;
+import dev.portolan.owner.OwnerIndex;
+import dev.portolan.sampler.KernelSockstat;
+import dev.portolan.sampler.Protocol;
+import dev.portolan.sampler.SocketEntry;
+import dev.portolan.sampler.SocketTableReader;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * One node's sampling loop body: read the socket table, bring the owner index up to date, diff against the
+ * previous sample. Plain Java, blocking (it reads /proc): run it on a worker thread, one call at a time.
+ */
+public final class Sampler {
+  private final String node;
+  private final SocketTableReader reader;
+  private final OwnerIndex owners;
+  private final Set<Protocol> protocols;
+  private final SampleDiffer differ;
+  private final LongSupplier clock;
+
+  public Sampler(String node, SocketTableReader reader, OwnerIndex owners, LongSupplier clockMillis) {
+    this.node = node;
+    this.reader = reader;
+    this.owners = owners;
+    this.protocols = EnumSet.allOf(Protocol.class);
+    this.clock = clockMillis;
+    // Seeded from the clock (microseconds) so sequence numbers keep growing across restarts of the node.
+    this.differ = new SampleDiffer(node, clockMillis.getAsLong() * 1000);
+  }
+
+  /** The result of one sample: the new snapshot and the changes since the previous one. */
+  public record Result(NodeSnapshot snapshot, List<SocketChange> changes) {
+  }
+
+  public Result sample() throws IOException {
+    long started = System.nanoTime();
+    List<SocketEntry> table = reader.read(protocols);
+    Map<Long, Owner> ownerByInode = owners.update(table);
+    List<OwnedSocket> rows = new ArrayList<>(table.size());
+    for (SocketEntry e : table) {
+      Owner o = e.inode() == 0 ? Owner.KERNEL : ownerByInode.getOrDefault(e.inode(), Owner.UNKNOWN);
+      rows.add(new OwnedSocket(e, o));
+    }
+    KernelSockstat sockstat = reader.sockstat();
+    long now = clock.getAsLong();
+    List<SocketChange> changes = differ.diff(SampleDiffer.byKey(rows), now);
+    NodeSnapshot snapshot = new NodeSnapshot(node, differ.lastSeq(), now, System.nanoTime() - started, rows, sockstat);
+    return new Result(snapshot, changes);
+  }
+
+  public String node() {
+    return node;
+  }
+
+  public String readerName() {
+    return reader.name();
+  }
+
+  public OwnerIndex owners() {
+    return owners;
+  }
+}

@@ -1,0 +1,24 @@
+package dev.portolan.node;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+/** The node's latest snapshot, written by the sampler and read by the query and owner verticles. */
+public final class SnapshotHolder {
+  private final AtomicReference<NodeSnapshot> latest;
+
+  public SnapshotHolder(String node) {
+    latest = new AtomicReference<>(NodeSnapshot.empty(node, 0));
+  }
+
+  public NodeSnapshot get() {
+    return latest.get();
+  }
+
+  public void set(NodeSnapshot snapshot) {
+    latest.set(snapshot);
+  }
+
+  public String node() {
+    return latest.get().node();
+  }
+}

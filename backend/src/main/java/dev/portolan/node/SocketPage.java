@@ -1,0 +1,97 @@
+package dev.portolan.node;
+
+import dev.portolan.owner.Owner;
+import dev.portolan.sampler.Family;
+import dev.portolan.sampler.Protocol;
+import dev.portolan.sampler.SocketEntry;
+import dev.portolan.sampler.SocketState;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * A page of a filtered listing in {@link NodeSnapshot#ORDER}. The cursor is a keyset position (the sort key
+ * of the last row), not an offset, so paging stays consistent while the table changes underneath.
+ */
+public record SocketPage(List<OwnedSocket> rows, String nextCursor, int matched) {
+  public static final int DEFAULT_LIMIT = 1000;
+  public static final int MAX_LIMIT = 10_000;
+  private static final char SEP = '\u0000';
+
+  public static SocketPage of(NodeSnapshot snapshot, SocketFilter filter, int limit, String cursor) {
+    OwnedSocket after = cursor == null ? null : decode(cursor);
+    List<OwnedSocket> rows = new ArrayList<>(Math.min(limit, 256));
+    int matched = 0;
+    OwnedSocket last = null;
+    boolean more = false;
+    for (OwnedSocket row : snapshot.sorted()) {
+      if (!filter.matches(snapshot.node(), row)) {
+        continue;
+      }
+      matched++;
+      if (after != null && NodeSnapshot.ORDER.compare(row, after) <= 0) {
+        continue;
+      }
+      if (rows.size() < limit) {
+        rows.add(row);
+        last = row;
+      } else {
+        more = true;
+      }
+    }
+    return new SocketPage(rows, more ? encode(last) : null, matched);
+  }
+
+  public static int parseLimit(String value) {
+    if (value == null || value.isBlank()) {
+      return DEFAULT_LIMIT;
+    }
+    long n = QueryValues.wholeNumber(value, "invalid limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
+    if (n < 1 || n > MAX_LIMIT) {
+      throw new InvalidQueryException("invalid limit", "limit must be from 1 to " + MAX_LIMIT + ", got " + QueryValues.echo(value));
+    }
+    return (int) n;
+  }
+
+  /** Checks a cursor's form up front (so a bad one is a 400 before any work); returns it, or null if blank. */
+  public static String validCursor(String cursor) {
+    if (cursor == null || cursor.isBlank()) {
+      return null;
+    }
+    decode(cursor);
+    return cursor;
+  }
+
+  static String encode(OwnedSocket row) {
+    SocketEntry e = row.socket();
+    String key = "c1" + SEP + e.proto().wireName() + SEP + e.localPort() + SEP + nz(e.localAddress()) + SEP
+        + e.remotePort() + SEP + nz(e.remoteAddress()) + SEP + nz(e.path()) + SEP + e.inode();
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static OwnedSocket decode(String cursor) {
+    try {
+      if (cursor.length() > 2048) {
+        throw new IllegalArgumentException("too long");
+      }
+      String key = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      String[] f = key.split(String.valueOf(SEP), -1);
+      if (f.length != 8 || !f[0].equals("c1")) {
+        throw new IllegalArgumentException("not a cursor");
+      }
+      Protocol proto = Protocol.fromWire(f[1]);
+      SocketEntry probe = new SocketEntry(proto, proto == Protocol.UNIX ? Family.UNIX : Family.IPV4, f[3],
+          Integer.parseInt(f[2]), f[5], Integer.parseInt(f[4]), SocketState.CLOSE, 0, 0, 0, Long.parseLong(f[7]),
+          null, f[6].isEmpty() ? null : f[6], 0);
+      return new OwnedSocket(probe, Owner.UNKNOWN);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidQueryException("invalid cursor",
+          "the cursor is not one this server handed out; start again without it");
+    }
+  }
+
+  private static String nz(String s) {
+    return s == null ? "" : s;
+  }
+}

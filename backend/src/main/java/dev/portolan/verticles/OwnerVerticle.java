@@ -1,0 +1,97 @@
+package dev.portolan.verticles;
+
+import dev.portolan.bus.Addresses;
+import dev.portolan.bus.OwnerQuery;
+import dev.portolan.bus.SocketJson;
+import dev.portolan.node.NodeSnapshot;
+import dev.portolan.node.OwnedSocket;
+import dev.portolan.node.SnapshotHolder;
+import dev.portolan.owner.Owner;
+import dev.portolan.owner.OwnerIndex;
+import dev.portolan.owner.ProcessInfo;
+import dev.portolan.sampler.Protocol;
+import dev.portolan.service.ServiceNames;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Answers "who owns tcp/5432?" and "what does pid 1234 hold?" from the owner index, confirming each answer with
+ * one readlink so it is never stale. A worker verticle: it touches /proc.
+ */
+public final class OwnerVerticle extends VerticleBase {
+  private final SnapshotHolder latest;
+  private final OwnerIndex owners;
+  private final ServiceNames services;
+
+  public OwnerVerticle(SnapshotHolder latest, OwnerIndex owners, ServiceNames services) {
+    this.latest = latest;
+    this.owners = owners;
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.eventBus().<JsonObject>consumer(Addresses.OWNER_LOOKUP, this::lookup).completion();
+  }
+
+  private void lookup(Message<JsonObject> msg) {
+    OwnerQuery q = OwnerQuery.fromJson(msg.body());
+    if (q.pid() != null) {
+      byPid(msg, q.pid());
+    } else if (q.proto() != null && q.port() != null) {
+      msg.reply(byPort(q.proto(), q.port()));
+    } else {
+      msg.fail(400, "invalid owner query: give proto and port, or pid");
+    }
+  }
+
+  private JsonObject byPort(Protocol proto, int port) {
+    NodeSnapshot snapshot = latest.get();
+    JsonArray sockets = new JsonArray();
+    boolean listening = false;
+    for (OwnedSocket s : snapshot.byLocalPort(proto, port)) {
+      Owner confirmed = s.socket().inode() == 0 ? Owner.KERNEL : owners.lookup(s.socket().inode());
+      sockets.add(SocketJson.toJson(snapshot.node(), new OwnedSocket(s.socket(), confirmed), services));
+      listening |= s.socket().isListening();
+    }
+    return new JsonObject().put("node", snapshot.node()).put("proto", proto.wireName()).put("port", port)
+        .put("service", services.name(proto, port)).put("listening", listening)
+        .put("sampledAt", snapshot.takenAtMillis()).put("sockets", sockets);
+  }
+
+  private void byPid(Message<JsonObject> msg, int pid) {
+    Optional<ProcessInfo> process = owners.process(pid);
+    if (process.isEmpty()) {
+      msg.fail(404, "no process " + pid + " on " + latest.node());
+      return;
+    }
+    NodeSnapshot snapshot = latest.get();
+    Map<Long, OwnedSocket> byInode = new HashMap<>();
+    for (OwnedSocket s : snapshot.sockets()) {
+      if (s.socket().inode() != 0) {
+        byInode.put(s.socket().inode(), s);
+      }
+    }
+    Set<Long> inodes = owners.socketInodesOf(pid);
+    JsonArray sockets = new JsonArray();
+    JsonArray unsampled = new JsonArray();
+    Owner owner = Owner.of(process.get());
+    for (long inode : inodes) {
+      OwnedSocket s = byInode.get(inode);
+      if (s != null) {
+        sockets.add(SocketJson.toJson(snapshot.node(), new OwnedSocket(s.socket(), owner), services));
+      } else {
+        unsampled.add(inode);
+      }
+    }
+    msg.reply(new JsonObject().put("node", snapshot.node()).put("process", SocketJson.processToJson(process.get()))
+        .put("sampledAt", snapshot.takenAtMillis()).put("sockets", sockets).put("unsampledInodes", unsampled));
+  }
+}

@@ -1,0 +1,98 @@
+package dev.portolan.verticles;
+
+import dev.portolan.bus.Addresses;
+import dev.portolan.bus.PortCheck;
+import dev.portolan.bus.SocketJson;
+import dev.portolan.bus.SocketQuery;
+import dev.portolan.node.InvalidQueryException;
+import dev.portolan.node.ListenCheck;
+import dev.portolan.bus.NodeInfo;
+import dev.portolan.node.NodeSnapshot;
+import dev.portolan.node.OwnedSocket;
+import dev.portolan.node.SnapshotHolder;
+import dev.portolan.node.SocketPage;
+import dev.portolan.node.SocketSummary;
+import dev.portolan.sampler.SocketState;
+import dev.portolan.service.ServiceNames;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+
+/**
+ * Answers questions about the latest snapshot: socket pages, the summary, the node's description, and port
+ * checks. Deployed as a worker verticle: filtering and sorting tens of thousands of rows stays off the event loop.
+ */
+public final class SocketQueryVerticle extends VerticleBase {
+  private final SnapshotHolder latest;
+  private final ServiceNames services;
+  private final NodeInfo nodeInfo;
+
+  public SocketQueryVerticle(SnapshotHolder latest, ServiceNames services, NodeInfo nodeInfo) {
+    this.latest = latest;
+    this.services = services;
+    this.nodeInfo = nodeInfo;
+  }
+
+  @Override
+  public Future<?> start() {
+    var bus = vertx.eventBus();
+    return Future.all(
+        bus.<JsonObject>consumer(Addresses.SOCKETS_QUERY, this::page).completion(),
+        bus.<JsonObject>consumer(Addresses.SUMMARY, msg -> msg.reply(summary(latest.get()))).completion(),
+        bus.<JsonObject>consumer(Addresses.NODE_INFO, msg -> msg.reply(nodeInfo.toJson(latest.get()))).completion(),
+        bus.<JsonObject>consumer(Addresses.PORT_CHECK, this::check).completion());
+  }
+
+  private void page(Message<JsonObject> msg) {
+    try {
+      SocketQuery query = SocketQuery.fromJson(msg.body());
+      NodeSnapshot snapshot = latest.get();
+      SocketPage page = SocketPage.of(snapshot, query.filter(), query.limit(), query.cursor());
+      JsonArray rows = new JsonArray();
+      for (OwnedSocket row : page.rows()) {
+        rows.add(SocketJson.toJson(snapshot.node(), row, services));
+      }
+      msg.reply(new JsonObject().put("node", snapshot.node()).put("seq", snapshot.seq())
+          .put("sampledAt", snapshot.takenAtMillis()).put("matched", page.matched()).put("count", rows.size())
+          .put("nextCursor", page.nextCursor()).put("sockets", rows));
+    } catch (InvalidQueryException e) {
+      msg.fail(400, e.getMessage());
+    }
+  }
+
+  private void check(Message<JsonObject> msg) {
+    PortCheck q = PortCheck.fromJson(msg.body());
+    NodeSnapshot snapshot = latest.get();
+    ListenCheck c = ListenCheck.of(snapshot, q.proto(), q.port(), services.name(q.proto(), q.port()));
+    JsonArray listeners = new JsonArray();
+    c.listeners().forEach(l -> listeners.add(SocketJson.toJson(snapshot.node(), l, services)));
+    msg.reply(new JsonObject().put("node", c.node()).put("proto", c.proto().wireName()).put("port", c.port())
+        .put("service", c.service()).put("listening", !c.listeners().isEmpty()).put("verdict", c.verdict().wireName())
+        .put("answer", c.answer()).put("hints", new JsonArray(c.hints())).put("listeners", listeners)
+        .put("connections", c.connections()).put("sampledAt", snapshot.takenAtMillis()));
+  }
+
+  static JsonObject summary(NodeSnapshot snapshot) {
+    SocketSummary s = snapshot.summary();
+    JsonObject byProto = new JsonObject();
+    s.byProtocol().forEach((proto, states) -> byProto.put(proto, statesJson(states)));
+    JsonObject kernel = new JsonObject();
+    s.kernel().counters().forEach((k, v) -> kernel.put(k, new JsonObject(Map.copyOf(v))));
+    return new JsonObject().put("node", snapshot.node()).put("sampledAt", snapshot.takenAtMillis())
+        .put("total", s.total()).put("protocols", byProto).put("tcpStates", statesJson(s.tcpByState()))
+        .put("kernel", kernel);
+  }
+
+  private static JsonObject statesJson(Map<SocketState, Integer> states) {
+    JsonObject j = new JsonObject();
+    int total = 0;
+    for (Map.Entry<SocketState, Integer> e : states.entrySet()) {
+      j.put(e.getKey().filterName(), e.getValue());
+      total += e.getValue();
+    }
+    return j.put("total", total);
+  }
+}

@@ -1,0 +1,49 @@
+package dev.portolan.web;
+
+import dev.portolan.node.InvalidQueryException;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Every API error is JSON: {@code {"error": short phrase, "detail": what was wrong and what is accepted}}. */
+public final class ApiErrors {
+  private static final Logger LOG = Logger.getLogger(ApiErrors.class.getName());
+
+  private ApiErrors() {
+  }
+
+  public static void send(RoutingContext ctx, int status, String error, String detail) {
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("error", error).put("detail", detail).encode());
+  }
+
+  /** Maps a failure of a handler or of an event-bus request to the right status; never leaks a stack trace. */
+  public static void fail(RoutingContext ctx, Throwable failure) {
+    if (failure instanceof InvalidQueryException e) {
+      send(ctx, 400, e.error(), e.detail());
+    } else if (failure instanceof ReplyException e && e.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      int code = e.failureCode();
+      if (code == 400 || code == 404) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        int colon = message.indexOf(": ");
+        String error = code == 404 ? "not found" : colon > 0 ? message.substring(0, colon) : "bad request";
+        send(ctx, code, error, message);
+      } else {
+        LOG.log(Level.WARNING, "request failed: " + ctx.request().path(), failure);
+        send(ctx, 500, "internal error", "the node could not answer; see its log");
+      }
+    } else if (failure instanceof ReplyException e) {
+      send(ctx, 503, "unavailable", "the node did not answer in time (" + e.failureType() + "); try again");
+    } else {
+      LOG.log(Level.WARNING, "request failed: " + ctx.request().path(), failure);
+      send(ctx, 500, "internal error", "the node could not answer; see its log");
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package dev.portolan.web;
+
+import dev.portolan.bus.ChangeBatch;
+import dev.portolan.metrics.PortolanMetrics;
+import dev.portolan.node.ChangeHistory;
+import dev.portolan.node.InvalidQueryException;
+import dev.portolan.node.QueryValues;
+import dev.portolan.node.SocketChange;
+import dev.portolan.node.SocketFilter;
+import dev.portolan.service.ServiceNames;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayDeque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code /api/v1/events} Server-Sent Events feed: one event per change, {@code id:} its sequence number,
+ * filtered per client with the {@code /api/v1/sockets} filters, resumable with {@code Last-Event-ID} from a
+ * bounded history ({@code event: reset} when the id is older). A client that does not read fast enough gets a
+ * bounded backlog, then {@code event: reset} and the connection is closed: memory never grows without bound.
+ * Runs on the web verticle's event loop only.
+ */
+public final class SseFeed {
+  static final int MAX_BACKLOG = 256;
+  private static final long HEARTBEAT_MILLIS = 15_000;
+
+  private final Vertx vertx;
+  private final ChangeHistory history;
+  private final ServiceNames services;
+  private final PortolanMetrics metrics;
+  private final Set<Client> clients = new LinkedHashSet<>();
+  private long heartbeatTimer = -1;
+
+  public SseFeed(Vertx vertx, ChangeHistory history, ServiceNames services, PortolanMetrics metrics) {
+    this.vertx = vertx;
+    this.history = history;
+    this.services = services;
+    this.metrics = metrics;
+  }
+
+  public void start() {
+    heartbeatTimer = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> heartbeat());
+  }
+
+  public void stop() {
+    vertx.cancelTimer(heartbeatTimer);
+    for (Client c : List.copyOf(clients)) {
+      c.response.end();
+    }
+  }
+
+  public int clientCount() {
+    return clients.size();
+  }
+
+  /** A batch from the bus: into the history, then to every client whose filter matches. */
+  public void onBatch(JsonObject batchJson) {
+    ChangeBatch batch = ChangeBatch.fromJson(batchJson);
+    history.append(batch.changes());
+    if (clients.isEmpty()) {
+      return;
+    }
+    for (SocketChange change : batch.changes()) {
+      String text = null;
+      for (Client c : List.copyOf(clients)) {
+        if (c.filter.matches(change.node(), change.current())) {
+          if (text == null) {
+            text = format(change);
+          }
+          c.send(text);
+        }
+      }
+    }
+  }
+
+  public void handle(RoutingContext ctx, Map<String, List<String>> params) {
+    SocketFilter filter = SocketFilter.parse(params);
+    long resumeFrom = lastEventId(ctx, params);
+    HttpServerResponse response = ctx.response();
+    response.setChunked(true)
+        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache")
+        .putHeader("X-Accel-Buffering", "no")
+        .setWriteQueueMaxSize(64 * 1024);
+    Client client = new Client(response, filter);
+    clients.add(client);
+    metrics.sseClientConnected();
+    response.closeHandler(v -> client.gone());
+    response.exceptionHandler(err -> client.gone());
+    response.write("retry: 2000\n: portolan change feed, seq " + history.lastSeq() + "\n\n");
+    if (resumeFrom >= 0) {
+      ChangeHistory.Resume resume = history.since(resumeFrom);
+      if (resume.reset()) {
+        metrics.sseReset();
+        client.send(reset("last-event-id " + resumeFrom + " is older than the history (or from another run): re-read the snapshot"));
+      } else {
+        for (SocketChange c : resume.missed()) {
+          if (filter.matches(c.node(), c.current())) {
+            client.send(format(c));
+          }
+        }
+      }
+    }
+  }
+
+  private static long lastEventId(RoutingContext ctx, Map<String, List<String>> params) {
+    String value = QueryValues.single(params, "last-event-id");
+    if (value == null) {
+      value = ctx.request().getHeader("Last-Event-ID");
+    }
+    if (value == null || value.isBlank()) {
+      return -1;
+    }
+    long id = QueryValues.wholeNumber(value, "invalid last-event-id", "last-event-id must be an event id this feed sent");
+    if (id < 0) {
+      throw new InvalidQueryException("invalid last-event-id", "last-event-id must not be negative");
+    }
+    return id;
+  }
+
+  private String format(SocketChange c) {
+    return "id: " + c.seq() + "\nevent: " + c.kind().sseEvent() + "\ndata: "
+        + ChangeBatch.changeToJson(c, services).encode() + "\n\n";
+  }
+
+  private String reset(String reason) {
+    return "id: " + history.lastSeq() + "\nevent: reset\ndata: "
+        + new JsonObject().put("reason", reason).put("seq", history.lastSeq()).encode() + "\n\n";
+  }
+
+  private void heartbeat() {
+    for (Client c : List.copyOf(clients)) {
+      if (!c.response.writeQueueFull()) {
+        c.response.write(": heartbeat\n\n");
+      }
+    }
+  }
+
+  private final class Client {
+    final HttpServerResponse response;
+    final SocketFilter filter;
+    final ArrayDeque<String> backlog = new ArrayDeque<>();
+    boolean closed;
+
+    Client(HttpServerResponse response, SocketFilter filter) {
+      this.response = response;
+      this.filter = filter;
+    }
+
+    void send(String text) {
+      if (closed) {
+        return;
+      }
+      if (backlog.isEmpty() && !response.writeQueueFull()) {
+        response.write(text);
+        return;
+      }
+      if (backlog.size() >= MAX_BACKLOG) {
+        cutOff();
+        return;
+      }
+      if (backlog.isEmpty()) {
+        response.drainHandler(v -> drain());
+      }
+      backlog.addLast(text);
+    }
+
+    private void drain() {
+      while (!backlog.isEmpty() && !response.writeQueueFull()) {
+        response.write(backlog.removeFirst());
+      }
+      if (!backlog.isEmpty()) {
+        response.drainHandler(v -> drain());
+      }
+    }
+
+    private void cutOff() {
+      backlog.clear();
+      metrics.sseClientDropped();
+      metrics.sseReset();
+      response.write(reset("client too slow: events were dropped; re-read the snapshot and reconnect"));
+      response.end();
+      gone();
+      // A client that reads nothing would keep the connection and its buffered bytes: close it hard.
+      vertx.setTimer(5_000, t -> {
+        if (!response.closed()) {
+          response.reset();
+        }
+      });
+    }
+
+    void gone() {
+      if (!closed) {
+        closed = true;
+        backlog.clear();
+        clients.remove(this);
+        metrics.sseClientGone();
+      }
+    }
+  }
+}
