@@ -1,0 +1,551 @@
+package dev.portolan.owner;
+
+import dev.portolan.sampler.Protocol;
+import dev.portolan.sampler.SocketEntry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Socket inode -> owning process, kept incrementally between samples (what {@code ss -p}, {@code fuser} and
+ * {@code lsof} find by reading every {@code /proc/*}{@code /fd} each time).
+ *
+ * <p>The index remembers, for each socket inode, one (pid, fd) that holds it. {@link #update} is given the fresh
+ * socket table once per sample; it lists {@code /proc} (cheap) to drop exited processes, re-checks a bounded
+ * rolling slice of entries with one readlink each, and reads fd tables only for inodes it does not know yet, most
+ * likely holders first: processes new since the last search, recently active owners, the owner of the peer end and
+ * processes of the socket's uid, and only then, at most once per {@link Settings#minFullWalkInterval()}, all others.
+ * It stops as soon as every new inode is found.
+ *
+ * <p>Sockets no process holds (inode 0) belong to the {@link Owner#KERNEL kernel}. A socket found nowhere while some
+ * process's fd table could not be read (EACCES, which happens even to root) is {@link Owner#PERMISSION_DENIED},
+ * otherwise {@link Owner#UNKNOWN}.
+ *
+ * <p>Thread-safety: {@link #update} is meant for one worker thread; {@link #lookup}, {@link #process},
+ * {@link #socketInodesOf} and {@link #stats} may be called from other threads at the same time. Index reads go
+ * through concurrent maps; every change of the index (an update, or a lookup that has to search) holds one lock.
+ */
+public final class OwnerIndex {
+
+  /**
+   * Tuning. {@code minFullWalkInterval}: least time between two walks of every process's fd table.
+   * {@code verificationsPerUpdate}: entries re-checked with one readlink per update (notices fd passing and
+   * close-then-reuse). {@code targetedSearchBudget}: fd tables read per search among recent owners, peers and
+   * same-uid processes before giving up until the next full walk.
+   */
+  public record Settings(Duration minFullWalkInterval, int verificationsPerUpdate, int targetedSearchBudget) {
+    public static final Settings DEFAULT = new Settings(Duration.ofSeconds(10), 256, 64);
+  }
+
+  /**
+   * Counters for /metrics. {@code fdDirReads}, {@code readlinks} and {@code lastUpdateNanos} are of the last update;
+   * {@code fullWalks} counts since creation (the first build included).
+   */
+  public record Stats(int indexedInodes, int knownProcesses, int unreadableProcesses, int unexplainedSockets,
+      long fdDirReads, long readlinks, long fullWalks, long lastUpdateNanos) {
+  }
+
+  private record FdRef(int pid, int fd) {
+  }
+
+  /** What we know of one live process. Fields change only under {@link #lock}. */
+  private static final class KnownProcess {
+    final int pid;
+    final long startTime;
+    final Set<Long> inodes = new HashSet<>();
+    boolean scanned;
+    boolean unreadable;
+    long lastGain = -1;
+    int uid = UID_UNREAD;
+
+    KnownProcess(int pid, long startTime) {
+      this.pid = pid;
+      this.startTime = startTime;
+    }
+  }
+
+  private static final int UID_UNREAD = -2;
+
+  private final ProcFs procFs;
+  private final ProcessInfoReader infos;
+  private final Settings settings;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ConcurrentHashMap<Long, FdRef> byInode = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Integer, KnownProcess> processes = new ConcurrentHashMap<>();
+  // guarded by lock
+  private final LinkedHashSet<Long> verifyQueue = new LinkedHashSet<>();
+  private Set<Long> unexplained = new HashSet<>();
+  private long updateCount;
+  private long searchCount;
+  private boolean everWalked;
+  private long lastFullWalkNanos;
+  private long fullWalks;
+  // published for readers
+  private volatile Set<Long> lastTable = Set.of();
+  private volatile Stats lastStats = new Stats(0, 0, 0, 0, 0, 0, 0, 0);
+
+  private OwnerIndex(ProcFs procFs, ProcessInfoReader infos, Settings settings) {
+    this.procFs = procFs;
+    this.infos = infos;
+    this.settings = settings;
+  }
+
+  /** An index over {@code /proc}, user names from {@code /etc/passwd}. */
+  public static OwnerIndex create() {
+    return create(Path.of("/proc"));
+  }
+
+  /** An index over the given proc root, user names from {@code /etc/passwd}. */
+  public static OwnerIndex create(Path procRoot) {
+    return create(procRoot, Path.of("/etc/passwd"), Settings.DEFAULT);
+  }
+
+  /** An index over the given proc root and passwd file, tuned by {@code settings}. */
+  public static OwnerIndex create(Path procRoot, Path passwd, Settings settings) {
+    ProcFs procFs = new ProcFs(procRoot);
+    return new OwnerIndex(procFs, new ProcessInfoReader(procFs, new UserNames(passwd)), settings);
+  }
+
+  /**
+   * Brings the index up to date with a fresh full socket table and returns the owner of every socket inode in it
+   * (inode 0, if present, maps to {@link Owner#KERNEL}). Never throws because a process exits or hides its fds.
+   */
+  public Map<Long, Owner> update(Collection<SocketEntry> sockets) {
+    lock.lock();
+    try {
+      long started = System.nanoTime();
+      long dirReadsBefore = procFs.fdDirReads.get();
+      long readlinksBefore = procFs.readlinks.get();
+      updateCount++;
+
+      Map<Long, SocketEntry> table = new HashMap<>(Math.max(16, sockets.size() * 2));
+      for (SocketEntry s : sockets) {
+        if (s.inode() != 0) {
+          table.putIfAbsent(s.inode(), s);
+        }
+      }
+      lastTable = Set.copyOf(table.keySet());
+      Set<Long> missing = new HashSet<>();
+      syncProcessList(table, missing);
+      dropClosedSockets(table);
+      verifySlice(table, missing);
+      for (Long inode : table.keySet()) {
+        if (!byInode.containsKey(inode)) {
+          missing.add(inode);
+        }
+      }
+      boolean fullWalkAllowed = fullWalkAllowed(started);
+      Set<Long> deferred = new HashSet<>();
+      if (!fullWalkAllowed) {
+        for (Iterator<Long> it = missing.iterator(); it.hasNext(); ) {
+          Long inode = it.next();
+          if (unexplained.contains(inode)) {
+            deferred.add(inode);
+            it.remove();
+          }
+        }
+      }
+      if (!missing.isEmpty()) {
+        search(missing, table, table.keySet(), fullWalkAllowed);
+      }
+      missing.addAll(deferred);
+      unexplained = missing;
+
+      Map<Long, Owner> owners = ownersOf(sockets);
+      lastStats = new Stats(byInode.size(), processes.size(), unreadableCount(), unexplained.size(),
+          procFs.fdDirReads.get() - dirReadsBefore, procFs.readlinks.get() - readlinksBefore, fullWalks,
+          System.nanoTime() - started);
+      return owners;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The owner of one socket inode now. An indexed answer is confirmed with one readlink of
+   * {@code /proc/PID/fd/FD}, so it is never stale; otherwise the holders are searched (most likely first; a walk
+   * of every process only if the full-walk interval allows) and the index is updated. An inode found nowhere is
+   * {@link Owner#UNKNOWN}, or {@link Owner#PERMISSION_DENIED} if it was in the last table and some fd table is
+   * unreadable.
+   */
+  public Owner lookup(long inode) {
+    if (inode == 0) {
+      return Owner.KERNEL;
+    }
+    FdRef ref = byInode.get(inode);
+    if (ref != null) {
+      Owner confirmed = confirm(ref, inode);
+      if (confirmed != null) {
+        return confirmed;
+      }
+    }
+    lock.lock();
+    try {
+      ref = byInode.get(inode);
+      if (ref != null) {
+        Owner confirmed = confirm(ref, inode);
+        if (confirmed != null) {
+          return confirmed;
+        }
+        removeEntry(inode);
+        KnownProcess holder = processes.get(ref.pid());
+        if (holder != null) {
+          replaceIfReused(holder, null, new HashSet<>());
+        }
+      }
+      Set<Long> wanted = new HashSet<>(Set.of(inode));
+      syncProcessList(null, new HashSet<>());
+      Set<Long> relevant = new HashSet<>(lastTable);
+      relevant.add(inode);
+      search(wanted, null, relevant, fullWalkAllowed(System.nanoTime()));
+      ref = byInode.get(inode);
+      if (ref != null) {
+        Owner owner = ownerOf(ref.pid());
+        if (owner.status() == OwnerStatus.PROCESS) {
+          return owner;
+        }
+      }
+      return lastTable.contains(inode) && unreadableCount() > 0 ? Owner.PERMISSION_DENIED : Owner.UNKNOWN;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The process {@code pid} as it runs now, or empty when it does not exist. */
+  public Optional<ProcessInfo> process(int pid) {
+    return infos.current(pid);
+  }
+
+  /**
+   * The socket inodes {@code pid} holds now, read fresh from its fd table (like {@code lsof -p PID}); empty when the
+   * process is gone or its fd table unreadable.
+   */
+  public Set<Long> socketInodesOf(int pid) {
+    Set<Long> inodes = new HashSet<>();
+    ProcFs.ScanOutcome outcome = procFs.scanSockets(pid, (fd, inode) -> inodes.add(inode));
+    return outcome == ProcFs.ScanOutcome.READ ? Set.copyOf(inodes) : Set.of();
+  }
+
+  /** Counters of the index and of the last update. */
+  public Stats stats() {
+    return lastStats;
+  }
+
+  // ---- process list ----
+
+  /** Lists /proc, forgets exited (or pid-reused) processes and adds new ones; orphaned live inodes go to missing. */
+  private void syncProcessList(Map<Long, SocketEntry> table, Set<Long> missing) {
+    int[] pids = procFs.listPids();
+    Set<Integer> alive = new HashSet<>(pids.length * 2);
+    for (int pid : pids) {
+      alive.add(pid);
+      if (!processes.containsKey(pid)) {
+        long start = procFs.startTime(pid);
+        if (start >= 0) {
+          processes.put(pid, new KnownProcess(pid, start));
+        }
+      }
+    }
+    for (KnownProcess p : List.copyOf(processes.values())) {
+      if (!alive.contains(p.pid)) {
+        dropProcess(p, table, missing);
+      }
+    }
+  }
+
+  private void dropProcess(KnownProcess p, Map<Long, SocketEntry> table, Set<Long> missing) {
+    processes.remove(p.pid, p);
+    infos.forget(p.pid);
+    for (Long inode : p.inodes) {
+      FdRef ref = byInode.get(inode);
+      if (ref != null && ref.pid() == p.pid) {
+        byInode.remove(inode);
+        if (table != null && table.containsKey(inode)) {
+          missing.add(inode); // fork+exit handoff: someone else may hold it now
+        }
+      }
+    }
+    p.inodes.clear();
+  }
+
+  // ---- index maintenance ----
+
+  private void dropClosedSockets(Map<Long, SocketEntry> table) {
+    for (Iterator<Map.Entry<Long, FdRef>> it = byInode.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Long, FdRef> e = it.next();
+      if (!table.containsKey(e.getKey())) {
+        it.remove();
+        KnownProcess p = processes.get(e.getValue().pid());
+        if (p != null) {
+          p.inodes.remove(e.getKey());
+        }
+      }
+    }
+  }
+
+  /** Re-checks a rolling slice of entries with one readlink each, and their processes' start times. */
+  private void verifySlice(Map<Long, SocketEntry> table, Set<Long> missing) {
+    Set<Integer> startChecked = new HashSet<>();
+    List<Long> recheckLater = new ArrayList<>();
+    int budget = Math.min(settings.verificationsPerUpdate(), verifyQueue.size());
+    Iterator<Long> it = verifyQueue.iterator();
+    for (int i = 0; i < budget && it.hasNext(); i++) {
+      Long inode = it.next();
+      it.remove();
+      FdRef ref = byInode.get(inode);
+      if (ref == null) {
+        continue;
+      }
+      KnownProcess p = processes.get(ref.pid());
+      if (p == null) {
+        removeEntry(inode);
+        missing.add(inode);
+        continue;
+      }
+      if (startChecked.add(p.pid) && replaceIfReused(p, table, missing)) {
+        continue;
+      }
+      if (procFs.inodeAt(ref.pid(), ref.fd()) == inode) {
+        recheckLater.add(inode);
+      } else {
+        removeEntry(inode); // closed and reused, or passed on: search again
+        missing.add(inode);
+      }
+    }
+    verifyQueue.addAll(recheckLater);
+  }
+
+  /** If {@code p}'s pid now runs another process (start time differs), forgets {@code p} and adds the new one. */
+  private boolean replaceIfReused(KnownProcess p, Map<Long, SocketEntry> table, Set<Long> missing) {
+    long start = procFs.startTime(p.pid);
+    if (start == p.startTime) {
+      return false;
+    }
+    dropProcess(p, table, missing);
+    if (start >= 0) {
+      processes.put(p.pid, new KnownProcess(p.pid, start));
+    }
+    return true;
+  }
+
+  private void index(KnownProcess p, int fd, long inode) {
+    byInode.put(inode, new FdRef(p.pid, fd));
+    p.inodes.add(inode);
+    p.lastGain = searchCount;
+    verifyQueue.add(inode);
+  }
+
+  private void removeEntry(long inode) {
+    FdRef ref = byInode.remove(inode);
+    if (ref != null) {
+      KnownProcess p = processes.get(ref.pid());
+      if (p != null) {
+        p.inodes.remove(inode);
+      }
+    }
+  }
+
+  // ---- search ----
+
+  private boolean fullWalkAllowed(long nowNanos) {
+    return !everWalked || nowNanos - lastFullWalkNanos >= settings.minFullWalkInterval().toNanos();
+  }
+
+  /**
+   * Reads fd tables until every inode of {@code wanted} (changed in place) is found: unread processes first, then
+   * (within the targeted budget) recent owners, peers' owners and same-uid processes, then, if allowed, the rest.
+   * Every socket of {@code relevant} met on the way is indexed.
+   */
+  private void search(Set<Long> wanted, Map<Long, SocketEntry> table, Set<Long> relevant, boolean fullWalkAllowed) {
+    searchCount++;
+    Set<Integer> visited = new HashSet<>();
+    List<KnownProcess> all = List.copyOf(processes.values());
+    for (KnownProcess p : all) {
+      if (!p.scanned && !p.unreadable) {
+        scan(p, wanted, relevant, visited, table);
+        if (wanted.isEmpty()) {
+          return;
+        }
+      }
+    }
+    int budget = settings.targetedSearchBudget();
+    for (KnownProcess p : likelyHolders(wanted, table)) {
+      if (budget <= 0 || wanted.isEmpty()) {
+        break;
+      }
+      if (!visited.contains(p.pid) && !p.unreadable && processes.get(p.pid) == p) {
+        scan(p, wanted, relevant, visited, table);
+        budget--;
+      }
+    }
+    if (wanted.isEmpty() || !fullWalkAllowed) {
+      return;
+    }
+    for (KnownProcess p : all) {
+      if (!visited.contains(p.pid) && processes.get(p.pid) == p) {
+        scan(p, wanted, relevant, visited, table);
+        if (wanted.isEmpty()) {
+          break;
+        }
+      }
+    }
+    everWalked = true;
+    lastFullWalkNanos = System.nanoTime();
+    fullWalks++;
+  }
+
+  /** Recently active owners (newest gain first), then owners of the peer ends, then processes of the sockets' uids. */
+  private List<KnownProcess> likelyHolders(Set<Long> wanted, Map<Long, SocketEntry> table) {
+    List<KnownProcess> order = new ArrayList<>();
+    processes.values().stream()
+        .filter(p -> p.lastGain >= 0)
+        .sorted(Comparator.comparingLong((KnownProcess p) -> p.lastGain).reversed())
+        .forEach(order::add);
+    if (table == null) {
+      return order;
+    }
+    Map<String, Long> byTuple = null;
+    Set<Integer> uids = new HashSet<>();
+    for (Long inode : wanted) {
+      SocketEntry s = table.get(inode);
+      if (s == null) {
+        continue;
+      }
+      long peer = s.peerInode();
+      if (peer == 0 && s.proto() != Protocol.UNIX && s.remotePort() != 0) {
+        if (byTuple == null) {
+          byTuple = tupleIndex(table);
+        }
+        Long p = byTuple.get(tuple(s.remoteAddress(), s.remotePort(), s.localAddress(), s.localPort()));
+        peer = p == null ? 0 : p;
+      }
+      FdRef peerRef = peer == 0 ? null : byInode.get(peer);
+      if (peerRef != null && processes.get(peerRef.pid()) != null) {
+        order.add(processes.get(peerRef.pid()));
+      }
+      if (s.uid() >= 0) {
+        uids.add(s.uid());
+      }
+    }
+    if (!uids.isEmpty()) {
+      for (KnownProcess p : processes.values()) {
+        if (p.uid == UID_UNREAD) {
+          p.uid = procFs.procDirUid(p.pid);
+        }
+        if (uids.contains(p.uid)) {
+          order.add(p);
+        }
+      }
+    }
+    return order;
+  }
+
+  private static Map<String, Long> tupleIndex(Map<Long, SocketEntry> table) {
+    Map<String, Long> byTuple = new HashMap<>();
+    for (SocketEntry s : table.values()) {
+      if (s.proto() != Protocol.UNIX && s.remotePort() != 0) {
+        byTuple.put(tuple(s.localAddress(), s.localPort(), s.remoteAddress(), s.remotePort()), s.inode());
+      }
+    }
+    return byTuple;
+  }
+
+  private static String tuple(String local, int localPort, String remote, int remotePort) {
+    return local + ' ' + localPort + ' ' + remote + ' ' + remotePort;
+  }
+
+  /** Reads one process's fd table and indexes what is relevant; a gone process is dropped, an unreadable marked. */
+  private void scan(KnownProcess p, Set<Long> wanted, Set<Long> relevant, Set<Integer> visited,
+      Map<Long, SocketEntry> table) {
+    visited.add(p.pid);
+    Set<Long> stillHeld = new HashSet<>();
+    ProcFs.ScanOutcome outcome = procFs.scanSockets(p.pid, (fd, inode) -> {
+      if (!relevant.contains(inode)) {
+        return;
+      }
+      stillHeld.add(inode);
+      FdRef ref = byInode.get(inode);
+      if (ref == null) {
+        index(p, fd, inode);
+        wanted.remove(inode);
+      } else if (ref.pid() == p.pid && ref.fd() != fd) {
+        byInode.put(inode, new FdRef(p.pid, fd)); // moved to another fd (dup2 + close)
+      }
+    });
+    switch (outcome) {
+      case READ -> {
+        p.scanned = true;
+        p.unreadable = false;
+        for (Long inode : List.copyOf(p.inodes)) {
+          if (!stillHeld.contains(inode)) {
+            removeEntry(inode); // it let go of it; another holder may remain
+            if (relevant.contains(inode) && (table == null || table.containsKey(inode))) {
+              wanted.add(inode);
+            }
+          }
+        }
+      }
+      case DENIED -> p.unreadable = true;
+      case GONE -> dropProcess(p, table, wanted);
+    }
+  }
+
+  // ---- answers ----
+
+  private Map<Long, Owner> ownersOf(Collection<SocketEntry> sockets) {
+    Map<Long, Owner> owners = new HashMap<>(Math.max(16, sockets.size() * 2));
+    Map<Integer, Owner> byPid = new HashMap<>();
+    Owner notFound = unreadableCount() > 0 ? Owner.PERMISSION_DENIED : Owner.UNKNOWN;
+    for (SocketEntry s : sockets) {
+      long inode = s.inode();
+      if (inode == 0) {
+        owners.put(0L, Owner.KERNEL);
+        continue;
+      }
+      FdRef ref = byInode.get(inode);
+      owners.put(inode, ref == null ? notFound : byPid.computeIfAbsent(ref.pid(), this::ownerOf));
+    }
+    return owners;
+  }
+
+  private Owner ownerOf(int pid) {
+    KnownProcess p = processes.get(pid);
+    Optional<ProcessInfo> info = p == null ? infos.current(pid) : infos.get(pid, p.startTime);
+    return info.map(Owner::of).orElse(Owner.UNKNOWN);
+  }
+
+  /** The owner if {@code /proc/PID/fd/FD} still points at {@code inode} (and the pid was not reused), else null. */
+  private Owner confirm(FdRef ref, long inode) {
+    if (procFs.inodeAt(ref.pid(), ref.fd()) != inode) {
+      return null;
+    }
+    KnownProcess p = processes.get(ref.pid());
+    Optional<ProcessInfo> info = infos.current(ref.pid());
+    if (info.isEmpty() || (p != null && info.get().startTimeTicks() != p.startTime)) {
+      return null;
+    }
+    return Owner.of(info.get());
+  }
+
+  private int unreadableCount() {
+    int n = 0;
+    for (KnownProcess p : processes.values()) {
+      if (p.unreadable) {
+        n++;
+      }
+    }
+    return n;
+  }
+}

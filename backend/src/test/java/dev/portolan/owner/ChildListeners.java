@@ -1,0 +1,69 @@
+package dev.portolan.owner;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A {@link ListenerChild} running in its own JVM, with the ports it opened. */
+final class ChildListeners implements AutoCloseable {
+
+  final Process process;
+  final List<Integer> ports = new ArrayList<>();
+  private final BufferedReader out;
+  private final Writer in;
+
+  private ChildListeners(Process process) {
+    this.process = process;
+    this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    this.in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+  }
+
+  static ChildListeners start(int listeners) throws IOException {
+    String java = ProcessHandle.current().info().command().orElseThrow();
+    Process p = new ProcessBuilder(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp",
+        System.getProperty("java.class.path"), ListenerChild.class.getName(), Integer.toString(listeners))
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
+    ChildListeners child = new ChildListeners(p);
+    for (String line = child.out.readLine(); !"READY".equals(line); line = child.out.readLine()) {
+      if (line == null) {
+        throw new IOException("child exited before READY");
+      }
+      child.ports.add(Integer.parseInt(line.substring("PORT ".length())));
+    }
+    return child;
+  }
+
+  int pid() {
+    return (int) process.pid();
+  }
+
+  /** Asks the child for one more listener and returns its port. */
+  int openOneMore() throws IOException {
+    in.write("open\n");
+    in.flush();
+    String line = out.readLine();
+    if (line == null) {
+      throw new IOException("child exited");
+    }
+    int port = Integer.parseInt(line.substring("PORT ".length()));
+    ports.add(port);
+    return port;
+  }
+
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+}
