@@ -92,6 +92,8 @@ public final class OwnerIndex {
   private boolean everWalked;
   private long lastFullWalkNanos;
   private long fullWalks;
+  /** Inodes a full walk did not explain; no further full walk is made for them while they live. */
+  private final Set<Long> walkedUnexplained = java.util.concurrent.ConcurrentHashMap.newKeySet();
   // published for readers
   private volatile Set<Long> lastTable = Set.of();
   private volatile Stats lastStats = new Stats(0, 0, 0, 0, 0, 0, 0, 0);
@@ -147,18 +149,23 @@ public final class OwnerIndex {
         }
       }
       boolean fullWalkAllowed = fullWalkAllowed(started);
+      walkedUnexplained.retainAll(table.keySet());
       Set<Long> deferred = new HashSet<>();
-      if (!fullWalkAllowed) {
-        for (Iterator<Long> it = missing.iterator(); it.hasNext(); ) {
-          Long inode = it.next();
-          if (unexplained.contains(inode)) {
-            deferred.add(inode);
-            it.remove();
-          }
+      for (Iterator<Long> it = missing.iterator(); it.hasNext(); ) {
+        Long inode = it.next();
+        // Already through a full walk unexplained (a holder whose fds we may not read, e.g. PID 1 here): walking
+        // every process again each interval would not explain it and would cost a full walk per interval.
+        if (walkedUnexplained.contains(inode) || (!fullWalkAllowed && unexplained.contains(inode))) {
+          deferred.add(inode);
+          it.remove();
         }
       }
       if (!missing.isEmpty()) {
+        long walksBefore = fullWalks;
         search(missing, table, table.keySet(), fullWalkAllowed);
+        if (fullWalks > walksBefore) {
+          walkedUnexplained.addAll(missing);
+        }
       }
       missing.addAll(deferred);
       unexplained = missing;
@@ -190,6 +197,8 @@ public final class OwnerIndex {
       if (confirmed != null) {
         return confirmed;
       }
+    } else if (walkedUnexplained.contains(inode)) {
+      return unreadableCount() > 0 ? Owner.PERMISSION_DENIED : Owner.UNKNOWN;
     }
     lock.lock();
     try {

@@ -1,0 +1,50 @@
+package dev.portolan.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PortolanConfigTest {
+  @Test
+  void defaults() {
+    PortolanConfig c = PortolanConfig.from(Map.of(), "host-a");
+    assertEquals(7070, c.httpPort());
+    assertEquals("127.0.0.1", c.bind());
+    assertEquals(Duration.ofSeconds(1), c.interval());
+    assertEquals("host-a", c.nodeName());
+  }
+
+  @Test
+  void valuesFromJsonNumbersAndStrings() {
+    PortolanConfig c = PortolanConfig.from(Map.of("httpPort", 8080, "interval", "250ms", "nodeName", "db-1",
+        "bind", "::1"), "h");
+    assertEquals(8080, c.httpPort());
+    assertEquals(Duration.ofMillis(250), c.interval());
+    assertEquals("db-1", c.nodeName());
+    assertEquals(Duration.ofMillis(1500), PortolanConfig.parseDuration("1.5s"));
+    assertEquals(Duration.ofSeconds(60), PortolanConfig.parseDuration("1m"));
+    assertEquals(Duration.ofMillis(100), PortolanConfig.parseDuration("100ms"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"99ms", "61s", "2m", "fast", "1h", "", "-1s"})
+  void intervalsOutsideRangeAreRefused(String value) {
+    var e = assertThrows(PortolanConfig.InvalidConfigException.class,
+        () -> PortolanConfig.from(Map.of("interval", value), "h"));
+    assertTrue(e.getMessage().startsWith("invalid interval"), e.getMessage());
+  }
+
+  @Test
+  void badPortsNamesAndBindsAreRefused() {
+    assertThrows(PortolanConfig.InvalidConfigException.class, () -> PortolanConfig.from(Map.of("httpPort", "70000"), "h"));
+    assertThrows(PortolanConfig.InvalidConfigException.class, () -> PortolanConfig.from(Map.of("httpPort", 1.5), "h"));
+    assertThrows(PortolanConfig.InvalidConfigException.class, () -> PortolanConfig.from(Map.of("nodeName", "a b"), "h"));
+    assertThrows(PortolanConfig.InvalidConfigException.class, () -> PortolanConfig.from(Map.of("bind", "a;b"), "h"));
+  }
+}
