@@ -60,7 +60,7 @@ public final class QueryValues {
 
   public static long wholeNumber(String value, String error, String expectation) {
     String v = value == null ? "" : value.trim();
-    if (v.isEmpty() || v.length() > 12) {
+    if (v.isEmpty() || v.length() > 18) {
       throw new InvalidQueryException(error, expectation + ", got " + echo(value));
     }
     int start = v.charAt(0) == '-' ? 1 : 0;

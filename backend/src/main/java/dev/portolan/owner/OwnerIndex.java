@@ -69,6 +69,7 @@ public final class OwnerIndex {
     boolean unreadable;
     long lastGain = -1;
     int uid = UID_UNREAD;
+    long lastCpu = -1;
 
     KnownProcess(int pid, long startTime) {
       this.pid = pid;
@@ -448,16 +449,23 @@ public final class OwnerIndex {
         uids.add(s.uid());
       }
     }
-    if (!uids.isEmpty()) {
-      for (KnownProcess p : processes.values()) {
-        if (p.uid == UID_UNREAD) {
-          p.uid = procFs.procDirUid(p.pid);
-        }
-        if (uids.contains(p.uid)) {
-          order.add(p);
-        }
+    // Then every other process, those of the sockets' uids first and, within that, the busiest first: a process
+    // that just opened a socket has just used CPU. (On a host where everything runs as root the uid says little;
+    // CPU activity since the previous search still finds the new holder within the budget.)
+    List<KnownProcess> rest = new ArrayList<>();
+    Map<KnownProcess, Long> activity = new HashMap<>();
+    for (KnownProcess p : processes.values()) {
+      if (p.uid == UID_UNREAD) {
+        p.uid = procFs.procDirUid(p.pid);
       }
+      long cpu = procFs.cpuTicks(p.pid);
+      activity.put(p, p.lastCpu < 0 || cpu < 0 ? 0 : cpu - p.lastCpu);
+      p.lastCpu = cpu;
+      rest.add(p);
     }
+    rest.sort(Comparator.comparing((KnownProcess p) -> !uids.contains(p.uid))
+        .thenComparing(p -> -activity.get(p)));
+    order.addAll(rest);
     return order;
   }
 

@@ -69,15 +69,31 @@ final class ProcFs {
     return stat == null ? -1 : startTimeOfStat(stat);
   }
 
+  /** utime + stime of {@code pid} in clock ticks (fields 14 and 15 of stat), or -1 when it is gone. */
+  long cpuTicks(int pid) {
+    String stat = readSmall(root.resolve(Integer.toString(pid)).resolve("stat"));
+    if (stat == null) {
+      return -1;
+    }
+    long utime = statField(stat, 14);
+    long stime = statField(stat, 15);
+    return utime < 0 || stime < 0 ? -1 : utime + stime;
+  }
+
   static long startTimeOfStat(String stat) {
+    return statField(stat, 22);
+  }
+
+  /** Numeric field {@code wanted} (1-based, as proc(5) numbers them; at least 3) of a stat line, or -1. */
+  static long statField(String stat, int wanted) {
     int close = stat.lastIndexOf(')');
     if (close < 0) {
       return -1;
     }
-    // after ") " come fields 3, 4, ...; field 22 is the 20th of them
+    // after ") " come fields 3, 4, ...
     int field = 3;
     int i = close + 2;
-    while (field < 22 && i < stat.length()) {
+    while (field < wanted && i < stat.length()) {
       if (stat.charAt(i) == ' ') {
         field++;
       }
@@ -87,7 +103,7 @@ final class ProcFs {
     while (end < stat.length() && stat.charAt(end) != ' ' && stat.charAt(end) != '\n') {
       end++;
     }
-    return field == 22 ? parseNonNegativeLong(stat, i, end) : -1;
+    return field == wanted ? parseNonNegativeLong(stat, i, end) : -1;
   }
 
   /** The owning (effective) uid of {@code /proc/PID}, or -1. */

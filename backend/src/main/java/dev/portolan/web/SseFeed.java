@@ -92,7 +92,9 @@ public final class SseFeed {
     metrics.sseClientConnected();
     response.closeHandler(v -> client.gone());
     response.exceptionHandler(err -> client.gone());
-    response.write("retry: 2000\n: portolan change feed, seq " + history.lastSeq() + "\n\n");
+    // Comment lines end with one newline only: a blank line after them would make some client libraries
+    // (Vert.x's SSE codec among them) dispatch an empty event, where browsers dispatch nothing.
+    response.write(": portolan change feed, seq " + history.lastSeq() + "\n");
     if (resumeFrom >= 0) {
       ChangeHistory.Resume resume = history.since(resumeFrom);
       if (resume.reset()) {
@@ -136,7 +138,7 @@ public final class SseFeed {
   private void heartbeat() {
     for (Client c : List.copyOf(clients)) {
       if (!c.response.writeQueueFull()) {
-        c.response.write(": heartbeat\n\n");
+        c.response.write(": heartbeat\n");
       }
     }
   }

@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A {@link ListenerChild} running in its own JVM, with the ports it opened. */
-final class ChildListeners implements AutoCloseable {
+public final class ChildListeners implements AutoCloseable {
 
-  final Process process;
-  final List<Integer> ports = new ArrayList<>();
+  public final Process process;
+  public final List<Integer> ports = new ArrayList<>();
   private final BufferedReader out;
   private final Writer in;
 
@@ -22,7 +22,7 @@ final class ChildListeners implements AutoCloseable {
     this.in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
   }
 
-  static ChildListeners start(int listeners) throws IOException {
+  public static ChildListeners start(int listeners) throws IOException {
     String java = ProcessHandle.current().info().command().orElseThrow();
     Process p = new ProcessBuilder(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp",
         System.getProperty("java.class.path"), ListenerChild.class.getName(), Integer.toString(listeners))
@@ -38,12 +38,12 @@ final class ChildListeners implements AutoCloseable {
     return child;
   }
 
-  int pid() {
+  public int pid() {
     return (int) process.pid();
   }
 
   /** Asks the child for one more listener and returns its port. */
-  int openOneMore() throws IOException {
+  public int openOneMore() throws IOException {
     in.write("open\n");
     in.flush();
     String line = out.readLine();
@@ -55,7 +55,7 @@ final class ChildListeners implements AutoCloseable {
     return port;
   }
 
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor();
   }
