@@ -1,15 +1,126 @@
 package dev.portolan.bench;
 
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code portolan bench}: the comparison benchmark against ss, fuser and lsof. */
+/**
+ * {@code portolan bench}: builds TCP socket populations of several sizes in child processes and, in the same run,
+ * times Portolan (in-process and through a running agent's HTTP API) against ss, netstat, lsof, fuser and cat, then
+ * measures the agent's CPU and RSS and checks the floors. Every socket is on 127.0.0.1 ports the benchmark opened.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Builds socket populations and times Portolan against ss, fuser and lsof in the same run.")
+    description = "Builds socket populations and times Portolan against ss, netstat, lsof and fuser in the same run.")
 public final class BenchCommand implements Callable<Integer> {
+  /** The small-footprint JVM flags measured next to the defaults (and recommended by the README). */
+  static final List<String> SMALL_FOOTPRINT_FLAGS = List.of("-Xmx64m", "-Xms16m", "-XX:+UseSerialGC",
+      "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xss512k", "-XX:ReservedCodeCacheSize=16m",
+      "-XX:MaxMetaspaceSize=64m", "-XX:+UseCompactObjectHeaders", "-XX:-UsePerfData");
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--sizes", split = ",", paramLabel = "N", description = "TCP socket populations (default 1000,10000,50000)")
+  List<Integer> sizes;
+
+  @Option(names = "--runs", paramLabel = "N", description = "Timed runs per measurement; the median is reported (default 7; 3 with --quick)")
+  Integer runs;
+
+  @Option(names = "--warmups", paramLabel = "N", description = "Untimed runs before each measurement (default 2)")
+  int warmups = 2;
+
+  @Option(names = "--quick", description = "1k and 10k sockets, 3 runs, footprint at the 1 s interval only")
+  boolean quick;
+
+  @Option(names = "--footprint-sockets", paramLabel = "N", description = "Population at which the agent's CPU and RSS are measured (default 10000; 0: skip)")
+  int footprintSockets = 10_000;
+
+  @Option(names = "--footprint-window", paramLabel = "SECONDS", description = "CPU measuring window (default 20)")
+  int footprintWindowSeconds = 20;
+
+  @Option(names = "--footprint-warmup", paramLabel = "SECONDS", description = "Agent warm-up before the window (default 12)")
+  int footprintWarmupSeconds = 12;
+
+  @Option(names = "--small-flags", paramLabel = "FLAGS", description = "Small-footprint JVM flags to measure, space separated")
+  String smallFlags;
+
+  @Option(names = "--write", paramLabel = "FILE", description = "Write the results (markdown) into FILE, e.g. BENCHMARKS.md")
+  Path write;
+
   @Override
-  public Integer call() {
-    System.err.println("bench: not yet available");
-    return 1;
+  public Integer call() throws Exception {
+    PrintStream out = System.out;
+    List<Integer> populations = sizes != null ? sizes : quick ? List.of(1_000, 10_000) : List.of(1_000, 10_000, 50_000);
+    int timedRuns = runs != null ? runs : quick ? 3 : 7;
+    List<String> small = smallFlags != null ? Arrays.asList(smallFlags.trim().split("\\s+")) : SMALL_FOOTPRINT_FLAGS;
+    List<String> intervals = quick ? List.of("1s") : List.of("1s", "250ms");
+    Path jar = runningJar();
+    MachineInfo machine = MachineInfo.current();
+    String started = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
+    out.println("portolan bench: " + machine.describe());
+
+    List<Comparison> rows = new ArrayList<>();
+    List<Footprint> footprints = new ArrayList<>();
+    PopulationBench bench = new PopulationBench(jar, warmups, timedRuns, out);
+    FootprintMeter meter = new FootprintMeter(jar, Duration.ofSeconds(footprintWarmupSeconds),
+        Duration.ofSeconds(footprintWindowSeconds));
+    try {
+      for (int size : populations) {
+        long t0 = System.nanoTime();
+        try (Population population = Population.start(jar, size)) {
+          out.printf("population of ~%,d sockets: %d child processes ready in %.1f s%n", size,
+              population.holders().size(), (System.nanoTime() - t0) / 1e9);
+          rows.addAll(bench.run(population));
+          if (size == footprintSockets) {
+            for (String interval : intervals) {
+              for (var flags : List.of(List.<String>of(), small)) {
+                Footprint f = meter.measure(flags.isEmpty() ? "default" : "small", flags, interval, rows.getLast().sockets());
+                footprints.add(f);
+                out.printf("  agent %-7s %-5s CPU %.2f %% of one core (kernel %.2f), RSS %.0f MiB (peak %.0f)%n",
+                    f.flagsName(), interval, f.cpuPercentOfOneCore(), f.kernelCpuPercentOfOneCore(), f.rssMib(),
+                    f.peakRssMib());
+              }
+            }
+          }
+        }
+        out.printf("  (%.0f s)%n", (System.nanoTime() - t0) / 1e9);
+      }
+    } finally {
+      ChildProcesses.killAll();
+    }
+
+    List<Floor> floors = Floors.evaluate(rows, footprints);
+    Report report = new Report(commandLine(), started, machine, warmups, timedRuns, rows, footprints, floors);
+    out.println();
+    out.println(report.markdown());
+    if (write != null) {
+      report.writeInto(write);
+      out.println("written to " + write.toAbsolutePath());
+    }
+    return floors.stream().allMatch(Floor::pass) ? 0 : 3;
+  }
+
+  private String commandLine() {
+    List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+    if (!args.isEmpty() && args.getFirst().equals("bench")) {
+      args.removeFirst(); // picocli hands the subcommand its name too
+    }
+    return String.join(" ", "java -jar backend/target/portolan.jar bench", String.join(" ", args)).trim();
+  }
+
+  private static Path runningJar() throws URISyntaxException {
+    return Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
   }
 }

@@ -1,0 +1,43 @@
+package dev.portolan.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** CPU time and resident memory of a process, from {@code /proc/<pid>/stat} and {@code /proc/<pid>/status}. */
+final class ProcStat {
+  /** USER_HZ: the unit of utime and stime. 100 on every mainstream Linux build (getconf CLK_TCK). */
+  static final int CLOCK_TICKS_PER_SECOND = 100;
+
+  private ProcStat() {
+  }
+
+  /** CPU time spent in user space (utime) and in the kernel (stime), in clock ticks. */
+  record CpuTicks(long user, long system) {
+    long total() {
+      return user + system;
+    }
+
+    CpuTicks minus(CpuTicks earlier) {
+      return new CpuTicks(user - earlier.user, system - earlier.system);
+    }
+  }
+
+  /** utime and stime (fields 14 and 15 of stat). */
+  static CpuTicks cpuTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // fields[0] is field 3 (state), so field n is fields[n - 3]
+    return new CpuTicks(Long.parseLong(fields[14 - 3]), Long.parseLong(fields[15 - 3]));
+  }
+
+  /** VmRSS, in KiB. */
+  static long rssKib(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
+      }
+    }
+    throw new IOException("no VmRSS for pid " + pid);
+  }
+}
