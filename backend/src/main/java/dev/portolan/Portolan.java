@@ -47,7 +47,16 @@ public final class Portolan {
         .build();
   }
 
+  /**
+   * vertx-micrometer registers some event-bus gauges once per handler, and Micrometer warns at the second
+   * registration ("This Gauge has been already registered"): noise at every start, not a fault. Kept in a field:
+   * a java.util.logging logger nobody references may be collected along with its level.
+   */
+  private static final java.util.logging.Logger MICROMETER_REGISTRY_LOG =
+      java.util.logging.Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
+
   public static PrometheusMeterRegistry newRegistry() {
+    MICROMETER_REGISTRY_LOG.setLevel(java.util.logging.Level.SEVERE);
     return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 

@@ -33,6 +33,7 @@ public final class NodeSnapshot {
   private final List<OwnedSocket> sockets;
   private final KernelSockstat sockstat;
   private volatile List<OwnedSocket> sorted;
+  private volatile List<OwnedSocket> sortedListeners;
   private volatile Map<Long, List<OwnedSocket>> byProtoPort;
   private volatile Map<Integer, List<OwnedSocket>> byPid;
   private volatile SocketSummary summary;
@@ -83,6 +84,21 @@ public final class NodeSnapshot {
       List<OwnedSocket> copy = new ArrayList<>(sockets);
       copy.sort(ORDER);
       sorted = s = Collections.unmodifiableList(copy);
+    }
+    return s;
+  }
+
+  /** The listening sockets (TCP LISTEN, bound UDP, unix listeners) in {@link #ORDER}: the {@code ss -l} view. */
+  public List<OwnedSocket> sortedListeners() {
+    List<OwnedSocket> s = sortedListeners;
+    if (s == null) {
+      List<OwnedSocket> listeners = new ArrayList<>();
+      for (OwnedSocket row : sorted()) {
+        if (row.socket().isListening()) {
+          listeners.add(row);
+        }
+      }
+      sortedListeners = s = Collections.unmodifiableList(listeners);
     }
     return s;
   }

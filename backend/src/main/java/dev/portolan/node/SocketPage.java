@@ -25,7 +25,8 @@ public record SocketPage(List<OwnedSocket> rows, String nextCursor, int matched)
     int matched = 0;
     OwnedSocket last = null;
     boolean more = false;
-    for (OwnedSocket row : snapshot.sorted()) {
+    List<OwnedSocket> source = Boolean.TRUE.equals(filter.listening()) ? snapshot.sortedListeners() : snapshot.sorted();
+    for (OwnedSocket row : source) {
       if (!filter.matches(snapshot.node(), row)) {
         continue;
       }

@@ -233,6 +233,32 @@ public final class OwnerIndex {
     }
   }
 
+  /**
+   * {@link #lookup} for many inodes at once (the sockets of one port, say): each answer is still confirmed with one
+   * readlink, but each holder's identity is read once per call rather than once per socket.
+   */
+  public Map<Long, Owner> lookupAll(Collection<Long> inodes) {
+    Map<Integer, Optional<ProcessInfo>> current = new HashMap<>();
+    Map<Long, Owner> out = new java.util.LinkedHashMap<>();
+    for (long inode : inodes) {
+      if (inode == 0) {
+        out.put(inode, Owner.KERNEL);
+        continue;
+      }
+      Owner owner = null;
+      FdRef ref = byInode.get(inode);
+      if (ref != null && procFs.inodeAt(ref.pid(), ref.fd()) == inode) {
+        Optional<ProcessInfo> info = current.computeIfAbsent(ref.pid(), infos::current);
+        KnownProcess p = processes.get(ref.pid());
+        if (info.isPresent() && (p == null || info.get().startTimeTicks() == p.startTime)) {
+          owner = Owner.of(info.get());
+        }
+      }
+      out.put(inode, owner != null ? owner : lookup(inode));
+    }
+    return out;
+  }
+
   /** The process {@code pid} as it runs now, or empty when it does not exist. */
   public Optional<ProcessInfo> process(int pid) {
     return infos.current(pid);

@@ -56,9 +56,10 @@ public final class OwnerVerticle extends VerticleBase {
     NodeSnapshot snapshot = latest.get();
     JsonArray sockets = new JsonArray();
     boolean listening = false;
-    for (OwnedSocket s : snapshot.byLocalPort(proto, port)) {
-      Owner confirmed = s.socket().inode() == 0 ? Owner.KERNEL : owners.lookup(s.socket().inode());
-      sockets.add(SocketJson.toJson(snapshot.node(), new OwnedSocket(s.socket(), confirmed), services));
+    var onPort = snapshot.byLocalPort(proto, port);
+    Map<Long, Owner> confirmed = owners.lookupAll(onPort.stream().map(s -> s.socket().inode()).toList());
+    for (OwnedSocket s : onPort) {
+      sockets.add(SocketJson.toJson(snapshot.node(), new OwnedSocket(s.socket(), confirmed.get(s.socket().inode())), services));
       listening |= s.socket().isListening();
     }
     return new JsonObject().put("node", snapshot.node()).put("proto", proto.wireName()).put("port", port)
