@@ -30,13 +30,7 @@ final class InProcessPortolan {
   /** The TCP table (v4 + v6) with the owner of every socket: like {@code ss -tanp}. Returns the row count. */
   int tcpTableWithOwners() throws IOException {
     List<SocketEntry> table = reader.read(TCP);
-    Map<Long, Owner> owners = tcpOwners.update(table);
-    List<OwnedSocket> rows = new ArrayList<>(table.size());
-    for (SocketEntry e : table) {
-      Owner o = e.inode() == 0 ? Owner.KERNEL : owners.getOrDefault(e.inode(), Owner.UNKNOWN);
-      rows.add(new OwnedSocket(e, o));
-    }
-    return rows.size();
+    return Sampler.withOwners(table, tcpOwners.update(table)).size();
   }
 
   /** The TCP table without owners: like {@code ss -tan}. */

@@ -43,17 +43,22 @@ public final class Sampler {
   public Result sample() throws IOException {
     long started = System.nanoTime();
     List<SocketEntry> table = reader.read(protocols);
-    Map<Long, Owner> ownerByInode = owners.update(table);
-    List<OwnedSocket> rows = new ArrayList<>(table.size());
-    for (SocketEntry e : table) {
-      Owner o = e.inode() == 0 ? Owner.KERNEL : ownerByInode.getOrDefault(e.inode(), Owner.UNKNOWN);
-      rows.add(new OwnedSocket(e, o));
-    }
+    List<OwnedSocket> rows = withOwners(table, owners.update(table));
     KernelSockstat sockstat = reader.sockstat();
     long now = clock.getAsLong();
     List<SocketChange> changes = differ.diff(SampleDiffer.byKey(rows), now);
     NodeSnapshot snapshot = new NodeSnapshot(node, differ.lastSeq(), now, System.nanoTime() - started, rows, sockstat);
     return new Result(snapshot, changes);
+  }
+
+  /** Pairs each socket with its owner: the kernel for inode 0, unknown where the index has no answer. */
+  public static List<OwnedSocket> withOwners(List<SocketEntry> table, Map<Long, Owner> ownerByInode) {
+    List<OwnedSocket> rows = new ArrayList<>(table.size());
+    for (SocketEntry e : table) {
+      Owner o = e.inode() == 0 ? Owner.KERNEL : ownerByInode.getOrDefault(e.inode(), Owner.UNKNOWN);
+      rows.add(new OwnedSocket(e, o));
+    }
+    return rows;
   }
 
   public String node() {

@@ -5,25 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Every endpoint's bad input: a 400 (or 404) with a JSON {error, detail}; never a 500. */
-class BadInputTest {
-  private static RunningNode node;
-
-  @BeforeAll
-  static void start() throws Exception {
-    node = RunningNode.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    node.close();
-  }
-
+class BadInputTest extends NodeTestBase {
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(delimiter = '|', value = {
       "/api/v1/sockets?port=70000|400|invalid port",

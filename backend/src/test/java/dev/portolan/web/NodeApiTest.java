@@ -19,26 +19,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The JSON API of a real node against real sockets opened here and in a child process. */
-class NodeApiTest {
+class NodeApiTest extends NodeTestBase {
   private static final long SELF = ProcessHandle.current().pid();
   private static final Duration DEADLINE = Duration.ofSeconds(15);
-  private static RunningNode node;
-
-  @BeforeAll
-  static void start() throws Exception {
-    node = RunningNode.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    node.close();
-  }
-
   /** Rows of /api/v1/sockets for a query, once at least one matches. */
   private static List<JsonObject> awaitRows(String query) throws InterruptedException {
     return Await.until(query, DEADLINE, () -> {

@@ -21,8 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,20 +28,8 @@ import org.junit.jupiter.api.Test;
  * change batches are published on the real event bus (a sampler cannot produce ~10 MB of changes on demand);
  * everything from there on is the real feed over real TCP.
  */
-class SlowClientTest {
+class SlowClientTest extends NodeTestBase {
   private static final AtomicLong SEQ = new AtomicLong(9_000_000_000_000_000L);
-  private static RunningNode node;
-
-  @BeforeAll
-  static void start() throws Exception {
-    node = RunningNode.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    node.close();
-  }
-
   private static Socket openFeed(int receiveBuffer) throws Exception {
     Socket s = new Socket();
     s.setReceiveBufferSize(receiveBuffer);
