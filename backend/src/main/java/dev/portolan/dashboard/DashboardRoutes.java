@@ -76,7 +76,7 @@ public final class DashboardRoutes {
 
   private void portMap(RoutingContext ctx, Map<String, List<String>> params) {
     rejectParameters(params, Set.of());
-    SocketFilter listeners = SocketFilter.parse(Map.of("listening", List.of("true"), "proto", List.of("inet")));
+    SocketFilter listeners = SocketFilter.parse(Map.of("listening", List.of("true"), "proto", List.of("tcp,udp")));
     Future.all(ask(Addresses.NODE_INFO, new JsonObject()),
             ask(Addresses.SOCKETS_QUERY, new SocketQuery(listeners, MAX_LISTENERS, null).toJson()))
         .onSuccess(all -> HtmlReplies.send(ctx, 200, "fragment/portmap.jte", "page/portmap.jte",

@@ -24,11 +24,11 @@ final class HtmlChangeFormat implements SseFormat {
     String what = switch (json.getString("change", "")) {
       case "opened" -> "opened";
       case "closed" -> "closed";
-      case "state" -> json.getString("previousState", "?") + " →";
-      case "owner" -> "new owner";
+      case "state-changed" -> json.getString("previousState", "?") + " →";
+      case "owner-changed" -> "new owner";
       default -> json.getString("change", "");
     };
-    ChangeRow row = new ChangeRow(Clock.time(change.timestampMillis()), what, socket.proto(), socket.state(),
+    ChangeRow row = new ChangeRow(Clock.time(change.timestampMillis()), change.kind().wireName(), what, socket.proto(), socket.state(),
         socket.local(), "closed".equals(what) ? null : socket.localHref(), socket.owner());
     String html = Templates.render("fragment/change.jte", row);
     return "id: " + change.seq() + "\nevent: " + change.kind().sseEvent() + "\n" + SseFormat.dataLines(html.strip()) + "\n";
