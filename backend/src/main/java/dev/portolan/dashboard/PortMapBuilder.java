@@ -46,7 +46,8 @@ final class PortMapBuilder {
         new PortRange("Registered", "1024–49151", registered), new PortRange("Ephemeral", "49152+", ephemeral));
     String name = nodeInfo.getString("name", listeners.getString("node", "node"));
     NodeRow row = new NodeRow(name, describe(nodeInfo), cells.size(), ranges);
-    return new PortMapView(List.of(row), Clock.time(listeners.getLong("sampledAt", 0L)));
+    return new PortMapView(List.of(row), Clock.time(listeners.getLong("sampledAt", 0L)),
+        listeners.getLong("seq", 0L));
   }
 
   private static String describe(JsonObject info) {

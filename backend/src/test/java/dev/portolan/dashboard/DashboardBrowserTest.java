@@ -112,6 +112,7 @@ class DashboardBrowserTest {
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int port = server.getLocalPort();
       page.navigate(url("/"));
+      page.waitForSelector("#p-tcp-" + port); // the node has sampled it: now the check must see it
       page.fill(".check-form input[name=port]", String.valueOf(port));
       page.click(".check-form button[type=submit]");
       assertThat(page.locator("#check-answer")).containsText("tcp/" + port + " is listening on loopback only");

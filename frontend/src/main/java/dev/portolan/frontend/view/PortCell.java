@@ -10,4 +10,13 @@ public record PortCell(String id, String proto, int port, String service, String
   public String serviceLabel() {
     return service == null || service.isBlank() ? "" : service;
   }
+
+  /** The exposure in one word, so colour is not the only cue. */
+  public String exposureLabel() {
+    return switch (exposure) {
+      case "all-interfaces" -> "all";
+      case "loopback-only" -> "local";
+      default -> "addr";
+    };
+  }
 }
