@@ -1,6 +1,7 @@
 package dev.portolan.verticles;
 
 import dev.portolan.bus.Addresses;
+import dev.portolan.dashboard.DashboardRoutes;
 import dev.portolan.bus.OwnerQuery;
 import dev.portolan.bus.PortCheck;
 import dev.portolan.bus.SampleTaken;
@@ -30,7 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** HTTP: the JSON API under {@code /api/v1}, the SSE feed, {@code /metrics} and {@code /health}. */
+/** HTTP: the JSON API under {@code /api/v1}, the SSE feed, {@code /metrics}, {@code /health} and the dashboard. */
 public final class WebVerticle extends VerticleBase {
   private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
 
@@ -96,6 +97,7 @@ public final class WebVerticle extends VerticleBase {
         ask(c, Addresses.SUMMARY, new JsonObject(), s -> s)));
     router.get("/api/v1/check").handler(ctx -> guarded(ctx, Set.of("node", "proto", "port"), this::check));
     router.get("/api/v1/events").handler(ctx -> guarded(ctx, withFilters("last-event-id"), (c, p) -> feed.handle(c, p)));
+    DashboardRoutes.mount(router, vertx, node, feed, services);
     router.route("/api/*").handler(ctx -> ApiErrors.send(ctx, 404, "not found",
         "no API endpoint " + ctx.request().method() + " " + QueryValues.echo(ctx.request().path())));
     router.route().failureHandler(ctx -> {

@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ public final class SseFeed {
   private final ServiceNames services;
   private final PortolanMetrics metrics;
   private final Set<Client> clients = new LinkedHashSet<>();
+  private final SseFormat json = this::format;
   private long heartbeatTimer = -1;
 
   public SseFeed(Vertx vertx, ChangeHistory history, ServiceNames services, PortolanMetrics metrics) {
@@ -65,20 +67,27 @@ public final class SseFeed {
     if (clients.isEmpty()) {
       return;
     }
+    Map<SseFormat, String> texts = new IdentityHashMap<>(2);
     for (SocketChange change : batch.changes()) {
-      String text = null;
+      texts.clear();
       for (Client c : List.copyOf(clients)) {
         if (c.filter.matches(change.node(), change.current())) {
-          if (text == null) {
-            text = format(change);
-          }
-          c.send(text);
+          c.send(texts.computeIfAbsent(c.format, f -> f.event(change)));
         }
       }
     }
   }
 
+  /** Serves the JSON feed ({@code /api/v1/events}). */
   public void handle(RoutingContext ctx, Map<String, List<String>> params) {
+    handle(ctx, params, json);
+  }
+
+  /**
+   * Serves the feed with each change written by {@code format} (e.g. an HTML row for the dashboard), with the
+   * same filters, resume, heartbeats and slow-client handling as the JSON feed.
+   */
+  public void handle(RoutingContext ctx, Map<String, List<String>> params, SseFormat format) {
     SocketFilter filter = SocketFilter.parse(params);
     long resumeFrom = lastEventId(ctx, params);
     HttpServerResponse response = ctx.response();
@@ -87,7 +96,7 @@ public final class SseFeed {
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no")
         .setWriteQueueMaxSize(64 * 1024);
-    Client client = new Client(response, filter);
+    Client client = new Client(response, filter, format);
     clients.add(client);
     metrics.sseClientConnected();
     response.closeHandler(v -> client.gone());
@@ -103,7 +112,7 @@ public final class SseFeed {
       } else {
         for (SocketChange c : resume.missed()) {
           if (filter.matches(c.node(), c.current())) {
-            client.send(format(c));
+            client.send(format.event(c));
           }
         }
       }
@@ -146,12 +155,14 @@ public final class SseFeed {
   private final class Client {
     final HttpServerResponse response;
     final SocketFilter filter;
+    final SseFormat format;
     final ArrayDeque<String> backlog = new ArrayDeque<>();
     boolean closed;
 
-    Client(HttpServerResponse response, SocketFilter filter) {
+    Client(HttpServerResponse response, SocketFilter filter, SseFormat format) {
       this.response = response;
       this.filter = filter;
+      this.format = format;
     }
 
     void send(String text) {

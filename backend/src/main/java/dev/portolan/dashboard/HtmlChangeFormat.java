@@ -1,0 +1,36 @@
+package dev.portolan.dashboard;
+
+import dev.portolan.bus.ChangeBatch;
+import dev.portolan.frontend.Templates;
+import dev.portolan.frontend.view.ChangeRow;
+import dev.portolan.frontend.view.SocketRow;
+import dev.portolan.node.SocketChange;
+import dev.portolan.service.ServiceNames;
+import dev.portolan.web.SseFormat;
+import io.vertx.core.json.JsonObject;
+
+/** Writes a change as an SSE event whose data is one HTML list item, for htmx's SSE extension ({@code sse-swap}). */
+final class HtmlChangeFormat implements SseFormat {
+  private final ServiceNames services;
+
+  HtmlChangeFormat(ServiceNames services) {
+    this.services = services;
+  }
+
+  @Override
+  public String event(SocketChange change) {
+    JsonObject json = ChangeBatch.changeToJson(change, services);
+    SocketRow socket = SocketRows.of(json);
+    String what = switch (json.getString("change", "")) {
+      case "opened" -> "opened";
+      case "closed" -> "closed";
+      case "state-changed" -> json.getString("previousState", "?") + " →";
+      case "owner-changed" -> "new owner";
+      default -> json.getString("change", "");
+    };
+    ChangeRow row = new ChangeRow(Clock.time(change.timestampMillis()), change.kind().wireName(), what, socket.proto(), socket.state(),
+        socket.local(), "closed".equals(what) ? null : socket.localHref(), socket.owner());
+    String html = Templates.render("fragment/change.jte", row);
+    return "id: " + change.seq() + "\nevent: " + change.kind().sseEvent() + "\n" + SseFormat.dataLines(html.strip()) + "\n";
+  }
+}

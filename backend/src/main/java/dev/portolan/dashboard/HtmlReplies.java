@@ -1,0 +1,63 @@
+package dev.portolan.dashboard;
+
+import dev.portolan.frontend.Templates;
+import dev.portolan.frontend.view.ErrorView;
+import dev.portolan.node.InvalidQueryException;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Sends dashboard HTML: the fragment alone to htmx requests ({@code HX-Request}, except history restores),
+ * the full page otherwise; failures become an error page (400 bad input, 404 unknown, 503/500), never a stack trace.
+ */
+final class HtmlReplies {
+  private static final Logger LOG = Logger.getLogger(HtmlReplies.class.getName());
+
+  private HtmlReplies() {
+  }
+
+  static boolean wantsFragment(RoutingContext ctx) {
+    return "true".equals(ctx.request().getHeader("HX-Request"))
+        && ctx.request().getHeader("HX-History-Restore-Request") == null;
+  }
+
+  /** Renders {@code fragment} (for htmx) or {@code page} (for a full load), both with {@code params}. */
+  static void send(RoutingContext ctx, int status, String fragment, String page, Map<String, Object> params) {
+    String html = wantsFragment(ctx) ? Templates.render(fragment, params) : Templates.render(page, params);
+    send(ctx, status, html);
+  }
+
+  static void send(RoutingContext ctx, int status, String html) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    ctx.response().setStatusCode(status)
+        .putHeader("Content-Type", "text/html; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("Vary", "HX-Request")
+        .end(html);
+  }
+
+  static void error(RoutingContext ctx, int status, String title, String detail) {
+    send(ctx, status, "fragment/error.jte", "page/error.jte", Map.of("error", new ErrorView(status, title, detail)));
+  }
+
+  /** Maps a failure (bad input, an event-bus reply failure, anything else) to an error page. */
+  static void fail(RoutingContext ctx, Throwable failure) {
+    if (failure instanceof InvalidQueryException e) {
+      error(ctx, 400, e.error(), e.detail());
+    } else if (failure instanceof ReplyException e && e.failureType() == ReplyFailure.RECIPIENT_FAILURE
+        && (e.failureCode() == 400 || e.failureCode() == 404)) {
+      error(ctx, e.failureCode(), e.failureCode() == 404 ? "Not found" : "Bad request", String.valueOf(e.getMessage()));
+    } else if (failure instanceof ReplyException e && e.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
+      error(ctx, 503, "Unavailable", "the node did not answer in time; try again");
+    } else {
+      LOG.log(Level.WARNING, "dashboard request failed: " + ctx.request().path(), failure);
+      error(ctx, 500, "Internal error", "the node could not answer; see its log");
+    }
+  }
+}

@@ -1,0 +1,198 @@
+package dev.portolan.dashboard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portolan.web.Await;
+import dev.portolan.web.RunningNode;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.StandardProtocolFamily;
+import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The dashboard's pages and fragments over real HTTP against a real node: status codes, fragments, escaping. */
+class DashboardPagesTest {
+  private static RunningNode node;
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws Exception {
+    node = RunningNode.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    node.close();
+  }
+
+  record Page(int status, String contentType, String body) {
+  }
+
+  private static Page get(String path, boolean htmx) {
+    try {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port + path))
+          .timeout(Duration.ofSeconds(20));
+      if (htmx) {
+        b.header("HX-Request", "true");
+      }
+      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Page(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+    } catch (Exception e) {
+      throw new AssertionError("GET " + path, e);
+    }
+  }
+
+  private static void assertFullPage(Page page) {
+    assertTrue(page.contentType().startsWith("text/html"), page.contentType());
+    assertTrue(page.body().contains("<html"), "a full page");
+    assertTrue(page.body().contains("/webjars/htmx.org/"), "htmx from the webjar");
+  }
+
+  private static void assertFragment(Page page, String id) {
+    assertFalse(page.body().contains("<html"), "a fragment has no <html>: " + page.body());
+    assertTrue(page.body().contains("id=\"" + id + "\""), "fragment #" + id + ": " + page.body());
+  }
+
+  @Test
+  void portMapShowsAListenerAsACellLinkingToItsPortPage() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int port = server.getLocalPort();
+      String cell = "id=\"p-tcp-" + port + "\"";
+      Page full = Await.until("a cell for tcp/" + port, Duration.ofSeconds(10), () -> {
+        Page p = get("/", false);
+        return p.body().contains(cell) ? p : null;
+      });
+      assertEquals(200, full.status());
+      assertFullPage(full);
+      assertTrue(full.body().contains("href=\"/ports/tcp/" + port + "\""));
+      assertTrue(full.body().contains("sse-connect=\"/ui/events"), "live feed panel");
+      Page fragment = get("/", true);
+      assertEquals(200, fragment.status());
+      assertFragment(fragment, "portmap");
+      assertTrue(fragment.body().contains("class=\"cell loopback-only\""), "coloured by exposure");
+    }
+  }
+
+  @Test
+  void connectionsPageFiltersPagesAndSummarises() {
+    Page full = get("/connections?proto=tcp&state=&port=&listening=true", false);
+    assertEquals(200, full.status());
+    assertFullPage(full);
+    assertTrue(full.body().contains("time-wait"), "summary chart calls out TIME_WAIT");
+    assertTrue(full.body().contains("close-wait"), "summary chart calls out CLOSE_WAIT");
+    Page fragment = get("/connections?proto=tcp", true);
+    assertEquals(200, fragment.status());
+    assertFragment(fragment, "results");
+    Page paged = get("/connections?limit=1", false);
+    assertEquals(400, paged.status(), "unknown parameter");
+    Page firstPage = get("/connections", true);
+    if (firstPage.body().contains("Next page")) {
+      assertTrue(firstPage.body().contains("cursor="));
+    }
+    assertEquals(400, get("/connections?port=70000", true).status());
+    assertEquals(400, get("/connections?proto=icmp", false).status());
+  }
+
+  @Test
+  void portPageAnswersAndRejectsBadPorts() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int port = server.getLocalPort();
+      String processLink = "href=\"/processes/" + RunningNode.NODE + "/" + ProcessHandle.current().pid() + "\"";
+      Page page = Await.until("the port page links the listener to its process", Duration.ofSeconds(10), () -> {
+        Page p = get("/ports/tcp/" + port, false);
+        return p.body().contains("is listening") && p.body().contains(processLink) ? p : null;
+      });
+      assertEquals(200, page.status());
+      assertFullPage(page);
+      assertFragment(get("/ports/tcp/" + port, true), "port");
+    }
+    Page bad = get("/ports/tcp/70000", false);
+    assertEquals(400, bad.status());
+    assertTrue(bad.body().contains("65535"), bad.body());
+    assertEquals(400, get("/ports/icmp/22", false).status());
+    assertEquals(400, get("/ports/tcp/abc", true).status());
+  }
+
+  @Test
+  void processPageShowsThisJvmAnd404sForUnknownPidOrNode() {
+    long pid = ProcessHandle.current().pid();
+    Page page = get("/processes/" + RunningNode.NODE + "/" + pid, false);
+    assertEquals(200, page.status());
+    assertFullPage(page);
+    assertTrue(page.body().contains("java"), "process name");
+    assertFragment(get("/processes/" + RunningNode.NODE + "/" + pid, true), "process");
+    assertEquals(404, get("/processes/" + RunningNode.NODE + "/4194304", false).status());
+    assertEquals(404, get("/processes/no-such-node/" + pid, false).status());
+    assertEquals(400, get("/processes/" + RunningNode.NODE + "/-3", false).status());
+  }
+
+  @Test
+  void checkAnswersInPlainWords() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int port = server.getLocalPort();
+      Page answer = Await.until("the check sees tcp/" + port, Duration.ofSeconds(10), () -> {
+        Page p = get("/check?proto=tcp&port=" + port, true);
+        return p.body().contains("is listening on loopback only") ? p : null;
+      });
+      assertEquals(200, answer.status());
+      assertFragment(answer, "check-answer");
+    }
+    Page empty = get("/check", false);
+    assertEquals(200, empty.status());
+    assertFullPage(empty);
+    Page bad = get("/check?proto=tcp&port=99999", true);
+    assertEquals(400, bad.status());
+    assertTrue(bad.body().contains("65535"), bad.body());
+  }
+
+  @Test
+  void aUnixSocketPathWithMarkupIsShownAsText(@TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("<script>x<"));
+    Path path = dir.resolve("<script>x</script>");
+    try (ServerSocketChannel unix = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      unix.bind(UnixDomainSocketAddress.of(path));
+      Page page = Await.until("the unix socket in the connections page", Duration.ofSeconds(10), () -> {
+        Page p = get("/connections?proto=unix&q=script", false);
+        return p.body().contains("&lt;script&gt;x&lt;/script&gt;") ? p : null;
+      });
+      assertEquals(200, page.status());
+      assertFalse(page.body().contains("<script>x</script>"), "markup must be escaped");
+    }
+  }
+
+  @Test
+  void htmlChangeFeedIsAnEventStream() throws Exception {
+    HttpResponse<java.io.InputStream> r = HTTP.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + node.port + "/ui/events?listening=true")).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(r.body()))) {
+      assertEquals(200, r.statusCode());
+      assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+      try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+        String want = "<a href=\"/ports/tcp/" + server.getLocalPort() + "\">";
+        String line;
+        while ((line = in.readLine()) != null) {
+          if (line.startsWith("data: ") && line.contains(want)) {
+            assertTrue(line.contains("<li class=\"change opened\">"), line);
+            break;
+          }
+        }
+        assertTrue(line != null, "the feed announced the new listener as an HTML row");
+      }
+    }
+    assertEquals(400, get("/ui/events?bogus=1", false).status());
+  }
+}
