@@ -3,6 +3,7 @@ package dev.portolan.dashboard;
 import dev.portolan.frontend.view.FilterForm;
 import dev.portolan.frontend.view.StateBar;
 import dev.portolan.frontend.view.SummaryView;
+import dev.portolan.frontend.view.TrendLine;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,52 @@ final class SummaryChart {
     for (String proto : protocols.fieldNames()) {
       perProtocol.add(proto + " " + protocols.getJsonObject(proto).getInteger("total", 0));
     }
-    return new SummaryView(summary.getInteger("total", 0), perProtocol.toString(), bars);
+    return new SummaryView(summary.getInteger("total", 0), perProtocol.toString(), bars,
+        trend(summary.getJsonArray("trend", new io.vertx.core.json.JsonArray())), trendMinutes(summary));
+  }
+
+  static final List<String> TREND_STATES = List.of("established", "time-wait", "close-wait", "listen");
+  static final int TREND_WIDTH = 300;
+  static final int TREND_HEIGHT = 60;
+
+  /** One polyline per state over a shared time axis and a shared count scale (so lines compare). */
+  static List<TrendLine> trend(io.vertx.core.json.JsonArray points) {
+    if (points.size() < 2) {
+      return List.of();
+    }
+    long first = points.getJsonObject(0).getLong("t");
+    long last = points.getJsonObject(points.size() - 1).getLong("t");
+    long span = Math.max(1, last - first);
+    int max = 1;
+    for (int i = 0; i < points.size(); i++) {
+      for (String state : TREND_STATES) {
+        max = Math.max(max, points.getJsonObject(i).getInteger(state, 0));
+      }
+    }
+    List<TrendLine> lines = new ArrayList<>();
+    for (String state : TREND_STATES) {
+      StringJoiner xy = new StringJoiner(" ");
+      int stateMax = 0;
+      for (int i = 0; i < points.size(); i++) {
+        JsonObject p = points.getJsonObject(i);
+        int count = p.getInteger(state, 0);
+        stateMax = Math.max(stateMax, count);
+        long x = Math.round((p.getLong("t") - first) * (double) TREND_WIDTH / span);
+        long y = Math.round(TREND_HEIGHT - count * (double) (TREND_HEIGHT - 2) / max) - 1;
+        xy.add(x + "," + y);
+      }
+      int latest = points.getJsonObject(points.size() - 1).getInteger(state, 0);
+      lines.add(new TrendLine(state, xy.toString(), latest, stateMax));
+    }
+    return lines;
+  }
+
+  private static int trendMinutes(JsonObject summary) {
+    var points = summary.getJsonArray("trend", new io.vertx.core.json.JsonArray());
+    if (points.size() < 2) {
+      return 0;
+    }
+    long span = points.getJsonObject(points.size() - 1).getLong("t") - points.getJsonObject(0).getLong("t");
+    return (int) Math.max(1, Math.round(span / 60_000.0));
   }
 }

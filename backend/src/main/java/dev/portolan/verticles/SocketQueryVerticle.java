@@ -41,7 +41,8 @@ public final class SocketQueryVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     return Future.all(
         bus.<JsonObject>consumer(Addresses.SOCKETS_QUERY, this::page).completion(),
-        bus.<JsonObject>consumer(Addresses.SUMMARY, msg -> msg.reply(summary(latest.get()))).completion(),
+        bus.<JsonObject>consumer(Addresses.SUMMARY, msg -> msg.reply(summary(latest.get())
+            .put("trend", trend(latest.trend().points(120))))).completion(),
         bus.<JsonObject>consumer(Addresses.NODE_INFO, msg -> msg.reply(nodeInfo.toJson(latest.get()))).completion(),
         bus.<JsonObject>consumer(Addresses.PORT_CHECK, this::check).completion());
   }
@@ -84,6 +85,16 @@ public final class SocketQueryVerticle extends VerticleBase {
     return new JsonObject().put("node", snapshot.node()).put("sampledAt", snapshot.takenAtMillis())
         .put("total", s.total()).put("protocols", byProto).put("tcpStates", statesJson(s.tcpByState()))
         .put("kernel", kernel);
+  }
+
+  static JsonArray trend(java.util.List<dev.portolan.node.SummaryTrend.Point> points) {
+    JsonArray out = new JsonArray();
+    for (var p : points) {
+      out.add(new JsonObject().put("t", p.takenAtMillis()).put("listen", p.listen())
+          .put("established", p.established()).put("time-wait", p.timeWait()).put("close-wait", p.closeWait())
+          .put("total", p.total()));
+    }
+    return out;
   }
 
   private static JsonObject statesJson(Map<SocketState, Integer> states) {

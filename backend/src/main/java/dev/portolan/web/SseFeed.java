@@ -120,9 +120,11 @@ public final class SseFeed {
   }
 
   private static long lastEventId(RoutingContext ctx, Map<String, List<String>> params) {
-    String value = QueryValues.single(params, "last-event-id");
-    if (value == null) {
-      value = ctx.request().getHeader("Last-Event-ID");
+    // The header wins: EventSource sends it on every reconnect with the last id it saw, while a ?last-event-id=
+    // in the URL stays what the page was rendered with (replaying from it again would show changes twice).
+    String value = ctx.request().getHeader("Last-Event-ID");
+    if (value == null || value.isBlank()) {
+      value = QueryValues.single(params, "last-event-id");
     }
     if (value == null || value.isBlank()) {
       return -1;

@@ -87,6 +87,20 @@ class DashboardPagesTest {
   }
 
   @Test
+  void summaryDrawsATrendOfTcpStatesOverTheLastMinutes() throws Exception {
+    Page page = Await.until("two samples for a trend line", Duration.ofSeconds(10), () -> {
+      Page p = get("/connections", false);
+      return p.body().contains("<figure class=\"trend\">") ? p : null;
+    });
+    for (String state : new String[] {"established", "time-wait", "close-wait", "listen"}) {
+      assertTrue(page.body().contains("<polyline class=\"trend-" + state + "\" points=\""), state);
+    }
+    assertTrue(page.body().contains("TCP states, last "), "captioned with its window");
+    var summary = new io.vertx.core.json.JsonObject(get("/api/v1/summary", false).body());
+    assertTrue(summary.getJsonArray("trend").size() >= 2, "the API carries the trend too");
+  }
+
+  @Test
   void connectionsPageFiltersPagesAndSummarises() {
     Page full = get("/connections?proto=tcp&state=&port=&listening=true", false);
     assertEquals(200, full.status());

@@ -128,6 +128,22 @@ class ChangeFeedTest {
   }
 
   @Test
+  void theReconnectHeaderWinsOverTheIdInTheUrl(VertxTestContext ctx) {
+    long seq = node.get("/api/v1/nodes").json().getJsonArray("nodes").getJsonObject(0).getLong("seq");
+    client.get(node.port, "127.0.0.1", "/api/v1/events?last-event-id=1")
+        .putHeader("Last-Event-ID", Long.toString(seq))
+        .as(BodyCodec.sseStream(stream -> {
+          stream.handler(event -> ctx.verify(() -> {
+            assertNotEquals("reset", event.event(), "resumed from the header's current id, not the URL's old one");
+            ctx.completeNow();
+          }));
+          ctx.verify(this::openListener);
+        }))
+        .send()
+        .onFailure(ctx::failNow);
+  }
+
+  @Test
   void resumeFromTheCurrentIdReplaysNothingOldAndStaysLive(VertxTestContext ctx) {
     long seq = node.get("/api/v1/nodes").json().getJsonArray("nodes").getJsonObject(0).getLong("seq");
     AtomicLong port = new AtomicLong(-1);
