@@ -217,13 +217,6 @@ class OwnerIndexTest {
   }
 
   private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.onSpinWait();
-      Thread.sleep(10);
-    }
+    dev.portolan.web.Await.until(what, Duration.ofSeconds(20), () -> condition.getAsBoolean() ? true : null);
   }
 }
