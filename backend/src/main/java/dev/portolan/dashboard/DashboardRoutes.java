@@ -75,7 +75,7 @@ public final class DashboardRoutes {
   }
 
   private void portMap(RoutingContext ctx, Map<String, List<String>> params) {
-    rejectParameters(params, Set.of());
+    QueryValues.rejectUnknown(params, Set.of());
     SocketFilter listeners = SocketFilter.parse(Map.of("listening", List.of("true"), "proto", List.of("tcp,udp")));
     Future.all(ask(Addresses.NODE_INFO, new JsonObject()),
             ask(Addresses.SOCKETS_QUERY, new SocketQuery(listeners, MAX_LISTENERS, null).toJson()))
@@ -98,7 +98,7 @@ public final class DashboardRoutes {
   }
 
   private void check(RoutingContext ctx, Map<String, List<String>> params) {
-    rejectParameters(params, Set.of("proto", "port"));
+    QueryValues.rejectUnknown(params, Set.of("proto", "port"));
     String protoText = QueryValues.single(params, "proto");
     String portText = QueryValues.single(params, "port");
     String shownProto = protoText == null || protoText.isBlank() ? "tcp" : protoText;
@@ -124,7 +124,7 @@ public final class DashboardRoutes {
   }
 
   private void port(RoutingContext ctx, Map<String, List<String>> params) {
-    rejectParameters(params, Set.of());
+    QueryValues.rejectUnknown(params, Set.of());
     Protocol proto = QueryValues.inetProtocol(ctx.pathParam("proto"));
     if (!proto.wireName().equals(ctx.pathParam("proto"))) {
       throw new InvalidQueryException("invalid proto", "a port page is /ports/tcp/N or /ports/udp/N");
@@ -146,7 +146,7 @@ public final class DashboardRoutes {
   }
 
   private void process(RoutingContext ctx, Map<String, List<String>> params) {
-    rejectParameters(params, Set.of());
+    QueryValues.rejectUnknown(params, Set.of());
     String wantedNode = ctx.pathParam("node");
     int pid = QueryValues.pid(ctx.pathParam("pid"));
     if (!node.equals(wantedNode)) {
@@ -165,15 +165,6 @@ public final class DashboardRoutes {
   private void events(RoutingContext ctx, Map<String, List<String>> params) {
     SocketFilter.rejectUnknown(params, Set.of("last-event-id"));
     feed.handle(ctx, params, htmlChanges);
-  }
-
-  private static void rejectParameters(Map<String, List<String>> params, Set<String> accepted) {
-    for (String name : params.keySet()) {
-      if (!accepted.contains(name)) {
-        throw new InvalidQueryException("unknown parameter", "unknown parameter " + QueryValues.echo(name)
-            + (accepted.isEmpty() ? "; this page takes none" : "; accepted: " + String.join(", ", accepted)));
-      }
-    }
   }
 
   private static List<String> strings(JsonArray array) {

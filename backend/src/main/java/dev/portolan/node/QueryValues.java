@@ -23,6 +23,16 @@ public final class QueryValues {
     return values.getFirst();
   }
 
+  /** Throws for a parameter name outside {@code accepted}: a typo should be an error, not an ignored filter. */
+  public static void rejectUnknown(Map<String, List<String>> params, java.util.Set<String> accepted) {
+    for (String name : params.keySet()) {
+      if (!accepted.contains(name)) {
+        throw new InvalidQueryException("unknown parameter", "unknown parameter " + echo(name)
+            + (accepted.isEmpty() ? "; this takes none" : "; accepted: " + String.join(", ", new java.util.TreeSet<>(accepted))));
+      }
+    }
+  }
+
   public static int port(String name, String value) {
     long n = wholeNumber(value, "invalid " + name, name + " must be a whole number from 0 to 65535");
     if (n < 0 || n > 65535) {

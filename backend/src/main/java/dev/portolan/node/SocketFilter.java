@@ -60,20 +60,16 @@ public record SocketFilter(String node, Set<ProtocolChoice> protocols, Set<Socke
     return new SocketFilter(node, protos, states, listening, port, localPort, remotePort, pid, text);
   }
 
-  /** Throws for a parameter name that is neither a filter nor in {@code extra}: a typo should not match everything. */
-  public static void rejectUnknown(Map<String, List<String>> params, Set<String> extra) {
-    for (String name : params.keySet()) {
-      if (!PARAMETERS.contains(name) && !extra.contains(name)) {
-        throw new InvalidQueryException("unknown parameter", "unknown parameter " + QueryValues.echo(name)
-            + "; accepted: " + String.join(", ", new java.util.TreeSet<>(union(extra))));
-      }
-    }
+  /** The filter parameters plus {@code extra}: what an endpoint that filters sockets accepts. */
+  public static Set<String> parametersAnd(String... extra) {
+    Set<String> all = new java.util.HashSet<>(PARAMETERS);
+    all.addAll(List.of(extra));
+    return all;
   }
 
-  private static Set<String> union(Set<String> extra) {
-    Set<String> all = new java.util.HashSet<>(PARAMETERS);
-    all.addAll(extra);
-    return all;
+  /** Throws for a parameter name that is neither a filter nor in {@code extra}: a typo should not match everything. */
+  public static void rejectUnknown(Map<String, List<String>> params, Set<String> extra) {
+    QueryValues.rejectUnknown(params, parametersAnd(extra.toArray(String[]::new)));
   }
 
   public boolean matches(String socketNode, OwnedSocket row) {

@@ -90,13 +90,13 @@ public final class WebVerticle extends VerticleBase {
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.get("/api/v1/nodes").handler(ctx -> guarded(ctx, Set.of(), (c, p) ->
         ask(c, Addresses.NODE_INFO, new JsonObject(), info -> new JsonObject().put("nodes", new JsonArray().add(info)))));
-    router.get("/api/v1/sockets").handler(ctx -> guarded(ctx, withFilters("limit", "cursor"), this::sockets));
+    router.get("/api/v1/sockets").handler(ctx -> guarded(ctx, SocketFilter.parametersAnd("limit", "cursor"), this::sockets));
     router.get("/api/v1/owners").handler(ctx -> guarded(ctx, Set.of("node", "proto", "port"), this::owners));
     router.get("/api/v1/processes/:node/:pid").handler(ctx -> guarded(ctx, Set.of(), this::process));
     router.get("/api/v1/summary").handler(ctx -> guarded(ctx, Set.of("node"), (c, p) ->
         ask(c, Addresses.SUMMARY, new JsonObject(), s -> s)));
     router.get("/api/v1/check").handler(ctx -> guarded(ctx, Set.of("node", "proto", "port"), this::check));
-    router.get("/api/v1/events").handler(ctx -> guarded(ctx, withFilters("last-event-id"), (c, p) -> feed.handle(c, p)));
+    router.get("/api/v1/events").handler(ctx -> guarded(ctx, SocketFilter.parametersAnd("last-event-id"), (c, p) -> feed.handle(c, p)));
     DashboardRoutes.mount(router, vertx, node, feed, services);
     router.route("/api/*").handler(ctx -> ApiErrors.send(ctx, 404, "not found",
         "no API endpoint " + ctx.request().method() + " " + QueryValues.echo(ctx.request().path())));
@@ -111,26 +111,11 @@ public final class WebVerticle extends VerticleBase {
     return router;
   }
 
-  private static Set<String> withFilters(String... extra) {
-    return Set.of(extra);
-  }
-
   /** Validates parameter names and the node, then runs the handler; bad input becomes a 400, never a 500. */
   private void guarded(RoutingContext ctx, Set<String> accepted, java.util.function.BiConsumer<RoutingContext, Map<String, List<String>>> handler) {
     try {
       Map<String, List<String>> params = Params.of(ctx.queryParams());
-      Set<String> allowed = accepted;
-      boolean filters = ctx.request().path().equals("/api/v1/sockets") || ctx.request().path().equals("/api/v1/events");
-      if (filters) {
-        SocketFilter.rejectUnknown(params, accepted);
-      } else {
-        for (String name : params.keySet()) {
-          if (!allowed.contains(name)) {
-            throw new InvalidQueryException("unknown parameter", "unknown parameter " + QueryValues.echo(name)
-                + (allowed.isEmpty() ? "; this endpoint takes none" : "; accepted: " + String.join(", ", new java.util.TreeSet<>(allowed))));
-          }
-        }
-      }
+      QueryValues.rejectUnknown(params, accepted);
       String wanted = QueryValues.single(params, "node");
       if (wanted != null && !wanted.isBlank() && !wanted.equals(node)) {
         ApiErrors.send(ctx, 404, "unknown node", "no node named " + QueryValues.echo(wanted) + "; this is " + node);
