@@ -36,6 +36,7 @@ public final class NodeSnapshot {
   private volatile List<OwnedSocket> sortedListeners;
   private volatile Map<Long, List<OwnedSocket>> byProtoPort;
   private volatile Map<Integer, List<OwnedSocket>> byPid;
+  private volatile Map<Long, OwnedSocket> byInode;
   private volatile SocketSummary summary;
 
   public NodeSnapshot(String node, long seq, long takenAtMillis, long sampleNanos, List<OwnedSocket> sockets,
@@ -131,6 +132,21 @@ public final class NodeSnapshot {
       byPid = index = built;
     }
     return index.getOrDefault(pid, List.of());
+  }
+
+  /** The socket with inode {@code inode} (not 0), or null. */
+  public OwnedSocket byInode(long inode) {
+    Map<Long, OwnedSocket> index = byInode;
+    if (index == null) {
+      Map<Long, OwnedSocket> built = HashMap.newHashMap(sockets.size());
+      for (OwnedSocket s : sockets) {
+        if (s.socket().inode() != 0) {
+          built.put(s.socket().inode(), s);
+        }
+      }
+      byInode = index = built;
+    }
+    return index.get(inode);
   }
 
   public SocketSummary summary() {

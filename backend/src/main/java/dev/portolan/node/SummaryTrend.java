@@ -1,6 +1,5 @@
 package dev.portolan.node;
 
-import dev.portolan.sampler.Protocol;
 import dev.portolan.sampler.SocketState;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,27 +23,17 @@ public final class SummaryTrend {
     this.capacity = capacity;
   }
 
+  /** Adds the snapshot's TCP counts, taken from its summary (computed once per snapshot anyway, for /metrics). */
   public void add(NodeSnapshot snapshot) {
-    int listen = 0;
-    int established = 0;
-    int timeWait = 0;
-    int closeWait = 0;
+    SocketSummary summary = snapshot.summary();
+    var tcp = summary.tcpByState();
     int total = 0;
-    for (OwnedSocket s : snapshot.sockets()) {
-      if (s.socket().proto() != Protocol.TCP) {
-        continue;
-      }
-      total++;
-      SocketState state = s.socket().state();
-      switch (state) {
-        case LISTEN -> listen++;
-        case ESTABLISHED -> established++;
-        case TIME_WAIT -> timeWait++;
-        case CLOSE_WAIT -> closeWait++;
-        default -> { }
-      }
+    for (int n : tcp.values()) {
+      total += n;
     }
-    add(new Point(snapshot.takenAtMillis(), listen, established, timeWait, closeWait, total));
+    add(new Point(snapshot.takenAtMillis(), tcp.getOrDefault(SocketState.LISTEN, 0),
+        tcp.getOrDefault(SocketState.ESTABLISHED, 0), tcp.getOrDefault(SocketState.TIME_WAIT, 0),
+        tcp.getOrDefault(SocketState.CLOSE_WAIT, 0), total));
   }
 
   public synchronized void add(Point p) {

@@ -16,7 +16,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -74,18 +73,12 @@ public final class OwnerVerticle extends VerticleBase {
       return;
     }
     NodeSnapshot snapshot = latest.get();
-    Map<Long, OwnedSocket> byInode = new HashMap<>();
-    for (OwnedSocket s : snapshot.sockets()) {
-      if (s.socket().inode() != 0) {
-        byInode.put(s.socket().inode(), s);
-      }
-    }
     Set<Long> inodes = owners.socketInodesOf(pid);
     JsonArray sockets = new JsonArray();
     JsonArray unsampled = new JsonArray();
     Owner owner = Owner.of(process.get());
     for (long inode : inodes) {
-      OwnedSocket s = byInode.get(inode);
+      OwnedSocket s = snapshot.byInode(inode);
       if (s != null) {
         sockets.add(SocketJson.toJson(snapshot.node(), new OwnedSocket(s.socket(), owner), services));
       } else {

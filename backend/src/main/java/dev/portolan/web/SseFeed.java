@@ -68,9 +68,11 @@ public final class SseFeed {
       return;
     }
     Map<SseFormat, String> texts = new IdentityHashMap<>(2);
+    // One copy per batch: a client cut off while sending leaves the set, and is skipped as closed.
+    List<Client> receivers = List.copyOf(clients);
     for (SocketChange change : batch.changes()) {
       texts.clear();
-      for (Client c : List.copyOf(clients)) {
+      for (Client c : receivers) {
         if (c.filter.matches(change.node(), change.current())) {
           c.send(texts.computeIfAbsent(c.format, f -> f.event(change)));
         }
