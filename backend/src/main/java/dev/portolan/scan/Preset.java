@@ -1,0 +1,59 @@
+package dev.portolan.scan;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Timing templates, in the spirit of nmap's -T2/-T3/-T4: where the adaptive timing starts and the bounds it
+ * stays within. The engine adapts the probe timeout to measured round-trip times (srtt + 4 * rttvar, clamped to
+ * [minTimeout, maxTimeout]) and the number of probes in flight to drops (halve on a timeout, grow on answers),
+ * never beyond {@code maxParallelism} nor the node's file-descriptor budget.
+ */
+public enum Preset {
+  POLITE(Duration.ofMillis(1000), Duration.ofMillis(100), Duration.ofMillis(3000), 8, 64, 2, 200),
+  NORMAL(Duration.ofMillis(1000), Duration.ofMillis(100), Duration.ofMillis(2000), 64, 1024, 2, 5_000),
+  AGGRESSIVE(Duration.ofMillis(500), Duration.ofMillis(50), Duration.ofMillis(1250), 256, 4096, 1, 0);
+
+  private final Duration initialTimeout;
+  private final Duration minTimeout;
+  private final Duration maxTimeout;
+  private final int initialParallelism;
+  private final int maxParallelism;
+  private final int maxRetries;
+  private final int maxRate;
+
+  Preset(Duration initialTimeout, Duration minTimeout, Duration maxTimeout, int initialParallelism,
+      int maxParallelism, int maxRetries, int maxRate) {
+    this.initialTimeout = initialTimeout;
+    this.minTimeout = minTimeout;
+    this.maxTimeout = maxTimeout;
+    this.initialParallelism = initialParallelism;
+    this.maxParallelism = maxParallelism;
+    this.maxRetries = maxRetries;
+    this.maxRate = maxRate;
+  }
+
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Parses {@code polite}, {@code normal} or {@code aggressive}; null for anything else. */
+  public static Preset fromWire(String name) {
+    for (Preset p : values()) {
+      if (p.wireName().equals(name)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  public Duration initialTimeout() { return initialTimeout; }
+  public Duration minTimeout() { return minTimeout; }
+  public Duration maxTimeout() { return maxTimeout; }
+  public int initialParallelism() { return initialParallelism; }
+  public int maxParallelism() { return maxParallelism; }
+  /** Retransmissions of a probe that got no answer, before it counts as filtered (TCP) or open|filtered (UDP). */
+  public int maxRetries() { return maxRetries; }
+  /** Probes per second at most; 0 for no limit of the preset's own (the policy's cap still applies). */
+  public int maxRate() { return maxRate; }
+}
