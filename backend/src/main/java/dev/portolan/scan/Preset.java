@@ -56,4 +56,13 @@ public enum Preset {
   public int maxRetries() { return maxRetries; }
   /** Probes per second at most; 0 for no limit of the preset's own (the policy's cap still applies). */
   public int maxRate() { return maxRate; }
+
+  /** How long a banner grab on an open TCP port may take (connect, greeting, one request, TLS handshake). */
+  public Duration bannerTimeout() {
+    return switch (this) {
+      case POLITE -> Duration.ofSeconds(5);
+      case NORMAL -> Duration.ofSeconds(3);
+      case AGGRESSIVE -> Duration.ofSeconds(2);
+    };
+  }
 }
