@@ -51,16 +51,21 @@ final class Timing {
   private long lastDropEpisode;
   private boolean dropEpisode;
 
-  Timing(Preset preset, int planMaxRate, long now) {
+  /** The fixed rate cap of a scan: the tighter of the preset's and the plan's, either 0 for none. */
+  static double rateCap(Preset preset, int planMaxRate) {
+    int a = Math.max(0, preset.maxRate());
+    int b = Math.max(0, planMaxRate);
+    return a > 0 && b > 0 ? Math.min(a, b) : Math.max(a, b);
+  }
+
+  Timing(Preset preset, double capRate, long now) {
     this.minTimeout = preset.minTimeout().toNanos();
     this.maxTimeout = preset.maxTimeout().toNanos();
     this.timeout = Math.clamp(preset.initialTimeout().toNanos(), minTimeout, maxTimeout);
     this.window = preset.initialParallelism();
     this.floor = Math.max(1, preset.initialParallelism() / 4);
     this.ceiling = preset.maxParallelism();
-    int a = preset.maxRate();
-    int b = planMaxRate;
-    this.capRate = a > 0 && b > 0 ? Math.min(a, b) : Math.max(Math.max(a, b), 0);
+    this.capRate = Math.max(0, capRate);
     this.start = now;
     this.lastRefill = now;
     this.tokens = 1;
