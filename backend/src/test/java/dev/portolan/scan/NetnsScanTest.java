@@ -212,6 +212,29 @@ class NetnsScanTest {
     throw new AssertionError("no Icmp lines in /proc/net/snmp");
   }
 
+  /** Where the routing table says no: "unreachable" routes give host-unreach, no route at all net-unreach. */
+  @Test
+  void unreachableAddressesAreFilteredWithTheReason() throws Exception {
+    String ns = namespace("unreach");
+    sh(true, ip, "-n", ns, "route", "add", "unreachable", "203.0.113.0/24");
+    for (String proto : List.of("tcp", "udp")) {
+      // 203.0.113.7: an unreachable route; 192.0.2.77: no route at all (the namespace has only lo)
+      try (Child scanner = Child.start(in(ns), "scan", proto, "20-29", "aggressive", "1", "203.0.113.7,192.0.2.77")) {
+        List<String> lines = scanner.until("END");
+        assertTrue(lines.get(0).startsWith("RUN 0 COMPLETED"), lines.get(0));
+        Map<String, Integer> reasons = new TreeMap<>();
+        for (String line : lines) {
+          String[] f = line.split(" ");
+          if (f[0].equals("NC")) {
+            assertEquals("filtered", f[2], line);
+            reasons.merge(f[4] + " " + f[3], 1, Integer::sum);
+          }
+        }
+        assertEquals(Map.of("192.0.2.77 net-unreach", 10, "203.0.113.7 host-unreach", 10), reasons, proto);
+      }
+    }
+  }
+
   /**
    * A neighbour that swallows everything: its (permanent, made-up) MAC address belongs to no one, so the frames
    * leave through a veth and the other end drops them as not its own. No answer at all, as behind a dropping

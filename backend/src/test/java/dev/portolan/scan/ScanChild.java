@@ -30,9 +30,9 @@ import java.util.TreeSet;
  *       ports of 1-65535 (accepting and closing what comes) and silent UDP sockets on random ports of UDP_LO-UDP_HI,
  *       all on ADDRESS, and with {@code dns53} a DNS responder on port 53; prints {@code TCP p}, {@code UDP p},
  *       then {@code READY}; exits when its standard input ends.</li>
- *   <li>{@code scan PROTO PORTS PRESET RUNS ADDRESS [MAX_OPEN_SOCKETS]}: runs the scan RUNS times and prints, per
- *       run, {@code RUN i STATUS elapsed-us probes}, a line {@code NC port state reason} for each port not
- *       closed, {@code COUNT state n}, {@code STATS ...} and {@code END}.</li>
+ *   <li>{@code scan PROTO PORTS PRESET RUNS ADDRESS[,ADDRESS...] [MAX_OPEN_SOCKETS]}: runs the scan RUNS times
+ *       and prints, per run, {@code RUN i STATUS elapsed-us probes}, a line {@code NC port state reason address}
+ *       for each port not closed, {@code COUNT state n}, {@code STATS ...} and {@code END}.</li>
  *   <li>{@code emfile PROTO}: opens 8 listeners (TCP) or silent sockets (UDP) and reserves 40 closed ports on
  *       127.0.0.1, uses up every file descriptor but two (the scan's selector), starts a scan of them, and gives
  *       half the descriptors back only once the engine has run into EMFILE; prints the results as {@code scan}
@@ -133,10 +133,13 @@ public final class ScanChild {
     PortList ports = PortList.parse(args[2], proto);
     Preset preset = Preset.fromWire(args[3]);
     int runs = Integer.parseInt(args[4]);
-    InetAddress address = InetAddress.getByName(args[5]);
+    List<InetAddress> addresses = new ArrayList<>();
+    for (String a : args[5].split(",")) {
+      addresses.add(InetAddress.getByName(a));
+    }
     int maxOpen = args.length > 6 ? Integer.parseInt(args[6]) : 0;
     for (int i = 0; i < runs; i++) {
-      ScanPlan plan = new ScanPlan(List.of(address), ports, proto, preset, false, 0, maxOpen);
+      ScanPlan plan = new ScanPlan(addresses, ports, proto, preset, false, 0, maxOpen);
       ScanRun run = ScanEngine.create().start(plan, ScanListener.NONE);
       ScanOutcome o = run.outcome().get();
       print(i, o, run);
@@ -152,7 +155,7 @@ public final class ScanChild {
       counts.merge(r.state(), 1, Integer::sum);
       if (r.state() != PortState.CLOSED) {
         out.append("NC ").append(r.port()).append(' ').append(r.state().wireName()).append(' ').append(r.reason())
-            .append('\n');
+            .append(' ').append(r.address().getHostAddress()).append('\n');
       }
     }
     counts.forEach((s, n) -> out.append("COUNT ").append(s.wireName()).append(' ').append(n).append('\n'));

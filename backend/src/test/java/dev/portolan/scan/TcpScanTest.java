@@ -226,6 +226,27 @@ class TcpScanTest {
   }
 
   @Test
+  void theRateCapSpacesTheProbes() throws Exception {
+    List<Integer> ports = new ArrayList<>();
+    while (ports.size() < 40) {
+      int p = ScanFixtures.reservedClosedTcp(V4);
+      if (!ports.contains(p)) {
+        ports.add(p);
+      }
+    }
+    // 100 probes a second: 40 probes take at least 0.39 s (the first goes at once)
+    ScanPlan plan = new ScanPlan(List.of(V4), PortList.of(ports.stream().mapToInt(i -> i).toArray()), Protocol.TCP,
+        Preset.AGGRESSIVE, false, 100, 0);
+    long t0 = System.nanoTime();
+    ScanOutcome o = ScanFixtures.await(ScanEngine.create().start(plan, ScanListener.NONE), 30);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals(ScanOutcome.Status.COMPLETED, o.status());
+    assertEquals(40, o.results().stream().filter(r -> r.state() == PortState.CLOSED).count());
+    assertTrue(ms >= 385, "40 probes at 100/s in " + ms + " ms");
+    assertTrue(ms < 5_000, "40 probes at 100/s in " + ms + " ms");
+  }
+
+  @Test
   void anEmptyPlanCompletesAtOnce() throws Exception {
     ScanFixtures.Recorder rec = new ScanFixtures.Recorder();
     ScanPlan plan = new ScanPlan(List.of(), PortList.of(80), Protocol.TCP, Preset.NORMAL, false, 0, 0);
