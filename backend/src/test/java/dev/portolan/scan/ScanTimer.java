@@ -26,10 +26,14 @@ public final class ScanTimer {
     long[] times = new long[runs];
     for (int r = 0; r < runs; r++) {
       ScanPlan plan = new ScanPlan(addrs, ports, proto, preset, false, 0, 0);
+      com.sun.management.ThreadMXBean threads =
+          (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+      long a0 = threads.getTotalThreadAllocatedBytes();
       long t0 = System.nanoTime();
       ScanRun run = engine.start(plan, ScanListener.NONE);
       ScanOutcome o = run.outcome().get();
       long t = (System.nanoTime() - t0) / 1000;
+      long allocated = threads.getTotalThreadAllocatedBytes() - a0;
       times[r] = t;
       Map<PortState, Integer> counts = new EnumMap<>(PortState.class);
       StringBuilder notClosed = new StringBuilder();
@@ -39,8 +43,8 @@ public final class ScanTimer {
           notClosed.append(pr.port()).append('/').append(pr.state().wireName()).append(' ');
         }
       }
-      System.out.printf("run %d: %s %.3f s probes %d %s stats %s%n  %s%n", r, o.status(), t / 1e6, o.probesSent(),
-          counts, run.stats(), notClosed);
+      System.out.printf("run %d: %s %.3f s probes %d %s alloc/probe %d B stats %s%n  %s%n", r, o.status(), t / 1e6,
+          o.probesSent(), counts, allocated / Math.max(1, o.probesSent()), run.stats(), notClosed);
     }
     java.util.Arrays.sort(times);
     System.out.printf("median %.3f s%n", times[runs / 2] / 1e6);
