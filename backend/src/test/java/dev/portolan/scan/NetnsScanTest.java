@@ -130,6 +130,8 @@ class NetnsScanTest {
           listening.forEach(p -> expected.put(p, "open syn-ack"));
           assertEquals(expected, r.notClosed(), "run " + run + ": the open ports");
           assertEquals(Map.of("closed", 65535 - 100, "open", 100), r.counts(), "run " + run);
+          assertEquals(Math.min(Preset.AGGRESSIVE.lanes(), Runtime.getRuntime().availableProcessors()),
+              r.stat("lanes"), "lanes probing");
           System.out.printf("full TCP scan in a netns, run %d: %.3f s, %s%n", run, r.seconds(), r.stats());
         }
       }
@@ -210,6 +212,24 @@ class NetnsScanTest {
       }
     }
     throw new AssertionError("no Icmp lines in /proc/net/snmp");
+  }
+
+  @Test
+  void cancellingAFullScanStopsEveryLaneAndClosesEverySocket() throws Exception {
+    String ns = namespace("cancel");
+    try (Child scanner = Child.start(in(ns), "cancel", "127.0.0.1")) {
+      String[] f = scanner.until("END").get(0).split(" ");
+      assertEquals("CANCELLED", f[0]);
+      assertEquals("CANCELLED", f[1], "outcome status");
+      int results = Integer.parseInt(f[2]);
+      assertTrue(results > 65535 / 3 && results < 65535, "results " + results);
+      assertEquals(Long.parseLong(f[7]), results, "results in the outcome vs onResult calls");
+      assertEquals(Math.min(Preset.AGGRESSIVE.lanes(), Runtime.getRuntime().availableProcessors()),
+          Integer.parseInt(f[3]), "lanes");
+      assertTrue(Long.parseLong(f[4]) < 500, "cancel took " + f[4] + " ms");
+      assertTrue(Long.parseLong(f[6]) <= Long.parseLong(f[5]), "sockets and selectors before " + f[5] + ", after "
+          + f[6]);
+    }
   }
 
   /** Where the routing table says no: "unreachable" routes give host-unreach, no route at all net-unreach. */

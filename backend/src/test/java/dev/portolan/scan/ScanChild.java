@@ -33,6 +33,9 @@ import java.util.TreeSet;
  *   <li>{@code scan PROTO PORTS PRESET RUNS ADDRESS[,ADDRESS...] [MAX_OPEN_SOCKETS]}: runs the scan RUNS times
  *       and prints, per run, {@code RUN i STATUS elapsed-us probes}, a line {@code NC port state reason address}
  *       for each port not closed, {@code COUNT state n}, {@code STATS ...} and {@code END}.</li>
+ *   <li>{@code cancel ADDRESS}: starts an AGGRESSIVE scan of all TCP ports of ADDRESS, cancels it once a third of
+ *       the ports are done, and prints {@code CANCELLED status results lanes ms-to-cancel sockets-before sockets-after
+ *       results-heard}.</li>
  *   <li>{@code emfile PROTO}: opens 8 listeners (TCP) or silent sockets (UDP) and reserves 40 closed ports on
  *       127.0.0.1, uses up every file descriptor but two (the scan's selector), starts a scan of them, and gives
  *       half the descriptors back only once the engine has run into EMFILE; prints the results as {@code scan}
@@ -46,6 +49,7 @@ public final class ScanChild {
       case "targets" -> targets(args);
       case "scan" -> scan(args);
       case "emfile" -> emfile(args);
+      case "cancel" -> cancel(args);
       default -> throw new IllegalArgumentException(args[0]);
     }
   }
@@ -167,6 +171,35 @@ public final class ScanChild {
     out.append("END\n");
     System.out.print(out);
     System.out.flush();
+  }
+
+  private static void cancel(String[] args) throws Exception {
+    InetAddress address = InetAddress.getByName(args[1]);
+    ScanPlan plan = new ScanPlan(List.of(address), PortList.parse("-", Protocol.TCP), Protocol.TCP,
+        Preset.AGGRESSIVE, false, 0, 0);
+    long before = ScanFixtures.openSocketsAndSelectors();
+    java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+    ScanRun run = ScanEngine.create().start(plan, new ScanListener() {
+      @Override
+      public void onResult(PortResult result) {
+        done.incrementAndGet();
+      }
+
+      @Override
+      public void onProgress(long d, long total) {
+      }
+    });
+    Await.until("a third of the ports", Duration.ofSeconds(30), () -> done.get() > 65535 / 3 ? true : null);
+    long t0 = System.nanoTime();
+    run.cancel();
+    ScanOutcome o = run.outcome().get();
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    Await.until("the scan's threads to end", Duration.ofSeconds(5), () -> Thread.getAllStackTraces().keySet()
+        .stream().noneMatch(t -> t.getName().startsWith("portolan-scan-") && t.isAlive()) ? true : null);
+    System.out.println("CANCELLED " + o.status() + " " + o.results().size() + " "
+        + ((EngineRun) run).laneCount() + " " + ms + " " + before + " " + ScanFixtures.openSocketsAndSelectors() + " "
+        + done.get());
+    System.out.println("END");
   }
 
   private static void emfile(String[] args) throws Exception {

@@ -3,10 +3,8 @@ package dev.portolan.scan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.management.UnixOperatingSystemMXBean;
 import dev.portolan.sampler.Protocol;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -83,8 +81,27 @@ final class ScanFixtures {
     return ((InetSocketAddress) s.getLocalAddress()).getPort();
   }
 
-  static long openFds() {
-    return ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getOpenFileDescriptorCount();
+  /**
+   * This process's sockets, epoll instances and eventfds: what a scan opens (its probes, its selectors), without
+   * the files the JVM opens on its own (class path jars, the first time a service is looked up).
+   */
+  static long openSocketsAndSelectors() {
+    long n = 0;
+    try (var fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+      for (Path fd : fds) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.startsWith("socket:") || target.startsWith("anon_inode:")) {
+            n++;
+          }
+        } catch (IOException gone) {
+          // closed meanwhile (the directory stream's own descriptor, say)
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return n;
   }
 
   static boolean isRoot() {

@@ -73,13 +73,13 @@ class ScanLimitsTest {
           ports.add(p);
         }
       }
-      long baseline = ScanFixtures.openFds();
+      long baseline = ScanFixtures.openSocketsAndSelectors();
       // POLITE: a 1 s timeout and two retransmissions: the waiting ports alone would take several seconds
       ScanPlan plan = ScanFixtures.plan(List.of(V4), ports, proto, Preset.POLITE);
       ScanFixtures.Recorder rec = new ScanFixtures.Recorder();
       ScanRun run = ScanEngine.create().start(plan, rec);
       Await.until("probes in flight", Duration.ofSeconds(10), () -> run.stats().inFlight() >= 5 ? true : null);
-      assertTrue(ScanFixtures.openFds() > baseline, "the probes hold sockets");
+      assertTrue(ScanFixtures.openSocketsAndSelectors() > baseline, "the probes hold sockets");
       long t0 = System.nanoTime();
       run.cancel();
       ScanOutcome o = run.outcome().get(5, TimeUnit.SECONDS);
@@ -93,9 +93,9 @@ class ScanLimitsTest {
       for (PortResult r : o.results()) {
         assertTrue(r.state() == PortState.CLOSED || r.reason().equals("no-response"), r.toString());
       }
-      // every socket of the scan is closed (a little slack for whatever else the JVM opens meanwhile)
-      Await.until("descriptors back to " + baseline, Duration.ofSeconds(5),
-          () -> ScanFixtures.openFds() <= baseline + 2 ? true : null);
+      // every socket and selector of the scan is closed
+      Await.until("sockets and selectors back to " + baseline, Duration.ofSeconds(5),
+          () -> ScanFixtures.openSocketsAndSelectors() <= baseline ? true : null);
       Await.until("the scan's threads to end", Duration.ofSeconds(5), () -> Thread.getAllStackTraces().keySet()
           .stream().noneMatch(t -> t.getName().startsWith("portolan-scan-") && t.isAlive()) ? true : null);
     }
