@@ -14,6 +14,11 @@ public final class ScanPolicy {
     return new ScanPolicy();
   }
 
+  /** How many scans may run at once on this node (the registry enforces it). */
+  public int maxConcurrentScans() {
+    return 2;
+  }
+
   /**
    * The plan for scanning {@code target}, or {@link ScanRefusedException} (403) when the policy refuses it, or
    * {@link dev.portolan.node.InvalidQueryException} (400) when the host does not resolve.

@@ -1,0 +1,107 @@
+package dev.portolan.verticles;
+
+import dev.portolan.bus.Addresses;
+import dev.portolan.bus.ScanEvent;
+import dev.portolan.bus.ScanJson;
+import dev.portolan.bus.ScanRequest;
+import dev.portolan.node.InvalidQueryException;
+import dev.portolan.scan.PortList;
+import dev.portolan.scan.PortResult;
+import dev.portolan.scan.PortState;
+import dev.portolan.scan.ScanPlan;
+import dev.portolan.scan.ScanPolicy;
+import dev.portolan.scan.ScanRecord;
+import dev.portolan.scan.ScanRefusedException;
+import dev.portolan.scan.ScanRegistry;
+import dev.portolan.scan.ScanTarget;
+import dev.portolan.service.ServiceNames;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Runs scans from event-bus requests: the policy turns a request into a plan (or refuses it), the registry runs it
+ * on the engine, and this verticle publishes its progress, the ports it finds and its end on the scan's own
+ * address. A worker verticle: authorizing resolves host names.
+ */
+public final class ScannerVerticle extends VerticleBase {
+  private final ScanPolicy policy;
+  private final ScanRegistry scans;
+  private final ServiceNames services;
+
+  public ScannerVerticle(ScanPolicy policy, ScanRegistry scans, ServiceNames services) {
+    this.policy = policy;
+    this.scans = scans;
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    EventBus bus = vertx.eventBus();
+    return Future.all(
+        bus.<JsonObject>consumer(Addresses.SCAN_START, this::startScan).completion(),
+        bus.<JsonObject>consumer(Addresses.SCAN_STATUS, msg -> withScan(msg, scan ->
+            ScanJson.snapshot(scan.snapshot(), msg.body().getBoolean("results", false), services))).completion(),
+        bus.<JsonObject>consumer(Addresses.SCAN_CANCEL, msg -> withScan(msg, scan ->
+            ScanJson.snapshot(scan.snapshot(), false, services).put("cancelling", scan.cancel()))).completion(),
+        bus.<JsonObject>consumer(Addresses.SCAN_LIST, this::list).completion());
+  }
+
+  private void startScan(Message<JsonObject> msg) {
+    try {
+      ScanRequest request = ScanRequest.fromJson(msg.body());
+      ScanPlan plan = policy.authorize(ScanTarget.parse(request.target()), PortList.parse(request.ports(), request.proto()),
+          request.proto(), request.preset(), request.banners());
+      ScanRecord scan = scans.start(request.target(), plan, new Publisher(vertx.eventBus()));
+      msg.reply(ScanJson.snapshot(scan.snapshot(), false, services));
+    } catch (InvalidQueryException e) {
+      msg.fail(400, e.error() + ": " + e.detail());
+    } catch (ScanRefusedException e) {
+      msg.fail(e.error().equals("too many scans") ? 429 : 403, e.error() + ": " + e.detail());
+    }
+  }
+
+  private void withScan(Message<JsonObject> msg, java.util.function.Function<ScanRecord, JsonObject> answer) {
+    ScanRecord scan = scans.get(msg.body().getString("id"));
+    if (scan == null) {
+      msg.fail(404, "unknown scan: no scan " + msg.body().getString("id") + " on this node (it may have been forgotten: the node keeps the most recent ones)");
+    } else {
+      msg.reply(answer.apply(scan));
+    }
+  }
+
+  private void list(Message<JsonObject> msg) {
+    JsonArray list = new JsonArray();
+    scans.recent().forEach(scan -> list.add(ScanJson.snapshot(scan.snapshot(), false, services)));
+    msg.reply(new JsonObject().put("scans", list).put("running", scans.running()));
+  }
+
+  /** Publishes a scan's events on its address; runs on the engine's thread (the event bus is thread-safe). */
+  private final class Publisher implements ScanRegistry.Observer {
+    private final EventBus bus;
+
+    Publisher(EventBus bus) {
+      this.bus = bus;
+    }
+
+    @Override
+    public void onResult(ScanRecord scan, PortResult result) {
+      if (result.state() == PortState.OPEN || result.state() == PortState.OPEN_FILTERED) {
+        bus.publish(Addresses.scanEvents(scan.id()), ScanEvent.port(scan.id(), result).toJson(services));
+      }
+    }
+
+    @Override
+    public void onProgress(ScanRecord scan, long done, long total) {
+      bus.publish(Addresses.scanEvents(scan.id()), ScanEvent.progress(scan.id(), done, total).toJson(services));
+    }
+
+    @Override
+    public void onFinished(ScanRecord scan) {
+      bus.publish(Addresses.scanEvents(scan.id()), ScanEvent.done(scan.snapshot()).toJson(services));
+    }
+  }
+}
