@@ -61,6 +61,7 @@ public final class DashboardRoutes {
     router.get("/processes/:node/:pid").handler(ctx -> d.guarded(ctx, d::process));
     router.get("/ui/events").handler(ctx -> d.guarded(ctx, d::events));
     ScanPages.mount(router, vertx, services);
+    ExposurePages.mount(router, vertx, node, services);
   }
 
   private interface Page {
