@@ -75,7 +75,7 @@ final class ExposurePages {
         return;
       }
       if (!id.matches("[0-9a-f]{12}")) {
-        throw new InvalidQueryException("invalid scan id", "'" + QueryValues.echo(id) + "' is not a scan id");
+        throw new InvalidQueryException("invalid scan id", QueryValues.echo(id) + " is not a scan id");
       }
       ask(Addresses.SCAN_STATUS, new JsonObject().put("id", id).put("results", true))
           .compose(answer -> {

@@ -60,7 +60,7 @@ public final class ScanRoutes {
   public static ScanRequest parseRequest(JsonObject body) {
     for (String field : body.fieldNames()) {
       if (!BODY_FIELDS.contains(field)) {
-        throw new InvalidQueryException("unknown field", "'" + QueryValues.echo(field) + "' is not a scan field; give "
+        throw new InvalidQueryException("unknown field", QueryValues.echo(field) + " is not a scan field; give "
             + "target, and optionally ports (default " + DEFAULT_PORTS + "), proto (tcp or udp), preset (polite, normal, "
             + "aggressive) and banners (true or false)");
       }
@@ -74,8 +74,8 @@ public final class ScanRoutes {
     String presetName = text(body, "preset", Preset.NORMAL.wireName());
     Preset preset = Preset.fromWire(presetName);
     if (preset == null) {
-      throw new InvalidQueryException("invalid preset", "'" + QueryValues.echo(presetName)
-          + "' is not a preset; use polite, normal or aggressive");
+      throw new InvalidQueryException("invalid preset", QueryValues.echo(presetName)
+          + " is not a preset; use polite, normal or aggressive");
     }
     Object banners = body.getValue("banners");
     if (banners != null && !(banners instanceof Boolean)) {
@@ -123,7 +123,7 @@ public final class ScanRoutes {
     String format = QueryValues.single(Params.of(ctx.queryParams()), "format");
     String f = format == null ? "json" : format;
     if (!Set.of("json", "csv", "grepable").contains(f)) {
-      throw new InvalidQueryException("invalid format", "'" + QueryValues.echo(f) + "' is not a format; use json, csv or grepable");
+      throw new InvalidQueryException("invalid format", QueryValues.echo(f) + " is not a format; use json, csv or grepable");
     }
     ask(Addresses.SCAN_STATUS, new JsonObject().put("id", id).put("results", true)).onComplete(ar -> {
       if (ar.failed()) {
@@ -149,8 +149,8 @@ public final class ScanRoutes {
   public static String validId(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     if (id == null || !id.matches("[0-9a-f]{12}")) {
-      throw new InvalidQueryException("invalid scan id", "'" + QueryValues.echo(String.valueOf(id))
-          + "' is not a scan id; ids are 12 hexadecimal digits, as POST /api/v1/scans returns them");
+      throw new InvalidQueryException("invalid scan id", QueryValues.echo(String.valueOf(id))
+          + " is not a scan id; ids are 12 hexadecimal digits, as POST /api/v1/scans returns them");
     }
     return id;
   }
