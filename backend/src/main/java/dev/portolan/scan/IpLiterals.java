@@ -26,6 +26,9 @@ final class IpLiterals {
       return true;
     }
     String host = text.indexOf('/') >= 0 ? text.substring(0, text.indexOf('/')) : text;
+    if (host.isEmpty()) {
+      return true;
+    }
     // a last label of digits only is not a host name (RFC 3696 2): treat it as an IPv4 attempt
     int dot = host.lastIndexOf('.');
     String last = host.substring(dot + 1);

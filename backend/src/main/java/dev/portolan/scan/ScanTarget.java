@@ -81,7 +81,7 @@ public record ScanTarget(String text, Kind kind, InetAddress address, int prefix
           + " address, or a CIDR block like 10.0.0.0/24");
     }
     String t = input.strip();
-    if (t.length() > MAX_TEXT) {
+    if (t.length() > MAX_TEXT + (t.endsWith(".") ? 1 : 0)) {
       throw new InvalidQueryException("invalid target", "the target is " + t.length() + " characters long; at most "
           + MAX_TEXT);
     }
@@ -122,6 +122,10 @@ public record ScanTarget(String text, Kind kind, InetAddress address, int prefix
 
   private static String hostName(String input, String t) {
     String name = t.endsWith(".") ? t.substring(0, t.length() - 1) : t;
+    if (name.length() > MAX_TEXT) {
+      throw new InvalidQueryException("invalid target", "the host name is " + name.length()
+          + " characters long; at most " + MAX_TEXT);
+    }
     if (name.isEmpty()) {
       throw invalid(input, "a host name needs at least one label");
     }
@@ -138,6 +142,12 @@ public record ScanTarget(String text, Kind kind, InetAddress address, int prefix
       if (label.length() > 63) {
         throw invalid(input, "the label '" + label.substring(0, 20) + "...' is " + label.length()
             + " characters long; a label has at most 63");
+      }
+      for (int i = 0; i < label.length(); i++) {
+        char c = label.charAt(i);
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) {
+          throw invalid(input, "the character " + describe(c) + " does not belong in a host name");
+        }
       }
       if (label.startsWith("-") || label.endsWith("-")) {
         throw invalid(input, "the label '" + label + "' starts or ends with '-', which RFC 1123 does not allow");
