@@ -10,6 +10,8 @@ import io.vertx.core.json.JsonObject;
  * reads what open TCP ports say. Texts travel as the user wrote them: the scanner node parses and authorizes.
  */
 public record ScanRequest(String target, String ports, Protocol proto, Preset preset, boolean banners) {
+  /** The target that means "every address of the scanning node but loopback" (the exposure view's outside view). */
+  public static final String SELF_TARGET = "self";
 
   public JsonObject toJson() {
     return new JsonObject().put("target", target).put("ports", ports).put("proto", proto.wireName())

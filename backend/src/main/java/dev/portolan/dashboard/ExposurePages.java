@@ -99,7 +99,7 @@ final class ExposurePages {
         ? listeners().map(list -> listenerPortsAnd(list, DEFAULT_EXTRA_PORTS))
         : Future.succeededFuture(portsAsked);
     ports.compose(p -> {
-      JsonObject body = new JsonObject().put("target", ScanRoutes.SELF_TARGET).put("ports", p).put("proto", "tcp")
+      JsonObject body = new JsonObject().put("target", dev.portolan.bus.ScanRequest.SELF_TARGET).put("ports", p).put("proto", "tcp")
           .put("preset", preset);
       return ask(Addresses.SCAN_START, ScanRoutes.parseRequest(body).toJson());
     }).onSuccess(answer -> {

@@ -253,11 +253,6 @@ public final class ScanPolicy {
     return settings.maxConcurrent();
   }
 
-  /** How many scans may run at once on this node (the registry enforces it). */
-  public int maxConcurrentScans() {
-    return 2;
-  }
-
   /**
    * The plan for scanning {@code target}, or {@link ScanRefusedException} (403) when the policy refuses it, or
    * {@link InvalidQueryException} (400) for a protocol other than tcp/udp or a host that does not resolve.
@@ -287,6 +282,30 @@ public final class ScanPolicy {
     int rate = p.maxRate() > 0 ? Math.min(p.maxRate(), settings.maxRate()) : settings.maxRate();
     return new ScanPlan(addresses, ports, proto, p, banners && proto == Protocol.TCP, rate,
         settings.maxOpenSockets());
+  }
+
+  /**
+   * The plan for scanning this node's own addresses, all of them but loopback and link-local (the exposure view's
+   * outside view). {@link InvalidQueryException} when the node has none.
+   */
+  public ScanPlan authorizeOwnAddresses(PortList ports, Protocol proto, Preset preset, boolean banners) {
+    List<InetAddress> own = new java.util.ArrayList<>();
+    for (InetAddress a : ownAddresses.get()) {
+      if (!a.isLoopbackAddress() && !a.isLinkLocalAddress() && !a.isAnyLocalAddress()) {
+        own.add(IpLiterals.normalize(a));
+      }
+    }
+    if (own.isEmpty()) {
+      throw new InvalidQueryException("no outside address", "this node has no address but loopback (and link-local):"
+          + " nothing outside it can reach its listeners");
+    }
+    ScanPlan first = authorize(ScanTarget.parse(own.getFirst().getHostAddress()), ports, proto, preset, banners);
+    if (own.size() > settings.maxHosts()) {
+      throw new ScanRefusedException("too many hosts", "this node has " + own.size() + " addresses; this node scans"
+          + " at most " + settings.maxHosts() + " per scan (the " + Settings.MAX_HOSTS + " setting)");
+    }
+    return new ScanPlan(own, first.ports(), first.proto(), first.preset(), first.banners(), first.maxRate(),
+        first.maxOpenSockets());
   }
 
   /**

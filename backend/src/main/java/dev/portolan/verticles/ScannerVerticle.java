@@ -53,8 +53,10 @@ public final class ScannerVerticle extends VerticleBase {
   private void startScan(Message<JsonObject> msg) {
     try {
       ScanRequest request = ScanRequest.fromJson(msg.body());
-      ScanPlan plan = policy.authorize(ScanTarget.parse(request.target()), PortList.parse(request.ports(), request.proto()),
-          request.proto(), request.preset(), request.banners());
+      PortList ports = PortList.parse(request.ports(), request.proto());
+      ScanPlan plan = ScanRequest.SELF_TARGET.equals(request.target())
+          ? policy.authorizeOwnAddresses(ports, request.proto(), request.preset(), request.banners())
+          : policy.authorize(ScanTarget.parse(request.target()), ports, request.proto(), request.preset(), request.banners());
       ScanRecord scan = scans.start(request.target(), plan, new Publisher(vertx.eventBus()));
       msg.reply(ScanJson.snapshot(scan.snapshot(), false, services));
     } catch (InvalidQueryException e) {

@@ -33,8 +33,6 @@ public final class ScanRoutes {
   private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
   private static final Set<String> BODY_FIELDS = Set.of("target", "ports", "proto", "preset", "banners");
   public static final String DEFAULT_PORTS = "top:1000";
-  /** The target that means "every address of the scanning node but loopback" (the exposure view's outside view). */
-  public static final String SELF_TARGET = "self";
 
   private final Vertx vertx;
   private final ServiceNames services;
