@@ -75,7 +75,7 @@ public final class Portolan {
     NodeInfo info = new NodeInfo(node, reader.name(), config.interval().toMillis());
     WebVerticle web = new WebVerticle(config.bind(), config.httpPort(), node, services, metrics, registry,
         config.historySize());
-    ScanPolicy policy = ScanPolicy.defaults();
+    ScanPolicy policy = ScanPolicy.create(config.scan(), ScanPolicy.Resolver.SYSTEM);
     DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
     return vertx.deployVerticle(new SamplerVerticle(sampler, latest, config.interval(), metrics, services))
         .compose(id -> vertx.deployVerticle(new OwnerVerticle(latest, owners, services), worker))

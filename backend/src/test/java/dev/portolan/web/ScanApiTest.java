@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portolan.scan.ScanPolicy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -154,18 +155,27 @@ class ScanApiTest extends NodeTestBase {
     open.add(full);
     JsonObject slow = new JsonObject().put("target", "127.0.0.1").put("ports", String.valueOf(full.port()))
         .put("preset", "polite");
-    String a = start(slow);
-    String b = start(slow);
-    RunningNode.Reply third = node.postJson("/api/v1/scans", slow);
-    assertEquals(429, third.status(), third.body());
-    assertEquals("too many scans", third.json().getString("error"));
+    List<String> running = new ArrayList<>();
+    RunningNode.Reply refused = null;
+    for (int i = 0; i <= ScanPolicy.Settings.DEFAULT_MAX_CONCURRENT && refused == null; i++) {
+      RunningNode.Reply r = node.postJson("/api/v1/scans", slow);
+      if (r.status() == 202) {
+        running.add(r.json().getString("id"));
+      } else {
+        refused = r;
+      }
+    }
+    assertNotNull(refused, "a scan beyond the cap is refused");
+    assertEquals(429, refused.status(), refused.body());
+    assertEquals("too many scans", refused.json().getString("error"));
+    assertEquals(ScanPolicy.Settings.DEFAULT_MAX_CONCURRENT, running.size(), "the default cap on concurrent scans");
 
-    for (String id : List.of(a, b)) {
+    for (String id : running) {
       RunningNode.Reply cancel = node.send("DELETE", "/api/v1/scans/" + id, null, null);
       assertEquals(200, cancel.status(), cancel.body());
       assertEquals("cancelled", awaitFinished(id).getString("status"));
     }
-    RunningNode.Reply again = node.send("DELETE", "/api/v1/scans/" + a, null, null);
+    RunningNode.Reply again = node.send("DELETE", "/api/v1/scans/" + running.get(0), null, null);
     assertEquals(200, again.status());
     assertEquals(false, again.json().getBoolean("cancelling"), "a finished scan is not cancelled twice");
   }
