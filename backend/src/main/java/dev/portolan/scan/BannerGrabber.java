@@ -476,7 +476,7 @@ public final class BannerGrabber {
   /** Printable ASCII, other bytes as {@code \xNN}, trimmed, at most 200 characters; null when empty. */
   static String printable(String s) {
     StringBuilder b = new StringBuilder();
-    for (int i = 0; i < s.length() && b.length() < MAX_TEXT; i++) {
+    for (int i = 0; i < s.length() && b.length() <= MAX_TEXT; i++) {
       char c = s.charAt(i);
       if (c >= ' ' && c < 0x7f) {
         b.append(c);
