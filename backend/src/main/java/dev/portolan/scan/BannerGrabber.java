@@ -166,6 +166,7 @@ public final class BannerGrabber {
         Reply greeting = read(s, in, Math.min(deadline, System.nanoTime() + quiet), false);
         if (greeting.length > 0) {
           if (greeting.looksTls()) {
+            s.close();
             return tlsAfterPlain(address, port, deadline);
           }
           return classify(greeting, port);
@@ -185,6 +186,7 @@ public final class BannerGrabber {
       Reply reply = read(s, in, deadline, probe == Probe.HTTP || probe == Probe.LISTEN);
       if (reply.length == 0) {
         // a server that hangs up on a clear-text request without a word may be waiting for a TLS hello
+        s.close();
         return reply.eof && probe != Probe.POSTGRES ? tlsAfterPlain(address, port, deadline) : null;
       }
       if (probe == Probe.POSTGRES && (reply.bytes[0] == 'S' || reply.bytes[0] == 'N' || reply.bytes[0] == 'E')) {
@@ -192,6 +194,7 @@ public final class BannerGrabber {
             : reply.bytes[0] == 'N' ? "PostgreSQL (no TLS)" : "PostgreSQL", null, null, null);
       }
       if (reply.looksTls() || reply.httpSaysUseTls()) {
+        s.close();
         Banner tls = tlsAfterPlain(address, port, deadline);
         return tls != null ? tls : classify(reply, port);
       }

@@ -335,6 +335,20 @@ class BannerGrabberTest {
   }
 
   @Test
+  void memcachedAnswersVersion() throws IOException {
+    try (TestServer memcached = TestServer.plain(s -> {
+      String line = readLine(s);
+      s.getOutputStream().write((line.equals("version") ? "VERSION 1.6.21\r\n" : "ERROR\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      readLine(s);
+    })) {
+      assertEquals(new Banner("memcached", "VERSION 1.6.21", null, null, null), BannerGrabber.create()
+          .withProbe(memcached.port(), Probe.MEMCACHED).grab(LOOPBACK, memcached.port(), TIMEOUT));
+    }
+  }
+
+  @Test
   void postgresAnswersTheSslRequest() throws IOException {
     byte[] expected = {0, 0, 0, 8, 0x04, (byte) 0xd2, 0x16, 0x2f};
     AtomicReference<byte[]> got = new AtomicReference<>();
