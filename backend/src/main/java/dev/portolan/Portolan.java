@@ -80,7 +80,7 @@ public final class Portolan {
     return vertx.deployVerticle(new SamplerVerticle(sampler, latest, config.interval(), metrics, services))
         .compose(id -> vertx.deployVerticle(new OwnerVerticle(latest, owners, services), worker))
         .compose(id -> vertx.deployVerticle(new SocketQueryVerticle(latest, services, info), worker))
-        .compose(id -> vertx.deployVerticle(new ScannerVerticle(policy, new ScanRegistry(ScanEngine.create(), node,
+        .compose(id -> vertx.deployVerticle(new ScannerVerticle(node, policy, new ScanRegistry(ScanEngine.create(), node,
             policy.maxConcurrent(), 50, System::currentTimeMillis), services), worker))
         .compose(id -> vertx.deployVerticle(web))
         .map(id -> new Portolan(vertx, web, config));

@@ -1,6 +1,9 @@
 package dev.portolan.dashboard;
 
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.ConnectivityRequest;
+import dev.portolan.frontend.view.ConnectView;
+import dev.portolan.node.InvalidQueryException;
 import dev.portolan.bus.ScanEvent;
 import dev.portolan.bus.ScanJson;
 import dev.portolan.frontend.Templates;
@@ -49,6 +52,7 @@ final class ScanPages {
     router.post("/ui/scans").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(ctx -> p.guarded(ctx, () -> p.start(ctx)));
     router.get("/scans/:id").handler(ctx -> p.guarded(ctx, () -> p.scan(ctx)));
     router.post("/ui/scans/:id/cancel").handler(ctx -> p.guarded(ctx, () -> p.cancel(ctx)));
+    router.post("/ui/connectivity").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(ctx -> p.guarded(ctx, () -> p.connect(ctx)));
     router.get("/ui/scans/:id/events").handler(ctx -> p.guarded(ctx, () ->
         ScanEventStream.serve(vertx, ctx, ScanRoutes.validId(ctx), p::htmlEvent)));
   }
@@ -118,6 +122,46 @@ final class ScanPages {
     }
     list(ctx, new ScanFormView(asked.target(), asked.ports(), asked.proto(), asked.preset(), asked.banners(),
         Character.toUpperCase(title.charAt(0)) + title.substring(1) + ": " + detail), status);
+  }
+
+  /** "Can this node connect to host:port?" from the check page's form: the answer in words. */
+  private void connect(RoutingContext ctx) {
+    String host = ctx.request().getFormAttribute("host") == null ? "" : ctx.request().getFormAttribute("host").strip();
+    String port = ctx.request().getFormAttribute("port") == null ? "" : ctx.request().getFormAttribute("port").strip();
+    ConnectivityRequest request;
+    try {
+      JsonObject body = new JsonObject().put("host", host);
+      if (!port.isEmpty()) {
+        body.put("port", port);
+      }
+      request = ScanRoutes.parseConnectivity(body);
+    } catch (InvalidQueryException e) {
+      sendConnect(ctx, 400, new ConnectView(host, port, "error", capitalized(e.error()) + ": " + e.detail(), null));
+      return;
+    }
+    vertx.eventBus().<JsonObject>request(Addresses.CONNECTIVITY, request.toJson(),
+        new DeliveryOptions().setSendTimeout(request.timeoutMillis() + 10_000)).onSuccess(m -> {
+          JsonObject a = m.body();
+          String facts = "To " + a.getString("address") + " port " + a.getInteger("port")
+              + (a.getString("localAddress") == null ? "" : " from " + a.getString("localAddress"))
+              + String.format(java.util.Locale.ROOT, ", %.1f ms", a.getDouble("elapsedMillis"));
+          sendConnect(ctx, 200, new ConnectView(host, port, a.getString("status"), a.getString("reason"), facts));
+        }).onFailure(e -> {
+          if (e instanceof io.vertx.core.eventbus.ReplyException r && dev.portolan.web.ApiErrors.isClientError(r.failureCode())) {
+            sendConnect(ctx, r.failureCode(), new ConnectView(host, port, "error", capitalized(String.valueOf(r.getMessage())), null));
+          } else {
+            HtmlReplies.fail(ctx, e);
+          }
+        });
+  }
+
+  private static void sendConnect(RoutingContext ctx, int status, ConnectView view) {
+    HtmlReplies.send(ctx, status, "fragment/connectanswer.jte", "page/check.jte",
+        Map.of("connect", view, "check", dev.portolan.frontend.view.CheckView.empty()));
+  }
+
+  private static String capitalized(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
   }
 
   private void scan(RoutingContext ctx) {

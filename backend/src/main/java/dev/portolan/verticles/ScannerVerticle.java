@@ -1,6 +1,10 @@
 package dev.portolan.verticles;
 
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.ConnectivityRequest;
+import dev.portolan.scan.ConnectivityCheck;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import dev.portolan.bus.ScanEvent;
 import dev.portolan.bus.ScanJson;
 import dev.portolan.bus.ScanRequest;
@@ -25,14 +29,17 @@ import io.vertx.core.json.JsonObject;
 /**
  * Runs scans from event-bus requests: the policy turns a request into a plan (or refuses it), the registry runs it
  * on the engine, and this verticle publishes its progress, the ports it finds and its end on the scan's own
- * address. A worker verticle: authorizing resolves host names.
+ * address; and runs connectivity checks. A worker verticle: authorizing resolves host names.
  */
 public final class ScannerVerticle extends VerticleBase {
   private final ScanPolicy policy;
   private final ScanRegistry scans;
   private final ServiceNames services;
+  private final String node;
+  private final ConnectivityCheck checks = ConnectivityCheck.create();
 
-  public ScannerVerticle(ScanPolicy policy, ScanRegistry scans, ServiceNames services) {
+  public ScannerVerticle(String node, ScanPolicy policy, ScanRegistry scans, ServiceNames services) {
+    this.node = node;
     this.policy = policy;
     this.scans = scans;
     this.services = services;
@@ -47,7 +54,8 @@ public final class ScannerVerticle extends VerticleBase {
             ScanJson.snapshot(scan.snapshot(), msg.body().getBoolean("results", false), services))).completion(),
         bus.<JsonObject>consumer(Addresses.SCAN_CANCEL, msg -> withScan(msg, scan ->
             ScanJson.snapshot(scan.snapshot(), false, services).put("cancelling", scan.cancel()))).completion(),
-        bus.<JsonObject>consumer(Addresses.SCAN_LIST, this::list).completion());
+        bus.<JsonObject>consumer(Addresses.SCAN_LIST, this::list).completion(),
+        bus.<JsonObject>consumer(Addresses.CONNECTIVITY, this::connectivity).completion());
   }
 
   private void startScan(Message<JsonObject> msg) {
@@ -64,6 +72,28 @@ public final class ScannerVerticle extends VerticleBase {
     } catch (ScanRefusedException e) {
       msg.fail(e.error().equals("too many scans") ? 429 : 403, e.error() + ": " + e.detail());
     }
+  }
+
+  /**
+   * A connectivity check waits up to its timeout: it runs on a virtual thread of its own so that this worker
+   * keeps answering scan requests meanwhile (replying is thread-safe).
+   */
+  private void connectivity(Message<JsonObject> msg) {
+    ConnectivityRequest request = ConnectivityRequest.fromJson(msg.body());
+    Thread.ofVirtual().name("portolan-check").start(() -> {
+      try {
+        InetSocketAddress to = policy.authorizeCheck(ScanTarget.parse(request.host()), request.port());
+        ConnectivityCheck.Result result = checks.check(to.getAddress(), to.getPort(),
+            Duration.ofMillis(request.timeoutMillis()));
+        msg.reply(ConnectivityRequest.answer(node, request.host(), result));
+      } catch (InvalidQueryException e) {
+        msg.fail(400, e.error() + ": " + e.detail());
+      } catch (ScanRefusedException e) {
+        msg.fail(403, e.error() + ": " + e.detail());
+      } catch (RuntimeException e) {
+        msg.fail(500, "check failed: " + e);
+      }
+    });
   }
 
   private void withScan(Message<JsonObject> msg, java.util.function.Function<ScanRecord, JsonObject> answer) {

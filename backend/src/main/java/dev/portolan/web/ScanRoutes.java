@@ -1,6 +1,7 @@
 package dev.portolan.web;
 
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.ConnectivityRequest;
 import dev.portolan.bus.ScanEvent;
 import dev.portolan.bus.ScanJson;
 import dev.portolan.bus.ScanRequest;
@@ -50,6 +51,7 @@ public final class ScanRoutes {
     router.get("/api/v1/scans/:id").handler(ctx -> r.guarded(ctx, Set.of("format"), () -> r.status(ctx)));
     router.delete("/api/v1/scans/:id").handler(ctx -> r.guarded(ctx, Set.of(), () ->
         reply(ctx, 200, r.ask(Addresses.SCAN_CANCEL, new JsonObject().put("id", validId(ctx))))));
+    router.post("/api/v1/connectivity").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(r::connectivity);
     router.get("/api/v1/scans/:id/events").handler(ctx -> r.guarded(ctx, Set.of(), () ->
         ScanEventStream.serve(vertx, ctx, validId(ctx), r::jsonEvent)));
   }
@@ -95,16 +97,7 @@ public final class ScanRoutes {
 
   private void start(RoutingContext ctx) {
     guarded(ctx, Set.of(), () -> {
-      JsonObject body;
-      try {
-        body = ctx.body().asJsonObject();
-      } catch (DecodeException | ClassCastException e) {
-        throw new InvalidQueryException("invalid JSON", "the body must be a JSON object like "
-            + "{\"target\": \"127.0.0.1\", \"ports\": \"1-1024\", \"proto\": \"tcp\", \"preset\": \"normal\"}");
-      }
-      if (body == null) {
-        throw new InvalidQueryException("missing body", "POST a JSON object like {\"target\": \"127.0.0.1\", \"ports\": \"22,80\"}");
-      }
+      JsonObject body = jsonBody(ctx, "{\"target\": \"127.0.0.1\", \"ports\": \"1-1024\", \"proto\": \"tcp\", \"preset\": \"normal\"}");
       ask(Addresses.SCAN_START, parseRequest(body).toJson()).onComplete(ar -> {
         if (ar.failed()) {
           ApiErrors.fail(ctx, ar.cause());
@@ -114,6 +107,64 @@ public final class ScanRoutes {
         }
       });
     });
+  }
+
+  /** Parses a connectivity check from a JSON body {host, port, timeoutMillis}: 400 for anything else. */
+  public static ConnectivityRequest parseConnectivity(JsonObject body) {
+    for (String field : body.fieldNames()) {
+      if (!Set.of("host", "port", "timeoutMillis").contains(field)) {
+        throw new InvalidQueryException("unknown field", QueryValues.echo(field) + " is not a check field; give host, port"
+            + " and optionally timeoutMillis (100 to " + ConnectivityRequest.MAX_TIMEOUT_MILLIS + ")");
+      }
+    }
+    String host = text(body, "host", null);
+    if (host == null || host.isBlank()) {
+      throw new InvalidQueryException("missing host", "give host: a host name or an IPv4 or IPv6 address");
+    }
+    Object port = body.getValue("port");
+    if (port == null) {
+      throw new InvalidQueryException("missing port", "give port: a number from 1 to 65535");
+    }
+    int p = QueryValues.port("port", port.toString());
+    if (p == 0) {
+      throw new InvalidQueryException("invalid port", "a check connects to a port from 1 to 65535, not 0");
+    }
+    Object timeout = body.getValue("timeoutMillis");
+    long millis = timeout == null ? ConnectivityRequest.DEFAULT_TIMEOUT_MILLIS
+        : QueryValues.wholeNumber(timeout.toString(), "invalid timeoutMillis", "timeoutMillis is a number of milliseconds");
+    if (millis < 100 || millis > ConnectivityRequest.MAX_TIMEOUT_MILLIS) {
+      throw new InvalidQueryException("invalid timeoutMillis", "timeoutMillis must be from 100 to "
+          + ConnectivityRequest.MAX_TIMEOUT_MILLIS + ", not " + millis);
+    }
+    return new ConnectivityRequest(host.strip(), p, millis);
+  }
+
+  private void connectivity(RoutingContext ctx) {
+    guarded(ctx, Set.of(), () -> {
+      JsonObject body = jsonBody(ctx, "{\"host\": \"127.0.0.1\", \"port\": 5432}");
+      ConnectivityRequest request = parseConnectivity(body);
+      vertx.eventBus().<JsonObject>request(Addresses.CONNECTIVITY, request.toJson(),
+          new DeliveryOptions().setSendTimeout(request.timeoutMillis() + 10_000)).onComplete(ar -> {
+            if (ar.failed()) {
+              ApiErrors.fail(ctx, ar.cause());
+            } else {
+              json(ctx, 200, ar.result().body());
+            }
+          });
+    });
+  }
+
+  private static JsonObject jsonBody(RoutingContext ctx, String example) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      throw new InvalidQueryException("invalid JSON", "the body must be a JSON object like " + example);
+    }
+    if (body == null) {
+      throw new InvalidQueryException("missing body", "POST a JSON object like " + example);
+    }
+    return body;
   }
 
   private void status(RoutingContext ctx) {

@@ -221,4 +221,34 @@ class ScanApiTest extends NodeTestBase {
     assertEquals(error, r.json().getString("error"), r.body());
     assertNotNull(r.json().getString("detail"));
   }
+
+  @Test
+  void connectivityChecksSayInWordsWhetherAndWhyNot() throws Exception {
+    int listening = listener("127.0.0.1");
+    int closed = closedPort("127.0.0.1");
+    JsonObject ok = node.postJson("/api/v1/connectivity", new JsonObject().put("host", "127.0.0.1").put("port", listening)).json();
+    assertEquals("connected", ok.getString("status"), ok.encode());
+    assertEquals(true, ok.getBoolean("connected"));
+    assertEquals("127.0.0.1", ok.getString("localAddress"));
+    JsonObject refused = node.postJson("/api/v1/connectivity", new JsonObject().put("host", "localhost").put("port", closed)
+        .put("timeoutMillis", 2000)).json();
+    assertEquals("refused", refused.getString("status"), refused.encode());
+    assertTrue(refused.getString("reason").contains("refused"), refused.getString("reason"));
+
+    RunningNode.Reply outside = node.postJson("/api/v1/connectivity", new JsonObject().put("host", "10.1.2.3").put("port", 80));
+    assertEquals(403, outside.status(), outside.body());
+    for (JsonObject bad : List.of(new JsonObject().put("port", 80), new JsonObject().put("host", "127.0.0.1"),
+        new JsonObject().put("host", "127.0.0.1").put("port", 70000), new JsonObject().put("host", "127.0.0.1").put("port", 0),
+        new JsonObject().put("host", "127.0.0.1").put("port", 80).put("timeoutMillis", 10),
+        new JsonObject().put("host", "10.0.0.0/8").put("port", 80), new JsonObject().put("host", "x").put("port", 80).put("via", "y"))) {
+      RunningNode.Reply r = node.postJson("/api/v1/connectivity", bad);
+      assertEquals(400, r.status(), bad.encode() + " -> " + r.body());
+      assertNotNull(r.json().getString("error"));
+    }
+
+    RunningNode.Reply page = node.send("POST", "/ui/connectivity", "host=127.0.0.1&port=" + closed,
+        "application/x-www-form-urlencoded");
+    assertEquals(200, page.status(), page.body());
+    assertTrue(page.body().contains("id=\"connect-answer\" class=\"answer refused\""), page.body());
+  }
 }
