@@ -1,5 +1,6 @@
 package dev.portolan.bus;
 
+import dev.portolan.sampler.AddressText;
 import dev.portolan.scan.ConnectivityCheck;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
@@ -22,10 +23,10 @@ public record ConnectivityRequest(String host, int port, long timeoutMillis) {
 
   /** The answer: what was asked, the address connected to, the outcome in a word and in a sentence. */
   public static JsonObject answer(String node, String host, ConnectivityCheck.Result r) {
-    return new JsonObject().put("node", node).put("host", host).put("address", r.address().getHostAddress())
+    return new JsonObject().put("node", node).put("host", host).put("address", AddressText.of(r.address().getAddress()))
         .put("port", r.port()).put("status", r.status().name().toLowerCase(Locale.ROOT).replace('_', '-'))
         .put("connected", r.connected()).put("elapsedMillis", r.elapsedMicros() / 1000.0)
-        .put("localAddress", r.local() == null ? null : r.local().getAddress().getHostAddress())
+        .put("localAddress", r.local() == null ? null : AddressText.of(r.local().getAddress().getAddress()))
         .put("localPort", r.local() == null ? null : r.local().getPort()).put("reason", r.reason());
   }
 }

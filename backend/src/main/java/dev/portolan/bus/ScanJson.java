@@ -1,5 +1,6 @@
 package dev.portolan.bus;
 
+import dev.portolan.sampler.AddressText;
 import dev.portolan.sampler.Protocol;
 import dev.portolan.scan.Banner;
 import dev.portolan.scan.PortResult;
@@ -27,7 +28,7 @@ public final class ScanJson {
   public static JsonObject result(PortResult r, ServiceNames services) {
     Banner b = r.banner();
     String service = b != null && b.service() != null ? b.service() : services.name(r.proto(), r.port());
-    JsonObject j = new JsonObject().put("address", r.address().getHostAddress()).put("port", r.port())
+    JsonObject j = new JsonObject().put("address", AddressText.of(r.address().getAddress())).put("port", r.port())
         .put("proto", r.proto().wireName()).put("state", r.state().wireName()).put("rttMicros", r.rttMicros())
         .put("reason", r.reason()).put("service", service);
     if (b != null) {
@@ -48,7 +49,7 @@ public final class ScanJson {
   /** A scan's state; with {@code withResults} its kept results too (else just the counts). */
   public static JsonObject snapshot(ScanRecord.Snapshot s, boolean withResults, ServiceNames services) {
     JsonArray addresses = new JsonArray();
-    s.addresses().forEach(a -> addresses.add(a.getHostAddress()));
+    s.addresses().forEach(a -> addresses.add(AddressText.of(a.getAddress())));
     JsonObject counts = new JsonObject();
     for (PortState state : PortState.values()) {
       counts.put(state.wireName(), s.count(state));

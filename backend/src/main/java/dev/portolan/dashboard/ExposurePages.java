@@ -1,5 +1,6 @@
 package dev.portolan.dashboard;
 
+import dev.portolan.sampler.AddressText;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.ScanJson;
 import dev.portolan.bus.SocketQuery;
@@ -202,7 +203,7 @@ final class ExposurePages {
   }
 
   private static String addresses(ScanRecord.Snapshot scan) {
-    return scan.addresses().stream().map(InetAddress::getHostAddress).collect(Collectors.joining(", "));
+    return scan.addresses().stream().map(a -> AddressText.of(a.getAddress())).collect(Collectors.joining(", "));
   }
 
   private Future<List<ExposureMap.Listener>> listeners() {

@@ -1,5 +1,6 @@
 package dev.portolan.dashboard;
 
+import dev.portolan.sampler.AddressText;
 import dev.portolan.frontend.view.ScanPortRow;
 import dev.portolan.frontend.view.ScanView;
 import dev.portolan.scan.Banner;
@@ -36,7 +37,7 @@ final class ScanViews {
     }
     long closed = s.count(PortState.CLOSED);
     return new ScanView(s.id(), s.target(),
-        s.addresses().stream().map(InetAddress::getHostAddress).collect(Collectors.joining(", ")), s.ports(),
+        s.addresses().stream().map(a -> AddressText.of(a.getAddress())).collect(Collectors.joining(", ")), s.ports(),
         s.proto().wireName(), s.preset().wireName(), s.status().wireName(), s.percent(), number(s.done()),
         number(s.total()), summary(s), s.status().finished() ? seconds(s.elapsedMicros()) : "",
         !s.status().finished(), rows, closed > 0 ? number(closed) + " closed port" + (closed == 1 ? "" : "s") + " not listed." : "");
@@ -62,7 +63,7 @@ final class ScanViews {
   ScanPortRow row(PortResult r) {
     Banner b = r.banner();
     String service = b != null && b.service() != null ? b.service() : services.name(r.proto(), r.port());
-    return new ScanPortRow(r.address().getHostAddress(), r.port(), r.proto().wireName(), r.state().wireName(),
+    return new ScanPortRow(AddressText.of(r.address().getAddress()), r.port(), r.proto().wireName(), r.state().wireName(),
         service == null ? "" : service, detail(b),
         r.rttMicros() < 0 ? "" : String.format(Locale.ROOT, "%.2f ms", r.rttMicros() / 1000.0),
         isOwnAddress(r.address()) ? "/ports/" + r.proto().wireName() + "/" + r.port() : null);

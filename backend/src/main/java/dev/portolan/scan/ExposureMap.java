@@ -1,5 +1,6 @@
 package dev.portolan.scan;
 
+import dev.portolan.sampler.AddressText;
 import dev.portolan.sampler.Protocol;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -76,7 +77,7 @@ public record ExposureMap(String node, List<InetAddress> scanned, List<Port> lis
       return List.of();
     }
     return results.values().stream().filter(r -> r.state() == PortState.OPEN)
-        .map(r -> r.address().getHostAddress()).toList();
+        .map(r -> AddressText.of(r.address().getAddress())).toList();
   }
 
   private static String whyNotReachable(List<String> bound, Map<InetAddress, PortResult> results, ScanRecord.Snapshot scan) {
@@ -86,7 +87,7 @@ public record ExposureMap(String node, List<InetAddress> scanned, List<Port> lis
     }
     boolean anyWildcard = bound.stream().anyMatch(a -> a.equals("0.0.0.0") || a.equals("::") || a.equals("*"));
     if (!anyWildcard) {
-      boolean boundScanned = scan.addresses().stream().anyMatch(a -> bound.contains(a.getHostAddress()));
+      boolean boundScanned = scan.addresses().stream().anyMatch(a -> bound.contains(AddressText.of(a.getAddress())));
       if (!boundScanned) {
         return "bound to " + String.join(", ", bound) + " only, which the scan did not cover";
       }

@@ -1,5 +1,6 @@
 package dev.portolan.scan;
 
+import dev.portolan.sampler.AddressText;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -24,7 +25,7 @@ public final class ScanReportFormats {
     StringBuilder out = new StringBuilder(CSV_HEADER).append("\r\n");
     for (PortResult r : scan.results()) {
       Banner b = r.banner();
-      out.append(field(r.address().getHostAddress())).append(',').append(r.port()).append(',')
+      out.append(field(AddressText.of(r.address().getAddress()))).append(',').append(r.port()).append(',')
           .append(r.proto().wireName()).append(',').append(field(r.state().wireName())).append(',')
           .append(field(service(r, serviceName))).append(',').append(field(r.reason())).append(',')
           .append(r.rttMicros() < 0 ? "" : String.format(Locale.ROOT, "%.3f", r.rttMicros() / 1000.0)).append(',')
@@ -60,7 +61,7 @@ public final class ScanReportFormats {
     }
     long perAddress = scan.addresses().isEmpty() ? 0 : scan.total() / scan.addresses().size();
     for (InetAddress a : ports.keySet()) {
-      out.append("Host: ").append(a.getHostAddress()).append(" ()\tPorts: ").append(ports.get(a));
+      out.append("Host: ").append(AddressText.of(a.getAddress())).append(" ()\tPorts: ").append(ports.get(a));
       long notListed = scan.status() == ScanRecord.Status.COMPLETED ? perAddress - listed.getOrDefault(a, 0L) : 0;
       if (notListed > 0) {
         out.append("\tIgnored State: closed (").append(notListed).append(')');

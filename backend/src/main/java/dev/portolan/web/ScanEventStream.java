@@ -1,5 +1,6 @@
 package dev.portolan.web;
 
+import dev.portolan.sampler.AddressText;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.ScanEvent;
 import dev.portolan.bus.ScanJson;
@@ -96,7 +97,7 @@ public final class ScanEventStream {
         }
       }
       case PORT -> {
-        if (sent.add(event.result().address().getHostAddress() + " " + event.result().port())) {
+        if (sent.add(AddressText.of(event.result().address().getAddress()) + " " + event.result().port())) {
           response.write(format.apply(event));
         }
       }
