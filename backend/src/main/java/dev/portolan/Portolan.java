@@ -81,7 +81,7 @@ public final class Portolan {
         .compose(id -> vertx.deployVerticle(new OwnerVerticle(latest, owners, services), worker))
         .compose(id -> vertx.deployVerticle(new SocketQueryVerticle(latest, services, info), worker))
         .compose(id -> vertx.deployVerticle(new ScannerVerticle(node, policy, new ScanRegistry(ScanEngine.create(), node,
-            policy.maxConcurrent(), 50, System::currentTimeMillis), services), worker))
+            policy.maxConcurrent(), 50, System::currentTimeMillis), services, metrics), worker))
         .compose(id -> vertx.deployVerticle(web))
         .map(id -> new Portolan(vertx, web, config));
   }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import dev.portolan.bus.ScanEvent;
 import dev.portolan.bus.ScanJson;
 import dev.portolan.bus.ScanRequest;
+import dev.portolan.metrics.PortolanMetrics;
 import dev.portolan.node.InvalidQueryException;
 import dev.portolan.scan.PortList;
 import dev.portolan.scan.PortResult;
@@ -38,8 +39,11 @@ public final class ScannerVerticle extends VerticleBase {
   private final String node;
   private final ConnectivityCheck checks = ConnectivityCheck.create();
 
-  public ScannerVerticle(String node, ScanPolicy policy, ScanRegistry scans, ServiceNames services) {
+  private final PortolanMetrics metrics;
+
+  public ScannerVerticle(String node, ScanPolicy policy, ScanRegistry scans, ServiceNames services, PortolanMetrics metrics) {
     this.node = node;
+    this.metrics = metrics;
     this.policy = policy;
     this.scans = scans;
     this.services = services;
@@ -48,6 +52,7 @@ public final class ScannerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
+    metrics.scansRunning(scans::running);
     return Future.all(
         bus.<JsonObject>consumer(Addresses.SCAN_START, this::startScan).completion(),
         bus.<JsonObject>consumer(Addresses.SCAN_STATUS, msg -> withScan(msg, scan ->
@@ -70,6 +75,7 @@ public final class ScannerVerticle extends VerticleBase {
     } catch (InvalidQueryException e) {
       msg.fail(400, e.error() + ": " + e.detail());
     } catch (ScanRefusedException e) {
+      metrics.scanRefused(e.error());
       msg.fail(e.error().equals("too many scans") ? 429 : 403, e.error() + ": " + e.detail());
     }
   }
@@ -89,6 +95,7 @@ public final class ScannerVerticle extends VerticleBase {
       } catch (InvalidQueryException e) {
         msg.fail(400, e.error() + ": " + e.detail());
       } catch (ScanRefusedException e) {
+        metrics.scanRefused(e.error());
         msg.fail(403, e.error() + ": " + e.detail());
       } catch (RuntimeException e) {
         msg.fail(500, "check failed: " + e);
@@ -133,7 +140,9 @@ public final class ScannerVerticle extends VerticleBase {
 
     @Override
     public void onFinished(ScanRecord scan) {
-      bus.publish(Addresses.scanEvents(scan.id()), ScanEvent.done(scan.snapshot()).toJson(services));
+      ScanRecord.Snapshot s = scan.snapshot();
+      metrics.scanFinished(s.proto().wireName(), s.status().wireName(), s.probesSent());
+      bus.publish(Addresses.scanEvents(scan.id()), ScanEvent.done(s).toJson(services));
     }
   }
 }

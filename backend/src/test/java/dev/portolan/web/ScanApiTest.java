@@ -101,6 +101,9 @@ class ScanApiTest extends NodeTestBase {
     int first = openPorts.iterator().next();
     assertTrue(grep.body().contains("Host: 127.0.0.1 ()\tPorts: ") && grep.body().contains(first + "/open/tcp//"), grep.body());
 
+    String metrics = node.get("/metrics").body();
+    assertTrue(metrics.contains("portolan_scans_total{proto=\"tcp\",status=\"completed\"}"), "scans counted in /metrics");
+    assertTrue(metrics.contains("portolan_scan_probes_total{proto=\"tcp\"}"));
     JsonArray recent = node.get("/api/v1/scans").json().getJsonArray("scans");
     assertEquals(id, recent.getJsonObject(0).getString("id"), "most recent first");
   }
@@ -188,6 +191,7 @@ class ScanApiTest extends NodeTestBase {
       assertEquals("target not allowed", r.json().getString("error"));
       assertTrue(r.json().getString("detail").contains("scanAllow"), r.body());
     }
+    assertTrue(node.get("/metrics").body().contains("portolan_scans_refused_total{reason=\"target not allowed\"}"));
   }
 
   @Test
