@@ -45,6 +45,14 @@ final class Timings {
       work.run();
       nanos[i] = System.nanoTime() - start;
     }
+    return summarize(nanos);
+  }
+
+  /** Median and maximum of run times measured elsewhere (e.g. by a child process, or runs interleaved with a tool's). */
+  static Measured summarize(long[] nanos) {
+    if (nanos.length == 0) {
+      throw new IllegalArgumentException("no runs");
+    }
     long[] sorted = nanos.clone();
     Arrays.sort(sorted);
     int n = sorted.length;
