@@ -91,8 +91,8 @@ final class ScanBench {
 
   private List<ScanComparison> skippedAll(String reason) {
     log.println("scan: skipped: " + reason);
-    return List.of(ScanComparison.skipped(TCP_SCAN, Protocol.TCP, TCP_LISTENERS, nmapCommand(NMAP_TCP), reason),
-        ScanComparison.skipped(UDP_SCAN, Protocol.UDP, UDP_LISTENERS, nmapCommand(NMAP_UDP), reason));
+    return List.of(ScanComparison.skipped(TCP_SCAN, Protocol.TCP, TCP_LISTENERS, nmapCommand(NMAP_TCP), runs, reason),
+        ScanComparison.skipped(UDP_SCAN, Protocol.UDP, UDP_LISTENERS, nmapCommand(NMAP_UDP), runs, reason));
   }
 
   static String nmapCommand(List<String> args) {

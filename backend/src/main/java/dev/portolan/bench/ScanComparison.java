@@ -13,8 +13,8 @@ import dev.portolan.sampler.Protocol;
 record ScanComparison(Comparison row, Protocol proto, int runs, long oursColdNanos, int oursExact, int toolExact,
     String oursMismatch, String toolMismatch, String skipped, String failure) {
 
-  static ScanComparison skipped(String scenario, Protocol proto, int listeners, String tool, String reason) {
-    return new ScanComparison(new Comparison(scenario, listeners, "-", null, tool, null), proto, 0, -1, 0, 0, null,
+  static ScanComparison skipped(String scenario, Protocol proto, int listeners, String tool, int runs, String reason) {
+    return new ScanComparison(new Comparison(scenario, listeners, "-", null, tool, null), proto, runs, -1, 0, 0, null,
         null, reason, null);
   }
 
