@@ -56,4 +56,21 @@ public enum Preset {
   public int maxRetries() { return maxRetries; }
   /** Probes per second at most; 0 for no limit of the preset's own (the policy's cap still applies). */
   public int maxRate() { return maxRate; }
+
+  /**
+   * Most threads (lanes, each with its own selector) a scan may probe from; more than one only for large scans of
+   * this host's own addresses, where probing costs CPU rather than waiting. AGGRESSIVE only.
+   */
+  public int lanes() {
+    return this == AGGRESSIVE ? 2 : 1;
+  }
+
+  /** How long a banner grab on an open TCP port may take (connect, greeting, one request, TLS handshake). */
+  public Duration bannerTimeout() {
+    return switch (this) {
+      case POLITE -> Duration.ofSeconds(5);
+      case NORMAL -> Duration.ofSeconds(3);
+      case AGGRESSIVE -> Duration.ofSeconds(2);
+    };
+  }
 }

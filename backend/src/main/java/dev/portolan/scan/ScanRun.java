@@ -8,4 +8,12 @@ public interface ScanRun {
   void cancel();
 
   CompletableFuture<ScanOutcome> outcome();
+
+  /**
+   * The engine's own view of the run so far (probes in flight, their peak, the adaptive timeout and parallelism,
+   * drops seen); refreshed at most every 100 ms while it runs and once more before {@link #outcome()} completes.
+   */
+  default ScanStats stats() {
+    return ScanStats.NONE;
+  }
 }

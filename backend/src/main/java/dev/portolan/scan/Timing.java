@@ -1,0 +1,231 @@
+package dev.portolan.scan;
+
+/**
+ * The adaptive timing of one scan, with times in nanoseconds from {@link System#nanoTime()} passed in (so tests
+ * can drive it with made-up clocks). Not thread-safe: the engine's thread owns it.
+ *
+ * <ul>
+ *   <li><b>Probe timeout</b>: Jacobson/Karels as in TCP (RFC 6298): {@code srtt}, {@code rttvar} from each
+ *       unambiguous answer, timeout {@code srtt + 4 * rttvar} clamped to the preset's [min, max]; the preset's
+ *       initial timeout until the first answer.</li>
+ *   <li><b>Parallelism</b> (probes in flight): a congestion window as in TCP and nmap. It starts at the preset's
+ *       initial parallelism, grows by one per answer below {@code ssthresh} (doubling per round trip) and by
+ *       {@code 1/window} above it; a loss (a timeout, or a drop: an answer that came only to a retransmission)
+ *       halves it, at most once per loss episode (only a probe sent after the last decrease can decrease it
+ *       again, as in TCP's fast recovery), never below a floor (a quarter of the initial window). It never
+ *       exceeds the ceiling the engine sets (preset, plan, file descriptors).</li>
+ *   <li><b>Rate</b>: a token bucket at the fixed cap (preset or plan, 0 = none) and, once drops show that the
+ *       target or the path limits answers (e.g. Linux's ICMP rate limits), at an adaptive pace: on each drop
+ *       episode the pace is set to 90% of the answer rate measured over the last second (the rate the limiter
+ *       lets through), then grows by 5% per second of answers without drops.</li>
+ * </ul>
+ */
+final class Timing {
+  static final double MIN_PACE = 0.5;
+  private static final long SECOND = 1_000_000_000L;
+  private static final long BUCKET = 50_000_000L;
+  private static final int BUCKETS = 20;
+
+  private final long minTimeout;
+  private final long maxTimeout;
+  private long timeout;
+  private long srtt = -1;
+  private long rttvar;
+
+  private final double floor;
+  private double window;
+  private double ssthresh = Double.MAX_VALUE;
+  private int ceiling;
+  private long lastDecrease;
+  private boolean decreased;
+
+  private final double capRate;
+  private double pace;
+  private double tokens;
+  private long lastRefill;
+
+  private final long start;
+  private final long[] answers = new long[BUCKETS];
+  private long bucketIndex;
+  private long drops;
+  private long lastDropEpisode;
+  private boolean dropEpisode;
+
+  /** The fixed rate cap of a scan: the tighter of the preset's and the plan's, either 0 for none. */
+  static double rateCap(Preset preset, int planMaxRate) {
+    int a = Math.max(0, preset.maxRate());
+    int b = Math.max(0, planMaxRate);
+    return a > 0 && b > 0 ? Math.min(a, b) : Math.max(a, b);
+  }
+
+  Timing(Preset preset, double capRate, long now) {
+    this.minTimeout = preset.minTimeout().toNanos();
+    this.maxTimeout = preset.maxTimeout().toNanos();
+    this.timeout = Math.clamp(preset.initialTimeout().toNanos(), minTimeout, maxTimeout);
+    this.window = preset.initialParallelism();
+    this.floor = Math.max(1, preset.initialParallelism() / 4);
+    this.ceiling = preset.maxParallelism();
+    this.capRate = Math.max(0, capRate);
+    this.start = now;
+    this.lastRefill = now;
+    this.tokens = 1;
+    this.bucketIndex = 0;
+  }
+
+  // ---- timeout
+
+  long timeoutNanos() {
+    return timeout;
+  }
+
+  /** An unambiguous round trip: the answer belongs to the one transmission it is measured from. */
+  void rttSample(long rtt) {
+    rtt = Math.max(rtt, 0);
+    if (srtt < 0) {
+      srtt = rtt;
+      rttvar = rtt / 2;
+    } else {
+      long err = rtt - srtt;
+      srtt += err / 8;
+      rttvar += (Math.abs(err) - rttvar) / 4;
+    }
+    timeout = Math.clamp(srtt + 4 * rttvar, minTimeout, maxTimeout);
+  }
+
+  // ---- window
+
+  int window() {
+    return (int) Math.max(1, Math.min(window, ceiling));
+  }
+
+  void ceiling(int ceiling) {
+    this.ceiling = Math.max(1, ceiling);
+    window = Math.min(window, this.ceiling);
+  }
+
+  int ceiling() {
+    return ceiling;
+  }
+
+  /** An answer came (any answer: open, closed, unreachable). */
+  void onAnswer(long now, boolean afterRetransmit) {
+    int i = bucket(now);
+    answers[i]++;
+    if (window < ssthresh) {
+      window += 1;
+    } else {
+      window += 1 / window;
+    }
+    window = Math.min(window, ceiling);
+    if (pace > 0 && !afterRetransmit) {
+      pace = Math.min(pace + 0.05, 1_000_000);
+    }
+  }
+
+  /**
+   * A loss: a probe sent at {@code sent} timed out, or its retransmission was answered. Halves the window once per
+   * episode; returns whether it did.
+   */
+  boolean onLoss(long sent, long now) {
+    if (decreased && sent - lastDecrease <= 0) {
+      return false;
+    }
+    ssthresh = Math.max(floor, window / 2);
+    window = ssthresh;
+    lastDecrease = now;
+    decreased = true;
+    return true;
+  }
+
+  /**
+   * A drop: the probe first sent at {@code firstSent} went unanswered, and its retransmission was answered. Besides
+   * the loss, sets the adaptive pace from the answer rate the path lets through (once per episode).
+   */
+  void onDrop(long firstSent, long now) {
+    drops++;
+    onLoss(firstSent, now);
+    if (dropEpisode && firstSent - lastDropEpisode <= 0) {
+      return;
+    }
+    dropEpisode = true;
+    lastDropEpisode = now;
+    double through = answerRate(now) * 0.9;
+    double next = pace > 0 ? Math.min(pace * 0.75, through) : through;
+    pace = Math.max(MIN_PACE, next);
+    tokens = Math.min(tokens, 1);
+  }
+
+  long drops() {
+    return drops;
+  }
+
+  double pace() {
+    return pace;
+  }
+
+  /** Answers per second over the last second (or since the start, when younger). */
+  double answerRate(long now) {
+    bucket(now);
+    long sum = 0;
+    for (long a : answers) {
+      sum += a;
+    }
+    long span = Math.min(now - start, BUCKET * BUCKETS);
+    return sum * (double) SECOND / Math.max(span, BUCKET);
+  }
+
+  private int bucket(long now) {
+    long index = Math.max(0, (now - start) / BUCKET);
+    if (index != bucketIndex) {
+      long gap = Math.min(index - bucketIndex, BUCKETS);
+      for (long k = 1; k <= gap; k++) {
+        answers[(int) ((bucketIndex + k) % BUCKETS)] = 0;
+      }
+      bucketIndex = index;
+    }
+    return (int) (index % BUCKETS);
+  }
+
+  // ---- rate
+
+  /** The rate the token bucket runs at now: the tighter of the cap and the adaptive pace, 0 = unlimited. */
+  double rate() {
+    if (capRate > 0 && pace > 0) {
+      return Math.min(capRate, pace);
+    }
+    return capRate > 0 ? capRate : pace;
+  }
+
+  /** Takes a token for one probe; false when the rate says wait ({@link #nanosUntilToken}). */
+  boolean take(long now) {
+    double rate = rate();
+    if (rate <= 0) {
+      return true;
+    }
+    refill(now, rate);
+    if (tokens >= 1) {
+      tokens -= 1;
+      return true;
+    }
+    return false;
+  }
+
+  long nanosUntilToken(long now) {
+    double rate = rate();
+    if (rate <= 0) {
+      return 0;
+    }
+    refill(now, rate);
+    return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) * SECOND / rate);
+  }
+
+  private void refill(long now, double rate) {
+    long elapsed = now - lastRefill;
+    if (elapsed > 0) {
+      // a burst of at most 10 ms worth of probes (and at least one)
+      double burst = Math.max(1, rate / 100);
+      tokens = Math.min(burst, tokens + elapsed * rate / SECOND);
+      lastRefill = now;
+    }
+  }
+}
