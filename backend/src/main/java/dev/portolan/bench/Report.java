@@ -109,6 +109,13 @@ record Report(String command, String date, MachineInfo machine, Set<BenchCommand
     }
     StringBuilder notes = new StringBuilder();
     for (ScanComparison s : scans) {
+      if (s.oursColdUptimeMillis() >= 0) {
+        notes.append(String.format("* %s: Portolan's first run ended %,d ms after its JVM started (JVM start-up,"
+            + " class loading and the cold scan; what a one-shot command would cost).%n", s.row().scenario(),
+            s.oursColdUptimeMillis()));
+      }
+    }
+    for (ScanComparison s : scans) {
       if (s.oursMismatch() != null) {
         notes.append("* ").append(s.row().scenario()).append(", Portolan's first inexact run: ").append(s.oursMismatch()).append('\n');
       }

@@ -119,6 +119,7 @@ final class ScanBench {
     int oursExact = 0;
     int toolExact = 0;
     long cold = -1;
+    long coldUptime = -1;
     String oursMismatch = null;
     String toolMismatch = null;
     String failure = null;
@@ -137,6 +138,8 @@ final class ScanBench {
             oursNote = String.format("%,.1f ms %s", nanos / 1e6, mismatch == null ? "exact" : "INEXACT: " + mismatch);
             if (run == 0) {
               cold = nanos;
+              coldUptime = answer.getLong("uptimeMillis", -1L);
+              oursNote += String.format(" (JVM up %,d ms)", coldUptime);
             } else {
               ours[oursTimed++] = nanos;
               oursExact += mismatch == null ? 1 : 0;
@@ -170,7 +173,7 @@ final class ScanBench {
     Timings.Measured oursTime = oursTimed > 0 ? Timings.summarize(Arrays.copyOf(ours, oursTimed)) : null;
     Timings.Measured toolTime = nmap.isPresent() ? Timings.summarize(theirs) : null;
     Comparison row = new Comparison(scenario, truth.size(), OURS, oursTime, nmapCommand(nmapArgs), toolTime);
-    return new ScanComparison(row, proto, runs, cold, oursExact, toolExact, oursMismatch, toolMismatch, null,
+    return new ScanComparison(row, proto, runs, cold, coldUptime, oursExact, toolExact, oursMismatch, toolMismatch, null,
         oursTime == null ? failure : null);
   }
 

@@ -17,6 +17,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -32,9 +33,10 @@ import java.util.concurrent.ExecutionException;
  * run: class loading and interpreted code included), and answered with one line {@code SCAN {json}} on stdout:
  * <pre>
  * {"nanos": 812345678, "status": "COMPLETED", "results": 65535, "probes": 65535, "closed": 65435,
- *  "states": {"open": [22, 80, ...], "filtered": [...]}, "error": null}
+ *  "states": {"open": [22, 80, ...], "filtered": [...]}, "error": null, "uptimeMillis": 1234}
  * </pre>
- * {@code states} lists every port not closed, by state ({@link PortState#wireName()}). A scan that throws or
+ * {@code states} lists every port not closed, by state ({@link PortState#wireName()}); {@code uptimeMillis} is the
+ * JVM's uptime when the scan ended (for the first scan: start-up plus the cold scan). A scan that throws or
  * fails is answered with its error. Anything else the engine prints does not start with {@code SCAN }.
  */
 public final class ScanBenchChild {
@@ -85,7 +87,8 @@ public final class ScanBenchChild {
     return new JsonObject().put("nanos", nanos).put("status", outcome.status().name())
         .put("results", outcome.results().size()).put("probes", outcome.probesSent())
         .put("engineMicros", outcome.elapsedMicros()).put("closed", closed).put("states", byState)
-        .put("error", outcome.error());
+        .put("error", outcome.error())
+        .put("uptimeMillis", ManagementFactory.getRuntimeMXBean().getUptime());
   }
 
   private static String describe(Throwable t) {
