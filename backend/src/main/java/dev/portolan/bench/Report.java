@@ -116,6 +116,14 @@ record Report(String command, String date, MachineInfo machine, Set<BenchCommand
       }
     }
     for (ScanComparison s : scans) {
+      if (s.comparable()) {
+        Comparison c = s.row();
+        notes.append(String.format("* %s: fastest timed runs: Portolan %s ms, nmap %s ms (ours/tool on the fastest"
+            + " runs: %.3f).%n", c.scenario(), millis(c.oursTime().minMillis()), millis(c.toolTime().minMillis()),
+            c.oursTime().minMillis() / c.toolTime().minMillis()));
+      }
+    }
+    for (ScanComparison s : scans) {
       if (s.oursMismatch() != null) {
         notes.append("* ").append(s.row().scenario()).append(", Portolan's first inexact run: ").append(s.oursMismatch()).append('\n');
       }
