@@ -135,7 +135,8 @@ final class ScanBench {
           } else {
             long nanos = answer.getLong("nanos");
             String mismatch = oursMismatch(answer, truth, positive, total);
-            oursNote = String.format("%,.1f ms %s", nanos / 1e6, mismatch == null ? "exact" : "INEXACT: " + mismatch);
+            oursNote = String.format("%,.1f ms (CPU %,.0f ms) %s", nanos / 1e6, answer.getLong("cpuNanos", -1L) / 1e6,
+                mismatch == null ? "exact" : "INEXACT: " + mismatch);
             if (run == 0) {
               cold = nanos;
               coldUptime = answer.getLong("uptimeMillis", -1L);
@@ -162,7 +163,7 @@ final class ScanBench {
             toolMismatch = toolMismatch != null ? toolMismatch : mismatch;
           }
         }
-        log.printf("  %s %-11s ours %-40s | nmap %s%n", proto.wireName(), label, oursNote, toolNote);
+        log.printf("  %s %-11s ours %-52s | nmap %s%n", proto.wireName(), label, oursNote, toolNote);
       }
     } finally {
       ChildProcesses.stop(child);

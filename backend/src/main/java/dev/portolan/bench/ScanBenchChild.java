@@ -33,10 +33,12 @@ import java.util.concurrent.ExecutionException;
  * run: class loading and interpreted code included), and answered with one line {@code SCAN {json}} on stdout:
  * <pre>
  * {"nanos": 812345678, "status": "COMPLETED", "results": 65535, "probes": 65535, "closed": 65435,
- *  "states": {"open": [22, 80, ...], "filtered": [...]}, "error": null, "uptimeMillis": 1234}
+ *  "states": {"open": [22, 80, ...], "filtered": [...]}, "error": null, "uptimeMillis": 1234,
+ *  "cpuNanos": 790000000}
  * </pre>
  * {@code states} lists every port not closed, by state ({@link PortState#wireName()}); {@code uptimeMillis} is the
- * JVM's uptime when the scan ended (for the first scan: start-up plus the cold scan). A scan that throws or
+ * JVM's uptime when the scan ended (for the first scan: start-up plus the cold scan), {@code cpuNanos} the CPU
+ * time the JVM used during the scan (user and kernel, every thread). A scan that throws or
  * fails is answered with its error. Anything else the engine prints does not start with {@code SCAN }.
  */
 public final class ScanBenchChild {
@@ -70,9 +72,11 @@ public final class ScanBenchChild {
   }
 
   private static JsonObject scan(ScanEngine engine, ScanPlan plan) throws InterruptedException, ExecutionException {
+    long cpuStart = processCpuNanos();
     long start = System.nanoTime();
     ScanOutcome outcome = engine.start(plan, ScanListener.NONE).outcome().get();
     long nanos = System.nanoTime() - start;
+    long cpuNanos = processCpuNanos() - cpuStart;
     Map<String, JsonArray> states = new TreeMap<>();
     long closed = 0;
     for (PortResult r : outcome.results()) {
@@ -88,7 +92,13 @@ public final class ScanBenchChild {
         .put("results", outcome.results().size()).put("probes", outcome.probesSent())
         .put("engineMicros", outcome.elapsedMicros()).put("closed", closed).put("states", byState)
         .put("error", outcome.error())
-        .put("uptimeMillis", ManagementFactory.getRuntimeMXBean().getUptime());
+        .put("uptimeMillis", ManagementFactory.getRuntimeMXBean().getUptime()).put("cpuNanos", cpuNanos);
+  }
+
+  /** CPU time of this JVM, user and kernel, all threads (JIT and GC included); -1 where unknown. */
+  private static long processCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() : -1;
   }
 
   private static String describe(Throwable t) {
