@@ -43,8 +43,9 @@ final class EngineRun implements ScanRun {
 
   private final ScanPlan plan;
   private final ScanListener listener;
-  private final BannerGrabber grabber;
+  private final ScanEngine.Grabber grabber;
   private final UdpPayloads payloads;
+  private final boolean direct;
   private final Preset preset;
   private final String name;
   private final CompletableFuture<ScanOutcome> outcome = new CompletableFuture<>();
@@ -75,8 +76,10 @@ final class EngineRun implements ScanRun {
   private int bannerSlots;
   private int peakBanners;
 
-  EngineRun(ScanPlan plan, ScanListener listener, UdpPayloads payloads, BannerGrabber grabber) {
+  EngineRun(ScanPlan plan, ScanListener listener, UdpPayloads payloads, ScanEngine.Grabber grabber,
+      boolean direct) {
     this.plan = plan;
+    this.direct = direct;
     this.listener = listener == null ? ScanListener.NONE : listener;
     this.payloads = payloads;
     this.grabber = grabber;
@@ -136,7 +139,7 @@ final class EngineRun implements ScanRun {
       Lane[] ls = new Lane[n];
       try {
         for (int k = 0; k < n; k++) {
-          ls[k] = new Lane(this, targets, k, n, laneCap(cap, n), rate / n, now);
+          ls[k] = new Lane(this, targets, k, n, laneCap(cap, n), rate / n, direct, now);
         }
       } catch (Throwable e) {
         for (Lane lane : ls) {

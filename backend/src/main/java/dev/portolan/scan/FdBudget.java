@@ -28,9 +28,18 @@ final class FdBudget {
     if (os == null) {
       return;
     }
-    long limit = os.getMaxFileDescriptorCount();
-    long open = os.getOpenFileDescriptorCount();
+    long limit;
+    long open;
+    try {
+      limit = os.getMaxFileDescriptorCount();
+      // lists /proc/self/fd, which itself takes a descriptor: with none left it fails (an InternalError, on JDK 25)
+      open = os.getOpenFileDescriptorCount();
+    } catch (RuntimeException | InternalError none) {
+      open = -1;
+      limit = -1;
+    }
     if (limit <= 0 || open < 0) {
+      // no count: most likely because no descriptor is free; the engine's EMFILE back-off handles that
       return;
     }
     max = limit;

@@ -83,7 +83,7 @@ final class Lane {
   private final Timing timing;
   private final ByteBuffer receiveBuffer;
   private final ByteBuffer[] payloads;
-  private final ByteBuffer emptyPayload = ByteBuffer.allocateDirect(0);
+  private final ByteBuffer neutralPayload = UdpPayloads.direct(UdpPayloads.neutral());
   private final NativeTcp.Session nativeTcp;
 
   private int nextTarget;
@@ -116,7 +116,7 @@ final class Lane {
     static final LaneStats ZERO = new LaneStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
   }
 
-  Lane(EngineRun run, Targets targets, int index, int stride, int cap, double rateCap, long now)
+  Lane(EngineRun run, Targets targets, int index, int stride, int cap, double rateCap, boolean direct, long now)
       throws IOException {
     this.run = run;
     this.targets = targets;
@@ -134,7 +134,7 @@ final class Lane {
       payloads[i] = targets.payloadBuffers[i].duplicate();
     }
     this.cap = Math.max(1, cap);
-    NativeTcp n = tcp && targets.anyLocal ? NativeTcp.get() : null;
+    NativeTcp n = direct && tcp && targets.anyLocal ? NativeTcp.get() : null;
     this.nativeTcp = n == null ? null : n.session();
     this.selector = Selector.open();
     updateSocketCap();
@@ -499,7 +499,7 @@ final class Lane {
       }
     }
     int pi = java.util.Arrays.binarySearch(targets.payloadPorts, p.port);
-    ByteBuffer payload = pi >= 0 ? payloads[pi] : emptyPayload;
+    ByteBuffer payload = pi >= 0 ? payloads[pi] : neutralPayload;
     payload.rewind();
     sent(p);
     try {

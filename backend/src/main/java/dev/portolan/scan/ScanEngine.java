@@ -1,5 +1,7 @@
 package dev.portolan.scan;
 
+import java.net.InetAddress;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -49,27 +51,46 @@ import java.util.Objects;
  * port. A listener that throws is logged once and otherwise ignored.
  */
 public final class ScanEngine {
-  private final UdpPayloads payloads;
-  private final BannerGrabber grabber;
+  /** Where banners come from: {@link BannerGrabber#grab} in production; tests give their own. */
+  @FunctionalInterface
+  interface Grabber {
+    Banner grab(InetAddress address, int port, Duration timeout);
+  }
 
-  private ScanEngine(UdpPayloads payloads, BannerGrabber grabber) {
+  private final UdpPayloads payloads;
+  private final Grabber grabber;
+  private final boolean direct;
+
+  private ScanEngine(UdpPayloads payloads, Grabber grabber, boolean direct) {
     this.payloads = payloads;
     this.grabber = grabber;
+    this.direct = direct;
   }
 
   public static ScanEngine create() {
-    return new ScanEngine(UdpPayloads.defaults(), BannerGrabber.create());
+    BannerGrabber grabber = BannerGrabber.create();
+    return new ScanEngine(UdpPayloads.defaults(), grabber::grab, true);
   }
 
-  /** An engine that sends {@code payloads} in UDP probes (tests point the DNS query at a responder's port). */
-  static ScanEngine create(UdpPayloads payloads) {
-    return new ScanEngine(Objects.requireNonNull(payloads), BannerGrabber.create());
+  /** This engine, sending {@code payloads} in UDP probes (tests point the DNS query at a responder's port). */
+  ScanEngine withPayloads(UdpPayloads payloads) {
+    return new ScanEngine(Objects.requireNonNull(payloads), grabber, direct);
+  }
+
+  /** This engine, grabbing banners with {@code grabber}. */
+  ScanEngine withGrabber(Grabber grabber) {
+    return new ScanEngine(payloads, Objects.requireNonNull(grabber), direct);
+  }
+
+  /** This engine, with or without the direct-syscall TCP probes of local addresses ({@link NativeTcp}). */
+  ScanEngine withDirectProbes(boolean direct) {
+    return new ScanEngine(payloads, grabber, direct);
   }
 
   /** Starts {@code plan} on a thread of its own; {@code listener} hears results and progress. */
   public ScanRun start(ScanPlan plan, ScanListener listener) {
     Objects.requireNonNull(plan, "plan");
-    EngineRun run = new EngineRun(plan, listener, payloads, grabber);
+    EngineRun run = new EngineRun(plan, listener, payloads, grabber, direct);
     run.start();
     return run;
   }

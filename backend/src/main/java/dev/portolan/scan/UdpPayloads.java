@@ -7,8 +7,11 @@ import java.util.TreeMap;
 
 /**
  * What a UDP probe carries, by destination port. A UDP service answers only a request it understands, so the
- * well-known ports get a real, minimal request of their protocol; every other port gets an empty datagram (as
- * nmap sends), which is enough to draw an ICMP port unreachable from a closed port.
+ * well-known ports get a real, minimal request of their protocol; every other port gets a neutral datagram of one
+ * zero byte, which is enough to draw an ICMP port unreachable from a closed port and means nothing to a text or a
+ * binary protocol. (nmap sends an empty datagram there, but Java cannot: {@code DatagramChannel.write} and
+ * {@code send} of an empty buffer, and {@code DatagramSocket.send} of an empty packet, return without a system
+ * call and nothing leaves, measured on JDK 25.)
  *
  * <ul>
  *   <li><b>53, DNS</b>: a standard query (RFC 1035 section 4.1) for the root's NS records, class IN, recursion
@@ -24,7 +27,7 @@ import java.util.TreeMap;
  * on a port other than 53).
  */
 public final class UdpPayloads {
-  private static final byte[] EMPTY = new byte[0];
+  private static final byte[] NEUTRAL = {0};
 
   /** DNS, RFC 1035 4.1: header (id, flags, counts) then one question: the root name, type NS (2), class IN (1). */
   private static final byte[] DNS = {
@@ -65,7 +68,7 @@ public final class UdpPayloads {
     this.byPort = new TreeMap<>(byPort);
   }
 
-  /** DNS on 53, NTP on 123, SNMP on 161, empty elsewhere. */
+  /** DNS on 53, NTP on 123, SNMP on 161, the neutral byte elsewhere. */
   public static UdpPayloads defaults() {
     return DEFAULTS;
   }
@@ -76,13 +79,21 @@ public final class UdpPayloads {
       throw new IllegalArgumentException("port out of range: " + port);
     }
     TreeMap<Integer, byte[]> copy = new TreeMap<>(byPort);
+    if (payload.length == 0) {
+      throw new IllegalArgumentException("Java cannot send an empty datagram");
+    }
     copy.put(port, payload.clone());
     return new UdpPayloads(copy);
   }
 
-  /** The payload for {@code port} (a copy; empty for ports without one). */
+  /** The payload for {@code port} (a copy; the neutral one byte for ports without one of their own). */
   public byte[] forPort(int port) {
-    return byPort.getOrDefault(port, EMPTY).clone();
+    return byPort.getOrDefault(port, NEUTRAL).clone();
+  }
+
+  /** What ports without a payload of their own get: one zero byte. */
+  public static byte[] neutral() {
+    return NEUTRAL.clone();
   }
 
   public static byte[] dnsQuery() {
