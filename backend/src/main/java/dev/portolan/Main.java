@@ -37,7 +37,10 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--node-name", paramLabel = "NAME", description = "This node's name (default: the host name; env PORTOLAN_NODE_NAME)")
   String nodeName;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "JSON settings file (keys httpPort, bind, interval, nodeName, historySize; env PORTOLAN_CONFIG)")
+  @Option(names = "--scan-allow", paramLabel = "CIDRS", description = "Scan targets allowed besides loopback and this node's own addresses, e.g. 10.0.0.0/8,fd00::/64 (default none; env PORTOLAN_SCAN_ALLOW)")
+  String scanAllow;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "JSON settings file (keys httpPort, bind, interval, nodeName, historySize, scanAllow, scanMaxPorts, scanMaxHosts, scanMaxRate, scanMaxOpenSockets, scanMaxConcurrent; env PORTOLAN_CONFIG)")
   File config;
 
   public static void main(String[] args) {
@@ -108,6 +111,7 @@ public final class Main implements Callable<Integer> {
     putIfSet(fromCli, "bind", bind);
     putIfSet(fromCli, "interval", interval);
     putIfSet(fromCli, "nodeName", nodeName);
+    putIfSet(fromCli, "scanAllow", scanAllow);
     options.addStore(new ConfigStoreOptions().setType("json").setConfig(fromEnv));
     options.addStore(new ConfigStoreOptions().setType("json").setConfig(fromCli));
     return options;

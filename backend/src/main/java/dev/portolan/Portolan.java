@@ -8,9 +8,13 @@ import dev.portolan.node.SnapshotHolder;
 import dev.portolan.owner.OwnerIndex;
 import dev.portolan.sampler.ProcNetReader;
 import dev.portolan.sampler.SocketTableReader;
+import dev.portolan.scan.ScanEngine;
+import dev.portolan.scan.ScanPolicy;
+import dev.portolan.scan.ScanRegistry;
 import dev.portolan.service.ServiceNames;
 import dev.portolan.verticles.OwnerVerticle;
 import dev.portolan.verticles.SamplerVerticle;
+import dev.portolan.verticles.ScannerVerticle;
 import dev.portolan.verticles.SocketQueryVerticle;
 import dev.portolan.verticles.WebVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -71,10 +75,13 @@ public final class Portolan {
     NodeInfo info = new NodeInfo(node, reader.name(), config.interval().toMillis());
     WebVerticle web = new WebVerticle(config.bind(), config.httpPort(), node, services, metrics, registry,
         config.historySize());
+    ScanPolicy policy = ScanPolicy.create(config.scan(), ScanPolicy.Resolver.SYSTEM);
     DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
     return vertx.deployVerticle(new SamplerVerticle(sampler, latest, config.interval(), metrics, services))
         .compose(id -> vertx.deployVerticle(new OwnerVerticle(latest, owners, services), worker))
         .compose(id -> vertx.deployVerticle(new SocketQueryVerticle(latest, services, info), worker))
+        .compose(id -> vertx.deployVerticle(new ScannerVerticle(node, policy, new ScanRegistry(ScanEngine.create(), node,
+            policy.maxConcurrent(), 50, System::currentTimeMillis), services, metrics), worker))
         .compose(id -> vertx.deployVerticle(web))
         .map(id -> new Portolan(vertx, web, config));
   }

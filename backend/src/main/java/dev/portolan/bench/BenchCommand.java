@@ -9,9 +9,13 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -19,11 +23,32 @@ import picocli.CommandLine.Spec;
 /**
  * {@code portolan bench}: builds TCP socket populations of several sizes in child processes and, in the same run,
  * times Portolan (in-process and through a running agent's HTTP API) against ss, netstat, lsof, fuser and cat, then
- * measures the agent's CPU and RSS and checks the floors. Every socket is on 127.0.0.1 ports the benchmark opened.
+ * measures the agent's CPU and RSS and checks the floors (the sockets part); then scans its own listeners in a
+ * network namespace of its own with Portolan's scan engine and with nmap (the scan part, {@link ScanBench}).
+ * {@code --only sockets|scan} runs one part. Every socket is on 127.0.0.1 ports the benchmark opened.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Builds socket populations and times Portolan against ss, netstat, lsof and fuser in the same run.")
+    description = "Builds socket populations and times Portolan against ss, netstat, lsof and fuser, and its port scans"
+        + " against nmap, in the same run.")
 public final class BenchCommand implements Callable<Integer> {
+  /** The parts of the benchmark, each runnable alone with {@code --only}. */
+  enum Part {
+    SOCKETS, SCAN;
+
+    /** {@code sockets} or {@code scan}, in any case. */
+    static final class Converter implements ITypeConverter<Part> {
+      @Override
+      public Part convert(String value) {
+        for (Part p : values()) {
+          if (p.name().equalsIgnoreCase(value.strip())) {
+            return p;
+          }
+        }
+        throw new TypeConversionException("'" + value + "' is not a part: sockets or scan");
+      }
+    }
+  }
+
   /** The small-footprint JVM flags measured next to the defaults (and recommended by the README). */
   static final List<String> SMALL_FOOTPRINT_FLAGS = List.of("-Xmx64m", "-Xms16m", "-XX:+UseSerialGC",
       "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xss512k", "-XX:ReservedCodeCacheSize=16m",
@@ -56,6 +81,15 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--small-flags", paramLabel = "FLAGS", description = "Small-footprint JVM flags to measure, space separated")
   String smallFlags;
 
+  @Option(names = "--only", paramLabel = "PART", converter = Part.Converter.class, description = "Run one part only: sockets (populations against ss,"
+      + " netstat, lsof, fuser; agent footprint) or scan (port scans against nmap in a network namespace; needs root"
+      + " and ip). Default: both")
+  Part only;
+
+  @Option(names = "--scan-runs", paramLabel = "N", description = "Timed runs per scan, after one warm-up run (default:"
+      + " --runs, at least 5)")
+  Integer scanRuns;
+
   @Option(names = "--write", paramLabel = "FILE", description = "Write the results (markdown) into FILE, e.g. BENCHMARKS.md")
   Path write;
 
@@ -70,14 +104,16 @@ public final class BenchCommand implements Callable<Integer> {
     MachineInfo machine = MachineInfo.current();
     String started = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
     out.println("portolan bench: " + machine.describe());
+    Set<Part> parts = only != null ? EnumSet.of(only) : EnumSet.allOf(Part.class);
 
     List<Comparison> rows = new ArrayList<>();
     List<Footprint> footprints = new ArrayList<>();
+    List<ScanComparison> scans = new ArrayList<>();
     PopulationBench bench = new PopulationBench(jar, warmups, timedRuns, out);
     FootprintMeter meter = new FootprintMeter(jar, Duration.ofSeconds(footprintWarmupSeconds),
         Duration.ofSeconds(footprintWindowSeconds));
     try {
-      for (int size : populations) {
+      for (int size : parts.contains(Part.SOCKETS) ? populations : List.<Integer>of()) {
         long t0 = System.nanoTime();
         try (Population population = Population.start(jar, size)) {
           out.printf("population of ~%,d sockets: %d child processes ready in %.1f s%n", size,
@@ -97,19 +133,26 @@ public final class BenchCommand implements Callable<Integer> {
         }
         out.printf("  (%.0f s)%n", (System.nanoTime() - t0) / 1e9);
       }
+      if (parts.contains(Part.SCAN)) {
+        long t0 = System.nanoTime();
+        scans.addAll(new ScanBench(jar, scanRuns != null ? scanRuns : Math.max(5, timedRuns), out).run());
+        out.printf("  (%.0f s)%n", (System.nanoTime() - t0) / 1e9);
+      }
     } finally {
       ChildProcesses.killAll();
     }
 
-    List<Floor> floors = Floors.evaluate(rows, footprints);
-    Report report = new Report(commandLine(), started, machine, warmups, timedRuns, rows, footprints, floors);
+    List<Floor> floors = parts.contains(Part.SOCKETS) ? Floors.evaluate(rows, footprints) : List.of();
+    List<Floor> scanFloors = Floors.evaluateScan(scans);
+    Report report = new Report(commandLine(), started, machine, parts, warmups, timedRuns, rows, footprints, floors,
+        scans, scanFloors);
     out.println();
     out.println(report.markdown());
     if (write != null) {
       report.writeInto(write);
       out.println("written to " + write.toAbsolutePath());
     }
-    return floors.stream().allMatch(Floor::pass) ? 0 : 3;
+    return floors.stream().allMatch(Floor::pass) && scanFloors.stream().allMatch(Floor::pass) ? 0 : 3;
   }
 
   private String commandLine() {

@@ -11,14 +11,18 @@ final class Timings {
     void run() throws Exception;
   }
 
-  /** Median and maximum of the timed runs, in nanoseconds. */
-  record Measured(long medianNanos, long maxNanos, int runs) {
+  /** Median, maximum and minimum of the timed runs, in nanoseconds. */
+  record Measured(long medianNanos, long maxNanos, int runs, long minNanos) {
     double medianMillis() {
       return medianNanos / 1e6;
     }
 
     double maxMillis() {
       return maxNanos / 1e6;
+    }
+
+    double minMillis() {
+      return minNanos / 1e6;
     }
   }
 
@@ -45,10 +49,18 @@ final class Timings {
       work.run();
       nanos[i] = System.nanoTime() - start;
     }
+    return summarize(nanos);
+  }
+
+  /** Median and maximum of run times measured elsewhere (e.g. by a child process, or runs interleaved with a tool's). */
+  static Measured summarize(long[] nanos) {
+    if (nanos.length == 0) {
+      throw new IllegalArgumentException("no runs");
+    }
     long[] sorted = nanos.clone();
     Arrays.sort(sorted);
     int n = sorted.length;
     long median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    return new Measured(median, sorted[n - 1], n);
+    return new Measured(median, sorted[n - 1], n, sorted[0]);
   }
 }

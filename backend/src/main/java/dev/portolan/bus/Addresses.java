@@ -19,4 +19,20 @@ public final class Addresses {
   public static final String OWNER_LOOKUP = "portolan.owner.lookup";
   /** Request/reply: {@link PortCheck} -> is anything listening there, in plain words. */
   public static final String PORT_CHECK = "portolan.check";
+
+  /** Request/reply: {@link ScanRequest} -> the new scan's state (202), or 400/403/429 with the reason. */
+  public static final String SCAN_START = "portolan.scan.start";
+  /** Request/reply: {"id", "results"} -> a scan's state, with its results when asked. 404 when unknown. */
+  public static final String SCAN_STATUS = "portolan.scan.status";
+  /** Request/reply: {"id"} -> the scan's state after asking it to stop. 404 when unknown. */
+  public static final String SCAN_CANCEL = "portolan.scan.cancel";
+  /** Request/reply: {} -> {"scans": [...]}, most recent first. */
+  public static final String SCAN_LIST = "portolan.scan.list";
+  /** Request/reply: {@link ConnectivityRequest} -> can this node connect to host:port, and why not. */
+  public static final String CONNECTIVITY = "portolan.connectivity";
+
+  /** Published: {@link ScanEvent}s of one scan. */
+  public static String scanEvents(String scanId) {
+    return "portolan.scan.events." + scanId;
+  }
 }

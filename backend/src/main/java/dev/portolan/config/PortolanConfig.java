@@ -1,5 +1,6 @@
 package dev.portolan.config;
 
+import dev.portolan.scan.ScanPolicy;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -7,19 +8,28 @@ import java.util.Map;
 /**
  * Validated settings of one node. Sources, later ones winning: built-in defaults, the {@code --config} JSON file,
  * {@code PORTOLAN_*} environment variables, command-line options. Keys: {@code httpPort}, {@code bind},
- * {@code interval}, {@code nodeName}, {@code historySize}.
+ * {@code interval}, {@code nodeName}, {@code historySize}, and the scan policy's {@code scanAllow},
+ * {@code scanMaxPorts}, {@code scanMaxHosts}, {@code scanMaxRate}, {@code scanMaxOpenSockets},
+ * {@code scanMaxConcurrent} ({@link ScanPolicy.Settings}).
  */
-public record PortolanConfig(int httpPort, String bind, Duration interval, String nodeName, int historySize) {
+public record PortolanConfig(int httpPort, String bind, Duration interval, String nodeName, int historySize,
+    ScanPolicy.Settings scan) {
   public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
   public static final Duration MAX_INTERVAL = Duration.ofSeconds(60);
 
   /** Environment variable -> config key. */
-  public static final Map<String, String> ENVIRONMENT = Map.of(
-      "PORTOLAN_HTTP_PORT", "httpPort",
-      "PORTOLAN_BIND", "bind",
-      "PORTOLAN_INTERVAL", "interval",
-      "PORTOLAN_NODE_NAME", "nodeName",
-      "PORTOLAN_HISTORY_SIZE", "historySize");
+  public static final Map<String, String> ENVIRONMENT = Map.ofEntries(
+      Map.entry("PORTOLAN_HTTP_PORT", "httpPort"),
+      Map.entry("PORTOLAN_BIND", "bind"),
+      Map.entry("PORTOLAN_INTERVAL", "interval"),
+      Map.entry("PORTOLAN_NODE_NAME", "nodeName"),
+      Map.entry("PORTOLAN_HISTORY_SIZE", "historySize"),
+      Map.entry("PORTOLAN_SCAN_ALLOW", ScanPolicy.Settings.ALLOW),
+      Map.entry("PORTOLAN_SCAN_MAX_PORTS", ScanPolicy.Settings.MAX_PORTS),
+      Map.entry("PORTOLAN_SCAN_MAX_HOSTS", ScanPolicy.Settings.MAX_HOSTS),
+      Map.entry("PORTOLAN_SCAN_MAX_RATE", ScanPolicy.Settings.MAX_RATE),
+      Map.entry("PORTOLAN_SCAN_MAX_OPEN_SOCKETS", ScanPolicy.Settings.MAX_OPEN_SOCKETS),
+      Map.entry("PORTOLAN_SCAN_MAX_CONCURRENT", ScanPolicy.Settings.MAX_CONCURRENT));
 
   /** Thrown for a bad setting; its message is the one line a user sees. */
   public static final class InvalidConfigException extends RuntimeException {
@@ -42,7 +52,13 @@ public record PortolanConfig(int httpPort, String bind, Duration interval, Strin
           + "': use letters, digits, '.', '-' and '_' (at most 253)");
     }
     int historySize = intSetting(settings, "historySize", 10_000, 100, 1_000_000);
-    return new PortolanConfig(httpPort, bind, interval, nodeName, historySize);
+    ScanPolicy.Settings scan;
+    try {
+      scan = ScanPolicy.Settings.fromConfig(settings);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(e.getMessage());
+    }
+    return new PortolanConfig(httpPort, bind, interval, nodeName, historySize, scan);
   }
 
   /** "250ms", "1s", "1.5s", "2m" (within 100ms..60s). */

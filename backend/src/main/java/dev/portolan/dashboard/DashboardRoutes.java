@@ -60,6 +60,8 @@ public final class DashboardRoutes {
     router.get("/ports/:proto/:port").handler(ctx -> d.guarded(ctx, d::port));
     router.get("/processes/:node/:pid").handler(ctx -> d.guarded(ctx, d::process));
     router.get("/ui/events").handler(ctx -> d.guarded(ctx, d::events));
+    ScanPages.mount(router, vertx, services);
+    ExposurePages.mount(router, vertx, node, services);
   }
 
   private interface Page {

@@ -51,8 +51,12 @@ final class HtmlReplies {
     if (failure instanceof InvalidQueryException e) {
       error(ctx, 400, e.error(), e.detail());
     } else if (failure instanceof ReplyException e && e.failureType() == ReplyFailure.RECIPIENT_FAILURE
-        && (e.failureCode() == 400 || e.failureCode() == 404)) {
-      error(ctx, e.failureCode(), e.failureCode() == 404 ? "Not found" : "Bad request", String.valueOf(e.getMessage()));
+        && dev.portolan.web.ApiErrors.isClientError(e.failureCode())) {
+      String message = String.valueOf(e.getMessage());
+      int colon = message.indexOf(": ");
+      String title = colon > 0 ? message.substring(0, colon) : e.failureCode() == 404 ? "not found" : "bad request";
+      error(ctx, e.failureCode(), Character.toUpperCase(title.charAt(0)) + title.substring(1),
+          colon > 0 ? message.substring(colon + 2) : message);
     } else if (failure instanceof ReplyException e && e.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
       error(ctx, 503, "Unavailable", "the node did not answer in time; try again");
     } else {

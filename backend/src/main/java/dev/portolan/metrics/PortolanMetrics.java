@@ -45,6 +45,25 @@ public final class PortolanMetrics {
         .description("The socket table reader in use").register(registry);
   }
 
+  /** A scan ended: counted by protocol and how it ended, with the probes it sent. */
+  public void scanFinished(String proto, String status, long probes) {
+    Counter.builder("portolan.scans").description("Scans run, by protocol and how they ended")
+        .tag("proto", proto).tag("status", status).register(registry).increment();
+    Counter.builder("portolan.scan.probes").description("Probes sent by scans (retransmissions included)")
+        .tag("proto", proto).register(registry).increment(probes);
+  }
+
+  /** A scan or check the policy refused ({@code reason}: "target not allowed", "too many scans"...). */
+  public void scanRefused(String reason) {
+    Counter.builder("portolan.scans.refused").description("Scans and checks refused by the scan policy")
+        .tag("reason", reason).register(registry).increment();
+  }
+
+  /** Serves {@code running} as the number of scans running now. */
+  public void scansRunning(java.util.function.IntSupplier running) {
+    Gauge.builder("portolan.scans.running", running::getAsInt).description("Scans running now").register(registry);
+  }
+
   public MeterRegistry registry() {
     return registry;
   }

@@ -59,7 +59,7 @@ public final class PortList {
       } else if (item.startsWith("top:")) {
         String n = item.substring(4).strip();
         if (!n.matches("[0-9]{1,5}") || Integer.parseInt(n) < 1) {
-          throw invalid(spec, "top:N takes N from 1 to " + TopPorts.size(proto) + ", not '" + QueryValues.echo(n) + "'");
+          throw invalid(spec, "top:N takes N from 1 to " + TopPorts.size(proto) + ", not " + QueryValues.echo(n));
         }
         int count = Integer.parseInt(n);
         if (count > TopPorts.size(proto)) {
@@ -88,7 +88,7 @@ public final class PortList {
 
   private static int number(String spec, String text) {
     if (!text.matches("[0-9]{1,5}")) {
-      throw invalid(spec, "'" + QueryValues.echo(text) + "' is not a port number");
+      throw invalid(spec, QueryValues.echo(text) + " is not a port number");
     }
     int p = Integer.parseInt(text);
     if (p < 1 || p > 65535) {
@@ -99,7 +99,7 @@ public final class PortList {
 
   private static InvalidQueryException invalid(String spec, String why) {
     return new InvalidQueryException("invalid ports", (spec == null || spec.isBlank() ? "no ports given"
-        : "'" + QueryValues.echo(spec) + "': " + why));
+        : QueryValues.echo(spec) + ": " + why));
   }
 
   public int size() {

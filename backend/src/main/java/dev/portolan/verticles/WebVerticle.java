@@ -16,6 +16,7 @@ import dev.portolan.sampler.Protocol;
 import dev.portolan.service.ServiceNames;
 import dev.portolan.web.ApiErrors;
 import dev.portolan.web.Params;
+import dev.portolan.web.ScanRoutes;
 import dev.portolan.web.SseFeed;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -97,11 +98,15 @@ public final class WebVerticle extends VerticleBase {
         ask(c, Addresses.SUMMARY, new JsonObject(), s -> s)));
     router.get("/api/v1/check").handler(ctx -> guarded(ctx, Set.of("node", "proto", "port"), this::check));
     router.get("/api/v1/events").handler(ctx -> guarded(ctx, SocketFilter.parametersAnd("last-event-id"), (c, p) -> feed.handle(c, p)));
+    ScanRoutes.mount(router, vertx, services);
     DashboardRoutes.mount(router, vertx, node, feed, services);
     router.route("/api/*").handler(ctx -> ApiErrors.send(ctx, 404, "not found",
         "no API endpoint " + ctx.request().method() + " " + QueryValues.echo(ctx.request().path())));
     router.route().failureHandler(ctx -> {
-      if (ctx.statusCode() == 404 || ctx.statusCode() == 405 || ctx.statusCode() == 400) {
+      if (ctx.statusCode() == 413) {
+        ApiErrors.send(ctx, 413, "body too large", "the request body is over the limit for "
+            + QueryValues.echo(ctx.request().path()));
+      } else if (ctx.statusCode() == 404 || ctx.statusCode() == 405 || ctx.statusCode() == 400) {
         ApiErrors.send(ctx, ctx.statusCode(), ctx.statusCode() == 400 ? "bad request" : "not found",
             "cannot " + ctx.request().method() + " " + QueryValues.echo(ctx.request().path()));
       } else {

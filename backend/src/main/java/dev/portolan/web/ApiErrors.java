@@ -30,11 +30,11 @@ public final class ApiErrors {
       send(ctx, 400, e.error(), e.detail());
     } else if (failure instanceof ReplyException e && e.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
       int code = e.failureCode();
-      if (code == 400 || code == 404) {
+      if (isClientError(code)) {
         String message = e.getMessage() == null ? "" : e.getMessage();
         int colon = message.indexOf(": ");
-        String error = code == 404 ? "not found" : colon > 0 ? message.substring(0, colon) : "bad request";
-        send(ctx, code, error, message);
+        String error = colon > 0 ? message.substring(0, colon) : code == 404 ? "not found" : "bad request";
+        send(ctx, code, error, colon > 0 ? message.substring(colon + 2) : message);
       } else {
         LOG.log(Level.WARNING, "request failed: " + ctx.request().path(), failure);
         send(ctx, 500, "internal error", "the node could not answer; see its log");
@@ -45,5 +45,13 @@ public final class ApiErrors {
       LOG.log(Level.WARNING, "request failed: " + ctx.request().path(), failure);
       send(ctx, 500, "internal error", "the node could not answer; see its log");
     }
+  }
+
+  /**
+   * The failure codes a verticle may reply with that mean "the request was wrong" (its message is
+   * "short error: detail"): bad input, refused by policy, unknown, conflict, too many.
+   */
+  public static boolean isClientError(int code) {
+    return code == 400 || code == 403 || code == 404 || code == 409 || code == 429;
   }
 }

@@ -60,4 +60,34 @@ class MessagesRoundTripTest {
     SampleTaken s = new SampleTaken("n1", 5, 6, 7, 8, 9, "proc");
     assertEquals(s, SampleTaken.fromJson(viaText(s.toJson())));
   }
+
+  @Test
+  void scanRequestsStatesEventsAndChecks() {
+    ScanRequest request = new ScanRequest("db.internal", "top:100,8080", Protocol.UDP, dev.portolan.scan.Preset.POLITE, true);
+    assertEquals(request, ScanRequest.fromJson(viaText(request.toJson())));
+    ConnectivityRequest check = new ConnectivityRequest("10.0.0.5", 5432, 2500);
+    assertEquals(check, ConnectivityRequest.fromJson(viaText(check.toJson())));
+
+    var v6 = java.net.InetAddress.ofLiteral("fd00::2");
+    var open = new dev.portolan.scan.PortResult(v6, 443, Protocol.TCP, dev.portolan.scan.PortState.OPEN, 420, "syn-ack",
+        new dev.portolan.scan.Banner("tls", null, "nginx", "CN=example.org", java.time.Instant.parse("2027-03-01T00:00:00Z")));
+    var silent = new dev.portolan.scan.PortResult(v6, 53, Protocol.TCP, dev.portolan.scan.PortState.FILTERED, -1, "no-response", null);
+    assertEquals(open, ScanJson.resultFromJson(viaText(ScanJson.result(open, ServiceNames.builtInOnly()))));
+    var counts = new java.util.EnumMap<dev.portolan.scan.PortState, Long>(dev.portolan.scan.PortState.class);
+    for (var state : dev.portolan.scan.PortState.values()) {
+      counts.put(state, (long) state.ordinal());
+    }
+    var snapshot = new dev.portolan.scan.ScanRecord.Snapshot("0123456789ab", "n1", "fd00::2", List.of(v6), "1-1000",
+        Protocol.TCP, dev.portolan.scan.Preset.AGGRESSIVE, true, dev.portolan.scan.ScanRecord.Status.CANCELLED, 500, 1000,
+        Map.copyOf(counts), 1000, 2000, 1_000_000, 600, "stopped", List.of(silent, open));
+    assertEquals(snapshot, ScanJson.snapshotFromJson(viaText(ScanJson.snapshot(snapshot, true, ServiceNames.builtInOnly()))));
+    for (ScanEvent event : List.of(ScanEvent.progress("0123456789ab", 10, 1000), ScanEvent.port("0123456789ab", open))) {
+      assertEquals(event, ScanEvent.fromJson(viaText(event.toJson(ServiceNames.builtInOnly()))));
+    }
+    var withoutResults = new dev.portolan.scan.ScanRecord.Snapshot("0123456789ab", "n1", "fd00::2", List.of(v6), "1-1000",
+        Protocol.TCP, dev.portolan.scan.Preset.AGGRESSIVE, true, dev.portolan.scan.ScanRecord.Status.CANCELLED, 500, 1000,
+        Map.copyOf(counts), 1000, 2000, 1_000_000, 600, "stopped", List.of());
+    assertEquals(ScanEvent.done(withoutResults), ScanEvent.fromJson(viaText(ScanEvent.done(snapshot).toJson(ServiceNames.builtInOnly()))),
+        "a done event carries the state without the result list");
+  }
 }

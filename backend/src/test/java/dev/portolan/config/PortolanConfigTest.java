@@ -47,4 +47,20 @@ class PortolanConfigTest {
     assertThrows(PortolanConfig.InvalidConfigException.class, () -> PortolanConfig.from(Map.of("nodeName", "a b"), "h"));
     assertThrows(PortolanConfig.InvalidConfigException.class, () -> PortolanConfig.from(Map.of("bind", "a;b"), "h"));
   }
+
+  @Test
+  void scanPolicySettingsComeFromTheSameSources() {
+    PortolanConfig d = PortolanConfig.from(Map.of(), "h");
+    assertTrue(d.scan().allow().isEmpty(), "out of the box only loopback and the node's own addresses");
+    PortolanConfig c = PortolanConfig.from(Map.of("scanAllow", "10.0.0.0/8, fd00::/64", "scanMaxConcurrent", "2",
+        "scanMaxRate", 500), "h");
+    assertEquals(2, c.scan().allow().size());
+    assertEquals(2, c.scan().maxConcurrent());
+    assertEquals(500, c.scan().maxRate());
+    var bad = assertThrows(PortolanConfig.InvalidConfigException.class,
+        () -> PortolanConfig.from(Map.of("scanAllow", "10.0.0.0/99"), "h"));
+    assertTrue(bad.getMessage().contains("scanAllow"), bad.getMessage());
+    assertThrows(PortolanConfig.InvalidConfigException.class, () -> PortolanConfig.from(Map.of("scanMaxPorts", "0"), "h"));
+    assertEquals("scanAllow", PortolanConfig.ENVIRONMENT.get("PORTOLAN_SCAN_ALLOW"));
+  }
 }

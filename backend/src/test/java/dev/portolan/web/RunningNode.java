@@ -51,6 +51,36 @@ public final class RunningNode implements AutoCloseable {
     }
   }
 
+  /** Sends {@code method} with {@code body} (null for none) as {@code contentType}. */
+  public Reply send(String method, String pathAndQuery, String body, String contentType) {
+    try {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+          .timeout(Duration.ofSeconds(20))
+          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+      if (contentType != null) {
+        b.header("Content-Type", contentType);
+      }
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+    } catch (Exception e) {
+      throw new AssertionError(method + " " + pathAndQuery + " failed", e);
+    }
+  }
+
+  public Reply postJson(String path, JsonObject body) {
+    return send("POST", path, body.encode(), "application/json");
+  }
+
+  /** The lines of a streamed response (SSE), read as they come. */
+  public java.util.stream.Stream<String> lines(String pathAndQuery) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+          .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofLines()).body();
+    } catch (Exception e) {
+      throw new AssertionError("GET " + pathAndQuery + " failed", e);
+    }
+  }
+
   @Override
   public void close() throws Exception {
     http.close();

@@ -1,0 +1,148 @@
+package dev.portolan.verticles;
+
+import dev.portolan.bus.Addresses;
+import dev.portolan.bus.ConnectivityRequest;
+import dev.portolan.scan.ConnectivityCheck;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import dev.portolan.bus.ScanEvent;
+import dev.portolan.bus.ScanJson;
+import dev.portolan.bus.ScanRequest;
+import dev.portolan.metrics.PortolanMetrics;
+import dev.portolan.node.InvalidQueryException;
+import dev.portolan.scan.PortList;
+import dev.portolan.scan.PortResult;
+import dev.portolan.scan.PortState;
+import dev.portolan.scan.ScanPlan;
+import dev.portolan.scan.ScanPolicy;
+import dev.portolan.scan.ScanRecord;
+import dev.portolan.scan.ScanRefusedException;
+import dev.portolan.scan.ScanRegistry;
+import dev.portolan.scan.ScanTarget;
+import dev.portolan.service.ServiceNames;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Runs scans from event-bus requests: the policy turns a request into a plan (or refuses it), the registry runs it
+ * on the engine, and this verticle publishes its progress, the ports it finds and its end on the scan's own
+ * address; and runs connectivity checks. A worker verticle: authorizing resolves host names.
+ */
+public final class ScannerVerticle extends VerticleBase {
+  private final ScanPolicy policy;
+  private final ScanRegistry scans;
+  private final ServiceNames services;
+  private final String node;
+  private final ConnectivityCheck checks = ConnectivityCheck.create();
+
+  private final PortolanMetrics metrics;
+
+  public ScannerVerticle(String node, ScanPolicy policy, ScanRegistry scans, ServiceNames services, PortolanMetrics metrics) {
+    this.node = node;
+    this.metrics = metrics;
+    this.policy = policy;
+    this.scans = scans;
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    EventBus bus = vertx.eventBus();
+    metrics.scansRunning(scans::running);
+    return Future.all(
+        bus.<JsonObject>consumer(Addresses.SCAN_START, this::startScan).completion(),
+        bus.<JsonObject>consumer(Addresses.SCAN_STATUS, msg -> withScan(msg, scan ->
+            ScanJson.snapshot(scan.snapshot(), msg.body().getBoolean("results", false), services))).completion(),
+        bus.<JsonObject>consumer(Addresses.SCAN_CANCEL, msg -> withScan(msg, scan ->
+            ScanJson.snapshot(scan.snapshot(), false, services).put("cancelling", scan.cancel()))).completion(),
+        bus.<JsonObject>consumer(Addresses.SCAN_LIST, this::list).completion(),
+        bus.<JsonObject>consumer(Addresses.CONNECTIVITY, this::connectivity).completion());
+  }
+
+  private void startScan(Message<JsonObject> msg) {
+    try {
+      ScanRequest request = ScanRequest.fromJson(msg.body());
+      PortList ports = PortList.parse(request.ports(), request.proto());
+      ScanPlan plan = ScanRequest.SELF_TARGET.equals(request.target())
+          ? policy.authorizeOwnAddresses(ports, request.proto(), request.preset(), request.banners())
+          : policy.authorize(ScanTarget.parse(request.target()), ports, request.proto(), request.preset(), request.banners());
+      ScanRecord scan = scans.start(request.target(), plan, new Publisher(vertx.eventBus()));
+      msg.reply(ScanJson.snapshot(scan.snapshot(), false, services));
+    } catch (InvalidQueryException e) {
+      msg.fail(400, e.error() + ": " + e.detail());
+    } catch (ScanRefusedException e) {
+      metrics.scanRefused(e.error());
+      msg.fail(e.error().equals("too many scans") ? 429 : 403, e.error() + ": " + e.detail());
+    }
+  }
+
+  /**
+   * A connectivity check waits up to its timeout: it runs on a virtual thread of its own so that this worker
+   * keeps answering scan requests meanwhile (replying is thread-safe).
+   */
+  private void connectivity(Message<JsonObject> msg) {
+    ConnectivityRequest request = ConnectivityRequest.fromJson(msg.body());
+    Thread.ofVirtual().name("portolan-check").start(() -> {
+      try {
+        InetSocketAddress to = policy.authorizeCheck(ScanTarget.parse(request.host()), request.port());
+        ConnectivityCheck.Result result = checks.check(to.getAddress(), to.getPort(),
+            Duration.ofMillis(request.timeoutMillis()));
+        msg.reply(ConnectivityRequest.answer(node, request.host(), result));
+      } catch (InvalidQueryException e) {
+        msg.fail(400, e.error() + ": " + e.detail());
+      } catch (ScanRefusedException e) {
+        metrics.scanRefused(e.error());
+        msg.fail(403, e.error() + ": " + e.detail());
+      } catch (RuntimeException e) {
+        msg.fail(500, "check failed: " + e);
+      }
+    });
+  }
+
+  private void withScan(Message<JsonObject> msg, java.util.function.Function<ScanRecord, JsonObject> answer) {
+    ScanRecord scan = scans.get(msg.body().getString("id"));
+    if (scan == null) {
+      msg.fail(404, "unknown scan: no scan " + msg.body().getString("id") + " on this node (it may have been forgotten: the node keeps the most recent ones)");
+    } else {
+      msg.reply(answer.apply(scan));
+    }
+  }
+
+  private void list(Message<JsonObject> msg) {
+    JsonArray list = new JsonArray();
+    scans.recent().forEach(scan -> list.add(ScanJson.snapshot(scan.snapshot(), false, services)));
+    msg.reply(new JsonObject().put("scans", list).put("running", scans.running()));
+  }
+
+  /** Publishes a scan's events on its address; runs on the engine's thread (the event bus is thread-safe). */
+  private final class Publisher implements ScanRegistry.Observer {
+    private final EventBus bus;
+
+    Publisher(EventBus bus) {
+      this.bus = bus;
+    }
+
+    @Override
+    public void onResult(ScanRecord scan, PortResult result) {
+      if (result.state() == PortState.OPEN || result.state() == PortState.OPEN_FILTERED) {
+        bus.publish(Addresses.scanEvents(scan.id()), ScanEvent.port(scan.id(), result).toJson(services));
+      }
+    }
+
+    @Override
+    public void onProgress(ScanRecord scan, long done, long total) {
+      bus.publish(Addresses.scanEvents(scan.id()), ScanEvent.progress(scan.id(), done, total).toJson(services));
+    }
+
+    @Override
+    public void onFinished(ScanRecord scan) {
+      ScanRecord.Snapshot s = scan.snapshot();
+      metrics.scanFinished(s.proto().wireName(), s.status().wireName(), s.probesSent());
+      bus.publish(Addresses.scanEvents(scan.id()), ScanEvent.done(s).toJson(services));
+    }
+  }
+}

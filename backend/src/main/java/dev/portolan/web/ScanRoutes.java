@@ -1,0 +1,236 @@
+package dev.portolan.web;
+
+import dev.portolan.bus.Addresses;
+import dev.portolan.bus.ConnectivityRequest;
+import dev.portolan.bus.ScanEvent;
+import dev.portolan.bus.ScanJson;
+import dev.portolan.bus.ScanRequest;
+import dev.portolan.node.InvalidQueryException;
+import dev.portolan.node.QueryValues;
+import dev.portolan.sampler.Protocol;
+import dev.portolan.scan.Preset;
+import dev.portolan.scan.ScanRecord;
+import dev.portolan.scan.ScanReportFormats;
+import dev.portolan.service.ServiceNames;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The scan API: {@code POST /api/v1/scans} (202 and the scan's id), {@code GET /api/v1/scans} (recent scans),
+ * {@code GET /api/v1/scans/{id}} (state and results; {@code ?format=csv} or {@code grepable} for text),
+ * {@code DELETE /api/v1/scans/{id}} (cancel) and {@code GET /api/v1/scans/{id}/events} (SSE).
+ */
+public final class ScanRoutes {
+  static final int MAX_BODY = 16 * 1024;
+  private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
+  private static final Set<String> BODY_FIELDS = Set.of("target", "ports", "proto", "preset", "banners");
+  public static final String DEFAULT_PORTS = "top:1000";
+
+  private final Vertx vertx;
+  private final ServiceNames services;
+
+  private ScanRoutes(Vertx vertx, ServiceNames services) {
+    this.vertx = vertx;
+    this.services = services;
+  }
+
+  public static void mount(Router router, Vertx vertx, ServiceNames services) {
+    ScanRoutes r = new ScanRoutes(vertx, services);
+    router.post("/api/v1/scans").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(r::start);
+    router.get("/api/v1/scans").handler(ctx -> r.guarded(ctx, Set.of(), () ->
+        reply(ctx, 200, r.ask(Addresses.SCAN_LIST, new JsonObject()))));
+    router.get("/api/v1/scans/:id").handler(ctx -> r.guarded(ctx, Set.of("format"), () -> r.status(ctx)));
+    router.delete("/api/v1/scans/:id").handler(ctx -> r.guarded(ctx, Set.of(), () ->
+        reply(ctx, 200, r.ask(Addresses.SCAN_CANCEL, new JsonObject().put("id", validId(ctx))))));
+    router.post("/api/v1/connectivity").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(r::connectivity);
+    router.get("/api/v1/scans/:id/events").handler(ctx -> r.guarded(ctx, Set.of(), () ->
+        ScanEventStream.serve(vertx, ctx, validId(ctx), r::jsonEvent)));
+  }
+
+  /** Parses a scan request from a JSON body: 400 for anything but the known fields with the right types. */
+  public static ScanRequest parseRequest(JsonObject body) {
+    for (String field : body.fieldNames()) {
+      if (!BODY_FIELDS.contains(field)) {
+        throw new InvalidQueryException("unknown field", QueryValues.echo(field) + " is not a scan field; give "
+            + "target, and optionally ports (default " + DEFAULT_PORTS + "), proto (tcp or udp), preset (polite, normal, "
+            + "aggressive) and banners (true or false)");
+      }
+    }
+    String target = text(body, "target", null);
+    if (target == null || target.isBlank()) {
+      throw new InvalidQueryException("missing target", "give target: a host name, an IPv4 or IPv6 address, or a CIDR block");
+    }
+    String ports = text(body, "ports", DEFAULT_PORTS);
+    Protocol proto = QueryValues.inetProtocol(text(body, "proto", "tcp"));
+    String presetName = text(body, "preset", Preset.NORMAL.wireName());
+    Preset preset = Preset.fromWire(presetName);
+    if (preset == null) {
+      throw new InvalidQueryException("invalid preset", QueryValues.echo(presetName)
+          + " is not a preset; use polite, normal or aggressive");
+    }
+    Object banners = body.getValue("banners");
+    if (banners != null && !(banners instanceof Boolean)) {
+      throw new InvalidQueryException("invalid banners", "banners must be true or false");
+    }
+    return new ScanRequest(target.strip(), ports, proto, preset, Boolean.TRUE.equals(banners));
+  }
+
+  private static String text(JsonObject body, String field, String dflt) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      return dflt;
+    }
+    if (!(v instanceof String s)) {
+      throw new InvalidQueryException("invalid " + field, field + " must be a string");
+    }
+    return s;
+  }
+
+  private void start(RoutingContext ctx) {
+    guarded(ctx, Set.of(), () -> {
+      JsonObject body = jsonBody(ctx, "{\"target\": \"127.0.0.1\", \"ports\": \"1-1024\", \"proto\": \"tcp\", \"preset\": \"normal\"}");
+      ask(Addresses.SCAN_START, parseRequest(body).toJson()).onComplete(ar -> {
+        if (ar.failed()) {
+          ApiErrors.fail(ctx, ar.cause());
+        } else if (!ctx.response().closed()) {
+          ctx.response().putHeader("Location", "/api/v1/scans/" + ar.result().getString("id"));
+          json(ctx, 202, ar.result());
+        }
+      });
+    });
+  }
+
+  /** Parses a connectivity check from a JSON body {host, port, timeoutMillis}: 400 for anything else. */
+  public static ConnectivityRequest parseConnectivity(JsonObject body) {
+    for (String field : body.fieldNames()) {
+      if (!Set.of("host", "port", "timeoutMillis").contains(field)) {
+        throw new InvalidQueryException("unknown field", QueryValues.echo(field) + " is not a check field; give host, port"
+            + " and optionally timeoutMillis (100 to " + ConnectivityRequest.MAX_TIMEOUT_MILLIS + ")");
+      }
+    }
+    String host = text(body, "host", null);
+    if (host == null || host.isBlank()) {
+      throw new InvalidQueryException("missing host", "give host: a host name or an IPv4 or IPv6 address");
+    }
+    Object port = body.getValue("port");
+    if (port == null) {
+      throw new InvalidQueryException("missing port", "give port: a number from 1 to 65535");
+    }
+    int p = QueryValues.port("port", port.toString());
+    if (p == 0) {
+      throw new InvalidQueryException("invalid port", "a check connects to a port from 1 to 65535, not 0");
+    }
+    Object timeout = body.getValue("timeoutMillis");
+    long millis = timeout == null ? ConnectivityRequest.DEFAULT_TIMEOUT_MILLIS
+        : QueryValues.wholeNumber(timeout.toString(), "invalid timeoutMillis", "timeoutMillis is a number of milliseconds");
+    if (millis < 100 || millis > ConnectivityRequest.MAX_TIMEOUT_MILLIS) {
+      throw new InvalidQueryException("invalid timeoutMillis", "timeoutMillis must be from 100 to "
+          + ConnectivityRequest.MAX_TIMEOUT_MILLIS + ", not " + millis);
+    }
+    return new ConnectivityRequest(host.strip(), p, millis);
+  }
+
+  private void connectivity(RoutingContext ctx) {
+    guarded(ctx, Set.of(), () -> {
+      JsonObject body = jsonBody(ctx, "{\"host\": \"127.0.0.1\", \"port\": 5432}");
+      ConnectivityRequest request = parseConnectivity(body);
+      vertx.eventBus().<JsonObject>request(Addresses.CONNECTIVITY, request.toJson(),
+          new DeliveryOptions().setSendTimeout(request.timeoutMillis() + 10_000)).onComplete(ar -> {
+            if (ar.failed()) {
+              ApiErrors.fail(ctx, ar.cause());
+            } else {
+              json(ctx, 200, ar.result().body());
+            }
+          });
+    });
+  }
+
+  private static JsonObject jsonBody(RoutingContext ctx, String example) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      throw new InvalidQueryException("invalid JSON", "the body must be a JSON object like " + example);
+    }
+    if (body == null) {
+      throw new InvalidQueryException("missing body", "POST a JSON object like " + example);
+    }
+    return body;
+  }
+
+  private void status(RoutingContext ctx) {
+    String id = validId(ctx);
+    String format = QueryValues.single(Params.of(ctx.queryParams()), "format");
+    String f = format == null ? "json" : format;
+    if (!Set.of("json", "csv", "grepable").contains(f)) {
+      throw new InvalidQueryException("invalid format", QueryValues.echo(f) + " is not a format; use json, csv or grepable");
+    }
+    ask(Addresses.SCAN_STATUS, new JsonObject().put("id", id).put("results", true)).onComplete(ar -> {
+      if (ar.failed()) {
+        ApiErrors.fail(ctx, ar.cause());
+      } else if (f.equals("json")) {
+        json(ctx, 200, ar.result());
+      } else {
+        ScanRecord.Snapshot scan = ScanJson.snapshotFromJson(ar.result());
+        ScanReportFormats.ServiceLookup names = services::name;
+        String text = f.equals("csv") ? ScanReportFormats.csv(scan, names) : ScanReportFormats.grepable(scan, names);
+        ctx.response().putHeader("Content-Type", f.equals("csv") ? "text/csv; charset=utf-8" : "text/plain; charset=utf-8")
+            .putHeader("Content-Disposition", "inline; filename=\"portolan-scan-" + id + (f.equals("csv") ? ".csv" : ".gnmap") + "\"")
+            .end(text);
+      }
+    });
+  }
+
+  private String jsonEvent(ScanEvent e) {
+    return "event: " + e.type().wireName() + "\ndata: " + e.toJson(services).encode() + "\n\n";
+  }
+
+  /** Scan ids are 12 lower-case hex digits; anything else is a 400, an unknown one a 404 (from the scanner). */
+  public static String validId(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (id == null || !id.matches("[0-9a-f]{12}")) {
+      throw new InvalidQueryException("invalid scan id", QueryValues.echo(String.valueOf(id))
+          + " is not a scan id; ids are 12 hexadecimal digits, as POST /api/v1/scans returns them");
+    }
+    return id;
+  }
+
+  private Future<JsonObject> ask(String address, JsonObject body) {
+    return vertx.eventBus().<JsonObject>request(address, body, REQUEST).map(m -> m.body());
+  }
+
+  private void guarded(RoutingContext ctx, Set<String> accepted, Runnable handler) {
+    try {
+      Map<String, List<String>> params = Params.of(ctx.queryParams());
+      QueryValues.rejectUnknown(params, accepted);
+      handler.run();
+    } catch (RuntimeException e) {
+      ApiErrors.fail(ctx, e);
+    }
+  }
+
+  private static void reply(RoutingContext ctx, int status, Future<JsonObject> answer) {
+    answer.onComplete(ar -> {
+      if (ar.failed()) {
+        ApiErrors.fail(ctx, ar.cause());
+      } else {
+        json(ctx, status, ar.result());
+      }
+    });
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (!ctx.response().closed() && !ctx.response().ended()) {
+      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    }
+  }
+}
