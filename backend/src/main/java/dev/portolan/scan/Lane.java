@@ -197,6 +197,11 @@ final class Lane {
     }
   }
 
+  /** Sockets this lane holds: its probes' channels and the socket its direct probes keep. */
+  private int sockets() {
+    return nativeTcp == null ? sockets : sockets + nativeTcp.held();
+  }
+
   private void updateSocketCap() {
     socketCap = (int) Math.max(1, Math.min(cap, resourceCap));
     timing.ceiling(socketCap);
@@ -222,8 +227,16 @@ final class Lane {
       if (outstanding >= timing.window()) {
         return Long.MAX_VALUE;
       }
-      boolean needsSocket = tcp || retry == null || retry.channel == null;
-      if (needsSocket && sockets >= socketCap) {
+      boolean needsSocket;
+      if (tcp) {
+        // a direct probe reuses the socket its session keeps, when it has one for the family
+        int a = retry != null ? retry.addr : nextTarget % targets.nAddr;
+        boolean direct = nativeTcp != null && targets.local[a] && (retry == null || !retry.viaChannel);
+        needsSocket = !(direct && nativeTcp.holds(targets.raw[a].length));
+      } else {
+        needsSocket = retry == null || retry.channel == null;
+      }
+      if (needsSocket && sockets() >= socketCap) {
         // UDP probes waiting for their retransmission hold their socket: let one of them go first, or a queue
         // head that needs a new socket could wait for ever behind them
         retry = tcp ? null : queuedWithSocket();
@@ -386,8 +399,8 @@ final class Lane {
 
   /** A local address: the answer comes inside connect(), so ask for it at once, by direct system calls. */
   private void sendTcpDirect(Probe p) {
-    if (sockets + 1 > peakSockets) {
-      peakSockets = sockets + 1;
+    if (sockets() + (nativeTcp.holds(targets.raw[p.addr].length) ? 0 : 1) > peakSockets) {
+      peakSockets = sockets() + (nativeTcp.holds(targets.raw[p.addr].length) ? 0 : 1);
     }
     sent(p);
     int r = nativeTcp.probe(targets.raw[p.addr], targets.scopes[p.addr], p.port);
@@ -553,8 +566,9 @@ final class Lane {
   private void holdSocket(Probe p, SelectableChannel ch) {
     p.channel = ch;
     p.key = null;
-    if (++sockets > peakSockets) {
-      peakSockets = sockets;
+    sockets++;
+    if (sockets() > peakSockets) {
+      peakSockets = sockets();
     }
     backoff = 0;
   }
@@ -691,7 +705,7 @@ final class Lane {
       finish(p, tcp ? PortState.FILTERED : PortState.OPEN_FILTERED, "error", -1);
       return;
     }
-    resourceCap = Math.max(1, sockets / 2);
+    resourceCap = Math.max(1, sockets() / 2);
     updateSocketCap();
     timing.onLoss(now, now);
     backoff = backoff == 0 ? 1_000_000L : Math.min(backoff * 2, MAX_BACKOFF);
@@ -746,7 +760,7 @@ final class Lane {
 
   void publish() {
     lastPublish = System.nanoTime();
-    published = new LaneStats(probesSent, outstanding, peakInFlight, sockets, peakSockets, timing.window(),
+    published = new LaneStats(probesSent, outstanding, peakInFlight, sockets(), peakSockets, timing.window(),
         socketCap, timing.timeoutNanos() / 1000, retransmits, timing.drops(), timing.pace(), resourceBackoffs,
         selfConnects);
   }
@@ -763,6 +777,9 @@ final class Lane {
       closeChannel(p, false);
     }
     retries.clear();
+    if (nativeTcp != null) {
+      nativeTcp.close();
+    }
     try {
       // deregisters every key, which closes the channels closed above for good
       selector.close();
