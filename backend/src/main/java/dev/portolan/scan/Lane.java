@@ -25,10 +25,14 @@ import java.util.Locale;
  * about 12 us of kernel time per TCP probe on the 2-core VM it was measured on.
  *
  * <p>A probe is one (address, port). It is sent at most {@code maxRetries + 1} times per round; silence after the
- * last send of a round ends it as filtered (TCP) or open|filtered (UDP), unless the lane has seen drops since the
- * round began (answers that came only to a retransmission: the path or the target lets only so many answers
- * through, as Linux's ICMP rate limits do). Then the silence proves nothing, and the probe gets another round, at
- * the slower pace the drops led to, up to {@value #MAX_ROUNDS} rounds in all.
+ * last send of a round ends it as filtered (TCP) or open|filtered (UDP), unless the lane has seen drops (answers
+ * that came only to a retransmission: the path or the target lets only so many answers through, as Linux's ICMP
+ * rate limits do). Then the silence proves nothing. A TCP probe gets another round at once if drops came since its
+ * round began. A UDP probe is parked until the sweep is over and nothing is in flight, and then gets a round at
+ * half the pace ({@link #confirm}); it is open|filtered only after a round without drops, or after
+ * {@value #MAX_ROUNDS} rounds in all. (A drop shows only when another probe's retransmission is answered, which
+ * can be long after the dropped answer: deciding a UDP port's silence during the sweep, while answers are being
+ * dropped, called closed ports open|filtered behind a per-destination ICMP limit of 50/s.)
  */
 final class Lane {
   static final int MAX_ROUNDS = 4;
@@ -94,6 +98,8 @@ final class Lane {
   private int outstanding;
   private int sockets;
   private final ArrayDeque<Probe> retries = new ArrayDeque<>();
+  private final ArrayDeque<Probe> parked = new ArrayDeque<>();
+  private boolean confirming;
   private volatile int cap;
   private int resourceCap = Integer.MAX_VALUE;
   private int socketCap;
@@ -127,7 +133,7 @@ final class Lane {
     this.maxRetries = Math.max(0, preset.maxRetries());
     this.nextTarget = index;
     this.assigned = targets.total <= index ? 0 : (targets.total - index + stride - 1) / stride;
-    this.timing = new Timing(preset, rateCap, now);
+    this.timing = new Timing(preset, rateCap, tcp, now);
     this.receiveBuffer = tcp ? null : ByteBuffer.allocateDirect(2048);
     this.payloads = new ByteBuffer[targets.payloadBuffers.length];
     for (int i = 0; i < payloads.length; i++) {
@@ -219,7 +225,11 @@ final class Lane {
         retry = retries.peekFirst();
       }
       if (retry == null && nextTarget >= targets.total) {
-        return Long.MAX_VALUE;
+        if (parked.isEmpty() || outstanding > 0) {
+          return Long.MAX_VALUE;
+        }
+        confirm(now);
+        continue;
       }
       if (backoffUntil - now > 0) {
         return backoffUntil - now;
@@ -348,20 +358,48 @@ final class Lane {
         closeChannel(p, false);
       }
       queue(p, false);
-    } else if (timing.drops() > p.dropMark && p.round + 1 < MAX_ROUNDS) {
-      // drops since this round began: the silence may be a dropped answer, not the port: one more round
+      return;
+    }
+    // silent through a round. If drops have been seen, the silence may be dropped answers, not the port.
+    boolean another = p.round + 1 < MAX_ROUNDS;
+    if (!tcp && another && (confirming ? timing.drops() > p.dropMark : timing.drops() > 0)) {
+      // UDP: the ICMP port unreachables of closed ports are rate-limited, and a drop only shows when some other
+      // probe's retransmission is answered, which may come after this round is over. So do not decide now: ask
+      // again once the sweep is over and the limiter has had a quiet moment, slower (see confirm()).
+      closeChannel(p, false);
+      p.phase = QUEUED;
+      parked.add(p);
+    } else if (tcp && another && timing.drops() > p.dropMark) {
+      // TCP: drops since this round began: one more round, at the pace the drops led to
       p.round++;
       p.tries = 0;
       p.dropMark = timing.drops();
       retransmits++;
-      if (tcp) {
-        closeChannel(p, false);
-      }
+      closeChannel(p, false);
       queue(p, false);
     } else {
       finish(p, tcp ? PortState.FILTERED : PortState.OPEN_FILTERED, "no-response", -1);
     }
   }
+
+  /**
+   * The sweep is over and nothing is in flight: the UDP ports parked as silent while drops were being seen get a
+   * round of their own, at half the pace. A port silent again through a round in which no drops were seen is
+   * open|filtered; drops in it park it for one more, up to {@value #MAX_ROUNDS} rounds in all.
+   */
+  private void confirm(long now) {
+    confirming = true;
+    timing.slowDown(now);
+    Probe p;
+    while ((p = parked.poll()) != null) {
+      p.round++;
+      p.tries = 0;
+      p.dropMark = timing.drops();
+      retransmits++;
+      queue(p, false);
+    }
+  }
+
 
   // ------------------------------------------------------------------------------------------------ TCP
 
@@ -667,7 +705,7 @@ final class Lane {
     if (afterRetransmit) {
       timing.onDrop(p.firstSent, now);
     }
-    timing.onAnswer(now, afterRetransmit);
+    timing.onAnswer(now);
     if (resourceCap != Integer.MAX_VALUE) {
       // recovering from EMFILE: one more socket per answer, until the cap is back where it was
       resourceCap++;

@@ -15,13 +15,20 @@ package dev.portolan.scan;
  *       again, as in TCP's fast recovery), never below a floor (a quarter of the initial window). It never
  *       exceeds the ceiling the engine sets (preset, plan, file descriptors).</li>
  *   <li><b>Rate</b>: a token bucket at the fixed cap (preset or plan, 0 = none) and, once drops show that the
- *       target or the path limits answers (e.g. Linux's ICMP rate limits), at an adaptive pace: on each drop
- *       episode the pace is set to 90% of the answer rate measured over the last second (the rate the limiter
- *       lets through), then grows by 5% per second of answers without drops.</li>
+ *       target or the path limits answers, at an adaptive pace, set once per drop episode and growing by 5% a
+ *       second while no drops come. UDP: 90% of the answer rate measured over the last second (and at most 3/4 of
+ *       the pace before): a closed UDP port answers with an ICMP port unreachable, and Linux rate-limits those, so
+ *       the answers that get through are the limit; floor 0.5/s (a remote Linux host answers about one closed UDP
+ *       port a second). TCP: nothing in Linux limits RSTs, so a drop is more like congestion, and a scan with few
+ *       answers (most ports filtered) must not fall to its trickle of answers: the larger of 90% of the answer
+ *       rate and half the rate probes went out at, floor 50/s (nmap's -T4 bound).</li>
  * </ul>
  */
 final class Timing {
-  static final double MIN_PACE = 0.5;
+  static final double MIN_PACE_UDP = 0.5;
+  static final double MIN_PACE_TCP = 50;
+  /** Growth of the pace per second without drops. */
+  static final double PACE_GROWTH = 1.05;
   private static final long SECOND = 1_000_000_000L;
   private static final long BUCKET = 50_000_000L;
   private static final int BUCKETS = 20;
@@ -46,6 +53,10 @@ final class Timing {
 
   private final long start;
   private final long[] answers = new long[BUCKETS];
+  private final long[] sends = new long[BUCKETS];
+  private final double minPace;
+  private final boolean tcp;
+  private long lastGrowth;
   private long bucketIndex;
   private long drops;
   private long lastDropEpisode;
@@ -59,6 +70,12 @@ final class Timing {
   }
 
   Timing(Preset preset, double capRate, long now) {
+    this(preset, capRate, true, now);
+  }
+
+  Timing(Preset preset, double capRate, boolean tcp, long now) {
+    this.tcp = tcp;
+    this.minPace = tcp ? MIN_PACE_TCP : MIN_PACE_UDP;
     this.minTimeout = preset.minTimeout().toNanos();
     this.maxTimeout = preset.maxTimeout().toNanos();
     this.timeout = Math.clamp(preset.initialTimeout().toNanos(), minTimeout, maxTimeout);
@@ -108,7 +125,7 @@ final class Timing {
   }
 
   /** An answer came (any answer: open, closed, unreachable). */
-  void onAnswer(long now, boolean afterRetransmit) {
+  void onAnswer(long now) {
     int i = bucket(now);
     answers[i]++;
     if (window < ssthresh) {
@@ -117,9 +134,6 @@ final class Timing {
       window += 1 / window;
     }
     window = Math.min(window, ceiling);
-    if (pace > 0 && !afterRetransmit) {
-      pace = Math.min(pace + 0.05, 1_000_000);
-    }
   }
 
   /**
@@ -139,20 +153,47 @@ final class Timing {
 
   /**
    * A drop: the probe first sent at {@code firstSent} went unanswered, and its retransmission was answered. Besides
-   * the loss, sets the adaptive pace from the answer rate the path lets through (once per episode).
+   * the loss, sets the adaptive pace (once per episode; see the class comment).
    */
   void onDrop(long firstSent, long now) {
     drops++;
     onLoss(firstSent, now);
+    // no growth while drops keep coming
+    lastGrowth = now;
     if (dropEpisode && firstSent - lastDropEpisode <= 0) {
       return;
     }
     dropEpisode = true;
     lastDropEpisode = now;
-    double through = answerRate(now) * 0.9;
-    double next = pace > 0 ? Math.min(pace * 0.75, through) : through;
-    pace = Math.max(MIN_PACE, next);
+    double through = rate(answers, now) * 0.9;
+    double next;
+    if (tcp) {
+      next = Math.max(through, rate(sends, now) * 0.5);
+      if (pace > 0) {
+        next = Math.min(next, pace);
+      }
+    } else {
+      next = pace > 0 ? Math.min(pace * 0.75, through) : through;
+    }
+    pace = Math.max(minPace, next);
     tokens = Math.min(tokens, 1);
+  }
+
+  /** Halves the pace, if there is one (the confirmation round of the ports that stayed silent under drops). */
+  void slowDown(long now) {
+    if (pace > 0) {
+      pace = Math.max(minPace, pace / 2);
+      lastGrowth = now;
+      tokens = Math.min(tokens, 1);
+    }
+  }
+
+  /** Between drops, the pace grows by {@link #PACE_GROWTH} a second. */
+  private void grow(long now) {
+    if (pace > 0 && now - lastGrowth >= SECOND / 10) {
+      pace = Math.min(pace * Math.pow(PACE_GROWTH, (now - lastGrowth) / (double) SECOND), 10_000_000);
+      lastGrowth = now;
+    }
   }
 
   long drops() {
@@ -165,9 +206,18 @@ final class Timing {
 
   /** Answers per second over the last second (or since the start, when younger). */
   double answerRate(long now) {
+    return rate(answers, now);
+  }
+
+  /** Probes sent per second over the last second (or since the start, when younger). */
+  double sendRate(long now) {
+    return rate(sends, now);
+  }
+
+  private double rate(long[] counts, long now) {
     bucket(now);
     long sum = 0;
-    for (long a : answers) {
+    for (long a : counts) {
       sum += a;
     }
     long span = Math.min(now - start, BUCKET * BUCKETS);
@@ -180,6 +230,7 @@ final class Timing {
       long gap = Math.min(index - bucketIndex, BUCKETS);
       for (long k = 1; k <= gap; k++) {
         answers[(int) ((bucketIndex + k) % BUCKETS)] = 0;
+        sends[(int) ((bucketIndex + k) % BUCKETS)] = 0;
       }
       bucketIndex = index;
     }
@@ -196,21 +247,23 @@ final class Timing {
     return capRate > 0 ? capRate : pace;
   }
 
-  /** Takes a token for one probe; false when the rate says wait ({@link #nanosUntilToken}). */
+  /** Takes a token for one probe about to go out; false when the rate says wait ({@link #nanosUntilToken}). */
   boolean take(long now) {
+    grow(now);
     double rate = rate();
-    if (rate <= 0) {
-      return true;
-    }
-    refill(now, rate);
-    if (tokens >= 1) {
+    if (rate > 0) {
+      refill(now, rate);
+      if (tokens < 1) {
+        return false;
+      }
       tokens -= 1;
-      return true;
     }
-    return false;
+    sends[bucket(now)]++;
+    return true;
   }
 
   long nanosUntilToken(long now) {
+    grow(now);
     double rate = rate();
     if (rate <= 0) {
       return 0;

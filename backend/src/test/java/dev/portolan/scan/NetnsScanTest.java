@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Wide scans, each in network namespaces of its own (so every port of 1-65535 is the test's to probe): a child JVM
@@ -166,49 +168,56 @@ class NetnsScanTest {
   /**
    * The target sits behind a veth in a namespace of its own, where Linux's ICMP rate limits apply (they do not on
    * loopback): only so many port unreachables a second get out, the rest of the closed ports look silent. The scan
-   * must notice, slow down and still call every closed port closed.
+   * must notice, slow down and still call every closed port closed. Two limits: the namespace-wide one at 500/s
+   * (burst 50, each message costing 0 to 2 tokens), and the per-destination one at 50/s (burst 6; by default it is
+   * 1/s, which would make the test minutes long).
    */
-  @Test
-  void udpStaysExactBehindAnIcmpRateLimit() throws Exception {
-    String a = namespace("rl-a");
-    String b = namespace("rl-b");
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"global 500/s, 0, 500, 800", "per destination 50/s, 20, 1000, 150"})
+  void udpStaysExactBehindAnIcmpRateLimit(String name, int perDestinationMs, int globalPerSecond, int ports)
+      throws Exception {
+    String tag = "rl" + perDestinationMs;
+    String a = namespace(tag + "-a");
+    String b = namespace(tag + "-b");
     sh(true, ip, "link", "add", "pva", "netns", a, "type", "veth", "peer", "name", "pvb", "netns", b);
     sh(true, ip, "-n", a, "addr", "add", "192.0.2.1/24", "dev", "pva");
     sh(true, ip, "-n", b, "addr", "add", "192.0.2.2/24", "dev", "pvb");
     sh(true, ip, "-n", a, "link", "set", "pva", "up");
     sh(true, ip, "-n", b, "link", "set", "pvb", "up");
-    // the global limit only, at 500/s (the per-destination one, 1/s by default, would make the test minutes long)
-    sh(true, ip, "netns", "exec", b, "sysctl", "-qw", "net.ipv4.icmp_ratelimit=0", "net.ipv4.icmp_msgs_per_sec=500",
-        "net.ipv4.icmp_msgs_burst=50");
-    try (Child targets = Child.start(in(b), "targets", "192.0.2.2", "0", "3", "1", "800", Long.toString(PID))) {
+    sh(true, ip, "netns", "exec", b, "sysctl", "-qw", "net.ipv4.icmp_ratelimit=" + perDestinationMs,
+        "net.ipv4.icmp_msgs_per_sec=" + globalPerSecond, "net.ipv4.icmp_msgs_burst=50");
+    try (Child targets = Child.start(in(b), "targets", "192.0.2.2", "0", "3", "1", Integer.toString(ports),
+        Long.toString(PID))) {
       TreeSet<Integer> silent = ports(targets.until("READY"), "UDP");
       long limitedBefore = rateLimitedIcmp(b);
-      try (Child scanner = Child.start(in(a), "scan", "udp", "1-800", "aggressive", "1", "192.0.2.2")) {
+      try (Child scanner = Child.start(in(a), "scan", "udp", "1-" + ports, "aggressive", "1", "192.0.2.2")) {
         Report r = Report.read(scanner);
         long limited = rateLimitedIcmp(b) - limitedBefore;
         assertEquals("COMPLETED", r.status(), r.run());
         Map<Integer, String> expected = new TreeMap<>();
         silent.forEach(p -> expected.put(p, "open|filtered no-response"));
         assertEquals(expected, r.notClosed(), r.stats());
-        assertEquals(800 - 3, r.counts().get("closed"), r.stats());
+        assertEquals(ports - 3, r.counts().get("closed"), r.stats());
         // the limiter did drop unreachables, and the engine saw it and set a pace
         assertTrue(limited > 0, "no ICMP rate limiting happened; the test proves nothing");
         assertTrue(r.stat("drops") > 0 && r.stat("pace") > 0, r.stats());
-        System.out.printf("UDP 1-800 behind a 500/s ICMP limit: %.3f s, %d unreachables dropped by the kernel, %s%n",
-            r.seconds(), limited, r.stats());
+        System.out.printf("UDP 1-%d behind an ICMP limit (%s): %.3f s, %d unreachables dropped by the kernel, %s%n",
+            ports, name, r.seconds(), limited, r.stats());
       }
     }
   }
 
+  /** ICMP errors the namespace's kernel did not send for its rate limits (global and per destination). */
   private static long rateLimitedIcmp(String ns) throws Exception {
     String[] lines = sh(true, ip, "netns", "exec", ns, "cat", "/proc/net/snmp").split("\n");
     for (int i = 0; i + 1 < lines.length; i++) {
       if (lines[i].startsWith("Icmp:") && lines[i + 1].startsWith("Icmp:")) {
         List<String> names = List.of(lines[i].split(" "));
         String[] values = lines[i + 1].split(" ");
-        int k = names.indexOf("OutRateLimitGlobal");
-        Assumptions.assumeTrue(k > 0, "this kernel does not count rate-limited ICMP");
-        return Long.parseLong(values[k]);
+        int global = names.indexOf("OutRateLimitGlobal");
+        int host = names.indexOf("OutRateLimitHost");
+        Assumptions.assumeTrue(global > 0 && host > 0, "this kernel does not count rate-limited ICMP");
+        return Long.parseLong(values[global]) + Long.parseLong(values[host]);
       }
     }
     throw new AssertionError("no Icmp lines in /proc/net/snmp");

@@ -33,7 +33,7 @@ class TimingTest {
     Timing t = new Timing(preset, 0, 0);
     assertEquals(preset.initialParallelism(), t.window());
     for (int i = 0; i < 100; i++) {
-      t.onAnswer(i, false);
+      t.onAnswer(i);
     }
     assertEquals(preset.initialParallelism() + 100, t.window(), "slow start: one more per answer");
     int before = t.window();
@@ -53,12 +53,12 @@ class TimingTest {
     t.ceiling(10);
     assertEquals(10, t.window());
     for (int i = 0; i < 1000; i++) {
-      t.onAnswer(10_000 + i, false);
+      t.onAnswer(10_000 + i);
     }
     assertEquals(10, t.window(), "never above the ceiling");
     t.ceiling(100_000);
     for (int i = 0; i < 100_000; i++) {
-      t.onAnswer(20_000 + i, false);
+      t.onAnswer(20_000 + i);
     }
     // slow start up to ssthresh (the floor, after all those losses), then one more per window's worth of
     // answers: w grows like sqrt(w0^2 + 2n)
@@ -88,36 +88,66 @@ class TimingTest {
   }
 
   @Test
-  void dropsSetThePaceToWhatGetsThroughThenItGrowsBack() {
-    Timing t = new Timing(Preset.AGGRESSIVE, 0, 0);
+  void udpDropsBehindARateLimiterSetThePaceToWhatGetsThrough() {
+    Timing t = new Timing(Preset.AGGRESSIVE, 0, false, 0);
     assertEquals(0, t.pace());
-    // a limiter lets 500 answers a second through while we send faster
-    for (int i = 0; i < 500; i++) {
-      t.onAnswer(i * 2 * MS, false);
+    // 4000 probes a second go out, an ICMP rate limit lets 1000 answers a second through
+    for (int i = 0; i < 4000; i++) {
+      assertTrue(t.take(i * MS / 4));
+      if (i % 4 == 0) {
+        t.onAnswer(i * MS / 4);
+      }
     }
     long now = 1000 * MS;
     t.onDrop(now - 100 * MS, now);
     assertEquals(1, t.drops());
-    // the meter looks back a second in 50 ms steps, so it saw 475 to 500 of them
-    assertEquals(440, t.pace(), 15, "90% of the 500/s that came back");
+    // the meter looks back a second in 50 ms steps: it saw 950 to 1000 answers
+    assertEquals(880, t.pace(), 25, "90% of what came back");
     assertEquals(t.pace(), t.rate());
     // more drops of the same episode leave it
     double pace = t.pace();
     t.onDrop(now - 50 * MS, now + MS);
     assertEquals(pace, t.pace());
-    // answers without drops raise it, 5% of the pace per second's worth of answers
-    for (int i = 0; i < 450; i++) {
-      t.onAnswer(now + 2 * MS + i * 2 * MS, false);
-    }
-    assertEquals(pace + 450 * 0.05, t.pace(), 1e-6);
-    // and the bucket holds to it
+    assertEquals(2, t.drops());
+    // the bucket holds to it
     int sent = 0;
-    long start = 3000 * MS;
-    for (long at = start; at < start + 1000 * MS; at += 10_000) {
+    for (long at = now + 2 * MS; at < now + 2 * MS + 1000 * MS; at += 10_000) {
       if (t.take(at)) {
         sent++;
       }
     }
-    assertEquals(t.pace(), sent, t.pace() * 0.03 + 2);
+    // and it grew by 5% over that second without drops
+    assertEquals(pace * 1.025, sent, pace * 0.03);
+    assertEquals(pace * Timing.PACE_GROWTH, t.pace(), pace * 0.01);
+  }
+
+  @Test
+  void tcpDropsWithFewAnswersHalveTheRateInsteadOfFallingToTheAnswers() {
+    Timing t = new Timing(Preset.AGGRESSIVE, 0, true, 0);
+    // 1000 probes a second, nearly all to filtered ports: 10 answers
+    for (int i = 0; i < 1000; i++) {
+      t.take(i * MS);
+      if (i % 100 == 0) {
+        t.onAnswer(i * MS);
+      }
+    }
+    t.onDrop(900 * MS, 1000 * MS);
+    assertEquals(500, t.pace(), 30, "half the send rate, not 90% of 10 answers a second");
+    // a later episode halves what went out then
+    for (int i = 0; i < 1000; i++) {
+      t.take(1000 * MS + i * MS);
+    }
+    t.onDrop(1500 * MS, 2000 * MS);
+    assertTrue(t.pace() < 500 * Timing.PACE_GROWTH / 2 + 30, "pace " + t.pace());
+  }
+
+  @Test
+  void thePaceNeverFallsBelowItsFloor() {
+    Timing udp = new Timing(Preset.AGGRESSIVE, 0, false, 0);
+    udp.onDrop(0, 10 * MS);
+    assertEquals(Timing.MIN_PACE_UDP, udp.pace());
+    Timing tcp = new Timing(Preset.AGGRESSIVE, 0, true, 0);
+    tcp.onDrop(0, 10 * MS);
+    assertEquals(Timing.MIN_PACE_TCP, tcp.pace());
   }
 }
