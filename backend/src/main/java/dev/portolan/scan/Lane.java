@@ -115,6 +115,7 @@ final class Lane {
   private int peakInFlight;
   private int peakSockets;
   private volatile LaneStats published = LaneStats.ZERO;
+  private final java.util.function.Consumer<SelectionKey> onReady = this::onReady;
 
   record LaneStats(long probesSent, int inFlight, int peakInFlight, int sockets, int peakSockets, int window,
       int socketCap, long timeoutMicros, long retransmits, long drops, double pace, long resourceBackoffs,
@@ -152,7 +153,7 @@ final class Lane {
     this.cap = Math.max(1, cap);
   }
 
-  /** Sockets held now, as last published (read by the coordinator's thread). */
+  /** The lane's counters as last published (every 100 ms and at the end; read by the coordinator's thread). */
   LaneStats stats() {
     return published;
   }
@@ -196,9 +197,9 @@ final class Lane {
         wait = Math.min(wait, lastPublish + PUBLISH_EVERY - now);
       }
       if (wait <= 0) {
-        sel.selectNow(this::onReady);
+        sel.selectNow(onReady);
       } else {
-        sel.select(this::onReady, Math.max(1, (wait + 999_999) / 1_000_000));
+        sel.select(onReady, Math.max(1, (wait + 999_999) / 1_000_000));
       }
     }
   }
