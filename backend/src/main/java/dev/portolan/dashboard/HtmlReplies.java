@@ -2,7 +2,7 @@ package dev.portolan.dashboard;
 
 import dev.portolan.frontend.Templates;
 import dev.portolan.frontend.view.ErrorView;
-import dev.portolan.node.InvalidQueryException;
+import dev.portolan.node.RequestException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.ext.web.RoutingContext;
@@ -48,8 +48,8 @@ final class HtmlReplies {
 
   /** Maps a failure (bad input, an event-bus reply failure, anything else) to an error page. */
   static void fail(RoutingContext ctx, Throwable failure) {
-    if (failure instanceof InvalidQueryException e) {
-      error(ctx, 400, e.error(), e.detail());
+    if (failure instanceof RequestException e) {
+      error(ctx, e.status(), Character.toUpperCase(e.error().charAt(0)) + e.error().substring(1), e.detail());
     } else if (failure instanceof ReplyException e && e.failureType() == ReplyFailure.RECIPIENT_FAILURE
         && dev.portolan.web.ApiErrors.isClientError(e.failureCode())) {
       String message = String.valueOf(e.getMessage());

@@ -501,8 +501,17 @@ final class Lane {
   }
 
   private void tcpFailed(Probe p, IOException e, long now) {
+    failed(p, e, now, "conn-refused");
+  }
+
+  private void udpFailed(Probe p, IOException e, long now) {
+    failed(p, e, now, "port-unreach");
+  }
+
+  /** A probe's socket reported {@code e}: refused means closed ({@code refusedReason}), unreachable filtered. */
+  private void failed(Probe p, IOException e, long now, String refusedReason) {
     switch (fault(e)) {
-      case REFUSED -> answered(p, PortState.CLOSED, "conn-refused", now);
+      case REFUSED -> answered(p, PortState.CLOSED, refusedReason, now);
       case HOST_UNREACH -> answered(p, PortState.FILTERED, "host-unreach", now);
       case NET_UNREACH -> answered(p, PortState.FILTERED, "net-unreach", now);
       case TIMED_OUT -> {
@@ -577,27 +586,6 @@ final class Lane {
     }
     answered(p, PortState.OPEN, "udp-response", System.nanoTime());
     return true;
-  }
-
-  private void udpFailed(Probe p, IOException e, long now) {
-    switch (fault(e)) {
-      case REFUSED -> answered(p, PortState.CLOSED, "port-unreach", now);
-      case HOST_UNREACH -> answered(p, PortState.FILTERED, "host-unreach", now);
-      case NET_UNREACH -> answered(p, PortState.FILTERED, "net-unreach", now);
-      case TIMED_OUT -> {
-        if (p.phase != TIMED) {
-          arm(p);
-        }
-        timedOut(p, now);
-      }
-      case RESOURCE -> {
-        disarm(p);
-        closeChannel(p, false);
-        unsend(p);
-        resourceTrouble(p, e);
-      }
-      case ERROR -> error(p, e);
-    }
   }
 
   // ------------------------------------------------------------------------------------------------ bookkeeping

@@ -1,24 +1,23 @@
 package dev.portolan.scan;
 
+import dev.portolan.node.RequestException;
+
 /**
- * The scan policy refuses a scan or check: a target outside the allowed ranges, or over a cap. {@code error} is a
- * short phrase ("target not allowed"), {@code detail} the reason in words. Maps to HTTP 403.
+ * The scan policy refuses a scan or check: a target outside the allowed ranges or over a cap (HTTP 403), or too
+ * many scans running already (429). {@code error} is a short phrase ("target not allowed"), {@code detail} the
+ * reason in words.
  */
-public final class ScanRefusedException extends RuntimeException {
-  private final String error;
-  private final String detail;
-
+public final class ScanRefusedException extends RequestException {
   public ScanRefusedException(String error, String detail) {
-    super(error + ": " + detail, null, false, false);
-    this.error = error;
-    this.detail = detail;
+    this(403, error, detail);
   }
 
-  public String error() {
-    return error;
+  private ScanRefusedException(int status, String error, String detail) {
+    super(status, error, detail);
   }
 
-  public String detail() {
-    return detail;
+  /** Refused because {@code running} scans already run and the limit is reached: 429, try again later. */
+  public static ScanRefusedException tooManyScans(String detail) {
+    return new ScanRefusedException(429, "too many scans", detail);
   }
 }

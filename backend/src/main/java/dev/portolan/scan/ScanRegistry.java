@@ -46,7 +46,7 @@ public final class ScanRegistry {
     synchronized (this) {
       long running = scans.values().stream().filter(r -> !r.status().finished()).count();
       if (running >= maxConcurrent) {
-        throw new ScanRefusedException("too many scans", running + " scans are running on " + node
+        throw ScanRefusedException.tooManyScans(running + " scans are running on " + node
             + " and the limit is " + maxConcurrent + " (setting scanMaxConcurrent): wait for one to finish or cancel one");
       }
       record = new ScanRecord(HexFormat.of().formatHex(bytes(6)), node, target, plan, clock.getAsLong());

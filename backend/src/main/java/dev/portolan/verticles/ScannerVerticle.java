@@ -9,7 +9,7 @@ import dev.portolan.bus.ScanEvent;
 import dev.portolan.bus.ScanJson;
 import dev.portolan.bus.ScanRequest;
 import dev.portolan.metrics.PortolanMetrics;
-import dev.portolan.node.InvalidQueryException;
+import dev.portolan.node.RequestException;
 import dev.portolan.scan.PortList;
 import dev.portolan.scan.PortResult;
 import dev.portolan.scan.PortState;
@@ -72,11 +72,8 @@ public final class ScannerVerticle extends VerticleBase {
           : policy.authorize(ScanTarget.parse(request.target()), ports, request.proto(), request.preset(), request.banners());
       ScanRecord scan = scans.start(request.target(), plan, new Publisher(vertx.eventBus()));
       msg.reply(ScanJson.snapshot(scan.snapshot(), false, services));
-    } catch (InvalidQueryException e) {
-      msg.fail(400, e.error() + ": " + e.detail());
-    } catch (ScanRefusedException e) {
-      metrics.scanRefused(e.error());
-      msg.fail(e.error().equals("too many scans") ? 429 : 403, e.error() + ": " + e.detail());
+    } catch (RequestException e) {
+      refuse(msg, e);
     }
   }
 
@@ -92,15 +89,20 @@ public final class ScannerVerticle extends VerticleBase {
         ConnectivityCheck.Result result = checks.check(to.getAddress(), to.getPort(),
             Duration.ofMillis(request.timeoutMillis()));
         msg.reply(ConnectivityRequest.answer(node, request.host(), result));
-      } catch (InvalidQueryException e) {
-        msg.fail(400, e.error() + ": " + e.detail());
-      } catch (ScanRefusedException e) {
-        metrics.scanRefused(e.error());
-        msg.fail(403, e.error() + ": " + e.detail());
+      } catch (RequestException e) {
+        refuse(msg, e);
       } catch (RuntimeException e) {
         msg.fail(500, "check failed: " + e);
       }
     });
+  }
+
+  /** Replies with the request's status and "error: detail" (what ApiErrors turns back into JSON). */
+  private void refuse(Message<JsonObject> msg, RequestException e) {
+    if (e instanceof ScanRefusedException) {
+      metrics.scanRefused(e.error());
+    }
+    msg.fail(e.status(), e.error() + ": " + e.detail());
   }
 
   private void withScan(Message<JsonObject> msg, java.util.function.Function<ScanRecord, JsonObject> answer) {

@@ -1,6 +1,6 @@
 package dev.portolan.web;
 
-import dev.portolan.node.InvalidQueryException;
+import dev.portolan.node.RequestException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
@@ -26,8 +26,8 @@ public final class ApiErrors {
 
   /** Maps a failure of a handler or of an event-bus request to the right status; never leaks a stack trace. */
   public static void fail(RoutingContext ctx, Throwable failure) {
-    if (failure instanceof InvalidQueryException e) {
-      send(ctx, 400, e.error(), e.detail());
+    if (failure instanceof RequestException e) {
+      send(ctx, e.status(), e.error(), e.detail());
     } else if (failure instanceof ReplyException e && e.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
       int code = e.failureCode();
       if (isClientError(code)) {
