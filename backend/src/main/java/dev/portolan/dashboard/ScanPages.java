@@ -171,14 +171,18 @@ final class ScanPages {
         .onFailure(e -> HtmlReplies.fail(ctx, e));
   }
 
+  /**
+   * Asks the scan to stop. For htmx: 204 and nothing swapped, since the page's event stream brings the final state
+   * (an answer of its own could arrive after that state and overwrite it). Without htmx: back to the scan's page.
+   */
   private void cancel(RoutingContext ctx) {
-    ask(Addresses.SCAN_CANCEL, new JsonObject().put("id", ScanRoutes.validId(ctx)))
+    String id = ScanRoutes.validId(ctx);
+    ask(Addresses.SCAN_CANCEL, new JsonObject().put("id", id))
         .onSuccess(answer -> {
-          ScanView v = views.cancelling(ScanJson.snapshotFromJson(answer));
           if (HtmlReplies.wantsFragment(ctx)) {
-            HtmlReplies.send(ctx, 200, Templates.render("fragment/scanprogress.jte", Map.of("scan", v)));
+            ctx.response().setStatusCode(204).end();
           } else {
-            ctx.response().setStatusCode(303).putHeader("Location", v.href()).end();
+            ctx.response().setStatusCode(303).putHeader("Location", "/scans/" + id).end();
           }
         })
         .onFailure(e -> HtmlReplies.fail(ctx, e));

@@ -50,16 +50,6 @@ final class ScanViews {
         List.of(), "");
   }
 
-  /** The moment after a cancel was asked: the engine stops within one probe timeout, and the done event follows. */
-  ScanView cancelling(ScanRecord.Snapshot s) {
-    ScanView v = of(s);
-    if (!v.running()) {
-      return v;
-    }
-    return new ScanView(v.id(), v.target(), v.addresses(), v.ports(), v.proto(), v.preset(), "cancelling",
-        v.percent(), v.done(), v.total(), "Cancelling", "", false, v.rows(), "");
-  }
-
   ScanPortRow row(PortResult r) {
     Banner b = r.banner();
     String service = b != null && b.service() != null ? b.service() : services.name(r.proto(), r.port());
