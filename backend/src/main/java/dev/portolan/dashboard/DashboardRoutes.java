@@ -13,11 +13,11 @@ import dev.portolan.node.QueryValues;
 import dev.portolan.node.SocketFilter;
 import dev.portolan.sampler.Protocol;
 import dev.portolan.service.ServiceNames;
+import dev.portolan.web.NodeRequests;
 import dev.portolan.web.Params;
 import dev.portolan.web.SseFeed;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -33,7 +33,6 @@ import java.util.Set;
  * Every page asks the node over the event bus, like the JSON API, and renders precompiled jte templates.
  */
 public final class DashboardRoutes {
-  private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
   private static final int MAX_LISTENERS = 10_000;
   private static final int PORT_CONNECTIONS = 100;
 
@@ -174,6 +173,6 @@ public final class DashboardRoutes {
   }
 
   private Future<JsonObject> ask(String address, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(address, body, REQUEST).map(m -> m.body());
+    return NodeRequests.ask(vertx, address, body);
   }
 }

@@ -4,30 +4,27 @@ import dev.portolan.sampler.AddressText;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.ScanJson;
 import dev.portolan.bus.SocketQuery;
-import dev.portolan.frontend.Templates;
 import dev.portolan.frontend.view.ExposurePort;
 import dev.portolan.frontend.view.ExposureView;
 import dev.portolan.frontend.view.VennLabel;
 import dev.portolan.node.InvalidQueryException;
 import dev.portolan.node.QueryValues;
+import dev.portolan.node.RequestException;
 import dev.portolan.node.SocketFilter;
 import dev.portolan.sampler.Protocol;
 import dev.portolan.scan.ExposureMap;
 import dev.portolan.scan.PortList;
 import dev.portolan.scan.ScanRecord;
 import dev.portolan.service.ServiceNames;
-import dev.portolan.web.ApiErrors;
+import dev.portolan.web.NodeRequests;
 import dev.portolan.web.Params;
 import dev.portolan.web.ScanRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +37,6 @@ import java.util.stream.Collectors;
  * as a picture of two overlapping sets and a table. {@code GET /exposure[?scan=ID]}, {@code POST /ui/exposure}.
  */
 final class ExposurePages {
-  private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
   static final String DEFAULT_EXTRA_PORTS = "top:100";
   private static final int MAX_LABELS = 9;
 
@@ -113,10 +109,8 @@ final class ExposurePages {
         ctx.response().setStatusCode(303).putHeader("Location", href).end();
       }
     }).onFailure(e -> {
-      if (e instanceof InvalidQueryException q) {
-        send(ctx, 400, form(portsAsked, preset, q.error() + ": " + q.detail()));
-      } else if (e instanceof ReplyException r && ApiErrors.isClientError(r.failureCode())) {
-        send(ctx, r.failureCode(), form(portsAsked, preset, r.getMessage()));
+      if (e instanceof RequestException r) {
+        send(ctx, r.status(), form(portsAsked, preset, HtmlReplies.title(r.error()) + ": " + r.detail()));
       } else {
         HtmlReplies.fail(ctx, e);
       }
@@ -225,6 +219,6 @@ final class ExposurePages {
   }
 
   private Future<JsonObject> ask(String address, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(address, body, REQUEST).map(m -> m.body());
+    return NodeRequests.ask(vertx, address, body);
   }
 }

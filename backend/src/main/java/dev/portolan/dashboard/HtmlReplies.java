@@ -49,19 +49,17 @@ final class HtmlReplies {
   /** Maps a failure (bad input, an event-bus reply failure, anything else) to an error page. */
   static void fail(RoutingContext ctx, Throwable failure) {
     if (failure instanceof RequestException e) {
-      error(ctx, e.status(), Character.toUpperCase(e.error().charAt(0)) + e.error().substring(1), e.detail());
-    } else if (failure instanceof ReplyException e && e.failureType() == ReplyFailure.RECIPIENT_FAILURE
-        && dev.portolan.web.ApiErrors.isClientError(e.failureCode())) {
-      String message = String.valueOf(e.getMessage());
-      int colon = message.indexOf(": ");
-      String title = colon > 0 ? message.substring(0, colon) : e.failureCode() == 404 ? "not found" : "bad request";
-      error(ctx, e.failureCode(), Character.toUpperCase(title.charAt(0)) + title.substring(1),
-          colon > 0 ? message.substring(colon + 2) : message);
+      error(ctx, e.status(), title(e.error()), e.detail());
     } else if (failure instanceof ReplyException e && e.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
       error(ctx, 503, "Unavailable", "the node did not answer in time; try again");
     } else {
       LOG.log(Level.WARNING, "dashboard request failed: " + ctx.request().path(), failure);
       error(ctx, 500, "Internal error", "the node could not answer; see its log");
     }
+  }
+
+  /** A short error phrase as a title: its first letter upper-case ("target not allowed" -> "Target not allowed"). */
+  static String title(String phrase) {
+    return phrase.isEmpty() ? phrase : Character.toUpperCase(phrase.charAt(0)) + phrase.substring(1);
   }
 }

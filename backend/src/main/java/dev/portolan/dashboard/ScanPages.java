@@ -3,7 +3,7 @@ package dev.portolan.dashboard;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.ConnectivityRequest;
 import dev.portolan.frontend.view.ConnectView;
-import dev.portolan.node.InvalidQueryException;
+import dev.portolan.node.RequestException;
 import dev.portolan.bus.ScanEvent;
 import dev.portolan.bus.ScanJson;
 import dev.portolan.frontend.Templates;
@@ -12,6 +12,7 @@ import dev.portolan.frontend.view.ScanView;
 import dev.portolan.frontend.view.ScansView;
 import dev.portolan.node.QueryValues;
 import dev.portolan.service.ServiceNames;
+import dev.portolan.web.NodeRequests;
 import dev.portolan.web.Params;
 import dev.portolan.web.ScanEventStream;
 import dev.portolan.web.ScanRoutes;
@@ -19,7 +20,6 @@ import dev.portolan.web.SseFormat;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -35,7 +35,6 @@ import java.util.Set;
  * and cancelling ({@code POST /ui/scans/{id}/cancel}).
  */
 final class ScanPages {
-  private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
   private static final Set<String> FORM_FIELDS = Set.of("target", "ports", "proto", "preset", "banners");
 
   private final Vertx vertx;
@@ -90,8 +89,8 @@ final class ScanPages {
     Future<JsonObject> started;
     try {
       started = ask(Addresses.SCAN_START, ScanRoutes.parseRequest(body).toJson());
-    } catch (dev.portolan.node.InvalidQueryException e) {
-      refused(ctx, asked, 400, e.error() + ": " + e.detail());
+    } catch (RequestException e) {
+      refused(ctx, asked, e);
       return;
     }
     started.onSuccess(answer -> {
@@ -103,8 +102,8 @@ final class ScanPages {
         ctx.response().setStatusCode(303).putHeader("Location", scan.href()).end();
       }
     }).onFailure(e -> {
-      if (e instanceof io.vertx.core.eventbus.ReplyException r && dev.portolan.web.ApiErrors.isClientError(r.failureCode())) {
-        refused(ctx, asked, r.failureCode(), r.getMessage());
+      if (e instanceof RequestException r) {
+        refused(ctx, asked, r);
       } else {
         HtmlReplies.fail(ctx, e);
       }
@@ -112,16 +111,13 @@ final class ScanPages {
   }
 
   /** A refused scan: the reason where the scan would have appeared (htmx), or the form again with it. */
-  private void refused(RoutingContext ctx, ScanFormView asked, int status, String reason) {
-    int colon = reason.indexOf(": ");
-    String title = colon > 0 ? reason.substring(0, colon) : "refused";
-    String detail = colon > 0 ? reason.substring(colon + 2) : reason;
+  private void refused(RoutingContext ctx, ScanFormView asked, RequestException e) {
     if (HtmlReplies.wantsFragment(ctx)) {
-      HtmlReplies.error(ctx, status, Character.toUpperCase(title.charAt(0)) + title.substring(1), detail);
+      HtmlReplies.error(ctx, e.status(), HtmlReplies.title(e.error()), e.detail());
       return;
     }
     list(ctx, new ScanFormView(asked.target(), asked.ports(), asked.proto(), asked.preset(), asked.banners(),
-        Character.toUpperCase(title.charAt(0)) + title.substring(1) + ": " + detail), status);
+        HtmlReplies.title(e.error()) + ": " + e.detail()), e.status());
   }
 
   /** "Can this node connect to host:port?" from the check page's form: the answer in words. */
@@ -135,20 +131,19 @@ final class ScanPages {
         body.put("port", port);
       }
       request = ScanRoutes.parseConnectivity(body);
-    } catch (InvalidQueryException e) {
-      sendConnect(ctx, 400, new ConnectView(host, port, "error", capitalized(e.error()) + ": " + e.detail(), null));
+    } catch (RequestException e) {
+      sendConnect(ctx, e.status(), new ConnectView(host, port, "error", HtmlReplies.title(e.error()) + ": " + e.detail(), null));
       return;
     }
-    vertx.eventBus().<JsonObject>request(Addresses.CONNECTIVITY, request.toJson(),
-        new DeliveryOptions().setSendTimeout(request.timeoutMillis() + 10_000)).onSuccess(m -> {
-          JsonObject a = m.body();
+    NodeRequests.ask(vertx, Addresses.CONNECTIVITY, request.toJson(), request.timeoutMillis() + NodeRequests.TIMEOUT_MILLIS)
+        .onSuccess(a -> {
           String facts = "To " + a.getString("address") + " port " + a.getInteger("port")
               + (a.getString("localAddress") == null ? "" : " from " + a.getString("localAddress"))
               + String.format(java.util.Locale.ROOT, ", %.1f ms", a.getDouble("elapsedMillis"));
           sendConnect(ctx, 200, new ConnectView(host, port, a.getString("status"), a.getString("reason"), facts));
         }).onFailure(e -> {
-          if (e instanceof io.vertx.core.eventbus.ReplyException r && dev.portolan.web.ApiErrors.isClientError(r.failureCode())) {
-            sendConnect(ctx, r.failureCode(), new ConnectView(host, port, "error", capitalized(String.valueOf(r.getMessage())), null));
+          if (e instanceof RequestException r) {
+            sendConnect(ctx, r.status(), new ConnectView(host, port, "error", HtmlReplies.title(r.error()) + ": " + r.detail(), null));
           } else {
             HtmlReplies.fail(ctx, e);
           }
@@ -158,10 +153,6 @@ final class ScanPages {
   private static void sendConnect(RoutingContext ctx, int status, ConnectView view) {
     HtmlReplies.send(ctx, status, "fragment/connectanswer.jte", "page/check.jte",
         Map.of("connect", view, "check", dev.portolan.frontend.view.CheckView.empty()));
-  }
-
-  private static String capitalized(String s) {
-    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
   }
 
   private void scan(RoutingContext ctx) {
@@ -198,6 +189,6 @@ final class ScanPages {
   }
 
   private Future<JsonObject> ask(String address, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(address, body, REQUEST).map(m -> m.body());
+    return NodeRequests.ask(vertx, address, body);
   }
 }

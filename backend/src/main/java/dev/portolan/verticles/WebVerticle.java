@@ -16,12 +16,12 @@ import dev.portolan.sampler.Protocol;
 import dev.portolan.service.ServiceNames;
 import dev.portolan.web.ApiErrors;
 import dev.portolan.web.Params;
+import dev.portolan.web.NodeRequests;
 import dev.portolan.web.ScanRoutes;
 import dev.portolan.web.SseFeed;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,7 +34,6 @@ import java.util.Set;
 
 /** HTTP: the JSON API under {@code /api/v1}, the SSE feed, {@code /metrics}, {@code /health} and the dashboard. */
 public final class WebVerticle extends VerticleBase {
-  private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
 
   private final String bind;
   private final int port;
@@ -66,12 +65,12 @@ public final class WebVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     var bus = vertx.eventBus();
-    return bus.<JsonObject>request(Addresses.NODE_INFO, new JsonObject(), REQUEST).compose(info -> {
-      feed = new SseFeed(vertx, new ChangeHistory(historySize, info.body().getLong("seq", 0L)), services, metrics);
+    return NodeRequests.ask(vertx, Addresses.NODE_INFO, new JsonObject()).compose(info -> {
+      feed = new SseFeed(vertx, new ChangeHistory(historySize, info.getLong("seq", 0L)), services, metrics);
       feed.start();
       bus.<JsonObject>consumer(Addresses.CHANGES, msg -> feed.onBatch(msg.body()));
       bus.<JsonObject>consumer(Addresses.SAMPLES, msg -> lastSampleAt = SampleTaken.fromJson(msg.body()).takenAtMillis());
-      lastSampleAt = info.body().getLong("lastSampleAt", 0L);
+      lastSampleAt = info.getLong("lastSampleAt", 0L);
       server = vertx.createHttpServer();
       return server.requestHandler(router()).listen(port, bind);
     });
@@ -173,11 +172,11 @@ public final class WebVerticle extends VerticleBase {
 
   private void ask(RoutingContext ctx, String address, JsonObject body,
       java.util.function.Function<JsonObject, JsonObject> shape) {
-    vertx.eventBus().<JsonObject>request(address, body, REQUEST).onComplete(ar -> {
+    NodeRequests.ask(vertx, address, body).onComplete(ar -> {
       if (ar.failed()) {
         ApiErrors.fail(ctx, ar.cause());
       } else if (!ctx.response().closed()) {
-        ctx.response().putHeader("Content-Type", "application/json").end(shape.apply(ar.result().body()).encode());
+        ctx.response().putHeader("Content-Type", "application/json").end(shape.apply(ar.result()).encode());
       }
     });
   }

@@ -8,7 +8,6 @@ import dev.portolan.scan.PortResult;
 import dev.portolan.scan.PortState;
 import dev.portolan.scan.ScanRecord;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -27,7 +26,6 @@ import java.util.function.Function;
  * supersedes it); found ports are never dropped (there are at most as many as ports scanned).
  */
 public final class ScanEventStream {
-  private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
 
   private ScanEventStream() {
   }
@@ -49,8 +47,8 @@ public final class ScanEventStream {
     });
     // Subscribe first, then read the state: an event between the two is in `early`, and a port is sent once.
     consumer.completion()
-        .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.SCAN_STATUS,
-            new JsonObject().put("id", scanId).put("results", true), REQUEST))
+        .compose(v -> NodeRequests.ask(vertx, Addresses.SCAN_STATUS,
+            new JsonObject().put("id", scanId).put("results", true)))
         .onFailure(err -> {
           consumer.unregister();
           ApiErrors.fail(ctx, err);
@@ -65,7 +63,7 @@ public final class ScanEventStream {
               .putHeader("Cache-Control", "no-cache")
               .putHeader("X-Accel-Buffering", "no");
           response.closeHandler(v -> consumer.unregister());
-          ScanRecord.Snapshot state = ScanJson.snapshotFromJson(reply.body());
+          ScanRecord.Snapshot state = ScanJson.snapshotFromJson(reply);
           response.write(": portolan scan " + scanId + "\n");
           send(response, consumer, sent, ScanEvent.progress(scanId, state.done(), state.total()), format);
           for (PortResult r : state.results()) {

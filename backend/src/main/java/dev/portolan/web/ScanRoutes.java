@@ -14,7 +14,6 @@ import dev.portolan.scan.ScanReportFormats;
 import dev.portolan.service.ServiceNames;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -31,7 +30,6 @@ import java.util.Set;
  */
 public final class ScanRoutes {
   static final int MAX_BODY = 16 * 1024;
-  private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
   private static final Set<String> BODY_FIELDS = Set.of("target", "ports", "proto", "preset", "banners");
   public static final String DEFAULT_PORTS = "top:1000";
 
@@ -143,14 +141,8 @@ public final class ScanRoutes {
     guarded(ctx, Set.of(), () -> {
       JsonObject body = jsonBody(ctx, "{\"host\": \"127.0.0.1\", \"port\": 5432}");
       ConnectivityRequest request = parseConnectivity(body);
-      vertx.eventBus().<JsonObject>request(Addresses.CONNECTIVITY, request.toJson(),
-          new DeliveryOptions().setSendTimeout(request.timeoutMillis() + 10_000)).onComplete(ar -> {
-            if (ar.failed()) {
-              ApiErrors.fail(ctx, ar.cause());
-            } else {
-              json(ctx, 200, ar.result().body());
-            }
-          });
+      reply(ctx, 200, NodeRequests.ask(vertx, Addresses.CONNECTIVITY, request.toJson(),
+          request.timeoutMillis() + NodeRequests.TIMEOUT_MILLIS));
     });
   }
 
@@ -205,7 +197,7 @@ public final class ScanRoutes {
   }
 
   private Future<JsonObject> ask(String address, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(address, body, REQUEST).map(m -> m.body());
+    return NodeRequests.ask(vertx, address, body);
   }
 
   private void guarded(RoutingContext ctx, Set<String> accepted, Runnable handler) {
