@@ -1,38 +1,69 @@
 package dev.portolan.bus;
 
-/** Every event-bus address Portolan uses, in one place. */
+/**
+ * Every event-bus address Portolan uses, in one place. Three kinds:
+ * <ul>
+ * <li>fleet-wide publications ({@link #CHANGES}, {@link #HEARTBEATS}): every node publishes, every hub listens;</li>
+ * <li>per-node request/reply services, {@code portolan.node.<name>.<service>} ({@link #onNode}): a hub (or this
+ * node's own web verticle) asks one node for its sockets, owners, scans and checks;</li>
+ * <li>hub-local services ({@code portolan.fleet.*}): the web verticle asks the fleet aggregator of its own
+ * process. Registered with {@code localConsumer}, so that several hubs in one cluster never answer each other.</li>
+ * </ul>
+ */
 public final class Addresses {
   private Addresses() {
   }
 
-  /** Published: {@link ChangeBatch} after every sample that changed something. */
+  /** Published by every node: {@link ChangeBatch} after every sample that changed something. */
   public static final String CHANGES = "portolan.changes";
-  /** Published: {@link SampleTaken} after every sample (heartbeat of the sampler). */
-  public static final String SAMPLES = "portolan.samples";
-  /** Request/reply: {@link SocketQuery} -> a page of sockets. */
-  public static final String SOCKETS_QUERY = "portolan.sockets.query";
-  /** Request/reply: {} -> {@code ss -s} summary. */
-  public static final String SUMMARY = "portolan.summary";
-  /** Request/reply: {} -> this node's description. */
-  public static final String NODE_INFO = "portolan.node.info";
-  /** Request/reply: {@link OwnerQuery} -> who owns a port, a pid's sockets, or an inode. */
-  public static final String OWNER_LOOKUP = "portolan.owner.lookup";
-  /** Request/reply: {@link PortCheck} -> is anything listening there, in plain words. */
-  public static final String PORT_CHECK = "portolan.check";
+  /** Published by every node once a second: {@link NodeHeartbeat}. */
+  public static final String HEARTBEATS = "portolan.heartbeats";
 
-  /** Request/reply: {@link ScanRequest} -> the new scan's state (202), or 400/403/429 with the reason. */
-  public static final String SCAN_START = "portolan.scan.start";
-  /** Request/reply: {"id", "results"} -> a scan's state, with its results when asked. 404 when unknown. */
-  public static final String SCAN_STATUS = "portolan.scan.status";
-  /** Request/reply: {"id"} -> the scan's state after asking it to stop. 404 when unknown. */
-  public static final String SCAN_CANCEL = "portolan.scan.cancel";
-  /** Request/reply: {} -> {"scans": [...]}, most recent first. */
-  public static final String SCAN_LIST = "portolan.scan.list";
-  /** Request/reply: {@link ConnectivityRequest} -> can this node connect to host:port, and why not. */
-  public static final String CONNECTIVITY = "portolan.connectivity";
+  // Per-node services: use with onNode(node, service).
+  /** {} -> {@link SnapshotReply}: every socket with its owner, and the change seq it is current at (resync). */
+  public static final String SNAPSHOT = "snapshot";
+  /** {@link SocketQuery} -> a page of this node's sockets. */
+  public static final String SOCKETS_QUERY = "sockets.query";
+  /** {} -> {@code ss -s} summary with kernel counters and the trend. */
+  public static final String SUMMARY = "summary";
+  /** {} -> this node's description ({@link NodeInfo}). */
+  public static final String NODE_INFO = "info";
+  /** {@link OwnerQuery} -> who owns a port, a pid's sockets (confirmed with readlink). */
+  public static final String OWNER_LOOKUP = "owner.lookup";
+  /** {@link PortCheck} -> is anything listening there, in plain words. */
+  public static final String PORT_CHECK = "check";
+  /** {@link ScanRequest} -> the new scan's state (202), or 400/403/429 with the reason. */
+  public static final String SCAN_START = "scan.start";
+  /** {"id", "results"} -> a scan's state, with its results when asked. 404 when unknown. */
+  public static final String SCAN_STATUS = "scan.status";
+  /** {"id"} -> the scan's state after asking it to stop. 404 when unknown. */
+  public static final String SCAN_CANCEL = "scan.cancel";
+  /** {} -> {"scans": [...]}, most recent first. */
+  public static final String SCAN_LIST = "scan.list";
+  /** {@link ConnectivityRequest} -> can this node connect to host:port, and why not. */
+  public static final String CONNECTIVITY = "connectivity";
 
-  /** Published: {@link ScanEvent}s of one scan. */
+  /** The address of {@code service} (one of the constants above) on node {@code node}. */
+  public static String onNode(String node, String service) {
+    return "portolan.node." + node + "." + service;
+  }
+
+  /** Published by the node running scan {@code scanId}: its {@link ScanEvent}s. Scan ids are random, fleet-unique. */
   public static String scanEvents(String scanId) {
     return "portolan.scan.events." + scanId;
   }
+
+  // Hub-local services (localConsumer), answered by the fleet aggregator of this process.
+  /** Local publication: {"changes": [...]} re-numbered in this hub's sequence, for the SSE feed. */
+  public static final String FLEET_CHANGES = "portolan.fleet.changes";
+  /** Local publication: {@link FleetNodeStatus} when a node goes up, down or stale. */
+  public static final String FLEET_NODE_STATUS = "portolan.fleet.node-status";
+  /** {"node"?} -> {"nodes": [...]}: every node the hub knows, with status (one node with "node"). */
+  public static final String FLEET_NODES = "portolan.fleet.nodes";
+  /** {@link SocketQuery} -> a page across the fleet (or one node with the filter's node), in fleet order. */
+  public static final String FLEET_SOCKETS = "portolan.fleet.sockets";
+  /** {"proto","port"} -> per node, the sockets on that local port as last sampled. */
+  public static final String FLEET_PORT = "portolan.fleet.port";
+  /** {} -> fleet totals by protocol and state, and node counts by status. */
+  public static final String FLEET_SUMMARY = "portolan.fleet.summary";
 }
