@@ -77,7 +77,7 @@ public final class Portolan {
         config.historySize());
     ScanPolicy policy = ScanPolicy.create(config.scan(), ScanPolicy.Resolver.SYSTEM);
     DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
-    return vertx.deployVerticle(new SamplerVerticle(sampler, latest, config.interval(), metrics, services))
+    return vertx.deployVerticle(new SamplerVerticle(sampler, latest, config.interval(), metrics, services, java.util.UUID.randomUUID().toString()))
         .compose(id -> vertx.deployVerticle(new OwnerVerticle(latest, owners, services), worker))
         .compose(id -> vertx.deployVerticle(new SocketQueryVerticle(latest, services, info), worker))
         .compose(id -> vertx.deployVerticle(new ScannerVerticle(node, policy, new ScanRegistry(ScanEngine.create(), node,

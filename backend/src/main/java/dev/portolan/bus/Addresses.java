@@ -16,6 +16,8 @@ public final class Addresses {
 
   /** Published by every node: {@link ChangeBatch} after every sample that changed something. */
   public static final String CHANGES = "portolan.changes";
+  /** Published locally (localConsumer) after every sample: {@link SampleTaken}, for this process's /health. */
+  public static final String SAMPLES = "portolan.samples";
   /** Published by every node once a second: {@link NodeHeartbeat}. */
   public static final String HEARTBEATS = "portolan.heartbeats";
 

@@ -9,15 +9,18 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The changes one sample of one node produced, as published on {@link Addresses#CHANGES}. */
-public record ChangeBatch(String node, List<SocketChange> changes) {
+/**
+ * The changes one sample of one node produced, as published on {@link Addresses#CHANGES}: their seqs follow each
+ * other without gaps within a run ({@code epoch}) of the node, so a hub can tell when it missed one.
+ */
+public record ChangeBatch(String node, String epoch, List<SocketChange> changes) {
 
   public JsonObject toJson(ServiceNames services) {
     JsonArray array = new JsonArray();
     for (SocketChange c : changes) {
       array.add(changeToJson(c, services));
     }
-    return new JsonObject().put("node", node).put("changes", array);
+    return new JsonObject().put("node", node).put("epoch", epoch).put("changes", array);
   }
 
   public static ChangeBatch fromJson(JsonObject json) {
@@ -26,7 +29,7 @@ public record ChangeBatch(String node, List<SocketChange> changes) {
     for (int i = 0; i < array.size(); i++) {
       changes.add(changeFromJson(array.getJsonObject(i)));
     }
-    return new ChangeBatch(json.getString("node"), changes);
+    return new ChangeBatch(json.getString("node"), json.getString("epoch"), changes);
   }
 
   /** A change as the SSE feed sends it: the socket's row plus {@code change}, {@code seq}, {@code timestamp}. */

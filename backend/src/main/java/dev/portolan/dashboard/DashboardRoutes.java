@@ -59,7 +59,7 @@ public final class DashboardRoutes {
     router.get("/ports/:proto/:port").handler(ctx -> d.guarded(ctx, d::port));
     router.get("/processes/:node/:pid").handler(ctx -> d.guarded(ctx, d::process));
     router.get("/ui/events").handler(ctx -> d.guarded(ctx, d::events));
-    ScanPages.mount(router, vertx, services);
+    ScanPages.mount(router, vertx, node, services);
     ExposurePages.mount(router, vertx, node, services);
   }
 
@@ -78,8 +78,8 @@ public final class DashboardRoutes {
   private void portMap(RoutingContext ctx, Map<String, List<String>> params) {
     QueryValues.rejectUnknown(params, Set.of());
     SocketFilter listeners = SocketFilter.parse(Map.of("listening", List.of("true"), "proto", List.of("tcp,udp")));
-    Future.all(ask(Addresses.NODE_INFO, new JsonObject()),
-            ask(Addresses.SOCKETS_QUERY, new SocketQuery(listeners, MAX_LISTENERS, null).toJson()))
+    Future.all(ask(Addresses.onNode(node, Addresses.NODE_INFO), new JsonObject()),
+            ask(Addresses.onNode(node, Addresses.SOCKETS_QUERY), new SocketQuery(listeners, MAX_LISTENERS, null).toJson()))
         .onSuccess(all -> HtmlReplies.send(ctx, 200, "fragment/portmap.jte", "page/portmap.jte",
             Map.of("view", PortMapBuilder.build(all.resultAt(0), all.resultAt(1)), "check", CheckView.empty())))
         .onFailure(e -> HtmlReplies.fail(ctx, e));
@@ -87,8 +87,8 @@ public final class DashboardRoutes {
 
   private void connections(RoutingContext ctx, Map<String, List<String>> params) {
     ConnectionsQuery query = ConnectionsQuery.parse(params);
-    Future<JsonObject> page = ask(Addresses.SOCKETS_QUERY, query.query().toJson());
-    Future<JsonObject> summary = ask(Addresses.SUMMARY, new JsonObject());
+    Future<JsonObject> page = ask(Addresses.onNode(node, Addresses.SOCKETS_QUERY), query.query().toJson());
+    Future<JsonObject> summary = ask(Addresses.onNode(node, Addresses.SUMMARY), new JsonObject());
     Future.all(page, summary).onSuccess(all -> {
       JsonObject p = page.result();
       ConnectionsView view = new ConnectionsView(query.form(), SocketRows.of(p.getJsonArray("sockets")),
@@ -117,7 +117,7 @@ public final class DashboardRoutes {
       HtmlReplies.send(ctx, 400, "fragment/checkanswer.jte", "page/check.jte", Map.of("check", bad));
       return;
     }
-    ask(Addresses.PORT_CHECK, new PortCheck(proto, port).toJson()).onSuccess(answer -> {
+    ask(Addresses.onNode(node, Addresses.PORT_CHECK), new PortCheck(proto, port).toJson()).onSuccess(answer -> {
       CheckView view = new CheckView(proto.wireName(), String.valueOf(port), answer.getString("verdict"),
           answer.getString("answer"), strings(answer.getJsonArray("hints")), "/ports/" + proto.wireName() + "/" + port);
       HtmlReplies.send(ctx, 200, "fragment/checkanswer.jte", "page/check.jte", Map.of("check", view));
@@ -133,9 +133,9 @@ public final class DashboardRoutes {
     int port = QueryValues.port("port", ctx.pathParam("port"));
     SocketFilter onPort = SocketFilter.parse(Map.of("proto", List.of(proto.wireName()), "port", List.of(String.valueOf(port)),
         "listening", List.of("false")));
-    Future<JsonObject> check = ask(Addresses.PORT_CHECK, new PortCheck(proto, port).toJson());
-    Future<JsonObject> owners = ask(Addresses.OWNER_LOOKUP, OwnerQuery.byPort(proto, port).toJson());
-    Future<JsonObject> connections = ask(Addresses.SOCKETS_QUERY, new SocketQuery(onPort, PORT_CONNECTIONS, null).toJson());
+    Future<JsonObject> check = ask(Addresses.onNode(node, Addresses.PORT_CHECK), new PortCheck(proto, port).toJson());
+    Future<JsonObject> owners = ask(Addresses.onNode(node, Addresses.OWNER_LOOKUP), OwnerQuery.byPort(proto, port).toJson());
+    Future<JsonObject> connections = ask(Addresses.onNode(node, Addresses.SOCKETS_QUERY), new SocketQuery(onPort, PORT_CONNECTIONS, null).toJson());
     Future.all(check, owners, connections).onSuccess(all -> {
       JsonObject c = check.result();
       String href = "/connections?proto=" + proto.wireName() + "&port=" + port;
@@ -154,7 +154,7 @@ public final class DashboardRoutes {
       HtmlReplies.error(ctx, 404, "Unknown node", "no node named " + QueryValues.echo(wantedNode) + "; this is " + node);
       return;
     }
-    ask(Addresses.OWNER_LOOKUP, OwnerQuery.byPid(pid).toJson()).onSuccess(answer -> {
+    ask(Addresses.onNode(node, Addresses.OWNER_LOOKUP), OwnerQuery.byPid(pid).toJson()).onSuccess(answer -> {
       JsonObject p = answer.getJsonObject("process", new JsonObject());
       ProcessView view = new ProcessView(node, pid, p.getString("process", "?"), p.getString("user", "?"),
           p.getString("cmdline", ""), p.getString("unit"), p.getString("container"),

@@ -74,7 +74,7 @@ final class ExposurePages {
       if (!id.matches("[0-9a-f]{12}")) {
         throw new InvalidQueryException("invalid scan id", QueryValues.echo(id) + " is not a scan id");
       }
-      ask(Addresses.SCAN_STATUS, new JsonObject().put("id", id).put("results", true))
+      ask(Addresses.onNode(node, Addresses.SCAN_STATUS), new JsonObject().put("id", id).put("results", true))
           .compose(answer -> {
             ScanRecord.Snapshot scan = ScanJson.snapshotFromJson(answer);
             if (!scan.status().finished()) {
@@ -98,7 +98,7 @@ final class ExposurePages {
     ports.compose(p -> {
       JsonObject body = new JsonObject().put("target", dev.portolan.bus.ScanRequest.SELF_TARGET).put("ports", p).put("proto", "tcp")
           .put("preset", preset);
-      return ask(Addresses.SCAN_START, ScanRoutes.parseRequest(body).toJson());
+      return ask(Addresses.onNode(node, Addresses.SCAN_START), ScanRoutes.parseRequest(body).toJson());
     }).onSuccess(answer -> {
       ScanRecord.Snapshot scan = ScanJson.snapshotFromJson(answer);
       String href = "/exposure?scan=" + scan.id();
@@ -202,7 +202,7 @@ final class ExposurePages {
 
   private Future<List<ExposureMap.Listener>> listeners() {
     SocketFilter filter = SocketFilter.parse(Map.of("listening", List.of("true"), "proto", List.of("tcp")));
-    return ask(Addresses.SOCKETS_QUERY, new SocketQuery(filter, 10_000, null).toJson()).map(page -> {
+    return ask(Addresses.onNode(node, Addresses.SOCKETS_QUERY), new SocketQuery(filter, 10_000, null).toJson()).map(page -> {
       List<ExposureMap.Listener> list = new ArrayList<>();
       page.getJsonArray("sockets").forEach(o -> {
         JsonObject s = (JsonObject) o;

@@ -40,20 +40,23 @@ final class ScanPages {
   private final Vertx vertx;
   private final ScanViews views;
 
-  private ScanPages(Vertx vertx, ServiceNames services) {
+  private final String node;
+
+  private ScanPages(Vertx vertx, String node, ServiceNames services) {
+    this.node = node;
     this.vertx = vertx;
     this.views = new ScanViews(services);
   }
 
-  static void mount(Router router, Vertx vertx, ServiceNames services) {
-    ScanPages p = new ScanPages(vertx, services);
+  static void mount(Router router, Vertx vertx, String node, ServiceNames services) {
+    ScanPages p = new ScanPages(vertx, node, services);
     router.get("/scans").handler(ctx -> p.guarded(ctx, () -> p.list(ctx, ScanFormView.defaults(), 200)));
     router.post("/ui/scans").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(ctx -> p.guarded(ctx, () -> p.start(ctx)));
     router.get("/scans/:id").handler(ctx -> p.guarded(ctx, () -> p.scan(ctx)));
     router.post("/ui/scans/:id/cancel").handler(ctx -> p.guarded(ctx, () -> p.cancel(ctx)));
     router.post("/ui/connectivity").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(ctx -> p.guarded(ctx, () -> p.connect(ctx)));
     router.get("/ui/scans/:id/events").handler(ctx -> p.guarded(ctx, () ->
-        ScanEventStream.serve(vertx, ctx, ScanRoutes.validId(ctx), p::htmlEvent)));
+        ScanEventStream.serve(vertx, p.node, ctx, ScanRoutes.validId(ctx), p::htmlEvent)));
   }
 
   private void guarded(RoutingContext ctx, Runnable page) {
@@ -66,7 +69,7 @@ final class ScanPages {
   }
 
   private void list(RoutingContext ctx, ScanFormView form, int status) {
-    ask(Addresses.SCAN_LIST, new JsonObject()).onSuccess(answer -> {
+    ask(Addresses.onNode(node, Addresses.SCAN_LIST), new JsonObject()).onSuccess(answer -> {
       List<ScanView> recent = new ArrayList<>();
       answer.getJsonArray("scans").forEach(s -> recent.add(views.of(ScanJson.snapshotFromJson((JsonObject) s))));
       HtmlReplies.send(ctx, status, "page/scans.jte", "page/scans.jte", Map.of("scans", new ScansView(form, recent)));
@@ -88,7 +91,7 @@ final class ScanPages {
         body.getString("proto", "tcp"), body.getString("preset", "normal"), body.getBoolean("banners", false), null);
     Future<JsonObject> started;
     try {
-      started = ask(Addresses.SCAN_START, ScanRoutes.parseRequest(body).toJson());
+      started = ask(Addresses.onNode(node, Addresses.SCAN_START), ScanRoutes.parseRequest(body).toJson());
     } catch (RequestException e) {
       refused(ctx, asked, e);
       return;
@@ -135,7 +138,7 @@ final class ScanPages {
       sendConnect(ctx, e.status(), new ConnectView(host, port, "error", HtmlReplies.title(e.error()) + ": " + e.detail(), null));
       return;
     }
-    NodeRequests.ask(vertx, Addresses.CONNECTIVITY, request.toJson(), request.timeoutMillis() + NodeRequests.TIMEOUT_MILLIS)
+    NodeRequests.ask(vertx, Addresses.onNode(node, Addresses.CONNECTIVITY), request.toJson(), request.timeoutMillis() + NodeRequests.TIMEOUT_MILLIS)
         .onSuccess(a -> {
           String facts = "To " + a.getString("address") + " port " + a.getInteger("port")
               + (a.getString("localAddress") == null ? "" : " from " + a.getString("localAddress"))
@@ -156,7 +159,7 @@ final class ScanPages {
   }
 
   private void scan(RoutingContext ctx) {
-    ask(Addresses.SCAN_STATUS, new JsonObject().put("id", ScanRoutes.validId(ctx)).put("results", true))
+    ask(Addresses.onNode(node, Addresses.SCAN_STATUS), new JsonObject().put("id", ScanRoutes.validId(ctx)).put("results", true))
         .onSuccess(answer -> HtmlReplies.send(ctx, 200, "fragment/scan.jte", "page/scan.jte",
             Map.of("scan", views.of(ScanJson.snapshotFromJson(answer)))))
         .onFailure(e -> HtmlReplies.fail(ctx, e));
@@ -168,7 +171,7 @@ final class ScanPages {
    */
   private void cancel(RoutingContext ctx) {
     String id = ScanRoutes.validId(ctx);
-    ask(Addresses.SCAN_CANCEL, new JsonObject().put("id", id))
+    ask(Addresses.onNode(node, Addresses.SCAN_CANCEL), new JsonObject().put("id", id))
         .onSuccess(answer -> {
           if (HtmlReplies.wantsFragment(ctx)) {
             ctx.response().setStatusCode(204).end();

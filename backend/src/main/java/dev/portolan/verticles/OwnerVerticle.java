@@ -37,7 +37,7 @@ public final class OwnerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.eventBus().<JsonObject>consumer(Addresses.OWNER_LOOKUP, this::lookup).completion();
+    return vertx.eventBus().<JsonObject>consumer(Addresses.onNode(latest.node(), Addresses.OWNER_LOOKUP), this::lookup).completion();
   }
 
   private void lookup(Message<JsonObject> msg) {

@@ -28,11 +28,13 @@ public final class SamplerVerticle extends VerticleBase {
   private final Duration interval;
   private final PortolanMetrics metrics;
   private final ServiceNames services;
+  private final String epoch;
   private WorkerExecutor worker;
   private boolean sampling;
 
   public SamplerVerticle(Sampler sampler, SnapshotHolder latest, Duration interval, PortolanMetrics metrics,
-      ServiceNames services) {
+      ServiceNames services, String epoch) {
+    this.epoch = epoch;
     this.sampler = sampler;
     this.latest = latest;
     this.interval = interval;
@@ -69,7 +71,7 @@ public final class SamplerVerticle extends VerticleBase {
     NodeSnapshot snapshot = result.snapshot();
     latest.set(snapshot);
     if (!result.changes().isEmpty()) {
-      vertx.eventBus().publish(Addresses.CHANGES, new ChangeBatch(snapshot.node(), result.changes()).toJson(services));
+      vertx.eventBus().publish(Addresses.CHANGES, new ChangeBatch(snapshot.node(), epoch, result.changes()).toJson(services));
     }
     vertx.eventBus().publish(Addresses.SAMPLES, new SampleTaken(snapshot.node(), snapshot.seq(),
         snapshot.takenAtMillis(), snapshot.sampleNanos(), snapshot.sockets().size(), result.changes().size(),

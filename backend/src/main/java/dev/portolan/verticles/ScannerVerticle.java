@@ -54,13 +54,13 @@ public final class ScannerVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     metrics.scansRunning(scans::running);
     return Future.all(
-        bus.<JsonObject>consumer(Addresses.SCAN_START, this::startScan).completion(),
-        bus.<JsonObject>consumer(Addresses.SCAN_STATUS, msg -> withScan(msg, scan ->
+        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SCAN_START), this::startScan).completion(),
+        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SCAN_STATUS), msg -> withScan(msg, scan ->
             ScanJson.snapshot(scan.snapshot(), msg.body().getBoolean("results", false), services))).completion(),
-        bus.<JsonObject>consumer(Addresses.SCAN_CANCEL, msg -> withScan(msg, scan ->
+        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SCAN_CANCEL), msg -> withScan(msg, scan ->
             ScanJson.snapshot(scan.snapshot(), false, services).put("cancelling", scan.cancel()))).completion(),
-        bus.<JsonObject>consumer(Addresses.SCAN_LIST, this::list).completion(),
-        bus.<JsonObject>consumer(Addresses.CONNECTIVITY, this::connectivity).completion());
+        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SCAN_LIST), this::list).completion(),
+        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.CONNECTIVITY), this::connectivity).completion());
   }
 
   private void startScan(Message<JsonObject> msg) {

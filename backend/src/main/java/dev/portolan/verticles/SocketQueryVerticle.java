@@ -39,12 +39,13 @@ public final class SocketQueryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     var bus = vertx.eventBus();
+    String node = latest.node();
     return Future.all(
-        bus.<JsonObject>consumer(Addresses.SOCKETS_QUERY, this::page).completion(),
-        bus.<JsonObject>consumer(Addresses.SUMMARY, msg -> msg.reply(summary(latest.get())
+        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SOCKETS_QUERY), this::page).completion(),
+        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SUMMARY), msg -> msg.reply(summary(latest.get())
             .put("trend", trend(latest.trend().points(120))))).completion(),
-        bus.<JsonObject>consumer(Addresses.NODE_INFO, msg -> msg.reply(nodeInfo.toJson(latest.get()))).completion(),
-        bus.<JsonObject>consumer(Addresses.PORT_CHECK, this::check).completion());
+        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.NODE_INFO), msg -> msg.reply(nodeInfo.toJson(latest.get()))).completion(),
+        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.PORT_CHECK), this::check).completion());
   }
 
   private void page(Message<JsonObject> msg) {

@@ -65,7 +65,7 @@ public final class WebVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     var bus = vertx.eventBus();
-    return NodeRequests.ask(vertx, Addresses.NODE_INFO, new JsonObject()).compose(info -> {
+    return NodeRequests.ask(vertx, Addresses.onNode(node, Addresses.NODE_INFO), new JsonObject()).compose(info -> {
       feed = new SseFeed(vertx, new ChangeHistory(historySize, info.getLong("seq", 0L)), services, metrics);
       feed.start();
       bus.<JsonObject>consumer(Addresses.CHANGES, msg -> feed.onBatch(msg.body()));
@@ -89,15 +89,15 @@ public final class WebVerticle extends VerticleBase {
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.get("/api/v1/nodes").handler(ctx -> guarded(ctx, Set.of(), (c, p) ->
-        ask(c, Addresses.NODE_INFO, new JsonObject(), info -> new JsonObject().put("nodes", new JsonArray().add(info)))));
+        ask(c, Addresses.onNode(node, Addresses.NODE_INFO), new JsonObject(), info -> new JsonObject().put("nodes", new JsonArray().add(info)))));
     router.get("/api/v1/sockets").handler(ctx -> guarded(ctx, SocketFilter.parametersAnd("limit", "cursor"), this::sockets));
     router.get("/api/v1/owners").handler(ctx -> guarded(ctx, Set.of("node", "proto", "port"), this::owners));
     router.get("/api/v1/processes/:node/:pid").handler(ctx -> guarded(ctx, Set.of(), this::process));
     router.get("/api/v1/summary").handler(ctx -> guarded(ctx, Set.of("node"), (c, p) ->
-        ask(c, Addresses.SUMMARY, new JsonObject(), s -> s)));
+        ask(c, Addresses.onNode(node, Addresses.SUMMARY), new JsonObject(), s -> s)));
     router.get("/api/v1/check").handler(ctx -> guarded(ctx, Set.of("node", "proto", "port"), this::check));
     router.get("/api/v1/events").handler(ctx -> guarded(ctx, SocketFilter.parametersAnd("last-event-id"), (c, p) -> feed.handle(c, p)));
-    ScanRoutes.mount(router, vertx, services);
+    ScanRoutes.mount(router, vertx, node, services);
     DashboardRoutes.mount(router, vertx, node, feed, services);
     router.route("/api/*").handler(ctx -> ApiErrors.send(ctx, 404, "not found",
         "no API endpoint " + ctx.request().method() + " " + QueryValues.echo(ctx.request().path())));
@@ -137,19 +137,19 @@ public final class WebVerticle extends VerticleBase {
     SocketFilter filter = SocketFilter.parse(params);
     int limit = SocketPage.parseLimit(QueryValues.single(params, "limit"));
     String cursor = SocketPage.validCursor(QueryValues.single(params, "cursor"));
-    ask(ctx, Addresses.SOCKETS_QUERY, new SocketQuery(filter, limit, cursor).toJson(), page -> page);
+    ask(ctx, Addresses.onNode(node, Addresses.SOCKETS_QUERY), new SocketQuery(filter, limit, cursor).toJson(), page -> page);
   }
 
   private void owners(RoutingContext ctx, Map<String, List<String>> params) {
     Protocol proto = QueryValues.inetProtocol(QueryValues.single(params, "proto"));
     int port = requiredPort(params);
-    ask(ctx, Addresses.OWNER_LOOKUP, OwnerQuery.byPort(proto, port).toJson(), answer -> answer);
+    ask(ctx, Addresses.onNode(node, Addresses.OWNER_LOOKUP), OwnerQuery.byPort(proto, port).toJson(), answer -> answer);
   }
 
   private void check(RoutingContext ctx, Map<String, List<String>> params) {
     Protocol proto = QueryValues.inetProtocol(QueryValues.single(params, "proto"));
     int port = requiredPort(params);
-    ask(ctx, Addresses.PORT_CHECK, new PortCheck(proto, port).toJson(), answer -> answer);
+    ask(ctx, Addresses.onNode(node, Addresses.PORT_CHECK), new PortCheck(proto, port).toJson(), answer -> answer);
   }
 
   private void process(RoutingContext ctx, Map<String, List<String>> params) {
@@ -159,7 +159,7 @@ public final class WebVerticle extends VerticleBase {
       ApiErrors.send(ctx, 404, "unknown node", "no node named " + QueryValues.echo(wantedNode) + "; this is " + node);
       return;
     }
-    ask(ctx, Addresses.OWNER_LOOKUP, OwnerQuery.byPid(pid).toJson(), answer -> answer);
+    ask(ctx, Addresses.onNode(node, Addresses.OWNER_LOOKUP), OwnerQuery.byPid(pid).toJson(), answer -> answer);
   }
 
   private static int requiredPort(Map<String, List<String>> params) {

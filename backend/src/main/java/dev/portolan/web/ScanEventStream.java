@@ -31,7 +31,7 @@ public final class ScanEventStream {
   }
 
   /** {@code format} writes one event as SSE text ({@code event:} and {@code data:} lines and a blank line). */
-  public static void serve(Vertx vertx, RoutingContext ctx, String scanId, Function<ScanEvent, String> format) {
+  public static void serve(Vertx vertx, String node, RoutingContext ctx, String scanId, Function<ScanEvent, String> format) {
     HttpServerResponse response = ctx.response();
     List<ScanEvent> early = new ArrayList<>();
     boolean[] live = {false};
@@ -47,7 +47,7 @@ public final class ScanEventStream {
     });
     // Subscribe first, then read the state: an event between the two is in `early`, and a port is sent once.
     consumer.completion()
-        .compose(v -> NodeRequests.ask(vertx, Addresses.SCAN_STATUS,
+        .compose(v -> NodeRequests.ask(vertx, Addresses.onNode(node, Addresses.SCAN_STATUS),
             new JsonObject().put("id", scanId).put("results", true)))
         .onFailure(err -> {
           consumer.unregister();

@@ -35,23 +35,25 @@ public final class ScanRoutes {
 
   private final Vertx vertx;
   private final ServiceNames services;
+  private final String node;
 
-  private ScanRoutes(Vertx vertx, ServiceNames services) {
+  private ScanRoutes(Vertx vertx, String node, ServiceNames services) {
+    this.node = node;
     this.vertx = vertx;
     this.services = services;
   }
 
-  public static void mount(Router router, Vertx vertx, ServiceNames services) {
-    ScanRoutes r = new ScanRoutes(vertx, services);
+  public static void mount(Router router, Vertx vertx, String node, ServiceNames services) {
+    ScanRoutes r = new ScanRoutes(vertx, node, services);
     router.post("/api/v1/scans").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(r::start);
     router.get("/api/v1/scans").handler(ctx -> r.guarded(ctx, Set.of(), () ->
-        reply(ctx, 200, r.ask(Addresses.SCAN_LIST, new JsonObject()))));
+        reply(ctx, 200, r.ask(Addresses.onNode(r.node, Addresses.SCAN_LIST), new JsonObject()))));
     router.get("/api/v1/scans/:id").handler(ctx -> r.guarded(ctx, Set.of("format"), () -> r.status(ctx)));
     router.delete("/api/v1/scans/:id").handler(ctx -> r.guarded(ctx, Set.of(), () ->
-        reply(ctx, 200, r.ask(Addresses.SCAN_CANCEL, new JsonObject().put("id", validId(ctx))))));
+        reply(ctx, 200, r.ask(Addresses.onNode(r.node, Addresses.SCAN_CANCEL), new JsonObject().put("id", validId(ctx))))));
     router.post("/api/v1/connectivity").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(r::connectivity);
     router.get("/api/v1/scans/:id/events").handler(ctx -> r.guarded(ctx, Set.of(), () ->
-        ScanEventStream.serve(vertx, ctx, validId(ctx), r::jsonEvent)));
+        ScanEventStream.serve(vertx, r.node, ctx, validId(ctx), r::jsonEvent)));
   }
 
   /** Parses a scan request from a JSON body: 400 for anything but the known fields with the right types. */
@@ -96,7 +98,7 @@ public final class ScanRoutes {
   private void start(RoutingContext ctx) {
     guarded(ctx, Set.of(), () -> {
       JsonObject body = jsonBody(ctx, "{\"target\": \"127.0.0.1\", \"ports\": \"1-1024\", \"proto\": \"tcp\", \"preset\": \"normal\"}");
-      ask(Addresses.SCAN_START, parseRequest(body).toJson()).onComplete(ar -> {
+      ask(Addresses.onNode(node, Addresses.SCAN_START), parseRequest(body).toJson()).onComplete(ar -> {
         if (ar.failed()) {
           ApiErrors.fail(ctx, ar.cause());
         } else if (!ctx.response().closed()) {
@@ -141,7 +143,7 @@ public final class ScanRoutes {
     guarded(ctx, Set.of(), () -> {
       JsonObject body = jsonBody(ctx, "{\"host\": \"127.0.0.1\", \"port\": 5432}");
       ConnectivityRequest request = parseConnectivity(body);
-      reply(ctx, 200, NodeRequests.ask(vertx, Addresses.CONNECTIVITY, request.toJson(),
+      reply(ctx, 200, NodeRequests.ask(vertx, Addresses.onNode(node, Addresses.CONNECTIVITY), request.toJson(),
           request.timeoutMillis() + NodeRequests.TIMEOUT_MILLIS));
     });
   }
@@ -166,7 +168,7 @@ public final class ScanRoutes {
     if (!Set.of("json", "csv", "grepable").contains(f)) {
       throw new InvalidQueryException("invalid format", QueryValues.echo(f) + " is not a format; use json, csv or grepable");
     }
-    ask(Addresses.SCAN_STATUS, new JsonObject().put("id", id).put("results", true)).onComplete(ar -> {
+    ask(Addresses.onNode(node, Addresses.SCAN_STATUS), new JsonObject().put("id", id).put("results", true)).onComplete(ar -> {
       if (ar.failed()) {
         ApiErrors.fail(ctx, ar.cause());
       } else if (f.equals("json")) {

@@ -41,7 +41,7 @@ class MessagesRoundTripTest {
     SocketChange state = new SocketChange(ChangeKind.STATE_CHANGED, "n1", 8, 1000,
         Rows.tcp("1.2.3.4", 5, "6.7.8.9", 10, SocketState.CLOSE_WAIT, 2, Owner.UNKNOWN), SocketState.ESTABLISHED,
         Owner.of(Rows.process(3, "x")));
-    ChangeBatch batch = new ChangeBatch("n1", List.of(opened, state));
+    ChangeBatch batch = new ChangeBatch("n1", "e1", List.of(opened, state));
     assertEquals(batch, ChangeBatch.fromJson(viaText(batch.toJson(ServiceNames.builtInOnly()))));
   }
 

@@ -51,7 +51,7 @@ class SlowClientTest extends NodeTestBase {
       changes.add(new SocketChange(ChangeKind.OPENED, RunningNode.NODE, SEQ.incrementAndGet(), 1, s, null, null));
     }
     node.vertx.eventBus().publish(Addresses.CHANGES,
-        new ChangeBatch(RunningNode.NODE, changes).toJson(ServiceNames.builtInOnly()));
+        new ChangeBatch(RunningNode.NODE, "test-epoch", changes).toJson(ServiceNames.builtInOnly()));
   }
 
   private static double metric(String name) {

@@ -1,0 +1,35 @@
+package dev.portolan.bus;
+
+import dev.portolan.fleet.NodeFacts;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Published on {@link Addresses#HEARTBEATS} by every node once a second: who it is, which run of it
+ * ({@code epoch}, new at every start), the last change seq it published, and when it last sampled. A hub that
+ * sees a seq it has not received, another epoch, or a node it does not know asks for a snapshot.
+ */
+public record NodeHeartbeat(NodeFacts facts, String epoch, long seq, long lastSampleMillis, long sentAtMillis,
+    int sockets) {
+
+  public String node() {
+    return facts.node();
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("node", facts.node()).put("clusterNodeId", facts.clusterNodeId())
+        .put("role", facts.role()).put("reader", facts.reader()).put("intervalMillis", facts.intervalMillis())
+        .put("startedAt", facts.startedAtMillis()).put("kernel", facts.kernel())
+        .put("addresses", new JsonArray(facts.addresses())).put("epoch", epoch).put("seq", seq)
+        .put("lastSampleAt", lastSampleMillis).put("sentAt", sentAtMillis).put("sockets", sockets);
+  }
+
+  public static NodeHeartbeat fromJson(JsonObject j) {
+    JsonArray addresses = j.getJsonArray("addresses", new JsonArray());
+    NodeFacts facts = new NodeFacts(j.getString("node"), j.getString("clusterNodeId"), j.getString("role"),
+        j.getString("reader"), j.getLong("intervalMillis", 0L), j.getLong("startedAt", 0L), j.getString("kernel"),
+        addresses.stream().map(String::valueOf).toList());
+    return new NodeHeartbeat(facts, j.getString("epoch"), j.getLong("seq", 0L), j.getLong("lastSampleAt", 0L),
+        j.getLong("sentAt", 0L), j.getInteger("sockets", 0));
+  }
+}

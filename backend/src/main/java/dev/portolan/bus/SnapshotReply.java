@@ -1,0 +1,34 @@
+package dev.portolan.bus;
+
+import dev.portolan.node.OwnedSocket;
+import dev.portolan.service.ServiceNames;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A node's answer on {@link Addresses#SNAPSHOT}: every socket with its owner, current at change {@code seq} of run
+ * {@code epoch}. A hub replaces what it held for the node with it, then applies the batches after {@code seq}.
+ */
+public record SnapshotReply(String node, String epoch, long seq, long takenAtMillis, List<OwnedSocket> sockets) {
+
+  public JsonObject toJson(ServiceNames services) {
+    JsonArray rows = new JsonArray(new ArrayList<>(sockets.size()));
+    for (OwnedSocket s : sockets) {
+      rows.add(SocketJson.toJson(node, s, services));
+    }
+    return new JsonObject().put("node", node).put("epoch", epoch).put("seq", seq).put("takenAt", takenAtMillis)
+        .put("sockets", rows);
+  }
+
+  public static SnapshotReply fromJson(JsonObject j) {
+    JsonArray rows = j.getJsonArray("sockets", new JsonArray());
+    List<OwnedSocket> sockets = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      sockets.add(SocketJson.fromJson(rows.getJsonObject(i)));
+    }
+    return new SnapshotReply(j.getString("node"), j.getString("epoch"), j.getLong("seq", 0L),
+        j.getLong("takenAt", 0L), sockets);
+  }
+}
