@@ -117,8 +117,9 @@ public final class Main implements Callable<Integer> {
     String where = (settings.bind().contains(":") ? "[" + settings.bind() + "]" : settings.bind()) + ":" + node.httpPort();
     String cluster = settings.cluster().enabled() ? ", cluster " + settings.cluster().name() + " on "
         + settings.cluster().host() + ":" + settings.cluster().port() : "";
-    System.out.printf("portolan: %s %s serving http://%s%s%s%n", settings.role().wireName(), settings.nodeName(), where,
-        settings.sampleSelf() ? " (reader proc, every " + settings.interval().toMillis() + " ms)" : "", cluster);
+    System.out.printf("portolan: node %s serving http://%s (role %s%s%s)%n", settings.nodeName(), where,
+        settings.role().wireName(), settings.sampleSelf() ? ", reader proc, every " + settings.interval().toMillis() + " ms" : "",
+        cluster);
     stopped.await();
     return 0;
   }

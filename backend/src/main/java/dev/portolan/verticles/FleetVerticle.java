@@ -132,7 +132,8 @@ public final class FleetVerticle extends VerticleBase {
     JsonArray nodes = new JsonArray();
     for (NodeView view : state.nodes()) {
       if (wanted == null || wanted.equals(view.name())) {
-        nodes.add(FleetJson.node(view));
+        // "seq": the hub's feed position this answer is current at (resume /api/v1/events after it).
+        nodes.add(FleetJson.node(view).put("seq", state.lastSeq()));
       }
     }
     msg.reply(new JsonObject().put("seq", state.lastSeq()).put("nodes", nodes));
