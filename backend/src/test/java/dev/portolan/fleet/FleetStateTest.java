@@ -316,6 +316,28 @@ class FleetStateTest {
   }
 
   @Test
+  void afterAFailedResyncOfANodeBackFromDownTheNextHeartbeatAsksAgain() {
+    SimAgent a = synced("a", "m1", T0);
+    hub.memberLeft("m1", T0 + 100);
+    assertEquals("a", heartbeat(a, T0 + 200).resyncNode());
+    hub.resyncFailed("a", T0 + 300);
+    assertEquals("a", heartbeat(a, T0 + 1200).resyncNode(), "nothing else says so: the seq is the same");
+  }
+
+  @Test
+  void bufferedChangesOfAnotherRunAreNotAppliedAfterTheSnapshot() {
+    SimAgent a = synced("a", "m1", T0);
+    String oldEpoch = a.epoch();
+    List<SocketChange> late = changes(a, T0 + 1000); // of the old run, delivered after the restart
+    a.restart(10, 5); // its clock went back: the new run's seqs are lower than the old's
+    assertEquals("a", heartbeat(a, T0 + 2000).resyncNode());
+    assertEquals(Outcome.NONE, feed.read(hub.batch("a", oldEpoch, late, T0 + 2100)));
+    Outcome s = deliver(a.reply(T0 + 2200), T0 + 2200);
+    assertTrue(s.changes().stream().allMatch(c -> c.timestampMillis() == T0 + 2200), "only the snapshot's changes");
+    assertInSync(a);
+  }
+
+  @Test
   void aLateSnapshotOlderThanThePictureIsIgnored() {
     SimAgent a = synced("a", "m1", T0);
     SimAgent.Reply old = a.reply(T0);
