@@ -40,6 +40,33 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--scan-allow", paramLabel = "CIDRS", description = "Scan targets allowed besides loopback and this node's own addresses, e.g. 10.0.0.0/8,fd00::/64 (default none; env PORTOLAN_SCAN_ALLOW)")
   String scanAllow;
 
+  @Option(names = "--role", paramLabel = "ROLE", description = "all (one node with its dashboard; the default), agent (sample this node for the fleet; HTTP only /health and /metrics) or hub (dashboard, API and the fleet's state); env PORTOLAN_ROLE")
+  String role;
+
+  @Option(names = "--sample-self", description = "A hub also samples its own node (env PORTOLAN_SAMPLE_SELF)")
+  Boolean sampleSelf;
+
+  @Option(names = "--cluster", description = "Join the clustered event bus (implied by --role agent and hub; env PORTOLAN_CLUSTER)")
+  Boolean cluster;
+
+  @Option(names = "--cluster-name", paramLabel = "NAME", description = "Cluster name: only members with the same name meet (default portolan; env PORTOLAN_CLUSTER_NAME)")
+  String clusterName;
+
+  @Option(names = "--cluster-host", paramLabel = "ADDRESS", description = "Address the cluster (Hazelcast) and the event bus bind to and advertise (default 127.0.0.1; env PORTOLAN_CLUSTER_HOST)")
+  String clusterHost;
+
+  @Option(names = "--cluster-port", paramLabel = "PORT", description = "Hazelcast member port (default 5701; env PORTOLAN_CLUSTER_PORT)")
+  String clusterPort;
+
+  @Option(names = "--bus-port", paramLabel = "PORT", description = "Event bus port (default 5702; env PORTOLAN_BUS_PORT)")
+  String busPort;
+
+  @Option(names = "--join", paramLabel = "HOST[:PORT]", description = "A cluster member to join over TCP (repeatable; env PORTOLAN_JOIN, comma-separated)")
+  java.util.List<String> join;
+
+  @Option(names = "--kubernetes-dns", paramLabel = "NAME", description = "Find members through this headless Service's DNS name (Kubernetes; env PORTOLAN_KUBERNETES_DNS)")
+  String kubernetesDns;
+
   @Option(names = "--config", paramLabel = "FILE", description = "JSON settings file (keys httpPort, bind, interval, nodeName, historySize, scanAllow, scanMaxPorts, scanMaxHosts, scanMaxRate, scanMaxOpenSockets, scanMaxConcurrent; env PORTOLAN_CONFIG)")
   File config;
 
@@ -58,37 +85,41 @@ public final class Main implements Callable<Integer> {
       System.err.println("portolan: cannot read config file " + configFile);
       return 2;
     }
-    PrometheusMeterRegistry registry = Portolan.newRegistry();
-    Vertx vertx = Portolan.newVertx(registry);
     PortolanConfig settings;
+    Vertx reading = Vertx.vertx();
     try {
-      JsonObject merged = ConfigRetriever.create(vertx, retrieverOptions(configFile)).getConfig()
+      JsonObject merged = ConfigRetriever.create(reading, retrieverOptions(configFile)).getConfig()
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       settings = PortolanConfig.from(merged.getMap(), PortolanConfig.hostName());
     } catch (InvalidConfigException e) {
       System.err.println("portolan: " + e.getMessage());
-      vertx.close();
       return 2;
     } catch (java.util.concurrent.ExecutionException e) {
       System.err.println("portolan: cannot read the configuration: " + e.getCause().getMessage());
-      vertx.close();
       return 2;
+    } finally {
+      reading.close();
+    }
+    PrometheusMeterRegistry registry = Portolan.newRegistry();
+    Portolan node;
+    try {
+      node = Portolan.launch(registry, settings).toCompletionStage().toCompletableFuture().get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      System.err.println("portolan: cannot start: " + e.getCause().getMessage());
+      return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+      node.vertx().close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS)
+          .exceptionally(e -> null).join();
       stopped.countDown();
     }));
-    try {
-      Portolan node = Portolan.start(vertx, registry, settings).toCompletionStage().toCompletableFuture().get();
-      System.out.printf("portolan: node %s serving http://%s:%d (reader proc, every %d ms)%n", settings.nodeName(),
-          settings.bind().contains(":") ? "[" + settings.bind() + "]" : settings.bind(), node.httpPort(),
-          settings.interval().toMillis());
-    } catch (java.util.concurrent.ExecutionException e) {
-      System.err.println("portolan: cannot start: " + e.getCause().getMessage());
-      vertx.close();
-      return 1;
-    }
+    String where = (settings.bind().contains(":") ? "[" + settings.bind() + "]" : settings.bind()) + ":" + node.httpPort();
+    String cluster = settings.cluster().enabled() ? ", cluster " + settings.cluster().name() + " on "
+        + settings.cluster().host() + ":" + settings.cluster().port() : "";
+    System.out.printf("portolan: node %s serving http://%s (role %s%s%s)%n", settings.nodeName(), where,
+        settings.role().wireName(), settings.sampleSelf() ? ", reader proc, every " + settings.interval().toMillis() + " ms" : "",
+        cluster);
     stopped.await();
     return 0;
   }
@@ -112,6 +143,21 @@ public final class Main implements Callable<Integer> {
     putIfSet(fromCli, "interval", interval);
     putIfSet(fromCli, "nodeName", nodeName);
     putIfSet(fromCli, "scanAllow", scanAllow);
+    putIfSet(fromCli, "role", role);
+    putIfSet(fromCli, "clusterName", clusterName);
+    putIfSet(fromCli, "clusterHost", clusterHost);
+    putIfSet(fromCli, "clusterPort", clusterPort);
+    putIfSet(fromCli, "busPort", busPort);
+    putIfSet(fromCli, "kubernetesDns", kubernetesDns);
+    if (sampleSelf != null) {
+      fromCli.put("sampleSelf", sampleSelf);
+    }
+    if (cluster != null) {
+      fromCli.put("cluster", cluster);
+    }
+    if (join != null && !join.isEmpty()) {
+      fromCli.put("join", String.join(",", join));
+    }
     options.addStore(new ConfigStoreOptions().setType("json").setConfig(fromEnv));
     options.addStore(new ConfigStoreOptions().setType("json").setConfig(fromCli));
     return options;

@@ -1,6 +1,15 @@
 package dev.portolan;
 
 import dev.portolan.bus.NodeInfo;
+import dev.portolan.cluster.Clustering;
+import dev.portolan.cluster.Membership;
+import dev.portolan.fleet.FleetState;
+import dev.portolan.fleet.NodeFacts;
+import dev.portolan.node.ChangeHistory;
+import dev.portolan.verticles.FleetVerticle;
+import dev.portolan.verticles.HealthVerticle;
+import dev.portolan.verticles.HeartbeatVerticle;
+import java.util.UUID;
 import dev.portolan.config.PortolanConfig;
 import dev.portolan.metrics.PortolanMetrics;
 import dev.portolan.node.Sampler;
@@ -28,17 +37,18 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 
 /**
- * One Portolan node, assembled: the sampler first (it waits for the first sample), then the owner and query
- * verticles, then the web verticle. Used by {@link Main} and by tests.
+ * One Portolan process, assembled for its role: this node's sampling verticles (the sampler first: it waits for the
+ * first sample), then the fleet aggregator and the web verticle, or for an agent only /health and /metrics.
+ * Used by {@link Main} and by tests.
  */
 public final class Portolan {
   private final Vertx vertx;
-  private final WebVerticle web;
+  private final java.util.function.IntSupplier httpPort;
   private final PortolanConfig config;
 
-  private Portolan(Vertx vertx, WebVerticle web, PortolanConfig config) {
+  private Portolan(Vertx vertx, java.util.function.IntSupplier httpPort, PortolanConfig config) {
     this.vertx = vertx;
-    this.web = web;
+    this.httpPort = httpPort;
     this.config = config;
   }
 
@@ -64,30 +74,75 @@ public final class Portolan {
     return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 
+  /** Starts a node as {@code config} says: clustered (Hazelcast) when asked, else a plain Vert.x. */
+  public static Future<Portolan> launch(PrometheusMeterRegistry registry, PortolanConfig config) {
+    if (!config.cluster().enabled()) {
+      return start(newVertx(registry), registry, config, Membership.NONE);
+    }
+    return Clustering.start(config.cluster(), registry)
+        .compose(c -> start(c.vertx(), registry, config, c.membership())
+            .onFailure(e -> c.vertx().close()));
+  }
+
+  /** Starts an unclustered node on {@code vertx} (tests, and role all without --cluster). */
   public static Future<Portolan> start(Vertx vertx, PrometheusMeterRegistry registry, PortolanConfig config) {
-    SocketTableReader reader = ProcNetReader.create();
-    OwnerIndex owners = OwnerIndex.create();
+    return start(vertx, registry, config, Membership.NONE);
+  }
+
+  /**
+   * Deploys, in order: this node's sampling verticles (unless a hub without --sample-self), then for the roles that
+   * serve, the fleet aggregator (which waits for this node's first snapshot) and the web verticle; for an agent,
+   * only /health and /metrics.
+   */
+  public static Future<Portolan> start(Vertx vertx, PrometheusMeterRegistry registry, PortolanConfig config,
+      Membership membership) {
     ServiceNames services = ServiceNames.create();
     String node = config.nodeName();
-    Sampler sampler = new Sampler(node, reader, owners, System::currentTimeMillis);
+    String epoch = UUID.randomUUID().toString();
+    SocketTableReader reader = ProcNetReader.create();
+    PortolanMetrics metrics = new PortolanMetrics(registry, node, config.sampleSelf() ? reader.name() : "none");
+    NodeFacts facts = new NodeFacts(node, membership.localNodeId(), config.role().wireName(), reader.name(),
+        config.interval().toMillis(), System.currentTimeMillis(), NodeInfo.kernel(), NodeInfo.addresses());
     SnapshotHolder latest = new SnapshotHolder(node);
-    PortolanMetrics metrics = new PortolanMetrics(registry, node, reader.name());
+    Future<?> deployed = Future.succeededFuture();
+    if (config.sampleSelf()) {
+      deployed = deploySampling(vertx, config, services, metrics, reader, latest, facts, epoch);
+    }
+    if (!config.role().serves()) {
+      HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), node, registry);
+      return deployed.compose(id -> vertx.deployVerticle(health))
+          .map(id -> new Portolan(vertx, health::actualPort, config));
+    }
+    long firstSeq = System.currentTimeMillis() * 1000;
+    ChangeHistory history = new ChangeHistory(config.historySize(), firstSeq);
+    FleetVerticle.LocalNode local = config.sampleSelf() ? new FleetVerticle.LocalNode(facts, epoch, latest) : null;
+    FleetVerticle fleet = new FleetVerticle(new FleetState(FleetState.Settings.DEFAULT, firstSeq), history, membership,
+        services, metrics, local);
+    WebVerticle web = new WebVerticle(config.bind(), config.httpPort(), config.sampleSelf() ? node : null, services,
+        metrics, registry, history);
+    return deployed.compose(id -> vertx.deployVerticle(fleet))
+        .compose(id -> vertx.deployVerticle(web))
+        .map(id -> new Portolan(vertx, web::actualPort, config));
+  }
+
+  private static Future<?> deploySampling(Vertx vertx, PortolanConfig config, ServiceNames services,
+      PortolanMetrics metrics, SocketTableReader reader, SnapshotHolder latest, NodeFacts facts, String epoch) {
+    String node = config.nodeName();
+    OwnerIndex owners = OwnerIndex.create();
+    Sampler sampler = new Sampler(node, reader, owners, System::currentTimeMillis);
     NodeInfo info = new NodeInfo(node, reader.name(), config.interval().toMillis());
-    WebVerticle web = new WebVerticle(config.bind(), config.httpPort(), node, services, metrics, registry,
-        config.historySize());
     ScanPolicy policy = ScanPolicy.create(config.scan(), ScanPolicy.Resolver.SYSTEM);
     DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
-    return vertx.deployVerticle(new SamplerVerticle(sampler, latest, config.interval(), metrics, services, java.util.UUID.randomUUID().toString()))
+    return vertx.deployVerticle(new SamplerVerticle(sampler, latest, config.interval(), metrics, services, epoch))
         .compose(id -> vertx.deployVerticle(new OwnerVerticle(latest, owners, services), worker))
-        .compose(id -> vertx.deployVerticle(new SocketQueryVerticle(latest, services, info), worker))
+        .compose(id -> vertx.deployVerticle(new SocketQueryVerticle(latest, services, info, epoch), worker))
         .compose(id -> vertx.deployVerticle(new ScannerVerticle(node, policy, new ScanRegistry(ScanEngine.create(), node,
             policy.maxConcurrent(), 50, System::currentTimeMillis), services, metrics), worker))
-        .compose(id -> vertx.deployVerticle(web))
-        .map(id -> new Portolan(vertx, web, config));
+        .compose(id -> vertx.deployVerticle(new HeartbeatVerticle(latest, facts, epoch)));
   }
 
   public int httpPort() {
-    return web.actualPort();
+    return httpPort.getAsInt();
   }
 
   public PortolanConfig config() {

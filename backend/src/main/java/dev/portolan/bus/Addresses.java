@@ -66,6 +66,8 @@ public final class Addresses {
   public static final String FLEET_SOCKETS = "portolan.fleet.sockets";
   /** {"proto","port"} -> per node, the sockets on that local port as last sampled. */
   public static final String FLEET_PORT = "portolan.fleet.port";
+  /** {@link PortCheck} -> {"nodes": [a check answer per node that is not down]}, from the hub's tables. */
+  public static final String FLEET_CHECK = "portolan.fleet.check";
   /** {} -> fleet totals by protocol and state, and node counts by status. */
   public static final String FLEET_SUMMARY = "portolan.fleet.summary";
 }

@@ -51,7 +51,8 @@ public final class NodeInfo {
         .put("sockets", counts);
   }
 
-  static List<String> addresses() {
+  /** This host's interface addresses, without zone ids. */
+  public static List<String> addresses() {
     List<String> out = new ArrayList<>();
     try {
       for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
@@ -65,6 +66,11 @@ public final class NodeInfo {
       // no interfaces to list
     }
     return out;
+  }
+
+  /** The kernel release, as uname -r gives it (null when unreadable). */
+  public static String kernel() {
+    return readFirstLine(Path.of("/proc/sys/kernel/osrelease"));
   }
 
   private static Long uptimeSeconds() {

@@ -10,10 +10,12 @@ import java.util.Map;
  * {@code PORTOLAN_*} environment variables, command-line options. Keys: {@code httpPort}, {@code bind},
  * {@code interval}, {@code nodeName}, {@code historySize}, and the scan policy's {@code scanAllow},
  * {@code scanMaxPorts}, {@code scanMaxHosts}, {@code scanMaxRate}, {@code scanMaxOpenSockets},
- * {@code scanMaxConcurrent} ({@link ScanPolicy.Settings}).
+ * {@code scanMaxConcurrent} ({@link ScanPolicy.Settings}); the fleet's {@code role}, {@code sampleSelf},
+ * {@code cluster}, {@code clusterName}, {@code clusterHost}, {@code clusterPort}, {@code busPort}, {@code join} and
+ * {@code kubernetesDns} ({@link ClusterSettings}).
  */
 public record PortolanConfig(int httpPort, String bind, Duration interval, String nodeName, int historySize,
-    ScanPolicy.Settings scan) {
+    ScanPolicy.Settings scan, Role role, boolean sampleSelf, ClusterSettings cluster) {
   public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
   public static final Duration MAX_INTERVAL = Duration.ofSeconds(60);
 
@@ -29,7 +31,16 @@ public record PortolanConfig(int httpPort, String bind, Duration interval, Strin
       Map.entry("PORTOLAN_SCAN_MAX_HOSTS", ScanPolicy.Settings.MAX_HOSTS),
       Map.entry("PORTOLAN_SCAN_MAX_RATE", ScanPolicy.Settings.MAX_RATE),
       Map.entry("PORTOLAN_SCAN_MAX_OPEN_SOCKETS", ScanPolicy.Settings.MAX_OPEN_SOCKETS),
-      Map.entry("PORTOLAN_SCAN_MAX_CONCURRENT", ScanPolicy.Settings.MAX_CONCURRENT));
+      Map.entry("PORTOLAN_SCAN_MAX_CONCURRENT", ScanPolicy.Settings.MAX_CONCURRENT),
+      Map.entry("PORTOLAN_ROLE", "role"),
+      Map.entry("PORTOLAN_SAMPLE_SELF", "sampleSelf"),
+      Map.entry("PORTOLAN_CLUSTER", "cluster"),
+      Map.entry("PORTOLAN_CLUSTER_NAME", "clusterName"),
+      Map.entry("PORTOLAN_CLUSTER_HOST", "clusterHost"),
+      Map.entry("PORTOLAN_CLUSTER_PORT", "clusterPort"),
+      Map.entry("PORTOLAN_BUS_PORT", "busPort"),
+      Map.entry("PORTOLAN_JOIN", "join"),
+      Map.entry("PORTOLAN_KUBERNETES_DNS", "kubernetesDns"));
 
   /** Thrown for a bad setting; its message is the one line a user sees. */
   public static final class InvalidConfigException extends RuntimeException {
@@ -58,7 +69,46 @@ public record PortolanConfig(int httpPort, String bind, Duration interval, Strin
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(e.getMessage());
     }
-    return new PortolanConfig(httpPort, bind, interval, nodeName, historySize, scan);
+    Role role = Role.parse(stringSetting(settings, "role", "all"));
+    boolean sampleSelf = role != Role.HUB || boolSetting(settings, "sampleSelf", false);
+    boolean clustered = role != Role.ALL || boolSetting(settings, "cluster", false);
+    String clusterName = stringSetting(settings, "clusterName", "portolan");
+    if (!clusterName.matches("[A-Za-z0-9._\\-]{1,100}")) {
+      throw new InvalidConfigException("invalid cluster name '" + clusterName + "': letters, digits, '.', '-', '_'");
+    }
+    String clusterHost = stringSetting(settings, "clusterHost", "127.0.0.1");
+    if (!clusterHost.matches("[0-9A-Za-z.:\\-]+")) {
+      throw new InvalidConfigException("invalid cluster host '" + clusterHost + "': give an IP address or host name");
+    }
+    String k8s = stringSetting(settings, "kubernetesDns", "");
+    if (!k8s.isEmpty() && !k8s.matches("[0-9A-Za-z.\\-]+")) {
+      throw new InvalidConfigException("invalid kubernetesDns '" + k8s + "': give the headless Service's DNS name");
+    }
+    ClusterSettings cluster = new ClusterSettings(clustered, clusterName, clusterHost,
+        intSetting(settings, "clusterPort", ClusterSettings.DEFAULT_PORT, 1, 65535),
+        intSetting(settings, "busPort", ClusterSettings.DEFAULT_BUS_PORT, 0, 65535),
+        ClusterSettings.parseJoin(settings.get("join")), k8s.isEmpty() ? null : k8s);
+    return new PortolanConfig(httpPort, bind, interval, nodeName, historySize, scan, role, sampleSelf, cluster);
+  }
+
+  /** Single-node settings with the cluster off (tests and tools). */
+  public PortolanConfig withRole(Role newRole, boolean newSampleSelf, ClusterSettings newCluster) {
+    return new PortolanConfig(httpPort, bind, interval, nodeName, historySize, scan, newRole, newSampleSelf, newCluster);
+  }
+
+  private static boolean boolSetting(Map<String, Object> settings, String key, boolean dflt) {
+    Object v = settings.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    return switch (v.toString().trim().toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "1", "on" -> true;
+      case "false", "no", "0", "off", "" -> false;
+      default -> throw new InvalidConfigException("invalid " + key + " '" + v + "': true or false");
+    };
   }
 
   /** "250ms", "1s", "1.5s", "2m" (within 100ms..60s). */

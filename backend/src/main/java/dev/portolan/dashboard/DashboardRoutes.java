@@ -13,6 +13,7 @@ import dev.portolan.node.QueryValues;
 import dev.portolan.node.SocketFilter;
 import dev.portolan.sampler.Protocol;
 import dev.portolan.service.ServiceNames;
+import dev.portolan.web.FleetApi;
 import dev.portolan.web.NodeRequests;
 import dev.portolan.web.Params;
 import dev.portolan.web.SseFeed;
@@ -49,7 +50,8 @@ public final class DashboardRoutes {
   }
 
   /** Adds the dashboard's routes to {@code router}. */
-  public static void mount(Router router, Vertx vertx, String node, SseFeed feed, ServiceNames services) {
+  public static void mount(Router router, Vertx vertx, FleetApi fleet, SseFeed feed, ServiceNames services) {
+    String node = fleet.localNode();
     DashboardRoutes d = new DashboardRoutes(vertx, node, feed, services);
     router.get("/static/*").handler(StaticHandler.create("dev/portolan/frontend/static"));
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86_400));
@@ -79,7 +81,8 @@ public final class DashboardRoutes {
     QueryValues.rejectUnknown(params, Set.of());
     SocketFilter listeners = SocketFilter.parse(Map.of("listening", List.of("true"), "proto", List.of("tcp,udp")));
     Future.all(ask(Addresses.onNode(node, Addresses.NODE_INFO), new JsonObject()),
-            ask(Addresses.onNode(node, Addresses.SOCKETS_QUERY), new SocketQuery(listeners, MAX_LISTENERS, null).toJson()))
+            // the fleet's copy: its seq is the feed position the page resumes from
+            ask(Addresses.FLEET_SOCKETS, new SocketQuery(listeners.withNode(node), MAX_LISTENERS, null).toJson()))
         .onSuccess(all -> HtmlReplies.send(ctx, 200, "fragment/portmap.jte", "page/portmap.jte",
             Map.of("view", PortMapBuilder.build(all.resultAt(0), all.resultAt(1)), "check", CheckView.empty())))
         .onFailure(e -> HtmlReplies.fail(ctx, e));

@@ -64,6 +64,24 @@ public final class PortolanMetrics {
     Gauge.builder("portolan.scans.running", running::getAsInt).description("Scans running now").register(registry);
   }
 
+  private final Map<String, AtomicInteger> fleetNodes = new ConcurrentHashMap<>();
+
+  /** The hub's node counts by status ("up", "stale", "down"), set after every fleet tick. */
+  public void fleetNodes(Map<String, Integer> byStatus) {
+    byStatus.forEach((status, n) -> fleetNodes.computeIfAbsent(status, s -> {
+      AtomicInteger holder = new AtomicInteger();
+      Gauge.builder("portolan.fleet.nodes", holder, AtomicInteger::get).tag("status", s)
+          .description("Nodes this hub knows, by status").register(registry);
+      return holder;
+    }).set(n));
+  }
+
+  /** The hub asked a node for a full snapshot (joined, restarted, or a missed batch). */
+  public void fleetResync() {
+    Counter.builder("portolan.fleet.resyncs").description("Snapshots asked of nodes (join, restart, missed batch)")
+        .register(registry).increment();
+  }
+
   public MeterRegistry registry() {
     return registry;
   }

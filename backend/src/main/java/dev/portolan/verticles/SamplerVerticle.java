@@ -76,6 +76,7 @@ public final class SamplerVerticle extends VerticleBase {
     vertx.eventBus().publish(Addresses.SAMPLES, new SampleTaken(snapshot.node(), snapshot.seq(),
         snapshot.takenAtMillis(), snapshot.sampleNanos(), snapshot.sockets().size(), result.changes().size(),
         sampler.readerName()).toJson());
+    latest.published(snapshot.seq());
     metrics.sampleTaken(snapshot.sampleNanos(), snapshot.takenAtMillis(), result.changes().size(), snapshot.summary());
   }
 

@@ -1,9 +1,11 @@
 package dev.portolan.verticles;
 
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.CheckJson;
 import dev.portolan.bus.PortCheck;
 import dev.portolan.bus.SocketJson;
 import dev.portolan.bus.SocketQuery;
+import dev.portolan.bus.SnapshotReply;
 import dev.portolan.node.InvalidQueryException;
 import dev.portolan.node.ListenCheck;
 import dev.portolan.bus.NodeInfo;
@@ -22,15 +24,17 @@ import io.vertx.core.json.JsonObject;
 import java.util.Map;
 
 /**
- * Answers questions about the latest snapshot: socket pages, the summary, the node's description, and port
- * checks. Deployed as a worker verticle: filtering and sorting tens of thousands of rows stays off the event loop.
+ * Answers questions about the latest snapshot: socket pages, the summary, the node's description, port checks,
+ * and the whole snapshot for a hub that resyncs. Deployed as a worker verticle: filtering and sorting tens of thousands of rows stays off the event loop.
  */
 public final class SocketQueryVerticle extends VerticleBase {
   private final SnapshotHolder latest;
   private final ServiceNames services;
   private final NodeInfo nodeInfo;
+  private final String epoch;
 
-  public SocketQueryVerticle(SnapshotHolder latest, ServiceNames services, NodeInfo nodeInfo) {
+  public SocketQueryVerticle(SnapshotHolder latest, ServiceNames services, NodeInfo nodeInfo, String epoch) {
+    this.epoch = epoch;
     this.latest = latest;
     this.services = services;
     this.nodeInfo = nodeInfo;
@@ -45,7 +49,11 @@ public final class SocketQueryVerticle extends VerticleBase {
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SUMMARY), msg -> msg.reply(summary(latest.get())
             .put("trend", trend(latest.trend().points(120))))).completion(),
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.NODE_INFO), msg -> msg.reply(nodeInfo.toJson(latest.get()))).completion(),
-        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.PORT_CHECK), this::check).completion());
+        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.PORT_CHECK), this::check).completion(),
+        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SNAPSHOT), msg -> {
+          NodeSnapshot s = latest.get();
+          msg.reply(new SnapshotReply(s.node(), epoch, s.seq(), s.takenAtMillis(), s.sockets()).toJson(services));
+        }).completion());
   }
 
   private void page(Message<JsonObject> msg) {
@@ -68,13 +76,7 @@ public final class SocketQueryVerticle extends VerticleBase {
   private void check(Message<JsonObject> msg) {
     PortCheck q = PortCheck.fromJson(msg.body());
     NodeSnapshot snapshot = latest.get();
-    ListenCheck c = ListenCheck.of(snapshot, q.proto(), q.port(), services.name(q.proto(), q.port()));
-    JsonArray listeners = new JsonArray();
-    c.listeners().forEach(l -> listeners.add(SocketJson.toJson(snapshot.node(), l, services)));
-    msg.reply(new JsonObject().put("node", c.node()).put("proto", c.proto().wireName()).put("port", c.port())
-        .put("service", c.service()).put("listening", !c.listeners().isEmpty()).put("verdict", c.verdict().wireName())
-        .put("answer", c.answer()).put("hints", new JsonArray(c.hints())).put("listeners", listeners)
-        .put("connections", c.connections()).put("sampledAt", snapshot.takenAtMillis()));
+    msg.reply(CheckJson.of(snapshot, q.proto(), q.port(), services));
   }
 
   static JsonObject summary(NodeSnapshot snapshot) {

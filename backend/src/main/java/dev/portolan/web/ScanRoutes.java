@@ -30,30 +30,51 @@ import java.util.Set;
  */
 public final class ScanRoutes {
   static final int MAX_BODY = 16 * 1024;
-  private static final Set<String> BODY_FIELDS = Set.of("target", "ports", "proto", "preset", "banners");
+  private static final Set<String> BODY_FIELDS = Set.of("target", "ports", "proto", "preset", "banners", "node");
   public static final String DEFAULT_PORTS = "top:1000";
 
   private final Vertx vertx;
   private final ServiceNames services;
-  private final String node;
+  private final FleetApi fleet;
 
-  private ScanRoutes(Vertx vertx, String node, ServiceNames services) {
-    this.node = node;
+  private ScanRoutes(Vertx vertx, FleetApi fleet, ServiceNames services) {
+    this.fleet = fleet;
     this.vertx = vertx;
     this.services = services;
   }
 
-  public static void mount(Router router, Vertx vertx, String node, ServiceNames services) {
-    ScanRoutes r = new ScanRoutes(vertx, node, services);
+  /**
+   * Scans and checks run on a node: the one named ({@code node} in the body, or {@code ?node=} for an existing scan),
+   * else this process's own node; an existing scan is found on whichever node runs it.
+   */
+  public static void mount(Router router, Vertx vertx, FleetApi fleet, ServiceNames services) {
+    ScanRoutes r = new ScanRoutes(vertx, fleet, services);
+    ScanLocator scans = fleet.scans();
     router.post("/api/v1/scans").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(r::start);
-    router.get("/api/v1/scans").handler(ctx -> r.guarded(ctx, Set.of(), () ->
-        reply(ctx, 200, r.ask(Addresses.onNode(r.node, Addresses.SCAN_LIST), new JsonObject()))));
-    router.get("/api/v1/scans/:id").handler(ctx -> r.guarded(ctx, Set.of("format"), () -> r.status(ctx)));
-    router.delete("/api/v1/scans/:id").handler(ctx -> r.guarded(ctx, Set.of(), () ->
-        reply(ctx, 200, r.ask(Addresses.onNode(r.node, Addresses.SCAN_CANCEL), new JsonObject().put("id", validId(ctx))))));
+    router.get("/api/v1/scans").handler(ctx -> r.guarded(ctx, Set.of(), () -> reply(ctx, 200, scans.list())));
+    router.get("/api/v1/scans/:id").handler(ctx -> r.guarded(ctx, Set.of("format", "node"), () -> r.status(ctx)));
+    router.delete("/api/v1/scans/:id").handler(ctx -> r.guarded(ctx, Set.of("node"), () -> {
+      String id = validId(ctx);
+      reply(ctx, 200, scans.nodeOf(id, nodeParam(ctx)).compose(node ->
+          r.ask(Addresses.onNode(node, Addresses.SCAN_CANCEL), new JsonObject().put("id", id))));
+    }));
     router.post("/api/v1/connectivity").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(r::connectivity);
-    router.get("/api/v1/scans/:id/events").handler(ctx -> r.guarded(ctx, Set.of(), () ->
-        ScanEventStream.serve(vertx, r.node, ctx, validId(ctx), r::jsonEvent)));
+    router.get("/api/v1/scans/:id/events").handler(ctx -> r.guarded(ctx, Set.of("node"), () -> {
+      String id = validId(ctx);
+      scans.nodeOf(id, nodeParam(ctx)).onFailure(e -> ApiErrors.fail(ctx, e))
+          .onSuccess(node -> ScanEventStream.serve(vertx, node, ctx, id, r::jsonEvent));
+    }));
+  }
+
+  /** The {@code ?node=} of a request, or null. */
+  public static String nodeParam(RoutingContext ctx) {
+    String node = QueryValues.single(Params.of(ctx.queryParams()), "node");
+    return node == null || node.isBlank() ? null : node;
+  }
+
+  /** The {@code node} field of a scan or check body (which node runs it), or null for this process's own. */
+  public static String requestedNode(JsonObject body) {
+    return text(body, "node", null);
   }
 
   /** Parses a scan request from a JSON body: 400 for anything but the known fields with the right types. */
@@ -61,7 +82,7 @@ public final class ScanRoutes {
     for (String field : body.fieldNames()) {
       if (!BODY_FIELDS.contains(field)) {
         throw new InvalidQueryException("unknown field", QueryValues.echo(field) + " is not a scan field; give "
-            + "target, and optionally ports (default " + DEFAULT_PORTS + "), proto (tcp or udp), preset (polite, normal, "
+            + "target, and optionally node (which node scans), ports (default " + DEFAULT_PORTS + "), proto (tcp or udp), preset (polite, normal, "
             + "aggressive) and banners (true or false)");
       }
     }
@@ -98,7 +119,9 @@ public final class ScanRoutes {
   private void start(RoutingContext ctx) {
     guarded(ctx, Set.of(), () -> {
       JsonObject body = jsonBody(ctx, "{\"target\": \"127.0.0.1\", \"ports\": \"1-1024\", \"proto\": \"tcp\", \"preset\": \"normal\"}");
-      ask(Addresses.onNode(node, Addresses.SCAN_START), parseRequest(body).toJson()).onComplete(ar -> {
+      var request = parseRequest(body);
+      fleet.runOn(requestedNode(body)).compose(node -> ask(Addresses.onNode(node, Addresses.SCAN_START), request.toJson()))
+          .onSuccess(fleet.scans()::remember).onComplete(ar -> {
         if (ar.failed()) {
           ApiErrors.fail(ctx, ar.cause());
         } else if (!ctx.response().closed()) {
@@ -112,8 +135,8 @@ public final class ScanRoutes {
   /** Parses a connectivity check from a JSON body {host, port, timeoutMillis}: 400 for anything else. */
   public static ConnectivityRequest parseConnectivity(JsonObject body) {
     for (String field : body.fieldNames()) {
-      if (!Set.of("host", "port", "timeoutMillis").contains(field)) {
-        throw new InvalidQueryException("unknown field", QueryValues.echo(field) + " is not a check field; give host, port"
+      if (!Set.of("host", "port", "timeoutMillis", "node").contains(field)) {
+        throw new InvalidQueryException("unknown field", QueryValues.echo(field) + " is not a check field; give host, port, optionally node (which node connects)"
             + " and optionally timeoutMillis (100 to " + ConnectivityRequest.MAX_TIMEOUT_MILLIS + ")");
       }
     }
@@ -143,8 +166,8 @@ public final class ScanRoutes {
     guarded(ctx, Set.of(), () -> {
       JsonObject body = jsonBody(ctx, "{\"host\": \"127.0.0.1\", \"port\": 5432}");
       ConnectivityRequest request = parseConnectivity(body);
-      reply(ctx, 200, NodeRequests.ask(vertx, Addresses.onNode(node, Addresses.CONNECTIVITY), request.toJson(),
-          request.timeoutMillis() + NodeRequests.TIMEOUT_MILLIS));
+      reply(ctx, 200, fleet.runOn(requestedNode(body)).compose(node -> NodeRequests.ask(vertx,
+          Addresses.onNode(node, Addresses.CONNECTIVITY), request.toJson(), request.timeoutMillis() + NodeRequests.TIMEOUT_MILLIS)));
     });
   }
 
@@ -168,7 +191,8 @@ public final class ScanRoutes {
     if (!Set.of("json", "csv", "grepable").contains(f)) {
       throw new InvalidQueryException("invalid format", QueryValues.echo(f) + " is not a format; use json, csv or grepable");
     }
-    ask(Addresses.onNode(node, Addresses.SCAN_STATUS), new JsonObject().put("id", id).put("results", true)).onComplete(ar -> {
+    fleet.scans().nodeOf(id, nodeParam(ctx)).compose(node -> ask(Addresses.onNode(node, Addresses.SCAN_STATUS),
+        new JsonObject().put("id", id).put("results", true))).onComplete(ar -> {
       if (ar.failed()) {
         ApiErrors.fail(ctx, ar.cause());
       } else if (f.equals("json")) {

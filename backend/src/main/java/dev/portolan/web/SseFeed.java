@@ -20,7 +20,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@code /api/v1/events} Server-Sent Events feed: one event per change, {@code id:} its sequence number,
+ * The {@code /api/v1/events} Server-Sent Events feed: one event per change of any node, {@code id:} its sequence
+ * number in this hub's change history (shared with the fleet aggregator, which appends), {@code event: node} when a
+ * node goes up, stale or down,
  * filtered per client with the {@code /api/v1/sockets} filters, resumable with {@code Last-Event-ID} from a
  * bounded history ({@code event: reset} when the id is older). A client that does not read fast enough gets a
  * bounded backlog, then {@code event: reset} and the connection is closed: memory never grows without bound.
@@ -60,22 +62,42 @@ public final class SseFeed {
     return clients.size();
   }
 
-  /** A batch from the bus: into the history, then to every client whose filter matches. */
-  public void onBatch(JsonObject batchJson) {
-    ChangeBatch batch = ChangeBatch.fromJson(batchJson);
-    history.append(batch.changes());
+  /**
+   * Changes the fleet aggregator already numbered and appended to the history ({@code {"changes": [...]}}): to every
+   * client whose filter matches and that has not had them yet (a client that resumed may have got them from the
+   * history already).
+   */
+  public void onChanges(JsonObject changesJson) {
     if (clients.isEmpty()) {
       return;
     }
+    io.vertx.core.json.JsonArray array = changesJson.getJsonArray("changes");
+    List<SocketChange> changes = new java.util.ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      changes.add(ChangeBatch.changeFromJson(array.getJsonObject(i)));
+    }
+    ChangeBatch batch = new ChangeBatch(null, null, changes);
     Map<SseFormat, String> texts = new IdentityHashMap<>(2);
     // One copy per batch: a client cut off while sending leaves the set, and is skipped as closed.
     List<Client> receivers = List.copyOf(clients);
     for (SocketChange change : batch.changes()) {
       texts.clear();
       for (Client c : receivers) {
-        if (c.filter.matches(change.node(), change.current())) {
+        if (change.seq() > c.lastSent && c.filter.matches(change.node(), change.current())) {
           c.send(texts.computeIfAbsent(c.format, f -> f.event(change)));
+          c.lastSent = change.seq();
         }
+      }
+    }
+  }
+
+  /** A node went up, stale or down: {@code event: node} to every client whose filter admits that node. */
+  public void onNodeStatus(JsonObject status) {
+    String text = "event: node\ndata: " + status.encode() + "\n\n";
+    String node = status.getString("node");
+    for (Client c : List.copyOf(clients)) {
+      if (c.filter.node() == null || c.filter.node().equals(node)) {
+        c.send(text);
       }
     }
   }
@@ -105,7 +127,9 @@ public final class SseFeed {
     response.exceptionHandler(err -> client.gone());
     // Comment lines end with one newline only: a blank line after them would make some client libraries
     // (Vert.x's SSE codec among them) dispatch an empty event, where browsers dispatch nothing.
-    response.write(": portolan change feed, seq " + history.lastSeq() + "\n");
+    long atConnect = history.lastSeq();
+    client.lastSent = atConnect;
+    response.write(": portolan change feed, seq " + atConnect + "\n");
     if (resumeFrom >= 0) {
       ChangeHistory.Resume resume = history.since(resumeFrom);
       if (resume.reset()) {
@@ -116,6 +140,7 @@ public final class SseFeed {
           if (filter.matches(c.node(), c.current())) {
             client.send(format.event(c));
           }
+          client.lastSent = Math.max(client.lastSent, c.seq());
         }
       }
     }
@@ -161,6 +186,8 @@ public final class SseFeed {
     final SocketFilter filter;
     final SseFormat format;
     final ArrayDeque<String> backlog = new ArrayDeque<>();
+    /** The hub seq up to which this client has had (or was not due) every change. */
+    long lastSent;
     boolean closed;
 
     Client(HttpServerResponse response, SocketFilter filter, SseFormat format) {

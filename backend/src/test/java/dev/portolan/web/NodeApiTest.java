@@ -146,7 +146,10 @@ class NodeApiTest extends NodeTestBase {
     assertTrue(n.getLong("lastSampleAt") > 0);
     assertTrue(n.getJsonObject("sockets").getInteger("total") > 0);
 
-    JsonObject s = node.get("/api/v1/summary").json();
+    JsonObject fleet = node.get("/api/v1/summary").json();
+    assertEquals(1, fleet.getJsonObject("nodes").getInteger("up"), fleet.encode());
+    assertTrue(fleet.getInteger("total") > 0, fleet.encode());
+    JsonObject s = node.get("/api/v1/summary?node=" + RunningNode.NODE).json();
     assertTrue(s.getJsonObject("protocols").getJsonObject("tcp").getInteger("total") >= 0);
     assertTrue(s.getJsonObject("kernel").containsKey("TCP"), s.encode());
 

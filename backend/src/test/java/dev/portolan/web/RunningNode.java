@@ -35,6 +35,15 @@ public final class RunningNode implements AutoCloseable {
     return new RunningNode(vertx, p);
   }
 
+  /** Starts a process as {@code settings} say (clustered when they ask for it), on a Vert.x of its own. */
+  public static RunningNode launch(Map<String, Object> settings) throws Exception {
+    var registry = Portolan.newRegistry();
+    PortolanConfig config = PortolanConfig.from(settings, NODE);
+    Portolan p = Portolan.launch(registry, config).toCompletionStage().toCompletableFuture()
+        .get(60, java.util.concurrent.TimeUnit.SECONDS);
+    return new RunningNode(p.vertx(), p);
+  }
+
   public record Reply(int status, String contentType, String body) {
     public JsonObject json() {
       return new JsonObject(body);

@@ -50,8 +50,10 @@ class SlowClientTest extends NodeTestBase {
           Owner.UNKNOWN);
       changes.add(new SocketChange(ChangeKind.OPENED, RunningNode.NODE, SEQ.incrementAndGet(), 1, s, null, null));
     }
-    node.vertx.eventBus().publish(Addresses.CHANGES,
-        new ChangeBatch(RunningNode.NODE, "test-epoch", changes).toJson(ServiceNames.builtInOnly()));
+    // Straight into the feed, as the fleet aggregator hands it changes it has numbered.
+    io.vertx.core.json.JsonArray array = new io.vertx.core.json.JsonArray();
+    changes.forEach(c -> array.add(ChangeBatch.changeToJson(c, ServiceNames.builtInOnly())));
+    node.vertx.eventBus().publish(Addresses.FLEET_CHANGES, new io.vertx.core.json.JsonObject().put("changes", array));
   }
 
   private static double metric(String name) {

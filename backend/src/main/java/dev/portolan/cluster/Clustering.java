@@ -1,0 +1,119 @@
+package dev.portolan.cluster;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import dev.portolan.config.ClusterSettings;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.function.Consumer;
+
+/**
+ * Starts a clustered Vert.x on Hazelcast: TCP-IP join to the given members and/or Kubernetes DNS discovery, never
+ * multicast; Hazelcast and the event bus bound to one address. Hazelcast's failure detector is tightened (heartbeat
+ * every second, a silent member removed after 5 s) so that the fleet sees a killed node within seconds.
+ */
+public final class Clustering {
+  private Clustering() {
+  }
+
+  /** A started clustered Vert.x and its membership. */
+  public record Clustered(Vertx vertx, Membership membership) {
+  }
+
+  /**
+   * Hazelcast's own INFO lines (banner, partition table, Jet notices) drown the node's; members joining and
+   * leaving are logged by the fleet verticle. Kept in a field so the level is not collected with the logger.
+   */
+  private static final java.util.logging.Logger HAZELCAST_LOG = java.util.logging.Logger.getLogger("com.hazelcast");
+
+  public static Future<Clustered> start(ClusterSettings settings, PrometheusMeterRegistry registry) {
+    if (HAZELCAST_LOG.getLevel() == null) {
+      HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+    String address;
+    try {
+      address = InetAddress.getByName(settings.host()).getHostAddress();
+    } catch (UnknownHostException e) {
+      return Future.failedFuture(new IllegalArgumentException("cannot resolve the cluster host " + settings.host()));
+    }
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(settings, address));
+    VertxOptions options = new VertxOptions()
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true))
+        .setEventBusOptions(new EventBusOptions().setHost(address).setPort(settings.busPort())
+            .setClusterPublicHost(address));
+    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry))
+        .withClusterManager(manager).buildClustered()
+        .map(vertx -> new Clustered(vertx, new HazelcastMembership(manager)));
+  }
+
+  static Config hazelcastConfig(ClusterSettings settings, String address) {
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName(settings.name());
+    config.setProperty("hazelcast.logging.type", "jdk");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(settings.port()).setPortAutoIncrement(false);
+    network.getInterfaces().setEnabled(true).addInterface(address);
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    if (settings.kubernetesDns() != null) {
+      join.getKubernetesConfig().setEnabled(true)
+          .setProperty("service-dns", settings.kubernetesDns())
+          .setProperty("service-port", String.valueOf(settings.port()));
+    } else {
+      join.getTcpIpConfig().setEnabled(true).addMember(address + ":" + settings.port());
+      for (String member : settings.join()) {
+        join.getTcpIpConfig().addMember(member.contains(":") && !member.endsWith("]") ? member
+            : member + ":" + ClusterSettings.DEFAULT_PORT);
+      }
+    }
+    return config;
+  }
+
+  /** Hazelcast's member list, as Vert.x node ids (a member's UUID). */
+  private static final class HazelcastMembership implements Membership {
+    private final HazelcastClusterManager manager;
+
+    HazelcastMembership(HazelcastClusterManager manager) {
+      this.manager = manager;
+    }
+
+    @Override
+    public String localNodeId() {
+      return manager.getNodeId();
+    }
+
+    @Override
+    public void onMemberLeft(Consumer<String> nodeId) {
+      manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+        @Override
+        public void memberAdded(MembershipEvent event) {
+        }
+
+        @Override
+        public void memberRemoved(MembershipEvent event) {
+          nodeId.accept(event.getMember().getUuid().toString());
+        }
+      });
+    }
+  }
+}

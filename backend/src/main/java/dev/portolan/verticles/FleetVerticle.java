@@ -1,0 +1,202 @@
+package dev.portolan.verticles;
+
+import dev.portolan.bus.Addresses;
+import dev.portolan.bus.ChangeBatch;
+import dev.portolan.bus.CheckJson;
+import dev.portolan.bus.PortCheck;
+import dev.portolan.bus.FleetNodeStatus;
+import dev.portolan.bus.NodeHeartbeat;
+import dev.portolan.bus.SnapshotReply;
+import dev.portolan.bus.SocketQuery;
+import dev.portolan.cluster.Membership;
+import dev.portolan.bus.FleetJson;
+import dev.portolan.fleet.FleetPage;
+import dev.portolan.fleet.FleetState;
+import dev.portolan.fleet.NodeFacts;
+import dev.portolan.node.SnapshotHolder;
+import dev.portolan.fleet.FleetSummary;
+import dev.portolan.fleet.NodeView;
+import dev.portolan.fleet.StatusChange;
+import dev.portolan.metrics.PortolanMetrics;
+import dev.portolan.node.ChangeHistory;
+import dev.portolan.node.InvalidQueryException;
+import dev.portolan.service.ServiceNames;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * The hub's fleet aggregator: applies every node's change batches and heartbeats to the {@link FleetState}, asks a
+ * node for a snapshot when it joins, restarts or skips a seq, marks nodes down (no heartbeat, or gone from the
+ * cluster), appends the re-numbered changes to the feed's history and announces them locally, and answers the web
+ * verticle's fleet questions. Big answers (pages, ports) are computed on a worker from the immutable node views.
+ */
+public final class FleetVerticle extends VerticleBase {
+  private static final Logger LOG = Logger.getLogger(FleetVerticle.class.getName());
+  private static final long SNAPSHOT_TIMEOUT_MILLIS = 15_000;
+
+  private final FleetState state;
+  private final ChangeHistory history;
+  private final Membership membership;
+  private final ServiceNames services;
+  private final PortolanMetrics metrics;
+  private final LocalNode local;
+
+  /** This process's own node (when it samples): the fleet starts once it holds that node's first snapshot. */
+  public record LocalNode(NodeFacts facts, String epoch, SnapshotHolder latest) {
+  }
+
+  public FleetVerticle(FleetState state, ChangeHistory history, Membership membership, ServiceNames services,
+      PortolanMetrics metrics, LocalNode local) {
+    this.local = local;
+    this.state = state;
+    this.history = history;
+    this.membership = membership;
+    this.services = services;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    EventBus bus = vertx.eventBus();
+    membership.onMemberLeft(id -> context.runOnContext(v -> apply(state.memberLeft(id, now()))));
+    vertx.setPeriodic(500, id -> {
+      apply(state.tick(now()));
+      Map<String, Integer> counts = new LinkedHashMap<>();
+      state.countByStatus().forEach((status, n) -> counts.put(status.wireName(), n));
+      metrics.fleetNodes(counts);
+    });
+    Future<?> consumers = Future.all(List.of(
+        bus.<JsonObject>consumer(Addresses.CHANGES, this::onBatch).completion(),
+        bus.<JsonObject>consumer(Addresses.HEARTBEATS, this::onHeartbeat).completion(),
+        bus.<JsonObject>localConsumer(Addresses.FLEET_NODES, this::nodes).completion(),
+        bus.<JsonObject>localConsumer(Addresses.FLEET_SOCKETS, this::sockets).completion(),
+        bus.<JsonObject>localConsumer(Addresses.FLEET_PORT, this::port).completion(),
+        bus.<JsonObject>localConsumer(Addresses.FLEET_CHECK, this::check).completion(),
+        bus.<JsonObject>localConsumer(Addresses.FLEET_SUMMARY, msg -> {
+          List<NodeView> nodes = state.nodes();
+          long seq = state.lastSeq();
+          answer(msg, () -> FleetJson.summary(FleetSummary.of(nodes), seq));
+        }).completion()));
+    if (local == null) {
+      return consumers;
+    }
+    return consumers.compose(v -> apply(state.heartbeat(local.facts(), local.epoch(), local.latest().publishedSeq(),
+        local.latest().get().takenAtMillis(), now())));
+  }
+
+  private void onBatch(Message<JsonObject> msg) {
+    ChangeBatch batch = ChangeBatch.fromJson(msg.body());
+    apply(state.batch(batch.node(), batch.epoch(), batch.changes(), now()));
+  }
+
+  private void onHeartbeat(Message<JsonObject> msg) {
+    NodeHeartbeat hb = NodeHeartbeat.fromJson(msg.body());
+    apply(state.heartbeat(hb.facts(), hb.epoch(), hb.seq(), hb.lastSampleMillis(), now()));
+  }
+
+  /** Passes an outcome on: changes into the history and the local feed, status changes, and a resync request. */
+  private Future<Void> apply(FleetState.Outcome outcome) {
+    if (!outcome.changes().isEmpty()) {
+      history.append(outcome.changes());
+      JsonArray changes = new JsonArray();
+      outcome.changes().forEach(c -> changes.add(ChangeBatch.changeToJson(c, services)));
+      vertx.eventBus().publish(Addresses.FLEET_CHANGES, new JsonObject().put("changes", changes),
+          new DeliveryOptions().setLocalOnly(true));
+    }
+    for (StatusChange change : outcome.statusChanges()) {
+      LOG.info("node " + change.node() + " is " + change.status().wireName() + ": " + change.reason());
+      vertx.eventBus().publish(Addresses.FLEET_NODE_STATUS, new FleetNodeStatus(change).toJson(),
+          new DeliveryOptions().setLocalOnly(true));
+    }
+    return outcome.resyncNode() == null ? Future.succeededFuture() : resync(outcome.resyncNode());
+  }
+
+  /** Asks {@code node} for its snapshot; completes when it (and any further resync it led to) is applied. */
+  private Future<Void> resync(String node) {
+    metrics.fleetResync();
+    return vertx.eventBus().<JsonObject>request(Addresses.onNode(node, Addresses.SNAPSHOT), new JsonObject(),
+        new DeliveryOptions().setSendTimeout(SNAPSHOT_TIMEOUT_MILLIS)).transform(ar -> {
+          if (ar.failed()) {
+            LOG.warning("no snapshot from " + node + " (" + ar.cause().getMessage() + "); asking again at its next heartbeat");
+            return apply(state.resyncFailed(node, now()));
+          }
+          SnapshotReply snap = SnapshotReply.fromJson(ar.result().body());
+          return apply(state.snapshot(snap.node(), snap.epoch(), snap.seq(), snap.takenAtMillis(), snap.sockets(), now()));
+        });
+  }
+
+  /** Node entries; counting a node's sockets by state is work for a worker once every node changes each second. */
+  private void nodes(Message<JsonObject> msg) {
+    String wanted = msg.body().getString("node");
+    List<NodeView> nodes = state.nodes();
+    long seq = state.lastSeq();
+    answer(msg, () -> {
+      JsonArray out = new JsonArray();
+      for (NodeView view : nodes) {
+        if (wanted == null || wanted.equals(view.name())) {
+          // "seq": the hub's feed position this answer is current at (resume /api/v1/events after it).
+          out.add(FleetJson.node(view).put("seq", seq));
+        }
+      }
+      return new JsonObject().put("seq", seq).put("nodes", out);
+    });
+  }
+
+  /** Computes an answer from immutable node views on a worker thread, off this event loop. */
+  private void answer(Message<JsonObject> msg, java.util.concurrent.Callable<JsonObject> work) {
+    vertx.executeBlocking(work, false).onSuccess(msg::reply)
+        .onFailure(e -> msg.fail(e instanceof InvalidQueryException ? 400 : 500, String.valueOf(e.getMessage())));
+  }
+
+  private void sockets(Message<JsonObject> msg) {
+    SocketQuery query;
+    try {
+      query = SocketQuery.fromJson(msg.body());
+    } catch (InvalidQueryException e) {
+      msg.fail(400, e.getMessage());
+      return;
+    }
+    String wanted = query.filter().node();
+    if (wanted != null && state.node(wanted) == null) {
+      msg.fail(404, "unknown node: no node named " + dev.portolan.node.QueryValues.echo(wanted) + " in this fleet");
+      return;
+    }
+    List<NodeView> nodes = state.nodes();
+    long seq = state.lastSeq();
+    answer(msg, () -> FleetJson.page(FleetPage.of(nodes, query.filter(), query.limit(), query.cursor()), seq, services));
+  }
+
+  private void port(Message<JsonObject> msg) {
+    List<NodeView> nodes = state.nodes();
+    JsonObject q = msg.body();
+    answer(msg, () -> FleetJson.port(nodes, q.getString("proto"), q.getInteger("port"), services));
+  }
+
+  /** The listen check of every node that is not down, from the hub's copy of its table. */
+  private void check(Message<JsonObject> msg) {
+    List<NodeView> nodes = state.nodes();
+    PortCheck q = PortCheck.fromJson(msg.body());
+    answer(msg, () -> {
+      JsonArray answers = new JsonArray();
+      for (NodeView v : nodes) {
+        if (v.live()) {
+          answers.add(CheckJson.of(v.snapshot(), q.proto(), q.port(), services).put("status", v.status().wireName()));
+        }
+      }
+      return new JsonObject().put("nodes", answers);
+    });
+  }
+
+  private static long now() {
+    return System.currentTimeMillis();
+  }
+}

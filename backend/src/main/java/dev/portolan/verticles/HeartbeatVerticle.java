@@ -1,0 +1,40 @@
+package dev.portolan.verticles;
+
+import dev.portolan.bus.Addresses;
+import dev.portolan.bus.NodeHeartbeat;
+import dev.portolan.fleet.NodeFacts;
+import dev.portolan.node.NodeSnapshot;
+import dev.portolan.node.SnapshotHolder;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+
+/**
+ * Publishes this node's {@link NodeHeartbeat} on {@link Addresses#HEARTBEATS} every second, whether or not the
+ * sampler keeps up: a hub tells "down" (no heartbeat) from "stale" (heartbeats, but an old sample).
+ */
+public final class HeartbeatVerticle extends VerticleBase {
+  public static final long PERIOD_MILLIS = 1000;
+
+  private final SnapshotHolder latest;
+  private final NodeFacts facts;
+  private final String epoch;
+
+  public HeartbeatVerticle(SnapshotHolder latest, NodeFacts facts, String epoch) {
+    this.latest = latest;
+    this.facts = facts;
+    this.epoch = epoch;
+  }
+
+  @Override
+  public Future<?> start() {
+    beat();
+    vertx.setPeriodic(PERIOD_MILLIS, id -> beat());
+    return Future.succeededFuture();
+  }
+
+  private void beat() {
+    NodeSnapshot s = latest.get();
+    vertx.eventBus().publish(Addresses.HEARTBEATS, new NodeHeartbeat(facts, epoch, latest.publishedSeq(),
+        s.takenAtMillis(), System.currentTimeMillis(), s.sockets().size()).toJson());
+  }
+}

@@ -1,0 +1,53 @@
+package dev.portolan.cluster;
+
+import dev.portolan.web.RunningNode;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** Settings for clustered test processes on 127.0.0.1: a cluster name of their own and free ports. */
+final class ClusterFixture {
+  final String clusterName = "portolan-test-" + UUID.randomUUID().toString().substring(0, 8);
+  final int hubPort = freePort();
+
+  Map<String, Object> hub() {
+    Map<String, Object> s = base("hub");
+    s.put("role", "hub");
+    s.put("clusterPort", hubPort);
+    return s;
+  }
+
+  Map<String, Object> agent(String name) {
+    Map<String, Object> s = base(name);
+    s.put("role", "agent");
+    s.put("clusterPort", freePort());
+    s.put("join", "127.0.0.1:" + hubPort);
+    return s;
+  }
+
+  private Map<String, Object> base(String name) {
+    Map<String, Object> s = new HashMap<>();
+    s.put("nodeName", name);
+    s.put("httpPort", 0);
+    s.put("interval", "200ms");
+    s.put("historySize", 10_000);
+    s.put("clusterName", clusterName);
+    s.put("clusterHost", "127.0.0.1");
+    s.put("busPort", 0);
+    return s;
+  }
+
+  static RunningNode start(Map<String, Object> settings) throws Exception {
+    return RunningNode.launch(settings);
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
