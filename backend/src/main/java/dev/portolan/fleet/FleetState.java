@@ -179,7 +179,6 @@ public final class FleetState {
     return out.build();
   }
 
-  /** The last seq this hub gave a change it passed on ({@code firstSeq} before any). */
   /** How many nodes are up, stale and down (every status present, zeros included), without building views. */
   public java.util.Map<NodeStatus, Integer> countByStatus() {
     java.util.Map<NodeStatus, Integer> counts = new java.util.EnumMap<>(NodeStatus.class);
@@ -192,6 +191,7 @@ public final class FleetState {
     return counts;
   }
 
+  /** The last seq this hub gave a change it passed on ({@code firstSeq} before any). */
   public long lastSeq() {
     return seq;
   }
