@@ -89,8 +89,14 @@ public final class Clustering {
     return config;
   }
 
-  /** Hazelcast's member list, as Vert.x node ids (a member's UUID). */
+  /**
+   * Hazelcast's member list, as Vert.x node ids. These are not Hazelcast's member UUIDs: vertx-hazelcast makes a
+   * node id of its own and keeps it in each member's attribute {@value #VERTX_NODE_ID_ATTRIBUTE}.
+   */
   private static final class HazelcastMembership implements Membership {
+    /** HazelcastClusterManager.NODE_ID_ATTRIBUTE (private there). */
+    static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
+
     private final HazelcastClusterManager manager;
 
     HazelcastMembership(HazelcastClusterManager manager) {
@@ -111,7 +117,8 @@ public final class Clustering {
 
         @Override
         public void memberRemoved(MembershipEvent event) {
-          nodeId.accept(event.getMember().getUuid().toString());
+          String id = event.getMember().getAttribute(VERTX_NODE_ID_ATTRIBUTE);
+          nodeId.accept(id != null ? id : event.getMember().getUuid().toString());
         }
       });
     }
