@@ -1,20 +1,20 @@
 package dev.portolan.dashboard;
 
 import dev.portolan.bus.SocketQuery;
+import dev.portolan.fleet.FleetPage;
 import dev.portolan.frontend.view.FilterForm;
 import dev.portolan.node.QueryValues;
 import dev.portolan.node.SocketFilter;
-import dev.portolan.node.SocketPage;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The connections page's query: the {@code /api/v1/sockets} filters one to one (blank form fields mean "any"),
- * plus {@code cursor}; the form as submitted; and the link to the next page.
+ * The connections page's query: the {@code /api/v1/sockets} filters one to one (blank form fields mean "any"; a
+ * blank node means every node), plus {@code cursor}; the form as submitted; and the link to the next page.
  */
-record ConnectionsQuery(Map<String, List<String>> params, FilterForm form, SocketQuery query) {
+record ConnectionsQuery(Map<String, List<String>> params, SocketQuery query) {
   static final int PAGE_SIZE = 200;
 
   static ConnectionsQuery parse(Map<String, List<String>> raw) {
@@ -27,10 +27,20 @@ record ConnectionsQuery(Map<String, List<String>> params, FilterForm form, Socke
     });
     SocketFilter.rejectUnknown(params, Set.of("cursor"));
     SocketFilter filter = SocketFilter.parse(params);
-    String cursor = SocketPage.validCursor(QueryValues.single(params, "cursor"));
-    FilterForm form = new FilterForm(text(params, "proto"), text(params, "state"), text(params, "port"),
-        text(params, "pid"), Boolean.TRUE.equals(filter.listening()), text(params, "q"));
-    return new ConnectionsQuery(params, form, new SocketQuery(filter, PAGE_SIZE, cursor));
+    String cursor = FleetPage.validCursor(QueryValues.single(params, "cursor"));
+    return new ConnectionsQuery(params, new SocketQuery(filter, PAGE_SIZE, cursor));
+  }
+
+  /** The node asked for, or null for every node. */
+  String node() {
+    return query.filter().node();
+  }
+
+  /** The form as submitted, with {@code nodes} to choose from. */
+  FilterForm form(List<String> nodes) {
+    String node = text("node");
+    return new FilterForm(text("proto"), text("state"), text("port"), text("pid"),
+        Boolean.TRUE.equals(query.filter().listening()), text("q"), node, nodes);
   }
 
   /** The same filters with the next page's cursor, or null when there is none. */
@@ -43,7 +53,7 @@ record ConnectionsQuery(Map<String, List<String>> params, FilterForm form, Socke
     return Links.withQuery("/connections", next);
   }
 
-  private static String text(Map<String, List<String>> params, String name) {
+  private String text(String name) {
     String v = QueryValues.single(params, name);
     return v == null ? "" : v;
   }

@@ -1,21 +1,16 @@
 package dev.portolan.dashboard;
 
-import dev.portolan.bus.Addresses;
-import dev.portolan.bus.OwnerQuery;
-import dev.portolan.bus.PortCheck;
-import dev.portolan.bus.SocketQuery;
 import dev.portolan.frontend.view.CheckView;
 import dev.portolan.frontend.view.ConnectionsView;
-import dev.portolan.frontend.view.PortView;
 import dev.portolan.frontend.view.ProcessView;
+import dev.portolan.frontend.view.SummaryView;
 import dev.portolan.node.InvalidQueryException;
 import dev.portolan.node.QueryValues;
+import dev.portolan.node.RequestException;
 import dev.portolan.node.SocketFilter;
 import dev.portolan.sampler.Protocol;
 import dev.portolan.service.ServiceNames;
 import dev.portolan.web.FleetApi;
-import dev.portolan.web.NodeRequests;
-import dev.portolan.web.Params;
 import dev.portolan.web.SseFeed;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,87 +19,81 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The web dashboard: server-rendered pages (port map, connections, port, process, check), their htmx
- * fragments, the static assets and webjars, and {@code /ui/events}, the change feed as HTML rows.
- * Every page asks the node over the event bus, like the JSON API, and renders precompiled jte templates.
+ * The web dashboard: server-rendered pages (the fleet's port map, nodes and search in {@link FleetPages} and
+ * {@link SearchPage}; connections, port, process and check here), their htmx fragments, the static assets and
+ * webjars, and {@code /ui/events}, the change feed as HTML rows. Every page asks the fleet ({@link FleetApi}), like
+ * the JSON API, and renders precompiled jte templates; none needs a node of this process's own.
  */
 public final class DashboardRoutes {
-  private static final int MAX_LISTENERS = 10_000;
   private static final int PORT_CONNECTIONS = 100;
+  private static final int MAX_NODE_LINES = 50;
 
-  private final Vertx vertx;
-  private final String node;
+  private final FleetApi fleet;
   private final SseFeed feed;
   private final HtmlChangeFormat htmlChanges;
 
-  private DashboardRoutes(Vertx vertx, String node, SseFeed feed, ServiceNames services) {
-    this.vertx = vertx;
-    this.node = node;
+  private DashboardRoutes(FleetApi fleet, SseFeed feed, ServiceNames services) {
+    this.fleet = fleet;
     this.feed = feed;
     this.htmlChanges = new HtmlChangeFormat(services);
   }
 
   /** Adds the dashboard's routes to {@code router}. */
   public static void mount(Router router, Vertx vertx, FleetApi fleet, SseFeed feed, ServiceNames services) {
-    String node = fleet.localNode();
-    DashboardRoutes d = new DashboardRoutes(vertx, node, feed, services);
+    DashboardRoutes d = new DashboardRoutes(fleet, feed, services);
     router.get("/static/*").handler(StaticHandler.create("dev/portolan/frontend/static"));
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86_400));
-    router.get("/").handler(ctx -> d.guarded(ctx, d::portMap));
-    router.get("/connections").handler(ctx -> d.guarded(ctx, d::connections));
-    router.get("/check").handler(ctx -> d.guarded(ctx, d::check));
-    router.get("/ports/:proto/:port").handler(ctx -> d.guarded(ctx, d::port));
-    router.get("/processes/:node/:pid").handler(ctx -> d.guarded(ctx, d::process));
-    router.get("/ui/events").handler(ctx -> d.guarded(ctx, d::events));
+    FleetPages.mount(router, fleet);
+    SearchPage.mount(router, fleet);
+    router.get("/connections").handler(Guarded.page(d::connections));
+    router.get("/check").handler(Guarded.page(d::check));
+    router.get("/ports/:proto/:port").handler(Guarded.page(d::port));
+    router.get("/processes/:node/:pid").handler(Guarded.page(d::process));
+    router.get("/ui/events").handler(Guarded.page(d::events));
+    String node = fleet.localNode();
     ScanPages.mount(router, vertx, node, services);
     ExposurePages.mount(router, vertx, node, services);
   }
 
-  private interface Page {
-    void render(RoutingContext ctx, Map<String, List<String>> params);
-  }
-
-  private void guarded(RoutingContext ctx, Page page) {
-    try {
-      page.render(ctx, Params.of(ctx.queryParams()));
-    } catch (RuntimeException e) {
-      HtmlReplies.fail(ctx, e);
-    }
-  }
-
-  private void portMap(RoutingContext ctx, Map<String, List<String>> params) {
-    QueryValues.rejectUnknown(params, Set.of());
-    SocketFilter listeners = SocketFilter.parse(Map.of("listening", List.of("true"), "proto", List.of("tcp,udp")));
-    Future.all(ask(Addresses.onNode(node, Addresses.NODE_INFO), new JsonObject()),
-            // the fleet's copy: its seq is the feed position the page resumes from
-            ask(Addresses.FLEET_SOCKETS, new SocketQuery(listeners.withNode(node), MAX_LISTENERS, null).toJson()))
-        .onSuccess(all -> HtmlReplies.send(ctx, 200, "fragment/portmap.jte", "page/portmap.jte",
-            Map.of("view", PortMapBuilder.build(all.resultAt(0), all.resultAt(1)), "check", CheckView.empty())))
-        .onFailure(e -> HtmlReplies.fail(ctx, e));
-  }
-
   private void connections(RoutingContext ctx, Map<String, List<String>> params) {
     ConnectionsQuery query = ConnectionsQuery.parse(params);
-    Future<JsonObject> page = ask(Addresses.onNode(node, Addresses.SOCKETS_QUERY), query.query().toJson());
-    Future<JsonObject> summary = ask(Addresses.onNode(node, Addresses.SUMMARY), new JsonObject());
-    Future.all(page, summary).onSuccess(all -> {
+    String node = query.node();
+    Future<JsonObject> nodes = fleet.nodes(null);
+    Future<JsonObject> page = fleet.sockets(query.query().filter(), query.query().limit(), query.query().cursor());
+    Future<SummaryView> summary = summary(node);
+    Future.all(nodes, page, summary).onSuccess(all -> {
       JsonObject p = page.result();
-      ConnectionsView view = new ConnectionsView(query.form(), SocketRows.of(p.getJsonArray("sockets")),
+      List<String> names = NodeTable.entries(nodes.result()).stream().map(n -> n.getString("name")).toList();
+      ConnectionsView view = new ConnectionsView(query.form(names),
+          FleetSocketRows.with(nodes.result(), System.currentTimeMillis()).of(p.getJsonArray("sockets")),
           p.getInteger("matched", 0), query.nextPageHref(p.getString("nextCursor")));
       HtmlReplies.send(ctx, 200, "fragment/connections.jte", "page/connections.jte",
-          Map.of("view", view, "summary", SummaryChart.from(summary.result())));
+          Map.of("view", view, "summary", summary.result()));
     }).onFailure(e -> HtmlReplies.fail(ctx, e));
   }
 
+  /** One node's summary (with its trend), or the fleet's (live nodes, no trend); a down node has none. */
+  private Future<SummaryView> summary(String node) {
+    if (node == null) {
+      return fleet.summary(null).map(s -> SummaryChart.from(s, SummaryChart.fleetScope(s)));
+    }
+    return fleet.summary(node).map(s -> SummaryChart.from(s, "node " + node)).recover(e ->
+        e instanceof RequestException r && r.status() == 503
+            ? Future.succeededFuture(SummaryChart.unavailable("node " + node, r.detail()))
+            : Future.failedFuture(e));
+  }
+
   private void check(RoutingContext ctx, Map<String, List<String>> params) {
-    QueryValues.rejectUnknown(params, Set.of("proto", "port"));
+    QueryValues.rejectUnknown(params, Set.of("proto", "port", "node"));
     String protoText = QueryValues.single(params, "proto");
     String portText = QueryValues.single(params, "port");
+    String node = node(params);
     String shownProto = protoText == null || protoText.isBlank() ? "tcp" : protoText;
     if (portText == null || portText.isBlank()) {
       HtmlReplies.send(ctx, 200, "fragment/checkanswer.jte", "page/check.jte", Map.of("check", CheckView.empty()));
@@ -120,47 +109,53 @@ public final class DashboardRoutes {
       HtmlReplies.send(ctx, 400, "fragment/checkanswer.jte", "page/check.jte", Map.of("check", bad));
       return;
     }
-    ask(Addresses.onNode(node, Addresses.PORT_CHECK), new PortCheck(proto, port).toJson()).onSuccess(answer -> {
+    fleet.check(node, proto, port).onSuccess(answer -> {
       CheckView view = new CheckView(proto.wireName(), String.valueOf(port), answer.getString("verdict"),
-          answer.getString("answer"), strings(answer.getJsonArray("hints")), "/ports/" + proto.wireName() + "/" + port);
+          answer.getString("answer"), strings(answer.getJsonArray("hints")), portHref(proto, port, node),
+          perNode(answer.getJsonArray("nodes")));
       HtmlReplies.send(ctx, 200, "fragment/checkanswer.jte", "page/check.jte", Map.of("check", view));
     }).onFailure(e -> HtmlReplies.fail(ctx, e));
   }
 
+  /** "node: its answer", one per node, when more than one node answered. */
+  private static List<String> perNode(JsonArray nodes) {
+    if (nodes == null || nodes.size() < 2) {
+      return List.of();
+    }
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < nodes.size() && i < MAX_NODE_LINES; i++) {
+      JsonObject n = nodes.getJsonObject(i);
+      lines.add(n.getString("node", "?") + ": " + n.getString("answer", n.getString("verdict", "?")));
+    }
+    if (nodes.size() > MAX_NODE_LINES) {
+      lines.add("… and " + (nodes.size() - MAX_NODE_LINES) + " more nodes");
+    }
+    return lines;
+  }
+
   private void port(RoutingContext ctx, Map<String, List<String>> params) {
-    QueryValues.rejectUnknown(params, Set.of());
+    QueryValues.rejectUnknown(params, Set.of("node"));
     Protocol proto = QueryValues.inetProtocol(ctx.pathParam("proto"));
     if (!proto.wireName().equals(ctx.pathParam("proto"))) {
       throw new InvalidQueryException("invalid proto", "a port page is /ports/tcp/N or /ports/udp/N");
     }
     int port = QueryValues.port("port", ctx.pathParam("port"));
-    SocketFilter onPort = SocketFilter.parse(Map.of("proto", List.of(proto.wireName()), "port", List.of(String.valueOf(port)),
-        "listening", List.of("false")));
-    Future<JsonObject> check = ask(Addresses.onNode(node, Addresses.PORT_CHECK), new PortCheck(proto, port).toJson());
-    Future<JsonObject> owners = ask(Addresses.onNode(node, Addresses.OWNER_LOOKUP), OwnerQuery.byPort(proto, port).toJson());
-    Future<JsonObject> connections = ask(Addresses.onNode(node, Addresses.SOCKETS_QUERY), new SocketQuery(onPort, PORT_CONNECTIONS, null).toJson());
-    Future.all(check, owners, connections).onSuccess(all -> {
-      JsonObject c = check.result();
-      String href = "/connections?proto=" + proto.wireName() + "&port=" + port;
-      PortView view = new PortView(proto.wireName(), port, c.getString("service"), c.getString("answer"),
-          strings(c.getJsonArray("hints")), SocketRows.of(owners.result().getJsonArray("sockets")),
-          SocketRows.of(connections.result().getJsonArray("sockets")), connections.result().getInteger("matched", 0), href);
-      HtmlReplies.send(ctx, 200, "fragment/port.jte", "page/port.jte", Map.of("view", view));
-    }).onFailure(e -> HtmlReplies.fail(ctx, e));
+    String node = node(params);
+    Future<JsonObject> entry = node == null ? Future.succeededFuture(null)
+        : fleet.nodes(node).map(a -> a.getJsonArray("nodes").getJsonObject(0));
+    entry.compose(e -> PortPage.load(fleet, proto, port, node, e, PORT_CONNECTIONS))
+        .onSuccess(view -> HtmlReplies.send(ctx, 200, "fragment/port.jte", "page/port.jte", Map.of("view", view)))
+        .onFailure(e -> HtmlReplies.fail(ctx, e));
   }
 
   private void process(RoutingContext ctx, Map<String, List<String>> params) {
     QueryValues.rejectUnknown(params, Set.of());
-    String wantedNode = ctx.pathParam("node");
+    String node = ctx.pathParam("node");
     int pid = QueryValues.pid(ctx.pathParam("pid"));
-    if (!node.equals(wantedNode)) {
-      HtmlReplies.error(ctx, 404, "Unknown node", "no node named " + QueryValues.echo(wantedNode) + "; this is " + node);
-      return;
-    }
-    ask(Addresses.onNode(node, Addresses.OWNER_LOOKUP), OwnerQuery.byPid(pid).toJson()).onSuccess(answer -> {
+    fleet.process(node, pid).onSuccess(answer -> {
       JsonObject p = answer.getJsonObject("process", new JsonObject());
-      ProcessView view = new ProcessView(node, pid, p.getString("process", "?"), p.getString("user", "?"),
-          p.getString("cmdline", ""), p.getString("unit"), p.getString("container"),
+      ProcessView view = new ProcessView(node, NodeTable.href(node), pid, p.getString("process", "?"),
+          p.getString("user", "?"), p.getString("cmdline", ""), p.getString("unit"), p.getString("container"),
           SocketRows.of(answer.getJsonArray("sockets")));
       HtmlReplies.send(ctx, 200, "fragment/process.jte", "page/process.jte", Map.of("view", view));
     }).onFailure(e -> HtmlReplies.fail(ctx, e));
@@ -171,11 +166,16 @@ public final class DashboardRoutes {
     feed.handle(ctx, params, htmlChanges);
   }
 
-  private static List<String> strings(JsonArray array) {
-    return array == null ? List.of() : array.stream().map(String::valueOf).toList();
+  static String portHref(Protocol proto, int port, String node) {
+    return "/ports/" + proto.wireName() + "/" + port + (node == null ? "" : "?node=" + Links.segment(node));
   }
 
-  private Future<JsonObject> ask(String address, JsonObject body) {
-    return NodeRequests.ask(vertx, address, body);
+  private static String node(Map<String, List<String>> params) {
+    String node = QueryValues.single(params, "node");
+    return node == null || node.isBlank() ? null : node;
+  }
+
+  static List<String> strings(JsonArray array) {
+    return array == null ? List.of() : array.stream().map(String::valueOf).toList();
   }
 }

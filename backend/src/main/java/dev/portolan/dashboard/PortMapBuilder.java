@@ -2,7 +2,6 @@ package dev.portolan.dashboard;
 
 import dev.portolan.frontend.view.NodeRow;
 import dev.portolan.frontend.view.PortCell;
-import dev.portolan.frontend.view.PortMapView;
 import dev.portolan.frontend.view.PortRange;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,15 +13,16 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Turns a node's description and its listening TCP/UDP sockets into the port map: one cell per (proto, port),
- * merging the addresses it listens on (the widest exposure wins), grouped into well-known, registered and
- * ephemeral ranges.
+ * Turns a node's entry (as {@code FleetApi.nodes} returns it) and its listening TCP/UDP sockets into its port map:
+ * one cell per (proto, port), merging the addresses it listens on (the widest exposure wins), grouped into
+ * well-known, registered and ephemeral ranges; a node that is down is marked, its sockets as last seen.
  */
 final class PortMapBuilder {
   private PortMapBuilder() {
   }
 
-  static PortMapView build(JsonObject nodeInfo, JsonObject listeners) {
+  static NodeRow build(JsonObject node, JsonObject listeners, long now) {
+    String name = node.getString("name", "?");
     Map<String, CellBuilder> cells = new TreeMap<>();
     JsonArray sockets = listeners.getJsonArray("sockets", new JsonArray());
     for (int i = 0; i < sockets.size(); i++) {
@@ -33,7 +33,7 @@ final class PortMapBuilder {
       }
       int port = s.getInteger("localPort", 0);
       String key = String.format("%05d/%s", port, proto);
-      cells.computeIfAbsent(key, k -> new CellBuilder(proto, port, s.getString("service"))).add(s);
+      cells.computeIfAbsent(key, k -> new CellBuilder(name, proto, port, s.getString("service"))).add(s);
     }
     List<PortCell> wellKnown = new ArrayList<>();
     List<PortCell> registered = new ArrayList<>();
@@ -44,20 +44,37 @@ final class PortMapBuilder {
     }
     List<PortRange> ranges = List.of(new PortRange("Well-known", "0–1023", wellKnown),
         new PortRange("Registered", "1024–49151", registered), new PortRange("Ephemeral", "49152+", ephemeral));
-    String name = nodeInfo.getString("name", listeners.getString("node", "node"));
-    NodeRow row = new NodeRow(name, describe(nodeInfo), cells.size(), ranges);
-    return new PortMapView(List.of(row), Clock.time(listeners.getLong("sampledAt", 0L)),
-        listeners.getLong("seq", 0L));
+    String status = node.getString("status", "down");
+    return new NodeRow(name, NodeTable.href(name), status, statusNote(node, status, now), describe(node, now),
+        cells.size(), ranges);
   }
 
-  private static String describe(JsonObject info) {
-    JsonObject counts = info.getJsonObject("sockets", new JsonObject());
-    return "kernel " + info.getString("kernel", "?") + " · " + counts.getInteger("total", 0) + " sockets · up "
-        + Clock.duration(info.getLong("uptimeSeconds", 0L));
+  /** Null for a node that is up; "last seen ..." when down; "stale since ..." when its samples stopped. */
+  static String statusNote(JsonObject node, String status, long now) {
+    return switch (status) {
+      case "down" -> "down · last seen " + Clock.when(NodeTable.lastSeen(node), now);
+      case "stale" -> "stale since " + Clock.when(node.getLong("statusSince", 0L), now);
+      default -> node.getBoolean("resyncing", false) ? "catching up" : null;
+    };
+  }
+
+  private static String describe(JsonObject node, long now) {
+    JsonObject counts = node.getJsonObject("sockets", new JsonObject());
+    String sampled = node.getBoolean("live", false)
+        ? "sampled " + Clock.ago(node.getLong("lastSampleAt", 0L), now)
+        : "as last seen " + Clock.when(NodeTable.lastSeen(node), now);
+    return node.getString("role", "unknown role") + " · kernel " + node.getString("kernel", "?") + " · "
+        + counts.getInteger("total", 0) + " sockets · " + sampled;
+  }
+
+  /** An id for a cell that is unique on a page with several nodes (node names are letters, digits, '.', '-', '_'). */
+  static String cellId(String node, String proto, int port) {
+    return "p-" + node.replaceAll("[^A-Za-z0-9_-]", "_") + "-" + proto + "-" + port;
   }
 
   /** Collects the sockets listening on one (proto, port). */
   private static final class CellBuilder {
+    final String node;
     final String proto;
     final int port;
     final String service;
@@ -65,7 +82,8 @@ final class PortMapBuilder {
     final Set<String> owners = new LinkedHashSet<>();
     int exposureRank = -1;
 
-    CellBuilder(String proto, int port, String service) {
+    CellBuilder(String node, String proto, int port, String service) {
+      this.node = node;
       this.proto = proto;
       this.port = port;
       this.service = service;
@@ -85,8 +103,8 @@ final class PortMapBuilder {
         case 1 -> "specific-address";
         default -> "loopback-only";
       };
-      return new PortCell("p-" + proto + "-" + port, proto, port, service, String.join(", ", owners), exposure,
-          String.join(", ", addresses), "/ports/" + proto + "/" + port);
+      return new PortCell(cellId(node, proto, port), proto, port, service, String.join(", ", owners), exposure,
+          String.join(", ", addresses), "/ports/" + proto + "/" + port + "?node=" + Links.segment(node));
     }
 
     private static int rank(String exposure) {

@@ -17,7 +17,8 @@ final class SummaryChart {
   private SummaryChart() {
   }
 
-  static SummaryView from(JsonObject summary) {
+  /** A summary whose sockets are {@code scope}'s ("node web-1", "all 12 live nodes"). */
+  static SummaryView from(JsonObject summary, String scope) {
     JsonObject states = summary.getJsonObject("tcpStates", new JsonObject());
     int max = 1;
     for (String state : FilterForm.STATES) {
@@ -42,7 +43,19 @@ final class SummaryChart {
       perProtocol.add(proto + " " + protocols.getJsonObject(proto).getInteger("total", 0));
     }
     return new SummaryView(summary.getInteger("total", 0), perProtocol.toString(), bars,
-        trend(summary.getJsonArray("trend", new io.vertx.core.json.JsonArray())), trendMinutes(summary));
+        trend(summary.getJsonArray("trend", new io.vertx.core.json.JsonArray())), trendMinutes(summary), scope, null);
+  }
+
+  /** No summary for {@code scope}, and why (a node that is down cannot give its kernel counters or trend). */
+  static SummaryView unavailable(String scope, String reason) {
+    return new SummaryView(0, "", List.of(), List.of(), 0, scope, reason);
+  }
+
+  /** The fleet summary's scope: its live nodes (the fleet summary counts only those, and has no trend). */
+  static String fleetScope(JsonObject summary) {
+    JsonObject nodes = summary.getJsonObject("nodes", new JsonObject());
+    int live = nodes.getInteger("up", 0) + nodes.getInteger("stale", 0);
+    return live == 1 ? "the one live node" : "all " + live + " live nodes";
   }
 
   static final List<String> TREND_STATES = List.of("established", "time-wait", "close-wait", "listen");

@@ -8,18 +8,18 @@ import java.util.Map;
 import java.util.UUID;
 
 /** Settings for clustered test processes on 127.0.0.1: a cluster name of their own and free ports. */
-final class ClusterFixture {
-  final String clusterName = "portolan-test-" + UUID.randomUUID().toString().substring(0, 8);
-  final int hubPort = freePort();
+public final class ClusterFixture {
+  public final String clusterName = "portolan-test-" + UUID.randomUUID().toString().substring(0, 8);
+  public final int hubPort = freePort();
 
-  Map<String, Object> hub() {
+  public Map<String, Object> hub() {
     Map<String, Object> s = base("hub");
     s.put("role", "hub");
     s.put("clusterPort", hubPort);
     return s;
   }
 
-  Map<String, Object> agent(String name) {
+  public Map<String, Object> agent(String name) {
     Map<String, Object> s = base(name);
     s.put("role", "agent");
     s.put("clusterPort", freePort());
@@ -39,11 +39,11 @@ final class ClusterFixture {
     return s;
   }
 
-  static RunningNode start(Map<String, Object> settings) throws Exception {
+  public static RunningNode start(Map<String, Object> settings) throws Exception {
     return RunningNode.launch(settings);
   }
 
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     } catch (IOException e) {

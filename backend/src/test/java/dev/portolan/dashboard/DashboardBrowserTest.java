@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
  * without a reload, the filter form, the check form and the links to port and process pages.
  */
 class DashboardBrowserTest extends BrowserTestBase {
+  /** A cell's id on the port map: its node, proto and port. */
+  private static final String CELL = "#p-" + RunningNode.NODE + "-tcp-";
+
   @Test
   void aNewListenerAppearsOnThePortMapWithoutAReloadAndGoesWhenClosed() throws Exception {
     page.navigate(url("/"));
@@ -25,12 +28,12 @@ class DashboardBrowserTest extends BrowserTestBase {
     int port;
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       port = server.getLocalPort();
-      page.waitForSelector("#p-tcp-" + port);
-      assertThat(page.locator("#p-tcp-" + port)).hasClass(Pattern.compile("loopback-only"));
+      page.waitForSelector(CELL + port);
+      assertThat(page.locator(CELL + port)).hasClass(Pattern.compile("loopback-only"));
       assertThat(page.locator("#feed a[href='/ports/tcp/" + port + "']").first()).isVisible();
       page.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("target", "portmap.png")).setFullPage(true));
     }
-    page.waitForSelector("#p-tcp-" + port, new Page.WaitForSelectorOptions().setState(WaitForSelectorState.DETACHED));
+    page.waitForSelector(CELL + port, new Page.WaitForSelectorOptions().setState(WaitForSelectorState.DETACHED));
   }
 
   @Test
@@ -53,7 +56,7 @@ class DashboardBrowserTest extends BrowserTestBase {
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int port = server.getLocalPort();
       page.navigate(url("/"));
-      page.waitForSelector("#p-tcp-" + port); // the node has sampled it: now the check must see it
+      page.waitForSelector(CELL + port); // the node has sampled it: now the check must see it
       page.fill(".check-form input[name=port]", String.valueOf(port));
       page.click(".check-form button[type=submit]");
       assertThat(page.locator("#check-answer")).containsText("tcp/" + port + " is listening on loopback only");
@@ -66,9 +69,9 @@ class DashboardBrowserTest extends BrowserTestBase {
       int port = server.getLocalPort();
       long pid = ProcessHandle.current().pid();
       page.navigate(url("/"));
-      assertThat(page.locator("#p-tcp-" + port + " .proc")).containsText("java");
-      page.click("#p-tcp-" + port);
-      page.waitForURL(Pattern.compile(".*/ports/tcp/" + port));
+      assertThat(page.locator(CELL + port + " .proc")).containsText("java");
+      page.click(CELL + port);
+      page.waitForURL(Pattern.compile(".*/ports/tcp/" + port + "\\?node=" + RunningNode.NODE));
       assertThat(page.locator("h1")).containsText("tcp/" + port);
       page.locator("a[href='/processes/" + RunningNode.NODE + "/" + pid + "']").first().click();
       page.waitForURL(Pattern.compile(".*/processes/" + RunningNode.NODE + "/" + pid));

@@ -70,26 +70,102 @@ class DashboardPagesTest {
   void portMapShowsAListenerAsACellLinkingToItsPortPage() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int port = server.getLocalPort();
-      String cell = "id=\"p-tcp-" + port + "\"";
+      String cell = "id=\"p-" + RunningNode.NODE + "-tcp-" + port + "\"";
       Page full = Await.until("a cell for tcp/" + port, Duration.ofSeconds(10), () -> {
         Page p = get("/", false);
         return p.body().contains(cell) ? p : null;
       });
       assertEquals(200, full.status());
       assertFullPage(full);
-      assertTrue(full.body().contains("href=\"/ports/tcp/" + port + "\""));
+      assertTrue(full.body().contains("href=\"/ports/tcp/" + port + "?node=" + RunningNode.NODE + "\""), "to its port page");
+      assertTrue(full.body().contains("data-node=\"" + RunningNode.NODE + "\""), "a row in the node table");
+      assertTrue(full.body().contains("href=\"/nodes/" + RunningNode.NODE + "\""), "linking to its node page");
       assertTrue(full.body().contains("sse-connect=\"/ui/events"), "live feed panel");
       Page fragment = get("/", true);
       assertEquals(200, fragment.status());
       assertFragment(fragment, "portmap");
       assertTrue(fragment.body().contains("class=\"cell loopback-only\""), "coloured by exposure");
+      assertTrue(fragment.body().contains("sse:node"), "refreshed when a node goes up or down");
     }
+  }
+
+  @Test
+  void nodeListAndNodePageShowTheNodeAndAnUnknownNodeIs404() {
+    Page nodes = get("/nodes", false);
+    assertEquals(200, nodes.status());
+    assertFullPage(nodes);
+    assertTrue(nodes.body().contains("data-node=\"" + RunningNode.NODE + "\""), "one row per node");
+    assertFragment(get("/nodes", true), "nodes");
+    Page node = get("/nodes/" + RunningNode.NODE, false);
+    assertEquals(200, node.status());
+    assertFullPage(node);
+    assertTrue(node.body().contains("<span class=\"badge up\""), "its status");
+    assertTrue(node.body().contains("href=\"/connections?node=" + RunningNode.NODE + "\""), "its connections");
+    assertTrue(node.body().contains("sse-connect=\"/ui/events?node=" + RunningNode.NODE), "follows its own changes");
+    assertTrue(node.body().contains("<dt>Kernel</dt>"), "facts from its heartbeat");
+    assertFragment(get("/nodes/" + RunningNode.NODE, true), "node");
+    Page unknown = get("/nodes/no-such-node", false);
+    assertEquals(404, unknown.status());
+    assertFullPage(unknown);
+    assertTrue(unknown.body().contains("no node named 'no-such-node'"), unknown.body());
+    assertEquals(400, get("/nodes?bogus=1", false).status());
+  }
+
+  @Test
+  void searchFindsAPortAnAddressAndAProcessAndSaysWhatIsWrongWithJunk() throws Exception {
+    // an address of its own in 127/8, so an address search finds it among few others
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.77"))) {
+      int port = server.getLocalPort();
+      // Java listens dual-stack: the kernel shows the socket as tcp6 on ::ffff:127.0.0.77
+      String row = "127.0.0.77]:" + port + "</a>";
+      Page byPort = Await.until("the search finds tcp/" + port, Duration.ofSeconds(10), () -> {
+        Page p = get("/search?q=" + port, false);
+        return p.body().contains(row) ? p : null;
+      });
+      assertEquals(200, byPort.status());
+      assertFullPage(byPort);
+      assertTrue(byPort.body().contains("port " + port + ", local or remote"), "says how it read the text");
+      assertTrue(byPort.body().contains("href=\"/processes/" + RunningNode.NODE + "/" + ProcessHandle.current().pid() + "\""),
+          "links the owner's process page");
+      Page fragment = get("/search?q=" + q("tcp/" + port), true);
+      assertFragment(fragment, "search-results");
+      assertTrue(fragment.body().contains(row), fragment.body());
+      assertFalse(get("/search?q=" + q("udp/" + port), true).body().contains(row), "udp is another port");
+      Page address = get("/search?q=127.0.0.77", true);
+      assertTrue(address.body().contains("address 127.0.0.77, local or remote") && address.body().contains(row), address.body());
+      Page block = get("/search?q=" + q("127.0.0.64/26"), true);
+      assertTrue(block.body().contains("addresses in 127.0.0.64/26") && block.body().contains(row), block.body());
+      assertFalse(block.body().contains("127.0.0.1]:") || block.body().contains(">127.0.0.1:"), "only addresses in the block");
+      assertTrue(get("/search?q=" + q("127.0.0.7*"), true).body().contains(row), "by the start of an address");
+      assertTrue(get("/search?q=" + q("127.0.0.77]:" + port), true).body().contains(row), "as text");
+      Page process = get("/search?q=java", true);
+      assertEquals(200, process.status());
+      assertTrue(process.body().contains("in processes, command lines") && process.body().contains("java ("), "by process name");
+    }
+    Page junk = get("/search?q=" + q("tcp/99999"), true);
+    assertEquals(400, junk.status());
+    assertFragment(junk, "search-results");
+    assertTrue(junk.body().contains("is not a port"), junk.body());
+    Page junkPage = get("/search?q=" + q("tcp/99999"), false);
+    assertEquals(400, junkPage.status());
+    assertFullPage(junkPage);
+    assertTrue(get("/search?q=" + q("10.0.0.0/33"), true).body().contains("out of range"));
+    assertEquals(400, get("/search?q=1.2.3.400", true).status());
+    assertEquals(400, get("/search?q=22&cursor=junk", true).status());
+    assertEquals(400, get("/search?q=22&bogus=1", false).status());
+    Page empty = get("/search", false);
+    assertEquals(200, empty.status());
+    assertFalse(empty.body().contains("Sockets found"), "no search, no results");
+  }
+
+  private static String q(String text) {
+    return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Test
   void summaryDrawsATrendOfTcpStatesOverTheLastMinutes() throws Exception {
     Page page = Await.until("two samples for a trend line", Duration.ofSeconds(10), () -> {
-      Page p = get("/connections", false);
+      Page p = get("/connections?node=" + RunningNode.NODE, false);
       return p.body().contains("<figure class=\"trend\">") ? p : null;
     });
     for (String state : new String[] {"established", "time-wait", "close-wait", "listen"}) {
@@ -117,6 +193,12 @@ class DashboardPagesTest {
       assertTrue(firstPage.body().contains("cursor="));
     }
     assertEquals(400, get("/connections?port=70000", true).status());
+    Page oneNode = get("/connections?node=" + RunningNode.NODE + "&listening=true", false);
+    assertEquals(200, oneNode.status());
+    assertTrue(oneNode.body().contains("<option value=\"" + RunningNode.NODE + "\" selected>"), "the node chosen");
+    assertTrue(oneNode.body().contains("node " + RunningNode.NODE), "its own summary");
+    assertTrue(full.body().contains("the one live node"), "the fleet's summary without a node");
+    assertEquals(404, get("/connections?node=no-such-node", false).status());
     assertEquals(400, get("/connections?proto=icmp", false).status());
   }
 

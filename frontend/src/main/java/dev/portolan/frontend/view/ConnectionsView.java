@@ -3,5 +3,5 @@ package dev.portolan.frontend.view;
 import java.util.List;
 
 /** A page of sockets: the filters, the rows, how many matched and the link to the next page (null on the last). */
-public record ConnectionsView(FilterForm form, List<SocketRow> rows, int matched, String nextPageHref) {
+public record ConnectionsView(FilterForm form, List<FleetSocketRow> rows, int matched, String nextPageHref) {
 }

@@ -2,8 +2,12 @@ package dev.portolan.frontend.view;
 
 import java.util.List;
 
-/** The connections filter form as submitted: every value is the raw text (empty when not given). */
-public record FilterForm(String proto, String state, String port, String pid, boolean listening, String q) {
+/**
+ * The connections filter form as submitted: every value is the raw text (empty when not given); {@code node} is
+ * the node chosen (empty: all nodes) out of {@code nodes}.
+ */
+public record FilterForm(String proto, String state, String port, String pid, boolean listening, String q,
+    String node, List<String> nodes) {
   /** The proto choices of {@code /api/v1/sockets}. */
   public static final List<String> PROTOCOLS = List.of("tcp", "udp", "unix", "tcp4", "tcp6", "udp4", "udp6", "inet", "inet6");
   /** The state choices of {@code /api/v1/sockets}. */

@@ -3,8 +3,10 @@ package dev.portolan.frontend.view;
 import java.util.List;
 
 /**
- * The port map: one row per node, when it was sampled, and the change sequence number of that sample (the live
- * feed resumes from it, so no change between rendering and connecting is missed).
+ * The fleet port map: the totals and the node table, then the port maps of at most a dozen nodes
+ * ({@code moreNodes} more are only in the node list), when it was rendered, and the change sequence number the
+ * live feed resumes from (so no change between rendering and connecting is missed).
  */
-public record PortMapView(List<NodeRow> nodes, String sampledAt, long seq) {
+public record PortMapView(FleetTotals totals, List<FleetNodeRow> table, int moreRows, List<NodeRow> nodes,
+    int moreNodes, String renderedAt, long seq) {
 }
