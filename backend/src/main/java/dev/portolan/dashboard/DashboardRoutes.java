@@ -61,8 +61,9 @@ public final class DashboardRoutes {
     router.get("/ports/:proto/:port").handler(ctx -> d.guarded(ctx, d::port));
     router.get("/processes/:node/:pid").handler(ctx -> d.guarded(ctx, d::process));
     router.get("/ui/events").handler(ctx -> d.guarded(ctx, d::events));
-    ScanPages.mount(router, vertx, node, services);
-    ExposurePages.mount(router, vertx, node, services);
+    ScanPages.mount(router, vertx, fleet, services);
+    ExposurePages.mount(router, vertx, fleet, services);
+    ReachabilityPages.mount(router, vertx, fleet);
   }
 
   private interface Page {
