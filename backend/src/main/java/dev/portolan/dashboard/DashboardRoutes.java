@@ -56,9 +56,9 @@ public final class DashboardRoutes {
     router.get("/ports/:proto/:port").handler(Guarded.page(d::port));
     router.get("/processes/:node/:pid").handler(Guarded.page(d::process));
     router.get("/ui/events").handler(Guarded.page(d::events));
-    String node = fleet.localNode();
-    ScanPages.mount(router, vertx, node, services);
-    ExposurePages.mount(router, vertx, node, services);
+    ScanPages.mount(router, vertx, fleet, services);
+    ExposurePages.mount(router, vertx, fleet, services);
+    ReachabilityPages.mount(router, vertx, fleet);
   }
 
   private void connections(RoutingContext ctx, Map<String, List<String>> params) {

@@ -12,7 +12,9 @@ import dev.portolan.frontend.view.ScanView;
 import dev.portolan.frontend.view.ScansView;
 import dev.portolan.node.QueryValues;
 import dev.portolan.service.ServiceNames;
+import dev.portolan.web.FleetApi;
 import dev.portolan.web.NodeRequests;
+import dev.portolan.web.ScanLocator;
 import dev.portolan.web.Params;
 import dev.portolan.web.ScanEventStream;
 import dev.portolan.web.ScanRoutes;
@@ -30,50 +32,75 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The dashboard's scan pages: {@code /scans} (form and recent scans), {@code /scans/{id}} (one scan, live while it
- * runs: a progress bar and the ports found, over {@code /ui/scans/{id}/events}), starting ({@code POST /ui/scans})
- * and cancelling ({@code POST /ui/scans/{id}/cancel}).
+ * The dashboard's scan pages: {@code /scans} (form and the recent scans of every live node), {@code /scans/{id}}
+ * (one scan, found on whichever node runs it, live while it runs: a progress bar and the ports found, over
+ * {@code /ui/scans/{id}/events}), starting from a chosen node ({@code POST /ui/scans}) and cancelling
+ * ({@code POST /ui/scans/{id}/cancel}); the check page's "can a node connect?" form ({@code POST /ui/connectivity})
+ * and the live nodes as options for the forms' node selects ({@code /ui/node-options}).
  */
 final class ScanPages {
-  private static final Set<String> FORM_FIELDS = Set.of("target", "ports", "proto", "preset", "banners");
+  private static final Set<String> FORM_FIELDS = Set.of("target", "ports", "proto", "preset", "banners", "node");
 
   private final Vertx vertx;
   private final ScanViews views;
+  private final FleetApi fleet;
+  private final ScanLocator scans;
 
-  private final String node;
-
-  private ScanPages(Vertx vertx, String node, ServiceNames services) {
-    this.node = node;
+  private ScanPages(Vertx vertx, FleetApi fleet, ServiceNames services) {
+    this.fleet = fleet;
+    this.scans = fleet.scans();
     this.vertx = vertx;
     this.views = new ScanViews(services);
   }
 
-  static void mount(Router router, Vertx vertx, String node, ServiceNames services) {
-    ScanPages p = new ScanPages(vertx, node, services);
-    router.get("/scans").handler(ctx -> p.guarded(ctx, () -> p.list(ctx, ScanFormView.defaults(), 200)));
-    router.post("/ui/scans").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(ctx -> p.guarded(ctx, () -> p.start(ctx)));
-    router.get("/scans/:id").handler(ctx -> p.guarded(ctx, () -> p.scan(ctx)));
-    router.post("/ui/scans/:id/cancel").handler(ctx -> p.guarded(ctx, () -> p.cancel(ctx)));
-    router.post("/ui/connectivity").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(ctx -> p.guarded(ctx, () -> p.connect(ctx)));
-    router.get("/ui/scans/:id/events").handler(ctx -> p.guarded(ctx, () ->
-        ScanEventStream.serve(vertx, p.node, ctx, ScanRoutes.validId(ctx), p::htmlEvent)));
+  static void mount(Router router, Vertx vertx, FleetApi fleet, ServiceNames services) {
+    ScanPages p = new ScanPages(vertx, fleet, services);
+    router.get("/scans").handler(ctx -> p.guarded(ctx, Set.of(), () -> p.list(ctx, null, null, 200)));
+    router.post("/ui/scans").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(ctx -> p.guarded(ctx, Set.of(), () -> p.start(ctx)));
+    router.get("/scans/:id").handler(ctx -> p.guarded(ctx, Set.of("node"), () -> p.scan(ctx)));
+    router.post("/ui/scans/:id/cancel").handler(ctx -> p.guarded(ctx, Set.of("node"), () -> p.cancel(ctx)));
+    router.post("/ui/connectivity").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(ctx -> p.guarded(ctx, Set.of(), () -> p.connect(ctx)));
+    router.get("/ui/node-options").handler(ctx -> p.guarded(ctx, Set.of("node"), () -> p.nodeOptions(ctx)));
+    router.get("/ui/scans/:id/events").handler(ctx -> p.guarded(ctx, Set.of("node"), () -> {
+      String id = ScanRoutes.validId(ctx);
+      p.scans.nodeOf(id, ScanRoutes.nodeParam(ctx)).onFailure(e -> HtmlReplies.fail(ctx, e))
+          .onSuccess(node -> ScanEventStream.serve(vertx, node, ctx, id, p::htmlEvent));
+    }));
   }
 
-  private void guarded(RoutingContext ctx, Runnable page) {
+  private void guarded(RoutingContext ctx, Set<String> accepted, Runnable page) {
     try {
-      QueryValues.rejectUnknown(Params.of(ctx.queryParams()), Set.of());
+      QueryValues.rejectUnknown(Params.of(ctx.queryParams()), accepted);
       page.run();
     } catch (RuntimeException e) {
       HtmlReplies.fail(ctx, e);
     }
   }
 
-  private void list(RoutingContext ctx, ScanFormView form, int status) {
-    ask(Addresses.onNode(node, Addresses.SCAN_LIST), new JsonObject()).onSuccess(answer -> {
+  /**
+   * The scans page: {@code asked} is the form as submitted (null: the defaults), {@code error} why it was refused.
+   * The recent scans are every live node's; a node that does not answer in time is left out of the list.
+   */
+  private void list(RoutingContext ctx, ScanFormView asked, String error, int status) {
+    Future<LiveNodes> live = LiveNodes.of(fleet, asked == null ? null : asked.node());
+    Future<JsonObject> recentScans = scans.list();
+    Future.all(live, recentScans).onSuccess(all -> {
       List<ScanView> recent = new ArrayList<>();
-      answer.getJsonArray("scans").forEach(s -> recent.add(views.of(ScanJson.snapshotFromJson((JsonObject) s))));
+      recentScans.result().getJsonArray("scans").forEach(s -> recent.add(views.of(ScanJson.snapshotFromJson((JsonObject) s))));
+      LiveNodes nodes = live.result();
+      ScanFormView form = asked == null ? ScanFormView.defaults(nodes.preferred(), nodes.names())
+          : new ScanFormView(asked.target(), asked.ports(), asked.proto(), asked.preset(), asked.banners(),
+              asked.node() == null || asked.node().isEmpty() ? nodes.preferred() : asked.node(), nodes.names(), error);
       HtmlReplies.send(ctx, status, "page/scans.jte", "page/scans.jte", Map.of("scans", new ScansView(form, recent)));
     }).onFailure(e -> HtmlReplies.fail(ctx, e));
+  }
+
+  /** The live nodes as {@code <option>}s, the one asked ({@code ?node=}) or the default selected. */
+  private void nodeOptions(RoutingContext ctx) {
+    LiveNodes.of(fleet, ScanRoutes.nodeParam(ctx)).onSuccess(nodes -> HtmlReplies.send(ctx, 200,
+            Templates.render("fragment/nodeoptions.jte", Map.of("nodes", nodes.names(), "selected",
+                nodes.preferred() == null ? "" : nodes.preferred()))))
+        .onFailure(e -> HtmlReplies.fail(ctx, e));
   }
 
   private void start(RoutingContext ctx) {
@@ -83,15 +110,23 @@ final class ScanPages {
       String value = form.get(name);
       if (name.equals("banners")) {
         body.put(name, "on".equals(value) || "true".equals(value));
+      } else if (name.equals("node")) {
+        if (value != null && !value.isBlank()) {
+          body.put(name, value.strip());
+        }
       } else if (FORM_FIELDS.contains(name)) {
         body.put(name, value);
       }
     }
     ScanFormView asked = new ScanFormView(body.getString("target", ""), body.getString("ports", ScanRoutes.DEFAULT_PORTS),
-        body.getString("proto", "tcp"), body.getString("preset", "normal"), body.getBoolean("banners", false), null);
+        body.getString("proto", "tcp"), body.getString("preset", "normal"), body.getBoolean("banners", false),
+        body.getString("node"), List.of(), null);
     Future<JsonObject> started;
     try {
-      started = ask(Addresses.onNode(node, Addresses.SCAN_START), ScanRoutes.parseRequest(body).toJson());
+      var request = ScanRoutes.parseRequest(body);
+      started = fleet.runOn(ScanRoutes.requestedNode(body))
+          .compose(node -> ask(Addresses.onNode(node, Addresses.SCAN_START), request.toJson()))
+          .onSuccess(scans::remember);
     } catch (RequestException e) {
       refused(ctx, asked, e);
       return;
@@ -115,18 +150,31 @@ final class ScanPages {
 
   /** A refused scan: the reason where the scan would have appeared (htmx), or the form again with it. */
   private void refused(RoutingContext ctx, ScanFormView asked, RequestException e) {
+    String from = asked.node() == null || asked.node().isEmpty() ? fleet.localNode() : asked.node();
+    String detail = e.detail() + policyFix(e, from);
     if (HtmlReplies.wantsFragment(ctx)) {
-      HtmlReplies.error(ctx, e.status(), HtmlReplies.title(e.error()), e.detail());
+      HtmlReplies.error(ctx, e.status(), HtmlReplies.title(e.error()), detail);
       return;
     }
-    list(ctx, new ScanFormView(asked.target(), asked.ports(), asked.proto(), asked.preset(), asked.banners(),
-        HtmlReplies.title(e.error()) + ": " + e.detail()), e.status());
+    String why = HtmlReplies.title(e.error()) + ": " + detail;
+    list(ctx, asked, why, e.status());
   }
 
-  /** "Can this node connect to host:port?" from the check page's form: the answer in words. */
+  /** For a refusal by a node's scan policy: where that policy is set. */
+  static String policyFix(RequestException e, String node) {
+    if (e.status() != 403 || !"target not allowed".equals(e.error())) {
+      return "";
+    }
+    return " (on " + (node == null || node.isEmpty() ? "the node" : node) + ": the --scan-allow option, the"
+        + " PORTOLAN_SCAN_ALLOW environment variable, or scanAllow in its config file)";
+  }
+
+  /** "Can this node connect to host:port?" from the check page's form, from the node chosen: the answer in words. */
   private void connect(RoutingContext ctx) {
-    String host = ctx.request().getFormAttribute("host") == null ? "" : ctx.request().getFormAttribute("host").strip();
-    String port = ctx.request().getFormAttribute("port") == null ? "" : ctx.request().getFormAttribute("port").strip();
+    String host = formValue(ctx, "host");
+    String port = formValue(ctx, "port");
+    String asked = formValue(ctx, "node");
+    String node = asked.isEmpty() ? null : asked;
     ConnectivityRequest request;
     try {
       JsonObject body = new JsonObject().put("host", host);
@@ -135,31 +183,51 @@ final class ScanPages {
       }
       request = ScanRoutes.parseConnectivity(body);
     } catch (RequestException e) {
-      sendConnect(ctx, e.status(), new ConnectView(host, port, "error", HtmlReplies.title(e.error()) + ": " + e.detail(), null));
+      sendConnect(ctx, e.status(), host, port, node, "error", HtmlReplies.title(e.error()) + ": " + e.detail(), null);
       return;
     }
-    NodeRequests.ask(vertx, Addresses.onNode(node, Addresses.CONNECTIVITY), request.toJson(), request.timeoutMillis() + NodeRequests.TIMEOUT_MILLIS)
+    fleet.runOn(node).compose(from -> NodeRequests.ask(vertx, Addresses.onNode(from, Addresses.CONNECTIVITY),
+            request.toJson(), request.timeoutMillis() + NodeRequests.TIMEOUT_MILLIS))
         .onSuccess(a -> {
-          String facts = "To " + a.getString("address") + " port " + a.getInteger("port")
-              + (a.getString("localAddress") == null ? "" : " from " + a.getString("localAddress"))
+          String facts = "From " + a.getString("node") + (a.getString("localAddress") == null ? "" : " (" + a.getString("localAddress") + ")")
+              + " to " + a.getString("address") + " port " + a.getInteger("port")
               + String.format(java.util.Locale.ROOT, ", %.1f ms", a.getDouble("elapsedMillis"));
-          sendConnect(ctx, 200, new ConnectView(host, port, a.getString("status"), a.getString("reason"), facts));
+          sendConnect(ctx, 200, host, port, a.getString("node"), a.getString("status"), a.getString("reason"), facts);
         }).onFailure(e -> {
           if (e instanceof RequestException r) {
-            sendConnect(ctx, r.status(), new ConnectView(host, port, "error", HtmlReplies.title(r.error()) + ": " + r.detail(), null));
+            sendConnect(ctx, r.status(), host, port, node, "error", HtmlReplies.title(r.error()) + ": " + r.detail()
+                + policyFix(r, node == null ? fleet.localNode() : node), null);
           } else {
             HtmlReplies.fail(ctx, e);
           }
         });
   }
 
-  private static void sendConnect(RoutingContext ctx, int status, ConnectView view) {
-    HtmlReplies.send(ctx, status, "fragment/connectanswer.jte", "page/check.jte",
-        Map.of("connect", view, "check", dev.portolan.frontend.view.CheckView.empty()));
+  private static String formValue(RoutingContext ctx, String name) {
+    String v = ctx.request().getFormAttribute(name);
+    return v == null ? "" : v.strip();
+  }
+
+  /** The answer (htmx), or the check page with the form as asked and the answer (a plain form post). */
+  private void sendConnect(RoutingContext ctx, int status, String host, String port, String node, String outcome,
+      String answer, String facts) {
+    if (HtmlReplies.wantsFragment(ctx)) {
+      HtmlReplies.send(ctx, status, Templates.render("fragment/connectanswer.jte",
+          Map.of("connect", new ConnectView(host, port, node, null, outcome, answer, facts))));
+      return;
+    }
+    LiveNodes.of(fleet, node).onComplete(ar -> {
+      ConnectView view = new ConnectView(host, port, ar.succeeded() ? ar.result().preferred() : node,
+          ar.succeeded() ? ar.result().names() : null, outcome, answer, facts);
+      HtmlReplies.send(ctx, status, Templates.render("page/check.jte",
+          Map.of("connect", view, "check", dev.portolan.frontend.view.CheckView.empty())));
+    });
   }
 
   private void scan(RoutingContext ctx) {
-    ask(Addresses.onNode(node, Addresses.SCAN_STATUS), new JsonObject().put("id", ScanRoutes.validId(ctx)).put("results", true))
+    String id = ScanRoutes.validId(ctx);
+    scans.nodeOf(id, ScanRoutes.nodeParam(ctx))
+        .compose(node -> ask(Addresses.onNode(node, Addresses.SCAN_STATUS), new JsonObject().put("id", id).put("results", true)))
         .onSuccess(answer -> HtmlReplies.send(ctx, 200, "fragment/scan.jte", "page/scan.jte",
             Map.of("scan", views.of(ScanJson.snapshotFromJson(answer)))))
         .onFailure(e -> HtmlReplies.fail(ctx, e));
@@ -171,7 +239,8 @@ final class ScanPages {
    */
   private void cancel(RoutingContext ctx) {
     String id = ScanRoutes.validId(ctx);
-    ask(Addresses.onNode(node, Addresses.SCAN_CANCEL), new JsonObject().put("id", id))
+    scans.nodeOf(id, ScanRoutes.nodeParam(ctx))
+        .compose(node -> ask(Addresses.onNode(node, Addresses.SCAN_CANCEL), new JsonObject().put("id", id)))
         .onSuccess(answer -> {
           if (HtmlReplies.wantsFragment(ctx)) {
             ctx.response().setStatusCode(204).end();

@@ -36,7 +36,7 @@ final class ScanViews {
       }
     }
     long closed = s.count(PortState.CLOSED);
-    return new ScanView(s.id(), s.target(),
+    return new ScanView(s.id(), s.node() == null ? "" : s.node(), s.target(),
         s.addresses().stream().map(a -> AddressText.of(a.getAddress())).collect(Collectors.joining(", ")), s.ports(),
         s.proto().wireName(), s.preset().wireName(), s.status().wireName(), s.percent(), number(s.done()),
         number(s.total()), summary(s), s.status().finished() ? seconds(s.elapsedMicros()) : "",
@@ -46,7 +46,7 @@ final class ScanViews {
   /** A running scan's progress, from a progress event (no results, no counts). */
   ScanView progress(String id, long done, long total) {
     int percent = total == 0 ? 0 : (int) Math.min(99, done * 100 / total);
-    return new ScanView(id, "", "", "", "", "", "running", percent, number(done), number(total), "", "", true,
+    return new ScanView(id, "", "", "", "", "", "", "running", percent, number(done), number(total), "", "", true,
         List.of(), "");
   }
 

@@ -309,6 +309,43 @@ public final class ScanPolicy {
   }
 
   /**
+   * The plan for scanning several addresses in one scan (another node's addresses, for the exposure view from
+   * outside): every one must be an address (not a name or a block) and allowed, as {@link #authorize} checks it;
+   * duplicates count once. {@link InvalidQueryException} for a name or block in the list,
+   * {@link ScanRefusedException} for the first address refused or more addresses than {@code scanMaxHosts}.
+   */
+  public ScanPlan authorizeAddresses(List<ScanTarget> targets, PortList ports, Protocol proto, Preset preset,
+      boolean banners) {
+    if (targets.isEmpty()) {
+      throw new InvalidQueryException("invalid target", "no target given: give one or more addresses");
+    }
+    for (ScanTarget t : targets) {
+      if (t.kind() != ScanTarget.Kind.ADDRESS) {
+        throw new InvalidQueryException("invalid target", QueryValues.echo(t.text()) + ": a list of targets holds"
+            + " IP addresses only (one host name or CIDR block is a target of its own)");
+      }
+    }
+    List<InetAddress> addresses = new ArrayList<>();
+    Set<ByteKey> seen = new HashSet<>();
+    for (ScanTarget t : targets) {
+      if (seen.add(new ByteKey(t.address().getAddress()))) {
+        addresses.add(t.address());
+      }
+    }
+    if (addresses.size() > settings.maxHosts()) {
+      throw new ScanRefusedException("too many hosts", "the list holds " + addresses.size() + " addresses; this"
+          + " node scans at most " + settings.maxHosts() + " per scan (the " + Settings.MAX_HOSTS + " setting)");
+    }
+    ScanPlan first = null;
+    for (ScanTarget t : targets) {
+      ScanPlan plan = authorize(t, ports, proto, preset, banners);
+      first = first == null ? plan : first;
+    }
+    return new ScanPlan(addresses, first.ports(), first.proto(), first.preset(), first.banners(), first.maxRate(),
+        first.maxOpenSockets());
+  }
+
+  /**
    * The address and port a connectivity check of {@code target} may connect to, under the same rules as a scan
    * (a host name resolves once; its first address is checked and returned, never the name).
    *

@@ -67,9 +67,15 @@ public final class ScannerVerticle extends VerticleBase {
     try {
       ScanRequest request = ScanRequest.fromJson(msg.body());
       PortList ports = PortList.parse(request.ports(), request.proto());
-      ScanPlan plan = ScanRequest.SELF_TARGET.equals(request.target())
-          ? policy.authorizeOwnAddresses(ports, request.proto(), request.preset(), request.banners())
-          : policy.authorize(ScanTarget.parse(request.target()), ports, request.proto(), request.preset(), request.banners());
+      ScanPlan plan;
+      if (ScanRequest.SELF_TARGET.equals(request.target())) {
+        plan = policy.authorizeOwnAddresses(ports, request.proto(), request.preset(), request.banners());
+      } else if (request.target() != null && request.target().contains(",")) {
+        plan = policy.authorizeAddresses(ScanRequest.addressList(request.target()), ports, request.proto(),
+            request.preset(), request.banners());
+      } else {
+        plan = policy.authorize(ScanTarget.parse(request.target()), ports, request.proto(), request.preset(), request.banners());
+      }
       ScanRecord scan = scans.start(request.target(), plan, new Publisher(vertx.eventBus()));
       msg.reply(ScanJson.snapshot(scan.snapshot(), false, services));
     } catch (RequestException e) {

@@ -26,7 +26,9 @@ import java.util.Set;
 /**
  * The scan API: {@code POST /api/v1/scans} (202 and the scan's id), {@code GET /api/v1/scans} (recent scans),
  * {@code GET /api/v1/scans/{id}} (state and results; {@code ?format=csv} or {@code grepable} for text),
- * {@code DELETE /api/v1/scans/{id}} (cancel) and {@code GET /api/v1/scans/{id}/events} (SSE).
+ * {@code DELETE /api/v1/scans/{id}} (cancel) and {@code GET /api/v1/scans/{id}/events} (SSE); connectivity checks
+ * from one node ({@code POST /api/v1/connectivity}) and from many ({@code POST /api/v1/reachability}, see
+ * {@link Reachability}).
  */
 public final class ScanRoutes {
   static final int MAX_BODY = 16 * 1024;
@@ -59,6 +61,10 @@ public final class ScanRoutes {
           r.ask(Addresses.onNode(node, Addresses.SCAN_CANCEL), new JsonObject().put("id", id))));
     }));
     router.post("/api/v1/connectivity").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(r::connectivity);
+    Reachability reachability = new Reachability(vertx, fleet);
+    router.post("/api/v1/reachability").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(ctx ->
+        r.guarded(ctx, Set.of(), () -> reply(ctx, 200, reachability.run(Reachability.parse(
+            jsonBody(ctx, "{\"host\": \"db.internal\", \"port\": 5432, \"nodes\": [\"web-1\", \"web-2\"]}"))))));
     router.get("/api/v1/scans/:id/events").handler(ctx -> r.guarded(ctx, Set.of("node"), () -> {
       String id = validId(ctx);
       scans.nodeOf(id, nodeParam(ctx)).onFailure(e -> ApiErrors.fail(ctx, e))

@@ -100,26 +100,16 @@ class ClusterFleetTest {
       second.put("clusterPort", ClusterFixture.freePort());
       second.put("join", "127.0.0.1:" + cluster.hubPort);
       secondHub = ClusterFixture.start(second);
-      Await.until("the second hub holds both agents", DEADLINE, () -> upAndSynced(secondHub, Set.of("agent-a", "agent-b")));
+      Await.until("the second hub holds both agents", DEADLINE, () -> ClusterFixture.upAndSynced(secondHub, Set.of("agent-a", "agent-b")));
       assertEquals(2, secondHub.get("/api/v1/owners?proto=tcp&port=" + port).json().getJsonArray("nodes").size());
     }
   }
 
   private Boolean upAndSynced(Set<String> names) {
-    return upAndSynced(hub, names);
+    return ClusterFixture.upAndSynced(hub, names);
   }
 
-  private static Boolean upAndSynced(RunningNode hub, Set<String> names) {
-    JsonArray nodes = hub.get("/api/v1/nodes").json().getJsonArray("nodes");
-    Set<String> ready = new HashSet<>();
-    for (Object o : nodes) {
-      JsonObject n = (JsonObject) o;
-      if ("up".equals(n.getString("status")) && !n.getBoolean("resyncing") && n.getJsonObject("sockets").getInteger("total") > 0) {
-        ready.add(n.getString("name"));
-      }
-    }
-    return ready.containsAll(names) ? true : null;
-  }
+
 
   private String status(String node) {
     RunningNode.Reply r = hub.get("/api/v1/nodes?node=" + node);

@@ -1,9 +1,14 @@
 package dev.portolan.dashboard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portolan.sampler.Protocol;
 import dev.portolan.scan.ExposureMap;
+import dev.portolan.scan.ScanRefusedException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -24,5 +29,40 @@ class ExposurePortsTest {
   void tooManyScatteredListenersMeanAFullScan() {
     List<ExposureMap.Listener> many = IntStream.range(0, 2000).map(i -> 1000 + i * 3).mapToObj(ExposurePortsTest::at).toList();
     assertEquals("-", ExposurePages.listenerPortsAnd(many, "top:100"));
+  }
+
+  @Test
+  void anotherNodeScansTheOutsideAddressesInCanonicalForm() {
+    // As a heartbeat lists them: Java's long IPv6 form, loopback and link-local included.
+    List<String> heartbeat = List.of("fe80:0:0:0:b041:23ff:fe99:f395", "10.77.0.2", "fd00:0:0:0:0:0:0:2",
+        "0:0:0:0:0:0:0:1", "127.0.0.1", "169.254.1.1", "10.77.0.2", "not an address");
+    assertEquals(List.of("10.77.0.2", "fd00::2"), ExposurePages.outsideAddresses(heartbeat));
+    assertEquals(List.of(), ExposurePages.outsideAddresses(null));
+  }
+
+  @Test
+  void sharedAddressesAreNotedAndAPolicyRefusalSaysWhatToSet() {
+    JsonArray nodes = new JsonArray()
+        .add(new JsonObject().put("name", "hub").put("live", true).put("addresses", new JsonArray().add("10.0.0.1").add("172.17.0.1")))
+        .add(new JsonObject().put("name", "web-1").put("live", true).put("addresses", new JsonArray().add("10.0.0.2").add("172.17.0.1")))
+        .add(new JsonObject().put("name", "gone").put("live", false).put("addresses", new JsonArray().add("10.0.0.3")));
+    LiveNodes live = LiveNodes.from(nodes, null, null);
+    assertEquals(List.of("hub", "web-1"), live.names(), "live nodes only");
+    assertEquals("hub", live.preferred(), "no local node: the first live one");
+    assertEquals("web-1", LiveNodes.from(nodes, "web-1", null).preferred());
+    assertEquals("web-1", LiveNodes.from(nodes, "hub", "web-1").preferred());
+    assertEquals("hub", LiveNodes.from(nodes, "hub", "gone").preferred(), "a down node is not preferred");
+    assertNull(LiveNodes.from(new JsonArray(), null, null).preferred());
+
+    assertNull(ExposurePages.note(live, "hub", "hub"));
+    assertEquals("hub and web-1 share the address 172.17.0.1 (the same host, or overlapping networks such as a"
+        + " container bridge): there the scan from web-1 may reach web-1 itself.", ExposurePages.note(live, "hub", "web-1"));
+
+    ScanRefusedException refused = new ScanRefusedException("target not allowed", "10.0.0.1 is not allowed: ...");
+    String fix = ExposurePages.fix(refused, "hub", "web-1", List.of("10.0.0.1", "172.17.0.1"));
+    assertTrue(fix.startsWith("Scanning hub's addresses from web-1 needs them in web-1's scan policy: start web-1 with"
+        + " --scan-allow=10.0.0.1,172.17.0.1 (or PORTOLAN_SCAN_ALLOW=10.0.0.1,172.17.0.1"), fix);
+    assertTrue(ExposurePages.fix(refused, "hub", "hub", List.of()).contains("--scan-allow"));
+    assertNull(ExposurePages.fix(new ScanRefusedException("too many hosts", "..."), "hub", "web-1", List.of()));
   }
 }

@@ -88,7 +88,7 @@ class ScanBrowserTest extends BrowserTestBase {
       page.navigate(url("/exposure"));
       page.fill("input[name=ports]", inside.getLocalPort() + "," + both.getLocalPort());
       page.click("#main form button[type=submit]");
-      page.waitForURL(Pattern.compile(".*/exposure\\?scan=[0-9a-f]{12}$"));
+      page.waitForURL(Pattern.compile(".*/exposure\\?node=" + dev.portolan.web.RunningNode.NODE + "&scan=[0-9a-f]{12}$"));
       assertThat(page.locator(".venn text.reachable")).hasText(String.valueOf(both.getLocalPort()));
       assertThat(page.locator(".venn text.not-reachable")).hasText(String.valueOf(inside.getLocalPort()));
       assertThat(page.locator("tr[data-port='" + inside.getLocalPort() + "']")).containsText("bound to loopback only");

@@ -335,6 +335,37 @@ class ScanPolicyTest {
   }
 
   @Test
+  void aListOfAddressesIsOneScanWhereEveryAddressMustBeAllowed() {
+    ScanPolicy p = policy(ScanPolicy.Settings.defaults());
+    ScanPlan plan = p.authorizeAddresses(dev.portolan.bus.ScanRequest.addressList("192.0.2.2,fd00::2,192.0.2.2"),
+        WEB, Protocol.TCP, Preset.POLITE, false);
+    assertEquals(List.of(OWN, ip("fd00::2")), plan.addresses(), "in order, duplicates once");
+    assertEquals(Preset.POLITE, plan.preset());
+    assertEquals(WEB.size(), plan.ports().size());
+
+    ScanRefusedException outside = assertThrows(ScanRefusedException.class, () -> p.authorizeAddresses(
+        dev.portolan.bus.ScanRequest.addressList("192.0.2.2,203.0.113.9"), WEB, Protocol.TCP, Preset.NORMAL, false));
+    assertEquals("target not allowed", outside.error());
+    assertTrue(outside.detail().startsWith("203.0.113.9 is not allowed") && outside.detail().contains("scanAllow=203.0.113.9"),
+        outside.detail());
+    ScanPolicy allowing = policy(ScanPolicy.Settings.defaults().withAllow(List.of(Cidr.parse("203.0.113.0/24"))));
+    assertEquals(2, allowing.authorizeAddresses(dev.portolan.bus.ScanRequest.addressList("192.0.2.2, 203.0.113.9"),
+        WEB, Protocol.TCP, Preset.NORMAL, false).addresses().size(), "spaces around items are fine");
+
+    for (String bad : List.of("127.0.0.1,localhost", "127.0.0.1,127.0.0.0/30")) {
+      InvalidQueryException e = assertThrows(InvalidQueryException.class, () -> p.authorizeAddresses(
+          dev.portolan.bus.ScanRequest.addressList(bad), WEB, Protocol.TCP, Preset.NORMAL, false));
+      assertTrue(e.detail().contains("a list of targets holds IP addresses only"), e.detail());
+    }
+    assertEquals("invalid target", assertThrows(InvalidQueryException.class,
+        () -> dev.portolan.bus.ScanRequest.addressList("127.0.0.1,,::1")).error());
+    ScanPolicy two = policy(ScanPolicy.Settings.defaults().withMaxHosts(2));
+    ScanRefusedException many = assertThrows(ScanRefusedException.class, () -> two.authorizeAddresses(
+        dev.portolan.bus.ScanRequest.addressList("127.0.0.1,127.0.0.2,127.0.0.3"), WEB, Protocol.TCP, Preset.NORMAL, false));
+    assertEquals("too many hosts", many.error());
+  }
+
+  @Test
   void settingsFromConfigValues() {
     ScanPolicy.Settings d = ScanPolicy.Settings.fromConfig(Map.of("httpPort", 7070));
     assertEquals(ScanPolicy.Settings.defaults(), d);

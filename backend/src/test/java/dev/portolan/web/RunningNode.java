@@ -44,9 +44,18 @@ public final class RunningNode implements AutoCloseable {
     return new RunningNode(p.vertx(), p);
   }
 
-  public record Reply(int status, String contentType, String body) {
+  public record Reply(int status, String contentType, String body, java.net.http.HttpHeaders headers) {
+    public Reply(int status, String contentType, String body) {
+      this(status, contentType, body, java.net.http.HttpHeaders.of(Map.of(), (name, value) -> true));
+    }
+
     public JsonObject json() {
       return new JsonObject(body);
+    }
+
+    /** The first value of response header {@code name}, or null. */
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
     }
   }
 
@@ -60,8 +69,11 @@ public final class RunningNode implements AutoCloseable {
     }
   }
 
-  /** Sends {@code method} with {@code body} (null for none) as {@code contentType}. */
-  public Reply send(String method, String pathAndQuery, String body, String contentType) {
+  /**
+   * Sends {@code method} with {@code body} (null for none) as {@code contentType}, and {@code headers} (name, value,
+   * name, value...).
+   */
+  public Reply send(String method, String pathAndQuery, String body, String contentType, String... headers) {
     try {
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
           .timeout(Duration.ofSeconds(20))
@@ -69,8 +81,11 @@ public final class RunningNode implements AutoCloseable {
       if (contentType != null) {
         b.header("Content-Type", contentType);
       }
+      for (int i = 0; i + 1 < headers.length; i += 2) {
+        b.header(headers[i], headers[i + 1]);
+      }
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+      return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r.headers());
     } catch (Exception e) {
       throw new AssertionError(method + " " + pathAndQuery + " failed", e);
     }

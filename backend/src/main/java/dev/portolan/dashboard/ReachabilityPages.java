@@ -1,0 +1,177 @@
+package dev.portolan.dashboard;
+
+import dev.portolan.frontend.view.ReachRow;
+import dev.portolan.frontend.view.ReachabilityView;
+import dev.portolan.node.QueryValues;
+import dev.portolan.node.RequestException;
+import dev.portolan.web.FleetApi;
+import dev.portolan.web.Params;
+import dev.portolan.web.Reachability;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The reachability matrix of a service: {@code GET /reachability} (the form; with {@code ?host=&port=[&timeout=]}
+ * also the matrix, so that a matrix is a link) and {@code POST /ui/reachability} (the matrix as an htmx fragment,
+ * pushing the link). One row per live node, from {@link Reachability}.
+ */
+final class ReachabilityPages {
+  private final Reachability reachability;
+
+  private ReachabilityPages(Vertx vertx, FleetApi fleet) {
+    this.reachability = new Reachability(vertx, fleet);
+  }
+
+  static void mount(Router router, Vertx vertx, FleetApi fleet) {
+    ReachabilityPages p = new ReachabilityPages(vertx, fleet);
+    router.get("/reachability").handler(p::show);
+    router.post("/ui/reachability").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(p::ask);
+  }
+
+  private void show(RoutingContext ctx) {
+    try {
+      Map<String, List<String>> params = Params.of(ctx.queryParams());
+      QueryValues.rejectUnknown(params, Set.of("host", "port", "timeout"));
+      String host = value(QueryValues.single(params, "host"));
+      String port = value(QueryValues.single(params, "port"));
+      String timeout = value(QueryValues.single(params, "timeout"));
+      if (host.isEmpty() && port.isEmpty() && timeout.isEmpty()) {
+        send(ctx, 200, ReachabilityView.empty());
+        return;
+      }
+      run(ctx, host, port, timeout);
+    } catch (RuntimeException e) {
+      HtmlReplies.fail(ctx, e);
+    }
+  }
+
+  private void ask(RoutingContext ctx) {
+    String host = value(ctx.request().getFormAttribute("host"));
+    String port = value(ctx.request().getFormAttribute("port"));
+    String timeout = value(ctx.request().getFormAttribute("timeout"));
+    if (!HtmlReplies.wantsFragment(ctx)) {
+      ctx.response().setStatusCode(303).putHeader("Location", href(host, port, timeout)).end();
+      return;
+    }
+    run(ctx, host, port, timeout);
+  }
+
+  private void run(RoutingContext ctx, String host, String port, String timeout) {
+    Reachability.Request request;
+    try {
+      JsonObject body = new JsonObject();
+      if (!host.isEmpty()) {
+        body.put("host", host);
+      }
+      if (!port.isEmpty()) {
+        body.put("port", port);
+      }
+      if (!timeout.isEmpty()) {
+        body.put("timeoutMillis", timeout);
+      }
+      request = Reachability.parse(body);
+    } catch (RequestException e) {
+      send(ctx, e.status(), ReachabilityView.refused(host, port, timeout, HtmlReplies.title(e.error()) + ": " + e.detail()));
+      return;
+    }
+    reachability.run(request).onSuccess(answer -> {
+      if (HtmlReplies.wantsFragment(ctx)) {
+        ctx.response().putHeader("HX-Push-Url", href(host, port, timeout));
+      }
+      send(ctx, 200, view(host, port, timeout, answer));
+    }).onFailure(e -> {
+      if (e instanceof RequestException r) {
+        send(ctx, r.status(), ReachabilityView.refused(host, port, timeout, HtmlReplies.title(r.error()) + ": " + r.detail()));
+      } else {
+        HtmlReplies.fail(ctx, e);
+      }
+    });
+  }
+
+  /** The page's view of a {@link Reachability} answer, the form as typed. */
+  static ReachabilityView view(String host, String port, String timeout, JsonObject answer) {
+    List<ReachRow> rows = new ArrayList<>();
+    boolean refusedByPolicy = false;
+    for (Object o : answer.getJsonArray("results")) {
+      JsonObject r = (JsonObject) o;
+      String status = r.getString("status");
+      refusedByPolicy |= "not-allowed".equals(status);
+      Double millis = r.getDouble("millis");
+      String local = r.getString("localAddress");
+      String to = r.getString("address");
+      String path = to == null ? "" : (local == null ? "" : local + " → ") + to;
+      rows.add(new ReachRow(r.getString("node"), status, label(status, r.getBoolean("answered", true)),
+          r.getString("reason", ""), millis == null ? "" : millisText(millis), path));
+    }
+    int reachable = answer.getInteger("reachableFrom");
+    int of = answer.getInteger("of");
+    String target = endpoint(answer.getString("host"), answer.getInteger("port"));
+    return new ReachabilityView(host, port, timeout, null, true, target, rows, reachable, of, summary(reachable, of),
+        refusedByPolicy ? Reachability.policyHint() : null);
+  }
+
+  /** A status in words; {@code error} without an answer is "no answer". */
+  static String label(String status, boolean answered) {
+    return switch (status == null ? "error" : status) {
+      case "connected" -> "connected";
+      case "refused" -> "refused";
+      case "timeout" -> "timed out";
+      case "no-route" -> "no route";
+      case "host-unreachable" -> "host unreachable";
+      case "not-allowed" -> "not allowed";
+      case "node-down" -> "node down";
+      default -> answered ? "error" : "no answer";
+    };
+  }
+
+  static String summary(int reachable, int of) {
+    if (of == 0) {
+      return "No live node to check from.";
+    }
+    if (reachable == of) {
+      return of == 1 ? "Reachable from the one node." : "Reachable from all " + of + " nodes.";
+    }
+    if (reachable == 0) {
+      return of == 1 ? "Not reachable from the one node." : "Not reachable from any of the " + of + " nodes.";
+    }
+    return "Reachable from " + reachable + " of " + of + " nodes.";
+  }
+
+  private static String endpoint(String host, int port) {
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  private static String millisText(double millis) {
+    return millis < 10 ? String.format(Locale.ROOT, "%.1f ms", millis) : String.format(Locale.ROOT, "%,.0f ms", millis);
+  }
+
+  static String href(String host, String port, String timeout) {
+    StringBuilder b = new StringBuilder("/reachability?host=").append(enc(host)).append("&port=").append(enc(port));
+    if (!timeout.isEmpty()) {
+      b.append("&timeout=").append(enc(timeout));
+    }
+    return b.toString();
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  private static String value(String s) {
+    return s == null ? "" : s.strip();
+  }
+
+  private static void send(RoutingContext ctx, int status, ReachabilityView view) {
+    HtmlReplies.send(ctx, status, "fragment/reachability.jte", "page/reachability.jte", Map.of("reach", view));
+  }
+}
