@@ -76,11 +76,10 @@ public final class SseFeed {
     for (int i = 0; i < array.size(); i++) {
       changes.add(ChangeBatch.changeFromJson(array.getJsonObject(i)));
     }
-    ChangeBatch batch = new ChangeBatch(null, null, changes);
     Map<SseFormat, String> texts = new IdentityHashMap<>(2);
     // One copy per batch: a client cut off while sending leaves the set, and is skipped as closed.
     List<Client> receivers = List.copyOf(clients);
-    for (SocketChange change : batch.changes()) {
+    for (SocketChange change : changes) {
       texts.clear();
       for (Client c : receivers) {
         if (change.seq() > c.lastSent && c.filter.matches(change.node(), change.current())) {
