@@ -1,15 +1,32 @@
 package dev.portolan.fleet;
 
+import dev.portolan.node.ChangeKind;
 import dev.portolan.node.OwnedSocket;
+import dev.portolan.node.SampleDiffer;
 import dev.portolan.node.SocketChange;
+import dev.portolan.sampler.SocketKey;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * The hub's picture of the fleet: per node its sockets, the last change seq applied, its status; and one hub-wide
  * change sequence that numbers every change this hub passes on (its SSE ids). Plain Java, single-threaded: the
  * fleet verticle calls it from one event loop. Every input returns an {@link Outcome}: the changes to pass on
  * (re-numbered in the hub's sequence), the status changes, and whether to ask that node for a full snapshot.
+ *
+ * <p>A node's changes are numbered +1 each within a run ({@code epoch}) of it. The hub applies a batch that
+ * continues where it left off, skips changes it already has, and asks for a snapshot when it sees a gap, another
+ * run, a node it does not know, or a heartbeat whose seq it has not received. While a snapshot is pending the
+ * node's batches are buffered (at most {@link Settings#maxBufferedChanges} changes) and applied after it.
+ *
+ * <p>Costs: a batch is O(changes · log sockets) and a heartbeat O(1); only {@link #tick}, {@link #memberLeft} and
+ * {@link #nodes} walk the fleet. Every snapshot request must end in {@link #snapshot} or {@link #resyncFailed}
+ * (a timeout included), or the node stays pending.
  */
 public final class FleetState {
 
@@ -26,44 +43,272 @@ public final class FleetState {
     public static final Outcome NONE = new Outcome(List.of(), List.of(), null);
   }
 
+  private final Settings settings;
+  private final long downAfterMillis;
+  private final long staleAfterMillis;
+  private final Map<String, FleetNode> nodes = new HashMap<>();
+  /** The same nodes by name, for listings. */
+  private final List<FleetNode> byName = new ArrayList<>();
+  private long seq;
+
   public FleetState(Settings settings, long firstSeq) {
-    throw new UnsupportedOperationException("todo");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.downAfterMillis = settings.downAfter().toMillis();
+    this.staleAfterMillis = settings.staleAfter().toMillis();
+    this.seq = firstSeq;
   }
 
+  /**
+   * A node's heartbeat: its facts, its run, the last change seq it published and when it last sampled. Brings a
+   * down node back up; asks for a snapshot for a new node, a new run, a node that was down, or a seq not received.
+   */
   public Outcome heartbeat(NodeFacts facts, String epoch, long seq, long lastSampleMillis, long nowMillis) {
-    throw new UnsupportedOperationException("todo");
+    OutcomeBuilder out = new OutcomeBuilder();
+    FleetNode n = nodeOrJoin(facts.node(), facts, nowMillis, out);
+    boolean restarted = n.epoch != null && !n.epoch.equals(epoch);
+    n.facts = facts;
+    n.lastHeartbeatMillis = nowMillis;
+    n.lastSampleMillis = lastSampleMillis;
+    n.changed();
+    if (n.status == NodeStatus.DOWN) {
+      n.needsResync = true;
+      setStatus(n, NodeStatus.UP, restarted ? "restarted" : "heartbeats again", nowMillis, out);
+    }
+    checkStale(n, nowMillis, out);
+    if (!n.pending && (n.needsResync || n.epoch == null || restarted || seq > n.lastSeq)) {
+      requestResync(n, out);
+    }
+    return out.build();
   }
 
+  /** A node's batch of changes (seqs contiguous within its run {@code epoch}). Empty batches are no-ops. */
   public Outcome batch(String node, String epoch, List<SocketChange> changes, long nowMillis) {
-    throw new UnsupportedOperationException("todo");
+    if (changes.isEmpty()) {
+      return Outcome.NONE;
+    }
+    OutcomeBuilder out = new OutcomeBuilder();
+    FleetNode n = nodeOrJoin(node, null, nowMillis, out);
+    if (n.status != NodeStatus.DOWN) {
+      // a sign of life; a down node comes back with a heartbeat (which says which cluster member it runs in)
+      n.lastHeartbeatMillis = nowMillis;
+      n.lastSampleMillis = Math.max(n.lastSampleMillis, changes.getLast().timestampMillis());
+      n.changed();
+      checkStale(n, nowMillis, out);
+    }
+    if (n.pending) {
+      buffer(n, epoch, changes);
+    } else if (n.needsResync || n.epoch == null || !n.epoch.equals(epoch)) {
+      requestResync(n, out);
+      buffer(n, epoch, changes);
+    } else {
+      apply(n, epoch, changes, out);
+    }
+    return out.build();
   }
 
+  /**
+   * A node's snapshot (the reply to a resync): its sockets at change {@code seq} of run {@code epoch}. Replaces what
+   * the hub held, passing on the changes that turn the old picture into this one, then applies the buffered
+   * batches that follow it. A reply older than the picture held (same run, lower seq) is ignored.
+   */
   public Outcome snapshot(String node, String epoch, long seq, long takenAtMillis, List<OwnedSocket> sockets,
       long nowMillis) {
-    throw new UnsupportedOperationException("todo");
+    OutcomeBuilder out = new OutcomeBuilder();
+    FleetNode n = nodeOrJoin(node, null, nowMillis, out);
+    boolean sameRun = n.epoch != null && n.epoch.equals(epoch);
+    if (sameRun && seq < n.lastSeq) {
+      return out.build();
+    }
+    boolean overflowed = n.pending && n.needsResync;
+    replaceSockets(n, sockets, takenAtMillis, out);
+    n.epoch = epoch;
+    n.lastSeq = seq;
+    n.pictureAtMillis = takenAtMillis;
+    n.pending = false;
+    n.needsResync = false;
+    n.socketsChanged();
+    List<FleetNode.Buffered> buffered = n.drainBuffer();
+    if (overflowed) {
+      requestResync(n, out);
+      return out.build();
+    }
+    for (FleetNode.Buffered b : buffered) {
+      if (n.pending) {
+        buffer(n, b.epoch(), b.changes());
+      } else if (Objects.equals(b.epoch(), epoch)) {
+        apply(n, epoch, b.changes(), out);
+      }
+    }
+    return out.build();
   }
 
+  /** The snapshot request for {@code node} failed or timed out: the next heartbeat or batch asks again. */
   public Outcome resyncFailed(String node, long nowMillis) {
-    throw new UnsupportedOperationException("todo");
+    FleetNode n = nodes.get(node);
+    if (n != null) {
+      n.pending = false;
+      n.needsResync = true;
+      n.clearBuffer();
+      n.changed();
+    }
+    return Outcome.NONE;
   }
 
+  /** A cluster member left: the nodes that ran in it are down now; their sockets stay, as last seen. */
   public Outcome memberLeft(String clusterNodeId, long nowMillis) {
-    throw new UnsupportedOperationException("todo");
+    OutcomeBuilder out = new OutcomeBuilder();
+    for (FleetNode n : byName) {
+      if (n.facts.clusterNodeId() != null && n.facts.clusterNodeId().equals(clusterNodeId)) {
+        setStatus(n, NodeStatus.DOWN, "left the cluster", nowMillis, out);
+      }
+    }
+    return out.build();
   }
 
+  /** Once a second or so: nodes silent for longer than {@code downAfter} go down; stale checks. */
   public Outcome tick(long nowMillis) {
-    throw new UnsupportedOperationException("todo");
+    OutcomeBuilder out = new OutcomeBuilder();
+    for (FleetNode n : byName) {
+      long silent = nowMillis - n.lastHeartbeatMillis;
+      if (n.status != NodeStatus.DOWN && silent > downAfterMillis) {
+        setStatus(n, NodeStatus.DOWN, "no heartbeat for " + seconds(silent), nowMillis, out);
+      } else {
+        checkStale(n, nowMillis, out);
+      }
+    }
+    return out.build();
   }
 
+  /** The last seq this hub gave a change it passed on ({@code firstSeq} before any). */
   public long lastSeq() {
-    throw new UnsupportedOperationException("todo");
+    return seq;
   }
 
+  /** Every node the hub has heard of, by name. */
   public List<NodeView> nodes() {
-    throw new UnsupportedOperationException("todo");
+    List<NodeView> views = new ArrayList<>(byName.size());
+    for (FleetNode n : byName) {
+      views.add(n.view());
+    }
+    return Collections.unmodifiableList(views);
   }
 
+  /** The node called {@code name}, or null. */
   public NodeView node(String name) {
-    throw new UnsupportedOperationException("todo");
+    FleetNode n = nodes.get(name);
+    return n == null ? null : n.view();
+  }
+
+  /** The node, or a new one (up, "joined") when the hub has not heard of it. */
+  private FleetNode nodeOrJoin(String name, NodeFacts facts, long nowMillis, OutcomeBuilder out) {
+    FleetNode n = nodes.get(name);
+    if (n == null) {
+      n = new FleetNode(name, facts != null ? facts : new NodeFacts(name, null, null, null, 0, 0, null, List.of()));
+      n.lastHeartbeatMillis = nowMillis;
+      nodes.put(name, n);
+      int at = Collections.binarySearch(byName, n, (a, b) -> a.name.compareTo(b.name));
+      byName.add(-at - 1, n);
+      setStatus(n, NodeStatus.UP, "joined", nowMillis, out);
+    }
+    return n;
+  }
+
+  /**
+   * Applies {@code changes} in order: skips those already applied, applies the next ones, and at a gap asks for a
+   * snapshot and buffers the rest.
+   */
+  private void apply(FleetNode n, String epoch, List<SocketChange> changes, OutcomeBuilder out) {
+    for (int i = 0; i < changes.size(); i++) {
+      SocketChange c = changes.get(i);
+      if (c.seq() <= n.lastSeq) {
+        continue;
+      }
+      if (c.seq() != n.lastSeq + 1) {
+        requestResync(n, out);
+        buffer(n, epoch, changes.subList(i, changes.size()));
+        return;
+      }
+      if (c.kind() == ChangeKind.CLOSED) {
+        n.table.remove(c.current().socket().key());
+      } else {
+        n.table.put(c.current());
+      }
+      n.lastSeq = c.seq();
+      n.pictureAtMillis = Math.max(n.pictureAtMillis, c.timestampMillis());
+      n.socketsChanged();
+      out.change(new SocketChange(c.kind(), c.node(), ++seq, c.timestampMillis(), c.current(), c.previousState(),
+          c.previousOwner()));
+    }
+  }
+
+  /** Replaces the node's sockets, passing on opened / state / owner / closed changes from the old to the new. */
+  private void replaceSockets(FleetNode n, List<OwnedSocket> sockets, long takenAtMillis, OutcomeBuilder out) {
+    Map<SocketKey, OwnedSocket> incoming = SampleDiffer.byKey(sockets);
+    for (OwnedSocket now : sockets) {
+      SocketKey key = now.socket().key();
+      if (incoming.get(key) != now) {
+        continue; // a later row with the same key wins
+      }
+      OwnedSocket was = n.table.get(key);
+      if (was == null) {
+        out.change(new SocketChange(ChangeKind.OPENED, n.name, ++seq, takenAtMillis, now, null, null));
+      } else if (was.socket().state() != now.socket().state()) {
+        out.change(new SocketChange(ChangeKind.STATE_CHANGED, n.name, ++seq, takenAtMillis, now,
+            was.socket().state(), was.owner()));
+      } else if (SampleDiffer.ownerChanged(was.owner(), now.owner())) {
+        out.change(new SocketChange(ChangeKind.OWNER_CHANGED, n.name, ++seq, takenAtMillis, now, null, was.owner()));
+      }
+    }
+    for (OwnedSocket was : n.table.rows()) {
+      if (!incoming.containsKey(was.socket().key())) {
+        out.change(new SocketChange(ChangeKind.CLOSED, n.name, ++seq, takenAtMillis, was, null, null));
+      }
+    }
+    n.table.replace(incoming);
+  }
+
+  /** Buffers a batch of a node with a pending snapshot; on overflow drops the buffer and asks again after it. */
+  private void buffer(FleetNode n, String epoch, List<SocketChange> changes) {
+    if (n.needsResync) {
+      return; // overflowed already: another snapshot follows this one, so these changes are not needed
+    }
+    if (!n.buffer(epoch, changes, settings.maxBufferedChanges())) {
+      n.clearBuffer();
+      n.needsResync = true;
+    }
+  }
+
+  private static void requestResync(FleetNode n, OutcomeBuilder out) {
+    n.pending = true;
+    n.needsResync = false;
+    n.changed();
+    out.resync(n.name);
+  }
+
+  /** Up <-> stale by the age of the last sample; a down node stays down. */
+  private void checkStale(FleetNode n, long nowMillis, OutcomeBuilder out) {
+    long age = nowMillis - n.lastSampleMillis;
+    boolean stale = age > staleAfterMillis;
+    if (n.status == NodeStatus.UP && stale) {
+      setStatus(n, NodeStatus.STALE, n.lastSampleMillis <= 0 ? "no sample yet" : "no sample for " + seconds(age),
+          nowMillis, out);
+    } else if (n.status == NodeStatus.STALE && !stale) {
+      setStatus(n, NodeStatus.UP, "sampling again", nowMillis, out);
+    }
+  }
+
+  private static void setStatus(FleetNode n, NodeStatus status, String reason, long nowMillis, OutcomeBuilder out) {
+    if (n.status == status) {
+      return;
+    }
+    n.status = status;
+    n.statusSinceMillis = nowMillis;
+    n.statusReason = reason;
+    n.changed();
+    out.status(new StatusChange(n.name, status, nowMillis, reason));
+  }
+
+  private static String seconds(long millis) {
+    return (millis / 1000) + " s";
   }
 }

@@ -58,7 +58,7 @@ public final class SampleDiffer {
   }
 
   /** Owner changes worth an event: another pid, or a process owner appearing/going. Not kernel <-> unknown noise. */
-  static boolean ownerChanged(Owner was, Owner now) {
+  public static boolean ownerChanged(Owner was, Owner now) {
     if (was.status() == OwnerStatus.PROCESS || now.status() == OwnerStatus.PROCESS) {
       return was.pid() != now.pid();
     }

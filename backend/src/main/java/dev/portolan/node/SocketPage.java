@@ -17,6 +17,8 @@ import java.util.List;
 public record SocketPage(List<OwnedSocket> rows, String nextCursor, int matched) {
   public static final int DEFAULT_LIMIT = 1000;
   public static final int MAX_LIMIT = 10_000;
+  /** How many NUL-separated fields {@link #sortKey} writes. */
+  public static final int SORT_KEY_FIELDS = 7;
   private static final char SEP = '\u0000';
 
   public static SocketPage of(NodeSnapshot snapshot, SocketFilter filter, int limit, String cursor) {
@@ -65,31 +67,60 @@ public record SocketPage(List<OwnedSocket> rows, String nextCursor, int matched)
   }
 
   static String encode(OwnedSocket row) {
-    SocketEntry e = row.socket();
-    String key = "c1" + SEP + e.proto().wireName() + SEP + e.localPort() + SEP + nz(e.localAddress()) + SEP
-        + e.remotePort() + SEP + nz(e.remoteAddress()) + SEP + nz(e.path()) + SEP + e.inode();
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(("c1" + SEP + sortKey(row)).getBytes(StandardCharsets.UTF_8));
   }
 
   static OwnedSocket decode(String cursor) {
     try {
-      if (cursor.length() > 2048) {
-        throw new IllegalArgumentException("too long");
-      }
-      String key = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      String[] f = key.split(String.valueOf(SEP), -1);
-      if (f.length != 8 || !f[0].equals("c1")) {
+      String key = cursorText(cursor);
+      if (!key.startsWith("c1" + SEP)) {
         throw new IllegalArgumentException("not a cursor");
       }
-      Protocol proto = Protocol.fromWire(f[1]);
-      SocketEntry probe = new SocketEntry(proto, proto == Protocol.UNIX ? Family.UNIX : Family.IPV4, f[3],
-          Integer.parseInt(f[2]), f[5], Integer.parseInt(f[4]), SocketState.CLOSE, 0, 0, 0, Long.parseLong(f[7]),
-          null, f[6].isEmpty() ? null : f[6], 0);
-      return new OwnedSocket(probe, Owner.UNKNOWN);
+      return fromSortKey(key.substring(3));
     } catch (IllegalArgumentException e) {
-      throw new InvalidQueryException("invalid cursor",
-          "the cursor is not one this server handed out; start again without it");
+      throw invalidCursor();
     }
+  }
+
+  /**
+   * A row's position in {@link NodeSnapshot#ORDER} as text: {@value #SORT_KEY_FIELDS} fields separated by NUL
+   * (protocol, local port, local address, remote port, remote address, path, inode). Cursors are built from it.
+   */
+  public static String sortKey(OwnedSocket row) {
+    SocketEntry e = row.socket();
+    return e.proto().wireName() + SEP + e.localPort() + SEP + nz(e.localAddress()) + SEP + e.remotePort() + SEP
+        + nz(e.remoteAddress()) + SEP + nz(e.path()) + SEP + e.inode();
+  }
+
+  /**
+   * A probe row at the position {@link #sortKey} wrote (only the fields {@link NodeSnapshot#ORDER} compares are
+   * meaningful). Throws {@link IllegalArgumentException} when {@code key} is not one.
+   */
+  public static OwnedSocket fromSortKey(String key) {
+    String[] f = key.split(String.valueOf(SEP), -1);
+    if (f.length != SORT_KEY_FIELDS) {
+      throw new IllegalArgumentException("not a sort key");
+    }
+    Protocol proto = Protocol.fromWire(f[0]);
+    SocketEntry probe = new SocketEntry(proto, proto == Protocol.UNIX ? Family.UNIX : Family.IPV4, f[2],
+        Integer.parseInt(f[1]), f[4], Integer.parseInt(f[3]), SocketState.CLOSE, 0, 0, 0, Long.parseLong(f[6]),
+        null, f[5].isEmpty() ? null : f[5], 0);
+    return new OwnedSocket(probe, Owner.UNKNOWN);
+  }
+
+  /** The text inside a cursor (base64url of UTF-8); {@link IllegalArgumentException} when it is not base64url. */
+  public static String cursorText(String cursor) {
+    if (cursor.length() > 2048) {
+      throw new IllegalArgumentException("too long");
+    }
+    return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+  }
+
+  /** A cursor that is not one this server handed out (400). */
+  public static InvalidQueryException invalidCursor() {
+    return new InvalidQueryException("invalid cursor",
+        "the cursor is not one this server handed out; start again without it");
   }
 
   private static String nz(String s) {

@@ -1,0 +1,144 @@
+package dev.portolan.fleet;
+
+import static dev.portolan.fleet.FeedMirror.hubTable;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portolan.fleet.FleetState.Outcome;
+import dev.portolan.node.SocketChange;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Property test: simulated agents change their tables at random; the network drops and duplicates batches,
+ * answers snapshot requests late or not at all, delivers stale answers; agents restart and members leave. After
+ * every step the feed's reader holds what the hub holds (as far as changes tell: sockets, states, owning pids), the hub's "resyncing" is exactly "asked and not
+ * answered", and a node the hub believes current (same run, same seq, no resync) has exactly the agent's table.
+ */
+class FleetStateRandomTest {
+  private static final long T0 = 1_700_000_000_000L;
+  private static final int STEPS = 600;
+
+  private final Set<String> asked = new HashSet<>();
+  private final Map<String, SimAgent.Reply> lateReplies = new HashMap<>();
+  private FleetState hub;
+  private FeedMirror feed;
+  private int inSyncChecks;
+  private int resyncsCompleted;
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 42, 1234})
+  void theHubKeepsUpWithAgentsOverAnUnreliableBus(long seed) {
+    Random r = new Random(seed);
+    hub = new FleetState(new FleetState.Settings(Duration.ofSeconds(3), Duration.ofSeconds(5), 40), 0);
+    feed = new FeedMirror(0);
+    List<SimAgent> agents = new ArrayList<>();
+    Map<String, Long> lastSample = new HashMap<>();
+    for (int i = 0; i < 4; i++) {
+      agents.add(new SimAgent("n" + i, "m" + (i % 2), r, 5 + r.nextInt(30), T0 * 1000));
+    }
+    long now = T0;
+    for (int step = 0; step < STEPS; step++) {
+      now += r.nextInt(400);
+      SimAgent a = agents.get(r.nextInt(agents.size()));
+      int dice = r.nextInt(100);
+      if (dice < 45) {
+        List<SocketChange> batch = a.sample(r.nextInt(7), now);
+        lastSample.put(a.name, now);
+        int network = r.nextInt(10);
+        if (network > 0 && !batch.isEmpty()) { // 1 in 10 lost
+          take(hub.batch(a.name, a.epoch(), batch, now));
+          if (network == 1) { // 1 in 10 twice
+            take(hub.batch(a.name, a.epoch(), batch, now));
+          }
+        }
+      } else if (dice < 65) {
+        take(hub.heartbeat(a.facts(), a.epoch(), a.lastSeq(), lastSample.getOrDefault(a.name, now), now));
+      } else if (dice < 82) {
+        if (asked.remove(a.name)) {
+          if (r.nextInt(8) == 0) {
+            lateReplies.put(a.name, a.reply(now)); // answered, but the answer arrives much later
+            take(hub.resyncFailed(a.name, now)); // the request timed out meanwhile
+          } else {
+            take(hub.snapshot(a.name, a.epoch(), a.lastSeq(), now, a.sockets(), now));
+            resyncsCompleted++;
+          }
+        }
+      } else if (dice < 87) {
+        if (asked.remove(a.name)) {
+          take(hub.resyncFailed(a.name, now));
+        }
+      } else if (dice < 91) {
+        a.restart((now + 1) * 1000, r.nextInt(10));
+      } else if (dice < 96) {
+        take(hub.tick(now));
+      } else if (dice < 98) {
+        take(hub.memberLeft(a.clusterNodeId, now));
+      } else {
+        SimAgent.Reply late = lateReplies.remove(a.name);
+        if (late != null) {
+          // the hub cannot tell it from the answer to a request outstanding now: it takes it as that answer, or
+          // ignores it (older than its picture) and keeps waiting
+          asked.remove(a.name);
+          take(hub.snapshot(late.node(), late.epoch(), late.seq(), late.takenAtMillis(), late.sockets(), now));
+          if (hub.node(a.name).resyncing()) {
+            asked.add(a.name);
+          }
+        }
+      }
+      checkInvariants(agents);
+    }
+    // the bus behaves from now on: every node converges
+    for (SimAgent a : agents) {
+      now += 100;
+      take(hub.heartbeat(a.facts(), a.epoch(), a.lastSeq(), now, now));
+      for (int round = 0; asked.remove(a.name); round++) {
+        assertTrue(round < 2, "a second snapshot at most (after an overflow)");
+        take(hub.snapshot(a.name, a.epoch(), a.lastSeq(), now, a.sockets(), now));
+      }
+      NodeView v = hub.node(a.name);
+      assertFalse(v.resyncing());
+      assertTrue(v.live());
+      assertEquals(a.table(), hubTable(hub, a.name));
+    }
+    checkInvariants(agents);
+    assertTrue(resyncsCompleted > 10, "resyncs completed: " + resyncsCompleted);
+    assertTrue(inSyncChecks > STEPS, "in-sync checks: " + inSyncChecks);
+    assertTrue(feed.changes() > 100, "changes passed on: " + feed.changes());
+  }
+
+  private void take(Outcome o) {
+    feed.read(o);
+    if (o.resyncNode() != null) {
+      assertTrue(asked.add(o.resyncNode()), "asked again while a request is outstanding");
+    }
+  }
+
+  private void checkInvariants(List<SimAgent> agents) {
+    assertEquals(feed.lastSeq(), hub.lastSeq(), "every hub seq was passed on");
+    for (SimAgent a : agents) {
+      NodeView v = hub.node(a.name);
+      if (v == null) {
+        continue;
+      }
+      assertEquals(FeedMirror.told(hubTable(hub, a.name)), FeedMirror.told(feed.table(a.name)),
+          "the feed's reader holds the hub's picture");
+      assertEquals(asked.contains(a.name), v.resyncing());
+      if (!v.resyncing() && a.epoch().equals(v.epoch()) && v.snapshot().seq() == a.lastSeq()) {
+        assertEquals(a.table(), hubTable(hub, a.name), "a node the hub has caught up with");
+        inSyncChecks++;
+      }
+    }
+    assertNull(hub.node("nobody"));
+  }
+}

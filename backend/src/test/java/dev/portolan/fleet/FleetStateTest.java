@@ -1,0 +1,464 @@
+package dev.portolan.fleet;
+
+import static dev.portolan.fleet.FeedMirror.hubTable;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portolan.fleet.FleetState.Outcome;
+import dev.portolan.node.ChangeKind;
+import dev.portolan.node.NodeSnapshot;
+import dev.portolan.node.OwnedSocket;
+import dev.portolan.node.Rows;
+import dev.portolan.node.SocketChange;
+import dev.portolan.owner.Owner;
+import dev.portolan.sampler.SocketState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class FleetStateTest {
+  private static final long T0 = 1_700_000_000_000L;
+  private static final long FIRST_SEQ = 500;
+  private final Random random = new Random(7);
+  private FleetState hub = new FleetState(FleetState.Settings.DEFAULT, FIRST_SEQ);
+  private final FeedMirror feed = new FeedMirror(FIRST_SEQ);
+
+  private SimAgent agent(String name, String member, int sockets) {
+    return new SimAgent(name, member, random, sockets, T0 * 1000);
+  }
+
+  private Outcome heartbeat(SimAgent a, long now) {
+    return feed.read(hub.heartbeat(a.facts(), a.epoch(), a.lastSeq(), now, now));
+  }
+
+  private Outcome batch(SimAgent a, List<SocketChange> changes, long now) {
+    return feed.read(hub.batch(a.name, a.epoch(), changes, now));
+  }
+
+  private Outcome deliver(SimAgent.Reply r, long now) {
+    return feed.read(hub.snapshot(r.node(), r.epoch(), r.seq(), r.takenAtMillis(), r.sockets(), now));
+  }
+
+  /** A sample that changed something. */
+  private static List<SocketChange> changes(SimAgent a, long now) {
+    List<SocketChange> batch;
+    do {
+      batch = a.sample(4, now);
+    } while (batch.isEmpty());
+    return batch;
+  }
+
+  /** An agent the hub knows and holds in sync. */
+  private SimAgent synced(String name, String member, long now) {
+    SimAgent a = agent(name, member, 20);
+    assertEquals(name, heartbeat(a, now).resyncNode());
+    assertNull(deliver(a.reply(now), now).resyncNode());
+    assertInSync(a);
+    return a;
+  }
+
+  private void assertInSync(SimAgent a) {
+    NodeView v = hub.node(a.name);
+    assertFalse(v.resyncing(), "not resyncing");
+    assertEquals(a.epoch(), v.epoch());
+    assertEquals(a.lastSeq(), v.snapshot().seq());
+    assertEquals(a.table(), hubTable(hub, a.name), "the hub holds the agent's table");
+    assertEquals(a.table(), feed.table(a.name), "the feed's reader holds it too");
+  }
+
+  @Test
+  void aNewNodeJoinsAndIsAskedForASnapshot() {
+    SimAgent a = agent("a", "m1", 5);
+    Outcome o = heartbeat(a, T0);
+    assertEquals("a", o.resyncNode());
+    assertEquals(List.of(new StatusChange("a", NodeStatus.UP, T0, "joined")), o.statusChanges());
+    assertTrue(o.changes().isEmpty());
+    NodeView v = hub.node("a");
+    assertTrue(v.resyncing());
+    assertEquals(NodeStatus.UP, v.status());
+    assertEquals(a.facts(), v.facts());
+    assertTrue(v.snapshot().sockets().isEmpty());
+    assertNull(heartbeat(a, T0 + 1000).resyncNode(), "asked already: not again while pending");
+    assertNull(hub.node("b"));
+    assertEquals(FIRST_SEQ, hub.lastSeq());
+  }
+
+  @Test
+  void theSnapshotThenContiguousBatchesAreAppliedAndRenumbered() {
+    SimAgent a = agent("a", "m1", 20);
+    heartbeat(a, T0);
+    Outcome s = deliver(a.reply(T0 + 10), T0 + 20);
+    assertEquals(20, s.changes().size());
+    assertTrue(s.changes().stream().allMatch(c -> c.kind() == ChangeKind.OPENED && c.timestampMillis() == T0 + 10));
+    assertEquals(FIRST_SEQ + 1, s.changes().getFirst().seq());
+    assertEquals(FIRST_SEQ + 20, hub.lastSeq());
+    assertNull(s.resyncNode());
+    assertInSync(a);
+
+    for (int i = 1; i <= 10; i++) {
+      long now = T0 + i * 1000;
+      List<SocketChange> sent = changes(a, now);
+      long before = hub.lastSeq();
+      Outcome o = batch(a, sent, now);
+      assertNull(o.resyncNode());
+      assertEquals(sent.size(), o.changes().size());
+      for (int j = 0; j < sent.size(); j++) {
+        SocketChange in = sent.get(j);
+        SocketChange out = o.changes().get(j);
+        assertEquals(new SocketChange(in.kind(), in.node(), before + 1 + j, in.timestampMillis(), in.current(),
+            in.previousState(), in.previousOwner()), out);
+      }
+      assertEquals(before + sent.size(), hub.lastSeq());
+      assertInSync(a);
+      assertNull(heartbeat(a, now).resyncNode(), "the heartbeat's seq was received");
+    }
+  }
+
+  @Test
+  void aDuplicateBatchIsSkippedAndAnOverlappingOneAppliesOnlyWhatIsNew() {
+    SimAgent a = synced("a", "m1", T0);
+    List<SocketChange> b1 = changes(a, T0 + 1000);
+    List<SocketChange> b2 = changes(a, T0 + 2000);
+    assertEquals(b1.size(), batch(a, b1, T0 + 1000).changes().size());
+    long seq = hub.lastSeq();
+    assertEquals(Outcome.NONE, batch(a, b1, T0 + 1500));
+    assertEquals(seq, hub.lastSeq());
+    List<SocketChange> overlap = new ArrayList<>(b1.subList(b1.size() - 1, b1.size()));
+    overlap.addAll(b2);
+    Outcome o = batch(a, overlap, T0 + 2000);
+    assertNull(o.resyncNode());
+    assertEquals(b2.stream().map(SocketChange::current).toList(),
+        o.changes().stream().map(SocketChange::current).toList());
+    assertInSync(a);
+    assertEquals(Outcome.NONE, batch(a, List.of(), T0 + 2100));
+  }
+
+  @Test
+  void aGapAsksForASnapshotAndTheBufferedBatchesFollowIt() {
+    SimAgent a = synced("a", "m1", T0);
+    changes(a, T0 + 1000); // lost
+    List<SocketChange> b2 = changes(a, T0 + 2000);
+    Outcome o = batch(a, b2, T0 + 2000);
+    assertEquals("a", o.resyncNode());
+    assertTrue(o.changes().isEmpty());
+    assertTrue(hub.node("a").resyncing());
+    SimAgent.Reply reply = a.reply(T0 + 2100); // taken after b2: b2 is in it
+    List<SocketChange> b3 = changes(a, T0 + 3000);
+    List<SocketChange> b4 = changes(a, T0 + 4000);
+    assertEquals(Outcome.NONE, batch(a, b3, T0 + 3000), "buffered, nothing passed on");
+    assertEquals(Outcome.NONE, batch(a, b4, T0 + 4000));
+    assertNull(heartbeat(a, T0 + 4000).resyncNode(), "pending already");
+
+    Outcome s = deliver(reply, T0 + 4100);
+    assertNull(s.resyncNode());
+    List<SocketChange> tail = s.changes().subList(s.changes().size() - b3.size() - b4.size(), s.changes().size());
+    List<SocketChange> expected = new ArrayList<>(b3);
+    expected.addAll(b4);
+    assertEquals(expected.stream().map(SocketChange::current).toList(),
+        tail.stream().map(SocketChange::current).toList(), "b3 and b4 after the snapshot's own changes");
+    assertTrue(s.changes().subList(0, s.changes().size() - tail.size()).stream()
+        .allMatch(c -> c.timestampMillis() == T0 + 2100), "the snapshot's changes carry its time");
+    assertInSync(a);
+  }
+
+  @Test
+  void bufferedChangesTheSnapshotAlreadyHasAreSkipped() {
+    SimAgent a = synced("a", "m1", T0);
+    changes(a, T0 + 1000); // lost
+    List<SocketChange> b2 = changes(a, T0 + 2000);
+    assertEquals("a", batch(a, b2, T0 + 2000).resyncNode());
+    List<SocketChange> b3 = changes(a, T0 + 3000);
+    batch(a, b3, T0 + 3000);
+    Outcome s = deliver(a.reply(T0 + 3100), T0 + 3200); // has b2 and b3
+    assertNull(s.resyncNode());
+    assertTrue(s.changes().stream().allMatch(c -> c.timestampMillis() == T0 + 3100), "only the snapshot's changes");
+    assertInSync(a);
+  }
+
+  @Test
+  void aGapLeftAfterTheSnapshotAsksAgain() {
+    SimAgent a = synced("a", "m1", T0);
+    changes(a, T0 + 1000); // lost
+    assertEquals("a", batch(a, changes(a, T0 + 2000), T0 + 2000).resyncNode());
+    SimAgent.Reply reply = a.reply(T0 + 2100);
+    changes(a, T0 + 3000); // lost too
+    batch(a, changes(a, T0 + 4000), T0 + 4000);
+    Outcome s = deliver(reply, T0 + 4100);
+    assertEquals("a", s.resyncNode());
+    assertTrue(hub.node("a").resyncing());
+    assertNull(deliver(a.reply(T0 + 4200), T0 + 4300).resyncNode());
+    assertInSync(a);
+  }
+
+  @Test
+  void aHeartbeatWithASeqNotReceivedAsksForASnapshot() {
+    SimAgent a = synced("a", "m1", T0);
+    changes(a, T0 + 1000); // lost
+    assertEquals("a", heartbeat(a, T0 + 1000).resyncNode());
+    deliver(a.reply(T0 + 1100), T0 + 1100);
+    assertInSync(a);
+  }
+
+  @Test
+  void aRestartAsksForASnapshotWhoseChangesTurnTheOldPictureIntoTheNew() {
+    SimAgent a = synced("a", "m1", T0);
+    batch(a, changes(a, T0 + 1000), T0 + 1000);
+    String oldEpoch = a.epoch();
+    a.restart((T0 + 5000) * 1000, 12);
+    Outcome h = heartbeat(a, T0 + 5000);
+    assertEquals("a", h.resyncNode());
+    assertTrue(h.statusChanges().isEmpty(), "it was up: no status change");
+    assertEquals(oldEpoch, hub.node("a").epoch(), "the picture is still the old run's");
+    deliver(a.reply(T0 + 5100), T0 + 5100);
+    assertInSync(a);
+    assertNull(batch(a, changes(a, T0 + 6000), T0 + 6000).resyncNode());
+    assertInSync(a);
+  }
+
+  @Test
+  void aBatchOfANewRunBeforeItsHeartbeatIsBufferedUntilTheSnapshot() {
+    SimAgent a = synced("a", "m1", T0);
+    a.restart((T0 + 5000) * 1000, 6);
+    SimAgent.Reply reply = a.reply(T0 + 5000);
+    List<SocketChange> first = changes(a, T0 + 6000);
+    assertEquals("a", batch(a, first, T0 + 6000).resyncNode());
+    Outcome s = deliver(reply, T0 + 6100);
+    assertEquals(first.stream().map(SocketChange::current).toList(), s.changes().subList(
+        s.changes().size() - first.size(), s.changes().size()).stream().map(SocketChange::current).toList());
+    assertInSync(a);
+  }
+
+  @Test
+  void aSnapshotPassesOnOneChangeOfTheRightKindPerDifference() {
+    Owner p1 = Owner.of(Rows.process(1, "one"));
+    Owner p2 = Owner.of(Rows.process(2, "two"));
+    OwnedSocket listener = Rows.listener(80, 10, p1);
+    OwnedSocket conn = Rows.tcp("10.0.0.1", 80, "10.0.0.2", 40000, SocketState.ESTABLISHED, 11, p1);
+    OwnedSocket gone = Rows.tcp("10.0.0.1", 80, "10.0.0.3", 40001, SocketState.ESTABLISHED, 12, p1);
+    OwnedSocket kernel = Rows.tcp("10.0.0.1", 80, "10.0.0.4", 40002, SocketState.TIME_WAIT, 0, Owner.KERNEL);
+    NodeFacts facts = new NodeFacts("a", "m1", "agent", "proc", 1000, 0, "6.1", List.of());
+    hub.heartbeat(facts, "e1", 1, T0, T0);
+    feed.read(hub.snapshot("a", "e1", 1, T0, List.of(listener, conn, gone, kernel), T0));
+
+    OwnedSocket listenerNow = Rows.listener(80, 10, p2);
+    OwnedSocket connNow = Rows.tcp("10.0.0.1", 80, "10.0.0.2", 40000, SocketState.TIME_WAIT, 0, Owner.KERNEL);
+    OwnedSocket kernelNow = Rows.tcp("10.0.0.1", 80, "10.0.0.4", 40002, SocketState.TIME_WAIT, 0, Owner.UNKNOWN);
+    OwnedSocket opened = Rows.unix("/run/new", 13, p2);
+    assertEquals("a", hub.heartbeat(facts, "e2", 7, T0 + 1000, T0 + 1000).resyncNode());
+    Outcome o = feed.read(hub.snapshot("a", "e2", 7, T0 + 1000, List.of(listenerNow, connNow, kernelNow, opened),
+        T0 + 1000));
+
+    Map<ChangeKind, List<SocketChange>> byKind = o.changes().stream()
+        .collect(Collectors.groupingBy(SocketChange::kind));
+    assertEquals(4, o.changes().size(), "kernel -> unknown is no owner change: " + o.changes());
+    assertEquals(new SocketChange(ChangeKind.OWNER_CHANGED, "a", byKind.get(ChangeKind.OWNER_CHANGED).getFirst().seq(),
+        T0 + 1000, listenerNow, null, p1), byKind.get(ChangeKind.OWNER_CHANGED).getFirst());
+    SocketChange state = byKind.get(ChangeKind.STATE_CHANGED).getFirst();
+    assertEquals(connNow, state.current());
+    assertEquals(SocketState.ESTABLISHED, state.previousState());
+    assertEquals(gone, byKind.get(ChangeKind.CLOSED).getFirst().current(), "closed: the row as last held");
+    assertEquals(opened, byKind.get(ChangeKind.OPENED).getFirst().current());
+    assertEquals(kernelNow, hubTable(hub, "a").get(kernelNow.socket().key()), "rows are replaced all the same");
+    // the feed says nothing of kernel -> unknown (as an agent's own feed does not): its reader keeps the old owner
+    assertEquals(hubTable(hub, "a").keySet(), feed.table("a").keySet());
+    assertEquals(Owner.KERNEL, feed.table("a").get(kernelNow.socket().key()).owner());
+    assertEquals("e2", hub.node("a").epoch());
+    assertEquals(7, hub.node("a").snapshot().seq());
+  }
+
+  @Test
+  void anOverflowingBufferIsDroppedAndASecondSnapshotFollowsTheFirst() {
+    hub = new FleetState(new FleetState.Settings(Duration.ofSeconds(3), Duration.ofSeconds(5), 10), FIRST_SEQ);
+    SimAgent a = synced("a", "m1", T0);
+    changes(a, T0 + 1000); // lost
+    assertEquals("a", batch(a, changes(a, T0 + 2000), T0 + 2000).resyncNode());
+    SimAgent.Reply first = a.reply(T0 + 2000);
+    int buffered = 0;
+    for (int i = 3; buffered <= 10; i++) {
+      List<SocketChange> b = changes(a, T0 + i * 1000);
+      buffered += b.size();
+      assertEquals(Outcome.NONE, batch(a, b, T0 + i * 1000));
+    }
+    Outcome s = deliver(first, T0 + 20_000);
+    assertEquals("a", s.resyncNode(), "the changes after the first snapshot were dropped: ask again");
+    assertTrue(hub.node("a").resyncing());
+    assertEquals(first.seq(), hub.node("a").snapshot().seq());
+    assertNull(deliver(a.reply(T0 + 21_000), T0 + 21_000).resyncNode());
+    assertInSync(a);
+  }
+
+  @Test
+  void afterAFailedResyncTheNextHeartbeatOrBatchAsksAgain() {
+    SimAgent a = agent("a", "m1", 5);
+    assertEquals("a", heartbeat(a, T0).resyncNode());
+    assertEquals(Outcome.NONE, hub.resyncFailed("a", T0 + 100));
+    assertFalse(hub.node("a").resyncing());
+    assertEquals("a", heartbeat(a, T0 + 1000).resyncNode());
+    deliver(a.reply(T0 + 1100), T0 + 1100);
+    assertInSync(a);
+
+    changes(a, T0 + 2000); // lost
+    assertEquals("a", heartbeat(a, T0 + 2000).resyncNode());
+    hub.resyncFailed("a", T0 + 2100);
+    List<SocketChange> next = changes(a, T0 + 3000);
+    assertEquals("a", batch(a, next, T0 + 3000).resyncNode(), "a batch asks again too (and is buffered)");
+    deliver(a.reply(T0 + 3100), T0 + 3100);
+    assertInSync(a);
+    hub.resyncFailed("nobody", T0);
+  }
+
+  @Test
+  void afterAFailedResyncOfANodeBackFromDownTheNextHeartbeatAsksAgain() {
+    SimAgent a = synced("a", "m1", T0);
+    hub.memberLeft("m1", T0 + 100);
+    assertEquals("a", heartbeat(a, T0 + 200).resyncNode());
+    hub.resyncFailed("a", T0 + 300);
+    assertEquals("a", heartbeat(a, T0 + 1200).resyncNode(), "nothing else says so: the seq is the same");
+  }
+
+  @Test
+  void bufferedChangesOfAnotherRunAreNotAppliedAfterTheSnapshot() {
+    SimAgent a = synced("a", "m1", T0);
+    String oldEpoch = a.epoch();
+    List<SocketChange> late = changes(a, T0 + 1000); // of the old run, delivered after the restart
+    a.restart(10, 5); // its clock went back: the new run's seqs are lower than the old's
+    assertEquals("a", heartbeat(a, T0 + 2000).resyncNode());
+    assertEquals(Outcome.NONE, feed.read(hub.batch("a", oldEpoch, late, T0 + 2100)));
+    Outcome s = deliver(a.reply(T0 + 2200), T0 + 2200);
+    assertTrue(s.changes().stream().allMatch(c -> c.timestampMillis() == T0 + 2200), "only the snapshot's changes");
+    assertInSync(a);
+  }
+
+  @Test
+  void aLateSnapshotOlderThanThePictureIsIgnored() {
+    SimAgent a = synced("a", "m1", T0);
+    SimAgent.Reply old = a.reply(T0);
+    batch(a, changes(a, T0 + 1000), T0 + 1000);
+    assertEquals(Outcome.NONE, deliver(old, T0 + 1100));
+    assertInSync(a);
+    Outcome same = deliver(a.reply(T0 + 1200), T0 + 1200);
+    assertTrue(same.changes().isEmpty(), "a duplicate of the truth changes nothing");
+    assertInSync(a);
+  }
+
+  @Test
+  void aMemberThatLeavesTakesItsNodesDownAndTheirSocketsStay() {
+    SimAgent a = synced("a", "m1", T0);
+    SimAgent b = synced("b", "m1", T0);
+    SimAgent c = synced("c", "m2", T0);
+    Outcome o = hub.memberLeft("m1", T0 + 500);
+    assertEquals(List.of(new StatusChange("a", NodeStatus.DOWN, T0 + 500, "left the cluster"),
+        new StatusChange("b", NodeStatus.DOWN, T0 + 500, "left the cluster")), o.statusChanges());
+    assertFalse(hub.node("a").live());
+    assertEquals(a.table(), hubTable(hub, "a"), "last seen");
+    assertEquals(b.table(), hubTable(hub, "b"));
+    assertTrue(hub.node("c").live());
+    assertEquals(Outcome.NONE, hub.memberLeft("m1", T0 + 600), "once per transition");
+    assertEquals(Outcome.NONE, hub.memberLeft("m3", T0 + 600));
+    assertEquals(Outcome.NONE, hub.tick(T0 + 600), "down already: tick says nothing more");
+    Outcome back = heartbeat(a, T0 + 700);
+    assertEquals(List.of(new StatusChange("a", NodeStatus.UP, T0 + 700, "heartbeats again")), back.statusChanges());
+    assertEquals("a", back.resyncNode(), "it may have missed changes");
+    assertEquals(c.table(), hubTable(hub, "c"));
+  }
+
+  @Test
+  void aSilentNodeGoesDownAfterDownAfterAndComesBackWithAResync() {
+    SimAgent a = synced("a", "m1", T0);
+    assertEquals(Outcome.NONE, hub.tick(T0 + 3000), "3 s is not more than downAfter");
+    Outcome down = hub.tick(T0 + 4500);
+    assertEquals(List.of(new StatusChange("a", NodeStatus.DOWN, T0 + 4500, "no heartbeat for 4 s")),
+        down.statusChanges());
+    assertEquals(Outcome.NONE, hub.tick(T0 + 5500));
+    assertEquals(NodeStatus.DOWN, hub.node("a").status());
+    assertEquals("no heartbeat for 4 s", hub.node("a").statusReason());
+    assertEquals(T0 + 4500, hub.node("a").statusSinceMillis());
+    Outcome up = heartbeat(a, T0 + 6000);
+    assertEquals(List.of(new StatusChange("a", NodeStatus.UP, T0 + 6000, "heartbeats again")), up.statusChanges());
+    assertEquals("a", up.resyncNode());
+    deliver(a.reply(T0 + 6100), T0 + 6100);
+    assertInSync(a);
+  }
+
+  @Test
+  void aNodeThatRestartedWhileDownSaysSo() {
+    SimAgent a = synced("a", "m1", T0);
+    hub.tick(T0 + 10_000);
+    a.restart((T0 + 11_000) * 1000, 3);
+    Outcome up = heartbeat(a, T0 + 11_000);
+    assertEquals(List.of(new StatusChange("a", NodeStatus.UP, T0 + 11_000, "restarted")), up.statusChanges());
+    assertEquals("a", up.resyncNode());
+  }
+
+  @Test
+  void aNodeWithAnOldSampleIsStaleUntilItSamplesAgain() {
+    SimAgent a = synced("a", "m1", T0);
+    Outcome stale = hub.heartbeat(a.facts(), a.epoch(), a.lastSeq(), T0, T0 + 7000);
+    assertEquals(List.of(new StatusChange("a", NodeStatus.STALE, T0 + 7000, "no sample for 7 s")),
+        stale.statusChanges());
+    assertNull(stale.resyncNode());
+    assertTrue(hub.node("a").live());
+    assertEquals(Outcome.NONE, hub.tick(T0 + 7500), "once per transition");
+    assertEquals(Outcome.NONE, hub.heartbeat(a.facts(), a.epoch(), a.lastSeq(), T0, T0 + 8000));
+    Outcome fresh = hub.heartbeat(a.facts(), a.epoch(), a.lastSeq(), T0 + 8500, T0 + 9000);
+    assertEquals(List.of(new StatusChange("a", NodeStatus.UP, T0 + 9000, "sampling again")), fresh.statusChanges());
+    assertEquals(NodeStatus.UP, hub.node("a").status());
+  }
+
+  @Test
+  void tickFindsAStaleSample() {
+    SimAgent a = synced("a", "m1", T0);
+    assertEquals(Outcome.NONE, hub.heartbeat(a.facts(), a.epoch(), a.lastSeq(), T0, T0 + 4000));
+    Outcome o = hub.tick(T0 + 5500); // heard from 1.5 s ago, but its last sample is 5.5 s old
+    assertEquals(List.of(new StatusChange("a", NodeStatus.STALE, T0 + 5500, "no sample for 5 s")), o.statusChanges());
+    assertEquals(NodeStatus.STALE, hub.node("a").status());
+  }
+
+  @Test
+  void viewsAndSnapshotsAreCachedUntilTheNodeChanges() {
+    SimAgent a = synced("a", "m1", T0);
+    NodeView v1 = hub.node("a");
+    NodeSnapshot s1 = v1.snapshot();
+    s1.sorted();
+    assertSame(v1, hub.node("a"));
+    assertSame(v1, hub.nodes().getFirst());
+    heartbeat(a, T0 + 1000);
+    NodeView v2 = hub.node("a");
+    assertNotSame(v1, v2, "the heartbeat time changed");
+    assertEquals(T0 + 1000, v2.lastHeartbeatMillis());
+    assertSame(s1, v2.snapshot(), "the sockets did not: the snapshot and its indexes stay");
+    batch(a, changes(a, T0 + 2000), T0 + 2000);
+    assertNotSame(s1, hub.node("a").snapshot());
+    assertEquals(a.lastSeq(), hub.node("a").snapshot().seq());
+  }
+
+  @Test
+  void nodesAreListedByName() {
+    synced("c", "m1", T0);
+    synced("a", "m1", T0);
+    synced("b", "m2", T0);
+    assertEquals(List.of("a", "b", "c"), hub.nodes().stream().map(NodeView::name).toList());
+  }
+
+  @Test
+  void aBatchFromANodeTheHubDoesNotKnowMakesItJoin() {
+    SimAgent a = agent("a", "m1", 5);
+    List<SocketChange> b = changes(a, T0);
+    Outcome o = batch(a, b, T0);
+    assertEquals("a", o.resyncNode());
+    assertEquals(NodeStatus.UP, o.statusChanges().getFirst().status());
+    assertEquals("a", hub.node("a").facts().node());
+    deliver(a.reply(T0 + 100), T0 + 100);
+    assertInSync(a);
+    heartbeat(a, T0 + 200);
+    assertEquals("m1", hub.node("a").facts().clusterNodeId());
+  }
+}

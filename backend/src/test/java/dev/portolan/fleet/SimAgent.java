@@ -1,0 +1,150 @@
+package dev.portolan.fleet;
+
+import dev.portolan.node.OwnedSocket;
+import dev.portolan.node.Rows;
+import dev.portolan.node.SampleDiffer;
+import dev.portolan.node.SocketChange;
+import dev.portolan.owner.Owner;
+import dev.portolan.sampler.Protocol;
+import dev.portolan.sampler.SocketEntry;
+import dev.portolan.sampler.SocketKey;
+import dev.portolan.sampler.SocketState;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A simulated node agent for the fleet tests: a socket table that changes at random, turned into contiguous change
+ * batches by the real {@link SampleDiffer}, with heartbeats, snapshots and restarts (a new epoch and a higher seq).
+ */
+final class SimAgent {
+  final String name;
+  final String clusterNodeId;
+  private final Random random;
+  private Map<SocketKey, OwnedSocket> table = new HashMap<>();
+  private SampleDiffer differ;
+  private String epoch;
+  private int runs;
+  private long nextInode = 1000;
+
+  SimAgent(String name, String clusterNodeId, Random random, int sockets, long firstSeq) {
+    this.name = name;
+    this.clusterNodeId = clusterNodeId;
+    this.random = random;
+    for (int i = 0; i < sockets; i++) {
+      OwnedSocket row = newSocket();
+      table.put(row.socket().key(), row);
+    }
+    start(firstSeq);
+  }
+
+  /** A new run: new epoch, a differ seeded at {@code firstSeq}; the table stays (a restart keeps most sockets). */
+  void start(long firstSeq) {
+    runs++;
+    epoch = name + "-run" + runs;
+    differ = new SampleDiffer(name, firstSeq);
+    differ.diff(table, 0);
+  }
+
+  /** A restart: the table moves on by {@code churn} random changes nobody sees, then a new run starts. */
+  void restart(long firstSeq, int churn) {
+    sample(churn, 0);
+    start(firstSeq);
+  }
+
+  /** The agent's answer to a snapshot request, taken now (the hub may get it later). */
+  record Reply(String node, String epoch, long seq, long takenAtMillis, List<OwnedSocket> sockets) {
+  }
+
+  Reply reply(long nowMillis) {
+    return new Reply(name, epoch, lastSeq(), nowMillis, sockets());
+  }
+
+  String epoch() {
+    return epoch;
+  }
+
+  long lastSeq() {
+    return differ.lastSeq();
+  }
+
+  /** The table as the hub should end up holding it. */
+  Map<SocketKey, OwnedSocket> table() {
+    return Map.copyOf(table);
+  }
+
+  List<OwnedSocket> sockets() {
+    return new ArrayList<>(table.values());
+  }
+
+  NodeFacts facts() {
+    return new NodeFacts(name, clusterNodeId, "agent", "proc", 1000, 0, "6.1", List.of("10.0.0.1"));
+  }
+
+  /** Sets the table to {@code rows} and returns the changes that makes (no changes: an empty batch). */
+  List<SocketChange> setTable(List<OwnedSocket> rows, long nowMillis) {
+    table = SampleDiffer.byKey(rows);
+    return differ.diff(table, nowMillis);
+  }
+
+  /** One sample with {@code churn} random opens, closes, state and owner changes; returns its batch. */
+  List<SocketChange> sample(int churn, long nowMillis) {
+    Map<SocketKey, OwnedSocket> next = new HashMap<>(table);
+    for (int i = 0; i < churn; i++) {
+      List<SocketKey> keys = new ArrayList<>(next.keySet());
+      int op = keys.isEmpty() ? 0 : random.nextInt(4);
+      if (op == 0) {
+        OwnedSocket row = newSocket();
+        next.put(row.socket().key(), row);
+      } else {
+        SocketKey key = keys.get(random.nextInt(keys.size()));
+        OwnedSocket row = next.get(key);
+        switch (op) {
+          case 1 -> next.remove(key);
+          case 2 -> next.put(key, withState(row));
+          default -> next.put(key, new OwnedSocket(row.socket(), randomOwner()));
+        }
+      }
+    }
+    table = next;
+    return differ.diff(table, nowMillis);
+  }
+
+  private OwnedSocket newSocket() {
+    long inode = nextInode++;
+    return switch (random.nextInt(4)) {
+      case 0 -> Rows.listener(1 + random.nextInt(200), inode, randomOwner());
+      case 1 -> Rows.unix("/run/s" + inode, inode, randomOwner());
+      default -> Rows.tcp("10.0.0.1", 1 + random.nextInt(300), "10.0.0." + (2 + random.nextInt(50)),
+          30000 + (int) inode, SocketState.ESTABLISHED, inode, randomOwner());
+    };
+  }
+
+  /** Another state for the same socket (same key): a connection moves on, a listener stops or starts listening. */
+  private static OwnedSocket withState(OwnedSocket row) {
+    SocketEntry e = row.socket();
+    boolean keyedByInode = e.proto() == Protocol.UNIX || e.remotePort() == 0;
+    SocketState state;
+    long inode = e.inode();
+    if (keyedByInode) {
+      state = e.state() == SocketState.LISTEN ? SocketState.CLOSE : SocketState.LISTEN;
+    } else {
+      state = switch (e.state()) {
+        case ESTABLISHED -> SocketState.TIME_WAIT;
+        case TIME_WAIT -> SocketState.CLOSE_WAIT;
+        default -> SocketState.ESTABLISHED;
+      };
+      inode = state == SocketState.TIME_WAIT ? 0 : inode; // the kernel drops the inode; the key does not have it
+    }
+    return new OwnedSocket(new SocketEntry(e.proto(), e.family(), e.localAddress(), e.localPort(), e.remoteAddress(),
+        e.remotePort(), state, e.txQueue(), e.rxQueue(), e.uid(), inode, e.unixType(), e.path(), e.peerInode()),
+        row.owner());
+  }
+
+  private Owner randomOwner() {
+    int pick = random.nextInt(5);
+    return pick == 0 ? Owner.KERNEL : Owner.of(Rows.process(100 + pick, "proc" + pick));
+  }
+}
