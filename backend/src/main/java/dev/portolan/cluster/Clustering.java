@@ -32,7 +32,16 @@ public final class Clustering {
   public record Clustered(Vertx vertx, Membership membership) {
   }
 
+  /**
+   * Hazelcast's own INFO lines (banner, partition table, Jet notices) drown the node's; members joining and
+   * leaving are logged by the fleet verticle. Kept in a field so the level is not collected with the logger.
+   */
+  private static final java.util.logging.Logger HAZELCAST_LOG = java.util.logging.Logger.getLogger("com.hazelcast");
+
   public static Future<Clustered> start(ClusterSettings settings, PrometheusMeterRegistry registry) {
+    if (HAZELCAST_LOG.getLevel() == null) {
+      HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
     String address;
     try {
       address = InetAddress.getByName(settings.host()).getHostAddress();

@@ -81,7 +81,8 @@ public final class DashboardRoutes {
     QueryValues.rejectUnknown(params, Set.of());
     SocketFilter listeners = SocketFilter.parse(Map.of("listening", List.of("true"), "proto", List.of("tcp,udp")));
     Future.all(ask(Addresses.onNode(node, Addresses.NODE_INFO), new JsonObject()),
-            ask(Addresses.onNode(node, Addresses.SOCKETS_QUERY), new SocketQuery(listeners, MAX_LISTENERS, null).toJson()))
+            // the fleet's copy: its seq is the feed position the page resumes from
+            ask(Addresses.FLEET_SOCKETS, new SocketQuery(listeners.withNode(node), MAX_LISTENERS, null).toJson()))
         .onSuccess(all -> HtmlReplies.send(ctx, 200, "fragment/portmap.jte", "page/portmap.jte",
             Map.of("view", PortMapBuilder.build(all.resultAt(0), all.resultAt(1)), "check", CheckView.empty())))
         .onFailure(e -> HtmlReplies.fail(ctx, e));

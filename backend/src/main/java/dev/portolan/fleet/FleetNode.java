@@ -104,7 +104,7 @@ final class FleetNode {
   NodeSnapshot snapshot() {
     NodeSnapshot s = snapshot;
     if (s == null) {
-      snapshot = s = new NodeSnapshot(name, lastSeq, Math.max(pictureAtMillis, lastSampleMillis), 0, table.sorted(),
+      snapshot = s = NodeSnapshot.ofSorted(name, lastSeq, Math.max(pictureAtMillis, lastSampleMillis), table.sorted(),
           KernelSockstat.empty());
     }
     return s;

@@ -180,6 +180,18 @@ public final class FleetState {
   }
 
   /** The last seq this hub gave a change it passed on ({@code firstSeq} before any). */
+  /** How many nodes are up, stale and down (every status present, zeros included), without building views. */
+  public java.util.Map<NodeStatus, Integer> countByStatus() {
+    java.util.Map<NodeStatus, Integer> counts = new java.util.EnumMap<>(NodeStatus.class);
+    for (NodeStatus s : NodeStatus.values()) {
+      counts.put(s, 0);
+    }
+    for (FleetNode n : byName) {
+      counts.merge(n.status, 1, Integer::sum);
+    }
+    return counts;
+  }
+
   public long lastSeq() {
     return seq;
   }

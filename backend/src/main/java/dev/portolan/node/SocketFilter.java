@@ -34,6 +34,11 @@ public record SocketFilter(String node, Set<ProtocolChoice> protocols, Set<Socke
     }
   }
 
+  /** The same filter narrowed to one node (null: any node). */
+  public SocketFilter withNode(String name) {
+    return new SocketFilter(name, protocols, states, listening, port, localPort, remotePort, pid, text);
+  }
+
   /** Parses the filter parameters; other names in {@code params} are ignored here (see {@link #rejectUnknown}). */
   public static SocketFilter parse(Map<String, List<String>> params) {
     String node = QueryValues.single(params, "node");

@@ -28,7 +28,9 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Logger;
 
 /**
@@ -68,7 +70,9 @@ public final class FleetVerticle extends VerticleBase {
     membership.onMemberLeft(id -> context.runOnContext(v -> apply(state.memberLeft(id, now()))));
     vertx.setPeriodic(500, id -> {
       apply(state.tick(now()));
-      metrics.fleetNodes(FleetJson.countByStatus(state.nodes()));
+      Map<String, Integer> counts = new LinkedHashMap<>();
+      state.countByStatus().forEach((status, n) -> counts.put(status.wireName(), n));
+      metrics.fleetNodes(counts);
     });
     Future<?> consumers = Future.all(List.of(
         bus.<JsonObject>consumer(Addresses.CHANGES, this::onBatch).completion(),
@@ -77,8 +81,11 @@ public final class FleetVerticle extends VerticleBase {
         bus.<JsonObject>localConsumer(Addresses.FLEET_SOCKETS, this::sockets).completion(),
         bus.<JsonObject>localConsumer(Addresses.FLEET_PORT, this::port).completion(),
         bus.<JsonObject>localConsumer(Addresses.FLEET_CHECK, this::check).completion(),
-        bus.<JsonObject>localConsumer(Addresses.FLEET_SUMMARY, msg ->
-            msg.reply(FleetJson.summary(FleetSummary.of(state.nodes()), state.lastSeq()))).completion()));
+        bus.<JsonObject>localConsumer(Addresses.FLEET_SUMMARY, msg -> {
+          List<NodeView> nodes = state.nodes();
+          long seq = state.lastSeq();
+          answer(msg, () -> FleetJson.summary(FleetSummary.of(nodes), seq));
+        }).completion()));
     if (local == null) {
       return consumers;
     }
@@ -127,16 +134,27 @@ public final class FleetVerticle extends VerticleBase {
         });
   }
 
+  /** Node entries; counting a node's sockets by state is work for a worker once every node changes each second. */
   private void nodes(Message<JsonObject> msg) {
     String wanted = msg.body().getString("node");
-    JsonArray nodes = new JsonArray();
-    for (NodeView view : state.nodes()) {
-      if (wanted == null || wanted.equals(view.name())) {
-        // "seq": the hub's feed position this answer is current at (resume /api/v1/events after it).
-        nodes.add(FleetJson.node(view).put("seq", state.lastSeq()));
+    List<NodeView> nodes = state.nodes();
+    long seq = state.lastSeq();
+    answer(msg, () -> {
+      JsonArray out = new JsonArray();
+      for (NodeView view : nodes) {
+        if (wanted == null || wanted.equals(view.name())) {
+          // "seq": the hub's feed position this answer is current at (resume /api/v1/events after it).
+          out.add(FleetJson.node(view).put("seq", seq));
+        }
       }
-    }
-    msg.reply(new JsonObject().put("seq", state.lastSeq()).put("nodes", nodes));
+      return new JsonObject().put("seq", seq).put("nodes", out);
+    });
+  }
+
+  /** Computes an answer from immutable node views on a worker thread, off this event loop. */
+  private void answer(Message<JsonObject> msg, java.util.concurrent.Callable<JsonObject> work) {
+    vertx.executeBlocking(work, false).onSuccess(msg::reply)
+        .onFailure(e -> msg.fail(e instanceof InvalidQueryException ? 400 : 500, String.valueOf(e.getMessage())));
   }
 
   private void sockets(Message<JsonObject> msg) {
@@ -154,25 +172,20 @@ public final class FleetVerticle extends VerticleBase {
     }
     List<NodeView> nodes = state.nodes();
     long seq = state.lastSeq();
-    vertx.executeBlocking(() -> FleetJson.page(FleetPage.of(nodes, query.filter(), query.limit(), query.cursor()),
-            seq, services), false)
-        .onSuccess(msg::reply)
-        .onFailure(e -> msg.fail(e instanceof InvalidQueryException ? 400 : 500, e.getMessage()));
+    answer(msg, () -> FleetJson.page(FleetPage.of(nodes, query.filter(), query.limit(), query.cursor()), seq, services));
   }
 
   private void port(Message<JsonObject> msg) {
     List<NodeView> nodes = state.nodes();
     JsonObject q = msg.body();
-    vertx.executeBlocking(() -> FleetJson.port(nodes, q.getString("proto"), q.getInteger("port"), services), false)
-        .onSuccess(msg::reply)
-        .onFailure(e -> msg.fail(500, e.getMessage()));
+    answer(msg, () -> FleetJson.port(nodes, q.getString("proto"), q.getInteger("port"), services));
   }
 
   /** The listen check of every node that is not down, from the hub's copy of its table. */
   private void check(Message<JsonObject> msg) {
     List<NodeView> nodes = state.nodes();
     PortCheck q = PortCheck.fromJson(msg.body());
-    vertx.executeBlocking(() -> {
+    answer(msg, () -> {
       JsonArray answers = new JsonArray();
       for (NodeView v : nodes) {
         if (v.live()) {
@@ -180,7 +193,7 @@ public final class FleetVerticle extends VerticleBase {
         }
       }
       return new JsonObject().put("nodes", answers);
-    }, false).onSuccess(msg::reply).onFailure(e -> msg.fail(500, e.getMessage()));
+    });
   }
 
   private static long now() {

@@ -29,10 +29,11 @@ class ClusterFleetTest {
   private RunningNode hub;
   private RunningNode agentA;
   private RunningNode agentB;
+  private RunningNode secondHub;
 
   @AfterEach
   void stop() throws Exception {
-    for (RunningNode n : new RunningNode[] {agentA, agentB, hub}) {
+    for (RunningNode n : new RunningNode[] {agentA, agentB, secondHub, hub}) {
       if (n != null) {
         n.close();
       }
@@ -92,10 +93,23 @@ class ClusterFleetTest {
       JsonArray live = hub.get("/api/v1/sockets?node=agent-b&local-port=" + port).json().getJsonArray("sockets");
       assertFalse(live.isEmpty());
       live.forEach(r -> assertTrue(((JsonObject) r).getBoolean("live")));
+
+      // A second hub joining later is complete on its own: it resyncs every agent.
+      java.util.Map<String, Object> second = cluster.hub();
+      second.put("nodeName", "hub-2");
+      second.put("clusterPort", ClusterFixture.freePort());
+      second.put("join", "127.0.0.1:" + cluster.hubPort);
+      secondHub = ClusterFixture.start(second);
+      Await.until("the second hub holds both agents", DEADLINE, () -> upAndSynced(secondHub, Set.of("agent-a", "agent-b")));
+      assertEquals(2, secondHub.get("/api/v1/owners?proto=tcp&port=" + port).json().getJsonArray("nodes").size());
     }
   }
 
   private Boolean upAndSynced(Set<String> names) {
+    return upAndSynced(hub, names);
+  }
+
+  private static Boolean upAndSynced(RunningNode hub, Set<String> names) {
     JsonArray nodes = hub.get("/api/v1/nodes").json().getJsonArray("nodes");
     Set<String> ready = new HashSet<>();
     for (Object o : nodes) {
