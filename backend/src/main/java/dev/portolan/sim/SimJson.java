@@ -1,39 +1,30 @@
 package dev.portolan.sim;
 
 import dev.portolan.bus.ChangeBatch;
+import dev.portolan.bus.JsonText;
 import dev.portolan.bus.NodeHeartbeat;
 import dev.portolan.bus.SnapshotReply;
-import dev.portolan.bus.SocketJson;
 import dev.portolan.fleet.NodeFacts;
-import dev.portolan.node.Exposure;
 import dev.portolan.node.OwnedSocket;
 import dev.portolan.node.SocketChange;
-import dev.portolan.owner.Owner;
-import dev.portolan.owner.ProcessInfo;
-import dev.portolan.sampler.Protocol;
-import dev.portolan.sampler.SocketEntry;
 import dev.portolan.service.ServiceNames;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The simulator's messages written straight to JSON text, field for field what {@link ChangeBatch#toJson},
  * {@link SnapshotReply#toJson} and {@link NodeHeartbeat#toJson} build (a test holds them equal), without the
- * intermediate {@link JsonObject} maps: one simulator JVM writes a thousand batches and a thousand heartbeats a
- * second on cores it shares with the hub. The text travels as an {@link Encoded} JSON object, so the receiving
- * hub gets an ordinary {@link JsonObject}. Owners' JSON is cached per process (a node has a dozen). Not
- * thread-safe: one instance per event loop.
+ * intermediate {@link JsonObject} maps ({@link JsonText}): one simulator JVM writes a thousand batches and a
+ * thousand heartbeats a second on cores it shares with the hub. The text travels as an {@link Encoded} JSON object,
+ * so the receiving hub gets an ordinary {@link JsonObject}. Not thread-safe: one instance per event loop.
  */
 public final class SimJson {
-  private final ServiceNames services;
-  private final Map<ProcessInfo, String> processText = new IdentityHashMap<>();
+  private final JsonText text;
   private final StringBuilder sb = new StringBuilder(16 * 1024);
 
   public SimJson(ServiceNames services) {
-    this.services = services;
+    this.text = new JsonText(services);
   }
 
   /**
@@ -75,7 +66,7 @@ public final class SimJson {
       if (i > 0) {
         sb.append(',');
       }
-      change(changes.get(i));
+      text.change(sb, changes.get(i));
     }
     sb.append("]}");
     return done();
@@ -95,8 +86,7 @@ public final class SimJson {
         sb.append(',');
       }
       first = false;
-      row(node, s);
-      sb.append('}');
+      text.row(sb, node, s);
     }
     sb.append("]}");
     return done();
@@ -144,116 +134,7 @@ public final class SimJson {
     return new Encoded(Buffer.buffer(sb.toString()));
   }
 
-  /** As {@link ChangeBatch#changeToJson}. */
-  private void change(SocketChange c) {
-    row(c.node(), c.current());
-    sb.append(",\"change\":\"").append(c.kind().wireName()).append("\",\"seq\":").append(c.seq())
-        .append(",\"timestamp\":").append(c.timestampMillis());
-    if (c.previousState() != null) {
-      sb.append(",\"previousState\":\"").append(c.previousState().filterName()).append('"');
-    }
-    if (c.previousOwner() != null) {
-      sb.append(",\"previousOwner\":");
-      owner(c.previousOwner());
-    }
-    sb.append('}');
-  }
-
-  /** As {@link SocketJson#toJson}, without its closing brace (a change adds fields). */
-  private void row(String node, OwnedSocket row) {
-    SocketEntry e = row.socket();
-    sb.append("{\"node\":");
-    str(node);
-    sb.append(",\"proto\":\"").append(e.proto().wireName())
-        .append("\",\"family\":\"").append(e.family().wireName())
-        .append("\",\"state\":\"").append(e.state().filterName())
-        .append("\",\"ssState\":\"").append(e.state().ssName())
-        .append("\",\"listening\":").append(e.isListening());
-    if (e.proto() == Protocol.UNIX) {
-      sb.append(",\"type\":");
-      str(e.unixType() == null ? null : e.unixType().wireName());
-      sb.append(",\"path\":");
-      str(e.path());
-      sb.append(",\"peerInode\":").append(e.peerInode());
-    } else {
-      sb.append(",\"localAddress\":");
-      str(e.localAddress());
-      sb.append(",\"localPort\":").append(e.localPort()).append(",\"remoteAddress\":");
-      str(e.remoteAddress());
-      sb.append(",\"remotePort\":").append(e.remotePort());
-      if (e.isListening()) {
-        sb.append(",\"exposure\":\"").append(Exposure.of(e.localAddress()).wireName()).append('"');
-      }
-      if (services != null) {
-        String service = services.name(e.proto(), e.localPort());
-        if (service == null && !e.isListening() && e.remotePort() != 0) {
-          service = services.name(e.proto(), e.remotePort());
-        }
-        sb.append(",\"service\":");
-        str(service);
-      }
-      sb.append(",\"uid\":").append(e.uid());
-    }
-    sb.append(",\"txQueue\":").append(e.txQueue()).append(",\"rxQueue\":").append(e.rxQueue())
-        .append(",\"inode\":").append(e.inode()).append(",\"owner\":");
-    owner(row.owner());
-  }
-
-  /** As {@link SocketJson#ownerToJson}. */
-  private void owner(Owner owner) {
-    ProcessInfo p = owner.process();
-    if (p == null) {
-      sb.append("{\"status\":\"").append(owner.status().wireName()).append("\"}");
-      return;
-    }
-    String text = processText.get(p);
-    if (text == null) {
-      if (processText.size() > 10_000) {
-        processText.clear(); // restarted daemons leave old processes behind; keep the cache small
-      }
-      int start = sb.length();
-      sb.append("{\"status\":\"").append(owner.status().wireName()).append("\",\"pid\":").append(p.pid())
-          .append(",\"process\":");
-      str(p.name());
-      sb.append(",\"user\":");
-      str(p.user());
-      sb.append(",\"uid\":").append(p.uid()).append(",\"cmdline\":");
-      str(p.cmdline());
-      sb.append(",\"unit\":");
-      str(p.unit());
-      sb.append(",\"container\":");
-      str(p.container());
-      sb.append(",\"startTime\":").append(p.startTimeTicks()).append('}');
-      processText.put(p, sb.substring(start));
-      return;
-    }
-    sb.append(text);
-  }
-
-  /** A JSON string (or null), escaped as JSON requires. */
   private void str(String s) {
-    if (s == null) {
-      sb.append("null");
-      return;
-    }
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    sb.append('"');
+    JsonText.string(sb, s);
   }
 }
