@@ -109,6 +109,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--fleet-sim-flags", paramLabel = "FLAGS", description = "The simulator's JVM flags (default -Xmx1g)")
   String fleetSimFlags;
 
+  @Option(names = "--fleet-hub-jar", paramLabel = "JAR", description = "Run the hub from another build of portolan.jar"
+      + " (to compare hub builds under the same simulator)")
+  Path fleetHubJar;
+
   @Option(names = "--fleet-jfr", paramLabel = "DIR", description = "Record the hub and the simulator with JFR (profile settings) into DIR")
   Path fleetJfr;
 
@@ -184,7 +188,7 @@ public final class BenchCommand implements Callable<Integer> {
       }
       if (parts.contains(Part.FLEET)) {
         long t0 = System.nanoTime();
-        FleetBench fb = new FleetBench(jar, out);
+        FleetBench fb = new FleetBench(jar, out, fleetHubJar != null ? fleetHubJar : jar);
         fleet = fb.run(new FleetBench.Settings(fleetNodes, fleetSockets, fleetChurn, fleetSeconds, fleetWarmup,
             fleetHubFlags != null ? flags(fleetHubFlags) : FleetBench.DEFAULT_HUB_FLAGS,
             fleetSimFlags != null ? flags(fleetSimFlags) : FleetBench.DEFAULT_SIM_FLAGS, fleetJfr));
@@ -255,7 +259,11 @@ public final class BenchCommand implements Callable<Integer> {
     if (!args.isEmpty() && args.getFirst().equals("bench")) {
       args.removeFirst(); // picocli hands the subcommand its name too
     }
-    return String.join(" ", "java -jar backend/target/portolan.jar bench", String.join(" ", args)).trim();
+    List<String> quoted = new ArrayList<>();
+    for (String a : args) {
+      quoted.add(a.isEmpty() || a.matches(".*[\\s'\"$`\\\\].*") ? "'" + a.replace("'", "'\\''") + "'" : a);
+    }
+    return String.join(" ", "java -jar backend/target/portolan.jar bench", String.join(" ", quoted)).trim();
   }
 
   private static Path runningJar() throws URISyntaxException {

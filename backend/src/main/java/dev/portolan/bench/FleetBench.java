@@ -54,10 +54,12 @@ final class FleetBench {
 
   private final Path jar;
   private final PrintStream out;
+  private final Path hubJar;
 
-  FleetBench(Path jar, PrintStream out) {
+  FleetBench(Path jar, PrintStream out, Path hubJar) {
     this.jar = jar;
     this.out = out;
+    this.hubJar = hubJar;
   }
 
   Result run(Settings s) throws Exception {
@@ -71,7 +73,10 @@ final class FleetBench {
     List<String> simFlags = withJfr(s.simFlags(), s.jfrDir(), "simulator");
     out.printf("fleet: hub %s, simulator of %,d nodes x %,d sockets, churn %s/s%n", String.join(" ", hubFlags),
         s.nodes(), s.sockets(), s.churn());
-    try (PortolanProcess hub = PortolanProcess.start(jar, "hub", hubFlags, cluster, null,
+    if (!hubJar.equals(jar)) {
+      out.println("  hub from " + hubJar);
+    }
+    try (PortolanProcess hub = PortolanProcess.start(hubJar, "hub", hubFlags, cluster, null,
         List.of("--role", "hub", "--node-name", "bench-hub"))) {
       out.println("  hub output: " + hub.log());
       hub.awaitReady(READY_LIMIT);
@@ -102,6 +107,7 @@ final class FleetBench {
           }
           long gcLogFrom = Files.size(gcLog);
           String simMetricsBefore = sim.get("/metrics");
+          long simScrapedAt = System.nanoTime();
           ProcStat.CpuTicks hubTicks = hub.cpuTicks();
           ProcStat.CpuTicks simTicks = sim.cpuTicks();
           ProcStat.CpuTicks benchTicks = ProcStat.cpuTicks(ProcessHandle.current().pid());
@@ -126,6 +132,8 @@ final class FleetBench {
           }
           SseLatencyProbe.Latencies latencies = probe.stopRecording();
           double window = (System.nanoTime() - start) / 1e9;
+          String simMetrics = sim.get("/metrics");
+          double simScrapeSeconds = (System.nanoTime() - simScrapedAt) / 1e9;
           double machineBusy = ProcStat.machineTicks().busyPercentOfOneCoreSince(machineTicks,
               Runtime.getRuntime().availableProcessors());
           double loadAfter = ProcStat.loadAverage();
@@ -140,10 +148,9 @@ final class FleetBench {
           long hubRss = hub.rssKib();
           GcPauses gc = GcPauses.read(gcLog, gcLogFrom);
           String hubMetrics = hub.get("/metrics");
-          String simMetrics = sim.get("/metrics");
           long heapEnd = hub.heapUsedKib(false);
           double published = (Prometheus.sum(simMetrics, "portolan_sim_changes_total")
-              - Prometheus.sum(simMetricsBefore, "portolan_sim_changes_total")) / window;
+              - Prometheus.sum(simMetricsBefore, "portolan_sim_changes_total")) / simScrapeSeconds;
           double lateness = 1000 * Prometheus.max(simMetrics, "portolan_sim_tick_lateness_seconds", "quantile=\"0.99\"");
           double resyncs = Prometheus.sum(hubMetrics, "portolan_fleet_resyncs_total");
           String failure = probe.failure() != null ? probe.failure() : probe.wasReset() ? "reset by the hub" : null;
@@ -210,8 +217,23 @@ final class FleetBench {
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + HELD_LIMIT.toNanos();
     long lastReport = System.nanoTime();
+    int failedListings = 0;
     while (true) {
-      Map<String, JsonObject> nodes = hub.nodes();
+      Map<String, JsonObject> nodes;
+      try {
+        nodes = hub.nodes();
+      } catch (IOException e) {
+        // a hub busy with the initial resync may not answer in time; that is part of what is measured
+        if (failedListings++ == 0 || failedListings % 10 == 0) {
+          out.printf("  ... %.0f s: the hub's node listing failed (%d so far): %s%n", (System.nanoTime() - since) / 1e9,
+              failedListings, e.getMessage());
+        }
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(2000);
+        continue;
+      }
       nodes.remove("bench-hub");
       long held = nodes.values().stream().filter(n -> PortolanProcess.held(n, 1)).count();
       if (held == count && nodes.size() == count) {

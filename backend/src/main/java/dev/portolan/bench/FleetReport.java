@@ -44,7 +44,9 @@ record FleetReport(String command, String date, MachineInfo machine, FleetBench.
               + " Latency = the client's receive time minus the change's `timestamp` (set by the simulator when it"
               + " publishes; same clock), for every change event in a %.0f s window after %d s of warm-up. CPU ="
               + " utime+stime delta from /proc/PID/stat over the window, in %% of one core; RSS = VmRSS; heap from"
-              + " `jcmd PID GC.heap_info`.%n%n",
+              + " `jcmd PID GC.heap_info` (live: right after `jcmd PID GC.run`, before the window); GC pauses from the"
+              + " hub's `-Xlog:gc` (added to its flags). The machine is shared: `other processes` is what the rest of"
+              + " it used in the window (/proc/stat), and it competes for the same two CPUs.%n%n",
           String.join(" ", s.hubFlags()), s.nodes(), s.sockets(), s.churn(), String.join(" ", s.simFlags()),
           machine.cpus(), r.windowSeconds(), s.warmupSeconds()));
       md.append("| measure | value |\n|---|---:|\n");
@@ -62,6 +64,8 @@ record FleetReport(String command, String date, MachineInfo machine, FleetBench.
       row(md, "simulator CPU", String.format("%.1f %% of one core (tick lateness p99 %.0f ms)", r.simCpu(),
           r.simLatenessP99Millis()));
       row(md, "benchmark's SSE client CPU", String.format("%.1f %% of one core", r.benchCpu()));
+      row(md, "whole machine busy (other processes)", String.format("%.0f %% of one core (%.0f %%); load average %.1f"
+          + " -> %.1f", r.machineBusy(), Math.max(0, r.otherCpu()), r.loadBefore(), r.loadAfter()));
       row(md, "hub heap, live after a full GC", String.format("%,d MiB (%,d MiB before the fleet joined)",
           r.heldHeapKib() / 1024, r.baseHeapKib() / 1024));
       row(md, "hub heap per node / per socket held", String.format("%,.0f KiB / %,.0f bytes", r.heapPerNodeKib(),

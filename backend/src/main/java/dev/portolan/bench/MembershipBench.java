@@ -15,7 +15,8 @@ import java.util.Set;
 
 /**
  * {@code bench --only membership}: as many real agent JVMs as this machine holds, each a full Hazelcast member,
- * joined to one hub, in steps (2, 4, 8, ...). Agents start one after the other; each one's join (launch to its
+ * joined to one hub, in steps (2, 4, 8, ...). Agents start one after the other (the next once the hub holds the
+ * previous one); each one's join (launch to its
  * "serving" line: Hazelcast join and deployment done) and "up at the hub" (launch to the hub holding its table) are
  * timed. At each step, after the cluster settles: the hub's and the agents' CPU over a window, RSS, available
  * memory, the TCP connections of Hazelcast (member ports) and of the event bus (bus ports), and how long the hub
@@ -67,7 +68,6 @@ final class MembershipBench {
         List<Double> joins = new ArrayList<>();
         List<Double> ups = new ArrayList<>();
         String note = null;
-        List<PortolanProcess> added = new ArrayList<>();
         while (agents.size() < target && note == null) {
           long available = memAvailableMib();
           if (available < s.minFreeMib()) {
@@ -76,18 +76,12 @@ final class MembershipBench {
           }
           PortolanProcess agent = launch(cluster, hub, s, ++serial);
           agents.add(agent);
-          added.add(agent);
           try {
             joins.add(agent.awaitReady(SLOW_LIMIT));
+            ups.add(FleetBench.awaitAgent(hub, agent, agent.name, 1));
           } catch (IOException e) {
-            note = "agent " + agent.name + " did not join within " + SLOW_LIMIT.toSeconds() + " s";
-          }
-        }
-        for (PortolanProcess agent : added) {
-          try {
-            ups.add(FleetBench.awaitAgent(hub, agent, agent.name, 1) );
-          } catch (IOException e) {
-            note = note != null ? note : "agent " + agent.name + " not up at the hub within limits";
+            note = "agent " + agent.name + " did not join, or was not up at the hub, within "
+                + SLOW_LIMIT.toSeconds() + " s";
           }
         }
         if (agents.isEmpty()) {

@@ -16,7 +16,7 @@ record MembershipReport(String command, String date, MachineInfo machine, Member
     md.append("### Agents as Hazelcast members of one cluster\n\n");
     md.append(String.format("One hub (`--role hub`, `%s`) and real agents (`--role agent --interval %s`, JVM flags `%s`),"
             + " each a full Hazelcast member, all on 127.0.0.1 and all sampling this same host. Agents start one after"
-            + " the other. `join`: from an agent's launch to its `portolan: ... serving` line (Hazelcast join and"
+            + " the other, the next once the hub holds the previous one. `join`: from an agent's launch to its `portolan: ... serving` line (Hazelcast join and"
             + " deployment); `up at hub`: to the hub holding its table. Then, with the cluster settled, a %d s window:"
             + " CPU in %% of one core (the machine has %d), RSS, available memory, and the established TCP connections"
             + " accepted on the members' Hazelcast ports and on their event-bus ports. Then one agent is killed"

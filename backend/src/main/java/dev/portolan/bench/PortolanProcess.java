@@ -176,7 +176,8 @@ final class PortolanProcess implements AutoCloseable {
     return ProcStat.rssKib(process.pid());
   }
 
-  private static final Pattern USED = Pattern.compile("used (\\d+)K");
+  /** G1 and Serial say "used 123456K", ZGC "used 345M". */
+  private static final Pattern USED = Pattern.compile("used (\\d+)([KMG])");
 
   /**
    * Heap in use, KiB, from {@code jcmd PID GC.heap_info} (the JVM's own figure, no safepoint for a GC); after a full
@@ -190,7 +191,12 @@ final class PortolanProcess implements AutoCloseable {
     if (!m.find()) {
       throw new IOException("no heap figure from jcmd " + process.pid());
     }
-    return Long.parseLong(m.group(1));
+    long value = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "G" -> value * 1024 * 1024;
+      case "M" -> value * 1024;
+      default -> value;
+    };
   }
 
   /** Runs {@code jcmd PID COMMAND ARGS}; its output. */
@@ -206,10 +212,28 @@ final class PortolanProcess implements AutoCloseable {
     return out;
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+  /**
+   * Ports handed to children come from below Linux's ephemeral range (32768-60999): a port the kernel picked for us
+   * (bind to 0) could be picked again for one of the many outgoing connections a large cluster opens before the
+   * child binds it ("Address already in use"). Each is checked free and never handed out twice.
+   */
+  private static final int FIRST_PORT = 20_000;
+  private static final int LAST_PORT = 32_000;
+  private static int nextPort = FIRST_PORT + (int) (ProcessHandle.current().pid() % 2000);
+
+  static synchronized int freePort() throws IOException {
+    for (int tries = 0; tries < LAST_PORT - FIRST_PORT; tries++) {
+      int port = nextPort++;
+      if (nextPort >= LAST_PORT) {
+        nextPort = FIRST_PORT;
+      }
+      try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (IOException inUse) {
+        // try the next one
+      }
     }
+    throw new IOException("no free port in " + FIRST_PORT + "-" + LAST_PORT);
   }
 
   /** Stops it: SIGTERM (a clean leave from the cluster), then SIGKILL after 10 s. */
