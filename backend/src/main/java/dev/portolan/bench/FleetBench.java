@@ -67,7 +67,7 @@ final class FleetBench {
     if (s.jfrDir() != null) {
       Files.createDirectories(s.jfrDir());
     }
-    Path gcLog = Files.createTempFile("portolan-bench-hub-gc", ".log");
+    Path gcLog = Files.createTempFile(PortolanProcess.logDirectory(), "hub-gc-", ".log");
     List<String> hubFlags = withJfr(s.hubFlags(), s.jfrDir(), "hub");
     hubFlags.add("-Xlog:gc:file=" + gcLog);
     List<String> simFlags = withJfr(s.simFlags(), s.jfrDir(), "simulator");
@@ -154,8 +154,8 @@ final class FleetBench {
           double lateness = 1000 * Prometheus.max(simMetrics, "portolan_sim_tick_lateness_seconds", "quantile=\"0.99\"");
           double resyncs = Prometheus.sum(hubMetrics, "portolan_fleet_resyncs_total");
           String failure = probe.failure() != null ? probe.failure() : probe.wasReset() ? "reset by the hub" : null;
-          out.printf("  machine busy %.0f %% of one core in the window (%.0f %% by other processes), load %.1f -> %.1f%n",
-              machineBusy, machineBusy - hubUsed.total() * perTick - simCpu - benchCpu, loadBefore, loadAfter);
+          out.printf("  machine busy %.0f %% of one core in the window (about %.0f %% by other processes), load %.1f -> %.1f%n",
+              machineBusy, Math.max(0, machineBusy - hubUsed.total() * perTick - simCpu - benchCpu), loadBefore, loadAfter);
           out.printf("  window %.0f s: %,d change events (%.0f/s; the simulator published %.0f/s) from %,d nodes;"
                   + " latency p50 %d ms, p99 %d ms, max %d ms; hub CPU %.1f %%, simulator CPU %.1f %%%s%n", window,
               latencies.count(), latencies.count() / window, published, probe.nodesSeen(), latencies.quantile(0.5),

@@ -62,6 +62,7 @@ final class MembershipBench {
         s.steps());
     try (PortolanProcess hub = PortolanProcess.start(jar, "hub", HUB_FLAGS, cluster, null,
         List.of("--role", "hub", "--node-name", "bench-hub"))) {
+      out.println("  output of the hub and the agents in " + PortolanProcess.logDirectory());
       hub.awaitReady(SLOW_LIMIT);
       int serial = 0;
       for (int target : s.steps()) {

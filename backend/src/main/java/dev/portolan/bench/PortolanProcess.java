@@ -47,7 +47,7 @@ final class PortolanProcess implements AutoCloseable {
 
   private PortolanProcess(String name, Process process, long launchedNanos, int clusterPort, int busPort,
       int httpPort) throws IOException {
-    this.log = java.nio.file.Files.createTempFile("portolan-bench-" + name + "-", ".log");
+    this.log = java.nio.file.Files.createTempFile(logDirectory(), name + "-", ".log");
     this.name = name;
     this.process = process;
     this.launchedNanos = launchedNanos;
@@ -107,6 +107,16 @@ final class PortolanProcess implements AutoCloseable {
 
   boolean alive() {
     return process.isAlive();
+  }
+
+  private static Path logDirectory;
+
+  /** One directory per benchmark run for the children's output (and the hub's GC log), kept after the run. */
+  static synchronized Path logDirectory() throws IOException {
+    if (logDirectory == null) {
+      logDirectory = java.nio.file.Files.createTempDirectory("portolan-bench-logs-");
+    }
+    return logDirectory;
   }
 
   /** Everything it printed (stdout and stderr), kept while the benchmark runs. */
