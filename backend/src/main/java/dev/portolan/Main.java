@@ -67,6 +67,19 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--kubernetes-dns", paramLabel = "NAME", description = "Find members through this headless Service's DNS name (Kubernetes; env PORTOLAN_KUBERNETES_DNS)")
   String kubernetesDns;
 
+  @Option(names = "--simulate-nodes", paramLabel = "N", description = "Simulate N nodes in this process (a benchmark"
+      + " of the hub): synthetic socket tables publishing change batches and heartbeats every second and answering"
+      + " snapshots over the clustered event bus, as agents would. Implies --role agent; needs --join or"
+      + " --kubernetes-dns. This host is not sampled")
+  Integer simulateNodes;
+
+  @Option(names = "--simulate-sockets", paramLabel = "N", description = "Sockets per simulated node (default 1000)")
+  Integer simulateSockets;
+
+  @Option(names = "--simulate-churn", paramLabel = "SHARE", description = "Share of each simulated node's sockets"
+      + " that change per second (default 0.01: 1 %%)")
+  Double simulateChurn;
+
   @Option(names = "--config", paramLabel = "FILE", description = "JSON settings file (keys httpPort, bind, interval, nodeName, historySize, scanAllow, scanMaxPorts, scanMaxHosts, scanMaxRate, scanMaxOpenSockets, scanMaxConcurrent; env PORTOLAN_CONFIG)")
   File config;
 
@@ -100,10 +113,28 @@ public final class Main implements Callable<Integer> {
     } finally {
       reading.close();
     }
+    dev.portolan.sim.Simulation simulation = null;
+    if (simulateNodes != null || simulateSockets != null || simulateChurn != null) {
+      String refusal = simulationRefusal(settings);
+      if (refusal != null) {
+        System.err.println("portolan: " + refusal);
+        return 2;
+      }
+      try {
+        simulation = new dev.portolan.sim.Simulation(new dev.portolan.sim.Simulation.Settings(simulateNodes,
+            simulateSockets != null ? simulateSockets : dev.portolan.sim.Simulation.Settings.DEFAULT_SOCKETS,
+            simulateChurn != null ? simulateChurn : dev.portolan.sim.Simulation.Settings.DEFAULT_CHURN,
+            ProcessHandle.current().pid()));
+      } catch (IllegalArgumentException e) {
+        System.err.println("portolan: " + e.getMessage());
+        return 2;
+      }
+    }
     PrometheusMeterRegistry registry = Portolan.newRegistry();
     Portolan node;
     try {
-      node = Portolan.launch(registry, settings).toCompletionStage().toCompletableFuture().get();
+      node = (simulation != null ? Portolan.simulate(registry, settings, simulation) : Portolan.launch(registry, settings))
+          .toCompletionStage().toCompletableFuture().get();
     } catch (java.util.concurrent.ExecutionException e) {
       System.err.println("portolan: cannot start: " + e.getCause().getMessage());
       return 1;
@@ -117,11 +148,32 @@ public final class Main implements Callable<Integer> {
     String where = (settings.bind().contains(":") ? "[" + settings.bind() + "]" : settings.bind()) + ":" + node.httpPort();
     String cluster = settings.cluster().enabled() ? ", cluster " + settings.cluster().name() + " on "
         + settings.cluster().host() + ":" + settings.cluster().port() : "";
+    if (simulation != null) {
+      var sim = simulation.settings();
+      System.out.printf("portolan: simulating %d nodes x %d sockets, churn %s/s, serving http://%s%s%n", sim.nodes(),
+          sim.sockets(), sim.churnPerSecond(), where, cluster);
+      stopped.await();
+      return 0;
+    }
     System.out.printf("portolan: node %s serving http://%s (role %s%s%s)%n", settings.nodeName(), where,
         settings.role().wireName(), settings.sampleSelf() ? ", reader proc, every " + settings.interval().toMillis() + " ms" : "",
         cluster);
     stopped.await();
     return 0;
+  }
+
+  /** Why the simulation cannot run with these settings, or null. */
+  private String simulationRefusal(PortolanConfig settings) {
+    if (simulateNodes == null) {
+      return "--simulate-sockets and --simulate-churn need --simulate-nodes N";
+    }
+    if (role != null && settings.role() != dev.portolan.config.Role.AGENT) {
+      return "--simulate-nodes runs simulated agents: it cannot be combined with --role " + settings.role().wireName();
+    }
+    if (settings.cluster().join().isEmpty() && settings.cluster().kubernetesDns() == null) {
+      return "--simulate-nodes publishes to a hub over the cluster: give --join HOST[:PORT] (or --kubernetes-dns)";
+    }
+    return null;
   }
 
   private ConfigRetrieverOptions retrieverOptions(File configFile) {
@@ -143,7 +195,7 @@ public final class Main implements Callable<Integer> {
     putIfSet(fromCli, "interval", interval);
     putIfSet(fromCli, "nodeName", nodeName);
     putIfSet(fromCli, "scanAllow", scanAllow);
-    putIfSet(fromCli, "role", role);
+    putIfSet(fromCli, "role", role != null ? role : simulateNodes != null ? "agent" : null);
     putIfSet(fromCli, "clusterName", clusterName);
     putIfSet(fromCli, "clusterHost", clusterHost);
     putIfSet(fromCli, "clusterPort", clusterPort);

@@ -84,6 +84,22 @@ public final class Portolan {
             .onFailure(e -> c.vertx().close()));
   }
 
+  /**
+   * {@code --simulate-nodes}: joins the cluster as one member that runs the simulation's synthetic nodes (no
+   * sampling of this host), with {@code /health} and {@code /metrics} over HTTP as an agent has.
+   */
+  public static Future<Portolan> simulate(PrometheusMeterRegistry registry, PortolanConfig config,
+      dev.portolan.sim.Simulation simulation) {
+    return Clustering.start(config.cluster(), registry).compose(c -> {
+      HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), config.nodeName(), registry);
+      int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+      return simulation.deploy(c.vertx(), c.membership().localNodeId(), ServiceNames.create(), registry, instances)
+          .compose(v -> c.vertx().deployVerticle(health))
+          .map(id -> new Portolan(c.vertx(), health::actualPort, config))
+          .onFailure(e -> c.vertx().close());
+    });
+  }
+
   /** Starts an unclustered node on {@code vertx} (tests, and role all without --cluster). */
   public static Future<Portolan> start(Vertx vertx, PrometheusMeterRegistry registry, PortolanConfig config) {
     return start(vertx, registry, config, Membership.NONE);

@@ -33,9 +33,9 @@ import picocli.CommandLine.Spec;
 public final class BenchCommand implements Callable<Integer> {
   /** The parts of the benchmark, each runnable alone with {@code --only}. */
   enum Part {
-    SOCKETS, SCAN;
+    SOCKETS, SCAN, FLEET, MEMBERSHIP;
 
-    /** {@code sockets} or {@code scan}, in any case. */
+    /** {@code sockets}, {@code scan}, {@code fleet} or {@code membership}, in any case. */
     static final class Converter implements ITypeConverter<Part> {
       @Override
       public Part convert(String value) {
@@ -44,7 +44,7 @@ public final class BenchCommand implements Callable<Integer> {
             return p;
           }
         }
-        throw new TypeConversionException("'" + value + "' is not a part: sockets or scan");
+        throw new TypeConversionException("'" + value + "' is not a part: sockets, scan, fleet or membership");
       }
     }
   }
@@ -82,9 +82,54 @@ public final class BenchCommand implements Callable<Integer> {
   String smallFlags;
 
   @Option(names = "--only", paramLabel = "PART", converter = Part.Converter.class, description = "Run one part only: sockets (populations against ss,"
-      + " netstat, lsof, fuser; agent footprint) or scan (port scans against nmap in a network namespace; needs root"
-      + " and ip). Default: both")
+      + " netstat, lsof, fuser; agent footprint), scan (port scans against nmap in a network namespace; needs root"
+      + " and ip), fleet (a hub under --simulate-nodes: latency to the SSE client, CPU, memory; the agent as a"
+      + " cluster member) or membership (as many agent JVMs as the machine holds, joined to one hub). Default: sockets"
+      + " and scan")
   Part only;
+
+  @Option(names = "--fleet-nodes", paramLabel = "N", description = "Simulated nodes (default 1000)")
+  int fleetNodes = 1000;
+
+  @Option(names = "--fleet-sockets", paramLabel = "N", description = "Sockets per simulated node (default 1000)")
+  int fleetSockets = 1000;
+
+  @Option(names = "--fleet-churn", paramLabel = "SHARE", description = "Share of each node's sockets changing per second (default 0.01)")
+  double fleetChurn = 0.01;
+
+  @Option(names = "--fleet-seconds", paramLabel = "SECONDS", description = "Latency window (default 60)")
+  int fleetSeconds = 60;
+
+  @Option(names = "--fleet-warmup", paramLabel = "SECONDS", description = "SSE client connected before the window (default 15)")
+  int fleetWarmup = 15;
+
+  @Option(names = "--fleet-hub-flags", paramLabel = "FLAGS", description = "The hub's JVM flags, space separated (default -Xmx2g)")
+  String fleetHubFlags;
+
+  @Option(names = "--fleet-sim-flags", paramLabel = "FLAGS", description = "The simulator's JVM flags (default -Xmx1g)")
+  String fleetSimFlags;
+
+  @Option(names = "--fleet-hub-jar", paramLabel = "JAR", description = "Run the hub from another build of portolan.jar"
+      + " (to compare hub builds under the same simulator)")
+  Path fleetHubJar;
+
+  @Option(names = "--fleet-jfr", paramLabel = "DIR", description = "Record the hub and the simulator with JFR (profile settings) into DIR")
+  Path fleetJfr;
+
+  @Option(names = "--fleet-agent-sockets", paramLabel = "N", description = "Population for the agent-as-cluster-member footprint (default 10000; 0: skip the footprint)")
+  int fleetAgentSockets = 10_000;
+
+  @Option(names = "--membership-steps", split = ",", paramLabel = "N", description = "Agent counts to measure (default 2,4,8,12,16,24,32,40,48,64)")
+  List<Integer> membershipSteps;
+
+  @Option(names = "--membership-flags", paramLabel = "FLAGS", description = "Each agent's JVM flags (default: the small-footprint flags)")
+  String membershipFlags;
+
+  @Option(names = "--membership-interval", paramLabel = "DURATION", description = "Each agent's sampling interval (default 1s)")
+  String membershipInterval = "1s";
+
+  @Option(names = "--membership-min-free", paramLabel = "MIB", description = "Stop adding agents below this much available memory (default 2048)")
+  int membershipMinFreeMib = 2048;
 
   @Option(names = "--scan-runs", paramLabel = "N", description = "Timed runs per scan, after one warm-up run (default:"
       + " --runs, at least 5)")
@@ -104,11 +149,14 @@ public final class BenchCommand implements Callable<Integer> {
     MachineInfo machine = MachineInfo.current();
     String started = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
     out.println("portolan bench: " + machine.describe());
-    Set<Part> parts = only != null ? EnumSet.of(only) : EnumSet.allOf(Part.class);
+    Set<Part> parts = only != null ? EnumSet.of(only) : EnumSet.of(Part.SOCKETS, Part.SCAN);
 
     List<Comparison> rows = new ArrayList<>();
     List<Footprint> footprints = new ArrayList<>();
     List<ScanComparison> scans = new ArrayList<>();
+    FleetBench.Result fleet = null;
+    List<FleetBench.ClusterFootprint> clusterAgents = new ArrayList<>();
+    MembershipBench.Result membership = null;
     PopulationBench bench = new PopulationBench(jar, warmups, timedRuns, out);
     FootprintMeter meter = new FootprintMeter(jar, Duration.ofSeconds(footprintWarmupSeconds),
         Duration.ofSeconds(footprintWindowSeconds));
@@ -138,6 +186,31 @@ public final class BenchCommand implements Callable<Integer> {
         scans.addAll(new ScanBench(jar, scanRuns != null ? scanRuns : Math.max(5, timedRuns), out).run());
         out.printf("  (%.0f s)%n", (System.nanoTime() - t0) / 1e9);
       }
+      if (parts.contains(Part.FLEET)) {
+        long t0 = System.nanoTime();
+        FleetBench fb = new FleetBench(jar, out, fleetHubJar != null ? fleetHubJar : jar);
+        fleet = fb.run(new FleetBench.Settings(fleetNodes, fleetSockets, fleetChurn, fleetSeconds, fleetWarmup,
+            fleetHubFlags != null ? flags(fleetHubFlags) : FleetBench.DEFAULT_HUB_FLAGS,
+            fleetSimFlags != null ? flags(fleetSimFlags) : FleetBench.DEFAULT_SIM_FLAGS, fleetJfr));
+        if (fleetJfr != null) {
+          out.println("  JFR recordings: " + fleetJfr.resolve("hub.jfr") + ", " + fleetJfr.resolve("simulator.jfr"));
+        }
+        if (fleetAgentSockets > 0) {
+          java.util.Map<String, List<String>> flagSets = new java.util.LinkedHashMap<>();
+          flagSets.put("default", List.of());
+          flagSets.put("small", small);
+          clusterAgents.addAll(fb.agentFootprint(flagSets, fleetAgentSockets,
+              Duration.ofSeconds(footprintWarmupSeconds), Duration.ofSeconds(footprintWindowSeconds)));
+        }
+        out.printf("  (%.0f s)%n", (System.nanoTime() - t0) / 1e9);
+      }
+      if (parts.contains(Part.MEMBERSHIP)) {
+        long t0 = System.nanoTime();
+        membership = new MembershipBench(jar, out).run(new MembershipBench.Settings(
+            membershipSteps != null ? membershipSteps : MembershipBench.DEFAULT_STEPS,
+            membershipFlags != null ? flags(membershipFlags) : small, membershipInterval, membershipMinFreeMib));
+        out.printf("  (%.0f s)%n", (System.nanoTime() - t0) / 1e9);
+      }
     } finally {
       ChildProcesses.killAll();
     }
@@ -146,13 +219,39 @@ public final class BenchCommand implements Callable<Integer> {
     List<Floor> scanFloors = Floors.evaluateScan(scans);
     Report report = new Report(commandLine(), started, machine, parts, warmups, timedRuns, rows, footprints, floors,
         scans, scanFloors);
+    List<Floor> fleetFloors = FleetReport.floors(fleet);
+    FleetReport fleetReport = parts.contains(Part.FLEET)
+        ? new FleetReport(commandLine(), started, machine, fleet, clusterAgents, fleetFloors) : null;
+    MembershipReport membershipReport = parts.contains(Part.MEMBERSHIP)
+        ? new MembershipReport(commandLine(), started, machine, membership) : null;
     out.println();
     out.println(report.markdown());
+    if (fleetReport != null) {
+      out.println(fleetReport.markdown());
+    }
+    if (membershipReport != null) {
+      out.println(membershipReport.markdown());
+    }
     if (write != null) {
       report.writeInto(write);
+      if (fleetReport != null || membershipReport != null) {
+        String text = java.nio.file.Files.exists(write) ? java.nio.file.Files.readString(write) : "# Portolan benchmarks\n\n";
+        if (fleetReport != null) {
+          text = Report.replaceBetween(text, FleetReport.BEGIN, FleetReport.END, fleetReport.markdown());
+        }
+        if (membershipReport != null) {
+          text = Report.replaceBetween(text, MembershipReport.BEGIN, MembershipReport.END, membershipReport.markdown());
+        }
+        java.nio.file.Files.writeString(write, text);
+      }
       out.println("written to " + write.toAbsolutePath());
     }
-    return floors.stream().allMatch(Floor::pass) && scanFloors.stream().allMatch(Floor::pass) ? 0 : 3;
+    return floors.stream().allMatch(Floor::pass) && scanFloors.stream().allMatch(Floor::pass)
+        && fleetFloors.stream().allMatch(Floor::pass) ? 0 : 3;
+  }
+
+  private static List<String> flags(String text) {
+    return text.isBlank() ? List.of() : Arrays.asList(text.trim().split("\\s+"));
   }
 
   private String commandLine() {
@@ -160,7 +259,11 @@ public final class BenchCommand implements Callable<Integer> {
     if (!args.isEmpty() && args.getFirst().equals("bench")) {
       args.removeFirst(); // picocli hands the subcommand its name too
     }
-    return String.join(" ", "java -jar backend/target/portolan.jar bench", String.join(" ", args)).trim();
+    List<String> quoted = new ArrayList<>();
+    for (String a : args) {
+      quoted.add(a.isEmpty() || a.matches(".*[\\s'\"$`\\\\].*") ? "'" + a.replace("'", "'\\''") + "'" : a);
+    }
+    return String.join(" ", "java -jar backend/target/portolan.jar bench", String.join(" ", quoted)).trim();
   }
 
   private static Path runningJar() throws URISyntaxException {

@@ -27,6 +27,15 @@ final class ChildProcesses {
     return p;
   }
 
+  /** Tracks a child started elsewhere, so that it is killed at the end too. */
+  static void track(Process p) {
+    RUNNING.add(p);
+  }
+
+  static void untrack(Process p) {
+    RUNNING.remove(p);
+  }
+
   /** Closes the child's stdin (its signal to exit), then kills it if it has not exited within a second. */
   static void stop(Process p) {
     try {

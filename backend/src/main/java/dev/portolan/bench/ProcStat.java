@@ -31,6 +31,35 @@ final class ProcStat {
     return new CpuTicks(Long.parseLong(fields[14 - 3]), Long.parseLong(fields[15 - 3]));
   }
 
+  /** The machine's CPU time since boot, in ticks: all of it and the idle part (idle + iowait), over every CPU. */
+  record MachineTicks(long total, long idle) {
+    /** CPU busy between {@code earlier} and this, in % of one core. */
+    double busyPercentOfOneCoreSince(MachineTicks earlier, int cpus) {
+      long t = total - earlier.total;
+      long busy = t - (idle - earlier.idle);
+      return t <= 0 ? 0 : 100.0 * cpus * busy / t;
+    }
+  }
+
+  static MachineTicks machineTicks() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+      if (line.startsWith("cpu ")) {
+        String[] f = line.trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i < f.length && i <= 8; i++) {
+          total += Long.parseLong(f[i]);
+        }
+        return new MachineTicks(total, Long.parseLong(f[4]) + Long.parseLong(f[5]));
+      }
+    }
+    throw new IOException("no cpu line in /proc/stat");
+  }
+
+  /** The 1-minute load average. */
+  static double loadAverage() throws IOException {
+    return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+  }
+
   /** VmRSS, in KiB. */
   static long rssKib(long pid) throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {

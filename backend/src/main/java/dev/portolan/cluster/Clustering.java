@@ -58,6 +58,13 @@ public final class Clustering {
         .map(vertx -> new Clustered(vertx, new HazelcastMembership(manager)));
   }
 
+  /**
+   * Experimental ({@code -Dportolan.cluster.liteMember=true}, for agents only): join as a Hazelcast lite member, which
+   * owns no partitions (the cluster's data, Vert.x's subscription map included, lives on the data members, i.e. the
+   * hubs). Measured by {@code bench --only membership}; see backend/docs/scaling.md.
+   */
+  public static final String LITE_MEMBER_PROPERTY = "portolan.cluster.liteMember";
+
   static Config hazelcastConfig(ClusterSettings settings, String address) {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(settings.name());
@@ -69,6 +76,9 @@ public final class Clustering {
     config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
     config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+    if (Boolean.getBoolean(LITE_MEMBER_PROPERTY)) {
+      config.setLiteMember(true);
+    }
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(settings.port()).setPortAutoIncrement(false);
     network.getInterfaces().setEnabled(true).addInterface(address);

@@ -2,6 +2,8 @@ package dev.portolan.fleet;
 
 import dev.portolan.node.NodeSnapshot;
 import dev.portolan.node.OwnedSocket;
+import dev.portolan.owner.Owner;
+import dev.portolan.sampler.SocketEntry;
 import dev.portolan.sampler.SocketKey;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,8 +27,13 @@ final class NodeTable {
       .thenComparing((OwnedSocket s) -> s.socket().localAddress() == null)
       .thenComparing((OwnedSocket s) -> s.socket().remoteAddress() == null);
 
+  /** Distinct values this table holds more than once (owners, addresses) are kept once; see {@link #canonical}. */
+  private static final int MAX_CANONICAL = 4096;
+
   private final Map<SocketKey, OwnedSocket> byKey = new HashMap<>();
   private final TreeSet<OwnedSocket> ordered = new TreeSet<>(TOTAL);
+  private final Map<Owner, Owner> owners = new HashMap<>();
+  private final Map<String, String> addresses = new HashMap<>();
 
   OwnedSocket get(SocketKey key) {
     return byKey.get(key);
@@ -34,6 +41,7 @@ final class NodeTable {
 
   /** Puts {@code row} under its key, replacing the row that had the key. */
   void put(OwnedSocket row) {
+    row = canonical(row);
     OwnedSocket old = byKey.put(row.socket().key(), row);
     if (old != null) {
       ordered.remove(old);
@@ -57,8 +65,54 @@ final class NodeTable {
   void replace(Map<SocketKey, OwnedSocket> rows) {
     byKey.clear();
     ordered.clear();
-    byKey.putAll(rows);
-    ordered.addAll(rows.values());
+    owners.clear();
+    addresses.clear();
+    for (Map.Entry<SocketKey, OwnedSocket> e : rows.entrySet()) {
+      OwnedSocket row = canonical(e.getValue());
+      byKey.put(e.getKey(), row);
+      ordered.add(row);
+    }
+  }
+
+  /**
+   * {@code row} with its owner and addresses replaced by equal ones this table already holds. A row decoded from
+   * JSON has copies of its own: a node's thousand sockets have a few dozen processes (a process's owner with its
+   * name, user, command line and unit is ~300 bytes) and a few local addresses, so a hub holding a fleet keeps
+   * each once per node. Only memory: equal values, same rows. The maps are emptied when they outgrow
+   * {@link #MAX_CANONICAL} (rows keep what they point to).
+   */
+  private OwnedSocket canonical(OwnedSocket row) {
+    Owner owner = row.owner();
+    if (owner.process() != null) {
+      Owner held = owners.putIfAbsent(owner, owner);
+      if (held != null) {
+        owner = held;
+      } else if (owners.size() > MAX_CANONICAL) {
+        owners.clear();
+      }
+    }
+    SocketEntry e = row.socket();
+    String local = address(e.localAddress());
+    String remote = address(e.remoteAddress());
+    if (local == e.localAddress() && remote == e.remoteAddress()) {
+      return owner == row.owner() ? row : new OwnedSocket(e, owner);
+    }
+    return new OwnedSocket(new SocketEntry(e.proto(), e.family(), local, e.localPort(), remote, e.remotePort(),
+        e.state(), e.txQueue(), e.rxQueue(), e.uid(), e.inode(), e.unixType(), e.path(), e.peerInode()), owner);
+  }
+
+  private String address(String address) {
+    if (address == null) {
+      return null;
+    }
+    String held = addresses.putIfAbsent(address, address);
+    if (held != null) {
+      return held;
+    }
+    if (addresses.size() > MAX_CANONICAL) {
+      addresses.clear();
+    }
+    return address;
   }
 
   int size() {

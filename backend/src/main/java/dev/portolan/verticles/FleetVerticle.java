@@ -2,6 +2,7 @@ package dev.portolan.verticles;
 
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.ChangeBatch;
+import dev.portolan.bus.FleetChanges;
 import dev.portolan.bus.CheckJson;
 import dev.portolan.bus.PortCheck;
 import dev.portolan.bus.FleetNodeStatus;
@@ -22,6 +23,7 @@ import dev.portolan.node.ChangeHistory;
 import dev.portolan.node.InvalidQueryException;
 import dev.portolan.service.ServiceNames;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -42,6 +44,9 @@ import java.util.logging.Logger;
 public final class FleetVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(FleetVerticle.class.getName());
   private static final long SNAPSHOT_TIMEOUT_MILLIS = 15_000;
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  /** Snapshot requests out at once; see {@link #resync}. */
+  static final int MAX_SNAPSHOTS_IN_FLIGHT = 4;
 
   private final FleetState state;
   private final ChangeHistory history;
@@ -49,6 +54,8 @@ public final class FleetVerticle extends VerticleBase {
   private final ServiceNames services;
   private final PortolanMetrics metrics;
   private final LocalNode local;
+  private final java.util.ArrayDeque<QueuedResync> resyncQueue = new java.util.ArrayDeque<>();
+  private int resyncsInFlight;
 
   /** This process's own node (when it samples): the fleet starts once it holds that node's first snapshot. */
   public record LocalNode(NodeFacts facts, String epoch, SnapshotHolder latest) {
@@ -67,6 +74,7 @@ public final class FleetVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
+    FleetChanges.registerCodec(vertx);
     membership.onMemberLeft(id -> context.runOnContext(v -> apply(state.memberLeft(id, now()))));
     vertx.setPeriodic(500, id -> {
       apply(state.tick(now()));
@@ -107,31 +115,54 @@ public final class FleetVerticle extends VerticleBase {
   private Future<Void> apply(FleetState.Outcome outcome) {
     if (!outcome.changes().isEmpty()) {
       history.append(outcome.changes());
-      JsonArray changes = new JsonArray();
-      outcome.changes().forEach(c -> changes.add(ChangeBatch.changeToJson(c, services)));
-      vertx.eventBus().publish(Addresses.FLEET_CHANGES, new JsonObject().put("changes", changes),
-          new DeliveryOptions().setLocalOnly(true));
+      vertx.eventBus().publish(Addresses.FLEET_CHANGES, new FleetChanges(outcome.changes()), LOCAL);
     }
     for (StatusChange change : outcome.statusChanges()) {
       LOG.info("node " + change.node() + " is " + change.status().wireName() + ": " + change.reason());
-      vertx.eventBus().publish(Addresses.FLEET_NODE_STATUS, new FleetNodeStatus(change).toJson(),
-          new DeliveryOptions().setLocalOnly(true));
+      vertx.eventBus().publish(Addresses.FLEET_NODE_STATUS, new FleetNodeStatus(change).toJson(), LOCAL);
     }
     return outcome.resyncNode() == null ? Future.succeededFuture() : resync(outcome.resyncNode());
   }
 
-  /** Asks {@code node} for its snapshot; completes when it (and any further resync it led to) is applied. */
+  /**
+   * Asks {@code node} for its snapshot; completes when it (and any further resync it led to) is applied. At most
+   * {@link #MAX_SNAPSHOTS_IN_FLIGHT} requests are out at a time, the others wait their turn (in order): when a
+   * thousand nodes join at once (a hub restarts, or a fleet starts), asking every one at the same moment would
+   * put every table on the wire together and time most of the requests out before their answers were read.
+   * Meanwhile a waiting node's batches are buffered by the state, as for any pending snapshot. The answer is
+   * decoded on a worker (a thousand rows of JSON), then applied on this event loop.
+   */
   private Future<Void> resync(String node) {
-    metrics.fleetResync();
-    return vertx.eventBus().<JsonObject>request(Addresses.onNode(node, Addresses.SNAPSHOT), new JsonObject(),
-        new DeliveryOptions().setSendTimeout(SNAPSHOT_TIMEOUT_MILLIS)).transform(ar -> {
-          if (ar.failed()) {
-            LOG.warning("no snapshot from " + node + " (" + ar.cause().getMessage() + "); asking again at its next heartbeat");
-            return apply(state.resyncFailed(node, now()));
-          }
-          SnapshotReply snap = SnapshotReply.fromJson(ar.result().body());
-          return apply(state.snapshot(snap.node(), snap.epoch(), snap.seq(), snap.takenAtMillis(), snap.sockets(), now()));
-        });
+    Promise<Void> done = Promise.promise();
+    resyncQueue.addLast(new QueuedResync(node, done));
+    pumpResyncs();
+    return done.future();
+  }
+
+  private void pumpResyncs() {
+    while (resyncsInFlight < MAX_SNAPSHOTS_IN_FLIGHT && !resyncQueue.isEmpty()) {
+      QueuedResync next = resyncQueue.removeFirst();
+      resyncsInFlight++;
+      metrics.fleetResync();
+      String node = next.node();
+      vertx.eventBus().<JsonObject>request(Addresses.onNode(node, Addresses.SNAPSHOT), new JsonObject(),
+              new DeliveryOptions().setSendTimeout(SNAPSHOT_TIMEOUT_MILLIS))
+          .compose(reply -> vertx.executeBlocking(() -> SnapshotReply.fromJson(reply.body()), false))
+          .transform(ar -> {
+            resyncsInFlight--;
+            pumpResyncs();
+            if (ar.failed()) {
+              LOG.warning("no snapshot from " + node + " (" + ar.cause().getMessage() + "); asking again at its next heartbeat");
+              return apply(state.resyncFailed(node, now()));
+            }
+            SnapshotReply snap = ar.result();
+            return apply(state.snapshot(snap.node(), snap.epoch(), snap.seq(), snap.takenAtMillis(), snap.sockets(), now()));
+          })
+          .onComplete(next.done());
+    }
+  }
+
+  private record QueuedResync(String node, Promise<Void> done) {
   }
 
   /** Node entries; counting a node's sockets by state is work for a worker once every node changes each second. */

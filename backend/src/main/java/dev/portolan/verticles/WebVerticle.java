@@ -1,6 +1,7 @@
 package dev.portolan.verticles;
 
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.FleetChanges;
 import dev.portolan.bus.SampleTaken;
 import dev.portolan.dashboard.DashboardRoutes;
 import dev.portolan.metrics.PortolanMetrics;
@@ -66,7 +67,15 @@ public final class WebVerticle extends VerticleBase {
     fleet = new FleetApi(vertx, services, localNode);
     feed = new SseFeed(vertx, history, services, metrics);
     feed.start();
-    bus.<JsonObject>localConsumer(Addresses.FLEET_CHANGES, msg -> feed.onChanges(msg.body()));
+    FleetChanges.registerCodec(vertx);
+    // The fleet aggregator's records; JSON ({"changes": [...]}) from anything else (tests, tools).
+    bus.localConsumer(Addresses.FLEET_CHANGES, msg -> {
+      if (msg.body() instanceof FleetChanges changes) {
+        feed.onChanges(changes.changes());
+      } else {
+        feed.onChanges((JsonObject) msg.body());
+      }
+    });
     bus.<JsonObject>localConsumer(Addresses.FLEET_NODE_STATUS, msg -> feed.onNodeStatus(msg.body()));
     bus.<JsonObject>localConsumer(Addresses.SAMPLES, msg -> lastSampleAt = SampleTaken.fromJson(msg.body()).takenAtMillis());
     server = vertx.createHttpServer();

@@ -1,6 +1,7 @@
 package dev.portolan.web;
 
 import dev.portolan.bus.ChangeBatch;
+import dev.portolan.bus.JsonText;
 import dev.portolan.metrics.PortolanMetrics;
 import dev.portolan.node.ChangeHistory;
 import dev.portolan.node.InvalidQueryException;
@@ -38,6 +39,8 @@ public final class SseFeed {
   private final PortolanMetrics metrics;
   private final Set<Client> clients = new LinkedHashSet<>();
   private final SseFormat json = this::format;
+  /** Writes the JSON of changes (as {@link ChangeBatch#changeToJson} would); used on the web event loop only. */
+  private final JsonText jsonText;
   private long heartbeatTimer = -1;
 
   public SseFeed(Vertx vertx, ChangeHistory history, ServiceNames services, PortolanMetrics metrics) {
@@ -45,6 +48,7 @@ public final class SseFeed {
     this.history = history;
     this.services = services;
     this.metrics = metrics;
+    this.jsonText = new JsonText(services);
   }
 
   public void start() {
@@ -76,16 +80,37 @@ public final class SseFeed {
     for (int i = 0; i < array.size(); i++) {
       changes.add(ChangeBatch.changeFromJson(array.getJsonObject(i)));
     }
+    onChanges(changes);
+  }
+
+  /** The same, as the fleet aggregator of this process hands them over (no JSON in between). */
+  public void onChanges(List<SocketChange> changes) {
+    if (clients.isEmpty()) {
+      return;
+    }
     Map<SseFormat, String> texts = new IdentityHashMap<>(2);
     // One copy per batch: a client cut off while sending leaves the set, and is skipped as closed.
     List<Client> receivers = List.copyOf(clients);
+    // Each client's events of this batch go out in one write (one chunk, one flush) rather than one per change.
+    StringBuilder[] pending = new StringBuilder[receivers.size()];
+    int[] counts = new int[receivers.size()];
     for (SocketChange change : changes) {
       texts.clear();
-      for (Client c : receivers) {
+      for (int i = 0; i < pending.length; i++) {
+        Client c = receivers.get(i);
         if (change.seq() > c.lastSent && c.filter.matches(change.node(), change.current())) {
-          c.send(texts.computeIfAbsent(c.format, f -> f.event(change)));
+          if (pending[i] == null) {
+            pending[i] = new StringBuilder(1024);
+          }
+          pending[i].append(texts.computeIfAbsent(c.format, f -> f.event(change)));
+          counts[i]++;
           c.lastSent = change.seq();
         }
+      }
+    }
+    for (int i = 0; i < pending.length; i++) {
+      if (pending[i] != null) {
+        receivers.get(i).send(pending[i].toString(), counts[i]);
       }
     }
   }
@@ -163,8 +188,10 @@ public final class SseFeed {
   }
 
   private String format(SocketChange c) {
-    return "id: " + c.seq() + "\nevent: " + c.kind().sseEvent() + "\ndata: "
-        + ChangeBatch.changeToJson(c, services).encode() + "\n\n";
+    StringBuilder sb = new StringBuilder(768);
+    sb.append("id: ").append(c.seq()).append("\nevent: ").append(c.kind().sseEvent()).append("\ndata: ");
+    jsonText.change(sb, c);
+    return sb.append("\n\n").toString();
   }
 
   private String reset(String reason) {
@@ -180,11 +207,17 @@ public final class SseFeed {
     }
   }
 
+  private record Waiting(String text, int events) {
+  }
+
   private final class Client {
     final HttpServerResponse response;
     final SocketFilter filter;
     final SseFormat format;
-    final ArrayDeque<String> backlog = new ArrayDeque<>();
+    /** Texts waiting for the connection, each with how many events it carries (a batch's, for this client). */
+    final ArrayDeque<Waiting> backlog = new ArrayDeque<>();
+    /** Events in {@link #backlog}. */
+    int backlogEvents;
     /** The hub seq up to which this client has had (or was not due) every change. */
     long lastSent;
     boolean closed;
@@ -196,6 +229,15 @@ public final class SseFeed {
     }
 
     void send(String text) {
+      send(text, 1);
+    }
+
+    /**
+     * Writes {@code text} ({@code events} events) now when nothing waits before it and the connection takes it; else
+     * keeps it in the backlog, unless that would hold more than {@link #MAX_BACKLOG} events: then the client is cut
+     * off.
+     */
+    void send(String text, int events) {
       if (closed) {
         return;
       }
@@ -203,19 +245,22 @@ public final class SseFeed {
         response.write(text);
         return;
       }
-      if (backlog.size() >= MAX_BACKLOG) {
+      if (backlogEvents + events > MAX_BACKLOG) {
         cutOff();
         return;
       }
       if (backlog.isEmpty()) {
         response.drainHandler(v -> drain());
       }
-      backlog.addLast(text);
+      backlog.addLast(new Waiting(text, events));
+      backlogEvents += events;
     }
 
     private void drain() {
       while (!backlog.isEmpty() && !response.writeQueueFull()) {
-        response.write(backlog.removeFirst());
+        Waiting next = backlog.removeFirst();
+        backlogEvents -= next.events();
+        response.write(next.text());
       }
       if (!backlog.isEmpty()) {
         response.drainHandler(v -> drain());
@@ -224,6 +269,7 @@ public final class SseFeed {
 
     private void cutOff() {
       backlog.clear();
+      backlogEvents = 0;
       metrics.sseClientDropped();
       metrics.sseReset();
       response.write(reset("client too slow: events were dropped; re-read the snapshot and reconnect"));
@@ -241,6 +287,7 @@ public final class SseFeed {
       if (!closed) {
         closed = true;
         backlog.clear();
+        backlogEvents = 0;
         clients.remove(this);
         metrics.sseClientGone();
       }

@@ -87,6 +87,22 @@ class MainCliTest {
     assertEquals(2, broken.code(), broken.stderr());
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "--simulate-nodes 10|give --join",
+      "--simulate-nodes 10 --role hub --join 127.0.0.1|cannot be combined with --role hub",
+      "--simulate-sockets 10|need --simulate-nodes",
+      "--simulate-nodes 0 --join 127.0.0.1|--simulate-nodes must be from 1",
+      "--simulate-nodes 5 --simulate-churn 11 --join 127.0.0.1|--simulate-churn must be from 0 to 10",
+  })
+  void simulationWithoutAClusterToPublishToIsRefused(String args, String message) throws Exception {
+    Outcome o = run(Map.of(), args.split(" "));
+    assertEquals(2, o.code(), o.stderr());
+    List<String> lines = o.stderr().lines().filter(l -> !l.isBlank() && !l.startsWith("WARNING")).toList();
+    assertEquals(1, lines.size(), o.stderr());
+    assertTrue(lines.getFirst().startsWith("portolan: ") && lines.getFirst().contains(message), lines.getFirst());
+  }
+
   @Test
   void unknownOptionIsAUsageErrorWithExitCodeTwo() throws Exception {
     Outcome o = run(Map.of(), "--frobnicate");

@@ -414,6 +414,17 @@ class FleetStateTest {
   }
 
   @Test
+  void aNodeThatSamplesSlowlyIsStaleOnlyAfterThreeOfItsIntervals() {
+    SimAgent a = synced("a", "m1", T0);
+    NodeFacts slow = new NodeFacts("a", "m1", "agent", "proc", 10_000, 0, "6.1", List.of());
+    assertEquals(List.of(), hub.heartbeat(slow, a.epoch(), a.lastSeq(), T0, T0 + 9000).statusChanges(),
+        "9 s after its last sample, a node sampling every 10 s is up");
+    assertEquals(NodeStatus.UP, hub.node("a").status());
+    Outcome o = hub.heartbeat(slow, a.epoch(), a.lastSeq(), T0, T0 + 31_000);
+    assertEquals(List.of(new StatusChange("a", NodeStatus.STALE, T0 + 31_000, "no sample for 31 s")), o.statusChanges());
+  }
+
+  @Test
   void tickFindsAStaleSample() {
     SimAgent a = synced("a", "m1", T0);
     assertEquals(Outcome.NONE, hub.heartbeat(a.facts(), a.epoch(), a.lastSeq(), T0, T0 + 4000));
