@@ -105,7 +105,8 @@ public final class FleetJson {
         .put("tcpStates", states(s.tcpByState())).put("nodes", nodes);
   }
 
-  private static JsonObject states(Map<SocketState, Integer> states) {
+  /** Counts by state ({@code ss -s} style) plus their total. */
+  public static JsonObject states(Map<SocketState, Integer> states) {
     JsonObject j = new JsonObject();
     int total = 0;
     for (Map.Entry<SocketState, Integer> e : states.entrySet()) {

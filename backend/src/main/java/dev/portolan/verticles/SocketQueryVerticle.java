@@ -82,11 +82,11 @@ public final class SocketQueryVerticle extends VerticleBase {
   static JsonObject summary(NodeSnapshot snapshot) {
     SocketSummary s = snapshot.summary();
     JsonObject byProto = new JsonObject();
-    s.byProtocol().forEach((proto, states) -> byProto.put(proto, statesJson(states)));
+    s.byProtocol().forEach((proto, states) -> byProto.put(proto, dev.portolan.bus.FleetJson.states(states)));
     JsonObject kernel = new JsonObject();
     s.kernel().counters().forEach((k, v) -> kernel.put(k, new JsonObject(Map.copyOf(v))));
     return new JsonObject().put("node", snapshot.node()).put("sampledAt", snapshot.takenAtMillis())
-        .put("total", s.total()).put("protocols", byProto).put("tcpStates", statesJson(s.tcpByState()))
+        .put("total", s.total()).put("protocols", byProto).put("tcpStates", dev.portolan.bus.FleetJson.states(s.tcpByState()))
         .put("kernel", kernel);
   }
 
@@ -100,13 +100,5 @@ public final class SocketQueryVerticle extends VerticleBase {
     return out;
   }
 
-  private static JsonObject statesJson(Map<SocketState, Integer> states) {
-    JsonObject j = new JsonObject();
-    int total = 0;
-    for (Map.Entry<SocketState, Integer> e : states.entrySet()) {
-      j.put(e.getKey().filterName(), e.getValue());
-      total += e.getValue();
-    }
-    return j.put("total", total);
-  }
+
 }

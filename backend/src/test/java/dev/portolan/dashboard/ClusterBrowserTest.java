@@ -1,10 +1,8 @@
 package dev.portolan.dashboard;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -13,8 +11,6 @@ import dev.portolan.web.Await;
 import dev.portolan.web.RunningNode;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
@@ -33,12 +29,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * agent, and a scan starts from the node chosen. Only listeners the test opened and ports it reserved are probed.
  */
 class ClusterBrowserTest {
-  private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
   private static final Set<String> AGENTS = Set.of("agent-a", "agent-b");
   private static final List<RunningNode> NODES = new java.util.ArrayList<>();
   private static RunningNode hub;
-  private static Playwright playwright;
-  private static Browser browser;
+  private static Chromium chromium;
   private Page page;
 
   @RegisterExtension
@@ -46,8 +40,7 @@ class ClusterBrowserTest {
 
   @BeforeAll
   static void startClusterAndBrowser() throws Exception {
-    assumeTrue(Files.isExecutable(CHROMIUM), "browser tests need Chromium at " + CHROMIUM
-        + " (apt-get install chromium; .ci/run installs it)");
+    Chromium.assumeInstalled();
     ClusterFixture cluster = new ClusterFixture();
     hub = ClusterFixture.start(cluster.hub());
     NODES.add(hub);
@@ -55,19 +48,13 @@ class ClusterBrowserTest {
       NODES.add(ClusterFixture.start(cluster.agent(agent)));
     }
     Await.until("both agents up and synced at the hub", Duration.ofSeconds(30), () -> ClusterFixture.upAndSynced(hub, AGENTS));
-    playwright = Playwright.create();
-    browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
-        .setArgs(List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update")));
+    chromium = Chromium.launch();
   }
 
   @AfterAll
   static void stopClusterAndBrowser() throws Exception {
-    if (browser != null) {
-      browser.close();
-    }
-    if (playwright != null) {
-      playwright.close();
+    if (chromium != null) {
+      chromium.close();
     }
     for (RunningNode n : NODES.reversed()) {
       n.close();
@@ -77,7 +64,7 @@ class ClusterBrowserTest {
 
   @BeforeEach
   void openPage() {
-    page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 900));
+    page = chromium.browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 900));
     page.setDefaultTimeout(BrowserTestBase.TIMEOUT);
   }
 
