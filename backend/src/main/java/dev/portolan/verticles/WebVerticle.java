@@ -68,14 +68,7 @@ public final class WebVerticle extends VerticleBase {
     feed = new SseFeed(vertx, history, services, metrics);
     feed.start();
     FleetChanges.registerCodec(vertx);
-    // The fleet aggregator's records; JSON ({"changes": [...]}) from anything else (tests, tools).
-    bus.localConsumer(Addresses.FLEET_CHANGES, msg -> {
-      if (msg.body() instanceof FleetChanges changes) {
-        feed.onChanges(changes.changes());
-      } else {
-        feed.onChanges((JsonObject) msg.body());
-      }
-    });
+    bus.<FleetChanges>localConsumer(Addresses.FLEET_CHANGES, msg -> feed.onChanges(msg.body().changes()));
     bus.<JsonObject>localConsumer(Addresses.FLEET_NODE_STATUS, msg -> feed.onNodeStatus(msg.body()));
     bus.<JsonObject>localConsumer(Addresses.SAMPLES, msg -> lastSampleAt = SampleTaken.fromJson(msg.body()).takenAtMillis());
     server = vertx.createHttpServer();

@@ -67,23 +67,9 @@ public final class SseFeed {
   }
 
   /**
-   * Changes the fleet aggregator already numbered and appended to the history ({@code {"changes": [...]}}): to every
-   * client whose filter matches and that has not had them yet (a client that resumed may have got them from the
-   * history already).
+   * Changes the fleet aggregator already numbered and appended to the history: to every client whose filter matches
+   * and that has not had them yet (a client that resumed may have got them from the history already).
    */
-  public void onChanges(JsonObject changesJson) {
-    if (clients.isEmpty()) {
-      return;
-    }
-    io.vertx.core.json.JsonArray array = changesJson.getJsonArray("changes");
-    List<SocketChange> changes = new java.util.ArrayList<>(array.size());
-    for (int i = 0; i < array.size(); i++) {
-      changes.add(ChangeBatch.changeFromJson(array.getJsonObject(i)));
-    }
-    onChanges(changes);
-  }
-
-  /** The same, as the fleet aggregator of this process hands them over (no JSON in between). */
   public void onChanges(List<SocketChange> changes) {
     if (clients.isEmpty()) {
       return;

@@ -51,9 +51,7 @@ class SlowClientTest extends NodeTestBase {
       changes.add(new SocketChange(ChangeKind.OPENED, RunningNode.NODE, SEQ.incrementAndGet(), 1, s, null, null));
     }
     // Straight into the feed, as the fleet aggregator hands it changes it has numbered.
-    io.vertx.core.json.JsonArray array = new io.vertx.core.json.JsonArray();
-    changes.forEach(c -> array.add(ChangeBatch.changeToJson(c, ServiceNames.builtInOnly())));
-    node.vertx.eventBus().publish(Addresses.FLEET_CHANGES, new io.vertx.core.json.JsonObject().put("changes", array));
+    node.vertx.eventBus().publish(Addresses.FLEET_CHANGES, new dev.portolan.bus.FleetChanges(changes));
   }
 
   private static double metric(String name) {
