@@ -80,6 +80,10 @@ public final class Main implements Callable<Integer> {
       + " that change per second (default 0.01: 1 %%)")
   Double simulateChurn;
 
+  @Option(names = "--socket-reader", paramLabel = "READER", description = "How the socket table is read: auto (netlink"
+      + " sock_diag where the kernel allows it, else /proc/net; the default), netlink or proc (env PORTOLAN_SOCKET_READER)")
+  String socketReader;
+
   @Option(names = "--config", paramLabel = "FILE", description = "JSON settings file (keys httpPort, bind, interval, nodeName, historySize, scanAllow, scanMaxPorts, scanMaxHosts, scanMaxRate, scanMaxOpenSockets, scanMaxConcurrent; env PORTOLAN_CONFIG)")
   File config;
 
@@ -156,7 +160,7 @@ public final class Main implements Callable<Integer> {
       return 0;
     }
     System.out.printf("portolan: node %s serving http://%s (role %s%s%s)%n", settings.nodeName(), where,
-        settings.role().wireName(), settings.sampleSelf() ? ", reader proc, every " + settings.interval().toMillis() + " ms" : "",
+        settings.role().wireName(), settings.sampleSelf() ? ", reader " + node.readerName() + ", every " + settings.interval().toMillis() + " ms" : "",
         cluster);
     stopped.await();
     return 0;
@@ -201,6 +205,7 @@ public final class Main implements Callable<Integer> {
     putIfSet(fromCli, "clusterPort", clusterPort);
     putIfSet(fromCli, "busPort", busPort);
     putIfSet(fromCli, "kubernetesDns", kubernetesDns);
+    putIfSet(fromCli, "socketReader", socketReader);
     if (sampleSelf != null) {
       fromCli.put("sampleSelf", sampleSelf);
     }

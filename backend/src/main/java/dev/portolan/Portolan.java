@@ -9,13 +9,14 @@ import dev.portolan.node.ChangeHistory;
 import dev.portolan.verticles.FleetVerticle;
 import dev.portolan.verticles.HealthVerticle;
 import dev.portolan.verticles.HeartbeatVerticle;
+import java.io.IOException;
 import java.util.UUID;
 import dev.portolan.config.PortolanConfig;
 import dev.portolan.metrics.PortolanMetrics;
 import dev.portolan.node.Sampler;
 import dev.portolan.node.SnapshotHolder;
 import dev.portolan.owner.OwnerIndex;
-import dev.portolan.sampler.ProcNetReader;
+import dev.portolan.netlink.SocketReaders;
 import dev.portolan.sampler.SocketTableReader;
 import dev.portolan.scan.ScanEngine;
 import dev.portolan.scan.ScanPolicy;
@@ -46,7 +47,14 @@ public final class Portolan {
   private final java.util.function.IntSupplier httpPort;
   private final PortolanConfig config;
 
+  private final String readerName;
+
   private Portolan(Vertx vertx, java.util.function.IntSupplier httpPort, PortolanConfig config) {
+    this(vertx, httpPort, config, "none");
+  }
+
+  private Portolan(Vertx vertx, java.util.function.IntSupplier httpPort, PortolanConfig config, String readerName) {
+    this.readerName = readerName;
     this.vertx = vertx;
     this.httpPort = httpPort;
     this.config = config;
@@ -66,6 +74,7 @@ public final class Portolan {
    * registration ("This Gauge has been already registered"): noise at every start, not a fault. Kept in a field:
    * a java.util.logging logger nobody references may be collected along with its level.
    */
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Portolan.class.getName());
   private static final java.util.logging.Logger MICROMETER_REGISTRY_LOG =
       java.util.logging.Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
 
@@ -115,10 +124,21 @@ public final class Portolan {
     ServiceNames services = ServiceNames.create();
     String node = config.nodeName();
     String epoch = UUID.randomUUID().toString();
-    SocketTableReader reader = ProcNetReader.create();
-    PortolanMetrics metrics = new PortolanMetrics(registry, node, config.sampleSelf() ? reader.name() : "none");
-    NodeFacts facts = new NodeFacts(node, membership.localNodeId(), config.role().wireName(), reader.name(),
-        config.interval().toMillis(), System.currentTimeMillis(), NodeInfo.kernel(), NodeInfo.addresses());
+    SocketReaders.Chosen chosen;
+    try {
+      chosen = config.sampleSelf() ? SocketReaders.choose(config.socketReader()) : null;
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
+    if (chosen != null && chosen.note() != null) {
+      LOG.warning(chosen.note());
+    }
+    SocketTableReader reader = chosen != null ? chosen.reader() : null;
+    String readerName = reader != null ? reader.name() : "none";
+    PortolanMetrics metrics = new PortolanMetrics(registry, node, readerName);
+    NodeFacts facts = new NodeFacts(node, membership.localNodeId(), config.role().wireName(), readerName,
+        config.interval().toMillis(), System.currentTimeMillis(), NodeInfo.kernel(), NodeInfo.addresses(),
+        chosen != null ? chosen.note() : null, null);
     SnapshotHolder latest = new SnapshotHolder(node);
     Future<?> deployed = Future.succeededFuture();
     if (config.sampleSelf()) {
@@ -127,7 +147,7 @@ public final class Portolan {
     if (!config.role().serves()) {
       HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), node, registry);
       return deployed.compose(id -> vertx.deployVerticle(health))
-          .map(id -> new Portolan(vertx, health::actualPort, config));
+          .map(id -> new Portolan(vertx, health::actualPort, config, readerName));
     }
     long firstSeq = System.currentTimeMillis() * 1000;
     ChangeHistory history = new ChangeHistory(config.historySize(), firstSeq);
@@ -138,7 +158,7 @@ public final class Portolan {
         metrics, registry, history);
     return deployed.compose(id -> vertx.deployVerticle(fleet))
         .compose(id -> vertx.deployVerticle(web))
-        .map(id -> new Portolan(vertx, web::actualPort, config));
+        .map(id -> new Portolan(vertx, web::actualPort, config, readerName));
   }
 
   private static Future<?> deploySampling(Vertx vertx, PortolanConfig config, ServiceNames services,
@@ -159,6 +179,11 @@ public final class Portolan {
 
   public int httpPort() {
     return httpPort.getAsInt();
+  }
+
+  /** The socket table reader this node samples with: "netlink", "proc", or "none" when it does not sample. */
+  public String readerName() {
+    return readerName;
   }
 
   public PortolanConfig config() {

@@ -21,14 +21,15 @@ public record NodeHeartbeat(NodeFacts facts, String epoch, long seq, long lastSa
         .put("role", facts.role()).put("reader", facts.reader()).put("intervalMillis", facts.intervalMillis())
         .put("startedAt", facts.startedAtMillis()).put("kernel", facts.kernel())
         .put("addresses", new JsonArray(facts.addresses())).put("epoch", epoch).put("seq", seq)
-        .put("lastSampleAt", lastSampleMillis).put("sentAt", sentAtMillis).put("sockets", sockets);
+        .put("lastSampleAt", lastSampleMillis).put("sentAt", sentAtMillis).put("sockets", sockets)
+        .put("readerNote", facts.readerNote()).put("shortLived", facts.shortLived());
   }
 
   public static NodeHeartbeat fromJson(JsonObject j) {
     JsonArray addresses = j.getJsonArray("addresses", new JsonArray());
     NodeFacts facts = new NodeFacts(j.getString("node"), j.getString("clusterNodeId"), j.getString("role"),
         j.getString("reader"), j.getLong("intervalMillis", 0L), j.getLong("startedAt", 0L), j.getString("kernel"),
-        addresses.stream().map(String::valueOf).toList());
+        addresses.stream().map(String::valueOf).toList(), j.getString("readerNote"), j.getString("shortLived"));
     return new NodeHeartbeat(facts, j.getString("epoch"), j.getLong("seq", 0L), j.getLong("lastSampleAt", 0L),
         j.getLong("sentAt", 0L), j.getInteger("sockets", 0));
   }

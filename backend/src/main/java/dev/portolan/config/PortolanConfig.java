@@ -1,5 +1,6 @@
 package dev.portolan.config;
 
+import dev.portolan.netlink.SocketReaders;
 import dev.portolan.scan.ScanPolicy;
 import java.time.Duration;
 import java.util.Locale;
@@ -12,10 +13,11 @@ import java.util.Map;
  * {@code scanMaxPorts}, {@code scanMaxHosts}, {@code scanMaxRate}, {@code scanMaxOpenSockets},
  * {@code scanMaxConcurrent} ({@link ScanPolicy.Settings}); the fleet's {@code role}, {@code sampleSelf},
  * {@code cluster}, {@code clusterName}, {@code clusterHost}, {@code clusterPort}, {@code busPort}, {@code join} and
- * {@code kubernetesDns} ({@link ClusterSettings}).
+ * {@code kubernetesDns} ({@link ClusterSettings}); {@code socketReader} (auto, netlink or proc).
  */
 public record PortolanConfig(int httpPort, String bind, Duration interval, String nodeName, int historySize,
-    ScanPolicy.Settings scan, Role role, boolean sampleSelf, ClusterSettings cluster) {
+    ScanPolicy.Settings scan, Role role, boolean sampleSelf, ClusterSettings cluster,
+    SocketReaders.Setting socketReader) {
   public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
   public static final Duration MAX_INTERVAL = Duration.ofSeconds(60);
 
@@ -40,7 +42,8 @@ public record PortolanConfig(int httpPort, String bind, Duration interval, Strin
       Map.entry("PORTOLAN_CLUSTER_PORT", "clusterPort"),
       Map.entry("PORTOLAN_BUS_PORT", "busPort"),
       Map.entry("PORTOLAN_JOIN", "join"),
-      Map.entry("PORTOLAN_KUBERNETES_DNS", "kubernetesDns"));
+      Map.entry("PORTOLAN_KUBERNETES_DNS", "kubernetesDns"),
+      Map.entry("PORTOLAN_SOCKET_READER", "socketReader"));
 
   /** Thrown for a bad setting; its message is the one line a user sees. */
   public static final class InvalidConfigException extends RuntimeException {
@@ -88,12 +91,20 @@ public record PortolanConfig(int httpPort, String bind, Duration interval, Strin
         intSetting(settings, "clusterPort", ClusterSettings.DEFAULT_PORT, 1, 65535),
         intSetting(settings, "busPort", ClusterSettings.DEFAULT_BUS_PORT, 0, 65535),
         ClusterSettings.parseJoin(settings.get("join")), k8s.isEmpty() ? null : k8s);
-    return new PortolanConfig(httpPort, bind, interval, nodeName, historySize, scan, role, sampleSelf, cluster);
+    SocketReaders.Setting socketReader;
+    try {
+      socketReader = SocketReaders.Setting.parse(stringSetting(settings, "socketReader", "auto"));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(e.getMessage());
+    }
+    return new PortolanConfig(httpPort, bind, interval, nodeName, historySize, scan, role, sampleSelf, cluster,
+        socketReader);
   }
 
   /** Single-node settings with the cluster off (tests and tools). */
   public PortolanConfig withRole(Role newRole, boolean newSampleSelf, ClusterSettings newCluster) {
-    return new PortolanConfig(httpPort, bind, interval, nodeName, historySize, scan, newRole, newSampleSelf, newCluster);
+    return new PortolanConfig(httpPort, bind, interval, nodeName, historySize, scan, newRole, newSampleSelf, newCluster,
+        socketReader);
   }
 
   private static boolean boolSetting(Map<String, Object> settings, String key, boolean dflt) {

@@ -4,11 +4,24 @@ import java.util.List;
 
 /**
  * What a node says about itself in every heartbeat: its name, the Vert.x cluster node id it runs in (to match
- * cluster membership events), its role, sampler settings and host facts.
+ * cluster membership events), its role, sampler settings and host facts. {@code reader} is the socket table reader
+ * ("netlink", "proc", "none"); {@code readerNote} says why it is not the one asked for (null when it is);
+ * {@code shortLived} is whether sockets that live between two samples are caught ("on", or "off: why"; null when
+ * the node does not sample).
  */
 public record NodeFacts(String node, String clusterNodeId, String role, String reader, long intervalMillis,
-    long startedAtMillis, String kernel, List<String> addresses) {
+    long startedAtMillis, String kernel, List<String> addresses, String readerNote, String shortLived) {
   public NodeFacts {
     addresses = addresses == null ? List.of() : List.copyOf(addresses);
+  }
+
+  public NodeFacts(String node, String clusterNodeId, String role, String reader, long intervalMillis,
+      long startedAtMillis, String kernel, List<String> addresses) {
+    this(node, clusterNodeId, role, reader, intervalMillis, startedAtMillis, kernel, addresses, null, null);
+  }
+
+  public NodeFacts withSampling(String newReader, String newReaderNote, String newShortLived) {
+    return new NodeFacts(node, clusterNodeId, role, newReader, intervalMillis, startedAtMillis, kernel, addresses,
+        newReaderNote, newShortLived);
   }
 }

@@ -65,6 +65,17 @@ public final class Sampler {
     return node;
   }
 
+  /** Releases the reader's resources (a netlink socket), after the last sample. */
+  public void close() {
+    if (reader instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        // nothing to do: the descriptor goes with the process
+      }
+    }
+  }
+
   public String readerName() {
     return reader.name();
   }

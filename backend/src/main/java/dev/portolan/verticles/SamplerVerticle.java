@@ -82,6 +82,7 @@ public final class SamplerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return worker == null ? Future.succeededFuture() : worker.close();
+    Future<?> closed = worker == null ? Future.succeededFuture() : worker.close();
+    return closed.andThen(ar -> sampler.close());
   }
 }

@@ -141,7 +141,10 @@ class NodeApiTest extends NodeTestBase {
   void nodesSummaryHealthAndMetrics() {
     JsonObject n = node.get("/api/v1/nodes").json().getJsonArray("nodes").getJsonObject(0);
     assertEquals(RunningNode.NODE, n.getString("name"));
-    assertEquals("proc", n.getString("reader"));
+    // auto: netlink where the kernel allows it, else /proc with the reason in readerNote
+    String reader = n.getString("reader");
+    assertTrue(reader.equals("netlink") || reader.equals("proc"), n.encode());
+    assertEquals(reader.equals("proc"), n.getString("readerNote") != null, n.encode());
     assertTrue(n.getJsonArray("addresses").contains("127.0.0.1"));
     assertTrue(n.getLong("lastSampleAt") > 0);
     assertTrue(n.getJsonObject("sockets").getInteger("total") > 0);
@@ -163,6 +166,7 @@ class NodeApiTest extends NodeTestBase {
         "portolan_sse_dropped_total", "portolan_reader{")) {
       assertTrue(metrics.body().contains(name), name);
     }
+    assertTrue(metrics.body().contains("reader=\"" + reader + "\""), "the reader in /metrics");
   }
 
   @Test
