@@ -19,11 +19,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Portolan agent ({@code java [flags] -jar portolan.jar --http-port P --interval I}) running as a child process,
- * with a keep-alive HTTP client to its API and its CPU time and RSS read from {@code /proc/<pid>}.
+ * A Portolan agent ({@code java [flags] -jar portolan.jar --http-port P --interval I [--socket-reader R]}) running
+ * as a child process, with a keep-alive HTTP client to its API and its CPU time and RSS read from
+ * {@code /proc/<pid>}.
  */
 final class AgentProcess implements AutoCloseable {
   private static final Duration STARTUP_LIMIT = Duration.ofSeconds(60);
+  private static final String NODE_NAME = "bench-agent";
 
   private final Process process;
   private final int httpPort;
@@ -35,14 +37,21 @@ final class AgentProcess implements AutoCloseable {
     this.httpPort = httpPort;
   }
 
-  /** Starts an agent with the given JVM flags and interval and waits until it has taken a sample. */
-  static AgentProcess start(Path jar, List<String> jvmFlags, String interval) throws IOException, InterruptedException {
+  /**
+   * Starts an agent with the given JVM flags, interval and socket reader setting ({@code auto}, {@code netlink},
+   * {@code proc}; null: the default, auto) and waits until it has taken a sample.
+   */
+  static AgentProcess start(Path jar, List<String> jvmFlags, String interval, String socketReader)
+      throws IOException, InterruptedException {
     int port = freeLoopbackPort();
     List<String> command = new ArrayList<>();
     command.add(ChildProcesses.javaLauncher());
     command.addAll(jvmFlags);
     command.addAll(List.of("-jar", jar.toString(), "--http-port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--interval", interval, "--node-name", "bench-agent"));
+        "--interval", interval, "--node-name", NODE_NAME));
+    if (socketReader != null) {
+      command.addAll(List.of("--socket-reader", socketReader));
+    }
     Process p = ChildProcesses.start(command);
     drain(p.getInputStream());
     AgentProcess agent = new AgentProcess(p, port);
@@ -67,6 +76,22 @@ final class AgentProcess implements AutoCloseable {
       throw new IOException("GET " + pathAndQuery + " -> " + r.statusCode() + ": " + r.body());
     }
     return r.body();
+  }
+
+  /**
+   * The socket table reader the agent uses, as its {@code /api/v1/nodes} reports it: "netlink" or "proc", followed
+   * by the agent's note in parentheses when that is not what was asked for (auto falling back to /proc).
+   */
+  String reader() throws IOException, InterruptedException {
+    JsonArray nodes = new JsonObject(get("/api/v1/nodes")).getJsonArray("nodes");
+    for (int i = 0; i < nodes.size(); i++) {
+      JsonObject n = nodes.getJsonObject(i);
+      if (NODE_NAME.equals(n.getString("name"))) {
+        String note = n.getString("readerNote");
+        return n.getString("reader") + (note == null ? "" : " (" + note + ")");
+      }
+    }
+    throw new IOException("/api/v1/nodes does not list " + NODE_NAME);
   }
 
   /** Who owns tcp/{@code port}: the answer of {@code /api/v1/owners}. */

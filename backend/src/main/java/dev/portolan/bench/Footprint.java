@@ -1,13 +1,22 @@
 package dev.portolan.bench;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
  * An agent's cost while it samples a population on its own (no API requests): CPU in % of one core over a window
  * (of which in the kernel, stime), and resident memory (VmRSS) at the end of the window and at its highest during it.
+ * {@code readerAsked} is its {@code --socket-reader} setting, {@code reader} the reader it reported in
+ * {@code /api/v1/nodes}; {@code jfr} the recording made of it (null: none, and then the figures are not skewed by
+ * the recorder).
  */
-record Footprint(String flagsName, List<String> jvmFlags, String interval, int sockets, double windowSeconds,
-    double cpuPercentOfOneCore, double kernelCpuPercentOfOneCore, long rssKib, long peakRssKib) {
+record Footprint(String flagsName, List<String> jvmFlags, String readerAsked, String reader, String interval,
+    int sockets, double windowSeconds, double cpuPercentOfOneCore, double kernelCpuPercentOfOneCore, long rssKib,
+    long peakRssKib, Path jfr) {
+
+  double userCpuPercentOfOneCore() {
+    return cpuPercentOfOneCore - kernelCpuPercentOfOneCore;
+  }
 
   double rssMib() {
     return rssKib / 1024.0;
