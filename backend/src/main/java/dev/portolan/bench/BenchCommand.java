@@ -191,7 +191,12 @@ public final class BenchCommand implements Callable<Integer> {
         try (Population population = Population.start(jar, size)) {
           out.printf("population of ~%,d sockets: %d child processes ready in %.1f s%n", size,
               population.holders().size(), (System.nanoTime() - t0) / 1e9);
-          rows.addAll(bench.run(population));
+          List<Comparison> measured = bench.run(population);
+          rows.addAll(measured);
+          foreignSockets(size, measured.getFirst().sockets()).ifPresent(note -> {
+            out.println("  " + note);
+            socketNotes.add(note);
+          });
           if (size == footprintSockets) {
             int measuredSockets = rows.getLast().sockets();
             for (String interval : intervals) {
@@ -280,6 +285,20 @@ public final class BenchCommand implements Callable<Integer> {
     }
     return floors.stream().noneMatch(Floor::failed) && scanFloors.stream().noneMatch(Floor::failed)
         && fleetFloors.stream().noneMatch(Floor::failed) ? 0 : 3;
+  }
+
+  /**
+   * A note when the table held clearly more TCP sockets than the population (other processes on a shared machine
+   * holding thousands of sockets during the run): every figure of that population, footprint included, is then at
+   * the larger count.
+   */
+  static java.util.Optional<String> foreignSockets(int population, int inTable) {
+    int others = inTable - population;
+    if (others <= Math.max(500, population / 10)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(String.format("The population of %,d came with %,d other TCP sockets on the machine"
+        + " (%,d in the table): that population's figures are at %,d sockets.", population, others, inTable, inTable));
   }
 
   /** Measures one agent footprint and adds it; an agent that cannot start with that reader is reported and skipped. */

@@ -164,6 +164,14 @@ class FloorsTest {
   }
 
   @Test
+  void foreignSocketsAreNotedOnlyWhenTheyChangeThePopulation() {
+    assertTrue(BenchCommand.foreignSockets(1_000, 1_059).isEmpty());
+    assertTrue(BenchCommand.foreignSockets(50_000, 54_000).isEmpty());
+    assertEquals("The population of 10,000 came with 10,022 other TCP sockets on the machine (20,022 in the table):"
+        + " that population's figures are at 20,022 sockets.", BenchCommand.foreignSockets(10_000, 20_022).orElseThrow());
+  }
+
+  @Test
   void verdicts() {
     assertEquals("PASS", new Floor("r", "m", true).verdict());
     assertEquals("FAIL", new Floor("r", "m", false).verdict());
