@@ -102,7 +102,8 @@ public final class BenchCommand implements Callable<Integer> {
   String smallFlags;
 
   @Option(names = "--footprint-jfr", paramLabel = "DIR", description = "Record each footprint agent with JFR (profile"
-      + " settings) over its measuring window into DIR (the figures then include the recorder)")
+      + " settings, plus JDK 25 CPU-time samples) over its measuring window into DIR (the figures then"
+      + " include the recorder)")
   Path footprintJfr;
 
   @Option(names = "--only", paramLabel = "PART", converter = Part.Converter.class, description = "Run one part only: sockets (populations against ss,"

@@ -11,7 +11,7 @@ import java.util.List;
  * Measures an agent's CPU and RSS: starts it with the given JVM flags, interval and socket reader, lets it warm up
  * (JIT, first full walk of the fd tables), then reads utime+stime from {@code /proc/<pid>/stat} at both ends of a
  * window (and VmRSS every second): CPU% = CPU time / wall time, in % of one core. With a JFR directory, the agent
- * also records itself (profile settings) from the end of its warm-up for the window's length.
+ * also records itself (profile settings and CPU-time samples) from the end of its warm-up for the window's length.
  */
 final class FootprintMeter {
   private final Path jar;
@@ -36,8 +36,12 @@ final class FootprintMeter {
       jfr = jfrDirectory.resolve(String.format("agent-%s-%s-%s.jfr", flagsName,
           socketReader == null ? "auto" : socketReader, interval)).toAbsolutePath();
       Files.deleteIfExists(jfr);
-      // JVM start to the first sample takes about a second: the recording starts a little before the window
-      flags.add(String.format("-XX:StartFlightRecording=delay=%ds,duration=%ds,settings=profile,filename=%s",
+      // JVM start to the first sample takes about a second: the recording starts a little before the window.
+      // Besides the profile settings' wall-clock ExecutionSample (Java code only, a few threads per tick), JDK 25's
+      // CPU-time sampler (jdk.CPUTimeSample, JEP 509, throttle 2 ms): stacks in proportion to the CPU time each Java
+      // thread uses, in Java, native code or the kernel (a system call's time goes to the Java frame that made it).
+      flags.add(String.format("-XX:StartFlightRecording=delay=%ds,duration=%ds,settings=profile,"
+          + "jdk.CPUTimeSample#enabled=true,jdk.CPUTimeSample#throttle=2ms,filename=%s",
           warmUp.toSeconds(), window.toSeconds(), jfr));
     }
     try (AgentProcess agent = AgentProcess.start(jar, flags, interval, socketReader)) {
