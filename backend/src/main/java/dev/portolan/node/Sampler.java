@@ -46,7 +46,7 @@ public final class Sampler {
     List<OwnedSocket> rows = withOwners(table, owners.update(table));
     KernelSockstat sockstat = reader.sockstat();
     long now = clock.getAsLong();
-    List<SocketChange> changes = differ.diff(SampleDiffer.byKey(rows), now);
+    List<SocketChange> changes = differ.diff(rows, now);
     NodeSnapshot snapshot = new NodeSnapshot(node, differ.lastSeq(), now, System.nanoTime() - started, rows, sockstat);
     return new Result(snapshot, changes);
   }
