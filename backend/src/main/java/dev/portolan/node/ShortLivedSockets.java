@@ -1,0 +1,198 @@
+package dev.portolan.node;
+
+import dev.portolan.owner.Owner;
+import dev.portolan.owner.OwnerStatus;
+import dev.portolan.sampler.Family;
+import dev.portolan.sampler.Protocol;
+import dev.portolan.sampler.SocketEntry;
+import dev.portolan.sampler.SocketKey;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Finds the sockets that opened and closed between two samples, among those the kernel says it destroyed. Plain
+ * Java. {@link #destroyed} takes each destroyed socket from any thread (the destroy listener's) into a bounded queue;
+ * the sampler calls {@link #drain} once per sample with the table it just read.
+ *
+ * <p>A destroyed socket whose identity (protocol and 4-tuple; not the inode, which the kernel does not say) is in the
+ * previous or the current table is not short-lived: a sample saw it, and the tables' diff reports it (closed, or
+ * state-changed to TIME_WAIT). The others are short-lived. Their owner is known when they were accepted: the owner
+ * of the listener of the same protocol and local port (on the same address, or the wildcard of the same family), if
+ * exactly one process holds such listeners; else unknown. At most {@code maxPerSample} are reported per sample; the
+ * rest are counted as dropped, as are sockets that found the queue full. The first drain is the baseline: what was
+ * destroyed before it is discarded.
+ */
+public final class ShortLivedSockets {
+  public static final int DEFAULT_MAX_PER_SAMPLE = 1000;
+  public static final int DEFAULT_QUEUE_CAPACITY = 16_384;
+
+  /** A short-lived socket found by {@link #drain}: the socket with its owner, and the details of its change. */
+  public record Found(OwnedSocket socket, SocketChange.ShortLived details) {
+  }
+
+  private record Destroyed(SocketEntry socket, long atMillis) {
+  }
+
+  private final BlockingQueue<Destroyed> queue;
+  private final int maxPerSample;
+  private final AtomicLong reported = new AtomicLong();
+  private final AtomicLong droppedOverCap = new AtomicLong();
+  private final AtomicLong droppedQueueFull = new AtomicLong();
+  private Map<SocketKey, OwnedSocket> previous;
+
+  public ShortLivedSockets() {
+    this(DEFAULT_MAX_PER_SAMPLE, DEFAULT_QUEUE_CAPACITY);
+  }
+
+  public ShortLivedSockets(int maxPerSample, int queueCapacity) {
+    if (maxPerSample < 0 || queueCapacity < 1) {
+      throw new IllegalArgumentException("maxPerSample >= 0 and queueCapacity >= 1");
+    }
+    this.maxPerSample = maxPerSample;
+    this.queue = new ArrayBlockingQueue<>(queueCapacity);
+  }
+
+  /** The kernel destroyed {@code socket} at {@code atMillis}. Any thread; never blocks (counts it when full). */
+  public void destroyed(SocketEntry socket, long atMillis) {
+    if (!queue.offer(new Destroyed(socket, atMillis))) {
+      droppedQueueFull.incrementAndGet();
+    }
+  }
+
+  /**
+   * The short-lived sockets among those destroyed since the previous drain, given the table just read (keyed as
+   * {@link SampleDiffer#byKey} keys it), in the order they were destroyed. One thread at a time: the sampler's.
+   */
+  public List<Found> drain(Map<SocketKey, OwnedSocket> current) {
+    Map<SocketKey, OwnedSocket> before = previous;
+    previous = current;
+    List<Destroyed> destroyed = new ArrayList<>(Math.min(queue.size(), 1024));
+    queue.drainTo(destroyed);
+    if (before == null || destroyed.isEmpty()) {
+      return List.of();
+    }
+    Tables seen = new Tables(before, current);
+    List<Found> found = new ArrayList<>();
+    for (Destroyed d : destroyed) {
+      if (seen.contains(d.socket())) {
+        continue;
+      }
+      if (found.size() == maxPerSample) {
+        droppedOverCap.incrementAndGet();
+        continue;
+      }
+      Owner owner = d.socket().remotePort() == 0 ? null : seen.listenerOwner(d.socket());
+      found.add(new Found(new OwnedSocket(d.socket(), owner == null ? Owner.UNKNOWN : owner),
+          new SocketChange.ShortLived(d.atMillis(), owner == null ? null : SocketChange.OWNER_FROM_LISTENER)));
+    }
+    reported.addAndGet(found.size());
+    return found;
+  }
+
+  /** Short-lived sockets reported so far. */
+  public long reported() {
+    return reported.get();
+  }
+
+  /** Short-lived sockets left out because a sample had {@code maxPerSample} already. */
+  public long droppedOverCap() {
+    return droppedOverCap.get();
+  }
+
+  /** Destroyed sockets left out because the queue was full (short-lived or not: they were never looked at). */
+  public long droppedQueueFull() {
+    return droppedQueueFull.get();
+  }
+
+  public int maxPerSample() {
+    return maxPerSample;
+  }
+
+  /** The previous and the current table, with what {@link #drain} asks of them indexed on first use. */
+  private static final class Tables {
+    private final List<Map<SocketKey, OwnedSocket>> tables;
+    /** Identities (inode 0) of the rows keyed with their inode: those with a wildcard peer. */
+    private Set<SocketKey> wildcardPeers;
+    /** Listeners by protocol and local port, current table first. */
+    private Map<Long, List<OwnedSocket>> listeners;
+
+    Tables(Map<SocketKey, OwnedSocket> before, Map<SocketKey, OwnedSocket> current) {
+      this.tables = List.of(current, before);
+    }
+
+    /** Whether a table holds a socket with this one's protocol and 4-tuple. */
+    boolean contains(SocketEntry destroyed) {
+      SocketKey identity = destroyed.key(); // the inode is 0: for a wildcard peer, not the table's key
+      if (destroyed.remotePort() != 0) {
+        return tables.get(0).containsKey(identity) || tables.get(1).containsKey(identity);
+      }
+      if (wildcardPeers == null) {
+        wildcardPeers = new HashSet<>();
+        for (Map<SocketKey, OwnedSocket> table : tables) {
+          for (SocketKey key : table.keySet()) {
+            if (key.inode() != 0 && key.proto() != Protocol.UNIX) {
+              wildcardPeers.add(new SocketKey(key.proto(), key.localAddress(), key.localPort(), key.remoteAddress(),
+                  key.remotePort(), 0));
+            }
+          }
+        }
+      }
+      return wildcardPeers.contains(identity);
+    }
+
+    /**
+     * The process holding the listeners that could have accepted {@code destroyed} (same protocol and local port,
+     * same address or the wildcard of its family), when exactly one process holds them; else null.
+     */
+    Owner listenerOwner(SocketEntry destroyed) {
+      if (listeners == null) {
+        listeners = new HashMap<>();
+        for (Map<SocketKey, OwnedSocket> table : tables) {
+          for (OwnedSocket row : table.values()) {
+            SocketEntry e = row.socket();
+            if (e.proto() != Protocol.UNIX && e.isListening()) {
+              listeners.computeIfAbsent(portKey(e.proto(), e.localPort()), k -> new ArrayList<>()).add(row);
+            }
+          }
+        }
+      }
+      Owner found = null;
+      for (OwnedSocket row : listeners.getOrDefault(portKey(destroyed.proto(), destroyed.localPort()), List.of())) {
+        if (!accepts(row.socket(), destroyed)) {
+          continue;
+        }
+        if (row.owner().status() != OwnerStatus.PROCESS) {
+          return null; // a listener we cannot attribute: the connection may be its
+        }
+        if (found != null && found.pid() != row.owner().pid()) {
+          return null; // listeners of several processes share the port: no telling which one accepted it
+        }
+        found = found == null ? row.owner() : found;
+      }
+      return found;
+    }
+
+    private static boolean accepts(SocketEntry listener, SocketEntry connection) {
+      String address = listener.localAddress();
+      if (address == null) {
+        return false;
+      }
+      if (address.equals(connection.localAddress())) {
+        return true;
+      }
+      return listener.family() == connection.family()
+          && address.equals(connection.family() == Family.IPV4 ? "0.0.0.0" : "::");
+    }
+
+    private static long portKey(Protocol proto, int port) {
+      return ((long) proto.ordinal() << 16) | port;
+    }
+  }
+}
