@@ -66,7 +66,11 @@ public final class Sampler {
         changes.add(differ.shortLived(found.socket(), found.details(), now));
       }
     }
-    changes.addAll(differ.diff(current, now));
+    List<SocketChange> diff = differ.diff(current, now);
+    if (shortLived != null) {
+      shortLived.sampleDiffed(diff);
+    }
+    changes.addAll(diff);
     NodeSnapshot snapshot = new NodeSnapshot(node, differ.lastSeq(), now, System.nanoTime() - started, rows, sockstat);
     return new Result(snapshot, changes);
   }

@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A destroyed socket whose identity (protocol and 4-tuple; not the inode, which the kernel does not say) is in the
  * previous or the current table is not short-lived: a sample saw it, and the tables' diff reports it (closed, or
- * state-changed to TIME_WAIT). The others are short-lived. Their owner is known when they were accepted: the owner
+ * state-changed to TIME_WAIT). Nor is one the last sample found closed ({@link #sampleDiffed}): the kernel sends its
+ * notifications from a work queue, so one may arrive after the drain of the sample whose table no longer had the
+ * socket. The others are short-lived. Their owner is known when they were accepted: the owner
  * of the listener of the same protocol and local port (on the same address, or the wildcard of the same family), if
  * exactly one process holds such listeners; else unknown. At most {@code maxPerSample} are reported per sample; the
  * rest are counted as dropped, as are sockets that found the queue full. The first drain is the baseline: what was
@@ -46,6 +48,8 @@ public final class ShortLivedSockets {
   private final AtomicLong droppedOverCap = new AtomicLong();
   private final AtomicLong droppedQueueFull = new AtomicLong();
   private Map<SocketKey, OwnedSocket> previous;
+  /** Identities of the TCP and UDP sockets the last sample found closed. */
+  private Set<SocketKey> closedByLastSample = Set.of();
 
   public ShortLivedSockets() {
     this(DEFAULT_MAX_PER_SAMPLE, DEFAULT_QUEUE_CAPACITY);
@@ -81,7 +85,7 @@ public final class ShortLivedSockets {
     Tables seen = new Tables(before, current);
     List<Found> found = new ArrayList<>();
     for (Destroyed d : destroyed) {
-      if (seen.contains(d.socket())) {
+      if (seen.contains(d.socket()) || closedByLastSample.contains(identity(d.socket()))) {
         continue;
       }
       if (found.size() == maxPerSample) {
@@ -94,6 +98,29 @@ public final class ShortLivedSockets {
     }
     reported.addAndGet(found.size());
     return found;
+  }
+
+  /**
+   * The sampler's diff of the table just drained against: remembers the sockets it found closed until the next
+   * drain. Same thread as {@link #drain}.
+   */
+  public void sampleDiffed(List<SocketChange> diff) {
+    Set<SocketKey> closed = null;
+    for (SocketChange c : diff) {
+      SocketEntry e = c.current().socket();
+      if (c.kind() == ChangeKind.CLOSED && e.proto() != Protocol.UNIX) {
+        if (closed == null) {
+          closed = new HashSet<>();
+        }
+        closed.add(identity(e));
+      }
+    }
+    closedByLastSample = closed == null ? Set.of() : closed;
+  }
+
+  /** Protocol and 4-tuple: {@link SocketEntry#key()} without the inode. */
+  private static SocketKey identity(SocketEntry e) {
+    return new SocketKey(e.proto(), e.localAddress(), e.localPort(), e.remoteAddress(), e.remotePort(), 0);
   }
 
   /** Short-lived sockets reported so far. */
@@ -139,7 +166,7 @@ public final class ShortLivedSockets {
           for (SocketKey key : table.keySet()) {
             if (key.inode() != 0 && key.proto() != Protocol.UNIX) {
               wildcardPeers.add(new SocketKey(key.proto(), key.localAddress(), key.localPort(), key.remoteAddress(),
-                  key.remotePort(), 0));
+                  key.remotePort(), 0)); // as identity() has it
             }
           }
         }

@@ -62,6 +62,28 @@ class ShortLivedSocketsTest {
   }
 
   @Test
+  void aDestroyHeardAfterTheSampleThatFoundTheSocketClosedIsNotShortLived() {
+    ShortLivedSockets tracker = new ShortLivedSockets();
+    SampleDiffer differ = new SampleDiffer("n1", 0);
+    OwnedSocket connection = tcp("10.0.0.1", 40010, "10.0.0.9", 443, SocketState.ESTABLISHED, 21, web);
+    OwnedSocket udp = Rows.udp("0.0.0.0", 5454, 22, web);
+    Map<dev.portolan.sampler.SocketKey, OwnedSocket> first = table(connection, udp);
+    tracker.drain(first);
+    tracker.sampleDiffed(differ.diff(first, 1));
+    Map<dev.portolan.sampler.SocketKey, OwnedSocket> second = table(); // both closed before this table was read
+    assertEquals(List.of(), tracker.drain(second), "the kernel's notifications had not arrived yet");
+    tracker.sampleDiffed(differ.diff(second, 2)); // reports them closed
+    tracker.destroyed(destroyedTcp("10.0.0.1", 40010, "10.0.0.9", 443), 2); // ...and here they come
+    tracker.destroyed(SocketEntry.inet(Protocol.UDP, Family.IPV4, "0.0.0.0", 5454, "0.0.0.0", 0, SocketState.CLOSE,
+        0, 0, -1, 0), 2);
+    Map<dev.portolan.sampler.SocketKey, OwnedSocket> third = table();
+    assertEquals(List.of(), tracker.drain(third), "closed by the last sample: not short-lived");
+    tracker.sampleDiffed(differ.diff(third, 3));
+    tracker.destroyed(destroyedTcp("10.0.0.1", 40010, "10.0.0.9", 443), 3); // the same 4-tuple, a new socket
+    assertEquals(1, tracker.drain(table()).size(), "remembered for one sample only");
+  }
+
+  @Test
   void anAcceptedConnectionBelongsToTheListenersOwner() {
     ShortLivedSockets tracker = new ShortLivedSockets();
     OwnedSocket http = listener(8080, 1, web);
