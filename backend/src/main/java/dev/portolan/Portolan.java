@@ -138,7 +138,8 @@ public final class Portolan {
     SocketTableReader reader = chosen != null ? chosen.reader() : null;
     String readerName = reader != null ? reader.name() : "none";
     PortolanMetrics metrics = new PortolanMetrics(registry, node, readerName);
-    ShortLived shortLived = config.sampleSelf() ? ShortLived.start(config.shortLived(), metrics) : null;
+    ShortLivedReporting shortLived = config.sampleSelf()
+        ? ShortLivedReporting.start(config.shortLived(), metrics) : null;
     NodeFacts facts = new NodeFacts(node, membership.localNodeId(), config.role().wireName(), readerName,
         config.interval().toMillis(), System.currentTimeMillis(), NodeInfo.kernel(), NodeInfo.addresses(),
         chosen != null ? chosen.note() : null, shortLived != null ? shortLived.fact() : null);
@@ -166,25 +167,25 @@ public final class Portolan {
   }
 
   /**
-   * This node's short-lived sockets: the tracker the sampler drains and the destroy listener that feeds it, both null
+   * How this node reports short-lived sockets: the tracker the sampler drains and the destroy listener that feeds it, both null
    * when off; {@link #fact()} is what /api/v1/nodes says ("on", or "off: why").
    */
-  private record ShortLived(ShortLivedSockets tracker, SocketDestroyListener listener, String fact) {
+  private record ShortLivedReporting(ShortLivedSockets tracker, SocketDestroyListener listener, String fact) {
 
     /** Opens the destroy listener when {@code wanted}; if the kernel refuses, one warning with the reason. */
-    static ShortLived start(boolean wanted, PortolanMetrics metrics) {
+    static ShortLivedReporting start(boolean wanted, PortolanMetrics metrics) {
       if (!wanted) {
-        return new ShortLived(null, null, "off: turned off (--short-lived off)");
+        return new ShortLivedReporting(null, null, "off: turned off (--short-lived off)");
       }
       ShortLivedSockets tracker = new ShortLivedSockets();
       try {
         SocketDestroyListener listener = SocketDestroyListener.open(tracker::destroyed, System::currentTimeMillis);
         metrics.shortLived(tracker, listener);
-        return new ShortLived(tracker, listener, "on");
+        return new ShortLivedReporting(tracker, listener, "on");
       } catch (IOException | RuntimeException e) {
         String reason = "the kernel's socket destroy notifications are not available here (" + e.getMessage() + ")";
         LOG.warning("short-lived sockets are not reported: " + reason);
-        return new ShortLived(null, null, "off: " + reason);
+        return new ShortLivedReporting(null, null, "off: " + reason);
       }
     }
 
@@ -196,8 +197,8 @@ public final class Portolan {
   }
 
   private static Future<?> deploySampling(Vertx vertx, PortolanConfig config, ServiceNames services,
-      PortolanMetrics metrics, SocketTableReader reader, ShortLived shortLived, SnapshotHolder latest, NodeFacts facts,
-      String epoch) {
+      PortolanMetrics metrics, SocketTableReader reader, ShortLivedReporting shortLived, SnapshotHolder latest,
+      NodeFacts facts, String epoch) {
     String node = config.nodeName();
     OwnerIndex owners = OwnerIndex.create();
     Sampler sampler = new Sampler(node, reader, owners, System::currentTimeMillis, shortLived.tracker());
