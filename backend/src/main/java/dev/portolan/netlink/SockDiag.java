@@ -21,6 +21,12 @@ import java.util.Set;
  */
 public final class SockDiag {
   public static final short SOCK_DIAG_BY_FAMILY = 20;
+  /**
+   * The original TCP-only request ({@code struct inet_diag_req}); the kernel answers it with both address families
+   * in one walk of the established hash, where {@code inet_diag_req_v2} takes one walk per family. {@code ss} uses
+   * it for the same reason. The answers carry this type instead of {@link #SOCK_DIAG_BY_FAMILY}.
+   */
+  public static final short TCPDIAG_GETSOCK = 18;
   public static final short NLMSG_ERROR = 2;
   public static final short NLMSG_DONE = 3;
   public static final short NLM_F_REQUEST = 0x1;
@@ -49,6 +55,7 @@ public final class SockDiag {
   /** Request sizes, header included. */
   public static final int INET_REQUEST_BYTES = NLMSG_HDRLEN + 56;
   public static final int UNIX_REQUEST_BYTES = NLMSG_HDRLEN + 24;
+  public static final int TCP_COMPAT_REQUEST_BYTES = NLMSG_HDRLEN + 60;
 
   /** The eleven TCP states (bits 1..11): what {@code /proc/net} lists. */
   public static final int ALL_STATES = 0xffe;
@@ -89,6 +96,18 @@ public final class SockDiag {
     m.set(ValueLayout.JAVA_BYTE, NLMSG_HDRLEN + 1, protocol);
     m.set(ValueLayout.JAVA_BYTE, NLMSG_HDRLEN + 2, (byte) 0); // idiag_ext: no extensions, the bare message
     m.set(U32, NLMSG_HDRLEN + 4, stateMask);
+  }
+
+  /**
+   * Writes a {@code struct inet_diag_req} dump request of type {@link #TCPDIAG_GETSOCK}: every TCP socket, IPv4 and
+   * IPv6, in one dump.
+   */
+  public static void writeTcpCompatRequest(MemorySegment m, int seq, int stateMask) {
+    m.fill((byte) 0);
+    writeHeader(m, TCP_COMPAT_REQUEST_BYTES, seq);
+    m.set(U16, 4, TCPDIAG_GETSOCK);
+    m.set(ValueLayout.JAVA_BYTE, NLMSG_HDRLEN, AF_INET);
+    m.set(U32, NLMSG_HDRLEN + 4 + 48, stateMask);
   }
 
   /** Writes a {@code unix_diag_req} dump request (name, peer and queue lengths shown) into {@code m}. */

@@ -5,7 +5,6 @@ import dev.portolan.owner.OwnerIndex;
 import dev.portolan.sampler.KernelSockstat;
 import dev.portolan.sampler.Protocol;
 import dev.portolan.sampler.SocketEntry;
-import dev.portolan.sampler.SocketKey;
 import dev.portolan.sampler.SocketTableReader;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -59,7 +58,7 @@ public final class Sampler {
     List<OwnedSocket> rows = withOwners(table, owners.update(table));
     KernelSockstat sockstat = reader.sockstat();
     long now = clock.getAsLong();
-    Map<SocketKey, OwnedSocket> current = SampleDiffer.byKey(rows);
+    KeyedRows current = KeyedRows.of(rows);
     List<SocketChange> changes = new ArrayList<>();
     if (shortLived != null) {
       for (ShortLivedSockets.Found found : shortLived.drain(current)) {

@@ -47,7 +47,8 @@ public final class ShortLivedSockets {
   private final AtomicLong reported = new AtomicLong();
   private final AtomicLong droppedOverCap = new AtomicLong();
   private final AtomicLong droppedQueueFull = new AtomicLong();
-  private Map<SocketKey, OwnedSocket> previous;
+  /** The previous sample's rows, indexed (the same index the sampler's differ holds: no copy). */
+  private KeyedRows previous;
   /** Identities of the TCP and UDP sockets the last sample found closed. */
   private Set<SocketKey> closedByLastSample = Set.of();
 
@@ -71,11 +72,16 @@ public final class ShortLivedSockets {
   }
 
   /**
-   * The short-lived sockets among those destroyed since the previous drain, given the table just read (keyed as
-   * {@link SampleDiffer#byKey} keys it), in the order they were destroyed. One thread at a time: the sampler's.
+   * The short-lived sockets among those destroyed since the previous drain, given the table just read, in the order
+   * they were destroyed. One thread at a time: the sampler's.
    */
-  public List<Found> drain(Map<SocketKey, OwnedSocket> current) {
-    Map<SocketKey, OwnedSocket> before = previous;
+  public List<Found> drain(List<OwnedSocket> current) {
+    return drain(KeyedRows.of(current));
+  }
+
+  /** {@link #drain(List)} of rows indexed already (by the sampler, for its differ too). */
+  List<Found> drain(KeyedRows current) {
+    KeyedRows before = previous;
     previous = current;
     List<Destroyed> destroyed = new ArrayList<>(Math.min(queue.size(), 1024));
     queue.drainTo(destroyed);
@@ -142,36 +148,35 @@ public final class ShortLivedSockets {
     return maxPerSample;
   }
 
-  /** The previous and the current table, with what {@link #drain} asks of them indexed on first use. */
+  /** The previous and the current table, with what {@link #drain} asks of them besides their index built on first use. */
   private static final class Tables {
-    private final List<Map<SocketKey, OwnedSocket>> tables;
-    /** Identities (inode 0) of the rows keyed with their inode: those with a wildcard peer. */
+    private final List<KeyedRows> tables;
+    /** Identities (inode 0) of the TCP and UDP rows with a wildcard peer, which the index keys with their inode. */
     private Set<SocketKey> wildcardPeers;
     /** Listeners by protocol and local port, current table first. */
     private Map<Long, List<OwnedSocket>> listeners;
 
-    Tables(Map<SocketKey, OwnedSocket> before, Map<SocketKey, OwnedSocket> current) {
+    Tables(KeyedRows before, KeyedRows current) {
       this.tables = List.of(current, before);
     }
 
     /** Whether a table holds a socket with this one's protocol and 4-tuple. */
     boolean contains(SocketEntry destroyed) {
-      SocketKey identity = destroyed.key(); // the inode is 0: for a wildcard peer, not the table's key
-      if (destroyed.remotePort() != 0) {
-        return tables.get(0).containsKey(identity) || tables.get(1).containsKey(identity);
+      if (destroyed.remotePort() != 0) { // keyed by protocol and 4-tuple alone, as the index keys it
+        return tables.get(0).find(destroyed) != null || tables.get(1).find(destroyed) != null;
       }
       if (wildcardPeers == null) {
         wildcardPeers = new HashSet<>();
-        for (Map<SocketKey, OwnedSocket> table : tables) {
-          for (SocketKey key : table.keySet()) {
-            if (key.inode() != 0 && key.proto() != Protocol.UNIX) {
-              wildcardPeers.add(new SocketKey(key.proto(), key.localAddress(), key.localPort(), key.remoteAddress(),
-                  key.remotePort(), 0)); // as identity() has it
+        for (KeyedRows table : tables) {
+          for (int i = 0; i < table.size(); i++) {
+            SocketEntry e = table.row(i).socket();
+            if (e.remotePort() == 0 && e.proto() != Protocol.UNIX) {
+              wildcardPeers.add(identity(e));
             }
           }
         }
       }
-      return wildcardPeers.contains(identity);
+      return wildcardPeers.contains(identity(destroyed));
     }
 
     /**
@@ -181,8 +186,9 @@ public final class ShortLivedSockets {
     Owner listenerOwner(SocketEntry destroyed) {
       if (listeners == null) {
         listeners = new HashMap<>();
-        for (Map<SocketKey, OwnedSocket> table : tables) {
-          for (OwnedSocket row : table.values()) {
+        for (KeyedRows table : tables) {
+          for (int i = 0; i < table.size(); i++) {
+            OwnedSocket row = table.row(i);
             SocketEntry e = row.socket();
             if (e.proto() != Protocol.UNIX && e.isListening()) {
               listeners.computeIfAbsent(portKey(e.proto(), e.localPort()), k -> new ArrayList<>()).add(row);

@@ -120,6 +120,23 @@ class NetlinkSocketReaderTest {
   }
 
   @Test
+  void oneTcpDumpForBothFamiliesEqualsOneDumpPerFamily() throws IOException {
+    try (NetlinkSocketReader perFamily = NetlinkSocketReader.open()) {
+      perFamily.useOneTcpDumpPerFamily();
+      for (int attempt = 1; ; attempt++) {
+        Set<String> both = normalized(netlink.read(Set.of(Protocol.TCP)));
+        Set<String> each = normalized(perFamily.read(Set.of(Protocol.TCP)));
+        if (both.equals(each) || attempt == 20) {
+          assertEquals(both, each);
+          assertTrue(both.stream().anyMatch(l -> l.contains("[::1]")) || !Files.exists(Path.of("/proc/net/tcp6")),
+              "IPv6 sockets in the one-dump answer");
+          return;
+        }
+      }
+    }
+  }
+
+  @Test
   void unixDumpsCarryPeersAndPathsThatProcLacks() throws IOException {
     List<SocketEntry> unix = netlink.read(Set.of(Protocol.UNIX));
     for (Path path : unixPaths) {

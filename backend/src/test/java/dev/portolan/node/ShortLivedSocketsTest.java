@@ -13,7 +13,6 @@ import dev.portolan.sampler.SocketEntry;
 import dev.portolan.sampler.SocketState;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Which destroyed sockets are short-lived, whose they are, and the per-sample cap; then how the sampler numbers them. */
@@ -27,8 +26,8 @@ class ShortLivedSocketsTest {
     return SocketEntry.inet(Protocol.TCP, f, local, lport, remote, rport, SocketState.CLOSE, 0, 0, -1, 0);
   }
 
-  private static Map<dev.portolan.sampler.SocketKey, OwnedSocket> table(OwnedSocket... rows) {
-    return SampleDiffer.byKey(List.of(rows));
+  private static List<OwnedSocket> table(OwnedSocket... rows) {
+    return List.of(rows);
   }
 
   @Test
@@ -67,16 +66,16 @@ class ShortLivedSocketsTest {
     SampleDiffer differ = new SampleDiffer("n1", 0);
     OwnedSocket connection = tcp("10.0.0.1", 40010, "10.0.0.9", 443, SocketState.ESTABLISHED, 21, web);
     OwnedSocket udp = Rows.udp("0.0.0.0", 5454, 22, web);
-    Map<dev.portolan.sampler.SocketKey, OwnedSocket> first = table(connection, udp);
+    List<OwnedSocket> first = table(connection, udp);
     tracker.drain(first);
     tracker.sampleDiffed(differ.diff(first, 1));
-    Map<dev.portolan.sampler.SocketKey, OwnedSocket> second = table(); // both closed before this table was read
+    List<OwnedSocket> second = table(); // both closed before this table was read
     assertEquals(List.of(), tracker.drain(second), "the kernel's notifications had not arrived yet");
     tracker.sampleDiffed(differ.diff(second, 2)); // reports them closed
     tracker.destroyed(destroyedTcp("10.0.0.1", 40010, "10.0.0.9", 443), 2); // ...and here they come
     tracker.destroyed(SocketEntry.inet(Protocol.UDP, Family.IPV4, "0.0.0.0", 5454, "0.0.0.0", 0, SocketState.CLOSE,
         0, 0, -1, 0), 2);
-    Map<dev.portolan.sampler.SocketKey, OwnedSocket> third = table();
+    List<OwnedSocket> third = table();
     assertEquals(List.of(), tracker.drain(third), "closed by the last sample: not short-lived");
     tracker.sampleDiffed(differ.diff(third, 3));
     tracker.destroyed(destroyedTcp("10.0.0.1", 40010, "10.0.0.9", 443), 3); // the same 4-tuple, a new socket
