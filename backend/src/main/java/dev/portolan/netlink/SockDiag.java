@@ -45,6 +45,9 @@ public final class SockDiag {
   public static final int SKNLGRP_INET6_TCP_DESTROY = 3;
   public static final int SKNLGRP_INET6_UDP_DESTROY = 4;
 
+  /** The u8 attribute of an inet_diag message that names the socket's IP protocol (6 TCP, 17 UDP). */
+  public static final int INET_DIAG_PROTOCOL = 10;
+
   /** Size of {@code struct inet_diag_msg}. */
   public static final int INET_DIAG_MSG_BYTES = 72;
   /** Size of {@code struct unix_diag_msg}. */
@@ -184,6 +187,51 @@ public final class SockDiag {
     int uid = b.get(U32, msg + 64);
     long inode = b.get(U32, msg + 68) & 0xffffffffL;
     return SocketEntry.inet(proto, fam, local, localPort, remote, remotePort, state, tx, rx, uid, inode);
+  }
+
+  /**
+   * The value of the {@code INET_DIAG_PROTOCOL} attribute that follows the {@code inet_diag_msg} at {@code msg}
+   * (attributes up to {@code end}), or -1 when there is none.
+   */
+  public static int inetProtocolAttribute(MemorySegment b, long msg, long end) {
+    long at = msg + INET_DIAG_MSG_BYTES;
+    while (at + 4 <= end) {
+      int length = b.get(U16, at) & 0xffff;
+      int attr = b.get(U16, at + 2) & 0x3fff;
+      if (length < 4 || at + length > end) {
+        return -1;
+      }
+      if (attr == INET_DIAG_PROTOCOL && length >= 5) {
+        return b.get(ValueLayout.JAVA_BYTE, at + 4) & 0xff;
+      }
+      at += align(length);
+    }
+    return -1;
+  }
+
+  /**
+   * A socket destruction notification (the {@code inet_diag_msg} at {@code msg}, attributes up to {@code end}) as a
+   * record: TCP or UDP by its {@code INET_DIAG_PROTOCOL} attribute (the groups do not say which one a message came
+   * from), state, addresses, ports and queues as the socket last had them. The kernel fills neither uid nor inode in
+   * these messages ({@code inet_diag_handler_get_info} zeroes the message): the uid is -1 (unknown) and the inode 0.
+   * Null for another protocol, an unknown state or family, or a socket that never had a local port (created and
+   * closed unbound: it had no address to show).
+   */
+  public static SocketEntry parseDestroyed(MemorySegment b, long msg, long end, TextCache cache) {
+    Protocol proto = switch (inetProtocolAttribute(b, msg, end)) {
+      case IPPROTO_TCP -> Protocol.TCP;
+      case IPPROTO_UDP -> Protocol.UDP;
+      default -> null;
+    };
+    if (proto == null) {
+      return null;
+    }
+    SocketEntry e = parseInet(b, msg, proto, cache);
+    if (e == null || e.localPort() == 0) {
+      return null;
+    }
+    return SocketEntry.inet(e.proto(), e.family(), e.localAddress(), e.localPort(), e.remoteAddress(), e.remotePort(),
+        e.state(), e.txQueue(), e.rxQueue(), -1, 0);
   }
 
   // --- unix_diag_msg

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns consecutive socket tables into changes: opened, closed, state-changed, owner-changed. The first table
- * is the baseline and yields no changes (a client reads it as the snapshot). Not thread-safe: one sampler
- * thread calls {@link #diff}.
+ * Turns consecutive socket tables into changes: opened, closed, state-changed, owner-changed; and numbers the
+ * short-lived sockets found between them ({@link #shortLived}) in the same sequence. The first table is the baseline
+ * and yields no changes (a client reads it as the snapshot). Not thread-safe: one sampler thread calls it.
  */
 public final class SampleDiffer {
   private final String node;
@@ -39,8 +39,12 @@ public final class SampleDiffer {
    * previous table.
    */
   public List<SocketChange> diff(List<OwnedSocket> current, long nowMillis) {
+    return diff(KeyedRows.of(current), nowMillis);
+  }
+
+  /** {@link #diff(List, long)} of rows indexed already (the sampler shares the index with its short-lived sockets). */
+  List<SocketChange> diff(KeyedRows now, long nowMillis) {
     KeyedRows before = previous;
-    KeyedRows now = KeyedRows.of(current);
     previous = now;
     if (before == null) {
       return List.of();
@@ -65,6 +69,11 @@ public final class SampleDiffer {
       }
     }
     return changes;
+  }
+
+  /** A socket that opened and closed since the previous table, as the next change of this node. */
+  public SocketChange shortLived(OwnedSocket socket, SocketChange.ShortLived details, long nowMillis) {
+    return new SocketChange(ChangeKind.SHORT_LIVED, node, ++seq, nowMillis, socket, null, null, details);
   }
 
   /** Owner changes worth an event: another pid, or a process owner appearing/going. Not kernel <-> unknown noise. */
