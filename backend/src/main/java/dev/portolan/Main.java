@@ -84,6 +84,10 @@ public final class Main implements Callable<Integer> {
       + " sock_diag where the kernel allows it, else /proc/net; the default), netlink or proc (env PORTOLAN_SOCKET_READER)")
   String socketReader;
 
+  @Option(names = "--short-lived", paramLabel = "on|off", description = "Report sockets that open and close between"
+      + " two samples, heard from the kernel's sock_diag destroy notifications (default on; env PORTOLAN_SHORT_LIVED)")
+  String shortLived;
+
   @Option(names = "--config", paramLabel = "FILE", description = "JSON settings file (keys httpPort, bind, interval, nodeName, historySize, scanAllow, scanMaxPorts, scanMaxHosts, scanMaxRate, scanMaxOpenSockets, scanMaxConcurrent; env PORTOLAN_CONFIG)")
   File config;
 
@@ -206,6 +210,7 @@ public final class Main implements Callable<Integer> {
     putIfSet(fromCli, "busPort", busPort);
     putIfSet(fromCli, "kubernetesDns", kubernetesDns);
     putIfSet(fromCli, "socketReader", socketReader);
+    putIfSet(fromCli, "shortLived", shortLived);
     if (sampleSelf != null) {
       fromCli.put("sampleSelf", sampleSelf);
     }

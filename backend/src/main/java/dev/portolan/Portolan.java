@@ -16,7 +16,9 @@ import dev.portolan.metrics.PortolanMetrics;
 import dev.portolan.node.Sampler;
 import dev.portolan.node.SnapshotHolder;
 import dev.portolan.owner.OwnerIndex;
+import dev.portolan.netlink.SocketDestroyListener;
 import dev.portolan.netlink.SocketReaders;
+import dev.portolan.node.ShortLivedSockets;
 import dev.portolan.sampler.SocketTableReader;
 import dev.portolan.scan.ScanEngine;
 import dev.portolan.scan.ScanPolicy;
@@ -136,13 +138,16 @@ public final class Portolan {
     SocketTableReader reader = chosen != null ? chosen.reader() : null;
     String readerName = reader != null ? reader.name() : "none";
     PortolanMetrics metrics = new PortolanMetrics(registry, node, readerName);
+    ShortLivedReporting shortLived = config.sampleSelf()
+        ? ShortLivedReporting.start(config.shortLived(), metrics) : null;
     NodeFacts facts = new NodeFacts(node, membership.localNodeId(), config.role().wireName(), readerName,
         config.interval().toMillis(), System.currentTimeMillis(), NodeInfo.kernel(), NodeInfo.addresses(),
-        chosen != null ? chosen.note() : null, null);
+        chosen != null ? chosen.note() : null, shortLived != null ? shortLived.fact() : null);
     SnapshotHolder latest = new SnapshotHolder(node);
     Future<?> deployed = Future.succeededFuture();
     if (config.sampleSelf()) {
-      deployed = deploySampling(vertx, config, services, metrics, reader, latest, facts, epoch);
+      deployed = deploySampling(vertx, config, services, metrics, reader, shortLived, latest, facts, epoch)
+          .onFailure(e -> shortLived.close());
     }
     if (!config.role().serves()) {
       HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), node, registry);
@@ -161,15 +166,47 @@ public final class Portolan {
         .map(id -> new Portolan(vertx, web::actualPort, config, readerName));
   }
 
+  /**
+   * How this node reports short-lived sockets: the tracker the sampler drains and the destroy listener that feeds it, both null
+   * when off; {@link #fact()} is what /api/v1/nodes says ("on", or "off: why").
+   */
+  private record ShortLivedReporting(ShortLivedSockets tracker, SocketDestroyListener listener, String fact) {
+
+    /** Opens the destroy listener when {@code wanted}; if the kernel refuses, one warning with the reason. */
+    static ShortLivedReporting start(boolean wanted, PortolanMetrics metrics) {
+      if (!wanted) {
+        return new ShortLivedReporting(null, null, "off: turned off (--short-lived off)");
+      }
+      ShortLivedSockets tracker = new ShortLivedSockets();
+      try {
+        SocketDestroyListener listener = SocketDestroyListener.open(tracker::destroyed, System::currentTimeMillis);
+        metrics.shortLived(tracker, listener);
+        return new ShortLivedReporting(tracker, listener, "on");
+      } catch (IOException | RuntimeException e) {
+        String reason = "the kernel's socket destroy notifications are not available here (" + e.getMessage() + ")";
+        LOG.warning("short-lived sockets are not reported: " + reason);
+        return new ShortLivedReporting(null, null, "off: " + reason);
+      }
+    }
+
+    void close() {
+      if (listener != null) {
+        listener.close();
+      }
+    }
+  }
+
   private static Future<?> deploySampling(Vertx vertx, PortolanConfig config, ServiceNames services,
-      PortolanMetrics metrics, SocketTableReader reader, SnapshotHolder latest, NodeFacts facts, String epoch) {
+      PortolanMetrics metrics, SocketTableReader reader, ShortLivedReporting shortLived, SnapshotHolder latest,
+      NodeFacts facts, String epoch) {
     String node = config.nodeName();
     OwnerIndex owners = OwnerIndex.create();
-    Sampler sampler = new Sampler(node, reader, owners, System::currentTimeMillis);
+    Sampler sampler = new Sampler(node, reader, owners, System::currentTimeMillis, shortLived.tracker());
     NodeInfo info = new NodeInfo(node, reader.name(), config.interval().toMillis());
     ScanPolicy policy = ScanPolicy.create(config.scan(), ScanPolicy.Resolver.SYSTEM);
     DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
-    return vertx.deployVerticle(new SamplerVerticle(sampler, latest, config.interval(), metrics, services, epoch))
+    return vertx.deployVerticle(new SamplerVerticle(sampler, shortLived.listener(), latest, config.interval(), metrics,
+            services, epoch))
         .compose(id -> vertx.deployVerticle(new OwnerVerticle(latest, owners, services), worker))
         .compose(id -> vertx.deployVerticle(new SocketQueryVerticle(latest, services, info, epoch), worker))
         .compose(id -> vertx.deployVerticle(new ScannerVerticle(node, policy, new ScanRegistry(ScanEngine.create(), node,

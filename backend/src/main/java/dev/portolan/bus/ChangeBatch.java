@@ -32,7 +32,10 @@ public record ChangeBatch(String node, String epoch, List<SocketChange> changes)
     return new ChangeBatch(json.getString("node"), json.getString("epoch"), changes);
   }
 
-  /** A change as the SSE feed sends it: the socket's row plus {@code change}, {@code seq}, {@code timestamp}. */
+  /**
+   * A change as the SSE feed sends it: the socket's row plus {@code change}, {@code seq}, {@code timestamp}; a
+   * short-lived socket's also {@code closedAt} and, when its owner is known, {@code ownerFrom}.
+   */
   public static JsonObject changeToJson(SocketChange c, ServiceNames services) {
     JsonObject j = SocketJson.toJson(c.node(), c.current(), services)
         .put("change", c.kind().wireName())
@@ -44,14 +47,23 @@ public record ChangeBatch(String node, String epoch, List<SocketChange> changes)
     if (c.previousOwner() != null) {
       j.put("previousOwner", SocketJson.ownerToJson(c.previousOwner()));
     }
+    if (c.shortLived() != null) {
+      j.put("closedAt", c.shortLived().closedAtMillis());
+      if (c.shortLived().ownerFrom() != null) {
+        j.put("ownerFrom", c.shortLived().ownerFrom());
+      }
+    }
     return j;
   }
 
   public static SocketChange changeFromJson(JsonObject j) {
     String prevState = j.getString("previousState");
     JsonObject prevOwner = j.getJsonObject("previousOwner");
-    return new SocketChange(ChangeKind.fromWire(j.getString("change")), j.getString("node"), j.getLong("seq"),
+    ChangeKind kind = ChangeKind.fromWire(j.getString("change"));
+    SocketChange.ShortLived shortLived = kind == ChangeKind.SHORT_LIVED
+        ? new SocketChange.ShortLived(j.getLong("closedAt", 0L), j.getString("ownerFrom")) : null;
+    return new SocketChange(kind, j.getString("node"), j.getLong("seq"),
         j.getLong("timestamp"), SocketJson.fromJson(j), prevState == null ? null : SocketState.parse(prevState),
-        prevOwner == null ? null : SocketJson.ownerFromJson(prevOwner));
+        prevOwner == null ? null : SocketJson.ownerFromJson(prevOwner), shortLived);
   }
 }

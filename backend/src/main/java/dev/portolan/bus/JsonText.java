@@ -40,6 +40,13 @@ public final class JsonText {
       sb.append(",\"previousOwner\":");
       owner(sb, c.previousOwner());
     }
+    if (c.shortLived() != null) {
+      sb.append(",\"closedAt\":").append(c.shortLived().closedAtMillis());
+      if (c.shortLived().ownerFrom() != null) {
+        sb.append(",\"ownerFrom\":");
+        string(sb, c.shortLived().ownerFrom());
+      }
+    }
     sb.append('}');
   }
 

@@ -17,12 +17,18 @@ public record NodeHeartbeat(NodeFacts facts, String epoch, long seq, long lastSa
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("node", facts.node()).put("clusterNodeId", facts.clusterNodeId())
+    JsonObject j = new JsonObject().put("node", facts.node()).put("clusterNodeId", facts.clusterNodeId())
         .put("role", facts.role()).put("reader", facts.reader()).put("intervalMillis", facts.intervalMillis())
         .put("startedAt", facts.startedAtMillis()).put("kernel", facts.kernel())
         .put("addresses", new JsonArray(facts.addresses())).put("epoch", epoch).put("seq", seq)
-        .put("lastSampleAt", lastSampleMillis).put("sentAt", sentAtMillis).put("sockets", sockets)
-        .put("readerNote", facts.readerNote()).put("shortLived", facts.shortLived());
+        .put("lastSampleAt", lastSampleMillis).put("sentAt", sentAtMillis).put("sockets", sockets);
+    if (facts.readerNote() != null) {
+      j.put("readerNote", facts.readerNote());
+    }
+    if (facts.shortLived() != null) {
+      j.put("shortLived", facts.shortLived());
+    }
+    return j;
   }
 
   public static NodeHeartbeat fromJson(JsonObject j) {

@@ -13,11 +13,12 @@ import java.util.Map;
  * {@code scanMaxPorts}, {@code scanMaxHosts}, {@code scanMaxRate}, {@code scanMaxOpenSockets},
  * {@code scanMaxConcurrent} ({@link ScanPolicy.Settings}); the fleet's {@code role}, {@code sampleSelf},
  * {@code cluster}, {@code clusterName}, {@code clusterHost}, {@code clusterPort}, {@code busPort}, {@code join} and
- * {@code kubernetesDns} ({@link ClusterSettings}); {@code socketReader} (auto, netlink or proc).
+ * {@code kubernetesDns} ({@link ClusterSettings}); {@code socketReader} (auto, netlink or proc); {@code shortLived}
+ * (on or off: report sockets that open and close between two samples, where the kernel permits it).
  */
 public record PortolanConfig(int httpPort, String bind, Duration interval, String nodeName, int historySize,
     ScanPolicy.Settings scan, Role role, boolean sampleSelf, ClusterSettings cluster,
-    SocketReaders.Setting socketReader) {
+    SocketReaders.Setting socketReader, boolean shortLived) {
   public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
   public static final Duration MAX_INTERVAL = Duration.ofSeconds(60);
 
@@ -43,7 +44,8 @@ public record PortolanConfig(int httpPort, String bind, Duration interval, Strin
       Map.entry("PORTOLAN_BUS_PORT", "busPort"),
       Map.entry("PORTOLAN_JOIN", "join"),
       Map.entry("PORTOLAN_KUBERNETES_DNS", "kubernetesDns"),
-      Map.entry("PORTOLAN_SOCKET_READER", "socketReader"));
+      Map.entry("PORTOLAN_SOCKET_READER", "socketReader"),
+      Map.entry("PORTOLAN_SHORT_LIVED", "shortLived"));
 
   /** Thrown for a bad setting; its message is the one line a user sees. */
   public static final class InvalidConfigException extends RuntimeException {
@@ -97,14 +99,20 @@ public record PortolanConfig(int httpPort, String bind, Duration interval, Strin
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(e.getMessage());
     }
+    boolean shortLived;
+    try {
+      shortLived = boolSetting(settings, "shortLived", true);
+    } catch (InvalidConfigException e) {
+      throw new InvalidConfigException("invalid shortLived '" + settings.get("shortLived") + "': on or off");
+    }
     return new PortolanConfig(httpPort, bind, interval, nodeName, historySize, scan, role, sampleSelf, cluster,
-        socketReader);
+        socketReader, shortLived);
   }
 
   /** Single-node settings with the cluster off (tests and tools). */
   public PortolanConfig withRole(Role newRole, boolean newSampleSelf, ClusterSettings newCluster) {
     return new PortolanConfig(httpPort, bind, interval, nodeName, historySize, scan, newRole, newSampleSelf, newCluster,
-        socketReader);
+        socketReader, shortLived);
   }
 
   private static boolean boolSetting(Map<String, Object> settings, String key, boolean dflt) {

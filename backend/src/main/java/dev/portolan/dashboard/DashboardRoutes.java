@@ -162,7 +162,7 @@ public final class DashboardRoutes {
   }
 
   private void events(RoutingContext ctx, Map<String, List<String>> params) {
-    SocketFilter.rejectUnknown(params, Set.of("last-event-id"));
+    SocketFilter.rejectUnknown(params, Set.of(SseFeed.PARAMETERS));
     feed.handle(ctx, params, htmlChanges);
   }
 

@@ -4,6 +4,7 @@ import dev.portolan.bus.ChangeBatch;
 import dev.portolan.frontend.Templates;
 import dev.portolan.frontend.view.ChangeRow;
 import dev.portolan.frontend.view.SocketRow;
+import dev.portolan.node.ChangeKind;
 import dev.portolan.node.SocketChange;
 import dev.portolan.service.ServiceNames;
 import dev.portolan.web.SseFormat;
@@ -26,10 +27,23 @@ final class HtmlChangeFormat implements SseFormat {
       case "closed" -> "closed";
       case "state-changed" -> json.getString("previousState", "?") + " →";
       case "owner-changed" -> "new owner";
+      case "short-lived" -> "short-lived";
       default -> json.getString("change", "");
     };
-    ChangeRow row = new ChangeRow(Clock.time(change.timestampMillis()), change.kind().wireName(), what, socket.proto(), socket.state(),
-        socket.local(), "closed".equals(what) ? null : socket.localHref(), socket.owner());
+    boolean gone = change.kind() == ChangeKind.CLOSED || change.kind() == ChangeKind.SHORT_LIVED;
+    String local = socket.local();
+    String owner = socket.owner();
+    if (change.shortLived() != null) {
+      // a connection shows both ends; its owner, when known, is its listener's
+      if (change.current().socket().remotePort() != 0) {
+        local = local + " ⇄ " + socket.remote();
+      }
+      if (SocketChange.OWNER_FROM_LISTENER.equals(change.shortLived().ownerFrom())) {
+        owner = owner + ", via its listener";
+      }
+    }
+    ChangeRow row = new ChangeRow(Clock.time(change.timestampMillis()), change.kind().wireName(), what, socket.proto(),
+        socket.state(), local, gone ? null : socket.localHref(), owner);
     String html = Templates.render("fragment/change.jte", row);
     return "id: " + change.seq() + "\nevent: " + change.kind().sseEvent() + "\n" + SseFormat.dataLines(html.strip()) + "\n";
   }

@@ -41,7 +41,10 @@ final class NodePage {
     }
     add(facts, "Kernel", n.getString("kernel"));
     add(facts, "Role", n.getString("role"));
-    add(facts, "Reader", n.getString("reader"));
+    String reader = n.getString("reader");
+    String readerNote = n.getString("readerNote");
+    add(facts, "Reader", reader == null ? null : readerNote == null ? reader : reader + " (" + readerNote + ")");
+    add(facts, "Short-lived sockets", n.getString("shortLived"));
     if (n.getLong("intervalMillis") != null) {
       facts.add(new Fact("Samples every", Clock.interval(n.getLong("intervalMillis"))));
     }

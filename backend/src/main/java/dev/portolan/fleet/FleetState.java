@@ -19,6 +19,9 @@ import java.util.Objects;
  * fleet verticle calls it from one event loop. Every input returns an {@link Outcome}: the changes to pass on
  * (re-numbered in the hub's sequence), the status changes, and whether to ask that node for a full snapshot.
  *
+ * <p>Short-lived sockets ({@link ChangeKind#SHORT_LIVED}) are passed on, numbered like the others, but never held:
+ * no table had them, so none gets them here.
+ *
  * <p>A node's changes are numbered +1 each within a run ({@code epoch}) of it. The hub applies a batch that
  * continues where it left off, skips changes it already has, and asks for a snapshot when it sees a gap, another
  * run, a node it does not know, or a heartbeat whose seq it has not received. While a snapshot is pending the
@@ -240,16 +243,15 @@ public final class FleetState {
         buffer(n, epoch, changes.subList(i, changes.size()));
         return;
       }
-      if (c.kind() == ChangeKind.CLOSED) {
-        n.table.remove(c.current().socket().key());
-      } else {
-        n.table.put(c.current());
-      }
       n.lastSeq = c.seq();
       n.pictureAtMillis = Math.max(n.pictureAtMillis, c.timestampMillis());
-      n.socketsChanged();
-      out.change(new SocketChange(c.kind(), c.node(), ++seq, c.timestampMillis(), c.current(), c.previousState(),
-          c.previousOwner()));
+      if (c.kind() == ChangeKind.CLOSED) {
+        n.table.remove(c.current().socket().key());
+      } else if (c.kind().changesTable()) {
+        n.table.put(c.current());
+      }
+      n.socketsChanged(); // the seq moved, at least
+      out.change(c.withSeq(++seq));
     }
   }
 

@@ -2,7 +2,10 @@ package dev.portolan.metrics;
 
 import dev.portolan.node.SocketSummary;
 import dev.portolan.sampler.SocketState;
+import dev.portolan.netlink.SocketDestroyListener;
+import dev.portolan.node.ShortLivedSockets;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -80,6 +83,24 @@ public final class PortolanMetrics {
   public void fleetResync() {
     Counter.builder("portolan.fleet.resyncs").description("Snapshots asked of nodes (join, restart, missed batch)")
         .register(registry).increment();
+  }
+
+  /**
+   * Serves the short-lived socket counters: reported, dropped (over the per-sample cap, or the queue full) and the
+   * kernel's overruns (ENOBUFS: one or more destroy notifications lost each).
+   */
+  public void shortLived(ShortLivedSockets tracker, SocketDestroyListener listener) {
+    FunctionCounter.builder("portolan.short.lived.reported", tracker, ShortLivedSockets::reported)
+        .description("Short-lived sockets reported (opened and closed between two samples)").register(registry);
+    FunctionCounter.builder("portolan.short.lived.dropped", tracker, ShortLivedSockets::droppedOverCap)
+        .tag("reason", "over-cap").description("Short-lived sockets not reported: over the per-sample cap ("
+            + tracker.maxPerSample() + "), or the queue of destroyed sockets was full").register(registry);
+    FunctionCounter.builder("portolan.short.lived.dropped", tracker, ShortLivedSockets::droppedQueueFull)
+        .tag("reason", "queue-full").description("Short-lived sockets not reported: over the per-sample cap ("
+            + tracker.maxPerSample() + "), or the queue of destroyed sockets was full").register(registry);
+    FunctionCounter.builder("portolan.short.lived.lost", listener, SocketDestroyListener::overruns)
+        .description("Times the kernel dropped socket destroy notifications (ENOBUFS): one or more sockets lost each")
+        .register(registry);
   }
 
   public MeterRegistry registry() {

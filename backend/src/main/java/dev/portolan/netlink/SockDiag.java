@@ -21,6 +21,12 @@ import java.util.Set;
  */
 public final class SockDiag {
   public static final short SOCK_DIAG_BY_FAMILY = 20;
+  /**
+   * The original TCP-only request ({@code struct inet_diag_req}); the kernel answers it with both address families
+   * in one walk of the established hash, where {@code inet_diag_req_v2} takes one walk per family. {@code ss} uses
+   * it for the same reason. The answers carry this type instead of {@link #SOCK_DIAG_BY_FAMILY}.
+   */
+  public static final short TCPDIAG_GETSOCK = 18;
   public static final short NLMSG_ERROR = 2;
   public static final short NLMSG_DONE = 3;
   public static final short NLM_F_REQUEST = 0x1;
@@ -39,6 +45,9 @@ public final class SockDiag {
   public static final int SKNLGRP_INET6_TCP_DESTROY = 3;
   public static final int SKNLGRP_INET6_UDP_DESTROY = 4;
 
+  /** The u8 attribute of an inet_diag message that names the socket's IP protocol (6 TCP, 17 UDP). */
+  public static final int INET_DIAG_PROTOCOL = 10;
+
   /** Size of {@code struct inet_diag_msg}. */
   public static final int INET_DIAG_MSG_BYTES = 72;
   /** Size of {@code struct unix_diag_msg}. */
@@ -46,6 +55,7 @@ public final class SockDiag {
   /** Request sizes, header included. */
   public static final int INET_REQUEST_BYTES = NLMSG_HDRLEN + 56;
   public static final int UNIX_REQUEST_BYTES = NLMSG_HDRLEN + 24;
+  public static final int TCP_COMPAT_REQUEST_BYTES = NLMSG_HDRLEN + 60;
 
   /** The eleven TCP states (bits 1..11): what {@code /proc/net} lists. */
   public static final int ALL_STATES = 0xffe;
@@ -86,6 +96,18 @@ public final class SockDiag {
     m.set(ValueLayout.JAVA_BYTE, NLMSG_HDRLEN + 1, protocol);
     m.set(ValueLayout.JAVA_BYTE, NLMSG_HDRLEN + 2, (byte) 0); // idiag_ext: no extensions, the bare message
     m.set(U32, NLMSG_HDRLEN + 4, stateMask);
+  }
+
+  /**
+   * Writes a {@code struct inet_diag_req} dump request of type {@link #TCPDIAG_GETSOCK}: every TCP socket, IPv4 and
+   * IPv6, in one dump.
+   */
+  public static void writeTcpCompatRequest(MemorySegment m, int seq, int stateMask) {
+    m.fill((byte) 0);
+    writeHeader(m, TCP_COMPAT_REQUEST_BYTES, seq);
+    m.set(U16, 4, TCPDIAG_GETSOCK);
+    m.set(ValueLayout.JAVA_BYTE, NLMSG_HDRLEN, AF_INET);
+    m.set(U32, NLMSG_HDRLEN + 4 + 48, stateMask);
   }
 
   /** Writes a {@code unix_diag_req} dump request (name, peer and queue lengths shown) into {@code m}. */
@@ -165,6 +187,51 @@ public final class SockDiag {
     int uid = b.get(U32, msg + 64);
     long inode = b.get(U32, msg + 68) & 0xffffffffL;
     return SocketEntry.inet(proto, fam, local, localPort, remote, remotePort, state, tx, rx, uid, inode);
+  }
+
+  /**
+   * The value of the {@code INET_DIAG_PROTOCOL} attribute that follows the {@code inet_diag_msg} at {@code msg}
+   * (attributes up to {@code end}), or -1 when there is none.
+   */
+  public static int inetProtocolAttribute(MemorySegment b, long msg, long end) {
+    long at = msg + INET_DIAG_MSG_BYTES;
+    while (at + 4 <= end) {
+      int length = b.get(U16, at) & 0xffff;
+      int attr = b.get(U16, at + 2) & 0x3fff;
+      if (length < 4 || at + length > end) {
+        return -1;
+      }
+      if (attr == INET_DIAG_PROTOCOL && length >= 5) {
+        return b.get(ValueLayout.JAVA_BYTE, at + 4) & 0xff;
+      }
+      at += align(length);
+    }
+    return -1;
+  }
+
+  /**
+   * A socket destruction notification (the {@code inet_diag_msg} at {@code msg}, attributes up to {@code end}) as a
+   * record: TCP or UDP by its {@code INET_DIAG_PROTOCOL} attribute (the groups do not say which one a message came
+   * from), state, addresses, ports and queues as the socket last had them. The kernel fills neither uid nor inode in
+   * these messages ({@code inet_diag_handler_get_info} zeroes the message): the uid is -1 (unknown) and the inode 0.
+   * Null for another protocol, an unknown state or family, or a socket that never had a local port (created and
+   * closed unbound: it had no address to show).
+   */
+  public static SocketEntry parseDestroyed(MemorySegment b, long msg, long end, TextCache cache) {
+    Protocol proto = switch (inetProtocolAttribute(b, msg, end)) {
+      case IPPROTO_TCP -> Protocol.TCP;
+      case IPPROTO_UDP -> Protocol.UDP;
+      default -> null;
+    };
+    if (proto == null) {
+      return null;
+    }
+    SocketEntry e = parseInet(b, msg, proto, cache);
+    if (e == null || e.localPort() == 0) {
+      return null;
+    }
+    return SocketEntry.inet(e.proto(), e.family(), e.localAddress(), e.localPort(), e.remoteAddress(), e.remotePort(),
+        e.state(), e.txQueue(), e.rxQueue(), -1, 0);
   }
 
   // --- unix_diag_msg

@@ -9,14 +9,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns consecutive socket tables into changes: opened, closed, state-changed, owner-changed. The first table
- * is the baseline and yields no changes (a client reads it as the snapshot). Not thread-safe: one sampler
- * thread calls {@link #diff}.
+ * Turns consecutive socket tables into changes: opened, closed, state-changed, owner-changed; and numbers the
+ * short-lived sockets found between them ({@link #shortLived}) in the same sequence. The first table is the baseline
+ * and yields no changes (a client reads it as the snapshot). Not thread-safe: one sampler thread calls it.
  */
 public final class SampleDiffer {
   private final String node;
   private long seq;
-  private Map<SocketKey, OwnedSocket> previous;
+  private KeyedRows previous;
 
   public SampleDiffer(String node, long firstSeq) {
     this.node = node;
@@ -28,33 +28,52 @@ public final class SampleDiffer {
     return seq;
   }
 
+  /** {@link #diff(List, long)} of the map's rows, in the map's order. */
   public List<SocketChange> diff(Map<SocketKey, OwnedSocket> current, long nowMillis) {
-    Map<SocketKey, OwnedSocket> before = previous;
-    previous = current;
+    return diff(new ArrayList<>(current.values()), nowMillis);
+  }
+
+  /**
+   * The changes from the previous table to {@code current} (one row per socket key; of duplicates the first
+   * counts): opened and state or owner changes in the order of {@code current}, then closed in the order of the
+   * previous table.
+   */
+  public List<SocketChange> diff(List<OwnedSocket> current, long nowMillis) {
+    return diff(KeyedRows.of(current), nowMillis);
+  }
+
+  /** {@link #diff(List, long)} of rows indexed already (the sampler shares the index with its short-lived sockets). */
+  List<SocketChange> diff(KeyedRows now, long nowMillis) {
+    KeyedRows before = previous;
+    previous = now;
     if (before == null) {
       return List.of();
     }
     List<SocketChange> changes = new ArrayList<>();
-    for (Map.Entry<SocketKey, OwnedSocket> e : current.entrySet()) {
-      OwnedSocket now = e.getValue();
-      OwnedSocket was = before.get(e.getKey());
+    for (int i = 0; i < now.size(); i++) {
+      OwnedSocket row = now.row(i);
+      OwnedSocket was = before.find(row.socket());
       if (was == null) {
-        changes.add(new SocketChange(ChangeKind.OPENED, node, ++seq, nowMillis, now, null, null));
-        continue;
-      }
-      if (was.socket().state() != now.socket().state()) {
-        changes.add(new SocketChange(ChangeKind.STATE_CHANGED, node, ++seq, nowMillis, now,
+        changes.add(new SocketChange(ChangeKind.OPENED, node, ++seq, nowMillis, row, null, null));
+      } else if (was.socket().state() != row.socket().state()) {
+        changes.add(new SocketChange(ChangeKind.STATE_CHANGED, node, ++seq, nowMillis, row,
             was.socket().state(), was.owner()));
-      } else if (ownerChanged(was.owner(), now.owner())) {
-        changes.add(new SocketChange(ChangeKind.OWNER_CHANGED, node, ++seq, nowMillis, now, null, was.owner()));
+      } else if (was.owner() != row.owner() && ownerChanged(was.owner(), row.owner())) {
+        changes.add(new SocketChange(ChangeKind.OWNER_CHANGED, node, ++seq, nowMillis, row, null, was.owner()));
       }
     }
-    for (Map.Entry<SocketKey, OwnedSocket> e : before.entrySet()) {
-      if (!current.containsKey(e.getKey())) {
-        changes.add(new SocketChange(ChangeKind.CLOSED, node, ++seq, nowMillis, e.getValue(), null, null));
+    for (int i = 0; i < before.size(); i++) {
+      OwnedSocket row = before.row(i);
+      if (now.find(row.socket()) == null) {
+        changes.add(new SocketChange(ChangeKind.CLOSED, node, ++seq, nowMillis, row, null, null));
       }
     }
     return changes;
+  }
+
+  /** A socket that opened and closed since the previous table, as the next change of this node. */
+  public SocketChange shortLived(OwnedSocket socket, SocketChange.ShortLived details, long nowMillis) {
+    return new SocketChange(ChangeKind.SHORT_LIVED, node, ++seq, nowMillis, socket, null, null, details);
   }
 
   /** Owner changes worth an event: another pid, or a process owner appearing/going. Not kernel <-> unknown noise. */

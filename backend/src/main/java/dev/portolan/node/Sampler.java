@@ -15,8 +15,9 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * One node's sampling loop body: read the socket table, bring the owner index up to date, diff against the
- * previous sample. Plain Java, blocking (it reads /proc): run it on a worker thread, one call at a time.
+ * One node's sampling loop body: read the socket table, bring the owner index up to date, report the short-lived
+ * sockets destroyed since the previous sample (when it has a {@link ShortLivedSockets}), diff against the previous
+ * sample. Plain Java, blocking (it reads /proc): run it on a worker thread, one call at a time.
  */
 public final class Sampler {
   private final String node;
@@ -25,9 +26,17 @@ public final class Sampler {
   private final Set<Protocol> protocols;
   private final SampleDiffer differ;
   private final LongSupplier clock;
+  private final ShortLivedSockets shortLived;
 
   public Sampler(String node, SocketTableReader reader, OwnerIndex owners, LongSupplier clockMillis) {
+    this(node, reader, owners, clockMillis, null);
+  }
+
+  /** {@code shortLived}: where destroyed sockets wait for the next sample; null to report none. */
+  public Sampler(String node, SocketTableReader reader, OwnerIndex owners, LongSupplier clockMillis,
+      ShortLivedSockets shortLived) {
     this.node = node;
+    this.shortLived = shortLived;
     this.reader = reader;
     this.owners = owners;
     this.protocols = EnumSet.allOf(Protocol.class);
@@ -36,7 +45,10 @@ public final class Sampler {
     this.differ = new SampleDiffer(node, clockMillis.getAsLong() * 1000);
   }
 
-  /** The result of one sample: the new snapshot and the changes since the previous one. */
+  /**
+   * The result of one sample: the new snapshot and the changes since the previous one, short-lived sockets first
+   * (they came and went before this table was read), numbered in one sequence.
+   */
   public record Result(NodeSnapshot snapshot, List<SocketChange> changes) {
   }
 
@@ -46,7 +58,18 @@ public final class Sampler {
     List<OwnedSocket> rows = withOwners(table, owners.update(table));
     KernelSockstat sockstat = reader.sockstat();
     long now = clock.getAsLong();
-    List<SocketChange> changes = differ.diff(SampleDiffer.byKey(rows), now);
+    KeyedRows current = KeyedRows.of(rows);
+    List<SocketChange> changes = new ArrayList<>();
+    if (shortLived != null) {
+      for (ShortLivedSockets.Found found : shortLived.drain(current)) {
+        changes.add(differ.shortLived(found.socket(), found.details(), now));
+      }
+    }
+    List<SocketChange> diff = differ.diff(current, now);
+    if (shortLived != null) {
+      shortLived.sampleDiffed(diff);
+    }
+    changes.addAll(diff);
     NodeSnapshot snapshot = new NodeSnapshot(node, differ.lastSeq(), now, System.nanoTime() - started, rows, sockstat);
     return new Result(snapshot, changes);
   }
@@ -74,6 +97,11 @@ public final class Sampler {
         // nothing to do: the descriptor goes with the process
       }
     }
+  }
+
+  /** The short-lived socket tracker, or null when this sampler reports none. */
+  public ShortLivedSockets shortLived() {
+    return shortLived;
   }
 
   public String readerName() {

@@ -145,9 +145,7 @@ public final class FleetVerticle extends VerticleBase {
       resyncsInFlight++;
       metrics.fleetResync();
       String node = next.node();
-      vertx.eventBus().<JsonObject>request(Addresses.onNode(node, Addresses.SNAPSHOT), new JsonObject(),
-              new DeliveryOptions().setSendTimeout(SNAPSHOT_TIMEOUT_MILLIS))
-          .compose(reply -> vertx.executeBlocking(() -> SnapshotReply.fromJson(reply.body()), false))
+      snapshotOf(node)
           .transform(ar -> {
             resyncsInFlight--;
             pumpResyncs();
@@ -163,6 +161,20 @@ public final class FleetVerticle extends VerticleBase {
   }
 
   private record QueuedResync(String node, Promise<Void> done) {
+  }
+
+  /**
+   * A node's snapshot: over the event bus, decoded on a worker; this process's own node's straight from its holder
+   * (the same immutable rows the sampler made, not a JSON copy of them: role all holds its table once).
+   */
+  private Future<SnapshotReply> snapshotOf(String node) {
+    if (local != null && local.facts().node().equals(node) && local.latest().get() != null) {
+      var s = local.latest().get();
+      return Future.succeededFuture(new SnapshotReply(s.node(), local.epoch(), s.seq(), s.takenAtMillis(), s.sockets()));
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.onNode(node, Addresses.SNAPSHOT), new JsonObject(),
+            new DeliveryOptions().setSendTimeout(SNAPSHOT_TIMEOUT_MILLIS))
+        .compose(reply -> vertx.executeBlocking(() -> SnapshotReply.fromJson(reply.body()), false));
   }
 
   /** Node entries; counting a node's sockets by state is work for a worker once every node changes each second. */

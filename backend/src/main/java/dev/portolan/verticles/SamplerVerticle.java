@@ -4,6 +4,7 @@ import dev.portolan.bus.Addresses;
 import dev.portolan.bus.ChangeBatch;
 import dev.portolan.bus.SampleTaken;
 import dev.portolan.metrics.PortolanMetrics;
+import dev.portolan.netlink.SocketDestroyListener;
 import dev.portolan.node.NodeSnapshot;
 import dev.portolan.node.Sampler;
 import dev.portolan.node.SnapshotHolder;
@@ -18,12 +19,14 @@ import java.util.logging.Logger;
 /**
  * Samples the socket table every interval on a dedicated worker thread, keeps the latest snapshot, and publishes
  * the changes ({@link Addresses#CHANGES}) and a heartbeat ({@link Addresses#SAMPLES}). A tick that finds the
- * previous sample still running is skipped and counted as an overrun.
+ * previous sample still running is skipped and counted as an overrun. Stopping closes the sampler's reader and the
+ * socket destroy listener that feeds its short-lived sockets, if any.
  */
 public final class SamplerVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(SamplerVerticle.class.getName());
 
   private final Sampler sampler;
+  private final SocketDestroyListener destroyListener;
   private final SnapshotHolder latest;
   private final Duration interval;
   private final PortolanMetrics metrics;
@@ -32,8 +35,10 @@ public final class SamplerVerticle extends VerticleBase {
   private WorkerExecutor worker;
   private boolean sampling;
 
-  public SamplerVerticle(Sampler sampler, SnapshotHolder latest, Duration interval, PortolanMetrics metrics,
-      ServiceNames services, String epoch) {
+  /** {@code destroyListener}: what feeds the sampler's short-lived sockets, closed with it; null for none. */
+  public SamplerVerticle(Sampler sampler, SocketDestroyListener destroyListener, SnapshotHolder latest,
+      Duration interval, PortolanMetrics metrics, ServiceNames services, String epoch) {
+    this.destroyListener = destroyListener;
     this.epoch = epoch;
     this.sampler = sampler;
     this.latest = latest;
@@ -83,6 +88,9 @@ public final class SamplerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<?> closed = worker == null ? Future.succeededFuture() : worker.close();
+    if (destroyListener != null) {
+      destroyListener.close(); // returns at once: its thread closes the netlink socket within a receive timeout
+    }
     return closed.andThen(ar -> sampler.close());
   }
 }

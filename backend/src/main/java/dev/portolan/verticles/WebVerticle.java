@@ -97,7 +97,7 @@ public final class WebVerticle extends VerticleBase {
     router.get("/api/v1/summary").handler(ctx -> guarded(ctx, Set.of("node"), (c, p) -> reply(c, fleet.summary(node(p)))));
     router.get("/api/v1/check").handler(ctx -> guarded(ctx, Set.of("node", "proto", "port"), (c, p) ->
         reply(c, fleet.check(node(p), QueryValues.inetProtocol(QueryValues.single(p, "proto")), requiredPort(p)))));
-    router.get("/api/v1/events").handler(ctx -> guarded(ctx, SocketFilter.parametersAnd("last-event-id"), (c, p) -> feed.handle(c, p)));
+    router.get("/api/v1/events").handler(ctx -> guarded(ctx, SocketFilter.parametersAnd(SseFeed.PARAMETERS), (c, p) -> feed.handle(c, p)));
     ScanRoutes.mount(router, vertx, fleet, services);
     DashboardRoutes.mount(router, vertx, fleet, feed, services);
     router.route("/api/*").handler(ctx -> ApiErrors.send(ctx, 404, "not found",

@@ -4,6 +4,7 @@ import dev.portolan.bus.ChangeBatch;
 import dev.portolan.bus.JsonText;
 import dev.portolan.metrics.PortolanMetrics;
 import dev.portolan.node.ChangeHistory;
+import dev.portolan.node.ChangeKind;
 import dev.portolan.node.InvalidQueryException;
 import dev.portolan.node.QueryValues;
 import dev.portolan.node.SocketChange;
@@ -14,9 +15,11 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayDeque;
+import java.util.EnumSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -24,13 +27,16 @@ import java.util.Set;
  * The {@code /api/v1/events} Server-Sent Events feed: one event per change of any node, {@code id:} its sequence
  * number in this hub's change history (shared with the fleet aggregator, which appends), {@code event: node} when a
  * node goes up, stale or down,
- * filtered per client with the {@code /api/v1/sockets} filters, resumable with {@code Last-Event-ID} from a
+ * filtered per client with the {@code /api/v1/sockets} filters and {@code change} (the kinds of change wanted:
+ * opened, closed, state-changed, owner-changed, short-lived; comma-separated), resumable with {@code Last-Event-ID} from a
  * bounded history ({@code event: reset} when the id is older). A client that does not read fast enough gets a
  * bounded backlog, then {@code event: reset} and the connection is closed: memory never grows without bound.
  * Runs on the web verticle's event loop only.
  */
 public final class SseFeed {
   static final int MAX_BACKLOG = 256;
+  /** The parameters the feed takes besides the socket filters ({@link SocketFilter#PARAMETERS}). */
+  public static final String[] PARAMETERS = {"last-event-id", "change"};
   private static final long HEARTBEAT_MILLIS = 15_000;
 
   private final Vertx vertx;
@@ -84,7 +90,7 @@ public final class SseFeed {
       texts.clear();
       for (int i = 0; i < pending.length; i++) {
         Client c = receivers.get(i);
-        if (change.seq() > c.lastSent && c.filter.matches(change.node(), change.current())) {
+        if (change.seq() > c.lastSent && c.wants(change)) {
           if (pending[i] == null) {
             pending[i] = new StringBuilder(1024);
           }
@@ -123,6 +129,7 @@ public final class SseFeed {
    */
   public void handle(RoutingContext ctx, Map<String, List<String>> params, SseFormat format) {
     SocketFilter filter = SocketFilter.parse(params);
+    Set<ChangeKind> kinds = changeKinds(QueryValues.single(params, "change"));
     long resumeFrom = lastEventId(ctx, params);
     HttpServerResponse response = ctx.response();
     response.setChunked(true)
@@ -130,7 +137,7 @@ public final class SseFeed {
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no")
         .setWriteQueueMaxSize(64 * 1024);
-    Client client = new Client(response, filter, format);
+    Client client = new Client(response, filter, kinds, format);
     clients.add(client);
     metrics.sseClientConnected();
     response.closeHandler(v -> client.gone());
@@ -147,13 +154,37 @@ public final class SseFeed {
         client.send(reset("last-event-id " + resumeFrom + " is older than the history (or from another run): re-read the snapshot"));
       } else {
         for (SocketChange c : resume.missed()) {
-          if (filter.matches(c.node(), c.current())) {
+          if (client.wants(c)) {
             client.send(format.event(c));
           }
           client.lastSent = Math.max(client.lastSent, c.seq());
         }
       }
     }
+  }
+
+  /** The {@code change} parameter: the kinds wanted, by wire name, comma-separated; null (every kind) when absent. */
+  static Set<ChangeKind> changeKinds(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    Set<ChangeKind> kinds = EnumSet.noneOf(ChangeKind.class);
+    for (String word : value.split(",", 16)) {
+      String w = word.trim().toLowerCase(Locale.ROOT);
+      if (w.isEmpty()) {
+        continue;
+      }
+      try {
+        kinds.add(ChangeKind.fromWire(w));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidQueryException("invalid change", "unknown change " + QueryValues.echo(w)
+            + "; use opened, closed, state-changed, owner-changed or short-lived, comma-separated");
+      }
+    }
+    if (kinds.isEmpty()) {
+      throw new InvalidQueryException("invalid change", "give at least one kind of change");
+    }
+    return kinds;
   }
 
   private static long lastEventId(RoutingContext ctx, Map<String, List<String>> params) {
@@ -199,6 +230,8 @@ public final class SseFeed {
   private final class Client {
     final HttpServerResponse response;
     final SocketFilter filter;
+    /** The kinds of change this client wants; null for all. */
+    final Set<ChangeKind> kinds;
     final SseFormat format;
     /** Texts waiting for the connection, each with how many events it carries (a batch's, for this client). */
     final ArrayDeque<Waiting> backlog = new ArrayDeque<>();
@@ -208,10 +241,15 @@ public final class SseFeed {
     long lastSent;
     boolean closed;
 
-    Client(HttpServerResponse response, SocketFilter filter, SseFormat format) {
+    Client(HttpServerResponse response, SocketFilter filter, Set<ChangeKind> kinds, SseFormat format) {
       this.response = response;
       this.filter = filter;
+      this.kinds = kinds;
       this.format = format;
+    }
+
+    boolean wants(SocketChange change) {
+      return (kinds == null || kinds.contains(change.kind())) && filter.matches(change.node(), change.current());
     }
 
     void send(String text) {

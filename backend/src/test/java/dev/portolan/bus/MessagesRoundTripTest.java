@@ -41,8 +41,30 @@ class MessagesRoundTripTest {
     SocketChange state = new SocketChange(ChangeKind.STATE_CHANGED, "n1", 8, 1000,
         Rows.tcp("1.2.3.4", 5, "6.7.8.9", 10, SocketState.CLOSE_WAIT, 2, Owner.UNKNOWN), SocketState.ESTABLISHED,
         Owner.of(Rows.process(3, "x")));
-    ChangeBatch batch = new ChangeBatch("n1", "e1", List.of(opened, state));
+    SocketChange accepted = new SocketChange(ChangeKind.SHORT_LIVED, "n1", 9, 1000,
+        Rows.tcp("10.0.0.1", 8080, "10.0.0.7", 51000, SocketState.CLOSE, 0, Owner.of(Rows.process(4, "web"))), null,
+        null, new SocketChange.ShortLived(990, SocketChange.OWNER_FROM_LISTENER));
+    SocketChange unknown = new SocketChange(ChangeKind.SHORT_LIVED, "n1", 10, 1000,
+        Rows.udp("127.0.0.1", 40000, 0, Owner.UNKNOWN), null, null, new SocketChange.ShortLived(995, null));
+    ChangeBatch batch = new ChangeBatch("n1", "e1", List.of(opened, state, accepted, unknown));
     assertEquals(batch, ChangeBatch.fromJson(viaText(batch.toJson(ServiceNames.builtInOnly()))));
+  }
+
+  @Test
+  void theFeedsJsonTextIsTheChangesJson() {
+    JsonText text = new JsonText(ServiceNames.builtInOnly());
+    for (SocketChange c : List.of(
+        new SocketChange(ChangeKind.OWNER_CHANGED, "n1", 1, 2, Rows.listener(80, 1, Owner.UNKNOWN), null,
+            Owner.of(Rows.process(3, "x"))),
+        new SocketChange(ChangeKind.SHORT_LIVED, "n1", 2, 3,
+            Rows.tcp("::1", 8080, "::1", 51000, SocketState.CLOSE, 0, Owner.of(Rows.process(4, "web"))), null, null,
+            new SocketChange.ShortLived(1, SocketChange.OWNER_FROM_LISTENER)),
+        new SocketChange(ChangeKind.SHORT_LIVED, "n1", 3, 3, Rows.udp("127.0.0.1", 40000, 0, Owner.UNKNOWN), null,
+            null, new SocketChange.ShortLived(2, null)))) {
+      StringBuilder sb = new StringBuilder();
+      text.change(sb, c);
+      assertEquals(ChangeBatch.changeToJson(c, ServiceNames.builtInOnly()), new JsonObject(sb.toString()));
+    }
   }
 
   @Test

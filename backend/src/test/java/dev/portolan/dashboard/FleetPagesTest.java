@@ -99,6 +99,9 @@ class FleetPagesTest {
     Reply node = get("/nodes/agent-a", false);
     assertEquals(200, node.status());
     assertTrue(node.body().contains("<dt>Role</dt><dd>agent</dd>"), node.body());
+    assertTrue(node.body().contains("<dt>Reader</dt><dd>netlink</dd>") || node.body().contains("<dt>Reader</dt><dd>proc ("),
+        "the reader, and why when it fell back to /proc");
+    assertTrue(node.body().contains("<dt>Short-lived sockets</dt><dd>o"), "whether short-lived sockets are caught");
     assertTrue(node.body().contains("href=\"/connections?node=agent-a\""), "links its connections");
     long pid = ProcessHandle.current().pid();
     assertTrue(node.body().contains("href=\"/processes/agent-a/" + pid + "\""), "links the processes that listen");

@@ -2,6 +2,7 @@ package dev.portolan.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.portolan.node.ChangeKind;
 import dev.portolan.node.OwnedSocket;
@@ -12,13 +13,15 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What a client of the hub's change feed sees: it applies every change the hub passes on to its own tables, and
- * checks that the hub's seqs go up by exactly one. Its tables must always equal the hub's.
+ * What a client of the hub's change feed sees: it applies every change the hub passes on to its own tables (a
+ * short-lived socket to none: it is never in a table), and checks that the hub's seqs go up by exactly one. Its
+ * tables must always equal the hub's.
  */
 final class FeedMirror {
   private final Map<String, Map<SocketKey, OwnedSocket>> tables = new HashMap<>();
   private long lastSeq;
   private int changes;
+  private int shortLived;
 
   FeedMirror(long firstSeq) {
     this.lastSeq = firstSeq;
@@ -31,7 +34,10 @@ final class FeedMirror {
       lastSeq = c.seq();
       changes++;
       Map<SocketKey, OwnedSocket> table = tables.computeIfAbsent(c.node(), k -> new HashMap<>());
-      if (c.kind() == ChangeKind.CLOSED) {
+      if (c.kind() == ChangeKind.SHORT_LIVED) {
+        assertNull(table.get(c.current().socket().key()), "a short-lived socket is in no table");
+        shortLived++;
+      } else if (c.kind() == ChangeKind.CLOSED) {
         assertNotNull(table.remove(c.current().socket().key()), "closed a socket the feed had");
       } else {
         table.put(c.current().socket().key(), c.current());
@@ -50,6 +56,11 @@ final class FeedMirror {
 
   int changes() {
     return changes;
+  }
+
+  /** Short-lived sockets passed on. */
+  int shortLived() {
+    return shortLived;
   }
 
   /**

@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Property test: simulated agents change their tables at random; the network drops and duplicates batches,
  * answers snapshot requests late or not at all, delivers stale answers; agents restart and members leave. After
  * every step the feed's reader holds what the hub holds (as far as changes tell: sockets, states, owning pids), the hub's "resyncing" is exactly "asked and not
- * answered", and a node the hub believes current (same run, same seq, no resync) has exactly the agent's table.
+ * answered", and a node the hub believes current (same run, same seq, no resync) has exactly the agent's table. The
+ * agents also report short-lived sockets: the hub passes them on and holds none of them.
  */
 class FleetStateRandomTest {
   private static final long T0 = 1_700_000_000_000L;
@@ -45,7 +46,7 @@ class FleetStateRandomTest {
     List<SimAgent> agents = new ArrayList<>();
     Map<String, Long> lastSample = new HashMap<>();
     for (int i = 0; i < 4; i++) {
-      agents.add(new SimAgent("n" + i, "m" + (i % 2), r, 5 + r.nextInt(30), T0 * 1000));
+      agents.add(new SimAgent("n" + i, "m" + (i % 2), r, 5 + r.nextInt(30), T0 * 1000).withShortLivedSockets());
     }
     long now = T0;
     for (int step = 0; step < STEPS; step++) {
@@ -115,6 +116,7 @@ class FleetStateRandomTest {
     assertTrue(resyncsCompleted > 10, "resyncs completed: " + resyncsCompleted);
     assertTrue(inSyncChecks > STEPS, "in-sync checks: " + inSyncChecks);
     assertTrue(feed.changes() > 100, "changes passed on: " + feed.changes());
+    assertTrue(feed.shortLived() > 10, "short-lived sockets passed on: " + feed.shortLived());
   }
 
   private void take(Outcome o) {

@@ -75,6 +75,28 @@ class FleetStateTest {
   }
 
   @Test
+  void shortLivedSocketsArePassedOnRenumberedAndNeverHeld() {
+    SimAgent a = synced("a", "m1", T0).withShortLivedSockets();
+    int shortLived = 0;
+    for (int i = 1; i <= 30; i++) {
+      long now = T0 + i * 1000;
+      List<SocketChange> sent = a.sample(2, now);
+      List<SocketChange> passed = batch(a, sent, now).changes();
+      assertEquals(sent.size(), passed.size(), "every change passed on");
+      for (int k = 0; k < sent.size(); k++) {
+        assertEquals(sent.get(k).withSeq(passed.get(k).seq()), passed.get(k), "the same change, renumbered");
+        if (sent.get(k).kind() == ChangeKind.SHORT_LIVED) {
+          shortLived++;
+          assertFalse(hubTable(hub, "a").containsKey(sent.get(k).current().socket().key()), "never held");
+        }
+      }
+      assertInSync(a); // the agent's table, at the agent's seq (a short-lived change moves the seq too)
+    }
+    assertTrue(shortLived > 0, "the agent reported short-lived sockets");
+    assertEquals(shortLived, feed.shortLived());
+  }
+
+  @Test
   void aNewNodeJoinsAndIsAskedForASnapshot() {
     SimAgent a = agent("a", "m1", 5);
     Outcome o = heartbeat(a, T0);

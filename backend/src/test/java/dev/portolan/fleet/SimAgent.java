@@ -18,6 +18,8 @@ import java.util.Random;
 /**
  * A simulated node agent for the fleet tests: a socket table that changes at random, turned into contiguous change
  * batches by the real {@link SampleDiffer}, with heartbeats, snapshots and restarts (a new epoch and a higher seq).
+ * With {@link #withShortLivedSockets()}, some samples also report sockets that opened and closed between two samples
+ * (numbered first, as the node's sampler does), which no table ever holds.
  */
 final class SimAgent {
   final String name;
@@ -28,6 +30,8 @@ final class SimAgent {
   private String epoch;
   private int runs;
   private long nextInode = 1000;
+  private boolean shortLivedSockets;
+  private int shortLivedReported;
 
   SimAgent(String name, String clusterNodeId, Random random, int sockets, long firstSeq) {
     this.name = name;
@@ -38,6 +42,17 @@ final class SimAgent {
       table.put(row.socket().key(), row);
     }
     start(firstSeq);
+  }
+
+  /** From now on, about one sample in three also reports one to three short-lived sockets. */
+  SimAgent withShortLivedSockets() {
+    shortLivedSockets = true;
+    return this;
+  }
+
+  /** Short-lived sockets this agent reported in its batches. */
+  int shortLivedReported() {
+    return shortLivedReported;
   }
 
   /** A new run: new epoch, a differ seeded at {@code firstSeq}; the table stays (a restart keeps most sockets). */
@@ -108,8 +123,20 @@ final class SimAgent {
         }
       }
     }
+    List<SocketChange> batch = new ArrayList<>();
+    if (shortLivedSockets && random.nextInt(3) == 0) {
+      for (int i = random.nextInt(3); i >= 0; i--) {
+        long inode = nextInode++; // a fresh port: no table has it
+        OwnedSocket gone = Rows.tcp("10.0.0.1", 1 + random.nextInt(300), "10.0.0.9", 30000 + (int) inode,
+            SocketState.CLOSE, 0, random.nextBoolean() ? Owner.of(Rows.process(300, "accepting")) : Owner.UNKNOWN);
+        batch.add(differ.shortLived(gone, new SocketChange.ShortLived(nowMillis - 1,
+            gone.owner() == Owner.UNKNOWN ? null : SocketChange.OWNER_FROM_LISTENER), nowMillis));
+        shortLivedReported++;
+      }
+    }
     table = next;
-    return differ.diff(table, nowMillis);
+    batch.addAll(differ.diff(table, nowMillis));
+    return batch;
   }
 
   private OwnedSocket newSocket() {
