@@ -96,6 +96,11 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--footprint-warmup", paramLabel = "SECONDS", description = "Agent warm-up before the window (default 12)")
   int footprintWarmupSeconds = 12;
 
+  @Option(names = "--footprint-settle", paramLabel = "SECONDS", description = "After the warm-up, wait at most this long"
+      + " for a small-flags agent's heap to settle (an old-generation GC, or the heap at its maximum) before the window,"
+      + " so its RSS is the one it keeps (default 120; 0: do not wait)")
+  int footprintSettleSeconds = 120;
+
   @Option(names = "--small-flags", paramLabel = "FLAGS", description = "Small-footprint JVM flags to measure, space separated"
       + " (default: the Kubernetes agent's JAVA_TOOL_OPTIONS with its container limits, -XX:MaxRAM=256m"
       + " -XX:ActiveProcessorCount=1)")
@@ -184,7 +189,7 @@ public final class BenchCommand implements Callable<Integer> {
     MembershipBench.Result membership = null;
     PopulationBench bench = new PopulationBench(jar, warmups, timedRuns, out);
     FootprintMeter meter = new FootprintMeter(jar, Duration.ofSeconds(footprintWarmupSeconds),
-        Duration.ofSeconds(footprintWindowSeconds), footprintJfr);
+        Duration.ofSeconds(footprintWindowSeconds), footprintJfr, Duration.ofSeconds(footprintSettleSeconds));
     List<String> socketNotes = new ArrayList<>();
     try {
       for (int size : parts.contains(Part.SOCKETS) ? populations : List.<Integer>of()) {
@@ -307,11 +312,13 @@ public final class BenchCommand implements Callable<Integer> {
       String reader, String interval, int sockets) throws InterruptedException {
     PrintStream out = System.out;
     try {
-      Footprint f = meter.measure(flagsName, flags, reader, interval, sockets);
+      // the default flags' G1 heap is a quarter of this machine's RAM: it grows for a long time, so no waiting there
+      Footprint f = meter.measure(flagsName, flags, reader, interval, sockets, !flags.isEmpty());
       footprints.add(f);
       out.printf("  agent %-7s %-5s reader %-7s CPU %.2f %% of one core (user %.2f, kernel %.2f), RSS %.0f MiB"
-          + " (peak %.0f)%s%n", f.flagsName(), interval, f.reader(), f.cpuPercentOfOneCore(),
-          f.userCpuPercentOfOneCore(), f.kernelCpuPercentOfOneCore(), f.rssMib(), f.peakRssMib(),
+          + " (peak %.0f), window after %.0f s%s%s%n", f.flagsName(), interval, f.reader(), f.cpuPercentOfOneCore(),
+          f.userCpuPercentOfOneCore(), f.kernelCpuPercentOfOneCore(), f.rssMib(), f.peakRssMib(), f.warmUpSeconds(),
+          f.heapSettled() == null ? "" : f.heapSettled() ? " (heap settled)" : " (heap NOT settled)",
           f.jfr() != null ? ", JFR " + f.jfr() : "");
     } catch (java.io.IOException e) {
       out.printf("  agent %-7s %-5s reader %-7s not measured: %s%n", flagsName, interval, reader, e.getMessage());

@@ -124,8 +124,9 @@ final class Floors {
       Footprint f = measured.get();
       boolean pass = f.cpuPercentOfOneCore() <= AGENT_MAX_CPU_PERCENT && f.peakRssMib() <= AGENT_MAX_RSS_MIB;
       floors.add(new Floor(requirement, String.format("%.2f %% CPU (user %.2f, kernel %.2f), %.0f MiB RSS (peak %.0f"
-          + " MiB)%s", f.cpuPercentOfOneCore(), f.userCpuPercentOfOneCore(), f.kernelCpuPercentOfOneCore(), f.rssMib(),
-          f.peakRssMib(), f.jfr() != null ? "; recorded with JFR" : ""), pass, informational));
+          + " MiB)%s%s", f.cpuPercentOfOneCore(), f.userCpuPercentOfOneCore(), f.kernelCpuPercentOfOneCore(), f.rssMib(),
+          f.peakRssMib(), Boolean.FALSE.equals(f.heapSettled()) ? "; heap not settled, RSS may still grow" : "",
+          f.jfr() != null ? "; recorded with JFR" : ""), pass, informational));
     }
     return floors;
   }

@@ -8,10 +8,11 @@ import java.util.List;
  * (of which in the kernel, stime), and resident memory (VmRSS) at the end of the window and at its highest during it.
  * {@code readerAsked} is its {@code --socket-reader} setting, {@code reader} the reader it reported in
  * {@code /api/v1/nodes}; {@code jfr} the recording made of it (null: none, and then the figures are not skewed by
- * the recorder).
+ * the recorder). {@code warmUpSeconds}: from its first sample to the window; {@code heapSettled}: whether its heap
+ * had settled by then (an old-generation collection, or the heap at its maximum), null when that was not waited for.
  */
 record Footprint(String flagsName, List<String> jvmFlags, String readerAsked, String reader, String interval,
-    int sockets, double windowSeconds, double cpuPercentOfOneCore, double kernelCpuPercentOfOneCore, long rssKib,
+    int sockets, double warmUpSeconds, Boolean heapSettled, double windowSeconds, double cpuPercentOfOneCore, double kernelCpuPercentOfOneCore, long rssKib,
     long peakRssKib, Path jfr) {
 
   double userCpuPercentOfOneCore() {

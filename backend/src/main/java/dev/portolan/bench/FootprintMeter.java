@@ -9,26 +9,49 @@ import java.util.List;
 
 /**
  * Measures an agent's CPU and RSS: starts it with the given JVM flags, interval and socket reader, lets it warm up
- * (JIT, first full walk of the fd tables), then reads utime+stime from {@code /proc/<pid>/stat} at both ends of a
- * window (and VmRSS every second): CPU% = CPU time / wall time, in % of one core. With a JFR directory, the agent
- * also records itself (profile settings and CPU-time samples) from the end of its warm-up for the window's length.
+ * (JIT, first full walk of the fd tables) and, when asked, waits until its heap has settled (see
+ * {@link #heapSettled}), then reads utime+stime from {@code /proc/<pid>/stat} at both ends of a window (and VmRSS
+ * every second): CPU% = CPU time / wall time, in % of one core. With a JFR directory, the agent
+ * also records itself (profile settings and CPU-time samples) over the window.
  */
 final class FootprintMeter {
   private final Path jar;
   private final Duration warmUp;
   private final Duration window;
   private final Path jfrDirectory;
+  private final Duration settleLimit;
 
-  FootprintMeter(Path jar, Duration warmUp, Duration window, Path jfrDirectory) {
+  /** {@code settleLimit}: how long to wait at most, after the warm-up, for the heap to settle (zero: never wait). */
+  FootprintMeter(Path jar, Duration warmUp, Duration window, Path jfrDirectory, Duration settleLimit) {
     this.jar = jar;
     this.warmUp = warmUp;
     this.window = window;
     this.jfrDirectory = jfrDirectory;
+    this.settleLimit = settleLimit;
   }
 
-  /** {@code socketReader}: the agent's {@code --socket-reader} ({@code netlink}, {@code proc}; null for auto). */
-  Footprint measure(String flagsName, List<String> jvmFlags, String socketReader, String interval, int sockets)
-      throws IOException, InterruptedException {
+  /**
+   * Whether an agent's heap, as its {@code /metrics} shows it, has reached its steady size: it has had an old
+   * generation (major) collection, or its committed heap is its maximum. Until then a JVM with a bounded heap (Serial
+   * GC, as the small flags run it) keeps growing its old generation with what each sample promotes, and RSS with it:
+   * an RSS read before that is not what the agent settles at.
+   */
+  static boolean heapSettled(String metrics) {
+    double majorGcs = Prometheus.sum(metrics, "jvm_gc_pause_seconds_count", "action=\"end of major GC\"");
+    if (!Double.isNaN(majorGcs) && majorGcs > 0) {
+      return true;
+    }
+    double committed = Prometheus.sum(metrics, "jvm_memory_committed_bytes", "area=\"heap\"");
+    double max = Prometheus.sum(metrics, "jvm_memory_max_bytes", "area=\"heap\"");
+    return !Double.isNaN(committed) && !Double.isNaN(max) && max > 0 && committed >= 0.98 * max;
+  }
+
+  /**
+   * {@code socketReader}: the agent's {@code --socket-reader} ({@code netlink}, {@code proc}; null for auto).
+   * {@code settle}: after the warm-up, wait (at most the settle limit) until the heap has settled.
+   */
+  Footprint measure(String flagsName, List<String> jvmFlags, String socketReader, String interval, int sockets,
+      boolean settle) throws IOException, InterruptedException {
     List<String> flags = new ArrayList<>(jvmFlags);
     Path jfr = null;
     if (jfrDirectory != null) {
@@ -36,18 +59,33 @@ final class FootprintMeter {
       jfr = jfrDirectory.resolve(String.format("agent-%s-%s-%s.jfr", flagsName,
           socketReader == null ? "auto" : socketReader, interval)).toAbsolutePath();
       Files.deleteIfExists(jfr);
-      // JVM start to the first sample takes about a second: the recording starts a little before the window.
-      // Besides the profile settings' wall-clock ExecutionSample (Java code only, a few threads per tick), JDK 25's
-      // CPU-time sampler (jdk.CPUTimeSample, JEP 509, throttle 2 ms): stacks in proportion to the CPU time each Java
-      // thread uses, in Java, native code or the kernel (a system call's time goes to the Java frame that made it).
-      flags.add(String.format("-XX:StartFlightRecording=delay=%ds,duration=%ds,settings=profile,"
-          + "jdk.CPUTimeSample#enabled=true,jdk.CPUTimeSample#throttle=2ms,filename=%s",
-          warmUp.toSeconds(), window.toSeconds(), jfr));
+      // Recording from the start (discarded) keeps JFR's start-up and the recorder's own cost out of the window and
+      // the same before and in it; the window's recording is started and stopped with jcmd at its ends.
+      flags.add("-XX:StartFlightRecording=name=warm-up," + String.join(",", RECORDING_SETTINGS));
     }
     try (AgentProcess agent = AgentProcess.start(jar, flags, interval, socketReader)) {
+      long firstSample = System.nanoTime();
       String reader = agent.reader();
       Thread.sleep(warmUp.toMillis());
       long peakRss = agent.rssKib();
+      Boolean settled = null;
+      if (settle && settleLimit.isPositive()) {
+        long deadline = System.nanoTime() + settleLimit.toNanos();
+        settled = heapSettled(agent.get("/metrics"));
+        while (!settled && System.nanoTime() < deadline) {
+          Thread.sleep(1000);
+          peakRss = Math.max(peakRss, agent.rssKib());
+          settled = heapSettled(agent.get("/metrics"));
+        }
+      }
+      double warmUpSeconds = (System.nanoTime() - firstSample) / 1e9;
+      if (jfr != null) {
+        List<String> jfrStart = new ArrayList<>(List.of("JFR.start", "name=window"));
+        jfrStart.addAll(RECORDING_SETTINGS);
+        jfrStart.add("filename=" + jfr);
+        jcmd(agent.pid(), jfrStart);
+        jcmd(agent.pid(), List.of("JFR.stop", "name=warm-up"));
+      }
       ProcStat.CpuTicks ticksBefore = agent.cpuTicks();
       long start = System.nanoTime();
       long end = start + window.toNanos();
@@ -60,26 +98,31 @@ final class FootprintMeter {
       long rss = agent.rssKib();
       double percentPerTick = 100.0 / ProcStat.CLOCK_TICKS_PER_SECOND / wallSeconds;
       if (jfr != null) {
-        awaitRecording(jfr);
+        jcmd(agent.pid(), List.of("JFR.stop", "name=window"));
       }
       return new Footprint(flagsName, jvmFlags, socketReader == null ? "auto" : socketReader, reader, interval,
-          sockets, wallSeconds, ticks.total() * percentPerTick, ticks.system() * percentPerTick, rss,
-          Math.max(peakRss, rss), jfr);
+          sockets, warmUpSeconds, settled, wallSeconds, ticks.total() * percentPerTick, ticks.system() * percentPerTick,
+          rss, Math.max(peakRss, rss), jfr);
     }
   }
 
-  /** JFR writes the file when the recording's duration is over: wait for it (the agent is stopped with SIGKILL). */
-  private static void awaitRecording(Path jfr) throws InterruptedException, IOException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    long lastSize = -1;
-    while (System.nanoTime() < deadline) {
-      long size = Files.exists(jfr) ? Files.size(jfr) : -1;
-      if (size > 0 && size == lastSize) {
-        return;
-      }
-      lastSize = size;
-      Thread.sleep(500);
+  /**
+   * The profile settings and, besides their wall-clock ExecutionSample (Java code only, a few threads per tick),
+   * JDK 25's CPU-time sampler (jdk.CPUTimeSample, JEP 509, throttle 2 ms): stacks in proportion to the CPU time each
+   * Java thread uses, in Java, native code or the kernel (a system call's time goes to the Java frame that made it).
+   */
+  private static final List<String> RECORDING_SETTINGS = List.of("settings=profile", "jdk.CPUTimeSample#enabled=true",
+      "jdk.CPUTimeSample#throttle=2ms");
+
+  /** Runs {@code jcmd PID ARGS} with this JVM's jcmd; an IOException with its output when it fails. */
+  private static void jcmd(long pid, List<String> args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(ChildProcesses.javaLauncher()).resolveSibling("jcmd").toString(), Long.toString(pid)));
+    command.addAll(args);
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IOException("jcmd " + String.join(" ", args) + " failed: " + out);
     }
-    throw new IOException("no JFR recording in " + jfr + " after the window");
   }
 }

@@ -68,24 +68,29 @@ record Report(String command, String date, MachineInfo machine, Set<BenchCommand
       md.append("| TCP sockets | scenario | proc median ms | netlink median ms | netlink/proc | speed-up |\n");
       md.append("|---:|---|---:|---:|---:|---:|\n");
       for (ReaderGain g : gains) {
-        md.append(String.format("| %,d | %s | %s | %s | %.3f | x%.1f |%n", g.sockets(), g.scenario(),
-            millis(g.proc().medianMillis()), millis(g.netlink().medianMillis()), g.ratio(), 1 / g.ratio()));
+        md.append(String.format("| %,d | %s | %s | %s | %s | x%.1f |%n", g.sockets(), g.scenario(),
+            millis(g.proc().medianMillis()), millis(g.netlink().medianMillis()),
+            g.ratio() < 0.01 ? String.format("1/%.0f", 1 / g.ratio()) : String.format("%.3f", g.ratio()), 1 / g.ratio()));
       }
     }
     if (!footprints.isEmpty()) {
       md.append("\n### Agent footprint\n\n");
       md.append("The agent alone (no API requests) sampling the population (every protocol, with owners, each"
-          + " interval); CPU = (utime+stime delta from /proc/PID/stat) / wall time over the window, after warm-up, split"
-          + " into user (utime) and kernel (stime); RSS = VmRSS from /proc/PID/status. `reader`: the"
-          + " `--socket-reader` it was started with, and the reader its `/api/v1/nodes` reported.\n\n");
-      md.append("| TCP sockets | interval | reader | JVM flags | CPU % of one core | user | kernel | RSS MiB (end) | RSS MiB (peak) | window s |\n");
-      md.append("|---:|---|---|---|---:|---:|---:|---:|---:|---:|\n");
+          + " interval); CPU = (utime+stime delta from /proc/PID/stat) / wall time over the window, split into user"
+          + " (utime) and kernel (stime); RSS = VmRSS from /proc/PID/status, at the window's end and at its highest"
+          + " from the warm-up's end. `reader`: the `--socket-reader` it was started with, and the reader its"
+          + " `/api/v1/nodes` reported. `window after`: seconds from its first sample to the window: the warm-up and,"
+          + " for the small flags (a bounded Serial heap), until the heap had settled (`settled`: an old-generation"
+          + " GC or the heap at its maximum, from its /metrics; before that the old generation, and RSS, still grow"
+          + " with what each sample promotes).\n\n");
+      md.append("| TCP sockets | interval | reader | JVM flags | CPU % of one core | user | kernel | RSS MiB (end) | RSS MiB (peak) | window after s | window s |\n");
+      md.append("|---:|---|---|---|---:|---:|---:|---:|---:|---|---:|\n");
       for (Footprint f : footprints) {
-        md.append(String.format("| %,d | %s | %s | %s: `%s` | %.2f | %.2f | %.2f | %.0f | %.0f | %.0f |%n", f.sockets(),
+        md.append(String.format("| %,d | %s | %s | %s: `%s` | %.2f | %.2f | %.2f | %.0f | %.0f | %s | %.0f |%n", f.sockets(),
             f.interval(), f.readerAsked().equals(f.reader()) ? f.reader() : f.readerAsked() + " -> " + f.reader(),
             f.flagsName(), f.jvmFlags().isEmpty() ? "(none)" : String.join(" ", f.jvmFlags()),
             f.cpuPercentOfOneCore(), f.userCpuPercentOfOneCore(), f.kernelCpuPercentOfOneCore(), f.rssMib(),
-            f.peakRssMib(), f.windowSeconds()));
+            f.peakRssMib(), warmUp(f), f.windowSeconds()));
       }
       List<Footprint> recorded = footprints.stream().filter(f -> f.jfr() != null).toList();
       if (!recorded.isEmpty()) {
@@ -240,6 +245,11 @@ record Report(String command, String date, MachineInfo machine, Set<BenchCommand
     return b >= 0 && e > b
         ? old.substring(0, b) + block + old.substring(e + end.length()).replaceFirst("^\n", "")
         : old + (old.isEmpty() || old.endsWith("\n\n") ? "" : old.endsWith("\n") ? "\n" : "\n\n") + block;
+  }
+
+  private static String warmUp(Footprint f) {
+    String seconds = String.format("%.0f", f.warmUpSeconds());
+    return f.heapSettled() == null ? seconds : f.heapSettled() ? seconds + ", settled" : seconds + ", **not settled**";
   }
 
   private static String millis(double ms) {

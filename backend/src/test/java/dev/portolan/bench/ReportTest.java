@@ -54,9 +54,9 @@ class ReportTest {
   @Test
   void socketsMarkdownShowsReadersFootprintsAndFloors() {
     Footprint small = new Footprint("small", BenchCommand.SMALL_FOOTPRINT_FLAGS, "netlink", "netlink", "1s", 10_068,
-        20, 3.1, 1.2, 130 * 1024, 131 * 1024, null);
-    Footprint proc = new Footprint("small", BenchCommand.SMALL_FOOTPRINT_FLAGS, "proc", "proc", "1s", 10_068, 20,
-        5.5, 3.2, 130 * 1024, 131 * 1024, Path.of("/tmp/agent-small-proc-1s.jfr"));
+        47.6, true, 20, 3.1, 1.2, 130 * 1024, 131 * 1024, null);
+    Footprint proc = new Footprint("small", BenchCommand.SMALL_FOOTPRINT_FLAGS, "proc", "proc", "1s", 10_068, 130.2,
+        false, 20, 5.5, 3.2, 130 * 1024, 131 * 1024, Path.of("/tmp/agent-small-proc-1s.jfr"));
     String md = report(List.of(small, proc), List.of("a note")).socketsMarkdown();
 
     assertTrue(md.contains("| TCP sockets | scenario | reader | Portolan |"), md);
@@ -64,9 +64,11 @@ class ReportTest {
         + " | 50.0 |"), md);
     assertTrue(md.contains("| 50,000 | full TCP table with owners | proc | "), md);
     assertTrue(md.contains("### netlink against /proc"), md);
-    assertTrue(md.contains("| 50,000 | TCP listeners only | 113.0 | 0.800 | 0.007 | x141.3 |"), md);
+    assertTrue(md.contains("| 50,000 | full TCP table with owners | 125.0 | 50.0 | 0.400 | x2.5 |"), md);
+    assertTrue(md.contains("| 50,000 | TCP listeners only | 113.0 | 0.800 | 1/141 | x141.3 |"), md);
     assertTrue(md.contains("| 10,068 | 1s | netlink | small: `-XX:MaxRAM=256m"), md);
-    assertTrue(md.contains("| 3.10 | 1.90 | 1.20 | 130 | 131 | 20 |"), md);
+    assertTrue(md.contains("| 3.10 | 1.90 | 1.20 | 130 | 131 | 48, settled | 20 |"), md);
+    assertTrue(md.contains("| 5.50 | 2.30 | 3.20 | 130 | 131 | 130, **not settled** | 20 |"), md);
     assertTrue(md.contains("`/tmp/agent-small-proc-1s.jfr`"), md);
     assertTrue(md.contains("* a note\n"), md);
     assertTrue(md.contains("| agent at 10,068 sockets, 1 s interval, netlink, small flags: <= 2 % of one core and <= 128"
