@@ -173,7 +173,7 @@ public final class OwnerIndex {
       missing.addAll(deferred);
       unexplained = missing;
 
-      Map<Long, Owner> owners = ownersOf(sockets);
+      OwnersByInode owners = ownersOf(sockets);
       lastStats = new Stats(byInode.size(), processes.size(), unreadableCount(), unexplained.size(),
           procFs.fdDirReads.get() - dirReadsBefore, procFs.readlinks.get() - readlinksBefore, fullWalks,
           System.nanoTime() - started);
@@ -549,18 +549,30 @@ public final class OwnerIndex {
 
   // ---- answers ----
 
-  private Map<Long, Owner> ownersOf(Collection<SocketEntry> sockets) {
-    Map<Long, Owner> owners = new HashMap<>(Math.max(16, sockets.size() * 2));
+  private OwnersByInode ownersOf(Collection<SocketEntry> sockets) {
+    OwnersByInode owners = new OwnersByInode(sockets.size());
     Map<Integer, Owner> byPid = new HashMap<>();
     Owner notFound = unreadableCount() > 0 ? Owner.PERMISSION_DENIED : Owner.UNKNOWN;
+    int lastPid = -1;
+    Owner lastOwner = null;
     for (SocketEntry s : sockets) {
       long inode = s.inode();
       if (inode == 0) {
-        owners.put(0L, Owner.KERNEL);
+        owners.set(0L, Owner.KERNEL);
         continue;
       }
       FdRef ref = byInode.get(inode);
-      owners.put(inode, ref == null ? notFound : byPid.computeIfAbsent(ref.pid(), this::ownerOf));
+      Owner owner;
+      if (ref == null) {
+        owner = notFound;
+      } else if (ref.pid() == lastPid) {
+        owner = lastOwner; // a table lists a process's sockets together more often than not
+      } else {
+        owner = byPid.computeIfAbsent(ref.pid(), this::ownerOf);
+        lastPid = ref.pid();
+        lastOwner = owner;
+      }
+      owners.set(inode, owner);
     }
     return owners;
   }
