@@ -321,14 +321,18 @@ public final class OwnerIndex {
   // ---- index maintenance ----
 
   private void dropClosedSockets(Map<Long, SocketEntry> table) {
-    for (Iterator<Map.Entry<Long, FdRef>> it = byInode.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<Long, FdRef> e = it.next();
-      if (!table.containsKey(e.getKey())) {
-        it.remove();
-        KnownProcess p = processes.get(e.getValue().pid());
-        if (p != null) {
-          p.inodes.remove(e.getKey());
-        }
+    // forEach, not an entry iterator: the latter makes an entry object per indexed socket, every sample
+    List<Long> closed = new ArrayList<>();
+    byInode.forEach((inode, ref) -> {
+      if (!table.containsKey(inode)) {
+        closed.add(inode);
+      }
+    });
+    for (Long inode : closed) {
+      FdRef ref = byInode.remove(inode);
+      KnownProcess p = ref == null ? null : processes.get(ref.pid());
+      if (p != null) {
+        p.inodes.remove(inode);
       }
     }
   }
