@@ -36,7 +36,6 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
   private final TextCache cache = new TextCache();
   private final byte[] scratch = new byte[256];
   private final ProcNetReader counters = ProcNetReader.create();
-  private final UnchangedSockets unchanged = new UnchangedSockets();
   private final boolean ipv6;
   private NetlinkSocket socket;
   private int seq = 1;
@@ -78,9 +77,6 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
     int mask = SockDiag.stateMask(states);
     List<SocketEntry> entries = new ArrayList<>(lastCount + lastCount / 8);
     boolean full = mask == SockDiag.ALL_STATES;
-    if (full) {
-      unchanged.begin(lastCount);
-    }
     try {
       if (socket == null) {
         socket = NetlinkSocket.open(NetlinkSocket.NETLINK_SOCK_DIAG);
@@ -99,7 +95,6 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
         dump(request.asSlice(0, SockDiag.UNIX_REQUEST_BYTES), null, entries);
       }
     } catch (IOException | RuntimeException e) {
-      unchanged.abandon();
       if (socket != null) {
         socket.close();
         socket = null;
@@ -107,7 +102,6 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
       throw e;
     }
     if (full) {
-      unchanged.end();
       lastCount = Math.max(16, entries.size());
     }
     return entries;
@@ -205,7 +199,7 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
               ? (size >= SockDiag.NLMSG_HDRLEN + SockDiag.UNIX_DIAG_MSG_BYTES
                   ? SockDiag.parseUnix(buffer, msg, at + size, cache, scratch) : null)
               : (size >= SockDiag.NLMSG_HDRLEN + SockDiag.INET_DIAG_MSG_BYTES
-                  ? unchanged.entry(buffer, msg, proto, () -> SockDiag.parseInet(buffer, msg, proto, cache)) : null);
+                  ? SockDiag.parseInet(buffer, msg, proto, cache) : null);
           if (e != null) {
             out.add(e);
           }

@@ -2,6 +2,7 @@ package dev.portolan.node;
 
 import dev.portolan.owner.Owner;
 import dev.portolan.owner.OwnerIndex;
+import dev.portolan.owner.OwnersByInode;
 import dev.portolan.sampler.KernelSockstat;
 import dev.portolan.sampler.Protocol;
 import dev.portolan.sampler.SocketEntry;
@@ -77,8 +78,15 @@ public final class Sampler {
   /** Pairs each socket with its owner: the kernel for inode 0, unknown where the index has no answer. */
   public static List<OwnedSocket> withOwners(List<SocketEntry> table, Map<Long, Owner> ownerByInode) {
     List<OwnedSocket> rows = new ArrayList<>(table.size());
+    OwnersByInode fast = ownerByInode instanceof OwnersByInode o ? o : null;
     for (SocketEntry e : table) {
-      Owner o = e.inode() == 0 ? Owner.KERNEL : ownerByInode.getOrDefault(e.inode(), Owner.UNKNOWN);
+      Owner o;
+      if (e.inode() == 0) {
+        o = Owner.KERNEL;
+      } else {
+        Owner found = fast != null ? fast.owner(e.inode()) : ownerByInode.get(e.inode());
+        o = found != null ? found : Owner.UNKNOWN;
+      }
       rows.add(new OwnedSocket(e, o));
     }
     return rows;

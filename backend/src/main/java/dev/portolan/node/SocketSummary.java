@@ -16,20 +16,39 @@ import java.util.Map;
 public record SocketSummary(int total, Map<String, Map<SocketState, Integer>> byProtocol,
     Map<SocketState, Integer> tcpByState, KernelSockstat kernel) {
 
+  private static final List<String> LABELS = List.of("tcp", "tcp6", "udp", "udp6", "unix");
+  private static final SocketState[] STATES = SocketState.values();
+
   public static SocketSummary of(List<OwnedSocket> sockets, KernelSockstat kernel) {
-    Map<String, Map<SocketState, Integer>> byProto = new LinkedHashMap<>();
-    for (String p : List.of("tcp", "tcp6", "udp", "udp6", "unix")) {
-      byProto.put(p, new EnumMap<>(SocketState.class));
-    }
-    Map<SocketState, Integer> tcp = new EnumMap<>(SocketState.class);
+    // counted in arrays first: a map merge per socket boxed an Integer and built a label String for each one
+    int[][] counts = new int[LABELS.size()][STATES.length];
     for (OwnedSocket s : sockets) {
       var e = s.socket();
-      byProto.get(label(e.proto(), e.family())).merge(e.state(), 1, Integer::sum);
-      if (e.proto() == Protocol.TCP) {
-        tcp.merge(e.state(), 1, Integer::sum);
+      counts[labelIndex(e.proto(), e.family())][e.state().ordinal()]++;
+    }
+    Map<String, Map<SocketState, Integer>> byProto = new LinkedHashMap<>();
+    Map<SocketState, Integer> tcp = new EnumMap<>(SocketState.class);
+    for (int p = 0; p < LABELS.size(); p++) {
+      Map<SocketState, Integer> states = new EnumMap<>(SocketState.class);
+      for (int st = 0; st < STATES.length; st++) {
+        if (counts[p][st] > 0) {
+          states.put(STATES[st], counts[p][st]);
+          if (p < 2) {
+            tcp.merge(STATES[st], counts[p][st], Integer::sum);
+          }
+        }
       }
+      byProto.put(LABELS.get(p), states);
     }
     return new SocketSummary(sockets.size(), byProto, tcp, kernel);
+  }
+
+  private static int labelIndex(Protocol proto, Family family) {
+    return switch (proto) {
+      case TCP -> family == Family.IPV6 ? 1 : 0;
+      case UDP -> family == Family.IPV6 ? 3 : 2;
+      case UNIX -> 4;
+    };
   }
 
   /** "tcp" for TCP over IPv4, "tcp6" over IPv6 (as /proc/net names the files), "unix". */

@@ -173,7 +173,7 @@ public final class OwnerIndex {
       missing.addAll(deferred);
       unexplained = missing;
 
-      Map<Long, Owner> owners = ownersOf(sockets);
+      OwnersByInode owners = ownersOf(sockets);
       lastStats = new Stats(byInode.size(), processes.size(), unreadableCount(), unexplained.size(),
           procFs.fdDirReads.get() - dirReadsBefore, procFs.readlinks.get() - readlinksBefore, fullWalks,
           System.nanoTime() - started);
@@ -321,14 +321,18 @@ public final class OwnerIndex {
   // ---- index maintenance ----
 
   private void dropClosedSockets(Map<Long, SocketEntry> table) {
-    for (Iterator<Map.Entry<Long, FdRef>> it = byInode.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<Long, FdRef> e = it.next();
-      if (!table.containsKey(e.getKey())) {
-        it.remove();
-        KnownProcess p = processes.get(e.getValue().pid());
-        if (p != null) {
-          p.inodes.remove(e.getKey());
-        }
+    // forEach, not an entry iterator: the latter makes an entry object per indexed socket, every sample
+    List<Long> closed = new ArrayList<>();
+    byInode.forEach((inode, ref) -> {
+      if (!table.containsKey(inode)) {
+        closed.add(inode);
+      }
+    });
+    for (Long inode : closed) {
+      FdRef ref = byInode.remove(inode);
+      KnownProcess p = ref == null ? null : processes.get(ref.pid());
+      if (p != null) {
+        p.inodes.remove(inode);
       }
     }
   }
@@ -549,18 +553,30 @@ public final class OwnerIndex {
 
   // ---- answers ----
 
-  private Map<Long, Owner> ownersOf(Collection<SocketEntry> sockets) {
-    Map<Long, Owner> owners = new HashMap<>(Math.max(16, sockets.size() * 2));
+  private OwnersByInode ownersOf(Collection<SocketEntry> sockets) {
+    OwnersByInode owners = new OwnersByInode(sockets.size());
     Map<Integer, Owner> byPid = new HashMap<>();
     Owner notFound = unreadableCount() > 0 ? Owner.PERMISSION_DENIED : Owner.UNKNOWN;
+    int lastPid = -1;
+    Owner lastOwner = null;
     for (SocketEntry s : sockets) {
       long inode = s.inode();
       if (inode == 0) {
-        owners.put(0L, Owner.KERNEL);
+        owners.set(0L, Owner.KERNEL);
         continue;
       }
       FdRef ref = byInode.get(inode);
-      owners.put(inode, ref == null ? notFound : byPid.computeIfAbsent(ref.pid(), this::ownerOf));
+      Owner owner;
+      if (ref == null) {
+        owner = notFound;
+      } else if (ref.pid() == lastPid) {
+        owner = lastOwner; // a table lists a process's sockets together more often than not
+      } else {
+        owner = byPid.computeIfAbsent(ref.pid(), this::ownerOf);
+        lastPid = ref.pid();
+        lastOwner = owner;
+      }
+      owners.set(inode, owner);
     }
     return owners;
   }

@@ -137,47 +137,6 @@ class NetlinkSocketReaderTest {
   }
 
   @Test
-  void anUnchangedSocketIsTheSameObjectNextReadAndAChangedOneIsNew() throws Exception {
-    ServerSocketChannel listener = keep(ServerSocketChannel.open(StandardProtocolFamily.INET)
-        .bind(new InetSocketAddress("127.0.0.1", 0)));
-    SocketChannel client = keep(SocketChannel.open(listener.getLocalAddress()));
-    SocketChannel accepted = keep(listener.accept());
-    int clientPort = port(client.getLocalAddress());
-    int listenPort = port(listener.getLocalAddress());
-    SocketEntry first = serverEnd(netlink.read(Set.of(Protocol.TCP)), listenPort, clientPort);
-    SocketEntry listening = listenerOf(netlink.read(Set.of(Protocol.TCP)), listenPort);
-    SocketEntry again = serverEnd(netlink.read(Set.of(Protocol.TCP)), listenPort, clientPort);
-    assertTrue(first == again, "an unchanged socket is handed out as the same object");
-    assertTrue(listening == listenerOf(netlink.read(Set.of(Protocol.TCP)), listenPort));
-    // a filtered read parses afresh and leaves the cache alone
-    assertEquals(SocketState.LISTEN, listenerOf(netlink.read(Set.of(Protocol.TCP), Set.of(SocketState.LISTEN)),
-        listenPort).state());
-    client.close(); // the accepted end goes to CLOSE-WAIT
-    SocketEntry after = dev.portolan.web.Await.until("accepted end in CLOSE-WAIT", java.time.Duration.ofSeconds(10),
-        () -> {
-          try {
-            SocketEntry e = serverEnd(netlink.read(Set.of(Protocol.TCP)), listenPort, clientPort);
-            return e != null && e.state() == SocketState.CLOSE_WAIT ? e : null;
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        });
-    assertTrue(after != first);
-    assertEquals(first.inode(), after.inode());
-    assertTrue(accepted.isOpen());
-  }
-
-  private static SocketEntry serverEnd(List<SocketEntry> table, int listenPort, int clientPort) {
-    return table.stream().filter(e -> e.localPort() == listenPort && e.remotePort() == clientPort).findFirst()
-        .orElse(null);
-  }
-
-  private static SocketEntry listenerOf(List<SocketEntry> table, int port) {
-    return table.stream().filter(e -> e.localPort() == port && e.state() == SocketState.LISTEN).findFirst()
-        .orElseThrow();
-  }
-
-  @Test
   void unixDumpsCarryPeersAndPathsThatProcLacks() throws IOException {
     List<SocketEntry> unix = netlink.read(Set.of(Protocol.UNIX));
     for (Path path : unixPaths) {
