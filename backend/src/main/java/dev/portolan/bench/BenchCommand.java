@@ -51,15 +51,16 @@ public final class BenchCommand implements Callable<Integer> {
 
   /**
    * The agent's JVM flags in the Kubernetes DaemonSet ({@code k8s/agent-daemonset.yaml}, JAVA_TOOL_OPTIONS), which
-   * the README points to for a small agent: the heap is half of the container's memory (MaxRAMPercentage).
+   * the README points to for a small agent: the heap is a quarter of the container's memory (Min- and MaxRAMPercentage).
    */
-  static final List<String> DEPLOYED_AGENT_FLAGS = List.of("-XX:MaxRAMPercentage=50", "-XX:+UseSerialGC",
+  static final List<String> DEPLOYED_AGENT_FLAGS = List.of("-XX:MinRAMPercentage=25", "-XX:MaxRAMPercentage=25",
+      "-XX:+UseSerialGC",
       "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xss512k", "-XX:ReservedCodeCacheSize=32m",
       "-XX:+UseCompactObjectHeaders", "-XX:-UsePerfData");
 
   /**
    * What the DaemonSet's container limits (memory 256Mi, cpu 500m) make the JVM see, for a JVM run outside a
-   * container: 256 MiB of memory (so MaxRAMPercentage=50 gives a 128 MiB heap, as in the pod) and one processor.
+   * container: 256 MiB of memory (so the percentages give a 64 MiB heap, as in the pod) and one processor.
    */
   static final List<String> DEPLOYED_AGENT_LIMITS = List.of("-XX:MaxRAM=256m", "-XX:ActiveProcessorCount=1");
 
