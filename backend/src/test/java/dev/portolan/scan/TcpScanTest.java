@@ -94,9 +94,16 @@ class TcpScanTest {
   @Test
   void bothFamiliesInOneScanComeOutInAddressThenPortOrder() throws Exception {
     // three ports free on both loopbacks: a listener on 127.0.0.1 only, one on ::1 only, and nothing
+    // three different ports: the kernel may hand the same free port out again once it was released
     int pa = ScanFixtures.reservedClosedTcpBoth();
-    int pb = ScanFixtures.reservedClosedTcpBoth();
-    int closed = ScanFixtures.reservedClosedTcpBoth();
+    int pb;
+    do {
+      pb = ScanFixtures.reservedClosedTcpBoth();
+    } while (pb == pa);
+    int closed;
+    do {
+      closed = ScanFixtures.reservedClosedTcpBoth();
+    } while (closed == pa || closed == pb);
     try (ServerSocketChannel a = ServerSocketChannel.open().bind(new InetSocketAddress(V4, pa));
         ServerSocketChannel b = ServerSocketChannel.open().bind(new InetSocketAddress(V6, pb))) {
       ScanFixtures.Recorder rec = new ScanFixtures.Recorder();
