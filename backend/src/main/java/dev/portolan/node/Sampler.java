@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
@@ -76,18 +75,11 @@ public final class Sampler {
   }
 
   /** Pairs each socket with its owner: the kernel for inode 0, unknown where the index has no answer. */
-  public static List<OwnedSocket> withOwners(List<SocketEntry> table, Map<Long, Owner> ownerByInode) {
+  public static List<OwnedSocket> withOwners(List<SocketEntry> table, OwnersByInode owners) {
     List<OwnedSocket> rows = new ArrayList<>(table.size());
-    OwnersByInode fast = ownerByInode instanceof OwnersByInode o ? o : null;
     for (SocketEntry e : table) {
-      Owner o;
-      if (e.inode() == 0) {
-        o = Owner.KERNEL;
-      } else {
-        Owner found = fast != null ? fast.owner(e.inode()) : ownerByInode.get(e.inode());
-        o = found != null ? found : Owner.UNKNOWN;
-      }
-      rows.add(new OwnedSocket(e, o));
+      Owner found = e.inode() == 0 ? Owner.KERNEL : owners.owner(e.inode());
+      rows.add(new OwnedSocket(e, found != null ? found : Owner.UNKNOWN));
     }
     return rows;
   }

@@ -125,7 +125,7 @@ public final class OwnerIndex {
    * Brings the index up to date with a fresh full socket table and returns the owner of every socket inode in it
    * (inode 0, if present, maps to {@link Owner#KERNEL}). Never throws because a process exits or hides its fds.
    */
-  public Map<Long, Owner> update(Collection<SocketEntry> sockets) {
+  public OwnersByInode update(Collection<SocketEntry> sockets) {
     lock.lock();
     try {
       long started = System.nanoTime();
