@@ -88,6 +88,10 @@ public final class Main implements Callable<Integer> {
       + " two samples, heard from the kernel's sock_diag destroy notifications (default on; env PORTOLAN_SHORT_LIVED)")
   String shortLived;
 
+  @Option(names = "--insecure", description = "Run without the protections required when bound beyond loopback"
+      + " (authentication, event-bus TLS), and say so on every page (env PORTOLAN_INSECURE)")
+  Boolean insecure;
+
   @Option(names = "--config", paramLabel = "FILE", description = "JSON settings file (keys httpPort, bind, interval, nodeName, historySize, scanAllow, scanMaxPorts, scanMaxHosts, scanMaxRate, scanMaxOpenSockets, scanMaxConcurrent; env PORTOLAN_CONFIG)")
   File config;
 
@@ -211,6 +215,9 @@ public final class Main implements Callable<Integer> {
     putIfSet(fromCli, "kubernetesDns", kubernetesDns);
     putIfSet(fromCli, "socketReader", socketReader);
     putIfSet(fromCli, "shortLived", shortLived);
+    if (insecure != null) {
+      fromCli.put("insecure", insecure);
+    }
     if (sampleSelf != null) {
       fromCli.put("sampleSelf", sampleSelf);
     }

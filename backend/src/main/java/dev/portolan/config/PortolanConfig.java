@@ -14,11 +14,12 @@ import java.util.Map;
  * {@code scanMaxConcurrent} ({@link ScanPolicy.Settings}); the fleet's {@code role}, {@code sampleSelf},
  * {@code cluster}, {@code clusterName}, {@code clusterHost}, {@code clusterPort}, {@code busPort}, {@code join} and
  * {@code kubernetesDns} ({@link ClusterSettings}); {@code socketReader} (auto, netlink or proc); {@code shortLived}
- * (on or off: report sockets that open and close between two samples, where the kernel permits it).
+ * (on or off: report sockets that open and close between two samples, where the kernel permits it); {@code insecure}
+ * (true: run without the protections required beyond loopback, such as authentication, and say so).
  */
 public record PortolanConfig(int httpPort, String bind, Duration interval, String nodeName, int historySize,
     ScanPolicy.Settings scan, Role role, boolean sampleSelf, ClusterSettings cluster,
-    SocketReaders.Setting socketReader, boolean shortLived) {
+    SocketReaders.Setting socketReader, boolean shortLived, boolean insecure) {
   public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
   public static final Duration MAX_INTERVAL = Duration.ofSeconds(60);
 
@@ -45,7 +46,8 @@ public record PortolanConfig(int httpPort, String bind, Duration interval, Strin
       Map.entry("PORTOLAN_JOIN", "join"),
       Map.entry("PORTOLAN_KUBERNETES_DNS", "kubernetesDns"),
       Map.entry("PORTOLAN_SOCKET_READER", "socketReader"),
-      Map.entry("PORTOLAN_SHORT_LIVED", "shortLived"));
+      Map.entry("PORTOLAN_SHORT_LIVED", "shortLived"),
+      Map.entry("PORTOLAN_INSECURE", "insecure"));
 
   /** Thrown for a bad setting; its message is the one line a user sees. */
   public static final class InvalidConfigException extends RuntimeException {
@@ -105,14 +107,15 @@ public record PortolanConfig(int httpPort, String bind, Duration interval, Strin
     } catch (InvalidConfigException e) {
       throw new InvalidConfigException("invalid shortLived '" + settings.get("shortLived") + "': on or off");
     }
+    boolean insecure = boolSetting(settings, "insecure", false);
     return new PortolanConfig(httpPort, bind, interval, nodeName, historySize, scan, role, sampleSelf, cluster,
-        socketReader, shortLived);
+        socketReader, shortLived, insecure);
   }
 
   /** Single-node settings with the cluster off (tests and tools). */
   public PortolanConfig withRole(Role newRole, boolean newSampleSelf, ClusterSettings newCluster) {
     return new PortolanConfig(httpPort, bind, interval, nodeName, historySize, scan, newRole, newSampleSelf, newCluster,
-        socketReader, shortLived);
+        socketReader, shortLived, insecure);
   }
 
   private static boolean boolSetting(Map<String, Object> settings, String key, boolean dflt) {
