@@ -44,6 +44,26 @@ final class KeyedRows {
     return rows[i];
   }
 
+  /** Puts {@code same}, a row equal to row {@code i} in every field, in its place (same key: the index holds). */
+  void reuse(int i, OwnedSocket same) {
+    rows[i] = same;
+  }
+
+  /** The rows, first of each key, in the order indexed (a view: shares the index's array). */
+  List<OwnedSocket> asList() {
+    return java.util.Arrays.asList(rows).subList(0, size);
+  }
+
+  /** Whether two rows are equal in every field (a record's {@code equals} goes through method handles). */
+  static boolean sameRow(OwnedSocket a, OwnedSocket b) {
+    SocketEntry x = a.socket();
+    SocketEntry y = b.socket();
+    return x.state() == y.state() && x.txQueue() == y.txQueue() && x.rxQueue() == y.rxQueue()
+        && x.uid() == y.uid() && x.inode() == y.inode() && x.peerInode() == y.peerInode()
+        && x.family() == y.family() && x.unixType() == y.unixType() && Objects.equals(x.path(), y.path())
+        && sameKey(x, y) && (a.owner() == b.owner() || a.owner().equals(b.owner()));
+  }
+
   /** The row with the same key as {@code s}, or null. */
   OwnedSocket find(SocketEntry s) {
     long print = fingerprint(s);

@@ -70,7 +70,9 @@ public final class Sampler {
       shortLived.sampleDiffed(diff);
     }
     changes.addAll(diff);
-    NodeSnapshot snapshot = new NodeSnapshot(node, differ.lastSeq(), now, System.nanoTime() - started, rows, sockstat);
+    // The diff put the previous sample's row in place of every unchanged one: the snapshot holds those.
+    NodeSnapshot snapshot = new NodeSnapshot(node, differ.lastSeq(), now, System.nanoTime() - started,
+        current.asList(), sockstat);
     return new Result(snapshot, changes);
   }
 

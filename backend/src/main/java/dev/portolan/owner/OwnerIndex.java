@@ -96,7 +96,7 @@ public final class OwnerIndex {
   /** Inodes a full walk did not explain; no further full walk is made for them while they live. */
   private final Set<Long> walkedUnexplained = java.util.concurrent.ConcurrentHashMap.newKeySet();
   // published for readers
-  private volatile Set<Long> lastTable = Set.of();
+  private volatile InodeSet lastTable = InodeSet.EMPTY;
   private volatile Stats lastStats = new Stats(0, 0, 0, 0, 0, 0, 0, 0);
 
   private OwnerIndex(ProcFs procFs, ProcessInfoReader infos, Settings settings) {
@@ -139,9 +139,9 @@ public final class OwnerIndex {
           table.putIfAbsent(s.inode(), s);
         }
       }
-      // A view, not Set.copyOf: the map is not touched again, and Set.copyOf's open addressing degrades badly on
-      // consecutive inode numbers (half of a 10k-socket sample went into probing it).
-      lastTable = java.util.Collections.unmodifiableSet(table.keySet());
+      // Only the inodes, in primitive slots: the map's nodes, boxed keys and rows are the sample's garbage.
+      // (Not Set.copyOf: its probing degraded badly on consecutive inode numbers.)
+      lastTable = InodeSet.of(table.keySet(), table.size());
       Set<Long> missing = new HashSet<>();
       syncProcessList(table, missing);
       dropClosedSockets(table);
