@@ -51,16 +51,17 @@ public final class BenchCommand implements Callable<Integer> {
 
   /**
    * The agent's JVM flags in the Kubernetes DaemonSet ({@code k8s/agent-daemonset.yaml}, JAVA_TOOL_OPTIONS), which
-   * the README points to for a small agent: the heap is a quarter of the container's memory (Min- and MaxRAMPercentage).
+   * the README points to for a small agent: the heap is at most 40 % of the container's memory (Min- and MaxRAMPercentage), with a young generation fixed
+   * at 24 MiB (-Xmn24m, SurvivorRatio=4) so that a sample's tables die young from the first sample on.
    */
-  static final List<String> DEPLOYED_AGENT_FLAGS = List.of("-XX:MinRAMPercentage=25", "-XX:MaxRAMPercentage=25",
-      "-XX:+UseSerialGC",
+  static final List<String> DEPLOYED_AGENT_FLAGS = List.of("-XX:MinRAMPercentage=40", "-XX:MaxRAMPercentage=40",
+      "-Xmn24m", "-XX:SurvivorRatio=4", "-XX:+UseSerialGC",
       "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xss512k", "-XX:ReservedCodeCacheSize=32m",
       "-XX:+UseCompactObjectHeaders", "-XX:-UsePerfData");
 
   /**
    * What the DaemonSet's container limits (memory 256Mi, cpu 500m) make the JVM see, for a JVM run outside a
-   * container: 256 MiB of memory (so the percentages give a 64 MiB heap, as in the pod) and one processor.
+   * container: 256 MiB of memory (so the percentages give a 102 MiB maximum heap, as in the pod) and one processor.
    */
   static final List<String> DEPLOYED_AGENT_LIMITS = List.of("-XX:MaxRAM=256m", "-XX:ActiveProcessorCount=1");
 
