@@ -92,6 +92,18 @@ public final class Main implements Callable<Integer> {
       + " (authentication, event-bus TLS), and say so on every page (env PORTOLAN_INSECURE)")
   Boolean insecure;
 
+  @Option(names = "--scan-rate", paramLabel = "RATE", description = "Scans each user may start, like 10/min, 2/s or"
+      + " off (default 10/min, with a burst of 5: env PORTOLAN_SCAN_BURST; env PORTOLAN_SCAN_RATE)")
+  String scanRate;
+
+  @Option(names = "--check-rate", paramLabel = "RATE", description = "Connectivity and reachability checks each user"
+      + " may run, like 120/min or off (default 120/min, with a burst of 30: env PORTOLAN_CHECK_BURST; env PORTOLAN_CHECK_RATE)")
+  String checkRate;
+
+  @Option(names = "--audit-file", paramLabel = "FILE", description = "Also append every audit record (scans and"
+      + " checks: who, what, from where, when, result) to FILE as JSON lines (env PORTOLAN_AUDIT_FILE)")
+  String auditFile;
+
   @Option(names = "--config", paramLabel = "FILE", description = "JSON settings file (keys httpPort, bind, interval, nodeName, historySize, scanAllow, scanMaxPorts, scanMaxHosts, scanMaxRate, scanMaxOpenSockets, scanMaxConcurrent; env PORTOLAN_CONFIG)")
   File config;
 
@@ -215,6 +227,9 @@ public final class Main implements Callable<Integer> {
     putIfSet(fromCli, "kubernetesDns", kubernetesDns);
     putIfSet(fromCli, "socketReader", socketReader);
     putIfSet(fromCli, "shortLived", shortLived);
+    putIfSet(fromCli, "scanRate", scanRate);
+    putIfSet(fromCli, "checkRate", checkRate);
+    putIfSet(fromCli, "auditFile", auditFile);
     if (insecure != null) {
       fromCli.put("insecure", insecure);
     }

@@ -1,7 +1,9 @@
 package dev.portolan.config;
 
+import dev.portolan.limit.RateLimitSettings;
 import dev.portolan.netlink.SocketReaders;
 import dev.portolan.scan.ScanPolicy;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -15,11 +17,14 @@ import java.util.Map;
  * {@code cluster}, {@code clusterName}, {@code clusterHost}, {@code clusterPort}, {@code busPort}, {@code join} and
  * {@code kubernetesDns} ({@link ClusterSettings}); {@code socketReader} (auto, netlink or proc); {@code shortLived}
  * (on or off: report sockets that open and close between two samples, where the kernel permits it); {@code insecure}
- * (true: run without the protections required beyond loopback, such as authentication, and say so).
+ * (true: run without the protections required beyond loopback, such as authentication, and say so); per-user
+ * limits {@code scanRate}, {@code scanBurst}, {@code checkRate}, {@code checkBurst} ({@link RateLimitSettings}); and
+ * {@code auditFile} (an append-only JSON-lines copy of the audit log).
  */
 public record PortolanConfig(int httpPort, String bind, Duration interval, String nodeName, int historySize,
     ScanPolicy.Settings scan, Role role, boolean sampleSelf, ClusterSettings cluster,
-    SocketReaders.Setting socketReader, boolean shortLived, boolean insecure) {
+    SocketReaders.Setting socketReader, boolean shortLived, boolean insecure, RateLimitSettings limits,
+    Path auditFile) {
   public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
   public static final Duration MAX_INTERVAL = Duration.ofSeconds(60);
 
@@ -47,7 +52,14 @@ public record PortolanConfig(int httpPort, String bind, Duration interval, Strin
       Map.entry("PORTOLAN_KUBERNETES_DNS", "kubernetesDns"),
       Map.entry("PORTOLAN_SOCKET_READER", "socketReader"),
       Map.entry("PORTOLAN_SHORT_LIVED", "shortLived"),
-      Map.entry("PORTOLAN_INSECURE", "insecure"));
+      Map.entry("PORTOLAN_INSECURE", "insecure"),
+      Map.entry("PORTOLAN_SCAN_RATE", RateLimitSettings.SCAN_RATE),
+      Map.entry("PORTOLAN_SCAN_BURST", RateLimitSettings.SCAN_BURST),
+      Map.entry("PORTOLAN_CHECK_RATE", RateLimitSettings.CHECK_RATE),
+      Map.entry("PORTOLAN_CHECK_BURST", RateLimitSettings.CHECK_BURST),
+      Map.entry("PORTOLAN_AUDIT_FILE", "auditFile"));
+  /** The config key of the audit log's JSON-lines file. */
+  public static final String AUDIT_FILE = "auditFile";
 
   /** Thrown for a bad setting; its message is the one line a user sees. */
   public static final class InvalidConfigException extends RuntimeException {
@@ -108,14 +120,32 @@ public record PortolanConfig(int httpPort, String bind, Duration interval, Strin
       throw new InvalidConfigException("invalid shortLived '" + settings.get("shortLived") + "': on or off");
     }
     boolean insecure = boolSetting(settings, "insecure", false);
+    RateLimitSettings limits;
+    try {
+      limits = RateLimitSettings.fromConfig(settings);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(e.getMessage());
+    }
+    String audit = stringSetting(settings, AUDIT_FILE, "");
+    Path auditFile = null;
+    if (!audit.isEmpty()) {
+      try {
+        auditFile = Path.of(audit);
+      } catch (java.nio.file.InvalidPathException e) {
+        throw new InvalidConfigException("invalid " + AUDIT_FILE + " '" + audit + "': not a file path");
+      }
+      if (java.nio.file.Files.isDirectory(auditFile)) {
+        throw new InvalidConfigException("invalid " + AUDIT_FILE + " '" + audit + "': it is a directory; give a file");
+      }
+    }
     return new PortolanConfig(httpPort, bind, interval, nodeName, historySize, scan, role, sampleSelf, cluster,
-        socketReader, shortLived, insecure);
+        socketReader, shortLived, insecure, limits, auditFile);
   }
 
   /** Single-node settings with the cluster off (tests and tools). */
   public PortolanConfig withRole(Role newRole, boolean newSampleSelf, ClusterSettings newCluster) {
     return new PortolanConfig(httpPort, bind, interval, nodeName, historySize, scan, newRole, newSampleSelf, newCluster,
-        socketReader, shortLived, insecure);
+        socketReader, shortLived, insecure, limits, auditFile);
   }
 
   private static boolean boolSetting(Map<String, Object> settings, String key, boolean dflt) {

@@ -11,6 +11,7 @@ import dev.portolan.node.SocketFilter;
 import dev.portolan.sampler.Protocol;
 import dev.portolan.service.ServiceNames;
 import dev.portolan.web.FleetApi;
+import dev.portolan.web.ScanGate;
 import dev.portolan.web.SseFeed;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,7 +46,8 @@ public final class DashboardRoutes {
   }
 
   /** Adds the dashboard's routes to {@code router}. */
-  public static void mount(Router router, Vertx vertx, FleetApi fleet, SseFeed feed, ServiceNames services) {
+  public static void mount(Router router, Vertx vertx, FleetApi fleet, SseFeed feed, ServiceNames services,
+      ScanGate gate) {
     DashboardRoutes d = new DashboardRoutes(fleet, feed, services);
     router.get("/static/*").handler(StaticHandler.create("dev/portolan/frontend/static"));
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86_400));
@@ -56,9 +58,10 @@ public final class DashboardRoutes {
     router.get("/ports/:proto/:port").handler(Guarded.page(d::port));
     router.get("/processes/:node/:pid").handler(Guarded.page(d::process));
     router.get("/ui/events").handler(Guarded.page(d::events));
-    ScanPages.mount(router, vertx, fleet, services);
-    ExposurePages.mount(router, vertx, fleet, services);
-    ReachabilityPages.mount(router, vertx, fleet);
+    ScanPages.mount(router, vertx, fleet, services, gate);
+    ExposurePages.mount(router, vertx, fleet, services, gate);
+    ReachabilityPages.mount(router, vertx, fleet, gate);
+    AuditPages.mount(router, gate.log());
   }
 
   private void connections(RoutingContext ctx, Map<String, List<String>> params) {

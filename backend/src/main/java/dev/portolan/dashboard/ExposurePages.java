@@ -1,7 +1,9 @@
 package dev.portolan.dashboard;
 
 import dev.portolan.sampler.AddressText;
+import dev.portolan.audit.AuditKind;
 import dev.portolan.bus.Addresses;
+import dev.portolan.web.ScanGate;
 import dev.portolan.bus.ScanJson;
 import dev.portolan.bus.SocketQuery;
 import dev.portolan.frontend.view.ExposurePort;
@@ -49,16 +51,18 @@ final class ExposurePages {
   private final FleetApi fleet;
   private final ServiceNames services;
   private final ScanViews views;
+  private final ScanGate gate;
 
-  private ExposurePages(Vertx vertx, FleetApi fleet, ServiceNames services) {
+  private ExposurePages(Vertx vertx, FleetApi fleet, ServiceNames services, ScanGate gate) {
+    this.gate = gate;
     this.vertx = vertx;
     this.fleet = fleet;
     this.services = services;
     this.views = new ScanViews(services);
   }
 
-  static void mount(Router router, Vertx vertx, FleetApi fleet, ServiceNames services) {
-    ExposurePages p = new ExposurePages(vertx, fleet, services);
+  static void mount(Router router, Vertx vertx, FleetApi fleet, ServiceNames services, ScanGate gate) {
+    ExposurePages p = new ExposurePages(vertx, fleet, services, gate);
     router.get("/exposure").handler(p::show);
     router.post("/ui/exposure").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(p::start);
   }
@@ -111,9 +115,23 @@ final class ExposurePages {
     String preset = formValue(ctx, "preset", "normal");
     String asked = blankToNull(formValue(ctx, "node", ""));
     String askedFrom = blankToNull(formValue(ctx, "from", ""));
-    LiveNodes.of(fleet, asked).onFailure(e -> HtmlReplies.fail(ctx, e)).onSuccess(live -> {
+    ScanGate.Attempt attempt;
+    try {
+      attempt = gate.enter(ctx, AuditKind.EXPOSURE, askedFrom == null ? asked : askedFrom, asked,
+          portsAsked.isEmpty() ? null : portsAsked);
+    } catch (RequestException e) {
+      LiveNodes.of(fleet, asked).onFailure(f -> HtmlReplies.fail(ctx, e)).onSuccess(live -> send(ctx, e.status(),
+          form(live, asked == null ? live.preferred() : asked, askedFrom, portsAsked, preset,
+              HtmlReplies.title(e.error()) + ": " + e.detail(), null)));
+      return;
+    }
+    LiveNodes.of(fleet, asked).onFailure(e -> {
+      attempt.refused(e);
+      HtmlReplies.fail(ctx, e);
+    }).onSuccess(live -> {
       String node = asked == null ? live.preferred() : asked;
       String from = askedFrom == null ? node : askedFrom;
+      attempt.node(from);
       if (node == null) {
         send(ctx, 400, form(live, null, null, portsAsked, preset, "No live node: there is no node whose listeners"
             + " to show, and none to scan from.", null));
@@ -121,6 +139,7 @@ final class ExposurePages {
       }
       for (String n : List.of(node, from)) {
         if (!live.names().contains(n)) {
+          attempt.refused(new InvalidQueryException("not a live node", QueryValues.echo(n) + " is unknown or down"));
           send(ctx, 400, form(live, live.preferred(), live.preferred(), portsAsked, preset, "Not a live node: "
               + QueryValues.echo(n) + " is unknown or down; choose one of the live nodes.", null));
           return;
@@ -128,6 +147,7 @@ final class ExposurePages {
       }
       List<String> targets = node.equals(from) ? List.of() : outsideAddresses(live.addresses().get(node));
       if (!node.equals(from) && targets.isEmpty()) {
+        attempt.refused(new InvalidQueryException("no address to scan", node + " has no address but loopback and link-local"));
         send(ctx, 400, form(live, node, from, portsAsked, preset, "No address to scan: " + node + " has no address"
             + " but loopback and link-local, so nothing outside it can reach its listeners.", null));
         return;
@@ -137,9 +157,11 @@ final class ExposurePages {
           : Future.succeededFuture(portsAsked);
       ports.compose(p -> {
         String target = node.equals(from) ? dev.portolan.bus.ScanRequest.SELF_TARGET : String.join(",", targets);
+        attempt.what(node + " (" + target + ")", p);
         JsonObject body = new JsonObject().put("target", target).put("ports", p).put("proto", "tcp").put("preset", preset);
         return ask(Addresses.onNode(from, Addresses.SCAN_START), ScanRoutes.parseRequest(body).toJson());
       }).onSuccess(answer -> {
+        attempt.scanAccepted(answer);
         fleet.scans().remember(answer);
         ScanRecord.Snapshot scan = ScanJson.snapshotFromJson(answer);
         String href = "/exposure?node=" + urlEncode(node) + "&scan=" + scan.id();
@@ -150,6 +172,7 @@ final class ExposurePages {
           ctx.response().setStatusCode(303).putHeader("Location", href).end();
         }
       }).onFailure(e -> {
+        attempt.refused(e);
         if (e instanceof RequestException r) {
           send(ctx, r.status(), form(live, node, from, portsAsked, preset, HtmlReplies.title(r.error()) + ": " + r.detail(),
               fix(r, node, from, targets)));

@@ -1,5 +1,6 @@
 package dev.portolan.dashboard;
 
+import dev.portolan.audit.AuditKind;
 import dev.portolan.frontend.view.ReachRow;
 import dev.portolan.frontend.view.ReachabilityView;
 import dev.portolan.node.QueryValues;
@@ -7,6 +8,7 @@ import dev.portolan.node.RequestException;
 import dev.portolan.web.FleetApi;
 import dev.portolan.web.Params;
 import dev.portolan.web.Reachability;
+import dev.portolan.web.ScanGate;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -27,13 +29,15 @@ import java.util.Set;
  */
 final class ReachabilityPages {
   private final Reachability reachability;
+  private final ScanGate gate;
 
-  private ReachabilityPages(Vertx vertx, FleetApi fleet) {
+  private ReachabilityPages(Vertx vertx, FleetApi fleet, ScanGate gate) {
     this.reachability = new Reachability(vertx, fleet);
+    this.gate = gate;
   }
 
-  static void mount(Router router, Vertx vertx, FleetApi fleet) {
-    ReachabilityPages p = new ReachabilityPages(vertx, fleet);
+  static void mount(Router router, Vertx vertx, FleetApi fleet, ScanGate gate) {
+    ReachabilityPages p = new ReachabilityPages(vertx, fleet, gate);
     router.get("/reachability").handler(p::show);
     router.post("/ui/reachability").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(p::ask);
   }
@@ -68,7 +72,9 @@ final class ReachabilityPages {
 
   private void run(RoutingContext ctx, String host, String port, String timeout) {
     Reachability.Request request;
+    ScanGate.Attempt attempt = null;
     try {
+      attempt = gate.enter(ctx, AuditKind.REACHABILITY, null, host.isEmpty() ? null : host, port.isEmpty() ? null : port);
       JsonObject body = new JsonObject();
       if (!host.isEmpty()) {
         body.put("host", host);
@@ -81,10 +87,14 @@ final class ReachabilityPages {
       }
       request = Reachability.parse(body);
     } catch (RequestException e) {
+      if (attempt != null) {
+        attempt.refused(e);
+      }
       send(ctx, e.status(), ReachabilityView.refused(host, port, timeout, HtmlReplies.title(e.error()) + ": " + e.detail()));
       return;
     }
-    reachability.run(request).onSuccess(answer -> {
+    ScanGate.Attempt audited = attempt;
+    reachability.run(request).onSuccess(audited::matrix).onFailure(audited::refused).onSuccess(answer -> {
       if (HtmlReplies.wantsFragment(ctx)) {
         ctx.response().putHeader("HX-Push-Url", href(host, port, timeout));
       }

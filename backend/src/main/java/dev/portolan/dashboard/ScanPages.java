@@ -1,6 +1,9 @@
 package dev.portolan.dashboard;
 
+import dev.portolan.audit.AuditKind;
 import dev.portolan.bus.Addresses;
+import dev.portolan.sampler.Protocol;
+import dev.portolan.web.ScanGate;
 import dev.portolan.bus.ConnectivityRequest;
 import dev.portolan.frontend.view.ConnectView;
 import dev.portolan.node.RequestException;
@@ -45,16 +48,18 @@ final class ScanPages {
   private final ScanViews views;
   private final FleetApi fleet;
   private final ScanLocator scans;
+  private final ScanGate gate;
 
-  private ScanPages(Vertx vertx, FleetApi fleet, ServiceNames services) {
+  private ScanPages(Vertx vertx, FleetApi fleet, ServiceNames services, ScanGate gate) {
+    this.gate = gate;
     this.fleet = fleet;
     this.scans = fleet.scans();
     this.vertx = vertx;
     this.views = new ScanViews(services);
   }
 
-  static void mount(Router router, Vertx vertx, FleetApi fleet, ServiceNames services) {
-    ScanPages p = new ScanPages(vertx, fleet, services);
+  static void mount(Router router, Vertx vertx, FleetApi fleet, ServiceNames services, ScanGate gate) {
+    ScanPages p = new ScanPages(vertx, fleet, services, gate);
     router.get("/scans").handler(ctx -> p.guarded(ctx, Set.of(), () -> p.list(ctx, null, null, 200)));
     router.post("/ui/scans").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(ctx -> p.guarded(ctx, Set.of(), () -> p.start(ctx)));
     router.get("/scans/:id").handler(ctx -> p.guarded(ctx, Set.of("node"), () -> p.scan(ctx)));
@@ -122,15 +127,24 @@ final class ScanPages {
         body.getString("proto", "tcp"), body.getString("preset", "normal"), body.getBoolean("banners", false),
         body.getString("node"), List.of(), null);
     Future<JsonObject> started;
+    ScanGate.Attempt attempt = null;
     try {
+      attempt = gate.enter(ctx, "udp".equals(body.getValue("proto")) ? AuditKind.UDP_SCAN : AuditKind.TCP_SCAN,
+          ScanRoutes.requestedNode(body), ScanRoutes.asked(body, "target"), ScanRoutes.asked(body, "ports"));
       var request = ScanRoutes.parseRequest(body);
+      attempt.kind(request.proto() == Protocol.UDP ? AuditKind.UDP_SCAN : AuditKind.TCP_SCAN);
       started = fleet.runOn(ScanRoutes.requestedNode(body))
           .compose(node -> ask(Addresses.onNode(node, Addresses.SCAN_START), request.toJson()))
           .onSuccess(scans::remember);
     } catch (RequestException e) {
+      if (attempt != null) {
+        attempt.refused(e);
+      }
       refused(ctx, asked, e);
       return;
     }
+    ScanGate.Attempt audited = attempt;
+    started.onSuccess(audited::scanAccepted).onFailure(audited::refused);
     started.onSuccess(answer -> {
       ScanView scan = views.of(ScanJson.snapshotFromJson(answer));
       if (HtmlReplies.wantsFragment(ctx)) {
@@ -176,18 +190,25 @@ final class ScanPages {
     String asked = formValue(ctx, "node");
     String node = asked.isEmpty() ? null : asked;
     ConnectivityRequest request;
+    ScanGate.Attempt attempt = null;
     try {
+      attempt = gate.enter(ctx, AuditKind.CONNECTIVITY, node, host, port.isEmpty() ? null : port);
       JsonObject body = new JsonObject().put("host", host);
       if (!port.isEmpty()) {
         body.put("port", port);
       }
       request = ScanRoutes.parseConnectivity(body);
     } catch (RequestException e) {
+      if (attempt != null) {
+        attempt.refused(e);
+      }
       sendConnect(ctx, e.status(), host, port, node, "error", HtmlReplies.title(e.error()) + ": " + e.detail(), null);
       return;
     }
+    ScanGate.Attempt audited = attempt;
     fleet.runOn(node).compose(from -> NodeRequests.ask(vertx, Addresses.onNode(from, Addresses.CONNECTIVITY),
             request.toJson(), request.timeoutMillis() + NodeRequests.TIMEOUT_MILLIS))
+        .onSuccess(audited::checked).onFailure(audited::refused)
         .onSuccess(a -> {
           String facts = "From " + a.getString("node") + (a.getString("localAddress") == null ? "" : " (" + a.getString("localAddress") + ")")
               + " to " + a.getString("address") + " port " + a.getInteger("port")

@@ -1,9 +1,12 @@
 package dev.portolan.verticles;
 
+import dev.portolan.audit.AuditFile;
+import dev.portolan.audit.AuditLog;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.FleetChanges;
 import dev.portolan.bus.SampleTaken;
 import dev.portolan.dashboard.DashboardRoutes;
+import dev.portolan.limit.RateLimitSettings;
 import dev.portolan.metrics.PortolanMetrics;
 import dev.portolan.node.ChangeHistory;
 import dev.portolan.node.InvalidQueryException;
@@ -11,8 +14,11 @@ import dev.portolan.node.QueryValues;
 import dev.portolan.node.SocketFilter;
 import dev.portolan.service.ServiceNames;
 import dev.portolan.web.ApiErrors;
+import dev.portolan.web.AuditApi;
+import dev.portolan.web.AuditJson;
 import dev.portolan.web.FleetApi;
 import dev.portolan.web.Params;
+import dev.portolan.web.ScanGate;
 import dev.portolan.web.ScanRoutes;
 import dev.portolan.web.SseFeed;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -23,6 +29,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,13 +47,19 @@ public final class WebVerticle extends VerticleBase {
   private final PortolanMetrics metrics;
   private final PrometheusMeterRegistry registry;
   private final ChangeHistory history;
+  private final RateLimitSettings limits;
+  private final Path auditPath;
+  private ScanGate gate;
+  private AuditFile auditFile;
   private FleetApi fleet;
   private SseFeed feed;
   private HttpServer server;
   private volatile long lastSampleAt;
 
   public WebVerticle(String bind, int port, String localNode, ServiceNames services, PortolanMetrics metrics,
-      PrometheusMeterRegistry registry, ChangeHistory history) {
+      PrometheusMeterRegistry registry, ChangeHistory history, RateLimitSettings limits, Path auditPath) {
+    this.limits = limits;
+    this.auditPath = auditPath;
     this.bind = bind;
     this.port = port;
     this.localNode = localNode;
@@ -71,8 +84,18 @@ public final class WebVerticle extends VerticleBase {
     bus.<FleetChanges>localConsumer(Addresses.FLEET_CHANGES, msg -> feed.onChanges(msg.body().changes()));
     bus.<JsonObject>localConsumer(Addresses.FLEET_NODE_STATUS, msg -> feed.onNodeStatus(msg.body()));
     bus.<JsonObject>localConsumer(Addresses.SAMPLES, msg -> lastSampleAt = SampleTaken.fromJson(msg.body()).takenAtMillis());
+    AuditLog audit = new AuditLog(AuditLog.DEFAULT_CAPACITY);
+    ScanGate.logEachEntry(audit);
+    gate = new ScanGate(vertx, audit, limits, localNode);
+    Future<?> file = Future.succeededFuture();
+    if (auditPath != null) {
+      file = vertx.executeBlocking(() -> AuditFile.open(auditPath)).onSuccess(f -> {
+        auditFile = f;
+        audit.listen(e -> f.append(AuditJson.entry(e).encode()));
+      }).recover(e -> Future.failedFuture(new IllegalStateException("cannot open the audit file " + auditPath + ": " + e)));
+    }
     server = vertx.createHttpServer();
-    return server.requestHandler(router()).listen(port, bind);
+    return file.compose(v -> server.requestHandler(router()).listen(port, bind));
   }
 
   @Override
@@ -80,7 +103,11 @@ public final class WebVerticle extends VerticleBase {
     if (feed != null) {
       feed.stop();
     }
-    return Future.succeededFuture();
+    AuditFile f = auditFile;
+    return f == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+      f.close();
+      return null;
+    });
   }
 
   private Router router() {
@@ -98,8 +125,9 @@ public final class WebVerticle extends VerticleBase {
     router.get("/api/v1/check").handler(ctx -> guarded(ctx, Set.of("node", "proto", "port"), (c, p) ->
         reply(c, fleet.check(node(p), QueryValues.inetProtocol(QueryValues.single(p, "proto")), requiredPort(p)))));
     router.get("/api/v1/events").handler(ctx -> guarded(ctx, SocketFilter.parametersAnd(SseFeed.PARAMETERS), (c, p) -> feed.handle(c, p)));
-    ScanRoutes.mount(router, vertx, fleet, services);
-    DashboardRoutes.mount(router, vertx, fleet, feed, services);
+    ScanRoutes.mount(router, vertx, fleet, services, gate);
+    AuditApi.mount(router, gate.log());
+    DashboardRoutes.mount(router, vertx, fleet, feed, services, gate);
     router.route("/api/*").handler(ctx -> ApiErrors.send(ctx, 404, "not found",
         "no API endpoint " + ctx.request().method() + " " + QueryValues.echo(ctx.request().path())));
     router.route().failureHandler(ctx -> {

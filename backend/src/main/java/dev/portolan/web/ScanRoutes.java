@@ -1,5 +1,6 @@
 package dev.portolan.web;
 
+import dev.portolan.audit.AuditKind;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.ConnectivityRequest;
 import dev.portolan.bus.ScanEvent;
@@ -38,8 +39,10 @@ public final class ScanRoutes {
   private final Vertx vertx;
   private final ServiceNames services;
   private final FleetApi fleet;
+  private final ScanGate gate;
 
-  private ScanRoutes(Vertx vertx, FleetApi fleet, ServiceNames services) {
+  private ScanRoutes(Vertx vertx, FleetApi fleet, ServiceNames services, ScanGate gate) {
+    this.gate = gate;
     this.fleet = fleet;
     this.vertx = vertx;
     this.services = services;
@@ -49,8 +52,8 @@ public final class ScanRoutes {
    * Scans and checks run on a node: the one named ({@code node} in the body, or {@code ?node=} for an existing scan),
    * else this process's own node; an existing scan is found on whichever node runs it.
    */
-  public static void mount(Router router, Vertx vertx, FleetApi fleet, ServiceNames services) {
-    ScanRoutes r = new ScanRoutes(vertx, fleet, services);
+  public static void mount(Router router, Vertx vertx, FleetApi fleet, ServiceNames services, ScanGate gate) {
+    ScanRoutes r = new ScanRoutes(vertx, fleet, services, gate);
     ScanLocator scans = fleet.scans();
     router.post("/api/v1/scans").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(r::start);
     router.get("/api/v1/scans").handler(ctx -> r.guarded(ctx, Set.of(), () -> reply(ctx, 200, scans.list())));
@@ -63,8 +66,7 @@ public final class ScanRoutes {
     router.post("/api/v1/connectivity").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(r::connectivity);
     Reachability reachability = new Reachability(vertx, fleet);
     router.post("/api/v1/reachability").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(ctx ->
-        r.guarded(ctx, Set.of(), () -> reply(ctx, 200, reachability.run(Reachability.parse(
-            jsonBody(ctx, "{\"host\": \"db.internal\", \"port\": 5432, \"nodes\": [\"web-1\", \"web-2\"]}"))))));
+        r.guarded(ctx, Set.of(), () -> r.reachability(ctx, reachability)));
     router.get("/api/v1/scans/:id/events").handler(ctx -> r.guarded(ctx, Set.of("node"), () -> {
       String id = validId(ctx);
       scans.nodeOf(id, nodeParam(ctx)).onFailure(e -> ApiErrors.fail(ctx, e))
@@ -125,12 +127,23 @@ public final class ScanRoutes {
   private void start(RoutingContext ctx) {
     guarded(ctx, Set.of(), () -> {
       JsonObject body = jsonBody(ctx, "{\"target\": \"127.0.0.1\", \"ports\": \"1-1024\", \"proto\": \"tcp\", \"preset\": \"normal\"}");
-      var request = parseRequest(body);
+      ScanGate.Attempt attempt = gate.enter(ctx, "udp".equals(body.getValue("proto")) ? AuditKind.UDP_SCAN : AuditKind.TCP_SCAN,
+          asked(body, "node"), asked(body, "target"), asked(body, "ports"));
+      ScanRequest request;
+      try {
+        request = parseRequest(body);
+      } catch (RuntimeException e) {
+        attempt.refused(e);
+        throw e;
+      }
+      attempt.kind(request.proto() == Protocol.UDP ? AuditKind.UDP_SCAN : AuditKind.TCP_SCAN);
       fleet.runOn(requestedNode(body)).compose(node -> ask(Addresses.onNode(node, Addresses.SCAN_START), request.toJson()))
           .onSuccess(fleet.scans()::remember).onComplete(ar -> {
         if (ar.failed()) {
+          attempt.refused(ar.cause());
           ApiErrors.fail(ctx, ar.cause());
         } else if (!ctx.response().closed()) {
+          attempt.scanAccepted(ar.result());
           ctx.response().putHeader("Location", "/api/v1/scans/" + ar.result().getString("id"));
           json(ctx, 202, ar.result());
         }
@@ -171,10 +184,41 @@ public final class ScanRoutes {
   private void connectivity(RoutingContext ctx) {
     guarded(ctx, Set.of(), () -> {
       JsonObject body = jsonBody(ctx, "{\"host\": \"127.0.0.1\", \"port\": 5432}");
-      ConnectivityRequest request = parseConnectivity(body);
+      ScanGate.Attempt attempt = gate.enter(ctx, AuditKind.CONNECTIVITY, asked(body, "node"), asked(body, "host"),
+          asked(body, "port"));
+      ConnectivityRequest request;
+      try {
+        request = parseConnectivity(body);
+      } catch (RuntimeException e) {
+        attempt.refused(e);
+        throw e;
+      }
       reply(ctx, 200, fleet.runOn(requestedNode(body)).compose(node -> NodeRequests.ask(vertx,
-          Addresses.onNode(node, Addresses.CONNECTIVITY), request.toJson(), request.timeoutMillis() + NodeRequests.TIMEOUT_MILLIS)));
+          Addresses.onNode(node, Addresses.CONNECTIVITY), request.toJson(), request.timeoutMillis() + NodeRequests.TIMEOUT_MILLIS))
+          .onSuccess(attempt::checked).onFailure(attempt::refused));
     });
+  }
+
+  private void reachability(RoutingContext ctx, Reachability reachability) {
+    JsonObject body = jsonBody(ctx, "{\"host\": \"db.internal\", \"port\": 5432, \"nodes\": [\"web-1\", \"web-2\"]}");
+    ScanGate.Attempt attempt = gate.enter(ctx, AuditKind.REACHABILITY, null, asked(body, "host"), asked(body, "port"));
+    Reachability.Request request;
+    try {
+      request = Reachability.parse(body);
+    } catch (RuntimeException e) {
+      attempt.refused(e);
+      throw e;
+    }
+    reply(ctx, 200, reachability.run(request).onSuccess(attempt::matrix).onFailure(attempt::refused));
+  }
+
+  /**
+   * A body field as asked, as text (for the audit log, before it is validated): a string or number as given, null
+   * when absent or of another type.
+   */
+  public static String asked(JsonObject body, String field) {
+    Object v = body.getValue(field);
+    return v instanceof String || v instanceof Number ? v.toString() : null;
   }
 
   private static JsonObject jsonBody(RoutingContext ctx, String example) {

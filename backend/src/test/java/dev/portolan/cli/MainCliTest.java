@@ -57,6 +57,9 @@ class MainCliTest {
       "--http-port|70000|invalid httpPort",
       "--node-name|has space|invalid node name",
       "--bind|a;b|invalid bind",
+      "--scan-rate|fast|invalid scanRate 'fast': write it like 10/min",
+      "--check-rate|5/day|invalid checkRate",
+      "--audit-file|/|invalid auditFile '/': it is a directory",
   })
   void badOptionValueIsOneClearLineAndExitCodeTwo(String option, String value, String message) throws Exception {
     Outcome o = run(Map.of(), option, value);

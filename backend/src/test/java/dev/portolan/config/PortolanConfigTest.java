@@ -63,4 +63,22 @@ class PortolanConfigTest {
     assertThrows(PortolanConfig.InvalidConfigException.class, () -> PortolanConfig.from(Map.of("scanMaxPorts", "0"), "h"));
     assertEquals("scanAllow", PortolanConfig.ENVIRONMENT.get("PORTOLAN_SCAN_ALLOW"));
   }
+
+  @Test
+  void limitsAndTheAuditFileComeFromTheSameSources() {
+    PortolanConfig d = PortolanConfig.from(Map.of(), "h");
+    assertEquals("10/min", d.limits().scanRate().text());
+    assertEquals(5, d.limits().scanBurst());
+    assertEquals("120/min", d.limits().checkRate().text());
+    assertEquals(null, d.auditFile());
+    PortolanConfig c = PortolanConfig.from(Map.of("scanRate", "off", "checkBurst", "9", "auditFile", "/tmp/a.jsonl"), "h");
+    assertEquals(null, c.limits().scanRate());
+    assertEquals(9, c.limits().checkBurst());
+    assertEquals(java.nio.file.Path.of("/tmp/a.jsonl"), c.auditFile());
+    var bad = assertThrows(PortolanConfig.InvalidConfigException.class,
+        () -> PortolanConfig.from(Map.of("scanBurst", "-1"), "h"));
+    assertEquals("invalid scanBurst '-1': it must be from 1 to 100000", bad.getMessage());
+    assertEquals("scanRate", PortolanConfig.ENVIRONMENT.get("PORTOLAN_SCAN_RATE"));
+    assertEquals("auditFile", PortolanConfig.ENVIRONMENT.get("PORTOLAN_AUDIT_FILE"));
+  }
 }

@@ -25,11 +25,25 @@ public final class RunningNode implements AutoCloseable {
     this.port = portolan.httpPort();
   }
 
+  /**
+   * Per-user limits far above the defaults: tests start scans and checks in quick bursts, and the limits have tests
+   * of their own ({@code AuditApiTest}).
+   */
+  public static final Map<String, Object> TEST_LIMITS = Map.of("scanRate", "6000/min", "scanBurst", 1000,
+      "checkRate", "6000/min", "checkBurst", 1000);
+
   public static RunningNode start() throws Exception {
+    return start(Map.of());
+  }
+
+  /** Starts a node as {@link #start()} does, with {@code extra} settings on top (they win). */
+  public static RunningNode start(Map<String, Object> extra) throws Exception {
     var registry = Portolan.newRegistry();
     Vertx vertx = Portolan.newVertx(registry);
-    PortolanConfig config = PortolanConfig.from(Map.of("httpPort", 0, "interval", "100ms", "nodeName", NODE,
-        "historySize", 1000), NODE);
+    Map<String, Object> settings = new java.util.HashMap<>(TEST_LIMITS);
+    settings.putAll(Map.of("httpPort", 0, "interval", "100ms", "nodeName", NODE, "historySize", 1000));
+    settings.putAll(extra);
+    PortolanConfig config = PortolanConfig.from(settings, NODE);
     Portolan p = Portolan.start(vertx, registry, config).toCompletionStage().toCompletableFuture()
         .get(60, java.util.concurrent.TimeUnit.SECONDS);
     return new RunningNode(vertx, p);
@@ -38,7 +52,9 @@ public final class RunningNode implements AutoCloseable {
   /** Starts a process as {@code settings} say (clustered when they ask for it), on a Vert.x of its own. */
   public static RunningNode launch(Map<String, Object> settings) throws Exception {
     var registry = Portolan.newRegistry();
-    PortolanConfig config = PortolanConfig.from(settings, NODE);
+    Map<String, Object> withLimits = new java.util.HashMap<>(TEST_LIMITS);
+    withLimits.putAll(settings);
+    PortolanConfig config = PortolanConfig.from(withLimits, NODE);
     Portolan p = Portolan.launch(registry, config).toCompletionStage().toCompletableFuture()
         .get(60, java.util.concurrent.TimeUnit.SECONDS);
     return new RunningNode(p.vertx(), p);
