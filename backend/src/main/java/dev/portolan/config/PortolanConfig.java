@@ -15,11 +15,12 @@ import java.util.Map;
  * {@code cluster}, {@code clusterName}, {@code clusterHost}, {@code clusterPort}, {@code busPort}, {@code join} and
  * {@code kubernetesDns} ({@link ClusterSettings}); {@code socketReader} (auto, netlink or proc); {@code shortLived}
  * (on or off: report sockets that open and close between two samples, where the kernel permits it); {@code insecure}
- * (true: run without the protections required beyond loopback, such as authentication, and say so).
+ * (true: run without the protections required beyond loopback, such as authentication, and say so); the HTTP
+ * side's {@code users}, {@code tokens}, {@code tlsCert} and {@code tlsKey} ({@link HttpAccess}).
  */
 public record PortolanConfig(int httpPort, String bind, Duration interval, String nodeName, int historySize,
     ScanPolicy.Settings scan, Role role, boolean sampleSelf, ClusterSettings cluster,
-    SocketReaders.Setting socketReader, boolean shortLived, boolean insecure) {
+    SocketReaders.Setting socketReader, boolean shortLived, boolean insecure, HttpAccess http) {
   public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
   public static final Duration MAX_INTERVAL = Duration.ofSeconds(60);
 
@@ -47,7 +48,11 @@ public record PortolanConfig(int httpPort, String bind, Duration interval, Strin
       Map.entry("PORTOLAN_KUBERNETES_DNS", "kubernetesDns"),
       Map.entry("PORTOLAN_SOCKET_READER", "socketReader"),
       Map.entry("PORTOLAN_SHORT_LIVED", "shortLived"),
-      Map.entry("PORTOLAN_INSECURE", "insecure"));
+      Map.entry("PORTOLAN_INSECURE", "insecure"),
+      Map.entry("PORTOLAN_USERS", "users"),
+      Map.entry("PORTOLAN_TOKENS", "tokens"),
+      Map.entry("PORTOLAN_TLS_CERT", "tlsCert"),
+      Map.entry("PORTOLAN_TLS_KEY", "tlsKey"));
 
   /** Thrown for a bad setting; its message is the one line a user sees. */
   public static final class InvalidConfigException extends RuntimeException {
@@ -108,14 +113,19 @@ public record PortolanConfig(int httpPort, String bind, Duration interval, Strin
       throw new InvalidConfigException("invalid shortLived '" + settings.get("shortLived") + "': on or off");
     }
     boolean insecure = boolSetting(settings, "insecure", false);
+    HttpAccess http = HttpAccess.from(settings);
+    if (role.serves() && !http.authentication() && !insecure && !HttpAccess.isLoopback(bind)) {
+      throw new InvalidConfigException("bound to " + bind + " (beyond loopback), the dashboard and API need"
+          + " authentication: give --users FILE, or --insecure to run open anyway");
+    }
     return new PortolanConfig(httpPort, bind, interval, nodeName, historySize, scan, role, sampleSelf, cluster,
-        socketReader, shortLived, insecure);
+        socketReader, shortLived, insecure, http);
   }
 
   /** Single-node settings with the cluster off (tests and tools). */
   public PortolanConfig withRole(Role newRole, boolean newSampleSelf, ClusterSettings newCluster) {
     return new PortolanConfig(httpPort, bind, interval, nodeName, historySize, scan, newRole, newSampleSelf, newCluster,
-        socketReader, shortLived, insecure);
+        socketReader, shortLived, insecure, http);
   }
 
   private static boolean boolSetting(Map<String, Object> settings, String key, boolean dflt) {

@@ -10,6 +10,8 @@ import dev.portolan.node.InvalidQueryException;
 import dev.portolan.node.QueryValues;
 import dev.portolan.node.SocketFilter;
 import dev.portolan.service.ServiceNames;
+import dev.portolan.config.HttpAccess;
+import dev.portolan.web.AccessControl;
 import dev.portolan.web.ApiErrors;
 import dev.portolan.web.FleetApi;
 import dev.portolan.web.Params;
@@ -19,6 +21,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -34,6 +38,7 @@ import java.util.Set;
 public final class WebVerticle extends VerticleBase {
 
   private final String bind;
+  private final HttpAccess access;
   private final int port;
   private final String localNode;
   private final ServiceNames services;
@@ -47,6 +52,12 @@ public final class WebVerticle extends VerticleBase {
 
   public WebVerticle(String bind, int port, String localNode, ServiceNames services, PortolanMetrics metrics,
       PrometheusMeterRegistry registry, ChangeHistory history) {
+    this(bind, port, localNode, services, metrics, registry, history, HttpAccess.OPEN);
+  }
+
+  public WebVerticle(String bind, int port, String localNode, ServiceNames services, PortolanMetrics metrics,
+      PrometheusMeterRegistry registry, ChangeHistory history, HttpAccess access) {
+    this.access = access;
     this.bind = bind;
     this.port = port;
     this.localNode = localNode;
@@ -71,7 +82,12 @@ public final class WebVerticle extends VerticleBase {
     bus.<FleetChanges>localConsumer(Addresses.FLEET_CHANGES, msg -> feed.onChanges(msg.body().changes()));
     bus.<JsonObject>localConsumer(Addresses.FLEET_NODE_STATUS, msg -> feed.onNodeStatus(msg.body()));
     bus.<JsonObject>localConsumer(Addresses.SAMPLES, msg -> lastSampleAt = SampleTaken.fromJson(msg.body()).takenAtMillis());
-    server = vertx.createHttpServer();
+    HttpServerOptions options = new HttpServerOptions();
+    if (access.tls()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(access.tlsCert().toString())
+          .setKeyPath(access.tlsKey().toString()));
+    }
+    server = vertx.createHttpServer(options);
     return server.requestHandler(router()).listen(port, bind);
   }
 
@@ -85,6 +101,7 @@ public final class WebVerticle extends VerticleBase {
 
   private Router router() {
     Router router = Router.router(vertx);
+    AccessControl.mount(router, vertx, access, bind);
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.get("/api/v1/nodes").handler(ctx -> guarded(ctx, Set.of("node"), (c, p) -> reply(c, fleet.nodes(node(p)))));
@@ -103,6 +120,9 @@ public final class WebVerticle extends VerticleBase {
     router.route("/api/*").handler(ctx -> ApiErrors.send(ctx, 404, "not found",
         "no API endpoint " + ctx.request().method() + " " + QueryValues.echo(ctx.request().path())));
     router.route().failureHandler(ctx -> {
+      if (AccessControl.failure(ctx)) {
+        return;
+      }
       if (ctx.statusCode() == 413) {
         ApiErrors.send(ctx, 413, "body too large", "the request body is over the limit for "
             + QueryValues.echo(ctx.request().path()));
