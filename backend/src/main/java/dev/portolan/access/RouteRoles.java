@@ -34,7 +34,7 @@ public final class RouteRoles {
       if (!methods.contains(method)) {
         return false;
       }
-      if (below ? segments.length < pattern.length : segments.length != pattern.length) {
+      if (below ? segments.length <= pattern.length : segments.length != pattern.length) {
         return false;
       }
       for (int i = 0; i < pattern.length; i++) {

@@ -111,7 +111,7 @@ public final class AccessControl {
   private void sessionWhenWanted(RoutingContext ctx) {
     String path = ctx.normalizedPath();
     boolean withCookie = access.authentication() && ctx.request().getCookie(SESSION_COOKIE) != null;
-    if (dashboard(path) || (api(path) && withCookie)) {
+    if (dashboard(path) || ((api(path) || path.equals("/metrics")) && withCookie)) {
       sessions.handle(ctx);
     } else {
       ctx.next();
