@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "portolan", mixinStandardHelpOptions = true, version = "portolan 0.1.0",
     description = "What is listening, who owns it, and what is connected: samples this node's sockets and serves"
         + " the JSON API, the SSE feed, /metrics and /health.",
-    subcommands = {BenchCommand.class})
+    subcommands = {BenchCommand.class, dev.portolan.access.HashPasswordCommand.class})
 public final class Main implements Callable<Integer> {
 
   @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP port (default 7070; env PORTOLAN_HTTP_PORT)")
@@ -104,6 +104,21 @@ public final class Main implements Callable<Integer> {
       + " checks: who, what, from where, when, result) to FILE as JSON lines (env PORTOLAN_AUDIT_FILE)")
   String auditFile;
 
+  @Option(names = "--users", paramLabel = "FILE", description = "Require logging in: users and roles, one per line"
+      + " name:role:hash (hash-password prints such a line); env PORTOLAN_USERS")
+  String users;
+
+  @Option(names = "--tokens", paramLabel = "FILE", description = "Keep API tokens (hashed) in this file, else in memory"
+      + " (env PORTOLAN_TOKENS)")
+  String tokens;
+
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this certificate (chain), with"
+      + " --tls-key (env PORTOLAN_TLS_CERT)")
+  String tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "The certificate's private key (env PORTOLAN_TLS_KEY)")
+  String tlsKey;
+
   @Option(names = "--config", paramLabel = "FILE", description = "JSON settings file (keys httpPort, bind, interval, nodeName, historySize, scanAllow, scanMaxPorts, scanMaxHosts, scanMaxRate, scanMaxOpenSockets, scanMaxConcurrent; env PORTOLAN_CONFIG)")
   File config;
 
@@ -179,7 +194,11 @@ public final class Main implements Callable<Integer> {
       stopped.await();
       return 0;
     }
-    System.out.printf("portolan: node %s serving http://%s (role %s%s%s)%n", settings.nodeName(), where,
+    if (settings.role().serves() && !settings.http().authentication() && !dev.portolan.config.HttpAccess.isLoopback(settings.bind())) {
+      System.err.println("portolan: WARNING: bound to " + settings.bind() + " without authentication (--insecure):"
+          + " anyone who can reach it can use the dashboard and the API, and start scans");
+    }
+    System.out.printf("portolan: node %s serving " + (settings.http().tls() ? "https" : "http") + "://%s (role %s%s%s)%n", settings.nodeName(), where,
         settings.role().wireName(), settings.sampleSelf() ? ", reader " + node.readerName() + ", every " + settings.interval().toMillis() + " ms" : "",
         cluster);
     stopped.await();
@@ -230,6 +249,10 @@ public final class Main implements Callable<Integer> {
     putIfSet(fromCli, "scanRate", scanRate);
     putIfSet(fromCli, "checkRate", checkRate);
     putIfSet(fromCli, "auditFile", auditFile);
+    putIfSet(fromCli, "users", users);
+    putIfSet(fromCli, "tokens", tokens);
+    putIfSet(fromCli, "tlsCert", tlsCert);
+    putIfSet(fromCli, "tlsKey", tlsKey);
     if (insecure != null) {
       fromCli.put("insecure", insecure);
     }

@@ -160,7 +160,7 @@ public final class Portolan {
     FleetVerticle fleet = new FleetVerticle(new FleetState(FleetState.Settings.DEFAULT, firstSeq), history, membership,
         services, metrics, local);
     WebVerticle web = new WebVerticle(config.bind(), config.httpPort(), config.sampleSelf() ? node : null, services,
-        metrics, registry, history, config.limits(), config.auditFile());
+        metrics, registry, history, config.limits(), config.auditFile(), config.http());
     return deployed.compose(id -> vertx.deployVerticle(fleet))
         .compose(id -> vertx.deployVerticle(web))
         .map(id -> new Portolan(vertx, web::actualPort, config, readerName));

@@ -18,13 +18,14 @@ import java.util.Map;
  * {@code kubernetesDns} ({@link ClusterSettings}); {@code socketReader} (auto, netlink or proc); {@code shortLived}
  * (on or off: report sockets that open and close between two samples, where the kernel permits it); {@code insecure}
  * (true: run without the protections required beyond loopback, such as authentication, and say so); per-user
- * limits {@code scanRate}, {@code scanBurst}, {@code checkRate}, {@code checkBurst} ({@link RateLimitSettings}); and
- * {@code auditFile} (an append-only JSON-lines copy of the audit log).
+ * limits {@code scanRate}, {@code scanBurst}, {@code checkRate}, {@code checkBurst} ({@link RateLimitSettings});
+ * {@code auditFile} (an append-only JSON-lines copy of the audit log); and the HTTP side's {@code users},
+ * {@code tokens}, {@code tlsCert} and {@code tlsKey} ({@link HttpAccess}).
  */
 public record PortolanConfig(int httpPort, String bind, Duration interval, String nodeName, int historySize,
     ScanPolicy.Settings scan, Role role, boolean sampleSelf, ClusterSettings cluster,
     SocketReaders.Setting socketReader, boolean shortLived, boolean insecure, RateLimitSettings limits,
-    Path auditFile) {
+    Path auditFile, HttpAccess http) {
   public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
   public static final Duration MAX_INTERVAL = Duration.ofSeconds(60);
 
@@ -57,7 +58,11 @@ public record PortolanConfig(int httpPort, String bind, Duration interval, Strin
       Map.entry("PORTOLAN_SCAN_BURST", RateLimitSettings.SCAN_BURST),
       Map.entry("PORTOLAN_CHECK_RATE", RateLimitSettings.CHECK_RATE),
       Map.entry("PORTOLAN_CHECK_BURST", RateLimitSettings.CHECK_BURST),
-      Map.entry("PORTOLAN_AUDIT_FILE", "auditFile"));
+      Map.entry("PORTOLAN_AUDIT_FILE", "auditFile"),
+      Map.entry("PORTOLAN_USERS", "users"),
+      Map.entry("PORTOLAN_TOKENS", "tokens"),
+      Map.entry("PORTOLAN_TLS_CERT", "tlsCert"),
+      Map.entry("PORTOLAN_TLS_KEY", "tlsKey"));
   /** The config key of the audit log's JSON-lines file. */
   public static final String AUDIT_FILE = "auditFile";
 
@@ -138,14 +143,19 @@ public record PortolanConfig(int httpPort, String bind, Duration interval, Strin
         throw new InvalidConfigException("invalid " + AUDIT_FILE + " '" + audit + "': it is a directory; give a file");
       }
     }
+    HttpAccess http = HttpAccess.from(settings);
+    if (role.serves() && !http.authentication() && !insecure && !HttpAccess.isLoopback(bind)) {
+      throw new InvalidConfigException("bound to " + bind + " (beyond loopback), the dashboard and API need"
+          + " authentication: give --users FILE, or --insecure to run open anyway");
+    }
     return new PortolanConfig(httpPort, bind, interval, nodeName, historySize, scan, role, sampleSelf, cluster,
-        socketReader, shortLived, insecure, limits, auditFile);
+        socketReader, shortLived, insecure, limits, auditFile, http);
   }
 
   /** Single-node settings with the cluster off (tests and tools). */
   public PortolanConfig withRole(Role newRole, boolean newSampleSelf, ClusterSettings newCluster) {
     return new PortolanConfig(httpPort, bind, interval, nodeName, historySize, scan, newRole, newSampleSelf, newCluster,
-        socketReader, shortLived, insecure, limits, auditFile);
+        socketReader, shortLived, insecure, limits, auditFile, http);
   }
 
   private static boolean boolSetting(Map<String, Object> settings, String key, boolean dflt) {

@@ -1,6 +1,7 @@
 package dev.portolan.dashboard;
 
 import dev.portolan.frontend.Templates;
+import dev.portolan.frontend.view.Chrome;
 import dev.portolan.frontend.view.ErrorView;
 import dev.portolan.node.RequestException;
 import io.vertx.core.eventbus.ReplyException;
@@ -27,8 +28,18 @@ final class HtmlReplies {
 
   /** Renders {@code fragment} (for htmx) or {@code page} (for a full load), both with {@code params}. */
   static void send(RoutingContext ctx, int status, String fragment, String page, Map<String, Object> params) {
-    String html = wantsFragment(ctx) ? Templates.render(fragment, params) : Templates.render(page, params);
-    send(ctx, status, html);
+    send(ctx, status, render(ctx, wantsFragment(ctx) ? fragment : page, params));
+  }
+
+  /** The chrome (user, role, CSRF token, warnings) access control set for this request, or the open default. */
+  static Chrome chrome(RoutingContext ctx) {
+    Chrome c = ctx.get(Chrome.KEY);
+    return c == null ? Chrome.OPEN : c;
+  }
+
+  /** Renders template {@code name} with this request's chrome. */
+  static String render(RoutingContext ctx, String name, Map<String, Object> params) {
+    return Chrome.with(chrome(ctx), () -> Templates.render(name, params));
   }
 
   static void send(RoutingContext ctx, int status, String html) {

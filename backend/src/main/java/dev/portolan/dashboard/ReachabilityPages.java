@@ -1,6 +1,7 @@
 package dev.portolan.dashboard;
 
 import dev.portolan.audit.AuditKind;
+import dev.portolan.frontend.view.Chrome;
 import dev.portolan.frontend.view.ReachRow;
 import dev.portolan.frontend.view.ReachabilityView;
 import dev.portolan.node.QueryValues;
@@ -51,6 +52,13 @@ final class ReachabilityPages {
       String timeout = value(QueryValues.single(params, "timeout"));
       if (host.isEmpty() && port.isEmpty() && timeout.isEmpty()) {
         send(ctx, 200, ReachabilityView.empty());
+        return;
+      }
+      Chrome chrome = ctx.get(Chrome.KEY);
+      if (chrome != null && !chrome.canOperate()) {
+        // The page is a viewer's; a link that runs the check sends probes, which is an operator's.
+        AccessPages.forbidden(ctx, "running a reachability check needs the operator role; " + chrome.user() + " is "
+            + chrome.role());
         return;
       }
       run(ctx, host, port, timeout);

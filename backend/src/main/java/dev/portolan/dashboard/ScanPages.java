@@ -69,7 +69,8 @@ final class ScanPages {
     router.get("/ui/scans/:id/events").handler(ctx -> p.guarded(ctx, Set.of("node"), () -> {
       String id = ScanRoutes.validId(ctx);
       p.scans.nodeOf(id, ScanRoutes.nodeParam(ctx)).onFailure(e -> HtmlReplies.fail(ctx, e))
-          .onSuccess(node -> ScanEventStream.serve(vertx, node, ctx, id, p::htmlEvent));
+          .onSuccess(node -> ScanEventStream.serve(vertx, node, ctx, id,
+              e -> dev.portolan.frontend.view.Chrome.with(HtmlReplies.chrome(ctx), () -> p.htmlEvent(e))));
     }));
   }
 
@@ -103,7 +104,7 @@ final class ScanPages {
   /** The live nodes as {@code <option>}s, the one asked ({@code ?node=}) or the default selected. */
   private void nodeOptions(RoutingContext ctx) {
     LiveNodes.of(fleet, ScanRoutes.nodeParam(ctx)).onSuccess(nodes -> HtmlReplies.send(ctx, 200,
-            Templates.render("fragment/nodeoptions.jte", Map.of("nodes", nodes.names(), "selected",
+            HtmlReplies.render(ctx, "fragment/nodeoptions.jte", Map.of("nodes", nodes.names(), "selected",
                 nodes.preferred() == null ? "" : nodes.preferred()))))
         .onFailure(e -> HtmlReplies.fail(ctx, e));
   }
@@ -149,7 +150,7 @@ final class ScanPages {
       ScanView scan = views.of(ScanJson.snapshotFromJson(answer));
       if (HtmlReplies.wantsFragment(ctx)) {
         ctx.response().putHeader("HX-Push-Url", scan.href());
-        HtmlReplies.send(ctx, 200, Templates.render("fragment/scan.jte", Map.of("scan", scan)));
+        HtmlReplies.send(ctx, 200, HtmlReplies.render(ctx, "fragment/scan.jte", Map.of("scan", scan)));
       } else {
         ctx.response().setStatusCode(303).putHeader("Location", scan.href()).end();
       }
@@ -233,14 +234,14 @@ final class ScanPages {
   private void sendConnect(RoutingContext ctx, int status, String host, String port, String node, String outcome,
       String answer, String facts) {
     if (HtmlReplies.wantsFragment(ctx)) {
-      HtmlReplies.send(ctx, status, Templates.render("fragment/connectanswer.jte",
+      HtmlReplies.send(ctx, status, HtmlReplies.render(ctx, "fragment/connectanswer.jte",
           Map.of("connect", new ConnectView(host, port, node, null, outcome, answer, facts))));
       return;
     }
     LiveNodes.of(fleet, node).onComplete(ar -> {
       ConnectView view = new ConnectView(host, port, ar.succeeded() ? ar.result().preferred() : node,
           ar.succeeded() ? ar.result().names() : null, outcome, answer, facts);
-      HtmlReplies.send(ctx, status, Templates.render("page/check.jte",
+      HtmlReplies.send(ctx, status, HtmlReplies.render(ctx, "page/check.jte",
           Map.of("connect", view, "check", dev.portolan.frontend.view.CheckView.empty())));
     });
   }

@@ -13,6 +13,8 @@ import dev.portolan.node.InvalidQueryException;
 import dev.portolan.node.QueryValues;
 import dev.portolan.node.SocketFilter;
 import dev.portolan.service.ServiceNames;
+import dev.portolan.config.HttpAccess;
+import dev.portolan.web.AccessControl;
 import dev.portolan.web.ApiErrors;
 import dev.portolan.web.AuditApi;
 import dev.portolan.web.AuditJson;
@@ -25,6 +27,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -41,6 +45,7 @@ import java.util.Set;
 public final class WebVerticle extends VerticleBase {
 
   private final String bind;
+  private final HttpAccess access;
   private final int port;
   private final String localNode;
   private final ServiceNames services;
@@ -57,9 +62,11 @@ public final class WebVerticle extends VerticleBase {
   private volatile long lastSampleAt;
 
   public WebVerticle(String bind, int port, String localNode, ServiceNames services, PortolanMetrics metrics,
-      PrometheusMeterRegistry registry, ChangeHistory history, RateLimitSettings limits, Path auditPath) {
+      PrometheusMeterRegistry registry, ChangeHistory history, RateLimitSettings limits, Path auditPath,
+      HttpAccess access) {
     this.limits = limits;
     this.auditPath = auditPath;
+    this.access = access;
     this.bind = bind;
     this.port = port;
     this.localNode = localNode;
@@ -94,7 +101,12 @@ public final class WebVerticle extends VerticleBase {
         audit.listen(e -> f.append(AuditJson.entry(e).encode()));
       }).recover(e -> Future.failedFuture(new IllegalStateException("cannot open the audit file " + auditPath + ": " + e)));
     }
-    server = vertx.createHttpServer();
+    HttpServerOptions options = new HttpServerOptions();
+    if (access.tls()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(access.tlsCert().toString())
+          .setKeyPath(access.tlsKey().toString()));
+    }
+    server = vertx.createHttpServer(options);
     return file.compose(v -> server.requestHandler(router()).listen(port, bind));
   }
 
@@ -112,6 +124,7 @@ public final class WebVerticle extends VerticleBase {
 
   private Router router() {
     Router router = Router.router(vertx);
+    AccessControl.mount(router, vertx, access, bind);
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.get("/api/v1/nodes").handler(ctx -> guarded(ctx, Set.of("node"), (c, p) -> reply(c, fleet.nodes(node(p)))));
@@ -131,6 +144,9 @@ public final class WebVerticle extends VerticleBase {
     router.route("/api/*").handler(ctx -> ApiErrors.send(ctx, 404, "not found",
         "no API endpoint " + ctx.request().method() + " " + QueryValues.echo(ctx.request().path())));
     router.route().failureHandler(ctx -> {
+      if (AccessControl.failure(ctx)) {
+        return;
+      }
       if (ctx.statusCode() == 413) {
         ApiErrors.send(ctx, 413, "body too large", "the request body is over the limit for "
             + QueryValues.echo(ctx.request().path()));

@@ -54,7 +54,7 @@ class ReachabilityClusterTest {
   }
 
   private RunningNode.Reply form(String path, String body) {
-    return hub.send("POST", path, body, "application/x-www-form-urlencoded", "HX-Request", "true");
+    return hub.postForm(path, body, "HX-Request", "true");
   }
 
   private JsonObject matrix(JsonObject question) {

@@ -216,8 +216,7 @@ class AuditApiTest extends NodeTestBase {
       assertNotNull(checkOver.header("Retry-After"));
 
       // the dashboard says it in the form's answer area
-      RunningNode.Reply form = limited.send("POST", "/ui/scans", "target=127.0.0.1&ports=" + closed,
-          "application/x-www-form-urlencoded", "HX-Request", "true");
+      RunningNode.Reply form = limited.postForm("/ui/scans", "target=127.0.0.1&ports=" + closed, "HX-Request", "true");
       assertEquals(429, form.status(), form.body());
       assertTrue(form.body().contains("Rate limited"), form.body());
       assertTrue(form.body().contains("try again in"), form.body());

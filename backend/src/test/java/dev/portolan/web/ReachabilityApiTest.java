@@ -103,8 +103,7 @@ class ReachabilityApiTest extends NodeTestBase {
       assertEquals(200, empty.status());
       assertTrue(empty.body().contains("name=\"host\"") && empty.body().contains("hx-post=\"/ui/reachability\""), empty.body());
 
-      RunningNode.Reply fragment = node.send("POST", "/ui/reachability", "host=127.0.0.1&port=" + port + "&timeout=",
-          "application/x-www-form-urlencoded", "HX-Request", "true");
+      RunningNode.Reply fragment = node.postForm("/ui/reachability", "host=127.0.0.1&port=" + port + "&timeout=", "HX-Request", "true");
       assertEquals(200, fragment.status(), fragment.body());
       assertTrue(fragment.body().startsWith("<div id=\"reach-result\""), fragment.body());
       assertTrue(fragment.body().contains("data-node=\"" + RunningNode.NODE + "\" data-status=\"connected\""), fragment.body());
@@ -116,19 +115,17 @@ class ReachabilityApiTest extends NodeTestBase {
       assertTrue(page.body().contains("<title>Reachability of 127.0.0.1:" + port), page.body());
       assertTrue(page.body().contains("data-status=\"connected\""), page.body());
 
-      RunningNode.Reply plainPost = node.send("POST", "/ui/reachability", "host=127.0.0.1&port=" + port,
-          "application/x-www-form-urlencoded");
+      RunningNode.Reply plainPost = node.postForm("/ui/reachability", "host=127.0.0.1&port=" + port);
       assertEquals(303, plainPost.status(), "without htmx, the form leads to the matrix's link");
       assertEquals("/reachability?host=127.0.0.1&port=" + port, plainPost.header("Location"));
     }
-    RunningNode.Reply policy = node.send("POST", "/ui/reachability", "host=203.0.113.9&port=443",
-        "application/x-www-form-urlencoded", "HX-Request", "true");
+    RunningNode.Reply policy = node.postForm("/ui/reachability", "host=203.0.113.9&port=443", "HX-Request", "true");
     assertEquals(200, policy.status(), policy.body());
     assertTrue(policy.body().contains("data-status=\"not-allowed\"") && policy.body().contains("--scan-allow"), policy.body());
 
     for (String bad : List.of("host=&port=80", "host=127.0.0.1&port=70000", "host=127.0.0.1&port=0", "host=10.0.0.0/8&port=80",
         "host=127.0.0.1&port=80&timeout=5")) {
-      RunningNode.Reply r = node.send("POST", "/ui/reachability", bad, "application/x-www-form-urlencoded", "HX-Request", "true");
+      RunningNode.Reply r = node.postForm("/ui/reachability", bad, "HX-Request", "true");
       assertEquals(400, r.status(), bad + " -> " + r.body());
       assertTrue(r.body().contains("class=\"answer error reach-error\" role=\"alert\""), r.body());
       assertFalse(r.body().contains("<html"), "a fragment for htmx");

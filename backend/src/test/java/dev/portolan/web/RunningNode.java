@@ -107,6 +107,51 @@ public final class RunningNode implements AutoCloseable {
     }
   }
 
+  /** A dashboard session: its cookies (session and CSRF) and the CSRF token a page rendered for htmx. */
+  public record FormSession(String cookies, String token) {
+  }
+
+  private FormSession formSession;
+
+  /**
+   * Opens a dashboard session as a browser does: loads a page, keeps the cookies it sets and the CSRF token it
+   * renders into {@code hx-headers}. {@code headers} (name, value...) go with the page request (e.g. a Cookie).
+   */
+  public FormSession openFormSession(String page, String... headers) {
+    Reply r = send("GET", page, null, null, headers);
+    StringBuilder cookies = new StringBuilder();
+    for (String h : headers.length >= 2 && headers[0].equalsIgnoreCase("Cookie") ? new String[] {headers[1]} : new String[0]) {
+      cookies.append(h);
+    }
+    for (String set : r.headers().allValues("Set-Cookie")) {
+      String pair = set.split(";", 2)[0];
+      String name = pair.split("=", 2)[0];
+      String kept = java.util.Arrays.stream(cookies.toString().split("; ")).filter(c -> !c.isEmpty() && !c.startsWith(name + "="))
+          .reduce((a, b) -> a + "; " + b).orElse("");
+      cookies.setLength(0);
+      cookies.append(kept.isEmpty() ? pair : kept + "; " + pair);
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("X-XSRF-TOKEN(?:&#34;|&quot;|\")\\s*:\\s*(?:&#34;|&quot;|\")([A-Za-z0-9_.\\-]+)").matcher(r.body());
+    if (!m.find()) {
+      throw new AssertionError("no CSRF token on " + page + " (" + r.status() + "): " + r.body());
+    }
+    return new FormSession(cookies.toString(), m.group(1));
+  }
+
+  /** Posts a form to the dashboard as its page would: in a session, with the CSRF token (htmx's header). */
+  public Reply postForm(String path, String body, String... headers) {
+    if (formSession == null) {
+      formSession = openFormSession("/check");
+    }
+    String[] all = java.util.Arrays.copyOf(headers, headers.length + 4);
+    all[headers.length] = "Cookie";
+    all[headers.length + 1] = formSession.cookies();
+    all[headers.length + 2] = "X-XSRF-TOKEN";
+    all[headers.length + 3] = formSession.token();
+    return send("POST", path, body, "application/x-www-form-urlencoded", all);
+  }
+
   public Reply postJson(String path, JsonObject body) {
     return send("POST", path, body.encode(), "application/json");
   }

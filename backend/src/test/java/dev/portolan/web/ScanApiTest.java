@@ -250,8 +250,7 @@ class ScanApiTest extends NodeTestBase {
       assertNotNull(r.json().getString("error"));
     }
 
-    RunningNode.Reply page = node.send("POST", "/ui/connectivity", "host=127.0.0.1&port=" + closed,
-        "application/x-www-form-urlencoded");
+    RunningNode.Reply page = node.postForm("/ui/connectivity", "host=127.0.0.1&port=" + closed);
     assertEquals(200, page.status(), page.body());
     assertTrue(page.body().contains("id=\"connect-answer\" class=\"answer refused\""), page.body());
   }

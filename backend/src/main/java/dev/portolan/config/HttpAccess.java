@@ -1,0 +1,85 @@
+package dev.portolan.config;
+
+import dev.portolan.access.TokenStore;
+import dev.portolan.access.UserFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Who may use the HTTP side, and over what: the users file ({@code users}; authentication is on when there is one),
+ * where API tokens are kept ({@code tokens}; else in memory), and HTTPS ({@code tlsCert}, {@code tlsKey}: PEM files,
+ * both or neither).
+ */
+public record HttpAccess(UserFile users, Path tokensFile, Path tlsCert, Path tlsKey) {
+
+  /** No authentication, plain HTTP: the loopback default. */
+  public static final HttpAccess OPEN = new HttpAccess(null, null, null, null);
+
+  public boolean authentication() {
+    return users != null;
+  }
+
+  public boolean tls() {
+    return tlsCert != null;
+  }
+
+  /** A new token store as configured (read from the tokens file when there is one). */
+  public TokenStore tokenStore() {
+    return tokensFile == null ? TokenStore.inMemory() : TokenStore.persistent(tokensFile);
+  }
+
+  /** Reads the settings {@code users}, {@code tokens}, {@code tlsCert}, {@code tlsKey}; reads and checks the files. */
+  static HttpAccess from(Map<String, Object> settings) {
+    String usersPath = text(settings, "users");
+    UserFile users = null;
+    if (usersPath != null) {
+      try {
+        users = UserFile.read(Path.of(usersPath));
+      } catch (IllegalArgumentException e) {
+        throw new PortolanConfig.InvalidConfigException(e.getMessage());
+      }
+    }
+    String tokensPath = text(settings, "tokens");
+    Path tokens = null;
+    if (tokensPath != null) {
+      if (users == null) {
+        throw new PortolanConfig.InvalidConfigException("--tokens needs --users: API tokens act for a user");
+      }
+      tokens = Path.of(tokensPath);
+      Path dir = tokens.toAbsolutePath().getParent();
+      if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
+        throw new PortolanConfig.InvalidConfigException("cannot keep tokens in " + tokensPath
+            + ": its directory must exist and be writable");
+      }
+      try {
+        TokenStore.persistent(tokens);
+      } catch (IllegalArgumentException e) {
+        throw new PortolanConfig.InvalidConfigException(e.getMessage());
+      }
+    }
+    String cert = text(settings, "tlsCert");
+    String key = text(settings, "tlsKey");
+    if ((cert == null) != (key == null)) {
+      throw new PortolanConfig.InvalidConfigException("HTTPS needs both --tls-cert and --tls-key (PEM files), or neither");
+    }
+    for (String file : cert == null ? new String[0] : new String[] {cert, key}) {
+      if (!Files.isReadable(Path.of(file))) {
+        throw new PortolanConfig.InvalidConfigException("cannot read " + file + " (--tls-cert and --tls-key are PEM files)");
+      }
+    }
+    return new HttpAccess(users, tokens, cert == null ? null : Path.of(cert), key == null ? null : Path.of(key));
+  }
+
+  /** Whether {@code bind} is a loopback address (127.0.0.0/8, ::1, localhost): only such a node may run open. */
+  public static boolean isLoopback(String bind) {
+    String b = bind.startsWith("[") && bind.endsWith("]") ? bind.substring(1, bind.length() - 1) : bind;
+    return b.equals("localhost") || b.equals("::1") || b.equals("0:0:0:0:0:0:0:1")
+        || b.matches("127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}");
+  }
+
+  private static String text(Map<String, Object> settings, String key) {
+    Object v = settings.get(key);
+    return v == null || v.toString().isBlank() ? null : v.toString().trim();
+  }
+}
