@@ -48,6 +48,10 @@ final class HtmlReplies {
 
   /** Maps a failure (bad input, an event-bus reply failure, anything else) to an error page. */
   static void fail(RoutingContext ctx, Throwable failure) {
+    RequestException web = dev.portolan.web.ApiErrors.webRefusal(failure);
+    if (web != null) {
+      failure = web;
+    }
     if (failure instanceof RequestException e) {
       error(ctx, e.status(), title(e.error()), e.detail());
     } else if (failure instanceof ReplyException e && e.failureType() != ReplyFailure.RECIPIENT_FAILURE) {

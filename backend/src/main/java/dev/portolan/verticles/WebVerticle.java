@@ -12,6 +12,7 @@ import dev.portolan.node.SocketFilter;
 import dev.portolan.service.ServiceNames;
 import dev.portolan.web.ApiErrors;
 import dev.portolan.web.FleetApi;
+import dev.portolan.web.InvalidRequests;
 import dev.portolan.web.Params;
 import dev.portolan.web.ScanRoutes;
 import dev.portolan.web.SseFeed;
@@ -72,7 +73,7 @@ public final class WebVerticle extends VerticleBase {
     bus.<JsonObject>localConsumer(Addresses.FLEET_NODE_STATUS, msg -> feed.onNodeStatus(msg.body()));
     bus.<JsonObject>localConsumer(Addresses.SAMPLES, msg -> lastSampleAt = SampleTaken.fromJson(msg.body()).takenAtMillis());
     server = vertx.createHttpServer();
-    return server.requestHandler(router()).listen(port, bind);
+    return server.requestHandler(router()).invalidRequestHandler(InvalidRequests::answer).listen(port, bind);
   }
 
   @Override
@@ -102,6 +103,7 @@ public final class WebVerticle extends VerticleBase {
     DashboardRoutes.mount(router, vertx, fleet, feed, services);
     router.route("/api/*").handler(ctx -> ApiErrors.send(ctx, 404, "not found",
         "no API endpoint " + ctx.request().method() + " " + QueryValues.echo(ctx.request().path())));
+    InvalidRequests.mount(router);
     router.route().failureHandler(ctx -> {
       if (ctx.statusCode() == 413) {
         ApiErrors.send(ctx, 413, "body too large", "the request body is over the limit for "

@@ -1,0 +1,61 @@
+package dev.portolan.web;
+
+import dev.portolan.node.QueryValues;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+
+/**
+ * Requests no route answers, as JSON errors like every other: HTTP the server could not parse (an over-long request
+ * line or headers, a broken request line, answered by Vert.x before any route with an empty body otherwise), a path
+ * that cannot be decoded, no route has, or a method the path does not take (the router's 400, 404 and 405).
+ */
+public final class InvalidRequests {
+  private InvalidRequests() {
+  }
+
+  /** For {@code HttpServer.invalidRequestHandler}: 414, 431 or 400 with a JSON body, then the connection closes. */
+  public static void answer(HttpServerRequest request) {
+    Throwable cause = request.decoderResult() == null ? null : request.decoderResult().cause();
+    int status;
+    String error;
+    String detail;
+    if (cause instanceof TooLongHttpLineException) {
+      status = 414;
+      error = "request line too long";
+      detail = "the request line (method, path and query) is over " + HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH
+          + " characters; use fewer or shorter parameters";
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      status = 431;
+      error = "headers too large";
+      detail = "the request headers are over " + HttpServerOptions.DEFAULT_MAX_HEADER_SIZE + " bytes in all; send fewer or"
+          + " shorter headers";
+    } else {
+      status = 400;
+      error = "bad request";
+      detail = "not a valid HTTP request" + (cause == null || cause.getMessage() == null ? ""
+          : ": " + QueryValues.echo(cause.getMessage()));
+    }
+    request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .putHeader("Connection", "close")
+        .end(new JsonObject().put("error", error).put("detail", detail).encode())
+        .onComplete(done -> request.connection().close());
+  }
+
+  /**
+   * The router's own 400 (a path that is not valid percent-encoding), 404 (no route has the path) and 405 (the path
+   * takes other methods) as JSON errors.
+   */
+  public static void mount(Router router) {
+    router.errorHandler(400, ctx -> ApiErrors.send(ctx, 400, "bad request", "the path is not valid: "
+        + QueryValues.echo(ctx.request().uri()) + (ctx.failure() == null || ctx.failure().getCause() == null ? ""
+        : " (" + QueryValues.echo(ctx.failure().getCause().getMessage()) + ")")));
+    router.errorHandler(404, ctx -> ApiErrors.send(ctx, 404, "not found",
+        "nothing at " + ctx.request().method() + " " + QueryValues.echo(ctx.request().path())));
+    router.errorHandler(405, ctx -> ApiErrors.send(ctx, 405, "method not allowed",
+        ctx.request().method() + " is not a method " + QueryValues.echo(ctx.request().path()) + " takes"));
+  }
+}
