@@ -86,6 +86,7 @@ public final class WebVerticle extends VerticleBase {
 
   private Router router() {
     Router router = Router.router(vertx);
+    InvalidRequests.mount(router);
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.get("/api/v1/nodes").handler(ctx -> guarded(ctx, Set.of("node"), (c, p) -> reply(c, fleet.nodes(node(p)))));
@@ -103,7 +104,6 @@ public final class WebVerticle extends VerticleBase {
     DashboardRoutes.mount(router, vertx, fleet, feed, services);
     router.route("/api/*").handler(ctx -> ApiErrors.send(ctx, 404, "not found",
         "no API endpoint " + ctx.request().method() + " " + QueryValues.echo(ctx.request().path())));
-    InvalidRequests.mount(router);
     router.route().failureHandler(ctx -> {
       if (ctx.statusCode() == 413) {
         ApiErrors.send(ctx, 413, "body too large", "the request body is over the limit for "

@@ -3,10 +3,12 @@ package dev.portolan.web;
 import dev.portolan.node.QueryValues;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * Requests no route answers, as JSON errors like every other: HTTP the server could not parse (an over-long request
@@ -47,9 +49,13 @@ public final class InvalidRequests {
 
   /**
    * The router's own 400 (a path that is not valid percent-encoding), 404 (no route has the path) and 405 (the path
-   * takes other methods) as JSON errors.
+   * takes other methods) as JSON errors; and, before any body is read, what the body handler would fail on with an
+   * exception (a 500, or no answer at all): a multipart body without a boundary, and a request with a body whose
+   * query string is not valid percent-encoding (the handler merges form fields into the query parameters, and an
+   * exception there leaves the request unanswered). Mount before every other route.
    */
   public static void mount(Router router) {
+    router.route().handler(InvalidRequests::undecodableBodyRequest);
     router.errorHandler(400, ctx -> ApiErrors.send(ctx, 400, "bad request", "the path is not valid: "
         + QueryValues.echo(ctx.request().uri()) + (ctx.failure() == null || ctx.failure().getCause() == null ? ""
         : " (" + QueryValues.echo(ctx.failure().getCause().getMessage()) + ")")));
@@ -57,5 +63,41 @@ public final class InvalidRequests {
         "nothing at " + ctx.request().method() + " " + QueryValues.echo(ctx.request().path())));
     router.errorHandler(405, ctx -> ApiErrors.send(ctx, 405, "method not allowed",
         ctx.request().method() + " is not a method " + QueryValues.echo(ctx.request().path()) + " takes"));
+  }
+
+  private static void undecodableBodyRequest(RoutingContext ctx) {
+    HttpMethod method = ctx.request().method();
+    if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
+      try {
+        ctx.request().params();
+      } catch (IllegalArgumentException e) {
+        ApiErrors.send(ctx, 400, "bad request", "the query string is not valid percent-encoding: "
+            + QueryValues.echo(e.getMessage()));
+        return;
+      }
+    }
+    String type = ctx.request().getHeader("Content-Type");
+    if (type != null && type.strip().toLowerCase(java.util.Locale.ROOT).startsWith("multipart/") && !hasBoundary(type)) {
+      ApiErrors.send(ctx, 400, "invalid content type", QueryValues.echo(type) + " has no boundary; a multipart"
+          + " body needs one, like multipart/form-data; boundary=x");
+      return;
+    }
+    ctx.next();
+  }
+
+  /** Whether a multipart content type names a boundary that is not empty. */
+  static boolean hasBoundary(String contentType) {
+    for (String param : contentType.split(";")) {
+      String p = param.strip();
+      int eq = p.indexOf('=');
+      if (eq > 0 && p.substring(0, eq).strip().equalsIgnoreCase("boundary")) {
+        String value = p.substring(eq + 1).strip();
+        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+          value = value.substring(1, value.length() - 1);
+        }
+        return !value.isBlank() && !value.equals("\"");
+      }
+    }
+    return false;
   }
 }
