@@ -86,7 +86,7 @@ public final class InvalidRequests {
   }
 
   /** Whether a multipart content type names a boundary that is not empty. */
-  static boolean hasBoundary(String contentType) {
+  public static boolean hasBoundary(String contentType) {
     for (String param : contentType.split(";")) {
       String p = param.strip();
       int eq = p.indexOf('=');
