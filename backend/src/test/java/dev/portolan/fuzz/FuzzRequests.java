@@ -91,7 +91,8 @@ final class FuzzRequests {
         body = formBody(values, required && shape % 10 == 0 ? 3 : shape, junk);
         if (h.stream().noneMatch(x -> x.equalsIgnoreCase("Content-Type"))) {
           h.add("Content-Type");
-          h.add(shape % 10 == 9 ? "multipart/form-data; boundary=x" : "application/x-www-form-urlencoded");
+          // a body not read as a form has no fields: only where none is required may that happen
+          h.add(shape % 10 == 9 && !required ? "multipart/form-data; boundary=x" : "application/x-www-form-urlencoded");
         }
       }
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.portolan.web.RunningNode;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,5 +90,15 @@ class MalformedRequestTest {
   @Test
   void aBrokenRequestLineIsAJson400() throws Exception {
     jsonError(http.exchange("GARBAGE\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)), 400);
+  }
+
+  @Test
+  void anAssetPathWithAPercentSignIsA404NotA500() throws Exception {
+    for (String path : List.of("/static/%25", "/static/x%25%2BL", "/webjars/%25zz")) {
+      RawHttp.Answer a = http.send("GET", path, null);
+      assertEquals(404, a.status(), path + ": " + a.body());
+      assertTrue(a.contentType().startsWith("text/html"), a.contentType());
+    }
+    assertEquals(200, http.send("GET", "/static/portolan.css", null).status());
   }
 }
