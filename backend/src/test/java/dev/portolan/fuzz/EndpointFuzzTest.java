@@ -100,7 +100,7 @@ class EndpointFuzzTest {
     return Arbitraries.of(FuzzedEndpoints.ALL).flatMap(FuzzRequests::of);
   }
 
-  @Property(tries = 5000, shrinking = ShrinkingMode.BOUNDED, edgeCases = EdgeCasesMode.NONE)
+  @Property(tries = 3000, shrinking = ShrinkingMode.BOUNDED, edgeCases = EdgeCasesMode.NONE)
   void everyEndpointAnswersBadInputWithAClear4xx(@ForAll("requests") Request r) throws IOException {
     List<String> h = r.headers();
     RawHttp.Answer a;
