@@ -49,8 +49,9 @@ public final class DashboardRoutes {
   public static void mount(Router router, Vertx vertx, FleetApi fleet, SseFeed feed, ServiceNames services,
       ScanGate gate) {
     DashboardRoutes d = new DashboardRoutes(fleet, feed, services);
-    router.get("/static/*").handler(StaticHandler.create("dev/portolan/frontend/static"));
-    router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86_400));
+    router.get("/static/*").handler(DashboardRoutes::assetPath).handler(StaticHandler.create("dev/portolan/frontend/static"));
+    router.get("/webjars/*").handler(DashboardRoutes::assetPath)
+        .handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86_400));
     FleetPages.mount(router, fleet);
     SearchPage.mount(router, fleet);
     router.get("/connections").handler(Guarded.page(d::connections));
@@ -62,6 +63,18 @@ public final class DashboardRoutes {
     ExposurePages.mount(router, vertx, fleet, services, gate);
     ReachabilityPages.mount(router, vertx, fleet, gate);
     AuditPages.mount(router, gate.log());
+  }
+
+  /**
+   * No asset has a {@code %} in its name; the static handler decodes the (already decoded) path once more and fails
+   * on one with an exception (a 500 for {@code /static/%25}), so such a path is a 404 here.
+   */
+  private static void assetPath(RoutingContext ctx) {
+    if (ctx.normalizedPath().indexOf('%') >= 0) {
+      HtmlReplies.error(ctx, 404, "Not found", "there is no asset " + QueryValues.echo(ctx.normalizedPath()));
+      return;
+    }
+    ctx.next();
   }
 
   private void connections(RoutingContext ctx, Map<String, List<String>> params) {

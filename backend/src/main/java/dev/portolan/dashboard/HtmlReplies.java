@@ -15,7 +15,7 @@ import java.util.logging.Logger;
  * Sends dashboard HTML: the fragment alone to htmx requests ({@code HX-Request}, except history restores),
  * the full page otherwise; failures become an error page (400 bad input, 404 unknown, 503/500), never a stack trace.
  */
-final class HtmlReplies {
+public final class HtmlReplies {
   private static final Logger LOG = Logger.getLogger(HtmlReplies.class.getName());
 
   private HtmlReplies() {
@@ -58,7 +58,11 @@ final class HtmlReplies {
   }
 
   /** Maps a failure (bad input, an event-bus reply failure, anything else) to an error page. */
-  static void fail(RoutingContext ctx, Throwable failure) {
+  public static void fail(RoutingContext ctx, Throwable failure) {
+    RequestException web = dev.portolan.web.ApiErrors.webRefusal(failure);
+    if (web != null) {
+      failure = web;
+    }
     if (failure instanceof RequestException e) {
       error(ctx, e.status(), title(e.error()), e.detail());
     } else if (failure instanceof ReplyException e && e.failureType() != ReplyFailure.RECIPIENT_FAILURE) {

@@ -19,6 +19,7 @@ import dev.portolan.web.ApiErrors;
 import dev.portolan.web.AuditApi;
 import dev.portolan.web.AuditJson;
 import dev.portolan.web.FleetApi;
+import dev.portolan.web.InvalidRequests;
 import dev.portolan.web.Params;
 import dev.portolan.web.ScanGate;
 import dev.portolan.web.ScanRoutes;
@@ -107,7 +108,8 @@ public final class WebVerticle extends VerticleBase {
           .setKeyPath(access.tlsKey().toString()));
     }
     server = vertx.createHttpServer(options);
-    return file.compose(v -> server.requestHandler(router()).listen(port, bind));
+    return file.compose(v -> server.requestHandler(router()).invalidRequestHandler(InvalidRequests::answer)
+        .listen(port, bind));
   }
 
   @Override
@@ -124,6 +126,7 @@ public final class WebVerticle extends VerticleBase {
 
   private Router router() {
     Router router = Router.router(vertx);
+    InvalidRequests.mount(router);
     AccessControl.mount(router, vertx, access, bind);
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));

@@ -263,7 +263,10 @@ public final class AccessControl {
     }
     String login = "/login?then=" + URLEncoder.encode(AccessPages.safeThen(then), StandardCharsets.UTF_8);
     if ("true".equals(ctx.request().getHeader("HX-Request"))) {
-      ctx.response().setStatusCode(401).putHeader("HX-Redirect", login).end();
+      // htmx follows HX-Redirect; the body says the same to anything else
+      ctx.response().setStatusCode(401).putHeader("HX-Redirect", login)
+          .putHeader("Content-Type", "text/html; charset=utf-8")
+          .end("<p class=\"error\">Log in to see this: <a href=\"" + login.replace("&", "&amp;") + "\">log in</a>.</p>");
     } else {
       ctx.response().setStatusCode(302).putHeader("Location", login).end();
     }

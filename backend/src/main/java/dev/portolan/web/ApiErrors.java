@@ -1,10 +1,12 @@
 package dev.portolan.web;
 
+import dev.portolan.node.QueryValues;
 import dev.portolan.node.RequestException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -29,6 +31,10 @@ public final class ApiErrors {
    * timeout to 503); never leaks a stack trace.
    */
   public static void fail(RoutingContext ctx, Throwable failure) {
+    RequestException web = webRefusal(failure);
+    if (web != null) {
+      failure = web;
+    }
     if (failure instanceof RequestException e) {
       send(ctx, e.status(), e.error(), e.detail());
     } else if (failure instanceof ReplyException e && e.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
@@ -36,6 +42,24 @@ public final class ApiErrors {
     } else {
       LOG.log(Level.WARNING, "request failed: " + ctx.request().path(), failure);
       send(ctx, 500, "internal error", "the node could not answer; see its log");
+    }
+  }
+
+  /**
+   * A 4xx that vertx-web raised itself (a query string that is not valid percent-encoding, found when the parameters
+   * are first read) as the refusal it is, or null for anything else.
+   */
+  public static RequestException webRefusal(Throwable failure) {
+    if (failure instanceof HttpException e && e.getStatusCode() >= 400 && e.getStatusCode() < 500) {
+      String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
+      return new WebRefusal(e.getStatusCode(), "the request could not be decoded: " + QueryValues.echo(why));
+    }
+    return null;
+  }
+
+  private static final class WebRefusal extends RequestException {
+    WebRefusal(int status, String detail) {
+      super(status, "bad request", detail);
     }
   }
 }
