@@ -61,6 +61,18 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--bus-port", paramLabel = "PORT", description = "Event bus port (default 5702; env PORTOLAN_BUS_PORT)")
   String busPort;
 
+  @Option(names = "--bus-tls-cert", paramLabel = "PEM", description = "This node's event-bus certificate (chain),"
+      + " PEM; with --bus-tls-key and --bus-tls-ca the bus runs over TLS with client certificates (env PORTOLAN_BUS_TLS_CERT)")
+  String busTlsCert;
+
+  @Option(names = "--bus-tls-key", paramLabel = "PEM", description = "The private key of --bus-tls-cert, PEM, unencrypted"
+      + " (env PORTOLAN_BUS_TLS_KEY)")
+  String busTlsKey;
+
+  @Option(names = "--bus-tls-ca", paramLabel = "PEM", description = "The CA that signs every node's bus certificate,"
+      + " PEM: only holders of a certificate it signed can send to or receive from this node (env PORTOLAN_BUS_TLS_CA)")
+  String busTlsCa;
+
   @Option(names = "--join", paramLabel = "HOST[:PORT]", description = "A cluster member to join over TCP (repeatable; env PORTOLAN_JOIN, comma-separated)")
   java.util.List<String> join;
 
@@ -143,6 +155,9 @@ public final class Main implements Callable<Integer> {
       JsonObject merged = ConfigRetriever.create(reading, retrieverOptions(configFile)).getConfig()
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       settings = PortolanConfig.from(merged.getMap(), PortolanConfig.hostName());
+      if (settings.cluster().busTls() != null) {
+        settings.cluster().busTls().checkFiles();
+      }
     } catch (InvalidConfigException e) {
       System.err.println("portolan: " + e.getMessage());
       return 2;
@@ -186,7 +201,8 @@ public final class Main implements Callable<Integer> {
     }));
     String where = (settings.bind().contains(":") ? "[" + settings.bind() + "]" : settings.bind()) + ":" + node.httpPort();
     String cluster = settings.cluster().enabled() ? ", cluster " + settings.cluster().name() + " on "
-        + settings.cluster().host() + ":" + settings.cluster().port() : "";
+        + settings.cluster().host() + ":" + settings.cluster().port()
+        + (settings.cluster().busTls() != null ? ", bus TLS" : ", bus plaintext") : "";
     if (simulation != null) {
       var sim = simulation.settings();
       System.out.printf("portolan: simulating %d nodes x %d sockets, churn %s/s, serving http://%s%s%n", sim.nodes(),
@@ -243,6 +259,9 @@ public final class Main implements Callable<Integer> {
     putIfSet(fromCli, "clusterHost", clusterHost);
     putIfSet(fromCli, "clusterPort", clusterPort);
     putIfSet(fromCli, "busPort", busPort);
+    putIfSet(fromCli, "busTlsCert", busTlsCert);
+    putIfSet(fromCli, "busTlsKey", busTlsKey);
+    putIfSet(fromCli, "busTlsCa", busTlsCa);
     putIfSet(fromCli, "kubernetesDns", kubernetesDns);
     putIfSet(fromCli, "socketReader", socketReader);
     putIfSet(fromCli, "shortLived", shortLived);

@@ -142,7 +142,8 @@ public final class Portolan {
         ? ShortLivedReporting.start(config.shortLived(), metrics) : null;
     NodeFacts facts = new NodeFacts(node, membership.localNodeId(), config.role().wireName(), readerName,
         config.interval().toMillis(), System.currentTimeMillis(), NodeInfo.kernel(), NodeInfo.addresses(),
-        chosen != null ? chosen.note() : null, shortLived != null ? shortLived.fact() : null);
+        chosen != null ? chosen.note() : null, shortLived != null ? shortLived.fact() : null,
+        config.cluster().enabled() ? config.cluster().busTls() != null : null);
     SnapshotHolder latest = new SnapshotHolder(node);
     Future<?> deployed = Future.succeededFuture();
     if (config.sampleSelf()) {

@@ -44,7 +44,7 @@ public final class FleetJson {
         .put("sockets", counts);
     if (v.facts() != null) {
       j.put("role", v.facts().role()).put("reader", v.facts().reader()).put("readerNote", v.facts().readerNote())
-          .put("shortLived", v.facts().shortLived())
+          .put("shortLived", v.facts().shortLived()).put("busTls", v.facts().busTls())
           .put("intervalMillis", v.facts().intervalMillis()).put("portolanStartedAt", v.facts().startedAtMillis())
           .put("kernel", v.facts().kernel()).put("addresses", new JsonArray(v.facts().addresses()))
           .put("clusterNodeId", v.facts().clusterNodeId());

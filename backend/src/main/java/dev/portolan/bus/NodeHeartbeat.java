@@ -28,6 +28,9 @@ public record NodeHeartbeat(NodeFacts facts, String epoch, long seq, long lastSa
     if (facts.shortLived() != null) {
       j.put("shortLived", facts.shortLived());
     }
+    if (facts.busTls() != null) {
+      j.put("busTls", facts.busTls());
+    }
     return j;
   }
 
@@ -35,7 +38,7 @@ public record NodeHeartbeat(NodeFacts facts, String epoch, long seq, long lastSa
     JsonArray addresses = j.getJsonArray("addresses", new JsonArray());
     NodeFacts facts = new NodeFacts(j.getString("node"), j.getString("clusterNodeId"), j.getString("role"),
         j.getString("reader"), j.getLong("intervalMillis", 0L), j.getLong("startedAt", 0L), j.getString("kernel"),
-        addresses.stream().map(String::valueOf).toList(), j.getString("readerNote"), j.getString("shortLived"));
+        addresses.stream().map(String::valueOf).toList(), j.getString("readerNote"), j.getString("shortLived"), j.getBoolean("busTls"));
     return new NodeHeartbeat(facts, j.getString("epoch"), j.getLong("seq", 0L), j.getLong("lastSampleAt", 0L),
         j.getLong("sentAt", 0L), j.getInteger("sockets", 0));
   }

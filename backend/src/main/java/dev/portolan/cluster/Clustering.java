@@ -10,7 +10,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
@@ -22,7 +21,8 @@ import java.util.function.Consumer;
 /**
  * Starts a clustered Vert.x on Hazelcast: TCP-IP join to the given members and/or Kubernetes DNS discovery, never
  * multicast; Hazelcast and the event bus bound to one address. Hazelcast's failure detector is tightened (heartbeat
- * every second, a silent member removed after 5 s) so that the fleet sees a killed node within seconds.
+ * every second, a silent member removed after 5 s) so that the fleet sees a killed node within seconds. The event
+ * bus runs over TLS with client certificates when the settings give its files ({@link BusTlsOptions}).
  */
 public final class Clustering {
   private Clustering() {
@@ -42,6 +42,13 @@ public final class Clustering {
     if (HAZELCAST_LOG.getLevel() == null) {
       HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
     }
+    if (settings.busTls() != null) {
+      try {
+        settings.busTls().checkFiles();
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+    }
     String address;
     try {
       address = InetAddress.getByName(settings.host()).getHostAddress();
@@ -51,8 +58,7 @@ public final class Clustering {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(settings, address));
     VertxOptions options = new VertxOptions()
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true))
-        .setEventBusOptions(new EventBusOptions().setHost(address).setPort(settings.busPort())
-            .setClusterPublicHost(address));
+        .setEventBusOptions(BusTlsOptions.eventBusOptions(address, settings.busPort(), settings.busTls()));
     return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry))
         .withClusterManager(manager).buildClustered()
         .map(vertx -> new Clustered(vertx, new HazelcastMembership(manager)));

@@ -7,10 +7,11 @@ import java.util.List;
  * How a node joins the clustered event bus (Hazelcast under Vert.x). {@code host} is the address Hazelcast and
  * the event bus bind to and advertise (a name is resolved at start); {@code port} is Hazelcast's member port,
  * {@code busPort} the event bus's. Members are found by TCP-IP {@code join} (host or host:port) and/or Kubernetes
- * DNS discovery of a headless Service ({@code kubernetesDns}); multicast is never used.
+ * DNS discovery of a headless Service ({@code kubernetesDns}); multicast is never used. {@code busTls}: the event
+ * bus's TLS files, null for a plaintext bus.
  */
 public record ClusterSettings(boolean enabled, String name, String host, int port, int busPort, List<String> join,
-    String kubernetesDns) {
+    String kubernetesDns, BusTls busTls) {
   public static final int DEFAULT_PORT = 5701;
   public static final int DEFAULT_BUS_PORT = 5702;
   public static final ClusterSettings OFF = new ClusterSettings(false, "portolan", "127.0.0.1", DEFAULT_PORT,
@@ -18,6 +19,42 @@ public record ClusterSettings(boolean enabled, String name, String host, int por
 
   public ClusterSettings {
     join = List.copyOf(join);
+  }
+
+  /** Settings with a plaintext event bus. */
+  public ClusterSettings(boolean enabled, String name, String host, int port, int busPort, List<String> join,
+      String kubernetesDns) {
+    this(enabled, name, host, port, busPort, join, kubernetesDns, null);
+  }
+
+  /** These settings with the event bus over TLS with {@code tls} (null: plaintext). */
+  public ClusterSettings withBusTls(BusTls tls) {
+    return new ClusterSettings(enabled, name, host, port, busPort, join, kubernetesDns, tls);
+  }
+
+  /**
+   * Whether {@code host} (as given: a literal or a name, not resolved) is this machine's loopback: 127.0.0.0/8,
+   * ::1 or "localhost". Only a cluster on loopback may run its event bus in plaintext without --insecure.
+   */
+  public static boolean isLoopback(String host) {
+    String h = host.trim().toLowerCase(java.util.Locale.ROOT);
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    if (h.equals("localhost") || h.endsWith(".localhost")) {
+      return true;
+    }
+    if (h.matches("127(\\.[0-9]{1,3}){3}")) {
+      return true;
+    }
+    if (h.contains(":") && h.matches("[0-9a-f:]+")) {
+      try {
+        return java.net.InetAddress.getByName(h).isLoopbackAddress();
+      } catch (java.net.UnknownHostException e) {
+        return false;
+      }
+    }
+    return false;
   }
 
   /** "host" or "host:port" or "[v6]:port" members, split on commas; each checked for form. */

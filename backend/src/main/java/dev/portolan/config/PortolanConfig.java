@@ -15,7 +15,8 @@ import java.util.Map;
  * {@code scanMaxPorts}, {@code scanMaxHosts}, {@code scanMaxRate}, {@code scanMaxOpenSockets},
  * {@code scanMaxConcurrent} ({@link ScanPolicy.Settings}); the fleet's {@code role}, {@code sampleSelf},
  * {@code cluster}, {@code clusterName}, {@code clusterHost}, {@code clusterPort}, {@code busPort}, {@code join} and
- * {@code kubernetesDns} ({@link ClusterSettings}); {@code socketReader} (auto, netlink or proc); {@code shortLived}
+ * {@code kubernetesDns} ({@link ClusterSettings}); the event bus's TLS files {@code busTlsCert}, {@code busTlsKey},
+ * {@code busTlsCa} ({@link BusTls}: all three or none); {@code socketReader} (auto, netlink or proc); {@code shortLived}
  * (on or off: report sockets that open and close between two samples, where the kernel permits it); {@code insecure}
  * (true: run without the protections required beyond loopback, such as authentication, and say so); per-user
  * limits {@code scanRate}, {@code scanBurst}, {@code checkRate}, {@code checkBurst} ({@link RateLimitSettings});
@@ -49,6 +50,9 @@ public record PortolanConfig(int httpPort, String bind, Duration interval, Strin
       Map.entry("PORTOLAN_CLUSTER_HOST", "clusterHost"),
       Map.entry("PORTOLAN_CLUSTER_PORT", "clusterPort"),
       Map.entry("PORTOLAN_BUS_PORT", "busPort"),
+      Map.entry("PORTOLAN_BUS_TLS_CERT", BusTls.CERT),
+      Map.entry("PORTOLAN_BUS_TLS_KEY", BusTls.KEY),
+      Map.entry("PORTOLAN_BUS_TLS_CA", BusTls.CA),
       Map.entry("PORTOLAN_JOIN", "join"),
       Map.entry("PORTOLAN_KUBERNETES_DNS", "kubernetesDns"),
       Map.entry("PORTOLAN_SOCKET_READER", "socketReader"),
@@ -125,6 +129,11 @@ public record PortolanConfig(int httpPort, String bind, Duration interval, Strin
       throw new InvalidConfigException("invalid shortLived '" + settings.get("shortLived") + "': on or off");
     }
     boolean insecure = boolSetting(settings, "insecure", false);
+    cluster = cluster.withBusTls(BusTls.fromSettings(settings));
+    if (cluster.enabled() && cluster.busTls() == null && !insecure && !ClusterSettings.isLoopback(cluster.host())) {
+      throw new InvalidConfigException("the cluster host " + cluster.host() + " is not loopback and the event bus"
+          + " has no TLS: give --bus-tls-cert, --bus-tls-key and --bus-tls-ca, or --insecure to run it in plaintext");
+    }
     RateLimitSettings limits;
     try {
       limits = RateLimitSettings.fromConfig(settings);

@@ -7,10 +7,12 @@ import java.util.List;
  * cluster membership events), its role, sampler settings and host facts. {@code reader} is the socket table reader
  * ("netlink", "proc", "none"); {@code readerNote} says why it is not the one asked for (null when it is);
  * {@code shortLived} is whether sockets that live between two samples are caught ("on", or "off: why"; null when
- * the node does not sample).
+ * the node does not sample). {@code busTls}: whether its clustered event bus runs over TLS (null when it is not
+ * clustered, or does not say).
  */
 public record NodeFacts(String node, String clusterNodeId, String role, String reader, long intervalMillis,
-    long startedAtMillis, String kernel, List<String> addresses, String readerNote, String shortLived) {
+    long startedAtMillis, String kernel, List<String> addresses, String readerNote, String shortLived,
+    Boolean busTls) {
   public NodeFacts {
     addresses = addresses == null ? List.of() : List.copyOf(addresses);
   }
@@ -20,8 +22,14 @@ public record NodeFacts(String node, String clusterNodeId, String role, String r
     this(node, clusterNodeId, role, reader, intervalMillis, startedAtMillis, kernel, addresses, null, null);
   }
 
+  public NodeFacts(String node, String clusterNodeId, String role, String reader, long intervalMillis,
+      long startedAtMillis, String kernel, List<String> addresses, String readerNote, String shortLived) {
+    this(node, clusterNodeId, role, reader, intervalMillis, startedAtMillis, kernel, addresses, readerNote, shortLived,
+        null);
+  }
+
   public NodeFacts withSampling(String newReader, String newReaderNote, String newShortLived) {
     return new NodeFacts(node, clusterNodeId, role, newReader, intervalMillis, startedAtMillis, kernel, addresses,
-        newReaderNote, newShortLived);
+        newReaderNote, newShortLived, busTls);
   }
 }

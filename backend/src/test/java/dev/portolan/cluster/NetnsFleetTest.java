@@ -77,6 +77,8 @@ class NetnsFleetTest {
   private static Thread cleanupHook;
   private static NamespaceRelay relay;
   private static HttpClient http;
+  /** --bus-tls-cert/key/ca for every node: the bus between namespaces runs over TLS, as beyond loopback it must. */
+  private static List<String> busTls;
 
   private final Map<String, Node> agents = new LinkedHashMap<>();
   private final Map<String, Listeners> listeners = new LinkedHashMap<>();
@@ -104,6 +106,10 @@ class NetnsFleetTest {
     }
     relay = NamespaceRelay.to(NS_PREFIX + "hub", new InetSocketAddress(HUB_ADDRESS, HUB_HTTP_PORT));
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    Path certs = Files.createDirectories(LOGS.resolve("bus-tls-" + run)).toAbsolutePath();
+    dev.portolan.config.BusTls tls = BusCertificates.newCa(certs, "netns-ca").node("fleet");
+    busTls = List.of("--bus-tls-cert", tls.cert().toString(), "--bus-tls-key", tls.key().toString(),
+        "--bus-tls-ca", tls.ca().toString());
   }
 
   @AfterEach
@@ -124,10 +130,12 @@ class NetnsFleetTest {
     for (int i = 1; i <= AGENTS.size(); i++) {
       listeners.put(AGENTS.get(i - 1), Listeners.start(i, agentAddress(i) + ":" + uniquePort(i)));
     }
-    Node hub = Node.start("hub", NS_PREFIX + "hub", "hub", List.of("--role", "hub", "--node-name", "hub",
+    List<String> hubArgs = new ArrayList<>(List.of("--role", "hub", "--node-name", "hub",
         "--cluster-name", clusterName, "--cluster-host", HUB_ADDRESS, "--cluster-port", "5701", "--bus-port", "5702",
         // bound to its namespace's address without users: open on purpose (this test's own isolated network)
         "--http-port", Integer.toString(HUB_HTTP_PORT), "--bind", HUB_ADDRESS, "--insecure"));
+    hubArgs.addAll(busTls);
+    Node hub = Node.start("hub", NS_PREFIX + "hub", "hub", hubArgs);
     hub.awaitServing(START_DEADLINE);
     for (int i = 1; i <= AGENTS.size(); i++) {
       agents.put(AGENTS.get(i - 1), startAgent(i, "agent-" + i));
@@ -138,6 +146,8 @@ class NetnsFleetTest {
     Await.until("agent-1..3 up and synced at the hub", START_DEADLINE, () -> upAndSynced(AGENTS));
     Set<String> names = new HashSet<>();
     get("/api/v1/nodes").getJsonArray("nodes").forEach(n -> names.add(((JsonObject) n).getString("name")));
+    get("/api/v1/nodes").getJsonArray("nodes").forEach(n -> assertEquals(Boolean.TRUE,
+        ((JsonObject) n).getBoolean("busTls"), "the bus between namespaces is TLS: " + n));
     assertEquals(Set.of("agent-1", "agent-2", "agent-3"), names, "the hub does not sample a node of its own");
 
     // Each namespace's listener shows under its own node only, owned by that namespace's child process.
@@ -342,10 +352,12 @@ class NetnsFleetTest {
   }
 
   private static Node startAgent(int i, String logName) throws IOException {
-    return Node.start(logName, NS_PREFIX + "a" + i, "agent-" + i, List.of("--role", "agent",
+    List<String> args = new ArrayList<>(List.of("--role", "agent",
         "--node-name", "agent-" + i, "--cluster-name", clusterName, "--cluster-host", agentAddress(i),
         "--cluster-port", "5701", "--bus-port", "5702", "--join", HUB_ADDRESS + ":5701", "--interval", "250ms",
         "--http-port", "7070", "--bind", "127.0.0.1"));
+    args.addAll(busTls);
+    return Node.start(logName, NS_PREFIX + "a" + i, "agent-" + i, args);
   }
 
   /** {@code ip netns exec NS java ... MAIN ARGS}, its stdout and stderr into {@code log}; tracked for clean-up. */

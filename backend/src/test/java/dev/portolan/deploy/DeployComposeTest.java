@@ -10,6 +10,7 @@ import static dev.portolan.deploy.DeployFiles.str;
 import static dev.portolan.deploy.DeployFiles.strings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,8 +32,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * docker-compose.yml: a hub and two agents clustered on a bridge network, the dashboard published on 7070, agents
- * root with two capabilities, the image k8s/ runs; and Compose itself accepts the file when it is installed.
+ * docker-compose.yml: a hub and two agents clustered on an internal network (the hub also on a bridge to publish the
+ * dashboard on 7070), a plaintext demo bus that says so and docker-compose.tls.yml to run it over TLS, agents root with
+ * two capabilities, the image k8s/ runs; and Compose itself accepts the files when it is installed.
  */
 class DeployComposeTest {
   private static Map<String, Object> compose;
@@ -99,41 +101,142 @@ class DeployComposeTest {
     assertTrue(Files.isRegularFile(DeployFiles.root().resolve(str(build, "dockerfile"))), "which exists");
   }
 
-  @Test
-  void theMembersClusterOnOneBridgeNetwork() {
+  /** The networks a service is on, with their settings (aliases), from the list or the map form. */
+  private static Map<String, Map<String, Object>> networksOf(Map<String, Object> service) {
+    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+    Object n = service.get("networks");
+    if (n instanceof List<?> l) {
+      l.forEach(x -> out.put(x.toString(), Map.of()));
+    } else if (n instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> out.put(k.toString(), v == null ? Map.of() : asMap(v, "network " + k)));
+    }
+    return out;
+  }
+
+  /** The one internal network: Hazelcast and the event bus. */
+  private static String clusterNetwork() {
     Map<String, Object> networks = map(compose, "networks");
-    assertEquals(1, networks.size(), "one network: " + networks.keySet());
-    String network = networks.keySet().iterator().next();
+    List<String> internal = networks.keySet().stream()
+        .filter(n -> Boolean.TRUE.equals(mapOrEmpty(networks, n).get("internal"))).toList();
+    assertEquals(1, internal.size(), "one internal network for the cluster: " + networks);
+    return internal.getFirst();
+  }
+
+  /**
+   * The names {@code service} has on the cluster network: its aliases there, and its service name when that is the
+   * only network it is on (on two networks, the name may resolve to its address on the other one).
+   */
+  private static Set<String> clusterNames(String service) {
+    Map<String, Map<String, Object>> networks = networksOf(service(service));
+    Set<String> names = new TreeSet<>(strings(networks.getOrDefault(clusterNetwork(), Map.of()), "aliases"));
+    if (networks.size() == 1) {
+      names.add(service);
+    }
+    return names;
+  }
+
+  @Test
+  void theMembersClusterOnAnInternalNetwork() {
+    String network = clusterNetwork();
+    Map<String, Object> networks = map(compose, "networks");
     assertEquals("bridge", String.valueOf(mapOrEmpty(networks, network).getOrDefault("driver", "bridge")),
-        "a user-defined bridge (its DNS resolves service names)");
+        "a user-defined bridge (its DNS resolves service names and aliases)");
     Set<String> names = new TreeSet<>(services.keySet());
     for (String name : names) {
       Map<String, Object> s = service(name);
-      assertNull(s.get("network_mode"), name + " is on the compose network, not the host's");
-      assertEquals(List.of(network), strings(s, "networks"), name + " is on " + network);
+      assertNull(s.get("network_mode"), name + " is on the compose networks, not the host's");
+      assertTrue(networksOf(s).containsKey(network), name + " is on " + network);
+      if (settings(name).role() == Role.AGENT) {
+        assertEquals(Set.of(network), networksOf(s).keySet(), name + " is on the internal network only");
+      }
       PortolanConfig settings = settings(name);
       assertTrue(settings.cluster().enabled(), name + " is a cluster member");
-      assertEquals(name, settings.cluster().host(),
-          name + ": --cluster-host is its service name, which resolves to its address on " + network);
+      assertTrue(clusterNames(name).contains(settings.cluster().host()), name + ": --cluster-host "
+          + settings.cluster().host() + " is its name on " + network + " " + clusterNames(name));
       assertEquals(name, String.valueOf(s.get("hostname")), name + ": host name (and so default node name) is the service's");
       assertNull(settings.cluster().kubernetesDns(), name + ": TCP-IP join, no Kubernetes discovery");
       List<String> joined = new ArrayList<>();
       for (String member : settings.cluster().join()) {
         String host = member.contains(":") ? member.substring(0, member.lastIndexOf(':')) : member;
-        assertTrue(names.contains(host), name + ": join member " + member + " is a service of this file");
+        String target = names.stream().filter(n -> clusterNames(n).contains(host)).findFirst().orElse(null);
+        assertTrue(target != null, name + ": join member " + member + " is a service's name on " + network);
         if (member.contains(":")) {
-          assertEquals(String.valueOf(settings(host).cluster().port()), member.substring(member.lastIndexOf(':') + 1),
+          assertEquals(String.valueOf(settings(target).cluster().port()), member.substring(member.lastIndexOf(':') + 1),
               name + ": join " + member + " on that member's Hazelcast port");
         } else {
-          assertEquals(5701, settings(host).cluster().port(), name + ": join " + member + " on the default port");
+          assertEquals(5701, settings(target).cluster().port(), name + ": join " + member + " on the default port");
         }
-        joined.add(host);
+        joined.add(target);
       }
       Set<String> others = new TreeSet<>(names);
       others.remove(name);
       assertTrue(joined.containsAll(others), name + " lists every other member, so any start order forms one cluster: " + joined);
       assertEquals("portolan", settings.cluster().name(), name + ": one cluster name");
     }
+    for (String other : networks.keySet()) {
+      if (!other.equals(network)) {
+        assertFalse(Boolean.TRUE.equals(mapOrEmpty(networks, other).get("internal")), other + " is not internal");
+        for (String name : names) {
+          if (networksOf(service(name)).containsKey(other)) {
+            assertEquals(Role.HUB, settings(name).role(), other + " holds the hub only (to publish 7070), not " + name);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void theDemoBusIsPlaintextOnTheInternalNetworkAndSaysSo() throws Exception {
+    for (String name : services.keySet()) {
+      PortolanConfig settings = settings(name);
+      assertTrue(settings.insecure(), name + ": --insecure, so a plaintext bus beyond loopback starts");
+      assertNull(settings.cluster().busTls(), name + ": no bus TLS in the demo");
+      assertTrue(strings(service(name), "ports").stream().noneMatch(p -> p.contains("5701") || p.contains("5702")),
+          name + ": the cluster ports are not published");
+    }
+    String file = Files.readString(DeployFiles.root().resolve("docker-compose.yml"));
+    assertTrue(file.contains("DEMO: THE EVENT BUS RUNS IN PLAINTEXT") && file.contains("docker-compose.tls.yml"),
+        "the file's header says the demo bus is plaintext and how to run it over TLS");
+  }
+
+  @Test
+  void theTlsOverrideMountsTheCertificatesAndDropsInsecure() throws Exception {
+    Map<String, Object> override;
+    try (var r = Files.newBufferedReader(DeployFiles.root().resolve("docker-compose.tls.yml"), StandardCharsets.UTF_8)) {
+      override = asMap(DeployFiles.yaml().load(r), "docker-compose.tls.yml");
+    }
+    Map<String, Object> overridden = map(override, "services");
+    assertEquals(services.keySet(), overridden.keySet(), "every member gets the certificates");
+    for (String name : services.keySet()) {
+      Map<String, Object> o = asMap(overridden.get(name), "override of " + name);
+      Map<String, String> env = environment(service(name));
+      env.putAll(environment(o));
+      PortolanConfig settings = DeployFiles.settings(env, command(service(name)), "compose service " + name + " with TLS");
+      // the hub's dashboard stays open in the demo (--insecure, a warning on every page: the repository has no users
+      // file); with the certificates the flag no longer lets the bus run in plaintext, and no agent has it
+      assertTrue(!settings.insecure() || settings.role().serves(), name + ": not --insecure");
+      assertNotNull(settings.cluster().busTls(), name + ": the bus over TLS");
+      List<String> volumes = strings(o, "volumes");
+      assertEquals(1, volumes.size(), name + ": one volume, the certificates: " + volumes);
+      String[] parts = volumes.getFirst().split(":");
+      assertEquals(3, parts.length, "host:container:ro " + volumes);
+      assertEquals("ro", parts[2], name + ": mounted read-only");
+      var tls = settings.cluster().busTls();
+      for (java.nio.file.Path file : List.of(tls.cert(), tls.key(), tls.ca())) {
+        assertEquals(java.nio.file.Path.of(parts[1]), file.getParent(), name + ": " + file + " is in the mounted directory");
+      }
+      assertEquals("./bus-tls", parts[0], name + ": from ./bus-tls");
+    }
+    assertTrue(Files.readString(DeployFiles.root().resolve(".gitignore")).lines().anyMatch(l -> l.equals("bus-tls/")),
+        ".gitignore keeps the certificates directory (and its private key) out of the repository");
+    List<String> command = composeCommand();
+    Assumptions.assumeTrue(command != null, "docker-compose is not installed: cannot check the merged files");
+    List<String> full = new ArrayList<>(command);
+    full.addAll(List.of("-f", "docker-compose.yml", "-f", "docker-compose.tls.yml", "config", "-q"));
+    Process p = new ProcessBuilder(full).directory(DeployFiles.root().toFile()).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", full) + " finishes");
+    assertEquals(0, p.exitValue(), String.join(" ", full) + " accepts the pair: " + output);
   }
 
   @Test

@@ -226,8 +226,20 @@ final class DeployFiles {
       merged.put(key, e.getValue());
     }
     argsAsEnvironment(args, where).forEach((variable, value) -> merged.put(PortolanConfig.ENVIRONMENT.get(variable), value));
+    if (merged.get("users") instanceof String users) {
+      // a Secret's file in the pod: the jar reads it at start, so it stands in as a valid file of one user here
+      org.junit.jupiter.api.Assertions.assertTrue(users.startsWith("/"), where + ": an absolute users path: " + users);
+      merged.put("users", assertDoesNotThrow(DeployFiles::usersFile).toString());
+    }
     return assertDoesNotThrow(() -> PortolanConfig.from(merged, "deploy-test-node"),
         where + ": the jar accepts the settings " + merged);
+  }
+
+  private static java.nio.file.Path usersFile() throws java.io.IOException {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("portolan-deploy-users", "");
+    file.toFile().deleteOnExit();
+    java.nio.file.Files.writeString(file, "admin:admin:" + dev.portolan.access.Passwords.hash("deploy-test") + "\n");
+    return file;
   }
 
   /** The three ports of a node: HTTP, Hazelcast member, event bus. */

@@ -549,4 +549,78 @@ class DeployManifestsTest {
       fail("k8s/README.md is empty");
     }
   }
+
+  @Test
+  void theHubRequiresLoggingInWithUsersFromASecret() throws Exception {
+    for (Doc w : workloads()) {
+      Map<String, String> env = new LinkedHashMap<>();
+      for (Map<String, Object> e : maps(container(w), "env")) {
+        if (e.get("value") != null) {
+          env.put(str(e, "name"), String.valueOf(e.get("value")));
+        }
+      }
+      PortolanConfig settings = settings(w);
+      if (!settings.role().serves()) {
+        continue; // an agent serves only /health and /metrics, on 127.0.0.1
+      }
+      assertFalse(settings.insecure(), w + ": not --insecure");
+      String users = env.get("PORTOLAN_USERS");
+      assertNotNull(users, w + ": bound to " + settings.bind() + ", it requires logging in (PORTOLAN_USERS)");
+      java.nio.file.Path file = java.nio.file.Path.of(users);
+      Map<String, Object> mount = maps(container(w), "volumeMounts").stream()
+          .filter(m -> file.getParent().toString().equals(m.get("mountPath"))).findFirst().orElse(null);
+      assertNotNull(mount, w + ": " + file + " is in a mounted volume");
+      assertEquals(Boolean.TRUE, mount.get("readOnly"), w + ": mounted read-only");
+      Map<String, Object> volume = maps(podSpec(w), "volumes").stream()
+          .filter(v -> mount.get("name").equals(v.get("name"))).findFirst().orElse(null);
+      assertNotNull(volume, w + " declares volume " + mount.get("name"));
+      String secret = str(map(volume, "secret"), "secretName");
+      String readme = java.nio.file.Files.readString(DeployFiles.root().resolve("k8s/README.md"));
+      assertTrue(readme.contains("create secret generic " + secret), "k8s/README.md says how to make " + secret);
+    }
+  }
+
+  @Test
+  void everyMemberRunsTheBusOverTlsWithFilesFromOneSecret() throws Exception {
+    Set<String> secrets = new TreeSet<>();
+    for (Doc w : workloads()) {
+      PortolanConfig settings = settings(w);
+      dev.portolan.config.BusTls tls = settings.cluster().busTls();
+      assertNotNull(tls, w + ": the event bus runs over TLS (PORTOLAN_BUS_TLS_*)");
+      assertFalse(settings.insecure(), w + ": not --insecure");
+      Map<String, Object> c = container(w);
+      for (java.nio.file.Path file : List.of(tls.cert(), tls.key(), tls.ca())) {
+        Map<String, Object> mount = maps(c, "volumeMounts").stream()
+            .filter(m -> file.getParent().toString().equals(m.get("mountPath"))).findFirst().orElse(null);
+        assertNotNull(mount, w + ": " + file + " is in a mounted volume");
+        assertEquals(Boolean.TRUE, mount.get("readOnly"), w + ": mounted read-only");
+        Map<String, Object> volume = maps(podSpec(w), "volumes").stream()
+            .filter(v -> mount.get("name").equals(v.get("name"))).findFirst().orElse(null);
+        assertNotNull(volume, w + " declares volume " + mount.get("name"));
+        Map<String, Object> secret = map(volume, "secret");
+        secrets.add(str(secret, "secretName"));
+        assertTrue(Set.of("tls.crt", "tls.key", "ca.crt").contains(file.getFileName().toString()),
+            w + ": " + file + " is a key of a TLS Secret as cert-manager writes it (tls.crt, tls.key, ca.crt)");
+        int mode = ((Number) secret.get("defaultMode")).intValue();
+        assertEquals(0, mode & 0007, w + ": the key is not readable by others: " + Integer.toOctalString(mode));
+        Map<String, Object> podSc = mapOrEmpty(podSpec(w), "securityContext");
+        Map<String, Object> effective = new LinkedHashMap<>(podSc);
+        effective.putAll(mapOrEmpty(c, "securityContext"));
+        boolean root = Integer.valueOf(0).equals(effective.get("runAsUser"));
+        boolean byGroup = (mode & 0040) != 0 && podSc.get("fsGroup") != null
+            && podSc.get("fsGroup").equals(effective.get("runAsGroup"));
+        assertTrue(root || byGroup, w + ": its user can read the files (root, or the Secret's group through fsGroup)");
+      }
+    }
+    assertEquals(1, secrets.size(), "one Secret for every member: " + secrets);
+    assertTrue(ofKind("Secret").isEmpty(), "the repository holds no Secret (no private key): it is made at install");
+    try (var files = java.nio.file.Files.walk(DeployFiles.root().resolve("k8s"))) {
+      for (java.nio.file.Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+        String text = java.nio.file.Files.readString(f);
+        assertFalse(text.contains("-----BEGIN") && text.contains("PRIVATE KEY-----"), f + " holds no private key");
+      }
+    }
+    String readme = java.nio.file.Files.readString(DeployFiles.root().resolve("k8s/README.md"));
+    assertTrue(readme.contains(secrets.iterator().next()), "k8s/README.md says how to make the Secret");
+  }
 }

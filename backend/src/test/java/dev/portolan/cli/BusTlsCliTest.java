@@ -1,0 +1,86 @@
+package dev.portolan.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portolan.Main;
+import dev.portolan.cluster.BusCertificates;
+import dev.portolan.cluster.ClusterFixture;
+import dev.portolan.config.BusTls;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The event bus's TLS options as a user meets them: real JVMs, exit codes, stderr and the startup line. */
+class BusTlsCliTest {
+
+  private static Process launch(Map<String, String> env, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+        "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().keySet().removeIf(k -> k.startsWith("PORTOLAN_"));
+    pb.environment().putAll(env);
+    return pb.start();
+  }
+
+  /** Runs to exit; asserts exit code 2 and exactly one line on stderr, which it returns. */
+  private static String refused(Map<String, String> env, String... args) throws Exception {
+    Process p = launch(env, args);
+    p.getOutputStream().close();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exits by itself");
+    String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(2, p.exitValue(), stderr);
+    List<String> lines = stderr.lines().filter(l -> !l.isBlank() && !l.startsWith("WARNING")).toList();
+    assertEquals(1, lines.size(), stderr);
+    assertTrue(lines.getFirst().startsWith("portolan: "), lines.getFirst());
+    return lines.getFirst();
+  }
+
+  @Test
+  void aClusterBeyondLoopbackWithoutBusTlsDoesNotStart() throws Exception {
+    assertEquals("portolan: the cluster host 10.1.2.3 is not loopback and the event bus has no TLS: give"
+        + " --bus-tls-cert, --bus-tls-key and --bus-tls-ca, or --insecure to run it in plaintext",
+        refused(Map.of(), "--role", "agent", "--cluster-host", "10.1.2.3"));
+    assertTrue(refused(Map.of("PORTOLAN_CLUSTER_HOST", "10.1.2.3", "PORTOLAN_ROLE", "hub")).contains("is not loopback"),
+        "from the environment too");
+  }
+
+  @Test
+  void partialOrUnreadableTlsFilesAreOneLineAndExitTwo(@TempDir Path dir) throws Exception {
+    Path cert = Files.writeString(dir.resolve("tls.crt"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    assertEquals("portolan: event-bus TLS needs all three of --bus-tls-cert, --bus-tls-key and --bus-tls-ca"
+        + " (missing: --bus-tls-key)", refused(Map.of("PORTOLAN_BUS_TLS_CA", cert.toString()),
+        "--role", "agent", "--bus-tls-cert", cert.toString()));
+    Path key = dir.resolve("missing.key");
+    assertEquals("portolan: cannot read --bus-tls-key " + key + ": no such file", refused(Map.of(), "--role", "agent",
+        "--bus-tls-cert", cert.toString(), "--bus-tls-key", key.toString(), "--bus-tls-ca", cert.toString()));
+  }
+
+  @Test
+  void aNodeWithBusTlsSaysSoWhenItStarts(@TempDir Path dir) throws Exception {
+    BusTls tls = BusCertificates.newCa(dir, "cli-ca").node("cli-agent");
+    Process p = launch(Map.of("PORTOLAN_BUS_TLS_KEY", tls.key().toString()), "--role", "agent", "--node-name",
+        "cli-agent", "--http-port", "0", "--cluster-name", "portolan-test-" + UUID.randomUUID().toString().substring(0, 8),
+        "--cluster-port", Integer.toString(ClusterFixture.freePort()), "--bus-port", "0",
+        "--bus-tls-cert", tls.cert().toString(), "--bus-tls-ca", tls.ca().toString());
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      String line = out.readLine();
+      assertTrue(line != null && line.startsWith("portolan: node cli-agent serving") && line.contains(", bus TLS)"),
+          "startup line: " + line);
+    } finally {
+      p.destroy();
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS), "stops on SIGTERM");
+    }
+  }
+}
