@@ -259,7 +259,7 @@ public final class BenchCommand implements Callable<Integer> {
       socketNotes.add("`small` flags: the agent's `JAVA_TOOL_OPTIONS` in `k8s/agent-daemonset.yaml` (`"
           + String.join(" ", DEPLOYED_AGENT_FLAGS) + "`) preceded by `" + String.join(" ", DEPLOYED_AGENT_LIMITS)
           + "`, which make this JVM (not in a container) see what the pod's limits (memory 256Mi, cpu 500m) make"
-          + " it see: a 128 MiB heap and one processor.");
+          + " it see: a heap of at most 102 MiB (40 %), of which a 24 MiB young generation, and one processor.");
     }
     List<Floor> scanFloors = Floors.evaluateScan(scans);
     Report report = new Report(commandLine(), started, machine, parts, warmups, timedRuns, rows, footprints, floors,
