@@ -1,5 +1,6 @@
 package dev.portolan.fleet;
 
+import dev.portolan.node.SamplerState;
 import java.util.List;
 
 /**
@@ -7,12 +8,20 @@ import java.util.List;
  * cluster membership events), its role, sampler settings and host facts. {@code reader} is the socket table reader
  * ("netlink", "proc", "none"); {@code readerNote} says why it is not the one asked for (null when it is);
  * {@code shortLived} is whether sockets that live between two samples are caught ("on", or "off: why"; null when
- * the node does not sample).
+ * the node does not sample); {@code sampler} is how its sampler keeps up (the interval it samples at now, whether it
+ * backs off; null when unknown or the node does not sample).
  */
 public record NodeFacts(String node, String clusterNodeId, String role, String reader, long intervalMillis,
-    long startedAtMillis, String kernel, List<String> addresses, String readerNote, String shortLived) {
+    long startedAtMillis, String kernel, List<String> addresses, String readerNote, String shortLived,
+    SamplerState sampler) {
   public NodeFacts {
     addresses = addresses == null ? List.of() : List.copyOf(addresses);
+  }
+
+  public NodeFacts(String node, String clusterNodeId, String role, String reader, long intervalMillis,
+      long startedAtMillis, String kernel, List<String> addresses, String readerNote, String shortLived) {
+    this(node, clusterNodeId, role, reader, intervalMillis, startedAtMillis, kernel, addresses, readerNote, shortLived,
+        null);
   }
 
   public NodeFacts(String node, String clusterNodeId, String role, String reader, long intervalMillis,
@@ -22,6 +31,20 @@ public record NodeFacts(String node, String clusterNodeId, String role, String r
 
   public NodeFacts withSampling(String newReader, String newReaderNote, String newShortLived) {
     return new NodeFacts(node, clusterNodeId, role, newReader, intervalMillis, startedAtMillis, kernel, addresses,
-        newReaderNote, newShortLived);
+        newReaderNote, newShortLived, sampler);
+  }
+
+  /** These facts with the sampler's state now. */
+  public NodeFacts withSampler(SamplerState now) {
+    return new NodeFacts(node, clusterNodeId, role, reader, intervalMillis, startedAtMillis, kernel, addresses,
+        readerNote, shortLived, now);
+  }
+
+  /**
+   * The interval this node samples at now: the configured one, or the longer one its sampler backs off to. A hub
+   * judges staleness by it.
+   */
+  public long effectiveIntervalMillis() {
+    return sampler == null ? intervalMillis : Math.max(intervalMillis, sampler.intervalMillis());
   }
 }
