@@ -108,12 +108,12 @@ public final class PortolanMetrics {
    * backing off (1) or on its interval (0). Overruns are {@link #sampleOverrun()}.
    */
   public void sampler(java.util.function.Supplier<dev.portolan.node.SamplerState> state) {
-    Gauge.builder("portolan.sample.interval", state, s -> s.get().intervalMillis() / 1000.0)
+    Gauge.builder("portolan.sample.interval", state, s -> s.get().intervalMillis() / 1000.0).strongReference(true)
         .baseUnit("seconds").description("The interval the sampler samples at now (longer than configured while it backs off)")
         .register(registry);
-    Gauge.builder("portolan.sample.interval.configured", state, s -> s.get().configuredMillis() / 1000.0)
+    Gauge.builder("portolan.sample.interval.configured", state, s -> s.get().configuredMillis() / 1000.0).strongReference(true)
         .baseUnit("seconds").description("The configured sampling interval").register(registry);
-    Gauge.builder("portolan.sample.backing.off", state, s -> s.get().backingOff() ? 1 : 0)
+    Gauge.builder("portolan.sample.backing.off", state, s -> s.get().backingOff() ? 1 : 0).strongReference(true)
         .description("1 while the sampler samples less often than configured because samples take too long")
         .register(registry);
   }

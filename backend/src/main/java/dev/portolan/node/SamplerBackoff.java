@@ -17,7 +17,9 @@ import java.time.Duration;
  *       duration, even at the cap: the sampler never takes more than 80 % of a thread.</li>
  * </ul>
  *
- * A sample longer than the configured interval is an overrun, counted. Thread-safe: the sampler writes, the
+ * The first sample is a warm-up and decides nothing (it builds the owner index from scratch, on a cold JVM: osquery's
+ * watchdog likewise waits before it judges). A later sample longer than the configured interval is an overrun,
+ * counted. Thread-safe: the sampler writes, the
  * heartbeat and /metrics read.
  */
 public final class SamplerBackoff {
@@ -25,6 +27,8 @@ public final class SamplerBackoff {
   public static final double HEADROOM = 1.25;
   /** Samples in a row that fit a shorter interval before the interval comes down. */
   public static final int CALM_SAMPLES = 3;
+  /** Samples at the start that decide nothing. */
+  public static final int WARM_UP_SAMPLES = 1;
   private static final long STEP_MILLIS = 100;
   private static final long MAX_CAP_MILLIS = 60_000;
 
@@ -34,6 +38,7 @@ public final class SamplerBackoff {
   private long lastSampleMillis;
   private long overruns;
   private int calm;
+  private long samples;
 
   public SamplerBackoff(Duration configured, Duration cap) {
     if (configured.isNegative() || configured.isZero()) {
@@ -63,6 +68,10 @@ public final class SamplerBackoff {
   public synchronized Decision sampled(long sampleNanos) {
     long took = Math.max(0, (sampleNanos + 999_999) / 1_000_000);
     lastSampleMillis = took;
+    long gap = (long) Math.ceil(took * (HEADROOM - 1));
+    if (samples++ < WARM_UP_SAMPLES) {
+      return new Decision(Math.max(intervalMillis - took, gap), false, Change.NONE);
+    }
     boolean overrun = took > configuredMillis;
     if (overrun) {
       overruns++;
@@ -83,7 +92,6 @@ public final class SamplerBackoff {
     } else {
       calm = 0;
     }
-    long gap = (long) Math.ceil(took * (HEADROOM - 1));
     return new Decision(Math.max(intervalMillis - took, gap), overrun, change);
   }
 

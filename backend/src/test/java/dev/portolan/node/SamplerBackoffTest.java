@@ -13,9 +13,27 @@ class SamplerBackoffTest {
     return millis * 1_000_000;
   }
 
+  /** A backoff past its warm-up sample (a fast one). */
+  private static SamplerBackoff warm(Duration interval) {
+    SamplerBackoff b = SamplerBackoff.forInterval(interval);
+    b.sampled(ms(1));
+    return b;
+  }
+
+  @Test
+  void theFirstSampleIsAWarmUpThatDecidesNothing() {
+    SamplerBackoff b = SamplerBackoff.forInterval(Duration.ofSeconds(1));
+    SamplerBackoff.Decision d = b.sampled(ms(3000));
+    assertEquals(SamplerBackoff.Change.NONE, d.change());
+    assertFalse(d.overrun());
+    assertEquals(new SamplerState(1000, 1000, 3000, 0), b.state());
+    assertEquals(750, d.delayMillis(), "still a quarter of the sample's time before the next");
+    assertEquals(SamplerBackoff.Change.STARTED_BACKING_OFF, b.sampled(ms(3000)).change(), "the second one counts");
+  }
+
   @Test
   void fastSamplesKeepTheConfiguredIntervalAndStartOnTheBeat() {
-    SamplerBackoff b = SamplerBackoff.forInterval(Duration.ofSeconds(1));
+    SamplerBackoff b = warm(Duration.ofSeconds(1));
     SamplerBackoff.Decision d = b.sampled(ms(200));
     assertEquals(800, d.delayMillis(), "the next sample starts one interval after this one started");
     assertFalse(d.overrun());
@@ -27,7 +45,7 @@ class SamplerBackoffTest {
 
   @Test
   void aSlowSampleBacksOffAtOnceAndSaysSo() {
-    SamplerBackoff b = SamplerBackoff.forInterval(Duration.ofSeconds(1));
+    SamplerBackoff b = warm(Duration.ofSeconds(1));
     SamplerBackoff.Decision d = b.sampled(ms(1600));
     assertTrue(d.overrun());
     assertEquals(SamplerBackoff.Change.STARTED_BACKING_OFF, d.change());
@@ -43,7 +61,7 @@ class SamplerBackoffTest {
 
   @Test
   void aSampleTakingMostOfTheIntervalBacksOffWithoutBeingAnOverrun() {
-    SamplerBackoff b = SamplerBackoff.forInterval(Duration.ofSeconds(1));
+    SamplerBackoff b = warm(Duration.ofSeconds(1));
     SamplerBackoff.Decision d = b.sampled(ms(900));
     assertFalse(d.overrun(), "0.9 s fits 1 s");
     assertEquals(1200, b.state().intervalMillis(), "but leaves under 20 % idle: 1.125 s, rounded up");
@@ -52,7 +70,7 @@ class SamplerBackoffTest {
 
   @Test
   void theIntervalIsCappedAndTheGapStaysAQuarterOfTheSampleEvenThen() {
-    SamplerBackoff b = SamplerBackoff.forInterval(Duration.ofMillis(100));
+    SamplerBackoff b = warm(Duration.ofMillis(100));
     assertEquals(1000, b.capMillis(), "ten times the interval");
     SamplerBackoff.Decision d = b.sampled(ms(4000));
     assertEquals(1000, b.state().intervalMillis());
@@ -63,7 +81,7 @@ class SamplerBackoffTest {
 
   @Test
   void recoversAfterEnoughFastSamplesInARowNotBefore() {
-    SamplerBackoff b = SamplerBackoff.forInterval(Duration.ofSeconds(1));
+    SamplerBackoff b = warm(Duration.ofSeconds(1));
     b.sampled(ms(1600));
     assertEquals(SamplerBackoff.Change.NONE, b.sampled(ms(100)).change());
     assertEquals(SamplerBackoff.Change.NONE, b.sampled(ms(100)).change());
@@ -82,7 +100,7 @@ class SamplerBackoffTest {
 
   @Test
   void easesToWhatSamplesNeedWhenTheyAreFasterButStillSlow() {
-    SamplerBackoff b = SamplerBackoff.forInterval(Duration.ofSeconds(1));
+    SamplerBackoff b = warm(Duration.ofSeconds(1));
     b.sampled(ms(3000));
     assertEquals(3800, b.state().intervalMillis());
     SamplerBackoff.Change last = SamplerBackoff.Change.NONE;
