@@ -165,7 +165,7 @@ public final class Portolan {
           .map(id -> new Portolan(vertx, health::actualPort, config, readerName));
     }
     long firstSeq = System.currentTimeMillis() * 1000;
-    ChangeHistory history = new ChangeHistory(config.historySize(), firstSeq);
+    ChangeHistory history = new ChangeHistory(config.historySize(), firstSeq, ChangeHistory.newRun());
     FleetVerticle.LocalNode local = config.sampleSelf() ? new FleetVerticle.LocalNode(facts, epoch, latest) : null;
     FleetVerticle fleet = new FleetVerticle(new FleetState(FleetState.Settings.DEFAULT, firstSeq), history, membership,
         services, metrics, local);
