@@ -37,6 +37,12 @@ import java.util.Set;
  */
 public final class SseFeed {
   static final int MAX_BACKLOG = 256;
+  /**
+   * Bytes (counted as chars) handed to a client's connection and not yet written to its socket, beyond which the feed
+   * keeps events in the client's backlog instead. Counted here because Vert.x 5's {@code writeQueueFull()} counts
+   * queued writes, not bytes: a client that reads nothing could otherwise hold several whole batches in memory.
+   */
+  static final int MAX_UNWRITTEN = 64 * 1024;
   /** The parameters the feed takes besides the socket filters ({@link SocketFilter#PARAMETERS}). */
   public static final String[] PARAMETERS = {"last-event-id", "change"};
   private static final long HEARTBEAT_MILLIS = 15_000;
@@ -140,6 +146,7 @@ public final class SseFeed {
         .putHeader("X-Accel-Buffering", "no")
         .setWriteQueueMaxSize(64 * 1024);
     Client client = new Client(response, filter, kinds, format);
+    client.connection = ctx.request().connection();
     clients.add(client);
     metrics.sseClientConnected();
     response.closeHandler(v -> client.gone());
@@ -224,8 +231,8 @@ public final class SseFeed {
 
   private void heartbeat() {
     for (Client c : List.copyOf(clients)) {
-      if (!c.response.writeQueueFull()) {
-        c.response.write(": heartbeat\n");
+      if (!c.full()) {
+        c.write(": heartbeat\n");
       }
     }
   }
@@ -243,9 +250,13 @@ public final class SseFeed {
     final ArrayDeque<Waiting> backlog = new ArrayDeque<>();
     /** Events in {@link #backlog}. */
     int backlogEvents;
+    /** Chars handed to the connection and not yet written to the socket. */
+    long unwritten;
     /** The hub seq up to which this client has had (or was not due) every change. */
     long lastSent;
     boolean closed;
+    /** The connection the feed goes over, closed when a client cut off does not go by itself. */
+    io.vertx.core.http.HttpConnection connection;
 
     Client(HttpServerResponse response, SocketFilter filter, Set<ChangeKind> kinds, SseFormat format) {
       this.response = response;
@@ -271,8 +282,8 @@ public final class SseFeed {
       if (closed) {
         return;
       }
-      if (backlog.isEmpty() && !response.writeQueueFull()) {
-        response.write(text);
+      if (backlog.isEmpty() && !full()) {
+        write(text);
         return;
       }
       if (backlogEvents + events > MAX_BACKLOG) {
@@ -286,11 +297,28 @@ public final class SseFeed {
       backlogEvents += events;
     }
 
+    /** True while the connection holds as much as a client may have waiting: the next events wait in the backlog. */
+    boolean full() {
+      return unwritten >= MAX_UNWRITTEN || response.writeQueueFull();
+    }
+
+    /** Hands {@code text} to the connection, counted until it is written to the socket; then drains the backlog. */
+    void write(String text) {
+      int size = text.length();
+      unwritten += size;
+      response.write(text).onComplete(ar -> {
+        unwritten -= size;
+        if (!closed && !backlog.isEmpty() && !full()) {
+          drain();
+        }
+      });
+    }
+
     private void drain() {
-      while (!backlog.isEmpty() && !response.writeQueueFull()) {
+      while (!backlog.isEmpty() && !full()) {
         Waiting next = backlog.removeFirst();
         backlogEvents -= next.events();
-        response.write(next.text());
+        write(next.text());
       }
       if (!backlog.isEmpty()) {
         response.drainHandler(v -> drain());
@@ -305,10 +333,11 @@ public final class SseFeed {
       response.write(reset("client too slow: events were dropped; re-read the snapshot and reconnect"));
       response.end();
       gone();
-      // A client that reads nothing would keep the connection and its buffered bytes: close it hard.
+      // A client that reads nothing would keep the connection and its buffered bytes: close it hard. (Not with
+      // reset(): on HTTP/1.x it refuses a response already ended, and the connection would stay open for good.)
       vertx.setTimer(5_000, t -> {
         if (!response.closed()) {
-          response.reset();
+          connection.close();
         }
       });
     }
