@@ -14,6 +14,7 @@ import java.util.UUID;
 import dev.portolan.config.PortolanConfig;
 import dev.portolan.metrics.PortolanMetrics;
 import dev.portolan.node.Sampler;
+import dev.portolan.node.SamplerBackoff;
 import dev.portolan.node.SnapshotHolder;
 import dev.portolan.owner.OwnerIndex;
 import dev.portolan.netlink.SocketDestroyListener;
@@ -123,6 +124,15 @@ public final class Portolan {
    */
   public static Future<Portolan> start(Vertx vertx, PrometheusMeterRegistry registry, PortolanConfig config,
       Membership membership) {
+    return start(vertx, registry, config, membership, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #start(Vertx, PrometheusMeterRegistry, PortolanConfig, Membership)}, with the chosen socket table reader
+   * wrapped by {@code readerWrapper} (tests: a reader made slow on demand around the real one).
+   */
+  public static Future<Portolan> start(Vertx vertx, PrometheusMeterRegistry registry, PortolanConfig config,
+      Membership membership, java.util.function.UnaryOperator<SocketTableReader> readerWrapper) {
     ServiceNames services = ServiceNames.create();
     String node = config.nodeName();
     String epoch = UUID.randomUUID().toString();
@@ -135,7 +145,7 @@ public final class Portolan {
     if (chosen != null && chosen.note() != null) {
       LOG.warning(chosen.note());
     }
-    SocketTableReader reader = chosen != null ? chosen.reader() : null;
+    SocketTableReader reader = chosen != null ? readerWrapper.apply(chosen.reader()) : null;
     String readerName = reader != null ? reader.name() : "none";
     PortolanMetrics metrics = new PortolanMetrics(registry, node, readerName);
     ShortLivedReporting shortLived = config.sampleSelf()
@@ -156,7 +166,7 @@ public final class Portolan {
           .map(id -> new Portolan(vertx, health::actualPort, config, readerName));
     }
     long firstSeq = System.currentTimeMillis() * 1000;
-    ChangeHistory history = new ChangeHistory(config.historySize(), firstSeq);
+    ChangeHistory history = new ChangeHistory(config.historySize(), firstSeq, ChangeHistory.newRun());
     FleetVerticle.LocalNode local = config.sampleSelf() ? new FleetVerticle.LocalNode(facts, epoch, latest) : null;
     FleetVerticle fleet = new FleetVerticle(new FleetState(FleetState.Settings.DEFAULT, firstSeq), history, membership,
         services, metrics, local);
@@ -203,16 +213,17 @@ public final class Portolan {
     String node = config.nodeName();
     OwnerIndex owners = OwnerIndex.create();
     Sampler sampler = new Sampler(node, reader, owners, System::currentTimeMillis, shortLived.tracker());
+    SamplerBackoff backoff = SamplerBackoff.forInterval(config.interval());
     NodeInfo info = new NodeInfo(node, reader.name(), config.interval().toMillis());
     ScanPolicy policy = ScanPolicy.create(config.scan(), ScanPolicy.Resolver.SYSTEM);
     DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
-    return vertx.deployVerticle(new SamplerVerticle(sampler, shortLived.listener(), latest, config.interval(), metrics,
+    return vertx.deployVerticle(new SamplerVerticle(sampler, shortLived.listener(), latest, backoff, metrics,
             services, epoch))
         .compose(id -> vertx.deployVerticle(new OwnerVerticle(latest, owners, services), worker))
         .compose(id -> vertx.deployVerticle(new SocketQueryVerticle(latest, services, info, epoch), worker))
         .compose(id -> vertx.deployVerticle(new ScannerVerticle(node, policy, new ScanRegistry(ScanEngine.create(), node,
             policy.maxConcurrent(), 50, System::currentTimeMillis), services, metrics), worker))
-        .compose(id -> vertx.deployVerticle(new HeartbeatVerticle(latest, facts, epoch)));
+        .compose(id -> vertx.deployVerticle(new HeartbeatVerticle(latest, facts, epoch, backoff::state)));
   }
 
   public int httpPort() {

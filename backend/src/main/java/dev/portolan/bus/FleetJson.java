@@ -48,6 +48,9 @@ public final class FleetJson {
           .put("intervalMillis", v.facts().intervalMillis()).put("portolanStartedAt", v.facts().startedAtMillis())
           .put("kernel", v.facts().kernel()).put("addresses", new JsonArray(v.facts().addresses()))
           .put("clusterNodeId", v.facts().clusterNodeId());
+      if (v.facts().sampler() != null) {
+        j.put("sampler", NodeHeartbeat.samplerJson(v.facts().sampler()));
+      }
     }
     return j;
   }

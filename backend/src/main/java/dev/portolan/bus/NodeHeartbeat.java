@@ -1,6 +1,7 @@
 package dev.portolan.bus;
 
 import dev.portolan.fleet.NodeFacts;
+import dev.portolan.node.SamplerState;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -31,14 +32,38 @@ public record NodeHeartbeat(NodeFacts facts, String epoch, long seq, long lastSa
     if (facts.busTls() != null) {
       j.put("busTls", facts.busTls());
     }
+    if (facts.sampler() != null) {
+      j.put("sampler", samplerJson(facts.sampler()));
+    }
     return j;
+  }
+
+  /**
+   * A sampler's state as heartbeats carry it and {@code /api/v1/nodes} shows it: {@code intervalMillis} (what it
+   * samples at now), {@code configuredIntervalMillis}, {@code backingOff}, {@code lastSampleMillis} (how long the
+   * last sample took), {@code overruns} (samples longer than the configured interval) and {@code note} (one line).
+   */
+  public static JsonObject samplerJson(SamplerState s) {
+    return new JsonObject().put("intervalMillis", s.intervalMillis()).put("configuredIntervalMillis", s.configuredMillis())
+        .put("backingOff", s.backingOff()).put("lastSampleMillis", s.lastSampleMillis()).put("overruns", s.overruns())
+        .put("note", s.describe());
+  }
+
+  /** The inverse of {@link #samplerJson}; null for null. */
+  public static SamplerState samplerFromJson(JsonObject j) {
+    if (j == null) {
+      return null;
+    }
+    return new SamplerState(j.getLong("configuredIntervalMillis", 0L), j.getLong("intervalMillis", 0L),
+        j.getLong("lastSampleMillis", 0L), j.getLong("overruns", 0L));
   }
 
   public static NodeHeartbeat fromJson(JsonObject j) {
     JsonArray addresses = j.getJsonArray("addresses", new JsonArray());
     NodeFacts facts = new NodeFacts(j.getString("node"), j.getString("clusterNodeId"), j.getString("role"),
         j.getString("reader"), j.getLong("intervalMillis", 0L), j.getLong("startedAt", 0L), j.getString("kernel"),
-        addresses.stream().map(String::valueOf).toList(), j.getString("readerNote"), j.getString("shortLived"), j.getBoolean("busTls"));
+        addresses.stream().map(String::valueOf).toList(), j.getString("readerNote"), j.getString("shortLived"),
+        j.getBoolean("busTls"), samplerFromJson(j.getJsonObject("sampler")));
     return new NodeHeartbeat(facts, j.getString("epoch"), j.getLong("seq", 0L), j.getLong("lastSampleAt", 0L),
         j.getLong("sentAt", 0L), j.getInteger("sockets", 0));
   }

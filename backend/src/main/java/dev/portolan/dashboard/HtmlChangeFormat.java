@@ -19,7 +19,7 @@ final class HtmlChangeFormat implements SseFormat {
   }
 
   @Override
-  public String event(SocketChange change) {
+  public String event(String id, SocketChange change) {
     JsonObject json = ChangeBatch.changeToJson(change, services);
     SocketRow socket = SocketRows.of(json);
     String what = switch (json.getString("change", "")) {
@@ -45,6 +45,6 @@ final class HtmlChangeFormat implements SseFormat {
     ChangeRow row = new ChangeRow(Clock.time(change.timestampMillis()), change.kind().wireName(), what, socket.proto(),
         socket.state(), local, gone ? null : socket.localHref(), owner);
     String html = Templates.render("fragment/change.jte", row);
-    return "id: " + change.seq() + "\nevent: " + change.kind().sseEvent() + "\n" + SseFormat.dataLines(html.strip()) + "\n";
+    return "id: " + id + "\nevent: " + change.kind().sseEvent() + "\n" + SseFormat.dataLines(html.strip()) + "\n";
   }
 }

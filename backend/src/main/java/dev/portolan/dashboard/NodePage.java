@@ -48,6 +48,11 @@ final class NodePage {
     if (n.getLong("intervalMillis") != null) {
       facts.add(new Fact("Samples every", Clock.interval(n.getLong("intervalMillis"))));
     }
+    JsonObject sampler = n.getJsonObject("sampler");
+    if (sampler != null) {
+      facts.add(new Fact("Sampler", sampler.getString("note", "") + ("; " + sampler.getLong("overruns", 0L)
+          + " samples took longer than the interval")));
+    }
     long started = n.getLong("portolanStartedAt", 0L);
     if (started > 0) {
       facts.add(new Fact("Portolan started", Clock.when(started, now) + " (up " + Clock.duration(Math.max(0, now - started) / 1000) + ")"));

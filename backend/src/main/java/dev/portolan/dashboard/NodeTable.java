@@ -52,7 +52,16 @@ final class NodeTable {
     JsonObject counts = n.getJsonObject("sockets", new JsonObject());
     return new FleetNodeRow(name, href(name), n.getString("status", "down"), Clock.when(n.getLong("statusSince", 0L), now),
         n.getString("statusReason"), n.getString("role", "unknown"), counts.getInteger("listening", 0),
-        counts.getInteger("total", 0), Clock.ago(n.getLong("lastSampleAt", 0L), now));
+        counts.getInteger("total", 0), Clock.ago(n.getLong("lastSampleAt", 0L), now), backoff(n));
+  }
+
+  /** The sampler's note while it backs off (and the node is live), else null. */
+  static String backoff(JsonObject n) {
+    JsonObject sampler = n.getJsonObject("sampler");
+    if (sampler == null || !sampler.getBoolean("backingOff", false) || !n.getBoolean("live", true)) {
+      return null;
+    }
+    return sampler.getString("note");
   }
 
   /** Nodes per status; sockets and listening ports summed over the live nodes (a down node's are last seen). */

@@ -302,8 +302,9 @@ public final class FleetState {
   /** Up <-> stale by the age of the last sample; a down node stays down. */
   private void checkStale(FleetNode n, long nowMillis, OutcomeBuilder out) {
     long age = nowMillis - n.lastSampleMillis;
-    // A node sampling every 10 s is not stale 5 s after its last sample: allow three of its own intervals.
-    long interval = n.facts == null ? 0 : n.facts.intervalMillis();
+    // A node sampling every 10 s is not stale 5 s after its last sample: allow three of its own intervals (the
+    // longer one its sampler backs off to, when it does: it says so, and it is not stale for it).
+    long interval = n.facts == null ? 0 : n.facts.effectiveIntervalMillis();
     boolean stale = age > Math.max(staleAfterMillis, 3 * interval);
     if (n.status == NodeStatus.UP && stale) {
       setStatus(n, NodeStatus.STALE, n.lastSampleMillis <= 0 ? "no sample yet" : "no sample for " + seconds(age),

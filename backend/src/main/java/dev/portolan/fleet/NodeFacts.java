@@ -1,5 +1,6 @@
 package dev.portolan.fleet;
 
+import dev.portolan.node.SamplerState;
 import java.util.List;
 
 /**
@@ -8,14 +9,16 @@ import java.util.List;
  * ("netlink", "proc", "none"); {@code readerNote} says why it is not the one asked for (null when it is);
  * {@code shortLived} is whether sockets that live between two samples are caught ("on", or "off: why"; null when
  * the node does not sample). {@code busTls}: whether its clustered event bus runs over TLS (null when it is not
- * clustered, or does not say).
+ * clustered, or does not say); {@code sampler} is how its sampler keeps up (the interval it samples at now, whether
+ * it backs off; null when unknown or the node does not sample).
  */
 public record NodeFacts(String node, String clusterNodeId, String role, String reader, long intervalMillis,
     long startedAtMillis, String kernel, List<String> addresses, String readerNote, String shortLived,
-    Boolean busTls) {
+    Boolean busTls, SamplerState sampler) {
   public NodeFacts {
     addresses = addresses == null ? List.of() : List.copyOf(addresses);
   }
+
 
   public NodeFacts(String node, String clusterNodeId, String role, String reader, long intervalMillis,
       long startedAtMillis, String kernel, List<String> addresses) {
@@ -25,11 +28,32 @@ public record NodeFacts(String node, String clusterNodeId, String role, String r
   public NodeFacts(String node, String clusterNodeId, String role, String reader, long intervalMillis,
       long startedAtMillis, String kernel, List<String> addresses, String readerNote, String shortLived) {
     this(node, clusterNodeId, role, reader, intervalMillis, startedAtMillis, kernel, addresses, readerNote, shortLived,
-        null);
+        null, null);
+  }
+
+  public NodeFacts(String node, String clusterNodeId, String role, String reader, long intervalMillis,
+      long startedAtMillis, String kernel, List<String> addresses, String readerNote, String shortLived,
+      Boolean busTls) {
+    this(node, clusterNodeId, role, reader, intervalMillis, startedAtMillis, kernel, addresses, readerNote, shortLived,
+        busTls, null);
   }
 
   public NodeFacts withSampling(String newReader, String newReaderNote, String newShortLived) {
     return new NodeFacts(node, clusterNodeId, role, newReader, intervalMillis, startedAtMillis, kernel, addresses,
-        newReaderNote, newShortLived, busTls);
+        newReaderNote, newShortLived, busTls, sampler);
+  }
+
+  /** These facts with the sampler's state now. */
+  public NodeFacts withSampler(SamplerState now) {
+    return new NodeFacts(node, clusterNodeId, role, reader, intervalMillis, startedAtMillis, kernel, addresses,
+        readerNote, shortLived, busTls, now);
+  }
+
+  /**
+   * The interval this node samples at now: the configured one, or the longer one its sampler backs off to. A hub
+   * judges staleness by it.
+   */
+  public long effectiveIntervalMillis() {
+    return sampler == null ? intervalMillis : Math.max(intervalMillis, sampler.intervalMillis());
   }
 }

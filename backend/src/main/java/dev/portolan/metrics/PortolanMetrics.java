@@ -34,7 +34,7 @@ public final class PortolanMetrics {
         .publishPercentiles(0.5, 0.99).register(registry);
     sampleFailures = Counter.builder("portolan.sample.failures").description("Samples that failed").register(registry);
     sampleOverruns = Counter.builder("portolan.sample.overruns")
-        .description("Ticks skipped because the previous sample was still running").register(registry);
+        .description("Samples that took longer than the configured interval").register(registry);
     changes = Counter.builder("portolan.changes").description("Socket changes detected").register(registry);
     Gauge.builder("portolan.sse.clients", sseClients, AtomicInteger::get).description("Connected SSE clients")
         .register(registry);
@@ -100,6 +100,21 @@ public final class PortolanMetrics {
             + tracker.maxPerSample() + "), or the queue of destroyed sockets was full").register(registry);
     FunctionCounter.builder("portolan.short.lived.lost", listener, SocketDestroyListener::overruns)
         .description("Times the kernel dropped socket destroy notifications (ENOBUFS): one or more sockets lost each")
+        .register(registry);
+  }
+
+  /**
+   * Serves the sampler's backoff state: the interval it samples at now, the configured one, and whether it is
+   * backing off (1) or on its interval (0). Overruns are {@link #sampleOverrun()}.
+   */
+  public void sampler(java.util.function.Supplier<dev.portolan.node.SamplerState> state) {
+    Gauge.builder("portolan.sample.interval", state, s -> s.get().intervalMillis() / 1000.0).strongReference(true)
+        .baseUnit("seconds").description("The interval the sampler samples at now (longer than configured while it backs off)")
+        .register(registry);
+    Gauge.builder("portolan.sample.interval.configured", state, s -> s.get().configuredMillis() / 1000.0).strongReference(true)
+        .baseUnit("seconds").description("The configured sampling interval").register(registry);
+    Gauge.builder("portolan.sample.backing.off", state, s -> s.get().backingOff() ? 1 : 0).strongReference(true)
+        .description("1 while the sampler samples less often than configured because samples take too long")
         .register(registry);
   }
 

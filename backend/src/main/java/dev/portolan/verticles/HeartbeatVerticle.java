@@ -7,6 +7,8 @@ import dev.portolan.node.NodeSnapshot;
 import dev.portolan.node.SnapshotHolder;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import dev.portolan.node.SamplerState;
+import java.util.function.Supplier;
 
 /**
  * Publishes this node's {@link NodeHeartbeat} on {@link Addresses#HEARTBEATS} every second, whether or not the
@@ -18,11 +20,18 @@ public final class HeartbeatVerticle extends VerticleBase {
   private final SnapshotHolder latest;
   private final NodeFacts facts;
   private final String epoch;
+  private final Supplier<SamplerState> sampler;
 
   public HeartbeatVerticle(SnapshotHolder latest, NodeFacts facts, String epoch) {
+    this(latest, facts, epoch, () -> null);
+  }
+
+  /** {@code sampler}: the sampler's state now, carried in every heartbeat (null: not said). */
+  public HeartbeatVerticle(SnapshotHolder latest, NodeFacts facts, String epoch, Supplier<SamplerState> sampler) {
     this.latest = latest;
     this.facts = facts;
     this.epoch = epoch;
+    this.sampler = sampler;
   }
 
   @Override
@@ -34,7 +43,7 @@ public final class HeartbeatVerticle extends VerticleBase {
 
   private void beat() {
     NodeSnapshot s = latest.get();
-    vertx.eventBus().publish(Addresses.HEARTBEATS, new NodeHeartbeat(facts, epoch, latest.publishedSeq(),
+    vertx.eventBus().publish(Addresses.HEARTBEATS, new NodeHeartbeat(facts.withSampler(sampler.get()), epoch, latest.publishedSeq(),
         s.takenAtMillis(), System.currentTimeMillis(), s.sockets().size()).toJson());
   }
 }

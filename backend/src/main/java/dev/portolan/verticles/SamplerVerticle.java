@@ -7,6 +7,7 @@ import dev.portolan.metrics.PortolanMetrics;
 import dev.portolan.netlink.SocketDestroyListener;
 import dev.portolan.node.NodeSnapshot;
 import dev.portolan.node.Sampler;
+import dev.portolan.node.SamplerBackoff;
 import dev.portolan.node.SnapshotHolder;
 import dev.portolan.service.ServiceNames;
 import io.vertx.core.Future;
@@ -18,9 +19,11 @@ import java.util.logging.Logger;
 
 /**
  * Samples the socket table every interval on a dedicated worker thread, keeps the latest snapshot, and publishes
- * the changes ({@link Addresses#CHANGES}) and a heartbeat ({@link Addresses#SAMPLES}). A tick that finds the
- * previous sample still running is skipped and counted as an overrun. Stopping closes the sampler's reader and the
- * socket destroy listener that feeds its short-lived sockets, if any.
+ * the changes ({@link Addresses#CHANGES}) and a heartbeat ({@link Addresses#SAMPLES}). Each sample is scheduled when
+ * the previous one has ended, as its {@link SamplerBackoff} says: on the configured interval while samples are fast,
+ * less often while they take most of it (an overrun, longer than the interval, is counted), back on the interval once
+ * they are fast again; starting and ending a backoff is logged. Stopping closes the sampler's reader and the socket
+ * destroy listener that feeds its short-lived sockets, if any.
  */
 public final class SamplerVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(SamplerVerticle.class.getName());
@@ -28,21 +31,28 @@ public final class SamplerVerticle extends VerticleBase {
   private final Sampler sampler;
   private final SocketDestroyListener destroyListener;
   private final SnapshotHolder latest;
-  private final Duration interval;
   private final PortolanMetrics metrics;
   private final ServiceNames services;
   private final String epoch;
+  private final SamplerBackoff backoff;
   private WorkerExecutor worker;
-  private boolean sampling;
+  private long timer = -1;
+  private volatile boolean stopped;
 
   /** {@code destroyListener}: what feeds the sampler's short-lived sockets, closed with it; null for none. */
   public SamplerVerticle(Sampler sampler, SocketDestroyListener destroyListener, SnapshotHolder latest,
       Duration interval, PortolanMetrics metrics, ServiceNames services, String epoch) {
+    this(sampler, destroyListener, latest, SamplerBackoff.forInterval(interval), metrics, services, epoch);
+  }
+
+  /** With the backoff it schedules by (shared with the heartbeat and /metrics, which report its state). */
+  public SamplerVerticle(Sampler sampler, SocketDestroyListener destroyListener, SnapshotHolder latest,
+      SamplerBackoff backoff, PortolanMetrics metrics, ServiceNames services, String epoch) {
+    this.backoff = backoff;
     this.destroyListener = destroyListener;
     this.epoch = epoch;
     this.sampler = sampler;
     this.latest = latest;
-    this.interval = interval;
     this.metrics = metrics;
     this.services = services;
   }
@@ -50,21 +60,43 @@ public final class SamplerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     worker = vertx.createSharedWorkerExecutor("portolan-sampler", 1);
-    return sampleOnce().onSuccess(first -> vertx.setPeriodic(interval.toMillis(), id -> tick()));
+    metrics.sampler(backoff::state);
+    return sampleOnce().onSuccess(first -> scheduleNext(first));
   }
 
   private void tick() {
-    if (sampling) {
-      metrics.sampleOverrun();
+    timer = -1;
+    if (stopped) {
       return;
     }
-    sampleOnce();
+    sampleOnce().onComplete(ar -> scheduleNext(ar.succeeded() ? ar.result() : null));
+  }
+
+  /** Sets the timer for the next sample, as the backoff decides from {@code last} (null: it failed). */
+  private void scheduleNext(Sampler.Result last) {
+    if (stopped) {
+      return;
+    }
+    long delay;
+    if (last == null) {
+      delay = backoff.afterFailure();
+    } else {
+      SamplerBackoff.Decision d = backoff.sampled(last.snapshot().sampleNanos());
+      if (d.overrun()) {
+        metrics.sampleOverrun();
+      }
+      if (d.change() != SamplerBackoff.Change.NONE) {
+        Level level = d.change() == SamplerBackoff.Change.RECOVERED ? Level.INFO : Level.WARNING;
+        LOG.log(level, backoff.state().backingOff() ? "sampler backing off: " + backoff.state().describe()
+            : "sampler back on its interval: " + backoff.state().describe());
+      }
+      delay = d.delayMillis();
+    }
+    timer = vertx.setTimer(Math.max(1, delay), id -> tick());
   }
 
   private Future<Sampler.Result> sampleOnce() {
-    sampling = true;
     return worker.executeBlocking(sampler::sample, false)
-        .onComplete(ar -> sampling = false)
         .onSuccess(this::publish)
         .onFailure(err -> {
           metrics.sampleFailed();
@@ -87,6 +119,10 @@ public final class SamplerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopped = true;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
     Future<?> closed = worker == null ? Future.succeededFuture() : worker.close();
     if (destroyListener != null) {
       destroyListener.close(); // returns at once: its thread closes the netlink socket within a receive timeout

@@ -5,6 +5,7 @@ import dev.portolan.bus.JsonText;
 import dev.portolan.metrics.PortolanMetrics;
 import dev.portolan.node.ChangeHistory;
 import dev.portolan.node.ChangeKind;
+import dev.portolan.node.EventId;
 import dev.portolan.node.InvalidQueryException;
 import dev.portolan.node.QueryValues;
 import dev.portolan.node.SocketChange;
@@ -29,12 +30,19 @@ import java.util.Set;
  * node goes up, stale or down,
  * filtered per client with the {@code /api/v1/sockets} filters and {@code change} (the kinds of change wanted:
  * opened, closed, state-changed, owner-changed, short-lived; comma-separated), resumable with {@code Last-Event-ID} from a
- * bounded history ({@code event: reset} when the id is older). A client that does not read fast enough gets a
+ * bounded history ({@code event: reset} when the id is older, or of another run: ids are {@code RUN:SEQ}, see
+ * {@link EventId}). A client that does not read fast enough gets a
  * bounded backlog, then {@code event: reset} and the connection is closed: memory never grows without bound.
  * Runs on the web verticle's event loop only.
  */
 public final class SseFeed {
   static final int MAX_BACKLOG = 256;
+  /**
+   * Bytes (counted as chars) handed to a client's connection and not yet written to its socket, beyond which the feed
+   * keeps events in the client's backlog instead. Counted here because Vert.x 5's {@code writeQueueFull()} counts
+   * queued writes, not bytes: a client that reads nothing could otherwise hold several whole batches in memory.
+   */
+  static final int MAX_UNWRITTEN = 64 * 1024;
   /** The parameters the feed takes besides the socket filters ({@link SocketFilter#PARAMETERS}). */
   public static final String[] PARAMETERS = {"last-event-id", "change"};
   private static final long HEARTBEAT_MILLIS = 15_000;
@@ -94,7 +102,7 @@ public final class SseFeed {
           if (pending[i] == null) {
             pending[i] = new StringBuilder(1024);
           }
-          pending[i].append(texts.computeIfAbsent(c.format, f -> f.event(change)));
+          pending[i].append(texts.computeIfAbsent(c.format, f -> f.event(history.idOf(change.seq()), change)));
           counts[i]++;
           c.lastSent = change.seq();
         }
@@ -130,7 +138,7 @@ public final class SseFeed {
   public void handle(RoutingContext ctx, Map<String, List<String>> params, SseFormat format) {
     SocketFilter filter = SocketFilter.parse(params);
     Set<ChangeKind> kinds = changeKinds(QueryValues.single(params, "change"));
-    long resumeFrom = lastEventId(ctx, params);
+    EventId resumeFrom = lastEventId(ctx, params);
     HttpServerResponse response = ctx.response();
     response.setChunked(true)
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
@@ -138,6 +146,7 @@ public final class SseFeed {
         .putHeader("X-Accel-Buffering", "no")
         .setWriteQueueMaxSize(64 * 1024);
     Client client = new Client(response, filter, kinds, format);
+    client.connection = ctx.request().connection();
     clients.add(client);
     metrics.sseClientConnected();
     response.closeHandler(v -> client.gone());
@@ -146,16 +155,18 @@ public final class SseFeed {
     // (Vert.x's SSE codec among them) dispatch an empty event, where browsers dispatch nothing.
     long atConnect = history.lastSeq();
     client.lastSent = atConnect;
-    response.write(": portolan change feed, seq " + atConnect + "\n");
-    if (resumeFrom >= 0) {
+    response.write(": portolan change feed, run " + history.run() + ", seq " + atConnect + "\n");
+    if (resumeFrom != null) {
       ChangeHistory.Resume resume = history.since(resumeFrom);
       if (resume.reset()) {
         metrics.sseReset();
-        client.send(reset("last-event-id " + resumeFrom + " is older than the history (or from another run): re-read the snapshot"));
+        client.send(reset("last-event-id " + resumeFrom.text() + (resume.otherRun()
+            ? " is from another run (this one is " + history.run() + "): re-read the snapshot"
+            : " is older than the history (or from another run): re-read the snapshot")));
       } else {
         for (SocketChange c : resume.missed()) {
           if (client.wants(c)) {
-            client.send(format.event(c));
+            client.send(format.event(history.idOf(c.seq()), c));
           }
           client.lastSent = Math.max(client.lastSent, c.seq());
         }
@@ -187,7 +198,7 @@ public final class SseFeed {
     return kinds;
   }
 
-  private static long lastEventId(RoutingContext ctx, Map<String, List<String>> params) {
+  private static EventId lastEventId(RoutingContext ctx, Map<String, List<String>> params) {
     // The header wins: EventSource sends it on every reconnect with the last id it saw, while a ?last-event-id=
     // in the URL stays what the page was rendered with (replaying from it again would show changes twice).
     String value = ctx.request().getHeader("Last-Event-ID");
@@ -195,31 +206,33 @@ public final class SseFeed {
       value = QueryValues.single(params, "last-event-id");
     }
     if (value == null || value.isBlank()) {
-      return -1;
+      return null;
     }
-    long id = QueryValues.wholeNumber(value, "invalid last-event-id", "last-event-id must be an event id this feed sent");
-    if (id < 0) {
-      throw new InvalidQueryException("invalid last-event-id", "last-event-id must not be negative");
+    try {
+      return EventId.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidQueryException("invalid last-event-id", "last-event-id must be an event id this feed sent ("
+          + e.getMessage() + "): " + QueryValues.echo(value));
     }
-    return id;
   }
 
-  private String format(SocketChange c) {
+  private String format(String id, SocketChange c) {
     StringBuilder sb = new StringBuilder(768);
-    sb.append("id: ").append(c.seq()).append("\nevent: ").append(c.kind().sseEvent()).append("\ndata: ");
+    sb.append("id: ").append(id).append("\nevent: ").append(c.kind().sseEvent()).append("\ndata: ");
     jsonText.change(sb, c);
     return sb.append("\n\n").toString();
   }
 
   private String reset(String reason) {
-    return "id: " + history.lastSeq() + "\nevent: reset\ndata: "
-        + new JsonObject().put("reason", reason).put("seq", history.lastSeq()).encode() + "\n\n";
+    long seq = history.lastSeq();
+    return "id: " + history.idOf(seq) + "\nevent: reset\ndata: "
+        + new JsonObject().put("reason", reason).put("seq", seq).put("run", history.run()).encode() + "\n\n";
   }
 
   private void heartbeat() {
     for (Client c : List.copyOf(clients)) {
-      if (!c.response.writeQueueFull()) {
-        c.response.write(": heartbeat\n");
+      if (!c.full()) {
+        c.write(": heartbeat\n");
       }
     }
   }
@@ -237,9 +250,13 @@ public final class SseFeed {
     final ArrayDeque<Waiting> backlog = new ArrayDeque<>();
     /** Events in {@link #backlog}. */
     int backlogEvents;
+    /** Chars handed to the connection and not yet written to the socket. */
+    long unwritten;
     /** The hub seq up to which this client has had (or was not due) every change. */
     long lastSent;
     boolean closed;
+    /** The connection the feed goes over, closed when a client cut off does not go by itself. */
+    io.vertx.core.http.HttpConnection connection;
 
     Client(HttpServerResponse response, SocketFilter filter, Set<ChangeKind> kinds, SseFormat format) {
       this.response = response;
@@ -265,8 +282,8 @@ public final class SseFeed {
       if (closed) {
         return;
       }
-      if (backlog.isEmpty() && !response.writeQueueFull()) {
-        response.write(text);
+      if (backlog.isEmpty() && !full()) {
+        write(text);
         return;
       }
       if (backlogEvents + events > MAX_BACKLOG) {
@@ -280,11 +297,28 @@ public final class SseFeed {
       backlogEvents += events;
     }
 
+    /** True while the connection holds as much as a client may have waiting: the next events wait in the backlog. */
+    boolean full() {
+      return unwritten >= MAX_UNWRITTEN || response.writeQueueFull();
+    }
+
+    /** Hands {@code text} to the connection, counted until it is written to the socket; then drains the backlog. */
+    void write(String text) {
+      int size = text.length();
+      unwritten += size;
+      response.write(text).onComplete(ar -> {
+        unwritten -= size;
+        if (!closed && !backlog.isEmpty() && !full()) {
+          drain();
+        }
+      });
+    }
+
     private void drain() {
-      while (!backlog.isEmpty() && !response.writeQueueFull()) {
+      while (!backlog.isEmpty() && !full()) {
         Waiting next = backlog.removeFirst();
         backlogEvents -= next.events();
-        response.write(next.text());
+        write(next.text());
       }
       if (!backlog.isEmpty()) {
         response.drainHandler(v -> drain());
@@ -299,10 +333,11 @@ public final class SseFeed {
       response.write(reset("client too slow: events were dropped; re-read the snapshot and reconnect"));
       response.end();
       gone();
-      // A client that reads nothing would keep the connection and its buffered bytes: close it hard.
+      // A client that reads nothing would keep the connection and its buffered bytes: close it hard. (Not with
+      // reset(): on HTTP/1.x it refuses a response already ended, and the connection would stay open for good.)
       vertx.setTimer(5_000, t -> {
         if (!response.closed()) {
-          response.reset();
+          connection.close();
         }
       });
     }

@@ -8,7 +8,8 @@ import dev.portolan.node.SocketChange;
  */
 @FunctionalInterface
 public interface SseFormat {
-  String event(SocketChange change);
+  /** The event of {@code change}, its {@code id:} line {@code id} (the change's id in the feed: RUN:SEQ). */
+  String event(String id, SocketChange change);
 
   /** {@code data:} lines for a payload that may span lines (each line gets its own prefix, as SSE requires). */
   static String dataLines(String payload) {

@@ -2,8 +2,10 @@ package dev.portolan.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portolan.node.EventId;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -69,16 +71,18 @@ class ChangeFeedTest {
               return; // another listener of this machine
             }
             assertEquals(RunningNode.NODE, data.getString("node"));
-            assertEquals(Long.parseLong(event.id()), data.getLong("seq"));
+            EventId id = EventId.parse(event.id());
+            assertNotNull(id.run(), "ids name the run: " + event.id());
+            assertEquals(id.seq(), data.getLong("seq"));
             if (event.event().equals("socket-opened")) {
               assertEquals("listen", data.getString("state"));
               assertEquals("opened", data.getString("change"));
               assertEquals(ProcessHandle.current().pid(), data.getJsonObject("owner").getLong("pid"), data.encode());
-              openedId.set(Long.parseLong(event.id()));
+              openedId.set(EventId.parse(event.id()).seq());
               opened.flag();
               listener.get().close();
             } else if (event.event().equals("socket-closed")) {
-              assertTrue(Long.parseLong(event.id()) > openedId.get(), "ids grow");
+              assertTrue(EventId.parse(event.id()).seq() > openedId.get(), "ids grow");
               closed.flag();
             }
           }));
@@ -152,7 +156,7 @@ class ChangeFeedTest {
         .as(BodyCodec.sseStream(stream -> {
           stream.handler(event -> ctx.verify(() -> {
             assertNotEquals("reset", event.event(), "no reset for a current id");
-            assertTrue(Long.parseLong(event.id()) > seq, "only events after " + seq);
+            assertTrue(EventId.parse(event.id()).seq() > seq, "only events after " + seq);
             if (new JsonObject(event.data()).getInteger("localPort") == port.get()) {
               ctx.completeNow();
             }

@@ -49,6 +49,23 @@ public final class RunningNode implements AutoCloseable {
     return new RunningNode(vertx, p);
   }
 
+  /**
+   * A node as {@link #start()} makes it, with {@code settings} over the defaults and its socket table reader wrapped by
+   * {@code readerWrapper} (e.g. {@link SlowReader}).
+   */
+  public static RunningNode start(Map<String, Object> settings,
+      java.util.function.UnaryOperator<dev.portolan.sampler.SocketTableReader> readerWrapper) throws Exception {
+    var registry = Portolan.newRegistry();
+    Vertx vertx = Portolan.newVertx(registry);
+    Map<String, Object> all = new java.util.HashMap<>(Map.of("httpPort", 0, "interval", "100ms", "nodeName", NODE,
+        "historySize", 1000));
+    all.putAll(settings);
+    PortolanConfig config = PortolanConfig.from(all, NODE);
+    Portolan p = Portolan.start(vertx, registry, config, dev.portolan.cluster.Membership.NONE, readerWrapper)
+        .toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    return new RunningNode(vertx, p);
+  }
+
   /** Starts a process as {@code settings} say (clustered when they ask for it), on a Vert.x of its own. */
   public static RunningNode launch(Map<String, Object> settings) throws Exception {
     var registry = Portolan.newRegistry();
