@@ -248,6 +248,11 @@ public final class ScanPolicy {
     return settings;
   }
 
+  /** This policy with other settings (same resolver and own addresses): a running node's policy changed. */
+  public ScanPolicy withSettings(Settings changed) {
+    return new ScanPolicy(changed, resolver, ownAddresses);
+  }
+
   /** How many scans may run at once; the scan registry enforces it. */
   public int maxConcurrent() {
     return settings.maxConcurrent();

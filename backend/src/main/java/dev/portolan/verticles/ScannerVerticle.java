@@ -33,7 +33,8 @@ import io.vertx.core.json.JsonObject;
  * address; and runs connectivity checks. A worker verticle: authorizing resolves host names.
  */
 public final class ScannerVerticle extends VerticleBase {
-  private final ScanPolicy policy;
+  /** Replaced as a whole when an admin changes it; each request reads it once. */
+  private volatile ScanPolicy policy;
   private final ScanRegistry scans;
   private final ServiceNames services;
   private final String node;
@@ -60,7 +61,25 @@ public final class ScannerVerticle extends VerticleBase {
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SCAN_CANCEL), msg -> withScan(msg, scan ->
             ScanJson.snapshot(scan.snapshot(), false, services).put("cancelling", scan.cancel()))).completion(),
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SCAN_LIST), this::list).completion(),
-        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.CONNECTIVITY), this::connectivity).completion());
+        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.CONNECTIVITY), this::connectivity).completion(),
+        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SCAN_POLICY), this::policy).completion());
+  }
+
+  /** Answers the policy, after applying {@code change} when the request carries one. */
+  private void policy(Message<JsonObject> msg) {
+    JsonObject change = msg.body().getJsonObject("change");
+    if (change != null) {
+      try {
+        java.util.Map<String, Object> fields = new java.util.HashMap<>();
+        change.forEach(e -> fields.put(e.getKey(), e.getValue() instanceof io.vertx.core.json.JsonArray a
+            ? a.getList() : e.getValue()));
+        policy = policy.withSettings(dev.portolan.scan.ScanPolicyUpdate.apply(policy.settings(), fields));
+      } catch (RequestException e) {
+        refuse(msg, e);
+        return;
+      }
+    }
+    msg.reply(ScanJson.policy(node, policy.settings()));
   }
 
   private void startScan(Message<JsonObject> msg) {

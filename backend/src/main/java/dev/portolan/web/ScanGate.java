@@ -198,6 +198,20 @@ public final class ScanGate {
           new AuditEntry.CheckResult(answer.getString("status"), answer.getString("reason"), null, null), null));
     }
 
+    /** Records a scan policy change: the policy the node holds now. */
+    public void policyChanged(JsonObject policy) {
+      if (recorded) {
+        return;
+      }
+      recorded = true;
+      node(policy.getString("node"));
+      log.add(entry(AuditEntry.Outcome.ACCEPTED, 200, null, System.currentTimeMillis(), null, "done", null,
+          new AuditEntry.CheckResult("changed", "allow " + policy.getJsonArray("allow").encode() + ", maxPorts "
+              + policy.getInteger("maxPorts") + ", maxHosts " + policy.getInteger("maxHosts") + ", maxRate "
+              + policy.getInteger("maxRate") + ", maxOpenSockets " + policy.getInteger("maxOpenSockets"), null, null),
+          null));
+    }
+
     /** Records a reachability matrix's answer: from which nodes it ran, and from how many the target was reached. */
     public void matrix(JsonObject answer) {
       if (recorded) {

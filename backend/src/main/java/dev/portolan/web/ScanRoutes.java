@@ -67,6 +67,11 @@ public final class ScanRoutes {
     Reachability reachability = new Reachability(vertx, fleet);
     router.post("/api/v1/reachability").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(ctx ->
         r.guarded(ctx, Set.of(), () -> r.reachability(ctx, reachability)));
+    router.get("/api/v1/scan-policy").handler(ctx -> r.guarded(ctx, Set.of("node"), () -> reply(ctx, 200,
+        fleet.runOn(nodeParam(ctx)).compose(node -> r.ask(Addresses.onNode(node, Addresses.SCAN_POLICY),
+            new JsonObject())))));
+    router.put("/api/v1/scan-policy").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY))
+        .handler(r::changePolicy);
     router.get("/api/v1/scans/:id/events").handler(ctx -> r.guarded(ctx, Set.of("node"), () -> {
       String id = validId(ctx);
       scans.nodeOf(id, nodeParam(ctx)).onFailure(e -> ApiErrors.fail(ctx, e))
@@ -148,6 +153,27 @@ public final class ScanRoutes {
           json(ctx, 202, ar.result());
         }
       });
+    });
+  }
+
+  /** {@code PUT /api/v1/scan-policy[?node=]}: changes the node's policy (admin; audited), answers it as it is now. */
+  private void changePolicy(RoutingContext ctx) {
+    guarded(ctx, Set.of("node"), () -> {
+      JsonObject change = jsonBody(ctx, "{\"allow\": [\"10.0.0.0/8\"], \"maxPorts\": 1024}");
+      Object allow = change.getValue("allow");
+      ScanGate.Attempt attempt = gate.enter(ctx, AuditKind.SCAN_POLICY, nodeParam(ctx),
+          allow == null ? null : allow.toString(), null);
+      fleet.runOn(nodeParam(ctx))
+          .compose(node -> ask(Addresses.onNode(node, Addresses.SCAN_POLICY), new JsonObject().put("change", change)))
+          .onComplete(ar -> {
+            if (ar.failed()) {
+              attempt.refused(ar.cause());
+              ApiErrors.fail(ctx, ar.cause());
+            } else {
+              attempt.policyChanged(ar.result());
+              json(ctx, 200, ar.result());
+            }
+          });
     });
   }
 

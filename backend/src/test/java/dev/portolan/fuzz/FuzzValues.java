@@ -240,6 +240,10 @@ final class FuzzValues {
       Map.entry("cursor", FuzzValues::cursors), Map.entry("last-event-id", FuzzValues::eventIds),
       Map.entry("change", FuzzValues::changes), Map.entry("id", FuzzValues::scanIds),
       Map.entry("scan", FuzzValues::scanIds),
+      // a policy change may only ever allow loopback: the suite's foreign targets must stay refused
+      Map.entry("allow", () -> Arbitraries.oneOf(Arbitraries.of("127.0.0.0/8", "::1/128", "127.0.0.1", "",
+          "10.0.0.0/99", "::1/200", "not-a-cidr", "127.0.0.1,,", "[::1]/128"), junk().filter(j -> !j.contains(".")
+          && !j.contains(":")))),
       Map.entry("role", () -> Arbitraries.oneOf(Arbitraries.of("viewer", "operator", "admin", "root", "VIEWER", ""),
           junk())),
       Map.entry("kind", () -> Arbitraries.oneOf(Arbitraries.of("tcp-scan", "udp-scan", "exposure", "connectivity",
