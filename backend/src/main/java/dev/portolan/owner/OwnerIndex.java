@@ -96,7 +96,8 @@ public final class OwnerIndex {
   /** Inodes a full walk did not explain; no further full walk is made for them while they live. */
   private final Set<Long> walkedUnexplained = java.util.concurrent.ConcurrentHashMap.newKeySet();
   // published for readers
-  private volatile InodeSet lastTable = InodeSet.EMPTY;
+  /** The last table's socket inodes (0 left out, repeats possible): for the lookups between samples. */
+  private volatile long[] lastTable = new long[0];
   private volatile Stats lastStats = new Stats(0, 0, 0, 0, 0, 0, 0, 0);
 
   private OwnerIndex(ProcFs procFs, ProcessInfoReader infos, Settings settings) {
@@ -125,6 +126,26 @@ public final class OwnerIndex {
    * Brings the index up to date with a fresh full socket table and returns the owner of every socket inode in it
    * (inode 0, if present, maps to {@link Owner#KERNEL}). Never throws because a process exits or hides its fds.
    */
+  private static long[] inodesOf(Collection<SocketEntry> sockets) {
+    long[] inodes = new long[sockets.size()];
+    int n = 0;
+    for (SocketEntry s : sockets) {
+      if (s.inode() != 0) {
+        inodes[n++] = s.inode();
+      }
+    }
+    return n == inodes.length ? inodes : java.util.Arrays.copyOf(inodes, n);
+  }
+
+  private static boolean inLastTable(long[] last, long inode) {
+    for (long known : last) {
+      if (known == inode) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public OwnersByInode update(Collection<SocketEntry> sockets) {
     lock.lock();
     try {
@@ -139,9 +160,9 @@ public final class OwnerIndex {
           table.putIfAbsent(s.inode(), s);
         }
       }
-      // Only the inodes, in primitive slots: the map's nodes, boxed keys and rows are the sample's garbage.
-      // (Not Set.copyOf: its probing degraded badly on consecutive inode numbers.)
-      lastTable = InodeSet.of(table.keySet(), table.size());
+      // Only the inodes, in a primitive array (a pass over the table, no hashing): the map's nodes, boxed keys and
+      // rows are the sample's garbage. Lookups between samples, rare, make their set from it.
+      lastTable = inodesOf(sockets);
       Set<Long> missing = new HashSet<>();
       syncProcessList(table, missing);
       dropClosedSockets(table);
@@ -219,7 +240,11 @@ public final class OwnerIndex {
       }
       Set<Long> wanted = new HashSet<>(Set.of(inode));
       syncProcessList(null, new HashSet<>());
-      Set<Long> relevant = new HashSet<>(lastTable);
+      long[] last = lastTable;
+      Set<Long> relevant = HashSet.newHashSet(last.length + 1);
+      for (long known : last) {
+        relevant.add(known);
+      }
       relevant.add(inode);
       search(wanted, null, relevant, fullWalkAllowed(System.nanoTime()));
       ref = byInode.get(inode);
@@ -229,7 +254,7 @@ public final class OwnerIndex {
           return owner;
         }
       }
-      return lastTable.contains(inode) && unreadableCount() > 0 ? Owner.PERMISSION_DENIED : Owner.UNKNOWN;
+      return inLastTable(last, inode) && unreadableCount() > 0 ? Owner.PERMISSION_DENIED : Owner.UNKNOWN;
     } finally {
       lock.unlock();
     }
