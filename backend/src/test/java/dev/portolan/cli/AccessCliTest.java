@@ -3,13 +3,11 @@ package dev.portolan.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portolan.Main;
 import dev.portolan.access.AccessRole;
 import dev.portolan.access.Passwords;
 import dev.portolan.access.UserFile;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -20,12 +18,7 @@ class AccessCliTest {
   }
 
   private static Outcome run(String stdin, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-        "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().keySet().removeIf(k -> k.startsWith("PORTOLAN_"));
-    Process p = pb.start();
+    Process p = CliProcess.launch(Map.of(), args);
     p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
     p.getOutputStream().close();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exits by itself");

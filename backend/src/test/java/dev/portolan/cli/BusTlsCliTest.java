@@ -3,7 +3,6 @@ package dev.portolan.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portolan.Main;
 import dev.portolan.cluster.BusCertificates;
 import dev.portolan.cluster.ClusterFixture;
 import dev.portolan.config.BusTls;
@@ -12,7 +11,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,13 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BusTlsCliTest {
 
   private static Process launch(Map<String, String> env, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-        "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().keySet().removeIf(k -> k.startsWith("PORTOLAN_"));
-    pb.environment().putAll(env);
-    return pb.start();
+    return CliProcess.launch(env, args);
   }
 
   /** Runs to exit; asserts exit code 2 and exactly one line on stderr, which it returns. */
