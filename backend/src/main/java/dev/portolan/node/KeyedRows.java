@@ -60,20 +60,33 @@ final class KeyedRows {
     SocketEntry y = b.socket();
     return x.state() == y.state() && x.txQueue() == y.txQueue() && x.rxQueue() == y.rxQueue()
         && x.uid() == y.uid() && x.inode() == y.inode() && x.peerInode() == y.peerInode()
-        && x.family() == y.family() && x.unixType() == y.unixType() && Objects.equals(x.path(), y.path())
+        && x.family() == y.family() && x.unixType() == y.unixType() && sameText(x.path(), y.path())
         && sameKey(x, y) && (a.owner() == b.owner() || a.owner().equals(b.owner()));
   }
 
   /** The row with the same key as {@code s}, or null. */
   OwnedSocket find(SocketEntry s) {
-    long print = fingerprint(s);
+    int i = indexOf(s, fingerprint(s));
+    return i < 0 ? null : rows[i];
+  }
+
+  /** The fingerprint of row {@code i}'s key (computed once, when it was indexed). */
+  long print(int i) {
+    return prints[i];
+  }
+
+  /**
+   * The index of the row with the same key as {@code s}, whose {@link #fingerprint} is {@code print}, or -1. The
+   * diff passes the fingerprint the other sample's table computed already: each row's key is hashed once.
+   */
+  int indexOf(SocketEntry s, long print) {
     for (int slot = (int) print & mask; ; slot = (slot + 1) & mask) {
       int at = slots[slot];
       if (at == 0) {
-        return null;
+        return -1;
       }
       if (prints[at - 1] == print && sameKey(rows[at - 1].socket(), s)) {
-        return rows[at - 1];
+        return at - 1;
       }
     }
   }
@@ -102,8 +115,16 @@ final class KeyedRows {
       return a.inode() == b.inode();
     }
     return a.localPort() == b.localPort() && a.remotePort() == b.remotePort()
-        && Objects.equals(a.localAddress(), b.localAddress()) && Objects.equals(a.remoteAddress(), b.remoteAddress())
+        && sameText(a.localAddress(), b.localAddress()) && sameText(a.remoteAddress(), b.remoteAddress())
         && (a.remotePort() != 0 || a.inode() == b.inode());
+  }
+
+  /**
+   * {@code Objects.equals} for the rows' texts, identity first: the readers hand out one instance per distinct text
+   * (their {@code TextCache}), so equal texts are nearly always the same object and the call is saved.
+   */
+  private static boolean sameText(String a, String b) {
+    return a == b || (a != null && a.equals(b));
   }
 
   /** A well-mixed 64-bit hash of {@link SocketEntry#key()}'s fields. */

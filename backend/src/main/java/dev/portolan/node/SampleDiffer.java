@@ -50,26 +50,32 @@ public final class SampleDiffer {
       return List.of();
     }
     List<SocketChange> changes = new ArrayList<>();
+    // Rows of the previous table met in this one; the others closed. (One probe per row of this table, each with
+    // the fingerprint its index computed: no second pass looking the previous rows up in this table.)
+    boolean[] stillOpen = new boolean[before.size()];
     for (int i = 0; i < now.size(); i++) {
       OwnedSocket row = now.row(i);
-      OwnedSocket was = before.find(row.socket());
-      if (was == null) {
+      int at = before.indexOf(row.socket(), now.print(i));
+      if (at < 0) {
         changes.add(new SocketChange(ChangeKind.OPENED, node, ++seq, nowMillis, row, null, null));
-      } else if (was.socket().state() != row.socket().state()) {
+        continue;
+      }
+      stillOpen[at] = true;
+      OwnedSocket was = before.row(at);
+      if (was.socket().state() != row.socket().state()) {
         changes.add(new SocketChange(ChangeKind.STATE_CHANGED, node, ++seq, nowMillis, row,
             was.socket().state(), was.owner()));
       } else if (was.owner() != row.owner() && ownerChanged(was.owner(), row.owner())) {
         changes.add(new SocketChange(ChangeKind.OWNER_CHANGED, node, ++seq, nowMillis, row, null, was.owner()));
-      } else if (KeyedRows.sameRow(was, row)) {
+      } else if (was == row || KeyedRows.sameRow(was, row)) {
         // Unchanged: keep the row the previous sample (and whatever holds it: a hub's table, the history) has,
         // so a steady table is held once and each sample's fresh copy dies young.
         now.reuse(i, was);
       }
     }
     for (int i = 0; i < before.size(); i++) {
-      OwnedSocket row = before.row(i);
-      if (now.find(row.socket()) == null) {
-        changes.add(new SocketChange(ChangeKind.CLOSED, node, ++seq, nowMillis, row, null, null));
+      if (!stillOpen[i]) {
+        changes.add(new SocketChange(ChangeKind.CLOSED, node, ++seq, nowMillis, before.row(i), null, null));
       }
     }
     return changes;

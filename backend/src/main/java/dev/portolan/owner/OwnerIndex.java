@@ -41,13 +41,20 @@ public final class OwnerIndex {
 
   /**
    * Tuning. {@code minFullWalkInterval}: least time between two walks of every process's fd table.
-   * {@code verificationsPerUpdate}: entries re-checked with one readlink per update (notices fd passing and
-   * close-then-reuse). {@code targetedSearchBudget}: fd tables read per search among recent owners, peers and
-   * same-uid processes before giving up until the next full walk.
+   * {@code verificationsPerSecond}: entries re-checked with one readlink each (notices fd passing and
+   * close-then-reuse), spread over the updates by the time between them, at least a few and at most
+   * {@code maxVerificationsPerUpdate} per update: the cost of keeping the index honest grows with time, not with how
+   * often the table is sampled. {@code targetedSearchBudget}: fd tables read per search among recent owners, peers
+   * and same-uid processes before giving up until the next full walk.
    */
-  public record Settings(Duration minFullWalkInterval, int verificationsPerUpdate, int targetedSearchBudget) {
-    public static final Settings DEFAULT = new Settings(Duration.ofSeconds(10), 256, 64);
+  public record Settings(Duration minFullWalkInterval, int verificationsPerSecond, int maxVerificationsPerUpdate,
+      int targetedSearchBudget) {
+    /** 160 readlinks a second: each of 10,000 indexed sockets re-checked about once a minute. */
+    public static final Settings DEFAULT = new Settings(Duration.ofSeconds(10), 160, 256, 64);
   }
+
+  /** The fewest verifications an update makes, however soon it follows the previous one. */
+  static final int MIN_VERIFICATIONS_PER_UPDATE = 8;
 
   /**
    * Counters for /metrics. {@code fdDirReads}, {@code readlinks} and {@code lastUpdateNanos} are of the last update;
@@ -92,6 +99,7 @@ public final class OwnerIndex {
   private long searchCount;
   private boolean everWalked;
   private long lastFullWalkNanos;
+  private long lastUpdateNanos;
   private long fullWalks;
   /** Inodes a full walk did not explain; no further full walk is made for them while they live. */
   private final Set<Long> walkedUnexplained = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -154,26 +162,21 @@ public final class OwnerIndex {
       long readlinksBefore = procFs.readlinks.get();
       updateCount++;
 
-      Map<Long, SocketEntry> table = new HashMap<>(Math.max(16, sockets.size() * 2));
-      for (SocketEntry s : sockets) {
-        if (s.inode() != 0) {
-          table.putIfAbsent(s.inode(), s);
-        }
-      }
+      InodeTable table = InodeTable.of(sockets);
       // Only the inodes, in a primitive array (a pass over the table, no hashing): the map's nodes, boxed keys and
       // rows are the sample's garbage. Lookups between samples, rare, make their set from it.
       lastTable = inodesOf(sockets);
       Set<Long> missing = new HashSet<>();
       syncProcessList(table, missing);
       dropClosedSockets(table);
-      verifySlice(table, missing);
-      for (Long inode : table.keySet()) {
+      verifySlice(table, missing, verificationBudget(started));
+      table.forEachInode(inode -> {
         if (!byInode.containsKey(inode)) {
           missing.add(inode);
         }
-      }
+      });
       boolean fullWalkAllowed = fullWalkAllowed(started);
-      walkedUnexplained.retainAll(table.keySet());
+      walkedUnexplained.removeIf(inode -> !table.contains(inode));
       Set<Long> deferred = new HashSet<>();
       for (Iterator<Long> it = missing.iterator(); it.hasNext(); ) {
         Long inode = it.next();
@@ -186,7 +189,7 @@ public final class OwnerIndex {
       }
       if (!missing.isEmpty()) {
         long walksBefore = fullWalks;
-        search(missing, table, table.keySet(), fullWalkAllowed);
+        search(missing, table, table, fullWalkAllowed);
         if (fullWalks > walksBefore) {
           walkedUnexplained.addAll(missing);
         }
@@ -241,12 +244,7 @@ public final class OwnerIndex {
       Set<Long> wanted = new HashSet<>(Set.of(inode));
       syncProcessList(null, new HashSet<>());
       long[] last = lastTable;
-      Set<Long> relevant = HashSet.newHashSet(last.length + 1);
-      for (long known : last) {
-        relevant.add(known);
-      }
-      relevant.add(inode);
-      search(wanted, null, relevant, fullWalkAllowed(System.nanoTime()));
+      search(wanted, null, InodeTable.ofInodes(last, inode), fullWalkAllowed(System.nanoTime()));
       ref = byInode.get(inode);
       if (ref != null) {
         Owner owner = ownerOf(ref.pid());
@@ -309,7 +307,7 @@ public final class OwnerIndex {
   // ---- process list ----
 
   /** Lists /proc, forgets exited (or pid-reused) processes and adds new ones; orphaned live inodes go to missing. */
-  private void syncProcessList(Map<Long, SocketEntry> table, Set<Long> missing) {
+  private void syncProcessList(InodeTable table, Set<Long> missing) {
     int[] pids = procFs.listPids();
     Set<Integer> alive = new HashSet<>(pids.length * 2);
     for (int pid : pids) {
@@ -328,14 +326,14 @@ public final class OwnerIndex {
     }
   }
 
-  private void dropProcess(KnownProcess p, Map<Long, SocketEntry> table, Set<Long> missing) {
+  private void dropProcess(KnownProcess p, InodeTable table, Set<Long> missing) {
     processes.remove(p.pid, p);
     infos.forget(p.pid);
     for (Long inode : p.inodes) {
       FdRef ref = byInode.get(inode);
       if (ref != null && ref.pid() == p.pid) {
         byInode.remove(inode);
-        if (table != null && table.containsKey(inode)) {
+        if (table != null && table.contains(inode)) {
           missing.add(inode); // fork+exit handoff: someone else may hold it now
         }
       }
@@ -345,11 +343,11 @@ public final class OwnerIndex {
 
   // ---- index maintenance ----
 
-  private void dropClosedSockets(Map<Long, SocketEntry> table) {
+  private void dropClosedSockets(InodeTable table) {
     // forEach, not an entry iterator: the latter makes an entry object per indexed socket, every sample
     List<Long> closed = new ArrayList<>();
     byInode.forEach((inode, ref) -> {
-      if (!table.containsKey(inode)) {
+      if (!table.contains(inode)) {
         closed.add(inode);
       }
     });
@@ -362,11 +360,27 @@ public final class OwnerIndex {
     }
   }
 
+  /** How many entries this update re-checks (see {@link #verificationBudget(Settings, long)}). */
+  private int verificationBudget(long nowNanos) {
+    long elapsed = lastUpdateNanos == 0 ? 1_000_000_000L : nowNanos - lastUpdateNanos;
+    lastUpdateNanos = nowNanos;
+    return verificationBudget(settings, elapsed);
+  }
+
+  /**
+   * The entries an update re-checks {@code elapsedNanos} after the previous one: the rate times that time, at least
+   * a few (so updates in quick succession still make progress) and at most the settings' cap per update.
+   */
+  static int verificationBudget(Settings settings, long elapsedNanos) {
+    long byRate = (long) (settings.verificationsPerSecond() * (Math.max(0, elapsedNanos) / 1e9));
+    return (int) Math.min(settings.maxVerificationsPerUpdate(), Math.max(MIN_VERIFICATIONS_PER_UPDATE, byRate));
+  }
+
   /** Re-checks a rolling slice of entries with one readlink each, and their processes' start times. */
-  private void verifySlice(Map<Long, SocketEntry> table, Set<Long> missing) {
+  private void verifySlice(InodeTable table, Set<Long> missing, int wanted) {
     Set<Integer> startChecked = new HashSet<>();
     List<Long> recheckLater = new ArrayList<>();
-    int budget = Math.min(settings.verificationsPerUpdate(), verifyQueue.size());
+    int budget = Math.min(wanted, verifyQueue.size());
     Iterator<Long> it = verifyQueue.iterator();
     for (int i = 0; i < budget && it.hasNext(); i++) {
       Long inode = it.next();
@@ -395,7 +409,7 @@ public final class OwnerIndex {
   }
 
   /** If {@code p}'s pid now runs another process (start time differs), forgets {@code p} and adds the new one. */
-  private boolean replaceIfReused(KnownProcess p, Map<Long, SocketEntry> table, Set<Long> missing) {
+  private boolean replaceIfReused(KnownProcess p, InodeTable table, Set<Long> missing) {
     long start = procFs.startTime(p.pid);
     if (start == p.startTime) {
       return false;
@@ -435,7 +449,7 @@ public final class OwnerIndex {
    * (within the targeted budget) recent owners, peers' owners and same-uid processes, then, if allowed, the rest.
    * Every socket of {@code relevant} met on the way is indexed.
    */
-  private void search(Set<Long> wanted, Map<Long, SocketEntry> table, Set<Long> relevant, boolean fullWalkAllowed) {
+  private void search(Set<Long> wanted, InodeTable table, InodeTable relevant, boolean fullWalkAllowed) {
     searchCount++;
     Set<Integer> visited = new HashSet<>();
     List<KnownProcess> all = List.copyOf(processes.values());
@@ -474,7 +488,7 @@ public final class OwnerIndex {
   }
 
   /** Recently active owners (newest gain first), then owners of the peer ends, then processes of the sockets' uids. */
-  private List<KnownProcess> likelyHolders(Set<Long> wanted, Map<Long, SocketEntry> table) {
+  private List<KnownProcess> likelyHolders(Set<Long> wanted, InodeTable table) {
     List<KnownProcess> order = new ArrayList<>();
     processes.values().stream()
         .filter(p -> p.lastGain >= 0)
@@ -526,13 +540,13 @@ public final class OwnerIndex {
     return order;
   }
 
-  private static Map<String, Long> tupleIndex(Map<Long, SocketEntry> table) {
+  private static Map<String, Long> tupleIndex(InodeTable table) {
     Map<String, Long> byTuple = new HashMap<>();
-    for (SocketEntry s : table.values()) {
+    table.forEachRow(s -> {
       if (s.proto() != Protocol.UNIX && s.remotePort() != 0) {
         byTuple.put(tuple(s.localAddress(), s.localPort(), s.remoteAddress(), s.remotePort()), s.inode());
       }
-    }
+    });
     return byTuple;
   }
 
@@ -541,8 +555,8 @@ public final class OwnerIndex {
   }
 
   /** Reads one process's fd table and indexes what is relevant; a gone process is dropped, an unreadable marked. */
-  private void scan(KnownProcess p, Set<Long> wanted, Set<Long> relevant, Set<Integer> visited,
-      Map<Long, SocketEntry> table) {
+  private void scan(KnownProcess p, Set<Long> wanted, InodeTable relevant, Set<Integer> visited,
+      InodeTable table) {
     visited.add(p.pid);
     Set<Long> stillHeld = new HashSet<>();
     ProcFs.ScanOutcome outcome = procFs.scanSockets(p.pid, (fd, inode) -> {
@@ -565,7 +579,7 @@ public final class OwnerIndex {
         for (Long inode : List.copyOf(p.inodes)) {
           if (!stillHeld.contains(inode)) {
             removeEntry(inode); // it let go of it; another holder may remain
-            if (relevant.contains(inode) && (table == null || table.containsKey(inode))) {
+            if (relevant.contains(inode) && (table == null || table.contains(inode))) {
               wanted.add(inode);
             }
           }
@@ -608,8 +622,11 @@ public final class OwnerIndex {
 
   private Owner ownerOf(int pid) {
     KnownProcess p = processes.get(pid);
-    Optional<ProcessInfo> info = p == null ? infos.current(pid) : infos.get(pid, p.startTime);
-    return info.map(Owner::of).orElse(Owner.UNKNOWN);
+    if (p == null) {
+      return infos.current(pid).map(Owner::of).orElse(Owner.UNKNOWN);
+    }
+    Owner owner = infos.owner(pid, p.startTime);
+    return owner != null ? owner : Owner.UNKNOWN;
   }
 
   /** The owner if {@code /proc/PID/fd/FD} still points at {@code inode} (and the pid was not reused), else null. */

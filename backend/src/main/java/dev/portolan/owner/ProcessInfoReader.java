@@ -6,13 +6,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds {@link ProcessInfo} from {@code /proc/PID/{stat,status,cmdline,cgroup}}, cached per pid and start time
- * (so a reused pid is read afresh). Thread-safe.
+ * (so a reused pid is read afresh), with its {@link Owner}: one owner object per process, so a sample's rows and the
+ * previous sample's share it and compare by identity. Thread-safe.
  */
 final class ProcessInfoReader {
 
   private final ProcFs procFs;
   private final UserNames userNames;
-  private final ConcurrentHashMap<Integer, ProcessInfo> cache = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Integer, Owner> cache = new ConcurrentHashMap<>();
 
   ProcessInfoReader(ProcFs procFs, UserNames userNames) {
     this.procFs = procFs;
@@ -21,13 +22,23 @@ final class ProcessInfoReader {
 
   /** Info of {@code pid} if it still runs with start time {@code startTime}; reads /proc only on a cache miss. */
   Optional<ProcessInfo> get(int pid, long startTime) {
-    ProcessInfo cached = cache.get(pid);
-    if (cached != null && cached.startTimeTicks() == startTime) {
-      return Optional.of(cached);
+    Owner owner = owner(pid, startTime);
+    return owner == null ? Optional.empty() : Optional.of(owner.process());
+  }
+
+  /** The owner of {@code pid} if it still runs with start time {@code startTime} (the cached one), else null. */
+  Owner owner(int pid, long startTime) {
+    Owner cached = cache.get(pid);
+    if (cached != null && cached.process().startTimeTicks() == startTime) {
+      return cached;
     }
     Optional<ProcessInfo> fresh = read(pid);
-    fresh.ifPresent(info -> cache.put(pid, info));
-    return fresh.filter(info -> info.startTimeTicks() == startTime);
+    if (fresh.isEmpty()) {
+      return null;
+    }
+    Owner owner = Owner.of(fresh.get());
+    cache.put(pid, owner);
+    return fresh.get().startTimeTicks() == startTime ? owner : null;
   }
 
   /** Info of {@code pid} as it runs now (one stat read to check the start time), or empty when it is gone. */

@@ -61,7 +61,7 @@ class OwnerIndexProcTreeTest {
     process(100, "a", 1000, 3, 5000);
     process(101, "b", 1001, 3, 5001);
     OwnerIndex index = OwnerIndex.create(proc, Path.of("/etc/passwd"),
-        new OwnerIndex.Settings(Duration.ofHours(1), 256, 64));
+        new OwnerIndex.Settings(Duration.ofHours(1), 1_000_000, 256, 64));
     List<SocketEntry> table = List.of(listener(5000), listener(5001), listener(9999));
     var owners = index.update(table);
     assertEquals(Owner.UNKNOWN, owners.get(9999L), "no unreadable fd table here: unknown, not denied");
@@ -74,6 +74,31 @@ class OwnerIndexProcTreeTest {
     assertEquals(1, index.stats().fullWalks());
     assertEquals(101, owners.get(5001L).pid());
     assertEquals("b", owners.get(5001L).process().name());
+  }
+
+  @Test
+  void verificationsFollowTheTimeBetweenUpdatesNotTheirNumber() throws IOException {
+    OwnerIndex.Settings tenPerSecond = new OwnerIndex.Settings(Duration.ofSeconds(10), 10, 256, 64);
+    process(100, "server", 1000, 3, 5000);
+    List<SocketEntry> table = new java.util.ArrayList<>(List.of(listener(5000)));
+    for (int i = 1; i < 40; i++) {
+      Files.createSymbolicLink(proc.resolve("100/fd/" + (3 + i)), Path.of("socket:[" + (5000 + i) + "]"));
+      table.add(listener(5000 + i));
+    }
+    OwnerIndex index = OwnerIndex.create(proc, Path.of("/etc/passwd"), tenPerSecond);
+    Owner before = index.update(table).get(5000L);
+    assertEquals(40, index.stats().indexedInodes());
+    Owner after = index.update(table).get(5000L);
+    org.junit.jupiter.api.Assertions.assertSame(before, after,
+        "one owner object per process across samples: the diff compares rows' owners by identity");
+    assertEquals(OwnerIndex.MIN_VERIFICATIONS_PER_UPDATE, index.stats().readlinks(),
+        "an update right after another re-checks only the minimum, not all 40: " + index.stats());
+
+    OwnerIndex.Settings defaults = OwnerIndex.Settings.DEFAULT;
+    assertEquals(160, OwnerIndex.verificationBudget(defaults, 1_000_000_000L), "1 s interval");
+    assertEquals(40, OwnerIndex.verificationBudget(defaults, 250_000_000L), "250 ms interval");
+    assertEquals(OwnerIndex.MIN_VERIFICATIONS_PER_UPDATE, OwnerIndex.verificationBudget(defaults, 1_000_000L));
+    assertEquals(256, OwnerIndex.verificationBudget(defaults, 60_000_000_000L), "capped after a long pause");
   }
 
   private void process(int pid, String name, long startTime, int fd, long socketInode) throws IOException {
