@@ -123,8 +123,10 @@ final class Floors {
       }
       Footprint f = measured.get();
       boolean pass = f.cpuPercentOfOneCore() <= AGENT_MAX_CPU_PERCENT && f.peakRssMib() <= AGENT_MAX_RSS_MIB;
-      floors.add(new Floor(requirement, String.format("%.2f %% CPU (user %.2f, kernel %.2f), %.0f MiB RSS (peak %.0f"
-          + " MiB)%s%s", f.cpuPercentOfOneCore(), f.userCpuPercentOfOneCore(), f.kernelCpuPercentOfOneCore(), f.rssMib(),
+      floors.add(new Floor(requirement, String.format("%.2f %% CPU (user %.2f, kernel %.2f; window from %.0f s after"
+          + " start%s), %.0f MiB RSS (peak %.0f MiB)%s%s", f.cpuPercentOfOneCore(), f.userCpuPercentOfOneCore(),
+          f.kernelCpuPercentOfOneCore(), f.warmUpSeconds(), Double.isNaN(f.firstMinuteCpuPercent()) ? ""
+              : String.format("; first minute %.2f %%", f.firstMinuteCpuPercent()), f.rssMib(),
           f.peakRssMib(), Boolean.FALSE.equals(f.heapSettled()) ? "; heap not settled, RSS may still grow" : "",
           f.jfr() != null ? "; recorded with JFR" : ""), pass, informational));
     }

@@ -10,10 +10,12 @@ import java.util.List;
  * {@code /api/v1/nodes}; {@code jfr} the recording made of it (null: none, and then the figures are not skewed by
  * the recorder). {@code warmUpSeconds}: from its first sample to the window; {@code heapSettled}: whether its heap
  * had settled by then (an old-generation collection, or the heap at its maximum), null when that was not waited for.
+ * {@code firstMinuteCpuPercent}: CPU over a window of the same length early in its life, right after the warm-up
+ * (while the JIT still compiles what runs once a sample), NaN when none was measured.
  */
 record Footprint(String flagsName, List<String> jvmFlags, String readerAsked, String reader, String interval,
     int sockets, double warmUpSeconds, Boolean heapSettled, double windowSeconds, double cpuPercentOfOneCore, double kernelCpuPercentOfOneCore, long rssKib,
-    long peakRssKib, Path jfr) {
+    long peakRssKib, Path jfr, double firstMinuteCpuPercent) {
 
   double userCpuPercentOfOneCore() {
     return cpuPercentOfOneCore - kernelCpuPercentOfOneCore;

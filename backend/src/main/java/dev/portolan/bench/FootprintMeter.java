@@ -9,10 +9,12 @@ import java.util.List;
 
 /**
  * Measures an agent's CPU and RSS: starts it with the given JVM flags, interval and socket reader, lets it warm up
- * (JIT, first full walk of the fd tables) and, when asked, waits until its heap has settled (see
- * {@link #heapSettled}), then reads utime+stime from {@code /proc/<pid>/stat} at both ends of a window (and VmRSS
- * every second): CPU% = CPU time / wall time, in % of one core. With a JFR directory, the agent
- * also records itself (profile settings and CPU-time samples) over the window.
+ * (first full walk of the fd tables) and, when asked, waits until its heap has settled (see {@link #heapSettled}),
+ * measures a first window, then waits until {@code steadyAfter} from its first sample (the JIT compiles what runs
+ * once a sample only after a few hundred samples; until then it costs more than it will for the rest of its life)
+ * and measures the window that counts. A window reads utime+stime from {@code /proc/<pid>/stat} at both ends (and
+ * VmRSS every second): CPU% = CPU time / wall time, in % of one core. With a JFR directory, the agent also records
+ * itself (profile settings and CPU-time samples) over the last window.
  */
 final class FootprintMeter {
   private final Path jar;
@@ -20,14 +22,39 @@ final class FootprintMeter {
   private final Duration window;
   private final Path jfrDirectory;
   private final Duration settleLimit;
+  private final Duration steadyAfter;
 
-  /** {@code settleLimit}: how long to wait at most, after the warm-up, for the heap to settle (zero: never wait). */
-  FootprintMeter(Path jar, Duration warmUp, Duration window, Path jfrDirectory, Duration settleLimit) {
+  /**
+   * {@code settleLimit}: how long to wait at most, after the warm-up, for the heap to settle (zero: never wait).
+   * {@code steadyAfter}: the last window starts no sooner than this after the first sample; when there is room for
+   * a window before it, that one is measured too (the agent's first minute).
+   */
+  FootprintMeter(Path jar, Duration warmUp, Duration window, Path jfrDirectory, Duration settleLimit,
+      Duration steadyAfter) {
     this.jar = jar;
     this.warmUp = warmUp;
     this.window = window;
     this.jfrDirectory = jfrDirectory;
     this.settleLimit = settleLimit;
+    this.steadyAfter = steadyAfter;
+  }
+
+  /** CPU over one window, in % of one core (total and kernel), and the highest RSS seen in it. */
+  private record Window(double cpuPercent, double kernelPercent, double wallSeconds, long peakRssKib) {
+  }
+
+  private Window window(AgentProcess agent, long peakRss) throws IOException, InterruptedException {
+    ProcStat.CpuTicks ticksBefore = agent.cpuTicks();
+    long start = System.nanoTime();
+    long end = start + window.toNanos();
+    while (System.nanoTime() < end) {
+      Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+      peakRss = Math.max(peakRss, agent.rssKib());
+    }
+    ProcStat.CpuTicks ticks = agent.cpuTicks().minus(ticksBefore);
+    double wallSeconds = (System.nanoTime() - start) / 1e9;
+    double percentPerTick = 100.0 / ProcStat.CLOCK_TICKS_PER_SECOND / wallSeconds;
+    return new Window(ticks.total() * percentPerTick, ticks.system() * percentPerTick, wallSeconds, peakRss);
   }
 
   /**
@@ -78,6 +105,17 @@ final class FootprintMeter {
           settled = heapSettled(agent.get("/metrics"));
         }
       }
+      double firstCpu = Double.NaN;
+      long steadyAt = firstSample + steadyAfter.toNanos();
+      if (steadyAt - System.nanoTime() >= window.toNanos()) {
+        Window first = window(agent, peakRss);
+        firstCpu = first.cpuPercent();
+        peakRss = first.peakRssKib();
+      }
+      while (System.nanoTime() < steadyAt) {
+        Thread.sleep(Math.min(1000, Math.max(1, (steadyAt - System.nanoTime()) / 1_000_000)));
+        peakRss = Math.max(peakRss, agent.rssKib());
+      }
       double warmUpSeconds = (System.nanoTime() - firstSample) / 1e9;
       if (jfr != null) {
         List<String> jfrStart = new ArrayList<>(List.of("JFR.start", "name=window"));
@@ -86,23 +124,14 @@ final class FootprintMeter {
         jcmd(agent.pid(), jfrStart);
         jcmd(agent.pid(), List.of("JFR.stop", "name=warm-up"));
       }
-      ProcStat.CpuTicks ticksBefore = agent.cpuTicks();
-      long start = System.nanoTime();
-      long end = start + window.toNanos();
-      while (System.nanoTime() < end) {
-        Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-        peakRss = Math.max(peakRss, agent.rssKib());
-      }
-      ProcStat.CpuTicks ticks = agent.cpuTicks().minus(ticksBefore);
-      double wallSeconds = (System.nanoTime() - start) / 1e9;
+      Window last = window(agent, peakRss);
       long rss = agent.rssKib();
-      double percentPerTick = 100.0 / ProcStat.CLOCK_TICKS_PER_SECOND / wallSeconds;
       if (jfr != null) {
         jcmd(agent.pid(), List.of("JFR.stop", "name=window"));
       }
       return new Footprint(flagsName, jvmFlags, socketReader == null ? "auto" : socketReader, reader, interval,
-          sockets, warmUpSeconds, settled, wallSeconds, ticks.total() * percentPerTick, ticks.system() * percentPerTick,
-          rss, Math.max(peakRss, rss), jfr);
+          sockets, warmUpSeconds, settled, last.wallSeconds(), last.cpuPercent(), last.kernelPercent(), rss,
+          Math.max(last.peakRssKib(), rss), jfr, firstCpu);
     }
   }
 

@@ -82,15 +82,19 @@ record Report(String command, String date, MachineInfo machine, Set<BenchCommand
           + " `/api/v1/nodes` reported. `window after`: seconds from its first sample to the window: the warm-up and,"
           + " for the small flags (a bounded Serial heap), until the heap had settled (`settled`: an old-generation"
           + " GC or the heap at its maximum, from its /metrics; before that the old generation, and RSS, still grow"
-          + " with what each sample promotes).\n\n");
-      md.append("| TCP sockets | interval | reader | JVM flags | CPU % of one core | user | kernel | RSS MiB (end) | RSS MiB (peak) | window after s | window s |\n");
-      md.append("|---:|---|---|---|---:|---:|---:|---:|---:|---|---:|\n");
+          + " with what each sample promotes) and at least `--footprint-steady-after` (default 120 s): C1, the small"
+          + " flags' only compiler, compiles what runs once a sample only after a couple of hundred samples, so an"
+          + " agent's first minutes cost more than the rest of its life. `first minute`: CPU over a window of the"
+          + " same length right after the warm-up (blank when none was measured).\n\n");
+      md.append("| TCP sockets | interval | reader | JVM flags | CPU % of one core | user | kernel | first minute CPU % | RSS MiB (end) | RSS MiB (peak) | window after s | window s |\n");
+      md.append("|---:|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|\n");
       for (Footprint f : footprints) {
-        md.append(String.format("| %,d | %s | %s | %s: `%s` | %.2f | %.2f | %.2f | %.0f | %.0f | %s | %.0f |%n", f.sockets(),
+        md.append(String.format("| %,d | %s | %s | %s: `%s` | %.2f | %.2f | %.2f | %s | %.0f | %.0f | %s | %.0f |%n", f.sockets(),
             f.interval(), f.readerAsked().equals(f.reader()) ? f.reader() : f.readerAsked() + " -> " + f.reader(),
             f.flagsName(), f.jvmFlags().isEmpty() ? "(none)" : String.join(" ", f.jvmFlags()),
-            f.cpuPercentOfOneCore(), f.userCpuPercentOfOneCore(), f.kernelCpuPercentOfOneCore(), f.rssMib(),
-            f.peakRssMib(), warmUp(f), f.windowSeconds()));
+            f.cpuPercentOfOneCore(), f.userCpuPercentOfOneCore(), f.kernelCpuPercentOfOneCore(),
+            Double.isNaN(f.firstMinuteCpuPercent()) ? "" : String.format("%.2f", f.firstMinuteCpuPercent()),
+            f.rssMib(), f.peakRssMib(), warmUp(f), f.windowSeconds()));
       }
       List<Footprint> recorded = footprints.stream().filter(f -> f.jfr() != null).toList();
       if (!recorded.isEmpty()) {

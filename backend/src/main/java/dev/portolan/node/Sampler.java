@@ -73,6 +73,9 @@ public final class Sampler {
     // The diff put the previous sample's row in place of every unchanged one: the snapshot holds those.
     NodeSnapshot snapshot = new NodeSnapshot(node, differ.lastSeq(), now, System.nanoTime() - started,
         current.asList(), sockstat);
+    // Every sample's summary is used (metrics, the summary trend): counted here, on this thread and while the rows
+    // are still in the cache, rather than on the event loop that publishes the sample.
+    snapshot.summary();
     return new Result(snapshot, changes);
   }
 

@@ -24,7 +24,7 @@ class FloorsTest {
 
   static Footprint footprint(String flags, String reader, String interval, double cpu, double kernel, long peakMib) {
     return new Footprint(flags, List.of(), reader, reader, interval, 10_068, 40, true, 20, cpu, kernel,
-        peakMib * 1024 - 2048, peakMib * 1024, null);
+        peakMib * 1024 - 2048, peakMib * 1024, null, Double.NaN);
   }
 
   /** A population's rows: ours with owners, listeners, owner lookup (in ms), and the tools'. */
@@ -159,11 +159,11 @@ class FloorsTest {
     assertTrue(others.get(1).informational() && others.get(1).pass());
     // an agent asked for netlink that fell back to /proc does not count as netlink
     Footprint fellBack = new Footprint("small", List.of(), "netlink", "proc (netlink refused)", "1s", 10_000, 12,
-        null, 20, 1, 0.5, 100 * 1024, 100 * 1024, Path.of("x.jfr"));
+        null, 20, 1, 0.5, 100 * 1024, 100 * 1024, Path.of("x.jfr"), Double.NaN);
     assertTrue(Floors.agent(List.of(fellBack)).getFirst().failed());
     // a passing figure from an agent whose heap had not settled passes, with the caveat
     Footprint early = new Footprint("small", List.of(), "netlink", "netlink", "1s", 10_000, 132, false, 20, 1, 0.5,
-        100 * 1024, 100 * 1024, null);
+        100 * 1024, 100 * 1024, null, Double.NaN);
     Floor caveat = Floors.agent(List.of(early)).getFirst();
     assertTrue(caveat.pass());
     assertTrue(caveat.measured().endsWith("; heap not settled, RSS may still grow"), caveat.measured());

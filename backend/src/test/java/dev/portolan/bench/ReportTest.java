@@ -54,9 +54,9 @@ class ReportTest {
   @Test
   void socketsMarkdownShowsReadersFootprintsAndFloors() {
     Footprint small = new Footprint("small", BenchCommand.SMALL_FOOTPRINT_FLAGS, "netlink", "netlink", "1s", 10_068,
-        47.6, true, 20, 3.1, 1.2, 130 * 1024, 131 * 1024, null);
+        147.6, true, 60, 3.1, 1.2, 130 * 1024, 131 * 1024, null, 3.4);
     Footprint proc = new Footprint("small", BenchCommand.SMALL_FOOTPRINT_FLAGS, "proc", "proc", "1s", 10_068, 130.2,
-        false, 20, 5.5, 3.2, 130 * 1024, 131 * 1024, Path.of("/tmp/agent-small-proc-1s.jfr"));
+        false, 20, 5.5, 3.2, 130 * 1024, 131 * 1024, Path.of("/tmp/agent-small-proc-1s.jfr"), Double.NaN);
     String md = report(List.of(small, proc), List.of("a note")).socketsMarkdown();
 
     assertTrue(md.contains("| TCP sockets | scenario | reader | Portolan |"), md);
@@ -67,12 +67,13 @@ class ReportTest {
     assertTrue(md.contains("| 50,000 | full TCP table with owners | 125.0 | 50.0 | 0.400 | x2.5 |"), md);
     assertTrue(md.contains("| 50,000 | TCP listeners only | 113.0 | 0.800 | 1/141 | x141.3 |"), md);
     assertTrue(md.contains("| 10,068 | 1s | netlink | small: `-XX:MaxRAM=256m"), md);
-    assertTrue(md.contains("| 3.10 | 1.90 | 1.20 | 130 | 131 | 48, settled | 20 |"), md);
-    assertTrue(md.contains("| 5.50 | 2.30 | 3.20 | 130 | 131 | 130, **not settled** | 20 |"), md);
+    assertTrue(md.contains("| 3.10 | 1.90 | 1.20 | 3.40 | 130 | 131 | 148, settled | 60 |"), md);
+    assertTrue(md.contains("| 5.50 | 2.30 | 3.20 |  | 130 | 131 | 130, **not settled** | 20 |"), md);
     assertTrue(md.contains("`/tmp/agent-small-proc-1s.jfr`"), md);
     assertTrue(md.contains("* a note\n"), md);
     assertTrue(md.contains("| agent at 10,068 sockets, 1 s interval, netlink, small flags: <= 2 % of one core and <= 128"
-        + " MiB RSS | 3.10 % CPU (user 1.90, kernel 1.20), 130 MiB RSS (peak 131 MiB) | **FAIL** |"), md);
+        + " MiB RSS | 3.10 % CPU (user 1.90, kernel 1.20; window from 148 s after start; first minute 3.40 %), 130 MiB"
+        + " RSS (peak 131 MiB) | **FAIL** |"), md);
     assertTrue(md.contains("**PASS** |"), md);
   }
 
