@@ -97,7 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--footprint-window", paramLabel = "SECONDS", description = "CPU measuring window (default 60)")
   int footprintWindowSeconds = 60;
 
-  @Option(names = "--footprint-warmup", paramLabel = "SECONDS", description = "Agent warm-up before the window (default 12)")
+  @Option(names = "--footprint-warmup", paramLabel = "SECONDS", description = "Agent warm-up before its first window (default 12)")
   int footprintWarmupSeconds = 12;
 
   // 120 s: the agent's first minutes cost more than the rest of its life (C1 compiles what runs once a sample only
@@ -329,9 +329,11 @@ public final class BenchCommand implements Callable<Integer> {
       Footprint f = meter.measure(flagsName, flags, reader, interval, sockets, !flags.isEmpty());
       footprints.add(f);
       out.printf("  agent %-7s %-5s reader %-7s CPU %.2f %% of one core (user %.2f, kernel %.2f), RSS %.0f MiB"
-          + " (peak %.0f), window after %.0f s%s%s%n", f.flagsName(), interval, f.reader(), f.cpuPercentOfOneCore(),
+          + " (peak %.0f), window after %.0f s%s%s%s%n", f.flagsName(), interval, f.reader(), f.cpuPercentOfOneCore(),
           f.userCpuPercentOfOneCore(), f.kernelCpuPercentOfOneCore(), f.rssMib(), f.peakRssMib(), f.warmUpSeconds(),
           f.heapSettled() == null ? "" : f.heapSettled() ? " (heap settled)" : " (heap NOT settled)",
+          Double.isNaN(f.firstMinuteCpuPercent()) ? "" : String.format("; first minute CPU %.2f %%",
+              f.firstMinuteCpuPercent()),
           f.jfr() != null ? ", JFR " + f.jfr() : "");
     } catch (java.io.IOException e) {
       out.printf("  agent %-7s %-5s reader %-7s not measured: %s%n", flagsName, interval, reader, e.getMessage());
