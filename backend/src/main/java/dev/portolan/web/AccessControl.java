@@ -98,6 +98,11 @@ public final class AccessControl {
     return path.startsWith("/api/") || path.equals("/api");
   }
 
+  /** Where a refusal is a JSON error ({@code {error, detail}}): the API, /metrics and /health, htmx header or not. */
+  private static boolean answersJson(String path) {
+    return api(path) || path.equals("/metrics") || path.equals("/health");
+  }
+
   /** Pages, their fragments and forms: everything but the API, /health, /metrics and static assets. */
   private static boolean dashboard(String path) {
     return !api(path) && !path.equals("/health") && !path.equals("/metrics") && !path.startsWith("/static/")
@@ -197,7 +202,7 @@ public final class AccessControl {
     } else if (!role.includes(need.role())) {
       String detail = "this needs the " + need.role().wireName() + " role; " + ctx.user().subject() + " is "
           + role.wireName();
-      if (api(path) || path.equals("/metrics")) {
+      if (answersJson(path)) {
         ApiErrors.send(ctx, 403, "forbidden", detail);
       } else {
         AccessPages.forbidden(ctx, detail);
@@ -251,7 +256,7 @@ public final class AccessControl {
   }
 
   private static void unauthenticated(RoutingContext ctx, String path) {
-    if (api(path) || path.equals("/metrics")) {
+    if (answersJson(path)) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"portolan\"");
       ApiErrors.send(ctx, 401, "unauthenticated", "log in at /login, or send Authorization: Bearer <token>");
       return;

@@ -66,6 +66,10 @@ class AccessApiTest {
     assertEquals("/login?then=%2Fnodes%2Fx", htmx.header("HX-Redirect"));
     assertEquals(200, get("/login").status());
     assertEquals(200, get("/static/portolan.css").status());
+    // /health answers JSON like the API, also to an htmx request (a fuzz run's case: it got the htmx login fragment)
+    RunningNode.Reply badHealth = node.send("PUT", "/health", "", "text/plain", "HX-Request", "true");
+    assertEquals(401, badHealth.status());
+    assertEquals("unauthenticated", badHealth.json().getString("error"));
   }
 
   @Test
