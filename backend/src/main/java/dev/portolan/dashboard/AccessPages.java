@@ -81,6 +81,9 @@ public final class AccessPages {
           }
           User user = User.fromName(found.get().name());
           user.principal().put("role", found.get().role().wireName());
+          // a user's session from now on: never dropped to make room for anonymous ones (set before setUser, which
+          // stores the session under its new id)
+          ctx.session().put(dev.portolan.web.BoundedSessionStore.LOGGED_IN, true);
           sessions.setUser(ctx, user)
               .onFailure(e -> HtmlReplies.fail(ctx, e))
               .onSuccess(v -> ctx.response().setStatusCode(303).putHeader("Location", then).end());

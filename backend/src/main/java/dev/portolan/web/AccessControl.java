@@ -19,7 +19,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CSRFHandler;
 import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.impl.UserContextInternal;
-import io.vertx.ext.web.sstore.LocalSessionStore;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -43,6 +42,11 @@ public final class AccessControl {
   /** Where the caller's role is kept in the routing context (absent when authentication is off). */
   public static final String ROLE_KEY = "portolan.role";
   private static final long SESSION_MILLIS = 8 * 3600_000L;
+  /**
+   * Sessions kept for visitors nobody logged in as (each dashboard request without a cookie makes one, for its CSRF
+   * token): the least recently used goes when there are more; logged-in users' sessions do not count.
+   */
+  static final int MAX_ANONYMOUS_SESSIONS = 1_000;
   private static final int FORM_BODY_LIMIT = 16 * 1024;
 
   private final HttpAccess access;
@@ -61,7 +65,7 @@ public final class AccessControl {
     this.tokens = access.tokenStore();
     this.routes = routes;
     this.insecureBind = !access.authentication() && !HttpAccess.isLoopback(bind) ? bind : null;
-    this.sessions = SessionHandler.create(LocalSessionStore.create(vertx))
+    this.sessions = SessionHandler.create(BoundedSessionStore.create(vertx, MAX_ANONYMOUS_SESSIONS))
         .setSessionCookieName(SESSION_COOKIE).setCookieHttpOnlyFlag(true).setCookieSameSite(CookieSameSite.STRICT)
         .setCookieSecureFlag(access.tls()).setSessionTimeout(SESSION_MILLIS);
     byte[] secret = new byte[32];

@@ -48,6 +48,17 @@ class AccessApiTest {
   }
 
   @Test
+  void aFloodOfCookielessRequestsNeitherGrowsSessionsWithoutBoundNorLogsUsersOut() {
+    String viewer = AccessFixture.login(node, AccessFixture.VIEWER);
+    // each cookie-less page request makes an anonymous session (its CSRF token lives there): more than the bound
+    for (int i = 0; i < AccessControl.MAX_ANONYMOUS_SESSIONS + 200; i++) {
+      assertEquals(200, get("/login").status());
+    }
+    RunningNode.Reply page = get("/nodes", "Cookie", viewer);
+    assertEquals(200, page.status(), "the logged-in user's session outlived the flood");
+  }
+
+  @Test
   void healthIsOpenAndEverythingElseNeedsAUser() {
     assertEquals(200, get("/health").status());
     RunningNode.Reply api = get("/api/v1/nodes");
