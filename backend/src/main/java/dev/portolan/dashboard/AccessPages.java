@@ -2,6 +2,8 @@ package dev.portolan.dashboard;
 
 import dev.portolan.access.UserFile;
 import dev.portolan.frontend.view.LoginView;
+import dev.portolan.limit.Rate;
+import dev.portolan.limit.UserRateLimiter;
 import io.vertx.core.Vertx;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.Router;
@@ -18,10 +20,18 @@ import java.util.Optional;
  */
 public final class AccessPages {
   private static final String FAILED = "Wrong user name or password.";
+  /**
+   * Failed logins a client address may make: 10 at once, then 10 a minute. Past that every login from there is
+   * refused (429) until a token comes back, the right password too: a guesser gets 14,400 tries a day, not the
+   * hundreds a second the password hash would otherwise also cost this node in CPU.
+   */
+  public static final Rate FAILED_LOGIN_RATE = new Rate(10, java.time.Duration.ofMinutes(1));
+  public static final int FAILED_LOGIN_BURST = 10;
 
   private final Vertx vertx;
   private final UserFile users;
   private final SessionHandler sessions;
+  private final UserRateLimiter failedLogins = new UserRateLimiter(FAILED_LOGIN_RATE, FAILED_LOGIN_BURST);
 
   private AccessPages(Vertx vertx, UserFile users, SessionHandler sessions) {
     this.vertx = vertx;
@@ -70,11 +80,20 @@ public final class AccessPages {
     String name = ctx.request().getFormAttribute("username");
     String password = ctx.request().getFormAttribute("password");
     String shownName = name == null || !UserFile.validName(name.strip()) ? "" : name.strip();
+    String client = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+    UserRateLimiter.Decision allowed = failedLogins.check(client);
+    if (!allowed.allowed()) {
+      ctx.response().putHeader("Retry-After", Long.toString(allowed.retryAfterSeconds()));
+      HtmlReplies.send(ctx, 429, "page/login.jte", "page/login.jte", Map.of("login", new LoginView(then, shownName,
+          "Too many failed logins from this address: try again in " + allowed.retryAfterSeconds() + " s.")));
+      return;
+    }
     vertx.<Optional<UserFile.User>>executeBlocking(() -> users.authenticate(name == null ? null : name.strip(),
             password == null || password.length() > 1024 ? null : password), false)
         .onFailure(e -> HtmlReplies.fail(ctx, e))
         .onSuccess(found -> {
           if (found.isEmpty()) {
+            failedLogins.tryAcquire(client);
             HtmlReplies.send(ctx, 401, "page/login.jte", "page/login.jte",
                 Map.of("login", new LoginView(then, shownName, FAILED)));
             return;

@@ -96,6 +96,26 @@ public final class UserRateLimiter {
         probe.getRemainingTokens());
   }
 
+  /**
+   * Whether {@code user} has a token now, without taking it (a user with no bucket has a full one). For limits on
+   * failures: check before the attempt, {@link #tryAcquire} after one that failed.
+   */
+  public Decision check(String user) {
+    if (rate == null) {
+      return new Decision(true, 0, Long.MAX_VALUE);
+    }
+    synchronized (this) {
+      expire(nanoClock.getAsLong());
+      Entry entry = users.get(user);
+      if (entry == null) {
+        return new Decision(true, 0, burst);
+      }
+      var probe = entry.bucket().estimateAbilityToConsume(1);
+      return new Decision(probe.canBeConsumed(), probe.canBeConsumed() ? 0 : probe.getNanosToWaitForRefill(),
+          entry.bucket().getAvailableTokens());
+    }
+  }
+
   /** How many users have a bucket now (after forgetting the idle ones). */
   public synchronized int users() {
     expire(nanoClock.getAsLong());

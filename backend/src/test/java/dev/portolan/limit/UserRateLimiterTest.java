@@ -40,6 +40,23 @@ class UserRateLimiterTest {
   }
 
   @Test
+  void checkTellsWithoutTakingAToken() {
+    UserRateLimiter limiter = new UserRateLimiter(Rate.parse("10/min"), 2, 100, now::get);
+    for (int i = 0; i < 5; i++) {
+      assertTrue(limiter.check("10.0.0.9").allowed(), "checking takes nothing");
+    }
+    assertEquals(0, limiter.users(), "nor makes a bucket");
+    assertTrue(limiter.tryAcquire("10.0.0.9").allowed());
+    assertTrue(limiter.check("10.0.0.9").allowed());
+    assertTrue(limiter.tryAcquire("10.0.0.9").allowed());
+    UserRateLimiter.Decision empty = limiter.check("10.0.0.9");
+    assertFalse(empty.allowed());
+    assertEquals(6, empty.retryAfterSeconds());
+    advance(Duration.ofSeconds(6));
+    assertTrue(limiter.check("10.0.0.9").allowed(), "a token back after 6 s");
+  }
+
+  @Test
   void usersHaveBucketsOfTheirOwn() {
     UserRateLimiter limiter = new UserRateLimiter(Rate.parse("1/h"), 2, 100, now::get);
     assertTrue(limiter.tryAcquire("alice").allowed());
