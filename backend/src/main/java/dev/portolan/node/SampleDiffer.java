@@ -67,7 +67,7 @@ public final class SampleDiffer {
             was.socket().state(), was.owner()));
       } else if (was.owner() != row.owner() && ownerChanged(was.owner(), row.owner())) {
         changes.add(new SocketChange(ChangeKind.OWNER_CHANGED, node, ++seq, nowMillis, row, null, was.owner()));
-      } else if (was == row || KeyedRows.sameRow(was, row)) {
+      } else if (KeyedRows.sameRow(was, row)) {
         // Unchanged: keep the row the previous sample (and whatever holds it: a hub's table, the history) has,
         // so a steady table is held once and each sample's fresh copy dies young.
         now.reuse(i, was);
