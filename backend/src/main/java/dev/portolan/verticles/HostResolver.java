@@ -12,6 +12,7 @@ import io.vertx.core.dns.DnsClientOptions;
 import io.vertx.core.dns.DnsException;
 import io.vertx.core.dns.DnsResponseCode;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,17 +25,38 @@ import java.util.concurrent.ConcurrentHashMap;
  * Vert.x's non-blocking DNS client, A and AAAA records at once (IPv4 first). The whole look-up has a deadline
  * ({@value #DEADLINE_MILLIS} ms): a name that does not resolve, or whose servers do not answer in time, fails with
  * {@link InvalidQueryException} "does not resolve" (400). Each server is asked in turn, for a share of the deadline.
+ *
+ * <p>Internal, for tests: the system property {@value #SERVERS_PROPERTY} ({@code host:port,...}, read when the
+ * resolver is made) replaces the servers of {@code /etc/resolv.conf}.
  */
 final class HostResolver {
   static final long DEADLINE_MILLIS = 3_000;
   private static final String HOSTS = "/etc/hosts";
   private static final String RESOLV_CONF = "/etc/resolv.conf";
 
+  static final String SERVERS_PROPERTY = "portolan.dns.servers";
+
   private final Vertx vertx;
   private final Map<String, DnsClient> clients = new ConcurrentHashMap<>();
+  /** The servers to ask instead of resolv.conf's, or null. */
+  private final List<InetSocketAddress> serversOverride;
 
   HostResolver(Vertx vertx) {
     this.vertx = vertx;
+    this.serversOverride = servers(System.getProperty(SERVERS_PROPERTY));
+  }
+
+  private static List<InetSocketAddress> servers(String property) {
+    if (property == null || property.isBlank()) {
+      return null;
+    }
+    List<InetSocketAddress> out = new ArrayList<>();
+    for (String server : property.split(",")) {
+      int colon = server.lastIndexOf(':');
+      out.add(InetSocketAddress.createUnresolved(server.substring(0, colon).strip(),
+          Integer.parseInt(server.substring(colon + 1).strip())));
+    }
+    return List.copyOf(out);
   }
 
   /** The addresses of {@code name} (never empty), or a failed future with "does not resolve". */
@@ -47,8 +69,11 @@ final class HostResolver {
       if (!listed.isEmpty()) {
         return Future.succeededFuture(listed);
       }
-      return readText(RESOLV_CONF).map(ResolvConf::parse).compose(conf -> ask(conf, conf.candidates(name), 0, name,
-          null));
+      return readText(RESOLV_CONF).map(ResolvConf::parse).compose(conf -> {
+        List<InetSocketAddress> servers = serversOverride != null ? serversOverride : conf.servers().stream()
+            .map(a -> InetSocketAddress.createUnresolved(a.getHostAddress(), 53)).toList();
+        return ask(servers, conf.candidates(name), 0, name, null);
+      });
     }).onComplete(ar -> {
       vertx.cancelTimer(timer);
       if (ar.succeeded()) {
@@ -70,27 +95,29 @@ final class HostResolver {
   }
 
   /** Asks for candidate {@code i} and the ones after it until one resolves; {@code why}: the last failure. */
-  private Future<List<InetAddress>> ask(ResolvConf conf, List<String> candidates, int i, String name, String why) {
+  private Future<List<InetAddress>> ask(List<InetSocketAddress> servers, List<String> candidates, int i, String name,
+      String why) {
     if (i >= candidates.size()) {
       return Future.failedFuture(doesNotResolve(name, why == null ? "no address" : why));
     }
-    long share = Math.max(500, DEADLINE_MILLIS / conf.servers().size());
-    return askServers(conf.servers(), 0, candidates.get(i), share, null)
-        .recover(e -> ask(conf, candidates, i + 1, name, e.getMessage()));
+    long share = Math.max(500, DEADLINE_MILLIS / servers.size());
+    return askServers(servers, 0, candidates.get(i), share, null)
+        .recover(e -> ask(servers, candidates, i + 1, name, e.getMessage()));
   }
 
   /**
    * The addresses of {@code query} from server {@code s} or, when it does not answer, the next one. A server's
    * answer without addresses (NXDOMAIN, none of the kind) is final for this name.
    */
-  private Future<List<InetAddress>> askServers(List<InetAddress> servers, int s, String query, long timeoutMillis,
-      String why) {
+  private Future<List<InetAddress>> askServers(List<InetSocketAddress> servers, int s, String query,
+      long timeoutMillis, String why) {
     if (s >= servers.size()) {
       return Future.failedFuture(new IllegalStateException(why));
     }
-    InetAddress server = servers.get(s);
-    DnsClient dns = clients.computeIfAbsent(server.getHostAddress() + "/" + timeoutMillis, k -> vertx.createDnsClient(
-        new DnsClientOptions().setHost(server.getHostAddress()).setPort(53).setQueryTimeout(timeoutMillis)));
+    InetSocketAddress server = servers.get(s);
+    DnsClient dns = clients.computeIfAbsent(text(server) + "/" + timeoutMillis, k -> vertx.createDnsClient(
+        new DnsClientOptions().setHost(server.getHostString()).setPort(server.getPort())
+            .setQueryTimeout(timeoutMillis)));
     Future<List<String>> v4 = dns.resolveA(query);
     Future<List<String>> v6 = dns.resolveAAAA(query);
     return Future.join(v4, v6).transform(done -> {
@@ -104,11 +131,16 @@ final class HostResolver {
       boolean answered = code != null || v4.succeeded() || v6.succeeded();
       if (answered) {
         return Future.failedFuture(new IllegalStateException((code == null ? "no address" : code.toString())
-            + " from " + server.getHostAddress()));
+            + " from " + text(server)));
       }
       return askServers(servers, s + 1, query, timeoutMillis, "no answer from " + servers.stream()
-          .limit(s + 1).map(InetAddress::getHostAddress).reduce((a, b) -> a + ", " + b).orElse(""));
+          .limit(s + 1).map(HostResolver::text).reduce((a, b) -> a + ", " + b).orElse(""));
     });
+  }
+
+  /** A server as the detail names it: its address, and its port unless 53. */
+  private static String text(InetSocketAddress server) {
+    return server.getPort() == 53 ? server.getHostString() : server.getHostString() + ":" + server.getPort();
   }
 
   private static DnsResponseCode code(Future<List<String>> f) {
