@@ -10,11 +10,13 @@ import java.util.List;
  * {@code finishedAt}, 0 while a scan runs; milliseconds since the epoch), and how it went: {@code outcome}
  * (accepted or refused), {@code httpStatus} (the status of the answer), {@code reason} (why it was refused, or why
  * a scan failed), {@code scanId}, {@code state} (a scan's: running, completed, cancelled, failed, lost; a check's:
- * done), and the result: a scan's {@code counts}, a check's {@code check}.
+ * done), and the result: a scan's {@code counts}, a check's {@code check}. {@code count}: how many requests the
+ * entry stands for, 1 but for a refusals summary ({@link AuditLog#refused}), whose first request is
+ * {@code requestedAt} and last {@code lastAt} (for any other entry {@code lastAt} is {@code requestedAt}).
  */
 public record AuditEntry(long id, String user, String remoteAddress, AuditKind kind, String node, List<String> nodes,
     String target, String ports, long requestedAt, long finishedAt, Outcome outcome, int httpStatus, String reason,
-    String scanId, String state, ScanCounts counts, CheckResult check) {
+    String scanId, String state, ScanCounts counts, CheckResult check, long count, long lastAt) {
 
   public enum Outcome {
     ACCEPTED, REFUSED;
@@ -47,18 +49,48 @@ public record AuditEntry(long id, String user, String remoteAddress, AuditKind k
 
   public AuditEntry {
     nodes = nodes == null ? null : List.copyOf(nodes);
+    if (count < 1) {
+      throw new IllegalArgumentException("an entry stands for at least one request");
+    }
+  }
+
+  /** An entry that stands for one request. */
+  public AuditEntry(long id, String user, String remoteAddress, AuditKind kind, String node, List<String> nodes,
+      String target, String ports, long requestedAt, long finishedAt, Outcome outcome, int httpStatus, String reason,
+      String scanId, String state, ScanCounts counts, CheckResult check) {
+    this(id, user, remoteAddress, kind, node, nodes, target, ports, requestedAt, finishedAt, outcome, httpStatus,
+        reason, scanId, state, counts, check, 1, requestedAt);
   }
 
   /** The same entry under {@code newId} (the log numbers entries as they come). */
   public AuditEntry withId(long newId) {
     return new AuditEntry(newId, user, remoteAddress, kind, node, nodes, target, ports, requestedAt, finishedAt,
-        outcome, httpStatus, reason, scanId, state, counts, check);
+        outcome, httpStatus, reason, scanId, state, counts, check, count, lastAt);
   }
 
   /** A scan's end: its state, when, its counts, and why it failed (null unless it did). */
   public AuditEntry finished(String newState, long at, ScanCounts newCounts, String why) {
     return new AuditEntry(id, user, remoteAddress, kind, node, nodes, target, ports, requestedAt, at, outcome,
-        httpStatus, why == null ? reason : why, scanId, newState, newCounts, check);
+        httpStatus, why == null ? reason : why, scanId, newState, newCounts, check, count, lastAt);
+  }
+
+  /** The same entry as one request: count 1, {@code lastAt} its {@code requestedAt}. */
+  AuditEntry first() {
+    return new AuditEntry(id, user, remoteAddress, kind, node, nodes, target, ports, requestedAt, finishedAt,
+        outcome, httpStatus, reason, scanId, state, counts, check, 1, requestedAt);
+  }
+
+  /** A summary that stands for one more request, made at {@code at}. */
+  AuditEntry counted(long at) {
+    return new AuditEntry(id, user, remoteAddress, kind, node, nodes, target, ports, requestedAt,
+        Math.max(finishedAt, at), outcome, httpStatus, reason, scanId, state, counts, check, count + 1,
+        Math.max(lastAt, at));
+  }
+
+  /** The same entry with another reason (a summary's overflow). */
+  AuditEntry withReason(String newReason) {
+    return new AuditEntry(id, user, remoteAddress, kind, node, nodes, target, ports, requestedAt, finishedAt,
+        outcome, httpStatus, newReason, scanId, state, counts, check, count, lastAt);
   }
 
   /** Whether this entry concerns {@code name}: run on it, or (a matrix) from it among others. */

@@ -1,7 +1,10 @@
 package dev.portolan.audit;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -13,16 +16,35 @@ import java.util.logging.Logger;
  * counted), numbered 1, 2, 3... as they come. An entry can be updated in place while the log still holds it (a
  * scan's end). Every new entry and every update goes to the listeners (which write it to the log files), outside
  * the lock. Thread-safe.
+ *
+ * <p><b>Refusals are counted, not listed</b> ({@link #refused}): the first refusal of a (user, client address,
+ * kind, reason) in a minute of the clock is an entry with {@code count} 1; the later ones in that minute add to its
+ * {@code count} and move its {@code lastAt}, in place, so that a flood of refused requests cannot push real
+ * actions out of the log. The listeners hear a summary twice: when it is made (count 1), and when its minute has
+ * closed ({@link #closeSummaries}) if more refusals came, with its final count. A caller (user and address) gets at
+ * most {@value #MAX_SUMMARIES} summaries a minute; refusals past that count in one more, whose reason says so.
  */
 public final class AuditLog {
   /** The default number of entries kept in memory. */
   public static final int DEFAULT_CAPACITY = 10_000;
+  /** Summaries of refusals per user and client address and minute; past that, one more counts the rest. */
+  public static final int MAX_SUMMARIES = 100;
+  static final long MINUTE = 60_000;
 
   private static final Logger LOG = Logger.getLogger(AuditLog.class.getName());
 
   private final AuditEntry[] ring;
   private final List<Consumer<AuditEntry>> listeners = new CopyOnWriteArrayList<>();
   private long nextId = 1;
+  /** The summaries of the minutes not closed yet: which entry counts each (user, address, kind, reason, minute). */
+  private final Map<SummaryKey, Long> summaries = new HashMap<>();
+  /** How many summaries each (user, address, minute) has. */
+  private final Map<SummaryKey, Integer> perCaller = new HashMap<>();
+  /** The newest minute a refusal was counted in: when a later one comes, the earlier ones are closed. */
+  private long newestMinute = Long.MIN_VALUE;
+
+  private record SummaryKey(long minute, String user, String remoteAddress, AuditKind kind, String reason) {
+  }
 
   public AuditLog(int capacity) {
     if (capacity < 1) {
@@ -46,6 +68,86 @@ public final class AuditLog {
     }
     tell(numbered);
     return numbered;
+  }
+
+  /**
+   * Counts a refusal ({@code entry}, made at its {@code requestedAt}; its id and count are ignored) into the summary
+   * of its user, client address, kind and reason in its minute, making that summary when it is the first; returns
+   * the summary as it stands. Only a new summary goes to the listeners now; a summary that counted more is told
+   * again by {@link #closeSummaries}.
+   */
+  public AuditEntry refused(AuditEntry entry) {
+    long minute = Math.floorDiv(entry.requestedAt(), MINUTE);
+    boolean later;
+    synchronized (this) {
+      later = minute > newestMinute;
+      newestMinute = Math.max(newestMinute, minute);
+    }
+    if (later) {
+      closeSummaries(entry.requestedAt());
+    }
+    AuditEntry made;
+    synchronized (this) {
+      SummaryKey key = new SummaryKey(minute, entry.user(), entry.remoteAddress(), entry.kind(), entry.reason());
+      AuditEntry counted = countInto(key, entry.requestedAt());
+      if (counted != null) {
+        return counted;
+      }
+      SummaryKey caller = new SummaryKey(minute, entry.user(), entry.remoteAddress(), null, null);
+      int summariesOfCaller = perCaller.getOrDefault(caller, 0);
+      if (summariesOfCaller >= MAX_SUMMARIES) {
+        key = new SummaryKey(minute, entry.user(), entry.remoteAddress(), null, null);
+        counted = countInto(key, entry.requestedAt());
+        if (counted != null) {
+          return counted;
+        }
+        entry = entry.withReason("more than " + MAX_SUMMARIES + " different refusals of this caller this minute:"
+            + " this entry counts the rest; the first of them: " + entry.reason());
+      }
+      perCaller.put(caller, summariesOfCaller + 1);
+      made = entry.first().withId(nextId);
+      ring[slot(nextId)] = made;
+      summaries.put(key, nextId);
+      nextId++;
+    }
+    tell(made);
+    return made;
+  }
+
+  private AuditEntry countInto(SummaryKey key, long at) {
+    Long id = summaries.get(key);
+    AuditEntry current = id == null ? null : get(id);
+    if (current == null) {
+      return null;
+    }
+    AuditEntry counted = current.counted(at);
+    ring[slot(id)] = counted;
+    return counted;
+  }
+
+  /**
+   * Closes the summaries of the minutes before {@code nowMillis}'s: they count no more, and those that counted more
+   * than their first refusal go to the listeners again with their final count. {@link Long#MAX_VALUE} closes all
+   * (at shutdown).
+   */
+  public void closeSummaries(long nowMillis) {
+    long minute = nowMillis == Long.MAX_VALUE ? Long.MAX_VALUE : Math.floorDiv(nowMillis, MINUTE);
+    List<AuditEntry> closed = new ArrayList<>();
+    synchronized (this) {
+      for (Iterator<Map.Entry<SummaryKey, Long>> it = summaries.entrySet().iterator(); it.hasNext();) {
+        Map.Entry<SummaryKey, Long> s = it.next();
+        if (s.getKey().minute() < minute) {
+          it.remove();
+          AuditEntry e = get(s.getValue());
+          if (e != null && e.count() > 1) {
+            closed.add(e);
+          }
+        }
+      }
+      perCaller.keySet().removeIf(k -> k.minute() < minute);
+    }
+    closed.sort(java.util.Comparator.comparingLong(AuditEntry::id));
+    closed.forEach(this::tell);
   }
 
   /** Replaces entry {@code id} by {@code change}'s answer; null when the log no longer holds it. */

@@ -33,28 +33,12 @@ public record ClusterSettings(boolean enabled, String name, String host, int por
   }
 
   /**
-   * Whether {@code host} (as given: a literal or a name, not resolved) is this machine's loopback: 127.0.0.0/8,
-   * ::1 or "localhost". Only a cluster on loopback may run its event bus in plaintext without --insecure.
+   * Whether {@code host} (a literal or a name) is this machine's loopback: a literal in 127.0.0.0/8 or ::1, or a name
+   * every address of which is one ({@link LoopbackHost}). Only a cluster on loopback may run its event bus in
+   * plaintext without --insecure.
    */
   public static boolean isLoopback(String host) {
-    String h = host.trim().toLowerCase(java.util.Locale.ROOT);
-    if (h.startsWith("[") && h.endsWith("]")) {
-      h = h.substring(1, h.length() - 1);
-    }
-    if (h.equals("localhost") || h.endsWith(".localhost")) {
-      return true;
-    }
-    if (h.matches("127(\\.[0-9]{1,3}){3}")) {
-      return true;
-    }
-    if (h.contains(":") && h.matches("[0-9a-f:]+")) {
-      try {
-        return java.net.InetAddress.getByName(h).isLoopbackAddress();
-      } catch (java.net.UnknownHostException e) {
-        return false;
-      }
-    }
-    return false;
+    return LoopbackHost.isLoopback(host);
   }
 
   /** "host" or "host:port" or "[v6]:port" members, split on commas; each checked for form. */

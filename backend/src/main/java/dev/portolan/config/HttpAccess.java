@@ -71,11 +71,12 @@ public record HttpAccess(UserFile users, Path tokensFile, Path tlsCert, Path tls
     return new HttpAccess(users, tokens, cert == null ? null : Path.of(cert), key == null ? null : Path.of(key));
   }
 
-  /** Whether {@code bind} is a loopback address (127.0.0.0/8, ::1, localhost): only such a node may run open. */
+  /**
+   * Whether {@code bind} is loopback (127.0.0.0/8, ::1, or a name every address of which is one:
+   * {@link LoopbackHost}): only such a node may run open.
+   */
   public static boolean isLoopback(String bind) {
-    String b = bind.startsWith("[") && bind.endsWith("]") ? bind.substring(1, bind.length() - 1) : bind;
-    return b.equals("localhost") || b.equals("::1") || b.equals("0:0:0:0:0:0:0:1")
-        || b.matches("127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}");
+    return LoopbackHost.isLoopback(bind);
   }
 
   private static String text(Map<String, Object> settings, String key) {

@@ -79,6 +79,10 @@ final class AuditPages {
       }
       return c.status() + (c.reason() == null || c.reason().isBlank() ? "" : ": " + c.reason());
     }
+    if (e.count() > 1) {
+      return String.format(Locale.ROOT, "%,d refusals like this one, the last %s", e.count(),
+          Clock.when(e.lastAt(), System.currentTimeMillis()));
+    }
     return "running".equals(e.state()) ? "running…" : "";
   }
 

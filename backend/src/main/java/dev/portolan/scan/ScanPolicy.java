@@ -253,6 +253,14 @@ public final class ScanPolicy {
     return new ScanPolicy(changed, resolver, ownAddresses);
   }
 
+  /**
+   * This policy with {@code names} as its resolver: a host name resolved beforehand (without blocking) is checked
+   * and scanned as those addresses.
+   */
+  public ScanPolicy withResolver(Resolver names) {
+    return new ScanPolicy(settings, names, ownAddresses);
+  }
+
   /** How many scans may run at once; the scan registry enforces it. */
   public int maxConcurrent() {
     return settings.maxConcurrent();
@@ -393,7 +401,7 @@ public final class ScanPolicy {
       why = m == null || m.isBlank() || m.equals(target.host()) ? why : m;
     }
     if (resolved == null || resolved.isEmpty() || resolved.getFirst() == null) {
-      throw new InvalidQueryException("unknown host", QueryValues.echo(target.host()) + " does not resolve ("
+      throw new InvalidQueryException("does not resolve", QueryValues.echo(target.host()) + " does not resolve ("
           + QueryValues.echo(why) + "): check the name, or give an address");
     }
     return List.of(IpLiterals.normalize(resolved.getFirst()));

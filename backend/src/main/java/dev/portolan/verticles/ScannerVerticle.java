@@ -30,7 +30,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * Runs scans from event-bus requests: the policy turns a request into a plan (or refuses it), the registry runs it
  * on the engine, and this verticle publishes its progress, the ports it finds and its end on the scan's own
- * address; and runs connectivity checks. A worker verticle: authorizing resolves host names.
+ * address; and runs connectivity checks. A worker verticle; host names resolve without blocking
+ * ({@link HostResolver}) before the policy authorizes a scan or check.
  */
 public final class ScannerVerticle extends VerticleBase {
   /** Replaced as a whole when an admin changes it; each request reads it once. */
@@ -39,6 +40,7 @@ public final class ScannerVerticle extends VerticleBase {
   private final ServiceNames services;
   private final String node;
   private final ConnectivityCheck checks = ConnectivityCheck.create();
+  private HostResolver resolver;
 
   private final PortolanMetrics metrics;
 
@@ -53,6 +55,7 @@ public final class ScannerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
+    resolver = new HostResolver(vertx);
     metrics.scansRunning(scans::running);
     return Future.all(
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SCAN_START), this::startScan).completion(),
@@ -86,20 +89,48 @@ public final class ScannerVerticle extends VerticleBase {
     try {
       ScanRequest request = ScanRequest.fromJson(msg.body());
       PortList ports = PortList.parse(request.ports(), request.proto());
-      ScanPlan plan;
       if (ScanRequest.SELF_TARGET.equals(request.target())) {
-        plan = policy.authorizeOwnAddresses(ports, request.proto(), request.preset(), request.banners());
+        start(msg, request, policy.authorizeOwnAddresses(ports, request.proto(), request.preset(), request.banners()));
       } else if (request.target() != null && request.target().contains(",")) {
-        plan = policy.authorizeAddresses(ScanRequest.addressList(request.target()), ports, request.proto(),
-            request.preset(), request.banners());
+        start(msg, request, policy.authorizeAddresses(ScanRequest.addressList(request.target()), ports,
+            request.proto(), request.preset(), request.banners()));
       } else {
-        plan = policy.authorize(ScanTarget.parse(request.target()), ports, request.proto(), request.preset(), request.banners());
+        ScanTarget target = ScanTarget.parse(request.target());
+        withPolicyFor(target, msg, p -> start(msg, request, p.authorize(target, ports, request.proto(),
+            request.preset(), request.banners())));
       }
-      ScanRecord scan = scans.start(request.target(), plan, new Publisher(vertx.eventBus()));
-      msg.reply(ScanJson.snapshot(scan.snapshot(), false, services));
     } catch (RequestException e) {
       refuse(msg, e);
     }
+  }
+
+  private void start(Message<JsonObject> msg, ScanRequest request, ScanPlan plan) {
+    ScanRecord scan = scans.start(request.target(), plan, new Publisher(vertx.eventBus()));
+    msg.reply(ScanJson.snapshot(scan.snapshot(), false, services));
+  }
+
+  /**
+   * Runs {@code then} with the policy, once {@code target}'s name (if it is one) has resolved without blocking
+   * ({@link HostResolver}); the policy then checks and uses exactly those addresses. A name that does not resolve,
+   * and a refusal of {@code then}, fail {@code msg}.
+   */
+  private void withPolicyFor(ScanTarget target, Message<JsonObject> msg, java.util.function.Consumer<ScanPolicy> then) {
+    ScanPolicy current = policy;
+    Future<ScanPolicy> ready = target.host() == null ? Future.succeededFuture(current)
+        : resolver.resolve(target.host()).map(addresses -> current.withResolver(name -> addresses));
+    ready.onComplete(ar -> {
+      try {
+        if (ar.failed()) {
+          throw ar.cause() instanceof RequestException r ? r
+              : new dev.portolan.node.InvalidQueryException("does not resolve", String.valueOf(ar.cause()));
+        }
+        then.accept(ar.result());
+      } catch (RequestException e) {
+        refuse(msg, e);
+      } catch (RuntimeException e) {
+        msg.fail(500, "scan failed: " + e);
+      }
+    });
   }
 
   /**
@@ -108,17 +139,24 @@ public final class ScannerVerticle extends VerticleBase {
    */
   private void connectivity(Message<JsonObject> msg) {
     ConnectivityRequest request = ConnectivityRequest.fromJson(msg.body());
-    Thread.ofVirtual().name("portolan-check").start(() -> {
-      try {
-        InetSocketAddress to = policy.authorizeCheck(ScanTarget.parse(request.host()), request.port());
-        ConnectivityCheck.Result result = checks.check(to.getAddress(), to.getPort(),
-            Duration.ofMillis(request.timeoutMillis()));
-        msg.reply(ConnectivityRequest.answer(node, request.host(), result));
-      } catch (RequestException e) {
-        refuse(msg, e);
-      } catch (RuntimeException e) {
-        msg.fail(500, "check failed: " + e);
-      }
+    ScanTarget target;
+    try {
+      target = ScanTarget.parse(request.host());
+    } catch (RequestException e) {
+      refuse(msg, e);
+      return;
+    }
+    withPolicyFor(target, msg, p -> {
+      InetSocketAddress to = p.authorizeCheck(target, request.port());
+      Thread.ofVirtual().name("portolan-check").start(() -> {
+        try {
+          ConnectivityCheck.Result result = checks.check(to.getAddress(), to.getPort(),
+              Duration.ofMillis(request.timeoutMillis()));
+          msg.reply(ConnectivityRequest.answer(node, request.host(), result));
+        } catch (RuntimeException e) {
+          msg.fail(500, "check failed: " + e);
+        }
+      });
     });
   }
 

@@ -55,6 +55,8 @@ public final class WebVerticle extends VerticleBase {
   private final ChangeHistory history;
   private final RateLimitSettings limits;
   private final Path auditPath;
+  /** How often the audit log's refusal summaries of past minutes are closed (and written with their counts). */
+  private static final long SUMMARY_CLOSE_MILLIS = 5_000;
   private ScanGate gate;
   private AuditFile auditFile;
   private FleetApi fleet;
@@ -95,6 +97,8 @@ public final class WebVerticle extends VerticleBase {
     AuditLog audit = new AuditLog(AuditLog.DEFAULT_CAPACITY);
     ScanGate.logEachEntry(audit);
     gate = new ScanGate(vertx, audit, limits, localNode);
+    // refusals are counted per minute: a summary that counted more is written again once its minute has closed
+    vertx.setPeriodic(SUMMARY_CLOSE_MILLIS, t -> audit.closeSummaries(System.currentTimeMillis()));
     Future<?> file = Future.succeededFuture();
     if (auditPath != null) {
       file = vertx.executeBlocking(() -> AuditFile.open(auditPath)).onSuccess(f -> {
@@ -116,6 +120,9 @@ public final class WebVerticle extends VerticleBase {
   public Future<?> stop() {
     if (feed != null) {
       feed.stop();
+    }
+    if (gate != null) {
+      gate.log().closeSummaries(Long.MAX_VALUE);
     }
     AuditFile f = auditFile;
     return f == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {

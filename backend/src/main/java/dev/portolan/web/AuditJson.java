@@ -18,7 +18,8 @@ public final class AuditJson {
     }
     j.put("target", e.target()).put("ports", e.ports()).put("requestedAt", e.requestedAt())
         .put("finishedAt", e.finishedAt() == 0 ? null : e.finishedAt()).put("outcome", e.outcome().wireName())
-        .put("httpStatus", e.httpStatus()).put("reason", e.reason()).put("scanId", e.scanId()).put("state", e.state());
+        .put("httpStatus", e.httpStatus()).put("reason", e.reason()).put("scanId", e.scanId()).put("state", e.state())
+        .put("count", e.count()).put("lastAt", e.lastAt());
     if (e.counts() != null) {
       AuditEntry.ScanCounts c = e.counts();
       j.put("result", new JsonObject().put("open", c.open()).put("closed", c.closed()).put("filtered", c.filtered())

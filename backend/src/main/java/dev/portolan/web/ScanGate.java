@@ -49,7 +49,10 @@ public final class ScanGate {
     this.localNode = localNode;
   }
 
-  /** Sends every record to the {@value #AUDIT_LOGGER} logger as one JSON line. */
+  /**
+   * Sends every record to the {@value #AUDIT_LOGGER} logger as one JSON line (a summary of refusals twice: its first,
+   * and its count when its minute has closed).
+   */
   public static void logEachEntry(AuditLog log) {
     log.listen(e -> AUDIT.info(AuditJson.entry(e).encode()));
   }
@@ -72,12 +75,15 @@ public final class ScanGate {
     if (!decision.allowed()) {
       long seconds = decision.retryAfterSeconds();
       String what = kind.scan() ? "scans" : "checks";
-      RateLimitedException refusal = new RateLimitedException(attempt.user + " may start " + limiter.rate().words(what)
-          + " (a burst of " + limiter.burst() + "); try again in " + seconds + " s (the limit is set by "
+      String limit = attempt.user + " may start " + limiter.rate().words(what) + " (a burst of " + limiter.burst() + ")";
+      String setBy = " (the limit is set by "
           + (kind.scan() ? "--scan-rate and " + RateLimitSettings.SCAN_BURST : "--check-rate and " + RateLimitSettings.CHECK_BURST)
-          + " on " + (localNode == null ? "this hub" : localNode) + ")", seconds);
+          + " on " + (localNode == null ? "this hub" : localNode) + ")";
+      RateLimitedException refusal = new RateLimitedException(limit + "; try again in " + seconds + " s" + setBy,
+          seconds);
       ctx.response().putHeader("Retry-After", Long.toString(seconds));
-      attempt.refused(refusal);
+      // audited without the wait, which changes with every refusal: the refusals of a minute count in one summary
+      attempt.refused(429, refusal.error() + ": " + limit + setBy);
       throw refusal;
     }
     return attempt;
@@ -163,11 +169,19 @@ public final class ScanGate {
         status = 500;
         reason = "internal error: " + failure;
       }
-      if (status == 400 && (target == null || target.isBlank())) {
+      refused(status, reason);
+    }
+
+    /**
+     * Records a refusal with its status and reason, counted into the summary of the caller's refusals of this kind
+     * and reason in this minute ({@link AuditLog#refused}).
+     */
+    private void refused(int status, String reason) {
+      if (recorded || (status == 400 && (target == null || target.isBlank()))) {
         return;
       }
       recorded = true;
-      log.add(entry(AuditEntry.Outcome.REFUSED, status, reason, System.currentTimeMillis(), null, "refused", null,
+      log.refused(entry(AuditEntry.Outcome.REFUSED, status, reason, System.currentTimeMillis(), null, "refused", null,
           null, null));
     }
 

@@ -114,4 +114,56 @@ class AuditLogTest {
       assertTrue(e.detail().length() > 10, e.detail());
     }
   }
+
+  private static AuditEntry refusal(String user, String address, String reason, long at) {
+    return new AuditEntry(0, user, address, AuditKind.TCP_SCAN, "n1", null, "10.0.0.1", "22", at, at,
+        AuditEntry.Outcome.REFUSED, 429, reason, null, "refused", null, null);
+  }
+
+  @Test
+  void refusalsOfACallerAreCountedPerReasonAndMinuteAndHeardFirstThenWithTheirCount() {
+    AuditLog log = new AuditLog(10);
+    List<AuditEntry> heard = new ArrayList<>();
+    log.listen(heard::add);
+    long minute = 120 * AuditLog.MINUTE;
+    long check = log.add(entry("alice", AuditKind.CONNECTIVITY, "n1", AuditEntry.Outcome.ACCEPTED)).id();
+    for (int i = 0; i < 500; i++) {
+      log.refused(refusal("alice", "10.0.0.9", "rate limited: slow down", minute + i));
+    }
+    log.refused(refusal("alice", "10.0.0.8", "rate limited: slow down", minute + 1));
+    log.refused(refusal("alice", "10.0.0.9", "target not allowed: 10.0.0.1", minute + 2));
+    assertEquals(4, log.newestId(), "one summary per (caller, address, reason)");
+    assertEquals(check, log.query(AuditQuery.newest()).entries().getLast().id(), "the check stays");
+    AuditEntry summary = log.get(2);
+    assertEquals(500, summary.count());
+    assertEquals(minute, summary.requestedAt());
+    assertEquals(minute + 499, summary.lastAt());
+    assertEquals(List.of(1L, 2L, 3L, 4L), heard.stream().map(AuditEntry::id).toList(), "each heard once, at first");
+    assertEquals(1, heard.get(1).count());
+
+    log.closeSummaries(minute + AuditLog.MINUTE - 1);
+    assertEquals(4, heard.size(), "the minute has not closed");
+    log.refused(refusal("alice", "10.0.0.9", "rate limited: slow down", minute + AuditLog.MINUTE));
+    assertEquals(5, log.newestId(), "a new minute, a new summary");
+    assertEquals(List.of(1L, 2L, 3L, 4L, 2L, 5L), heard.stream().map(AuditEntry::id).toList(),
+        "the closed minute's summary that counted more is heard again; those of one refusal are not");
+    assertEquals(500, heard.get(4).count());
+    assertEquals(500, log.get(2).count(), "a closed summary counts no more");
+    log.closeSummaries(Long.MAX_VALUE);
+    assertEquals(6, heard.size(), "a summary of one refusal is not told twice");
+  }
+
+  @Test
+  void aCallerGetsAtMostSoManySummariesAMinuteAndOneMoreCountsTheRest() {
+    AuditLog log = new AuditLog(1000);
+    for (int i = 0; i < AuditLog.MAX_SUMMARIES + 300; i++) {
+      log.refused(refusal("mallory", "10.0.0.6", "invalid target: name-" + i, 5));
+    }
+    assertEquals(AuditLog.MAX_SUMMARIES + 1, log.newestId());
+    AuditEntry rest = log.get(AuditLog.MAX_SUMMARIES + 1);
+    assertEquals(300, rest.count());
+    assertTrue(rest.reason().startsWith("more than " + AuditLog.MAX_SUMMARIES + " different refusals"), rest.reason());
+    log.refused(refusal("bob", "10.0.0.7", "invalid target: name-0", 6));
+    assertEquals(AuditLog.MAX_SUMMARIES + 2, log.newestId(), "another caller has summaries of its own");
+  }
 }

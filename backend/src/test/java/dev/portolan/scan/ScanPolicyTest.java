@@ -236,7 +236,7 @@ class ScanPolicyTest {
     ScanPolicy p = policy(ScanPolicy.Settings.defaults(), new CountingResolver());
     InvalidQueryException e = assertThrows(InvalidQueryException.class,
         () -> p.authorize(ScanTarget.parse("nope.invalid"), WEB, Protocol.TCP, Preset.NORMAL, false));
-    assertEquals("unknown host", e.error());
+    assertEquals("does not resolve", e.error());
     assertEquals("'nope.invalid' does not resolve ('Name or service not known'): check the name, or give an"
         + " address", e.detail());
     ScanPolicy empty = policy(ScanPolicy.Settings.defaults(), new CountingResolver(List.of()));

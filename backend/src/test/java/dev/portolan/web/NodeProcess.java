@@ -33,9 +33,15 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Starts {@code dev.portolan.Main --node-name NODE ARGS}; {@code logName} names its log. */
   public static NodeProcess start(String logName, String node, List<String> args) throws IOException {
+    return start(logName, node, args, List.of());
+  }
+
+  /** As {@link #start(String, String, List)}, the JVM's command line after {@code wrapper} (e.g. unshare). */
+  public static NodeProcess start(String logName, String node, List<String> args, List<String> wrapper)
+      throws IOException {
     Files.createDirectories(LOGS);
     Path log = LOGS.resolve(logName + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".log");
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(wrapper);
     command.add(ProcessHandle.current().info().command().orElseThrow());
     command.addAll(JVM);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), dev.portolan.Main.class.getName(),

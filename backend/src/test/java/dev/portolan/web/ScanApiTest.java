@@ -204,7 +204,7 @@ class ScanApiTest extends NodeTestBase {
     assertBad(new JsonObject().put("target", "127.0.0.1").put("colour", "red"), "unknown field");
     assertBad(new JsonObject().put("target", "127.0.0.1").put("banners", "yes"), "invalid banners");
     assertBad(new JsonObject().put("target", "300.1.1.1"), "invalid target");
-    assertBad(new JsonObject().put("target", "no-such-host.invalid"), "unknown host");
+    assertBad(new JsonObject().put("target", "no-such-host.invalid"), "does not resolve");
     RunningNode.Reply notJson = node.send("POST", "/api/v1/scans", "{target:", "application/json");
     assertEquals(400, notJson.status(), notJson.body());
     assertEquals("invalid JSON", notJson.json().getString("error"));
