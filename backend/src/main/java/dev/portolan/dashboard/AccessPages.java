@@ -33,10 +33,13 @@ public final class AccessPages {
   public static final int FAILED_LOGIN_BURST = 10;
   /** The worker pool passwords are hashed on (Vert.x's pool metrics on /metrics carry this name). */
   public static final String HASH_POOL = "portolan-password-hash";
-  /** Passwords hashed at once for one client address; a try past that is refused at once (429). */
-  public static final int HASHES_PER_ADDRESS = 2;
-  /** Passwords hashed at once on this node (the pool's threads); a try past that is refused at once (503). */
-  public static final int HASHES_AT_ONCE = 4;
+  /**
+   * Passwords hashed at once on this node (the pool's threads): half the CPUs, 1 to 4, so that a flood of logins
+   * leaves the other half to the event loops and the API. A try past that is refused at once (503).
+   */
+  public static final int HASHES_AT_ONCE = Math.clamp(Runtime.getRuntime().availableProcessors() / 2, 1, 4);
+  /** Passwords hashed at once for one client address: 2 (1 on a node hashing only 1); past that 429 at once. */
+  public static final int HASHES_PER_ADDRESS = Math.min(2, HASHES_AT_ONCE);
 
   private final UserFile users;
   private final SessionHandler sessions;
