@@ -15,7 +15,7 @@ import io.vertx.ext.web.handler.BodyHandler;
  * API tokens, for admins: {@code POST /api/v1/tokens} makes one ({@code {"name": ..., "role": ...}}, a role no higher
  * than the caller's; the token is in the answer, and only there), {@code GET /api/v1/tokens} lists them without
  * secrets, {@code DELETE /api/v1/tokens/{id}} revokes one. A token is bound to its maker as the users file has them
- * now. Without authentication there are no tokens: 409.
+ * when it is made ({@link TokenStore#ownedBy}). Without authentication there are no tokens: 409.
  */
 public final class TokenRoutes {
   private final Vertx vertx;

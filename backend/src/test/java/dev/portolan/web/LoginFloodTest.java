@@ -30,9 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Hundreds of wrong logins at once from one address, over real HTTP on a node of its own with real PBKDF2 hashes:
- * the failed-login limit holds under concurrency (a token is taken before the hash), the hashes computed stay bounded,
- * and a viewer's API requests still answer promptly (hashing has a small pool of its own).
+ * Hundreds of wrong logins at once, from one address and from several, over real HTTP on a node of its own with real
+ * PBKDF2 hashes: the failed-login limit holds under concurrency (a token is taken before the hash), the hashes
+ * computed stay bounded (counted by the hash pool's metrics), and a viewer's API requests still answer promptly
+ * (hashing has a small pool of its own).
  */
 class LoginFloodTest {
   private static final int FLOOD = 300;
