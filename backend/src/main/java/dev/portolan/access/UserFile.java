@@ -17,6 +17,18 @@ public final class UserFile {
 
   /** One user. */
   public record User(String name, AccessRole role, String passwordHash) {
+    /** What a {@link #fingerprint} looks like: 32 hex digits. */
+    public static final String FINGERPRINT = "[0-9a-f]{32}";
+
+    /**
+     * A digest of the password hash (its salt included): the same for this user as long as the users file has the
+     * same line for them, different once the user is re-created or their password changes (a new hash has a new
+     * salt), whatever the role. API tokens keep it to know their owner; it tells nothing of the password.
+     */
+    public String fingerprint() {
+      return TokenStore.sha256("portolan user\n" + passwordHash).substring(0, 32);
+    }
+
     @Override
     public String toString() {
       return name + " (" + role.wireName() + ")";

@@ -116,6 +116,22 @@ public final class UserRateLimiter {
     }
   }
 
+  /**
+   * Puts back one token {@link #tryAcquire} took from {@code user} (never more than the burst): for limits on
+   * failures, take a token before the attempt and give it back when the attempt succeeded.
+   */
+  public void giveBack(String user) {
+    if (rate == null) {
+      return;
+    }
+    synchronized (this) {
+      Entry entry = users.get(user);
+      if (entry != null) {
+        entry.bucket().addTokens(1);
+      }
+    }
+  }
+
   /** How many users have a bucket now (after forgetting the idle ones). */
   public synchronized int users() {
     expire(nanoClock.getAsLong());

@@ -90,7 +90,7 @@ public final class AccessControl {
     router.route().handler(a::keepCsrfToken);
     router.route().handler(a::check);
     AccessPages.mountLogin(router, vertx, a.users, a.sessions);
-    TokenRoutes.mount(router, vertx, a.tokens, access.authentication());
+    TokenRoutes.mount(router, vertx, a.tokens, a.users);
     return a;
   }
 
@@ -225,14 +225,17 @@ public final class AccessControl {
     return users.user(user.subject()).map(UserFile.User::role).orElse(null);
   }
 
-  /** The role a valid token acts with (no higher than its owner's now), after making its owner the caller. */
+  /**
+   * The role a valid token acts with (no higher than its owner's now), after making its owner the caller; none for a
+   * token whose owner is gone, or was re-created or changed password since the token was made.
+   */
   private Optional<AccessRole> tokenRole(RoutingContext ctx, String secret) {
     Optional<TokenStore.Token> token = tokens.authenticate(secret);
     if (token.isEmpty()) {
       return Optional.empty();
     }
     Optional<UserFile.User> owner = users.user(token.get().owner());
-    if (owner.isEmpty()) {
+    if (owner.isEmpty() || !tokens.ownedBy(token.get(), owner.get())) {
       return Optional.empty();
     }
     AccessRole role = token.get().role().atMost(owner.get().role());

@@ -2,6 +2,7 @@ package dev.portolan.web;
 
 import dev.portolan.access.AccessRole;
 import dev.portolan.access.TokenStore;
+import dev.portolan.access.UserFile;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -13,21 +14,25 @@ import io.vertx.ext.web.handler.BodyHandler;
 /**
  * API tokens, for admins: {@code POST /api/v1/tokens} makes one ({@code {"name": ..., "role": ...}}, a role no higher
  * than the caller's; the token is in the answer, and only there), {@code GET /api/v1/tokens} lists them without
- * secrets, {@code DELETE /api/v1/tokens/{id}} revokes one. Without authentication there are no tokens: 409.
+ * secrets, {@code DELETE /api/v1/tokens/{id}} revokes one. A token is bound to its maker as the users file has them
+ * when it is made ({@link TokenStore#ownedBy}). Without authentication there are no tokens: 409.
  */
 public final class TokenRoutes {
   private final Vertx vertx;
   private final TokenStore tokens;
+  private final UserFile users;
   private final boolean enabled;
 
-  private TokenRoutes(Vertx vertx, TokenStore tokens, boolean enabled) {
+  private TokenRoutes(Vertx vertx, TokenStore tokens, UserFile users) {
     this.vertx = vertx;
     this.tokens = tokens;
-    this.enabled = enabled;
+    this.users = users;
+    this.enabled = users != null;
   }
 
-  static void mount(Router router, Vertx vertx, TokenStore tokens, boolean enabled) {
-    TokenRoutes r = new TokenRoutes(vertx, tokens, enabled);
+  /** {@code users} null: authentication is off, and so are tokens. */
+  static void mount(Router router, Vertx vertx, TokenStore tokens, UserFile users) {
+    TokenRoutes r = new TokenRoutes(vertx, tokens, users);
     router.post("/api/v1/tokens").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(r::create);
     router.get("/api/v1/tokens").handler(r::list);
     router.delete("/api/v1/tokens/:id").handler(r::revoke);
@@ -72,7 +77,11 @@ public final class TokenRoutes {
       return;
     }
     Object name = body.getValue("name");
-    String owner = Caller.name(ctx);
+    UserFile.User owner = users.user(Caller.name(ctx)).orElse(null);
+    if (owner == null) {
+      ApiErrors.send(ctx, 403, "forbidden", "only a user of the users file may make tokens");
+      return;
+    }
     vertx.executeBlocking(() -> tokens.create(name instanceof String s ? s : null, owner, role), false)
         .onFailure(e -> {
           if (e instanceof IllegalArgumentException) {

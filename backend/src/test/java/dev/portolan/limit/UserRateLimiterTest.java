@@ -57,6 +57,19 @@ class UserRateLimiterTest {
   }
 
   @Test
+  void aTokenGivenBackCanBeTakenAgainButNeverBeyondTheBurst() {
+    UserRateLimiter limiter = new UserRateLimiter(Rate.parse("10/min"), 2, 100, now::get);
+    limiter.giveBack("10.0.0.9"); // no bucket yet: a full one, nothing to give back to
+    assertTrue(limiter.tryAcquire("10.0.0.9").allowed());
+    limiter.giveBack("10.0.0.9");
+    limiter.giveBack("10.0.0.9");
+    limiter.giveBack("10.0.0.9");
+    assertTrue(limiter.tryAcquire("10.0.0.9").allowed());
+    assertTrue(limiter.tryAcquire("10.0.0.9").allowed());
+    assertFalse(limiter.tryAcquire("10.0.0.9").allowed(), "the burst is 2, however many came back");
+  }
+
+  @Test
   void usersHaveBucketsOfTheirOwn() {
     UserRateLimiter limiter = new UserRateLimiter(Rate.parse("1/h"), 2, 100, now::get);
     assertTrue(limiter.tryAcquire("alice").allowed());
