@@ -109,7 +109,7 @@ public final class Clustering {
    * Hazelcast's member list, as Vert.x node ids. These are not Hazelcast's member UUIDs: vertx-hazelcast makes a
    * node id of its own and keeps it in each member's attribute {@value #VERTX_NODE_ID_ATTRIBUTE}.
    */
-  private static final class HazelcastMembership implements Membership {
+  static final class HazelcastMembership implements Membership {
     /** HazelcastClusterManager.NODE_ID_ATTRIBUTE (private there). */
     static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
 
@@ -122,6 +122,11 @@ public final class Clustering {
     @Override
     public String localNodeId() {
       return manager.getNodeId();
+    }
+
+    /** For the {@link ClusterSelfCheck}. */
+    HazelcastClusterManager manager() {
+      return manager;
     }
 
     @Override
