@@ -104,7 +104,7 @@ public final class Portolan {
     if (!config.cluster().enabled()) {
       return start(newVertx(registry), registry, config, Membership.NONE);
     }
-    return Clustering.start(config.cluster(), registry)
+    return Clustering.start(config.cluster(), registry, config.sampleSelf())
         .compose(c -> start(c.vertx(), registry, config, c.membership(), java.util.function.UnaryOperator.identity(),
                 onLost != null ? onLost : () -> c.vertx().close())
             .onFailure(e -> c.vertx().close()));
@@ -122,7 +122,7 @@ public final class Portolan {
   /** As {@link #simulate(PrometheusMeterRegistry, PortolanConfig, dev.portolan.sim.Simulation)}, with {@code onLost} as {@link #launch}'s. */
   public static Future<Portolan> simulate(PrometheusMeterRegistry registry, PortolanConfig config,
       dev.portolan.sim.Simulation simulation, Runnable onLost) {
-    return Clustering.start(config.cluster(), registry).compose(c -> {
+    return Clustering.start(config.cluster(), registry, true).compose(c -> {
       ClusterSelfCheck check = ClusterSelfCheck.of(c.membership(), java.util.List.of(),
           onLost != null ? onLost : () -> c.vertx().close());
       HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), config.nodeName(), registry)

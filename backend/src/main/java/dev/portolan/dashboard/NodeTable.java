@@ -73,7 +73,7 @@ final class NodeTable {
     int listening = 0;
     for (JsonObject n : entries) {
       switch (n.getString("status", "down")) {
-        case "up" -> up++;
+        case "up", "resyncing" -> up++; // resyncing: heartbeats arrive, its table is on its way
         case "stale" -> stale++;
         default -> down++;
       }
