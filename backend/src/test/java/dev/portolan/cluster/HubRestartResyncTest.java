@@ -64,6 +64,8 @@ class HubRestartResyncTest {
     long firstListing = -1;
     while (true) {
       boolean resetSeen = !feed.events().isEmpty();
+      // The dashboard's node list, fetched before the API says it is still not complete: it said so too.
+      String html = hub.get("/nodes").body();
       JsonObject page = hub.get("/api/v1/sockets?local-port=" + port).json();
       JsonArray sockets = page.getJsonArray("sockets");
       if (!sockets.isEmpty()) {
@@ -75,6 +77,8 @@ class HubRestartResyncTest {
           "200 with no socket must say it is not complete: " + page.encode());
       JsonObject nodes = hub.get("/api/v1/nodes").json();
       assertEquals(false, nodes.getBoolean("complete", true), nodes.encode());
+      assertTrue(html.contains("class=\"notice resync\"") && html.contains("not complete yet"),
+          "the node list shows the hub is resyncing: " + html);
       for (Object o : nodes.getJsonArray("nodes")) {
         JsonObject n = (JsonObject) o;
         if (n.getString("name").equals("agent-r")) {
