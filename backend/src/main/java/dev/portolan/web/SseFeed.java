@@ -179,7 +179,7 @@ public final class SseFeed {
           if (first) {
             client.response.write(": this hub is resyncing its fleet ("
                 + ar.result().body().getJsonObject("resync", new JsonObject()).getString("reason", "just started")
-                    .replace('\n', ' ') + "); the feed starts when it is complete\n");
+                    .replaceAll("[\\r\\n]", " ") + "); the feed starts when it is complete\n");
           }
           vertx.setTimer(HOLD_POLL_MILLIS, t -> whenComplete(client, until, false, then));
         });
