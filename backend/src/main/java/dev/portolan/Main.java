@@ -187,7 +187,10 @@ public final class Main implements Callable<Integer> {
     PrometheusMeterRegistry registry = Portolan.newRegistry();
     Portolan node;
     try {
-      node = (simulation != null ? Portolan.simulate(registry, settings, simulation) : Portolan.launch(registry, settings))
+      // Out of the cluster (shut down under it): exit, off the event loop, for the supervisor to restart the node.
+      Runnable exit = () -> new Thread(() -> System.exit(dev.portolan.cluster.ClusterSelfCheck.EXIT_STATUS)).start();
+      node = (simulation != null ? Portolan.simulate(registry, settings, simulation, exit)
+          : Portolan.launch(registry, settings, exit))
           .toCompletionStage().toCompletableFuture().get();
     } catch (java.util.concurrent.ExecutionException e) {
       System.err.println("portolan: cannot start: " + e.getCause().getMessage());

@@ -1,7 +1,9 @@
 package dev.portolan;
 
 import dev.portolan.bus.NodeInfo;
+import dev.portolan.cluster.ClusterSelfCheck;
 import dev.portolan.cluster.Clustering;
+import dev.portolan.cluster.OwnRegistrations;
 import dev.portolan.cluster.Membership;
 import dev.portolan.fleet.FleetState;
 import dev.portolan.fleet.NodeFacts;
@@ -86,13 +88,25 @@ public final class Portolan {
     return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 
-  /** Starts a node as {@code config} says: clustered (Hazelcast) when asked, else a plain Vert.x. */
+  /**
+   * Starts a node as {@code config} says: clustered (Hazelcast) when asked, else a plain Vert.x. A clustered node
+   * that finds itself out of the cluster ({@link ClusterSelfCheck}) closes its Vert.x (tests; Main exits instead).
+   */
   public static Future<Portolan> launch(PrometheusMeterRegistry registry, PortolanConfig config) {
+    return launch(registry, config, null);
+  }
+
+  /**
+   * As {@link #launch(PrometheusMeterRegistry, PortolanConfig)}, calling {@code onLost} when a clustered node finds
+   * itself out of the cluster (null: close its Vert.x).
+   */
+  public static Future<Portolan> launch(PrometheusMeterRegistry registry, PortolanConfig config, Runnable onLost) {
     if (!config.cluster().enabled()) {
       return start(newVertx(registry), registry, config, Membership.NONE);
     }
-    return Clustering.start(config.cluster(), registry)
-        .compose(c -> start(c.vertx(), registry, config, c.membership())
+    return Clustering.start(config.cluster(), registry, config.sampleSelf())
+        .compose(c -> start(c.vertx(), registry, config, c.membership(), java.util.function.UnaryOperator.identity(),
+                onLost != null ? onLost : () -> c.vertx().close())
             .onFailure(e -> c.vertx().close()));
   }
 
@@ -102,10 +116,20 @@ public final class Portolan {
    */
   public static Future<Portolan> simulate(PrometheusMeterRegistry registry, PortolanConfig config,
       dev.portolan.sim.Simulation simulation) {
-    return Clustering.start(config.cluster(), registry).compose(c -> {
-      HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), config.nodeName(), registry);
+    return simulate(registry, config, simulation, null);
+  }
+
+  /** As {@link #simulate(PrometheusMeterRegistry, PortolanConfig, dev.portolan.sim.Simulation)}, with {@code onLost} as {@link #launch}'s. */
+  public static Future<Portolan> simulate(PrometheusMeterRegistry registry, PortolanConfig config,
+      dev.portolan.sim.Simulation simulation, Runnable onLost) {
+    return Clustering.start(config.cluster(), registry, true).compose(c -> {
+      ClusterSelfCheck check = ClusterSelfCheck.of(c.membership(), java.util.List.of(),
+          onLost != null ? onLost : () -> c.vertx().close());
+      HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), config.nodeName(), registry)
+          .withClusterCheck(check);
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
       return simulation.deploy(c.vertx(), c.membership().localNodeId(), ServiceNames.create(), registry, instances)
+          .compose(v -> c.vertx().deployVerticle(check))
           .compose(v -> c.vertx().deployVerticle(health))
           .map(id -> new Portolan(c.vertx(), health::actualPort, config))
           .onFailure(e -> c.vertx().close());
@@ -133,6 +157,17 @@ public final class Portolan {
    */
   public static Future<Portolan> start(Vertx vertx, PrometheusMeterRegistry registry, PortolanConfig config,
       Membership membership, java.util.function.UnaryOperator<SocketTableReader> readerWrapper) {
+    return start(vertx, registry, config, membership, readerWrapper, () -> vertx.close());
+  }
+
+  /**
+   * As above; a clustered node also checks its place in the cluster ({@link ClusterSelfCheck}: repairs its
+   * registrations, says in /health, and calls {@code onLost} when out of the cluster).
+   */
+  private static Future<Portolan> start(Vertx vertx, PrometheusMeterRegistry registry, PortolanConfig config,
+      Membership membership, java.util.function.UnaryOperator<SocketTableReader> readerWrapper, Runnable onLost) {
+    ClusterSelfCheck check = ClusterSelfCheck.of(membership,
+        OwnRegistrations.of(config.role().serves(), config.sampleSelf() ? config.nodeName() : null), onLost);
     ServiceNames services = ServiceNames.create();
     String node = config.nodeName();
     String epoch = UUID.randomUUID().toString();
@@ -161,8 +196,10 @@ public final class Portolan {
           .onFailure(e -> shortLived.close());
     }
     if (!config.role().serves()) {
-      HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), node, registry);
+      HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), node, registry)
+          .withClusterCheck(check);
       return deployed.compose(id -> vertx.deployVerticle(health))
+          .compose(id -> check != null ? vertx.deployVerticle(check) : Future.succeededFuture(id))
           .map(id -> new Portolan(vertx, health::actualPort, config, readerName));
     }
     long firstSeq = System.currentTimeMillis() * 1000;
@@ -171,9 +208,10 @@ public final class Portolan {
     FleetVerticle fleet = new FleetVerticle(new FleetState(FleetState.Settings.DEFAULT, firstSeq), history, membership,
         services, metrics, local);
     WebVerticle web = new WebVerticle(config.bind(), config.httpPort(), config.sampleSelf() ? node : null, services,
-        metrics, registry, history, config.limits(), config.auditFile(), config.http());
+        metrics, registry, history, config.limits(), config.auditFile(), config.http()).withClusterCheck(check);
     return deployed.compose(id -> vertx.deployVerticle(fleet))
         .compose(id -> vertx.deployVerticle(web))
+        .compose(id -> check != null ? vertx.deployVerticle(check) : Future.succeededFuture(id))
         .map(id -> new Portolan(vertx, web::actualPort, config, readerName));
   }
 

@@ -72,4 +72,6 @@ public final class Addresses {
   public static final String FLEET_CHECK = "portolan.fleet.check";
   /** {} -> fleet totals by protocol and state, and node counts by status. */
   public static final String FLEET_SUMMARY = "portolan.fleet.summary";
+  /** {} -> {"complete", "resync"?}: whether the hub's picture of the fleet is complete (FleetCompleteness). */
+  public static final String FLEET_COMPLETE = "portolan.fleet.complete";
 }

@@ -33,7 +33,7 @@ public final class FleetJson {
     counts.put("listening", s.sortedListeners().size());
     JsonObject j = new JsonObject()
         .put("name", v.name())
-        .put("status", v.status().wireName())
+        .put("status", v.listedStatus())
         .put("statusSince", v.statusSinceMillis())
         .put("statusReason", v.statusReason())
         .put("live", v.live())

@@ -39,6 +39,14 @@ public final class Clustering {
   private static final java.util.logging.Logger HAZELCAST_LOG = java.util.logging.Logger.getLogger("com.hazelcast");
 
   public static Future<Clustered> start(ClusterSettings settings, PrometheusMeterRegistry registry) {
+    return start(settings, registry, null);
+  }
+
+  /**
+   * As {@link #start(ClusterSettings, PrometheusMeterRegistry)}; {@code samples} (null: not said) is published as
+   * this member's attribute {@value #SAMPLES_ATTRIBUTE}, so that a hub knows which members to expect heartbeats from.
+   */
+  public static Future<Clustered> start(ClusterSettings settings, PrometheusMeterRegistry registry, Boolean samples) {
     if (HAZELCAST_LOG.getLevel() == null) {
       HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
     }
@@ -55,7 +63,11 @@ public final class Clustering {
     } catch (UnknownHostException e) {
       return Future.failedFuture(new IllegalArgumentException("cannot resolve the cluster host " + settings.host()));
     }
-    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(settings, address));
+    Config config = hazelcastConfig(settings, address);
+    if (samples != null) {
+      config.getMemberAttributeConfig().setAttribute(SAMPLES_ATTRIBUTE, samples.toString());
+    }
+    HazelcastClusterManager manager = new HazelcastClusterManager(config);
     VertxOptions options = new VertxOptions()
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true))
         .setEventBusOptions(BusTlsOptions.eventBusOptions(address, settings.busPort(), settings.busTls()));
@@ -70,6 +82,8 @@ public final class Clustering {
    * hubs). Measured by {@code bench --only membership}; see backend/docs/scaling.md.
    */
   public static final String LITE_MEMBER_PROPERTY = "portolan.cluster.liteMember";
+  /** The member attribute saying whether the member samples a node ("true", "false"). */
+  static final String SAMPLES_ATTRIBUTE = "portolan.samples";
 
   static Config hazelcastConfig(ClusterSettings settings, String address) {
     Config config = ConfigUtil.loadConfig();
@@ -109,7 +123,7 @@ public final class Clustering {
    * Hazelcast's member list, as Vert.x node ids. These are not Hazelcast's member UUIDs: vertx-hazelcast makes a
    * node id of its own and keeps it in each member's attribute {@value #VERTX_NODE_ID_ATTRIBUTE}.
    */
-  private static final class HazelcastMembership implements Membership {
+  static final class HazelcastMembership implements Membership {
     /** HazelcastClusterManager.NODE_ID_ATTRIBUTE (private there). */
     static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
 
@@ -122,6 +136,33 @@ public final class Clustering {
     @Override
     public String localNodeId() {
       return manager.getNodeId();
+    }
+
+    @Override
+    public boolean clustered() {
+      return true;
+    }
+
+    @Override
+    public java.util.Map<String, Boolean> others() {
+      java.util.Map<String, Boolean> out = new java.util.HashMap<>();
+      com.hazelcast.core.HazelcastInstance hazelcast = manager.getHazelcastInstance();
+      if (!hazelcast.getLifecycleService().isRunning()) {
+        return out;
+      }
+      for (com.hazelcast.cluster.Member m : hazelcast.getCluster().getMembers()) {
+        String id = m.getAttribute(VERTX_NODE_ID_ATTRIBUTE);
+        if (!m.localMember() && id != null) {
+          String samples = m.getAttribute(SAMPLES_ATTRIBUTE);
+          out.put(id, samples == null ? null : Boolean.valueOf(samples));
+        }
+      }
+      return out;
+    }
+
+    /** For the {@link ClusterSelfCheck}. */
+    HazelcastClusterManager manager() {
+      return manager;
     }
 
     @Override

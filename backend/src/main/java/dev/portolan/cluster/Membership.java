@@ -17,5 +17,15 @@ public interface Membership {
 
   String localNodeId();
 
+  /** True when this node is in a cluster (false: a single node, no other member to wait for). */
+  default boolean clustered() {
+    return false;
+  }
+
+  /** The other members now, by Vert.x node id, each with whether it samples a node (null: it does not say). */
+  default java.util.Map<String, Boolean> others() {
+    return java.util.Map.of();
+  }
+
   void onMemberLeft(Consumer<String> nodeId);
 }

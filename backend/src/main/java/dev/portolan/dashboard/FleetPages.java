@@ -61,7 +61,7 @@ final class FleetPages {
           maps.add(PortMapBuilder.build(mapped.get(i), listeners.get(i).result(), now));
         }
         // the nodes answer's seq: the feed position the page resumes from (the maps are at least that recent)
-        return new PortMapView(NodeTable.totals(entries), NodeTable.rows(table, now), entries.size() - table.size(),
+        return new PortMapView(NodeTable.totals(answer, entries), NodeTable.rows(table, now), entries.size() - table.size(),
             maps, entries.size() - maps.size(), Clock.time(now), answer.getLong("seq", 0L));
       });
     }).onSuccess(view -> HtmlReplies.send(ctx, 200, "fragment/portmap.jte", "page/portmap.jte",
@@ -72,7 +72,7 @@ final class FleetPages {
     QueryValues.rejectUnknown(params, Set.of());
     fleet.nodes(null).onSuccess(answer -> {
       List<JsonObject> entries = NodeTable.entries(answer);
-      NodesView view = new NodesView(NodeTable.totals(entries), NodeTable.rows(entries, System.currentTimeMillis()),
+      NodesView view = new NodesView(NodeTable.totals(answer, entries), NodeTable.rows(entries, System.currentTimeMillis()),
           answer.getLong("seq", 0L));
       HtmlReplies.send(ctx, 200, "fragment/nodes.jte", "page/nodes.jte", Map.of("view", view));
     }).onFailure(e -> HtmlReplies.fail(ctx, e));

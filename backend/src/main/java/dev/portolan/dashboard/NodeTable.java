@@ -64,6 +64,16 @@ final class NodeTable {
     return sampler.getString("note");
   }
 
+  /** {@link #totals(List)}, with why the hub is still resyncing when its answer says it is not complete. */
+  static FleetTotals totals(JsonObject answer, List<JsonObject> entries) {
+    FleetTotals t = totals(entries);
+    if (answer.getBoolean("complete", true)) {
+      return t;
+    }
+    String reason = answer.getJsonObject("resync", new JsonObject()).getString("reason", "resyncing");
+    return new FleetTotals(t.nodes(), t.up(), t.stale(), t.down(), t.sockets(), t.listening(), reason);
+  }
+
   /** Nodes per status; sockets and listening ports summed over the live nodes (a down node's are last seen). */
   static FleetTotals totals(List<JsonObject> entries) {
     int up = 0;
@@ -73,7 +83,7 @@ final class NodeTable {
     int listening = 0;
     for (JsonObject n : entries) {
       switch (n.getString("status", "down")) {
-        case "up" -> up++;
+        case "up", "resyncing" -> up++; // resyncing: heartbeats arrive, its table is on its way
         case "stale" -> stale++;
         default -> down++;
       }

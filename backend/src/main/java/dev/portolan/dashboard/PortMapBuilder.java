@@ -54,6 +54,7 @@ final class PortMapBuilder {
     return switch (status) {
       case "down" -> "down · last seen " + Clock.when(NodeTable.lastSeen(node), now);
       case "stale" -> "stale since " + Clock.when(node.getLong("statusSince", 0L), now);
+      case "resyncing" -> "resyncing · its table is on its way";
       default -> node.getBoolean("resyncing", false) ? "catching up" : null;
     };
   }

@@ -13,4 +13,14 @@ public record NodeView(String name, NodeStatus status, long statusSinceMillis, S
   public boolean live() {
     return status != NodeStatus.DOWN;
   }
+
+  /** Live, but its table not in yet: heard of since this hub started, its first snapshot still to come. */
+  public boolean resyncingFirstTable() {
+    return live() && epoch == null;
+  }
+
+  /** The status a listing gives: {@code resyncing} for a node without a table yet, else its status. */
+  public String listedStatus() {
+    return resyncingFirstTable() ? "resyncing" : status.wireName();
+  }
 }

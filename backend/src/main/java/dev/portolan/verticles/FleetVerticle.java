@@ -11,6 +11,7 @@ import dev.portolan.bus.SnapshotReply;
 import dev.portolan.bus.SocketQuery;
 import dev.portolan.cluster.Membership;
 import dev.portolan.bus.FleetJson;
+import dev.portolan.fleet.FleetCompleteness;
 import dev.portolan.fleet.FleetPage;
 import dev.portolan.fleet.FleetState;
 import dev.portolan.fleet.NodeFacts;
@@ -56,6 +57,7 @@ public final class FleetVerticle extends VerticleBase {
   private final LocalNode local;
   private final java.util.ArrayDeque<QueuedResync> resyncQueue = new java.util.ArrayDeque<>();
   private int resyncsInFlight;
+  private long startedAtMillis;
 
   /** This process's own node (when it samples): the fleet starts once it holds that node's first snapshot. */
   public record LocalNode(NodeFacts facts, String epoch, SnapshotHolder latest) {
@@ -74,6 +76,7 @@ public final class FleetVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
+    startedAtMillis = now();
     FleetChanges.registerCodec(vertx);
     membership.onMemberLeft(id -> context.runOnContext(v -> apply(state.memberLeft(id, now()))));
     vertx.setPeriodic(500, id -> {
@@ -89,16 +92,34 @@ public final class FleetVerticle extends VerticleBase {
         bus.<JsonObject>localConsumer(Addresses.FLEET_SOCKETS, this::sockets).completion(),
         bus.<JsonObject>localConsumer(Addresses.FLEET_PORT, this::port).completion(),
         bus.<JsonObject>localConsumer(Addresses.FLEET_CHECK, this::check).completion(),
+        bus.<JsonObject>localConsumer(Addresses.FLEET_COMPLETE,
+            msg -> msg.reply(withCompleteness(new JsonObject(), completeness(state.nodes())))).completion(),
         bus.<JsonObject>localConsumer(Addresses.FLEET_SUMMARY, msg -> {
           List<NodeView> nodes = state.nodes();
           long seq = state.lastSeq();
-          answer(msg, () -> FleetJson.summary(FleetSummary.of(nodes), seq));
+          FleetCompleteness complete = completeness(nodes);
+          answer(msg, () -> withCompleteness(FleetJson.summary(FleetSummary.of(nodes), seq), complete));
         }).completion()));
     if (local == null) {
       return consumers;
     }
     return consumers.compose(v -> apply(state.heartbeat(local.facts(), local.epoch(), local.latest().publishedSeq(),
         local.latest().get().takenAtMillis(), now())));
+  }
+
+  /** Whether this hub's picture of the fleet is complete yet (see {@link FleetCompleteness}). */
+  private FleetCompleteness completeness(List<NodeView> nodes) {
+    return FleetCompleteness.of(nodes, membership.clustered(), membership.others(), startedAtMillis, now());
+  }
+
+  /** {@code complete}, and while it is not, {@code resync}: the nodes without a table yet, silent members, why. */
+  private static JsonObject withCompleteness(JsonObject answer, FleetCompleteness c) {
+    answer.put("complete", c.complete());
+    if (!c.complete()) {
+      answer.put("resync", new JsonObject().put("nodes", new JsonArray(c.resyncing()))
+          .put("silentMembers", c.silentMembers()).put("reason", c.reason()));
+    }
+    return answer;
   }
 
   private void onBatch(Message<JsonObject> msg) {
@@ -182,6 +203,7 @@ public final class FleetVerticle extends VerticleBase {
     String wanted = msg.body().getString("node");
     List<NodeView> nodes = state.nodes();
     long seq = state.lastSeq();
+    FleetCompleteness complete = completeness(nodes);
     answer(msg, () -> {
       JsonArray out = new JsonArray();
       for (NodeView view : nodes) {
@@ -190,7 +212,7 @@ public final class FleetVerticle extends VerticleBase {
           out.add(FleetJson.node(view).put("seq", seq));
         }
       }
-      return new JsonObject().put("seq", seq).put("nodes", out);
+      return withCompleteness(new JsonObject().put("seq", seq).put("nodes", out), complete);
     });
   }
 
@@ -215,7 +237,9 @@ public final class FleetVerticle extends VerticleBase {
     }
     List<NodeView> nodes = state.nodes();
     long seq = state.lastSeq();
-    answer(msg, () -> FleetJson.page(FleetPage.of(nodes, query.filter(), query.limit(), query.cursor()), seq, services));
+    FleetCompleteness complete = completeness(nodes);
+    answer(msg, () -> withCompleteness(FleetJson.page(FleetPage.of(nodes, query.filter(), query.limit(),
+        query.cursor()), seq, services), complete));
   }
 
   private void port(Message<JsonObject> msg) {

@@ -2,6 +2,7 @@ package dev.portolan.verticles;
 
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.SampleTaken;
+import dev.portolan.cluster.ClusterSelfCheck;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -10,7 +11,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
-/** An agent's whole HTTP surface: {@code GET /health} (for probes) and {@code GET /metrics}. Nothing else. */
+/**
+ * An agent's whole HTTP surface: {@code GET /health} (for probes: 503 when the node stands badly in its cluster, see
+ * {@link ClusterSelfCheck}) and {@code GET /metrics}. Nothing else.
+ */
 public final class HealthVerticle extends VerticleBase {
   private final String bind;
   private final int port;
@@ -18,12 +22,19 @@ public final class HealthVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private volatile long lastSampleAt;
   private HttpServer server;
+  private ClusterSelfCheck cluster;
 
   public HealthVerticle(String bind, int port, String node, PrometheusMeterRegistry registry) {
     this.bind = bind;
     this.port = port;
     this.node = node;
     this.registry = registry;
+  }
+
+  /** With {@code check} (null when not clustered), /health says how the node stands in the cluster. */
+  public HealthVerticle withClusterCheck(ClusterSelfCheck check) {
+    this.cluster = check;
+    return this;
   }
 
   public int actualPort() {
@@ -35,9 +46,12 @@ public final class HealthVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>localConsumer(Addresses.SAMPLES,
         msg -> lastSampleAt = SampleTaken.fromJson(msg.body()).takenAtMillis());
     Router router = Router.router(vertx);
-    router.get("/health").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("status", "up").put("node", node).put("role", "agent")
-            .put("lastSampleAt", lastSampleAt).encode()));
+    router.get("/health").handler(ctx -> {
+      JsonObject body = new JsonObject().put("status", "up").put("node", node).put("role", "agent")
+          .put("lastSampleAt", lastSampleAt);
+      ctx.response().setStatusCode(ClusterSelfCheck.addTo(body, cluster))
+          .putHeader("Content-Type", "application/json").end(body.encode());
+    });
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     server = vertx.createHttpServer();
     return server.requestHandler(router).listen(port, bind);

@@ -63,6 +63,7 @@ public final class WebVerticle extends VerticleBase {
   private SseFeed feed;
   private HttpServer server;
   private volatile long lastSampleAt;
+  private dev.portolan.cluster.ClusterSelfCheck cluster;
 
   public WebVerticle(String bind, int port, String localNode, ServiceNames services, PortolanMetrics metrics,
       PrometheusMeterRegistry registry, ChangeHistory history, RateLimitSettings limits, Path auditPath,
@@ -77,6 +78,12 @@ public final class WebVerticle extends VerticleBase {
     this.metrics = metrics;
     this.registry = registry;
     this.history = history;
+  }
+
+  /** With {@code check} (null when not clustered), /health says how the node stands in the cluster. */
+  public WebVerticle withClusterCheck(dev.portolan.cluster.ClusterSelfCheck check) {
+    this.cluster = check;
+    return this;
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */
@@ -208,8 +215,10 @@ public final class WebVerticle extends VerticleBase {
 
   private void health(RoutingContext ctx) {
     long age = lastSampleAt == 0 ? -1 : System.currentTimeMillis() - lastSampleAt;
-    ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("status", "up")
+    JsonObject body = new JsonObject().put("status", "up")
         .put("node", localNode).put("lastSampleAt", lastSampleAt).put("lastSampleAgeMillis", age)
-        .put("sseClients", feed.clientCount()).encode());
+        .put("sseClients", feed.clientCount());
+    ctx.response().setStatusCode(dev.portolan.cluster.ClusterSelfCheck.addTo(body, cluster))
+        .putHeader("Content-Type", "application/json").end(body.encode());
   }
 }

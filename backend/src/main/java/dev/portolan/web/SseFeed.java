@@ -46,6 +46,14 @@ public final class SseFeed {
   /** The parameters the feed takes besides the socket filters ({@link SocketFilter#PARAMETERS}). */
   public static final String[] PARAMETERS = {"last-event-id", "change"};
   private static final long HEARTBEAT_MILLIS = 15_000;
+  /**
+   * How long a new client may be held while the hub resyncs its fleet (just started: see
+   * {@link dev.portolan.fleet.FleetCompleteness}), and how often it asks whether it is complete.
+   */
+  static final long HOLD_MAX_MILLIS = 20_000;
+  private static final long HOLD_POLL_MILLIS = 200;
+  private static final io.vertx.core.eventbus.DeliveryOptions LOCAL =
+      new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true).setSendTimeout(5_000);
 
   private final Vertx vertx;
   private final ChangeHistory history;
@@ -147,10 +155,40 @@ public final class SseFeed {
         .setWriteQueueMaxSize(64 * 1024);
     Client client = new Client(response, filter, kinds, format);
     client.connection = ctx.request().connection();
-    clients.add(client);
     metrics.sseClientConnected();
     response.closeHandler(v -> client.gone());
     response.exceptionHandler(err -> client.gone());
+    // A hub that is still resyncing (just started) would serve an empty or partial fleet as the truth: the client is
+    // held (its reset or replay included) until the fleet is complete, or for HOLD_MAX_MILLIS at most.
+    whenComplete(client, System.currentTimeMillis() + HOLD_MAX_MILLIS, true, () -> serve(client, resumeFrom, format));
+  }
+
+  /** Runs {@code then} once the fleet is complete or at {@code until}; not at all if the client went meanwhile. */
+  private void whenComplete(Client client, long until, boolean first, Runnable then) {
+    vertx.eventBus().<JsonObject>request(dev.portolan.bus.Addresses.FLEET_COMPLETE, new JsonObject(), LOCAL)
+        .onComplete(ar -> {
+          if (client.closed) {
+            return;
+          }
+          // No answer (no fleet aggregator here): nothing to wait for.
+          boolean complete = ar.failed() || ar.result().body().getBoolean("complete", true);
+          if (complete || System.currentTimeMillis() >= until) {
+            then.run();
+            return;
+          }
+          if (first) {
+            client.response.write(": this hub is resyncing its fleet ("
+                + ar.result().body().getJsonObject("resync", new JsonObject()).getString("reason", "just started")
+                    .replaceAll("[\\r\\n]", " ") + "); the feed starts when it is complete\n");
+          }
+          vertx.setTimer(HOLD_POLL_MILLIS, t -> whenComplete(client, until, false, then));
+        });
+  }
+
+  /** Starts the feed for a client: from now, or replaying what it missed, or a reset. */
+  private void serve(Client client, EventId resumeFrom, SseFormat format) {
+    HttpServerResponse response = client.response;
+    clients.add(client);
     // Comment lines end with one newline only: a blank line after them would make some client libraries
     // (Vert.x's SSE codec among them) dispatch an empty event, where browsers dispatch nothing.
     long atConnect = history.lastSeq();

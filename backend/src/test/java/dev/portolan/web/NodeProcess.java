@@ -89,6 +89,11 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /** The exit status once the process has exited; else null (for Await). */
+  public Integer exitCode() {
+    return process.isAlive() ? null : process.exitValue();
+  }
+
   public Path log() {
     return log;
   }
