@@ -12,6 +12,7 @@ import dev.portolan.verticles.HeartbeatVerticle;
 import java.io.IOException;
 import java.util.UUID;
 import dev.portolan.config.PortolanConfig;
+import dev.portolan.limit.ConnectionLimits;
 import dev.portolan.metrics.PortolanMetrics;
 import dev.portolan.node.Sampler;
 import dev.portolan.node.SamplerBackoff;
@@ -103,7 +104,8 @@ public final class Portolan {
   public static Future<Portolan> simulate(PrometheusMeterRegistry registry, PortolanConfig config,
       dev.portolan.sim.Simulation simulation) {
     return Clustering.start(config.cluster(), registry).compose(c -> {
-      HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), config.nodeName(), registry);
+      HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), config.nodeName(), registry,
+          connectionLimits(registry, config), config.connections());
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
       return simulation.deploy(c.vertx(), c.membership().localNodeId(), ServiceNames.create(), registry, instances)
           .compose(v -> c.vertx().deployVerticle(health))
@@ -161,7 +163,8 @@ public final class Portolan {
           .onFailure(e -> shortLived.close());
     }
     if (!config.role().serves()) {
-      HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), node, registry);
+      HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), node, registry,
+          connectionLimits(registry, config), config.connections());
       return deployed.compose(id -> vertx.deployVerticle(health))
           .map(id -> new Portolan(vertx, health::actualPort, config, readerName));
     }
@@ -171,10 +174,27 @@ public final class Portolan {
     FleetVerticle fleet = new FleetVerticle(new FleetState(FleetState.Settings.DEFAULT, firstSeq), history, membership,
         services, metrics, local);
     WebVerticle web = new WebVerticle(config.bind(), config.httpPort(), config.sampleSelf() ? node : null, services,
-        metrics, registry, history, config.limits(), config.auditFile(), config.http());
+        metrics, registry, history, config.limits(), config.auditFile(), config.http(), connectionLimits(registry, config),
+        config.connections());
     return deployed.compose(id -> vertx.deployVerticle(fleet))
         .compose(id -> vertx.deployVerticle(web))
         .map(id -> new Portolan(vertx, web::actualPort, config, readerName));
+  }
+
+  /**
+   * The HTTP server's connection limits as configured, the total cap kept {@link ConnectionLimits#reserve} file
+   * descriptors below this process's limit (said once in the log when that lowers it), counted on /metrics.
+   */
+  private static ConnectionLimits connectionLimits(PrometheusMeterRegistry registry, PortolanConfig config) {
+    long fdLimit = ConnectionLimits.fileDescriptorLimit();
+    ConnectionLimits limits = ConnectionLimits.of(config.connections(), fdLimit);
+    if (limits.maxTotal() < config.connections().maxTotal()) {
+      LOG.info("HTTP holds at most " + limits.maxTotal() + " connections (configured " + config.connections().maxTotal()
+          + "): the file descriptor limit is " + fdLimit + " and " + ConnectionLimits.reserve(fdLimit)
+          + " are kept for sampling");
+    }
+    PortolanMetrics.httpConnections(registry, limits);
+    return limits;
   }
 
   /**

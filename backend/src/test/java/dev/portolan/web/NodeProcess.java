@@ -33,9 +33,15 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Starts {@code dev.portolan.Main --node-name NODE ARGS}; {@code logName} names its log. */
   public static NodeProcess start(String logName, String node, List<String> args) throws IOException {
+    return start(logName, node, args, List.of());
+  }
+
+  /** As {@link #start(String, String, List)}, the JVM run by {@code wrapper} (e.g. {@code prlimit --nofile=N:N}). */
+  public static NodeProcess start(String logName, String node, List<String> args, List<String> wrapper)
+      throws IOException {
     Files.createDirectories(LOGS);
     Path log = LOGS.resolve(logName + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".log");
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(wrapper);
     command.add(ProcessHandle.current().info().command().orElseThrow());
     command.addAll(JVM);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), dev.portolan.Main.class.getName(),
@@ -61,6 +67,17 @@ public final class NodeProcess implements AutoCloseable {
       }
       return null;
     });
+  }
+
+  /** The HTTP port from the line Main prints once serving ({@code --http-port 0} picks one); after {@link #awaitServing}. */
+  public int httpPort() {
+    String prefix = "portolan: node " + node + " serving ";
+    String line = lines().stream().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("://[^ ]*:([0-9]+) ").matcher(line);
+    if (!m.find()) {
+      throw new AssertionError("no port in '" + line + "'");
+    }
+    return Integer.parseInt(m.group(1));
   }
 
   private List<String> lines() {
