@@ -38,14 +38,20 @@ final class Flood implements AutoCloseable {
 
   /** One connection from {@code from} that has sent {@link #HALF_HEAD} (the node may already have closed it). */
   Socket halfSent(String from) throws IOException {
-    Socket s = new Socket();
-    s.bind(new InetSocketAddress(from, 0));
-    s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+    Socket s = silent(from);
     try {
       s.getOutputStream().write(HALF_HEAD);
     } catch (IOException e) {
       // closed by the node at once: what an over-cap connection gets
     }
+    return s;
+  }
+
+  /** One connection from {@code from} that sends nothing (over TLS: a handshake never started). */
+  Socket silent(String from) throws IOException {
+    Socket s = new Socket();
+    s.bind(new InetSocketAddress(from, 0));
+    s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
     return s;
   }
 
