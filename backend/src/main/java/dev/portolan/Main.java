@@ -131,6 +131,22 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--tls-key", paramLabel = "PEM", description = "The certificate's private key (env PORTOLAN_TLS_KEY)")
   String tlsKey;
 
+  @Option(names = "--http-header-timeout", paramLabel = "DURATION", description = "Close a connection that has not"
+      + " sent a whole request head within this time, 1s..1h (default 10s; env PORTOLAN_HTTP_HEADER_TIMEOUT)")
+  String httpHeaderTimeout;
+
+  @Option(names = "--http-idle-timeout", paramLabel = "DURATION", description = "Close a connection with nothing read"
+      + " or written for this time, 1s..1h; feeds send heartbeats well within it (default 60s; env PORTOLAN_HTTP_IDLE_TIMEOUT)")
+  String httpIdleTimeout;
+
+  @Option(names = "--http-max-connections", paramLabel = "N", description = "HTTP connections held at once, kept"
+      + " below the file descriptor limit (default 4096; env PORTOLAN_HTTP_MAX_CONNECTIONS)")
+  String httpMaxConnections;
+
+  @Option(names = "--http-max-connections-per-address", paramLabel = "N", description = "HTTP connections held at"
+      + " once per client address (default 1024; env PORTOLAN_HTTP_MAX_CONNECTIONS_PER_ADDRESS)")
+  String httpMaxConnectionsPerAddress;
+
   @Option(names = "--config", paramLabel = "FILE", description = "JSON settings file (keys httpPort, bind, interval, nodeName, historySize, scanAllow, scanMaxPorts, scanMaxHosts, scanMaxRate, scanMaxOpenSockets, scanMaxConcurrent; env PORTOLAN_CONFIG)")
   File config;
 
@@ -275,6 +291,10 @@ public final class Main implements Callable<Integer> {
     putIfSet(fromCli, "tokens", tokens);
     putIfSet(fromCli, "tlsCert", tlsCert);
     putIfSet(fromCli, "tlsKey", tlsKey);
+    putIfSet(fromCli, dev.portolan.limit.ConnectionSettings.HEADER_TIMEOUT, httpHeaderTimeout);
+    putIfSet(fromCli, dev.portolan.limit.ConnectionSettings.IDLE_TIMEOUT, httpIdleTimeout);
+    putIfSet(fromCli, dev.portolan.limit.ConnectionSettings.MAX_TOTAL, httpMaxConnections);
+    putIfSet(fromCli, dev.portolan.limit.ConnectionSettings.MAX_PER_ADDRESS, httpMaxConnectionsPerAddress);
     if (insecure != null) {
       fromCli.put("insecure", insecure);
     }

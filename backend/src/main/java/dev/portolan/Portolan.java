@@ -14,6 +14,7 @@ import dev.portolan.verticles.HeartbeatVerticle;
 import java.io.IOException;
 import java.util.UUID;
 import dev.portolan.config.PortolanConfig;
+import dev.portolan.limit.ConnectionLimits;
 import dev.portolan.metrics.PortolanMetrics;
 import dev.portolan.node.Sampler;
 import dev.portolan.node.SamplerBackoff;
@@ -125,8 +126,8 @@ public final class Portolan {
     return Clustering.start(config.cluster(), registry, true).compose(c -> {
       ClusterSelfCheck check = ClusterSelfCheck.of(c.membership(), java.util.List.of(),
           onLost != null ? onLost : () -> c.vertx().close());
-      HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), config.nodeName(), registry)
-          .withClusterCheck(check);
+      HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), config.nodeName(), registry,
+          connectionLimits(registry, config), config.connections()).withClusterCheck(check);
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
       return simulation.deploy(c.vertx(), c.membership().localNodeId(), ServiceNames.create(), registry, instances)
           .compose(v -> c.vertx().deployVerticle(check))
@@ -196,8 +197,8 @@ public final class Portolan {
           .onFailure(e -> shortLived.close());
     }
     if (!config.role().serves()) {
-      HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), node, registry)
-          .withClusterCheck(check);
+      HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), node, registry,
+          connectionLimits(registry, config), config.connections()).withClusterCheck(check);
       return deployed.compose(id -> vertx.deployVerticle(health))
           .compose(id -> check != null ? vertx.deployVerticle(check) : Future.succeededFuture(id))
           .map(id -> new Portolan(vertx, health::actualPort, config, readerName));
@@ -208,11 +209,28 @@ public final class Portolan {
     FleetVerticle fleet = new FleetVerticle(new FleetState(FleetState.Settings.DEFAULT, firstSeq), history, membership,
         services, metrics, local);
     WebVerticle web = new WebVerticle(config.bind(), config.httpPort(), config.sampleSelf() ? node : null, services,
-        metrics, registry, history, config.limits(), config.auditFile(), config.http()).withClusterCheck(check);
+        metrics, registry, history, config.limits(), config.auditFile(), config.http(), connectionLimits(registry, config),
+        config.connections()).withClusterCheck(check);
     return deployed.compose(id -> vertx.deployVerticle(fleet))
         .compose(id -> vertx.deployVerticle(web))
         .compose(id -> check != null ? vertx.deployVerticle(check) : Future.succeededFuture(id))
         .map(id -> new Portolan(vertx, web::actualPort, config, readerName));
+  }
+
+  /**
+   * The HTTP server's connection limits as configured, the total cap kept {@link ConnectionLimits#reserve} file
+   * descriptors below this process's limit (said once in the log when that lowers it), counted on /metrics.
+   */
+  private static ConnectionLimits connectionLimits(PrometheusMeterRegistry registry, PortolanConfig config) {
+    long fdLimit = ConnectionLimits.fileDescriptorLimit();
+    ConnectionLimits limits = ConnectionLimits.of(config.connections(), fdLimit);
+    if (limits.maxTotal() < config.connections().maxTotal()) {
+      LOG.info("HTTP holds at most " + limits.maxTotal() + " connections (configured " + config.connections().maxTotal()
+          + "): the file descriptor limit is " + fdLimit + " and " + ConnectionLimits.reserve(fdLimit)
+          + " are kept for sampling");
+    }
+    PortolanMetrics.httpConnections(registry, limits);
+    return limits;
   }
 
   /**

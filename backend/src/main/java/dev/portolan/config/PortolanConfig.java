@@ -1,5 +1,6 @@
 package dev.portolan.config;
 
+import dev.portolan.limit.ConnectionSettings;
 import dev.portolan.limit.RateLimitSettings;
 import dev.portolan.netlink.SocketReaders;
 import dev.portolan.scan.ScanPolicy;
@@ -20,13 +21,15 @@ import java.util.Map;
  * (on or off: report sockets that open and close between two samples, where the kernel permits it); {@code insecure}
  * (true: run without the protections required beyond loopback, such as authentication, and say so); per-user
  * limits {@code scanRate}, {@code scanBurst}, {@code checkRate}, {@code checkBurst} ({@link RateLimitSettings});
- * {@code auditFile} (an append-only JSON-lines copy of the audit log); and the HTTP side's {@code users},
- * {@code tokens}, {@code tlsCert} and {@code tlsKey} ({@link HttpAccess}).
+ * {@code auditFile} (an append-only JSON-lines copy of the audit log); the HTTP side's {@code users},
+ * {@code tokens}, {@code tlsCert} and {@code tlsKey} ({@link HttpAccess}); and its connection limits
+ * {@code httpHeaderTimeout}, {@code httpIdleTimeout}, {@code httpMaxConnections},
+ * {@code httpMaxConnectionsPerAddress} ({@link ConnectionSettings}).
  */
 public record PortolanConfig(int httpPort, String bind, Duration interval, String nodeName, int historySize,
     ScanPolicy.Settings scan, Role role, boolean sampleSelf, ClusterSettings cluster,
     SocketReaders.Setting socketReader, boolean shortLived, boolean insecure, RateLimitSettings limits,
-    Path auditFile, HttpAccess http) {
+    Path auditFile, HttpAccess http, ConnectionSettings connections) {
   public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
   public static final Duration MAX_INTERVAL = Duration.ofSeconds(60);
 
@@ -66,7 +69,11 @@ public record PortolanConfig(int httpPort, String bind, Duration interval, Strin
       Map.entry("PORTOLAN_USERS", "users"),
       Map.entry("PORTOLAN_TOKENS", "tokens"),
       Map.entry("PORTOLAN_TLS_CERT", "tlsCert"),
-      Map.entry("PORTOLAN_TLS_KEY", "tlsKey"));
+      Map.entry("PORTOLAN_TLS_KEY", "tlsKey"),
+      Map.entry("PORTOLAN_HTTP_HEADER_TIMEOUT", ConnectionSettings.HEADER_TIMEOUT),
+      Map.entry("PORTOLAN_HTTP_IDLE_TIMEOUT", ConnectionSettings.IDLE_TIMEOUT),
+      Map.entry("PORTOLAN_HTTP_MAX_CONNECTIONS", ConnectionSettings.MAX_TOTAL),
+      Map.entry("PORTOLAN_HTTP_MAX_CONNECTIONS_PER_ADDRESS", ConnectionSettings.MAX_PER_ADDRESS));
   /** The config key of the audit log's JSON-lines file. */
   public static final String AUDIT_FILE = "auditFile";
 
@@ -153,18 +160,24 @@ public record PortolanConfig(int httpPort, String bind, Duration interval, Strin
       }
     }
     HttpAccess http = HttpAccess.from(settings);
+    ConnectionSettings connections;
+    try {
+      connections = ConnectionSettings.fromConfig(settings);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(e.getMessage());
+    }
     if (role.serves() && !http.authentication() && !insecure && !HttpAccess.isLoopback(bind)) {
       throw new InvalidConfigException("bound to " + bind + " (beyond loopback), the dashboard and API need"
           + " authentication: give --users FILE, or --insecure to run open anyway");
     }
     return new PortolanConfig(httpPort, bind, interval, nodeName, historySize, scan, role, sampleSelf, cluster,
-        socketReader, shortLived, insecure, limits, auditFile, http);
+        socketReader, shortLived, insecure, limits, auditFile, http, connections);
   }
 
   /** Single-node settings with the cluster off (tests and tools). */
   public PortolanConfig withRole(Role newRole, boolean newSampleSelf, ClusterSettings newCluster) {
     return new PortolanConfig(httpPort, bind, interval, nodeName, historySize, scan, newRole, newSampleSelf, newCluster,
-        socketReader, shortLived, insecure, limits, auditFile, http);
+        socketReader, shortLived, insecure, limits, auditFile, http, connections);
   }
 
   private static boolean boolSetting(Map<String, Object> settings, String key, boolean dflt) {

@@ -118,6 +118,27 @@ public final class PortolanMetrics {
         .register(registry);
   }
 
+  /**
+   * Serves the HTTP connection counts: held now, the cap on them, those refused over a cap (per client address or in
+   * all) and those closed for not sending a request head in time.
+   */
+  public static void httpConnections(MeterRegistry registry, dev.portolan.limit.ConnectionLimits limits) {
+    Gauge.builder("portolan.http.connections", limits, dev.portolan.limit.ConnectionLimits::open)
+        .description("HTTP connections held now").register(registry);
+    Gauge.builder("portolan.http.connections.max", limits, dev.portolan.limit.ConnectionLimits::maxTotal)
+        .description("HTTP connections held at most (the configured cap, kept below the file descriptor limit)")
+        .register(registry);
+    FunctionCounter.builder("portolan.http.connections.refused", limits,
+            dev.portolan.limit.ConnectionLimits::refusedOverAddressCap).tag("reason", "address")
+        .description("New HTTP connections closed at once: over the per-address or the total cap").register(registry);
+    FunctionCounter.builder("portolan.http.connections.refused", limits,
+            dev.portolan.limit.ConnectionLimits::refusedOverTotalCap).tag("reason", "total")
+        .description("New HTTP connections closed at once: over the per-address or the total cap").register(registry);
+    FunctionCounter.builder("portolan.http.header.timeouts", limits, dev.portolan.limit.ConnectionLimits::headerTimeouts)
+        .description("HTTP connections closed for not sending a whole request head within the header timeout")
+        .register(registry);
+  }
+
   public MeterRegistry registry() {
     return registry;
   }

@@ -3,10 +3,15 @@ package dev.portolan.verticles;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.SampleTaken;
 import dev.portolan.cluster.ClusterSelfCheck;
+import dev.portolan.limit.ConnectionLimits;
+import dev.portolan.limit.ConnectionSettings;
+import dev.portolan.web.ConnectionGuard;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
@@ -21,10 +26,15 @@ public final class HealthVerticle extends VerticleBase {
   private final String node;
   private final PrometheusMeterRegistry registry;
   private volatile long lastSampleAt;
+  private final ConnectionLimits connections;
+  private final ConnectionSettings connectionSettings;
   private HttpServer server;
   private ClusterSelfCheck cluster;
 
-  public HealthVerticle(String bind, int port, String node, PrometheusMeterRegistry registry) {
+  public HealthVerticle(String bind, int port, String node, PrometheusMeterRegistry registry,
+      ConnectionLimits connections, ConnectionSettings connectionSettings) {
+    this.connections = connections;
+    this.connectionSettings = connectionSettings;
     this.bind = bind;
     this.port = port;
     this.node = node;
@@ -53,7 +63,9 @@ public final class HealthVerticle extends VerticleBase {
           .putHeader("Content-Type", "application/json").end(body.encode());
     });
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
-    server = vertx.createHttpServer();
-    return server.requestHandler(router).listen(port, bind);
+    ConnectionGuard guard = new ConnectionGuard(vertx, connections, connectionSettings);
+    server = vertx.createHttpServer(guard.apply(new HttpServerOptions()));
+    return server.connectionHandler(guard::connected).requestHandler(guard.requests(router))
+        .invalidRequestHandler(guard.requests(HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER)).listen(port, bind);
   }
 }

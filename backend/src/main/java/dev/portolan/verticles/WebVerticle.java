@@ -6,6 +6,8 @@ import dev.portolan.bus.Addresses;
 import dev.portolan.bus.FleetChanges;
 import dev.portolan.bus.SampleTaken;
 import dev.portolan.dashboard.DashboardRoutes;
+import dev.portolan.limit.ConnectionLimits;
+import dev.portolan.limit.ConnectionSettings;
 import dev.portolan.limit.RateLimitSettings;
 import dev.portolan.metrics.PortolanMetrics;
 import dev.portolan.node.ChangeHistory;
@@ -18,6 +20,7 @@ import dev.portolan.web.AccessControl;
 import dev.portolan.web.ApiErrors;
 import dev.portolan.web.AuditApi;
 import dev.portolan.web.AuditJson;
+import dev.portolan.web.ConnectionGuard;
 import dev.portolan.web.FleetApi;
 import dev.portolan.web.InvalidRequests;
 import dev.portolan.web.Params;
@@ -57,6 +60,8 @@ public final class WebVerticle extends VerticleBase {
   private final Path auditPath;
   /** How often the audit log's refusal summaries of past minutes are closed (and written with their counts). */
   private static final long SUMMARY_CLOSE_MILLIS = 5_000;
+  private final ConnectionLimits connections;
+  private final ConnectionSettings connectionSettings;
   private ScanGate gate;
   private AuditFile auditFile;
   private FleetApi fleet;
@@ -67,7 +72,9 @@ public final class WebVerticle extends VerticleBase {
 
   public WebVerticle(String bind, int port, String localNode, ServiceNames services, PortolanMetrics metrics,
       PrometheusMeterRegistry registry, ChangeHistory history, RateLimitSettings limits, Path auditPath,
-      HttpAccess access) {
+      HttpAccess access, ConnectionLimits connections, ConnectionSettings connectionSettings) {
+    this.connections = connections;
+    this.connectionSettings = connectionSettings;
     this.limits = limits;
     this.auditPath = auditPath;
     this.access = access;
@@ -95,7 +102,7 @@ public final class WebVerticle extends VerticleBase {
   public Future<?> start() {
     var bus = vertx.eventBus();
     fleet = new FleetApi(vertx, services, localNode);
-    feed = new SseFeed(vertx, history, services, metrics);
+    feed = new SseFeed(vertx, history, services, metrics, SseFeed.heartbeatWithin(connectionSettings.idleTimeout()));
     feed.start();
     FleetChanges.registerCodec(vertx);
     bus.<FleetChanges>localConsumer(Addresses.FLEET_CHANGES, msg -> feed.onChanges(msg.body().changes()));
@@ -113,14 +120,15 @@ public final class WebVerticle extends VerticleBase {
         audit.listen(e -> f.append(AuditJson.entry(e).encode()));
       }).recover(e -> Future.failedFuture(new IllegalStateException("cannot open the audit file " + auditPath + ": " + e)));
     }
-    HttpServerOptions options = new HttpServerOptions();
+    ConnectionGuard guard = new ConnectionGuard(vertx, connections, connectionSettings);
+    HttpServerOptions options = guard.apply(new HttpServerOptions());
     if (access.tls()) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(access.tlsCert().toString())
           .setKeyPath(access.tlsKey().toString()));
     }
     server = vertx.createHttpServer(options);
-    return file.compose(v -> server.requestHandler(router()).invalidRequestHandler(InvalidRequests::answer)
-        .listen(port, bind));
+    return file.compose(v -> server.connectionHandler(guard::connected).requestHandler(guard.requests(router()))
+        .invalidRequestHandler(guard.requests(InvalidRequests::answer)).listen(port, bind));
   }
 
   @Override

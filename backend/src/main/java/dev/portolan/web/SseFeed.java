@@ -63,9 +63,17 @@ public final class SseFeed {
   private final SseFormat json = this::format;
   /** Writes the JSON of changes (as {@link ChangeBatch#changeToJson} would); used on the web event loop only. */
   private final JsonText jsonText;
+  private final long heartbeatMillis;
   private long heartbeatTimer = -1;
 
   public SseFeed(Vertx vertx, ChangeHistory history, ServiceNames services, PortolanMetrics metrics) {
+    this(vertx, history, services, metrics, HEARTBEAT_MILLIS);
+  }
+
+  /** A feed whose clients get a comment line every {@code heartbeatMillis}. */
+  public SseFeed(Vertx vertx, ChangeHistory history, ServiceNames services, PortolanMetrics metrics,
+      long heartbeatMillis) {
+    this.heartbeatMillis = heartbeatMillis;
     this.vertx = vertx;
     this.history = history;
     this.services = services;
@@ -74,7 +82,15 @@ public final class SseFeed {
   }
 
   public void start() {
-    heartbeatTimer = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> heartbeat());
+    heartbeatTimer = vertx.setPeriodic(heartbeatMillis, id -> heartbeat());
+  }
+
+  /**
+   * The heartbeat interval for connections closed after {@code idleTimeout} with nothing written: every 15 s, or a
+   * third of the idle timeout when that is shorter, so that a quiet feed is never taken for an idle connection.
+   */
+  public static long heartbeatWithin(java.time.Duration idleTimeout) {
+    return Math.max(100, Math.min(HEARTBEAT_MILLIS, idleTimeout.toMillis() / 3));
   }
 
   public void stop() {

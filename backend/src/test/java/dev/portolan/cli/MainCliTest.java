@@ -52,6 +52,8 @@ class MainCliTest {
       "--scan-rate|fast|invalid scanRate 'fast': write it like 10/min",
       "--check-rate|5/day|invalid checkRate",
       "--audit-file|/|invalid auditFile '/': it is a directory",
+      "--http-header-timeout|500ms|invalid httpHeaderTimeout '500ms': it must be from 1s to 1h",
+      "--http-max-connections-per-address|5000|invalid httpMaxConnectionsPerAddress '5000': it must not be over",
   })
   void badOptionValueIsOneClearLineAndExitCodeTwo(String option, String value, String message) throws Exception {
     Outcome o = run(Map.of(), option, value);

@@ -36,7 +36,7 @@ public final class NodeProcess implements AutoCloseable {
     return start(logName, node, args, List.of());
   }
 
-  /** As {@link #start(String, String, List)}, the JVM's command line after {@code wrapper} (e.g. unshare). */
+  /** As {@link #start(String, String, List)}, the JVM run by {@code wrapper} (e.g. {@code prlimit --nofile=N:N}). */
   public static NodeProcess start(String logName, String node, List<String> args, List<String> wrapper)
       throws IOException {
     Files.createDirectories(LOGS);
@@ -67,6 +67,17 @@ public final class NodeProcess implements AutoCloseable {
       }
       return null;
     });
+  }
+
+  /** The HTTP port from the line Main prints once serving ({@code --http-port 0} picks one); after {@link #awaitServing}. */
+  public int httpPort() {
+    String prefix = "portolan: node " + node + " serving ";
+    String line = lines().stream().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("://[^ ]*:([0-9]+) ").matcher(line);
+    if (!m.find()) {
+      throw new AssertionError("no port in '" + line + "'");
+    }
+    return Integer.parseInt(m.group(1));
   }
 
   private List<String> lines() {
