@@ -10,11 +10,24 @@ import java.util.List;
  * {@code finishedAt}, 0 while a scan runs; milliseconds since the epoch), and how it went: {@code outcome}
  * (accepted or refused), {@code httpStatus} (the status of the answer), {@code reason} (why it was refused, or why
  * a scan failed), {@code scanId}, {@code state} (a scan's: running, completed, cancelled, failed, lost; a check's:
- * done), and the result: a scan's {@code counts}, a check's {@code check}.
+ * done), and the result: a scan's {@code counts}, a check's {@code check}. {@code source}: null for a request this
+ * process took over HTTP, {@value #SOURCE_AGENT} for what an agent was asked over the event bus (kept by the agent,
+ * and merged into the hubs' logs), with {@code requestedBy}, the hub that asked as its request said.
  */
 public record AuditEntry(long id, String user, String remoteAddress, AuditKind kind, String node, List<String> nodes,
     String target, String ports, long requestedAt, long finishedAt, Outcome outcome, int httpStatus, String reason,
-    String scanId, String state, ScanCounts counts, CheckResult check) {
+    String scanId, String state, ScanCounts counts, CheckResult check, String source, String requestedBy) {
+
+  /** The {@code source} of an agent's own record of what it was asked. */
+  public static final String SOURCE_AGENT = "agent";
+
+  /** An entry of a request this process took over HTTP ({@code source} and {@code requestedBy} null). */
+  public AuditEntry(long id, String user, String remoteAddress, AuditKind kind, String node, List<String> nodes,
+      String target, String ports, long requestedAt, long finishedAt, Outcome outcome, int httpStatus, String reason,
+      String scanId, String state, ScanCounts counts, CheckResult check) {
+    this(id, user, remoteAddress, kind, node, nodes, target, ports, requestedAt, finishedAt, outcome, httpStatus,
+        reason, scanId, state, counts, check, null, null);
+  }
 
   public enum Outcome {
     ACCEPTED, REFUSED;
@@ -52,13 +65,13 @@ public record AuditEntry(long id, String user, String remoteAddress, AuditKind k
   /** The same entry under {@code newId} (the log numbers entries as they come). */
   public AuditEntry withId(long newId) {
     return new AuditEntry(newId, user, remoteAddress, kind, node, nodes, target, ports, requestedAt, finishedAt,
-        outcome, httpStatus, reason, scanId, state, counts, check);
+        outcome, httpStatus, reason, scanId, state, counts, check, source, requestedBy);
   }
 
   /** A scan's end: its state, when, its counts, and why it failed (null unless it did). */
   public AuditEntry finished(String newState, long at, ScanCounts newCounts, String why) {
     return new AuditEntry(id, user, remoteAddress, kind, node, nodes, target, ports, requestedAt, at, outcome,
-        httpStatus, why == null ? reason : why, scanId, newState, newCounts, check);
+        httpStatus, why == null ? reason : why, scanId, newState, newCounts, check, source, requestedBy);
   }
 
   /** Whether this entry concerns {@code name}: run on it, or (a matrix) from it among others. */

@@ -20,6 +20,11 @@ public final class Addresses {
   public static final String SAMPLES = "portolan.samples";
   /** Published by every node once a second: {@link NodeHeartbeat}. */
   public static final String HEARTBEATS = "portolan.heartbeats";
+  /**
+   * Published by every agent: each record of its own audit (what hubs asked it, AuditJson), when added and when
+   * updated (a scan's end); hubs merge them into their audit logs.
+   */
+  public static final String AGENT_AUDIT = "portolan.audit.agent";
 
   // Per-node services: use with onNode(node, service).
   /** {} -> {@link SnapshotReply}: every socket with its owner, and the change seq it is current at (resync). */

@@ -38,13 +38,24 @@ public final class Clustering {
    */
   private static final java.util.logging.Logger HAZELCAST_LOG = java.util.logging.Logger.getLogger("com.hazelcast");
 
+  /** As {@link #start(ClusterSettings, PrometheusMeterRegistry, BusRole)} for a hub. */
   public static Future<Clustered> start(ClusterSettings settings, PrometheusMeterRegistry registry) {
+    return start(settings, registry, BusRole.HUB);
+  }
+
+  /**
+   * Joins the cluster as a member of role {@code self}: with bus TLS, its certificate must carry that role
+   * ({@link BusTlsOptions#checkOwnRole}) and the bus accepts only the peers that role accepts
+   * ({@link BusTlsOptions#enforceRoles}).
+   */
+  public static Future<Clustered> start(ClusterSettings settings, PrometheusMeterRegistry registry, BusRole self) {
     if (HAZELCAST_LOG.getLevel() == null) {
       HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
     }
     if (settings.busTls() != null) {
       try {
         settings.busTls().checkFiles();
+        BusTlsOptions.checkOwnRole(settings.busTls(), self);
       } catch (RuntimeException e) {
         return Future.failedFuture(e);
       }
@@ -61,6 +72,9 @@ public final class Clustering {
         .setEventBusOptions(BusTlsOptions.eventBusOptions(address, settings.busPort(), settings.busTls()));
     return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry))
         .withClusterManager(manager).buildClustered()
+        .compose(vertx -> settings.busTls() == null ? Future.succeededFuture(vertx)
+            : BusTlsOptions.enforceRoles(vertx, settings.busTls(), self).map(vertx)
+                .recover(e -> vertx.close().transform(ar -> Future.failedFuture(e))))
         .map(vertx -> new Clustered(vertx, new HazelcastMembership(manager)));
   }
 

@@ -1,6 +1,10 @@
 package dev.portolan.verticles;
 
+import dev.portolan.audit.AgentAudit;
+import dev.portolan.audit.AuditKind;
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.RequestHeaders;
+import dev.portolan.web.AuditJson;
 import dev.portolan.bus.ConnectivityRequest;
 import dev.portolan.scan.ConnectivityCheck;
 import java.net.InetSocketAddress;
@@ -41,8 +45,17 @@ public final class ScannerVerticle extends VerticleBase {
   private final ConnectivityCheck checks = ConnectivityCheck.create();
 
   private final PortolanMetrics metrics;
+  /** An agent's own audit of what it is asked (null on a hub or a single node: their web layer audits). */
+  private final AgentAudit audit;
 
   public ScannerVerticle(String node, ScanPolicy policy, ScanRegistry scans, ServiceNames services, PortolanMetrics metrics) {
+    this(node, policy, scans, services, metrics, null);
+  }
+
+  /** A scanner that records what it is asked in {@code audit} and publishes each record to the hubs. */
+  public ScannerVerticle(String node, ScanPolicy policy, ScanRegistry scans, ServiceNames services, PortolanMetrics metrics,
+      AgentAudit audit) {
+    this.audit = audit;
     this.node = node;
     this.metrics = metrics;
     this.policy = policy;
@@ -54,6 +67,9 @@ public final class ScannerVerticle extends VerticleBase {
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
     metrics.scansRunning(scans::running);
+    if (audit != null) {
+      audit.log().listen(e -> bus.publish(Addresses.AGENT_AUDIT, AuditJson.entry(e)));
+    }
     return Future.all(
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SCAN_START), this::startScan).completion(),
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SCAN_STATUS), msg -> withScan(msg, scan ->
@@ -68,6 +84,8 @@ public final class ScannerVerticle extends VerticleBase {
   /** Answers the policy, after applying {@code change} when the request carries one. */
   private void policy(Message<JsonObject> msg) {
     JsonObject change = msg.body().getJsonObject("change");
+    Object allow = change == null ? null : change.getValue("allow");
+    String asked = allow == null ? null : allow.toString();
     if (change != null) {
       try {
         java.util.Map<String, Object> fields = new java.util.HashMap<>();
@@ -75,14 +93,23 @@ public final class ScannerVerticle extends VerticleBase {
             ? a.getList() : e.getValue()));
         policy = policy.withSettings(dev.portolan.scan.ScanPolicyUpdate.apply(policy.settings(), fields));
       } catch (RequestException e) {
+        audited(msg, AuditKind.SCAN_POLICY, asked, null, e);
         refuse(msg, e);
         return;
       }
     }
-    msg.reply(ScanJson.policy(node, policy.settings()));
+    JsonObject now = ScanJson.policy(node, policy.settings());
+    if (change != null && audit != null) {
+      audit.done(RequestHeaders.requester(msg.headers()), AuditKind.SCAN_POLICY, asked, null, "changed",
+          "allow " + now.getJsonArray("allow").encode() + ", maxPorts " + now.getInteger("maxPorts") + ", maxHosts "
+              + now.getInteger("maxHosts") + ", maxRate " + now.getInteger("maxRate") + ", maxOpenSockets "
+              + now.getInteger("maxOpenSockets"));
+    }
+    msg.reply(now);
   }
 
   private void startScan(Message<JsonObject> msg) {
+    AuditKind kind = "udp".equals(msg.body().getValue("proto")) ? AuditKind.UDP_SCAN : AuditKind.TCP_SCAN;
     try {
       ScanRequest request = ScanRequest.fromJson(msg.body());
       PortList ports = PortList.parse(request.ports(), request.proto());
@@ -96,8 +123,13 @@ public final class ScannerVerticle extends VerticleBase {
         plan = policy.authorize(ScanTarget.parse(request.target()), ports, request.proto(), request.preset(), request.banners());
       }
       ScanRecord scan = scans.start(request.target(), plan, new Publisher(vertx.eventBus()));
+      if (audit != null) {
+        audit.scanStarted(RequestHeaders.requester(msg.headers()), kind, request.ports(), scan);
+      }
       msg.reply(ScanJson.snapshot(scan.snapshot(), false, services));
     } catch (RequestException e) {
+      audited(msg, kind, msg.body().getValue("target") instanceof String t ? t : null,
+          msg.body().getValue("ports") instanceof String p ? p : null, e);
       refuse(msg, e);
     }
   }
@@ -113,13 +145,26 @@ public final class ScannerVerticle extends VerticleBase {
         InetSocketAddress to = policy.authorizeCheck(ScanTarget.parse(request.host()), request.port());
         ConnectivityCheck.Result result = checks.check(to.getAddress(), to.getPort(),
             Duration.ofMillis(request.timeoutMillis()));
-        msg.reply(ConnectivityRequest.answer(node, request.host(), result));
+        JsonObject answer = ConnectivityRequest.answer(node, request.host(), result);
+        if (audit != null) {
+          audit.done(RequestHeaders.requester(msg.headers()), AuditKind.CONNECTIVITY, request.host(),
+              Integer.toString(request.port()), answer.getString("status"), answer.getString("reason"));
+        }
+        msg.reply(answer);
       } catch (RequestException e) {
+        audited(msg, AuditKind.CONNECTIVITY, request.host(), Integer.toString(request.port()), e);
         refuse(msg, e);
       } catch (RuntimeException e) {
         msg.fail(500, "check failed: " + e);
       }
     });
+  }
+
+  /** Records a refused request in this agent's audit (when it keeps one). */
+  private void audited(Message<JsonObject> msg, AuditKind kind, String target, String ports, RequestException e) {
+    if (audit != null) {
+      audit.refused(RequestHeaders.requester(msg.headers()), kind, target, ports, e.status(), e.error() + ": " + e.detail());
+    }
   }
 
   /** Replies with the request's status and "error: detail" (what ApiErrors turns back into JSON). */
@@ -169,6 +214,9 @@ public final class ScannerVerticle extends VerticleBase {
     public void onFinished(ScanRecord scan) {
       ScanRecord.Snapshot s = scan.snapshot();
       metrics.scanFinished(s.proto().wireName(), s.status().wireName(), s.probesSent());
+      if (audit != null) {
+        audit.scanEnded(s);
+      }
       bus.publish(Addresses.scanEvents(scan.id()), ScanEvent.done(s).toJson(services));
     }
   }

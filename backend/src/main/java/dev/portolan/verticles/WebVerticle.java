@@ -1,5 +1,6 @@
 package dev.portolan.verticles;
 
+import dev.portolan.audit.AgentAuditMerge;
 import dev.portolan.audit.AuditFile;
 import dev.portolan.audit.AuditLog;
 import dev.portolan.bus.Addresses;
@@ -95,6 +96,14 @@ public final class WebVerticle extends VerticleBase {
     AuditLog audit = new AuditLog(AuditLog.DEFAULT_CAPACITY);
     ScanGate.logEachEntry(audit);
     gate = new ScanGate(vertx, audit, limits, localNode);
+    AgentAuditMerge agents = new AgentAuditMerge(audit);
+    bus.<JsonObject>consumer(Addresses.AGENT_AUDIT, msg -> {
+      try {
+        agents.merge(AuditJson.fromJson(msg.body()));
+      } catch (IllegalArgumentException e) {
+        // not an audit record: nothing to merge
+      }
+    });
     Future<?> file = Future.succeededFuture();
     if (auditPath != null) {
       file = vertx.executeBlocking(() -> AuditFile.open(auditPath)).onSuccess(f -> {

@@ -30,6 +30,15 @@ public final class NodeRequests {
     return answer(vertx.eventBus().request(address, body, new DeliveryOptions().setSendTimeout(timeoutMillis)));
   }
 
+  /**
+   * As {@link #ask(Vertx, String, JsonObject, long)}, on behalf of {@code user}: the node that runs it keeps it in its
+   * own audit with that name ({@link dev.portolan.bus.RequestHeaders}).
+   */
+  public static Future<JsonObject> askFor(Vertx vertx, String user, String address, JsonObject body, long timeoutMillis) {
+    return answer(vertx.eventBus().request(address, body,
+        dev.portolan.bus.RequestHeaders.forUser(user, timeoutMillis)));
+  }
+
   private static Future<JsonObject> answer(Future<Message<JsonObject>> reply) {
     return reply.<JsonObject>map(Message::body).recover(e -> Future.failedFuture(refusal(e)));
   }

@@ -60,7 +60,7 @@ class BusTlsCliTest {
 
   @Test
   void aNodeWithBusTlsSaysSoWhenItStarts(@TempDir Path dir) throws Exception {
-    BusTls tls = BusCertificates.newCa(dir, "cli-ca").node("cli-agent");
+    BusTls tls = BusCertificates.newCa(dir, "cli-ca").node("cli-agent", "agent");
     Process p = launch(Map.of("PORTOLAN_BUS_TLS_KEY", tls.key().toString()), "--role", "agent", "--node-name",
         "cli-agent", "--http-port", "0", "--cluster-name", "portolan-test-" + UUID.randomUUID().toString().substring(0, 8),
         "--cluster-port", Integer.toString(ClusterFixture.freePort()), "--bus-port", "0",
