@@ -67,7 +67,7 @@ public final class BusTlsOptions {
     }
     if (!own.has(self)) {
       throw new PortolanConfig.InvalidConfigException("--bus-tls-cert " + tls.cert() + " is " + own.describe()
-          + ": a " + self.wireName() + " needs a certificate with the SAN URI " + self.uri()
+          + ": " + (self == BusRole.AGENT ? "an " : "a ") + self.wireName() + " needs a certificate with the SAN URI " + self.uri()
           + " (see \"Securing the fleet\" in the README)");
     }
   }

@@ -237,7 +237,7 @@ public final class ScanRoutes {
       attempt.refused(e);
       throw e;
     }
-    reply(ctx, 200, reachability.run(request).onSuccess(attempt::matrix).onFailure(attempt::refused));
+    reply(ctx, 200, reachability.run(request, Caller.name(ctx)).onSuccess(attempt::matrix).onFailure(attempt::refused));
   }
 
   /**
