@@ -32,7 +32,8 @@ public final class AgentAuditMerge {
     }
     String key = record.node() + "\u0000" + record.id() + "\u0000" + record.requestedAt();
     Long place = places.get(key);
-    if (place != null && log.update(place, e -> record) != null) {
+    // versions of one record may arrive out of order (added and updated on different threads): an end stays
+    if (place != null && log.update(place, e -> e.finishedAt() > 0 && record.finishedAt() == 0 ? e : record) != null) {
       return;
     }
     places.put(key, log.add(record).id());

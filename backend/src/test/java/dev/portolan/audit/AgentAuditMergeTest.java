@@ -21,7 +21,8 @@ class AgentAuditMergeTest {
     AgentAuditMerge merge = new AgentAuditMerge(log);
     merge.merge(record(1, "web-1", 1000, "running"));
     merge.merge(record(1, "web-2", 1000, "running"));
-    merge.merge(record(1, "web-1", 1000, "completed"));
+    merge.merge(record(1, "web-1", 1000, "completed").finished("completed", 1500, null, null));
+    merge.merge(record(1, "web-1", 1000, "running")); // late: the end stays
     // web-1 restarted: its numbering starts again at 1, for another request
     merge.merge(record(1, "web-1", 5000, "running"));
     List<AuditEntry> all = log.query(AuditQuery.newest()).entries();
