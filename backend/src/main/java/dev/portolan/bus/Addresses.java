@@ -52,6 +52,15 @@ public final class Addresses {
   /** {@link ConnectivityRequest} -> can this node connect to host:port, and why not. */
   public static final String CONNECTIVITY = "connectivity";
 
+  /**
+   * Whether {@code address} is a hub-local service ({@code portolan.fleet.*}): asked and published with
+   * {@code localOnly}, so that a request never leaves the process. A local consumer is not in the cluster's map of
+   * handlers; without localOnly, Vert.x would send the request to any other member that registered the address.
+   */
+  public static boolean isHubLocal(String address) {
+    return address.startsWith("portolan.fleet.");
+  }
+
   /** The address of {@code service} (one of the constants above) on node {@code node}. */
   public static String onNode(String node, String service) {
     return "portolan.node." + node + "." + service;

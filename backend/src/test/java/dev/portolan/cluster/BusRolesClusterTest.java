@@ -177,6 +177,48 @@ class BusRolesClusterTest {
     assertEquals(1, atHub.getJsonObject("result").getLong("open"), atHub.encode());
   }
 
+  /**
+   * A hub accepts agents' certificates, so the shadow hub (an agent's certificate) can reach it. It registers, cluster
+   * wide, handlers for the hub's own services (the fleet aggregator's {@code portolan.fleet.nodes}) and for the
+   * sample notices a hub that samples itself publishes: the hub asks and tells only its own process, so the forged
+   * fleet never shows and the shadow hears nothing. Before, Vert.x routed the hub's request to the shadow's handler
+   * (the aggregator's own is a local consumer, not in the cluster's map) and the API answered with the forged fleet.
+   */
+  @Test
+  void aShadowHubCannotAnswerForTheHubsOwnServicesNorHearThem() throws Exception {
+    Map<String, Object> hubSettings = withTls(cluster.hub(), hubTls);
+    hubSettings.put("sampleSelf", true);
+    hub = ClusterFixture.start(hubSettings);
+    agent = ClusterFixture.start(withTls(cluster.agent(AGENT), agentTls));
+    Await.until("the agent up and synced at the hub", DEADLINE, () -> ClusterFixture.upAndSynced(hub, Set.of(AGENT)));
+    shadow = shadowHub(new EventBusOptions().setSsl(true).setTrustAll(false).setClientAuth(ClientAuth.REQUIRED)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(agentTls.cert().toString())
+            .setKeyPath(agentTls.key().toString()))
+        .setTrustOptions(new PemTrustOptions().addCertPath(agentTls.ca().toString())));
+    var bus = shadow.vertx().eventBus();
+    ConcurrentLinkedQueue<Object> received = new ConcurrentLinkedQueue<>();
+    Future.all(
+        bus.<JsonObject>consumer(Addresses.FLEET_NODES, m -> {
+          received.add(m.body());
+          m.reply(new JsonObject().put("nodes", new JsonArray().add(new JsonObject().put("name", "forged"))));
+        }).completion(),
+        bus.consumer(Addresses.SAMPLES, m -> received.add(m.body())).completion())
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    long registered = System.currentTimeMillis();
+    // Vert.x picks among a send's registered handlers in turn: ten requests would reach the shadow's several times.
+    for (int i = 0; i < 10; i++) {
+      RunningNode.Reply nodes = hub.get("/api/v1/nodes");
+      assertEquals(200, nodes.status(), nodes.body());
+      List<String> names = nodes.json().getJsonArray("nodes").stream()
+          .map(n -> ((JsonObject) n).getString("name")).toList();
+      assertTrue(names.contains(AGENT) && !names.contains("forged"), "the hub's own fleet: " + names);
+    }
+    Await.until("three more of the hub's own samples", DEADLINE,
+        () -> hub.get("/health").json().getLong("lastSampleAt") > registered + 3_000 ? true : null);
+    assertTrue(received.isEmpty(), "the shadow hub heard the hub's " + received.size() + " messages: "
+        + received.stream().limit(2).toList());
+  }
+
   /** A request to the agent gets no answer: it fails, neither for want of a handler nor by the agent's refusal. */
   private static void assertNoAnswer(io.vertx.core.eventbus.EventBus bus, String service, JsonObject body, String what)
       throws Exception {
