@@ -173,6 +173,8 @@ public final class Main implements Callable<Integer> {
       settings = PortolanConfig.from(merged.getMap(), PortolanConfig.hostName());
       if (settings.cluster().busTls() != null) {
         settings.cluster().busTls().checkFiles();
+        dev.portolan.cluster.BusTlsOptions.checkOwnRole(settings.cluster().busTls(),
+            dev.portolan.cluster.BusRole.forNode(settings.role()));
       }
     } catch (InvalidConfigException e) {
       System.err.println("portolan: " + e.getMessage());

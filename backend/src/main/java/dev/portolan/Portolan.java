@@ -2,6 +2,13 @@ package dev.portolan;
 
 import dev.portolan.bus.NodeInfo;
 import dev.portolan.cluster.ClusterSelfCheck;
+import dev.portolan.audit.AgentAudit;
+import dev.portolan.audit.AuditFile;
+import dev.portolan.audit.AuditLog;
+import dev.portolan.bus.RequestHeaders;
+import dev.portolan.cluster.BusRole;
+import dev.portolan.web.AuditJson;
+import dev.portolan.web.ScanGate;
 import dev.portolan.cluster.Clustering;
 import dev.portolan.cluster.OwnRegistrations;
 import dev.portolan.cluster.Membership;
@@ -105,7 +112,7 @@ public final class Portolan {
     if (!config.cluster().enabled()) {
       return start(newVertx(registry), registry, config, Membership.NONE);
     }
-    return Clustering.start(config.cluster(), registry, config.sampleSelf())
+    return Clustering.start(config.cluster(), registry, BusRole.forNode(config.role()), config.sampleSelf())
         .compose(c -> start(c.vertx(), registry, config, c.membership(), java.util.function.UnaryOperator.identity(),
                 onLost != null ? onLost : () -> c.vertx().close())
             .onFailure(e -> c.vertx().close()));
@@ -123,7 +130,7 @@ public final class Portolan {
   /** As {@link #simulate(PrometheusMeterRegistry, PortolanConfig, dev.portolan.sim.Simulation)}, with {@code onLost} as {@link #launch}'s. */
   public static Future<Portolan> simulate(PrometheusMeterRegistry registry, PortolanConfig config,
       dev.portolan.sim.Simulation simulation, Runnable onLost) {
-    return Clustering.start(config.cluster(), registry, true).compose(c -> {
+    return Clustering.start(config.cluster(), registry, BusRole.AGENT, true).compose(c -> {
       ClusterSelfCheck check = ClusterSelfCheck.of(c.membership(), java.util.List.of(),
           onLost != null ? onLost : () -> c.vertx().close());
       HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), config.nodeName(), registry,
@@ -203,6 +210,9 @@ public final class Portolan {
           .compose(id -> check != null ? vertx.deployVerticle(check) : Future.succeededFuture(id))
           .map(id -> new Portolan(vertx, health::actualPort, config, readerName));
     }
+    if (config.cluster().enabled()) {
+      RequestHeaders.stampHub(vertx.eventBus(), node);
+    }
     long firstSeq = System.currentTimeMillis() * 1000;
     ChangeHistory history = new ChangeHistory(config.historySize(), firstSeq, ChangeHistory.newRun());
     FleetVerticle.LocalNode local = config.sampleSelf() ? new FleetVerticle.LocalNode(facts, epoch, latest) : null;
@@ -273,13 +283,29 @@ public final class Portolan {
     NodeInfo info = new NodeInfo(node, reader.name(), config.interval().toMillis());
     ScanPolicy policy = ScanPolicy.create(config.scan(), ScanPolicy.Resolver.SYSTEM);
     DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
-    return vertx.deployVerticle(new SamplerVerticle(sampler, shortLived.listener(), latest, backoff, metrics,
-            services, epoch))
+    AgentAudit audit = config.role() == dev.portolan.config.Role.AGENT ? agentAudit(node) : null;
+    Future<?> auditFile = audit == null || config.auditFile() == null ? Future.succeededFuture()
+        : vertx.executeBlocking(() -> AuditFile.open(config.auditFile()))
+            .onSuccess(f -> audit.log().listen(e -> f.append(AuditJson.entry(e).encode())))
+            .recover(e -> Future.failedFuture(new IllegalStateException("cannot open the audit file "
+                + config.auditFile() + ": " + e)));
+    return auditFile.compose(v -> vertx.deployVerticle(new SamplerVerticle(sampler, shortLived.listener(), latest, backoff, metrics,
+            services, epoch)))
         .compose(id -> vertx.deployVerticle(new OwnerVerticle(latest, owners, services), worker))
         .compose(id -> vertx.deployVerticle(new SocketQueryVerticle(latest, services, info, epoch), worker))
         .compose(id -> vertx.deployVerticle(new ScannerVerticle(node, policy, new ScanRegistry(ScanEngine.create(), node,
-            policy.maxConcurrent(), 50, System::currentTimeMillis), services, metrics), worker))
+            policy.maxConcurrent(), 50, System::currentTimeMillis), services, metrics, audit), worker))
         .compose(id -> vertx.deployVerticle(new HeartbeatVerticle(latest, facts, epoch, backoff::state)));
+  }
+
+  /**
+   * An agent's own audit of what hubs ask it: every record to the {@value ScanGate#AUDIT_LOGGER} logger (and with
+   * {@code --audit-file} to the file), and to the hubs.
+   */
+  private static AgentAudit agentAudit(String node) {
+    AuditLog log = new AuditLog(AuditLog.DEFAULT_CAPACITY);
+    ScanGate.logEachEntry(log);
+    return new AgentAudit(node, log, System::currentTimeMillis);
   }
 
   public int httpPort() {

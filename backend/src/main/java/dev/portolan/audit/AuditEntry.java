@@ -13,10 +13,17 @@ import java.util.List;
  * done), and the result: a scan's {@code counts}, a check's {@code check}. {@code count}: how many requests the
  * entry stands for, 1 but for a refusals summary ({@link AuditLog#refused}), whose first request is
  * {@code requestedAt} and last {@code lastAt} (for any other entry {@code lastAt} is {@code requestedAt}).
+ * {@code source}: null for a request this process took over HTTP, {@value #SOURCE_AGENT} for what an agent was asked
+ * over the event bus (kept by the agent, and merged into the hubs' logs), with {@code requestedBy}, the hub that asked
+ * as its request said.
  */
 public record AuditEntry(long id, String user, String remoteAddress, AuditKind kind, String node, List<String> nodes,
     String target, String ports, long requestedAt, long finishedAt, Outcome outcome, int httpStatus, String reason,
-    String scanId, String state, ScanCounts counts, CheckResult check, long count, long lastAt) {
+    String scanId, String state, ScanCounts counts, CheckResult check, long count, long lastAt, String source,
+    String requestedBy) {
+
+  /** The {@code source} of an agent's own record of what it was asked. */
+  public static final String SOURCE_AGENT = "agent";
 
   public enum Outcome {
     ACCEPTED, REFUSED;
@@ -59,38 +66,46 @@ public record AuditEntry(long id, String user, String remoteAddress, AuditKind k
       String target, String ports, long requestedAt, long finishedAt, Outcome outcome, int httpStatus, String reason,
       String scanId, String state, ScanCounts counts, CheckResult check) {
     this(id, user, remoteAddress, kind, node, nodes, target, ports, requestedAt, finishedAt, outcome, httpStatus,
-        reason, scanId, state, counts, check, 1, requestedAt);
+        reason, scanId, state, counts, check, null, null);
+  }
+
+  /** An entry that stands for one request, from {@code source} as {@code requestedBy} asked. */
+  public AuditEntry(long id, String user, String remoteAddress, AuditKind kind, String node, List<String> nodes,
+      String target, String ports, long requestedAt, long finishedAt, Outcome outcome, int httpStatus, String reason,
+      String scanId, String state, ScanCounts counts, CheckResult check, String source, String requestedBy) {
+    this(id, user, remoteAddress, kind, node, nodes, target, ports, requestedAt, finishedAt, outcome, httpStatus,
+        reason, scanId, state, counts, check, 1, requestedAt, source, requestedBy);
   }
 
   /** The same entry under {@code newId} (the log numbers entries as they come). */
   public AuditEntry withId(long newId) {
     return new AuditEntry(newId, user, remoteAddress, kind, node, nodes, target, ports, requestedAt, finishedAt,
-        outcome, httpStatus, reason, scanId, state, counts, check, count, lastAt);
+        outcome, httpStatus, reason, scanId, state, counts, check, count, lastAt, source, requestedBy);
   }
 
   /** A scan's end: its state, when, its counts, and why it failed (null unless it did). */
   public AuditEntry finished(String newState, long at, ScanCounts newCounts, String why) {
     return new AuditEntry(id, user, remoteAddress, kind, node, nodes, target, ports, requestedAt, at, outcome,
-        httpStatus, why == null ? reason : why, scanId, newState, newCounts, check, count, lastAt);
+        httpStatus, why == null ? reason : why, scanId, newState, newCounts, check, count, lastAt, source, requestedBy);
   }
 
   /** The same entry as one request: count 1, {@code lastAt} its {@code requestedAt}. */
   AuditEntry first() {
     return new AuditEntry(id, user, remoteAddress, kind, node, nodes, target, ports, requestedAt, finishedAt,
-        outcome, httpStatus, reason, scanId, state, counts, check, 1, requestedAt);
+        outcome, httpStatus, reason, scanId, state, counts, check, 1, requestedAt, source, requestedBy);
   }
 
   /** A summary that stands for one more request, made at {@code at}. */
   AuditEntry counted(long at) {
     return new AuditEntry(id, user, remoteAddress, kind, node, nodes, target, ports, requestedAt,
         Math.max(finishedAt, at), outcome, httpStatus, reason, scanId, state, counts, check, count + 1,
-        Math.max(lastAt, at));
+        Math.max(lastAt, at), source, requestedBy);
   }
 
   /** The same entry with another reason (a summary's overflow). */
   AuditEntry withReason(String newReason) {
     return new AuditEntry(id, user, remoteAddress, kind, node, nodes, target, ports, requestedAt, finishedAt,
-        outcome, httpStatus, newReason, scanId, state, counts, check, count, lastAt);
+        outcome, httpStatus, newReason, scanId, state, counts, check, count, lastAt, source, requestedBy);
   }
 
   /** Whether this entry concerns {@code name}: run on it, or (a matrix) from it among others. */

@@ -20,6 +20,11 @@ public final class Addresses {
   public static final String SAMPLES = "portolan.samples";
   /** Published by every node once a second: {@link NodeHeartbeat}. */
   public static final String HEARTBEATS = "portolan.heartbeats";
+  /**
+   * Published by every agent: each record of its own audit (what hubs asked it, AuditJson), when added and when
+   * updated (a scan's end); hubs merge them into their audit logs.
+   */
+  public static final String AGENT_AUDIT = "portolan.audit.agent";
 
   // Per-node services: use with onNode(node, service).
   /** {} -> {@link SnapshotReply}: every socket with its owner, and the change seq it is current at (resync). */
@@ -46,6 +51,15 @@ public final class Addresses {
   public static final String SCAN_POLICY = "scan.policy";
   /** {@link ConnectivityRequest} -> can this node connect to host:port, and why not. */
   public static final String CONNECTIVITY = "connectivity";
+
+  /**
+   * Whether {@code address} is a hub-local service ({@code portolan.fleet.*}): asked and published with
+   * {@code localOnly}, so that a request never leaves the process. A local consumer is not in the cluster's map of
+   * handlers; without localOnly, Vert.x would send the request to any other member that registered the address.
+   */
+  public static boolean isHubLocal(String address) {
+    return address.startsWith("portolan.fleet.");
+  }
 
   /** The address of {@code service} (one of the constants above) on node {@code node}. */
   public static String onNode(String node, String service) {

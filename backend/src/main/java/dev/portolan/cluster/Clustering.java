@@ -38,21 +38,26 @@ public final class Clustering {
    */
   private static final java.util.logging.Logger HAZELCAST_LOG = java.util.logging.Logger.getLogger("com.hazelcast");
 
+  /** As {@link #start(ClusterSettings, PrometheusMeterRegistry, BusRole)} for a hub. */
   public static Future<Clustered> start(ClusterSettings settings, PrometheusMeterRegistry registry) {
-    return start(settings, registry, null);
+    return start(settings, registry, BusRole.HUB, null);
   }
 
   /**
-   * As {@link #start(ClusterSettings, PrometheusMeterRegistry)}; {@code samples} (null: not said) is published as
-   * this member's attribute {@value #SAMPLES_ATTRIBUTE}, so that a hub knows which members to expect heartbeats from.
+   * Joins the cluster as a member of role {@code self}: with bus TLS, its certificate must carry that role
+   * ({@link BusTlsOptions#checkOwnRole}) and the bus accepts only the peers that role accepts
+   * ({@link BusTlsOptions#enforceRoles}). {@code samples} (null: not said) is published as this member's attribute
+   * {@value #SAMPLES_ATTRIBUTE}, so that a hub knows which members to expect heartbeats from.
    */
-  public static Future<Clustered> start(ClusterSettings settings, PrometheusMeterRegistry registry, Boolean samples) {
+  public static Future<Clustered> start(ClusterSettings settings, PrometheusMeterRegistry registry, BusRole self,
+      Boolean samples) {
     if (HAZELCAST_LOG.getLevel() == null) {
       HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
     }
     if (settings.busTls() != null) {
       try {
         settings.busTls().checkFiles();
+        BusTlsOptions.checkOwnRole(settings.busTls(), self);
       } catch (RuntimeException e) {
         return Future.failedFuture(e);
       }
@@ -73,6 +78,9 @@ public final class Clustering {
         .setEventBusOptions(BusTlsOptions.eventBusOptions(address, settings.busPort(), settings.busTls()));
     return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry))
         .withClusterManager(manager).buildClustered()
+        .compose(vertx -> settings.busTls() == null ? Future.succeededFuture(vertx)
+            : BusTlsOptions.enforceRoles(vertx, settings.busTls(), self).map(vertx)
+                .recover(e -> vertx.close().transform(ar -> Future.failedFuture(e))))
         .map(vertx -> new Clustered(vertx, new HazelcastMembership(manager)));
   }
 

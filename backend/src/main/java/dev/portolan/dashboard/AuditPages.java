@@ -57,8 +57,19 @@ final class AuditPages {
     String href = e.scanId() == null ? null : e.kind() == AuditKind.EXPOSURE ? null
         : "/scans/" + e.scanId() + (e.node() == null ? "" : "?node=" + enc(e.node()));
     return new AuditRow(e.id(), Clock.when(e.requestedAt(), now), e.finishedAt() == 0 ? "not yet" : Clock.when(e.finishedAt(), now),
-        e.user(), text(e.remoteAddress()), e.kind().wireName(), node, text(e.target()), text(e.ports()),
+        e.user() == null ? "unknown" : e.user(), from(e), e.kind().wireName(), node, text(e.target()), text(e.ports()),
         e.outcome().wireName(), e.state() == null ? "" : e.state(), result(e), e.reason(), href);
+  }
+
+  /**
+   * Where the request came from: the HTTP client's address, or for an agent's own record, that the agent recorded it
+   * and which hub asked.
+   */
+  static String from(AuditEntry e) {
+    if (AuditEntry.SOURCE_AGENT.equals(e.source())) {
+      return "recorded by " + text(e.node()) + ", asked by " + (e.requestedBy() == null ? "a hub" : e.requestedBy());
+    }
+    return text(e.remoteAddress());
   }
 
   /** The result in words: a scan's counts, a check's status, a matrix's reach. */

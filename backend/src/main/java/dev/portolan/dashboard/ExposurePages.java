@@ -159,7 +159,8 @@ final class ExposurePages {
         String target = node.equals(from) ? dev.portolan.bus.ScanRequest.SELF_TARGET : String.join(",", targets);
         attempt.what(node + " (" + target + ")", p);
         JsonObject body = new JsonObject().put("target", target).put("ports", p).put("proto", "tcp").put("preset", preset);
-        return ask(Addresses.onNode(from, Addresses.SCAN_START), ScanRoutes.parseRequest(body).toJson());
+        return NodeRequests.askFor(vertx, dev.portolan.web.Caller.name(ctx), Addresses.onNode(from, Addresses.SCAN_START),
+            ScanRoutes.parseRequest(body).toJson(), NodeRequests.TIMEOUT_MILLIS);
       }).onSuccess(answer -> {
         attempt.scanAccepted(answer);
         fleet.scans().remember(answer);

@@ -102,7 +102,7 @@ final class ReachabilityPages {
       return;
     }
     ScanGate.Attempt audited = attempt;
-    reachability.run(request).onSuccess(audited::matrix).onFailure(audited::refused).onSuccess(answer -> {
+    reachability.run(request, dev.portolan.web.Caller.name(ctx)).onSuccess(audited::matrix).onFailure(audited::refused).onSuccess(answer -> {
       if (HtmlReplies.wantsFragment(ctx)) {
         ctx.response().putHeader("HX-Push-Url", href(host, port, timeout));
       }

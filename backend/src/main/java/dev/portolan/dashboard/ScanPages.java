@@ -135,7 +135,8 @@ final class ScanPages {
       var request = ScanRoutes.parseRequest(body);
       attempt.kind(request.proto() == Protocol.UDP ? AuditKind.UDP_SCAN : AuditKind.TCP_SCAN);
       started = fleet.runOn(ScanRoutes.requestedNode(body))
-          .compose(node -> ask(Addresses.onNode(node, Addresses.SCAN_START), request.toJson()))
+          .compose(node -> NodeRequests.askFor(vertx, dev.portolan.web.Caller.name(ctx),
+              Addresses.onNode(node, Addresses.SCAN_START), request.toJson(), NodeRequests.TIMEOUT_MILLIS))
           .onSuccess(scans::remember);
     } catch (RequestException e) {
       if (attempt != null) {
@@ -207,8 +208,8 @@ final class ScanPages {
       return;
     }
     ScanGate.Attempt audited = attempt;
-    fleet.runOn(node).compose(from -> NodeRequests.ask(vertx, Addresses.onNode(from, Addresses.CONNECTIVITY),
-            request.toJson(), request.timeoutMillis() + NodeRequests.TIMEOUT_MILLIS))
+    fleet.runOn(node).compose(from -> NodeRequests.askFor(vertx, dev.portolan.web.Caller.name(ctx),
+            Addresses.onNode(from, Addresses.CONNECTIVITY), request.toJson(), request.timeoutMillis() + NodeRequests.TIMEOUT_MILLIS))
         .onSuccess(audited::checked).onFailure(audited::refused)
         .onSuccess(a -> {
           String facts = "From " + a.getString("node") + (a.getString("localAddress") == null ? "" : " (" + a.getString("localAddress") + ")")

@@ -26,6 +26,9 @@ import java.util.logging.Logger;
  * destroy listener that feeds its short-lived sockets, if any.
  */
 public final class SamplerVerticle extends VerticleBase {
+  /** For this process's own listeners ({@link Addresses#SAMPLES}): never sent to another member. */
+  private static final io.vertx.core.eventbus.DeliveryOptions LOCAL =
+      new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true);
   private static final Logger LOG = Logger.getLogger(SamplerVerticle.class.getName());
 
   private final Sampler sampler;
@@ -112,7 +115,7 @@ public final class SamplerVerticle extends VerticleBase {
     }
     vertx.eventBus().publish(Addresses.SAMPLES, new SampleTaken(snapshot.node(), snapshot.seq(),
         snapshot.takenAtMillis(), snapshot.sampleNanos(), snapshot.sockets().size(), result.changes().size(),
-        sampler.readerName()).toJson());
+        sampler.readerName()).toJson(), LOCAL);
     latest.published(snapshot.seq());
     metrics.sampleTaken(snapshot.sampleNanos(), snapshot.takenAtMillis(), result.changes().size(), snapshot.summary());
   }

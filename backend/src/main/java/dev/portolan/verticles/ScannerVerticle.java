@@ -1,6 +1,10 @@
 package dev.portolan.verticles;
 
+import dev.portolan.audit.AgentAudit;
+import dev.portolan.audit.AuditKind;
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.RequestHeaders;
+import dev.portolan.web.AuditJson;
 import dev.portolan.bus.ConnectivityRequest;
 import dev.portolan.scan.ConnectivityCheck;
 import java.net.InetSocketAddress;
@@ -43,8 +47,17 @@ public final class ScannerVerticle extends VerticleBase {
   private HostResolver resolver;
 
   private final PortolanMetrics metrics;
+  /** An agent's own audit of what it is asked (null on a hub or a single node: their web layer audits). */
+  private final AgentAudit audit;
 
   public ScannerVerticle(String node, ScanPolicy policy, ScanRegistry scans, ServiceNames services, PortolanMetrics metrics) {
+    this(node, policy, scans, services, metrics, null);
+  }
+
+  /** A scanner that records what it is asked in {@code audit} and publishes each record to the hubs. */
+  public ScannerVerticle(String node, ScanPolicy policy, ScanRegistry scans, ServiceNames services, PortolanMetrics metrics,
+      AgentAudit audit) {
+    this.audit = audit;
     this.node = node;
     this.metrics = metrics;
     this.policy = policy;
@@ -57,6 +70,9 @@ public final class ScannerVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     resolver = new HostResolver(vertx);
     metrics.scansRunning(scans::running);
+    if (audit != null) {
+      audit.log().listen(e -> bus.publish(Addresses.AGENT_AUDIT, AuditJson.entry(e)));
+    }
     return Future.all(
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SCAN_START), this::startScan).completion(),
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SCAN_STATUS), msg -> withScan(msg, scan ->
@@ -71,6 +87,8 @@ public final class ScannerVerticle extends VerticleBase {
   /** Answers the policy, after applying {@code change} when the request carries one. */
   private void policy(Message<JsonObject> msg) {
     JsonObject change = msg.body().getJsonObject("change");
+    Object allow = change == null ? null : change.getValue("allow");
+    String asked = allow == null ? null : allow.toString();
     if (change != null) {
       try {
         java.util.Map<String, Object> fields = new java.util.HashMap<>();
@@ -78,43 +96,62 @@ public final class ScannerVerticle extends VerticleBase {
             ? a.getList() : e.getValue()));
         policy = policy.withSettings(dev.portolan.scan.ScanPolicyUpdate.apply(policy.settings(), fields));
       } catch (RequestException e) {
+        audited(msg, AuditKind.SCAN_POLICY, asked, null, e);
         refuse(msg, e);
         return;
       }
     }
-    msg.reply(ScanJson.policy(node, policy.settings()));
+    JsonObject now = ScanJson.policy(node, policy.settings());
+    if (change != null && audit != null) {
+      audit.done(RequestHeaders.requester(msg.headers()), AuditKind.SCAN_POLICY, asked, null, "changed",
+          "allow " + now.getJsonArray("allow").encode() + ", maxPorts " + now.getInteger("maxPorts") + ", maxHosts "
+              + now.getInteger("maxHosts") + ", maxRate " + now.getInteger("maxRate") + ", maxOpenSockets "
+              + now.getInteger("maxOpenSockets"));
+    }
+    msg.reply(now);
   }
 
   private void startScan(Message<JsonObject> msg) {
+    AuditKind kind = "udp".equals(msg.body().getValue("proto")) ? AuditKind.UDP_SCAN : AuditKind.TCP_SCAN;
     try {
       ScanRequest request = ScanRequest.fromJson(msg.body());
       PortList ports = PortList.parse(request.ports(), request.proto());
       if (ScanRequest.SELF_TARGET.equals(request.target())) {
-        start(msg, request, policy.authorizeOwnAddresses(ports, request.proto(), request.preset(), request.banners()));
+        start(msg, request, kind, policy.authorizeOwnAddresses(ports, request.proto(), request.preset(),
+            request.banners()));
       } else if (request.target() != null && request.target().contains(",")) {
-        start(msg, request, policy.authorizeAddresses(ScanRequest.addressList(request.target()), ports,
+        start(msg, request, kind, policy.authorizeAddresses(ScanRequest.addressList(request.target()), ports,
             request.proto(), request.preset(), request.banners()));
       } else {
         ScanTarget target = ScanTarget.parse(request.target());
-        withPolicyFor(target, msg, p -> start(msg, request, p.authorize(target, ports, request.proto(),
-            request.preset(), request.banners())));
+        withPolicyFor(target, msg, e -> {
+          audited(msg, kind, request.target(), request.ports(), e);
+          refuse(msg, e);
+        }, p -> start(msg, request, kind, p.authorize(target, ports, request.proto(), request.preset(),
+            request.banners())));
       }
     } catch (RequestException e) {
+      audited(msg, kind, msg.body().getValue("target") instanceof String t ? t : null,
+          msg.body().getValue("ports") instanceof String p ? p : null, e);
       refuse(msg, e);
     }
   }
 
-  private void start(Message<JsonObject> msg, ScanRequest request, ScanPlan plan) {
+  private void start(Message<JsonObject> msg, ScanRequest request, AuditKind kind, ScanPlan plan) {
     ScanRecord scan = scans.start(request.target(), plan, new Publisher(vertx.eventBus()));
+    if (audit != null) {
+      audit.scanStarted(RequestHeaders.requester(msg.headers()), kind, request.ports(), scan);
+    }
     msg.reply(ScanJson.snapshot(scan.snapshot(), false, services));
   }
 
   /**
    * Runs {@code then} with the policy, once {@code target}'s name (if it is one) has resolved without blocking
    * ({@link HostResolver}); the policy then checks and uses exactly those addresses. A name that does not resolve,
-   * and a refusal of {@code then}, fail {@code msg}.
+   * and a refusal of {@code then}, go to {@code refused}.
    */
-  private void withPolicyFor(ScanTarget target, Message<JsonObject> msg, java.util.function.Consumer<ScanPolicy> then) {
+  private void withPolicyFor(ScanTarget target, Message<JsonObject> msg,
+      java.util.function.Consumer<RequestException> refused, java.util.function.Consumer<ScanPolicy> then) {
     ScanPolicy current = policy;
     Future<ScanPolicy> ready = target.host() == null ? Future.succeededFuture(current)
         : resolver.resolve(target.host()).map(addresses -> current.withResolver(name -> addresses));
@@ -126,7 +163,7 @@ public final class ScannerVerticle extends VerticleBase {
         }
         then.accept(ar.result());
       } catch (RequestException e) {
-        refuse(msg, e);
+        refused.accept(e);
       } catch (RuntimeException e) {
         msg.fail(500, "scan failed: " + e);
       }
@@ -139,25 +176,42 @@ public final class ScannerVerticle extends VerticleBase {
    */
   private void connectivity(Message<JsonObject> msg) {
     ConnectivityRequest request = ConnectivityRequest.fromJson(msg.body());
+    String port = Integer.toString(request.port());
+    java.util.function.Consumer<RequestException> refused = e -> {
+      audited(msg, AuditKind.CONNECTIVITY, request.host(), port, e);
+      refuse(msg, e);
+    };
     ScanTarget target;
     try {
       target = ScanTarget.parse(request.host());
     } catch (RequestException e) {
-      refuse(msg, e);
+      refused.accept(e);
       return;
     }
-    withPolicyFor(target, msg, p -> {
+    withPolicyFor(target, msg, refused, p -> {
       InetSocketAddress to = p.authorizeCheck(target, request.port());
       Thread.ofVirtual().name("portolan-check").start(() -> {
         try {
           ConnectivityCheck.Result result = checks.check(to.getAddress(), to.getPort(),
               Duration.ofMillis(request.timeoutMillis()));
-          msg.reply(ConnectivityRequest.answer(node, request.host(), result));
+          JsonObject answer = ConnectivityRequest.answer(node, request.host(), result);
+          if (audit != null) {
+            audit.done(RequestHeaders.requester(msg.headers()), AuditKind.CONNECTIVITY, request.host(), port,
+                answer.getString("status"), answer.getString("reason"));
+          }
+          msg.reply(answer);
         } catch (RuntimeException e) {
           msg.fail(500, "check failed: " + e);
         }
       });
     });
+  }
+
+  /** Records a refused request in this agent's audit (when it keeps one). */
+  private void audited(Message<JsonObject> msg, AuditKind kind, String target, String ports, RequestException e) {
+    if (audit != null) {
+      audit.refused(RequestHeaders.requester(msg.headers()), kind, target, ports, e.status(), e.error() + ": " + e.detail());
+    }
   }
 
   /** Replies with the request's status and "error: detail" (what ApiErrors turns back into JSON). */
@@ -207,6 +261,9 @@ public final class ScannerVerticle extends VerticleBase {
     public void onFinished(ScanRecord scan) {
       ScanRecord.Snapshot s = scan.snapshot();
       metrics.scanFinished(s.proto().wireName(), s.status().wireName(), s.probesSent());
+      if (audit != null) {
+        audit.scanEnded(s);
+      }
       bus.publish(Addresses.scanEvents(scan.id()), ScanEvent.done(s).toJson(services));
     }
   }

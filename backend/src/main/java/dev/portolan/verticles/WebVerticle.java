@@ -1,5 +1,6 @@
 package dev.portolan.verticles;
 
+import dev.portolan.audit.AgentAuditMerge;
 import dev.portolan.audit.AuditFile;
 import dev.portolan.audit.AuditLog;
 import dev.portolan.bus.Addresses;
@@ -113,6 +114,14 @@ public final class WebVerticle extends VerticleBase {
     gate = new ScanGate(vertx, audit, limits, localNode);
     // refusals are counted per minute: a summary that counted more is written again once its minute has closed
     vertx.setPeriodic(SUMMARY_CLOSE_MILLIS, t -> audit.closeSummaries(System.currentTimeMillis()));
+    AgentAuditMerge agents = new AgentAuditMerge(audit);
+    bus.<JsonObject>consumer(Addresses.AGENT_AUDIT, msg -> {
+      try {
+        agents.merge(AuditJson.fromJson(msg.body()));
+      } catch (IllegalArgumentException e) {
+        // not an audit record: nothing to merge
+      }
+    });
     Future<?> file = Future.succeededFuture();
     if (auditPath != null) {
       file = vertx.executeBlocking(() -> AuditFile.open(auditPath)).onSuccess(f -> {

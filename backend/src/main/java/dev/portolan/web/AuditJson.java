@@ -1,7 +1,9 @@
 package dev.portolan.web;
 
 import dev.portolan.audit.AuditEntry;
+import dev.portolan.audit.AuditKind;
 import dev.portolan.audit.AuditPage;
+import java.util.List;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -37,7 +39,52 @@ public final class AuditJson {
     } else {
       j.putNull("result");
     }
-    return j;
+    return j.put("source", e.source() == null ? SOURCE_HTTP : e.source()).put("requestedBy", e.requestedBy());
+  }
+
+  /** The {@code source} of a record of a request this process took over HTTP. */
+  public static final String SOURCE_HTTP = "http";
+
+  /**
+   * An entry back from its JSON ({@link #entry}), as an agent publishes its records to the hubs. Fields of the wrong
+   * type are taken as absent; no kind or outcome it knows is an {@link IllegalArgumentException}.
+   */
+  public static AuditEntry fromJson(JsonObject j) {
+    AuditKind kind = AuditKind.fromWire(text(j, "kind"));
+    AuditEntry.Outcome outcome = AuditEntry.Outcome.fromWire(text(j, "outcome"));
+    if (kind == null || outcome == null) {
+      throw new IllegalArgumentException("not an audit record: kind " + text(j, "kind") + ", outcome " + text(j, "outcome"));
+    }
+    List<String> nodes = null;
+    if (j.getValue("nodes") instanceof JsonArray a) {
+      nodes = a.stream().map(String::valueOf).toList();
+    }
+    AuditEntry.ScanCounts counts = null;
+    AuditEntry.CheckResult check = null;
+    if (j.getValue("result") instanceof JsonObject r) {
+      if (r.containsKey("total")) {
+        counts = new AuditEntry.ScanCounts(number(r, "open"), number(r, "closed"), number(r, "filtered"),
+            number(r, "openFiltered"), (int) number(r, "hosts"), number(r, "total"));
+      } else {
+        check = new AuditEntry.CheckResult(text(r, "status"), text(r, "reason"),
+            r.getValue("reachableFrom") instanceof Number n ? n.intValue() : null,
+            r.getValue("of") instanceof Number n ? n.intValue() : null);
+      }
+    }
+    String source = text(j, "source");
+    return new AuditEntry(number(j, "id"), text(j, "user"), text(j, "remoteAddress"), kind, text(j, "node"), nodes,
+        text(j, "target"), text(j, "ports"), number(j, "requestedAt"), number(j, "finishedAt"), outcome,
+        (int) number(j, "httpStatus"), text(j, "reason"), text(j, "scanId"), text(j, "state"), counts, check,
+        Math.max(1, number(j, "count")), j.getValue("lastAt") instanceof Number ? number(j, "lastAt")
+            : number(j, "requestedAt"), SOURCE_HTTP.equals(source) ? null : source, text(j, "requestedBy"));
+  }
+
+  private static String text(JsonObject j, String field) {
+    return j.getValue(field) instanceof String s ? s : null;
+  }
+
+  private static long number(JsonObject j, String field) {
+    return j.getValue(field) instanceof Number n ? n.longValue() : 0;
   }
 
   /** A page: {@code entries} newest first, {@code nextCursor} (null on the last page), and the log's counts. */

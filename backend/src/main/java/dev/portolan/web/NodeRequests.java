@@ -1,5 +1,6 @@
 package dev.portolan.web;
 
+import dev.portolan.bus.Addresses;
 import dev.portolan.node.RequestException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,17 +18,30 @@ import io.vertx.core.json.JsonObject;
 public final class NodeRequests {
   public static final long TIMEOUT_MILLIS = 10_000;
   private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(TIMEOUT_MILLIS);
+  private static final DeliveryOptions LOCAL_REQUEST = new DeliveryOptions().setSendTimeout(TIMEOUT_MILLIS)
+      .setLocalOnly(true);
 
   private NodeRequests() {
   }
 
+  /** Asks {@code address}; a hub-local service ({@link Addresses#isHubLocal}) only in this process. */
   public static Future<JsonObject> ask(Vertx vertx, String address, JsonObject body) {
-    return answer(vertx.eventBus().request(address, body, REQUEST));
+    return answer(vertx.eventBus().request(address, body, Addresses.isHubLocal(address) ? LOCAL_REQUEST : REQUEST));
   }
 
   /** For requests that may take longer than the usual 10 s (a connectivity check waits for its own timeout). */
   public static Future<JsonObject> ask(Vertx vertx, String address, JsonObject body, long timeoutMillis) {
-    return answer(vertx.eventBus().request(address, body, new DeliveryOptions().setSendTimeout(timeoutMillis)));
+    return answer(vertx.eventBus().request(address, body, new DeliveryOptions().setSendTimeout(timeoutMillis)
+        .setLocalOnly(Addresses.isHubLocal(address))));
+  }
+
+  /**
+   * As {@link #ask(Vertx, String, JsonObject, long)}, on behalf of {@code user}: the node that runs it keeps it in its
+   * own audit with that name ({@link dev.portolan.bus.RequestHeaders}).
+   */
+  public static Future<JsonObject> askFor(Vertx vertx, String user, String address, JsonObject body, long timeoutMillis) {
+    return answer(vertx.eventBus().request(address, body,
+        dev.portolan.bus.RequestHeaders.forUser(user, timeoutMillis)));
   }
 
   private static Future<JsonObject> answer(Future<Message<JsonObject>> reply) {

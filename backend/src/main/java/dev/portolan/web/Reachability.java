@@ -132,6 +132,11 @@ public final class Reachability {
 
   /** Runs the check from each node at once; the answer is {@link #merge}'s. Fails only for unknown nodes (400). */
   public Future<JsonObject> run(Request request) {
+    return run(request, null);
+  }
+
+  /** As {@link #run(Request)}, on behalf of {@code user} (each node's own audit says so). */
+  public Future<JsonObject> run(Request request, String user) {
     return fleet.nodes(null).compose(answer -> {
       Map<String, JsonObject> known = new LinkedHashMap<>();
       for (Object o : answer.getJsonArray("nodes", new JsonArray())) {
@@ -160,7 +165,7 @@ public final class Reachability {
           rows.add(Future.succeededFuture(down(node, n.getString("statusReason"))));
           continue;
         }
-        rows.add(NodeRequests.ask(vertx, Addresses.onNode(node, Addresses.CONNECTIVITY), check.toJson(),
+        rows.add(NodeRequests.askFor(vertx, user, Addresses.onNode(node, Addresses.CONNECTIVITY), check.toJson(),
                 check.timeoutMillis() + graceMillis)
             .transform(ar -> Future.succeededFuture(row(node, check.timeoutMillis() + graceMillis, ar.result(), ar.cause()))));
       }

@@ -142,7 +142,8 @@ public final class ScanRoutes {
         throw e;
       }
       attempt.kind(request.proto() == Protocol.UDP ? AuditKind.UDP_SCAN : AuditKind.TCP_SCAN);
-      fleet.runOn(requestedNode(body)).compose(node -> ask(Addresses.onNode(node, Addresses.SCAN_START), request.toJson()))
+      fleet.runOn(requestedNode(body)).compose(node -> NodeRequests.askFor(vertx, Caller.name(ctx),
+              Addresses.onNode(node, Addresses.SCAN_START), request.toJson(), NodeRequests.TIMEOUT_MILLIS))
           .onSuccess(fleet.scans()::remember).onComplete(ar -> {
         if (ar.failed()) {
           attempt.refused(ar.cause());
@@ -164,7 +165,8 @@ public final class ScanRoutes {
       ScanGate.Attempt attempt = gate.enter(ctx, AuditKind.SCAN_POLICY, nodeParam(ctx),
           allow == null ? null : allow.toString(), null);
       fleet.runOn(nodeParam(ctx))
-          .compose(node -> ask(Addresses.onNode(node, Addresses.SCAN_POLICY), new JsonObject().put("change", change)))
+          .compose(node -> NodeRequests.askFor(vertx, Caller.name(ctx), Addresses.onNode(node, Addresses.SCAN_POLICY),
+              new JsonObject().put("change", change), NodeRequests.TIMEOUT_MILLIS))
           .onComplete(ar -> {
             if (ar.failed()) {
               attempt.refused(ar.cause());
@@ -219,7 +221,7 @@ public final class ScanRoutes {
         attempt.refused(e);
         throw e;
       }
-      reply(ctx, 200, fleet.runOn(requestedNode(body)).compose(node -> NodeRequests.ask(vertx,
+      reply(ctx, 200, fleet.runOn(requestedNode(body)).compose(node -> NodeRequests.askFor(vertx, Caller.name(ctx),
           Addresses.onNode(node, Addresses.CONNECTIVITY), request.toJson(), request.timeoutMillis() + NodeRequests.TIMEOUT_MILLIS))
           .onSuccess(attempt::checked).onFailure(attempt::refused));
     });
@@ -235,7 +237,7 @@ public final class ScanRoutes {
       attempt.refused(e);
       throw e;
     }
-    reply(ctx, 200, reachability.run(request).onSuccess(attempt::matrix).onFailure(attempt::refused));
+    reply(ctx, 200, reachability.run(request, Caller.name(ctx)).onSuccess(attempt::matrix).onFailure(attempt::refused));
   }
 
   /**

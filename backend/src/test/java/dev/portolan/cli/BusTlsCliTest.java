@@ -59,8 +59,32 @@ class BusTlsCliTest {
   }
 
   @Test
+  void aCertificateWithoutTheNodesRoleIsOneLineAndExitTwo(@TempDir Path dir) throws Exception {
+    BusCertificates ca = BusCertificates.newCa(dir, "role-ca");
+    BusTls agent = ca.node("web-1", "agent");
+    BusTls none = ca.node("old-node");
+    String[] agentFiles = {"--bus-tls-cert", agent.cert().toString(), "--bus-tls-key", agent.key().toString(),
+        "--bus-tls-ca", agent.ca().toString()};
+    assertEquals("portolan: --bus-tls-cert " + agent.cert() + " is CN=web-1 (role agent): a hub needs a certificate"
+        + " with the SAN URI urn:portolan:role:hub (see \"Securing the fleet\" in the README)",
+        refused(Map.of(), concat(new String[] {"--role", "hub"}, agentFiles)));
+    assertTrue(refused(Map.of(), concat(new String[] {"--cluster"}, agentFiles)).contains("a hub needs"),
+        "role all in a cluster acts as a hub and needs a hub's certificate");
+    assertEquals("portolan: --bus-tls-cert " + none.cert() + " is CN=old-node (no role): an agent needs a certificate"
+        + " with the SAN URI urn:portolan:role:agent (see \"Securing the fleet\" in the README)",
+        refused(Map.of(), "--role", "agent", "--bus-tls-cert", none.cert().toString(), "--bus-tls-key",
+            none.key().toString(), "--bus-tls-ca", none.ca().toString()));
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  @Test
   void aNodeWithBusTlsSaysSoWhenItStarts(@TempDir Path dir) throws Exception {
-    BusTls tls = BusCertificates.newCa(dir, "cli-ca").node("cli-agent");
+    BusTls tls = BusCertificates.newCa(dir, "cli-ca").node("cli-agent", "agent");
     Process p = launch(Map.of("PORTOLAN_BUS_TLS_KEY", tls.key().toString()), "--role", "agent", "--node-name",
         "cli-agent", "--http-port", "0", "--cluster-name", "portolan-test-" + UUID.randomUUID().toString().substring(0, 8),
         "--cluster-port", Integer.toString(ClusterFixture.freePort()), "--bus-port", "0",

@@ -46,6 +46,14 @@ public final class BusCertificates {
 
   /** A node certificate signed by this CA and its key, with this CA to trust: the three files of {@link BusTls}. */
   public BusTls node(String name) throws Exception {
+    return node(name, null);
+  }
+
+  /**
+   * As {@link #node(String)}, the certificate naming its bus role ({@code "hub"} or {@code "agent"}; null for none)
+   * in a SAN URI {@code urn:portolan:role:<role>}, as the README's openssl commands make them.
+   */
+  public BusTls node(String name, String role) throws Exception {
     Path store = dir.resolve(caName + "-" + name + ".p12");
     Path csr = dir.resolve(caName + "-" + name + ".csr");
     Path cert = dir.resolve(caName + "-" + name + ".crt.pem");
@@ -54,7 +62,8 @@ public final class BusCertificates {
     keytool("-certreq", "-alias", "node", "-keystore", store.toString(), "-file", csr.toString());
     keytool("-gencert", "-rfc", "-alias", "ca", "-keystore", caStore.toString(), "-infile", csr.toString(),
         "-outfile", cert.toString(), "-validity", "2", "-ext", "KU=digitalSignature",
-        "-ext", "EKU=serverAuth,clientAuth", "-ext", "SAN=IP:127.0.0.1");
+        "-ext", "EKU=serverAuth,clientAuth",
+        "-ext", "SAN=IP:127.0.0.1" + (role == null ? "" : ",URI:urn:portolan:role:" + role));
     return new BusTls(cert, writeKey(store, dir.resolve(caName + "-" + name + ".key.pem")), caPem);
   }
 

@@ -69,8 +69,8 @@ class BusTlsClusterTest {
   @BeforeAll
   static void certificates() throws Exception {
     BusCertificates fleet = BusCertificates.newCa(dir, "fleet-ca");
-    hubTls = fleet.node("hub");
-    agentTls = fleet.node(AGENT);
+    hubTls = fleet.node("hub", "hub");
+    agentTls = fleet.node(AGENT, "agent");
     foreignTls = BusCertificates.newCa(dir, "foreign-ca").node("intruder");
   }
 

@@ -47,6 +47,22 @@ class BusTlsOptionsTest {
   }
 
   @Test
+  void theRoleCheckNeedsVertxsClusteredBusAndSaysSoWhenItIsNotThere(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    BusTls tls = BusCertificates.newCa(dir, "opts-ca").node("hub", "hub");
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      var result = BusTlsOptions.enforceRoles(vertx, tls, BusRole.HUB).toCompletionStage().toCompletableFuture();
+      var failure = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+          () -> result.get(10, java.util.concurrent.TimeUnit.SECONDS), "a bus without Vert.x's clustered server fails");
+      assertTrue(failure.getCause().getMessage().startsWith("cannot set the event bus's role check"),
+          failure.getCause().getMessage());
+    } finally {
+      vertx.close();
+    }
+  }
+
+  @Test
   void withoutTlsThePlaintextBusAsBefore() {
     EventBusOptions o = BusTlsOptions.eventBusOptions("127.0.0.1", 0, null);
     assertFalse(o.isSsl());

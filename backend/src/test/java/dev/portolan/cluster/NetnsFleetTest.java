@@ -79,6 +79,7 @@ class NetnsFleetTest {
   private static HttpClient http;
   /** --bus-tls-cert/key/ca for every node: the bus between namespaces runs over TLS, as beyond loopback it must. */
   private static List<String> busTls;
+  private static List<String> agentBusTls;
 
   private final Map<String, Node> agents = new LinkedHashMap<>();
   private final Map<String, Listeners> listeners = new LinkedHashMap<>();
@@ -107,9 +108,13 @@ class NetnsFleetTest {
     relay = NamespaceRelay.to(NS_PREFIX + "hub", new InetSocketAddress(HUB_ADDRESS, HUB_HTTP_PORT));
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     Path certs = Files.createDirectories(LOGS.resolve("bus-tls-" + run)).toAbsolutePath();
-    dev.portolan.config.BusTls tls = BusCertificates.newCa(certs, "netns-ca").node("fleet");
+    BusCertificates ca = BusCertificates.newCa(certs, "netns-ca");
+    dev.portolan.config.BusTls tls = ca.node("hub", "hub");
     busTls = List.of("--bus-tls-cert", tls.cert().toString(), "--bus-tls-key", tls.key().toString(),
         "--bus-tls-ca", tls.ca().toString());
+    dev.portolan.config.BusTls agentTls = ca.node("agent", "agent");
+    agentBusTls = List.of("--bus-tls-cert", agentTls.cert().toString(), "--bus-tls-key", agentTls.key().toString(),
+        "--bus-tls-ca", agentTls.ca().toString());
   }
 
   @AfterEach
@@ -356,7 +361,7 @@ class NetnsFleetTest {
         "--node-name", "agent-" + i, "--cluster-name", clusterName, "--cluster-host", agentAddress(i),
         "--cluster-port", "5701", "--bus-port", "5702", "--join", HUB_ADDRESS + ":5701", "--interval", "250ms",
         "--http-port", "7070", "--bind", "127.0.0.1"));
-    args.addAll(busTls);
+    args.addAll(agentBusTls);
     return Node.start(logName, NS_PREFIX + "a" + i, "agent-" + i, args);
   }
 

@@ -225,7 +225,8 @@ class DeployComposeTest {
       for (java.nio.file.Path file : List.of(tls.cert(), tls.key(), tls.ca())) {
         assertEquals(java.nio.file.Path.of(parts[1]), file.getParent(), name + ": " + file + " is in the mounted directory");
       }
-      assertEquals("./bus-tls", parts[0], name + ": from ./bus-tls");
+      assertEquals("./bus-tls/" + settings.role().wireName(), parts[0],
+          name + ": the certificate of its role, from ./bus-tls/" + settings.role().wireName());
     }
     assertTrue(Files.readString(DeployFiles.root().resolve(".gitignore")).lines().anyMatch(l -> l.equals("bus-tls/")),
         ".gitignore keeps the certificates directory (and its private key) out of the repository");

@@ -581,7 +581,7 @@ class DeployManifestsTest {
   }
 
   @Test
-  void everyMemberRunsTheBusOverTlsWithFilesFromOneSecret() throws Exception {
+  void everyMemberRunsTheBusOverTlsWithFilesFromTheSecretOfItsRole() throws Exception {
     Set<String> secrets = new TreeSet<>();
     for (Doc w : workloads()) {
       PortolanConfig settings = settings(w);
@@ -599,6 +599,8 @@ class DeployManifestsTest {
         assertNotNull(volume, w + " declares volume " + mount.get("name"));
         Map<String, Object> secret = map(volume, "secret");
         secrets.add(str(secret, "secretName"));
+        assertEquals("portolan-bus-tls-" + settings.role().wireName(), str(secret, "secretName"),
+            w + ": the bus certificate of its role (hub or agent)");
         assertTrue(Set.of("tls.crt", "tls.key", "ca.crt").contains(file.getFileName().toString()),
             w + ": " + file + " is a key of a TLS Secret as cert-manager writes it (tls.crt, tls.key, ca.crt)");
         int mode = ((Number) secret.get("defaultMode")).intValue();
@@ -612,7 +614,7 @@ class DeployManifestsTest {
         assertTrue(root || byGroup, w + ": its user can read the files (root, or the Secret's group through fsGroup)");
       }
     }
-    assertEquals(1, secrets.size(), "one Secret for every member: " + secrets);
+    assertEquals(Set.of("portolan-bus-tls-hub", "portolan-bus-tls-agent"), secrets, "one Secret per role: " + secrets);
     assertTrue(ofKind("Secret").isEmpty(), "the repository holds no Secret (no private key): it is made at install");
     try (var files = java.nio.file.Files.walk(DeployFiles.root().resolve("k8s"))) {
       for (java.nio.file.Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
@@ -621,6 +623,8 @@ class DeployManifestsTest {
       }
     }
     String readme = java.nio.file.Files.readString(DeployFiles.root().resolve("k8s/README.md"));
-    assertTrue(readme.contains(secrets.iterator().next()), "k8s/README.md says how to make the Secret");
+    for (String secret : secrets) {
+      assertTrue(readme.contains(secret), "k8s/README.md says how to make " + secret);
+    }
   }
 }
