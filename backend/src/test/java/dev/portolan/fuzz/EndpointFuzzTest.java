@@ -224,7 +224,9 @@ class EndpointFuzzTest {
             "GET api/v1/nodes HTTP/1.1", "GET /api/v1/nodes HTTP/1.1 extra", "\u0000\u0001\u0002", "GET /%zz HTTP/1.1",
             "GET /api/v1/%zz HTTP/1.1", "GET /api/v1/sockets?port=%zz HTTP/1.1", "GET /search?q=%C3%28 HTTP/1.1",
             "GET /api/v1/processes/%00/1 HTTP/1.1", "GET /api/v1/sockets?%=% HTTP/1.1", "GET /../../etc/passwd HTTP/1.1",
-            "GET /api/v1/nodes?node=%FF%FE HTTP/1.1", "GET /nodes/%zz HTTP/1.1", "GET /ports/tcp/%zz HTTP/1.1"));
+            "GET /api/v1/nodes?node=%FF%FE HTTP/1.1", "GET /nodes/%zz HTTP/1.1", "GET /ports/tcp/%zz HTTP/1.1",
+            "GET /static/..\\ HTTP/1.1", "GET /static/.\\ HTTP/1.1", "GET /webjars/..\\ HTTP/1.1",
+            "GET /static/..%5c HTTP/1.1", "GET /static/%00 HTTP/1.1"));
     Arbitrary<String> headers = Arbitraries.oneOf(
         Arbitraries.just("Host: x\r\n"),
         // over-long headers (Vert.x allows 8192 bytes in all)
