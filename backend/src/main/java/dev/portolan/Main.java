@@ -131,6 +131,11 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--tls-key", paramLabel = "PEM", description = "The certificate's private key (env PORTOLAN_TLS_KEY)")
   String tlsKey;
 
+  @Option(names = "--public-host", paramLabel = "NAME[,NAME...]", description = "Names (or addresses) the dashboard"
+      + " and API are reached by besides localhost and the node's addresses, e.g. behind a proxy or a Service; a"
+      + " request with another Host is refused (env PORTOLAN_PUBLIC_HOST)")
+  String publicHost;
+
   @Option(names = "--config", paramLabel = "FILE", description = "JSON settings file (keys httpPort, bind, interval, nodeName, historySize, scanAllow, scanMaxPorts, scanMaxHosts, scanMaxRate, scanMaxOpenSockets, scanMaxConcurrent; env PORTOLAN_CONFIG)")
   File config;
 
@@ -272,6 +277,7 @@ public final class Main implements Callable<Integer> {
     putIfSet(fromCli, "tokens", tokens);
     putIfSet(fromCli, "tlsCert", tlsCert);
     putIfSet(fromCli, "tlsKey", tlsKey);
+    putIfSet(fromCli, "publicHost", publicHost);
     if (insecure != null) {
       fromCli.put("insecure", insecure);
     }

@@ -21,7 +21,7 @@ import java.util.Map;
  * (true: run without the protections required beyond loopback, such as authentication, and say so); per-user
  * limits {@code scanRate}, {@code scanBurst}, {@code checkRate}, {@code checkBurst} ({@link RateLimitSettings});
  * {@code auditFile} (an append-only JSON-lines copy of the audit log); and the HTTP side's {@code users},
- * {@code tokens}, {@code tlsCert} and {@code tlsKey} ({@link HttpAccess}).
+ * {@code tokens}, {@code tlsCert}, {@code tlsKey} and {@code publicHost} ({@link HttpAccess}).
  */
 public record PortolanConfig(int httpPort, String bind, Duration interval, String nodeName, int historySize,
     ScanPolicy.Settings scan, Role role, boolean sampleSelf, ClusterSettings cluster,
@@ -66,7 +66,8 @@ public record PortolanConfig(int httpPort, String bind, Duration interval, Strin
       Map.entry("PORTOLAN_USERS", "users"),
       Map.entry("PORTOLAN_TOKENS", "tokens"),
       Map.entry("PORTOLAN_TLS_CERT", "tlsCert"),
-      Map.entry("PORTOLAN_TLS_KEY", "tlsKey"));
+      Map.entry("PORTOLAN_TLS_KEY", "tlsKey"),
+      Map.entry("PORTOLAN_PUBLIC_HOST", "publicHost"));
   /** The config key of the audit log's JSON-lines file. */
   public static final String AUDIT_FILE = "auditFile";
 

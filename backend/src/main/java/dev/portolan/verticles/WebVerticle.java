@@ -1,5 +1,6 @@
 package dev.portolan.verticles;
 
+import dev.portolan.access.AllowedHosts;
 import dev.portolan.audit.AuditFile;
 import dev.portolan.audit.AuditLog;
 import dev.portolan.bus.Addresses;
@@ -44,6 +45,8 @@ import java.util.Set;
  * the whole fleet this hub sees ({@code node} narrows any answer to one node).
  */
 public final class WebVerticle extends VerticleBase {
+  /** How often a node bound to every address reads its interfaces' addresses again (they are Hosts it answers to). */
+  private static final long INTERFACES_MILLIS = 30_000;
 
   private final String bind;
   private final HttpAccess access;
@@ -55,6 +58,7 @@ public final class WebVerticle extends VerticleBase {
   private final ChangeHistory history;
   private final RateLimitSettings limits;
   private final Path auditPath;
+  private final AllowedHosts hosts;
   private ScanGate gate;
   private AuditFile auditFile;
   private FleetApi fleet;
@@ -75,6 +79,7 @@ public final class WebVerticle extends VerticleBase {
     this.metrics = metrics;
     this.registry = registry;
     this.history = history;
+    this.hosts = AllowedHosts.of(bind, access.publicHosts());
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */
@@ -108,8 +113,15 @@ public final class WebVerticle extends VerticleBase {
           .setKeyPath(access.tlsKey().toString()));
     }
     server = vertx.createHttpServer(options);
-    return file.compose(v -> server.requestHandler(router()).invalidRequestHandler(InvalidRequests::answer)
-        .listen(port, bind));
+    Future<?> interfaces = Future.succeededFuture();
+    if (hosts.wildcard()) {
+      // bound to every address: each interface's is a Host the node answers to; interfaces come and go
+      interfaces = vertx.executeBlocking(AllowedHosts::interfaceAddresses).onSuccess(hosts::refreshInterfaces);
+      vertx.setPeriodic(INTERFACES_MILLIS, id -> vertx.executeBlocking(AllowedHosts::interfaceAddresses)
+          .onSuccess(hosts::refreshInterfaces));
+    }
+    return Future.all(file, interfaces).compose(v -> server.requestHandler(router())
+        .invalidRequestHandler(InvalidRequests::answer).listen(port, bind));
   }
 
   @Override
@@ -127,7 +139,7 @@ public final class WebVerticle extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
     InvalidRequests.mount(router);
-    AccessControl.mount(router, vertx, access, bind);
+    AccessControl.mount(router, vertx, access, bind, hosts);
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.get("/api/v1/nodes").handler(ctx -> guarded(ctx, Set.of("node"), (c, p) -> reply(c, fleet.nodes(node(p)))));

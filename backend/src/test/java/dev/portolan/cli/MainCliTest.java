@@ -52,6 +52,7 @@ class MainCliTest {
       "--scan-rate|fast|invalid scanRate 'fast': write it like 10/min",
       "--check-rate|5/day|invalid checkRate",
       "--audit-file|/|invalid auditFile '/': it is a directory",
+      "--public-host|*.example.com|invalid public host '*.example.com'",
   })
   void badOptionValueIsOneClearLineAndExitCodeTwo(String option, String value, String message) throws Exception {
     Outcome o = run(Map.of(), option, value);
