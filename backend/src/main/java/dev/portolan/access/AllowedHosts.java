@@ -25,12 +25,18 @@ public final class AllowedHosts {
   private final Set<String> names;
   private final Set<InetAddress> fixed;
   private final boolean wildcard;
+  /** The {@code --public-host} names and addresses (also in the sets above): a proxy's, whatever Host it sends on. */
+  private final Set<String> publicNames;
+  private final Set<InetAddress> publicAddresses;
   private volatile Set<InetAddress> interfaces = Set.of();
 
-  private AllowedHosts(Set<String> names, Set<InetAddress> fixed, boolean wildcard) {
+  private AllowedHosts(Set<String> names, Set<InetAddress> fixed, boolean wildcard, Set<String> publicNames,
+      Set<InetAddress> publicAddresses) {
     this.names = names;
     this.fixed = fixed;
     this.wildcard = wildcard;
+    this.publicNames = publicNames;
+    this.publicAddresses = publicAddresses;
   }
 
   /**
@@ -42,25 +48,26 @@ public final class AllowedHosts {
     Set<InetAddress> fixed = new LinkedHashSet<>();
     names.add("localhost");
     fixed.add(InetAddress.getLoopbackAddress());
-    boolean wildcard = false;
-    for (String h : concat(bind, publicHosts)) {
+    Set<String> publicNames = new LinkedHashSet<>();
+    Set<InetAddress> publicAddresses = new LinkedHashSet<>();
+    InetAddress bound = literal(bind);
+    if (bound == null) {
+      names.add(name(bind));
+    } else if (!bound.isAnyLocalAddress()) {
+      fixed.add(bound);
+    }
+    for (String h : publicHosts) {
       InetAddress literal = literal(h);
       if (literal == null) {
-        names.add(name(h));
-      } else if (literal.isAnyLocalAddress()) {
-        wildcard = true;
+        publicNames.add(name(h));
       } else {
-        fixed.add(literal);
+        publicAddresses.add(literal);
       }
     }
-    return new AllowedHosts(Set.copyOf(names), Set.copyOf(fixed), wildcard);
-  }
-
-  private static List<String> concat(String bind, List<String> more) {
-    List<String> all = new java.util.ArrayList<>();
-    all.add(bind);
-    all.addAll(more);
-    return all;
+    names.addAll(publicNames);
+    fixed.addAll(publicAddresses);
+    return new AllowedHosts(Set.copyOf(names), Set.copyOf(fixed), bound != null && bound.isAnyLocalAddress(),
+        Set.copyOf(publicNames), Set.copyOf(publicAddresses));
   }
 
   /** Whether the node is bound to every address ({@code 0.0.0.0}, {@code ::}), so each interface's is a host. */
@@ -106,7 +113,8 @@ public final class AllowedHosts {
    * Whether {@code origin} (an {@code Origin} header) is this node as reached by {@code host} and {@code port} (the
    * accepted {@code Host}; port -1 when it had none): scheme {@code https} (or, on a node serving plain HTTP, also
    * {@code http}: behind a proxy that ends TLS the browser's origin is https), the same host, the same port (a
-   * missing one being the scheme's default). {@code null} (a sandboxed frame, a file) is never this node.
+   * missing one being the scheme's default); or a {@code --public-host} name or address on any port (a proxy may send
+   * on a Host of its own, such as 127.0.0.1:7070). {@code null} (a sandboxed frame, a file) is never this node.
    */
   public boolean acceptsOrigin(String origin, String host, int port, boolean tls) {
     if (origin == null || host == null) {
@@ -127,7 +135,12 @@ public final class AllowedHosts {
     int defaultPort = scheme.equals("https") ? 443 : 80;
     int originPort = uri.getPort() < 0 ? defaultPort : uri.getPort();
     int hostPort = port < 0 ? defaultPort : port;
-    return originPort == hostPort && sameHost(uri.getHost(), host) && acceptsHost(uri.getHost());
+    if (!acceptsHost(uri.getHost())) {
+      return false;
+    }
+    InetAddress literal = literal(uri.getHost());
+    boolean declared = literal == null ? publicNames.contains(name(uri.getHost())) : publicAddresses.contains(literal);
+    return declared || (originPort == hostPort && sameHost(uri.getHost(), host));
   }
 
   private static boolean sameHost(String a, String b) {

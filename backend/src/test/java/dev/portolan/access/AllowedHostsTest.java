@@ -71,6 +71,10 @@ class AllowedHostsTest {
     assertFalse(h.acceptsOrigin("http://localhost:7071", "localhost", 7070, false), "another port: another origin");
     assertFalse(h.acceptsOrigin("http://127.0.0.1:7070", "localhost", 7070, false), "another host than Host");
     assertFalse(h.acceptsOrigin("http://rebind.attacker.example:7070", "rebind.attacker.example", 7070, false));
+    // behind a proxy that sends a Host of its own: the browser's origin is a --public-host name
+    assertTrue(h.acceptsOrigin("https://portolan.example.com", "127.0.0.1", 7070, false));
+    assertFalse(h.acceptsOrigin("https://localhost", "127.0.0.1", 7070, false), "localhost is no public host");
+    assertFalse(h.acceptsOrigin("https://other.example.com", "127.0.0.1", 7070, false));
     for (String bad : List.of("null", "", "file://", "localhost:7070", "ftp://localhost:7070", "http://localhost:7070/x",
         "http://user@localhost:7070", "http://localhost:7070?x", "http://local host", "http://[::1")) {
       assertFalse(h.acceptsOrigin(bad, "localhost", 7070, false), bad);

@@ -164,6 +164,11 @@ class HostCheckTest {
     assertEquals(200, send(named, "PUT", "/api/v1/scan-policy", "portolan.example.com",
         new JsonObject().put("maxPorts", 65535).encode(), "Origin", "https://portolan.example.com").status(),
         "behind a proxy that ends TLS");
+    assertEquals(200, send(named, "PUT", "/api/v1/scan-policy", "127.0.0.1:" + port,
+        new JsonObject().put("maxPorts", 65535).encode(), "Origin", "https://portolan.example.com").status(),
+        "behind a proxy that sends a Host of its own");
+    assertEquals(403, send(named, "PUT", "/api/v1/scan-policy", "127.0.0.1:" + port,
+        new JsonObject().put("maxPorts", 65535).encode(), "Origin", "https://other.example.com").status());
     assertEquals(421, send(named, "GET", "/api/v1/nodes", "other.example.com:" + port, null).status());
     assertEquals(421, send(named, "GET", "/api/v1/nodes", "example.com:" + port, null).status());
     assertEquals(200, send(named, "GET", "/api/v1/nodes", "localhost:" + port, null).status());
