@@ -2,8 +2,8 @@ package dev.portolan.dashboard;
 
 /**
  * Which request paths under {@code /static/} and {@code /webjars/} may go to vertx-web's static handler. No asset
- * has a backslash, a control character or a {@code %} in its name, nor a {@code .} or {@code ..} segment in its
- * path, as typed or percent-encoded; the static handler throws on some of them ({@code /static/..\}, a 500 with a
+ * has a backslash, a control character, a {@code %} or an encoded {@code /} in its name, nor a {@code .} or
+ * {@code ..} segment in its path, as typed or percent-encoded; the static handler throws on some of them ({@code /static/..\}, a 500 with a
  * stack trace, before authentication), so they are refused before it as "no such asset".
  */
 final class AssetPaths {
@@ -25,7 +25,7 @@ final class AssetPaths {
       }
       for (int i = 0; i < segment.length(); i++) {
         char c = segment.charAt(i);
-        if (c < 0x20 || c == 0x7f || c == '\\' || c == '%') {
+        if (c < 0x20 || c == 0x7f || c == '\\' || c == '%' || c == '/') {
           return false;
         }
       }

@@ -116,7 +116,8 @@ class MalformedRequestTest {
   static final List<String> BAD_ASSET_PATHS = List.of("/static/..\\", "/static/.\\", "/webjars/..\\",
       "/static/..%5c", "/static/%2e%2e%5c", "/static/.%5C", "/webjars/%2E%2E%5Cx", "/static/a\\..\\b",
       "/static/%00", "/static/x%00.css", "/webjars/..%00", "/static/./portolan.css", "/static/%2e/portolan.css",
-      "/webjars/htmx.org/../htmx.org/2.0.8/dist/htmx.min.js", "/static//portolan.css");
+      "/webjars/htmx.org/../htmx.org/2.0.8/dist/htmx.min.js", "/static//portolan.css",
+      "/static/..%2f..%2f", "/webjars/a%2Fb");
   /** Dot segments that lead out of the asset prefixes: the router takes them out, and answers what is left. */
   static final List<String> ESCAPING_ASSET_PATHS = List.of("/static/..", "/static/.", "/static/%2e%2e/portolan.css",
       "/webjars/../../etc/passwd", "/static/..%2f..%2fetc%2fpasswd");
