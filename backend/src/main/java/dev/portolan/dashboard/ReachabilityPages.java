@@ -50,7 +50,7 @@ final class ReachabilityPages {
       String host = value(QueryValues.single(params, "host"));
       String port = value(QueryValues.single(params, "port"));
       String timeout = value(QueryValues.single(params, "timeout"));
-      send(ctx, 200, ReachabilityView.refused(host, port, timeout, null));
+      send(ctx, 200, ReachabilityView.filledIn(host, port, timeout));
     } catch (RuntimeException e) {
       HtmlReplies.fail(ctx, e);
     }
