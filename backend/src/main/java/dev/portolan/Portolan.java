@@ -1,5 +1,6 @@
 package dev.portolan;
 
+import dev.portolan.access.AllowedHosts;
 import dev.portolan.bus.NodeInfo;
 import dev.portolan.cluster.Clustering;
 import dev.portolan.cluster.Membership;
@@ -103,7 +104,8 @@ public final class Portolan {
   public static Future<Portolan> simulate(PrometheusMeterRegistry registry, PortolanConfig config,
       dev.portolan.sim.Simulation simulation) {
     return Clustering.start(config.cluster(), registry).compose(c -> {
-      HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), config.nodeName(), registry);
+      HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), config.nodeName(), registry,
+          AllowedHosts.of(config.bind(), config.http().publicHosts()));
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
       return simulation.deploy(c.vertx(), c.membership().localNodeId(), ServiceNames.create(), registry, instances)
           .compose(v -> c.vertx().deployVerticle(health))
@@ -161,7 +163,8 @@ public final class Portolan {
           .onFailure(e -> shortLived.close());
     }
     if (!config.role().serves()) {
-      HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), node, registry);
+      HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), node, registry,
+          AllowedHosts.of(config.bind(), config.http().publicHosts()));
       return deployed.compose(id -> vertx.deployVerticle(health))
           .map(id -> new Portolan(vertx, health::actualPort, config, readerName));
     }

@@ -20,6 +20,7 @@ import dev.portolan.web.ApiErrors;
 import dev.portolan.web.AuditApi;
 import dev.portolan.web.AuditJson;
 import dev.portolan.web.FleetApi;
+import dev.portolan.web.HostGuard;
 import dev.portolan.web.InvalidRequests;
 import dev.portolan.web.Params;
 import dev.portolan.web.ScanGate;
@@ -45,8 +46,6 @@ import java.util.Set;
  * the whole fleet this hub sees ({@code node} narrows any answer to one node).
  */
 public final class WebVerticle extends VerticleBase {
-  /** How often a node bound to every address reads its interfaces' addresses again (they are Hosts it answers to). */
-  private static final long INTERFACES_MILLIS = 30_000;
 
   private final String bind;
   private final HttpAccess access;
@@ -58,7 +57,7 @@ public final class WebVerticle extends VerticleBase {
   private final ChangeHistory history;
   private final RateLimitSettings limits;
   private final Path auditPath;
-  private final AllowedHosts hosts;
+  private final HostGuard hosts;
   private ScanGate gate;
   private AuditFile auditFile;
   private FleetApi fleet;
@@ -79,7 +78,7 @@ public final class WebVerticle extends VerticleBase {
     this.metrics = metrics;
     this.registry = registry;
     this.history = history;
-    this.hosts = AllowedHosts.of(bind, access.publicHosts());
+    this.hosts = new HostGuard(AllowedHosts.of(bind, access.publicHosts()), access.tls());
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */
@@ -113,14 +112,7 @@ public final class WebVerticle extends VerticleBase {
           .setKeyPath(access.tlsKey().toString()));
     }
     server = vertx.createHttpServer(options);
-    Future<?> interfaces = Future.succeededFuture();
-    if (hosts.wildcard()) {
-      // bound to every address: each interface's is a Host the node answers to; interfaces come and go
-      interfaces = vertx.executeBlocking(AllowedHosts::interfaceAddresses).onSuccess(hosts::refreshInterfaces);
-      vertx.setPeriodic(INTERFACES_MILLIS, id -> vertx.executeBlocking(AllowedHosts::interfaceAddresses)
-          .onSuccess(hosts::refreshInterfaces));
-    }
-    return Future.all(file, interfaces).compose(v -> server.requestHandler(router())
+    return Future.all(file, hosts.start(vertx)).compose(v -> server.requestHandler(router())
         .invalidRequestHandler(InvalidRequests::answer).listen(port, bind));
   }
 

@@ -1,20 +1,16 @@
 package dev.portolan.web;
 
 import dev.portolan.access.AccessRole;
-import dev.portolan.access.AllowedHosts;
 import dev.portolan.access.RouteRoles;
 import dev.portolan.access.TokenStore;
 import dev.portolan.access.UserFile;
 import dev.portolan.config.HttpAccess;
 import dev.portolan.dashboard.AccessPages;
 import dev.portolan.frontend.view.Chrome;
-import dev.portolan.node.QueryValues;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -33,8 +29,7 @@ import java.util.logging.Logger;
 
 /**
  * The HTTP side's access control, mounted before every other route: security headers on every response; a
- * {@code Host} that names this node ({@link AllowedHosts}, else 421: DNS rebinding) and, on a request that changes
- * state, an {@code Origin} (when sent) that is this node as that {@code Host} reaches it (else 403); sessions
+ * {@code Host} and {@code Origin} that are this node's ({@link HostGuard}: DNS rebinding); sessions
  * (a cookie, for the dashboard) and CSRF tokens on every dashboard request (vertx-web's {@link CSRFHandler}, also
  * without authentication: a hostile page can post to 127.0.0.1); API requests that change state must be JSON; then,
  * when a users file is given, who the caller is (the session's user, or an API token: {@code Authorization: Bearer})
@@ -64,9 +59,9 @@ public final class AccessControl {
   private final CSRFHandler csrf;
   private final BodyHandler formBody = BodyHandler.create(false).setBodyLimit(FORM_BODY_LIMIT);
   private final SecurityHeaders headers;
-  private final AllowedHosts hosts;
+  private final HostGuard hosts;
 
-  private AccessControl(Vertx vertx, HttpAccess access, String bind, AllowedHosts hosts, RouteRoles routes) {
+  private AccessControl(Vertx vertx, HttpAccess access, String bind, HostGuard hosts, RouteRoles routes) {
     this.access = access;
     this.hosts = hosts;
     this.users = access.users();
@@ -86,16 +81,16 @@ public final class AccessControl {
 
   /**
    * Mounts access control on {@code router} (before any other route) and the login, logout and token routes;
-   * {@code hosts} are the names the node answers to.
+   * {@code hosts} checks that a request is addressed to the node.
    */
-  public static AccessControl mount(Router router, Vertx vertx, HttpAccess access, String bind, AllowedHosts hosts) {
+  public static AccessControl mount(Router router, Vertx vertx, HttpAccess access, String bind, HostGuard hosts) {
     AccessControl a = new AccessControl(vertx, access, bind, hosts, RouteRoles.PORTOLAN);
     if (a.insecureBind != null) {
       LOG.warning("bound to " + bind + " without authentication (--insecure): anyone who can reach this node can use"
           + " the dashboard and the API, and start scans");
     }
     router.route().handler(a.headers::handle);
-    router.route().handler(a::hostAndOrigin);
+    router.route().handler(a.hosts::handle);
     router.route().handler(a::sessionWhenWanted);
     router.route().handler(a::formBodyForDashboardPosts);
     router.route().handler(a::csrfForDashboard);
@@ -127,55 +122,6 @@ public final class AccessControl {
 
   private static boolean changesState(HttpMethod m) {
     return m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.DELETE || m == HttpMethod.PATCH;
-  }
-
-  /**
-   * A {@code Host} (HTTP/2: {@code :authority}) that is not one of the node's is a 421; so is one that cannot be read.
-   * A request without any (HTTP/1.0) passes: no browser sends one, so no page can rebind it. A request that changes
-   * state with an {@code Origin} that is not this node as reached by that {@code Host} is a 403.
-   */
-  private void hostAndOrigin(RoutingContext ctx) {
-    HttpServerRequest request = ctx.request();
-    HostAndPort authority = request.authority();
-    String path = request.path();
-    if (authority == null) {
-      if (request.getHeader("Host") != null || request.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
-        misdirected(ctx, path, "the request's Host cannot be read");
-      } else {
-        ctx.next();
-      }
-      return;
-    }
-    if (!hosts.acceptsHost(authority.host())) {
-      misdirected(ctx, path, "this node does not answer to the host " + QueryValues.echo(authority.host())
-          + ": reach it by its address, localhost, or a name given with --public-host");
-      return;
-    }
-    String origin = request.getHeader("Origin");
-    if (origin != null && changesState(request.method())
-        && !hosts.acceptsOrigin(origin, authority.host(), authority.port(), access.tls())) {
-      String detail = "the request comes from " + QueryValues.echo(origin) + ", not from this node's own pages";
-      if (answersJson(path)) {
-        ApiErrors.send(ctx, 403, "forbidden", detail);
-      } else {
-        AccessPages.forbidden(ctx, detail);
-      }
-      return;
-    }
-    ctx.next();
-  }
-
-  /** 421 Misdirected Request: JSON where the API answers, else a short page (no template, no session). */
-  private static void misdirected(RoutingContext ctx, String path, String detail) {
-    if (answersJson(path)) {
-      ApiErrors.send(ctx, 421, "misdirected request", detail);
-      return;
-    }
-    String text = detail.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    ctx.response().setStatusCode(421).putHeader("Content-Type", "text/html; charset=utf-8")
-        .putHeader("Cache-Control", "no-store")
-        .end("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Misdirected request</title></head>"
-            + "<body><h1>Misdirected request</h1><p>" + text + ".</p></body></html>\n");
   }
 
   private void sessionWhenWanted(RoutingContext ctx) {

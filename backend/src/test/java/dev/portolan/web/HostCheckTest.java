@@ -196,6 +196,17 @@ class HostCheckTest {
   }
 
   @Test
+  void anAgentsHealthAndMetricsAreCheckedToo() throws Exception {
+    try (RunningNode agent = RunningNode.start(Map.of("role", "agent"))) {
+      String host = REBIND + ":" + agent.port;
+      assertMisdirectedJson(send(agent, "GET", "/metrics", host, null), "an agent's /metrics");
+      assertMisdirectedJson(send(agent, "GET", "/health", host, null), "an agent's /health");
+      assertEquals(200, send(agent, "GET", "/metrics", "127.0.0.1:" + agent.port, null).status());
+      assertEquals(200, send(agent, "GET", "/health", "localhost", null).status());
+    }
+  }
+
+  @Test
   void http2AuthorityIsCheckedLikeHost() throws Exception {
     File curl = new File("/usr/bin/curl");
     Assumptions.assumeTrue(curl.canExecute(), "needs /usr/bin/curl for HTTP/2 without TLS (prior knowledge)");
