@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The names a node answers to in {@code Host} (or HTTP/2's {@code :authority}), against DNS rebinding: a hostile
@@ -22,6 +23,7 @@ import java.util.Set;
  * sets, cheap on the request path.
  */
 public final class AllowedHosts {
+  private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
   private final Set<String> names;
   private final Set<InetAddress> fixed;
   private final boolean wildcard;
@@ -190,7 +192,7 @@ public final class AllowedHosts {
     if (zone >= 0 && h.indexOf(':') >= 0) {
       h = h.substring(0, zone);
     }
-    if (h.indexOf(':') < 0 && !h.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+    if (h.indexOf(':') < 0 && !IPV4.matcher(h).matches()) {
       return null;
     }
     try {
