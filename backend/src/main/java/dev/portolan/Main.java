@@ -146,6 +146,10 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--http-max-connections-per-address", paramLabel = "N", description = "HTTP connections held at"
       + " once per client address (default 1024; env PORTOLAN_HTTP_MAX_CONNECTIONS_PER_ADDRESS)")
   String httpMaxConnectionsPerAddress;
+  @Option(names = "--public-host", paramLabel = "NAME[,NAME...]", description = "Names (or addresses) the dashboard"
+      + " and API are reached by besides localhost and the node's addresses, e.g. behind a proxy or a Service; a"
+      + " request with another Host is refused (env PORTOLAN_PUBLIC_HOST)")
+  String publicHost;
 
   @Option(names = "--config", paramLabel = "FILE", description = "JSON settings file (keys httpPort, bind, interval, nodeName, historySize, scanAllow, scanMaxPorts, scanMaxHosts, scanMaxRate, scanMaxOpenSockets, scanMaxConcurrent; env PORTOLAN_CONFIG)")
   File config;
@@ -297,6 +301,7 @@ public final class Main implements Callable<Integer> {
     putIfSet(fromCli, dev.portolan.limit.ConnectionSettings.IDLE_TIMEOUT, httpIdleTimeout);
     putIfSet(fromCli, dev.portolan.limit.ConnectionSettings.MAX_TOTAL, httpMaxConnections);
     putIfSet(fromCli, dev.portolan.limit.ConnectionSettings.MAX_PER_ADDRESS, httpMaxConnectionsPerAddress);
+    putIfSet(fromCli, "publicHost", publicHost);
     if (insecure != null) {
       fromCli.put("insecure", insecure);
     }

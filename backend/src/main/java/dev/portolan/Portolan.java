@@ -1,5 +1,6 @@
 package dev.portolan;
 
+import dev.portolan.access.AllowedHosts;
 import dev.portolan.bus.NodeInfo;
 import dev.portolan.cluster.ClusterSelfCheck;
 import dev.portolan.audit.AgentAudit;
@@ -134,7 +135,8 @@ public final class Portolan {
       ClusterSelfCheck check = ClusterSelfCheck.of(c.membership(), java.util.List.of(),
           onLost != null ? onLost : () -> c.vertx().close());
       HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), config.nodeName(), registry,
-          connectionLimits(registry, config), config.connections()).withClusterCheck(check);
+          connectionLimits(registry, config), config.connections(),
+          AllowedHosts.of(config.bind(), config.http().publicHosts())).withClusterCheck(check);
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
       return simulation.deploy(c.vertx(), c.membership().localNodeId(), ServiceNames.create(), registry, instances)
           .compose(v -> c.vertx().deployVerticle(check))
@@ -205,7 +207,8 @@ public final class Portolan {
     }
     if (!config.role().serves()) {
       HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), node, registry,
-          connectionLimits(registry, config), config.connections()).withClusterCheck(check);
+          connectionLimits(registry, config), config.connections(),
+          AllowedHosts.of(config.bind(), config.http().publicHosts())).withClusterCheck(check);
       return deployed.compose(id -> vertx.deployVerticle(health))
           .compose(id -> check != null ? vertx.deployVerticle(check) : Future.succeededFuture(id))
           .map(id -> new Portolan(vertx, health::actualPort, config, readerName));

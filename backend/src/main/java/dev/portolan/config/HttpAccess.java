@@ -1,20 +1,24 @@
 package dev.portolan.config;
 
+import dev.portolan.access.AllowedHosts;
 import dev.portolan.access.TokenStore;
 import dev.portolan.access.UserFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Who may use the HTTP side, and over what: the users file ({@code users}; authentication is on when there is one),
- * where API tokens are kept ({@code tokens}; else in memory), and HTTPS ({@code tlsCert}, {@code tlsKey}: PEM files,
- * both or neither).
+ * where API tokens are kept ({@code tokens}; else in memory), HTTPS ({@code tlsCert}, {@code tlsKey}: PEM files,
+ * both or neither), and the names the node is reached by besides its addresses and localhost ({@code publicHost},
+ * comma-separated: any other {@code Host} is refused, {@link dev.portolan.access.AllowedHosts}).
  */
-public record HttpAccess(UserFile users, Path tokensFile, Path tlsCert, Path tlsKey) {
+public record HttpAccess(UserFile users, Path tokensFile, Path tlsCert, Path tlsKey, List<String> publicHosts) {
 
   /** No authentication, plain HTTP: the loopback default. */
-  public static final HttpAccess OPEN = new HttpAccess(null, null, null, null);
+  public static final HttpAccess OPEN = new HttpAccess(null, null, null, null, List.of());
 
   public boolean authentication() {
     return users != null;
@@ -29,7 +33,10 @@ public record HttpAccess(UserFile users, Path tokensFile, Path tlsCert, Path tls
     return tokensFile == null ? TokenStore.inMemory() : TokenStore.persistent(tokensFile);
   }
 
-  /** Reads the settings {@code users}, {@code tokens}, {@code tlsCert}, {@code tlsKey}; reads and checks the files. */
+  /**
+   * Reads the settings {@code users}, {@code tokens}, {@code tlsCert}, {@code tlsKey}, {@code publicHost}; reads and
+   * checks the files.
+   */
   static HttpAccess from(Map<String, Object> settings) {
     String usersPath = text(settings, "users");
     UserFile users = null;
@@ -68,7 +75,26 @@ public record HttpAccess(UserFile users, Path tokensFile, Path tlsCert, Path tls
         throw new PortolanConfig.InvalidConfigException("cannot read " + file + " (--tls-cert and --tls-key are PEM files)");
       }
     }
-    return new HttpAccess(users, tokens, cert == null ? null : Path.of(cert), key == null ? null : Path.of(key));
+    return new HttpAccess(users, tokens, cert == null ? null : Path.of(cert), key == null ? null : Path.of(key),
+        publicHosts(settings.get("publicHost")));
+  }
+
+  /** The {@code publicHost} setting: names or addresses, comma-separated (or a JSON array in the config file). */
+  private static List<String> publicHosts(Object value) {
+    List<String> hosts = new ArrayList<>();
+    if (value == null || (!(value instanceof Iterable<?>) && value.toString().isBlank())) {
+      return hosts;
+    }
+    Iterable<?> items = value instanceof Iterable<?> it ? it : List.of(value.toString().split(",", -1));
+    for (Object item : items) {
+      String host = String.valueOf(item).strip();
+      if (!AllowedHosts.validPublicHost(host)) {
+        throw new PortolanConfig.InvalidConfigException("invalid public host '" + host + "': give the host names (or"
+            + " addresses) the node is reached by, comma-separated, like portolan.example.com,10.0.0.5");
+      }
+      hosts.add(host);
+    }
+    return List.copyOf(hosts);
   }
 
   /**

@@ -22,8 +22,8 @@ import java.util.Map;
  * (true: run without the protections required beyond loopback, such as authentication, and say so); per-user
  * limits {@code scanRate}, {@code scanBurst}, {@code checkRate}, {@code checkBurst} ({@link RateLimitSettings});
  * {@code auditFile} (an append-only JSON-lines copy of the audit log); the HTTP side's {@code users},
- * {@code tokens}, {@code tlsCert} and {@code tlsKey} ({@link HttpAccess}); and its connection limits
- * {@code httpHeaderTimeout}, {@code httpIdleTimeout}, {@code httpMaxConnections},
+ * {@code tokens}, {@code tlsCert}, {@code tlsKey} and {@code publicHost} ({@link HttpAccess}); and its connection
+ * limits {@code httpHeaderTimeout}, {@code httpIdleTimeout}, {@code httpMaxConnections},
  * {@code httpMaxConnectionsPerAddress} ({@link ConnectionSettings}).
  */
 public record PortolanConfig(int httpPort, String bind, Duration interval, String nodeName, int historySize,
@@ -73,7 +73,8 @@ public record PortolanConfig(int httpPort, String bind, Duration interval, Strin
       Map.entry("PORTOLAN_HTTP_HEADER_TIMEOUT", ConnectionSettings.HEADER_TIMEOUT),
       Map.entry("PORTOLAN_HTTP_IDLE_TIMEOUT", ConnectionSettings.IDLE_TIMEOUT),
       Map.entry("PORTOLAN_HTTP_MAX_CONNECTIONS", ConnectionSettings.MAX_TOTAL),
-      Map.entry("PORTOLAN_HTTP_MAX_CONNECTIONS_PER_ADDRESS", ConnectionSettings.MAX_PER_ADDRESS));
+      Map.entry("PORTOLAN_HTTP_MAX_CONNECTIONS_PER_ADDRESS", ConnectionSettings.MAX_PER_ADDRESS),
+      Map.entry("PORTOLAN_PUBLIC_HOST", "publicHost"));
   /** The config key of the audit log's JSON-lines file. */
   public static final String AUDIT_FILE = "auditFile";
 

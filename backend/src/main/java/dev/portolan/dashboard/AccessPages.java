@@ -118,8 +118,10 @@ public final class AccessPages {
           attempt.rightPassword();
           User user = User.fromName(found.get().name());
           user.principal().put("role", found.get().role().wireName());
-          // a user's session from now on: never dropped to make room for anonymous ones (set before setUser, which
-          // stores the session under its new id)
+          // a new session id (no fixation: a cookie planted before the login stays anonymous; the old id leaves the
+          // store when the session is stored under the new one), a user's session from now on: never dropped to make
+          // room for anonymous ones (both before setUser, which stores the session)
+          ctx.session().regenerateId();
           ctx.session().put(dev.portolan.web.BoundedSessionStore.LOGGED_IN, true);
           sessions.setUser(ctx, user)
               .onFailure(e -> HtmlReplies.fail(ctx, e))

@@ -66,12 +66,14 @@ public final class DashboardRoutes {
   }
 
   /**
-   * No asset has a {@code %} in its name; the static handler decodes the (already decoded) path once more and fails
-   * on one with an exception (a 500 for {@code /static/%25}), so such a path is a 404 here.
+   * An asset path as sent (before the router removed dot segments) that is not {@link AssetPaths#plain plain} is a
+   * 404 here, before the static handler: it decodes the (already decoded) path once more and fails on a {@code %}
+   * with an exception (a 500 for {@code /static/%25}), and on a backslash ({@code /static/..\}) too.
    */
   private static void assetPath(RoutingContext ctx) {
-    if (ctx.normalizedPath().indexOf('%') >= 0) {
-      HtmlReplies.error(ctx, 404, "Not found", "there is no asset " + QueryValues.echo(ctx.normalizedPath()));
+    String raw = ctx.request().path();
+    if (AssetPaths.isAsset(raw) && !AssetPaths.plain(raw)) {
+      HtmlReplies.error(ctx, 404, "Not found", "there is no asset " + QueryValues.echo(raw));
       return;
     }
     ctx.next();

@@ -1,7 +1,6 @@
 package dev.portolan.dashboard;
 
 import dev.portolan.audit.AuditKind;
-import dev.portolan.frontend.view.Chrome;
 import dev.portolan.frontend.view.ReachRow;
 import dev.portolan.frontend.view.ReachabilityView;
 import dev.portolan.node.QueryValues;
@@ -24,9 +23,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The reachability matrix of a service: {@code GET /reachability} (the form; with {@code ?host=&port=[&timeout=]}
- * also the matrix, so that a matrix is a link) and {@code POST /ui/reachability} (the matrix as an htmx fragment,
- * pushing the link). One row per live node, from {@link Reachability}.
+ * The reachability matrix of a service: {@code GET /reachability} (the form, filled in from
+ * {@code ?host=&port=[&timeout=]} so that a check is a link; a GET never runs one: a link or an {@code <img>}
+ * elsewhere must not send probes) and {@code POST /ui/reachability} (runs it: the matrix as an htmx fragment,
+ * pushing the link, or the whole page). One row per live node, from {@link Reachability}.
  */
 final class ReachabilityPages {
   private final Reachability reachability;
@@ -50,18 +50,7 @@ final class ReachabilityPages {
       String host = value(QueryValues.single(params, "host"));
       String port = value(QueryValues.single(params, "port"));
       String timeout = value(QueryValues.single(params, "timeout"));
-      if (host.isEmpty() && port.isEmpty() && timeout.isEmpty()) {
-        send(ctx, 200, ReachabilityView.empty());
-        return;
-      }
-      Chrome chrome = ctx.get(Chrome.KEY);
-      if (chrome != null && !chrome.canOperate()) {
-        // The page is a viewer's; a link that runs the check sends probes, which is an operator's.
-        AccessPages.forbidden(ctx, "running a reachability check needs the operator role; " + chrome.user() + " is "
-            + chrome.role());
-        return;
-      }
-      run(ctx, host, port, timeout);
+      send(ctx, 200, ReachabilityView.filledIn(host, port, timeout));
     } catch (RuntimeException e) {
       HtmlReplies.fail(ctx, e);
     }
@@ -71,10 +60,6 @@ final class ReachabilityPages {
     String host = value(ctx.request().getFormAttribute("host"));
     String port = value(ctx.request().getFormAttribute("port"));
     String timeout = value(ctx.request().getFormAttribute("timeout"));
-    if (!HtmlReplies.wantsFragment(ctx)) {
-      ctx.response().setStatusCode(303).putHeader("Location", href(host, port, timeout)).end();
-      return;
-    }
     run(ctx, host, port, timeout);
   }
 

@@ -1,11 +1,13 @@
 package dev.portolan.verticles;
 
+import dev.portolan.access.AllowedHosts;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.SampleTaken;
 import dev.portolan.cluster.ClusterSelfCheck;
 import dev.portolan.limit.ConnectionLimits;
 import dev.portolan.limit.ConnectionSettings;
 import dev.portolan.web.ConnectionGuard;
+import dev.portolan.web.HostGuard;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -18,13 +20,15 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /**
  * An agent's whole HTTP surface: {@code GET /health} (for probes: 503 when the node stands badly in its cluster, see
- * {@link ClusterSelfCheck}) and {@code GET /metrics}. Nothing else.
+ * {@link ClusterSelfCheck}) and {@code GET /metrics}. Nothing else, and only to a request addressed to the node
+ * ({@link HostGuard}).
  */
 public final class HealthVerticle extends VerticleBase {
   private final String bind;
   private final int port;
   private final String node;
   private final PrometheusMeterRegistry registry;
+  private final HostGuard hosts;
   private volatile long lastSampleAt;
   private final ConnectionLimits connections;
   private final ConnectionSettings connectionSettings;
@@ -32,9 +36,10 @@ public final class HealthVerticle extends VerticleBase {
   private ClusterSelfCheck cluster;
 
   public HealthVerticle(String bind, int port, String node, PrometheusMeterRegistry registry,
-      ConnectionLimits connections, ConnectionSettings connectionSettings) {
+      ConnectionLimits connections, ConnectionSettings connectionSettings, AllowedHosts hosts) {
     this.connections = connections;
     this.connectionSettings = connectionSettings;
+    this.hosts = new HostGuard(hosts, false);
     this.bind = bind;
     this.port = port;
     this.node = node;
@@ -56,6 +61,7 @@ public final class HealthVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>localConsumer(Addresses.SAMPLES,
         msg -> lastSampleAt = SampleTaken.fromJson(msg.body()).takenAtMillis());
     Router router = Router.router(vertx);
+    router.route().handler(hosts::handle);
     router.get("/health").handler(ctx -> {
       JsonObject body = new JsonObject().put("status", "up").put("node", node).put("role", "agent")
           .put("lastSampleAt", lastSampleAt);
@@ -65,7 +71,8 @@ public final class HealthVerticle extends VerticleBase {
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     ConnectionGuard guard = new ConnectionGuard(vertx, connections, connectionSettings);
     server = vertx.createHttpServer(guard.apply(new HttpServerOptions()));
-    return server.connectionHandler(guard::connected).requestHandler(guard.requests(router))
-        .invalidRequestHandler(guard.requests(HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER)).listen(port, bind);
+    return hosts.start(vertx).compose(v -> server.connectionHandler(guard::connected)
+        .requestHandler(guard.requests(router))
+        .invalidRequestHandler(guard.requests(HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER)).listen(port, bind));
   }
 }

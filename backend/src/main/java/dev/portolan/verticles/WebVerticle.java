@@ -1,6 +1,7 @@
 package dev.portolan.verticles;
 
 import dev.portolan.audit.AgentAuditMerge;
+import dev.portolan.access.AllowedHosts;
 import dev.portolan.audit.AuditFile;
 import dev.portolan.audit.AuditLog;
 import dev.portolan.bus.Addresses;
@@ -23,6 +24,7 @@ import dev.portolan.web.AuditApi;
 import dev.portolan.web.AuditJson;
 import dev.portolan.web.ConnectionGuard;
 import dev.portolan.web.FleetApi;
+import dev.portolan.web.HostGuard;
 import dev.portolan.web.InvalidRequests;
 import dev.portolan.web.Params;
 import dev.portolan.web.ScanGate;
@@ -63,6 +65,7 @@ public final class WebVerticle extends VerticleBase {
   private static final long SUMMARY_CLOSE_MILLIS = 5_000;
   private final ConnectionLimits connections;
   private final ConnectionSettings connectionSettings;
+  private final HostGuard hosts;
   private ScanGate gate;
   private AuditFile auditFile;
   private FleetApi fleet;
@@ -86,6 +89,7 @@ public final class WebVerticle extends VerticleBase {
     this.metrics = metrics;
     this.registry = registry;
     this.history = history;
+    this.hosts = new HostGuard(AllowedHosts.of(bind, access.publicHosts()), access.tls());
   }
 
   /** With {@code check} (null when not clustered), /health says how the node stands in the cluster. */
@@ -136,8 +140,9 @@ public final class WebVerticle extends VerticleBase {
           .setKeyPath(access.tlsKey().toString()));
     }
     server = vertx.createHttpServer(options);
-    return file.compose(v -> server.connectionHandler(guard::connected).requestHandler(guard.requests(router()))
-        .invalidRequestHandler(guard.requests(InvalidRequests::answer)).listen(port, bind));
+    return Future.all(file, hosts.start(vertx)).compose(v -> server.connectionHandler(guard::connected)
+        .requestHandler(guard.requests(router())).invalidRequestHandler(guard.requests(InvalidRequests::answer))
+        .listen(port, bind));
   }
 
   @Override
@@ -158,7 +163,7 @@ public final class WebVerticle extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
     InvalidRequests.mount(router);
-    AccessControl.mount(router, vertx, access, bind);
+    AccessControl.mount(router, vertx, access, bind, hosts);
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.get("/api/v1/nodes").handler(ctx -> guarded(ctx, Set.of("node"), (c, p) -> reply(c, fleet.nodes(node(p)))));

@@ -28,7 +28,8 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * The HTTP side's access control, mounted before every other route: security headers on every response; sessions
+ * The HTTP side's access control, mounted before every other route: security headers on every response; a
+ * {@code Host} and {@code Origin} that are this node's ({@link HostGuard}: DNS rebinding); sessions
  * (a cookie, for the dashboard) and CSRF tokens on every dashboard request (vertx-web's {@link CSRFHandler}, also
  * without authentication: a hostile page can post to 127.0.0.1); API requests that change state must be JSON; then,
  * when a users file is given, who the caller is (the session's user, or an API token: {@code Authorization: Bearer})
@@ -58,9 +59,11 @@ public final class AccessControl {
   private final CSRFHandler csrf;
   private final BodyHandler formBody = BodyHandler.create(false).setBodyLimit(FORM_BODY_LIMIT);
   private final SecurityHeaders headers;
+  private final HostGuard hosts;
 
-  private AccessControl(Vertx vertx, HttpAccess access, String bind, RouteRoles routes) {
+  private AccessControl(Vertx vertx, HttpAccess access, String bind, HostGuard hosts, RouteRoles routes) {
     this.access = access;
+    this.hosts = hosts;
     this.users = access.users();
     this.tokens = access.tokenStore();
     this.routes = routes;
@@ -76,14 +79,18 @@ public final class AccessControl {
     this.headers = new SecurityHeaders(access.tls());
   }
 
-  /** Mounts access control on {@code router} (before any other route) and the login, logout and token routes. */
-  public static AccessControl mount(Router router, Vertx vertx, HttpAccess access, String bind) {
-    AccessControl a = new AccessControl(vertx, access, bind, RouteRoles.PORTOLAN);
+  /**
+   * Mounts access control on {@code router} (before any other route) and the login, logout and token routes;
+   * {@code hosts} checks that a request is addressed to the node.
+   */
+  public static AccessControl mount(Router router, Vertx vertx, HttpAccess access, String bind, HostGuard hosts) {
+    AccessControl a = new AccessControl(vertx, access, bind, hosts, RouteRoles.PORTOLAN);
     if (a.insecureBind != null) {
       LOG.warning("bound to " + bind + " without authentication (--insecure): anyone who can reach this node can use"
           + " the dashboard and the API, and start scans");
     }
     router.route().handler(a.headers::handle);
+    router.route().handler(a.hosts::handle);
     router.route().handler(a::sessionWhenWanted);
     router.route().handler(a::formBodyForDashboardPosts);
     router.route().handler(a::csrfForDashboard);

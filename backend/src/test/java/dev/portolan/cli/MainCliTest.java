@@ -54,6 +54,7 @@ class MainCliTest {
       "--audit-file|/|invalid auditFile '/': it is a directory",
       "--http-header-timeout|500ms|invalid httpHeaderTimeout '500ms': it must be from 1s to 1h",
       "--http-max-connections-per-address|5000|invalid httpMaxConnectionsPerAddress '5000': it must not be over",
+      "--public-host|*.example.com|invalid public host '*.example.com'",
   })
   void badOptionValueIsOneClearLineAndExitCodeTwo(String option, String value, String message) throws Exception {
     Outcome o = run(Map.of(), option, value);

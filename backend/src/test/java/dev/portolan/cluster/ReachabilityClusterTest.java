@@ -81,7 +81,7 @@ class ReachabilityClusterTest {
     JsonObject nobody = matrix(new JsonObject().put("host", "127.0.0.1").put("port", unused));
     assertEquals(0, nobody.getInteger("of"));
     assertTrue(nobody.getJsonArray("results").isEmpty());
-    assertTrue(hub.get("/reachability?host=127.0.0.1&port=" + unused).body().contains("No live node to check from."));
+    assertTrue(form("/ui/reachability", "host=127.0.0.1&port=" + unused).body().contains("No live node to check from."));
     assertTrue(form("/ui/scans", "node=&target=127.0.0.1&ports=" + unused).body().contains("Missing node"),
         "no node to scan from: said so");
 

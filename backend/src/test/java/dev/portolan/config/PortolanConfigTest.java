@@ -32,6 +32,21 @@ class PortolanConfigTest {
     assertEquals(Duration.ofMillis(100), PortolanConfig.parseDuration("100ms"));
   }
 
+  @Test
+  void publicHostsAreCommaSeparatedNamesOrAddresses() {
+    assertEquals(java.util.List.of(), PortolanConfig.from(Map.of(), "h").http().publicHosts());
+    assertEquals(java.util.List.of("portolan.example.com", "10.0.0.5"), PortolanConfig.from(
+        Map.of("publicHost", " portolan.example.com, 10.0.0.5"), "h").http().publicHosts());
+    assertEquals(java.util.List.of("hub"), PortolanConfig.from(Map.of("publicHost",
+        new io.vertx.core.json.JsonArray().add("hub")), "h").http().publicHosts(), "a JSON array in the config file");
+    assertEquals("publicHost", PortolanConfig.ENVIRONMENT.get("PORTOLAN_PUBLIC_HOST"));
+    var bad = assertThrows(PortolanConfig.InvalidConfigException.class,
+        () -> PortolanConfig.from(Map.of("publicHost", "a,,b"), "h"));
+    assertTrue(bad.getMessage().startsWith("invalid public host ''"), bad.getMessage());
+    assertThrows(PortolanConfig.InvalidConfigException.class,
+        () -> PortolanConfig.from(Map.of("publicHost", "http://x:7070"), "h"));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"99ms", "61s", "2m", "fast", "1h", "", "-1s"})
   void intervalsOutsideRangeAreRefused(String value) {

@@ -246,6 +246,10 @@ class DeployComposeTest {
     assertEquals(7070, hub.httpPort(), "the hub's HTTP port");
     assertEquals("0.0.0.0", hub.bind(), "a published port needs the hub to listen on its container address");
     assertEquals(List.of("7070:7070"), strings(service("hub"), "ports"), "published on the host's 7070");
+    var hosts = dev.portolan.access.AllowedHosts.of(hub.bind(), hub.http().publicHosts());
+    for (String host : List.of("localhost", "127.0.0.1", "hub")) {
+      assertTrue(hosts.acceptsHost(host), "the hub answers Host " + host + " (PORTOLAN_PUBLIC_HOST)");
+    }
     for (String agent : byRole(Role.AGENT)) {
       assertTrue(strings(service(agent), "ports").isEmpty(), agent + " publishes nothing");
     }

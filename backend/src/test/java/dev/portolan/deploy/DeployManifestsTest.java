@@ -400,6 +400,14 @@ class DeployManifestsTest {
     List<Map<String, Object>> ports = maps(spec, "ports");
     assertEquals(1, ports.size(), web + ": one port");
     assertEquals(settings(hubs()).httpPort(), ((Number) ports.getFirst().get("port")).intValue(), web + ": the HTTP port");
+    // the hubs answer only the Hosts they know (DNS rebinding): the Service's names among them
+    String name = String.valueOf(map(web.body(), "metadata").get("name"));
+    String namespace = String.valueOf(map(web.body(), "metadata").get("namespace"));
+    var hosts = dev.portolan.access.AllowedHosts.of(settings(hubs()).bind(), settings(hubs()).http().publicHosts());
+    for (String host : List.of(name, name + "." + namespace, name + "." + namespace + ".svc",
+        name + "." + namespace + ".svc.cluster.local", "localhost")) {
+      assertTrue(hosts.acceptsHost(host), hubs() + " answers Host " + host + " (PORTOLAN_PUBLIC_HOST)");
+    }
   }
 
   @Test

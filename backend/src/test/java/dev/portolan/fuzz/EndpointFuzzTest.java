@@ -224,18 +224,23 @@ class EndpointFuzzTest {
             "GET api/v1/nodes HTTP/1.1", "GET /api/v1/nodes HTTP/1.1 extra", "\u0000\u0001\u0002", "GET /%zz HTTP/1.1",
             "GET /api/v1/%zz HTTP/1.1", "GET /api/v1/sockets?port=%zz HTTP/1.1", "GET /search?q=%C3%28 HTTP/1.1",
             "GET /api/v1/processes/%00/1 HTTP/1.1", "GET /api/v1/sockets?%=% HTTP/1.1", "GET /../../etc/passwd HTTP/1.1",
-            "GET /api/v1/nodes?node=%FF%FE HTTP/1.1", "GET /nodes/%zz HTTP/1.1", "GET /ports/tcp/%zz HTTP/1.1"));
+            "GET /api/v1/nodes?node=%FF%FE HTTP/1.1", "GET /nodes/%zz HTTP/1.1", "GET /ports/tcp/%zz HTTP/1.1",
+            "GET /static/..\\ HTTP/1.1", "GET /static/.\\ HTTP/1.1", "GET /webjars/..\\ HTTP/1.1",
+            "GET /static/..%5c HTTP/1.1", "GET /static/%00 HTTP/1.1"));
     Arbitrary<String> headers = Arbitraries.oneOf(
-        Arbitraries.just("Host: x\r\n"),
+        Arbitraries.of("Host: 127.0.0.1\r\n", "Host: rebind.attacker.example\r\n", "Host: [::1\r\n", "Host: a b\r\n",
+            "Host: 127.0.0.1\r\nHost: rebind.attacker.example\r\n"),
         // over-long headers (Vert.x allows 8192 bytes in all)
-        Arbitraries.integers().between(8200, 30_000).map(n -> "Host: x\r\nX-Long: " + "b".repeat(n) + "\r\n"),
-        Arbitraries.integers().between(300, 600).map(n -> "Host: x\r\n" + "X-Many: 12345678901234567890\r\n".repeat(n)),
-        Arbitraries.integers().between(8200, 20_000).map(n -> "Host: x\r\nLast-Event-ID: " + "7".repeat(n) + "\r\n"),
+        Arbitraries.integers().between(8200, 30_000).map(n -> "Host: 127.0.0.1\r\nX-Long: " + "b".repeat(n) + "\r\n"),
+        Arbitraries.integers().between(300, 600).map(n -> "Host: 127.0.0.1\r\n" + "X-Many: 12345678901234567890\r\n".repeat(n)),
+        Arbitraries.integers().between(8200, 20_000).map(n -> "Host: 127.0.0.1\r\nLast-Event-ID: " + "7".repeat(n) + "\r\n"),
         // broken headers
-        Arbitraries.of("Host: x\r\nno colon here\r\n", "Host: x\r\n: empty name\r\n", "Host: x\r\nBad Name: v\r\n",
-            "Host: x\r\nContent-Length: -1\r\n", "Host: x\r\nContent-Length: abc\r\n",
-            "Host: x\r\nContent-Length: 99999999999999999999\r\n", "Host: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n",
-            "Host: x\r\nTransfer-Encoding: gzip, chunked, x\r\n", "Host: x\r\n\u0000: \u0000\r\n", "Host: x\r\n x-folded: y\r\n"));
+        Arbitraries.of("Host: 127.0.0.1\r\nno colon here\r\n", "Host: 127.0.0.1\r\n: empty name\r\n",
+            "Host: 127.0.0.1\r\nBad Name: v\r\n", "Host: 127.0.0.1\r\nContent-Length: -1\r\n",
+            "Host: 127.0.0.1\r\nContent-Length: abc\r\n", "Host: 127.0.0.1\r\nContent-Length: 99999999999999999999\r\n",
+            "Host: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n",
+            "Host: 127.0.0.1\r\nTransfer-Encoding: gzip, chunked, x\r\n", "Host: 127.0.0.1\r\n\u0000: \u0000\r\n",
+            "Host: 127.0.0.1\r\n x-folded: y\r\n"));
     return net.jqwik.api.Combinators.combine(lines, headers).as((l, hs) ->
         (l + "\r\n" + hs + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
   }

@@ -259,7 +259,8 @@ final class FuzzValues {
       // exposure scans start from the node's own listeners: only ever with a port spec that cannot be parsed
       Map.entry("unparseable-ports", () -> Arbitraries.of(INVALID_PORT_SPECS).filter(s -> !s.isBlank())),
       Map.entry("path", () -> Arbitraries.oneOf(Arbitraries.of("htmx.min.js", "../../../etc/passwd", "%2e%2e/%2e%2e/",
-          "..%2f..%2f", "//", "style.css", "x.css%00.js", "a/b/c"), junk())));
+          "..%2f..%2f", "//", "style.css", "x.css%00.js", "a/b/c", "..\\", ".\\", "..%5c", "%2e%2e%5c", "a\\..\\b",
+          "\u0000", "x\u0000.css", ".", "..", "./portolan.css"), junk())));
 
   /** The values of parameter or field {@code name}; unknown names get junk. */
   static Arbitrary<String> value(String name) {

@@ -16,24 +16,24 @@ import java.util.Map;
  * lines, bad percent-encoding, over-long lines and garbage headers reach the server as they are, which the JDK's
  * client refuses to send) and reads the answer. A {@code text/event-stream} answer is read up to its head only.
  */
-final class RawHttp {
+public final class RawHttp {
   private static final int MAX_BODY = 4 * 1024 * 1024;
 
   private final int port;
 
-  RawHttp(int port) {
+  public RawHttp(int port) {
     this.port = port;
   }
 
   /** The answer: status, lower-case header names, and the body as text. */
-  record Answer(int status, Map<String, String> headers, String body) {
-    String contentType() {
+  public record Answer(int status, Map<String, String> headers, String body) {
+    public String contentType() {
       return headers.getOrDefault("content-type", "");
     }
   }
 
   /** Sends {@code method target} with {@code headers} (name, value, ...) and {@code body} (null: none). */
-  Answer send(String method, String target, String body, String... headers) throws IOException {
+  public Answer send(String method, String target, String body, String... headers) throws IOException {
     StringBuilder head = new StringBuilder().append(method).append(' ').append(target).append(" HTTP/1.1\r\n")
         .append("Host: 127.0.0.1:").append(port).append("\r\nConnection: close\r\n");
     for (int i = 0; i + 1 < headers.length; i += 2) {
@@ -51,7 +51,7 @@ final class RawHttp {
   }
 
   /** Sends {@code request} as it is and reads the answer. */
-  Answer exchange(byte[] request) throws IOException {
+  public Answer exchange(byte[] request) throws IOException {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
       s.setSoTimeout(30_000);

@@ -71,4 +71,20 @@ class BoundedSessionStoreTest {
     store.delete(deleted.id()).await(5, TimeUnit.SECONDS);
     assertNull(store.get(deleted.id()).await(5, TimeUnit.SECONDS));
   }
+  @Test
+  void aSessionRegeneratedAtLoginLeavesNoTraceUnderItsOldId() throws Exception {
+    Session s = store.createSession(HOUR);
+    store.put(s).await(5, TimeUnit.SECONDS);
+    String old = s.id();
+    assertEquals(1, store.anonymousSessions());
+    // what the session handler does with a session whose id a login regenerated: delete the old id, store the new
+    s.regenerateId();
+    s.put(BoundedSessionStore.LOGGED_IN, true);
+    store.delete(s.oldId()).await(5, TimeUnit.SECONDS);
+    store.put(s).await(5, TimeUnit.SECONDS);
+    assertNull(store.get(old).await(5, TimeUnit.SECONDS), "the old id is gone from the store");
+    assertNotNull(store.get(s.id()).await(5, TimeUnit.SECONDS));
+    assertEquals(0, store.anonymousSessions(), "and from the anonymous sessions' count");
+    assertEquals(1, store.size().await(5, TimeUnit.SECONDS));
+  }
 }

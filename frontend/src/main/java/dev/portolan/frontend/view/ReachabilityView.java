@@ -19,6 +19,11 @@ public record ReachabilityView(String host, String port, String timeout, String 
     return new ReachabilityView("", "", "", null, false, null, List.of(), 0, 0, null, null);
   }
 
+  /** The form filled in (from a link's query), nothing run. */
+  public static ReachabilityView filledIn(String host, String port, String timeout) {
+    return new ReachabilityView(host, port, timeout, null, false, null, List.of(), 0, 0, null, null);
+  }
+
   /** The form as typed, with why it was refused. */
   public static ReachabilityView refused(String host, String port, String timeout, String error) {
     return new ReachabilityView(host, port, timeout, error, false, null, List.of(), 0, 0, null, null);
