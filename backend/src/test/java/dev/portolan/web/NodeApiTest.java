@@ -176,8 +176,11 @@ class NodeApiTest extends NodeTestBase {
     do {
       JsonObject page = node.get("/api/v1/sockets?limit=2" + (cursor == null ? "" : "&cursor=" + cursor)).json();
       assertTrue(page.getJsonArray("sockets").size() <= 2);
+      // a row is its protocol, inode and both endpoints: TIME_WAIT rows all have inode 0, and two of them may share
+      // both ports from different client addresses
       page.getJsonArray("sockets").forEach(r -> keys.add(((JsonObject) r).getString("proto") + ":"
-          + ((JsonObject) r).getLong("inode") + ":" + ((JsonObject) r).getInteger("localPort") + ":"
+          + ((JsonObject) r).getLong("inode") + ":" + ((JsonObject) r).getString("localAddress") + ":"
+          + ((JsonObject) r).getInteger("localPort") + ":" + ((JsonObject) r).getString("remoteAddress") + ":"
           + ((JsonObject) r).getInteger("remotePort")));
       cursor = page.getString("nextCursor");
     } while (cursor != null && keys.size() < 100_000);
