@@ -3,7 +3,7 @@ package dev.portolan.config;
 import dev.portolan.limit.ConnectionSettings;
 import dev.portolan.limit.RateLimitSettings;
 import dev.portolan.netlink.SocketReaders;
-import dev.portolan.scan.ScanPolicy;
+import dev.portolan.scan.ScanPolicySettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -14,7 +14,7 @@ import java.util.Map;
  * {@code PORTOLAN_*} environment variables, command-line options. Keys: {@code httpPort}, {@code bind},
  * {@code interval}, {@code nodeName}, {@code historySize}, and the scan policy's {@code scanAllow},
  * {@code scanMaxPorts}, {@code scanMaxHosts}, {@code scanMaxRate}, {@code scanMaxOpenSockets},
- * {@code scanMaxConcurrent} ({@link ScanPolicy.Settings}); the fleet's {@code role}, {@code sampleSelf},
+ * {@code scanMaxConcurrent} ({@link ScanPolicySettings}); the fleet's {@code role}, {@code sampleSelf},
  * {@code cluster}, {@code clusterName}, {@code clusterHost}, {@code clusterPort}, {@code busPort}, {@code join} and
  * {@code kubernetesDns} ({@link ClusterSettings}); the event bus's TLS files {@code busTlsCert}, {@code busTlsKey},
  * {@code busTlsCa} ({@link BusTls}: all three or none); {@code socketReader} (auto, netlink or proc); {@code shortLived}
@@ -27,7 +27,7 @@ import java.util.Map;
  * {@code httpMaxConnectionsPerAddress} ({@link ConnectionSettings}).
  */
 public record PortolanConfig(int httpPort, String bind, Duration interval, String nodeName, int historySize,
-    ScanPolicy.Settings scan, Role role, boolean sampleSelf, ClusterSettings cluster,
+    ScanPolicySettings scan, Role role, boolean sampleSelf, ClusterSettings cluster,
     SocketReaders.Setting socketReader, boolean shortLived, boolean insecure, RateLimitSettings limits,
     Path auditFile, HttpAccess http, ConnectionSettings connections) {
   public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
@@ -40,12 +40,12 @@ public record PortolanConfig(int httpPort, String bind, Duration interval, Strin
       Map.entry("PORTOLAN_INTERVAL", "interval"),
       Map.entry("PORTOLAN_NODE_NAME", "nodeName"),
       Map.entry("PORTOLAN_HISTORY_SIZE", "historySize"),
-      Map.entry("PORTOLAN_SCAN_ALLOW", ScanPolicy.Settings.ALLOW),
-      Map.entry("PORTOLAN_SCAN_MAX_PORTS", ScanPolicy.Settings.MAX_PORTS),
-      Map.entry("PORTOLAN_SCAN_MAX_HOSTS", ScanPolicy.Settings.MAX_HOSTS),
-      Map.entry("PORTOLAN_SCAN_MAX_RATE", ScanPolicy.Settings.MAX_RATE),
-      Map.entry("PORTOLAN_SCAN_MAX_OPEN_SOCKETS", ScanPolicy.Settings.MAX_OPEN_SOCKETS),
-      Map.entry("PORTOLAN_SCAN_MAX_CONCURRENT", ScanPolicy.Settings.MAX_CONCURRENT),
+      Map.entry("PORTOLAN_SCAN_ALLOW", ScanPolicySettings.ALLOW),
+      Map.entry("PORTOLAN_SCAN_MAX_PORTS", ScanPolicySettings.MAX_PORTS),
+      Map.entry("PORTOLAN_SCAN_MAX_HOSTS", ScanPolicySettings.MAX_HOSTS),
+      Map.entry("PORTOLAN_SCAN_MAX_RATE", ScanPolicySettings.MAX_RATE),
+      Map.entry("PORTOLAN_SCAN_MAX_OPEN_SOCKETS", ScanPolicySettings.MAX_OPEN_SOCKETS),
+      Map.entry("PORTOLAN_SCAN_MAX_CONCURRENT", ScanPolicySettings.MAX_CONCURRENT),
       Map.entry("PORTOLAN_ROLE", "role"),
       Map.entry("PORTOLAN_SAMPLE_SELF", "sampleSelf"),
       Map.entry("PORTOLAN_CLUSTER", "cluster"),
@@ -99,9 +99,9 @@ public record PortolanConfig(int httpPort, String bind, Duration interval, Strin
           + "': use letters, digits, '.', '-' and '_' (at most 253)");
     }
     int historySize = intSetting(settings, "historySize", 10_000, 100, 1_000_000);
-    ScanPolicy.Settings scan;
+    ScanPolicySettings scan;
     try {
-      scan = ScanPolicy.Settings.fromConfig(settings);
+      scan = ScanPolicySettings.fromConfig(settings);
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(e.getMessage());
     }

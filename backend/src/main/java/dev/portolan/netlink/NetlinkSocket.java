@@ -1,20 +1,14 @@
 package dev.portolan.netlink;
 
+import dev.portolan.libc.Libc;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A raw {@code AF_NETLINK} socket through direct system calls (the Foreign Function and Memory API: no JNI, no
- * native library of ours). Linux only. One thread at a time may use it, and {@link #close} must not race a
+ * A raw {@code AF_NETLINK} socket through direct system calls ({@link Libc}). Linux only. One thread at a time may use it, and {@link #close} must not race a
  * {@link #receive} (the descriptor's number could be reused under it): a receiving thread stops on a flag of its
  * own, which it checks after each receive timeout, and then closes the socket itself.
  */
@@ -22,16 +16,11 @@ public final class NetlinkSocket implements AutoCloseable {
   /** {@code NETLINK_SOCK_DIAG}, the protocol {@code ss} uses. */
   public static final int NETLINK_SOCK_DIAG = 4;
 
-  private static final int AF_NETLINK = 16;
-  private static final int SOCK_RAW = 3;
-  private static final int SOCK_CLOEXEC = 0x80000;
-  private static final int SOL_SOCKET = 1;
+  private static final int AF_NETLINK = Libc.AF_NETLINK;
   private static final int SO_RCVBUF = 8;
   private static final int SO_RCVTIMEO = 20;
   private static final int SO_RCVBUFFORCE = 33;
   private static final int SOCKADDR_NL_BYTES = 12;
-
-  private static final Calls CALLS = Calls.load();
 
   private final int fd;
   private final Arena arena = Arena.ofShared();
@@ -44,35 +33,31 @@ public final class NetlinkSocket implements AutoCloseable {
     this.fd = fd;
     this.kernelAddress = arena.allocate(SOCKADDR_NL_BYTES, 4);
     kernelAddress.set(ValueLayout.JAVA_SHORT, 0, (short) AF_NETLINK); // nl_pid 0, nl_groups 0: the kernel
-    this.captured = arena.allocate(CALLS.captureLayout);
+    this.captured = Libc.callState(arena);
   }
 
   /** Whether netlink sockets can be made here at all (Linux with native access allowed); see {@link #unavailableReason}. */
   public static boolean available() {
-    return CALLS.failure == null;
+    return Libc.available();
   }
 
   /** Why {@link #available()} is false, or null. */
   public static String unavailableReason() {
-    return CALLS.failure;
+    return Libc.unavailableReason();
   }
 
   /** Opens a netlink socket of {@code protocol} (e.g. {@link #NETLINK_SOCK_DIAG}), close-on-exec. */
   public static NetlinkSocket open(int protocol) throws NetlinkException {
-    if (CALLS.failure != null) {
-      throw new NetlinkException("netlink unavailable (" + CALLS.failure + ")", 0);
+    if (!Libc.available()) {
+      throw new NetlinkException("netlink unavailable (" + Libc.unavailableReason() + ")", 0);
     }
     try (Arena call = Arena.ofConfined()) {
-      MemorySegment state = call.allocate(CALLS.captureLayout);
-      int fd = (int) CALLS.socket.invokeExact(state, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
+      MemorySegment state = Libc.callState(call);
+      int fd = Libc.socket(state, AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol);
       if (fd < 0) {
-        throw new NetlinkException("socket(AF_NETLINK, " + protocol + ")", CALLS.errno(state));
+        throw new NetlinkException("socket(AF_NETLINK, " + protocol + ")", Libc.errno(state));
       }
       return new NetlinkSocket(fd);
-    } catch (NetlinkException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw new IllegalStateException(t);
     }
   }
 
@@ -84,7 +69,7 @@ public final class NetlinkSocket implements AutoCloseable {
     MemorySegment address = arena.allocate(SOCKADDR_NL_BYTES, 4);
     address.set(ValueLayout.JAVA_SHORT, 0, (short) AF_NETLINK);
     address.set(ValueLayout.JAVA_INT, 8, groupsMask);
-    int rc = call(CALLS.bind, address, SOCKADDR_NL_BYTES);
+    int rc = Libc.bind(captured, fd, address, SOCKADDR_NL_BYTES);
     if (rc < 0) {
       throw new NetlinkException("bind(netlink groups 0x" + Integer.toHexString(groupsMask) + ")", errno());
     }
@@ -113,13 +98,7 @@ public final class NetlinkSocket implements AutoCloseable {
 
   /** Sends {@code message} (whole netlink messages) to the kernel. */
   public void send(MemorySegment message) throws NetlinkException {
-    long n;
-    try {
-      n = (long) CALLS.sendto.invokeExact(captured, fd, message, message.byteSize(), 0, kernelAddress,
-          SOCKADDR_NL_BYTES);
-    } catch (Throwable t) {
-      throw new IllegalStateException(t);
-    }
+    long n = Libc.sendto(captured, fd, message, message.byteSize(), 0, kernelAddress, SOCKADDR_NL_BYTES);
     if (n < 0) {
       throw new NetlinkException("sendto(netlink)", errno());
     }
@@ -131,12 +110,7 @@ public final class NetlinkSocket implements AutoCloseable {
    * kernel dropped messages because the receive buffer was full (the socket stays usable).
    */
   public int receive(MemorySegment buffer) throws NetlinkException {
-    long n;
-    try {
-      n = (long) CALLS.recv.invokeExact(captured, fd, buffer, buffer.byteSize(), 0);
-    } catch (Throwable t) {
-      throw new IllegalStateException(t);
-    }
+    long n = Libc.recv(captured, fd, buffer, buffer.byteSize(), 0);
     if (n < 0) {
       int errno = errno();
       if (errno == NetlinkException.EAGAIN || errno == NetlinkException.EINTR) {
@@ -154,11 +128,7 @@ public final class NetlinkSocket implements AutoCloseable {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      try {
-        int rc = (int) CALLS.close.invokeExact(fd);
-      } catch (Throwable t) {
-        throw new IllegalStateException(t);
-      }
+      Libc.close(fd);
       arena.close();
     }
   }
@@ -172,76 +142,10 @@ public final class NetlinkSocket implements AutoCloseable {
   }
 
   private int setOption(int option, MemorySegment value, int length) {
-    try {
-      return (int) CALLS.setsockopt.invokeExact(captured, fd, SOL_SOCKET, option, value, length);
-    } catch (Throwable t) {
-      throw new IllegalStateException(t);
-    }
-  }
-
-  private int call(MethodHandle h, MemorySegment address, int length) {
-    try {
-      return (int) h.invokeExact(captured, fd, address, length);
-    } catch (Throwable t) {
-      throw new IllegalStateException(t);
-    }
+    return Libc.setsockopt(captured, fd, Libc.SOL_SOCKET, option, value, length);
   }
 
   private int errno() {
-    return CALLS.errno(captured);
-  }
-
-  /** The libc functions used, looked up once. */
-  private static final class Calls {
-    final MethodHandle socket;
-    final MethodHandle bind;
-    final MethodHandle setsockopt;
-    final MethodHandle sendto;
-    final MethodHandle recv;
-    final MethodHandle close;
-    final StructLayout captureLayout;
-    final VarHandle errnoHandle;
-    final String failure;
-
-    private Calls(Linker linker) {
-      Linker.Option ccs = Linker.Option.captureCallState("errno");
-      captureLayout = Linker.Option.captureStateLayout();
-      errnoHandle = captureLayout.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-      var lookup = linker.defaultLookup();
-      ValueLayout.OfInt i = ValueLayout.JAVA_INT;
-      ValueLayout.OfLong l = ValueLayout.JAVA_LONG;
-      ValueLayout p = ValueLayout.ADDRESS;
-      socket = linker.downcallHandle(lookup.findOrThrow("socket"), FunctionDescriptor.of(i, i, i, i), ccs);
-      bind = linker.downcallHandle(lookup.findOrThrow("bind"), FunctionDescriptor.of(i, i, p, i), ccs);
-      setsockopt = linker.downcallHandle(lookup.findOrThrow("setsockopt"),
-          FunctionDescriptor.of(i, i, i, i, p, i), ccs);
-      sendto = linker.downcallHandle(lookup.findOrThrow("sendto"), FunctionDescriptor.of(l, i, p, l, i, p, i), ccs);
-      recv = linker.downcallHandle(lookup.findOrThrow("recv"), FunctionDescriptor.of(l, i, p, l, i), ccs);
-      close = linker.downcallHandle(lookup.findOrThrow("close"), FunctionDescriptor.of(i, i));
-      failure = null;
-    }
-
-    private Calls(String failure) {
-      socket = bind = setsockopt = sendto = recv = close = null;
-      captureLayout = null;
-      errnoHandle = null;
-      this.failure = failure;
-    }
-
-    static Calls load() {
-      String os = System.getProperty("os.name", "");
-      if (!os.toLowerCase(java.util.Locale.ROOT).contains("linux")) {
-        return new Calls("not Linux: " + os);
-      }
-      try {
-        return new Calls(Linker.nativeLinker());
-      } catch (Throwable t) {
-        return new Calls("native access refused: " + t.getMessage());
-      }
-    }
-
-    int errno(MemorySegment state) {
-      return (int) errnoHandle.get(state, 0L);
-    }
+    return Libc.errno(captured);
   }
 }

@@ -1,12 +1,10 @@
 package dev.portolan.owner;
 
-import dev.portolan.sampler.Protocol;
 import dev.portolan.sampler.SocketEntry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -24,10 +22,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The index remembers, for each socket inode, one (pid, fd) that holds it. {@link #update} is given the fresh
  * socket table once per sample; it lists {@code /proc} (cheap) to drop exited processes, re-checks a bounded
- * rolling slice of entries with one readlink each, and reads fd tables only for inodes it does not know yet, most
- * likely holders first: processes new since the last search, recently active owners, the owner of the peer end and
- * processes of the socket's uid, and only then, at most once per {@link Settings#minFullWalkInterval()}, all others.
- * It stops as soon as every new inode is found.
+ * rolling slice of entries with one readlink each, and reads fd tables only for inodes it does not know yet
+ * ({@link HolderSearch}), most likely holders first: processes new since the last search, recently active owners,
+ * the owner of the peer end and processes of the socket's uid, and only then, at most once per
+ * {@link Settings#minFullWalkInterval()}, all others. It stops as soon as every new inode is found.
  *
  * <p>Sockets no process holds (inode 0) belong to the {@link Owner#KERNEL kernel}. A socket found nowhere while some
  * process's fd table could not be read (EACCES, which happens even to root) is {@link Owner#PERMISSION_DENIED},
@@ -64,43 +62,18 @@ public final class OwnerIndex {
       long fdDirReads, long readlinks, long fullWalks, long lastUpdateNanos) {
   }
 
-  private record FdRef(int pid, int fd) {
-  }
-
-  /** What we know of one live process. Fields change only under {@link #lock}. */
-  private static final class KnownProcess {
-    final int pid;
-    final long startTime;
-    final Set<Long> inodes = new HashSet<>();
-    boolean scanned;
-    boolean unreadable;
-    long lastGain = -1;
-    int uid = UID_UNREAD;
-    long lastCpu = -1;
-
-    KnownProcess(int pid, long startTime) {
-      this.pid = pid;
-      this.startTime = startTime;
-    }
-  }
-
-  private static final int UID_UNREAD = -2;
-
   private final ProcFs procFs;
   private final ProcessInfoReader infos;
   private final Settings settings;
   private final ReentrantLock lock = new ReentrantLock();
   private final ConcurrentHashMap<Long, FdRef> byInode = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, KnownProcess> processes = new ConcurrentHashMap<>();
+  private final HolderSearch holders;
   // guarded by lock
   private final LinkedHashSet<Long> verifyQueue = new LinkedHashSet<>();
   private Set<Long> unexplained = new HashSet<>();
   private long updateCount;
-  private long searchCount;
-  private boolean everWalked;
-  private long lastFullWalkNanos;
   private long lastUpdateNanos;
-  private long fullWalks;
   /** Inodes a full walk did not explain; no further full walk is made for them while they live. */
   private final Set<Long> walkedUnexplained = java.util.concurrent.ConcurrentHashMap.newKeySet();
   // published for readers
@@ -112,6 +85,7 @@ public final class OwnerIndex {
     this.procFs = procFs;
     this.infos = infos;
     this.settings = settings;
+    this.holders = new HolderSearch(procFs, settings, new SearchView());
   }
 
   /** An index over {@code /proc}, user names from {@code /etc/passwd}. */
@@ -175,7 +149,7 @@ public final class OwnerIndex {
           missing.add(inode);
         }
       });
-      boolean fullWalkAllowed = fullWalkAllowed(started);
+      boolean fullWalkAllowed = holders.fullWalkAllowed(started);
       walkedUnexplained.removeIf(inode -> !table.contains(inode));
       Set<Long> deferred = new HashSet<>();
       for (Iterator<Long> it = missing.iterator(); it.hasNext(); ) {
@@ -188,9 +162,9 @@ public final class OwnerIndex {
         }
       }
       if (!missing.isEmpty()) {
-        long walksBefore = fullWalks;
-        search(missing, table, table, fullWalkAllowed);
-        if (fullWalks > walksBefore) {
+        long walksBefore = holders.fullWalks();
+        holders.search(missing, table, table, fullWalkAllowed);
+        if (holders.fullWalks() > walksBefore) {
           walkedUnexplained.addAll(missing);
         }
       }
@@ -199,7 +173,7 @@ public final class OwnerIndex {
 
       OwnersByInode owners = ownersOf(sockets);
       lastStats = new Stats(byInode.size(), processes.size(), unreadableCount(), unexplained.size(),
-          procFs.fdDirReads.get() - dirReadsBefore, procFs.readlinks.get() - readlinksBefore, fullWalks,
+          procFs.fdDirReads.get() - dirReadsBefore, procFs.readlinks.get() - readlinksBefore, holders.fullWalks(),
           System.nanoTime() - started);
       return owners;
     } finally {
@@ -244,7 +218,7 @@ public final class OwnerIndex {
       Set<Long> wanted = new HashSet<>(Set.of(inode));
       syncProcessList(null, new HashSet<>());
       long[] last = lastTable;
-      search(wanted, null, InodeTable.ofInodes(last, inode), fullWalkAllowed(System.nanoTime()));
+      holders.search(wanted, null, InodeTable.ofInodes(last, inode), holders.fullWalkAllowed(System.nanoTime()));
       ref = byInode.get(inode);
       if (ref != null) {
         Owner owner = ownerOf(ref.pid());
@@ -421,10 +395,11 @@ public final class OwnerIndex {
     return true;
   }
 
-  private void index(KnownProcess p, int fd, long inode) {
+  /** Indexes {@code inode} as {@code p}'s {@code fd}, found by search number {@code search}. */
+  private void index(KnownProcess p, int fd, long inode, long search) {
     byInode.put(inode, new FdRef(p.pid, fd));
     p.inodes.add(inode);
-    p.lastGain = searchCount;
+    p.lastGain = search;
     verifyQueue.add(inode);
   }
 
@@ -435,158 +410,6 @@ public final class OwnerIndex {
       if (p != null) {
         p.inodes.remove(inode);
       }
-    }
-  }
-
-  // ---- search ----
-
-  private boolean fullWalkAllowed(long nowNanos) {
-    return !everWalked || nowNanos - lastFullWalkNanos >= settings.minFullWalkInterval().toNanos();
-  }
-
-  /**
-   * Reads fd tables until every inode of {@code wanted} (changed in place) is found: unread processes first, then
-   * (within the targeted budget) recent owners, peers' owners and same-uid processes, then, if allowed, the rest.
-   * Every socket of {@code relevant} met on the way is indexed.
-   */
-  private void search(Set<Long> wanted, InodeTable table, InodeTable relevant, boolean fullWalkAllowed) {
-    searchCount++;
-    Set<Integer> visited = new HashSet<>();
-    List<KnownProcess> all = List.copyOf(processes.values());
-    for (KnownProcess p : all) {
-      if (!p.scanned && !p.unreadable) {
-        scan(p, wanted, relevant, visited, table);
-        if (wanted.isEmpty()) {
-          return;
-        }
-      }
-    }
-    int budget = settings.targetedSearchBudget();
-    for (KnownProcess p : likelyHolders(wanted, table)) {
-      if (budget <= 0 || wanted.isEmpty()) {
-        break;
-      }
-      if (!visited.contains(p.pid) && !p.unreadable && processes.get(p.pid) == p) {
-        scan(p, wanted, relevant, visited, table);
-        budget--;
-      }
-    }
-    if (wanted.isEmpty() || !fullWalkAllowed) {
-      return;
-    }
-    for (KnownProcess p : all) {
-      if (!visited.contains(p.pid) && processes.get(p.pid) == p) {
-        scan(p, wanted, relevant, visited, table);
-        if (wanted.isEmpty()) {
-          break;
-        }
-      }
-    }
-    everWalked = true;
-    lastFullWalkNanos = System.nanoTime();
-    fullWalks++;
-  }
-
-  /** Recently active owners (newest gain first), then owners of the peer ends, then processes of the sockets' uids. */
-  private List<KnownProcess> likelyHolders(Set<Long> wanted, InodeTable table) {
-    List<KnownProcess> order = new ArrayList<>();
-    processes.values().stream()
-        .filter(p -> p.lastGain >= 0)
-        .sorted(Comparator.comparingLong((KnownProcess p) -> p.lastGain).reversed())
-        .forEach(order::add);
-    if (table == null) {
-      return order;
-    }
-    Map<String, Long> byTuple = null;
-    Set<Integer> uids = new HashSet<>();
-    for (Long inode : wanted) {
-      SocketEntry s = table.get(inode);
-      if (s == null) {
-        continue;
-      }
-      long peer = s.peerInode();
-      if (peer == 0 && s.proto() != Protocol.UNIX && s.remotePort() != 0) {
-        if (byTuple == null) {
-          byTuple = tupleIndex(table);
-        }
-        Long p = byTuple.get(tuple(s.remoteAddress(), s.remotePort(), s.localAddress(), s.localPort()));
-        peer = p == null ? 0 : p;
-      }
-      FdRef peerRef = peer == 0 ? null : byInode.get(peer);
-      if (peerRef != null && processes.get(peerRef.pid()) != null) {
-        order.add(processes.get(peerRef.pid()));
-      }
-      if (s.uid() >= 0) {
-        uids.add(s.uid());
-      }
-    }
-    // Then every other process, those of the sockets' uids first and, within that, the busiest first: a process
-    // that just opened a socket has just used CPU. (On a host where everything runs as root the uid says little;
-    // CPU activity since the previous search still finds the new holder within the budget.)
-    List<KnownProcess> rest = new ArrayList<>();
-    Map<KnownProcess, Long> activity = new HashMap<>();
-    for (KnownProcess p : processes.values()) {
-      if (p.uid == UID_UNREAD) {
-        p.uid = procFs.procDirUid(p.pid);
-      }
-      long cpu = procFs.cpuTicks(p.pid);
-      activity.put(p, p.lastCpu < 0 || cpu < 0 ? 0 : cpu - p.lastCpu);
-      p.lastCpu = cpu;
-      rest.add(p);
-    }
-    rest.sort(Comparator.comparing((KnownProcess p) -> !uids.contains(p.uid))
-        .thenComparing(p -> -activity.get(p)));
-    order.addAll(rest);
-    return order;
-  }
-
-  private static Map<String, Long> tupleIndex(InodeTable table) {
-    Map<String, Long> byTuple = new HashMap<>();
-    table.forEachRow(s -> {
-      if (s.proto() != Protocol.UNIX && s.remotePort() != 0) {
-        byTuple.put(tuple(s.localAddress(), s.localPort(), s.remoteAddress(), s.remotePort()), s.inode());
-      }
-    });
-    return byTuple;
-  }
-
-  private static String tuple(String local, int localPort, String remote, int remotePort) {
-    return local + ' ' + localPort + ' ' + remote + ' ' + remotePort;
-  }
-
-  /** Reads one process's fd table and indexes what is relevant; a gone process is dropped, an unreadable marked. */
-  private void scan(KnownProcess p, Set<Long> wanted, InodeTable relevant, Set<Integer> visited,
-      InodeTable table) {
-    visited.add(p.pid);
-    Set<Long> stillHeld = new HashSet<>();
-    ProcFs.ScanOutcome outcome = procFs.scanSockets(p.pid, (fd, inode) -> {
-      if (!relevant.contains(inode)) {
-        return;
-      }
-      stillHeld.add(inode);
-      FdRef ref = byInode.get(inode);
-      if (ref == null) {
-        index(p, fd, inode);
-        wanted.remove(inode);
-      } else if (ref.pid() == p.pid && ref.fd() != fd) {
-        byInode.put(inode, new FdRef(p.pid, fd)); // moved to another fd (dup2 + close)
-      }
-    });
-    switch (outcome) {
-      case READ -> {
-        p.scanned = true;
-        p.unreadable = false;
-        for (Long inode : List.copyOf(p.inodes)) {
-          if (!stillHeld.contains(inode)) {
-            removeEntry(inode); // it let go of it; another holder may remain
-            if (relevant.contains(inode) && (table == null || table.contains(inode))) {
-              wanted.add(inode);
-            }
-          }
-        }
-      }
-      case DENIED -> p.unreadable = true;
-      case GONE -> dropProcess(p, table, wanted);
     }
   }
 
@@ -650,5 +473,43 @@ public final class OwnerIndex {
       }
     }
     return n;
+  }
+
+  /** This index as {@link HolderSearch} reads and changes it (under {@link #lock}). */
+  private final class SearchView implements HolderSearch.Index {
+    @Override
+    public Collection<KnownProcess> processes() {
+      return processes.values();
+    }
+
+    @Override
+    public KnownProcess process(int pid) {
+      return processes.get(pid);
+    }
+
+    @Override
+    public FdRef holder(long inode) {
+      return byInode.get(inode);
+    }
+
+    @Override
+    public void add(KnownProcess p, int fd, long inode, long search) {
+      index(p, fd, inode, search);
+    }
+
+    @Override
+    public void moved(KnownProcess p, int fd, long inode) {
+      byInode.put(inode, new FdRef(p.pid, fd));
+    }
+
+    @Override
+    public void remove(long inode) {
+      removeEntry(inode);
+    }
+
+    @Override
+    public void drop(KnownProcess p, InodeTable table, Set<Long> missing) {
+      dropProcess(p, table, missing);
+    }
   }
 }

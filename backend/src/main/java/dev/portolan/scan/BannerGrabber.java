@@ -14,7 +14,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
@@ -52,7 +51,6 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 public final class BannerGrabber {
   static final int MAX_BYTES = 4096;
-  static final int MAX_TEXT = 200;
   static final Duration DEFAULT_QUIET_WAIT = Duration.ofMillis(1500);
   /** After the first bytes of an answer, how long to wait for the rest of its first line. */
   private static final long REST_OF_LINE_NANOS = 300_000_000L;
@@ -169,7 +167,7 @@ public final class BannerGrabber {
             s.close();
             return tlsAfterPlain(address, port, deadline);
           }
-          return classify(greeting, port);
+          return greeting.classify(port);
         }
         if (greeting.eof || probe == Probe.PASSIVE) {
           return null;
@@ -189,16 +187,16 @@ public final class BannerGrabber {
         s.close();
         return reply.eof && probe != Probe.POSTGRES ? tlsAfterPlain(address, port, deadline) : null;
       }
-      if (probe == Probe.POSTGRES && (reply.bytes[0] == 'S' || reply.bytes[0] == 'N' || reply.bytes[0] == 'E')) {
-        return new Banner("postgresql", reply.bytes[0] == 'S' ? "PostgreSQL (accepts TLS)"
-            : reply.bytes[0] == 'N' ? "PostgreSQL (no TLS)" : "PostgreSQL", null, null, null);
+      Banner postgres = probe == Probe.POSTGRES ? BannerClassifier.postgres(reply.bytes[0]) : null;
+      if (postgres != null) {
+        return postgres;
       }
       if (reply.looksTls() || reply.httpSaysUseTls()) {
         s.close();
         Banner tls = tlsAfterPlain(address, port, deadline);
-        return tls != null ? tls : classify(reply, port);
+        return tls != null ? tls : reply.classify(port);
       }
-      return classify(reply, port);
+      return reply.classify(port);
     }
   }
 
@@ -249,7 +247,7 @@ public final class BannerGrabber {
         if (!http && quiet > 0) {
           Reply greeting = read(s, in, Math.min(deadline, System.nanoTime() + quiet), false);
           if (greeting.length > 0) {
-            inner = classify(greeting, port);
+            inner = greeting.classify(port);
           } else if (greeting.eof) {
             http = false;
           } else {
@@ -260,26 +258,18 @@ public final class BannerGrabber {
           s.getOutputStream().write(httpRequest(address, port));
           s.getOutputStream().flush();
           Reply reply = read(s, in, deadline, true);
-          inner = reply.length > 0 ? classify(reply, port) : null;
+          inner = reply.length > 0 ? reply.classify(port) : null;
         }
       } catch (IOException e) {
         // the certificate is what we came for; the rest was a bonus
       }
-      String service = inner == null || inner.service() == null ? "tls" : switch (inner.service()) {
-        case "http" -> "https";
-        case "smtp" -> "smtps";
-        case "imap" -> "imaps";
-        case "pop3" -> "pop3s";
-        case "ftp" -> "ftps";
-        default -> "tls/" + inner.service();
-      };
-      return new Attempt(new Banner(service, inner == null ? null : inner.text(),
+      return new Attempt(new Banner(BannerClassifier.overTls(inner), inner == null ? null : inner.text(),
           inner == null ? null : inner.server(), subject, notAfter), false);
     }
   }
 
   private static String subject(X509Certificate cert) {
-    return printable(cert.getSubjectX500Principal().getName());
+    return BannerClassifier.printable(cert.getSubjectX500Principal().getName());
   }
 
   private static byte[] httpRequest(InetAddress address, int port) {
@@ -312,14 +302,16 @@ public final class BannerGrabber {
   /** What came back: at most {@link #MAX_BYTES}, and whether the peer closed. */
   private record Reply(byte[] bytes, int length, boolean eof) {
     boolean looksTls() {
-      // a TLS record: handshake (22) or alert (21), version 3.x
-      return length >= 2 && (bytes[0] == 0x16 || bytes[0] == 0x15) && bytes[1] == 0x03;
+      return BannerClassifier.looksTls(bytes, length);
     }
 
     boolean httpSaysUseTls() {
-      String t = new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
-      return t.startsWith("HTTP/") && t.regionMatches(9, "400", 0, 3)
-          && (t.contains("HTTPS") || t.contains("https") || t.contains("SSL") || t.contains("TLS"));
+      return BannerClassifier.httpSaysUseTls(bytes, length);
+    }
+
+    /** What it says about the service on {@code port} ({@link BannerClassifier#classify}). */
+    Banner classify(int port) {
+      return BannerClassifier.classify(bytes, length, port);
     }
   }
 
@@ -352,150 +344,11 @@ public final class BannerGrabber {
         until = Math.min(until, System.nanoTime() + REST_OF_LINE_NANOS);
       }
       len += n;
-      if (complete(buf, len, http)) {
+      if (BannerClassifier.complete(buf, len, http)) {
         break;
       }
     }
     return new Reply(buf, len, eof);
-  }
-
-  private static boolean complete(byte[] b, int len, boolean http) {
-    if (http && len >= 5 && b[0] == 'H' && b[1] == 'T' && b[2] == 'T' && b[3] == 'P' && b[4] == '/') {
-      for (int i = 3; i < len; i++) {
-        if (b[i] == '\n' && (b[i - 1] == '\n' || (b[i - 1] == '\r' && b[i - 2] == '\n'))) {
-          return true;
-        }
-      }
-      return false;
-    }
-    if (mysqlPacket(b, len) != null) {
-      return true;
-    }
-    for (int i = 0; i < len; i++) {
-      if (b[i] == '\n') {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** The payload of a complete first MySQL packet (3-byte little-endian length, sequence 0), or null. */
-  private static byte[] mysqlPacket(byte[] b, int len) {
-    if (len < 5 || b[3] != 0) {
-      return null;
-    }
-    int payload = (b[0] & 0xff) | (b[1] & 0xff) << 8 | (b[2] & 0xff) << 16;
-    if (payload < 2 || payload > MAX_BYTES || len < 4 + payload) {
-      return null;
-    }
-    if (b[4] != 0x0a && b[4] != (byte) 0xff) {
-      return null;
-    }
-    return java.util.Arrays.copyOfRange(b, 4, 4 + payload);
-  }
-
-  /** What the bytes say about the service. */
-  private static Banner classify(Reply reply, int port) {
-    byte[] b = reply.bytes();
-    int len = reply.length();
-    byte[] mysql = mysqlPacket(b, len);
-    if (mysql != null) {
-      if (mysql[0] == 0x0a) {
-        int end = 1;
-        while (end < mysql.length && mysql[end] != 0) {
-          end++;
-        }
-        if (end < mysql.length && end > 1) {
-          return new Banner("mysql", printable(new String(mysql, 1, end - 1, StandardCharsets.ISO_8859_1)), null,
-              null, null);
-        }
-      } else if (mysql.length > 3) {
-        // error packet: 0xff, 2-byte code, message (e.g. "Host '10.0.0.9' is not allowed to connect")
-        return new Banner("mysql", printable(new String(mysql, 3, mysql.length - 3, StandardCharsets.ISO_8859_1)),
-            null, null, null);
-      }
-    }
-    if (reply.looksTls()) {
-      return new Banner("tls", null, null, null, null);
-    }
-    String all = new String(b, 0, len, StandardCharsets.ISO_8859_1);
-    String line = firstLine(all);
-    String text = printable(line);
-    String lower = line.toLowerCase(Locale.ROOT);
-    if (line.startsWith("HTTP/")) {
-      return new Banner("http", text, header(all, "server"), null, null);
-    }
-    String service = null;
-    if (line.startsWith("SSH-")) {
-      service = "ssh";
-    } else if (line.startsWith("220")) {
-      service = lower.contains("ftp") ? "ftp"
-          : lower.contains("smtp") || lower.contains("mail") || lower.contains("postfix") || lower.contains("exim")
-              ? "smtp"
-              : port == 21 || port == 990 || port == 2121 ? "ftp" : "smtp";
-    } else if (line.startsWith("+OK") || (line.startsWith("-ERR") && (port == 110 || port == 995))) {
-      service = "pop3";
-    } else if (line.startsWith("* OK") || line.startsWith("* PREAUTH") || line.startsWith("* BYE")) {
-      service = "imap";
-    } else if (line.startsWith("+PONG") || line.startsWith("-NOAUTH") || line.startsWith("-DENIED")
-        || line.startsWith("-ERR unknown command") || line.startsWith("-ERR wrong number of arguments")) {
-      service = "redis";
-    } else if (line.startsWith("VERSION ")) {
-      service = "memcached";
-    } else if (line.startsWith("RFB ")) {
-      service = "vnc";
-    } else if (line.startsWith("@RSYNCD:")) {
-      service = "rsync";
-    } else if (line.startsWith("AMQP")) {
-      service = "amqp";
-    }
-    if (service == null && text == null) {
-      return null;
-    }
-    return new Banner(service, text, null, null, null);
-  }
-
-  private static String firstLine(String all) {
-    int end = 0;
-    while (end < all.length() && all.charAt(end) != '\n' && all.charAt(end) != '\r') {
-      end++;
-    }
-    return all.substring(0, end);
-  }
-
-  /** The value of HTTP header {@code name} (lower case) in the header block, or null. */
-  private static String header(String response, String name) {
-    int headersEnd = response.indexOf("\r\n\r\n");
-    String head = headersEnd < 0 ? response : response.substring(0, headersEnd);
-    for (String h : head.split("\r?\n")) {
-      int colon = h.indexOf(':');
-      if (colon > 0 && h.substring(0, colon).strip().toLowerCase(Locale.ROOT).equals(name)) {
-        return printable(h.substring(colon + 1));
-      }
-    }
-    return null;
-  }
-
-  /** Printable ASCII, other bytes as {@code \xNN}, trimmed, at most 200 characters; null when empty. */
-  static String printable(String s) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < s.length() && b.length() <= MAX_TEXT; i++) {
-      char c = s.charAt(i);
-      if (c >= ' ' && c < 0x7f) {
-        b.append(c);
-      } else if (c == '\t') {
-        b.append(' ');
-      } else if (c <= 0xff) {
-        b.append(String.format("\\x%02x", (int) c));
-      } else {
-        b.append('?');
-      }
-    }
-    String t = b.toString().strip();
-    if (t.length() > MAX_TEXT) {
-      t = t.substring(0, MAX_TEXT - 3) + "...";
-    }
-    return t.isEmpty() ? null : t;
   }
 
   /**

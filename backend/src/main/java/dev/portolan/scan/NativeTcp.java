@@ -1,19 +1,14 @@
 package dev.portolan.scan;
 
+import dev.portolan.libc.Libc;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.util.Locale;
 
 /**
- * TCP probes of this host's own addresses by direct system calls (the Foreign Function and Memory API), Linux on
- * x86-64 and aarch64 only. On those addresses the kernel does the whole exchange inside {@code connect()}: the
+ * TCP probes of this host's own addresses by direct system calls ({@link Libc}), Linux on x86-64 and aarch64
+ * only. On those addresses the kernel does the whole exchange inside {@code connect()}: the
  * SYN, and the RST or the SYN-ACK and ACK, all go through the loopback device in the caller's context, so the
  * answer is there when {@code connect()} returns its EINPROGRESS. What is left is system calls, and the fewer the
  * better: a full scan is 65535 rounds of them, and the kernel's work in them is the scan's cost. Through
@@ -52,37 +47,14 @@ final class NativeTcp {
   static final int ECONNABORTED = 103;
   static final int EISCONN = 106;
 
-  private static final int AF_INET = 2;
-  private static final int AF_INET6 = 10;
-  private static final int SOCK_STREAM = 1;
-  private static final int SOCK_NONBLOCK = 0x800;
-  private static final int SOCK_CLOEXEC = 0x80000;
-  private static final int SOL_SOCKET = 1;
+  private static final int AF_INET = Libc.AF_INET;
+  private static final int AF_INET6 = Libc.AF_INET6;
+  private static final int STREAM = Libc.SOCK_STREAM | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC;
   private static final int SO_LINGER = 13;
 
   private static final NativeTcp INSTANCE = load();
 
-  private final MethodHandle socket;
-  private final MethodHandle connect;
-  private final MethodHandle setsockopt;
-  private final MethodHandle getsockname;
-  private final MethodHandle close;
-  private final StructLayout captureLayout;
-  private final VarHandle errno;
-
-  private NativeTcp(Linker linker) {
-    Linker.Option ccs = Linker.Option.captureCallState("errno");
-    captureLayout = Linker.Option.captureStateLayout();
-    errno = captureLayout.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    var lookup = linker.defaultLookup();
-    ValueLayout.OfInt i = ValueLayout.JAVA_INT;
-    ValueLayout p = ValueLayout.ADDRESS;
-    socket = linker.downcallHandle(lookup.findOrThrow("socket"), FunctionDescriptor.of(i, i, i, i), ccs);
-    connect = linker.downcallHandle(lookup.findOrThrow("connect"), FunctionDescriptor.of(i, i, p, i), ccs);
-    setsockopt = linker.downcallHandle(lookup.findOrThrow("setsockopt"), FunctionDescriptor.of(i, i, i, i, p, i),
-        ccs);
-    getsockname = linker.downcallHandle(lookup.findOrThrow("getsockname"), FunctionDescriptor.of(i, i, p, p), ccs);
-    close = linker.downcallHandle(lookup.findOrThrow("close"), FunctionDescriptor.of(i, i));
+  private NativeTcp() {
   }
 
   private static NativeTcp load() {
@@ -94,13 +66,18 @@ final class NativeTcp {
     if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))) {
       return null;
     }
+    if (!Libc.available()) {
+      System.getLogger(NativeTcp.class.getName()).log(System.Logger.Level.DEBUG,
+          () -> "direct TCP probes unavailable, using SocketChannel: " + Libc.unavailableReason());
+      return null;
+    }
     try {
-      NativeTcp n = new NativeTcp(Linker.nativeLinker());
+      NativeTcp n = new NativeTcp();
       // one harmless call, so that a denied native access shows here and not in the middle of a scan
       Session s = n.session();
-      int fd = s.call(n.socket, AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+      int fd = Libc.socket(s.capture, AF_INET, STREAM, 0);
       if (fd >= 0) {
-        n.closeFd(fd);
+        Libc.close(fd);
       }
       return n;
     } catch (Throwable e) {
@@ -120,14 +97,6 @@ final class NativeTcp {
     return new Session();
   }
 
-  private void closeFd(int fd) {
-    try {
-      int ignored = (int) close.invokeExact(fd);
-    } catch (Throwable e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   final class Session {
     private final MemorySegment capture;
     private final MemorySegment sockaddr;
@@ -140,7 +109,7 @@ final class NativeTcp {
 
     private Session() {
       Arena arena = Arena.ofAuto();
-      capture = arena.allocate(captureLayout);
+      capture = Libc.callState(arena);
       sockaddr = arena.allocate(28, 8);
       name = arena.allocate(28, 8);
       length = arena.allocate(4, 4);
@@ -150,11 +119,7 @@ final class NativeTcp {
     }
 
     private int lastErrno() {
-      return (int) errno.get(capture, 0L);
-    }
-
-    private int call(MethodHandle h, int a, int b, int c) throws Throwable {
-      return (int) h.invokeExact(capture, a, b, c);
+      return Libc.errno(capture);
     }
 
     /** Sockets this session holds open between probes (0 to 2). */
@@ -184,14 +149,14 @@ final class NativeTcp {
       try {
         int fd = v4 ? fd4 : fd6;
         if (fd < 0) {
-          fd = call(socket, v4 ? AF_INET : AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+          fd = Libc.socket(capture, v4 ? AF_INET : AF_INET6, STREAM, 0);
           if (fd < 0) {
             return lastErrno();
           }
           keep(v4, fd);
         }
         int len = fill(ip, scope, port);
-        int r = (int) connect.invokeExact(capture, fd, sockaddr, len);
+        int r = Libc.connect(capture, fd, sockaddr, len);
         if (r != 0) {
           int err = lastErrno();
           if (err != EINPROGRESS) {
@@ -199,7 +164,7 @@ final class NativeTcp {
             drop(v4);
             return err;
           }
-          r = (int) connect.invokeExact(capture, fd, sockaddr, len);
+          r = Libc.connect(capture, fd, sockaddr, len);
           if (r != 0) {
             err = lastErrno();
             if (err == EALREADY) {
@@ -218,7 +183,7 @@ final class NativeTcp {
         }
         boolean self = selfConnected(fd, ip, port);
         // SO_LINGER 0: the close sends RST, no TIME_WAIT stays behind
-        r = (int) setsockopt.invokeExact(capture, fd, SOL_SOCKET, SO_LINGER, linger, 8);
+        r = Libc.setsockopt(capture, fd, Libc.SOL_SOCKET, SO_LINGER, linger, 8);
         drop(v4);
         return self ? SELF : OPEN;
       } catch (Throwable e) {
@@ -237,7 +202,7 @@ final class NativeTcp {
     private void drop(boolean v4) {
       int fd = v4 ? fd4 : fd6;
       if (fd >= 0) {
-        closeFd(fd);
+        Libc.close(fd);
       }
       keep(v4, -1);
     }
@@ -248,9 +213,9 @@ final class NativeTcp {
       drop(false);
     }
 
-    private boolean selfConnected(int fd, byte[] ip, int port) throws Throwable {
+    private boolean selfConnected(int fd, byte[] ip, int port) {
       length.set(ValueLayout.JAVA_INT, 0, 28);
-      int r = (int) getsockname.invokeExact(capture, fd, name, length);
+      int r = Libc.getsockname(capture, fd, name, length);
       if (r != 0) {
         return false;
       }

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -47,9 +46,10 @@ import java.util.function.Supplier;
  * Other special ranges (IPv4-compatible {@code ::a.b.c.d}, NAT64 {@code 64:ff9b::/96}, 6to4 {@code 2002::/16}) are
  * checked as the IPv6 addresses they are: allowed only when {@code scanAllow} covers them.
  *
- * <p><b>Caps</b> (see {@link Settings}): ports per scan, addresses per scan (checked before a block is expanded or
- * a name resolved), probes per second and open sockets (both handed to the engine in the plan), concurrent scans
- * (only carried here: the scan registry enforces it). Over a cap: {@link ScanRefusedException} with the numbers.
+ * <p><b>Caps</b> (see {@link ScanPolicySettings}): ports per scan, addresses per scan (checked before a block is
+ * expanded or a name resolved), probes per second and open sockets (both handed to the engine in the plan),
+ * concurrent scans (only carried here: the scan registry enforces it). Over a cap: {@link ScanRefusedException}
+ * with the numbers.
  *
  * <p>Instances are immutable and thread-safe. {@link #authorize} and {@link #authorizeCheck} block while a name
  * resolves: call them off the event loop.
@@ -64,166 +64,12 @@ public final class ScanPolicy {
     Resolver SYSTEM = host -> List.of(InetAddress.getAllByName(host));
   }
 
-  /**
-   * The policy's configuration. {@code allow}: blocks allowed besides loopback and the node's own addresses.
-   * {@code maxPorts}: ports per scan. {@code maxHosts}: addresses per scan. {@code maxRate}: probes per second.
-   * {@code maxOpenSockets}: sockets a scan holds open at once. {@code maxConcurrent}: scans running at once (the
-   * scan registry enforces it).
-   */
-  public record Settings(List<Cidr> allow, int maxPorts, int maxHosts, int maxRate, int maxOpenSockets,
-      int maxConcurrent) {
-    public static final String ALLOW = "scanAllow";
-    public static final String MAX_PORTS = "scanMaxPorts";
-    public static final String MAX_HOSTS = "scanMaxHosts";
-    public static final String MAX_RATE = "scanMaxRate";
-    public static final String MAX_OPEN_SOCKETS = "scanMaxOpenSockets";
-    public static final String MAX_CONCURRENT = "scanMaxConcurrent";
-
-    public static final int DEFAULT_MAX_PORTS = 65535;
-    public static final int DEFAULT_MAX_HOSTS = 256;
-    public static final int DEFAULT_MAX_RATE = 100_000;
-    public static final int DEFAULT_MAX_OPEN_SOCKETS = 4096;
-    public static final int DEFAULT_MAX_CONCURRENT = 4;
-
-    /** Accepted ranges: {min, max} per cap. */
-    static final Map<String, int[]> RANGES = Map.of(
-        MAX_PORTS, new int[] {1, 65535},
-        MAX_HOSTS, new int[] {1, 65536},
-        MAX_RATE, new int[] {1, 10_000_000},
-        MAX_OPEN_SOCKETS, new int[] {1, 1_048_576},
-        MAX_CONCURRENT, new int[] {1, 1024});
-
-    public Settings {
-      allow = List.copyOf(allow);
-      check(MAX_PORTS, maxPorts);
-      check(MAX_HOSTS, maxHosts);
-      check(MAX_RATE, maxRate);
-      check(MAX_OPEN_SOCKETS, maxOpenSockets);
-      check(MAX_CONCURRENT, maxConcurrent);
-    }
-
-    private static void check(String key, int value) {
-      int[] range = RANGES.get(key);
-      if (value < range[0] || value > range[1]) {
-        throw new IllegalArgumentException("invalid " + key + " '" + value + "': it must be from " + range[0]
-            + " to " + range[1]);
-      }
-    }
-
-    /** Only the node itself; 65535 ports, 256 hosts, 100000 probes/s, 4096 sockets, 4 scans at once. */
-    public static Settings defaults() {
-      return new Settings(List.of(), DEFAULT_MAX_PORTS, DEFAULT_MAX_HOSTS, DEFAULT_MAX_RATE,
-          DEFAULT_MAX_OPEN_SOCKETS, DEFAULT_MAX_CONCURRENT);
-    }
-
-    /**
-     * Settings from configuration values (keys {@link #ALLOW}, {@link #MAX_PORTS}, {@link #MAX_HOSTS},
-     * {@link #MAX_RATE}, {@link #MAX_OPEN_SOCKETS}, {@link #MAX_CONCURRENT}; other keys are ignored, absent ones
-     * take the defaults). Values are strings or JSON numbers; {@code scanAllow} is a comma-separated string or a
-     * list of strings.
-     *
-     * @throws IllegalArgumentException with a one-line message for a bad value
-     */
-    public static Settings fromConfig(Map<String, ?> values) {
-      return new Settings(
-          values.get(ALLOW) == null ? List.of() : parseAllow(values.get(ALLOW)),
-          parseCap(MAX_PORTS, values.get(MAX_PORTS), DEFAULT_MAX_PORTS),
-          parseCap(MAX_HOSTS, values.get(MAX_HOSTS), DEFAULT_MAX_HOSTS),
-          parseCap(MAX_RATE, values.get(MAX_RATE), DEFAULT_MAX_RATE),
-          parseCap(MAX_OPEN_SOCKETS, values.get(MAX_OPEN_SOCKETS), DEFAULT_MAX_OPEN_SOCKETS),
-          parseCap(MAX_CONCURRENT, values.get(MAX_CONCURRENT), DEFAULT_MAX_CONCURRENT));
-    }
-
-    /**
-     * {@code scanAllow}: addresses and CIDR blocks separated by commas ({@code "10.0.0.0/8, fd00::/64, 192.0.2.7"}),
-     * or a list of them; blank for none.
-     *
-     * @throws IllegalArgumentException naming the bad item
-     */
-    public static List<Cidr> parseAllow(Object value) {
-      List<String> items = new ArrayList<>();
-      if (value instanceof Collection<?> list) {
-        for (Object o : list) {
-          items.add(Objects.toString(o));
-        }
-      } else if (value != null && !value.toString().isBlank()) {
-        items.addAll(List.of(value.toString().split(",", -1)));
-      }
-      List<Cidr> out = new ArrayList<>();
-      for (String item : items) {
-        try {
-          out.add(Cidr.parse(item));
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("invalid " + ALLOW + ": " + e.getMessage());
-        }
-      }
-      return List.copyOf(out);
-    }
-
-    /**
-     * One cap: a whole number (string or JSON integer) within its range, or {@code dflt} when null.
-     *
-     * @throws IllegalArgumentException "invalid scanMaxPorts 'x': it must be a whole number from 1 to 65535"
-     */
-    public static int parseCap(String key, Object value, int dflt) {
-      int[] range = RANGES.get(key);
-      if (range == null) {
-        throw new IllegalArgumentException("unknown scan setting " + key);
-      }
-      if (value == null) {
-        return dflt;
-      }
-      long n;
-      try {
-        if (value instanceof Number num) {
-          n = num.longValue();
-          if (num.doubleValue() != n) {
-            throw new NumberFormatException();
-          }
-        } else {
-          String t = value.toString().strip().replace("_", "");
-          n = t.matches("[0-9]{1,12}") ? Long.parseLong(t) : Long.MIN_VALUE;
-        }
-      } catch (NumberFormatException e) {
-        n = Long.MIN_VALUE;
-      }
-      if (n < range[0] || n > range[1]) {
-        throw new IllegalArgumentException("invalid " + key + " '" + value + "': it must be a whole number from "
-            + range[0] + " to " + range[1]);
-      }
-      return (int) n;
-    }
-
-    public Settings withAllow(List<Cidr> blocks) {
-      return new Settings(blocks, maxPorts, maxHosts, maxRate, maxOpenSockets, maxConcurrent);
-    }
-
-    public Settings withMaxPorts(int n) {
-      return new Settings(allow, n, maxHosts, maxRate, maxOpenSockets, maxConcurrent);
-    }
-
-    public Settings withMaxHosts(int n) {
-      return new Settings(allow, maxPorts, n, maxRate, maxOpenSockets, maxConcurrent);
-    }
-
-    public Settings withMaxRate(int n) {
-      return new Settings(allow, maxPorts, maxHosts, n, maxOpenSockets, maxConcurrent);
-    }
-
-    public Settings withMaxOpenSockets(int n) {
-      return new Settings(allow, maxPorts, maxHosts, maxRate, n, maxConcurrent);
-    }
-
-    public Settings withMaxConcurrent(int n) {
-      return new Settings(allow, maxPorts, maxHosts, maxRate, maxOpenSockets, n);
-    }
-  }
-
-  private final Settings settings;
+  private final ScanPolicySettings settings;
   private final Resolver resolver;
   private final Supplier<? extends Collection<InetAddress>> ownAddresses;
 
-  private ScanPolicy(Settings settings, Resolver resolver, Supplier<? extends Collection<InetAddress>> ownAddresses) {
+  private ScanPolicy(ScanPolicySettings settings, Resolver resolver,
+      Supplier<? extends Collection<InetAddress>> ownAddresses) {
     this.settings = Objects.requireNonNull(settings);
     this.resolver = Objects.requireNonNull(resolver);
     this.ownAddresses = Objects.requireNonNull(ownAddresses);
@@ -231,25 +77,25 @@ public final class ScanPolicy {
 
   /** Default settings, the system resolver, the node's interfaces. */
   public static ScanPolicy defaults() {
-    return create(Settings.defaults(), Resolver.SYSTEM);
+    return create(ScanPolicySettings.defaults(), Resolver.SYSTEM);
   }
 
-  public static ScanPolicy create(Settings settings, Resolver resolver) {
+  public static ScanPolicy create(ScanPolicySettings settings, Resolver resolver) {
     return new ScanPolicy(settings, resolver, ScanPolicy::interfaceAddresses);
   }
 
   /** With the node's own addresses from {@code ownAddresses} instead of the network interfaces (for tests). */
-  public static ScanPolicy create(Settings settings, Resolver resolver,
+  public static ScanPolicy create(ScanPolicySettings settings, Resolver resolver,
       Supplier<? extends Collection<InetAddress>> ownAddresses) {
     return new ScanPolicy(settings, resolver, ownAddresses);
   }
 
-  public Settings settings() {
+  public ScanPolicySettings settings() {
     return settings;
   }
 
   /** This policy with other settings (same resolver and own addresses): a running node's policy changed. */
-  public ScanPolicy withSettings(Settings changed) {
+  public ScanPolicy withSettings(ScanPolicySettings changed) {
     return new ScanPolicy(changed, resolver, ownAddresses);
   }
 
@@ -282,13 +128,13 @@ public final class ScanPolicy {
     Preset p = preset == null ? Preset.NORMAL : preset;
     if (ports.size() > settings.maxPorts()) {
       throw new ScanRefusedException("too many ports", "the scan asks for " + ports.size() + " ports; this node"
-          + " scans at most " + settings.maxPorts() + " per scan (the " + Settings.MAX_PORTS + " setting)");
+          + " scans at most " + settings.maxPorts() + " per scan (the " + ScanPolicySettings.MAX_PORTS + " setting)");
     }
     if (target.addressCount() > settings.maxHosts()) {
       BigInteger count = target.cidr().size();
       throw new ScanRefusedException("too many hosts", target.text() + " holds " + count + " addresses; this node"
-          + " scans at most " + settings.maxHosts() + " per scan (the " + Settings.MAX_HOSTS + " setting): give a"
-          + " smaller block");
+          + " scans at most " + settings.maxHosts() + " per scan (the " + ScanPolicySettings.MAX_HOSTS
+          + " setting): give a smaller block");
     }
     List<InetAddress> addresses = addressesOf(target);
     checkAllowed(target, addresses);
@@ -315,7 +161,7 @@ public final class ScanPolicy {
     ScanPlan first = authorize(ScanTarget.parse(own.getFirst().getHostAddress()), ports, proto, preset, banners);
     if (own.size() > settings.maxHosts()) {
       throw new ScanRefusedException("too many hosts", "this node has " + own.size() + " addresses; this node scans"
-          + " at most " + settings.maxHosts() + " per scan (the " + Settings.MAX_HOSTS + " setting)");
+          + " at most " + settings.maxHosts() + " per scan (the " + ScanPolicySettings.MAX_HOSTS + " setting)");
     }
     return new ScanPlan(own, first.ports(), first.proto(), first.preset(), first.banners(), first.maxRate(),
         first.maxOpenSockets());
@@ -347,7 +193,8 @@ public final class ScanPolicy {
     }
     if (addresses.size() > settings.maxHosts()) {
       throw new ScanRefusedException("too many hosts", "the list holds " + addresses.size() + " addresses; this"
-          + " node scans at most " + settings.maxHosts() + " per scan (the " + Settings.MAX_HOSTS + " setting)");
+          + " node scans at most " + settings.maxHosts() + " per scan (the " + ScanPolicySettings.MAX_HOSTS
+          + " setting)");
     }
     ScanPlan first = null;
     for (ScanTarget t : targets) {
@@ -435,11 +282,11 @@ public final class ScanPolicy {
     if (firstReason == NOT_ALLOWED) {
       String example = target.kind() == ScanTarget.Kind.CIDR ? target.text() : address;
       firstReason = "is not allowed: this node scans loopback, its own addresses"
-          + (settings.allow().isEmpty() ? " and nothing else (the " + Settings.ALLOW + " setting is empty)"
-              : " and the " + Settings.ALLOW + " blocks (" + String.join(", ", settings.allow().stream()
+          + (settings.allow().isEmpty() ? " and nothing else (the " + ScanPolicySettings.ALLOW + " setting is empty)"
+              : " and the " + ScanPolicySettings.ALLOW + " blocks (" + String.join(", ", settings.allow().stream()
                   .map(Cidr::toString).toList()) + ")")
-          + "; to allow it, add it or its network to the " + Settings.ALLOW + " setting, e.g. " + Settings.ALLOW
-          + "=" + example;
+          + "; to allow it, add it or its network to the " + ScanPolicySettings.ALLOW + " setting, e.g. "
+          + ScanPolicySettings.ALLOW + "=" + example;
     }
     throw new ScanRefusedException("target not allowed", subject + " " + firstReason);
   }

@@ -23,7 +23,7 @@ public final class ScanPolicyUpdate {
    *
    * @throws InvalidQueryException (a 400) for an unknown field, an empty change or a bad value
    */
-  public static ScanPolicy.Settings apply(ScanPolicy.Settings current, Map<String, ?> change) {
+  public static ScanPolicySettings apply(ScanPolicySettings current, Map<String, ?> change) {
     if (change.containsKey("maxConcurrent")) {
       throw new InvalidQueryException("not changeable", "maxConcurrent sizes the node's scan registry when it starts"
           + " (PORTOLAN_SCAN_MAX_CONCURRENT); it cannot be changed while the node runs");
@@ -39,19 +39,19 @@ public final class ScanPolicyUpdate {
           + String.join(", ", FIELDS.stream().sorted().toList()));
     }
     try {
-      ScanPolicy.Settings s = current;
+      ScanPolicySettings s = current;
       if (change.containsKey("allow")) {
         Object allow = change.get("allow");
         if (allow != null && !(allow instanceof List<?>) && !(allow instanceof String)) {
           throw new IllegalArgumentException("invalid allow: give a list of addresses and CIDR blocks, or a"
               + " comma-separated string");
         }
-        s = s.withAllow(ScanPolicy.Settings.parseAllow(allow));
+        s = s.withAllow(ScanPolicySettings.parseAllow(allow));
       }
-      s = s.withMaxPorts(cap(change, "maxPorts", ScanPolicy.Settings.MAX_PORTS, s.maxPorts()));
-      s = s.withMaxHosts(cap(change, "maxHosts", ScanPolicy.Settings.MAX_HOSTS, s.maxHosts()));
-      s = s.withMaxRate(cap(change, "maxRate", ScanPolicy.Settings.MAX_RATE, s.maxRate()));
-      return s.withMaxOpenSockets(cap(change, "maxOpenSockets", ScanPolicy.Settings.MAX_OPEN_SOCKETS,
+      s = s.withMaxPorts(cap(change, "maxPorts", ScanPolicySettings.MAX_PORTS, s.maxPorts()));
+      s = s.withMaxHosts(cap(change, "maxHosts", ScanPolicySettings.MAX_HOSTS, s.maxHosts()));
+      s = s.withMaxRate(cap(change, "maxRate", ScanPolicySettings.MAX_RATE, s.maxRate()));
+      return s.withMaxOpenSockets(cap(change, "maxOpenSockets", ScanPolicySettings.MAX_OPEN_SOCKETS,
           s.maxOpenSockets()));
     } catch (IllegalArgumentException e) {
       throw new InvalidQueryException("invalid scan policy", e.getMessage());
@@ -66,6 +66,6 @@ public final class ScanPolicyUpdate {
     if (!(value instanceof Number)) {
       throw new IllegalArgumentException("invalid " + field + " '" + value + "': give a whole number");
     }
-    return ScanPolicy.Settings.parseCap(key, value, current);
+    return ScanPolicySettings.parseCap(key, value, current);
   }
 }

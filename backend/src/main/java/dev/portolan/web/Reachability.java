@@ -5,7 +5,7 @@ import dev.portolan.bus.ConnectivityRequest;
 import dev.portolan.node.InvalidQueryException;
 import dev.portolan.node.QueryValues;
 import dev.portolan.node.RequestException;
-import dev.portolan.scan.ScanPolicy;
+import dev.portolan.scan.ScanPolicySettings;
 import dev.portolan.scan.ScanTarget;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -231,7 +231,7 @@ public final class Reachability {
   /** The hint for refused rows: where a node's scan policy is set. */
   public static String policyHint() {
     return "A node checks only what its scan policy allows: loopback, its own addresses and the blocks of its "
-        + ScanPolicy.Settings.ALLOW + " setting (command line --scan-allow, environment PORTOLAN_SCAN_ALLOW). To"
+        + ScanPolicySettings.ALLOW + " setting (command line --scan-allow, environment PORTOLAN_SCAN_ALLOW). To"
         + " check this target from those nodes, add the address or its network there and restart them.";
   }
 

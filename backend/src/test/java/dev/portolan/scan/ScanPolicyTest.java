@@ -50,11 +50,11 @@ class ScanPolicyTest {
     }
   }
 
-  private static ScanPolicy policy(ScanPolicy.Settings settings, ScanPolicy.Resolver resolver) {
+  private static ScanPolicy policy(ScanPolicySettings settings, ScanPolicy.Resolver resolver) {
     return ScanPolicy.create(settings, resolver, () -> List.of(ip("127.0.0.1"), OWN, ip("fd00::2")));
   }
 
-  private static ScanPolicy policy(ScanPolicy.Settings settings) {
+  private static ScanPolicy policy(ScanPolicySettings settings) {
     return policy(settings, new CountingResolver());
   }
 
@@ -68,7 +68,7 @@ class ScanPolicyTest {
 
   @Test
   void outOfTheBoxOnlyLoopbackAndTheNodesOwnAddressesAreAllowed() {
-    ScanPolicy p = policy(ScanPolicy.Settings.defaults());
+    ScanPolicy p = policy(ScanPolicySettings.defaults());
     assertEquals(List.of(ip("127.0.0.1")), scan(p, "127.0.0.1").addresses());
     assertEquals(List.of(ip("127.1.2.3")), scan(p, "127.1.2.3").addresses());
     assertEquals(List.of(ip("::1")), scan(p, "::1").addresses());
@@ -111,7 +111,7 @@ class ScanPolicyTest {
   @Test
   void ownAddressesAreReadAtEveryCheck() {
     List<InetAddress> own = new ArrayList<>();
-    ScanPolicy p = ScanPolicy.create(ScanPolicy.Settings.defaults(), new CountingResolver(), () -> List.copyOf(own));
+    ScanPolicy p = ScanPolicy.create(ScanPolicySettings.defaults(), new CountingResolver(), () -> List.copyOf(own));
     assertThrows(ScanRefusedException.class, () -> scan(p, "198.51.100.7"));
     own.add(ip("198.51.100.7"));
     assertEquals(List.of(ip("198.51.100.7")), scan(p, "198.51.100.7").addresses());
@@ -121,7 +121,7 @@ class ScanPolicyTest {
 
   @Test
   void scanAllowAddsBlocks() {
-    ScanPolicy p = policy(ScanPolicy.Settings.defaults()
+    ScanPolicy p = policy(ScanPolicySettings.defaults()
         .withAllow(List.of(Cidr.parse("10.0.0.0/25"), Cidr.parse("fd01::/64"))));
     assertEquals(128, scan(p, "10.0.0.0/25").addresses().size());
     assertEquals(List.of(ip("fd01::abcd")), scan(p, "fd01::abcd").addresses());
@@ -137,7 +137,7 @@ class ScanPolicyTest {
 
   @Test
   void ipv4MappedAddressesAreCheckedAsIpv4() {
-    ScanPolicy closed = policy(ScanPolicy.Settings.defaults());
+    ScanPolicy closed = policy(ScanPolicySettings.defaults());
     ScanRefusedException e = refused(closed, "::ffff:10.0.0.1");
     assertTrue(e.detail().startsWith("10.0.0.1 is not allowed"), e.detail());
     ScanPlan loop = scan(closed, "::ffff:127.0.0.1");
@@ -152,7 +152,7 @@ class ScanPolicyTest {
     mapped[15] = 1;
     InetAddress mappedV6 = inet6(mapped);
     assertInstanceOf(Inet6Address.class, mappedV6, "the JDK keeps this one IPv6: the case to normalize");
-    ScanPolicy open = policy(ScanPolicy.Settings.defaults().withAllow(List.of(Cidr.parse("::ffff:10.0.0.0/104"))),
+    ScanPolicy open = policy(ScanPolicySettings.defaults().withAllow(List.of(Cidr.parse("::ffff:10.0.0.0/104"))),
         new CountingResolver(List.of(mappedV6)));
     assertEquals("10.0.0.0/8", open.settings().allow().getFirst().toString());
     ScanPlan plan = open.authorize(ScanTarget.parse("mapped.example"), WEB, Protocol.TCP, Preset.NORMAL, false);
@@ -160,7 +160,7 @@ class ScanPolicyTest {
     assertEquals(ip("10.0.0.1"), plan.addresses().getFirst());
     assertEquals("'mapped.example' resolves to 10.0.0.1, which is not allowed",
         firstSentence(assertThrows(ScanRefusedException.class,
-            () -> policy(ScanPolicy.Settings.defaults(), new CountingResolver(List.of(mappedV6)))
+            () -> policy(ScanPolicySettings.defaults(), new CountingResolver(List.of(mappedV6)))
                 .authorize(ScanTarget.parse("mapped.example"), WEB, Protocol.TCP, Preset.NORMAL, false)).detail()));
     assertTrue(open.allows(mappedV6));
     assertFalse(closed.allows(mappedV6));
@@ -171,7 +171,7 @@ class ScanPolicyTest {
   @ParameterizedTest
   @ValueSource(strings = {"0.0.0.0", "::", "0.0.0.0/31", "::ffff:0.0.0.0"})
   void theUnspecifiedAddressIsNeverScannedEvenWhenAllowed(String target) {
-    ScanPolicy everything = policy(ScanPolicy.Settings.defaults()
+    ScanPolicy everything = policy(ScanPolicySettings.defaults()
         .withAllow(List.of(Cidr.parse("0.0.0.0/0"), Cidr.parse("::/0"))));
     ScanRefusedException e = refused(everything, target);
     assertEquals("target not allowed", e.error());
@@ -183,7 +183,7 @@ class ScanPolicyTest {
   @Test
   void aNameResolvingToTheUnspecifiedAddressIsRefused() {
     CountingResolver sinkhole = new CountingResolver(List.of(ip("0.0.0.0")));
-    ScanPolicy p = policy(ScanPolicy.Settings.defaults().withAllow(List.of(Cidr.parse("0.0.0.0/0"))), sinkhole);
+    ScanPolicy p = policy(ScanPolicySettings.defaults().withAllow(List.of(Cidr.parse("0.0.0.0/0"))), sinkhole);
     ScanRefusedException e = assertThrows(ScanRefusedException.class,
         () -> p.authorize(ScanTarget.parse("ads.example"), WEB, Protocol.TCP, Preset.NORMAL, false));
     assertTrue(e.detail().startsWith("'ads.example' resolves to 0.0.0.0, which is the unspecified address"),
@@ -192,7 +192,7 @@ class ScanPolicyTest {
 
   @Test
   void linkLocalIpv6IsRefused() {
-    ScanPolicy p = ScanPolicy.create(ScanPolicy.Settings.defaults().withAllow(List.of(Cidr.parse("::/0"))),
+    ScanPolicy p = ScanPolicy.create(ScanPolicySettings.defaults().withAllow(List.of(Cidr.parse("::/0"))),
         new CountingResolver(), () -> List.of(ip("fe80::1")));
     assertTrue(refused(p, "fe80::1").detail().startsWith("fe80::1 is an IPv6 link-local address"));
   }
@@ -202,7 +202,7 @@ class ScanPolicyTest {
     // answers 127.0.0.5 first, then an outside address: a second look-up would be a rebinding hole
     CountingResolver rebinding = new CountingResolver(
         List.of(InetAddress.getByAddress("db.example", new byte[] {127, 0, 0, 5})), List.of(ip("203.0.113.66")));
-    ScanPolicy p = policy(ScanPolicy.Settings.defaults(), rebinding);
+    ScanPolicy p = policy(ScanPolicySettings.defaults(), rebinding);
     ScanPlan plan = p.authorize(ScanTarget.parse("DB.example."), WEB, Protocol.TCP, Preset.NORMAL, false);
     assertEquals(1, rebinding.calls.get());
     assertEquals(List.of("db.example"), rebinding.names);
@@ -210,7 +210,7 @@ class ScanPolicyTest {
     assertEquals("/127.0.0.5", plan.addresses().getFirst().toString(), "the plan carries no name to look up again");
 
     CountingResolver again = new CountingResolver(List.of(ip("127.0.0.6")));
-    InetSocketAddress checked = policy(ScanPolicy.Settings.defaults(), again)
+    InetSocketAddress checked = policy(ScanPolicySettings.defaults(), again)
         .authorizeCheck(ScanTarget.parse("db.example"), 5432);
     assertEquals(1, again.calls.get());
     assertFalse(checked.isUnresolved());
@@ -220,11 +220,11 @@ class ScanPolicyTest {
 
   @Test
   void onlyTheFirstResolvedAddressIsCheckedAndScanned() {
-    ScanPolicy p = policy(ScanPolicy.Settings.defaults(),
+    ScanPolicy p = policy(ScanPolicySettings.defaults(),
         new CountingResolver(List.of(ip("127.0.0.2"), ip("203.0.113.1"))));
     assertEquals(List.of(ip("127.0.0.2")),
         p.authorize(ScanTarget.parse("multi.example"), WEB, Protocol.TCP, Preset.NORMAL, false).addresses());
-    ScanPolicy q = policy(ScanPolicy.Settings.defaults(),
+    ScanPolicy q = policy(ScanPolicySettings.defaults(),
         new CountingResolver(List.of(ip("203.0.113.1"), ip("127.0.0.2"))));
     ScanRefusedException e = assertThrows(ScanRefusedException.class,
         () -> q.authorize(ScanTarget.parse("multi.example"), WEB, Protocol.TCP, Preset.NORMAL, false));
@@ -233,13 +233,13 @@ class ScanPolicyTest {
 
   @Test
   void unknownHostsAreBadRequests() {
-    ScanPolicy p = policy(ScanPolicy.Settings.defaults(), new CountingResolver());
+    ScanPolicy p = policy(ScanPolicySettings.defaults(), new CountingResolver());
     InvalidQueryException e = assertThrows(InvalidQueryException.class,
         () -> p.authorize(ScanTarget.parse("nope.invalid"), WEB, Protocol.TCP, Preset.NORMAL, false));
     assertEquals("does not resolve", e.error());
     assertEquals("'nope.invalid' does not resolve ('Name or service not known'): check the name, or give an"
         + " address", e.detail());
-    ScanPolicy empty = policy(ScanPolicy.Settings.defaults(), new CountingResolver(List.of()));
+    ScanPolicy empty = policy(ScanPolicySettings.defaults(), new CountingResolver(List.of()));
     assertEquals("'empty.example' does not resolve ('no address'): check the name, or give an address",
         assertThrows(InvalidQueryException.class,
             () -> empty.authorizeCheck(ScanTarget.parse("empty.example"), 22)).detail());
@@ -256,7 +256,7 @@ class ScanPolicyTest {
   @Test
   void capsRefuseWithTheNumbers() {
     CountingResolver resolver = new CountingResolver(List.of(ip("127.0.0.1")));
-    ScanPolicy p = policy(ScanPolicy.Settings.defaults().withMaxPorts(100).withMaxHosts(16), resolver);
+    ScanPolicy p = policy(ScanPolicySettings.defaults().withMaxPorts(100).withMaxHosts(16), resolver);
     ScanRefusedException ports = assertThrows(ScanRefusedException.class, () -> p.authorize(
         ScanTarget.parse("localhost"), PortList.parse("top:1000", Protocol.TCP), Protocol.TCP, Preset.NORMAL, false));
     assertEquals("too many ports", ports.error());
@@ -272,7 +272,7 @@ class ScanPolicyTest {
     assertEquals(100, p.authorize(ScanTarget.parse("::1"), PortList.parse("1-100", Protocol.TCP), Protocol.TCP,
         Preset.NORMAL, false).ports().size());
 
-    ScanPolicy d = policy(ScanPolicy.Settings.defaults());
+    ScanPolicy d = policy(ScanPolicySettings.defaults());
     assertEquals("fd00::/64 holds 18446744073709551616 addresses; this node scans at most 256 per scan (the"
         + " scanMaxHosts setting): give a smaller block", refused(d, "fd00::/64").detail());
     assertEquals("10.0.0.0/8 holds 16777216 addresses; this node scans at most 256 per scan (the scanMaxHosts"
@@ -283,7 +283,7 @@ class ScanPolicyTest {
 
   @Test
   void ratesSocketsAndConcurrencyGoWhereTheyBelong() {
-    ScanPolicy d = policy(ScanPolicy.Settings.defaults());
+    ScanPolicy d = policy(ScanPolicySettings.defaults());
     ScanPlan normal = scan(d, "127.0.0.1");
     assertEquals(5_000, normal.maxRate(), "the preset's rate is below the policy's");
     assertEquals(4096, normal.maxOpenSockets());
@@ -291,7 +291,7 @@ class ScanPolicyTest {
         .maxRate(), "aggressive has no rate of its own");
     assertEquals(4, d.maxConcurrent());
 
-    ScanPolicy slow = policy(ScanPolicy.Settings.defaults().withMaxRate(50).withMaxOpenSockets(32)
+    ScanPolicy slow = policy(ScanPolicySettings.defaults().withMaxRate(50).withMaxOpenSockets(32)
         .withMaxConcurrent(1));
     ScanPlan plan = slow.authorize(ScanTarget.parse("127.0.0.1"), WEB, Protocol.UDP, Preset.POLITE, true);
     assertEquals(50, plan.maxRate());
@@ -307,7 +307,7 @@ class ScanPolicyTest {
 
   @Test
   void onlyTcpAndUdpAreScanned() {
-    InvalidQueryException e = assertThrows(InvalidQueryException.class, () -> policy(ScanPolicy.Settings.defaults())
+    InvalidQueryException e = assertThrows(InvalidQueryException.class, () -> policy(ScanPolicySettings.defaults())
         .authorize(ScanTarget.parse("127.0.0.1"), WEB, Protocol.UNIX, Preset.NORMAL, false));
     assertEquals("invalid proto", e.error());
     assertEquals("a scan is tcp or udp, not unix", e.detail());
@@ -315,7 +315,7 @@ class ScanPolicyTest {
 
   @Test
   void connectivityChecksFollowTheSameRules() {
-    ScanPolicy p = policy(ScanPolicy.Settings.defaults());
+    ScanPolicy p = policy(ScanPolicySettings.defaults());
     assertEquals(new InetSocketAddress(ip("127.0.0.1"), 22), p.authorizeCheck(ScanTarget.parse("127.0.0.1"), 22));
     assertEquals(ip("127.0.0.1"), p.authorizeCheck(ScanTarget.parse("::ffff:127.0.0.1"), 22).getAddress());
     ScanRefusedException e = assertThrows(ScanRefusedException.class,
@@ -336,7 +336,7 @@ class ScanPolicyTest {
 
   @Test
   void aListOfAddressesIsOneScanWhereEveryAddressMustBeAllowed() {
-    ScanPolicy p = policy(ScanPolicy.Settings.defaults());
+    ScanPolicy p = policy(ScanPolicySettings.defaults());
     ScanPlan plan = p.authorizeAddresses(dev.portolan.bus.ScanRequest.addressList("192.0.2.2,fd00::2,192.0.2.2"),
         WEB, Protocol.TCP, Preset.POLITE, false);
     assertEquals(List.of(OWN, ip("fd00::2")), plan.addresses(), "in order, duplicates once");
@@ -348,7 +348,7 @@ class ScanPolicyTest {
     assertEquals("target not allowed", outside.error());
     assertTrue(outside.detail().startsWith("203.0.113.9 is not allowed") && outside.detail().contains("scanAllow=203.0.113.9"),
         outside.detail());
-    ScanPolicy allowing = policy(ScanPolicy.Settings.defaults().withAllow(List.of(Cidr.parse("203.0.113.0/24"))));
+    ScanPolicy allowing = policy(ScanPolicySettings.defaults().withAllow(List.of(Cidr.parse("203.0.113.0/24"))));
     assertEquals(2, allowing.authorizeAddresses(dev.portolan.bus.ScanRequest.addressList("192.0.2.2, 203.0.113.9"),
         WEB, Protocol.TCP, Preset.NORMAL, false).addresses().size(), "spaces around items are fine");
 
@@ -359,7 +359,7 @@ class ScanPolicyTest {
     }
     assertEquals("invalid target", assertThrows(InvalidQueryException.class,
         () -> dev.portolan.bus.ScanRequest.addressList("127.0.0.1,,::1")).error());
-    ScanPolicy two = policy(ScanPolicy.Settings.defaults().withMaxHosts(2));
+    ScanPolicy two = policy(ScanPolicySettings.defaults().withMaxHosts(2));
     ScanRefusedException many = assertThrows(ScanRefusedException.class, () -> two.authorizeAddresses(
         dev.portolan.bus.ScanRequest.addressList("127.0.0.1,127.0.0.2,127.0.0.3"), WEB, Protocol.TCP, Preset.NORMAL, false));
     assertEquals("too many hosts", many.error());
@@ -367,8 +367,8 @@ class ScanPolicyTest {
 
   @Test
   void settingsFromConfigValues() {
-    ScanPolicy.Settings d = ScanPolicy.Settings.fromConfig(Map.of("httpPort", 7070));
-    assertEquals(ScanPolicy.Settings.defaults(), d);
+    ScanPolicySettings d = ScanPolicySettings.fromConfig(Map.of("httpPort", 7070));
+    assertEquals(ScanPolicySettings.defaults(), d);
     assertEquals(List.of(), d.allow());
     assertEquals(65535, d.maxPorts());
     assertEquals(256, d.maxHosts());
@@ -376,7 +376,7 @@ class ScanPolicyTest {
     assertEquals(4096, d.maxOpenSockets());
     assertEquals(4, d.maxConcurrent());
 
-    ScanPolicy.Settings s = ScanPolicy.Settings.fromConfig(Map.of(
+    ScanPolicySettings s = ScanPolicySettings.fromConfig(Map.of(
         "scanAllow", " 10.0.0.0/8, fd00::/64 ,192.0.2.7,[fd01::]/48",
         "scanMaxPorts", "1024", "scanMaxHosts", 1024, "scanMaxRate", "10_000",
         "scanMaxOpenSockets", 512L, "scanMaxConcurrent", " 2 "));
@@ -389,8 +389,8 @@ class ScanPolicyTest {
     assertEquals(512, s.maxOpenSockets());
     assertEquals(2, s.maxConcurrent());
     assertEquals(List.of(Cidr.parse("10.1.0.0/16")),
-        ScanPolicy.Settings.fromConfig(Map.of("scanAllow", List.of("10.1.2.3/16"))).allow());
-    assertEquals(List.of(), ScanPolicy.Settings.fromConfig(Map.of("scanAllow", " ")).allow());
+        ScanPolicySettings.fromConfig(Map.of("scanAllow", List.of("10.1.2.3/16"))).allow());
+    assertEquals(List.of(), ScanPolicySettings.fromConfig(Map.of("scanAllow", " ")).allow());
   }
 
   @Test
@@ -416,12 +416,12 @@ class ScanPolicyTest {
     assertEquals("invalid scanAllow: invalid address or CIDR 'fe80::1%eth0': IPv6 zone ids ('%eth0') are not"
         + " accepted: give a global or unique-local address (link-local addresses need a zone and are not scanned)",
         badSetting("scanAllow", "fe80::1%eth0"));
-    assertThrows(IllegalArgumentException.class, () -> ScanPolicy.Settings.defaults().withMaxHosts(0));
+    assertThrows(IllegalArgumentException.class, () -> ScanPolicySettings.defaults().withMaxHosts(0));
   }
 
   private static String badSetting(String key, Object value) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ScanPolicy.Settings.fromConfig(Map.of(key, value)));
+        () -> ScanPolicySettings.fromConfig(Map.of(key, value)));
     assertFalse(e.getMessage().contains("\n"));
     return e.getMessage();
   }

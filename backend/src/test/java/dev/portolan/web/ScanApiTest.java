@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portolan.scan.ScanPolicy;
+import dev.portolan.scan.ScanPolicySettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -160,7 +160,7 @@ class ScanApiTest extends NodeTestBase {
         .put("preset", "polite");
     List<String> running = new ArrayList<>();
     RunningNode.Reply refused = null;
-    for (int i = 0; i <= ScanPolicy.Settings.DEFAULT_MAX_CONCURRENT && refused == null; i++) {
+    for (int i = 0; i <= ScanPolicySettings.DEFAULT_MAX_CONCURRENT && refused == null; i++) {
       RunningNode.Reply r = node.postJson("/api/v1/scans", slow);
       if (r.status() == 202) {
         running.add(r.json().getString("id"));
@@ -171,7 +171,7 @@ class ScanApiTest extends NodeTestBase {
     assertNotNull(refused, "a scan beyond the cap is refused");
     assertEquals(429, refused.status(), refused.body());
     assertEquals("too many scans", refused.json().getString("error"));
-    assertEquals(ScanPolicy.Settings.DEFAULT_MAX_CONCURRENT, running.size(), "the default cap on concurrent scans");
+    assertEquals(ScanPolicySettings.DEFAULT_MAX_CONCURRENT, running.size(), "the default cap on concurrent scans");
 
     for (String id : running) {
       RunningNode.Reply cancel = node.send("DELETE", "/api/v1/scans/" + id, null, null);

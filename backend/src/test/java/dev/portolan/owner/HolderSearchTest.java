@@ -1,0 +1,203 @@
+package dev.portolan.owner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portolan.sampler.Family;
+import dev.portolan.sampler.Protocol;
+import dev.portolan.sampler.SocketEntry;
+import dev.portolan.sampler.SocketState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The holder search over a proc tree built in a temp dir (real files and symlinks shaped like /proc), with the
+ * index side kept in plain maps as the owner index keeps it: which fd tables are read, in which order, and what
+ * the index is told.
+ */
+class HolderSearchTest {
+  /** A targeted budget of one fd table, and no second full walk within the hour. */
+  private static final OwnerIndex.Settings ONE_TABLE = new OwnerIndex.Settings(Duration.ofHours(1), 160, 256, 1);
+
+  @TempDir
+  Path proc;
+
+  private final Holdings holdings = new Holdings();
+
+  @Test
+  void unreadProcessesComeFirstAndEverySocketMetIsIndexed() throws IOException {
+    KnownProcess gone = holdings.known(100, false);
+    KnownProcess server = process(101, false, Map.of(3, 5000L, 4, 5001L));
+    KnownProcess other = process(102, false, Map.of(3, 6000L));
+    InodeTable table = InodeTable.of(List.of(listener(5000), listener(5001), listener(6000)));
+    ProcFs procFs = new ProcFs(proc);
+    HolderSearch search = new HolderSearch(procFs, ONE_TABLE, holdings);
+
+    Set<Long> wanted = new HashSet<>(Set.of(5000L));
+    search.search(wanted, table, table, false);
+
+    assertTrue(wanted.isEmpty());
+    assertEquals(List.of(gone.pid), holdings.dropped, "a process whose fd table is gone is dropped");
+    assertEquals(new FdRef(101, 3), holdings.holder(5000));
+    assertEquals(new FdRef(101, 4), holdings.holder(5001), "a relevant socket met on the way is indexed too");
+    assertNull(holdings.holder(6000), "the search stops once every wanted inode is found");
+    assertTrue(server.scanned);
+    assertFalse(other.scanned);
+    assertEquals(1, server.lastGain, "stamped with the search's number");
+    assertEquals(2, procFs.fdDirReads.get());
+    assertEquals(0, search.fullWalks());
+  }
+
+  @Test
+  void theOwnerOfThePeerEndIsSearchedWithinTheBudget() throws IOException {
+    for (int pid = 100; pid < 103; pid++) {
+      process(pid, true, Map.of(3, 1000L + pid));
+    }
+    KnownProcess client = process(103, true, Map.of(5, 7000L, 6, 7001L));
+    holdings.byInode.put(7001L, new FdRef(103, 6));
+    client.inodes.add(7001L);
+    InodeTable table = InodeTable.of(List.of(connected(7000, 40000, 8080), connected(7001, 8080, 40000)));
+    ProcFs procFs = new ProcFs(proc);
+    HolderSearch search = new HolderSearch(procFs, ONE_TABLE, holdings);
+
+    Set<Long> wanted = new HashSet<>(Set.of(7000L));
+    search.search(wanted, table, table, false);
+
+    assertTrue(wanted.isEmpty(), "the peer end's owner holds it, and is read first");
+    assertEquals(new FdRef(103, 5), holdings.holder(7000));
+    assertEquals(1, procFs.fdDirReads.get(), "one fd table read: the budget");
+    assertEquals(0, search.fullWalks());
+  }
+
+  @Test
+  void pastTheBudgetOnlyAFullWalkFindsTheRest() throws IOException {
+    for (int pid = 100; pid < 103; pid++) {
+      process(pid, true, Map.of(3, 1000L + pid));
+    }
+    process(103, true, Map.of(7, 7002L));
+    InodeTable table = InodeTable.of(List.of(listener(7002)));
+    ProcFs procFs = new ProcFs(proc);
+    HolderSearch search = new HolderSearch(procFs, ONE_TABLE, holdings);
+    assertTrue(search.fullWalkAllowed(System.nanoTime()), "the first full walk is always allowed");
+
+    Set<Long> wanted = new HashSet<>(Set.of(7002L));
+    search.search(wanted, table, table, false);
+    assertEquals(Set.of(7002L), wanted, "not among the processes the budget reaches");
+    assertEquals(1, procFs.fdDirReads.get());
+    assertEquals(0, search.fullWalks());
+
+    search.search(wanted, table, table, true);
+    assertTrue(wanted.isEmpty());
+    assertEquals(new FdRef(103, 7), holdings.holder(7002));
+    assertEquals(1, search.fullWalks());
+    assertFalse(search.fullWalkAllowed(System.nanoTime()), "no second full walk within the interval");
+  }
+
+  @Test
+  void aSocketMovedToAnotherFdOrLetGoIsNoticed() throws IOException {
+    KnownProcess server = process(100, false, Map.of(9, 5000L));
+    holdings.byInode.put(5000L, new FdRef(100, 3));
+    holdings.byInode.put(5001L, new FdRef(100, 4));
+    server.inodes.addAll(Set.of(5000L, 5001L));
+    InodeTable table = InodeTable.of(List.of(listener(5000), listener(5001), listener(8000)));
+    HolderSearch search = new HolderSearch(new ProcFs(proc), ONE_TABLE, holdings);
+
+    Set<Long> wanted = new HashSet<>(Set.of(8000L));
+    search.search(wanted, table, table, false);
+
+    assertEquals(new FdRef(100, 9), holdings.holder(5000), "dup2 + close: same process, another fd");
+    assertNull(holdings.holder(5001), "let go of: forgotten");
+    assertEquals(Set.of(8000L, 5001L), wanted, "a socket let go of but still open is searched for again");
+  }
+
+  /** A process in the proc tree holding {@code sockets} (fd to inode), known to the index. */
+  private KnownProcess process(int pid, boolean scanned, Map<Integer, Long> sockets) throws IOException {
+    Path dir = Files.createDirectories(proc.resolve(Integer.toString(pid)).resolve("fd")).getParent();
+    Files.writeString(dir.resolve("stat"), pid + " (p" + pid + ") S" + " 0".repeat(18) + " " + pid + " 0 0\n");
+    for (Map.Entry<Integer, Long> s : sockets.entrySet()) {
+      Files.createSymbolicLink(dir.resolve("fd").resolve(s.getKey().toString()),
+          Path.of("socket:[" + s.getValue() + "]"));
+    }
+    Files.createSymbolicLink(dir.resolve("fd").resolve("0"), Path.of("/dev/null"));
+    return holdings.known(pid, scanned);
+  }
+
+  private static SocketEntry listener(long inode) {
+    return SocketEntry.inet(Protocol.TCP, Family.IPV4, "127.0.0.1", (int) (inode % 60000), "0.0.0.0", 0,
+        SocketState.LISTEN, 0, 0, 0, inode);
+  }
+
+  private static SocketEntry connected(long inode, int localPort, int remotePort) {
+    return SocketEntry.inet(Protocol.TCP, Family.IPV4, "127.0.0.1", localPort, "127.0.0.1", remotePort,
+        SocketState.ESTABLISHED, 0, 0, 0, inode);
+  }
+
+  /** The index side in maps, changed as {@link OwnerIndex} changes its own. */
+  private static final class Holdings implements HolderSearch.Index {
+    final Map<Integer, KnownProcess> processes = new LinkedHashMap<>();
+    final Map<Long, FdRef> byInode = new HashMap<>();
+    final List<Integer> dropped = new ArrayList<>();
+
+    KnownProcess known(int pid, boolean scanned) {
+      KnownProcess p = new KnownProcess(pid, pid);
+      p.scanned = scanned;
+      processes.put(pid, p);
+      return p;
+    }
+
+    @Override
+    public Collection<KnownProcess> processes() {
+      return processes.values();
+    }
+
+    @Override
+    public KnownProcess process(int pid) {
+      return processes.get(pid);
+    }
+
+    @Override
+    public FdRef holder(long inode) {
+      return byInode.get(inode);
+    }
+
+    @Override
+    public void add(KnownProcess p, int fd, long inode, long search) {
+      byInode.put(inode, new FdRef(p.pid, fd));
+      p.inodes.add(inode);
+      p.lastGain = search;
+    }
+
+    @Override
+    public void moved(KnownProcess p, int fd, long inode) {
+      byInode.put(inode, new FdRef(p.pid, fd));
+    }
+
+    @Override
+    public void remove(long inode) {
+      FdRef ref = byInode.remove(inode);
+      if (ref != null && processes.get(ref.pid()) != null) {
+        processes.get(ref.pid()).inodes.remove(inode);
+      }
+    }
+
+    @Override
+    public void drop(KnownProcess p, InodeTable table, Set<Long> missing) {
+      dropped.add(p.pid);
+      processes.remove(p.pid);
+    }
+  }
+}
