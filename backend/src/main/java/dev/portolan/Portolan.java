@@ -195,10 +195,18 @@ public final class Portolan {
     PortolanMetrics metrics = new PortolanMetrics(registry, node, readerName);
     ShortLivedReporting shortLived = config.sampleSelf()
         ? ShortLivedReporting.start(config.shortLived(), metrics) : null;
-    NodeFacts facts = new NodeFacts(node, membership.localNodeId(), config.role().wireName(), readerName,
-        config.interval().toMillis(), System.currentTimeMillis(), NodeInfo.kernel(), NodeInfo.addresses(),
-        chosen != null ? chosen.note() : null, shortLived != null ? shortLived.fact() : null,
-        config.cluster().enabled() ? config.cluster().busTls() != null : null);
+    NodeFacts facts = NodeFacts.builder(node)
+        .clusterNodeId(membership.localNodeId())
+        .role(config.role().wireName())
+        .reader(readerName)
+        .intervalMillis(config.interval().toMillis())
+        .startedAtMillis(System.currentTimeMillis())
+        .kernel(NodeInfo.kernel())
+        .addresses(NodeInfo.addresses())
+        .readerNote(chosen != null ? chosen.note() : null)
+        .shortLived(shortLived != null ? shortLived.fact() : null)
+        .busTls(config.cluster().enabled() ? config.cluster().busTls() != null : null)
+        .build();
     SnapshotHolder latest = new SnapshotHolder(node);
     Future<?> deployed = Future.succeededFuture();
     if (config.sampleSelf()) {
