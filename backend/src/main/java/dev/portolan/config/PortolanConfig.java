@@ -11,20 +11,10 @@ import java.util.Map;
 
 /**
  * Validated settings of one node. Sources, later ones winning: built-in defaults, the {@code --config} JSON file,
- * {@code PORTOLAN_*} environment variables, command-line options. Keys: {@code httpPort}, {@code bind},
- * {@code interval}, {@code nodeName}, {@code historySize}, and the scan policy's {@code scanAllow},
- * {@code scanMaxPorts}, {@code scanMaxHosts}, {@code scanMaxRate}, {@code scanMaxOpenSockets},
- * {@code scanMaxConcurrent} ({@link ScanPolicy.Settings}); the fleet's {@code role}, {@code sampleSelf},
- * {@code cluster}, {@code clusterName}, {@code clusterHost}, {@code clusterPort}, {@code busPort}, {@code join} and
- * {@code kubernetesDns} ({@link ClusterSettings}); the event bus's TLS files {@code busTlsCert}, {@code busTlsKey},
- * {@code busTlsCa} ({@link BusTls}: all three or none); {@code socketReader} (auto, netlink or proc); {@code shortLived}
- * (on or off: report sockets that open and close between two samples, where the kernel permits it); {@code insecure}
- * (true: run without the protections required beyond loopback, such as authentication, and say so); per-user
- * limits {@code scanRate}, {@code scanBurst}, {@code checkRate}, {@code checkBurst} ({@link RateLimitSettings});
- * {@code auditFile} (an append-only JSON-lines copy of the audit log); the HTTP side's {@code users},
- * {@code tokens}, {@code tlsCert}, {@code tlsKey} and {@code publicHost} ({@link HttpAccess}); and its connection
- * limits {@code httpHeaderTimeout}, {@code httpIdleTimeout}, {@code httpMaxConnections},
- * {@code httpMaxConnectionsPerAddress} ({@link ConnectionSettings}).
+ * {@code PORTOLAN_*} environment variables, command-line options. Each setting (key, flag, variable, default, parser)
+ * is declared once in {@link Settings}; grouped here into the scan policy ({@link ScanPolicy.Settings}), the fleet
+ * ({@link ClusterSettings}, with the event bus's {@link BusTls}), per-user limits ({@link RateLimitSettings}), the
+ * HTTP side's access ({@link HttpAccess}) and its connection limits ({@link ConnectionSettings}).
  */
 public record PortolanConfig(int httpPort, String bind, Duration interval, String nodeName, int historySize,
     ScanPolicy.Settings scan, Role role, boolean sampleSelf, ClusterSettings cluster,
