@@ -1,7 +1,6 @@
 package dev.portolan.verticles;
 
 import dev.portolan.audit.AgentAuditMerge;
-import dev.portolan.access.AllowedHosts;
 import dev.portolan.audit.AuditFile;
 import dev.portolan.audit.AuditLog;
 import dev.portolan.bus.Addresses;
