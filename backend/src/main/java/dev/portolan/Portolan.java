@@ -1,6 +1,5 @@
 package dev.portolan;
 
-import dev.portolan.access.AllowedHosts;
 import dev.portolan.bus.NodeInfo;
 import dev.portolan.cluster.ClusterSelfCheck;
 import dev.portolan.audit.AgentAudit;
@@ -19,6 +18,7 @@ import dev.portolan.node.ChangeHistory;
 import dev.portolan.verticles.FleetVerticle;
 import dev.portolan.verticles.HealthVerticle;
 import dev.portolan.verticles.HeartbeatVerticle;
+import dev.portolan.verticles.HttpEndpoint;
 import java.io.IOException;
 import java.util.UUID;
 import dev.portolan.config.PortolanConfig;
@@ -134,9 +134,9 @@ public final class Portolan {
     return Clustering.start(config.cluster(), registry, BusRole.AGENT, true).compose(c -> {
       ClusterSelfCheck check = ClusterSelfCheck.of(c.membership(), java.util.List.of(),
           onLost != null ? onLost : () -> c.vertx().close());
-      HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), config.nodeName(), registry,
-          connectionLimits(registry, config), config.connections(),
-          AllowedHosts.of(config.bind(), config.http().publicHosts())).withClusterCheck(check);
+      HealthVerticle health = new HealthVerticle(new HealthVerticle.Options(
+          HttpEndpoint.of(config, connectionLimits(registry, config)), config.nodeName(), registry))
+          .withClusterCheck(check);
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
       return simulation.deploy(c.vertx(), c.membership().localNodeId(), ServiceNames.create(), registry, instances)
           .compose(v -> c.vertx().deployVerticle(check))
@@ -195,10 +195,18 @@ public final class Portolan {
     PortolanMetrics metrics = new PortolanMetrics(registry, node, readerName);
     ShortLivedReporting shortLived = config.sampleSelf()
         ? ShortLivedReporting.start(config.shortLived(), metrics) : null;
-    NodeFacts facts = new NodeFacts(node, membership.localNodeId(), config.role().wireName(), readerName,
-        config.interval().toMillis(), System.currentTimeMillis(), NodeInfo.kernel(), NodeInfo.addresses(),
-        chosen != null ? chosen.note() : null, shortLived != null ? shortLived.fact() : null,
-        config.cluster().enabled() ? config.cluster().busTls() != null : null);
+    NodeFacts facts = NodeFacts.builder(node)
+        .clusterNodeId(membership.localNodeId())
+        .role(config.role().wireName())
+        .reader(readerName)
+        .intervalMillis(config.interval().toMillis())
+        .startedAtMillis(System.currentTimeMillis())
+        .kernel(NodeInfo.kernel())
+        .addresses(NodeInfo.addresses())
+        .readerNote(chosen != null ? chosen.note() : null)
+        .shortLived(shortLived != null ? shortLived.fact() : null)
+        .busTls(config.cluster().enabled() ? config.cluster().busTls() != null : null)
+        .build();
     SnapshotHolder latest = new SnapshotHolder(node);
     Future<?> deployed = Future.succeededFuture();
     if (config.sampleSelf()) {
@@ -206,9 +214,8 @@ public final class Portolan {
           .onFailure(e -> shortLived.close());
     }
     if (!config.role().serves()) {
-      HealthVerticle health = new HealthVerticle(config.bind(), config.httpPort(), node, registry,
-          connectionLimits(registry, config), config.connections(),
-          AllowedHosts.of(config.bind(), config.http().publicHosts())).withClusterCheck(check);
+      HealthVerticle health = new HealthVerticle(new HealthVerticle.Options(
+          HttpEndpoint.of(config, connectionLimits(registry, config)), node, registry)).withClusterCheck(check);
       return deployed.compose(id -> vertx.deployVerticle(health))
           .compose(id -> check != null ? vertx.deployVerticle(check) : Future.succeededFuture(id))
           .map(id -> new Portolan(vertx, health::actualPort, config, readerName));
@@ -221,9 +228,9 @@ public final class Portolan {
     FleetVerticle.LocalNode local = config.sampleSelf() ? new FleetVerticle.LocalNode(facts, epoch, latest) : null;
     FleetVerticle fleet = new FleetVerticle(new FleetState(FleetState.Settings.DEFAULT, firstSeq), history, membership,
         services, metrics, local);
-    WebVerticle web = new WebVerticle(config.bind(), config.httpPort(), config.sampleSelf() ? node : null, services,
-        metrics, registry, history, config.limits(), config.auditFile(), config.http(), connectionLimits(registry, config),
-        config.connections()).withClusterCheck(check);
+    WebVerticle web = new WebVerticle(new WebVerticle.Options(HttpEndpoint.of(config, connectionLimits(registry, config)),
+        config.sampleSelf() ? node : null, services, metrics, registry, history, config.limits(), config.auditFile()))
+        .withClusterCheck(check);
     return deployed.compose(id -> vertx.deployVerticle(fleet))
         .compose(id -> vertx.deployVerticle(web))
         .compose(id -> check != null ? vertx.deployVerticle(check) : Future.succeededFuture(id))

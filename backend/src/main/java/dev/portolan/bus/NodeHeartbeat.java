@@ -60,10 +60,19 @@ public record NodeHeartbeat(NodeFacts facts, String epoch, long seq, long lastSa
 
   public static NodeHeartbeat fromJson(JsonObject j) {
     JsonArray addresses = j.getJsonArray("addresses", new JsonArray());
-    NodeFacts facts = new NodeFacts(j.getString("node"), j.getString("clusterNodeId"), j.getString("role"),
-        j.getString("reader"), j.getLong("intervalMillis", 0L), j.getLong("startedAt", 0L), j.getString("kernel"),
-        addresses.stream().map(String::valueOf).toList(), j.getString("readerNote"), j.getString("shortLived"),
-        j.getBoolean("busTls"), samplerFromJson(j.getJsonObject("sampler")));
+    NodeFacts facts = NodeFacts.builder(j.getString("node"))
+        .clusterNodeId(j.getString("clusterNodeId"))
+        .role(j.getString("role"))
+        .reader(j.getString("reader"))
+        .intervalMillis(j.getLong("intervalMillis", 0L))
+        .startedAtMillis(j.getLong("startedAt", 0L))
+        .kernel(j.getString("kernel"))
+        .addresses(addresses.stream().map(String::valueOf).toList())
+        .readerNote(j.getString("readerNote"))
+        .shortLived(j.getString("shortLived"))
+        .busTls(j.getBoolean("busTls"))
+        .sampler(samplerFromJson(j.getJsonObject("sampler")))
+        .build();
     return new NodeHeartbeat(facts, j.getString("epoch"), j.getLong("seq", 0L), j.getLong("lastSampleAt", 0L),
         j.getLong("sentAt", 0L), j.getInteger("sockets", 0));
   }

@@ -80,7 +80,7 @@ public record HttpAccess(UserFile users, Path tokensFile, Path tlsCert, Path tls
   }
 
   /** The {@code publicHost} setting: names or addresses, comma-separated (or a JSON array in the config file). */
-  private static List<String> publicHosts(Object value) {
+  static List<String> publicHosts(Object value) {
     List<String> hosts = new ArrayList<>();
     if (value == null || (!(value instanceof Iterable<?>) && value.toString().isBlank())) {
       return hosts;

@@ -218,7 +218,11 @@ public final class FleetState {
   private FleetNode nodeOrJoin(String name, NodeFacts facts, long nowMillis, OutcomeBuilder out) {
     FleetNode n = nodes.get(name);
     if (n == null) {
-      n = new FleetNode(name, facts != null ? facts : new NodeFacts(name, null, null, null, 0, 0, null, List.of()));
+      n = new FleetNode(name, facts != null ? facts : NodeFacts.builder(name)
+          .intervalMillis(0)
+          .startedAtMillis(0)
+          .addresses(List.of())
+          .build());
       n.lastHeartbeatMillis = nowMillis;
       nodes.put(name, n);
       int at = Collections.binarySearch(byName, n, (a, b) -> a.name.compareTo(b.name));

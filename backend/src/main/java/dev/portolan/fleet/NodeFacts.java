@@ -20,22 +20,89 @@ public record NodeFacts(String node, String clusterNodeId, String role, String r
   }
 
 
-  public NodeFacts(String node, String clusterNodeId, String role, String reader, long intervalMillis,
-      long startedAtMillis, String kernel, List<String> addresses) {
-    this(node, clusterNodeId, role, reader, intervalMillis, startedAtMillis, kernel, addresses, null, null);
+  /** Facts of {@code node}, the rest given by name; what is not given is null (0 for times, none for addresses). */
+  public static Builder builder(String node) {
+    return new Builder(node);
   }
 
-  public NodeFacts(String node, String clusterNodeId, String role, String reader, long intervalMillis,
-      long startedAtMillis, String kernel, List<String> addresses, String readerNote, String shortLived) {
-    this(node, clusterNodeId, role, reader, intervalMillis, startedAtMillis, kernel, addresses, readerNote, shortLived,
-        null, null);
-  }
+  /** Names each fact of a {@link NodeFacts}; {@link #build()} makes it. */
+  public static final class Builder {
+    private final String node;
+    private String clusterNodeId;
+    private String role;
+    private String reader;
+    private long intervalMillis;
+    private long startedAtMillis;
+    private String kernel;
+    private List<String> addresses = List.of();
+    private String readerNote;
+    private String shortLived;
+    private Boolean busTls;
+    private SamplerState sampler;
 
-  public NodeFacts(String node, String clusterNodeId, String role, String reader, long intervalMillis,
-      long startedAtMillis, String kernel, List<String> addresses, String readerNote, String shortLived,
-      Boolean busTls) {
-    this(node, clusterNodeId, role, reader, intervalMillis, startedAtMillis, kernel, addresses, readerNote, shortLived,
-        busTls, null);
+    private Builder(String node) {
+      this.node = node;
+    }
+
+    public Builder clusterNodeId(String value) {
+      clusterNodeId = value;
+      return this;
+    }
+
+    public Builder role(String value) {
+      role = value;
+      return this;
+    }
+
+    public Builder reader(String value) {
+      reader = value;
+      return this;
+    }
+
+    public Builder intervalMillis(long value) {
+      intervalMillis = value;
+      return this;
+    }
+
+    public Builder startedAtMillis(long value) {
+      startedAtMillis = value;
+      return this;
+    }
+
+    public Builder kernel(String value) {
+      kernel = value;
+      return this;
+    }
+
+    public Builder addresses(List<String> value) {
+      addresses = value;
+      return this;
+    }
+
+    public Builder readerNote(String value) {
+      readerNote = value;
+      return this;
+    }
+
+    public Builder shortLived(String value) {
+      shortLived = value;
+      return this;
+    }
+
+    public Builder busTls(Boolean value) {
+      busTls = value;
+      return this;
+    }
+
+    public Builder sampler(SamplerState value) {
+      sampler = value;
+      return this;
+    }
+
+    public NodeFacts build() {
+      return new NodeFacts(node, clusterNodeId, role, reader, intervalMillis, startedAtMillis, kernel, addresses,
+          readerNote, shortLived, busTls, sampler);
+    }
   }
 
   public NodeFacts withSampling(String newReader, String newReaderNote, String newShortLived) {

@@ -74,8 +74,15 @@ public final class Simulation {
       String name = nodeName(i, settings.nodes());
       SyntheticNode model = new SyntheticNode(name, i, settings.sockets(), settings.churnPerSecond(), settings.seed(),
           firstSeq);
-      NodeFacts facts = new NodeFacts(name, clusterNodeId, "agent", "simulated", 1000, now, "simulated",
-          List.of(model.hostAddress()));
+      NodeFacts facts = NodeFacts.builder(name)
+          .clusterNodeId(clusterNodeId)
+          .role("agent")
+          .reader("simulated")
+          .intervalMillis(1000)
+          .startedAtMillis(now)
+          .kernel("simulated")
+          .addresses(List.of(model.hostAddress()))
+          .build();
       long offset = (long) i * 1000 / settings.nodes();
       slices.get(i % instances).add(new SimulatorVerticle.SimNode(model, facts, name + "-" + run, offset));
     }

@@ -1,6 +1,5 @@
 package dev.portolan.verticles;
 
-import dev.portolan.access.AllowedHosts;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.SampleTaken;
 import dev.portolan.cluster.ClusterSelfCheck;
@@ -35,15 +34,18 @@ public final class HealthVerticle extends VerticleBase {
   private HttpServer server;
   private ClusterSelfCheck cluster;
 
-  public HealthVerticle(String bind, int port, String node, PrometheusMeterRegistry registry,
-      ConnectionLimits connections, ConnectionSettings connectionSettings, AllowedHosts hosts) {
-    this.connections = connections;
-    this.connectionSettings = connectionSettings;
-    this.hosts = new HostGuard(hosts, false);
-    this.bind = bind;
-    this.port = port;
-    this.node = node;
-    this.registry = registry;
+  /** The agent's HTTP endpoint, its node's name and the registry {@code /metrics} shows. */
+  public record Options(HttpEndpoint endpoint, String node, PrometheusMeterRegistry registry) {
+  }
+
+  public HealthVerticle(Options options) {
+    this.connections = options.endpoint().connections();
+    this.connectionSettings = options.endpoint().connectionSettings();
+    this.hosts = new HostGuard(options.endpoint().allowedHosts(), false);
+    this.bind = options.endpoint().bind();
+    this.port = options.endpoint().port();
+    this.node = options.node();
+    this.registry = options.registry();
   }
 
   /** With {@code check} (null when not clustered), /health says how the node stands in the cluster. */

@@ -1,7 +1,6 @@
 package dev.portolan.verticles;
 
 import dev.portolan.audit.AgentAuditMerge;
-import dev.portolan.access.AllowedHosts;
 import dev.portolan.audit.AuditFile;
 import dev.portolan.audit.AuditLog;
 import dev.portolan.bus.Addresses;
@@ -74,22 +73,30 @@ public final class WebVerticle extends VerticleBase {
   private volatile long lastSampleAt;
   private dev.portolan.cluster.ClusterSelfCheck cluster;
 
-  public WebVerticle(String bind, int port, String localNode, ServiceNames services, PortolanMetrics metrics,
-      PrometheusMeterRegistry registry, ChangeHistory history, RateLimitSettings limits, Path auditPath,
-      HttpAccess access, ConnectionLimits connections, ConnectionSettings connectionSettings) {
-    this.connections = connections;
-    this.connectionSettings = connectionSettings;
-    this.limits = limits;
-    this.auditPath = auditPath;
-    this.access = access;
-    this.bind = bind;
-    this.port = port;
-    this.localNode = localNode;
-    this.services = services;
-    this.metrics = metrics;
-    this.registry = registry;
-    this.history = history;
-    this.hosts = new HostGuard(AllowedHosts.of(bind, access.publicHosts()), access.tls());
+  /**
+   * What the web server needs besides its {@link HttpEndpoint}: the node it runs on when it samples itself (null on a
+   * hub that does not), the fleet's service names, the node's metrics and their registry, the change history the feed
+   * replays, the per-user limits and the audit log's JSON-lines file (null for none).
+   */
+  public record Options(HttpEndpoint endpoint, String localNode, ServiceNames services, PortolanMetrics metrics,
+      PrometheusMeterRegistry registry, ChangeHistory history, RateLimitSettings limits, Path auditFile) {
+  }
+
+  public WebVerticle(Options options) {
+    HttpEndpoint endpoint = options.endpoint();
+    this.connections = endpoint.connections();
+    this.connectionSettings = endpoint.connectionSettings();
+    this.limits = options.limits();
+    this.auditPath = options.auditFile();
+    this.access = endpoint.access();
+    this.bind = endpoint.bind();
+    this.port = endpoint.port();
+    this.localNode = options.localNode();
+    this.services = options.services();
+    this.metrics = options.metrics();
+    this.registry = options.registry();
+    this.history = options.history();
+    this.hosts = new HostGuard(endpoint.allowedHosts(), access.tls());
   }
 
   /** With {@code check} (null when not clustered), /health says how the node stands in the cluster. */

@@ -42,19 +42,23 @@ class MainCliTest {
 
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource(delimiter = '|', value = {
-      "--interval|5ms|invalid interval",
-      "--interval|2m|invalid interval",
-      "--interval|soon|invalid interval",
-      "--http-port|abc|invalid httpPort",
-      "--http-port|70000|invalid httpPort",
-      "--node-name|has space|invalid node name",
-      "--bind|a;b|invalid bind",
-      "--scan-rate|fast|invalid scanRate 'fast': write it like 10/min",
-      "--check-rate|5/day|invalid checkRate",
-      "--audit-file|/|invalid auditFile '/': it is a directory",
-      "--http-header-timeout|500ms|invalid httpHeaderTimeout '500ms': it must be from 1s to 1h",
-      "--http-max-connections-per-address|5000|invalid httpMaxConnectionsPerAddress '5000': it must not be over",
-      "--public-host|*.example.com|invalid public host '*.example.com'",
+      "--interval|5ms|invalid --interval '5ms': it must be from 100ms to 60s",
+      "--interval|2m|invalid --interval '2m': it must be from 100ms to 60s",
+      "--interval|soon|invalid --interval 'soon': write it like 250ms",
+      "--http-port|abc|invalid --http-port 'abc': it must be a whole number from 0 to 65535",
+      "--http-port|70000|invalid --http-port '70000': it must be from 0 to 65535",
+      "--node-name|has space|invalid --node-name 'has space': use letters",
+      "--bind|a;b|invalid --bind 'a;b': give an IP address or host name",
+      "--scan-rate|fast|invalid --scan-rate 'fast': write it like 10/min",
+      "--check-rate|5/day|invalid --check-rate '5/day'",
+      "--audit-file|/|invalid --audit-file '/': it is a directory",
+      "--http-header-timeout|500ms|invalid --http-header-timeout '500ms': it must be from 1s to 1h",
+      "--http-max-connections-per-address|5000|invalid --http-max-connections-per-address '5000': it must not be over",
+      "--public-host|*.example.com|invalid --public-host '*.example.com'",
+      "--join|db-1:99999|invalid --join 'db-1:99999': port from 1 to 65535",
+      "--short-lived|maybe|invalid --short-lived 'maybe': on or off",
+      "--role|boss|invalid --role 'boss': use all, agent or hub",
+      "--scan-allow|10.0.0.0/99|invalid --scan-allow: invalid address or CIDR '10.0.0.0/99'",
   })
   void badOptionValueIsOneClearLineAndExitCodeTwo(String option, String value, String message) throws Exception {
     Outcome o = run(Map.of(), option, value);
@@ -68,13 +72,17 @@ class MainCliTest {
   void badEnvironmentVariableAndBadConfigFileAlsoExitTwo(@TempDir Path dir) throws Exception {
     Outcome env = run(Map.of("PORTOLAN_INTERVAL", "fast"));
     assertEquals(2, env.code(), env.stderr());
-    assertTrue(env.stderr().contains("invalid interval 'fast'"), env.stderr());
+    assertTrue(env.stderr().contains("portolan: invalid PORTOLAN_INTERVAL 'fast'"), env.stderr());
 
     Path config = dir.resolve("portolan.json");
     Files.writeString(config, "{\"httpPort\": 123456}");
     Outcome file = run(Map.of(), "--config", config.toString());
     assertEquals(2, file.code(), file.stderr());
-    assertTrue(file.stderr().contains("invalid httpPort"), file.stderr());
+    assertTrue(file.stderr().contains("portolan: invalid httpPort '123456': it must be from 0 to 65535"), file.stderr());
+
+    Outcome options = run(Map.of("PORTOLAN_HTTP_PORT", "1"), "--config", config.toString(), "--http-port", "x");
+    assertEquals(2, options.code(), options.stderr());
+    assertTrue(options.stderr().contains("invalid --http-port 'x'"), "the option wins and is named: " + options.stderr());
 
     Outcome missing = run(Map.of(), "--config", dir.resolve("nope.json").toString());
     assertEquals(2, missing.code());
@@ -83,6 +91,39 @@ class MainCliTest {
     Files.writeString(config, "{not json");
     Outcome broken = run(Map.of(), "--config", config.toString());
     assertEquals(2, broken.code(), broken.stderr());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "{\"intervall\": \"2s\"}|unknown key 'intervall' in PATH (did you mean 'interval'?)",
+      "{\"httpport\": 80}|unknown key 'httpport' in PATH (did you mean 'httpPort'?)",
+      "{\"interval\": \"2s\", \"frobnicate\": true}|unknown key 'frobnicate' in PATH (see --config in --help",
+  })
+  void unknownConfigFileKeyIsOneLineNamingItAndTheNearestKey(String json, String message, @TempDir Path dir)
+      throws Exception {
+    Path config = dir.resolve("portolan.json");
+    Files.writeString(config, json);
+    Outcome o = run(Map.of(), "--config", config.toString());
+    assertEquals(2, o.code(), o.stderr());
+    List<String> lines = o.stderr().lines().filter(l -> !l.isBlank() && !l.startsWith("WARNING")).toList();
+    assertEquals(1, lines.size(), o.stderr());
+    assertTrue(lines.getFirst().startsWith("portolan: " + message.replace("PATH", config.toString())), lines.getFirst());
+  }
+
+  @Test
+  void helpListsEverySettingWithItsVariable() throws Exception {
+    Outcome o = run(Map.of(), "--help");
+    assertEquals(0, o.code(), o.stderr());
+    String help = o.stdout().replaceAll("\\s+", " ");
+    for (dev.portolan.config.Setting<?> s : dev.portolan.config.Settings.ALL) {
+      if (s.hasFlag()) {
+        assertTrue(help.contains(s.flag() + (s.paramLabel() != null ? "=" + s.paramLabel() : "")), s.flag() + ": " + help);
+      }
+      assertTrue(help.contains(s.env()), s.env() + ": " + help);
+    }
+    for (String simulation : List.of("--simulate-nodes=N", "--simulate-sockets=N", "--simulate-churn=SHARE")) {
+      assertTrue(help.contains(simulation), simulation);
+    }
   }
 
   @ParameterizedTest(name = "{0}")

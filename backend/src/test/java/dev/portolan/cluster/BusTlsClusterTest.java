@@ -138,8 +138,15 @@ class BusTlsClusterTest {
   private void assertCutOff(Clustering.Clustered intruder, String fakeNode, String what) throws Exception {
     var bus = intruder.vertx().eventBus();
     // Sending: a heartbeat of an invented node, published to the hubs, again and again.
-    JsonObject fake = new NodeHeartbeat(new NodeFacts(fakeNode, intruder.membership().localNodeId(), "agent", "proc",
-        1000, System.currentTimeMillis(), "6.1", List.of("10.9.9.9")), "epoch", 1, System.currentTimeMillis(),
+    JsonObject fake = new NodeHeartbeat(NodeFacts.builder(fakeNode)
+        .clusterNodeId(intruder.membership().localNodeId())
+        .role("agent")
+        .reader("proc")
+        .intervalMillis(1000)
+        .startedAtMillis(System.currentTimeMillis())
+        .kernel("6.1")
+        .addresses(List.of("10.9.9.9"))
+        .build(), "epoch", 1, System.currentTimeMillis(),
         System.currentTimeMillis(), 0).toJson();
     bus.publish(Addresses.HEARTBEATS, fake);
     long periodic = intruder.vertx().setPeriodic(200, id -> bus.publish(Addresses.HEARTBEATS, fake));

@@ -18,7 +18,15 @@ class FleetCompletenessTest {
   private final FleetState state = new FleetState(FleetState.Settings.DEFAULT, 0);
 
   private void heartbeat(String node, String member, long now) {
-    state.heartbeat(new NodeFacts(node, member, "agent", "proc", 1000, 0, "6.1", List.of()), "e-" + node, 0, now, now);
+    state.heartbeat(NodeFacts.builder(node)
+        .clusterNodeId(member)
+        .role("agent")
+        .reader("proc")
+        .intervalMillis(1000)
+        .startedAtMillis(0)
+        .kernel("6.1")
+        .addresses(List.of())
+        .build(), "e-" + node, 0, now, now);
   }
 
   private void snapshot(String node, long now) {

@@ -186,7 +186,15 @@ class FleetPageTest {
     FleetState hub = new FleetState(FleetState.Settings.DEFAULT, 0);
     Set<String> names = Set.of("n2", "n1", "n3");
     for (String name : names) {
-      NodeFacts facts = new NodeFacts(name, "m", "agent", "proc", 1000, 0, "6.1", List.of());
+      NodeFacts facts = NodeFacts.builder(name)
+          .clusterNodeId("m")
+          .role("agent")
+          .reader("proc")
+          .intervalMillis(1000)
+          .startedAtMillis(0)
+          .kernel("6.1")
+          .addresses(List.of())
+          .build();
       hub.heartbeat(facts, "e", 1, 1000, 1000);
       hub.snapshot(name, "e", 1, 1000, List.of(listener(22, 1, OWNER), listener(80, 2, OWNER)), 1000);
     }

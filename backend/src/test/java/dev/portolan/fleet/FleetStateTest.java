@@ -266,7 +266,15 @@ class FleetStateTest {
     OwnedSocket conn = Rows.tcp("10.0.0.1", 80, "10.0.0.2", 40000, SocketState.ESTABLISHED, 11, p1);
     OwnedSocket gone = Rows.tcp("10.0.0.1", 80, "10.0.0.3", 40001, SocketState.ESTABLISHED, 12, p1);
     OwnedSocket kernel = Rows.tcp("10.0.0.1", 80, "10.0.0.4", 40002, SocketState.TIME_WAIT, 0, Owner.KERNEL);
-    NodeFacts facts = new NodeFacts("a", "m1", "agent", "proc", 1000, 0, "6.1", List.of());
+    NodeFacts facts = NodeFacts.builder("a")
+        .clusterNodeId("m1")
+        .role("agent")
+        .reader("proc")
+        .intervalMillis(1000)
+        .startedAtMillis(0)
+        .kernel("6.1")
+        .addresses(List.of())
+        .build();
     hub.heartbeat(facts, "e1", 1, T0, T0);
     feed.read(hub.snapshot("a", "e1", 1, T0, List.of(listener, conn, gone, kernel), T0));
 
@@ -438,7 +446,15 @@ class FleetStateTest {
   @Test
   void aNodeThatSamplesSlowlyIsStaleOnlyAfterThreeOfItsIntervals() {
     SimAgent a = synced("a", "m1", T0);
-    NodeFacts slow = new NodeFacts("a", "m1", "agent", "proc", 10_000, 0, "6.1", List.of());
+    NodeFacts slow = NodeFacts.builder("a")
+        .clusterNodeId("m1")
+        .role("agent")
+        .reader("proc")
+        .intervalMillis(10_000)
+        .startedAtMillis(0)
+        .kernel("6.1")
+        .addresses(List.of())
+        .build();
     assertEquals(List.of(), hub.heartbeat(slow, a.epoch(), a.lastSeq(), T0, T0 + 9000).statusChanges(),
         "9 s after its last sample, a node sampling every 10 s is up");
     assertEquals(NodeStatus.UP, hub.node("a").status());

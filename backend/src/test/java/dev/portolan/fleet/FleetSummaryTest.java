@@ -51,7 +51,15 @@ class FleetSummaryTest {
   void aNodeThatGoesDownLeavesTheSum() {
     FleetState hub = new FleetState(FleetState.Settings.DEFAULT, 0);
     for (String name : List.of("a", "b")) {
-      hub.heartbeat(new NodeFacts(name, "m-" + name, "agent", "proc", 1000, 0, "6.1", List.of()), "e", 1, 1000, 1000);
+      hub.heartbeat(NodeFacts.builder(name)
+          .clusterNodeId("m-" + name)
+          .role("agent")
+          .reader("proc")
+          .intervalMillis(1000)
+          .startedAtMillis(0)
+          .kernel("6.1")
+          .addresses(List.of())
+          .build(), "e", 1, 1000, 1000);
       hub.snapshot(name, "e", 1, 1000, List.of(listener(22, 1, Owner.UNKNOWN), listener(80, 2, Owner.UNKNOWN)), 1000);
     }
     assertEquals(4, FleetSummary.of(hub.nodes()).sockets().total());

@@ -95,7 +95,15 @@ final class SimAgent {
   }
 
   NodeFacts facts() {
-    return new NodeFacts(name, clusterNodeId, "agent", "proc", 1000, 0, "6.1", List.of("10.0.0.1"));
+    return NodeFacts.builder(name)
+        .clusterNodeId(clusterNodeId)
+        .role("agent")
+        .reader("proc")
+        .intervalMillis(1000)
+        .startedAtMillis(0)
+        .kernel("6.1")
+        .addresses(List.of("10.0.0.1"))
+        .build();
   }
 
   /** Sets the table to {@code rows} and returns the changes that makes (no changes: an empty batch). */

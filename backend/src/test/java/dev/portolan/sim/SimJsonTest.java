@@ -50,8 +50,15 @@ class SimJsonTest {
     assertEquals(new JsonObject(reply.toJson(services).encode()), fast);
     assertEquals(reply, SnapshotReply.fromJson(fast));
 
-    NodeFacts facts = new NodeFacts("sim-0002", "member-uuid", "agent", "simulated", 1000, 123, "simulated",
-        List.of(node.hostAddress(), "fd00::2"));
+    NodeFacts facts = NodeFacts.builder("sim-0002")
+        .clusterNodeId("member-uuid")
+        .role("agent")
+        .reader("simulated")
+        .intervalMillis(1000)
+        .startedAtMillis(123)
+        .kernel("simulated")
+        .addresses(List.of(node.hostAddress(), "fd00::2"))
+        .build();
     String prefix = json.heartbeatPrefix(facts, "run-2");
     NodeHeartbeat hb = new NodeHeartbeat(facts, "run-2", node.lastSeq(), 456, 789, node.size());
     JsonObject fastHb = new JsonObject(json.heartbeat(prefix, node.lastSeq(), 456, 789, node.size()).encode());
