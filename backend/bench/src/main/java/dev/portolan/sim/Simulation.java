@@ -2,7 +2,6 @@ package dev.portolan.sim;
 
 import dev.portolan.fleet.NodeFacts;
 import dev.portolan.service.ServiceNames;
-import dev.portolan.verticles.SimulatorVerticle;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
