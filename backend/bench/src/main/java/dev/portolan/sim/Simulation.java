@@ -1,6 +1,5 @@
 package dev.portolan.sim;
 
-import dev.portolan.fleet.NodeFacts;
 import dev.portolan.service.ServiceNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -72,11 +71,10 @@ public final class Simulation {
     for (int i = 0; i < settings.nodes(); i++) {
       String name = nodeName(i, settings.nodes());
       SyntheticNode model = new SyntheticNode(name, i, settings.sockets(), settings.churnPerSecond(), settings.seed(),
-          firstSeq);
-      NodeFacts facts = new NodeFacts(name, clusterNodeId, "agent", "simulated", 1000, now, "simulated",
-          List.of(model.hostAddress()));
+          firstSeq, run);
       long offset = (long) i * 1000 / settings.nodes();
-      slices.get(i % instances).add(new SimulatorVerticle.SimNode(model, facts, name + "-" + run, offset));
+      slices.get(i % instances).add(new SimulatorVerticle.SimNode(model, model.facts(clusterNodeId, now),
+          model.epoch(), offset));
     }
     Future<?> all = Future.succeededFuture();
     for (List<SimulatorVerticle.SimNode> slice : slices) {
