@@ -1,6 +1,5 @@
 package dev.portolan;
 
-import dev.portolan.bench.BenchCommand;
 import dev.portolan.config.PortolanConfig;
 import dev.portolan.config.PortolanConfig.InvalidConfigException;
 import dev.portolan.config.Setting;
@@ -22,28 +21,16 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code java -jar portolan.jar [options]}: runs one node. {@code bench} runs the comparison benchmark. The options of
- * the node's settings are made from {@link Settings} ({@link SettingOptions}).
+ * {@code java -jar portolan.jar [options]}: runs one node. The options of the node's settings are made from
+ * {@link Settings} ({@link SettingOptions}). (The benchmark and the fleet simulator are in {@code portolan-bench.jar},
+ * whose Main reads a node's options with {@link #settings(String...)}.)
  */
 @Command(name = "portolan", mixinStandardHelpOptions = true, version = "portolan 0.1.0",
     description = "What is listening, who owns it, and what is connected: samples this node's sockets and serves"
         + " the JSON API, the SSE feed, /metrics and /health.",
-    subcommands = {BenchCommand.class, dev.portolan.access.HashPasswordCommand.class},
+    subcommands = {dev.portolan.access.HashPasswordCommand.class},
     modelTransformer = Main.SettingOptions.class)
 public final class Main implements Callable<Integer> {
-
-  @Option(names = "--simulate-nodes", paramLabel = "N", description = "Simulate N nodes in this process (a benchmark"
-      + " of the hub): synthetic socket tables publishing change batches and heartbeats every second and answering"
-      + " snapshots over the clustered event bus, as agents would. Implies --role agent; needs --join or"
-      + " --kubernetes-dns. This host is not sampled")
-  Integer simulateNodes;
-
-  @Option(names = "--simulate-sockets", paramLabel = "N", description = "Sockets per simulated node (default 1000)")
-  Integer simulateSockets;
-
-  @Option(names = "--simulate-churn", paramLabel = "SHARE", description = "Share of each simulated node's sockets"
-      + " that change per second (default 0.01: 1 %%)")
-  Double simulateChurn;
 
   @Spec
   CommandSpec spec;
@@ -55,66 +42,63 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  @Override
-  public Integer call() throws Exception {
+  /**
+   * The settings {@code args} (this command's node options), the environment and the config file give, checked as
+   * a node checks them at start; the bench's simulator ({@code portolan-bench.jar --simulate-nodes}) reads its own
+   * with it. A bad value is an {@link InvalidConfigException} with the line a node prints.
+   */
+  public static PortolanConfig settings(String... args) {
+    Main main = new Main();
+    new CommandLine(main).parseArgs(args);
+    return main.readSettings();
+  }
+
+  /** The settings these options, the environment and the config file give; a bad value is an InvalidConfigException. */
+  private PortolanConfig readSettings() {
     ParseResult typed = spec.commandLine().getParseResult();
     OptionSpec configOption = typed.matchedOption(Settings.CONFIG.flag());
     String configPath = configOption != null ? configOption.getValue().toString() : System.getenv(Settings.CONFIG.env());
     File configFile = configPath != null ? new File(configPath) : null;
     if (configFile != null && !configFile.canRead()) {
-      System.err.println("portolan: cannot read config file " + configFile);
-      return 2;
+      throw new InvalidConfigException("cannot read config file " + configFile);
     }
+    SettingValues values = new SettingValues();
+    if (configFile != null) {
+      JsonObject file;
+      try {
+        file = new JsonObject(Files.readString(configFile.toPath()));
+      } catch (java.io.IOException | io.vertx.core.json.DecodeException e) {
+        throw new InvalidConfigException("cannot read the configuration: "
+            + e.getMessage().lines().findFirst().orElse(""));
+      }
+      values.putFile(file.getMap(), configFile.getPath());
+    }
+    values.putEnvironment(System.getenv());
+    putCommandLine(values, typed);
+    PortolanConfig settings = values.toConfig(PortolanConfig.hostName());
+    if (settings.cluster().busTls() != null) {
+      settings.cluster().busTls().checkFiles();
+      dev.portolan.cluster.BusTlsOptions.checkOwnRole(settings.cluster().busTls(),
+          dev.portolan.cluster.BusRole.forNode(settings.role()));
+    }
+    return settings;
+  }
+
+  @Override
+  public Integer call() throws Exception {
     PortolanConfig settings;
     try {
-      SettingValues values = new SettingValues();
-      if (configFile != null) {
-        JsonObject file;
-        try {
-          file = new JsonObject(Files.readString(configFile.toPath()));
-        } catch (java.io.IOException | io.vertx.core.json.DecodeException e) {
-          System.err.println("portolan: cannot read the configuration: " + e.getMessage().lines().findFirst().orElse(""));
-          return 2;
-        }
-        values.putFile(file.getMap(), configFile.getPath());
-      }
-      values.putEnvironment(System.getenv());
-      putCommandLine(values, typed);
-      settings = values.toConfig(PortolanConfig.hostName());
-      if (settings.cluster().busTls() != null) {
-        settings.cluster().busTls().checkFiles();
-        dev.portolan.cluster.BusTlsOptions.checkOwnRole(settings.cluster().busTls(),
-            dev.portolan.cluster.BusRole.forNode(settings.role()));
-      }
+      settings = readSettings();
     } catch (InvalidConfigException e) {
       System.err.println("portolan: " + e.getMessage());
       return 2;
-    }
-    dev.portolan.sim.Simulation simulation = null;
-    if (simulateNodes != null || simulateSockets != null || simulateChurn != null) {
-      String refusal = simulationRefusal(settings);
-      if (refusal != null) {
-        System.err.println("portolan: " + refusal);
-        return 2;
-      }
-      try {
-        simulation = new dev.portolan.sim.Simulation(new dev.portolan.sim.Simulation.Settings(simulateNodes,
-            simulateSockets != null ? simulateSockets : dev.portolan.sim.Simulation.Settings.DEFAULT_SOCKETS,
-            simulateChurn != null ? simulateChurn : dev.portolan.sim.Simulation.Settings.DEFAULT_CHURN,
-            ProcessHandle.current().pid()));
-      } catch (IllegalArgumentException e) {
-        System.err.println("portolan: " + e.getMessage());
-        return 2;
-      }
     }
     PrometheusMeterRegistry registry = Portolan.newRegistry();
     Portolan node;
     try {
       // Out of the cluster (shut down under it): exit, off the event loop, for the supervisor to restart the node.
       Runnable exit = () -> new Thread(() -> System.exit(dev.portolan.cluster.ClusterSelfCheck.EXIT_STATUS)).start();
-      node = (simulation != null ? Portolan.simulate(registry, settings, simulation, exit)
-          : Portolan.launch(registry, settings, exit))
-          .toCompletionStage().toCompletableFuture().get();
+      node = Portolan.launch(registry, settings, exit).toCompletionStage().toCompletableFuture().get();
     } catch (java.util.concurrent.ExecutionException e) {
       System.err.println("portolan: cannot start: " + e.getCause().getMessage());
       return 1;
@@ -129,13 +113,6 @@ public final class Main implements Callable<Integer> {
     String cluster = settings.cluster().enabled() ? ", cluster " + settings.cluster().name() + " on "
         + settings.cluster().host() + ":" + settings.cluster().port()
         + (settings.cluster().busTls() != null ? ", bus TLS" : ", bus plaintext") : "";
-    if (simulation != null) {
-      var sim = simulation.settings();
-      System.out.printf("portolan: simulating %d nodes x %d sockets, churn %s/s, serving http://%s%s%n", sim.nodes(),
-          sim.sockets(), sim.churnPerSecond(), where, cluster);
-      stopped.await();
-      return 0;
-    }
     if (settings.role().serves() && !settings.http().authentication() && !dev.portolan.config.HttpAccess.isLoopback(settings.bind())) {
       System.err.println("portolan: WARNING: bound to " + settings.bind() + " without authentication (--insecure):"
           + " anyone who can reach it can use the dashboard and the API, and start scans");
@@ -147,22 +124,7 @@ public final class Main implements Callable<Integer> {
     return 0;
   }
 
-  /** Why the simulation cannot run with these settings, or null. */
-  private String simulationRefusal(PortolanConfig settings) {
-    if (simulateNodes == null) {
-      return "--simulate-sockets and --simulate-churn need --simulate-nodes N";
-    }
-    if (spec.commandLine().getParseResult().hasMatchedOption(Settings.ROLE.flag())
-        && settings.role() != dev.portolan.config.Role.AGENT) {
-      return "--simulate-nodes runs simulated agents: it cannot be combined with --role " + settings.role().wireName();
-    }
-    if (settings.cluster().join().isEmpty() && settings.cluster().kubernetesDns() == null) {
-      return "--simulate-nodes publishes to a hub over the cluster: give --join HOST[:PORT] (or --kubernetes-dns)";
-    }
-    return null;
-  }
-
-  /** The settings typed on the command line; {@code --simulate-nodes} without {@code --role} means agent. */
+  /** The settings typed on the command line. */
   private void putCommandLine(SettingValues values, ParseResult typed) {
     for (Setting<?> s : Settings.BY_KEY.values()) {
       OptionSpec option = s.hasFlag() ? typed.matchedOption(s.flag()) : null;
@@ -171,9 +133,6 @@ public final class Main implements Callable<Integer> {
         values.put(s.key(), value instanceof java.util.List<?> list ? String.join(",", list.stream()
             .map(Object::toString).toList()) : value, SettingValues.Source.COMMAND_LINE);
       }
-    }
-    if (simulateNodes != null && !typed.hasMatchedOption(Settings.ROLE.flag())) {
-      values.put(Settings.ROLE.key(), "agent", SettingValues.Source.COMMAND_LINE);
     }
   }
 

@@ -119,33 +119,6 @@ public final class Portolan {
             .onFailure(e -> c.vertx().close()));
   }
 
-  /**
-   * {@code --simulate-nodes}: joins the cluster as one member that runs the simulation's synthetic nodes (no
-   * sampling of this host), with {@code /health} and {@code /metrics} over HTTP as an agent has.
-   */
-  public static Future<Portolan> simulate(PrometheusMeterRegistry registry, PortolanConfig config,
-      dev.portolan.sim.Simulation simulation) {
-    return simulate(registry, config, simulation, null);
-  }
-
-  /** As {@link #simulate(PrometheusMeterRegistry, PortolanConfig, dev.portolan.sim.Simulation)}, with {@code onLost} as {@link #launch}'s. */
-  public static Future<Portolan> simulate(PrometheusMeterRegistry registry, PortolanConfig config,
-      dev.portolan.sim.Simulation simulation, Runnable onLost) {
-    return Clustering.start(config.cluster(), registry, BusRole.AGENT, true).compose(c -> {
-      ClusterSelfCheck check = ClusterSelfCheck.of(c.membership(), java.util.List.of(),
-          onLost != null ? onLost : () -> c.vertx().close());
-      HealthVerticle health = new HealthVerticle(new HealthVerticle.Options(
-          HttpEndpoint.of(config, connectionLimits(registry, config)), config.nodeName(), registry))
-          .withClusterCheck(check);
-      int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-      return simulation.deploy(c.vertx(), c.membership().localNodeId(), ServiceNames.create(), registry, instances)
-          .compose(v -> c.vertx().deployVerticle(check))
-          .compose(v -> c.vertx().deployVerticle(health))
-          .map(id -> new Portolan(c.vertx(), health::actualPort, config))
-          .onFailure(e -> c.vertx().close());
-    });
-  }
-
   /** Starts an unclustered node on {@code vertx} (tests, and role all without --cluster). */
   public static Future<Portolan> start(Vertx vertx, PrometheusMeterRegistry registry, PortolanConfig config) {
     return start(vertx, registry, config, Membership.NONE);
@@ -241,7 +214,7 @@ public final class Portolan {
    * The HTTP server's connection limits as configured, the total cap kept {@link ConnectionLimits#reserve} file
    * descriptors below this process's limit (said once in the log when that lowers it), counted on /metrics.
    */
-  private static ConnectionLimits connectionLimits(PrometheusMeterRegistry registry, PortolanConfig config) {
+  public static ConnectionLimits connectionLimits(PrometheusMeterRegistry registry, PortolanConfig config) {
     long fdLimit = ConnectionLimits.fileDescriptorLimit();
     ConnectionLimits limits = ConnectionLimits.of(config.connections(), fdLimit);
     if (limits.maxTotal() < config.connections().maxTotal()) {

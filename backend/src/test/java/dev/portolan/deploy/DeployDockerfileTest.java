@@ -2,6 +2,7 @@ package dev.portolan.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -93,6 +94,20 @@ class DeployDockerfileTest {
     assertTrue(runStage().stream().anyMatch(i -> i.keyword().equals("COPY")
         && i.args().matches("--from=build +/src/backend/target/portolan\\.jar +/opt/portolan/portolan\\.jar")),
         "the run stage copies the shaded jar from the build stage");
+  }
+
+  /** The benchmark and the fleet simulator are a module of their own (backend/bench): neither is in the image. */
+  @Test
+  void theImageHoldsTheNodeWithoutTheBenchOrTheSimulator() {
+    List<Instruction> runs = instructions().subList(0, instructions().indexOf(runStage().getFirst())).stream()
+        .filter(i -> i.keyword().equals("RUN") && i.args().matches(".*\\./mvnw .*\\bpackage\\b.*")).toList();
+    assertEquals(1, runs.size(), "one ./mvnw ... package: " + runs);
+    assertTrue(runs.getFirst().args().matches(".*\\s-pl backend -am(\\s.*)?"),
+        "it builds the node's module (and what it needs) only: " + runs.getFirst());
+    for (String name : List.of("dev.portolan.bench.BenchCommand", "dev.portolan.sim.Simulation",
+        "dev.portolan.sim.SyntheticNode", "dev.portolan.verticles.SimulatorVerticle")) {
+      assertThrows(ClassNotFoundException.class, () -> Class.forName(name), name + " is not in the node's module");
+    }
   }
 
   @Test

@@ -1,25 +1,20 @@
 package dev.portolan.scan;
 
+import dev.portolan.holder.SocketHolder;
 import dev.portolan.sampler.Protocol;
 import dev.portolan.web.Await;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeSet;
+import java.util.Set;
 
 /**
  * The other side of the scan tests that need a process of their own: run in a network namespace
@@ -28,8 +23,8 @@ import java.util.TreeSet;
  * <ul>
  *   <li>{@code targets ADDRESS TCP_COUNT UDP_COUNT UDP_LO UDP_HI SEED [dns53]}: opens TCP listeners on random
  *       ports of 1-65535 (accepting and closing what comes) and silent UDP sockets on random ports of UDP_LO-UDP_HI,
- *       all on ADDRESS, and with {@code dns53} a DNS responder on port 53; prints {@code TCP p}, {@code UDP p},
- *       then {@code READY}; exits when its standard input ends.</li>
+ *       all on ADDRESS, as {@link SocketHolder} holds them, and with {@code dns53} a DNS responder on port 53;
+ *       prints {@code TCP p}, {@code UDP p}, then {@code READY}; exits when its standard input ends.</li>
  *   <li>{@code scan PROTO PORTS PRESET RUNS ADDRESS[,ADDRESS...] [MAX_OPEN_SOCKETS]}: runs the scan RUNS times
  *       and prints, per run, {@code RUN i STATUS elapsed-us probes}, a line {@code NC port state reason address}
  *       for each port not closed, {@code COUNT state n}, {@code STATS ...} and {@code END}.</li>
@@ -62,73 +57,15 @@ public final class ScanChild {
     int udpHi = Integer.parseInt(args[5]);
     Random random = new Random(Long.parseLong(args[6]));
     boolean dns = args.length > 7 && args[7].equals("dns53");
-    Selector selector = Selector.open();
-    TreeSet<Integer> tcp = new TreeSet<>();
-    while (tcp.size() < tcpCount) {
-      int p = 1 + random.nextInt(65535);
-      if (tcp.contains(p)) {
-        continue;
-      }
-      ServerSocketChannel s = ServerSocketChannel.open();
-      try {
-        s.bind(new InetSocketAddress(address, p), 128);
-      } catch (IOException taken) {
-        s.close();
-        continue;
-      }
-      s.configureBlocking(false);
-      s.register(selector, SelectionKey.OP_ACCEPT);
-      tcp.add(p);
-    }
-    TreeSet<Integer> udp = new TreeSet<>();
-    List<DatagramChannel> silent = new ArrayList<>();
-    while (udp.size() < udpCount) {
-      int p = udpLo + random.nextInt(udpHi - udpLo + 1);
-      if (udp.contains(p) || dns && p == 53) {
-        continue;
-      }
-      DatagramChannel d = DatagramChannel.open();
-      try {
-        d.bind(new InetSocketAddress(address, p));
-      } catch (IOException taken) {
-        d.close();
-        continue;
-      }
-      silent.add(d);
-      udp.add(p);
-    }
+    SocketHolder.Listeners held = SocketHolder.listeners(address, random, tcpCount, udpCount, udpLo, udpHi, 128,
+        dns ? Set.of(53) : Set.of());
+    held.acceptAndClose();
     UdpResponder responder = dns ? UdpResponder.start(address, 53, UdpResponder::dns) : null;
-    StringBuilder out = new StringBuilder();
-    tcp.forEach(p -> out.append("TCP ").append(p).append('\n'));
-    udp.forEach(p -> out.append("UDP ").append(p).append('\n'));
-    if (responder != null) {
-      out.append("DNS 53\n");
-    }
-    System.out.print(out);
+    System.out.print(held.lines() + (responder != null ? "DNS 53\n" : ""));
     System.out.println("READY");
     System.out.flush();
-    Thread.ofPlatform().daemon(true).start(() -> {
-      try {
-        while (true) {
-          selector.select(key -> {
-            try {
-              SocketChannel c = ((ServerSocketChannel) key.channel()).accept();
-              if (c != null) {
-                c.close();
-              }
-            } catch (IOException e) {
-              // the scanner reset it first: fine
-            }
-          });
-        }
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    while (in.readLine() != null) {
-      // until the parent closes our input
-    }
+    SocketHolder.holdUntilEndOfInput(System.in); // until the parent closes our input
+    java.lang.ref.Reference.reachabilityFence(held);
     System.exit(0);
   }
 

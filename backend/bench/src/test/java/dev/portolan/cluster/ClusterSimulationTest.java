@@ -3,7 +3,7 @@ package dev.portolan.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portolan.Portolan;
+import dev.portolan.sim.SimulatorMember;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.SnapshotReply;
 import dev.portolan.config.PortolanConfig;
@@ -33,7 +33,7 @@ class ClusterSimulationTest {
   private static final int SOCKETS = 50;
   private final ClusterFixture cluster = new ClusterFixture();
   private RunningNode hub;
-  private Portolan simulator;
+  private SimulatorMember simulator;
 
   @AfterEach
   void stop() throws Exception {
@@ -51,7 +51,7 @@ class ClusterSimulationTest {
     Map<String, Object> settings = new HashMap<>(cluster.agent("simulator"));
     PortolanConfig config = PortolanConfig.from(settings, "simulator");
     // 10 % of 50 sockets a second: five changes per node and second
-    simulator = Portolan.simulate(Portolan.newRegistry(), config,
+    simulator = SimulatorMember.start(dev.portolan.Portolan.newRegistry(), config,
             new Simulation(new Simulation.Settings(NODES, SOCKETS, 0.1, 7)))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
 

@@ -353,7 +353,7 @@ public final class BenchCommand implements Callable<Integer> {
     for (String a : args) {
       quoted.add(a.isEmpty() || a.matches(".*[\\s'\"$`\\\\].*") ? "'" + a.replace("'", "'\\''") + "'" : a);
     }
-    return String.join(" ", "java -jar backend/target/portolan.jar bench", String.join(" ", quoted)).trim();
+    return String.join(" ", "java -jar backend/bench/target/portolan-bench.jar bench", String.join(" ", quoted)).trim();
   }
 
   private static Path runningJar() throws URISyntaxException {

@@ -16,8 +16,10 @@ import dev.portolan.node.Rows;
 import dev.portolan.node.SocketChange;
 import dev.portolan.owner.Owner;
 import dev.portolan.sampler.SocketState;
+import dev.portolan.sim.SyntheticNode;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -31,56 +33,64 @@ class FleetStateTest {
   private FleetState hub = new FleetState(FleetState.Settings.DEFAULT, FIRST_SEQ);
   private final FeedMirror feed = new FeedMirror(FIRST_SEQ);
 
-  private SimAgent agent(String name, String member, int sockets) {
-    return new SimAgent(name, member, random, sockets, T0 * 1000);
+  /** The cluster member each synthetic agent runs in, by name. */
+  private final Map<String, String> members = new HashMap<>();
+
+  private SyntheticNode agent(String name, String member, int sockets) {
+    members.put(name, member);
+    return new SyntheticNode(name, members.size(), sockets, 0, random.nextLong(), T0 * 1000);
   }
 
-  private Outcome heartbeat(SimAgent a, long now) {
-    return feed.read(hub.heartbeat(a.facts(), a.epoch(), a.lastSeq(), now, now));
+  private NodeFacts facts(SyntheticNode a) {
+    return a.facts(members.get(a.name()), 0);
   }
 
-  private Outcome batch(SimAgent a, List<SocketChange> changes, long now) {
-    return feed.read(hub.batch(a.name, a.epoch(), changes, now));
+  private Outcome heartbeat(SyntheticNode a, long now) {
+    return feed.read(hub.heartbeat(facts(a), a.epoch(), a.lastSeq(), now, now));
   }
 
-  private Outcome deliver(SimAgent.Reply r, long now) {
+  private Outcome batch(SyntheticNode a, List<SocketChange> changes, long now) {
+    return feed.read(hub.batch(a.name(), a.epoch(), changes, now));
+  }
+
+  private Outcome deliver(SyntheticNode.Snapshot r, long now) {
     return feed.read(hub.snapshot(r.node(), r.epoch(), r.seq(), r.takenAtMillis(), r.sockets(), now));
   }
 
   /** A sample that changed something. */
-  private static List<SocketChange> changes(SimAgent a, long now) {
+  private static List<SocketChange> changes(SyntheticNode a, long now) {
     List<SocketChange> batch;
     do {
-      batch = a.sample(4, now);
+      batch = a.churn(4, now);
     } while (batch.isEmpty());
     return batch;
   }
 
   /** An agent the hub knows and holds in sync. */
-  private SimAgent synced(String name, String member, long now) {
-    SimAgent a = agent(name, member, 20);
+  private SyntheticNode synced(String name, String member, long now) {
+    SyntheticNode a = agent(name, member, 20);
     assertEquals(name, heartbeat(a, now).resyncNode());
-    assertNull(deliver(a.reply(now), now).resyncNode());
+    assertNull(deliver(a.snapshot(now), now).resyncNode());
     assertInSync(a);
     return a;
   }
 
-  private void assertInSync(SimAgent a) {
-    NodeView v = hub.node(a.name);
+  private void assertInSync(SyntheticNode a) {
+    NodeView v = hub.node(a.name());
     assertFalse(v.resyncing(), "not resyncing");
     assertEquals(a.epoch(), v.epoch());
     assertEquals(a.lastSeq(), v.snapshot().seq());
-    assertEquals(a.table(), hubTable(hub, a.name), "the hub holds the agent's table");
-    assertEquals(a.table(), feed.table(a.name), "the feed's reader holds it too");
+    assertEquals(a.table(), hubTable(hub, a.name()), "the hub holds the agent's table");
+    assertEquals(a.table(), feed.table(a.name()), "the feed's reader holds it too");
   }
 
   @Test
   void shortLivedSocketsArePassedOnRenumberedAndNeverHeld() {
-    SimAgent a = synced("a", "m1", T0).withShortLivedSockets();
+    SyntheticNode a = synced("a", "m1", T0).withShortLivedSockets();
     int shortLived = 0;
     for (int i = 1; i <= 30; i++) {
       long now = T0 + i * 1000;
-      List<SocketChange> sent = a.sample(2, now);
+      List<SocketChange> sent = a.churn(2, now);
       List<SocketChange> passed = batch(a, sent, now).changes();
       assertEquals(sent.size(), passed.size(), "every change passed on");
       for (int k = 0; k < sent.size(); k++) {
@@ -98,7 +108,7 @@ class FleetStateTest {
 
   @Test
   void aNewNodeJoinsAndIsAskedForASnapshot() {
-    SimAgent a = agent("a", "m1", 5);
+    SyntheticNode a = agent("a", "m1", 5);
     Outcome o = heartbeat(a, T0);
     assertEquals("a", o.resyncNode());
     assertEquals(List.of(new StatusChange("a", NodeStatus.UP, T0, "joined")), o.statusChanges());
@@ -106,7 +116,7 @@ class FleetStateTest {
     NodeView v = hub.node("a");
     assertTrue(v.resyncing());
     assertEquals(NodeStatus.UP, v.status());
-    assertEquals(a.facts(), v.facts());
+    assertEquals(facts(a), v.facts());
     assertTrue(v.snapshot().sockets().isEmpty());
     assertNull(heartbeat(a, T0 + 1000).resyncNode(), "asked already: not again while pending");
     assertNull(hub.node("b"));
@@ -115,9 +125,9 @@ class FleetStateTest {
 
   @Test
   void theSnapshotThenContiguousBatchesAreAppliedAndRenumbered() {
-    SimAgent a = agent("a", "m1", 20);
+    SyntheticNode a = agent("a", "m1", 20);
     heartbeat(a, T0);
-    Outcome s = deliver(a.reply(T0 + 10), T0 + 20);
+    Outcome s = deliver(a.snapshot(T0 + 10), T0 + 20);
     assertEquals(20, s.changes().size());
     assertTrue(s.changes().stream().allMatch(c -> c.kind() == ChangeKind.OPENED && c.timestampMillis() == T0 + 10));
     assertEquals(FIRST_SEQ + 1, s.changes().getFirst().seq());
@@ -146,7 +156,7 @@ class FleetStateTest {
 
   @Test
   void aDuplicateBatchIsSkippedAndAnOverlappingOneAppliesOnlyWhatIsNew() {
-    SimAgent a = synced("a", "m1", T0);
+    SyntheticNode a = synced("a", "m1", T0);
     List<SocketChange> b1 = changes(a, T0 + 1000);
     List<SocketChange> b2 = changes(a, T0 + 2000);
     assertEquals(b1.size(), batch(a, b1, T0 + 1000).changes().size());
@@ -165,14 +175,14 @@ class FleetStateTest {
 
   @Test
   void aGapAsksForASnapshotAndTheBufferedBatchesFollowIt() {
-    SimAgent a = synced("a", "m1", T0);
+    SyntheticNode a = synced("a", "m1", T0);
     changes(a, T0 + 1000); // lost
     List<SocketChange> b2 = changes(a, T0 + 2000);
     Outcome o = batch(a, b2, T0 + 2000);
     assertEquals("a", o.resyncNode());
     assertTrue(o.changes().isEmpty());
     assertTrue(hub.node("a").resyncing());
-    SimAgent.Reply reply = a.reply(T0 + 2100); // taken after b2: b2 is in it
+    SyntheticNode.Snapshot reply = a.snapshot(T0 + 2100); // taken after b2: b2 is in it
     List<SocketChange> b3 = changes(a, T0 + 3000);
     List<SocketChange> b4 = changes(a, T0 + 4000);
     assertEquals(Outcome.NONE, batch(a, b3, T0 + 3000), "buffered, nothing passed on");
@@ -193,13 +203,13 @@ class FleetStateTest {
 
   @Test
   void bufferedChangesTheSnapshotAlreadyHasAreSkipped() {
-    SimAgent a = synced("a", "m1", T0);
+    SyntheticNode a = synced("a", "m1", T0);
     changes(a, T0 + 1000); // lost
     List<SocketChange> b2 = changes(a, T0 + 2000);
     assertEquals("a", batch(a, b2, T0 + 2000).resyncNode());
     List<SocketChange> b3 = changes(a, T0 + 3000);
     batch(a, b3, T0 + 3000);
-    Outcome s = deliver(a.reply(T0 + 3100), T0 + 3200); // has b2 and b3
+    Outcome s = deliver(a.snapshot(T0 + 3100), T0 + 3200); // has b2 and b3
     assertNull(s.resyncNode());
     assertTrue(s.changes().stream().allMatch(c -> c.timestampMillis() == T0 + 3100), "only the snapshot's changes");
     assertInSync(a);
@@ -207,31 +217,31 @@ class FleetStateTest {
 
   @Test
   void aGapLeftAfterTheSnapshotAsksAgain() {
-    SimAgent a = synced("a", "m1", T0);
+    SyntheticNode a = synced("a", "m1", T0);
     changes(a, T0 + 1000); // lost
     assertEquals("a", batch(a, changes(a, T0 + 2000), T0 + 2000).resyncNode());
-    SimAgent.Reply reply = a.reply(T0 + 2100);
+    SyntheticNode.Snapshot reply = a.snapshot(T0 + 2100);
     changes(a, T0 + 3000); // lost too
     batch(a, changes(a, T0 + 4000), T0 + 4000);
     Outcome s = deliver(reply, T0 + 4100);
     assertEquals("a", s.resyncNode());
     assertTrue(hub.node("a").resyncing());
-    assertNull(deliver(a.reply(T0 + 4200), T0 + 4300).resyncNode());
+    assertNull(deliver(a.snapshot(T0 + 4200), T0 + 4300).resyncNode());
     assertInSync(a);
   }
 
   @Test
   void aHeartbeatWithASeqNotReceivedAsksForASnapshot() {
-    SimAgent a = synced("a", "m1", T0);
+    SyntheticNode a = synced("a", "m1", T0);
     changes(a, T0 + 1000); // lost
     assertEquals("a", heartbeat(a, T0 + 1000).resyncNode());
-    deliver(a.reply(T0 + 1100), T0 + 1100);
+    deliver(a.snapshot(T0 + 1100), T0 + 1100);
     assertInSync(a);
   }
 
   @Test
   void aRestartAsksForASnapshotWhoseChangesTurnTheOldPictureIntoTheNew() {
-    SimAgent a = synced("a", "m1", T0);
+    SyntheticNode a = synced("a", "m1", T0);
     batch(a, changes(a, T0 + 1000), T0 + 1000);
     String oldEpoch = a.epoch();
     a.restart((T0 + 5000) * 1000, 12);
@@ -239,7 +249,7 @@ class FleetStateTest {
     assertEquals("a", h.resyncNode());
     assertTrue(h.statusChanges().isEmpty(), "it was up: no status change");
     assertEquals(oldEpoch, hub.node("a").epoch(), "the picture is still the old run's");
-    deliver(a.reply(T0 + 5100), T0 + 5100);
+    deliver(a.snapshot(T0 + 5100), T0 + 5100);
     assertInSync(a);
     assertNull(batch(a, changes(a, T0 + 6000), T0 + 6000).resyncNode());
     assertInSync(a);
@@ -247,9 +257,9 @@ class FleetStateTest {
 
   @Test
   void aBatchOfANewRunBeforeItsHeartbeatIsBufferedUntilTheSnapshot() {
-    SimAgent a = synced("a", "m1", T0);
+    SyntheticNode a = synced("a", "m1", T0);
     a.restart((T0 + 5000) * 1000, 6);
-    SimAgent.Reply reply = a.reply(T0 + 5000);
+    SyntheticNode.Snapshot reply = a.snapshot(T0 + 5000);
     List<SocketChange> first = changes(a, T0 + 6000);
     assertEquals("a", batch(a, first, T0 + 6000).resyncNode());
     Outcome s = deliver(reply, T0 + 6100);
@@ -307,10 +317,10 @@ class FleetStateTest {
   @Test
   void anOverflowingBufferIsDroppedAndASecondSnapshotFollowsTheFirst() {
     hub = new FleetState(new FleetState.Settings(Duration.ofSeconds(3), Duration.ofSeconds(5), 10), FIRST_SEQ);
-    SimAgent a = synced("a", "m1", T0);
+    SyntheticNode a = synced("a", "m1", T0);
     changes(a, T0 + 1000); // lost
     assertEquals("a", batch(a, changes(a, T0 + 2000), T0 + 2000).resyncNode());
-    SimAgent.Reply first = a.reply(T0 + 2000);
+    SyntheticNode.Snapshot first = a.snapshot(T0 + 2000);
     int buffered = 0;
     for (int i = 3; buffered <= 10; i++) {
       List<SocketChange> b = changes(a, T0 + i * 1000);
@@ -321,18 +331,18 @@ class FleetStateTest {
     assertEquals("a", s.resyncNode(), "the changes after the first snapshot were dropped: ask again");
     assertTrue(hub.node("a").resyncing());
     assertEquals(first.seq(), hub.node("a").snapshot().seq());
-    assertNull(deliver(a.reply(T0 + 21_000), T0 + 21_000).resyncNode());
+    assertNull(deliver(a.snapshot(T0 + 21_000), T0 + 21_000).resyncNode());
     assertInSync(a);
   }
 
   @Test
   void afterAFailedResyncTheNextHeartbeatOrBatchAsksAgain() {
-    SimAgent a = agent("a", "m1", 5);
+    SyntheticNode a = agent("a", "m1", 5);
     assertEquals("a", heartbeat(a, T0).resyncNode());
     assertEquals(Outcome.NONE, hub.resyncFailed("a", T0 + 100));
     assertFalse(hub.node("a").resyncing());
     assertEquals("a", heartbeat(a, T0 + 1000).resyncNode());
-    deliver(a.reply(T0 + 1100), T0 + 1100);
+    deliver(a.snapshot(T0 + 1100), T0 + 1100);
     assertInSync(a);
 
     changes(a, T0 + 2000); // lost
@@ -340,14 +350,14 @@ class FleetStateTest {
     hub.resyncFailed("a", T0 + 2100);
     List<SocketChange> next = changes(a, T0 + 3000);
     assertEquals("a", batch(a, next, T0 + 3000).resyncNode(), "a batch asks again too (and is buffered)");
-    deliver(a.reply(T0 + 3100), T0 + 3100);
+    deliver(a.snapshot(T0 + 3100), T0 + 3100);
     assertInSync(a);
     hub.resyncFailed("nobody", T0);
   }
 
   @Test
   void afterAFailedResyncOfANodeBackFromDownTheNextHeartbeatAsksAgain() {
-    SimAgent a = synced("a", "m1", T0);
+    SyntheticNode a = synced("a", "m1", T0);
     hub.memberLeft("m1", T0 + 100);
     assertEquals("a", heartbeat(a, T0 + 200).resyncNode());
     hub.resyncFailed("a", T0 + 300);
@@ -356,34 +366,34 @@ class FleetStateTest {
 
   @Test
   void bufferedChangesOfAnotherRunAreNotAppliedAfterTheSnapshot() {
-    SimAgent a = synced("a", "m1", T0);
+    SyntheticNode a = synced("a", "m1", T0);
     String oldEpoch = a.epoch();
     List<SocketChange> late = changes(a, T0 + 1000); // of the old run, delivered after the restart
     a.restart(10, 5); // its clock went back: the new run's seqs are lower than the old's
     assertEquals("a", heartbeat(a, T0 + 2000).resyncNode());
     assertEquals(Outcome.NONE, feed.read(hub.batch("a", oldEpoch, late, T0 + 2100)));
-    Outcome s = deliver(a.reply(T0 + 2200), T0 + 2200);
+    Outcome s = deliver(a.snapshot(T0 + 2200), T0 + 2200);
     assertTrue(s.changes().stream().allMatch(c -> c.timestampMillis() == T0 + 2200), "only the snapshot's changes");
     assertInSync(a);
   }
 
   @Test
   void aLateSnapshotOlderThanThePictureIsIgnored() {
-    SimAgent a = synced("a", "m1", T0);
-    SimAgent.Reply old = a.reply(T0);
+    SyntheticNode a = synced("a", "m1", T0);
+    SyntheticNode.Snapshot old = a.snapshot(T0);
     batch(a, changes(a, T0 + 1000), T0 + 1000);
     assertEquals(Outcome.NONE, deliver(old, T0 + 1100));
     assertInSync(a);
-    Outcome same = deliver(a.reply(T0 + 1200), T0 + 1200);
+    Outcome same = deliver(a.snapshot(T0 + 1200), T0 + 1200);
     assertTrue(same.changes().isEmpty(), "a duplicate of the truth changes nothing");
     assertInSync(a);
   }
 
   @Test
   void aMemberThatLeavesTakesItsNodesDownAndTheirSocketsStay() {
-    SimAgent a = synced("a", "m1", T0);
-    SimAgent b = synced("b", "m1", T0);
-    SimAgent c = synced("c", "m2", T0);
+    SyntheticNode a = synced("a", "m1", T0);
+    SyntheticNode b = synced("b", "m1", T0);
+    SyntheticNode c = synced("c", "m2", T0);
     Outcome o = hub.memberLeft("m1", T0 + 500);
     assertEquals(List.of(new StatusChange("a", NodeStatus.DOWN, T0 + 500, "left the cluster"),
         new StatusChange("b", NodeStatus.DOWN, T0 + 500, "left the cluster")), o.statusChanges());
@@ -402,7 +412,7 @@ class FleetStateTest {
 
   @Test
   void aSilentNodeGoesDownAfterDownAfterAndComesBackWithAResync() {
-    SimAgent a = synced("a", "m1", T0);
+    SyntheticNode a = synced("a", "m1", T0);
     assertEquals(Outcome.NONE, hub.tick(T0 + 3000), "3 s is not more than downAfter");
     Outcome down = hub.tick(T0 + 4500);
     assertEquals(List.of(new StatusChange("a", NodeStatus.DOWN, T0 + 4500, "no heartbeat for 4 s")),
@@ -414,13 +424,13 @@ class FleetStateTest {
     Outcome up = heartbeat(a, T0 + 6000);
     assertEquals(List.of(new StatusChange("a", NodeStatus.UP, T0 + 6000, "heartbeats again")), up.statusChanges());
     assertEquals("a", up.resyncNode());
-    deliver(a.reply(T0 + 6100), T0 + 6100);
+    deliver(a.snapshot(T0 + 6100), T0 + 6100);
     assertInSync(a);
   }
 
   @Test
   void aNodeThatRestartedWhileDownSaysSo() {
-    SimAgent a = synced("a", "m1", T0);
+    SyntheticNode a = synced("a", "m1", T0);
     hub.tick(T0 + 10_000);
     a.restart((T0 + 11_000) * 1000, 3);
     Outcome up = heartbeat(a, T0 + 11_000);
@@ -430,22 +440,22 @@ class FleetStateTest {
 
   @Test
   void aNodeWithAnOldSampleIsStaleUntilItSamplesAgain() {
-    SimAgent a = synced("a", "m1", T0);
-    Outcome stale = hub.heartbeat(a.facts(), a.epoch(), a.lastSeq(), T0, T0 + 7000);
+    SyntheticNode a = synced("a", "m1", T0);
+    Outcome stale = hub.heartbeat(facts(a), a.epoch(), a.lastSeq(), T0, T0 + 7000);
     assertEquals(List.of(new StatusChange("a", NodeStatus.STALE, T0 + 7000, "no sample for 7 s")),
         stale.statusChanges());
     assertNull(stale.resyncNode());
     assertTrue(hub.node("a").live());
     assertEquals(Outcome.NONE, hub.tick(T0 + 7500), "once per transition");
-    assertEquals(Outcome.NONE, hub.heartbeat(a.facts(), a.epoch(), a.lastSeq(), T0, T0 + 8000));
-    Outcome fresh = hub.heartbeat(a.facts(), a.epoch(), a.lastSeq(), T0 + 8500, T0 + 9000);
+    assertEquals(Outcome.NONE, hub.heartbeat(facts(a), a.epoch(), a.lastSeq(), T0, T0 + 8000));
+    Outcome fresh = hub.heartbeat(facts(a), a.epoch(), a.lastSeq(), T0 + 8500, T0 + 9000);
     assertEquals(List.of(new StatusChange("a", NodeStatus.UP, T0 + 9000, "sampling again")), fresh.statusChanges());
     assertEquals(NodeStatus.UP, hub.node("a").status());
   }
 
   @Test
   void aNodeThatSamplesSlowlyIsStaleOnlyAfterThreeOfItsIntervals() {
-    SimAgent a = synced("a", "m1", T0);
+    SyntheticNode a = synced("a", "m1", T0);
     NodeFacts slow = NodeFacts.builder("a")
         .clusterNodeId("m1")
         .role("agent")
@@ -464,8 +474,8 @@ class FleetStateTest {
 
   @Test
   void tickFindsAStaleSample() {
-    SimAgent a = synced("a", "m1", T0);
-    assertEquals(Outcome.NONE, hub.heartbeat(a.facts(), a.epoch(), a.lastSeq(), T0, T0 + 4000));
+    SyntheticNode a = synced("a", "m1", T0);
+    assertEquals(Outcome.NONE, hub.heartbeat(facts(a), a.epoch(), a.lastSeq(), T0, T0 + 4000));
     Outcome o = hub.tick(T0 + 5500); // heard from 1.5 s ago, but its last sample is 5.5 s old
     assertEquals(List.of(new StatusChange("a", NodeStatus.STALE, T0 + 5500, "no sample for 5 s")), o.statusChanges());
     assertEquals(NodeStatus.STALE, hub.node("a").status());
@@ -473,7 +483,7 @@ class FleetStateTest {
 
   @Test
   void viewsAndSnapshotsAreCachedUntilTheNodeChanges() {
-    SimAgent a = synced("a", "m1", T0);
+    SyntheticNode a = synced("a", "m1", T0);
     NodeView v1 = hub.node("a");
     NodeSnapshot s1 = v1.snapshot();
     s1.sorted();
@@ -499,13 +509,13 @@ class FleetStateTest {
 
   @Test
   void aBatchFromANodeTheHubDoesNotKnowMakesItJoin() {
-    SimAgent a = agent("a", "m1", 5);
+    SyntheticNode a = agent("a", "m1", 5);
     List<SocketChange> b = changes(a, T0);
     Outcome o = batch(a, b, T0);
     assertEquals("a", o.resyncNode());
     assertEquals(NodeStatus.UP, o.statusChanges().getFirst().status());
     assertEquals("a", hub.node("a").facts().node());
-    deliver(a.reply(T0 + 100), T0 + 100);
+    deliver(a.snapshot(T0 + 100), T0 + 100);
     assertInSync(a);
     heartbeat(a, T0 + 200);
     assertEquals("m1", hub.node("a").facts().clusterNodeId());

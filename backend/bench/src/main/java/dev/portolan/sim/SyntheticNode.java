@@ -1,5 +1,6 @@
 package dev.portolan.sim;
 
+import dev.portolan.fleet.NodeFacts;
 import dev.portolan.node.ChangeKind;
 import dev.portolan.node.OwnedSocket;
 import dev.portolan.node.SocketChange;
@@ -33,6 +34,11 @@ import java.util.SplittableRandom;
  * over): connections open and close, established ones go to TIME_WAIT or CLOSE_WAIT, and now and then a daemon
  * restarts so that a listener changes owner. Opens and closes keep the table near its target size. Seqs follow
  * each other without gaps from {@code firstSeq + 1}, as a real node's {@code SampleDiffer} numbers them.
+ *
+ * <p>As an agent: its run ({@link #epoch}), what its heartbeats say ({@link #facts}), its answer to a snapshot
+ * request ({@link #snapshot}), a {@link #restart} (a new run with other seqs), and with
+ * {@link #withShortLivedSockets()} sockets that opened and closed between two samples. The simulator
+ * ({@code --simulate-nodes}) and the hub's fleet tests use the same nodes.
  */
 public final class SyntheticNode {
   /** Share of changes that are state changes (ESTABLISHED to TIME_WAIT or CLOSE_WAIT). */
@@ -58,6 +64,9 @@ public final class SyntheticNode {
   private long seq;
   private double owed;
   private long lastTickMillis = -1;
+  private final String run;
+  private int runs = 1;
+  private boolean shortLivedSockets;
 
   /** A process of the node: its current pid changes when it restarts. */
   private static final class Daemon {
@@ -102,6 +111,13 @@ public final class SyntheticNode {
    * {@code sockets} sockets, changing {@code churnPerSecond} of them per second; {@code seed} makes it repeatable.
    */
   public SyntheticNode(String name, int index, int sockets, double churnPerSecond, long seed, long firstSeq) {
+    this(name, index, sockets, churnPerSecond, seed, firstSeq, "run");
+  }
+
+  /** As above, in the run named {@code run}: its epoch is {@code name-run} (a later run's {@code name-run-2}...). */
+  public SyntheticNode(String name, int index, int sockets, double churnPerSecond, long seed, long firstSeq,
+      String run) {
+    this.run = run;
     if (sockets < 0 || churnPerSecond < 0) {
       throw new IllegalArgumentException("sockets and churn must not be negative");
     }
@@ -181,6 +197,46 @@ public final class SyntheticNode {
     return new ArrayList<>(table.values());
   }
 
+  /** This run's epoch: {@code name-run}, then {@code name-run-2}, ... after each {@link #restart}. */
+  public String epoch() {
+    return runs == 1 ? name + "-" + run : name + "-" + run + "-" + runs;
+  }
+
+  /** What its heartbeats say, as cluster member {@code clusterNodeId}, started at {@code startedAtMillis}. */
+  public NodeFacts facts(String clusterNodeId, long startedAtMillis) {
+    return NodeFacts.builder(name).clusterNodeId(clusterNodeId).role("agent").reader("simulated").intervalMillis(1000)
+        .startedAtMillis(startedAtMillis).kernel("simulated").addresses(List.of(hostAddress)).build();
+  }
+
+  /** An answer to a snapshot request: the whole table at a seq, in a run. */
+  public record Snapshot(String node, String epoch, long seq, long takenAtMillis, List<OwnedSocket> sockets) {
+  }
+
+  /** The answer to a snapshot request taken at {@code takenAtMillis} (whoever asked may get it later). */
+  public Snapshot snapshot(long takenAtMillis) {
+    return new Snapshot(name, epoch(), seq, takenAtMillis, rows());
+  }
+
+  /**
+   * A restart: the table moves on by {@code unseen} changes nobody hears of (most sockets stay), then a new run
+   * starts, its seqs following {@code firstSeq} (lower than the old run's if its clock went back).
+   */
+  public void restart(long firstSeq, int unseen) {
+    changes(unseen, Math.max(0, lastTickMillis), false);
+    seq = firstSeq;
+    runs++;
+  }
+
+  /**
+   * From now on about one tick (or {@link #churn}) in three also reports one to three short-lived sockets, numbered
+   * before its other changes as a node's sampler numbers them: clients of nginx that came and went between two
+   * samples, which no table ever holds.
+   */
+  public SyntheticNode withShortLivedSockets() {
+    shortLivedSockets = true;
+    return this;
+  }
+
   /**
    * The changes since the last tick (none at the first, which only starts the clock): as many as the churn rate
    * owes for the time elapsed, each stamped {@code nowMillis}.
@@ -198,13 +254,26 @@ public final class SyntheticNode {
     return churn(count, nowMillis);
   }
 
-  /** Exactly {@code count} changes (when there is anything to change), stamped {@code nowMillis}. */
+  /**
+   * Exactly {@code count} changes (when there is anything to change), stamped {@code nowMillis}; with
+   * {@link #withShortLivedSockets()}, now and then short-lived sockets first.
+   */
   public List<SocketChange> churn(int count, long nowMillis) {
+    return changes(count, nowMillis, shortLivedSockets);
+  }
+
+  private List<SocketChange> changes(int count, long nowMillis, boolean withShortLived) {
     List<SocketChange> out = new ArrayList<>(count);
+    if (withShortLived && random.nextInt(3) == 0) {
+      for (int i = random.nextInt(3); i >= 0; i--) {
+        shortLived(nowMillis, out);
+      }
+    }
+    int first = out.size(); // the count is of the other changes
     int guard = 0;
-    while (out.size() < count && guard++ < count * 4 + 16) {
+    while (out.size() - first < count && guard++ < count * 4 + 16) {
       double r = random.nextDouble();
-      int remaining = count - out.size();
+      int remaining = count - (out.size() - first);
       if (r < OWNER_CHANGE_SHARE && !listeners.isEmpty()) {
         ownerChange(nowMillis, out);
       } else if (r < OWNER_CHANGE_SHARE + STATE_CHANGE_SHARE && !connections.isEmpty()) {
@@ -224,6 +293,18 @@ public final class SyntheticNode {
   private SocketChange change(ChangeKind kind, long nowMillis, OwnedSocket row, SocketState previousState,
       Owner previousOwner) {
     return new SocketChange(kind, name, ++seq, nowMillis, row, previousState, previousOwner);
+  }
+
+  /** A client of nginx that connected and went between two samples; its owner known (from the listener) or not. */
+  private void shortLived(long nowMillis, List<SocketChange> out) {
+    boolean owned = random.nextBoolean();
+    OwnedSocket gone;
+    do {
+      gone = new OwnedSocket(SocketEntry.inet(Protocol.TCP, Family.IPV4, hostAddress, 443, clientAddress(),
+          ephemeral(), SocketState.CLOSE, 0, 0, 33, 0), owned ? daemons[NGINX].owner : Owner.UNKNOWN);
+    } while (table.containsKey(gone.socket().key())); // not a socket the table holds
+    out.add(new SocketChange(ChangeKind.SHORT_LIVED, name, ++seq, nowMillis, gone, null, null,
+        new SocketChange.ShortLived(nowMillis - 1, owned ? SocketChange.OWNER_FROM_LISTENER : null)));
   }
 
   private void close(long nowMillis, List<SocketChange> out) {

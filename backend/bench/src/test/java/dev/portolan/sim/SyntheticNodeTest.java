@@ -155,6 +155,62 @@ class SyntheticNodeTest {
     assertEquals(1000, addresses.size());
   }
 
+  @Test
+  void asAnAgentItHasARunFactsSnapshotsAndRestarts() {
+    SyntheticNode node = new SyntheticNode("n1", 1, 40, 0, 5, 100, "r7");
+    assertEquals("n1-r7", node.epoch());
+    SyntheticNode.Snapshot first = node.snapshot(T0);
+    assertEquals(new SyntheticNode.Snapshot("n1", "n1-r7", 100, T0, first.sockets()), first);
+    assertEquals(node.table(), first.sockets().stream().collect(
+        java.util.stream.Collectors.toMap(r -> r.socket().key(), r -> r)), "the whole table");
+    node.churn(10, T0 + 1000);
+    assertEquals(40, first.sockets().size(), "a snapshot is a copy: later changes do not reach it");
+    assertEquals(dev.portolan.fleet.NodeFacts.builder("n1").clusterNodeId("m9").role("agent").reader("simulated")
+        .intervalMillis(1000).startedAtMillis(T0).kernel("simulated").addresses(List.of(node.hostAddress())).build(),
+        node.facts("m9", T0));
+
+    Map<SocketKey, OwnedSocket> before = new HashMap<>(node.table());
+    node.restart(50, 6);
+    assertEquals("n1-r7-2", node.epoch(), "a new run");
+    assertEquals(50, node.lastSeq(), "its seqs start over (here lower: a clock that went back)");
+    assertFalse(before.equals(node.table()), "the table moved on by changes nobody heard of");
+    List<SocketChange> next = node.churn(3, T0 + 2000);
+    assertEquals(List.of(51L, 52L, 53L), next.stream().map(SocketChange::seq).toList());
+    node.restart(1000, 0);
+    assertEquals("n1-r7-3", node.epoch());
+  }
+
+  @Test
+  void shortLivedSocketsComeFirstAreNumberedAndAreNeverInTheTable() {
+    SyntheticNode node = new SyntheticNode("n2", 2, 60, 0, 11, 0).withShortLivedSockets();
+    long seq = 0;
+    int shortLived = 0;
+    for (int i = 1; i <= 60; i++) {
+      List<SocketChange> changes = node.churn(2, T0 + i * 1000L);
+      boolean others = false;
+      for (SocketChange c : changes) {
+        assertEquals(++seq, c.seq(), "contiguous seqs, short-lived ones included");
+        if (c.kind() == ChangeKind.SHORT_LIVED) {
+          assertFalse(others, "short-lived changes come before the sample's others");
+          shortLived++;
+          assertNotNull(c.shortLived());
+          assertEquals(T0 + i * 1000L - 1, c.shortLived().closedAtMillis());
+          assertFalse(node.table().containsKey(c.current().socket().key()), "never held");
+        } else {
+          others = true;
+        }
+      }
+      assertEquals(2L, changes.stream().filter(c -> c.kind() != ChangeKind.SHORT_LIVED).count(),
+          "the churn asked for, besides");
+    }
+    assertTrue(shortLived > 10, "about one sample in three has one to three: " + shortLived);
+    SyntheticNode plain = new SyntheticNode("n2", 2, 60, 0, 11, 0);
+    for (int i = 1; i <= 60; i++) {
+      assertTrue(plain.churn(2, T0 + i * 1000L).stream().noneMatch(c -> c.kind() == ChangeKind.SHORT_LIVED),
+          "none unless asked for");
+    }
+  }
+
   private static void apply(Map<SocketKey, OwnedSocket> table, SocketChange c) {
     if (c.kind() == ChangeKind.CLOSED) {
       assertNotNull(table.remove(c.current().socket().key()), "closed a socket it had");

@@ -35,7 +35,7 @@ class NmapGrepableTest {
     }
   }
 
-  /** The ports {@code ScanPopulationHolder 42 100 5 2000} listened on when the TCP fixture was captured. */
+  /** The ports {@code SocketHolder listeners 127.0.0.1 42 100 5 1 2000 4096 hold} listened on when the TCP fixture was captured. */
   private static Set<Integer> tcpTruth() {
     return Arrays.stream(fixture("tcp-100-listeners.truth").strip().split("\\s+")).map(Integer::valueOf)
         .collect(Collectors.toCollection(TreeSet::new));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portolan.fleet.FleetState.Outcome;
 import dev.portolan.node.SocketChange;
+import dev.portolan.sim.SyntheticNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +32,7 @@ class FleetStateRandomTest {
   private static final int STEPS = 600;
 
   private final Set<String> asked = new HashSet<>();
-  private final Map<String, SimAgent.Reply> lateReplies = new HashMap<>();
+  private final Map<String, SyntheticNode.Snapshot> lateReplies = new HashMap<>();
   private FleetState hub;
   private FeedMirror feed;
   private int inSyncChecks;
@@ -43,80 +44,86 @@ class FleetStateRandomTest {
     Random r = new Random(seed);
     hub = new FleetState(new FleetState.Settings(Duration.ofSeconds(3), Duration.ofSeconds(5), 40), 0);
     feed = new FeedMirror(0);
-    List<SimAgent> agents = new ArrayList<>();
+    List<SyntheticNode> agents = new ArrayList<>();
     Map<String, Long> lastSample = new HashMap<>();
     for (int i = 0; i < 4; i++) {
-      agents.add(new SimAgent("n" + i, "m" + (i % 2), r, 5 + r.nextInt(30), T0 * 1000).withShortLivedSockets());
+      agents.add(new SyntheticNode("n" + i, i, 5 + r.nextInt(30), 0, r.nextLong(), T0 * 1000).withShortLivedSockets());
     }
     long now = T0;
     for (int step = 0; step < STEPS; step++) {
       now += r.nextInt(400);
-      SimAgent a = agents.get(r.nextInt(agents.size()));
+      SyntheticNode a = agents.get(r.nextInt(agents.size()));
       int dice = r.nextInt(100);
       if (dice < 45) {
-        List<SocketChange> batch = a.sample(r.nextInt(7), now);
-        lastSample.put(a.name, now);
+        List<SocketChange> batch = a.churn(r.nextInt(7), now);
+        lastSample.put(a.name(), now);
         int network = r.nextInt(10);
         if (network > 0 && !batch.isEmpty()) { // 1 in 10 lost
-          take(hub.batch(a.name, a.epoch(), batch, now));
+          take(hub.batch(a.name(), a.epoch(), batch, now));
           if (network == 1) { // 1 in 10 twice
-            take(hub.batch(a.name, a.epoch(), batch, now));
+            take(hub.batch(a.name(), a.epoch(), batch, now));
           }
         }
       } else if (dice < 65) {
-        take(hub.heartbeat(a.facts(), a.epoch(), a.lastSeq(), lastSample.getOrDefault(a.name, now), now));
+        take(hub.heartbeat(a.facts(member(a), 0), a.epoch(), a.lastSeq(), lastSample.getOrDefault(a.name(), now),
+            now));
       } else if (dice < 82) {
-        if (asked.remove(a.name)) {
+        if (asked.remove(a.name())) {
           if (r.nextInt(8) == 0) {
-            lateReplies.put(a.name, a.reply(now)); // answered, but the answer arrives much later
-            take(hub.resyncFailed(a.name, now)); // the request timed out meanwhile
+            lateReplies.put(a.name(), a.snapshot(now)); // answered, but the answer arrives much later
+            take(hub.resyncFailed(a.name(), now)); // the request timed out meanwhile
           } else {
-            take(hub.snapshot(a.name, a.epoch(), a.lastSeq(), now, a.sockets(), now));
+            take(hub.snapshot(a.name(), a.epoch(), a.lastSeq(), now, a.rows(), now));
             resyncsCompleted++;
           }
         }
       } else if (dice < 87) {
-        if (asked.remove(a.name)) {
-          take(hub.resyncFailed(a.name, now));
+        if (asked.remove(a.name())) {
+          take(hub.resyncFailed(a.name(), now));
         }
       } else if (dice < 91) {
         a.restart((now + 1) * 1000, r.nextInt(10));
       } else if (dice < 96) {
         take(hub.tick(now));
       } else if (dice < 98) {
-        take(hub.memberLeft(a.clusterNodeId, now));
+        take(hub.memberLeft(member(a), now));
       } else {
-        SimAgent.Reply late = lateReplies.remove(a.name);
+        SyntheticNode.Snapshot late = lateReplies.remove(a.name());
         if (late != null) {
           // the hub cannot tell it from the answer to a request outstanding now: it takes it as that answer, or
           // ignores it (older than its picture) and keeps waiting
-          asked.remove(a.name);
+          asked.remove(a.name());
           take(hub.snapshot(late.node(), late.epoch(), late.seq(), late.takenAtMillis(), late.sockets(), now));
-          if (hub.node(a.name).resyncing()) {
-            asked.add(a.name);
+          if (hub.node(a.name()).resyncing()) {
+            asked.add(a.name());
           }
         }
       }
       checkInvariants(agents);
     }
     // the bus behaves from now on: every node converges
-    for (SimAgent a : agents) {
+    for (SyntheticNode a : agents) {
       now += 100;
-      take(hub.heartbeat(a.facts(), a.epoch(), a.lastSeq(), now, now));
-      for (int round = 0; asked.remove(a.name); round++) {
+      take(hub.heartbeat(a.facts(member(a), 0), a.epoch(), a.lastSeq(), now, now));
+      for (int round = 0; asked.remove(a.name()); round++) {
         assertTrue(round < 2, "a second snapshot at most (after an overflow)");
-        take(hub.snapshot(a.name, a.epoch(), a.lastSeq(), now, a.sockets(), now));
+        take(hub.snapshot(a.name(), a.epoch(), a.lastSeq(), now, a.rows(), now));
       }
-      NodeView v = hub.node(a.name);
+      NodeView v = hub.node(a.name());
       assertFalse(v.resyncing());
       assertTrue(v.live());
-      assertEquals(a.table(), hubTable(hub, a.name));
+      assertEquals(a.table(), hubTable(hub, a.name()));
     }
     checkInvariants(agents);
     assertTrue(resyncsCompleted > 10, "resyncs completed: " + resyncsCompleted);
     assertTrue(inSyncChecks > STEPS, "in-sync checks: " + inSyncChecks);
     assertTrue(feed.changes() > 100, "changes passed on: " + feed.changes());
     assertTrue(feed.shortLived() > 10, "short-lived sockets passed on: " + feed.shortLived());
+  }
+
+  /** The cluster member agent {@code n<i>} runs in: m0 or m1. */
+  private static String member(SyntheticNode a) {
+    return "m" + (Integer.parseInt(a.name().substring(1)) % 2);
   }
 
   private void take(Outcome o) {
@@ -126,18 +133,18 @@ class FleetStateRandomTest {
     }
   }
 
-  private void checkInvariants(List<SimAgent> agents) {
+  private void checkInvariants(List<SyntheticNode> agents) {
     assertEquals(feed.lastSeq(), hub.lastSeq(), "every hub seq was passed on");
-    for (SimAgent a : agents) {
-      NodeView v = hub.node(a.name);
+    for (SyntheticNode a : agents) {
+      NodeView v = hub.node(a.name());
       if (v == null) {
         continue;
       }
-      assertEquals(FeedMirror.told(hubTable(hub, a.name)), FeedMirror.told(feed.table(a.name)),
+      assertEquals(FeedMirror.told(hubTable(hub, a.name())), FeedMirror.told(feed.table(a.name())),
           "the feed's reader holds the hub's picture");
-      assertEquals(asked.contains(a.name), v.resyncing());
+      assertEquals(asked.contains(a.name()), v.resyncing());
       if (!v.resyncing() && a.epoch().equals(v.epoch()) && v.snapshot().seq() == a.lastSeq()) {
-        assertEquals(a.table(), hubTable(hub, a.name), "a node the hub has caught up with");
+        assertEquals(a.table(), hubTable(hub, a.name()), "a node the hub has caught up with");
         inSyncChecks++;
       }
     }

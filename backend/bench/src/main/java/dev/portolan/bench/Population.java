@@ -1,5 +1,6 @@
 package dev.portolan.bench;
 
+import dev.portolan.holder.SocketHolder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -9,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A population of about {@code size} TCP sockets on 127.0.0.1, held by several {@link PopulationHolder} child
+ * A population of about {@code size} TCP sockets on 127.0.0.1, held by several {@link SocketHolder} ({@code pairs}) child
  * processes (each below the 20k open-file limit). Sockets: per child, busy listeners, idle listeners, and connected
  * pairs (client + accepted). Closing it stops every child.
  */
@@ -46,7 +47,7 @@ final class Population implements AutoCloseable {
         int pairs = Math.max(1, perChild / 2);
         int busy = Math.max(1, (pairs + PAIRS_PER_LISTENER - 1) / PAIRS_PER_LISTENER);
         started.add(ChildProcesses.start(List.of(ChildProcesses.javaLauncher(), "-Xmx64m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-cp", jar.toString(), PopulationHolder.class.getName(),
+            "-XX:TieredStopAtLevel=1", "-cp", jar.toString(), SocketHolder.class.getName(), "pairs",
             Integer.toString(pairs), Integer.toString(busy), Integer.toString(IDLE_LISTENERS_PER_CHILD))));
       }
       for (Process p : started) {

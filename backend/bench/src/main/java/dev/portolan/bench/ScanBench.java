@@ -1,5 +1,6 @@
 package dev.portolan.bench;
 
+import dev.portolan.holder.SocketHolder;
 import dev.portolan.sampler.Protocol;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The scan benchmark: Portolan's scan engine against nmap on the same listeners, in the same run, inside a network
  * namespace of its own (so nothing but its own listeners is scanned, never the host's ports). A
- * {@link ScanPopulationHolder} opens {@value #TCP_LISTENERS} TCP listeners on random ports of 1-65535 and
+ * {@link SocketHolder} ({@code listeners ... hold}) opens {@value #TCP_LISTENERS} TCP listeners on random ports of 1-65535 and
  * {@value #UDP_LISTENERS} silent UDP sockets on random ports of 1-{@value #UDP_MAX_PORT}: the truth, confirmed with
  * {@code ss} in the namespace. Then, per protocol, a {@link ScanBenchChild} (our engine, {@code aggressive}) and
  * nmap ({@code -sT -p- -T4}, {@code -sU -p 1-2000 -T5}) take turns: one warm-up run each (our cold run), then
@@ -69,9 +70,9 @@ final class ScanBench {
       log.printf("scan: network namespace %s (lo only)%n", ns.name());
       long seed = System.nanoTime();
       Process holder = ChildProcesses.start(ns.exec(List.of(ChildProcesses.javaLauncher(), "-Xmx32m",
-          "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", jar.toString(), ScanPopulationHolder.class.getName(),
-          Long.toString(seed), Integer.toString(TCP_LISTENERS), Integer.toString(UDP_LISTENERS),
-          Integer.toString(UDP_MAX_PORT))));
+          "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", jar.toString(), SocketHolder.class.getName(),
+          "listeners", "127.0.0.1", Long.toString(seed), Integer.toString(TCP_LISTENERS),
+          Integer.toString(UDP_LISTENERS), "1", Integer.toString(UDP_MAX_PORT), "4096", "hold")));
       try {
         Set<Integer> tcp = new TreeSet<>();
         Set<Integer> udp = new TreeSet<>();

@@ -1,11 +1,9 @@
-package dev.portolan.verticles;
+package dev.portolan.sim;
 
 import dev.portolan.bus.Addresses;
 import dev.portolan.fleet.NodeFacts;
 import dev.portolan.node.SocketChange;
 import dev.portolan.service.ServiceNames;
-import dev.portolan.sim.SimJson;
-import dev.portolan.sim.SyntheticNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -1,8 +1,6 @@
 package dev.portolan.sim;
 
-import dev.portolan.fleet.NodeFacts;
 import dev.portolan.service.ServiceNames;
-import dev.portolan.verticles.SimulatorVerticle;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -73,18 +71,10 @@ public final class Simulation {
     for (int i = 0; i < settings.nodes(); i++) {
       String name = nodeName(i, settings.nodes());
       SyntheticNode model = new SyntheticNode(name, i, settings.sockets(), settings.churnPerSecond(), settings.seed(),
-          firstSeq);
-      NodeFacts facts = NodeFacts.builder(name)
-          .clusterNodeId(clusterNodeId)
-          .role("agent")
-          .reader("simulated")
-          .intervalMillis(1000)
-          .startedAtMillis(now)
-          .kernel("simulated")
-          .addresses(List.of(model.hostAddress()))
-          .build();
+          firstSeq, run);
       long offset = (long) i * 1000 / settings.nodes();
-      slices.get(i % instances).add(new SimulatorVerticle.SimNode(model, facts, name + "-" + run, offset));
+      slices.get(i % instances).add(new SimulatorVerticle.SimNode(model, model.facts(clusterNodeId, now),
+          model.epoch(), offset));
     }
     Future<?> all = Future.succeededFuture();
     for (List<SimulatorVerticle.SimNode> slice : slices) {

@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Portolan agent ({@code java [flags] -jar portolan.jar --http-port P --interval I [--socket-reader R]}) running
+ * A Portolan agent ({@code java [flags] -jar portolan-bench.jar --http-port P --interval I [--socket-reader R]}) running
  * as a child process, with a keep-alive HTTP client to its API and its CPU time and RSS read from
  * {@code /proc/<pid>}.
  */

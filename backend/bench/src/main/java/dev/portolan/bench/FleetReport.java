@@ -90,7 +90,7 @@ record FleetReport(String command, String date, MachineInfo machine, FleetBench.
       md.append("### Agent as a cluster member\n\n");
       md.append("A real agent (`--role agent --interval 1s`) joined to a hub of its own cluster, no API requests;"
           + " idle (this machine's own sockets) and with a population of TCP sockets held by child processes"
-          + " (`PopulationHolder`). CPU and RSS as above, after warm-up. `up at hub`: from the agent's launch to the"
+          + " (`SocketHolder pairs`). CPU and RSS as above, after warm-up. `up at hub`: from the agent's launch to the"
           + " hub holding its table.\n\n");
       md.append("| JVM flags | load | sockets at the hub | CPU % of one core | of which kernel | RSS MiB (end) | RSS MiB (peak)"
           + " | up at hub s | window s |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
