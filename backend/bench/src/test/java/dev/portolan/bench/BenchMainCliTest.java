@@ -51,14 +51,14 @@ class BenchMainCliTest {
   void aBadNodeOptionOfTheSimulatorIsRefusedAsTheNodeRefusesIt() throws Exception {
     Outcome o = run("--simulate-nodes", "3", "--join", "127.0.0.1", "--interval", "5ms");
     assertEquals(2, o.code(), o.stderr());
-    assertTrue(o.stderr().contains("portolan: invalid interval '5ms'"), o.stderr());
+    assertTrue(o.stderr().contains("portolan: invalid --interval '5ms'"), o.stderr());
   }
 
   @Test
   void withoutSimulateOptionsItRunsTheNodesCommandLine() throws Exception {
     Outcome bad = run("--interval", "5ms");
     assertEquals(2, bad.code(), bad.stderr());
-    assertTrue(bad.stderr().contains("portolan: invalid interval '5ms'"), bad.stderr());
+    assertTrue(bad.stderr().contains("portolan: invalid --interval '5ms'"), bad.stderr());
     Outcome unknown = run("--frobnicate");
     assertEquals(2, unknown.code());
     assertTrue(unknown.stderr().contains("Unknown option"), unknown.stderr());
