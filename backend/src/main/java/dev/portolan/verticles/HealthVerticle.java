@@ -6,8 +6,9 @@ import dev.portolan.bus.SampleTaken;
 import dev.portolan.cluster.ClusterSelfCheck;
 import dev.portolan.limit.ConnectionLimits;
 import dev.portolan.limit.ConnectionSettings;
-import dev.portolan.web.ConnectionGuard;
-import dev.portolan.web.HostGuard;
+import dev.portolan.http.ConnectionGuard;
+import dev.portolan.access.http.HostGuard;
+import dev.portolan.http.ErrorPages;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -39,7 +40,7 @@ public final class HealthVerticle extends VerticleBase {
       ConnectionLimits connections, ConnectionSettings connectionSettings, AllowedHosts hosts) {
     this.connections = connections;
     this.connectionSettings = connectionSettings;
-    this.hosts = new HostGuard(hosts, false);
+    this.hosts = new HostGuard(hosts, false, ErrorPages.PLAIN);
     this.bind = bind;
     this.port = port;
     this.node = node;

@@ -2,7 +2,7 @@ package dev.portolan.verticles;
 
 import dev.portolan.bus.Addresses;
 import dev.portolan.fleet.NodeFacts;
-import dev.portolan.node.SocketChange;
+import dev.portolan.sampling.SocketChange;
 import dev.portolan.service.ServiceNames;
 import dev.portolan.sim.SimJson;
 import dev.portolan.sim.SyntheticNode;

@@ -1,14 +1,14 @@
 package dev.portolan.fleet;
 
-import dev.portolan.node.OwnedSocket;
-import dev.portolan.node.Rows;
-import dev.portolan.node.SampleDiffer;
-import dev.portolan.node.SocketChange;
+import dev.portolan.sampling.OwnedSocket;
+import dev.portolan.sampling.Rows;
+import dev.portolan.sampling.SampleDiffer;
+import dev.portolan.sampling.SocketChange;
 import dev.portolan.owner.Owner;
-import dev.portolan.sampler.Protocol;
-import dev.portolan.sampler.SocketEntry;
-import dev.portolan.sampler.SocketKey;
-import dev.portolan.sampler.SocketState;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketEntry;
+import dev.portolan.socket.SocketKey;
+import dev.portolan.socket.SocketState;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
