@@ -113,7 +113,7 @@ public final class Main implements Callable<Integer> {
     String cluster = settings.cluster().enabled() ? ", cluster " + settings.cluster().name() + " on "
         + settings.cluster().host() + ":" + settings.cluster().port()
         + (settings.cluster().busTls() != null ? ", bus TLS" : ", bus plaintext") : "";
-    if (settings.role().serves() && !settings.http().authentication() && !dev.portolan.config.HttpAccess.isLoopback(settings.bind())) {
+    if (settings.role().serves() && !settings.http().authentication() && !dev.portolan.access.HttpAccess.isLoopback(settings.bind())) {
       System.err.println("portolan: WARNING: bound to " + settings.bind() + " without authentication (--insecure):"
           + " anyone who can reach it can use the dashboard and the API, and start scans");
     }

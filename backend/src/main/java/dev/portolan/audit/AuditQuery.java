@@ -1,7 +1,7 @@
 package dev.portolan.audit;
 
-import dev.portolan.node.InvalidQueryException;
-import dev.portolan.node.QueryValues;
+import dev.portolan.http.InvalidQueryException;
+import dev.portolan.http.QueryValues;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;

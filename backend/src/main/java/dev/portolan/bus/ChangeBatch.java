@@ -1,8 +1,8 @@
 package dev.portolan.bus;
 
-import dev.portolan.node.ChangeKind;
-import dev.portolan.node.SocketChange;
-import dev.portolan.sampler.SocketState;
+import dev.portolan.sampling.ChangeKind;
+import dev.portolan.sampling.SocketChange;
+import dev.portolan.socket.SocketState;
 import dev.portolan.service.ServiceNames;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

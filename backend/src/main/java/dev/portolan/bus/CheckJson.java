@@ -1,8 +1,8 @@
 package dev.portolan.bus;
 
-import dev.portolan.node.ListenCheck;
-import dev.portolan.node.NodeSnapshot;
-import dev.portolan.sampler.Protocol;
+import dev.portolan.sampling.ListenCheck;
+import dev.portolan.sampling.NodeSnapshot;
+import dev.portolan.socket.Protocol;
 import dev.portolan.service.ServiceNames;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

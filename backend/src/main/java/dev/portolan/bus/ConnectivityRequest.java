@@ -1,8 +1,11 @@
 package dev.portolan.bus;
 
-import dev.portolan.sampler.AddressText;
+import dev.portolan.socket.AddressText;
 import dev.portolan.scan.ConnectivityCheck;
+import dev.portolan.http.InvalidQueryException;
+import dev.portolan.http.QueryValues;
 import io.vertx.core.json.JsonObject;
+import java.util.Set;
 import java.util.Locale;
 
 /**
@@ -28,5 +31,45 @@ public record ConnectivityRequest(String host, int port, long timeoutMillis) {
         .put("connected", r.connected()).put("elapsedMillis", r.elapsedMicros() / 1000.0)
         .put("localAddress", r.local() == null ? null : AddressText.of(r.local().getAddress().getAddress()))
         .put("localPort", r.local() == null ? null : r.local().getPort()).put("reason", r.reason());
+  }
+
+  /** Parses a connectivity check from a JSON body {host, port, timeoutMillis}: 400 for anything else. */
+  public static ConnectivityRequest parse(JsonObject body) {
+    for (String field : body.fieldNames()) {
+      if (!Set.of("host", "port", "timeoutMillis", "node").contains(field)) {
+        throw new InvalidQueryException("unknown field", QueryValues.echo(field) + " is not a check field; give host, port, optionally node (which node connects)"
+            + " and optionally timeoutMillis (100 to " + ConnectivityRequest.MAX_TIMEOUT_MILLIS + ")");
+      }
+    }
+    String host = text(body, "host", null);
+    if (host == null || host.isBlank()) {
+      throw new InvalidQueryException("missing host", "give host: a host name or an IPv4 or IPv6 address");
+    }
+    Object port = body.getValue("port");
+    if (port == null) {
+      throw new InvalidQueryException("missing port", "give port: a number from 1 to 65535");
+    }
+    int p = QueryValues.port("port", port.toString());
+    if (p == 0) {
+      throw new InvalidQueryException("invalid port", "a check connects to a port from 1 to 65535, not 0");
+    }
+    Object timeout = body.getValue("timeoutMillis");
+    long millis = timeout == null ? ConnectivityRequest.DEFAULT_TIMEOUT_MILLIS
+        : QueryValues.wholeNumber(timeout.toString(), "invalid timeoutMillis", "timeoutMillis is a number of milliseconds");
+    if (millis < 100 || millis > ConnectivityRequest.MAX_TIMEOUT_MILLIS) {
+      throw new InvalidQueryException("invalid timeoutMillis", "timeoutMillis must be from 100 to "
+          + ConnectivityRequest.MAX_TIMEOUT_MILLIS + ", not " + millis);
+    }
+    return new ConnectivityRequest(host.strip(), p, millis);
+  }
+  private static String text(JsonObject body, String field, String dflt) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      return dflt;
+    }
+    if (!(v instanceof String s)) {
+      throw new InvalidQueryException("invalid " + field, field + " must be a string");
+    }
+    return s;
   }
 }

@@ -1,6 +1,6 @@
 package dev.portolan.bus;
 
-import dev.portolan.node.SocketChange;
+import dev.portolan.sampling.SocketChange;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;

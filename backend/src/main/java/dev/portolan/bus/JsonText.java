@@ -1,12 +1,12 @@
 package dev.portolan.bus;
 
-import dev.portolan.node.Exposure;
-import dev.portolan.node.OwnedSocket;
-import dev.portolan.node.SocketChange;
+import dev.portolan.sampling.Exposure;
+import dev.portolan.sampling.OwnedSocket;
+import dev.portolan.sampling.SocketChange;
 import dev.portolan.owner.Owner;
 import dev.portolan.owner.ProcessInfo;
-import dev.portolan.sampler.Protocol;
-import dev.portolan.sampler.SocketEntry;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketEntry;
 import dev.portolan.service.ServiceNames;
 import java.util.HashMap;
 import java.util.Map;

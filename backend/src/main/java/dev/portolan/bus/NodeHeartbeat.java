@@ -1,7 +1,7 @@
 package dev.portolan.bus;
 
 import dev.portolan.fleet.NodeFacts;
-import dev.portolan.node.SamplerState;
+import dev.portolan.sampling.SamplerState;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -1,7 +1,7 @@
 package dev.portolan.bus;
 
-import dev.portolan.node.NodeSnapshot;
-import dev.portolan.node.SocketSummary;
+import dev.portolan.sampling.NodeSnapshot;
+import dev.portolan.sampling.SocketSummary;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.portolan.bus;
 
-import dev.portolan.sampler.Protocol;
+import dev.portolan.socket.Protocol;
 import io.vertx.core.json.JsonObject;
 
 /**

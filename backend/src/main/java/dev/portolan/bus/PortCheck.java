@@ -1,6 +1,6 @@
 package dev.portolan.bus;
 
-import dev.portolan.sampler.Protocol;
+import dev.portolan.socket.Protocol;
 import io.vertx.core.json.JsonObject;
 
 /** A request on {@link Addresses#PORT_CHECK}: is anything listening on {@code proto}/{@code port}? */

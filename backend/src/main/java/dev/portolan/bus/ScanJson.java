@@ -1,8 +1,8 @@
 package dev.portolan.bus;
 
-import dev.portolan.sampler.AddressText;
-import dev.portolan.sampler.Protocol;
-import dev.portolan.scan.Banner;
+import dev.portolan.socket.AddressText;
+import dev.portolan.socket.Protocol;
+import dev.portolan.scan.banner.Banner;
 import dev.portolan.scan.PortResult;
 import dev.portolan.scan.PortState;
 import dev.portolan.scan.Preset;
@@ -95,7 +95,7 @@ public final class ScanJson {
   }
 
   /** A node's scan policy as {@code /api/v1/scan-policy} shows it. */
-  public static io.vertx.core.json.JsonObject policy(String node, dev.portolan.scan.ScanPolicySettings s) {
+  public static io.vertx.core.json.JsonObject policy(String node, dev.portolan.scan.policy.ScanPolicySettings s) {
     io.vertx.core.json.JsonArray allow = new io.vertx.core.json.JsonArray();
     s.allow().forEach(c -> allow.add(c.toString()));
     return new io.vertx.core.json.JsonObject().put("node", node).put("allow", allow)

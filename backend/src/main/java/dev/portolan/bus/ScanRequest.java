@@ -1,10 +1,10 @@
 package dev.portolan.bus;
 
-import dev.portolan.node.InvalidQueryException;
-import dev.portolan.node.QueryValues;
-import dev.portolan.sampler.Protocol;
+import dev.portolan.http.InvalidQueryException;
+import dev.portolan.http.QueryValues;
+import dev.portolan.socket.Protocol;
 import dev.portolan.scan.Preset;
-import dev.portolan.scan.ScanTarget;
+import dev.portolan.scan.policy.ScanTarget;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;

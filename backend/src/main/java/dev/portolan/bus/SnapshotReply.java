@@ -1,6 +1,6 @@
 package dev.portolan.bus;
 
-import dev.portolan.node.OwnedSocket;
+import dev.portolan.sampling.OwnedSocket;
 import dev.portolan.service.ServiceNames;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,15 +1,15 @@
 package dev.portolan.bus;
 
-import dev.portolan.node.Exposure;
-import dev.portolan.node.OwnedSocket;
+import dev.portolan.sampling.Exposure;
+import dev.portolan.sampling.OwnedSocket;
 import dev.portolan.owner.Owner;
 import dev.portolan.owner.OwnerStatus;
 import dev.portolan.owner.ProcessInfo;
-import dev.portolan.sampler.Family;
-import dev.portolan.sampler.Protocol;
-import dev.portolan.sampler.SocketEntry;
-import dev.portolan.sampler.SocketState;
-import dev.portolan.sampler.UnixType;
+import dev.portolan.socket.Family;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketEntry;
+import dev.portolan.socket.SocketState;
+import dev.portolan.socket.UnixType;
 import dev.portolan.service.ServiceNames;
 import io.vertx.core.json.JsonObject;
 

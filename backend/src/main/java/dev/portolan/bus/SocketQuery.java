@@ -1,10 +1,10 @@
 package dev.portolan.bus;
 
-import dev.portolan.node.SocketFilter;
-import dev.portolan.node.SocketFilter.ProtocolChoice;
-import dev.portolan.sampler.Family;
-import dev.portolan.sampler.Protocol;
-import dev.portolan.sampler.SocketState;
+import dev.portolan.sampling.SocketFilter;
+import dev.portolan.sampling.SocketFilter.ProtocolChoice;
+import dev.portolan.socket.Family;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketState;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.EnumSet;

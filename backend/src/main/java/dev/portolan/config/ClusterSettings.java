@@ -2,6 +2,7 @@ package dev.portolan.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import dev.portolan.access.LoopbackHost;
 
 /**
  * How a node joins the clustered event bus (Hazelcast under Vert.x). {@code host} is the address Hazelcast and

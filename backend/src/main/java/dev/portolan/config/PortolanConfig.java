@@ -2,12 +2,13 @@ package dev.portolan.config;
 
 import dev.portolan.limit.ConnectionSettings;
 import dev.portolan.limit.RateLimitSettings;
-import dev.portolan.netlink.SocketReaders;
-import dev.portolan.scan.ScanPolicySettings;
+import dev.portolan.socket.SocketReaders;
+import dev.portolan.scan.policy.ScanPolicySettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import dev.portolan.access.HttpAccess;
 
 /**
  * Validated settings of one node. Sources, later ones winning: built-in defaults, the {@code --config} JSON file,
@@ -74,7 +75,12 @@ public record PortolanConfig(int httpPort, String bind, Duration interval, Strin
       throw new InvalidConfigException(e.getMessage());
     }
     Path auditFile = Settings.AUDIT_FILE.value(settings);
-    HttpAccess http = HttpAccess.from(settings);
+    HttpAccess http;
+    try {
+      http = HttpAccess.from(settings);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(e.getMessage());
+    }
     ConnectionSettings connections;
     try {
       connections = ConnectionSettings.fromConfig(settings);

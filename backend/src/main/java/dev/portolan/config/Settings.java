@@ -4,9 +4,9 @@ import dev.portolan.config.Setting.Kind;
 import dev.portolan.limit.ConnectionSettings;
 import dev.portolan.limit.Rate;
 import dev.portolan.limit.RateLimitSettings;
-import dev.portolan.netlink.SocketReaders;
-import dev.portolan.scan.Cidr;
-import dev.portolan.scan.ScanPolicySettings;
+import dev.portolan.socket.SocketReaders;
+import dev.portolan.scan.policy.Cidr;
+import dev.portolan.scan.policy.ScanPolicySettings;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import dev.portolan.access.HttpAccess;
 
 /**
  * Every setting of a node, each declared once ({@link Setting}): the command line's options, the environment

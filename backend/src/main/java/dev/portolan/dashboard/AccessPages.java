@@ -1,6 +1,7 @@
 package dev.portolan.dashboard;
 
 import dev.portolan.access.UserFile;
+import dev.portolan.access.http.AccessControl;
 import dev.portolan.frontend.view.LoginView;
 import dev.portolan.limit.LoginThrottle;
 import dev.portolan.limit.Rate;
@@ -69,13 +70,9 @@ public final class AccessPages {
 
   /** {@code then} when it is a local path (not {@code //host}, not /login or /logout), else "/". */
   public static String safeThen(String then) {
-    if (then == null || then.length() > 2048 || !then.startsWith("/") || then.startsWith("//")
-        || then.startsWith("/\\") || then.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '\\')
-        || then.startsWith("/login") || then.startsWith("/logout")) {
-      return "/";
-    }
-    return then;
+    return AccessControl.safeThen(then);
   }
+
 
   private void form(RoutingContext ctx) {
     String then = safeThen(ctx.request().getParam("then"));
@@ -122,7 +119,7 @@ public final class AccessPages {
           // store when the session is stored under the new one), a user's session from now on: never dropped to make
           // room for anonymous ones (both before setUser, which stores the session)
           ctx.session().regenerateId();
-          ctx.session().put(dev.portolan.web.BoundedSessionStore.LOGGED_IN, true);
+          ctx.session().put(dev.portolan.access.http.BoundedSessionStore.LOGGED_IN, true);
           sessions.setUser(ctx, user)
               .onFailure(e -> HtmlReplies.fail(ctx, e))
               .onSuccess(v -> ctx.response().setStatusCode(303).putHeader("Location", then).end());

@@ -1,28 +1,28 @@
 package dev.portolan.dashboard;
 
-import dev.portolan.sampler.AddressText;
+import dev.portolan.socket.AddressText;
 import dev.portolan.audit.AuditKind;
 import dev.portolan.bus.Addresses;
-import dev.portolan.web.ScanGate;
+import dev.portolan.query.ScanGate;
 import dev.portolan.bus.ScanJson;
 import dev.portolan.bus.SocketQuery;
 import dev.portolan.frontend.view.ExposurePort;
 import dev.portolan.frontend.view.ExposureView;
 import dev.portolan.frontend.view.VennLabel;
-import dev.portolan.node.InvalidQueryException;
-import dev.portolan.node.QueryValues;
-import dev.portolan.node.RequestException;
-import dev.portolan.node.SocketFilter;
-import dev.portolan.sampler.Protocol;
+import dev.portolan.http.InvalidQueryException;
+import dev.portolan.http.QueryValues;
+import dev.portolan.http.RequestException;
+import dev.portolan.sampling.SocketFilter;
+import dev.portolan.socket.Protocol;
 import dev.portolan.scan.ExposureMap;
 import dev.portolan.scan.PortList;
 import dev.portolan.scan.ScanRecord;
-import dev.portolan.scan.ScanTarget;
+import dev.portolan.scan.policy.ScanTarget;
 import dev.portolan.service.ServiceNames;
-import dev.portolan.web.FleetApi;
-import dev.portolan.web.NodeRequests;
-import dev.portolan.web.Params;
-import dev.portolan.web.ScanRoutes;
+import dev.portolan.query.FleetApi;
+import dev.portolan.query.NodeRequests;
+import dev.portolan.http.Params;
+import dev.portolan.api.ScanRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -159,7 +159,7 @@ final class ExposurePages {
         String target = node.equals(from) ? dev.portolan.bus.ScanRequest.SELF_TARGET : String.join(",", targets);
         attempt.what(node + " (" + target + ")", p);
         JsonObject body = new JsonObject().put("target", target).put("ports", p).put("proto", "tcp").put("preset", preset);
-        return NodeRequests.askFor(vertx, dev.portolan.web.Caller.name(ctx), Addresses.onNode(from, Addresses.SCAN_START),
+        return NodeRequests.askFor(vertx, dev.portolan.http.Caller.name(ctx), Addresses.onNode(from, Addresses.SCAN_START),
             ScanRoutes.parseRequest(body).toJson(), NodeRequests.TIMEOUT_MILLIS);
       }).onSuccess(answer -> {
         attempt.scanAccepted(answer);

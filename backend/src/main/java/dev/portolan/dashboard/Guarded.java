@@ -1,6 +1,6 @@
 package dev.portolan.dashboard;
 
-import dev.portolan.web.Params;
+import dev.portolan.http.Params;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;

@@ -4,10 +4,10 @@ import dev.portolan.bus.ChangeBatch;
 import dev.portolan.frontend.Templates;
 import dev.portolan.frontend.view.ChangeRow;
 import dev.portolan.frontend.view.SocketRow;
-import dev.portolan.node.ChangeKind;
-import dev.portolan.node.SocketChange;
+import dev.portolan.sampling.ChangeKind;
+import dev.portolan.sampling.SocketChange;
 import dev.portolan.service.ServiceNames;
-import dev.portolan.web.SseFormat;
+import dev.portolan.api.SseFormat;
 import io.vertx.core.json.JsonObject;
 
 /** Writes a change as an SSE event whose data is one HTML list item, for htmx's SSE extension ({@code sse-swap}). */

@@ -3,11 +3,12 @@ package dev.portolan.dashboard;
 import dev.portolan.frontend.Templates;
 import dev.portolan.frontend.view.Chrome;
 import dev.portolan.frontend.view.ErrorView;
-import dev.portolan.node.RequestException;
+import dev.portolan.http.RequestException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
+import dev.portolan.http.ErrorPages;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -16,6 +17,19 @@ import java.util.logging.Logger;
  * the full page otherwise; failures become an error page (400 bad input, 404 unknown, 503/500), never a stack trace.
  */
 public final class HtmlReplies {
+  /** The dashboard's error pages, for the access and request checks in front of it. */
+  public static final ErrorPages PAGES = new ErrorPages() {
+    @Override
+    public void error(RoutingContext ctx, int status, String title, String detail) {
+      HtmlReplies.error(ctx, status, title, detail);
+    }
+
+    @Override
+    public void fail(RoutingContext ctx, Throwable failure) {
+      HtmlReplies.fail(ctx, failure);
+    }
+  };
+
   private static final Logger LOG = Logger.getLogger(HtmlReplies.class.getName());
 
   private HtmlReplies() {
@@ -59,7 +73,7 @@ public final class HtmlReplies {
 
   /** Maps a failure (bad input, an event-bus reply failure, anything else) to an error page. */
   public static void fail(RoutingContext ctx, Throwable failure) {
-    RequestException web = dev.portolan.web.ApiErrors.webRefusal(failure);
+    RequestException web = dev.portolan.http.ApiErrors.webRefusal(failure);
     if (web != null) {
       failure = web;
     }

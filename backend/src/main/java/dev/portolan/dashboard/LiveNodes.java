@@ -1,6 +1,6 @@
 package dev.portolan.dashboard;
 
-import dev.portolan.web.FleetApi;
+import dev.portolan.query.FleetApi;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -5,7 +5,7 @@ import dev.portolan.frontend.view.FleetNodeRow;
 import dev.portolan.frontend.view.NodePageView;
 import dev.portolan.frontend.view.NodeRow;
 import dev.portolan.frontend.view.ProcessLink;
-import dev.portolan.sampler.AddressText;
+import dev.portolan.socket.AddressText;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;

@@ -1,9 +1,9 @@
 package dev.portolan.dashboard;
 
 import dev.portolan.frontend.view.PortView;
-import dev.portolan.node.SocketFilter;
-import dev.portolan.sampler.Protocol;
-import dev.portolan.web.FleetApi;
+import dev.portolan.sampling.SocketFilter;
+import dev.portolan.socket.Protocol;
+import dev.portolan.query.FleetApi;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -3,12 +3,12 @@ package dev.portolan.dashboard;
 import dev.portolan.audit.AuditKind;
 import dev.portolan.frontend.view.ReachRow;
 import dev.portolan.frontend.view.ReachabilityView;
-import dev.portolan.node.QueryValues;
-import dev.portolan.node.RequestException;
-import dev.portolan.web.FleetApi;
-import dev.portolan.web.Params;
-import dev.portolan.web.Reachability;
-import dev.portolan.web.ScanGate;
+import dev.portolan.http.QueryValues;
+import dev.portolan.http.RequestException;
+import dev.portolan.query.FleetApi;
+import dev.portolan.http.Params;
+import dev.portolan.query.Reachability;
+import dev.portolan.query.ScanGate;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -87,7 +87,7 @@ final class ReachabilityPages {
       return;
     }
     ScanGate.Attempt audited = attempt;
-    reachability.run(request, dev.portolan.web.Caller.name(ctx)).onSuccess(audited::matrix).onFailure(audited::refused).onSuccess(answer -> {
+    reachability.run(request, dev.portolan.http.Caller.name(ctx)).onSuccess(audited::matrix).onFailure(audited::refused).onSuccess(answer -> {
       if (HtmlReplies.wantsFragment(ctx)) {
         ctx.response().putHeader("HX-Push-Url", href(host, port, timeout));
       }

@@ -2,26 +2,26 @@ package dev.portolan.dashboard;
 
 import dev.portolan.audit.AuditKind;
 import dev.portolan.bus.Addresses;
-import dev.portolan.sampler.Protocol;
-import dev.portolan.web.ScanGate;
+import dev.portolan.socket.Protocol;
+import dev.portolan.query.ScanGate;
 import dev.portolan.bus.ConnectivityRequest;
 import dev.portolan.frontend.view.ConnectView;
-import dev.portolan.node.RequestException;
+import dev.portolan.http.RequestException;
 import dev.portolan.bus.ScanEvent;
 import dev.portolan.bus.ScanJson;
 import dev.portolan.frontend.Templates;
 import dev.portolan.frontend.view.ScanFormView;
 import dev.portolan.frontend.view.ScanView;
 import dev.portolan.frontend.view.ScansView;
-import dev.portolan.node.QueryValues;
+import dev.portolan.http.QueryValues;
 import dev.portolan.service.ServiceNames;
-import dev.portolan.web.FleetApi;
-import dev.portolan.web.NodeRequests;
-import dev.portolan.web.ScanLocator;
-import dev.portolan.web.Params;
-import dev.portolan.web.ScanEventStream;
-import dev.portolan.web.ScanRoutes;
-import dev.portolan.web.SseFormat;
+import dev.portolan.query.FleetApi;
+import dev.portolan.query.NodeRequests;
+import dev.portolan.query.ScanLocator;
+import dev.portolan.http.Params;
+import dev.portolan.api.ScanEventStream;
+import dev.portolan.api.ScanRoutes;
+import dev.portolan.api.SseFormat;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -135,7 +135,7 @@ final class ScanPages {
       var request = ScanRoutes.parseRequest(body);
       attempt.kind(request.proto() == Protocol.UDP ? AuditKind.UDP_SCAN : AuditKind.TCP_SCAN);
       started = fleet.runOn(ScanRoutes.requestedNode(body))
-          .compose(node -> NodeRequests.askFor(vertx, dev.portolan.web.Caller.name(ctx),
+          .compose(node -> NodeRequests.askFor(vertx, dev.portolan.http.Caller.name(ctx),
               Addresses.onNode(node, Addresses.SCAN_START), request.toJson(), NodeRequests.TIMEOUT_MILLIS))
           .onSuccess(scans::remember);
     } catch (RequestException e) {
@@ -199,7 +199,7 @@ final class ScanPages {
       if (!port.isEmpty()) {
         body.put("port", port);
       }
-      request = ScanRoutes.parseConnectivity(body);
+      request = ConnectivityRequest.parse(body);
     } catch (RequestException e) {
       if (attempt != null) {
         attempt.refused(e);
@@ -208,7 +208,7 @@ final class ScanPages {
       return;
     }
     ScanGate.Attempt audited = attempt;
-    fleet.runOn(node).compose(from -> NodeRequests.askFor(vertx, dev.portolan.web.Caller.name(ctx),
+    fleet.runOn(node).compose(from -> NodeRequests.askFor(vertx, dev.portolan.http.Caller.name(ctx),
             Addresses.onNode(from, Addresses.CONNECTIVITY), request.toJson(), request.timeoutMillis() + NodeRequests.TIMEOUT_MILLIS))
         .onSuccess(audited::checked).onFailure(audited::refused)
         .onSuccess(a -> {

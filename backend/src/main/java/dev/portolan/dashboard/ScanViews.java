@@ -1,9 +1,9 @@
 package dev.portolan.dashboard;
 
-import dev.portolan.sampler.AddressText;
+import dev.portolan.socket.AddressText;
 import dev.portolan.frontend.view.ScanPortRow;
 import dev.portolan.frontend.view.ScanView;
-import dev.portolan.scan.Banner;
+import dev.portolan.scan.banner.Banner;
 import dev.portolan.scan.PortResult;
 import dev.portolan.scan.PortState;
 import dev.portolan.scan.ScanRecord;

@@ -1,9 +1,9 @@
 package dev.portolan.dashboard;
 
-import dev.portolan.node.InvalidQueryException;
-import dev.portolan.node.QueryValues;
-import dev.portolan.node.SocketFilter;
-import dev.portolan.scan.Cidr;
+import dev.portolan.http.InvalidQueryException;
+import dev.portolan.http.QueryValues;
+import dev.portolan.sampling.SocketFilter;
+import dev.portolan.scan.policy.Cidr;
 import io.vertx.core.json.JsonObject;
 import java.net.Inet4Address;
 import java.net.InetAddress;

@@ -1,8 +1,8 @@
 package dev.portolan.fleet;
 
-import dev.portolan.node.NodeSnapshot;
-import dev.portolan.node.SocketChange;
-import dev.portolan.sampler.KernelSockstat;
+import dev.portolan.sampling.NodeSnapshot;
+import dev.portolan.sampling.SocketChange;
+import dev.portolan.socket.KernelSockstat;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;

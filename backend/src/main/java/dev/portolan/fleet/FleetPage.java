@@ -1,9 +1,9 @@
 package dev.portolan.fleet;
 
-import dev.portolan.node.NodeSnapshot;
-import dev.portolan.node.OwnedSocket;
-import dev.portolan.node.SocketFilter;
-import dev.portolan.node.SocketPage;
+import dev.portolan.sampling.NodeSnapshot;
+import dev.portolan.sampling.OwnedSocket;
+import dev.portolan.sampling.SocketFilter;
+import dev.portolan.sampling.SocketPage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -11,7 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A page of a filtered listing across nodes, ordered by node name and then {@link dev.portolan.node.NodeSnapshot#ORDER};
+ * A page of a filtered listing across nodes, ordered by node name and then {@link dev.portolan.sampling.NodeSnapshot#ORDER};
  * the cursor is a keyset position (node and row key), so paging stays consistent while tables change.
  */
 public record FleetPage(List<Row> rows, String nextCursor, int matched) {
@@ -19,7 +19,7 @@ public record FleetPage(List<Row> rows, String nextCursor, int matched) {
   private static final char SEP = '\u0000';
 
   /** A row: the socket, the node it was seen on, and that node's status (rows of a down node are "last seen"). */
-  public record Row(String node, NodeStatus status, dev.portolan.node.OwnedSocket socket) {
+  public record Row(String node, NodeStatus status, dev.portolan.sampling.OwnedSocket socket) {
   }
 
   /** Where a cursor points: after {@code row} of {@code node}. */

@@ -1,10 +1,10 @@
 package dev.portolan.fleet;
 
-import dev.portolan.node.ChangeKind;
-import dev.portolan.node.OwnedSocket;
-import dev.portolan.node.SampleDiffer;
-import dev.portolan.node.SocketChange;
-import dev.portolan.sampler.SocketKey;
+import dev.portolan.sampling.ChangeKind;
+import dev.portolan.sampling.OwnedSocket;
+import dev.portolan.sampling.SampleDiffer;
+import dev.portolan.sampling.SocketChange;
+import dev.portolan.socket.SocketKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

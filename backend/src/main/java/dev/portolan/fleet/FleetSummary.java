@@ -1,8 +1,8 @@
 package dev.portolan.fleet;
 
-import dev.portolan.node.SocketSummary;
-import dev.portolan.sampler.KernelSockstat;
-import dev.portolan.sampler.SocketState;
+import dev.portolan.sampling.SocketSummary;
+import dev.portolan.socket.KernelSockstat;
+import dev.portolan.socket.SocketState;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -16,7 +16,7 @@ import java.util.Map;
 public record FleetSummary(SocketSummary sockets, Map<NodeStatus, Integer> nodesByStatus) {
 
   /**
-   * Sums each live node's {@link dev.portolan.node.NodeSnapshot#summary()} (cached with its snapshot, so a node
+   * Sums each live node's {@link dev.portolan.sampling.NodeSnapshot#summary()} (cached with its snapshot, so a node
    * whose sockets did not change is not counted again); {@code kernel} is empty (it is per host).
    */
   public static FleetSummary of(List<NodeView> nodes) {

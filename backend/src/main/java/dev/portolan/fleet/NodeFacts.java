@@ -1,6 +1,6 @@
 package dev.portolan.fleet;
 
-import dev.portolan.node.SamplerState;
+import dev.portolan.sampling.SamplerState;
 import java.util.List;
 
 /**

@@ -1,10 +1,10 @@
 package dev.portolan.fleet;
 
-import dev.portolan.node.NodeSnapshot;
-import dev.portolan.node.OwnedSocket;
+import dev.portolan.sampling.NodeSnapshot;
+import dev.portolan.sampling.OwnedSocket;
 import dev.portolan.owner.Owner;
-import dev.portolan.sampler.SocketEntry;
-import dev.portolan.sampler.SocketKey;
+import dev.portolan.socket.SocketEntry;
+import dev.portolan.socket.SocketKey;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;

@@ -1,6 +1,6 @@
 package dev.portolan.fleet;
 
-import dev.portolan.node.NodeSnapshot;
+import dev.portolan.sampling.NodeSnapshot;
 
 /**
  * One node of the fleet as the hub holds it, immutable: status and since when, the facts from its last heartbeat,

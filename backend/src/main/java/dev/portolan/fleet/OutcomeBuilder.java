@@ -1,6 +1,6 @@
 package dev.portolan.fleet;
 
-import dev.portolan.node.SocketChange;
+import dev.portolan.sampling.SocketChange;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

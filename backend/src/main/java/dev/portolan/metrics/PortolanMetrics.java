@@ -1,9 +1,9 @@
 package dev.portolan.metrics;
 
-import dev.portolan.node.SocketSummary;
-import dev.portolan.sampler.SocketState;
-import dev.portolan.netlink.SocketDestroyListener;
-import dev.portolan.node.ShortLivedSockets;
+import dev.portolan.sampling.SocketSummary;
+import dev.portolan.socket.SocketState;
+import dev.portolan.socket.netlink.SocketDestroyListener;
+import dev.portolan.sampling.ShortLivedSockets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -107,7 +107,7 @@ public final class PortolanMetrics {
    * Serves the sampler's backoff state: the interval it samples at now, the configured one, and whether it is
    * backing off (1) or on its interval (0). Overruns are {@link #sampleOverrun()}.
    */
-  public void sampler(java.util.function.Supplier<dev.portolan.node.SamplerState> state) {
+  public void sampler(java.util.function.Supplier<dev.portolan.sampling.SamplerState> state) {
     Gauge.builder("portolan.sample.interval", state, s -> s.get().intervalMillis() / 1000.0).strongReference(true)
         .baseUnit("seconds").description("The interval the sampler samples at now (longer than configured while it backs off)")
         .register(registry);

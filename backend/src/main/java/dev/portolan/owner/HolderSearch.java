@@ -1,7 +1,7 @@
 package dev.portolan.owner;
 
-import dev.portolan.sampler.Protocol;
-import dev.portolan.sampler.SocketEntry;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketEntry;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;

@@ -1,6 +1,6 @@
 package dev.portolan.owner;
 
-import dev.portolan.sampler.SocketEntry;
+import dev.portolan.socket.SocketEntry;
 import java.util.Collection;
 import java.util.function.LongConsumer;
 

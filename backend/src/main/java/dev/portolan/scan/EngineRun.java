@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import dev.portolan.scan.banner.UdpPayloads;
+import dev.portolan.scan.banner.Banner;
 
 /**
  * One scan: the coordinator of its {@link Lane lanes}. It runs on the scan's thread ({@code portolan-scan-N}),

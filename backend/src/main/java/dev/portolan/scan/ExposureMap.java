@@ -1,7 +1,7 @@
 package dev.portolan.scan;
 
-import dev.portolan.sampler.AddressText;
-import dev.portolan.sampler.Protocol;
+import dev.portolan.socket.AddressText;
+import dev.portolan.socket.Protocol;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package dev.portolan.scan;
 
-import dev.portolan.sampler.AddressText;
+import dev.portolan.socket.AddressText;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -10,18 +10,18 @@ import java.net.UnknownHostException;
  * Strict IP address and CIDR literals, never a DNS look-up. Failures are {@link IllegalArgumentException}s whose
  * message says what is wrong in words (no echo of the input: callers add it).
  */
-final class IpLiterals {
-  static final int MAX_ADDRESS_TEXT = 45 + 2 + 4; // [IPv6 with embedded IPv4]/128
+public final class IpLiterals {
+  public static final int MAX_ADDRESS_TEXT = 45 + 2 + 4; // [IPv6 with embedded IPv4]/128
 
   private IpLiterals() {
   }
 
   /** An address and a prefix length; {@code prefix} is the full length (32 or 128) for a plain address. */
-  record Parsed(InetAddress address, int prefix, boolean hasPrefix) {
+  public record Parsed(InetAddress address, int prefix, boolean hasPrefix) {
   }
 
   /** Whether {@code text} looks like an attempt at an IP literal (so a name-check message would mislead). */
-  static boolean looksLikeAddress(String text) {
+  public static boolean looksLikeAddress(String text) {
     if (text.indexOf(':') >= 0 || text.startsWith("[")) {
       return true;
     }
@@ -36,7 +36,7 @@ final class IpLiterals {
   }
 
   /** {@code 10.0.0.1}, {@code fd00::1}, {@code [fd00::1]}, with an optional {@code /prefix}. */
-  static Parsed parse(String text) {
+  public static Parsed parse(String text) {
     String addressText = text;
     String prefixText = null;
     int slash = text.indexOf('/');
@@ -75,7 +75,7 @@ final class IpLiterals {
   }
 
   /** A single address literal: dotted-quad IPv4 (four decimal octets) or IPv6, brackets allowed, no zone id. */
-  static InetAddress address(String text) {
+  public static InetAddress address(String text) {
     if (text.isEmpty()) {
       throw new IllegalArgumentException("no address before the '/'");
     }
@@ -143,7 +143,7 @@ final class IpLiterals {
   }
 
   /** 32 or 128. */
-  static int bits(InetAddress a) {
+  public static int bits(InetAddress a) {
     return a instanceof Inet4Address ? 32 : 128;
   }
 
@@ -151,7 +151,7 @@ final class IpLiterals {
    * The address to check and connect to: an IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}, which the kernel
    * connects to over IPv4) becomes the IPv4 address; a scope id is dropped; the host name, if any, is dropped.
    */
-  static InetAddress normalize(InetAddress a) {
+  public static InetAddress normalize(InetAddress a) {
     byte[] b = a.getAddress();
     if (b.length == 16 && isMapped(b)) {
       return byAddress(new byte[] {b[12], b[13], b[14], b[15]});
@@ -159,7 +159,7 @@ final class IpLiterals {
     return byAddress(b);
   }
 
-  static boolean isMapped(byte[] b) {
+  public static boolean isMapped(byte[] b) {
     for (int i = 0; i < 10; i++) {
       if (b[i] != 0) {
         return false;
@@ -169,7 +169,7 @@ final class IpLiterals {
   }
 
   /** {@code a} with the bits after {@code prefix} cleared. */
-  static InetAddress network(InetAddress a, int prefix) {
+  public static InetAddress network(InetAddress a, int prefix) {
     byte[] b = a.getAddress();
     for (int bit = prefix; bit < b.length * 8; bit++) {
       b[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
@@ -178,7 +178,7 @@ final class IpLiterals {
   }
 
   /** Whether the first {@code prefix} bits of {@code a} equal those of {@code network} (same family only). */
-  static boolean matches(byte[] network, int prefix, byte[] a) {
+  public static boolean matches(byte[] network, int prefix, byte[] a) {
     if (network.length != a.length) {
       return false;
     }
@@ -197,12 +197,12 @@ final class IpLiterals {
   }
 
   /** RFC 5952 text ({@code fd00::1}, {@code 10.0.0.1}), as {@code ss} prints it. */
-  static String text(InetAddress a) {
+  public static String text(InetAddress a) {
     return AddressText.of(a.getAddress());
   }
 
   /** An InetAddress without a host name and without a scope, from 4 or 16 bytes (mapped stays IPv6 here). */
-  static InetAddress byAddress(byte[] b) {
+  public static InetAddress byAddress(byte[] b) {
     try {
       return b.length == 16 ? Inet6Address.getByAddress(null, b, -1) : InetAddress.getByAddress(b);
     } catch (UnknownHostException e) {

@@ -16,6 +16,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.Locale;
+import dev.portolan.scan.banner.UdpPayloads;
 
 /**
  * The probing machinery of a scan: one thread, one {@link Selector}, its own {@link Timing}, and every

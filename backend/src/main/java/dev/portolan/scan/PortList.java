@@ -1,8 +1,8 @@
 package dev.portolan.scan;
 
-import dev.portolan.node.InvalidQueryException;
-import dev.portolan.node.QueryValues;
-import dev.portolan.sampler.Protocol;
+import dev.portolan.http.InvalidQueryException;
+import dev.portolan.http.QueryValues;
+import dev.portolan.socket.Protocol;
 import java.util.Arrays;
 import java.util.BitSet;
 

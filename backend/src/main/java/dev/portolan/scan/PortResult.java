@@ -1,7 +1,8 @@
 package dev.portolan.scan;
 
-import dev.portolan.sampler.Protocol;
+import dev.portolan.socket.Protocol;
 import java.net.InetAddress;
+import dev.portolan.scan.banner.Banner;
 
 /**
  * The outcome for one address and port. {@code rttMicros}: time from the (last) probe to its answer, or -1 when

@@ -3,6 +3,9 @@ package dev.portolan.scan;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Objects;
+import dev.portolan.scan.banner.BannerGrabber;
+import dev.portolan.scan.banner.UdpPayloads;
+import dev.portolan.scan.banner.Banner;
 
 /**
  * Runs scans: TCP connect and UDP, non-blocking, with adaptive timing; no root needed. Each {@link #start} runs its

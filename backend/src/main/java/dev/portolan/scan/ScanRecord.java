@@ -1,6 +1,6 @@
 package dev.portolan.scan;
 
-import dev.portolan.sampler.Protocol;
+import dev.portolan.socket.Protocol;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,6 +1,6 @@
 package dev.portolan.scan;
 
-import dev.portolan.node.RequestException;
+import dev.portolan.http.RequestException;
 
 /**
  * The scan policy refuses a scan or check: a target outside the allowed ranges or over a cap (HTTP 403), or too

@@ -1,12 +1,13 @@
 package dev.portolan.scan;
 
-import dev.portolan.sampler.AddressText;
+import dev.portolan.socket.AddressText;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
+import dev.portolan.scan.banner.Banner;
 
 /**
  * A scan's results as text other tools read: CSV (RFC 4180, one row per kept result) and nmap's grepable format
@@ -76,7 +77,7 @@ public final class ScanReportFormats {
   }
 
   /** The well-known service name of a protocol and port, or null. */
-  public interface ServiceLookup extends BiFunction<dev.portolan.sampler.Protocol, Integer, String> {
+  public interface ServiceLookup extends BiFunction<dev.portolan.socket.Protocol, Integer, String> {
   }
 
   private static String service(PortResult r, ServiceLookup names) {

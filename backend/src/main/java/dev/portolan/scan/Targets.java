@@ -1,6 +1,6 @@
 package dev.portolan.scan;
 
-import dev.portolan.sampler.Protocol;
+import dev.portolan.socket.Protocol;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import dev.portolan.scan.banner.UdpPayloads;
 
 /**
  * A plan's targets, laid out for the lanes (immutable once built, shared by them). Target {@code t} runs port-major

@@ -1,6 +1,6 @@
 package dev.portolan.scan;
 
-import dev.portolan.sampler.Protocol;
+import dev.portolan.socket.Protocol;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -15,13 +15,13 @@ import dev.portolan.fleet.FleetCompleteness;
 import dev.portolan.fleet.FleetPage;
 import dev.portolan.fleet.FleetState;
 import dev.portolan.fleet.NodeFacts;
-import dev.portolan.node.SnapshotHolder;
+import dev.portolan.sampling.SnapshotHolder;
 import dev.portolan.fleet.FleetSummary;
 import dev.portolan.fleet.NodeView;
 import dev.portolan.fleet.StatusChange;
 import dev.portolan.metrics.PortolanMetrics;
-import dev.portolan.node.ChangeHistory;
-import dev.portolan.node.InvalidQueryException;
+import dev.portolan.sampling.ChangeHistory;
+import dev.portolan.http.InvalidQueryException;
 import dev.portolan.service.ServiceNames;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -232,7 +232,7 @@ public final class FleetVerticle extends VerticleBase {
     }
     String wanted = query.filter().node();
     if (wanted != null && state.node(wanted) == null) {
-      msg.fail(404, "unknown node: no node named " + dev.portolan.node.QueryValues.echo(wanted) + " in this fleet");
+      msg.fail(404, "unknown node: no node named " + dev.portolan.http.QueryValues.echo(wanted) + " in this fleet");
       return;
     }
     List<NodeView> nodes = state.nodes();

@@ -5,8 +5,9 @@ import dev.portolan.bus.SampleTaken;
 import dev.portolan.cluster.ClusterSelfCheck;
 import dev.portolan.limit.ConnectionLimits;
 import dev.portolan.limit.ConnectionSettings;
-import dev.portolan.web.ConnectionGuard;
-import dev.portolan.web.HostGuard;
+import dev.portolan.http.ConnectionGuard;
+import dev.portolan.access.http.HostGuard;
+import dev.portolan.http.ErrorPages;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -41,7 +42,7 @@ public final class HealthVerticle extends VerticleBase {
   public HealthVerticle(Options options) {
     this.connections = options.endpoint().connections();
     this.connectionSettings = options.endpoint().connectionSettings();
-    this.hosts = new HostGuard(options.endpoint().allowedHosts(), false);
+    this.hosts = new HostGuard(options.endpoint().allowedHosts(), false, ErrorPages.PLAIN);
     this.bind = options.endpoint().bind();
     this.port = options.endpoint().port();
     this.node = options.node();

@@ -3,11 +3,11 @@ package dev.portolan.verticles;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.NodeHeartbeat;
 import dev.portolan.fleet.NodeFacts;
-import dev.portolan.node.NodeSnapshot;
-import dev.portolan.node.SnapshotHolder;
+import dev.portolan.sampling.NodeSnapshot;
+import dev.portolan.sampling.SnapshotHolder;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import dev.portolan.node.SamplerState;
+import dev.portolan.sampling.SamplerState;
 import java.util.function.Supplier;
 
 /**

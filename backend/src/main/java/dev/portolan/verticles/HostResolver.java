@@ -1,9 +1,9 @@
 package dev.portolan.verticles;
 
-import dev.portolan.node.InvalidQueryException;
-import dev.portolan.node.QueryValues;
-import dev.portolan.scan.HostsFile;
-import dev.portolan.scan.ResolvConf;
+import dev.portolan.http.InvalidQueryException;
+import dev.portolan.http.QueryValues;
+import dev.portolan.scan.policy.HostsFile;
+import dev.portolan.scan.policy.ResolvConf;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,7 +1,7 @@
 package dev.portolan.verticles;
 
 import dev.portolan.access.AllowedHosts;
-import dev.portolan.config.HttpAccess;
+import dev.portolan.access.HttpAccess;
 import dev.portolan.config.PortolanConfig;
 import dev.portolan.limit.ConnectionLimits;
 import dev.portolan.limit.ConnectionSettings;

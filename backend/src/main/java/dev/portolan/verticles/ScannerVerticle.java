@@ -4,7 +4,7 @@ import dev.portolan.audit.AgentAudit;
 import dev.portolan.audit.AuditKind;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.RequestHeaders;
-import dev.portolan.web.AuditJson;
+import dev.portolan.bus.AuditJson;
 import dev.portolan.bus.ConnectivityRequest;
 import dev.portolan.scan.ConnectivityCheck;
 import java.net.InetSocketAddress;
@@ -13,16 +13,16 @@ import dev.portolan.bus.ScanEvent;
 import dev.portolan.bus.ScanJson;
 import dev.portolan.bus.ScanRequest;
 import dev.portolan.metrics.PortolanMetrics;
-import dev.portolan.node.RequestException;
+import dev.portolan.http.RequestException;
 import dev.portolan.scan.PortList;
 import dev.portolan.scan.PortResult;
 import dev.portolan.scan.PortState;
 import dev.portolan.scan.ScanPlan;
-import dev.portolan.scan.ScanPolicy;
+import dev.portolan.scan.policy.ScanPolicy;
 import dev.portolan.scan.ScanRecord;
 import dev.portolan.scan.ScanRefusedException;
 import dev.portolan.scan.ScanRegistry;
-import dev.portolan.scan.ScanTarget;
+import dev.portolan.scan.policy.ScanTarget;
 import dev.portolan.service.ServiceNames;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -94,7 +94,7 @@ public final class ScannerVerticle extends VerticleBase {
         java.util.Map<String, Object> fields = new java.util.HashMap<>();
         change.forEach(e -> fields.put(e.getKey(), e.getValue() instanceof io.vertx.core.json.JsonArray a
             ? a.getList() : e.getValue()));
-        policy = policy.withSettings(dev.portolan.scan.ScanPolicyUpdate.apply(policy.settings(), fields));
+        policy = policy.withSettings(dev.portolan.scan.policy.ScanPolicyUpdate.apply(policy.settings(), fields));
       } catch (RequestException e) {
         audited(msg, AuditKind.SCAN_POLICY, asked, null, e);
         refuse(msg, e);
@@ -159,7 +159,7 @@ public final class ScannerVerticle extends VerticleBase {
       try {
         if (ar.failed()) {
           throw ar.cause() instanceof RequestException r ? r
-              : new dev.portolan.node.InvalidQueryException("does not resolve", String.valueOf(ar.cause()));
+              : new dev.portolan.http.InvalidQueryException("does not resolve", String.valueOf(ar.cause()));
         }
         then.accept(ar.result());
       } catch (RequestException e) {

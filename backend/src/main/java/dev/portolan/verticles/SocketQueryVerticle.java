@@ -6,15 +6,15 @@ import dev.portolan.bus.PortCheck;
 import dev.portolan.bus.SocketJson;
 import dev.portolan.bus.SocketQuery;
 import dev.portolan.bus.SnapshotReply;
-import dev.portolan.node.InvalidQueryException;
-import dev.portolan.node.ListenCheck;
+import dev.portolan.http.InvalidQueryException;
+import dev.portolan.sampling.ListenCheck;
 import dev.portolan.bus.NodeInfo;
-import dev.portolan.node.NodeSnapshot;
-import dev.portolan.node.OwnedSocket;
-import dev.portolan.node.SnapshotHolder;
-import dev.portolan.node.SocketPage;
-import dev.portolan.node.SocketSummary;
-import dev.portolan.sampler.SocketState;
+import dev.portolan.sampling.NodeSnapshot;
+import dev.portolan.sampling.OwnedSocket;
+import dev.portolan.sampling.SnapshotHolder;
+import dev.portolan.sampling.SocketPage;
+import dev.portolan.sampling.SocketSummary;
+import dev.portolan.socket.SocketState;
 import dev.portolan.service.ServiceNames;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -90,7 +90,7 @@ public final class SocketQueryVerticle extends VerticleBase {
         .put("kernel", kernel);
   }
 
-  static JsonArray trend(java.util.List<dev.portolan.node.SummaryTrend.Point> points) {
+  static JsonArray trend(java.util.List<dev.portolan.sampling.SummaryTrend.Point> points) {
     JsonArray out = new JsonArray();
     for (var p : points) {
       out.add(new JsonObject().put("t", p.takenAtMillis()).put("listen", p.listen())

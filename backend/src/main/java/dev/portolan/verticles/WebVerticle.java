@@ -6,29 +6,32 @@ import dev.portolan.audit.AuditLog;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.FleetChanges;
 import dev.portolan.bus.SampleTaken;
+import dev.portolan.dashboard.AccessPages;
 import dev.portolan.dashboard.DashboardRoutes;
+import dev.portolan.dashboard.HtmlReplies;
+import dev.portolan.api.TokenRoutes;
 import dev.portolan.limit.ConnectionLimits;
 import dev.portolan.limit.ConnectionSettings;
 import dev.portolan.limit.RateLimitSettings;
 import dev.portolan.metrics.PortolanMetrics;
-import dev.portolan.node.ChangeHistory;
-import dev.portolan.node.InvalidQueryException;
-import dev.portolan.node.QueryValues;
-import dev.portolan.node.SocketFilter;
+import dev.portolan.sampling.ChangeHistory;
+import dev.portolan.http.InvalidQueryException;
+import dev.portolan.http.QueryValues;
+import dev.portolan.sampling.SocketFilter;
 import dev.portolan.service.ServiceNames;
-import dev.portolan.config.HttpAccess;
-import dev.portolan.web.AccessControl;
-import dev.portolan.web.ApiErrors;
-import dev.portolan.web.AuditApi;
-import dev.portolan.web.AuditJson;
-import dev.portolan.web.ConnectionGuard;
-import dev.portolan.web.FleetApi;
-import dev.portolan.web.HostGuard;
-import dev.portolan.web.InvalidRequests;
-import dev.portolan.web.Params;
-import dev.portolan.web.ScanGate;
-import dev.portolan.web.ScanRoutes;
-import dev.portolan.web.SseFeed;
+import dev.portolan.access.HttpAccess;
+import dev.portolan.access.http.AccessControl;
+import dev.portolan.http.ApiErrors;
+import dev.portolan.api.AuditApi;
+import dev.portolan.bus.AuditJson;
+import dev.portolan.http.ConnectionGuard;
+import dev.portolan.query.FleetApi;
+import dev.portolan.access.http.HostGuard;
+import dev.portolan.http.InvalidRequests;
+import dev.portolan.http.Params;
+import dev.portolan.query.ScanGate;
+import dev.portolan.api.ScanRoutes;
+import dev.portolan.api.SseFeed;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -96,7 +99,7 @@ public final class WebVerticle extends VerticleBase {
     this.metrics = options.metrics();
     this.registry = options.registry();
     this.history = options.history();
-    this.hosts = new HostGuard(endpoint.allowedHosts(), access.tls());
+    this.hosts = new HostGuard(endpoint.allowedHosts(), access.tls(), HtmlReplies.PAGES);
   }
 
   /** With {@code check} (null when not clustered), /health says how the node stands in the cluster. */
@@ -169,8 +172,10 @@ public final class WebVerticle extends VerticleBase {
 
   private Router router() {
     Router router = Router.router(vertx);
-    InvalidRequests.mount(router);
-    AccessControl.mount(router, vertx, access, bind, hosts);
+    InvalidRequests.mount(router, HtmlReplies.PAGES);
+    AccessControl accessControl = AccessControl.mount(router, vertx, access, bind, hosts, HtmlReplies.PAGES);
+    AccessPages.mountLogin(router, vertx, accessControl.users(), accessControl.sessions());
+    TokenRoutes.mount(router, vertx, accessControl.tokens(), accessControl.users());
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.get("/api/v1/nodes").handler(ctx -> guarded(ctx, Set.of("node"), (c, p) -> reply(c, fleet.nodes(node(p)))));
@@ -190,7 +195,7 @@ public final class WebVerticle extends VerticleBase {
     router.route("/api/*").handler(ctx -> ApiErrors.send(ctx, 404, "not found",
         "no API endpoint " + ctx.request().method() + " " + QueryValues.echo(ctx.request().path())));
     router.route().failureHandler(ctx -> {
-      if (AccessControl.failure(ctx)) {
+      if (accessControl.failure(ctx)) {
         return;
       }
       if (ctx.statusCode() == 413) {

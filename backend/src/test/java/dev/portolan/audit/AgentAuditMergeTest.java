@@ -2,7 +2,7 @@ package dev.portolan.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.portolan.web.AuditJson;
+import dev.portolan.bus.AuditJson;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

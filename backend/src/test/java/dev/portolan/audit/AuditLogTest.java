@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portolan.node.InvalidQueryException;
+import dev.portolan.http.InvalidQueryException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -2,14 +2,14 @@ package dev.portolan.bus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.portolan.node.ChangeKind;
-import dev.portolan.node.OwnedSocket;
-import dev.portolan.node.Rows;
-import dev.portolan.node.SocketChange;
-import dev.portolan.node.SocketFilter;
+import dev.portolan.sampling.ChangeKind;
+import dev.portolan.sampling.OwnedSocket;
+import dev.portolan.sampling.Rows;
+import dev.portolan.sampling.SocketChange;
+import dev.portolan.sampling.SocketFilter;
 import dev.portolan.owner.Owner;
-import dev.portolan.sampler.Protocol;
-import dev.portolan.sampler.SocketState;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketState;
 import dev.portolan.service.ServiceNames;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -92,7 +92,7 @@ class MessagesRoundTripTest {
 
     var v6 = java.net.InetAddress.ofLiteral("fd00::2");
     var open = new dev.portolan.scan.PortResult(v6, 443, Protocol.TCP, dev.portolan.scan.PortState.OPEN, 420, "syn-ack",
-        new dev.portolan.scan.Banner("tls", null, "nginx", "CN=example.org", java.time.Instant.parse("2027-03-01T00:00:00Z")));
+        new dev.portolan.scan.banner.Banner("tls", null, "nginx", "CN=example.org", java.time.Instant.parse("2027-03-01T00:00:00Z")));
     var silent = new dev.portolan.scan.PortResult(v6, 53, Protocol.TCP, dev.portolan.scan.PortState.FILTERED, -1, "no-response", null);
     assertEquals(open, ScanJson.resultFromJson(viaText(ScanJson.result(open, ServiceNames.builtInOnly()))));
     var counts = new java.util.EnumMap<dev.portolan.scan.PortState, Long>(dev.portolan.scan.PortState.class);

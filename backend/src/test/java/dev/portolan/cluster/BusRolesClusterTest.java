@@ -9,7 +9,7 @@ import dev.portolan.bus.OwnerQuery;
 import dev.portolan.bus.ScanRequest;
 import dev.portolan.config.BusTls;
 import dev.portolan.config.ClusterSettings;
-import dev.portolan.sampler.Protocol;
+import dev.portolan.socket.Protocol;
 import dev.portolan.scan.Preset;
 import dev.portolan.web.Await;
 import dev.portolan.web.RunningNode;

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import dev.portolan.access.LoopbackHost;
+import dev.portolan.access.HttpAccess;
 
 /**
  * Whether a cluster host or bind address is loopback is decided on the addresses it resolves to, not on its

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portolan.sampler.Protocol;
+import dev.portolan.socket.Protocol;
 import dev.portolan.scan.ExposureMap;
 import dev.portolan.scan.ScanRefusedException;
 import io.vertx.core.json.JsonArray;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portolan.node.InvalidQueryException;
-import dev.portolan.sampler.Protocol;
+import dev.portolan.http.InvalidQueryException;
+import dev.portolan.socket.Protocol;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 

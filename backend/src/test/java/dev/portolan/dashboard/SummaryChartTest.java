@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portolan.frontend.view.TrendLine;
-import dev.portolan.node.SummaryTrend;
+import dev.portolan.sampling.SummaryTrend;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

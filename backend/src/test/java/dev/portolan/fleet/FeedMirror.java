@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.portolan.node.ChangeKind;
-import dev.portolan.node.OwnedSocket;
-import dev.portolan.node.SampleDiffer;
-import dev.portolan.node.SocketChange;
-import dev.portolan.sampler.SocketKey;
+import dev.portolan.sampling.ChangeKind;
+import dev.portolan.sampling.OwnedSocket;
+import dev.portolan.sampling.SampleDiffer;
+import dev.portolan.sampling.SocketChange;
+import dev.portolan.socket.SocketKey;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -1,9 +1,9 @@
 package dev.portolan.fleet;
 
-import static dev.portolan.node.Rows.listener;
-import static dev.portolan.node.Rows.tcp;
-import static dev.portolan.node.Rows.udp;
-import static dev.portolan.node.Rows.unix;
+import static dev.portolan.sampling.Rows.listener;
+import static dev.portolan.sampling.Rows.tcp;
+import static dev.portolan.sampling.Rows.udp;
+import static dev.portolan.sampling.Rows.unix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,14 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portolan.node.InvalidQueryException;
-import dev.portolan.node.NodeSnapshot;
-import dev.portolan.node.OwnedSocket;
-import dev.portolan.node.SocketFilter;
-import dev.portolan.node.SocketPage;
+import dev.portolan.http.InvalidQueryException;
+import dev.portolan.sampling.NodeSnapshot;
+import dev.portolan.sampling.OwnedSocket;
+import dev.portolan.sampling.SocketFilter;
+import dev.portolan.sampling.SocketPage;
 import dev.portolan.owner.Owner;
-import dev.portolan.sampler.KernelSockstat;
-import dev.portolan.sampler.SocketState;
+import dev.portolan.socket.KernelSockstat;
+import dev.portolan.socket.SocketState;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -29,7 +29,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class FleetPageTest {
-  private static final Owner OWNER = Owner.of(dev.portolan.node.Rows.process(42, "nginx"));
+  private static final Owner OWNER = Owner.of(dev.portolan.sampling.Rows.process(42, "nginx"));
 
   static NodeView view(String name, NodeStatus status, List<OwnedSocket> rows) {
     return new NodeView(name, status, 0, "joined", null, "e1", 0, 0, false,

@@ -1,17 +1,17 @@
 package dev.portolan.fleet;
 
 import static dev.portolan.fleet.FleetPageTest.view;
-import static dev.portolan.node.Rows.listener;
-import static dev.portolan.node.Rows.tcp;
-import static dev.portolan.node.Rows.udp;
-import static dev.portolan.node.Rows.unix;
+import static dev.portolan.sampling.Rows.listener;
+import static dev.portolan.sampling.Rows.tcp;
+import static dev.portolan.sampling.Rows.udp;
+import static dev.portolan.sampling.Rows.unix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.portolan.node.OwnedSocket;
-import dev.portolan.node.SocketSummary;
+import dev.portolan.sampling.OwnedSocket;
+import dev.portolan.sampling.SocketSummary;
 import dev.portolan.owner.Owner;
-import dev.portolan.sampler.KernelSockstat;
-import dev.portolan.sampler.SocketState;
+import dev.portolan.socket.KernelSockstat;
+import dev.portolan.socket.SocketState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -3,11 +3,11 @@ package dev.portolan.fleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import dev.portolan.node.OwnedSocket;
-import dev.portolan.node.Rows;
-import dev.portolan.node.SampleDiffer;
+import dev.portolan.sampling.OwnedSocket;
+import dev.portolan.sampling.Rows;
+import dev.portolan.sampling.SampleDiffer;
 import dev.portolan.owner.Owner;
-import dev.portolan.sampler.SocketState;
+import dev.portolan.socket.SocketState;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portolan.fuzz.FuzzRequests.Request;
-import dev.portolan.node.RequestException;
-import dev.portolan.sampler.Protocol;
+import dev.portolan.http.RequestException;
+import dev.portolan.socket.Protocol;
 import dev.portolan.scan.PortList;
 import dev.portolan.web.RunningNode;
 import io.vertx.core.json.JsonArray;
@@ -63,7 +63,7 @@ class EndpointFuzzTest {
     for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
       for (var address : java.util.Collections.list(nic.getInetAddresses())) {
         for (String network : FuzzValues.FOREIGN_NETWORKS) {
-          assertFalse(dev.portolan.scan.Cidr.parse(network).contains(address), () -> "this host has " + address
+          assertFalse(dev.portolan.scan.policy.Cidr.parse(network).contains(address), () -> "this host has " + address
               + " in " + network + ", which the fuzz suite uses for foreign targets: its scans would reach this host");
         }
       }

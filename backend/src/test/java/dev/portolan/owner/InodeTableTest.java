@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portolan.sampler.Family;
-import dev.portolan.sampler.Protocol;
-import dev.portolan.sampler.SocketEntry;
-import dev.portolan.sampler.SocketState;
+import dev.portolan.socket.Family;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketEntry;
+import dev.portolan.socket.SocketState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -3,9 +3,9 @@ package dev.portolan.owner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import dev.portolan.sampler.ProcNetReader;
-import dev.portolan.sampler.Protocol;
-import dev.portolan.sampler.SocketEntry;
+import dev.portolan.socket.proc.ProcNetReader;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketEntry;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;

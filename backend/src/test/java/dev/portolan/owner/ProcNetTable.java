@@ -1,9 +1,9 @@
 package dev.portolan.owner;
 
-import dev.portolan.sampler.Family;
-import dev.portolan.sampler.Protocol;
-import dev.portolan.sampler.SocketEntry;
-import dev.portolan.sampler.SocketState;
+import dev.portolan.socket.Family;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketEntry;
+import dev.portolan.socket.SocketState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

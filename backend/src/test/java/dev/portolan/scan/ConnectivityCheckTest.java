@@ -26,7 +26,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-class ConnectivityCheckTest {
+public class ConnectivityCheckTest {
   private static final InetAddress LOOPBACK = InetAddress.ofLiteral("127.0.0.1");
   private final ConnectivityCheck check = ConnectivityCheck.create();
 
@@ -202,7 +202,7 @@ class ConnectivityCheckTest {
   }
 
   /** A port that was free a moment ago: bound, then closed, so nothing listens there. */
-  static int reservedAndClosedPort() throws IOException {
+  public static int reservedAndClosedPort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
       return s.getLocalPort();
     }

@@ -3,7 +3,7 @@ package dev.portolan.scan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portolan.sampler.Protocol;
+import dev.portolan.socket.Protocol;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import dev.portolan.scan.policy.HostsFile;
+import dev.portolan.scan.policy.ResolvConf;
 
 /** What the non-blocking resolver reads: /etc/hosts and /etc/resolv.conf, as glibc reads them. */
 class HostResolverFilesTest {

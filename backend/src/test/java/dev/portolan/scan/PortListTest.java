@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portolan.node.InvalidQueryException;
-import dev.portolan.sampler.Protocol;
+import dev.portolan.http.InvalidQueryException;
+import dev.portolan.socket.Protocol;
 import org.junit.jupiter.api.Test;
 
 class PortListTest {

@@ -1,7 +1,7 @@
 package dev.portolan.scan;
 
 import dev.portolan.holder.SocketHolder;
-import dev.portolan.sampler.Protocol;
+import dev.portolan.socket.Protocol;
 import dev.portolan.web.Await;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -4,7 +4,7 @@ import static dev.portolan.scan.ScanFixtures.V4;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portolan.sampler.Protocol;
+import dev.portolan.socket.Protocol;
 import dev.portolan.web.Await;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;

@@ -3,12 +3,13 @@ package dev.portolan.scan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portolan.sampler.Protocol;
+import dev.portolan.socket.Protocol;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import dev.portolan.scan.banner.Banner;
 
 class ScanReportFormatsTest {
   private static final InetAddress LOOPBACK = InetAddress.ofLiteral("127.0.0.1");

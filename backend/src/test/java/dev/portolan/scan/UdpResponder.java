@@ -17,7 +17,7 @@ import java.util.function.Function;
  * silent. Counts the datagrams it answered and those it ignored. Also the request checkers of the protocols the
  * engine has payloads for, strict enough that only a well-formed request gets an answer.
  */
-final class UdpResponder implements AutoCloseable {
+public final class UdpResponder implements AutoCloseable {
   final DatagramChannel channel;
   final AtomicInteger answered = new AtomicInteger();
   final AtomicInteger ignored = new AtomicInteger();
@@ -83,7 +83,7 @@ final class UdpResponder implements AutoCloseable {
    * question and no other records, a name of valid labels, a type and a class, and nothing after it. The answer:
    * the same id and question, QR 1, RCODE 0, no records. Anything else: null.
    */
-  static byte[] dns(byte[] q) {
+  public static byte[] dns(byte[] q) {
     if (q.length < 12 + 5) {
       return null;
     }
@@ -139,7 +139,7 @@ final class UdpResponder implements AutoCloseable {
   // ------------------------------------------------------------------------------------------------ NTP
 
   /** Answers an NTP client request (RFC 5905 7.3: 48 bytes, mode 3, version 1 to 4) with a server reply (mode 4). */
-  static byte[] ntp(byte[] q) {
+  public static byte[] ntp(byte[] q) {
     if (q.length != 48) {
       return null;
     }
@@ -160,7 +160,7 @@ final class UdpResponder implements AutoCloseable {
    * Answers an SNMPv1 GetRequest (RFC 1157) with community "public" for sysDescr.0, decoded strictly as BER: every
    * length must match, nothing may trail. The answer: the same message as a GetResponse with an OCTET STRING.
    */
-  static byte[] snmp(byte[] q) {
+  public static byte[] snmp(byte[] q) {
     try {
       Ber msg = new Ber(q, 0, q.length);
       Ber top = msg.expect(0x30);

@@ -3,7 +3,7 @@ package dev.portolan.scan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portolan.sampler.Protocol;
+import dev.portolan.socket.Protocol;
 import dev.portolan.web.Await;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.portolan.scan.banner.UdpPayloads;
 
 /**
  * UDP scans of the loopback addresses against real services the test runs: an echo service, DNS, NTP and SNMP

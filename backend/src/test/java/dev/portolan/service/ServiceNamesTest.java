@@ -3,7 +3,7 @@ package dev.portolan.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.portolan.sampler.Protocol;
+import dev.portolan.socket.Protocol;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

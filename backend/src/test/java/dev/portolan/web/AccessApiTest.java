@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.portolan.access.http.AccessControl;
 
 /**
  * A node bound to every address with a users file, over real HTTP: what needs logging in, what each role may do over

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import dev.portolan.access.http.AccessControl;
 
 /** HTTPS with a PEM certificate and key (a self-signed pair made here): served, with HSTS; plain HTTP is not. */
 class HttpsTest {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import dev.portolan.access.http.SecurityHeaders;
 
 /**
  * A node on loopback without a users file: open as before, but its dashboard posts still need the page's CSRF token

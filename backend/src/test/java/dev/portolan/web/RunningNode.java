@@ -54,7 +54,7 @@ public final class RunningNode implements AutoCloseable {
    * {@code readerWrapper} (e.g. {@link SlowReader}).
    */
   public static RunningNode start(Map<String, Object> settings,
-      java.util.function.UnaryOperator<dev.portolan.sampler.SocketTableReader> readerWrapper) throws Exception {
+      java.util.function.UnaryOperator<dev.portolan.socket.SocketTableReader> readerWrapper) throws Exception {
     var registry = Portolan.newRegistry();
     Vertx vertx = Portolan.newVertx(registry);
     Map<String, Object> all = new java.util.HashMap<>(Map.of("httpPort", 0, "interval", "100ms", "nodeName", NODE,

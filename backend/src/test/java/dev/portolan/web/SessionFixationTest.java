@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.portolan.access.http.AccessControl;
 
 /**
  * Session fixation over real HTTP: a session cookie planted in the victim's browser before they log in (a sibling

@@ -69,7 +69,7 @@ class ShortLivedFeedTest {
   @Test
   void nodesSayWhetherShortLivedSocketsAreReported() {
     String state = self().getString("shortLived");
-    if (!dev.portolan.netlink.NetlinkSocket.available()) {
+    if (!dev.portolan.socket.netlink.NetlinkSocket.available()) {
       assertTrue(state.startsWith("off: "), state);
       Assumptions.abort("no netlink here, and /api/v1/nodes says why: " + state);
     }

@@ -1,10 +1,10 @@
 package dev.portolan.web;
 
-import dev.portolan.sampler.KernelSockstat;
-import dev.portolan.sampler.Protocol;
-import dev.portolan.sampler.SocketEntry;
-import dev.portolan.sampler.SocketState;
-import dev.portolan.sampler.SocketTableReader;
+import dev.portolan.socket.KernelSockstat;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketEntry;
+import dev.portolan.socket.SocketState;
+import dev.portolan.socket.SocketTableReader;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;

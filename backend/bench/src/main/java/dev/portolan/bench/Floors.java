@@ -1,6 +1,6 @@
 package dev.portolan.bench;
 
-import dev.portolan.sampler.Protocol;
+import dev.portolan.socket.Protocol;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

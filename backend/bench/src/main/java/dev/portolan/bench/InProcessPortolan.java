@@ -1,12 +1,12 @@
 package dev.portolan.bench;
 
-import dev.portolan.netlink.SocketReaders;
-import dev.portolan.node.Sampler;
+import dev.portolan.socket.SocketReaders;
+import dev.portolan.sampling.Sampler;
 import dev.portolan.owner.OwnerIndex;
-import dev.portolan.sampler.Protocol;
-import dev.portolan.sampler.SocketEntry;
-import dev.portolan.sampler.SocketState;
-import dev.portolan.sampler.SocketTableReader;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketEntry;
+import dev.portolan.socket.SocketState;
+import dev.portolan.socket.SocketTableReader;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.portolan.bench;
 
-import dev.portolan.netlink.SocketReaders;
+import dev.portolan.socket.SocketReaders;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.portolan.bench;
 
 import dev.portolan.holder.SocketHolder;
-import dev.portolan.sampler.Protocol;
+import dev.portolan.socket.Protocol;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;

@@ -1,6 +1,6 @@
 package dev.portolan.bench;
 
-import dev.portolan.sampler.Protocol;
+import dev.portolan.socket.Protocol;
 import dev.portolan.scan.PortList;
 import dev.portolan.scan.PortResult;
 import dev.portolan.scan.PortState;

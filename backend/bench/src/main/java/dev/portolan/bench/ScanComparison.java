@@ -1,6 +1,6 @@
 package dev.portolan.bench;
 
-import dev.portolan.sampler.Protocol;
+import dev.portolan.socket.Protocol;
 
 /**
  * One scan of the scan benchmark, Portolan against nmap: the times ({@code row}; its {@code sockets} is the number

@@ -2,7 +2,7 @@ package dev.portolan.sim;
 
 import dev.portolan.bus.Addresses;
 import dev.portolan.fleet.NodeFacts;
-import dev.portolan.node.SocketChange;
+import dev.portolan.sampling.SocketChange;
 import dev.portolan.service.ServiceNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

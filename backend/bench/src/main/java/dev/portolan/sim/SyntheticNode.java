@@ -1,17 +1,17 @@
 package dev.portolan.sim;
 
 import dev.portolan.fleet.NodeFacts;
-import dev.portolan.node.ChangeKind;
-import dev.portolan.node.OwnedSocket;
-import dev.portolan.node.SocketChange;
+import dev.portolan.sampling.ChangeKind;
+import dev.portolan.sampling.OwnedSocket;
+import dev.portolan.sampling.SocketChange;
 import dev.portolan.owner.Owner;
 import dev.portolan.owner.ProcessInfo;
-import dev.portolan.sampler.Family;
-import dev.portolan.sampler.Protocol;
-import dev.portolan.sampler.SocketEntry;
-import dev.portolan.sampler.SocketKey;
-import dev.portolan.sampler.SocketState;
-import dev.portolan.sampler.UnixType;
+import dev.portolan.socket.Family;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketEntry;
+import dev.portolan.socket.SocketKey;
+import dev.portolan.socket.SocketState;
+import dev.portolan.socket.UnixType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portolan.fleet.FleetState.Outcome;
-import dev.portolan.node.SocketChange;
+import dev.portolan.sampling.SocketChange;
 import dev.portolan.sim.SyntheticNode;
 import java.time.Duration;
 import java.util.ArrayList;

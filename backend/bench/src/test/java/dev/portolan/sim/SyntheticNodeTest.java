@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portolan.node.ChangeKind;
-import dev.portolan.node.OwnedSocket;
-import dev.portolan.node.SocketChange;
+import dev.portolan.sampling.ChangeKind;
+import dev.portolan.sampling.OwnedSocket;
+import dev.portolan.sampling.SocketChange;
 import dev.portolan.owner.OwnerStatus;
-import dev.portolan.sampler.Protocol;
-import dev.portolan.sampler.SocketKey;
-import dev.portolan.sampler.SocketState;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketKey;
+import dev.portolan.socket.SocketState;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -100,7 +100,7 @@ class SyntheticNodeTest {
       }
       unix += e.proto() == Protocol.UNIX ? 1 : 0;
       udp |= e.proto() == Protocol.UDP;
-      ipv6 |= e.family() == dev.portolan.sampler.Family.IPV6;
+      ipv6 |= e.family() == dev.portolan.socket.Family.IPV6;
       if (e.proto() == Protocol.TCP && e.state() == SocketState.ESTABLISHED) {
         established++;
         if (e.localPort() >= 32768 || e.remotePort() >= 32768) {

@@ -1,0 +1,217 @@
+package dev.portolan.query;
+
+import dev.portolan.bus.Addresses;
+import dev.portolan.bus.OwnerQuery;
+import dev.portolan.bus.PortCheck;
+import dev.portolan.bus.SocketQuery;
+import dev.portolan.http.InvalidQueryException;
+import dev.portolan.http.QueryValues;
+import dev.portolan.sampling.SocketFilter;
+import dev.portolan.sampling.SocketPage;
+import dev.portolan.socket.Protocol;
+import dev.portolan.service.ServiceNames;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The fleet's answers for the API and the dashboard: with a node, that node's answer (asked of the node itself
+ * when it is live); without, the whole fleet's, from the hub's state, confirming owners with the nodes that have
+ * something on the port. Unknown nodes are 404, down nodes 503 for what only the live node can answer.
+ */
+public final class FleetApi {
+  private final Vertx vertx;
+  private final ServiceNames services;
+  private final String localNode;
+  private final ScanLocator scans;
+
+  public FleetApi(Vertx vertx, ServiceNames services, String localNode) {
+    this.scans = new ScanLocator(vertx, this);
+    this.vertx = vertx;
+    this.services = services;
+    this.localNode = localNode;
+  }
+
+  /** Which node runs which scan. */
+  public ScanLocator scans() {
+    return scans;
+  }
+
+  /** This process's own node, or null for a hub that does not sample itself. */
+  public String localNode() {
+    return localNode;
+  }
+
+  /** Every node with its status, or the one named (404 when unknown). */
+  public Future<JsonObject> nodes(String node) {
+    JsonObject q = node == null ? new JsonObject() : new JsonObject().put("node", node);
+    return ask(Addresses.FLEET_NODES, q).compose(answer -> node != null && answer.getJsonArray("nodes").isEmpty()
+        ? Future.failedFuture(unknownNode(node)) : Future.succeededFuture(answer));
+  }
+
+  /** One node's entry; fails 404 when unknown, 503 when down (for questions only the live node can answer). */
+  public Future<JsonObject> liveNode(String node) {
+    return nodes(node).compose(answer -> {
+      JsonObject n = answer.getJsonArray("nodes").getJsonObject(0);
+      if (!n.getBoolean("live", false)) {
+        return Future.failedFuture(new NodeRequests.Refused(503, "node down", "node " + QueryValues.echo(node)
+            + " is down (" + n.getString("statusReason", "no heartbeat") + "); its sockets show as last seen"));
+      }
+      return Future.succeededFuture(n);
+    });
+  }
+
+  /** The node to run something on: the one asked for (must be live), else this process's own node. */
+  public Future<String> runOn(String requested) {
+    if (requested == null || requested.isBlank()) {
+      if (localNode == null) {
+        return Future.failedFuture(new InvalidQueryException("missing node",
+            "this hub does not sample a node of its own: give node, the name of the node to run it from"));
+      }
+      return Future.succeededFuture(localNode);
+    }
+    return liveNode(requested).map(n -> requested);
+  }
+
+  /** A page of sockets across the fleet (or one node with the filter's node). */
+  public Future<JsonObject> sockets(SocketFilter filter, int limit, String cursor) {
+    return ask(Addresses.FLEET_SOCKETS, new SocketQuery(filter, limit, cursor).toJson());
+  }
+
+  /** The summary of one node (from the node: kernel counters, trend) or of the fleet (from the hub's state). */
+  public Future<JsonObject> summary(String node) {
+    if (node == null) {
+      return ask(Addresses.FLEET_SUMMARY, new JsonObject());
+    }
+    return liveNode(node).compose(n -> ask(Addresses.onNode(node, Addresses.SUMMARY), new JsonObject()));
+  }
+
+  /** Is anything listening on proto/port: on one node, or on each node with a fleet verdict. */
+  public Future<JsonObject> check(String node, Protocol proto, int port) {
+    PortCheck q = new PortCheck(proto, port);
+    if (node != null) {
+      return liveNode(node).compose(n -> ask(Addresses.onNode(node, Addresses.PORT_CHECK), q.toJson()));
+    }
+    return ask(Addresses.FLEET_CHECK, q.toJson()).map(answer -> FleetAnswers.check(answer.getJsonArray("nodes"),
+        proto, port, services.name(proto, port)));
+  }
+
+  /**
+   * Who owns proto/port: on one node (confirmed by the node), or anywhere in the fleet: the hub finds the nodes
+   * with sockets on the port, asks each live one to confirm, and reports down nodes' sockets as last seen.
+   */
+  public Future<JsonObject> owners(String node, Protocol proto, int port) {
+    OwnerQuery q = OwnerQuery.byPort(proto, port);
+    if (node != null) {
+      return liveNode(node).compose(n -> ask(Addresses.onNode(node, Addresses.OWNER_LOOKUP), q.toJson())
+          .map(a -> a.put("status", n.getString("status"))));
+    }
+    return ask(Addresses.FLEET_PORT, new JsonObject().put("proto", proto.wireName()).put("port", port))
+        .compose(candidates -> {
+          List<Future<JsonObject>> perNode = new ArrayList<>();
+          for (Object o : candidates.getJsonArray("nodes")) {
+            JsonObject seen = (JsonObject) o;
+            if (!seen.getBoolean("live")) {
+              perNode.add(Future.succeededFuture(seen));
+              continue;
+            }
+            String name = seen.getString("node");
+            perNode.add(ask(Addresses.onNode(name, Addresses.OWNER_LOOKUP), q.toJson())
+                .map(a -> a.put("status", seen.getString("status")).put("live", true).put("confirmed", true))
+                .otherwise(e -> seen.copy().put("confirmed", false)));
+          }
+          return Future.join(perNode).transform(ar -> Future.succeededFuture(FleetAnswers.owners(
+              perNode.stream().filter(Future::succeeded).map(Future::result).toList(), proto, port,
+              services.name(proto, port))));
+        });
+  }
+
+  /** A process's sockets, from its node. */
+  public Future<JsonObject> process(String node, int pid) {
+    return liveNode(node).compose(n -> ask(Addresses.onNode(node, Addresses.OWNER_LOOKUP), OwnerQuery.byPid(pid).toJson()));
+  }
+
+  /** Parses the listing parameters of {@code /api/v1/sockets} (filters, limit, cursor). */
+  public static SocketQuery socketQuery(Map<String, List<String>> params) {
+    SocketFilter filter = SocketFilter.parse(params);
+    int limit = SocketPage.parseLimit(QueryValues.single(params, "limit"));
+    String cursor = dev.portolan.fleet.FleetPage.validCursor(QueryValues.single(params, "cursor"));
+    return new SocketQuery(filter, limit, cursor);
+  }
+
+  private Future<JsonObject> ask(String address, JsonObject body) {
+    return NodeRequests.ask(vertx, address, body);
+  }
+
+  static NodeRequests.Refused unknownNode(String node) {
+    return new NodeRequests.Refused(404, "unknown node", "no node named " + QueryValues.echo(node) + " in this fleet");
+  }
+
+  /** Shapes of merged answers. */
+  static final class FleetAnswers {
+    private FleetAnswers() {
+    }
+
+    static JsonObject owners(List<JsonObject> perNode, Protocol proto, int port, String service) {
+      JsonArray sockets = new JsonArray();
+      JsonArray nodes = new JsonArray();
+      boolean listening = false;
+      for (JsonObject n : perNode) {
+        JsonArray rows = n.getJsonArray("sockets", new JsonArray());
+        boolean live = n.getBoolean("live", true);
+        boolean nodeListening = false;
+        for (Object r : rows) {
+          JsonObject row = ((JsonObject) r).put("live", live);
+          sockets.add(row);
+          nodeListening |= row.getBoolean("listening", false);
+        }
+        listening |= live && nodeListening;
+        nodes.add(new JsonObject().put("node", n.getString("node")).put("status", n.getString("status"))
+            .put("live", live).put("listening", nodeListening).put("confirmed", n.getBoolean("confirmed", false))
+            .put("sampledAt", n.getLong("sampledAt")).put("sockets", rows.size()));
+      }
+      return new JsonObject().put("proto", proto.wireName()).put("port", port).put("service", service)
+          .put("listening", listening).put("nodes", nodes).put("sockets", sockets);
+    }
+
+    /** One node: its answer as it is (plus the list); several: the widest exposure and where it listens. */
+    static JsonObject check(JsonArray perNode, Protocol proto, int port, String service) {
+      if (perNode.size() == 1) {
+        return perNode.getJsonObject(0).copy().put("nodes", perNode);
+      }
+      List<String> listeningOn = new ArrayList<>();
+      String verdict = "not-listening";
+      for (Object o : perNode) {
+        JsonObject n = (JsonObject) o;
+        if (n.getBoolean("listening", false)) {
+          listeningOn.add(n.getString("node"));
+          if (rank(n.getString("verdict")) > rank(verdict)) {
+            verdict = n.getString("verdict");
+          }
+        }
+      }
+      String what = proto.wireName() + "/" + port + (service == null ? "" : " (" + service + ")");
+      String answer = listeningOn.isEmpty()
+          ? "Nothing listens on " + what + " on any of the " + perNode.size() + " live nodes."
+          : "Listening on " + what + " on " + listeningOn.size() + " of " + perNode.size() + " live nodes: "
+              + String.join(", ", listeningOn.subList(0, Math.min(20, listeningOn.size())))
+              + (listeningOn.size() > 20 ? "…" : "") + ".";
+      return new JsonObject().put("proto", proto.wireName()).put("port", port).put("service", service)
+          .put("listening", !listeningOn.isEmpty()).put("verdict", verdict).put("answer", answer)
+          .put("hints", new JsonArray()).put("nodes", perNode);
+    }
+
+    private static int rank(String verdict) {
+      return switch (verdict == null ? "" : verdict) {
+        case "all-interfaces" -> 3;
+        case "specific-addresses" -> 2;
+        case "loopback-only" -> 1;
+        default -> 0;
+      };
+    }
+  }
+}

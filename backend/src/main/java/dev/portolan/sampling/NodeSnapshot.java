@@ -1,0 +1,175 @@
+package dev.portolan.sampling;
+
+import dev.portolan.owner.OwnerStatus;
+import dev.portolan.socket.KernelSockstat;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketEntry;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One sample of a node's socket table with owners, immutable. Indexes (by port, by pid, sorted order, summary)
+ * are built on first use, so a sample nobody asks about costs nothing beyond the read.
+ */
+public final class NodeSnapshot {
+  /** Stable order for listings and cursors: protocol, local port, local address, remote port, remote, inode. */
+  public static final Comparator<OwnedSocket> ORDER = Comparator
+      .comparing((OwnedSocket s) -> s.socket().proto())
+      .thenComparingInt(s -> s.socket().localPort())
+      .thenComparing(s -> nullToEmpty(s.socket().localAddress()))
+      .thenComparingInt(s -> s.socket().remotePort())
+      .thenComparing(s -> nullToEmpty(s.socket().remoteAddress()))
+      .thenComparing(s -> nullToEmpty(s.socket().path()))
+      .thenComparingLong(s -> s.socket().inode());
+
+  private final String node;
+  private final long seq;
+  private final long takenAtMillis;
+  private final long sampleNanos;
+  private final List<OwnedSocket> sockets;
+  private final KernelSockstat sockstat;
+  private volatile List<OwnedSocket> sorted;
+  private volatile List<OwnedSocket> sortedListeners;
+  private volatile Map<Long, List<OwnedSocket>> byProtoPort;
+  private volatile Map<Integer, List<OwnedSocket>> byPid;
+  private volatile Map<Long, OwnedSocket> byInode;
+  private volatile SocketSummary summary;
+
+  public NodeSnapshot(String node, long seq, long takenAtMillis, long sampleNanos, List<OwnedSocket> sockets,
+      KernelSockstat sockstat) {
+    this.node = node;
+    this.seq = seq;
+    this.takenAtMillis = takenAtMillis;
+    this.sampleNanos = sampleNanos;
+    this.sockets = Collections.unmodifiableList(sockets);
+    this.sockstat = sockstat;
+  }
+
+  /** A snapshot of rows already in {@link #ORDER} (a hub's tables keep them so): no sort on first listing. */
+  public static NodeSnapshot ofSorted(String node, long seq, long takenAtMillis, List<OwnedSocket> sortedRows,
+      KernelSockstat sockstat) {
+    NodeSnapshot s = new NodeSnapshot(node, seq, takenAtMillis, 0, sortedRows, sockstat);
+    s.sorted = s.sockets;
+    return s;
+  }
+
+  public static NodeSnapshot empty(String node, long seq) {
+    return new NodeSnapshot(node, seq, 0, 0, List.of(), KernelSockstat.empty());
+  }
+
+  public String node() {
+    return node;
+  }
+
+  /** The change sequence number this snapshot is current at: resume the change feed after it. */
+  public long seq() {
+    return seq;
+  }
+
+  public long takenAtMillis() {
+    return takenAtMillis;
+  }
+
+  public long sampleNanos() {
+    return sampleNanos;
+  }
+
+  public List<OwnedSocket> sockets() {
+    return sockets;
+  }
+
+  public KernelSockstat sockstat() {
+    return sockstat;
+  }
+
+  /** All sockets in {@link #ORDER}. */
+  public List<OwnedSocket> sorted() {
+    List<OwnedSocket> s = sorted;
+    if (s == null) {
+      List<OwnedSocket> copy = new ArrayList<>(sockets);
+      copy.sort(ORDER);
+      sorted = s = Collections.unmodifiableList(copy);
+    }
+    return s;
+  }
+
+  /** The listening sockets (TCP LISTEN, bound UDP, unix listeners) in {@link #ORDER}: the {@code ss -l} view. */
+  public List<OwnedSocket> sortedListeners() {
+    List<OwnedSocket> s = sortedListeners;
+    if (s == null) {
+      List<OwnedSocket> listeners = new ArrayList<>();
+      for (OwnedSocket row : sorted()) {
+        if (row.socket().isListening()) {
+          listeners.add(row);
+        }
+      }
+      sortedListeners = s = Collections.unmodifiableList(listeners);
+    }
+    return s;
+  }
+
+  /** Sockets of {@code proto} whose local port is {@code port} (listeners and connections alike). */
+  public List<OwnedSocket> byLocalPort(Protocol proto, int port) {
+    Map<Long, List<OwnedSocket>> index = byProtoPort;
+    if (index == null) {
+      Map<Long, List<OwnedSocket>> built = new HashMap<>();
+      for (OwnedSocket s : sockets) {
+        if (s.socket().proto() != Protocol.UNIX) {
+          built.computeIfAbsent(portKey(s.socket().proto(), s.socket().localPort()), k -> new ArrayList<>(2)).add(s);
+        }
+      }
+      byProtoPort = index = built;
+    }
+    return index.getOrDefault(portKey(proto, port), List.of());
+  }
+
+  /** Sockets held by {@code pid}. */
+  public List<OwnedSocket> byPid(int pid) {
+    Map<Integer, List<OwnedSocket>> index = byPid;
+    if (index == null) {
+      Map<Integer, List<OwnedSocket>> built = new HashMap<>();
+      for (OwnedSocket s : sockets) {
+        if (s.owner().status() == OwnerStatus.PROCESS) {
+          built.computeIfAbsent(s.owner().pid(), k -> new ArrayList<>()).add(s);
+        }
+      }
+      byPid = index = built;
+    }
+    return index.getOrDefault(pid, List.of());
+  }
+
+  /** The socket with inode {@code inode} (not 0), or null. */
+  public OwnedSocket byInode(long inode) {
+    Map<Long, OwnedSocket> index = byInode;
+    if (index == null) {
+      Map<Long, OwnedSocket> built = HashMap.newHashMap(sockets.size());
+      for (OwnedSocket s : sockets) {
+        if (s.socket().inode() != 0) {
+          built.put(s.socket().inode(), s);
+        }
+      }
+      byInode = index = built;
+    }
+    return index.get(inode);
+  }
+
+  public SocketSummary summary() {
+    SocketSummary s = summary;
+    if (s == null) {
+      summary = s = SocketSummary.of(sockets, sockstat);
+    }
+    return s;
+  }
+
+  private static long portKey(Protocol proto, int port) {
+    return ((long) proto.ordinal() << 32) | port;
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
+  }
+}

@@ -1,0 +1,119 @@
+package dev.portolan.sampling;
+
+import dev.portolan.owner.Owner;
+import dev.portolan.owner.OwnerIndex;
+import dev.portolan.owner.OwnersByInode;
+import dev.portolan.socket.KernelSockstat;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketEntry;
+import dev.portolan.socket.SocketTableReader;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * One node's sampling loop body: read the socket table, bring the owner index up to date, report the short-lived
+ * sockets destroyed since the previous sample (when it has a {@link ShortLivedSockets}), diff against the previous
+ * sample. Plain Java, blocking (it reads /proc): run it on a worker thread, one call at a time.
+ */
+public final class Sampler {
+  private final String node;
+  private final SocketTableReader reader;
+  private final OwnerIndex owners;
+  private final Set<Protocol> protocols;
+  private final SampleDiffer differ;
+  private final LongSupplier clock;
+  private final ShortLivedSockets shortLived;
+
+  public Sampler(String node, SocketTableReader reader, OwnerIndex owners, LongSupplier clockMillis) {
+    this(node, reader, owners, clockMillis, null);
+  }
+
+  /** {@code shortLived}: where destroyed sockets wait for the next sample; null to report none. */
+  public Sampler(String node, SocketTableReader reader, OwnerIndex owners, LongSupplier clockMillis,
+      ShortLivedSockets shortLived) {
+    this.node = node;
+    this.shortLived = shortLived;
+    this.reader = reader;
+    this.owners = owners;
+    this.protocols = EnumSet.allOf(Protocol.class);
+    this.clock = clockMillis;
+    // Seeded from the clock (microseconds) so sequence numbers keep growing across restarts of the node.
+    this.differ = new SampleDiffer(node, clockMillis.getAsLong() * 1000);
+  }
+
+  /**
+   * The result of one sample: the new snapshot and the changes since the previous one, short-lived sockets first
+   * (they came and went before this table was read), numbered in one sequence.
+   */
+  public record Result(NodeSnapshot snapshot, List<SocketChange> changes) {
+  }
+
+  public Result sample() throws IOException {
+    long started = System.nanoTime();
+    List<SocketEntry> table = reader.read(protocols);
+    List<OwnedSocket> rows = withOwners(table, owners.update(table));
+    KernelSockstat sockstat = reader.sockstat();
+    long now = clock.getAsLong();
+    KeyedRows current = KeyedRows.of(rows);
+    List<SocketChange> changes = new ArrayList<>();
+    if (shortLived != null) {
+      for (ShortLivedSockets.Found found : shortLived.drain(current)) {
+        changes.add(differ.shortLived(found.socket(), found.details(), now));
+      }
+    }
+    List<SocketChange> diff = differ.diff(current, now);
+    if (shortLived != null) {
+      shortLived.sampleDiffed(diff);
+    }
+    changes.addAll(diff);
+    // The diff put the previous sample's row in place of every unchanged one: the snapshot holds those.
+    NodeSnapshot snapshot = new NodeSnapshot(node, differ.lastSeq(), now, System.nanoTime() - started,
+        current.asList(), sockstat);
+    // Every sample's summary is used (metrics, the summary trend): counted here, on this thread and while the rows
+    // are still in the cache, rather than on the event loop that publishes the sample.
+    snapshot.summary();
+    return new Result(snapshot, changes);
+  }
+
+  /** Pairs each socket with its owner: the kernel for inode 0, unknown where the index has no answer. */
+  public static List<OwnedSocket> withOwners(List<SocketEntry> table, OwnersByInode owners) {
+    List<OwnedSocket> rows = new ArrayList<>(table.size());
+    for (SocketEntry e : table) {
+      Owner found = e.inode() == 0 ? Owner.KERNEL : owners.owner(e.inode());
+      rows.add(new OwnedSocket(e, found != null ? found : Owner.UNKNOWN));
+    }
+    return rows;
+  }
+
+  public String node() {
+    return node;
+  }
+
+  /** Releases the reader's resources (a netlink socket), after the last sample. */
+  public void close() {
+    if (reader instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        // nothing to do: the descriptor goes with the process
+      }
+    }
+  }
+
+  /** The short-lived socket tracker, or null when this sampler reports none. */
+  public ShortLivedSockets shortLived() {
+    return shortLived;
+  }
+
+  public String readerName() {
+    return reader.name();
+  }
+
+  public OwnerIndex owners() {
+    return owners;
+  }
+}

@@ -1,0 +1,303 @@
+package dev.portolan.socket.netlink;
+
+import dev.portolan.socket.Family;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketEntry;
+import dev.portolan.socket.SocketState;
+import dev.portolan.socket.TextCache;
+import dev.portolan.socket.UnixType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Set;
+
+/**
+ * The {@code NETLINK_SOCK_DIAG} wire format ({@code linux/sock_diag.h}, {@code inet_diag.h}, {@code unix_diag.h}):
+ * requests written into, and answers parsed straight out of, native memory. Plain functions; no state.
+ *
+ * <p>Answers become the same {@link SocketEntry} records {@link dev.portolan.socket.proc.ProcNetReader} makes from
+ * {@code /proc/net}: the queues of a listener are its accept queue (rx) and 0 (tx), as {@code /proc/net/tcp}
+ * shows them (sock_diag's tx for a listener is the backlog limit, which {@code ss} prints as Send-Q).
+ */
+public final class SockDiag {
+  public static final short SOCK_DIAG_BY_FAMILY = 20;
+  /**
+   * The original TCP-only request ({@code struct inet_diag_req}); the kernel answers it with both address families
+   * in one walk of the established hash, where {@code inet_diag_req_v2} takes one walk per family. {@code ss} uses
+   * it for the same reason. The answers carry this type instead of {@link #SOCK_DIAG_BY_FAMILY}.
+   */
+  public static final short TCPDIAG_GETSOCK = 18;
+  public static final short NLMSG_ERROR = 2;
+  public static final short NLMSG_DONE = 3;
+  public static final short NLM_F_REQUEST = 0x1;
+  public static final short NLM_F_DUMP = 0x300;
+  public static final int NLMSG_HDRLEN = 16;
+
+  public static final byte AF_UNIX = 1;
+  public static final byte AF_INET = 2;
+  public static final byte AF_INET6 = 10;
+  public static final byte IPPROTO_TCP = 6;
+  public static final byte IPPROTO_UDP = 17;
+
+  /** The multicast groups of socket destruction ({@code enum sknetlink_groups}), as {@code ss -E} joins them. */
+  public static final int SKNLGRP_INET_TCP_DESTROY = 1;
+  public static final int SKNLGRP_INET_UDP_DESTROY = 2;
+  public static final int SKNLGRP_INET6_TCP_DESTROY = 3;
+  public static final int SKNLGRP_INET6_UDP_DESTROY = 4;
+
+  /** The u8 attribute of an inet_diag message that names the socket's IP protocol (6 TCP, 17 UDP). */
+  public static final int INET_DIAG_PROTOCOL = 10;
+
+  /** Size of {@code struct inet_diag_msg}. */
+  public static final int INET_DIAG_MSG_BYTES = 72;
+  /** Size of {@code struct unix_diag_msg}. */
+  public static final int UNIX_DIAG_MSG_BYTES = 16;
+  /** Request sizes, header included. */
+  public static final int INET_REQUEST_BYTES = NLMSG_HDRLEN + 56;
+  public static final int UNIX_REQUEST_BYTES = NLMSG_HDRLEN + 24;
+  public static final int TCP_COMPAT_REQUEST_BYTES = NLMSG_HDRLEN + 60;
+
+  /** The eleven TCP states (bits 1..11): what {@code /proc/net} lists. */
+  public static final int ALL_STATES = 0xffe;
+
+  private static final int UDIAG_SHOW_NAME = 0x1;
+  private static final int UDIAG_SHOW_PEER = 0x4;
+  private static final int UDIAG_SHOW_RQLEN = 0x10;
+  private static final int UNIX_DIAG_NAME = 0;
+  private static final int UNIX_DIAG_PEER = 2;
+  private static final int UNIX_DIAG_RQLEN = 4;
+
+  private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
+  private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+  private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+  private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+  private static final ValueLayout.OfLong BE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+  private SockDiag() {
+  }
+
+  /** The state bitmask for {@code states} (all eleven for null or empty). */
+  public static int stateMask(Set<SocketState> states) {
+    if (states == null || states.isEmpty()) {
+      return ALL_STATES;
+    }
+    int mask = 0;
+    for (SocketState s : states) {
+      mask |= 1 << s.code();
+    }
+    return mask;
+  }
+
+  /** Writes an {@code inet_diag_req_v2} dump request for {@code family}/{@code protocol} into {@code m}. */
+  public static void writeInetRequest(MemorySegment m, int seq, byte family, byte protocol, int stateMask) {
+    m.fill((byte) 0);
+    writeHeader(m, INET_REQUEST_BYTES, seq);
+    m.set(ValueLayout.JAVA_BYTE, NLMSG_HDRLEN, family);
+    m.set(ValueLayout.JAVA_BYTE, NLMSG_HDRLEN + 1, protocol);
+    m.set(ValueLayout.JAVA_BYTE, NLMSG_HDRLEN + 2, (byte) 0); // idiag_ext: no extensions, the bare message
+    m.set(U32, NLMSG_HDRLEN + 4, stateMask);
+  }
+
+  /**
+   * Writes a {@code struct inet_diag_req} dump request of type {@link #TCPDIAG_GETSOCK}: every TCP socket, IPv4 and
+   * IPv6, in one dump.
+   */
+  public static void writeTcpCompatRequest(MemorySegment m, int seq, int stateMask) {
+    m.fill((byte) 0);
+    writeHeader(m, TCP_COMPAT_REQUEST_BYTES, seq);
+    m.set(U16, 4, TCPDIAG_GETSOCK);
+    m.set(ValueLayout.JAVA_BYTE, NLMSG_HDRLEN, AF_INET);
+    m.set(U32, NLMSG_HDRLEN + 4 + 48, stateMask);
+  }
+
+  /** Writes a {@code unix_diag_req} dump request (name, peer and queue lengths shown) into {@code m}. */
+  public static void writeUnixRequest(MemorySegment m, int seq, int stateMask) {
+    m.fill((byte) 0);
+    writeHeader(m, UNIX_REQUEST_BYTES, seq);
+    m.set(ValueLayout.JAVA_BYTE, NLMSG_HDRLEN, AF_UNIX);
+    m.set(U32, NLMSG_HDRLEN + 4, stateMask);
+    m.set(U32, NLMSG_HDRLEN + 12, UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN);
+  }
+
+  private static void writeHeader(MemorySegment m, int length, int seq) {
+    m.set(U32, 0, length);
+    m.set(U16, 4, SOCK_DIAG_BY_FAMILY);
+    m.set(U16, 6, (short) (NLM_F_REQUEST | NLM_F_DUMP));
+    m.set(U32, 8, seq);
+  }
+
+  // --- netlink message headers
+
+  public static int messageLength(MemorySegment b, long at) {
+    return b.get(U32, at);
+  }
+
+  public static int messageType(MemorySegment b, long at) {
+    return b.get(U16, at + 4) & 0xffff;
+  }
+
+  public static int messageSeq(MemorySegment b, long at) {
+    return b.get(U32, at + 8);
+  }
+
+  /** The (negative errno) code of an NLMSG_ERROR or NLMSG_DONE message, 0 when there is none. */
+  public static int errorCode(MemorySegment b, long at, int length) {
+    return length >= NLMSG_HDRLEN + 4 ? b.get(U32, at + NLMSG_HDRLEN) : 0;
+  }
+
+  public static int align(int length) {
+    return (length + 3) & ~3;
+  }
+
+  // --- inet_diag_msg
+
+  /** The socket cookie the kernel gives each socket (unique while the system runs). */
+  public static long inetCookie(MemorySegment b, long msg) {
+    return b.get(ValueLayout.JAVA_LONG_UNALIGNED, msg + 44);
+  }
+
+  /**
+   * The {@code inet_diag_msg} at {@code msg} as a record, or null for a state this reader does not know
+   * ({@code /proc/net} never lists those either).
+   */
+  public static SocketEntry parseInet(MemorySegment b, long msg, Protocol proto, TextCache cache) {
+    int family = b.get(ValueLayout.JAVA_BYTE, msg) & 0xff;
+    SocketState state = SocketState.ofCode(b.get(ValueLayout.JAVA_BYTE, msg + 1) & 0xff);
+    if (state == null) {
+      return null;
+    }
+    int localPort = b.get(BE16, msg + 4) & 0xffff;
+    int remotePort = b.get(BE16, msg + 6) & 0xffff;
+    String local;
+    String remote;
+    Family fam;
+    if (family == AF_INET) {
+      fam = Family.IPV4;
+      local = cache.ipv4(b.get(BE32, msg + 8));
+      remote = cache.ipv4(b.get(BE32, msg + 24));
+    } else if (family == AF_INET6) {
+      fam = Family.IPV6;
+      local = cache.ipv6(b.get(BE64, msg + 8), b.get(BE64, msg + 16));
+      remote = cache.ipv6(b.get(BE64, msg + 24), b.get(BE64, msg + 32));
+    } else {
+      return null;
+    }
+    long rx = b.get(U32, msg + 56) & 0xffffffffL;
+    long tx = state == SocketState.LISTEN ? 0 : b.get(U32, msg + 60) & 0xffffffffL;
+    int uid = b.get(U32, msg + 64);
+    long inode = b.get(U32, msg + 68) & 0xffffffffL;
+    return SocketEntry.inet(proto, fam, local, localPort, remote, remotePort, state, tx, rx, uid, inode);
+  }
+
+  /**
+   * The value of the {@code INET_DIAG_PROTOCOL} attribute that follows the {@code inet_diag_msg} at {@code msg}
+   * (attributes up to {@code end}), or -1 when there is none.
+   */
+  public static int inetProtocolAttribute(MemorySegment b, long msg, long end) {
+    long at = msg + INET_DIAG_MSG_BYTES;
+    while (at + 4 <= end) {
+      int length = b.get(U16, at) & 0xffff;
+      int attr = b.get(U16, at + 2) & 0x3fff;
+      if (length < 4 || at + length > end) {
+        return -1;
+      }
+      if (attr == INET_DIAG_PROTOCOL && length >= 5) {
+        return b.get(ValueLayout.JAVA_BYTE, at + 4) & 0xff;
+      }
+      at += align(length);
+    }
+    return -1;
+  }
+
+  /**
+   * A socket destruction notification (the {@code inet_diag_msg} at {@code msg}, attributes up to {@code end}) as a
+   * record: TCP or UDP by its {@code INET_DIAG_PROTOCOL} attribute (the groups do not say which one a message came
+   * from), state, addresses, ports and queues as the socket last had them. The kernel fills neither uid nor inode in
+   * these messages ({@code inet_diag_handler_get_info} zeroes the message): the uid is -1 (unknown) and the inode 0.
+   * Null for another protocol, an unknown state or family, or a socket that never had a local port (created and
+   * closed unbound: it had no address to show).
+   */
+  public static SocketEntry parseDestroyed(MemorySegment b, long msg, long end, TextCache cache) {
+    Protocol proto = switch (inetProtocolAttribute(b, msg, end)) {
+      case IPPROTO_TCP -> Protocol.TCP;
+      case IPPROTO_UDP -> Protocol.UDP;
+      default -> null;
+    };
+    if (proto == null) {
+      return null;
+    }
+    SocketEntry e = parseInet(b, msg, proto, cache);
+    if (e == null || e.localPort() == 0) {
+      return null;
+    }
+    return SocketEntry.inet(e.proto(), e.family(), e.localAddress(), e.localPort(), e.remoteAddress(), e.remotePort(),
+        e.state(), e.txQueue(), e.rxQueue(), -1, 0);
+  }
+
+  // --- unix_diag_msg
+
+  /**
+   * The {@code unix_diag_msg} at {@code msg} (with attributes up to {@code end}) as a record, or null for an
+   * unknown type or state. {@code scratch} holds a name while it is decoded (108 bytes at least).
+   */
+  public static SocketEntry parseUnix(MemorySegment b, long msg, long end, TextCache cache, byte[] scratch) {
+    UnixType type = UnixType.ofCode(b.get(ValueLayout.JAVA_BYTE, msg + 1) & 0xff);
+    SocketState state = SocketState.ofCode(b.get(ValueLayout.JAVA_BYTE, msg + 2) & 0xff);
+    if (type == null || state == null) {
+      return null;
+    }
+    long inode = b.get(U32, msg + 4) & 0xffffffffL;
+    String path = null;
+    long peer = 0;
+    long rx = 0;
+    long tx = 0;
+    long at = msg + UNIX_DIAG_MSG_BYTES;
+    while (at + 4 <= end) {
+      int length = b.get(U16, at) & 0xffff;
+      int attr = b.get(U16, at + 2) & 0x3fff;
+      if (length < 4 || at + length > end) {
+        break;
+      }
+      long data = at + 4;
+      int size = length - 4;
+      switch (attr) {
+        case UNIX_DIAG_NAME -> path = unixName(b, data, size, cache, scratch);
+        case UNIX_DIAG_PEER -> peer = size >= 4 ? b.get(U32, data) & 0xffffffffL : 0;
+        case UNIX_DIAG_RQLEN -> {
+          if (size >= 8) {
+            rx = b.get(U32, data) & 0xffffffffL;
+            tx = state == SocketState.LISTEN ? 0 : b.get(U32, data + 4) & 0xffffffffL;
+          }
+        }
+        default -> { }
+      }
+      at += align(length);
+    }
+    return SocketEntry.unix(type, state, path, inode, peer, tx, rx);
+  }
+
+  /**
+   * A unix socket's name as {@code /proc/net/unix} prints it: a path up to its terminating NUL; an abstract name
+   * (leading NUL) as {@code @} followed by its bytes, each NUL written {@code @}. Null for an empty name.
+   */
+  static String unixName(MemorySegment b, long data, int size, TextCache cache, byte[] scratch) {
+    int n = Math.min(size, scratch.length);
+    if (n == 0) {
+      return null;
+    }
+    MemorySegment.copy(b, ValueLayout.JAVA_BYTE, data, scratch, 0, n);
+    if (scratch[0] == 0) {
+      for (int i = 0; i < n; i++) {
+        if (scratch[i] == 0) {
+          scratch[i] = '@';
+        }
+      }
+      return cache.path(scratch, 0, n);
+    }
+    int length = 0;
+    while (length < n && scratch[length] != 0) {
+      length++;
+    }
+    return cache.path(scratch, 0, length);
+  }
+}
