@@ -155,6 +155,7 @@ public final class Main implements Callable<Integer> {
   File config;
 
   public static void main(String[] args) {
+    OneLineLogs.install();
     int code = new CommandLine(new Main()).execute(args);
     if (code != 0) {
       System.exit(code);
