@@ -3,15 +3,19 @@ package dev.portolan.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A node started as a user starts it ({@code Main} in a JVM of its own, as {@link CliProcess} starts it) logs one
  * line a record: every line it writes on stdout and stderr, from its start to its stop, is either a log record in the
- * one-line shape or one of the command line's own {@code portolan: } lines; and a user's own format is kept.
+ * one-line shape or one of the command line's own {@code portolan: } lines; and a user's own format or logging
+ * configuration is kept.
  */
 class LogLinesCliTest {
   /** {@code 2026-12-06 03:38:41.123 INFO dev.portolan.verticles.FleetVerticle: node a is up: joined}. */
@@ -55,6 +59,20 @@ class LogLinesCliTest {
         "--http-port", "0", "--node-name", "log-mine")) {
       String up = node.awaitLine("node log-mine is up", Duration.ofSeconds(60));
       assertTrue(up.startsWith("MINE INFO node log-mine is up: "), "the user's format: " + up);
+    }
+  }
+
+  @Test
+  void aUsersOwnLoggingConfigurationIsKept(@TempDir Path dir) throws Exception {
+    // A configuration of the user's own that says nothing of the format: the JDK's default (two lines) stays.
+    Path config = Files.writeString(dir.resolve("logging.properties"),
+        "handlers=java.util.logging.ConsoleHandler\n.level=INFO\njava.util.logging.ConsoleHandler.level=INFO\n");
+    LoggedNode node = LoggedNode.start(List.of("-Djava.util.logging.config.file=" + config), "--http-port", "0",
+        "--node-name", "log-own");
+    try {
+      assertEquals("INFO: node log-own is up: joined", node.awaitLine("node log-own is up", Duration.ofSeconds(60)));
+    } finally {
+      node.close();
     }
   }
 }
