@@ -36,6 +36,7 @@ public final class Main implements Callable<Integer> {
   CommandSpec spec;
 
   public static void main(String[] args) {
+    OneLineLogs.install();
     int code = new CommandLine(new Main()).execute(args);
     if (code != 0) {
       System.exit(code);
