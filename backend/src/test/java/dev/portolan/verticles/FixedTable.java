@@ -1,11 +1,11 @@
 package dev.portolan.verticles;
 
-import dev.portolan.sampler.Family;
-import dev.portolan.sampler.KernelSockstat;
-import dev.portolan.sampler.Protocol;
-import dev.portolan.sampler.SocketEntry;
-import dev.portolan.sampler.SocketState;
-import dev.portolan.sampler.SocketTableReader;
+import dev.portolan.socket.Family;
+import dev.portolan.socket.KernelSockstat;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketEntry;
+import dev.portolan.socket.SocketState;
+import dev.portolan.socket.SocketTableReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

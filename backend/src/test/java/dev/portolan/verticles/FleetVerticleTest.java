@@ -16,10 +16,10 @@ import dev.portolan.cluster.Membership;
 import dev.portolan.fleet.FleetState;
 import dev.portolan.fleet.NodeFacts;
 import dev.portolan.metrics.PortolanMetrics;
-import dev.portolan.node.ChangeHistory;
-import dev.portolan.node.ChangeKind;
-import dev.portolan.node.NodeSnapshot;
-import dev.portolan.node.Sampler;
+import dev.portolan.sampling.ChangeHistory;
+import dev.portolan.sampling.ChangeKind;
+import dev.portolan.sampling.NodeSnapshot;
+import dev.portolan.sampling.Sampler;
 import dev.portolan.owner.OwnerIndex;
 import dev.portolan.service.ServiceNames;
 import io.vertx.core.Future;
@@ -105,7 +105,8 @@ class FleetVerticleTest {
   /** The agent's heartbeat, as its HeartbeatVerticle publishes it. */
   private JsonObject heartbeat() {
     NodeSnapshot s = agentSnapshot;
-    NodeFacts facts = new NodeFacts(AGENT, MEMBER, "agent", "fixed", 1000, 1_000, "6.1", List.of("10.0.0.1"));
+    NodeFacts facts = NodeFacts.builder(AGENT).clusterNodeId(MEMBER).role("agent").reader("fixed").intervalMillis(1000)
+        .startedAtMillis(1_000).kernel("6.1").addresses(List.of("10.0.0.1")).build();
     return new NodeHeartbeat(facts, EPOCH, s.seq(), s.takenAtMillis(), System.currentTimeMillis(), s.sockets().size())
         .toJson();
   }
@@ -184,7 +185,7 @@ class FleetVerticleTest {
       assertEquals(ChangeKind.OPENED, out.changes().get(0).kind());
       assertEquals(AGENT, out.changes().get(0).node());
       // In the hub's own sequence: right after the changes it announced before.
-      List<dev.portolan.node.SocketChange> before = first.result().changes();
+      List<dev.portolan.sampling.SocketChange> before = first.result().changes();
       assertEquals(before.get(before.size() - 1).seq() + 1, out.changes().get(0).seq());
       done.flag();
     })));

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portolan.bus.Addresses;
 import dev.portolan.fleet.NodeFacts;
-import dev.portolan.node.NodeSnapshot;
-import dev.portolan.node.SamplerState;
-import dev.portolan.node.SnapshotHolder;
-import dev.portolan.sampler.KernelSockstat;
+import dev.portolan.sampling.NodeSnapshot;
+import dev.portolan.sampling.SamplerState;
+import dev.portolan.sampling.SnapshotHolder;
+import dev.portolan.socket.KernelSockstat;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Checkpoint;
@@ -30,9 +30,10 @@ class HeartbeatVerticleTest {
   void beatsAtOnceAndThenEverySecond(Vertx vertx, VertxTestContext ctx) {
     SnapshotHolder latest = new SnapshotHolder("beat-node");
     latest.set(new NodeSnapshot("beat-node", 42, 5_000, 1_000, List.of(
-        dev.portolan.node.Rows.listener(22, 7, dev.portolan.owner.Owner.UNKNOWN)), KernelSockstat.empty()));
+        dev.portolan.sampling.Rows.listener(22, 7, dev.portolan.owner.Owner.UNKNOWN)), KernelSockstat.empty()));
     latest.published(41);
-    NodeFacts facts = new NodeFacts("beat-node", "member-1", "agent", "fixed", 1000, 1_000, "6.1", List.of("10.0.0.1"));
+    NodeFacts facts = NodeFacts.builder("beat-node").clusterNodeId("member-1").role("agent").reader("fixed")
+        .intervalMillis(1000).startedAtMillis(1_000).kernel("6.1").addresses(List.of("10.0.0.1")).build();
     SamplerState sampler = new SamplerState(1000, 2000, 900, 3);
     List<JsonObject> beats = new CopyOnWriteArrayList<>();
     Checkpoint twoBeats = ctx.checkpoint(2);

@@ -11,7 +11,8 @@ import dev.portolan.Portolan;
 import dev.portolan.bus.Addresses;
 import dev.portolan.metrics.PortolanMetrics;
 import dev.portolan.scan.ScanEngine;
-import dev.portolan.scan.ScanPolicy;
+import dev.portolan.scan.policy.ScanPolicy;
+import dev.portolan.scan.policy.ScanPolicySettings;
 import dev.portolan.scan.ScanRegistry;
 import dev.portolan.service.ServiceNames;
 import io.vertx.core.DeploymentOptions;
@@ -49,7 +50,7 @@ class ScannerVerticleTest {
   void deployed(Vertx vertx, VertxTestContext ctx) throws Exception {
     listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
     // Loopback is always allowed; no other address is this node's own, none is allowed besides.
-    ScanPolicy policy = ScanPolicy.create(ScanPolicy.Settings.defaults(), ScanPolicy.Resolver.SYSTEM, List::of);
+    ScanPolicy policy = ScanPolicy.create(ScanPolicySettings.defaults(), ScanPolicy.Resolver.SYSTEM, List::of);
     ScanRegistry scans = new ScanRegistry(ScanEngine.create(), NODE, policy.maxConcurrent(), 50, System::currentTimeMillis);
     vertx.deployVerticle(new ScannerVerticle(NODE, policy, scans, ServiceNames.create(),
             new PortolanMetrics(Portolan.newRegistry(), NODE, "none")),
@@ -136,7 +137,7 @@ class ScannerVerticleTest {
     String address = Addresses.onNode(NODE, Addresses.SCAN_POLICY);
     answers(ctx, done, ask(vertx, address, new JsonObject()), policy -> {
       assertEquals(NODE, policy.getString("node"));
-      assertEquals(ScanPolicy.Settings.DEFAULT_MAX_PORTS, policy.getInteger("maxPorts"));
+      assertEquals(ScanPolicySettings.DEFAULT_MAX_PORTS, policy.getInteger("maxPorts"));
       assertEquals(0, policy.getJsonArray("allow").size());
     });
     Future<JsonObject> changedThenRefused = ask(vertx, address, new JsonObject().put("change",

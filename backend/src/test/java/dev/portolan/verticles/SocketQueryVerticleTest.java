@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.NodeInfo;
-import dev.portolan.node.Sampler;
-import dev.portolan.node.SnapshotHolder;
+import dev.portolan.sampling.Sampler;
+import dev.portolan.sampling.SnapshotHolder;
 import dev.portolan.owner.OwnerIndex;
 import dev.portolan.service.ServiceNames;
 import io.vertx.core.DeploymentOptions;
