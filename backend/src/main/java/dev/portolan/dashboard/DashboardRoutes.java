@@ -1,5 +1,9 @@
 package dev.portolan.dashboard;
 
+import dev.portolan.bus.FleetSocketsReply;
+import dev.portolan.bus.ListedSocket;
+import dev.portolan.bus.NodeEntry;
+import dev.portolan.bus.NodesReply;
 import dev.portolan.frontend.view.CheckView;
 import dev.portolan.frontend.view.ConnectionsView;
 import dev.portolan.frontend.view.ProcessView;
@@ -82,15 +86,15 @@ public final class DashboardRoutes {
   private void connections(RoutingContext ctx, Map<String, List<String>> params) {
     ConnectionsQuery query = ConnectionsQuery.parse(params);
     String node = query.node();
-    Future<JsonObject> nodes = fleet.nodes(null);
-    Future<JsonObject> page = fleet.sockets(query.query().filter(), query.query().limit(), query.query().cursor());
+    Future<NodesReply> nodes = fleet.nodes(null);
+    Future<FleetSocketsReply> page = fleet.sockets(query.query().filter(), query.query().limit(), query.query().cursor());
     Future<SummaryView> summary = summary(node);
     Future.all(nodes, page, summary).onSuccess(all -> {
-      JsonObject p = page.result();
-      List<String> names = NodeTable.entries(nodes.result()).stream().map(n -> n.getString("name")).toList();
+      FleetSocketsReply p = page.result();
+      List<String> names = nodes.result().nodes().stream().map(NodeEntry::name).toList();
       ConnectionsView view = new ConnectionsView(query.form(names),
-          FleetSocketRows.with(nodes.result(), System.currentTimeMillis()).of(p.getJsonArray("sockets")),
-          p.getInteger("matched", 0), query.nextPageHref(p.getString("nextCursor")));
+          FleetSocketRows.with(nodes.result(), System.currentTimeMillis()).of(p.sockets()),
+          p.matched(), query.nextPageHref(p.nextCursor()));
       HtmlReplies.send(ctx, 200, "fragment/connections.jte", "page/connections.jte",
           Map.of("view", view, "summary", summary.result()));
     }).onFailure(e -> HtmlReplies.fail(ctx, e));
@@ -99,9 +103,9 @@ public final class DashboardRoutes {
   /** One node's summary (with its trend), or the fleet's (live nodes, no trend); a down node has none. */
   private Future<SummaryView> summary(String node) {
     if (node == null) {
-      return fleet.summary(null).map(s -> SummaryChart.from(s, SummaryChart.fleetScope(s)));
+      return fleet.fleetSummary().map(s -> SummaryChart.from(s, SummaryChart.fleetScope(s)));
     }
-    return fleet.summary(node).map(s -> SummaryChart.from(s, "node " + node)).recover(e ->
+    return fleet.nodeSummary(node).map(s -> SummaryChart.from(s, "node " + node)).recover(e ->
         e instanceof RequestException r && r.status() == 503
             ? Future.succeededFuture(SummaryChart.unavailable("node " + node, r.detail()))
             : Future.failedFuture(e));
@@ -159,8 +163,7 @@ public final class DashboardRoutes {
     }
     int port = QueryValues.port("port", ctx.pathParam("port"));
     String node = node(params);
-    Future<JsonObject> entry = node == null ? Future.succeededFuture(null)
-        : fleet.nodes(node).map(a -> a.getJsonArray("nodes").getJsonObject(0));
+    Future<NodeEntry> entry = node == null ? Future.succeededFuture(null) : fleet.node(node);
     entry.compose(e -> PortPage.load(fleet, proto, port, node, e, PORT_CONNECTIONS))
         .onSuccess(view -> HtmlReplies.send(ctx, 200, "fragment/port.jte", "page/port.jte", Map.of("view", view)))
         .onFailure(e -> HtmlReplies.fail(ctx, e));
@@ -174,7 +177,7 @@ public final class DashboardRoutes {
       JsonObject p = answer.getJsonObject("process", new JsonObject());
       ProcessView view = new ProcessView(node, NodeTable.href(node), pid, p.getString("process", "?"),
           p.getString("user", "?"), p.getString("cmdline", ""), p.getString("unit"), p.getString("container"),
-          SocketRows.of(answer.getJsonArray("sockets")));
+          SocketRows.of(ListedSocket.listFromJson(answer.getJsonArray("sockets"))));
       HtmlReplies.send(ctx, 200, "fragment/process.jte", "page/process.jte", Map.of("view", view));
     }).onFailure(e -> HtmlReplies.fail(ctx, e));
   }

@@ -5,6 +5,7 @@ import dev.portolan.audit.AuditKind;
 import dev.portolan.bus.Addresses;
 import dev.portolan.web.ScanGate;
 import dev.portolan.bus.ScanJson;
+import dev.portolan.bus.SocketJson;
 import dev.portolan.bus.SocketQuery;
 import dev.portolan.frontend.view.ExposurePort;
 import dev.portolan.frontend.view.ExposureView;
@@ -347,7 +348,7 @@ final class ExposurePages {
         JsonObject s = (JsonObject) o;
         JsonObject owner = s.getJsonObject("owner");
         list.add(new ExposureMap.Listener(Protocol.TCP, s.getInteger("localPort"), s.getString("localAddress"),
-            owner == null ? null : SocketRows.ownerLabel(owner)));
+            owner == null ? null : SocketRows.ownerLabel(SocketJson.ownerFromJson(owner))));
       });
       return list;
     });

@@ -1,5 +1,9 @@
 package dev.portolan.dashboard;
 
+import dev.portolan.bus.FleetSocketsReply;
+import dev.portolan.bus.ListedSocket;
+import dev.portolan.bus.NodeEntry;
+import dev.portolan.bus.NodesReply;
 import dev.portolan.frontend.view.PortView;
 import dev.portolan.node.SocketFilter;
 import dev.portolan.sampler.Protocol;
@@ -20,15 +24,15 @@ final class PortPage {
   }
 
   /** {@code entry} is the node's fleet entry when {@code node} is given, else null. */
-  static Future<PortView> load(FleetApi fleet, Protocol proto, int port, String node, JsonObject entry, int limit) {
-    boolean live = entry == null || entry.getBoolean("live", false);
+  static Future<PortView> load(FleetApi fleet, Protocol proto, int port, String node, NodeEntry entry, int limit) {
+    boolean live = entry == null || entry.live();
     Future<JsonObject> check = live ? fleet.check(node, proto, port) : Future.succeededFuture(down(entry));
     Future<JsonObject> owners = live ? fleet.owners(node, proto, port)
         : fleet.owners(null, proto, port).map(a -> only(a, node));
     SocketFilter onPort = SocketFilter.parse(Map.of("proto", List.of(proto.wireName()),
         "port", List.of(String.valueOf(port)), "listening", List.of("false"))).withNode(node);
-    Future<JsonObject> connections = fleet.sockets(onPort, limit, null);
-    Future<JsonObject> nodes = fleet.nodes(null);
+    Future<FleetSocketsReply> connections = fleet.sockets(onPort, limit, null);
+    Future<NodesReply> nodes = fleet.nodes(null);
     return Future.all(check, owners, connections, nodes).map(all -> {
       JsonObject c = check.result();
       FleetSocketRows rows = FleetSocketRows.with(nodes.result(), System.currentTimeMillis());
@@ -36,15 +40,15 @@ final class PortPage {
           + (node == null ? "" : "&node=" + Links.segment(node));
       List<String> perNode = node == null ? nodeLines(c.getJsonArray("nodes")) : List.of();
       return new PortView(proto.wireName(), port, owners.result().getString("service"), node, c.getString("answer"),
-          DashboardRoutes.strings(c.getJsonArray("hints")), perNode, rows.of(owners.result().getJsonArray("sockets")),
-          rows.of(connections.result().getJsonArray("sockets")), connections.result().getInteger("matched", 0), href,
+          DashboardRoutes.strings(c.getJsonArray("hints")), perNode, rows.of(ListedSocket.listFromJson(owners.result().getJsonArray("sockets"))),
+          rows.of(connections.result().sockets()), connections.result().matched(), href,
           node == null ? null : "/ports/" + proto.wireName() + "/" + port);
     });
   }
 
-  private static JsonObject down(JsonObject entry) {
-    return new JsonObject().put("answer", "Node " + entry.getString("name") + " is down ("
-        + entry.getString("statusReason", "no heartbeat") + "): what it listened on is shown as last seen.");
+  private static JsonObject down(NodeEntry entry) {
+    return new JsonObject().put("answer", "Node " + entry.name() + " is down ("
+        + entry.statusReason() + "): what it listened on is shown as last seen.");
   }
 
   private static JsonObject only(JsonObject owners, String node) {

@@ -6,6 +6,10 @@ import dev.portolan.bus.FleetChanges;
 import dev.portolan.bus.CheckJson;
 import dev.portolan.bus.PortCheck;
 import dev.portolan.bus.FleetNodeStatus;
+import dev.portolan.bus.FleetSocketsReply;
+import dev.portolan.bus.FleetSummaryReply;
+import dev.portolan.bus.NodeEntry;
+import dev.portolan.bus.NodesReply;
 import dev.portolan.bus.NodeHeartbeat;
 import dev.portolan.bus.SnapshotReply;
 import dev.portolan.bus.SocketQuery;
@@ -93,12 +97,12 @@ public final class FleetVerticle extends VerticleBase {
         bus.<JsonObject>localConsumer(Addresses.FLEET_PORT, this::port).completion(),
         bus.<JsonObject>localConsumer(Addresses.FLEET_CHECK, this::check).completion(),
         bus.<JsonObject>localConsumer(Addresses.FLEET_COMPLETE,
-            msg -> msg.reply(withCompleteness(new JsonObject(), completeness(state.nodes())))).completion(),
+            msg -> msg.reply(FleetJson.withCompleteness(new JsonObject(), completeness(state.nodes())))).completion(),
         bus.<JsonObject>localConsumer(Addresses.FLEET_SUMMARY, msg -> {
           List<NodeView> nodes = state.nodes();
           long seq = state.lastSeq();
           FleetCompleteness complete = completeness(nodes);
-          answer(msg, () -> withCompleteness(FleetJson.summary(FleetSummary.of(nodes), seq), complete));
+          answer(msg, () -> FleetSummaryReply.of(FleetSummary.of(nodes), seq, complete).toJson());
         }).completion()));
     if (local == null) {
       return consumers;
@@ -110,16 +114,6 @@ public final class FleetVerticle extends VerticleBase {
   /** Whether this hub's picture of the fleet is complete yet (see {@link FleetCompleteness}). */
   private FleetCompleteness completeness(List<NodeView> nodes) {
     return FleetCompleteness.of(nodes, membership.clustered(), membership.others(), startedAtMillis, now());
-  }
-
-  /** {@code complete}, and while it is not, {@code resync}: the nodes without a table yet, silent members, why. */
-  private static JsonObject withCompleteness(JsonObject answer, FleetCompleteness c) {
-    answer.put("complete", c.complete());
-    if (!c.complete()) {
-      answer.put("resync", new JsonObject().put("nodes", new JsonArray(c.resyncing()))
-          .put("silentMembers", c.silentMembers()).put("reason", c.reason()));
-    }
-    return answer;
   }
 
   private void onBatch(Message<JsonObject> msg) {
@@ -205,14 +199,14 @@ public final class FleetVerticle extends VerticleBase {
     long seq = state.lastSeq();
     FleetCompleteness complete = completeness(nodes);
     answer(msg, () -> {
-      JsonArray out = new JsonArray();
+      List<NodeEntry> out = new java.util.ArrayList<>();
       for (NodeView view : nodes) {
         if (wanted == null || wanted.equals(view.name())) {
           // "seq": the hub's feed position this answer is current at (resume /api/v1/events after it).
-          out.add(FleetJson.node(view).put("seq", seq));
+          out.add(NodeEntry.of(view, seq));
         }
       }
-      return withCompleteness(new JsonObject().put("seq", seq).put("nodes", out), complete);
+      return new NodesReply(seq, out, complete).toJson();
     });
   }
 
@@ -238,8 +232,8 @@ public final class FleetVerticle extends VerticleBase {
     List<NodeView> nodes = state.nodes();
     long seq = state.lastSeq();
     FleetCompleteness complete = completeness(nodes);
-    answer(msg, () -> withCompleteness(FleetJson.page(FleetPage.of(nodes, query.filter(), query.limit(),
-        query.cursor()), seq, services), complete));
+    answer(msg, () -> FleetSocketsReply.of(FleetPage.of(nodes, query.filter(), query.limit(), query.cursor()), seq,
+        services, complete).toJson());
   }
 
   private void port(Message<JsonObject> msg) {

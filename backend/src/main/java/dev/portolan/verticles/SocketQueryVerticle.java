@@ -2,26 +2,23 @@ package dev.portolan.verticles;
 
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.CheckJson;
+import dev.portolan.bus.NodeSummaryReply;
 import dev.portolan.bus.PortCheck;
 import dev.portolan.bus.SocketJson;
 import dev.portolan.bus.SocketQuery;
 import dev.portolan.bus.SnapshotReply;
 import dev.portolan.node.InvalidQueryException;
-import dev.portolan.node.ListenCheck;
 import dev.portolan.bus.NodeInfo;
 import dev.portolan.node.NodeSnapshot;
 import dev.portolan.node.OwnedSocket;
 import dev.portolan.node.SnapshotHolder;
 import dev.portolan.node.SocketPage;
-import dev.portolan.node.SocketSummary;
-import dev.portolan.sampler.SocketState;
 import dev.portolan.service.ServiceNames;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
 
 /**
  * Answers questions about the latest snapshot: socket pages, the summary, the node's description, port checks,
@@ -46,8 +43,8 @@ public final class SocketQueryVerticle extends VerticleBase {
     String node = latest.node();
     return Future.all(
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SOCKETS_QUERY), this::page).completion(),
-        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SUMMARY), msg -> msg.reply(summary(latest.get())
-            .put("trend", trend(latest.trend().points(120))))).completion(),
+        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SUMMARY), msg -> msg.reply(
+            NodeSummaryReply.of(latest.get(), latest.trend().points(120)).toJson())).completion(),
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.NODE_INFO), msg -> msg.reply(nodeInfo.toJson(latest.get()))).completion(),
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.PORT_CHECK), this::check).completion(),
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SNAPSHOT), msg -> {
@@ -78,27 +75,4 @@ public final class SocketQueryVerticle extends VerticleBase {
     NodeSnapshot snapshot = latest.get();
     msg.reply(CheckJson.of(snapshot, q.proto(), q.port(), services));
   }
-
-  static JsonObject summary(NodeSnapshot snapshot) {
-    SocketSummary s = snapshot.summary();
-    JsonObject byProto = new JsonObject();
-    s.byProtocol().forEach((proto, states) -> byProto.put(proto, dev.portolan.bus.FleetJson.states(states)));
-    JsonObject kernel = new JsonObject();
-    s.kernel().counters().forEach((k, v) -> kernel.put(k, new JsonObject(Map.copyOf(v))));
-    return new JsonObject().put("node", snapshot.node()).put("sampledAt", snapshot.takenAtMillis())
-        .put("total", s.total()).put("protocols", byProto).put("tcpStates", dev.portolan.bus.FleetJson.states(s.tcpByState()))
-        .put("kernel", kernel);
-  }
-
-  static JsonArray trend(java.util.List<dev.portolan.node.SummaryTrend.Point> points) {
-    JsonArray out = new JsonArray();
-    for (var p : points) {
-      out.add(new JsonObject().put("t", p.takenAtMillis()).put("listen", p.listen())
-          .put("established", p.established()).put("time-wait", p.timeWait()).put("close-wait", p.closeWait())
-          .put("total", p.total()));
-    }
-    return out;
-  }
-
-
 }

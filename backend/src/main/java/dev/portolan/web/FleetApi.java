@@ -1,9 +1,15 @@
 package dev.portolan.web;
 
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.FleetSocketsReply;
+import dev.portolan.bus.FleetSummaryReply;
+import dev.portolan.bus.NodeEntry;
+import dev.portolan.bus.NodeSummaryReply;
+import dev.portolan.bus.NodesReply;
 import dev.portolan.bus.OwnerQuery;
 import dev.portolan.bus.PortCheck;
 import dev.portolan.bus.SocketQuery;
+import dev.portolan.bus.SummaryReply;
 import dev.portolan.node.InvalidQueryException;
 import dev.portolan.node.QueryValues;
 import dev.portolan.node.SocketFilter;
@@ -47,19 +53,23 @@ public final class FleetApi {
   }
 
   /** Every node with its status, or the one named (404 when unknown). */
-  public Future<JsonObject> nodes(String node) {
+  public Future<NodesReply> nodes(String node) {
     JsonObject q = node == null ? new JsonObject() : new JsonObject().put("node", node);
-    return ask(Addresses.FLEET_NODES, q).compose(answer -> node != null && answer.getJsonArray("nodes").isEmpty()
-        ? Future.failedFuture(unknownNode(node)) : Future.succeededFuture(answer));
+    return ask(Addresses.FLEET_NODES, q).map(NodesReply::fromJson).compose(answer -> node != null
+        && answer.nodes().isEmpty() ? Future.failedFuture(unknownNode(node)) : Future.succeededFuture(answer));
+  }
+
+  /** One node's entry (404 when unknown), whether live or not. */
+  public Future<NodeEntry> node(String node) {
+    return nodes(node).map(answer -> answer.nodes().getFirst());
   }
 
   /** One node's entry; fails 404 when unknown, 503 when down (for questions only the live node can answer). */
-  public Future<JsonObject> liveNode(String node) {
-    return nodes(node).compose(answer -> {
-      JsonObject n = answer.getJsonArray("nodes").getJsonObject(0);
-      if (!n.getBoolean("live", false)) {
+  public Future<NodeEntry> liveNode(String node) {
+    return node(node).compose(n -> {
+      if (!n.live()) {
         return Future.failedFuture(new NodeRequests.Refused(503, "node down", "node " + QueryValues.echo(node)
-            + " is down (" + n.getString("statusReason", "no heartbeat") + "); its sockets show as last seen"));
+            + " is down (" + n.statusReason() + "); its sockets show as last seen"));
       }
       return Future.succeededFuture(n);
     });
@@ -78,16 +88,24 @@ public final class FleetApi {
   }
 
   /** A page of sockets across the fleet (or one node with the filter's node). */
-  public Future<JsonObject> sockets(SocketFilter filter, int limit, String cursor) {
-    return ask(Addresses.FLEET_SOCKETS, new SocketQuery(filter, limit, cursor).toJson());
+  public Future<FleetSocketsReply> sockets(SocketFilter filter, int limit, String cursor) {
+    return ask(Addresses.FLEET_SOCKETS, new SocketQuery(filter, limit, cursor).toJson()).map(FleetSocketsReply::fromJson);
   }
 
   /** The summary of one node (from the node: kernel counters, trend) or of the fleet (from the hub's state). */
-  public Future<JsonObject> summary(String node) {
-    if (node == null) {
-      return ask(Addresses.FLEET_SUMMARY, new JsonObject());
-    }
-    return liveNode(node).compose(n -> ask(Addresses.onNode(node, Addresses.SUMMARY), new JsonObject()));
+  public Future<SummaryReply> summary(String node) {
+    return node == null ? fleetSummary().map(s -> s) : nodeSummary(node).map(s -> s);
+  }
+
+  /** The fleet's summary, from the hub's state: its live nodes' sockets, its nodes by status. */
+  public Future<FleetSummaryReply> fleetSummary() {
+    return ask(Addresses.FLEET_SUMMARY, new JsonObject()).map(FleetSummaryReply::fromJson);
+  }
+
+  /** One node's summary, from the node (404 when unknown, 503 when down): kernel counters, trend. */
+  public Future<NodeSummaryReply> nodeSummary(String node) {
+    return liveNode(node).compose(n -> ask(Addresses.onNode(node, Addresses.SUMMARY), new JsonObject()))
+        .map(NodeSummaryReply::fromJson);
   }
 
   /** Is anything listening on proto/port: on one node, or on each node with a fleet verdict. */
@@ -108,7 +126,7 @@ public final class FleetApi {
     OwnerQuery q = OwnerQuery.byPort(proto, port);
     if (node != null) {
       return liveNode(node).compose(n -> ask(Addresses.onNode(node, Addresses.OWNER_LOOKUP), q.toJson())
-          .map(a -> a.put("status", n.getString("status"))));
+          .map(a -> a.put("status", n.status())));
     }
     return ask(Addresses.FLEET_PORT, new JsonObject().put("proto", proto.wireName()).put("port", port))
         .compose(candidates -> {

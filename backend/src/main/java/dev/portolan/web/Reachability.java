@@ -2,6 +2,7 @@ package dev.portolan.web;
 
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.ConnectivityRequest;
+import dev.portolan.bus.NodeEntry;
 import dev.portolan.node.InvalidQueryException;
 import dev.portolan.node.QueryValues;
 import dev.portolan.node.RequestException;
@@ -138,14 +139,13 @@ public final class Reachability {
   /** As {@link #run(Request)}, on behalf of {@code user} (each node's own audit says so). */
   public Future<JsonObject> run(Request request, String user) {
     return fleet.nodes(null).compose(answer -> {
-      Map<String, JsonObject> known = new LinkedHashMap<>();
-      for (Object o : answer.getJsonArray("nodes", new JsonArray())) {
-        JsonObject n = (JsonObject) o;
-        known.put(n.getString("name"), n);
+      Map<String, NodeEntry> known = new LinkedHashMap<>();
+      for (NodeEntry n : answer.nodes()) {
+        known.put(n.name(), n);
       }
       List<String> from;
       if (request.nodes() == null) {
-        from = known.values().stream().filter(n -> n.getBoolean("live", false)).map(n -> n.getString("name")).toList();
+        from = known.values().stream().filter(NodeEntry::live).map(NodeEntry::name).toList();
       } else {
         List<String> unknown = request.nodes().stream().filter(n -> !known.containsKey(n)).toList();
         if (!unknown.isEmpty()) {
@@ -160,9 +160,9 @@ public final class Reachability {
       ConnectivityRequest check = request.check();
       List<Future<Row>> rows = new ArrayList<>();
       for (String node : from) {
-        JsonObject n = known.get(node);
-        if (!n.getBoolean("live", false)) {
-          rows.add(Future.succeededFuture(down(node, n.getString("statusReason"))));
+        NodeEntry n = known.get(node);
+        if (!n.live()) {
+          rows.add(Future.succeededFuture(down(node, n.statusReason())));
           continue;
         }
         rows.add(NodeRequests.askFor(vertx, user, Addresses.onNode(node, Addresses.CONNECTIVITY), check.toJson(),

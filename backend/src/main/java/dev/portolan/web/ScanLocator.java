@@ -1,6 +1,7 @@
 package dev.portolan.web;
 
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.NodeEntry;
 import dev.portolan.node.QueryValues;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -96,7 +97,6 @@ public final class ScanLocator {
   }
 
   private Future<List<String>> liveNodes() {
-    return fleet.nodes(null).map(answer -> answer.getJsonArray("nodes").stream().map(o -> (JsonObject) o)
-        .filter(n -> n.getBoolean("live", false)).map(n -> n.getString("name")).toList());
+    return fleet.nodes(null).map(answer -> answer.nodes().stream().filter(NodeEntry::live).map(NodeEntry::name).toList());
   }
 }

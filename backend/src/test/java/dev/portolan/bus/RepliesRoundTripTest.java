@@ -1,0 +1,158 @@
+package dev.portolan.bus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portolan.fleet.FleetCompleteness;
+import dev.portolan.fleet.NodeFacts;
+import dev.portolan.node.OwnedSocket;
+import dev.portolan.node.Rows;
+import dev.portolan.node.SamplerState;
+import dev.portolan.node.SummaryTrend;
+import dev.portolan.owner.Owner;
+import dev.portolan.sampler.SocketState;
+import dev.portolan.service.ServiceNames;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Replies cross a cluster and are what the HTTP API returns: fromJson(toJson(x)) == x after a trip through text,
+ * and the JSON a reply decoded from JSON gives is the JSON it came from, byte for byte (field order, nulls).
+ */
+class RepliesRoundTripTest {
+  private static final ServiceNames SERVICES = ServiceNames.builtInOnly();
+
+  private static <T> void roundTrips(T reply, Function<T, JsonObject> toJson, Function<JsonObject, T> fromJson) {
+    String text = toJson.apply(reply).encode();
+    T back = fromJson.apply(new JsonObject(text));
+    assertEquals(reply, back);
+    assertEquals(text, toJson.apply(back).encode(), "the same JSON, byte for byte");
+  }
+
+  static List<ListedSocket> rows(Boolean live) {
+    List<OwnedSocket> sockets = List.of(
+        Rows.listener(22, 5, Owner.of(Rows.process(10, "sshd"))),
+        Rows.tcp("::ffff:10.0.0.1", 443, "2001:db8::1", 50000, SocketState.FIN_WAIT2, 6, Owner.PERMISSION_DENIED),
+        Rows.tcp("10.0.0.1", 40000, "10.0.0.2", 5432, SocketState.ESTABLISHED, 9, Owner.KERNEL),
+        Rows.udp("0.0.0.0", 53, 7, Owner.UNKNOWN),
+        Rows.unix("@abstract <script>", 8, Owner.of(Rows.process(11, "app"))));
+    return sockets.stream().map(s -> ListedSocket.of("n1", s, SERVICES, live)).toList();
+  }
+
+  static NodeEntry entry(String name, boolean withFacts) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    counts.put("total", 12);
+    counts.put("tcp", 7);
+    counts.put("unix", 5);
+    counts.put("listening", 3);
+    NodeFacts facts = withFacts ? new NodeFacts(name, "c-1", "agent", "netlink", 1000, 1_700_000_000_000L, "6.8.0",
+        List.of("10.0.0.1", "fd00::1"), null, "on", true, new SamplerState(1000, 4000, 2500, 7)) : null;
+    return new NodeEntry(name, withFacts ? "up" : "resyncing", 1_700_000_000_500L, withFacts ? null : "no table yet",
+        true, !withFacts, 1_700_000_001_000L, withFacts ? 1_700_000_000_900L : 0, 42, counts, facts, 99);
+  }
+
+  @Test
+  void socketRowsWithAndWithoutLive() {
+    for (Boolean live : new Boolean[] {null, true, false}) {
+      for (ListedSocket row : rows(live)) {
+        roundTrips(row, ListedSocket::toJson, ListedSocket::fromJson);
+      }
+    }
+    ListedSocket connection = rows(null).get(2);
+    assertEquals("postgresql", connection.service(), "a connection is named by its remote port when its local has none");
+    assertFalse(connection.toJson().containsKey("live"), "a node's own rows do not say live");
+    assertNull(rows(null).get(4).toJson().getValue("service"), "unix rows have no service");
+    assertFalse(rows(null).get(4).toJson().containsKey("service"));
+  }
+
+  @Test
+  void aRowIsTheSocketJsonOfItsSocket() {
+    for (ListedSocket row : rows(true)) {
+      JsonObject expected = SocketJson.toJson("n1", row.socket(), SERVICES).put("live", true);
+      assertEquals(expected.encode(), row.toJson().encode());
+    }
+  }
+
+  @Test
+  void nodes() {
+    FleetCompleteness resyncing = new FleetCompleteness(false, List.of("n2"), 1, "1 node has not sent its table yet");
+    roundTrips(new NodesReply(99, List.of(entry("n1", true), entry("n2", false)), resyncing), NodesReply::toJson,
+        NodesReply::fromJson);
+    roundTrips(new NodesReply(0, List.of(), FleetCompleteness.COMPLETE), NodesReply::toJson, NodesReply::fromJson);
+    JsonObject n1 = entry("n1", true).toJson();
+    assertEquals(List.of("name", "status", "statusSince", "statusReason", "live", "resyncing", "lastHeartbeatAt",
+        "lastSampleAt", "nodeSeq", "sockets", "role", "reader", "readerNote", "shortLived", "busTls", "intervalMillis",
+        "portolanStartedAt", "kernel", "addresses", "clusterNodeId", "sampler", "seq"), List.copyOf(n1.fieldNames()));
+    assertTrue(n1.containsKey("readerNote") && n1.getValue("readerNote") == null, "a null fact is there, as null");
+    assertEquals(List.of("name", "status", "statusSince", "statusReason", "live", "resyncing", "lastHeartbeatAt",
+        "lastSampleAt", "nodeSeq", "sockets", "seq"), List.copyOf(entry("n2", false).toJson().fieldNames()),
+        "no facts before the first heartbeat");
+    assertEquals("{\"seq\":0,\"nodes\":[],\"complete\":true}",
+        new NodesReply(0, List.of(), FleetCompleteness.COMPLETE).toJson().encode());
+  }
+
+  @Test
+  void fleetSockets() {
+    roundTrips(new FleetSocketsReply(7, 120, "abc", rows(false), FleetCompleteness.COMPLETE),
+        FleetSocketsReply::toJson, FleetSocketsReply::fromJson);
+    FleetSocketsReply last = new FleetSocketsReply(7, 5, null, rows(true),
+        new FleetCompleteness(false, List.of(), 2, "2 members sent no heartbeat yet"));
+    roundTrips(last, FleetSocketsReply::toJson, FleetSocketsReply::fromJson);
+    JsonObject j = last.toJson();
+    assertEquals(List.of("seq", "matched", "count", "nextCursor", "sockets", "complete", "resync"),
+        List.copyOf(j.fieldNames()));
+    assertEquals(5, j.getInteger("count"));
+  }
+
+  static Map<String, Integer> states(int listen, int established) {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    m.put("listen", listen);
+    m.put("established", established);
+    m.put("total", listen + established);
+    return m;
+  }
+
+  @Test
+  void summaries() {
+    Map<String, Map<String, Integer>> protocols = new LinkedHashMap<>();
+    protocols.put("tcp", states(3, 4));
+    protocols.put("udp6", states(0, 1));
+    Map<String, Map<String, Long>> kernel = new LinkedHashMap<>();
+    kernel.put("TCP", Map.of("inuse", 12L, "orphan", 0L, "tw", 3L));
+    kernel.put("UDP", Map.of("inuse", 4L, "mem", 5_000_000_000L));
+    NodeSummaryReply node = new NodeSummaryReply("n1", 1_700_000_000_000L, 8, protocols, states(3, 4), kernel,
+        List.of(new SummaryTrend.Point(1000, 3, 4, 1, 0, 8), new SummaryTrend.Point(2000, 3, 5, 0, 2, 10)));
+    roundTrips(node, NodeSummaryReply::toJson, NodeSummaryReply::fromJson);
+    assertEquals(List.of("node", "sampledAt", "total", "protocols", "tcpStates", "kernel", "trend"),
+        List.copyOf(node.toJson().fieldNames()));
+    assertEquals("{\"t\":2000,\"listen\":3,\"established\":5,\"time-wait\":0,\"close-wait\":2,\"total\":10}",
+        node.toJson().getJsonArray("trend").getJsonObject(1).encode());
+
+    Map<String, Integer> nodes = new LinkedHashMap<>();
+    nodes.put("up", 2);
+    nodes.put("stale", 1);
+    nodes.put("down", 0);
+    FleetSummaryReply fleet = new FleetSummaryReply(77, 8, protocols, states(3, 4), nodes,
+        new FleetCompleteness(false, List.of("n3"), 0, "resyncing"));
+    roundTrips(fleet, FleetSummaryReply::toJson, FleetSummaryReply::fromJson);
+    assertEquals(List.of("seq", "total", "protocols", "tcpStates", "nodes", "complete", "resync"),
+        List.copyOf(fleet.toJson().fieldNames()));
+    assertEquals(3, fleet.liveNodes());
+    assertEquals(List.of(), fleet.trend());
+  }
+
+  @Test
+  void stateCountsEndWithTheirTotal() {
+    Map<SocketState, Integer> byState = new LinkedHashMap<>();
+    byState.put(SocketState.TIME_WAIT, 2);
+    byState.put(SocketState.LISTEN, 5);
+    assertEquals("{\"time-wait\":2,\"listen\":5,\"total\":7}",
+        new JsonObject(new LinkedHashMap<>(FleetJson.stateCounts(byState))).encode());
+  }
+}
