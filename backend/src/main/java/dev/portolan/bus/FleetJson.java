@@ -3,10 +3,7 @@ package dev.portolan.bus;
 import dev.portolan.fleet.FleetCompleteness;
 import dev.portolan.fleet.NodeStatus;
 import dev.portolan.fleet.NodeView;
-import dev.portolan.node.OwnedSocket;
-import dev.portolan.sampler.Protocol;
 import dev.portolan.sampler.SocketState;
-import dev.portolan.service.ServiceNames;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
@@ -48,32 +45,6 @@ public final class FleetJson {
     }
     nodes.forEach(v -> counts.merge(v.status().wireName(), 1, Integer::sum));
     return counts;
-  }
-
-  /** A row of a fleet listing: the socket's usual JSON plus {@code live} (false: as last seen on a down node). */
-  public static JsonObject row(String node, NodeStatus status, OwnedSocket socket, ServiceNames services) {
-    return SocketJson.toJson(node, socket, services).put("live", status != NodeStatus.DOWN);
-  }
-
-  /** Per node that is not empty there, the sockets on local port {@code port}: {"nodes": [{node, status, sockets}]}. */
-  public static JsonObject port(List<NodeView> nodes, String protoName, int port, ServiceNames services) {
-    Protocol proto = Protocol.fromWire(protoName);
-    JsonArray out = new JsonArray();
-    for (NodeView v : nodes) {
-      List<OwnedSocket> on = v.snapshot().byLocalPort(proto, port);
-      if (on.isEmpty()) {
-        continue;
-      }
-      JsonArray sockets = new JsonArray();
-      boolean listening = false;
-      for (OwnedSocket s : on) {
-        sockets.add(row(v.name(), v.status(), s, services));
-        listening |= s.socket().isListening();
-      }
-      out.add(new JsonObject().put("node", v.name()).put("status", v.status().wireName()).put("live", v.live())
-          .put("listening", listening).put("sampledAt", v.lastSampleMillis()).put("sockets", sockets));
-    }
-    return new JsonObject().put("proto", proto.wireName()).put("port", port).put("nodes", out);
   }
 
   /** Counts by state ({@code ss -s} style), keyed by the state's filter name, plus their total (last). */

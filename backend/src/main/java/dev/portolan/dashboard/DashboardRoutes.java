@@ -1,7 +1,7 @@
 package dev.portolan.dashboard;
 
+import dev.portolan.bus.CheckReply;
 import dev.portolan.bus.FleetSocketsReply;
-import dev.portolan.bus.ListedSocket;
 import dev.portolan.bus.NodeEntry;
 import dev.portolan.bus.NodesReply;
 import dev.portolan.frontend.view.CheckView;
@@ -12,6 +12,7 @@ import dev.portolan.node.InvalidQueryException;
 import dev.portolan.node.QueryValues;
 import dev.portolan.node.RequestException;
 import dev.portolan.node.SocketFilter;
+import dev.portolan.owner.ProcessInfo;
 import dev.portolan.sampler.Protocol;
 import dev.portolan.service.ServiceNames;
 import dev.portolan.web.FleetApi;
@@ -19,8 +20,6 @@ import dev.portolan.web.ScanGate;
 import dev.portolan.web.SseFeed;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -132,22 +131,21 @@ public final class DashboardRoutes {
       return;
     }
     fleet.check(node, proto, port).onSuccess(answer -> {
-      CheckView view = new CheckView(proto.wireName(), String.valueOf(port), answer.getString("verdict"),
-          answer.getString("answer"), strings(answer.getJsonArray("hints")), portHref(proto, port, node),
-          perNode(answer.getJsonArray("nodes")));
+      CheckView view = new CheckView(proto.wireName(), String.valueOf(port), answer.verdict(), answer.answer(),
+          answer.hints(), portHref(proto, port, node), perNode(answer.nodes()));
       HtmlReplies.send(ctx, 200, "fragment/checkanswer.jte", "page/check.jte", Map.of("check", view));
     }).onFailure(e -> HtmlReplies.fail(ctx, e));
   }
 
   /** "node: its answer", one per node, when more than one node answered. */
-  private static List<String> perNode(JsonArray nodes) {
-    if (nodes == null || nodes.size() < 2) {
+  private static List<String> perNode(List<CheckReply> nodes) {
+    if (nodes.size() < 2) {
       return List.of();
     }
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < nodes.size() && i < MAX_NODE_LINES; i++) {
-      JsonObject n = nodes.getJsonObject(i);
-      lines.add(n.getString("node", "?") + ": " + n.getString("answer", n.getString("verdict", "?")));
+      CheckReply n = nodes.get(i);
+      lines.add(n.node() + ": " + n.answer());
     }
     if (nodes.size() > MAX_NODE_LINES) {
       lines.add("… and " + (nodes.size() - MAX_NODE_LINES) + " more nodes");
@@ -174,10 +172,9 @@ public final class DashboardRoutes {
     String node = ctx.pathParam("node");
     int pid = QueryValues.pid(ctx.pathParam("pid"));
     fleet.process(node, pid).onSuccess(answer -> {
-      JsonObject p = answer.getJsonObject("process", new JsonObject());
-      ProcessView view = new ProcessView(node, NodeTable.href(node), pid, p.getString("process", "?"),
-          p.getString("user", "?"), p.getString("cmdline", ""), p.getString("unit"), p.getString("container"),
-          SocketRows.of(ListedSocket.listFromJson(answer.getJsonArray("sockets"))));
+      ProcessInfo p = answer.process();
+      ProcessView view = new ProcessView(node, NodeTable.href(node), pid, p.name(), p.user(), p.cmdline(), p.unit(),
+          p.container(), SocketRows.of(answer.sockets()));
       HtmlReplies.send(ctx, 200, "fragment/process.jte", "page/process.jte", Map.of("view", view));
     }).onFailure(e -> HtmlReplies.fail(ctx, e));
   }
@@ -196,7 +193,4 @@ public final class DashboardRoutes {
     return node == null || node.isBlank() ? null : node;
   }
 
-  static List<String> strings(JsonArray array) {
-    return array == null ? List.of() : array.stream().map(String::valueOf).toList();
-  }
 }

@@ -3,9 +3,11 @@ package dev.portolan.verticles;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.ChangeBatch;
 import dev.portolan.bus.FleetChanges;
-import dev.portolan.bus.CheckJson;
+import dev.portolan.bus.CheckReply;
 import dev.portolan.bus.PortCheck;
+import dev.portolan.bus.FleetCheckReply;
 import dev.portolan.bus.FleetNodeStatus;
+import dev.portolan.bus.FleetPortReply;
 import dev.portolan.bus.FleetSocketsReply;
 import dev.portolan.bus.FleetSummaryReply;
 import dev.portolan.bus.NodeEntry;
@@ -26,6 +28,7 @@ import dev.portolan.fleet.StatusChange;
 import dev.portolan.metrics.PortolanMetrics;
 import dev.portolan.node.ChangeHistory;
 import dev.portolan.node.InvalidQueryException;
+import dev.portolan.sampler.Protocol;
 import dev.portolan.service.ServiceNames;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -33,7 +36,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -239,7 +241,8 @@ public final class FleetVerticle extends VerticleBase {
   private void port(Message<JsonObject> msg) {
     List<NodeView> nodes = state.nodes();
     JsonObject q = msg.body();
-    answer(msg, () -> FleetJson.port(nodes, q.getString("proto"), q.getInteger("port"), services));
+    answer(msg, () -> FleetPortReply.of(nodes, Protocol.fromWire(q.getString("proto")), q.getInteger("port"), services)
+        .toJson());
   }
 
   /** The listen check of every node that is not down, from the hub's copy of its table. */
@@ -247,13 +250,13 @@ public final class FleetVerticle extends VerticleBase {
     List<NodeView> nodes = state.nodes();
     PortCheck q = PortCheck.fromJson(msg.body());
     answer(msg, () -> {
-      JsonArray answers = new JsonArray();
+      List<CheckReply> answers = new java.util.ArrayList<>();
       for (NodeView v : nodes) {
         if (v.live()) {
-          answers.add(CheckJson.of(v.snapshot(), q.proto(), q.port(), services).put("status", v.status().wireName()));
+          answers.add(CheckReply.of(v.snapshot(), q.proto(), q.port(), services).withStatus(v.status().wireName()));
         }
       }
-      return new JsonObject().put("nodes", answers);
+      return new FleetCheckReply(answers).toJson();
     });
   }
 

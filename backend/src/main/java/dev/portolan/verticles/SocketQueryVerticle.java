@@ -1,7 +1,7 @@
 package dev.portolan.verticles;
 
 import dev.portolan.bus.Addresses;
-import dev.portolan.bus.CheckJson;
+import dev.portolan.bus.CheckReply;
 import dev.portolan.bus.NodeSummaryReply;
 import dev.portolan.bus.PortCheck;
 import dev.portolan.bus.SocketJson;
@@ -73,6 +73,6 @@ public final class SocketQueryVerticle extends VerticleBase {
   private void check(Message<JsonObject> msg) {
     PortCheck q = PortCheck.fromJson(msg.body());
     NodeSnapshot snapshot = latest.get();
-    msg.reply(CheckJson.of(snapshot, q.proto(), q.port(), services));
+    msg.reply(CheckReply.of(snapshot, q.proto(), q.port(), services).toJson());
   }
 }

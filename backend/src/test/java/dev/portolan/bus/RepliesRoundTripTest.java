@@ -12,6 +12,8 @@ import dev.portolan.node.Rows;
 import dev.portolan.node.SamplerState;
 import dev.portolan.node.SummaryTrend;
 import dev.portolan.owner.Owner;
+import dev.portolan.owner.ProcessInfo;
+import dev.portolan.sampler.Protocol;
 import dev.portolan.sampler.SocketState;
 import dev.portolan.service.ServiceNames;
 import io.vertx.core.json.JsonObject;
@@ -43,6 +45,10 @@ class RepliesRoundTripTest {
         Rows.udp("0.0.0.0", 53, 7, Owner.UNKNOWN),
         Rows.unix("@abstract <script>", 8, Owner.of(Rows.process(11, "app"))));
     return sockets.stream().map(s -> ListedSocket.of("n1", s, SERVICES, live)).toList();
+  }
+
+  static List<ListedSocket> on(String node, List<ListedSocket> rows) {
+    return rows.stream().map(r -> new ListedSocket(node, r.socket(), r.service(), r.live())).toList();
   }
 
   static NodeEntry entry(String name, boolean withFacts) {
@@ -154,5 +160,71 @@ class RepliesRoundTripTest {
     byState.put(SocketState.LISTEN, 5);
     assertEquals("{\"time-wait\":2,\"listen\":5,\"total\":7}",
         new JsonObject(new LinkedHashMap<>(FleetJson.stateCounts(byState))).encode());
+  }
+
+  @Test
+  void processes() {
+    ProcessInfo p = new ProcessInfo(10, "sshd", 0, "root", "/usr/sbin/sshd -D", "ssh.service", null, 12345);
+    ProcessReply reply = new ProcessReply("n1", p, 1_700_000_000_000L, rows(null), List.of(77L, 5_000_000_000L));
+    roundTrips(reply, ProcessReply::toJson, ProcessReply::fromJson);
+    assertEquals(List.of("node", "process", "sampledAt", "sockets", "unsampledInodes"),
+        List.copyOf(reply.toJson().fieldNames()));
+    assertEquals(SocketJson.processToJson(p).encode(), reply.toJson().getJsonObject("process").encode());
+  }
+
+  @Test
+  void owners() {
+    PortOwnersReply node = new PortOwnersReply("n1", Protocol.TCP, 22, "ssh", true, 1000, rows(null).subList(0, 1), null);
+    roundTrips(node, PortOwnersReply::toJson, PortOwnersReply::fromJson);
+    assertFalse(node.toJson().containsKey("status"), "a node's own answer does not say its status");
+    roundTrips(node.withStatus("up"), PortOwnersReply::toJson, PortOwnersReply::fromJson);
+    assertEquals("status", List.copyOf(node.withStatus("up").toJson().fieldNames()).getLast());
+
+    FleetPortReply port = new FleetPortReply(Protocol.TCP, 22, List.of(
+        new FleetPortReply.OnNode("n1", "up", true, true, 1000, rows(true).subList(0, 1)),
+        new FleetPortReply.OnNode("n2", "down", false, false, 900, rows(false).subList(1, 2))));
+    roundTrips(port, FleetPortReply::toJson, FleetPortReply::fromJson);
+
+    FleetOwnersReply fleet = FleetOwnersReply.merge(List.of(
+        new FleetOwnersReply.Seen("n1", "up", true, true, 1000, rows(null).subList(0, 1)),
+        new FleetOwnersReply.Seen("n2", "down", false, false, 900, on("n2", rows(false).subList(0, 2)))), Protocol.TCP,
+        22, "ssh");
+    roundTrips(fleet, FleetOwnersReply::toJson, FleetOwnersReply::fromJson);
+    assertEquals(3, fleet.sockets().size());
+    assertEquals(List.of(true, false, false), fleet.sockets().stream().map(ListedSocket::live).toList(),
+        "every row says whether its node is live");
+    assertTrue(fleet.listening(), "n1 listens, and is live");
+    assertTrue(fleet.nodes().get(1).listening() && !fleet.nodes().get(1).confirmed(), "n2's listener as last seen");
+    assertEquals(List.of("n2", "n2"), fleet.onlyNode("n2").sockets().stream().map(ListedSocket::node).toList());
+    assertEquals("{\"node\":\"n2\",\"status\":\"down\",\"live\":false,\"listening\":true,\"confirmed\":false,"
+        + "\"sampledAt\":900,\"sockets\":2}", fleet.toJson().getJsonArray("nodes").getJsonObject(1).encode());
+    assertFalse(FleetOwnersReply.merge(List.of(new FleetOwnersReply.Seen("n2", "down", false, false, 900,
+        rows(false).subList(0, 1))), Protocol.TCP, 22, "ssh").listening(), "a down node's listener is not listening now");
+  }
+
+  @Test
+  void checks() {
+    CheckReply one = new CheckReply("n1", Protocol.TCP, 22, "ssh", true, "all-interfaces",
+        "Listening on tcp/22 (ssh) on all interfaces.", List.of("a hint"), rows(null).subList(0, 1), 3, 1000, null, null);
+    roundTrips(one, CheckReply::toJson, CheckReply::fromJson);
+    assertEquals(List.of("node", "proto", "port", "service", "listening", "verdict", "answer", "hints", "listeners",
+        "connections", "sampledAt"), List.copyOf(one.toJson().fieldNames()));
+    CheckReply withStatus = one.withStatus("stale");
+    roundTrips(withStatus, CheckReply::toJson, CheckReply::fromJson);
+    CheckReply only = withStatus.asOnlyNode();
+    roundTrips(only, CheckReply::toJson, CheckReply::fromJson);
+    assertEquals(withStatus.toJson().copy().put("nodes", new io.vertx.core.json.JsonArray().add(withStatus.toJson()))
+        .encode(), only.toJson().encode(), "the fleet's answer with one node is that node's, plus the list");
+    assertEquals(List.of(withStatus), only.nodes());
+    assertEquals(List.of(), one.nodes());
+
+    FleetCheckReply perNode = new FleetCheckReply(List.of(withStatus, one.withStatus("up")));
+    roundTrips(perNode, FleetCheckReply::toJson, FleetCheckReply::fromJson);
+    FleetCheckAnswer fleet = new FleetCheckAnswer(Protocol.UDP, 53, null, false, "not-listening",
+        "Nothing listens on udp/53 on any of the 0 live nodes.", List.of(), List.of());
+    roundTrips(fleet, FleetCheckAnswer::toJson, FleetCheckAnswer::fromJson);
+    assertEquals("{\"proto\":\"udp\",\"port\":53,\"service\":null,\"listening\":false,\"verdict\":\"not-listening\","
+        + "\"answer\":\"Nothing listens on udp/53 on any of the 0 live nodes.\",\"hints\":[],\"nodes\":[]}",
+        fleet.toJson().encode());
   }
 }
