@@ -5,7 +5,8 @@ import dev.portolan.audit.AuditKind;
 import dev.portolan.bus.Addresses;
 import dev.portolan.web.ScanGate;
 import dev.portolan.bus.ScanJson;
-import dev.portolan.bus.SocketJson;
+import dev.portolan.bus.ListedSocket;
+import dev.portolan.bus.NodeSocketsReply;
 import dev.portolan.bus.SocketQuery;
 import dev.portolan.frontend.view.ExposurePort;
 import dev.portolan.frontend.view.ExposureView;
@@ -342,16 +343,15 @@ final class ExposurePages {
 
   private Future<List<ExposureMap.Listener>> listeners(String node) {
     SocketFilter filter = SocketFilter.parse(Map.of("listening", List.of("true"), "proto", List.of("tcp")));
-    return ask(Addresses.onNode(node, Addresses.SOCKETS_QUERY), new SocketQuery(filter, 10_000, null).toJson()).map(page -> {
-      List<ExposureMap.Listener> list = new ArrayList<>();
-      page.getJsonArray("sockets").forEach(o -> {
-        JsonObject s = (JsonObject) o;
-        JsonObject owner = s.getJsonObject("owner");
-        list.add(new ExposureMap.Listener(Protocol.TCP, s.getInteger("localPort"), s.getString("localAddress"),
-            owner == null ? null : SocketRows.ownerLabel(SocketJson.ownerFromJson(owner))));
-      });
-      return list;
-    });
+    return ask(Addresses.onNode(node, Addresses.SOCKETS_QUERY), new SocketQuery(filter, 10_000, null).toJson())
+        .map(NodeSocketsReply::fromJson).map(page -> {
+          List<ExposureMap.Listener> list = new ArrayList<>();
+          for (ListedSocket s : page.sockets()) {
+            list.add(new ExposureMap.Listener(Protocol.TCP, s.entry().localPort(), s.entry().localAddress(),
+                SocketRows.ownerLabel(s.owner())));
+          }
+          return list;
+        });
   }
 
   private void send(RoutingContext ctx, int status, ExposureView view) {

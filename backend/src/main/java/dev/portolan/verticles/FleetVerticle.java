@@ -4,6 +4,7 @@ import dev.portolan.bus.Addresses;
 import dev.portolan.bus.ChangeBatch;
 import dev.portolan.bus.FleetChanges;
 import dev.portolan.bus.CheckReply;
+import dev.portolan.bus.CompletenessReply;
 import dev.portolan.bus.PortCheck;
 import dev.portolan.bus.FleetCheckReply;
 import dev.portolan.bus.FleetNodeStatus;
@@ -99,7 +100,7 @@ public final class FleetVerticle extends VerticleBase {
         bus.<JsonObject>localConsumer(Addresses.FLEET_PORT, this::port).completion(),
         bus.<JsonObject>localConsumer(Addresses.FLEET_CHECK, this::check).completion(),
         bus.<JsonObject>localConsumer(Addresses.FLEET_COMPLETE,
-            msg -> msg.reply(FleetJson.withCompleteness(new JsonObject(), completeness(state.nodes())))).completion(),
+            msg -> msg.reply(new CompletenessReply(completeness(state.nodes())).toJson())).completion(),
         bus.<JsonObject>localConsumer(Addresses.FLEET_SUMMARY, msg -> {
           List<NodeView> nodes = state.nodes();
           long seq = state.lastSeq();

@@ -4,20 +4,18 @@ import dev.portolan.bus.Addresses;
 import dev.portolan.bus.CheckReply;
 import dev.portolan.bus.NodeSummaryReply;
 import dev.portolan.bus.PortCheck;
-import dev.portolan.bus.SocketJson;
+import dev.portolan.bus.NodeSocketsReply;
 import dev.portolan.bus.SocketQuery;
 import dev.portolan.bus.SnapshotReply;
 import dev.portolan.node.InvalidQueryException;
 import dev.portolan.bus.NodeInfo;
 import dev.portolan.node.NodeSnapshot;
-import dev.portolan.node.OwnedSocket;
 import dev.portolan.node.SnapshotHolder;
 import dev.portolan.node.SocketPage;
 import dev.portolan.service.ServiceNames;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -58,13 +56,7 @@ public final class SocketQueryVerticle extends VerticleBase {
       SocketQuery query = SocketQuery.fromJson(msg.body());
       NodeSnapshot snapshot = latest.get();
       SocketPage page = SocketPage.of(snapshot, query.filter(), query.limit(), query.cursor());
-      JsonArray rows = new JsonArray();
-      for (OwnedSocket row : page.rows()) {
-        rows.add(SocketJson.toJson(snapshot.node(), row, services));
-      }
-      msg.reply(new JsonObject().put("node", snapshot.node()).put("seq", snapshot.seq())
-          .put("sampledAt", snapshot.takenAtMillis()).put("matched", page.matched()).put("count", rows.size())
-          .put("nextCursor", page.nextCursor()).put("sockets", rows));
+      msg.reply(NodeSocketsReply.of(snapshot, page, services).toJson());
     } catch (InvalidQueryException e) {
       msg.fail(400, e.getMessage());
     }

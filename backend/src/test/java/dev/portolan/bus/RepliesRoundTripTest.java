@@ -227,4 +227,20 @@ class RepliesRoundTripTest {
         + "\"answer\":\"Nothing listens on udp/53 on any of the 0 live nodes.\",\"hints\":[],\"nodes\":[]}",
         fleet.toJson().encode());
   }
+
+  @Test
+  void nodeSocketPagesAndCompleteness() {
+    NodeSocketsReply page = new NodeSocketsReply("n1", 12, 1000, 40, "next", rows(null));
+    roundTrips(page, NodeSocketsReply::toJson, NodeSocketsReply::fromJson);
+    assertEquals(List.of("node", "seq", "sampledAt", "matched", "count", "nextCursor", "sockets"),
+        List.copyOf(page.toJson().fieldNames()));
+    roundTrips(new NodeSocketsReply("n1", 12, 1000, 0, null, List.of()), NodeSocketsReply::toJson,
+        NodeSocketsReply::fromJson);
+
+    roundTrips(new CompletenessReply(FleetCompleteness.COMPLETE), CompletenessReply::toJson, CompletenessReply::fromJson);
+    CompletenessReply resyncing = new CompletenessReply(new FleetCompleteness(false, List.of("a", "b"), 3, "just started"));
+    roundTrips(resyncing, CompletenessReply::toJson, CompletenessReply::fromJson);
+    assertEquals("{\"complete\":false,\"resync\":{\"nodes\":[\"a\",\"b\"],\"silentMembers\":3,\"reason\":\"just started\"}}",
+        resyncing.toJson().encode());
+  }
 }
