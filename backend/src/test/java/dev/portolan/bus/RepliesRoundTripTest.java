@@ -78,6 +78,16 @@ class RepliesRoundTripTest {
   }
 
   @Test
+  void fieldsBeyondAReplysShapeAreDropped() {
+    JsonObject row = rows(true).get(0).toJson().put("injected", "<script>");
+    row.getJsonObject("owner").put("extra", 1);
+    assertEquals(rows(true).get(0).toJson().encode(), ListedSocket.fromJson(row).toJson().encode());
+    JsonObject page = new FleetSocketsReply(1, 1, null, rows(true).subList(0, 1), FleetCompleteness.COMPLETE).toJson()
+        .put("extra", true);
+    assertFalse(FleetSocketsReply.fromJson(page).toJson().containsKey("extra"));
+  }
+
+  @Test
   void aRowIsTheSocketJsonOfItsSocket() {
     for (ListedSocket row : rows(true)) {
       JsonObject expected = SocketJson.toJson("n1", row.socket(), SERVICES).put("live", true);
