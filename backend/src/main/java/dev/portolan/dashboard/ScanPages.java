@@ -2,6 +2,7 @@ package dev.portolan.dashboard;
 
 import dev.portolan.audit.AuditKind;
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.ConnectivityReply;
 import dev.portolan.sampler.Protocol;
 import dev.portolan.web.ScanGate;
 import dev.portolan.bus.ConnectivityRequest;
@@ -210,12 +211,13 @@ final class ScanPages {
     ScanGate.Attempt audited = attempt;
     fleet.runOn(node).compose(from -> NodeRequests.askFor(vertx, dev.portolan.web.Caller.name(ctx),
             Addresses.onNode(from, Addresses.CONNECTIVITY), request.toJson(), request.timeoutMillis() + NodeRequests.TIMEOUT_MILLIS))
+        .map(ConnectivityReply::fromJson)
         .onSuccess(audited::checked).onFailure(audited::refused)
         .onSuccess(a -> {
-          String facts = "From " + a.getString("node") + (a.getString("localAddress") == null ? "" : " (" + a.getString("localAddress") + ")")
-              + " to " + a.getString("address") + " port " + a.getInteger("port")
-              + String.format(java.util.Locale.ROOT, ", %.1f ms", a.getDouble("elapsedMillis"));
-          sendConnect(ctx, 200, host, port, a.getString("node"), a.getString("status"), a.getString("reason"), facts);
+          String facts = "From " + a.node() + (a.localAddress() == null ? "" : " (" + a.localAddress() + ")")
+              + " to " + a.address() + " port " + a.port()
+              + String.format(java.util.Locale.ROOT, ", %.1f ms", a.elapsedMillis());
+          sendConnect(ctx, 200, host, port, a.node(), a.status(), a.reason(), facts);
         }).onFailure(e -> {
           if (e instanceof RequestException r) {
             sendConnect(ctx, r.status(), host, port, node, "error", HtmlReplies.title(r.error()) + ": " + r.detail()

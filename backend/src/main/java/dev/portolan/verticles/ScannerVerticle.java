@@ -5,6 +5,7 @@ import dev.portolan.audit.AuditKind;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.RequestHeaders;
 import dev.portolan.web.AuditJson;
+import dev.portolan.bus.ConnectivityReply;
 import dev.portolan.bus.ConnectivityRequest;
 import dev.portolan.scan.ConnectivityCheck;
 import java.net.InetSocketAddress;
@@ -194,12 +195,12 @@ public final class ScannerVerticle extends VerticleBase {
         try {
           ConnectivityCheck.Result result = checks.check(to.getAddress(), to.getPort(),
               Duration.ofMillis(request.timeoutMillis()));
-          JsonObject answer = ConnectivityRequest.answer(node, request.host(), result);
+          ConnectivityReply answer = ConnectivityReply.of(node, request.host(), result);
           if (audit != null) {
             audit.done(RequestHeaders.requester(msg.headers()), AuditKind.CONNECTIVITY, request.host(), port,
-                answer.getString("status"), answer.getString("reason"));
+                answer.status(), answer.reason());
           }
-          msg.reply(answer);
+          msg.reply(answer.toJson());
         } catch (RuntimeException e) {
           msg.fail(500, "check failed: " + e);
         }

@@ -1,6 +1,7 @@
 package dev.portolan.web;
 
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.ConnectivityReply;
 import dev.portolan.bus.ConnectivityRequest;
 import dev.portolan.bus.NodeEntry;
 import dev.portolan.node.InvalidQueryException;
@@ -167,6 +168,7 @@ public final class Reachability {
         }
         rows.add(NodeRequests.askFor(vertx, user, Addresses.onNode(node, Addresses.CONNECTIVITY), check.toJson(),
                 check.timeoutMillis() + graceMillis)
+            .map(ConnectivityReply::fromJson)
             .transform(ar -> Future.succeededFuture(row(node, check.timeoutMillis() + graceMillis, ar.result(), ar.cause()))));
       }
       return Future.join(rows).transform(ar -> Future.succeededFuture(merge(check.host(), check.port(),
@@ -185,12 +187,11 @@ public final class Reachability {
    * {@code not-allowed}, other refusals (a name it cannot resolve) {@code error}; no handler on the bus is
    * {@code node-down}; no answer within {@code waitedMillis} is {@code error}, not answered.
    */
-  public static Row row(String node, long waitedMillis, JsonObject answer, Throwable failure) {
+  public static Row row(String node, long waitedMillis, ConnectivityReply answer, Throwable failure) {
     if (failure == null) {
-      Object elapsed = answer.getValue("elapsedMillis");
-      return new Row(node, answer.getString("status", "error"), answer.getString("reason", ""),
-          elapsed instanceof Number num ? num.doubleValue() : null, answer.getString("address"),
-          answer.getString("localAddress"), true);
+      return new Row(node, answer.status() == null ? "error" : answer.status(),
+          answer.reason() == null ? "" : answer.reason(), answer.elapsedMillis(), answer.address(),
+          answer.localAddress(), true);
     }
     if (failure instanceof RequestException r) {
       if (r.status() == 403) {

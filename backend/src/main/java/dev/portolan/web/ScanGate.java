@@ -4,6 +4,7 @@ import dev.portolan.audit.AuditEntry;
 import dev.portolan.audit.AuditKind;
 import dev.portolan.audit.AuditLog;
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.ConnectivityReply;
 import dev.portolan.bus.ScanEvent;
 import dev.portolan.bus.ScanJson;
 import dev.portolan.limit.RateLimitSettings;
@@ -202,14 +203,14 @@ public final class ScanGate {
     }
 
     /** Records a connectivity check's answer. */
-    public void checked(JsonObject answer) {
+    public void checked(ConnectivityReply answer) {
       if (recorded) {
         return;
       }
       recorded = true;
-      node(answer.getString("node"));
+      node(answer.node());
       log.add(entry(AuditEntry.Outcome.ACCEPTED, 200, null, System.currentTimeMillis(), null, "done", null,
-          new AuditEntry.CheckResult(answer.getString("status"), answer.getString("reason"), null, null), null));
+          new AuditEntry.CheckResult(answer.status(), answer.reason(), null, null), null));
     }
 
     /** Records a scan policy change: the policy the node holds now. */

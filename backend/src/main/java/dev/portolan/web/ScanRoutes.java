@@ -2,6 +2,7 @@ package dev.portolan.web;
 
 import dev.portolan.audit.AuditKind;
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.ConnectivityReply;
 import dev.portolan.bus.ConnectivityRequest;
 import dev.portolan.bus.ScanEvent;
 import dev.portolan.bus.ScanJson;
@@ -223,7 +224,8 @@ public final class ScanRoutes {
       }
       reply(ctx, 200, fleet.runOn(requestedNode(body)).compose(node -> NodeRequests.askFor(vertx, Caller.name(ctx),
           Addresses.onNode(node, Addresses.CONNECTIVITY), request.toJson(), request.timeoutMillis() + NodeRequests.TIMEOUT_MILLIS))
-          .onSuccess(attempt::checked).onFailure(attempt::refused));
+          .map(ConnectivityReply::fromJson).onSuccess(attempt::checked).onFailure(attempt::refused)
+          .map(ConnectivityReply::toJson));
     });
   }
 

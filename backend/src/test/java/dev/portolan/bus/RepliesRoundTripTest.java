@@ -253,4 +253,22 @@ class RepliesRoundTripTest {
     assertEquals("{\"complete\":false,\"resync\":{\"nodes\":[\"a\",\"b\"],\"silentMembers\":3,\"reason\":\"just started\"}}",
         resyncing.toJson().encode());
   }
+
+  @Test
+  void connectivity() throws Exception {
+    var connected = new dev.portolan.scan.ConnectivityCheck.Result(java.net.InetAddress.ofLiteral("fd00::5"), 5432,
+        dev.portolan.scan.ConnectivityCheck.Status.CONNECTED, 1250,
+        new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("fd00::9"), 40000), "connected in 1.3 ms");
+    ConnectivityReply yes = ConnectivityReply.of("n1", "db.internal", connected);
+    roundTrips(yes, ConnectivityReply::toJson, ConnectivityReply::fromJson);
+    assertEquals("{\"node\":\"n1\",\"host\":\"db.internal\",\"address\":\"fd00::5\",\"port\":5432,\"status\":\"connected\","
+        + "\"connected\":true,\"elapsedMillis\":1.25,\"localAddress\":\"fd00::9\",\"localPort\":40000,"
+        + "\"reason\":\"connected in 1.3 ms\"}", yes.toJson().encode());
+    ConnectivityReply no = ConnectivityReply.of("n1", "10.0.0.5", new dev.portolan.scan.ConnectivityCheck.Result(
+        java.net.InetAddress.ofLiteral("10.0.0.5"), 5432, dev.portolan.scan.ConnectivityCheck.Status.TIMEOUT, 3_000_000,
+        null, "no answer in 3000 ms"));
+    roundTrips(no, ConnectivityReply::toJson, ConnectivityReply::fromJson);
+    assertEquals("timeout", no.status());
+    assertTrue(no.toJson().containsKey("localPort") && no.toJson().getValue("localPort") == null);
+  }
 }

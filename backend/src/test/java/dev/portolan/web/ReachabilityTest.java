@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portolan.bus.ConnectivityReply;
 import dev.portolan.bus.ConnectivityRequest;
 import dev.portolan.node.InvalidQueryException;
 import io.vertx.core.eventbus.ReplyException;
@@ -17,10 +18,10 @@ import org.junit.jupiter.api.Test;
 
 /** The reachability matrix's parsing, its rows from answers and failures, and the merge: no node involved. */
 class ReachabilityTest {
-  private static JsonObject answer(String node, String status, double millis) {
-    return new JsonObject().put("node", node).put("host", "db").put("address", "10.0.0.5").put("port", 5432)
+  private static ConnectivityReply answer(String node, String status, double millis) {
+    return ConnectivityReply.fromJson(new JsonObject().put("node", node).put("host", "db").put("address", "10.0.0.5").put("port", 5432)
         .put("status", status).put("connected", status.equals("connected")).put("elapsedMillis", millis)
-        .put("localAddress", "10.0.0.9").put("localPort", 40000).put("reason", status + " because");
+        .put("localAddress", "10.0.0.9").put("localPort", 40000).put("reason", status + " because"));
   }
 
   @Test
