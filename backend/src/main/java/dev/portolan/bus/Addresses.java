@@ -50,7 +50,7 @@ public final class Addresses {
   public static final String SCAN_CANCEL = "scan.cancel";
   /** {} -> {"scans": [...]}, most recent first. */
   public static final String SCAN_LIST = "scan.list";
-  /** {} -> the node's scan policy (ScanJson.policy); {"change": {...}} -> the policy after the change (400 if bad). */
+  /** {} -> the node's scan policy ({@link ScanPolicyReply}); {"change": {...}} -> the policy after the change (400 if bad). */
   public static final String SCAN_POLICY = "scan.policy";
   /** {@link ConnectivityRequest} -> can this node connect to host:port, and why not. */
   public static final String CONNECTIVITY = "connectivity";

@@ -7,6 +7,7 @@ import dev.portolan.bus.RequestHeaders;
 import dev.portolan.web.AuditJson;
 import dev.portolan.bus.ConnectivityReply;
 import dev.portolan.bus.ConnectivityRequest;
+import dev.portolan.bus.ScanPolicyReply;
 import dev.portolan.scan.ConnectivityCheck;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -102,14 +103,12 @@ public final class ScannerVerticle extends VerticleBase {
         return;
       }
     }
-    JsonObject now = ScanJson.policy(node, policy.settings());
+    ScanPolicyReply now = ScanPolicyReply.of(node, policy.settings());
     if (change != null && audit != null) {
       audit.done(RequestHeaders.requester(msg.headers()), AuditKind.SCAN_POLICY, asked, null, "changed",
-          "allow " + now.getJsonArray("allow").encode() + ", maxPorts " + now.getInteger("maxPorts") + ", maxHosts "
-              + now.getInteger("maxHosts") + ", maxRate " + now.getInteger("maxRate") + ", maxOpenSockets "
-              + now.getInteger("maxOpenSockets"));
+          now.auditLine());
     }
-    msg.reply(now);
+    msg.reply(now.toJson());
   }
 
   private void startScan(Message<JsonObject> msg) {

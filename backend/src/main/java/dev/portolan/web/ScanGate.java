@@ -7,6 +7,7 @@ import dev.portolan.bus.Addresses;
 import dev.portolan.bus.ConnectivityReply;
 import dev.portolan.bus.ScanEvent;
 import dev.portolan.bus.ScanJson;
+import dev.portolan.bus.ScanPolicyReply;
 import dev.portolan.limit.RateLimitSettings;
 import dev.portolan.limit.UserRateLimiter;
 import dev.portolan.node.RequestException;
@@ -214,17 +215,14 @@ public final class ScanGate {
     }
 
     /** Records a scan policy change: the policy the node holds now. */
-    public void policyChanged(JsonObject policy) {
+    public void policyChanged(ScanPolicyReply policy) {
       if (recorded) {
         return;
       }
       recorded = true;
-      node(policy.getString("node"));
+      node(policy.node());
       log.add(entry(AuditEntry.Outcome.ACCEPTED, 200, null, System.currentTimeMillis(), null, "done", null,
-          new AuditEntry.CheckResult("changed", "allow " + policy.getJsonArray("allow").encode() + ", maxPorts "
-              + policy.getInteger("maxPorts") + ", maxHosts " + policy.getInteger("maxHosts") + ", maxRate "
-              + policy.getInteger("maxRate") + ", maxOpenSockets " + policy.getInteger("maxOpenSockets"), null, null),
-          null));
+          new AuditEntry.CheckResult("changed", policy.auditLine(), null, null), null));
     }
 
     /** Records a reachability matrix's answer: from which nodes it ran, and from how many the target was reached. */

@@ -6,6 +6,7 @@ import dev.portolan.bus.ConnectivityReply;
 import dev.portolan.bus.ConnectivityRequest;
 import dev.portolan.bus.ScanEvent;
 import dev.portolan.bus.ScanJson;
+import dev.portolan.bus.ScanPolicyReply;
 import dev.portolan.bus.ScanRequest;
 import dev.portolan.node.InvalidQueryException;
 import dev.portolan.node.QueryValues;
@@ -173,8 +174,9 @@ public final class ScanRoutes {
               attempt.refused(ar.cause());
               ApiErrors.fail(ctx, ar.cause());
             } else {
-              attempt.policyChanged(ar.result());
-              json(ctx, 200, ar.result());
+              ScanPolicyReply now = ScanPolicyReply.fromJson(ar.result());
+              attempt.policyChanged(now);
+              json(ctx, 200, now.toJson());
             }
           });
     });

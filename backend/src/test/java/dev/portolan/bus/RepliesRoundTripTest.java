@@ -271,4 +271,17 @@ class RepliesRoundTripTest {
     assertEquals("timeout", no.status());
     assertTrue(no.toJson().containsKey("localPort") && no.toJson().getValue("localPort") == null);
   }
+
+  @Test
+  void scanPolicy() {
+    var settings = new dev.portolan.scan.ScanPolicy.Settings(List.of(dev.portolan.scan.Cidr.parse("10.0.0.0/8"),
+        dev.portolan.scan.Cidr.parse("fd00::/64")), 1024, 256, 500, 64, 2);
+    ScanPolicyReply policy = ScanPolicyReply.of("n1", settings);
+    roundTrips(policy, ScanPolicyReply::toJson, ScanPolicyReply::fromJson);
+    assertEquals("{\"node\":\"n1\",\"allow\":[\"10.0.0.0/8\",\"fd00::/64\"],\"alwaysAllowed\":\"loopback and the node's own"
+        + " addresses\",\"maxPorts\":1024,\"maxHosts\":256,\"maxRate\":500,\"maxOpenSockets\":64,\"maxConcurrent\":2}",
+        policy.toJson().encode());
+    assertEquals("allow [\"10.0.0.0/8\",\"fd00::/64\"], maxPorts 1024, maxHosts 256, maxRate 500, maxOpenSockets 64",
+        policy.auditLine());
+  }
 }
