@@ -10,6 +10,7 @@ import dev.portolan.frontend.view.ConnectView;
 import dev.portolan.node.RequestException;
 import dev.portolan.bus.ScanEvent;
 import dev.portolan.bus.ScanJson;
+import dev.portolan.bus.ScanListReply;
 import dev.portolan.frontend.Templates;
 import dev.portolan.frontend.view.ScanFormView;
 import dev.portolan.frontend.view.ScanView;
@@ -90,10 +91,10 @@ final class ScanPages {
    */
   private void list(RoutingContext ctx, ScanFormView asked, String error, int status) {
     Future<LiveNodes> live = LiveNodes.of(fleet, asked == null ? null : asked.node());
-    Future<JsonObject> recentScans = scans.list();
+    Future<ScanListReply> recentScans = scans.list();
     Future.all(live, recentScans).onSuccess(all -> {
       List<ScanView> recent = new ArrayList<>();
-      recentScans.result().getJsonArray("scans").forEach(s -> recent.add(views.of(ScanJson.snapshotFromJson((JsonObject) s))));
+      recentScans.result().scans().forEach(s -> recent.add(views.of(s)));
       LiveNodes nodes = live.result();
       ScanFormView form = asked == null ? ScanFormView.defaults(nodes.preferred(), nodes.names())
           : new ScanFormView(asked.target(), asked.ports(), asked.proto(), asked.preset(), asked.banners(),

@@ -2,10 +2,11 @@ package dev.portolan.web;
 
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.NodeEntry;
+import dev.portolan.bus.ScanListReply;
+import dev.portolan.scan.ScanRecord;
 import dev.portolan.node.QueryValues;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,8 +37,11 @@ public final class ScanLocator {
 
   /** Called on the event loop with a scan's state as a node returned it. */
   public void remember(JsonObject scan) {
-    String id = scan.getString("id");
-    String node = scan.getString("node");
+    remember(scan.getString("id"), scan.getString("node"));
+  }
+
+  /** Called on the event loop: scan {@code id} runs on {@code node}. */
+  public void remember(String id, String node) {
     if (id != null && node != null) {
       nodeOfScan.put(id, node);
     }
@@ -71,27 +75,27 @@ public final class ScanLocator {
   }
 
   /** The recent scans of every live node, most recent first. */
-  public Future<JsonObject> list() {
+  public Future<ScanListReply> list() {
     return liveNodes().compose(nodes -> {
-      List<Future<JsonObject>> asks = new ArrayList<>();
+      List<Future<ScanListReply>> asks = new ArrayList<>();
       for (String node : nodes) {
-        asks.add(NodeRequests.ask(vertx, Addresses.onNode(node, Addresses.SCAN_LIST), new JsonObject()));
+        asks.add(NodeRequests.ask(vertx, Addresses.onNode(node, Addresses.SCAN_LIST), new JsonObject())
+            .map(ScanListReply::fromJson));
       }
       return Future.join(asks).transform(ar -> {
-        List<JsonObject> scans = new ArrayList<>();
+        List<ScanRecord.Snapshot> scans = new ArrayList<>();
         int running = 0;
-        for (Future<JsonObject> f : asks) {
+        for (Future<ScanListReply> f : asks) {
           if (f.succeeded()) {
-            running += f.result().getInteger("running", 0);
-            f.result().getJsonArray("scans", new JsonArray()).forEach(s -> {
-              remember((JsonObject) s);
-              scans.add((JsonObject) s);
-            });
+            running += f.result().running();
+            for (ScanRecord.Snapshot s : f.result().scans()) {
+              remember(s.id(), s.node());
+              scans.add(s);
+            }
           }
         }
-        scans.sort(Comparator.comparingLong((JsonObject s) -> s.getLong("startedAt", 0L)).reversed());
-        return Future.succeededFuture(new JsonObject().put("scans", new JsonArray(new ArrayList<>(scans)))
-            .put("running", running));
+        scans.sort(Comparator.comparingLong(ScanRecord.Snapshot::startedAt).reversed());
+        return Future.succeededFuture(new ScanListReply(scans, running));
       });
     });
   }

@@ -6,6 +6,7 @@ import dev.portolan.bus.ConnectivityReply;
 import dev.portolan.bus.ConnectivityRequest;
 import dev.portolan.bus.ScanEvent;
 import dev.portolan.bus.ScanJson;
+import dev.portolan.bus.ScanListReply;
 import dev.portolan.bus.ScanPolicyReply;
 import dev.portolan.bus.ScanRequest;
 import dev.portolan.node.InvalidQueryException;
@@ -58,7 +59,7 @@ public final class ScanRoutes {
     ScanRoutes r = new ScanRoutes(vertx, fleet, services, gate);
     ScanLocator scans = fleet.scans();
     router.post("/api/v1/scans").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(r::start);
-    router.get("/api/v1/scans").handler(ctx -> r.guarded(ctx, Set.of(), () -> reply(ctx, 200, scans.list())));
+    router.get("/api/v1/scans").handler(ctx -> r.guarded(ctx, Set.of(), () -> reply(ctx, 200, scans.list().map(ScanListReply::toJson))));
     router.get("/api/v1/scans/:id").handler(ctx -> r.guarded(ctx, Set.of("format", "node"), () -> r.status(ctx)));
     router.delete("/api/v1/scans/:id").handler(ctx -> r.guarded(ctx, Set.of("node"), () -> {
       String id = validId(ctx);

@@ -284,4 +284,32 @@ class RepliesRoundTripTest {
     assertEquals("allow [\"10.0.0.0/8\",\"fd00::/64\"], maxPorts 1024, maxHosts 256, maxRate 500, maxOpenSockets 64",
         policy.auditLine());
   }
+
+  @Test
+  void scanStatesAndLists() {
+    var v6 = java.net.InetAddress.ofLiteral("fd00::2");
+    var open = new dev.portolan.scan.PortResult(v6, 22, Protocol.TCP, dev.portolan.scan.PortState.OPEN, 420, "syn-ack", null);
+    Map<dev.portolan.scan.PortState, Long> counts = new java.util.EnumMap<>(dev.portolan.scan.PortState.class);
+    for (var state : dev.portolan.scan.PortState.values()) {
+      counts.put(state, (long) state.ordinal());
+    }
+    var running = new dev.portolan.scan.ScanRecord.Snapshot("0123456789ab", "n1", "fd00::2", List.of(v6), "1-1000",
+        Protocol.TCP, dev.portolan.scan.Preset.POLITE, false, dev.portolan.scan.ScanRecord.Status.RUNNING, 500, 1000,
+        Map.copyOf(counts), 1000, 0, 500_000, 600, null, List.of(open));
+    ScanStateReply withResults = ScanStateReply.of(running, true, null);
+    roundTrips(withResults, r -> r.toJson(SERVICES), ScanStateReply::fromJson);
+    assertEquals(1, withResults.toJson(SERVICES).getJsonArray("results").size());
+    ScanStateReply cancelled = ScanStateReply.of(running, false, true);
+    roundTrips(cancelled, r -> r.toJson(SERVICES), ScanStateReply::fromJson);
+    assertEquals(List.of(), cancelled.scan().results(), "without results unless asked");
+    assertFalse(cancelled.toJson(SERVICES).containsKey("results"));
+    assertEquals(ScanJson.snapshot(running, false, SERVICES).put("cancelling", true).encode(),
+        cancelled.toJson(SERVICES).encode());
+    assertFalse(ScanStateReply.of(running, false, null).toJson(SERVICES).containsKey("cancelling"));
+
+    ScanListReply list = new ScanListReply(List.of(running, running), 2);
+    roundTrips(list, ScanListReply::toJson, ScanListReply::fromJson);
+    assertEquals(List.of("scans", "running"), List.copyOf(list.toJson().fieldNames()));
+    assertEquals(ScanJson.snapshot(running, false, SERVICES).encode(), list.toJson().getJsonArray("scans").getJsonObject(0).encode());
+  }
 }
