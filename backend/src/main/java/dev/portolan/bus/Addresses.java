@@ -33,7 +33,7 @@ public final class Addresses {
   public static final String SOCKETS_QUERY = "sockets.query";
   /** {} -> {@code ss -s} summary with kernel counters and the trend ({@link NodeSummaryReply}). */
   public static final String SUMMARY = "summary";
-  /** {} -> this node's description ({@link NodeInfo}). */
+  /** {} -> this node's description ({@link NodeInfoReply}, from {@link NodeInfo}). */
   public static final String NODE_INFO = "info";
   /**
    * {@link OwnerQuery} -> who owns a port ({@link PortOwnersReply}), a pid's sockets ({@link ProcessReply}), confirmed

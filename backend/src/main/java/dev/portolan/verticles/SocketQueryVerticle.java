@@ -43,7 +43,7 @@ public final class SocketQueryVerticle extends VerticleBase {
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SOCKETS_QUERY), this::page).completion(),
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SUMMARY), msg -> msg.reply(
             NodeSummaryReply.of(latest.get(), latest.trend().points(120)).toJson())).completion(),
-        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.NODE_INFO), msg -> msg.reply(nodeInfo.toJson(latest.get()))).completion(),
+        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.NODE_INFO), msg -> msg.reply(nodeInfo.reply(latest.get()).toJson())).completion(),
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.PORT_CHECK), this::check).completion(),
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SNAPSHOT), msg -> {
           NodeSnapshot s = latest.get();

@@ -312,4 +312,17 @@ class RepliesRoundTripTest {
     assertEquals(List.of("scans", "running"), List.copyOf(list.toJson().fieldNames()));
     assertEquals(ScanJson.snapshot(running, false, SERVICES).encode(), list.toJson().getJsonArray("scans").getJsonObject(0).encode());
   }
+
+  @Test
+  void nodeInfo() {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    counts.put("total", 3);
+    counts.put("tcp", 3);
+    NodeInfoReply info = new NodeInfoReply("n1", "up", List.of("10.0.0.1", "fd00::1"), "6.8.0", 3600L, 1000, "netlink",
+        1000, 2000, 1.5, 7, counts);
+    roundTrips(info, NodeInfoReply::toJson, NodeInfoReply::fromJson);
+    NodeInfoReply noUptime = new NodeInfoReply("n1", "up", List.of(), null, null, 1000, "proc", 1000, 2000, 2.0, 7, counts);
+    roundTrips(noUptime, NodeInfoReply::toJson, NodeInfoReply::fromJson);
+    assertTrue(noUptime.toJson().containsKey("uptimeSeconds"), "an unreadable uptime is there, as null");
+  }
 }
