@@ -66,6 +66,28 @@ public final class Reachability {
     }
   }
 
+  /**
+   * The answer: what was asked, one row per node (by node name), and from how many of them ({@code reachableFrom},
+   * of {@link #of}) the service is reachable.
+   */
+  public record Answer(String host, int port, long timeoutMillis, List<Row> results, int reachableFrom) {
+    public Answer {
+      results = List.copyOf(results);
+    }
+
+    /** The nodes asked. */
+    public int of() {
+      return results.size();
+    }
+
+    public JsonObject toJson() {
+      JsonArray rows = new JsonArray();
+      results.forEach(r -> rows.add(r.toJson()));
+      return new JsonObject().put("host", host).put("port", port).put("timeoutMillis", timeoutMillis)
+          .put("results", rows).put("reachableFrom", reachableFrom).put("of", of());
+    }
+  }
+
   private final Vertx vertx;
   private final FleetApi fleet;
   private final long graceMillis;
@@ -133,12 +155,12 @@ public final class Reachability {
   }
 
   /** Runs the check from each node at once; the answer is {@link #merge}'s. Fails only for unknown nodes (400). */
-  public Future<JsonObject> run(Request request) {
+  public Future<Answer> run(Request request) {
     return run(request, null);
   }
 
   /** As {@link #run(Request)}, on behalf of {@code user} (each node's own audit says so). */
-  public Future<JsonObject> run(Request request, String user) {
+  public Future<Answer> run(Request request, String user) {
     return fleet.nodes(null).compose(answer -> {
       Map<String, NodeEntry> known = new LinkedHashMap<>();
       for (NodeEntry n : answer.nodes()) {
@@ -213,20 +235,12 @@ public final class Reachability {
     return new Row(node, "error", "the check failed on " + node + ": " + failure, null, null, null, false);
   }
 
-  /** The answer: what was asked, one row per node (by name), and from how many of them the service is reachable. */
-  public static JsonObject merge(String host, int port, long timeoutMillis, List<Row> rows) {
+  /** The answer from the nodes' rows: sorted by node, the reachable ones counted. */
+  public static Answer merge(String host, int port, long timeoutMillis, List<Row> rows) {
     List<Row> sorted = new ArrayList<>(rows);
     sorted.sort(Comparator.comparing(Row::node));
-    JsonArray results = new JsonArray();
-    int reachable = 0;
-    for (Row r : sorted) {
-      results.add(r.toJson());
-      if (r.connected()) {
-        reachable++;
-      }
-    }
-    return new JsonObject().put("host", host).put("port", port).put("timeoutMillis", timeoutMillis)
-        .put("results", results).put("reachableFrom", reachable).put("of", sorted.size());
+    int reachable = (int) sorted.stream().filter(Row::connected).count();
+    return new Answer(host, port, timeoutMillis, sorted, reachable);
   }
 
   /** The hint for refused rows: where a node's scan policy is set. */

@@ -226,14 +226,14 @@ public final class ScanGate {
     }
 
     /** Records a reachability matrix's answer: from which nodes it ran, and from how many the target was reached. */
-    public void matrix(JsonObject answer) {
+    public void matrix(Reachability.Answer answer) {
       if (recorded) {
         return;
       }
       recorded = true;
-      List<String> from = answer.getJsonArray("results").stream().map(o -> ((JsonObject) o).getString("node")).toList();
+      List<String> from = answer.results().stream().map(Reachability.Row::node).toList();
       log.add(entry(AuditEntry.Outcome.ACCEPTED, 200, null, System.currentTimeMillis(), null, "done", null,
-          new AuditEntry.CheckResult(null, null, answer.getInteger("reachableFrom"), answer.getInteger("of")), from));
+          new AuditEntry.CheckResult(null, null, answer.reachableFrom(), answer.of()), from));
     }
   }
 

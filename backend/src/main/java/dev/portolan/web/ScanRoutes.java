@@ -242,7 +242,8 @@ public final class ScanRoutes {
       attempt.refused(e);
       throw e;
     }
-    reply(ctx, 200, reachability.run(request, Caller.name(ctx)).onSuccess(attempt::matrix).onFailure(attempt::refused));
+    reply(ctx, 200, reachability.run(request, Caller.name(ctx)).onSuccess(attempt::matrix).onFailure(attempt::refused)
+        .map(Reachability.Answer::toJson));
   }
 
   /**

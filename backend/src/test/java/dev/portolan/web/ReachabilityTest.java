@@ -84,7 +84,8 @@ class ReachabilityTest {
         Reachability.row("db-1", 13_000, answer("db-1", "connected", 0.3), null),
         Reachability.down("cache-1", null),
         Reachability.row("web-1", 13_000, answer("web-1", "connected", 0.9), null));
-    JsonObject m = Reachability.merge("db.internal", 5432, 3000, rows);
+    JsonObject m = Reachability.merge("db.internal", 5432, 3000, rows).toJson();
+    assertEquals(List.of("host", "port", "timeoutMillis", "results", "reachableFrom", "of"), List.copyOf(m.fieldNames()));
     assertEquals("db.internal", m.getString("host"));
     assertEquals(5432, m.getInteger("port"));
     assertEquals(3000, m.getLong("timeoutMillis"));
@@ -95,7 +96,7 @@ class ReachabilityTest {
     assertEquals(List.of("node-down", "connected", "connected", "timeout"),
         results.stream().map(o -> ((JsonObject) o).getString("status")).toList());
 
-    JsonObject none = Reachability.merge("db.internal", 5432, 3000, List.of());
+    JsonObject none = Reachability.merge("db.internal", 5432, 3000, List.of()).toJson();
     assertEquals(0, none.getInteger("reachableFrom"));
     assertEquals(0, none.getInteger("of"));
     assertTrue(none.getJsonArray("results").isEmpty());
