@@ -5,6 +5,7 @@ import dev.portolan.audit.AuditKind;
 import dev.portolan.bus.Addresses;
 import dev.portolan.web.ScanGate;
 import dev.portolan.bus.ScanJson;
+import dev.portolan.bus.ScanStateReply;
 import dev.portolan.bus.ListedSocket;
 import dev.portolan.bus.NodeSocketsReply;
 import dev.portolan.bus.SocketQuery;
@@ -162,11 +163,10 @@ final class ExposurePages {
         attempt.what(node + " (" + target + ")", p);
         JsonObject body = new JsonObject().put("target", target).put("ports", p).put("proto", "tcp").put("preset", preset);
         return NodeRequests.askFor(vertx, dev.portolan.web.Caller.name(ctx), Addresses.onNode(from, Addresses.SCAN_START),
-            ScanRoutes.parseRequest(body).toJson(), NodeRequests.TIMEOUT_MILLIS);
-      }).onSuccess(answer -> {
-        attempt.scanAccepted(answer);
-        fleet.scans().remember(answer);
-        ScanRecord.Snapshot scan = ScanJson.snapshotFromJson(answer);
+            ScanRoutes.parseRequest(body).toJson(), NodeRequests.TIMEOUT_MILLIS).map(a -> ScanStateReply.fromJson(a).scan());
+      }).onSuccess(scan -> {
+        attempt.scanAccepted(scan);
+        fleet.scans().remember(scan);
         String href = "/exposure?node=" + urlEncode(node) + "&scan=" + scan.id();
         if (HtmlReplies.wantsFragment(ctx)) {
           ctx.response().putHeader("HX-Push-Url", href);

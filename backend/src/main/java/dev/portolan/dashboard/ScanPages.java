@@ -4,6 +4,7 @@ import dev.portolan.audit.AuditKind;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.ConnectivityReply;
 import dev.portolan.sampler.Protocol;
+import dev.portolan.scan.ScanRecord;
 import dev.portolan.web.ScanGate;
 import dev.portolan.bus.ConnectivityRequest;
 import dev.portolan.frontend.view.ConnectView;
@@ -11,6 +12,7 @@ import dev.portolan.node.RequestException;
 import dev.portolan.bus.ScanEvent;
 import dev.portolan.bus.ScanJson;
 import dev.portolan.bus.ScanListReply;
+import dev.portolan.bus.ScanStateReply;
 import dev.portolan.frontend.Templates;
 import dev.portolan.frontend.view.ScanFormView;
 import dev.portolan.frontend.view.ScanView;
@@ -129,7 +131,7 @@ final class ScanPages {
     ScanFormView asked = new ScanFormView(body.getString("target", ""), body.getString("ports", ScanRoutes.DEFAULT_PORTS),
         body.getString("proto", "tcp"), body.getString("preset", "normal"), body.getBoolean("banners", false),
         body.getString("node"), List.of(), null);
-    Future<JsonObject> started;
+    Future<ScanRecord.Snapshot> started;
     ScanGate.Attempt attempt = null;
     try {
       attempt = gate.enter(ctx, "udp".equals(body.getValue("proto")) ? AuditKind.UDP_SCAN : AuditKind.TCP_SCAN,
@@ -139,6 +141,7 @@ final class ScanPages {
       started = fleet.runOn(ScanRoutes.requestedNode(body))
           .compose(node -> NodeRequests.askFor(vertx, dev.portolan.web.Caller.name(ctx),
               Addresses.onNode(node, Addresses.SCAN_START), request.toJson(), NodeRequests.TIMEOUT_MILLIS))
+          .map(a -> ScanStateReply.fromJson(a).scan())
           .onSuccess(scans::remember);
     } catch (RequestException e) {
       if (attempt != null) {
@@ -150,7 +153,7 @@ final class ScanPages {
     ScanGate.Attempt audited = attempt;
     started.onSuccess(audited::scanAccepted).onFailure(audited::refused);
     started.onSuccess(answer -> {
-      ScanView scan = views.of(ScanJson.snapshotFromJson(answer));
+      ScanView scan = views.of(answer);
       if (HtmlReplies.wantsFragment(ctx)) {
         ctx.response().putHeader("HX-Push-Url", scan.href());
         HtmlReplies.send(ctx, 200, HtmlReplies.render(ctx, "fragment/scan.jte", Map.of("scan", scan)));

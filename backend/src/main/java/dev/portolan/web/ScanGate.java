@@ -188,12 +188,11 @@ public final class ScanGate {
     }
 
     /** Records a scan its node accepted ({@code scan}: its state as the node answered), and follows it to its end. */
-    public void scanAccepted(JsonObject scan) {
+    public void scanAccepted(ScanRecord.Snapshot s) {
       if (recorded) {
         return;
       }
       recorded = true;
-      ScanRecord.Snapshot s = ScanJson.snapshotFromJson(scan);
       node(s.node());
       AuditEntry added = log.add(entry(AuditEntry.Outcome.ACCEPTED, 202, null, 0, s.id(), "running", null, null, null));
       if (s.status().finished()) {

@@ -3,6 +3,7 @@ package dev.portolan.web;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.NodeEntry;
 import dev.portolan.bus.ScanListReply;
+import dev.portolan.bus.ScanStateReply;
 import dev.portolan.scan.ScanRecord;
 import dev.portolan.node.QueryValues;
 import io.vertx.core.Future;
@@ -36,8 +37,8 @@ public final class ScanLocator {
   }
 
   /** Called on the event loop with a scan's state as a node returned it. */
-  public void remember(JsonObject scan) {
-    remember(scan.getString("id"), scan.getString("node"));
+  public void remember(ScanRecord.Snapshot scan) {
+    remember(scan.id(), scan.node());
   }
 
   /** Called on the event loop: scan {@code id} runs on {@code node}. */
@@ -57,15 +58,16 @@ public final class ScanLocator {
       return Future.succeededFuture(known);
     }
     return liveNodes().compose(nodes -> {
-      List<Future<JsonObject>> asks = new ArrayList<>();
+      List<Future<ScanRecord.Snapshot>> asks = new ArrayList<>();
       for (String node : nodes) {
-        asks.add(NodeRequests.ask(vertx, Addresses.onNode(node, Addresses.SCAN_STATUS), new JsonObject().put("id", id)));
+        asks.add(NodeRequests.ask(vertx, Addresses.onNode(node, Addresses.SCAN_STATUS), new JsonObject().put("id", id))
+            .map(a -> ScanStateReply.fromJson(a).scan()));
       }
       return Future.join(asks).transform(ar -> {
-        for (Future<JsonObject> f : asks) {
+        for (Future<ScanRecord.Snapshot> f : asks) {
           if (f.succeeded()) {
             remember(f.result());
-            return Future.succeededFuture(f.result().getString("node"));
+            return Future.succeededFuture(f.result().node());
           }
         }
         return Future.failedFuture(new NodeRequests.Refused(404, "unknown scan", "no live node has a scan "

@@ -8,6 +8,7 @@ import dev.portolan.bus.ScanEvent;
 import dev.portolan.bus.ScanJson;
 import dev.portolan.bus.ScanListReply;
 import dev.portolan.bus.ScanPolicyReply;
+import dev.portolan.bus.ScanStateReply;
 import dev.portolan.bus.ScanRequest;
 import dev.portolan.node.InvalidQueryException;
 import dev.portolan.node.QueryValues;
@@ -147,14 +148,14 @@ public final class ScanRoutes {
       attempt.kind(request.proto() == Protocol.UDP ? AuditKind.UDP_SCAN : AuditKind.TCP_SCAN);
       fleet.runOn(requestedNode(body)).compose(node -> NodeRequests.askFor(vertx, Caller.name(ctx),
               Addresses.onNode(node, Addresses.SCAN_START), request.toJson(), NodeRequests.TIMEOUT_MILLIS))
-          .onSuccess(fleet.scans()::remember).onComplete(ar -> {
+          .map(ScanStateReply::fromJson).onSuccess(r -> fleet.scans().remember(r.scan())).onComplete(ar -> {
         if (ar.failed()) {
           attempt.refused(ar.cause());
           ApiErrors.fail(ctx, ar.cause());
         } else if (!ctx.response().closed()) {
-          attempt.scanAccepted(ar.result());
-          ctx.response().putHeader("Location", "/api/v1/scans/" + ar.result().getString("id"));
-          json(ctx, 202, ar.result());
+          attempt.scanAccepted(ar.result().scan());
+          ctx.response().putHeader("Location", "/api/v1/scans/" + ar.result().scan().id());
+          json(ctx, 202, ar.result().toJson(services));
         }
       });
     });
