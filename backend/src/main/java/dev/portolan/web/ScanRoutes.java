@@ -5,7 +5,6 @@ import dev.portolan.bus.Addresses;
 import dev.portolan.bus.ConnectivityReply;
 import dev.portolan.bus.ConnectivityRequest;
 import dev.portolan.bus.ScanEvent;
-import dev.portolan.bus.ScanJson;
 import dev.portolan.bus.ScanListReply;
 import dev.portolan.bus.ScanPolicyReply;
 import dev.portolan.bus.ScanStateReply;
@@ -65,7 +64,8 @@ public final class ScanRoutes {
     router.delete("/api/v1/scans/:id").handler(ctx -> r.guarded(ctx, Set.of("node"), () -> {
       String id = validId(ctx);
       reply(ctx, 200, scans.nodeOf(id, nodeParam(ctx)).compose(node ->
-          r.ask(Addresses.onNode(node, Addresses.SCAN_CANCEL), new JsonObject().put("id", id))));
+          r.ask(Addresses.onNode(node, Addresses.SCAN_CANCEL), new JsonObject().put("id", id)))
+          .map(a -> ScanStateReply.fromJson(a).toJson(services)));
     }));
     router.post("/api/v1/connectivity").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(r::connectivity);
     Reachability reachability = new Reachability(vertx, fleet);
@@ -73,7 +73,7 @@ public final class ScanRoutes {
         r.guarded(ctx, Set.of(), () -> r.reachability(ctx, reachability)));
     router.get("/api/v1/scan-policy").handler(ctx -> r.guarded(ctx, Set.of("node"), () -> reply(ctx, 200,
         fleet.runOn(nodeParam(ctx)).compose(node -> r.ask(Addresses.onNode(node, Addresses.SCAN_POLICY),
-            new JsonObject())))));
+            new JsonObject())).map(a -> ScanPolicyReply.fromJson(a).toJson()))));
     router.put("/api/v1/scan-policy").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY))
         .handler(r::changePolicy);
     router.get("/api/v1/scans/:id/events").handler(ctx -> r.guarded(ctx, Set.of("node"), () -> {
@@ -277,13 +277,13 @@ public final class ScanRoutes {
       throw new InvalidQueryException("invalid format", QueryValues.echo(f) + " is not a format; use json, csv or grepable");
     }
     fleet.scans().nodeOf(id, nodeParam(ctx)).compose(node -> ask(Addresses.onNode(node, Addresses.SCAN_STATUS),
-        new JsonObject().put("id", id).put("results", true))).onComplete(ar -> {
+        new JsonObject().put("id", id).put("results", true))).map(ScanStateReply::fromJson).onComplete(ar -> {
       if (ar.failed()) {
         ApiErrors.fail(ctx, ar.cause());
       } else if (f.equals("json")) {
-        json(ctx, 200, ar.result());
+        json(ctx, 200, ar.result().toJson(services));
       } else {
-        ScanRecord.Snapshot scan = ScanJson.snapshotFromJson(ar.result());
+        ScanRecord.Snapshot scan = ar.result().scan();
         ScanReportFormats.ServiceLookup names = services::name;
         String text = f.equals("csv") ? ScanReportFormats.csv(scan, names) : ScanReportFormats.grepable(scan, names);
         ctx.response().putHeader("Content-Type", f.equals("csv") ? "text/csv; charset=utf-8" : "text/plain; charset=utf-8")
