@@ -2,9 +2,12 @@ package dev.portolan.api;
 
 import dev.portolan.audit.AuditKind;
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.ConnectivityReply;
 import dev.portolan.bus.ConnectivityRequest;
 import dev.portolan.bus.ScanEvent;
-import dev.portolan.bus.ScanJson;
+import dev.portolan.bus.ScanListReply;
+import dev.portolan.bus.ScanPolicyReply;
+import dev.portolan.bus.ScanStateReply;
 import dev.portolan.bus.ScanRequest;
 import dev.portolan.http.InvalidQueryException;
 import dev.portolan.http.QueryValues;
@@ -64,12 +67,13 @@ public final class ScanRoutes {
     ScanRoutes r = new ScanRoutes(vertx, fleet, services, gate);
     ScanLocator scans = fleet.scans();
     router.post("/api/v1/scans").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(r::start);
-    router.get("/api/v1/scans").handler(ctx -> r.guarded(ctx, Set.of(), () -> reply(ctx, 200, scans.list())));
+    router.get("/api/v1/scans").handler(ctx -> r.guarded(ctx, Set.of(), () -> reply(ctx, 200, scans.list().map(ScanListReply::toJson))));
     router.get("/api/v1/scans/:id").handler(ctx -> r.guarded(ctx, Set.of("format", "node"), () -> r.status(ctx)));
     router.delete("/api/v1/scans/:id").handler(ctx -> r.guarded(ctx, Set.of("node"), () -> {
       String id = validId(ctx);
       reply(ctx, 200, scans.nodeOf(id, nodeParam(ctx)).compose(node ->
-          r.ask(Addresses.onNode(node, Addresses.SCAN_CANCEL), new JsonObject().put("id", id))));
+          r.ask(Addresses.onNode(node, Addresses.SCAN_CANCEL), new JsonObject().put("id", id)))
+          .map(a -> ScanStateReply.fromJson(a).toJson(services)));
     }));
     router.post("/api/v1/connectivity").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(r::connectivity);
     Reachability reachability = new Reachability(vertx, fleet);
@@ -77,7 +81,7 @@ public final class ScanRoutes {
         r.guarded(ctx, Set.of(), () -> r.reachability(ctx, reachability)));
     router.get("/api/v1/scan-policy").handler(ctx -> r.guarded(ctx, Set.of("node"), () -> reply(ctx, 200,
         fleet.runOn(nodeParam(ctx)).compose(node -> r.ask(Addresses.onNode(node, Addresses.SCAN_POLICY),
-            new JsonObject())))));
+            new JsonObject())).map(a -> ScanPolicyReply.fromJson(a).toJson()))));
     router.put("/api/v1/scan-policy").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY))
         .handler(r::changePolicy);
     router.get("/api/v1/scans/:id/events").handler(ctx -> r.guarded(ctx, Set.of("node"), () -> {
@@ -152,14 +156,14 @@ public final class ScanRoutes {
       attempt.kind(request.proto() == Protocol.UDP ? AuditKind.UDP_SCAN : AuditKind.TCP_SCAN);
       fleet.runOn(requestedNode(body)).compose(node -> NodeRequests.askFor(vertx, Caller.name(ctx),
               Addresses.onNode(node, Addresses.SCAN_START), request.toJson(), NodeRequests.TIMEOUT_MILLIS))
-          .onSuccess(fleet.scans()::remember).onComplete(ar -> {
+          .map(ScanStateReply::fromJson).onSuccess(r -> fleet.scans().remember(r.scan())).onComplete(ar -> {
         if (ar.failed()) {
           attempt.refused(ar.cause());
           ApiErrors.fail(ctx, ar.cause());
         } else if (!ctx.response().closed()) {
-          attempt.scanAccepted(ar.result());
-          ctx.response().putHeader("Location", "/api/v1/scans/" + ar.result().getString("id"));
-          json(ctx, 202, ar.result());
+          attempt.scanAccepted(ar.result().scan());
+          ctx.response().putHeader("Location", "/api/v1/scans/" + ar.result().scan().id());
+          json(ctx, 202, ar.result().toJson(services));
         }
       });
     });
@@ -180,8 +184,9 @@ public final class ScanRoutes {
               attempt.refused(ar.cause());
               ApiErrors.fail(ctx, ar.cause());
             } else {
-              attempt.policyChanged(ar.result());
-              json(ctx, 200, ar.result());
+              ScanPolicyReply now = ScanPolicyReply.fromJson(ar.result());
+              attempt.policyChanged(now);
+              json(ctx, 200, now.toJson());
             }
           });
     });
@@ -203,7 +208,8 @@ public final class ScanRoutes {
       }
       reply(ctx, 200, fleet.runOn(requestedNode(body)).compose(node -> NodeRequests.askFor(vertx, Caller.name(ctx),
           Addresses.onNode(node, Addresses.CONNECTIVITY), request.toJson(), request.timeoutMillis() + NodeRequests.TIMEOUT_MILLIS))
-          .onSuccess(attempt::checked).onFailure(attempt::refused));
+          .map(ConnectivityReply::fromJson).onSuccess(attempt::checked).onFailure(attempt::refused)
+          .map(ConnectivityReply::toJson));
     });
   }
 
@@ -217,7 +223,8 @@ public final class ScanRoutes {
       attempt.refused(e);
       throw e;
     }
-    reply(ctx, 200, reachability.run(request, Caller.name(ctx)).onSuccess(attempt::matrix).onFailure(attempt::refused));
+    reply(ctx, 200, reachability.run(request, Caller.name(ctx)).onSuccess(attempt::matrix).onFailure(attempt::refused)
+        .map(Reachability.Answer::toJson));
   }
 
   /**
@@ -250,13 +257,13 @@ public final class ScanRoutes {
       throw new InvalidQueryException("invalid format", QueryValues.echo(f) + " is not a format; use json, csv or grepable");
     }
     fleet.scans().nodeOf(id, nodeParam(ctx)).compose(node -> ask(Addresses.onNode(node, Addresses.SCAN_STATUS),
-        new JsonObject().put("id", id).put("results", true))).onComplete(ar -> {
+        new JsonObject().put("id", id).put("results", true))).map(ScanStateReply::fromJson).onComplete(ar -> {
       if (ar.failed()) {
         ApiErrors.fail(ctx, ar.cause());
       } else if (f.equals("json")) {
-        json(ctx, 200, ar.result());
+        json(ctx, 200, ar.result().toJson(services));
       } else {
-        ScanRecord.Snapshot scan = ScanJson.snapshotFromJson(ar.result());
+        ScanRecord.Snapshot scan = ar.result().scan();
         ScanReportFormats.ServiceLookup names = services::name;
         String text = f.equals("csv") ? ScanReportFormats.csv(scan, names) : ScanReportFormats.grepable(scan, names);
         ctx.response().putHeader("Content-Type", f.equals("csv") ? "text/csv; charset=utf-8" : "text/plain; charset=utf-8")

@@ -1,7 +1,9 @@
 package dev.portolan.api;
 
 import dev.portolan.bus.ChangeBatch;
+import dev.portolan.bus.CompletenessReply;
 import dev.portolan.bus.JsonText;
+import dev.portolan.fleet.FleetCompleteness;
 import dev.portolan.metrics.PortolanMetrics;
 import dev.portolan.sampling.ChangeHistory;
 import dev.portolan.sampling.ChangeKind;
@@ -187,15 +189,15 @@ public final class SseFeed {
             return;
           }
           // No answer (no fleet aggregator here): nothing to wait for.
-          boolean complete = ar.failed() || ar.result().body().getBoolean("complete", true);
-          if (complete || System.currentTimeMillis() >= until) {
+          FleetCompleteness answer = ar.failed() ? FleetCompleteness.COMPLETE
+              : CompletenessReply.fromJson(ar.result().body()).completeness();
+          if (answer.complete() || System.currentTimeMillis() >= until) {
             then.run();
             return;
           }
           if (first) {
             client.response.write(": this hub is resyncing its fleet ("
-                + ar.result().body().getJsonObject("resync", new JsonObject()).getString("reason", "just started")
-                    .replaceAll("[\\r\\n]", " ") + "); the feed starts when it is complete\n");
+                + answer.reason().replaceAll("[\\r\\n]", " ") + "); the feed starts when it is complete\n");
           }
           vertx.setTimer(HOLD_POLL_MILLIS, t -> whenComplete(client, until, false, then));
         });

@@ -29,15 +29,18 @@ public final class Addresses {
   // Per-node services: use with onNode(node, service).
   /** {} -> {@link SnapshotReply}: every socket with its owner, and the change seq it is current at (resync). */
   public static final String SNAPSHOT = "snapshot";
-  /** {@link SocketQuery} -> a page of this node's sockets. */
+  /** {@link SocketQuery} -> a page of this node's sockets ({@link NodeSocketsReply}). */
   public static final String SOCKETS_QUERY = "sockets.query";
-  /** {} -> {@code ss -s} summary with kernel counters and the trend. */
+  /** {} -> {@code ss -s} summary with kernel counters and the trend ({@link NodeSummaryReply}). */
   public static final String SUMMARY = "summary";
-  /** {} -> this node's description ({@link NodeInfo}). */
+  /** {} -> this node's description ({@link NodeInfoReply}, from {@link NodeInfo}). */
   public static final String NODE_INFO = "info";
-  /** {@link OwnerQuery} -> who owns a port, a pid's sockets (confirmed with readlink). */
+  /**
+   * {@link OwnerQuery} -> who owns a port ({@link PortOwnersReply}), a pid's sockets ({@link ProcessReply}), confirmed
+   * with readlink.
+   */
   public static final String OWNER_LOOKUP = "owner.lookup";
-  /** {@link PortCheck} -> is anything listening there, in plain words. */
+  /** {@link PortCheck} -> is anything listening there, in plain words ({@link CheckReply}). */
   public static final String PORT_CHECK = "check";
   /** {@link ScanRequest} -> the new scan's state (202), or 400/403/429 with the reason. */
   public static final String SCAN_START = "scan.start";
@@ -47,7 +50,7 @@ public final class Addresses {
   public static final String SCAN_CANCEL = "scan.cancel";
   /** {} -> {"scans": [...]}, most recent first. */
   public static final String SCAN_LIST = "scan.list";
-  /** {} -> the node's scan policy (ScanJson.policy); {"change": {...}} -> the policy after the change (400 if bad). */
+  /** {} -> the node's scan policy ({@link ScanPolicyReply}); {"change": {...}} -> the policy after the change (400 if bad). */
   public static final String SCAN_POLICY = "scan.policy";
   /** {@link ConnectivityRequest} -> can this node connect to host:port, and why not. */
   public static final String CONNECTIVITY = "connectivity";
@@ -76,16 +79,19 @@ public final class Addresses {
   public static final String FLEET_CHANGES = "portolan.fleet.changes";
   /** Local publication: {@link FleetNodeStatus} when a node goes up, down or stale. */
   public static final String FLEET_NODE_STATUS = "portolan.fleet.node-status";
-  /** {"node"?} -> {"nodes": [...]}: every node the hub knows, with status (one node with "node"). */
+  /** {"node"?} -> {@link NodesReply}: every node the hub knows, with status (one node with "node"). */
   public static final String FLEET_NODES = "portolan.fleet.nodes";
-  /** {@link SocketQuery} -> a page across the fleet (or one node with the filter's node), in fleet order. */
+  /**
+   * {@link SocketQuery} -> a page across the fleet (or one node with the filter's node), in fleet order
+   * ({@link FleetSocketsReply}).
+   */
   public static final String FLEET_SOCKETS = "portolan.fleet.sockets";
-  /** {"proto","port"} -> per node, the sockets on that local port as last sampled. */
+  /** {"proto","port"} -> per node, the sockets on that local port as last sampled ({@link FleetPortReply}). */
   public static final String FLEET_PORT = "portolan.fleet.port";
-  /** {@link PortCheck} -> {"nodes": [a check answer per node that is not down]}, from the hub's tables. */
+  /** {@link PortCheck} -> a check answer per node that is not down ({@link FleetCheckReply}), from the hub's tables. */
   public static final String FLEET_CHECK = "portolan.fleet.check";
-  /** {} -> fleet totals by protocol and state, and node counts by status. */
+  /** {} -> fleet totals by protocol and state, and node counts by status ({@link FleetSummaryReply}). */
   public static final String FLEET_SUMMARY = "portolan.fleet.summary";
-  /** {} -> {"complete", "resync"?}: whether the hub's picture of the fleet is complete (FleetCompleteness). */
+  /** {} -> {@link CompletenessReply}: whether the hub's picture of the fleet is complete (FleetCompleteness). */
   public static final String FLEET_COMPLETE = "portolan.fleet.complete";
 }

@@ -2,8 +2,6 @@ package dev.portolan.bus;
 
 import dev.portolan.sampling.NodeSnapshot;
 import dev.portolan.sampling.SocketSummary;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -12,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** This node's description for {@code /api/v1/nodes}: name, addresses, kernel, uptime, reader, last sample. */
 public final class NodeInfo {
@@ -31,24 +31,16 @@ public final class NodeInfo {
     return name;
   }
 
-  public JsonObject toJson(NodeSnapshot snapshot) {
+  /** This node as {@link Addresses#NODE_INFO} answers, at {@code snapshot}. */
+  public NodeInfoReply reply(NodeSnapshot snapshot) {
     SocketSummary summary = snapshot.summary();
-    JsonObject counts = new JsonObject().put("total", summary.total());
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    counts.put("total", summary.total());
     summary.byProtocol().forEach((proto, states) ->
         counts.put(proto, states.values().stream().mapToInt(Integer::intValue).sum()));
-    return new JsonObject()
-        .put("name", name)
-        .put("status", "up")
-        .put("addresses", new JsonArray(addresses()))
-        .put("kernel", readFirstLine(Path.of("/proc/sys/kernel/osrelease")))
-        .put("uptimeSeconds", uptimeSeconds())
-        .put("portolanStartedAt", startedAtMillis)
-        .put("reader", reader)
-        .put("intervalMillis", intervalMillis)
-        .put("lastSampleAt", snapshot.takenAtMillis())
-        .put("lastSampleMillis", snapshot.sampleNanos() / 1_000_000.0)
-        .put("seq", snapshot.seq())
-        .put("sockets", counts);
+    return new NodeInfoReply(name, "up", addresses(), readFirstLine(Path.of("/proc/sys/kernel/osrelease")),
+        uptimeSeconds(), startedAtMillis, reader, intervalMillis, snapshot.takenAtMillis(),
+        snapshot.sampleNanos() / 1_000_000.0, snapshot.seq(), counts);
   }
 
   /** This host's interface addresses, without zone ids. */

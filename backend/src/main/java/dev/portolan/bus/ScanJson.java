@@ -93,14 +93,4 @@ public final class ScanJson {
   static InetAddress address(String literal) {
     return InetAddress.ofLiteral(literal);
   }
-
-  /** A node's scan policy as {@code /api/v1/scan-policy} shows it. */
-  public static io.vertx.core.json.JsonObject policy(String node, dev.portolan.scan.policy.ScanPolicySettings s) {
-    io.vertx.core.json.JsonArray allow = new io.vertx.core.json.JsonArray();
-    s.allow().forEach(c -> allow.add(c.toString()));
-    return new io.vertx.core.json.JsonObject().put("node", node).put("allow", allow)
-        .put("alwaysAllowed", "loopback and the node's own addresses").put("maxPorts", s.maxPorts())
-        .put("maxHosts", s.maxHosts()).put("maxRate", s.maxRate()).put("maxOpenSockets", s.maxOpenSockets())
-        .put("maxConcurrent", s.maxConcurrent());
-  }
 }

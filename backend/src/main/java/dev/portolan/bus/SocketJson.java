@@ -22,6 +22,27 @@ public final class SocketJson {
   }
 
   public static JsonObject toJson(String node, OwnedSocket row, ServiceNames services) {
+    return toJson(node, row, services != null, services == null ? null : serviceOf(row.socket(), services));
+  }
+
+  /** The row with {@code service} as given (an inet row's service, null when none), as a reply carries it. */
+  public static JsonObject toJsonWithService(String node, OwnedSocket row, String service) {
+    return toJson(node, row, true, service);
+  }
+
+  /** The service name a row shows: its local port's, else (a connection) its remote port's; null when none. */
+  public static String serviceOf(SocketEntry e, ServiceNames services) {
+    if (e.proto() == Protocol.UNIX) {
+      return null;
+    }
+    String service = services.name(e.proto(), e.localPort());
+    if (service == null && !e.isListening() && e.remotePort() != 0) {
+      service = services.name(e.proto(), e.remotePort());
+    }
+    return service;
+  }
+
+  private static JsonObject toJson(String node, OwnedSocket row, boolean withService, String service) {
     SocketEntry e = row.socket();
     JsonObject j = new JsonObject()
         .put("node", node)
@@ -42,11 +63,7 @@ public final class SocketJson {
       if (e.isListening()) {
         j.put("exposure", Exposure.of(e.localAddress()).wireName());
       }
-      if (services != null) {
-        String service = services.name(e.proto(), e.localPort());
-        if (service == null && !e.isListening() && e.remotePort() != 0) {
-          service = services.name(e.proto(), e.remotePort());
-        }
+      if (withService) {
         j.put("service", service);
       }
       j.put("uid", e.uid());

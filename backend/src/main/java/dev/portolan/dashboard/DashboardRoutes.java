@@ -1,5 +1,9 @@
 package dev.portolan.dashboard;
 
+import dev.portolan.bus.CheckReply;
+import dev.portolan.bus.FleetSocketsReply;
+import dev.portolan.bus.NodeEntry;
+import dev.portolan.bus.NodesReply;
 import dev.portolan.frontend.view.CheckView;
 import dev.portolan.frontend.view.ConnectionsView;
 import dev.portolan.frontend.view.ProcessView;
@@ -8,6 +12,7 @@ import dev.portolan.http.InvalidQueryException;
 import dev.portolan.http.QueryValues;
 import dev.portolan.http.RequestException;
 import dev.portolan.sampling.SocketFilter;
+import dev.portolan.owner.ProcessInfo;
 import dev.portolan.socket.Protocol;
 import dev.portolan.service.ServiceNames;
 import dev.portolan.query.FleetApi;
@@ -15,8 +20,6 @@ import dev.portolan.query.ScanGate;
 import dev.portolan.api.SseFeed;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -82,15 +85,15 @@ public final class DashboardRoutes {
   private void connections(RoutingContext ctx, Map<String, List<String>> params) {
     ConnectionsQuery query = ConnectionsQuery.parse(params);
     String node = query.node();
-    Future<JsonObject> nodes = fleet.nodes(null);
-    Future<JsonObject> page = fleet.sockets(query.query().filter(), query.query().limit(), query.query().cursor());
+    Future<NodesReply> nodes = fleet.nodes(null);
+    Future<FleetSocketsReply> page = fleet.sockets(query.query().filter(), query.query().limit(), query.query().cursor());
     Future<SummaryView> summary = summary(node);
     Future.all(nodes, page, summary).onSuccess(all -> {
-      JsonObject p = page.result();
-      List<String> names = NodeTable.entries(nodes.result()).stream().map(n -> n.getString("name")).toList();
+      FleetSocketsReply p = page.result();
+      List<String> names = nodes.result().nodes().stream().map(NodeEntry::name).toList();
       ConnectionsView view = new ConnectionsView(query.form(names),
-          FleetSocketRows.with(nodes.result(), System.currentTimeMillis()).of(p.getJsonArray("sockets")),
-          p.getInteger("matched", 0), query.nextPageHref(p.getString("nextCursor")));
+          FleetSocketRows.with(nodes.result(), System.currentTimeMillis()).of(p.sockets()),
+          p.matched(), query.nextPageHref(p.nextCursor()));
       HtmlReplies.send(ctx, 200, "fragment/connections.jte", "page/connections.jte",
           Map.of("view", view, "summary", summary.result()));
     }).onFailure(e -> HtmlReplies.fail(ctx, e));
@@ -99,9 +102,9 @@ public final class DashboardRoutes {
   /** One node's summary (with its trend), or the fleet's (live nodes, no trend); a down node has none. */
   private Future<SummaryView> summary(String node) {
     if (node == null) {
-      return fleet.summary(null).map(s -> SummaryChart.from(s, SummaryChart.fleetScope(s)));
+      return fleet.fleetSummary().map(s -> SummaryChart.from(s, SummaryChart.fleetScope(s)));
     }
-    return fleet.summary(node).map(s -> SummaryChart.from(s, "node " + node)).recover(e ->
+    return fleet.nodeSummary(node).map(s -> SummaryChart.from(s, "node " + node)).recover(e ->
         e instanceof RequestException r && r.status() == 503
             ? Future.succeededFuture(SummaryChart.unavailable("node " + node, r.detail()))
             : Future.failedFuture(e));
@@ -128,22 +131,21 @@ public final class DashboardRoutes {
       return;
     }
     fleet.check(node, proto, port).onSuccess(answer -> {
-      CheckView view = new CheckView(proto.wireName(), String.valueOf(port), answer.getString("verdict"),
-          answer.getString("answer"), strings(answer.getJsonArray("hints")), portHref(proto, port, node),
-          perNode(answer.getJsonArray("nodes")));
+      CheckView view = new CheckView(proto.wireName(), String.valueOf(port), answer.verdict(), answer.answer(),
+          answer.hints(), portHref(proto, port, node), perNode(answer.nodes()));
       HtmlReplies.send(ctx, 200, "fragment/checkanswer.jte", "page/check.jte", Map.of("check", view));
     }).onFailure(e -> HtmlReplies.fail(ctx, e));
   }
 
   /** "node: its answer", one per node, when more than one node answered. */
-  private static List<String> perNode(JsonArray nodes) {
-    if (nodes == null || nodes.size() < 2) {
+  private static List<String> perNode(List<CheckReply> nodes) {
+    if (nodes.size() < 2) {
       return List.of();
     }
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < nodes.size() && i < MAX_NODE_LINES; i++) {
-      JsonObject n = nodes.getJsonObject(i);
-      lines.add(n.getString("node", "?") + ": " + n.getString("answer", n.getString("verdict", "?")));
+      CheckReply n = nodes.get(i);
+      lines.add(n.node() + ": " + n.answer());
     }
     if (nodes.size() > MAX_NODE_LINES) {
       lines.add("… and " + (nodes.size() - MAX_NODE_LINES) + " more nodes");
@@ -159,8 +161,7 @@ public final class DashboardRoutes {
     }
     int port = QueryValues.port("port", ctx.pathParam("port"));
     String node = node(params);
-    Future<JsonObject> entry = node == null ? Future.succeededFuture(null)
-        : fleet.nodes(node).map(a -> a.getJsonArray("nodes").getJsonObject(0));
+    Future<NodeEntry> entry = node == null ? Future.succeededFuture(null) : fleet.node(node);
     entry.compose(e -> PortPage.load(fleet, proto, port, node, e, PORT_CONNECTIONS))
         .onSuccess(view -> HtmlReplies.send(ctx, 200, "fragment/port.jte", "page/port.jte", Map.of("view", view)))
         .onFailure(e -> HtmlReplies.fail(ctx, e));
@@ -171,10 +172,9 @@ public final class DashboardRoutes {
     String node = ctx.pathParam("node");
     int pid = QueryValues.pid(ctx.pathParam("pid"));
     fleet.process(node, pid).onSuccess(answer -> {
-      JsonObject p = answer.getJsonObject("process", new JsonObject());
-      ProcessView view = new ProcessView(node, NodeTable.href(node), pid, p.getString("process", "?"),
-          p.getString("user", "?"), p.getString("cmdline", ""), p.getString("unit"), p.getString("container"),
-          SocketRows.of(answer.getJsonArray("sockets")));
+      ProcessInfo p = answer.process();
+      ProcessView view = new ProcessView(node, NodeTable.href(node), pid, p.name(), p.user(), p.cmdline(), p.unit(),
+          p.container(), SocketRows.of(answer.sockets()));
       HtmlReplies.send(ctx, 200, "fragment/process.jte", "page/process.jte", Map.of("view", view));
     }).onFailure(e -> HtmlReplies.fail(ctx, e));
   }
@@ -193,7 +193,4 @@ public final class DashboardRoutes {
     return node == null || node.isBlank() ? null : node;
   }
 
-  static List<String> strings(JsonArray array) {
-    return array == null ? List.of() : array.stream().map(String::valueOf).toList();
-  }
 }

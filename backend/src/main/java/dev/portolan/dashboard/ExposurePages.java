@@ -5,6 +5,9 @@ import dev.portolan.audit.AuditKind;
 import dev.portolan.bus.Addresses;
 import dev.portolan.query.ScanGate;
 import dev.portolan.bus.ScanJson;
+import dev.portolan.bus.ScanStateReply;
+import dev.portolan.bus.ListedSocket;
+import dev.portolan.bus.NodeSocketsReply;
 import dev.portolan.bus.SocketQuery;
 import dev.portolan.frontend.view.ExposurePort;
 import dev.portolan.frontend.view.ExposureView;
@@ -160,11 +163,10 @@ final class ExposurePages {
         attempt.what(node + " (" + target + ")", p);
         JsonObject body = new JsonObject().put("target", target).put("ports", p).put("proto", "tcp").put("preset", preset);
         return NodeRequests.askFor(vertx, dev.portolan.http.Caller.name(ctx), Addresses.onNode(from, Addresses.SCAN_START),
-            ScanRoutes.parseRequest(body).toJson(), NodeRequests.TIMEOUT_MILLIS);
-      }).onSuccess(answer -> {
-        attempt.scanAccepted(answer);
-        fleet.scans().remember(answer);
-        ScanRecord.Snapshot scan = ScanJson.snapshotFromJson(answer);
+            ScanRoutes.parseRequest(body).toJson(), NodeRequests.TIMEOUT_MILLIS).map(a -> ScanStateReply.fromJson(a).scan());
+      }).onSuccess(scan -> {
+        attempt.scanAccepted(scan);
+        fleet.scans().remember(scan);
         String href = "/exposure?node=" + urlEncode(node) + "&scan=" + scan.id();
         if (HtmlReplies.wantsFragment(ctx)) {
           ctx.response().putHeader("HX-Push-Url", href);
@@ -341,16 +343,15 @@ final class ExposurePages {
 
   private Future<List<ExposureMap.Listener>> listeners(String node) {
     SocketFilter filter = SocketFilter.parse(Map.of("listening", List.of("true"), "proto", List.of("tcp")));
-    return ask(Addresses.onNode(node, Addresses.SOCKETS_QUERY), new SocketQuery(filter, 10_000, null).toJson()).map(page -> {
-      List<ExposureMap.Listener> list = new ArrayList<>();
-      page.getJsonArray("sockets").forEach(o -> {
-        JsonObject s = (JsonObject) o;
-        JsonObject owner = s.getJsonObject("owner");
-        list.add(new ExposureMap.Listener(Protocol.TCP, s.getInteger("localPort"), s.getString("localAddress"),
-            owner == null ? null : SocketRows.ownerLabel(owner)));
-      });
-      return list;
-    });
+    return ask(Addresses.onNode(node, Addresses.SOCKETS_QUERY), new SocketQuery(filter, 10_000, null).toJson())
+        .map(NodeSocketsReply::fromJson).map(page -> {
+          List<ExposureMap.Listener> list = new ArrayList<>();
+          for (ListedSocket s : page.sockets()) {
+            list.add(new ExposureMap.Listener(Protocol.TCP, s.entry().localPort(), s.entry().localAddress(),
+                SocketRows.ownerLabel(s.owner())));
+          }
+          return list;
+        });
   }
 
   private void send(RoutingContext ctx, int status, ExposureView view) {

@@ -1,5 +1,8 @@
 package dev.portolan.dashboard;
 
+import dev.portolan.bus.FleetSocketsReply;
+import dev.portolan.bus.ListedSocket;
+import dev.portolan.bus.NodeEntry;
 import dev.portolan.frontend.view.CheckView;
 import dev.portolan.frontend.view.FleetNodeRow;
 import dev.portolan.frontend.view.NodeRow;
@@ -10,7 +13,6 @@ import dev.portolan.http.RequestException;
 import dev.portolan.sampling.SocketFilter;
 import dev.portolan.query.FleetApi;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -48,12 +50,12 @@ final class FleetPages {
     QueryValues.rejectUnknown(params, Set.of());
     fleet.nodes(null).compose(answer -> {
       long now = System.currentTimeMillis();
-      List<JsonObject> entries = NodeTable.entries(answer);
-      List<JsonObject> table = NodeTable.firstFew(entries, MAX_TABLE_ROWS);
-      List<JsonObject> mapped = table.subList(0, Math.min(MAX_MAPS, table.size()));
-      List<Future<JsonObject>> listeners = new ArrayList<>();
-      for (JsonObject n : mapped) {
-        listeners.add(listenersOf(n.getString("name")));
+      List<NodeEntry> entries = answer.nodes();
+      List<NodeEntry> table = NodeTable.firstFew(entries, MAX_TABLE_ROWS);
+      List<NodeEntry> mapped = table.subList(0, Math.min(MAX_MAPS, table.size()));
+      List<Future<List<ListedSocket>>> listeners = new ArrayList<>();
+      for (NodeEntry n : mapped) {
+        listeners.add(listenersOf(n.name()));
       }
       return Future.all(listeners).map(all -> {
         List<NodeRow> maps = new ArrayList<>();
@@ -62,7 +64,7 @@ final class FleetPages {
         }
         // the nodes answer's seq: the feed position the page resumes from (the maps are at least that recent)
         return new PortMapView(NodeTable.totals(answer, entries), NodeTable.rows(table, now), entries.size() - table.size(),
-            maps, entries.size() - maps.size(), Clock.time(now), answer.getLong("seq", 0L));
+            maps, entries.size() - maps.size(), Clock.time(now), answer.seq());
       });
     }).onSuccess(view -> HtmlReplies.send(ctx, 200, "fragment/portmap.jte", "page/portmap.jte",
         Map.of("view", view, "check", CheckView.empty()))).onFailure(e -> HtmlReplies.fail(ctx, e));
@@ -71,9 +73,9 @@ final class FleetPages {
   private void nodes(RoutingContext ctx, Map<String, List<String>> params) {
     QueryValues.rejectUnknown(params, Set.of());
     fleet.nodes(null).onSuccess(answer -> {
-      List<JsonObject> entries = NodeTable.entries(answer);
+      List<NodeEntry> entries = answer.nodes();
       NodesView view = new NodesView(NodeTable.totals(answer, entries), NodeTable.rows(entries, System.currentTimeMillis()),
-          answer.getLong("seq", 0L));
+          answer.seq());
       HtmlReplies.send(ctx, 200, "fragment/nodes.jte", "page/nodes.jte", Map.of("view", view));
     }).onFailure(e -> HtmlReplies.fail(ctx, e));
   }
@@ -82,21 +84,21 @@ final class FleetPages {
     QueryValues.rejectUnknown(params, Set.of());
     String name = ctx.pathParam("name");
     fleet.nodes(name).compose(answer -> {
-      JsonObject entry = answer.getJsonArray("nodes").getJsonObject(0);
+      NodeEntry entry = answer.nodes().getFirst();
       return listenersOf(name).map(listeners -> {
         long now = System.currentTimeMillis();
         FleetNodeRow row = NodeTable.row(entry, now);
         NodeRow map = PortMapBuilder.build(entry, listeners, now);
-        return NodePage.view(entry, row, map, listeners, answer.getLong("seq", 0L), now);
+        return NodePage.view(entry, row, map, listeners, answer.seq(), now);
       });
     }).onSuccess(view -> HtmlReplies.send(ctx, 200, "fragment/node.jte", "page/node.jte", Map.of("view", view)))
         .onFailure(e -> HtmlReplies.fail(ctx, e));
   }
 
   /** A node's listening TCP/UDP sockets from the hub's state (last seen when it is down); none if it went away. */
-  private Future<JsonObject> listenersOf(String node) {
-    return fleet.sockets(LISTENERS.withNode(node), MAX_LISTENERS, null).recover(e ->
-        e instanceof RequestException r && r.status() == 404 ? Future.succeededFuture(new JsonObject())
+  private Future<List<ListedSocket>> listenersOf(String node) {
+    return fleet.sockets(LISTENERS.withNode(node), MAX_LISTENERS, null).map(FleetSocketsReply::sockets).recover(e ->
+        e instanceof RequestException r && r.status() == 404 ? Future.succeededFuture(List.of())
             : Future.failedFuture(e));
   }
 }

@@ -1,6 +1,6 @@
 package dev.portolan.dashboard;
 
-import dev.portolan.bus.ChangeBatch;
+import dev.portolan.bus.ListedSocket;
 import dev.portolan.frontend.Templates;
 import dev.portolan.frontend.view.ChangeRow;
 import dev.portolan.frontend.view.SocketRow;
@@ -8,7 +8,6 @@ import dev.portolan.sampling.ChangeKind;
 import dev.portolan.sampling.SocketChange;
 import dev.portolan.service.ServiceNames;
 import dev.portolan.api.SseFormat;
-import io.vertx.core.json.JsonObject;
 
 /** Writes a change as an SSE event whose data is one HTML list item, for htmx's SSE extension ({@code sse-swap}). */
 final class HtmlChangeFormat implements SseFormat {
@@ -20,15 +19,13 @@ final class HtmlChangeFormat implements SseFormat {
 
   @Override
   public String event(String id, SocketChange change) {
-    JsonObject json = ChangeBatch.changeToJson(change, services);
-    SocketRow socket = SocketRows.of(json);
-    String what = switch (json.getString("change", "")) {
-      case "opened" -> "opened";
-      case "closed" -> "closed";
-      case "state-changed" -> json.getString("previousState", "?") + " →";
-      case "owner-changed" -> "new owner";
-      case "short-lived" -> "short-lived";
-      default -> json.getString("change", "");
+    SocketRow socket = SocketRows.of(ListedSocket.of(change.node(), change.current(), services, null));
+    String what = switch (change.kind()) {
+      case OPENED -> "opened";
+      case CLOSED -> "closed";
+      case STATE_CHANGED -> (change.previousState() == null ? "?" : change.previousState().filterName()) + " →";
+      case OWNER_CHANGED -> "new owner";
+      case SHORT_LIVED -> "short-lived";
     };
     boolean gone = change.kind() == ChangeKind.CLOSED || change.kind() == ChangeKind.SHORT_LIVED;
     String local = socket.local();

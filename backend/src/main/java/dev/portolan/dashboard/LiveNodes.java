@@ -1,9 +1,8 @@
 package dev.portolan.dashboard;
 
+import dev.portolan.bus.NodeEntry;
 import dev.portolan.query.FleetApi;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,20 +15,17 @@ import java.util.Map;
 record LiveNodes(List<String> names, String preferred, Map<String, List<String>> addresses) {
 
   static Future<LiveNodes> of(FleetApi fleet, String asked) {
-    return fleet.nodes(null).map(answer -> from(answer.getJsonArray("nodes", new JsonArray()), fleet.localNode(), asked));
+    return fleet.nodes(null).map(answer -> from(answer.nodes(), fleet.localNode(), asked));
   }
 
-  static LiveNodes from(JsonArray nodes, String local, String asked) {
+  static LiveNodes from(List<NodeEntry> nodes, String local, String asked) {
     List<String> names = new ArrayList<>();
     Map<String, List<String>> addresses = new java.util.HashMap<>();
-    for (Object o : nodes) {
-      JsonObject n = (JsonObject) o;
-      if (n.getBoolean("live", false)) {
-        String name = n.getString("name");
+    for (NodeEntry n : nodes) {
+      if (n.live()) {
+        String name = n.name();
         names.add(name);
-        List<String> a = new ArrayList<>();
-        n.getJsonArray("addresses", new JsonArray()).forEach(x -> a.add(String.valueOf(x)));
-        addresses.put(name, List.copyOf(a));
+        addresses.put(name, n.addresses() == null ? List.of() : List.copyOf(n.addresses()));
       }
     }
     String preferred = asked != null && names.contains(asked) ? asked

@@ -1,13 +1,16 @@
 package dev.portolan.dashboard;
 
+import dev.portolan.bus.ListedSocket;
+import dev.portolan.bus.NodeEntry;
+import dev.portolan.fleet.NodeFacts;
 import dev.portolan.frontend.view.Fact;
 import dev.portolan.frontend.view.FleetNodeRow;
 import dev.portolan.frontend.view.NodePageView;
 import dev.portolan.frontend.view.NodeRow;
 import dev.portolan.frontend.view.ProcessLink;
+import dev.portolan.sampling.SamplerState;
+import dev.portolan.owner.ProcessInfo;
 import dev.portolan.socket.AddressText;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,42 +27,42 @@ final class NodePage {
   private NodePage() {
   }
 
-  static NodePageView view(JsonObject entry, FleetNodeRow row, NodeRow map, JsonObject listeners, long seq, long now) {
+  static NodePageView view(NodeEntry entry, FleetNodeRow row, NodeRow map, List<ListedSocket> listeners, long seq,
+      long now) {
     String name = row.name();
     String q = "?node=" + Links.segment(name);
-    return new NodePageView(row, facts(entry, now), counts(entry.getJsonObject("sockets", new JsonObject())), map,
-        processes(name, listeners.getJsonArray("sockets", new JsonArray()), row.live()), "/connections" + q,
+    return new NodePageView(row, facts(entry, now), counts(entry.sockets()), map,
+        processes(name, listeners, row.live()), "/connections" + q,
         "/connections" + q + "&listening=true", "/ui/events" + q + "&listening=true&last-event-id=" + seq, seq);
   }
 
-  static List<Fact> facts(JsonObject n, long now) {
+  static List<Fact> facts(NodeEntry n, long now) {
     List<Fact> facts = new ArrayList<>();
-    JsonArray addresses = n.getJsonArray("addresses");
-    if (addresses != null) {
+    NodeFacts f = n.facts();
+    if (f != null) {
+      List<String> addresses = f.addresses();
       facts.add(new Fact("Addresses", addresses.isEmpty() ? "none reported"
-          : String.join(", ", addresses.stream().map(a -> shortAddress(String.valueOf(a))).toList())));
+          : String.join(", ", addresses.stream().map(NodePage::shortAddress).toList())));
+      add(facts, "Kernel", f.kernel());
+      add(facts, "Role", f.role());
+      String reader = f.reader();
+      String readerNote = f.readerNote();
+      add(facts, "Reader", reader == null ? null : readerNote == null ? reader : reader + " (" + readerNote + ")");
+      add(facts, "Short-lived sockets", f.shortLived());
+      facts.add(new Fact("Samples every", Clock.interval(f.intervalMillis())));
+      SamplerState sampler = f.sampler();
+      if (sampler != null) {
+        facts.add(new Fact("Sampler", sampler.describe() + ("; " + sampler.overruns()
+            + " samples took longer than the interval")));
+      }
     }
-    add(facts, "Kernel", n.getString("kernel"));
-    add(facts, "Role", n.getString("role"));
-    String reader = n.getString("reader");
-    String readerNote = n.getString("readerNote");
-    add(facts, "Reader", reader == null ? null : readerNote == null ? reader : reader + " (" + readerNote + ")");
-    add(facts, "Short-lived sockets", n.getString("shortLived"));
-    if (n.getLong("intervalMillis") != null) {
-      facts.add(new Fact("Samples every", Clock.interval(n.getLong("intervalMillis"))));
-    }
-    JsonObject sampler = n.getJsonObject("sampler");
-    if (sampler != null) {
-      facts.add(new Fact("Sampler", sampler.getString("note", "") + ("; " + sampler.getLong("overruns", 0L)
-          + " samples took longer than the interval")));
-    }
-    long started = n.getLong("portolanStartedAt", 0L);
+    long started = f == null ? 0L : f.startedAtMillis();
     if (started > 0) {
       facts.add(new Fact("Portolan started", Clock.when(started, now) + " (up " + Clock.duration(Math.max(0, now - started) / 1000) + ")"));
     }
-    facts.add(new Fact("Last sample", Clock.when(n.getLong("lastSampleAt", 0L), now) + " (" + Clock.ago(n.getLong("lastSampleAt", 0L), now) + ")"));
-    facts.add(new Fact("Last heartbeat", Clock.ago(n.getLong("lastHeartbeatAt", 0L), now)));
-    if (n.getBoolean("resyncing", false)) {
+    facts.add(new Fact("Last sample", Clock.when(n.lastSampleAt(), now) + " (" + Clock.ago(n.lastSampleAt(), now) + ")"));
+    facts.add(new Fact("Last heartbeat", Clock.ago(n.lastHeartbeatAt(), now)));
+    if (n.resyncing()) {
       facts.add(new Fact("Resyncing", "yes: the hub is catching up with a snapshot of this node"));
     }
     return facts;
@@ -81,30 +84,28 @@ final class NodePage {
   }
 
   /** "312 sockets: tcp 40, tcp6 3, udp 5, udp6 1, unix 263; 17 listening". */
-  static String counts(JsonObject c) {
+  static String counts(Map<String, Integer> c) {
     StringJoiner per = new StringJoiner(", ");
     for (String proto : List.of("tcp", "tcp6", "udp", "udp6", "unix")) {
-      if (c.getValue(proto) != null) {
-        per.add(proto + " " + c.getInteger(proto));
+      if (c.get(proto) != null) {
+        per.add(proto + " " + c.get(proto));
       }
     }
-    return c.getInteger("total", 0) + " sockets" + (per.length() == 0 ? "" : ": " + per) + "; "
-        + c.getInteger("listening", 0) + " listening";
+    return c.getOrDefault("total", 0) + " sockets" + (per.length() == 0 ? "" : ": " + per) + "; "
+        + c.getOrDefault("listening", 0) + " listening";
   }
 
   /** The processes that own its TCP/UDP listeners, with their ports; linked while the node is live. */
-  static List<ProcessLink> processes(String node, JsonArray listeners, boolean live) {
+  static List<ProcessLink> processes(String node, List<ListedSocket> listeners, boolean live) {
     Map<Integer, String> names = new LinkedHashMap<>();
     Map<Integer, Set<String>> ports = new LinkedHashMap<>();
-    for (int i = 0; i < listeners.size(); i++) {
-      JsonObject s = listeners.getJsonObject(i);
-      JsonObject owner = s.getJsonObject("owner", new JsonObject());
-      Integer pid = owner.getInteger("pid");
-      if (!"process".equals(owner.getString("status")) || pid == null) {
+    for (ListedSocket s : listeners) {
+      ProcessInfo p = s.owner().process();
+      if (p == null) {
         continue;
       }
-      names.putIfAbsent(pid, owner.getString("process", "?"));
-      ports.computeIfAbsent(pid, p -> new LinkedHashSet<>()).add(s.getString("proto") + "/" + s.getInteger("localPort", 0));
+      names.putIfAbsent(p.pid(), p.name());
+      ports.computeIfAbsent(p.pid(), x -> new LinkedHashSet<>()).add(s.entry().proto().wireName() + "/" + s.entry().localPort());
     }
     List<ProcessLink> out = new ArrayList<>();
     for (Map.Entry<Integer, String> e : names.entrySet()) {

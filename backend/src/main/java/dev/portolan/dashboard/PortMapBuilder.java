@@ -1,10 +1,12 @@
 package dev.portolan.dashboard;
 
+import dev.portolan.bus.ListedSocket;
+import dev.portolan.bus.NodeEntry;
 import dev.portolan.frontend.view.NodeRow;
 import dev.portolan.frontend.view.PortCell;
 import dev.portolan.frontend.view.PortRange;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import dev.portolan.owner.Owner;
+import dev.portolan.owner.OwnerStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,19 +23,17 @@ final class PortMapBuilder {
   private PortMapBuilder() {
   }
 
-  static NodeRow build(JsonObject node, JsonObject listeners, long now) {
-    String name = node.getString("name", "?");
+  static NodeRow build(NodeEntry node, List<ListedSocket> listeners, long now) {
+    String name = node.name() == null ? "?" : node.name();
     Map<String, CellBuilder> cells = new TreeMap<>();
-    JsonArray sockets = listeners.getJsonArray("sockets", new JsonArray());
-    for (int i = 0; i < sockets.size(); i++) {
-      JsonObject s = sockets.getJsonObject(i);
-      String proto = s.getString("proto");
+    for (ListedSocket s : listeners) {
+      String proto = s.entry().proto().wireName();
       if (!"tcp".equals(proto) && !"udp".equals(proto)) {
         continue;
       }
-      int port = s.getInteger("localPort", 0);
+      int port = s.entry().localPort();
       String key = String.format("%05d/%s", port, proto);
-      cells.computeIfAbsent(key, k -> new CellBuilder(name, proto, port, s.getString("service"))).add(s);
+      cells.computeIfAbsent(key, k -> new CellBuilder(name, proto, port, s.service())).add(s);
     }
     List<PortCell> wellKnown = new ArrayList<>();
     List<PortCell> registered = new ArrayList<>();
@@ -44,28 +44,27 @@ final class PortMapBuilder {
     }
     List<PortRange> ranges = List.of(new PortRange("Well-known", "0–1023", wellKnown),
         new PortRange("Registered", "1024–49151", registered), new PortRange("Ephemeral", "49152+", ephemeral));
-    String status = node.getString("status", "down");
+    String status = NodeTable.status(node);
     return new NodeRow(name, NodeTable.href(name), status, statusNote(node, status, now), describe(node, now),
         cells.size(), ranges);
   }
 
   /** Null for a node that is up; "last seen ..." when down; "stale since ..." when its samples stopped. */
-  static String statusNote(JsonObject node, String status, long now) {
+  static String statusNote(NodeEntry node, String status, long now) {
     return switch (status) {
-      case "down" -> "down · last seen " + Clock.when(NodeTable.lastSeen(node), now);
-      case "stale" -> "stale since " + Clock.when(node.getLong("statusSince", 0L), now);
+      case "down" -> "down · last seen " + Clock.when(node.lastSeen(), now);
+      case "stale" -> "stale since " + Clock.when(node.statusSince(), now);
       case "resyncing" -> "resyncing · its table is on its way";
-      default -> node.getBoolean("resyncing", false) ? "catching up" : null;
+      default -> node.resyncing() ? "catching up" : null;
     };
   }
 
-  private static String describe(JsonObject node, long now) {
-    JsonObject counts = node.getJsonObject("sockets", new JsonObject());
-    String sampled = node.getBoolean("live", false)
-        ? "sampled " + Clock.ago(node.getLong("lastSampleAt", 0L), now)
-        : "as last seen " + Clock.when(NodeTable.lastSeen(node), now);
-    return node.getString("role", "unknown role") + " · kernel " + node.getString("kernel", "?") + " · "
-        + counts.getInteger("total", 0) + " sockets · " + sampled;
+  private static String describe(NodeEntry node, long now) {
+    String sampled = node.live()
+        ? "sampled " + Clock.ago(node.lastSampleAt(), now)
+        : "as last seen " + Clock.when(node.lastSeen(), now);
+    return node.role("unknown role") + " · kernel " + (node.facts() == null ? "?" : node.facts().kernel()) + " · "
+        + node.total() + " sockets · " + sampled;
   }
 
   /** An id for a cell that is unique on a page with several nodes (node names are letters, digits, '.', '-', '_'). */
@@ -90,12 +89,12 @@ final class PortMapBuilder {
       this.service = service;
     }
 
-    void add(JsonObject s) {
-      addresses.add(s.getString("localAddress", "?"));
-      JsonObject owner = s.getJsonObject("owner", new JsonObject());
-      owners.add("process".equals(owner.getString("status")) ? owner.getString("process", "?")
-          : "permission-denied".equals(owner.getString("status")) ? "owner hidden" : owner.getString("status", "?"));
-      exposureRank = Math.max(exposureRank, rank(s.getString("exposure")));
+    void add(ListedSocket s) {
+      addresses.add(s.entry().localAddress());
+      Owner owner = s.owner();
+      owners.add(owner.status() == OwnerStatus.PROCESS ? owner.process().name()
+          : owner.status() == OwnerStatus.PERMISSION_DENIED ? "owner hidden" : owner.status().wireName());
+      exposureRank = Math.max(exposureRank, rank(SocketRows.exposure(s)));
     }
 
     PortCell build() {

@@ -1,12 +1,17 @@
 package dev.portolan.dashboard;
 
+import dev.portolan.bus.CheckAnswer;
+import dev.portolan.bus.CheckReply;
+import dev.portolan.bus.FleetCheckAnswer;
+import dev.portolan.bus.FleetSocketsReply;
+import dev.portolan.bus.NodeEntry;
+import dev.portolan.bus.NodesReply;
+import dev.portolan.bus.OwnersReply;
 import dev.portolan.frontend.view.PortView;
 import dev.portolan.sampling.SocketFilter;
 import dev.portolan.socket.Protocol;
 import dev.portolan.query.FleetApi;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,53 +25,44 @@ final class PortPage {
   }
 
   /** {@code entry} is the node's fleet entry when {@code node} is given, else null. */
-  static Future<PortView> load(FleetApi fleet, Protocol proto, int port, String node, JsonObject entry, int limit) {
-    boolean live = entry == null || entry.getBoolean("live", false);
-    Future<JsonObject> check = live ? fleet.check(node, proto, port) : Future.succeededFuture(down(entry));
-    Future<JsonObject> owners = live ? fleet.owners(node, proto, port)
-        : fleet.owners(null, proto, port).map(a -> only(a, node));
+  static Future<PortView> load(FleetApi fleet, Protocol proto, int port, String node, NodeEntry entry, int limit) {
+    boolean live = entry == null || entry.live();
+    Future<CheckAnswer> check = live ? fleet.check(node, proto, port) : Future.succeededFuture(down(entry, proto, port));
+    Future<OwnersReply> owners = live ? fleet.owners(node, proto, port)
+        : fleet.fleetOwners(proto, port).map(a -> a.onlyNode(node));
     SocketFilter onPort = SocketFilter.parse(Map.of("proto", List.of(proto.wireName()),
         "port", List.of(String.valueOf(port)), "listening", List.of("false"))).withNode(node);
-    Future<JsonObject> connections = fleet.sockets(onPort, limit, null);
-    Future<JsonObject> nodes = fleet.nodes(null);
+    Future<FleetSocketsReply> connections = fleet.sockets(onPort, limit, null);
+    Future<NodesReply> nodes = fleet.nodes(null);
     return Future.all(check, owners, connections, nodes).map(all -> {
-      JsonObject c = check.result();
+      CheckAnswer c = check.result();
       FleetSocketRows rows = FleetSocketRows.with(nodes.result(), System.currentTimeMillis());
       String href = "/connections?proto=" + proto.wireName() + "&port=" + port
           + (node == null ? "" : "&node=" + Links.segment(node));
-      List<String> perNode = node == null ? nodeLines(c.getJsonArray("nodes")) : List.of();
-      return new PortView(proto.wireName(), port, owners.result().getString("service"), node, c.getString("answer"),
-          DashboardRoutes.strings(c.getJsonArray("hints")), perNode, rows.of(owners.result().getJsonArray("sockets")),
-          rows.of(connections.result().getJsonArray("sockets")), connections.result().getInteger("matched", 0), href,
+      List<String> perNode = node == null ? nodeLines(c.nodes()) : List.of();
+      return new PortView(proto.wireName(), port, owners.result().service(), node, c.answer(),
+          c.hints(), perNode, rows.of(owners.result().sockets()),
+          rows.of(connections.result().sockets()), connections.result().matched(), href,
           node == null ? null : "/ports/" + proto.wireName() + "/" + port);
     });
   }
 
-  private static JsonObject down(JsonObject entry) {
-    return new JsonObject().put("answer", "Node " + entry.getString("name") + " is down ("
-        + entry.getString("statusReason", "no heartbeat") + "): what it listened on is shown as last seen.");
-  }
-
-  private static JsonObject only(JsonObject owners, String node) {
-    JsonArray mine = new JsonArray();
-    owners.getJsonArray("sockets", new JsonArray()).forEach(r -> {
-      if (node.equals(((JsonObject) r).getString("node"))) {
-        mine.add(r);
-      }
-    });
-    return owners.copy().put("sockets", mine);
+  /** What a down node's page says instead of its check: it cannot answer. */
+  private static CheckAnswer down(NodeEntry entry, Protocol proto, int port) {
+    return new FleetCheckAnswer(proto, port, null, false, null, "Node " + entry.name() + " is down ("
+        + entry.statusReason() + "): what it listened on is shown as last seen.", List.of(), List.of());
   }
 
   /** "node: answer" for each node when the fleet answered for several, listing those that listen. */
-  private static List<String> nodeLines(JsonArray nodes) {
+  private static List<String> nodeLines(List<CheckReply> nodes) {
     List<String> lines = new ArrayList<>();
-    if (nodes == null || nodes.size() < 2) {
+    if (nodes.size() < 2) {
       return lines;
     }
     for (int i = 0; i < nodes.size() && lines.size() < 50; i++) {
-      JsonObject n = nodes.getJsonObject(i);
-      if (n.getBoolean("listening", false)) {
-        lines.add(n.getString("node", "?") + ": " + n.getString("answer", ""));
+      CheckReply n = nodes.get(i);
+      if (n.listening()) {
+        lines.add(n.node() + ": " + n.answer());
       }
     }
     return lines;

@@ -102,23 +102,22 @@ final class ReachabilityPages {
   }
 
   /** The page's view of a {@link Reachability} answer, the form as typed. */
-  static ReachabilityView view(String host, String port, String timeout, JsonObject answer) {
+  static ReachabilityView view(String host, String port, String timeout, Reachability.Answer answer) {
     List<ReachRow> rows = new ArrayList<>();
     boolean refusedByPolicy = false;
-    for (Object o : answer.getJsonArray("results")) {
-      JsonObject r = (JsonObject) o;
-      String status = r.getString("status");
+    for (Reachability.Row r : answer.results()) {
+      String status = r.status();
       refusedByPolicy |= "not-allowed".equals(status);
-      Double millis = r.getDouble("millis");
-      String local = r.getString("localAddress");
-      String to = r.getString("address");
+      Double millis = r.millis();
+      String local = r.localAddress();
+      String to = r.address();
       String path = to == null ? "" : (local == null ? "" : local + " → ") + to;
-      rows.add(new ReachRow(r.getString("node"), status, label(status, r.getBoolean("answered", true)),
-          r.getString("reason", ""), millis == null ? "" : millisText(millis), path));
+      rows.add(new ReachRow(r.node(), status, label(status, r.answered()), r.reason(),
+          millis == null ? "" : millisText(millis), path));
     }
-    int reachable = answer.getInteger("reachableFrom");
-    int of = answer.getInteger("of");
-    String target = endpoint(answer.getString("host"), answer.getInteger("port"));
+    int reachable = answer.reachableFrom();
+    int of = answer.of();
+    String target = endpoint(answer.host(), answer.port());
     return new ReachabilityView(host, port, timeout, null, true, target, rows, reachable, of, summary(reachable, of),
         refusedByPolicy ? Reachability.policyHint() : null);
   }

@@ -2,13 +2,17 @@ package dev.portolan.dashboard;
 
 import dev.portolan.audit.AuditKind;
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.ConnectivityReply;
 import dev.portolan.socket.Protocol;
+import dev.portolan.scan.ScanRecord;
 import dev.portolan.query.ScanGate;
 import dev.portolan.bus.ConnectivityRequest;
 import dev.portolan.frontend.view.ConnectView;
 import dev.portolan.http.RequestException;
 import dev.portolan.bus.ScanEvent;
 import dev.portolan.bus.ScanJson;
+import dev.portolan.bus.ScanListReply;
+import dev.portolan.bus.ScanStateReply;
 import dev.portolan.frontend.Templates;
 import dev.portolan.frontend.view.ScanFormView;
 import dev.portolan.frontend.view.ScanView;
@@ -89,10 +93,10 @@ final class ScanPages {
    */
   private void list(RoutingContext ctx, ScanFormView asked, String error, int status) {
     Future<LiveNodes> live = LiveNodes.of(fleet, asked == null ? null : asked.node());
-    Future<JsonObject> recentScans = scans.list();
+    Future<ScanListReply> recentScans = scans.list();
     Future.all(live, recentScans).onSuccess(all -> {
       List<ScanView> recent = new ArrayList<>();
-      recentScans.result().getJsonArray("scans").forEach(s -> recent.add(views.of(ScanJson.snapshotFromJson((JsonObject) s))));
+      recentScans.result().scans().forEach(s -> recent.add(views.of(s)));
       LiveNodes nodes = live.result();
       ScanFormView form = asked == null ? ScanFormView.defaults(nodes.preferred(), nodes.names())
           : new ScanFormView(asked.target(), asked.ports(), asked.proto(), asked.preset(), asked.banners(),
@@ -127,7 +131,7 @@ final class ScanPages {
     ScanFormView asked = new ScanFormView(body.getString("target", ""), body.getString("ports", ScanRoutes.DEFAULT_PORTS),
         body.getString("proto", "tcp"), body.getString("preset", "normal"), body.getBoolean("banners", false),
         body.getString("node"), List.of(), null);
-    Future<JsonObject> started;
+    Future<ScanRecord.Snapshot> started;
     ScanGate.Attempt attempt = null;
     try {
       attempt = gate.enter(ctx, "udp".equals(body.getValue("proto")) ? AuditKind.UDP_SCAN : AuditKind.TCP_SCAN,
@@ -137,6 +141,7 @@ final class ScanPages {
       started = fleet.runOn(ScanRoutes.requestedNode(body))
           .compose(node -> NodeRequests.askFor(vertx, dev.portolan.http.Caller.name(ctx),
               Addresses.onNode(node, Addresses.SCAN_START), request.toJson(), NodeRequests.TIMEOUT_MILLIS))
+          .map(a -> ScanStateReply.fromJson(a).scan())
           .onSuccess(scans::remember);
     } catch (RequestException e) {
       if (attempt != null) {
@@ -148,7 +153,7 @@ final class ScanPages {
     ScanGate.Attempt audited = attempt;
     started.onSuccess(audited::scanAccepted).onFailure(audited::refused);
     started.onSuccess(answer -> {
-      ScanView scan = views.of(ScanJson.snapshotFromJson(answer));
+      ScanView scan = views.of(answer);
       if (HtmlReplies.wantsFragment(ctx)) {
         ctx.response().putHeader("HX-Push-Url", scan.href());
         HtmlReplies.send(ctx, 200, HtmlReplies.render(ctx, "fragment/scan.jte", Map.of("scan", scan)));
@@ -210,12 +215,13 @@ final class ScanPages {
     ScanGate.Attempt audited = attempt;
     fleet.runOn(node).compose(from -> NodeRequests.askFor(vertx, dev.portolan.http.Caller.name(ctx),
             Addresses.onNode(from, Addresses.CONNECTIVITY), request.toJson(), request.timeoutMillis() + NodeRequests.TIMEOUT_MILLIS))
+        .map(ConnectivityReply::fromJson)
         .onSuccess(audited::checked).onFailure(audited::refused)
         .onSuccess(a -> {
-          String facts = "From " + a.getString("node") + (a.getString("localAddress") == null ? "" : " (" + a.getString("localAddress") + ")")
-              + " to " + a.getString("address") + " port " + a.getInteger("port")
-              + String.format(java.util.Locale.ROOT, ", %.1f ms", a.getDouble("elapsedMillis"));
-          sendConnect(ctx, 200, host, port, a.getString("node"), a.getString("status"), a.getString("reason"), facts);
+          String facts = "From " + a.node() + (a.localAddress() == null ? "" : " (" + a.localAddress() + ")")
+              + " to " + a.address() + " port " + a.port()
+              + String.format(java.util.Locale.ROOT, ", %.1f ms", a.elapsedMillis());
+          sendConnect(ctx, 200, host, port, a.node(), a.status(), a.reason(), facts);
         }).onFailure(e -> {
           if (e instanceof RequestException r) {
             sendConnect(ctx, r.status(), host, port, node, "error", HtmlReplies.title(r.error()) + ": " + r.detail()

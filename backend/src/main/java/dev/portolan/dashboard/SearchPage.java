@@ -1,5 +1,7 @@
 package dev.portolan.dashboard;
 
+import dev.portolan.bus.ListedSocket;
+import dev.portolan.bus.NodesReply;
 import dev.portolan.fleet.FleetPage;
 import dev.portolan.frontend.view.FleetSocketRow;
 import dev.portolan.frontend.view.SearchView;
@@ -10,8 +12,6 @@ import dev.portolan.query.FleetApi;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -45,7 +45,7 @@ final class SearchPage {
   }
 
   /** The rows of one page of results and how many sockets were looked at for them. */
-  private record Found(List<JsonObject> rows, int checked, int matched, String nextCursor) {
+  private record Found(List<ListedSocket> rows, int checked, int matched, String nextCursor) {
   }
 
   private void search(RoutingContext ctx, Map<String, List<String>> params) {
@@ -64,36 +64,33 @@ final class SearchPage {
       send(ctx, 200, SearchView.empty());
       return;
     }
-    Future<JsonObject> nodes = fleet.nodes(null);
+    Future<NodesReply> nodes = fleet.nodes(null);
     Future<Found> found = query.address() == null ? page(query, cursor) : collect(query, cursor, new ArrayList<>(), 0, 0);
     Future.all(nodes, found).onSuccess(all -> {
       FleetSocketRows rows = FleetSocketRows.with(nodes.result(), System.currentTimeMillis());
       Found f = found.result();
-      List<FleetSocketRow> shown = rows.of(new JsonArray(new ArrayList<>(f.rows())));
+      List<FleetSocketRow> shown = rows.of(f.rows());
       send(ctx, 200, new SearchView(query.text(), true, query.meaning(), null, shown, matched(f, cursor),
           next(query, f.nextCursor())));
     }).onFailure(e -> failed(ctx, q, e));
   }
 
   private Future<Found> page(SearchQuery query, String cursor) {
-    return fleet.sockets(query.filter(), PAGE, cursor).map(p -> {
-      List<JsonObject> rows = new ArrayList<>();
-      p.getJsonArray("sockets", new JsonArray()).forEach(r -> rows.add((JsonObject) r));
-      return new Found(rows, rows.size(), p.getInteger("matched", 0), p.getString("nextCursor"));
-    });
+    return fleet.sockets(query.filter(), PAGE, cursor)
+        .map(p -> new Found(p.sockets(), p.sockets().size(), p.matched(), p.nextCursor()));
   }
 
   /** Candidates a chunk at a time, kept when their address matches, until a page is full or the chunks run out. */
-  private Future<Found> collect(SearchQuery query, String cursor, List<JsonObject> kept, int checked, int chunks) {
+  private Future<Found> collect(SearchQuery query, String cursor, List<ListedSocket> kept, int checked, int chunks) {
     return fleet.sockets(query.filter(), CHUNK, cursor).compose(p -> {
-      JsonArray candidates = p.getJsonArray("sockets", new JsonArray());
-      for (int i = 0; i < candidates.size(); i++) {
-        if (query.address().matches(candidates.getJsonObject(i))) {
-          kept.add(candidates.getJsonObject(i));
+      List<ListedSocket> candidates = p.sockets();
+      for (ListedSocket candidate : candidates) {
+        if (query.address().matches(candidate.entry())) {
+          kept.add(candidate);
         }
       }
       int seen = checked + candidates.size();
-      String next = p.getString("nextCursor");
+      String next = p.nextCursor();
       if (next == null || kept.size() >= PAGE || chunks + 1 >= MAX_CHUNKS) {
         return Future.succeededFuture(new Found(kept, seen, -1, next));
       }

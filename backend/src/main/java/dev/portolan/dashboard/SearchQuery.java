@@ -3,8 +3,8 @@ package dev.portolan.dashboard;
 import dev.portolan.http.InvalidQueryException;
 import dev.portolan.http.QueryValues;
 import dev.portolan.sampling.SocketFilter;
+import dev.portolan.socket.SocketEntry;
 import dev.portolan.scan.policy.Cidr;
-import io.vertx.core.json.JsonObject;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
@@ -143,8 +143,8 @@ record SearchQuery(String text, String meaning, SocketFilter filter, AddressMatc
 
   /** Matches a socket row whose local or remote address is in {@code cidr}, or starts with {@code prefix}. */
   record AddressMatch(Cidr cidr, String prefix) {
-    boolean matches(JsonObject socket) {
-      return matches(socket.getString("localAddress")) || matches(socket.getString("remoteAddress"));
+    boolean matches(SocketEntry socket) {
+      return matches(socket.localAddress()) || matches(socket.remoteAddress());
     }
 
     boolean matches(String address) {

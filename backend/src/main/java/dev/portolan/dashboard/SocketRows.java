@@ -1,51 +1,60 @@
 package dev.portolan.dashboard;
 
+import dev.portolan.bus.ListedSocket;
 import dev.portolan.frontend.view.SocketRow;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import dev.portolan.sampling.Exposure;
+import dev.portolan.owner.Owner;
+import dev.portolan.socket.Family;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketEntry;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Maps sockets as the API returns them (JSON) to table rows, with links to port and process pages. */
+/** Maps sockets as replies carry them ({@link ListedSocket}) to table rows, with links to port and process pages. */
 final class SocketRows {
   private SocketRows() {
   }
 
-  static List<SocketRow> of(JsonArray sockets) {
-    List<SocketRow> rows = new ArrayList<>(sockets == null ? 0 : sockets.size());
-    if (sockets != null) {
-      for (int i = 0; i < sockets.size(); i++) {
-        rows.add(of(sockets.getJsonObject(i)));
-      }
+  static List<SocketRow> of(List<ListedSocket> sockets) {
+    List<SocketRow> rows = new ArrayList<>(sockets.size());
+    for (ListedSocket s : sockets) {
+      rows.add(of(s));
     }
     return rows;
   }
 
-  static SocketRow of(JsonObject s) {
-    boolean unix = "unix".equals(s.getString("proto"));
-    String local = unix ? unixPath(s) : endpoint(s.getString("localAddress"), s.getInteger("localPort", 0));
+  static SocketRow of(ListedSocket s) {
+    SocketEntry e = s.entry();
+    boolean unix = s.isUnix();
+    String local = unix ? unixPath(e) : endpoint(e.localAddress(), e.localPort());
     String remote;
     if (unix) {
-      long peer = s.getLong("peerInode", 0L);
+      long peer = e.peerInode();
       remote = peer == 0 ? "" : "peer inode " + peer;
-    } else if (s.getBoolean("listening", false) && s.getInteger("remotePort", 0) == 0) {
+    } else if (e.isListening() && e.remotePort() == 0) {
       remote = "*";
     } else {
-      remote = endpoint(s.getString("remoteAddress"), s.getInteger("remotePort", 0));
+      remote = endpoint(e.remoteAddress(), e.remotePort());
     }
-    JsonObject owner = s.getJsonObject("owner", new JsonObject());
-    return new SocketRow(protoLabel(s), s.getString("state", ""), local, unix ? null : portHref(s), remote,
-        s.getString("service") == null ? "" : s.getString("service"), ownerLabel(owner),
-        processHref(s.getString("node"), owner), owner.getString("user", ""), s.getString("exposure"));
+    Owner owner = s.owner();
+    String user = owner.process() == null ? "" : owner.process().user();
+    return new SocketRow(protoLabel(e), e.state().filterName(), local, unix ? null : portHref(e), remote,
+        s.service() == null ? "" : s.service(), ownerLabel(owner), processHref(s.node(), owner), user, exposure(s));
+  }
+
+  /** A listener's exposure (all interfaces, specific addresses, loopback only); null for other sockets. */
+  static String exposure(ListedSocket s) {
+    SocketEntry e = s.entry();
+    return s.isUnix() || !e.isListening() ? null : Exposure.of(e.localAddress()).wireName();
   }
 
   /** "tcp" or "tcp6"; unix sockets add their type (stream, dgram, seqpacket). */
-  static String protoLabel(JsonObject s) {
-    String proto = s.getString("proto", "");
-    if (proto.equals("unix")) {
-      return s.getString("type") == null ? "unix" : "unix/" + s.getString("type");
+  static String protoLabel(SocketEntry e) {
+    String proto = e.proto().wireName();
+    if (e.proto() == Protocol.UNIX) {
+      return e.unixType() == null ? "unix" : "unix/" + e.unixType().wireName();
     }
-    return "ipv6".equals(s.getString("family")) ? proto + "6" : proto;
+    return e.family() == Family.IPV6 ? proto + "6" : proto;
   }
 
   static String endpoint(String address, int port) {
@@ -55,28 +64,28 @@ final class SocketRows {
     return (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port;
   }
 
-  static String unixPath(JsonObject s) {
-    String path = s.getString("path");
-    return path == null || path.isEmpty() ? "(unnamed, inode " + s.getLong("inode", 0L) + ")" : path;
+  static String unixPath(SocketEntry e) {
+    String path = e.path();
+    return path == null || path.isEmpty() ? "(unnamed, inode " + e.inode() + ")" : path;
   }
 
-  static String portHref(JsonObject s) {
-    return "/ports/" + s.getString("proto") + "/" + s.getInteger("localPort", 0);
+  static String portHref(SocketEntry e) {
+    return "/ports/" + e.proto().wireName() + "/" + e.localPort();
   }
 
-  static String ownerLabel(JsonObject owner) {
-    return switch (owner.getString("status", "unknown")) {
-      case "process" -> owner.getString("process", "?") + " (" + owner.getInteger("pid") + ")";
-      case "kernel" -> "kernel";
-      case "permission-denied" -> "hidden (permission denied)";
+  static String ownerLabel(Owner owner) {
+    return switch (owner.status()) {
+      case PROCESS -> owner.process().name() + " (" + owner.process().pid() + ")";
+      case KERNEL -> "kernel";
+      case PERMISSION_DENIED -> "hidden (permission denied)";
       default -> "unknown";
     };
   }
 
-  static String processHref(String node, JsonObject owner) {
-    if (!"process".equals(owner.getString("status")) || owner.getInteger("pid") == null || node == null) {
+  static String processHref(String node, Owner owner) {
+    if (owner.process() == null || node == null) {
       return null;
     }
-    return "/processes/" + Links.segment(node) + "/" + owner.getInteger("pid");
+    return "/processes/" + Links.segment(node) + "/" + owner.process().pid();
   }
 }

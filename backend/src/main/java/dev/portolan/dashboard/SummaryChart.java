@@ -1,12 +1,15 @@
 package dev.portolan.dashboard;
 
+import dev.portolan.bus.FleetSummaryReply;
+import dev.portolan.bus.SummaryReply;
 import dev.portolan.frontend.view.FilterForm;
 import dev.portolan.frontend.view.StateBar;
 import dev.portolan.frontend.view.SummaryView;
 import dev.portolan.frontend.view.TrendLine;
-import io.vertx.core.json.JsonObject;
+import dev.portolan.sampling.SummaryTrend;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.StringJoiner;
 
 /** The {@code ss -s} summary as bars of TCP states; TIME_WAIT and CLOSE_WAIT are always shown and explained. */
@@ -18,15 +21,15 @@ final class SummaryChart {
   }
 
   /** A summary whose sockets are {@code scope}'s ("node web-1", "all 12 live nodes"). */
-  static SummaryView from(JsonObject summary, String scope) {
-    JsonObject states = summary.getJsonObject("tcpStates", new JsonObject());
+  static SummaryView from(SummaryReply summary, String scope) {
+    Map<String, Integer> states = summary.tcpStates();
     int max = 1;
     for (String state : FilterForm.STATES) {
-      max = Math.max(max, states.getInteger(state, 0));
+      max = Math.max(max, states.getOrDefault(state, 0));
     }
     List<StateBar> bars = new ArrayList<>();
     for (String state : FilterForm.STATES) {
-      int count = states.getInteger(state, 0);
+      int count = states.getOrDefault(state, 0);
       String note = switch (state) {
         case "time-wait" -> TIME_WAIT_NOTE;
         case "close-wait" -> CLOSE_WAIT_NOTE;
@@ -38,12 +41,9 @@ final class SummaryChart {
       }
     }
     StringJoiner perProtocol = new StringJoiner(", ");
-    JsonObject protocols = summary.getJsonObject("protocols", new JsonObject());
-    for (String proto : protocols.fieldNames()) {
-      perProtocol.add(proto + " " + protocols.getJsonObject(proto).getInteger("total", 0));
-    }
-    return new SummaryView(summary.getInteger("total", 0), perProtocol.toString(), bars,
-        trend(summary.getJsonArray("trend", new io.vertx.core.json.JsonArray())), trendMinutes(summary), scope, null);
+    summary.protocols().forEach((proto, counts) -> perProtocol.add(proto + " " + counts.getOrDefault("total", 0)));
+    return new SummaryView(summary.total(), perProtocol.toString(), bars, trend(summary.trend()),
+        trendMinutes(summary.trend()), scope, null);
   }
 
   /** No summary for {@code scope}, and why (a node that is down cannot give its kernel counters or trend). */
@@ -52,9 +52,8 @@ final class SummaryChart {
   }
 
   /** The fleet summary's scope: its live nodes (the fleet summary counts only those, and has no trend). */
-  static String fleetScope(JsonObject summary) {
-    JsonObject nodes = summary.getJsonObject("nodes", new JsonObject());
-    int live = nodes.getInteger("up", 0) + nodes.getInteger("stale", 0);
+  static String fleetScope(FleetSummaryReply summary) {
+    int live = summary.liveNodes();
     return live == 1 ? "the one live node" : "all " + live + " live nodes";
   }
 
@@ -63,43 +62,52 @@ final class SummaryChart {
   static final int TREND_HEIGHT = 60;
 
   /** One polyline per state over a shared time axis and a shared count scale (so lines compare). */
-  static List<TrendLine> trend(io.vertx.core.json.JsonArray points) {
+  static List<TrendLine> trend(List<SummaryTrend.Point> points) {
     if (points.size() < 2) {
       return List.of();
     }
-    long first = points.getJsonObject(0).getLong("t");
-    long last = points.getJsonObject(points.size() - 1).getLong("t");
+    long first = points.getFirst().takenAtMillis();
+    long last = points.getLast().takenAtMillis();
     long span = Math.max(1, last - first);
     int max = 1;
-    for (int i = 0; i < points.size(); i++) {
+    for (SummaryTrend.Point p : points) {
       for (String state : TREND_STATES) {
-        max = Math.max(max, points.getJsonObject(i).getInteger(state, 0));
+        max = Math.max(max, count(p, state));
       }
     }
     List<TrendLine> lines = new ArrayList<>();
     for (String state : TREND_STATES) {
       StringJoiner xy = new StringJoiner(" ");
       int stateMax = 0;
-      for (int i = 0; i < points.size(); i++) {
-        JsonObject p = points.getJsonObject(i);
-        int count = p.getInteger(state, 0);
+      for (SummaryTrend.Point p : points) {
+        int count = count(p, state);
         stateMax = Math.max(stateMax, count);
-        long x = Math.round((p.getLong("t") - first) * (double) TREND_WIDTH / span);
+        long x = Math.round((p.takenAtMillis() - first) * (double) TREND_WIDTH / span);
         long y = Math.round(TREND_HEIGHT - count * (double) (TREND_HEIGHT - 2) / max) - 1;
         xy.add(x + "," + y);
       }
-      int latest = points.getJsonObject(points.size() - 1).getInteger(state, 0);
+      int latest = count(points.getLast(), state);
       lines.add(new TrendLine(state, xy.toString(), latest, stateMax));
     }
     return lines;
   }
 
-  private static int trendMinutes(JsonObject summary) {
-    var points = summary.getJsonArray("trend", new io.vertx.core.json.JsonArray());
+  /** A point's count of one of {@link #TREND_STATES}. */
+  private static int count(SummaryTrend.Point p, String state) {
+    return switch (state) {
+      case "established" -> p.established();
+      case "time-wait" -> p.timeWait();
+      case "close-wait" -> p.closeWait();
+      case "listen" -> p.listen();
+      default -> 0;
+    };
+  }
+
+  private static int trendMinutes(List<SummaryTrend.Point> points) {
     if (points.size() < 2) {
       return 0;
     }
-    long span = points.getJsonObject(points.size() - 1).getLong("t") - points.getJsonObject(0).getLong("t");
+    long span = points.getLast().takenAtMillis() - points.getFirst().takenAtMillis();
     return (int) Math.max(1, Math.round(span / 60_000.0));
   }
 }

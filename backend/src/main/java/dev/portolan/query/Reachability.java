@@ -1,11 +1,13 @@
 package dev.portolan.query;
 
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.ConnectivityReply;
 import dev.portolan.bus.ConnectivityRequest;
+import dev.portolan.bus.NodeEntry;
 import dev.portolan.http.InvalidQueryException;
 import dev.portolan.http.QueryValues;
 import dev.portolan.http.RequestException;
-import dev.portolan.scan.policy.ScanPolicySettings;
+import dev.portolan.scan.policy.ScanPolicy;
 import dev.portolan.scan.policy.ScanTarget;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import dev.portolan.scan.policy.ScanPolicySettings;
 
 /**
  * The reachability matrix of a service: can each node open a TCP connection to {@code host:port}? The same
@@ -61,6 +64,28 @@ public final class Reachability {
 
     public boolean connected() {
       return "connected".equals(status);
+    }
+  }
+
+  /**
+   * The answer: what was asked, one row per node (by node name), and from how many of them ({@code reachableFrom},
+   * of {@link #of}) the service is reachable.
+   */
+  public record Answer(String host, int port, long timeoutMillis, List<Row> results, int reachableFrom) {
+    public Answer {
+      results = List.copyOf(results);
+    }
+
+    /** The nodes asked. */
+    public int of() {
+      return results.size();
+    }
+
+    public JsonObject toJson() {
+      JsonArray rows = new JsonArray();
+      results.forEach(r -> rows.add(r.toJson()));
+      return new JsonObject().put("host", host).put("port", port).put("timeoutMillis", timeoutMillis)
+          .put("results", rows).put("reachableFrom", reachableFrom).put("of", of());
     }
   }
 
@@ -131,21 +156,20 @@ public final class Reachability {
   }
 
   /** Runs the check from each node at once; the answer is {@link #merge}'s. Fails only for unknown nodes (400). */
-  public Future<JsonObject> run(Request request) {
+  public Future<Answer> run(Request request) {
     return run(request, null);
   }
 
   /** As {@link #run(Request)}, on behalf of {@code user} (each node's own audit says so). */
-  public Future<JsonObject> run(Request request, String user) {
+  public Future<Answer> run(Request request, String user) {
     return fleet.nodes(null).compose(answer -> {
-      Map<String, JsonObject> known = new LinkedHashMap<>();
-      for (Object o : answer.getJsonArray("nodes", new JsonArray())) {
-        JsonObject n = (JsonObject) o;
-        known.put(n.getString("name"), n);
+      Map<String, NodeEntry> known = new LinkedHashMap<>();
+      for (NodeEntry n : answer.nodes()) {
+        known.put(n.name(), n);
       }
       List<String> from;
       if (request.nodes() == null) {
-        from = known.values().stream().filter(n -> n.getBoolean("live", false)).map(n -> n.getString("name")).toList();
+        from = known.values().stream().filter(NodeEntry::live).map(NodeEntry::name).toList();
       } else {
         List<String> unknown = request.nodes().stream().filter(n -> !known.containsKey(n)).toList();
         if (!unknown.isEmpty()) {
@@ -160,13 +184,14 @@ public final class Reachability {
       ConnectivityRequest check = request.check();
       List<Future<Row>> rows = new ArrayList<>();
       for (String node : from) {
-        JsonObject n = known.get(node);
-        if (!n.getBoolean("live", false)) {
-          rows.add(Future.succeededFuture(down(node, n.getString("statusReason"))));
+        NodeEntry n = known.get(node);
+        if (!n.live()) {
+          rows.add(Future.succeededFuture(down(node, n.statusReason())));
           continue;
         }
         rows.add(NodeRequests.askFor(vertx, user, Addresses.onNode(node, Addresses.CONNECTIVITY), check.toJson(),
                 check.timeoutMillis() + graceMillis)
+            .map(ConnectivityReply::fromJson)
             .transform(ar -> Future.succeededFuture(row(node, check.timeoutMillis() + graceMillis, ar.result(), ar.cause()))));
       }
       return Future.join(rows).transform(ar -> Future.succeededFuture(merge(check.host(), check.port(),
@@ -185,12 +210,11 @@ public final class Reachability {
    * {@code not-allowed}, other refusals (a name it cannot resolve) {@code error}; no handler on the bus is
    * {@code node-down}; no answer within {@code waitedMillis} is {@code error}, not answered.
    */
-  public static Row row(String node, long waitedMillis, JsonObject answer, Throwable failure) {
+  public static Row row(String node, long waitedMillis, ConnectivityReply answer, Throwable failure) {
     if (failure == null) {
-      Object elapsed = answer.getValue("elapsedMillis");
-      return new Row(node, answer.getString("status", "error"), answer.getString("reason", ""),
-          elapsed instanceof Number num ? num.doubleValue() : null, answer.getString("address"),
-          answer.getString("localAddress"), true);
+      return new Row(node, answer.status() == null ? "error" : answer.status(),
+          answer.reason() == null ? "" : answer.reason(), answer.elapsedMillis(), answer.address(),
+          answer.localAddress(), true);
     }
     if (failure instanceof RequestException r) {
       if (r.status() == 403) {
@@ -212,20 +236,12 @@ public final class Reachability {
     return new Row(node, "error", "the check failed on " + node + ": " + failure, null, null, null, false);
   }
 
-  /** The answer: what was asked, one row per node (by name), and from how many of them the service is reachable. */
-  public static JsonObject merge(String host, int port, long timeoutMillis, List<Row> rows) {
+  /** The answer from the nodes' rows: sorted by node, the reachable ones counted. */
+  public static Answer merge(String host, int port, long timeoutMillis, List<Row> rows) {
     List<Row> sorted = new ArrayList<>(rows);
     sorted.sort(Comparator.comparing(Row::node));
-    JsonArray results = new JsonArray();
-    int reachable = 0;
-    for (Row r : sorted) {
-      results.add(r.toJson());
-      if (r.connected()) {
-        reachable++;
-      }
-    }
-    return new JsonObject().put("host", host).put("port", port).put("timeoutMillis", timeoutMillis)
-        .put("results", results).put("reachableFrom", reachable).put("of", sorted.size());
+    int reachable = (int) sorted.stream().filter(Row::connected).count();
+    return new Answer(host, port, timeoutMillis, sorted, reachable);
   }
 
   /** The hint for refused rows: where a node's scan policy is set. */

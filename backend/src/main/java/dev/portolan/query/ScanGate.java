@@ -4,8 +4,10 @@ import dev.portolan.audit.AuditEntry;
 import dev.portolan.audit.AuditKind;
 import dev.portolan.audit.AuditLog;
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.ConnectivityReply;
 import dev.portolan.bus.ScanEvent;
 import dev.portolan.bus.ScanJson;
+import dev.portolan.bus.ScanPolicyReply;
 import dev.portolan.limit.RateLimitSettings;
 import dev.portolan.limit.UserRateLimiter;
 import dev.portolan.http.RequestException;
@@ -189,12 +191,11 @@ public final class ScanGate {
     }
 
     /** Records a scan its node accepted ({@code scan}: its state as the node answered), and follows it to its end. */
-    public void scanAccepted(JsonObject scan) {
+    public void scanAccepted(ScanRecord.Snapshot s) {
       if (recorded) {
         return;
       }
       recorded = true;
-      ScanRecord.Snapshot s = ScanJson.snapshotFromJson(scan);
       node(s.node());
       AuditEntry added = log.add(entry(AuditEntry.Outcome.ACCEPTED, 202, null, 0, s.id(), "running", null, null, null));
       if (s.status().finished()) {
@@ -205,39 +206,36 @@ public final class ScanGate {
     }
 
     /** Records a connectivity check's answer. */
-    public void checked(JsonObject answer) {
+    public void checked(ConnectivityReply answer) {
       if (recorded) {
         return;
       }
       recorded = true;
-      node(answer.getString("node"));
+      node(answer.node());
       log.add(entry(AuditEntry.Outcome.ACCEPTED, 200, null, System.currentTimeMillis(), null, "done", null,
-          new AuditEntry.CheckResult(answer.getString("status"), answer.getString("reason"), null, null), null));
+          new AuditEntry.CheckResult(answer.status(), answer.reason(), null, null), null));
     }
 
     /** Records a scan policy change: the policy the node holds now. */
-    public void policyChanged(JsonObject policy) {
+    public void policyChanged(ScanPolicyReply policy) {
       if (recorded) {
         return;
       }
       recorded = true;
-      node(policy.getString("node"));
+      node(policy.node());
       log.add(entry(AuditEntry.Outcome.ACCEPTED, 200, null, System.currentTimeMillis(), null, "done", null,
-          new AuditEntry.CheckResult("changed", "allow " + policy.getJsonArray("allow").encode() + ", maxPorts "
-              + policy.getInteger("maxPorts") + ", maxHosts " + policy.getInteger("maxHosts") + ", maxRate "
-              + policy.getInteger("maxRate") + ", maxOpenSockets " + policy.getInteger("maxOpenSockets"), null, null),
-          null));
+          new AuditEntry.CheckResult("changed", policy.auditLine(), null, null), null));
     }
 
     /** Records a reachability matrix's answer: from which nodes it ran, and from how many the target was reached. */
-    public void matrix(JsonObject answer) {
+    public void matrix(Reachability.Answer answer) {
       if (recorded) {
         return;
       }
       recorded = true;
-      List<String> from = answer.getJsonArray("results").stream().map(o -> ((JsonObject) o).getString("node")).toList();
+      List<String> from = answer.results().stream().map(Reachability.Row::node).toList();
       log.add(entry(AuditEntry.Outcome.ACCEPTED, 200, null, System.currentTimeMillis(), null, "done", null,
-          new AuditEntry.CheckResult(null, null, answer.getInteger("reachableFrom"), answer.getInteger("of")), from));
+          new AuditEntry.CheckResult(null, null, answer.reachableFrom(), answer.of()), from));
     }
   }
 

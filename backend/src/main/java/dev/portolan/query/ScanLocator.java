@@ -1,10 +1,13 @@
 package dev.portolan.query;
 
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.NodeEntry;
+import dev.portolan.bus.ScanListReply;
+import dev.portolan.bus.ScanStateReply;
+import dev.portolan.scan.ScanRecord;
 import dev.portolan.http.QueryValues;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,9 +37,12 @@ public final class ScanLocator {
   }
 
   /** Called on the event loop with a scan's state as a node returned it. */
-  public void remember(JsonObject scan) {
-    String id = scan.getString("id");
-    String node = scan.getString("node");
+  public void remember(ScanRecord.Snapshot scan) {
+    remember(scan.id(), scan.node());
+  }
+
+  /** Called on the event loop: scan {@code id} runs on {@code node}. */
+  public void remember(String id, String node) {
     if (id != null && node != null) {
       nodeOfScan.put(id, node);
     }
@@ -52,15 +58,16 @@ public final class ScanLocator {
       return Future.succeededFuture(known);
     }
     return liveNodes().compose(nodes -> {
-      List<Future<JsonObject>> asks = new ArrayList<>();
+      List<Future<ScanRecord.Snapshot>> asks = new ArrayList<>();
       for (String node : nodes) {
-        asks.add(NodeRequests.ask(vertx, Addresses.onNode(node, Addresses.SCAN_STATUS), new JsonObject().put("id", id)));
+        asks.add(NodeRequests.ask(vertx, Addresses.onNode(node, Addresses.SCAN_STATUS), new JsonObject().put("id", id))
+            .map(a -> ScanStateReply.fromJson(a).scan()));
       }
       return Future.join(asks).transform(ar -> {
-        for (Future<JsonObject> f : asks) {
+        for (Future<ScanRecord.Snapshot> f : asks) {
           if (f.succeeded()) {
             remember(f.result());
-            return Future.succeededFuture(f.result().getString("node"));
+            return Future.succeededFuture(f.result().node());
           }
         }
         return Future.failedFuture(new NodeRequests.Refused(404, "unknown scan", "no live node has a scan "
@@ -70,33 +77,32 @@ public final class ScanLocator {
   }
 
   /** The recent scans of every live node, most recent first. */
-  public Future<JsonObject> list() {
+  public Future<ScanListReply> list() {
     return liveNodes().compose(nodes -> {
-      List<Future<JsonObject>> asks = new ArrayList<>();
+      List<Future<ScanListReply>> asks = new ArrayList<>();
       for (String node : nodes) {
-        asks.add(NodeRequests.ask(vertx, Addresses.onNode(node, Addresses.SCAN_LIST), new JsonObject()));
+        asks.add(NodeRequests.ask(vertx, Addresses.onNode(node, Addresses.SCAN_LIST), new JsonObject())
+            .map(ScanListReply::fromJson));
       }
       return Future.join(asks).transform(ar -> {
-        List<JsonObject> scans = new ArrayList<>();
+        List<ScanRecord.Snapshot> scans = new ArrayList<>();
         int running = 0;
-        for (Future<JsonObject> f : asks) {
+        for (Future<ScanListReply> f : asks) {
           if (f.succeeded()) {
-            running += f.result().getInteger("running", 0);
-            f.result().getJsonArray("scans", new JsonArray()).forEach(s -> {
-              remember((JsonObject) s);
-              scans.add((JsonObject) s);
-            });
+            running += f.result().running();
+            for (ScanRecord.Snapshot s : f.result().scans()) {
+              remember(s.id(), s.node());
+              scans.add(s);
+            }
           }
         }
-        scans.sort(Comparator.comparingLong((JsonObject s) -> s.getLong("startedAt", 0L)).reversed());
-        return Future.succeededFuture(new JsonObject().put("scans", new JsonArray(new ArrayList<>(scans)))
-            .put("running", running));
+        scans.sort(Comparator.comparingLong(ScanRecord.Snapshot::startedAt).reversed());
+        return Future.succeededFuture(new ScanListReply(scans, running));
       });
     });
   }
 
   private Future<List<String>> liveNodes() {
-    return fleet.nodes(null).map(answer -> answer.getJsonArray("nodes").stream().map(o -> (JsonObject) o)
-        .filter(n -> n.getBoolean("live", false)).map(n -> n.getString("name")).toList());
+    return fleet.nodes(null).map(answer -> answer.nodes().stream().filter(NodeEntry::live).map(NodeEntry::name).toList());
   }
 }

@@ -3,9 +3,16 @@ package dev.portolan.verticles;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.ChangeBatch;
 import dev.portolan.bus.FleetChanges;
-import dev.portolan.bus.CheckJson;
+import dev.portolan.bus.CheckReply;
+import dev.portolan.bus.CompletenessReply;
 import dev.portolan.bus.PortCheck;
+import dev.portolan.bus.FleetCheckReply;
 import dev.portolan.bus.FleetNodeStatus;
+import dev.portolan.bus.FleetPortReply;
+import dev.portolan.bus.FleetSocketsReply;
+import dev.portolan.bus.FleetSummaryReply;
+import dev.portolan.bus.NodeEntry;
+import dev.portolan.bus.NodesReply;
 import dev.portolan.bus.NodeHeartbeat;
 import dev.portolan.bus.SnapshotReply;
 import dev.portolan.bus.SocketQuery;
@@ -22,6 +29,7 @@ import dev.portolan.fleet.StatusChange;
 import dev.portolan.metrics.PortolanMetrics;
 import dev.portolan.sampling.ChangeHistory;
 import dev.portolan.http.InvalidQueryException;
+import dev.portolan.socket.Protocol;
 import dev.portolan.service.ServiceNames;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -29,7 +37,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,12 +100,12 @@ public final class FleetVerticle extends VerticleBase {
         bus.<JsonObject>localConsumer(Addresses.FLEET_PORT, this::port).completion(),
         bus.<JsonObject>localConsumer(Addresses.FLEET_CHECK, this::check).completion(),
         bus.<JsonObject>localConsumer(Addresses.FLEET_COMPLETE,
-            msg -> msg.reply(withCompleteness(new JsonObject(), completeness(state.nodes())))).completion(),
+            msg -> msg.reply(new CompletenessReply(completeness(state.nodes())).toJson())).completion(),
         bus.<JsonObject>localConsumer(Addresses.FLEET_SUMMARY, msg -> {
           List<NodeView> nodes = state.nodes();
           long seq = state.lastSeq();
           FleetCompleteness complete = completeness(nodes);
-          answer(msg, () -> withCompleteness(FleetJson.summary(FleetSummary.of(nodes), seq), complete));
+          answer(msg, () -> FleetSummaryReply.of(FleetSummary.of(nodes), seq, complete).toJson());
         }).completion()));
     if (local == null) {
       return consumers;
@@ -110,16 +117,6 @@ public final class FleetVerticle extends VerticleBase {
   /** Whether this hub's picture of the fleet is complete yet (see {@link FleetCompleteness}). */
   private FleetCompleteness completeness(List<NodeView> nodes) {
     return FleetCompleteness.of(nodes, membership.clustered(), membership.others(), startedAtMillis, now());
-  }
-
-  /** {@code complete}, and while it is not, {@code resync}: the nodes without a table yet, silent members, why. */
-  private static JsonObject withCompleteness(JsonObject answer, FleetCompleteness c) {
-    answer.put("complete", c.complete());
-    if (!c.complete()) {
-      answer.put("resync", new JsonObject().put("nodes", new JsonArray(c.resyncing()))
-          .put("silentMembers", c.silentMembers()).put("reason", c.reason()));
-    }
-    return answer;
   }
 
   private void onBatch(Message<JsonObject> msg) {
@@ -205,14 +202,14 @@ public final class FleetVerticle extends VerticleBase {
     long seq = state.lastSeq();
     FleetCompleteness complete = completeness(nodes);
     answer(msg, () -> {
-      JsonArray out = new JsonArray();
+      List<NodeEntry> out = new java.util.ArrayList<>();
       for (NodeView view : nodes) {
         if (wanted == null || wanted.equals(view.name())) {
           // "seq": the hub's feed position this answer is current at (resume /api/v1/events after it).
-          out.add(FleetJson.node(view).put("seq", seq));
+          out.add(NodeEntry.of(view, seq));
         }
       }
-      return withCompleteness(new JsonObject().put("seq", seq).put("nodes", out), complete);
+      return new NodesReply(seq, out, complete).toJson();
     });
   }
 
@@ -238,14 +235,15 @@ public final class FleetVerticle extends VerticleBase {
     List<NodeView> nodes = state.nodes();
     long seq = state.lastSeq();
     FleetCompleteness complete = completeness(nodes);
-    answer(msg, () -> withCompleteness(FleetJson.page(FleetPage.of(nodes, query.filter(), query.limit(),
-        query.cursor()), seq, services), complete));
+    answer(msg, () -> FleetSocketsReply.of(FleetPage.of(nodes, query.filter(), query.limit(), query.cursor()), seq,
+        services, complete).toJson());
   }
 
   private void port(Message<JsonObject> msg) {
     List<NodeView> nodes = state.nodes();
     JsonObject q = msg.body();
-    answer(msg, () -> FleetJson.port(nodes, q.getString("proto"), q.getInteger("port"), services));
+    answer(msg, () -> FleetPortReply.of(nodes, Protocol.fromWire(q.getString("proto")), q.getInteger("port"), services)
+        .toJson());
   }
 
   /** The listen check of every node that is not down, from the hub's copy of its table. */
@@ -253,13 +251,13 @@ public final class FleetVerticle extends VerticleBase {
     List<NodeView> nodes = state.nodes();
     PortCheck q = PortCheck.fromJson(msg.body());
     answer(msg, () -> {
-      JsonArray answers = new JsonArray();
+      List<CheckReply> answers = new java.util.ArrayList<>();
       for (NodeView v : nodes) {
         if (v.live()) {
-          answers.add(CheckJson.of(v.snapshot(), q.proto(), q.port(), services).put("status", v.status().wireName()));
+          answers.add(CheckReply.of(v.snapshot(), q.proto(), q.port(), services).withStatus(v.status().wireName()));
         }
       }
-      return new JsonObject().put("nodes", answers);
+      return new FleetCheckReply(answers).toJson();
     });
   }
 

@@ -2,7 +2,9 @@ package dev.portolan.verticles;
 
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.OwnerQuery;
-import dev.portolan.bus.SocketJson;
+import dev.portolan.bus.ListedSocket;
+import dev.portolan.bus.PortOwnersReply;
+import dev.portolan.bus.ProcessReply;
 import dev.portolan.sampling.NodeSnapshot;
 import dev.portolan.sampling.OwnedSocket;
 import dev.portolan.sampling.SnapshotHolder;
@@ -14,8 +16,9 @@ import dev.portolan.service.ServiceNames;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -45,25 +48,25 @@ public final class OwnerVerticle extends VerticleBase {
     if (q.pid() != null) {
       byPid(msg, q.pid());
     } else if (q.proto() != null && q.port() != null) {
-      msg.reply(byPort(q.proto(), q.port()));
+      msg.reply(byPort(q.proto(), q.port()).toJson());
     } else {
       msg.fail(400, "invalid owner query: give proto and port, or pid");
     }
   }
 
-  private JsonObject byPort(Protocol proto, int port) {
+  private PortOwnersReply byPort(Protocol proto, int port) {
     NodeSnapshot snapshot = latest.get();
-    JsonArray sockets = new JsonArray();
+    List<ListedSocket> sockets = new ArrayList<>();
     boolean listening = false;
     var onPort = snapshot.byLocalPort(proto, port);
     Map<Long, Owner> confirmed = owners.lookupAll(onPort.stream().map(s -> s.socket().inode()).toList());
     for (OwnedSocket s : onPort) {
-      sockets.add(SocketJson.toJson(snapshot.node(), new OwnedSocket(s.socket(), confirmed.get(s.socket().inode())), services));
+      sockets.add(ListedSocket.of(snapshot.node(), new OwnedSocket(s.socket(), confirmed.get(s.socket().inode())),
+          services, null));
       listening |= s.socket().isListening();
     }
-    return new JsonObject().put("node", snapshot.node()).put("proto", proto.wireName()).put("port", port)
-        .put("service", services.name(proto, port)).put("listening", listening)
-        .put("sampledAt", snapshot.takenAtMillis()).put("sockets", sockets);
+    return new PortOwnersReply(snapshot.node(), proto, port, services.name(proto, port), listening,
+        snapshot.takenAtMillis(), sockets, null);
   }
 
   private void byPid(Message<JsonObject> msg, int pid) {
@@ -74,18 +77,17 @@ public final class OwnerVerticle extends VerticleBase {
     }
     NodeSnapshot snapshot = latest.get();
     Set<Long> inodes = owners.socketInodesOf(pid);
-    JsonArray sockets = new JsonArray();
-    JsonArray unsampled = new JsonArray();
+    List<ListedSocket> sockets = new ArrayList<>();
+    List<Long> unsampled = new ArrayList<>();
     Owner owner = Owner.of(process.get());
     for (long inode : inodes) {
       OwnedSocket s = snapshot.byInode(inode);
       if (s != null) {
-        sockets.add(SocketJson.toJson(snapshot.node(), new OwnedSocket(s.socket(), owner), services));
+        sockets.add(ListedSocket.of(snapshot.node(), new OwnedSocket(s.socket(), owner), services, null));
       } else {
         unsampled.add(inode);
       }
     }
-    msg.reply(new JsonObject().put("node", snapshot.node()).put("process", SocketJson.processToJson(process.get()))
-        .put("sampledAt", snapshot.takenAtMillis()).put("sockets", sockets).put("unsampledInodes", unsampled));
+    msg.reply(new ProcessReply(snapshot.node(), process.get(), snapshot.takenAtMillis(), sockets, unsampled).toJson());
   }
 }

@@ -5,12 +5,15 @@ import dev.portolan.audit.AuditKind;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.RequestHeaders;
 import dev.portolan.bus.AuditJson;
+import dev.portolan.bus.ConnectivityReply;
 import dev.portolan.bus.ConnectivityRequest;
+import dev.portolan.bus.ScanListReply;
+import dev.portolan.bus.ScanPolicyReply;
+import dev.portolan.bus.ScanStateReply;
 import dev.portolan.scan.ConnectivityCheck;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import dev.portolan.bus.ScanEvent;
-import dev.portolan.bus.ScanJson;
 import dev.portolan.bus.ScanRequest;
 import dev.portolan.metrics.PortolanMetrics;
 import dev.portolan.http.RequestException;
@@ -28,7 +31,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -76,9 +78,9 @@ public final class ScannerVerticle extends VerticleBase {
     return Future.all(
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SCAN_START), this::startScan).completion(),
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SCAN_STATUS), msg -> withScan(msg, scan ->
-            ScanJson.snapshot(scan.snapshot(), msg.body().getBoolean("results", false), services))).completion(),
+            ScanStateReply.of(scan.snapshot(), msg.body().getBoolean("results", false), null))).completion(),
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SCAN_CANCEL), msg -> withScan(msg, scan ->
-            ScanJson.snapshot(scan.snapshot(), false, services).put("cancelling", scan.cancel()))).completion(),
+            ScanStateReply.of(scan.snapshot(), false, scan.cancel()))).completion(),
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SCAN_LIST), this::list).completion(),
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.CONNECTIVITY), this::connectivity).completion(),
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SCAN_POLICY), this::policy).completion());
@@ -101,14 +103,12 @@ public final class ScannerVerticle extends VerticleBase {
         return;
       }
     }
-    JsonObject now = ScanJson.policy(node, policy.settings());
+    ScanPolicyReply now = ScanPolicyReply.of(node, policy.settings());
     if (change != null && audit != null) {
       audit.done(RequestHeaders.requester(msg.headers()), AuditKind.SCAN_POLICY, asked, null, "changed",
-          "allow " + now.getJsonArray("allow").encode() + ", maxPorts " + now.getInteger("maxPorts") + ", maxHosts "
-              + now.getInteger("maxHosts") + ", maxRate " + now.getInteger("maxRate") + ", maxOpenSockets "
-              + now.getInteger("maxOpenSockets"));
+          now.auditLine());
     }
-    msg.reply(now);
+    msg.reply(now.toJson());
   }
 
   private void startScan(Message<JsonObject> msg) {
@@ -142,7 +142,7 @@ public final class ScannerVerticle extends VerticleBase {
     if (audit != null) {
       audit.scanStarted(RequestHeaders.requester(msg.headers()), kind, request.ports(), scan);
     }
-    msg.reply(ScanJson.snapshot(scan.snapshot(), false, services));
+    msg.reply(ScanStateReply.of(scan.snapshot(), false, null).toJson(services));
   }
 
   /**
@@ -194,12 +194,12 @@ public final class ScannerVerticle extends VerticleBase {
         try {
           ConnectivityCheck.Result result = checks.check(to.getAddress(), to.getPort(),
               Duration.ofMillis(request.timeoutMillis()));
-          JsonObject answer = ConnectivityRequest.answer(node, request.host(), result);
+          ConnectivityReply answer = ConnectivityReply.of(node, request.host(), result);
           if (audit != null) {
             audit.done(RequestHeaders.requester(msg.headers()), AuditKind.CONNECTIVITY, request.host(), port,
-                answer.getString("status"), answer.getString("reason"));
+                answer.status(), answer.reason());
           }
-          msg.reply(answer);
+          msg.reply(answer.toJson());
         } catch (RuntimeException e) {
           msg.fail(500, "check failed: " + e);
         }
@@ -222,19 +222,17 @@ public final class ScannerVerticle extends VerticleBase {
     msg.fail(e.status(), e.error() + ": " + e.detail());
   }
 
-  private void withScan(Message<JsonObject> msg, java.util.function.Function<ScanRecord, JsonObject> answer) {
+  private void withScan(Message<JsonObject> msg, java.util.function.Function<ScanRecord, ScanStateReply> answer) {
     ScanRecord scan = scans.get(msg.body().getString("id"));
     if (scan == null) {
       msg.fail(404, "unknown scan: no scan " + msg.body().getString("id") + " on this node (it may have been forgotten: the node keeps the most recent ones)");
     } else {
-      msg.reply(answer.apply(scan));
+      msg.reply(answer.apply(scan).toJson(services));
     }
   }
 
   private void list(Message<JsonObject> msg) {
-    JsonArray list = new JsonArray();
-    scans.recent().forEach(scan -> list.add(ScanJson.snapshot(scan.snapshot(), false, services)));
-    msg.reply(new JsonObject().put("scans", list).put("running", scans.running()));
+    msg.reply(new ScanListReply(scans.recent().stream().map(ScanRecord::snapshot).toList(), scans.running()).toJson());
   }
 
   /** Publishes a scan's events on its address; runs on the engine's thread (the event bus is thread-safe). */

@@ -1,27 +1,22 @@
 package dev.portolan.verticles;
 
 import dev.portolan.bus.Addresses;
-import dev.portolan.bus.CheckJson;
+import dev.portolan.bus.CheckReply;
+import dev.portolan.bus.NodeSummaryReply;
 import dev.portolan.bus.PortCheck;
-import dev.portolan.bus.SocketJson;
+import dev.portolan.bus.NodeSocketsReply;
 import dev.portolan.bus.SocketQuery;
 import dev.portolan.bus.SnapshotReply;
 import dev.portolan.http.InvalidQueryException;
-import dev.portolan.sampling.ListenCheck;
 import dev.portolan.bus.NodeInfo;
 import dev.portolan.sampling.NodeSnapshot;
-import dev.portolan.sampling.OwnedSocket;
 import dev.portolan.sampling.SnapshotHolder;
 import dev.portolan.sampling.SocketPage;
-import dev.portolan.sampling.SocketSummary;
-import dev.portolan.socket.SocketState;
 import dev.portolan.service.ServiceNames;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
 
 /**
  * Answers questions about the latest snapshot: socket pages, the summary, the node's description, port checks,
@@ -46,9 +41,9 @@ public final class SocketQueryVerticle extends VerticleBase {
     String node = latest.node();
     return Future.all(
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SOCKETS_QUERY), this::page).completion(),
-        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SUMMARY), msg -> msg.reply(summary(latest.get())
-            .put("trend", trend(latest.trend().points(120))))).completion(),
-        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.NODE_INFO), msg -> msg.reply(nodeInfo.toJson(latest.get()))).completion(),
+        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SUMMARY), msg -> msg.reply(
+            NodeSummaryReply.of(latest.get(), latest.trend().points(120)).toJson())).completion(),
+        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.NODE_INFO), msg -> msg.reply(nodeInfo.reply(latest.get()).toJson())).completion(),
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.PORT_CHECK), this::check).completion(),
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SNAPSHOT), msg -> {
           NodeSnapshot s = latest.get();
@@ -61,13 +56,7 @@ public final class SocketQueryVerticle extends VerticleBase {
       SocketQuery query = SocketQuery.fromJson(msg.body());
       NodeSnapshot snapshot = latest.get();
       SocketPage page = SocketPage.of(snapshot, query.filter(), query.limit(), query.cursor());
-      JsonArray rows = new JsonArray();
-      for (OwnedSocket row : page.rows()) {
-        rows.add(SocketJson.toJson(snapshot.node(), row, services));
-      }
-      msg.reply(new JsonObject().put("node", snapshot.node()).put("seq", snapshot.seq())
-          .put("sampledAt", snapshot.takenAtMillis()).put("matched", page.matched()).put("count", rows.size())
-          .put("nextCursor", page.nextCursor()).put("sockets", rows));
+      msg.reply(NodeSocketsReply.of(snapshot, page, services).toJson());
     } catch (InvalidQueryException e) {
       msg.fail(400, e.getMessage());
     }
@@ -76,29 +65,6 @@ public final class SocketQueryVerticle extends VerticleBase {
   private void check(Message<JsonObject> msg) {
     PortCheck q = PortCheck.fromJson(msg.body());
     NodeSnapshot snapshot = latest.get();
-    msg.reply(CheckJson.of(snapshot, q.proto(), q.port(), services));
+    msg.reply(CheckReply.of(snapshot, q.proto(), q.port(), services).toJson());
   }
-
-  static JsonObject summary(NodeSnapshot snapshot) {
-    SocketSummary s = snapshot.summary();
-    JsonObject byProto = new JsonObject();
-    s.byProtocol().forEach((proto, states) -> byProto.put(proto, dev.portolan.bus.FleetJson.states(states)));
-    JsonObject kernel = new JsonObject();
-    s.kernel().counters().forEach((k, v) -> kernel.put(k, new JsonObject(Map.copyOf(v))));
-    return new JsonObject().put("node", snapshot.node()).put("sampledAt", snapshot.takenAtMillis())
-        .put("total", s.total()).put("protocols", byProto).put("tcpStates", dev.portolan.bus.FleetJson.states(s.tcpByState()))
-        .put("kernel", kernel);
-  }
-
-  static JsonArray trend(java.util.List<dev.portolan.sampling.SummaryTrend.Point> points) {
-    JsonArray out = new JsonArray();
-    for (var p : points) {
-      out.add(new JsonObject().put("t", p.takenAtMillis()).put("listen", p.listen())
-          .put("established", p.established()).put("time-wait", p.timeWait()).put("close-wait", p.closeWait())
-          .put("total", p.total()));
-    }
-    return out;
-  }
-
-
 }

@@ -4,9 +4,14 @@ import dev.portolan.audit.AgentAuditMerge;
 import dev.portolan.audit.AuditFile;
 import dev.portolan.audit.AuditLog;
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.CheckAnswer;
 import dev.portolan.bus.FleetChanges;
+import dev.portolan.bus.FleetSocketsReply;
+import dev.portolan.bus.NodesReply;
+import dev.portolan.bus.OwnersReply;
+import dev.portolan.bus.ProcessReply;
 import dev.portolan.bus.SampleTaken;
-import dev.portolan.dashboard.AccessPages;
+import dev.portolan.bus.SummaryReply;
 import dev.portolan.dashboard.DashboardRoutes;
 import dev.portolan.dashboard.HtmlReplies;
 import dev.portolan.api.TokenRoutes;
@@ -46,6 +51,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import dev.portolan.dashboard.AccessPages;
 
 /**
  * HTTP: the JSON API under {@code /api/v1}, the SSE feed, {@code /metrics}, {@code /health} and the dashboard, for
@@ -178,16 +184,18 @@ public final class WebVerticle extends VerticleBase {
     TokenRoutes.mount(router, vertx, accessControl.tokens(), accessControl.users());
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
-    router.get("/api/v1/nodes").handler(ctx -> guarded(ctx, Set.of("node"), (c, p) -> reply(c, fleet.nodes(node(p)))));
+    router.get("/api/v1/nodes").handler(ctx -> guarded(ctx, Set.of("node"), (c, p) -> reply(c, fleet.nodes(node(p)).map(NodesReply::toJson))));
     router.get("/api/v1/sockets").handler(ctx -> guarded(ctx, SocketFilter.parametersAnd("limit", "cursor"),
-        (c, p) -> { var q = FleetApi.socketQuery(p); reply(c, fleet.sockets(q.filter(), q.limit(), q.cursor())); }));
+        (c, p) -> { var q = FleetApi.socketQuery(p); reply(c, fleet.sockets(q.filter(), q.limit(), q.cursor()).map(FleetSocketsReply::toJson)); }));
     router.get("/api/v1/owners").handler(ctx -> guarded(ctx, Set.of("node", "proto", "port"), (c, p) ->
-        reply(c, fleet.owners(node(p), QueryValues.inetProtocol(QueryValues.single(p, "proto")), requiredPort(p)))));
+        reply(c, fleet.owners(node(p), QueryValues.inetProtocol(QueryValues.single(p, "proto")), requiredPort(p))
+            .map(OwnersReply::toJson))));
     router.get("/api/v1/processes/:node/:pid").handler(ctx -> guarded(ctx, Set.of(), (c, p) ->
-        reply(c, fleet.process(c.pathParam("node"), QueryValues.pid(c.pathParam("pid"))))));
-    router.get("/api/v1/summary").handler(ctx -> guarded(ctx, Set.of("node"), (c, p) -> reply(c, fleet.summary(node(p)))));
+        reply(c, fleet.process(c.pathParam("node"), QueryValues.pid(c.pathParam("pid"))).map(ProcessReply::toJson))));
+    router.get("/api/v1/summary").handler(ctx -> guarded(ctx, Set.of("node"), (c, p) -> reply(c, fleet.summary(node(p)).map(SummaryReply::toJson))));
     router.get("/api/v1/check").handler(ctx -> guarded(ctx, Set.of("node", "proto", "port"), (c, p) ->
-        reply(c, fleet.check(node(p), QueryValues.inetProtocol(QueryValues.single(p, "proto")), requiredPort(p)))));
+        reply(c, fleet.check(node(p), QueryValues.inetProtocol(QueryValues.single(p, "proto")), requiredPort(p))
+            .map(CheckAnswer::toJson))));
     router.get("/api/v1/events").handler(ctx -> guarded(ctx, SocketFilter.parametersAnd(SseFeed.PARAMETERS), (c, p) -> feed.handle(c, p)));
     ScanRoutes.mount(router, vertx, fleet, services, gate);
     AuditApi.mount(router, gate.log());

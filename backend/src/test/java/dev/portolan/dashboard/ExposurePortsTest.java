@@ -4,18 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portolan.bus.NodeEntry;
+import dev.portolan.fleet.NodeFacts;
 import dev.portolan.socket.Protocol;
 import dev.portolan.scan.ExposureMap;
 import dev.portolan.scan.ScanRefusedException;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ExposurePortsTest {
   private static ExposureMap.Listener at(int port) {
     return new ExposureMap.Listener(Protocol.TCP, port, "0.0.0.0", null);
+  }
+
+  /** A node entry as the hub lists it: name, whether live, and the addresses its heartbeats report. */
+  private static NodeEntry entry(String name, boolean live, String... addresses) {
+    NodeFacts facts = NodeFacts.builder(name).clusterNodeId("c-" + name).role("agent").reader("netlink").intervalMillis(1000)
+        .startedAtMillis(1).kernel("6.1").addresses(List.of(addresses)).build();
+    return new NodeEntry(name, live ? "up" : "down", 1, null, live, false, 1, 1, 0, Map.of("total", 0), facts, 0);
   }
 
   @Test
@@ -42,17 +50,15 @@ class ExposurePortsTest {
 
   @Test
   void sharedAddressesAreNotedAndAPolicyRefusalSaysWhatToSet() {
-    JsonArray nodes = new JsonArray()
-        .add(new JsonObject().put("name", "hub").put("live", true).put("addresses", new JsonArray().add("10.0.0.1").add("172.17.0.1")))
-        .add(new JsonObject().put("name", "web-1").put("live", true).put("addresses", new JsonArray().add("10.0.0.2").add("172.17.0.1")))
-        .add(new JsonObject().put("name", "gone").put("live", false).put("addresses", new JsonArray().add("10.0.0.3")));
+    List<NodeEntry> nodes = List.of(entry("hub", true, "10.0.0.1", "172.17.0.1"),
+        entry("web-1", true, "10.0.0.2", "172.17.0.1"), entry("gone", false, "10.0.0.3"));
     LiveNodes live = LiveNodes.from(nodes, null, null);
     assertEquals(List.of("hub", "web-1"), live.names(), "live nodes only");
     assertEquals("hub", live.preferred(), "no local node: the first live one");
     assertEquals("web-1", LiveNodes.from(nodes, "web-1", null).preferred());
     assertEquals("web-1", LiveNodes.from(nodes, "hub", "web-1").preferred());
     assertEquals("hub", LiveNodes.from(nodes, "hub", "gone").preferred(), "a down node is not preferred");
-    assertNull(LiveNodes.from(new JsonArray(), null, null).preferred());
+    assertNull(LiveNodes.from(List.of(), null, null).preferred());
 
     assertNull(ExposurePages.note(live, "hub", "hub"));
     assertEquals("hub and web-1 share the address 172.17.0.1 (the same host, or overlapping networks such as a"

@@ -7,14 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portolan.http.InvalidQueryException;
+import dev.portolan.socket.Family;
 import dev.portolan.socket.Protocol;
-import io.vertx.core.json.JsonObject;
+import dev.portolan.socket.SocketEntry;
+import dev.portolan.socket.SocketState;
+import dev.portolan.socket.UnixType;
 import org.junit.jupiter.api.Test;
 
 /** How the search box reads its text: port, protocol and port, address, block, start of an address, or text. */
 class SearchQueryTest {
-  private static JsonObject socket(String local, String remote) {
-    return new JsonObject().put("localAddress", local).put("remoteAddress", remote);
+  private static SocketEntry socket(String local, String remote) {
+    return SocketEntry.inet(Protocol.TCP, local.contains(":") ? Family.IPV6 : Family.IPV4, local, 1, remote, 2,
+        SocketState.ESTABLISHED, 0, 0, 0, 1);
   }
 
   @Test
@@ -50,7 +54,7 @@ class SearchQueryTest {
     assertTrue(q.address().matches(socket("::ffff:10.0.0.7", "::")));
     assertTrue(q.address().matches(socket("192.0.2.1", "10.0.0.7")));
     assertFalse(q.address().matches(socket("10.0.0.70", "110.0.0.7")), "contains is not equals");
-    assertFalse(q.address().matches(new JsonObject().put("path", "/run/10.0.0.7")), "unix sockets have no address");
+    assertFalse(q.address().matches(SocketEntry.unix(UnixType.STREAM, SocketState.LISTEN, "/run/10.0.0.7", 1, 0, 0, 0)), "unix sockets have no address");
   }
 
   @Test

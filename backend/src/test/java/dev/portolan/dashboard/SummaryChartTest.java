@@ -5,28 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portolan.frontend.view.TrendLine;
 import dev.portolan.sampling.SummaryTrend;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SummaryChartTest {
-  private static JsonObject point(long t, int established, int timeWait) {
-    return new JsonObject().put("t", t).put("established", established).put("time-wait", timeWait)
-        .put("close-wait", 0).put("listen", 1);
+  private static SummaryTrend.Point point(long t, int established, int timeWait) {
+    return new SummaryTrend.Point(t, 1, established, timeWait, 0, 1 + established + timeWait);
   }
 
   @Test
   void trendLinesShareTimeAxisAndScale() {
-    List<TrendLine> lines = SummaryChart.trend(new JsonArray().add(point(0, 0, 10)).add(point(500, 5, 0))
-        .add(point(1000, 10, 5)));
+    List<TrendLine> lines = SummaryChart.trend(List.of(point(0, 0, 10), point(500, 5, 0), point(1000, 10, 5)));
     TrendLine established = lines.stream().filter(l -> l.state().equals("established")).findFirst().orElseThrow();
     assertEquals("0,59 150,30 300,1", established.points());
     assertEquals(10, established.latest());
     TrendLine timeWait = lines.stream().filter(l -> l.state().equals("time-wait")).findFirst().orElseThrow();
     assertEquals("0,1 150,59 300,30", timeWait.points());
     assertEquals(10, timeWait.max());
-    assertTrue(SummaryChart.trend(new JsonArray().add(point(0, 1, 1))).isEmpty(), "one point is no line");
+    assertTrue(SummaryChart.trend(List.of(point(0, 1, 1))).isEmpty(), "one point is no line");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portolan.bus.ConnectivityReply;
 import dev.portolan.bus.ConnectivityRequest;
 import dev.portolan.http.InvalidQueryException;
 import io.vertx.core.eventbus.ReplyException;
@@ -19,10 +20,10 @@ import dev.portolan.query.Reachability;
 
 /** The reachability matrix's parsing, its rows from answers and failures, and the merge: no node involved. */
 class ReachabilityTest {
-  private static JsonObject answer(String node, String status, double millis) {
-    return new JsonObject().put("node", node).put("host", "db").put("address", "10.0.0.5").put("port", 5432)
+  private static ConnectivityReply answer(String node, String status, double millis) {
+    return ConnectivityReply.fromJson(new JsonObject().put("node", node).put("host", "db").put("address", "10.0.0.5").put("port", 5432)
         .put("status", status).put("connected", status.equals("connected")).put("elapsedMillis", millis)
-        .put("localAddress", "10.0.0.9").put("localPort", 40000).put("reason", status + " because");
+        .put("localAddress", "10.0.0.9").put("localPort", 40000).put("reason", status + " because"));
   }
 
   @Test
@@ -85,7 +86,8 @@ class ReachabilityTest {
         Reachability.row("db-1", 13_000, answer("db-1", "connected", 0.3), null),
         Reachability.down("cache-1", null),
         Reachability.row("web-1", 13_000, answer("web-1", "connected", 0.9), null));
-    JsonObject m = Reachability.merge("db.internal", 5432, 3000, rows);
+    JsonObject m = Reachability.merge("db.internal", 5432, 3000, rows).toJson();
+    assertEquals(List.of("host", "port", "timeoutMillis", "results", "reachableFrom", "of"), List.copyOf(m.fieldNames()));
     assertEquals("db.internal", m.getString("host"));
     assertEquals(5432, m.getInteger("port"));
     assertEquals(3000, m.getLong("timeoutMillis"));
@@ -96,7 +98,7 @@ class ReachabilityTest {
     assertEquals(List.of("node-down", "connected", "connected", "timeout"),
         results.stream().map(o -> ((JsonObject) o).getString("status")).toList());
 
-    JsonObject none = Reachability.merge("db.internal", 5432, 3000, List.of());
+    JsonObject none = Reachability.merge("db.internal", 5432, 3000, List.of()).toJson();
     assertEquals(0, none.getInteger("reachableFrom"));
     assertEquals(0, none.getInteger("of"));
     assertTrue(none.getJsonArray("results").isEmpty());
