@@ -16,24 +16,27 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code java -jar portolan.jar [options]}: runs one node. The options of the node's settings are made from
- * {@link Settings} ({@link SettingOptions}). (The benchmark and the fleet simulator are in {@code portolan-bench.jar},
- * whose Main reads a node's options with {@link #settings(String...)}.)
+ * {@code java -jar portolan.jar [options]}: runs one node. The options of the node's settings are
+ * made from {@link Settings} ({@link SettingOptions}). (The benchmark and the fleet simulator are
+ * in {@code portolan-bench.jar}, whose Main reads a node's options with {@link
+ * #settings(String...)}.)
  */
-@Command(name = "portolan", mixinStandardHelpOptions = true, version = "portolan 0.1.0",
-    description = "What is listening, who owns it, and what is connected: samples this node's sockets and serves"
-        + " the JSON API, the SSE feed, /metrics and /health.",
+@Command(
+    name = "portolan",
+    mixinStandardHelpOptions = true,
+    version = "portolan 0.1.0",
+    description =
+        "What is listening, who owns it, and what is connected: samples this node's sockets and serves"
+            + " the JSON API, the SSE feed, /metrics and /health.",
     subcommands = {dev.portolan.access.HashPasswordCommand.class},
     modelTransformer = Main.SettingOptions.class)
 public final class Main implements Callable<Integer> {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   public static void main(String[] args) {
     OneLineLogs.install();
@@ -44,9 +47,10 @@ public final class Main implements Callable<Integer> {
   }
 
   /**
-   * The settings {@code args} (this command's node options), the environment and the config file give, checked as
-   * a node checks them at start; the bench's simulator ({@code portolan-bench.jar --simulate-nodes}) reads its own
-   * with it. A bad value is an {@link InvalidConfigException} with the line a node prints.
+   * The settings {@code args} (this command's node options), the environment and the config file
+   * give, checked as a node checks them at start; the bench's simulator ({@code portolan-bench.jar
+   * --simulate-nodes}) reads its own with it. A bad value is an {@link InvalidConfigException} with
+   * the line a node prints.
    */
   public static PortolanConfig settings(String... args) {
     Main main = new Main();
@@ -54,11 +58,17 @@ public final class Main implements Callable<Integer> {
     return main.readSettings();
   }
 
-  /** The settings these options, the environment and the config file give; a bad value is an InvalidConfigException. */
+  /**
+   * The settings these options, the environment and the config file give; a bad value is an
+   * InvalidConfigException.
+   */
   private PortolanConfig readSettings() {
     ParseResult typed = spec.commandLine().getParseResult();
     OptionSpec configOption = typed.matchedOption(Settings.CONFIG.flag());
-    String configPath = configOption != null ? configOption.getValue().toString() : System.getenv(Settings.CONFIG.env());
+    String configPath =
+        configOption != null
+            ? configOption.getValue().toString()
+            : System.getenv(Settings.CONFIG.env());
     File configFile = configPath != null ? new File(configPath) : null;
     if (configFile != null && !configFile.canRead()) {
       throw new InvalidConfigException("cannot read config file " + configFile);
@@ -69,8 +79,8 @@ public final class Main implements Callable<Integer> {
       try {
         file = new JsonObject(Files.readString(configFile.toPath()));
       } catch (java.io.IOException | io.vertx.core.json.DecodeException e) {
-        throw new InvalidConfigException("cannot read the configuration: "
-            + e.getMessage().lines().findFirst().orElse(""));
+        throw new InvalidConfigException(
+            "cannot read the configuration: " + e.getMessage().lines().findFirst().orElse(""));
       }
       values.putFile(file.getMap(), configFile.getPath());
     }
@@ -79,8 +89,8 @@ public final class Main implements Callable<Integer> {
     PortolanConfig settings = values.toConfig(PortolanConfig.hostName());
     if (settings.cluster().busTls() != null) {
       settings.cluster().busTls().checkFiles();
-      dev.portolan.cluster.BusTlsOptions.checkOwnRole(settings.cluster().busTls(),
-          dev.portolan.cluster.BusRole.forNode(settings.role()));
+      dev.portolan.cluster.BusTlsOptions.checkOwnRole(
+          settings.cluster().busTls(), dev.portolan.cluster.BusRole.forNode(settings.role()));
     }
     return settings;
   }
@@ -97,29 +107,65 @@ public final class Main implements Callable<Integer> {
     PrometheusMeterRegistry registry = Portolan.newRegistry();
     Portolan node;
     try {
-      // Out of the cluster (shut down under it): exit, off the event loop, for the supervisor to restart the node.
-      Runnable exit = () -> new Thread(() -> System.exit(dev.portolan.cluster.ClusterSelfCheck.EXIT_STATUS)).start();
-      node = Portolan.launch(registry, settings, exit).toCompletionStage().toCompletableFuture().get();
+      // Out of the cluster (shut down under it): exit, off the event loop, for the supervisor to
+      // restart the node.
+      Runnable exit =
+          () ->
+              new Thread(() -> System.exit(dev.portolan.cluster.ClusterSelfCheck.EXIT_STATUS))
+                  .start();
+      node =
+          Portolan.launch(registry, settings, exit).toCompletionStage().toCompletableFuture().get();
     } catch (java.util.concurrent.ExecutionException e) {
       System.err.println("portolan: cannot start: " + e.getCause().getMessage());
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      node.vertx().close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS)
-          .exceptionally(e -> null).join();
-      stopped.countDown();
-    }));
-    String where = (settings.bind().contains(":") ? "[" + settings.bind() + "]" : settings.bind()) + ":" + node.httpPort();
-    String cluster = settings.cluster().enabled() ? ", cluster " + settings.cluster().name() + " on "
-        + settings.cluster().host() + ":" + settings.cluster().port()
-        + (settings.cluster().busTls() != null ? ", bus TLS" : ", bus plaintext") : "";
-    if (settings.role().serves() && !settings.http().authentication() && !dev.portolan.access.HttpAccess.isLoopback(settings.bind())) {
-      System.err.println("portolan: WARNING: bound to " + settings.bind() + " without authentication (--insecure):"
-          + " anyone who can reach it can use the dashboard and the API, and start scans");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  node.vertx()
+                      .close()
+                      .toCompletionStage()
+                      .toCompletableFuture()
+                      .orTimeout(5, TimeUnit.SECONDS)
+                      .exceptionally(e -> null)
+                      .join();
+                  stopped.countDown();
+                }));
+    String where =
+        (settings.bind().contains(":") ? "[" + settings.bind() + "]" : settings.bind())
+            + ":"
+            + node.httpPort();
+    String cluster =
+        settings.cluster().enabled()
+            ? ", cluster "
+                + settings.cluster().name()
+                + " on "
+                + settings.cluster().host()
+                + ":"
+                + settings.cluster().port()
+                + (settings.cluster().busTls() != null ? ", bus TLS" : ", bus plaintext")
+            : "";
+    if (settings.role().serves()
+        && !settings.http().authentication()
+        && !dev.portolan.access.HttpAccess.isLoopback(settings.bind())) {
+      System.err.println(
+          "portolan: WARNING: bound to "
+              + settings.bind()
+              + " without authentication (--insecure):"
+              + " anyone who can reach it can use the dashboard and the API, and start scans");
     }
-    System.out.printf("portolan: node %s serving " + (settings.http().tls() ? "https" : "http") + "://%s (role %s%s%s)%n", settings.nodeName(), where,
-        settings.role().wireName(), settings.sampleSelf() ? ", reader " + node.readerName() + ", every " + settings.interval().toMillis() + " ms" : "",
+    System.out.printf(
+        "portolan: node %s serving "
+            + (settings.http().tls() ? "https" : "http")
+            + "://%s (role %s%s%s)%n",
+        settings.nodeName(),
+        where,
+        settings.role().wireName(),
+        settings.sampleSelf()
+            ? ", reader " + node.readerName() + ", every " + settings.interval().toMillis() + " ms"
+            : "",
         cluster);
     stopped.await();
     return 0;
@@ -131,16 +177,20 @@ public final class Main implements Callable<Integer> {
       OptionSpec option = s.hasFlag() ? typed.matchedOption(s.flag()) : null;
       if (option != null) {
         Object value = option.getValue();
-        values.put(s.key(), value instanceof java.util.List<?> list ? String.join(",", list.stream()
-            .map(Object::toString).toList()) : value, SettingValues.Source.COMMAND_LINE);
+        values.put(
+            s.key(),
+            value instanceof java.util.List<?> list
+                ? String.join(",", list.stream().map(Object::toString).toList())
+                : value,
+            SettingValues.Source.COMMAND_LINE);
       }
     }
   }
 
   /**
-   * Adds an option for every setting of {@link Settings} that has a flag, with its label and {@code --help} line:
-   * a switch takes no value, a list may be repeated, any other takes a string that the setting's parser checks. The
-   * settings without a flag are listed below the options.
+   * Adds an option for every setting of {@link Settings} that has a flag, with its label and {@code
+   * --help} line: a switch takes no value, a list may be repeated, any other takes a string that
+   * the setting's parser checks. The settings without a flag are listed below the options.
    */
   static final class SettingOptions implements CommandLine.IModelTransformer {
     @Override
@@ -149,20 +199,28 @@ public final class Main implements Callable<Integer> {
         if (!s.hasFlag()) {
           continue;
         }
-        OptionSpec.Builder option = OptionSpec.builder(s.flag())
-            .description(Settings.helpText(s).replace("%", "%%"));
+        OptionSpec.Builder option =
+            OptionSpec.builder(s.flag()).description(Settings.helpText(s).replace("%", "%%"));
         switch (s.kind()) {
           case SWITCH -> option.type(Boolean.class).arity("0");
-          case LIST -> option.type(java.util.List.class).auxiliaryTypes(String.class).paramLabel(s.paramLabel());
+          case LIST ->
+              option
+                  .type(java.util.List.class)
+                  .auxiliaryTypes(String.class)
+                  .paramLabel(s.paramLabel());
           case VALUE -> option.type(String.class).paramLabel(s.paramLabel());
         }
         command.addOption(option.build());
       }
-      java.util.List<String> footer = new java.util.ArrayList<>(java.util.List.of("",
-          "Also from the environment (or the --config file's keys), without an option:"));
+      java.util.List<String> footer =
+          new java.util.ArrayList<>(
+              java.util.List.of(
+                  "",
+                  "Also from the environment (or the --config file's keys), without an option:"));
       for (Setting<?> s : Settings.BY_KEY.values()) {
         if (!s.hasFlag()) {
-          footer.add("  " + s.env() + " (" + s.key() + "): " + Settings.helpText(s).replace("%", "%%"));
+          footer.add(
+              "  " + s.env() + " (" + s.key() + "): " + Settings.helpText(s).replace("%", "%%"));
         }
       }
       footer.add("Options win over the environment, which wins over the file.");

@@ -1,41 +1,39 @@
 package dev.portolan;
 
-import dev.portolan.bus.NodeInfo;
-import dev.portolan.cluster.ClusterSelfCheck;
 import dev.portolan.audit.AgentAudit;
 import dev.portolan.audit.AuditFile;
 import dev.portolan.audit.AuditLog;
+import dev.portolan.bus.AuditJson;
+import dev.portolan.bus.NodeInfo;
 import dev.portolan.bus.RequestHeaders;
 import dev.portolan.cluster.BusRole;
-import dev.portolan.bus.AuditJson;
-import dev.portolan.query.ScanGate;
+import dev.portolan.cluster.ClusterSelfCheck;
 import dev.portolan.cluster.Clustering;
-import dev.portolan.cluster.OwnRegistrations;
 import dev.portolan.cluster.Membership;
+import dev.portolan.cluster.OwnRegistrations;
+import dev.portolan.config.PortolanConfig;
 import dev.portolan.fleet.FleetState;
 import dev.portolan.fleet.NodeFacts;
+import dev.portolan.limit.ConnectionLimits;
+import dev.portolan.metrics.PortolanMetrics;
+import dev.portolan.owner.OwnerIndex;
+import dev.portolan.query.ScanGate;
 import dev.portolan.sampling.ChangeHistory;
+import dev.portolan.sampling.Sampler;
+import dev.portolan.sampling.SamplerBackoff;
+import dev.portolan.sampling.ShortLivedSockets;
+import dev.portolan.sampling.SnapshotHolder;
+import dev.portolan.scan.ScanEngine;
+import dev.portolan.scan.ScanRegistry;
+import dev.portolan.scan.policy.ScanPolicy;
+import dev.portolan.service.ServiceNames;
+import dev.portolan.socket.SocketReaders;
+import dev.portolan.socket.SocketTableReader;
+import dev.portolan.socket.netlink.SocketDestroyListener;
 import dev.portolan.verticles.FleetVerticle;
 import dev.portolan.verticles.HealthVerticle;
 import dev.portolan.verticles.HeartbeatVerticle;
 import dev.portolan.verticles.HttpEndpoint;
-import java.io.IOException;
-import java.util.UUID;
-import dev.portolan.config.PortolanConfig;
-import dev.portolan.limit.ConnectionLimits;
-import dev.portolan.metrics.PortolanMetrics;
-import dev.portolan.sampling.Sampler;
-import dev.portolan.sampling.SamplerBackoff;
-import dev.portolan.sampling.SnapshotHolder;
-import dev.portolan.owner.OwnerIndex;
-import dev.portolan.socket.netlink.SocketDestroyListener;
-import dev.portolan.socket.SocketReaders;
-import dev.portolan.sampling.ShortLivedSockets;
-import dev.portolan.socket.SocketTableReader;
-import dev.portolan.scan.ScanEngine;
-import dev.portolan.scan.policy.ScanPolicy;
-import dev.portolan.scan.ScanRegistry;
-import dev.portolan.service.ServiceNames;
 import dev.portolan.verticles.OwnerVerticle;
 import dev.portolan.verticles.SamplerVerticle;
 import dev.portolan.verticles.ScannerVerticle;
@@ -50,11 +48,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.io.IOException;
+import java.util.UUID;
 
 /**
- * One Portolan process, assembled for its role: this node's sampling verticles (the sampler first: it waits for the
- * first sample), then the fleet aggregator and the web verticle, or for an agent only /health and /metrics.
- * Used by {@link Main} and by tests.
+ * One Portolan process, assembled for its role: this node's sampling verticles (the sampler first:
+ * it waits for the first sample), then the fleet aggregator and the web verticle, or for an agent
+ * only /health and /metrics. Used by {@link Main} and by tests.
  */
 public final class Portolan {
   private final Vertx vertx;
@@ -67,7 +67,11 @@ public final class Portolan {
     this(vertx, httpPort, config, "none");
   }
 
-  private Portolan(Vertx vertx, java.util.function.IntSupplier httpPort, PortolanConfig config, String readerName) {
+  private Portolan(
+      Vertx vertx,
+      java.util.function.IntSupplier httpPort,
+      PortolanConfig config,
+      String readerName) {
     this.readerName = readerName;
     this.vertx = vertx;
     this.httpPort = httpPort;
@@ -77,18 +81,23 @@ public final class Portolan {
   /** A Vert.x instance with Micrometer metrics on a Prometheus registry. */
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
     return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-            .setJvmMetricsEnabled(true)))
+        .with(
+            new VertxOptions()
+                .setMetricsOptions(
+                    new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
   }
 
   /**
-   * vertx-micrometer registers some event-bus gauges once per handler, and Micrometer warns at the second
-   * registration ("This Gauge has been already registered"): noise at every start, not a fault. Kept in a field:
-   * a java.util.logging logger nobody references may be collected along with its level.
+   * vertx-micrometer registers some event-bus gauges once per handler, and Micrometer warns at the
+   * second registration ("This Gauge has been already registered"): noise at every start, not a
+   * fault. Kept in a field: a java.util.logging logger nobody references may be collected along
+   * with its level.
    */
-  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Portolan.class.getName());
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(Portolan.class.getName());
+
   private static final java.util.logging.Logger MICROMETER_REGISTRY_LOG =
       java.util.logging.Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
 
@@ -98,59 +107,84 @@ public final class Portolan {
   }
 
   /**
-   * Starts a node as {@code config} says: clustered (Hazelcast) when asked, else a plain Vert.x. A clustered node
-   * that finds itself out of the cluster ({@link ClusterSelfCheck}) closes its Vert.x (tests; Main exits instead).
+   * Starts a node as {@code config} says: clustered (Hazelcast) when asked, else a plain Vert.x. A
+   * clustered node that finds itself out of the cluster ({@link ClusterSelfCheck}) closes its
+   * Vert.x (tests; Main exits instead).
    */
   public static Future<Portolan> launch(PrometheusMeterRegistry registry, PortolanConfig config) {
     return launch(registry, config, null);
   }
 
   /**
-   * As {@link #launch(PrometheusMeterRegistry, PortolanConfig)}, calling {@code onLost} when a clustered node finds
-   * itself out of the cluster (null: close its Vert.x).
+   * As {@link #launch(PrometheusMeterRegistry, PortolanConfig)}, calling {@code onLost} when a
+   * clustered node finds itself out of the cluster (null: close its Vert.x).
    */
-  public static Future<Portolan> launch(PrometheusMeterRegistry registry, PortolanConfig config, Runnable onLost) {
+  public static Future<Portolan> launch(
+      PrometheusMeterRegistry registry, PortolanConfig config, Runnable onLost) {
     if (!config.cluster().enabled()) {
       return start(newVertx(registry), registry, config, Membership.NONE);
     }
-    return Clustering.start(config.cluster(), registry, BusRole.forNode(config.role()), config.sampleSelf())
-        .compose(c -> start(c.vertx(), registry, config, c.membership(), java.util.function.UnaryOperator.identity(),
-                onLost != null ? onLost : () -> c.vertx().close())
-            .onFailure(e -> c.vertx().close()));
+    return Clustering.start(
+            config.cluster(), registry, BusRole.forNode(config.role()), config.sampleSelf())
+        .compose(
+            c ->
+                start(
+                        c.vertx(),
+                        registry,
+                        config,
+                        c.membership(),
+                        java.util.function.UnaryOperator.identity(),
+                        onLost != null ? onLost : () -> c.vertx().close())
+                    .onFailure(e -> c.vertx().close()));
   }
 
   /** Starts an unclustered node on {@code vertx} (tests, and role all without --cluster). */
-  public static Future<Portolan> start(Vertx vertx, PrometheusMeterRegistry registry, PortolanConfig config) {
+  public static Future<Portolan> start(
+      Vertx vertx, PrometheusMeterRegistry registry, PortolanConfig config) {
     return start(vertx, registry, config, Membership.NONE);
   }
 
   /**
-   * Deploys, in order: this node's sampling verticles (unless a hub without --sample-self), then for the roles that
-   * serve, the fleet aggregator (which waits for this node's first snapshot) and the web verticle; for an agent,
-   * only /health and /metrics.
+   * Deploys, in order: this node's sampling verticles (unless a hub without --sample-self), then
+   * for the roles that serve, the fleet aggregator (which waits for this node's first snapshot) and
+   * the web verticle; for an agent, only /health and /metrics.
    */
-  public static Future<Portolan> start(Vertx vertx, PrometheusMeterRegistry registry, PortolanConfig config,
-      Membership membership) {
+  public static Future<Portolan> start(
+      Vertx vertx, PrometheusMeterRegistry registry, PortolanConfig config, Membership membership) {
     return start(vertx, registry, config, membership, java.util.function.UnaryOperator.identity());
   }
 
   /**
-   * As {@link #start(Vertx, PrometheusMeterRegistry, PortolanConfig, Membership)}, with the chosen socket table reader
-   * wrapped by {@code readerWrapper} (tests: a reader made slow on demand around the real one).
+   * As {@link #start(Vertx, PrometheusMeterRegistry, PortolanConfig, Membership)}, with the chosen
+   * socket table reader wrapped by {@code readerWrapper} (tests: a reader made slow on demand
+   * around the real one).
    */
-  public static Future<Portolan> start(Vertx vertx, PrometheusMeterRegistry registry, PortolanConfig config,
-      Membership membership, java.util.function.UnaryOperator<SocketTableReader> readerWrapper) {
+  public static Future<Portolan> start(
+      Vertx vertx,
+      PrometheusMeterRegistry registry,
+      PortolanConfig config,
+      Membership membership,
+      java.util.function.UnaryOperator<SocketTableReader> readerWrapper) {
     return start(vertx, registry, config, membership, readerWrapper, () -> vertx.close());
   }
 
   /**
-   * As above; a clustered node also checks its place in the cluster ({@link ClusterSelfCheck}: repairs its
-   * registrations, says in /health, and calls {@code onLost} when out of the cluster).
+   * As above; a clustered node also checks its place in the cluster ({@link ClusterSelfCheck}:
+   * repairs its registrations, says in /health, and calls {@code onLost} when out of the cluster).
    */
-  private static Future<Portolan> start(Vertx vertx, PrometheusMeterRegistry registry, PortolanConfig config,
-      Membership membership, java.util.function.UnaryOperator<SocketTableReader> readerWrapper, Runnable onLost) {
-    ClusterSelfCheck check = ClusterSelfCheck.of(membership,
-        OwnRegistrations.of(config.role().serves(), config.sampleSelf() ? config.nodeName() : null), onLost);
+  private static Future<Portolan> start(
+      Vertx vertx,
+      PrometheusMeterRegistry registry,
+      PortolanConfig config,
+      Membership membership,
+      java.util.function.UnaryOperator<SocketTableReader> readerWrapper,
+      Runnable onLost) {
+    ClusterSelfCheck check =
+        ClusterSelfCheck.of(
+            membership,
+            OwnRegistrations.of(
+                config.role().serves(), config.sampleSelf() ? config.nodeName() : null),
+            onLost);
     ServiceNames services = ServiceNames.create();
     String node = config.nodeName();
     String epoch = UUID.randomUUID().toString();
@@ -166,30 +200,36 @@ public final class Portolan {
     SocketTableReader reader = chosen != null ? readerWrapper.apply(chosen.reader()) : null;
     String readerName = reader != null ? reader.name() : "none";
     PortolanMetrics metrics = new PortolanMetrics(registry, node, readerName);
-    ShortLivedReporting shortLived = config.sampleSelf()
-        ? ShortLivedReporting.start(config.shortLived(), metrics) : null;
-    NodeFacts facts = NodeFacts.builder(node)
-        .clusterNodeId(membership.localNodeId())
-        .role(config.role().wireName())
-        .reader(readerName)
-        .intervalMillis(config.interval().toMillis())
-        .startedAtMillis(System.currentTimeMillis())
-        .kernel(NodeInfo.kernel())
-        .addresses(NodeInfo.addresses())
-        .readerNote(chosen != null ? chosen.note() : null)
-        .shortLived(shortLived != null ? shortLived.fact() : null)
-        .busTls(config.cluster().enabled() ? config.cluster().busTls() != null : null)
-        .build();
+    ShortLivedReporting shortLived =
+        config.sampleSelf() ? ShortLivedReporting.start(config.shortLived(), metrics) : null;
+    NodeFacts facts =
+        NodeFacts.builder(node)
+            .clusterNodeId(membership.localNodeId())
+            .role(config.role().wireName())
+            .reader(readerName)
+            .intervalMillis(config.interval().toMillis())
+            .startedAtMillis(System.currentTimeMillis())
+            .kernel(NodeInfo.kernel())
+            .addresses(NodeInfo.addresses())
+            .readerNote(chosen != null ? chosen.note() : null)
+            .shortLived(shortLived != null ? shortLived.fact() : null)
+            .busTls(config.cluster().enabled() ? config.cluster().busTls() != null : null)
+            .build();
     SnapshotHolder latest = new SnapshotHolder(node);
     Future<?> deployed = Future.succeededFuture();
     if (config.sampleSelf()) {
-      deployed = deploySampling(vertx, config, services, metrics, reader, shortLived, latest, facts, epoch)
-          .onFailure(e -> shortLived.close());
+      deployed =
+          deploySampling(vertx, config, services, metrics, reader, shortLived, latest, facts, epoch)
+              .onFailure(e -> shortLived.close());
     }
     if (!config.role().serves()) {
-      HealthVerticle health = new HealthVerticle(new HealthVerticle.Options(
-          HttpEndpoint.of(config, connectionLimits(registry, config)), node, registry)).withClusterCheck(check);
-      return deployed.compose(id -> vertx.deployVerticle(health))
+      HealthVerticle health =
+          new HealthVerticle(
+                  new HealthVerticle.Options(
+                      HttpEndpoint.of(config, connectionLimits(registry, config)), node, registry))
+              .withClusterCheck(check);
+      return deployed
+          .compose(id -> vertx.deployVerticle(health))
           .compose(id -> check != null ? vertx.deployVerticle(check) : Future.succeededFuture(id))
           .map(id -> new Portolan(vertx, health::actualPort, config, readerName));
     }
@@ -197,53 +237,89 @@ public final class Portolan {
       RequestHeaders.stampHub(vertx.eventBus(), node);
     }
     long firstSeq = System.currentTimeMillis() * 1000;
-    ChangeHistory history = new ChangeHistory(config.historySize(), firstSeq, ChangeHistory.newRun());
-    FleetVerticle.LocalNode local = config.sampleSelf() ? new FleetVerticle.LocalNode(facts, epoch, latest) : null;
-    FleetVerticle fleet = new FleetVerticle(new FleetState(FleetState.Settings.DEFAULT, firstSeq), history, membership,
-        services, metrics, local);
-    WebVerticle web = new WebVerticle(new WebVerticle.Options(HttpEndpoint.of(config, connectionLimits(registry, config)),
-        config.sampleSelf() ? node : null, services, metrics, registry, history, config.limits(), config.auditFile()))
-        .withClusterCheck(check);
-    return deployed.compose(id -> vertx.deployVerticle(fleet))
+    ChangeHistory history =
+        new ChangeHistory(config.historySize(), firstSeq, ChangeHistory.newRun());
+    FleetVerticle.LocalNode local =
+        config.sampleSelf() ? new FleetVerticle.LocalNode(facts, epoch, latest) : null;
+    FleetVerticle fleet =
+        new FleetVerticle(
+            new FleetState(FleetState.Settings.DEFAULT, firstSeq),
+            history,
+            membership,
+            services,
+            metrics,
+            local);
+    WebVerticle web =
+        new WebVerticle(
+                new WebVerticle.Options(
+                    HttpEndpoint.of(config, connectionLimits(registry, config)),
+                    config.sampleSelf() ? node : null,
+                    services,
+                    metrics,
+                    registry,
+                    history,
+                    config.limits(),
+                    config.auditFile()))
+            .withClusterCheck(check);
+    return deployed
+        .compose(id -> vertx.deployVerticle(fleet))
         .compose(id -> vertx.deployVerticle(web))
         .compose(id -> check != null ? vertx.deployVerticle(check) : Future.succeededFuture(id))
         .map(id -> new Portolan(vertx, web::actualPort, config, readerName));
   }
 
   /**
-   * The HTTP server's connection limits as configured, the total cap kept {@link ConnectionLimits#reserve} file
-   * descriptors below this process's limit (said once in the log when that lowers it), counted on /metrics.
+   * The HTTP server's connection limits as configured, the total cap kept {@link
+   * ConnectionLimits#reserve} file descriptors below this process's limit (said once in the log
+   * when that lowers it), counted on /metrics.
    */
-  public static ConnectionLimits connectionLimits(PrometheusMeterRegistry registry, PortolanConfig config) {
+  public static ConnectionLimits connectionLimits(
+      PrometheusMeterRegistry registry, PortolanConfig config) {
     long fdLimit = ConnectionLimits.fileDescriptorLimit();
     ConnectionLimits limits = ConnectionLimits.of(config.connections(), fdLimit);
     if (limits.maxTotal() < config.connections().maxTotal()) {
-      LOG.info("HTTP holds at most " + limits.maxTotal() + " connections (configured " + config.connections().maxTotal()
-          + "): the file descriptor limit is " + fdLimit + " and " + ConnectionLimits.reserve(fdLimit)
-          + " are kept for sampling");
+      LOG.info(
+          "HTTP holds at most "
+              + limits.maxTotal()
+              + " connections (configured "
+              + config.connections().maxTotal()
+              + "): the file descriptor limit is "
+              + fdLimit
+              + " and "
+              + ConnectionLimits.reserve(fdLimit)
+              + " are kept for sampling");
     }
     PortolanMetrics.httpConnections(registry, limits);
     return limits;
   }
 
   /**
-   * How this node reports short-lived sockets: the tracker the sampler drains and the destroy listener that feeds it, both null
-   * when off; {@link #fact()} is what /api/v1/nodes says ("on", or "off: why").
+   * How this node reports short-lived sockets: the tracker the sampler drains and the destroy
+   * listener that feeds it, both null when off; {@link #fact()} is what /api/v1/nodes says ("on",
+   * or "off: why").
    */
-  private record ShortLivedReporting(ShortLivedSockets tracker, SocketDestroyListener listener, String fact) {
+  private record ShortLivedReporting(
+      ShortLivedSockets tracker, SocketDestroyListener listener, String fact) {
 
-    /** Opens the destroy listener when {@code wanted}; if the kernel refuses, one warning with the reason. */
+    /**
+     * Opens the destroy listener when {@code wanted}; if the kernel refuses, one warning with the
+     * reason.
+     */
     static ShortLivedReporting start(boolean wanted, PortolanMetrics metrics) {
       if (!wanted) {
         return new ShortLivedReporting(null, null, "off: turned off (--short-lived off)");
       }
       ShortLivedSockets tracker = new ShortLivedSockets();
       try {
-        SocketDestroyListener listener = SocketDestroyListener.open(tracker::destroyed, System::currentTimeMillis);
+        SocketDestroyListener listener =
+            SocketDestroyListener.open(tracker::destroyed, System::currentTimeMillis);
         metrics.shortLived(tracker, listener);
         return new ShortLivedReporting(tracker, listener, "on");
       } catch (IOException | RuntimeException e) {
-        String reason = "the kernel's socket destroy notifications are not available here (" + e.getMessage() + ")";
+        String reason =
+            "the kernel's socket destroy notifications are not available here ("
+                + e.getMessage()
+                + ")";
         LOG.warning("short-lived sockets are not reported: " + reason);
         return new ShortLivedReporting(null, null, "off: " + reason);
       }
@@ -256,34 +332,71 @@ public final class Portolan {
     }
   }
 
-  private static Future<?> deploySampling(Vertx vertx, PortolanConfig config, ServiceNames services,
-      PortolanMetrics metrics, SocketTableReader reader, ShortLivedReporting shortLived, SnapshotHolder latest,
-      NodeFacts facts, String epoch) {
+  private static Future<?> deploySampling(
+      Vertx vertx,
+      PortolanConfig config,
+      ServiceNames services,
+      PortolanMetrics metrics,
+      SocketTableReader reader,
+      ShortLivedReporting shortLived,
+      SnapshotHolder latest,
+      NodeFacts facts,
+      String epoch) {
     String node = config.nodeName();
     OwnerIndex owners = OwnerIndex.create();
-    Sampler sampler = new Sampler(node, reader, owners, System::currentTimeMillis, shortLived.tracker());
+    Sampler sampler =
+        new Sampler(node, reader, owners, System::currentTimeMillis, shortLived.tracker());
     SamplerBackoff backoff = SamplerBackoff.forInterval(config.interval());
     NodeInfo info = new NodeInfo(node, reader.name(), config.interval().toMillis());
     ScanPolicy policy = ScanPolicy.create(config.scan(), ScanPolicy.Resolver.SYSTEM);
     DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
     AgentAudit audit = config.role() == dev.portolan.config.Role.AGENT ? agentAudit(node) : null;
-    Future<?> auditFile = audit == null || config.auditFile() == null ? Future.succeededFuture()
-        : vertx.executeBlocking(() -> AuditFile.open(config.auditFile()))
-            .onSuccess(f -> audit.log().listen(e -> f.append(AuditJson.entry(e).encode())))
-            .recover(e -> Future.failedFuture(new IllegalStateException("cannot open the audit file "
-                + config.auditFile() + ": " + e)));
-    return auditFile.compose(v -> vertx.deployVerticle(new SamplerVerticle(sampler, shortLived.listener(), latest, backoff, metrics,
-            services, epoch)))
+    Future<?> auditFile =
+        audit == null || config.auditFile() == null
+            ? Future.succeededFuture()
+            : vertx
+                .executeBlocking(() -> AuditFile.open(config.auditFile()))
+                .onSuccess(f -> audit.log().listen(e -> f.append(AuditJson.entry(e).encode())))
+                .recover(
+                    e ->
+                        Future.failedFuture(
+                            new IllegalStateException(
+                                "cannot open the audit file " + config.auditFile() + ": " + e)));
+    return auditFile
+        .compose(
+            v ->
+                vertx.deployVerticle(
+                    new SamplerVerticle(
+                        sampler, shortLived.listener(), latest, backoff, metrics, services, epoch)))
         .compose(id -> vertx.deployVerticle(new OwnerVerticle(latest, owners, services), worker))
-        .compose(id -> vertx.deployVerticle(new SocketQueryVerticle(latest, services, info, epoch), worker))
-        .compose(id -> vertx.deployVerticle(new ScannerVerticle(node, policy, new ScanRegistry(ScanEngine.create(), node,
-            policy.maxConcurrent(), 50, System::currentTimeMillis), services, metrics, audit), worker))
-        .compose(id -> vertx.deployVerticle(new HeartbeatVerticle(latest, facts, epoch, backoff::state)));
+        .compose(
+            id ->
+                vertx.deployVerticle(
+                    new SocketQueryVerticle(latest, services, info, epoch), worker))
+        .compose(
+            id ->
+                vertx.deployVerticle(
+                    new ScannerVerticle(
+                        node,
+                        policy,
+                        new ScanRegistry(
+                            ScanEngine.create(),
+                            node,
+                            policy.maxConcurrent(),
+                            50,
+                            System::currentTimeMillis),
+                        services,
+                        metrics,
+                        audit),
+                    worker))
+        .compose(
+            id ->
+                vertx.deployVerticle(new HeartbeatVerticle(latest, facts, epoch, backoff::state)));
   }
 
   /**
-   * An agent's own audit of what hubs ask it: every record to the {@value ScanGate#AUDIT_LOGGER} logger (and with
-   * {@code --audit-file} to the file), and to the hubs.
+   * An agent's own audit of what hubs ask it: every record to the {@value ScanGate#AUDIT_LOGGER}
+   * logger (and with {@code --audit-file} to the file), and to the hubs.
    */
   private static AgentAudit agentAudit(String node) {
     AuditLog log = new AuditLog(AuditLog.DEFAULT_CAPACITY);
@@ -295,7 +408,10 @@ public final class Portolan {
     return httpPort.getAsInt();
   }
 
-  /** The socket table reader this node samples with: "netlink", "proc", or "none" when it does not sample. */
+  /**
+   * The socket table reader this node samples with: "netlink", "proc", or "none" when it does not
+   * sample.
+   */
   public String readerName() {
     return readerName;
   }

@@ -2,11 +2,15 @@ package dev.portolan.access;
 
 import java.util.Locale;
 
-/** What a user may do over HTTP; each role includes the ones below it: viewer < operator < admin. */
+/**
+ * What a user may do over HTTP; each role includes the ones below it: viewer < operator < admin.
+ */
 public enum AccessRole {
   /** Reads every page, the JSON API, the SSE feeds and /metrics. */
   VIEWER,
-  /** Also sends probes: scans, connectivity and reachability checks, exposure; reads the audit log. */
+  /**
+   * Also sends probes: scans, connectivity and reachability checks, exposure; reads the audit log.
+   */
   OPERATOR,
   /** Also manages API tokens and the scan policy. */
   ADMIN;
@@ -25,7 +29,10 @@ public enum AccessRole {
     return includes(cap) ? cap : this;
   }
 
-  /** "viewer", "operator" or "admin"; anything else is an {@link IllegalArgumentException} saying what is accepted. */
+  /**
+   * "viewer", "operator" or "admin"; anything else is an {@link IllegalArgumentException} saying
+   * what is accepted.
+   */
   public static AccessRole parse(String text) {
     String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
     for (AccessRole r : values()) {

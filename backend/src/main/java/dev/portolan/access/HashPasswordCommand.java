@@ -9,18 +9,25 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code java -jar portolan.jar hash-password [--user NAME --role ROLE]}: reads a password from standard input (its
- * first line; at a terminal, without echo) and prints its hash, or with {@code --user} the whole users-file line.
+ * {@code java -jar portolan.jar hash-password [--user NAME --role ROLE]}: reads a password from
+ * standard input (its first line; at a terminal, without echo) and prints its hash, or with {@code
+ * --user} the whole users-file line.
  */
-@Command(name = "hash-password", mixinStandardHelpOptions = true,
-    description = "Read a password from standard input and print its hash for the users file (--users), or with"
-        + " --user and --role the whole line name:role:hash.")
+@Command(
+    name = "hash-password",
+    mixinStandardHelpOptions = true,
+    description =
+        "Read a password from standard input and print its hash for the users file (--users), or with"
+            + " --user and --role the whole line name:role:hash.")
 public final class HashPasswordCommand implements Callable<Integer> {
 
   @Option(names = "--user", paramLabel = "NAME", description = "Print the line for this user")
   String user;
 
-  @Option(names = "--role", paramLabel = "ROLE", description = "viewer, operator or admin (default viewer; with --user)")
+  @Option(
+      names = "--role",
+      paramLabel = "ROLE",
+      description = "viewer, operator or admin (default viewer; with --user)")
   String role;
 
   @Override
@@ -34,7 +41,10 @@ public final class HashPasswordCommand implements Callable<Integer> {
       return 2;
     }
     if (user != null && !UserFile.validName(user)) {
-      err.println("portolan: invalid user name '" + user + "': 1 to 64 letters, digits, '.', '-', '_' or '@'");
+      err.println(
+          "portolan: invalid user name '"
+              + user
+              + "': 1 to 64 letters, digits, '.', '-', '_' or '@'");
       return 2;
     }
     if (role != null && user == null) {
@@ -47,7 +57,8 @@ public final class HashPasswordCommand implements Callable<Integer> {
       char[] typed = console.readPassword("Password: ");
       password = typed == null ? null : new String(typed);
     } else {
-      password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+      password =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
     }
     if (password == null || password.isEmpty()) {
       err.println("portolan: no password on standard input");

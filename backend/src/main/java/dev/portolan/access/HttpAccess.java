@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Who may use the HTTP side, and over what: the users file ({@code users}; authentication is on when there is one),
- * where API tokens are kept ({@code tokens}; else in memory), HTTPS ({@code tlsCert}, {@code tlsKey}: PEM files,
- * both or neither), and the names the node is reached by besides its addresses and localhost ({@code publicHost},
- * comma-separated: any other {@code Host} is refused, {@link dev.portolan.access.AllowedHosts}).
+ * Who may use the HTTP side, and over what: the users file ({@code users}; authentication is on
+ * when there is one), where API tokens are kept ({@code tokens}; else in memory), HTTPS ({@code
+ * tlsCert}, {@code tlsKey}: PEM files, both or neither), and the names the node is reached by
+ * besides its addresses and localhost ({@code publicHost}, comma-separated: any other {@code Host}
+ * is refused, {@link dev.portolan.access.AllowedHosts}).
  */
-public record HttpAccess(UserFile users, Path tokensFile, Path tlsCert, Path tlsKey, List<String> publicHosts) {
+public record HttpAccess(
+    UserFile users, Path tokensFile, Path tlsCert, Path tlsKey, List<String> publicHosts) {
 
   /** No authentication, plain HTTP: the loopback default. */
   public static final HttpAccess OPEN = new HttpAccess(null, null, null, null, List.of());
@@ -31,8 +33,9 @@ public record HttpAccess(UserFile users, Path tokensFile, Path tlsCert, Path tls
   }
 
   /**
-   * Reads the settings {@code users}, {@code tokens}, {@code tlsCert}, {@code tlsKey}, {@code publicHost}; reads and
-   * checks the files. A bad setting is an {@link IllegalArgumentException} whose message is the line a user sees.
+   * Reads the settings {@code users}, {@code tokens}, {@code tlsCert}, {@code tlsKey}, {@code
+   * publicHost}; reads and checks the files. A bad setting is an {@link IllegalArgumentException}
+   * whose message is the line a user sees.
    */
   public static HttpAccess from(Map<String, Object> settings) {
     String usersPath = text(settings, "users");
@@ -53,8 +56,8 @@ public record HttpAccess(UserFile users, Path tokensFile, Path tlsCert, Path tls
       tokens = Path.of(tokensPath);
       Path dir = tokens.toAbsolutePath().getParent();
       if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
-        throw new IllegalArgumentException("cannot keep tokens in " + tokensPath
-            + ": its directory must exist and be writable");
+        throw new IllegalArgumentException(
+            "cannot keep tokens in " + tokensPath + ": its directory must exist and be writable");
       }
       try {
         TokenStore.persistent(tokens);
@@ -65,29 +68,42 @@ public record HttpAccess(UserFile users, Path tokensFile, Path tlsCert, Path tls
     String cert = text(settings, "tlsCert");
     String key = text(settings, "tlsKey");
     if ((cert == null) != (key == null)) {
-      throw new IllegalArgumentException("HTTPS needs both --tls-cert and --tls-key (PEM files), or neither");
+      throw new IllegalArgumentException(
+          "HTTPS needs both --tls-cert and --tls-key (PEM files), or neither");
     }
     for (String file : cert == null ? new String[0] : new String[] {cert, key}) {
       if (!Files.isReadable(Path.of(file))) {
-        throw new IllegalArgumentException("cannot read " + file + " (--tls-cert and --tls-key are PEM files)");
+        throw new IllegalArgumentException(
+            "cannot read " + file + " (--tls-cert and --tls-key are PEM files)");
       }
     }
-    return new HttpAccess(users, tokens, cert == null ? null : Path.of(cert), key == null ? null : Path.of(key),
+    return new HttpAccess(
+        users,
+        tokens,
+        cert == null ? null : Path.of(cert),
+        key == null ? null : Path.of(key),
         publicHosts(settings.get("publicHost")));
   }
 
-  /** The {@code publicHost} setting: names or addresses, comma-separated (or a JSON array in the config file). */
+  /**
+   * The {@code publicHost} setting: names or addresses, comma-separated (or a JSON array in the
+   * config file).
+   */
   public static List<String> publicHosts(Object value) {
     List<String> hosts = new ArrayList<>();
     if (value == null || (!(value instanceof Iterable<?>) && value.toString().isBlank())) {
       return hosts;
     }
-    Iterable<?> items = value instanceof Iterable<?> it ? it : List.of(value.toString().split(",", -1));
+    Iterable<?> items =
+        value instanceof Iterable<?> it ? it : List.of(value.toString().split(",", -1));
     for (Object item : items) {
       String host = String.valueOf(item).strip();
       if (!AllowedHosts.validPublicHost(host)) {
-        throw new IllegalArgumentException("invalid public host '" + host + "': give the host names (or"
-            + " addresses) the node is reached by, comma-separated, like portolan.example.com,10.0.0.5");
+        throw new IllegalArgumentException(
+            "invalid public host '"
+                + host
+                + "': give the host names (or"
+                + " addresses) the node is reached by, comma-separated, like portolan.example.com,10.0.0.5");
       }
       hosts.add(host);
     }

@@ -7,12 +7,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Whether a host as given ({@code --cluster-host}, {@code --bind}: an address or a name) is this machine's loopback,
- * decided on addresses, not on spelling: a literal is loopback when it is in 127.0.0.0/8 or {@code ::1}; a name
- * (including {@code localhost} and names under {@code .localhost}) only when it resolves and every address it
- * resolves to is loopback. A name that does not resolve is not loopback. Names resolve through the system resolver
- * ({@code /etc/hosts}, then DNS), once: the answer is kept for the life of the process, so the decision made at start
- * holds.
+ * Whether a host as given ({@code --cluster-host}, {@code --bind}: an address or a name) is this
+ * machine's loopback, decided on addresses, not on spelling: a literal is loopback when it is in
+ * 127.0.0.0/8 or {@code ::1}; a name (including {@code localhost} and names under {@code
+ * .localhost}) only when it resolves and every address it resolves to is loopback. A name that does
+ * not resolve is not loopback. Names resolve through the system resolver ({@code /etc/hosts}, then
+ * DNS), once: the answer is kept for the life of the process, so the decision made at start holds.
  */
 public final class LoopbackHost {
   /** Turns a name into its addresses. */
@@ -23,17 +23,23 @@ public final class LoopbackHost {
 
   private static final Map<String, Boolean> DECIDED = new ConcurrentHashMap<>();
 
-  private LoopbackHost() {
-  }
+  private LoopbackHost() {}
 
-  /** Whether {@code host} is loopback, names resolved by the system resolver (blocks while one resolves). */
+  /**
+   * Whether {@code host} is loopback, names resolved by the system resolver (blocks while one
+   * resolves).
+   */
   public static boolean isLoopback(String host) {
     String h = strip(host);
-    return isLiteral(h) ? isLoopback(h, InetAddress::getAllByName)
+    return isLiteral(h)
+        ? isLoopback(h, InetAddress::getAllByName)
         : DECIDED.computeIfAbsent(h, name -> isLoopback(name, InetAddress::getAllByName));
   }
 
-  /** Whether {@code host} is loopback, names resolved by {@code resolver} (a literal is read as it is). */
+  /**
+   * Whether {@code host} is loopback, names resolved by {@code resolver} (a literal is read as it
+   * is).
+   */
   public static boolean isLoopback(String host, Resolver resolver) {
     String h = strip(host);
     if (h.isEmpty()) {
@@ -57,7 +63,8 @@ public final class LoopbackHost {
 
   /** An IPv4 or IPv6 literal: resolving it does not look anything up. */
   private static boolean isLiteral(String h) {
-    return h.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") || (h.contains(":") && h.matches("[0-9a-f:.]+"));
+    return h.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")
+        || (h.contains(":") && h.matches("[0-9a-f:.]+"));
   }
 
   private static String strip(String host) {

@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The users who may log in, read from {@code --users FILE}: one user per line, {@code name:role:hash}, where role is
- * viewer, operator or admin and hash is a {@link Passwords} hash ({@code java -jar portolan.jar hash-password} prints
- * such a line). Blank lines and lines starting with {@code #} are ignored. A bad line is refused with its number.
+ * The users who may log in, read from {@code --users FILE}: one user per line, {@code
+ * name:role:hash}, where role is viewer, operator or admin and hash is a {@link Passwords} hash
+ * ({@code java -jar portolan.jar hash-password} prints such a line). Blank lines and lines starting
+ * with {@code #} are ignored. A bad line is refused with its number.
  */
 public final class UserFile {
 
@@ -21,9 +22,10 @@ public final class UserFile {
     public static final String FINGERPRINT = "[0-9a-f]{32}";
 
     /**
-     * A digest of the password hash (its salt included): the same for this user as long as the users file has the
-     * same line for them, different once the user is re-created or their password changes (a new hash has a new
-     * salt), whatever the role. API tokens keep it to know their owner; it tells nothing of the password.
+     * A digest of the password hash (its salt included): the same for this user as long as the
+     * users file has the same line for them, different once the user is re-created or their
+     * password changes (a new hash has a new salt), whatever the role. API tokens keep it to know
+     * their owner; it tells nothing of the password.
      */
     public String fingerprint() {
       return TokenStore.sha256("portolan user\n" + passwordHash).substring(0, 32);
@@ -43,7 +45,10 @@ public final class UserFile {
     this.users = users;
   }
 
-  /** Reads and checks {@code path}; an unreadable file or a bad line is an {@link IllegalArgumentException}. */
+  /**
+   * Reads and checks {@code path}; an unreadable file or a bad line is an {@link
+   * IllegalArgumentException}.
+   */
   public static UserFile read(Path path) {
     String text;
     try {
@@ -66,13 +71,18 @@ public final class UserFile {
       String where = source + " line " + (i + 1);
       String[] parts = line.split(":", 3);
       if (parts.length != 3) {
-        throw new IllegalArgumentException(where + ": write name:role:hash (java -jar portolan.jar hash-password"
-            + " --user NAME --role ROLE prints such a line)");
+        throw new IllegalArgumentException(
+            where
+                + ": write name:role:hash (java -jar portolan.jar hash-password"
+                + " --user NAME --role ROLE prints such a line)");
       }
       String name = parts[0].strip();
       if (!validName(name)) {
-        throw new IllegalArgumentException(where + ": invalid user name '" + name
-            + "': 1 to 64 letters, digits, '.', '-', '_' or '@'");
+        throw new IllegalArgumentException(
+            where
+                + ": invalid user name '"
+                + name
+                + "': 1 to 64 letters, digits, '.', '-', '_' or '@'");
       }
       AccessRole role;
       try {
@@ -82,8 +92,10 @@ public final class UserFile {
       }
       String hash = parts[2].strip();
       if (!Passwords.wellFormed(hash)) {
-        throw new IllegalArgumentException(where + ": the password must be a pbkdf2 hash ($pbkdf2$it=N$salt$hash),"
-            + " never the password itself: make one with java -jar portolan.jar hash-password");
+        throw new IllegalArgumentException(
+            where
+                + ": the password must be a pbkdf2 hash ($pbkdf2$it=N$salt$hash),"
+                + " never the password itself: make one with java -jar portolan.jar hash-password");
       }
       if (users.putIfAbsent(name, new User(name, role, hash)) != null) {
         throw new IllegalArgumentException(where + ": user '" + name + "' is listed twice");
@@ -103,7 +115,10 @@ public final class UserFile {
     return Optional.ofNullable(name == null ? null : users.get(name));
   }
 
-  /** The user whose name and password these are, or empty; the same work for an unknown name as for a known one. */
+  /**
+   * The user whose name and password these are, or empty; the same work for an unknown name as for
+   * a known one.
+   */
   public Optional<User> authenticate(String name, String password) {
     User u = name == null ? null : users.get(name);
     if (u == null || password == null) {

@@ -4,12 +4,12 @@ import dev.portolan.bus.ChangeBatch;
 import dev.portolan.bus.CompletenessReply;
 import dev.portolan.bus.JsonText;
 import dev.portolan.fleet.FleetCompleteness;
+import dev.portolan.http.InvalidQueryException;
+import dev.portolan.http.QueryValues;
 import dev.portolan.metrics.PortolanMetrics;
 import dev.portolan.sampling.ChangeHistory;
 import dev.portolan.sampling.ChangeKind;
 import dev.portolan.sampling.EventId;
-import dev.portolan.http.InvalidQueryException;
-import dev.portolan.http.QueryValues;
 import dev.portolan.sampling.SocketChange;
 import dev.portolan.sampling.SocketFilter;
 import dev.portolan.service.ServiceNames;
@@ -27,32 +27,38 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@code /api/v1/events} Server-Sent Events feed: one event per change of any node, {@code id:} its sequence
- * number in this hub's change history (shared with the fleet aggregator, which appends), {@code event: node} when a
- * node goes up, stale or down,
- * filtered per client with the {@code /api/v1/sockets} filters and {@code change} (the kinds of change wanted:
- * opened, closed, state-changed, owner-changed, short-lived; comma-separated), resumable with {@code Last-Event-ID} from a
- * bounded history ({@code event: reset} when the id is older, or of another run: ids are {@code RUN:SEQ}, see
- * {@link EventId}). A client that does not read fast enough gets a
- * bounded backlog, then {@code event: reset} and the connection is closed: memory never grows without bound.
- * Runs on the web verticle's event loop only.
+ * The {@code /api/v1/events} Server-Sent Events feed: one event per change of any node, {@code id:}
+ * its sequence number in this hub's change history (shared with the fleet aggregator, which
+ * appends), {@code event: node} when a node goes up, stale or down, filtered per client with the
+ * {@code /api/v1/sockets} filters and {@code change} (the kinds of change wanted: opened, closed,
+ * state-changed, owner-changed, short-lived; comma-separated), resumable with {@code Last-Event-ID}
+ * from a bounded history ({@code event: reset} when the id is older, or of another run: ids are
+ * {@code RUN:SEQ}, see {@link EventId}). A client that does not read fast enough gets a bounded
+ * backlog, then {@code event: reset} and the connection is closed: memory never grows without
+ * bound. Runs on the web verticle's event loop only.
  */
 public final class SseFeed {
   static final int MAX_BACKLOG = 256;
+
   /**
-   * Bytes (counted as chars) handed to a client's connection and not yet written to its socket, beyond which the feed
-   * keeps events in the client's backlog instead. Counted here because Vert.x 5's {@code writeQueueFull()} counts
-   * queued writes, not bytes: a client that reads nothing could otherwise hold several whole batches in memory.
+   * Bytes (counted as chars) handed to a client's connection and not yet written to its socket,
+   * beyond which the feed keeps events in the client's backlog instead. Counted here because Vert.x
+   * 5's {@code writeQueueFull()} counts queued writes, not bytes: a client that reads nothing could
+   * otherwise hold several whole batches in memory.
    */
   static final int MAX_UNWRITTEN = 64 * 1024;
+
   /** The parameters the feed takes besides the socket filters ({@link SocketFilter#PARAMETERS}). */
   public static final String[] PARAMETERS = {"last-event-id", "change"};
+
   private static final long HEARTBEAT_MILLIS = 15_000;
+
   /**
-   * How long a new client may be held while the hub resyncs its fleet (just started: see
-   * {@link dev.portolan.fleet.FleetCompleteness}), and how often it asks whether it is complete.
+   * How long a new client may be held while the hub resyncs its fleet (just started: see {@link
+   * dev.portolan.fleet.FleetCompleteness}), and how often it asks whether it is complete.
    */
   static final long HOLD_MAX_MILLIS = 20_000;
+
   private static final long HOLD_POLL_MILLIS = 200;
   private static final io.vertx.core.eventbus.DeliveryOptions LOCAL =
       new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true).setSendTimeout(5_000);
@@ -63,17 +69,27 @@ public final class SseFeed {
   private final PortolanMetrics metrics;
   private final Set<Client> clients = new LinkedHashSet<>();
   private final SseFormat json = this::format;
-  /** Writes the JSON of changes (as {@link ChangeBatch#changeToJson} would); used on the web event loop only. */
+
+  /**
+   * Writes the JSON of changes (as {@link ChangeBatch#changeToJson} would); used on the web event
+   * loop only.
+   */
   private final JsonText jsonText;
+
   private final long heartbeatMillis;
   private long heartbeatTimer = -1;
 
-  public SseFeed(Vertx vertx, ChangeHistory history, ServiceNames services, PortolanMetrics metrics) {
+  public SseFeed(
+      Vertx vertx, ChangeHistory history, ServiceNames services, PortolanMetrics metrics) {
     this(vertx, history, services, metrics, HEARTBEAT_MILLIS);
   }
 
   /** A feed whose clients get a comment line every {@code heartbeatMillis}. */
-  public SseFeed(Vertx vertx, ChangeHistory history, ServiceNames services, PortolanMetrics metrics,
+  public SseFeed(
+      Vertx vertx,
+      ChangeHistory history,
+      ServiceNames services,
+      PortolanMetrics metrics,
       long heartbeatMillis) {
     this.heartbeatMillis = heartbeatMillis;
     this.vertx = vertx;
@@ -88,8 +104,9 @@ public final class SseFeed {
   }
 
   /**
-   * The heartbeat interval for connections closed after {@code idleTimeout} with nothing written: every 15 s, or a
-   * third of the idle timeout when that is shorter, so that a quiet feed is never taken for an idle connection.
+   * The heartbeat interval for connections closed after {@code idleTimeout} with nothing written:
+   * every 15 s, or a third of the idle timeout when that is shorter, so that a quiet feed is never
+   * taken for an idle connection.
    */
   public static long heartbeatWithin(java.time.Duration idleTimeout) {
     return Math.max(100, Math.min(HEARTBEAT_MILLIS, idleTimeout.toMillis() / 3));
@@ -107,8 +124,9 @@ public final class SseFeed {
   }
 
   /**
-   * Changes the fleet aggregator already numbered and appended to the history: to every client whose filter matches
-   * and that has not had them yet (a client that resumed may have got them from the history already).
+   * Changes the fleet aggregator already numbered and appended to the history: to every client
+   * whose filter matches and that has not had them yet (a client that resumed may have got them
+   * from the history already).
    */
   public void onChanges(List<SocketChange> changes) {
     if (clients.isEmpty()) {
@@ -117,7 +135,8 @@ public final class SseFeed {
     Map<SseFormat, String> texts = new IdentityHashMap<>(2);
     // One copy per batch: a client cut off while sending leaves the set, and is skipped as closed.
     List<Client> receivers = List.copyOf(clients);
-    // Each client's events of this batch go out in one write (one chunk, one flush) rather than one per change.
+    // Each client's events of this batch go out in one write (one chunk, one flush) rather than one
+    // per change.
     StringBuilder[] pending = new StringBuilder[receivers.size()];
     int[] counts = new int[receivers.size()];
     for (SocketChange change : changes) {
@@ -128,7 +147,8 @@ public final class SseFeed {
           if (pending[i] == null) {
             pending[i] = new StringBuilder(1024);
           }
-          pending[i].append(texts.computeIfAbsent(c.format, f -> f.event(history.idOf(change.seq()), change)));
+          pending[i].append(
+              texts.computeIfAbsent(c.format, f -> f.event(history.idOf(change.seq()), change)));
           counts[i]++;
           c.lastSent = change.seq();
         }
@@ -141,7 +161,10 @@ public final class SseFeed {
     }
   }
 
-  /** A node went up, stale or down: {@code event: node} to every client whose filter admits that node. */
+  /**
+   * A node went up, stale or down: {@code event: node} to every client whose filter admits that
+   * node.
+   */
   public void onNodeStatus(JsonObject status) {
     String text = "event: node\ndata: " + status.encode() + "\n\n";
     String node = status.getString("node");
@@ -158,15 +181,17 @@ public final class SseFeed {
   }
 
   /**
-   * Serves the feed with each change written by {@code format} (e.g. an HTML row for the dashboard), with the
-   * same filters, resume, heartbeats and slow-client handling as the JSON feed.
+   * Serves the feed with each change written by {@code format} (e.g. an HTML row for the
+   * dashboard), with the same filters, resume, heartbeats and slow-client handling as the JSON
+   * feed.
    */
   public void handle(RoutingContext ctx, Map<String, List<String>> params, SseFormat format) {
     SocketFilter filter = SocketFilter.parse(params);
     Set<ChangeKind> kinds = changeKinds(QueryValues.single(params, "change"));
     EventId resumeFrom = lastEventId(ctx, params);
     HttpServerResponse response = ctx.response();
-    response.setChunked(true)
+    response
+        .setChunked(true)
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no")
@@ -176,38 +201,55 @@ public final class SseFeed {
     metrics.sseClientConnected();
     response.closeHandler(v -> client.gone());
     response.exceptionHandler(err -> client.gone());
-    // A hub that is still resyncing (just started) would serve an empty or partial fleet as the truth: the client is
-    // held (its reset or replay included) until the fleet is complete, or for HOLD_MAX_MILLIS at most.
-    whenComplete(client, System.currentTimeMillis() + HOLD_MAX_MILLIS, true, () -> serve(client, resumeFrom, format));
+    // A hub that is still resyncing (just started) would serve an empty or partial fleet as the
+    // truth: the client is
+    // held (its reset or replay included) until the fleet is complete, or for HOLD_MAX_MILLIS at
+    // most.
+    whenComplete(
+        client,
+        System.currentTimeMillis() + HOLD_MAX_MILLIS,
+        true,
+        () -> serve(client, resumeFrom, format));
   }
 
-  /** Runs {@code then} once the fleet is complete or at {@code until}; not at all if the client went meanwhile. */
+  /**
+   * Runs {@code then} once the fleet is complete or at {@code until}; not at all if the client went
+   * meanwhile.
+   */
   private void whenComplete(Client client, long until, boolean first, Runnable then) {
-    vertx.eventBus().<JsonObject>request(dev.portolan.bus.Addresses.FLEET_COMPLETE, new JsonObject(), LOCAL)
-        .onComplete(ar -> {
-          if (client.closed) {
-            return;
-          }
-          // No answer (no fleet aggregator here): nothing to wait for.
-          FleetCompleteness answer = ar.failed() ? FleetCompleteness.COMPLETE
-              : CompletenessReply.fromJson(ar.result().body()).completeness();
-          if (answer.complete() || System.currentTimeMillis() >= until) {
-            then.run();
-            return;
-          }
-          if (first) {
-            client.response.write(": this hub is resyncing its fleet ("
-                + answer.reason().replaceAll("[\\r\\n]", " ") + "); the feed starts when it is complete\n");
-          }
-          vertx.setTimer(HOLD_POLL_MILLIS, t -> whenComplete(client, until, false, then));
-        });
+    vertx
+        .eventBus()
+        .<JsonObject>request(dev.portolan.bus.Addresses.FLEET_COMPLETE, new JsonObject(), LOCAL)
+        .onComplete(
+            ar -> {
+              if (client.closed) {
+                return;
+              }
+              // No answer (no fleet aggregator here): nothing to wait for.
+              FleetCompleteness answer =
+                  ar.failed()
+                      ? FleetCompleteness.COMPLETE
+                      : CompletenessReply.fromJson(ar.result().body()).completeness();
+              if (answer.complete() || System.currentTimeMillis() >= until) {
+                then.run();
+                return;
+              }
+              if (first) {
+                client.response.write(
+                    ": this hub is resyncing its fleet ("
+                        + answer.reason().replaceAll("[\\r\\n]", " ")
+                        + "); the feed starts when it is complete\n");
+              }
+              vertx.setTimer(HOLD_POLL_MILLIS, t -> whenComplete(client, until, false, then));
+            });
   }
 
   /** Starts the feed for a client: from now, or replaying what it missed, or a reset. */
   private void serve(Client client, EventId resumeFrom, SseFormat format) {
     HttpServerResponse response = client.response;
     clients.add(client);
-    // Comment lines end with one newline only: a blank line after them would make some client libraries
+    // Comment lines end with one newline only: a blank line after them would make some client
+    // libraries
     // (Vert.x's SSE codec among them) dispatch an empty event, where browsers dispatch nothing.
     long atConnect = history.lastSeq();
     client.lastSent = atConnect;
@@ -216,9 +258,15 @@ public final class SseFeed {
       ChangeHistory.Resume resume = history.since(resumeFrom);
       if (resume.reset()) {
         metrics.sseReset();
-        client.send(reset("last-event-id " + resumeFrom.text() + (resume.otherRun()
-            ? " is from another run (this one is " + history.run() + "): re-read the snapshot"
-            : " is older than the history (or from another run): re-read the snapshot")));
+        client.send(
+            reset(
+                "last-event-id "
+                    + resumeFrom.text()
+                    + (resume.otherRun()
+                        ? " is from another run (this one is "
+                            + history.run()
+                            + "): re-read the snapshot"
+                        : " is older than the history (or from another run): re-read the snapshot")));
       } else {
         for (SocketChange c : resume.missed()) {
           if (client.wants(c)) {
@@ -230,7 +278,10 @@ public final class SseFeed {
     }
   }
 
-  /** The {@code change} parameter: the kinds wanted, by wire name, comma-separated; null (every kind) when absent. */
+  /**
+   * The {@code change} parameter: the kinds wanted, by wire name, comma-separated; null (every
+   * kind) when absent.
+   */
   static Set<ChangeKind> changeKinds(String value) {
     if (value == null || value.isBlank()) {
       return null;
@@ -244,8 +295,11 @@ public final class SseFeed {
       try {
         kinds.add(ChangeKind.fromWire(w));
       } catch (IllegalArgumentException e) {
-        throw new InvalidQueryException("invalid change", "unknown change " + QueryValues.echo(w)
-            + "; use opened, closed, state-changed, owner-changed or short-lived, comma-separated");
+        throw new InvalidQueryException(
+            "invalid change",
+            "unknown change "
+                + QueryValues.echo(w)
+                + "; use opened, closed, state-changed, owner-changed or short-lived, comma-separated");
       }
     }
     if (kinds.isEmpty()) {
@@ -255,8 +309,10 @@ public final class SseFeed {
   }
 
   private static EventId lastEventId(RoutingContext ctx, Map<String, List<String>> params) {
-    // The header wins: EventSource sends it on every reconnect with the last id it saw, while a ?last-event-id=
-    // in the URL stays what the page was rendered with (replaying from it again would show changes twice).
+    // The header wins: EventSource sends it on every reconnect with the last id it saw, while a
+    // ?last-event-id=
+    // in the URL stays what the page was rendered with (replaying from it again would show changes
+    // twice).
     String value = ctx.request().getHeader("Last-Event-ID");
     if (value == null || value.isBlank()) {
       value = QueryValues.single(params, "last-event-id");
@@ -267,8 +323,12 @@ public final class SseFeed {
     try {
       return EventId.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new InvalidQueryException("invalid last-event-id", "last-event-id must be an event id this feed sent ("
-          + e.getMessage() + "): " + QueryValues.echo(value));
+      throw new InvalidQueryException(
+          "invalid last-event-id",
+          "last-event-id must be an event id this feed sent ("
+              + e.getMessage()
+              + "): "
+              + QueryValues.echo(value));
     }
   }
 
@@ -281,8 +341,11 @@ public final class SseFeed {
 
   private String reset(String reason) {
     long seq = history.lastSeq();
-    return "id: " + history.idOf(seq) + "\nevent: reset\ndata: "
-        + new JsonObject().put("reason", reason).put("seq", seq).put("run", history.run()).encode() + "\n\n";
+    return "id: "
+        + history.idOf(seq)
+        + "\nevent: reset\ndata: "
+        + new JsonObject().put("reason", reason).put("seq", seq).put("run", history.run()).encode()
+        + "\n\n";
   }
 
   private void heartbeat() {
@@ -293,28 +356,39 @@ public final class SseFeed {
     }
   }
 
-  private record Waiting(String text, int events) {
-  }
+  private record Waiting(String text, int events) {}
 
   private final class Client {
     final HttpServerResponse response;
     final SocketFilter filter;
+
     /** The kinds of change this client wants; null for all. */
     final Set<ChangeKind> kinds;
+
     final SseFormat format;
-    /** Texts waiting for the connection, each with how many events it carries (a batch's, for this client). */
+
+    /**
+     * Texts waiting for the connection, each with how many events it carries (a batch's, for this
+     * client).
+     */
     final ArrayDeque<Waiting> backlog = new ArrayDeque<>();
+
     /** Events in {@link #backlog}. */
     int backlogEvents;
+
     /** Chars handed to the connection and not yet written to the socket. */
     long unwritten;
+
     /** The hub seq up to which this client has had (or was not due) every change. */
     long lastSent;
+
     boolean closed;
+
     /** The connection the feed goes over, closed when a client cut off does not go by itself. */
     io.vertx.core.http.HttpConnection connection;
 
-    Client(HttpServerResponse response, SocketFilter filter, Set<ChangeKind> kinds, SseFormat format) {
+    Client(
+        HttpServerResponse response, SocketFilter filter, Set<ChangeKind> kinds, SseFormat format) {
       this.response = response;
       this.filter = filter;
       this.kinds = kinds;
@@ -322,7 +396,8 @@ public final class SseFeed {
     }
 
     boolean wants(SocketChange change) {
-      return (kinds == null || kinds.contains(change.kind())) && filter.matches(change.node(), change.current());
+      return (kinds == null || kinds.contains(change.kind()))
+          && filter.matches(change.node(), change.current());
     }
 
     void send(String text) {
@@ -330,9 +405,9 @@ public final class SseFeed {
     }
 
     /**
-     * Writes {@code text} ({@code events} events) now when nothing waits before it and the connection takes it; else
-     * keeps it in the backlog, unless that would hold more than {@link #MAX_BACKLOG} events: then the client is cut
-     * off.
+     * Writes {@code text} ({@code events} events) now when nothing waits before it and the
+     * connection takes it; else keeps it in the backlog, unless that would hold more than {@link
+     * #MAX_BACKLOG} events: then the client is cut off.
      */
     void send(String text, int events) {
       if (closed) {
@@ -353,21 +428,30 @@ public final class SseFeed {
       backlogEvents += events;
     }
 
-    /** True while the connection holds as much as a client may have waiting: the next events wait in the backlog. */
+    /**
+     * True while the connection holds as much as a client may have waiting: the next events wait in
+     * the backlog.
+     */
     boolean full() {
       return unwritten >= MAX_UNWRITTEN || response.writeQueueFull();
     }
 
-    /** Hands {@code text} to the connection, counted until it is written to the socket; then drains the backlog. */
+    /**
+     * Hands {@code text} to the connection, counted until it is written to the socket; then drains
+     * the backlog.
+     */
     void write(String text) {
       int size = text.length();
       unwritten += size;
-      response.write(text).onComplete(ar -> {
-        unwritten -= size;
-        if (!closed && !backlog.isEmpty() && !full()) {
-          drain();
-        }
-      });
+      response
+          .write(text)
+          .onComplete(
+              ar -> {
+                unwritten -= size;
+                if (!closed && !backlog.isEmpty() && !full()) {
+                  drain();
+                }
+              });
     }
 
     private void drain() {
@@ -386,16 +470,21 @@ public final class SseFeed {
       backlogEvents = 0;
       metrics.sseClientDropped();
       metrics.sseReset();
-      response.write(reset("client too slow: events were dropped; re-read the snapshot and reconnect"));
+      response.write(
+          reset("client too slow: events were dropped; re-read the snapshot and reconnect"));
       response.end();
       gone();
-      // A client that reads nothing would keep the connection and its buffered bytes: close it hard. (Not with
-      // reset(): on HTTP/1.x it refuses a response already ended, and the connection would stay open for good.)
-      vertx.setTimer(5_000, t -> {
-        if (!response.closed()) {
-          connection.close();
-        }
-      });
+      // A client that reads nothing would keep the connection and its buffered bytes: close it
+      // hard. (Not with
+      // reset(): on HTTP/1.x it refuses a response already ended, and the connection would stay
+      // open for good.)
+      vertx.setTimer(
+          5_000,
+          t -> {
+            if (!response.closed()) {
+              connection.close();
+            }
+          });
     }
 
     void gone() {

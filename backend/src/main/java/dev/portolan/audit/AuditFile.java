@@ -14,9 +14,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * An append-only file of JSON lines, one per audit record, written by a thread of its own (callers never wait for
- * the disk). Lines that find the queue full ({@value #QUEUE} waiting) are counted in {@link #lost()} and said once
- * in the log. The file is opened at once, so that a path that cannot be written is an error at start.
+ * An append-only file of JSON lines, one per audit record, written by a thread of its own (callers
+ * never wait for the disk). Lines that find the queue full ({@value #QUEUE} waiting) are counted in
+ * {@link #lost()} and said once in the log. The file is opened at once, so that a path that cannot
+ * be written is an error at start.
  */
 public final class AuditFile implements AutoCloseable {
   static final int QUEUE = 10_000;
@@ -42,8 +43,13 @@ public final class AuditFile implements AutoCloseable {
    * @throws IOException when it cannot be opened for writing
    */
   public static AuditFile open(Path path) throws IOException {
-    BufferedWriter out = Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    BufferedWriter out =
+        Files.newBufferedWriter(
+            path,
+            StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND);
     return new AuditFile(path, out);
   }
 

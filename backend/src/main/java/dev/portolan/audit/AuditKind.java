@@ -2,14 +2,23 @@ package dev.portolan.audit;
 
 import java.util.Locale;
 
-/** What was asked: a TCP or UDP scan, an exposure scan, a connectivity check from one node, or a reachability matrix. */
+/**
+ * What was asked: a TCP or UDP scan, an exposure scan, a connectivity check from one node, or a
+ * reachability matrix.
+ */
 public enum AuditKind {
-  TCP_SCAN, UDP_SCAN, EXPOSURE, CONNECTIVITY, REACHABILITY,
+  TCP_SCAN,
+  UDP_SCAN,
+  EXPOSURE,
+  CONNECTIVITY,
+  REACHABILITY,
   /** An admin's change to a node's scan policy (limited as a check). */
   SCAN_POLICY;
 
-  /** {@code tcp-scan}, {@code udp-scan}, {@code exposure}, {@code connectivity}, {@code reachability},
-   * {@code scan-policy}. */
+  /**
+   * {@code tcp-scan}, {@code udp-scan}, {@code exposure}, {@code connectivity}, {@code
+   * reachability}, {@code scan-policy}.
+   */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }

@@ -12,23 +12,29 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The audit log of scans and checks: the most recent {@code capacity} entries in memory (the oldest are dropped and
- * counted), numbered 1, 2, 3... as they come. An entry can be updated in place while the log still holds it (a
- * scan's end). Every new entry and every update goes to the listeners (which write it to the log files), outside
- * the lock. Thread-safe.
+ * The audit log of scans and checks: the most recent {@code capacity} entries in memory (the oldest
+ * are dropped and counted), numbered 1, 2, 3... as they come. An entry can be updated in place
+ * while the log still holds it (a scan's end). Every new entry and every update goes to the
+ * listeners (which write it to the log files), outside the lock. Thread-safe.
  *
- * <p><b>Refusals are counted, not listed</b> ({@link #refused}): the first refusal of a (user, client address,
- * kind, reason) in a minute of the clock is an entry with {@code count} 1; the later ones in that minute add to its
- * {@code count} and move its {@code lastAt}, in place, so that a flood of refused requests cannot push real
- * actions out of the log. The listeners hear a summary twice: when it is made (count 1), and when its minute has
- * closed ({@link #closeSummaries}) if more refusals came, with its final count. A caller (user and address) gets at
- * most {@value #MAX_SUMMARIES} summaries a minute; refusals past that count in one more, whose reason says so.
+ * <p><b>Refusals are counted, not listed</b> ({@link #refused}): the first refusal of a (user,
+ * client address, kind, reason) in a minute of the clock is an entry with {@code count} 1; the
+ * later ones in that minute add to its {@code count} and move its {@code lastAt}, in place, so that
+ * a flood of refused requests cannot push real actions out of the log. The listeners hear a summary
+ * twice: when it is made (count 1), and when its minute has closed ({@link #closeSummaries}) if
+ * more refusals came, with its final count. A caller (user and address) gets at most {@value
+ * #MAX_SUMMARIES} summaries a minute; refusals past that count in one more, whose reason says so.
  */
 public final class AuditLog {
   /** The default number of entries kept in memory. */
   public static final int DEFAULT_CAPACITY = 10_000;
-  /** Summaries of refusals per user and client address and minute; past that, one more counts the rest. */
+
+  /**
+   * Summaries of refusals per user and client address and minute; past that, one more counts the
+   * rest.
+   */
   public static final int MAX_SUMMARIES = 100;
+
   static final long MINUTE = 60_000;
 
   private static final Logger LOG = Logger.getLogger(AuditLog.class.getName());
@@ -36,15 +42,24 @@ public final class AuditLog {
   private final AuditEntry[] ring;
   private final List<Consumer<AuditEntry>> listeners = new CopyOnWriteArrayList<>();
   private long nextId = 1;
-  /** The summaries of the minutes not closed yet: which entry counts each (user, address, kind, reason, minute). */
+
+  /**
+   * The summaries of the minutes not closed yet: which entry counts each (user, address, kind,
+   * reason, minute).
+   */
   private final Map<SummaryKey, Long> summaries = new HashMap<>();
+
   /** How many summaries each (user, address, minute) has. */
   private final Map<SummaryKey, Integer> perCaller = new HashMap<>();
-  /** The newest minute a refusal was counted in: when a later one comes, the earlier ones are closed. */
+
+  /**
+   * The newest minute a refusal was counted in: when a later one comes, the earlier ones are
+   * closed.
+   */
   private long newestMinute = Long.MIN_VALUE;
 
-  private record SummaryKey(long minute, String user, String remoteAddress, AuditKind kind, String reason) {
-  }
+  private record SummaryKey(
+      long minute, String user, String remoteAddress, AuditKind kind, String reason) {}
 
   public AuditLog(int capacity) {
     if (capacity < 1) {
@@ -71,10 +86,10 @@ public final class AuditLog {
   }
 
   /**
-   * Counts a refusal ({@code entry}, made at its {@code requestedAt}; its id and count are ignored) into the summary
-   * of its user, client address, kind and reason in its minute, making that summary when it is the first; returns
-   * the summary as it stands. Only a new summary goes to the listeners now; a summary that counted more is told
-   * again by {@link #closeSummaries}.
+   * Counts a refusal ({@code entry}, made at its {@code requestedAt}; its id and count are ignored)
+   * into the summary of its user, client address, kind and reason in its minute, making that
+   * summary when it is the first; returns the summary as it stands. Only a new summary goes to the
+   * listeners now; a summary that counted more is told again by {@link #closeSummaries}.
    */
   public AuditEntry refused(AuditEntry entry) {
     long minute = Math.floorDiv(entry.requestedAt(), MINUTE);
@@ -88,7 +103,8 @@ public final class AuditLog {
     }
     AuditEntry made;
     synchronized (this) {
-      SummaryKey key = new SummaryKey(minute, entry.user(), entry.remoteAddress(), entry.kind(), entry.reason());
+      SummaryKey key =
+          new SummaryKey(minute, entry.user(), entry.remoteAddress(), entry.kind(), entry.reason());
       AuditEntry counted = countInto(key, entry.requestedAt());
       if (counted != null) {
         return counted;
@@ -101,8 +117,13 @@ public final class AuditLog {
         if (counted != null) {
           return counted;
         }
-        entry = entry.withReason("more than " + MAX_SUMMARIES + " different refusals of this caller this minute:"
-            + " this entry counts the rest; the first of them: " + entry.reason());
+        entry =
+            entry.withReason(
+                "more than "
+                    + MAX_SUMMARIES
+                    + " different refusals of this caller this minute:"
+                    + " this entry counts the rest; the first of them: "
+                    + entry.reason());
       }
       perCaller.put(caller, summariesOfCaller + 1);
       made = entry.first().withId(nextId);
@@ -126,15 +147,16 @@ public final class AuditLog {
   }
 
   /**
-   * Closes the summaries of the minutes before {@code nowMillis}'s: they count no more, and those that counted more
-   * than their first refusal go to the listeners again with their final count. {@link Long#MAX_VALUE} closes all
-   * (at shutdown).
+   * Closes the summaries of the minutes before {@code nowMillis}'s: they count no more, and those
+   * that counted more than their first refusal go to the listeners again with their final count.
+   * {@link Long#MAX_VALUE} closes all (at shutdown).
    */
   public void closeSummaries(long nowMillis) {
     long minute = nowMillis == Long.MAX_VALUE ? Long.MAX_VALUE : Math.floorDiv(nowMillis, MINUTE);
     List<AuditEntry> closed = new ArrayList<>();
     synchronized (this) {
-      for (Iterator<Map.Entry<SummaryKey, Long>> it = summaries.entrySet().iterator(); it.hasNext();) {
+      for (Iterator<Map.Entry<SummaryKey, Long>> it = summaries.entrySet().iterator();
+          it.hasNext(); ) {
         Map.Entry<SummaryKey, Long> s = it.next();
         if (s.getKey().minute() < minute) {
           it.remove();

@@ -2,63 +2,90 @@ package dev.portolan.bus;
 
 /**
  * Every event-bus address Portolan uses, in one place. Three kinds:
+ *
  * <ul>
- * <li>fleet-wide publications ({@link #CHANGES}, {@link #HEARTBEATS}): every node publishes, every hub listens;</li>
- * <li>per-node request/reply services, {@code portolan.node.<name>.<service>} ({@link #onNode}): a hub (or this
- * node's own web verticle) asks one node for its sockets, owners, scans and checks;</li>
- * <li>hub-local services ({@code portolan.fleet.*}): the web verticle asks the fleet aggregator of its own
- * process. Registered with {@code localConsumer}, so that several hubs in one cluster never answer each other.</li>
+ *   <li>fleet-wide publications ({@link #CHANGES}, {@link #HEARTBEATS}): every node publishes,
+ *       every hub listens;
+ *   <li>per-node request/reply services, {@code portolan.node.<name>.<service>} ({@link #onNode}):
+ *       a hub (or this node's own web verticle) asks one node for its sockets, owners, scans and
+ *       checks;
+ *   <li>hub-local services ({@code portolan.fleet.*}): the web verticle asks the fleet aggregator
+ *       of its own process. Registered with {@code localConsumer}, so that several hubs in one
+ *       cluster never answer each other.
  * </ul>
  */
 public final class Addresses {
-  private Addresses() {
-  }
+  private Addresses() {}
 
   /** Published by every node: {@link ChangeBatch} after every sample that changed something. */
   public static final String CHANGES = "portolan.changes";
-  /** Published locally (localConsumer) after every sample: {@link SampleTaken}, for this process's /health. */
+
+  /**
+   * Published locally (localConsumer) after every sample: {@link SampleTaken}, for this process's
+   * /health.
+   */
   public static final String SAMPLES = "portolan.samples";
+
   /** Published by every node once a second: {@link NodeHeartbeat}. */
   public static final String HEARTBEATS = "portolan.heartbeats";
+
   /**
-   * Published by every agent: each record of its own audit (what hubs asked it, AuditJson), when added and when
-   * updated (a scan's end); hubs merge them into their audit logs.
+   * Published by every agent: each record of its own audit (what hubs asked it, AuditJson), when
+   * added and when updated (a scan's end); hubs merge them into their audit logs.
    */
   public static final String AGENT_AUDIT = "portolan.audit.agent";
 
   // Per-node services: use with onNode(node, service).
-  /** {} -> {@link SnapshotReply}: every socket with its owner, and the change seq it is current at (resync). */
+  /**
+   * {} -> {@link SnapshotReply}: every socket with its owner, and the change seq it is current at
+   * (resync).
+   */
   public static final String SNAPSHOT = "snapshot";
+
   /** {@link SocketQuery} -> a page of this node's sockets ({@link NodeSocketsReply}). */
   public static final String SOCKETS_QUERY = "sockets.query";
+
   /** {} -> {@code ss -s} summary with kernel counters and the trend ({@link NodeSummaryReply}). */
   public static final String SUMMARY = "summary";
+
   /** {} -> this node's description ({@link NodeInfoReply}, from {@link NodeInfo}). */
   public static final String NODE_INFO = "info";
+
   /**
-   * {@link OwnerQuery} -> who owns a port ({@link PortOwnersReply}), a pid's sockets ({@link ProcessReply}), confirmed
-   * with readlink.
+   * {@link OwnerQuery} -> who owns a port ({@link PortOwnersReply}), a pid's sockets ({@link
+   * ProcessReply}), confirmed with readlink.
    */
   public static final String OWNER_LOOKUP = "owner.lookup";
+
   /** {@link PortCheck} -> is anything listening there, in plain words ({@link CheckReply}). */
   public static final String PORT_CHECK = "check";
+
   /** {@link ScanRequest} -> the new scan's state (202), or 400/403/429 with the reason. */
   public static final String SCAN_START = "scan.start";
+
   /** {"id", "results"} -> a scan's state, with its results when asked. 404 when unknown. */
   public static final String SCAN_STATUS = "scan.status";
+
   /** {"id"} -> the scan's state after asking it to stop. 404 when unknown. */
   public static final String SCAN_CANCEL = "scan.cancel";
+
   /** {} -> {"scans": [...]}, most recent first. */
   public static final String SCAN_LIST = "scan.list";
-  /** {} -> the node's scan policy ({@link ScanPolicyReply}); {"change": {...}} -> the policy after the change (400 if bad). */
+
+  /**
+   * {} -> the node's scan policy ({@link ScanPolicyReply}); {"change": {...}} -> the policy after
+   * the change (400 if bad).
+   */
   public static final String SCAN_POLICY = "scan.policy";
+
   /** {@link ConnectivityRequest} -> can this node connect to host:port, and why not. */
   public static final String CONNECTIVITY = "connectivity";
 
   /**
-   * Whether {@code address} is a hub-local service ({@code portolan.fleet.*}): asked and published with
-   * {@code localOnly}, so that a request never leaves the process. A local consumer is not in the cluster's map of
-   * handlers; without localOnly, Vert.x would send the request to any other member that registered the address.
+   * Whether {@code address} is a hub-local service ({@code portolan.fleet.*}): asked and published
+   * with {@code localOnly}, so that a request never leaves the process. A local consumer is not in
+   * the cluster's map of handlers; without localOnly, Vert.x would send the request to any other
+   * member that registered the address.
    */
   public static boolean isHubLocal(String address) {
     return address.startsWith("portolan.fleet.");
@@ -69,7 +96,10 @@ public final class Addresses {
     return "portolan.node." + node + "." + service;
   }
 
-  /** Published by the node running scan {@code scanId}: its {@link ScanEvent}s. Scan ids are random, fleet-unique. */
+  /**
+   * Published by the node running scan {@code scanId}: its {@link ScanEvent}s. Scan ids are random,
+   * fleet-unique.
+   */
   public static String scanEvents(String scanId) {
     return "portolan.scan.events." + scanId;
   }
@@ -77,21 +107,42 @@ public final class Addresses {
   // Hub-local services (localConsumer), answered by the fleet aggregator of this process.
   /** Local publication: {"changes": [...]} re-numbered in this hub's sequence, for the SSE feed. */
   public static final String FLEET_CHANGES = "portolan.fleet.changes";
+
   /** Local publication: {@link FleetNodeStatus} when a node goes up, down or stale. */
   public static final String FLEET_NODE_STATUS = "portolan.fleet.node-status";
-  /** {"node"?} -> {@link NodesReply}: every node the hub knows, with status (one node with "node"). */
-  public static final String FLEET_NODES = "portolan.fleet.nodes";
+
   /**
-   * {@link SocketQuery} -> a page across the fleet (or one node with the filter's node), in fleet order
-   * ({@link FleetSocketsReply}).
+   * {"node"?} -> {@link NodesReply}: every node the hub knows, with status (one node with "node").
+   */
+  public static final String FLEET_NODES = "portolan.fleet.nodes";
+
+  /**
+   * {@link SocketQuery} -> a page across the fleet (or one node with the filter's node), in fleet
+   * order ({@link FleetSocketsReply}).
    */
   public static final String FLEET_SOCKETS = "portolan.fleet.sockets";
-  /** {"proto","port"} -> per node, the sockets on that local port as last sampled ({@link FleetPortReply}). */
+
+  /**
+   * {"proto","port"} -> per node, the sockets on that local port as last sampled ({@link
+   * FleetPortReply}).
+   */
   public static final String FLEET_PORT = "portolan.fleet.port";
-  /** {@link PortCheck} -> a check answer per node that is not down ({@link FleetCheckReply}), from the hub's tables. */
+
+  /**
+   * {@link PortCheck} -> a check answer per node that is not down ({@link FleetCheckReply}), from
+   * the hub's tables.
+   */
   public static final String FLEET_CHECK = "portolan.fleet.check";
-  /** {} -> fleet totals by protocol and state, and node counts by status ({@link FleetSummaryReply}). */
+
+  /**
+   * {} -> fleet totals by protocol and state, and node counts by status ({@link
+   * FleetSummaryReply}).
+   */
   public static final String FLEET_SUMMARY = "portolan.fleet.summary";
-  /** {} -> {@link CompletenessReply}: whether the hub's picture of the fleet is complete (FleetCompleteness). */
+
+  /**
+   * {} -> {@link CompletenessReply}: whether the hub's picture of the fleet is complete
+   * (FleetCompleteness).
+   */
   public static final String FLEET_COMPLETE = "portolan.fleet.complete";
 }

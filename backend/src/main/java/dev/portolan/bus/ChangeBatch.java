@@ -2,16 +2,17 @@ package dev.portolan.bus;
 
 import dev.portolan.sampling.ChangeKind;
 import dev.portolan.sampling.SocketChange;
-import dev.portolan.socket.SocketState;
 import dev.portolan.service.ServiceNames;
+import dev.portolan.socket.SocketState;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The changes one sample of one node produced, as published on {@link Addresses#CHANGES}: their seqs follow each
- * other without gaps within a run ({@code epoch}) of the node, so a hub can tell when it missed one.
+ * The changes one sample of one node produced, as published on {@link Addresses#CHANGES}: their
+ * seqs follow each other without gaps within a run ({@code epoch}) of the node, so a hub can tell
+ * when it missed one.
  */
 public record ChangeBatch(String node, String epoch, List<SocketChange> changes) {
 
@@ -33,14 +34,16 @@ public record ChangeBatch(String node, String epoch, List<SocketChange> changes)
   }
 
   /**
-   * A change as the SSE feed sends it: the socket's row plus {@code change}, {@code seq}, {@code timestamp}; a
-   * short-lived socket's also {@code closedAt} and, when its owner is known, {@code ownerFrom}.
+   * A change as the SSE feed sends it: the socket's row plus {@code change}, {@code seq}, {@code
+   * timestamp}; a short-lived socket's also {@code closedAt} and, when its owner is known, {@code
+   * ownerFrom}.
    */
   public static JsonObject changeToJson(SocketChange c, ServiceNames services) {
-    JsonObject j = SocketJson.toJson(c.node(), c.current(), services)
-        .put("change", c.kind().wireName())
-        .put("seq", c.seq())
-        .put("timestamp", c.timestampMillis());
+    JsonObject j =
+        SocketJson.toJson(c.node(), c.current(), services)
+            .put("change", c.kind().wireName())
+            .put("seq", c.seq())
+            .put("timestamp", c.timestampMillis());
     if (c.previousState() != null) {
       j.put("previousState", c.previousState().filterName());
     }
@@ -60,10 +63,18 @@ public record ChangeBatch(String node, String epoch, List<SocketChange> changes)
     String prevState = j.getString("previousState");
     JsonObject prevOwner = j.getJsonObject("previousOwner");
     ChangeKind kind = ChangeKind.fromWire(j.getString("change"));
-    SocketChange.ShortLived shortLived = kind == ChangeKind.SHORT_LIVED
-        ? new SocketChange.ShortLived(j.getLong("closedAt", 0L), j.getString("ownerFrom")) : null;
-    return new SocketChange(kind, j.getString("node"), j.getLong("seq"),
-        j.getLong("timestamp"), SocketJson.fromJson(j), prevState == null ? null : SocketState.parse(prevState),
-        prevOwner == null ? null : SocketJson.ownerFromJson(prevOwner), shortLived);
+    SocketChange.ShortLived shortLived =
+        kind == ChangeKind.SHORT_LIVED
+            ? new SocketChange.ShortLived(j.getLong("closedAt", 0L), j.getString("ownerFrom"))
+            : null;
+    return new SocketChange(
+        kind,
+        j.getString("node"),
+        j.getLong("seq"),
+        j.getLong("timestamp"),
+        SocketJson.fromJson(j),
+        prevState == null ? null : SocketState.parse(prevState),
+        prevOwner == null ? null : SocketJson.ownerFromJson(prevOwner),
+        shortLived);
   }
 }

@@ -4,8 +4,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * "Is anything listening on proto/port?": one node's answer ({@link CheckReply}) or the fleet's verdict over its
- * live nodes ({@link FleetCheckAnswer}). {@code nodes}: each node's answer when the fleet answered (empty else).
+ * "Is anything listening on proto/port?": one node's answer ({@link CheckReply}) or the fleet's
+ * verdict over its live nodes ({@link FleetCheckAnswer}). {@code nodes}: each node's answer when
+ * the fleet answered (empty else).
  */
 public sealed interface CheckAnswer permits CheckReply, FleetCheckAnswer {
   String verdict();

@@ -3,22 +3,35 @@ package dev.portolan.bus;
 import dev.portolan.sampling.ListenCheck;
 import dev.portolan.sampling.NodeSnapshot;
 import dev.portolan.sampling.OwnedSocket;
-import dev.portolan.socket.Protocol;
 import dev.portolan.service.ServiceNames;
+import dev.portolan.socket.Protocol;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A node's answer on {@link Addresses#PORT_CHECK} ({@link ListenCheck}): the verdict and the answer in plain words,
- * hints, the listeners and how many connections the port has. {@code status} is the node's status when the hub
- * answers for it ({@link Addresses#FLEET_CHECK}); {@code nodes}, when the fleet answered with this one node, the
- * list of answers (this one). Both null otherwise, and then not in the JSON.
+ * A node's answer on {@link Addresses#PORT_CHECK} ({@link ListenCheck}): the verdict and the answer
+ * in plain words, hints, the listeners and how many connections the port has. {@code status} is the
+ * node's status when the hub answers for it ({@link Addresses#FLEET_CHECK}); {@code nodes}, when
+ * the fleet answered with this one node, the list of answers (this one). Both null otherwise, and
+ * then not in the JSON.
  */
-public record CheckReply(String node, Protocol proto, int port, String service, boolean listening, String verdict,
-    String answer, List<String> hints, List<ListedSocket> listeners, int connections, long sampledAt, String status,
-    List<CheckReply> nodes) implements CheckAnswer {
+public record CheckReply(
+    String node,
+    Protocol proto,
+    int port,
+    String service,
+    boolean listening,
+    String verdict,
+    String answer,
+    List<String> hints,
+    List<ListedSocket> listeners,
+    int connections,
+    long sampledAt,
+    String status,
+    List<CheckReply> nodes)
+    implements CheckAnswer {
 
   public CheckReply {
     hints = List.copyOf(hints);
@@ -26,26 +39,63 @@ public record CheckReply(String node, Protocol proto, int port, String service, 
     nodes = nodes == null ? null : List.copyOf(nodes);
   }
 
-  public static CheckReply of(NodeSnapshot snapshot, Protocol proto, int port, ServiceNames services) {
+  public static CheckReply of(
+      NodeSnapshot snapshot, Protocol proto, int port, ServiceNames services) {
     ListenCheck c = ListenCheck.of(snapshot, proto, port, services.name(proto, port));
     List<ListedSocket> listeners = new ArrayList<>(c.listeners().size());
     for (OwnedSocket l : c.listeners()) {
       listeners.add(ListedSocket.of(snapshot.node(), l, services, null));
     }
-    return new CheckReply(c.node(), c.proto(), c.port(), c.service(), !c.listeners().isEmpty(), c.verdict().wireName(),
-        c.answer(), c.hints(), listeners, c.connections(), snapshot.takenAtMillis(), null, null);
+    return new CheckReply(
+        c.node(),
+        c.proto(),
+        c.port(),
+        c.service(),
+        !c.listeners().isEmpty(),
+        c.verdict().wireName(),
+        c.answer(),
+        c.hints(),
+        listeners,
+        c.connections(),
+        snapshot.takenAtMillis(),
+        null,
+        null);
   }
 
   /** This answer, saying the node's status. */
   public CheckReply withStatus(String nodeStatus) {
-    return new CheckReply(node, proto, port, service, listening, verdict, answer, hints, listeners, connections,
-        sampledAt, nodeStatus, nodes);
+    return new CheckReply(
+        node,
+        proto,
+        port,
+        service,
+        listening,
+        verdict,
+        answer,
+        hints,
+        listeners,
+        connections,
+        sampledAt,
+        nodeStatus,
+        nodes);
   }
 
   /** This answer as the fleet's, when it is the only one: with the list of answers. */
   public CheckReply asOnlyNode() {
-    return new CheckReply(node, proto, port, service, listening, verdict, answer, hints, listeners, connections,
-        sampledAt, status, List.of(this));
+    return new CheckReply(
+        node,
+        proto,
+        port,
+        service,
+        listening,
+        verdict,
+        answer,
+        hints,
+        listeners,
+        connections,
+        sampledAt,
+        status,
+        List.of(this));
   }
 
   /** Each node's answer when the fleet answered with this one; empty else. */
@@ -56,10 +106,19 @@ public record CheckReply(String node, Protocol proto, int port, String service, 
 
   @Override
   public JsonObject toJson() {
-    JsonObject j = new JsonObject().put("node", node).put("proto", proto.wireName()).put("port", port)
-        .put("service", service).put("listening", listening).put("verdict", verdict).put("answer", answer)
-        .put("hints", new JsonArray(new ArrayList<>(hints))).put("listeners", ListedSocket.toJson(listeners))
-        .put("connections", connections).put("sampledAt", sampledAt);
+    JsonObject j =
+        new JsonObject()
+            .put("node", node)
+            .put("proto", proto.wireName())
+            .put("port", port)
+            .put("service", service)
+            .put("listening", listening)
+            .put("verdict", verdict)
+            .put("answer", answer)
+            .put("hints", new JsonArray(new ArrayList<>(hints)))
+            .put("listeners", ListedSocket.toJson(listeners))
+            .put("connections", connections)
+            .put("sampledAt", sampledAt);
     if (status != null) {
       j.put("status", status);
     }
@@ -86,11 +145,19 @@ public record CheckReply(String node, Protocol proto, int port, String service, 
   }
 
   public static CheckReply fromJson(JsonObject j) {
-    return new CheckReply(j.getString("node"), Protocol.fromWire(j.getString("proto")), j.getInteger("port", 0),
-        j.getString("service"), j.getBoolean("listening", false), j.getString("verdict"), j.getString("answer"),
+    return new CheckReply(
+        j.getString("node"),
+        Protocol.fromWire(j.getString("proto")),
+        j.getInteger("port", 0),
+        j.getString("service"),
+        j.getBoolean("listening", false),
+        j.getString("verdict"),
+        j.getString("answer"),
         j.getJsonArray("hints", new JsonArray()).stream().map(String::valueOf).toList(),
-        ListedSocket.listFromJson(j.getJsonArray("listeners")), j.getInteger("connections", 0),
-        j.getLong("sampledAt", 0L), j.getString("status"),
+        ListedSocket.listFromJson(j.getJsonArray("listeners")),
+        j.getInteger("connections", 0),
+        j.getLong("sampledAt", 0L),
+        j.getString("status"),
         j.containsKey("nodes") ? listFromJson(j.getJsonArray("nodes")) : null);
   }
 }

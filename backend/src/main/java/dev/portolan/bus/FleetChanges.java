@@ -7,16 +7,19 @@ import io.vertx.core.eventbus.MessageCodec;
 import java.util.List;
 
 /**
- * What the fleet aggregator publishes locally on {@link Addresses#FLEET_CHANGES}: changes it numbered in the hub's
- * sequence, handed to the SSE feed of the same process as they are (immutable records), without a round trip
- * through JSON. Local only: its codec cannot go on the wire.
+ * What the fleet aggregator publishes locally on {@link Addresses#FLEET_CHANGES}: changes it
+ * numbered in the hub's sequence, handed to the SSE feed of the same process as they are (immutable
+ * records), without a round trip through JSON. Local only: its codec cannot go on the wire.
  */
 public record FleetChanges(List<SocketChange> changes) {
   public FleetChanges {
     changes = List.copyOf(changes);
   }
 
-  /** Lets {@code vertx}'s event bus carry this record locally (once per Vert.x instance; again is a no-op). */
+  /**
+   * Lets {@code vertx}'s event bus carry this record locally (once per Vert.x instance; again is a
+   * no-op).
+   */
   public static void registerCodec(Vertx vertx) {
     try {
       vertx.eventBus().registerDefaultCodec(FleetChanges.class, new LocalCodec());

@@ -3,7 +3,10 @@ package dev.portolan.bus;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
-/** The hub's answer on {@link Addresses#FLEET_CHECK}: the check of every node that is not down, with its status. */
+/**
+ * The hub's answer on {@link Addresses#FLEET_CHECK}: the check of every node that is not down, with
+ * its status.
+ */
 public record FleetCheckReply(List<CheckReply> nodes) {
 
   public FleetCheckReply {

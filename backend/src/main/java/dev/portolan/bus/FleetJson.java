@@ -11,20 +11,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * JSON pieces the fleet's replies share: whether the hub's picture of the fleet is complete, socket counts by
- * state, node counts by status. The replies themselves are records ({@link NodesReply}, {@link FleetSocketsReply},
- * {@link FleetPortReply}, {@link FleetSummaryReply}, ...).
+ * JSON pieces the fleet's replies share: whether the hub's picture of the fleet is complete, socket
+ * counts by state, node counts by status. The replies themselves are records ({@link NodesReply},
+ * {@link FleetSocketsReply}, {@link FleetPortReply}, {@link FleetSummaryReply}, ...).
  */
 public final class FleetJson {
-  private FleetJson() {
-  }
+  private FleetJson() {}
 
-  /** {@code complete}, and while it is not, {@code resync}: the nodes without a table yet, silent members, why. */
+  /**
+   * {@code complete}, and while it is not, {@code resync}: the nodes without a table yet, silent
+   * members, why.
+   */
   public static JsonObject withCompleteness(JsonObject answer, FleetCompleteness c) {
     answer.put("complete", c.complete());
     if (!c.complete()) {
-      answer.put("resync", new JsonObject().put("nodes", new JsonArray(c.resyncing()))
-          .put("silentMembers", c.silentMembers()).put("reason", c.reason()));
+      answer.put(
+          "resync",
+          new JsonObject()
+              .put("nodes", new JsonArray(c.resyncing()))
+              .put("silentMembers", c.silentMembers())
+              .put("reason", c.reason()));
     }
     return answer;
   }
@@ -35,8 +41,11 @@ public final class FleetJson {
       return FleetCompleteness.COMPLETE;
     }
     JsonObject r = answer.getJsonObject("resync", new JsonObject());
-    return new FleetCompleteness(false, r.getJsonArray("nodes", new JsonArray()).stream().map(String::valueOf).toList(),
-        r.getInteger("silentMembers", 0), r.getString("reason"));
+    return new FleetCompleteness(
+        false,
+        r.getJsonArray("nodes", new JsonArray()).stream().map(String::valueOf).toList(),
+        r.getInteger("silentMembers", 0),
+        r.getString("reason"));
   }
 
   public static Map<String, Integer> countByStatus(List<NodeView> nodes) {
@@ -48,7 +57,10 @@ public final class FleetJson {
     return counts;
   }
 
-  /** Counts by state ({@code ss -s} style), keyed by the state's filter name, plus their total (last). */
+  /**
+   * Counts by state ({@code ss -s} style), keyed by the state's filter name, plus their total
+   * (last).
+   */
   public static Map<String, Integer> stateCounts(Map<SocketState, Integer> states) {
     Map<String, Integer> counts = new LinkedHashMap<>();
     int total = 0;
@@ -63,7 +75,8 @@ public final class FleetJson {
   /** Per protocol, its counts by state: as JSON, in order. */
   static JsonObject countsJson(Map<String, Map<String, Integer>> byProtocol) {
     JsonObject j = new JsonObject();
-    byProtocol.forEach((proto, counts) -> j.put(proto, new JsonObject(new LinkedHashMap<>(counts))));
+    byProtocol.forEach(
+        (proto, counts) -> j.put(proto, new JsonObject(new LinkedHashMap<>(counts))));
     return j;
   }
 

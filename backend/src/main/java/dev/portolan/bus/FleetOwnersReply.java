@@ -7,40 +7,75 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Who owns a port anywhere in the fleet, as {@code /api/v1/owners} without a node answers: per node with sockets
- * there, whether it listens and whether a live node confirmed it (a down node's are as last seen); and every such
- * socket, each with {@code live}. {@code listening}: something listens on a live node.
+ * Who owns a port anywhere in the fleet, as {@code /api/v1/owners} without a node answers: per node
+ * with sockets there, whether it listens and whether a live node confirmed it (a down node's are as
+ * last seen); and every such socket, each with {@code live}. {@code listening}: something listens
+ * on a live node.
  */
-public record FleetOwnersReply(Protocol proto, int port, String service, boolean listening, List<NodeOwners> nodes,
-    List<ListedSocket> sockets) implements OwnersReply {
+public record FleetOwnersReply(
+    Protocol proto,
+    int port,
+    String service,
+    boolean listening,
+    List<NodeOwners> nodes,
+    List<ListedSocket> sockets)
+    implements OwnersReply {
 
   public FleetOwnersReply {
     nodes = List.copyOf(nodes);
     sockets = List.copyOf(sockets);
   }
 
-  /** One node's part: its status, whether live, listening and confirmed, when sampled, how many sockets. */
-  public record NodeOwners(String node, String status, boolean live, boolean listening, boolean confirmed,
-      long sampledAt, int sockets) {
+  /**
+   * One node's part: its status, whether live, listening and confirmed, when sampled, how many
+   * sockets.
+   */
+  public record NodeOwners(
+      String node,
+      String status,
+      boolean live,
+      boolean listening,
+      boolean confirmed,
+      long sampledAt,
+      int sockets) {
     JsonObject toJson() {
-      return new JsonObject().put("node", node).put("status", status).put("live", live).put("listening", listening)
-          .put("confirmed", confirmed).put("sampledAt", sampledAt).put("sockets", sockets);
+      return new JsonObject()
+          .put("node", node)
+          .put("status", status)
+          .put("live", live)
+          .put("listening", listening)
+          .put("confirmed", confirmed)
+          .put("sampledAt", sampledAt)
+          .put("sockets", sockets);
     }
 
     static NodeOwners fromJson(JsonObject j) {
-      return new NodeOwners(j.getString("node"), j.getString("status"), j.getBoolean("live", false),
-          j.getBoolean("listening", false), j.getBoolean("confirmed", false), j.getLong("sampledAt", 0L),
+      return new NodeOwners(
+          j.getString("node"),
+          j.getString("status"),
+          j.getBoolean("live", false),
+          j.getBoolean("listening", false),
+          j.getBoolean("confirmed", false),
+          j.getLong("sampledAt", 0L),
           j.getInteger("sockets", 0));
     }
   }
 
-  /** A node's sockets on the port as one of the merged answers: confirmed by the node, or as the hub last saw them. */
-  public record Seen(String node, String status, boolean live, boolean confirmed, long sampledAt,
-      List<ListedSocket> sockets) {
-  }
+  /**
+   * A node's sockets on the port as one of the merged answers: confirmed by the node, or as the hub
+   * last saw them.
+   */
+  public record Seen(
+      String node,
+      String status,
+      boolean live,
+      boolean confirmed,
+      long sampledAt,
+      List<ListedSocket> sockets) {}
 
   /** The answers of every node with sockets on the port, merged. */
-  public static FleetOwnersReply merge(List<Seen> perNode, Protocol proto, int port, String service) {
+  public static FleetOwnersReply merge(
+      List<Seen> perNode, Protocol proto, int port, String service) {
     List<ListedSocket> sockets = new ArrayList<>();
     List<NodeOwners> nodes = new ArrayList<>();
     boolean listening = false;
@@ -51,15 +86,27 @@ public record FleetOwnersReply(Protocol proto, int port, String service, boolean
         nodeListening |= row.entry().isListening();
       }
       listening |= n.live() && nodeListening;
-      nodes.add(new NodeOwners(n.node(), n.status(), n.live(), nodeListening, n.confirmed(), n.sampledAt(),
-          n.sockets().size()));
+      nodes.add(
+          new NodeOwners(
+              n.node(),
+              n.status(),
+              n.live(),
+              nodeListening,
+              n.confirmed(),
+              n.sampledAt(),
+              n.sockets().size()));
     }
     return new FleetOwnersReply(proto, port, service, listening, nodes, sockets);
   }
 
   /** This answer with only {@code node}'s sockets (a down node's page). */
   public FleetOwnersReply onlyNode(String node) {
-    return new FleetOwnersReply(proto, port, service, listening, nodes,
+    return new FleetOwnersReply(
+        proto,
+        port,
+        service,
+        listening,
+        nodes,
         sockets.stream().filter(s -> node.equals(s.node())).toList());
   }
 
@@ -67,8 +114,13 @@ public record FleetOwnersReply(Protocol proto, int port, String service, boolean
   public JsonObject toJson() {
     JsonArray n = new JsonArray();
     nodes.forEach(x -> n.add(x.toJson()));
-    return new JsonObject().put("proto", proto.wireName()).put("port", port).put("service", service)
-        .put("listening", listening).put("nodes", n).put("sockets", ListedSocket.toJson(sockets));
+    return new JsonObject()
+        .put("proto", proto.wireName())
+        .put("port", port)
+        .put("service", service)
+        .put("listening", listening)
+        .put("nodes", n)
+        .put("sockets", ListedSocket.toJson(sockets));
   }
 
   public static FleetOwnersReply fromJson(JsonObject j) {
@@ -77,7 +129,12 @@ public record FleetOwnersReply(Protocol proto, int port, String service, boolean
     for (int i = 0; i < a.size(); i++) {
       nodes.add(NodeOwners.fromJson(a.getJsonObject(i)));
     }
-    return new FleetOwnersReply(Protocol.fromWire(j.getString("proto")), j.getInteger("port", 0), j.getString("service"),
-        j.getBoolean("listening", false), nodes, ListedSocket.listFromJson(j.getJsonArray("sockets")));
+    return new FleetOwnersReply(
+        Protocol.fromWire(j.getString("proto")),
+        j.getInteger("port", 0),
+        j.getString("service"),
+        j.getBoolean("listening", false),
+        nodes,
+        ListedSocket.listFromJson(j.getJsonArray("sockets")));
   }
 }

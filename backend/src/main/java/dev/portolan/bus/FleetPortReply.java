@@ -2,16 +2,17 @@ package dev.portolan.bus;
 
 import dev.portolan.fleet.NodeView;
 import dev.portolan.sampling.OwnedSocket;
-import dev.portolan.socket.Protocol;
 import dev.portolan.service.ServiceNames;
+import dev.portolan.socket.Protocol;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The hub's answer on {@link Addresses#FLEET_PORT}: per node that has sockets on local port {@code port}, those
- * sockets as last sampled (each row with {@code live}), whether one listens, and the node's status.
+ * The hub's answer on {@link Addresses#FLEET_PORT}: per node that has sockets on local port {@code
+ * port}, those sockets as last sampled (each row with {@code live}), whether one listens, and the
+ * node's status.
  */
 public record FleetPortReply(Protocol proto, int port, List<OnNode> nodes) {
 
@@ -20,25 +21,41 @@ public record FleetPortReply(Protocol proto, int port, List<OnNode> nodes) {
   }
 
   /** One node's sockets on the port. */
-  public record OnNode(String node, String status, boolean live, boolean listening, long sampledAt,
+  public record OnNode(
+      String node,
+      String status,
+      boolean live,
+      boolean listening,
+      long sampledAt,
       List<ListedSocket> sockets) {
     public OnNode {
       sockets = List.copyOf(sockets);
     }
 
     JsonObject toJson() {
-      return new JsonObject().put("node", node).put("status", status).put("live", live).put("listening", listening)
-          .put("sampledAt", sampledAt).put("sockets", ListedSocket.toJson(sockets));
+      return new JsonObject()
+          .put("node", node)
+          .put("status", status)
+          .put("live", live)
+          .put("listening", listening)
+          .put("sampledAt", sampledAt)
+          .put("sockets", ListedSocket.toJson(sockets));
     }
 
     static OnNode fromJson(JsonObject j) {
-      return new OnNode(j.getString("node"), j.getString("status"), j.getBoolean("live", false),
-          j.getBoolean("listening", false), j.getLong("sampledAt", 0L), ListedSocket.listFromJson(j.getJsonArray("sockets")));
+      return new OnNode(
+          j.getString("node"),
+          j.getString("status"),
+          j.getBoolean("live", false),
+          j.getBoolean("listening", false),
+          j.getLong("sampledAt", 0L),
+          ListedSocket.listFromJson(j.getJsonArray("sockets")));
     }
   }
 
   /** Per node that is not empty there, its sockets on {@code proto}/{@code port}. */
-  public static FleetPortReply of(List<NodeView> views, Protocol proto, int port, ServiceNames services) {
+  public static FleetPortReply of(
+      List<NodeView> views, Protocol proto, int port, ServiceNames services) {
     List<OnNode> out = new ArrayList<>();
     for (NodeView v : views) {
       List<OwnedSocket> on = v.snapshot().byLocalPort(proto, port);
@@ -51,7 +68,9 @@ public record FleetPortReply(Protocol proto, int port, List<OnNode> nodes) {
         sockets.add(ListedSocket.of(v.name(), s, services, v.live()));
         listening |= s.socket().isListening();
       }
-      out.add(new OnNode(v.name(), v.status().wireName(), v.live(), listening, v.lastSampleMillis(), sockets));
+      out.add(
+          new OnNode(
+              v.name(), v.status().wireName(), v.live(), listening, v.lastSampleMillis(), sockets));
     }
     return new FleetPortReply(proto, port, out);
   }
@@ -68,6 +87,7 @@ public record FleetPortReply(Protocol proto, int port, List<OnNode> nodes) {
     for (int i = 0; i < a.size(); i++) {
       nodes.add(OnNode.fromJson(a.getJsonObject(i)));
     }
-    return new FleetPortReply(Protocol.fromWire(j.getString("proto")), j.getInteger("port", 0), nodes);
+    return new FleetPortReply(
+        Protocol.fromWire(j.getString("proto")), j.getInteger("port", 0), nodes);
   }
 }

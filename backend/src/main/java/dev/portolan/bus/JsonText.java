@@ -1,22 +1,23 @@
 package dev.portolan.bus;
 
+import dev.portolan.owner.Owner;
+import dev.portolan.owner.ProcessInfo;
 import dev.portolan.sampling.Exposure;
 import dev.portolan.sampling.OwnedSocket;
 import dev.portolan.sampling.SocketChange;
-import dev.portolan.owner.Owner;
-import dev.portolan.owner.ProcessInfo;
+import dev.portolan.service.ServiceNames;
 import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketEntry;
-import dev.portolan.service.ServiceNames;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Socket rows and changes written straight to JSON text into a {@link StringBuilder}: the same fields, values and
- * nulls as {@link SocketJson#toJson} and {@link ChangeBatch#changeToJson} (tests hold them equal), without building
- * a {@link io.vertx.core.json.JsonObject} map per row and encoding it. For the hot paths: the hub's SSE feed writes
- * every change of the fleet, a simulator thousands of changes a second. A process's owner text is cached (a node
- * has a few dozen processes behind thousands of sockets). Not thread-safe: one per event loop.
+ * Socket rows and changes written straight to JSON text into a {@link StringBuilder}: the same
+ * fields, values and nulls as {@link SocketJson#toJson} and {@link ChangeBatch#changeToJson} (tests
+ * hold them equal), without building a {@link io.vertx.core.json.JsonObject} map per row and
+ * encoding it. For the hot paths: the hub's SSE feed writes every change of the fleet, a simulator
+ * thousands of changes a second. A process's owner text is cached (a node has a few dozen processes
+ * behind thousands of sockets). Not thread-safe: one per event loop.
  */
 public final class JsonText {
   private static final int MAX_CACHED_OWNERS = 10_000;
@@ -31,8 +32,12 @@ public final class JsonText {
   /** As {@link ChangeBatch#changeToJson}. */
   public void change(StringBuilder sb, SocketChange c) {
     rowFields(sb, c.node(), c.current());
-    sb.append(",\"change\":\"").append(c.kind().wireName()).append("\",\"seq\":").append(c.seq())
-        .append(",\"timestamp\":").append(c.timestampMillis());
+    sb.append(",\"change\":\"")
+        .append(c.kind().wireName())
+        .append("\",\"seq\":")
+        .append(c.seq())
+        .append(",\"timestamp\":")
+        .append(c.timestampMillis());
     if (c.previousState() != null) {
       sb.append(",\"previousState\":\"").append(c.previousState().filterName()).append('"');
     }
@@ -61,11 +66,16 @@ public final class JsonText {
     SocketEntry e = row.socket();
     sb.append("{\"node\":");
     string(sb, node);
-    sb.append(",\"proto\":\"").append(e.proto().wireName())
-        .append("\",\"family\":\"").append(e.family().wireName())
-        .append("\",\"state\":\"").append(e.state().filterName())
-        .append("\",\"ssState\":\"").append(e.state().ssName())
-        .append("\",\"listening\":").append(e.isListening());
+    sb.append(",\"proto\":\"")
+        .append(e.proto().wireName())
+        .append("\",\"family\":\"")
+        .append(e.family().wireName())
+        .append("\",\"state\":\"")
+        .append(e.state().filterName())
+        .append("\",\"ssState\":\"")
+        .append(e.state().ssName())
+        .append("\",\"listening\":")
+        .append(e.isListening());
     if (e.proto() == Protocol.UNIX) {
       sb.append(",\"type\":");
       string(sb, e.unixType() == null ? null : e.unixType().wireName());
@@ -91,8 +101,13 @@ public final class JsonText {
       }
       sb.append(",\"uid\":").append(e.uid());
     }
-    sb.append(",\"txQueue\":").append(e.txQueue()).append(",\"rxQueue\":").append(e.rxQueue())
-        .append(",\"inode\":").append(e.inode()).append(",\"owner\":");
+    sb.append(",\"txQueue\":")
+        .append(e.txQueue())
+        .append(",\"rxQueue\":")
+        .append(e.rxQueue())
+        .append(",\"inode\":")
+        .append(e.inode())
+        .append(",\"owner\":");
     owner(sb, row.owner());
   }
 
@@ -109,7 +124,10 @@ public final class JsonText {
       return;
     }
     int start = sb.length();
-    sb.append("{\"status\":\"").append(owner.status().wireName()).append("\",\"pid\":").append(p.pid())
+    sb.append("{\"status\":\"")
+        .append(owner.status().wireName())
+        .append("\",\"pid\":")
+        .append(p.pid())
         .append(",\"process\":");
     string(sb, p.name());
     sb.append(",\"user\":");

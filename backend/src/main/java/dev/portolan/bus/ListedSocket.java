@@ -1,24 +1,29 @@
 package dev.portolan.bus;
 
-import dev.portolan.sampling.OwnedSocket;
 import dev.portolan.owner.Owner;
 import dev.portolan.owner.OwnerStatus;
+import dev.portolan.sampling.OwnedSocket;
+import dev.portolan.service.ServiceNames;
 import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketEntry;
-import dev.portolan.service.ServiceNames;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A socket row as replies carry it ({@link SocketJson}'s shape): the socket with its owner, its node, the service
- * name it shows, and {@code live} for rows of fleet answers (false: as last seen on a down node; null: not said).
+ * A socket row as replies carry it ({@link SocketJson}'s shape): the socket with its owner, its
+ * node, the service name it shows, and {@code live} for rows of fleet answers (false: as last seen
+ * on a down node; null: not said).
  */
 public record ListedSocket(String node, OwnedSocket socket, String service, Boolean live) {
 
-  /** A row of {@code node}, its service named by {@code services}; {@code live} null: the row does not say. */
-  public static ListedSocket of(String node, OwnedSocket socket, ServiceNames services, Boolean live) {
+  /**
+   * A row of {@code node}, its service named by {@code services}; {@code live} null: the row does
+   * not say.
+   */
+  public static ListedSocket of(
+      String node, OwnedSocket socket, ServiceNames services, Boolean live) {
     return new ListedSocket(node, socket, SocketJson.serviceOf(socket.socket(), services), live);
   }
 
@@ -54,7 +59,8 @@ public record ListedSocket(String node, OwnedSocket socket, String service, Bool
   }
 
   public static ListedSocket fromJson(JsonObject j) {
-    return new ListedSocket(j.getString("node"), SocketJson.fromJson(j), j.getString("service"), j.getBoolean("live"));
+    return new ListedSocket(
+        j.getString("node"), SocketJson.fromJson(j), j.getString("service"), j.getBoolean("live"));
   }
 
   public static JsonArray toJson(List<ListedSocket> rows) {

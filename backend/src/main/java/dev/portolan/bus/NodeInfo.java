@@ -14,7 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** This node's description for {@code /api/v1/nodes}: name, addresses, kernel, uptime, reader, last sample. */
+/**
+ * This node's description for {@code /api/v1/nodes}: name, addresses, kernel, uptime, reader, last
+ * sample.
+ */
 public final class NodeInfo {
   private final String name;
   private final String reader;
@@ -36,11 +39,24 @@ public final class NodeInfo {
     SocketSummary summary = snapshot.summary();
     Map<String, Integer> counts = new LinkedHashMap<>();
     counts.put("total", summary.total());
-    summary.byProtocol().forEach((proto, states) ->
-        counts.put(proto, states.values().stream().mapToInt(Integer::intValue).sum()));
-    return new NodeInfoReply(name, "up", addresses(), readFirstLine(Path.of("/proc/sys/kernel/osrelease")),
-        uptimeSeconds(), startedAtMillis, reader, intervalMillis, snapshot.takenAtMillis(),
-        snapshot.sampleNanos() / 1_000_000.0, snapshot.seq(), counts);
+    summary
+        .byProtocol()
+        .forEach(
+            (proto, states) ->
+                counts.put(proto, states.values().stream().mapToInt(Integer::intValue).sum()));
+    return new NodeInfoReply(
+        name,
+        "up",
+        addresses(),
+        readFirstLine(Path.of("/proc/sys/kernel/osrelease")),
+        uptimeSeconds(),
+        startedAtMillis,
+        reader,
+        intervalMillis,
+        snapshot.takenAtMillis(),
+        snapshot.sampleNanos() / 1_000_000.0,
+        snapshot.seq(),
+        counts);
   }
 
   /** This host's interface addresses, without zone ids. */

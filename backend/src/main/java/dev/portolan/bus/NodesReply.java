@@ -7,8 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The hub's answer on {@link Addresses#FLEET_NODES}: every node it knows (or the one asked for), the feed position
- * {@code seq} it is current at, and whether its picture of the fleet is complete yet.
+ * The hub's answer on {@link Addresses#FLEET_NODES}: every node it knows (or the one asked for),
+ * the feed position {@code seq} it is current at, and whether its picture of the fleet is complete
+ * yet.
  */
 public record NodesReply(long seq, List<NodeEntry> nodes, FleetCompleteness completeness) {
 
@@ -19,7 +20,8 @@ public record NodesReply(long seq, List<NodeEntry> nodes, FleetCompleteness comp
   public JsonObject toJson() {
     JsonArray out = new JsonArray(new ArrayList<>(nodes.size()));
     nodes.forEach(n -> out.add(n.toJson()));
-    return FleetJson.withCompleteness(new JsonObject().put("seq", seq).put("nodes", out), completeness);
+    return FleetJson.withCompleteness(
+        new JsonObject().put("seq", seq).put("nodes", out), completeness);
   }
 
   public static NodesReply fromJson(JsonObject j) {

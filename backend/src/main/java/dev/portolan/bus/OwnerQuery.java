@@ -4,8 +4,9 @@ import dev.portolan.socket.Protocol;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A request on {@link Addresses#OWNER_LOOKUP}: who owns {@code proto}/{@code port} ("fuser -n tcp 5432"), or
- * what process {@code pid} is and which sockets it holds ("lsof -p PID -i"). Exactly one of the two is set.
+ * A request on {@link Addresses#OWNER_LOOKUP}: who owns {@code proto}/{@code port} ("fuser -n tcp
+ * 5432"), or what process {@code pid} is and which sockets it holds ("lsof -p PID -i"). Exactly one
+ * of the two is set.
  */
 public record OwnerQuery(Protocol proto, Integer port, Integer pid) {
 
@@ -18,11 +19,15 @@ public record OwnerQuery(Protocol proto, Integer port, Integer pid) {
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("proto", proto == null ? null : proto.wireName()).put("port", port).put("pid", pid);
+    return new JsonObject()
+        .put("proto", proto == null ? null : proto.wireName())
+        .put("port", port)
+        .put("pid", pid);
   }
 
   public static OwnerQuery fromJson(JsonObject j) {
     String proto = j.getString("proto");
-    return new OwnerQuery(proto == null ? null : Protocol.fromWire(proto), j.getInteger("port"), j.getInteger("pid"));
+    return new OwnerQuery(
+        proto == null ? null : Protocol.fromWire(proto), j.getInteger("port"), j.getInteger("pid"));
   }
 }

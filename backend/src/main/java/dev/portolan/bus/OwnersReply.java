@@ -4,8 +4,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * Who owns a port: one node's answer ({@link PortOwnersReply}) or the fleet's ({@link FleetOwnersReply}, every
- * node's, confirmed by the live ones).
+ * Who owns a port: one node's answer ({@link PortOwnersReply}) or the fleet's ({@link
+ * FleetOwnersReply}, every node's, confirmed by the live ones).
  */
 public sealed interface OwnersReply permits PortOwnersReply, FleetOwnersReply {
   /** The port's service name, or null. */

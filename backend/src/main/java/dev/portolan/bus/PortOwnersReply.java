@@ -5,12 +5,21 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * A node's answer on {@link Addresses#OWNER_LOOKUP} for a port ("fuser -n tcp 5432"): the sockets on that local
- * port with their owners confirmed by readlink, and whether one listens. {@code status} is the node's status,
- * added by the hub when it passes the answer on (null: not said, and not in the JSON).
+ * A node's answer on {@link Addresses#OWNER_LOOKUP} for a port ("fuser -n tcp 5432"): the sockets
+ * on that local port with their owners confirmed by readlink, and whether one listens. {@code
+ * status} is the node's status, added by the hub when it passes the answer on (null: not said, and
+ * not in the JSON).
  */
-public record PortOwnersReply(String node, Protocol proto, int port, String service, boolean listening,
-    long sampledAt, List<ListedSocket> sockets, String status) implements OwnersReply {
+public record PortOwnersReply(
+    String node,
+    Protocol proto,
+    int port,
+    String service,
+    boolean listening,
+    long sampledAt,
+    List<ListedSocket> sockets,
+    String status)
+    implements OwnersReply {
 
   public PortOwnersReply {
     sockets = List.copyOf(sockets);
@@ -18,14 +27,21 @@ public record PortOwnersReply(String node, Protocol proto, int port, String serv
 
   /** This answer, saying the node's status. */
   public PortOwnersReply withStatus(String nodeStatus) {
-    return new PortOwnersReply(node, proto, port, service, listening, sampledAt, sockets, nodeStatus);
+    return new PortOwnersReply(
+        node, proto, port, service, listening, sampledAt, sockets, nodeStatus);
   }
 
   @Override
   public JsonObject toJson() {
-    JsonObject j = new JsonObject().put("node", node).put("proto", proto.wireName()).put("port", port)
-        .put("service", service).put("listening", listening).put("sampledAt", sampledAt)
-        .put("sockets", ListedSocket.toJson(sockets));
+    JsonObject j =
+        new JsonObject()
+            .put("node", node)
+            .put("proto", proto.wireName())
+            .put("port", port)
+            .put("service", service)
+            .put("listening", listening)
+            .put("sampledAt", sampledAt)
+            .put("sockets", ListedSocket.toJson(sockets));
     if (status != null) {
       j.put("status", status);
     }
@@ -33,8 +49,14 @@ public record PortOwnersReply(String node, Protocol proto, int port, String serv
   }
 
   public static PortOwnersReply fromJson(JsonObject j) {
-    return new PortOwnersReply(j.getString("node"), Protocol.fromWire(j.getString("proto")), j.getInteger("port", 0),
-        j.getString("service"), j.getBoolean("listening", false), j.getLong("sampledAt", 0L),
-        ListedSocket.listFromJson(j.getJsonArray("sockets")), j.getString("status"));
+    return new PortOwnersReply(
+        j.getString("node"),
+        Protocol.fromWire(j.getString("proto")),
+        j.getInteger("port", 0),
+        j.getString("service"),
+        j.getBoolean("listening", false),
+        j.getLong("sampledAt", 0L),
+        ListedSocket.listFromJson(j.getJsonArray("sockets")),
+        j.getString("status"));
   }
 }

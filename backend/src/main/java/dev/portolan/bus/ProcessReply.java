@@ -7,11 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A node's answer on {@link Addresses#OWNER_LOOKUP} for a pid ("lsof -p PID -i"): the process, its sockets as last
- * sampled (owned by it, confirmed with readlink), and the inodes of sockets it holds that the last sample did not
- * have ({@code unsampledInodes}: opened since).
+ * A node's answer on {@link Addresses#OWNER_LOOKUP} for a pid ("lsof -p PID -i"): the process, its
+ * sockets as last sampled (owned by it, confirmed with readlink), and the inodes of sockets it
+ * holds that the last sample did not have ({@code unsampledInodes}: opened since).
  */
-public record ProcessReply(String node, ProcessInfo process, long sampledAt, List<ListedSocket> sockets,
+public record ProcessReply(
+    String node,
+    ProcessInfo process,
+    long sampledAt,
+    List<ListedSocket> sockets,
     List<Long> unsampledInodes) {
 
   public ProcessReply {
@@ -20,15 +24,23 @@ public record ProcessReply(String node, ProcessInfo process, long sampledAt, Lis
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("node", node).put("process", SocketJson.processToJson(process))
-        .put("sampledAt", sampledAt).put("sockets", ListedSocket.toJson(sockets))
+    return new JsonObject()
+        .put("node", node)
+        .put("process", SocketJson.processToJson(process))
+        .put("sampledAt", sampledAt)
+        .put("sockets", ListedSocket.toJson(sockets))
         .put("unsampledInodes", new JsonArray(new ArrayList<>(unsampledInodes)));
   }
 
   public static ProcessReply fromJson(JsonObject j) {
     List<Long> unsampled = new ArrayList<>();
-    j.getJsonArray("unsampledInodes", new JsonArray()).forEach(i -> unsampled.add(((Number) i).longValue()));
-    return new ProcessReply(j.getString("node"), SocketJson.processFromJson(j.getJsonObject("process")),
-        j.getLong("sampledAt", 0L), ListedSocket.listFromJson(j.getJsonArray("sockets")), unsampled);
+    j.getJsonArray("unsampledInodes", new JsonArray())
+        .forEach(i -> unsampled.add(((Number) i).longValue()));
+    return new ProcessReply(
+        j.getString("node"),
+        SocketJson.processFromJson(j.getJsonObject("process")),
+        j.getLong("sampledAt", 0L),
+        ListedSocket.listFromJson(j.getJsonArray("sockets")),
+        unsampled);
   }
 }

@@ -6,18 +6,18 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 
 /**
- * Who a request to a node comes from, in the message's headers: {@value #USER}, the user the hub acts for (set by the
- * routes that start scans, checks and policy changes), and {@value #HUB}, the hub's node name (set on every message a
- * hub sends to a node's services, {@link #stampHub}). The agent trusts them as far as it trusts the sender: only a
- * certificate with the hub role can reach its services over a TLS bus.
+ * Who a request to a node comes from, in the message's headers: {@value #USER}, the user the hub
+ * acts for (set by the routes that start scans, checks and policy changes), and {@value #HUB}, the
+ * hub's node name (set on every message a hub sends to a node's services, {@link #stampHub}). The
+ * agent trusts them as far as it trusts the sender: only a certificate with the hub role can reach
+ * its services over a TLS bus.
  */
 public final class RequestHeaders {
   public static final String USER = "portolan-user";
   public static final String HUB = "portolan-hub";
   private static final String NODE_PREFIX = "portolan.node.";
 
-  private RequestHeaders() {
-  }
+  private RequestHeaders() {}
 
   /** Delivery options for a request on behalf of {@code user}, with {@code timeoutMillis}. */
   public static DeliveryOptions forUser(String user, long timeoutMillis) {
@@ -27,12 +27,13 @@ public final class RequestHeaders {
 
   /** Puts {@value #HUB}: {@code hub} on every message this process sends to a node's services. */
   public static void stampHub(EventBus bus, String hub) {
-    bus.addOutboundInterceptor(ctx -> {
-      if (ctx.message().address().startsWith(NODE_PREFIX)) {
-        ctx.message().headers().set(HUB, hub);
-      }
-      ctx.next();
-    });
+    bus.addOutboundInterceptor(
+        ctx -> {
+          if (ctx.message().address().startsWith(NODE_PREFIX)) {
+            ctx.message().headers().set(HUB, hub);
+          }
+          ctx.next();
+        });
   }
 
   /** Who asked, as {@code headers} say. */

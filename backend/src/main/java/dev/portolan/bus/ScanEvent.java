@@ -6,14 +6,22 @@ import dev.portolan.service.ServiceNames;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Published on {@link Addresses#scanEvents(String)} while a scan runs: {@code progress} (done of total),
- * {@code port} (a port found open, or open|filtered, with its result), {@code done} (the final state, without the
- * result list). Also the events of {@code /api/v1/scans/{id}/events}.
+ * Published on {@link Addresses#scanEvents(String)} while a scan runs: {@code progress} (done of
+ * total), {@code port} (a port found open, or open|filtered, with its result), {@code done} (the
+ * final state, without the result list). Also the events of {@code /api/v1/scans/{id}/events}.
  */
-public record ScanEvent(Type type, String scanId, long done, long total, PortResult result, ScanRecord.Snapshot status) {
+public record ScanEvent(
+    Type type,
+    String scanId,
+    long done,
+    long total,
+    PortResult result,
+    ScanRecord.Snapshot status) {
 
   public enum Type {
-    PROGRESS, PORT, DONE;
+    PROGRESS,
+    PORT,
+    DONE;
 
     public String wireName() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -37,7 +45,10 @@ public record ScanEvent(Type type, String scanId, long done, long total, PortRes
     switch (type) {
       case PROGRESS -> j.put("done", done).put("total", total);
       case PORT -> j.put("result", ScanJson.result(result, services));
-      case DONE -> j.put("done", done).put("total", total).put("status", ScanJson.snapshot(status, false, services));
+      case DONE ->
+          j.put("done", done)
+              .put("total", total)
+              .put("status", ScanJson.snapshot(status, false, services));
     }
     return j;
   }

@@ -7,8 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A node's answer on {@link Addresses#SCAN_LIST}, and the fleet's ({@code /api/v1/scans}: every live node's, most
- * recent first): the recent scans' states without their results, and how many are running.
+ * A node's answer on {@link Addresses#SCAN_LIST}, and the fleet's ({@code /api/v1/scans}: every
+ * live node's, most recent first): the recent scans' states without their results, and how many are
+ * running.
  */
 public record ScanListReply(List<ScanRecord.Snapshot> scans, int running) {
 

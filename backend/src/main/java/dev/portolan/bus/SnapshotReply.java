@@ -8,17 +8,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A node's answer on {@link Addresses#SNAPSHOT}: every socket with its owner, current at change {@code seq} of run
- * {@code epoch}. A hub replaces what it held for the node with it, then applies the batches after {@code seq}.
+ * A node's answer on {@link Addresses#SNAPSHOT}: every socket with its owner, current at change
+ * {@code seq} of run {@code epoch}. A hub replaces what it held for the node with it, then applies
+ * the batches after {@code seq}.
  */
-public record SnapshotReply(String node, String epoch, long seq, long takenAtMillis, List<OwnedSocket> sockets) {
+public record SnapshotReply(
+    String node, String epoch, long seq, long takenAtMillis, List<OwnedSocket> sockets) {
 
   public JsonObject toJson(ServiceNames services) {
     JsonArray rows = new JsonArray(new ArrayList<>(sockets.size()));
     for (OwnedSocket s : sockets) {
       rows.add(SocketJson.toJson(node, s, services));
     }
-    return new JsonObject().put("node", node).put("epoch", epoch).put("seq", seq).put("takenAt", takenAtMillis)
+    return new JsonObject()
+        .put("node", node)
+        .put("epoch", epoch)
+        .put("seq", seq)
+        .put("takenAt", takenAtMillis)
         .put("sockets", rows);
   }
 
@@ -28,7 +34,11 @@ public record SnapshotReply(String node, String epoch, long seq, long takenAtMil
     for (int i = 0; i < rows.size(); i++) {
       sockets.add(SocketJson.fromJson(rows.getJsonObject(i)));
     }
-    return new SnapshotReply(j.getString("node"), j.getString("epoch"), j.getLong("seq", 0L),
-        j.getLong("takenAt", 0L), sockets);
+    return new SnapshotReply(
+        j.getString("node"),
+        j.getString("epoch"),
+        j.getLong("seq", 0L),
+        j.getLong("takenAt", 0L),
+        sockets);
   }
 }

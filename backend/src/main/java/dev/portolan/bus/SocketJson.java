@@ -1,36 +1,42 @@
 package dev.portolan.bus;
 
-import dev.portolan.sampling.Exposure;
-import dev.portolan.sampling.OwnedSocket;
 import dev.portolan.owner.Owner;
 import dev.portolan.owner.OwnerStatus;
 import dev.portolan.owner.ProcessInfo;
+import dev.portolan.sampling.Exposure;
+import dev.portolan.sampling.OwnedSocket;
+import dev.portolan.service.ServiceNames;
 import dev.portolan.socket.Family;
 import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketEntry;
 import dev.portolan.socket.SocketState;
 import dev.portolan.socket.UnixType;
-import dev.portolan.service.ServiceNames;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The one JSON shape of a socket row, used by {@code /api/v1/sockets}, the SSE feed and event-bus messages.
- * {@code fromJson(toJson(x))} gives x back, so rows cross a cluster unchanged.
+ * The one JSON shape of a socket row, used by {@code /api/v1/sockets}, the SSE feed and event-bus
+ * messages. {@code fromJson(toJson(x))} gives x back, so rows cross a cluster unchanged.
  */
 public final class SocketJson {
-  private SocketJson() {
-  }
+  private SocketJson() {}
 
   public static JsonObject toJson(String node, OwnedSocket row, ServiceNames services) {
-    return toJson(node, row, services != null, services == null ? null : serviceOf(row.socket(), services));
+    return toJson(
+        node, row, services != null, services == null ? null : serviceOf(row.socket(), services));
   }
 
-  /** The row with {@code service} as given (an inet row's service, null when none), as a reply carries it. */
+  /**
+   * The row with {@code service} as given (an inet row's service, null when none), as a reply
+   * carries it.
+   */
   public static JsonObject toJsonWithService(String node, OwnedSocket row, String service) {
     return toJson(node, row, true, service);
   }
 
-  /** The service name a row shows: its local port's, else (a connection) its remote port's; null when none. */
+  /**
+   * The service name a row shows: its local port's, else (a connection) its remote port's; null
+   * when none.
+   */
   public static String serviceOf(SocketEntry e, ServiceNames services) {
     if (e.proto() == Protocol.UNIX) {
       return null;
@@ -42,15 +48,17 @@ public final class SocketJson {
     return service;
   }
 
-  private static JsonObject toJson(String node, OwnedSocket row, boolean withService, String service) {
+  private static JsonObject toJson(
+      String node, OwnedSocket row, boolean withService, String service) {
     SocketEntry e = row.socket();
-    JsonObject j = new JsonObject()
-        .put("node", node)
-        .put("proto", e.proto().wireName())
-        .put("family", e.family().wireName())
-        .put("state", e.state().filterName())
-        .put("ssState", e.state().ssName())
-        .put("listening", e.isListening());
+    JsonObject j =
+        new JsonObject()
+            .put("node", node)
+            .put("proto", e.proto().wireName())
+            .put("family", e.family().wireName())
+            .put("state", e.state().filterName())
+            .put("ssState", e.state().ssName())
+            .put("listening", e.isListening());
     if (e.proto() == Protocol.UNIX) {
       j.put("type", e.unixType() == null ? null : e.unixType().wireName())
           .put("path", e.path())
@@ -79,13 +87,29 @@ public final class SocketJson {
     SocketEntry e;
     if (proto == Protocol.UNIX) {
       String type = j.getString("type");
-      e = SocketEntry.unix(type == null ? null : UnixType.valueOf(type.toUpperCase(java.util.Locale.ROOT)), state,
-          j.getString("path"), j.getLong("inode", 0L), j.getLong("peerInode", 0L), j.getLong("txQueue", 0L),
-          j.getLong("rxQueue", 0L));
+      e =
+          SocketEntry.unix(
+              type == null ? null : UnixType.valueOf(type.toUpperCase(java.util.Locale.ROOT)),
+              state,
+              j.getString("path"),
+              j.getLong("inode", 0L),
+              j.getLong("peerInode", 0L),
+              j.getLong("txQueue", 0L),
+              j.getLong("rxQueue", 0L));
     } else {
-      e = SocketEntry.inet(proto, Family.fromWire(j.getString("family")), j.getString("localAddress"),
-          j.getInteger("localPort", 0), j.getString("remoteAddress"), j.getInteger("remotePort", 0), state,
-          j.getLong("txQueue", 0L), j.getLong("rxQueue", 0L), j.getInteger("uid", -1), j.getLong("inode", 0L));
+      e =
+          SocketEntry.inet(
+              proto,
+              Family.fromWire(j.getString("family")),
+              j.getString("localAddress"),
+              j.getInteger("localPort", 0),
+              j.getString("remoteAddress"),
+              j.getInteger("remotePort", 0),
+              state,
+              j.getLong("txQueue", 0L),
+              j.getLong("rxQueue", 0L),
+              j.getInteger("uid", -1),
+              j.getLong("inode", 0L));
     }
     return new OwnedSocket(e, ownerFromJson(j.getJsonObject("owner")));
   }
@@ -125,7 +149,14 @@ public final class SocketJson {
   }
 
   public static ProcessInfo processFromJson(JsonObject j) {
-    return new ProcessInfo(j.getInteger("pid"), j.getString("process"), j.getInteger("uid", -1), j.getString("user"),
-        j.getString("cmdline"), j.getString("unit"), j.getString("container"), j.getLong("startTime", 0L));
+    return new ProcessInfo(
+        j.getInteger("pid"),
+        j.getString("process"),
+        j.getInteger("uid", -1),
+        j.getString("user"),
+        j.getString("cmdline"),
+        j.getString("unit"),
+        j.getString("container"),
+        j.getLong("startTime", 0L));
   }
 }

@@ -16,14 +16,24 @@ public record SocketQuery(SocketFilter filter, int limit, String cursor) {
 
   public JsonObject toJson() {
     SocketFilter f = filter;
-    JsonObject j = new JsonObject().put("limit", limit).put("cursor", cursor)
-        .put("node", f.node()).put("listening", f.listening()).put("port", f.port())
-        .put("localPort", f.localPort()).put("remotePort", f.remotePort()).put("pid", f.pid()).put("q", f.text());
+    JsonObject j =
+        new JsonObject()
+            .put("limit", limit)
+            .put("cursor", cursor)
+            .put("node", f.node())
+            .put("listening", f.listening())
+            .put("port", f.port())
+            .put("localPort", f.localPort())
+            .put("remotePort", f.remotePort())
+            .put("pid", f.pid())
+            .put("q", f.text());
     if (f.protocols() != null) {
       JsonArray protos = new JsonArray();
       for (ProtocolChoice p : f.protocols()) {
-        protos.add(new JsonObject().put("proto", p.proto() == null ? null : p.proto().wireName())
-            .put("family", p.family() == null ? null : p.family().wireName()));
+        protos.add(
+            new JsonObject()
+                .put("proto", p.proto() == null ? null : p.proto().wireName())
+                .put("family", p.family() == null ? null : p.family().wireName()));
       }
       j.put("protocols", protos);
     }
@@ -44,8 +54,10 @@ public record SocketQuery(SocketFilter filter, int limit, String cursor) {
         JsonObject p = pa.getJsonObject(i);
         String proto = p.getString("proto");
         String family = p.getString("family");
-        protos.add(new ProtocolChoice(proto == null ? null : Protocol.fromWire(proto),
-            family == null ? null : Family.fromWire(family)));
+        protos.add(
+            new ProtocolChoice(
+                proto == null ? null : Protocol.fromWire(proto),
+                family == null ? null : Family.fromWire(family)));
       }
     }
     Set<SocketState> states = null;
@@ -56,9 +68,17 @@ public record SocketQuery(SocketFilter filter, int limit, String cursor) {
         states.add(SocketState.parse(sa.getString(i)));
       }
     }
-    SocketFilter filter = new SocketFilter(j.getString("node"), protos, states, j.getBoolean("listening"),
-        j.getInteger("port"), j.getInteger("localPort"), j.getInteger("remotePort"), j.getInteger("pid"),
-        j.getString("q"));
+    SocketFilter filter =
+        new SocketFilter(
+            j.getString("node"),
+            protos,
+            states,
+            j.getBoolean("listening"),
+            j.getInteger("port"),
+            j.getInteger("localPort"),
+            j.getInteger("remotePort"),
+            j.getInteger("pid"),
+            j.getString("q"));
     return new SocketQuery(filter, j.getInteger("limit"), j.getString("cursor"));
   }
 }

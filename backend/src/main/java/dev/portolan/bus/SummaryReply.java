@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An {@code ss -s} style summary: one node's ({@link NodeSummaryReply}, with kernel counters and the trend) or the
- * fleet's ({@link FleetSummaryReply}, its live nodes' sockets and its nodes by status). Counts by state are keyed
- * by the state's filter name, with their {@code total} last.
+ * An {@code ss -s} style summary: one node's ({@link NodeSummaryReply}, with kernel counters and
+ * the trend) or the fleet's ({@link FleetSummaryReply}, its live nodes' sockets and its nodes by
+ * status). Counts by state are keyed by the state's filter name, with their {@code total} last.
  */
 public sealed interface SummaryReply permits NodeSummaryReply, FleetSummaryReply {
   /** Every socket counted. */

@@ -17,10 +17,11 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
 /**
- * Who a member of the event bus is, read from its certificate: its {@code name} (the subject's CN, the node name by
- * convention) and its {@code roles}, from SAN URIs {@code urn:portolan:role:hub} / {@code urn:portolan:role:agent}
- * ({@link BusRole}). A certificate should carry one role; one with none is no member of a fleet with roles. Plain Java:
- * the same check serves any transport that authenticates nodes by certificate.
+ * Who a member of the event bus is, read from its certificate: its {@code name} (the subject's CN,
+ * the node name by convention) and its {@code roles}, from SAN URIs {@code urn:portolan:role:hub} /
+ * {@code urn:portolan:role:agent} ({@link BusRole}). A certificate should carry one role; one with
+ * none is no member of a fleet with roles. Plain Java: the same check serves any transport that
+ * authenticates nodes by certificate.
  */
 public record BusIdentity(String name, Set<BusRole> roles) {
   public BusIdentity {
@@ -35,7 +36,9 @@ public record BusIdentity(String name, Set<BusRole> roles) {
       if (names != null) {
         for (List<?> san : names) {
           // 6: uniformResourceIdentifier (RFC 5280 GeneralName)
-          if (san.size() >= 2 && Integer.valueOf(6).equals(san.get(0)) && san.get(1) instanceof String uri) {
+          if (san.size() >= 2
+              && Integer.valueOf(6).equals(san.get(0))
+              && san.get(1) instanceof String uri) {
             BusRole role = BusRole.fromUri(uri.trim());
             if (role != null) {
               roles.add(role);
@@ -71,7 +74,10 @@ public record BusIdentity(String name, Set<BusRole> roles) {
     if (roles.isEmpty()) {
       return who + " (no role)";
     }
-    return who + " (role " + String.join(" and ", roles.stream().map(BusRole::wireName).sorted().toList()) + ")";
+    return who
+        + " (role "
+        + String.join(" and ", roles.stream().map(BusRole::wireName).sorted().toList())
+        + ")";
   }
 
   private static String commonName(X509Certificate cert) {

@@ -6,12 +6,14 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * What a member of the event bus is, as its certificate says: a {@link #HUB} (asks nodes for their sockets, owners,
- * scans and checks, and hears their changes and heartbeats) or an {@link #AGENT} (answers hubs and reports to them).
- * A certificate names its role in a SAN URI {@code urn:portolan:role:hub} or {@code urn:portolan:role:agent}.
+ * What a member of the event bus is, as its certificate says: a {@link #HUB} (asks nodes for their
+ * sockets, owners, scans and checks, and hears their changes and heartbeats) or an {@link #AGENT}
+ * (answers hubs and reports to them). A certificate names its role in a SAN URI {@code
+ * urn:portolan:role:hub} or {@code urn:portolan:role:agent}.
  */
 public enum BusRole {
-  HUB, AGENT;
+  HUB,
+  AGENT;
 
   /** The prefix of the SAN URI that names a role. */
   public static final String URI_PREFIX = "urn:portolan:role:";
@@ -36,16 +38,17 @@ public enum BusRole {
   }
 
   /**
-   * The bus identity a process of {@code role} needs: an agent's for {@code --role agent}, else a hub's ({@code hub},
-   * and {@code all} with {@code --cluster}, which serves the dashboard and asks nodes as a hub does).
+   * The bus identity a process of {@code role} needs: an agent's for {@code --role agent}, else a
+   * hub's ({@code hub}, and {@code all} with {@code --cluster}, which serves the dashboard and asks
+   * nodes as a hub does).
    */
   public static BusRole forNode(Role role) {
     return role == Role.AGENT ? AGENT : HUB;
   }
 
   /**
-   * The peers a member of this role exchanges messages with: an agent only with hubs (hubs ask it, it reports to
-   * hubs; agents never talk to agents), a hub with hubs and agents.
+   * The peers a member of this role exchanges messages with: an agent only with hubs (hubs ask it,
+   * it reports to hubs; agents never talk to agents), a hub with hubs and agents.
    */
   public Set<BusRole> accepts() {
     return this == AGENT ? EnumSet.of(HUB) : EnumSet.of(HUB, AGENT);

@@ -19,38 +19,41 @@ import java.net.UnknownHostException;
 import java.util.function.Consumer;
 
 /**
- * Starts a clustered Vert.x on Hazelcast: TCP-IP join to the given members and/or Kubernetes DNS discovery, never
- * multicast; Hazelcast and the event bus bound to one address. Hazelcast's failure detector is tightened (heartbeat
- * every second, a silent member removed after 5 s) so that the fleet sees a killed node within seconds. The event
- * bus runs over TLS with client certificates when the settings give its files ({@link BusTlsOptions}).
+ * Starts a clustered Vert.x on Hazelcast: TCP-IP join to the given members and/or Kubernetes DNS
+ * discovery, never multicast; Hazelcast and the event bus bound to one address. Hazelcast's failure
+ * detector is tightened (heartbeat every second, a silent member removed after 5 s) so that the
+ * fleet sees a killed node within seconds. The event bus runs over TLS with client certificates
+ * when the settings give its files ({@link BusTlsOptions}).
  */
 public final class Clustering {
-  private Clustering() {
-  }
+  private Clustering() {}
 
   /** A started clustered Vert.x and its membership. */
-  public record Clustered(Vertx vertx, Membership membership) {
-  }
+  public record Clustered(Vertx vertx, Membership membership) {}
 
   /**
-   * Hazelcast's own INFO lines (banner, partition table, Jet notices) drown the node's; members joining and
-   * leaving are logged by the fleet verticle. Kept in a field so the level is not collected with the logger.
+   * Hazelcast's own INFO lines (banner, partition table, Jet notices) drown the node's; members
+   * joining and leaving are logged by the fleet verticle. Kept in a field so the level is not
+   * collected with the logger.
    */
-  private static final java.util.logging.Logger HAZELCAST_LOG = java.util.logging.Logger.getLogger("com.hazelcast");
+  private static final java.util.logging.Logger HAZELCAST_LOG =
+      java.util.logging.Logger.getLogger("com.hazelcast");
 
   /** As {@link #start(ClusterSettings, PrometheusMeterRegistry, BusRole)} for a hub. */
-  public static Future<Clustered> start(ClusterSettings settings, PrometheusMeterRegistry registry) {
+  public static Future<Clustered> start(
+      ClusterSettings settings, PrometheusMeterRegistry registry) {
     return start(settings, registry, BusRole.HUB, null);
   }
 
   /**
-   * Joins the cluster as a member of role {@code self}: with bus TLS, its certificate must carry that role
-   * ({@link BusTlsOptions#checkOwnRole}) and the bus accepts only the peers that role accepts
-   * ({@link BusTlsOptions#enforceRoles}). {@code samples} (null: not said) is published as this member's attribute
-   * {@value #SAMPLES_ATTRIBUTE}, so that a hub knows which members to expect heartbeats from.
+   * Joins the cluster as a member of role {@code self}: with bus TLS, its certificate must carry
+   * that role ({@link BusTlsOptions#checkOwnRole}) and the bus accepts only the peers that role
+   * accepts ({@link BusTlsOptions#enforceRoles}). {@code samples} (null: not said) is published as
+   * this member's attribute {@value #SAMPLES_ATTRIBUTE}, so that a hub knows which members to
+   * expect heartbeats from.
    */
-  public static Future<Clustered> start(ClusterSettings settings, PrometheusMeterRegistry registry, BusRole self,
-      Boolean samples) {
+  public static Future<Clustered> start(
+      ClusterSettings settings, PrometheusMeterRegistry registry, BusRole self, Boolean samples) {
     if (HAZELCAST_LOG.getLevel() == null) {
       HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
     }
@@ -66,30 +69,43 @@ public final class Clustering {
     try {
       address = InetAddress.getByName(settings.host()).getHostAddress();
     } catch (UnknownHostException e) {
-      return Future.failedFuture(new IllegalArgumentException("cannot resolve the cluster host " + settings.host()));
+      return Future.failedFuture(
+          new IllegalArgumentException("cannot resolve the cluster host " + settings.host()));
     }
     Config config = hazelcastConfig(settings, address);
     if (samples != null) {
       config.getMemberAttributeConfig().setAttribute(SAMPLES_ATTRIBUTE, samples.toString());
     }
     HazelcastClusterManager manager = new HazelcastClusterManager(config);
-    VertxOptions options = new VertxOptions()
-        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true))
-        .setEventBusOptions(BusTlsOptions.eventBusOptions(address, settings.busPort(), settings.busTls()));
-    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry))
-        .withClusterManager(manager).buildClustered()
-        .compose(vertx -> settings.busTls() == null ? Future.succeededFuture(vertx)
-            : BusTlsOptions.enforceRoles(vertx, settings.busTls(), self).map(vertx)
-                .recover(e -> vertx.close().transform(ar -> Future.failedFuture(e))))
+    VertxOptions options =
+        new VertxOptions()
+            .setMetricsOptions(
+                new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true))
+            .setEventBusOptions(
+                BusTlsOptions.eventBusOptions(address, settings.busPort(), settings.busTls()));
+    return Vertx.builder()
+        .with(options)
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .withClusterManager(manager)
+        .buildClustered()
+        .compose(
+            vertx ->
+                settings.busTls() == null
+                    ? Future.succeededFuture(vertx)
+                    : BusTlsOptions.enforceRoles(vertx, settings.busTls(), self)
+                        .map(vertx)
+                        .recover(e -> vertx.close().transform(ar -> Future.failedFuture(e))))
         .map(vertx -> new Clustered(vertx, new HazelcastMembership(manager)));
   }
 
   /**
-   * Experimental ({@code -Dportolan.cluster.liteMember=true}, for agents only): join as a Hazelcast lite member, which
-   * owns no partitions (the cluster's data, Vert.x's subscription map included, lives on the data members, i.e. the
-   * hubs). Measured by {@code bench --only membership}; see backend/docs/scaling.md.
+   * Experimental ({@code -Dportolan.cluster.liteMember=true}, for agents only): join as a Hazelcast
+   * lite member, which owns no partitions (the cluster's data, Vert.x's subscription map included,
+   * lives on the data members, i.e. the hubs). Measured by {@code bench --only membership}; see
+   * backend/docs/scaling.md.
    */
   public static final String LITE_MEMBER_PROPERTY = "portolan.cluster.liteMember";
+
   /** The member attribute saying whether the member samples a node ("true", "false"). */
   static final String SAMPLES_ATTRIBUTE = "portolan.samples";
 
@@ -114,22 +130,27 @@ public final class Clustering {
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     if (settings.kubernetesDns() != null) {
-      join.getKubernetesConfig().setEnabled(true)
+      join.getKubernetesConfig()
+          .setEnabled(true)
           .setProperty("service-dns", settings.kubernetesDns())
           .setProperty("service-port", String.valueOf(settings.port()));
     } else {
       join.getTcpIpConfig().setEnabled(true).addMember(address + ":" + settings.port());
       for (String member : settings.join()) {
-        join.getTcpIpConfig().addMember(member.contains(":") && !member.endsWith("]") ? member
-            : member + ":" + ClusterSettings.DEFAULT_PORT);
+        join.getTcpIpConfig()
+            .addMember(
+                member.contains(":") && !member.endsWith("]")
+                    ? member
+                    : member + ":" + ClusterSettings.DEFAULT_PORT);
       }
     }
     return config;
   }
 
   /**
-   * Hazelcast's member list, as Vert.x node ids. These are not Hazelcast's member UUIDs: vertx-hazelcast makes a
-   * node id of its own and keeps it in each member's attribute {@value #VERTX_NODE_ID_ATTRIBUTE}.
+   * Hazelcast's member list, as Vert.x node ids. These are not Hazelcast's member UUIDs:
+   * vertx-hazelcast makes a node id of its own and keeps it in each member's attribute {@value
+   * #VERTX_NODE_ID_ATTRIBUTE}.
    */
   static final class HazelcastMembership implements Membership {
     /** HazelcastClusterManager.NODE_ID_ATTRIBUTE (private there). */
@@ -175,17 +196,20 @@ public final class Clustering {
 
     @Override
     public void onMemberLeft(Consumer<String> nodeId) {
-      manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
-        @Override
-        public void memberAdded(MembershipEvent event) {
-        }
+      manager
+          .getHazelcastInstance()
+          .getCluster()
+          .addMembershipListener(
+              new MembershipListener() {
+                @Override
+                public void memberAdded(MembershipEvent event) {}
 
-        @Override
-        public void memberRemoved(MembershipEvent event) {
-          String id = event.getMember().getAttribute(VERTX_NODE_ID_ATTRIBUTE);
-          nodeId.accept(id != null ? id : event.getMember().getUuid().toString());
-        }
-      });
+                @Override
+                public void memberRemoved(MembershipEvent event) {
+                  String id = event.getMember().getAttribute(VERTX_NODE_ID_ATTRIBUTE);
+                  nodeId.accept(id != null ? id : event.getMember().getUuid().toString());
+                }
+              });
     }
   }
 }

@@ -2,18 +2,21 @@ package dev.portolan.cluster;
 
 import java.util.function.Consumer;
 
-/** Who is in the cluster: this member's node id, and a callback when another member leaves (any thread). */
+/**
+ * Who is in the cluster: this member's node id, and a callback when another member leaves (any
+ * thread).
+ */
 public interface Membership {
-  Membership NONE = new Membership() {
-    @Override
-    public String localNodeId() {
-      return "local";
-    }
+  Membership NONE =
+      new Membership() {
+        @Override
+        public String localNodeId() {
+          return "local";
+        }
 
-    @Override
-    public void onMemberLeft(Consumer<String> nodeId) {
-    }
-  };
+        @Override
+        public void onMemberLeft(Consumer<String> nodeId) {}
+      };
 
   String localNodeId();
 
@@ -22,7 +25,10 @@ public interface Membership {
     return false;
   }
 
-  /** The other members now, by Vert.x node id, each with whether it samples a node (null: it does not say). */
+  /**
+   * The other members now, by Vert.x node id, each with whether it samples a node (null: it does
+   * not say).
+   */
   default java.util.Map<String, Boolean> others() {
     return java.util.Map.of();
   }

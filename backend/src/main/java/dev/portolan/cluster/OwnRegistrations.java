@@ -9,18 +9,34 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The event-bus addresses this node must stay registered for in the cluster's subscription map, and its
- * registrations there as last seen (node id, seq): when one is gone, the registration to put back is the one it
- * had, so that the consumer's own unregistration removes it later. Plain Java; the self-check asks the cluster.
+ * The event-bus addresses this node must stay registered for in the cluster's subscription map, and
+ * its registrations there as last seen (node id, seq): when one is gone, the registration to put
+ * back is the one it had, so that the consumer's own unregistration removes it later. Plain Java;
+ * the self-check asks the cluster.
  */
 public final class OwnRegistrations {
-  /** The per-node services a sampling node answers ({@link Addresses#onNode}); a hub's fleet-wide subscriptions. */
-  static final List<String> NODE_SERVICES = List.of(Addresses.SNAPSHOT, Addresses.SOCKETS_QUERY, Addresses.SUMMARY,
-      Addresses.NODE_INFO, Addresses.OWNER_LOOKUP, Addresses.PORT_CHECK, Addresses.SCAN_START, Addresses.SCAN_STATUS,
-      Addresses.SCAN_CANCEL, Addresses.SCAN_LIST, Addresses.SCAN_POLICY, Addresses.CONNECTIVITY);
   /**
-   * Seqs for a registration put back that was never seen (missing at the first check): far above the event bus's
-   * own counter, so that it cannot equal one of its registrations.
+   * The per-node services a sampling node answers ({@link Addresses#onNode}); a hub's fleet-wide
+   * subscriptions.
+   */
+  static final List<String> NODE_SERVICES =
+      List.of(
+          Addresses.SNAPSHOT,
+          Addresses.SOCKETS_QUERY,
+          Addresses.SUMMARY,
+          Addresses.NODE_INFO,
+          Addresses.OWNER_LOOKUP,
+          Addresses.PORT_CHECK,
+          Addresses.SCAN_START,
+          Addresses.SCAN_STATUS,
+          Addresses.SCAN_CANCEL,
+          Addresses.SCAN_LIST,
+          Addresses.SCAN_POLICY,
+          Addresses.CONNECTIVITY);
+
+  /**
+   * Seqs for a registration put back that was never seen (missing at the first check): far above
+   * the event bus's own counter, so that it cannot equal one of its registrations.
    */
   private static final long UNSEEN_SEQ_BASE = Long.MAX_VALUE / 2;
 
@@ -34,7 +50,9 @@ public final class OwnRegistrations {
     this.addresses = List.copyOf(addresses);
   }
 
-  /** A node's addresses: a serving node's fleet subscriptions, a sampling node's per-node services. */
+  /**
+   * A node's addresses: a serving node's fleet subscriptions, a sampling node's per-node services.
+   */
   public static List<String> of(boolean serves, String sampledNode) {
     List<String> out = new ArrayList<>();
     if (serves) {
@@ -56,8 +74,9 @@ public final class OwnRegistrations {
   }
 
   /**
-   * What the cluster holds for {@code address}: remembers this node's registrations when there are any; when there
-   * are none, returns those to put back (as last seen, or a new one when never seen); else an empty list.
+   * What the cluster holds for {@code address}: remembers this node's registrations when there are
+   * any; when there are none, returns those to put back (as last seen, or a new one when never
+   * seen); else an empty list.
    */
   public List<RegistrationInfo> missing(String address, List<RegistrationInfo> inCluster) {
     List<RegistrationInfo> mine = new ArrayList<>();

@@ -22,10 +22,11 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * The event bus's trust: a peer's certificate must chain to the bus CA (the JDK's PKIX trust manager decides that)
- * and then carry one of the roles this node accepts ({@link BusRole#accepts()}). Both ways: as a server (a peer that
- * connects to deliver a message, checked as a client) and as a client (a peer this node connects to, to deliver one).
- * A refused peer is logged once per certificate subject (at most {@value #REMEMBERED} remembered).
+ * The event bus's trust: a peer's certificate must chain to the bus CA (the JDK's PKIX trust
+ * manager decides that) and then carry one of the roles this node accepts ({@link
+ * BusRole#accepts()}). Both ways: as a server (a peer that connects to deliver a message, checked
+ * as a client) and as a client (a peer this node connects to, to deliver one). A refused peer is
+ * logged once per certificate subject (at most {@value #REMEMBERED} remembered).
  */
 public final class RoleTrustManager extends X509ExtendedTrustManager {
   static final int REMEMBERED = 256;
@@ -34,13 +35,15 @@ public final class RoleTrustManager extends X509ExtendedTrustManager {
   private final X509ExtendedTrustManager ca;
   private final BusRole self;
   private final Set<BusRole> accepted;
-  private final Set<String> refusedSubjects = Collections.newSetFromMap(Collections.synchronizedMap(
-      new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-          return size() > REMEMBERED;
-        }
-      }));
+  private final Set<String> refusedSubjects =
+      Collections.newSetFromMap(
+          Collections.synchronizedMap(
+              new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                  return size() > REMEMBERED;
+                }
+              }));
 
   public RoleTrustManager(X509ExtendedTrustManager ca, BusRole self) {
     this.ca = ca;
@@ -48,8 +51,12 @@ public final class RoleTrustManager extends X509ExtendedTrustManager {
     this.accepted = self.accepts();
   }
 
-  /** A trust manager for a node of role {@code self} that trusts the CA certificate(s) in the PEM file {@code caPem}. */
-  public static RoleTrustManager forCa(Path caPem, BusRole self) throws IOException, GeneralSecurityException {
+  /**
+   * A trust manager for a node of role {@code self} that trusts the CA certificate(s) in the PEM
+   * file {@code caPem}.
+   */
+  public static RoleTrustManager forCa(Path caPem, BusRole self)
+      throws IOException, GeneralSecurityException {
     KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
     store.load(null, null);
     try (InputStream in = Files.newInputStream(caPem)) {
@@ -72,33 +79,34 @@ public final class RoleTrustManager extends X509ExtendedTrustManager {
   }
 
   /**
-   * This trust manager as a {@link TrustManagerFactory} (for {@code TrustOptions.wrap(TrustManagerFactory)}: Vert.x's
-   * {@code TrustOptions.wrap(TrustManager)} needs SLF4J, which Portolan does not ship).
+   * This trust manager as a {@link TrustManagerFactory} (for {@code
+   * TrustOptions.wrap(TrustManagerFactory)}: Vert.x's {@code TrustOptions.wrap(TrustManager)} needs
+   * SLF4J, which Portolan does not ship).
    */
   public TrustManagerFactory asFactory() {
     return new SingleFactory(this);
   }
 
   private static final class SingleFactory extends TrustManagerFactory {
-    private static final java.security.Provider PROVIDER = new java.security.Provider("portolan-bus-roles", "1",
-        "the event bus's role check") {
-    };
+    private static final java.security.Provider PROVIDER =
+        new java.security.Provider("portolan-bus-roles", "1", "the event bus's role check") {};
 
     SingleFactory(TrustManager tm) {
-      super(new javax.net.ssl.TrustManagerFactorySpi() {
-        @Override
-        protected void engineInit(KeyStore ks) {
-        }
+      super(
+          new javax.net.ssl.TrustManagerFactorySpi() {
+            @Override
+            protected void engineInit(KeyStore ks) {}
 
-        @Override
-        protected void engineInit(javax.net.ssl.ManagerFactoryParameters spec) {
-        }
+            @Override
+            protected void engineInit(javax.net.ssl.ManagerFactoryParameters spec) {}
 
-        @Override
-        protected TrustManager[] engineGetTrustManagers() {
-          return new TrustManager[] {tm};
-        }
-      }, PROVIDER, "portolan-bus-roles");
+            @Override
+            protected TrustManager[] engineGetTrustManagers() {
+              return new TrustManager[] {tm};
+            }
+          },
+          PROVIDER,
+          "portolan-bus-roles");
     }
   }
 
@@ -108,8 +116,16 @@ public final class RoleTrustManager extends X509ExtendedTrustManager {
     if (identity.hasAny(accepted)) {
       return;
     }
-    String why = "bus " + peer + " " + identity.describe() + " refused: this " + self.wireName() + " accepts only "
-        + String.join(" and ", accepted.stream().map(BusRole::wireName).sorted().toList()) + " certificates";
+    String why =
+        "bus "
+            + peer
+            + " "
+            + identity.describe()
+            + " refused: this "
+            + self.wireName()
+            + " accepts only "
+            + String.join(" and ", accepted.stream().map(BusRole::wireName).sorted().toList())
+            + " certificates";
     if (refusedSubjects.add(chain[0].getSubjectX500Principal().getName())) {
       LOG.warning(why);
     }
@@ -117,37 +133,43 @@ public final class RoleTrustManager extends X509ExtendedTrustManager {
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     ca.checkClientTrusted(chain, authType);
     checkRole(chain, "client");
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkServerTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     ca.checkServerTrusted(chain, authType);
     checkRole(chain, "server");
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
     ca.checkClientTrusted(chain, authType, socket);
     checkRole(chain, "client");
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
     ca.checkServerTrusted(chain, authType, socket);
     checkRole(chain, "server");
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
     ca.checkClientTrusted(chain, authType, engine);
     checkRole(chain, "client");
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
     ca.checkServerTrusted(chain, authType, engine);
     checkRole(chain, "server");
   }

@@ -3,13 +3,15 @@ package dev.portolan.config;
 import java.util.Locale;
 
 /**
- * What one process does. {@link #ALL}: one node with its dashboard, no cluster unless asked. {@link #AGENT}: samples
- * its node and serves its owner lookups, scans and checks over the clustered event bus; only /health and /metrics
- * over HTTP. {@link #HUB}: the dashboard, the API and the fleet's aggregated state; samples its own node only when
- * asked ({@code --sample-self}).
+ * What one process does. {@link #ALL}: one node with its dashboard, no cluster unless asked. {@link
+ * #AGENT}: samples its node and serves its owner lookups, scans and checks over the clustered event
+ * bus; only /health and /metrics over HTTP. {@link #HUB}: the dashboard, the API and the fleet's
+ * aggregated state; samples its own node only when asked ({@code --sample-self}).
  */
 public enum Role {
-  ALL, AGENT, HUB;
+  ALL,
+  AGENT,
+  HUB;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
@@ -21,7 +23,8 @@ public enum Role {
         return r;
       }
     }
-    throw new PortolanConfig.InvalidConfigException("invalid role '" + text + "': use all, agent or hub");
+    throw new PortolanConfig.InvalidConfigException(
+        "invalid role '" + text + "': use all, agent or hub");
   }
 
   /** Whether this role runs the dashboard, the API and the fleet aggregation. */

@@ -5,15 +5,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Raw values of {@link Settings}, each with where it came from: the {@code --config} file, the environment or the
- * command line (put in that order, later ones winning). Checking them names each bad value as the user gave it:
- * {@code --http-port} from the command line, {@code PORTOLAN_HTTP_PORT} from the environment, {@code httpPort} from
- * the file. A key the file has that is no setting is an error, with the nearest key named.
+ * Raw values of {@link Settings}, each with where it came from: the {@code --config} file, the
+ * environment or the command line (put in that order, later ones winning). Checking them names each
+ * bad value as the user gave it: {@code --http-port} from the command line, {@code
+ * PORTOLAN_HTTP_PORT} from the environment, {@code httpPort} from the file. A key the file has that
+ * is no setting is an error, with the nearest key named.
  */
 public final class SettingValues {
   /** Where a value came from. */
   public enum Source {
-    FILE, ENVIRONMENT, COMMAND_LINE
+    FILE,
+    ENVIRONMENT,
+    COMMAND_LINE
   }
 
   private final Map<String, Object> values = new LinkedHashMap<>();
@@ -22,15 +25,21 @@ public final class SettingValues {
   /**
    * The keys and values of a config file ({@code where} names it in errors).
    *
-   * @throws PortolanConfig.InvalidConfigException for a key that is no setting: "unknown key 'intervall' in
-   *     portolan.json (did you mean 'interval'?)"
+   * @throws PortolanConfig.InvalidConfigException for a key that is no setting: "unknown key
+   *     'intervall' in portolan.json (did you mean 'interval'?)"
    */
   public SettingValues putFile(Map<String, Object> file, String where) {
     for (Map.Entry<String, Object> e : file.entrySet()) {
       if (!Settings.BY_KEY.containsKey(e.getKey())) {
         String near = Settings.nearestKey(e.getKey());
-        throw new PortolanConfig.InvalidConfigException("unknown key '" + e.getKey() + "' in " + where
-            + (near != null ? " (did you mean '" + near + "'?)" : " (see --config in --help for the keys)"));
+        throw new PortolanConfig.InvalidConfigException(
+            "unknown key '"
+                + e.getKey()
+                + "' in "
+                + where
+                + (near != null
+                    ? " (did you mean '" + near + "'?)"
+                    : " (see --config in --help for the keys)"));
       }
       put(e.getKey(), e.getValue(), Source.FILE);
     }
@@ -81,8 +90,9 @@ public final class SettingValues {
   }
 
   /**
-   * The node's settings: each value checked by its setting's parser first, then all of them together
-   * ({@link PortolanConfig#from}); an error that starts with a key names it as the user gave it.
+   * The node's settings: each value checked by its setting's parser first, then all of them
+   * together ({@link PortolanConfig#from}); an error that starts with a key names it as the user
+   * gave it.
    *
    * @throws PortolanConfig.InvalidConfigException one line
    */
@@ -95,7 +105,8 @@ public final class SettingValues {
     } catch (PortolanConfig.InvalidConfigException e) {
       String message = e.getMessage();
       for (String key : values.keySet()) {
-        if (message.startsWith("invalid " + key + " ") || message.startsWith("invalid " + key + ":")) {
+        if (message.startsWith("invalid " + key + " ")
+            || message.startsWith("invalid " + key + ":")) {
           throw new PortolanConfig.InvalidConfigException(Setting.renamed(message, nameOf(key)));
         }
       }

@@ -1,21 +1,27 @@
 package dev.portolan.dashboard;
 
 /**
- * Which request paths under {@code /static/} and {@code /webjars/} may go to vertx-web's static handler. No asset
- * has a backslash, a control character, a {@code %} or an encoded {@code /} in its name, nor a {@code .} or
- * {@code ..} segment in its path, as typed or percent-encoded; the static handler throws on some of them ({@code /static/..\}, a 500 with a
- * stack trace, before authentication), so they are refused before it as "no such asset".
+ * Which request paths under {@code /static/} and {@code /webjars/} may go to vertx-web's static
+ * handler. No asset has a backslash, a control character, a {@code %} or an encoded {@code /} in
+ * its name, nor a {@code .} or {@code ..} segment in its path, as typed or percent-encoded; the
+ * static handler throws on some of them ({@code /static/..\}, a 500 with a stack trace, before
+ * authentication), so they are refused before it as "no such asset".
  */
 final class AssetPaths {
-  private AssetPaths() {
-  }
+  private AssetPaths() {}
 
-  /** Whether {@code rawPath} (the request's path as sent, still percent-encoded) is under an asset prefix. */
+  /**
+   * Whether {@code rawPath} (the request's path as sent, still percent-encoded) is under an asset
+   * prefix.
+   */
   static boolean isAsset(String rawPath) {
     return rawPath != null && (rawPath.startsWith("/static/") || rawPath.startsWith("/webjars/"));
   }
 
-  /** Whether {@code rawPath} names an asset plainly: segments that decode to neither dots nor anything odd. */
+  /**
+   * Whether {@code rawPath} names an asset plainly: segments that decode to neither dots nor
+   * anything odd.
+   */
   static boolean plain(String rawPath) {
     String[] segments = rawPath.substring(1).split("/", -1);
     for (String raw : segments) {
@@ -33,7 +39,10 @@ final class AssetPaths {
     return true;
   }
 
-  /** A segment with its {@code %XX} escapes decoded (a byte a char: enough to see what it hides); null if broken. */
+  /**
+   * A segment with its {@code %XX} escapes decoded (a byte a char: enough to see what it hides);
+   * null if broken.
+   */
   private static String decode(String raw) {
     StringBuilder b = new StringBuilder(raw.length());
     for (int i = 0; i < raw.length(); i++) {

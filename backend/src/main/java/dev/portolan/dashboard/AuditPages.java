@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * The audit page, {@code /audit}: the audit log as a table, newest first, with the filters of
- * {@code /api/v1/audit}; the first page polls itself for new entries (the table alone, as an htmx fragment).
+ * {@code /api/v1/audit}; the first page polls itself for new entries (the table alone, as an htmx
+ * fragment).
  */
 final class AuditPages {
   private final AuditLog log;
@@ -42,32 +43,70 @@ final class AuditPages {
       rows.add(row(e, now));
     }
     String filters = filters(query);
-    String self = query.before() == Long.MAX_VALUE ? "/audit" + (filters.isEmpty() ? "" : "?" + filters) : null;
-    String older = page.nextBefore() == 0 ? null
-        : "/audit?" + (filters.isEmpty() ? "" : filters + "&") + "cursor=" + AuditQuery.cursor(page.nextBefore());
-    AuditView view = new AuditView(text(query.user()), query.kind() == null ? "" : query.kind().wireName(),
-        text(query.node()), query.outcome() == null ? "" : query.outcome().wireName(),
-        Arrays.stream(AuditKind.values()).map(AuditKind::wireName).toList(), rows, self, older, page.kept(),
-        page.dropped());
+    String self =
+        query.before() == Long.MAX_VALUE
+            ? "/audit" + (filters.isEmpty() ? "" : "?" + filters)
+            : null;
+    String older =
+        page.nextBefore() == 0
+            ? null
+            : "/audit?"
+                + (filters.isEmpty() ? "" : filters + "&")
+                + "cursor="
+                + AuditQuery.cursor(page.nextBefore());
+    AuditView view =
+        new AuditView(
+            text(query.user()),
+            query.kind() == null ? "" : query.kind().wireName(),
+            text(query.node()),
+            query.outcome() == null ? "" : query.outcome().wireName(),
+            Arrays.stream(AuditKind.values()).map(AuditKind::wireName).toList(),
+            rows,
+            self,
+            older,
+            page.kept(),
+            page.dropped());
     HtmlReplies.send(ctx, 200, "fragment/audit.jte", "page/audit.jte", Map.of("audit", view));
   }
 
   static AuditRow row(AuditEntry e, long now) {
-    String node = e.node() != null ? e.node() : e.nodes() == null ? "every live node" : String.join(", ", e.nodes());
-    String href = e.scanId() == null ? null : e.kind() == AuditKind.EXPOSURE ? null
-        : "/scans/" + e.scanId() + (e.node() == null ? "" : "?node=" + enc(e.node()));
-    return new AuditRow(e.id(), Clock.when(e.requestedAt(), now), e.finishedAt() == 0 ? "not yet" : Clock.when(e.finishedAt(), now),
-        e.user() == null ? "unknown" : e.user(), from(e), e.kind().wireName(), node, text(e.target()), text(e.ports()),
-        e.outcome().wireName(), e.state() == null ? "" : e.state(), result(e), e.reason(), href);
+    String node =
+        e.node() != null
+            ? e.node()
+            : e.nodes() == null ? "every live node" : String.join(", ", e.nodes());
+    String href =
+        e.scanId() == null
+            ? null
+            : e.kind() == AuditKind.EXPOSURE
+                ? null
+                : "/scans/" + e.scanId() + (e.node() == null ? "" : "?node=" + enc(e.node()));
+    return new AuditRow(
+        e.id(),
+        Clock.when(e.requestedAt(), now),
+        e.finishedAt() == 0 ? "not yet" : Clock.when(e.finishedAt(), now),
+        e.user() == null ? "unknown" : e.user(),
+        from(e),
+        e.kind().wireName(),
+        node,
+        text(e.target()),
+        text(e.ports()),
+        e.outcome().wireName(),
+        e.state() == null ? "" : e.state(),
+        result(e),
+        e.reason(),
+        href);
   }
 
   /**
-   * Where the request came from: the HTTP client's address, or for an agent's own record, that the agent recorded it
-   * and which hub asked.
+   * Where the request came from: the HTTP client's address, or for an agent's own record, that the
+   * agent recorded it and which hub asked.
    */
   static String from(AuditEntry e) {
     if (AuditEntry.SOURCE_AGENT.equals(e.source())) {
-      return "recorded by " + text(e.node()) + ", asked by " + (e.requestedBy() == null ? "a hub" : e.requestedBy());
+      return "recorded by "
+          + text(e.node())
+          + ", asked by "
+          + (e.requestedBy() == null ? "a hub" : e.requestedBy());
     }
     return text(e.remoteAddress());
   }
@@ -76,12 +115,21 @@ final class AuditPages {
   static String result(AuditEntry e) {
     if (e.counts() != null) {
       AuditEntry.ScanCounts c = e.counts();
-      StringBuilder b = new StringBuilder().append(c.open()).append(" open, ").append(c.closed()).append(" closed, ")
-          .append(c.filtered()).append(" filtered");
+      StringBuilder b =
+          new StringBuilder()
+              .append(c.open())
+              .append(" open, ")
+              .append(c.closed())
+              .append(" closed, ")
+              .append(c.filtered())
+              .append(" filtered");
       if (c.openFiltered() > 0) {
         b.append(", ").append(c.openFiltered()).append(" open|filtered");
       }
-      return b.append(" on ").append(c.hosts()).append(c.hosts() == 1 ? " host" : " hosts").toString();
+      return b.append(" on ")
+          .append(c.hosts())
+          .append(c.hosts() == 1 ? " host" : " hosts")
+          .toString();
     }
     if (e.check() != null) {
       AuditEntry.CheckResult c = e.check();
@@ -91,7 +139,10 @@ final class AuditPages {
       return c.status() + (c.reason() == null || c.reason().isBlank() ? "" : ": " + c.reason());
     }
     if (e.count() > 1) {
-      return String.format(Locale.ROOT, "%,d refusals like this one, the last %s", e.count(),
+      return String.format(
+          Locale.ROOT,
+          "%,d refusals like this one, the last %s",
+          e.count(),
           Clock.when(e.lastAt(), System.currentTimeMillis()));
     }
     return "running".equals(e.state()) ? "running…" : "";

@@ -11,20 +11,22 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The connections page's query: the {@code /api/v1/sockets} filters one to one (blank form fields mean "any"; a
- * blank node means every node), plus {@code cursor}; the form as submitted; and the link to the next page.
+ * The connections page's query: the {@code /api/v1/sockets} filters one to one (blank form fields
+ * mean "any"; a blank node means every node), plus {@code cursor}; the form as submitted; and the
+ * link to the next page.
  */
 record ConnectionsQuery(Map<String, List<String>> params, SocketQuery query) {
   static final int PAGE_SIZE = 200;
 
   static ConnectionsQuery parse(Map<String, List<String>> raw) {
     Map<String, List<String>> params = new LinkedHashMap<>();
-    raw.forEach((name, values) -> {
-      List<String> given = values.stream().filter(v -> v != null && !v.isBlank()).toList();
-      if (!given.isEmpty()) {
-        params.put(name, given);
-      }
-    });
+    raw.forEach(
+        (name, values) -> {
+          List<String> given = values.stream().filter(v -> v != null && !v.isBlank()).toList();
+          if (!given.isEmpty()) {
+            params.put(name, given);
+          }
+        });
     SocketFilter.rejectUnknown(params, Set.of("cursor"));
     SocketFilter filter = SocketFilter.parse(params);
     String cursor = FleetPage.validCursor(QueryValues.single(params, "cursor"));
@@ -39,8 +41,15 @@ record ConnectionsQuery(Map<String, List<String>> params, SocketQuery query) {
   /** The form as submitted, with {@code nodes} to choose from. */
   FilterForm form(List<String> nodes) {
     String node = text("node");
-    return new FilterForm(text("proto"), text("state"), text("port"), text("pid"),
-        Boolean.TRUE.equals(query.filter().listening()), text("q"), node, nodes);
+    return new FilterForm(
+        text("proto"),
+        text("state"),
+        text("port"),
+        text("pid"),
+        Boolean.TRUE.equals(query.filter().listening()),
+        text("q"),
+        node,
+        nodes);
   }
 
   /** The same filters with the next page's cursor, or null when there is none. */

@@ -1,5 +1,6 @@
 package dev.portolan.dashboard;
 
+import dev.portolan.api.SseFeed;
 import dev.portolan.bus.CheckReply;
 import dev.portolan.bus.FleetSocketsReply;
 import dev.portolan.bus.NodeEntry;
@@ -11,13 +12,12 @@ import dev.portolan.frontend.view.SummaryView;
 import dev.portolan.http.InvalidQueryException;
 import dev.portolan.http.QueryValues;
 import dev.portolan.http.RequestException;
-import dev.portolan.sampling.SocketFilter;
 import dev.portolan.owner.ProcessInfo;
-import dev.portolan.socket.Protocol;
-import dev.portolan.service.ServiceNames;
 import dev.portolan.query.FleetApi;
 import dev.portolan.query.ScanGate;
-import dev.portolan.api.SseFeed;
+import dev.portolan.sampling.SocketFilter;
+import dev.portolan.service.ServiceNames;
+import dev.portolan.socket.Protocol;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -29,10 +29,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The web dashboard: server-rendered pages (the fleet's port map, nodes and search in {@link FleetPages} and
- * {@link SearchPage}; connections, port, process and check here), their htmx fragments, the static assets and
- * webjars, and {@code /ui/events}, the change feed as HTML rows. Every page asks the fleet ({@link FleetApi}), like
- * the JSON API, and renders precompiled jte templates; none needs a node of this process's own.
+ * The web dashboard: server-rendered pages (the fleet's port map, nodes and search in {@link
+ * FleetPages} and {@link SearchPage}; connections, port, process and check here), their htmx
+ * fragments, the static assets and webjars, and {@code /ui/events}, the change feed as HTML rows.
+ * Every page asks the fleet ({@link FleetApi}), like the JSON API, and renders precompiled jte
+ * templates; none needs a node of this process's own.
  */
 public final class DashboardRoutes {
   private static final int PORT_CONNECTIONS = 100;
@@ -49,11 +50,21 @@ public final class DashboardRoutes {
   }
 
   /** Adds the dashboard's routes to {@code router}. */
-  public static void mount(Router router, Vertx vertx, FleetApi fleet, SseFeed feed, ServiceNames services,
+  public static void mount(
+      Router router,
+      Vertx vertx,
+      FleetApi fleet,
+      SseFeed feed,
+      ServiceNames services,
       ScanGate gate) {
     DashboardRoutes d = new DashboardRoutes(fleet, feed, services);
-    router.get("/static/*").handler(DashboardRoutes::assetPath).handler(StaticHandler.create("dev/portolan/frontend/static"));
-    router.get("/webjars/*").handler(DashboardRoutes::assetPath)
+    router
+        .get("/static/*")
+        .handler(DashboardRoutes::assetPath)
+        .handler(StaticHandler.create("dev/portolan/frontend/static"));
+    router
+        .get("/webjars/*")
+        .handler(DashboardRoutes::assetPath)
         .handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86_400));
     FleetPages.mount(router, fleet);
     SearchPage.mount(router, fleet);
@@ -69,9 +80,10 @@ public final class DashboardRoutes {
   }
 
   /**
-   * An asset path as sent (before the router removed dot segments) that is not {@link AssetPaths#plain plain} is a
-   * 404 here, before the static handler: it decodes the (already decoded) path once more and fails on a {@code %}
-   * with an exception (a 500 for {@code /static/%25}), and on a backslash ({@code /static/..\}) too.
+   * An asset path as sent (before the router removed dot segments) that is not {@link
+   * AssetPaths#plain plain} is a 404 here, before the static handler: it decodes the (already
+   * decoded) path once more and fails on a {@code %} with an exception (a 500 for {@code
+   * /static/%25}), and on a backslash ({@code /static/..\}) too.
    */
   private static void assetPath(RoutingContext ctx) {
     String raw = ctx.request().path();
@@ -86,28 +98,47 @@ public final class DashboardRoutes {
     ConnectionsQuery query = ConnectionsQuery.parse(params);
     String node = query.node();
     Future<NodesReply> nodes = fleet.nodes(null);
-    Future<FleetSocketsReply> page = fleet.sockets(query.query().filter(), query.query().limit(), query.query().cursor());
+    Future<FleetSocketsReply> page =
+        fleet.sockets(query.query().filter(), query.query().limit(), query.query().cursor());
     Future<SummaryView> summary = summary(node);
-    Future.all(nodes, page, summary).onSuccess(all -> {
-      FleetSocketsReply p = page.result();
-      List<String> names = nodes.result().nodes().stream().map(NodeEntry::name).toList();
-      ConnectionsView view = new ConnectionsView(query.form(names),
-          FleetSocketRows.with(nodes.result(), System.currentTimeMillis()).of(p.sockets()),
-          p.matched(), query.nextPageHref(p.nextCursor()));
-      HtmlReplies.send(ctx, 200, "fragment/connections.jte", "page/connections.jte",
-          Map.of("view", view, "summary", summary.result()));
-    }).onFailure(e -> HtmlReplies.fail(ctx, e));
+    Future.all(nodes, page, summary)
+        .onSuccess(
+            all -> {
+              FleetSocketsReply p = page.result();
+              List<String> names = nodes.result().nodes().stream().map(NodeEntry::name).toList();
+              ConnectionsView view =
+                  new ConnectionsView(
+                      query.form(names),
+                      FleetSocketRows.with(nodes.result(), System.currentTimeMillis())
+                          .of(p.sockets()),
+                      p.matched(),
+                      query.nextPageHref(p.nextCursor()));
+              HtmlReplies.send(
+                  ctx,
+                  200,
+                  "fragment/connections.jte",
+                  "page/connections.jte",
+                  Map.of("view", view, "summary", summary.result()));
+            })
+        .onFailure(e -> HtmlReplies.fail(ctx, e));
   }
 
-  /** One node's summary (with its trend), or the fleet's (live nodes, no trend); a down node has none. */
+  /**
+   * One node's summary (with its trend), or the fleet's (live nodes, no trend); a down node has
+   * none.
+   */
   private Future<SummaryView> summary(String node) {
     if (node == null) {
       return fleet.fleetSummary().map(s -> SummaryChart.from(s, SummaryChart.fleetScope(s)));
     }
-    return fleet.nodeSummary(node).map(s -> SummaryChart.from(s, "node " + node)).recover(e ->
-        e instanceof RequestException r && r.status() == 503
-            ? Future.succeededFuture(SummaryChart.unavailable("node " + node, r.detail()))
-            : Future.failedFuture(e));
+    return fleet
+        .nodeSummary(node)
+        .map(s -> SummaryChart.from(s, "node " + node))
+        .recover(
+            e ->
+                e instanceof RequestException r && r.status() == 503
+                    ? Future.succeededFuture(SummaryChart.unavailable("node " + node, r.detail()))
+                    : Future.failedFuture(e));
   }
 
   private void check(RoutingContext ctx, Map<String, List<String>> params) {
@@ -117,7 +148,12 @@ public final class DashboardRoutes {
     String node = node(params);
     String shownProto = protoText == null || protoText.isBlank() ? "tcp" : protoText;
     if (portText == null || portText.isBlank()) {
-      HtmlReplies.send(ctx, 200, "fragment/checkanswer.jte", "page/check.jte", Map.of("check", CheckView.empty()));
+      HtmlReplies.send(
+          ctx,
+          200,
+          "fragment/checkanswer.jte",
+          "page/check.jte",
+          Map.of("check", CheckView.empty()));
       return;
     }
     Protocol proto;
@@ -127,14 +163,27 @@ public final class DashboardRoutes {
       port = QueryValues.port("port", portText);
     } catch (InvalidQueryException e) {
       CheckView bad = new CheckView(shownProto, portText, "error", e.detail(), List.of(), null);
-      HtmlReplies.send(ctx, 400, "fragment/checkanswer.jte", "page/check.jte", Map.of("check", bad));
+      HtmlReplies.send(
+          ctx, 400, "fragment/checkanswer.jte", "page/check.jte", Map.of("check", bad));
       return;
     }
-    fleet.check(node, proto, port).onSuccess(answer -> {
-      CheckView view = new CheckView(proto.wireName(), String.valueOf(port), answer.verdict(), answer.answer(),
-          answer.hints(), portHref(proto, port, node), perNode(answer.nodes()));
-      HtmlReplies.send(ctx, 200, "fragment/checkanswer.jte", "page/check.jte", Map.of("check", view));
-    }).onFailure(e -> HtmlReplies.fail(ctx, e));
+    fleet
+        .check(node, proto, port)
+        .onSuccess(
+            answer -> {
+              CheckView view =
+                  new CheckView(
+                      proto.wireName(),
+                      String.valueOf(port),
+                      answer.verdict(),
+                      answer.answer(),
+                      answer.hints(),
+                      portHref(proto, port, node),
+                      perNode(answer.nodes()));
+              HtmlReplies.send(
+                  ctx, 200, "fragment/checkanswer.jte", "page/check.jte", Map.of("check", view));
+            })
+        .onFailure(e -> HtmlReplies.fail(ctx, e));
   }
 
   /** "node: its answer", one per node, when more than one node answered. */
@@ -157,13 +206,18 @@ public final class DashboardRoutes {
     QueryValues.rejectUnknown(params, Set.of("node"));
     Protocol proto = QueryValues.inetProtocol(ctx.pathParam("proto"));
     if (!proto.wireName().equals(ctx.pathParam("proto"))) {
-      throw new InvalidQueryException("invalid proto", "a port page is /ports/tcp/N or /ports/udp/N");
+      throw new InvalidQueryException(
+          "invalid proto", "a port page is /ports/tcp/N or /ports/udp/N");
     }
     int port = QueryValues.port("port", ctx.pathParam("port"));
     String node = node(params);
     Future<NodeEntry> entry = node == null ? Future.succeededFuture(null) : fleet.node(node);
-    entry.compose(e -> PortPage.load(fleet, proto, port, node, e, PORT_CONNECTIONS))
-        .onSuccess(view -> HtmlReplies.send(ctx, 200, "fragment/port.jte", "page/port.jte", Map.of("view", view)))
+    entry
+        .compose(e -> PortPage.load(fleet, proto, port, node, e, PORT_CONNECTIONS))
+        .onSuccess(
+            view ->
+                HtmlReplies.send(
+                    ctx, 200, "fragment/port.jte", "page/port.jte", Map.of("view", view)))
         .onFailure(e -> HtmlReplies.fail(ctx, e));
   }
 
@@ -171,12 +225,26 @@ public final class DashboardRoutes {
     QueryValues.rejectUnknown(params, Set.of());
     String node = ctx.pathParam("node");
     int pid = QueryValues.pid(ctx.pathParam("pid"));
-    fleet.process(node, pid).onSuccess(answer -> {
-      ProcessInfo p = answer.process();
-      ProcessView view = new ProcessView(node, NodeTable.href(node), pid, p.name(), p.user(), p.cmdline(), p.unit(),
-          p.container(), SocketRows.of(answer.sockets()));
-      HtmlReplies.send(ctx, 200, "fragment/process.jte", "page/process.jte", Map.of("view", view));
-    }).onFailure(e -> HtmlReplies.fail(ctx, e));
+    fleet
+        .process(node, pid)
+        .onSuccess(
+            answer -> {
+              ProcessInfo p = answer.process();
+              ProcessView view =
+                  new ProcessView(
+                      node,
+                      NodeTable.href(node),
+                      pid,
+                      p.name(),
+                      p.user(),
+                      p.cmdline(),
+                      p.unit(),
+                      p.container(),
+                      SocketRows.of(answer.sockets()));
+              HtmlReplies.send(
+                  ctx, 200, "fragment/process.jte", "page/process.jte", Map.of("view", view));
+            })
+        .onFailure(e -> HtmlReplies.fail(ctx, e));
   }
 
   private void events(RoutingContext ctx, Map<String, List<String>> params) {
@@ -185,12 +253,15 @@ public final class DashboardRoutes {
   }
 
   static String portHref(Protocol proto, int port, String node) {
-    return "/ports/" + proto.wireName() + "/" + port + (node == null ? "" : "?node=" + Links.segment(node));
+    return "/ports/"
+        + proto.wireName()
+        + "/"
+        + port
+        + (node == null ? "" : "?node=" + Links.segment(node));
   }
 
   private static String node(Map<String, List<String>> params) {
     String node = QueryValues.single(params, "node");
     return node == null || node.isBlank() ? null : node;
   }
-
 }

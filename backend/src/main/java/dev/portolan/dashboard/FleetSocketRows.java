@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Socket rows of fleet answers (each with {@code node} and {@code live}) as table rows with their node: a row of
- * a node that is down says when it was last seen, and links to no process (only a live node can show one).
+ * Socket rows of fleet answers (each with {@code node} and {@code live}) as table rows with their
+ * node: a row of a node that is down says when it was last seen, and links to no process (only a
+ * live node can show one).
  */
 final class FleetSocketRows {
   private final Map<String, NodeEntry> nodes;
@@ -22,7 +23,10 @@ final class FleetSocketRows {
     this.now = now;
   }
 
-  /** Rows rendered against the node entries of {@code nodesAnswer} (for last-seen times); null: none known. */
+  /**
+   * Rows rendered against the node entries of {@code nodesAnswer} (for last-seen times); null: none
+   * known.
+   */
   static FleetSocketRows with(NodesReply nodesAnswer, long now) {
     Map<String, NodeEntry> byName = new HashMap<>();
     if (nodesAnswer != null) {
@@ -46,11 +50,25 @@ final class FleetSocketRows {
     boolean live = s.live() == null || s.live();
     var socket = SocketRows.of(s);
     if (!live) {
-      socket = new dev.portolan.frontend.view.SocketRow(socket.proto(), socket.state(), socket.local(),
-          socket.localHref(), socket.remote(), socket.service(), socket.owner(), null, socket.user(), socket.exposure());
+      socket =
+          new dev.portolan.frontend.view.SocketRow(
+              socket.proto(),
+              socket.state(),
+              socket.local(),
+              socket.localHref(),
+              socket.remote(),
+              socket.service(),
+              socket.owner(),
+              null,
+              socket.user(),
+              socket.exposure());
     }
     NodeEntry entry = nodes.get(node);
-    String seen = live ? "live" : "last seen " + (entry == null ? "before it went down" : Clock.when(entry.lastSeen(), now));
+    String seen =
+        live
+            ? "live"
+            : "last seen "
+                + (entry == null ? "before it went down" : Clock.when(entry.lastSeen(), now));
     return new FleetSocketRow(node, NodeTable.href(node), socket, live, seen);
   }
 }

@@ -6,10 +6,12 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
 
-/** A dashboard page handler whose bad input (or any failure while starting) becomes an error page, never a 500 trace. */
+/**
+ * A dashboard page handler whose bad input (or any failure while starting) becomes an error page,
+ * never a 500 trace.
+ */
 final class Guarded {
-  private Guarded() {
-  }
+  private Guarded() {}
 
   /** Renders a page from the request and its query parameters. */
   interface Page {

@@ -7,8 +7,7 @@ import java.util.Map;
 
 /** Builds dashboard URLs: path segments and query strings, percent-encoded. */
 final class Links {
-  private Links() {
-  }
+  private Links() {}
 
   static String segment(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
@@ -21,7 +20,9 @@ final class Links {
     for (Map.Entry<String, List<String>> e : params.entrySet()) {
       for (String v : e.getValue()) {
         if (v != null && !v.isBlank()) {
-          out.append(sep).append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)).append('=')
+          out.append(sep)
+              .append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8))
+              .append('=')
               .append(URLEncoder.encode(v, StandardCharsets.UTF_8));
           sep = '&';
         }

@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The live nodes a form offers to run something from (by name, in the fleet's order), and the one it selects by
- * default: the node asked for when it is live, else this process's own node, else the first live node (a hub that
- * does not sample itself); null when no node is live. {@code addresses}: each live node's interface addresses.
+ * The live nodes a form offers to run something from (by name, in the fleet's order), and the one
+ * it selects by default: the node asked for when it is live, else this process's own node, else the
+ * first live node (a hub that does not sample itself); null when no node is live. {@code
+ * addresses}: each live node's interface addresses.
  */
 record LiveNodes(List<String> names, String preferred, Map<String, List<String>> addresses) {
 
@@ -28,9 +29,12 @@ record LiveNodes(List<String> names, String preferred, Map<String, List<String>>
         addresses.put(name, n.addresses() == null ? List.of() : List.copyOf(n.addresses()));
       }
     }
-    String preferred = asked != null && names.contains(asked) ? asked
-        : local != null && names.contains(local) ? local
-        : names.isEmpty() ? null : names.getFirst();
+    String preferred =
+        asked != null && names.contains(asked)
+            ? asked
+            : local != null && names.contains(local)
+                ? local
+                : names.isEmpty() ? null : names.getFirst();
     return new LiveNodes(List.copyOf(names), preferred, Map.copyOf(addresses));
   }
 }

@@ -10,14 +10,17 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The fleet's node entries (as {@code FleetApi.nodes} returns them) as the node table: one row per node with
- * status, since when and why, and the fleet totals. A big fleet's port map lists nodes that are not up first.
+ * The fleet's node entries (as {@code FleetApi.nodes} returns them) as the node table: one row per
+ * node with status, since when and why, and the fleet totals. A big fleet's port map lists nodes
+ * that are not up first.
  */
 final class NodeTable {
-  private NodeTable() {
-  }
+  private NodeTable() {}
 
-  /** All of them when at most {@code max}, in name order; else down and stale nodes first, then up ones, cut at max. */
+  /**
+   * All of them when at most {@code max}, in name order; else down and stale nodes first, then up
+   * ones, cut at max.
+   */
   static List<NodeEntry> firstFew(List<NodeEntry> entries, int max) {
     if (entries.size() <= max) {
       return entries;
@@ -41,8 +44,17 @@ final class NodeTable {
 
   static FleetNodeRow row(NodeEntry n, long now) {
     String name = n.name() == null ? "?" : n.name();
-    return new FleetNodeRow(name, href(name), status(n), Clock.when(n.statusSince(), now), n.statusReason(),
-        n.role("unknown"), n.listening(), n.total(), Clock.ago(n.lastSampleAt(), now), backoff(n));
+    return new FleetNodeRow(
+        name,
+        href(name),
+        status(n),
+        Clock.when(n.statusSince(), now),
+        n.statusReason(),
+        n.role("unknown"),
+        n.listening(),
+        n.total(),
+        Clock.ago(n.lastSampleAt(), now),
+        backoff(n));
   }
 
   /** Its status; "down" when it does not say. */
@@ -59,17 +71,24 @@ final class NodeTable {
     return sampler.describe();
   }
 
-  /** {@link #totals(List)}, with why the hub is still resyncing when its answer says it is not complete. */
+  /**
+   * {@link #totals(List)}, with why the hub is still resyncing when its answer says it is not
+   * complete.
+   */
   static FleetTotals totals(NodesReply answer, List<NodeEntry> entries) {
     FleetTotals t = totals(entries);
     if (answer.completeness().complete()) {
       return t;
     }
     String reason = answer.completeness().reason();
-    return new FleetTotals(t.nodes(), t.up(), t.stale(), t.down(), t.sockets(), t.listening(), reason);
+    return new FleetTotals(
+        t.nodes(), t.up(), t.stale(), t.down(), t.sockets(), t.listening(), reason);
   }
 
-  /** Nodes per status; sockets and listening ports summed over the live nodes (a down node's are last seen). */
+  /**
+   * Nodes per status; sockets and listening ports summed over the live nodes (a down node's are
+   * last seen).
+   */
   static FleetTotals totals(List<NodeEntry> entries) {
     int up = 0;
     int stale = 0;
@@ -93,5 +112,4 @@ final class NodeTable {
   static String href(String node) {
     return "/nodes/" + Links.segment(node);
   }
-
 }

@@ -15,13 +15,13 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Turns a node's entry (as {@code FleetApi.nodes} returns it) and its listening TCP/UDP sockets into its port map:
- * one cell per (proto, port), merging the addresses it listens on (the widest exposure wins), grouped into
- * well-known, registered and ephemeral ranges; a node that is down is marked, its sockets as last seen.
+ * Turns a node's entry (as {@code FleetApi.nodes} returns it) and its listening TCP/UDP sockets
+ * into its port map: one cell per (proto, port), merging the addresses it listens on (the widest
+ * exposure wins), grouped into well-known, registered and ephemeral ranges; a node that is down is
+ * marked, its sockets as last seen.
  */
 final class PortMapBuilder {
-  private PortMapBuilder() {
-  }
+  private PortMapBuilder() {}
 
   static NodeRow build(NodeEntry node, List<ListedSocket> listeners, long now) {
     String name = node.name() == null ? "?" : node.name();
@@ -42,14 +42,26 @@ final class PortMapBuilder {
       PortCell cell = b.build();
       (cell.port() < 1024 ? wellKnown : cell.port() < 49152 ? registered : ephemeral).add(cell);
     }
-    List<PortRange> ranges = List.of(new PortRange("Well-known", "0–1023", wellKnown),
-        new PortRange("Registered", "1024–49151", registered), new PortRange("Ephemeral", "49152+", ephemeral));
+    List<PortRange> ranges =
+        List.of(
+            new PortRange("Well-known", "0–1023", wellKnown),
+            new PortRange("Registered", "1024–49151", registered),
+            new PortRange("Ephemeral", "49152+", ephemeral));
     String status = NodeTable.status(node);
-    return new NodeRow(name, NodeTable.href(name), status, statusNote(node, status, now), describe(node, now),
-        cells.size(), ranges);
+    return new NodeRow(
+        name,
+        NodeTable.href(name),
+        status,
+        statusNote(node, status, now),
+        describe(node, now),
+        cells.size(),
+        ranges);
   }
 
-  /** Null for a node that is up; "last seen ..." when down; "stale since ..." when its samples stopped. */
+  /**
+   * Null for a node that is up; "last seen ..." when down; "stale since ..." when its samples
+   * stopped.
+   */
   static String statusNote(NodeEntry node, String status, long now) {
     return switch (status) {
       case "down" -> "down · last seen " + Clock.when(node.lastSeen(), now);
@@ -60,14 +72,23 @@ final class PortMapBuilder {
   }
 
   private static String describe(NodeEntry node, long now) {
-    String sampled = node.live()
-        ? "sampled " + Clock.ago(node.lastSampleAt(), now)
-        : "as last seen " + Clock.when(node.lastSeen(), now);
-    return node.role("unknown role") + " · kernel " + (node.facts() == null ? "?" : node.facts().kernel()) + " · "
-        + node.total() + " sockets · " + sampled;
+    String sampled =
+        node.live()
+            ? "sampled " + Clock.ago(node.lastSampleAt(), now)
+            : "as last seen " + Clock.when(node.lastSeen(), now);
+    return node.role("unknown role")
+        + " · kernel "
+        + (node.facts() == null ? "?" : node.facts().kernel())
+        + " · "
+        + node.total()
+        + " sockets · "
+        + sampled;
   }
 
-  /** An id for a cell that is unique on a page with several nodes (node names are letters, digits, '.', '-', '_'). */
+  /**
+   * An id for a cell that is unique on a page with several nodes (node names are letters, digits,
+   * '.', '-', '_').
+   */
   static String cellId(String node, String proto, int port) {
     return "p-" + node.replaceAll("[^A-Za-z0-9_-]", "_") + "-" + proto + "-" + port;
   }
@@ -92,19 +113,31 @@ final class PortMapBuilder {
     void add(ListedSocket s) {
       addresses.add(s.entry().localAddress());
       Owner owner = s.owner();
-      owners.add(owner.status() == OwnerStatus.PROCESS ? owner.process().name()
-          : owner.status() == OwnerStatus.PERMISSION_DENIED ? "owner hidden" : owner.status().wireName());
+      owners.add(
+          owner.status() == OwnerStatus.PROCESS
+              ? owner.process().name()
+              : owner.status() == OwnerStatus.PERMISSION_DENIED
+                  ? "owner hidden"
+                  : owner.status().wireName());
       exposureRank = Math.max(exposureRank, rank(SocketRows.exposure(s)));
     }
 
     PortCell build() {
-      String exposure = switch (exposureRank) {
-        case 2 -> "all-interfaces";
-        case 1 -> "specific-address";
-        default -> "loopback-only";
-      };
-      return new PortCell(cellId(node, proto, port), proto, port, service, String.join(", ", owners), exposure,
-          String.join(", ", addresses), "/ports/" + proto + "/" + port + "?node=" + Links.segment(node));
+      String exposure =
+          switch (exposureRank) {
+            case 2 -> "all-interfaces";
+            case 1 -> "specific-address";
+            default -> "loopback-only";
+          };
+      return new PortCell(
+          cellId(node, proto, port),
+          proto,
+          port,
+          service,
+          String.join(", ", owners),
+          exposure,
+          String.join(", ", addresses),
+          "/ports/" + proto + "/" + port + "?node=" + Links.segment(node));
     }
 
     private static int rank(String exposure) {

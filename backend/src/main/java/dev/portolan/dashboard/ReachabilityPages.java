@@ -3,10 +3,10 @@ package dev.portolan.dashboard;
 import dev.portolan.audit.AuditKind;
 import dev.portolan.frontend.view.ReachRow;
 import dev.portolan.frontend.view.ReachabilityView;
+import dev.portolan.http.Params;
 import dev.portolan.http.QueryValues;
 import dev.portolan.http.RequestException;
 import dev.portolan.query.FleetApi;
-import dev.portolan.http.Params;
 import dev.portolan.query.Reachability;
 import dev.portolan.query.ScanGate;
 import io.vertx.core.Vertx;
@@ -23,10 +23,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The reachability matrix of a service: {@code GET /reachability} (the form, filled in from
- * {@code ?host=&port=[&timeout=]} so that a check is a link; a GET never runs one: a link or an {@code <img>}
- * elsewhere must not send probes) and {@code POST /ui/reachability} (runs it: the matrix as an htmx fragment,
- * pushing the link, or the whole page). One row per live node, from {@link Reachability}.
+ * The reachability matrix of a service: {@code GET /reachability} (the form, filled in from {@code
+ * ?host=&port=[&timeout=]} so that a check is a link; a GET never runs one: a link or an {@code
+ * <img>} elsewhere must not send probes) and {@code POST /ui/reachability} (runs it: the matrix as
+ * an htmx fragment, pushing the link, or the whole page). One row per live node, from {@link
+ * Reachability}.
  */
 final class ReachabilityPages {
   private final Reachability reachability;
@@ -40,7 +41,10 @@ final class ReachabilityPages {
   static void mount(Router router, Vertx vertx, FleetApi fleet, ScanGate gate) {
     ReachabilityPages p = new ReachabilityPages(vertx, fleet, gate);
     router.get("/reachability").handler(p::show);
-    router.post("/ui/reachability").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(p::ask);
+    router
+        .post("/ui/reachability")
+        .handler(BodyHandler.create(false).setBodyLimit(16 * 1024))
+        .handler(p::ask);
   }
 
   private void show(RoutingContext ctx) {
@@ -67,7 +71,13 @@ final class ReachabilityPages {
     Reachability.Request request;
     ScanGate.Attempt attempt = null;
     try {
-      attempt = gate.enter(ctx, AuditKind.REACHABILITY, null, host.isEmpty() ? null : host, port.isEmpty() ? null : port);
+      attempt =
+          gate.enter(
+              ctx,
+              AuditKind.REACHABILITY,
+              null,
+              host.isEmpty() ? null : host,
+              port.isEmpty() ? null : port);
       JsonObject body = new JsonObject();
       if (!host.isEmpty()) {
         body.put("host", host);
@@ -83,26 +93,42 @@ final class ReachabilityPages {
       if (attempt != null) {
         attempt.refused(e);
       }
-      send(ctx, e.status(), ReachabilityView.refused(host, port, timeout, HtmlReplies.title(e.error()) + ": " + e.detail()));
+      send(
+          ctx,
+          e.status(),
+          ReachabilityView.refused(
+              host, port, timeout, HtmlReplies.title(e.error()) + ": " + e.detail()));
       return;
     }
     ScanGate.Attempt audited = attempt;
-    reachability.run(request, dev.portolan.http.Caller.name(ctx)).onSuccess(audited::matrix).onFailure(audited::refused).onSuccess(answer -> {
-      if (HtmlReplies.wantsFragment(ctx)) {
-        ctx.response().putHeader("HX-Push-Url", href(host, port, timeout));
-      }
-      send(ctx, 200, view(host, port, timeout, answer));
-    }).onFailure(e -> {
-      if (e instanceof RequestException r) {
-        send(ctx, r.status(), ReachabilityView.refused(host, port, timeout, HtmlReplies.title(r.error()) + ": " + r.detail()));
-      } else {
-        HtmlReplies.fail(ctx, e);
-      }
-    });
+    reachability
+        .run(request, dev.portolan.http.Caller.name(ctx))
+        .onSuccess(audited::matrix)
+        .onFailure(audited::refused)
+        .onSuccess(
+            answer -> {
+              if (HtmlReplies.wantsFragment(ctx)) {
+                ctx.response().putHeader("HX-Push-Url", href(host, port, timeout));
+              }
+              send(ctx, 200, view(host, port, timeout, answer));
+            })
+        .onFailure(
+            e -> {
+              if (e instanceof RequestException r) {
+                send(
+                    ctx,
+                    r.status(),
+                    ReachabilityView.refused(
+                        host, port, timeout, HtmlReplies.title(r.error()) + ": " + r.detail()));
+              } else {
+                HtmlReplies.fail(ctx, e);
+              }
+            });
   }
 
   /** The page's view of a {@link Reachability} answer, the form as typed. */
-  static ReachabilityView view(String host, String port, String timeout, Reachability.Answer answer) {
+  static ReachabilityView view(
+      String host, String port, String timeout, Reachability.Answer answer) {
     List<ReachRow> rows = new ArrayList<>();
     boolean refusedByPolicy = false;
     for (Reachability.Row r : answer.results()) {
@@ -112,13 +138,29 @@ final class ReachabilityPages {
       String local = r.localAddress();
       String to = r.address();
       String path = to == null ? "" : (local == null ? "" : local + " → ") + to;
-      rows.add(new ReachRow(r.node(), status, label(status, r.answered()), r.reason(),
-          millis == null ? "" : millisText(millis), path));
+      rows.add(
+          new ReachRow(
+              r.node(),
+              status,
+              label(status, r.answered()),
+              r.reason(),
+              millis == null ? "" : millisText(millis),
+              path));
     }
     int reachable = answer.reachableFrom();
     int of = answer.of();
     String target = endpoint(answer.host(), answer.port());
-    return new ReachabilityView(host, port, timeout, null, true, target, rows, reachable, of, summary(reachable, of),
+    return new ReachabilityView(
+        host,
+        port,
+        timeout,
+        null,
+        true,
+        target,
+        rows,
+        reachable,
+        of,
+        summary(reachable, of),
         refusedByPolicy ? Reachability.policyHint() : null);
   }
 
@@ -144,7 +186,9 @@ final class ReachabilityPages {
       return of == 1 ? "Reachable from the one node." : "Reachable from all " + of + " nodes.";
     }
     if (reachable == 0) {
-      return of == 1 ? "Not reachable from the one node." : "Not reachable from any of the " + of + " nodes.";
+      return of == 1
+          ? "Not reachable from the one node."
+          : "Not reachable from any of the " + of + " nodes.";
     }
     return "Reachable from " + reachable + " of " + of + " nodes.";
   }
@@ -154,11 +198,17 @@ final class ReachabilityPages {
   }
 
   private static String millisText(double millis) {
-    return millis < 10 ? String.format(Locale.ROOT, "%.1f ms", millis) : String.format(Locale.ROOT, "%,.0f ms", millis);
+    return millis < 10
+        ? String.format(Locale.ROOT, "%.1f ms", millis)
+        : String.format(Locale.ROOT, "%,.0f ms", millis);
   }
 
   static String href(String host, String port, String timeout) {
-    StringBuilder b = new StringBuilder("/reachability?host=").append(enc(host)).append("&port=").append(enc(port));
+    StringBuilder b =
+        new StringBuilder("/reachability?host=")
+            .append(enc(host))
+            .append("&port=")
+            .append(enc(port));
     if (!timeout.isEmpty()) {
       b.append("&timeout=").append(enc(timeout));
     }
@@ -174,6 +224,7 @@ final class ReachabilityPages {
   }
 
   private static void send(RoutingContext ctx, int status, ReachabilityView view) {
-    HtmlReplies.send(ctx, status, "fragment/reachability.jte", "page/reachability.jte", Map.of("reach", view));
+    HtmlReplies.send(
+        ctx, status, "fragment/reachability.jte", "page/reachability.jte", Map.of("reach", view));
   }
 }

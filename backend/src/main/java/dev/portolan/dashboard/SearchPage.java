@@ -23,15 +23,20 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * {@code /search?q=...}: one box for the whole fleet (see {@link SearchQuery}), results paged with the fleet's
- * cursor. Input that cannot be searched is a 400 with the reason in the results area, never a 500; the form
- * swaps the results fragment.
+ * {@code /search?q=...}: one box for the whole fleet (see {@link SearchQuery}), results paged with
+ * the fleet's cursor. Input that cannot be searched is a 400 with the reason in the results area,
+ * never a 500; the form swaps the results fragment.
  */
 final class SearchPage {
   private static final Logger LOG = Logger.getLogger(SearchPage.class.getName());
   static final int PAGE = 100;
-  /** An address search checks candidates a chunk at a time, at most this many chunks per page of results. */
+
+  /**
+   * An address search checks candidates a chunk at a time, at most this many chunks per page of
+   * results.
+   */
   static final int CHUNK = 500;
+
   static final int MAX_CHUNKS = 20;
 
   private final FleetApi fleet;
@@ -45,8 +50,7 @@ final class SearchPage {
   }
 
   /** The rows of one page of results and how many sockets were looked at for them. */
-  private record Found(List<ListedSocket> rows, int checked, int matched, String nextCursor) {
-  }
+  private record Found(List<ListedSocket> rows, int checked, int matched, String nextCursor) {}
 
   private void search(RoutingContext ctx, Map<String, List<String>> params) {
     QueryValues.rejectUnknown(params, Set.of("q", "cursor"));
@@ -65,45 +69,77 @@ final class SearchPage {
       return;
     }
     Future<NodesReply> nodes = fleet.nodes(null);
-    Future<Found> found = query.address() == null ? page(query, cursor) : collect(query, cursor, new ArrayList<>(), 0, 0);
-    Future.all(nodes, found).onSuccess(all -> {
-      FleetSocketRows rows = FleetSocketRows.with(nodes.result(), System.currentTimeMillis());
-      Found f = found.result();
-      List<FleetSocketRow> shown = rows.of(f.rows());
-      send(ctx, 200, new SearchView(query.text(), true, query.meaning(), null, shown, matched(f, cursor),
-          next(query, f.nextCursor())));
-    }).onFailure(e -> failed(ctx, q, e));
+    Future<Found> found =
+        query.address() == null
+            ? page(query, cursor)
+            : collect(query, cursor, new ArrayList<>(), 0, 0);
+    Future.all(nodes, found)
+        .onSuccess(
+            all -> {
+              FleetSocketRows rows =
+                  FleetSocketRows.with(nodes.result(), System.currentTimeMillis());
+              Found f = found.result();
+              List<FleetSocketRow> shown = rows.of(f.rows());
+              send(
+                  ctx,
+                  200,
+                  new SearchView(
+                      query.text(),
+                      true,
+                      query.meaning(),
+                      null,
+                      shown,
+                      matched(f, cursor),
+                      next(query, f.nextCursor())));
+            })
+        .onFailure(e -> failed(ctx, q, e));
   }
 
   private Future<Found> page(SearchQuery query, String cursor) {
-    return fleet.sockets(query.filter(), PAGE, cursor)
+    return fleet
+        .sockets(query.filter(), PAGE, cursor)
         .map(p -> new Found(p.sockets(), p.sockets().size(), p.matched(), p.nextCursor()));
   }
 
-  /** Candidates a chunk at a time, kept when their address matches, until a page is full or the chunks run out. */
-  private Future<Found> collect(SearchQuery query, String cursor, List<ListedSocket> kept, int checked, int chunks) {
-    return fleet.sockets(query.filter(), CHUNK, cursor).compose(p -> {
-      List<ListedSocket> candidates = p.sockets();
-      for (ListedSocket candidate : candidates) {
-        if (query.address().matches(candidate.entry())) {
-          kept.add(candidate);
-        }
-      }
-      int seen = checked + candidates.size();
-      String next = p.nextCursor();
-      if (next == null || kept.size() >= PAGE || chunks + 1 >= MAX_CHUNKS) {
-        return Future.succeededFuture(new Found(kept, seen, -1, next));
-      }
-      return collect(query, next, kept, seen, chunks + 1);
-    });
+  /**
+   * Candidates a chunk at a time, kept when their address matches, until a page is full or the
+   * chunks run out.
+   */
+  private Future<Found> collect(
+      SearchQuery query, String cursor, List<ListedSocket> kept, int checked, int chunks) {
+    return fleet
+        .sockets(query.filter(), CHUNK, cursor)
+        .compose(
+            p -> {
+              List<ListedSocket> candidates = p.sockets();
+              for (ListedSocket candidate : candidates) {
+                if (query.address().matches(candidate.entry())) {
+                  kept.add(candidate);
+                }
+              }
+              int seen = checked + candidates.size();
+              String next = p.nextCursor();
+              if (next == null || kept.size() >= PAGE || chunks + 1 >= MAX_CHUNKS) {
+                return Future.succeededFuture(new Found(kept, seen, -1, next));
+              }
+              return collect(query, next, kept, seen, chunks + 1);
+            });
   }
 
   private static String matched(Found f, String cursor) {
     String page = cursor == null ? "" : " (a later page)";
     if (f.matched() >= 0) {
-      return f.matched() + (f.matched() == 1 ? " socket matches" : " sockets match") + "; showing " + f.rows().size() + page;
+      return f.matched()
+          + (f.matched() == 1 ? " socket matches" : " sockets match")
+          + "; showing "
+          + f.rows().size()
+          + page;
     }
-    return f.rows().size() + " found among " + f.checked() + " sockets checked" + page
+    return f.rows().size()
+        + " found among "
+        + f.checked()
+        + " sockets checked"
+        + page
         + (f.nextCursor() == null ? "" : "; the next page looks further");
   }
 
@@ -121,7 +157,10 @@ final class SearchPage {
     HtmlReplies.send(ctx, status, "fragment/search.jte", "page/search.jte", Map.of("view", view));
   }
 
-  /** A failure in the results area (the form stays usable): refusals as they are, timeouts 503, the rest 500. */
+  /**
+   * A failure in the results area (the form stays usable): refusals as they are, timeouts 503, the
+   * rest 500.
+   */
   private static void failed(RoutingContext ctx, String q, Throwable e) {
     String text = q == null ? "" : q.strip();
     if (e instanceof RequestException r) {

@@ -2,18 +2,20 @@ package dev.portolan.dashboard;
 
 import dev.portolan.bus.ListedSocket;
 import dev.portolan.frontend.view.SocketRow;
-import dev.portolan.sampling.Exposure;
 import dev.portolan.owner.Owner;
+import dev.portolan.sampling.Exposure;
 import dev.portolan.socket.Family;
 import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketEntry;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Maps sockets as replies carry them ({@link ListedSocket}) to table rows, with links to port and process pages. */
+/**
+ * Maps sockets as replies carry them ({@link ListedSocket}) to table rows, with links to port and
+ * process pages.
+ */
 final class SocketRows {
-  private SocketRows() {
-  }
+  private SocketRows() {}
 
   static List<SocketRow> of(List<ListedSocket> sockets) {
     List<SocketRow> rows = new ArrayList<>(sockets.size());
@@ -38,11 +40,23 @@ final class SocketRows {
     }
     Owner owner = s.owner();
     String user = owner.process() == null ? "" : owner.process().user();
-    return new SocketRow(protoLabel(e), e.state().filterName(), local, unix ? null : portHref(e), remote,
-        s.service() == null ? "" : s.service(), ownerLabel(owner), processHref(s.node(), owner), user, exposure(s));
+    return new SocketRow(
+        protoLabel(e),
+        e.state().filterName(),
+        local,
+        unix ? null : portHref(e),
+        remote,
+        s.service() == null ? "" : s.service(),
+        ownerLabel(owner),
+        processHref(s.node(), owner),
+        user,
+        exposure(s));
   }
 
-  /** A listener's exposure (all interfaces, specific addresses, loopback only); null for other sockets. */
+  /**
+   * A listener's exposure (all interfaces, specific addresses, loopback only); null for other
+   * sockets.
+   */
   static String exposure(ListedSocket s) {
     SocketEntry e = s.entry();
     return s.isUnix() || !e.isListening() ? null : Exposure.of(e.localAddress()).wireName();

@@ -12,13 +12,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 
-/** The {@code ss -s} summary as bars of TCP states; TIME_WAIT and CLOSE_WAIT are always shown and explained. */
+/**
+ * The {@code ss -s} summary as bars of TCP states; TIME_WAIT and CLOSE_WAIT are always shown and
+ * explained.
+ */
 final class SummaryChart {
-  static final String TIME_WAIT_NOTE = "closed by this side; the kernel holds them about 60 s. Many mean many short connections.";
-  static final String CLOSE_WAIT_NOTE = "the peer closed but the owning process has not: a count that stays up is usually a leak.";
+  static final String TIME_WAIT_NOTE =
+      "closed by this side; the kernel holds them about 60 s. Many mean many short connections.";
+  static final String CLOSE_WAIT_NOTE =
+      "the peer closed but the owning process has not: a count that stays up is usually a leak.";
 
-  private SummaryChart() {
-  }
+  private SummaryChart() {}
 
   /** A summary whose sockets are {@code scope}'s ("node web-1", "all 12 live nodes"). */
   static SummaryView from(SummaryReply summary, String scope) {
@@ -30,34 +34,50 @@ final class SummaryChart {
     List<StateBar> bars = new ArrayList<>();
     for (String state : FilterForm.STATES) {
       int count = states.getOrDefault(state, 0);
-      String note = switch (state) {
-        case "time-wait" -> TIME_WAIT_NOTE;
-        case "close-wait" -> CLOSE_WAIT_NOTE;
-        default -> null;
-      };
+      String note =
+          switch (state) {
+            case "time-wait" -> TIME_WAIT_NOTE;
+            case "close-wait" -> CLOSE_WAIT_NOTE;
+            default -> null;
+          };
       if (count > 0 || note != null) {
         int percent = count == 0 ? 0 : Math.max(1, (int) Math.round(100.0 * count / max));
         bars.add(new StateBar(state, count, percent, note));
       }
     }
     StringJoiner perProtocol = new StringJoiner(", ");
-    summary.protocols().forEach((proto, counts) -> perProtocol.add(proto + " " + counts.getOrDefault("total", 0)));
-    return new SummaryView(summary.total(), perProtocol.toString(), bars, trend(summary.trend()),
-        trendMinutes(summary.trend()), scope, null);
+    summary
+        .protocols()
+        .forEach((proto, counts) -> perProtocol.add(proto + " " + counts.getOrDefault("total", 0)));
+    return new SummaryView(
+        summary.total(),
+        perProtocol.toString(),
+        bars,
+        trend(summary.trend()),
+        trendMinutes(summary.trend()),
+        scope,
+        null);
   }
 
-  /** No summary for {@code scope}, and why (a node that is down cannot give its kernel counters or trend). */
+  /**
+   * No summary for {@code scope}, and why (a node that is down cannot give its kernel counters or
+   * trend).
+   */
   static SummaryView unavailable(String scope, String reason) {
     return new SummaryView(0, "", List.of(), List.of(), 0, scope, reason);
   }
 
-  /** The fleet summary's scope: its live nodes (the fleet summary counts only those, and has no trend). */
+  /**
+   * The fleet summary's scope: its live nodes (the fleet summary counts only those, and has no
+   * trend).
+   */
   static String fleetScope(FleetSummaryReply summary) {
     int live = summary.liveNodes();
     return live == 1 ? "the one live node" : "all " + live + " live nodes";
   }
 
-  static final List<String> TREND_STATES = List.of("established", "time-wait", "close-wait", "listen");
+  static final List<String> TREND_STATES =
+      List.of("established", "time-wait", "close-wait", "listen");
   static final int TREND_WIDTH = 300;
   static final int TREND_HEIGHT = 60;
 

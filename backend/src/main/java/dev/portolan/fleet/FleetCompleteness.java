@@ -8,30 +8,41 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Whether a hub's picture of the fleet is complete, or it is still resyncing (just started, or restarted): a
- * listing that is not complete says so ({@code complete: false}) instead of passing an empty or partial fleet off as
- * the truth, and the change feed holds a new client until it is complete. Not complete while
+ * Whether a hub's picture of the fleet is complete, or it is still resyncing (just started, or
+ * restarted): a listing that is not complete says so ({@code complete: false}) instead of passing
+ * an empty or partial fleet off as the truth, and the change feed holds a new client until it is
+ * complete. Not complete while
+ *
  * <ul>
- * <li>a live node has no table at this hub yet (heard of, its snapshot not in: listed as {@code resyncing}); or</li>
- * <li>within {@link #JOIN_WINDOW} of the hub's start, in a cluster: the hub is alone (Hazelcast may take 5-15 s to
- * merge a restarted hub with the members that stayed), or a member that samples a node (or does not say) has not
- * been heard from.</li>
+ *   <li>a live node has no table at this hub yet (heard of, its snapshot not in: listed as {@code
+ *       resyncing}); or
+ *   <li>within {@link #JOIN_WINDOW} of the hub's start, in a cluster: the hub is alone (Hazelcast
+ *       may take 5-15 s to merge a restarted hub with the members that stayed), or a member that
+ *       samples a node (or does not say) has not been heard from.
  * </ul>
+ *
  * A node not clustered (role all) is complete once its own table is in. Plain Java.
  */
-public record FleetCompleteness(boolean complete, List<String> resyncing, int silentMembers, String reason) {
+public record FleetCompleteness(
+    boolean complete, List<String> resyncing, int silentMembers, String reason) {
   /** How long after its start a clustered hub waits for members to join and be heard from. */
   public static final Duration JOIN_WINDOW = Duration.ofSeconds(20);
+
   /** Names of resyncing nodes given in an answer, at most. */
   static final int MAX_NAMES = 20;
 
   public static final FleetCompleteness COMPLETE = new FleetCompleteness(true, List.of(), 0, null);
 
   /**
-   * @param others the other cluster members by Vert.x node id, each with whether it samples a node (null: unknown)
+   * @param others the other cluster members by Vert.x node id, each with whether it samples a node
+   *     (null: unknown)
    */
-  public static FleetCompleteness of(List<NodeView> nodes, boolean clustered, Map<String, Boolean> others,
-      long startedAtMillis, long nowMillis) {
+  public static FleetCompleteness of(
+      List<NodeView> nodes,
+      boolean clustered,
+      Map<String, Boolean> others,
+      long startedAtMillis,
+      long nowMillis) {
     List<String> resyncing = new ArrayList<>();
     int resyncingCount = 0;
     Set<String> heard = new HashSet<>();
@@ -61,15 +72,23 @@ public record FleetCompleteness(boolean complete, List<String> resyncing, int si
     }
     List<String> why = new ArrayList<>();
     if (resyncingCount > 0) {
-      why.add(resyncingCount + (resyncingCount == 1 ? " node" : " nodes") + " without a table here yet ("
-          + String.join(", ", resyncing) + (resyncingCount > resyncing.size() ? ", …" : "") + ")");
+      why.add(
+          resyncingCount
+              + (resyncingCount == 1 ? " node" : " nodes")
+              + " without a table here yet ("
+              + String.join(", ", resyncing)
+              + (resyncingCount > resyncing.size() ? ", …" : "")
+              + ")");
     }
     if (silent > 0) {
-      why.add(silent + (silent == 1 ? " cluster member" : " cluster members") + " not heard from yet");
+      why.add(
+          silent + (silent == 1 ? " cluster member" : " cluster members") + " not heard from yet");
     }
     if (alone) {
-      why.add("alone in the cluster " + age / 1000 + " s after starting: members may still be joining");
+      why.add(
+          "alone in the cluster " + age / 1000 + " s after starting: members may still be joining");
     }
-    return new FleetCompleteness(false, List.copyOf(resyncing), silent, "resyncing: " + String.join("; ", why));
+    return new FleetCompleteness(
+        false, List.copyOf(resyncing), silent, "resyncing: " + String.join("; ", why));
   }
 }

@@ -8,13 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The hub's mutable record of one node, owned by {@link FleetState} (which keeps the rules; this class keeps the
- * data, the resync buffer and the cached immutable views). Not thread-safe.
+ * The hub's mutable record of one node, owned by {@link FleetState} (which keeps the rules; this
+ * class keeps the data, the resync buffer and the cached immutable views). Not thread-safe.
  */
 final class FleetNode {
   /** Changes that arrived while a resync was pending, kept to apply after the snapshot. */
-  record Buffered(String epoch, List<SocketChange> changes) {
-  }
+  record Buffered(String epoch, List<SocketChange> changes) {}
 
   final String name;
   final NodeTable table = new NodeTable();
@@ -22,19 +21,29 @@ final class FleetNode {
   NodeStatus status;
   long statusSinceMillis;
   String statusReason;
+
   /** The run whose changes {@link #table} reflects; null until the first snapshot. */
   String epoch;
+
   /** The node's own seq of the last change applied to {@link #table}. */
   long lastSeq;
+
   long lastHeartbeatMillis;
   long lastSampleMillis;
-  /** When the node took the picture {@link #table} holds: the snapshot's time, then each applied change's. */
+
+  /**
+   * When the node took the picture {@link #table} holds: the snapshot's time, then each applied
+   * change's.
+   */
   long pictureAtMillis;
+
   /** A snapshot was asked for and not answered yet: batches are buffered meanwhile. */
   boolean pending;
+
   /**
-   * A snapshot must be asked for as soon as possible: the last one failed (ask at the next heartbeat or batch), or
-   * the buffer overflowed while one was pending (ask again right after it; buffer nothing meanwhile).
+   * A snapshot must be asked for as soon as possible: the last one failed (ask at the next
+   * heartbeat or batch), or the buffer overflowed while one was pending (ask again right after it;
+   * buffer nothing meanwhile).
    */
   boolean needsResync;
 
@@ -49,8 +58,8 @@ final class FleetNode {
   }
 
   /**
-   * Buffers {@code changes} unless that would hold more than {@code max} changes in all; returns false then (and
-   * buffers nothing).
+   * Buffers {@code changes} unless that would hold more than {@code max} changes in all; returns
+   * false then (and buffers nothing).
    */
   boolean buffer(String batchEpoch, List<SocketChange> changes, int max) {
     if ((long) bufferedChanges + changes.size() > max) {
@@ -91,21 +100,39 @@ final class FleetNode {
   NodeView view() {
     NodeView v = view;
     if (v == null) {
-      view = v = new NodeView(name, status, statusSinceMillis, statusReason, facts, epoch, lastHeartbeatMillis,
-          lastSampleMillis, pending, snapshot());
+      view =
+          v =
+              new NodeView(
+                  name,
+                  status,
+                  statusSinceMillis,
+                  statusReason,
+                  facts,
+                  epoch,
+                  lastHeartbeatMillis,
+                  lastSampleMillis,
+                  pending,
+                  snapshot());
     }
     return v;
   }
 
   /**
-   * The sockets as an immutable snapshot, rebuilt only after they changed (so its lazy indexes survive between
-   * queries). Its time is the sample time known when it was built: {@link NodeView#lastSampleMillis} is fresher.
+   * The sockets as an immutable snapshot, rebuilt only after they changed (so its lazy indexes
+   * survive between queries). Its time is the sample time known when it was built: {@link
+   * NodeView#lastSampleMillis} is fresher.
    */
   NodeSnapshot snapshot() {
     NodeSnapshot s = snapshot;
     if (s == null) {
-      snapshot = s = NodeSnapshot.ofSorted(name, lastSeq, Math.max(pictureAtMillis, lastSampleMillis), table.sorted(),
-          KernelSockstat.empty());
+      snapshot =
+          s =
+              NodeSnapshot.ofSorted(
+                  name,
+                  lastSeq,
+                  Math.max(pictureAtMillis, lastSampleMillis),
+                  table.sorted(),
+                  KernelSockstat.empty());
     }
     return s;
   }

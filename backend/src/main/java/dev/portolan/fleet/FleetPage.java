@@ -11,24 +11,27 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A page of a filtered listing across nodes, ordered by node name and then {@link dev.portolan.sampling.NodeSnapshot#ORDER};
- * the cursor is a keyset position (node and row key), so paging stays consistent while tables change.
+ * A page of a filtered listing across nodes, ordered by node name and then {@link
+ * dev.portolan.sampling.NodeSnapshot#ORDER}; the cursor is a keyset position (node and row key), so
+ * paging stays consistent while tables change.
  */
 public record FleetPage(List<Row> rows, String nextCursor, int matched) {
   private static final String PREFIX = "f1";
   private static final char SEP = '\u0000';
 
-  /** A row: the socket, the node it was seen on, and that node's status (rows of a down node are "last seen"). */
-  public record Row(String node, NodeStatus status, dev.portolan.sampling.OwnedSocket socket) {
-  }
+  /**
+   * A row: the socket, the node it was seen on, and that node's status (rows of a down node are
+   * "last seen").
+   */
+  public record Row(String node, NodeStatus status, dev.portolan.sampling.OwnedSocket socket) {}
 
   /** Where a cursor points: after {@code row} of {@code node}. */
-  private record Position(String node, OwnedSocket row) {
-  }
+  private record Position(String node, OwnedSocket row) {}
 
   /**
-   * The rows of {@code nodes} that match {@code filter}, at most {@code limit} (at least 1) after {@code cursor}
-   * (null: from the start); {@code matched} counts every match, before the cursor too.
+   * The rows of {@code nodes} that match {@code filter}, at most {@code limit} (at least 1) after
+   * {@code cursor} (null: from the start); {@code matched} counts every match, before the cursor
+   * too.
    */
   public static FleetPage of(List<NodeView> nodes, SocketFilter filter, int limit, String cursor) {
     if (limit < 1) {
@@ -72,7 +75,10 @@ public record FleetPage(List<Row> rows, String nextCursor, int matched) {
     return cursor;
   }
 
-  /** {@code nodes} as given when in name order already (as {@link FleetState#nodes()} returns them), else sorted. */
+  /**
+   * {@code nodes} as given when in name order already (as {@link FleetState#nodes()} returns them),
+   * else sorted.
+   */
   private static List<NodeView> byName(List<NodeView> nodes) {
     for (int i = 1; i < nodes.size(); i++) {
       if (nodes.get(i - 1).name().compareTo(nodes.get(i).name()) > 0) {
@@ -84,10 +90,15 @@ public record FleetPage(List<Row> rows, String nextCursor, int matched) {
     return nodes;
   }
 
-  /** "f1", the row's sort key ({@link SocketPage#sortKey}), then the node (last, so any text goes): base64url. */
+  /**
+   * "f1", the row's sort key ({@link SocketPage#sortKey}), then the node (last, so any text goes):
+   * base64url.
+   */
   private static String encode(Row row) {
     String text = PREFIX + SEP + SocketPage.sortKey(row.socket()) + SEP + row.node();
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   private static Position decode(String cursor) {
@@ -104,7 +115,8 @@ public record FleetPage(List<Row> rows, String nextCursor, int matched) {
           throw new IllegalArgumentException("too few fields");
         }
       }
-      return new Position(text.substring(end + 1), SocketPage.fromSortKey(text.substring(keyStart, end)));
+      return new Position(
+          text.substring(end + 1), SocketPage.fromSortKey(text.substring(keyStart, end)));
     } catch (IllegalArgumentException e) {
       throw SocketPage.invalidCursor();
     }

@@ -14,35 +14,43 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The hub's picture of the fleet: per node its sockets, the last change seq applied, its status; and one hub-wide
- * change sequence that numbers every change this hub passes on (its SSE ids). Plain Java, single-threaded: the
- * fleet verticle calls it from one event loop. Every input returns an {@link Outcome}: the changes to pass on
- * (re-numbered in the hub's sequence), the status changes, and whether to ask that node for a full snapshot.
+ * The hub's picture of the fleet: per node its sockets, the last change seq applied, its status;
+ * and one hub-wide change sequence that numbers every change this hub passes on (its SSE ids).
+ * Plain Java, single-threaded: the fleet verticle calls it from one event loop. Every input returns
+ * an {@link Outcome}: the changes to pass on (re-numbered in the hub's sequence), the status
+ * changes, and whether to ask that node for a full snapshot.
  *
- * <p>Short-lived sockets ({@link ChangeKind#SHORT_LIVED}) are passed on, numbered like the others, but never held:
- * no table had them, so none gets them here.
+ * <p>Short-lived sockets ({@link ChangeKind#SHORT_LIVED}) are passed on, numbered like the others,
+ * but never held: no table had them, so none gets them here.
  *
- * <p>A node's changes are numbered +1 each within a run ({@code epoch}) of it. The hub applies a batch that
- * continues where it left off, skips changes it already has, and asks for a snapshot when it sees a gap, another
- * run, a node it does not know, or a heartbeat whose seq it has not received. While a snapshot is pending the
- * node's batches are buffered (at most {@link Settings#maxBufferedChanges} changes) and applied after it.
+ * <p>A node's changes are numbered +1 each within a run ({@code epoch}) of it. The hub applies a
+ * batch that continues where it left off, skips changes it already has, and asks for a snapshot
+ * when it sees a gap, another run, a node it does not know, or a heartbeat whose seq it has not
+ * received. While a snapshot is pending the node's batches are buffered (at most {@link
+ * Settings#maxBufferedChanges} changes) and applied after it.
  *
- * <p>Costs: a batch is O(changes · log sockets) and a heartbeat O(1); only {@link #tick}, {@link #memberLeft} and
- * {@link #nodes} walk the fleet. Every snapshot request must end in {@link #snapshot} or {@link #resyncFailed}
- * (a timeout included), or the node stays pending.
+ * <p>Costs: a batch is O(changes · log sockets) and a heartbeat O(1); only {@link #tick}, {@link
+ * #memberLeft} and {@link #nodes} walk the fleet. Every snapshot request must end in {@link
+ * #snapshot} or {@link #resyncFailed} (a timeout included), or the node stays pending.
  */
 public final class FleetState {
 
-  /** Down after {@code downAfter} without a heartbeat; stale when the last sample is older than {@code staleAfter}. */
+  /**
+   * Down after {@code downAfter} without a heartbeat; stale when the last sample is older than
+   * {@code staleAfter}.
+   */
   public record Settings(Duration downAfter, Duration staleAfter, int maxBufferedChanges) {
-    public static final Settings DEFAULT = new Settings(Duration.ofSeconds(3), Duration.ofSeconds(5), 100_000);
+    public static final Settings DEFAULT =
+        new Settings(Duration.ofSeconds(3), Duration.ofSeconds(5), 100_000);
   }
 
   /**
-   * What an input led to. {@code changes}: for the feed, numbered in this hub's sequence. {@code resyncNode}: the
-   * node to ask for a snapshot now (null for none); the state has marked it pending and buffers its batches.
+   * What an input led to. {@code changes}: for the feed, numbered in this hub's sequence. {@code
+   * resyncNode}: the node to ask for a snapshot now (null for none); the state has marked it
+   * pending and buffers its batches.
    */
-  public record Outcome(List<SocketChange> changes, List<StatusChange> statusChanges, String resyncNode) {
+  public record Outcome(
+      List<SocketChange> changes, List<StatusChange> statusChanges, String resyncNode) {
     public static final Outcome NONE = new Outcome(List.of(), List.of(), null);
   }
 
@@ -50,8 +58,10 @@ public final class FleetState {
   private final long downAfterMillis;
   private final long staleAfterMillis;
   private final Map<String, FleetNode> nodes = new HashMap<>();
+
   /** The same nodes by name, for listings. */
   private final List<FleetNode> byName = new ArrayList<>();
+
   private long seq;
 
   public FleetState(Settings settings, long firstSeq) {
@@ -62,10 +72,12 @@ public final class FleetState {
   }
 
   /**
-   * A node's heartbeat: its facts, its run, the last change seq it published and when it last sampled. Brings a
-   * down node back up; asks for a snapshot for a new node, a new run, a node that was down, or a seq not received.
+   * A node's heartbeat: its facts, its run, the last change seq it published and when it last
+   * sampled. Brings a down node back up; asks for a snapshot for a new node, a new run, a node that
+   * was down, or a seq not received.
    */
-  public Outcome heartbeat(NodeFacts facts, String epoch, long seq, long lastSampleMillis, long nowMillis) {
+  public Outcome heartbeat(
+      NodeFacts facts, String epoch, long seq, long lastSampleMillis, long nowMillis) {
     OutcomeBuilder out = new OutcomeBuilder();
     FleetNode n = nodeOrJoin(facts.node(), facts, nowMillis, out);
     boolean restarted = n.epoch != null && !n.epoch.equals(epoch);
@@ -84,7 +96,10 @@ public final class FleetState {
     return out.build();
   }
 
-  /** A node's batch of changes (seqs contiguous within its run {@code epoch}). Empty batches are no-ops. */
+  /**
+   * A node's batch of changes (seqs contiguous within its run {@code epoch}). Empty batches are
+   * no-ops.
+   */
   public Outcome batch(String node, String epoch, List<SocketChange> changes, long nowMillis) {
     if (changes.isEmpty()) {
       return Outcome.NONE;
@@ -92,7 +107,8 @@ public final class FleetState {
     OutcomeBuilder out = new OutcomeBuilder();
     FleetNode n = nodeOrJoin(node, null, nowMillis, out);
     if (n.status != NodeStatus.DOWN) {
-      // a sign of life; a down node comes back with a heartbeat (which says which cluster member it runs in)
+      // a sign of life; a down node comes back with a heartbeat (which says which cluster member it
+      // runs in)
       n.lastHeartbeatMillis = nowMillis;
       n.lastSampleMillis = Math.max(n.lastSampleMillis, changes.getLast().timestampMillis());
       n.changed();
@@ -110,11 +126,17 @@ public final class FleetState {
   }
 
   /**
-   * A node's snapshot (the reply to a resync): its sockets at change {@code seq} of run {@code epoch}. Replaces what
-   * the hub held, passing on the changes that turn the old picture into this one, then applies the buffered
-   * batches that follow it. A reply older than the picture held (same run, lower seq) is ignored.
+   * A node's snapshot (the reply to a resync): its sockets at change {@code seq} of run {@code
+   * epoch}. Replaces what the hub held, passing on the changes that turn the old picture into this
+   * one, then applies the buffered batches that follow it. A reply older than the picture held
+   * (same run, lower seq) is ignored.
    */
-  public Outcome snapshot(String node, String epoch, long seq, long takenAtMillis, List<OwnedSocket> sockets,
+  public Outcome snapshot(
+      String node,
+      String epoch,
+      long seq,
+      long takenAtMillis,
+      List<OwnedSocket> sockets,
       long nowMillis) {
     OutcomeBuilder out = new OutcomeBuilder();
     FleetNode n = nodeOrJoin(node, null, nowMillis, out);
@@ -145,7 +167,10 @@ public final class FleetState {
     return out.build();
   }
 
-  /** The snapshot request for {@code node} failed or timed out: the next heartbeat or batch asks again. */
+  /**
+   * The snapshot request for {@code node} failed or timed out: the next heartbeat or batch asks
+   * again.
+   */
   public Outcome resyncFailed(String node, long nowMillis) {
     FleetNode n = nodes.get(node);
     if (n != null) {
@@ -157,7 +182,9 @@ public final class FleetState {
     return Outcome.NONE;
   }
 
-  /** A cluster member left: the nodes that ran in it are down now; their sockets stay, as last seen. */
+  /**
+   * A cluster member left: the nodes that ran in it are down now; their sockets stay, as last seen.
+   */
   public Outcome memberLeft(String clusterNodeId, long nowMillis) {
     OutcomeBuilder out = new OutcomeBuilder();
     for (FleetNode n : byName) {
@@ -182,7 +209,10 @@ public final class FleetState {
     return out.build();
   }
 
-  /** How many nodes are up, stale and down (every status present, zeros included), without building views. */
+  /**
+   * How many nodes are up, stale and down (every status present, zeros included), without building
+   * views.
+   */
   public java.util.Map<NodeStatus, Integer> countByStatus() {
     java.util.Map<NodeStatus, Integer> counts = new java.util.EnumMap<>(NodeStatus.class);
     for (NodeStatus s : NodeStatus.values()) {
@@ -218,11 +248,16 @@ public final class FleetState {
   private FleetNode nodeOrJoin(String name, NodeFacts facts, long nowMillis, OutcomeBuilder out) {
     FleetNode n = nodes.get(name);
     if (n == null) {
-      n = new FleetNode(name, facts != null ? facts : NodeFacts.builder(name)
-          .intervalMillis(0)
-          .startedAtMillis(0)
-          .addresses(List.of())
-          .build());
+      n =
+          new FleetNode(
+              name,
+              facts != null
+                  ? facts
+                  : NodeFacts.builder(name)
+                      .intervalMillis(0)
+                      .startedAtMillis(0)
+                      .addresses(List.of())
+                      .build());
       n.lastHeartbeatMillis = nowMillis;
       nodes.put(name, n);
       int at = Collections.binarySearch(byName, n, (a, b) -> a.name.compareTo(b.name));
@@ -233,8 +268,8 @@ public final class FleetState {
   }
 
   /**
-   * Applies {@code changes} in order: skips those already applied, applies the next ones, and at a gap asks for a
-   * snapshot and buffers the rest.
+   * Applies {@code changes} in order: skips those already applied, applies the next ones, and at a
+   * gap asks for a snapshot and buffers the rest.
    */
   private void apply(FleetNode n, String epoch, List<SocketChange> changes, OutcomeBuilder out) {
     for (int i = 0; i < changes.size(); i++) {
@@ -259,8 +294,12 @@ public final class FleetState {
     }
   }
 
-  /** Replaces the node's sockets, passing on opened / state / owner / closed changes from the old to the new. */
-  private void replaceSockets(FleetNode n, List<OwnedSocket> sockets, long takenAtMillis, OutcomeBuilder out) {
+  /**
+   * Replaces the node's sockets, passing on opened / state / owner / closed changes from the old to
+   * the new.
+   */
+  private void replaceSockets(
+      FleetNode n, List<OwnedSocket> sockets, long takenAtMillis, OutcomeBuilder out) {
     Map<SocketKey, OwnedSocket> incoming = SampleDiffer.byKey(sockets);
     for (OwnedSocket now : sockets) {
       SocketKey key = now.socket().key();
@@ -269,26 +308,41 @@ public final class FleetState {
       }
       OwnedSocket was = n.table.get(key);
       if (was == null) {
-        out.change(new SocketChange(ChangeKind.OPENED, n.name, ++seq, takenAtMillis, now, null, null));
+        out.change(
+            new SocketChange(ChangeKind.OPENED, n.name, ++seq, takenAtMillis, now, null, null));
       } else if (was.socket().state() != now.socket().state()) {
-        out.change(new SocketChange(ChangeKind.STATE_CHANGED, n.name, ++seq, takenAtMillis, now,
-            was.socket().state(), was.owner()));
+        out.change(
+            new SocketChange(
+                ChangeKind.STATE_CHANGED,
+                n.name,
+                ++seq,
+                takenAtMillis,
+                now,
+                was.socket().state(),
+                was.owner()));
       } else if (SampleDiffer.ownerChanged(was.owner(), now.owner())) {
-        out.change(new SocketChange(ChangeKind.OWNER_CHANGED, n.name, ++seq, takenAtMillis, now, null, was.owner()));
+        out.change(
+            new SocketChange(
+                ChangeKind.OWNER_CHANGED, n.name, ++seq, takenAtMillis, now, null, was.owner()));
       }
     }
     for (OwnedSocket was : n.table.rows()) {
       if (!incoming.containsKey(was.socket().key())) {
-        out.change(new SocketChange(ChangeKind.CLOSED, n.name, ++seq, takenAtMillis, was, null, null));
+        out.change(
+            new SocketChange(ChangeKind.CLOSED, n.name, ++seq, takenAtMillis, was, null, null));
       }
     }
     n.table.replace(incoming);
   }
 
-  /** Buffers a batch of a node with a pending snapshot; on overflow drops the buffer and asks again after it. */
+  /**
+   * Buffers a batch of a node with a pending snapshot; on overflow drops the buffer and asks again
+   * after it.
+   */
   private void buffer(FleetNode n, String epoch, List<SocketChange> changes) {
     if (n.needsResync) {
-      return; // overflowed already: another snapshot follows this one, so these changes are not needed
+      return; // overflowed already: another snapshot follows this one, so these changes are not
+      // needed
     }
     if (!n.buffer(epoch, changes, settings.maxBufferedChanges())) {
       n.clearBuffer();
@@ -306,19 +360,25 @@ public final class FleetState {
   /** Up <-> stale by the age of the last sample; a down node stays down. */
   private void checkStale(FleetNode n, long nowMillis, OutcomeBuilder out) {
     long age = nowMillis - n.lastSampleMillis;
-    // A node sampling every 10 s is not stale 5 s after its last sample: allow three of its own intervals (the
+    // A node sampling every 10 s is not stale 5 s after its last sample: allow three of its own
+    // intervals (the
     // longer one its sampler backs off to, when it does: it says so, and it is not stale for it).
     long interval = n.facts == null ? 0 : n.facts.effectiveIntervalMillis();
     boolean stale = age > Math.max(staleAfterMillis, 3 * interval);
     if (n.status == NodeStatus.UP && stale) {
-      setStatus(n, NodeStatus.STALE, n.lastSampleMillis <= 0 ? "no sample yet" : "no sample for " + seconds(age),
-          nowMillis, out);
+      setStatus(
+          n,
+          NodeStatus.STALE,
+          n.lastSampleMillis <= 0 ? "no sample yet" : "no sample for " + seconds(age),
+          nowMillis,
+          out);
     } else if (n.status == NodeStatus.STALE && !stale) {
       setStatus(n, NodeStatus.UP, "sampling again", nowMillis, out);
     }
   }
 
-  private static void setStatus(FleetNode n, NodeStatus status, String reason, long nowMillis, OutcomeBuilder out) {
+  private static void setStatus(
+      FleetNode n, NodeStatus status, String reason, long nowMillis, OutcomeBuilder out) {
     if (n.status == status) {
       return;
     }

@@ -10,14 +10,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Fleet-wide counts: sockets by protocol and state summed over the nodes that are not down, and how many nodes
- * are up, stale and down.
+ * Fleet-wide counts: sockets by protocol and state summed over the nodes that are not down, and how
+ * many nodes are up, stale and down.
  */
 public record FleetSummary(SocketSummary sockets, Map<NodeStatus, Integer> nodesByStatus) {
 
   /**
-   * Sums each live node's {@link dev.portolan.sampling.NodeSnapshot#summary()} (cached with its snapshot, so a node
-   * whose sockets did not change is not counted again); {@code kernel} is empty (it is per host).
+   * Sums each live node's {@link dev.portolan.sampling.NodeSnapshot#summary()} (cached with its
+   * snapshot, so a node whose sockets did not change is not counted again); {@code kernel} is empty
+   * (it is per host).
    */
   public static FleetSummary of(List<NodeView> nodes) {
     Map<NodeStatus, Integer> byStatus = new EnumMap<>(NodeStatus.class);
@@ -37,11 +38,16 @@ public record FleetSummary(SocketSummary sockets, Map<NodeStatus, Integer> nodes
       }
       SocketSummary s = node.snapshot().summary();
       total += s.total();
-      s.byProtocol().forEach((label, counts) -> add(byProtocol.computeIfAbsent(label,
-          k -> new EnumMap<>(SocketState.class)), counts));
+      s.byProtocol()
+          .forEach(
+              (label, counts) ->
+                  add(
+                      byProtocol.computeIfAbsent(label, k -> new EnumMap<>(SocketState.class)),
+                      counts));
       add(tcpByState, s.tcpByState());
     }
-    return new FleetSummary(new SocketSummary(total, byProtocol, tcpByState, KernelSockstat.empty()),
+    return new FleetSummary(
+        new SocketSummary(total, byProtocol, tcpByState, KernelSockstat.empty()),
         Collections.unmodifiableMap(byStatus));
   }
 

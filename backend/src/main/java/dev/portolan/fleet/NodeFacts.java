@@ -4,23 +4,36 @@ import dev.portolan.sampling.SamplerState;
 import java.util.List;
 
 /**
- * What a node says about itself in every heartbeat: its name, the Vert.x cluster node id it runs in (to match
- * cluster membership events), its role, sampler settings and host facts. {@code reader} is the socket table reader
- * ("netlink", "proc", "none"); {@code readerNote} says why it is not the one asked for (null when it is);
- * {@code shortLived} is whether sockets that live between two samples are caught ("on", or "off: why"; null when
- * the node does not sample). {@code busTls}: whether its clustered event bus runs over TLS (null when it is not
- * clustered, or does not say); {@code sampler} is how its sampler keeps up (the interval it samples at now, whether
- * it backs off; null when unknown or the node does not sample).
+ * What a node says about itself in every heartbeat: its name, the Vert.x cluster node id it runs in
+ * (to match cluster membership events), its role, sampler settings and host facts. {@code reader}
+ * is the socket table reader ("netlink", "proc", "none"); {@code readerNote} says why it is not the
+ * one asked for (null when it is); {@code shortLived} is whether sockets that live between two
+ * samples are caught ("on", or "off: why"; null when the node does not sample). {@code busTls}:
+ * whether its clustered event bus runs over TLS (null when it is not clustered, or does not say);
+ * {@code sampler} is how its sampler keeps up (the interval it samples at now, whether it backs
+ * off; null when unknown or the node does not sample).
  */
-public record NodeFacts(String node, String clusterNodeId, String role, String reader, long intervalMillis,
-    long startedAtMillis, String kernel, List<String> addresses, String readerNote, String shortLived,
-    Boolean busTls, SamplerState sampler) {
+public record NodeFacts(
+    String node,
+    String clusterNodeId,
+    String role,
+    String reader,
+    long intervalMillis,
+    long startedAtMillis,
+    String kernel,
+    List<String> addresses,
+    String readerNote,
+    String shortLived,
+    Boolean busTls,
+    SamplerState sampler) {
   public NodeFacts {
     addresses = addresses == null ? List.of() : List.copyOf(addresses);
   }
 
-
-  /** Facts of {@code node}, the rest given by name; what is not given is null (0 for times, none for addresses). */
+  /**
+   * Facts of {@code node}, the rest given by name; what is not given is null (0 for times, none for
+   * addresses).
+   */
   public static Builder builder(String node) {
     return new Builder(node);
   }
@@ -100,25 +113,58 @@ public record NodeFacts(String node, String clusterNodeId, String role, String r
     }
 
     public NodeFacts build() {
-      return new NodeFacts(node, clusterNodeId, role, reader, intervalMillis, startedAtMillis, kernel, addresses,
-          readerNote, shortLived, busTls, sampler);
+      return new NodeFacts(
+          node,
+          clusterNodeId,
+          role,
+          reader,
+          intervalMillis,
+          startedAtMillis,
+          kernel,
+          addresses,
+          readerNote,
+          shortLived,
+          busTls,
+          sampler);
     }
   }
 
   public NodeFacts withSampling(String newReader, String newReaderNote, String newShortLived) {
-    return new NodeFacts(node, clusterNodeId, role, newReader, intervalMillis, startedAtMillis, kernel, addresses,
-        newReaderNote, newShortLived, busTls, sampler);
+    return new NodeFacts(
+        node,
+        clusterNodeId,
+        role,
+        newReader,
+        intervalMillis,
+        startedAtMillis,
+        kernel,
+        addresses,
+        newReaderNote,
+        newShortLived,
+        busTls,
+        sampler);
   }
 
   /** These facts with the sampler's state now. */
   public NodeFacts withSampler(SamplerState now) {
-    return new NodeFacts(node, clusterNodeId, role, reader, intervalMillis, startedAtMillis, kernel, addresses,
-        readerNote, shortLived, busTls, now);
+    return new NodeFacts(
+        node,
+        clusterNodeId,
+        role,
+        reader,
+        intervalMillis,
+        startedAtMillis,
+        kernel,
+        addresses,
+        readerNote,
+        shortLived,
+        busTls,
+        now);
   }
 
   /**
-   * The interval this node samples at now: the configured one, or the longer one its sampler backs off to. A hub
-   * judges staleness by it.
+   * The interval this node samples at now: the configured one, or the longer one its sampler backs
+   * off to. A hub judges staleness by it.
    */
   public long effectiveIntervalMillis() {
     return sampler == null ? intervalMillis : Math.max(intervalMillis, sampler.intervalMillis());

@@ -2,9 +2,14 @@ package dev.portolan.fleet;
 
 import java.util.Locale;
 
-/** A node as the hub sees it: up (heartbeats and samples arrive), stale (heartbeats but no fresh sample), down. */
+/**
+ * A node as the hub sees it: up (heartbeats and samples arrive), stale (heartbeats but no fresh
+ * sample), down.
+ */
 public enum NodeStatus {
-  UP, STALE, DOWN;
+  UP,
+  STALE,
+  DOWN;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

@@ -1,8 +1,8 @@
 package dev.portolan.fleet;
 
+import dev.portolan.owner.Owner;
 import dev.portolan.sampling.NodeSnapshot;
 import dev.portolan.sampling.OwnedSocket;
-import dev.portolan.owner.Owner;
 import dev.portolan.socket.SocketEntry;
 import dev.portolan.socket.SocketKey;
 import java.util.ArrayList;
@@ -14,20 +14,25 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * One node's socket table as the hub holds it: by {@link SocketKey} (changes name their socket by key) and in
- * {@link NodeSnapshot#ORDER} (so a listing copies the rows in order instead of sorting them on every query).
- * A put or remove costs O(log n); {@link #sorted()} O(n). Not thread-safe.
+ * One node's socket table as the hub holds it: by {@link SocketKey} (changes name their socket by
+ * key) and in {@link NodeSnapshot#ORDER} (so a listing copies the rows in order instead of sorting
+ * them on every query). A put or remove costs O(log n); {@link #sorted()} O(n). Not thread-safe.
  */
 final class NodeTable {
   /**
-   * {@link NodeSnapshot#ORDER}, made total over distinct keys: ORDER reads a missing address as "", a key does
-   * not, so two rows only ORDER cannot tell apart are told apart here (and the set never drops one).
+   * {@link NodeSnapshot#ORDER}, made total over distinct keys: ORDER reads a missing address as "",
+   * a key does not, so two rows only ORDER cannot tell apart are told apart here (and the set never
+   * drops one).
    */
-  private static final Comparator<OwnedSocket> TOTAL = NodeSnapshot.ORDER
-      .thenComparing((OwnedSocket s) -> s.socket().localAddress() == null)
-      .thenComparing((OwnedSocket s) -> s.socket().remoteAddress() == null);
+  private static final Comparator<OwnedSocket> TOTAL =
+      NodeSnapshot.ORDER
+          .thenComparing((OwnedSocket s) -> s.socket().localAddress() == null)
+          .thenComparing((OwnedSocket s) -> s.socket().remoteAddress() == null);
 
-  /** Distinct values this table holds more than once (owners, addresses) are kept once; see {@link #canonical}. */
+  /**
+   * Distinct values this table holds more than once (owners, addresses) are kept once; see {@link
+   * #canonical}.
+   */
   private static final int MAX_CANONICAL = 4096;
 
   private final Map<SocketKey, OwnedSocket> byKey = new HashMap<>();
@@ -61,7 +66,10 @@ final class NodeTable {
     return byKey.values();
   }
 
-  /** Replaces every row with {@code rows} (keyed as {@link OwnedSocket#socket()}{@code .key()} says). */
+  /**
+   * Replaces every row with {@code rows} (keyed as {@link OwnedSocket#socket()}{@code .key()}
+   * says).
+   */
   void replace(Map<SocketKey, OwnedSocket> rows) {
     byKey.clear();
     ordered.clear();
@@ -75,11 +83,12 @@ final class NodeTable {
   }
 
   /**
-   * {@code row} with its owner and addresses replaced by equal ones this table already holds. A row decoded from
-   * JSON has copies of its own: a node's thousand sockets have a few dozen processes (a process's owner with its
-   * name, user, command line and unit is ~300 bytes) and a few local addresses, so a hub holding a fleet keeps
-   * each once per node. Only memory: equal values, same rows. The maps are emptied when they outgrow
-   * {@link #MAX_CANONICAL} (rows keep what they point to).
+   * {@code row} with its owner and addresses replaced by equal ones this table already holds. A row
+   * decoded from JSON has copies of its own: a node's thousand sockets have a few dozen processes
+   * (a process's owner with its name, user, command line and unit is ~300 bytes) and a few local
+   * addresses, so a hub holding a fleet keeps each once per node. Only memory: equal values, same
+   * rows. The maps are emptied when they outgrow {@link #MAX_CANONICAL} (rows keep what they point
+   * to).
    */
   private OwnedSocket canonical(OwnedSocket row) {
     Owner owner = row.owner();
@@ -97,8 +106,23 @@ final class NodeTable {
     if (local == e.localAddress() && remote == e.remoteAddress()) {
       return owner == row.owner() ? row : new OwnedSocket(e, owner);
     }
-    return new OwnedSocket(new SocketEntry(e.proto(), e.family(), local, e.localPort(), remote, e.remotePort(),
-        e.state(), e.txQueue(), e.rxQueue(), e.uid(), e.inode(), e.unixType(), e.path(), e.peerInode()), owner);
+    return new OwnedSocket(
+        new SocketEntry(
+            e.proto(),
+            e.family(),
+            local,
+            e.localPort(),
+            remote,
+            e.remotePort(),
+            e.state(),
+            e.txQueue(),
+            e.rxQueue(),
+            e.uid(),
+            e.inode(),
+            e.unixType(),
+            e.path(),
+            e.peerInode()),
+        owner);
   }
 
   private String address(String address) {

@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Collects what one input of {@link FleetState} led to; lists are only made when something is added. */
+/**
+ * Collects what one input of {@link FleetState} led to; lists are only made when something is
+ * added.
+ */
 final class OutcomeBuilder {
   private List<SocketChange> changes;
   private List<StatusChange> statusChanges;
@@ -33,7 +36,9 @@ final class OutcomeBuilder {
     if (changes == null && statusChanges == null && resyncNode == null) {
       return FleetState.Outcome.NONE;
     }
-    return new FleetState.Outcome(changes == null ? List.of() : Collections.unmodifiableList(changes),
-        statusChanges == null ? List.of() : Collections.unmodifiableList(statusChanges), resyncNode);
+    return new FleetState.Outcome(
+        changes == null ? List.of() : Collections.unmodifiableList(changes),
+        statusChanges == null ? List.of() : Collections.unmodifiableList(statusChanges),
+        resyncNode);
   }
 }

@@ -1,6 +1,5 @@
 package dev.portolan.http;
 
-import dev.portolan.http.QueryValues;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpServerOptions;
@@ -10,15 +9,18 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Requests no route answers, as JSON errors like every other: HTTP the server could not parse (an over-long request
- * line or headers, a broken request line, answered by Vert.x before any route with an empty body otherwise), a path
- * that cannot be decoded, no route has, or a method the path does not take (the router's 400, 404 and 405).
+ * Requests no route answers, as JSON errors like every other: HTTP the server could not parse (an
+ * over-long request line or headers, a broken request line, answered by Vert.x before any route
+ * with an empty body otherwise), a path that cannot be decoded, no route has, or a method the path
+ * does not take (the router's 400, 404 and 405).
  */
 public final class InvalidRequests {
-  private InvalidRequests() {
-  }
+  private InvalidRequests() {}
 
-  /** For {@code HttpServer.invalidRequestHandler}: 414, 431 or 400 with a JSON body, then the connection closes. */
+  /**
+   * For {@code HttpServer.invalidRequestHandler}: 414, 431 or 400 with a JSON body, then the
+   * connection closes.
+   */
   public static void answer(HttpServerRequest request) {
     Throwable cause = request.decoderResult() == null ? null : request.decoderResult().cause();
     int status;
@@ -27,60 +29,110 @@ public final class InvalidRequests {
     if (cause instanceof TooLongHttpLineException) {
       status = 414;
       error = "request line too long";
-      detail = "the request line (method, path and query) is over " + HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH
-          + " characters; use fewer or shorter parameters";
+      detail =
+          "the request line (method, path and query) is over "
+              + HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH
+              + " characters; use fewer or shorter parameters";
     } else if (cause instanceof TooLongHttpHeaderException) {
       status = 431;
       error = "headers too large";
-      detail = "the request headers are over " + HttpServerOptions.DEFAULT_MAX_HEADER_SIZE + " bytes in all; send fewer or"
-          + " shorter headers";
+      detail =
+          "the request headers are over "
+              + HttpServerOptions.DEFAULT_MAX_HEADER_SIZE
+              + " bytes in all; send fewer or"
+              + " shorter headers";
     } else {
       status = 400;
       error = "bad request";
-      detail = "not a valid HTTP request" + (cause == null || cause.getMessage() == null ? ""
-          : ": " + QueryValues.echo(cause.getMessage()));
+      detail =
+          "not a valid HTTP request"
+              + (cause == null || cause.getMessage() == null
+                  ? ""
+                  : ": " + QueryValues.echo(cause.getMessage()));
     }
-    request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+    request
+        .response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
         .putHeader("Connection", "close")
         .end(new JsonObject().put("error", error).put("detail", detail).encode())
         .onComplete(done -> request.connection().close());
   }
 
   /**
-   * The router's own 400 (a path that is not valid percent-encoding), 404 (no route has the path) and 405 (the path
-   * takes other methods) as JSON errors; and, before any body is read, what the body handler would fail on with an
-   * exception (a 500, or no answer at all): a multipart body without a boundary, and a request with a body whose
-   * query string is not valid percent-encoding (the handler merges form fields into the query parameters, and an
-   * exception there leaves the request unanswered). Mount before every other route.
+   * The router's own 400 (a path that is not valid percent-encoding), 404 (no route has the path)
+   * and 405 (the path takes other methods) as JSON errors; and, before any body is read, what the
+   * body handler would fail on with an exception (a 500, or no answer at all): a multipart body
+   * without a boundary, and a request with a body whose query string is not valid percent-encoding
+   * (the handler merges form fields into the query parameters, and an exception there leaves the
+   * request unanswered). Mount before every other route.
    */
   public static void mount(Router router, ErrorPages pages) {
     router.route().handler(ctx -> undecodableBodyRequest(ctx, pages));
-    router.errorHandler(400, ctx -> ApiErrors.send(ctx, 400, "bad request", "the path is not valid: "
-        + QueryValues.echo(ctx.request().uri()) + (ctx.failure() == null || ctx.failure().getCause() == null ? ""
-        : " (" + QueryValues.echo(ctx.failure().getCause().getMessage()) + ")")));
-    router.errorHandler(404, ctx -> ApiErrors.send(ctx, 404, "not found",
-        "nothing at " + ctx.request().method() + " " + QueryValues.echo(ctx.request().path())));
-    router.errorHandler(405, ctx -> ApiErrors.send(ctx, 405, "method not allowed",
-        ctx.request().method() + " is not a method " + QueryValues.echo(ctx.request().path()) + " takes"));
+    router.errorHandler(
+        400,
+        ctx ->
+            ApiErrors.send(
+                ctx,
+                400,
+                "bad request",
+                "the path is not valid: "
+                    + QueryValues.echo(ctx.request().uri())
+                    + (ctx.failure() == null || ctx.failure().getCause() == null
+                        ? ""
+                        : " (" + QueryValues.echo(ctx.failure().getCause().getMessage()) + ")")));
+    router.errorHandler(
+        404,
+        ctx ->
+            ApiErrors.send(
+                ctx,
+                404,
+                "not found",
+                "nothing at "
+                    + ctx.request().method()
+                    + " "
+                    + QueryValues.echo(ctx.request().path())));
+    router.errorHandler(
+        405,
+        ctx ->
+            ApiErrors.send(
+                ctx,
+                405,
+                "method not allowed",
+                ctx.request().method()
+                    + " is not a method "
+                    + QueryValues.echo(ctx.request().path())
+                    + " takes"));
   }
 
   private static void undecodableBodyRequest(RoutingContext ctx, ErrorPages pages) {
-    // Answered here, before any handler: access control and the handlers read the path and the query, and an
+    // Answered here, before any handler: access control and the handlers read the path and the
+    // query, and an
     // exception there is a 500 (or, for a request with a body, no answer at all).
     try {
       ctx.normalizedPath();
     } catch (IllegalArgumentException e) {
-      ApiErrors.send(ctx, 400, "bad request", "the path is not valid: " + QueryValues.echo(ctx.request().uri())
-          + " (" + QueryValues.echo(e.getMessage()) + ")");
+      ApiErrors.send(
+          ctx,
+          400,
+          "bad request",
+          "the path is not valid: "
+              + QueryValues.echo(ctx.request().uri())
+              + " ("
+              + QueryValues.echo(e.getMessage())
+              + ")");
       return;
     }
     try {
       ctx.request().params();
     } catch (IllegalArgumentException e) {
       String path = ctx.request().path();
-      boolean page = (ctx.request().method() == io.vertx.core.http.HttpMethod.GET
-          || ctx.request().method() == io.vertx.core.http.HttpMethod.HEAD)
-          && !path.startsWith("/api/") && !path.equals("/health") && !path.equals("/metrics");
+      boolean page =
+          (ctx.request().method() == io.vertx.core.http.HttpMethod.GET
+                  || ctx.request().method() == io.vertx.core.http.HttpMethod.HEAD)
+              && !path.startsWith("/api/")
+              && !path.equals("/health")
+              && !path.equals("/metrics");
       if (page) {
         pages.fail(ctx, new io.vertx.ext.web.handler.HttpException(400, e));
       } else {
@@ -89,9 +141,16 @@ public final class InvalidRequests {
       return;
     }
     String type = ctx.request().getHeader("Content-Type");
-    if (type != null && type.strip().toLowerCase(java.util.Locale.ROOT).startsWith("multipart/") && !hasBoundary(type)) {
-      ApiErrors.send(ctx, 400, "invalid content type", QueryValues.echo(type) + " has no boundary; a multipart"
-          + " body needs one, like multipart/form-data; boundary=x");
+    if (type != null
+        && type.strip().toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")
+        && !hasBoundary(type)) {
+      ApiErrors.send(
+          ctx,
+          400,
+          "invalid content type",
+          QueryValues.echo(type)
+              + " has no boundary; a multipart"
+              + " body needs one, like multipart/form-data; boundary=x");
       return;
     }
     ctx.next();

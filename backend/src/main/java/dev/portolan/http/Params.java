@@ -8,8 +8,7 @@ import java.util.Map;
 
 /** Query parameters as the plain-Java domain takes them. */
 public final class Params {
-  private Params() {
-  }
+  private Params() {}
 
   public static Map<String, List<String>> of(MultiMap params) {
     Map<String, List<String>> out = new LinkedHashMap<>();

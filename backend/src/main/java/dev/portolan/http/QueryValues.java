@@ -4,12 +4,14 @@ import dev.portolan.socket.Protocol;
 import java.util.List;
 import java.util.Map;
 
-/** Strict parsing of query-string values, each failure an {@link InvalidQueryException} with a clear detail. */
+/**
+ * Strict parsing of query-string values, each failure an {@link InvalidQueryException} with a clear
+ * detail.
+ */
 public final class QueryValues {
   private static final int MAX_ECHO = 64;
 
-  private QueryValues() {
-  }
+  private QueryValues() {}
 
   /** The single value of {@code name}, or null if absent; a repeated parameter is an error. */
   public static String single(Map<String, List<String>> params, String name) {
@@ -18,25 +20,38 @@ public final class QueryValues {
       return null;
     }
     if (values.size() > 1) {
-      throw new InvalidQueryException("repeated parameter", "'" + name + "' may be given once; separate several values with commas");
+      throw new InvalidQueryException(
+          "repeated parameter",
+          "'" + name + "' may be given once; separate several values with commas");
     }
     return values.getFirst();
   }
 
-  /** Throws for a parameter name outside {@code accepted}: a typo should be an error, not an ignored filter. */
-  public static void rejectUnknown(Map<String, List<String>> params, java.util.Set<String> accepted) {
+  /**
+   * Throws for a parameter name outside {@code accepted}: a typo should be an error, not an ignored
+   * filter.
+   */
+  public static void rejectUnknown(
+      Map<String, List<String>> params, java.util.Set<String> accepted) {
     for (String name : params.keySet()) {
       if (!accepted.contains(name)) {
-        throw new InvalidQueryException("unknown parameter", "unknown parameter " + echo(name)
-            + (accepted.isEmpty() ? "; this takes none" : "; accepted: " + String.join(", ", new java.util.TreeSet<>(accepted))));
+        throw new InvalidQueryException(
+            "unknown parameter",
+            "unknown parameter "
+                + echo(name)
+                + (accepted.isEmpty()
+                    ? "; this takes none"
+                    : "; accepted: " + String.join(", ", new java.util.TreeSet<>(accepted))));
       }
     }
   }
 
   public static int port(String name, String value) {
-    long n = wholeNumber(value, "invalid " + name, name + " must be a whole number from 0 to 65535");
+    long n =
+        wholeNumber(value, "invalid " + name, name + " must be a whole number from 0 to 65535");
     if (n < 0 || n > 65535) {
-      throw new InvalidQueryException("invalid " + name, name + " must be from 0 to 65535, got " + echo(value));
+      throw new InvalidQueryException(
+          "invalid " + name, name + " must be from 0 to 65535, got " + echo(value));
     }
     return (int) n;
   }
@@ -44,7 +59,9 @@ public final class QueryValues {
   public static int pid(String value) {
     long n = wholeNumber(value, "invalid pid", "pid must be a positive whole number");
     if (n < 1 || n > 4_194_304) {
-      throw new InvalidQueryException("invalid pid", "pid must be from 1 to 4194304 (the kernel's pid_max limit), got " + echo(value));
+      throw new InvalidQueryException(
+          "invalid pid",
+          "pid must be from 1 to 4194304 (the kernel's pid_max limit), got " + echo(value));
     }
     return (int) n;
   }
@@ -56,7 +73,9 @@ public final class QueryValues {
     return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
       case "tcp", "tcp4", "tcp6" -> Protocol.TCP;
       case "udp", "udp4", "udp6" -> Protocol.UDP;
-      default -> throw new InvalidQueryException("invalid proto", "proto must be tcp or udp, got " + echo(value));
+      default ->
+          throw new InvalidQueryException(
+              "invalid proto", "proto must be tcp or udp, got " + echo(value));
     };
   }
 
@@ -64,7 +83,9 @@ public final class QueryValues {
     return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
       case "true", "1", "yes", "" -> true;
       case "false", "0", "no" -> false;
-      default -> throw new InvalidQueryException("invalid " + name, name + " must be true or false, got " + echo(value));
+      default ->
+          throw new InvalidQueryException(
+              "invalid " + name, name + " must be true or false, got " + echo(value));
     };
   }
 

@@ -1,8 +1,9 @@
 package dev.portolan.http;
 
-import dev.portolan.http.RequestException;
-
-/** A user over their rate limit: HTTP 429, with how long to wait ({@code Retry-After}, in whole seconds). */
+/**
+ * A user over their rate limit: HTTP 429, with how long to wait ({@code Retry-After}, in whole
+ * seconds).
+ */
 public final class RateLimitedException extends RequestException {
   private final long retryAfterSeconds;
 

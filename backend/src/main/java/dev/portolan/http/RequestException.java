@@ -1,9 +1,10 @@
 package dev.portolan.http;
 
 /**
- * A request the node will not carry out, for a reason the user can act on: {@code error} is a short phrase
- * ("invalid port", "target not allowed"), {@code detail} says what was wrong and what is accepted, {@code status}
- * the HTTP status it maps to (400, 403, 429...). No stack trace: it is an answer, not a fault.
+ * A request the node will not carry out, for a reason the user can act on: {@code error} is a short
+ * phrase ("invalid port", "target not allowed"), {@code detail} says what was wrong and what is
+ * accepted, {@code status} the HTTP status it maps to (400, 403, 429...). No stack trace: it is an
+ * answer, not a fault.
  */
 public abstract class RequestException extends RuntimeException {
   private final int status;

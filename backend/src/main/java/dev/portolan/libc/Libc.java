@@ -13,14 +13,16 @@ import java.lang.invoke.VarHandle;
 import java.util.Locale;
 
 /**
- * The libc socket functions Portolan calls directly (the Foreign Function and Memory API: no JNI, no native library
- * of ours), looked up once for the netlink sockets and the scanner's TCP probes. Linux only.
+ * The libc socket functions Portolan calls directly (the Foreign Function and Memory API: no JNI,
+ * no native library of ours), looked up once for the netlink sockets and the scanner's TCP probes.
+ * Linux only.
  *
- * <p>Every call but {@link #close} takes a <em>call state</em> ({@link #callState}) as its first argument, where
- * the call leaves its {@code errno} ({@code Linker.Option.captureCallState}); read it with {@link #errno} right
- * after a call that failed. A call state belongs to one thread at a time; the functions themselves are
- * thread-safe. They return what libc returns (-1 on failure) and throw only when libc cannot be called here at all
- * ({@link IllegalStateException}: see {@link #available()}).
+ * <p>Every call but {@link #close} takes a <em>call state</em> ({@link #callState}) as its first
+ * argument, where the call leaves its {@code errno} ({@code Linker.Option.captureCallState}); read
+ * it with {@link #errno} right after a call that failed. A call state belongs to one thread at a
+ * time; the functions themselves are thread-safe. They return what libc returns (-1 on failure) and
+ * throw only when libc cannot be called here at all ({@link IllegalStateException}: see {@link
+ * #available()}).
  */
 public final class Libc {
   public static final int AF_INET = 2;
@@ -33,7 +35,8 @@ public final class Libc {
   public static final int SOCK_CLOEXEC = 0x80000;
   public static final int SOL_SOCKET = 1;
 
-  // static finals, so that the JIT treats the handles as constants (the scanner calls connect 65535 times a scan)
+  // static finals, so that the JIT treats the handles as constants (the scanner calls connect 65535
+  // times a scan)
   private static final MethodHandle SOCKET;
   private static final MethodHandle BIND;
   private static final MethodHandle CONNECT;
@@ -71,16 +74,27 @@ public final class Libc {
         ValueLayout.OfInt i = ValueLayout.JAVA_INT;
         ValueLayout.OfLong l = ValueLayout.JAVA_LONG;
         ValueLayout p = ValueLayout.ADDRESS;
-        socket = linker.downcallHandle(lookup.findOrThrow("socket"), FunctionDescriptor.of(i, i, i, i), ccs);
-        bind = linker.downcallHandle(lookup.findOrThrow("bind"), FunctionDescriptor.of(i, i, p, i), ccs);
-        connect = linker.downcallHandle(lookup.findOrThrow("connect"), FunctionDescriptor.of(i, i, p, i), ccs);
-        setsockopt = linker.downcallHandle(lookup.findOrThrow("setsockopt"),
-            FunctionDescriptor.of(i, i, i, i, p, i), ccs);
-        getsockname = linker.downcallHandle(lookup.findOrThrow("getsockname"), FunctionDescriptor.of(i, i, p, p),
-            ccs);
-        sendto = linker.downcallHandle(lookup.findOrThrow("sendto"), FunctionDescriptor.of(l, i, p, l, i, p, i),
-            ccs);
-        recv = linker.downcallHandle(lookup.findOrThrow("recv"), FunctionDescriptor.of(l, i, p, l, i), ccs);
+        socket =
+            linker.downcallHandle(
+                lookup.findOrThrow("socket"), FunctionDescriptor.of(i, i, i, i), ccs);
+        bind =
+            linker.downcallHandle(
+                lookup.findOrThrow("bind"), FunctionDescriptor.of(i, i, p, i), ccs);
+        connect =
+            linker.downcallHandle(
+                lookup.findOrThrow("connect"), FunctionDescriptor.of(i, i, p, i), ccs);
+        setsockopt =
+            linker.downcallHandle(
+                lookup.findOrThrow("setsockopt"), FunctionDescriptor.of(i, i, i, i, p, i), ccs);
+        getsockname =
+            linker.downcallHandle(
+                lookup.findOrThrow("getsockname"), FunctionDescriptor.of(i, i, p, p), ccs);
+        sendto =
+            linker.downcallHandle(
+                lookup.findOrThrow("sendto"), FunctionDescriptor.of(l, i, p, l, i, p, i), ccs);
+        recv =
+            linker.downcallHandle(
+                lookup.findOrThrow("recv"), FunctionDescriptor.of(l, i, p, l, i), ccs);
         close = linker.downcallHandle(lookup.findOrThrow("close"), FunctionDescriptor.of(i, i));
       } catch (Throwable t) {
         socket = bind = connect = setsockopt = getsockname = sendto = recv = close = null;
@@ -102,15 +116,18 @@ public final class Libc {
     FAILURE = failure;
   }
 
-  private Libc() {
-  }
+  private Libc() {}
 
-  /** Whether libc can be called here (Linux, native access allowed); see {@link #unavailableReason}. */
+  /**
+   * Whether libc can be called here (Linux, native access allowed); see {@link #unavailableReason}.
+   */
   public static boolean available() {
     return FAILURE == null;
   }
 
-  /** Why {@link #available()} is false ("not Linux: ...", "native access refused: ..."), or null. */
+  /**
+   * Why {@link #available()} is false ("not Linux: ...", "native access refused: ..."), or null.
+   */
   public static String unavailableReason() {
     return FAILURE;
   }
@@ -157,7 +174,8 @@ public final class Libc {
   }
 
   /** {@code setsockopt(fd, level, option, value, length)}: 0, or -1. */
-  public static int setsockopt(MemorySegment state, int fd, int level, int option, MemorySegment value, int length) {
+  public static int setsockopt(
+      MemorySegment state, int fd, int level, int option, MemorySegment value, int length) {
     requireAvailable();
     try {
       return (int) SETSOCKOPT.invokeExact(state, fd, level, option, value, length);
@@ -167,7 +185,8 @@ public final class Libc {
   }
 
   /** {@code getsockname(fd, address, length)} ({@code length}: an int in and out): 0, or -1. */
-  public static int getsockname(MemorySegment state, int fd, MemorySegment address, MemorySegment length) {
+  public static int getsockname(
+      MemorySegment state, int fd, MemorySegment address, MemorySegment length) {
     requireAvailable();
     try {
       return (int) GETSOCKNAME.invokeExact(state, fd, address, length);
@@ -177,8 +196,14 @@ public final class Libc {
   }
 
   /** {@code sendto(fd, buffer, length, flags, address, addressLength)}: bytes sent, or -1. */
-  public static long sendto(MemorySegment state, int fd, MemorySegment buffer, long length, int flags,
-      MemorySegment address, int addressLength) {
+  public static long sendto(
+      MemorySegment state,
+      int fd,
+      MemorySegment buffer,
+      long length,
+      int flags,
+      MemorySegment address,
+      int addressLength) {
     requireAvailable();
     try {
       return (long) SENDTO.invokeExact(state, fd, buffer, length, flags, address, addressLength);
@@ -188,7 +213,8 @@ public final class Libc {
   }
 
   /** {@code recv(fd, buffer, length, flags)}: bytes received, or -1. */
-  public static long recv(MemorySegment state, int fd, MemorySegment buffer, long length, int flags) {
+  public static long recv(
+      MemorySegment state, int fd, MemorySegment buffer, long length, int flags) {
     requireAvailable();
     try {
       return (long) RECV.invokeExact(state, fd, buffer, length, flags);

@@ -5,24 +5,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts the HTTP connections held, per client address and in all, and admits a new one only under both caps; shared
- * by every event loop that serves HTTP (thread-safe, no locks). The total cap is kept below the process's file
- * descriptor limit by a {@link #reserve}, so that a flood of connections never takes the descriptors the sampler,
- * netlink and the owner index need.
+ * Counts the HTTP connections held, per client address and in all, and admits a new one only under
+ * both caps; shared by every event loop that serves HTTP (thread-safe, no locks). The total cap is
+ * kept below the process's file descriptor limit by a {@link #reserve}, so that a flood of
+ * connections never takes the descriptors the sampler, netlink and the owner index need.
  */
 public final class ConnectionLimits {
   /**
-   * Descriptors kept for the rest of the node at least (half the limit where that is less; a tenth where that is
-   * more): the JVM's own, the sampler's, netlink's, the cluster's and scans', and room for connections a burst has the
-   * kernel hand over faster than the server can count and refuse them.
+   * Descriptors kept for the rest of the node at least (half the limit where that is less; a tenth
+   * where that is more): the JVM's own, the sampler's, netlink's, the cluster's and scans', and
+   * room for connections a burst has the kernel hand over faster than the server can count and
+   * refuse them.
    */
   public static final int MIN_RESERVE = 1024;
+
   /** The total cap is never set below this, whatever the descriptor limit. */
   static final int MIN_TOTAL = 16;
 
   /** What became of a new connection. */
   public enum Admission {
-    ADMITTED, OVER_ADDRESS_CAP, OVER_TOTAL_CAP
+    ADMITTED,
+    OVER_ADDRESS_CAP,
+    OVER_TOTAL_CAP
   }
 
   private final int maxTotal;
@@ -35,24 +39,34 @@ public final class ConnectionLimits {
 
   public ConnectionLimits(int maxTotal, int maxPerAddress) {
     if (maxTotal < 1 || maxPerAddress < 1) {
-      throw new IllegalArgumentException("caps must be at least 1: " + maxTotal + ", " + maxPerAddress);
+      throw new IllegalArgumentException(
+          "caps must be at least 1: " + maxTotal + ", " + maxPerAddress);
     }
     this.maxTotal = maxTotal;
     this.maxPerAddress = maxPerAddress;
   }
 
-  /** Limits as configured, the total cap lowered to leave {@link #reserve} of {@code fdLimit} descriptors. */
+  /**
+   * Limits as configured, the total cap lowered to leave {@link #reserve} of {@code fdLimit}
+   * descriptors.
+   */
   public static ConnectionLimits of(ConnectionSettings settings, long fdLimit) {
     int total = effectiveTotal(settings.maxTotal(), fdLimit);
     return new ConnectionLimits(total, Math.min(settings.maxPerAddress(), total));
   }
 
-  /** Descriptors HTTP leaves to the rest of the node under a limit of {@code fdLimit}: see {@link #MIN_RESERVE}. */
+  /**
+   * Descriptors HTTP leaves to the rest of the node under a limit of {@code fdLimit}: see {@link
+   * #MIN_RESERVE}.
+   */
   public static long reserve(long fdLimit) {
     return Math.max(fdLimit / 10, Math.min(MIN_RESERVE, fdLimit / 2));
   }
 
-  /** {@code configured}, lowered to {@code fdLimit} minus the {@link #reserve} (never below {@value #MIN_TOTAL}). */
+  /**
+   * {@code configured}, lowered to {@code fdLimit} minus the {@link #reserve} (never below {@value
+   * #MIN_TOTAL}).
+   */
   public static int effectiveTotal(int configured, long fdLimit) {
     if (fdLimit <= 0) {
       return configured;
@@ -61,8 +75,8 @@ public final class ConnectionLimits {
   }
 
   /**
-   * A connection from {@code address} has opened: admitted (and counted until {@link #closed}) if under both caps,
-   * else refused and counted as such.
+   * A connection from {@code address} has opened: admitted (and counted until {@link #closed}) if
+   * under both caps, else refused and counted as such.
    */
   public Admission open(String address) {
     if (open.incrementAndGet() > maxTotal) {
@@ -71,15 +85,17 @@ public final class ConnectionLimits {
       return Admission.OVER_TOTAL_CAP;
     }
     boolean[] over = {false};
-    perAddress.compute(address, (a, n) -> {
-      if (n != null && n.get() >= maxPerAddress) {
-        over[0] = true;
-        return n;
-      }
-      AtomicInteger c = n == null ? new AtomicInteger() : n;
-      c.incrementAndGet();
-      return c;
-    });
+    perAddress.compute(
+        address,
+        (a, n) -> {
+          if (n != null && n.get() >= maxPerAddress) {
+            over[0] = true;
+            return n;
+          }
+          AtomicInteger c = n == null ? new AtomicInteger() : n;
+          c.incrementAndGet();
+          return c;
+        });
     if (over[0]) {
       open.decrementAndGet();
       refusedAddress.incrementAndGet();
@@ -134,7 +150,10 @@ public final class ConnectionLimits {
     return headerTimeouts.get();
   }
 
-  /** The soft limit on this process's open file descriptors (RLIMIT_NOFILE), or -1 when the JVM cannot say. */
+  /**
+   * The soft limit on this process's open file descriptors (RLIMIT_NOFILE), or -1 when the JVM
+   * cannot say.
+   */
   public static long fileDescriptorLimit() {
     if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
         instanceof com.sun.management.UnixOperatingSystemMXBean unix) {

@@ -4,11 +4,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Whether a client address may have a password checked now. Failed logins are limited per address by a
- * {@link UserRateLimiter}: a try takes a token before its password is hashed and gives it back when the password was
- * right, so parallel tries cannot all pass the limit before their failures count. And only so many hashes run at once,
- * {@code perClient} for one address and {@code total} for all: past that a try is refused at once, never queued.
- * Plain Java, thread-safe.
+ * Whether a client address may have a password checked now. Failed logins are limited per address
+ * by a {@link UserRateLimiter}: a try takes a token before its password is hashed and gives it back
+ * when the password was right, so parallel tries cannot all pass the limit before their failures
+ * count. And only so many hashes run at once, {@code perClient} for one address and {@code total}
+ * for all: past that a try is refused at once, never queued. Plain Java, thread-safe.
  */
 public final class LoginThrottle {
 
@@ -22,15 +22,19 @@ public final class LoginThrottle {
     BUSY
   }
 
-  /** The answer to a try: {@link Admitted} (check the password, then say how it went) or {@link Refused}. */
-  public sealed interface Admission permits Admitted, Refused {
-  }
+  /**
+   * The answer to a try: {@link Admitted} (check the password, then say how it went) or {@link
+   * Refused}.
+   */
+  public sealed interface Admission permits Admitted, Refused {}
 
   /** Refused, and when to try again (whole seconds, at least 1). */
-  public record Refused(Reason reason, long retryAfterSeconds) implements Admission {
-  }
+  public record Refused(Reason reason, long retryAfterSeconds) implements Admission {}
 
-  /** Admitted: the password may be checked; exactly one of the three outcomes is to be reported, once. */
+  /**
+   * Admitted: the password may be checked; exactly one of the three outcomes is to be reported,
+   * once.
+   */
   public final class Admitted implements Admission {
     private final String client;
     private boolean finished;
@@ -62,10 +66,14 @@ public final class LoginThrottle {
   private int checkingTotal;
   private long admitted;
 
-  /** {@code failures}: the failed-login limit per address; {@code perClient} and {@code total}: hashes at once. */
+  /**
+   * {@code failures}: the failed-login limit per address; {@code perClient} and {@code total}:
+   * hashes at once.
+   */
   public LoginThrottle(UserRateLimiter failures, int perClient, int total) {
     if (perClient < 1 || total < perClient) {
-      throw new IllegalArgumentException("need 1 <= perClient <= total, not " + perClient + " and " + total);
+      throw new IllegalArgumentException(
+          "need 1 <= perClient <= total, not " + perClient + " and " + total);
     }
     this.failures = failures;
     this.perClient = perClient;

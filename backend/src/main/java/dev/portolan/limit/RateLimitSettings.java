@@ -3,10 +3,11 @@ package dev.portolan.limit;
 import java.util.Map;
 
 /**
- * Per-user limits on what users start through the web layer: scans ({@code POST /api/v1/scans}, the dashboard's scan
- * and exposure forms) and checks ({@code POST /api/v1/connectivity}, {@code /api/v1/reachability} and the
- * dashboard's forms). Each is a sustained rate (null: no limit) and a burst: how many may be started at once before
- * the rate applies. Keys {@link #SCAN_RATE}, {@link #SCAN_BURST}, {@link #CHECK_RATE}, {@link #CHECK_BURST}.
+ * Per-user limits on what users start through the web layer: scans ({@code POST /api/v1/scans}, the
+ * dashboard's scan and exposure forms) and checks ({@code POST /api/v1/connectivity}, {@code
+ * /api/v1/reachability} and the dashboard's forms). Each is a sustained rate (null: no limit) and a
+ * burst: how many may be started at once before the rate applies. Keys {@link #SCAN_RATE}, {@link
+ * #SCAN_BURST}, {@link #CHECK_RATE}, {@link #CHECK_BURST}.
  */
 public record RateLimitSettings(Rate scanRate, int scanBurst, Rate checkRate, int checkBurst) {
   public static final String SCAN_RATE = "scanRate";
@@ -27,24 +28,29 @@ public record RateLimitSettings(Rate scanRate, int scanBurst, Rate checkRate, in
 
   private static void checkBurst(String key, int value) {
     if (value < 1 || value > MAX_BURST) {
-      throw new IllegalArgumentException("invalid " + key + " '" + value + "': it must be from 1 to " + MAX_BURST);
+      throw new IllegalArgumentException(
+          "invalid " + key + " '" + value + "': it must be from 1 to " + MAX_BURST);
     }
   }
 
   /** Scans: 10 per minute, a burst of 5; checks: 120 per minute, a burst of 30. */
   public static RateLimitSettings defaults() {
-    return new RateLimitSettings(Rate.parse(DEFAULT_SCAN_RATE), DEFAULT_SCAN_BURST, Rate.parse(DEFAULT_CHECK_RATE),
+    return new RateLimitSettings(
+        Rate.parse(DEFAULT_SCAN_RATE),
+        DEFAULT_SCAN_BURST,
+        Rate.parse(DEFAULT_CHECK_RATE),
         DEFAULT_CHECK_BURST);
   }
 
   /**
-   * Settings from configuration values (strings or JSON numbers; other keys are ignored, absent ones take the
-   * defaults).
+   * Settings from configuration values (strings or JSON numbers; other keys are ignored, absent
+   * ones take the defaults).
    *
    * @throws IllegalArgumentException with a one-line message for a bad value
    */
   public static RateLimitSettings fromConfig(Map<String, ?> values) {
-    return new RateLimitSettings(rate(SCAN_RATE, values.get(SCAN_RATE), DEFAULT_SCAN_RATE),
+    return new RateLimitSettings(
+        rate(SCAN_RATE, values.get(SCAN_RATE), DEFAULT_SCAN_RATE),
         burst(SCAN_BURST, values.get(SCAN_BURST), DEFAULT_SCAN_BURST),
         rate(CHECK_RATE, values.get(CHECK_RATE), DEFAULT_CHECK_RATE),
         burst(CHECK_BURST, values.get(CHECK_BURST), DEFAULT_CHECK_BURST));
@@ -70,11 +76,12 @@ public record RateLimitSettings(Rate scanRate, int scanBurst, Rate checkRate, in
         throw new NumberFormatException();
       }
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("invalid " + key + " '" + value + "': it must be a whole number from 1 to "
-          + MAX_BURST);
+      throw new IllegalArgumentException(
+          "invalid " + key + " '" + value + "': it must be a whole number from 1 to " + MAX_BURST);
     }
     if (n < 1 || n > MAX_BURST) {
-      throw new IllegalArgumentException("invalid " + key + " '" + value + "': it must be from 1 to " + MAX_BURST);
+      throw new IllegalArgumentException(
+          "invalid " + key + " '" + value + "': it must be from 1 to " + MAX_BURST);
     }
     return (int) n;
   }

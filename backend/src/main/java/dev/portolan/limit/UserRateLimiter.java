@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * A token bucket per user (bucket4j): each user may start {@code burst} at once, then {@code rate} (tokens come
- * back one by one, greedily). Memory is bounded: a user's bucket is forgotten once it has been idle long enough
- * to be full again (a fresh bucket is the same), and at most {@code maxUsers} are kept (the least recently seen go
- * first). Thread-safe.
+ * A token bucket per user (bucket4j): each user may start {@code burst} at once, then {@code rate}
+ * (tokens come back one by one, greedily). Memory is bounded: a user's bucket is forgotten once it
+ * has been idle long enough to be full again (a fresh bucket is the same), and at most {@code
+ * maxUsers} are kept (the least recently seen go first). Thread-safe.
  */
 public final class UserRateLimiter {
   /** The default cap on users remembered at once. */
@@ -26,8 +26,7 @@ public final class UserRateLimiter {
     }
   }
 
-  private record Entry(Bucket bucket, long lastUsedNanos) {
-  }
+  private record Entry(Bucket bucket, long lastUsedNanos) {}
 
   private final Rate rate;
   private final int burst;
@@ -54,19 +53,23 @@ public final class UserRateLimiter {
     this.burst = burst;
     this.maxUsers = maxUsers;
     this.nanoClock = nanoClock;
-    this.meter = new TimeMeter() {
-      @Override
-      public long currentTimeNanos() {
-        return nanoClock.getAsLong();
-      }
+    this.meter =
+        new TimeMeter() {
+          @Override
+          public long currentTimeNanos() {
+            return nanoClock.getAsLong();
+          }
 
-      @Override
-      public boolean isWallClockBased() {
-        return false;
-      }
-    };
+          @Override
+          public boolean isWallClockBased() {
+            return false;
+          }
+        };
     // the time an empty bucket takes to fill up again: after it, a user's bucket is as good as new
-    this.idleNanos = rate == null ? 0 : Math.multiplyExact(rate.period().toNanos() / rate.permits() + 1, (long) burst);
+    this.idleNanos =
+        rate == null
+            ? 0
+            : Math.multiplyExact(rate.period().toNanos() / rate.permits() + 1, (long) burst);
   }
 
   /** The sustained rate, or null for no limit. */
@@ -92,13 +95,15 @@ public final class UserRateLimiter {
       users.put(user, new Entry(bucket, now));
       probe = bucket.tryConsumeAndReturnRemaining(1);
     }
-    return new Decision(probe.isConsumed(), probe.isConsumed() ? 0 : probe.getNanosToWaitForRefill(),
+    return new Decision(
+        probe.isConsumed(),
+        probe.isConsumed() ? 0 : probe.getNanosToWaitForRefill(),
         probe.getRemainingTokens());
   }
 
   /**
-   * Whether {@code user} has a token now, without taking it (a user with no bucket has a full one). For limits on
-   * failures: check before the attempt, {@link #tryAcquire} after one that failed.
+   * Whether {@code user} has a token now, without taking it (a user with no bucket has a full one).
+   * For limits on failures: check before the attempt, {@link #tryAcquire} after one that failed.
    */
   public Decision check(String user) {
     if (rate == null) {
@@ -111,14 +116,17 @@ public final class UserRateLimiter {
         return new Decision(true, 0, burst);
       }
       var probe = entry.bucket().estimateAbilityToConsume(1);
-      return new Decision(probe.canBeConsumed(), probe.canBeConsumed() ? 0 : probe.getNanosToWaitForRefill(),
+      return new Decision(
+          probe.canBeConsumed(),
+          probe.canBeConsumed() ? 0 : probe.getNanosToWaitForRefill(),
           entry.bucket().getAvailableTokens());
     }
   }
 
   /**
-   * Puts back one token {@link #tryAcquire} took from {@code user} (never more than the burst): for limits on
-   * failures, take a token before the attempt and give it back when the attempt succeeded.
+   * Puts back one token {@link #tryAcquire} took from {@code user} (never more than the burst): for
+   * limits on failures, take a token before the attempt and give it back when the attempt
+   * succeeded.
    */
   public void giveBack(String user) {
     if (rate == null) {

@@ -1,9 +1,9 @@
 package dev.portolan.metrics;
 
+import dev.portolan.sampling.ShortLivedSockets;
 import dev.portolan.sampling.SocketSummary;
 import dev.portolan.socket.SocketState;
 import dev.portolan.socket.netlink.SocketDestroyListener;
-import dev.portolan.sampling.ShortLivedSockets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -30,112 +30,193 @@ public final class PortolanMetrics {
 
   public PortolanMetrics(MeterRegistry registry, String node, String reader) {
     this.registry = registry;
-    sampleDuration = Timer.builder("portolan.sample.duration").description("Time to read the socket table with owners")
-        .publishPercentiles(0.5, 0.99).register(registry);
-    sampleFailures = Counter.builder("portolan.sample.failures").description("Samples that failed").register(registry);
-    sampleOverruns = Counter.builder("portolan.sample.overruns")
-        .description("Samples that took longer than the configured interval").register(registry);
-    changes = Counter.builder("portolan.changes").description("Socket changes detected").register(registry);
-    Gauge.builder("portolan.sse.clients", sseClients, AtomicInteger::get).description("Connected SSE clients")
+    sampleDuration =
+        Timer.builder("portolan.sample.duration")
+            .description("Time to read the socket table with owners")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    sampleFailures =
+        Counter.builder("portolan.sample.failures")
+            .description("Samples that failed")
+            .register(registry);
+    sampleOverruns =
+        Counter.builder("portolan.sample.overruns")
+            .description("Samples that took longer than the configured interval")
+            .register(registry);
+    changes =
+        Counter.builder("portolan.changes")
+            .description("Socket changes detected")
+            .register(registry);
+    Gauge.builder("portolan.sse.clients", sseClients, AtomicInteger::get)
+        .description("Connected SSE clients")
         .register(registry);
-    sseDropped = Counter.builder("portolan.sse.dropped")
-        .description("SSE clients cut off because they did not read fast enough").register(registry);
-    sseResets = Counter.builder("portolan.sse.resets")
-        .description("SSE clients told to re-read the snapshot (event: reset)").register(registry);
+    sseDropped =
+        Counter.builder("portolan.sse.dropped")
+            .description("SSE clients cut off because they did not read fast enough")
+            .register(registry);
+    sseResets =
+        Counter.builder("portolan.sse.resets")
+            .description("SSE clients told to re-read the snapshot (event: reset)")
+            .register(registry);
     Gauge.builder("portolan.sample.last.timestamp", lastSampleMillis, a -> a.get() / 1000.0)
-        .description("Unix time of the last sample, seconds").register(registry);
-    Gauge.builder("portolan.reader", () -> 1).tag("reader", reader).tag("node", node)
-        .description("The socket table reader in use").register(registry);
+        .description("Unix time of the last sample, seconds")
+        .register(registry);
+    Gauge.builder("portolan.reader", () -> 1)
+        .tag("reader", reader)
+        .tag("node", node)
+        .description("The socket table reader in use")
+        .register(registry);
   }
 
   /** A scan ended: counted by protocol and how it ended, with the probes it sent. */
   public void scanFinished(String proto, String status, long probes) {
-    Counter.builder("portolan.scans").description("Scans run, by protocol and how they ended")
-        .tag("proto", proto).tag("status", status).register(registry).increment();
-    Counter.builder("portolan.scan.probes").description("Probes sent by scans (retransmissions included)")
-        .tag("proto", proto).register(registry).increment(probes);
+    Counter.builder("portolan.scans")
+        .description("Scans run, by protocol and how they ended")
+        .tag("proto", proto)
+        .tag("status", status)
+        .register(registry)
+        .increment();
+    Counter.builder("portolan.scan.probes")
+        .description("Probes sent by scans (retransmissions included)")
+        .tag("proto", proto)
+        .register(registry)
+        .increment(probes);
   }
 
-  /** A scan or check the policy refused ({@code reason}: "target not allowed", "too many scans"...). */
+  /**
+   * A scan or check the policy refused ({@code reason}: "target not allowed", "too many scans"...).
+   */
   public void scanRefused(String reason) {
-    Counter.builder("portolan.scans.refused").description("Scans and checks refused by the scan policy")
-        .tag("reason", reason).register(registry).increment();
+    Counter.builder("portolan.scans.refused")
+        .description("Scans and checks refused by the scan policy")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
   }
 
   /** Serves {@code running} as the number of scans running now. */
   public void scansRunning(java.util.function.IntSupplier running) {
-    Gauge.builder("portolan.scans.running", running::getAsInt).description("Scans running now").register(registry);
+    Gauge.builder("portolan.scans.running", running::getAsInt)
+        .description("Scans running now")
+        .register(registry);
   }
 
   private final Map<String, AtomicInteger> fleetNodes = new ConcurrentHashMap<>();
 
   /** The hub's node counts by status ("up", "stale", "down"), set after every fleet tick. */
   public void fleetNodes(Map<String, Integer> byStatus) {
-    byStatus.forEach((status, n) -> fleetNodes.computeIfAbsent(status, s -> {
-      AtomicInteger holder = new AtomicInteger();
-      Gauge.builder("portolan.fleet.nodes", holder, AtomicInteger::get).tag("status", s)
-          .description("Nodes this hub knows, by status").register(registry);
-      return holder;
-    }).set(n));
+    byStatus.forEach(
+        (status, n) ->
+            fleetNodes
+                .computeIfAbsent(
+                    status,
+                    s -> {
+                      AtomicInteger holder = new AtomicInteger();
+                      Gauge.builder("portolan.fleet.nodes", holder, AtomicInteger::get)
+                          .tag("status", s)
+                          .description("Nodes this hub knows, by status")
+                          .register(registry);
+                      return holder;
+                    })
+                .set(n));
   }
 
   /** The hub asked a node for a full snapshot (joined, restarted, or a missed batch). */
   public void fleetResync() {
-    Counter.builder("portolan.fleet.resyncs").description("Snapshots asked of nodes (join, restart, missed batch)")
-        .register(registry).increment();
+    Counter.builder("portolan.fleet.resyncs")
+        .description("Snapshots asked of nodes (join, restart, missed batch)")
+        .register(registry)
+        .increment();
   }
 
   /**
-   * Serves the short-lived socket counters: reported, dropped (over the per-sample cap, or the queue full) and the
-   * kernel's overruns (ENOBUFS: one or more destroy notifications lost each).
+   * Serves the short-lived socket counters: reported, dropped (over the per-sample cap, or the
+   * queue full) and the kernel's overruns (ENOBUFS: one or more destroy notifications lost each).
    */
   public void shortLived(ShortLivedSockets tracker, SocketDestroyListener listener) {
     FunctionCounter.builder("portolan.short.lived.reported", tracker, ShortLivedSockets::reported)
-        .description("Short-lived sockets reported (opened and closed between two samples)").register(registry);
-    FunctionCounter.builder("portolan.short.lived.dropped", tracker, ShortLivedSockets::droppedOverCap)
-        .tag("reason", "over-cap").description("Short-lived sockets not reported: over the per-sample cap ("
-            + tracker.maxPerSample() + "), or the queue of destroyed sockets was full").register(registry);
-    FunctionCounter.builder("portolan.short.lived.dropped", tracker, ShortLivedSockets::droppedQueueFull)
-        .tag("reason", "queue-full").description("Short-lived sockets not reported: over the per-sample cap ("
-            + tracker.maxPerSample() + "), or the queue of destroyed sockets was full").register(registry);
+        .description("Short-lived sockets reported (opened and closed between two samples)")
+        .register(registry);
+    FunctionCounter.builder(
+            "portolan.short.lived.dropped", tracker, ShortLivedSockets::droppedOverCap)
+        .tag("reason", "over-cap")
+        .description(
+            "Short-lived sockets not reported: over the per-sample cap ("
+                + tracker.maxPerSample()
+                + "), or the queue of destroyed sockets was full")
+        .register(registry);
+    FunctionCounter.builder(
+            "portolan.short.lived.dropped", tracker, ShortLivedSockets::droppedQueueFull)
+        .tag("reason", "queue-full")
+        .description(
+            "Short-lived sockets not reported: over the per-sample cap ("
+                + tracker.maxPerSample()
+                + "), or the queue of destroyed sockets was full")
+        .register(registry);
     FunctionCounter.builder("portolan.short.lived.lost", listener, SocketDestroyListener::overruns)
-        .description("Times the kernel dropped socket destroy notifications (ENOBUFS): one or more sockets lost each")
+        .description(
+            "Times the kernel dropped socket destroy notifications (ENOBUFS): one or more sockets lost each")
         .register(registry);
   }
 
   /**
-   * Serves the sampler's backoff state: the interval it samples at now, the configured one, and whether it is
-   * backing off (1) or on its interval (0). Overruns are {@link #sampleOverrun()}.
+   * Serves the sampler's backoff state: the interval it samples at now, the configured one, and
+   * whether it is backing off (1) or on its interval (0). Overruns are {@link #sampleOverrun()}.
    */
   public void sampler(java.util.function.Supplier<dev.portolan.sampling.SamplerState> state) {
-    Gauge.builder("portolan.sample.interval", state, s -> s.get().intervalMillis() / 1000.0).strongReference(true)
-        .baseUnit("seconds").description("The interval the sampler samples at now (longer than configured while it backs off)")
+    Gauge.builder("portolan.sample.interval", state, s -> s.get().intervalMillis() / 1000.0)
+        .strongReference(true)
+        .baseUnit("seconds")
+        .description(
+            "The interval the sampler samples at now (longer than configured while it backs off)")
         .register(registry);
-    Gauge.builder("portolan.sample.interval.configured", state, s -> s.get().configuredMillis() / 1000.0).strongReference(true)
-        .baseUnit("seconds").description("The configured sampling interval").register(registry);
-    Gauge.builder("portolan.sample.backing.off", state, s -> s.get().backingOff() ? 1 : 0).strongReference(true)
-        .description("1 while the sampler samples less often than configured because samples take too long")
+    Gauge.builder(
+            "portolan.sample.interval.configured", state, s -> s.get().configuredMillis() / 1000.0)
+        .strongReference(true)
+        .baseUnit("seconds")
+        .description("The configured sampling interval")
+        .register(registry);
+    Gauge.builder("portolan.sample.backing.off", state, s -> s.get().backingOff() ? 1 : 0)
+        .strongReference(true)
+        .description(
+            "1 while the sampler samples less often than configured because samples take too long")
         .register(registry);
   }
 
   /**
-   * Serves the HTTP connection counts: held now, the cap on them, those refused over a cap (per client address or in
-   * all) and those closed for not sending a request head in time.
+   * Serves the HTTP connection counts: held now, the cap on them, those refused over a cap (per
+   * client address or in all) and those closed for not sending a request head in time.
    */
-  public static void httpConnections(MeterRegistry registry, dev.portolan.limit.ConnectionLimits limits) {
+  public static void httpConnections(
+      MeterRegistry registry, dev.portolan.limit.ConnectionLimits limits) {
     Gauge.builder("portolan.http.connections", limits, dev.portolan.limit.ConnectionLimits::open)
-        .description("HTTP connections held now").register(registry);
-    Gauge.builder("portolan.http.connections.max", limits, dev.portolan.limit.ConnectionLimits::maxTotal)
-        .description("HTTP connections held at most (the configured cap, kept below the file descriptor limit)")
+        .description("HTTP connections held now")
         .register(registry);
-    FunctionCounter.builder("portolan.http.connections.refused", limits,
-            dev.portolan.limit.ConnectionLimits::refusedOverAddressCap).tag("reason", "address")
-        .description("New HTTP connections closed at once: over the per-address or the total cap").register(registry);
-    FunctionCounter.builder("portolan.http.connections.refused", limits,
-            dev.portolan.limit.ConnectionLimits::refusedOverTotalCap).tag("reason", "total")
-        .description("New HTTP connections closed at once: over the per-address or the total cap").register(registry);
-    FunctionCounter.builder("portolan.http.header.timeouts", limits, dev.portolan.limit.ConnectionLimits::headerTimeouts)
-        .description("HTTP connections closed for not sending a whole request head within the header timeout")
+    Gauge.builder(
+            "portolan.http.connections.max", limits, dev.portolan.limit.ConnectionLimits::maxTotal)
+        .description(
+            "HTTP connections held at most (the configured cap, kept below the file descriptor limit)")
+        .register(registry);
+    FunctionCounter.builder(
+            "portolan.http.connections.refused",
+            limits,
+            dev.portolan.limit.ConnectionLimits::refusedOverAddressCap)
+        .tag("reason", "address")
+        .description("New HTTP connections closed at once: over the per-address or the total cap")
+        .register(registry);
+    FunctionCounter.builder(
+            "portolan.http.connections.refused",
+            limits,
+            dev.portolan.limit.ConnectionLimits::refusedOverTotalCap)
+        .tag("reason", "total")
+        .description("New HTTP connections closed at once: over the per-address or the total cap")
+        .register(registry);
+    FunctionCounter.builder(
+            "portolan.http.header.timeouts",
+            limits,
+            dev.portolan.limit.ConnectionLimits::headerTimeouts)
+        .description(
+            "HTTP connections closed for not sending a whole request head within the header timeout")
         .register(registry);
   }
 
@@ -148,20 +229,28 @@ public final class PortolanMetrics {
     lastSampleMillis.set(atMillis);
     changes.increment(changeCount);
     socketsByState.values().forEach(v -> v.set(0));
-    summary.byProtocol().forEach((proto, states) -> {
-      for (Map.Entry<SocketState, Integer> e : states.entrySet()) {
-        gaugeFor(proto, e.getKey()).set(e.getValue());
-      }
-    });
+    summary
+        .byProtocol()
+        .forEach(
+            (proto, states) -> {
+              for (Map.Entry<SocketState, Integer> e : states.entrySet()) {
+                gaugeFor(proto, e.getKey()).set(e.getValue());
+              }
+            });
   }
 
   private AtomicInteger gaugeFor(String proto, SocketState state) {
-    return socketsByState.computeIfAbsent(proto + "/" + state.filterName(), k -> {
-      AtomicInteger value = new AtomicInteger();
-      Gauge.builder("portolan.sockets", value, AtomicInteger::get).tag("proto", proto)
-          .tag("state", state.filterName()).description("Sockets in the last sample").register(registry);
-      return value;
-    });
+    return socketsByState.computeIfAbsent(
+        proto + "/" + state.filterName(),
+        k -> {
+          AtomicInteger value = new AtomicInteger();
+          Gauge.builder("portolan.sockets", value, AtomicInteger::get)
+              .tag("proto", proto)
+              .tag("state", state.filterName())
+              .description("Sockets in the last sample")
+              .register(registry);
+          return value;
+        });
   }
 
   public void sampleFailed() {

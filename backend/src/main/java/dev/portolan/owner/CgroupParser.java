@@ -4,15 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the systemd unit and the container id out of the text of {@code /proc/PID/cgroup}. A pure function,
- * for cgroup v2 ({@code 0::/system.slice/sshd.service}), v1 (one line per hierarchy) and hybrid files.
+ * Reads the systemd unit and the container id out of the text of {@code /proc/PID/cgroup}. A pure
+ * function, for cgroup v2 ({@code 0::/system.slice/sshd.service}), v1 (one line per hierarchy) and
+ * hybrid files.
  *
- * <p>Unit: the last path component ending in {@code .service}, {@code .socket}, {@code .scope} or {@code .slice}
- * that is not a container's scope. Container: a docker ({@code /docker/<64hex>}, {@code docker-<64hex>.scope}),
- * containerd/CRI ({@code cri-containerd-<id>.scope}, {@code ...:cri-containerd:<id>}, kubepods cgroupfs paths),
- * podman ({@code libpod-<id>.scope}), CRI-O ({@code crio-<id>.scope}) or LXC ({@code /lxc/<name>},
- * {@code /lxc.payload.<name>}) id; any other component of 64 hex digits is taken as a container id too.
- * Monitor scopes ({@code libpod-conmon-*}, {@code crio-conmon-*}) are neither unit nor container.
+ * <p>Unit: the last path component ending in {@code .service}, {@code .socket}, {@code .scope} or
+ * {@code .slice} that is not a container's scope. Container: a docker ({@code /docker/<64hex>},
+ * {@code docker-<64hex>.scope}), containerd/CRI ({@code cri-containerd-<id>.scope}, {@code
+ * ...:cri-containerd:<id>}, kubepods cgroupfs paths), podman ({@code libpod-<id>.scope}), CRI-O
+ * ({@code crio-<id>.scope}) or LXC ({@code /lxc/<name>}, {@code /lxc.payload.<name>}) id; any other
+ * component of 64 hex digits is taken as a container id too. Monitor scopes ({@code
+ * libpod-conmon-*}, {@code crio-conmon-*}) are neither unit nor container.
  */
 public final class CgroupParser {
 
@@ -21,10 +23,11 @@ public final class CgroupParser {
     public static final Cgroup NONE = new Cgroup(null, null);
   }
 
-  private static final String[] CONTAINER_SCOPE_PREFIXES = {"docker-", "cri-containerd-", "libpod-", "crio-"};
+  private static final String[] CONTAINER_SCOPE_PREFIXES = {
+    "docker-", "cri-containerd-", "libpod-", "crio-"
+  };
 
-  private CgroupParser() {
-  }
+  private CgroupParser() {}
 
   /** Parses the whole text of a {@code /proc/PID/cgroup} file; never throws on odd input. */
   public static Cgroup parse(String text) {
@@ -75,8 +78,10 @@ public final class CgroupParser {
       }
       for (String prefix : CONTAINER_SCOPE_PREFIXES) {
         if (p.startsWith(prefix)) {
-          String id = p.endsWith(".scope") ? p.substring(prefix.length(), p.length() - ".scope".length())
-              : p.substring(prefix.length());
+          String id =
+              p.endsWith(".scope")
+                  ? p.substring(prefix.length(), p.length() - ".scope".length())
+                  : p.substring(prefix.length());
           if (p.endsWith(".scope") || isHex64(id)) {
             return nonEmpty(id);
           }
@@ -95,7 +100,10 @@ public final class CgroupParser {
     return null;
   }
 
-  /** The name=systemd line first, then the v2 unified line, then the rest in file order; "/" dropped. */
+  /**
+   * The name=systemd line first, then the v2 unified line, then the rest in file order; "/"
+   * dropped.
+   */
   private static List<String> pathsByPreference(String text) {
     String systemd = null;
     String unified = null;
@@ -131,7 +139,10 @@ public final class CgroupParser {
   }
 
   private static boolean isUnitName(String p) {
-    return p.endsWith(".service") || p.endsWith(".socket") || p.endsWith(".scope") || p.endsWith(".slice");
+    return p.endsWith(".service")
+        || p.endsWith(".socket")
+        || p.endsWith(".scope")
+        || p.endsWith(".slice");
   }
 
   private static boolean isContainerScope(String p) {

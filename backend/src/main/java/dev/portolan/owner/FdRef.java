@@ -1,5 +1,4 @@
 package dev.portolan.owner;
 
 /** Where the {@link OwnerIndex} saw a socket: {@code /proc/PID/fd/FD}. */
-record FdRef(int pid, int fd) {
-}
+record FdRef(int pid, int fd) {}

@@ -12,11 +12,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The search for the processes that hold socket inodes, for the {@link OwnerIndex}: it reads fd tables, most likely
- * holders first (processes not read yet; then, within {@link OwnerIndex.Settings#targetedSearchBudget()}, recent
- * owners, the owners of the peer ends and the processes of the sockets' uids, busiest first) and every other
- * process only when a full walk is allowed, at most once per {@link OwnerIndex.Settings#minFullWalkInterval()}.
- * What it finds, and what it finds gone, goes into the index through {@link Index}.
+ * The search for the processes that hold socket inodes, for the {@link OwnerIndex}: it reads fd
+ * tables, most likely holders first (processes not read yet; then, within {@link
+ * OwnerIndex.Settings#targetedSearchBudget()}, recent owners, the owners of the peer ends and the
+ * processes of the sockets' uids, busiest first) and every other process only when a full walk is
+ * allowed, at most once per {@link OwnerIndex.Settings#minFullWalkInterval()}. What it finds, and
+ * what it finds gone, goes into the index through {@link Index}.
  *
  * <p>Not thread-safe: the owner index calls it under its lock.
  */
@@ -41,7 +42,10 @@ final class HolderSearch {
     /** Forgets where {@code inode} is. */
     void remove(long inode);
 
-    /** Forgets {@code p}, gone; those of its inodes still in {@code table} (when not null) go to {@code missing}. */
+    /**
+     * Forgets {@code p}, gone; those of its inodes still in {@code table} (when not null) go to
+     * {@code missing}.
+     */
     void drop(KnownProcess p, InodeTable table, Set<Long> missing);
   }
 
@@ -64,15 +68,19 @@ final class HolderSearch {
     return fullWalks;
   }
 
-  /** Whether a walk of every process may be made now: none was yet, or the interval has passed since the last. */
+  /**
+   * Whether a walk of every process may be made now: none was yet, or the interval has passed since
+   * the last.
+   */
   boolean fullWalkAllowed(long nowNanos) {
     return !everWalked || nowNanos - lastFullWalkNanos >= settings.minFullWalkInterval().toNanos();
   }
 
   /**
-   * Reads fd tables until every inode of {@code wanted} (changed in place) is found: unread processes first, then
-   * (within the targeted budget) recent owners, peers' owners and same-uid processes, then, if allowed, the rest.
-   * Every socket of {@code relevant} met on the way is indexed.
+   * Reads fd tables until every inode of {@code wanted} (changed in place) is found: unread
+   * processes first, then (within the targeted budget) recent owners, peers' owners and same-uid
+   * processes, then, if allowed, the rest. Every socket of {@code relevant} met on the way is
+   * indexed.
    */
   void search(Set<Long> wanted, InodeTable table, InodeTable relevant, boolean fullWalkAllowed) {
     searchCount++;
@@ -112,7 +120,10 @@ final class HolderSearch {
     fullWalks++;
   }
 
-  /** Recently active owners (newest gain first), then owners of the peer ends, then processes of the sockets' uids. */
+  /**
+   * Recently active owners (newest gain first), then owners of the peer ends, then processes of the
+   * sockets' uids.
+   */
   private List<KnownProcess> likelyHolders(Set<Long> wanted, InodeTable table) {
     List<KnownProcess> order = new ArrayList<>();
     index.processes().stream()
@@ -134,7 +145,8 @@ final class HolderSearch {
         if (byTuple == null) {
           byTuple = tupleIndex(table);
         }
-        Long p = byTuple.get(tuple(s.remoteAddress(), s.remotePort(), s.localAddress(), s.localPort()));
+        Long p =
+            byTuple.get(tuple(s.remoteAddress(), s.remotePort(), s.localAddress(), s.localPort()));
         peer = p == null ? 0 : p;
       }
       FdRef peerRef = peer == 0 ? null : index.holder(peer);
@@ -145,8 +157,10 @@ final class HolderSearch {
         uids.add(s.uid());
       }
     }
-    // Then every other process, those of the sockets' uids first and, within that, the busiest first: a process
-    // that just opened a socket has just used CPU. (On a host where everything runs as root the uid says little;
+    // Then every other process, those of the sockets' uids first and, within that, the busiest
+    // first: a process
+    // that just opened a socket has just used CPU. (On a host where everything runs as root the uid
+    // says little;
     // CPU activity since the previous search still finds the new holder within the budget.)
     List<KnownProcess> rest = new ArrayList<>();
     Map<KnownProcess, Long> activity = new HashMap<>();
@@ -159,19 +173,23 @@ final class HolderSearch {
       p.lastCpu = cpu;
       rest.add(p);
     }
-    rest.sort(Comparator.comparing((KnownProcess p) -> !uids.contains(p.uid))
-        .thenComparing(p -> -activity.get(p)));
+    rest.sort(
+        Comparator.comparing((KnownProcess p) -> !uids.contains(p.uid))
+            .thenComparing(p -> -activity.get(p)));
     order.addAll(rest);
     return order;
   }
 
   private static Map<String, Long> tupleIndex(InodeTable table) {
     Map<String, Long> byTuple = new HashMap<>();
-    table.forEachRow(s -> {
-      if (s.proto() != Protocol.UNIX && s.remotePort() != 0) {
-        byTuple.put(tuple(s.localAddress(), s.localPort(), s.remoteAddress(), s.remotePort()), s.inode());
-      }
-    });
+    table.forEachRow(
+        s -> {
+          if (s.proto() != Protocol.UNIX && s.remotePort() != 0) {
+            byTuple.put(
+                tuple(s.localAddress(), s.localPort(), s.remoteAddress(), s.remotePort()),
+                s.inode());
+          }
+        });
     return byTuple;
   }
 
@@ -179,24 +197,34 @@ final class HolderSearch {
     return local + ' ' + localPort + ' ' + remote + ' ' + remotePort;
   }
 
-  /** Reads one process's fd table and indexes what is relevant; a gone process is dropped, an unreadable marked. */
-  private void scan(KnownProcess p, Set<Long> wanted, InodeTable relevant, Set<Integer> visited,
+  /**
+   * Reads one process's fd table and indexes what is relevant; a gone process is dropped, an
+   * unreadable marked.
+   */
+  private void scan(
+      KnownProcess p,
+      Set<Long> wanted,
+      InodeTable relevant,
+      Set<Integer> visited,
       InodeTable table) {
     visited.add(p.pid);
     Set<Long> stillHeld = new HashSet<>();
-    ProcFs.ScanOutcome outcome = procFs.scanSockets(p.pid, (fd, inode) -> {
-      if (!relevant.contains(inode)) {
-        return;
-      }
-      stillHeld.add(inode);
-      FdRef ref = index.holder(inode);
-      if (ref == null) {
-        index.add(p, fd, inode, searchCount);
-        wanted.remove(inode);
-      } else if (ref.pid() == p.pid && ref.fd() != fd) {
-        index.moved(p, fd, inode); // moved to another fd (dup2 + close)
-      }
-    });
+    ProcFs.ScanOutcome outcome =
+        procFs.scanSockets(
+            p.pid,
+            (fd, inode) -> {
+              if (!relevant.contains(inode)) {
+                return;
+              }
+              stillHeld.add(inode);
+              FdRef ref = index.holder(inode);
+              if (ref == null) {
+                index.add(p, fd, inode, searchCount);
+                wanted.remove(inode);
+              } else if (ref.pid() == p.pid && ref.fd() != fd) {
+                index.moved(p, fd, inode); // moved to another fd (dup2 + close)
+              }
+            });
     switch (outcome) {
       case READ -> {
         p.scanned = true;

@@ -5,10 +5,10 @@ import java.util.Collection;
 import java.util.function.LongConsumer;
 
 /**
- * One sample's socket inodes (0 left out), each with its first row, in primitive arrays (open addressing): what
- * {@link OwnerIndex#update} asks "is this inode in the table?" of, thousands of times a sample. A
- * {@code HashMap<Long, SocketEntry>} cost a boxed key and a node per socket to build and a box per question.
- * Read-only once built; not thread-safe to build.
+ * One sample's socket inodes (0 left out), each with its first row, in primitive arrays (open
+ * addressing): what {@link OwnerIndex#update} asks "is this inode in the table?" of, thousands of
+ * times a sample. A {@code HashMap<Long, SocketEntry>} cost a boxed key and a node per socket to
+ * build and a box per question. Read-only once built; not thread-safe to build.
  */
 final class InodeTable {
   private final long[] slots;
@@ -62,7 +62,10 @@ final class InodeTable {
     inodes[size++] = inode;
   }
 
-  /** The slot of {@code inode}, or the empty slot where it would go (0 marks an empty slot: no inode is 0 here). */
+  /**
+   * The slot of {@code inode}, or the empty slot where it would go (0 marks an empty slot: no inode
+   * is 0 here).
+   */
   private int slot(long inode) {
     long h = inode * 0x9E3779B97F4A7C15L;
     int slot = (int) (h ^ (h >>> 32)) & mask;

@@ -4,8 +4,9 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * What the {@link OwnerIndex} knows of one live process: the socket inodes indexed as its, whether its fd table was
- * read, and what {@link HolderSearch} orders its search by. Fields change only under the owner index's lock.
+ * What the {@link OwnerIndex} knows of one live process: the socket inodes indexed as its, whether
+ * its fd table was read, and what {@link HolderSearch} orders its search by. Fields change only
+ * under the owner index's lock.
  */
 final class KnownProcess {
   /** {@link #uid} before {@code /proc/PID} was asked. */

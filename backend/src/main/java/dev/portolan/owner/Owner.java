@@ -2,7 +2,10 @@ package dev.portolan.owner;
 
 import java.util.Objects;
 
-/** Who holds a socket: a process (with its {@link ProcessInfo}), the kernel, or someone we could not see. */
+/**
+ * Who holds a socket: a process (with its {@link ProcessInfo}), the kernel, or someone we could not
+ * see.
+ */
 public record Owner(OwnerStatus status, ProcessInfo process) {
 
   public static final Owner KERNEL = new Owner(OwnerStatus.KERNEL, null);

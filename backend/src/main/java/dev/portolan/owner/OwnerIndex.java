@@ -17,35 +17,41 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Socket inode -> owning process, kept incrementally between samples (what {@code ss -p}, {@code fuser} and
- * {@code lsof} find by reading every {@code /proc/*}{@code /fd} each time).
+ * Socket inode -> owning process, kept incrementally between samples (what {@code ss -p}, {@code
+ * fuser} and {@code lsof} find by reading every {@code /proc/*}{@code /fd} each time).
  *
- * <p>The index remembers, for each socket inode, one (pid, fd) that holds it. {@link #update} is given the fresh
- * socket table once per sample; it lists {@code /proc} (cheap) to drop exited processes, re-checks a bounded
- * rolling slice of entries with one readlink each, and reads fd tables only for inodes it does not know yet
- * ({@link HolderSearch}), most likely holders first: processes new since the last search, recently active owners,
- * the owner of the peer end and processes of the socket's uid, and only then, at most once per
- * {@link Settings#minFullWalkInterval()}, all others. It stops as soon as every new inode is found.
+ * <p>The index remembers, for each socket inode, one (pid, fd) that holds it. {@link #update} is
+ * given the fresh socket table once per sample; it lists {@code /proc} (cheap) to drop exited
+ * processes, re-checks a bounded rolling slice of entries with one readlink each, and reads fd
+ * tables only for inodes it does not know yet ({@link HolderSearch}), most likely holders first:
+ * processes new since the last search, recently active owners, the owner of the peer end and
+ * processes of the socket's uid, and only then, at most once per {@link
+ * Settings#minFullWalkInterval()}, all others. It stops as soon as every new inode is found.
  *
- * <p>Sockets no process holds (inode 0) belong to the {@link Owner#KERNEL kernel}. A socket found nowhere while some
- * process's fd table could not be read (EACCES, which happens even to root) is {@link Owner#PERMISSION_DENIED},
- * otherwise {@link Owner#UNKNOWN}.
+ * <p>Sockets no process holds (inode 0) belong to the {@link Owner#KERNEL kernel}. A socket found
+ * nowhere while some process's fd table could not be read (EACCES, which happens even to root) is
+ * {@link Owner#PERMISSION_DENIED}, otherwise {@link Owner#UNKNOWN}.
  *
- * <p>Thread-safety: {@link #update} is meant for one worker thread; {@link #lookup}, {@link #process},
- * {@link #socketInodesOf} and {@link #stats} may be called from other threads at the same time. Index reads go
- * through concurrent maps; every change of the index (an update, or a lookup that has to search) holds one lock.
+ * <p>Thread-safety: {@link #update} is meant for one worker thread; {@link #lookup}, {@link
+ * #process}, {@link #socketInodesOf} and {@link #stats} may be called from other threads at the
+ * same time. Index reads go through concurrent maps; every change of the index (an update, or a
+ * lookup that has to search) holds one lock.
  */
 public final class OwnerIndex {
 
   /**
    * Tuning. {@code minFullWalkInterval}: least time between two walks of every process's fd table.
-   * {@code verificationsPerSecond}: entries re-checked with one readlink each (notices fd passing and
-   * close-then-reuse), spread over the updates by the time between them, at least a few and at most
-   * {@code maxVerificationsPerUpdate} per update: the cost of keeping the index honest grows with time, not with how
-   * often the table is sampled. {@code targetedSearchBudget}: fd tables read per search among recent owners, peers
-   * and same-uid processes before giving up until the next full walk.
+   * {@code verificationsPerSecond}: entries re-checked with one readlink each (notices fd passing
+   * and close-then-reuse), spread over the updates by the time between them, at least a few and at
+   * most {@code maxVerificationsPerUpdate} per update: the cost of keeping the index honest grows
+   * with time, not with how often the table is sampled. {@code targetedSearchBudget}: fd tables
+   * read per search among recent owners, peers and same-uid processes before giving up until the
+   * next full walk.
    */
-  public record Settings(Duration minFullWalkInterval, int verificationsPerSecond, int maxVerificationsPerUpdate,
+  public record Settings(
+      Duration minFullWalkInterval,
+      int verificationsPerSecond,
+      int maxVerificationsPerUpdate,
       int targetedSearchBudget) {
     /** 160 readlinks a second: each of 10,000 indexed sockets re-checked about once a minute. */
     public static final Settings DEFAULT = new Settings(Duration.ofSeconds(10), 160, 256, 64);
@@ -55,12 +61,18 @@ public final class OwnerIndex {
   static final int MIN_VERIFICATIONS_PER_UPDATE = 8;
 
   /**
-   * Counters for /metrics. {@code fdDirReads}, {@code readlinks} and {@code lastUpdateNanos} are of the last update;
-   * {@code fullWalks} counts since creation (the first build included).
+   * Counters for /metrics. {@code fdDirReads}, {@code readlinks} and {@code lastUpdateNanos} are of
+   * the last update; {@code fullWalks} counts since creation (the first build included).
    */
-  public record Stats(int indexedInodes, int knownProcesses, int unreadableProcesses, int unexplainedSockets,
-      long fdDirReads, long readlinks, long fullWalks, long lastUpdateNanos) {
-  }
+  public record Stats(
+      int indexedInodes,
+      int knownProcesses,
+      int unreadableProcesses,
+      int unexplainedSockets,
+      long fdDirReads,
+      long readlinks,
+      long fullWalks,
+      long lastUpdateNanos) {}
 
   private final ProcFs procFs;
   private final ProcessInfoReader infos;
@@ -74,11 +86,16 @@ public final class OwnerIndex {
   private Set<Long> unexplained = new HashSet<>();
   private long updateCount;
   private long lastUpdateNanos;
+
   /** Inodes a full walk did not explain; no further full walk is made for them while they live. */
   private final Set<Long> walkedUnexplained = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   // published for readers
-  /** The last table's socket inodes (0 left out, repeats possible): for the lookups between samples. */
+  /**
+   * The last table's socket inodes (0 left out, repeats possible): for the lookups between samples.
+   */
   private volatile long[] lastTable = new long[0];
+
   private volatile Stats lastStats = new Stats(0, 0, 0, 0, 0, 0, 0, 0);
 
   private OwnerIndex(ProcFs procFs, ProcessInfoReader infos, Settings settings) {
@@ -105,8 +122,9 @@ public final class OwnerIndex {
   }
 
   /**
-   * Brings the index up to date with a fresh full socket table and returns the owner of every socket inode in it
-   * (inode 0, if present, maps to {@link Owner#KERNEL}). Never throws because a process exits or hides its fds.
+   * Brings the index up to date with a fresh full socket table and returns the owner of every
+   * socket inode in it (inode 0, if present, maps to {@link Owner#KERNEL}). Never throws because a
+   * process exits or hides its fds.
    */
   private static long[] inodesOf(Collection<SocketEntry> sockets) {
     long[] inodes = new long[sockets.size()];
@@ -137,26 +155,31 @@ public final class OwnerIndex {
       updateCount++;
 
       InodeTable table = InodeTable.of(sockets);
-      // Only the inodes, in a primitive array (a pass over the table, no hashing): the map's nodes, boxed keys and
+      // Only the inodes, in a primitive array (a pass over the table, no hashing): the map's nodes,
+      // boxed keys and
       // rows are the sample's garbage. Lookups between samples, rare, make their set from it.
       lastTable = inodesOf(sockets);
       Set<Long> missing = new HashSet<>();
       syncProcessList(table, missing);
       dropClosedSockets(table);
       verifySlice(table, missing, verificationBudget(started));
-      table.forEachInode(inode -> {
-        if (!byInode.containsKey(inode)) {
-          missing.add(inode);
-        }
-      });
+      table.forEachInode(
+          inode -> {
+            if (!byInode.containsKey(inode)) {
+              missing.add(inode);
+            }
+          });
       boolean fullWalkAllowed = holders.fullWalkAllowed(started);
       walkedUnexplained.removeIf(inode -> !table.contains(inode));
       Set<Long> deferred = new HashSet<>();
       for (Iterator<Long> it = missing.iterator(); it.hasNext(); ) {
         Long inode = it.next();
-        // Already through a full walk unexplained (a holder whose fds we may not read, e.g. PID 1 here): walking
-        // every process again each interval would not explain it and would cost a full walk per interval.
-        if (walkedUnexplained.contains(inode) || (!fullWalkAllowed && unexplained.contains(inode))) {
+        // Already through a full walk unexplained (a holder whose fds we may not read, e.g. PID 1
+        // here): walking
+        // every process again each interval would not explain it and would cost a full walk per
+        // interval.
+        if (walkedUnexplained.contains(inode)
+            || (!fullWalkAllowed && unexplained.contains(inode))) {
           deferred.add(inode);
           it.remove();
         }
@@ -172,9 +195,16 @@ public final class OwnerIndex {
       unexplained = missing;
 
       OwnersByInode owners = ownersOf(sockets);
-      lastStats = new Stats(byInode.size(), processes.size(), unreadableCount(), unexplained.size(),
-          procFs.fdDirReads.get() - dirReadsBefore, procFs.readlinks.get() - readlinksBefore, holders.fullWalks(),
-          System.nanoTime() - started);
+      lastStats =
+          new Stats(
+              byInode.size(),
+              processes.size(),
+              unreadableCount(),
+              unexplained.size(),
+              procFs.fdDirReads.get() - dirReadsBefore,
+              procFs.readlinks.get() - readlinksBefore,
+              holders.fullWalks(),
+              System.nanoTime() - started);
       return owners;
     } finally {
       lock.unlock();
@@ -182,11 +212,11 @@ public final class OwnerIndex {
   }
 
   /**
-   * The owner of one socket inode now. An indexed answer is confirmed with one readlink of
-   * {@code /proc/PID/fd/FD}, so it is never stale; otherwise the holders are searched (most likely first; a walk
-   * of every process only if the full-walk interval allows) and the index is updated. An inode found nowhere is
-   * {@link Owner#UNKNOWN}, or {@link Owner#PERMISSION_DENIED} if it was in the last table and some fd table is
-   * unreadable.
+   * The owner of one socket inode now. An indexed answer is confirmed with one readlink of {@code
+   * /proc/PID/fd/FD}, so it is never stale; otherwise the holders are searched (most likely first;
+   * a walk of every process only if the full-walk interval allows) and the index is updated. An
+   * inode found nowhere is {@link Owner#UNKNOWN}, or {@link Owner#PERMISSION_DENIED} if it was in
+   * the last table and some fd table is unreadable.
    */
   public Owner lookup(long inode) {
     if (inode == 0) {
@@ -218,7 +248,11 @@ public final class OwnerIndex {
       Set<Long> wanted = new HashSet<>(Set.of(inode));
       syncProcessList(null, new HashSet<>());
       long[] last = lastTable;
-      holders.search(wanted, null, InodeTable.ofInodes(last, inode), holders.fullWalkAllowed(System.nanoTime()));
+      holders.search(
+          wanted,
+          null,
+          InodeTable.ofInodes(last, inode),
+          holders.fullWalkAllowed(System.nanoTime()));
       ref = byInode.get(inode);
       if (ref != null) {
         Owner owner = ownerOf(ref.pid());
@@ -226,15 +260,18 @@ public final class OwnerIndex {
           return owner;
         }
       }
-      return inLastTable(last, inode) && unreadableCount() > 0 ? Owner.PERMISSION_DENIED : Owner.UNKNOWN;
+      return inLastTable(last, inode) && unreadableCount() > 0
+          ? Owner.PERMISSION_DENIED
+          : Owner.UNKNOWN;
     } finally {
       lock.unlock();
     }
   }
 
   /**
-   * {@link #lookup} for many inodes at once (the sockets of one port, say): each answer is still confirmed with one
-   * readlink, but each holder's identity is read once per call rather than once per socket.
+   * {@link #lookup} for many inodes at once (the sockets of one port, say): each answer is still
+   * confirmed with one readlink, but each holder's identity is read once per call rather than once
+   * per socket.
    */
   public Map<Long, Owner> lookupAll(Collection<Long> inodes) {
     Map<Integer, Optional<ProcessInfo>> current = new HashMap<>();
@@ -264,13 +301,15 @@ public final class OwnerIndex {
   }
 
   /**
-   * The socket inodes {@code pid} holds now, read fresh from its fd table (like {@code lsof -p PID}); empty when the
-   * process is gone or its fd table unreadable.
+   * The socket inodes {@code pid} holds now, read fresh from its fd table (like {@code lsof -p
+   * PID}); empty when the process is gone or its fd table unreadable.
    */
   public Set<Long> socketInodesOf(int pid) {
     Set<Long> inodes = new HashSet<>();
     ProcFs.ScanOutcome outcome = procFs.scanSockets(pid, (fd, inode) -> inodes.add(inode));
-    return outcome == ProcFs.ScanOutcome.READ ? java.util.Collections.unmodifiableSet(inodes) : Set.of();
+    return outcome == ProcFs.ScanOutcome.READ
+        ? java.util.Collections.unmodifiableSet(inodes)
+        : Set.of();
   }
 
   /** Counters of the index and of the last update. */
@@ -280,7 +319,10 @@ public final class OwnerIndex {
 
   // ---- process list ----
 
-  /** Lists /proc, forgets exited (or pid-reused) processes and adds new ones; orphaned live inodes go to missing. */
+  /**
+   * Lists /proc, forgets exited (or pid-reused) processes and adds new ones; orphaned live inodes
+   * go to missing.
+   */
   private void syncProcessList(InodeTable table, Set<Long> missing) {
     int[] pids = procFs.listPids();
     Set<Integer> alive = new HashSet<>(pids.length * 2);
@@ -318,13 +360,15 @@ public final class OwnerIndex {
   // ---- index maintenance ----
 
   private void dropClosedSockets(InodeTable table) {
-    // forEach, not an entry iterator: the latter makes an entry object per indexed socket, every sample
+    // forEach, not an entry iterator: the latter makes an entry object per indexed socket, every
+    // sample
     List<Long> closed = new ArrayList<>();
-    byInode.forEach((inode, ref) -> {
-      if (!table.contains(inode)) {
-        closed.add(inode);
-      }
-    });
+    byInode.forEach(
+        (inode, ref) -> {
+          if (!table.contains(inode)) {
+            closed.add(inode);
+          }
+        });
     for (Long inode : closed) {
       FdRef ref = byInode.remove(inode);
       KnownProcess p = ref == null ? null : processes.get(ref.pid());
@@ -342,15 +386,20 @@ public final class OwnerIndex {
   }
 
   /**
-   * The entries an update re-checks {@code elapsedNanos} after the previous one: the rate times that time, at least
-   * a few (so updates in quick succession still make progress) and at most the settings' cap per update.
+   * The entries an update re-checks {@code elapsedNanos} after the previous one: the rate times
+   * that time, at least a few (so updates in quick succession still make progress) and at most the
+   * settings' cap per update.
    */
   static int verificationBudget(Settings settings, long elapsedNanos) {
     long byRate = (long) (settings.verificationsPerSecond() * (Math.max(0, elapsedNanos) / 1e9));
-    return (int) Math.min(settings.maxVerificationsPerUpdate(), Math.max(MIN_VERIFICATIONS_PER_UPDATE, byRate));
+    return (int)
+        Math.min(
+            settings.maxVerificationsPerUpdate(), Math.max(MIN_VERIFICATIONS_PER_UPDATE, byRate));
   }
 
-  /** Re-checks a rolling slice of entries with one readlink each, and their processes' start times. */
+  /**
+   * Re-checks a rolling slice of entries with one readlink each, and their processes' start times.
+   */
   private void verifySlice(InodeTable table, Set<Long> missing, int wanted) {
     Set<Integer> startChecked = new HashSet<>();
     List<Long> recheckLater = new ArrayList<>();
@@ -382,7 +431,10 @@ public final class OwnerIndex {
     verifyQueue.addAll(recheckLater);
   }
 
-  /** If {@code p}'s pid now runs another process (start time differs), forgets {@code p} and adds the new one. */
+  /**
+   * If {@code p}'s pid now runs another process (start time differs), forgets {@code p} and adds
+   * the new one.
+   */
   private boolean replaceIfReused(KnownProcess p, InodeTable table, Set<Long> missing) {
     long start = procFs.startTime(p.pid);
     if (start == p.startTime) {
@@ -452,7 +504,10 @@ public final class OwnerIndex {
     return owner != null ? owner : Owner.UNKNOWN;
   }
 
-  /** The owner if {@code /proc/PID/fd/FD} still points at {@code inode} (and the pid was not reused), else null. */
+  /**
+   * The owner if {@code /proc/PID/fd/FD} still points at {@code inode} (and the pid was not
+   * reused), else null.
+   */
   private Owner confirm(FdRef ref, long inode) {
     if (procFs.inodeAt(ref.pid(), ref.fd()) != inode) {
       return null;

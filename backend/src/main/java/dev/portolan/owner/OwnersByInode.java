@@ -6,10 +6,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What {@link OwnerIndex#update} answers: socket inode -> owner, in primitive arrays (open addressing), read-only
- * once built. A sample looks up every socket of the table in it; a {@code HashMap<Long, Owner>} cost a boxed key
- * and a node per socket to build and another box per lookup. {@link #owner(long)} is the unboxed lookup; the
- * {@link Map} methods are there for everything else.
+ * What {@link OwnerIndex#update} answers: socket inode -> owner, in primitive arrays (open
+ * addressing), read-only once built. A sample looks up every socket of the table in it; a {@code
+ * HashMap<Long, Owner>} cost a boxed key and a node per socket to build and another box per lookup.
+ * {@link #owner(long)} is the unboxed lookup; the {@link Map} methods are there for everything
+ * else.
  */
 public final class OwnersByInode extends AbstractMap<Long, Owner> {
   private final long[] inodes;

@@ -11,18 +11,24 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The few {@code /proc} reads the owner index needs, with counters of the expensive ones. Every method treats a
- * process that exits while it is being read as normal: it reports "gone", it does not throw.
+ * The few {@code /proc} reads the owner index needs, with counters of the expensive ones. Every
+ * method treats a process that exits while it is being read as normal: it reports "gone", it does
+ * not throw.
  */
 final class ProcFs {
 
   /** Result of {@link #inodeAt}: the fd is no longer there (closed or the process exited). */
   static final long GONE = -1;
+
   /** Result of {@link #inodeAt}: the fd link may not be read. */
   static final long DENIED = -2;
 
   /** How reading one process's fd table went. */
-  enum ScanOutcome { READ, DENIED, GONE }
+  enum ScanOutcome {
+    READ,
+    DENIED,
+    GONE
+  }
 
   /** Receives the socket fds of a process as {@link #scanSockets} finds them. */
   interface SocketFdSink {
@@ -41,7 +47,10 @@ final class ProcFs {
     return root;
   }
 
-  /** Pids of the processes now listed in {@code /proc}, sorted. Threads (tasks) are not listed there. */
+  /**
+   * Pids of the processes now listed in {@code /proc}, sorted. Threads (tasks) are not listed
+   * there.
+   */
   int[] listPids() {
     int[] pids = new int[512];
     int n = 0;
@@ -63,13 +72,18 @@ final class ProcFs {
     return result;
   }
 
-  /** Field 22 of {@code /proc/PID/stat} (start time in clock ticks since boot), or -1 when the process is gone. */
+  /**
+   * Field 22 of {@code /proc/PID/stat} (start time in clock ticks since boot), or -1 when the
+   * process is gone.
+   */
   long startTime(int pid) {
     String stat = readSmall(root.resolve(Integer.toString(pid)).resolve("stat"));
     return stat == null ? -1 : startTimeOfStat(stat);
   }
 
-  /** utime + stime of {@code pid} in clock ticks (fields 14 and 15 of stat), or -1 when it is gone. */
+  /**
+   * utime + stime of {@code pid} in clock ticks (fields 14 and 15 of stat), or -1 when it is gone.
+   */
   long cpuTicks(int pid) {
     String stat = readSmall(root.resolve(Integer.toString(pid)).resolve("stat"));
     if (stat == null) {
@@ -84,7 +98,10 @@ final class ProcFs {
     return statField(stat, 22);
   }
 
-  /** Numeric field {@code wanted} (1-based, as proc(5) numbers them; at least 3) of a stat line, or -1. */
+  /**
+   * Numeric field {@code wanted} (1-based, as proc(5) numbers them; at least 3) of a stat line, or
+   * -1.
+   */
   static long statField(String stat, int wanted) {
     int close = stat.lastIndexOf(')');
     if (close < 0) {
@@ -116,8 +133,9 @@ final class ProcFs {
   }
 
   /**
-   * Reads every link of {@code /proc/PID/fd} and hands the sockets to {@code sink}. Stops at the first link
-   * it may not read (EACCES: the whole table is then unreadable, even for root, e.g. PID 1 in some sandboxes).
+   * Reads every link of {@code /proc/PID/fd} and hands the sockets to {@code sink}. Stops at the
+   * first link it may not read (EACCES: the whole table is then unreadable, even for root, e.g. PID
+   * 1 in some sandboxes).
    */
   ScanOutcome scanSockets(int pid, SocketFdSink sink) {
     Path fdDir = root.resolve(Integer.toString(pid)).resolve("fd");
@@ -146,16 +164,22 @@ final class ProcFs {
     } catch (AccessDeniedException e) {
       return ScanOutcome.DENIED;
     } catch (IOException | RuntimeException e) {
-      return ScanOutcome.GONE; // NoSuchFileException, ESRCH as IOException, DirectoryIteratorException...
+      return ScanOutcome
+          .GONE; // NoSuchFileException, ESRCH as IOException, DirectoryIteratorException...
     }
   }
 
-  /** The socket inode {@code /proc/PID/fd/FD} points at now, 0 if it is not a socket, {@link #GONE} or {@link #DENIED}. */
+  /**
+   * The socket inode {@code /proc/PID/fd/FD} points at now, 0 if it is not a socket, {@link #GONE}
+   * or {@link #DENIED}.
+   */
   long inodeAt(int pid, int fd) {
     readlinks.incrementAndGet();
     try {
-      String target = Files.readSymbolicLink(
-          root.resolve(Integer.toString(pid)).resolve("fd").resolve(Integer.toString(fd))).toString();
+      String target =
+          Files.readSymbolicLink(
+                  root.resolve(Integer.toString(pid)).resolve("fd").resolve(Integer.toString(fd)))
+              .toString();
       return Math.max(0, socketInode(target));
     } catch (AccessDeniedException e) {
       return DENIED;

@@ -5,9 +5,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Builds {@link ProcessInfo} from {@code /proc/PID/{stat,status,cmdline,cgroup}}, cached per pid and start time
- * (so a reused pid is read afresh), with its {@link Owner}: one owner object per process, so a sample's rows and the
- * previous sample's share it and compare by identity. Thread-safe.
+ * Builds {@link ProcessInfo} from {@code /proc/PID/{stat,status,cmdline,cgroup}}, cached per pid
+ * and start time (so a reused pid is read afresh), with its {@link Owner}: one owner object per
+ * process, so a sample's rows and the previous sample's share it and compare by identity.
+ * Thread-safe.
  */
 final class ProcessInfoReader {
 
@@ -20,13 +21,19 @@ final class ProcessInfoReader {
     this.userNames = userNames;
   }
 
-  /** Info of {@code pid} if it still runs with start time {@code startTime}; reads /proc only on a cache miss. */
+  /**
+   * Info of {@code pid} if it still runs with start time {@code startTime}; reads /proc only on a
+   * cache miss.
+   */
   Optional<ProcessInfo> get(int pid, long startTime) {
     Owner owner = owner(pid, startTime);
     return owner == null ? Optional.empty() : Optional.of(owner.process());
   }
 
-  /** The owner of {@code pid} if it still runs with start time {@code startTime} (the cached one), else null. */
+  /**
+   * The owner of {@code pid} if it still runs with start time {@code startTime} (the cached one),
+   * else null.
+   */
   Owner owner(int pid, long startTime) {
     Owner cached = cache.get(pid);
     if (cached != null && cached.process().startTimeTicks() == startTime) {
@@ -41,7 +48,10 @@ final class ProcessInfoReader {
     return fresh.get().startTimeTicks() == startTime ? owner : null;
   }
 
-  /** Info of {@code pid} as it runs now (one stat read to check the start time), or empty when it is gone. */
+  /**
+   * Info of {@code pid} as it runs now (one stat read to check the start time), or empty when it is
+   * gone.
+   */
   Optional<ProcessInfo> current(int pid) {
     long start = procFs.startTime(pid);
     return start < 0 ? Optional.empty() : get(pid, start);
@@ -68,7 +78,9 @@ final class ProcessInfoReader {
     String cmdline = cmdline(ProcFs.readSmall(dir.resolve("cmdline")));
     CgroupParser.Cgroup cgroup = CgroupParser.parse(ProcFs.readSmall(dir.resolve("cgroup")));
     String user = uid < 0 ? "" : userNames.nameOf(uid);
-    return Optional.of(new ProcessInfo(pid, name, uid, user, cmdline, cgroup.unit(), cgroup.container(), startTime));
+    return Optional.of(
+        new ProcessInfo(
+            pid, name, uid, user, cmdline, cgroup.unit(), cgroup.container(), startTime));
   }
 
   /** First number of the {@code Uid:} line of {@code /proc/PID/status}, or -1. */

@@ -8,7 +8,9 @@ import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
 import java.util.Map;
 
-/** uid -> user name from {@code /etc/passwd}, re-read when the file's mtime changes. Thread-safe. */
+/**
+ * uid -> user name from {@code /etc/passwd}, re-read when the file's mtime changes. Thread-safe.
+ */
 final class UserNames {
 
   private final Path passwd;

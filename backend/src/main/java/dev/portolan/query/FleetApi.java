@@ -23,8 +23,8 @@ import dev.portolan.http.InvalidQueryException;
 import dev.portolan.http.QueryValues;
 import dev.portolan.sampling.SocketFilter;
 import dev.portolan.sampling.SocketPage;
-import dev.portolan.socket.Protocol;
 import dev.portolan.service.ServiceNames;
+import dev.portolan.socket.Protocol;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -33,9 +33,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The fleet's answers for the API and the dashboard: with a node, that node's answer (asked of the node itself
- * when it is live); without, the whole fleet's, from the hub's state, confirming owners with the nodes that have
- * something on the port. Unknown nodes are 404, down nodes 503 for what only the live node can answer.
+ * The fleet's answers for the API and the dashboard: with a node, that node's answer (asked of the
+ * node itself when it is live); without, the whole fleet's, from the hub's state, confirming owners
+ * with the nodes that have something on the port. Unknown nodes are 404, down nodes 503 for what
+ * only the live node can answer.
  */
 public final class FleetApi {
   private final Vertx vertx;
@@ -63,8 +64,13 @@ public final class FleetApi {
   /** Every node with its status, or the one named (404 when unknown). */
   public Future<NodesReply> nodes(String node) {
     JsonObject q = node == null ? new JsonObject() : new JsonObject().put("node", node);
-    return ask(Addresses.FLEET_NODES, q).map(NodesReply::fromJson).compose(answer -> node != null
-        && answer.nodes().isEmpty() ? Future.failedFuture(unknownNode(node)) : Future.succeededFuture(answer));
+    return ask(Addresses.FLEET_NODES, q)
+        .map(NodesReply::fromJson)
+        .compose(
+            answer ->
+                node != null && answer.nodes().isEmpty()
+                    ? Future.failedFuture(unknownNode(node))
+                    : Future.succeededFuture(answer));
   }
 
   /** One node's entry (404 when unknown), whether live or not. */
@@ -72,23 +78,39 @@ public final class FleetApi {
     return nodes(node).map(answer -> answer.nodes().getFirst());
   }
 
-  /** One node's entry; fails 404 when unknown, 503 when down (for questions only the live node can answer). */
+  /**
+   * One node's entry; fails 404 when unknown, 503 when down (for questions only the live node can
+   * answer).
+   */
   public Future<NodeEntry> liveNode(String node) {
-    return node(node).compose(n -> {
-      if (!n.live()) {
-        return Future.failedFuture(new NodeRequests.Refused(503, "node down", "node " + QueryValues.echo(node)
-            + " is down (" + n.statusReason() + "); its sockets show as last seen"));
-      }
-      return Future.succeededFuture(n);
-    });
+    return node(node)
+        .compose(
+            n -> {
+              if (!n.live()) {
+                return Future.failedFuture(
+                    new NodeRequests.Refused(
+                        503,
+                        "node down",
+                        "node "
+                            + QueryValues.echo(node)
+                            + " is down ("
+                            + n.statusReason()
+                            + "); its sockets show as last seen"));
+              }
+              return Future.succeededFuture(n);
+            });
   }
 
-  /** The node to run something on: the one asked for (must be live), else this process's own node. */
+  /**
+   * The node to run something on: the one asked for (must be live), else this process's own node.
+   */
   public Future<String> runOn(String requested) {
     if (requested == null || requested.isBlank()) {
       if (localNode == null) {
-        return Future.failedFuture(new InvalidQueryException("missing node",
-            "this hub does not sample a node of its own: give node, the name of the node to run it from"));
+        return Future.failedFuture(
+            new InvalidQueryException(
+                "missing node",
+                "this hub does not sample a node of its own: give node, the name of the node to run it from"));
       }
       return Future.succeededFuture(localNode);
     }
@@ -96,15 +118,18 @@ public final class FleetApi {
   }
 
   /**
-   * A page of sockets across the fleet (or one node with the filter's node). Decoded on a worker: a page of ten
-   * thousand rows takes about 10 ms to read into records.
+   * A page of sockets across the fleet (or one node with the filter's node). Decoded on a worker: a
+   * page of ten thousand rows takes about 10 ms to read into records.
    */
   public Future<FleetSocketsReply> sockets(SocketFilter filter, int limit, String cursor) {
     return ask(Addresses.FLEET_SOCKETS, new SocketQuery(filter, limit, cursor).toJson())
         .compose(page -> vertx.executeBlocking(() -> FleetSocketsReply.fromJson(page), false));
   }
 
-  /** The summary of one node (from the node: kernel counters, trend) or of the fleet (from the hub's state). */
+  /**
+   * The summary of one node (from the node: kernel counters, trend) or of the fleet (from the hub's
+   * state).
+   */
   public Future<SummaryReply> summary(String node) {
     return node == null ? fleetSummary().map(s -> s) : nodeSummary(node).map(s -> s);
   }
@@ -114,9 +139,12 @@ public final class FleetApi {
     return ask(Addresses.FLEET_SUMMARY, new JsonObject()).map(FleetSummaryReply::fromJson);
   }
 
-  /** One node's summary, from the node (404 when unknown, 503 when down): kernel counters, trend. */
+  /**
+   * One node's summary, from the node (404 when unknown, 503 when down): kernel counters, trend.
+   */
   public Future<NodeSummaryReply> nodeSummary(String node) {
-    return liveNode(node).compose(n -> ask(Addresses.onNode(node, Addresses.SUMMARY), new JsonObject()))
+    return liveNode(node)
+        .compose(n -> ask(Addresses.onNode(node, Addresses.SUMMARY), new JsonObject()))
         .map(NodeSummaryReply::fromJson);
   }
 
@@ -124,22 +152,33 @@ public final class FleetApi {
   public Future<CheckAnswer> check(String node, Protocol proto, int port) {
     PortCheck q = new PortCheck(proto, port);
     if (node != null) {
-      return liveNode(node).compose(n -> ask(Addresses.onNode(node, Addresses.PORT_CHECK), q.toJson()))
+      return liveNode(node)
+          .compose(n -> ask(Addresses.onNode(node, Addresses.PORT_CHECK), q.toJson()))
           .map(CheckReply::fromJson);
     }
-    return ask(Addresses.FLEET_CHECK, q.toJson()).map(answer -> FleetAnswers.check(
-        FleetCheckReply.fromJson(answer).nodes(), proto, port, services.name(proto, port)));
+    return ask(Addresses.FLEET_CHECK, q.toJson())
+        .map(
+            answer ->
+                FleetAnswers.check(
+                    FleetCheckReply.fromJson(answer).nodes(),
+                    proto,
+                    port,
+                    services.name(proto, port)));
   }
 
   /**
-   * Who owns proto/port: on one node (confirmed by the node), or anywhere in the fleet: the hub finds the nodes
-   * with sockets on the port, asks each live one to confirm, and reports down nodes' sockets as last seen.
+   * Who owns proto/port: on one node (confirmed by the node), or anywhere in the fleet: the hub
+   * finds the nodes with sockets on the port, asks each live one to confirm, and reports down
+   * nodes' sockets as last seen.
    */
   public Future<OwnersReply> owners(String node, Protocol proto, int port) {
     OwnerQuery q = OwnerQuery.byPort(proto, port);
     if (node != null) {
-      return liveNode(node).compose(n -> ask(Addresses.onNode(node, Addresses.OWNER_LOOKUP), q.toJson())
-          .map(a -> PortOwnersReply.fromJson(a).withStatus(n.status())));
+      return liveNode(node)
+          .compose(
+              n ->
+                  ask(Addresses.onNode(node, Addresses.OWNER_LOOKUP), q.toJson())
+                      .map(a -> PortOwnersReply.fromJson(a).withStatus(n.status())));
     }
     return fleetOwners(proto, port).map(a -> a);
   }
@@ -147,33 +186,56 @@ public final class FleetApi {
   /** Who owns proto/port anywhere in the fleet (see {@link #owners}). */
   public Future<FleetOwnersReply> fleetOwners(Protocol proto, int port) {
     OwnerQuery q = OwnerQuery.byPort(proto, port);
-    return ask(Addresses.FLEET_PORT, new JsonObject().put("proto", proto.wireName()).put("port", port))
+    return ask(
+            Addresses.FLEET_PORT, new JsonObject().put("proto", proto.wireName()).put("port", port))
         .map(FleetPortReply::fromJson)
-        .compose(candidates -> {
-          List<Future<FleetOwnersReply.Seen>> perNode = new ArrayList<>();
-          for (FleetPortReply.OnNode seen : candidates.nodes()) {
-            FleetOwnersReply.Seen lastSeen = new FleetOwnersReply.Seen(seen.node(), seen.status(), seen.live(), false,
-                seen.sampledAt(), seen.sockets());
-            if (!seen.live()) {
-              perNode.add(Future.succeededFuture(lastSeen));
-              continue;
-            }
-            perNode.add(ask(Addresses.onNode(seen.node(), Addresses.OWNER_LOOKUP), q.toJson())
-                .map(a -> {
-                  PortOwnersReply r = PortOwnersReply.fromJson(a);
-                  return new FleetOwnersReply.Seen(r.node(), seen.status(), true, true, r.sampledAt(), r.sockets());
-                })
-                .otherwise(e -> lastSeen));
-          }
-          return Future.join(perNode).transform(ar -> Future.succeededFuture(FleetOwnersReply.merge(
-              perNode.stream().filter(Future::succeeded).map(Future::result).toList(), proto, port,
-              services.name(proto, port))));
-        });
+        .compose(
+            candidates -> {
+              List<Future<FleetOwnersReply.Seen>> perNode = new ArrayList<>();
+              for (FleetPortReply.OnNode seen : candidates.nodes()) {
+                FleetOwnersReply.Seen lastSeen =
+                    new FleetOwnersReply.Seen(
+                        seen.node(),
+                        seen.status(),
+                        seen.live(),
+                        false,
+                        seen.sampledAt(),
+                        seen.sockets());
+                if (!seen.live()) {
+                  perNode.add(Future.succeededFuture(lastSeen));
+                  continue;
+                }
+                perNode.add(
+                    ask(Addresses.onNode(seen.node(), Addresses.OWNER_LOOKUP), q.toJson())
+                        .map(
+                            a -> {
+                              PortOwnersReply r = PortOwnersReply.fromJson(a);
+                              return new FleetOwnersReply.Seen(
+                                  r.node(), seen.status(), true, true, r.sampledAt(), r.sockets());
+                            })
+                        .otherwise(e -> lastSeen));
+              }
+              return Future.join(perNode)
+                  .transform(
+                      ar ->
+                          Future.succeededFuture(
+                              FleetOwnersReply.merge(
+                                  perNode.stream()
+                                      .filter(Future::succeeded)
+                                      .map(Future::result)
+                                      .toList(),
+                                  proto,
+                                  port,
+                                  services.name(proto, port))));
+            });
   }
 
   /** A process's sockets, from its node. */
   public Future<ProcessReply> process(String node, int pid) {
-    return liveNode(node).compose(n -> ask(Addresses.onNode(node, Addresses.OWNER_LOOKUP), OwnerQuery.byPid(pid).toJson()))
+    return liveNode(node)
+        .compose(
+            n ->
+                ask(Addresses.onNode(node, Addresses.OWNER_LOOKUP), OwnerQuery.byPid(pid).toJson()))
         .map(ProcessReply::fromJson);
   }
 
@@ -190,15 +252,18 @@ public final class FleetApi {
   }
 
   static NodeRequests.Refused unknownNode(String node) {
-    return new NodeRequests.Refused(404, "unknown node", "no node named " + QueryValues.echo(node) + " in this fleet");
+    return new NodeRequests.Refused(
+        404, "unknown node", "no node named " + QueryValues.echo(node) + " in this fleet");
   }
 
   /** Shapes of merged answers. */
   static final class FleetAnswers {
-    private FleetAnswers() {
-    }
+    private FleetAnswers() {}
 
-    /** One node: its answer as it is (plus the list); several: the widest exposure and where it listens. */
+    /**
+     * One node: its answer as it is (plus the list); several: the widest exposure and where it
+     * listens.
+     */
     static CheckAnswer check(List<CheckReply> perNode, Protocol proto, int port, String service) {
       if (perNode.size() == 1) {
         return perNode.getFirst().asOnlyNode();
@@ -214,12 +279,21 @@ public final class FleetApi {
         }
       }
       String what = proto.wireName() + "/" + port + (service == null ? "" : " (" + service + ")");
-      String answer = listeningOn.isEmpty()
-          ? "Nothing listens on " + what + " on any of the " + perNode.size() + " live nodes."
-          : "Listening on " + what + " on " + listeningOn.size() + " of " + perNode.size() + " live nodes: "
-              + String.join(", ", listeningOn.subList(0, Math.min(20, listeningOn.size())))
-              + (listeningOn.size() > 20 ? "…" : "") + ".";
-      return new FleetCheckAnswer(proto, port, service, !listeningOn.isEmpty(), verdict, answer, List.of(), perNode);
+      String answer =
+          listeningOn.isEmpty()
+              ? "Nothing listens on " + what + " on any of the " + perNode.size() + " live nodes."
+              : "Listening on "
+                  + what
+                  + " on "
+                  + listeningOn.size()
+                  + " of "
+                  + perNode.size()
+                  + " live nodes: "
+                  + String.join(", ", listeningOn.subList(0, Math.min(20, listeningOn.size())))
+                  + (listeningOn.size() > 20 ? "…" : "")
+                  + ".";
+      return new FleetCheckAnswer(
+          proto, port, service, !listeningOn.isEmpty(), verdict, answer, List.of(), perNode);
     }
 
     private static int rank(String verdict) {

@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The last {@code capacity} changes, for resuming an SSE client from its {@code Last-Event-ID}. Thread-safe.
- * Ids are the changes' sequence numbers, which grow by one per change, qualified by {@link #run()}: a tag new at every
- * start, so that an id of another run (of this hub or another) is never taken for one of this run's
- * ({@link EventId}).
+ * The last {@code capacity} changes, for resuming an SSE client from its {@code Last-Event-ID}.
+ * Thread-safe. Ids are the changes' sequence numbers, which grow by one per change, qualified by
+ * {@link #run()}: a tag new at every start, so that an id of another run (of this hub or another)
+ * is never taken for one of this run's ({@link EventId}).
  */
 public final class ChangeHistory {
   private final String run;
@@ -37,8 +37,8 @@ public final class ChangeHistory {
   }
 
   /**
-   * What a client resuming after an id gets: the changes it missed, or a reset (re-read the snapshot);
-   * {@code otherRun} when the reset is because the id is of another run.
+   * What a client resuming after an id gets: the changes it missed, or a reset (re-read the
+   * snapshot); {@code otherRun} when the reset is because the id is of another run.
    */
   public record Resume(boolean reset, List<SocketChange> missed, boolean otherRun) {
     public Resume(boolean reset, List<SocketChange> missed) {
@@ -57,8 +57,8 @@ public final class ChangeHistory {
   }
 
   /**
-   * Resuming after {@code id}: a reset when it is of another run; for a bare number (no run) or this run's, as
-   * {@link #since(long)}.
+   * Resuming after {@code id}: a reset when it is of another run; for a bare number (no run) or
+   * this run's, as {@link #since(long)}.
    */
   public Resume since(EventId id) {
     if (id.run() != null && !id.run().equals(run)) {

@@ -1,9 +1,9 @@
 package dev.portolan.sampling;
 
 /**
- * What happened to a socket between two samples; {@link #sseEvent()} is the SSE event name. {@link #SHORT_LIVED}: a
- * socket that opened and closed between two samples, which no sample saw (the kernel announced its destruction);
- * it never enters a table.
+ * What happened to a socket between two samples; {@link #sseEvent()} is the SSE event name. {@link
+ * #SHORT_LIVED}: a socket that opened and closed between two samples, which no sample saw (the
+ * kernel announced its destruction); it never enters a table.
  */
 public enum ChangeKind {
   OPENED("opened", "socket-opened"),
@@ -28,7 +28,10 @@ public enum ChangeKind {
     return sseEvent;
   }
 
-  /** Whether a table holding the socket changes: false for {@link #SHORT_LIVED}, which no table ever held. */
+  /**
+   * Whether a table holding the socket changes: false for {@link #SHORT_LIVED}, which no table ever
+   * held.
+   */
   public boolean changesTable() {
     return this != SHORT_LIVED;
   }

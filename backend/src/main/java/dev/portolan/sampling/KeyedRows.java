@@ -6,16 +6,19 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One sample's rows indexed by {@link SocketEntry#key()} without building a key object per row: a 64-bit
- * fingerprint of the key in a primitive open-addressing table, with the rows' own fields compared on a match. The
- * diff looks every row up once per sample; a {@code HashMap} keyed by records did that through a node, a key and
- * two strings per row, which at 10,000 sockets was most of the sampler's own time.
+ * One sample's rows indexed by {@link SocketEntry#key()} without building a key object per row: a
+ * 64-bit fingerprint of the key in a primitive open-addressing table, with the rows' own fields
+ * compared on a match. The diff looks every row up once per sample; a {@code HashMap} keyed by
+ * records did that through a node, a key and two strings per row, which at 10,000 sockets was most
+ * of the sampler's own time.
  */
 final class KeyedRows {
   final OwnedSocket[] rows;
   private final long[] prints;
+
   /** Slot -> row index + 1; 0 is an empty slot. */
   private final int[] slots;
+
   private final int mask;
   private int size;
 
@@ -27,7 +30,10 @@ final class KeyedRows {
     mask = tableSize - 1;
   }
 
-  /** Indexes {@code list}; of rows with equal keys the first is kept (a dump may list a socket twice). */
+  /**
+   * Indexes {@code list}; of rows with equal keys the first is kept (a dump may list a socket
+   * twice).
+   */
   static KeyedRows of(List<OwnedSocket> list) {
     KeyedRows t = new KeyedRows(list.size());
     for (OwnedSocket row : list) {
@@ -44,7 +50,10 @@ final class KeyedRows {
     return rows[i];
   }
 
-  /** Puts {@code same}, a row equal to row {@code i} in every field, in its place (same key: the index holds). */
+  /**
+   * Puts {@code same}, a row equal to row {@code i} in every field, in its place (same key: the
+   * index holds).
+   */
   void reuse(int i, OwnedSocket same) {
     rows[i] = same;
   }
@@ -54,14 +63,24 @@ final class KeyedRows {
     return java.util.Arrays.asList(rows).subList(0, size);
   }
 
-  /** Whether two rows are equal in every field (a record's {@code equals} goes through method handles). */
+  /**
+   * Whether two rows are equal in every field (a record's {@code equals} goes through method
+   * handles).
+   */
   static boolean sameRow(OwnedSocket a, OwnedSocket b) {
     SocketEntry x = a.socket();
     SocketEntry y = b.socket();
-    return x.state() == y.state() && x.txQueue() == y.txQueue() && x.rxQueue() == y.rxQueue()
-        && x.uid() == y.uid() && x.inode() == y.inode() && x.peerInode() == y.peerInode()
-        && x.family() == y.family() && x.unixType() == y.unixType() && sameText(x.path(), y.path())
-        && sameKey(x, y) && (a.owner() == b.owner() || a.owner().equals(b.owner()));
+    return x.state() == y.state()
+        && x.txQueue() == y.txQueue()
+        && x.rxQueue() == y.rxQueue()
+        && x.uid() == y.uid()
+        && x.inode() == y.inode()
+        && x.peerInode() == y.peerInode()
+        && x.family() == y.family()
+        && x.unixType() == y.unixType()
+        && sameText(x.path(), y.path())
+        && sameKey(x, y)
+        && (a.owner() == b.owner() || a.owner().equals(b.owner()));
   }
 
   /** The row with the same key as {@code s}, or null. */
@@ -76,8 +95,9 @@ final class KeyedRows {
   }
 
   /**
-   * The index of the row with the same key as {@code s}, whose {@link #fingerprint} is {@code print}, or -1. The
-   * diff passes the fingerprint the other sample's table computed already: each row's key is hashed once.
+   * The index of the row with the same key as {@code s}, whose {@link #fingerprint} is {@code
+   * print}, or -1. The diff passes the fingerprint the other sample's table computed already: each
+   * row's key is hashed once.
    */
   int indexOf(SocketEntry s, long print) {
     for (int slot = (int) print & mask; ; slot = (slot + 1) & mask) {
@@ -114,14 +134,17 @@ final class KeyedRows {
     if (a.proto() == Protocol.UNIX) {
       return a.inode() == b.inode();
     }
-    return a.localPort() == b.localPort() && a.remotePort() == b.remotePort()
-        && sameText(a.localAddress(), b.localAddress()) && sameText(a.remoteAddress(), b.remoteAddress())
+    return a.localPort() == b.localPort()
+        && a.remotePort() == b.remotePort()
+        && sameText(a.localAddress(), b.localAddress())
+        && sameText(a.remoteAddress(), b.remoteAddress())
         && (a.remotePort() != 0 || a.inode() == b.inode());
   }
 
   /**
-   * {@code Objects.equals} for the rows' texts, identity first: the readers hand out one instance per distinct text
-   * (their {@code TextCache}), so equal texts are nearly always the same object and the call is saved.
+   * {@code Objects.equals} for the rows' texts, identity first: the readers hand out one instance
+   * per distinct text (their {@code TextCache}), so equal texts are nearly always the same object
+   * and the call is saved.
    */
   private static boolean sameText(String a, String b) {
     return a == b || (a != null && a.equals(b));

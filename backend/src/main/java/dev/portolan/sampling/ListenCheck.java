@@ -9,15 +9,26 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * "Is anything listening on tcp/22?" answered in plain words from a snapshot: not listening (clients get
- * "connection refused"), loopback only (local clients only), all interfaces, or specific addresses; with the
- * owners, and what the common errors (refused, address already in use, permission denied) mean here.
+ * "Is anything listening on tcp/22?" answered in plain words from a snapshot: not listening
+ * (clients get "connection refused"), loopback only (local clients only), all interfaces, or
+ * specific addresses; with the owners, and what the common errors (refused, address already in use,
+ * permission denied) mean here.
  */
-public record ListenCheck(String node, Protocol proto, int port, String service, Verdict verdict, String answer,
-    List<String> hints, List<OwnedSocket> listeners, int connections) {
+public record ListenCheck(
+    String node,
+    Protocol proto,
+    int port,
+    String service,
+    Verdict verdict,
+    String answer,
+    List<String> hints,
+    List<OwnedSocket> listeners,
+    int connections) {
 
   public enum Verdict {
-    NOT_LISTENING("not-listening"), LOOPBACK_ONLY("loopback-only"), ALL_INTERFACES("all-interfaces"),
+    NOT_LISTENING("not-listening"),
+    LOOPBACK_ONLY("loopback-only"),
+    ALL_INTERFACES("all-interfaces"),
     SPECIFIC_ADDRESSES("specific-addresses");
 
     private final String wireName;
@@ -44,14 +55,24 @@ public record ListenCheck(String node, Protocol proto, int port, String service,
     String what = proto.wireName() + "/" + port + (service == null ? "" : " (" + service + ")");
     List<String> hints = new ArrayList<>();
     if (listeners.isEmpty()) {
-      hints.add(proto == Protocol.TCP
-          ? "A client connecting to this port gets \"connection refused\": start the service, or check the port it is configured for."
-          : "A UDP client sending here gets an ICMP port unreachable (\"connection refused\" on a connected socket).");
+      hints.add(
+          proto == Protocol.TCP
+              ? "A client connecting to this port gets \"connection refused\": start the service, or check the port it is configured for."
+              : "A UDP client sending here gets an ICMP port unreachable (\"connection refused\" on a connected socket).");
       if (port < 1024) {
-        hints.add("Ports below 1024 need root or CAP_NET_BIND_SERVICE: a service that cannot bind fails with \"permission denied\".");
+        hints.add(
+            "Ports below 1024 need root or CAP_NET_BIND_SERVICE: a service that cannot bind fails with \"permission denied\".");
       }
-      return new ListenCheck(snapshot.node(), proto, port, service, Verdict.NOT_LISTENING,
-          "Nothing is listening on " + what + " on " + snapshot.node() + ".", hints, listeners, connections);
+      return new ListenCheck(
+          snapshot.node(),
+          proto,
+          port,
+          service,
+          Verdict.NOT_LISTENING,
+          "Nothing is listening on " + what + " on " + snapshot.node() + ".",
+          hints,
+          listeners,
+          connections);
     }
     Set<Exposure> exposures = new LinkedHashSet<>();
     Set<String> addresses = new LinkedHashSet<>();
@@ -64,19 +85,35 @@ public record ListenCheck(String node, Protocol proto, int port, String service,
     if (exposures.contains(Exposure.ALL_INTERFACES)) {
       verdict = Verdict.ALL_INTERFACES;
       where = "on all interfaces (" + String.join(", ", addresses) + ")";
-      hints.add("Other hosts can connect unless a firewall filters the port: if they get a timeout, look at the firewall; if \"connection refused\", at the address they use.");
+      hints.add(
+          "Other hosts can connect unless a firewall filters the port: if they get a timeout, look at the firewall; if \"connection refused\", at the address they use.");
     } else if (exposures.equals(Set.of(Exposure.LOOPBACK_ONLY))) {
       verdict = Verdict.LOOPBACK_ONLY;
       where = "on loopback only (" + String.join(", ", addresses) + ")";
-      hints.add("Local clients can connect; remote clients get \"connection refused\". Bind to 0.0.0.0 or the node's address to serve them.");
+      hints.add(
+          "Local clients can connect; remote clients get \"connection refused\". Bind to 0.0.0.0 or the node's address to serve them.");
     } else {
       verdict = Verdict.SPECIFIC_ADDRESSES;
       where = "on " + String.join(", ", addresses) + " only";
-      hints.add("Only clients that connect to " + String.join(" or ", addresses) + " reach it; other addresses of this node refuse the connection.");
+      hints.add(
+          "Only clients that connect to "
+              + String.join(" or ", addresses)
+              + " reach it; other addresses of this node refuse the connection.");
     }
-    hints.add("Starting another server on " + what + " fails with \"address already in use\" unless both set SO_REUSEPORT.");
-    return new ListenCheck(snapshot.node(), proto, port, service, verdict,
-        what + " is listening " + where + ", owned by " + owners(listeners) + ".", hints, listeners, connections);
+    hints.add(
+        "Starting another server on "
+            + what
+            + " fails with \"address already in use\" unless both set SO_REUSEPORT.");
+    return new ListenCheck(
+        snapshot.node(),
+        proto,
+        port,
+        service,
+        verdict,
+        what + " is listening " + where + ", owned by " + owners(listeners) + ".",
+        hints,
+        listeners,
+        connections);
   }
 
   static String owners(List<OwnedSocket> listeners) {
@@ -86,7 +123,8 @@ public record ListenCheck(String node, Protocol proto, int port, String service,
       if (p != null) {
         names.add(p.name() + " (pid " + p.pid() + ", user " + p.user() + ")");
       } else if (s.owner().status() == OwnerStatus.PERMISSION_DENIED) {
-        names.add("a process whose file descriptors cannot be read (permission denied, even as root)");
+        names.add(
+            "a process whose file descriptors cannot be read (permission denied, even as root)");
       } else {
         names.add("an unknown process");
       }

@@ -3,7 +3,6 @@ package dev.portolan.sampling;
 import dev.portolan.owner.OwnerStatus;
 import dev.portolan.socket.KernelSockstat;
 import dev.portolan.socket.Protocol;
-import dev.portolan.socket.SocketEntry;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -12,19 +11,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One sample of a node's socket table with owners, immutable. Indexes (by port, by pid, sorted order, summary)
- * are built on first use, so a sample nobody asks about costs nothing beyond the read.
+ * One sample of a node's socket table with owners, immutable. Indexes (by port, by pid, sorted
+ * order, summary) are built on first use, so a sample nobody asks about costs nothing beyond the
+ * read.
  */
 public final class NodeSnapshot {
-  /** Stable order for listings and cursors: protocol, local port, local address, remote port, remote, inode. */
-  public static final Comparator<OwnedSocket> ORDER = Comparator
-      .comparing((OwnedSocket s) -> s.socket().proto())
-      .thenComparingInt(s -> s.socket().localPort())
-      .thenComparing(s -> nullToEmpty(s.socket().localAddress()))
-      .thenComparingInt(s -> s.socket().remotePort())
-      .thenComparing(s -> nullToEmpty(s.socket().remoteAddress()))
-      .thenComparing(s -> nullToEmpty(s.socket().path()))
-      .thenComparingLong(s -> s.socket().inode());
+  /**
+   * Stable order for listings and cursors: protocol, local port, local address, remote port,
+   * remote, inode.
+   */
+  public static final Comparator<OwnedSocket> ORDER =
+      Comparator.comparing((OwnedSocket s) -> s.socket().proto())
+          .thenComparingInt(s -> s.socket().localPort())
+          .thenComparing(s -> nullToEmpty(s.socket().localAddress()))
+          .thenComparingInt(s -> s.socket().remotePort())
+          .thenComparing(s -> nullToEmpty(s.socket().remoteAddress()))
+          .thenComparing(s -> nullToEmpty(s.socket().path()))
+          .thenComparingLong(s -> s.socket().inode());
 
   private final String node;
   private final long seq;
@@ -39,7 +42,12 @@ public final class NodeSnapshot {
   private volatile Map<Long, OwnedSocket> byInode;
   private volatile SocketSummary summary;
 
-  public NodeSnapshot(String node, long seq, long takenAtMillis, long sampleNanos, List<OwnedSocket> sockets,
+  public NodeSnapshot(
+      String node,
+      long seq,
+      long takenAtMillis,
+      long sampleNanos,
+      List<OwnedSocket> sockets,
       KernelSockstat sockstat) {
     this.node = node;
     this.seq = seq;
@@ -49,8 +57,15 @@ public final class NodeSnapshot {
     this.sockstat = sockstat;
   }
 
-  /** A snapshot of rows already in {@link #ORDER} (a hub's tables keep them so): no sort on first listing. */
-  public static NodeSnapshot ofSorted(String node, long seq, long takenAtMillis, List<OwnedSocket> sortedRows,
+  /**
+   * A snapshot of rows already in {@link #ORDER} (a hub's tables keep them so): no sort on first
+   * listing.
+   */
+  public static NodeSnapshot ofSorted(
+      String node,
+      long seq,
+      long takenAtMillis,
+      List<OwnedSocket> sortedRows,
       KernelSockstat sockstat) {
     NodeSnapshot s = new NodeSnapshot(node, seq, takenAtMillis, 0, sortedRows, sockstat);
     s.sorted = s.sockets;
@@ -97,7 +112,10 @@ public final class NodeSnapshot {
     return s;
   }
 
-  /** The listening sockets (TCP LISTEN, bound UDP, unix listeners) in {@link #ORDER}: the {@code ss -l} view. */
+  /**
+   * The listening sockets (TCP LISTEN, bound UDP, unix listeners) in {@link #ORDER}: the {@code ss
+   * -l} view.
+   */
   public List<OwnedSocket> sortedListeners() {
     List<OwnedSocket> s = sortedListeners;
     if (s == null) {
@@ -112,14 +130,19 @@ public final class NodeSnapshot {
     return s;
   }
 
-  /** Sockets of {@code proto} whose local port is {@code port} (listeners and connections alike). */
+  /**
+   * Sockets of {@code proto} whose local port is {@code port} (listeners and connections alike).
+   */
   public List<OwnedSocket> byLocalPort(Protocol proto, int port) {
     Map<Long, List<OwnedSocket>> index = byProtoPort;
     if (index == null) {
       Map<Long, List<OwnedSocket>> built = new HashMap<>();
       for (OwnedSocket s : sockets) {
         if (s.socket().proto() != Protocol.UNIX) {
-          built.computeIfAbsent(portKey(s.socket().proto(), s.socket().localPort()), k -> new ArrayList<>(2)).add(s);
+          built
+              .computeIfAbsent(
+                  portKey(s.socket().proto(), s.socket().localPort()), k -> new ArrayList<>(2))
+              .add(s);
         }
       }
       byProtoPort = index = built;

@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns consecutive socket tables into changes: opened, closed, state-changed, owner-changed; and numbers the
- * short-lived sockets found between them ({@link #shortLived}) in the same sequence. The first table is the baseline
- * and yields no changes (a client reads it as the snapshot). Not thread-safe: one sampler thread calls it.
+ * Turns consecutive socket tables into changes: opened, closed, state-changed, owner-changed; and
+ * numbers the short-lived sockets found between them ({@link #shortLived}) in the same sequence.
+ * The first table is the baseline and yields no changes (a client reads it as the snapshot). Not
+ * thread-safe: one sampler thread calls it.
  */
 public final class SampleDiffer {
   private final String node;
@@ -34,15 +35,18 @@ public final class SampleDiffer {
   }
 
   /**
-   * The changes from the previous table to {@code current} (one row per socket key; of duplicates the first
-   * counts): opened and state or owner changes in the order of {@code current}, then closed in the order of the
-   * previous table.
+   * The changes from the previous table to {@code current} (one row per socket key; of duplicates
+   * the first counts): opened and state or owner changes in the order of {@code current}, then
+   * closed in the order of the previous table.
    */
   public List<SocketChange> diff(List<OwnedSocket> current, long nowMillis) {
     return diff(KeyedRows.of(current), nowMillis);
   }
 
-  /** {@link #diff(List, long)} of rows indexed already (the sampler shares the index with its short-lived sockets). */
+  /**
+   * {@link #diff(List, long)} of rows indexed already (the sampler shares the index with its
+   * short-lived sockets).
+   */
   List<SocketChange> diff(KeyedRows now, long nowMillis) {
     KeyedRows before = previous;
     previous = now;
@@ -50,8 +54,10 @@ public final class SampleDiffer {
       return List.of();
     }
     List<SocketChange> changes = new ArrayList<>();
-    // Rows of the previous table met in this one; the others closed. (One probe per row of this table, each with
-    // the fingerprint its index computed: no second pass looking the previous rows up in this table.)
+    // Rows of the previous table met in this one; the others closed. (One probe per row of this
+    // table, each with
+    // the fingerprint its index computed: no second pass looking the previous rows up in this
+    // table.)
     boolean[] stillOpen = new boolean[before.size()];
     for (int i = 0; i < now.size(); i++) {
       OwnedSocket row = now.row(i);
@@ -63,30 +69,46 @@ public final class SampleDiffer {
       stillOpen[at] = true;
       OwnedSocket was = before.row(at);
       if (was.socket().state() != row.socket().state()) {
-        changes.add(new SocketChange(ChangeKind.STATE_CHANGED, node, ++seq, nowMillis, row,
-            was.socket().state(), was.owner()));
+        changes.add(
+            new SocketChange(
+                ChangeKind.STATE_CHANGED,
+                node,
+                ++seq,
+                nowMillis,
+                row,
+                was.socket().state(),
+                was.owner()));
       } else if (was.owner() != row.owner() && ownerChanged(was.owner(), row.owner())) {
-        changes.add(new SocketChange(ChangeKind.OWNER_CHANGED, node, ++seq, nowMillis, row, null, was.owner()));
+        changes.add(
+            new SocketChange(
+                ChangeKind.OWNER_CHANGED, node, ++seq, nowMillis, row, null, was.owner()));
       } else if (KeyedRows.sameRow(was, row)) {
-        // Unchanged: keep the row the previous sample (and whatever holds it: a hub's table, the history) has,
+        // Unchanged: keep the row the previous sample (and whatever holds it: a hub's table, the
+        // history) has,
         // so a steady table is held once and each sample's fresh copy dies young.
         now.reuse(i, was);
       }
     }
     for (int i = 0; i < before.size(); i++) {
       if (!stillOpen[i]) {
-        changes.add(new SocketChange(ChangeKind.CLOSED, node, ++seq, nowMillis, before.row(i), null, null));
+        changes.add(
+            new SocketChange(ChangeKind.CLOSED, node, ++seq, nowMillis, before.row(i), null, null));
       }
     }
     return changes;
   }
 
   /** A socket that opened and closed since the previous table, as the next change of this node. */
-  public SocketChange shortLived(OwnedSocket socket, SocketChange.ShortLived details, long nowMillis) {
-    return new SocketChange(ChangeKind.SHORT_LIVED, node, ++seq, nowMillis, socket, null, null, details);
+  public SocketChange shortLived(
+      OwnedSocket socket, SocketChange.ShortLived details, long nowMillis) {
+    return new SocketChange(
+        ChangeKind.SHORT_LIVED, node, ++seq, nowMillis, socket, null, null, details);
   }
 
-  /** Owner changes worth an event: another pid, or a process owner appearing/going. Not kernel <-> unknown noise. */
+  /**
+   * Owner changes worth an event: another pid, or a process owner appearing/going. Not kernel <->
+   * unknown noise.
+   */
   public static boolean ownerChanged(Owner was, Owner now) {
     if (was.status() == OwnerStatus.PROCESS || now.status() == OwnerStatus.PROCESS) {
       return was.pid() != now.pid();

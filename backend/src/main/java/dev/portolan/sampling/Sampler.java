@@ -15,9 +15,10 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * One node's sampling loop body: read the socket table, bring the owner index up to date, report the short-lived
- * sockets destroyed since the previous sample (when it has a {@link ShortLivedSockets}), diff against the previous
- * sample. Plain Java, blocking (it reads /proc): run it on a worker thread, one call at a time.
+ * One node's sampling loop body: read the socket table, bring the owner index up to date, report
+ * the short-lived sockets destroyed since the previous sample (when it has a {@link
+ * ShortLivedSockets}), diff against the previous sample. Plain Java, blocking (it reads /proc): run
+ * it on a worker thread, one call at a time.
  */
 public final class Sampler {
   private final String node;
@@ -28,12 +29,17 @@ public final class Sampler {
   private final LongSupplier clock;
   private final ShortLivedSockets shortLived;
 
-  public Sampler(String node, SocketTableReader reader, OwnerIndex owners, LongSupplier clockMillis) {
+  public Sampler(
+      String node, SocketTableReader reader, OwnerIndex owners, LongSupplier clockMillis) {
     this(node, reader, owners, clockMillis, null);
   }
 
   /** {@code shortLived}: where destroyed sockets wait for the next sample; null to report none. */
-  public Sampler(String node, SocketTableReader reader, OwnerIndex owners, LongSupplier clockMillis,
+  public Sampler(
+      String node,
+      SocketTableReader reader,
+      OwnerIndex owners,
+      LongSupplier clockMillis,
       ShortLivedSockets shortLived) {
     this.node = node;
     this.shortLived = shortLived;
@@ -41,16 +47,16 @@ public final class Sampler {
     this.owners = owners;
     this.protocols = EnumSet.allOf(Protocol.class);
     this.clock = clockMillis;
-    // Seeded from the clock (microseconds) so sequence numbers keep growing across restarts of the node.
+    // Seeded from the clock (microseconds) so sequence numbers keep growing across restarts of the
+    // node.
     this.differ = new SampleDiffer(node, clockMillis.getAsLong() * 1000);
   }
 
   /**
-   * The result of one sample: the new snapshot and the changes since the previous one, short-lived sockets first
-   * (they came and went before this table was read), numbered in one sequence.
+   * The result of one sample: the new snapshot and the changes since the previous one, short-lived
+   * sockets first (they came and went before this table was read), numbered in one sequence.
    */
-  public record Result(NodeSnapshot snapshot, List<SocketChange> changes) {
-  }
+  public record Result(NodeSnapshot snapshot, List<SocketChange> changes) {}
 
   public Result sample() throws IOException {
     long started = System.nanoTime();
@@ -70,16 +76,22 @@ public final class Sampler {
       shortLived.sampleDiffed(diff);
     }
     changes.addAll(diff);
-    // The diff put the previous sample's row in place of every unchanged one: the snapshot holds those.
-    NodeSnapshot snapshot = new NodeSnapshot(node, differ.lastSeq(), now, System.nanoTime() - started,
-        current.asList(), sockstat);
-    // Every sample's summary is used (metrics, the summary trend): counted here, on this thread and while the rows
+    // The diff put the previous sample's row in place of every unchanged one: the snapshot holds
+    // those.
+    NodeSnapshot snapshot =
+        new NodeSnapshot(
+            node, differ.lastSeq(), now, System.nanoTime() - started, current.asList(), sockstat);
+    // Every sample's summary is used (metrics, the summary trend): counted here, on this thread and
+    // while the rows
     // are still in the cache, rather than on the event loop that publishes the sample.
     snapshot.summary();
     return new Result(snapshot, changes);
   }
 
-  /** Pairs each socket with its owner: the kernel for inode 0, unknown where the index has no answer. */
+  /**
+   * Pairs each socket with its owner: the kernel for inode 0, unknown where the index has no
+   * answer.
+   */
   public static List<OwnedSocket> withOwners(List<SocketEntry> table, OwnersByInode owners) {
     List<OwnedSocket> rows = new ArrayList<>(table.size());
     for (SocketEntry e : table) {

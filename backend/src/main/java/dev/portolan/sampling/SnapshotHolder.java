@@ -26,12 +26,17 @@ public final class SnapshotHolder {
     trend.add(snapshot);
   }
 
-  /** The seq of the last change batch published on the bus: what a heartbeat may promise the hubs. */
+  /**
+   * The seq of the last change batch published on the bus: what a heartbeat may promise the hubs.
+   */
   public long publishedSeq() {
     return publishedSeq;
   }
 
-  /** Called after the batch ending at {@code seq} (or a sample without changes at that seq) was published. */
+  /**
+   * Called after the batch ending at {@code seq} (or a sample without changes at that seq) was
+   * published.
+   */
   public void published(long seq) {
     publishedSeq = seq;
   }

@@ -1,5 +1,7 @@
 package dev.portolan.sampling;
 
+import dev.portolan.http.InvalidQueryException;
+import dev.portolan.http.QueryValues;
 import dev.portolan.owner.OwnerStatus;
 import dev.portolan.owner.ProcessInfo;
 import dev.portolan.socket.Family;
@@ -11,22 +13,30 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import dev.portolan.http.InvalidQueryException;
-import dev.portolan.http.QueryValues;
 
 /**
- * The {@code /api/v1/sockets} and {@code /api/v1/events} filters, the {@code ss -tuxanp} equivalents:
- * {@code node}, {@code proto} (tcp, udp, unix, tcp4, tcp6, udp4, udp6, inet, inet6), {@code state}
- * (listen, established, time-wait... comma-separated), {@code listening}, {@code port} (local or remote),
- * {@code local-port}, {@code remote-port}, {@code pid}, {@code q} (text in process, user, cmdline,
- * address or path). A null field means "any".
+ * The {@code /api/v1/sockets} and {@code /api/v1/events} filters, the {@code ss -tuxanp}
+ * equivalents: {@code node}, {@code proto} (tcp, udp, unix, tcp4, tcp6, udp4, udp6, inet, inet6),
+ * {@code state} (listen, established, time-wait... comma-separated), {@code listening}, {@code
+ * port} (local or remote), {@code local-port}, {@code remote-port}, {@code pid}, {@code q} (text in
+ * process, user, cmdline, address or path). A null field means "any".
  */
-public record SocketFilter(String node, Set<ProtocolChoice> protocols, Set<SocketState> states, Boolean listening,
-    Integer port, Integer localPort, Integer remotePort, Integer pid, String text) {
+public record SocketFilter(
+    String node,
+    Set<ProtocolChoice> protocols,
+    Set<SocketState> states,
+    Boolean listening,
+    Integer port,
+    Integer localPort,
+    Integer remotePort,
+    Integer pid,
+    String text) {
 
-  public static final SocketFilter ALL = new SocketFilter(null, null, null, null, null, null, null, null, null);
-  public static final Set<String> PARAMETERS = Set.of("node", "proto", "state", "listening", "port", "local-port",
-      "remote-port", "pid", "q");
+  public static final SocketFilter ALL =
+      new SocketFilter(null, null, null, null, null, null, null, null, null);
+  public static final Set<String> PARAMETERS =
+      Set.of(
+          "node", "proto", "state", "listening", "port", "local-port", "remote-port", "pid", "q");
   private static final int MAX_TEXT = 200;
 
   /** A protocol, optionally narrowed to one family ("tcp6" = TCP over IPv6). */
@@ -38,10 +48,14 @@ public record SocketFilter(String node, Set<ProtocolChoice> protocols, Set<Socke
 
   /** The same filter narrowed to one node (null: any node). */
   public SocketFilter withNode(String name) {
-    return new SocketFilter(name, protocols, states, listening, port, localPort, remotePort, pid, text);
+    return new SocketFilter(
+        name, protocols, states, listening, port, localPort, remotePort, pid, text);
   }
 
-  /** Parses the filter parameters; other names in {@code params} are ignored here (see {@link #rejectUnknown}). */
+  /**
+   * Parses the filter parameters; other names in {@code params} are ignored here (see {@link
+   * #rejectUnknown}).
+   */
   public static SocketFilter parse(Map<String, List<String>> params) {
     String node = QueryValues.single(params, "node");
     if (node != null && node.isBlank()) {
@@ -50,7 +64,8 @@ public record SocketFilter(String node, Set<ProtocolChoice> protocols, Set<Socke
     Set<ProtocolChoice> protos = parseProtocols(QueryValues.single(params, "proto"));
     Set<SocketState> states = parseStates(QueryValues.single(params, "state"));
     String listeningValue = QueryValues.single(params, "listening");
-    Boolean listening = blank(listeningValue) ? null : QueryValues.bool("listening", listeningValue);
+    Boolean listening =
+        blank(listeningValue) ? null : QueryValues.bool("listening", listeningValue);
     Integer port = optionalPort(params, "port");
     Integer localPort = optionalPort(params, "local-port");
     Integer remotePort = optionalPort(params, "remote-port");
@@ -60,11 +75,13 @@ public record SocketFilter(String node, Set<ProtocolChoice> protocols, Set<Socke
     if (text != null) {
       text = text.trim();
       if (text.length() > MAX_TEXT) {
-        throw new InvalidQueryException("invalid q", "the search text may be at most " + MAX_TEXT + " characters");
+        throw new InvalidQueryException(
+            "invalid q", "the search text may be at most " + MAX_TEXT + " characters");
       }
       text = text.isEmpty() ? null : text.toLowerCase(Locale.ROOT);
     }
-    return new SocketFilter(node, protos, states, listening, port, localPort, remotePort, pid, text);
+    return new SocketFilter(
+        node, protos, states, listening, port, localPort, remotePort, pid, text);
   }
 
   /** The filter parameters plus {@code extra}: what an endpoint that filters sockets accepts. */
@@ -74,7 +91,10 @@ public record SocketFilter(String node, Set<ProtocolChoice> protocols, Set<Socke
     return all;
   }
 
-  /** Throws for a parameter name that is neither a filter nor in {@code extra}: a typo should not match everything. */
+  /**
+   * Throws for a parameter name that is neither a filter nor in {@code extra}: a typo should not
+   * match everything.
+   */
   public static void rejectUnknown(Map<String, List<String>> params, Set<String> extra) {
     QueryValues.rejectUnknown(params, parametersAnd(extra.toArray(String[]::new)));
   }
@@ -110,14 +130,21 @@ public record SocketFilter(String node, Set<ProtocolChoice> protocols, Set<Socke
 
   private boolean matchesText(OwnedSocket row) {
     SocketEntry e = row.socket();
-    if (contains(e.localAddress()) || contains(e.remoteAddress()) || contains(e.path())
+    if (contains(e.localAddress())
+        || contains(e.remoteAddress())
+        || contains(e.path())
         || contains(SocketEntry.hostPort(e.localAddress(), e.localPort()))
         || contains(SocketEntry.hostPort(e.remoteAddress(), e.remotePort()))) {
       return true;
     }
     ProcessInfo p = row.owner().process();
-    return p != null && (contains(p.name()) || contains(p.user()) || contains(p.cmdline()) || contains(p.unit())
-        || contains(p.container()) || contains(Integer.toString(p.pid())));
+    return p != null
+        && (contains(p.name())
+            || contains(p.user())
+            || contains(p.cmdline())
+            || contains(p.unit())
+            || contains(p.container())
+            || contains(Integer.toString(p.pid())));
   }
 
   private boolean contains(String haystack) {
@@ -149,8 +176,12 @@ public record SocketFilter(String node, Set<ProtocolChoice> protocols, Set<Socke
         case "udp6" -> out.add(new ProtocolChoice(Protocol.UDP, Family.IPV6));
         case "inet", "inet4", "ipv4" -> out.add(new ProtocolChoice(null, Family.IPV4));
         case "inet6", "ipv6" -> out.add(new ProtocolChoice(null, Family.IPV6));
-        default -> throw new InvalidQueryException("invalid proto", "unknown protocol " + QueryValues.echo(word)
-            + "; use tcp, udp, unix, tcp4, tcp6, udp4, udp6, inet or inet6, comma-separated");
+        default ->
+            throw new InvalidQueryException(
+                "invalid proto",
+                "unknown protocol "
+                    + QueryValues.echo(word)
+                    + "; use tcp, udp, unix, tcp4, tcp6, udp4, udp6, inet or inet6, comma-separated");
       }
     }
     return out;
@@ -164,16 +195,21 @@ public record SocketFilter(String node, Set<ProtocolChoice> protocols, Set<Socke
     for (String word : commaWords(value)) {
       switch (word) {
         case "connected" -> {
-          out.addAll(EnumSet.complementOf(EnumSet.of(SocketState.LISTEN, SocketState.CLOSE, SocketState.SYN_RECV)));
+          out.addAll(
+              EnumSet.complementOf(
+                  EnumSet.of(SocketState.LISTEN, SocketState.CLOSE, SocketState.SYN_RECV)));
         }
         case "all" -> out.addAll(EnumSet.allOf(SocketState.class));
         default -> {
           try {
             out.add(SocketState.parse(word));
           } catch (IllegalArgumentException ex) {
-            throw new InvalidQueryException("invalid state", "unknown state " + QueryValues.echo(word)
-                + "; use listen, established, syn-sent, syn-recv, fin-wait-1, fin-wait-2, time-wait, closed,"
-                + " close-wait, last-ack, closing, connected or all, comma-separated");
+            throw new InvalidQueryException(
+                "invalid state",
+                "unknown state "
+                    + QueryValues.echo(word)
+                    + "; use listen, established, syn-sent, syn-recv, fin-wait-1, fin-wait-2, time-wait, closed,"
+                    + " close-wait, last-ack, closing, connected or all, comma-separated");
           }
         }
       }
@@ -190,7 +226,8 @@ public record SocketFilter(String node, Set<ProtocolChoice> protocols, Set<Socke
       }
     }
     if (words.isEmpty() || words.size() > 31) {
-      throw new InvalidQueryException("invalid list", "give one to 31 comma-separated values, got " + QueryValues.echo(value));
+      throw new InvalidQueryException(
+          "invalid list", "give one to 31 comma-separated values, got " + QueryValues.echo(value));
     }
     return words;
   }

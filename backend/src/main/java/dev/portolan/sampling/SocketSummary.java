@@ -10,17 +10,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Counts per protocol ("tcp", "tcp6", "udp", "udp6", "unix") and state, as {@code ss -s} shows them, plus the
- * kernel's own sockstat counters (which also count sockets of other namespaces' owners and orphans).
+ * Counts per protocol ("tcp", "tcp6", "udp", "udp6", "unix") and state, as {@code ss -s} shows
+ * them, plus the kernel's own sockstat counters (which also count sockets of other namespaces'
+ * owners and orphans).
  */
-public record SocketSummary(int total, Map<String, Map<SocketState, Integer>> byProtocol,
-    Map<SocketState, Integer> tcpByState, KernelSockstat kernel) {
+public record SocketSummary(
+    int total,
+    Map<String, Map<SocketState, Integer>> byProtocol,
+    Map<SocketState, Integer> tcpByState,
+    KernelSockstat kernel) {
 
   private static final List<String> LABELS = List.of("tcp", "tcp6", "udp", "udp6", "unix");
   private static final SocketState[] STATES = SocketState.values();
 
   public static SocketSummary of(List<OwnedSocket> sockets, KernelSockstat kernel) {
-    // counted in arrays first: a map merge per socket boxed an Integer and built a label String for each one
+    // counted in arrays first: a map merge per socket boxed an Integer and built a label String for
+    // each one
     int[][] counts = new int[LABELS.size()][STATES.length];
     for (OwnedSocket s : sockets) {
       var e = s.socket();

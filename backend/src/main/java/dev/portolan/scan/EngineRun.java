@@ -1,5 +1,7 @@
 package dev.portolan.scan;
 
+import dev.portolan.scan.banner.Banner;
+import dev.portolan.scan.banner.UdpPayloads;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,36 +14,36 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import dev.portolan.scan.banner.UdpPayloads;
-import dev.portolan.scan.banner.Banner;
 
 /**
- * One scan: the coordinator of its {@link Lane lanes}. It runs on the scan's thread ({@code portolan-scan-N}),
- * which is also lane 0's: between selects lane 0 hands it the results, and it calls the listener, starts banner
- * grabs, samples the file descriptors and reports progress. A large scan of this host's own addresses with a
- * preset that allows it ({@link Preset#lanes()}) gets more lanes, each on a thread of its own
- * ({@code portolan-scan-N-lane-K}) with its own selector and every K-th target, because there the kernel's work
- * per probe, done inside the syscalls, is the bottleneck (measured: a serial connect scan of 65535 loopback ports
- * costs 0.78 s of one core even in C; two lanes take half the time on two cores). Their results come to the
+ * One scan: the coordinator of its {@link Lane lanes}. It runs on the scan's thread ({@code
+ * portolan-scan-N}), which is also lane 0's: between selects lane 0 hands it the results, and it
+ * calls the listener, starts banner grabs, samples the file descriptors and reports progress. A
+ * large scan of this host's own addresses with a preset that allows it ({@link Preset#lanes()})
+ * gets more lanes, each on a thread of its own ({@code portolan-scan-N-lane-K}) with its own
+ * selector and every K-th target, because there the kernel's work per probe, done inside the
+ * syscalls, is the bottleneck (measured: a serial connect scan of 65535 loopback ports costs 0.78 s
+ * of one core even in C; two lanes take half the time on two cores). Their results come to the
  * scan's thread through a queue, so the listener still hears everything on that one thread.
  */
 final class EngineRun implements ScanRun {
   static final int MAX_PROBES = 1 << 24;
   static final int MAX_BANNERS = 32;
+
   /** Below this many probes, one lane does it. */
   static final int LANE_MIN_PROBES = 8192;
+
   /** Below this socket cap, one lane does it. */
   static final int LANE_MIN_SOCKETS = 64;
+
   private static final long PROGRESS_EVERY = 100_000_000L;
   private static final long FD_SAMPLE_EVERY = 1_000_000_000L;
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
   private static final System.Logger LOG = System.getLogger(EngineRun.class.getName());
 
-  private record Finished(int index, PortResult result) {
-  }
+  private record Finished(int index, PortResult result) {}
 
-  private record BannerDone(int index, Banner banner) {
-  }
+  private record BannerDone(int index, Banner banner) {}
 
   private final ScanPlan plan;
   private final ScanListener listener;
@@ -78,7 +80,11 @@ final class EngineRun implements ScanRun {
   private int bannerSlots;
   private int peakBanners;
 
-  EngineRun(ScanPlan plan, ScanListener listener, UdpPayloads payloads, ScanEngine.Grabber grabber,
+  EngineRun(
+      ScanPlan plan,
+      ScanListener listener,
+      UdpPayloads payloads,
+      ScanEngine.Grabber grabber,
       boolean direct) {
     this.plan = plan;
     this.direct = direct;
@@ -121,8 +127,8 @@ final class EngineRun implements ScanRun {
     List<Thread> threads = new ArrayList<>();
     try {
       if (plan.total() > MAX_PROBES) {
-        throw new IllegalArgumentException("the scan has " + plan.total() + " probes (addresses x ports); at most "
-            + MAX_PROBES);
+        throw new IllegalArgumentException(
+            "the scan has " + plan.total() + " probes (addresses x ports); at most " + MAX_PROBES);
       }
       targets = new Targets(plan, payloads);
       total = targets.total;
@@ -135,7 +141,9 @@ final class EngineRun implements ScanRun {
       int n = laneCountFor(cap);
       bannerSlots = plan.banners() && targets.tcp ? Math.clamp(cap / 4, 1, MAX_BANNERS) : 0;
       if (bannerSlots > 0) {
-        bannerExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(name + "-banner-", 0).factory());
+        bannerExecutor =
+            Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name(name + "-banner-", 0).factory());
       }
       double rate = Timing.rateCap(preset, plan.maxRate());
       Lane[] ls = new Lane[n];
@@ -154,7 +162,8 @@ final class EngineRun implements ScanRun {
       lanes = ls;
       for (int k = 1; k < n; k++) {
         Lane lane = ls[k];
-        threads.add(Thread.ofPlatform().daemon(true).name(name + "-lane-" + k).start(() -> runLane(lane)));
+        threads.add(
+            Thread.ofPlatform().daemon(true).name(name + "-lane-" + k).start(() -> runLane(lane)));
       }
       if (total > 0) {
         ls[0].loop();
@@ -196,7 +205,10 @@ final class EngineRun implements ScanRun {
 
   private int laneCountFor(int cap) {
     int n = 1;
-    if (preset.lanes() > 1 && targets.anyLocal && total >= LANE_MIN_PROBES && cap >= LANE_MIN_SOCKETS) {
+    if (preset.lanes() > 1
+        && targets.anyLocal
+        && total >= LANE_MIN_PROBES
+        && cap >= LANE_MIN_SOCKETS) {
       n = Math.min(preset.lanes(), Runtime.getRuntime().availableProcessors());
     }
     return Math.max(1, n);
@@ -216,7 +228,8 @@ final class EngineRun implements ScanRun {
     if (ls.length > 0) {
       ls[0].tearDown();
     }
-    // what the lanes finished before they stopped, and the open ports still waiting for their banner
+    // what the lanes finished before they stopped, and the open ports still waiting for their
+    // banner
     drainLanes(false);
     if (!awaitingBanner.isEmpty()) {
       List<Map.Entry<Integer, PortResult>> pending = new ArrayList<>(awaitingBanner.entrySet());
@@ -230,7 +243,8 @@ final class EngineRun implements ScanRun {
       bannerExecutor.shutdownNow();
     }
     if (failure == null && done < total && !cancelled) {
-      failure = new IllegalStateException("the scan ended with " + done + " of " + total + " ports done");
+      failure =
+          new IllegalStateException("the scan ended with " + done + " of " + total + " ports done");
     }
     ScanOutcome.Status status;
     if (failure != null) {
@@ -256,8 +270,13 @@ final class EngineRun implements ScanRun {
     for (Lane lane : ls) {
       probes += lane.stats().probesSent();
     }
-    outcome.complete(new ScanOutcome(status, Collections.unmodifiableList(list), probes,
-        (System.nanoTime() - startNanos) / 1000, error));
+    outcome.complete(
+        new ScanOutcome(
+            status,
+            Collections.unmodifiableList(list),
+            probes,
+            (System.nanoTime() - startNanos) / 1000,
+            error));
   }
 
   // ------------------------------------------------------------------------------------------------ from the lanes
@@ -270,7 +289,10 @@ final class EngineRun implements ScanRun {
     return done >= total;
   }
 
-  /** A lane's probe is final. Lane 0 calls on the scan's thread; the others queue it for that thread. */
+  /**
+   * A lane's probe is final. Lane 0 calls on the scan's thread; the others queue it for that
+   * thread.
+   */
   void report(Lane lane, int index, PortResult r) {
     if (lane.index == 0) {
       finished(index, r);
@@ -280,14 +302,17 @@ final class EngineRun implements ScanRun {
     }
   }
 
-  /** A lane could not get a socket for want of descriptors: sample them again at the next chance. */
+  /**
+   * A lane could not get a socket for want of descriptors: sample them again at the next chance.
+   */
   void resourceTrouble() {
     resourceTrouble = true;
   }
 
   /**
-   * The coordinator's turn, on the scan's thread between lane 0's selects: results from the other lanes, banners,
-   * the descriptor budget, progress. Returns how long it can wait for its next turn, in nanoseconds.
+   * The coordinator's turn, on the scan's thread between lane 0's selects: results from the other
+   * lanes, banners, the descriptor budget, progress. Returns how long it can wait for its next
+   * turn, in nanoseconds.
    */
   long coordinate(long now) {
     drainLanes(true);
@@ -386,7 +411,10 @@ final class EngineRun implements ScanRun {
     }
     if (!listenerFailed) {
       listenerFailed = true;
-      LOG.log(System.Logger.Level.WARNING, "the listener of scan " + name + " threw; the scan goes on", t);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "the listener of scan " + name + " threw; the scan goes on",
+          t);
     }
   }
 
@@ -404,16 +432,17 @@ final class EngineRun implements ScanRun {
         peakBanners = bannersActive;
       }
       Lane coordinatorLane = lanes[0];
-      bannerExecutor.execute(() -> {
-        Banner b = null;
-        try {
-          b = grabber.grab(r.address(), r.port(), timeout);
-        } catch (Throwable t) {
-          LOG.log(System.Logger.Level.DEBUG, () -> "banner grab threw: " + t);
-        }
-        bannersDone.add(new BannerDone(index, b));
-        coordinatorLane.selector.wakeup();
-      });
+      bannerExecutor.execute(
+          () -> {
+            Banner b = null;
+            try {
+              b = grabber.grab(r.address(), r.port(), timeout);
+            } catch (Throwable t) {
+              LOG.log(System.Logger.Level.DEBUG, () -> "banner grab threw: " + t);
+            }
+            bannersDone.add(new BannerDone(index, b));
+            coordinatorLane.selector.wakeup();
+          });
     }
   }
 
@@ -465,7 +494,18 @@ final class EngineRun implements ScanRun {
       timeout = Math.max(timeout, s.timeoutMicros());
       pace += s.pace();
     }
-    stats = new ScanStats(probes, inFlight, peakInFlight, peakSockets, window, cap, timeout, retransmits, drops,
-        pace, backoffs);
+    stats =
+        new ScanStats(
+            probes,
+            inFlight,
+            peakInFlight,
+            peakSockets,
+            window,
+            cap,
+            timeout,
+            retransmits,
+            drops,
+            pace,
+            backoffs);
   }
 }

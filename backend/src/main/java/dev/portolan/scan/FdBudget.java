@@ -5,10 +5,11 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 
 /**
- * How many sockets a scan may hold at once without starving the process of file descriptors: half of the free
- * descriptors (the limit minus those open, not counting the scan's own), after leaving a headroom of a twentieth of
- * the limit (at least 64) for everything else the process does. Counting the open descriptors lists
- * /proc/self/fd, so the engine samples it at the start and then about once a second, not per probe.
+ * How many sockets a scan may hold at once without starving the process of file descriptors: half
+ * of the free descriptors (the limit minus those open, not counting the scan's own), after leaving
+ * a headroom of a twentieth of the limit (at least 64) for everything else the process does.
+ * Counting the open descriptors lists /proc/self/fd, so the engine samples it at the start and then
+ * about once a second, not per probe.
  */
 final class FdBudget {
   static final int MIN_HEADROOM = 64;
@@ -23,7 +24,10 @@ final class FdBudget {
     this.os = bean instanceof UnixOperatingSystemMXBean unix ? unix : null;
   }
 
-  /** Samples the process's descriptors; {@code ours}: sockets the scan holds now (they count as its own). */
+  /**
+   * Samples the process's descriptors; {@code ours}: sockets the scan holds now (they count as its
+   * own).
+   */
   void sample(int ours) {
     if (os == null) {
       return;
@@ -32,14 +36,16 @@ final class FdBudget {
     long open;
     try {
       limit = os.getMaxFileDescriptorCount();
-      // lists /proc/self/fd, which itself takes a descriptor: with none left it fails (an InternalError, on JDK 25)
+      // lists /proc/self/fd, which itself takes a descriptor: with none left it fails (an
+      // InternalError, on JDK 25)
       open = os.getOpenFileDescriptorCount();
     } catch (RuntimeException | InternalError none) {
       open = -1;
       limit = -1;
     }
     if (limit <= 0 || open < 0) {
-      // no count: most likely because no descriptor is free; the engine's EMFILE back-off handles that
+      // no count: most likely because no descriptor is free; the engine's EMFILE back-off handles
+      // that
       return;
     }
     max = limit;

@@ -7,20 +7,25 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * Strict IP address and CIDR literals, never a DNS look-up. Failures are {@link IllegalArgumentException}s whose
- * message says what is wrong in words (no echo of the input: callers add it).
+ * Strict IP address and CIDR literals, never a DNS look-up. Failures are {@link
+ * IllegalArgumentException}s whose message says what is wrong in words (no echo of the input:
+ * callers add it).
  */
 public final class IpLiterals {
   public static final int MAX_ADDRESS_TEXT = 45 + 2 + 4; // [IPv6 with embedded IPv4]/128
 
-  private IpLiterals() {
-  }
+  private IpLiterals() {}
 
-  /** An address and a prefix length; {@code prefix} is the full length (32 or 128) for a plain address. */
-  public record Parsed(InetAddress address, int prefix, boolean hasPrefix) {
-  }
+  /**
+   * An address and a prefix length; {@code prefix} is the full length (32 or 128) for a plain
+   * address.
+   */
+  public record Parsed(InetAddress address, int prefix, boolean hasPrefix) {}
 
-  /** Whether {@code text} looks like an attempt at an IP literal (so a name-check message would mislead). */
+  /**
+   * Whether {@code text} looks like an attempt at an IP literal (so a name-check message would
+   * mislead).
+   */
   public static boolean looksLikeAddress(String text) {
     if (text.indexOf(':') >= 0 || text.startsWith("[")) {
       return true;
@@ -56,25 +61,37 @@ public final class IpLiterals {
     if (mapped) {
       max = 128;
     }
-    if (prefixText.isEmpty() || prefixText.length() > 3 || !prefixText.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw new IllegalArgumentException("the prefix length after '/' must be a number from 0 to " + max);
+    if (prefixText.isEmpty()
+        || prefixText.length() > 3
+        || !prefixText.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw new IllegalArgumentException(
+          "the prefix length after '/' must be a number from 0 to " + max);
     }
     int prefix = Integer.parseInt(prefixText);
     if (prefix > max) {
-      throw new IllegalArgumentException("prefix /" + prefix + " is out of range: an "
-          + (max == 32 ? "IPv4" : "IPv6") + " prefix runs from 0 to " + max);
+      throw new IllegalArgumentException(
+          "prefix /"
+              + prefix
+              + " is out of range: an "
+              + (max == 32 ? "IPv4" : "IPv6")
+              + " prefix runs from 0 to "
+              + max);
     }
     if (mapped) {
       // ::ffff:a.b.c.d/p is the IPv4 block a.b.c.d/(p-96): check and scan it as IPv4
       if (prefix < 96) {
-        throw new IllegalArgumentException("an IPv4-mapped block (::ffff:a.b.c.d) needs a prefix from /96 to /128");
+        throw new IllegalArgumentException(
+            "an IPv4-mapped block (::ffff:a.b.c.d) needs a prefix from /96 to /128");
       }
       prefix -= 96;
     }
     return new Parsed(network(address, prefix), prefix, true);
   }
 
-  /** A single address literal: dotted-quad IPv4 (four decimal octets) or IPv6, brackets allowed, no zone id. */
+  /**
+   * A single address literal: dotted-quad IPv4 (four decimal octets) or IPv6, brackets allowed, no
+   * zone id.
+   */
   public static InetAddress address(String text) {
     if (text.isEmpty()) {
       throw new IllegalArgumentException("no address before the '/'");
@@ -97,23 +114,33 @@ public final class IpLiterals {
   private static InetAddress ipv4(String text) {
     String[] parts = text.split("\\.", -1);
     if (parts.length != 4) {
-      throw new IllegalArgumentException("an IPv4 address has 4 numbers separated by dots, this has " + parts.length);
+      throw new IllegalArgumentException(
+          "an IPv4 address has 4 numbers separated by dots, this has " + parts.length);
     }
     byte[] bytes = new byte[4];
     for (int i = 0; i < 4; i++) {
       String p = parts[i];
       if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
-        throw new IllegalArgumentException("'" + clip(p) + "' is not an octet: each part of an IPv4 address is a"
-            + " number from 0 to 255");
+        throw new IllegalArgumentException(
+            "'"
+                + clip(p)
+                + "' is not an octet: each part of an IPv4 address is a"
+                + " number from 0 to 255");
       }
       if (p.length() > 1 && p.charAt(0) == '0') {
-        throw new IllegalArgumentException("octet '" + p + "' has a leading zero, which some tools read as octal;"
-            + " write it without");
+        throw new IllegalArgumentException(
+            "octet '"
+                + p
+                + "' has a leading zero, which some tools read as octal;"
+                + " write it without");
       }
       int v = Integer.parseInt(p);
       if (v > 255) {
-        throw new IllegalArgumentException("octet " + v + " is out of range: each part of an IPv4 address is a"
-            + " number from 0 to 255");
+        throw new IllegalArgumentException(
+            "octet "
+                + v
+                + " is out of range: each part of an IPv4 address is a"
+                + " number from 0 to 255");
       }
       bytes[i] = (byte) v;
     }
@@ -122,15 +149,21 @@ public final class IpLiterals {
 
   private static InetAddress ipv6(String text) {
     if (text.indexOf('%') >= 0) {
-      throw new IllegalArgumentException("IPv6 zone ids ('%eth0') are not accepted: give a global or unique-local"
-          + " address (link-local addresses need a zone and are not scanned)");
+      throw new IllegalArgumentException(
+          "IPv6 zone ids ('%eth0') are not accepted: give a global or unique-local"
+              + " address (link-local addresses need a zone and are not scanned)");
     }
     if (text.length() > 45) {
       throw new IllegalArgumentException("too long for an IPv6 address");
     }
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      boolean ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+      boolean ok =
+          (c >= '0' && c <= '9')
+              || (c >= 'a' && c <= 'f')
+              || (c >= 'A' && c <= 'F')
+              || c == ':'
+              || c == '.';
       if (!ok) {
         throw new IllegalArgumentException("'" + c + "' does not belong in an IPv6 address");
       }
@@ -148,8 +181,9 @@ public final class IpLiterals {
   }
 
   /**
-   * The address to check and connect to: an IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}, which the kernel
-   * connects to over IPv4) becomes the IPv4 address; a scope id is dropped; the host name, if any, is dropped.
+   * The address to check and connect to: an IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}, which
+   * the kernel connects to over IPv4) becomes the IPv4 address; a scope id is dropped; the host
+   * name, if any, is dropped.
    */
   public static InetAddress normalize(InetAddress a) {
     byte[] b = a.getAddress();
@@ -177,7 +211,10 @@ public final class IpLiterals {
     return byAddress(b);
   }
 
-  /** Whether the first {@code prefix} bits of {@code a} equal those of {@code network} (same family only). */
+  /**
+   * Whether the first {@code prefix} bits of {@code a} equal those of {@code network} (same family
+   * only).
+   */
   public static boolean matches(byte[] network, int prefix, byte[] a) {
     if (network.length != a.length) {
       return false;
@@ -201,7 +238,10 @@ public final class IpLiterals {
     return AddressText.of(a.getAddress());
   }
 
-  /** An InetAddress without a host name and without a scope, from 4 or 16 bytes (mapped stays IPv6 here). */
+  /**
+   * An InetAddress without a host name and without a scope, from 4 or 16 bytes (mapped stays IPv6
+   * here).
+   */
   public static InetAddress byAddress(byte[] b) {
     try {
       return b.length == 16 ? Inet6Address.getByAddress(null, b, -1) : InetAddress.getByAddress(b);

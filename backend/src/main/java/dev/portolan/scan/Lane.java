@@ -1,5 +1,6 @@
 package dev.portolan.scan;
 
+import dev.portolan.scan.banner.UdpPayloads;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -16,24 +17,25 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.Locale;
-import dev.portolan.scan.banner.UdpPayloads;
 
 /**
- * The probing machinery of a scan: one thread, one {@link Selector}, its own {@link Timing}, and every
- * {@code stride}-th target of the plan starting at its {@code index}. Most scans have one lane, run on the scan's
- * thread; a large scan of this host's own addresses gets more (see {@link EngineRun}), because there each probe
- * costs CPU rather than waiting: the kernel handles the whole handshake (or the RST, or the ICMP) inside the send,
- * about 12 us of kernel time per TCP probe on the 2-core VM it was measured on.
+ * The probing machinery of a scan: one thread, one {@link Selector}, its own {@link Timing}, and
+ * every {@code stride}-th target of the plan starting at its {@code index}. Most scans have one
+ * lane, run on the scan's thread; a large scan of this host's own addresses gets more (see {@link
+ * EngineRun}), because there each probe costs CPU rather than waiting: the kernel handles the whole
+ * handshake (or the RST, or the ICMP) inside the send, about 12 us of kernel time per TCP probe on
+ * the 2-core VM it was measured on.
  *
- * <p>A probe is one (address, port). It is sent at most {@code maxRetries + 1} times per round; silence after the
- * last send of a round ends it as filtered (TCP) or open|filtered (UDP), unless the lane has seen drops (answers
- * that came only to a retransmission: the path or the target lets only so many answers through, as Linux's ICMP
- * rate limits do). Then the silence proves nothing. A TCP probe gets another round at once if drops came since its
- * round began. A UDP probe is parked until the sweep is over and nothing is in flight, and then gets a round at
- * half the pace ({@link #confirm}); it is open|filtered only after a round without drops, or after
- * {@value #MAX_ROUNDS} rounds in all. (A drop shows only when another probe's retransmission is answered, which
- * can be long after the dropped answer: deciding a UDP port's silence during the sweep, while answers are being
- * dropped, called closed ports open|filtered behind a per-destination ICMP limit of 50/s.)
+ * <p>A probe is one (address, port). It is sent at most {@code maxRetries + 1} times per round;
+ * silence after the last send of a round ends it as filtered (TCP) or open|filtered (UDP), unless
+ * the lane has seen drops (answers that came only to a retransmission: the path or the target lets
+ * only so many answers through, as Linux's ICMP rate limits do). Then the silence proves nothing. A
+ * TCP probe gets another round at once if drops came since its round began. A UDP probe is parked
+ * until the sweep is over and nothing is in flight, and then gets a round at half the pace ({@link
+ * #confirm}); it is open|filtered only after a round without drops, or after {@value #MAX_ROUNDS}
+ * rounds in all. (A drop shows only when another probe's retransmission is answered, which can be
+ * long after the dropped answer: deciding a UDP port's silence during the sweep, while answers are
+ * being dropped, called closed ports open|filtered behind a per-destination ICMP limit of 50/s.)
  */
 final class Lane {
   static final int MAX_ROUNDS = 4;
@@ -49,7 +51,14 @@ final class Lane {
   private static final byte DONE = 3;
 
   /** What an I/O error means for a probe. */
-  enum Fault { REFUSED, HOST_UNREACH, NET_UNREACH, TIMED_OUT, RESOURCE, ERROR }
+  enum Fault {
+    REFUSED,
+    HOST_UNREACH,
+    NET_UNREACH,
+    TIMED_OUT,
+    RESOURCE,
+    ERROR
+  }
 
   /** One (address, port) being probed; linked into the timer list while it waits for an answer. */
   static final class Probe {
@@ -63,8 +72,12 @@ final class Lane {
     long firstSent;
     long dropMark;
     byte phase;
-    /** Probe through a SocketChannel even on a local address (a direct probe found no answer yet). */
+
+    /**
+     * Probe through a SocketChannel even on a local address (a direct probe found no answer yet).
+     */
     boolean viaChannel;
+
     SelectableChannel channel;
     SelectionKey key;
     Probe prev;
@@ -118,13 +131,32 @@ final class Lane {
   private volatile LaneStats published = LaneStats.ZERO;
   private final java.util.function.Consumer<SelectionKey> onReady = this::onReady;
 
-  record LaneStats(long probesSent, int inFlight, int peakInFlight, int sockets, int peakSockets, int window,
-      int socketCap, long timeoutMicros, long retransmits, long drops, double pace, long resourceBackoffs,
+  record LaneStats(
+      long probesSent,
+      int inFlight,
+      int peakInFlight,
+      int sockets,
+      int peakSockets,
+      int window,
+      int socketCap,
+      long timeoutMicros,
+      long retransmits,
+      long drops,
+      double pace,
+      long resourceBackoffs,
       long selfConnects) {
     static final LaneStats ZERO = new LaneStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
   }
 
-  Lane(EngineRun run, Targets targets, int index, int stride, int cap, double rateCap, boolean direct, long now)
+  Lane(
+      EngineRun run,
+      Targets targets,
+      int index,
+      int stride,
+      int cap,
+      double rateCap,
+      boolean direct,
+      long now)
       throws IOException {
     this.run = run;
     this.targets = targets;
@@ -149,12 +181,18 @@ final class Lane {
     this.lastPublish = now;
   }
 
-  /** The coordinator's cap on this lane's sockets (from the plan, the preset and the file-descriptor budget). */
+  /**
+   * The coordinator's cap on this lane's sockets (from the plan, the preset and the file-descriptor
+   * budget).
+   */
   void cap(int cap) {
     this.cap = Math.max(1, cap);
   }
 
-  /** The lane's counters as last published (every 100 ms and at the end; read by the coordinator's thread). */
+  /**
+   * The lane's counters as last published (every 100 ms and at the end; read by the coordinator's
+   * thread).
+   */
   LaneStats stats() {
     return published;
   }
@@ -164,8 +202,8 @@ final class Lane {
   }
 
   /**
-   * Runs the lane until its targets are done (lane 0: until the whole scan is done) or the scan stops. Lane 0 runs
-   * on the scan's own thread and does the coordinator's work between selects.
+   * Runs the lane until its targets are done (lane 0: until the whole scan is done) or the scan
+   * stops. Lane 0 runs on the scan's own thread and does the coordinator's work between selects.
    */
   void loop() throws IOException {
     Selector sel = selector;
@@ -216,8 +254,9 @@ final class Lane {
   }
 
   /**
-   * Sends probes while the window, the sockets, the rate and the batch allow. Returns 0 to come straight back
-   * (the batch is spent), else how long nothing can be sent for (Long.MAX_VALUE: until an answer or a timeout).
+   * Sends probes while the window, the sockets, the rate and the batch allow. Returns 0 to come
+   * straight back (the batch is spent), else how long nothing can be sent for (Long.MAX_VALUE:
+   * until an answer or a timeout).
    */
   private long fill(long now) {
     for (int n = 0; n < BATCH; n++) {
@@ -243,13 +282,15 @@ final class Lane {
       if (tcp) {
         // a direct probe reuses the socket its session keeps, when it has one for the family
         int a = retry != null ? retry.addr : nextTarget % targets.nAddr;
-        boolean direct = nativeTcp != null && targets.local[a] && (retry == null || !retry.viaChannel);
+        boolean direct =
+            nativeTcp != null && targets.local[a] && (retry == null || !retry.viaChannel);
         needsSocket = !(direct && nativeTcp.holds(targets.raw[a].length));
       } else {
         needsSocket = retry == null || retry.channel == null;
       }
       if (needsSocket && sockets() >= socketCap) {
-        // UDP probes waiting for their retransmission hold their socket: let one of them go first, or a queue
+        // UDP probes waiting for their retransmission hold their socket: let one of them go first,
+        // or a queue
         // head that needs a new socket could wait for ever behind them
         retry = tcp ? null : queuedWithSocket();
         if (retry == null) {
@@ -329,7 +370,10 @@ final class Lane {
     }
   }
 
-  /** The answer may be there already, unseen because the thread was busy: check before calling it silence. */
+  /**
+   * The answer may be there already, unseen because the thread was busy: check before calling it
+   * silence.
+   */
   private boolean answeredMeanwhile(Probe p) {
     try {
       if (tcp) {
@@ -362,12 +406,16 @@ final class Lane {
       queue(p, false);
       return;
     }
-    // silent through a round. If drops have been seen, the silence may be dropped answers, not the port.
+    // silent through a round. If drops have been seen, the silence may be dropped answers, not the
+    // port.
     boolean another = p.round + 1 < MAX_ROUNDS;
     if (!tcp && another && (confirming ? timing.drops() > p.dropMark : timing.drops() > 0)) {
-      // UDP: the ICMP port unreachables of closed ports are rate-limited, and a drop only shows when some other
-      // probe's retransmission is answered, which may come after this round is over. So do not decide now: ask
-      // again once the sweep is over and the limiter has had a quiet moment, slower (see confirm()).
+      // UDP: the ICMP port unreachables of closed ports are rate-limited, and a drop only shows
+      // when some other
+      // probe's retransmission is answered, which may come after this round is over. So do not
+      // decide now: ask
+      // again once the sweep is over and the limiter has had a quiet moment, slower (see
+      // confirm()).
       closeChannel(p, false);
       p.phase = QUEUED;
       parked.add(p);
@@ -385,9 +433,10 @@ final class Lane {
   }
 
   /**
-   * The sweep is over and nothing is in flight: the UDP ports parked as silent while drops were being seen get a
-   * round of their own, at half the pace. A port silent again through a round in which no drops were seen is
-   * open|filtered; drops in it park it for one more, up to {@value #MAX_ROUNDS} rounds in all.
+   * The sweep is over and nothing is in flight: the UDP ports parked as silent while drops were
+   * being seen get a round of their own, at half the pace. A port silent again through a round in
+   * which no drops were seen is open|filtered; drops in it park it for one more, up to {@value
+   * #MAX_ROUNDS} rounds in all.
    */
   private void confirm(long now) {
     confirming = true;
@@ -401,7 +450,6 @@ final class Lane {
       queue(p, false);
     }
   }
-
 
   // ------------------------------------------------------------------------------------------------ TCP
 
@@ -423,7 +471,8 @@ final class Lane {
       ch.configureBlocking(false);
       boolean connected = ch.connect(new InetSocketAddress(targets.addrs[p.addr], p.port));
       if (!connected && targets.local[p.addr]) {
-        // on this host's addresses the handshake (or the RST) has usually happened inside connect() already
+        // on this host's addresses the handshake (or the RST) has usually happened inside connect()
+        // already
         connected = ch.finishConnect();
       }
       if (connected) {
@@ -437,7 +486,10 @@ final class Lane {
     }
   }
 
-  /** A local address: the answer comes inside connect(), so ask for it at once, by direct system calls. */
+  /**
+   * A local address: the answer comes inside connect(), so ask for it at once, by direct system
+   * calls.
+   */
   private void sendTcpDirect(Probe p) {
     if (sockets() + (nativeTcp.holds(targets.raw[p.addr].length) ? 0 : 1) > peakSockets) {
       peakSockets = sockets() + (nativeTcp.holds(targets.raw[p.addr].length) ? 0 : 1);
@@ -465,7 +517,11 @@ final class Lane {
         arm(p);
         timedOut(p, now);
       }
-      case NativeTcp.EMFILE, NativeTcp.ENFILE, NativeTcp.ENOBUFS, NativeTcp.ENOMEM, NativeTcp.EADDRNOTAVAIL,
+      case NativeTcp.EMFILE,
+          NativeTcp.ENFILE,
+          NativeTcp.ENOBUFS,
+          NativeTcp.ENOMEM,
+          NativeTcp.EADDRNOTAVAIL,
           NativeTcp.EAGAIN -> {
         unsend(p);
         resourceTrouble(p, new java.io.IOException("errno " + r));
@@ -479,7 +535,8 @@ final class Lane {
 
   private void tcpConnected(Probe p, SocketChannel ch, long now) {
     if (selfConnected(p, ch)) {
-      // the kernel gave our socket the very port we probe (it is in the ephemeral range): TCP simultaneous open
+      // the kernel gave our socket the very port we probe (it is in the ephemeral range): TCP
+      // simultaneous open
       // connected the socket to itself. Nothing listens there; probe again from another local port.
       selfConnects++;
       disarm(p);
@@ -494,7 +551,8 @@ final class Lane {
   private boolean selfConnected(Probe p, SocketChannel ch) {
     try {
       SocketAddress la = ch.getLocalAddress();
-      return la instanceof InetSocketAddress isa && isa.getPort() == p.port
+      return la instanceof InetSocketAddress isa
+          && isa.getPort() == p.port
           && isa.getAddress().equals(targets.addrs[p.addr]);
     } catch (IOException e) {
       return false;
@@ -509,7 +567,10 @@ final class Lane {
     failed(p, e, now, "port-unreach");
   }
 
-  /** A probe's socket reported {@code e}: refused means closed ({@code refusedReason}), unreachable filtered. */
+  /**
+   * A probe's socket reported {@code e}: refused means closed ({@code refusedReason}), unreachable
+   * filtered.
+   */
   private void failed(Probe p, IOException e, long now, String refusedReason) {
     switch (fault(e)) {
       case REFUSED -> answered(p, PortState.CLOSED, refusedReason, now);
@@ -553,7 +614,8 @@ final class Lane {
           closeChannel(p, false);
           resourceTrouble(p, e);
         } else if (f == Fault.NET_UNREACH || f == Fault.HOST_UNREACH) {
-          finish(p, PortState.FILTERED, f == Fault.NET_UNREACH ? "net-unreach" : "host-unreach", -1);
+          finish(
+              p, PortState.FILTERED, f == Fault.NET_UNREACH ? "net-unreach" : "host-unreach", -1);
         } else {
           error(p, e);
         }
@@ -566,7 +628,8 @@ final class Lane {
     sent(p);
     try {
       ch.write(payload);
-      // on this host's addresses the ICMP port unreachable (or the reply) has usually arrived by now
+      // on this host's addresses the ICMP port unreachable (or the reply) has usually arrived by
+      // now
       if (targets.local[p.addr] && udpPoll(p, ch)) {
         return;
       }
@@ -610,7 +673,10 @@ final class Lane {
     }
   }
 
-  /** Takes back a send that never left (the socket could not be opened or connected for want of resources). */
+  /**
+   * Takes back a send that never left (the socket could not be opened or connected for want of
+   * resources).
+   */
   private void unsend(Probe p) {
     p.tries--;
     probesSent--;
@@ -670,7 +736,8 @@ final class Lane {
     sockets--;
     if (reset) {
       try {
-        // SO_LINGER 0: close sends RST, so the connection leaves no TIME_WAIT behind (nor a half-open peer)
+        // SO_LINGER 0: close sends RST, so the connection leaves no TIME_WAIT behind (nor a
+        // half-open peer)
         ((SocketChannel) ch).setOption(StandardSocketOptions.SO_LINGER, 0);
       } catch (IOException | RuntimeException ignored) {
         // closing anyway
@@ -687,8 +754,10 @@ final class Lane {
     disarm(p);
     long rtt = Math.max(0, now - p.sent);
     boolean afterRetransmit = p.tries > 1 || p.round > 0;
-    // Karn: a UDP answer after a retransmission on the same socket could belong to either send. And "network is
-    // unreachable" comes from the local routing table, not from the network: no round trip to learn from.
+    // Karn: a UDP answer after a retransmission on the same socket could belong to either send. And
+    // "network is
+    // unreachable" comes from the local routing table, not from the network: no round trip to learn
+    // from.
     if ((tcp || !afterRetransmit) && !"net-unreach".equals(reason)) {
       timing.rttSample(rtt);
     }
@@ -708,8 +777,15 @@ final class Lane {
   }
 
   private void error(Probe p, IOException e) {
-    LOG.log(System.Logger.Level.DEBUG, () -> "probe of " + targets.addrs[p.addr].getHostAddress() + " port "
-        + p.port + " failed: " + e);
+    LOG.log(
+        System.Logger.Level.DEBUG,
+        () ->
+            "probe of "
+                + targets.addrs[p.addr].getHostAddress()
+                + " port "
+                + p.port
+                + " failed: "
+                + e);
     finish(p, PortState.FILTERED, "error", -1);
   }
 
@@ -718,18 +794,33 @@ final class Lane {
     closeChannel(p, tcp && state == PortState.OPEN);
     p.phase = DONE;
     finished++;
-    run.report(this, p.index,
-        new PortResult(targets.addrs[p.addr], p.port, targets.proto, state, rttMicros, reason, null));
+    run.report(
+        this,
+        p.index,
+        new PortResult(
+            targets.addrs[p.addr], p.port, targets.proto, state, rttMicros, reason, null));
   }
 
-  /** Out of file descriptors (EMFILE), buffers or local ports: fewer sockets at once, wait a moment, try again. */
+  /**
+   * Out of file descriptors (EMFILE), buffers or local ports: fewer sockets at once, wait a moment,
+   * try again.
+   */
   private void resourceTrouble(Probe p, Throwable e) {
     resourceBackoffs++;
     long now = System.nanoTime();
     p.resourceFails++;
     if (p.resourceFails > MAX_RESOURCE_FAILS) {
-      LOG.log(System.Logger.Level.WARNING, () -> "giving up on " + targets.addrs[p.addr].getHostAddress()
-          + " port " + p.port + " after " + MAX_RESOURCE_FAILS + " tries to get a socket: " + e);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          () ->
+              "giving up on "
+                  + targets.addrs[p.addr].getHostAddress()
+                  + " port "
+                  + p.port
+                  + " after "
+                  + MAX_RESOURCE_FAILS
+                  + " tries to get a socket: "
+                  + e);
       finish(p, tcp ? PortState.FILTERED : PortState.OPEN_FILTERED, "error", -1);
       return;
     }
@@ -748,8 +839,9 @@ final class Lane {
       resourceTrouble(p, e);
     } else {
       // e.g. IPv6 disabled: no socket of that family can be opened, now or later
-      LOG.log(System.Logger.Level.DEBUG, () -> "cannot open a socket for "
-          + targets.addrs[p.addr].getHostAddress() + ": " + e);
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          () -> "cannot open a socket for " + targets.addrs[p.addr].getHostAddress() + ": " + e);
       finish(p, PortState.FILTERED, "error", -1);
     }
   }
@@ -774,8 +866,11 @@ final class Lane {
     if (m.contains("connection refused")) {
       return Fault.REFUSED;
     }
-    if (m.contains("too many open files") || m.contains("no buffer space") || m.contains("cannot assign requested")
-        || m.contains("cannot allocate memory") || m.contains("resource temporarily unavailable")) {
+    if (m.contains("too many open files")
+        || m.contains("no buffer space")
+        || m.contains("cannot assign requested")
+        || m.contains("cannot allocate memory")
+        || m.contains("resource temporarily unavailable")) {
       return Fault.RESOURCE;
     }
     if (e instanceof SocketException && m.contains("timed out")) {
@@ -788,9 +883,21 @@ final class Lane {
 
   void publish() {
     lastPublish = System.nanoTime();
-    published = new LaneStats(probesSent, outstanding, peakInFlight, sockets(), peakSockets, timing.window(),
-        socketCap, timing.timeoutNanos() / 1000, retransmits, timing.drops(), timing.pace(), resourceBackoffs,
-        selfConnects);
+    published =
+        new LaneStats(
+            probesSent,
+            outstanding,
+            peakInFlight,
+            sockets(),
+            peakSockets,
+            timing.window(),
+            socketCap,
+            timing.timeoutNanos() / 1000,
+            retransmits,
+            timing.drops(),
+            timing.pace(),
+            resourceBackoffs,
+            selfConnects);
   }
 
   /** Closes every socket and the selector (on the lane's thread, when its loop is over). */

@@ -7,28 +7,32 @@ import java.lang.foreign.ValueLayout;
 import java.util.Locale;
 
 /**
- * TCP probes of this host's own addresses by direct system calls ({@link Libc}), Linux on x86-64 and aarch64
- * only. On those addresses the kernel does the whole exchange inside {@code connect()}: the
- * SYN, and the RST or the SYN-ACK and ACK, all go through the loopback device in the caller's context, so the
- * answer is there when {@code connect()} returns its EINPROGRESS. What is left is system calls, and the fewer the
- * better: a full scan is 65535 rounds of them, and the kernel's work in them is the scan's cost. Through
- * {@code SocketChannel} a closed port costs seven ({@code socket}, two {@code fcntl}, {@code connect},
- * {@code poll}, {@code getsockopt}, {@code close}) and a {@link java.net.ConnectException} with its stack trace;
- * here two {@code connect} calls on a socket kept from one probe to the next (see {@link Session#probe}), and no
- * allocation. Measured on the 2-core VM, a serial scan of 65535 loopback ports costs 0.78 s in C with a socket
- * per port, 0.47 s reusing the socket, and about 1 s through {@code SocketChannel}.
+ * TCP probes of this host's own addresses by direct system calls ({@link Libc}), Linux on x86-64
+ * and aarch64 only. On those addresses the kernel does the whole exchange inside {@code connect()}:
+ * the SYN, and the RST or the SYN-ACK and ACK, all go through the loopback device in the caller's
+ * context, so the answer is there when {@code connect()} returns its EINPROGRESS. What is left is
+ * system calls, and the fewer the better: a full scan is 65535 rounds of them, and the kernel's
+ * work in them is the scan's cost. Through {@code SocketChannel} a closed port costs seven ({@code
+ * socket}, two {@code fcntl}, {@code connect}, {@code poll}, {@code getsockopt}, {@code close}) and
+ * a {@link java.net.ConnectException} with its stack trace; here two {@code connect} calls on a
+ * socket kept from one probe to the next (see {@link Session#probe}), and no allocation. Measured
+ * on the 2-core VM, a serial scan of 65535 loopback ports costs 0.78 s in C with a socket per port,
+ * 0.47 s reusing the socket, and about 1 s through {@code SocketChannel}.
  *
- * <p>When the answer is not there yet (a listener whose accept queue is full drops the SYN, say), the probe says
- * {@link #PENDING} and the engine probes that port again through a {@code SocketChannel} and its selector. Not
- * available (null from {@link #get()}) on other platforms, when native access is denied
- * ({@code --illegal-native-access=deny} without {@code --enable-native-access}), or with the system property
- * {@code portolan.scan.native=false}: the engine then uses {@code SocketChannel} for everything.
+ * <p>When the answer is not there yet (a listener whose accept queue is full drops the SYN, say),
+ * the probe says {@link #PENDING} and the engine probes that port again through a {@code
+ * SocketChannel} and its selector. Not available (null from {@link #get()}) on other platforms,
+ * when native access is denied ({@code --illegal-native-access=deny} without {@code
+ * --enable-native-access}), or with the system property {@code portolan.scan.native=false}: the
+ * engine then uses {@code SocketChannel} for everything.
  */
 final class NativeTcp {
   /** The handshake completed: open. */
   static final int OPEN = 0;
+
   /** No answer yet: probe it another way. */
   static final int PENDING = -100_000;
+
   /** The kernel connected the socket to itself (its local port is the port probed): probe again. */
   static final int SELF = -100_001;
 
@@ -54,8 +58,7 @@ final class NativeTcp {
 
   private static final NativeTcp INSTANCE = load();
 
-  private NativeTcp() {
-  }
+  private NativeTcp() {}
 
   private static NativeTcp load() {
     if ("false".equals(System.getProperty("portolan.scan.native"))) {
@@ -63,17 +66,23 @@ final class NativeTcp {
     }
     String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
     String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-    if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))) {
+    if (!os.contains("linux")
+        || !(arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))) {
       return null;
     }
     if (!Libc.available()) {
-      System.getLogger(NativeTcp.class.getName()).log(System.Logger.Level.DEBUG,
-          () -> "direct TCP probes unavailable, using SocketChannel: " + Libc.unavailableReason());
+      System.getLogger(NativeTcp.class.getName())
+          .log(
+              System.Logger.Level.DEBUG,
+              () ->
+                  "direct TCP probes unavailable, using SocketChannel: "
+                      + Libc.unavailableReason());
       return null;
     }
     try {
       NativeTcp n = new NativeTcp();
-      // one harmless call, so that a denied native access shows here and not in the middle of a scan
+      // one harmless call, so that a denied native access shows here and not in the middle of a
+      // scan
       Session s = n.session();
       int fd = Libc.socket(s.capture, AF_INET, STREAM, 0);
       if (fd >= 0) {
@@ -81,8 +90,10 @@ final class NativeTcp {
       }
       return n;
     } catch (Throwable e) {
-      System.getLogger(NativeTcp.class.getName()).log(System.Logger.Level.DEBUG,
-          () -> "direct TCP probes unavailable, using SocketChannel: " + e);
+      System.getLogger(NativeTcp.class.getName())
+          .log(
+              System.Logger.Level.DEBUG,
+              () -> "direct TCP probes unavailable, using SocketChannel: " + e);
       return null;
     }
   }
@@ -103,8 +114,10 @@ final class NativeTcp {
     private final MemorySegment name;
     private final MemorySegment length;
     private final MemorySegment linger;
+
     /** The socket kept from one probe to the next, per family (IPv4, IPv6), or -1. */
     private int fd4 = -1;
+
     private int fd6 = -1;
 
     private Session() {
@@ -133,16 +146,19 @@ final class NativeTcp {
     }
 
     /**
-     * Probes {@code port} of {@code ip} (4 or 16 bytes; {@code scope}: an IPv6 scope id or 0): {@link #OPEN},
-     * {@link #PENDING}, {@link #SELF}, or a positive errno ({@link #ECONNREFUSED} for a closed port).
+     * Probes {@code port} of {@code ip} (4 or 16 bytes; {@code scope}: an IPv6 scope id or 0):
+     * {@link #OPEN}, {@link #PENDING}, {@link #SELF}, or a positive errno ({@link #ECONNREFUSED}
+     * for a closed port).
      *
-     * <p>The socket outlives a refusal. A non-blocking {@code connect()} returns EINPROGRESS, but on this host's
-     * own addresses the RST has already been handled when it returns; a second {@code connect()} then reports
-     * the first one's outcome (ECONNREFUSED, or 0 once connected, or EALREADY while the SYN still waits) and, after
-     * a failure, the kernel dissolves the attempt ({@code __inet_stream_connect}: {@code sock_error}, then
-     * {@code disconnect}), which leaves the socket ready for the next {@code connect()}. So a closed port costs two
-     * system calls and no socket: 0.47 s of CPU for 65535 ports in C, against 0.76 s with a socket each (socket,
-     * connect, getsockopt, close). An open port's socket is closed (with a RST), and so is a pending one's.
+     * <p>The socket outlives a refusal. A non-blocking {@code connect()} returns EINPROGRESS, but
+     * on this host's own addresses the RST has already been handled when it returns; a second
+     * {@code connect()} then reports the first one's outcome (ECONNREFUSED, or 0 once connected, or
+     * EALREADY while the SYN still waits) and, after a failure, the kernel dissolves the attempt
+     * ({@code __inet_stream_connect}: {@code sock_error}, then {@code disconnect}), which leaves
+     * the socket ready for the next {@code connect()}. So a closed port costs two system calls and
+     * no socket: 0.47 s of CPU for 65535 ports in C, against 0.76 s with a socket each (socket,
+     * connect, getsockopt, close). An open port's socket is closed (with a RST), and so is a
+     * pending one's.
      */
     int probe(byte[] ip, int scope, int port) {
       boolean v4 = ip.length == 4;
@@ -160,7 +176,8 @@ final class NativeTcp {
         if (r != 0) {
           int err = lastErrno();
           if (err != EINPROGRESS) {
-            // refused before anything was sent (no route, no local port...): start the next one afresh
+            // refused before anything was sent (no route, no local port...): start the next one
+            // afresh
             drop(v4);
             return err;
           }
@@ -177,7 +194,8 @@ final class NativeTcp {
               drop(v4);
               return err == EISCONN ? PENDING : err;
             }
-            // the first connect's outcome; the kernel has dissolved it, the socket is ready for another
+            // the first connect's outcome; the kernel has dissolved it, the socket is ready for
+            // another
             return err;
           }
         }
@@ -219,7 +237,9 @@ final class NativeTcp {
       if (r != 0) {
         return false;
       }
-      int localPort = ((name.get(ValueLayout.JAVA_BYTE, 2) & 0xff) << 8) | (name.get(ValueLayout.JAVA_BYTE, 3) & 0xff);
+      int localPort =
+          ((name.get(ValueLayout.JAVA_BYTE, 2) & 0xff) << 8)
+              | (name.get(ValueLayout.JAVA_BYTE, 3) & 0xff);
       if (localPort != port) {
         return false;
       }
@@ -232,7 +252,10 @@ final class NativeTcp {
       return true;
     }
 
-    /** Writes sockaddr_in (16 bytes) or sockaddr_in6 (28 bytes); returns its length. Ports in network order. */
+    /**
+     * Writes sockaddr_in (16 bytes) or sockaddr_in6 (28 bytes); returns its length. Ports in
+     * network order.
+     */
     private int fill(byte[] ip, int scope, int port) {
       MemorySegment s = sockaddr;
       s.fill((byte) 0);

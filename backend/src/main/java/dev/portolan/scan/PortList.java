@@ -7,9 +7,10 @@ import java.util.Arrays;
 import java.util.BitSet;
 
 /**
- * The ports of a scan, as a user writes them: {@code 22,80,443}, ranges {@code 1-1024} (open-ended {@code -1024}
- * and {@code 60000-} too), {@code -} for all of 1-65535, {@code top:N} for the N most common ports of the scan's
- * protocol ({@link TopPorts}); items combine with commas. Kept sorted and without duplicates.
+ * The ports of a scan, as a user writes them: {@code 22,80,443}, ranges {@code 1-1024} (open-ended
+ * {@code -1024} and {@code 60000-} too), {@code -} for all of 1-65535, {@code top:N} for the N most
+ * common ports of the scan's protocol ({@link TopPorts}); items combine with commas. Kept sorted
+ * and without duplicates.
  */
 public final class PortList {
   public static final int MAX_TEXT = 4096;
@@ -44,8 +45,13 @@ public final class PortList {
       throw invalid(spec, "give ports like 22,80,443, a range 1-1024, - for all, or top:100");
     }
     if (spec.length() > MAX_TEXT) {
-      throw new InvalidQueryException("invalid ports", "the port list is " + spec.length()
-          + " characters long; at most " + MAX_TEXT + " (use ranges)");
+      throw new InvalidQueryException(
+          "invalid ports",
+          "the port list is "
+              + spec.length()
+              + " characters long; at most "
+              + MAX_TEXT
+              + " (use ranges)");
     }
     String trimmed = spec.strip();
     BitSet set = new BitSet(65536);
@@ -59,12 +65,21 @@ public final class PortList {
       } else if (item.startsWith("top:")) {
         String n = item.substring(4).strip();
         if (!n.matches("[0-9]{1,5}") || Integer.parseInt(n) < 1) {
-          throw invalid(spec, "top:N takes N from 1 to " + TopPorts.size(proto) + ", not " + QueryValues.echo(n));
+          throw invalid(
+              spec,
+              "top:N takes N from 1 to " + TopPorts.size(proto) + ", not " + QueryValues.echo(n));
         }
         int count = Integer.parseInt(n);
         if (count > TopPorts.size(proto)) {
-          throw invalid(spec, "top:" + count + " asks for more ports than the " + TopPorts.size(proto)
-              + " ranked " + proto.wireName() + " ports Portolan knows; use a range or - for all");
+          throw invalid(
+              spec,
+              "top:"
+                  + count
+                  + " asks for more ports than the "
+                  + TopPorts.size(proto)
+                  + " ranked "
+                  + proto.wireName()
+                  + " ports Portolan knows; use a range or - for all");
         }
         for (int p : TopPorts.top(proto, count)) {
           set.set(p);
@@ -98,8 +113,9 @@ public final class PortList {
   }
 
   private static InvalidQueryException invalid(String spec, String why) {
-    return new InvalidQueryException("invalid ports", (spec == null || spec.isBlank() ? "no ports given"
-        : QueryValues.echo(spec) + ": " + why));
+    return new InvalidQueryException(
+        "invalid ports",
+        (spec == null || spec.isBlank() ? "no ports given" : QueryValues.echo(spec) + ": " + why));
   }
 
   public int size() {

@@ -6,9 +6,13 @@ public enum PortState {
   OPEN("open"),
   /** TCP: refused (RST). UDP: ICMP port unreachable. Reachable host, nothing listening. */
   CLOSED("closed"),
-  /** TCP: no answer within the timeout, after retries (a firewall drops it, or the host is down). */
+  /**
+   * TCP: no answer within the timeout, after retries (a firewall drops it, or the host is down).
+   */
   FILTERED("filtered"),
-  /** UDP: silence after retries. Either a listener that does not answer our probe, or a firewall. */
+  /**
+   * UDP: silence after retries. Either a listener that does not answer our probe, or a firewall.
+   */
   OPEN_FILTERED("open|filtered");
 
   private final String wireName;

@@ -4,15 +4,18 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Timing templates, in the spirit of nmap's -T2/-T3/-T4: where the adaptive timing starts and the bounds it
- * stays within. The engine adapts the probe timeout to measured round-trip times (srtt + 4 * rttvar, clamped to
- * [minTimeout, maxTimeout]) and the number of probes in flight to drops (halve on a timeout, grow on answers),
- * never beyond {@code maxParallelism} nor the node's file-descriptor budget.
+ * Timing templates, in the spirit of nmap's -T2/-T3/-T4: where the adaptive timing starts and the
+ * bounds it stays within. The engine adapts the probe timeout to measured round-trip times (srtt +
+ * 4 * rttvar, clamped to [minTimeout, maxTimeout]) and the number of probes in flight to drops
+ * (halve on a timeout, grow on answers), never beyond {@code maxParallelism} nor the node's
+ * file-descriptor budget.
  */
 public enum Preset {
   POLITE(Duration.ofMillis(1000), Duration.ofMillis(100), Duration.ofMillis(3000), 8, 64, 2, 200),
-  NORMAL(Duration.ofMillis(1000), Duration.ofMillis(100), Duration.ofMillis(2000), 64, 1024, 2, 5_000),
-  AGGRESSIVE(Duration.ofMillis(500), Duration.ofMillis(50), Duration.ofMillis(1250), 256, 4096, 1, 0);
+  NORMAL(
+      Duration.ofMillis(1000), Duration.ofMillis(100), Duration.ofMillis(2000), 64, 1024, 2, 5_000),
+  AGGRESSIVE(
+      Duration.ofMillis(500), Duration.ofMillis(50), Duration.ofMillis(1250), 256, 4096, 1, 0);
 
   private final Duration initialTimeout;
   private final Duration minTimeout;
@@ -22,8 +25,14 @@ public enum Preset {
   private final int maxRetries;
   private final int maxRate;
 
-  Preset(Duration initialTimeout, Duration minTimeout, Duration maxTimeout, int initialParallelism,
-      int maxParallelism, int maxRetries, int maxRate) {
+  Preset(
+      Duration initialTimeout,
+      Duration minTimeout,
+      Duration maxTimeout,
+      int initialParallelism,
+      int maxParallelism,
+      int maxRetries,
+      int maxRate) {
     this.initialTimeout = initialTimeout;
     this.minTimeout = minTimeout;
     this.maxTimeout = maxTimeout;
@@ -47,25 +56,54 @@ public enum Preset {
     return null;
   }
 
-  public Duration initialTimeout() { return initialTimeout; }
-  public Duration minTimeout() { return minTimeout; }
-  public Duration maxTimeout() { return maxTimeout; }
-  public int initialParallelism() { return initialParallelism; }
-  public int maxParallelism() { return maxParallelism; }
-  /** Retransmissions of a probe that got no answer, before it counts as filtered (TCP) or open|filtered (UDP). */
-  public int maxRetries() { return maxRetries; }
-  /** Probes per second at most; 0 for no limit of the preset's own (the policy's cap still applies). */
-  public int maxRate() { return maxRate; }
+  public Duration initialTimeout() {
+    return initialTimeout;
+  }
+
+  public Duration minTimeout() {
+    return minTimeout;
+  }
+
+  public Duration maxTimeout() {
+    return maxTimeout;
+  }
+
+  public int initialParallelism() {
+    return initialParallelism;
+  }
+
+  public int maxParallelism() {
+    return maxParallelism;
+  }
 
   /**
-   * Most threads (lanes, each with its own selector) a scan may probe from; more than one only for large scans of
-   * this host's own addresses, where probing costs CPU rather than waiting. AGGRESSIVE only.
+   * Retransmissions of a probe that got no answer, before it counts as filtered (TCP) or
+   * open|filtered (UDP).
+   */
+  public int maxRetries() {
+    return maxRetries;
+  }
+
+  /**
+   * Probes per second at most; 0 for no limit of the preset's own (the policy's cap still applies).
+   */
+  public int maxRate() {
+    return maxRate;
+  }
+
+  /**
+   * Most threads (lanes, each with its own selector) a scan may probe from; more than one only for
+   * large scans of this host's own addresses, where probing costs CPU rather than waiting.
+   * AGGRESSIVE only.
    */
   public int lanes() {
     return this == AGGRESSIVE ? 2 : 1;
   }
 
-  /** How long a banner grab on an open TCP port may take (connect, greeting, one request, TLS handshake). */
+  /**
+   * How long a banner grab on an open TCP port may take (connect, greeting, one request, TLS
+   * handshake).
+   */
   public Duration bannerTimeout() {
     return switch (this) {
       case POLITE -> Duration.ofSeconds(5);

@@ -9,16 +9,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One scan's state as the node keeps it: what was asked, how far it got, counts per port state, and the results
- * worth keeping. Like nmap, a big scan keeps every port that is not closed and just counts the closed ones; a
- * scan of at most {@link #KEEP_ALL_UP_TO} ports keeps every result. Fed by the engine's thread, read by others:
- * every method is synchronized.
+ * One scan's state as the node keeps it: what was asked, how far it got, counts per port state, and
+ * the results worth keeping. Like nmap, a big scan keeps every port that is not closed and just
+ * counts the closed ones; a scan of at most {@link #KEEP_ALL_UP_TO} ports keeps every result. Fed
+ * by the engine's thread, read by others: every method is synchronized.
  */
 public final class ScanRecord implements ScanListener {
   public static final int KEEP_ALL_UP_TO = 1024;
 
   public enum Status {
-    RUNNING, COMPLETED, CANCELLED, FAILED;
+    RUNNING,
+    COMPLETED,
+    CANCELLED,
+    FAILED;
 
     public String wireName() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -84,11 +87,12 @@ public final class ScanRecord implements ScanListener {
 
   /** Records how the engine ended; {@code now} is the wall-clock time in milliseconds. */
   public synchronized void finish(ScanOutcome outcome, long now) {
-    status = switch (outcome.status()) {
-      case COMPLETED -> Status.COMPLETED;
-      case CANCELLED -> Status.CANCELLED;
-      case FAILED -> Status.FAILED;
-    };
+    status =
+        switch (outcome.status()) {
+          case COMPLETED -> Status.COMPLETED;
+          case CANCELLED -> Status.CANCELLED;
+          case FAILED -> Status.FAILED;
+        };
     probesSent = outcome.probesSent();
     elapsedMicros = outcome.elapsedMicros();
     error = outcome.error();
@@ -127,16 +131,47 @@ public final class ScanRecord implements ScanListener {
     for (PortState s : PortState.values()) {
       c.put(s, counts.getOrDefault(s, 0L));
     }
-    return new Snapshot(id, node, target, plan.addresses(), plan.ports().text(), plan.proto(), plan.preset(),
-        plan.banners(), status, done, plan.total(), Map.copyOf(c), startedAt, finishedAt, elapsedMicros, probesSent,
-        error, List.copyOf(results));
+    return new Snapshot(
+        id,
+        node,
+        target,
+        plan.addresses(),
+        plan.ports().text(),
+        plan.proto(),
+        plan.preset(),
+        plan.banners(),
+        status,
+        done,
+        plan.total(),
+        Map.copyOf(c),
+        startedAt,
+        finishedAt,
+        elapsedMicros,
+        probesSent,
+        error,
+        List.copyOf(results));
   }
 
   /** A scan's state at one moment. {@code results}: the kept ones (see {@link ScanRecord}). */
-  public record Snapshot(String id, String node, String target, List<InetAddress> addresses, String ports,
-      Protocol proto, Preset preset, boolean banners, Status status, long done, long total,
-      Map<PortState, Long> counts, long startedAt, long finishedAt, long elapsedMicros, long probesSent,
-      String error, List<PortResult> results) {
+  public record Snapshot(
+      String id,
+      String node,
+      String target,
+      List<InetAddress> addresses,
+      String ports,
+      Protocol proto,
+      Preset preset,
+      boolean banners,
+      Status status,
+      long done,
+      long total,
+      Map<PortState, Long> counts,
+      long startedAt,
+      long finishedAt,
+      long elapsedMicros,
+      long probesSent,
+      String error,
+      List<PortResult> results) {
 
     public long count(PortState state) {
       return counts.getOrDefault(state, 0L);
@@ -151,7 +186,8 @@ public final class ScanRecord implements ScanListener {
     }
   }
 
-  public static final Comparator<PortResult> RESULT_ORDER = Comparator
-      .comparing((PortResult r) -> r.address().getAddress(), java.util.Arrays::compareUnsigned)
-      .thenComparingInt(PortResult::port);
+  public static final Comparator<PortResult> RESULT_ORDER =
+      Comparator.comparing(
+              (PortResult r) -> r.address().getAddress(), java.util.Arrays::compareUnsigned)
+          .thenComparingInt(PortResult::port);
 }

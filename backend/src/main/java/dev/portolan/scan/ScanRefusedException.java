@@ -3,9 +3,9 @@ package dev.portolan.scan;
 import dev.portolan.http.RequestException;
 
 /**
- * The scan policy refuses a scan or check: a target outside the allowed ranges or over a cap (HTTP 403), or too
- * many scans running already (429). {@code error} is a short phrase ("target not allowed"), {@code detail} the
- * reason in words.
+ * The scan policy refuses a scan or check: a target outside the allowed ranges or over a cap (HTTP
+ * 403), or too many scans running already (429). {@code error} is a short phrase ("target not
+ * allowed"), {@code detail} the reason in words.
  */
 public final class ScanRefusedException extends RequestException {
   public ScanRefusedException(String error, String detail) {
@@ -16,7 +16,10 @@ public final class ScanRefusedException extends RequestException {
     super(status, error, detail);
   }
 
-  /** Refused because {@code running} scans already run and the limit is reached: 429, try again later. */
+  /**
+   * Refused because {@code running} scans already run and the limit is reached: 429, try again
+   * later.
+   */
   public static ScanRefusedException tooManyScans(String detail) {
     return new ScanRefusedException(429, "too many scans", detail);
   }

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * The scans of one node: starts them on the engine within the cap on concurrent scans, and remembers the most
- * recent ones (running scans are never forgotten). Thread-safe.
+ * The scans of one node: starts them on the engine within the cap on concurrent scans, and
+ * remembers the most recent ones (running scans are never forgotten). Thread-safe.
  */
 public final class ScanRegistry {
   private final ScanEngine engine;
@@ -20,7 +20,8 @@ public final class ScanRegistry {
   private final SecureRandom random = new SecureRandom();
   private final LinkedHashMap<String, ScanRecord> scans = new LinkedHashMap<>();
 
-  public ScanRegistry(ScanEngine engine, String node, int maxConcurrent, int keepRecent, LongSupplier clock) {
+  public ScanRegistry(
+      ScanEngine engine, String node, int maxConcurrent, int keepRecent, LongSupplier clock) {
     this.engine = engine;
     this.node = node;
     this.maxConcurrent = maxConcurrent;
@@ -28,7 +29,9 @@ public final class ScanRegistry {
     this.clock = clock;
   }
 
-  /** Hears a scan's results and progress after its record has taken them, and its end once recorded. */
+  /**
+   * Hears a scan's results and progress after its record has taken them, and its end once recorded.
+   */
   public interface Observer {
     void onResult(ScanRecord scan, PortResult result);
 
@@ -46,37 +49,46 @@ public final class ScanRegistry {
     synchronized (this) {
       long running = scans.values().stream().filter(r -> !r.status().finished()).count();
       if (running >= maxConcurrent) {
-        throw ScanRefusedException.tooManyScans(running + " scans are running on " + node
-            + " and the limit is " + maxConcurrent + " (setting scanMaxConcurrent): wait for one to finish or cancel one");
+        throw ScanRefusedException.tooManyScans(
+            running
+                + " scans are running on "
+                + node
+                + " and the limit is "
+                + maxConcurrent
+                + " (setting scanMaxConcurrent): wait for one to finish or cancel one");
       }
-      record = new ScanRecord(HexFormat.of().formatHex(bytes(6)), node, target, plan, clock.getAsLong());
+      record =
+          new ScanRecord(HexFormat.of().formatHex(bytes(6)), node, target, plan, clock.getAsLong());
       scans.put(record.id(), record);
       trim();
     }
-    ScanListener both = new ScanListener() {
-      @Override
-      public void onResult(PortResult result) {
-        record.onResult(result);
-        observer.onResult(record, result);
-      }
+    ScanListener both =
+        new ScanListener() {
+          @Override
+          public void onResult(PortResult result) {
+            record.onResult(result);
+            observer.onResult(record, result);
+          }
 
-      @Override
-      public void onProgress(long done, long total) {
-        record.onProgress(done, total);
-        observer.onProgress(record, done, total);
-      }
-    };
+          @Override
+          public void onProgress(long done, long total) {
+            record.onProgress(done, total);
+            observer.onProgress(record, done, total);
+          }
+        };
     try {
       ScanRun run = engine.start(plan, both);
       record.attach(run);
-      run.outcome().whenComplete((outcome, error) -> {
-        if (error != null) {
-          record.fail(String.valueOf(error.getMessage()), clock.getAsLong());
-        } else {
-          record.finish(outcome, clock.getAsLong());
-        }
-        observer.onFinished(record);
-      });
+      run.outcome()
+          .whenComplete(
+              (outcome, error) -> {
+                if (error != null) {
+                  record.fail(String.valueOf(error.getMessage()), clock.getAsLong());
+                } else {
+                  record.finish(outcome, clock.getAsLong());
+                }
+                observer.onFinished(record);
+              });
     } catch (RuntimeException e) {
       record.fail("the scan could not start: " + e.getMessage(), clock.getAsLong());
       observer.onFinished(record);

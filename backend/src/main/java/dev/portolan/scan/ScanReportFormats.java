@@ -1,5 +1,6 @@
 package dev.portolan.scan;
 
+import dev.portolan.scan.banner.Banner;
 import dev.portolan.socket.AddressText;
 import java.net.InetAddress;
 import java.time.Instant;
@@ -7,42 +8,70 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
-import dev.portolan.scan.banner.Banner;
 
 /**
- * A scan's results as text other tools read: CSV (RFC 4180, one row per kept result) and nmap's grepable format
- * ({@code -oG}: one {@code Host:} line per address with its ports as {@code port/state/proto//service//banner/},
- * and the closed ports not listed counted as {@code Ignored State}).
+ * A scan's results as text other tools read: CSV (RFC 4180, one row per kept result) and nmap's
+ * grepable format ({@code -oG}: one {@code Host:} line per address with its ports as {@code
+ * port/state/proto//service//banner/}, and the closed ports not listed counted as {@code Ignored
+ * State}).
  */
 public final class ScanReportFormats {
-  private ScanReportFormats() {
-  }
+  private ScanReportFormats() {}
 
   public static final String CSV_HEADER =
       "address,port,proto,state,service,reason,rtt_ms,banner,server,tls_subject,tls_not_after";
 
-  /** {@code serviceName} gives the well-known name of a (proto, port) when the banner did not say. */
+  /**
+   * {@code serviceName} gives the well-known name of a (proto, port) when the banner did not say.
+   */
   public static String csv(ScanRecord.Snapshot scan, ServiceLookup serviceName) {
     StringBuilder out = new StringBuilder(CSV_HEADER).append("\r\n");
     for (PortResult r : scan.results()) {
       Banner b = r.banner();
-      out.append(field(AddressText.of(r.address().getAddress()))).append(',').append(r.port()).append(',')
-          .append(r.proto().wireName()).append(',').append(field(r.state().wireName())).append(',')
-          .append(field(service(r, serviceName))).append(',').append(field(r.reason())).append(',')
-          .append(r.rttMicros() < 0 ? "" : String.format(Locale.ROOT, "%.3f", r.rttMicros() / 1000.0)).append(',')
-          .append(field(b == null ? null : b.text())).append(',').append(field(b == null ? null : b.server()))
-          .append(',').append(field(b == null ? null : b.tlsSubject())).append(',')
-          .append(b == null || b.tlsNotAfter() == null ? "" : b.tlsNotAfter().toString()).append("\r\n");
+      out.append(field(AddressText.of(r.address().getAddress())))
+          .append(',')
+          .append(r.port())
+          .append(',')
+          .append(r.proto().wireName())
+          .append(',')
+          .append(field(r.state().wireName()))
+          .append(',')
+          .append(field(service(r, serviceName)))
+          .append(',')
+          .append(field(r.reason()))
+          .append(',')
+          .append(
+              r.rttMicros() < 0 ? "" : String.format(Locale.ROOT, "%.3f", r.rttMicros() / 1000.0))
+          .append(',')
+          .append(field(b == null ? null : b.text()))
+          .append(',')
+          .append(field(b == null ? null : b.server()))
+          .append(',')
+          .append(field(b == null ? null : b.tlsSubject()))
+          .append(',')
+          .append(b == null || b.tlsNotAfter() == null ? "" : b.tlsNotAfter().toString())
+          .append("\r\n");
     }
     return out.toString();
   }
 
   public static String grepable(ScanRecord.Snapshot scan, ServiceLookup serviceName) {
     StringBuilder out = new StringBuilder();
-    out.append("# Portolan scan ").append(scan.id()).append(" initiated ")
-        .append(Instant.ofEpochMilli(scan.startedAt())).append(" on node ").append(scan.node()).append(" as: ")
-        .append(scan.proto().wireName()).append(" scan of ").append(clean(scan.target())).append(" ports ")
-        .append(clean(scan.ports())).append(" preset ").append(scan.preset().wireName()).append('\n');
+    out.append("# Portolan scan ")
+        .append(scan.id())
+        .append(" initiated ")
+        .append(Instant.ofEpochMilli(scan.startedAt()))
+        .append(" on node ")
+        .append(scan.node())
+        .append(" as: ")
+        .append(scan.proto().wireName())
+        .append(" scan of ")
+        .append(clean(scan.target()))
+        .append(" ports ")
+        .append(clean(scan.ports()))
+        .append(" preset ")
+        .append(scan.preset().wireName())
+        .append('\n');
     Map<InetAddress, StringBuilder> ports = new LinkedHashMap<>();
     Map<InetAddress, Long> listed = new LinkedHashMap<>();
     for (InetAddress a : scan.addresses()) {
@@ -56,29 +85,54 @@ public final class ScanReportFormats {
         line.append(", ");
       }
       Banner b = r.banner();
-      String version = b == null ? "" : b.text() != null ? b.text() : b.server() != null ? b.server() : "";
-      line.append(r.port()).append('/').append(r.state().wireName()).append('/').append(r.proto().wireName())
-          .append("//").append(grepField(service(r, serviceName))).append("//").append(grepField(version)).append('/');
+      String version =
+          b == null ? "" : b.text() != null ? b.text() : b.server() != null ? b.server() : "";
+      line.append(r.port())
+          .append('/')
+          .append(r.state().wireName())
+          .append('/')
+          .append(r.proto().wireName())
+          .append("//")
+          .append(grepField(service(r, serviceName)))
+          .append("//")
+          .append(grepField(version))
+          .append('/');
     }
     long perAddress = scan.addresses().isEmpty() ? 0 : scan.total() / scan.addresses().size();
     for (InetAddress a : ports.keySet()) {
-      out.append("Host: ").append(AddressText.of(a.getAddress())).append(" ()\tPorts: ").append(ports.get(a));
-      long notListed = scan.status() == ScanRecord.Status.COMPLETED ? perAddress - listed.getOrDefault(a, 0L) : 0;
+      out.append("Host: ")
+          .append(AddressText.of(a.getAddress()))
+          .append(" ()\tPorts: ")
+          .append(ports.get(a));
+      long notListed =
+          scan.status() == ScanRecord.Status.COMPLETED
+              ? perAddress - listed.getOrDefault(a, 0L)
+              : 0;
       if (notListed > 0) {
         out.append("\tIgnored State: closed (").append(notListed).append(')');
       }
       out.append('\n');
     }
-    out.append("# Portolan done at ").append(Instant.ofEpochMilli(scan.finishedAt() == 0 ? scan.startedAt() : scan.finishedAt()))
-        .append(" -- ").append(scan.addresses().size()).append(" IP address").append(scan.addresses().size() == 1 ? "" : "es")
-        .append(" scanned in ").append(String.format(Locale.ROOT, "%.2f", scan.elapsedMicros() / 1e6)).append(" seconds")
-        .append(scan.status() == ScanRecord.Status.COMPLETED ? "" : " (" + scan.status().wireName() + ")").append('\n');
+    out.append("# Portolan done at ")
+        .append(Instant.ofEpochMilli(scan.finishedAt() == 0 ? scan.startedAt() : scan.finishedAt()))
+        .append(" -- ")
+        .append(scan.addresses().size())
+        .append(" IP address")
+        .append(scan.addresses().size() == 1 ? "" : "es")
+        .append(" scanned in ")
+        .append(String.format(Locale.ROOT, "%.2f", scan.elapsedMicros() / 1e6))
+        .append(" seconds")
+        .append(
+            scan.status() == ScanRecord.Status.COMPLETED
+                ? ""
+                : " (" + scan.status().wireName() + ")")
+        .append('\n');
     return out.toString();
   }
 
   /** The well-known service name of a protocol and port, or null. */
-  public interface ServiceLookup extends BiFunction<dev.portolan.socket.Protocol, Integer, String> {
-  }
+  public interface ServiceLookup
+      extends BiFunction<dev.portolan.socket.Protocol, Integer, String> {}
 
   private static String service(PortResult r, ServiceLookup names) {
     if (r.banner() != null && r.banner().service() != null) {
@@ -96,13 +150,18 @@ public final class ScanReportFormats {
     if (!v.isEmpty() && "=+-@".indexOf(v.charAt(0)) >= 0) {
       v = "'" + v;
     }
-    if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
+    if (v.indexOf(',') >= 0
+        || v.indexOf('"') >= 0
+        || v.indexOf('\n') >= 0
+        || v.indexOf('\r') >= 0) {
       return '"' + v.replace("\"", "\"\"") + '"';
     }
     return v;
   }
 
-  /** nmap's grepable format escapes '/' and ',' in fields; we replace them and control characters. */
+  /**
+   * nmap's grepable format escapes '/' and ',' in fields; we replace them and control characters.
+   */
   private static String grepField(String value) {
     return value == null ? "" : clean(value).replace('/', '|').replace(',', ';');
   }

@@ -1,5 +1,6 @@
 package dev.portolan.scan;
 
+import dev.portolan.scan.banner.UdpPayloads;
 import dev.portolan.socket.Protocol;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -11,17 +12,19 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import dev.portolan.scan.banner.UdpPayloads;
 
 /**
- * A plan's targets, laid out for the lanes (immutable once built, shared by them). Target {@code t} runs port-major
- * (every address for the first port, then the next port), so consecutive probes spread over the addresses; its
- * result sits at {@code address * ports + portIndex}, which with the addresses sorted is address then port order.
+ * A plan's targets, laid out for the lanes (immutable once built, shared by them). Target {@code t}
+ * runs port-major (every address for the first port, then the next port), so consecutive probes
+ * spread over the addresses; its result sits at {@code address * ports + portIndex}, which with the
+ * addresses sorted is address then port order.
  */
 final class Targets {
   final InetAddress[] addrs;
+
   /** The addresses' bytes and IPv6 scope ids (0 for none), for {@link NativeTcp}. */
   final byte[][] raw;
+
   final int[] scopes;
   final StandardProtocolFamily[] families;
   final boolean[] local;
@@ -52,8 +55,14 @@ final class Targets {
     Set<InetAddress> localAddresses = localAddresses();
     boolean any = false;
     for (int i = 0; i < nAddr; i++) {
-      families[i] = addrs[i] instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
-      local[i] = addrs[i].isLoopbackAddress() || addrs[i].isAnyLocalAddress() || localAddresses.contains(addrs[i]);
+      families[i] =
+          addrs[i] instanceof Inet4Address
+              ? StandardProtocolFamily.INET
+              : StandardProtocolFamily.INET6;
+      local[i] =
+          addrs[i].isLoopbackAddress()
+              || addrs[i].isAnyLocalAddress()
+              || localAddresses.contains(addrs[i]);
       any |= local[i];
     }
     anyLocal = any;
@@ -81,8 +90,8 @@ final class Targets {
   private static volatile long localCacheAt;
 
   /**
-   * This host's addresses (cached for 10 s). Probes to them are answered inside the send, as on loopback: their
-   * traffic runs over the loopback device.
+   * This host's addresses (cached for 10 s). Probes to them are answered inside the send, as on
+   * loopback: their traffic runs over the loopback device.
    */
   static Set<InetAddress> localAddresses() {
     long now = System.nanoTime();

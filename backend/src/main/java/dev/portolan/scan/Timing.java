@@ -1,34 +1,39 @@
 package dev.portolan.scan;
 
 /**
- * The adaptive timing of one scan, with times in nanoseconds from {@link System#nanoTime()} passed in (so tests
- * can drive it with made-up clocks). Not thread-safe: the engine's thread owns it.
+ * The adaptive timing of one scan, with times in nanoseconds from {@link System#nanoTime()} passed
+ * in (so tests can drive it with made-up clocks). Not thread-safe: the engine's thread owns it.
  *
  * <ul>
- *   <li><b>Probe timeout</b>: Jacobson/Karels as in TCP (RFC 6298): {@code srtt}, {@code rttvar} from each
- *       unambiguous answer, timeout {@code srtt + 4 * rttvar} clamped to the preset's [min, max]; the preset's
- *       initial timeout until the first answer.</li>
- *   <li><b>Parallelism</b> (probes in flight): a congestion window as in TCP and nmap. It starts at the preset's
- *       initial parallelism, grows by one per answer below {@code ssthresh} (doubling per round trip) and by
- *       {@code 1/window} above it; a loss (a timeout, or a drop: an answer that came only to a retransmission)
- *       halves it, at most once per loss episode (only a probe sent after the last decrease can decrease it
- *       again, as in TCP's fast recovery), never below a floor (a quarter of the initial window). It never
- *       exceeds the ceiling the engine sets (preset, plan, file descriptors).</li>
- *   <li><b>Rate</b>: a token bucket at the fixed cap (preset or plan, 0 = none) and, once drops show that the
- *       target or the path limits answers, at an adaptive pace, set once per drop episode and growing by 5% a
- *       second while no drops come. UDP: 90% of the answer rate measured over the last second (and at most 3/4 of
- *       the pace before): a closed UDP port answers with an ICMP port unreachable, and Linux rate-limits those, so
- *       the answers that get through are the limit; floor 0.5/s (a remote Linux host answers about one closed UDP
- *       port a second). TCP: nothing in Linux limits RSTs, so a drop is more like congestion, and a scan with few
- *       answers (most ports filtered) must not fall to its trickle of answers: the larger of 90% of the answer
- *       rate and half the rate probes went out at, floor 50/s (nmap's -T4 bound).</li>
+ *   <li><b>Probe timeout</b>: Jacobson/Karels as in TCP (RFC 6298): {@code srtt}, {@code rttvar}
+ *       from each unambiguous answer, timeout {@code srtt + 4 * rttvar} clamped to the preset's
+ *       [min, max]; the preset's initial timeout until the first answer.
+ *   <li><b>Parallelism</b> (probes in flight): a congestion window as in TCP and nmap. It starts at
+ *       the preset's initial parallelism, grows by one per answer below {@code ssthresh} (doubling
+ *       per round trip) and by {@code 1/window} above it; a loss (a timeout, or a drop: an answer
+ *       that came only to a retransmission) halves it, at most once per loss episode (only a probe
+ *       sent after the last decrease can decrease it again, as in TCP's fast recovery), never below
+ *       a floor (a quarter of the initial window). It never exceeds the ceiling the engine sets
+ *       (preset, plan, file descriptors).
+ *   <li><b>Rate</b>: a token bucket at the fixed cap (preset or plan, 0 = none) and, once drops
+ *       show that the target or the path limits answers, at an adaptive pace, set once per drop
+ *       episode and growing by 5% a second while no drops come. UDP: 90% of the answer rate
+ *       measured over the last second (and at most 3/4 of the pace before): a closed UDP port
+ *       answers with an ICMP port unreachable, and Linux rate-limits those, so the answers that get
+ *       through are the limit; floor 0.5/s (a remote Linux host answers about one closed UDP port a
+ *       second). TCP: nothing in Linux limits RSTs, so a drop is more like congestion, and a scan
+ *       with few answers (most ports filtered) must not fall to its trickle of answers: the larger
+ *       of 90% of the answer rate and half the rate probes went out at, floor 50/s (nmap's -T4
+ *       bound).
  * </ul>
  */
 final class Timing {
   static final double MIN_PACE_UDP = 0.5;
   static final double MIN_PACE_TCP = 50;
+
   /** Growth of the pace per second without drops. */
   static final double PACE_GROWTH = 1.05;
+
   private static final long SECOND = 1_000_000_000L;
   private static final long BUCKET = 50_000_000L;
   private static final int BUCKETS = 20;
@@ -62,7 +67,9 @@ final class Timing {
   private long lastDropEpisode;
   private boolean dropEpisode;
 
-  /** The fixed rate cap of a scan: the tighter of the preset's and the plan's, either 0 for none. */
+  /**
+   * The fixed rate cap of a scan: the tighter of the preset's and the plan's, either 0 for none.
+   */
   static double rateCap(Preset preset, int planMaxRate) {
     int a = Math.max(0, preset.maxRate());
     int b = Math.max(0, planMaxRate);
@@ -137,8 +144,8 @@ final class Timing {
   }
 
   /**
-   * A loss: a probe sent at {@code sent} timed out, or its retransmission was answered. Halves the window once per
-   * episode; returns whether it did.
+   * A loss: a probe sent at {@code sent} timed out, or its retransmission was answered. Halves the
+   * window once per episode; returns whether it did.
    */
   boolean onLoss(long sent, long now) {
     if (decreased && sent - lastDecrease <= 0) {
@@ -152,8 +159,8 @@ final class Timing {
   }
 
   /**
-   * A drop: the probe first sent at {@code firstSent} went unanswered, and its retransmission was answered. Besides
-   * the loss, sets the adaptive pace (once per episode; see the class comment).
+   * A drop: the probe first sent at {@code firstSent} went unanswered, and its retransmission was
+   * answered. Besides the loss, sets the adaptive pace (once per episode; see the class comment).
    */
   void onDrop(long firstSent, long now) {
     drops++;
@@ -179,7 +186,10 @@ final class Timing {
     tokens = Math.min(tokens, 1);
   }
 
-  /** Halves the pace, if there is one (the confirmation round of the ports that stayed silent under drops). */
+  /**
+   * Halves the pace, if there is one (the confirmation round of the ports that stayed silent under
+   * drops).
+   */
   void slowDown(long now) {
     if (pace > 0) {
       pace = Math.max(minPace, pace / 2);
@@ -191,7 +201,8 @@ final class Timing {
   /** Between drops, the pace grows by {@link #PACE_GROWTH} a second. */
   private void grow(long now) {
     if (pace > 0 && now - lastGrowth >= SECOND / 10) {
-      pace = Math.min(pace * Math.pow(PACE_GROWTH, (now - lastGrowth) / (double) SECOND), 10_000_000);
+      pace =
+          Math.min(pace * Math.pow(PACE_GROWTH, (now - lastGrowth) / (double) SECOND), 10_000_000);
       lastGrowth = now;
     }
   }
@@ -239,7 +250,10 @@ final class Timing {
 
   // ---- rate
 
-  /** The rate the token bucket runs at now: the tighter of the cap and the adaptive pace, 0 = unlimited. */
+  /**
+   * The rate the token bucket runs at now: the tighter of the cap and the adaptive pace, 0 =
+   * unlimited.
+   */
   double rate() {
     if (capRate > 0 && pace > 0) {
       return Math.min(capRate, pace);
@@ -247,7 +261,10 @@ final class Timing {
     return capRate > 0 ? capRate : pace;
   }
 
-  /** Takes a token for one probe about to go out; false when the rate says wait ({@link #nanosUntilToken}). */
+  /**
+   * Takes a token for one probe about to go out; false when the rate says wait ({@link
+   * #nanosUntilToken}).
+   */
   boolean take(long now) {
     grow(now);
     double rate = rate();

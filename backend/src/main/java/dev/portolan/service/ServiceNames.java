@@ -9,23 +9,54 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Well-known service names by protocol and port: {@code /etc/services} where the node has it, else (and for
- * anything it lacks) a built-in table of the common ones.
+ * Well-known service names by protocol and port: {@code /etc/services} where the node has it, else
+ * (and for anything it lacks) a built-in table of the common ones.
  */
 public final class ServiceNames {
   private static final Map<Long, String> BUILT_IN = new HashMap<>();
 
   static {
-    builtIn(20, "ftp-data"); builtIn(21, "ftp"); builtIn(22, "ssh"); builtIn(23, "telnet"); builtIn(25, "smtp");
-    builtIn(53, "domain"); builtIn(80, "http"); builtIn(110, "pop3"); builtIn(111, "sunrpc"); builtIn(143, "imap2");
-    builtIn(389, "ldap"); builtIn(443, "https"); builtIn(465, "submissions"); builtIn(514, "shell");
-    builtIn(587, "submission"); builtIn(636, "ldaps"); builtIn(873, "rsync"); builtIn(993, "imaps");
-    builtIn(995, "pop3s"); builtIn(1433, "ms-sql-s"); builtIn(1521, "oracle"); builtIn(2049, "nfs");
-    builtIn(2375, "docker"); builtIn(2376, "docker-s"); builtIn(2379, "etcd-client"); builtIn(2380, "etcd-server");
-    builtIn(3000, "http-alt"); builtIn(3306, "mysql"); builtIn(3389, "ms-wbt-server"); builtIn(5432, "postgresql");
-    builtIn(5672, "amqp"); builtIn(5701, "hazelcast"); builtIn(6379, "redis"); builtIn(6443, "kubernetes");
-    builtIn(8080, "http-alt"); builtIn(8443, "https-alt"); builtIn(9090, "prometheus"); builtIn(9092, "kafka");
-    builtIn(9200, "elasticsearch"); builtIn(10250, "kubelet"); builtIn(11211, "memcached");
+    builtIn(20, "ftp-data");
+    builtIn(21, "ftp");
+    builtIn(22, "ssh");
+    builtIn(23, "telnet");
+    builtIn(25, "smtp");
+    builtIn(53, "domain");
+    builtIn(80, "http");
+    builtIn(110, "pop3");
+    builtIn(111, "sunrpc");
+    builtIn(143, "imap2");
+    builtIn(389, "ldap");
+    builtIn(443, "https");
+    builtIn(465, "submissions");
+    builtIn(514, "shell");
+    builtIn(587, "submission");
+    builtIn(636, "ldaps");
+    builtIn(873, "rsync");
+    builtIn(993, "imaps");
+    builtIn(995, "pop3s");
+    builtIn(1433, "ms-sql-s");
+    builtIn(1521, "oracle");
+    builtIn(2049, "nfs");
+    builtIn(2375, "docker");
+    builtIn(2376, "docker-s");
+    builtIn(2379, "etcd-client");
+    builtIn(2380, "etcd-server");
+    builtIn(3000, "http-alt");
+    builtIn(3306, "mysql");
+    builtIn(3389, "ms-wbt-server");
+    builtIn(5432, "postgresql");
+    builtIn(5672, "amqp");
+    builtIn(5701, "hazelcast");
+    builtIn(6379, "redis");
+    builtIn(6443, "kubernetes");
+    builtIn(8080, "http-alt");
+    builtIn(8443, "https-alt");
+    builtIn(9090, "prometheus");
+    builtIn(9092, "kafka");
+    builtIn(9200, "elasticsearch");
+    builtIn(10250, "kubelet");
+    builtIn(11211, "memcached");
     builtIn(27017, "mongodb");
     BUILT_IN.put(key(Protocol.UDP, 53), "domain");
     BUILT_IN.put(key(Protocol.UDP, 67), "bootps");
@@ -66,7 +97,9 @@ public final class ServiceNames {
     return names.get(key(proto, port));
   }
 
-  /** "name  port/proto  alias... # comment" lines; the file's own names win over the built-in ones. */
+  /**
+   * "name port/proto alias... # comment" lines; the file's own names win over the built-in ones.
+   */
   static void parse(String text, Map<Long, String> into) {
     for (String raw : text.split("\n")) {
       int hash = raw.indexOf('#');
@@ -82,11 +115,12 @@ public final class ServiceNames {
       if (slash <= 0) {
         continue;
       }
-      Protocol proto = switch (parts[1].substring(slash + 1)) {
-        case "tcp" -> Protocol.TCP;
-        case "udp" -> Protocol.UDP;
-        default -> null;
-      };
+      Protocol proto =
+          switch (parts[1].substring(slash + 1)) {
+            case "tcp" -> Protocol.TCP;
+            case "udp" -> Protocol.UDP;
+            default -> null;
+          };
       if (proto == null) {
         continue;
       }

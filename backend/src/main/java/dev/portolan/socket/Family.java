@@ -1,8 +1,12 @@
 package dev.portolan.socket;
 
-/** Address family: {@code ipv4}, {@code ipv6} (v4-mapped addresses stay {@code ipv6}), {@code unix}. */
+/**
+ * Address family: {@code ipv4}, {@code ipv6} (v4-mapped addresses stay {@code ipv6}), {@code unix}.
+ */
 public enum Family {
-  IPV4, IPV6, UNIX;
+  IPV4,
+  IPV6,
+  UNIX;
 
   private final String wireName = name().toLowerCase(java.util.Locale.ROOT);
 

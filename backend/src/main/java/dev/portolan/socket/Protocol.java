@@ -1,8 +1,13 @@
 package dev.portolan.socket;
 
-/** Transport of a socket, named as {@code ss} and the API name it ({@code tcp}, {@code udp}, {@code unix}). */
+/**
+ * Transport of a socket, named as {@code ss} and the API name it ({@code tcp}, {@code udp}, {@code
+ * unix}).
+ */
 public enum Protocol {
-  TCP, UDP, UNIX;
+  TCP,
+  UDP,
+  UNIX;
 
   private final String wireName = name().toLowerCase(java.util.Locale.ROOT);
 

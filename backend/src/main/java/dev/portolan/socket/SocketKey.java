@@ -3,18 +3,28 @@ package dev.portolan.socket;
 import java.util.Objects;
 
 /**
- * See {@link SocketEntry#key()}. {@code equals} and {@code hashCode} are written out: the diff hashes every key of
- * every sample, and a record's generated ones go through method handles that the small-footprint JIT (C1 only)
- * does not inline.
+ * See {@link SocketEntry#key()}. {@code equals} and {@code hashCode} are written out: the diff
+ * hashes every key of every sample, and a record's generated ones go through method handles that
+ * the small-footprint JIT (C1 only) does not inline.
  */
-public record SocketKey(Protocol proto, String localAddress, int localPort, String remoteAddress, int remotePort,
+public record SocketKey(
+    Protocol proto,
+    String localAddress,
+    int localPort,
+    String remoteAddress,
+    int remotePort,
     long inode) {
 
   @Override
   public boolean equals(Object o) {
-    return this == o || (o instanceof SocketKey k && localPort == k.localPort && remotePort == k.remotePort
-        && inode == k.inode && proto == k.proto && Objects.equals(localAddress, k.localAddress)
-        && Objects.equals(remoteAddress, k.remoteAddress));
+    return this == o
+        || (o instanceof SocketKey k
+            && localPort == k.localPort
+            && remotePort == k.remotePort
+            && inode == k.inode
+            && proto == k.proto
+            && Objects.equals(localAddress, k.localAddress)
+            && Objects.equals(remoteAddress, k.remoteAddress));
   }
 
   @Override

@@ -3,11 +3,12 @@ package dev.portolan.socket;
 import java.util.Locale;
 
 /**
- * Socket state. The eleven TCP states carry the kernel's numbering ({@code include/net/tcp_states.h}),
- * which is what {@code /proc/net/tcp} and sock_diag report; {@link #ssName()} is the column {@code ss}
- * prints and {@link #filterName()} the word {@code ss state ...} and our API accept.
- * UDP and unix sockets reuse them the way {@code ss} does: unconnected is {@link #CLOSE} ("UNCONN"),
- * connected is {@link #ESTABLISHED}, a unix listener is {@link #LISTEN}, a connecting unix socket {@link #SYN_SENT}.
+ * Socket state. The eleven TCP states carry the kernel's numbering ({@code
+ * include/net/tcp_states.h}), which is what {@code /proc/net/tcp} and sock_diag report; {@link
+ * #ssName()} is the column {@code ss} prints and {@link #filterName()} the word {@code ss state
+ * ...} and our API accept. UDP and unix sockets reuse them the way {@code ss} does: unconnected is
+ * {@link #CLOSE} ("UNCONN"), connected is {@link #ESTABLISHED}, a unix listener is {@link #LISTEN},
+ * a connecting unix socket {@link #SYN_SENT}.
  */
 public enum SocketState {
   ESTABLISHED(1, "ESTAB", "established"),
@@ -67,16 +68,26 @@ public enum SocketState {
   public static SocketState parse(String word) {
     String w = word.trim().toLowerCase(Locale.ROOT).replace('_', '-');
     switch (w) {
-      case "listening": return LISTEN;
-      case "estab": return ESTABLISHED;
-      case "unconn", "close", "unconnected": return CLOSE;
-      case "synsent": return SYN_SENT;
-      case "synrecv", "syn-received": return SYN_RECV;
-      case "timewait": return TIME_WAIT;
-      case "closewait": return CLOSE_WAIT;
-      case "lastack": return LAST_ACK;
-      case "fin-wait1": return FIN_WAIT1;
-      case "fin-wait2": return FIN_WAIT2;
+      case "listening":
+        return LISTEN;
+      case "estab":
+        return ESTABLISHED;
+      case "unconn", "close", "unconnected":
+        return CLOSE;
+      case "synsent":
+        return SYN_SENT;
+      case "synrecv", "syn-received":
+        return SYN_RECV;
+      case "timewait":
+        return TIME_WAIT;
+      case "closewait":
+        return CLOSE_WAIT;
+      case "lastack":
+        return LAST_ACK;
+      case "fin-wait1":
+        return FIN_WAIT1;
+      case "fin-wait2":
+        return FIN_WAIT2;
       default:
         for (SocketState s : values()) {
           if (s.filterName.equals(w) || s.ssName.toLowerCase(Locale.ROOT).equals(w)) {

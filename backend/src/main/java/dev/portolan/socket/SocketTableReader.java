@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads the node's socket table. {@link ProcNetReader} parses {@code /proc/net/*};
- * {@link dev.portolan.socket.netlink.NetlinkSocketReader} asks the kernel over sock_diag, as {@code ss} does. Both give the
- * same records, so nothing above notices which one runs.
+ * Reads the node's socket table. {@link ProcNetReader} parses {@code /proc/net/*}; {@link
+ * dev.portolan.socket.netlink.NetlinkSocketReader} asks the kernel over sock_diag, as {@code ss}
+ * does. Both give the same records, so nothing above notices which one runs.
  */
 public interface SocketTableReader {
 
@@ -15,10 +15,12 @@ public interface SocketTableReader {
   List<SocketEntry> read(Set<Protocol> protocols) throws IOException;
 
   /**
-   * Only the sockets of {@code protocols} in one of {@code states} (all of them for null or empty). A reader that
-   * can, filters in the kernel (netlink); this default reads the whole table and filters it.
+   * Only the sockets of {@code protocols} in one of {@code states} (all of them for null or empty).
+   * A reader that can, filters in the kernel (netlink); this default reads the whole table and
+   * filters it.
    */
-  default List<SocketEntry> read(Set<Protocol> protocols, Set<SocketState> states) throws IOException {
+  default List<SocketEntry> read(Set<Protocol> protocols, Set<SocketState> states)
+      throws IOException {
     List<SocketEntry> all = read(protocols);
     if (states == null || states.isEmpty()) {
       return all;

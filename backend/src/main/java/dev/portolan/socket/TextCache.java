@@ -4,13 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Remembers the text of recently seen IP addresses and unix socket paths so that a socket table with many
- * lines sharing an address allocates that String once, not once per line.
+ * Remembers the text of recently seen IP addresses and unix socket paths so that a socket table
+ * with many lines sharing an address allocates that String once, not once per line.
  *
- * <p>Each kind has a fixed number of two-way sets (the most recently used way first), so the memory used is
- * bounded however many distinct addresses a table holds, and an address used on every line (a server's own
- * address) stays cached even while thousands of distinct peer addresses pass through.
- * Not thread-safe: one cache per reader.
+ * <p>Each kind has a fixed number of two-way sets (the most recently used way first), so the memory
+ * used is bounded however many distinct addresses a table holds, and an address used on every line
+ * (a server's own address) stays cached even while thousands of distinct peer addresses pass
+ * through. Not thread-safe: one cache per reader.
  */
 public final class TextCache {
   private static final int SETS = 2048;
@@ -89,7 +89,10 @@ public final class TextCache {
     return texts[first];
   }
 
-  /** Shifts the set's first way to the second, evicting the second, so a new entry can take the first. */
+  /**
+   * Shifts the set's first way to the second, evicting the second, so a new entry can take the
+   * first.
+   */
   private static void makeRoom(int first, Object keys, String[] texts) {
     swap(keys, first, first + 1);
     swap(texts, first, first + 1);

@@ -2,7 +2,9 @@ package dev.portolan.socket;
 
 /** Type of a unix domain socket, with the kernel's SOCK_* numbers. */
 public enum UnixType {
-  STREAM(1), DGRAM(2), SEQPACKET(5);
+  STREAM(1),
+  DGRAM(2),
+  SEQPACKET(5);
 
   private final int code;
 

@@ -2,35 +2,34 @@ package dev.portolan.verticles;
 
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.ChangeBatch;
-import dev.portolan.bus.FleetChanges;
 import dev.portolan.bus.CheckReply;
 import dev.portolan.bus.CompletenessReply;
-import dev.portolan.bus.PortCheck;
+import dev.portolan.bus.FleetChanges;
 import dev.portolan.bus.FleetCheckReply;
 import dev.portolan.bus.FleetNodeStatus;
 import dev.portolan.bus.FleetPortReply;
 import dev.portolan.bus.FleetSocketsReply;
 import dev.portolan.bus.FleetSummaryReply;
 import dev.portolan.bus.NodeEntry;
-import dev.portolan.bus.NodesReply;
 import dev.portolan.bus.NodeHeartbeat;
+import dev.portolan.bus.NodesReply;
+import dev.portolan.bus.PortCheck;
 import dev.portolan.bus.SnapshotReply;
 import dev.portolan.bus.SocketQuery;
 import dev.portolan.cluster.Membership;
-import dev.portolan.bus.FleetJson;
 import dev.portolan.fleet.FleetCompleteness;
 import dev.portolan.fleet.FleetPage;
 import dev.portolan.fleet.FleetState;
-import dev.portolan.fleet.NodeFacts;
-import dev.portolan.sampling.SnapshotHolder;
 import dev.portolan.fleet.FleetSummary;
+import dev.portolan.fleet.NodeFacts;
 import dev.portolan.fleet.NodeView;
 import dev.portolan.fleet.StatusChange;
+import dev.portolan.http.InvalidQueryException;
 import dev.portolan.metrics.PortolanMetrics;
 import dev.portolan.sampling.ChangeHistory;
-import dev.portolan.http.InvalidQueryException;
-import dev.portolan.socket.Protocol;
+import dev.portolan.sampling.SnapshotHolder;
 import dev.portolan.service.ServiceNames;
+import dev.portolan.socket.Protocol;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -44,15 +43,17 @@ import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * The hub's fleet aggregator: applies every node's change batches and heartbeats to the {@link FleetState}, asks a
- * node for a snapshot when it joins, restarts or skips a seq, marks nodes down (no heartbeat, or gone from the
- * cluster), appends the re-numbered changes to the feed's history and announces them locally, and answers the web
- * verticle's fleet questions. Big answers (pages, ports) are computed on a worker from the immutable node views.
+ * The hub's fleet aggregator: applies every node's change batches and heartbeats to the {@link
+ * FleetState}, asks a node for a snapshot when it joins, restarts or skips a seq, marks nodes down
+ * (no heartbeat, or gone from the cluster), appends the re-numbered changes to the feed's history
+ * and announces them locally, and answers the web verticle's fleet questions. Big answers (pages,
+ * ports) are computed on a worker from the immutable node views.
  */
 public final class FleetVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(FleetVerticle.class.getName());
   private static final long SNAPSHOT_TIMEOUT_MILLIS = 15_000;
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
   /** Snapshot requests out at once; see {@link #resync}. */
   static final int MAX_SNAPSHOTS_IN_FLIGHT = 4;
 
@@ -66,12 +67,19 @@ public final class FleetVerticle extends VerticleBase {
   private int resyncsInFlight;
   private long startedAtMillis;
 
-  /** This process's own node (when it samples): the fleet starts once it holds that node's first snapshot. */
-  public record LocalNode(NodeFacts facts, String epoch, SnapshotHolder latest) {
-  }
+  /**
+   * This process's own node (when it samples): the fleet starts once it holds that node's first
+   * snapshot.
+   */
+  public record LocalNode(NodeFacts facts, String epoch, SnapshotHolder latest) {}
 
-  public FleetVerticle(FleetState state, ChangeHistory history, Membership membership, ServiceNames services,
-      PortolanMetrics metrics, LocalNode local) {
+  public FleetVerticle(
+      FleetState state,
+      ChangeHistory history,
+      Membership membership,
+      ServiceNames services,
+      PortolanMetrics metrics,
+      LocalNode local) {
     this.local = local;
     this.state = state;
     this.history = history;
@@ -86,37 +94,59 @@ public final class FleetVerticle extends VerticleBase {
     startedAtMillis = now();
     FleetChanges.registerCodec(vertx);
     membership.onMemberLeft(id -> context.runOnContext(v -> apply(state.memberLeft(id, now()))));
-    vertx.setPeriodic(500, id -> {
-      apply(state.tick(now()));
-      Map<String, Integer> counts = new LinkedHashMap<>();
-      state.countByStatus().forEach((status, n) -> counts.put(status.wireName(), n));
-      metrics.fleetNodes(counts);
-    });
-    Future<?> consumers = Future.all(List.of(
-        bus.<JsonObject>consumer(Addresses.CHANGES, this::onBatch).completion(),
-        bus.<JsonObject>consumer(Addresses.HEARTBEATS, this::onHeartbeat).completion(),
-        bus.<JsonObject>localConsumer(Addresses.FLEET_NODES, this::nodes).completion(),
-        bus.<JsonObject>localConsumer(Addresses.FLEET_SOCKETS, this::sockets).completion(),
-        bus.<JsonObject>localConsumer(Addresses.FLEET_PORT, this::port).completion(),
-        bus.<JsonObject>localConsumer(Addresses.FLEET_CHECK, this::check).completion(),
-        bus.<JsonObject>localConsumer(Addresses.FLEET_COMPLETE,
-            msg -> msg.reply(new CompletenessReply(completeness(state.nodes())).toJson())).completion(),
-        bus.<JsonObject>localConsumer(Addresses.FLEET_SUMMARY, msg -> {
-          List<NodeView> nodes = state.nodes();
-          long seq = state.lastSeq();
-          FleetCompleteness complete = completeness(nodes);
-          answer(msg, () -> FleetSummaryReply.of(FleetSummary.of(nodes), seq, complete).toJson());
-        }).completion()));
+    vertx.setPeriodic(
+        500,
+        id -> {
+          apply(state.tick(now()));
+          Map<String, Integer> counts = new LinkedHashMap<>();
+          state.countByStatus().forEach((status, n) -> counts.put(status.wireName(), n));
+          metrics.fleetNodes(counts);
+        });
+    Future<?> consumers =
+        Future.all(
+            List.of(
+                bus.<JsonObject>consumer(Addresses.CHANGES, this::onBatch).completion(),
+                bus.<JsonObject>consumer(Addresses.HEARTBEATS, this::onHeartbeat).completion(),
+                bus.<JsonObject>localConsumer(Addresses.FLEET_NODES, this::nodes).completion(),
+                bus.<JsonObject>localConsumer(Addresses.FLEET_SOCKETS, this::sockets).completion(),
+                bus.<JsonObject>localConsumer(Addresses.FLEET_PORT, this::port).completion(),
+                bus.<JsonObject>localConsumer(Addresses.FLEET_CHECK, this::check).completion(),
+                bus.<JsonObject>localConsumer(
+                        Addresses.FLEET_COMPLETE,
+                        msg ->
+                            msg.reply(new CompletenessReply(completeness(state.nodes())).toJson()))
+                    .completion(),
+                bus.<JsonObject>localConsumer(
+                        Addresses.FLEET_SUMMARY,
+                        msg -> {
+                          List<NodeView> nodes = state.nodes();
+                          long seq = state.lastSeq();
+                          FleetCompleteness complete = completeness(nodes);
+                          answer(
+                              msg,
+                              () ->
+                                  FleetSummaryReply.of(FleetSummary.of(nodes), seq, complete)
+                                      .toJson());
+                        })
+                    .completion()));
     if (local == null) {
       return consumers;
     }
-    return consumers.compose(v -> apply(state.heartbeat(local.facts(), local.epoch(), local.latest().publishedSeq(),
-        local.latest().get().takenAtMillis(), now())));
+    return consumers.compose(
+        v ->
+            apply(
+                state.heartbeat(
+                    local.facts(),
+                    local.epoch(),
+                    local.latest().publishedSeq(),
+                    local.latest().get().takenAtMillis(),
+                    now())));
   }
 
   /** Whether this hub's picture of the fleet is complete yet (see {@link FleetCompleteness}). */
   private FleetCompleteness completeness(List<NodeView> nodes) {
-    return FleetCompleteness.of(nodes, membership.clustered(), membership.others(), startedAtMillis, now());
+    return FleetCompleteness.of(
+        nodes, membership.clustered(), membership.others(), startedAtMillis, now());
   }
 
   private void onBatch(Message<JsonObject> msg) {
@@ -129,26 +159,33 @@ public final class FleetVerticle extends VerticleBase {
     apply(state.heartbeat(hb.facts(), hb.epoch(), hb.seq(), hb.lastSampleMillis(), now()));
   }
 
-  /** Passes an outcome on: changes into the history and the local feed, status changes, and a resync request. */
+  /**
+   * Passes an outcome on: changes into the history and the local feed, status changes, and a resync
+   * request.
+   */
   private Future<Void> apply(FleetState.Outcome outcome) {
     if (!outcome.changes().isEmpty()) {
       history.append(outcome.changes());
       vertx.eventBus().publish(Addresses.FLEET_CHANGES, new FleetChanges(outcome.changes()), LOCAL);
     }
     for (StatusChange change : outcome.statusChanges()) {
-      LOG.info("node " + change.node() + " is " + change.status().wireName() + ": " + change.reason());
-      vertx.eventBus().publish(Addresses.FLEET_NODE_STATUS, new FleetNodeStatus(change).toJson(), LOCAL);
+      LOG.info(
+          "node " + change.node() + " is " + change.status().wireName() + ": " + change.reason());
+      vertx
+          .eventBus()
+          .publish(Addresses.FLEET_NODE_STATUS, new FleetNodeStatus(change).toJson(), LOCAL);
     }
     return outcome.resyncNode() == null ? Future.succeededFuture() : resync(outcome.resyncNode());
   }
 
   /**
-   * Asks {@code node} for its snapshot; completes when it (and any further resync it led to) is applied. At most
-   * {@link #MAX_SNAPSHOTS_IN_FLIGHT} requests are out at a time, the others wait their turn (in order): when a
-   * thousand nodes join at once (a hub restarts, or a fleet starts), asking every one at the same moment would
-   * put every table on the wire together and time most of the requests out before their answers were read.
-   * Meanwhile a waiting node's batches are buffered by the state, as for any pending snapshot. The answer is
-   * decoded on a worker (a thousand rows of JSON), then applied on this event loop.
+   * Asks {@code node} for its snapshot; completes when it (and any further resync it led to) is
+   * applied. At most {@link #MAX_SNAPSHOTS_IN_FLIGHT} requests are out at a time, the others wait
+   * their turn (in order): when a thousand nodes join at once (a hub restarts, or a fleet starts),
+   * asking every one at the same moment would put every table on the wire together and time most of
+   * the requests out before their answers were read. Meanwhile a waiting node's batches are
+   * buffered by the state, as for any pending snapshot. The answer is decoded on a worker (a
+   * thousand rows of JSON), then applied on this event loop.
    */
   private Future<Void> resync(String node) {
     Promise<Void> done = Promise.promise();
@@ -164,59 +201,89 @@ public final class FleetVerticle extends VerticleBase {
       metrics.fleetResync();
       String node = next.node();
       snapshotOf(node)
-          .transform(ar -> {
-            resyncsInFlight--;
-            pumpResyncs();
-            if (ar.failed()) {
-              LOG.warning("no snapshot from " + node + " (" + ar.cause().getMessage() + "); asking again at its next heartbeat");
-              return apply(state.resyncFailed(node, now()));
-            }
-            SnapshotReply snap = ar.result();
-            return apply(state.snapshot(snap.node(), snap.epoch(), snap.seq(), snap.takenAtMillis(), snap.sockets(), now()));
-          })
+          .transform(
+              ar -> {
+                resyncsInFlight--;
+                pumpResyncs();
+                if (ar.failed()) {
+                  LOG.warning(
+                      "no snapshot from "
+                          + node
+                          + " ("
+                          + ar.cause().getMessage()
+                          + "); asking again at its next heartbeat");
+                  return apply(state.resyncFailed(node, now()));
+                }
+                SnapshotReply snap = ar.result();
+                return apply(
+                    state.snapshot(
+                        snap.node(),
+                        snap.epoch(),
+                        snap.seq(),
+                        snap.takenAtMillis(),
+                        snap.sockets(),
+                        now()));
+              })
           .onComplete(next.done());
     }
   }
 
-  private record QueuedResync(String node, Promise<Void> done) {
-  }
+  private record QueuedResync(String node, Promise<Void> done) {}
 
   /**
-   * A node's snapshot: over the event bus, decoded on a worker; this process's own node's straight from its holder
-   * (the same immutable rows the sampler made, not a JSON copy of them: role all holds its table once).
+   * A node's snapshot: over the event bus, decoded on a worker; this process's own node's straight
+   * from its holder (the same immutable rows the sampler made, not a JSON copy of them: role all
+   * holds its table once).
    */
   private Future<SnapshotReply> snapshotOf(String node) {
     if (local != null && local.facts().node().equals(node) && local.latest().get() != null) {
       var s = local.latest().get();
-      return Future.succeededFuture(new SnapshotReply(s.node(), local.epoch(), s.seq(), s.takenAtMillis(), s.sockets()));
+      return Future.succeededFuture(
+          new SnapshotReply(s.node(), local.epoch(), s.seq(), s.takenAtMillis(), s.sockets()));
     }
-    return vertx.eventBus().<JsonObject>request(Addresses.onNode(node, Addresses.SNAPSHOT), new JsonObject(),
+    return vertx
+        .eventBus()
+        .<JsonObject>request(
+            Addresses.onNode(node, Addresses.SNAPSHOT),
+            new JsonObject(),
             new DeliveryOptions().setSendTimeout(SNAPSHOT_TIMEOUT_MILLIS))
         .compose(reply -> vertx.executeBlocking(() -> SnapshotReply.fromJson(reply.body()), false));
   }
 
-  /** Node entries; counting a node's sockets by state is work for a worker once every node changes each second. */
+  /**
+   * Node entries; counting a node's sockets by state is work for a worker once every node changes
+   * each second.
+   */
   private void nodes(Message<JsonObject> msg) {
     String wanted = msg.body().getString("node");
     List<NodeView> nodes = state.nodes();
     long seq = state.lastSeq();
     FleetCompleteness complete = completeness(nodes);
-    answer(msg, () -> {
-      List<NodeEntry> out = new java.util.ArrayList<>();
-      for (NodeView view : nodes) {
-        if (wanted == null || wanted.equals(view.name())) {
-          // "seq": the hub's feed position this answer is current at (resume /api/v1/events after it).
-          out.add(NodeEntry.of(view, seq));
-        }
-      }
-      return new NodesReply(seq, out, complete).toJson();
-    });
+    answer(
+        msg,
+        () -> {
+          List<NodeEntry> out = new java.util.ArrayList<>();
+          for (NodeView view : nodes) {
+            if (wanted == null || wanted.equals(view.name())) {
+              // "seq": the hub's feed position this answer is current at (resume /api/v1/events
+              // after it).
+              out.add(NodeEntry.of(view, seq));
+            }
+          }
+          return new NodesReply(seq, out, complete).toJson();
+        });
   }
 
   /** Computes an answer from immutable node views on a worker thread, off this event loop. */
   private void answer(Message<JsonObject> msg, java.util.concurrent.Callable<JsonObject> work) {
-    vertx.executeBlocking(work, false).onSuccess(msg::reply)
-        .onFailure(e -> msg.fail(e instanceof InvalidQueryException ? 400 : 500, String.valueOf(e.getMessage())));
+    vertx
+        .executeBlocking(work, false)
+        .onSuccess(msg::reply)
+        .onFailure(
+            e ->
+                msg.fail(
+                    e instanceof InvalidQueryException ? 400 : 500,
+                    String.valueOf(e.getMessage())));
   }
 
   private void sockets(Message<JsonObject> msg) {
@@ -229,36 +296,55 @@ public final class FleetVerticle extends VerticleBase {
     }
     String wanted = query.filter().node();
     if (wanted != null && state.node(wanted) == null) {
-      msg.fail(404, "unknown node: no node named " + dev.portolan.http.QueryValues.echo(wanted) + " in this fleet");
+      msg.fail(
+          404,
+          "unknown node: no node named "
+              + dev.portolan.http.QueryValues.echo(wanted)
+              + " in this fleet");
       return;
     }
     List<NodeView> nodes = state.nodes();
     long seq = state.lastSeq();
     FleetCompleteness complete = completeness(nodes);
-    answer(msg, () -> FleetSocketsReply.of(FleetPage.of(nodes, query.filter(), query.limit(), query.cursor()), seq,
-        services, complete).toJson());
+    answer(
+        msg,
+        () ->
+            FleetSocketsReply.of(
+                    FleetPage.of(nodes, query.filter(), query.limit(), query.cursor()),
+                    seq,
+                    services,
+                    complete)
+                .toJson());
   }
 
   private void port(Message<JsonObject> msg) {
     List<NodeView> nodes = state.nodes();
     JsonObject q = msg.body();
-    answer(msg, () -> FleetPortReply.of(nodes, Protocol.fromWire(q.getString("proto")), q.getInteger("port"), services)
-        .toJson());
+    answer(
+        msg,
+        () ->
+            FleetPortReply.of(
+                    nodes, Protocol.fromWire(q.getString("proto")), q.getInteger("port"), services)
+                .toJson());
   }
 
   /** The listen check of every node that is not down, from the hub's copy of its table. */
   private void check(Message<JsonObject> msg) {
     List<NodeView> nodes = state.nodes();
     PortCheck q = PortCheck.fromJson(msg.body());
-    answer(msg, () -> {
-      List<CheckReply> answers = new java.util.ArrayList<>();
-      for (NodeView v : nodes) {
-        if (v.live()) {
-          answers.add(CheckReply.of(v.snapshot(), q.proto(), q.port(), services).withStatus(v.status().wireName()));
-        }
-      }
-      return new FleetCheckReply(answers).toJson();
-    });
+    answer(
+        msg,
+        () -> {
+          List<CheckReply> answers = new java.util.ArrayList<>();
+          for (NodeView v : nodes) {
+            if (v.live()) {
+              answers.add(
+                  CheckReply.of(v.snapshot(), q.proto(), q.port(), services)
+                      .withStatus(v.status().wireName()));
+            }
+          }
+          return new FleetCheckReply(answers).toJson();
+        });
   }
 
   private static long now() {

@@ -1,13 +1,13 @@
 package dev.portolan.verticles;
 
+import dev.portolan.access.http.HostGuard;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.SampleTaken;
 import dev.portolan.cluster.ClusterSelfCheck;
+import dev.portolan.http.ConnectionGuard;
+import dev.portolan.http.ErrorPages;
 import dev.portolan.limit.ConnectionLimits;
 import dev.portolan.limit.ConnectionSettings;
-import dev.portolan.http.ConnectionGuard;
-import dev.portolan.access.http.HostGuard;
-import dev.portolan.http.ErrorPages;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -19,9 +19,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /**
- * An agent's whole HTTP surface: {@code GET /health} (for probes: 503 when the node stands badly in its cluster, see
- * {@link ClusterSelfCheck}) and {@code GET /metrics}. Nothing else, and only to a request addressed to the node
- * ({@link HostGuard}).
+ * An agent's whole HTTP surface: {@code GET /health} (for probes: 503 when the node stands badly in
+ * its cluster, see {@link ClusterSelfCheck}) and {@code GET /metrics}. Nothing else, and only to a
+ * request addressed to the node ({@link HostGuard}).
  */
 public final class HealthVerticle extends VerticleBase {
   private final String bind;
@@ -36,8 +36,7 @@ public final class HealthVerticle extends VerticleBase {
   private ClusterSelfCheck cluster;
 
   /** The agent's HTTP endpoint, its node's name and the registry {@code /metrics} shows. */
-  public record Options(HttpEndpoint endpoint, String node, PrometheusMeterRegistry registry) {
-  }
+  public record Options(HttpEndpoint endpoint, String node, PrometheusMeterRegistry registry) {}
 
   public HealthVerticle(Options options) {
     this.connections = options.endpoint().connections();
@@ -49,7 +48,9 @@ public final class HealthVerticle extends VerticleBase {
     this.registry = options.registry();
   }
 
-  /** With {@code check} (null when not clustered), /health says how the node stands in the cluster. */
+  /**
+   * With {@code check} (null when not clustered), /health says how the node stands in the cluster.
+   */
   public HealthVerticle withClusterCheck(ClusterSelfCheck check) {
     this.cluster = check;
     return this;
@@ -61,21 +62,40 @@ public final class HealthVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    vertx.eventBus().<JsonObject>localConsumer(Addresses.SAMPLES,
-        msg -> lastSampleAt = SampleTaken.fromJson(msg.body()).takenAtMillis());
+    vertx
+        .eventBus()
+        .<JsonObject>localConsumer(
+            Addresses.SAMPLES,
+            msg -> lastSampleAt = SampleTaken.fromJson(msg.body()).takenAtMillis());
     Router router = Router.router(vertx);
     router.route().handler(hosts::handle);
-    router.get("/health").handler(ctx -> {
-      JsonObject body = new JsonObject().put("status", "up").put("node", node).put("role", "agent")
-          .put("lastSampleAt", lastSampleAt);
-      ctx.response().setStatusCode(ClusterSelfCheck.addTo(body, cluster))
-          .putHeader("Content-Type", "application/json").end(body.encode());
-    });
+    router
+        .get("/health")
+        .handler(
+            ctx -> {
+              JsonObject body =
+                  new JsonObject()
+                      .put("status", "up")
+                      .put("node", node)
+                      .put("role", "agent")
+                      .put("lastSampleAt", lastSampleAt);
+              ctx.response()
+                  .setStatusCode(ClusterSelfCheck.addTo(body, cluster))
+                  .putHeader("Content-Type", "application/json")
+                  .end(body.encode());
+            });
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     ConnectionGuard guard = new ConnectionGuard(vertx, connections, connectionSettings);
     server = vertx.createHttpServer(guard.apply(new HttpServerOptions()));
-    return hosts.start(vertx).compose(v -> server.connectionHandler(guard::connected)
-        .requestHandler(guard.requests(router))
-        .invalidRequestHandler(guard.requests(HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER)).listen(port, bind));
+    return hosts
+        .start(vertx)
+        .compose(
+            v ->
+                server
+                    .connectionHandler(guard::connected)
+                    .requestHandler(guard.requests(router))
+                    .invalidRequestHandler(
+                        guard.requests(HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER))
+                    .listen(port, bind));
   }
 }

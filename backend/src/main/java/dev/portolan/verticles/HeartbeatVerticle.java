@@ -4,15 +4,16 @@ import dev.portolan.bus.Addresses;
 import dev.portolan.bus.NodeHeartbeat;
 import dev.portolan.fleet.NodeFacts;
 import dev.portolan.sampling.NodeSnapshot;
+import dev.portolan.sampling.SamplerState;
 import dev.portolan.sampling.SnapshotHolder;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import dev.portolan.sampling.SamplerState;
 import java.util.function.Supplier;
 
 /**
- * Publishes this node's {@link NodeHeartbeat} on {@link Addresses#HEARTBEATS} every second, whether or not the
- * sampler keeps up: a hub tells "down" (no heartbeat) from "stale" (heartbeats, but an old sample).
+ * Publishes this node's {@link NodeHeartbeat} on {@link Addresses#HEARTBEATS} every second, whether
+ * or not the sampler keeps up: a hub tells "down" (no heartbeat) from "stale" (heartbeats, but an
+ * old sample).
  */
 public final class HeartbeatVerticle extends VerticleBase {
   public static final long PERIOD_MILLIS = 1000;
@@ -27,7 +28,8 @@ public final class HeartbeatVerticle extends VerticleBase {
   }
 
   /** {@code sampler}: the sampler's state now, carried in every heartbeat (null: not said). */
-  public HeartbeatVerticle(SnapshotHolder latest, NodeFacts facts, String epoch, Supplier<SamplerState> sampler) {
+  public HeartbeatVerticle(
+      SnapshotHolder latest, NodeFacts facts, String epoch, Supplier<SamplerState> sampler) {
     this.latest = latest;
     this.facts = facts;
     this.epoch = epoch;
@@ -43,7 +45,17 @@ public final class HeartbeatVerticle extends VerticleBase {
 
   private void beat() {
     NodeSnapshot s = latest.get();
-    vertx.eventBus().publish(Addresses.HEARTBEATS, new NodeHeartbeat(facts.withSampler(sampler.get()), epoch, latest.publishedSeq(),
-        s.takenAtMillis(), System.currentTimeMillis(), s.sockets().size()).toJson());
+    vertx
+        .eventBus()
+        .publish(
+            Addresses.HEARTBEATS,
+            new NodeHeartbeat(
+                    facts.withSampler(sampler.get()),
+                    epoch,
+                    latest.publishedSeq(),
+                    s.takenAtMillis(),
+                    System.currentTimeMillis(),
+                    s.sockets().size())
+                .toJson());
   }
 }

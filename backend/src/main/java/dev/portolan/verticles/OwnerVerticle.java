@@ -1,18 +1,18 @@
 package dev.portolan.verticles;
 
 import dev.portolan.bus.Addresses;
-import dev.portolan.bus.OwnerQuery;
 import dev.portolan.bus.ListedSocket;
+import dev.portolan.bus.OwnerQuery;
 import dev.portolan.bus.PortOwnersReply;
 import dev.portolan.bus.ProcessReply;
-import dev.portolan.sampling.NodeSnapshot;
-import dev.portolan.sampling.OwnedSocket;
-import dev.portolan.sampling.SnapshotHolder;
 import dev.portolan.owner.Owner;
 import dev.portolan.owner.OwnerIndex;
 import dev.portolan.owner.ProcessInfo;
-import dev.portolan.socket.Protocol;
+import dev.portolan.sampling.NodeSnapshot;
+import dev.portolan.sampling.OwnedSocket;
+import dev.portolan.sampling.SnapshotHolder;
 import dev.portolan.service.ServiceNames;
+import dev.portolan.socket.Protocol;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -24,8 +24,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Answers "who owns tcp/5432?" and "what does pid 1234 hold?" from the owner index, confirming each answer with
- * one readlink so it is never stale. A worker verticle: it touches /proc.
+ * Answers "who owns tcp/5432?" and "what does pid 1234 hold?" from the owner index, confirming each
+ * answer with one readlink so it is never stale. A worker verticle: it touches /proc.
  */
 public final class OwnerVerticle extends VerticleBase {
   private final SnapshotHolder latest;
@@ -40,7 +40,10 @@ public final class OwnerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.eventBus().<JsonObject>consumer(Addresses.onNode(latest.node(), Addresses.OWNER_LOOKUP), this::lookup).completion();
+    return vertx
+        .eventBus()
+        .<JsonObject>consumer(Addresses.onNode(latest.node(), Addresses.OWNER_LOOKUP), this::lookup)
+        .completion();
   }
 
   private void lookup(Message<JsonObject> msg) {
@@ -59,14 +62,26 @@ public final class OwnerVerticle extends VerticleBase {
     List<ListedSocket> sockets = new ArrayList<>();
     boolean listening = false;
     var onPort = snapshot.byLocalPort(proto, port);
-    Map<Long, Owner> confirmed = owners.lookupAll(onPort.stream().map(s -> s.socket().inode()).toList());
+    Map<Long, Owner> confirmed =
+        owners.lookupAll(onPort.stream().map(s -> s.socket().inode()).toList());
     for (OwnedSocket s : onPort) {
-      sockets.add(ListedSocket.of(snapshot.node(), new OwnedSocket(s.socket(), confirmed.get(s.socket().inode())),
-          services, null));
+      sockets.add(
+          ListedSocket.of(
+              snapshot.node(),
+              new OwnedSocket(s.socket(), confirmed.get(s.socket().inode())),
+              services,
+              null));
       listening |= s.socket().isListening();
     }
-    return new PortOwnersReply(snapshot.node(), proto, port, services.name(proto, port), listening,
-        snapshot.takenAtMillis(), sockets, null);
+    return new PortOwnersReply(
+        snapshot.node(),
+        proto,
+        port,
+        services.name(proto, port),
+        listening,
+        snapshot.takenAtMillis(),
+        sockets,
+        null);
   }
 
   private void byPid(Message<JsonObject> msg, int pid) {
@@ -83,11 +98,15 @@ public final class OwnerVerticle extends VerticleBase {
     for (long inode : inodes) {
       OwnedSocket s = snapshot.byInode(inode);
       if (s != null) {
-        sockets.add(ListedSocket.of(snapshot.node(), new OwnedSocket(s.socket(), owner), services, null));
+        sockets.add(
+            ListedSocket.of(snapshot.node(), new OwnedSocket(s.socket(), owner), services, null));
       } else {
         unsampled.add(inode);
       }
     }
-    msg.reply(new ProcessReply(snapshot.node(), process.get(), snapshot.takenAtMillis(), sockets, unsampled).toJson());
+    msg.reply(
+        new ProcessReply(
+                snapshot.node(), process.get(), snapshot.takenAtMillis(), sockets, unsampled)
+            .toJson());
   }
 }

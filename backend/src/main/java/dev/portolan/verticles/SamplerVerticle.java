@@ -4,12 +4,12 @@ import dev.portolan.bus.Addresses;
 import dev.portolan.bus.ChangeBatch;
 import dev.portolan.bus.SampleTaken;
 import dev.portolan.metrics.PortolanMetrics;
-import dev.portolan.socket.netlink.SocketDestroyListener;
 import dev.portolan.sampling.NodeSnapshot;
 import dev.portolan.sampling.Sampler;
 import dev.portolan.sampling.SamplerBackoff;
 import dev.portolan.sampling.SnapshotHolder;
 import dev.portolan.service.ServiceNames;
+import dev.portolan.socket.netlink.SocketDestroyListener;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -18,17 +18,19 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Samples the socket table every interval on a dedicated worker thread, keeps the latest snapshot, and publishes
- * the changes ({@link Addresses#CHANGES}) and a heartbeat ({@link Addresses#SAMPLES}). Each sample is scheduled when
- * the previous one has ended, as its {@link SamplerBackoff} says: on the configured interval while samples are fast,
- * less often while they take most of it (an overrun, longer than the interval, is counted), back on the interval once
- * they are fast again; starting and ending a backoff is logged. Stopping closes the sampler's reader and the socket
- * destroy listener that feeds its short-lived sockets, if any.
+ * Samples the socket table every interval on a dedicated worker thread, keeps the latest snapshot,
+ * and publishes the changes ({@link Addresses#CHANGES}) and a heartbeat ({@link
+ * Addresses#SAMPLES}). Each sample is scheduled when the previous one has ended, as its {@link
+ * SamplerBackoff} says: on the configured interval while samples are fast, less often while they
+ * take most of it (an overrun, longer than the interval, is counted), back on the interval once
+ * they are fast again; starting and ending a backoff is logged. Stopping closes the sampler's
+ * reader and the socket destroy listener that feeds its short-lived sockets, if any.
  */
 public final class SamplerVerticle extends VerticleBase {
   /** For this process's own listeners ({@link Addresses#SAMPLES}): never sent to another member. */
   private static final io.vertx.core.eventbus.DeliveryOptions LOCAL =
       new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true);
+
   private static final Logger LOG = Logger.getLogger(SamplerVerticle.class.getName());
 
   private final Sampler sampler;
@@ -42,15 +44,40 @@ public final class SamplerVerticle extends VerticleBase {
   private long timer = -1;
   private volatile boolean stopped;
 
-  /** {@code destroyListener}: what feeds the sampler's short-lived sockets, closed with it; null for none. */
-  public SamplerVerticle(Sampler sampler, SocketDestroyListener destroyListener, SnapshotHolder latest,
-      Duration interval, PortolanMetrics metrics, ServiceNames services, String epoch) {
-    this(sampler, destroyListener, latest, SamplerBackoff.forInterval(interval), metrics, services, epoch);
+  /**
+   * {@code destroyListener}: what feeds the sampler's short-lived sockets, closed with it; null for
+   * none.
+   */
+  public SamplerVerticle(
+      Sampler sampler,
+      SocketDestroyListener destroyListener,
+      SnapshotHolder latest,
+      Duration interval,
+      PortolanMetrics metrics,
+      ServiceNames services,
+      String epoch) {
+    this(
+        sampler,
+        destroyListener,
+        latest,
+        SamplerBackoff.forInterval(interval),
+        metrics,
+        services,
+        epoch);
   }
 
-  /** With the backoff it schedules by (shared with the heartbeat and /metrics, which report its state). */
-  public SamplerVerticle(Sampler sampler, SocketDestroyListener destroyListener, SnapshotHolder latest,
-      SamplerBackoff backoff, PortolanMetrics metrics, ServiceNames services, String epoch) {
+  /**
+   * With the backoff it schedules by (shared with the heartbeat and /metrics, which report its
+   * state).
+   */
+  public SamplerVerticle(
+      Sampler sampler,
+      SocketDestroyListener destroyListener,
+      SnapshotHolder latest,
+      SamplerBackoff backoff,
+      PortolanMetrics metrics,
+      ServiceNames services,
+      String epoch) {
     this.backoff = backoff;
     this.destroyListener = destroyListener;
     this.epoch = epoch;
@@ -75,7 +102,9 @@ public final class SamplerVerticle extends VerticleBase {
     sampleOnce().onComplete(ar -> scheduleNext(ar.succeeded() ? ar.result() : null));
   }
 
-  /** Sets the timer for the next sample, as the backoff decides from {@code last} (null: it failed). */
+  /**
+   * Sets the timer for the next sample, as the backoff decides from {@code last} (null: it failed).
+   */
   private void scheduleNext(Sampler.Result last) {
     if (stopped) {
       return;
@@ -90,8 +119,11 @@ public final class SamplerVerticle extends VerticleBase {
       }
       if (d.change() != SamplerBackoff.Change.NONE) {
         Level level = d.change() == SamplerBackoff.Change.RECOVERED ? Level.INFO : Level.WARNING;
-        LOG.log(level, backoff.state().backingOff() ? "sampler backing off: " + backoff.state().describe()
-            : "sampler back on its interval: " + backoff.state().describe());
+        LOG.log(
+            level,
+            backoff.state().backingOff()
+                ? "sampler backing off: " + backoff.state().describe()
+                : "sampler back on its interval: " + backoff.state().describe());
       }
       delay = d.delayMillis();
     }
@@ -99,25 +131,46 @@ public final class SamplerVerticle extends VerticleBase {
   }
 
   private Future<Sampler.Result> sampleOnce() {
-    return worker.executeBlocking(sampler::sample, false)
+    return worker
+        .executeBlocking(sampler::sample, false)
         .onSuccess(this::publish)
-        .onFailure(err -> {
-          metrics.sampleFailed();
-          LOG.log(Level.WARNING, "sample failed; the next tick tries again", err);
-        });
+        .onFailure(
+            err -> {
+              metrics.sampleFailed();
+              LOG.log(Level.WARNING, "sample failed; the next tick tries again", err);
+            });
   }
 
   private void publish(Sampler.Result result) {
     NodeSnapshot snapshot = result.snapshot();
     latest.set(snapshot);
     if (!result.changes().isEmpty()) {
-      vertx.eventBus().publish(Addresses.CHANGES, new ChangeBatch(snapshot.node(), epoch, result.changes()).toJson(services));
+      vertx
+          .eventBus()
+          .publish(
+              Addresses.CHANGES,
+              new ChangeBatch(snapshot.node(), epoch, result.changes()).toJson(services));
     }
-    vertx.eventBus().publish(Addresses.SAMPLES, new SampleTaken(snapshot.node(), snapshot.seq(),
-        snapshot.takenAtMillis(), snapshot.sampleNanos(), snapshot.sockets().size(), result.changes().size(),
-        sampler.readerName()).toJson(), LOCAL);
+    vertx
+        .eventBus()
+        .publish(
+            Addresses.SAMPLES,
+            new SampleTaken(
+                    snapshot.node(),
+                    snapshot.seq(),
+                    snapshot.takenAtMillis(),
+                    snapshot.sampleNanos(),
+                    snapshot.sockets().size(),
+                    result.changes().size(),
+                    sampler.readerName())
+                .toJson(),
+            LOCAL);
     latest.published(snapshot.seq());
-    metrics.sampleTaken(snapshot.sampleNanos(), snapshot.takenAtMillis(), result.changes().size(), snapshot.summary());
+    metrics.sampleTaken(
+        snapshot.sampleNanos(),
+        snapshot.takenAtMillis(),
+        result.changes().size(),
+        snapshot.summary());
   }
 
   @Override
@@ -128,7 +181,9 @@ public final class SamplerVerticle extends VerticleBase {
     }
     Future<?> closed = worker == null ? Future.succeededFuture() : worker.close();
     if (destroyListener != null) {
-      destroyListener.close(); // returns at once: its thread closes the netlink socket within a receive timeout
+      destroyListener
+          .close(); // returns at once: its thread closes the netlink socket within a receive
+      // timeout
     }
     return closed.andThen(ar -> sampler.close());
   }

@@ -2,13 +2,13 @@ package dev.portolan.verticles;
 
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.CheckReply;
+import dev.portolan.bus.NodeInfo;
+import dev.portolan.bus.NodeSocketsReply;
 import dev.portolan.bus.NodeSummaryReply;
 import dev.portolan.bus.PortCheck;
-import dev.portolan.bus.NodeSocketsReply;
-import dev.portolan.bus.SocketQuery;
 import dev.portolan.bus.SnapshotReply;
+import dev.portolan.bus.SocketQuery;
 import dev.portolan.http.InvalidQueryException;
-import dev.portolan.bus.NodeInfo;
 import dev.portolan.sampling.NodeSnapshot;
 import dev.portolan.sampling.SnapshotHolder;
 import dev.portolan.sampling.SocketPage;
@@ -19,8 +19,9 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Answers questions about the latest snapshot: socket pages, the summary, the node's description, port checks,
- * and the whole snapshot for a hub that resyncs. Deployed as a worker verticle: filtering and sorting tens of thousands of rows stays off the event loop.
+ * Answers questions about the latest snapshot: socket pages, the summary, the node's description,
+ * port checks, and the whole snapshot for a hub that resyncs. Deployed as a worker verticle:
+ * filtering and sorting tens of thousands of rows stays off the event loop.
  */
 public final class SocketQueryVerticle extends VerticleBase {
   private final SnapshotHolder latest;
@@ -28,7 +29,8 @@ public final class SocketQueryVerticle extends VerticleBase {
   private final NodeInfo nodeInfo;
   private final String epoch;
 
-  public SocketQueryVerticle(SnapshotHolder latest, ServiceNames services, NodeInfo nodeInfo, String epoch) {
+  public SocketQueryVerticle(
+      SnapshotHolder latest, ServiceNames services, NodeInfo nodeInfo, String epoch) {
     this.epoch = epoch;
     this.latest = latest;
     this.services = services;
@@ -40,15 +42,29 @@ public final class SocketQueryVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     String node = latest.node();
     return Future.all(
-        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SOCKETS_QUERY), this::page).completion(),
-        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SUMMARY), msg -> msg.reply(
-            NodeSummaryReply.of(latest.get(), latest.trend().points(120)).toJson())).completion(),
-        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.NODE_INFO), msg -> msg.reply(nodeInfo.reply(latest.get()).toJson())).completion(),
-        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.PORT_CHECK), this::check).completion(),
-        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SNAPSHOT), msg -> {
-          NodeSnapshot s = latest.get();
-          msg.reply(new SnapshotReply(s.node(), epoch, s.seq(), s.takenAtMillis(), s.sockets()).toJson(services));
-        }).completion());
+        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SOCKETS_QUERY), this::page)
+            .completion(),
+        bus.<JsonObject>consumer(
+                Addresses.onNode(node, Addresses.SUMMARY),
+                msg ->
+                    msg.reply(
+                        NodeSummaryReply.of(latest.get(), latest.trend().points(120)).toJson()))
+            .completion(),
+        bus.<JsonObject>consumer(
+                Addresses.onNode(node, Addresses.NODE_INFO),
+                msg -> msg.reply(nodeInfo.reply(latest.get()).toJson()))
+            .completion(),
+        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.PORT_CHECK), this::check)
+            .completion(),
+        bus.<JsonObject>consumer(
+                Addresses.onNode(node, Addresses.SNAPSHOT),
+                msg -> {
+                  NodeSnapshot s = latest.get();
+                  msg.reply(
+                      new SnapshotReply(s.node(), epoch, s.seq(), s.takenAtMillis(), s.sockets())
+                          .toJson(services));
+                })
+            .completion());
   }
 
   private void page(Message<JsonObject> msg) {

@@ -1,9 +1,17 @@
 package dev.portolan.verticles;
 
+import dev.portolan.access.HttpAccess;
+import dev.portolan.access.http.AccessControl;
+import dev.portolan.access.http.HostGuard;
+import dev.portolan.api.AuditApi;
+import dev.portolan.api.ScanRoutes;
+import dev.portolan.api.SseFeed;
+import dev.portolan.api.TokenRoutes;
 import dev.portolan.audit.AgentAuditMerge;
 import dev.portolan.audit.AuditFile;
 import dev.portolan.audit.AuditLog;
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.AuditJson;
 import dev.portolan.bus.CheckAnswer;
 import dev.portolan.bus.FleetChanges;
 import dev.portolan.bus.FleetSocketsReply;
@@ -12,38 +20,31 @@ import dev.portolan.bus.OwnersReply;
 import dev.portolan.bus.ProcessReply;
 import dev.portolan.bus.SampleTaken;
 import dev.portolan.bus.SummaryReply;
+import dev.portolan.dashboard.AccessPages;
 import dev.portolan.dashboard.DashboardRoutes;
 import dev.portolan.dashboard.HtmlReplies;
-import dev.portolan.api.TokenRoutes;
+import dev.portolan.http.ApiErrors;
+import dev.portolan.http.ConnectionGuard;
+import dev.portolan.http.InvalidQueryException;
+import dev.portolan.http.InvalidRequests;
+import dev.portolan.http.Params;
+import dev.portolan.http.QueryValues;
 import dev.portolan.limit.ConnectionLimits;
 import dev.portolan.limit.ConnectionSettings;
 import dev.portolan.limit.RateLimitSettings;
 import dev.portolan.metrics.PortolanMetrics;
+import dev.portolan.query.FleetApi;
+import dev.portolan.query.ScanGate;
 import dev.portolan.sampling.ChangeHistory;
-import dev.portolan.http.InvalidQueryException;
-import dev.portolan.http.QueryValues;
 import dev.portolan.sampling.SocketFilter;
 import dev.portolan.service.ServiceNames;
-import dev.portolan.access.HttpAccess;
-import dev.portolan.access.http.AccessControl;
-import dev.portolan.http.ApiErrors;
-import dev.portolan.api.AuditApi;
-import dev.portolan.bus.AuditJson;
-import dev.portolan.http.ConnectionGuard;
-import dev.portolan.query.FleetApi;
-import dev.portolan.access.http.HostGuard;
-import dev.portolan.http.InvalidRequests;
-import dev.portolan.http.Params;
-import dev.portolan.query.ScanGate;
-import dev.portolan.api.ScanRoutes;
-import dev.portolan.api.SseFeed;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
@@ -51,11 +52,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import dev.portolan.dashboard.AccessPages;
 
 /**
- * HTTP: the JSON API under {@code /api/v1}, the SSE feed, {@code /metrics}, {@code /health} and the dashboard, for
- * the whole fleet this hub sees ({@code node} narrows any answer to one node).
+ * HTTP: the JSON API under {@code /api/v1}, the SSE feed, {@code /metrics}, {@code /health} and the
+ * dashboard, for the whole fleet this hub sees ({@code node} narrows any answer to one node).
  */
 public final class WebVerticle extends VerticleBase {
 
@@ -69,8 +69,13 @@ public final class WebVerticle extends VerticleBase {
   private final ChangeHistory history;
   private final RateLimitSettings limits;
   private final Path auditPath;
-  /** How often the audit log's refusal summaries of past minutes are closed (and written with their counts). */
+
+  /**
+   * How often the audit log's refusal summaries of past minutes are closed (and written with their
+   * counts).
+   */
   private static final long SUMMARY_CLOSE_MILLIS = 5_000;
+
   private final ConnectionLimits connections;
   private final ConnectionSettings connectionSettings;
   private final HostGuard hosts;
@@ -83,13 +88,20 @@ public final class WebVerticle extends VerticleBase {
   private dev.portolan.cluster.ClusterSelfCheck cluster;
 
   /**
-   * What the web server needs besides its {@link HttpEndpoint}: the node it runs on when it samples itself (null on a
-   * hub that does not), the fleet's service names, the node's metrics and their registry, the change history the feed
-   * replays, the per-user limits and the audit log's JSON-lines file (null for none).
+   * What the web server needs besides its {@link HttpEndpoint}: the node it runs on when it samples
+   * itself (null on a hub that does not), the fleet's service names, the node's metrics and their
+   * registry, the change history the feed replays, the per-user limits and the audit log's
+   * JSON-lines file (null for none).
    */
-  public record Options(HttpEndpoint endpoint, String localNode, ServiceNames services, PortolanMetrics metrics,
-      PrometheusMeterRegistry registry, ChangeHistory history, RateLimitSettings limits, Path auditFile) {
-  }
+  public record Options(
+      HttpEndpoint endpoint,
+      String localNode,
+      ServiceNames services,
+      PortolanMetrics metrics,
+      PrometheusMeterRegistry registry,
+      ChangeHistory history,
+      RateLimitSettings limits,
+      Path auditFile) {}
 
   public WebVerticle(Options options) {
     HttpEndpoint endpoint = options.endpoint();
@@ -108,7 +120,9 @@ public final class WebVerticle extends VerticleBase {
     this.hosts = new HostGuard(endpoint.allowedHosts(), access.tls(), HtmlReplies.PAGES);
   }
 
-  /** With {@code check} (null when not clustered), /health says how the node stands in the cluster. */
+  /**
+   * With {@code check} (null when not clustered), /health says how the node stands in the cluster.
+   */
   public WebVerticle withClusterCheck(dev.portolan.cluster.ClusterSelfCheck check) {
     this.cluster = check;
     return this;
@@ -123,42 +137,72 @@ public final class WebVerticle extends VerticleBase {
   public Future<?> start() {
     var bus = vertx.eventBus();
     fleet = new FleetApi(vertx, services, localNode);
-    feed = new SseFeed(vertx, history, services, metrics, SseFeed.heartbeatWithin(connectionSettings.idleTimeout()));
+    feed =
+        new SseFeed(
+            vertx,
+            history,
+            services,
+            metrics,
+            SseFeed.heartbeatWithin(connectionSettings.idleTimeout()));
     feed.start();
     FleetChanges.registerCodec(vertx);
-    bus.<FleetChanges>localConsumer(Addresses.FLEET_CHANGES, msg -> feed.onChanges(msg.body().changes()));
-    bus.<JsonObject>localConsumer(Addresses.FLEET_NODE_STATUS, msg -> feed.onNodeStatus(msg.body()));
-    bus.<JsonObject>localConsumer(Addresses.SAMPLES, msg -> lastSampleAt = SampleTaken.fromJson(msg.body()).takenAtMillis());
+    bus.<FleetChanges>localConsumer(
+        Addresses.FLEET_CHANGES, msg -> feed.onChanges(msg.body().changes()));
+    bus.<JsonObject>localConsumer(
+        Addresses.FLEET_NODE_STATUS, msg -> feed.onNodeStatus(msg.body()));
+    bus.<JsonObject>localConsumer(
+        Addresses.SAMPLES, msg -> lastSampleAt = SampleTaken.fromJson(msg.body()).takenAtMillis());
     AuditLog audit = new AuditLog(AuditLog.DEFAULT_CAPACITY);
     ScanGate.logEachEntry(audit);
     gate = new ScanGate(vertx, audit, limits, localNode);
-    // refusals are counted per minute: a summary that counted more is written again once its minute has closed
+    // refusals are counted per minute: a summary that counted more is written again once its minute
+    // has closed
     vertx.setPeriodic(SUMMARY_CLOSE_MILLIS, t -> audit.closeSummaries(System.currentTimeMillis()));
     AgentAuditMerge agents = new AgentAuditMerge(audit);
-    bus.<JsonObject>consumer(Addresses.AGENT_AUDIT, msg -> {
-      try {
-        agents.merge(AuditJson.fromJson(msg.body()));
-      } catch (IllegalArgumentException e) {
-        // not an audit record: nothing to merge
-      }
-    });
+    bus.<JsonObject>consumer(
+        Addresses.AGENT_AUDIT,
+        msg -> {
+          try {
+            agents.merge(AuditJson.fromJson(msg.body()));
+          } catch (IllegalArgumentException e) {
+            // not an audit record: nothing to merge
+          }
+        });
     Future<?> file = Future.succeededFuture();
     if (auditPath != null) {
-      file = vertx.executeBlocking(() -> AuditFile.open(auditPath)).onSuccess(f -> {
-        auditFile = f;
-        audit.listen(e -> f.append(AuditJson.entry(e).encode()));
-      }).recover(e -> Future.failedFuture(new IllegalStateException("cannot open the audit file " + auditPath + ": " + e)));
+      file =
+          vertx
+              .executeBlocking(() -> AuditFile.open(auditPath))
+              .onSuccess(
+                  f -> {
+                    auditFile = f;
+                    audit.listen(e -> f.append(AuditJson.entry(e).encode()));
+                  })
+              .recover(
+                  e ->
+                      Future.failedFuture(
+                          new IllegalStateException(
+                              "cannot open the audit file " + auditPath + ": " + e)));
     }
     ConnectionGuard guard = new ConnectionGuard(vertx, connections, connectionSettings);
     HttpServerOptions options = guard.apply(new HttpServerOptions());
     if (access.tls()) {
-      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(access.tlsCert().toString())
-          .setKeyPath(access.tlsKey().toString()));
+      options
+          .setSsl(true)
+          .setKeyCertOptions(
+              new PemKeyCertOptions()
+                  .setCertPath(access.tlsCert().toString())
+                  .setKeyPath(access.tlsKey().toString()));
     }
     server = vertx.createHttpServer(options);
-    return Future.all(file, hosts.start(vertx)).compose(v -> server.connectionHandler(guard::connected)
-        .requestHandler(guard.requests(router())).invalidRequestHandler(guard.requests(InvalidRequests::answer))
-        .listen(port, bind));
+    return Future.all(file, hosts.start(vertx))
+        .compose(
+            v ->
+                server
+                    .connectionHandler(guard::connected)
+                    .requestHandler(guard.requests(router()))
+                    .invalidRequestHandler(guard.requests(InvalidRequests::answer))
+                    .listen(port, bind));
   }
 
   @Override
@@ -170,57 +214,164 @@ public final class WebVerticle extends VerticleBase {
       gate.log().closeSummaries(Long.MAX_VALUE);
     }
     AuditFile f = auditFile;
-    return f == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
-      f.close();
-      return null;
-    });
+    return f == null
+        ? Future.succeededFuture()
+        : vertx.executeBlocking(
+            () -> {
+              f.close();
+              return null;
+            });
   }
 
   private Router router() {
     Router router = Router.router(vertx);
     InvalidRequests.mount(router, HtmlReplies.PAGES);
-    AccessControl accessControl = AccessControl.mount(router, vertx, access, bind, hosts, HtmlReplies.PAGES);
+    AccessControl accessControl =
+        AccessControl.mount(router, vertx, access, bind, hosts, HtmlReplies.PAGES);
     AccessPages.mountLogin(router, vertx, accessControl.users(), accessControl.sessions());
     TokenRoutes.mount(router, vertx, accessControl.tokens(), accessControl.users());
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
-    router.get("/api/v1/nodes").handler(ctx -> guarded(ctx, Set.of("node"), (c, p) -> reply(c, fleet.nodes(node(p)).map(NodesReply::toJson))));
-    router.get("/api/v1/sockets").handler(ctx -> guarded(ctx, SocketFilter.parametersAnd("limit", "cursor"),
-        (c, p) -> { var q = FleetApi.socketQuery(p); reply(c, fleet.sockets(q.filter(), q.limit(), q.cursor()).map(FleetSocketsReply::toJson)); }));
-    router.get("/api/v1/owners").handler(ctx -> guarded(ctx, Set.of("node", "proto", "port"), (c, p) ->
-        reply(c, fleet.owners(node(p), QueryValues.inetProtocol(QueryValues.single(p, "proto")), requiredPort(p))
-            .map(OwnersReply::toJson))));
-    router.get("/api/v1/processes/:node/:pid").handler(ctx -> guarded(ctx, Set.of(), (c, p) ->
-        reply(c, fleet.process(c.pathParam("node"), QueryValues.pid(c.pathParam("pid"))).map(ProcessReply::toJson))));
-    router.get("/api/v1/summary").handler(ctx -> guarded(ctx, Set.of("node"), (c, p) -> reply(c, fleet.summary(node(p)).map(SummaryReply::toJson))));
-    router.get("/api/v1/check").handler(ctx -> guarded(ctx, Set.of("node", "proto", "port"), (c, p) ->
-        reply(c, fleet.check(node(p), QueryValues.inetProtocol(QueryValues.single(p, "proto")), requiredPort(p))
-            .map(CheckAnswer::toJson))));
-    router.get("/api/v1/events").handler(ctx -> guarded(ctx, SocketFilter.parametersAnd(SseFeed.PARAMETERS), (c, p) -> feed.handle(c, p)));
+    router
+        .get("/api/v1/nodes")
+        .handler(
+            ctx ->
+                guarded(
+                    ctx,
+                    Set.of("node"),
+                    (c, p) -> reply(c, fleet.nodes(node(p)).map(NodesReply::toJson))));
+    router
+        .get("/api/v1/sockets")
+        .handler(
+            ctx ->
+                guarded(
+                    ctx,
+                    SocketFilter.parametersAnd("limit", "cursor"),
+                    (c, p) -> {
+                      var q = FleetApi.socketQuery(p);
+                      reply(
+                          c,
+                          fleet
+                              .sockets(q.filter(), q.limit(), q.cursor())
+                              .map(FleetSocketsReply::toJson));
+                    }));
+    router
+        .get("/api/v1/owners")
+        .handler(
+            ctx ->
+                guarded(
+                    ctx,
+                    Set.of("node", "proto", "port"),
+                    (c, p) ->
+                        reply(
+                            c,
+                            fleet
+                                .owners(
+                                    node(p),
+                                    QueryValues.inetProtocol(QueryValues.single(p, "proto")),
+                                    requiredPort(p))
+                                .map(OwnersReply::toJson))));
+    router
+        .get("/api/v1/processes/:node/:pid")
+        .handler(
+            ctx ->
+                guarded(
+                    ctx,
+                    Set.of(),
+                    (c, p) ->
+                        reply(
+                            c,
+                            fleet
+                                .process(c.pathParam("node"), QueryValues.pid(c.pathParam("pid")))
+                                .map(ProcessReply::toJson))));
+    router
+        .get("/api/v1/summary")
+        .handler(
+            ctx ->
+                guarded(
+                    ctx,
+                    Set.of("node"),
+                    (c, p) -> reply(c, fleet.summary(node(p)).map(SummaryReply::toJson))));
+    router
+        .get("/api/v1/check")
+        .handler(
+            ctx ->
+                guarded(
+                    ctx,
+                    Set.of("node", "proto", "port"),
+                    (c, p) ->
+                        reply(
+                            c,
+                            fleet
+                                .check(
+                                    node(p),
+                                    QueryValues.inetProtocol(QueryValues.single(p, "proto")),
+                                    requiredPort(p))
+                                .map(CheckAnswer::toJson))));
+    router
+        .get("/api/v1/events")
+        .handler(
+            ctx ->
+                guarded(
+                    ctx,
+                    SocketFilter.parametersAnd(SseFeed.PARAMETERS),
+                    (c, p) -> feed.handle(c, p)));
     ScanRoutes.mount(router, vertx, fleet, services, gate);
     AuditApi.mount(router, gate.log());
     DashboardRoutes.mount(router, vertx, fleet, feed, services, gate);
-    router.route("/api/*").handler(ctx -> ApiErrors.send(ctx, 404, "not found",
-        "no API endpoint " + ctx.request().method() + " " + QueryValues.echo(ctx.request().path())));
-    router.route().failureHandler(ctx -> {
-      if (accessControl.failure(ctx)) {
-        return;
-      }
-      if (ctx.statusCode() == 413) {
-        ApiErrors.send(ctx, 413, "body too large", "the request body is over the limit for "
-            + QueryValues.echo(ctx.request().path()));
-      } else if (ctx.statusCode() == 404 || ctx.statusCode() == 405 || ctx.statusCode() == 400) {
-        ApiErrors.send(ctx, ctx.statusCode(), ctx.statusCode() == 400 ? "bad request" : "not found",
-            "cannot " + ctx.request().method() + " " + QueryValues.echo(ctx.request().path()));
-      } else {
-        ApiErrors.fail(ctx, ctx.failure() == null ? new IllegalStateException("status " + ctx.statusCode()) : ctx.failure());
-      }
-    });
+    router
+        .route("/api/*")
+        .handler(
+            ctx ->
+                ApiErrors.send(
+                    ctx,
+                    404,
+                    "not found",
+                    "no API endpoint "
+                        + ctx.request().method()
+                        + " "
+                        + QueryValues.echo(ctx.request().path())));
+    router
+        .route()
+        .failureHandler(
+            ctx -> {
+              if (accessControl.failure(ctx)) {
+                return;
+              }
+              if (ctx.statusCode() == 413) {
+                ApiErrors.send(
+                    ctx,
+                    413,
+                    "body too large",
+                    "the request body is over the limit for "
+                        + QueryValues.echo(ctx.request().path()));
+              } else if (ctx.statusCode() == 404
+                  || ctx.statusCode() == 405
+                  || ctx.statusCode() == 400) {
+                ApiErrors.send(
+                    ctx,
+                    ctx.statusCode(),
+                    ctx.statusCode() == 400 ? "bad request" : "not found",
+                    "cannot "
+                        + ctx.request().method()
+                        + " "
+                        + QueryValues.echo(ctx.request().path()));
+              } else {
+                ApiErrors.fail(
+                    ctx,
+                    ctx.failure() == null
+                        ? new IllegalStateException("status " + ctx.statusCode())
+                        : ctx.failure());
+              }
+            });
     return router;
   }
 
   /** Validates parameter names, then runs the handler; bad input becomes a 400, never a 500. */
-  private void guarded(RoutingContext ctx, Set<String> accepted, java.util.function.BiConsumer<RoutingContext, Map<String, List<String>>> handler) {
+  private void guarded(
+      RoutingContext ctx,
+      Set<String> accepted,
+      java.util.function.BiConsumer<RoutingContext, Map<String, List<String>>> handler) {
     try {
       Map<String, List<String>> params = Params.of(ctx.queryParams());
       QueryValues.rejectUnknown(params, accepted);
@@ -246,21 +397,28 @@ public final class WebVerticle extends VerticleBase {
   }
 
   private static void reply(RoutingContext ctx, Future<JsonObject> answer) {
-    answer.onComplete(ar -> {
-      if (ar.failed()) {
-        ApiErrors.fail(ctx, ar.cause());
-      } else if (!ctx.response().closed()) {
-        ctx.response().putHeader("Content-Type", "application/json").end(ar.result().encode());
-      }
-    });
+    answer.onComplete(
+        ar -> {
+          if (ar.failed()) {
+            ApiErrors.fail(ctx, ar.cause());
+          } else if (!ctx.response().closed()) {
+            ctx.response().putHeader("Content-Type", "application/json").end(ar.result().encode());
+          }
+        });
   }
 
   private void health(RoutingContext ctx) {
     long age = lastSampleAt == 0 ? -1 : System.currentTimeMillis() - lastSampleAt;
-    JsonObject body = new JsonObject().put("status", "up")
-        .put("node", localNode).put("lastSampleAt", lastSampleAt).put("lastSampleAgeMillis", age)
-        .put("sseClients", feed.clientCount());
-    ctx.response().setStatusCode(dev.portolan.cluster.ClusterSelfCheck.addTo(body, cluster))
-        .putHeader("Content-Type", "application/json").end(body.encode());
+    JsonObject body =
+        new JsonObject()
+            .put("status", "up")
+            .put("node", localNode)
+            .put("lastSampleAt", lastSampleAt)
+            .put("lastSampleAgeMillis", age)
+            .put("sseClients", feed.clientCount());
+    ctx.response()
+        .setStatusCode(dev.portolan.cluster.ClusterSelfCheck.addTo(body, cluster))
+        .putHeader("Content-Type", "application/json")
+        .end(body.encode());
   }
 }

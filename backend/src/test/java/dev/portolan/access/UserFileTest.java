@@ -26,7 +26,8 @@ class UserFileTest {
   @Test
   void usersAreReadWithTheirRolesAndAuthenticated(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("users");
-    Files.writeString(file, "# who may log in\n\nalice:admin:" + HASH + "\n bob : viewer : " + HASH + "\r\n");
+    Files.writeString(
+        file, "# who may log in\n\nalice:admin:" + HASH + "\n bob : viewer : " + HASH + "\r\n");
     UserFile users = UserFile.read(file);
     assertEquals(2, users.size());
     assertEquals(AccessRole.ADMIN, users.user("alice").orElseThrow().role());
@@ -40,18 +41,35 @@ class UserFileTest {
   @Test
   void badLinesAreRefusedWithTheirNumber() {
     String ok = "alice:admin:" + HASH + "\n";
-    assertEquals("f line 2: the password must be a pbkdf2 hash ($pbkdf2$it=N$salt$hash), never the password"
-        + " itself: make one with java -jar portolan.jar hash-password",
-        assertThrows(IllegalArgumentException.class, () -> UserFile.parse(ok + "bob:viewer:hunter2\n", "f")).getMessage());
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> UserFile.parse(ok + "bob:root:" + HASH, "f"))
-        .getMessage().startsWith("f line 2: unknown role 'root'"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> UserFile.parse(ok + "bob viewer", "f"))
-        .getMessage().startsWith("f line 2: write name:role:hash"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> UserFile.parse(ok + ok, "f"))
-        .getMessage().contains("listed twice"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> UserFile.parse(ok + "b b:viewer:" + HASH, "f"))
-        .getMessage().contains("invalid user name"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> UserFile.parse("# nobody\n", "f"))
-        .getMessage().contains("lists no user"));
+    assertEquals(
+        "f line 2: the password must be a pbkdf2 hash ($pbkdf2$it=N$salt$hash), never the password"
+            + " itself: make one with java -jar portolan.jar hash-password",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> UserFile.parse(ok + "bob:viewer:hunter2\n", "f"))
+            .getMessage());
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class, () -> UserFile.parse(ok + "bob:root:" + HASH, "f"))
+            .getMessage()
+            .startsWith("f line 2: unknown role 'root'"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> UserFile.parse(ok + "bob viewer", "f"))
+            .getMessage()
+            .startsWith("f line 2: write name:role:hash"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> UserFile.parse(ok + ok, "f"))
+            .getMessage()
+            .contains("listed twice"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> UserFile.parse(ok + "b b:viewer:" + HASH, "f"))
+            .getMessage()
+            .contains("invalid user name"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> UserFile.parse("# nobody\n", "f"))
+            .getMessage()
+            .contains("lists no user"));
   }
 }

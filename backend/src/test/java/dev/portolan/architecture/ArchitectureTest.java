@@ -9,13 +9,16 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package structure as the README's Layout section draws it: no cycles between the top-level packages; the
- * domain (sockets and their readers, owners, sampling, the fleet state, scans, audit, limits, settings) in plain
- * Java without Vert.x; the dashboard and the JSON API on top of the hub's query facade, never the other way.
+ * The package structure as the README's Layout section draws it: no cycles between the top-level
+ * packages; the domain (sockets and their readers, owners, sampling, the fleet state, scans, audit,
+ * limits, settings) in plain Java without Vert.x; the dashboard and the JSON API on top of the
+ * hub's query facade, never the other way.
  */
 class ArchitectureTest {
-  private static final JavaClasses CLASSES = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.portolan");
+  private static final JavaClasses CLASSES =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.portolan");
 
   @Test
   void noCyclesBetweenPackages() {
@@ -24,39 +27,79 @@ class ArchitectureTest {
 
   @Test
   void domainWithoutVertx() {
-    noClasses().that().resideInAnyPackage("dev.portolan.socket..",
-            "dev.portolan.owner..", "dev.portolan.sampling..", "dev.portolan.fleet..", "dev.portolan.scan..",
-            "dev.portolan.audit..", "dev.portolan.limit..", "dev.portolan.config..", "dev.portolan.service..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.vertx..").check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.portolan.socket..",
+            "dev.portolan.owner..",
+            "dev.portolan.sampling..",
+            "dev.portolan.fleet..",
+            "dev.portolan.scan..",
+            "dev.portolan.audit..",
+            "dev.portolan.limit..",
+            "dev.portolan.config..",
+            "dev.portolan.service..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.vertx..")
+        .check(CLASSES);
   }
 
   @Test
   void dashboardDoesNotReachIntoVerticles() {
-    noClasses().that()
-        .resideInAPackage("dev.portolan.dashboard..").should().dependOnClassesThat()
-        .resideInAPackage("dev.portolan.verticles..").check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.portolan.dashboard..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.portolan.verticles..")
+        .check(CLASSES);
   }
 
   @Test
   void facadeKnowsNothingOfItsUsers() {
-    noClasses().that().resideInAPackage("dev.portolan.query..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.portolan.dashboard..", "dev.portolan.api..",
-            "dev.portolan.verticles..").check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.portolan.query..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.portolan.dashboard..", "dev.portolan.api..", "dev.portolan.verticles..")
+        .check(CLASSES);
   }
 
   @Test
   void accessRendersNoDashboard() {
-    noClasses().that().resideInAnyPackage("dev.portolan.access..",
-            "dev.portolan.http..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.portolan.dashboard..", "dev.portolan.api..").check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.portolan.access..", "dev.portolan.http..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.portolan.dashboard..", "dev.portolan.api..")
+        .check(CLASSES);
   }
 
   @Test
   void domainKnowsNoTransport() {
-    noClasses().that().resideInAnyPackage("dev.portolan.socket..",
-            "dev.portolan.owner..", "dev.portolan.sampling..", "dev.portolan.fleet..", "dev.portolan.scan..",
-            "dev.portolan.audit..", "dev.portolan.limit..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.portolan.bus..", "dev.portolan.cluster..",
-            "dev.portolan.verticles..", "dev.portolan.query..", "dev.portolan.api..", "dev.portolan.dashboard..").check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.portolan.socket..",
+            "dev.portolan.owner..",
+            "dev.portolan.sampling..",
+            "dev.portolan.fleet..",
+            "dev.portolan.scan..",
+            "dev.portolan.audit..",
+            "dev.portolan.limit..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.portolan.bus..",
+            "dev.portolan.cluster..",
+            "dev.portolan.verticles..",
+            "dev.portolan.query..",
+            "dev.portolan.api..",
+            "dev.portolan.dashboard..")
+        .check(CLASSES);
   }
 }

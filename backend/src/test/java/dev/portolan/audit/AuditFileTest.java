@@ -11,8 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AuditFileTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void linesAreAppendedAcrossRestarts() throws IOException {
@@ -29,6 +28,7 @@ class AuditFileTest {
 
   @Test
   void aPathThatCannotBeWrittenFailsAtOnce() {
-    assertThrows(IOException.class, () -> AuditFile.open(dir.resolve("no-such-dir").resolve("audit.jsonl")));
+    assertThrows(
+        IOException.class, () -> AuditFile.open(dir.resolve("no-such-dir").resolve("audit.jsonl")));
   }
 }

@@ -13,9 +13,26 @@ import org.junit.jupiter.api.Test;
 
 class AuditLogTest {
 
-  private static AuditEntry entry(String user, AuditKind kind, String node, AuditEntry.Outcome outcome) {
-    return new AuditEntry(0, user, "127.0.0.1", kind, node, null, "10.0.0.1", "22", 1000, 0, outcome,
-        outcome == AuditEntry.Outcome.ACCEPTED ? 202 : 403, null, null, "running", null, null);
+  private static AuditEntry entry(
+      String user, AuditKind kind, String node, AuditEntry.Outcome outcome) {
+    return new AuditEntry(
+        0,
+        user,
+        "127.0.0.1",
+        kind,
+        node,
+        null,
+        "10.0.0.1",
+        "22",
+        1000,
+        0,
+        outcome,
+        outcome == AuditEntry.Outcome.ACCEPTED ? 202 : 403,
+        null,
+        null,
+        "running",
+        null,
+        null);
   }
 
   private static List<Long> ids(AuditPage page) {
@@ -26,7 +43,9 @@ class AuditLogTest {
   void entriesAreNumberedAndListedNewestFirst() {
     AuditLog log = new AuditLog(100);
     for (int i = 0; i < 5; i++) {
-      assertEquals(i + 1, log.add(entry("alice", AuditKind.TCP_SCAN, "n1", AuditEntry.Outcome.ACCEPTED)).id());
+      assertEquals(
+          i + 1,
+          log.add(entry("alice", AuditKind.TCP_SCAN, "n1", AuditEntry.Outcome.ACCEPTED)).id());
     }
     AuditPage page = log.query(AuditQuery.newest());
     assertEquals(List.of(5L, 4L, 3L, 2L, 1L), ids(page));
@@ -73,18 +92,43 @@ class AuditLogTest {
   void filtersAndCursorPaging() {
     AuditLog log = new AuditLog(1000);
     for (int i = 0; i < 30; i++) {
-      log.add(entry(i % 2 == 0 ? "alice" : "bob", i % 3 == 0 ? AuditKind.CONNECTIVITY : AuditKind.TCP_SCAN,
-          i % 5 == 0 ? "db-1" : "web-1", i % 7 == 0 ? AuditEntry.Outcome.REFUSED : AuditEntry.Outcome.ACCEPTED));
+      log.add(
+          entry(
+              i % 2 == 0 ? "alice" : "bob",
+              i % 3 == 0 ? AuditKind.CONNECTIVITY : AuditKind.TCP_SCAN,
+              i % 5 == 0 ? "db-1" : "web-1",
+              i % 7 == 0 ? AuditEntry.Outcome.REFUSED : AuditEntry.Outcome.ACCEPTED));
     }
-    log.add(new AuditEntry(0, "carol", null, AuditKind.REACHABILITY, null, List.of("web-1", "db-1"), "x", "1", 1, 2,
-        AuditEntry.Outcome.ACCEPTED, 200, null, null, "done", null, new AuditEntry.CheckResult(null, null, 1, 2)));
+    log.add(
+        new AuditEntry(
+            0,
+            "carol",
+            null,
+            AuditKind.REACHABILITY,
+            null,
+            List.of("web-1", "db-1"),
+            "x",
+            "1",
+            1,
+            2,
+            AuditEntry.Outcome.ACCEPTED,
+            200,
+            null,
+            null,
+            "done",
+            null,
+            new AuditEntry.CheckResult(null, null, 1, 2)));
     AuditPage alice = log.query(AuditQuery.parse(Map.of("user", List.of("alice"))));
     assertEquals(15, alice.entries().size());
     assertTrue(alice.entries().stream().allMatch(e -> e.user().equals("alice")));
-    AuditPage dbChecks = log.query(AuditQuery.parse(Map.of("node", List.of("db-1"), "kind", List.of("connectivity"))));
+    AuditPage dbChecks =
+        log.query(
+            AuditQuery.parse(Map.of("node", List.of("db-1"), "kind", List.of("connectivity"))));
     // i in 0..29 with i % 5 == 0 and i % 3 == 0: 0, 15
     assertEquals(List.of(16L, 1L), ids(dbChecks));
-    AuditPage matrix = log.query(AuditQuery.parse(Map.of("node", List.of("db-1"), "kind", List.of("reachability"))));
+    AuditPage matrix =
+        log.query(
+            AuditQuery.parse(Map.of("node", List.of("db-1"), "kind", List.of("reachability"))));
     assertEquals(List.of(31L), ids(matrix), "a matrix concerns each node it ran from");
     AuditPage refused = log.query(AuditQuery.parse(Map.of("outcome", List.of("refused"))));
     assertEquals(List.of(29L, 22L, 15L, 8L, 1L), ids(refused));
@@ -93,31 +137,60 @@ class AuditLogTest {
     String cursor = null;
     int pages = 0;
     do {
-      Map<String, List<String>> params = cursor == null ? Map.of("limit", List.of("7"), "user", List.of("bob"))
-          : Map.of("limit", List.of("7"), "user", List.of("bob"), "cursor", List.of(cursor));
+      Map<String, List<String>> params =
+          cursor == null
+              ? Map.of("limit", List.of("7"), "user", List.of("bob"))
+              : Map.of("limit", List.of("7"), "user", List.of("bob"), "cursor", List.of(cursor));
       AuditPage page = log.query(AuditQuery.parse(params));
       all.addAll(ids(page));
       cursor = page.nextBefore() == 0 ? null : AuditQuery.cursor(page.nextBefore());
       pages++;
     } while (cursor != null);
-    assertEquals(List.of(30L, 28L, 26L, 24L, 22L, 20L, 18L, 16L, 14L, 12L, 10L, 8L, 6L, 4L, 2L), all);
+    assertEquals(
+        List.of(30L, 28L, 26L, 24L, 22L, 20L, 18L, 16L, 14L, 12L, 10L, 8L, 6L, 4L, 2L), all);
     assertEquals(3, pages);
   }
 
   @Test
   void badParametersAreRefusedWithWhatIsAccepted() {
-    for (Map<String, List<String>> bad : List.of(Map.of("kind", List.of("icmp-scan")), Map.of("limit", List.of("0")),
-        Map.of("limit", List.of("x")), Map.of("limit", List.of("10001")), Map.of("cursor", List.of("!!!")),
-        Map.of("cursor", List.of(java.util.Base64.getUrlEncoder().encodeToString("sockets:1".getBytes()))),
-        Map.of("outcome", List.of("maybe")), Map.of("since", List.of("1")), Map.of("user", List.of("a", "b")))) {
-      InvalidQueryException e = assertThrows(InvalidQueryException.class, () -> AuditQuery.parse(bad), bad.toString());
+    for (Map<String, List<String>> bad :
+        List.of(
+            Map.of("kind", List.of("icmp-scan")),
+            Map.of("limit", List.of("0")),
+            Map.of("limit", List.of("x")),
+            Map.of("limit", List.of("10001")),
+            Map.of("cursor", List.of("!!!")),
+            Map.of(
+                "cursor",
+                List.of(java.util.Base64.getUrlEncoder().encodeToString("sockets:1".getBytes()))),
+            Map.of("outcome", List.of("maybe")),
+            Map.of("since", List.of("1")),
+            Map.of("user", List.of("a", "b")))) {
+      InvalidQueryException e =
+          assertThrows(InvalidQueryException.class, () -> AuditQuery.parse(bad), bad.toString());
       assertTrue(e.detail().length() > 10, e.detail());
     }
   }
 
   private static AuditEntry refusal(String user, String address, String reason, long at) {
-    return new AuditEntry(0, user, address, AuditKind.TCP_SCAN, "n1", null, "10.0.0.1", "22", at, at,
-        AuditEntry.Outcome.REFUSED, 429, reason, null, "refused", null, null);
+    return new AuditEntry(
+        0,
+        user,
+        address,
+        AuditKind.TCP_SCAN,
+        "n1",
+        null,
+        "10.0.0.1",
+        "22",
+        at,
+        at,
+        AuditEntry.Outcome.REFUSED,
+        429,
+        reason,
+        null,
+        "refused",
+        null,
+        null);
   }
 
   @Test
@@ -126,7 +199,8 @@ class AuditLogTest {
     List<AuditEntry> heard = new ArrayList<>();
     log.listen(heard::add);
     long minute = 120 * AuditLog.MINUTE;
-    long check = log.add(entry("alice", AuditKind.CONNECTIVITY, "n1", AuditEntry.Outcome.ACCEPTED)).id();
+    long check =
+        log.add(entry("alice", AuditKind.CONNECTIVITY, "n1", AuditEntry.Outcome.ACCEPTED)).id();
     for (int i = 0; i < 500; i++) {
       log.refused(refusal("alice", "10.0.0.9", "rate limited: slow down", minute + i));
     }
@@ -138,14 +212,19 @@ class AuditLogTest {
     assertEquals(500, summary.count());
     assertEquals(minute, summary.requestedAt());
     assertEquals(minute + 499, summary.lastAt());
-    assertEquals(List.of(1L, 2L, 3L, 4L), heard.stream().map(AuditEntry::id).toList(), "each heard once, at first");
+    assertEquals(
+        List.of(1L, 2L, 3L, 4L),
+        heard.stream().map(AuditEntry::id).toList(),
+        "each heard once, at first");
     assertEquals(1, heard.get(1).count());
 
     log.closeSummaries(minute + AuditLog.MINUTE - 1);
     assertEquals(4, heard.size(), "the minute has not closed");
     log.refused(refusal("alice", "10.0.0.9", "rate limited: slow down", minute + AuditLog.MINUTE));
     assertEquals(5, log.newestId(), "a new minute, a new summary");
-    assertEquals(List.of(1L, 2L, 3L, 4L, 2L, 5L), heard.stream().map(AuditEntry::id).toList(),
+    assertEquals(
+        List.of(1L, 2L, 3L, 4L, 2L, 5L),
+        heard.stream().map(AuditEntry::id).toList(),
         "the closed minute's summary that counted more is heard again; those of one refusal are not");
     assertEquals(500, heard.get(4).count());
     assertEquals(500, log.get(2).count(), "a closed summary counts no more");
@@ -162,8 +241,11 @@ class AuditLogTest {
     assertEquals(AuditLog.MAX_SUMMARIES + 1, log.newestId());
     AuditEntry rest = log.get(AuditLog.MAX_SUMMARIES + 1);
     assertEquals(300, rest.count());
-    assertTrue(rest.reason().startsWith("more than " + AuditLog.MAX_SUMMARIES + " different refusals"), rest.reason());
+    assertTrue(
+        rest.reason().startsWith("more than " + AuditLog.MAX_SUMMARIES + " different refusals"),
+        rest.reason());
     log.refused(refusal("bob", "10.0.0.7", "invalid target: name-0", 6));
-    assertEquals(AuditLog.MAX_SUMMARIES + 2, log.newestId(), "another caller has summaries of its own");
+    assertEquals(
+        AuditLog.MAX_SUMMARIES + 2, log.newestId(), "another caller has summaries of its own");
   }
 }

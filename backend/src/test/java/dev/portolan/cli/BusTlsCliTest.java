@@ -18,7 +18,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The event bus's TLS options as a user meets them: real JVMs, exit codes, stderr and the startup line. */
+/**
+ * The event bus's TLS options as a user meets them: real JVMs, exit codes, stderr and the startup
+ * line.
+ */
 class BusTlsCliTest {
 
   private static Process launch(Map<String, String> env, String... args) throws Exception {
@@ -32,7 +35,8 @@ class BusTlsCliTest {
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exits by itself");
     String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(2, p.exitValue(), stderr);
-    List<String> lines = stderr.lines().filter(l -> !l.isBlank() && !l.startsWith("WARNING")).toList();
+    List<String> lines =
+        stderr.lines().filter(l -> !l.isBlank() && !l.startsWith("WARNING")).toList();
     assertEquals(1, lines.size(), stderr);
     assertTrue(lines.getFirst().startsWith("portolan: "), lines.getFirst());
     return lines.getFirst();
@@ -40,22 +44,44 @@ class BusTlsCliTest {
 
   @Test
   void aClusterBeyondLoopbackWithoutBusTlsDoesNotStart() throws Exception {
-    assertEquals("portolan: the cluster host 10.1.2.3 is not loopback and the event bus has no TLS: give"
-        + " --bus-tls-cert, --bus-tls-key and --bus-tls-ca, or --insecure to run it in plaintext",
+    assertEquals(
+        "portolan: the cluster host 10.1.2.3 is not loopback and the event bus has no TLS: give"
+            + " --bus-tls-cert, --bus-tls-key and --bus-tls-ca, or --insecure to run it in plaintext",
         refused(Map.of(), "--role", "agent", "--cluster-host", "10.1.2.3"));
-    assertTrue(refused(Map.of("PORTOLAN_CLUSTER_HOST", "10.1.2.3", "PORTOLAN_ROLE", "hub")).contains("is not loopback"),
+    assertTrue(
+        refused(Map.of("PORTOLAN_CLUSTER_HOST", "10.1.2.3", "PORTOLAN_ROLE", "hub"))
+            .contains("is not loopback"),
         "from the environment too");
   }
 
   @Test
   void partialOrUnreadableTlsFilesAreOneLineAndExitTwo(@TempDir Path dir) throws Exception {
-    Path cert = Files.writeString(dir.resolve("tls.crt"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
-    assertEquals("portolan: event-bus TLS needs all three of --bus-tls-cert, --bus-tls-key and --bus-tls-ca"
-        + " (missing: --bus-tls-key)", refused(Map.of("PORTOLAN_BUS_TLS_CA", cert.toString()),
-        "--role", "agent", "--bus-tls-cert", cert.toString()));
+    Path cert =
+        Files.writeString(
+            dir.resolve("tls.crt"),
+            "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    assertEquals(
+        "portolan: event-bus TLS needs all three of --bus-tls-cert, --bus-tls-key and --bus-tls-ca"
+            + " (missing: --bus-tls-key)",
+        refused(
+            Map.of("PORTOLAN_BUS_TLS_CA", cert.toString()),
+            "--role",
+            "agent",
+            "--bus-tls-cert",
+            cert.toString()));
     Path key = dir.resolve("missing.key");
-    assertEquals("portolan: cannot read --bus-tls-key " + key + ": no such file", refused(Map.of(), "--role", "agent",
-        "--bus-tls-cert", cert.toString(), "--bus-tls-key", key.toString(), "--bus-tls-ca", cert.toString()));
+    assertEquals(
+        "portolan: cannot read --bus-tls-key " + key + ": no such file",
+        refused(
+            Map.of(),
+            "--role",
+            "agent",
+            "--bus-tls-cert",
+            cert.toString(),
+            "--bus-tls-key",
+            key.toString(),
+            "--bus-tls-ca",
+            cert.toString()));
   }
 
   @Test
@@ -63,17 +89,38 @@ class BusTlsCliTest {
     BusCertificates ca = BusCertificates.newCa(dir, "role-ca");
     BusTls agent = ca.node("web-1", "agent");
     BusTls none = ca.node("old-node");
-    String[] agentFiles = {"--bus-tls-cert", agent.cert().toString(), "--bus-tls-key", agent.key().toString(),
-        "--bus-tls-ca", agent.ca().toString()};
-    assertEquals("portolan: --bus-tls-cert " + agent.cert() + " is CN=web-1 (role agent): a hub needs a certificate"
-        + " with the SAN URI urn:portolan:role:hub (see \"Securing the fleet\" in the README)",
+    String[] agentFiles = {
+      "--bus-tls-cert",
+      agent.cert().toString(),
+      "--bus-tls-key",
+      agent.key().toString(),
+      "--bus-tls-ca",
+      agent.ca().toString()
+    };
+    assertEquals(
+        "portolan: --bus-tls-cert "
+            + agent.cert()
+            + " is CN=web-1 (role agent): a hub needs a certificate"
+            + " with the SAN URI urn:portolan:role:hub (see \"Securing the fleet\" in the README)",
         refused(Map.of(), concat(new String[] {"--role", "hub"}, agentFiles)));
-    assertTrue(refused(Map.of(), concat(new String[] {"--cluster"}, agentFiles)).contains("a hub needs"),
+    assertTrue(
+        refused(Map.of(), concat(new String[] {"--cluster"}, agentFiles)).contains("a hub needs"),
         "role all in a cluster acts as a hub and needs a hub's certificate");
-    assertEquals("portolan: --bus-tls-cert " + none.cert() + " is CN=old-node (no role): an agent needs a certificate"
-        + " with the SAN URI urn:portolan:role:agent (see \"Securing the fleet\" in the README)",
-        refused(Map.of(), "--role", "agent", "--bus-tls-cert", none.cert().toString(), "--bus-tls-key",
-            none.key().toString(), "--bus-tls-ca", none.ca().toString()));
+    assertEquals(
+        "portolan: --bus-tls-cert "
+            + none.cert()
+            + " is CN=old-node (no role): an agent needs a certificate"
+            + " with the SAN URI urn:portolan:role:agent (see \"Securing the fleet\" in the README)",
+        refused(
+            Map.of(),
+            "--role",
+            "agent",
+            "--bus-tls-cert",
+            none.cert().toString(),
+            "--bus-tls-key",
+            none.key().toString(),
+            "--bus-tls-ca",
+            none.ca().toString()));
   }
 
   private static String[] concat(String[] a, String[] b) {
@@ -85,14 +132,33 @@ class BusTlsCliTest {
   @Test
   void aNodeWithBusTlsSaysSoWhenItStarts(@TempDir Path dir) throws Exception {
     BusTls tls = BusCertificates.newCa(dir, "cli-ca").node("cli-agent", "agent");
-    Process p = launch(Map.of("PORTOLAN_BUS_TLS_KEY", tls.key().toString()), "--role", "agent", "--node-name",
-        "cli-agent", "--http-port", "0", "--cluster-name", "portolan-test-" + UUID.randomUUID().toString().substring(0, 8),
-        "--cluster-port", Integer.toString(ClusterFixture.freePort()), "--bus-port", "0",
-        "--bus-tls-cert", tls.cert().toString(), "--bus-tls-ca", tls.ca().toString());
+    Process p =
+        launch(
+            Map.of("PORTOLAN_BUS_TLS_KEY", tls.key().toString()),
+            "--role",
+            "agent",
+            "--node-name",
+            "cli-agent",
+            "--http-port",
+            "0",
+            "--cluster-name",
+            "portolan-test-" + UUID.randomUUID().toString().substring(0, 8),
+            "--cluster-port",
+            Integer.toString(ClusterFixture.freePort()),
+            "--bus-port",
+            "0",
+            "--bus-tls-cert",
+            tls.cert().toString(),
+            "--bus-tls-ca",
+            tls.ca().toString());
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       String line = out.readLine();
-      assertTrue(line != null && line.startsWith("portolan: node cli-agent serving") && line.contains(", bus TLS)"),
+      assertTrue(
+          line != null
+              && line.startsWith("portolan: node cli-agent serving")
+              && line.contains(", bus TLS)"),
           "startup line: " + line);
     } finally {
       p.destroy();

@@ -17,9 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * {@code Main} in a JVM of its own, as the jar runs it (with what its manifest gives: native access, else the JVM
- * warns about the netlink reader, and the packages Hazelcast opens, else it warns) and without the caller's
- * PORTOLAN_* variables, with every line it writes on stdout and stderr kept, to wait for and to look at.
+ * {@code Main} in a JVM of its own, as the jar runs it (with what its manifest gives: native
+ * access, else the JVM warns about the netlink reader, and the packages Hazelcast opens, else it
+ * warns) and without the caller's PORTOLAN_* variables, with every line it writes on stdout and
+ * stderr kept, to wait for and to look at.
  */
 final class LoggedNode implements AutoCloseable {
   private final Process process;
@@ -29,8 +30,7 @@ final class LoggedNode implements AutoCloseable {
   private final Thread outReader;
   private final Thread errReader;
 
-  private record Waiter(Predicate<String> line, CompletableFuture<String> seen) {
-  }
+  private record Waiter(Predicate<String> line, CompletableFuture<String> seen) {}
 
   private LoggedNode(Process process) {
     this.process = process;
@@ -40,12 +40,23 @@ final class LoggedNode implements AutoCloseable {
 
   /** Starts {@code Main args} with {@code jvmOptions}. */
   static LoggedNode start(List<String> jvmOptions, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-        "-Xmx256m", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
-        "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-        "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                ProcessHandle.current().info().command().orElseThrow(),
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "--enable-native-access=ALL-UNNAMED",
+                "--add-opens",
+                "java.base/java.lang=ALL-UNNAMED",
+                "--add-opens",
+                "java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-opens",
+                "java.management/sun.management=ALL-UNNAMED",
+                "--add-opens",
+                "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+                "--add-exports",
+                "java.base/jdk.internal.ref=ALL-UNNAMED"));
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
@@ -54,7 +65,10 @@ final class LoggedNode implements AutoCloseable {
     return new LoggedNode(pb.start());
   }
 
-  /** Waits up to {@code timeout} for a line (stdout or stderr, already written or to come) containing {@code text}. */
+  /**
+   * Waits up to {@code timeout} for a line (stdout or stderr, already written or to come)
+   * containing {@code text}.
+   */
   String awaitLine(String text, Duration timeout) throws Exception {
     CompletableFuture<String> seen = new CompletableFuture<>();
     waiters.add(new Waiter(l -> l.contains(text), seen));
@@ -66,7 +80,8 @@ final class LoggedNode implements AutoCloseable {
     try {
       return seen.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("no line with '" + text + "' within " + timeout + "; stdout " + out + ", stderr " + err);
+      throw new AssertionError(
+          "no line with '" + text + "' within " + timeout + "; stdout " + out + ", stderr " + err);
     }
   }
 
@@ -77,7 +92,9 @@ final class LoggedNode implements AutoCloseable {
     return all;
   }
 
-  /** SIGTERM, as a supervisor stops it; returns once it exited and its output is read to the end. */
+  /**
+   * SIGTERM, as a supervisor stops it; returns once it exited and its output is read to the end.
+   */
   @Override
   public void close() throws Exception {
     process.toHandle().destroy(); // unlike Process.destroy, leaves its output to be read to the end

@@ -11,10 +11,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A bus certificate's identity, read from real certificates made by keytool: its CN and its role SAN URIs. */
+/**
+ * A bus certificate's identity, read from real certificates made by keytool: its CN and its role
+ * SAN URIs.
+ */
 class BusIdentityTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static BusCertificates ca;
 
   @BeforeAll
@@ -31,7 +33,9 @@ class BusIdentityTest {
     assertEquals(new BusIdentity("web-1", Set.of(BusRole.AGENT)), agent);
     assertFalse(agent.hasAny(BusRole.AGENT.accepts()), "an agent does not accept an agent");
     assertTrue(hub.hasAny(BusRole.AGENT.accepts()), "an agent accepts a hub");
-    assertTrue(agent.hasAny(BusRole.HUB.accepts()) && hub.hasAny(BusRole.HUB.accepts()), "a hub accepts both");
+    assertTrue(
+        agent.hasAny(BusRole.HUB.accepts()) && hub.hasAny(BusRole.HUB.accepts()),
+        "a hub accepts both");
   }
 
   @Test
@@ -39,8 +43,12 @@ class BusIdentityTest {
     BusIdentity none = BusIdentity.read(ca.node("old-node").cert());
     assertEquals(Set.of(), none.roles());
     assertEquals("CN=old-node (no role)", none.describe());
-    assertFalse(none.hasAny(BusRole.HUB.accepts()), "a hub does not accept a certificate without a role");
-    assertEquals("CN=identity-ca (no role)", BusIdentity.read(ca.caPem).describe(), "the CA itself is no member");
+    assertFalse(
+        none.hasAny(BusRole.HUB.accepts()), "a hub does not accept a certificate without a role");
+    assertEquals(
+        "CN=identity-ca (no role)",
+        BusIdentity.read(ca.caPem).describe(),
+        "the CA itself is no member");
   }
 
   @Test

@@ -15,15 +15,15 @@ import dev.portolan.web.RunningNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.eventbus.EventBusOptions;
-import io.vertx.core.http.ClientAuth;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -42,21 +42,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The clustered event bus over TLS with client certificates, on a real Hazelcast cluster on 127.0.0.1: a hub and an
- * agent with certificates of the fleet's CA form a fleet (heartbeats and changes flow, and both say
- * {@code "busTls": true}). Then two intruders join the same Hazelcast cluster (same name, TCP-IP join to the hub):
- * one with a certificate of another CA that trusts every server and asks clients for nothing, one without TLS. Each registers handlers for the fleet-wide addresses, asks
- * the agent for its snapshot and publishes a heartbeat of a node that does not exist. Neither receives a change or a
- * heartbeat, its request gets no answer, and the hub never lists the invented node. With the bus in plaintext each of
- * these would happen within a second: the test fails if TLS were off; with {@code trustAll} left at its default (true)
- * the agent would deliver to the first intruder, and without client authentication it would answer it.
+ * The clustered event bus over TLS with client certificates, on a real Hazelcast cluster on
+ * 127.0.0.1: a hub and an agent with certificates of the fleet's CA form a fleet (heartbeats and
+ * changes flow, and both say {@code "busTls": true}). Then two intruders join the same Hazelcast
+ * cluster (same name, TCP-IP join to the hub): one with a certificate of another CA that trusts
+ * every server and asks clients for nothing, one without TLS. Each registers handlers for the
+ * fleet-wide addresses, asks the agent for its snapshot and publishes a heartbeat of a node that
+ * does not exist. Neither receives a change or a heartbeat, its request gets no answer, and the hub
+ * never lists the invented node. With the bus in plaintext each of these would happen within a
+ * second: the test fails if TLS were off; with {@code trustAll} left at its default (true) the
+ * agent would deliver to the first intruder, and without client authentication it would answer it.
  */
 class BusTlsClusterTest {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
   private static final String AGENT = "agent-tls";
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static BusTls hubTls;
   private static BusTls agentTls;
   private static BusTls foreignTls;
@@ -96,109 +97,184 @@ class BusTlsClusterTest {
   void onlyNodesWithTheFleetsCertificatesExchangeMessages() throws Exception {
     hub = ClusterFixture.start(withTls(cluster.hub(), hubTls));
     agent = ClusterFixture.start(withTls(cluster.agent(AGENT), agentTls));
-    Await.until("the agent up and synced at the hub over TLS", DEADLINE,
+    Await.until(
+        "the agent up and synced at the hub over TLS",
+        DEADLINE,
         () -> ClusterFixture.upAndSynced(hub, Set.of(AGENT)));
-    assertEquals(Boolean.TRUE, nodeAtHub(AGENT).getBoolean("busTls"), "the agent says its bus is TLS");
+    assertEquals(
+        Boolean.TRUE, nodeAtHub(AGENT).getBoolean("busTls"), "the agent says its bus is TLS");
     awaitChangeAtHub();
 
-    // The intruder with a certificate trusts any server and asks no client for one: as lax as an attacker would be.
-    intruders.add(intruder(new EventBusOptions().setSsl(true).setTrustAll(true).setClientAuth(ClientAuth.NONE)
-        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(foreignTls.cert().toString())
-            .setKeyPath(foreignTls.key().toString()))));
+    // The intruder with a certificate trusts any server and asks no client for one: as lax as an
+    // attacker would be.
+    intruders.add(
+        intruder(
+            new EventBusOptions()
+                .setSsl(true)
+                .setTrustAll(true)
+                .setClientAuth(ClientAuth.NONE)
+                .setKeyCertOptions(
+                    new PemKeyCertOptions()
+                        .setCertPath(foreignTls.cert().toString())
+                        .setKeyPath(foreignTls.key().toString()))));
     intruders.add(intruder(new EventBusOptions()));
     for (int i = 0; i < intruders.size(); i++) {
-      assertCutOff(intruders.get(i), "intruder-" + i, i == 0 ? "a certificate of another CA" : "no TLS");
+      assertCutOff(
+          intruders.get(i), "intruder-" + i, i == 0 ? "a certificate of another CA" : "no TLS");
     }
     assertEquals(Set.of(AGENT), nodeNames(), "the hub lists the agent only");
   }
 
   /**
-   * A clustered Vert.x in the fleet's Hazelcast cluster (same name, joined to the hub, the members' own Hazelcast
-   * configuration), its event bus on 127.0.0.1 with {@code bus}'s TLS settings.
+   * A clustered Vert.x in the fleet's Hazelcast cluster (same name, joined to the hub, the members'
+   * own Hazelcast configuration), its event bus on 127.0.0.1 with {@code bus}'s TLS settings.
    */
   private Clustering.Clustered intruder(EventBusOptions bus) throws Exception {
-    ClusterSettings settings = new ClusterSettings(true, cluster.clusterName, "127.0.0.1", ClusterFixture.freePort(), 0,
-        List.of("127.0.0.1:" + cluster.hubPort), null);
-    HazelcastClusterManager manager = new HazelcastClusterManager(Clustering.hazelcastConfig(settings, "127.0.0.1"));
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(bus.setHost("127.0.0.1").setPort(0).setClusterPublicHost("127.0.0.1")))
-        .withClusterManager(manager).buildClustered().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    return new Clustering.Clustered(vertx, new Membership() {
-      @Override
-      public String localNodeId() {
-        return manager.getNodeId();
-      }
+    ClusterSettings settings =
+        new ClusterSettings(
+            true,
+            cluster.clusterName,
+            "127.0.0.1",
+            ClusterFixture.freePort(),
+            0,
+            List.of("127.0.0.1:" + cluster.hubPort),
+            null);
+    HazelcastClusterManager manager =
+        new HazelcastClusterManager(Clustering.hazelcastConfig(settings, "127.0.0.1"));
+    Vertx vertx =
+        Vertx.builder()
+            .with(
+                new VertxOptions()
+                    .setEventBusOptions(
+                        bus.setHost("127.0.0.1").setPort(0).setClusterPublicHost("127.0.0.1")))
+            .withClusterManager(manager)
+            .buildClustered()
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(60, TimeUnit.SECONDS);
+    return new Clustering.Clustered(
+        vertx,
+        new Membership() {
+          @Override
+          public String localNodeId() {
+            return manager.getNodeId();
+          }
 
-      @Override
-      public void onMemberLeft(java.util.function.Consumer<String> nodeId) {
-      }
-    });
+          @Override
+          public void onMemberLeft(java.util.function.Consumer<String> nodeId) {}
+        });
   }
 
-  private void assertCutOff(Clustering.Clustered intruder, String fakeNode, String what) throws Exception {
+  private void assertCutOff(Clustering.Clustered intruder, String fakeNode, String what)
+      throws Exception {
     var bus = intruder.vertx().eventBus();
     // Sending: a heartbeat of an invented node, published to the hubs, again and again.
-    JsonObject fake = new NodeHeartbeat(NodeFacts.builder(fakeNode)
-        .clusterNodeId(intruder.membership().localNodeId())
-        .role("agent")
-        .reader("proc")
-        .intervalMillis(1000)
-        .startedAtMillis(System.currentTimeMillis())
-        .kernel("6.1")
-        .addresses(List.of("10.9.9.9"))
-        .build(), "epoch", 1, System.currentTimeMillis(),
-        System.currentTimeMillis(), 0).toJson();
+    JsonObject fake =
+        new NodeHeartbeat(
+                NodeFacts.builder(fakeNode)
+                    .clusterNodeId(intruder.membership().localNodeId())
+                    .role("agent")
+                    .reader("proc")
+                    .intervalMillis(1000)
+                    .startedAtMillis(System.currentTimeMillis())
+                    .kernel("6.1")
+                    .addresses(List.of("10.9.9.9"))
+                    .build(),
+                "epoch",
+                1,
+                System.currentTimeMillis(),
+                System.currentTimeMillis(),
+                0)
+            .toJson();
     bus.publish(Addresses.HEARTBEATS, fake);
-    long periodic = intruder.vertx().setPeriodic(200, id -> bus.publish(Addresses.HEARTBEATS, fake));
+    long periodic =
+        intruder.vertx().setPeriodic(200, id -> bus.publish(Addresses.HEARTBEATS, fake));
 
-    // Receiving: handlers for the fleet-wide publications, registered cluster-wide (what the intruder publishes
+    // Receiving: handlers for the fleet-wide publications, registered cluster-wide (what the
+    // intruder publishes
     // itself reaches them locally, and is not counted).
     ConcurrentLinkedQueue<Object> received = new ConcurrentLinkedQueue<>();
-    io.vertx.core.Handler<io.vertx.core.eventbus.Message<Object>> record = m -> {
-      if (!(m.body() instanceof JsonObject j && fakeNode.equals(j.getString("node")))) {
-        received.add(m.body());
-      }
-    };
-    Future.all(bus.consumer(Addresses.CHANGES, record).completion(),
+    io.vertx.core.Handler<io.vertx.core.eventbus.Message<Object>> record =
+        m -> {
+          if (!(m.body() instanceof JsonObject j && fakeNode.equals(j.getString("node")))) {
+            received.add(m.body());
+          }
+        };
+    Future.all(
+            bus.consumer(Addresses.CHANGES, record).completion(),
             bus.consumer(Addresses.HEARTBEATS, record).completion())
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
     long registered = System.currentTimeMillis();
 
-    // A request to the agent: the intruder sees the agent's handler (not NO_HANDLERS) but gets no answer.
-    ReplyException refused = Await.until(what + ": a request to the agent's snapshot address fails", DEADLINE, () -> {
-      try {
-        bus.request(Addresses.onNode(AGENT, Addresses.SNAPSHOT), new JsonObject(),
-            new DeliveryOptions().setSendTimeout(3000)).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-        throw new AssertionError(what + ": the intruder got the agent's snapshot");
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof ReplyException r && r.failureType() != ReplyFailure.NO_HANDLERS) {
-          return r;
-        }
-        return null;
-      } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
-        throw new AssertionError(e);
-      }
-    });
-    assertNotEquals(ReplyFailure.RECIPIENT_FAILURE, refused.failureType(), what + ": nothing answered: " + refused);
+    // A request to the agent: the intruder sees the agent's handler (not NO_HANDLERS) but gets no
+    // answer.
+    ReplyException refused =
+        Await.until(
+            what + ": a request to the agent's snapshot address fails",
+            DEADLINE,
+            () -> {
+              try {
+                bus.request(
+                        Addresses.onNode(AGENT, Addresses.SNAPSHOT),
+                        new JsonObject(),
+                        new DeliveryOptions().setSendTimeout(3000))
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(20, TimeUnit.SECONDS);
+                throw new AssertionError(what + ": the intruder got the agent's snapshot");
+              } catch (ExecutionException e) {
+                if (e.getCause() instanceof ReplyException r
+                    && r.failureType() != ReplyFailure.NO_HANDLERS) {
+                  return r;
+                }
+                return null;
+              } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+                throw new AssertionError(e);
+              }
+            });
+    assertNotEquals(
+        ReplyFailure.RECIPIENT_FAILURE,
+        refused.failureType(),
+        what + ": nothing answered: " + refused);
 
-    // Meanwhile the agent has gone on publishing heartbeats (three more) and a change, to the hub and, were the bus
+    // Meanwhile the agent has gone on publishing heartbeats (three more) and a change, to the hub
+    // and, were the bus
     // open, to the intruder's handlers as well.
-    Await.until(what + ": three more heartbeats from the agent at the hub", DEADLINE,
+    Await.until(
+        what + ": three more heartbeats from the agent at the hub",
+        DEADLINE,
         () -> nodeAtHub(AGENT).getLong("lastHeartbeatAt") > registered + 3_000 ? true : null);
     awaitChangeAtHub();
     intruder.vertx().cancelTimer(periodic);
 
-    assertTrue(received.isEmpty(), what + ": the intruder received " + received.size() + " messages: "
-        + received.stream().limit(3).toList());
-    assertFalse(nodeNames().contains(fakeNode), what + ": the hub never heard of " + fakeNode + ": " + nodeNames());
+    assertTrue(
+        received.isEmpty(),
+        what
+            + ": the intruder received "
+            + received.size()
+            + " messages: "
+            + received.stream().limit(3).toList());
+    assertFalse(
+        nodeNames().contains(fakeNode),
+        what + ": the hub never heard of " + fakeNode + ": " + nodeNames());
   }
 
   /** A listener opened now reaches the hub as the agent's change. */
   private void awaitChangeAtHub() throws Exception {
     try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int port = listener.getLocalPort();
-      Await.until("the agent's change (a listener on " + port + ") at the hub", DEADLINE, () -> hub.get(
-          "/api/v1/sockets?node=" + AGENT + "&local-port=" + port).json().getJsonArray("sockets").isEmpty() ? null : true);
+      Await.until(
+          "the agent's change (a listener on " + port + ") at the hub",
+          DEADLINE,
+          () ->
+              hub.get("/api/v1/sockets?node=" + AGENT + "&local-port=" + port)
+                      .json()
+                      .getJsonArray("sockets")
+                      .isEmpty()
+                  ? null
+                  : true);
     }
   }
 

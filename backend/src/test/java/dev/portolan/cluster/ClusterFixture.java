@@ -11,10 +11,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-/** Settings for clustered test processes on 127.0.0.1: a cluster name of their own and free ports. */
+/**
+ * Settings for clustered test processes on 127.0.0.1: a cluster name of their own and free ports.
+ */
 public final class ClusterFixture {
   public final String clusterName = "portolan-test-" + UUID.randomUUID().toString().substring(0, 8);
   public final int hubPort = freePort();
+
   /** A hub that does not sample a node of its own. */
   public Map<String, Object> hub() {
     Map<String, Object> s = base("hub");
@@ -47,13 +50,18 @@ public final class ClusterFixture {
     return RunningNode.launch(settings);
   }
 
-  /** True when every one of {@code names} is up at {@code hub}, synced and with sockets; else null (for Await). */
+  /**
+   * True when every one of {@code names} is up at {@code hub}, synced and with sockets; else null
+   * (for Await).
+   */
   public static Boolean upAndSynced(RunningNode hub, Set<String> names) {
     JsonArray nodes = hub.get("/api/v1/nodes").json().getJsonArray("nodes");
     Set<String> ready = new HashSet<>();
     for (Object o : nodes) {
       JsonObject n = (JsonObject) o;
-      if ("up".equals(n.getString("status")) && !n.getBoolean("resyncing") && n.getJsonObject("sockets").getInteger("total") > 0) {
+      if ("up".equals(n.getString("status"))
+          && !n.getBoolean("resyncing")
+          && n.getJsonObject("sockets").getInteger("total") > 0) {
         ready.add(n.getString("name"));
       }
     }

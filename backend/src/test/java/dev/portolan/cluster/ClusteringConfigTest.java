@@ -14,12 +14,16 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The cluster settings a user gives become the Hazelcast configuration they mean, and nothing else. */
+/**
+ * The cluster settings a user gives become the Hazelcast configuration they mean, and nothing else.
+ */
 class ClusteringConfigTest {
 
   @Test
   void tcpJoinBindsOneAddressWithMulticastOffAndDefaultPorts() {
-    ClusterSettings s = new ClusterSettings(true, "prod", "10.1.2.3", 5701, 5702, List.of("10.1.2.4", "10.1.2.5:5801"), null);
+    ClusterSettings s =
+        new ClusterSettings(
+            true, "prod", "10.1.2.3", 5701, 5702, List.of("10.1.2.4", "10.1.2.5:5801"), null);
     Config c = Clustering.hazelcastConfig(s, "10.1.2.3");
     assertEquals("prod", c.getClusterName());
     JoinConfig join = c.getNetworkConfig().getJoin();
@@ -27,22 +31,37 @@ class ClusteringConfigTest {
     assertFalse(join.getAutoDetectionConfig().isEnabled());
     assertFalse(join.getKubernetesConfig().isEnabled());
     assertTrue(join.getTcpIpConfig().isEnabled());
-    assertEquals(List.of("10.1.2.3:5701", "10.1.2.4:5701", "10.1.2.5:5801"), join.getTcpIpConfig().getMembers());
+    assertEquals(
+        List.of("10.1.2.3:5701", "10.1.2.4:5701", "10.1.2.5:5801"),
+        join.getTcpIpConfig().getMembers());
     assertEquals(5701, c.getNetworkConfig().getPort());
     assertFalse(c.getNetworkConfig().isPortAutoIncrement());
-    assertEquals(List.of("10.1.2.3"), List.copyOf(c.getNetworkConfig().getInterfaces().getInterfaces()));
+    assertEquals(
+        List.of("10.1.2.3"), List.copyOf(c.getNetworkConfig().getInterfaces().getInterfaces()));
     assertEquals("false", c.getProperty("hazelcast.socket.bind.any"));
-    assertEquals("5", c.getProperty("hazelcast.max.no.heartbeat.seconds"), "a silent member leaves within 5 s");
+    assertEquals(
+        "5",
+        c.getProperty("hazelcast.max.no.heartbeat.seconds"),
+        "a silent member leaves within 5 s");
     assertTrue(c.getMultiMapConfigs().containsKey("__vertx.subs"), "Vert.x's own maps are kept");
   }
 
   @Test
   void kubernetesDnsDiscoveryReplacesTcpJoin() {
-    ClusterSettings s = new ClusterSettings(true, "portolan", "10.0.0.7", 5701, 5702, List.of(),
-        "portolan-cluster.portolan.svc.cluster.local");
+    ClusterSettings s =
+        new ClusterSettings(
+            true,
+            "portolan",
+            "10.0.0.7",
+            5701,
+            5702,
+            List.of(),
+            "portolan-cluster.portolan.svc.cluster.local");
     JoinConfig join = Clustering.hazelcastConfig(s, "10.0.0.7").getNetworkConfig().getJoin();
     assertTrue(join.getKubernetesConfig().isEnabled());
-    assertEquals("portolan-cluster.portolan.svc.cluster.local", join.getKubernetesConfig().getProperty("service-dns"));
+    assertEquals(
+        "portolan-cluster.portolan.svc.cluster.local",
+        join.getKubernetesConfig().getProperty("service-dns"));
     assertFalse(join.getTcpIpConfig().isEnabled());
     assertFalse(join.getMulticastConfig().isEnabled());
   }
@@ -65,10 +84,21 @@ class ClusteringConfigTest {
 
   @Test
   void badClusterSettingsAreOneClearLine() {
-    for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("role", "master"), Map.of("join", "host:99999"),
-        Map.of("join", "a b"), Map.of("clusterPort", 0), Map.of("clusterHost", "a/b"), Map.of("cluster", "maybe"),
-        Map.of("kubernetesDns", "svc;rm"), Map.of("clusterName", "has space"))) {
-      var e = assertThrows(PortolanConfig.InvalidConfigException.class, () -> PortolanConfig.from(bad, "n"), bad.toString());
+    for (Map<String, Object> bad :
+        List.<Map<String, Object>>of(
+            Map.of("role", "master"),
+            Map.of("join", "host:99999"),
+            Map.of("join", "a b"),
+            Map.of("clusterPort", 0),
+            Map.of("clusterHost", "a/b"),
+            Map.of("cluster", "maybe"),
+            Map.of("kubernetesDns", "svc;rm"),
+            Map.of("clusterName", "has space"))) {
+      var e =
+          assertThrows(
+              PortolanConfig.InvalidConfigException.class,
+              () -> PortolanConfig.from(bad, "n"),
+              bad.toString());
       assertTrue(e.getMessage().startsWith("invalid "), e.getMessage());
     }
   }

@@ -19,11 +19,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A hub restarted in a real cluster (a hub and an agent, each a clustered Vert.x of its own on 127.0.0.1; the agent
- * samples this host, where the test holds a listener): from its first answer on, the new hub either shows the
- * agent's listener or says it is not complete yet ({@code complete: false}, the agent {@code resyncing} when
- * listed). It never answers an empty fleet as the truth, and a feed client told to reset re-reads a fleet that holds
- * the listener.
+ * A hub restarted in a real cluster (a hub and an agent, each a clustered Vert.x of its own on
+ * 127.0.0.1; the agent samples this host, where the test holds a listener): from its first answer
+ * on, the new hub either shows the agent's listener or says it is not complete yet ({@code
+ * complete: false}, the agent {@code resyncing} when listed). It never answers an empty fleet as
+ * the truth, and a feed client told to reset re-reads a fleet that holds the listener.
  */
 class HubRestartResyncTest {
   private static final Duration START = Duration.ofSeconds(45);
@@ -47,7 +47,8 @@ class HubRestartResyncTest {
     int port = listener.getLocalPort();
     hub = ClusterFixture.start(cluster.hub());
     keep(ClusterFixture.start(cluster.agent("agent-r")));
-    Await.until("agent-r up and synced", START, () -> ClusterFixture.upAndSynced(hub, Set.of("agent-r")));
+    Await.until(
+        "agent-r up and synced", START, () -> ClusterFixture.upAndSynced(hub, Set.of("agent-r")));
     Await.until("its listener at the hub", START, () -> rows(port).isEmpty() ? null : true);
     SseTap first = keep(SseTap.open(hub.port, "/api/v1/events?node=agent-r&listening=true", null));
     keep(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
@@ -58,13 +59,15 @@ class HubRestartResyncTest {
     long restarted = System.nanoTime();
     hub = ClusterFixture.start(cluster.hub());
     long serving = System.nanoTime();
-    // A feed client of the previous run, reconnecting as EventSource does: its reset comes when the hub can serve.
+    // A feed client of the previous run, reconnecting as EventSource does: its reset comes when the
+    // hub can serve.
     SseTap feed = keep(SseTap.open(hub.port, "/api/v1/events?local-port=" + port, oldId));
     int emptyButIncomplete = 0;
     long firstListing = -1;
     while (true) {
       boolean resetSeen = !feed.events().isEmpty();
-      // The dashboard's node list, fetched before the API says it is still not complete: it said so too.
+      // The dashboard's node list, fetched before the API says it is still not complete: it said so
+      // too.
       String html = hub.get("/nodes").body();
       JsonObject page = hub.get("/api/v1/sockets?local-port=" + port).json();
       JsonArray sockets = page.getJsonArray("sockets");
@@ -72,36 +75,52 @@ class HubRestartResyncTest {
         firstListing = System.nanoTime();
         break;
       }
-      assertFalse(resetSeen, "the feed told its client to reset while the fleet was empty: " + feed.events());
-      assertEquals(false, page.getBoolean("complete", true),
+      assertFalse(
+          resetSeen,
+          "the feed told its client to reset while the fleet was empty: " + feed.events());
+      assertEquals(
+          false,
+          page.getBoolean("complete", true),
           "200 with no socket must say it is not complete: " + page.encode());
       JsonObject nodes = hub.get("/api/v1/nodes").json();
       assertEquals(false, nodes.getBoolean("complete", true), nodes.encode());
-      assertTrue(html.contains("class=\"notice resync\"") && html.contains("not complete yet"),
+      assertTrue(
+          html.contains("class=\"notice resync\"") && html.contains("not complete yet"),
           "the node list shows the hub is resyncing: " + html);
       for (Object o : nodes.getJsonArray("nodes")) {
         JsonObject n = (JsonObject) o;
         if (n.getString("name").equals("agent-r")) {
-          assertEquals("resyncing", n.getString("status"), "listed without its table: " + n.encode());
+          assertEquals(
+              "resyncing", n.getString("status"), "listed without its table: " + n.encode());
         }
       }
       emptyButIncomplete++;
       assertTrue(System.nanoTime() - serving < START.toNanos(), "the listener never came back");
       Thread.sleep(100);
     }
-    JsonObject summary = Await.until("the fleet complete again", START, () -> {
-      JsonObject s = hub.get("/api/v1/summary").json();
-      return s.getBoolean("complete", false) ? s : null;
-    });
+    JsonObject summary =
+        Await.until(
+            "the fleet complete again",
+            START,
+            () -> {
+              JsonObject s = hub.get("/api/v1/summary").json();
+              return s.getBoolean("complete", false) ? s : null;
+            });
     assertTrue(summary.getLong("seq") > 0, summary.encode());
     // The feed: the reset first, and the fleet re-read after it holds the listener.
-    SseTap.Event reset = Await.until("the feed's reset", START,
-        () -> feed.events().isEmpty() ? null : feed.events().getFirst());
+    SseTap.Event reset =
+        Await.until(
+            "the feed's reset",
+            START,
+            () -> feed.events().isEmpty() ? null : feed.events().getFirst());
     assertEquals("reset", reset.event(), reset.toString());
     assertFalse(rows(port).isEmpty(), "re-read after the reset: the listener is there");
-    System.out.printf("hub restart in a cluster: serving %d ms after the restart, listener listed after %d ms;"
-        + " %d empty answers before it, each saying complete: false%n", (serving - restarted) / 1_000_000,
-        (firstListing - restarted) / 1_000_000, emptyButIncomplete);
+    System.out.printf(
+        "hub restart in a cluster: serving %d ms after the restart, listener listed after %d ms;"
+            + " %d empty answers before it, each saying complete: false%n",
+        (serving - restarted) / 1_000_000,
+        (firstListing - restarted) / 1_000_000,
+        emptyButIncomplete);
   }
 
   private JsonArray rows(int port) {

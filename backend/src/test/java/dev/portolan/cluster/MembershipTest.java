@@ -14,17 +14,26 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The member-left callback names the member by its Vert.x node id (what a node reports as its
- * {@code clusterNodeId}), not by Hazelcast's member UUID: the hub matches the two to mark a node down at once.
+ * {@code clusterNodeId}), not by Hazelcast's member UUID: the hub matches the two to mark a node
+ * down at once.
  */
 class MembershipTest {
 
   @Test
   void aMemberThatLeavesIsNamedByItsVertxNodeId() throws Exception {
     ClusterFixture fixture = new ClusterFixture();
-    ClusterSettings first = new ClusterSettings(true, fixture.clusterName, "127.0.0.1", fixture.hubPort, 0, List.of(),
-        null);
-    ClusterSettings second = new ClusterSettings(true, fixture.clusterName, "127.0.0.1", ClusterFixture.freePort(), 0,
-        List.of("127.0.0.1:" + fixture.hubPort), null);
+    ClusterSettings first =
+        new ClusterSettings(
+            true, fixture.clusterName, "127.0.0.1", fixture.hubPort, 0, List.of(), null);
+    ClusterSettings second =
+        new ClusterSettings(
+            true,
+            fixture.clusterName,
+            "127.0.0.1",
+            ClusterFixture.freePort(),
+            0,
+            List.of("127.0.0.1:" + fixture.hubPort),
+            null);
     Clustering.Clustered a = start(first);
     Clustering.Clustered b = null;
     try {
@@ -46,7 +55,9 @@ class MembershipTest {
   }
 
   private static Clustering.Clustered start(ClusterSettings settings) throws Exception {
-    return Clustering.start(settings, Portolan.newRegistry()).toCompletionStage().toCompletableFuture()
+    return Clustering.start(settings, Portolan.newRegistry())
+        .toCompletionStage()
+        .toCompletableFuture()
         .get(60, TimeUnit.SECONDS);
   }
 }

@@ -22,12 +22,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Forwards TCP from {@code 127.0.0.1:port()} in this JVM's network namespace to an address inside another network
- * namespace, so that the test reaches a server there without any interface, address or route in its own namespace.
+ * Forwards TCP from {@code 127.0.0.1:port()} in this JVM's network namespace to an address inside
+ * another network namespace, so that the test reaches a server there without any interface, address
+ * or route in its own namespace.
  *
- * <p>How: one platform thread of this JVM enters the other namespace with {@code setns(2)} (a network namespace is
- * per thread) and only opens the outgoing sockets there; a socket stays in the namespace it was created in, so the
- * bytes are then copied by ordinary threads. Needs root ({@code CAP_SYS_ADMIN}).
+ * <p>How: one platform thread of this JVM enters the other namespace with {@code setns(2)} (a
+ * network namespace is per thread) and only opens the outgoing sockets there; a socket stays in the
+ * namespace it was created in, so the bytes are then copied by ordinary threads. Needs root ({@code
+ * CAP_SYS_ADMIN}).
  */
 final class NamespaceRelay implements AutoCloseable {
   private static final int CLONE_NEWNET = 0x40000000;
@@ -40,18 +42,26 @@ final class NamespaceRelay implements AutoCloseable {
   private final List<SocketChannel> open = new CopyOnWriteArrayList<>();
   private final Thread acceptor;
 
-  private NamespaceRelay(ServerSocketChannel server, InetSocketAddress target, ExecutorService inNamespace) {
+  private NamespaceRelay(
+      ServerSocketChannel server, InetSocketAddress target, ExecutorService inNamespace) {
     this.server = server;
     this.target = target;
     this.inNamespace = inNamespace;
-    this.acceptor = Thread.ofPlatform().daemon().name("relay-accept-" + server.socket().getLocalPort())
-        .start(this::acceptLoop);
+    this.acceptor =
+        Thread.ofPlatform()
+            .daemon()
+            .name("relay-accept-" + server.socket().getLocalPort())
+            .start(this::acceptLoop);
   }
 
-  /** Starts relaying to {@code target} inside the namespace {@code ip netns} knows as {@code namespace}. */
+  /**
+   * Starts relaying to {@code target} inside the namespace {@code ip netns} knows as {@code
+   * namespace}.
+   */
   static NamespaceRelay to(String namespace, InetSocketAddress target) throws Exception {
-    ExecutorService thread = Executors.newSingleThreadExecutor(
-        r -> Thread.ofPlatform().daemon().name("relay-in-" + namespace).unstarted(r));
+    ExecutorService thread =
+        Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().daemon().name("relay-in-" + namespace).unstarted(r));
     try {
       thread.submit(() -> enter("/run/netns/" + namespace)).get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -84,12 +94,20 @@ final class NamespaceRelay implements AutoCloseable {
     Linker.Option errno = Linker.Option.captureCallState("errno");
     MemoryLayout stateLayout = Linker.Option.captureStateLayout();
     VarHandle errnoHandle = stateLayout.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    MethodHandle open = linker.downcallHandle(libc.findOrThrow("open"),
-        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), errno);
-    MethodHandle setns = linker.downcallHandle(libc.findOrThrow("setns"),
-        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), errno);
-    MethodHandle close = linker.downcallHandle(libc.findOrThrow("close"),
-        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    MethodHandle open =
+        linker.downcallHandle(
+            libc.findOrThrow("open"),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
+            errno);
+    MethodHandle setns =
+        linker.downcallHandle(
+            libc.findOrThrow("setns"),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+            errno);
+    MethodHandle close =
+        linker.downcallHandle(
+            libc.findOrThrow("close"),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(stateLayout);
       int fd = (int) open.invokeExact(state, arena.allocateFrom(path), O_RDONLY | O_CLOEXEC);

@@ -38,24 +38,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A fleet of real processes, each node with a network namespace (so a socket table) of its own: a hub and three
- * agents, each a separate JVM running {@code dev.portolan.Main} behind {@code ip netns exec}, joined over
- * Hazelcast and the clustered event bus through a bridge. In each agent's namespace a child JVM
- * ({@link NamespaceListeners}) holds a listener on a port no other namespace has (40001..40003, on the agent's
- * address) and later one on the port all three share (40100, on every address).
+ * A fleet of real processes, each node with a network namespace (so a socket table) of its own: a
+ * hub and three agents, each a separate JVM running {@code dev.portolan.Main} behind {@code ip
+ * netns exec}, joined over Hazelcast and the clustered event bus through a bridge. In each agent's
+ * namespace a child JVM ({@link NamespaceListeners}) holds a listener on a port no other namespace
+ * has (40001..40003, on the agent's address) and later one on the port all three share (40100, on
+ * every address).
  *
- * <p>Topology, all of it in namespaces made for this run ({@code pfl-<run>-sw|hub|a1|a2|a3}, deleted at the end,
- * also by a shutdown hook if the JVM is stopped): {@code sw} holds the bridge; the hub and each agent have a veth
- * into it and an address of 10.213.0.0/24 (hub .10, agent N .1N). Nothing is added to this JVM's (the host's)
- * namespace: no interface, address or route, so the host's interfaces are untouched and runs in parallel cannot
- * collide. The test reaches the hub's HTTP through {@link NamespaceRelay}: a loopback port here whose connections
- * are opened inside the hub's namespace by a thread that entered it with {@code setns(2)}.
+ * <p>Topology, all of it in namespaces made for this run ({@code pfl-<run>-sw|hub|a1|a2|a3},
+ * deleted at the end, also by a shutdown hook if the JVM is stopped): {@code sw} holds the bridge;
+ * the hub and each agent have a veth into it and an address of 10.213.0.0/24 (hub .10, agent N
+ * .1N). Nothing is added to this JVM's (the host's) namespace: no interface, address or route, so
+ * the host's interfaces are untouched and runs in parallel cannot collide. The test reaches the
+ * hub's HTTP through {@link NamespaceRelay}: a loopback port here whose connections are opened
+ * inside the hub's namespace by a thread that entered it with {@code setns(2)}.
  *
- * <p>Checks: every agent up at the hub with its own table (port 4000N only under agent-N, owned by that namespace's
- * child; its pid is the same here, the pid namespace is shared); a fleet-wide owner lookup finds each port on the
- * right node; the hub's SSE feed carries the openings of 40100 from all three nodes, each event naming its node;
- * {@code kill -9} of one agent's JVM turns it down within 5 s with its sockets kept as last seen; the agent
- * started again under the same name is up and resynced. Needs root and iproute2; skips with the reason otherwise.
+ * <p>Checks: every agent up at the hub with its own table (port 4000N only under agent-N, owned by
+ * that namespace's child; its pid is the same here, the pid namespace is shared); a fleet-wide
+ * owner lookup finds each port on the right node; the hub's SSE feed carries the openings of 40100
+ * from all three nodes, each event naming its node; {@code kill -9} of one agent's JVM turns it
+ * down within 5 s with its sockets kept as last seen; the agent started again under the same name
+ * is up and resynced. Needs root and iproute2; skips with the reason otherwise.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class NetnsFleetTest {
@@ -77,19 +80,30 @@ class NetnsFleetTest {
   private static Thread cleanupHook;
   private static NamespaceRelay relay;
   private static HttpClient http;
-  /** --bus-tls-cert/key/ca for every node: the bus between namespaces runs over TLS, as beyond loopback it must. */
+
+  /**
+   * --bus-tls-cert/key/ca for every node: the bus between namespaces runs over TLS, as beyond
+   * loopback it must.
+   */
   private static List<String> busTls;
+
   private static List<String> agentBusTls;
 
   private final Map<String, Node> agents = new LinkedHashMap<>();
   private final Map<String, Listeners> listeners = new LinkedHashMap<>();
 
-  /** Per test (there is one), not per class: a skip in {@code @BeforeAll} reaches the reports without its reason. */
+  /**
+   * Per test (there is one), not per class: a skip in {@code @BeforeAll} reaches the reports
+   * without its reason.
+   */
   @BeforeEach
   void buildTheNetwork() throws Exception {
-    Assumptions.assumeTrue(isRoot(), "needs root to create network namespaces (ip netns add), skipped: not root");
+    Assumptions.assumeTrue(
+        isRoot(), "needs root to create network namespaces (ip netns add), skipped: not root");
     ipPath = which("ip");
-    Assumptions.assumeTrue(ipPath != null, "needs iproute2's `ip` on PATH to create network namespaces, skipped: not found");
+    Assumptions.assumeTrue(
+        ipPath != null,
+        "needs iproute2's `ip` on PATH to create network namespaces, skipped: not found");
     removeLeftovers();
     run = Long.toString(PID, 36) + "-" + UUID.randomUUID().toString().substring(0, 6);
     clusterName = "portolan-netns-" + run;
@@ -99,22 +113,39 @@ class NetnsFleetTest {
 
     String sw = namespace("sw");
     Captured bridge = ip("-n", sw, "link", "add", "br0", "type", "bridge");
-    Assumptions.assumeTrue(bridge.ok(), "cannot create a bridge in a network namespace, skipped: " + bridge.out());
+    Assumptions.assumeTrue(
+        bridge.ok(), "cannot create a bridge in a network namespace, skipped: " + bridge.out());
     ipOrFail("-n", sw, "link", "set", "br0", "up");
     connect(sw, namespace("hub"), "hub", HUB_ADDRESS);
     for (int i = 1; i <= AGENTS.size(); i++) {
       connect(sw, namespace("a" + i), "a" + i, agentAddress(i));
     }
     relay = NamespaceRelay.to(NS_PREFIX + "hub", new InetSocketAddress(HUB_ADDRESS, HUB_HTTP_PORT));
-    http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     Path certs = Files.createDirectories(LOGS.resolve("bus-tls-" + run)).toAbsolutePath();
     BusCertificates ca = BusCertificates.newCa(certs, "netns-ca");
     dev.portolan.config.BusTls tls = ca.node("hub", "hub");
-    busTls = List.of("--bus-tls-cert", tls.cert().toString(), "--bus-tls-key", tls.key().toString(),
-        "--bus-tls-ca", tls.ca().toString());
+    busTls =
+        List.of(
+            "--bus-tls-cert",
+            tls.cert().toString(),
+            "--bus-tls-key",
+            tls.key().toString(),
+            "--bus-tls-ca",
+            tls.ca().toString());
     dev.portolan.config.BusTls agentTls = ca.node("agent", "agent");
-    agentBusTls = List.of("--bus-tls-cert", agentTls.cert().toString(), "--bus-tls-key", agentTls.key().toString(),
-        "--bus-tls-ca", agentTls.ca().toString());
+    agentBusTls =
+        List.of(
+            "--bus-tls-cert",
+            agentTls.cert().toString(),
+            "--bus-tls-key",
+            agentTls.key().toString(),
+            "--bus-tls-ca",
+            agentTls.ca().toString());
   }
 
   @AfterEach
@@ -135,10 +166,28 @@ class NetnsFleetTest {
     for (int i = 1; i <= AGENTS.size(); i++) {
       listeners.put(AGENTS.get(i - 1), Listeners.start(i, agentAddress(i) + ":" + uniquePort(i)));
     }
-    List<String> hubArgs = new ArrayList<>(List.of("--role", "hub", "--node-name", "hub",
-        "--cluster-name", clusterName, "--cluster-host", HUB_ADDRESS, "--cluster-port", "5701", "--bus-port", "5702",
-        // bound to its namespace's address without users: open on purpose (this test's own isolated network)
-        "--http-port", Integer.toString(HUB_HTTP_PORT), "--bind", HUB_ADDRESS, "--insecure"));
+    List<String> hubArgs =
+        new ArrayList<>(
+            List.of(
+                "--role",
+                "hub",
+                "--node-name",
+                "hub",
+                "--cluster-name",
+                clusterName,
+                "--cluster-host",
+                HUB_ADDRESS,
+                "--cluster-port",
+                "5701",
+                "--bus-port",
+                "5702",
+                // bound to its namespace's address without users: open on purpose (this test's own
+                // isolated network)
+                "--http-port",
+                Integer.toString(HUB_HTTP_PORT),
+                "--bind",
+                HUB_ADDRESS,
+                "--insecure"));
     hubArgs.addAll(busTls);
     Node hub = Node.start("hub", NS_PREFIX + "hub", "hub", hubArgs);
     hub.awaitServing(START_DEADLINE);
@@ -150,74 +199,120 @@ class NetnsFleetTest {
     }
     Await.until("agent-1..3 up and synced at the hub", START_DEADLINE, () -> upAndSynced(AGENTS));
     Set<String> names = new HashSet<>();
-    get("/api/v1/nodes").getJsonArray("nodes").forEach(n -> names.add(((JsonObject) n).getString("name")));
-    get("/api/v1/nodes").getJsonArray("nodes").forEach(n -> assertEquals(Boolean.TRUE,
-        ((JsonObject) n).getBoolean("busTls"), "the bus between namespaces is TLS: " + n));
-    assertEquals(Set.of("agent-1", "agent-2", "agent-3"), names, "the hub does not sample a node of its own");
+    get("/api/v1/nodes")
+        .getJsonArray("nodes")
+        .forEach(n -> names.add(((JsonObject) n).getString("name")));
+    get("/api/v1/nodes")
+        .getJsonArray("nodes")
+        .forEach(
+            n ->
+                assertEquals(
+                    Boolean.TRUE,
+                    ((JsonObject) n).getBoolean("busTls"),
+                    "the bus between namespaces is TLS: " + n));
+    assertEquals(
+        Set.of("agent-1", "agent-2", "agent-3"),
+        names,
+        "the hub does not sample a node of its own");
 
-    // Each namespace's listener shows under its own node only, owned by that namespace's child process.
+    // Each namespace's listener shows under its own node only, owned by that namespace's child
+    // process.
     for (int i = 1; i <= AGENTS.size(); i++) {
       String node = AGENTS.get(i - 1);
       int port = uniquePort(i);
-      JsonObject owners = Await.until("tcp/" + port + " owned at the hub", START_DEADLINE, () -> {
-        JsonObject a = get("/api/v1/owners?proto=tcp&port=" + port);
-        return a.getJsonArray("sockets").isEmpty() ? null : a;
-      });
+      JsonObject owners =
+          Await.until(
+              "tcp/" + port + " owned at the hub",
+              START_DEADLINE,
+              () -> {
+                JsonObject a = get("/api/v1/owners?proto=tcp&port=" + port);
+                return a.getJsonArray("sockets").isEmpty() ? null : a;
+              });
       assertTrue(owners.getBoolean("listening"), owners.encode());
-      assertEquals(1, owners.getJsonArray("nodes").size(), "one node has tcp/" + port + ": " + owners.encode());
+      assertEquals(
+          1,
+          owners.getJsonArray("nodes").size(),
+          "one node has tcp/" + port + ": " + owners.encode());
       JsonObject on = owners.getJsonArray("nodes").getJsonObject(0);
       assertEquals(node, on.getString("node"));
       assertTrue(on.getBoolean("confirmed"), "confirmed by " + node + ": " + on.encode());
       for (Object r : owners.getJsonArray("sockets")) {
         JsonObject row = (JsonObject) r;
         assertEquals(node, row.getString("node"));
-        assertEquals(agentAddress(i), row.getString("localAddress"), "bound to the namespace's own address");
-        assertEquals(listeners.get(node).pid(), row.getJsonObject("owner").getLong("pid"),
+        assertEquals(
+            agentAddress(i), row.getString("localAddress"), "bound to the namespace's own address");
+        assertEquals(
+            listeners.get(node).pid(),
+            row.getJsonObject("owner").getLong("pid"),
             "owned by the listener child in " + node + "'s namespace: " + row.encode());
       }
       for (String other : AGENTS) {
-        JsonArray rows = get("/api/v1/sockets?node=" + other + "&local-port=" + port).getJsonArray("sockets");
-        assertEquals(other.equals(node), !rows.isEmpty(), "tcp/" + port + " in the table of " + other + ": " + rows.encode());
+        JsonArray rows =
+            get("/api/v1/sockets?node=" + other + "&local-port=" + port).getJsonArray("sockets");
+        assertEquals(
+            other.equals(node),
+            !rows.isEmpty(),
+            "tcp/" + port + " in the table of " + other + ": " + rows.encode());
       }
     }
 
-    // The hub's feed carries the openings of the shared port from every node, each event naming its node.
+    // The hub's feed carries the openings of the shared port from every node, each event naming its
+    // node.
     ConcurrentLinkedQueue<String> feed = new ConcurrentLinkedQueue<>();
     try (Stream<String> lines = lines("/api/v1/events?local-port=" + COMMON_PORT)) {
-      Thread.ofPlatform().daemon().name("netns-fleet-sse").start(() -> {
-        try {
-          lines.forEach(feed::add);
-        } catch (RuntimeException closed) {
-          // the test closed the stream
-        }
-      });
+      Thread.ofPlatform()
+          .daemon()
+          .name("netns-fleet-sse")
+          .start(
+              () -> {
+                try {
+                  lines.forEach(feed::add);
+                } catch (RuntimeException closed) {
+                  // the test closed the stream
+                }
+              });
       Await.until("the feed connected", Duration.ofSeconds(10), () -> feed.isEmpty() ? null : true);
       for (Listeners l : listeners.values()) {
         l.open("0.0.0.0:" + COMMON_PORT);
       }
-      Map<String, JsonObject> openedOn = Await.until("the feed carries tcp/" + COMMON_PORT + " opened on all three",
-          START_DEADLINE, () -> {
-            Map<String, JsonObject> seen = new HashMap<>();
-            changes(feed).forEach(c -> seen.putIfAbsent(c.getString("node"), c));
-            return seen.keySet().containsAll(AGENTS) ? seen : null;
-          });
+      Map<String, JsonObject> openedOn =
+          Await.until(
+              "the feed carries tcp/" + COMMON_PORT + " opened on all three",
+              START_DEADLINE,
+              () -> {
+                Map<String, JsonObject> seen = new HashMap<>();
+                changes(feed).forEach(c -> seen.putIfAbsent(c.getString("node"), c));
+                return seen.keySet().containsAll(AGENTS) ? seen : null;
+              });
       for (JsonObject c : changes(feed)) {
         assertNotNull(c.getString("node"), "every event names its node: " + c.encode());
         assertTrue(AGENTS.contains(c.getString("node")), c.encode());
-        assertEquals(COMMON_PORT, c.getInteger("localPort"), "the feed's filter holds: " + c.encode());
+        assertEquals(
+            COMMON_PORT, c.getInteger("localPort"), "the feed's filter holds: " + c.encode());
       }
-      openedOn.forEach((node, c) -> {
-        assertEquals("opened", c.getString("change"), c.encode());
-        assertEquals(listeners.get(node).pid(), c.getJsonObject("owner").getLong("pid"), c.encode());
-      });
-      JsonObject common = Await.until("tcp/" + COMMON_PORT + " owned on all three", START_DEADLINE, () -> {
-        JsonObject a = get("/api/v1/owners?proto=tcp&port=" + COMMON_PORT);
-        return a.getJsonArray("nodes").size() == 3 ? a : null;
-      });
+      openedOn.forEach(
+          (node, c) -> {
+            assertEquals("opened", c.getString("change"), c.encode());
+            assertEquals(
+                listeners.get(node).pid(), c.getJsonObject("owner").getLong("pid"), c.encode());
+          });
+      JsonObject common =
+          Await.until(
+              "tcp/" + COMMON_PORT + " owned on all three",
+              START_DEADLINE,
+              () -> {
+                JsonObject a = get("/api/v1/owners?proto=tcp&port=" + COMMON_PORT);
+                return a.getJsonArray("nodes").size() == 3 ? a : null;
+              });
       for (Object r : common.getJsonArray("sockets")) {
         JsonObject row = (JsonObject) r;
-        assertEquals(listeners.get(row.getString("node")).pid(), row.getJsonObject("owner").getLong("pid"),
-            "each node's tcp/" + COMMON_PORT + " owned by its own namespace's child: " + row.encode());
+        assertEquals(
+            listeners.get(row.getString("node")).pid(),
+            row.getJsonObject("owner").getLong("pid"),
+            "each node's tcp/"
+                + COMMON_PORT
+                + " owned by its own namespace's child: "
+                + row.encode());
       }
 
       // kill -9 of one agent's JVM: down at the hub within 5 s, its sockets kept as last seen.
@@ -225,18 +320,32 @@ class NetnsFleetTest {
       String node = AGENTS.get(victim - 1);
       long killed = System.nanoTime();
       agents.get(node).kill();
-      Await.until(node + " down at the hub", Duration.ofSeconds(15), () -> "down".equals(status(node)) ? true : null);
+      Await.until(
+          node + " down at the hub",
+          Duration.ofSeconds(15),
+          () -> "down".equals(status(node)) ? true : null);
       long downMillis = (System.nanoTime() - killed) / 1_000_000;
-      String reason = get("/api/v1/nodes?node=" + node).getJsonArray("nodes").getJsonObject(0).getString("statusReason");
-      System.out.printf("netns fleet: %s killed (kill -9), down at the hub after %d ms (%s)%n", node, downMillis, reason);
-      assertTrue(downMillis < 5_000, node + " down within 5 s of kill -9, took " + downMillis + " ms");
-      JsonArray lastSeen = get("/api/v1/sockets?node=" + node + "&local-port=" + uniquePort(victim))
-          .getJsonArray("sockets");
+      String reason =
+          get("/api/v1/nodes?node=" + node)
+              .getJsonArray("nodes")
+              .getJsonObject(0)
+              .getString("statusReason");
+      System.out.printf(
+          "netns fleet: %s killed (kill -9), down at the hub after %d ms (%s)%n",
+          node, downMillis, reason);
+      assertTrue(
+          downMillis < 5_000, node + " down within 5 s of kill -9, took " + downMillis + " ms");
+      JsonArray lastSeen =
+          get("/api/v1/sockets?node=" + node + "&local-port=" + uniquePort(victim))
+              .getJsonArray("sockets");
       assertFalse(lastSeen.isEmpty(), "its sockets stay visible after it is down");
-      lastSeen.forEach(r -> assertFalse(((JsonObject) r).getBoolean("live"), "as last seen, not live: " + r));
+      lastSeen.forEach(
+          r -> assertFalse(((JsonObject) r).getBoolean("live"), "as last seen, not live: " + r));
       JsonObject stillOwned = get("/api/v1/owners?proto=tcp&port=" + uniquePort(victim));
       assertEquals(node, stillOwned.getJsonArray("nodes").getJsonObject(0).getString("node"));
-      assertFalse(stillOwned.getJsonArray("nodes").getJsonObject(0).getBoolean("live"), stillOwned.encode());
+      assertFalse(
+          stillOwned.getJsonArray("nodes").getJsonObject(0).getBoolean("live"),
+          stillOwned.encode());
       for (String other : AGENTS) {
         if (!other.equals(node)) {
           assertEquals("up", status(other), other + " unaffected");
@@ -248,31 +357,50 @@ class NetnsFleetTest {
       agents.put(node, startAgent(victim, node + "-restarted"));
       agents.get(node).awaitServing(START_DEADLINE);
       long serving = System.nanoTime();
-      Await.until(node + " up and resynced after the restart", START_DEADLINE, () -> {
-        if (upAndSynced(List.of(node)) == null) {
-          return null;
-        }
-        JsonArray rows = get("/api/v1/sockets?node=" + node + "&local-port=" + uniquePort(victim)).getJsonArray("sockets");
-        return !rows.isEmpty() && rows.stream().allMatch(r -> ((JsonObject) r).getBoolean("live")) ? true : null;
-      });
+      Await.until(
+          node + " up and resynced after the restart",
+          START_DEADLINE,
+          () -> {
+            if (upAndSynced(List.of(node)) == null) {
+              return null;
+            }
+            JsonArray rows =
+                get("/api/v1/sockets?node=" + node + "&local-port=" + uniquePort(victim))
+                    .getJsonArray("sockets");
+            return !rows.isEmpty()
+                    && rows.stream().allMatch(r -> ((JsonObject) r).getBoolean("live"))
+                ? true
+                : null;
+          });
       long resynced = System.nanoTime();
-      System.out.printf("netns fleet: %s restarted, serving after %d ms, up and resynced at the hub after %d ms"
-          + " (%d ms after it was serving)%n", node, (serving - restarted) / 1_000_000, (resynced - restarted) / 1_000_000,
+      System.out.printf(
+          "netns fleet: %s restarted, serving after %d ms, up and resynced at the hub after %d ms"
+              + " (%d ms after it was serving)%n",
+          node,
+          (serving - restarted) / 1_000_000,
+          (resynced - restarted) / 1_000_000,
           (resynced - serving) / 1_000_000);
       JsonObject again = get("/api/v1/owners?proto=tcp&port=" + uniquePort(victim));
       JsonObject entry = again.getJsonArray("nodes").getJsonObject(0);
       assertEquals(node, entry.getString("node"));
       assertTrue(entry.getBoolean("live") && entry.getBoolean("confirmed"), again.encode());
-      assertEquals(3, get("/api/v1/owners?proto=tcp&port=" + COMMON_PORT).getJsonArray("nodes").size());
+      assertEquals(
+          3, get("/api/v1/owners?proto=tcp&port=" + COMMON_PORT).getJsonArray("nodes").size());
 
       // The feed told its clients of the agent's going and coming back.
-      Await.until("the feed carries " + node + " down, then up", Duration.ofSeconds(10), () -> {
-        List<String> statuses = new ArrayList<>();
-        nodeEvents(feed).stream().filter(e -> node.equals(e.getString("node")))
-            .forEach(e -> statuses.add(e.getString("status")));
-        int down = statuses.indexOf("down");
-        return down >= 0 && statuses.subList(down, statuses.size()).contains("up") ? true : null;
-      });
+      Await.until(
+          "the feed carries " + node + " down, then up",
+          Duration.ofSeconds(10),
+          () -> {
+            List<String> statuses = new ArrayList<>();
+            nodeEvents(feed).stream()
+                .filter(e -> node.equals(e.getString("node")))
+                .forEach(e -> statuses.add(e.getString("status")));
+            int down = statuses.indexOf("down");
+            return down >= 0 && statuses.subList(down, statuses.size()).contains("up")
+                ? true
+                : null;
+          });
     }
   }
 
@@ -288,15 +416,20 @@ class NetnsFleetTest {
 
   private static HttpResponse<String> send(String pathAndQuery) {
     try {
-      return http.send(HttpRequest.newBuilder(hubUri(pathAndQuery)).timeout(Duration.ofSeconds(10)).build(),
+      return http.send(
+          HttpRequest.newBuilder(hubUri(pathAndQuery)).timeout(Duration.ofSeconds(10)).build(),
           HttpResponse.BodyHandlers.ofString());
     } catch (IOException | InterruptedException e) {
       throw new AssertionError("GET " + pathAndQuery + " failed", e);
     }
   }
 
-  private static Stream<String> lines(String pathAndQuery) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(hubUri(pathAndQuery)).build(), HttpResponse.BodyHandlers.ofLines()).body();
+  private static Stream<String> lines(String pathAndQuery)
+      throws IOException, InterruptedException {
+    return http.send(
+            HttpRequest.newBuilder(hubUri(pathAndQuery)).build(),
+            HttpResponse.BodyHandlers.ofLines())
+        .body();
   }
 
   private static URI hubUri(String pathAndQuery) {
@@ -325,14 +458,18 @@ class NetnsFleetTest {
   }
 
   private static List<JsonObject> data(ConcurrentLinkedQueue<String> feed) {
-    return feed.stream().filter(l -> l.startsWith("data: ")).map(l -> new JsonObject(l.substring(6))).toList();
+    return feed.stream()
+        .filter(l -> l.startsWith("data: "))
+        .map(l -> new JsonObject(l.substring(6)))
+        .toList();
   }
 
   private static Boolean upAndSynced(List<String> wanted) {
     Set<String> ready = new HashSet<>();
     for (Object o : get("/api/v1/nodes").getJsonArray("nodes")) {
       JsonObject n = (JsonObject) o;
-      if ("up".equals(n.getString("status")) && !n.getBoolean("resyncing")
+      if ("up".equals(n.getString("status"))
+          && !n.getBoolean("resyncing")
           && n.getJsonObject("sockets").getInteger("total") > 0) {
         ready.add(n.getString("name"));
       }
@@ -343,7 +480,8 @@ class NetnsFleetTest {
   private static String status(String node) {
     HttpResponse<String> r = send("/api/v1/nodes?node=" + node);
     return r.statusCode() == 200
-        ? new JsonObject(r.body()).getJsonArray("nodes").getJsonObject(0).getString("status") : null;
+        ? new JsonObject(r.body()).getJsonArray("nodes").getJsonObject(0).getString("status")
+        : null;
   }
 
   // ---- processes ----
@@ -357,47 +495,93 @@ class NetnsFleetTest {
   }
 
   private static Node startAgent(int i, String logName) throws IOException {
-    List<String> args = new ArrayList<>(List.of("--role", "agent",
-        "--node-name", "agent-" + i, "--cluster-name", clusterName, "--cluster-host", agentAddress(i),
-        "--cluster-port", "5701", "--bus-port", "5702", "--join", HUB_ADDRESS + ":5701", "--interval", "250ms",
-        "--http-port", "7070", "--bind", "127.0.0.1"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--role",
+                "agent",
+                "--node-name",
+                "agent-" + i,
+                "--cluster-name",
+                clusterName,
+                "--cluster-host",
+                agentAddress(i),
+                "--cluster-port",
+                "5701",
+                "--bus-port",
+                "5702",
+                "--join",
+                HUB_ADDRESS + ":5701",
+                "--interval",
+                "250ms",
+                "--http-port",
+                "7070",
+                "--bind",
+                "127.0.0.1"));
     args.addAll(agentBusTls);
     return Node.start(logName, NS_PREFIX + "a" + i, "agent-" + i, args);
   }
 
-  /** {@code ip netns exec NS java ... MAIN ARGS}, its stdout and stderr into {@code log}; tracked for clean-up. */
-  private static Process startJava(String namespace, List<String> jvmOptions, String mainClass, List<String> args,
-      Path log) throws IOException {
-    List<String> command = new ArrayList<>(List.of(ipPath, "netns", "exec", namespace,
-        ProcessHandle.current().info().command().orElseThrow()));
+  /**
+   * {@code ip netns exec NS java ... MAIN ARGS}, its stdout and stderr into {@code log}; tracked
+   * for clean-up.
+   */
+  private static Process startJava(
+      String namespace, List<String> jvmOptions, String mainClass, List<String> args, Path log)
+      throws IOException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                ipPath,
+                "netns",
+                "exec",
+                namespace,
+                ProcessHandle.current().info().command().orElseThrow()));
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     command.addAll(args);
     Files.writeString(log, String.join(" ", command) + "\n\n");
-    Process p = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    Process p =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
     synchronized (children) {
       children.add(p);
     }
     return p;
   }
 
-  /** A line of {@code log} starting with {@code prefix}, waiting for it; fails at once if the process exited. */
-  private static String awaitLine(String what, Process p, Path log, String prefix, Duration deadline)
+  /**
+   * A line of {@code log} starting with {@code prefix}, waiting for it; fails at once if the
+   * process exited.
+   */
+  private static String awaitLine(
+      String what, Process p, Path log, String prefix, Duration deadline)
       throws InterruptedException {
-    return Await.until(what, deadline, () -> {
-      List<String> lines = readLines(log);
-      for (String line : lines) {
-        if (line.startsWith(prefix)) {
-          return line;
-        }
-      }
-      if (!p.isAlive()) {
-        throw new AssertionError(what + ": the process exited (" + p.exitValue() + ") first; " + log.toAbsolutePath()
-            + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
-      }
-      return null;
-    });
+    return Await.until(
+        what,
+        deadline,
+        () -> {
+          List<String> lines = readLines(log);
+          for (String line : lines) {
+            if (line.startsWith(prefix)) {
+              return line;
+            }
+          }
+          if (!p.isAlive()) {
+            throw new AssertionError(
+                what
+                    + ": the process exited ("
+                    + p.exitValue()
+                    + ") first; "
+                    + log.toAbsolutePath()
+                    + ":\n"
+                    + String.join(
+                        "\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+          }
+          return null;
+        });
   }
 
   private static List<String> readLines(Path log) {
@@ -410,16 +594,35 @@ class NetnsFleetTest {
 
   /** A {@code dev.portolan.Main} JVM in a namespace. */
   private record Node(String node, Process process, Path log) {
-    /** What the surefire argLine gives Hazelcast, so that it does not warn; small and quick to start. */
-    static final List<String> JVM = List.of("-Xss1m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "--enable-native-access=ALL-UNNAMED", "--add-modules", "java.se",
-        "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
+    /**
+     * What the surefire argLine gives Hazelcast, so that it does not warn; small and quick to
+     * start.
+     */
+    static final List<String> JVM =
+        List.of(
+            "-Xss1m",
+            "-Xmx256m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "--enable-native-access=ALL-UNNAMED",
+            "--add-modules",
+            "java.se",
+            "--add-exports",
+            "java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-opens",
+            "java.base/java.lang=ALL-UNNAMED",
+            "--add-opens",
+            "java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens",
+            "java.management/sun.management=ALL-UNNAMED",
+            "--add-opens",
+            "jdk.management/com.sun.management.internal=ALL-UNNAMED");
 
-    static Node start(String logName, String namespace, String node, List<String> args) throws IOException {
+    static Node start(String logName, String namespace, String node, List<String> args)
+        throws IOException {
       Path log = LOGS.resolve(run + "-" + logName + ".log");
-      return new Node(node, startJava(namespace, JVM, dev.portolan.Main.class.getName(), args, log), log);
+      return new Node(
+          node, startJava(namespace, JVM, dev.portolan.Main.class.getName(), args, log), log);
     }
 
     void awaitServing(Duration deadline) throws InterruptedException {
@@ -438,9 +641,22 @@ class NetnsFleetTest {
     static Listeners start(int agent, String... specs) throws Exception {
       Path log = LOGS.resolve(run + "-listeners-" + agent + ".log");
       // IPv4 sockets, so that an address shows as 10.213.0.1N rather than ::ffff:10.213.0.1N
-      List<String> jvm = List.of("-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true");
-      Process p = startJava(NS_PREFIX + "a" + agent, jvm, NamespaceListeners.class.getName(), List.of(specs), log);
-      Listeners l = new Listeners(p, new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8), log);
+      List<String> jvm =
+          List.of(
+              "-Xmx32m",
+              "-XX:+UseSerialGC",
+              "-XX:TieredStopAtLevel=1",
+              "-Djava.net.preferIPv4Stack=true");
+      Process p =
+          startJava(
+              NS_PREFIX + "a" + agent,
+              jvm,
+              NamespaceListeners.class.getName(),
+              List.of(specs),
+              log);
+      Listeners l =
+          new Listeners(
+              p, new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8), log);
       awaitLine("listeners in agent-" + agent + "'s namespace", p, log, "READY", START_DEADLINE);
       return l;
     }
@@ -461,7 +677,9 @@ class NetnsFleetTest {
   private static String namespace(String tag) throws Exception {
     String ns = NS_PREFIX + tag;
     Captured add = ip("netns", "add", ns);
-    Assumptions.assumeTrue(add.ok(), "cannot create a network namespace (ip netns add " + ns + "), skipped: " + add.out());
+    Assumptions.assumeTrue(
+        add.ok(),
+        "cannot create a network namespace (ip netns add " + ns + "), skipped: " + add.out());
     synchronized (namespaces) {
       namespaces.add(ns);
     }
@@ -469,16 +687,23 @@ class NetnsFleetTest {
     return ns;
   }
 
-  /** A veth from {@code ns} ({@code eth0}, with {@code address}/24) to the bridge in {@code sw} ({@code port}). */
+  /**
+   * A veth from {@code ns} ({@code eth0}, with {@code address}/24) to the bridge in {@code sw}
+   * ({@code port}).
+   */
   private static void connect(String sw, String ns, String port, String address) throws Exception {
-    Captured veth = ip("link", "add", "eth0", "netns", ns, "type", "veth", "peer", "name", port, "netns", sw);
-    Assumptions.assumeTrue(veth.ok(), "cannot create a veth pair between namespaces, skipped: " + veth.out());
+    Captured veth =
+        ip("link", "add", "eth0", "netns", ns, "type", "veth", "peer", "name", port, "netns", sw);
+    Assumptions.assumeTrue(
+        veth.ok(), "cannot create a veth pair between namespaces, skipped: " + veth.out());
     ipOrFail("-n", sw, "link", "set", port, "master", "br0", "up");
     ipOrFail("-n", ns, "addr", "add", address + "/24", "dev", "eth0");
     ipOrFail("-n", ns, "link", "set", "eth0", "up");
   }
 
-  /** Namespaces of earlier runs of this test whose JVM is gone (killed before it could clean up). */
+  /**
+   * Namespaces of earlier runs of this test whose JVM is gone (killed before it could clean up).
+   */
   private static void removeLeftovers() throws Exception {
     Captured list = ip("netns", "list");
     if (!list.ok()) {
@@ -563,7 +788,8 @@ class NetnsFleetTest {
   private static void ipOrFail(String... args) throws IOException, InterruptedException {
     Captured c = ip(args);
     if (!c.ok()) {
-      throw new IOException("ip " + String.join(" ", args) + " exited " + c.exit() + ": " + c.out());
+      throw new IOException(
+          "ip " + String.join(" ", args) + " exited " + c.exit() + ": " + c.out());
     }
   }
 
@@ -581,7 +807,9 @@ class NetnsFleetTest {
   }
 
   private static String which(String tool) {
-    List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
+    List<String> dirs =
+        new ArrayList<>(
+            List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
     dirs.addAll(List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"));
     for (String dir : dirs) {
       Path p = Path.of(dir.isEmpty() ? "." : dir, tool);

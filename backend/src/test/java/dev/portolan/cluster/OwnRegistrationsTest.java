@@ -17,19 +17,28 @@ class OwnRegistrationsTest {
     RegistrationInfo mine = new RegistrationInfo("hub-1", 7, false);
     RegistrationInfo theirs = new RegistrationInfo("hub-2", 3, false);
     assertEquals(List.of(), own.missing(Addresses.HEARTBEATS, List.of(theirs, mine)));
-    assertEquals(List.of(mine), own.missing(Addresses.HEARTBEATS, List.of(theirs)), "put back with its seq");
-    assertEquals(List.of(mine), own.missing(Addresses.HEARTBEATS, List.of(new RegistrationInfo("hub-1", 9, true))),
+    assertEquals(
+        List.of(mine), own.missing(Addresses.HEARTBEATS, List.of(theirs)), "put back with its seq");
+    assertEquals(
+        List.of(mine),
+        own.missing(Addresses.HEARTBEATS, List.of(new RegistrationInfo("hub-1", 9, true))),
         "a local-only entry is not the cluster registration");
   }
 
   @Test
   void oneNeverSeenGetsASeqTheEventBusDoesNotUse() {
     OwnRegistrations own = new OwnRegistrations("agent-1", OwnRegistrations.of(false, "web-1"));
-    assertTrue(own.addresses().contains(Addresses.onNode("web-1", Addresses.SNAPSHOT)), own.addresses().toString());
-    List<RegistrationInfo> back = own.missing(Addresses.onNode("web-1", Addresses.SNAPSHOT), List.of());
+    assertTrue(
+        own.addresses().contains(Addresses.onNode("web-1", Addresses.SNAPSHOT)),
+        own.addresses().toString());
+    List<RegistrationInfo> back =
+        own.missing(Addresses.onNode("web-1", Addresses.SNAPSHOT), List.of());
     assertEquals(1, back.size());
     assertEquals("agent-1", back.getFirst().nodeId());
     assertTrue(back.getFirst().seq() >= Long.MAX_VALUE / 2, back.toString());
-    assertEquals(back, own.missing(Addresses.onNode("web-1", Addresses.SNAPSHOT), List.of()), "the same one again");
+    assertEquals(
+        back,
+        own.missing(Addresses.onNode("web-1", Addresses.SNAPSHOT), List.of()),
+        "the same one again");
   }
 }

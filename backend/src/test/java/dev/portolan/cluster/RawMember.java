@@ -11,12 +11,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A plain Hazelcast member with no certificate and no Vert.x, joined to a test cluster over TCP-IP on 127.0.0.1, as
- * anyone who can reach the Hazelcast port can start one: it reads and writes the cluster's data, Vert.x's
- * subscription map ({@value #SUBSCRIPTIONS}) included, and can shut the whole cluster down.
+ * A plain Hazelcast member with no certificate and no Vert.x, joined to a test cluster over TCP-IP
+ * on 127.0.0.1, as anyone who can reach the Hazelcast port can start one: it reads and writes the
+ * cluster's data, Vert.x's subscription map ({@value #SUBSCRIPTIONS}) included, and can shut the
+ * whole cluster down.
  */
 final class RawMember implements AutoCloseable {
-  /** The HazelcastClusterManager's subscriptions: event-bus address -> (Vert.x node id, seq, local only). */
+  /**
+   * The HazelcastClusterManager's subscriptions: event-bus address -> (Vert.x node id, seq, local
+   * only).
+   */
   static final String SUBSCRIPTIONS = "__vertx.subs";
 
   final HazelcastInstance hazelcast;
@@ -53,7 +57,10 @@ final class RawMember implements AutoCloseable {
     return out;
   }
 
-  /** True when {@code nodeId} has a registration of {@code address} in the subscription map; else null (Await). */
+  /**
+   * True when {@code nodeId} has a registration of {@code address} in the subscription map; else
+   * null (Await).
+   */
   Boolean registered(String address, String nodeId) {
     return registrations(address).stream().anyMatch(r -> r.nodeId().equals(nodeId)) ? true : null;
   }

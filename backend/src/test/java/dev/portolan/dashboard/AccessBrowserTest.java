@@ -19,25 +19,26 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Logging in and out in Chromium on a node that requires it (bound to every address, reached on 127.0.0.1): the
- * redirect to the login page and back, the user and role in the header, the controls of each role, an htmx post
- * with the CSRF token in an authenticated session; and the warning banner of a node run open with --insecure.
+ * Logging in and out in Chromium on a node that requires it (bound to every address, reached on
+ * 127.0.0.1): the redirect to the login page and back, the user and role in the header, the
+ * controls of each role, an htmx post with the CSRF token in an authenticated session; and the
+ * warning banner of a node run open with --insecure.
  */
 class AccessBrowserTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static RunningNode node;
   static Chromium chromium;
   BrowserContext context;
   Page page;
 
-  @RegisterExtension
-  final ScreenshotOnFailure screenshots = new ScreenshotOnFailure(() -> page);
+  @RegisterExtension final ScreenshotOnFailure screenshots = new ScreenshotOnFailure(() -> page);
 
   @BeforeAll
   static void start() throws Exception {
     Chromium.assumeInstalled();
-    node = RunningNode.launch(AccessFixture.settings(Map.of("users", AccessFixture.usersFile(dir).toString())));
+    node =
+        RunningNode.launch(
+            AccessFixture.settings(Map.of("users", AccessFixture.usersFile(dir).toString())));
     chromium = Chromium.launch();
   }
 
@@ -53,7 +54,8 @@ class AccessBrowserTest {
 
   @BeforeEach
   void open() {
-    context = chromium.browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
+    context =
+        chromium.browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
     page = context.newPage();
     page.setDefaultTimeout(15_000);
   }

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A real node and Debian's Chromium (driven by Playwright) per test class, a fresh page per test, and a
- * screenshot in {@code backend/target/} when a test fails. Skips with the reason when Chromium is missing.
+ * A real node and Debian's Chromium (driven by Playwright) per test class, a fresh page per test,
+ * and a screenshot in {@code backend/target/} when a test fails. Skips with the reason when
+ * Chromium is missing.
  */
 abstract class BrowserTestBase {
   static final double TIMEOUT = 15_000;
@@ -19,8 +20,7 @@ abstract class BrowserTestBase {
   private static Chromium chromium;
   Page page;
 
-  @RegisterExtension
-  final ScreenshotOnFailure screenshots = new ScreenshotOnFailure(() -> page);
+  @RegisterExtension final ScreenshotOnFailure screenshots = new ScreenshotOnFailure(() -> page);
 
   @BeforeAll
   static void startNodeAndBrowser() throws Exception {

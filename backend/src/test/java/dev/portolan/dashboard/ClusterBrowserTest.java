@@ -5,7 +5,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import dev.portolan.cluster.ClusterFixture;
 import dev.portolan.web.Await;
 import dev.portolan.web.RunningNode;
@@ -24,9 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The dashboard of a hub that samples no node of its own, with two agents, in one JVM (a real Hazelcast cluster),
- * in Debian's Chromium driven by Playwright as {@link BrowserTestBase} does: the reachability matrix has a row per
- * agent, and a scan starts from the node chosen. Only listeners the test opened and ports it reserved are probed.
+ * The dashboard of a hub that samples no node of its own, with two agents, in one JVM (a real
+ * Hazelcast cluster), in Debian's Chromium driven by Playwright as {@link BrowserTestBase} does:
+ * the reachability matrix has a row per agent, and a scan starts from the node chosen. Only
+ * listeners the test opened and ports it reserved are probed.
  */
 class ClusterBrowserTest {
   private static final Set<String> AGENTS = Set.of("agent-a", "agent-b");
@@ -35,8 +35,7 @@ class ClusterBrowserTest {
   private static Chromium chromium;
   private Page page;
 
-  @RegisterExtension
-  final ScreenshotOnFailure screenshots = new ScreenshotOnFailure(() -> page);
+  @RegisterExtension final ScreenshotOnFailure screenshots = new ScreenshotOnFailure(() -> page);
 
   @BeforeAll
   static void startClusterAndBrowser() throws Exception {
@@ -47,7 +46,10 @@ class ClusterBrowserTest {
     for (String agent : AGENTS) {
       NODES.add(ClusterFixture.start(cluster.agent(agent)));
     }
-    Await.until("both agents up and synced at the hub", Duration.ofSeconds(30), () -> ClusterFixture.upAndSynced(hub, AGENTS));
+    Await.until(
+        "both agents up and synced at the hub",
+        Duration.ofSeconds(30),
+        () -> ClusterFixture.upAndSynced(hub, AGENTS));
     chromium = Chromium.launch();
   }
 
@@ -92,7 +94,10 @@ class ClusterBrowserTest {
       for (int i = 0; i < 2; i++) {
         assertThat(rows.nth(i).locator(".reach-status")).hasText("connected");
       }
-      page.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("target", "reachability-cluster.png")).setFullPage(true));
+      page.screenshot(
+          new Page.ScreenshotOptions()
+              .setPath(Paths.get("target", "reachability-cluster.png"))
+              .setFullPage(true));
     }
   }
 
@@ -117,8 +122,13 @@ class ClusterBrowserTest {
       String scanUrl = page.url();
 
       page.navigate(url("/scans"));
-      Locator row = page.locator("table.scans tr", new Page.LocatorOptions().setHas(
-          page.locator("a[href='" + scanUrl.substring(scanUrl.indexOf("/scans/")) + "']")));
+      Locator row =
+          page.locator(
+              "table.scans tr",
+              new Page.LocatorOptions()
+                  .setHas(
+                      page.locator(
+                          "a[href='" + scanUrl.substring(scanUrl.indexOf("/scans/")) + "']")));
       assertThat(row.locator("td.scan-node")).hasText("agent-b");
       assertThat(row).containsText("completed");
 

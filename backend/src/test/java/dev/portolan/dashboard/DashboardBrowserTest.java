@@ -1,10 +1,8 @@
 package dev.portolan.dashboard;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.WaitForSelectorState;
 import dev.portolan.web.RunningNode;
 import java.net.InetAddress;
@@ -14,8 +12,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dashboard in Debian's Chromium (driven by Playwright) against a real node: live updates of the port map
- * without a reload, the filter form, the check form and the links to port and process pages.
+ * The dashboard in Debian's Chromium (driven by Playwright) against a real node: live updates of
+ * the port map without a reload, the filter form, the check form and the links to port and process
+ * pages.
  */
 class DashboardBrowserTest extends BrowserTestBase {
   /** A cell's id on the port map: its node, proto and port. */
@@ -31,9 +30,13 @@ class DashboardBrowserTest extends BrowserTestBase {
       page.waitForSelector(CELL + port);
       assertThat(page.locator(CELL + port)).hasClass(Pattern.compile("loopback-only"));
       assertThat(page.locator("#feed a[href='/ports/tcp/" + port + "']").first()).isVisible();
-      page.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("target", "portmap.png")).setFullPage(true));
+      page.screenshot(
+          new Page.ScreenshotOptions()
+              .setPath(Paths.get("target", "portmap.png"))
+              .setFullPage(true));
     }
-    page.waitForSelector(CELL + port, new Page.WaitForSelectorOptions().setState(WaitForSelectorState.DETACHED));
+    page.waitForSelector(
+        CELL + port, new Page.WaitForSelectorOptions().setState(WaitForSelectorState.DETACHED));
   }
 
   @Test
@@ -59,7 +62,8 @@ class DashboardBrowserTest extends BrowserTestBase {
       page.waitForSelector(CELL + port); // the node has sampled it: now the check must see it
       page.fill(".check-form input[name=port]", String.valueOf(port));
       page.click(".check-form button[type=submit]");
-      assertThat(page.locator("#check-answer")).containsText("tcp/" + port + " is listening on loopback only");
+      assertThat(page.locator("#check-answer"))
+          .containsText("tcp/" + port + " is listening on loopback only");
     }
   }
 

@@ -23,7 +23,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The dashboard's pages and fragments over real HTTP against a real node: status codes, fragments, escaping. */
+/**
+ * The dashboard's pages and fragments over real HTTP against a real node: status codes, fragments,
+ * escaping.
+ */
 class DashboardPagesTest {
   private static RunningNode node;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -38,13 +41,13 @@ class DashboardPagesTest {
     node.close();
   }
 
-  record Page(int status, String contentType, String body) {
-  }
+  record Page(int status, String contentType, String body) {}
 
   private static Page get(String path, boolean htmx) {
     try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port + path))
-          .timeout(Duration.ofSeconds(20));
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port + path))
+              .timeout(Duration.ofSeconds(20));
       if (htmx) {
         b.header("HX-Request", "true");
       }
@@ -71,15 +74,25 @@ class DashboardPagesTest {
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int port = server.getLocalPort();
       String cell = "id=\"p-" + RunningNode.NODE + "-tcp-" + port + "\"";
-      Page full = Await.until("a cell for tcp/" + port, Duration.ofSeconds(10), () -> {
-        Page p = get("/", false);
-        return p.body().contains(cell) ? p : null;
-      });
+      Page full =
+          Await.until(
+              "a cell for tcp/" + port,
+              Duration.ofSeconds(10),
+              () -> {
+                Page p = get("/", false);
+                return p.body().contains(cell) ? p : null;
+              });
       assertEquals(200, full.status());
       assertFullPage(full);
-      assertTrue(full.body().contains("href=\"/ports/tcp/" + port + "?node=" + RunningNode.NODE + "\""), "to its port page");
-      assertTrue(full.body().contains("data-node=\"" + RunningNode.NODE + "\""), "a row in the node table");
-      assertTrue(full.body().contains("href=\"/nodes/" + RunningNode.NODE + "\""), "linking to its node page");
+      assertTrue(
+          full.body().contains("href=\"/ports/tcp/" + port + "?node=" + RunningNode.NODE + "\""),
+          "to its port page");
+      assertTrue(
+          full.body().contains("data-node=\"" + RunningNode.NODE + "\""),
+          "a row in the node table");
+      assertTrue(
+          full.body().contains("href=\"/nodes/" + RunningNode.NODE + "\""),
+          "linking to its node page");
       assertTrue(full.body().contains("sse-connect=\"/ui/events"), "live feed panel");
       Page fragment = get("/", true);
       assertEquals(200, fragment.status());
@@ -100,8 +113,12 @@ class DashboardPagesTest {
     assertEquals(200, node.status());
     assertFullPage(node);
     assertTrue(node.body().contains("<span class=\"badge up\""), "its status");
-    assertTrue(node.body().contains("href=\"/connections?node=" + RunningNode.NODE + "\""), "its connections");
-    assertTrue(node.body().contains("sse-connect=\"/ui/events?node=" + RunningNode.NODE), "follows its own changes");
+    assertTrue(
+        node.body().contains("href=\"/connections?node=" + RunningNode.NODE + "\""),
+        "its connections");
+    assertTrue(
+        node.body().contains("sse-connect=\"/ui/events?node=" + RunningNode.NODE),
+        "follows its own changes");
     assertTrue(node.body().contains("<dt>Kernel</dt>"), "facts from its heartbeat");
     assertFragment(get("/nodes/" + RunningNode.NODE, true), "node");
     Page unknown = get("/nodes/no-such-node", false);
@@ -118,29 +135,57 @@ class DashboardPagesTest {
       int port = server.getLocalPort();
       // Java listens dual-stack: the kernel shows the socket as tcp6 on ::ffff:127.0.0.77
       String row = "127.0.0.77]:" + port + "</a>";
-      Page byPort = Await.until("the search finds tcp/" + port, Duration.ofSeconds(10), () -> {
-        Page p = get("/search?q=" + port, false);
-        return p.body().contains(row) ? p : null;
-      });
+      Page byPort =
+          Await.until(
+              "the search finds tcp/" + port,
+              Duration.ofSeconds(10),
+              () -> {
+                Page p = get("/search?q=" + port, false);
+                return p.body().contains(row) ? p : null;
+              });
       assertEquals(200, byPort.status());
       assertFullPage(byPort);
-      assertTrue(byPort.body().contains("port " + port + ", local or remote"), "says how it read the text");
-      assertTrue(byPort.body().contains("href=\"/processes/" + RunningNode.NODE + "/" + ProcessHandle.current().pid() + "\""),
+      assertTrue(
+          byPort.body().contains("port " + port + ", local or remote"),
+          "says how it read the text");
+      assertTrue(
+          byPort
+              .body()
+              .contains(
+                  "href=\"/processes/"
+                      + RunningNode.NODE
+                      + "/"
+                      + ProcessHandle.current().pid()
+                      + "\""),
           "links the owner's process page");
       Page fragment = get("/search?q=" + q("tcp/" + port), true);
       assertFragment(fragment, "search-results");
       assertTrue(fragment.body().contains(row), fragment.body());
-      assertFalse(get("/search?q=" + q("udp/" + port), true).body().contains(row), "udp is another port");
+      assertFalse(
+          get("/search?q=" + q("udp/" + port), true).body().contains(row), "udp is another port");
       Page address = get("/search?q=127.0.0.77", true);
-      assertTrue(address.body().contains("address 127.0.0.77, local or remote") && address.body().contains(row), address.body());
+      assertTrue(
+          address.body().contains("address 127.0.0.77, local or remote")
+              && address.body().contains(row),
+          address.body());
       Page block = get("/search?q=" + q("127.0.0.64/26"), true);
-      assertTrue(block.body().contains("addresses in 127.0.0.64/26") && block.body().contains(row), block.body());
-      assertFalse(block.body().contains("127.0.0.1]:") || block.body().contains(">127.0.0.1:"), "only addresses in the block");
-      assertTrue(get("/search?q=" + q("127.0.0.7*"), true).body().contains(row), "by the start of an address");
-      assertTrue(get("/search?q=" + q("127.0.0.77]:" + port), true).body().contains(row), "as text");
+      assertTrue(
+          block.body().contains("addresses in 127.0.0.64/26") && block.body().contains(row),
+          block.body());
+      assertFalse(
+          block.body().contains("127.0.0.1]:") || block.body().contains(">127.0.0.1:"),
+          "only addresses in the block");
+      assertTrue(
+          get("/search?q=" + q("127.0.0.7*"), true).body().contains(row),
+          "by the start of an address");
+      assertTrue(
+          get("/search?q=" + q("127.0.0.77]:" + port), true).body().contains(row), "as text");
       Page process = get("/search?q=java", true);
       assertEquals(200, process.status());
-      assertTrue(process.body().contains("in processes, command lines") && process.body().contains("java ("), "by process name");
+      assertTrue(
+          process.body().contains("in processes, command lines")
+              && process.body().contains("java ("),
+          "by process name");
     }
     Page junk = get("/search?q=" + q("tcp/99999"), true);
     assertEquals(400, junk.status());
@@ -164,15 +209,21 @@ class DashboardPagesTest {
 
   @Test
   void summaryDrawsATrendOfTcpStatesOverTheLastMinutes() throws Exception {
-    Page page = Await.until("two samples for a trend line", Duration.ofSeconds(10), () -> {
-      Page p = get("/connections?node=" + RunningNode.NODE, false);
-      return p.body().contains("<figure class=\"trend\">") ? p : null;
-    });
+    Page page =
+        Await.until(
+            "two samples for a trend line",
+            Duration.ofSeconds(10),
+            () -> {
+              Page p = get("/connections?node=" + RunningNode.NODE, false);
+              return p.body().contains("<figure class=\"trend\">") ? p : null;
+            });
     for (String state : new String[] {"established", "time-wait", "close-wait", "listen"}) {
       assertTrue(page.body().contains("<polyline class=\"trend-" + state + "\" points=\""), state);
     }
     assertTrue(page.body().contains("TCP states, last "), "captioned with its window");
-    var summary = new io.vertx.core.json.JsonObject(get("/api/v1/summary?node=" + dev.portolan.web.RunningNode.NODE, false).body());
+    var summary =
+        new io.vertx.core.json.JsonObject(
+            get("/api/v1/summary?node=" + dev.portolan.web.RunningNode.NODE, false).body());
     assertTrue(summary.getJsonArray("trend").size() >= 2, "the API carries the trend too");
   }
 
@@ -195,7 +246,9 @@ class DashboardPagesTest {
     assertEquals(400, get("/connections?port=70000", true).status());
     Page oneNode = get("/connections?node=" + RunningNode.NODE + "&listening=true", false);
     assertEquals(200, oneNode.status());
-    assertTrue(oneNode.body().contains("<option value=\"" + RunningNode.NODE + "\" selected>"), "the node chosen");
+    assertTrue(
+        oneNode.body().contains("<option value=\"" + RunningNode.NODE + "\" selected>"),
+        "the node chosen");
     assertTrue(oneNode.body().contains("node " + RunningNode.NODE), "its own summary");
     assertTrue(full.body().contains("the one live node"), "the fleet's summary without a node");
     assertEquals(404, get("/connections?node=no-such-node", false).status());
@@ -206,11 +259,18 @@ class DashboardPagesTest {
   void portPageAnswersAndRejectsBadPorts() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int port = server.getLocalPort();
-      String processLink = "href=\"/processes/" + RunningNode.NODE + "/" + ProcessHandle.current().pid() + "\"";
-      Page page = Await.until("the port page links the listener to its process", Duration.ofSeconds(10), () -> {
-        Page p = get("/ports/tcp/" + port, false);
-        return p.body().contains("is listening") && p.body().contains(processLink) ? p : null;
-      });
+      String processLink =
+          "href=\"/processes/" + RunningNode.NODE + "/" + ProcessHandle.current().pid() + "\"";
+      Page page =
+          Await.until(
+              "the port page links the listener to its process",
+              Duration.ofSeconds(10),
+              () -> {
+                Page p = get("/ports/tcp/" + port, false);
+                return p.body().contains("is listening") && p.body().contains(processLink)
+                    ? p
+                    : null;
+              });
       assertEquals(200, page.status());
       assertFullPage(page);
       assertFragment(get("/ports/tcp/" + port, true), "port");
@@ -239,10 +299,14 @@ class DashboardPagesTest {
   void checkAnswersInPlainWords() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int port = server.getLocalPort();
-      Page answer = Await.until("the check sees tcp/" + port, Duration.ofSeconds(10), () -> {
-        Page p = get("/check?proto=tcp&port=" + port, true);
-        return p.body().contains("is listening on loopback only") ? p : null;
-      });
+      Page answer =
+          Await.until(
+              "the check sees tcp/" + port,
+              Duration.ofSeconds(10),
+              () -> {
+                Page p = get("/check?proto=tcp&port=" + port, true);
+                return p.body().contains("is listening on loopback only") ? p : null;
+              });
       assertEquals(200, answer.status());
       assertFragment(answer, "check-answer");
     }
@@ -260,10 +324,14 @@ class DashboardPagesTest {
     Path path = dir.resolve("<script>x</script>");
     try (ServerSocketChannel unix = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       unix.bind(UnixDomainSocketAddress.of(path));
-      Page page = Await.until("the unix socket in the connections page", Duration.ofSeconds(10), () -> {
-        Page p = get("/connections?proto=unix&q=script", false);
-        return p.body().contains("&lt;script&gt;x&lt;/script&gt;") ? p : null;
-      });
+      Page page =
+          Await.until(
+              "the unix socket in the connections page",
+              Duration.ofSeconds(10),
+              () -> {
+                Page p = get("/connections?proto=unix&q=script", false);
+                return p.body().contains("&lt;script&gt;x&lt;/script&gt;") ? p : null;
+              });
       assertEquals(200, page.status());
       assertFalse(page.body().contains("<script>x</script>"), "markup must be escaped");
     }
@@ -271,9 +339,12 @@ class DashboardPagesTest {
 
   @Test
   void htmlChangeFeedIsAnEventStream() throws Exception {
-    HttpResponse<java.io.InputStream> r = HTTP.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + node.port + "/ui/events?listening=true")).build(),
-        HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<java.io.InputStream> r =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + node.port + "/ui/events?listening=true"))
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
     try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(r.body()))) {
       assertEquals(200, r.statusCode());
       assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));

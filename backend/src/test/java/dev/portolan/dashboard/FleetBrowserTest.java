@@ -30,10 +30,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The fleet dashboard in Chromium against a real cluster in this JVM: a hub that samples no node of its own and two
- * agents (Hazelcast on 127.0.0.1). The agents share this host's socket table, so the listener this test opens is on
- * both. In order: both rows up, search finds the listener on both nodes, junk is an error, then agent-b stops and
- * its row turns down on the open page (over SSE, no reload), and its node page shows its listeners as last seen.
+ * The fleet dashboard in Chromium against a real cluster in this JVM: a hub that samples no node of
+ * its own and two agents (Hazelcast on 127.0.0.1). The agents share this host's socket table, so
+ * the listener this test opens is on both. In order: both rows up, search finds the listener on
+ * both nodes, junk is an error, then agent-b stops and its row turns down on the open page (over
+ * SSE, no reload), and its node page shows its listeners as last seen.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FleetBrowserTest {
@@ -47,8 +48,7 @@ class FleetBrowserTest {
   private static Chromium chromium;
   private Page page;
 
-  @RegisterExtension
-  final ScreenshotOnFailure screenshots = new ScreenshotOnFailure(() -> page);
+  @RegisterExtension final ScreenshotOnFailure screenshots = new ScreenshotOnFailure(() -> page);
 
   @BeforeAll
   static void startFleetAndBrowser() throws Exception {
@@ -59,7 +59,10 @@ class FleetBrowserTest {
     agentB = ClusterFixture.start(cluster.agent("agent-b"));
     listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     port = listener.getLocalPort();
-    Await.until("the listener on both agents at the hub", DEADLINE, () -> listeningOn().equals(Set.of("agent-a", "agent-b")) ? true : null);
+    Await.until(
+        "the listener on both agents at the hub",
+        DEADLINE,
+        () -> listeningOn().equals(Set.of("agent-a", "agent-b")) ? true : null);
     chromium = Chromium.launch();
   }
 
@@ -90,7 +93,8 @@ class FleetBrowserTest {
   }
 
   private static Set<String> listeningOn() {
-    JsonArray rows = hub.get("/api/v1/sockets?listening=true&local-port=" + port).json().getJsonArray("sockets");
+    JsonArray rows =
+        hub.get("/api/v1/sockets?listening=true&local-port=" + port).json().getJsonArray("sockets");
     Set<String> nodes = new HashSet<>();
     rows.forEach(r -> nodes.add(((JsonObject) r).getString("node")));
     return nodes;
@@ -101,8 +105,10 @@ class FleetBrowserTest {
   }
 
   private Locator statusOf(String node) {
-    // the status badge, not the "backing off" one a node starting on a busy machine may show beside it
-    return page.locator("#portmap tr.node-row[data-node='" + node + "'] .status-cell > .badge:first-child");
+    // the status badge, not the "backing off" one a node starting on a busy machine may show beside
+    // it
+    return page.locator(
+        "#portmap tr.node-row[data-node='" + node + "'] .status-cell > .badge:first-child");
   }
 
   @Test
@@ -115,7 +121,8 @@ class FleetBrowserTest {
     assertThat(page.locator(".totals")).containsText("2 nodes");
     assertThat(page.locator("#p-agent-a-tcp-" + port)).isVisible();
     assertThat(page.locator("#p-agent-b-tcp-" + port)).isVisible();
-    assertThat(page.locator("#portmap tr.node-row[data-node='agent-a'] a")).hasAttribute("href", "/nodes/agent-a");
+    assertThat(page.locator("#portmap tr.node-row[data-node='agent-a'] a"))
+        .hasAttribute("href", "/nodes/agent-a");
     page.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("target", "fleet-portmap.png")));
   }
 
@@ -127,11 +134,15 @@ class FleetBrowserTest {
     page.click(".search-form button[type=submit]");
     page.waitForURL(Pattern.compile(".*/search\\?q=" + port + "$"));
     for (String node : new String[] {"agent-a", "agent-b"}) {
-      Locator row = page.locator("#search-results tr[data-node='" + node + "']", new Page.LocatorOptions().setHasText(":" + port));
+      Locator row =
+          page.locator(
+              "#search-results tr[data-node='" + node + "']",
+              new Page.LocatorOptions().setHasText(":" + port));
       assertThat(row.first()).isVisible();
       assertThat(row.first().locator("td.seen")).hasText("live");
     }
-    assertThat(page.locator("#search-results .matched")).containsText("port " + port + ", local or remote");
+    assertThat(page.locator("#search-results .matched"))
+        .containsText("port " + port + ", local or remote");
   }
 
   @Test
@@ -140,7 +151,8 @@ class FleetBrowserTest {
     page.navigate(url("/search"));
     page.fill("input[name=q]", "tcp/99999");
     page.click(".search-form button[type=submit]");
-    assertThat(page.locator("#search-results .answer.error")).containsText("'tcp/99999' is not a port");
+    assertThat(page.locator("#search-results .answer.error"))
+        .containsText("'tcp/99999' is not a port");
     assertThat(page.locator("#search-results .answer.error")).containsText("65535");
   }
 
@@ -150,15 +162,24 @@ class FleetBrowserTest {
     int clients = hub.get("/health").json().getInteger("sseClients");
     page.navigate(url("/"));
     assertThat(statusOf("agent-b")).hasText("up");
-    Await.until("the page's live feed connected", DEADLINE, () -> hub.get("/health").json().getInteger("sseClients") > clients ? true : null);
+    Await.until(
+        "the page's live feed connected",
+        DEADLINE,
+        () -> hub.get("/health").json().getInteger("sseClients") > clients ? true : null);
     page.evaluate("window.portolanNotReloaded = true");
     agentB.close();
     agentB = null;
-    // The 5 s bound itself is asserted where nothing but the cluster is timed (ClusterFleetTest, NetnsFleetTest);
-    // here a loaded CI machine also has to re-render the page in Chromium, so the deadline is wider.
-    page.waitForSelector("#portmap tr.node-row[data-node='agent-b'] .badge.down",
+    // The 5 s bound itself is asserted where nothing but the cluster is timed (ClusterFleetTest,
+    // NetnsFleetTest);
+    // here a loaded CI machine also has to re-render the page in Chromium, so the deadline is
+    // wider.
+    page.waitForSelector(
+        "#portmap tr.node-row[data-node='agent-b'] .badge.down",
         new Page.WaitForSelectorOptions().setTimeout(PAGE_DEADLINE_MILLIS));
-    assertEquals(Boolean.TRUE, page.evaluate("window.portolanNotReloaded === true"), "the same page, not a reload");
+    assertEquals(
+        Boolean.TRUE,
+        page.evaluate("window.portolanNotReloaded === true"),
+        "the same page, not a reload");
     assertThat(statusOf("agent-a")).hasText("up");
     assertThat(page.locator("article.node.down[data-node='agent-b']")).containsText("last seen");
     assertThat(page.locator(".totals")).containsText("1 down");
@@ -176,8 +197,11 @@ class FleetBrowserTest {
     assertThat(cell).hasAttribute("title", Pattern.compile("\\(last seen\\)$"));
     Object filter = cell.evaluate("c => getComputedStyle(c).filter");
     assertTrue(String.valueOf(filter).contains("grayscale"), "greyed: " + filter);
-    page.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("target", "fleet-node-down.png")));
-    assertEquals(503, hub.get("/processes/agent-b/" + ProcessHandle.current().pid()).status(),
+    page.screenshot(
+        new Page.ScreenshotOptions().setPath(Paths.get("target", "fleet-node-down.png")));
+    assertEquals(
+        503,
+        hub.get("/processes/agent-b/" + ProcessHandle.current().pid()).status(),
         "a down node cannot show a process: a 503 page, not a 500");
   }
 }

@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reachability page in Debian's Chromium against one real node: the form, the matrix's row, the pushed link.
- * Connections go only to a listener the test opened and a port it reserved; 203.0.113.9 is refused by the
- * node's policy before anything is sent.
+ * The reachability page in Debian's Chromium against one real node: the form, the matrix's row, the
+ * pushed link. Connections go only to a listener the test opened and a port it reserved;
+ * 203.0.113.9 is refused by the node's policy before anything is sent.
  */
 class ReachabilityBrowserTest extends BrowserTestBase {
   @Test

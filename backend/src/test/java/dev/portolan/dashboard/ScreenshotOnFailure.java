@@ -18,8 +18,13 @@ final class ScreenshotOnFailure implements TestWatcher {
   public void testFailed(ExtensionContext context, Throwable cause) {
     Page p = page.get();
     if (p != null && !p.isClosed()) {
-      p.screenshot(new Page.ScreenshotOptions().setFullPage(true)
-          .setPath(Paths.get("target", "failed-" + context.getDisplayName().replaceAll("\\W+", "_") + ".png")));
+      p.screenshot(
+          new Page.ScreenshotOptions()
+              .setFullPage(true)
+              .setPath(
+                  Paths.get(
+                      "target",
+                      "failed-" + context.getDisplayName().replaceAll("\\W+", "_") + ".png")));
     }
   }
 }

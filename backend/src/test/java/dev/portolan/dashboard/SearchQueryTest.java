@@ -14,11 +14,24 @@ import dev.portolan.socket.SocketState;
 import dev.portolan.socket.UnixType;
 import org.junit.jupiter.api.Test;
 
-/** How the search box reads its text: port, protocol and port, address, block, start of an address, or text. */
+/**
+ * How the search box reads its text: port, protocol and port, address, block, start of an address,
+ * or text.
+ */
 class SearchQueryTest {
   private static SocketEntry socket(String local, String remote) {
-    return SocketEntry.inet(Protocol.TCP, local.contains(":") ? Family.IPV6 : Family.IPV4, local, 1, remote, 2,
-        SocketState.ESTABLISHED, 0, 0, 0, 1);
+    return SocketEntry.inet(
+        Protocol.TCP,
+        local.contains(":") ? Family.IPV6 : Family.IPV4,
+        local,
+        1,
+        remote,
+        2,
+        SocketState.ESTABLISHED,
+        0,
+        0,
+        0,
+        1);
   }
 
   @Test
@@ -41,7 +54,8 @@ class SearchQueryTest {
   @Test
   void aPortOutOfRangeOrNotANumberIsAnError() {
     for (String junk : new String[] {"tcp/99999", "99999", "tcp/abc", "udp/", "tcp/-1"}) {
-      InvalidQueryException e = assertThrows(InvalidQueryException.class, () -> SearchQuery.parse(junk), junk);
+      InvalidQueryException e =
+          assertThrows(InvalidQueryException.class, () -> SearchQuery.parse(junk), junk);
       assertTrue(e.detail().contains("is not a port") && e.detail().contains("65535"), e.detail());
     }
   }
@@ -54,7 +68,11 @@ class SearchQueryTest {
     assertTrue(q.address().matches(socket("::ffff:10.0.0.7", "::")));
     assertTrue(q.address().matches(socket("192.0.2.1", "10.0.0.7")));
     assertFalse(q.address().matches(socket("10.0.0.70", "110.0.0.7")), "contains is not equals");
-    assertFalse(q.address().matches(SocketEntry.unix(UnixType.STREAM, SocketState.LISTEN, "/run/10.0.0.7", 1, 0, 0, 0)), "unix sockets have no address");
+    assertFalse(
+        q.address()
+            .matches(
+                SocketEntry.unix(UnixType.STREAM, SocketState.LISTEN, "/run/10.0.0.7", 1, 0, 0, 0)),
+        "unix sockets have no address");
   }
 
   @Test
@@ -83,16 +101,28 @@ class SearchQueryTest {
 
   @Test
   void anAddressThatCannotBeIsAnErrorSayingWhy() {
-    assertTrue(assertThrows(InvalidQueryException.class, () -> SearchQuery.parse("10.0.0.0/33")).detail().contains("out of range"));
-    assertTrue(assertThrows(InvalidQueryException.class, () -> SearchQuery.parse("10.0.0.300")).detail().contains("0 to 255"));
-    assertTrue(assertThrows(InvalidQueryException.class, () -> SearchQuery.parse("300.1.")).detail().contains("0 to 255"));
+    assertTrue(
+        assertThrows(InvalidQueryException.class, () -> SearchQuery.parse("10.0.0.0/33"))
+            .detail()
+            .contains("out of range"));
+    assertTrue(
+        assertThrows(InvalidQueryException.class, () -> SearchQuery.parse("10.0.0.300"))
+            .detail()
+            .contains("0 to 255"));
+    assertTrue(
+        assertThrows(InvalidQueryException.class, () -> SearchQuery.parse("300.1."))
+            .detail()
+            .contains("0 to 255"));
     assertThrows(InvalidQueryException.class, () -> SearchQuery.parse("1.2.3.4.5"));
     assertThrows(InvalidQueryException.class, () -> SearchQuery.parse("fd00::1::2/64"));
   }
 
   @Test
   void anythingElseIsTextForProcessesCommandLinesUsersAddressesAndPaths() {
-    for (String text : new String[] {"nginx", "postgres: writer", "user/1000", "12:30:45", "aa:bb:cc:dd:ee:ff", "python3.11"}) {
+    for (String text :
+        new String[] {
+          "nginx", "postgres: writer", "user/1000", "12:30:45", "aa:bb:cc:dd:ee:ff", "python3.11"
+        }) {
       SearchQuery q = SearchQuery.parse(text);
       assertNull(q.address(), text);
       assertEquals(text.toLowerCase(java.util.Locale.ROOT), q.filter().text(), text);

@@ -15,11 +15,14 @@ class SummaryChartTest {
 
   @Test
   void trendLinesShareTimeAxisAndScale() {
-    List<TrendLine> lines = SummaryChart.trend(List.of(point(0, 0, 10), point(500, 5, 0), point(1000, 10, 5)));
-    TrendLine established = lines.stream().filter(l -> l.state().equals("established")).findFirst().orElseThrow();
+    List<TrendLine> lines =
+        SummaryChart.trend(List.of(point(0, 0, 10), point(500, 5, 0), point(1000, 10, 5)));
+    TrendLine established =
+        lines.stream().filter(l -> l.state().equals("established")).findFirst().orElseThrow();
     assertEquals("0,59 150,30 300,1", established.points());
     assertEquals(10, established.latest());
-    TrendLine timeWait = lines.stream().filter(l -> l.state().equals("time-wait")).findFirst().orElseThrow();
+    TrendLine timeWait =
+        lines.stream().filter(l -> l.state().equals("time-wait")).findFirst().orElseThrow();
     assertEquals("0,1 150,59 300,30", timeWait.points());
     assertEquals(10, timeWait.max());
     assertTrue(SummaryChart.trend(List.of(point(0, 1, 1))).isEmpty(), "one point is no line");
@@ -32,7 +35,10 @@ class SummaryChartTest {
       trend.add(new SummaryTrend.Point(i * 200L, 0, i, 0, 0, i));
     }
     List<SummaryTrend.Point> all = trend.points(1000);
-    assertEquals(20_000 - 10_000, all.getLast().takenAtMillis() - all.getFirst().takenAtMillis(), "10 s window");
+    assertEquals(
+        20_000 - 10_000,
+        all.getLast().takenAtMillis() - all.getFirst().takenAtMillis(),
+        "10 s window");
     List<SummaryTrend.Point> thin = trend.points(11);
     assertEquals(11, thin.size());
     assertEquals(all.getFirst(), thin.getFirst());

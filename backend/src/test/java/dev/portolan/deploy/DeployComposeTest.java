@@ -2,8 +2,8 @@ package dev.portolan.deploy;
 
 import static dev.portolan.deploy.DeployFiles.AGENT_CAPABILITIES;
 import static dev.portolan.deploy.DeployFiles.IMAGE;
-import static dev.portolan.deploy.DeployFiles.assertSameSet;
 import static dev.portolan.deploy.DeployFiles.asMap;
+import static dev.portolan.deploy.DeployFiles.assertSameSet;
 import static dev.portolan.deploy.DeployFiles.map;
 import static dev.portolan.deploy.DeployFiles.mapOrEmpty;
 import static dev.portolan.deploy.DeployFiles.str;
@@ -32,9 +32,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * docker-compose.yml: a hub and two agents clustered on an internal network (the hub also on a bridge to publish the
- * dashboard on 7070), a plaintext demo bus that says so and docker-compose.tls.yml to run it over TLS, agents root with
- * two capabilities, the image k8s/ runs; and Compose itself accepts the files when it is installed.
+ * docker-compose.yml: a hub and two agents clustered on an internal network (the hub also on a
+ * bridge to publish the dashboard on 7070), a plaintext demo bus that says so and
+ * docker-compose.tls.yml to run it over TLS, agents root with two capabilities, the image k8s/
+ * runs; and Compose itself accepts the files when it is installed.
  */
 class DeployComposeTest {
   private static Map<String, Object> compose;
@@ -92,13 +93,16 @@ class DeployComposeTest {
     for (String name : services.keySet()) {
       assertEquals(IMAGE, str(service(name), "image"), name + " runs " + IMAGE);
       for (String arg : command(service(name))) {
-        assertFalse(arg.startsWith("-X") || arg.equals("-jar"), name + ": JVM flags go in JAVA_TOOL_OPTIONS, not " + arg);
+        assertFalse(
+            arg.startsWith("-X") || arg.equals("-jar"),
+            name + ": JVM flags go in JAVA_TOOL_OPTIONS, not " + arg);
       }
     }
     Map<String, Object> build = map(service("hub"), "build");
     assertEquals(".", str(build, "context"), "built from the repository root");
     assertEquals("backend/Dockerfile", str(build, "dockerfile"), "with backend/Dockerfile");
-    assertTrue(Files.isRegularFile(DeployFiles.root().resolve(str(build, "dockerfile"))), "which exists");
+    assertTrue(
+        Files.isRegularFile(DeployFiles.root().resolve(str(build, "dockerfile"))), "which exists");
   }
 
   /** The networks a service is on, with their settings (aliases), from the list or the map form. */
@@ -116,19 +120,23 @@ class DeployComposeTest {
   /** The one internal network: Hazelcast and the event bus. */
   private static String clusterNetwork() {
     Map<String, Object> networks = map(compose, "networks");
-    List<String> internal = networks.keySet().stream()
-        .filter(n -> Boolean.TRUE.equals(mapOrEmpty(networks, n).get("internal"))).toList();
+    List<String> internal =
+        networks.keySet().stream()
+            .filter(n -> Boolean.TRUE.equals(mapOrEmpty(networks, n).get("internal")))
+            .toList();
     assertEquals(1, internal.size(), "one internal network for the cluster: " + networks);
     return internal.getFirst();
   }
 
   /**
-   * The names {@code service} has on the cluster network: its aliases there, and its service name when that is the
-   * only network it is on (on two networks, the name may resolve to its address on the other one).
+   * The names {@code service} has on the cluster network: its aliases there, and its service name
+   * when that is the only network it is on (on two networks, the name may resolve to its address on
+   * the other one).
    */
   private static Set<String> clusterNames(String service) {
     Map<String, Map<String, Object>> networks = networksOf(service(service));
-    Set<String> names = new TreeSet<>(strings(networks.getOrDefault(clusterNetwork(), Map.of()), "aliases"));
+    Set<String> names =
+        new TreeSet<>(strings(networks.getOrDefault(clusterNetwork(), Map.of()), "aliases"));
     if (networks.size() == 1) {
       names.add(service);
     }
@@ -139,7 +147,9 @@ class DeployComposeTest {
   void theMembersClusterOnAnInternalNetwork() {
     String network = clusterNetwork();
     Map<String, Object> networks = map(compose, "networks");
-    assertEquals("bridge", String.valueOf(mapOrEmpty(networks, network).getOrDefault("driver", "bridge")),
+    assertEquals(
+        "bridge",
+        String.valueOf(mapOrEmpty(networks, network).getOrDefault("driver", "bridge")),
         "a user-defined bridge (its DNS resolves service names and aliases)");
     Set<String> names = new TreeSet<>(services.keySet());
     for (String name : names) {
@@ -147,38 +157,65 @@ class DeployComposeTest {
       assertNull(s.get("network_mode"), name + " is on the compose networks, not the host's");
       assertTrue(networksOf(s).containsKey(network), name + " is on " + network);
       if (settings(name).role() == Role.AGENT) {
-        assertEquals(Set.of(network), networksOf(s).keySet(), name + " is on the internal network only");
+        assertEquals(
+            Set.of(network), networksOf(s).keySet(), name + " is on the internal network only");
       }
       PortolanConfig settings = settings(name);
       assertTrue(settings.cluster().enabled(), name + " is a cluster member");
-      assertTrue(clusterNames(name).contains(settings.cluster().host()), name + ": --cluster-host "
-          + settings.cluster().host() + " is its name on " + network + " " + clusterNames(name));
-      assertEquals(name, String.valueOf(s.get("hostname")), name + ": host name (and so default node name) is the service's");
-      assertNull(settings.cluster().kubernetesDns(), name + ": TCP-IP join, no Kubernetes discovery");
+      assertTrue(
+          clusterNames(name).contains(settings.cluster().host()),
+          name
+              + ": --cluster-host "
+              + settings.cluster().host()
+              + " is its name on "
+              + network
+              + " "
+              + clusterNames(name));
+      assertEquals(
+          name,
+          String.valueOf(s.get("hostname")),
+          name + ": host name (and so default node name) is the service's");
+      assertNull(
+          settings.cluster().kubernetesDns(), name + ": TCP-IP join, no Kubernetes discovery");
       List<String> joined = new ArrayList<>();
       for (String member : settings.cluster().join()) {
         String host = member.contains(":") ? member.substring(0, member.lastIndexOf(':')) : member;
-        String target = names.stream().filter(n -> clusterNames(n).contains(host)).findFirst().orElse(null);
-        assertTrue(target != null, name + ": join member " + member + " is a service's name on " + network);
+        String target =
+            names.stream().filter(n -> clusterNames(n).contains(host)).findFirst().orElse(null);
+        assertTrue(
+            target != null,
+            name + ": join member " + member + " is a service's name on " + network);
         if (member.contains(":")) {
-          assertEquals(String.valueOf(settings(target).cluster().port()), member.substring(member.lastIndexOf(':') + 1),
+          assertEquals(
+              String.valueOf(settings(target).cluster().port()),
+              member.substring(member.lastIndexOf(':') + 1),
               name + ": join " + member + " on that member's Hazelcast port");
         } else {
-          assertEquals(5701, settings(target).cluster().port(), name + ": join " + member + " on the default port");
+          assertEquals(
+              5701,
+              settings(target).cluster().port(),
+              name + ": join " + member + " on the default port");
         }
         joined.add(target);
       }
       Set<String> others = new TreeSet<>(names);
       others.remove(name);
-      assertTrue(joined.containsAll(others), name + " lists every other member, so any start order forms one cluster: " + joined);
+      assertTrue(
+          joined.containsAll(others),
+          name + " lists every other member, so any start order forms one cluster: " + joined);
       assertEquals("portolan", settings.cluster().name(), name + ": one cluster name");
     }
     for (String other : networks.keySet()) {
       if (!other.equals(network)) {
-        assertFalse(Boolean.TRUE.equals(mapOrEmpty(networks, other).get("internal")), other + " is not internal");
+        assertFalse(
+            Boolean.TRUE.equals(mapOrEmpty(networks, other).get("internal")),
+            other + " is not internal");
         for (String name : names) {
           if (networksOf(service(name)).containsKey(other)) {
-            assertEquals(Role.HUB, settings(name).role(), other + " holds the hub only (to publish 7070), not " + name);
+            assertEquals(
+                Role.HUB,
+                settings(name).role(),
+                other + " holds the hub only (to publish 7070), not " + name);
           }
         }
       }
@@ -189,20 +226,27 @@ class DeployComposeTest {
   void theDemoBusIsPlaintextOnTheInternalNetworkAndSaysSo() throws Exception {
     for (String name : services.keySet()) {
       PortolanConfig settings = settings(name);
-      assertTrue(settings.insecure(), name + ": --insecure, so a plaintext bus beyond loopback starts");
+      assertTrue(
+          settings.insecure(), name + ": --insecure, so a plaintext bus beyond loopback starts");
       assertNull(settings.cluster().busTls(), name + ": no bus TLS in the demo");
-      assertTrue(strings(service(name), "ports").stream().noneMatch(p -> p.contains("5701") || p.contains("5702")),
+      assertTrue(
+          strings(service(name), "ports").stream()
+              .noneMatch(p -> p.contains("5701") || p.contains("5702")),
           name + ": the cluster ports are not published");
     }
     String file = Files.readString(DeployFiles.root().resolve("docker-compose.yml"));
-    assertTrue(file.contains("DEMO: THE EVENT BUS RUNS IN PLAINTEXT") && file.contains("docker-compose.tls.yml"),
+    assertTrue(
+        file.contains("DEMO: THE EVENT BUS RUNS IN PLAINTEXT")
+            && file.contains("docker-compose.tls.yml"),
         "the file's header says the demo bus is plaintext and how to run it over TLS");
   }
 
   @Test
   void theTlsOverrideMountsTheCertificatesAndDropsInsecure() throws Exception {
     Map<String, Object> override;
-    try (var r = Files.newBufferedReader(DeployFiles.root().resolve("docker-compose.tls.yml"), StandardCharsets.UTF_8)) {
+    try (var r =
+        Files.newBufferedReader(
+            DeployFiles.root().resolve("docker-compose.tls.yml"), StandardCharsets.UTF_8)) {
       override = asMap(DeployFiles.yaml().load(r), "docker-compose.tls.yml");
     }
     Map<String, Object> overridden = map(override, "services");
@@ -211,9 +255,13 @@ class DeployComposeTest {
       Map<String, Object> o = asMap(overridden.get(name), "override of " + name);
       Map<String, String> env = environment(service(name));
       env.putAll(environment(o));
-      PortolanConfig settings = DeployFiles.settings(env, command(service(name)), "compose service " + name + " with TLS");
-      // the hub's dashboard stays open in the demo (--insecure, a warning on every page: the repository has no users
-      // file); with the certificates the flag no longer lets the bus run in plaintext, and no agent has it
+      PortolanConfig settings =
+          DeployFiles.settings(
+              env, command(service(name)), "compose service " + name + " with TLS");
+      // the hub's dashboard stays open in the demo (--insecure, a warning on every page: the
+      // repository has no users
+      // file); with the certificates the flag no longer lets the bus run in plaintext, and no agent
+      // has it
       assertTrue(!settings.insecure() || settings.role().serves(), name + ": not --insecure");
       assertNotNull(settings.cluster().busTls(), name + ": the bus over TLS");
       List<String> volumes = strings(o, "volumes");
@@ -223,18 +271,32 @@ class DeployComposeTest {
       assertEquals("ro", parts[2], name + ": mounted read-only");
       var tls = settings.cluster().busTls();
       for (java.nio.file.Path file : List.of(tls.cert(), tls.key(), tls.ca())) {
-        assertEquals(java.nio.file.Path.of(parts[1]), file.getParent(), name + ": " + file + " is in the mounted directory");
+        assertEquals(
+            java.nio.file.Path.of(parts[1]),
+            file.getParent(),
+            name + ": " + file + " is in the mounted directory");
       }
-      assertEquals("./bus-tls/" + settings.role().wireName(), parts[0],
+      assertEquals(
+          "./bus-tls/" + settings.role().wireName(),
+          parts[0],
           name + ": the certificate of its role, from ./bus-tls/" + settings.role().wireName());
     }
-    assertTrue(Files.readString(DeployFiles.root().resolve(".gitignore")).lines().anyMatch(l -> l.equals("bus-tls/")),
+    assertTrue(
+        Files.readString(DeployFiles.root().resolve(".gitignore"))
+            .lines()
+            .anyMatch(l -> l.equals("bus-tls/")),
         ".gitignore keeps the certificates directory (and its private key) out of the repository");
     List<String> command = composeCommand();
-    Assumptions.assumeTrue(command != null, "docker-compose is not installed: cannot check the merged files");
+    Assumptions.assumeTrue(
+        command != null, "docker-compose is not installed: cannot check the merged files");
     List<String> full = new ArrayList<>(command);
-    full.addAll(List.of("-f", "docker-compose.yml", "-f", "docker-compose.tls.yml", "config", "-q"));
-    Process p = new ProcessBuilder(full).directory(DeployFiles.root().toFile()).redirectErrorStream(true).start();
+    full.addAll(
+        List.of("-f", "docker-compose.yml", "-f", "docker-compose.tls.yml", "config", "-q"));
+    Process p =
+        new ProcessBuilder(full)
+            .directory(DeployFiles.root().toFile())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", full) + " finishes");
     assertEquals(0, p.exitValue(), String.join(" ", full) + " accepts the pair: " + output);
@@ -244,11 +306,14 @@ class DeployComposeTest {
   void theDashboardIsPublishedOn7070() {
     PortolanConfig hub = settings("hub");
     assertEquals(7070, hub.httpPort(), "the hub's HTTP port");
-    assertEquals("0.0.0.0", hub.bind(), "a published port needs the hub to listen on its container address");
-    assertEquals(List.of("7070:7070"), strings(service("hub"), "ports"), "published on the host's 7070");
+    assertEquals(
+        "0.0.0.0", hub.bind(), "a published port needs the hub to listen on its container address");
+    assertEquals(
+        List.of("7070:7070"), strings(service("hub"), "ports"), "published on the host's 7070");
     var hosts = dev.portolan.access.AllowedHosts.of(hub.bind(), hub.http().publicHosts());
     for (String host : List.of("localhost", "127.0.0.1", "hub")) {
-      assertTrue(hosts.acceptsHost(host), "the hub answers Host " + host + " (PORTOLAN_PUBLIC_HOST)");
+      assertTrue(
+          hosts.acceptsHost(host), "the hub answers Host " + host + " (PORTOLAN_PUBLIC_HOST)");
     }
     for (String agent : byRole(Role.AGENT)) {
       assertTrue(strings(service(agent), "ports").isEmpty(), agent + " publishes nothing");
@@ -261,40 +326,56 @@ class DeployComposeTest {
       Map<String, Object> s = service(name);
       assertEquals(List.of("ALL"), strings(s, "cap_drop"), name + " drops every capability");
       assertEquals(Boolean.TRUE, s.get("read_only"), name + ": read-only root filesystem");
-      assertTrue(strings(s, "tmpfs").stream().anyMatch(t -> t.equals("/tmp") || t.startsWith("/tmp:")),
+      assertTrue(
+          strings(s, "tmpfs").stream().anyMatch(t -> t.equals("/tmp") || t.startsWith("/tmp:")),
           name + ": a tmpfs on /tmp");
-      assertTrue(strings(s, "security_opt").contains("no-new-privileges:true"), name + ": no new privileges");
+      assertTrue(
+          strings(s, "security_opt").contains("no-new-privileges:true"),
+          name + ": no new privileges");
       assertNull(s.get("privileged"), name + " is not privileged");
       if (settings(name).role() == Role.AGENT) {
-        assertEquals("0", String.valueOf(s.get("user")), name + " runs as root (non-root gets no capabilities)");
-        assertSameSet(AGENT_CAPABILITIES, strings(s, "cap_add"), name + " adds back SYS_PTRACE and DAC_READ_SEARCH only");
+        assertEquals(
+            "0",
+            String.valueOf(s.get("user")),
+            name + " runs as root (non-root gets no capabilities)");
+        assertSameSet(
+            AGENT_CAPABILITIES,
+            strings(s, "cap_add"),
+            name + " adds back SYS_PTRACE and DAC_READ_SEARCH only");
       } else {
         assertNull(s.get("user"), name + " keeps the image's non-root user");
         assertTrue(strings(s, "cap_add").isEmpty(), name + " adds no capability");
       }
-      assertNull(s.get("pid"), name + ": no host PID namespace by default (the file's header says why)");
+      assertNull(
+          s.get("pid"), name + ": no host PID namespace by default (the file's header says why)");
     }
   }
 
   @Test
   void composeAcceptsTheFile() throws Exception {
     List<String> command = composeCommand();
-    Assumptions.assumeTrue(command != null,
+    Assumptions.assumeTrue(
+        command != null,
         "docker-compose is not installed (nor the docker compose plugin): cannot run 'docker-compose config -q';"
             + " apt-get install docker-compose (.ci/run does)");
     List<String> full = new ArrayList<>(command);
     full.addAll(List.of("-f", "docker-compose.yml", "config", "-q"));
     Path out = Files.createTempFile("compose-config", ".txt");
     try {
-      Process p = new ProcessBuilder(full).directory(DeployFiles.root().toFile()).redirectErrorStream(true)
-          .redirectOutput(out.toFile()).start();
+      Process p =
+          new ProcessBuilder(full)
+              .directory(DeployFiles.root().toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .start();
       boolean done = p.waitFor(60, TimeUnit.SECONDS);
       if (!done) {
         p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
       }
       String output = Files.readString(out, StandardCharsets.UTF_8);
       assertTrue(done, String.join(" ", full) + " finishes within 60 s; output so far: " + output);
-      assertEquals(0, p.exitValue(), String.join(" ", full) + " accepts docker-compose.yml: " + output);
+      assertEquals(
+          0, p.exitValue(), String.join(" ", full) + " accepts docker-compose.yml: " + output);
     } finally {
       Files.deleteIfExists(out);
     }
@@ -308,8 +389,11 @@ class DeployComposeTest {
     }
     String docker = which("docker");
     if (docker != null) {
-      Process p = new ProcessBuilder(docker, "compose", "version").redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder(docker, "compose", "version")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
         return List.of(docker, "compose");
       }
@@ -319,7 +403,8 @@ class DeployComposeTest {
   }
 
   private static String which(String program) {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
+    for (String dir :
+        System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
       File f = new File(dir, program);
       if (f.isFile() && f.canExecute()) {
         return f.getAbsolutePath();

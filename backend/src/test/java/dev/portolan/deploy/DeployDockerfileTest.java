@@ -15,14 +15,14 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * backend/Dockerfile, read as Docker reads it (comments dropped, continuation lines joined): a JDK 25 build stage
- * running the Maven wrapper, a JRE 25 run stage with a non-root user, the jar's ports, the jar as entry point.
+ * backend/Dockerfile, read as Docker reads it (comments dropped, continuation lines joined): a JDK
+ * 25 build stage running the Maven wrapper, a JRE 25 run stage with a non-root user, the jar's
+ * ports, the jar as entry point.
  */
 class DeployDockerfileTest {
 
   /** Instructions: keyword (upper case) and arguments, one per logical line. */
-  record Instruction(String keyword, String args) {
-  }
+  record Instruction(String keyword, String args) {}
 
   static List<Instruction> instructions() {
     List<String> lines;
@@ -49,8 +49,10 @@ class DeployDockerfileTest {
         continue;
       }
       int space = logical.indexOf(' ');
-      out.add(new Instruction(logical.substring(0, space).toUpperCase(java.util.Locale.ROOT),
-          logical.substring(space + 1).strip()));
+      out.add(
+          new Instruction(
+              logical.substring(0, space).toUpperCase(java.util.Locale.ROOT),
+              logical.substring(space + 1).strip()));
     }
     assertTrue(current.isEmpty(), "the Dockerfile does not end in a continuation line");
     return out;
@@ -77,7 +79,9 @@ class DeployDockerfileTest {
     List<Instruction> users = runStage().stream().filter(i -> i.keyword().equals("USER")).toList();
     assertFalse(users.isEmpty(), "the run stage sets USER");
     String user = users.getLast().args();
-    assertTrue(user.matches("\\d+(:\\d+)?"), "USER is numeric, so that runAsNonRoot can check it: " + user);
+    assertTrue(
+        user.matches("\\d+(:\\d+)?"),
+        "USER is numeric, so that runAsNonRoot can check it: " + user);
     return Integer.parseInt(user.split(":")[0]);
   }
 
@@ -85,28 +89,54 @@ class DeployDockerfileTest {
   void buildsWithTheWrapperOnJdk25AndRunsOnJre25() {
     List<Instruction> froms = all("FROM");
     assertEquals(2, froms.size(), "two stages: " + froms);
-    assertTrue(froms.get(0).args().matches("eclipse-temurin:25-jdk\\S* +(?i:AS) +build"), "build stage: " + froms.get(0));
-    assertTrue(froms.get(1).args().matches("eclipse-temurin:25-jre\\S*"), "run stage: " + froms.get(1));
-    List<Instruction> runs = instructions().subList(0, instructions().indexOf(runStage().getFirst())).stream()
-        .filter(i -> i.keyword().equals("RUN")).toList();
-    assertTrue(runs.stream().anyMatch(r -> r.args().matches(".*\\./mvnw .*\\bpackage\\b.*")),
+    assertTrue(
+        froms.get(0).args().matches("eclipse-temurin:25-jdk\\S* +(?i:AS) +build"),
+        "build stage: " + froms.get(0));
+    assertTrue(
+        froms.get(1).args().matches("eclipse-temurin:25-jre\\S*"), "run stage: " + froms.get(1));
+    List<Instruction> runs =
+        instructions().subList(0, instructions().indexOf(runStage().getFirst())).stream()
+            .filter(i -> i.keyword().equals("RUN"))
+            .toList();
+    assertTrue(
+        runs.stream().anyMatch(r -> r.args().matches(".*\\./mvnw .*\\bpackage\\b.*")),
         "the build stage runs ./mvnw ... package: " + runs);
-    assertTrue(runStage().stream().anyMatch(i -> i.keyword().equals("COPY")
-        && i.args().matches("--from=build +/src/backend/target/portolan\\.jar +/opt/portolan/portolan\\.jar")),
+    assertTrue(
+        runStage().stream()
+            .anyMatch(
+                i ->
+                    i.keyword().equals("COPY")
+                        && i.args()
+                            .matches(
+                                "--from=build +/src/backend/target/portolan\\.jar +/opt/portolan/portolan\\.jar")),
         "the run stage copies the shaded jar from the build stage");
   }
 
-  /** The benchmark and the fleet simulator are a module of their own (backend/bench): neither is in the image. */
+  /**
+   * The benchmark and the fleet simulator are a module of their own (backend/bench): neither is in
+   * the image.
+   */
   @Test
   void theImageHoldsTheNodeWithoutTheBenchOrTheSimulator() {
-    List<Instruction> runs = instructions().subList(0, instructions().indexOf(runStage().getFirst())).stream()
-        .filter(i -> i.keyword().equals("RUN") && i.args().matches(".*\\./mvnw .*\\bpackage\\b.*")).toList();
+    List<Instruction> runs =
+        instructions().subList(0, instructions().indexOf(runStage().getFirst())).stream()
+            .filter(
+                i -> i.keyword().equals("RUN") && i.args().matches(".*\\./mvnw .*\\bpackage\\b.*"))
+            .toList();
     assertEquals(1, runs.size(), "one ./mvnw ... package: " + runs);
-    assertTrue(runs.getFirst().args().matches(".*\\s-pl backend -am(\\s.*)?"),
+    assertTrue(
+        runs.getFirst().args().matches(".*\\s-pl backend -am(\\s.*)?"),
         "it builds the node's module (and what it needs) only: " + runs.getFirst());
-    for (String name : List.of("dev.portolan.bench.BenchCommand", "dev.portolan.sim.Simulation",
-        "dev.portolan.sim.SyntheticNode", "dev.portolan.verticles.SimulatorVerticle")) {
-      assertThrows(ClassNotFoundException.class, () -> Class.forName(name), name + " is not in the node's module");
+    for (String name :
+        List.of(
+            "dev.portolan.bench.BenchCommand",
+            "dev.portolan.sim.Simulation",
+            "dev.portolan.sim.SyntheticNode",
+            "dev.portolan.verticles.SimulatorVerticle")) {
+      assertThrows(
+          ClassNotFoundException.class,
+          () -> Class.forName(name),
+          name + " is not in the node's module");
     }
   }
 
@@ -114,7 +144,9 @@ class DeployDockerfileTest {
   void runsAsANonRootUserByDefault() {
     int uid = imageUser();
     assertEquals(10001, uid, "the image's user");
-    assertTrue(runStage().stream().anyMatch(i -> i.keyword().equals("RUN") && i.args().contains("--uid " + uid)),
+    assertTrue(
+        runStage().stream()
+            .anyMatch(i -> i.keyword().equals("RUN") && i.args().contains("--uid " + uid)),
         "the run stage creates user " + uid);
   }
 
@@ -126,15 +158,22 @@ class DeployDockerfileTest {
         assertTrue(exposed.add(Integer.parseInt(p.replace("/tcp", ""))), "exposed once: " + p);
       }
     }
-    assertEquals(Set.copyOf(DeployFiles.defaultPorts().values()), exposed, "EXPOSE 7070 5701 5702: the jar's ports");
+    assertEquals(
+        Set.copyOf(DeployFiles.defaultPorts().values()),
+        exposed,
+        "EXPOSE 7070 5701 5702: the jar's ports");
   }
 
   @Test
   void theEntryPointIsTheJar() {
     List<Instruction> entry = all("ENTRYPOINT");
     assertEquals(1, entry.size(), "one ENTRYPOINT");
-    assertEquals("[\"java\", \"-jar\", \"/opt/portolan/portolan.jar\"]", entry.getFirst().args(),
+    assertEquals(
+        "[\"java\", \"-jar\", \"/opt/portolan/portolan.jar\"]",
+        entry.getFirst().args(),
         "exec form, no JVM flags of its own (they go in JAVA_TOOL_OPTIONS): " + entry.getFirst());
-    assertTrue(all("CMD").isEmpty(), "no default arguments: role and settings come from the environment or args");
+    assertTrue(
+        all("CMD").isEmpty(),
+        "no default arguments: role and settings come from the environment or args");
   }
 }

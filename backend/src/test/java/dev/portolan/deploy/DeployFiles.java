@@ -28,33 +28,44 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The repository's deployment files (docker-compose.yml, k8s/, backend/Dockerfile) as the deployment tests read them,
- * and what the jar makes of a container's environment and arguments.
+ * The repository's deployment files (docker-compose.yml, k8s/, backend/Dockerfile) as the
+ * deployment tests read them, and what the jar makes of a container's environment and arguments.
  */
 final class DeployFiles {
   /** Image every deployment file runs. */
   static final String IMAGE = "portolan/portolan:0.1.0";
-  /** Environment variables a container may set besides the jar's own ({@link PortolanConfig#ENVIRONMENT}). */
+
+  /**
+   * Environment variables a container may set besides the jar's own ({@link
+   * PortolanConfig#ENVIRONMENT}).
+   */
   static final Set<String> JVM_ENVIRONMENT = Set.of("JAVA_TOOL_OPTIONS");
+
   /** The agent's capabilities: exactly these, everything else dropped. */
   static final Set<String> AGENT_CAPABILITIES = Set.of("SYS_PTRACE", "DAC_READ_SEARCH");
 
-  private DeployFiles() {
-  }
+  private DeployFiles() {}
 
-  /** The repository root: the nearest directory upwards holding docker-compose.yml, k8s/ and backend/. */
+  /**
+   * The repository root: the nearest directory upwards holding docker-compose.yml, k8s/ and
+   * backend/.
+   */
   static Path root() {
     Path dir = Path.of("").toAbsolutePath();
     for (Path d = dir; d != null; d = d.getParent()) {
-      if (Files.isRegularFile(d.resolve("docker-compose.yml")) && Files.isDirectory(d.resolve("k8s"))
+      if (Files.isRegularFile(d.resolve("docker-compose.yml"))
+          && Files.isDirectory(d.resolve("k8s"))
           && Files.isDirectory(d.resolve("backend"))) {
         return d;
       }
     }
-    throw new AssertionError("no repository root (docker-compose.yml, k8s/, backend/) above " + dir);
+    throw new AssertionError(
+        "no repository root (docker-compose.yml, k8s/, backend/) above " + dir);
   }
 
-  /** A parser that builds plain maps, lists and scalars only, and follows YAML merge keys ("<<"). */
+  /**
+   * A parser that builds plain maps, lists and scalars only, and follows YAML merge keys ("<<").
+   */
   static Yaml yaml() {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
@@ -81,7 +92,10 @@ final class DeployFiles {
   static List<Doc> k8sDocuments() throws IOException {
     List<Path> files;
     try (Stream<Path> s = Files.walk(root().resolve("k8s"))) {
-      files = s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+      files =
+          s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+              .sorted()
+              .toList();
     }
     List<Doc> docs = new ArrayList<>();
     for (Path file : files) {
@@ -101,7 +115,8 @@ final class DeployFiles {
   }
 
   static Map<String, Object> compose() throws IOException {
-    try (Reader r = Files.newBufferedReader(root().resolve("docker-compose.yml"), StandardCharsets.UTF_8)) {
+    try (Reader r =
+        Files.newBufferedReader(root().resolve("docker-compose.yml"), StandardCharsets.UTF_8)) {
       return asMap(yaml().load(r), "docker-compose.yml");
     }
   }
@@ -155,14 +170,19 @@ final class DeployFiles {
     return v.toString();
   }
 
-  /** The labels as strings (a YAML "true" or number would otherwise compare unequal to its text). */
+  /**
+   * The labels as strings (a YAML "true" or number would otherwise compare unequal to its text).
+   */
   static Map<String, String> labels(Map<String, Object> m) {
     Map<String, String> out = new LinkedHashMap<>();
     m.forEach((k, v) -> out.put(k, String.valueOf(v)));
     return out;
   }
 
-  /** Whether a label selector (a plain map, as in matchLabels or a Service's selector) selects these labels. */
+  /**
+   * Whether a label selector (a plain map, as in matchLabels or a Service's selector) selects these
+   * labels.
+   */
   static boolean selects(Map<String, String> selector, Map<String, String> podLabels) {
     return !selector.isEmpty() && podLabels.entrySet().containsAll(selector.entrySet());
   }
@@ -175,18 +195,22 @@ final class DeployFiles {
   }
 
   /**
-   * Checks that args is a command line Main accepts (picocli parses it: unknown options fail) and turns it into the
-   * environment variables the same settings have ({@code --http-port 80} -> {@code PORTOLAN_HTTP_PORT=80}, a flag
-   * -> "true", a repeated option -> comma-separated), each of which must be one the jar reads.
+   * Checks that args is a command line Main accepts (picocli parses it: unknown options fail) and
+   * turns it into the environment variables the same settings have ({@code --http-port 80} ->
+   * {@code PORTOLAN_HTTP_PORT=80}, a flag -> "true", a repeated option -> comma-separated), each of
+   * which must be one the jar reads.
    */
   static Map<String, String> argsAsEnvironment(List<String> args, String where) {
-    assertDoesNotThrow(() -> new CommandLine(new Main()).parseArgs(args.toArray(String[]::new)),
+    assertDoesNotThrow(
+        () -> new CommandLine(new Main()).parseArgs(args.toArray(String[]::new)),
         where + ": " + args + " is a command line of dev.portolan.Main");
     Map<String, OptionSpec> options = mainOptions();
     Map<String, String> env = new LinkedHashMap<>();
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
-      assertTrue(arg.startsWith("--"), where + ": '" + arg + "' is an option (the jar takes no positional arguments)");
+      assertTrue(
+          arg.startsWith("--"),
+          where + ": '" + arg + "' is an option (the jar takes no positional arguments)");
       String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
       OptionSpec option = options.get(name);
       assertNotNull(option, where + ": " + name + " is an option of dev.portolan.Main");
@@ -200,17 +224,23 @@ final class DeployFiles {
         value = args.get(++i);
       }
       String variable = "PORTOLAN_" + name.substring(2).replace('-', '_').toUpperCase(Locale.ROOT);
-      assertTrue(PortolanConfig.ENVIRONMENT.containsKey(variable),
-          where + ": " + name + " is a setting the jar also reads from the environment (" + variable + ")");
+      assertTrue(
+          PortolanConfig.ENVIRONMENT.containsKey(variable),
+          where
+              + ": "
+              + name
+              + " is a setting the jar also reads from the environment ("
+              + variable
+              + ")");
       env.merge(variable, value, (a, b) -> a + "," + b);
     }
     return env;
   }
 
   /**
-   * The settings the jar runs with, given a container's environment and arguments (arguments win, as in Main), built
-   * by the jar's own validation: a bad role, port or name fails here as it would at start. Variables that are not
-   * the jar's must be JVM ones.
+   * The settings the jar runs with, given a container's environment and arguments (arguments win,
+   * as in Main), built by the jar's own validation: a bad role, port or name fails here as it would
+   * at start. Variables that are not the jar's must be JVM ones.
    */
   static PortolanConfig settings(Map<String, String> environment, List<String> args, String where) {
     Map<String, Object> merged = new LinkedHashMap<>();
@@ -220,31 +250,48 @@ final class DeployFiles {
       }
       String key = PortolanConfig.ENVIRONMENT.get(e.getKey());
       if (key == null) {
-        fail(where + ": environment variable " + e.getKey() + " is not one the jar reads (PortolanConfig.ENVIRONMENT: "
-            + PortolanConfig.ENVIRONMENT.keySet().stream().sorted().toList() + ") nor " + JVM_ENVIRONMENT);
+        fail(
+            where
+                + ": environment variable "
+                + e.getKey()
+                + " is not one the jar reads (PortolanConfig.ENVIRONMENT: "
+                + PortolanConfig.ENVIRONMENT.keySet().stream().sorted().toList()
+                + ") nor "
+                + JVM_ENVIRONMENT);
       }
       merged.put(key, e.getValue());
     }
-    argsAsEnvironment(args, where).forEach((variable, value) -> merged.put(PortolanConfig.ENVIRONMENT.get(variable), value));
+    argsAsEnvironment(args, where)
+        .forEach((variable, value) -> merged.put(PortolanConfig.ENVIRONMENT.get(variable), value));
     if (merged.get("users") instanceof String users) {
-      // a Secret's file in the pod: the jar reads it at start, so it stands in as a valid file of one user here
-      org.junit.jupiter.api.Assertions.assertTrue(users.startsWith("/"), where + ": an absolute users path: " + users);
+      // a Secret's file in the pod: the jar reads it at start, so it stands in as a valid file of
+      // one user here
+      org.junit.jupiter.api.Assertions.assertTrue(
+          users.startsWith("/"), where + ": an absolute users path: " + users);
       merged.put("users", assertDoesNotThrow(DeployFiles::usersFile).toString());
     }
-    return assertDoesNotThrow(() -> PortolanConfig.from(merged, "deploy-test-node"),
+    return assertDoesNotThrow(
+        () -> PortolanConfig.from(merged, "deploy-test-node"),
         where + ": the jar accepts the settings " + merged);
   }
 
   private static java.nio.file.Path usersFile() throws java.io.IOException {
     java.nio.file.Path file = java.nio.file.Files.createTempFile("portolan-deploy-users", "");
     file.toFile().deleteOnExit();
-    java.nio.file.Files.writeString(file, "admin:admin:" + dev.portolan.access.Passwords.hash("deploy-test") + "\n");
+    java.nio.file.Files.writeString(
+        file, "admin:admin:" + dev.portolan.access.Passwords.hash("deploy-test") + "\n");
     return file;
   }
 
   /** The three ports of a node: HTTP, Hazelcast member, event bus. */
   static Map<String, Integer> ports(PortolanConfig settings) {
-    return Map.of("http", settings.httpPort(), "hazelcast", settings.cluster().port(), "bus", settings.cluster().busPort());
+    return Map.of(
+        "http",
+        settings.httpPort(),
+        "hazelcast",
+        settings.cluster().port(),
+        "bus",
+        settings.cluster().busPort());
   }
 
   /** The jar's defaults for those ports. */

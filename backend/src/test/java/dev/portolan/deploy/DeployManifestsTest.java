@@ -33,18 +33,31 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Kubernetes manifests under k8s/, parsed: they must hang together (selectors, Services, ports, probes), say only
- * what the jar understands (environment, arguments, roles, ports), and keep the security settings k8s/README.md
- * explains. Nothing here needs a cluster.
+ * The Kubernetes manifests under k8s/, parsed: they must hang together (selectors, Services, ports,
+ * probes), say only what the jar understands (environment, arguments, roles, ports), and keep the
+ * security settings k8s/README.md explains. Nothing here needs a cluster.
  */
 class DeployManifestsTest {
   private static final String NAMESPACE = "portolan";
-  private static final Map<String, String> PART_OF = Map.of("app.kubernetes.io/name", "portolan",
-      "app.kubernetes.io/part-of", "portolan");
-  /** Stand-ins for what the downward API gives a pod: plausible values for the fields the manifests may use. */
-  private static final Map<String, String> DOWNWARD_API = Map.of("spec.nodeName", "node-1",
-      "status.hostIP", "10.1.0.11", "status.podIP", "10.244.1.7", "metadata.name", "portolan-hub-abc12",
-      "metadata.namespace", NAMESPACE);
+  private static final Map<String, String> PART_OF =
+      Map.of("app.kubernetes.io/name", "portolan", "app.kubernetes.io/part-of", "portolan");
+
+  /**
+   * Stand-ins for what the downward API gives a pod: plausible values for the fields the manifests
+   * may use.
+   */
+  private static final Map<String, String> DOWNWARD_API =
+      Map.of(
+          "spec.nodeName",
+          "node-1",
+          "status.hostIP",
+          "10.1.0.11",
+          "status.podIP",
+          "10.244.1.7",
+          "metadata.name",
+          "portolan-hub-abc12",
+          "metadata.namespace",
+          NAMESPACE);
 
   private static List<Doc> docs;
 
@@ -60,7 +73,8 @@ class DeployManifestsTest {
   }
 
   private static Doc one(String kind, String name) {
-    List<Doc> found = docs.stream().filter(d -> d.kind().equals(kind) && d.name().equals(name)).toList();
+    List<Doc> found =
+        docs.stream().filter(d -> d.kind().equals(kind) && d.name().equals(name)).toList();
     assertEquals(1, found.size(), "exactly one " + kind + " " + name + " under k8s/: " + found);
     return found.getFirst();
   }
@@ -93,7 +107,10 @@ class DeployManifestsTest {
     return c.getFirst();
   }
 
-  /** A container's environment as the process sees it: envFrom ConfigMaps, then env (downward API substituted). */
+  /**
+   * A container's environment as the process sees it: envFrom ConfigMaps, then env (downward API
+   * substituted).
+   */
   private static Map<String, String> environment(Doc workload, Map<String, Object> container) {
     Map<String, String> env = new LinkedHashMap<>();
     for (Map<String, Object> from : maps(container, "envFrom")) {
@@ -110,7 +127,9 @@ class DeployManifestsTest {
       } else {
         Map<String, Object> valueFrom = map(e, "valueFrom");
         String path = str(map(valueFrom, "fieldRef"), "fieldPath");
-        assertTrue(DOWNWARD_API.containsKey(path), workload + ": " + name + " comes from a known pod field: " + path);
+        assertTrue(
+            DOWNWARD_API.containsKey(path),
+            workload + ": " + name + " comes from a known pod field: " + path);
         env.put(name, DOWNWARD_API.get(path));
       }
     }
@@ -136,17 +155,27 @@ class DeployManifestsTest {
   private static Map<String, Integer> containerPorts(Map<String, Object> container) {
     Map<String, Integer> ports = new LinkedHashMap<>();
     for (Map<String, Object> p : maps(container, "ports")) {
-      assertEquals("TCP", String.valueOf(p.getOrDefault("protocol", "TCP")), "container ports are TCP: " + p);
-      assertNull(ports.put(str(p, "name"), ((Number) p.get("containerPort")).intValue()), "port names are unique");
+      assertEquals(
+          "TCP",
+          String.valueOf(p.getOrDefault("protocol", "TCP")),
+          "container ports are TCP: " + p);
+      assertNull(
+          ports.put(str(p, "name"), ((Number) p.get("containerPort")).intValue()),
+          "port names are unique");
     }
     return ports;
   }
 
-  /** A port given by name or number, resolved against a container's declared ports; fails when it is not declared. */
+  /**
+   * A port given by name or number, resolved against a container's declared ports; fails when it is
+   * not declared.
+   */
   private static int resolvePort(Object port, Map<String, Integer> declared, String where) {
     assertNotNull(port, where + ": a port is given");
     if (port instanceof Number n) {
-      assertTrue(declared.containsValue(n.intValue()), where + ": port " + n + " is a declared container port " + declared);
+      assertTrue(
+          declared.containsValue(n.intValue()),
+          where + ": port " + n + " is a declared container port " + declared);
       return n.intValue();
     }
     Integer p = declared.get(port.toString());
@@ -155,8 +184,10 @@ class DeployManifestsTest {
   }
 
   private static Doc workloadWithComponent(String kind, String component) {
-    List<Doc> found = ofKind(kind).stream()
-        .filter(d -> component.equals(podLabels(d).get("app.kubernetes.io/component"))).toList();
+    List<Doc> found =
+        ofKind(kind).stream()
+            .filter(d -> component.equals(podLabels(d).get("app.kubernetes.io/component")))
+            .toList();
     assertEquals(1, found.size(), "one " + kind + " of component " + component + ": " + found);
     return found.getFirst();
   }
@@ -170,7 +201,10 @@ class DeployManifestsTest {
   }
 
   private static Doc headlessService() {
-    List<Doc> found = ofKind("Service").stream().filter(d -> "None".equals(map(d.body(), "spec").get("clusterIP"))).toList();
+    List<Doc> found =
+        ofKind("Service").stream()
+            .filter(d -> "None".equals(map(d.body(), "spec").get("clusterIP")))
+            .toList();
     assertEquals(1, found.size(), "one headless Service: " + found);
     return found.getFirst();
   }
@@ -178,12 +212,26 @@ class DeployManifestsTest {
   /** Kubernetes quantities as numbers: cpu "50m" = 0.05, memory "192Mi" = 192 * 2^20. */
   private static BigDecimal quantity(Object q) {
     String s = String.valueOf(q);
-    Map<String, BigDecimal> suffixes = Map.of("m", new BigDecimal("0.001"), "Ki", BigDecimal.valueOf(1L << 10),
-        "Mi", BigDecimal.valueOf(1L << 20), "Gi", BigDecimal.valueOf(1L << 30), "k", BigDecimal.valueOf(1000),
-        "M", BigDecimal.valueOf(1_000_000), "G", BigDecimal.valueOf(1_000_000_000));
+    Map<String, BigDecimal> suffixes =
+        Map.of(
+            "m",
+            new BigDecimal("0.001"),
+            "Ki",
+            BigDecimal.valueOf(1L << 10),
+            "Mi",
+            BigDecimal.valueOf(1L << 20),
+            "Gi",
+            BigDecimal.valueOf(1L << 30),
+            "k",
+            BigDecimal.valueOf(1000),
+            "M",
+            BigDecimal.valueOf(1_000_000),
+            "G",
+            BigDecimal.valueOf(1_000_000_000));
     for (String suffix : List.of("Ki", "Mi", "Gi", "m", "k", "M", "G")) {
       if (s.endsWith(suffix)) {
-        return new BigDecimal(s.substring(0, s.length() - suffix.length())).multiply(suffixes.get(suffix));
+        return new BigDecimal(s.substring(0, s.length() - suffix.length()))
+            .multiply(suffixes.get(suffix));
       }
     }
     return new BigDecimal(s);
@@ -197,23 +245,35 @@ class DeployManifestsTest {
       assertNotNull(requests.get(r), workload + " requests " + r);
       assertNotNull(limits.get(r), workload + " limits " + r);
       assertTrue(quantity(requests.get(r)).signum() > 0, workload + ": " + r + " request > 0");
-      assertTrue(quantity(requests.get(r)).compareTo(quantity(limits.get(r))) <= 0,
+      assertTrue(
+          quantity(requests.get(r)).compareTo(quantity(limits.get(r))) <= 0,
           workload + ": " + r + " request " + requests.get(r) + " <= limit " + limits.get(r));
     }
     String jvm = environment(workload, container(workload)).get("JAVA_TOOL_OPTIONS");
     assertNotNull(jvm, workload + " sizes the JVM in JAVA_TOOL_OPTIONS");
-    assertTrue(jvm.matches(".*-XX:MaxRAMPercentage=\\d+.*"), workload + ": heap from the memory limit: " + jvm);
-    assertFalse(jvm.matches(".*-Xmx\\S+.*"), workload + ": no -Xmx, which would override MaxRAMPercentage: " + jvm);
+    assertTrue(
+        jvm.matches(".*-XX:MaxRAMPercentage=\\d+.*"),
+        workload + ": heap from the memory limit: " + jvm);
+    assertFalse(
+        jvm.matches(".*-Xmx\\S+.*"),
+        workload + ": no -Xmx, which would override MaxRAMPercentage: " + jvm);
   }
 
   /** /tmp is writable (an emptyDir) while the root filesystem is read-only. */
   private static void assertTmpIsAnEmptyDir(Doc workload) {
     Map<String, Object> c = container(workload);
-    String volume = maps(c, "volumeMounts").stream().filter(m -> "/tmp".equals(m.get("mountPath")))
-        .map(m -> str(m, "name")).findFirst().orElse(null);
+    String volume =
+        maps(c, "volumeMounts").stream()
+            .filter(m -> "/tmp".equals(m.get("mountPath")))
+            .map(m -> str(m, "name"))
+            .findFirst()
+            .orElse(null);
     assertNotNull(volume, workload + " mounts a volume on /tmp");
-    Map<String, Object> v = maps(podSpec(workload), "volumes").stream().filter(x -> volume.equals(x.get("name")))
-        .findFirst().orElse(null);
+    Map<String, Object> v =
+        maps(podSpec(workload), "volumes").stream()
+            .filter(x -> volume.equals(x.get("name")))
+            .findFirst()
+            .orElse(null);
     assertNotNull(v, workload + " declares volume " + volume);
     assertTrue(v.containsKey("emptyDir"), workload + ": /tmp is an emptyDir: " + v);
   }
@@ -225,7 +285,10 @@ class DeployManifestsTest {
     assertFalse(docs.isEmpty(), "k8s/ holds YAML documents");
     Set<String> kinds = new TreeSet<>();
     docs.forEach(d -> kinds.add(d.kind()));
-    assertTrue(kinds.containsAll(Set.of("Namespace", "ConfigMap", "DaemonSet", "Deployment", "Service", "NetworkPolicy")),
+    assertTrue(
+        kinds.containsAll(
+            Set.of(
+                "Namespace", "ConfigMap", "DaemonSet", "Deployment", "Service", "NetworkPolicy")),
         "namespace, config, agents, hubs, services and network policy: " + kinds);
     Set<String> seen = new HashSet<>();
     for (Doc d : docs) {
@@ -239,14 +302,17 @@ class DeployManifestsTest {
       assertFalse(str(d.body(), "apiVersion").isBlank(), d + " has an apiVersion");
       assertFalse(d.kind().isBlank(), d + " has a kind");
       Map<String, Object> metadata = map(d.body(), "metadata");
-      assertTrue(str(metadata, "name").matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?"), d + ": a DNS-label name");
+      assertTrue(
+          str(metadata, "name").matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?"), d + ": a DNS-label name");
       if (d.kind().equals("Namespace")) {
         assertEquals(NAMESPACE, d.name(), "the namespace is " + NAMESPACE);
         assertNull(metadata.get("namespace"), "a Namespace has no namespace");
       } else {
         assertEquals(NAMESPACE, metadata.get("namespace"), d + " is in namespace " + NAMESPACE);
       }
-      assertTrue(labels(map(metadata, "labels")).entrySet().containsAll(PART_OF.entrySet()), d + " carries " + PART_OF);
+      assertTrue(
+          labels(map(metadata, "labels")).entrySet().containsAll(PART_OF.entrySet()),
+          d + " carries " + PART_OF);
     }
     assertEquals(1, ofKind("Namespace").size(), "one Namespace");
   }
@@ -256,25 +322,36 @@ class DeployManifestsTest {
     List<Doc> workloads = workloads();
     assertEquals(2, workloads.size(), "agents and hubs: " + workloads);
     for (Doc w : workloads) {
-      Map<String, String> selector = labels(map(map(map(w.body(), "spec"), "selector"), "matchLabels"));
-      assertNull(map(map(w.body(), "spec"), "selector").get("matchExpressions"), w + ": matchLabels only");
+      Map<String, String> selector =
+          labels(map(map(map(w.body(), "spec"), "selector"), "matchLabels"));
+      assertNull(
+          map(map(w.body(), "spec"), "selector").get("matchExpressions"), w + ": matchLabels only");
       Map<String, String> pod = podLabels(w);
-      assertTrue(selects(selector, pod), w + ": selector " + selector + " matches its pod labels " + pod);
+      assertTrue(
+          selects(selector, pod), w + ": selector " + selector + " matches its pod labels " + pod);
       assertTrue(pod.entrySet().containsAll(PART_OF.entrySet()), w + ": pods carry " + PART_OF);
       String component = pod.get("app.kubernetes.io/component");
-      assertTrue(Set.of("agent", "hub").contains(component), w + ": component agent or hub: " + component);
-      assertEquals(component, selector.get("app.kubernetes.io/component"), w + " selects by component");
-      assertEquals(component, labels(map(map(w.body(), "metadata"), "labels")).get("app.kubernetes.io/component"),
+      assertTrue(
+          Set.of("agent", "hub").contains(component), w + ": component agent or hub: " + component);
+      assertEquals(
+          component, selector.get("app.kubernetes.io/component"), w + " selects by component");
+      assertEquals(
+          component,
+          labels(map(map(w.body(), "metadata"), "labels")).get("app.kubernetes.io/component"),
           w + " is labelled with its component");
       for (Doc other : workloads) {
         if (other != w) {
-          assertFalse(selects(selector, podLabels(other)), w + " does not select the pods of " + other);
+          assertFalse(
+              selects(selector, podLabels(other)), w + " does not select the pods of " + other);
         }
       }
     }
     for (Doc pdb : ofKind("PodDisruptionBudget")) {
-      Map<String, String> selector = labels(map(map(map(pdb.body(), "spec"), "selector"), "matchLabels"));
-      assertEquals(1, workloads.stream().filter(w -> selects(selector, podLabels(w))).count(),
+      Map<String, String> selector =
+          labels(map(map(map(pdb.body(), "spec"), "selector"), "matchLabels"));
+      assertEquals(
+          1,
+          workloads.stream().filter(w -> selects(selector, podLabels(w))).count(),
           pdb + " covers exactly one workload");
     }
   }
@@ -284,7 +361,8 @@ class DeployManifestsTest {
     for (Doc w : workloads()) {
       for (Map<String, Object> c : containers(w)) {
         assertEquals(IMAGE, str(c, "image"), w + " runs " + IMAGE);
-        assertEquals("IfNotPresent", c.get("imagePullPolicy"), w + ": a pinned tag, pulled if not present");
+        assertEquals(
+            "IfNotPresent", c.get("imagePullPolicy"), w + ": a pinned tag, pulled if not present");
       }
     }
   }
@@ -295,7 +373,9 @@ class DeployManifestsTest {
       Map<String, Object> c = container(w);
       Map<String, String> env = environment(w, c);
       for (String name : env.keySet()) {
-        assertTrue(PortolanConfig.ENVIRONMENT.containsKey(name) || DeployFiles.JVM_ENVIRONMENT.contains(name),
+        assertTrue(
+            PortolanConfig.ENVIRONMENT.containsKey(name)
+                || DeployFiles.JVM_ENVIRONMENT.contains(name),
             w + ": " + name + " is read by the jar (PortolanConfig.ENVIRONMENT) or the JVM");
       }
       assertTrue(env.containsKey("PORTOLAN_ROLE"), w + " sets PORTOLAN_ROLE");
@@ -303,42 +383,64 @@ class DeployManifestsTest {
       for (Role r : Role.values()) {
         roles.add(r.wireName());
       }
-      assertTrue(roles.contains(env.get("PORTOLAN_ROLE")), w + ": PORTOLAN_ROLE is one of " + roles);
+      assertTrue(
+          roles.contains(env.get("PORTOLAN_ROLE")), w + ": PORTOLAN_ROLE is one of " + roles);
       DeployFiles.argsAsEnvironment(strings(c, "args"), w.toString());
       // The jar's own validation accepts the whole environment.
       settings(w);
     }
     for (Doc cm : ofKind("ConfigMap")) {
       for (String key : mapOrEmpty(cm.body(), "data").keySet()) {
-        assertTrue(PortolanConfig.ENVIRONMENT.containsKey(key), cm + ": key " + key + " is a PORTOLAN_* variable the jar reads");
+        assertTrue(
+            PortolanConfig.ENVIRONMENT.containsKey(key),
+            cm + ": key " + key + " is a PORTOLAN_* variable the jar reads");
       }
-      assertTrue(workloads().stream().anyMatch(w -> maps(container(w), "envFrom").stream()
-          .anyMatch(f -> cm.name().equals(map(f, "configMapRef").get("name")))), cm + " is used by a workload");
+      assertTrue(
+          workloads().stream()
+              .anyMatch(
+                  w ->
+                      maps(container(w), "envFrom").stream()
+                          .anyMatch(f -> cm.name().equals(map(f, "configMapRef").get("name")))),
+          cm + " is used by a workload");
     }
   }
 
   @Test
   void portsAreTheJarsAndProbesAskForHealthOnTheHttpPort() {
     Map<String, Integer> defaults = DeployFiles.defaultPorts();
-    assertEquals(Map.of("http", 7070, "hazelcast", 5701, "bus", 5702), defaults, "the jar's default ports");
+    assertEquals(
+        Map.of("http", 7070, "hazelcast", 5701, "bus", 5702), defaults, "the jar's default ports");
     for (Doc w : workloads()) {
       PortolanConfig settings = settings(w);
       Map<String, Object> c = container(w);
       Map<String, Integer> declared = containerPorts(c);
-      assertEquals(DeployFiles.ports(settings), declared,
-          w + ": container ports http, hazelcast and bus are the ports the jar listens on with this environment");
+      assertEquals(
+          DeployFiles.ports(settings),
+          declared,
+          w
+              + ": container ports http, hazelcast and bus are the ports the jar listens on with this environment");
       for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
         Map<String, Object> httpGet = map(map(c, probe), "httpGet");
         assertEquals("/health", httpGet.get("path"), w + ": " + probe + " asks for /health");
-        assertEquals(settings.httpPort(), resolvePort(httpGet.get("port"), declared, w + " " + probe),
+        assertEquals(
+            settings.httpPort(),
+            resolvePort(httpGet.get("port"), declared, w + " " + probe),
             w + ": " + probe + " on the HTTP port");
-        if (map(map(map(w.body(), "spec"), "template"), "spec").get("hostNetwork") == Boolean.TRUE) {
-          // The kubelet probes from the node's network namespace, which a hostNetwork pod shares: the address the
+        if (map(map(map(w.body(), "spec"), "template"), "spec").get("hostNetwork")
+            == Boolean.TRUE) {
+          // The kubelet probes from the node's network namespace, which a hostNetwork pod shares:
+          // the address the
           // jar binds must be the one probed.
-          assertEquals(settings.bind(), httpGet.get("host"), w + ": " + probe + " asks the address the jar binds");
+          assertEquals(
+              settings.bind(),
+              httpGet.get("host"),
+              w + ": " + probe + " asks the address the jar binds");
         } else {
           assertNull(httpGet.get("host"), w + ": " + probe + " asks the pod's own address");
-          assertEquals("0.0.0.0", settings.bind(), w + ": a pod's HTTP port must listen on the pod's address");
+          assertEquals(
+              "0.0.0.0",
+              settings.bind(),
+              w + ": a pod's HTTP port must listen on the pod's address");
         }
       }
     }
@@ -347,21 +449,36 @@ class DeployManifestsTest {
   @Test
   void servicesSelectExistingPodsOnDeclaredPorts() {
     List<Doc> services = ofKind("Service");
-    assertEquals(2, services.size(), "a headless Service for discovery and one for the dashboard: " + services);
+    assertEquals(
+        2,
+        services.size(),
+        "a headless Service for discovery and one for the dashboard: " + services);
     for (Doc s : services) {
       Map<String, Object> spec = map(s.body(), "spec");
       Map<String, String> selector = labels(map(spec, "selector"));
-      List<Doc> selected = workloads().stream().filter(w -> selects(selector, podLabels(w))).toList();
+      List<Doc> selected =
+          workloads().stream().filter(w -> selects(selector, podLabels(w))).toList();
       assertFalse(selected.isEmpty(), s + ": selector " + selector + " selects a workload's pods");
       for (Map<String, Object> port : maps(spec, "ports")) {
         assertEquals("TCP", String.valueOf(port.getOrDefault("protocol", "TCP")), s + ": TCP");
         int servicePort = ((Number) port.get("port")).intValue();
         for (Doc w : selected) {
-          int target = resolvePort(port.getOrDefault("targetPort", servicePort), containerPorts(container(w)),
-              s + " -> " + w);
-          assertEquals(servicePort, target, s + ": port " + port.get("name") + " forwards to the same port on " + w);
-          assertEquals(port.get("name"), containerPorts(container(w)).entrySet().stream()
-              .filter(e -> e.getValue() == target).map(Map.Entry::getKey).findFirst().orElseThrow(),
+          int target =
+              resolvePort(
+                  port.getOrDefault("targetPort", servicePort),
+                  containerPorts(container(w)),
+                  s + " -> " + w);
+          assertEquals(
+              servicePort,
+              target,
+              s + ": port " + port.get("name") + " forwards to the same port on " + w);
+          assertEquals(
+              port.get("name"),
+              containerPorts(container(w)).entrySet().stream()
+                  .filter(e -> e.getValue() == target)
+                  .map(Map.Entry::getKey)
+                  .findFirst()
+                  .orElseThrow(),
               s + ": service port and container port share a name");
         }
       }
@@ -372,41 +489,66 @@ class DeployManifestsTest {
   void theHeadlessServiceIsTheDiscoveryNameOfEveryMember() {
     Doc headless = headlessService();
     Map<String, Object> spec = map(headless.body(), "spec");
-    assertEquals(Boolean.TRUE, spec.get("publishNotReadyAddresses"), "members find each other before they are ready");
+    assertEquals(
+        Boolean.TRUE,
+        spec.get("publishNotReadyAddresses"),
+        "members find each other before they are ready");
     Map<String, String> selector = labels(map(spec, "selector"));
     assertTrue(selects(selector, podLabels(agents())), "the headless Service finds the agents");
     assertTrue(selects(selector, podLabels(hubs())), "the headless Service finds the hubs");
     Map<String, Integer> ports = new LinkedHashMap<>();
-    maps(spec, "ports").forEach(p -> ports.put(str(p, "name"), ((Number) p.get("port")).intValue()));
+    maps(spec, "ports")
+        .forEach(p -> ports.put(str(p, "name"), ((Number) p.get("port")).intValue()));
     String dns = headless.name() + "." + NAMESPACE + ".svc.cluster.local";
     for (Doc w : workloads()) {
       PortolanConfig settings = settings(w);
       assertTrue(settings.cluster().enabled(), w + " is a cluster member");
-      assertEquals(dns, settings.cluster().kubernetesDns(), w + ": PORTOLAN_KUBERNETES_DNS names the headless Service");
-      assertEquals(Map.of("hazelcast", settings.cluster().port(), "bus", settings.cluster().busPort()), ports,
+      assertEquals(
+          dns,
+          settings.cluster().kubernetesDns(),
+          w + ": PORTOLAN_KUBERNETES_DNS names the headless Service");
+      assertEquals(
+          Map.of("hazelcast", settings.cluster().port(), "bus", settings.cluster().busPort()),
+          ports,
           "the headless Service's ports are the members' Hazelcast and event-bus ports");
-      assertTrue(settings.cluster().join().isEmpty(), w + ": discovery by DNS, no TCP-IP member list");
+      assertTrue(
+          settings.cluster().join().isEmpty(), w + ": discovery by DNS, no TCP-IP member list");
     }
-    assertEquals(settings(agents()).cluster().name(), settings(hubs()).cluster().name(), "one cluster name");
+    assertEquals(
+        settings(agents()).cluster().name(), settings(hubs()).cluster().name(), "one cluster name");
   }
 
   @Test
   void theDashboardServiceReachesOnlyTheHubs() {
-    Doc web = ofKind("Service").stream().filter(d -> d != headlessService()).findFirst().orElseThrow();
+    Doc web =
+        ofKind("Service").stream().filter(d -> d != headlessService()).findFirst().orElseThrow();
     Map<String, Object> spec = map(web.body(), "spec");
     Map<String, String> selector = labels(map(spec, "selector"));
     assertTrue(selects(selector, podLabels(hubs())), web + " selects the hubs");
-    assertFalse(selects(selector, podLabels(agents())), web + " does not select the agents (no dashboard there)");
+    assertFalse(
+        selects(selector, podLabels(agents())),
+        web + " does not select the agents (no dashboard there)");
     List<Map<String, Object>> ports = maps(spec, "ports");
     assertEquals(1, ports.size(), web + ": one port");
-    assertEquals(settings(hubs()).httpPort(), ((Number) ports.getFirst().get("port")).intValue(), web + ": the HTTP port");
+    assertEquals(
+        settings(hubs()).httpPort(),
+        ((Number) ports.getFirst().get("port")).intValue(),
+        web + ": the HTTP port");
     // the hubs answer only the Hosts they know (DNS rebinding): the Service's names among them
     String name = String.valueOf(map(web.body(), "metadata").get("name"));
     String namespace = String.valueOf(map(web.body(), "metadata").get("namespace"));
-    var hosts = dev.portolan.access.AllowedHosts.of(settings(hubs()).bind(), settings(hubs()).http().publicHosts());
-    for (String host : List.of(name, name + "." + namespace, name + "." + namespace + ".svc",
-        name + "." + namespace + ".svc.cluster.local", "localhost")) {
-      assertTrue(hosts.acceptsHost(host), hubs() + " answers Host " + host + " (PORTOLAN_PUBLIC_HOST)");
+    var hosts =
+        dev.portolan.access.AllowedHosts.of(
+            settings(hubs()).bind(), settings(hubs()).http().publicHosts());
+    for (String host :
+        List.of(
+            name,
+            name + "." + namespace,
+            name + "." + namespace + ".svc",
+            name + "." + namespace + ".svc.cluster.local",
+            "localhost")) {
+      assertTrue(
+          hosts.acceptsHost(host), hubs() + " answers Host " + host + " (PORTOLAN_PUBLIC_HOST)");
     }
   }
 
@@ -414,10 +556,18 @@ class DeployManifestsTest {
   void theAgentsSeeTheirNodeWithTwoCapabilitiesAndNothingMore() {
     Doc ds = agents();
     Map<String, Object> pod = podSpec(ds);
-    assertEquals(Boolean.TRUE, pod.get("hostNetwork"), "agents are in the node's network namespace (its sockets)");
-    assertEquals(Boolean.TRUE, pod.get("hostPID"), "agents are in the node's PID namespace (its processes)");
-    assertEquals("ClusterFirstWithHostNet", pod.get("dnsPolicy"), "a hostNetwork pod that resolves cluster names");
-    assertEquals(Boolean.FALSE, pod.get("automountServiceAccountToken"), "DNS discovery needs no API token");
+    assertEquals(
+        Boolean.TRUE,
+        pod.get("hostNetwork"),
+        "agents are in the node's network namespace (its sockets)");
+    assertEquals(
+        Boolean.TRUE, pod.get("hostPID"), "agents are in the node's PID namespace (its processes)");
+    assertEquals(
+        "ClusterFirstWithHostNet",
+        pod.get("dnsPolicy"),
+        "a hostNetwork pod that resolves cluster names");
+    assertEquals(
+        Boolean.FALSE, pod.get("automountServiceAccountToken"), "DNS discovery needs no API token");
     assertNull(pod.get("hostIPC"), "no host IPC namespace");
     Map<String, Object> c = container(ds);
     Map<String, Object> sc = map(c, "securityContext");
@@ -427,18 +577,29 @@ class DeployManifestsTest {
     assertEquals(Boolean.TRUE, sc.get("readOnlyRootFilesystem"), "read-only root filesystem");
     Map<String, Object> caps = map(sc, "capabilities");
     assertEquals(List.of("ALL"), strings(caps, "drop"), "every capability dropped");
-    assertSameSet(AGENT_CAPABILITIES, strings(caps, "add"), "only SYS_PTRACE and DAC_READ_SEARCH added back");
-    assertEquals("RuntimeDefault", str(map(sc, "seccompProfile"), "type"), "the runtime's seccomp profile");
-    assertEquals("Unconfined", str(map(sc, "appArmorProfile"), "type"),
+    assertSameSet(
+        AGENT_CAPABILITIES, strings(caps, "add"), "only SYS_PTRACE and DAC_READ_SEARCH added back");
+    assertEquals(
+        "RuntimeDefault", str(map(sc, "seccompProfile"), "type"), "the runtime's seccomp profile");
+    assertEquals(
+        "Unconfined",
+        str(map(sc, "appArmorProfile"), "type"),
         "AppArmor's default profile would deny ptrace reads of the node's processes");
     assertTmpIsAnEmptyDir(ds);
     assertRequestsWithinLimits(ds);
 
     PortolanConfig settings = settings(ds);
     assertEquals(Role.AGENT, settings.role(), "PORTOLAN_ROLE=agent");
-    assertEquals("spec.nodeName", fieldRef(c, "PORTOLAN_NODE_NAME"), "agents are named after their node");
-    assertEquals("status.hostIP", fieldRef(c, "PORTOLAN_CLUSTER_HOST"), "agents advertise their node's address");
-    assertEquals("127.0.0.1", settings.bind(), "an agent's /health and /metrics stay on the node's loopback");
+    assertEquals(
+        "spec.nodeName", fieldRef(c, "PORTOLAN_NODE_NAME"), "agents are named after their node");
+    assertEquals(
+        "status.hostIP",
+        fieldRef(c, "PORTOLAN_CLUSTER_HOST"),
+        "agents advertise their node's address");
+    assertEquals(
+        "127.0.0.1",
+        settings.bind(),
+        "an agent's /health and /metrics stay on the node's loopback");
   }
 
   @Test
@@ -454,13 +615,17 @@ class DeployManifestsTest {
     Map<String, Object> effective = new LinkedHashMap<>(podSc);
     effective.putAll(sc);
     assertEquals(Boolean.TRUE, effective.get("runAsNonRoot"), "runAsNonRoot");
-    assertEquals(DeployDockerfileTest.imageUser(), effective.get("runAsUser"), "the image's non-root user");
+    assertEquals(
+        DeployDockerfileTest.imageUser(), effective.get("runAsUser"), "the image's non-root user");
     assertEquals(Boolean.FALSE, sc.get("allowPrivilegeEscalation"), "no privilege escalation");
     assertEquals(Boolean.TRUE, sc.get("readOnlyRootFilesystem"), "read-only root filesystem");
     Map<String, Object> caps = map(sc, "capabilities");
     assertEquals(List.of("ALL"), strings(caps, "drop"), "every capability dropped");
     assertTrue(strings(caps, "add").isEmpty(), "none added");
-    assertEquals("RuntimeDefault", str(map(effective, "seccompProfile"), "type"), "the runtime's seccomp profile");
+    assertEquals(
+        "RuntimeDefault",
+        str(map(effective, "seccompProfile"), "type"),
+        "the runtime's seccomp profile");
     assertTmpIsAnEmptyDir(hub);
     assertRequestsWithinLimits(hub);
 
@@ -468,13 +633,19 @@ class DeployManifestsTest {
     assertEquals(Role.HUB, settings.role(), "PORTOLAN_ROLE=hub");
     assertFalse(settings.sampleSelf(), "a hub samples nothing (it could not, unprivileged)");
     assertEquals("0.0.0.0", settings.bind(), "the hub listens on its pod address");
-    assertEquals("status.podIP", fieldRef(container(hub), "PORTOLAN_CLUSTER_HOST"), "hubs advertise their pod address");
+    assertEquals(
+        "status.podIP",
+        fieldRef(container(hub), "PORTOLAN_CLUSTER_HOST"),
+        "hubs advertise their pod address");
   }
 
   @Test
   void theNamespaceAdmitsTheAgents() {
-    Map<String, String> nsLabels = labels(map(map(one("Namespace", NAMESPACE).body(), "metadata"), "labels"));
-    assertEquals("privileged", nsLabels.get("pod-security.kubernetes.io/enforce"),
+    Map<String, String> nsLabels =
+        labels(map(map(one("Namespace", NAMESPACE).body(), "metadata"), "labels"));
+    assertEquals(
+        "privileged",
+        nsLabels.get("pod-security.kubernetes.io/enforce"),
         "host namespaces and added capabilities need the privileged Pod Security level");
   }
 
@@ -499,26 +670,35 @@ class DeployManifestsTest {
       assertTrue(strings(spec, "policyTypes").contains("Ingress"), p + " is an ingress policy");
       for (Map<String, Object> rule : maps(spec, "ingress")) {
         List<Map<String, Object>> ports = maps(rule, "ports");
-        assertFalse(ports.isEmpty(), p + ": every rule names its ports (a rule without ports opens them all)");
+        assertFalse(
+            ports.isEmpty(),
+            p + ": every rule names its ports (a rule without ports opens them all)");
         Set<Integer> rulePorts = new HashSet<>();
         ports.forEach(x -> rulePorts.add(((Number) x.get("port")).intValue()));
         List<Map<String, Object>> from = maps(rule, "from");
         if (rulePorts.stream().anyMatch(clusterPorts::contains)) {
-          assertEquals(clusterPorts, rulePorts, p + ": cluster ports are admitted together, and apart from the rest");
+          assertEquals(
+              clusterPorts,
+              rulePorts,
+              p + ": cluster ports are admitted together, and apart from the rest");
           assertFalse(from.isEmpty(), p + ": the cluster ports are not open to everyone");
           for (Map<String, Object> peer : from) {
             assertNull(peer.get("namespaceSelector"), p + ": only this namespace's pods");
             if (peer.containsKey("ipBlock")) {
-              // Agents are hostNetwork pods: their connections come from node addresses, not pod ones.
+              // Agents are hostNetwork pods: their connections come from node addresses, not pod
+              // ones.
               String cidr = str(map(peer, "ipBlock"), "cidr");
               assertNotEquals("0.0.0.0/0", cidr, p + ": not from everywhere");
               assertFalse(agents, p + ": node addresses are admitted to the hubs only");
               nodesAdmitted = true;
             } else {
               Map<String, String> peers = labels(map(map(peer, "podSelector"), "matchLabels"));
-              assertTrue(selects(peers, podLabels(agents())) && selects(peers, podLabels(hubs())),
+              assertTrue(
+                  selects(peers, podLabels(agents())) && selects(peers, podLabels(hubs())),
                   p + ": agents and hubs may reach each other's cluster ports: " + peers);
-              assertTrue(peers.entrySet().containsAll(PART_OF.entrySet()), p + ": only Portolan pods: " + peers);
+              assertTrue(
+                  peers.entrySet().containsAll(PART_OF.entrySet()),
+                  p + ": only Portolan pods: " + peers);
             }
           }
         } else {
@@ -528,19 +708,28 @@ class DeployManifestsTest {
     }
     assertTrue(coversAgents && coversHubs, "the policies select agents and hubs");
     Map<String, Object> main = map(one("NetworkPolicy", "portolan-cluster").body(), "spec");
-    assertTrue(maps(main, "ingress").stream().anyMatch(r -> maps(r, "from").isEmpty()
-        && maps(r, "ports").stream().anyMatch(x -> ((Number) x.get("port")).intValue() == http)),
+    assertTrue(
+        maps(main, "ingress").stream()
+            .anyMatch(
+                r ->
+                    maps(r, "from").isEmpty()
+                        && maps(r, "ports").stream()
+                            .anyMatch(x -> ((Number) x.get("port")).intValue() == http)),
         "the HTTP port is open");
-    assertTrue(maps(main, "ingress").stream().anyMatch(r -> !maps(r, "from").isEmpty()),
+    assertTrue(
+        maps(main, "ingress").stream().anyMatch(r -> !maps(r, "from").isEmpty()),
         "the cluster ports are admitted from Portolan pods");
-    assertTrue(nodesAdmitted, "hubs admit the nodes' addresses (hostNetwork agents) on the cluster ports");
+    assertTrue(
+        nodesAdmitted, "hubs admit the nodes' addresses (hostNetwork agents) on the cluster ports");
   }
 
   @Test
   void theImageIsTheComposeImage() throws Exception {
     Map<String, Object> services = map(DeployFiles.compose(), "services");
     for (String service : services.keySet()) {
-      assertEquals(IMAGE, str(DeployFiles.asMap(services.get(service), service), "image"),
+      assertEquals(
+          IMAGE,
+          str(DeployFiles.asMap(services.get(service), service), "image"),
           "compose service " + service + " runs the image k8s/ runs");
     }
   }
@@ -549,7 +738,12 @@ class DeployManifestsTest {
   void theReadmeNamesEveryManifest() throws Exception {
     String readme = java.nio.file.Files.readString(DeployFiles.root().resolve("k8s/README.md"));
     try (var files = java.nio.file.Files.list(DeployFiles.root().resolve("k8s"))) {
-      for (String f : files.map(x -> x.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList()) {
+      for (String f :
+          files
+              .map(x -> x.getFileName().toString())
+              .filter(n -> n.endsWith(".yaml"))
+              .sorted()
+              .toList()) {
         assertTrue(readme.contains("`" + f + "`"), "k8s/README.md explains " + f);
       }
     }
@@ -573,18 +767,27 @@ class DeployManifestsTest {
       }
       assertFalse(settings.insecure(), w + ": not --insecure");
       String users = env.get("PORTOLAN_USERS");
-      assertNotNull(users, w + ": bound to " + settings.bind() + ", it requires logging in (PORTOLAN_USERS)");
+      assertNotNull(
+          users, w + ": bound to " + settings.bind() + ", it requires logging in (PORTOLAN_USERS)");
       java.nio.file.Path file = java.nio.file.Path.of(users);
-      Map<String, Object> mount = maps(container(w), "volumeMounts").stream()
-          .filter(m -> file.getParent().toString().equals(m.get("mountPath"))).findFirst().orElse(null);
+      Map<String, Object> mount =
+          maps(container(w), "volumeMounts").stream()
+              .filter(m -> file.getParent().toString().equals(m.get("mountPath")))
+              .findFirst()
+              .orElse(null);
       assertNotNull(mount, w + ": " + file + " is in a mounted volume");
       assertEquals(Boolean.TRUE, mount.get("readOnly"), w + ": mounted read-only");
-      Map<String, Object> volume = maps(podSpec(w), "volumes").stream()
-          .filter(v -> mount.get("name").equals(v.get("name"))).findFirst().orElse(null);
+      Map<String, Object> volume =
+          maps(podSpec(w), "volumes").stream()
+              .filter(v -> mount.get("name").equals(v.get("name")))
+              .findFirst()
+              .orElse(null);
       assertNotNull(volume, w + " declares volume " + mount.get("name"));
       String secret = str(map(volume, "secret"), "secretName");
       String readme = java.nio.file.Files.readString(DeployFiles.root().resolve("k8s/README.md"));
-      assertTrue(readme.contains("create secret generic " + secret), "k8s/README.md says how to make " + secret);
+      assertTrue(
+          readme.contains("create secret generic " + secret),
+          "k8s/README.md says how to make " + secret);
     }
   }
 
@@ -598,36 +801,62 @@ class DeployManifestsTest {
       assertFalse(settings.insecure(), w + ": not --insecure");
       Map<String, Object> c = container(w);
       for (java.nio.file.Path file : List.of(tls.cert(), tls.key(), tls.ca())) {
-        Map<String, Object> mount = maps(c, "volumeMounts").stream()
-            .filter(m -> file.getParent().toString().equals(m.get("mountPath"))).findFirst().orElse(null);
+        Map<String, Object> mount =
+            maps(c, "volumeMounts").stream()
+                .filter(m -> file.getParent().toString().equals(m.get("mountPath")))
+                .findFirst()
+                .orElse(null);
         assertNotNull(mount, w + ": " + file + " is in a mounted volume");
         assertEquals(Boolean.TRUE, mount.get("readOnly"), w + ": mounted read-only");
-        Map<String, Object> volume = maps(podSpec(w), "volumes").stream()
-            .filter(v -> mount.get("name").equals(v.get("name"))).findFirst().orElse(null);
+        Map<String, Object> volume =
+            maps(podSpec(w), "volumes").stream()
+                .filter(v -> mount.get("name").equals(v.get("name")))
+                .findFirst()
+                .orElse(null);
         assertNotNull(volume, w + " declares volume " + mount.get("name"));
         Map<String, Object> secret = map(volume, "secret");
         secrets.add(str(secret, "secretName"));
-        assertEquals("portolan-bus-tls-" + settings.role().wireName(), str(secret, "secretName"),
+        assertEquals(
+            "portolan-bus-tls-" + settings.role().wireName(),
+            str(secret, "secretName"),
             w + ": the bus certificate of its role (hub or agent)");
-        assertTrue(Set.of("tls.crt", "tls.key", "ca.crt").contains(file.getFileName().toString()),
-            w + ": " + file + " is a key of a TLS Secret as cert-manager writes it (tls.crt, tls.key, ca.crt)");
+        assertTrue(
+            Set.of("tls.crt", "tls.key", "ca.crt").contains(file.getFileName().toString()),
+            w
+                + ": "
+                + file
+                + " is a key of a TLS Secret as cert-manager writes it (tls.crt, tls.key, ca.crt)");
         int mode = ((Number) secret.get("defaultMode")).intValue();
-        assertEquals(0, mode & 0007, w + ": the key is not readable by others: " + Integer.toOctalString(mode));
+        assertEquals(
+            0,
+            mode & 0007,
+            w + ": the key is not readable by others: " + Integer.toOctalString(mode));
         Map<String, Object> podSc = mapOrEmpty(podSpec(w), "securityContext");
         Map<String, Object> effective = new LinkedHashMap<>(podSc);
         effective.putAll(mapOrEmpty(c, "securityContext"));
         boolean root = Integer.valueOf(0).equals(effective.get("runAsUser"));
-        boolean byGroup = (mode & 0040) != 0 && podSc.get("fsGroup") != null
-            && podSc.get("fsGroup").equals(effective.get("runAsGroup"));
-        assertTrue(root || byGroup, w + ": its user can read the files (root, or the Secret's group through fsGroup)");
+        boolean byGroup =
+            (mode & 0040) != 0
+                && podSc.get("fsGroup") != null
+                && podSc.get("fsGroup").equals(effective.get("runAsGroup"));
+        assertTrue(
+            root || byGroup,
+            w + ": its user can read the files (root, or the Secret's group through fsGroup)");
       }
     }
-    assertEquals(Set.of("portolan-bus-tls-hub", "portolan-bus-tls-agent"), secrets, "one Secret per role: " + secrets);
-    assertTrue(ofKind("Secret").isEmpty(), "the repository holds no Secret (no private key): it is made at install");
+    assertEquals(
+        Set.of("portolan-bus-tls-hub", "portolan-bus-tls-agent"),
+        secrets,
+        "one Secret per role: " + secrets);
+    assertTrue(
+        ofKind("Secret").isEmpty(),
+        "the repository holds no Secret (no private key): it is made at install");
     try (var files = java.nio.file.Files.walk(DeployFiles.root().resolve("k8s"))) {
       for (java.nio.file.Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
         String text = java.nio.file.Files.readString(f);
-        assertFalse(text.contains("-----BEGIN") && text.contains("PRIVATE KEY-----"), f + " holds no private key");
+        assertFalse(
+            text.contains("-----BEGIN") && text.contains("PRIVATE KEY-----"),
+            f + " holds no private key");
       }
     }
     String readme = java.nio.file.Files.readString(DeployFiles.root().resolve("k8s/README.md"));

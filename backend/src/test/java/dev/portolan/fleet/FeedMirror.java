@@ -13,9 +13,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What a client of the hub's change feed sees: it applies every change the hub passes on to its own tables (a
- * short-lived socket to none: it is never in a table), and checks that the hub's seqs go up by exactly one. Its
- * tables must always equal the hub's.
+ * What a client of the hub's change feed sees: it applies every change the hub passes on to its own
+ * tables (a short-lived socket to none: it is never in a table), and checks that the hub's seqs go
+ * up by exactly one. Its tables must always equal the hub's.
  */
 final class FeedMirror {
   private final Map<String, Map<SocketKey, OwnedSocket>> tables = new HashMap<>();
@@ -64,8 +64,9 @@ final class FeedMirror {
   }
 
   /**
-   * What the feed tells of a table: each socket's state and owning pid. A row can change in other ways (queues, an
-   * inode dropped, kernel vs unknown owner) without a change event, as on an agent's own feed.
+   * What the feed tells of a table: each socket's state and owning pid. A row can change in other
+   * ways (queues, an inode dropped, kernel vs unknown owner) without a change event, as on an
+   * agent's own feed.
    */
   static Map<SocketKey, String> told(Map<SocketKey, OwnedSocket> table) {
     Map<SocketKey, String> out = new HashMap<>();

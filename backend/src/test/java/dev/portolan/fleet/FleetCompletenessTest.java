@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** When a hub's picture of the fleet is complete: every live node's table in, and the members heard from. */
+/**
+ * When a hub's picture of the fleet is complete: every live node's table in, and the members heard
+ * from.
+ */
 class FleetCompletenessTest {
   private static final long START = 1_000_000;
   private static final long IN_WINDOW = START + 3_000;
@@ -18,15 +21,20 @@ class FleetCompletenessTest {
   private final FleetState state = new FleetState(FleetState.Settings.DEFAULT, 0);
 
   private void heartbeat(String node, String member, long now) {
-    state.heartbeat(NodeFacts.builder(node)
-        .clusterNodeId(member)
-        .role("agent")
-        .reader("proc")
-        .intervalMillis(1000)
-        .startedAtMillis(0)
-        .kernel("6.1")
-        .addresses(List.of())
-        .build(), "e-" + node, 0, now, now);
+    state.heartbeat(
+        NodeFacts.builder(node)
+            .clusterNodeId(member)
+            .role("agent")
+            .reader("proc")
+            .intervalMillis(1000)
+            .startedAtMillis(0)
+            .kernel("6.1")
+            .addresses(List.of())
+            .build(),
+        "e-" + node,
+        0,
+        now,
+        now);
   }
 
   private void snapshot(String node, long now) {
@@ -36,13 +44,15 @@ class FleetCompletenessTest {
   @Test
   void aNodeHeardOfButWithoutItsTableIsResyncingUntilItsSnapshot() {
     heartbeat("a", "m1", IN_WINDOW);
-    FleetCompleteness c = FleetCompleteness.of(state.nodes(), true, Map.of("m1", true), START, IN_WINDOW);
+    FleetCompleteness c =
+        FleetCompleteness.of(state.nodes(), true, Map.of("m1", true), START, IN_WINDOW);
     assertFalse(c.complete());
     assertEquals(List.of("a"), c.resyncing());
     assertEquals("resyncing", state.node("a").listedStatus());
     assertTrue(c.reason().contains("1 node without a table here yet (a)"), c.reason());
     snapshot("a", IN_WINDOW);
-    assertTrue(FleetCompleteness.of(state.nodes(), true, Map.of("m1", true), START, IN_WINDOW).complete());
+    assertTrue(
+        FleetCompleteness.of(state.nodes(), true, Map.of("m1", true), START, IN_WINDOW).complete());
     assertEquals("up", state.node("a").listedStatus());
   }
 
@@ -73,6 +83,7 @@ class FleetCompletenessTest {
     assertFalse(FleetCompleteness.of(state.nodes(), false, Map.of(), START, START).complete());
     state.tick(START + 10_000); // no heartbeat for 10 s: down, its (empty) table as last seen
     assertEquals("down", state.node("a").listedStatus());
-    assertTrue(FleetCompleteness.of(state.nodes(), false, Map.of(), START, START + 10_000).complete());
+    assertTrue(
+        FleetCompleteness.of(state.nodes(), false, Map.of(), START, START + 10_000).complete());
   }
 }

@@ -3,21 +3,30 @@ package dev.portolan.fleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.portolan.owner.Owner;
 import dev.portolan.sampling.OwnedSocket;
 import dev.portolan.sampling.Rows;
 import dev.portolan.sampling.SampleDiffer;
-import dev.portolan.owner.Owner;
 import dev.portolan.socket.SocketState;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A node's table keeps one copy of each owner and address its rows share, and the rows stay what they were. */
+/**
+ * A node's table keeps one copy of each owner and address its rows share, and the rows stay what
+ * they were.
+ */
 class NodeTableTest {
 
   private static OwnedSocket connection(int port) {
     // new String(...): distinct instances, as rows decoded from JSON have them
-    return Rows.tcp(new String("10.0.0.1"), 443, new String("10.9.0.2"), port, SocketState.ESTABLISHED, port,
+    return Rows.tcp(
+        new String("10.0.0.1"),
+        443,
+        new String("10.9.0.2"),
+        port,
+        SocketState.ESTABLISHED,
+        port,
         Owner.of(Rows.process(500, new String("nginx"))));
   }
 
@@ -33,7 +42,8 @@ class NodeTableTest {
 
     List<OwnedSocket> held = table.sorted();
     assertEquals(rows.size(), held.size());
-    assertEquals(new java.util.HashSet<>(rows), new java.util.HashSet<>(held), "the same rows, by value");
+    assertEquals(
+        new java.util.HashSet<>(rows), new java.util.HashSet<>(held), "the same rows, by value");
     OwnedSocket first = held.getFirst();
     for (OwnedSocket row : held) {
       assertSame(first.owner(), row.owner());

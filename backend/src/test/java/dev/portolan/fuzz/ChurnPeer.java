@@ -9,13 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A long-lived child for {@link ProcChurnTest}, in a JVM of its own. {@code accept}: a listener on 127.0.0.1 that
- * accepts every connection and closes it at once (the churned processes connect to it). {@code hold}: a listener and
- * one connection to it, both ends held. Prints {@code PORT n}, then runs until its stdin closes.
+ * A long-lived child for {@link ProcChurnTest}, in a JVM of its own. {@code accept}: a listener on
+ * 127.0.0.1 that accepts every connection and closes it at once (the churned processes connect to
+ * it). {@code hold}: a listener and one connection to it, both ends held. Prints {@code PORT n},
+ * then runs until its stdin closes.
  */
 public final class ChurnPeer {
-  private ChurnPeer() {
-  }
+  private ChurnPeer() {}
 
   public static void main(String[] args) throws Exception {
     ServerSocket server = new ServerSocket();
@@ -26,15 +26,17 @@ public final class ChurnPeer {
       held.add(client);
       held.add(server.accept());
     } else {
-      Thread acceptor = new Thread(() -> {
-        while (true) {
-          try {
-            server.accept().close();
-          } catch (IOException e) {
-            return;
-          }
-        }
-      });
+      Thread acceptor =
+          new Thread(
+              () -> {
+                while (true) {
+                  try {
+                    server.accept().close();
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              });
       acceptor.setDaemon(true);
       acceptor.start();
     }

@@ -9,15 +9,26 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class InvalidRequestsTest {
   @ParameterizedTest
-  @ValueSource(strings = {"multipart/form-data; boundary=x", "multipart/form-data;boundary=\"a b\"",
-      "multipart/mixed; charset=utf-8; BOUNDARY=--x"})
+  @ValueSource(
+      strings = {
+        "multipart/form-data; boundary=x",
+        "multipart/form-data;boundary=\"a b\"",
+        "multipart/mixed; charset=utf-8; BOUNDARY=--x"
+      })
   void aBoundaryIsABoundary(String type) {
     assertTrue(InvalidRequests.hasBoundary(type));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"multipart/form-data", "multipart/form-data; boundary=", "multipart/form-data; boundary=\"\"",
-      "multipart/form-data; boundary=\"", "multipart/form-data; boundary=  ", "multipart/form-data; charset=x"})
+  @ValueSource(
+      strings = {
+        "multipart/form-data",
+        "multipart/form-data; boundary=",
+        "multipart/form-data; boundary=\"\"",
+        "multipart/form-data; boundary=\"",
+        "multipart/form-data; boundary=  ",
+        "multipart/form-data; charset=x"
+      })
   void noBoundaryOrAnEmptyOneIsNone(String type) {
     assertFalse(InvalidRequests.hasBoundary(type));
   }

@@ -27,23 +27,32 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * /proc churn: while a node samples every 100 ms (the default reader: netlink where the kernel allows it), two bash
- * scripts spawn and ends about 1,000 short-lived processes a second for 10 s, one in ten connecting to a known
- * listener (held open 0 to 0.2 s) and one in twenty opening a connected UDP socket. Two long-lived children hold a
- * listener the churn connects to, and a listener with a connection to itself. Every sample in the window succeeds,
- * nothing is logged at WARNING or above (nor any exception), the long-lived children's sockets are always theirs, and
- * a churned process's socket is only ever attributed to a churned process (bash, started during the churn) or to
- * nobody.
+ * /proc churn: while a node samples every 100 ms (the default reader: netlink where the kernel
+ * allows it), two bash scripts spawn and ends about 1,000 short-lived processes a second for 10 s,
+ * one in ten connecting to a known listener (held open 0 to 0.2 s) and one in twenty opening a
+ * connected UDP socket. Two long-lived children hold a listener the churn connects to, and a
+ * listener with a connection to itself. Every sample in the window succeeds, nothing is logged at
+ * WARNING or above (nor any exception), the long-lived children's sockets are always theirs, and a
+ * churned process's socket is only ever attributed to a churned process (bash, started during the
+ * churn) or to nobody.
  */
 class ProcChurnTest {
   private static final Duration DEADLINE = Duration.ofSeconds(20);
   private static final int RATE = 1000;
   private static final int SECONDS = 10;
-  /** Bash scripts spawning at once (each RATE / DRIVERS a second): one alone falls short of 1,000 on two cores. */
+
+  /**
+   * Bash scripts spawning at once (each RATE / DRIVERS a second): one alone falls short of 1,000 on
+   * two cores.
+   */
   private static final int DRIVERS = 2;
 
-  /** Spawns RATE processes a second for SECONDS seconds, paced with bash's own clock; prints how many. */
-  private static final String CHURN = """
+  /**
+   * Spawns RATE processes a second for SECONDS seconds, paced with bash's own clock; prints how
+   * many.
+   */
+  private static final String CHURN =
+      """
       rate=$1; seconds=$2; port=$3
       exec 9<>"$4"
       start=${EPOCHREALTIME/./}
@@ -70,10 +79,20 @@ class ProcChurnTest {
   private record Peer(Process process, int port) implements AutoCloseable {
     static Peer start(String mode) throws IOException {
       String java = ProcessHandle.current().info().command().orElseThrow();
-      Process p = new ProcessBuilder(java, "-Xmx32m", "-XX:TieredStopAtLevel=1", "-cp",
-          System.getProperty("java.class.path"), ChurnPeer.class.getName(), mode)
-          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+      Process p =
+          new ProcessBuilder(
+                  java,
+                  "-Xmx32m",
+                  "-XX:TieredStopAtLevel=1",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  ChurnPeer.class.getName(),
+                  mode)
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      String line =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
+              .readLine();
       if (line == null) {
         throw new IOException("the " + mode + " peer exited before saying its port");
       }
@@ -97,14 +116,20 @@ class ProcChurnTest {
   private static final class LogCapture extends Handler {
     final List<LogRecord> records = Collections.synchronizedList(new ArrayList<>());
 
-    /** The sampler saying it backs off (samples slowed by the churn): a state the node reports, not a failure. */
+    /**
+     * The sampler saying it backs off (samples slowed by the churn): a state the node reports, not
+     * a failure.
+     */
     final List<LogRecord> backoff = Collections.synchronizedList(new ArrayList<>());
 
     @Override
     public void publish(LogRecord r) {
-      boolean backingOff = r.getThrown() == null && r.getLoggerName() != null
-          && r.getLoggerName().endsWith("SamplerVerticle") && r.getMessage() != null
-          && r.getMessage().startsWith("sampler ");
+      boolean backingOff =
+          r.getThrown() == null
+              && r.getLoggerName() != null
+              && r.getLoggerName().endsWith("SamplerVerticle")
+              && r.getMessage() != null
+              && r.getMessage().startsWith("sampler ");
       if (backingOff) {
         backoff.add(r);
       } else if (r.getLevel().intValue() >= Level.WARNING.intValue() || r.getThrown() != null) {
@@ -113,26 +138,37 @@ class ProcChurnTest {
     }
 
     @Override
-    public void flush() {
-    }
+    public void flush() {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
   }
 
   @Test
   void samplingSurvivesAThousandProcessesASecond(@TempDir Path dir) throws Exception {
     Path bash = Path.of("/bin/bash");
-    assumeTrue(Files.isExecutable(bash), "the churn is a bash script (/dev/tcp, EPOCHREALTIME); /bin/bash is missing");
-    Path mkfifo = Files.isExecutable(Path.of("/usr/bin/mkfifo")) ? Path.of("/usr/bin/mkfifo") : Path.of("/bin/mkfifo");
-    assumeTrue(Files.isExecutable(mkfifo), "the churn paces itself by reading a FIFO; mkfifo is missing");
+    assumeTrue(
+        Files.isExecutable(bash),
+        "the churn is a bash script (/dev/tcp, EPOCHREALTIME); /bin/bash is missing");
+    Path mkfifo =
+        Files.isExecutable(Path.of("/usr/bin/mkfifo"))
+            ? Path.of("/usr/bin/mkfifo")
+            : Path.of("/bin/mkfifo");
+    assumeTrue(
+        Files.isExecutable(mkfifo), "the churn paces itself by reading a FIFO; mkfifo is missing");
     Path fifo = dir.resolve("pace");
     assertEquals(0, new ProcessBuilder(mkfifo.toString(), fifo.toString()).start().waitFor());
 
-    try (Peer accept = Peer.start("accept"); Peer hold = Peer.start("hold"); RunningNode node = RunningNode.start()) {
-      Await.until("the peers' listeners in a sample", DEADLINE, () ->
-          ownedBy(node, accept.port(), accept.pid()) && ownedBy(node, hold.port(), hold.pid()) ? true : null);
+    try (Peer accept = Peer.start("accept");
+        Peer hold = Peer.start("hold");
+        RunningNode node = RunningNode.start()) {
+      Await.until(
+          "the peers' listeners in a sample",
+          DEADLINE,
+          () ->
+              ownedBy(node, accept.port(), accept.pid()) && ownedBy(node, hold.port(), hold.pid())
+                  ? true
+                  : null);
       Map<String, Double> before = metrics(node);
       LogCapture log = new LogCapture();
       Logger root = Logger.getLogger("");
@@ -145,48 +181,89 @@ class ProcChurnTest {
       long started = System.nanoTime();
       try {
         for (int d = 0; d < DRIVERS; d++) {
-          Process p = new ProcessBuilder(bash.toString(), "-c", CHURN, "churn", String.valueOf(RATE / DRIVERS),
-              String.valueOf(SECONDS), String.valueOf(accept.port()), fifo.toString())
-              .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+          Process p =
+              new ProcessBuilder(
+                      bash.toString(),
+                      "-c",
+                      CHURN,
+                      "churn",
+                      String.valueOf(RATE / DRIVERS),
+                      String.valueOf(SECONDS),
+                      String.valueOf(accept.port()),
+                      fifo.toString())
+                  .redirectError(ProcessBuilder.Redirect.INHERIT)
+                  .start();
           churn.add(p);
           driverStart = Math.min(driverStart, startTicks(p.pid()));
         }
         long since = driverStart;
         while (churn.stream().anyMatch(Process::isAlive)) {
           polls++;
-          // TIME_WAIT rows on the port are not the held connection: an earlier test's connection to a listener that
+          // TIME_WAIT rows on the port are not the held connection: an earlier test's connection to
+          // a listener that
           // had the same (ephemeral) port lingers for a minute
-          JsonArray held = new JsonArray(node.get("/api/v1/sockets?proto=tcp&port=" + hold.port()).json()
-              .getJsonArray("sockets").stream().filter(r -> !"time-wait".equals(((JsonObject) r).getString("state")))
-              .toList());
-          assertEquals(3, held.size(), () -> "the held listener and both ends of its connection: " + held.encode());
+          JsonArray held =
+              new JsonArray(
+                  node
+                      .get("/api/v1/sockets?proto=tcp&port=" + hold.port())
+                      .json()
+                      .getJsonArray("sockets")
+                      .stream()
+                      .filter(r -> !"time-wait".equals(((JsonObject) r).getString("state")))
+                      .toList());
+          assertEquals(
+              3,
+              held.size(),
+              () -> "the held listener and both ends of its connection: " + held.encode());
           for (Object o : held) {
             JsonObject owner = ((JsonObject) o).getJsonObject("owner");
-            assertEquals(hold.pid(), owner.getInteger("pid", -1), () -> "a held socket attributed elsewhere: " + o);
+            assertEquals(
+                hold.pid(),
+                owner.getInteger("pid", -1),
+                () -> "a held socket attributed elsewhere: " + o);
             rowsChecked++;
           }
           JsonObject confirmed = node.get("/api/v1/owners?proto=tcp&port=" + hold.port()).json();
           for (Object o : confirmed.getJsonArray("sockets")) {
-            assertEquals(hold.pid(), ((JsonObject) o).getJsonObject("owner").getInteger("pid", -1),
+            assertEquals(
+                hold.pid(),
+                ((JsonObject) o).getJsonObject("owner").getInteger("pid", -1),
                 () -> "a confirmed owner of the held port elsewhere: " + o);
           }
-          JsonArray churned = node.get("/api/v1/sockets?limit=10000&port=" + accept.port()).json().getJsonArray("sockets");
+          JsonArray churned =
+              node.get("/api/v1/sockets?limit=10000&port=" + accept.port())
+                  .json()
+                  .getJsonArray("sockets");
           for (Object o : churned) {
             JsonObject s = (JsonObject) o;
             JsonObject owner = s.getJsonObject("owner");
             rowsChecked++;
             if (!"process".equals(owner.getString("status"))) {
-              continue; // kernel (TIME_WAIT, not yet accepted), unknown (gone before it was looked at)
+              continue; // kernel (TIME_WAIT, not yet accepted), unknown (gone before it was looked
+              // at)
             }
             int pid = owner.getInteger("pid");
             if (s.getInteger("localPort") == accept.port()) {
-              assertEquals(accept.pid(), pid, () -> "the listener's side attributed to another process: " + s);
+              assertEquals(
+                  accept.pid(),
+                  pid,
+                  () -> "the listener's side attributed to another process: " + s);
             } else {
               churnAttributed++;
-              assertTrue(pid != accept.pid() && pid != hold.pid(), () -> "a churned socket attributed to a peer: " + s);
-              assertEquals("bash", owner.getString("process"), () -> "a churned socket attributed to a non-churn process: " + s);
-              assertTrue(owner.getLong("startTime") >= since,
-                  () -> "a churned socket attributed to a process older than the churn (" + since + "): " + s);
+              assertTrue(
+                  pid != accept.pid() && pid != hold.pid(),
+                  () -> "a churned socket attributed to a peer: " + s);
+              assertEquals(
+                  "bash",
+                  owner.getString("process"),
+                  () -> "a churned socket attributed to a non-churn process: " + s);
+              assertTrue(
+                  owner.getLong("startTime") >= since,
+                  () ->
+                      "a churned socket attributed to a process older than the churn ("
+                          + since
+                          + "): "
+                          + s);
             }
           }
         }
@@ -201,25 +278,57 @@ class ProcChurnTest {
         spawned += Integer.parseInt(last.substring("SPAWNED ".length()));
       }
       Map<String, Double> after = metrics(node);
-      double samples = after.get("portolan_sample_duration_seconds_count") - before.get("portolan_sample_duration_seconds_count");
-      double failed = after.get("portolan_sample_failures_total") - before.get("portolan_sample_failures_total");
-      double overruns = after.get("portolan_sample_overruns_total") - before.get("portolan_sample_overruns_total");
-      System.out.printf(java.util.Locale.ROOT, "proc churn: %d processes in %.1f s (%.0f/s); %.0f samples, %.0f failed,"
-          + " %.0f overruns, %d backoff notes; %d reads, %d socket rows checked, %d churned sockets attributed to a"
-          + " churned process%n", spawned, seconds, spawned / seconds, samples, failed, overruns, log.backoff.size(),
-          polls, rowsChecked, churnAttributed);
+      double samples =
+          after.get("portolan_sample_duration_seconds_count")
+              - before.get("portolan_sample_duration_seconds_count");
+      double failed =
+          after.get("portolan_sample_failures_total")
+              - before.get("portolan_sample_failures_total");
+      double overruns =
+          after.get("portolan_sample_overruns_total")
+              - before.get("portolan_sample_overruns_total");
+      System.out.printf(
+          java.util.Locale.ROOT,
+          "proc churn: %d processes in %.1f s (%.0f/s); %.0f samples, %.0f failed,"
+              + " %.0f overruns, %d backoff notes; %d reads, %d socket rows checked, %d churned sockets attributed to a"
+              + " churned process%n",
+          spawned,
+          seconds,
+          spawned / seconds,
+          samples,
+          failed,
+          overruns,
+          log.backoff.size(),
+          polls,
+          rowsChecked,
+          churnAttributed);
       assertEquals(0, failed, "failed samples during the churn");
       assertTrue(samples >= 20, "only " + samples + " samples in " + seconds + " s");
       assertTrue(spawned >= 2_000, "the churn spawned only " + spawned + " processes");
-      assertTrue(log.records.isEmpty(), () -> "logged during the churn: " + log.records.stream()
-          .map(r -> r.getLevel() + " " + r.getLoggerName() + ": " + r.getMessage() + (r.getThrown() == null ? "" : " " + r.getThrown()))
-          .toList());
+      assertTrue(
+          log.records.isEmpty(),
+          () ->
+              "logged during the churn: "
+                  + log.records.stream()
+                      .map(
+                          r ->
+                              r.getLevel()
+                                  + " "
+                                  + r.getLoggerName()
+                                  + ": "
+                                  + r.getMessage()
+                                  + (r.getThrown() == null ? "" : " " + r.getThrown()))
+                      .toList());
     }
   }
 
   private static boolean ownedBy(RunningNode node, int port, int pid) {
-    JsonArray rows = node.get("/api/v1/sockets?proto=tcp&listening=true&port=" + port).json().getJsonArray("sockets");
-    return rows.size() == 1 && rows.getJsonObject(0).getJsonObject("owner").getInteger("pid", -1) == pid;
+    JsonArray rows =
+        node.get("/api/v1/sockets?proto=tcp&listening=true&port=" + port)
+            .json()
+            .getJsonArray("sockets");
+    return rows.size() == 1
+        && rows.getJsonObject(0).getJsonObject("owner").getInteger("pid", -1) == pid;
   }
 
   /** The node's /metrics, name (with labels) to value. */
@@ -229,7 +338,9 @@ class ProcChurnTest {
       if (!line.startsWith("#") && !line.isBlank()) {
         int space = line.lastIndexOf(' ');
         String name = line.substring(0, space);
-        out.put(name.contains("{") ? name.substring(0, name.indexOf('{')) : name, Double.parseDouble(line.substring(space + 1)));
+        out.put(
+            name.contains("{") ? name.substring(0, name.indexOf('{')) : name,
+            Double.parseDouble(line.substring(space + 1)));
       }
     }
     return out;

@@ -12,9 +12,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * HTTP/1.1 over a plain socket, one request per connection: sends exactly the bytes given (so malformed request
- * lines, bad percent-encoding, over-long lines and garbage headers reach the server as they are, which the JDK's
- * client refuses to send) and reads the answer. A {@code text/event-stream} answer is read up to its head only.
+ * HTTP/1.1 over a plain socket, one request per connection: sends exactly the bytes given (so
+ * malformed request lines, bad percent-encoding, over-long lines and garbage headers reach the
+ * server as they are, which the JDK's client refuses to send) and reads the answer. A {@code
+ * text/event-stream} answer is read up to its head only.
  */
 public final class RawHttp {
   private static final int MAX_BODY = 4 * 1024 * 1024;
@@ -32,10 +33,21 @@ public final class RawHttp {
     }
   }
 
-  /** Sends {@code method target} with {@code headers} (name, value, ...) and {@code body} (null: none). */
-  public Answer send(String method, String target, String body, String... headers) throws IOException {
-    StringBuilder head = new StringBuilder().append(method).append(' ').append(target).append(" HTTP/1.1\r\n")
-        .append("Host: 127.0.0.1:").append(port).append("\r\nConnection: close\r\n");
+  /**
+   * Sends {@code method target} with {@code headers} (name, value, ...) and {@code body} (null:
+   * none).
+   */
+  public Answer send(String method, String target, String body, String... headers)
+      throws IOException {
+    StringBuilder head =
+        new StringBuilder()
+            .append(method)
+            .append(' ')
+            .append(target)
+            .append(" HTTP/1.1\r\n")
+            .append("Host: 127.0.0.1:")
+            .append(port)
+            .append("\r\nConnection: close\r\n");
     for (int i = 0; i + 1 < headers.length; i += 2) {
       head.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
     }
@@ -60,7 +72,8 @@ public final class RawHttp {
         out.write(request);
         out.flush();
       } catch (IOException e) {
-        // the server may answer and close before reading all of an over-long request: read what it said
+        // the server may answer and close before reading all of an over-long request: read what it
+        // said
       }
       InputStream in = s.getInputStream();
       String statusLine = line(in);
@@ -74,7 +87,9 @@ public final class RawHttp {
       while ((h = line(in)) != null && !h.isEmpty()) {
         int colon = h.indexOf(':');
         if (colon > 0) {
-          headers.put(h.substring(0, colon).strip().toLowerCase(Locale.ROOT), h.substring(colon + 1).strip());
+          headers.put(
+              h.substring(0, colon).strip().toLowerCase(Locale.ROOT),
+              h.substring(colon + 1).strip());
         }
       }
       if (headers.getOrDefault("content-type", "").startsWith("text/event-stream")) {

@@ -24,7 +24,8 @@ class LibcTest {
 
   @BeforeEach
   void linux() {
-    Assumptions.assumeTrue(Libc.available(), () -> "libc cannot be called here: " + Libc.unavailableReason());
+    Assumptions.assumeTrue(
+        Libc.available(), () -> "libc cannot be called here: " + Libc.unavailableReason());
   }
 
   @Test
@@ -74,13 +75,18 @@ class LibcTest {
       MemorySegment state = Libc.callState(arena);
       int fd = socket(state, Libc.SOCK_DGRAM);
       try {
-        assertEquals(0, Libc.bind(state, fd, loopback(arena, 0), 16), () -> "bind: errno " + Libc.errno(state));
+        assertEquals(
+            0,
+            Libc.bind(state, fd, loopback(arena, 0), 16),
+            () -> "bind: errno " + Libc.errno(state));
         MemorySegment self = arena.allocate(16, 4);
         MemorySegment length = arena.allocate(ValueLayout.JAVA_INT);
         length.set(ValueLayout.JAVA_INT, 0, 16);
         assertEquals(0, Libc.getsockname(state, fd, self, length));
         assertEquals(16, length.get(ValueLayout.JAVA_INT, 0));
-        int port = (self.get(ValueLayout.JAVA_BYTE, 2) & 0xff) << 8 | self.get(ValueLayout.JAVA_BYTE, 3) & 0xff;
+        int port =
+            (self.get(ValueLayout.JAVA_BYTE, 2) & 0xff) << 8
+                | self.get(ValueLayout.JAVA_BYTE, 3) & 0xff;
         assertNotEquals(0, port, "bind to port 0 gives the socket a port");
 
         byte[] text = "portolan".getBytes(StandardCharsets.US_ASCII);
@@ -120,7 +126,10 @@ class LibcTest {
     return fd;
   }
 
-  /** sockaddr_in for 127.0.0.1:{@code port} (family in host order, little-endian here; port in network order). */
+  /**
+   * sockaddr_in for 127.0.0.1:{@code port} (family in host order, little-endian here; port in
+   * network order).
+   */
   private static MemorySegment loopback(Arena arena, int port) {
     MemorySegment s = arena.allocate(16, 4);
     s.set(ValueLayout.JAVA_BYTE, 0, (byte) Libc.AF_INET);

@@ -41,7 +41,8 @@ class ConnectionLimitsTest {
 
   @Test
   void theTotalCapLeavesTheReserveOfTheDescriptorLimit() {
-    assertEquals(4096, ConnectionLimits.effectiveTotal(4096, 20_000), "20000 - 2000 leaves room for 4096");
+    assertEquals(
+        4096, ConnectionLimits.effectiveTotal(4096, 20_000), "20000 - 2000 leaves room for 4096");
     assertEquals(2000, ConnectionLimits.reserve(20_000));
     assertEquals(3072, ConnectionLimits.effectiveTotal(4096, 4096), "4096 - 1024");
     assertEquals(1000, ConnectionLimits.effectiveTotal(4096, 2000), "half of a small limit");
@@ -56,8 +57,10 @@ class ConnectionLimitsTest {
 
   @Test
   void countsStayExactWhenManyThreadsOpenAndCloseAtOnce() throws Exception {
-    // 8 threads, 4 per address; each round every thread tries 20 connections, all hold them at once (a barrier), then
-    // close what they got: 80 tries per address against a cap of 60, so exactly 20 refused per address and round.
+    // 8 threads, 4 per address; each round every thread tries 20 connections, all hold them at once
+    // (a barrier), then
+    // close what they got: 80 tries per address against a cap of 60, so exactly 20 refused per
+    // address and round.
     int threads = 8;
     int rounds = 300;
     ConnectionLimits limits = new ConnectionLimits(1000, 60);
@@ -67,28 +70,31 @@ class ConnectionLimitsTest {
     List<Thread> all = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       String address = "10.0.0." + (t % 2);
-      all.add(Thread.ofPlatform().start(() -> {
-        try {
-          for (int round = 0; round < rounds; round++) {
-            int admitted = 0;
-            for (int i = 0; i < 20; i++) {
-              if (limits.open(address) == Admission.ADMITTED) {
-                admitted++;
-              }
-              if (limits.openFrom(address) > 60) {
-                overCapSeen.incrementAndGet();
-              }
-            }
-            holding.await();
-            for (int i = 0; i < admitted; i++) {
-              limits.closed(address);
-            }
-            holding.await();
-          }
-        } catch (Exception e) {
-          failures.incrementAndGet();
-        }
-      }));
+      all.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      for (int round = 0; round < rounds; round++) {
+                        int admitted = 0;
+                        for (int i = 0; i < 20; i++) {
+                          if (limits.open(address) == Admission.ADMITTED) {
+                            admitted++;
+                          }
+                          if (limits.openFrom(address) > 60) {
+                            overCapSeen.incrementAndGet();
+                          }
+                        }
+                        holding.await();
+                        for (int i = 0; i < admitted; i++) {
+                          limits.closed(address);
+                        }
+                        holding.await();
+                      }
+                    } catch (Exception e) {
+                      failures.incrementAndGet();
+                    }
+                  }));
     }
     for (Thread t : all) {
       t.join();
@@ -97,7 +103,8 @@ class ConnectionLimitsTest {
     assertEquals(0, overCapSeen.get(), "never over the per-address cap");
     assertEquals(0, limits.open(), "every admitted one closed");
     assertEquals(0, limits.addresses());
-    assertEquals(2L * 20 * rounds, limits.refusedOverAddressCap(), "exactly the tries over the cap refused");
+    assertEquals(
+        2L * 20 * rounds, limits.refusedOverAddressCap(), "exactly the tries over the cap refused");
     assertEquals(0, limits.refusedOverTotalCap());
   }
 
@@ -108,24 +115,46 @@ class ConnectionLimitsTest {
     assertEquals(Duration.ofSeconds(60), d.idleTimeout());
     assertEquals(4096, d.maxTotal());
     assertEquals(1024, d.maxPerAddress());
-    ConnectionSettings s = ConnectionSettings.fromConfig(Map.of("httpHeaderTimeout", "2.5s", "httpIdleTimeout", "2m",
-        "httpMaxConnections", 100, "httpMaxConnectionsPerAddress", "10"));
-    assertEquals(new ConnectionSettings(Duration.ofMillis(2500), Duration.ofMinutes(2), 100, 10), s);
-    assertEquals(100, ConnectionSettings.fromConfig(Map.of("httpMaxConnections", 100)).maxPerAddress(),
+    ConnectionSettings s =
+        ConnectionSettings.fromConfig(
+            Map.of(
+                "httpHeaderTimeout",
+                "2.5s",
+                "httpIdleTimeout",
+                "2m",
+                "httpMaxConnections",
+                100,
+                "httpMaxConnectionsPerAddress",
+                "10"));
+    assertEquals(
+        new ConnectionSettings(Duration.ofMillis(2500), Duration.ofMinutes(2), 100, 10), s);
+    assertEquals(
+        100,
+        ConnectionSettings.fromConfig(Map.of("httpMaxConnections", 100)).maxPerAddress(),
         "the default per-address cap follows a lower total");
 
-    assertEquals("invalid httpHeaderTimeout '500ms': it must be from 1s to 1h", message(Map.of("httpHeaderTimeout", "500ms")));
-    assertEquals("invalid httpIdleTimeout 'soon': write it like 10s, 500ms or 2m", message(Map.of("httpIdleTimeout", "soon")));
-    assertEquals("invalid httpMaxConnections '0': it must be from 1 to 1000000", message(Map.of("httpMaxConnections", "0")));
-    assertEquals("invalid httpMaxConnectionsPerAddress '20': it must not be over httpMaxConnections (10)",
+    assertEquals(
+        "invalid httpHeaderTimeout '500ms': it must be from 1s to 1h",
+        message(Map.of("httpHeaderTimeout", "500ms")));
+    assertEquals(
+        "invalid httpIdleTimeout 'soon': write it like 10s, 500ms or 2m",
+        message(Map.of("httpIdleTimeout", "soon")));
+    assertEquals(
+        "invalid httpMaxConnections '0': it must be from 1 to 1000000",
+        message(Map.of("httpMaxConnections", "0")));
+    assertEquals(
+        "invalid httpMaxConnectionsPerAddress '20': it must not be over httpMaxConnections (10)",
         message(Map.of("httpMaxConnections", 10, "httpMaxConnectionsPerAddress", 20)));
-    assertEquals(Duration.ofSeconds(3), PortolanConfig.from(Map.of("httpHeaderTimeout", "3s"), "n").connections()
-        .headerTimeout());
-    assertThrows(PortolanConfig.InvalidConfigException.class,
+    assertEquals(
+        Duration.ofSeconds(3),
+        PortolanConfig.from(Map.of("httpHeaderTimeout", "3s"), "n").connections().headerTimeout());
+    assertThrows(
+        PortolanConfig.InvalidConfigException.class,
         () -> PortolanConfig.from(Map.of("httpMaxConnections", "many"), "n"));
   }
 
   private static String message(Map<String, Object> values) {
-    return assertThrows(IllegalArgumentException.class, () -> ConnectionSettings.fromConfig(values)).getMessage();
+    return assertThrows(IllegalArgumentException.class, () -> ConnectionSettings.fromConfig(values))
+        .getMessage();
   }
 }

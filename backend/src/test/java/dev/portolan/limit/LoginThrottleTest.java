@@ -10,12 +10,16 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** Tries admitted per address: a token taken before the check, given back for a right password; hashes at once. */
+/**
+ * Tries admitted per address: a token taken before the check, given back for a right password;
+ * hashes at once.
+ */
 class LoginThrottleTest {
   private final AtomicLong now = new AtomicLong(1_000_000_000L);
 
   private LoginThrottle throttle(int burst, int perClient, int total) {
-    return new LoginThrottle(new UserRateLimiter(Rate.parse("10/min"), burst, 100, now::get), perClient, total);
+    return new LoginThrottle(
+        new UserRateLimiter(Rate.parse("10/min"), burst, 100, now::get), perClient, total);
   }
 
   private static LoginThrottle.Admitted admitted(LoginThrottle.Admission a) {
@@ -33,7 +37,8 @@ class LoginThrottleTest {
     for (int i = 0; i < 3; i++) {
       inFlight.add(admitted(t.tryLogin("10.0.0.1")));
     }
-    // none has failed yet, and still the burst is spent: a fourth waits for a token, not for the failures
+    // none has failed yet, and still the burst is spent: a fourth waits for a token, not for the
+    // failures
     inFlight.forEach(LoginThrottle.Admitted::wrongPassword);
     LoginThrottle.Refused r = assertInstanceOf(LoginThrottle.Refused.class, t.tryLogin("10.0.0.1"));
     assertEquals(LoginThrottle.Reason.TOO_MANY_FAILURES, r.reason());

@@ -27,7 +27,9 @@ class UserRateLimiterTest {
     assertFalse(refused.allowed());
     // 10 per minute: the next token comes 6 s after the bucket was emptied
     assertEquals(6, refused.retryAfterSeconds());
-    assertTrue(refused.retryAfterNanos() > Duration.ofSeconds(5).toNanos(), String.valueOf(refused.retryAfterNanos()));
+    assertTrue(
+        refused.retryAfterNanos() > Duration.ofSeconds(5).toNanos(),
+        String.valueOf(refused.retryAfterNanos()));
 
     advance(Duration.ofSeconds(3));
     UserRateLimiter.Decision stillRefused = limiter.tryAcquire("alice");
@@ -90,7 +92,8 @@ class UserRateLimiterTest {
     assertEquals(2, limiter.users(), "3 tokens at 1/s take 3 s to come back");
     limiter.tryAcquire("bob");
     advance(Duration.ofMillis(1_500));
-    assertEquals(1, limiter.users(), "alice idle for 3.5 s is forgotten, bob (seen 1.5 s ago) is not");
+    assertEquals(
+        1, limiter.users(), "alice idle for 3.5 s is forgotten, bob (seen 1.5 s ago) is not");
   }
 
   @Test
@@ -120,8 +123,11 @@ class UserRateLimiterTest {
     assertEquals("10 scans per minute", Rate.parse("10/m").words("scans"));
     assertEquals(null, Rate.parse("off"));
     for (String bad : new String[] {"10", "ten/min", "10/day", "-1/s", "/s", "10/", "2000000/s"}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Rate.parse(bad), bad);
-      assertTrue(e.getMessage().contains("10/min") || e.getMessage().contains("from 1 to"), e.getMessage());
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> Rate.parse(bad), bad);
+      assertTrue(
+          e.getMessage().contains("10/min") || e.getMessage().contains("from 1 to"),
+          e.getMessage());
     }
   }
 
@@ -132,17 +138,24 @@ class UserRateLimiterTest {
     assertEquals("10/min", d.scanRate().text());
     assertEquals(5, d.scanBurst());
     assertEquals("120/min", d.checkRate().text());
-    RateLimitSettings set = RateLimitSettings.fromConfig(java.util.Map.of("scanRate", "3/s", "scanBurst", 7,
-        "checkRate", "off", "checkBurst", "2"));
+    RateLimitSettings set =
+        RateLimitSettings.fromConfig(
+            java.util.Map.of(
+                "scanRate", "3/s", "scanBurst", 7, "checkRate", "off", "checkBurst", "2"));
     assertEquals("3/s", set.scanRate().text());
     assertEquals(7, set.scanBurst());
     assertEquals(null, set.checkRate());
     assertEquals(2, set.checkBurst());
-    IllegalArgumentException rate = assertThrows(IllegalArgumentException.class,
-        () -> RateLimitSettings.fromConfig(java.util.Map.of("scanRate", "fast")));
-    assertEquals("invalid scanRate 'fast': write it like 10/min, 2/s or 600/h (or off)", rate.getMessage());
-    IllegalArgumentException burst = assertThrows(IllegalArgumentException.class,
-        () -> RateLimitSettings.fromConfig(java.util.Map.of("checkBurst", "0")));
+    IllegalArgumentException rate =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> RateLimitSettings.fromConfig(java.util.Map.of("scanRate", "fast")));
+    assertEquals(
+        "invalid scanRate 'fast': write it like 10/min, 2/s or 600/h (or off)", rate.getMessage());
+    IllegalArgumentException burst =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> RateLimitSettings.fromConfig(java.util.Map.of("checkBurst", "0")));
     assertEquals("invalid checkBurst '0': it must be from 1 to 100000", burst.getMessage());
   }
 }

@@ -18,16 +18,24 @@ public final class ChildListeners implements AutoCloseable {
 
   private ChildListeners(Process process) {
     this.process = process;
-    this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    this.out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     this.in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
   }
 
   public static ChildListeners start(int listeners) throws IOException {
     String java = ProcessHandle.current().info().command().orElseThrow();
-    Process p = new ProcessBuilder(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp",
-        System.getProperty("java.class.path"), ListenerChild.class.getName(), Integer.toString(listeners))
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-Xmx64m",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ListenerChild.class.getName(),
+                Integer.toString(listeners))
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     ChildListeners child = new ChildListeners(p);
     for (String line = child.out.readLine(); !"READY".equals(line); line = child.out.readLine()) {
       if (line == null) {

@@ -25,16 +25,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The holder search over a proc tree built in a temp dir (real files and symlinks shaped like /proc), with the
- * index side kept in plain maps as the owner index keeps it: which fd tables are read, in which order, and what
- * the index is told.
+ * The holder search over a proc tree built in a temp dir (real files and symlinks shaped like
+ * /proc), with the index side kept in plain maps as the owner index keeps it: which fd tables are
+ * read, in which order, and what the index is told.
  */
 class HolderSearchTest {
   /** A targeted budget of one fd table, and no second full walk within the hour. */
-  private static final OwnerIndex.Settings ONE_TABLE = new OwnerIndex.Settings(Duration.ofHours(1), 160, 256, 1);
+  private static final OwnerIndex.Settings ONE_TABLE =
+      new OwnerIndex.Settings(Duration.ofHours(1), 160, 256, 1);
 
-  @TempDir
-  Path proc;
+  @TempDir Path proc;
 
   private final Holdings holdings = new Holdings();
 
@@ -51,9 +51,13 @@ class HolderSearchTest {
     search.search(wanted, table, table, false);
 
     assertTrue(wanted.isEmpty());
-    assertEquals(List.of(gone.pid), holdings.dropped, "a process whose fd table is gone is dropped");
+    assertEquals(
+        List.of(gone.pid), holdings.dropped, "a process whose fd table is gone is dropped");
     assertEquals(new FdRef(101, 3), holdings.holder(5000));
-    assertEquals(new FdRef(101, 4), holdings.holder(5001), "a relevant socket met on the way is indexed too");
+    assertEquals(
+        new FdRef(101, 4),
+        holdings.holder(5001),
+        "a relevant socket met on the way is indexed too");
     assertNull(holdings.holder(6000), "the search stops once every wanted inode is found");
     assertTrue(server.scanned);
     assertFalse(other.scanned);
@@ -70,7 +74,8 @@ class HolderSearchTest {
     KnownProcess client = process(103, true, Map.of(5, 7000L, 6, 7001L));
     holdings.byInode.put(7001L, new FdRef(103, 6));
     client.inodes.add(7001L);
-    InodeTable table = InodeTable.of(List.of(connected(7000, 40000, 8080), connected(7001, 8080, 40000)));
+    InodeTable table =
+        InodeTable.of(List.of(connected(7000, 40000, 8080), connected(7001, 8080, 40000)));
     ProcFs procFs = new ProcFs(proc);
     HolderSearch search = new HolderSearch(procFs, ONE_TABLE, holdings);
 
@@ -104,7 +109,8 @@ class HolderSearchTest {
     assertTrue(wanted.isEmpty());
     assertEquals(new FdRef(103, 7), holdings.holder(7002));
     assertEquals(1, search.fullWalks());
-    assertFalse(search.fullWalkAllowed(System.nanoTime()), "no second full walk within the interval");
+    assertFalse(
+        search.fullWalkAllowed(System.nanoTime()), "no second full walk within the interval");
   }
 
   @Test
@@ -119,17 +125,23 @@ class HolderSearchTest {
     Set<Long> wanted = new HashSet<>(Set.of(8000L));
     search.search(wanted, table, table, false);
 
-    assertEquals(new FdRef(100, 9), holdings.holder(5000), "dup2 + close: same process, another fd");
+    assertEquals(
+        new FdRef(100, 9), holdings.holder(5000), "dup2 + close: same process, another fd");
     assertNull(holdings.holder(5001), "let go of: forgotten");
-    assertEquals(Set.of(8000L, 5001L), wanted, "a socket let go of but still open is searched for again");
+    assertEquals(
+        Set.of(8000L, 5001L), wanted, "a socket let go of but still open is searched for again");
   }
 
   /** A process in the proc tree holding {@code sockets} (fd to inode), known to the index. */
-  private KnownProcess process(int pid, boolean scanned, Map<Integer, Long> sockets) throws IOException {
-    Path dir = Files.createDirectories(proc.resolve(Integer.toString(pid)).resolve("fd")).getParent();
-    Files.writeString(dir.resolve("stat"), pid + " (p" + pid + ") S" + " 0".repeat(18) + " " + pid + " 0 0\n");
+  private KnownProcess process(int pid, boolean scanned, Map<Integer, Long> sockets)
+      throws IOException {
+    Path dir =
+        Files.createDirectories(proc.resolve(Integer.toString(pid)).resolve("fd")).getParent();
+    Files.writeString(
+        dir.resolve("stat"), pid + " (p" + pid + ") S" + " 0".repeat(18) + " " + pid + " 0 0\n");
     for (Map.Entry<Integer, Long> s : sockets.entrySet()) {
-      Files.createSymbolicLink(dir.resolve("fd").resolve(s.getKey().toString()),
+      Files.createSymbolicLink(
+          dir.resolve("fd").resolve(s.getKey().toString()),
           Path.of("socket:[" + s.getValue() + "]"));
     }
     Files.createSymbolicLink(dir.resolve("fd").resolve("0"), Path.of("/dev/null"));
@@ -137,13 +149,33 @@ class HolderSearchTest {
   }
 
   private static SocketEntry listener(long inode) {
-    return SocketEntry.inet(Protocol.TCP, Family.IPV4, "127.0.0.1", (int) (inode % 60000), "0.0.0.0", 0,
-        SocketState.LISTEN, 0, 0, 0, inode);
+    return SocketEntry.inet(
+        Protocol.TCP,
+        Family.IPV4,
+        "127.0.0.1",
+        (int) (inode % 60000),
+        "0.0.0.0",
+        0,
+        SocketState.LISTEN,
+        0,
+        0,
+        0,
+        inode);
   }
 
   private static SocketEntry connected(long inode, int localPort, int remotePort) {
-    return SocketEntry.inet(Protocol.TCP, Family.IPV4, "127.0.0.1", localPort, "127.0.0.1", remotePort,
-        SocketState.ESTABLISHED, 0, 0, 0, inode);
+    return SocketEntry.inet(
+        Protocol.TCP,
+        Family.IPV4,
+        "127.0.0.1",
+        localPort,
+        "127.0.0.1",
+        remotePort,
+        SocketState.ESTABLISHED,
+        0,
+        0,
+        0,
+        inode);
   }
 
   /** The index side in maps, changed as {@link OwnerIndex} changes its own. */

@@ -42,7 +42,8 @@ class InodeTableTest {
     Set<Long> expected = new TreeSet<>();
     List<SocketEntry> rows = new ArrayList<>();
     for (int i = 0; i < 5_000; i++) {
-      // half of them a multiple of a big power of two: the ones a weak hash would pile into one slot
+      // half of them a multiple of a big power of two: the ones a weak hash would pile into one
+      // slot
       long inode = i % 2 == 0 ? (random.nextInt(1 << 20) + 1L) << 20 : random.nextInt(1 << 30) + 1L;
       expected.add(inode);
       rows.add(row(inode, i % 65536));
@@ -57,14 +58,25 @@ class InodeTableTest {
       long other = random.nextInt(1 << 30) + (1L << 31);
       assertFalse(t.contains(other), "inode " + other);
     }
-    InodeTable bare = InodeTable.ofInodes(expected.stream().mapToLong(Long::longValue).toArray(), 3);
+    InodeTable bare =
+        InodeTable.ofInodes(expected.stream().mapToLong(Long::longValue).toArray(), 3);
     assertEquals(expected.size() + 1, bare.size());
     assertTrue(bare.contains(3));
     assertNull(bare.get(3), "a table of bare inodes has no rows");
   }
 
   private static SocketEntry row(long inode, int port) {
-    return SocketEntry.inet(Protocol.TCP, Family.IPV4, "127.0.0.1", port, "0.0.0.0", 0, SocketState.LISTEN, 0, 0, 0,
+    return SocketEntry.inet(
+        Protocol.TCP,
+        Family.IPV4,
+        "127.0.0.1",
+        port,
+        "0.0.0.0",
+        0,
+        SocketState.LISTEN,
+        0,
+        0,
+        0,
         inode);
   }
 }

@@ -9,8 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Child process for the owner tests: opens {@code args[0]} listeners on 127.0.0.1 port 0, prints "PORT n" for
- * each and then "READY"; on each stdin line "open" opens one more and prints "PORT n"; exits at end of input.
+ * Child process for the owner tests: opens {@code args[0]} listeners on 127.0.0.1 port 0, prints
+ * "PORT n" for each and then "READY"; on each stdin line "open" opens one more and prints "PORT n";
+ * exits at end of input.
  */
 public final class ListenerChild {
 
@@ -27,7 +28,8 @@ public final class ListenerChild {
     System.out.print(out);
     System.out.println("READY");
     System.out.flush();
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = in.readLine(); line != null; line = in.readLine()) {
       if (line.equals("open")) {
         ServerSocket s = new ServerSocket(0, 50, loopback);

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Timeout;
 class OwnerIndexTest {
 
   private static final int SELF = (int) ProcessHandle.current().pid();
-  private static final OwnerIndex.Settings ALWAYS_WALK = new OwnerIndex.Settings(Duration.ZERO, 1_000_000, 256, 64);
+  private static final OwnerIndex.Settings ALWAYS_WALK =
+      new OwnerIndex.Settings(Duration.ZERO, 1_000_000, 256, 64);
 
   @Test
   void socketsOfThisJvmAreOwnedByIt() throws Exception {
@@ -40,7 +41,8 @@ class OwnerIndexTest {
     try (ServerSocket server = new ServerSocket(0, 50, loopback);
         Socket client = new Socket()) {
       client.connect(new InetSocketAddress(loopback, server.getLocalPort()));
-      try (Socket accepted = server.accept(); DatagramSocket udp = new DatagramSocket(0, loopback)) {
+      try (Socket accepted = server.accept();
+          DatagramSocket udp = new DatagramSocket(0, loopback)) {
         List<SocketEntry> table = ProcNetTable.read();
         long listener = ProcNetTable.listenerInode(table, server.getLocalPort());
         long clientEnd = inode(table, Protocol.TCP, client.getLocalPort(), server.getLocalPort());
@@ -60,11 +62,19 @@ class OwnerIndexTest {
           assertEquals(comm, owner.process().name());
           assertEquals(uid, owner.process().uid());
           assertEquals(System.getProperty("user.name"), owner.process().user());
-          assertTrue(owner.process().cmdline().contains(System.getProperty("java.class.path").split(":")[0])
-              || owner.process().cmdline().contains("surefire"), owner.process().cmdline());
+          assertTrue(
+              owner
+                      .process()
+                      .cmdline()
+                      .contains(System.getProperty("java.class.path").split(":")[0])
+                  || owner.process().cmdline().contains("surefire"),
+              owner.process().cmdline());
           assertEquals(SELF, index.lookup(inode).pid());
         }
-        assertTrue(index.socketInodesOf(SELF).containsAll(List.of(listener, clientEnd, serverEnd, datagram)));
+        assertTrue(
+            index
+                .socketInodesOf(SELF)
+                .containsAll(List.of(listener, clientEnd, serverEnd, datagram)));
         assertEquals(SELF, index.process(SELF).orElseThrow().pid());
       }
     }
@@ -84,16 +94,21 @@ class OwnerIndexTest {
         assertTrue(inode > 0);
         Owner owner = owners.get(inode);
         assertEquals(child.pid(), owner.pid(), "owner of " + inode);
-        assertTrue(owner.process().cmdline().contains(ListenerChild.class.getName()), owner.process().cmdline());
+        assertTrue(
+            owner.process().cmdline().contains(ListenerChild.class.getName()),
+            owner.process().cmdline());
         assertEquals(child.pid(), index.lookup(inode).pid());
       }
       assertTrue(index.socketInodesOf(child.pid()).containsAll(inodes));
 
       child.kill();
-      awaitTrue(() -> read().stream().noneMatch(s -> inodes.contains(s.inode())), "child sockets to close");
+      awaitTrue(
+          () -> read().stream().noneMatch(s -> inodes.contains(s.inode())),
+          "child sockets to close");
       int indexedBefore = index.stats().indexedInodes();
       index.update(read());
-      assertTrue(index.stats().indexedInodes() <= indexedBefore - inodes.size(),
+      assertTrue(
+          index.stats().indexedInodes() <= indexedBefore - inodes.size(),
           "entries of the dead child must be dropped: " + index.stats());
       for (long inode : inodes) {
         Owner owner = index.lookup(inode);
@@ -120,12 +135,16 @@ class OwnerIndexTest {
       assertTrue(quiet.readlinks() <= ALWAYS_WALK.maxVerificationsPerUpdate(), quiet.toString());
 
       int port = child.openOneMore();
-      awaitTrue(() -> ProcNetTable.listenerInode(read(), port) > 0, "new listener in /proc/net/tcp");
+      awaitTrue(
+          () -> ProcNetTable.listenerInode(read(), port) > 0, "new listener in /proc/net/tcp");
       List<SocketEntry> grown = onPorts(read(), child.ports);
       long fresh = ProcNetTable.listenerInode(grown, port);
       Map<Long, Owner> owners = index.update(grown);
       assertEquals(child.pid(), owners.get(fresh).pid());
-      assertEquals(quiet.fullWalks(), index.stats().fullWalks(), "found among recent owners: " + index.stats());
+      assertEquals(
+          quiet.fullWalks(),
+          index.stats().fullWalks(),
+          "found among recent owners: " + index.stats());
       assertTrue(index.stats().fdDirReads() >= 1);
     }
   }
@@ -133,8 +152,19 @@ class OwnerIndexTest {
   @Test
   void inodeZeroBelongsToTheKernel() {
     OwnerIndex index = OwnerIndex.create();
-    SocketEntry timeWait = SocketEntry.inet(Protocol.TCP, Family.IPV4, "127.0.0.1", 40000, "127.0.0.1", 40001,
-        SocketState.TIME_WAIT, 0, 0, 0, 0);
+    SocketEntry timeWait =
+        SocketEntry.inet(
+            Protocol.TCP,
+            Family.IPV4,
+            "127.0.0.1",
+            40000,
+            "127.0.0.1",
+            40001,
+            SocketState.TIME_WAIT,
+            0,
+            0,
+            0,
+            0);
     Map<Long, Owner> owners = index.update(List.of(timeWait));
     assertEquals(Owner.KERNEL, owners.get(0L));
     assertEquals(Owner.KERNEL, index.lookup(0));
@@ -143,18 +173,31 @@ class OwnerIndexTest {
 
   @Test
   void unfoundSocketIsPermissionDeniedWhenSomeFdTableIsUnreadable() throws Exception {
-    Assumptions.assumeTrue(fdTableUnreadable(1),
+    Assumptions.assumeTrue(
+        fdTableUnreadable(1),
         "/proc/1/fd is readable here: no process hides its sockets, so PERMISSION_DENIED cannot arise");
     long nobodyHoldsThis = 999_999_999_999L;
     List<SocketEntry> table = new ArrayList<>(read());
-    table.add(SocketEntry.inet(Protocol.TCP, Family.IPV4, "7F000001", 1, "00000000", 0, SocketState.LISTEN, 0, 0,
-        0, nobodyHoldsThis));
+    table.add(
+        SocketEntry.inet(
+            Protocol.TCP,
+            Family.IPV4,
+            "7F000001",
+            1,
+            "00000000",
+            0,
+            SocketState.LISTEN,
+            0,
+            0,
+            0,
+            nobodyHoldsThis));
     OwnerIndex index = OwnerIndex.create();
     Map<Long, Owner> owners = index.update(table);
     assertEquals(Owner.PERMISSION_DENIED, owners.get(nobodyHoldsThis));
     assertTrue(index.stats().unreadableProcesses() >= 1, index.stats().toString());
     assertEquals(Owner.PERMISSION_DENIED, index.lookup(nobodyHoldsThis));
-    assertEquals(Owner.UNKNOWN, index.lookup(nobodyHoldsThis + 1), "not in the table: simply unknown");
+    assertEquals(
+        Owner.UNKNOWN, index.lookup(nobodyHoldsThis + 1), "not in the table: simply unknown");
   }
 
   @Test
@@ -167,16 +210,19 @@ class OwnerIndexTest {
       Map<Long, Owner> owners = index.update(table);
       long cold = System.nanoTime() - t0;
       OwnerIndex.Stats coldStats = index.stats();
-      long owned = child.ports.stream()
-          .filter(p -> owners.get(ProcNetTable.listenerInode(table, p)).pid() == child.pid()).count();
+      long owned =
+          child.ports.stream()
+              .filter(p -> owners.get(ProcNetTable.listenerInode(table, p)).pid() == child.pid())
+              .count();
       assertEquals(n, owned);
       long best = Long.MAX_VALUE;
       for (int i = 0; i < 20; i++) {
         index.update(table);
         best = Math.min(best, index.stats().lastUpdateNanos());
       }
-      System.out.printf("owner-index measurement: %d sockets in table, %d processes%n", table.size(),
-          coldStats.knownProcesses());
+      System.out.printf(
+          "owner-index measurement: %d sockets in table, %d processes%n",
+          table.size(), coldStats.knownProcesses());
       System.out.printf("  cold: %.2f ms (%s)%n", cold / 1e6, coldStats);
       System.out.printf("  warm, no changes: best %.3f ms of 20 (%s)%n", best / 1e6, index.stats());
     }
@@ -193,17 +239,24 @@ class OwnerIndexTest {
   }
 
   private static List<SocketEntry> onPorts(List<SocketEntry> table, List<Integer> ports) {
-    return table.stream().filter(s -> s.state() == SocketState.LISTEN && ports.contains(s.localPort())).toList();
+    return table.stream()
+        .filter(s -> s.state() == SocketState.LISTEN && ports.contains(s.localPort()))
+        .toList();
   }
 
-  private static long inode(List<SocketEntry> table, Protocol proto, int localPort, int remotePort) {
+  private static long inode(
+      List<SocketEntry> table, Protocol proto, int localPort, int remotePort) {
     return table.stream()
-        .filter(s -> s.proto() == proto && s.localPort() == localPort && s.remotePort() == remotePort)
-        .mapToLong(SocketEntry::inode).findFirst().orElse(0);
+        .filter(
+            s -> s.proto() == proto && s.localPort() == localPort && s.remotePort() == remotePort)
+        .mapToLong(SocketEntry::inode)
+        .findFirst()
+        .orElse(0);
   }
 
   private static boolean fdTableUnreadable(int pid) {
-    try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc", Integer.toString(pid), "fd"))) {
+    try (DirectoryStream<Path> fds =
+        Files.newDirectoryStream(Path.of("/proc", Integer.toString(pid), "fd"))) {
       for (Path fd : fds) {
         Files.readSymbolicLink(fd);
         return false;
@@ -216,7 +269,9 @@ class OwnerIndexTest {
     }
   }
 
-  private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-    dev.portolan.web.Await.until(what, Duration.ofSeconds(20), () -> condition.getAsBoolean() ? true : null);
+  private static void awaitTrue(BooleanSupplier condition, String what)
+      throws InterruptedException {
+    dev.portolan.web.Await.until(
+        what, Duration.ofSeconds(20), () -> condition.getAsBoolean() ? true : null);
   }
 }

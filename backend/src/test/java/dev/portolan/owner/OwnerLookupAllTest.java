@@ -3,9 +3,9 @@ package dev.portolan.owner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import dev.portolan.socket.proc.ProcNetReader;
 import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketEntry;
+import dev.portolan.socket.proc.ProcNetReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
@@ -31,7 +31,12 @@ class OwnerLookupAllTest {
       index.update(table);
       List<Long> inodes = new ArrayList<>();
       for (ServerSocket s : open) {
-        inodes.add(table.stream().filter(e -> e.localPort() == s.getLocalPort()).findFirst().orElseThrow().inode());
+        inodes.add(
+            table.stream()
+                .filter(e -> e.localPort() == s.getLocalPort())
+                .findFirst()
+                .orElseThrow()
+                .inode());
       }
       inodes.add(0L);
       Map<Long, Owner> owners = index.lookupAll(inodes);
@@ -42,7 +47,8 @@ class OwnerLookupAllTest {
 
       open.getFirst().close();
       Owner gone = index.lookupAll(List.of(inodes.getFirst())).get(inodes.getFirst());
-      assertNotEquals(OwnerStatus.PROCESS, gone.status(), "a closed socket is never attributed: " + gone);
+      assertNotEquals(
+          OwnerStatus.PROCESS, gone.status(), "a closed socket is never attributed: " + gone);
     } finally {
       for (ServerSocket s : open) {
         s.close();

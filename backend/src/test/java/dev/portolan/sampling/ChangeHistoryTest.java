@@ -13,7 +13,15 @@ class ChangeHistoryTest {
   private static List<SocketChange> changes(long from, long to) {
     List<SocketChange> out = new ArrayList<>();
     for (long seq = from; seq <= to; seq++) {
-      out.add(new SocketChange(ChangeKind.OPENED, "n1", seq, seq, Rows.listener((int) seq, seq, Owner.UNKNOWN), null, null));
+      out.add(
+          new SocketChange(
+              ChangeKind.OPENED,
+              "n1",
+              seq,
+              seq,
+              Rows.listener((int) seq, seq, Owner.UNKNOWN),
+              null,
+              null));
     }
     return out;
   }
@@ -24,7 +32,8 @@ class ChangeHistoryTest {
     h.append(changes(11, 20));
     ChangeHistory.Resume r = h.since(15);
     assertFalse(r.reset());
-    assertEquals(List.of(16L, 17L, 18L, 19L, 20L), r.missed().stream().map(SocketChange::seq).toList());
+    assertEquals(
+        List.of(16L, 17L, 18L, 19L, 20L), r.missed().stream().map(SocketChange::seq).toList());
     assertEquals(List.of(), h.since(20).missed());
     assertEquals(10, h.since(10).missed().size());
   }
@@ -47,24 +56,39 @@ class ChangeHistoryTest {
     assertEquals("aaaa0001:15", h.idOf(15));
     ChangeHistory.Resume mine = h.since(EventId.parse("aaaa0001:15"));
     assertFalse(mine.reset());
-    assertEquals(List.of(16L, 17L, 18L, 19L, 20L), mine.missed().stream().map(SocketChange::seq).toList());
+    assertEquals(
+        List.of(16L, 17L, 18L, 19L, 20L), mine.missed().stream().map(SocketChange::seq).toList());
     ChangeHistory.Resume other = h.since(EventId.parse("bbbb0002:15"));
     assertTrue(other.reset(), "15 is a number this run wrote, but under another run");
     assertTrue(other.otherRun());
     assertFalse(h.since(EventId.parse("15")).reset(), "a bare number is taken as this run's");
-    assertTrue(h.since(EventId.parse("aaaa0001:3")).reset(), "this run's, but older than the history");
+    assertTrue(
+        h.since(EventId.parse("aaaa0001:3")).reset(), "this run's, but older than the history");
     assertFalse(h.since(EventId.parse("aaaa0001:3")).otherRun());
   }
 
   @Test
   void eventIdsParseStrictly() {
-    assertEquals(new EventId("3f9a1c2e", 1795593447732004L), EventId.parse("3f9a1c2e:1795593447732004"));
+    assertEquals(
+        new EventId("3f9a1c2e", 1795593447732004L), EventId.parse("3f9a1c2e:1795593447732004"));
     assertEquals(new EventId(null, 42), EventId.parse("42"));
     assertEquals("3f9a1c2e:7", new EventId("3f9a1c2e", 7).text());
     assertEquals("7", new EventId(null, 7).text());
-    for (String bad : List.of("", "abc", "-4", "x:-4", ":5", "AB:5", "a b:5", "run:", "1:2:3", "9999999999999999999999",
-        "r:99999999999999999999")) {
-      org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> EventId.parse(bad), bad);
+    for (String bad :
+        List.of(
+            "",
+            "abc",
+            "-4",
+            "x:-4",
+            ":5",
+            "AB:5",
+            "a b:5",
+            "run:",
+            "1:2:3",
+            "9999999999999999999999",
+            "r:99999999999999999999")) {
+      org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalArgumentException.class, () -> EventId.parse(bad), bad);
     }
   }
 }

@@ -24,25 +24,51 @@ class ListenCheckTest {
     assertEquals(ListenCheck.Verdict.NOT_LISTENING, c.verdict());
     assertEquals("Nothing is listening on tcp/22 (ssh) on web1.", c.answer());
     assertTrue(c.hints().getFirst().contains("connection refused"));
-    assertTrue(c.hints().stream().anyMatch(h -> h.contains("permission denied")), "port < 1024 hint");
+    assertTrue(
+        c.hints().stream().anyMatch(h -> h.contains("permission denied")), "port < 1024 hint");
   }
 
   @Test
   void loopbackOnlyExplainsRemoteRefusal() {
-    ListenCheck c = ListenCheck.of(snapshot(tcp("127.0.0.1", 5432, "0.0.0.0", 0, SocketState.LISTEN, 1,
-        Owner.of(process(77, "postgres")))), Protocol.TCP, 5432, "postgresql");
+    ListenCheck c =
+        ListenCheck.of(
+            snapshot(
+                tcp(
+                    "127.0.0.1",
+                    5432,
+                    "0.0.0.0",
+                    0,
+                    SocketState.LISTEN,
+                    1,
+                    Owner.of(process(77, "postgres")))),
+            Protocol.TCP,
+            5432,
+            "postgresql");
     assertEquals(ListenCheck.Verdict.LOOPBACK_ONLY, c.verdict());
-    assertEquals("tcp/5432 (postgresql) is listening on loopback only (127.0.0.1), owned by postgres (pid 77, user alice).",
+    assertEquals(
+        "tcp/5432 (postgresql) is listening on loopback only (127.0.0.1), owned by postgres (pid 77, user alice).",
         c.answer());
     assertTrue(c.hints().getFirst().contains("remote clients get \"connection refused\""));
   }
 
   @Test
   void allInterfacesWinsAndCountsConnections() {
-    ListenCheck c = ListenCheck.of(snapshot(listener(22, 1, Owner.of(process(5, "sshd"))),
-        tcp("::1", 22, "::", 0, SocketState.LISTEN, 2, Owner.of(process(5, "sshd"))),
-        tcp("10.0.0.1", 22, "10.0.0.2", 50000, SocketState.ESTABLISHED, 3, Owner.of(process(6, "sshd")))),
-        Protocol.TCP, 22, "ssh");
+    ListenCheck c =
+        ListenCheck.of(
+            snapshot(
+                listener(22, 1, Owner.of(process(5, "sshd"))),
+                tcp("::1", 22, "::", 0, SocketState.LISTEN, 2, Owner.of(process(5, "sshd"))),
+                tcp(
+                    "10.0.0.1",
+                    22,
+                    "10.0.0.2",
+                    50000,
+                    SocketState.ESTABLISHED,
+                    3,
+                    Owner.of(process(6, "sshd")))),
+            Protocol.TCP,
+            22,
+            "ssh");
     assertEquals(ListenCheck.Verdict.ALL_INTERFACES, c.verdict());
     assertEquals(1, c.connections());
     assertEquals(2, c.listeners().size());
@@ -51,14 +77,20 @@ class ListenCheckTest {
 
   @Test
   void permissionDeniedOwnerIsSaidPlainly() {
-    ListenCheck c = ListenCheck.of(snapshot(listener(2024, 1, Owner.PERMISSION_DENIED)), Protocol.TCP, 2024, null);
+    ListenCheck c =
+        ListenCheck.of(
+            snapshot(listener(2024, 1, Owner.PERMISSION_DENIED)), Protocol.TCP, 2024, null);
     assertTrue(c.answer().contains("cannot be read (permission denied"), c.answer());
   }
 
   @Test
   void specificAddressIsNamed() {
-    ListenCheck c = ListenCheck.of(snapshot(tcp("192.0.2.7", 8080, "0.0.0.0", 0, SocketState.LISTEN, 1,
-        Owner.UNKNOWN)), Protocol.TCP, 8080, "http-alt");
+    ListenCheck c =
+        ListenCheck.of(
+            snapshot(tcp("192.0.2.7", 8080, "0.0.0.0", 0, SocketState.LISTEN, 1, Owner.UNKNOWN)),
+            Protocol.TCP,
+            8080,
+            "http-alt");
     assertEquals(ListenCheck.Verdict.SPECIFIC_ADDRESSES, c.verdict());
     assertTrue(c.answer().contains("on 192.0.2.7 only"), c.answer());
     assertEquals(Exposure.LOOPBACK_ONLY, Exposure.of("::ffff:127.0.0.1"));

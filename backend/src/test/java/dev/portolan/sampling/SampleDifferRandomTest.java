@@ -14,8 +14,9 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * The differ's fingerprint tables against the plain definition with maps of {@link SocketKey}: random tables of TCP
- * listeners (keyed by inode too), connections, UDP and unix sockets, changing from sample to sample.
+ * The differ's fingerprint tables against the plain definition with maps of {@link SocketKey}:
+ * random tables of TCP listeners (keyed by inode too), connections, UDP and unix sockets, changing
+ * from sample to sample.
  */
 class SampleDifferRandomTest {
   private final Owner a = Owner.of(Rows.process(100, "a"));
@@ -46,19 +47,28 @@ class SampleDifferRandomTest {
     for (int i = 0; i < n; i++) {
       int pick = r.nextInt(40);
       Owner owner = r.nextInt(10) == 0 ? b : a;
-      rows.add(switch (r.nextInt(4)) {
-        case 0 -> Rows.listener(8000 + pick % 5, 100 + pick, owner);
-        case 1 -> Rows.tcp("10.0.0.1", 80, "10.0.0." + (pick % 7), 40000 + pick,
-            r.nextInt(5) == 0 ? SocketState.TIME_WAIT : SocketState.ESTABLISHED, r.nextBoolean() ? 0 : 500 + pick, owner);
-        case 2 -> Rows.udp(pick % 2 == 0 ? "0.0.0.0" : "::", 5000 + pick, 700 + pick, owner);
-        default -> Rows.unix("/run/s" + pick, 900 + pick, owner);
-      });
+      rows.add(
+          switch (r.nextInt(4)) {
+            case 0 -> Rows.listener(8000 + pick % 5, 100 + pick, owner);
+            case 1 ->
+                Rows.tcp(
+                    "10.0.0.1",
+                    80,
+                    "10.0.0." + (pick % 7),
+                    40000 + pick,
+                    r.nextInt(5) == 0 ? SocketState.TIME_WAIT : SocketState.ESTABLISHED,
+                    r.nextBoolean() ? 0 : 500 + pick,
+                    owner);
+            case 2 -> Rows.udp(pick % 2 == 0 ? "0.0.0.0" : "::", 5000 + pick, 700 + pick, owner);
+            default -> Rows.unix("/run/s" + pick, 900 + pick, owner);
+          });
     }
     return rows;
   }
 
   /** kind + key -> count, from the definition. */
-  private static Map<String, Integer> expected(Map<SocketKey, OwnedSocket> before, Map<SocketKey, OwnedSocket> now) {
+  private static Map<String, Integer> expected(
+      Map<SocketKey, OwnedSocket> before, Map<SocketKey, OwnedSocket> now) {
     Map<String, Integer> out = new TreeMap<>();
     if (before == null) {
       return out;

@@ -25,18 +25,38 @@ class SampleDifferTest {
   @Test
   void opensClosesAndStateChangesCarryNodeGrowingSeqAndTime() {
     SampleDiffer differ = new SampleDiffer("n1", 10);
-    differ.diff(SampleDiffer.byKey(List.of(listener(80, 1, app),
-        tcp("10.0.0.1", 80, "10.0.0.2", 5000, SocketState.ESTABLISHED, 2, app))), 1);
-    List<SocketChange> changes = differ.diff(SampleDiffer.byKey(List.of(
-        tcp("10.0.0.1", 80, "10.0.0.2", 5000, SocketState.CLOSE_WAIT, 2, app),
-        listener(443, 3, app))), 2);
+    differ.diff(
+        SampleDiffer.byKey(
+            List.of(
+                listener(80, 1, app),
+                tcp("10.0.0.1", 80, "10.0.0.2", 5000, SocketState.ESTABLISHED, 2, app))),
+        1);
+    List<SocketChange> changes =
+        differ.diff(
+            SampleDiffer.byKey(
+                List.of(
+                    tcp("10.0.0.1", 80, "10.0.0.2", 5000, SocketState.CLOSE_WAIT, 2, app),
+                    listener(443, 3, app))),
+            2);
     assertEquals(3, changes.size(), changes.toString());
-    SocketChange state = changes.stream().filter(c -> c.kind() == ChangeKind.STATE_CHANGED).findFirst().orElseThrow();
+    SocketChange state =
+        changes.stream()
+            .filter(c -> c.kind() == ChangeKind.STATE_CHANGED)
+            .findFirst()
+            .orElseThrow();
     assertEquals(SocketState.ESTABLISHED, state.previousState());
     assertEquals(SocketState.CLOSE_WAIT, state.current().socket().state());
-    assertTrue(changes.stream().anyMatch(c -> c.kind() == ChangeKind.OPENED && c.current().socket().localPort() == 443));
-    assertTrue(changes.stream().anyMatch(c -> c.kind() == ChangeKind.CLOSED && c.current().socket().localPort() == 80
-        && c.current().socket().isListening()));
+    assertTrue(
+        changes.stream()
+            .anyMatch(
+                c -> c.kind() == ChangeKind.OPENED && c.current().socket().localPort() == 443));
+    assertTrue(
+        changes.stream()
+            .anyMatch(
+                c ->
+                    c.kind() == ChangeKind.CLOSED
+                        && c.current().socket().localPort() == 80
+                        && c.current().socket().isListening()));
     long expected = 11;
     for (SocketChange c : changes) {
       assertEquals("n1", c.node());
@@ -49,9 +69,23 @@ class SampleDifferTest {
   @Test
   void establishedToTimeWaitIsAStateChangeEvenThoughTheKernelDropsTheInode() {
     SampleDiffer differ = new SampleDiffer("n1", 0);
-    differ.diff(SampleDiffer.byKey(List.of(tcp("127.0.0.1", 4000, "127.0.0.1", 80, SocketState.ESTABLISHED, 77, app))), 1);
-    List<SocketChange> changes = differ.diff(SampleDiffer.byKey(List.of(
-        tcp("127.0.0.1", 4000, "127.0.0.1", 80, SocketState.TIME_WAIT, 0, Owner.KERNEL))), 2);
+    differ.diff(
+        SampleDiffer.byKey(
+            List.of(tcp("127.0.0.1", 4000, "127.0.0.1", 80, SocketState.ESTABLISHED, 77, app))),
+        1);
+    List<SocketChange> changes =
+        differ.diff(
+            SampleDiffer.byKey(
+                List.of(
+                    tcp(
+                        "127.0.0.1",
+                        4000,
+                        "127.0.0.1",
+                        80,
+                        SocketState.TIME_WAIT,
+                        0,
+                        Owner.KERNEL))),
+            2);
     assertEquals(1, changes.size());
     assertEquals(ChangeKind.STATE_CHANGED, changes.getFirst().kind());
     assertEquals(SocketState.TIME_WAIT, changes.getFirst().current().socket().state());
@@ -60,9 +94,13 @@ class SampleDifferTest {
   @Test
   void ownerChangeIsReportedButKernelUnknownNoiseIsNot() {
     SampleDiffer differ = new SampleDiffer("n1", 0);
-    differ.diff(SampleDiffer.byKey(List.of(listener(80, 1, app), listener(81, 2, Owner.UNKNOWN))), 1);
-    List<SocketChange> changes = differ.diff(SampleDiffer.byKey(List.of(listener(80, 1, other),
-        listener(81, 2, Owner.PERMISSION_DENIED))), 2);
+    differ.diff(
+        SampleDiffer.byKey(List.of(listener(80, 1, app), listener(81, 2, Owner.UNKNOWN))), 1);
+    List<SocketChange> changes =
+        differ.diff(
+            SampleDiffer.byKey(
+                List.of(listener(80, 1, other), listener(81, 2, Owner.PERMISSION_DENIED))),
+            2);
     assertEquals(1, changes.size(), changes.toString());
     assertEquals(ChangeKind.OWNER_CHANGED, changes.getFirst().kind());
     assertEquals(100, changes.getFirst().previousOwner().pid());
@@ -73,7 +111,8 @@ class SampleDifferTest {
   void reusePortListenersSharingATupleAreDistinctSockets() {
     SampleDiffer differ = new SampleDiffer("n1", 0);
     differ.diff(SampleDiffer.byKey(List.of(listener(80, 1, app))), 1);
-    List<SocketChange> changes = differ.diff(SampleDiffer.byKey(List.of(listener(80, 1, app), listener(80, 2, other))), 2);
+    List<SocketChange> changes =
+        differ.diff(SampleDiffer.byKey(List.of(listener(80, 1, app), listener(80, 2, other))), 2);
     assertEquals(1, changes.size());
     assertEquals(ChangeKind.OPENED, changes.getFirst().kind());
     assertEquals(2, changes.getFirst().current().socket().inode());

@@ -28,14 +28,18 @@ class SamplerBackoffTest {
     assertFalse(d.overrun());
     assertEquals(new SamplerState(1000, 1000, 3000, 0), b.state());
     assertEquals(750, d.delayMillis(), "still a quarter of the sample's time before the next");
-    assertEquals(SamplerBackoff.Change.STARTED_BACKING_OFF, b.sampled(ms(3000)).change(), "the second one counts");
+    assertEquals(
+        SamplerBackoff.Change.STARTED_BACKING_OFF,
+        b.sampled(ms(3000)).change(),
+        "the second one counts");
   }
 
   @Test
   void fastSamplesKeepTheConfiguredIntervalAndStartOnTheBeat() {
     SamplerBackoff b = warm(Duration.ofSeconds(1));
     SamplerBackoff.Decision d = b.sampled(ms(200));
-    assertEquals(800, d.delayMillis(), "the next sample starts one interval after this one started");
+    assertEquals(
+        800, d.delayMillis(), "the next sample starts one interval after this one started");
     assertFalse(d.overrun());
     assertEquals(SamplerBackoff.Change.NONE, d.change());
     assertEquals(new SamplerState(1000, 1000, 200, 0), b.state());
@@ -64,7 +68,8 @@ class SamplerBackoffTest {
     SamplerBackoff b = warm(Duration.ofSeconds(1));
     SamplerBackoff.Decision d = b.sampled(ms(900));
     assertFalse(d.overrun(), "0.9 s fits 1 s");
-    assertEquals(1200, b.state().intervalMillis(), "but leaves under 20 % idle: 1.125 s, rounded up");
+    assertEquals(
+        1200, b.state().intervalMillis(), "but leaves under 20 % idle: 1.125 s, rounded up");
     assertEquals(0, b.state().overruns());
   }
 
@@ -75,8 +80,12 @@ class SamplerBackoffTest {
     SamplerBackoff.Decision d = b.sampled(ms(4000));
     assertEquals(1000, b.state().intervalMillis());
     assertEquals(1000, d.delayMillis(), "a quarter of the 4 s sample, not 1 s - 4 s");
-    assertEquals(60_000, SamplerBackoff.forInterval(Duration.ofSeconds(30)).capMillis(), "at most 60 s");
-    assertEquals(60_000, SamplerBackoff.forInterval(Duration.ofSeconds(60)).capMillis(), "never below the interval");
+    assertEquals(
+        60_000, SamplerBackoff.forInterval(Duration.ofSeconds(30)).capMillis(), "at most 60 s");
+    assertEquals(
+        60_000,
+        SamplerBackoff.forInterval(Duration.ofSeconds(60)).capMillis(),
+        "never below the interval");
   }
 
   @Test
@@ -85,7 +94,10 @@ class SamplerBackoffTest {
     b.sampled(ms(1600));
     assertEquals(SamplerBackoff.Change.NONE, b.sampled(ms(100)).change());
     assertEquals(SamplerBackoff.Change.NONE, b.sampled(ms(100)).change());
-    assertEquals(SamplerBackoff.Change.NONE, b.sampled(ms(1600)).change(), "slow again: the count starts over");
+    assertEquals(
+        SamplerBackoff.Change.NONE,
+        b.sampled(ms(1600)).change(),
+        "slow again: the count starts over");
     assertEquals(2000, b.state().intervalMillis());
     for (int i = 1; i < SamplerBackoff.CALM_SAMPLES; i++) {
       assertEquals(SamplerBackoff.Change.NONE, b.sampled(ms(100)).change());
@@ -114,9 +126,12 @@ class SamplerBackoffTest {
 
   @Test
   void describesSubSecondIntervalsInMilliseconds() {
-    assertEquals("sampling every 300 ms (configured 100 ms): samples take 220 ms",
+    assertEquals(
+        "sampling every 300 ms (configured 100 ms): samples take 220 ms",
         new SamplerState(100, 300, 220, 4).describe());
     assertEquals("sampling every 1.5 s", new SamplerState(1500, 1500, 10, 0).describe());
-    assertThrows(IllegalArgumentException.class, () -> new SamplerBackoff(Duration.ZERO, Duration.ofSeconds(1)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new SamplerBackoff(Duration.ZERO, Duration.ofSeconds(1)));
   }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portolan.http.InvalidQueryException;
 import dev.portolan.owner.Owner;
 import dev.portolan.socket.SocketState;
 import java.util.List;
@@ -18,16 +19,17 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import dev.portolan.http.InvalidQueryException;
 
 class SocketFilterTest {
   private final Owner pg = Owner.of(process(4321, "postgres"));
   private final OwnedSocket pgListen = listener(5432, 1, pg);
-  private final OwnedSocket pgConn = tcp("10.0.0.1", 5432, "10.0.0.9", 40000, SocketState.ESTABLISHED, 2, pg);
+  private final OwnedSocket pgConn =
+      tcp("10.0.0.1", 5432, "10.0.0.9", 40000, SocketState.ESTABLISHED, 2, pg);
   private final OwnedSocket v6 = tcp("::1", 8080, "::", 0, SocketState.LISTEN, 3, Owner.UNKNOWN);
   private final OwnedSocket dns = udp("127.0.0.53", 53, 4, Owner.PERMISSION_DENIED);
   private final OwnedSocket sock = unix("/run/app.sock", 5, pg);
-  private final OwnedSocket tw = tcp("10.0.0.1", 5432, "10.0.0.8", 40001, SocketState.TIME_WAIT, 0, Owner.KERNEL);
+  private final OwnedSocket tw =
+      tcp("10.0.0.1", 5432, "10.0.0.8", 40001, SocketState.TIME_WAIT, 0, Owner.KERNEL);
   private final List<OwnedSocket> all = List.of(pgListen, pgConn, v6, dns, sock, tw);
 
   private List<OwnedSocket> select(Map<String, List<String>> params) {
@@ -69,38 +71,49 @@ class SocketFilterTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "port|70000|invalid port",
-      "port|abc|invalid port",
-      "port|-1|invalid port",
-      "local-port|99999999999999|invalid local-port",
-      "proto|sctp|invalid proto",
-      "state|sleeping|invalid state",
-      "pid|-5|invalid pid",
-      "pid|0|invalid pid",
-      "pid|12a|invalid pid",
-      "listening|maybe|invalid listening",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "port|70000|invalid port",
+        "port|abc|invalid port",
+        "port|-1|invalid port",
+        "local-port|99999999999999|invalid local-port",
+        "proto|sctp|invalid proto",
+        "state|sleeping|invalid state",
+        "pid|-5|invalid pid",
+        "pid|0|invalid pid",
+        "pid|12a|invalid pid",
+        "listening|maybe|invalid listening",
+      })
   void badValuesAreClearErrors(String name, String value, String error) {
-    InvalidQueryException e = assertThrows(InvalidQueryException.class, () -> SocketFilter.parse(Map.of(name, List.of(value))));
+    InvalidQueryException e =
+        assertThrows(
+            InvalidQueryException.class, () -> SocketFilter.parse(Map.of(name, List.of(value))));
     assertEquals(error, e.error());
-    assertTrue(e.detail().contains(value.length() > 12 ? value.substring(0, 12) : value), e.detail());
+    assertTrue(
+        e.detail().contains(value.length() > 12 ? value.substring(0, 12) : value), e.detail());
   }
 
   @Test
   void repeatedAndUnknownParametersAreRejected() {
-    assertThrows(InvalidQueryException.class, () -> SocketFilter.parse(Map.of("port", List.of("1", "2"))));
-    InvalidQueryException e = assertThrows(InvalidQueryException.class,
-        () -> SocketFilter.rejectUnknown(Map.of("prot", List.of("tcp")), Set.of("limit")));
+    assertThrows(
+        InvalidQueryException.class, () -> SocketFilter.parse(Map.of("port", List.of("1", "2"))));
+    InvalidQueryException e =
+        assertThrows(
+            InvalidQueryException.class,
+            () -> SocketFilter.rejectUnknown(Map.of("prot", List.of("tcp")), Set.of("limit")));
     assertEquals("unknown parameter", e.error());
     assertTrue(e.detail().contains("'prot'"));
-    SocketFilter.rejectUnknown(Map.of("proto", List.of("tcp"), "limit", List.of("5")), Set.of("limit"));
+    SocketFilter.rejectUnknown(
+        Map.of("proto", List.of("tcp"), "limit", List.of("5")), Set.of("limit"));
   }
 
   @Test
   void errorEchoesAreShortAndFreeOfControlCharacters() {
-    InvalidQueryException e = assertThrows(InvalidQueryException.class,
-        () -> SocketFilter.parse(Map.of("proto", List.of("x\n".repeat(100)))));
+    InvalidQueryException e =
+        assertThrows(
+            InvalidQueryException.class,
+            () -> SocketFilter.parse(Map.of("proto", List.of("x\n".repeat(100)))));
     assertFalse(e.detail().contains("\n"));
     assertTrue(e.detail().length() < 300, e.detail());
   }

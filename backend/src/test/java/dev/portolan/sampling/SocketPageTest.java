@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.portolan.http.InvalidQueryException;
 import dev.portolan.owner.Owner;
 import dev.portolan.socket.KernelSockstat;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import dev.portolan.http.InvalidQueryException;
 
 class SocketPageTest {
   private static NodeSnapshot snapshot(List<OwnedSocket> rows) {
@@ -42,10 +42,15 @@ class SocketPageTest {
 
   @Test
   void cursorStaysValidWhenTheTableChanges() {
-    NodeSnapshot before = snapshot(List.of(listener(1, 1, Owner.UNKNOWN), listener(2, 2, Owner.UNKNOWN),
-        listener(3, 3, Owner.UNKNOWN)));
+    NodeSnapshot before =
+        snapshot(
+            List.of(
+                listener(1, 1, Owner.UNKNOWN),
+                listener(2, 2, Owner.UNKNOWN),
+                listener(3, 3, Owner.UNKNOWN)));
     SocketPage first = SocketPage.of(before, SocketFilter.ALL, 2, null);
-    NodeSnapshot after = snapshot(List.of(listener(3, 3, Owner.UNKNOWN), listener(4, 4, Owner.UNKNOWN)));
+    NodeSnapshot after =
+        snapshot(List.of(listener(3, 3, Owner.UNKNOWN), listener(4, 4, Owner.UNKNOWN)));
     SocketPage second = SocketPage.of(after, SocketFilter.ALL, 2, first.nextCursor());
     assertEquals(List.of(3, 4), second.rows().stream().map(r -> r.socket().localPort()).toList());
     assertNull(second.nextCursor());
@@ -54,7 +59,8 @@ class SocketPageTest {
   @Test
   void badCursorsAndLimitsAreClearErrors() {
     for (String bad : List.of("!!!", "bm90LWEtY3Vyc29y", "x".repeat(5000))) {
-      InvalidQueryException e = assertThrows(InvalidQueryException.class, () -> SocketPage.validCursor(bad));
+      InvalidQueryException e =
+          assertThrows(InvalidQueryException.class, () -> SocketPage.validCursor(bad));
       assertEquals("invalid cursor", e.error());
     }
     assertEquals(SocketPage.DEFAULT_LIMIT, SocketPage.parseLimit(null));

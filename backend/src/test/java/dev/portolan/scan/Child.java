@@ -7,23 +7,35 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A {@link ScanChild} process, started behind a prefix such as {@code ip netns exec NS} or {@code prlimit}. */
+/**
+ * A {@link ScanChild} process, started behind a prefix such as {@code ip netns exec NS} or {@code
+ * prlimit}.
+ */
 final class Child implements AutoCloseable {
   final Process process;
   final BufferedReader out;
 
   private Child(Process process) {
     this.process = process;
-    this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    this.out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
   }
 
   static Child start(List<String> prefix, String... args) throws IOException {
     String java = ProcessHandle.current().info().command().orElseThrow();
     List<String> command = new ArrayList<>(prefix);
-    command.addAll(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED", "-cp",
-        System.getProperty("java.class.path"), ScanChild.class.getName()));
+    command.addAll(
+        List.of(
+            java,
+            "-Xmx256m",
+            "-XX:+UseSerialGC",
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp",
+            System.getProperty("java.class.path"),
+            ScanChild.class.getName()));
     command.addAll(List.of(args));
-    return new Child(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+    return new Child(
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
   }
 
   /** Lines up to (not including) {@code end}; fails if the child exits first. */

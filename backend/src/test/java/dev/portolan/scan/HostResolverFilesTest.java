@@ -2,11 +2,11 @@ package dev.portolan.scan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.portolan.scan.policy.HostsFile;
+import dev.portolan.scan.policy.ResolvConf;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import dev.portolan.scan.policy.HostsFile;
-import dev.portolan.scan.policy.ResolvConf;
 
 /** What the non-blocking resolver reads: /etc/hosts and /etc/resolv.conf, as glibc reads them. */
 class HostResolverFilesTest {
@@ -16,7 +16,9 @@ class HostResolverFilesTest {
 
   @Test
   void hostsFileNamesTheirAddressesIpv4First() throws Exception {
-    HostsFile hosts = HostsFile.parse("""
+    HostsFile hosts =
+        HostsFile.parse(
+            """
         # comment
         ::1        localhost ip6-localhost
         127.0.0.1  localhost   # trailing comment
@@ -37,7 +39,9 @@ class HostResolverFilesTest {
 
   @Test
   void resolvConfGivesServersSearchDomainsAndNdots() throws Exception {
-    ResolvConf conf = ResolvConf.parse("""
+    ResolvConf conf =
+        ResolvConf.parse(
+            """
         # generated
         nameserver 10.255.255.53
         nameserver bogus
@@ -49,15 +53,23 @@ class HostResolverFilesTest {
         nameserver 10.0.0.54
         options ndots:2 timeout:1
         """);
-    assertEquals(List.of(ip("10.255.255.53"), ip("fd00::53"), ip("10.0.0.53")), conf.servers(), "at most three");
-    assertEquals(List.of("corp.example", "lab.example"), conf.search(), "the last search line wins");
+    assertEquals(
+        List.of(ip("10.255.255.53"), ip("fd00::53"), ip("10.0.0.53")),
+        conf.servers(),
+        "at most three");
+    assertEquals(
+        List.of("corp.example", "lab.example"), conf.search(), "the last search line wins");
     assertEquals(2, conf.ndots());
     assertEquals(List.of("db.corp.example", "db.lab.example", "db"), conf.candidates("db"));
     assertEquals(List.of("a.b.corp.example", "a.b.lab.example", "a.b"), conf.candidates("a.b"));
-    assertEquals(List.of("a.b.c", "a.b.c.corp.example", "a.b.c.lab.example"), conf.candidates("a.b.c"));
+    assertEquals(
+        List.of("a.b.c", "a.b.c.corp.example", "a.b.c.lab.example"), conf.candidates("a.b.c"));
 
     ResolvConf empty = ResolvConf.parse("");
-    assertEquals(List.of(InetAddress.getLoopbackAddress()), empty.servers(), "glibc's default: the local host");
+    assertEquals(
+        List.of(InetAddress.getLoopbackAddress()),
+        empty.servers(),
+        "glibc's default: the local host");
     assertEquals(1, empty.ndots());
     assertEquals(List.of("x.invalid"), empty.candidates("x.invalid"));
   }

@@ -4,13 +4,13 @@ import java.net.InetAddress;
 import java.time.Duration;
 
 /**
- * Runs {@link ConnectivityCheck} for each address given (port 80, 2 s timeout) and prints one line per check:
- * {@code address|STATUS|local|reason}. {@link ConnectivityCheckTest} starts it inside a fresh network namespace
- * whose routes it controls, since a JVM cannot move its own threads into one.
+ * Runs {@link ConnectivityCheck} for each address given (port 80, 2 s timeout) and prints one line
+ * per check: {@code address|STATUS|local|reason}. {@link ConnectivityCheckTest} starts it inside a
+ * fresh network namespace whose routes it controls, since a JVM cannot move its own threads into
+ * one.
  */
 public final class NetnsCheckMain {
-  private NetnsCheckMain() {
-  }
+  private NetnsCheckMain() {}
 
   public static void main(String[] args) {
     ConnectivityCheck check = ConnectivityCheck.create();

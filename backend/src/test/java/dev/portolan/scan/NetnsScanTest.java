@@ -20,9 +20,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Wide scans, each in network namespaces of its own (so every port of 1-65535 is the test's to probe): a child JVM
- * holds the targets, another one scans them, both behind {@code ip netns exec}. Needs root and iproute2; skips
- * with the reason otherwise.
+ * Wide scans, each in network namespaces of its own (so every port of 1-65535 is the test's to
+ * probe): a child JVM holds the targets, another one scans them, both behind {@code ip netns exec}.
+ * Needs root and iproute2; skips with the reason otherwise.
  */
 @Timeout(180)
 class NetnsScanTest {
@@ -32,7 +32,8 @@ class NetnsScanTest {
 
   @BeforeAll
   static void needsRootAndIp() {
-    Assumptions.assumeTrue(ScanFixtures.isRoot(), "needs root to create network namespaces (ip netns add)");
+    Assumptions.assumeTrue(
+        ScanFixtures.isRoot(), "needs root to create network namespaces (ip netns add)");
     ip = ScanFixtures.which("ip");
     Assumptions.assumeTrue(ip != null, "needs iproute2's ip to create network namespaces");
   }
@@ -71,7 +72,8 @@ class NetnsScanTest {
   }
 
   /** One scan's report from {@link ScanChild}. */
-  private record Report(String run, Map<Integer, String> notClosed, Map<String, Integer> counts, String stats) {
+  private record Report(
+      String run, Map<Integer, String> notClosed, Map<String, Integer> counts, String stats) {
     static Report read(Child scanner) throws IOException {
       String run = null;
       String stats = null;
@@ -121,10 +123,12 @@ class NetnsScanTest {
   @Test
   void fullTcpScanFindsExactlyTheListenersThreeTimesInARow() throws Exception {
     String ns = namespace("tcp");
-    try (Child targets = Child.start(in(ns), "targets", "127.0.0.1", "100", "0", "1", "1", Long.toString(PID))) {
+    try (Child targets =
+        Child.start(in(ns), "targets", "127.0.0.1", "100", "0", "1", "1", Long.toString(PID))) {
       TreeSet<Integer> listening = ports(targets.until("READY"), "TCP");
       assertEquals(100, listening.size());
-      try (Child scanner = Child.start(in(ns), "scan", "tcp", "-", "aggressive", "3", "127.0.0.1")) {
+      try (Child scanner =
+          Child.start(in(ns), "scan", "tcp", "-", "aggressive", "3", "127.0.0.1")) {
         for (int run = 0; run < 3; run++) {
           Report r = Report.read(scanner);
           assertEquals("COMPLETED", r.status(), r.run());
@@ -132,24 +136,30 @@ class NetnsScanTest {
           listening.forEach(p -> expected.put(p, "open syn-ack"));
           assertEquals(expected, r.notClosed(), "run " + run + ": the open ports");
           assertEquals(Map.of("closed", 65535 - 100, "open", 100), r.counts(), "run " + run);
-          assertEquals(Math.min(Preset.AGGRESSIVE.lanes(), Runtime.getRuntime().availableProcessors()),
-              r.stat("lanes"), "lanes probing");
-          System.out.printf("full TCP scan in a netns, run %d: %.3f s, %s%n", run, r.seconds(), r.stats());
+          assertEquals(
+              Math.min(Preset.AGGRESSIVE.lanes(), Runtime.getRuntime().availableProcessors()),
+              r.stat("lanes"),
+              "lanes probing");
+          System.out.printf(
+              "full TCP scan in a netns, run %d: %.3f s, %s%n", run, r.seconds(), r.stats());
         }
       }
     }
   }
 
   @Test
-  void udpRangeFindsTheSilentOnesOpenFilteredTheDnsServerOpenAndEverythingElseClosed() throws Exception {
+  void udpRangeFindsTheSilentOnesOpenFilteredTheDnsServerOpenAndEverythingElseClosed()
+      throws Exception {
     String ns = namespace("udp");
-    try (Child targets = Child.start(in(ns), "targets", "127.0.0.1", "0", "5", "1", "2000", Long.toString(PID),
-        "dns53")) {
+    try (Child targets =
+        Child.start(
+            in(ns), "targets", "127.0.0.1", "0", "5", "1", "2000", Long.toString(PID), "dns53")) {
       List<String> lines = targets.until("READY");
       TreeSet<Integer> silent = ports(lines, "UDP");
       assertEquals(5, silent.size());
       assertTrue(lines.contains("DNS 53"));
-      try (Child scanner = Child.start(in(ns), "scan", "udp", "1-2000", "aggressive", "2", "127.0.0.1")) {
+      try (Child scanner =
+          Child.start(in(ns), "scan", "udp", "1-2000", "aggressive", "2", "127.0.0.1")) {
         for (int run = 0; run < 2; run++) {
           Report r = Report.read(scanner);
           assertEquals("COMPLETED", r.status(), r.run());
@@ -159,38 +169,60 @@ class NetnsScanTest {
           expected.put(53, "open udp-response");
           assertEquals(expected, r.notClosed(), "run " + run);
           assertEquals(2000 - 6, r.counts().get("closed"), "run " + run);
-          System.out.printf("UDP 1-2000 in a netns, run %d: %.3f s, %s%n", run, r.seconds(), r.stats());
+          System.out.printf(
+              "UDP 1-2000 in a netns, run %d: %.3f s, %s%n", run, r.seconds(), r.stats());
         }
       }
     }
   }
 
   /**
-   * The target sits behind a veth in a namespace of its own, where Linux's ICMP rate limits apply (they do not on
-   * loopback): only so many port unreachables a second get out, the rest of the closed ports look silent. The scan
-   * must notice, slow down and still call every closed port closed. Two limits: the namespace-wide one at 500/s
-   * (burst 50, each message costing 0 to 2 tokens), and the per-destination one at 50/s (burst 6; by default it is
-   * 1/s, which would make the test minutes long).
+   * The target sits behind a veth in a namespace of its own, where Linux's ICMP rate limits apply
+   * (they do not on loopback): only so many port unreachables a second get out, the rest of the
+   * closed ports look silent. The scan must notice, slow down and still call every closed port
+   * closed. Two limits: the namespace-wide one at 500/s (burst 50, each message costing 0 to 2
+   * tokens), and the per-destination one at 50/s (burst 6; by default it is 1/s, which would make
+   * the test minutes long).
    */
   @ParameterizedTest(name = "{0}")
   @CsvSource({"global 500/s, 0, 500, 800", "per destination 50/s, 20, 1000, 150"})
-  void udpStaysExactBehindAnIcmpRateLimit(String name, int perDestinationMs, int globalPerSecond, int ports)
-      throws Exception {
+  void udpStaysExactBehindAnIcmpRateLimit(
+      String name, int perDestinationMs, int globalPerSecond, int ports) throws Exception {
     String tag = "rl" + perDestinationMs;
     String a = namespace(tag + "-a");
     String b = namespace(tag + "-b");
-    sh(true, ip, "link", "add", "pva", "netns", a, "type", "veth", "peer", "name", "pvb", "netns", b);
+    sh(
+        true, ip, "link", "add", "pva", "netns", a, "type", "veth", "peer", "name", "pvb", "netns",
+        b);
     sh(true, ip, "-n", a, "addr", "add", "192.0.2.1/24", "dev", "pva");
     sh(true, ip, "-n", b, "addr", "add", "192.0.2.2/24", "dev", "pvb");
     sh(true, ip, "-n", a, "link", "set", "pva", "up");
     sh(true, ip, "-n", b, "link", "set", "pvb", "up");
-    sh(true, ip, "netns", "exec", b, "sysctl", "-qw", "net.ipv4.icmp_ratelimit=" + perDestinationMs,
-        "net.ipv4.icmp_msgs_per_sec=" + globalPerSecond, "net.ipv4.icmp_msgs_burst=50");
-    try (Child targets = Child.start(in(b), "targets", "192.0.2.2", "0", "3", "1", Integer.toString(ports),
-        Long.toString(PID))) {
+    sh(
+        true,
+        ip,
+        "netns",
+        "exec",
+        b,
+        "sysctl",
+        "-qw",
+        "net.ipv4.icmp_ratelimit=" + perDestinationMs,
+        "net.ipv4.icmp_msgs_per_sec=" + globalPerSecond,
+        "net.ipv4.icmp_msgs_burst=50");
+    try (Child targets =
+        Child.start(
+            in(b),
+            "targets",
+            "192.0.2.2",
+            "0",
+            "3",
+            "1",
+            Integer.toString(ports),
+            Long.toString(PID))) {
       TreeSet<Integer> silent = ports(targets.until("READY"), "UDP");
       long limitedBefore = rateLimitedIcmp(b);
-      try (Child scanner = Child.start(in(a), "scan", "udp", "1-" + ports, "aggressive", "1", "192.0.2.2")) {
+      try (Child scanner =
+          Child.start(in(a), "scan", "udp", "1-" + ports, "aggressive", "1", "192.0.2.2")) {
         Report r = Report.read(scanner);
         long limited = rateLimitedIcmp(b) - limitedBefore;
         assertEquals("COMPLETED", r.status(), r.run());
@@ -201,13 +233,17 @@ class NetnsScanTest {
         // the limiter did drop unreachables, and the engine saw it and set a pace
         assertTrue(limited > 0, "no ICMP rate limiting happened; the test proves nothing");
         assertTrue(r.stat("drops") > 0 && r.stat("pace") > 0, r.stats());
-        System.out.printf("UDP 1-%d behind an ICMP limit (%s): %.3f s, %d unreachables dropped by the kernel, %s%n",
+        System.out.printf(
+            "UDP 1-%d behind an ICMP limit (%s): %.3f s, %d unreachables dropped by the kernel, %s%n",
             ports, name, r.seconds(), limited, r.stats());
       }
     }
   }
 
-  /** ICMP errors the namespace's kernel did not send for its rate limits (global and per destination). */
+  /**
+   * ICMP errors the namespace's kernel did not send for its rate limits (global and per
+   * destination).
+   */
   private static long rateLimitedIcmp(String ns) throws Exception {
     String[] lines = sh(true, ip, "netns", "exec", ns, "cat", "/proc/net/snmp").split("\n");
     for (int i = 0; i + 1 < lines.length; i++) {
@@ -216,7 +252,8 @@ class NetnsScanTest {
         String[] values = lines[i + 1].split(" ");
         int global = names.indexOf("OutRateLimitGlobal");
         int host = names.indexOf("OutRateLimitHost");
-        Assumptions.assumeTrue(global > 0 && host > 0, "this kernel does not count rate-limited ICMP");
+        Assumptions.assumeTrue(
+            global > 0 && host > 0, "this kernel does not count rate-limited ICMP");
         return Long.parseLong(values[global]) + Long.parseLong(values[host]);
       }
     }
@@ -233,22 +270,30 @@ class NetnsScanTest {
       int results = Integer.parseInt(f[2]);
       assertTrue(results > 65535 / 3 && results < 65535, "results " + results);
       assertEquals(Long.parseLong(f[7]), results, "results in the outcome vs onResult calls");
-      assertEquals(Math.min(Preset.AGGRESSIVE.lanes(), Runtime.getRuntime().availableProcessors()),
-          Integer.parseInt(f[3]), "lanes");
+      assertEquals(
+          Math.min(Preset.AGGRESSIVE.lanes(), Runtime.getRuntime().availableProcessors()),
+          Integer.parseInt(f[3]),
+          "lanes");
       assertTrue(Long.parseLong(f[4]) < 500, "cancel took " + f[4] + " ms");
-      assertTrue(Long.parseLong(f[6]) <= Long.parseLong(f[5]), "sockets and selectors before " + f[5] + ", after "
-          + f[6]);
+      assertTrue(
+          Long.parseLong(f[6]) <= Long.parseLong(f[5]),
+          "sockets and selectors before " + f[5] + ", after " + f[6]);
     }
   }
 
-  /** Where the routing table says no: "unreachable" routes give host-unreach, no route at all net-unreach. */
+  /**
+   * Where the routing table says no: "unreachable" routes give host-unreach, no route at all
+   * net-unreach.
+   */
   @Test
   void unreachableAddressesAreFilteredWithTheReason() throws Exception {
     String ns = namespace("unreach");
     sh(true, ip, "-n", ns, "route", "add", "unreachable", "203.0.113.0/24");
     for (String proto : List.of("tcp", "udp")) {
       // 203.0.113.7: an unreachable route; 192.0.2.77: no route at all (the namespace has only lo)
-      try (Child scanner = Child.start(in(ns), "scan", proto, "20-29", "aggressive", "1", "203.0.113.7,192.0.2.77")) {
+      try (Child scanner =
+          Child.start(
+              in(ns), "scan", proto, "20-29", "aggressive", "1", "203.0.113.7,192.0.2.77")) {
         List<String> lines = scanner.until("END");
         assertTrue(lines.get(0).startsWith("RUN 0 COMPLETED"), lines.get(0));
         Map<String, Integer> reasons = new TreeMap<>();
@@ -259,15 +304,16 @@ class NetnsScanTest {
             reasons.merge(f[4] + " " + f[3], 1, Integer::sum);
           }
         }
-        assertEquals(Map.of("192.0.2.77 net-unreach", 10, "203.0.113.7 host-unreach", 10), reasons, proto);
+        assertEquals(
+            Map.of("192.0.2.77 net-unreach", 10, "203.0.113.7 host-unreach", 10), reasons, proto);
       }
     }
   }
 
   /**
-   * A neighbour that swallows everything: its (permanent, made-up) MAC address belongs to no one, so the frames
-   * leave through a veth and the other end drops them as not its own. No answer at all, as behind a dropping
-   * firewall.
+   * A neighbour that swallows everything: its (permanent, made-up) MAC address belongs to no one,
+   * so the frames leave through a veth and the other end drops them as not its own. No answer at
+   * all, as behind a dropping firewall.
    */
   @Test
   void anAddressThatNeverAnswersIsFilteredForTcpAndOpenFilteredForUdp() throws Exception {
@@ -276,16 +322,30 @@ class NetnsScanTest {
     sh(true, ip, "-n", ns, "addr", "add", "198.51.100.1/24", "dev", "void0");
     sh(true, ip, "-n", ns, "link", "set", "void0", "up");
     sh(true, ip, "-n", ns, "link", "set", "void1", "up");
-    sh(true, ip, "-n", ns, "neigh", "add", "198.51.100.2", "lladdr", "02:00:5e:00:53:02", "dev", "void0", "nud",
+    sh(
+        true,
+        ip,
+        "-n",
+        ns,
+        "neigh",
+        "add",
+        "198.51.100.2",
+        "lladdr",
+        "02:00:5e:00:53:02",
+        "dev",
+        "void0",
+        "nud",
         "permanent");
     for (String proto : List.of("tcp", "udp")) {
-      try (Child scanner = Child.start(in(ns), "scan", proto, "1-40", "aggressive", "1", "198.51.100.2")) {
+      try (Child scanner =
+          Child.start(in(ns), "scan", proto, "1-40", "aggressive", "1", "198.51.100.2")) {
         Report r = Report.read(scanner);
         assertEquals("COMPLETED", r.status(), r.run());
         String state = proto.equals("tcp") ? "filtered" : "open|filtered";
         assertEquals(Map.of(state, 40), r.counts(), r.stats());
-        assertTrue(r.notClosed().values().stream().allMatch((state + " no-response")::equals), r.notClosed()
-            .toString());
+        assertTrue(
+            r.notClosed().values().stream().allMatch((state + " no-response")::equals),
+            r.notClosed().toString());
         assertEquals(40L * Preset.AGGRESSIVE.maxRetries(), r.stat("retransmits"), r.stats());
       }
     }

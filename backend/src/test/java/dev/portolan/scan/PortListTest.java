@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class PortListTest {
   @Test
   void listsRangesAndOpenEndsCombineSortedWithoutDuplicates() {
-    assertArrayEquals(new int[] {22, 80, 443}, PortList.parse("443, 22,80,22", Protocol.TCP).toArray());
+    assertArrayEquals(
+        new int[] {22, 80, 443}, PortList.parse("443, 22,80,22", Protocol.TCP).toArray());
     assertArrayEquals(new int[] {1, 2, 3, 10}, PortList.parse("10,-3", Protocol.TCP).toArray());
     PortList tail = PortList.parse("65530-", Protocol.TCP);
     assertEquals(6, tail.size());
@@ -48,7 +49,8 @@ class PortListTest {
   }
 
   private static void assertBad(String spec, String expected) {
-    InvalidQueryException e = assertThrows(InvalidQueryException.class, () -> PortList.parse(spec, Protocol.TCP));
+    InvalidQueryException e =
+        assertThrows(InvalidQueryException.class, () -> PortList.parse(spec, Protocol.TCP));
     assertEquals("invalid ports", e.error());
     assertTrue(e.detail().contains(expected), e.detail());
   }

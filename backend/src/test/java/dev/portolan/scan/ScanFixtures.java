@@ -26,13 +26,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** Sockets, plans and a recording listener for the scan tests. Only ports the test opened or reserved get probed. */
+/**
+ * Sockets, plans and a recording listener for the scan tests. Only ports the test opened or
+ * reserved get probed.
+ */
 final class ScanFixtures {
   static final InetAddress V4 = address("127.0.0.1");
   static final InetAddress V6 = address("::1");
 
-  private ScanFixtures() {
-  }
+  private ScanFixtures() {}
 
   static InetAddress address(String text) {
     try {
@@ -42,16 +44,26 @@ final class ScanFixtures {
     }
   }
 
-  static ScanPlan plan(List<InetAddress> addresses, List<Integer> ports, Protocol proto, Preset preset) {
-    return new ScanPlan(addresses, PortList.of(ports.stream().mapToInt(Integer::intValue).toArray()), proto, preset,
-        false, 0, 0);
+  static ScanPlan plan(
+      List<InetAddress> addresses, List<Integer> ports, Protocol proto, Preset preset) {
+    return new ScanPlan(
+        addresses,
+        PortList.of(ports.stream().mapToInt(Integer::intValue).toArray()),
+        proto,
+        preset,
+        false,
+        0,
+        0);
   }
 
   static ScanOutcome await(ScanRun run, int seconds) throws Exception {
     return run.outcome().get(seconds, TimeUnit.SECONDS);
   }
 
-  /** A TCP port that was free on {@code address} a moment ago and is closed now (bound, then released). */
+  /**
+   * A TCP port that was free on {@code address} a moment ago and is closed now (bound, then
+   * released).
+   */
   static int reservedClosedTcp(InetAddress address) throws IOException {
     try (ServerSocketChannel s = ServerSocketChannel.open()) {
       s.bind(new InetSocketAddress(address, 0));
@@ -82,8 +94,9 @@ final class ScanFixtures {
   }
 
   /**
-   * This process's sockets, epoll instances and eventfds: what a scan opens (its probes, its selectors), without
-   * the files the JVM opens on its own (class path jars, the first time a service is looked up).
+   * This process's sockets, epoll instances and eventfds: what a scan opens (its probes, its
+   * selectors), without the files the JVM opens on its own (class path jars, the first time a
+   * service is looked up).
    */
   static long openSocketsAndSelectors() {
     long n = 0;
@@ -118,7 +131,8 @@ final class ScanFixtures {
   }
 
   static String which(String program) {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+    for (String dir :
+        System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
       Path p = Path.of(dir, program);
       if (Files.isExecutable(p)) {
         return p.toString();
@@ -134,9 +148,9 @@ final class ScanFixtures {
   }
 
   /**
-   * A TCP listener whose accept queue is full, so the kernel drops further SYNs: a probe of it gets no answer at
-   * all, which is how a filtered port looks. Backlog 1, never accepting: connect until one connection stays
-   * pending.
+   * A TCP listener whose accept queue is full, so the kernel drops further SYNs: a probe of it gets
+   * no answer at all, which is how a filtered port looks. Backlog 1, never accepting: connect until
+   * one connection stays pending.
    */
   static final class FullListener implements AutoCloseable {
     final ServerSocketChannel server;
@@ -148,15 +162,19 @@ final class ScanFixtures {
       InetSocketAddress target = new InetSocketAddress(address, ScanFixtures.port(server));
       try (Selector selector = Selector.open()) {
         for (int i = 0; i < 16; i++) {
-          SocketChannel c = SocketChannel.open(address.getAddress().length == 4 ? StandardProtocolFamily.INET
-              : StandardProtocolFamily.INET6);
+          SocketChannel c =
+              SocketChannel.open(
+                  address.getAddress().length == 4
+                      ? StandardProtocolFamily.INET
+                      : StandardProtocolFamily.INET6);
           c.configureBlocking(false);
           clients.add(c);
           if (c.connect(target)) {
             continue;
           }
           SelectionKey key = c.register(selector, SelectionKey.OP_CONNECT);
-          // a connection the queue takes completes within microseconds on loopback; one it drops stays pending
+          // a connection the queue takes completes within microseconds on loopback; one it drops
+          // stays pending
           int ready = selector.select(300);
           key.cancel();
           selector.selectNow();
@@ -211,7 +229,10 @@ final class ScanFixtures {
       throw new AssertionError("no result for " + key(address, port));
     }
 
-    /** Every result reported exactly once, progress every 100 ms at most and once at the end with the total. */
+    /**
+     * Every result reported exactly once, progress every 100 ms at most and once at the end with
+     * the total.
+     */
     void assertOncePerPortAndProgress(ScanOutcome o, long total) {
       assertEquals(o.results().size(), results.size(), "onResult calls vs results in the outcome");
       for (Map.Entry<String, Integer> e : calls.entrySet()) {
@@ -223,10 +244,13 @@ final class ScanFixtures {
       assertEquals(total, last[1], "last progress: total");
       for (int i = 1; i < progress.size() - 1; i++) {
         long gap = progress.get(i)[2] - progress.get(i - 1)[2];
-        assertTrue(gap >= 95_000_000L, "progress reported " + gap / 1000 + " us after the previous one");
+        assertTrue(
+            gap >= 95_000_000L, "progress reported " + gap / 1000 + " us after the previous one");
       }
       for (String t : threads) {
-        assertTrue(t.startsWith("portolan-scan-") && !t.contains("-lane-"), "listener called on thread " + t);
+        assertTrue(
+            t.startsWith("portolan-scan-") && !t.contains("-lane-"),
+            "listener called on thread " + t);
       }
     }
 
@@ -238,13 +262,16 @@ final class ScanFixtures {
   /** The outcome's results are in address then port order. */
   static void assertSorted(List<PortResult> results) {
     List<PortResult> sorted = new ArrayList<>(results);
-    sorted.sort((a, b) -> {
-      int c = Targets.compareAddresses(a.address(), b.address());
-      return c != 0 ? c : Integer.compare(a.port(), b.port());
-    });
+    sorted.sort(
+        (a, b) -> {
+          int c = Targets.compareAddresses(a.address(), b.address());
+          return c != 0 ? c : Integer.compare(a.port(), b.port());
+        });
     assertEquals(sorted, results, "results out of order");
-    assertEquals(results.size(), Set.copyOf(results.stream().map(r -> Recorder.key(r.address(), r.port()))
-        .toList()).size(), "a port twice in the results");
+    assertEquals(
+        results.size(),
+        Set.copyOf(results.stream().map(r -> Recorder.key(r.address(), r.port())).toList()).size(),
+        "a port twice in the results");
   }
 
   static List<Integer> list(int... ports) {
@@ -255,7 +282,9 @@ final class ScanFixtures {
     return Collections.unmodifiableList(out);
   }
 
-  /** Ports free for TCP on both 127.0.0.1 and ::1 right now (so a plan may probe them on either). */
+  /**
+   * Ports free for TCP on both 127.0.0.1 and ::1 right now (so a plan may probe them on either).
+   */
   static int reservedClosedTcpBoth() throws IOException {
     for (int attempt = 0; attempt < 50; attempt++) {
       int p = reservedClosedTcp(V4);

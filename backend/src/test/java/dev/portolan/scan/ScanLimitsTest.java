@@ -27,7 +27,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(90)
 class ScanLimitsTest {
 
-  /** Ports that keep a probe waiting: silent UDP sockets, or TCP listeners with a full accept queue. */
+  /**
+   * Ports that keep a probe waiting: silent UDP sockets, or TCP listeners with a full accept queue.
+   */
   private static final class Waiting implements AutoCloseable {
     final List<AutoCloseable> held = new ArrayList<>();
     final List<Integer> ports = new ArrayList<>();
@@ -41,7 +43,8 @@ class ScanLimitsTest {
         }
         return;
       }
-      // filling an accept queue waits a moment for the connect that stays pending: fill them all at once
+      // filling an accept queue waits a moment for the connect that stays pending: fill them all at
+      // once
       try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
         List<Future<ScanFixtures.FullListener>> filling = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -63,22 +66,31 @@ class ScanLimitsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Protocol.class, names = {"TCP", "UDP"})
+  @EnumSource(
+      value = Protocol.class,
+      names = {"TCP", "UDP"})
   void cancelStopsWithinATimeoutAndClosesEverySocket(Protocol proto) throws Exception {
     try (Waiting waiting = new Waiting(proto, proto == Protocol.UDP ? 150 : 25)) {
       List<Integer> ports = new ArrayList<>(waiting.ports);
       for (int i = 0; i < 20; i++) {
-        int p = proto == Protocol.UDP ? ScanFixtures.reservedClosedUdp(V4) : ScanFixtures.reservedClosedTcp(V4);
+        int p =
+            proto == Protocol.UDP
+                ? ScanFixtures.reservedClosedUdp(V4)
+                : ScanFixtures.reservedClosedTcp(V4);
         if (!ports.contains(p)) {
           ports.add(p);
         }
       }
       long baseline = ScanFixtures.openSocketsAndSelectors();
-      // POLITE: a 1 s timeout and two retransmissions: the waiting ports alone would take several seconds
+      // POLITE: a 1 s timeout and two retransmissions: the waiting ports alone would take several
+      // seconds
       ScanPlan plan = ScanFixtures.plan(List.of(V4), ports, proto, Preset.POLITE);
       ScanFixtures.Recorder rec = new ScanFixtures.Recorder();
       ScanRun run = ScanEngine.create().start(plan, rec);
-      Await.until("probes in flight", Duration.ofSeconds(10), () -> run.stats().inFlight() >= 5 ? true : null);
+      Await.until(
+          "probes in flight",
+          Duration.ofSeconds(10),
+          () -> run.stats().inFlight() >= 5 ? true : null);
       assertTrue(ScanFixtures.openSocketsAndSelectors() > baseline, "the probes hold sockets");
       long t0 = System.nanoTime();
       run.cancel();
@@ -86,23 +98,36 @@ class ScanLimitsTest {
       long tookMs = (System.nanoTime() - t0) / 1_000_000;
 
       assertEquals(ScanOutcome.Status.CANCELLED, o.status());
-      assertTrue(tookMs < Preset.POLITE.initialTimeout().toMillis(), "cancel took " + tookMs + " ms");
-      assertTrue(o.results().size() < plan.total(), "cancelled with everything done: " + o.results().size());
+      assertTrue(
+          tookMs < Preset.POLITE.initialTimeout().toMillis(), "cancel took " + tookMs + " ms");
+      assertTrue(
+          o.results().size() < plan.total(),
+          "cancelled with everything done: " + o.results().size());
       rec.assertOncePerPortAndProgress(o, plan.total());
       ScanFixtures.assertSorted(o.results());
       for (PortResult r : o.results()) {
         assertTrue(r.state() == PortState.CLOSED || r.reason().equals("no-response"), r.toString());
       }
       // every socket and selector of the scan is closed
-      Await.until("sockets and selectors back to " + baseline, Duration.ofSeconds(5),
+      Await.until(
+          "sockets and selectors back to " + baseline,
+          Duration.ofSeconds(5),
           () -> ScanFixtures.openSocketsAndSelectors() <= baseline ? true : null);
-      Await.until("the scan's threads to end", Duration.ofSeconds(5), () -> Thread.getAllStackTraces().keySet()
-          .stream().noneMatch(t -> t.getName().startsWith("portolan-scan-") && t.isAlive()) ? true : null);
+      Await.until(
+          "the scan's threads to end",
+          Duration.ofSeconds(5),
+          () ->
+              Thread.getAllStackTraces().keySet().stream()
+                      .noneMatch(t -> t.getName().startsWith("portolan-scan-") && t.isAlive())
+                  ? true
+                  : null);
     }
   }
 
   @ParameterizedTest
-  @EnumSource(value = Protocol.class, names = {"TCP", "UDP"})
+  @EnumSource(
+      value = Protocol.class,
+      names = {"TCP", "UDP"})
   void aSmallSocketCapIsNeverExceededAndTheScanStillCompletes(Protocol proto) throws Exception {
     int cap = 3;
     List<ServerSocketChannel> listeners = new ArrayList<>();
@@ -126,11 +151,21 @@ class ScanLimitsTest {
         expected.put(p, PortState.OPEN);
       }
       for (int i = 0; i < 30; i++) {
-        int p = proto == Protocol.UDP ? ScanFixtures.reservedClosedUdp(V4) : ScanFixtures.reservedClosedTcp(V4);
+        int p =
+            proto == Protocol.UDP
+                ? ScanFixtures.reservedClosedUdp(V4)
+                : ScanFixtures.reservedClosedTcp(V4);
         expected.putIfAbsent(p, PortState.CLOSED);
       }
-      ScanPlan plan = new ScanPlan(List.of(V4), PortList.of(expected.keySet().stream().mapToInt(i -> i).toArray()),
-          proto, Preset.AGGRESSIVE, false, 0, cap);
+      ScanPlan plan =
+          new ScanPlan(
+              List.of(V4),
+              PortList.of(expected.keySet().stream().mapToInt(i -> i).toArray()),
+              proto,
+              Preset.AGGRESSIVE,
+              false,
+              0,
+              cap);
       ScanRun run = ScanEngine.create().start(plan, ScanListener.NONE);
       ScanOutcome o = ScanFixtures.await(run, 60);
       assertEquals(ScanOutcome.Status.COMPLETED, o.status());
@@ -139,8 +174,10 @@ class ScanLimitsTest {
       }
       assertEquals(expected.size(), o.results().size());
       ScanStats s = run.stats();
-      assertTrue(s.peakSockets() <= cap, "peak sockets " + s.peakSockets() + " over the cap " + cap);
-      assertTrue(s.peakInFlight() <= cap, "peak in flight " + s.peakInFlight() + " over the cap " + cap);
+      assertTrue(
+          s.peakSockets() <= cap, "peak sockets " + s.peakSockets() + " over the cap " + cap);
+      assertTrue(
+          s.peakInFlight() <= cap, "peak in flight " + s.peakInFlight() + " over the cap " + cap);
       // and the cap was what held it back: the waiting probes alone would have filled more
       assertEquals(cap, s.peakInFlight(), s.toString());
       assertTrue(s.socketCap() <= cap, s.toString());
@@ -155,11 +192,15 @@ class ScanLimitsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Protocol.class, names = {"TCP", "UDP"})
+  @EnumSource(
+      value = Protocol.class,
+      names = {"TCP", "UDP"})
   void runningOutOfDescriptorsSlowsTheScanDownButDoesNotFailIt(Protocol proto) throws Exception {
     String prlimit = ScanFixtures.which("prlimit");
-    Assumptions.assumeTrue(prlimit != null, "needs prlimit (util-linux) to run a JVM with fewer descriptors");
-    try (Child child = Child.start(List.of(prlimit, "--nofile=400:400"), "emfile", proto.wireName())) {
+    Assumptions.assumeTrue(
+        prlimit != null, "needs prlimit (util-linux) to run a JVM with fewer descriptors");
+    try (Child child =
+        Child.start(List.of(prlimit, "--nofile=400:400"), "emfile", proto.wireName())) {
       List<String> lines = child.until("END");
       Map<Integer, String> expected = new HashMap<>();
       Map<Integer, String> notClosed = new HashMap<>();
@@ -174,16 +215,18 @@ class ScanLimitsTest {
           case "BACKOFFS_BEFORE_RELEASE" -> backoffs = Long.parseLong(f[1]);
           case "RUN" -> run = line;
           case "STATS" -> stats = line;
-          default -> {
-          }
+          default -> {}
         }
       }
       assertTrue(run != null && run.contains(" COMPLETED "), run);
       assertTrue(backoffs > 0, "the engine never ran into EMFILE: " + stats);
       for (Map.Entry<Integer, String> e : expected.entrySet()) {
-        assertEquals(e.getValue(), notClosed.getOrDefault(e.getKey(), "closed"), "port " + e.getKey());
+        assertEquals(
+            e.getValue(), notClosed.getOrDefault(e.getKey(), "closed"), "port " + e.getKey());
       }
-      assertTrue(lines.contains("COUNT closed " + expected.values().stream().filter("closed"::equals).count()),
+      assertTrue(
+          lines.contains(
+              "COUNT closed " + expected.values().stream().filter("closed"::equals).count()),
           lines.toString());
     }
   }

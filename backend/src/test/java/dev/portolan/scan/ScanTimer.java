@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Times scans from the command line, for measuring the engine against nmap by hand (the formal benchmark lives
- * elsewhere): {@code ScanTimer tcp|udp PORTS PRESET RUNS ADDRESS...}. Prints one line per run (elapsed, probes,
- * counts per state, the ports that were not closed) and the median.
+ * Times scans from the command line, for measuring the engine against nmap by hand (the formal
+ * benchmark lives elsewhere): {@code ScanTimer tcp|udp PORTS PRESET RUNS ADDRESS...}. Prints one
+ * line per run (elapsed, probes, counts per state, the ports that were not closed) and the median.
  */
 public final class ScanTimer {
   public static void main(String[] args) throws Exception {
@@ -27,7 +27,8 @@ public final class ScanTimer {
     for (int r = 0; r < runs; r++) {
       ScanPlan plan = new ScanPlan(addrs, ports, proto, preset, false, 0, 0);
       com.sun.management.ThreadMXBean threads =
-          (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+          (com.sun.management.ThreadMXBean)
+              java.lang.management.ManagementFactory.getThreadMXBean();
       long a0 = threads.getTotalThreadAllocatedBytes();
       long t0 = System.nanoTime();
       ScanRun run = engine.start(plan, ScanListener.NONE);
@@ -43,8 +44,16 @@ public final class ScanTimer {
           notClosed.append(pr.port()).append('/').append(pr.state().wireName()).append(' ');
         }
       }
-      System.out.printf("run %d: %s %.3f s probes %d %s alloc/probe %d B stats %s%n  %s%n", r, o.status(), t / 1e6,
-          o.probesSent(), counts, allocated / Math.max(1, o.probesSent()), run.stats(), notClosed);
+      System.out.printf(
+          "run %d: %s %.3f s probes %d %s alloc/probe %d B stats %s%n  %s%n",
+          r,
+          o.status(),
+          t / 1e6,
+          o.probesSent(),
+          counts,
+          allocated / Math.max(1, o.probesSent()),
+          run.stats(),
+          notClosed);
     }
     java.util.Arrays.sort(times);
     System.out.printf("median %.3f s%n", times[runs / 2] / 1e6);

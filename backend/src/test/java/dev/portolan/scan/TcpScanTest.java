@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portolan.scan.banner.Banner;
 import dev.portolan.socket.Protocol;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,12 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import dev.portolan.scan.banner.Banner;
 
 /**
- * TCP connect scans of the loopback addresses, against listeners the test opens, ports it reserved and released
- * (closed), and a listener whose accept queue is full (the kernel drops the SYN: filtered). Through the direct
- * system calls and through SocketChannel, IPv4 and IPv6.
+ * TCP connect scans of the loopback addresses, against listeners the test opens, ports it reserved
+ * and released (closed), and a listener whose accept queue is full (the kernel drops the SYN:
+ * filtered). Through the direct system calls and through SocketChannel, IPv4 and IPv6.
  */
 @Timeout(60)
 class TcpScanTest {
@@ -79,7 +79,8 @@ class TcpScanTest {
       assertEquals(PortState.FILTERED, f.state(), "full accept queue");
       assertEquals("no-response", f.reason());
       assertEquals(-1, f.rttMicros());
-      // the filtered port was sent maxRetries + 1 times, every other port once (unless a heavily loaded machine
+      // the filtered port was sent maxRetries + 1 times, every other port once (unless a heavily
+      // loaded machine
       // delayed an answer past the timeout)
       ScanStats stats = run.stats();
       assertTrue(stats.retransmits() >= Preset.AGGRESSIVE.maxRetries(), stats.toString());
@@ -94,7 +95,8 @@ class TcpScanTest {
 
   @Test
   void bothFamiliesInOneScanComeOutInAddressThenPortOrder() throws Exception {
-    // three ports free on both loopbacks: a listener on 127.0.0.1 only, one on ::1 only, and nothing
+    // three ports free on both loopbacks: a listener on 127.0.0.1 only, one on ::1 only, and
+    // nothing
     // three different ports: the kernel may hand the same free port out again once it was released
     int pa = ScanFixtures.reservedClosedTcpBoth();
     int pb;
@@ -108,8 +110,9 @@ class TcpScanTest {
     try (ServerSocketChannel a = ServerSocketChannel.open().bind(new InetSocketAddress(V4, pa));
         ServerSocketChannel b = ServerSocketChannel.open().bind(new InetSocketAddress(V6, pb))) {
       ScanFixtures.Recorder rec = new ScanFixtures.Recorder();
-      ScanPlan plan = ScanFixtures.plan(List.of(V6, V4, V6), ScanFixtures.list(pa, pb, closed), Protocol.TCP,
-          Preset.NORMAL);
+      ScanPlan plan =
+          ScanFixtures.plan(
+              List.of(V6, V4, V6), ScanFixtures.list(pa, pb, closed), Protocol.TCP, Preset.NORMAL);
       ScanOutcome o = ScanFixtures.await(ScanEngine.create().start(plan, rec), 30);
       assertEquals(ScanOutcome.Status.COMPLETED, o.status());
       assertEquals(6, o.results().size(), "an address given twice is scanned once: " + o.results());
@@ -146,42 +149,56 @@ class TcpScanTest {
       AtomicInteger active = new AtomicInteger();
       AtomicInteger peak = new AtomicInteger();
       Set<String> grabThreads = ConcurrentHashMap.newKeySet();
-      ScanEngine.Grabber grabber = (address, port, timeout) -> {
-        grabThreads.add(Thread.currentThread().isVirtual() ? "virtual" : Thread.currentThread().getName());
-        peak.accumulateAndGet(active.incrementAndGet(), Math::max);
-        try {
-          if (port == slowPort) {
-            // a slow service: the rest of the scan must not wait for it
-            release.await(20, TimeUnit.SECONDS);
-          }
-          if (port == open.get(1)) {
-            throw new IllegalStateException("a grabber that breaks its promise not to throw");
-          }
-          return new Banner("test", "hello from " + port, null, null, null);
-        } catch (InterruptedException e) {
-          return null;
-        } finally {
-          active.decrementAndGet();
-        }
-      };
+      ScanEngine.Grabber grabber =
+          (address, port, timeout) -> {
+            grabThreads.add(
+                Thread.currentThread().isVirtual() ? "virtual" : Thread.currentThread().getName());
+            peak.accumulateAndGet(active.incrementAndGet(), Math::max);
+            try {
+              if (port == slowPort) {
+                // a slow service: the rest of the scan must not wait for it
+                release.await(20, TimeUnit.SECONDS);
+              }
+              if (port == open.get(1)) {
+                throw new IllegalStateException("a grabber that breaks its promise not to throw");
+              }
+              return new Banner("test", "hello from " + port, null, null, null);
+            } catch (InterruptedException e) {
+              return null;
+            } finally {
+              active.decrementAndGet();
+            }
+          };
       List<Integer> all = new ArrayList<>(open);
       all.addAll(closed);
-      ScanPlan plan = new ScanPlan(List.of(V4), PortList.of(all.stream().mapToInt(Integer::intValue).toArray()),
-          Protocol.TCP, Preset.AGGRESSIVE, true, 0, 0);
-      ScanFixtures.Recorder rec = new ScanFixtures.Recorder() {
-        @Override
-        public void onResult(PortResult r) {
-          super.onResult(r);
-          if (results.size() == plan.total() - 1) {
-            // everything but the slow port has been reported while its grab still runs
-            release.countDown();
-          }
-        }
-      };
-      ScanOutcome o = ScanFixtures.await(ScanEngine.create().withGrabber(grabber).start(plan, rec), 30);
+      ScanPlan plan =
+          new ScanPlan(
+              List.of(V4),
+              PortList.of(all.stream().mapToInt(Integer::intValue).toArray()),
+              Protocol.TCP,
+              Preset.AGGRESSIVE,
+              true,
+              0,
+              0);
+      ScanFixtures.Recorder rec =
+          new ScanFixtures.Recorder() {
+            @Override
+            public void onResult(PortResult r) {
+              super.onResult(r);
+              if (results.size() == plan.total() - 1) {
+                // everything but the slow port has been reported while its grab still runs
+                release.countDown();
+              }
+            }
+          };
+      ScanOutcome o =
+          ScanFixtures.await(ScanEngine.create().withGrabber(grabber).start(plan, rec), 30);
       assertEquals(ScanOutcome.Status.COMPLETED, o.status());
       rec.assertOncePerPortAndProgress(o, plan.total());
-      assertEquals(slowPort, rec.results.get(rec.results.size() - 1).port(), "the slow grab's port came last");
+      assertEquals(
+          slowPort,
+          rec.results.get(rec.results.size() - 1).port(),
+          "the slow grab's port came last");
       for (int p : open) {
         PortResult r = rec.get(V4, p);
         assertEquals(PortState.OPEN, r.state());
@@ -195,7 +212,8 @@ class TcpScanTest {
         assertNull(rec.get(V4, p).banner());
       }
       assertEquals(Set.of("virtual"), grabThreads);
-      assertTrue(peak.get() >= 1 && peak.get() <= EngineRun.MAX_BANNERS, "peak grabs " + peak.get());
+      assertTrue(
+          peak.get() >= 1 && peak.get() <= EngineRun.MAX_BANNERS, "peak grabs " + peak.get());
     } finally {
       for (ServerSocketChannel s : listeners) {
         s.close();
@@ -211,25 +229,31 @@ class TcpScanTest {
         ports.add(ScanFixtures.reservedClosedTcp(V4));
       }
       AtomicInteger calls = new AtomicInteger();
-      ScanListener throwing = new ScanListener() {
-        @Override
-        public void onResult(PortResult result) {
-          calls.incrementAndGet();
-          throw new IllegalStateException("listener bug");
-        }
+      ScanListener throwing =
+          new ScanListener() {
+            @Override
+            public void onResult(PortResult result) {
+              calls.incrementAndGet();
+              throw new IllegalStateException("listener bug");
+            }
 
-        @Override
-        public void onProgress(long done, long total) {
-          throw new IllegalStateException("listener bug");
-        }
-      };
+            @Override
+            public void onProgress(long done, long total) {
+              throw new IllegalStateException("listener bug");
+            }
+          };
       ScanPlan plan = ScanFixtures.plan(List.of(V4), ports, Protocol.TCP, Preset.AGGRESSIVE);
       ScanOutcome o = ScanFixtures.await(ScanEngine.create().start(plan, throwing), 30);
       assertEquals(ScanOutcome.Status.COMPLETED, o.status());
       assertEquals(Set.copyOf(ports).size(), o.results().size());
       assertEquals(o.results().size(), calls.get());
-      assertEquals(PortState.OPEN, o.results().stream().filter(r -> r.port() == ports.get(0)).findFirst()
-          .orElseThrow().state());
+      assertEquals(
+          PortState.OPEN,
+          o.results().stream()
+              .filter(r -> r.port() == ports.get(0))
+              .findFirst()
+              .orElseThrow()
+              .state());
     }
   }
 
@@ -243,8 +267,15 @@ class TcpScanTest {
       }
     }
     // 100 probes a second: 40 probes take at least 0.39 s (the first goes at once)
-    ScanPlan plan = new ScanPlan(List.of(V4), PortList.of(ports.stream().mapToInt(i -> i).toArray()), Protocol.TCP,
-        Preset.AGGRESSIVE, false, 100, 0);
+    ScanPlan plan =
+        new ScanPlan(
+            List.of(V4),
+            PortList.of(ports.stream().mapToInt(i -> i).toArray()),
+            Protocol.TCP,
+            Preset.AGGRESSIVE,
+            false,
+            100,
+            0);
     long t0 = System.nanoTime();
     ScanOutcome o = ScanFixtures.await(ScanEngine.create().start(plan, ScanListener.NONE), 30);
     long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -257,7 +288,8 @@ class TcpScanTest {
   @Test
   void anEmptyPlanCompletesAtOnce() throws Exception {
     ScanFixtures.Recorder rec = new ScanFixtures.Recorder();
-    ScanPlan plan = new ScanPlan(List.of(), PortList.of(80), Protocol.TCP, Preset.NORMAL, false, 0, 0);
+    ScanPlan plan =
+        new ScanPlan(List.of(), PortList.of(80), Protocol.TCP, Preset.NORMAL, false, 0, 0);
     ScanOutcome o = ScanFixtures.await(ScanEngine.create().start(plan, rec), 10);
     assertEquals(ScanOutcome.Status.COMPLETED, o.status());
     assertEquals(0, o.results().size());

@@ -20,7 +20,9 @@ class TimingTest {
     for (int i = 0; i < 50; i++) {
       t.rttSample(400 * MS);
     }
-    assertTrue(t.timeoutNanos() >= 400 * MS && t.timeoutNanos() < 500 * MS, "timeout " + t.timeoutNanos() / MS);
+    assertTrue(
+        t.timeoutNanos() >= 400 * MS && t.timeoutNanos() < 500 * MS,
+        "timeout " + t.timeoutNanos() / MS);
     for (int i = 0; i < 50; i++) {
       t.rttSample(i % 2 == 0 ? 100 * MS : 5_000 * MS);
     }
@@ -60,7 +62,8 @@ class TimingTest {
     for (int i = 0; i < 100_000; i++) {
       t.onAnswer(20_000 + i);
     }
-    // slow start up to ssthresh (the floor, after all those losses), then one more per window's worth of
+    // slow start up to ssthresh (the floor, after all those losses), then one more per window's
+    // worth of
     // answers: w grows like sqrt(w0^2 + 2n)
     double expected = Math.sqrt(Math.pow(preset.initialParallelism() / 4.0, 2) + 2 * 100_000);
     assertEquals(expected, t.window(), expected * 0.05, "congestion avoidance above ssthresh");

@@ -23,34 +23,51 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class TopPortsTest {
-  /** {@code nmap -sT --top-ports 100 -oX - -iL /dev/null} (Nmap 7.93), the scaninfo services attribute. */
-  static final String NMAP_TOP_100_TCP = "7,9,13,21-23,25-26,37,53,79-81,88,106,110-111,113,119,135,139,143-144,179,"
-      + "199,389,427,443-445,465,513-515,543-544,548,554,587,631,646,873,990,993,995,1025-1029,1110,1433,1720,1723,"
-      + "1755,1900,2000-2001,2049,2121,2717,3000,3128,3306,3389,3986,4899,5000,5009,5051,5060,5101,5190,5357,5432,"
-      + "5631,5666,5800,5900,6000-6001,6646,7070,8000,8008-8009,8080-8081,8443,8888,9100,9999-10000,32768,"
-      + "49152-49157";
+  /**
+   * {@code nmap -sT --top-ports 100 -oX - -iL /dev/null} (Nmap 7.93), the scaninfo services
+   * attribute.
+   */
+  static final String NMAP_TOP_100_TCP =
+      "7,9,13,21-23,25-26,37,53,79-81,88,106,110-111,113,119,135,139,143-144,179,"
+          + "199,389,427,443-445,465,513-515,543-544,548,554,587,631,646,873,990,993,995,1025-1029,1110,1433,1720,1723,"
+          + "1755,1900,2000-2001,2049,2121,2717,3000,3128,3306,3389,3986,4899,5000,5009,5051,5060,5101,5190,5357,5432,"
+          + "5631,5666,5800,5900,6000-6001,6646,7070,8000,8008-8009,8080-8081,8443,8888,9100,9999-10000,32768,"
+          + "49152-49157";
+
   /** {@code nmap -sU --top-ports 100 -oX - -iL /dev/null} (Nmap 7.93). */
-  static final String NMAP_TOP_100_UDP = "7,9,17,19,49,53,67-69,80,88,111,120,123,135-139,158,161-162,177,427,443,"
-      + "445,497,500,514-515,518,520,593,623,626,631,996-999,1022-1023,1025-1030,1433-1434,1645-1646,1701,"
-      + "1718-1719,1812-1813,1900,2000,2048-2049,2222-2223,3283,3456,3703,4444,4500,5000,5060,5353,5632,9200,10000,"
-      + "17185,20031,30718,31337,32768-32769,32771,32815,33281,49152-49154,49156,49181-49182,49185-49186,49188,"
-      + "49190-49194,49200-49201,65024";
+  static final String NMAP_TOP_100_UDP =
+      "7,9,17,19,49,53,67-69,80,88,111,120,123,135-139,158,161-162,177,427,443,"
+          + "445,497,500,514-515,518,520,593,623,626,631,996-999,1022-1023,1025-1030,1433-1434,1645-1646,1701,"
+          + "1718-1719,1812-1813,1900,2000,2048-2049,2222-2223,3283,3456,3703,4444,4500,5000,5060,5353,5632,9200,10000,"
+          + "17185,20031,30718,31337,32768-32769,32771,32815,33281,49152-49154,49156,49181-49182,49185-49186,49188,"
+          + "49190-49194,49200-49201,65024";
+
   /** {@code --top-ports 20}, for each protocol. */
-  static final String NMAP_TOP_20_TCP = "21-23,25,53,80,110-111,135,139,143,443,445,993,995,1723,3306,3389,5900,8080";
-  static final String NMAP_TOP_20_UDP = "53,67-69,123,135,137-139,161-162,445,500,514,520,631,1434,1900,4500,49152";
+  static final String NMAP_TOP_20_TCP =
+      "21-23,25,53,80,110-111,135,139,143,443,445,993,995,1723,3306,3389,5900,8080";
+
+  static final String NMAP_TOP_20_UDP =
+      "53,67-69,123,135,137-139,161-162,445,500,514,520,631,1434,1900,4500,49152";
 
   @Test
   void theMostCommonPortsComeFirstInNmapsOrder() {
-    assertArrayEquals(new int[] {80, 23, 443, 21, 22, 25, 3389, 110, 445, 139}, TopPorts.top(Protocol.TCP, 10));
-    assertArrayEquals(new int[] {631, 161, 137, 123, 138, 1434, 445, 135, 67, 53}, TopPorts.top(Protocol.UDP, 10));
+    assertArrayEquals(
+        new int[] {80, 23, 443, 21, 22, 25, 3389, 110, 445, 139}, TopPorts.top(Protocol.TCP, 10));
+    assertArrayEquals(
+        new int[] {631, 161, 137, 123, 138, 1434, 445, 135, 67, 53},
+        TopPorts.top(Protocol.UDP, 10));
   }
 
   @Test
   void topHundredAndTwentyAreNmapsSets() {
-    assertEquals(PortList.parse(NMAP_TOP_100_TCP, Protocol.TCP), PortList.parse("top:100", Protocol.TCP));
-    assertEquals(PortList.parse(NMAP_TOP_100_UDP, Protocol.UDP), PortList.parse("top:100", Protocol.UDP));
-    assertEquals(PortList.parse(NMAP_TOP_20_TCP, Protocol.TCP), PortList.parse("top:20", Protocol.TCP));
-    assertEquals(PortList.parse(NMAP_TOP_20_UDP, Protocol.UDP), PortList.parse("top:20", Protocol.UDP));
+    assertEquals(
+        PortList.parse(NMAP_TOP_100_TCP, Protocol.TCP), PortList.parse("top:100", Protocol.TCP));
+    assertEquals(
+        PortList.parse(NMAP_TOP_100_UDP, Protocol.UDP), PortList.parse("top:100", Protocol.UDP));
+    assertEquals(
+        PortList.parse(NMAP_TOP_20_TCP, Protocol.TCP), PortList.parse("top:20", Protocol.TCP));
+    assertEquals(
+        PortList.parse(NMAP_TOP_20_UDP, Protocol.UDP), PortList.parse("top:20", Protocol.UDP));
     assertEquals(100, PortList.parse("top:100", Protocol.TCP).size());
   }
 
@@ -68,7 +85,15 @@ class TopPortsTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"TCP,80,1", "TCP,22,5", "TCP,3389,7", "TCP,5,0", "TCP,2024,3648", "UDP,631,1", "UDP,53,10"})
+  @CsvSource({
+    "TCP,80,1",
+    "TCP,22,5",
+    "TCP,3389,7",
+    "TCP,5,0",
+    "TCP,2024,3648",
+    "UDP,631,1",
+    "UDP,53,10"
+  })
   void rankOfWellKnownPorts(Protocol proto, int port, int rank) {
     assertEquals(rank, TopPorts.rank(proto, port));
   }
@@ -82,24 +107,42 @@ class TopPortsTest {
   }
 
   /**
-   * Against the nmap installed here, when its nmap-services is the one the lists came from. {@code -iL /dev/null}
-   * gives nmap no target, so it sends nothing; it still prints the port set in its XML scaninfo.
+   * Against the nmap installed here, when its nmap-services is the one the lists came from. {@code
+   * -iL /dev/null} gives nmap no target, so it sends nothing; it still prints the port set in its
+   * XML scaninfo.
    */
   @ParameterizedTest
   @CsvSource({"TCP,-sT,1000", "UDP,-sU,1000", "TCP,-sT,4257", "UDP,-sU,5000"})
   void sameSetsAsTheInstalledNmap(Protocol proto, String flag, int n) throws Exception {
     Path services = Path.of("/usr/share/nmap/nmap-services");
-    Assumptions.assumeTrue(Files.isRegularFile(services) && Files.isExecutable(Path.of("/usr/bin/nmap")),
+    Assumptions.assumeTrue(
+        Files.isRegularFile(services) && Files.isExecutable(Path.of("/usr/bin/nmap")),
         "nmap is not installed here (/usr/bin/nmap, /usr/share/nmap/nmap-services): nothing to compare with");
     String installedId = idLine(Files.readString(services, StandardCharsets.ISO_8859_1));
     String ourId;
     try (InputStream in = TopPorts.class.getResourceAsStream("top-ports-tcp.txt")) {
       ourId = idLine(new String(in.readAllBytes(), StandardCharsets.US_ASCII));
     }
-    Assumptions.assumeTrue(ourId.equals(installedId), "the installed nmap-services is '" + installedId
-        + "', the lists were generated from '" + ourId + "': regenerate them to compare");
-    Process nmap = new ProcessBuilder("/usr/bin/nmap", flag, "-n", "--top-ports", String.valueOf(n), "-oX", "-",
-        "-iL", "/dev/null").redirectErrorStream(true).start();
+    Assumptions.assumeTrue(
+        ourId.equals(installedId),
+        "the installed nmap-services is '"
+            + installedId
+            + "', the lists were generated from '"
+            + ourId
+            + "': regenerate them to compare");
+    Process nmap =
+        new ProcessBuilder(
+                "/usr/bin/nmap",
+                flag,
+                "-n",
+                "--top-ports",
+                String.valueOf(n),
+                "-oX",
+                "-",
+                "-iL",
+                "/dev/null")
+            .redirectErrorStream(true)
+            .start();
     String xml = new String(nmap.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(nmap.waitFor(30, TimeUnit.SECONDS));
     Matcher m = Pattern.compile(" services=\"([0-9,\\-]+)\"").matcher(xml);
@@ -107,7 +150,9 @@ class TopPortsTest {
     Set<Integer> fromNmap = new HashSet<>();
     for (String item : m.group(1).split(",")) {
       String[] range = item.split("-");
-      for (int p = Integer.parseInt(range[0]); p <= Integer.parseInt(range[range.length - 1]); p++) {
+      for (int p = Integer.parseInt(range[0]);
+          p <= Integer.parseInt(range[range.length - 1]);
+          p++) {
         fromNmap.add(p);
       }
     }

@@ -13,9 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * A real UDP service on a thread of its own: for each datagram, {@code reply} gives the answer, or null to stay
- * silent. Counts the datagrams it answered and those it ignored. Also the request checkers of the protocols the
- * engine has payloads for, strict enough that only a well-formed request gets an answer.
+ * A real UDP service on a thread of its own: for each datagram, {@code reply} gives the answer, or
+ * null to stay silent. Counts the datagrams it answered and those it ignored. Also the request
+ * checkers of the protocols the engine has payloads for, strict enough that only a well-formed
+ * request gets an answer.
  */
 public final class UdpResponder implements AutoCloseable {
   final DatagramChannel channel;
@@ -28,9 +29,13 @@ public final class UdpResponder implements AutoCloseable {
     this.thread = Thread.ofPlatform().daemon(true).name("udp-responder").start(() -> serve(reply));
   }
 
-  static UdpResponder start(InetAddress address, int port, Function<byte[], byte[]> reply) throws IOException {
-    DatagramChannel ch = DatagramChannel.open(address.getAddress().length == 4
-        ? java.net.StandardProtocolFamily.INET : java.net.StandardProtocolFamily.INET6);
+  static UdpResponder start(InetAddress address, int port, Function<byte[], byte[]> reply)
+      throws IOException {
+    DatagramChannel ch =
+        DatagramChannel.open(
+            address.getAddress().length == 4
+                ? java.net.StandardProtocolFamily.INET
+                : java.net.StandardProtocolFamily.INET6);
     ch.bind(new InetSocketAddress(address, port));
     return new UdpResponder(ch, reply);
   }
@@ -79,9 +84,10 @@ public final class UdpResponder implements AutoCloseable {
   // ------------------------------------------------------------------------------------------------ DNS
 
   /**
-   * Answers a well-formed standard DNS query (RFC 1035 4.1): a header with QR 0 and opcode 0, exactly one
-   * question and no other records, a name of valid labels, a type and a class, and nothing after it. The answer:
-   * the same id and question, QR 1, RCODE 0, no records. Anything else: null.
+   * Answers a well-formed standard DNS query (RFC 1035 4.1): a header with QR 0 and opcode 0,
+   * exactly one question and no other records, a name of valid labels, a type and a class, and
+   * nothing after it. The answer: the same id and question, QR 1, RCODE 0, no records. Anything
+   * else: null.
    */
   public static byte[] dns(byte[] q) {
     if (q.length < 12 + 5) {
@@ -90,7 +96,12 @@ public final class UdpResponder implements AutoCloseable {
     int flags = u16(q, 2);
     boolean query = (flags & 0x8000) == 0;
     int opcode = (flags >>> 11) & 0xf;
-    if (!query || opcode != 0 || u16(q, 4) != 1 || u16(q, 6) != 0 || u16(q, 8) != 0 || u16(q, 10) != 0) {
+    if (!query
+        || opcode != 0
+        || u16(q, 4) != 1
+        || u16(q, 6) != 0
+        || u16(q, 8) != 0
+        || u16(q, 10) != 0) {
       return null;
     }
     int i = 12;
@@ -138,7 +149,10 @@ public final class UdpResponder implements AutoCloseable {
 
   // ------------------------------------------------------------------------------------------------ NTP
 
-  /** Answers an NTP client request (RFC 5905 7.3: 48 bytes, mode 3, version 1 to 4) with a server reply (mode 4). */
+  /**
+   * Answers an NTP client request (RFC 5905 7.3: 48 bytes, mode 3, version 1 to 4) with a server
+   * reply (mode 4).
+   */
   public static byte[] ntp(byte[] q) {
     if (q.length != 48) {
       return null;
@@ -157,8 +171,9 @@ public final class UdpResponder implements AutoCloseable {
   // ------------------------------------------------------------------------------------------------ SNMP
 
   /**
-   * Answers an SNMPv1 GetRequest (RFC 1157) with community "public" for sysDescr.0, decoded strictly as BER: every
-   * length must match, nothing may trail. The answer: the same message as a GetResponse with an OCTET STRING.
+   * Answers an SNMPv1 GetRequest (RFC 1157) with community "public" for sysDescr.0, decoded
+   * strictly as BER: every length must match, nothing may trail. The answer: the same message as a
+   * GetResponse with an OCTET STRING.
    */
   public static byte[] snmp(byte[] q) {
     try {
@@ -172,7 +187,8 @@ public final class UdpResponder implements AutoCloseable {
         return null;
       }
       Ber community = top.expect(0x04);
-      if (!new String(q, community.start, community.length, StandardCharsets.US_ASCII).equals("public")) {
+      if (!new String(q, community.start, community.length, StandardCharsets.US_ASCII)
+          .equals("public")) {
         return null;
       }
       Ber pdu = top.expect(0xa0);
@@ -210,7 +226,10 @@ public final class UdpResponder implements AutoCloseable {
     }
   }
 
-  /** A BER TLV cursor over {@code [start, start + length)}; short-form lengths only (enough for these). */
+  /**
+   * A BER TLV cursor over {@code [start, start + length)}; short-form lengths only (enough for
+   * these).
+   */
   private static final class Ber {
     final byte[] b;
     final int start;

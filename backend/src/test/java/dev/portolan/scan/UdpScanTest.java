@@ -3,6 +3,7 @@ package dev.portolan.scan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portolan.scan.banner.UdpPayloads;
 import dev.portolan.socket.Protocol;
 import dev.portolan.web.Await;
 import java.net.InetAddress;
@@ -12,12 +13,12 @@ import java.util.List;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import dev.portolan.scan.banner.UdpPayloads;
 
 /**
- * UDP scans of the loopback addresses against real services the test runs: an echo service, DNS, NTP and SNMP
- * responders that answer only a well-formed request of their protocol, a socket that never answers, and ports
- * reserved and released (closed: the kernel answers with ICMP port unreachable).
+ * UDP scans of the loopback addresses against real services the test runs: an echo service, DNS,
+ * NTP and SNMP responders that answer only a well-formed request of their protocol, a socket that
+ * never answers, and ports reserved and released (closed: the kernel answers with ICMP port
+ * unreachable).
  */
 @Timeout(60)
 class UdpScanTest {
@@ -41,11 +42,13 @@ class UdpScanTest {
       List<Integer> all = new ArrayList<>(answering);
       all.add(silent.port());
       all.addAll(closed);
-      // the payloads go by port number (53, 123, 161); the responders sit on random ports, so say which is which
-      UdpPayloads payloads = UdpPayloads.defaults()
-          .with(dns.port(), UdpPayloads.dnsQuery())
-          .with(ntp.port(), UdpPayloads.ntpRequest())
-          .with(snmp.port(), UdpPayloads.snmpGetRequest());
+      // the payloads go by port number (53, 123, 161); the responders sit on random ports, so say
+      // which is which
+      UdpPayloads payloads =
+          UdpPayloads.defaults()
+              .with(dns.port(), UdpPayloads.dnsQuery())
+              .with(ntp.port(), UdpPayloads.ntpRequest())
+              .with(snmp.port(), UdpPayloads.snmpGetRequest());
 
       ScanFixtures.Recorder rec = new ScanFixtures.Recorder();
       ScanPlan plan = ScanFixtures.plan(List.of(address), all, Protocol.UDP, Preset.AGGRESSIVE);
@@ -64,7 +67,8 @@ class UdpScanTest {
         assertEquals(Protocol.UDP, r.proto());
       }
       assertTrue(dns.answered.get() >= 1 && ntp.answered.get() >= 1 && snmp.answered.get() >= 1);
-      assertEquals(0, dns.ignored.get() + ntp.ignored.get() + snmp.ignored.get(), "a malformed request");
+      assertEquals(
+          0, dns.ignored.get() + ntp.ignored.get() + snmp.ignored.get(), "a malformed request");
       PortResult s = rec.get(address, silent.port());
       assertEquals(PortState.OPEN_FILTERED, s.state());
       assertEquals("no-response", s.reason());
@@ -77,7 +81,9 @@ class UdpScanTest {
       }
       // the silent socket heard every try: the first send and maxRetries retransmissions
       int tries = Preset.AGGRESSIVE.maxRetries() + 1;
-      Await.until("the silent socket to see " + tries + " probes", Duration.ofSeconds(5),
+      Await.until(
+          "the silent socket to see " + tries + " probes",
+          Duration.ofSeconds(5),
           () -> silent.ignored.get() == tries ? true : null);
     }
   }
@@ -96,7 +102,8 @@ class UdpScanTest {
         ports.add(r.port());
       }
       ports.add(echo.port());
-      // no payload overrides: these random ports get the neutral byte, which no strict service answers
+      // no payload overrides: these random ports get the neutral byte, which no strict service
+      // answers
       ScanPlan plan = ScanFixtures.plan(List.of(address), ports, Protocol.UDP, Preset.AGGRESSIVE);
       ScanOutcome o = ScanFixtures.await(ScanEngine.create().start(plan, ScanListener.NONE), 30);
       assertEquals(ScanOutcome.Status.COMPLETED, o.status());
@@ -106,7 +113,9 @@ class UdpScanTest {
       }
       int tries = Preset.AGGRESSIVE.maxRetries() + 1;
       for (UdpResponder r : strict) {
-        Await.until("a strict service to ignore " + tries + " neutral probes", Duration.ofSeconds(5),
+        Await.until(
+            "a strict service to ignore " + tries + " neutral probes",
+            Duration.ofSeconds(5),
             () -> r.ignored.get() == tries ? true : null);
         assertEquals(0, r.answered.get());
       }

@@ -14,8 +14,20 @@ class ServiceNamesTest {
   void builtInTableCoversTheCommonPorts() {
     ServiceNames s = ServiceNames.builtInOnly();
     int[] ports = {22, 23, 25, 53, 80, 443, 993, 995, 3306, 5432, 6379, 8080};
-    String[] names = {"ssh", "telnet", "smtp", "domain", "http", "https", "imaps", "pop3s", "mysql", "postgresql",
-        "redis", "http-alt"};
+    String[] names = {
+      "ssh",
+      "telnet",
+      "smtp",
+      "domain",
+      "http",
+      "https",
+      "imaps",
+      "pop3s",
+      "mysql",
+      "postgresql",
+      "redis",
+      "http-alt"
+    };
     for (int i = 0; i < ports.length; i++) {
       assertEquals(names[i], s.name(Protocol.TCP, ports[i]), "tcp/" + ports[i]);
     }
@@ -26,8 +38,10 @@ class ServiceNamesTest {
   @Test
   void etcServicesWinsAndIsParsedWithCommentsAndAliases(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("services");
-    Files.writeString(file, "# comment\nmyssh\t\t22/tcp\t\tssh  # remote login\nweird 9/ddp\nbad line\n"
-        + "thing 70000/tcp\ncustom 4444/udp\n");
+    Files.writeString(
+        file,
+        "# comment\nmyssh\t\t22/tcp\t\tssh  # remote login\nweird 9/ddp\nbad line\n"
+            + "thing 70000/tcp\ncustom 4444/udp\n");
     ServiceNames s = ServiceNames.create(file);
     assertEquals("myssh", s.name(Protocol.TCP, 22));
     assertEquals("custom", s.name(Protocol.UDP, 4444));

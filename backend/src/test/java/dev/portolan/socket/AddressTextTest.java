@@ -5,38 +5,41 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class AddressTextTest {
 
-  /** The address given as 32 hex digits, network order, so no resolver or Inet4Address mapping gets involved. */
+  /**
+   * The address given as 32 hex digits, network order, so no resolver or Inet4Address mapping gets
+   * involved.
+   */
   private static String ipv6(String hex32) {
     return AddressText.of(HexFormat.of().parseHex(hex32));
   }
 
   @ParameterizedTest
   @CsvSource({
-      "00000000000000000000000000000000, ::",
-      "00000000000000000000000000000001, ::1",
-      "fe800000000000000000000000000001, fe80::1",
-      "20010db8000000000001000000000001, 2001:db8::1:0:0:1",
-      "20010db8000000000001000000000001, 2001:db8::1:0:0:1",
-      "20010db8000000010000000000000001, 2001:db8:0:1::1",
-      "20010db8000100000000000100000001, 2001:db8:1::1:0:1",
-      "20010db8000000010001000100010001, 2001:db8:0:1:1:1:1:1",
-      "20010db8000000000000000000000000, 2001:db8::",
-      "00010000000000000000000000000000, 1::",
-      "0000000000000000000000000000ffff, ::ffff",
-      "ffffffffffffffffffffffffffffffff, ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
-      "fe80000000000000abcdef0123456789, fe80::abcd:ef01:2345:6789",
-      "00000000000000000000ffff7f000001, ::ffff:127.0.0.1",
-      "00000000000000000000ffff0a0000fe, ::ffff:10.0.0.254",
-      "00000000000000000000ffff00000000, ::ffff:0.0.0.0",
-      "00000000000000000000000001020304, ::1.2.3.4",
-      "0064ff9b0000000000000000c0000201, 64:ff9b::c000:201",
-      "00000000000000000001ffff7f000001, ::1:ffff:7f00:1",
+    "00000000000000000000000000000000, ::",
+    "00000000000000000000000000000001, ::1",
+    "fe800000000000000000000000000001, fe80::1",
+    "20010db8000000000001000000000001, 2001:db8::1:0:0:1",
+    "20010db8000000000001000000000001, 2001:db8::1:0:0:1",
+    "20010db8000000010000000000000001, 2001:db8:0:1::1",
+    "20010db8000100000000000100000001, 2001:db8:1::1:0:1",
+    "20010db8000000010001000100010001, 2001:db8:0:1:1:1:1:1",
+    "20010db8000000000000000000000000, 2001:db8::",
+    "00010000000000000000000000000000, 1::",
+    "0000000000000000000000000000ffff, ::ffff",
+    "ffffffffffffffffffffffffffffffff, ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+    "fe80000000000000abcdef0123456789, fe80::abcd:ef01:2345:6789",
+    "00000000000000000000ffff7f000001, ::ffff:127.0.0.1",
+    "00000000000000000000ffff0a0000fe, ::ffff:10.0.0.254",
+    "00000000000000000000ffff00000000, ::ffff:0.0.0.0",
+    "00000000000000000000000001020304, ::1.2.3.4",
+    "0064ff9b0000000000000000c0000201, 64:ff9b::c000:201",
+    "00000000000000000001ffff7f000001, ::1:ffff:7f00:1",
   })
   void formatsIpv6AsSsDoes(String hex, String expected) {
     assertEquals(expected, ipv6(hex));
@@ -54,12 +57,12 @@ class AddressTextTest {
 
   @ParameterizedTest
   @CsvSource({
-      "00000000, 0.0.0.0",
-      "7f000001, 127.0.0.1",
-      "0a000005, 10.0.0.5",
-      "c0a864c8, 192.168.100.200",
-      "ffffffff, 255.255.255.255",
-      "01020304, 1.2.3.4",
+    "00000000, 0.0.0.0",
+    "7f000001, 127.0.0.1",
+    "0a000005, 10.0.0.5",
+    "c0a864c8, 192.168.100.200",
+    "ffffffff, 255.255.255.255",
+    "01020304, 1.2.3.4",
   })
   void formatsIpv4(String hex, String expected) {
     assertEquals(expected, AddressText.ipv4(HexFormat.fromHexDigits(hex)));

@@ -9,8 +9,7 @@ import java.nio.file.Path;
 
 /** Captured /proc/net tables under src/test/resources/proc. */
 public final class Fixtures {
-  private Fixtures() {
-  }
+  private Fixtures() {}
 
   public static Path dir(String name) {
     URL url = Fixtures.class.getResource("/proc/" + name);

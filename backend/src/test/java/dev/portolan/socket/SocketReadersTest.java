@@ -6,14 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portolan.config.PortolanConfig;
+import dev.portolan.socket.netlink.NetlinkSocketReader;
 import dev.portolan.web.RunningNode;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import dev.portolan.socket.netlink.NetlinkSocketReader;
 
-/** The socketReader setting: auto, netlink and proc, and what /api/v1/nodes and /metrics then say. */
+/**
+ * The socketReader setting: auto, netlink and proc, and what /api/v1/nodes and /metrics then say.
+ */
 class SocketReadersTest {
 
   @Test
@@ -49,8 +51,10 @@ class SocketReadersTest {
 
   @Test
   void badSettingIsRefusedWithTheChoices() {
-    var e = assertThrows(PortolanConfig.InvalidConfigException.class,
-        () -> PortolanConfig.from(Map.of("socketReader", "ebpf"), "n"));
+    var e =
+        assertThrows(
+            PortolanConfig.InvalidConfigException.class,
+            () -> PortolanConfig.from(Map.of("socketReader", "ebpf"), "n"));
     assertTrue(e.getMessage().contains("auto, netlink or proc"), e.getMessage());
     assertEquals(SocketReaders.Setting.AUTO, PortolanConfig.from(Map.of(), "n").socketReader());
   }

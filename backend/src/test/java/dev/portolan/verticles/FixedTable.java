@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A socket table reader that returns the rows it was given (a plain fake of the netlink reader, which cannot be
- * made to hold a chosen table): {@link #set} changes what the next read returns, {@link #failNext} makes reads
- * throw, and it says whether it was closed.
+ * A socket table reader that returns the rows it was given (a plain fake of the netlink reader,
+ * which cannot be made to hold a chosen table): {@link #set} changes what the next read returns,
+ * {@link #failNext} makes reads throw, and it says whether it was closed.
  */
 final class FixedTable implements SocketTableReader, AutoCloseable {
   private volatile List<SocketEntry> rows;
@@ -31,19 +31,49 @@ final class FixedTable implements SocketTableReader, AutoCloseable {
 
   /** A TCP listener on 0.0.0.0:{@code port}. */
   static SocketEntry listener(int port, long inode) {
-    return SocketEntry.inet(Protocol.TCP, Family.IPV4, "0.0.0.0", port, "0.0.0.0", 0, SocketState.LISTEN, 0, 0, 1000,
+    return SocketEntry.inet(
+        Protocol.TCP,
+        Family.IPV4,
+        "0.0.0.0",
+        port,
+        "0.0.0.0",
+        0,
+        SocketState.LISTEN,
+        0,
+        0,
+        1000,
         inode);
   }
 
   /** An established TCP connection from 10.0.0.9:{@code remotePort} to local port {@code port}. */
   static SocketEntry connection(int port, int remotePort, long inode) {
-    return SocketEntry.inet(Protocol.TCP, Family.IPV4, "10.0.0.1", port, "10.0.0.9", remotePort,
-        SocketState.ESTABLISHED, 0, 0, 1000, inode);
+    return SocketEntry.inet(
+        Protocol.TCP,
+        Family.IPV4,
+        "10.0.0.1",
+        port,
+        "10.0.0.9",
+        remotePort,
+        SocketState.ESTABLISHED,
+        0,
+        0,
+        1000,
+        inode);
   }
 
   /** A UDP socket bound to 0.0.0.0:{@code port}. */
   static SocketEntry udp(int port, long inode) {
-    return SocketEntry.inet(Protocol.UDP, Family.IPV4, "0.0.0.0", port, "0.0.0.0", 0, SocketState.CLOSE, 0, 0, 0,
+    return SocketEntry.inet(
+        Protocol.UDP,
+        Family.IPV4,
+        "0.0.0.0",
+        port,
+        "0.0.0.0",
+        0,
+        SocketState.CLOSE,
+        0,
+        0,
+        0,
         inode);
   }
 

@@ -16,11 +16,11 @@ import dev.portolan.cluster.Membership;
 import dev.portolan.fleet.FleetState;
 import dev.portolan.fleet.NodeFacts;
 import dev.portolan.metrics.PortolanMetrics;
+import dev.portolan.owner.OwnerIndex;
 import dev.portolan.sampling.ChangeHistory;
 import dev.portolan.sampling.ChangeKind;
 import dev.portolan.sampling.NodeSnapshot;
 import dev.portolan.sampling.Sampler;
-import dev.portolan.owner.OwnerIndex;
 import dev.portolan.service.ServiceNames;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -40,10 +40,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The contract of {@link FleetVerticle} alone on an event bus: an agent's heartbeat in makes it ask the agent for its
- * snapshot and mark the node up; its change batches in come out re-numbered on {@link Addresses#FLEET_CHANGES}; the
- * hub-local fleet questions are answered from what came in; the agent leaving the cluster marks it down. The agent
- * is a real {@link Sampler} over a fixed table whose snapshot service is a consumer of this test.
+ * The contract of {@link FleetVerticle} alone on an event bus: an agent's heartbeat in makes it ask
+ * the agent for its snapshot and mark the node up; its change batches in come out re-numbered on
+ * {@link Addresses#FLEET_CHANGES}; the hub-local fleet questions are answered from what came in;
+ * the agent leaving the cluster marks it down. The agent is a real {@link Sampler} over a fixed
+ * table whose snapshot service is a consumer of this test.
  */
 @ExtendWith(VertxExtension.class)
 class FleetVerticleTest {
@@ -60,7 +61,7 @@ class FleetVerticleTest {
 
   /** Cluster membership as a hub sees it, where the test says when a member leaves. */
   private static final class LeavingMembers implements Membership {
-    private volatile Consumer<String> left = id -> { };
+    private volatile Consumer<String> left = id -> {};
 
     @Override
     public String localNodeId() {
@@ -79,22 +80,39 @@ class FleetVerticleTest {
 
   @BeforeEach
   void deployed(Vertx vertx, VertxTestContext ctx, @TempDir Path noProcesses) throws Exception {
-    table = new FixedTable(List.of(FixedTable.listener(5432, 101), FixedTable.connection(5432, 40001, 102)));
+    table =
+        new FixedTable(
+            List.of(FixedTable.listener(5432, 101), FixedTable.connection(5432, 40001, 102)));
     agent = new Sampler(AGENT, table, OwnerIndex.create(noProcesses), System::currentTimeMillis);
     agentSnapshot = agent.sample().snapshot();
     long firstSeq = System.currentTimeMillis() * 1000;
     var bus = vertx.eventBus();
     // The agent's side of the bus: its snapshot service, and the statuses the hub announces of it.
-    Future<Void> agentSide = bus.<JsonObject>consumer(Addresses.onNode(AGENT, Addresses.SNAPSHOT), msg -> {
-      NodeSnapshot s = agentSnapshot;
-      msg.reply(new SnapshotReply(AGENT, EPOCH, s.seq(), s.takenAtMillis(), s.sockets()).toJson(services));
-    }).completion();
-    Future<Void> statusSide = bus.<JsonObject>consumer(Addresses.FLEET_NODE_STATUS, msg ->
-        status(msg.body().getString("status")).tryComplete(msg.body())).completion();
-    FleetVerticle fleet = new FleetVerticle(new FleetState(FleetState.Settings.DEFAULT, firstSeq),
-        new ChangeHistory(1000, firstSeq, ChangeHistory.newRun()), members, services,
-        new PortolanMetrics(Portolan.newRegistry(), "hub", "none"), null);
-    Future.all(agentSide, statusSide).compose(v -> vertx.deployVerticle(fleet))
+    Future<Void> agentSide =
+        bus.<JsonObject>consumer(
+                Addresses.onNode(AGENT, Addresses.SNAPSHOT),
+                msg -> {
+                  NodeSnapshot s = agentSnapshot;
+                  msg.reply(
+                      new SnapshotReply(AGENT, EPOCH, s.seq(), s.takenAtMillis(), s.sockets())
+                          .toJson(services));
+                })
+            .completion();
+    Future<Void> statusSide =
+        bus.<JsonObject>consumer(
+                Addresses.FLEET_NODE_STATUS,
+                msg -> status(msg.body().getString("status")).tryComplete(msg.body()))
+            .completion();
+    FleetVerticle fleet =
+        new FleetVerticle(
+            new FleetState(FleetState.Settings.DEFAULT, firstSeq),
+            new ChangeHistory(1000, firstSeq, ChangeHistory.newRun()),
+            members,
+            services,
+            new PortolanMetrics(Portolan.newRegistry(), "hub", "none"),
+            null);
+    Future.all(agentSide, statusSide)
+        .compose(v -> vertx.deployVerticle(fleet))
         .onComplete(ctx.succeedingThenComplete());
   }
 
@@ -105,24 +123,44 @@ class FleetVerticleTest {
   /** The agent's heartbeat, as its HeartbeatVerticle publishes it. */
   private JsonObject heartbeat() {
     NodeSnapshot s = agentSnapshot;
-    NodeFacts facts = NodeFacts.builder(AGENT).clusterNodeId(MEMBER).role("agent").reader("fixed").intervalMillis(1000)
-        .startedAtMillis(1_000).kernel("6.1").addresses(List.of("10.0.0.1")).build();
-    return new NodeHeartbeat(facts, EPOCH, s.seq(), s.takenAtMillis(), System.currentTimeMillis(), s.sockets().size())
+    NodeFacts facts =
+        NodeFacts.builder(AGENT)
+            .clusterNodeId(MEMBER)
+            .role("agent")
+            .reader("fixed")
+            .intervalMillis(1000)
+            .startedAtMillis(1_000)
+            .kernel("6.1")
+            .addresses(List.of("10.0.0.1"))
+            .build();
+    return new NodeHeartbeat(
+            facts,
+            EPOCH,
+            s.seq(),
+            s.takenAtMillis(),
+            System.currentTimeMillis(),
+            s.sockets().size())
         .toJson();
   }
 
   /**
-   * Publishes a heartbeat; completes with the hub's first announcement of the agent's sockets, when it has taken
-   * the agent's snapshot (its rows, new to the hub, come out as opened).
+   * Publishes a heartbeat; completes with the hub's first announcement of the agent's sockets, when
+   * it has taken the agent's snapshot (its rows, new to the hub, come out as opened).
    */
   private Future<FleetChanges> up(Vertx vertx) {
     Promise<FleetChanges> announced = Promise.promise();
-    var changes = vertx.eventBus().<FleetChanges>consumer(Addresses.FLEET_CHANGES, msg -> announced.tryComplete(msg.body()));
-    return changes.completion()
-        .compose(v -> {
-          vertx.eventBus().publish(Addresses.HEARTBEATS, heartbeat());
-          return announced.future();
-        })
+    var changes =
+        vertx
+            .eventBus()
+            .<FleetChanges>consumer(
+                Addresses.FLEET_CHANGES, msg -> announced.tryComplete(msg.body()));
+    return changes
+        .completion()
+        .compose(
+            v -> {
+              vertx.eventBus().publish(Addresses.HEARTBEATS, heartbeat());
+              return announced.future();
+            })
         .eventually(changes::unregister);
   }
 
@@ -130,98 +168,173 @@ class FleetVerticleTest {
   void aHeartbeatInBringsTheNodeUpWithItsSnapshot(Vertx vertx, VertxTestContext ctx) {
     Checkpoint done = ctx.checkpoint(6);
     Future<FleetChanges> up = up(vertx);
-    up.onComplete(ctx.succeeding(snapshot -> ctx.verify(() -> {
-      assertEquals(2, snapshot.changes().size());
-      assertTrue(snapshot.changes().stream().allMatch(c -> c.kind() == ChangeKind.OPENED && AGENT.equals(c.node())));
-      done.flag();
-    })));
-    answers(ctx, done, status("up").future(), status -> assertEquals(AGENT, status.getString("node")));
-    answers(ctx, done, up.compose(s -> ask(vertx, Addresses.FLEET_NODES, new JsonObject())), nodes -> {
-      assertEquals(1, nodes.getJsonArray("nodes").size(), nodes.encode());
-      JsonObject node = nodes.getJsonArray("nodes").getJsonObject(0);
-      assertEquals(AGENT, node.getString("name"));
-      assertEquals("up", node.getString("status"));
-      assertEquals(MEMBER, node.getString("clusterNodeId"));
-      assertEquals(2, node.getJsonObject("sockets").getInteger("total"), node.encode());
-      assertTrue(nodes.getBoolean("complete"), nodes.encode());
-    });
-    answers(ctx, done, up.compose(s -> ask(vertx, Addresses.FLEET_SOCKETS, new JsonObject().put("limit", 100))),
+    up.onComplete(
+        ctx.succeeding(
+            snapshot ->
+                ctx.verify(
+                    () -> {
+                      assertEquals(2, snapshot.changes().size());
+                      assertTrue(
+                          snapshot.changes().stream()
+                              .allMatch(
+                                  c -> c.kind() == ChangeKind.OPENED && AGENT.equals(c.node())));
+                      done.flag();
+                    })));
+    answers(
+        ctx, done, status("up").future(), status -> assertEquals(AGENT, status.getString("node")));
+    answers(
+        ctx,
+        done,
+        up.compose(s -> ask(vertx, Addresses.FLEET_NODES, new JsonObject())),
+        nodes -> {
+          assertEquals(1, nodes.getJsonArray("nodes").size(), nodes.encode());
+          JsonObject node = nodes.getJsonArray("nodes").getJsonObject(0);
+          assertEquals(AGENT, node.getString("name"));
+          assertEquals("up", node.getString("status"));
+          assertEquals(MEMBER, node.getString("clusterNodeId"));
+          assertEquals(2, node.getJsonObject("sockets").getInteger("total"), node.encode());
+          assertTrue(nodes.getBoolean("complete"), nodes.encode());
+        });
+    answers(
+        ctx,
+        done,
+        up.compose(s -> ask(vertx, Addresses.FLEET_SOCKETS, new JsonObject().put("limit", 100))),
         page -> {
           assertEquals(2, page.getInteger("matched"));
           assertEquals(AGENT, page.getJsonArray("sockets").getJsonObject(0).getString("node"));
         });
-    answers(ctx, done, up.compose(s -> ask(vertx, Addresses.FLEET_SUMMARY, new JsonObject())), summary -> {
-      assertEquals(2, summary.getInteger("total"), summary.encode());
-      assertTrue(summary.getBoolean("complete"), summary.encode());
-    });
-    answers(ctx, done, up.compose(s -> ask(vertx, Addresses.FLEET_COMPLETE, new JsonObject())), complete ->
-        assertTrue(complete.getBoolean("complete"), complete.encode()));
+    answers(
+        ctx,
+        done,
+        up.compose(s -> ask(vertx, Addresses.FLEET_SUMMARY, new JsonObject())),
+        summary -> {
+          assertEquals(2, summary.getInteger("total"), summary.encode());
+          assertTrue(summary.getBoolean("complete"), summary.encode());
+        });
+    answers(
+        ctx,
+        done,
+        up.compose(s -> ask(vertx, Addresses.FLEET_COMPLETE, new JsonObject())),
+        complete -> assertTrue(complete.getBoolean("complete"), complete.encode()));
   }
 
   @Test
   void aChangeBatchInComesOutRenumberedAndIsAnswered(Vertx vertx, VertxTestContext ctx) {
     Checkpoint done = ctx.checkpoint(3);
     Promise<FleetChanges> announced = Promise.promise();
-    vertx.eventBus().<FleetChanges>consumer(Addresses.FLEET_CHANGES, msg -> {
-      if (msg.body().changes().stream().anyMatch(c -> c.current().socket().localPort() == 8080)) {
-        announced.tryComplete(msg.body());
-      }
-    });
+    vertx
+        .eventBus()
+        .<FleetChanges>consumer(
+            Addresses.FLEET_CHANGES,
+            msg -> {
+              if (msg.body().changes().stream()
+                  .anyMatch(c -> c.current().socket().localPort() == 8080)) {
+                announced.tryComplete(msg.body());
+              }
+            });
     Future<FleetChanges> first = up(vertx);
-    Future<FleetChanges> changed = first.compose(s -> {
-      table.set(List.of(FixedTable.listener(5432, 101), FixedTable.connection(5432, 40001, 102),
-          FixedTable.listener(8080, 103)));
-      try {
-        Sampler.Result next = agent.sample();
-        agentSnapshot = next.snapshot();
-        vertx.eventBus().publish(Addresses.CHANGES, new ChangeBatch(AGENT, EPOCH, next.changes()).toJson(services));
-      } catch (java.io.IOException e) {
-        return Future.failedFuture(e);
-      }
-      return announced.future();
-    });
-    changed.onComplete(ctx.succeeding(out -> ctx.verify(() -> {
-      assertEquals(1, out.changes().size());
-      assertEquals(ChangeKind.OPENED, out.changes().get(0).kind());
-      assertEquals(AGENT, out.changes().get(0).node());
-      // In the hub's own sequence: right after the changes it announced before.
-      List<dev.portolan.sampling.SocketChange> before = first.result().changes();
-      assertEquals(before.get(before.size() - 1).seq() + 1, out.changes().get(0).seq());
-      done.flag();
-    })));
+    Future<FleetChanges> changed =
+        first.compose(
+            s -> {
+              table.set(
+                  List.of(
+                      FixedTable.listener(5432, 101),
+                      FixedTable.connection(5432, 40001, 102),
+                      FixedTable.listener(8080, 103)));
+              try {
+                Sampler.Result next = agent.sample();
+                agentSnapshot = next.snapshot();
+                vertx
+                    .eventBus()
+                    .publish(
+                        Addresses.CHANGES,
+                        new ChangeBatch(AGENT, EPOCH, next.changes()).toJson(services));
+              } catch (java.io.IOException e) {
+                return Future.failedFuture(e);
+              }
+              return announced.future();
+            });
+    changed.onComplete(
+        ctx.succeeding(
+            out ->
+                ctx.verify(
+                    () -> {
+                      assertEquals(1, out.changes().size());
+                      assertEquals(ChangeKind.OPENED, out.changes().get(0).kind());
+                      assertEquals(AGENT, out.changes().get(0).node());
+                      // In the hub's own sequence: right after the changes it announced before.
+                      List<dev.portolan.sampling.SocketChange> before = first.result().changes();
+                      assertEquals(
+                          before.get(before.size() - 1).seq() + 1, out.changes().get(0).seq());
+                      done.flag();
+                    })));
     JsonObject port8080 = new JsonObject().put("proto", "tcp").put("port", 8080);
-    answers(ctx, done, changed.compose(c -> ask(vertx, Addresses.FLEET_PORT, port8080)), port -> {
-      JsonObject node = port.getJsonArray("nodes").getJsonObject(0);
-      assertEquals(AGENT, node.getString("node"));
-      assertTrue(node.getBoolean("listening"), port.encode());
-    });
-    answers(ctx, done, changed.compose(c -> ask(vertx, Addresses.FLEET_CHECK, port8080)), check -> {
-      assertEquals(1, check.getJsonArray("nodes").size());
-      JsonObject node = check.getJsonArray("nodes").getJsonObject(0);
-      assertTrue(node.getBoolean("listening"), check.encode());
-      assertEquals("up", node.getString("status"));
-    });
+    answers(
+        ctx,
+        done,
+        changed.compose(c -> ask(vertx, Addresses.FLEET_PORT, port8080)),
+        port -> {
+          JsonObject node = port.getJsonArray("nodes").getJsonObject(0);
+          assertEquals(AGENT, node.getString("node"));
+          assertTrue(node.getBoolean("listening"), port.encode());
+        });
+    answers(
+        ctx,
+        done,
+        changed.compose(c -> ask(vertx, Addresses.FLEET_CHECK, port8080)),
+        check -> {
+          assertEquals(1, check.getJsonArray("nodes").size());
+          JsonObject node = check.getJsonArray("nodes").getJsonObject(0);
+          assertTrue(node.getBoolean("listening"), check.encode());
+          assertEquals("up", node.getString("status"));
+        });
   }
 
   @Test
   void anUnknownNodeIsA404AndABadCursorA400(Vertx vertx, VertxTestContext ctx) {
     Checkpoint done = ctx.checkpoint(2);
     Future<FleetChanges> up = up(vertx);
-    refuses(ctx, done, up.compose(s -> ask(vertx, Addresses.FLEET_SOCKETS,
-        new JsonObject().put("limit", 100).put("node", "nope"))), 404, "unknown node");
-    refuses(ctx, done, up.compose(s -> ask(vertx, Addresses.FLEET_SOCKETS,
-        new JsonObject().put("limit", 100).put("cursor", "not-a-cursor"))), 400, "invalid cursor");
+    refuses(
+        ctx,
+        done,
+        up.compose(
+            s ->
+                ask(
+                    vertx,
+                    Addresses.FLEET_SOCKETS,
+                    new JsonObject().put("limit", 100).put("node", "nope"))),
+        404,
+        "unknown node");
+    refuses(
+        ctx,
+        done,
+        up.compose(
+            s ->
+                ask(
+                    vertx,
+                    Addresses.FLEET_SOCKETS,
+                    new JsonObject().put("limit", 100).put("cursor", "not-a-cursor"))),
+        400,
+        "invalid cursor");
   }
 
   @Test
   void aMemberLeavingMarksItsNodeDown(Vertx vertx, VertxTestContext ctx) {
     Checkpoint done = ctx.checkpoint(2);
-    Future<JsonObject> down = up(vertx).compose(s -> {
-      members.leave(MEMBER);
-      return status("down").future();
-    });
-    answers(ctx, done, down, status -> assertEquals("left the cluster", status.getString("reason")));
-    answers(ctx, done, down.compose(s -> ask(vertx, Addresses.FLEET_NODES, new JsonObject().put("node", AGENT))),
-        nodes -> assertEquals("down", nodes.getJsonArray("nodes").getJsonObject(0).getString("status")));
+    Future<JsonObject> down =
+        up(vertx)
+            .compose(
+                s -> {
+                  members.leave(MEMBER);
+                  return status("down").future();
+                });
+    answers(
+        ctx, done, down, status -> assertEquals("left the cluster", status.getString("reason")));
+    answers(
+        ctx,
+        done,
+        down.compose(s -> ask(vertx, Addresses.FLEET_NODES, new JsonObject().put("node", AGENT))),
+        nodes ->
+            assertEquals("down", nodes.getJsonArray("nodes").getJsonObject(0).getString("status")));
   }
 }

@@ -15,8 +15,20 @@ import org.junit.jupiter.api.Test;
 class HttpEndpointTest {
   @Test
   void takesTheNodesHttpSettings() {
-    PortolanConfig config = PortolanConfig.from(Map.of("httpPort", 8123, "bind", "127.0.0.2",
-        "publicHost", "portolan.example.com", "httpIdleTimeout", "30s", "httpMaxConnections", "50"), "h");
+    PortolanConfig config =
+        PortolanConfig.from(
+            Map.of(
+                "httpPort",
+                8123,
+                "bind",
+                "127.0.0.2",
+                "publicHost",
+                "portolan.example.com",
+                "httpIdleTimeout",
+                "30s",
+                "httpMaxConnections",
+                "50"),
+            "h");
     ConnectionLimits limits = new ConnectionLimits(50, 50);
     HttpEndpoint endpoint = HttpEndpoint.of(config, limits);
     assertEquals("127.0.0.2", endpoint.bind());

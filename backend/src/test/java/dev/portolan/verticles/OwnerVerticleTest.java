@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portolan.bus.Addresses;
+import dev.portolan.owner.OwnerIndex;
 import dev.portolan.sampling.Sampler;
 import dev.portolan.sampling.SnapshotHolder;
-import dev.portolan.owner.OwnerIndex;
-import dev.portolan.socket.proc.ProcNetReader;
 import dev.portolan.service.ServiceNames;
+import dev.portolan.socket.proc.ProcNetReader;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
@@ -29,13 +29,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The contract of {@link OwnerVerticle} alone on an event bus, over this JVM's real sockets and /proc: who owns a
- * port, what a pid holds; an unknown pid is a 404, a query without a port or a pid a 400.
+ * The contract of {@link OwnerVerticle} alone on an event bus, over this JVM's real sockets and
+ * /proc: who owns a port, what a pid holds; an unknown pid is a 404, a query without a port or a
+ * pid a 400.
  */
 @ExtendWith(VertxExtension.class)
 class OwnerVerticleTest {
   private static final String NODE = "owner-node";
   private static final int SELF = (int) ProcessHandle.current().pid();
+
   /** The kernel's pid_max limit: no process ever has it. */
   private static final int NO_PID = 4_194_304;
 
@@ -46,9 +48,15 @@ class OwnerVerticleTest {
     listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     OwnerIndex owners = OwnerIndex.create();
     SnapshotHolder latest = new SnapshotHolder(NODE);
-    latest.set(new Sampler(NODE, ProcNetReader.create(), owners, System::currentTimeMillis).sample().snapshot());
-    vertx.deployVerticle(new OwnerVerticle(latest, owners, ServiceNames.create()),
-        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)).onComplete(ctx.succeedingThenComplete());
+    latest.set(
+        new Sampler(NODE, ProcNetReader.create(), owners, System::currentTimeMillis)
+            .sample()
+            .snapshot());
+    vertx
+        .deployVerticle(
+            new OwnerVerticle(latest, owners, ServiceNames.create()),
+            new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @AfterEach
@@ -60,7 +68,13 @@ class OwnerVerticleTest {
   void saysWhoOwnsAPort(Vertx vertx, VertxTestContext ctx) {
     Checkpoint done = ctx.checkpoint(2);
     String address = Addresses.onNode(NODE, Addresses.OWNER_LOOKUP);
-    answers(ctx, done, ask(vertx, address, new JsonObject().put("proto", "tcp").put("port", listener.getLocalPort())),
+    answers(
+        ctx,
+        done,
+        ask(
+            vertx,
+            address,
+            new JsonObject().put("proto", "tcp").put("port", listener.getLocalPort())),
         port -> {
           assertEquals(NODE, port.getString("node"));
           assertEquals(listener.getLocalPort(), port.getInteger("port"));
@@ -71,7 +85,13 @@ class OwnerVerticleTest {
           assertEquals("process", owner.getString("status"), owner.encode());
           assertEquals(SELF, owner.getInteger("pid"), owner.encode());
         });
-    answers(ctx, done, ask(vertx, address, new JsonObject().put("proto", "udp").put("port", listener.getLocalPort())),
+    answers(
+        ctx,
+        done,
+        ask(
+            vertx,
+            address,
+            new JsonObject().put("proto", "udp").put("port", listener.getLocalPort())),
         port -> {
           assertFalse(port.getBoolean("listening"));
           assertEquals(0, port.getJsonArray("sockets").size());
@@ -81,11 +101,22 @@ class OwnerVerticleTest {
   @Test
   void saysWhatAPidHolds(Vertx vertx, VertxTestContext ctx) {
     Checkpoint done = ctx.checkpoint();
-    answers(ctx, done, ask(vertx, Addresses.onNode(NODE, Addresses.OWNER_LOOKUP), new JsonObject().put("pid", SELF)),
+    answers(
+        ctx,
+        done,
+        ask(
+            vertx,
+            Addresses.onNode(NODE, Addresses.OWNER_LOOKUP),
+            new JsonObject().put("pid", SELF)),
         pid -> {
           assertEquals(SELF, pid.getJsonObject("process").getInteger("pid"));
-          assertTrue(pid.getJsonArray("sockets").stream().map(JsonObject.class::cast)
-              .anyMatch(s -> s.getInteger("localPort", -1) == listener.getLocalPort() && s.getBoolean("listening")),
+          assertTrue(
+              pid.getJsonArray("sockets").stream()
+                  .map(JsonObject.class::cast)
+                  .anyMatch(
+                      s ->
+                          s.getInteger("localPort", -1) == listener.getLocalPort()
+                              && s.getBoolean("listening")),
               pid.getJsonArray("sockets").encode());
         });
   }
@@ -94,8 +125,18 @@ class OwnerVerticleTest {
   void anUnknownPidIsA404AndAQueryWithoutPortOrPidA400(Vertx vertx, VertxTestContext ctx) {
     Checkpoint done = ctx.checkpoint(3);
     String address = Addresses.onNode(NODE, Addresses.OWNER_LOOKUP);
-    refuses(ctx, done, ask(vertx, address, new JsonObject().put("pid", NO_PID)), 404, "no process " + NO_PID);
+    refuses(
+        ctx,
+        done,
+        ask(vertx, address, new JsonObject().put("pid", NO_PID)),
+        404,
+        "no process " + NO_PID);
     refuses(ctx, done, ask(vertx, address, new JsonObject()), 400, "invalid owner query");
-    refuses(ctx, done, ask(vertx, address, new JsonObject().put("proto", "tcp")), 400, "invalid owner query");
+    refuses(
+        ctx,
+        done,
+        ask(vertx, address, new JsonObject().put("proto", "tcp")),
+        400,
+        "invalid owner query");
   }
 }

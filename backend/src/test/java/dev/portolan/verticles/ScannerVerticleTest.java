@@ -11,9 +11,9 @@ import dev.portolan.Portolan;
 import dev.portolan.bus.Addresses;
 import dev.portolan.metrics.PortolanMetrics;
 import dev.portolan.scan.ScanEngine;
+import dev.portolan.scan.ScanRegistry;
 import dev.portolan.scan.policy.ScanPolicy;
 import dev.portolan.scan.policy.ScanPolicySettings;
-import dev.portolan.scan.ScanRegistry;
 import dev.portolan.service.ServiceNames;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -35,10 +35,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The contract of {@link ScannerVerticle} alone on an event bus (a worker, as the node deploys it), with the real
- * scan engine against a real listener on loopback: a scan starts and ends with its port open, a bad request is a
- * 400, a target outside the policy a 403, an unknown scan id a 404; the policy is read and changed; a connectivity
- * check connects.
+ * The contract of {@link ScannerVerticle} alone on an event bus (a worker, as the node deploys it),
+ * with the real scan engine against a real listener on loopback: a scan starts and ends with its
+ * port open, a bad request is a 400, a target outside the policy a 403, an unknown scan id a 404;
+ * the policy is read and changed; a connectivity check connects.
  */
 @ExtendWith(VertxExtension.class)
 class ScannerVerticleTest {
@@ -50,11 +50,21 @@ class ScannerVerticleTest {
   void deployed(Vertx vertx, VertxTestContext ctx) throws Exception {
     listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
     // Loopback is always allowed; no other address is this node's own, none is allowed besides.
-    ScanPolicy policy = ScanPolicy.create(ScanPolicySettings.defaults(), ScanPolicy.Resolver.SYSTEM, List::of);
-    ScanRegistry scans = new ScanRegistry(ScanEngine.create(), NODE, policy.maxConcurrent(), 50, System::currentTimeMillis);
-    vertx.deployVerticle(new ScannerVerticle(NODE, policy, scans, ServiceNames.create(),
-            new PortolanMetrics(Portolan.newRegistry(), NODE, "none")),
-        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)).onComplete(ctx.succeedingThenComplete());
+    ScanPolicy policy =
+        ScanPolicy.create(ScanPolicySettings.defaults(), ScanPolicy.Resolver.SYSTEM, List::of);
+    ScanRegistry scans =
+        new ScanRegistry(
+            ScanEngine.create(), NODE, policy.maxConcurrent(), 50, System::currentTimeMillis);
+    vertx
+        .deployVerticle(
+            new ScannerVerticle(
+                NODE,
+                policy,
+                scans,
+                ServiceNames.create(),
+                new PortolanMetrics(Portolan.newRegistry(), NODE, "none")),
+            new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @AfterEach
@@ -70,41 +80,68 @@ class ScannerVerticleTest {
   void aScanRunsToItsEndAndFindsTheListener(Vertx vertx, VertxTestContext ctx) {
     Checkpoint done = ctx.checkpoint();
     int port = listener.getLocalPort();
-    Future<JsonObject> finished = ask(vertx, Addresses.onNode(NODE, Addresses.SCAN_START), scan("127.0.0.1", "" + port))
-        .compose(started -> {
-          assertEquals(NODE, started.getString("node"));
-          assertEquals(1, started.getInteger("total"));
-          String id = started.getString("id");
-          assertNotNull(id);
-          return ended(vertx, id).compose(v -> ask(vertx, Addresses.onNode(NODE, Addresses.SCAN_STATUS),
-              new JsonObject().put("id", id).put("results", true)));
+    Future<JsonObject> finished =
+        ask(vertx, Addresses.onNode(NODE, Addresses.SCAN_START), scan("127.0.0.1", "" + port))
+            .compose(
+                started -> {
+                  assertEquals(NODE, started.getString("node"));
+                  assertEquals(1, started.getInteger("total"));
+                  String id = started.getString("id");
+                  assertNotNull(id);
+                  return ended(vertx, id)
+                      .compose(
+                          v ->
+                              ask(
+                                  vertx,
+                                  Addresses.onNode(NODE, Addresses.SCAN_STATUS),
+                                  new JsonObject().put("id", id).put("results", true)));
+                });
+    answers(
+        ctx,
+        done,
+        finished,
+        status -> {
+          assertEquals("completed", status.getString("status"), status.encode());
+          JsonArray results = status.getJsonArray("results");
+          assertTrue(
+              results.stream()
+                  .map(JsonObject.class::cast)
+                  .anyMatch(
+                      r -> r.getInteger("port") == port && "open".equals(r.getString("state"))),
+              results.encode());
         });
-    answers(ctx, done, finished, status -> {
-      assertEquals("completed", status.getString("status"), status.encode());
-      JsonArray results = status.getJsonArray("results");
-      assertTrue(results.stream().map(JsonObject.class::cast)
-          .anyMatch(r -> r.getInteger("port") == port && "open".equals(r.getString("state"))), results.encode());
-    });
   }
 
   /**
-   * Completes when scan {@code id} has ended: its "done" event on its address, or (if it ended before that consumer
-   * was registered) its status says so.
+   * Completes when scan {@code id} has ended: its "done" event on its address, or (if it ended
+   * before that consumer was registered) its status says so.
    */
   private static Future<Void> ended(Vertx vertx, String id) {
     Promise<Void> ended = Promise.promise();
-    MessageConsumer<JsonObject> events = vertx.eventBus().consumer(Addresses.scanEvents(id), msg -> {
-      if ("done".equals(msg.body().getString("type"))) {
-        ended.tryComplete();
-      }
-    });
-    events.completion()
-        .compose(v -> ask(vertx, Addresses.onNode(NODE, Addresses.SCAN_STATUS), new JsonObject().put("id", id)))
-        .onSuccess(status -> {
-          if (!"running".equals(status.getString("status"))) {
-            ended.tryComplete();
-          }
-        })
+    MessageConsumer<JsonObject> events =
+        vertx
+            .eventBus()
+            .consumer(
+                Addresses.scanEvents(id),
+                msg -> {
+                  if ("done".equals(msg.body().getString("type"))) {
+                    ended.tryComplete();
+                  }
+                });
+    events
+        .completion()
+        .compose(
+            v ->
+                ask(
+                    vertx,
+                    Addresses.onNode(NODE, Addresses.SCAN_STATUS),
+                    new JsonObject().put("id", id)))
+        .onSuccess(
+            status -> {
+              if (!"running".equals(status.getString("status"))) {
+                ended.tryComplete();
+              }
+            })
         .onFailure(ended::tryFail);
     return ended.future().eventually(() -> events.unregister());
   }
@@ -116,54 +153,105 @@ class ScannerVerticleTest {
     refuses(ctx, done, ask(vertx, start, scan("", "80")), 400, "invalid target");
     refuses(ctx, done, ask(vertx, start, scan("a".repeat(300), "80")), 400, "invalid target");
     refuses(ctx, done, ask(vertx, start, scan("127.0.0.1", "70000")), 400, "invalid ports");
-    refuses(ctx, done, ask(vertx, start, scan("192.0.2.1", "80")), 403, "target not allowed: 192.0.2.1");
+    refuses(
+        ctx,
+        done,
+        ask(vertx, start, scan("192.0.2.1", "80")),
+        403,
+        "target not allowed: 192.0.2.1");
   }
 
   @Test
   void anUnknownScanIsA404(Vertx vertx, VertxTestContext ctx) {
     Checkpoint done = ctx.checkpoint(3);
     JsonObject unknown = new JsonObject().put("id", "0123456789ab");
-    refuses(ctx, done, ask(vertx, Addresses.onNode(NODE, Addresses.SCAN_STATUS), unknown), 404, "unknown scan");
-    refuses(ctx, done, ask(vertx, Addresses.onNode(NODE, Addresses.SCAN_CANCEL), unknown), 404, "unknown scan");
-    answers(ctx, done, ask(vertx, Addresses.onNode(NODE, Addresses.SCAN_LIST), new JsonObject()), list -> {
-      assertEquals(0, list.getJsonArray("scans").size());
-      assertEquals(0, list.getInteger("running"));
-    });
+    refuses(
+        ctx,
+        done,
+        ask(vertx, Addresses.onNode(NODE, Addresses.SCAN_STATUS), unknown),
+        404,
+        "unknown scan");
+    refuses(
+        ctx,
+        done,
+        ask(vertx, Addresses.onNode(NODE, Addresses.SCAN_CANCEL), unknown),
+        404,
+        "unknown scan");
+    answers(
+        ctx,
+        done,
+        ask(vertx, Addresses.onNode(NODE, Addresses.SCAN_LIST), new JsonObject()),
+        list -> {
+          assertEquals(0, list.getJsonArray("scans").size());
+          assertEquals(0, list.getInteger("running"));
+        });
   }
 
   @Test
   void thePolicyIsReadAndChangedAndABadChangeIsA400(Vertx vertx, VertxTestContext ctx) {
     Checkpoint done = ctx.checkpoint(3);
     String address = Addresses.onNode(NODE, Addresses.SCAN_POLICY);
-    answers(ctx, done, ask(vertx, address, new JsonObject()), policy -> {
-      assertEquals(NODE, policy.getString("node"));
-      assertEquals(ScanPolicySettings.DEFAULT_MAX_PORTS, policy.getInteger("maxPorts"));
-      assertEquals(0, policy.getJsonArray("allow").size());
-    });
-    Future<JsonObject> changedThenRefused = ask(vertx, address, new JsonObject().put("change",
-        new JsonObject().put("allow", new JsonArray().add("192.0.2.0/24")).put("maxPorts", 100)))
-        .compose(changed -> {
-          assertEquals(100, changed.getInteger("maxPorts"));
-          assertEquals(List.of("192.0.2.0/24"), changed.getJsonArray("allow").getList());
-          return ask(vertx, address, new JsonObject().put("change", new JsonObject().put("maxPorts", "lots")));
+    answers(
+        ctx,
+        done,
+        ask(vertx, address, new JsonObject()),
+        policy -> {
+          assertEquals(NODE, policy.getString("node"));
+          assertEquals(ScanPolicySettings.DEFAULT_MAX_PORTS, policy.getInteger("maxPorts"));
+          assertEquals(0, policy.getJsonArray("allow").size());
         });
+    Future<JsonObject> changedThenRefused =
+        ask(
+                vertx,
+                address,
+                new JsonObject()
+                    .put(
+                        "change",
+                        new JsonObject()
+                            .put("allow", new JsonArray().add("192.0.2.0/24"))
+                            .put("maxPorts", 100)))
+            .compose(
+                changed -> {
+                  assertEquals(100, changed.getInteger("maxPorts"));
+                  assertEquals(List.of("192.0.2.0/24"), changed.getJsonArray("allow").getList());
+                  return ask(
+                      vertx,
+                      address,
+                      new JsonObject().put("change", new JsonObject().put("maxPorts", "lots")));
+                });
     refuses(ctx, done, changedThenRefused, 400, "invalid scan policy: ");
     // The refused change changed nothing.
-    answers(ctx, done, changedThenRefused.transform(ar -> ask(vertx, address, new JsonObject())), policy ->
-        assertEquals(100, policy.getInteger("maxPorts")));
+    answers(
+        ctx,
+        done,
+        changedThenRefused.transform(ar -> ask(vertx, address, new JsonObject())),
+        policy -> assertEquals(100, policy.getInteger("maxPorts")));
   }
 
   @Test
   void aConnectivityCheckConnectsToTheListener(Vertx vertx, VertxTestContext ctx) {
     Checkpoint done = ctx.checkpoint(2);
     String address = Addresses.onNode(NODE, Addresses.CONNECTIVITY);
-    answers(ctx, done, ask(vertx, address, new JsonObject().put("host", "127.0.0.1").put("port", listener.getLocalPort())
-        .put("timeoutMillis", 2000)), check -> {
+    answers(
+        ctx,
+        done,
+        ask(
+            vertx,
+            address,
+            new JsonObject()
+                .put("host", "127.0.0.1")
+                .put("port", listener.getLocalPort())
+                .put("timeoutMillis", 2000)),
+        check -> {
           assertEquals(NODE, check.getString("node"));
           assertEquals("connected", check.getString("status"), check.encode());
           assertTrue(check.getBoolean("connected"));
         });
-    refuses(ctx, done, ask(vertx, address, new JsonObject().put("host", "192.0.2.1").put("port", 80)), 403,
+    refuses(
+        ctx,
+        done,
+        ask(vertx, address, new JsonObject().put("host", "192.0.2.1").put("port", 80)),
+        403,
         "target not allowed: 192.0.2.1");
   }
 }

@@ -9,9 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A loopback listener that never accepts, with its accept queue filled: Linux drops further SYNs to it, so a
- * connect probe waits out its timeout and retries. A polite scan of this one port runs for seconds, which makes
- * "cancel mid-scan" and "live progress" deterministic without probing any port the test did not open.
+ * A loopback listener that never accepts, with its accept queue filled: Linux drops further SYNs to
+ * it, so a connect probe waits out its timeout and retries. A polite scan of this one port runs for
+ * seconds, which makes "cancel mid-scan" and "live progress" deterministic without probing any port
+ * the test did not open.
  */
 public final class FullBacklogListener implements AutoCloseable {
   private final ServerSocket server;

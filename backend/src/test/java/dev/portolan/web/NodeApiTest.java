@@ -25,24 +25,28 @@ import org.junit.jupiter.api.Test;
 class NodeApiTest extends NodeTestBase {
   private static final long SELF = ProcessHandle.current().pid();
   private static final Duration DEADLINE = Duration.ofSeconds(15);
+
   /** Rows of /api/v1/sockets for a query, once at least one matches. */
   private static List<JsonObject> awaitRows(String query) throws InterruptedException {
-    return Await.until(query, DEADLINE, () -> {
-      JsonArray rows = node.get("/api/v1/sockets?" + query).json().getJsonArray("sockets");
-      if (rows.isEmpty()) {
-        return null;
-      }
-      List<JsonObject> out = new ArrayList<>();
-      rows.forEach(r -> out.add((JsonObject) r));
-      return out;
-    });
+    return Await.until(
+        query,
+        DEADLINE,
+        () -> {
+          JsonArray rows = node.get("/api/v1/sockets?" + query).json().getJsonArray("sockets");
+          if (rows.isEmpty()) {
+            return null;
+          }
+          List<JsonObject> out = new ArrayList<>();
+          rows.forEach(r -> out.add((JsonObject) r));
+          return out;
+        });
   }
 
   @Test
   void ownListenerAndConnectedPairAppearOwnedByThisJvm() throws Exception {
     try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-         Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
-         Socket accepted = listener.accept()) {
+        Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+        Socket accepted = listener.accept()) {
       int port = listener.getLocalPort();
       JsonObject row = awaitRows("proto=tcp&listening=true&local-port=" + port).getFirst();
       assertEquals("listen", row.getString("state"));
@@ -60,8 +64,12 @@ class NodeApiTest extends NodeTestBase {
       for (JsonObject c : conns) {
         assertEquals(SELF, c.getJsonObject("owner").getLong("pid"));
       }
-      assertTrue(conns.stream().anyMatch(c -> c.getInteger("remotePort") == client.getLocalPort()
-          && c.getInteger("localPort") == port));
+      assertTrue(
+          conns.stream()
+              .anyMatch(
+                  c ->
+                      c.getInteger("remotePort") == client.getLocalPort()
+                          && c.getInteger("localPort") == port));
       assertTrue(conns.stream().anyMatch(c -> c.getInteger("localPort") == client.getLocalPort()));
     }
   }
@@ -69,16 +77,21 @@ class NodeApiTest extends NodeTestBase {
   @Test
   void udpAndUnixSocketsAppear() throws Exception {
     Path path = Files.createTempDirectory("portolan").resolve("api <test>.sock");
-    try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-         ServerSocketChannel unix = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+    try (DatagramSocket udp =
+            new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        ServerSocketChannel unix = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
       unix.bind(UnixDomainSocketAddress.of(path));
       JsonObject u = awaitRows("proto=udp&local-port=" + udp.getLocalPort()).getFirst();
       assertEquals("closed", u.getString("state"));
       assertEquals("UNCONN", u.getString("ssState"));
       assertTrue(u.getBoolean("listening"));
       assertEquals(SELF, u.getJsonObject("owner").getLong("pid"));
-      JsonObject x = awaitRows("proto=unix&q=" + java.net.URLEncoder.encode(path.getFileName().toString(),
-          java.nio.charset.StandardCharsets.UTF_8)).getFirst();
+      JsonObject x =
+          awaitRows(
+                  "proto=unix&q="
+                      + java.net.URLEncoder.encode(
+                          path.getFileName().toString(), java.nio.charset.StandardCharsets.UTF_8))
+              .getFirst();
       assertEquals(path.toString(), x.getString("path"));
       assertEquals("stream", x.getString("type"));
       assertEquals("listen", x.getString("state"));
@@ -92,33 +105,53 @@ class NodeApiTest extends NodeTestBase {
   void childProcessListenerIsOwnedByTheChildAndTheProcessPageListsIt() throws Exception {
     try (ChildListeners child = ChildListeners.start(2)) {
       int port = child.ports.getFirst();
-      JsonObject answer = Await.until("owner of child port", DEADLINE, () -> {
-        JsonObject a = node.get("/api/v1/owners?proto=tcp&port=" + port).json();
-        return a.getJsonArray("sockets").isEmpty() ? null : a;
-      });
+      JsonObject answer =
+          Await.until(
+              "owner of child port",
+              DEADLINE,
+              () -> {
+                JsonObject a = node.get("/api/v1/owners?proto=tcp&port=" + port).json();
+                return a.getJsonArray("sockets").isEmpty() ? null : a;
+              });
       assertTrue(answer.getBoolean("listening"));
       JsonObject owner = answer.getJsonArray("sockets").getJsonObject(0).getJsonObject("owner");
       assertEquals(child.pid(), owner.getInteger("pid"));
       assertEquals("process", owner.getString("status"));
       assertTrue(owner.getString("cmdline").contains("ListenerChild"), owner.getString("cmdline"));
 
-      JsonObject proc = Await.until("process page lists both listeners", DEADLINE, () -> {
-        JsonObject p = node.get("/api/v1/processes/" + RunningNode.NODE + "/" + child.pid()).json();
-        return p.getJsonArray("sockets").size() >= 2 ? p : null;
-      });
+      JsonObject proc =
+          Await.until(
+              "process page lists both listeners",
+              DEADLINE,
+              () -> {
+                JsonObject p =
+                    node.get("/api/v1/processes/" + RunningNode.NODE + "/" + child.pid()).json();
+                return p.getJsonArray("sockets").size() >= 2 ? p : null;
+              });
       assertEquals(child.pid(), proc.getJsonObject("process").getInteger("pid"));
       List<Integer> ports = new ArrayList<>();
-      proc.getJsonArray("sockets").forEach(s -> ports.add(((JsonObject) s).getInteger("localPort")));
+      proc.getJsonArray("sockets")
+          .forEach(s -> ports.add(((JsonObject) s).getInteger("localPort")));
       assertTrue(ports.containsAll(child.ports), ports + " vs " + child.ports);
 
       JsonObject check = node.get("/api/v1/check?proto=tcp&port=" + port).json();
       assertEquals("loopback-only", check.getString("verdict"));
-      assertTrue(check.getString("answer").contains("pid " + child.pid()), check.getString("answer"));
+      assertTrue(
+          check.getString("answer").contains("pid " + child.pid()), check.getString("answer"));
 
       child.kill();
-      Await.until("child's listener gone", DEADLINE, () ->
-          node.get("/api/v1/owners?proto=tcp&port=" + port).json().getJsonArray("sockets").isEmpty() ? true : null);
-      assertEquals(404, node.get("/api/v1/processes/" + RunningNode.NODE + "/" + child.pid()).status());
+      Await.until(
+          "child's listener gone",
+          DEADLINE,
+          () ->
+              node.get("/api/v1/owners?proto=tcp&port=" + port)
+                      .json()
+                      .getJsonArray("sockets")
+                      .isEmpty()
+                  ? true
+                  : null);
+      assertEquals(
+          404, node.get("/api/v1/processes/" + RunningNode.NODE + "/" + child.pid()).status());
     }
   }
 
@@ -129,10 +162,14 @@ class NodeApiTest extends NodeTestBase {
       closed = s.getLocalPort();
     }
     final int port = closed;
-    JsonObject check = Await.until("port closed in the sample", DEADLINE, () -> {
-      JsonObject c = node.get("/api/v1/check?proto=tcp&port=" + port).json();
-      return c.getBoolean("listening") ? null : c;
-    });
+    JsonObject check =
+        Await.until(
+            "port closed in the sample",
+            DEADLINE,
+            () -> {
+              JsonObject c = node.get("/api/v1/check?proto=tcp&port=" + port).json();
+              return c.getBoolean("listening") ? null : c;
+            });
     assertEquals("not-listening", check.getString("verdict"));
     assertTrue(check.getJsonArray("hints").getString(0).contains("connection refused"));
   }
@@ -162,8 +199,13 @@ class NodeApiTest extends NodeTestBase {
 
     RunningNode.Reply metrics = node.get("/metrics");
     assertEquals(200, metrics.status());
-    for (String name : List.of("portolan_sample_duration_seconds", "portolan_sockets{", "portolan_sse_clients",
-        "portolan_sse_dropped_total", "portolan_reader{")) {
+    for (String name :
+        List.of(
+            "portolan_sample_duration_seconds",
+            "portolan_sockets{",
+            "portolan_sse_clients",
+            "portolan_sse_dropped_total",
+            "portolan_reader{")) {
       assertTrue(metrics.body().contains(name), name);
     }
     assertTrue(metrics.body().contains("reader=\"" + reader + "\""), "the reader in /metrics");
@@ -174,14 +216,27 @@ class NodeApiTest extends NodeTestBase {
     List<String> keys = new ArrayList<>();
     String cursor = null;
     do {
-      JsonObject page = node.get("/api/v1/sockets?limit=2" + (cursor == null ? "" : "&cursor=" + cursor)).json();
+      JsonObject page =
+          node.get("/api/v1/sockets?limit=2" + (cursor == null ? "" : "&cursor=" + cursor)).json();
       assertTrue(page.getJsonArray("sockets").size() <= 2);
-      // a row is its protocol, inode and both endpoints: TIME_WAIT rows all have inode 0, and two of them may share
+      // a row is its protocol, inode and both endpoints: TIME_WAIT rows all have inode 0, and two
+      // of them may share
       // both ports from different client addresses
-      page.getJsonArray("sockets").forEach(r -> keys.add(((JsonObject) r).getString("proto") + ":"
-          + ((JsonObject) r).getLong("inode") + ":" + ((JsonObject) r).getString("localAddress") + ":"
-          + ((JsonObject) r).getInteger("localPort") + ":" + ((JsonObject) r).getString("remoteAddress") + ":"
-          + ((JsonObject) r).getInteger("remotePort")));
+      page.getJsonArray("sockets")
+          .forEach(
+              r ->
+                  keys.add(
+                      ((JsonObject) r).getString("proto")
+                          + ":"
+                          + ((JsonObject) r).getLong("inode")
+                          + ":"
+                          + ((JsonObject) r).getString("localAddress")
+                          + ":"
+                          + ((JsonObject) r).getInteger("localPort")
+                          + ":"
+                          + ((JsonObject) r).getString("remoteAddress")
+                          + ":"
+                          + ((JsonObject) r).getInteger("remotePort")));
       cursor = page.getString("nextCursor");
     } while (cursor != null && keys.size() < 100_000);
     assertEquals(keys.size(), keys.stream().distinct().count(), "no row twice");

@@ -18,6 +18,7 @@ import dev.portolan.bus.PortOwnersReply;
 import dev.portolan.bus.ProcessReply;
 import dev.portolan.bus.ScanListReply;
 import dev.portolan.bus.SocketQuery;
+import dev.portolan.query.NodeRequests;
 import dev.portolan.sampling.SocketFilter;
 import dev.portolan.socket.Protocol;
 import io.vertx.core.json.JsonObject;
@@ -29,18 +30,21 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
-import dev.portolan.query.NodeRequests;
 
 /**
- * A real node's replies on its event bus, read into their records: the fields are there, and the record gives back
- * the very JSON the node sent (what the API returns), byte for byte.
+ * A real node's replies on its event bus, read into their records: the fields are there, and the
+ * record gives back the very JSON the node sent (what the API returns), byte for byte.
  */
 class NodeRepliesTest extends NodeTestBase {
   private static JsonObject ask(String address, JsonObject body) throws Exception {
-    return NodeRequests.ask(node.vertx, address, body).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return NodeRequests.ask(node.vertx, address, body)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
   }
 
-  private static <T> T read(JsonObject sent, Function<JsonObject, T> fromJson, Function<T, JsonObject> toJson) {
+  private static <T> T read(
+      JsonObject sent, Function<JsonObject, T> fromJson, Function<T, JsonObject> toJson) {
     T reply = fromJson.apply(sent.copy());
     assertEquals(sent.encode(), toJson.apply(reply).encode(), "the same JSON, byte for byte");
     return reply;
@@ -55,46 +59,86 @@ class NodeRepliesTest extends NodeTestBase {
     try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int port = listener.getLocalPort();
       long pid = ProcessHandle.current().pid();
-      Await.until("the listener is sampled", Duration.ofSeconds(10), () -> {
-        try {
-          return ask(on(Addresses.OWNER_LOOKUP), OwnerQuery.byPort(Protocol.TCP, port).toJson())
-              .getJsonArray("sockets").isEmpty() ? null : true;
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      Await.until(
+          "the listener is sampled",
+          Duration.ofSeconds(10),
+          () -> {
+            try {
+              return ask(on(Addresses.OWNER_LOOKUP), OwnerQuery.byPort(Protocol.TCP, port).toJson())
+                      .getJsonArray("sockets")
+                      .isEmpty()
+                  ? null
+                  : true;
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          });
 
-      NodeInfoReply info = read(ask(on(Addresses.NODE_INFO), new JsonObject()), NodeInfoReply::fromJson,
-          NodeInfoReply::toJson);
+      NodeInfoReply info =
+          read(
+              ask(on(Addresses.NODE_INFO), new JsonObject()),
+              NodeInfoReply::fromJson,
+              NodeInfoReply::toJson);
       assertEquals(RunningNode.NODE, info.name());
       assertTrue(info.sockets().get("total") > 0);
 
-      SocketFilter listeners = SocketFilter.parse(Map.of("listening", List.of("true"), "port", List.of(String.valueOf(port))));
-      NodeSocketsReply page = read(ask(on(Addresses.SOCKETS_QUERY), new SocketQuery(listeners, 10, null).toJson()),
-          NodeSocketsReply::fromJson, NodeSocketsReply::toJson);
+      SocketFilter listeners =
+          SocketFilter.parse(
+              Map.of("listening", List.of("true"), "port", List.of(String.valueOf(port))));
+      NodeSocketsReply page =
+          read(
+              ask(on(Addresses.SOCKETS_QUERY), new SocketQuery(listeners, 10, null).toJson()),
+              NodeSocketsReply::fromJson,
+              NodeSocketsReply::toJson);
       assertEquals(List.of(port), page.sockets().stream().map(s -> s.entry().localPort()).toList());
 
-      PortOwnersReply owners = read(ask(on(Addresses.OWNER_LOOKUP), OwnerQuery.byPort(Protocol.TCP, port).toJson()),
-          PortOwnersReply::fromJson, PortOwnersReply::toJson);
+      PortOwnersReply owners =
+          read(
+              ask(on(Addresses.OWNER_LOOKUP), OwnerQuery.byPort(Protocol.TCP, port).toJson()),
+              PortOwnersReply::fromJson,
+              PortOwnersReply::toJson);
       assertEquals(Integer.valueOf((int) pid), owners.sockets().getFirst().pid());
-      ProcessReply process = read(ask(on(Addresses.OWNER_LOOKUP), OwnerQuery.byPid((int) pid).toJson()),
-          ProcessReply::fromJson, ProcessReply::toJson);
-      assertTrue(process.sockets().stream().map(ListedSocket::entry).anyMatch(e -> e.localPort() == port));
+      ProcessReply process =
+          read(
+              ask(on(Addresses.OWNER_LOOKUP), OwnerQuery.byPid((int) pid).toJson()),
+              ProcessReply::fromJson,
+              ProcessReply::toJson);
+      assertTrue(
+          process.sockets().stream().map(ListedSocket::entry).anyMatch(e -> e.localPort() == port));
 
-      CheckReply check = read(ask(on(Addresses.PORT_CHECK), new PortCheck(Protocol.TCP, port).toJson()),
-          CheckReply::fromJson, CheckReply::toJson);
+      CheckReply check =
+          read(
+              ask(on(Addresses.PORT_CHECK), new PortCheck(Protocol.TCP, port).toJson()),
+              CheckReply::fromJson,
+              CheckReply::toJson);
       assertEquals("loopback-only", check.verdict());
-      NodeSummaryReply summary = read(ask(on(Addresses.SUMMARY), new JsonObject()), NodeSummaryReply::fromJson,
-          NodeSummaryReply::toJson);
+      NodeSummaryReply summary =
+          read(
+              ask(on(Addresses.SUMMARY), new JsonObject()),
+              NodeSummaryReply::fromJson,
+              NodeSummaryReply::toJson);
       assertTrue(summary.tcpStates().get("listen") > 0 && !summary.kernel().isEmpty());
-      read(ask(on(Addresses.SCAN_LIST), new JsonObject()), ScanListReply::fromJson, ScanListReply::toJson);
+      read(
+          ask(on(Addresses.SCAN_LIST), new JsonObject()),
+          ScanListReply::fromJson,
+          ScanListReply::toJson);
 
-      NodesReply nodes = read(ask(Addresses.FLEET_NODES, new JsonObject()), NodesReply::fromJson, NodesReply::toJson);
+      NodesReply nodes =
+          read(
+              ask(Addresses.FLEET_NODES, new JsonObject()),
+              NodesReply::fromJson,
+              NodesReply::toJson);
       assertEquals(RunningNode.NODE, nodes.nodes().getFirst().name());
-      FleetSocketsReply fleetPage = read(ask(Addresses.FLEET_SOCKETS, new SocketQuery(listeners, 10, null).toJson()),
-          FleetSocketsReply::fromJson, FleetSocketsReply::toJson);
+      FleetSocketsReply fleetPage =
+          read(
+              ask(Addresses.FLEET_SOCKETS, new SocketQuery(listeners, 10, null).toJson()),
+              FleetSocketsReply::fromJson,
+              FleetSocketsReply::toJson);
       assertEquals(Boolean.TRUE, fleetPage.sockets().getFirst().live());
-      read(ask(Addresses.FLEET_SUMMARY, new JsonObject()), FleetSummaryReply::fromJson, FleetSummaryReply::toJson);
+      read(
+          ask(Addresses.FLEET_SUMMARY, new JsonObject()),
+          FleetSummaryReply::fromJson,
+          FleetSummaryReply::toJson);
     }
   }
 }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The scan API over real HTTP against real listeners. Every scan here covers only ports the test opened or
- * reserved (bound, then closed): nothing else on this host is probed.
+ * The scan API over real HTTP against real listeners. Every scan here covers only ports the test
+ * opened or reserved (bound, then closed): nothing else on this host is probed.
  */
 class ScanApiTest extends NodeTestBase {
   private final List<AutoCloseable> open = new ArrayList<>();
@@ -51,10 +51,13 @@ class ScanApiTest extends NodeTestBase {
   }
 
   private JsonObject awaitFinished(String id) throws InterruptedException {
-    return Await.until("scan " + id + " finished", Duration.ofSeconds(30), () -> {
-      JsonObject s = node.get("/api/v1/scans/" + id).json();
-      return "running".equals(s.getString("status")) ? null : s;
-    });
+    return Await.until(
+        "scan " + id + " finished",
+        Duration.ofSeconds(30),
+        () -> {
+          JsonObject s = node.get("/api/v1/scans/" + id).json();
+          return "running".equals(s.getString("status")) ? null : s;
+        });
   }
 
   private String start(JsonObject body) {
@@ -67,12 +70,18 @@ class ScanApiTest extends NodeTestBase {
 
   @Test
   void aScanFindsExactlyTheOpenPortsAndReportsThemAsJsonCsvAndGrepable() throws Exception {
-    Set<Integer> openPorts = new TreeSet<>(List.of(listener("127.0.0.1"), listener("127.0.0.1"), listener("127.0.0.1")));
+    Set<Integer> openPorts =
+        new TreeSet<>(List.of(listener("127.0.0.1"), listener("127.0.0.1"), listener("127.0.0.1")));
     Set<Integer> closed = new TreeSet<>(List.of(closedPort("127.0.0.1"), closedPort("127.0.0.1")));
     Set<Integer> all = new TreeSet<>(openPorts);
     all.addAll(closed);
 
-    String id = start(new JsonObject().put("target", "127.0.0.1").put("ports", spec(all)).put("preset", "aggressive"));
+    String id =
+        start(
+            new JsonObject()
+                .put("target", "127.0.0.1")
+                .put("ports", spec(all))
+                .put("preset", "aggressive"));
     JsonObject done = awaitFinished(id);
 
     assertEquals("completed", done.getString("status"), done.encodePrettily());
@@ -99,10 +108,15 @@ class ScanApiTest extends NodeTestBase {
     assertEquals(all.size() + 1, csv.body().split("\r\n").length, csv.body());
     RunningNode.Reply grep = node.get("/api/v1/scans/" + id + "?format=grepable");
     int first = openPorts.iterator().next();
-    assertTrue(grep.body().contains("Host: 127.0.0.1 ()\tPorts: ") && grep.body().contains(first + "/open/tcp//"), grep.body());
+    assertTrue(
+        grep.body().contains("Host: 127.0.0.1 ()\tPorts: ")
+            && grep.body().contains(first + "/open/tcp//"),
+        grep.body());
 
     String metrics = node.get("/metrics").body();
-    assertTrue(metrics.contains("portolan_scans_total{proto=\"tcp\",status=\"completed\"}"), "scans counted in /metrics");
+    assertTrue(
+        metrics.contains("portolan_scans_total{proto=\"tcp\",status=\"completed\"}"),
+        "scans counted in /metrics");
     assertTrue(metrics.contains("portolan_scan_probes_total{proto=\"tcp\"}"));
     JsonArray recent = node.get("/api/v1/scans").json().getJsonArray("scans");
     assertEquals(id, recent.getJsonObject(0).getString("id"), "most recent first");
@@ -112,7 +126,12 @@ class ScanApiTest extends NodeTestBase {
   void ipv6LoopbackScansToo() throws Exception {
     int open6 = listener("::1");
     int closed6 = closedPort("::1");
-    String id = start(new JsonObject().put("target", "::1").put("ports", open6 + "," + closed6).put("preset", "aggressive"));
+    String id =
+        start(
+            new JsonObject()
+                .put("target", "::1")
+                .put("ports", open6 + "," + closed6)
+                .put("preset", "aggressive"));
     JsonObject done = awaitFinished(id);
     assertEquals("completed", done.getString("status"));
     JsonArray results = done.getJsonArray("results");
@@ -120,7 +139,8 @@ class ScanApiTest extends NodeTestBase {
     for (Object o : results) {
       JsonObject r = (JsonObject) o;
       assertEquals("::1", r.getString("address"));
-      assertEquals(r.getInteger("port") == open6 ? "open" : "closed", r.getString("state"), r.encode());
+      assertEquals(
+          r.getInteger("port") == open6 ? "open" : "closed", r.getString("state"), r.encode());
     }
   }
 
@@ -128,24 +148,31 @@ class ScanApiTest extends NodeTestBase {
   void theEventStreamCarriesTheOpenPortsAndEndsWithDone() throws Exception {
     Set<Integer> openPorts = new TreeSet<>(List.of(listener("127.0.0.1"), listener("127.0.0.1")));
     int closed = closedPort("127.0.0.1");
-    String id = start(new JsonObject().put("target", "127.0.0.1").put("ports", spec(openPorts) + "," + closed));
+    String id =
+        start(
+            new JsonObject()
+                .put("target", "127.0.0.1")
+                .put("ports", spec(openPorts) + "," + closed));
     Set<Integer> announced = new TreeSet<>();
     String[] lastEvent = {null};
     JsonObject[] doneData = {null};
     try (var lines = node.lines("/api/v1/scans/" + id + "/events")) {
-      lines.forEach(line -> {
-        if (line.startsWith("event: ")) {
-          lastEvent[0] = line.substring(7);
-        } else if (line.startsWith("data: ")) {
-          JsonObject data = new JsonObject(line.substring(6));
-          assertEquals(id, data.getString("scanId"));
-          if ("port".equals(lastEvent[0])) {
-            assertTrue(announced.add(data.getJsonObject("result").getInteger("port")), "each port once: " + line);
-          } else if ("done".equals(lastEvent[0])) {
-            doneData[0] = data;
-          }
-        }
-      });
+      lines.forEach(
+          line -> {
+            if (line.startsWith("event: ")) {
+              lastEvent[0] = line.substring(7);
+            } else if (line.startsWith("data: ")) {
+              JsonObject data = new JsonObject(line.substring(6));
+              assertEquals(id, data.getString("scanId"));
+              if ("port".equals(lastEvent[0])) {
+                assertTrue(
+                    announced.add(data.getJsonObject("result").getInteger("port")),
+                    "each port once: " + line);
+              } else if ("done".equals(lastEvent[0])) {
+                doneData[0] = data;
+              }
+            }
+          });
     }
     assertNotNull(doneData[0], "the stream ends with a done event");
     assertEquals("completed", doneData[0].getJsonObject("status").getString("status"));
@@ -156,8 +183,11 @@ class ScanApiTest extends NodeTestBase {
   void cancellingAScanStopsIt_andTheCapOnConcurrentScansAnswers429() throws Exception {
     FullBacklogListener full = new FullBacklogListener();
     open.add(full);
-    JsonObject slow = new JsonObject().put("target", "127.0.0.1").put("ports", String.valueOf(full.port()))
-        .put("preset", "polite");
+    JsonObject slow =
+        new JsonObject()
+            .put("target", "127.0.0.1")
+            .put("ports", String.valueOf(full.port()))
+            .put("preset", "polite");
     List<String> running = new ArrayList<>();
     RunningNode.Reply refused = null;
     for (int i = 0; i <= ScanPolicySettings.DEFAULT_MAX_CONCURRENT && refused == null; i++) {
@@ -171,7 +201,10 @@ class ScanApiTest extends NodeTestBase {
     assertNotNull(refused, "a scan beyond the cap is refused");
     assertEquals(429, refused.status(), refused.body());
     assertEquals("too many scans", refused.json().getString("error"));
-    assertEquals(ScanPolicySettings.DEFAULT_MAX_CONCURRENT, running.size(), "the default cap on concurrent scans");
+    assertEquals(
+        ScanPolicySettings.DEFAULT_MAX_CONCURRENT,
+        running.size(),
+        "the default cap on concurrent scans");
 
     for (String id : running) {
       RunningNode.Reply cancel = node.send("DELETE", "/api/v1/scans/" + id, null, null);
@@ -180,26 +213,35 @@ class ScanApiTest extends NodeTestBase {
     }
     RunningNode.Reply again = node.send("DELETE", "/api/v1/scans/" + running.get(0), null, null);
     assertEquals(200, again.status());
-    assertEquals(false, again.json().getBoolean("cancelling"), "a finished scan is not cancelled twice");
+    assertEquals(
+        false, again.json().getBoolean("cancelling"), "a finished scan is not cancelled twice");
   }
 
   @Test
   void targetsOutsideThePolicyAreRefusedWith403AndTheReason() {
     for (String target : List.of("10.1.2.3", "8.8.8.8", "2001:db8::1")) {
-      RunningNode.Reply r = node.postJson("/api/v1/scans", new JsonObject().put("target", target).put("ports", "80"));
+      RunningNode.Reply r =
+          node.postJson("/api/v1/scans", new JsonObject().put("target", target).put("ports", "80"));
       assertEquals(403, r.status(), target + " " + r.body());
       assertEquals("target not allowed", r.json().getString("error"));
       assertTrue(r.json().getString("detail").contains("scanAllow"), r.body());
     }
-    assertTrue(node.get("/metrics").body().contains("portolan_scans_refused_total{reason=\"target not allowed\"}"));
+    assertTrue(
+        node.get("/metrics")
+            .body()
+            .contains("portolan_scans_refused_total{reason=\"target not allowed\"}"));
   }
 
   @Test
   void badRequestsGet400WithAClearError() {
     assertBad(new JsonObject().put("ports", "80"), "missing target");
     assertBad(new JsonObject().put("target", "127.0.0.1").put("ports", "0-10"), "invalid ports");
-    assertBad(new JsonObject().put("target", "127.0.0.1").put("ports", "80").put("proto", "icmp"), "invalid proto");
-    assertBad(new JsonObject().put("target", "127.0.0.1").put("ports", "80").put("preset", "insane"), "invalid preset");
+    assertBad(
+        new JsonObject().put("target", "127.0.0.1").put("ports", "80").put("proto", "icmp"),
+        "invalid proto");
+    assertBad(
+        new JsonObject().put("target", "127.0.0.1").put("ports", "80").put("preset", "insane"),
+        "invalid preset");
     assertBad(new JsonObject().put("target", "127.0.0.1").put("ports", 80), "invalid ports");
     assertBad(new JsonObject().put("target", "127.0.0.1").put("colour", "red"), "unknown field");
     assertBad(new JsonObject().put("target", "127.0.0.1").put("banners", "yes"), "invalid banners");
@@ -208,7 +250,12 @@ class ScanApiTest extends NodeTestBase {
     RunningNode.Reply notJson = node.send("POST", "/api/v1/scans", "{target:", "application/json");
     assertEquals(400, notJson.status(), notJson.body());
     assertEquals("invalid JSON", notJson.json().getString("error"));
-    RunningNode.Reply huge = node.send("POST", "/api/v1/scans", "{\"target\":\"" + "a".repeat(20_000) + "\"}", "application/json");
+    RunningNode.Reply huge =
+        node.send(
+            "POST",
+            "/api/v1/scans",
+            "{\"target\":\"" + "a".repeat(20_000) + "\"}",
+            "application/json");
     assertEquals(413, huge.status(), huge.body());
     assertEquals(400, node.get("/api/v1/scans/not-an-id").status());
     RunningNode.Reply unknown = node.get("/api/v1/scans/000000000000");
@@ -230,21 +277,38 @@ class ScanApiTest extends NodeTestBase {
   void connectivityChecksSayInWordsWhetherAndWhyNot() throws Exception {
     int listening = listener("127.0.0.1");
     int closed = closedPort("127.0.0.1");
-    JsonObject ok = node.postJson("/api/v1/connectivity", new JsonObject().put("host", "127.0.0.1").put("port", listening)).json();
+    JsonObject ok =
+        node.postJson(
+                "/api/v1/connectivity",
+                new JsonObject().put("host", "127.0.0.1").put("port", listening))
+            .json();
     assertEquals("connected", ok.getString("status"), ok.encode());
     assertEquals(true, ok.getBoolean("connected"));
     assertEquals("127.0.0.1", ok.getString("localAddress"));
-    JsonObject refused = node.postJson("/api/v1/connectivity", new JsonObject().put("host", "localhost").put("port", closed)
-        .put("timeoutMillis", 2000)).json();
+    JsonObject refused =
+        node.postJson(
+                "/api/v1/connectivity",
+                new JsonObject()
+                    .put("host", "localhost")
+                    .put("port", closed)
+                    .put("timeoutMillis", 2000))
+            .json();
     assertEquals("refused", refused.getString("status"), refused.encode());
     assertTrue(refused.getString("reason").contains("refused"), refused.getString("reason"));
 
-    RunningNode.Reply outside = node.postJson("/api/v1/connectivity", new JsonObject().put("host", "10.1.2.3").put("port", 80));
+    RunningNode.Reply outside =
+        node.postJson(
+            "/api/v1/connectivity", new JsonObject().put("host", "10.1.2.3").put("port", 80));
     assertEquals(403, outside.status(), outside.body());
-    for (JsonObject bad : List.of(new JsonObject().put("port", 80), new JsonObject().put("host", "127.0.0.1"),
-        new JsonObject().put("host", "127.0.0.1").put("port", 70000), new JsonObject().put("host", "127.0.0.1").put("port", 0),
-        new JsonObject().put("host", "127.0.0.1").put("port", 80).put("timeoutMillis", 10),
-        new JsonObject().put("host", "10.0.0.0/8").put("port", 80), new JsonObject().put("host", "x").put("port", 80).put("via", "y"))) {
+    for (JsonObject bad :
+        List.of(
+            new JsonObject().put("port", 80),
+            new JsonObject().put("host", "127.0.0.1"),
+            new JsonObject().put("host", "127.0.0.1").put("port", 70000),
+            new JsonObject().put("host", "127.0.0.1").put("port", 0),
+            new JsonObject().put("host", "127.0.0.1").put("port", 80).put("timeoutMillis", 10),
+            new JsonObject().put("host", "10.0.0.0/8").put("port", 80),
+            new JsonObject().put("host", "x").put("port", 80).put("via", "y"))) {
       RunningNode.Reply r = node.postJson("/api/v1/connectivity", bad);
       assertEquals(400, r.status(), bad.encode() + " -> " + r.body());
       assertNotNull(r.json().getString("error"));

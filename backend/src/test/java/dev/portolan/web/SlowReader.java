@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The node's real socket table reader, made slow on demand: each read of the table returns the real rows, but not
- * before {@link #holdMillis} have passed since it began. It stands in for a kernel (or /proc) that takes that long to
- * dump a huge table, which cannot be made on demand; the hold is the reader's cost, not a test waiting for something.
+ * The node's real socket table reader, made slow on demand: each read of the table returns the real
+ * rows, but not before {@link #holdMillis} have passed since it began. It stands in for a kernel
+ * (or /proc) that takes that long to dump a huge table, which cannot be made on demand; the hold is
+ * the reader's cost, not a test waiting for something.
  */
 public final class SlowReader implements SocketTableReader, AutoCloseable {
   private final SocketTableReader real;
@@ -38,7 +39,8 @@ public final class SlowReader implements SocketTableReader, AutoCloseable {
   }
 
   @Override
-  public List<SocketEntry> read(Set<Protocol> protocols, Set<SocketState> states) throws IOException {
+  public List<SocketEntry> read(Set<Protocol> protocols, Set<SocketState> states)
+      throws IOException {
     long started = System.nanoTime();
     List<SocketEntry> rows = real.read(protocols, states);
     hold(started);

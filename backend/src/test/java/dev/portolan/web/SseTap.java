@@ -11,13 +11,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 /**
- * A client of a node's change feed over real HTTP (the JDK's client), sending {@code Last-Event-ID} when given one,
- * and keeping every event it reads (id, event, data), in order, as an {@code EventSource} would dispatch them.
+ * A client of a node's change feed over real HTTP (the JDK's client), sending {@code Last-Event-ID}
+ * when given one, and keeping every event it reads (id, event, data), in order, as an {@code
+ * EventSource} would dispatch them.
  */
 public final class SseTap implements AutoCloseable {
-  /** One dispatched event: its {@code id:} (null when it had none), {@code event:} and {@code data:}. */
-  public record Event(String id, String event, String data) {
-  }
+  /**
+   * One dispatched event: its {@code id:} (null when it had none), {@code event:} and {@code
+   * data:}.
+   */
+  public record Event(String id, String event, String data) {}
 
   private final HttpClient http;
   private final Stream<String> lines;
@@ -32,10 +35,14 @@ public final class SseTap implements AutoCloseable {
 
   /** Connects; throws when nothing serves on {@code port} (yet). */
   public static SseTap open(int port, String pathAndQuery, String lastEventId) throws Exception {
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build();
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
-        .header("Accept", "text/event-stream");
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+            .header("Accept", "text/event-stream");
     if (lastEventId != null) {
       b.header("Last-Event-ID", lastEventId);
     }
@@ -52,17 +59,21 @@ public final class SseTap implements AutoCloseable {
   }
 
   /** Connects as soon as something serves on {@code port}, within {@code deadline}. */
-  public static SseTap openWhenServing(int port, String pathAndQuery, String lastEventId, Duration deadline)
+  public static SseTap openWhenServing(
+      int port, String pathAndQuery, String lastEventId, Duration deadline)
       throws InterruptedException {
-    return Await.until("the feed on port " + port, deadline, () -> {
-      try {
-        return open(port, pathAndQuery, lastEventId);
-      } catch (AssertionError e) {
-        throw e;
-      } catch (Exception notYet) {
-        return null;
-      }
-    });
+    return Await.until(
+        "the feed on port " + port,
+        deadline,
+        () -> {
+          try {
+            return open(port, pathAndQuery, lastEventId);
+          } catch (AssertionError e) {
+            throw e;
+          } catch (Exception notYet) {
+            return null;
+          }
+        });
   }
 
   private void read() {
@@ -84,7 +95,10 @@ public final class SseTap implements AutoCloseable {
         } else if (line.startsWith("event: ")) {
           event = line.substring(7);
         } else if (line.startsWith("data: ")) {
-          data = data == null ? new StringBuilder(line.substring(6)) : data.append('\n').append(line.substring(6));
+          data =
+              data == null
+                  ? new StringBuilder(line.substring(6))
+                  : data.append('\n').append(line.substring(6));
         }
       }
     } catch (RuntimeException closed) {
@@ -100,7 +114,9 @@ public final class SseTap implements AutoCloseable {
 
   /** Events other than {@code reset} and {@code node}: the changes. */
   public List<Event> changes() {
-    return events.stream().filter(e -> !e.event().equals("reset") && !e.event().equals("node")).toList();
+    return events.stream()
+        .filter(e -> !e.event().equals("reset") && !e.event().equals("node"))
+        .toList();
   }
 
   /** The id of the last event with one, or null. */

@@ -19,9 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Portolan agent ({@code java [flags] -jar portolan-bench.jar --http-port P --interval I [--socket-reader R]}) running
- * as a child process, with a keep-alive HTTP client to its API and its CPU time and RSS read from
- * {@code /proc/<pid>}.
+ * A Portolan agent ({@code java [flags] -jar portolan-bench.jar --http-port P --interval I
+ * [--socket-reader R]}) running as a child process, with a keep-alive HTTP client to its API and
+ * its CPU time and RSS read from {@code /proc/<pid>}.
  */
 final class AgentProcess implements AutoCloseable {
   private static final Duration STARTUP_LIMIT = Duration.ofSeconds(60);
@@ -29,8 +29,11 @@ final class AgentProcess implements AutoCloseable {
 
   private final Process process;
   private final int httpPort;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   private AgentProcess(Process process, int httpPort) {
     this.process = process;
@@ -38,8 +41,8 @@ final class AgentProcess implements AutoCloseable {
   }
 
   /**
-   * Starts an agent with the given JVM flags, interval and socket reader setting ({@code auto}, {@code netlink},
-   * {@code proc}; null: the default, auto) and waits until it has taken a sample.
+   * Starts an agent with the given JVM flags, interval and socket reader setting ({@code auto},
+   * {@code netlink}, {@code proc}; null: the default, auto) and waits until it has taken a sample.
    */
   static AgentProcess start(Path jar, List<String> jvmFlags, String interval, String socketReader)
       throws IOException, InterruptedException {
@@ -47,8 +50,18 @@ final class AgentProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(ChildProcesses.javaLauncher());
     command.addAll(jvmFlags);
-    command.addAll(List.of("-jar", jar.toString(), "--http-port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--interval", interval, "--node-name", NODE_NAME));
+    command.addAll(
+        List.of(
+            "-jar",
+            jar.toString(),
+            "--http-port",
+            Integer.toString(port),
+            "--bind",
+            "127.0.0.1",
+            "--interval",
+            interval,
+            "--node-name",
+            NODE_NAME));
     if (socketReader != null) {
       command.addAll(List.of("--socket-reader", socketReader));
     }
@@ -70,8 +83,13 @@ final class AgentProcess implements AutoCloseable {
 
   /** GET {@code pathAndQuery}; the body as text, or an IOException for a status other than 200. */
   String get(String pathAndQuery) throws IOException, InterruptedException {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + pathAndQuery))
-        .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + pathAndQuery))
+                .timeout(Duration.ofSeconds(30))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IOException("GET " + pathAndQuery + " -> " + r.statusCode() + ": " + r.body());
     }
@@ -79,8 +97,9 @@ final class AgentProcess implements AutoCloseable {
   }
 
   /**
-   * The socket table reader the agent uses, as its {@code /api/v1/nodes} reports it: "netlink" or "proc", followed
-   * by the agent's note in parentheses when that is not what was asked for (auto falling back to /proc).
+   * The socket table reader the agent uses, as its {@code /api/v1/nodes} reports it: "netlink" or
+   * "proc", followed by the agent's note in parentheses when that is not what was asked for (auto
+   * falling back to /proc).
    */
   String reader() throws IOException, InterruptedException {
     JsonArray nodes = new JsonObject(get("/api/v1/nodes")).getJsonArray("nodes");
@@ -99,7 +118,9 @@ final class AgentProcess implements AutoCloseable {
     return new JsonObject(get("/api/v1/owners?proto=tcp&port=" + port));
   }
 
-  /** Polls {@code /api/v1/owners} until tcp/{@code port} is shown as held by process {@code pid}. */
+  /**
+   * Polls {@code /api/v1/owners} until tcp/{@code port} is shown as held by process {@code pid}.
+   */
   void awaitOwner(int port, long pid) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
     while (System.nanoTime() < deadline) {
@@ -120,8 +141,13 @@ final class AgentProcess implements AutoCloseable {
     int count = 0;
     String cursor = null;
     do {
-      JsonObject page = new JsonObject(get("/api/v1/sockets?proto=tcp&listening=true&limit=10000"
-          + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8))));
+      JsonObject page =
+          new JsonObject(
+              get(
+                  "/api/v1/sockets?proto=tcp&listening=true&limit=10000"
+                      + (cursor == null
+                          ? ""
+                          : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8))));
       count += page.getJsonArray("sockets").size();
       cursor = page.getString("nextCursor");
     } while (cursor != null);
@@ -142,7 +168,8 @@ final class AgentProcess implements AutoCloseable {
     long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IOException("agent exited with " + process.exitValue() + " before its first sample");
+        throw new IOException(
+            "agent exited with " + process.exitValue() + " before its first sample");
       }
       try {
         if (new JsonObject(get("/health")).getLong("lastSampleAt", 0L) > 0) {
@@ -164,13 +191,15 @@ final class AgentProcess implements AutoCloseable {
 
   /** Reads and discards the agent's stdout so its pipe never fills up. */
   private static void drain(InputStream out) {
-    Thread.ofVirtual().start(() -> {
-      try {
-        out.transferTo(OutputStream.nullOutputStream());
-      } catch (IOException ignored) {
-        // agent gone
-      }
-    });
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                out.transferTo(OutputStream.nullOutputStream());
+              } catch (IOException ignored) {
+                // agent gone
+              }
+            });
   }
 
   @Override

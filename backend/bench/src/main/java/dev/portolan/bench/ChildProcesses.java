@@ -7,20 +7,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Every child process the benchmark starts, so that all of them are killed at the end, on failure and on Ctrl-C
- * (a JVM shutdown hook), never left holding thousands of sockets.
+ * Every child process the benchmark starts, so that all of them are killed at the end, on failure
+ * and on Ctrl-C (a JVM shutdown hook), never left holding thousands of sockets.
  */
 final class ChildProcesses {
   private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(ChildProcesses::killAll, "bench-child-cleanup"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(ChildProcesses::killAll, "bench-child-cleanup"));
   }
 
-  private ChildProcesses() {
-  }
+  private ChildProcesses() {}
 
-  /** Starts {@code command} with stdin a pipe, stdout a pipe and stderr inherited, and tracks it. */
+  /**
+   * Starts {@code command} with stdin a pipe, stdout a pipe and stderr inherited, and tracks it.
+   */
   static Process start(List<String> command) throws IOException {
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     RUNNING.add(p);
@@ -36,7 +38,10 @@ final class ChildProcesses {
     RUNNING.remove(p);
   }
 
-  /** Closes the child's stdin (its signal to exit), then kills it if it has not exited within a second. */
+  /**
+   * Closes the child's stdin (its signal to exit), then kills it if it has not exited within a
+   * second.
+   */
   static void stop(Process p) {
     try {
       p.getOutputStream().close();

@@ -1,16 +1,28 @@
 package dev.portolan.bench;
 
 /**
- * One line of the result table: Portolan doing {@code scenario} one way ({@code ours}), reading the socket table
- * with {@code reader} ("netlink" or "proc"; for a row over HTTP, the reader the agent reported; null where no
- * socket table is read, as in the scans), against one tool doing the same, on a population of {@code sockets} TCP
- * sockets. {@code toolTime} is null when the tool is not installed.
+ * One line of the result table: Portolan doing {@code scenario} one way ({@code ours}), reading the
+ * socket table with {@code reader} ("netlink" or "proc"; for a row over HTTP, the reader the agent
+ * reported; null where no socket table is read, as in the scans), against one tool doing the same,
+ * on a population of {@code sockets} TCP sockets. {@code toolTime} is null when the tool is not
+ * installed.
  */
-record Comparison(String scenario, int sockets, String reader, String ours, Timings.Measured oursTime, String tool,
+record Comparison(
+    String scenario,
+    int sockets,
+    String reader,
+    String ours,
+    Timings.Measured oursTime,
+    String tool,
     Timings.Measured toolTime) {
 
   /** A row without a socket table reader (the scans). */
-  Comparison(String scenario, int sockets, String ours, Timings.Measured oursTime, String tool,
+  Comparison(
+      String scenario,
+      int sockets,
+      String ours,
+      Timings.Measured oursTime,
+      String tool,
       Timings.Measured toolTime) {
     this(scenario, sockets, null, ours, oursTime, tool, toolTime);
   }

@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A command-line tool compared against ({@code ss}, {@code netstat}, {@code lsof}, {@code fuser}, {@code cat}),
- * found on PATH. {@link #run} runs it once with stdout and stderr discarded and waits for it: the measured time is
- * the wall time of the whole process, start-up included, as a user typing the command would see it.
- * {@link #capture} runs it keeping its output (nmap's results, {@code ip}'s errors).
+ * A command-line tool compared against ({@code ss}, {@code netstat}, {@code lsof}, {@code fuser},
+ * {@code cat}), found on PATH. {@link #run} runs it once with stdout and stderr discarded and waits
+ * for it: the measured time is the wall time of the whole process, start-up included, as a user
+ * typing the command would see it. {@link #capture} runs it keeping its output (nmap's results,
+ * {@code ip}'s errors).
  */
 final class ExternalTool {
   private final String name;
@@ -39,28 +40,38 @@ final class ExternalTool {
     return name;
   }
 
-  /** Where the executable is, for commands started otherwise (e.g. a child process run through {@code ip netns exec}). */
+  /**
+   * Where the executable is, for commands started otherwise (e.g. a child process run through
+   * {@code ip netns exec}).
+   */
   String executablePath() {
     return executable.toString();
   }
 
-  /** Runs the tool with {@code args}, output discarded; fails on a crash or an exit code above 1 (fuser/lsof use 1 for "nothing found"). */
+  /**
+   * Runs the tool with {@code args}, output discarded; fails on a crash or an exit code above 1
+   * (fuser/lsof use 1 for "nothing found").
+   */
   void run(List<String> args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(executable.toString());
     command.addAll(args);
-    Process p = new ProcessBuilder(command)
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process p =
+        new ProcessBuilder(command)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     int code = p.waitFor();
     if (code > 1) {
       throw new IOException(name + " " + String.join(" ", args) + " exited with " + code);
     }
   }
 
-  /** What {@link #capture} saw: the exit code, stdout, stderr, and the process's wall time (start to exit). */
+  /**
+   * What {@link #capture} saw: the exit code, stdout, stderr, and the process's wall time (start to
+   * exit).
+   */
   record Captured(int exitCode, String stdout, String stderr, long nanos) {
     boolean ok() {
       return exitCode == 0;
@@ -74,9 +85,10 @@ final class ExternalTool {
   }
 
   /**
-   * Runs the tool with {@code args} and keeps its output: stdout and stderr go to temporary files (a long output
-   * cannot block the tool, and nothing reads it while it runs), read back after it exits. {@code nanos} is the wall
-   * time of the process alone, as in {@link #run}. Any exit code is returned, not thrown.
+   * Runs the tool with {@code args} and keeps its output: stdout and stderr go to temporary files
+   * (a long output cannot block the tool, and nothing reads it while it runs), read back after it
+   * exits. {@code nanos} is the wall time of the process alone, as in {@link #run}. Any exit code
+   * is returned, not thrown.
    */
   Captured capture(List<String> args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
@@ -85,10 +97,11 @@ final class ExternalTool {
     Path out = Files.createTempFile("portolan-bench-" + name, ".out");
     Path err = Files.createTempFile("portolan-bench-" + name, ".err");
     try {
-      ProcessBuilder builder = new ProcessBuilder(command)
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .redirectOutput(out.toFile())
-          .redirectError(err.toFile());
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile());
       long start = System.nanoTime();
       Process p = builder.start();
       int code = p.waitFor();

@@ -12,31 +12,69 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code bench --only fleet}: a hub and a simulator ({@code --simulate-nodes}) as child JVMs in a cluster of their
- * own on 127.0.0.1. Waits until the hub holds every simulated node (the initial resync of N snapshots), measures
- * the hub's live heap, then reads the hub's SSE feed for a window and records, for every change, the time from its
- * publication by the simulator to its arrival at the client, with the hub's and the simulator's CPU and memory.
- * Then the agent's own footprint as a cluster member ({@link #agentFootprint}).
+ * {@code bench --only fleet}: a hub and a simulator ({@code --simulate-nodes}) as child JVMs in a
+ * cluster of their own on 127.0.0.1. Waits until the hub holds every simulated node (the initial
+ * resync of N snapshots), measures the hub's live heap, then reads the hub's SSE feed for a window
+ * and records, for every change, the time from its publication by the simulator to its arrival at
+ * the client, with the hub's and the simulator's CPU and memory. Then the agent's own footprint as
+ * a cluster member ({@link #agentFootprint}).
  */
 final class FleetBench {
   /** The hub's heap limit in the fleet run (reported with the results). */
   static final List<String> DEFAULT_HUB_FLAGS = List.of("-Xmx2g");
+
   static final List<String> DEFAULT_SIM_FLAGS = List.of("-Xmx1g");
   private static final Duration READY_LIMIT = Duration.ofSeconds(120);
   private static final Duration HELD_LIMIT = Duration.ofMinutes(10);
 
-  record Settings(int nodes, int sockets, double churn, int seconds, int warmupSeconds, List<String> hubFlags,
-      List<String> simFlags, Path jfrDir) {
-  }
+  record Settings(
+      int nodes,
+      int sockets,
+      double churn,
+      int seconds,
+      int warmupSeconds,
+      List<String> hubFlags,
+      List<String> simFlags,
+      Path jfrDir) {}
 
-  /** What one fleet run measured. CPU in % of one core; memory in KiB; times in s unless named otherwise. */
-  record Result(Settings settings, double simReadySeconds, double heldAfterReadySeconds, double heldAfterLaunchSeconds,
-      int nodesHeld, long socketsHeld, long baseHeapKib, long heldHeapKib, SseLatencyProbe.Latencies latencies,
-      int nodesSeen, double windowSeconds, double eventsPerSecond, double publishedPerSecond, double hubCpu,
-      double hubKernelCpu, double simCpu, double benchCpu, long hubRssKib, long hubPeakRssKib, long hubHeapEndKib,
-      long simRssKib, double simLatenessP99Millis, double gcPauses, double gcPauseMillis, double gcPauseMaxMillis,
-      double resyncs, double nodesListingMillis, double allDownAfterLeaveSeconds, String feedFailure,
-      double machineBusy, double otherCpu, double loadBefore, double loadAfter) {
+  /**
+   * What one fleet run measured. CPU in % of one core; memory in KiB; times in s unless named
+   * otherwise.
+   */
+  record Result(
+      Settings settings,
+      double simReadySeconds,
+      double heldAfterReadySeconds,
+      double heldAfterLaunchSeconds,
+      int nodesHeld,
+      long socketsHeld,
+      long baseHeapKib,
+      long heldHeapKib,
+      SseLatencyProbe.Latencies latencies,
+      int nodesSeen,
+      double windowSeconds,
+      double eventsPerSecond,
+      double publishedPerSecond,
+      double hubCpu,
+      double hubKernelCpu,
+      double simCpu,
+      double benchCpu,
+      long hubRssKib,
+      long hubPeakRssKib,
+      long hubHeapEndKib,
+      long simRssKib,
+      double simLatenessP99Millis,
+      double gcPauses,
+      double gcPauseMillis,
+      double gcPauseMaxMillis,
+      double resyncs,
+      double nodesListingMillis,
+      double allDownAfterLeaveSeconds,
+      String feedFailure,
+      double machineBusy,
+      double otherCpu,
+      double loadBefore,
+      double loadAfter) {
 
     double heapPerSocketBytes() {
       return socketsHeld == 0 ? 0 : (heldHeapKib - baseHeapKib) * 1024.0 / socketsHeld;
@@ -48,9 +86,17 @@ final class FleetBench {
   }
 
   /** An agent joined to a hub, idle or with a socket population, with one set of JVM flags. */
-  record ClusterFootprint(String flagsName, List<String> jvmFlags, String load, int sockets, double windowSeconds,
-      double cpuPercent, double kernelCpuPercent, long rssKib, long peakRssKib, double upAtHubSeconds) {
-  }
+  record ClusterFootprint(
+      String flagsName,
+      List<String> jvmFlags,
+      String load,
+      int sockets,
+      double windowSeconds,
+      double cpuPercent,
+      double kernelCpuPercent,
+      long rssKib,
+      long peakRssKib,
+      double upAtHubSeconds) {}
 
   private final Path jar;
   private final PrintStream out;
@@ -71,33 +117,63 @@ final class FleetBench {
     List<String> hubFlags = withJfr(s.hubFlags(), s.jfrDir(), "hub");
     hubFlags.add("-Xlog:gc:file=" + gcLog);
     List<String> simFlags = withJfr(s.simFlags(), s.jfrDir(), "simulator");
-    out.printf("fleet: hub %s, simulator of %,d nodes x %,d sockets, churn %s/s%n", String.join(" ", hubFlags),
-        s.nodes(), s.sockets(), s.churn());
+    out.printf(
+        "fleet: hub %s, simulator of %,d nodes x %,d sockets, churn %s/s%n",
+        String.join(" ", hubFlags), s.nodes(), s.sockets(), s.churn());
     if (!hubJar.equals(jar)) {
       out.println("  hub from " + hubJar);
     }
-    try (PortolanProcess hub = PortolanProcess.start(hubJar, "hub", hubFlags, cluster, null,
-        List.of("--role", "hub", "--node-name", "bench-hub"))) {
+    try (PortolanProcess hub =
+        PortolanProcess.start(
+            hubJar,
+            "hub",
+            hubFlags,
+            cluster,
+            null,
+            List.of("--role", "hub", "--node-name", "bench-hub"))) {
       out.println("  hub output: " + hub.log());
       hub.awaitReady(READY_LIMIT);
       long baseHeap = hub.heapUsedKib(true);
-      PortolanProcess sim = PortolanProcess.start(jar, "simulator", simFlags, cluster, hub.clusterPort,
-          List.of("--simulate-nodes", Integer.toString(s.nodes()), "--simulate-sockets", Integer.toString(s.sockets()),
-              "--simulate-churn", Double.toString(s.churn()), "--node-name", "bench-simulator"));
+      PortolanProcess sim =
+          PortolanProcess.start(
+              jar,
+              "simulator",
+              simFlags,
+              cluster,
+              hub.clusterPort,
+              List.of(
+                  "--simulate-nodes",
+                  Integer.toString(s.nodes()),
+                  "--simulate-sockets",
+                  Integer.toString(s.sockets()),
+                  "--simulate-churn",
+                  Double.toString(s.churn()),
+                  "--node-name",
+                  "bench-simulator"));
       out.println("  simulator output: " + sim.log());
       try {
         double simReady = sim.awaitReady(READY_LIMIT);
         long readyAt = System.nanoTime();
-        out.printf("  simulator ready (joined, %,d nodes registered) %.1f s after launch%n", s.nodes(), simReady);
+        out.printf(
+            "  simulator ready (joined, %,d nodes registered) %.1f s after launch%n",
+            s.nodes(), simReady);
         Map<String, JsonObject> nodes = awaitHeld(hub, sim, s.nodes(), readyAt);
         double afterReady = (System.nanoTime() - readyAt) / 1e9;
         double afterLaunch = (System.nanoTime() - sim.launchedNanos()) / 1e9;
-        long sockets = nodes.values().stream().mapToLong(n -> n.getJsonObject("sockets").getInteger("total")).sum();
-        out.printf("  hub holds all %,d nodes (%,d sockets) %.1f s after the simulator was ready (%.1f s after its"
-            + " launch)%n", nodes.size(), sockets, afterReady, afterLaunch);
+        long sockets =
+            nodes.values().stream()
+                .mapToLong(n -> n.getJsonObject("sockets").getInteger("total"))
+                .sum();
+        out.printf(
+            "  hub holds all %,d nodes (%,d sockets) %.1f s after the simulator was ready (%.1f s after its"
+                + " launch)%n",
+            nodes.size(), sockets, afterReady, afterLaunch);
         long heldHeap = hub.heapUsedKib(true);
-        out.printf("  hub heap after a full GC: %,d MiB with the fleet, %,d MiB before (%.0f bytes per socket)%n",
-            heldHeap / 1024, baseHeap / 1024, (heldHeap - baseHeap) * 1024.0 / Math.max(1, sockets));
+        out.printf(
+            "  hub heap after a full GC: %,d MiB with the fleet, %,d MiB before (%.0f bytes per socket)%n",
+            heldHeap / 1024,
+            baseHeap / 1024,
+            (heldHeap - baseHeap) * 1024.0 / Math.max(1, sockets));
         double listing = nodesListingMillis(hub);
 
         try (SseLatencyProbe probe = SseLatencyProbe.connect(hub.httpPort)) {
@@ -127,48 +203,108 @@ final class FleetBench {
             peakRss = Math.max(peakRss, hub.rssKib());
             if (System.nanoTime() - lastReport > 10_000_000_000L) {
               lastReport = System.nanoTime();
-              out.printf("  ... %.0f s, %,d change events%n", (lastReport - start) / 1e9, probe.events());
+              out.printf(
+                  "  ... %.0f s, %,d change events%n", (lastReport - start) / 1e9, probe.events());
             }
           }
           SseLatencyProbe.Latencies latencies = probe.stopRecording();
           double window = (System.nanoTime() - start) / 1e9;
           String simMetrics = sim.get("/metrics");
           double simScrapeSeconds = (System.nanoTime() - simScrapedAt) / 1e9;
-          double machineBusy = ProcStat.machineTicks().busyPercentOfOneCoreSince(machineTicks,
-              Runtime.getRuntime().availableProcessors());
+          double machineBusy =
+              ProcStat.machineTicks()
+                  .busyPercentOfOneCoreSince(
+                      machineTicks, Runtime.getRuntime().availableProcessors());
           double loadAfter = ProcStat.loadAverage();
           if (s.jfrDir() != null) {
-            hub.jcmd("JFR.stop", "name=window", "filename=" + s.jfrDir().resolve("hub-window.jfr").toAbsolutePath());
-            sim.jcmd("JFR.stop", "name=window", "filename=" + s.jfrDir().resolve("simulator-window.jfr").toAbsolutePath());
+            hub.jcmd(
+                "JFR.stop",
+                "name=window",
+                "filename=" + s.jfrDir().resolve("hub-window.jfr").toAbsolutePath());
+            sim.jcmd(
+                "JFR.stop",
+                "name=window",
+                "filename=" + s.jfrDir().resolve("simulator-window.jfr").toAbsolutePath());
           }
           double perTick = 100.0 / ProcStat.CLOCK_TICKS_PER_SECOND / window;
           ProcStat.CpuTicks hubUsed = hub.cpuTicks().minus(hubTicks);
           double simCpu = sim.cpuTicks().minus(simTicks).total() * perTick;
-          double benchCpu = ProcStat.cpuTicks(ProcessHandle.current().pid()).minus(benchTicks).total() * perTick;
+          double benchCpu =
+              ProcStat.cpuTicks(ProcessHandle.current().pid()).minus(benchTicks).total() * perTick;
           long hubRss = hub.rssKib();
           GcPauses gc = GcPauses.read(gcLog, gcLogFrom);
           String hubMetrics = hub.get("/metrics");
           long heapEnd = hub.heapUsedKib(false);
-          double published = (Prometheus.sum(simMetrics, "portolan_sim_changes_total")
-              - Prometheus.sum(simMetricsBefore, "portolan_sim_changes_total")) / simScrapeSeconds;
-          double lateness = 1000 * Prometheus.max(simMetrics, "portolan_sim_tick_lateness_seconds", "quantile=\"0.99\"");
+          double published =
+              (Prometheus.sum(simMetrics, "portolan_sim_changes_total")
+                      - Prometheus.sum(simMetricsBefore, "portolan_sim_changes_total"))
+                  / simScrapeSeconds;
+          double lateness =
+              1000
+                  * Prometheus.max(
+                      simMetrics, "portolan_sim_tick_lateness_seconds", "quantile=\"0.99\"");
           double resyncs = Prometheus.sum(hubMetrics, "portolan_fleet_resyncs_total");
-          String failure = probe.failure() != null ? probe.failure() : probe.wasReset() ? "reset by the hub" : null;
-          out.printf("  machine busy %.0f %% of one core in the window (about %.0f %% by other processes), load %.1f -> %.1f%n",
-              machineBusy, Math.max(0, machineBusy - hubUsed.total() * perTick - simCpu - benchCpu), loadBefore, loadAfter);
-          out.printf("  window %.0f s: %,d change events (%.0f/s; the simulator published %.0f/s) from %,d nodes;"
-                  + " latency p50 %d ms, p99 %d ms, max %d ms; hub CPU %.1f %%, simulator CPU %.1f %%%s%n", window,
-              latencies.count(), latencies.count() / window, published, probe.nodesSeen(), latencies.quantile(0.5),
-              latencies.quantile(0.99), latencies.maxMillis(), hubUsed.total() * perTick, simCpu,
+          String failure =
+              probe.failure() != null
+                  ? probe.failure()
+                  : probe.wasReset() ? "reset by the hub" : null;
+          out.printf(
+              "  machine busy %.0f %% of one core in the window (about %.0f %% by other processes), load %.1f -> %.1f%n",
+              machineBusy,
+              Math.max(0, machineBusy - hubUsed.total() * perTick - simCpu - benchCpu),
+              loadBefore,
+              loadAfter);
+          out.printf(
+              "  window %.0f s: %,d change events (%.0f/s; the simulator published %.0f/s) from %,d nodes;"
+                  + " latency p50 %d ms, p99 %d ms, max %d ms; hub CPU %.1f %%, simulator CPU %.1f %%%s%n",
+              window,
+              latencies.count(),
+              latencies.count() / window,
+              published,
+              probe.nodesSeen(),
+              latencies.quantile(0.5),
+              latencies.quantile(0.99),
+              latencies.maxMillis(),
+              hubUsed.total() * perTick,
+              simCpu,
               failure == null ? "" : "; FEED: " + failure);
           long simRss = sim.rssKib();
           double allDown = leave(hub, sim, s.nodes());
           sim = null;
-          return new Result(s, simReady, afterReady, afterLaunch, nodes.size(), sockets, baseHeap, heldHeap, latencies,
-              probe.nodesSeen(), window, latencies.count() / window, published, hubUsed.total() * perTick,
-              hubUsed.system() * perTick, simCpu, benchCpu, hubRss, Math.max(peakRss, hubRss), heapEnd,
-              simRss, lateness, gc.count(), gc.totalMillis(), gc.maxMillis(), resyncs, listing, allDown, failure,
-              machineBusy, machineBusy - hubUsed.total() * perTick - simCpu - benchCpu, loadBefore, loadAfter);
+          return new Result(
+              s,
+              simReady,
+              afterReady,
+              afterLaunch,
+              nodes.size(),
+              sockets,
+              baseHeap,
+              heldHeap,
+              latencies,
+              probe.nodesSeen(),
+              window,
+              latencies.count() / window,
+              published,
+              hubUsed.total() * perTick,
+              hubUsed.system() * perTick,
+              simCpu,
+              benchCpu,
+              hubRss,
+              Math.max(peakRss, hubRss),
+              heapEnd,
+              simRss,
+              lateness,
+              gc.count(),
+              gc.totalMillis(),
+              gc.maxMillis(),
+              resyncs,
+              listing,
+              allDown,
+              failure,
+              machineBusy,
+              machineBusy - hubUsed.total() * perTick - simCpu - benchCpu,
+              loadBefore,
+              loadAfter);
         }
       } finally {
         if (sim != null) {
@@ -185,8 +321,12 @@ final class FleetBench {
 
     static GcPauses read(Path log, long fromByte) throws IOException {
       byte[] all = Files.readAllBytes(log);
-      String text = new String(all, (int) Math.min(fromByte, all.length), (int) Math.max(0, all.length - fromByte),
-          java.nio.charset.StandardCharsets.UTF_8);
+      String text =
+          new String(
+              all,
+              (int) Math.min(fromByte, all.length),
+              (int) Math.max(0, all.length - fromByte),
+              java.nio.charset.StandardCharsets.UTF_8);
       int count = 0;
       double total = 0;
       double max = 0;
@@ -206,14 +346,19 @@ final class FleetBench {
   private static List<String> withJfr(List<String> flags, Path dir, String name) {
     List<String> all = new ArrayList<>(flags);
     if (dir != null) {
-      all.add("-XX:StartFlightRecording=filename=" + dir.resolve(name + ".jfr").toAbsolutePath()
-          + ",settings=profile,dumponexit=true");
+      all.add(
+          "-XX:StartFlightRecording=filename="
+              + dir.resolve(name + ".jfr").toAbsolutePath()
+              + ",settings=profile,dumponexit=true");
     }
     return all;
   }
 
-  /** Polls the hub until every simulated node is up, not resyncing, with its sockets; returns them. */
-  private Map<String, JsonObject> awaitHeld(PortolanProcess hub, PortolanProcess sim, int count, long since)
+  /**
+   * Polls the hub until every simulated node is up, not resyncing, with its sockets; returns them.
+   */
+  private Map<String, JsonObject> awaitHeld(
+      PortolanProcess hub, PortolanProcess sim, int count, long since)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + HELD_LIMIT.toNanos();
     long lastReport = System.nanoTime();
@@ -223,10 +368,12 @@ final class FleetBench {
       try {
         nodes = hub.nodes();
       } catch (IOException e) {
-        // a hub busy with the initial resync may not answer in time; that is part of what is measured
+        // a hub busy with the initial resync may not answer in time; that is part of what is
+        // measured
         if (failedListings++ == 0 || failedListings % 10 == 0) {
-          out.printf("  ... %.0f s: the hub's node listing failed (%d so far): %s%n", (System.nanoTime() - since) / 1e9,
-              failedListings, e.getMessage());
+          out.printf(
+              "  ... %.0f s: the hub's node listing failed (%d so far): %s%n",
+              (System.nanoTime() - since) / 1e9, failedListings, e.getMessage());
         }
         if (System.nanoTime() > deadline) {
           throw e;
@@ -240,22 +387,28 @@ final class FleetBench {
         return nodes;
       }
       if (!sim.alive() || !hub.alive()) {
-        throw new IOException((sim.alive() ? "hub" : "simulator") + " exited; its last output:\n"
-            + (sim.alive() ? hub : sim).lastOutput());
+        throw new IOException(
+            (sim.alive() ? "hub" : "simulator")
+                + " exited; its last output:\n"
+                + (sim.alive() ? hub : sim).lastOutput());
       }
       if (System.nanoTime() > deadline) {
-        throw new IOException("the hub held " + held + " of " + count + " nodes after " + HELD_LIMIT);
+        throw new IOException(
+            "the hub held " + held + " of " + count + " nodes after " + HELD_LIMIT);
       }
       if (System.nanoTime() - lastReport > 10_000_000_000L) {
         lastReport = System.nanoTime();
-        out.printf("  ... %.0f s: %,d nodes known, %,d held%n", (lastReport - since) / 1e9, nodes.size(), held);
+        out.printf(
+            "  ... %.0f s: %,d nodes known, %,d held%n",
+            (lastReport - since) / 1e9, nodes.size(), held);
       }
       Thread.sleep(2000); // a listing of every node costs the hub work too
     }
   }
 
   /** The median of 5 GETs of {@code /api/v1/nodes} (every node with its counts), in ms. */
-  private static double nodesListingMillis(PortolanProcess hub) throws IOException, InterruptedException {
+  private static double nodesListingMillis(PortolanProcess hub)
+      throws IOException, InterruptedException {
     long[] nanos = new long[5];
     for (int i = 0; i < nanos.length; i++) {
       long t0 = System.nanoTime();
@@ -266,13 +419,18 @@ final class FleetBench {
     return nanos[2] / 1e6;
   }
 
-  /** Stops the simulator (it leaves the cluster); returns the seconds until the hub shows every node down. */
-  private double leave(PortolanProcess hub, PortolanProcess sim, int count) throws IOException, InterruptedException {
+  /**
+   * Stops the simulator (it leaves the cluster); returns the seconds until the hub shows every node
+   * down.
+   */
+  private double leave(PortolanProcess hub, PortolanProcess sim, int count)
+      throws IOException, InterruptedException {
     long t0 = System.nanoTime();
     sim.close();
     long deadline = t0 + 60_000_000_000L;
     while (System.nanoTime() < deadline) {
-      long down = hub.nodes().values().stream().filter(n -> "down".equals(n.getString("status"))).count();
+      long down =
+          hub.nodes().values().stream().filter(n -> "down".equals(n.getString("status"))).count();
       if (down >= count) {
         return (System.nanoTime() - t0) / 1e9;
       }
@@ -282,27 +440,49 @@ final class FleetBench {
   }
 
   /**
-   * A real agent as a cluster member: joined to a hub of its own cluster, sampling every second; CPU and RSS idle
-   * (this machine's own few sockets) and with a population of {@code populationSize} TCP sockets held by child
-   * processes, for each set of JVM flags.
+   * A real agent as a cluster member: joined to a hub of its own cluster, sampling every second;
+   * CPU and RSS idle (this machine's own few sockets) and with a population of {@code
+   * populationSize} TCP sockets held by child processes, for each set of JVM flags.
    */
-  List<ClusterFootprint> agentFootprint(Map<String, List<String>> flagSets, int populationSize, Duration warmUp,
-      Duration window) throws Exception {
+  List<ClusterFootprint> agentFootprint(
+      Map<String, List<String>> flagSets, int populationSize, Duration warmUp, Duration window)
+      throws Exception {
     String cluster = "portolan-bench-agent-" + ProcessHandle.current().pid();
     List<ClusterFootprint> results = new ArrayList<>();
-    try (PortolanProcess hub = PortolanProcess.start(jar, "hub", List.of("-Xmx512m"), cluster, null,
-        List.of("--role", "hub", "--node-name", "bench-hub"))) {
+    try (PortolanProcess hub =
+        PortolanProcess.start(
+            jar,
+            "hub",
+            List.of("-Xmx512m"),
+            cluster,
+            null,
+            List.of("--role", "hub", "--node-name", "bench-hub"))) {
       hub.awaitReady(READY_LIMIT);
       for (Map.Entry<String, List<String>> flags : flagSets.entrySet()) {
-        try (PortolanProcess agent = PortolanProcess.start(jar, "agent", flags.getValue(), cluster, hub.clusterPort,
-            List.of("--role", "agent", "--node-name", "bench-agent", "--interval", "1s"))) {
+        try (PortolanProcess agent =
+            PortolanProcess.start(
+                jar,
+                "agent",
+                flags.getValue(),
+                cluster,
+                hub.clusterPort,
+                List.of("--role", "agent", "--node-name", "bench-agent", "--interval", "1s"))) {
           agent.awaitReady(READY_LIMIT);
           double up = awaitAgent(hub, agent, "bench-agent", 1);
-          results.add(measure(flags.getKey(), flags.getValue(), "idle", hub, agent, warmUp, window, up));
+          results.add(
+              measure(flags.getKey(), flags.getValue(), "idle", hub, agent, warmUp, window, up));
           try (Population population = Population.start(jar, populationSize)) {
             awaitAgent(hub, agent, "bench-agent", populationSize);
-            results.add(measure(flags.getKey(), flags.getValue(), String.format("%,d TCP sockets", populationSize),
-                hub, agent, warmUp, window, up));
+            results.add(
+                measure(
+                    flags.getKey(),
+                    flags.getValue(),
+                    String.format("%,d TCP sockets", populationSize),
+                    hub,
+                    agent,
+                    warmUp,
+                    window,
+                    up));
           }
         }
       }
@@ -310,7 +490,10 @@ final class FleetBench {
     return results;
   }
 
-  /** Waits until the hub holds the agent with at least {@code minSockets}; returns seconds since its launch. */
+  /**
+   * Waits until the hub holds the agent with at least {@code minSockets}; returns seconds since its
+   * launch.
+   */
   static double awaitAgent(PortolanProcess hub, PortolanProcess agent, String node, int minSockets)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + READY_LIMIT.toNanos();
@@ -323,11 +506,20 @@ final class FleetBench {
       }
       Thread.sleep(200);
     }
-    throw new IOException("the hub did not hold the agent with " + minSockets + " sockets within " + READY_LIMIT);
+    throw new IOException(
+        "the hub did not hold the agent with " + minSockets + " sockets within " + READY_LIMIT);
   }
 
-  private ClusterFootprint measure(String flagsName, List<String> flags, String load, PortolanProcess hub,
-      PortolanProcess agent, Duration warmUp, Duration window, double up) throws IOException, InterruptedException {
+  private ClusterFootprint measure(
+      String flagsName,
+      List<String> flags,
+      String load,
+      PortolanProcess hub,
+      PortolanProcess agent,
+      Duration warmUp,
+      Duration window,
+      double up)
+      throws IOException, InterruptedException {
     Thread.sleep(warmUp.toMillis());
     long peak = agent.rssKib();
     ProcStat.CpuTicks before = agent.cpuTicks();
@@ -342,11 +534,28 @@ final class FleetBench {
     long rss = agent.rssKib();
     int sockets = hub.nodes().get("bench-agent").getJsonObject("sockets").getInteger("total");
     double perTick = 100.0 / ProcStat.CLOCK_TICKS_PER_SECOND / seconds;
-    ClusterFootprint f = new ClusterFootprint(flagsName, flags, load, sockets, seconds, used.total() * perTick,
-        used.system() * perTick, rss, Math.max(peak, rss), up);
-    out.printf("  agent in the cluster, %-7s %-18s CPU %.2f %% of one core (kernel %.2f), RSS %.0f MiB (peak %.0f),"
-        + " %,d sockets at the hub%n", flagsName, load, f.cpuPercent(), f.kernelCpuPercent(), rss / 1024.0,
-        f.peakRssKib() / 1024.0, sockets);
+    ClusterFootprint f =
+        new ClusterFootprint(
+            flagsName,
+            flags,
+            load,
+            sockets,
+            seconds,
+            used.total() * perTick,
+            used.system() * perTick,
+            rss,
+            Math.max(peak, rss),
+            up);
+    out.printf(
+        "  agent in the cluster, %-7s %-18s CPU %.2f %% of one core (kernel %.2f), RSS %.0f MiB (peak %.0f),"
+            + " %,d sockets at the hub%n",
+        flagsName,
+        load,
+        f.cpuPercent(),
+        f.kernelCpuPercent(),
+        rss / 1024.0,
+        f.peakRssKib() / 1024.0,
+        sockets);
     return f;
   }
 }

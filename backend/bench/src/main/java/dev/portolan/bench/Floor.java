@@ -1,9 +1,9 @@
 package dev.portolan.bench;
 
 /**
- * One requirement the benchmark checks: what was measured, the limit, and whether it holds. An {@code informational}
- * line is shown with the floors (the same limit applied to a configuration the floor is not about) but never fails
- * the run.
+ * One requirement the benchmark checks: what was measured, the limit, and whether it holds. An
+ * {@code informational} line is shown with the floors (the same limit applied to a configuration
+ * the floor is not about) but never fails the run.
  */
 record Floor(String requirement, String measured, boolean pass, boolean informational) {
 

@@ -8,13 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Measures an agent's CPU and RSS: starts it with the given JVM flags, interval and socket reader, lets it warm up
- * (first full walk of the fd tables) and, when asked, waits until its heap has settled (see {@link #heapSettled}),
- * measures a first window, then waits until {@code steadyAfter} from its first sample (the JIT compiles what runs
- * once a sample only after a few hundred samples; until then it costs more than it will for the rest of its life)
- * and measures the window that counts. A window reads utime+stime from {@code /proc/<pid>/stat} at both ends (and
- * VmRSS every second): CPU% = CPU time / wall time, in % of one core. With a JFR directory, the agent also records
- * itself (profile settings and CPU-time samples) over the last window.
+ * Measures an agent's CPU and RSS: starts it with the given JVM flags, interval and socket reader,
+ * lets it warm up (first full walk of the fd tables) and, when asked, waits until its heap has
+ * settled (see {@link #heapSettled}), measures a first window, then waits until {@code steadyAfter}
+ * from its first sample (the JIT compiles what runs once a sample only after a few hundred samples;
+ * until then it costs more than it will for the rest of its life) and measures the window that
+ * counts. A window reads utime+stime from {@code /proc/<pid>/stat} at both ends (and VmRSS every
+ * second): CPU% = CPU time / wall time, in % of one core. With a JFR directory, the agent also
+ * records itself (profile settings and CPU-time samples) over the last window.
  */
 final class FootprintMeter {
   private final Path jar;
@@ -25,11 +26,17 @@ final class FootprintMeter {
   private final Duration steadyAfter;
 
   /**
-   * {@code settleLimit}: how long to wait at most, after the warm-up, for the heap to settle (zero: never wait).
-   * {@code steadyAfter}: the last window starts no sooner than this after the first sample; when there is room for
-   * a window before it, that one is measured too (the agent's first minute).
+   * {@code settleLimit}: how long to wait at most, after the warm-up, for the heap to settle (zero:
+   * never wait). {@code steadyAfter}: the last window starts no sooner than this after the first
+   * sample; when there is room for a window before it, that one is measured too (the agent's first
+   * minute).
    */
-  FootprintMeter(Path jar, Duration warmUp, Duration window, Path jfrDirectory, Duration settleLimit,
+  FootprintMeter(
+      Path jar,
+      Duration warmUp,
+      Duration window,
+      Path jfrDirectory,
+      Duration settleLimit,
       Duration steadyAfter) {
     this.jar = jar;
     this.warmUp = warmUp;
@@ -40,8 +47,8 @@ final class FootprintMeter {
   }
 
   /** CPU over one window, in % of one core (total and kernel), and the highest RSS seen in it. */
-  private record Window(double cpuPercent, double kernelPercent, double wallSeconds, long peakRssKib) {
-  }
+  private record Window(
+      double cpuPercent, double kernelPercent, double wallSeconds, long peakRssKib) {}
 
   private Window window(AgentProcess agent, long peakRss) throws IOException, InterruptedException {
     ProcStat.CpuTicks ticksBefore = agent.cpuTicks();
@@ -54,17 +61,20 @@ final class FootprintMeter {
     ProcStat.CpuTicks ticks = agent.cpuTicks().minus(ticksBefore);
     double wallSeconds = (System.nanoTime() - start) / 1e9;
     double percentPerTick = 100.0 / ProcStat.CLOCK_TICKS_PER_SECOND / wallSeconds;
-    return new Window(ticks.total() * percentPerTick, ticks.system() * percentPerTick, wallSeconds, peakRss);
+    return new Window(
+        ticks.total() * percentPerTick, ticks.system() * percentPerTick, wallSeconds, peakRss);
   }
 
   /**
-   * Whether an agent's heap, as its {@code /metrics} shows it, has reached its steady size: it has had an old
-   * generation (major) collection, or its committed heap is its maximum. Until then a JVM with a bounded heap (Serial
-   * GC, as the small flags run it) keeps growing its old generation with what each sample promotes, and RSS with it:
-   * an RSS read before that is not what the agent settles at.
+   * Whether an agent's heap, as its {@code /metrics} shows it, has reached its steady size: it has
+   * had an old generation (major) collection, or its committed heap is its maximum. Until then a
+   * JVM with a bounded heap (Serial GC, as the small flags run it) keeps growing its old generation
+   * with what each sample promotes, and RSS with it: an RSS read before that is not what the agent
+   * settles at.
    */
   static boolean heapSettled(String metrics) {
-    double majorGcs = Prometheus.sum(metrics, "jvm_gc_pause_seconds_count", "action=\"end of major GC\"");
+    double majorGcs =
+        Prometheus.sum(metrics, "jvm_gc_pause_seconds_count", "action=\"end of major GC\"");
     if (!Double.isNaN(majorGcs) && majorGcs > 0) {
       return true;
     }
@@ -74,20 +84,34 @@ final class FootprintMeter {
   }
 
   /**
-   * {@code socketReader}: the agent's {@code --socket-reader} ({@code netlink}, {@code proc}; null for auto).
-   * {@code settle}: after the warm-up, wait (at most the settle limit) until the heap has settled.
+   * {@code socketReader}: the agent's {@code --socket-reader} ({@code netlink}, {@code proc}; null
+   * for auto). {@code settle}: after the warm-up, wait (at most the settle limit) until the heap
+   * has settled.
    */
-  Footprint measure(String flagsName, List<String> jvmFlags, String socketReader, String interval, int sockets,
-      boolean settle) throws IOException, InterruptedException {
+  Footprint measure(
+      String flagsName,
+      List<String> jvmFlags,
+      String socketReader,
+      String interval,
+      int sockets,
+      boolean settle)
+      throws IOException, InterruptedException {
     List<String> flags = new ArrayList<>(jvmFlags);
     Path jfr = null;
     if (jfrDirectory != null) {
       Files.createDirectories(jfrDirectory);
-      jfr = jfrDirectory.resolve(String.format("agent-%s-%s-%s.jfr", flagsName,
-          socketReader == null ? "auto" : socketReader, interval)).toAbsolutePath();
+      jfr =
+          jfrDirectory
+              .resolve(
+                  String.format(
+                      "agent-%s-%s-%s.jfr",
+                      flagsName, socketReader == null ? "auto" : socketReader, interval))
+              .toAbsolutePath();
       Files.deleteIfExists(jfr);
-      // Recording from the start (discarded) keeps JFR's start-up and the recorder's own cost out of the window and
-      // the same before and in it; the window's recording is started and stopped with jcmd at its ends.
+      // Recording from the start (discarded) keeps JFR's start-up and the recorder's own cost out
+      // of the window and
+      // the same before and in it; the window's recording is started and stopped with jcmd at its
+      // ends.
       flags.add("-XX:StartFlightRecording=name=warm-up," + String.join(",", RECORDING_SETTINGS));
     }
     try (AgentProcess agent = AgentProcess.start(jar, flags, interval, socketReader)) {
@@ -129,27 +153,48 @@ final class FootprintMeter {
       if (jfr != null) {
         jcmd(agent.pid(), List.of("JFR.stop", "name=window"));
       }
-      return new Footprint(flagsName, jvmFlags, socketReader == null ? "auto" : socketReader, reader, interval,
-          sockets, warmUpSeconds, settled, last.wallSeconds(), last.cpuPercent(), last.kernelPercent(), rss,
-          Math.max(last.peakRssKib(), rss), jfr, firstCpu);
+      return new Footprint(
+          flagsName,
+          jvmFlags,
+          socketReader == null ? "auto" : socketReader,
+          reader,
+          interval,
+          sockets,
+          warmUpSeconds,
+          settled,
+          last.wallSeconds(),
+          last.cpuPercent(),
+          last.kernelPercent(),
+          rss,
+          Math.max(last.peakRssKib(), rss),
+          jfr,
+          firstCpu);
     }
   }
 
   /**
-   * The profile settings and, besides their wall-clock ExecutionSample (Java code only, a few threads per tick),
-   * JDK 25's CPU-time sampler (jdk.CPUTimeSample, JEP 509, throttle 2 ms): stacks in proportion to the CPU time each
-   * Java thread uses, in Java, native code or the kernel (a system call's time goes to the Java frame that made it).
+   * The profile settings and, besides their wall-clock ExecutionSample (Java code only, a few
+   * threads per tick), JDK 25's CPU-time sampler (jdk.CPUTimeSample, JEP 509, throttle 2 ms):
+   * stacks in proportion to the CPU time each Java thread uses, in Java, native code or the kernel
+   * (a system call's time goes to the Java frame that made it).
    */
-  private static final List<String> RECORDING_SETTINGS = List.of("settings=profile", "jdk.CPUTimeSample#enabled=true",
-      "jdk.CPUTimeSample#throttle=2ms");
+  private static final List<String> RECORDING_SETTINGS =
+      List.of(
+          "settings=profile", "jdk.CPUTimeSample#enabled=true", "jdk.CPUTimeSample#throttle=2ms");
 
-  /** Runs {@code jcmd PID ARGS} with this JVM's jcmd; an IOException with its output when it fails. */
+  /**
+   * Runs {@code jcmd PID ARGS} with this JVM's jcmd; an IOException with its output when it fails.
+   */
   private static void jcmd(long pid, List<String> args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(ChildProcesses.javaLauncher()).resolveSibling("jcmd").toString(), Long.toString(pid)));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(ChildProcesses.javaLauncher()).resolveSibling("jcmd").toString(),
+                Long.toString(pid)));
     command.addAll(args);
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IOException("jcmd " + String.join(" ", args) + " failed: " + out);
     }

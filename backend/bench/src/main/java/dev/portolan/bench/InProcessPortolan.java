@@ -1,10 +1,10 @@
 package dev.portolan.bench;
 
-import dev.portolan.socket.SocketReaders;
-import dev.portolan.sampling.Sampler;
 import dev.portolan.owner.OwnerIndex;
+import dev.portolan.sampling.Sampler;
 import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketEntry;
+import dev.portolan.socket.SocketReaders;
 import dev.portolan.socket.SocketState;
 import dev.portolan.socket.SocketTableReader;
 import java.io.IOException;
@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Portolan's domain classes driven in this JVM with one socket table reader (netlink or /proc), one instance per
- * reader and population so every index starts cold and is warmed by the benchmark's warm-up runs: the operations
- * the benchmark times against {@code ss}, {@code netstat}, {@code lsof} and {@code cat}.
+ * Portolan's domain classes driven in this JVM with one socket table reader (netlink or /proc), one
+ * instance per reader and population so every index starts cold and is warmed by the benchmark's
+ * warm-up runs: the operations the benchmark times against {@code ss}, {@code netstat}, {@code
+ * lsof} and {@code cat}.
  */
 final class InProcessPortolan implements AutoCloseable {
   private static final Set<Protocol> TCP = EnumSet.of(Protocol.TCP);
@@ -27,12 +28,13 @@ final class InProcessPortolan implements AutoCloseable {
 
   private InProcessPortolan(SocketTableReader reader, SocketTableReader samplerReader) {
     this.reader = reader;
-    this.sampler = new Sampler("bench", samplerReader, OwnerIndex.create(), System::currentTimeMillis);
+    this.sampler =
+        new Sampler("bench", samplerReader, OwnerIndex.create(), System::currentTimeMillis);
   }
 
   /**
-   * With the reader of {@code setting} ({@code NETLINK} or {@code PROC}, never falling back): an IOException says
-   * why netlink cannot be used here.
+   * With the reader of {@code setting} ({@code NETLINK} or {@code PROC}, never falling back): an
+   * IOException says why netlink cannot be used here.
    */
   static InProcessPortolan open(SocketReaders.Setting setting) throws IOException {
     SocketTableReader reader = SocketReaders.choose(setting).reader();
@@ -49,7 +51,10 @@ final class InProcessPortolan implements AutoCloseable {
     return reader.name();
   }
 
-  /** The TCP table (v4 + v6) with the owner of every socket: like {@code ss -tanp}. Returns the row count. */
+  /**
+   * The TCP table (v4 + v6) with the owner of every socket: like {@code ss -tanp}. Returns the row
+   * count.
+   */
   int tcpTableWithOwners() throws IOException {
     List<SocketEntry> table = reader.read(TCP);
     return Sampler.withOwners(table, tcpOwners.update(table)).size();
@@ -61,14 +66,18 @@ final class InProcessPortolan implements AutoCloseable {
   }
 
   /**
-   * Listening TCP sockets only, like {@code ss -ltn}: {@code read(TCP, {LISTEN})}, which netlink filters in the
-   * kernel and the /proc reader by reading the whole table and keeping the listeners.
+   * Listening TCP sockets only, like {@code ss -ltn}: {@code read(TCP, {LISTEN})}, which netlink
+   * filters in the kernel and the /proc reader by reading the whole table and keeping the
+   * listeners.
    */
   int tcpListeners() throws IOException {
     return reader.read(TCP, LISTEN).size();
   }
 
-  /** What the agent does every interval: every protocol, owners, sockstat, diff against the last sample. */
+  /**
+   * What the agent does every interval: every protocol, owners, sockstat, diff against the last
+   * sample.
+   */
   int fullSample() throws IOException {
     return sampler.sample().snapshot().sockets().size();
   }

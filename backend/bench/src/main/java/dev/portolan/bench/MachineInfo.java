@@ -8,14 +8,22 @@ import java.nio.file.Path;
 record MachineInfo(int cpus, String cpuModel, String kernel, long memoryMib, String jdk) {
 
   static MachineInfo current() {
-    return new MachineInfo(Runtime.getRuntime().availableProcessors(), readCpuModel(),
-        firstLine(Path.of("/proc/sys/kernel/osrelease")), readMemoryMib(),
-        System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
+    return new MachineInfo(
+        Runtime.getRuntime().availableProcessors(),
+        readCpuModel(),
+        firstLine(Path.of("/proc/sys/kernel/osrelease")),
+        readMemoryMib(),
+        System.getProperty("java.vm.vendor")
+            + " "
+            + System.getProperty("java.vm.name")
+            + " "
             + Runtime.version());
   }
 
   String describe() {
-    return String.format("%d CPUs (nproc), %s, Linux %s, %,d MiB RAM, JDK %s", cpus, cpuModel, kernel, memoryMib, jdk);
+    return String.format(
+        "%d CPUs (nproc), %s, Linux %s, %,d MiB RAM, JDK %s",
+        cpus, cpuModel, kernel, memoryMib, jdk);
   }
 
   private static String readCpuModel() {

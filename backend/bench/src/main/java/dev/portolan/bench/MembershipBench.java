@@ -14,35 +14,52 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code bench --only membership}: as many real agent JVMs as this machine holds, each a full Hazelcast member,
- * joined to one hub, in steps (2, 4, 8, ...). Agents start one after the other (the next once the hub holds the
- * previous one); each one's join (launch to its
- * "serving" line: Hazelcast join and deployment done) and "up at the hub" (launch to the hub holding its table) are
- * timed. At each step, after the cluster settles: the hub's and the agents' CPU over a window, RSS, available
- * memory, the TCP connections of Hazelcast (member ports) and of the event bus (bus ports), and how long the hub
- * takes to see a killed agent (SIGKILL) down and a replacement up. Stops when available memory is below the floor,
- * a join or an "up" takes longer than {@link #SLOW_LIMIT}, an agent dies, or the machine's CPUs are saturated.
+ * {@code bench --only membership}: as many real agent JVMs as this machine holds, each a full
+ * Hazelcast member, joined to one hub, in steps (2, 4, 8, ...). Agents start one after the other
+ * (the next once the hub holds the previous one); each one's join (launch to its "serving" line:
+ * Hazelcast join and deployment done) and "up at the hub" (launch to the hub holding its table) are
+ * timed. At each step, after the cluster settles: the hub's and the agents' CPU over a window, RSS,
+ * available memory, the TCP connections of Hazelcast (member ports) and of the event bus (bus
+ * ports), and how long the hub takes to see a killed agent (SIGKILL) down and a replacement up.
+ * Stops when available memory is below the floor, a join or an "up" takes longer than {@link
+ * #SLOW_LIMIT}, an agent dies, or the machine's CPUs are saturated.
  */
 final class MembershipBench {
   static final List<Integer> DEFAULT_STEPS = List.of(2, 4, 8, 12, 16, 24, 32, 40, 48, 64);
   static final List<String> HUB_FLAGS = List.of("-Xmx512m");
+
   /** A join or an "up" slower than this ends the run. */
   static final Duration SLOW_LIMIT = Duration.ofSeconds(60);
+
   private static final Duration SETTLE = Duration.ofSeconds(5);
   static final Duration WINDOW = Duration.ofSeconds(15);
 
-  record Settings(List<Integer> steps, List<String> agentFlags, String interval, int minFreeMib) {
-  }
+  record Settings(List<Integer> steps, List<String> agentFlags, String interval, int minFreeMib) {}
 
-  /** One step: the cluster with {@code agents} agents and a hub. Times in s, CPU in % of one core, memory in MiB. */
-  record Step(int agents, double joinMedian, double joinMax, double upMedian, double upMax, double hubCpu,
-      double agentsCpu, double hubRssMib, double agentsRssMib, double memAvailableMib, int hazelcastConnections,
-      int busConnections, int hubNodesUp, double killedDownSeconds, String killedDownReason, double rejoinUpSeconds,
-      String note) {
-  }
+  /**
+   * One step: the cluster with {@code agents} agents and a hub. Times in s, CPU in % of one core,
+   * memory in MiB.
+   */
+  record Step(
+      int agents,
+      double joinMedian,
+      double joinMax,
+      double upMedian,
+      double upMax,
+      double hubCpu,
+      double agentsCpu,
+      double hubRssMib,
+      double agentsRssMib,
+      double memAvailableMib,
+      int hazelcastConnections,
+      int busConnections,
+      int hubNodesUp,
+      double killedDownSeconds,
+      String killedDownReason,
+      double rejoinUpSeconds,
+      String note) {}
 
-  record Result(Settings settings, List<Step> steps, String stoppedBecause, int cpus) {
-  }
+  record Result(Settings settings, List<Step> steps, String stoppedBecause, int cpus) {}
 
   private final Path jar;
   private final PrintStream out;
@@ -58,10 +75,17 @@ final class MembershipBench {
     List<PortolanProcess> agents = new ArrayList<>();
     String stopped = null;
     int cpus = Runtime.getRuntime().availableProcessors();
-    out.printf("membership: agents with %s, interval %s; steps %s%n", String.join(" ", s.agentFlags()), s.interval(),
-        s.steps());
-    try (PortolanProcess hub = PortolanProcess.start(jar, "hub", HUB_FLAGS, cluster, null,
-        List.of("--role", "hub", "--node-name", "bench-hub"))) {
+    out.printf(
+        "membership: agents with %s, interval %s; steps %s%n",
+        String.join(" ", s.agentFlags()), s.interval(), s.steps());
+    try (PortolanProcess hub =
+        PortolanProcess.start(
+            jar,
+            "hub",
+            HUB_FLAGS,
+            cluster,
+            null,
+            List.of("--role", "hub", "--node-name", "bench-hub"))) {
       out.println("  output of the hub and the agents in " + PortolanProcess.logDirectory());
       hub.awaitReady(SLOW_LIMIT);
       int serial = 0;
@@ -72,7 +96,10 @@ final class MembershipBench {
         while (agents.size() < target && note == null) {
           long available = memAvailableMib();
           if (available < s.minFreeMib()) {
-            note = String.format("available memory %,d MiB < %,d MiB: no more agents", available, s.minFreeMib());
+            note =
+                String.format(
+                    "available memory %,d MiB < %,d MiB: no more agents",
+                    available, s.minFreeMib());
             break;
           }
           PortolanProcess agent = launch(cluster, hub, s, ++serial);
@@ -81,8 +108,12 @@ final class MembershipBench {
             joins.add(agent.awaitReady(SLOW_LIMIT));
             ups.add(FleetBench.awaitAgent(hub, agent, agent.name, 1));
           } catch (IOException e) {
-            note = "agent " + agent.name + " did not join, or was not up at the hub, within "
-                + SLOW_LIMIT.toSeconds() + " s";
+            note =
+                "agent "
+                    + agent.name
+                    + " did not join, or was not up at the hub, within "
+                    + SLOW_LIMIT.toSeconds()
+                    + " s";
           }
         }
         if (agents.isEmpty()) {
@@ -92,13 +123,26 @@ final class MembershipBench {
         Thread.sleep(SETTLE.toMillis());
         Step step = measure(hub, agents, joins, ups, note, cluster, s);
         steps.add(step);
-        out.printf("  %3d agents: join median %.1f s (max %.1f), up at hub median %.1f s (max %.1f); hub CPU %.1f %%,"
+        out.printf(
+            "  %3d agents: join median %.1f s (max %.1f), up at hub median %.1f s (max %.1f); hub CPU %.1f %%,"
                 + " agents CPU %.1f %% in all; RSS hub %.0f MiB + agents %.0f MiB; available %,.0f MiB; Hazelcast"
                 + " connections %d, event bus %d; killed agent down after %.1f s (%s), replacement up after %.1f s%s%n",
-            step.agents(), step.joinMedian(), step.joinMax(), step.upMedian(), step.upMax(), step.hubCpu(),
-            step.agentsCpu(), step.hubRssMib(), step.agentsRssMib(), step.memAvailableMib(),
-            step.hazelcastConnections(), step.busConnections(), step.killedDownSeconds(), step.killedDownReason(),
-            step.rejoinUpSeconds(), step.note() == null ? "" : "; " + step.note());
+            step.agents(),
+            step.joinMedian(),
+            step.joinMax(),
+            step.upMedian(),
+            step.upMax(),
+            step.hubCpu(),
+            step.agentsCpu(),
+            step.hubRssMib(),
+            step.agentsRssMib(),
+            step.memAvailableMib(),
+            step.hazelcastConnections(),
+            step.busConnections(),
+            step.killedDownSeconds(),
+            step.killedDownReason(),
+            step.rejoinUpSeconds(),
+            step.note() == null ? "" : "; " + step.note());
         if (step.note() != null) {
           stopped = step.note();
           break;
@@ -115,14 +159,27 @@ final class MembershipBench {
     return new Result(s, steps, stopped, cpus);
   }
 
-  private PortolanProcess launch(String cluster, PortolanProcess hub, Settings s, int serial) throws IOException {
+  private PortolanProcess launch(String cluster, PortolanProcess hub, Settings s, int serial)
+      throws IOException {
     String name = String.format("member-%03d", serial);
-    return PortolanProcess.start(jar, name, s.agentFlags(), cluster, hub.clusterPort,
+    return PortolanProcess.start(
+        jar,
+        name,
+        s.agentFlags(),
+        cluster,
+        hub.clusterPort,
         List.of("--role", "agent", "--node-name", name, "--interval", s.interval()));
   }
 
-  private Step measure(PortolanProcess hub, List<PortolanProcess> agents, List<Double> joins, List<Double> ups,
-      String note, String cluster, Settings s) throws IOException, InterruptedException {
+  private Step measure(
+      PortolanProcess hub,
+      List<PortolanProcess> agents,
+      List<Double> joins,
+      List<Double> ups,
+      String note,
+      String cluster,
+      Settings s)
+      throws IOException, InterruptedException {
     long[] before = new long[agents.size()];
     for (int i = 0; i < agents.size(); i++) {
       before[i] = cpuOrZero(agents.get(i));
@@ -163,7 +220,8 @@ final class MembershipBench {
     double hubRss = hub.rssKib() / 1024.0;
     long available = memAvailableMib();
 
-    // Membership change handling: a member killed without leaving, then a replacement of the same name.
+    // Membership change handling: a member killed without leaving, then a replacement of the same
+    // name.
     PortolanProcess victim = agents.removeLast();
     long killedAt = System.nanoTime();
     victim.kill();
@@ -178,8 +236,14 @@ final class MembershipBench {
       }
       Thread.sleep(100);
     }
-    PortolanProcess replacement = PortolanProcess.start(jar, victim.name, s.agentFlags(), cluster, hub.clusterPort,
-        List.of("--role", "agent", "--node-name", victim.name, "--interval", s.interval()));
+    PortolanProcess replacement =
+        PortolanProcess.start(
+            jar,
+            victim.name,
+            s.agentFlags(),
+            cluster,
+            hub.clusterPort,
+            List.of("--role", "agent", "--node-name", victim.name, "--interval", s.interval()));
     agents.add(replacement);
     double rejoin = -1;
     try {
@@ -190,13 +254,33 @@ final class MembershipBench {
     }
     double cpuLimit = 100.0 * Runtime.getRuntime().availableProcessors();
     if (note == null && hubCpu + agentsCpu > 0.9 * cpuLimit) {
-      note = String.format("CPU saturated: hub and agents used %.0f %% of %.0f %%", hubCpu + agentsCpu, cpuLimit);
+      note =
+          String.format(
+              "CPU saturated: hub and agents used %.0f %% of %.0f %%",
+              hubCpu + agentsCpu, cpuLimit);
     }
-    if (note == null && (max(joins) > SLOW_LIMIT.toSeconds() / 2.0 || max(ups) > SLOW_LIMIT.toSeconds() / 2.0)) {
+    if (note == null
+        && (max(joins) > SLOW_LIMIT.toSeconds() / 2.0 || max(ups) > SLOW_LIMIT.toSeconds() / 2.0)) {
       note = "joins are slowing down past half the limit";
     }
-    return new Step(agents.size(), median(joins), max(joins), median(ups), max(ups), hubCpu, agentsCpu, hubRss,
-        agentsRss, available, hz, bus, up, down, reason, rejoin, note);
+    return new Step(
+        agents.size(),
+        median(joins),
+        max(joins),
+        median(ups),
+        max(ups),
+        hubCpu,
+        agentsCpu,
+        hubRss,
+        agentsRss,
+        available,
+        hz,
+        bus,
+        up,
+        down,
+        reason,
+        rejoin,
+        note);
   }
 
   private static long cpuOrZero(PortolanProcess p) {
@@ -207,7 +291,10 @@ final class MembershipBench {
     }
   }
 
-  /** Established TCP connections accepted on one of {@code ports} (the server ends), from /proc/net/tcp{,6}. */
+  /**
+   * Established TCP connections accepted on one of {@code ports} (the server ends), from
+   * /proc/net/tcp{,6}.
+   */
   static int acceptedConnections(Set<Integer> ports) throws IOException {
     int count = 0;
     for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {

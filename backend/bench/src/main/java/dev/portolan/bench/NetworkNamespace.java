@@ -8,10 +8,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A network namespace of the benchmark's own ({@code portolan-bench-PID}, only {@code lo}, up), so that its scans
- * see nothing but the listeners it opened there and never touch the host's ports. Made with {@code ip netns add};
- * {@link #close} deletes it, and so does a shutdown hook if the benchmark fails or is interrupted (Ctrl-C) before.
- * Processes run inside it through {@code ip netns exec NAME ...}, which execs the command (same pid).
+ * A network namespace of the benchmark's own ({@code portolan-bench-PID}, only {@code lo}, up), so
+ * that its scans see nothing but the listeners it opened there and never touch the host's ports.
+ * Made with {@code ip netns add}; {@link #close} deletes it, and so does a shutdown hook if the
+ * benchmark fails or is interrupted (Ctrl-C) before. Processes run inside it through {@code ip
+ * netns exec NAME ...}, which execs the command (same pid).
  */
 final class NetworkNamespace implements AutoCloseable {
   private final String name;
@@ -28,7 +29,8 @@ final class NetworkNamespace implements AutoCloseable {
   /** Why a namespace cannot be made here (not root, no {@code ip}), or empty if it can be tried. */
   static Optional<String> unavailableReason() {
     if (effectiveUid() != 0) {
-      return Optional.of("needs root for a network namespace (effective uid " + effectiveUid() + ")");
+      return Optional.of(
+          "needs root for a network namespace (effective uid " + effectiveUid() + ")");
     }
     if (ExternalTool.find("ip").isEmpty()) {
       return Optional.of("`ip` (iproute2) not found on PATH");
@@ -38,7 +40,8 @@ final class NetworkNamespace implements AutoCloseable {
 
   /** Creates {@code portolan-bench-<pid>} with {@code lo} up; fails with {@code ip}'s message. */
   static NetworkNamespace create() throws IOException, InterruptedException {
-    ExternalTool ip = ExternalTool.find("ip").orElseThrow(() -> new IOException("`ip` not found on PATH"));
+    ExternalTool ip =
+        ExternalTool.find("ip").orElseThrow(() -> new IOException("`ip` not found on PATH"));
     String name = "portolan-bench-" + ProcessHandle.current().pid();
     ExternalTool.Captured add = ip.capture(List.of("netns", "add", name));
     if (!add.ok()) {
@@ -65,7 +68,10 @@ final class NetworkNamespace implements AutoCloseable {
     return out;
   }
 
-  /** Arguments for the {@code ip} tool that run {@code command} in the namespace, for {@link ExternalTool#capture}. */
+  /**
+   * Arguments for the {@code ip} tool that run {@code command} in the namespace, for {@link
+   * ExternalTool#capture}.
+   */
   List<String> execArgs(List<String> command) {
     List<String> out = new ArrayList<>(List.of("netns", "exec", name));
     out.addAll(command);
@@ -90,7 +96,9 @@ final class NetworkNamespace implements AutoCloseable {
     if (deleted) {
       return;
     }
-    ChildProcesses.killAll(); // the children in the namespace first, so nothing holds it after the name is gone
+    ChildProcesses
+        .killAll(); // the children in the namespace first, so nothing holds it after the name is
+    // gone
     try {
       ExternalTool.Captured del = ip.capture(List.of("netns", "del", name));
       if (!del.ok()) {

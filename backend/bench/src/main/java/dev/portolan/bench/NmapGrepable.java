@@ -11,30 +11,45 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses nmap's grepable output ({@code -oG -}), so the benchmark can check nmap's answers against the truth as it
- * checks Portolan's. A host appears on a {@code Status:} line and, once scanned, on a {@code Ports:} line:
+ * Parses nmap's grepable output ({@code -oG -}), so the benchmark can check nmap's answers against
+ * the truth as it checks Portolan's. A host appears on a {@code Status:} line and, once scanned, on
+ * a {@code Ports:} line:
+ *
  * <pre>
  * Host: 127.0.0.1 ()	Status: Up
  * Host: 127.0.0.1 ()	Ports: 22/open/tcp//ssh///, 80/open/tcp//http///	Ignored State: closed (65533)
  * </pre>
- * Each port entry is {@code port/state/protocol/owner/service/rpc/version/}; the ports in the most common state
- * are not listed but counted in {@code Ignored State: STATE (N)}. Comment lines start with {@code #}.
+ *
+ * Each port entry is {@code port/state/protocol/owner/service/rpc/version/}; the ports in the most
+ * common state are not listed but counted in {@code Ignored State: STATE (N)}. Comment lines start
+ * with {@code #}.
  */
 final class NmapGrepable {
   private static final Pattern HOST = Pattern.compile("^Host: (\\S+) \\(([^)]*)\\)");
   private static final Pattern IGNORED = Pattern.compile("^Ignored State: (\\S+) \\((\\d+)\\)$");
-  /** Entries are separated by ", "; a version field could hold ", " too, so split only before "PORT/". */
-  private static final Pattern ENTRY_SEPARATOR = Pattern.compile(",\\s+(?=\\d+/)");
-
-  /** One listed port: number, nmap's state ({@code open}, {@code closed}, {@code filtered}, {@code open|filtered}...), protocol, service guess. */
-  record Port(int port, String state, String protocol, String service) {
-  }
 
   /**
-   * One host: its status ({@code Up}, {@code Down}; null if no status line), the listed ports, and the state and
-   * count of the ports not listed (null and 0 when every port was listed).
+   * Entries are separated by ", "; a version field could hold ", " too, so split only before
+   * "PORT/".
    */
-  record Host(String address, String status, Map<Integer, Port> ports, String ignoredState, int ignoredCount) {
+  private static final Pattern ENTRY_SEPARATOR = Pattern.compile(",\\s+(?=\\d+/)");
+
+  /**
+   * One listed port: number, nmap's state ({@code open}, {@code closed}, {@code filtered}, {@code
+   * open|filtered}...), protocol, service guess.
+   */
+  record Port(int port, String state, String protocol, String service) {}
+
+  /**
+   * One host: its status ({@code Up}, {@code Down}; null if no status line), the listed ports, and
+   * the state and count of the ports not listed (null and 0 when every port was listed).
+   */
+  record Host(
+      String address,
+      String status,
+      Map<Integer, Port> ports,
+      String ignoredState,
+      int ignoredCount) {
     /** Ports scanned: listed plus ignored. */
     int scanned() {
       return ports.size() + ignoredCount;
@@ -43,14 +58,18 @@ final class NmapGrepable {
     /** Listed ports in one of {@code states}. */
     Set<Integer> portsIn(Set<String> states) {
       Set<Integer> out = new TreeSet<>();
-      ports.values().stream().filter(p -> states.contains(p.state())).forEach(p -> out.add(p.port()));
+      ports.values().stream()
+          .filter(p -> states.contains(p.state()))
+          .forEach(p -> out.add(p.port()));
       return out;
     }
 
     /** Listed ports by state, closed ones left out: what the benchmark compares with the truth. */
     Map<Integer, String> notClosed() {
       Map<Integer, String> out = new TreeMap<>();
-      ports.values().stream().filter(p -> !p.state().equals("closed")).forEach(p -> out.put(p.port(), p.state()));
+      ports.values().stream()
+          .filter(p -> !p.state().equals("closed"))
+          .forEach(p -> out.put(p.port(), p.state()));
       return out;
     }
 
@@ -61,10 +80,12 @@ final class NmapGrepable {
     }
   }
 
-  private NmapGrepable() {
-  }
+  private NmapGrepable() {}
 
-  /** Every host in {@code text}, in order of first appearance; the Status and Ports lines of a host are merged. */
+  /**
+   * Every host in {@code text}, in order of first appearance; the Status and Ports lines of a host
+   * are merged.
+   */
   static List<Host> parse(String text) {
     Map<String, Host> hosts = new LinkedHashMap<>();
     for (String line : text.split("\\R")) {
@@ -81,9 +102,21 @@ final class NmapGrepable {
       for (int i = 1; i < fields.length; i++) {
         String field = fields[i];
         if (field.startsWith("Status: ")) {
-          h = new Host(address, field.substring("Status: ".length()).strip(), h.ports(), h.ignoredState(), h.ignoredCount());
+          h =
+              new Host(
+                  address,
+                  field.substring("Status: ".length()).strip(),
+                  h.ports(),
+                  h.ignoredState(),
+                  h.ignoredCount());
         } else if (field.startsWith("Ports:")) {
-          h = new Host(address, h.status(), ports(field.substring("Ports:".length()), line), h.ignoredState(), h.ignoredCount());
+          h =
+              new Host(
+                  address,
+                  h.status(),
+                  ports(field.substring("Ports:".length()), line),
+                  h.ignoredState(),
+                  h.ignoredCount());
         } else if (field.startsWith("Ignored State:")) {
           Matcher m = IGNORED.matcher(field.strip());
           if (!m.matches()) {
@@ -100,7 +133,9 @@ final class NmapGrepable {
 
   /** The host {@code address}; fails if nmap did not report it. */
   static Host host(String text, String address) {
-    return parse(text).stream().filter(h -> h.address().equals(address)).findFirst()
+    return parse(text).stream()
+        .filter(h -> h.address().equals(address))
+        .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("nmap reported no host " + address));
   }
 

@@ -10,15 +10,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A population of about {@code size} TCP sockets on 127.0.0.1, held by several {@link SocketHolder} ({@code pairs}) child
- * processes (each below the 20k open-file limit). Sockets: per child, busy listeners, idle listeners, and connected
- * pairs (client + accepted). Closing it stops every child.
+ * A population of about {@code size} TCP sockets on 127.0.0.1, held by several {@link SocketHolder}
+ * ({@code pairs}) child processes (each below the 20k open-file limit). Sockets: per child, busy
+ * listeners, idle listeners, and connected pairs (client + accepted). Closing it stops every child.
  */
 final class Population implements AutoCloseable {
-  /** Sockets one child holds at most (ulimit -n is 20000 here; the JVM needs a few hundred fds of its own). */
+  /**
+   * Sockets one child holds at most (ulimit -n is 20000 here; the JVM needs a few hundred fds of
+   * its own).
+   */
   static final int MAX_SOCKETS_PER_CHILD = 15_000;
+
   /** Connections per busy listener, so no single destination exhausts the ephemeral port range. */
   private static final int PAIRS_PER_LISTENER = 2_000;
+
   private static final int IDLE_LISTENERS_PER_CHILD = 2;
 
   /** One child and the ports it listens on. */
@@ -46,9 +51,20 @@ final class Population implements AutoCloseable {
       for (int i = 0; i < children; i++) {
         int pairs = Math.max(1, perChild / 2);
         int busy = Math.max(1, (pairs + PAIRS_PER_LISTENER - 1) / PAIRS_PER_LISTENER);
-        started.add(ChildProcesses.start(List.of(ChildProcesses.javaLauncher(), "-Xmx64m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-cp", jar.toString(), SocketHolder.class.getName(), "pairs",
-            Integer.toString(pairs), Integer.toString(busy), Integer.toString(IDLE_LISTENERS_PER_CHILD))));
+        started.add(
+            ChildProcesses.start(
+                List.of(
+                    ChildProcesses.javaLauncher(),
+                    "-Xmx64m",
+                    "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1",
+                    "-cp",
+                    jar.toString(),
+                    SocketHolder.class.getName(),
+                    "pairs",
+                    Integer.toString(pairs),
+                    Integer.toString(busy),
+                    Integer.toString(IDLE_LISTENERS_PER_CHILD))));
       }
       for (Process p : started) {
         holders.add(awaitReady(p));
@@ -61,7 +77,8 @@ final class Population implements AutoCloseable {
   }
 
   private static Holder awaitReady(Process p) throws IOException {
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     List<Integer> busy = new ArrayList<>();
     List<Integer> idle = new ArrayList<>();
     for (String line = out.readLine(); !"READY".equals(line); line = out.readLine()) {
@@ -91,7 +108,10 @@ final class Population implements AutoCloseable {
     return holders.getLast().pid();
   }
 
-  /** A busy listener: the listening socket plus the accepted sockets of its connections share its local port. */
+  /**
+   * A busy listener: the listening socket plus the accepted sockets of its connections share its
+   * local port.
+   */
   int busyPort() {
     return holders.getLast().busyPorts().getFirst();
   }

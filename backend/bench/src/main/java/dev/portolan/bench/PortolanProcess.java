@@ -25,10 +25,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A clustered Portolan child process of the fleet benchmarks (a hub, an agent or a simulator), on 127.0.0.1 with
- * ports of its own: started with JVM flags and options, ready when it prints its {@code portolan: } line (it has
- * joined the cluster and deployed). Its last output lines are kept for error messages; its CPU time and RSS come
- * from {@code /proc/<pid>}, its heap from {@code jcmd}.
+ * A clustered Portolan child process of the fleet benchmarks (a hub, an agent or a simulator), on
+ * 127.0.0.1 with ports of its own: started with JVM flags and options, ready when it prints its
+ * {@code portolan: } line (it has joined the cluster and deployed). Its last output lines are kept
+ * for error messages; its CPU time and RSS come from {@code /proc/<pid>}, its heap from {@code
+ * jcmd}.
  */
 final class PortolanProcess implements AutoCloseable {
   private static final int KEPT_LINES = 40;
@@ -42,11 +43,15 @@ final class PortolanProcess implements AutoCloseable {
   private final ArrayDeque<String> lastLines = new ArrayDeque<>();
   private final Path log;
   private final CompletableFuture<Long> ready = new CompletableFuture<>();
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
-  private PortolanProcess(String name, Process process, long launchedNanos, int clusterPort, int busPort,
-      int httpPort) throws IOException {
+  private PortolanProcess(
+      String name, Process process, long launchedNanos, int clusterPort, int busPort, int httpPort)
+      throws IOException {
     this.log = java.nio.file.Files.createTempFile(logDirectory(), name + "-", ".log");
     this.name = name;
     this.process = process;
@@ -58,20 +63,40 @@ final class PortolanProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code java FLAGS -jar JAR --cluster-name C --cluster-host 127.0.0.1 --cluster-port P --bus-port B
-   * --http-port H --bind 127.0.0.1 OPTIONS} (and {@code --join} when {@code join} is not null).
+   * Starts {@code java FLAGS -jar JAR --cluster-name C --cluster-host 127.0.0.1 --cluster-port P
+   * --bus-port B --http-port H --bind 127.0.0.1 OPTIONS} (and {@code --join} when {@code join} is
+   * not null).
    */
-  static PortolanProcess start(Path jar, String name, List<String> jvmFlags, String clusterName, Integer join,
-      List<String> options) throws IOException {
+  static PortolanProcess start(
+      Path jar,
+      String name,
+      List<String> jvmFlags,
+      String clusterName,
+      Integer join,
+      List<String> options)
+      throws IOException {
     int clusterPort = freePort();
     int busPort = freePort();
     int httpPort = freePort();
     List<String> command = new ArrayList<>();
     command.add(ChildProcesses.javaLauncher());
     command.addAll(jvmFlags);
-    command.addAll(List.of("-jar", jar.toString(), "--cluster-name", clusterName, "--cluster-host", "127.0.0.1",
-        "--cluster-port", Integer.toString(clusterPort), "--bus-port", Integer.toString(busPort),
-        "--http-port", Integer.toString(httpPort), "--bind", "127.0.0.1"));
+    command.addAll(
+        List.of(
+            "-jar",
+            jar.toString(),
+            "--cluster-name",
+            clusterName,
+            "--cluster-host",
+            "127.0.0.1",
+            "--cluster-port",
+            Integer.toString(clusterPort),
+            "--bus-port",
+            Integer.toString(busPort),
+            "--http-port",
+            Integer.toString(httpPort),
+            "--bind",
+            "127.0.0.1"));
     if (join != null) {
       command.addAll(List.of("--join", "127.0.0.1:" + join));
     }
@@ -88,9 +113,11 @@ final class PortolanProcess implements AutoCloseable {
       long at = ready.get(limit.toMillis(), TimeUnit.MILLISECONDS);
       return (at - launchedNanos) / 1e9;
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new IOException(name + " not ready within " + limit + "; last output:\n" + lastOutput());
+      throw new IOException(
+          name + " not ready within " + limit + "; last output:\n" + lastOutput());
     } catch (java.util.concurrent.ExecutionException e) {
-      throw new IOException(name + " " + e.getCause().getMessage() + "; last output:\n" + lastOutput());
+      throw new IOException(
+          name + " " + e.getCause().getMessage() + "; last output:\n" + lastOutput());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted");
@@ -111,7 +138,10 @@ final class PortolanProcess implements AutoCloseable {
 
   private static Path logDirectory;
 
-  /** One directory per benchmark run for the children's output (and the hub's GC log), kept after the run. */
+  /**
+   * One directory per benchmark run for the children's output (and the hub's GC log), kept after
+   * the run.
+   */
   static synchronized Path logDirectory() throws IOException {
     if (logDirectory == null) {
       logDirectory = java.nio.file.Files.createTempDirectory("portolan-bench-logs-");
@@ -125,8 +155,10 @@ final class PortolanProcess implements AutoCloseable {
   }
 
   private void readOutput() {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-         java.io.Writer w = java.nio.file.Files.newBufferedWriter(log)) {
+    try (BufferedReader r =
+            new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        java.io.Writer w = java.nio.file.Files.newBufferedWriter(log)) {
       for (String line = r.readLine(); line != null; line = r.readLine()) {
         w.write(line);
         w.write('\n');
@@ -154,8 +186,13 @@ final class PortolanProcess implements AutoCloseable {
 
   /** GET on its HTTP port: the body, or an IOException for another status than 200. */
   String get(String pathAndQuery) throws IOException, InterruptedException {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + pathAndQuery))
-        .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + pathAndQuery))
+                .timeout(Duration.ofSeconds(60))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IOException("GET " + pathAndQuery + " -> " + r.statusCode() + ": " + r.body());
     }
@@ -172,9 +209,13 @@ final class PortolanProcess implements AutoCloseable {
     return byName;
   }
 
-  /** Up, not resyncing, with at least {@code minSockets} sockets: the hub holds the node's table. */
+  /**
+   * Up, not resyncing, with at least {@code minSockets} sockets: the hub holds the node's table.
+   */
   static boolean held(JsonObject node, int minSockets) {
-    return node != null && "up".equals(node.getString("status")) && !node.getBoolean("resyncing", true)
+    return node != null
+        && "up".equals(node.getString("status"))
+        && !node.getBoolean("resyncing", true)
         && node.getJsonObject("sockets").getInteger("total", 0) >= minSockets;
   }
 
@@ -190,8 +231,8 @@ final class PortolanProcess implements AutoCloseable {
   private static final Pattern USED = Pattern.compile("used (\\d+)([KMG])");
 
   /**
-   * Heap in use, KiB, from {@code jcmd PID GC.heap_info} (the JVM's own figure, no safepoint for a GC); after a full
-   * GC ({@code jcmd PID GC.run}) when {@code afterFullGc}: the live set.
+   * Heap in use, KiB, from {@code jcmd PID GC.heap_info} (the JVM's own figure, no safepoint for a
+   * GC); after a full GC ({@code jcmd PID GC.run}) when {@code afterFullGc}: the live set.
    */
   long heapUsedKib(boolean afterFullGc) throws IOException, InterruptedException {
     if (afterFullGc) {
@@ -212,7 +253,8 @@ final class PortolanProcess implements AutoCloseable {
   /** Runs {@code jcmd PID COMMAND ARGS}; its output. */
   String jcmd(String command, String... args) throws IOException, InterruptedException {
     Path jcmd = Path.of(ChildProcesses.javaLauncher()).resolveSibling("jcmd");
-    List<String> cmd = new ArrayList<>(List.of(jcmd.toString(), Long.toString(process.pid()), command));
+    List<String> cmd =
+        new ArrayList<>(List.of(jcmd.toString(), Long.toString(process.pid()), command));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -223,11 +265,13 @@ final class PortolanProcess implements AutoCloseable {
   }
 
   /**
-   * Ports handed to children come from below Linux's ephemeral range (32768-60999): a port the kernel picked for us
-   * (bind to 0) could be picked again for one of the many outgoing connections a large cluster opens before the
-   * child binds it ("Address already in use"). Each is checked free and never handed out twice.
+   * Ports handed to children come from below Linux's ephemeral range (32768-60999): a port the
+   * kernel picked for us (bind to 0) could be picked again for one of the many outgoing connections
+   * a large cluster opens before the child binds it ("Address already in use"). Each is checked
+   * free and never handed out twice.
    */
   private static final int FIRST_PORT = 20_000;
+
   private static final int LAST_PORT = 32_000;
   private static int nextPort = FIRST_PORT + (int) (ProcessHandle.current().pid() % 2000);
 

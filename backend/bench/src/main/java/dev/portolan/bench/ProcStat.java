@@ -4,13 +4,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** CPU time and resident memory of a process, from {@code /proc/<pid>/stat} and {@code /proc/<pid>/status}. */
+/**
+ * CPU time and resident memory of a process, from {@code /proc/<pid>/stat} and {@code
+ * /proc/<pid>/status}.
+ */
 final class ProcStat {
-  /** USER_HZ: the unit of utime and stime. 100 on every mainstream Linux build (getconf CLK_TCK). */
+  /**
+   * USER_HZ: the unit of utime and stime. 100 on every mainstream Linux build (getconf CLK_TCK).
+   */
   static final int CLOCK_TICKS_PER_SECOND = 100;
 
-  private ProcStat() {
-  }
+  private ProcStat() {}
 
   /** CPU time spent in user space (utime) and in the kernel (stime), in clock ticks. */
   record CpuTicks(long user, long system) {
@@ -31,7 +35,10 @@ final class ProcStat {
     return new CpuTicks(Long.parseLong(fields[14 - 3]), Long.parseLong(fields[15 - 3]));
   }
 
-  /** The machine's CPU time since boot, in ticks: all of it and the idle part (idle + iowait), over every CPU. */
+  /**
+   * The machine's CPU time since boot, in ticks: all of it and the idle part (idle + iowait), over
+   * every CPU.
+   */
   record MachineTicks(long total, long idle) {
     /** CPU busy between {@code earlier} and this, in % of one core. */
     double busyPercentOfOneCoreSince(MachineTicks earlier, int cpus) {

@@ -2,12 +2,11 @@ package dev.portolan.bench;
 
 /** Reads values out of a Prometheus text exposition ({@code /metrics}). */
 final class Prometheus {
-  private Prometheus() {
-  }
+  private Prometheus() {}
 
   /**
-   * The sum of every sample of metric {@code name} whose labels contain each of {@code labelParts} (e.g.
-   * {@code area="heap"}); NaN when there is none.
+   * The sum of every sample of metric {@code name} whose labels contain each of {@code labelParts}
+   * (e.g. {@code area="heap"}); NaN when there is none.
    */
   static double sum(String exposition, String name, String... labelParts) {
     double sum = 0;

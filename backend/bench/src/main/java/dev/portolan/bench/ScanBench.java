@@ -24,13 +24,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The scan benchmark: Portolan's scan engine against nmap on the same listeners, in the same run, inside a network
- * namespace of its own (so nothing but its own listeners is scanned, never the host's ports). A
- * {@link SocketHolder} ({@code listeners ... hold}) opens {@value #TCP_LISTENERS} TCP listeners on random ports of 1-65535 and
- * {@value #UDP_LISTENERS} silent UDP sockets on random ports of 1-{@value #UDP_MAX_PORT}: the truth, confirmed with
- * {@code ss} in the namespace. Then, per protocol, a {@link ScanBenchChild} (our engine, {@code aggressive}) and
- * nmap ({@code -sT -p- -T4}, {@code -sU -p 1-2000 -T5}) take turns: one warm-up run each (our cold run), then
- * {@code runs} timed runs each, every answer checked against the truth.
+ * The scan benchmark: Portolan's scan engine against nmap on the same listeners, in the same run,
+ * inside a network namespace of its own (so nothing but its own listeners is scanned, never the
+ * host's ports). A {@link SocketHolder} ({@code listeners ... hold}) opens {@value #TCP_LISTENERS}
+ * TCP listeners on random ports of 1-65535 and {@value #UDP_LISTENERS} silent UDP sockets on random
+ * ports of 1-{@value #UDP_MAX_PORT}: the truth, confirmed with {@code ss} in the namespace. Then,
+ * per protocol, a {@link ScanBenchChild} (our engine, {@code aggressive}) and nmap ({@code -sT -p-
+ * -T4}, {@code -sU -p 1-2000 -T5}) take turns: one warm-up run each (our cold run), then {@code
+ * runs} timed runs each, every answer checked against the truth.
  */
 final class ScanBench {
   static final int TCP_LISTENERS = 100;
@@ -38,9 +39,12 @@ final class ScanBench {
   static final int UDP_MAX_PORT = 2000;
   static final String TCP_SCAN = "full TCP scan (1-65535), " + TCP_LISTENERS + " listeners";
   static final String UDP_SCAN = "UDP scan 1-" + UDP_MAX_PORT + ", " + UDP_LISTENERS + " silent";
-  static final List<String> NMAP_TCP = List.of("-sT", "-p-", "-T4", "-n", "-Pn", "-oG", "-", "127.0.0.1");
-  static final List<String> NMAP_UDP = List.of("-sU", "-p", "1-" + UDP_MAX_PORT, "-T5", "-n", "-Pn", "-oG", "-", "127.0.0.1");
+  static final List<String> NMAP_TCP =
+      List.of("-sT", "-p-", "-T4", "-n", "-Pn", "-oG", "-", "127.0.0.1");
+  static final List<String> NMAP_UDP =
+      List.of("-sU", "-p", "1-" + UDP_MAX_PORT, "-T5", "-n", "-Pn", "-oG", "-", "127.0.0.1");
   static final String OURS = "ScanEngine, aggressive, warm JVM";
+
   /** Longest wait for one scan of ours before the child counts as hung. */
   private static final long SCAN_LIMIT_SECONDS = 120;
 
@@ -69,20 +73,38 @@ final class ScanBench {
     try (ns) {
       log.printf("scan: network namespace %s (lo only)%n", ns.name());
       long seed = System.nanoTime();
-      Process holder = ChildProcesses.start(ns.exec(List.of(ChildProcesses.javaLauncher(), "-Xmx32m",
-          "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", jar.toString(), SocketHolder.class.getName(),
-          "listeners", "127.0.0.1", Long.toString(seed), Integer.toString(TCP_LISTENERS),
-          Integer.toString(UDP_LISTENERS), "1", Integer.toString(UDP_MAX_PORT), "4096", "hold")));
+      Process holder =
+          ChildProcesses.start(
+              ns.exec(
+                  List.of(
+                      ChildProcesses.javaLauncher(),
+                      "-Xmx32m",
+                      "-XX:+UseSerialGC",
+                      "-XX:TieredStopAtLevel=1",
+                      "-cp",
+                      jar.toString(),
+                      SocketHolder.class.getName(),
+                      "listeners",
+                      "127.0.0.1",
+                      Long.toString(seed),
+                      Integer.toString(TCP_LISTENERS),
+                      Integer.toString(UDP_LISTENERS),
+                      "1",
+                      Integer.toString(UDP_MAX_PORT),
+                      "4096",
+                      "hold")));
       try {
         Set<Integer> tcp = new TreeSet<>();
         Set<Integer> udp = new TreeSet<>();
         awaitHolder(holder, tcp, udp);
-        log.printf("  truth: %d TCP listeners %s, %d silent UDP sockets %s (seed %d)%n", tcp.size(), shortList(tcp, 8),
-            udp.size(), udp, seed);
+        log.printf(
+            "  truth: %d TCP listeners %s, %d silent UDP sockets %s (seed %d)%n",
+            tcp.size(), shortList(tcp, 8), udp.size(), udp, seed);
         confirmWithSs(ns, tcp, udp);
         List<ScanComparison> rows = new ArrayList<>();
         rows.add(compare(ns, TCP_SCAN, Protocol.TCP, "-", 65_535, tcp, NMAP_TCP));
-        rows.add(compare(ns, UDP_SCAN, Protocol.UDP, "1-" + UDP_MAX_PORT, UDP_MAX_PORT, udp, NMAP_UDP));
+        rows.add(
+            compare(ns, UDP_SCAN, Protocol.UDP, "1-" + UDP_MAX_PORT, UDP_MAX_PORT, udp, NMAP_UDP));
         return rows;
       } finally {
         ChildProcesses.stop(holder);
@@ -92,8 +114,11 @@ final class ScanBench {
 
   private List<ScanComparison> skippedAll(String reason) {
     log.println("scan: skipped: " + reason);
-    return List.of(ScanComparison.skipped(TCP_SCAN, Protocol.TCP, TCP_LISTENERS, nmapCommand(NMAP_TCP), runs, reason),
-        ScanComparison.skipped(UDP_SCAN, Protocol.UDP, UDP_LISTENERS, nmapCommand(NMAP_UDP), runs, reason));
+    return List.of(
+        ScanComparison.skipped(
+            TCP_SCAN, Protocol.TCP, TCP_LISTENERS, nmapCommand(NMAP_TCP), runs, reason),
+        ScanComparison.skipped(
+            UDP_SCAN, Protocol.UDP, UDP_LISTENERS, nmapCommand(NMAP_UDP), runs, reason));
   }
 
   static String nmapCommand(List<String> args) {
@@ -101,8 +126,15 @@ final class ScanBench {
   }
 
   /** One protocol: our child and nmap take turns, run 0 being the warm-up (our cold run). */
-  private ScanComparison compare(NetworkNamespace ns, String scenario, Protocol proto, String ports, int total,
-      Set<Integer> truth, List<String> nmapArgs) throws Exception {
+  private ScanComparison compare(
+      NetworkNamespace ns,
+      String scenario,
+      Protocol proto,
+      String ports,
+      int total,
+      Set<Integer> truth,
+      List<String> nmapArgs)
+      throws Exception {
     Set<String> positive = proto == Protocol.TCP ? Set.of("open") : Set.of("open", "open|filtered");
     Optional<ExternalTool> nmap = ExternalTool.find("nmap");
     if (nmap.isEmpty()) {
@@ -110,9 +142,17 @@ final class ScanBench {
     }
     List<String> nmapInNs = ns.execArgs(prepend("nmap", nmapArgs));
 
-    Process child = ChildProcesses.start(ns.exec(List.of(ChildProcesses.javaLauncher(),
-        "--enable-native-access=ALL-UNNAMED", "-cp", jar.toString(), ScanBenchChild.class.getName(), proto.wireName(),
-        ports)));
+    Process child =
+        ChildProcesses.start(
+            ns.exec(
+                List.of(
+                    ChildProcesses.javaLauncher(),
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-cp",
+                    jar.toString(),
+                    ScanBenchChild.class.getName(),
+                    proto.wireName(),
+                    ports)));
     BlockingQueue<String> answers = answersOf(child);
     long[] ours = new long[runs];
     long[] theirs = new long[runs];
@@ -136,8 +176,12 @@ final class ScanBench {
           } else {
             long nanos = answer.getLong("nanos");
             String mismatch = oursMismatch(answer, truth, positive, total);
-            oursNote = String.format("%,.1f ms (CPU %,.0f ms) %s", nanos / 1e6, answer.getLong("cpuNanos", -1L) / 1e6,
-                mismatch == null ? "exact" : "INEXACT: " + mismatch);
+            oursNote =
+                String.format(
+                    "%,.1f ms (CPU %,.0f ms) %s",
+                    nanos / 1e6,
+                    answer.getLong("cpuNanos", -1L) / 1e6,
+                    mismatch == null ? "exact" : "INEXACT: " + mismatch);
             if (run == 0) {
               cold = nanos;
               coldUptime = answer.getLong("uptimeMillis", -1L);
@@ -153,18 +197,29 @@ final class ScanBench {
         if (nmap.isPresent()) {
           ExternalTool.Captured c = ns.ip().capture(nmapInNs);
           if (!c.ok()) {
-            throw new IOException("nmap " + String.join(" ", nmapArgs) + " in " + ns.name() + " exited with "
-                + c.exitCode() + ": " + c.firstErrorLine());
+            throw new IOException(
+                "nmap "
+                    + String.join(" ", nmapArgs)
+                    + " in "
+                    + ns.name()
+                    + " exited with "
+                    + c.exitCode()
+                    + ": "
+                    + c.firstErrorLine());
           }
           String mismatch = nmapMismatch(c.stdout(), truth, positive, total);
-          toolNote = String.format("%,.1f ms %s", c.nanos() / 1e6, mismatch == null ? "exact" : "INEXACT: " + mismatch);
+          toolNote =
+              String.format(
+                  "%,.1f ms %s",
+                  c.nanos() / 1e6, mismatch == null ? "exact" : "INEXACT: " + mismatch);
           if (run > 0) {
             theirs[run - 1] = c.nanos();
             toolExact += mismatch == null ? 1 : 0;
             toolMismatch = toolMismatch != null ? toolMismatch : mismatch;
           }
         }
-        log.printf("  %s %-11s ours %-52s | nmap %s%n", proto.wireName(), label, oursNote, toolNote);
+        log.printf(
+            "  %s %-11s ours %-52s | nmap %s%n", proto.wireName(), label, oursNote, toolNote);
       }
     } finally {
       ChildProcesses.stop(child);
@@ -172,17 +227,32 @@ final class ScanBench {
     if (failure == null && oursTimed == 0) {
       failure = "no timed run";
     }
-    Timings.Measured oursTime = oursTimed > 0 ? Timings.summarize(Arrays.copyOf(ours, oursTimed)) : null;
+    Timings.Measured oursTime =
+        oursTimed > 0 ? Timings.summarize(Arrays.copyOf(ours, oursTimed)) : null;
     Timings.Measured toolTime = nmap.isPresent() ? Timings.summarize(theirs) : null;
-    Comparison row = new Comparison(scenario, truth.size(), OURS, oursTime, nmapCommand(nmapArgs), toolTime);
-    return new ScanComparison(row, proto, runs, cold, coldUptime, oursExact, toolExact, oursMismatch, toolMismatch, null,
+    Comparison row =
+        new Comparison(scenario, truth.size(), OURS, oursTime, nmapCommand(nmapArgs), toolTime);
+    return new ScanComparison(
+        row,
+        proto,
+        runs,
+        cold,
+        coldUptime,
+        oursExact,
+        toolExact,
+        oursMismatch,
+        toolMismatch,
+        null,
         oursTime == null ? failure : null);
   }
 
   /** How one of our answers differs from the truth, or null if it is exact. */
-  static String oursMismatch(JsonObject answer, Set<Integer> truth, Set<String> positive, int total) {
+  static String oursMismatch(
+      JsonObject answer, Set<Integer> truth, Set<String> positive, int total) {
     if (!"COMPLETED".equals(answer.getString("status"))) {
-      return "status " + answer.getString("status") + (answer.getString("error") != null ? " (" + answer.getString("error") + ")" : "");
+      return "status "
+          + answer.getString("status")
+          + (answer.getString("error") != null ? " (" + answer.getString("error") + ")" : "");
     }
     Map<Integer, String> notClosed = new TreeMap<>();
     JsonObject states = answer.getJsonObject("states", new JsonObject());
@@ -194,7 +264,9 @@ final class ScanBench {
     }
     int results = answer.getInteger("results", 0);
     String mismatch = mismatch(truth, positive, notClosed, answer.getLong("closed", 0L), total);
-    return results != total ? results + " results for " + total + " ports" + (mismatch != null ? "; " + mismatch : "") : mismatch;
+    return results != total
+        ? results + " results for " + total + " ports" + (mismatch != null ? "; " + mismatch : "")
+        : mismatch;
   }
 
   /** How nmap's grepable output differs from the truth, or null if it is exact. */
@@ -214,10 +286,16 @@ final class ScanBench {
   }
 
   /**
-   * Exact means: the ports not closed are exactly the truth, each in a {@code positive} state (open; for UDP also
-   * open|filtered, all a silent listener can show), and every other port of the {@code total} is closed.
+   * Exact means: the ports not closed are exactly the truth, each in a {@code positive} state
+   * (open; for UDP also open|filtered, all a silent listener can show), and every other port of the
+   * {@code total} is closed.
    */
-  static String mismatch(Set<Integer> truth, Set<String> positive, Map<Integer, String> notClosed, long closed, int total) {
+  static String mismatch(
+      Set<Integer> truth,
+      Set<String> positive,
+      Map<Integer, String> notClosed,
+      long closed,
+      int total) {
     List<String> problems = new ArrayList<>();
     Set<Integer> missed = new TreeSet<>(truth);
     missed.removeAll(notClosed.keySet());
@@ -229,14 +307,17 @@ final class ScanBench {
     if (!extra.isEmpty()) {
       Map<String, Set<Integer>> byState = new TreeMap<>();
       extra.forEach(p -> byState.computeIfAbsent(notClosed.get(p), k -> new TreeSet<>()).add(p));
-      byState.forEach((state, ports) -> problems.add(ports.size() + " " + state + " not listening " + shortList(ports, 5)));
+      byState.forEach(
+          (state, ports) ->
+              problems.add(ports.size() + " " + state + " not listening " + shortList(ports, 5)));
     }
     Set<Integer> wrongState = new TreeSet<>();
-    notClosed.forEach((port, state) -> {
-      if (truth.contains(port) && !positive.contains(state)) {
-        wrongState.add(port);
-      }
-    });
+    notClosed.forEach(
+        (port, state) -> {
+          if (truth.contains(port) && !positive.contains(state)) {
+            wrongState.add(port);
+          }
+        });
     if (!wrongState.isEmpty()) {
       problems.add("listeners not shown open " + shortList(wrongState, 5));
     }
@@ -249,7 +330,10 @@ final class ScanBench {
 
   static String shortList(Set<Integer> ports, int max) {
     List<String> out = ports.stream().limit(max).map(String::valueOf).toList();
-    return "[" + String.join(", ", out) + (ports.size() > max ? ", ... " + ports.size() + " in all" : "") + "]";
+    return "["
+        + String.join(", ", out)
+        + (ports.size() > max ? ", ... " + ports.size() + " in all" : "")
+        + "]";
   }
 
   private static List<String> prepend(String first, List<String> rest) {
@@ -259,8 +343,10 @@ final class ScanBench {
     return out;
   }
 
-  private static void awaitHolder(Process holder, Set<Integer> tcp, Set<Integer> udp) throws IOException {
-    BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+  private static void awaitHolder(Process holder, Set<Integer> tcp, Set<Integer> udp)
+      throws IOException {
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
     for (String line = out.readLine(); !"READY".equals(line); line = out.readLine()) {
       if (line == null) {
         throw new IOException("scan population child " + holder.pid() + " exited before READY");
@@ -270,8 +356,12 @@ final class ScanBench {
     }
   }
 
-  /** The namespace must hold exactly the holder's sockets: {@code ss} in it lists the same TCP listeners and UDP sockets. */
-  private void confirmWithSs(NetworkNamespace ns, Set<Integer> tcp, Set<Integer> udp) throws Exception {
+  /**
+   * The namespace must hold exactly the holder's sockets: {@code ss} in it lists the same TCP
+   * listeners and UDP sockets.
+   */
+  private void confirmWithSs(NetworkNamespace ns, Set<Integer> tcp, Set<Integer> udp)
+      throws Exception {
     if (ExternalTool.find("ss").isEmpty()) {
       log.println("  (ss not installed: the truth is the holder's word)");
       return;
@@ -279,8 +369,13 @@ final class ScanBench {
     Set<Integer> tcpSeen = ssPorts(ns, "-Hltn");
     Set<Integer> udpSeen = ssPorts(ns, "-Huan");
     if (!tcpSeen.equals(tcp) || !udpSeen.equals(udp)) {
-      throw new IOException("namespace " + ns.name() + " holds other sockets than the benchmark's: ss sees TCP "
-          + shortList(tcpSeen, 8) + ", UDP " + shortList(udpSeen, 8));
+      throw new IOException(
+          "namespace "
+              + ns.name()
+              + " holds other sockets than the benchmark's: ss sees TCP "
+              + shortList(tcpSeen, 8)
+              + ", UDP "
+              + shortList(udpSeen, 8));
     }
     log.println("  truth confirmed by ss in the namespace");
   }
@@ -303,25 +398,32 @@ final class ScanBench {
   /** Lines {@code SCAN {json}} of the child, in order; other lines are echoed to the log. */
   private BlockingQueue<String> answersOf(Process child) {
     BlockingQueue<String> answers = new LinkedBlockingQueue<>();
-    Thread.ofPlatform().daemon().name("scan-child-" + child.pid()).start(() -> {
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-          if (line.startsWith(ScanBenchChild.PREFIX)) {
-            answers.add(line.substring(ScanBenchChild.PREFIX.length()));
-          } else {
-            log.println("  child: " + line);
-          }
-        }
-      } catch (IOException ignored) {
-        // the child was stopped
-      }
-      answers.add(""); // end of output
-    });
+    Thread.ofPlatform()
+        .daemon()
+        .name("scan-child-" + child.pid())
+        .start(
+            () -> {
+              try (BufferedReader out =
+                  new BufferedReader(
+                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                  if (line.startsWith(ScanBenchChild.PREFIX)) {
+                    answers.add(line.substring(ScanBenchChild.PREFIX.length()));
+                  } else {
+                    log.println("  child: " + line);
+                  }
+                }
+              } catch (IOException ignored) {
+                // the child was stopped
+              }
+              answers.add(""); // end of output
+            });
     return answers;
   }
 
   /** Asks the child for one scan and waits for its answer. */
-  private static JsonObject ask(Process child, BlockingQueue<String> answers) throws InterruptedException {
+  private static JsonObject ask(Process child, BlockingQueue<String> answers)
+      throws InterruptedException {
     try {
       OutputStream in = child.getOutputStream();
       in.write("scan\n".getBytes(StandardCharsets.US_ASCII));

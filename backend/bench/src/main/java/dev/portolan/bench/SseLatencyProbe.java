@@ -12,10 +12,11 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An SSE client of a hub's {@code /api/v1/events} on a plain socket (HTTP/1.1, chunked), on a thread of its own:
- * for every change event it takes the {@code "timestamp"} of its data (when the node published the change, in
- * the node's clock: the same machine here) and records receive time minus it, in whole milliseconds, once
- * {@link #startRecording} was called. Reads and parses only what it needs; the bytes are ASCII JSON.
+ * An SSE client of a hub's {@code /api/v1/events} on a plain socket (HTTP/1.1, chunked), on a
+ * thread of its own: for every change event it takes the {@code "timestamp"} of its data (when the
+ * node published the change, in the node's clock: the same machine here) and records receive time
+ * minus it, in whole milliseconds, once {@link #startRecording} was called. Reads and parses only
+ * what it needs; the bytes are ASCII JSON.
  */
 final class SseLatencyProbe implements AutoCloseable {
   /** Latencies from 0 to this many ms are counted exactly; longer ones in the last bucket. */
@@ -45,8 +46,11 @@ final class SseLatencyProbe implements AutoCloseable {
     s.setTcpNoDelay(true);
     s.setReceiveBufferSize(4 << 20);
     OutputStream out = s.getOutputStream();
-    out.write(("GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAccept: text/event-stream\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1:"
+                + port
+                + "\r\nAccept: text/event-stream\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     out.flush();
     return new SseLatencyProbe(s);
   }
@@ -96,7 +100,9 @@ final class SseLatencyProbe implements AutoCloseable {
       }
       boolean chunked = false;
       for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
-        chunked |= h.toLowerCase(java.util.Locale.ROOT).startsWith("transfer-encoding:") && h.contains("chunked");
+        chunked |=
+            h.toLowerCase(java.util.Locale.ROOT).startsWith("transfer-encoding:")
+                && h.contains("chunked");
       }
       if (!chunked) {
         failure = "feed not chunked";
@@ -225,7 +231,10 @@ final class SseLatencyProbe implements AutoCloseable {
     return sb.isEmpty() ? null : sb.toString();
   }
 
-  /** A histogram of latencies in ms, with the count, the maximum, and how many were negative (clock skew). */
+  /**
+   * A histogram of latencies in ms, with the count, the maximum, and how many were negative (clock
+   * skew).
+   */
   record Latencies(long[] histogram, long count, long maxMillis, long negative) {
     /** The smallest latency at or below which {@code q} of them are (nearest rank), in ms. */
     long quantile(double q) {

@@ -3,7 +3,10 @@ package dev.portolan.bench;
 import java.time.Duration;
 import java.util.Arrays;
 
-/** Wall-time measurements of one thing: warm-up runs, then timed runs summed up as median and maximum. */
+/**
+ * Wall-time measurements of one thing: warm-up runs, then timed runs summed up as median and
+ * maximum.
+ */
 final class Timings {
   /** A piece of work to time; may throw. */
   @FunctionalInterface
@@ -26,8 +29,7 @@ final class Timings {
     }
   }
 
-  private Timings() {
-  }
+  private Timings() {}
 
   /** Runs {@code work} {@code warmups} times untimed, then {@code runs} times timed. */
   static Measured measure(int warmups, int runs, Work work) throws Exception {
@@ -35,8 +37,9 @@ final class Timings {
   }
 
   /**
-   * Runs {@code work} untimed at least {@code warmups} times and for at least {@code minWarmUp} (JIT-compiles code
-   * run in this JVM, as it is in an agent that samples every second), then {@code runs} times timed.
+   * Runs {@code work} untimed at least {@code warmups} times and for at least {@code minWarmUp}
+   * (JIT-compiles code run in this JVM, as it is in an agent that samples every second), then
+   * {@code runs} times timed.
    */
   static Measured measure(int warmups, Duration minWarmUp, int runs, Work work) throws Exception {
     long warmUntil = System.nanoTime() + minWarmUp.toNanos();
@@ -52,7 +55,10 @@ final class Timings {
     return summarize(nanos);
   }
 
-  /** Median and maximum of run times measured elsewhere (e.g. by a child process, or runs interleaved with a tool's). */
+  /**
+   * Median and maximum of run times measured elsewhere (e.g. by a child process, or runs
+   * interleaved with a tool's).
+   */
   static Measured summarize(long[] nanos) {
     if (nanos.length == 0) {
       throw new IllegalArgumentException("no runs");

@@ -13,11 +13,12 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * The simulator's messages written straight to JSON text, field for field what {@link ChangeBatch#toJson},
- * {@link SnapshotReply#toJson} and {@link NodeHeartbeat#toJson} build (a test holds them equal), without the
- * intermediate {@link JsonObject} maps ({@link JsonText}): one simulator JVM writes a thousand batches and a
- * thousand heartbeats a second on cores it shares with the hub. The text travels as an {@link Encoded} JSON object,
- * so the receiving hub gets an ordinary {@link JsonObject}. Not thread-safe: one instance per event loop.
+ * The simulator's messages written straight to JSON text, field for field what {@link
+ * ChangeBatch#toJson}, {@link SnapshotReply#toJson} and {@link NodeHeartbeat#toJson} build (a test
+ * holds them equal), without the intermediate {@link JsonObject} maps ({@link JsonText}): one
+ * simulator JVM writes a thousand batches and a thousand heartbeats a second on cores it shares
+ * with the hub. The text travels as an {@link Encoded} JSON object, so the receiving hub gets an
+ * ordinary {@link JsonObject}. Not thread-safe: one instance per event loop.
  */
 public final class SimJson {
   private final JsonText text;
@@ -28,8 +29,9 @@ public final class SimJson {
   }
 
   /**
-   * A JSON object whose wire form is already written: the event bus's JSON codec sends {@link #toBuffer()}, and a
-   * local consumer gets a parsed {@link #copy()}. Its map is empty: it is for sending, not for reading.
+   * A JSON object whose wire form is already written: the event bus's JSON codec sends {@link
+   * #toBuffer()}, and a local consumer gets a parsed {@link #copy()}. Its map is empty: it is for
+   * sending, not for reading.
    */
   public static final class Encoded extends JsonObject {
     private final Buffer text;
@@ -73,13 +75,18 @@ public final class SimJson {
   }
 
   /** As {@code new SnapshotReply(node, epoch, seq, takenAt, sockets).toJson(services)}. */
-  public Encoded snapshot(String node, String epoch, long seq, long takenAtMillis, Iterable<OwnedSocket> sockets) {
+  public Encoded snapshot(
+      String node, String epoch, long seq, long takenAtMillis, Iterable<OwnedSocket> sockets) {
     sb.setLength(0);
     sb.append("{\"node\":");
     str(node);
     sb.append(",\"epoch\":");
     str(epoch);
-    sb.append(",\"seq\":").append(seq).append(",\"takenAt\":").append(takenAtMillis).append(",\"sockets\":[");
+    sb.append(",\"seq\":")
+        .append(seq)
+        .append(",\"takenAt\":")
+        .append(takenAtMillis)
+        .append(",\"sockets\":[");
     boolean first = true;
     for (OwnedSocket s : sockets) {
       if (!first) {
@@ -93,8 +100,8 @@ public final class SimJson {
   }
 
   /**
-   * The part of a node's heartbeat that stays the same for a run (everything up to {@code "seq"}), for
-   * {@link #heartbeat(String, long, long, long, int)}.
+   * The part of a node's heartbeat that stays the same for a run (everything up to {@code "seq"}),
+   * for {@link #heartbeat(String, long, long, long, int)}.
    */
   public String heartbeatPrefix(NodeFacts facts, String epoch) {
     sb.setLength(0);
@@ -123,10 +130,19 @@ public final class SimJson {
   }
 
   /** As {@link NodeHeartbeat#toJson()}, from the prefix {@link #heartbeatPrefix} wrote. */
-  public Encoded heartbeat(String prefix, long seq, long lastSampleMillis, long sentAtMillis, int sockets) {
+  public Encoded heartbeat(
+      String prefix, long seq, long lastSampleMillis, long sentAtMillis, int sockets) {
     sb.setLength(0);
-    sb.append(prefix).append(",\"seq\":").append(seq).append(",\"lastSampleAt\":").append(lastSampleMillis)
-        .append(",\"sentAt\":").append(sentAtMillis).append(",\"sockets\":").append(sockets).append('}');
+    sb.append(prefix)
+        .append(",\"seq\":")
+        .append(seq)
+        .append(",\"lastSampleAt\":")
+        .append(lastSampleMillis)
+        .append(",\"sentAt\":")
+        .append(sentAtMillis)
+        .append(",\"sockets\":")
+        .append(sockets)
+        .append('}');
     return done();
   }
 

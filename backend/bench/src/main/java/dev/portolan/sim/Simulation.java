@@ -9,12 +9,15 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * {@code --simulate-nodes N}: N synthetic nodes ({@link SyntheticNode}) in one cluster member, each publishing a
- * change batch and a heartbeat once a second and answering its snapshot address, as a real agent does. The nodes'
- * ticks are spread evenly over the second and split over {@code instances} verticles (one event loop each).
+ * {@code --simulate-nodes N}: N synthetic nodes ({@link SyntheticNode}) in one cluster member, each
+ * publishing a change batch and a heartbeat once a second and answering its snapshot address, as a
+ * real agent does. The nodes' ticks are spread evenly over the second and split over {@code
+ * instances} verticles (one event loop each).
  */
 public final class Simulation {
-  /** How many nodes, sockets per node, share of sockets changing per second, and the random seed. */
+  /**
+   * How many nodes, sockets per node, share of sockets changing per second, and the random seed.
+   */
   public record Settings(int nodes, int sockets, double churnPerSecond, long seed) {
     public static final int DEFAULT_SOCKETS = 1000;
     public static final double DEFAULT_CHURN = 0.01;
@@ -29,7 +32,8 @@ public final class Simulation {
         throw new IllegalArgumentException("--simulate-sockets must be from 0 to " + MAX_SOCKETS);
       }
       if (!(churnPerSecond >= 0 && churnPerSecond <= 10)) {
-        throw new IllegalArgumentException("--simulate-churn must be from 0 to 10 (a share of the sockets per second)");
+        throw new IllegalArgumentException(
+            "--simulate-churn must be from 0 to 10 (a share of the sockets per second)");
       }
     }
   }
@@ -55,10 +59,14 @@ public final class Simulation {
   }
 
   /**
-   * Builds the nodes and deploys them on {@code vertx} (clustered), as cluster member {@code clusterNodeId}:
-   * node i ticks at i/N of each second, on verticle i mod instances.
+   * Builds the nodes and deploys them on {@code vertx} (clustered), as cluster member {@code
+   * clusterNodeId}: node i ticks at i/N of each second, on verticle i mod instances.
    */
-  public Future<Void> deploy(Vertx vertx, String clusterNodeId, ServiceNames services, MeterRegistry registry,
+  public Future<Void> deploy(
+      Vertx vertx,
+      String clusterNodeId,
+      ServiceNames services,
+      MeterRegistry registry,
       int instances) {
     long now = System.currentTimeMillis();
     long firstSeq = now * 1000;
@@ -70,16 +78,27 @@ public final class Simulation {
     }
     for (int i = 0; i < settings.nodes(); i++) {
       String name = nodeName(i, settings.nodes());
-      SyntheticNode model = new SyntheticNode(name, i, settings.sockets(), settings.churnPerSecond(), settings.seed(),
-          firstSeq, run);
+      SyntheticNode model =
+          new SyntheticNode(
+              name,
+              i,
+              settings.sockets(),
+              settings.churnPerSecond(),
+              settings.seed(),
+              firstSeq,
+              run);
       long offset = (long) i * 1000 / settings.nodes();
-      slices.get(i % instances).add(new SimulatorVerticle.SimNode(model, model.facts(clusterNodeId, now),
-          model.epoch(), offset));
+      slices
+          .get(i % instances)
+          .add(
+              new SimulatorVerticle.SimNode(
+                  model, model.facts(clusterNodeId, now), model.epoch(), offset));
     }
     Future<?> all = Future.succeededFuture();
     for (List<SimulatorVerticle.SimNode> slice : slices) {
       if (!slice.isEmpty()) {
-        all = all.compose(v -> vertx.deployVerticle(new SimulatorVerticle(slice, services, meters)));
+        all =
+            all.compose(v -> vertx.deployVerticle(new SimulatorVerticle(slice, services, meters)));
       }
     }
     return all.mapEmpty();

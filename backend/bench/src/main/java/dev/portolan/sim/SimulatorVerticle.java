@@ -15,16 +15,20 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Vert.x side of a slice of simulated nodes: once a second per node, at its offset within the second, the
- * changes its model made since its last tick as one {@code ChangeBatch} on {@link Addresses#CHANGES} (stamped with
- * the publish time), then its heartbeat on {@link Addresses#HEARTBEATS}; and the node's whole table on its
- * {@link Addresses#SNAPSHOT} address. All on this verticle's event loop, so a snapshot is current at the seq it
- * names. A timer every few milliseconds publishes for the nodes that are due.
+ * The Vert.x side of a slice of simulated nodes: once a second per node, at its offset within the
+ * second, the changes its model made since its last tick as one {@code ChangeBatch} on {@link
+ * Addresses#CHANGES} (stamped with the publish time), then its heartbeat on {@link
+ * Addresses#HEARTBEATS}; and the node's whole table on its {@link Addresses#SNAPSHOT} address. All
+ * on this verticle's event loop, so a snapshot is current at the seq it names. A timer every few
+ * milliseconds publishes for the nodes that are due.
  */
 public final class SimulatorVerticle extends VerticleBase {
   private static final long TIMER_MILLIS = 5;
 
-  /** One simulated node: its model, what its heartbeats say, its run, and when in the second it ticks. */
+  /**
+   * One simulated node: its model, what its heartbeats say, its run, and when in the second it
+   * ticks.
+   */
   public static final class SimNode {
     final SyntheticNode model;
     final NodeFacts facts;
@@ -50,12 +54,27 @@ public final class SimulatorVerticle extends VerticleBase {
     final Timer lateness;
 
     public Meters(MeterRegistry registry) {
-      batches = Counter.builder("portolan.sim.batches").description("Change batches published").register(registry);
-      changes = Counter.builder("portolan.sim.changes").description("Changes published").register(registry);
-      heartbeats = Counter.builder("portolan.sim.heartbeats").description("Heartbeats published").register(registry);
-      snapshots = Counter.builder("portolan.sim.snapshots").description("Snapshot requests answered").register(registry);
-      lateness = Timer.builder("portolan.sim.tick.lateness").description("How late a node's tick ran after its due time")
-          .publishPercentiles(0.5, 0.99).register(registry);
+      batches =
+          Counter.builder("portolan.sim.batches")
+              .description("Change batches published")
+              .register(registry);
+      changes =
+          Counter.builder("portolan.sim.changes")
+              .description("Changes published")
+              .register(registry);
+      heartbeats =
+          Counter.builder("portolan.sim.heartbeats")
+              .description("Heartbeats published")
+              .register(registry);
+      snapshots =
+          Counter.builder("portolan.sim.snapshots")
+              .description("Snapshot requests answered")
+              .register(registry);
+      lateness =
+          Timer.builder("portolan.sim.tick.lateness")
+              .description("How late a node's tick ran after its due time")
+              .publishPercentiles(0.5, 0.99)
+              .register(registry);
     }
   }
 
@@ -84,18 +103,33 @@ public final class SimulatorVerticle extends VerticleBase {
       n.heartbeatPrefix = json.heartbeatPrefix(n.facts, n.epoch);
       n.model.tick(now); // starts its clock
       n.lastTickMillis = now;
-      registered.add(bus.consumer(Addresses.onNode(n.model.name(), Addresses.SNAPSHOT), msg -> {
-        meters.snapshots.increment();
-        msg.reply(json.snapshot(n.model.name(), n.epoch, n.model.lastSeq(), n.lastTickMillis, n.model.table().values()));
-      }).completion());
+      registered.add(
+          bus.consumer(
+                  Addresses.onNode(n.model.name(), Addresses.SNAPSHOT),
+                  msg -> {
+                    meters.snapshots.increment();
+                    msg.reply(
+                        json.snapshot(
+                            n.model.name(),
+                            n.epoch,
+                            n.model.lastSeq(),
+                            n.lastTickMillis,
+                            n.model.table().values()));
+                  })
+              .completion());
     }
-    return Future.all(registered).onSuccess(v -> {
-      base = (System.currentTimeMillis() / 1000 + 1) * 1000;
-      vertx.setPeriodic(TIMER_MILLIS, id -> due());
-    });
+    return Future.all(registered)
+        .onSuccess(
+            v -> {
+              base = (System.currentTimeMillis() / 1000 + 1) * 1000;
+              vertx.setPeriodic(TIMER_MILLIS, id -> due());
+            });
   }
 
-  /** Publishes for every node whose time has come, in offset order; skips whole seconds it fell behind. */
+  /**
+   * Publishes for every node whose time has come, in offset order; skips whole seconds it fell
+   * behind.
+   */
   private void due() {
     for (int guard = nodes.size(); guard > 0; guard--) {
       SimNode n = nodes.get(cursor);
@@ -125,8 +159,9 @@ public final class SimulatorVerticle extends VerticleBase {
       meters.batches.increment();
       meters.changes.increment(changes.size());
     }
-    bus.publish(Addresses.HEARTBEATS, json.heartbeat(n.heartbeatPrefix, n.model.lastSeq(), now, now,
-        n.model.size()));
+    bus.publish(
+        Addresses.HEARTBEATS,
+        json.heartbeat(n.heartbeatPrefix, n.model.lastSeq(), now, now, n.model.size()));
     meters.heartbeats.increment();
   }
 }

@@ -16,14 +16,16 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * The agent floor is judged with the flags the agent is deployed with: the benchmark's small-footprint flags are the
- * DaemonSet's JAVA_TOOL_OPTIONS, preceded by the flags that make a JVM outside a container see the pod's limits.
+ * The agent floor is judged with the flags the agent is deployed with: the benchmark's
+ * small-footprint flags are the DaemonSet's JAVA_TOOL_OPTIONS, preceded by the flags that make a
+ * JVM outside a container see the pod's limits.
  */
 class BenchFlagsTest {
 
   private static Path repositoryRoot() {
     for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-      if (Files.isRegularFile(d.resolve("k8s/agent-daemonset.yaml")) && Files.isDirectory(d.resolve("backend"))) {
+      if (Files.isRegularFile(d.resolve("k8s/agent-daemonset.yaml"))
+          && Files.isDirectory(d.resolve("backend"))) {
         return d;
       }
     }
@@ -33,9 +35,12 @@ class BenchFlagsTest {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> agentContainer() throws Exception {
     try (Reader r = Files.newBufferedReader(repositoryRoot().resolve("k8s/agent-daemonset.yaml"))) {
-      Map<String, Object> daemonSet = (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
-      Map<String, Object> spec = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) daemonSet
-          .get("spec")).get("template")).get("spec");
+      Map<String, Object> daemonSet =
+          (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+      Map<String, Object> spec =
+          (Map<String, Object>)
+              ((Map<String, Object>) ((Map<String, Object>) daemonSet.get("spec")).get("template"))
+                  .get("spec");
       return ((List<Map<String, Object>>) spec.get("containers")).getFirst();
     }
   }
@@ -53,8 +58,10 @@ class BenchFlagsTest {
 
   /** "500m" -> 1, "2" -> 2, "1500m" -> 2: the JVM rounds the CPU quota up. */
   static int processors(String quantity) {
-    double cpus = quantity.endsWith("m") ? Integer.parseInt(quantity.substring(0, quantity.length() - 1)) / 1000.0
-        : Double.parseDouble(quantity);
+    double cpus =
+        quantity.endsWith("m")
+            ? Integer.parseInt(quantity.substring(0, quantity.length() - 1)) / 1000.0
+            : Double.parseDouble(quantity);
     return (int) Math.ceil(cpus);
   }
 
@@ -70,10 +77,14 @@ class BenchFlagsTest {
     }
     assertNotNull(options, "the agent's JAVA_TOOL_OPTIONS");
     @SuppressWarnings("unchecked")
-    Map<String, Object> limits = (Map<String, Object>) ((Map<String, Object>) container.get("resources")).get("limits");
+    Map<String, Object> limits =
+        (Map<String, Object>) ((Map<String, Object>) container.get("resources")).get("limits");
 
-    List<String> expected = new ArrayList<>(List.of("-XX:MaxRAM=" + maxRam((String) limits.get("memory")),
-        "-XX:ActiveProcessorCount=" + processors(String.valueOf(limits.get("cpu")))));
+    List<String> expected =
+        new ArrayList<>(
+            List.of(
+                "-XX:MaxRAM=" + maxRam((String) limits.get("memory")),
+                "-XX:ActiveProcessorCount=" + processors(String.valueOf(limits.get("cpu")))));
     expected.addAll(Arrays.asList(options.trim().split("\\s+")));
     assertEquals(expected, BenchCommand.SMALL_FOOTPRINT_FLAGS);
     assertEquals(Arrays.asList(options.trim().split("\\s+")), BenchCommand.DEPLOYED_AGENT_FLAGS);

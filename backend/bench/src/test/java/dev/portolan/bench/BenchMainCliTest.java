@@ -11,40 +11,55 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** portolan-bench.jar's command line as a user runs it: {@link BenchMain} in a JVM of its own, real exit codes. */
+/**
+ * portolan-bench.jar's command line as a user runs it: {@link BenchMain} in a JVM of its own, real
+ * exit codes.
+ */
 class BenchMainCliTest {
 
-  private record Outcome(int code, String stdout, String stderr) {
-  }
+  private record Outcome(int code, String stdout, String stderr) {}
 
   private static Outcome run(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-        "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        BenchMain.class.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                ProcessHandle.current().info().command().orElseThrow(),
+                "-Xmx128m",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                BenchMain.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().keySet().removeIf(k -> k.startsWith("PORTOLAN_"));
     Process p = pb.start();
     p.getOutputStream().close();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exits by itself");
-    return new Outcome(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+    return new Outcome(
+        p.exitValue(),
+        new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
         new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "--simulate-nodes 10|give --join",
-      "--simulate-nodes 10 --role hub --join 127.0.0.1|cannot be combined with --role hub",
-      "--simulate-sockets 10|need --simulate-nodes",
-      "--simulate-nodes 0 --join 127.0.0.1|--simulate-nodes must be from 1",
-      "--simulate-nodes 5 --simulate-churn 11 --join 127.0.0.1|--simulate-churn must be from 0 to 10",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--simulate-nodes 10|give --join",
+        "--simulate-nodes 10 --role hub --join 127.0.0.1|cannot be combined with --role hub",
+        "--simulate-sockets 10|need --simulate-nodes",
+        "--simulate-nodes 0 --join 127.0.0.1|--simulate-nodes must be from 1",
+        "--simulate-nodes 5 --simulate-churn 11 --join 127.0.0.1|--simulate-churn must be from 0 to 10",
+      })
   void simulationWithoutAClusterToPublishToIsRefused(String args, String message) throws Exception {
     Outcome o = run(args.split(" "));
     assertEquals(2, o.code(), o.stderr());
-    List<String> lines = o.stderr().lines().filter(l -> !l.isBlank() && !l.startsWith("WARNING")).toList();
+    List<String> lines =
+        o.stderr().lines().filter(l -> !l.isBlank() && !l.startsWith("WARNING")).toList();
     assertEquals(1, lines.size(), o.stderr());
-    assertTrue(lines.getFirst().startsWith("portolan: ") && lines.getFirst().contains(message), lines.getFirst());
+    assertTrue(
+        lines.getFirst().startsWith("portolan: ") && lines.getFirst().contains(message),
+        lines.getFirst());
   }
 
   @Test

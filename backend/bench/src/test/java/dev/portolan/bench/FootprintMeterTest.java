@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** When an agent's heap counts as settled, from its /metrics (Micrometer's JVM metrics as the agent exposes them). */
+/**
+ * When an agent's heap counts as settled, from its /metrics (Micrometer's JVM metrics as the agent
+ * exposes them).
+ */
 class FootprintMeterTest {
-  private static final String GROWING = """
+  private static final String GROWING =
+      """
       # HELP jvm_gc_pause_seconds Time spent in GC pause
       # TYPE jvm_gc_pause_seconds summary
       jvm_gc_pause_seconds_count{action="end of minor GC",cause="Allocation Failure",gc="Copy"} 124
@@ -25,22 +29,32 @@ class FootprintMeterTest {
   @Test
   void growingUntilAnOldGenerationCollection() {
     assertFalse(FootprintMeter.heapSettled(GROWING));
-    assertTrue(FootprintMeter.heapSettled(GROWING + """
+    assertTrue(
+        FootprintMeter.heapSettled(
+            GROWING
+                + """
         jvm_gc_pause_seconds_count{action="end of major GC",cause="Allocation Failure",gc="MarkSweepCompact"} 1
         """));
-    assertFalse(FootprintMeter.heapSettled(GROWING + """
+    assertFalse(
+        FootprintMeter.heapSettled(
+            GROWING
+                + """
         jvm_gc_pause_seconds_count{action="end of major GC",cause="Allocation Failure",gc="MarkSweepCompact"} 0
         """));
   }
 
   @Test
   void orTheHeapAtItsMaximum() {
-    assertTrue(FootprintMeter.heapSettled(GROWING.replace("Tenured Gen\"} 4.0E7", "Tenured Gen\"} 8.9E7")));
+    assertTrue(
+        FootprintMeter.heapSettled(
+            GROWING.replace("Tenured Gen\"} 4.0E7", "Tenured Gen\"} 8.9E7")));
   }
 
   @Test
   void noMetricsIsNotSettled() {
     assertFalse(FootprintMeter.heapSettled(""));
-    assertFalse(FootprintMeter.heapSettled("jvm_memory_committed_bytes{area=\"heap\",id=\"G1 Eden Space\"} 1.0E8\n"));
+    assertFalse(
+        FootprintMeter.heapSettled(
+            "jvm_memory_committed_bytes{area=\"heap\",id=\"G1 Eden Space\"} 1.0E8\n"));
   }
 }

@@ -18,9 +18,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * nmap's grepable output ({@code -oG -}), as captured from nmap 7.93 under src/test/resources/nmap: the scans the
- * benchmark runs ({@code -sT -p- -T4} on 100 listeners, {@code -sU -p 1-2000 -T5} on 5 silent sockets), a scan
- * finding nothing, three hosts with filtered ports, and a short UDP scan where every port is listed.
+ * nmap's grepable output ({@code -oG -}), as captured from nmap 7.93 under src/test/resources/nmap:
+ * the scans the benchmark runs ({@code -sT -p- -T4} on 100 listeners, {@code -sU -p 1-2000 -T5} on
+ * 5 silent sockets), a scan finding nothing, three hosts with filtered ports, and a short UDP scan
+ * where every port is listed.
  */
 class NmapGrepableTest {
 
@@ -35,9 +36,13 @@ class NmapGrepableTest {
     }
   }
 
-  /** The ports {@code SocketHolder listeners 127.0.0.1 42 100 5 1 2000 4096 hold} listened on when the TCP fixture was captured. */
+  /**
+   * The ports {@code SocketHolder listeners 127.0.0.1 42 100 5 1 2000 4096 hold} listened on when
+   * the TCP fixture was captured.
+   */
   private static Set<Integer> tcpTruth() {
-    return Arrays.stream(fixture("tcp-100-listeners.truth").strip().split("\\s+")).map(Integer::valueOf)
+    return Arrays.stream(fixture("tcp-100-listeners.truth").strip().split("\\s+"))
+        .map(Integer::valueOf)
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
@@ -47,7 +52,8 @@ class NmapGrepableTest {
     assertEquals(1, hosts.size());
     NmapGrepable.Host h = hosts.getFirst();
     assertEquals("127.0.0.1", h.address());
-    assertEquals("Up", h.status()); // from the Status line, merged with the Ports line of the same host
+    assertEquals(
+        "Up", h.status()); // from the Status line, merged with the Ports line of the same host
     assertEquals(100, h.ports().size());
     assertEquals(tcpTruth(), h.portsIn(Set.of("open")));
     assertEquals("closed", h.ignoredState());
@@ -55,8 +61,11 @@ class NmapGrepableTest {
     assertEquals(65_535, h.scanned());
     assertEquals(65_435, h.closed());
     assertEquals(new NmapGrepable.Port(779, "open", "tcp", "unknown"), h.ports().get(779));
-    assertEquals(new NmapGrepable.Port(7499, "open", "tcp", ""), h.ports().get(7499)); // no service guess
-    assertNull(ScanBench.nmapMismatch(fixture("tcp-100-listeners.gnmap"), tcpTruth(), Set.of("open"), 65_535));
+    assertEquals(
+        new NmapGrepable.Port(7499, "open", "tcp", ""), h.ports().get(7499)); // no service guess
+    assertNull(
+        ScanBench.nmapMismatch(
+            fixture("tcp-100-listeners.gnmap"), tcpTruth(), Set.of("open"), 65_535));
   }
 
   @Test
@@ -64,15 +73,31 @@ class NmapGrepableTest {
     NmapGrepable.Host h = NmapGrepable.host(fixture("udp-5-silent.gnmap"), "127.0.0.1");
     Set<Integer> silent = Set.of(30, 984, 1141, 1533, 1871);
     assertEquals(silent, h.portsIn(Set.of("open|filtered")));
-    assertEquals(Map.of(30, "open|filtered", 984, "open|filtered", 1141, "open|filtered", 1533, "open|filtered",
-        1871, "open|filtered"), h.notClosed());
+    assertEquals(
+        Map.of(
+            30,
+            "open|filtered",
+            984,
+            "open|filtered",
+            1141,
+            "open|filtered",
+            1533,
+            "open|filtered",
+            1871,
+            "open|filtered"),
+        h.notClosed());
     assertEquals("udp", h.ports().get(984).protocol());
     assertEquals(1_995, h.closed());
     assertEquals(2_000, h.scanned());
     Set<String> positive = Set.of("open", "open|filtered");
     assertNull(ScanBench.nmapMismatch(fixture("udp-5-silent.gnmap"), silent, positive, 2_000));
-    assertEquals("missed [30]; 1 open|filtered not listening [31]", ScanBench.nmapMismatch(
-        fixture("udp-5-silent.gnmap").replace("30/open|filtered", "31/open|filtered"), silent, positive, 2_000));
+    assertEquals(
+        "missed [30]; 1 open|filtered not listening [31]",
+        ScanBench.nmapMismatch(
+            fixture("udp-5-silent.gnmap").replace("30/open|filtered", "31/open|filtered"),
+            silent,
+            positive,
+            2_000));
   }
 
   @Test
@@ -81,15 +106,20 @@ class NmapGrepableTest {
     assertEquals(Map.of(), h.ports());
     assertEquals("closed", h.ignoredState());
     assertEquals(3_000, h.closed());
-    assertNull(ScanBench.nmapMismatch(fixture("no-listeners.gnmap"), Set.of(), Set.of("open"), 3_000));
-    assertEquals("missed [22]", ScanBench.nmapMismatch(fixture("no-listeners.gnmap"), Set.of(22), Set.of("open"), 3_000));
+    assertNull(
+        ScanBench.nmapMismatch(fixture("no-listeners.gnmap"), Set.of(), Set.of("open"), 3_000));
+    assertEquals(
+        "missed [22]",
+        ScanBench.nmapMismatch(fixture("no-listeners.gnmap"), Set.of(22), Set.of("open"), 3_000));
   }
 
   @Test
   void severalHostsAndPortsIgnoredAsFiltered() {
     String text = fixture("three-hosts-filtered.gnmap");
     List<NmapGrepable.Host> hosts = NmapGrepable.parse(text);
-    assertEquals(List.of("127.0.0.1", "10.9.9.9", "10.9.9.8"), hosts.stream().map(NmapGrepable.Host::address).toList());
+    assertEquals(
+        List.of("127.0.0.1", "10.9.9.9", "10.9.9.8"),
+        hosts.stream().map(NmapGrepable.Host::address).toList());
     assertEquals(Set.of(22, 80), hosts.getFirst().portsIn(Set.of("open")));
     assertEquals(29, hosts.getFirst().closed());
     NmapGrepable.Host filtered = hosts.get(1);
@@ -97,7 +127,8 @@ class NmapGrepableTest {
     assertEquals(31, filtered.ignoredCount());
     assertEquals(0, filtered.closed());
     // filtered ports are neither open nor closed: not exact for a host that has nothing listening
-    String mismatch = ScanBench.mismatch(Set.of(), Set.of("open"), filtered.notClosed(), filtered.closed(), 31);
+    String mismatch =
+        ScanBench.mismatch(Set.of(), Set.of("open"), filtered.notClosed(), filtered.closed(), 31);
     assertEquals("0 of 31 ports answered for", mismatch);
     assertThrows(IllegalArgumentException.class, () -> NmapGrepable.host(text, "10.0.0.1"));
   }
@@ -111,14 +142,25 @@ class NmapGrepableTest {
     assertEquals(4, h.closed());
     assertEquals(Map.of(30, "open|filtered"), h.notClosed());
     assertEquals("msg-auth", h.ports().get(31).service());
-    assertNull(ScanBench.nmapMismatch(fixture("udp-every-port-listed.gnmap"), Set.of(30), Set.of("open", "open|filtered"), 5));
+    assertNull(
+        ScanBench.nmapMismatch(
+            fixture("udp-every-port-listed.gnmap"),
+            Set.of(30),
+            Set.of("open", "open|filtered"),
+            5));
   }
 
   @Test
   void rejectsWhatIsNotGrepableOutput() {
-    assertThrows(IllegalArgumentException.class, () -> NmapGrepable.parse("Starting Nmap 7.93 ( https://nmap.org )\n"));
-    assertThrows(IllegalArgumentException.class, () -> NmapGrepable.parse("Host: 127.0.0.1 ()\tPorts: x/open/tcp//\n"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> NmapGrepable.parse("Starting Nmap 7.93 ( https://nmap.org )\n"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> NmapGrepable.parse("Host: 127.0.0.1 ()\tPorts: x/open/tcp//\n"));
     assertTrue(NmapGrepable.parse("# Nmap done\n\n").isEmpty());
-    assertTrue(ScanBench.nmapMismatch("", Set.of(22), Set.of("open"), 10).startsWith("nmap reported no host"));
+    assertTrue(
+        ScanBench.nmapMismatch("", Set.of(22), Set.of("open"), 10)
+            .startsWith("nmap reported no host"));
   }
 }

@@ -3,11 +3,11 @@ package dev.portolan.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portolan.sim.SimulatorMember;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.SnapshotReply;
 import dev.portolan.config.PortolanConfig;
 import dev.portolan.sim.Simulation;
+import dev.portolan.sim.SimulatorMember;
 import dev.portolan.web.Await;
 import dev.portolan.web.RunningNode;
 import io.vertx.core.json.JsonArray;
@@ -24,8 +24,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A hub and a simulator ({@code --simulate-nodes}) in one JVM over a real Hazelcast cluster: the hub holds every
- * simulated node with the table the simulator has for it, and its SSE feed carries the simulated nodes' changes.
+ * A hub and a simulator ({@code --simulate-nodes}) in one JVM over a real Hazelcast cluster: the
+ * hub holds every simulated node with the table the simulator has for it, and its SSE feed carries
+ * the simulated nodes' changes.
  */
 class ClusterSimulationTest {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
@@ -51,47 +52,77 @@ class ClusterSimulationTest {
     Map<String, Object> settings = new HashMap<>(cluster.agent("simulator"));
     PortolanConfig config = PortolanConfig.from(settings, "simulator");
     // 10 % of 50 sockets a second: five changes per node and second
-    simulator = SimulatorMember.start(dev.portolan.Portolan.newRegistry(), config,
-            new Simulation(new Simulation.Settings(NODES, SOCKETS, 0.1, 7)))
-        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    simulator =
+        SimulatorMember.start(
+                dev.portolan.Portolan.newRegistry(),
+                config,
+                new Simulation(new Simulation.Settings(NODES, SOCKETS, 0.1, 7)))
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(60, TimeUnit.SECONDS);
 
-    Await.until("all " + NODES + " simulated nodes held by the hub", DEADLINE, () -> {
-      JsonArray nodes = hub.get("/api/v1/nodes").json().getJsonArray("nodes");
-      int held = 0;
-      for (Object o : nodes) {
-        JsonObject n = (JsonObject) o;
-        if (n.getString("name").startsWith("sim-") && "up".equals(n.getString("status"))
-            && !n.getBoolean("resyncing") && n.getJsonObject("sockets").getInteger("total") > 0) {
-          held++;
-        }
-      }
-      return held == NODES ? true : null;
-    });
+    Await.until(
+        "all " + NODES + " simulated nodes held by the hub",
+        DEADLINE,
+        () -> {
+          JsonArray nodes = hub.get("/api/v1/nodes").json().getJsonArray("nodes");
+          int held = 0;
+          for (Object o : nodes) {
+            JsonObject n = (JsonObject) o;
+            if (n.getString("name").startsWith("sim-")
+                && "up".equals(n.getString("status"))
+                && !n.getBoolean("resyncing")
+                && n.getJsonObject("sockets").getInteger("total") > 0) {
+              held++;
+            }
+          }
+          return held == NODES ? true : null;
+        });
 
-    // Per node, the hub's table is the simulator's: same size at the same node seq (the node ticks once a second,
+    // Per node, the hub's table is the simulator's: same size at the same node seq (the node ticks
+    // once a second,
     // so ask again until both answers fall between two ticks).
     for (int i = 0; i < NODES; i++) {
       String name = Simulation.nodeName(i, NODES);
-      Await.until(name + " the same at the hub as in the simulator", DEADLINE, () -> {
-        SnapshotReply own = SnapshotReply.fromJson(hub.vertx.eventBus().<JsonObject>request(
-                Addresses.onNode(name, Addresses.SNAPSHOT), new JsonObject())
-            .toCompletionStage().toCompletableFuture().join().body());
-        JsonObject atHub = hub.get("/api/v1/nodes?node=" + name).json().getJsonArray("nodes").getJsonObject(0);
-        if (atHub.getLong("nodeSeq") != own.seq()) {
-          return null;
-        }
-        assertEquals(own.sockets().size(), atHub.getJsonObject("sockets").getInteger("total"), name);
-        assertTrue(Math.abs(own.sockets().size() - SOCKETS) <= 5, "near its size: " + own.sockets().size());
-        JsonArray rows = hub.get("/api/v1/sockets?node=" + name + "&limit=1000").json().getJsonArray("sockets");
-        Set<String> hubKeys = new HashSet<>();
-        rows.forEach(r -> hubKeys.add(key((JsonObject) r)));
-        Set<String> simKeys = new HashSet<>();
-        own.sockets().forEach(s -> simKeys.add(key(dev.portolan.bus.SocketJson.toJson(name, s, null))));
-        return hubKeys.equals(simKeys) ? true : null;
-      });
+      Await.until(
+          name + " the same at the hub as in the simulator",
+          DEADLINE,
+          () -> {
+            SnapshotReply own =
+                SnapshotReply.fromJson(
+                    hub.vertx
+                        .eventBus()
+                        .<JsonObject>request(
+                            Addresses.onNode(name, Addresses.SNAPSHOT), new JsonObject())
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .join()
+                        .body());
+            JsonObject atHub =
+                hub.get("/api/v1/nodes?node=" + name).json().getJsonArray("nodes").getJsonObject(0);
+            if (atHub.getLong("nodeSeq") != own.seq()) {
+              return null;
+            }
+            assertEquals(
+                own.sockets().size(), atHub.getJsonObject("sockets").getInteger("total"), name);
+            assertTrue(
+                Math.abs(own.sockets().size() - SOCKETS) <= 5,
+                "near its size: " + own.sockets().size());
+            JsonArray rows =
+                hub.get("/api/v1/sockets?node=" + name + "&limit=1000")
+                    .json()
+                    .getJsonArray("sockets");
+            Set<String> hubKeys = new HashSet<>();
+            rows.forEach(r -> hubKeys.add(key((JsonObject) r)));
+            Set<String> simKeys = new HashSet<>();
+            own.sockets()
+                .forEach(s -> simKeys.add(key(dev.portolan.bus.SocketJson.toJson(name, s, null))));
+            return hubKeys.equals(simKeys) ? true : null;
+          });
     }
 
-    // The feed carries changes of several simulated nodes, each with its node, seq and publication time.
+    // The feed carries changes of several simulated nodes, each with its node, seq and publication
+    // time.
     Set<String> nodesInFeed = new HashSet<>();
     try (Stream<String> feed = hub.lines("/api/v1/events")) {
       Iterator<String> lines = feed.iterator();
@@ -110,9 +141,15 @@ class ClusterSimulationTest {
 
   /** A row's identity and state, as both JSON shapes give it. */
   private static String key(JsonObject row) {
-    return String.join("|", row.getString("proto"), String.valueOf(row.getString("localAddress")),
-        String.valueOf(row.getInteger("localPort")), String.valueOf(row.getString("remoteAddress")),
-        String.valueOf(row.getInteger("remotePort")), String.valueOf(row.getLong("inode")), row.getString("state"),
+    return String.join(
+        "|",
+        row.getString("proto"),
+        String.valueOf(row.getString("localAddress")),
+        String.valueOf(row.getInteger("localPort")),
+        String.valueOf(row.getString("remoteAddress")),
+        String.valueOf(row.getInteger("remotePort")),
+        String.valueOf(row.getLong("inode")),
+        row.getString("state"),
         String.valueOf(row.getJsonObject("owner").getInteger("pid")));
   }
 }

@@ -21,11 +21,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Property test: simulated agents change their tables at random; the network drops and duplicates batches,
- * answers snapshot requests late or not at all, delivers stale answers; agents restart and members leave. After
- * every step the feed's reader holds what the hub holds (as far as changes tell: sockets, states, owning pids), the hub's "resyncing" is exactly "asked and not
- * answered", and a node the hub believes current (same run, same seq, no resync) has exactly the agent's table. The
- * agents also report short-lived sockets: the hub passes them on and holds none of them.
+ * Property test: simulated agents change their tables at random; the network drops and duplicates
+ * batches, answers snapshot requests late or not at all, delivers stale answers; agents restart and
+ * members leave. After every step the feed's reader holds what the hub holds (as far as changes
+ * tell: sockets, states, owning pids), the hub's "resyncing" is exactly "asked and not answered",
+ * and a node the hub believes current (same run, same seq, no resync) has exactly the agent's
+ * table. The agents also report short-lived sockets: the hub passes them on and holds none of them.
  */
 class FleetStateRandomTest {
   private static final long T0 = 1_700_000_000_000L;
@@ -42,12 +43,16 @@ class FleetStateRandomTest {
   @ValueSource(longs = {1, 2, 3, 42, 1234})
   void theHubKeepsUpWithAgentsOverAnUnreliableBus(long seed) {
     Random r = new Random(seed);
-    hub = new FleetState(new FleetState.Settings(Duration.ofSeconds(3), Duration.ofSeconds(5), 40), 0);
+    hub =
+        new FleetState(
+            new FleetState.Settings(Duration.ofSeconds(3), Duration.ofSeconds(5), 40), 0);
     feed = new FeedMirror(0);
     List<SyntheticNode> agents = new ArrayList<>();
     Map<String, Long> lastSample = new HashMap<>();
     for (int i = 0; i < 4; i++) {
-      agents.add(new SyntheticNode("n" + i, i, 5 + r.nextInt(30), 0, r.nextLong(), T0 * 1000).withShortLivedSockets());
+      agents.add(
+          new SyntheticNode("n" + i, i, 5 + r.nextInt(30), 0, r.nextLong(), T0 * 1000)
+              .withShortLivedSockets());
     }
     long now = T0;
     for (int step = 0; step < STEPS; step++) {
@@ -65,12 +70,18 @@ class FleetStateRandomTest {
           }
         }
       } else if (dice < 65) {
-        take(hub.heartbeat(a.facts(member(a), 0), a.epoch(), a.lastSeq(), lastSample.getOrDefault(a.name(), now),
-            now));
+        take(
+            hub.heartbeat(
+                a.facts(member(a), 0),
+                a.epoch(),
+                a.lastSeq(),
+                lastSample.getOrDefault(a.name(), now),
+                now));
       } else if (dice < 82) {
         if (asked.remove(a.name())) {
           if (r.nextInt(8) == 0) {
-            lateReplies.put(a.name(), a.snapshot(now)); // answered, but the answer arrives much later
+            lateReplies.put(
+                a.name(), a.snapshot(now)); // answered, but the answer arrives much later
             take(hub.resyncFailed(a.name(), now)); // the request timed out meanwhile
           } else {
             take(hub.snapshot(a.name(), a.epoch(), a.lastSeq(), now, a.rows(), now));
@@ -90,10 +101,18 @@ class FleetStateRandomTest {
       } else {
         SyntheticNode.Snapshot late = lateReplies.remove(a.name());
         if (late != null) {
-          // the hub cannot tell it from the answer to a request outstanding now: it takes it as that answer, or
+          // the hub cannot tell it from the answer to a request outstanding now: it takes it as
+          // that answer, or
           // ignores it (older than its picture) and keeps waiting
           asked.remove(a.name());
-          take(hub.snapshot(late.node(), late.epoch(), late.seq(), late.takenAtMillis(), late.sockets(), now));
+          take(
+              hub.snapshot(
+                  late.node(),
+                  late.epoch(),
+                  late.seq(),
+                  late.takenAtMillis(),
+                  late.sockets(),
+                  now));
           if (hub.node(a.name()).resyncing()) {
             asked.add(a.name());
           }
@@ -140,7 +159,9 @@ class FleetStateRandomTest {
       if (v == null) {
         continue;
       }
-      assertEquals(FeedMirror.told(hubTable(hub, a.name())), FeedMirror.told(feed.table(a.name())),
+      assertEquals(
+          FeedMirror.told(hubTable(hub, a.name())),
+          FeedMirror.told(feed.table(a.name())),
           "the feed's reader holds the hub's picture");
       assertEquals(asked.contains(a.name()), v.resyncing());
       if (!v.resyncing() && a.epoch().equals(v.epoch()) && v.snapshot().seq() == a.lastSeq()) {

@@ -9,14 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portolan.fleet.FleetState.Outcome;
+import dev.portolan.owner.Owner;
 import dev.portolan.sampling.ChangeKind;
 import dev.portolan.sampling.NodeSnapshot;
 import dev.portolan.sampling.OwnedSocket;
 import dev.portolan.sampling.Rows;
 import dev.portolan.sampling.SocketChange;
-import dev.portolan.owner.Owner;
-import dev.portolan.socket.SocketState;
 import dev.portolan.sim.SyntheticNode;
+import dev.portolan.socket.SocketState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,7 +54,8 @@ class FleetStateTest {
   }
 
   private Outcome deliver(SyntheticNode.Snapshot r, long now) {
-    return feed.read(hub.snapshot(r.node(), r.epoch(), r.seq(), r.takenAtMillis(), r.sockets(), now));
+    return feed.read(
+        hub.snapshot(r.node(), r.epoch(), r.seq(), r.takenAtMillis(), r.sockets(), now));
   }
 
   /** A sample that changed something. */
@@ -94,13 +95,16 @@ class FleetStateTest {
       List<SocketChange> passed = batch(a, sent, now).changes();
       assertEquals(sent.size(), passed.size(), "every change passed on");
       for (int k = 0; k < sent.size(); k++) {
-        assertEquals(sent.get(k).withSeq(passed.get(k).seq()), passed.get(k), "the same change, renumbered");
+        assertEquals(
+            sent.get(k).withSeq(passed.get(k).seq()), passed.get(k), "the same change, renumbered");
         if (sent.get(k).kind() == ChangeKind.SHORT_LIVED) {
           shortLived++;
-          assertFalse(hubTable(hub, "a").containsKey(sent.get(k).current().socket().key()), "never held");
+          assertFalse(
+              hubTable(hub, "a").containsKey(sent.get(k).current().socket().key()), "never held");
         }
       }
-      assertInSync(a); // the agent's table, at the agent's seq (a short-lived change moves the seq too)
+      assertInSync(
+          a); // the agent's table, at the agent's seq (a short-lived change moves the seq too)
     }
     assertTrue(shortLived > 0, "the agent reported short-lived sockets");
     assertEquals(shortLived, feed.shortLived());
@@ -129,7 +133,9 @@ class FleetStateTest {
     heartbeat(a, T0);
     Outcome s = deliver(a.snapshot(T0 + 10), T0 + 20);
     assertEquals(20, s.changes().size());
-    assertTrue(s.changes().stream().allMatch(c -> c.kind() == ChangeKind.OPENED && c.timestampMillis() == T0 + 10));
+    assertTrue(
+        s.changes().stream()
+            .allMatch(c -> c.kind() == ChangeKind.OPENED && c.timestampMillis() == T0 + 10));
     assertEquals(FIRST_SEQ + 1, s.changes().getFirst().seq());
     assertEquals(FIRST_SEQ + 20, hub.lastSeq());
     assertNull(s.resyncNode());
@@ -145,8 +151,16 @@ class FleetStateTest {
       for (int j = 0; j < sent.size(); j++) {
         SocketChange in = sent.get(j);
         SocketChange out = o.changes().get(j);
-        assertEquals(new SocketChange(in.kind(), in.node(), before + 1 + j, in.timestampMillis(), in.current(),
-            in.previousState(), in.previousOwner()), out);
+        assertEquals(
+            new SocketChange(
+                in.kind(),
+                in.node(),
+                before + 1 + j,
+                in.timestampMillis(),
+                in.current(),
+                in.previousState(),
+                in.previousOwner()),
+            out);
       }
       assertEquals(before + sent.size(), hub.lastSeq());
       assertInSync(a);
@@ -167,7 +181,8 @@ class FleetStateTest {
     overlap.addAll(b2);
     Outcome o = batch(a, overlap, T0 + 2000);
     assertNull(o.resyncNode());
-    assertEquals(b2.stream().map(SocketChange::current).toList(),
+    assertEquals(
+        b2.stream().map(SocketChange::current).toList(),
         o.changes().stream().map(SocketChange::current).toList());
     assertInSync(a);
     assertEquals(Outcome.NONE, batch(a, List.of(), T0 + 2100));
@@ -191,13 +206,18 @@ class FleetStateTest {
 
     Outcome s = deliver(reply, T0 + 4100);
     assertNull(s.resyncNode());
-    List<SocketChange> tail = s.changes().subList(s.changes().size() - b3.size() - b4.size(), s.changes().size());
+    List<SocketChange> tail =
+        s.changes().subList(s.changes().size() - b3.size() - b4.size(), s.changes().size());
     List<SocketChange> expected = new ArrayList<>(b3);
     expected.addAll(b4);
-    assertEquals(expected.stream().map(SocketChange::current).toList(),
-        tail.stream().map(SocketChange::current).toList(), "b3 and b4 after the snapshot's own changes");
-    assertTrue(s.changes().subList(0, s.changes().size() - tail.size()).stream()
-        .allMatch(c -> c.timestampMillis() == T0 + 2100), "the snapshot's changes carry its time");
+    assertEquals(
+        expected.stream().map(SocketChange::current).toList(),
+        tail.stream().map(SocketChange::current).toList(),
+        "b3 and b4 after the snapshot's own changes");
+    assertTrue(
+        s.changes().subList(0, s.changes().size() - tail.size()).stream()
+            .allMatch(c -> c.timestampMillis() == T0 + 2100),
+        "the snapshot's changes carry its time");
     assertInSync(a);
   }
 
@@ -211,7 +231,9 @@ class FleetStateTest {
     batch(a, b3, T0 + 3000);
     Outcome s = deliver(a.snapshot(T0 + 3100), T0 + 3200); // has b2 and b3
     assertNull(s.resyncNode());
-    assertTrue(s.changes().stream().allMatch(c -> c.timestampMillis() == T0 + 3100), "only the snapshot's changes");
+    assertTrue(
+        s.changes().stream().allMatch(c -> c.timestampMillis() == T0 + 3100),
+        "only the snapshot's changes");
     assertInSync(a);
   }
 
@@ -263,8 +285,11 @@ class FleetStateTest {
     List<SocketChange> first = changes(a, T0 + 6000);
     assertEquals("a", batch(a, first, T0 + 6000).resyncNode());
     Outcome s = deliver(reply, T0 + 6100);
-    assertEquals(first.stream().map(SocketChange::current).toList(), s.changes().subList(
-        s.changes().size() - first.size(), s.changes().size()).stream().map(SocketChange::current).toList());
+    assertEquals(
+        first.stream().map(SocketChange::current).toList(),
+        s.changes().subList(s.changes().size() - first.size(), s.changes().size()).stream()
+            .map(SocketChange::current)
+            .toList());
     assertInSync(a);
   }
 
@@ -275,39 +300,63 @@ class FleetStateTest {
     OwnedSocket listener = Rows.listener(80, 10, p1);
     OwnedSocket conn = Rows.tcp("10.0.0.1", 80, "10.0.0.2", 40000, SocketState.ESTABLISHED, 11, p1);
     OwnedSocket gone = Rows.tcp("10.0.0.1", 80, "10.0.0.3", 40001, SocketState.ESTABLISHED, 12, p1);
-    OwnedSocket kernel = Rows.tcp("10.0.0.1", 80, "10.0.0.4", 40002, SocketState.TIME_WAIT, 0, Owner.KERNEL);
-    NodeFacts facts = NodeFacts.builder("a")
-        .clusterNodeId("m1")
-        .role("agent")
-        .reader("proc")
-        .intervalMillis(1000)
-        .startedAtMillis(0)
-        .kernel("6.1")
-        .addresses(List.of())
-        .build();
+    OwnedSocket kernel =
+        Rows.tcp("10.0.0.1", 80, "10.0.0.4", 40002, SocketState.TIME_WAIT, 0, Owner.KERNEL);
+    NodeFacts facts =
+        NodeFacts.builder("a")
+            .clusterNodeId("m1")
+            .role("agent")
+            .reader("proc")
+            .intervalMillis(1000)
+            .startedAtMillis(0)
+            .kernel("6.1")
+            .addresses(List.of())
+            .build();
     hub.heartbeat(facts, "e1", 1, T0, T0);
     feed.read(hub.snapshot("a", "e1", 1, T0, List.of(listener, conn, gone, kernel), T0));
 
     OwnedSocket listenerNow = Rows.listener(80, 10, p2);
-    OwnedSocket connNow = Rows.tcp("10.0.0.1", 80, "10.0.0.2", 40000, SocketState.TIME_WAIT, 0, Owner.KERNEL);
-    OwnedSocket kernelNow = Rows.tcp("10.0.0.1", 80, "10.0.0.4", 40002, SocketState.TIME_WAIT, 0, Owner.UNKNOWN);
+    OwnedSocket connNow =
+        Rows.tcp("10.0.0.1", 80, "10.0.0.2", 40000, SocketState.TIME_WAIT, 0, Owner.KERNEL);
+    OwnedSocket kernelNow =
+        Rows.tcp("10.0.0.1", 80, "10.0.0.4", 40002, SocketState.TIME_WAIT, 0, Owner.UNKNOWN);
     OwnedSocket opened = Rows.unix("/run/new", 13, p2);
     assertEquals("a", hub.heartbeat(facts, "e2", 7, T0 + 1000, T0 + 1000).resyncNode());
-    Outcome o = feed.read(hub.snapshot("a", "e2", 7, T0 + 1000, List.of(listenerNow, connNow, kernelNow, opened),
-        T0 + 1000));
+    Outcome o =
+        feed.read(
+            hub.snapshot(
+                "a",
+                "e2",
+                7,
+                T0 + 1000,
+                List.of(listenerNow, connNow, kernelNow, opened),
+                T0 + 1000));
 
-    Map<ChangeKind, List<SocketChange>> byKind = o.changes().stream()
-        .collect(Collectors.groupingBy(SocketChange::kind));
+    Map<ChangeKind, List<SocketChange>> byKind =
+        o.changes().stream().collect(Collectors.groupingBy(SocketChange::kind));
     assertEquals(4, o.changes().size(), "kernel -> unknown is no owner change: " + o.changes());
-    assertEquals(new SocketChange(ChangeKind.OWNER_CHANGED, "a", byKind.get(ChangeKind.OWNER_CHANGED).getFirst().seq(),
-        T0 + 1000, listenerNow, null, p1), byKind.get(ChangeKind.OWNER_CHANGED).getFirst());
+    assertEquals(
+        new SocketChange(
+            ChangeKind.OWNER_CHANGED,
+            "a",
+            byKind.get(ChangeKind.OWNER_CHANGED).getFirst().seq(),
+            T0 + 1000,
+            listenerNow,
+            null,
+            p1),
+        byKind.get(ChangeKind.OWNER_CHANGED).getFirst());
     SocketChange state = byKind.get(ChangeKind.STATE_CHANGED).getFirst();
     assertEquals(connNow, state.current());
     assertEquals(SocketState.ESTABLISHED, state.previousState());
-    assertEquals(gone, byKind.get(ChangeKind.CLOSED).getFirst().current(), "closed: the row as last held");
+    assertEquals(
+        gone, byKind.get(ChangeKind.CLOSED).getFirst().current(), "closed: the row as last held");
     assertEquals(opened, byKind.get(ChangeKind.OPENED).getFirst().current());
-    assertEquals(kernelNow, hubTable(hub, "a").get(kernelNow.socket().key()), "rows are replaced all the same");
-    // the feed says nothing of kernel -> unknown (as an agent's own feed does not): its reader keeps the old owner
+    assertEquals(
+        kernelNow,
+        hubTable(hub, "a").get(kernelNow.socket().key()),
+        "rows are replaced all the same");
+    // the feed says nothing of kernel -> unknown (as an agent's own feed does not): its reader
+    // keeps the old owner
     assertEquals(hubTable(hub, "a").keySet(), feed.table("a").keySet());
     assertEquals(Owner.KERNEL, feed.table("a").get(kernelNow.socket().key()).owner());
     assertEquals("e2", hub.node("a").epoch());
@@ -316,7 +365,9 @@ class FleetStateTest {
 
   @Test
   void anOverflowingBufferIsDroppedAndASecondSnapshotFollowsTheFirst() {
-    hub = new FleetState(new FleetState.Settings(Duration.ofSeconds(3), Duration.ofSeconds(5), 10), FIRST_SEQ);
+    hub =
+        new FleetState(
+            new FleetState.Settings(Duration.ofSeconds(3), Duration.ofSeconds(5), 10), FIRST_SEQ);
     SyntheticNode a = synced("a", "m1", T0);
     changes(a, T0 + 1000); // lost
     assertEquals("a", batch(a, changes(a, T0 + 2000), T0 + 2000).resyncNode());
@@ -328,7 +379,8 @@ class FleetStateTest {
       assertEquals(Outcome.NONE, batch(a, b, T0 + i * 1000));
     }
     Outcome s = deliver(first, T0 + 20_000);
-    assertEquals("a", s.resyncNode(), "the changes after the first snapshot were dropped: ask again");
+    assertEquals(
+        "a", s.resyncNode(), "the changes after the first snapshot were dropped: ask again");
     assertTrue(hub.node("a").resyncing());
     assertEquals(first.seq(), hub.node("a").snapshot().seq());
     assertNull(deliver(a.snapshot(T0 + 21_000), T0 + 21_000).resyncNode());
@@ -349,7 +401,8 @@ class FleetStateTest {
     assertEquals("a", heartbeat(a, T0 + 2000).resyncNode());
     hub.resyncFailed("a", T0 + 2100);
     List<SocketChange> next = changes(a, T0 + 3000);
-    assertEquals("a", batch(a, next, T0 + 3000).resyncNode(), "a batch asks again too (and is buffered)");
+    assertEquals(
+        "a", batch(a, next, T0 + 3000).resyncNode(), "a batch asks again too (and is buffered)");
     deliver(a.snapshot(T0 + 3100), T0 + 3100);
     assertInSync(a);
     hub.resyncFailed("nobody", T0);
@@ -361,7 +414,8 @@ class FleetStateTest {
     hub.memberLeft("m1", T0 + 100);
     assertEquals("a", heartbeat(a, T0 + 200).resyncNode());
     hub.resyncFailed("a", T0 + 300);
-    assertEquals("a", heartbeat(a, T0 + 1200).resyncNode(), "nothing else says so: the seq is the same");
+    assertEquals(
+        "a", heartbeat(a, T0 + 1200).resyncNode(), "nothing else says so: the seq is the same");
   }
 
   @Test
@@ -373,7 +427,9 @@ class FleetStateTest {
     assertEquals("a", heartbeat(a, T0 + 2000).resyncNode());
     assertEquals(Outcome.NONE, feed.read(hub.batch("a", oldEpoch, late, T0 + 2100)));
     Outcome s = deliver(a.snapshot(T0 + 2200), T0 + 2200);
-    assertTrue(s.changes().stream().allMatch(c -> c.timestampMillis() == T0 + 2200), "only the snapshot's changes");
+    assertTrue(
+        s.changes().stream().allMatch(c -> c.timestampMillis() == T0 + 2200),
+        "only the snapshot's changes");
     assertInSync(a);
   }
 
@@ -395,8 +451,11 @@ class FleetStateTest {
     SyntheticNode b = synced("b", "m1", T0);
     SyntheticNode c = synced("c", "m2", T0);
     Outcome o = hub.memberLeft("m1", T0 + 500);
-    assertEquals(List.of(new StatusChange("a", NodeStatus.DOWN, T0 + 500, "left the cluster"),
-        new StatusChange("b", NodeStatus.DOWN, T0 + 500, "left the cluster")), o.statusChanges());
+    assertEquals(
+        List.of(
+            new StatusChange("a", NodeStatus.DOWN, T0 + 500, "left the cluster"),
+            new StatusChange("b", NodeStatus.DOWN, T0 + 500, "left the cluster")),
+        o.statusChanges());
     assertFalse(hub.node("a").live());
     assertEquals(a.table(), hubTable(hub, "a"), "last seen");
     assertEquals(b.table(), hubTable(hub, "b"));
@@ -405,7 +464,9 @@ class FleetStateTest {
     assertEquals(Outcome.NONE, hub.memberLeft("m3", T0 + 600));
     assertEquals(Outcome.NONE, hub.tick(T0 + 600), "down already: tick says nothing more");
     Outcome back = heartbeat(a, T0 + 700);
-    assertEquals(List.of(new StatusChange("a", NodeStatus.UP, T0 + 700, "heartbeats again")), back.statusChanges());
+    assertEquals(
+        List.of(new StatusChange("a", NodeStatus.UP, T0 + 700, "heartbeats again")),
+        back.statusChanges());
     assertEquals("a", back.resyncNode(), "it may have missed changes");
     assertEquals(c.table(), hubTable(hub, "c"));
   }
@@ -415,14 +476,17 @@ class FleetStateTest {
     SyntheticNode a = synced("a", "m1", T0);
     assertEquals(Outcome.NONE, hub.tick(T0 + 3000), "3 s is not more than downAfter");
     Outcome down = hub.tick(T0 + 4500);
-    assertEquals(List.of(new StatusChange("a", NodeStatus.DOWN, T0 + 4500, "no heartbeat for 4 s")),
+    assertEquals(
+        List.of(new StatusChange("a", NodeStatus.DOWN, T0 + 4500, "no heartbeat for 4 s")),
         down.statusChanges());
     assertEquals(Outcome.NONE, hub.tick(T0 + 5500));
     assertEquals(NodeStatus.DOWN, hub.node("a").status());
     assertEquals("no heartbeat for 4 s", hub.node("a").statusReason());
     assertEquals(T0 + 4500, hub.node("a").statusSinceMillis());
     Outcome up = heartbeat(a, T0 + 6000);
-    assertEquals(List.of(new StatusChange("a", NodeStatus.UP, T0 + 6000, "heartbeats again")), up.statusChanges());
+    assertEquals(
+        List.of(new StatusChange("a", NodeStatus.UP, T0 + 6000, "heartbeats again")),
+        up.statusChanges());
     assertEquals("a", up.resyncNode());
     deliver(a.snapshot(T0 + 6100), T0 + 6100);
     assertInSync(a);
@@ -434,7 +498,9 @@ class FleetStateTest {
     hub.tick(T0 + 10_000);
     a.restart((T0 + 11_000) * 1000, 3);
     Outcome up = heartbeat(a, T0 + 11_000);
-    assertEquals(List.of(new StatusChange("a", NodeStatus.UP, T0 + 11_000, "restarted")), up.statusChanges());
+    assertEquals(
+        List.of(new StatusChange("a", NodeStatus.UP, T0 + 11_000, "restarted")),
+        up.statusChanges());
     assertEquals("a", up.resyncNode());
   }
 
@@ -442,34 +508,42 @@ class FleetStateTest {
   void aNodeWithAnOldSampleIsStaleUntilItSamplesAgain() {
     SyntheticNode a = synced("a", "m1", T0);
     Outcome stale = hub.heartbeat(facts(a), a.epoch(), a.lastSeq(), T0, T0 + 7000);
-    assertEquals(List.of(new StatusChange("a", NodeStatus.STALE, T0 + 7000, "no sample for 7 s")),
+    assertEquals(
+        List.of(new StatusChange("a", NodeStatus.STALE, T0 + 7000, "no sample for 7 s")),
         stale.statusChanges());
     assertNull(stale.resyncNode());
     assertTrue(hub.node("a").live());
     assertEquals(Outcome.NONE, hub.tick(T0 + 7500), "once per transition");
     assertEquals(Outcome.NONE, hub.heartbeat(facts(a), a.epoch(), a.lastSeq(), T0, T0 + 8000));
     Outcome fresh = hub.heartbeat(facts(a), a.epoch(), a.lastSeq(), T0 + 8500, T0 + 9000);
-    assertEquals(List.of(new StatusChange("a", NodeStatus.UP, T0 + 9000, "sampling again")), fresh.statusChanges());
+    assertEquals(
+        List.of(new StatusChange("a", NodeStatus.UP, T0 + 9000, "sampling again")),
+        fresh.statusChanges());
     assertEquals(NodeStatus.UP, hub.node("a").status());
   }
 
   @Test
   void aNodeThatSamplesSlowlyIsStaleOnlyAfterThreeOfItsIntervals() {
     SyntheticNode a = synced("a", "m1", T0);
-    NodeFacts slow = NodeFacts.builder("a")
-        .clusterNodeId("m1")
-        .role("agent")
-        .reader("proc")
-        .intervalMillis(10_000)
-        .startedAtMillis(0)
-        .kernel("6.1")
-        .addresses(List.of())
-        .build();
-    assertEquals(List.of(), hub.heartbeat(slow, a.epoch(), a.lastSeq(), T0, T0 + 9000).statusChanges(),
+    NodeFacts slow =
+        NodeFacts.builder("a")
+            .clusterNodeId("m1")
+            .role("agent")
+            .reader("proc")
+            .intervalMillis(10_000)
+            .startedAtMillis(0)
+            .kernel("6.1")
+            .addresses(List.of())
+            .build();
+    assertEquals(
+        List.of(),
+        hub.heartbeat(slow, a.epoch(), a.lastSeq(), T0, T0 + 9000).statusChanges(),
         "9 s after its last sample, a node sampling every 10 s is up");
     assertEquals(NodeStatus.UP, hub.node("a").status());
     Outcome o = hub.heartbeat(slow, a.epoch(), a.lastSeq(), T0, T0 + 31_000);
-    assertEquals(List.of(new StatusChange("a", NodeStatus.STALE, T0 + 31_000, "no sample for 31 s")), o.statusChanges());
+    assertEquals(
+        List.of(new StatusChange("a", NodeStatus.STALE, T0 + 31_000, "no sample for 31 s")),
+        o.statusChanges());
   }
 
   @Test
@@ -477,7 +551,9 @@ class FleetStateTest {
     SyntheticNode a = synced("a", "m1", T0);
     assertEquals(Outcome.NONE, hub.heartbeat(facts(a), a.epoch(), a.lastSeq(), T0, T0 + 4000));
     Outcome o = hub.tick(T0 + 5500); // heard from 1.5 s ago, but its last sample is 5.5 s old
-    assertEquals(List.of(new StatusChange("a", NodeStatus.STALE, T0 + 5500, "no sample for 5 s")), o.statusChanges());
+    assertEquals(
+        List.of(new StatusChange("a", NodeStatus.STALE, T0 + 5500, "no sample for 5 s")),
+        o.statusChanges());
     assertEquals(NodeStatus.STALE, hub.node("a").status());
   }
 

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portolan.owner.OwnerStatus;
 import dev.portolan.sampling.ChangeKind;
 import dev.portolan.sampling.OwnedSocket;
 import dev.portolan.sampling.SocketChange;
-import dev.portolan.owner.OwnerStatus;
 import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketKey;
 import dev.portolan.socket.SocketState;
@@ -80,7 +80,9 @@ class SyntheticNodeTest {
     }
     assertEquals(node.table(), before);
     assertEquals(4, kinds.size(), "opened, closed, state and owner changes: " + kinds);
-    assertTrue(states.contains(SocketState.TIME_WAIT) && states.contains(SocketState.CLOSE_WAIT), states.toString());
+    assertTrue(
+        states.contains(SocketState.TIME_WAIT) && states.contains(SocketState.CLOSE_WAIT),
+        states.toString());
   }
 
   @Test
@@ -116,7 +118,9 @@ class SyntheticNodeTest {
         assertTrue(e.inode() > 0);
       }
     }
-    assertTrue(tcpListenPorts.containsAll(Set.of(22, 80, 443, 5432, 6379, 8080, 9100)), tcpListenPorts.toString());
+    assertTrue(
+        tcpListenPorts.containsAll(Set.of(22, 80, 443, 5432, 6379, 8080, 9100)),
+        tcpListenPorts.toString());
     assertTrue(unix >= 20, "unix sockets: " + unix);
     assertTrue(established >= 700, "established: " + established);
     assertEquals(established, ephemeral, "every connection has an ephemeral port on one side");
@@ -135,7 +139,8 @@ class SyntheticNodeTest {
     SyntheticNode tiny = new SyntheticNode("sim-0005", 4, 5, 1, 9, 0);
     assertEquals(5, tiny.size());
     tiny.tick(T0);
-    assertEquals(5, tiny.tick(T0 + 1000).size(), "listeners only to start with: connections come and go");
+    assertEquals(
+        5, tiny.tick(T0 + 1000).size(), "listeners only to start with: connections come and go");
     SyntheticNode empty = new SyntheticNode("sim-0006", 5, 0, 1, 9, 0);
     empty.tick(T0);
     assertEquals(0, empty.size());
@@ -161,12 +166,23 @@ class SyntheticNodeTest {
     assertEquals("n1-r7", node.epoch());
     SyntheticNode.Snapshot first = node.snapshot(T0);
     assertEquals(new SyntheticNode.Snapshot("n1", "n1-r7", 100, T0, first.sockets()), first);
-    assertEquals(node.table(), first.sockets().stream().collect(
-        java.util.stream.Collectors.toMap(r -> r.socket().key(), r -> r)), "the whole table");
+    assertEquals(
+        node.table(),
+        first.sockets().stream()
+            .collect(java.util.stream.Collectors.toMap(r -> r.socket().key(), r -> r)),
+        "the whole table");
     node.churn(10, T0 + 1000);
     assertEquals(40, first.sockets().size(), "a snapshot is a copy: later changes do not reach it");
-    assertEquals(dev.portolan.fleet.NodeFacts.builder("n1").clusterNodeId("m9").role("agent").reader("simulated")
-        .intervalMillis(1000).startedAtMillis(T0).kernel("simulated").addresses(List.of(node.hostAddress())).build(),
+    assertEquals(
+        dev.portolan.fleet.NodeFacts.builder("n1")
+            .clusterNodeId("m9")
+            .role("agent")
+            .reader("simulated")
+            .intervalMillis(1000)
+            .startedAtMillis(T0)
+            .kernel("simulated")
+            .addresses(List.of(node.hostAddress()))
+            .build(),
         node.facts("m9", T0));
 
     Map<SocketKey, OwnedSocket> before = new HashMap<>(node.table());
@@ -200,13 +216,17 @@ class SyntheticNodeTest {
           others = true;
         }
       }
-      assertEquals(2L, changes.stream().filter(c -> c.kind() != ChangeKind.SHORT_LIVED).count(),
+      assertEquals(
+          2L,
+          changes.stream().filter(c -> c.kind() != ChangeKind.SHORT_LIVED).count(),
           "the churn asked for, besides");
     }
     assertTrue(shortLived > 10, "about one sample in three has one to three: " + shortLived);
     SyntheticNode plain = new SyntheticNode("n2", 2, 60, 0, 11, 0);
     for (int i = 1; i <= 60; i++) {
-      assertTrue(plain.churn(2, T0 + i * 1000L).stream().noneMatch(c -> c.kind() == ChangeKind.SHORT_LIVED),
+      assertTrue(
+          plain.churn(2, T0 + i * 1000L).stream()
+              .noneMatch(c -> c.kind() == ChangeKind.SHORT_LIVED),
           "none unless asked for");
     }
   }

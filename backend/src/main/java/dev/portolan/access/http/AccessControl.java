@@ -1,12 +1,13 @@
 package dev.portolan.access.http;
 
 import dev.portolan.access.AccessRole;
+import dev.portolan.access.HttpAccess;
 import dev.portolan.access.RouteRoles;
 import dev.portolan.access.TokenStore;
 import dev.portolan.access.UserFile;
-import dev.portolan.access.HttpAccess;
-import dev.portolan.http.ErrorPages;
 import dev.portolan.frontend.view.Chrome;
+import dev.portolan.http.ApiErrors;
+import dev.portolan.http.ErrorPages;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
@@ -26,29 +27,35 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Logger;
-import dev.portolan.http.ApiErrors;
 
 /**
- * The HTTP side's access control, mounted before every other route: security headers on every response; a
- * {@code Host} and {@code Origin} that are this node's ({@link HostGuard}: DNS rebinding); sessions
- * (a cookie, for the dashboard) and CSRF tokens on every dashboard request (vertx-web's {@link CSRFHandler}, also
- * without authentication: a hostile page can post to 127.0.0.1); API requests that change state must be JSON; then,
- * when a users file is given, who the caller is (the session's user, or an API token: {@code Authorization: Bearer})
- * and whether their role may do what {@link RouteRoles#PORTOLAN} says the route needs. Unauthenticated: 401 JSON
- * for the API and /metrics, a redirect to /login for pages ({@code HX-Redirect} for htmx). Too low a role: 403.
+ * The HTTP side's access control, mounted before every other route: security headers on every
+ * response; a {@code Host} and {@code Origin} that are this node's ({@link HostGuard}: DNS
+ * rebinding); sessions (a cookie, for the dashboard) and CSRF tokens on every dashboard request
+ * (vertx-web's {@link CSRFHandler}, also without authentication: a hostile page can post to
+ * 127.0.0.1); API requests that change state must be JSON; then, when a users file is given, who
+ * the caller is (the session's user, or an API token: {@code Authorization: Bearer}) and whether
+ * their role may do what {@link RouteRoles#PORTOLAN} says the route needs. Unauthenticated: 401
+ * JSON for the API and /metrics, a redirect to /login for pages ({@code HX-Redirect} for htmx). Too
+ * low a role: 403.
  */
 public final class AccessControl {
   private static final Logger LOG = Logger.getLogger(AccessControl.class.getName());
   public static final String SESSION_COOKIE = "portolan.session";
   public static final String CSRF_COOKIE = "XSRF-TOKEN";
+
   /** Where the caller's role is kept in the routing context (absent when authentication is off). */
   public static final String ROLE_KEY = "portolan.role";
+
   private static final long SESSION_MILLIS = 8 * 3600_000L;
+
   /**
-   * Sessions kept for visitors nobody logged in as (each dashboard request without a cookie makes one, for its CSRF
-   * token): the least recently used goes when there are more; logged-in users' sessions do not count.
+   * Sessions kept for visitors nobody logged in as (each dashboard request without a cookie makes
+   * one, for its CSRF token): the least recently used goes when there are more; logged-in users'
+   * sessions do not count.
    */
   public static final int MAX_ANONYMOUS_SESSIONS = 1_000;
+
   private static final int FORM_BODY_LIMIT = 16 * 1024;
 
   private final HttpAccess access;
@@ -63,7 +70,12 @@ public final class AccessControl {
   private final HostGuard hosts;
   private final ErrorPages pages;
 
-  private AccessControl(Vertx vertx, HttpAccess access, String bind, HostGuard hosts, ErrorPages pages,
+  private AccessControl(
+      Vertx vertx,
+      HttpAccess access,
+      String bind,
+      HostGuard hosts,
+      ErrorPages pages,
       RouteRoles routes) {
     this.pages = pages;
     this.access = access;
@@ -72,27 +84,43 @@ public final class AccessControl {
     this.tokens = access.tokenStore();
     this.routes = routes;
     this.insecureBind = !access.authentication() && !HttpAccess.isLoopback(bind) ? bind : null;
-    this.sessions = SessionHandler.create(BoundedSessionStore.create(vertx, MAX_ANONYMOUS_SESSIONS))
-        .setSessionCookieName(SESSION_COOKIE).setCookieHttpOnlyFlag(true).setCookieSameSite(CookieSameSite.STRICT)
-        .setCookieSecureFlag(access.tls()).setSessionTimeout(SESSION_MILLIS);
+    this.sessions =
+        SessionHandler.create(BoundedSessionStore.create(vertx, MAX_ANONYMOUS_SESSIONS))
+            .setSessionCookieName(SESSION_COOKIE)
+            .setCookieHttpOnlyFlag(true)
+            .setCookieSameSite(CookieSameSite.STRICT)
+            .setCookieSecureFlag(access.tls())
+            .setSessionTimeout(SESSION_MILLIS);
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
-    this.csrf = CSRFHandler.create(vertx, Base64.getEncoder().encodeToString(secret))
-        .setCookieName(CSRF_COOKIE).setHeaderName(Chrome.CSRF_HEADER).setCookieHttpOnly(true)
-        .setCookieSecure(access.tls()).setTimeout(SESSION_MILLIS);
+    this.csrf =
+        CSRFHandler.create(vertx, Base64.getEncoder().encodeToString(secret))
+            .setCookieName(CSRF_COOKIE)
+            .setHeaderName(Chrome.CSRF_HEADER)
+            .setCookieHttpOnly(true)
+            .setCookieSecure(access.tls())
+            .setTimeout(SESSION_MILLIS);
     this.headers = new SecurityHeaders(access.tls());
   }
 
   /**
-   * Mounts access control on {@code router} (before any other route) and the login, logout and token routes;
-   * {@code hosts} checks that a request is addressed to the node.
+   * Mounts access control on {@code router} (before any other route) and the login, logout and
+   * token routes; {@code hosts} checks that a request is addressed to the node.
    */
-  public static AccessControl mount(Router router, Vertx vertx, HttpAccess access, String bind, HostGuard hosts,
+  public static AccessControl mount(
+      Router router,
+      Vertx vertx,
+      HttpAccess access,
+      String bind,
+      HostGuard hosts,
       ErrorPages pages) {
     AccessControl a = new AccessControl(vertx, access, bind, hosts, pages, RouteRoles.PORTOLAN);
     if (a.insecureBind != null) {
-      LOG.warning("bound to " + bind + " without authentication (--insecure): anyone who can reach this node can use"
-          + " the dashboard and the API, and start scans");
+      LOG.warning(
+          "bound to "
+              + bind
+              + " without authentication (--insecure): anyone who can reach this node can use"
+              + " the dashboard and the API, and start scans");
     }
     router.route().handler(a.headers::handle);
     router.route().handler(a.hosts::handle);
@@ -116,9 +144,14 @@ public final class AccessControl {
 
   /** {@code then} when it is a local path (not {@code //host}, not /login or /logout), else "/". */
   public static String safeThen(String then) {
-    if (then == null || then.length() > 2048 || !then.startsWith("/") || then.startsWith("//")
-        || then.startsWith("/\\") || then.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '\\')
-        || then.startsWith("/login") || then.startsWith("/logout")) {
+    if (then == null
+        || then.length() > 2048
+        || !then.startsWith("/")
+        || then.startsWith("//")
+        || then.startsWith("/\\")
+        || then.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '\\')
+        || then.startsWith("/login")
+        || then.startsWith("/logout")) {
       return "/";
     }
     return then;
@@ -132,19 +165,30 @@ public final class AccessControl {
     return path.startsWith("/api/") || path.equals("/api");
   }
 
-  /** Where a refusal is a JSON error ({@code {error, detail}}): the API, /metrics and /health, htmx header or not. */
+  /**
+   * Where a refusal is a JSON error ({@code {error, detail}}): the API, /metrics and /health, htmx
+   * header or not.
+   */
   private static boolean answersJson(String path) {
     return api(path) || path.equals("/metrics") || path.equals("/health");
   }
 
-  /** Pages, their fragments and forms: everything but the API, /health, /metrics and static assets. */
+  /**
+   * Pages, their fragments and forms: everything but the API, /health, /metrics and static assets.
+   */
   private static boolean dashboard(String path) {
-    return !api(path) && !path.equals("/health") && !path.equals("/metrics") && !path.startsWith("/static/")
+    return !api(path)
+        && !path.equals("/health")
+        && !path.equals("/metrics")
+        && !path.startsWith("/static/")
         && !path.startsWith("/webjars/");
   }
 
   private static boolean changesState(HttpMethod m) {
-    return m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.DELETE || m == HttpMethod.PATCH;
+    return m == HttpMethod.POST
+        || m == HttpMethod.PUT
+        || m == HttpMethod.DELETE
+        || m == HttpMethod.PATCH;
   }
 
   private void sessionWhenWanted(RoutingContext ctx) {
@@ -174,20 +218,28 @@ public final class AccessControl {
   }
 
   /**
-   * After a valid post, the CSRF handler makes a new token; the page that posted still holds the old one (in
-   * {@code hx-headers}), so the token stays the session's until it expires or the session changes (login, logout).
+   * After a valid post, the CSRF handler makes a new token; the page that posted still holds the
+   * old one (in {@code hx-headers}), so the token stays the session's until it expires or the
+   * session changes (login, logout).
    */
   private void keepCsrfToken(RoutingContext ctx) {
     Session session = ctx.session();
-    if (dashboard(ctx.normalizedPath()) && changesState(ctx.request().method()) && session != null) {
+    if (dashboard(ctx.normalizedPath())
+        && changesState(ctx.request().method())
+        && session != null) {
       String sent = ctx.request().getHeader(Chrome.CSRF_HEADER);
       if (sent == null) {
         sent = ctx.request().getFormAttribute(Chrome.CSRF_HEADER);
       }
       if (sent != null) {
         session.put(Chrome.CSRF_HEADER, session.id() + "/" + sent);
-        ctx.response().addCookie(Cookie.cookie(CSRF_COOKIE, sent).setPath("/").setHttpOnly(true)
-            .setSecure(access.tls()).setSameSite(CookieSameSite.STRICT));
+        ctx.response()
+            .addCookie(
+                Cookie.cookie(CSRF_COOKIE, sent)
+                    .setPath("/")
+                    .setHttpOnly(true)
+                    .setSecure(access.tls())
+                    .setSameSite(CookieSameSite.STRICT));
         ctx.put(Chrome.CSRF_HEADER, sent);
       }
     }
@@ -197,9 +249,14 @@ public final class AccessControl {
   private void check(RoutingContext ctx) {
     String path = ctx.normalizedPath();
     HttpMethod method = ctx.request().method();
-    if (api(path) && (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH)
+    if (api(path)
+        && (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH)
         && !json(ctx.request().getHeader("Content-Type"))) {
-      ApiErrors.send(ctx, 415, "unsupported media type", "send the body as JSON, with Content-Type: application/json");
+      ApiErrors.send(
+          ctx,
+          415,
+          "unsupported media type",
+          "send the body as JSON, with Content-Type: application/json");
       return;
     }
     String token = ctx.get(Chrome.CSRF_HEADER);
@@ -214,7 +271,8 @@ public final class AccessControl {
     if (bearer != null && ctx.user() == null) {
       Optional<AccessRole> viaToken = tokenRole(ctx, bearer);
       if (viaToken.isEmpty()) {
-        ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"portolan\", error=\"invalid_token\"");
+        ctx.response()
+            .putHeader("WWW-Authenticate", "Bearer realm=\"portolan\", error=\"invalid_token\"");
         ApiErrors.send(ctx, 401, "invalid token", "the bearer token is unknown or was revoked");
         return;
       }
@@ -224,8 +282,15 @@ public final class AccessControl {
     }
     if (role != null) {
       ctx.put(ROLE_KEY, role);
-      ctx.put(Chrome.KEY, new Chrome(ctx.user().subject(), role.wireName(), token, null,
-          role.includes(AccessRole.OPERATOR), role.includes(AccessRole.ADMIN)));
+      ctx.put(
+          Chrome.KEY,
+          new Chrome(
+              ctx.user().subject(),
+              role.wireName(),
+              token,
+              null,
+              role.includes(AccessRole.OPERATOR),
+              role.includes(AccessRole.ADMIN)));
     } else {
       ctx.put(Chrome.KEY, new Chrome(null, null, token, null, false, false));
     }
@@ -234,8 +299,13 @@ public final class AccessControl {
     } else if (role == null) {
       unauthenticated(ctx, path);
     } else if (!role.includes(need.role())) {
-      String detail = "this needs the " + need.role().wireName() + " role; " + ctx.user().subject() + " is "
-          + role.wireName();
+      String detail =
+          "this needs the "
+              + need.role().wireName()
+              + " role; "
+              + ctx.user().subject()
+              + " is "
+              + role.wireName();
       if (answersJson(path)) {
         ApiErrors.send(ctx, 403, "forbidden", detail);
       } else {
@@ -246,7 +316,9 @@ public final class AccessControl {
     }
   }
 
-  /** The role of the session's user (as the users file says now), or null when nobody is logged in. */
+  /**
+   * The role of the session's user (as the users file says now), or null when nobody is logged in.
+   */
   private AccessRole sessionRole(RoutingContext ctx) {
     User user = ctx.user();
     if (user == null) {
@@ -256,8 +328,9 @@ public final class AccessControl {
   }
 
   /**
-   * The role a valid token acts with (no higher than its owner's now), after making its owner the caller; none for a
-   * token whose owner is gone, or was re-created or changed password since the token was made.
+   * The role a valid token acts with (no higher than its owner's now), after making its owner the
+   * caller; none for a token whose owner is gone, or was re-created or changed password since the
+   * token was made.
    */
   private Optional<AccessRole> tokenRole(RoutingContext ctx, String secret) {
     Optional<TokenStore.Token> token = tokens.authenticate(secret);
@@ -295,7 +368,8 @@ public final class AccessControl {
   private static void unauthenticated(RoutingContext ctx, String path) {
     if (answersJson(path)) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"portolan\"");
-      ApiErrors.send(ctx, 401, "unauthenticated", "log in at /login, or send Authorization: Bearer <token>");
+      ApiErrors.send(
+          ctx, 401, "unauthenticated", "log in at /login, or send Authorization: Bearer <token>");
       return;
     }
     String then = ctx.request().method() == HttpMethod.GET ? ctx.request().uri() : "/";
@@ -306,9 +380,14 @@ public final class AccessControl {
     String login = "/login?then=" + URLEncoder.encode(safeThen(then), StandardCharsets.UTF_8);
     if ("true".equals(ctx.request().getHeader("HX-Request"))) {
       // htmx follows HX-Redirect; the body says the same to anything else
-      ctx.response().setStatusCode(401).putHeader("HX-Redirect", login)
+      ctx.response()
+          .setStatusCode(401)
+          .putHeader("HX-Redirect", login)
           .putHeader("Content-Type", "text/html; charset=utf-8")
-          .end("<p class=\"error\">Log in to see this: <a href=\"" + login.replace("&", "&amp;") + "\">log in</a>.</p>");
+          .end(
+              "<p class=\"error\">Log in to see this: <a href=\""
+                  + login.replace("&", "&amp;")
+                  + "\">log in</a>.</p>");
     } else {
       ctx.response().setStatusCode(302).putHeader("Location", login).end();
     }
@@ -330,9 +409,14 @@ public final class AccessControl {
     if (ctx.statusCode() != 403) {
       return false;
     }
-    String why = ctx.failure() == null || ctx.failure().getMessage() == null ? "refused" : ctx.failure().getMessage();
-    String detail = "the request's CSRF token is missing or out of date (" + why
-        + "): reload the page and try again";
+    String why =
+        ctx.failure() == null || ctx.failure().getMessage() == null
+            ? "refused"
+            : ctx.failure().getMessage();
+    String detail =
+        "the request's CSRF token is missing or out of date ("
+            + why
+            + "): reload the page and try again";
     if (api(ctx.normalizedPath())) {
       ApiErrors.send(ctx, 403, "forbidden", detail);
     } else {

@@ -10,19 +10,27 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 
 /**
- * A local session store that keeps at most {@code maxAnonymous} sessions of nobody logged in, dropping the least
- * recently used one when another comes. Every dashboard request without a cookie makes a session (its CSRF token lives
- * there), and a local store keeps each for the idle timeout (8 hours): without a bound, a scraper or a hostile local
- * client grows the heap by a session per request. Sessions of a logged-in user (marked {@link #LOGGED_IN} at login)
- * are not counted: each took a password, and dropping them would let that flood log people out.
+ * A local session store that keeps at most {@code maxAnonymous} sessions of nobody logged in,
+ * dropping the least recently used one when another comes. Every dashboard request without a cookie
+ * makes a session (its CSRF token lives there), and a local store keeps each for the idle timeout
+ * (8 hours): without a bound, a scraper or a hostile local client grows the heap by a session per
+ * request. Sessions of a logged-in user (marked {@link #LOGGED_IN} at login) are not counted: each
+ * took a password, and dropping them would let that flood log people out.
  */
 public final class BoundedSessionStore implements SessionStore {
-  /** The session data key a login sets: the session then belongs to a user and is never dropped for room. */
+  /**
+   * The session data key a login sets: the session then belongs to a user and is never dropped for
+   * room.
+   */
   public static final String LOGGED_IN = "portolan.loggedIn";
 
   private final SessionStore delegate;
   private final int maxAnonymous;
-  /** Ids of anonymous sessions, least recently used first. Guarded by itself (several event loops use the store). */
+
+  /**
+   * Ids of anonymous sessions, least recently used first. Guarded by itself (several event loops
+   * use the store).
+   */
   private final LinkedHashMap<String, Boolean> anonymous = new LinkedHashMap<>(64, 0.75f, true);
 
   private BoundedSessionStore(SessionStore delegate, int maxAnonymous) {
@@ -30,7 +38,10 @@ public final class BoundedSessionStore implements SessionStore {
     this.maxAnonymous = maxAnonymous;
   }
 
-  /** A store in this Vert.x instance's local shared data keeping at most {@code maxAnonymous} anonymous sessions. */
+  /**
+   * A store in this Vert.x instance's local shared data keeping at most {@code maxAnonymous}
+   * anonymous sessions.
+   */
   public static BoundedSessionStore create(Vertx vertx, int maxAnonymous) {
     if (maxAnonymous < 1) {
       throw new IllegalArgumentException("maxAnonymous must be at least 1: " + maxAnonymous);
@@ -68,7 +79,9 @@ public final class BoundedSessionStore implements SessionStore {
   @Override
   public Future<Session> get(String cookieValue) {
     synchronized (anonymous) {
-      anonymous.get(cookieValue); // access order (the local store's cookie is the id): in use, not dropped next
+      anonymous.get(
+          cookieValue); // access order (the local store's cookie is the id): in use, not dropped
+      // next
     }
     return delegate.get(cookieValue);
   }

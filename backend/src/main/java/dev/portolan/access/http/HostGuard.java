@@ -1,6 +1,7 @@
 package dev.portolan.access.http;
 
 import dev.portolan.access.AllowedHosts;
+import dev.portolan.http.ApiErrors;
 import dev.portolan.http.ErrorPages;
 import dev.portolan.http.QueryValues;
 import io.vertx.core.Future;
@@ -10,23 +11,29 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
-import dev.portolan.http.ApiErrors;
 
 /**
- * The first check of every request, against DNS rebinding: a {@code Host} (HTTP/2: {@code :authority}) that names
- * this node ({@link AllowedHosts}), else 421 Misdirected Request; on a request that changes state, an {@code Origin}
- * (when sent) that is this node as that {@code Host} reaches it, else 403. A request without any {@code Host}
- * (HTTP/1.0) passes: no browser sends one, so no page can rebind it.
+ * The first check of every request, against DNS rebinding: a {@code Host} (HTTP/2: {@code
+ * :authority}) that names this node ({@link AllowedHosts}), else 421 Misdirected Request; on a
+ * request that changes state, an {@code Origin} (when sent) that is this node as that {@code Host}
+ * reaches it, else 403. A request without any {@code Host} (HTTP/1.0) passes: no browser sends one,
+ * so no page can rebind it.
  */
 public final class HostGuard {
-  /** How often a node bound to every address reads its interfaces' addresses again (each is a Host it answers to). */
+  /**
+   * How often a node bound to every address reads its interfaces' addresses again (each is a Host
+   * it answers to).
+   */
   private static final long INTERFACES_MILLIS = 30_000;
 
   private final AllowedHosts hosts;
   private final boolean tls;
   private final ErrorPages pages;
 
-  /** Answers the Hosts {@code hosts} names, on a node serving HTTPS when {@code tls}; refusals of pages as {@code pages} renders them. */
+  /**
+   * Answers the Hosts {@code hosts} names, on a node serving HTTPS when {@code tls}; refusals of
+   * pages as {@code pages} renders them.
+   */
   public HostGuard(AllowedHosts hosts, boolean tls, ErrorPages pages) {
     this.pages = pages;
     this.hosts = hosts;
@@ -34,16 +41,22 @@ public final class HostGuard {
   }
 
   /**
-   * Reads the interfaces' addresses (off the event loop) when the node is bound to every address, and again every
-   * 30 s (interfaces come and go); done at once otherwise.
+   * Reads the interfaces' addresses (off the event loop) when the node is bound to every address,
+   * and again every 30 s (interfaces come and go); done at once otherwise.
    */
   public Future<?> start(Vertx vertx) {
     if (!hosts.wildcard()) {
       return Future.succeededFuture();
     }
-    vertx.setPeriodic(INTERFACES_MILLIS, id -> vertx.executeBlocking(AllowedHosts::interfaceAddresses)
-        .onSuccess(hosts::refreshInterfaces));
-    return vertx.executeBlocking(AllowedHosts::interfaceAddresses).onSuccess(hosts::refreshInterfaces);
+    vertx.setPeriodic(
+        INTERFACES_MILLIS,
+        id ->
+            vertx
+                .executeBlocking(AllowedHosts::interfaceAddresses)
+                .onSuccess(hosts::refreshInterfaces));
+    return vertx
+        .executeBlocking(AllowedHosts::interfaceAddresses)
+        .onSuccess(hosts::refreshInterfaces);
   }
 
   /** The route handler: refuses the request, or passes it on. */
@@ -60,14 +73,20 @@ public final class HostGuard {
       return;
     }
     if (!hosts.acceptsHost(authority.host())) {
-      misdirected(ctx, path, "this node does not answer to the host " + QueryValues.echo(authority.host())
-          + ": reach it by its address, localhost, or a name given with --public-host");
+      misdirected(
+          ctx,
+          path,
+          "this node does not answer to the host "
+              + QueryValues.echo(authority.host())
+              + ": reach it by its address, localhost, or a name given with --public-host");
       return;
     }
     String origin = request.getHeader("Origin");
-    if (origin != null && changesState(request.method())
+    if (origin != null
+        && changesState(request.method())
         && !hosts.acceptsOrigin(origin, authority.host(), authority.port(), tls)) {
-      String detail = "the request comes from " + QueryValues.echo(origin) + ", not from this node's own pages";
+      String detail =
+          "the request comes from " + QueryValues.echo(origin) + ", not from this node's own pages";
       if (answersJson(path)) {
         ApiErrors.send(ctx, 403, "forbidden", detail);
       } else {
@@ -79,11 +98,17 @@ public final class HostGuard {
   }
 
   private static boolean changesState(HttpMethod m) {
-    return m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.DELETE || m == HttpMethod.PATCH;
+    return m == HttpMethod.POST
+        || m == HttpMethod.PUT
+        || m == HttpMethod.DELETE
+        || m == HttpMethod.PATCH;
   }
 
   private static boolean answersJson(String path) {
-    return path.startsWith("/api/") || path.equals("/api") || path.equals("/metrics") || path.equals("/health");
+    return path.startsWith("/api/")
+        || path.equals("/api")
+        || path.equals("/metrics")
+        || path.equals("/health");
   }
 
   /** 421: JSON where the API answers, else a short page (no template, no session). */
@@ -92,10 +117,20 @@ public final class HostGuard {
       ApiErrors.send(ctx, 421, "misdirected request", detail);
       return;
     }
-    String text = detail.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    ctx.response().setStatusCode(421).putHeader("Content-Type", "text/html; charset=utf-8")
+    String text =
+        detail
+            .replace("&", "&amp;")
+            .replace("<", "&lt;")
+            .replace(">", "&gt;")
+            .replace("\"", "&quot;");
+    ctx.response()
+        .setStatusCode(421)
+        .putHeader("Content-Type", "text/html; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
-        .end("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Misdirected request</title></head>"
-            + "<body><h1>Misdirected request</h1><p>" + text + ".</p></body></html>\n");
+        .end(
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Misdirected request</title></head>"
+                + "<body><h1>Misdirected request</h1><p>"
+                + text
+                + ".</p></body></html>\n");
   }
 }

@@ -4,23 +4,29 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * What the first bytes a TCP service sends say about it, for {@link BannerGrabber}: the service guess and the text
- * of a {@link Banner}, and whether an answer is complete or looks like TLS. Pure functions of the bytes (and the
- * port, where a greeting alone is ambiguous); no I/O.
+ * What the first bytes a TCP service sends say about it, for {@link BannerGrabber}: the service
+ * guess and the text of a {@link Banner}, and whether an answer is complete or looks like TLS. Pure
+ * functions of the bytes (and the port, where a greeting alone is ambiguous); no I/O.
  */
 final class BannerClassifier {
   /** The longest text kept. */
   static final int MAX_TEXT = 200;
 
-  private BannerClassifier() {
-  }
+  private BannerClassifier() {}
 
   /**
-   * Whether {@code len} bytes of {@code b} make a whole answer to wait no longer for: the end of the HTTP headers
-   * when {@code http} and they are an HTTP response, else a first line (or a whole MySQL packet).
+   * Whether {@code len} bytes of {@code b} make a whole answer to wait no longer for: the end of
+   * the HTTP headers when {@code http} and they are an HTTP response, else a first line (or a whole
+   * MySQL packet).
    */
   static boolean complete(byte[] b, int len, boolean http) {
-    if (http && len >= 5 && b[0] == 'H' && b[1] == 'T' && b[2] == 'T' && b[3] == 'P' && b[4] == '/') {
+    if (http
+        && len >= 5
+        && b[0] == 'H'
+        && b[1] == 'T'
+        && b[2] == 'T'
+        && b[3] == 'P'
+        && b[4] == '/') {
       for (int i = 3; i < len; i++) {
         if (b[i] == '\n' && (b[i - 1] == '\n' || (b[i - 1] == '\r' && b[i - 2] == '\n'))) {
           return true;
@@ -39,7 +45,10 @@ final class BannerClassifier {
     return false;
   }
 
-  /** The payload of a complete first MySQL packet (3-byte little-endian length, sequence 0), or null. */
+  /**
+   * The payload of a complete first MySQL packet (3-byte little-endian length, sequence 0), or
+   * null.
+   */
   private static byte[] mysqlPacket(byte[] b, int len) {
     if (len < 5 || b[3] != 0) {
       return null;
@@ -62,39 +71,52 @@ final class BannerClassifier {
   /** Whether the bytes are an HTTP 400 answer saying the port wants HTTPS (TLS, SSL) instead. */
   static boolean httpSaysUseTls(byte[] b, int len) {
     String t = new String(b, 0, len, StandardCharsets.ISO_8859_1);
-    return t.startsWith("HTTP/") && t.regionMatches(9, "400", 0, 3)
+    return t.startsWith("HTTP/")
+        && t.regionMatches(9, "400", 0, 3)
         && (t.contains("HTTPS") || t.contains("https") || t.contains("SSL") || t.contains("TLS"));
   }
 
-  /** PostgreSQL's one-byte answer to an SSLRequest ('S', 'N', or 'E' for an error), or null for another byte. */
+  /**
+   * PostgreSQL's one-byte answer to an SSLRequest ('S', 'N', or 'E' for an error), or null for
+   * another byte.
+   */
   static Banner postgres(byte answer) {
     if (answer != 'S' && answer != 'N' && answer != 'E') {
       return null;
     }
-    return new Banner("postgresql", answer == 'S' ? "PostgreSQL (accepts TLS)"
-        : answer == 'N' ? "PostgreSQL (no TLS)" : "PostgreSQL", null, null, null);
+    return new Banner(
+        "postgresql",
+        answer == 'S'
+            ? "PostgreSQL (accepts TLS)"
+            : answer == 'N' ? "PostgreSQL (no TLS)" : "PostgreSQL",
+        null,
+        null,
+        null);
   }
 
   /**
-   * The service of a TLS port on which {@code inner} was found inside the TLS session (null: nothing): https,
-   * smtps, imaps, pop3s, ftps, else {@code tls/} and the inner service, or {@code tls}.
+   * The service of a TLS port on which {@code inner} was found inside the TLS session (null:
+   * nothing): https, smtps, imaps, pop3s, ftps, else {@code tls/} and the inner service, or {@code
+   * tls}.
    */
   static String overTls(Banner inner) {
-    return inner == null || inner.service() == null ? "tls" : switch (inner.service()) {
-      case "http" -> "https";
-      case "smtp" -> "smtps";
-      case "imap" -> "imaps";
-      case "pop3" -> "pop3s";
-      case "ftp" -> "ftps";
-      default -> "tls/" + inner.service();
-    };
+    return inner == null || inner.service() == null
+        ? "tls"
+        : switch (inner.service()) {
+          case "http" -> "https";
+          case "smtp" -> "smtps";
+          case "imap" -> "imaps";
+          case "pop3" -> "pop3s";
+          case "ftp" -> "ftps";
+          default -> "tls/" + inner.service();
+        };
   }
 
   /**
-   * What the first {@code len} bytes of {@code b} that a service on {@code port} sent say about it: a MySQL
-   * greeting or error packet, a TLS record, an HTTP status line (with its {@code Server} header), or a greeting line
-   * (SSH, SMTP or FTP, POP3, IMAP, Redis, memcached, VNC, rsync, AMQP); else only the first line as text. Null when
-   * there is neither a service nor any printable text.
+   * What the first {@code len} bytes of {@code b} that a service on {@code port} sent say about it:
+   * a MySQL greeting or error packet, a TLS record, an HTTP status line (with its {@code Server}
+   * header), or a greeting line (SSH, SMTP or FTP, POP3, IMAP, Redis, memcached, VNC, rsync, AMQP);
+   * else only the first line as text. Null when there is neither a service nor any printable text.
    */
   static Banner classify(byte[] b, int len, int port) {
     byte[] mysql = mysqlPacket(b, len);
@@ -105,13 +127,22 @@ final class BannerClassifier {
           end++;
         }
         if (end < mysql.length && end > 1) {
-          return new Banner("mysql", printable(new String(mysql, 1, end - 1, StandardCharsets.ISO_8859_1)), null,
-              null, null);
+          return new Banner(
+              "mysql",
+              printable(new String(mysql, 1, end - 1, StandardCharsets.ISO_8859_1)),
+              null,
+              null,
+              null);
         }
       } else if (mysql.length > 3) {
-        // error packet: 0xff, 2-byte code, message (e.g. "Host '10.0.0.9' is not allowed to connect")
-        return new Banner("mysql", printable(new String(mysql, 3, mysql.length - 3, StandardCharsets.ISO_8859_1)),
-            null, null, null);
+        // error packet: 0xff, 2-byte code, message (e.g. "Host '10.0.0.9' is not allowed to
+        // connect")
+        return new Banner(
+            "mysql",
+            printable(new String(mysql, 3, mysql.length - 3, StandardCharsets.ISO_8859_1)),
+            null,
+            null,
+            null);
       }
     }
     if (looksTls(b, len)) {
@@ -128,16 +159,27 @@ final class BannerClassifier {
     if (line.startsWith("SSH-")) {
       service = "ssh";
     } else if (line.startsWith("220")) {
-      service = lower.contains("ftp") ? "ftp"
-          : lower.contains("smtp") || lower.contains("mail") || lower.contains("postfix") || lower.contains("exim")
-              ? "smtp"
-              : port == 21 || port == 990 || port == 2121 ? "ftp" : "smtp";
-    } else if (line.startsWith("+OK") || (line.startsWith("-ERR") && (port == 110 || port == 995))) {
+      service =
+          lower.contains("ftp")
+              ? "ftp"
+              : lower.contains("smtp")
+                      || lower.contains("mail")
+                      || lower.contains("postfix")
+                      || lower.contains("exim")
+                  ? "smtp"
+                  : port == 21 || port == 990 || port == 2121 ? "ftp" : "smtp";
+    } else if (line.startsWith("+OK")
+        || (line.startsWith("-ERR") && (port == 110 || port == 995))) {
       service = "pop3";
-    } else if (line.startsWith("* OK") || line.startsWith("* PREAUTH") || line.startsWith("* BYE")) {
+    } else if (line.startsWith("* OK")
+        || line.startsWith("* PREAUTH")
+        || line.startsWith("* BYE")) {
       service = "imap";
-    } else if (line.startsWith("+PONG") || line.startsWith("-NOAUTH") || line.startsWith("-DENIED")
-        || line.startsWith("-ERR unknown command") || line.startsWith("-ERR wrong number of arguments")) {
+    } else if (line.startsWith("+PONG")
+        || line.startsWith("-NOAUTH")
+        || line.startsWith("-DENIED")
+        || line.startsWith("-ERR unknown command")
+        || line.startsWith("-ERR wrong number of arguments")) {
       service = "redis";
     } else if (line.startsWith("VERSION ")) {
       service = "memcached";
@@ -175,7 +217,9 @@ final class BannerClassifier {
     return null;
   }
 
-  /** Printable ASCII, other bytes as {@code \xNN}, trimmed, at most 200 characters; null when empty. */
+  /**
+   * Printable ASCII, other bytes as {@code \xNN}, trimmed, at most 200 characters; null when empty.
+   */
   static String printable(String s) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < s.length() && b.length() <= MAX_TEXT; i++) {

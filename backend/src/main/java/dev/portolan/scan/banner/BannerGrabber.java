@@ -1,5 +1,6 @@
 package dev.portolan.scan.banner;
 
+import dev.portolan.scan.IpLiterals;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,38 +22,43 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
-import dev.portolan.scan.IpLiterals;
 
 /**
- * Light service detection on an open TCP port, for a scan's banners: what the service says about itself in the
- * first moments of a connection.
+ * Light service detection on an open TCP port, for a scan's banners: what the service says about
+ * itself in the first moments of a connection.
  *
  * <p>How it asks, by port (see {@link Probe}; other ports are treated as {@link Probe#LISTEN}):
+ *
  * <ol>
- *   <li>Services that speak first are listened to for a quiet wait (1.5 s by default, at most half the timeout):
- *   SSH ({@code SSH-2.0-...}), SMTP and FTP ({@code 220 ...}), POP3 ({@code +OK}), IMAP ({@code * OK}), the MySQL
- *   and MariaDB greeting (service {@code mysql}, text = server version), VNC ({@code RFB}).</li>
- *   <li>If nothing was said, or right away on HTTP-like ports (80, 3000, 5000, 7070, 8000, 8080, 8888, 9090...), it
- *   sends {@code HEAD / HTTP/1.0} and keeps the status line and the {@code Server} header.</li>
- *   <li>Redis ports get {@code PING} ({@code +PONG}, or {@code -NOAUTH...}: redis); PostgreSQL gets an SSLRequest
- *   (it answers 'S' or 'N'); memcached gets {@code version}.</li>
- *   <li>TLS ports (443, 465, 636, 993, 995, 6443, 8443, 10250...), and any port whose answer to the HTTP request
- *   looks like TLS (a TLS record, or a hang-up without a word), get a TLS handshake that <b>accepts any
- *   certificate</b>: the certificate is only read, to report the leaf's subject and notAfter, and is never trusted
- *   for anything (nothing is sent but the probe). Then, if time is left, the service's greeting or its HTTP
- *   {@code Server} header over TLS. The leaf is kept even when the server then refuses the handshake (for
- *   example, because it wants a client certificate).</li>
- *   <li>Printer ports 9100-9107 are only listened to: a JetDirect printer prints whatever it receives (nmap
- *   excludes them for the same reason).</li>
+ *   <li>Services that speak first are listened to for a quiet wait (1.5 s by default, at most half
+ *       the timeout): SSH ({@code SSH-2.0-...}), SMTP and FTP ({@code 220 ...}), POP3 ({@code
+ *       +OK}), IMAP ({@code * OK}), the MySQL and MariaDB greeting (service {@code mysql}, text =
+ *       server version), VNC ({@code RFB}).
+ *   <li>If nothing was said, or right away on HTTP-like ports (80, 3000, 5000, 7070, 8000, 8080,
+ *       8888, 9090...), it sends {@code HEAD / HTTP/1.0} and keeps the status line and the {@code
+ *       Server} header.
+ *   <li>Redis ports get {@code PING} ({@code +PONG}, or {@code -NOAUTH...}: redis); PostgreSQL gets
+ *       an SSLRequest (it answers 'S' or 'N'); memcached gets {@code version}.
+ *   <li>TLS ports (443, 465, 636, 993, 995, 6443, 8443, 10250...), and any port whose answer to the
+ *       HTTP request looks like TLS (a TLS record, or a hang-up without a word), get a TLS
+ *       handshake that <b>accepts any certificate</b>: the certificate is only read, to report the
+ *       leaf's subject and notAfter, and is never trusted for anything (nothing is sent but the
+ *       probe). Then, if time is left, the service's greeting or its HTTP {@code Server} header
+ *       over TLS. The leaf is kept even when the server then refuses the handshake (for example,
+ *       because it wants a client certificate).
+ *   <li>Printer ports 9100-9107 are only listened to: a JetDirect printer prints whatever it
+ *       receives (nmap excludes them for the same reason).
  * </ol>
  *
- * <p>Text is kept printable ({@code \xNN} for other bytes) and at most 200 characters; at most 4 KiB are read per
- * step. {@link #grab} blocks for at most about the timeout (connect included) and is meant for virtual threads;
- * it never throws, and an interrupt makes it return null (the flag stays set). Instances are thread-safe.
+ * <p>Text is kept printable ({@code \xNN} for other bytes) and at most 200 characters; at most 4
+ * KiB are read per step. {@link #grab} blocks for at most about the timeout (connect included) and
+ * is meant for virtual threads; it never throws, and an interrupt makes it return null (the flag
+ * stays set). Instances are thread-safe.
  */
 public final class BannerGrabber {
   static final int MAX_BYTES = 4096;
   static final Duration DEFAULT_QUIET_WAIT = Duration.ofMillis(1500);
+
   /** After the first bytes of an answer, how long to wait for the rest of its first line. */
   private static final long REST_OF_LINE_NANOS = 300_000_000L;
 
@@ -80,14 +86,19 @@ public final class BannerGrabber {
 
   private static Map<Integer, Probe> defaultProbes() {
     Map<Integer, Probe> m = new HashMap<>();
-    for (int p : new int[] {80, 81, 591, 2375, 3000, 4000, 5000, 5601, 7070, 8000, 8001, 8008, 8080, 8081, 8082,
-        8088, 8888, 9000, 9090, 9093, 9200, 10255, 15672}) {
+    for (int p :
+        new int[] {
+          80, 81, 591, 2375, 3000, 4000, 5000, 5601, 7070, 8000, 8001, 8008, 8080, 8081, 8082, 8088,
+          8888, 9000, 9090, 9093, 9200, 10255, 15672
+        }) {
       m.put(p, Probe.HTTP);
     }
-    for (int p : new int[] {443, 2376, 2379, 2380, 4443, 5986, 6443, 8443, 9443, 10250, 10257, 10259}) {
+    for (int p :
+        new int[] {443, 2376, 2379, 2380, 4443, 5986, 6443, 8443, 9443, 10250, 10257, 10259}) {
       m.put(p, Probe.TLS_HTTP);
     }
-    for (int p : new int[] {465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 5061, 5671, 6697, 8883}) {
+    for (int p :
+        new int[] {465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 5061, 5671, 6697, 8883}) {
       m.put(p, Probe.TLS);
     }
     m.put(6379, Probe.REDIS);
@@ -115,22 +126,36 @@ public final class BannerGrabber {
     return new BannerGrabber(DEFAULT_QUIET_WAIT, DEFAULT_PROBES);
   }
 
-  /** With another wait for services that speak first (nmap waits up to 6 s; the default here is 1.5 s). */
+  /**
+   * With another wait for services that speak first (nmap waits up to 6 s; the default here is 1.5
+   * s).
+   */
   public static BannerGrabber create(Duration quietWait) {
     return new BannerGrabber(quietWait, DEFAULT_PROBES);
   }
 
-  /** This grabber with {@code probe} used for {@code port} (for tests, whose servers sit on ephemeral ports). */
+  /**
+   * This grabber with {@code probe} used for {@code port} (for tests, whose servers sit on
+   * ephemeral ports).
+   */
   BannerGrabber withProbe(int port, Probe probe) {
     Map<Integer, Probe> m = new HashMap<>(probes);
     m.put(port, probe);
     return new BannerGrabber(quietWait, m);
   }
 
-  /** Blocking (call it on a virtual thread); never throws; null when the port said nothing useful in time. */
+  /**
+   * Blocking (call it on a virtual thread); never throws; null when the port said nothing useful in
+   * time.
+   */
   public Banner grab(InetAddress address, int port, Duration timeout) {
-    if (address == null || port < 1 || port > 65535 || timeout == null || timeout.isNegative()
-        || timeout.isZero() || Thread.currentThread().isInterrupted()) {
+    if (address == null
+        || port < 1
+        || port > 65535
+        || timeout == null
+        || timeout.isNegative()
+        || timeout.isZero()
+        || Thread.currentThread().isInterrupted()) {
       return null;
     }
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -151,10 +176,10 @@ public final class BannerGrabber {
     }
   }
 
-  private record Attempt(Banner banner, boolean notTls) {
-  }
+  private record Attempt(Banner banner, boolean notTls) {}
 
-  private Banner plain(InetAddress address, int port, long deadline, long quiet, Probe probe) throws IOException {
+  private Banner plain(InetAddress address, int port, long deadline, long quiet, Probe probe)
+      throws IOException {
     try (Socket s = connect(address, port, deadline)) {
       if (s == null) {
         return null;
@@ -174,17 +199,19 @@ public final class BannerGrabber {
           return null;
         }
       }
-      byte[] request = switch (probe) {
-        case REDIS -> "PING\r\n".getBytes(StandardCharsets.US_ASCII);
-        case POSTGRES -> new byte[] {0, 0, 0, 8, 0x04, (byte) 0xd2, 0x16, 0x2f};
-        case MEMCACHED -> "version\r\n".getBytes(StandardCharsets.US_ASCII);
-        default -> httpRequest(address, port);
-      };
+      byte[] request =
+          switch (probe) {
+            case REDIS -> "PING\r\n".getBytes(StandardCharsets.US_ASCII);
+            case POSTGRES -> new byte[] {0, 0, 0, 8, 0x04, (byte) 0xd2, 0x16, 0x2f};
+            case MEMCACHED -> "version\r\n".getBytes(StandardCharsets.US_ASCII);
+            default -> httpRequest(address, port);
+          };
       out.write(request);
       out.flush();
       Reply reply = read(s, in, deadline, probe == Probe.HTTP || probe == Probe.LISTEN);
       if (reply.length == 0) {
-        // a server that hangs up on a clear-text request without a word may be waiting for a TLS hello
+        // a server that hangs up on a clear-text request without a word may be waiting for a TLS
+        // hello
         s.close();
         return reply.eof && probe != Probe.POSTGRES ? tlsAfterPlain(address, port, deadline) : null;
       }
@@ -209,10 +236,11 @@ public final class BannerGrabber {
   }
 
   /**
-   * A TLS handshake accepting any certificate (it is only read), then HTTP or a greeting. {@code notTls}: the
-   * handshake failed before any certificate came, so the port may speak in clear.
+   * A TLS handshake accepting any certificate (it is only read), then HTTP or a greeting. {@code
+   * notTls}: the handshake failed before any certificate came, so the port may speak in clear.
    */
-  private Attempt tls(InetAddress address, int port, long deadline, long quiet, boolean http) throws IOException {
+  private Attempt tls(InetAddress address, int port, long deadline, long quiet, boolean http)
+      throws IOException {
     AtomicReference<X509Certificate> leaf = new AtomicReference<>();
     SSLContext context;
     try {
@@ -225,15 +253,19 @@ public final class BannerGrabber {
     if (raw == null) {
       return new Attempt(null, false);
     }
-    try (SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(raw, address.getHostAddress(), port,
-        true)) {
+    try (SSLSocket s =
+        (SSLSocket)
+            context.getSocketFactory().createSocket(raw, address.getHostAddress(), port, true)) {
       try {
         s.setSoTimeout(remainingMillis(deadline));
         s.startHandshake();
       } catch (IOException e) {
         X509Certificate cert = leaf.get();
-        return cert == null ? new Attempt(null, !(e instanceof SocketTimeoutException))
-            : new Attempt(new Banner("tls", null, null, subject(cert), cert.getNotAfter().toInstant()), false);
+        return cert == null
+            ? new Attempt(null, !(e instanceof SocketTimeoutException))
+            : new Attempt(
+                new Banner("tls", null, null, subject(cert), cert.getNotAfter().toInstant()),
+                false);
       }
       X509Certificate cert = leaf.get();
       if (cert == null) {
@@ -264,8 +296,14 @@ public final class BannerGrabber {
       } catch (IOException e) {
         // the certificate is what we came for; the rest was a bonus
       }
-      return new Attempt(new Banner(BannerClassifier.overTls(inner), inner == null ? null : inner.text(),
-          inner == null ? null : inner.server(), subject, notAfter), false);
+      return new Attempt(
+          new Banner(
+              BannerClassifier.overTls(inner),
+              inner == null ? null : inner.text(),
+              inner == null ? null : inner.server(),
+              subject,
+              notAfter),
+          false);
     }
   }
 
@@ -274,9 +312,17 @@ public final class BannerGrabber {
   }
 
   private static byte[] httpRequest(InetAddress address, int port) {
-    String host = address instanceof Inet6Address ? "[" + IpLiterals.text(address) + "]" : IpLiterals.text(address);
-    return ("HEAD / HTTP/1.0\r\nHost: " + host + ":" + port + "\r\nUser-Agent: Portolan\r\nAccept: */*\r\n"
-        + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    String host =
+        address instanceof Inet6Address
+            ? "[" + IpLiterals.text(address) + "]"
+            : IpLiterals.text(address);
+    return ("HEAD / HTTP/1.0\r\nHost: "
+            + host
+            + ":"
+            + port
+            + "\r\nUser-Agent: Portolan\r\nAccept: */*\r\n"
+            + "Connection: close\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
   }
 
   private static Socket connect(InetAddress address, int port, long deadline) throws IOException {
@@ -317,9 +363,9 @@ public final class BannerGrabber {
   }
 
   /**
-   * Reads until {@code until}, the peer closing, {@link #MAX_BYTES}, or a complete answer: the end of the HTTP
-   * headers when {@code http}, else a first line (or a MySQL packet). Once bytes came, waits at most a little
-   * longer for the rest of the line.
+   * Reads until {@code until}, the peer closing, {@link #MAX_BYTES}, or a complete answer: the end
+   * of the HTTP headers when {@code http}, else a first line (or a MySQL packet). Once bytes came,
+   * waits at most a little longer for the rest of the line.
    */
   private static Reply read(Socket s, InputStream in, long until, boolean http) throws IOException {
     byte[] buf = new byte[MAX_BYTES];
@@ -353,8 +399,8 @@ public final class BannerGrabber {
   }
 
   /**
-   * Accepts any server certificate and keeps the leaf. Only ever used to read what a service presents: no
-   * decision anywhere in Portolan trusts a connection made with it.
+   * Accepts any server certificate and keeps the leaf. Only ever used to read what a service
+   * presents: no decision anywhere in Portolan trusts a connection made with it.
    */
   private static final class ReadOnlyTrustManager extends X509ExtendedTrustManager {
     private final AtomicReference<X509Certificate> leaf;

@@ -1,5 +1,6 @@
 package dev.portolan.scan.policy;
 
+import dev.portolan.scan.IpLiterals;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -8,13 +9,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import dev.portolan.scan.IpLiterals;
 
 /**
- * The names of an {@code /etc/hosts} file and their addresses: one entry per line, an IP literal then its names
- * ({@code #} starts a comment); names are matched without regard to case; a name's IPv4 addresses come before its
- * IPv6 ones, each in file order. Lines whose address is not a plain IP literal (a zone id, a typo) are skipped.
- * Purely textual: never a DNS look-up.
+ * The names of an {@code /etc/hosts} file and their addresses: one entry per line, an IP literal
+ * then its names ({@code #} starts a comment); names are matched without regard to case; a name's
+ * IPv4 addresses come before its IPv6 ones, each in file order. Lines whose address is not a plain
+ * IP literal (a zone id, a typo) are skipped. Purely textual: never a DNS look-up.
  */
 public final class HostsFile {
   private final Map<String, List<InetAddress>> names;
@@ -49,11 +49,16 @@ public final class HostsFile {
         }
       }
     }
-    names.values().forEach(l -> l.sort(Comparator.comparingInt(a -> a instanceof Inet4Address ? 0 : 1)));
+    names
+        .values()
+        .forEach(l -> l.sort(Comparator.comparingInt(a -> a instanceof Inet4Address ? 0 : 1)));
     return new HostsFile(names);
   }
 
-  /** The addresses of {@code name} (a trailing dot ignored), IPv4 first; empty when the file does not name it. */
+  /**
+   * The addresses of {@code name} (a trailing dot ignored), IPv4 first; empty when the file does
+   * not name it.
+   */
   public List<InetAddress> addresses(String name) {
     return List.copyOf(names.getOrDefault(key(name), List.of()));
   }

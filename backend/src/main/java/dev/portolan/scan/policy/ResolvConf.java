@@ -1,15 +1,15 @@
 package dev.portolan.scan.policy;
 
+import dev.portolan.scan.IpLiterals;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
-import dev.portolan.scan.IpLiterals;
 
 /**
  * What an {@code /etc/resolv.conf} says, as far as a look-up of one name needs it: the DNS servers
- * ({@code nameserver}, at most three, as glibc reads; 127.0.0.1 when none is given, as glibc assumes), the search
- * domains ({@code search}, or {@code domain}; the last such line wins) and {@code options ndots:N} (default 1).
- * Purely textual: never a DNS look-up.
+ * ({@code nameserver}, at most three, as glibc reads; 127.0.0.1 when none is given, as glibc
+ * assumes), the search domains ({@code search}, or {@code domain}; the last such line wins) and
+ * {@code options ndots:N} (default 1). Purely textual: never a DNS look-up.
  */
 public record ResolvConf(List<InetAddress> servers, List<String> search, int ndots) {
   /** glibc's MAXNS. */
@@ -44,8 +44,12 @@ public record ResolvConf(List<InetAddress> servers, List<String> search, int ndo
             }
           }
         }
-        case "search", "domain" -> search = List.of(f).subList(1, f.length).stream()
-            .map(d -> d.endsWith(".") ? d.substring(0, d.length() - 1) : d).filter(d -> !d.isEmpty()).toList();
+        case "search", "domain" ->
+            search =
+                List.of(f).subList(1, f.length).stream()
+                    .map(d -> d.endsWith(".") ? d.substring(0, d.length() - 1) : d)
+                    .filter(d -> !d.isEmpty())
+                    .toList();
         case "options" -> {
           for (int i = 1; i < f.length; i++) {
             if (f[i].startsWith("ndots:")) {
@@ -69,8 +73,8 @@ public record ResolvConf(List<InetAddress> servers, List<String> search, int ndo
   }
 
   /**
-   * The names to ask for {@code name}, in order, as glibc tries them: with fewer than {@code ndots} dots, each search
-   * domain appended first and then the name as it is; otherwise the name first.
+   * The names to ask for {@code name}, in order, as glibc tries them: with fewer than {@code ndots}
+   * dots, each search domain appended first and then the name as it is; otherwise the name first.
    */
   public List<String> candidates(String name) {
     long dots = name.chars().filter(c -> c == '.').count();

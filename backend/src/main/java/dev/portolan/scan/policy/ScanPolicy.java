@@ -2,6 +2,11 @@ package dev.portolan.scan.policy;
 
 import dev.portolan.http.InvalidQueryException;
 import dev.portolan.http.QueryValues;
+import dev.portolan.scan.IpLiterals;
+import dev.portolan.scan.PortList;
+import dev.portolan.scan.Preset;
+import dev.portolan.scan.ScanPlan;
+import dev.portolan.scan.ScanRefusedException;
 import dev.portolan.socket.Protocol;
 import java.math.BigInteger;
 import java.net.Inet6Address;
@@ -18,49 +23,54 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
-import dev.portolan.scan.ScanPlan;
-import dev.portolan.scan.ScanRefusedException;
-import dev.portolan.scan.Preset;
-import dev.portolan.scan.PortList;
-import dev.portolan.scan.IpLiterals;
 
 /**
- * Which targets may be scanned and how much: the one gate from a user's request to a {@link ScanPlan}, and from a
- * connectivity check request to the address it may connect to.
+ * Which targets may be scanned and how much: the one gate from a user's request to a {@link
+ * ScanPlan}, and from a connectivity check request to the address it may connect to.
  *
- * <p><b>Names are resolved once, here.</b> A host name goes through the {@link Resolver} exactly once per request;
- * the addresses that come back are the ones checked and the ones put into the plan (as {@link InetAddress} objects,
- * never names), so a DNS answer that changes between check and scan (DNS rebinding) changes nothing. Like nmap, a
- * name that resolves to several addresses scans the <b>first</b> one only (with the system resolver, IPv4 first
- * unless {@code java.net.preferIPv6Addresses} says otherwise); the others are neither checked nor scanned.
+ * <p><b>Names are resolved once, here.</b> A host name goes through the {@link Resolver} exactly
+ * once per request; the addresses that come back are the ones checked and the ones put into the
+ * plan (as {@link InetAddress} objects, never names), so a DNS answer that changes between check
+ * and scan (DNS rebinding) changes nothing. Like nmap, a name that resolves to several addresses
+ * scans the <b>first</b> one only (with the system resolver, IPv4 first unless {@code
+ * java.net.preferIPv6Addresses} says otherwise); the others are neither checked nor scanned.
  *
- * <p><b>Allowed targets</b>: always loopback ({@code 127.0.0.0/8}, {@code ::1}) and the node's own addresses (read
- * from the network interfaces at every check, since addresses come and go), plus the blocks of the
- * {@code scanAllow} setting (empty by default, so out of the box a node scans only itself). Every address of a
- * scan must be allowed, else the whole request is refused ({@link ScanRefusedException} "target not allowed",
- * naming the address and the {@code scanAllow} setting).
+ * <p><b>Allowed targets</b>: always loopback ({@code 127.0.0.0/8}, {@code ::1}) and the node's own
+ * addresses (read from the network interfaces at every check, since addresses come and go), plus
+ * the blocks of the {@code scanAllow} setting (empty by default, so out of the box a node scans
+ * only itself). Every address of a scan must be allowed, else the whole request is refused ({@link
+ * ScanRefusedException} "target not allowed", naming the address and the {@code scanAllow}
+ * setting).
+ *
  * <ul>
- *   <li>IPv4-mapped IPv6 addresses ({@code ::ffff:10.0.0.1}), which the kernel connects to over IPv4, are checked
- *   and scanned as the IPv4 address, whether typed or returned by the resolver.</li>
- *   <li>The unspecified addresses {@code 0.0.0.0} and {@code ::} are always refused, even when {@code scanAllow}
- *   covers them: Linux connects them to the local host, so a name resolving to 0.0.0.0 (as blocklisting DNS
- *   servers answer) would scan this node under another name. Users who mean this node write 127.0.0.1.</li>
- *   <li>IPv6 link-local addresses ({@code fe80::/10}) are refused: they need an interface (zone) to be reached,
- *   which targets do not carry.</li>
+ *   <li>IPv4-mapped IPv6 addresses ({@code ::ffff:10.0.0.1}), which the kernel connects to over
+ *       IPv4, are checked and scanned as the IPv4 address, whether typed or returned by the
+ *       resolver.
+ *   <li>The unspecified addresses {@code 0.0.0.0} and {@code ::} are always refused, even when
+ *       {@code scanAllow} covers them: Linux connects them to the local host, so a name resolving
+ *       to 0.0.0.0 (as blocklisting DNS servers answer) would scan this node under another name.
+ *       Users who mean this node write 127.0.0.1.
+ *   <li>IPv6 link-local addresses ({@code fe80::/10}) are refused: they need an interface (zone) to
+ *       be reached, which targets do not carry.
  * </ul>
- * Other special ranges (IPv4-compatible {@code ::a.b.c.d}, NAT64 {@code 64:ff9b::/96}, 6to4 {@code 2002::/16}) are
- * checked as the IPv6 addresses they are: allowed only when {@code scanAllow} covers them.
  *
- * <p><b>Caps</b> (see {@link ScanPolicySettings}): ports per scan, addresses per scan (checked before a block is
- * expanded or a name resolved), probes per second and open sockets (both handed to the engine in the plan),
- * concurrent scans (only carried here: the scan registry enforces it). Over a cap: {@link ScanRefusedException}
- * with the numbers.
+ * Other special ranges (IPv4-compatible {@code ::a.b.c.d}, NAT64 {@code 64:ff9b::/96}, 6to4 {@code
+ * 2002::/16}) are checked as the IPv6 addresses they are: allowed only when {@code scanAllow}
+ * covers them.
  *
- * <p>Instances are immutable and thread-safe. {@link #authorize} and {@link #authorizeCheck} block while a name
- * resolves: call them off the event loop.
+ * <p><b>Caps</b> (see {@link ScanPolicySettings}): ports per scan, addresses per scan (checked
+ * before a block is expanded or a name resolved), probes per second and open sockets (both handed
+ * to the engine in the plan), concurrent scans (only carried here: the scan registry enforces it).
+ * Over a cap: {@link ScanRefusedException} with the numbers.
+ *
+ * <p>Instances are immutable and thread-safe. {@link #authorize} and {@link #authorizeCheck} block
+ * while a name resolves: call them off the event loop.
  */
 public final class ScanPolicy {
-  /** Turns a host name into addresses; the default is the system resolver ({@code /etc/hosts}, then DNS). */
+  /**
+   * Turns a host name into addresses; the default is the system resolver ({@code /etc/hosts}, then
+   * DNS).
+   */
   @FunctionalInterface
   public interface Resolver {
     /** Never null; an empty list or {@link UnknownHostException} when the name does not resolve. */
@@ -73,7 +83,9 @@ public final class ScanPolicy {
   private final Resolver resolver;
   private final Supplier<? extends Collection<InetAddress>> ownAddresses;
 
-  private ScanPolicy(ScanPolicySettings settings, Resolver resolver,
+  private ScanPolicy(
+      ScanPolicySettings settings,
+      Resolver resolver,
       Supplier<? extends Collection<InetAddress>> ownAddresses) {
     this.settings = Objects.requireNonNull(settings);
     this.resolver = Objects.requireNonNull(resolver);
@@ -89,8 +101,13 @@ public final class ScanPolicy {
     return new ScanPolicy(settings, resolver, ScanPolicy::interfaceAddresses);
   }
 
-  /** With the node's own addresses from {@code ownAddresses} instead of the network interfaces (for tests). */
-  public static ScanPolicy create(ScanPolicySettings settings, Resolver resolver,
+  /**
+   * With the node's own addresses from {@code ownAddresses} instead of the network interfaces (for
+   * tests).
+   */
+  public static ScanPolicy create(
+      ScanPolicySettings settings,
+      Resolver resolver,
       Supplier<? extends Collection<InetAddress>> ownAddresses) {
     return new ScanPolicy(settings, resolver, ownAddresses);
   }
@@ -99,14 +116,17 @@ public final class ScanPolicy {
     return settings;
   }
 
-  /** This policy with other settings (same resolver and own addresses): a running node's policy changed. */
+  /**
+   * This policy with other settings (same resolver and own addresses): a running node's policy
+   * changed.
+   */
   public ScanPolicy withSettings(ScanPolicySettings changed) {
     return new ScanPolicy(changed, resolver, ownAddresses);
   }
 
   /**
-   * This policy with {@code names} as its resolver: a host name resolved beforehand (without blocking) is checked
-   * and scanned as those addresses.
+   * This policy with {@code names} as its resolver: a host name resolved beforehand (without
+   * blocking) is checked and scanned as those addresses.
    */
   public ScanPolicy withResolver(Resolver names) {
     return new ScanPolicy(settings, names, ownAddresses);
@@ -118,41 +138,67 @@ public final class ScanPolicy {
   }
 
   /**
-   * The plan for scanning {@code target}, or {@link ScanRefusedException} (403) when the policy refuses it, or
-   * {@link InvalidQueryException} (400) for a protocol other than tcp/udp or a host that does not resolve.
-   * {@code preset} null means {@link Preset#NORMAL}; banners are grabbed on TCP only (false for UDP). The plan's
-   * {@code maxRate} is the lower of the preset's rate (when it has one) and {@code scanMaxRate}.
+   * The plan for scanning {@code target}, or {@link ScanRefusedException} (403) when the policy
+   * refuses it, or {@link InvalidQueryException} (400) for a protocol other than tcp/udp or a host
+   * that does not resolve. {@code preset} null means {@link Preset#NORMAL}; banners are grabbed on
+   * TCP only (false for UDP). The plan's {@code maxRate} is the lower of the preset's rate (when it
+   * has one) and {@code scanMaxRate}.
    */
-  public ScanPlan authorize(ScanTarget target, PortList ports, Protocol proto, Preset preset, boolean banners) {
+  public ScanPlan authorize(
+      ScanTarget target, PortList ports, Protocol proto, Preset preset, boolean banners) {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(ports, "ports");
     if (proto != Protocol.TCP && proto != Protocol.UDP) {
-      throw new InvalidQueryException("invalid proto", "a scan is tcp or udp, not "
-          + (proto == null ? "nothing" : proto.wireName()));
+      throw new InvalidQueryException(
+          "invalid proto",
+          "a scan is tcp or udp, not " + (proto == null ? "nothing" : proto.wireName()));
     }
     Preset p = preset == null ? Preset.NORMAL : preset;
     if (ports.size() > settings.maxPorts()) {
-      throw new ScanRefusedException("too many ports", "the scan asks for " + ports.size() + " ports; this node"
-          + " scans at most " + settings.maxPorts() + " per scan (the " + ScanPolicySettings.MAX_PORTS + " setting)");
+      throw new ScanRefusedException(
+          "too many ports",
+          "the scan asks for "
+              + ports.size()
+              + " ports; this node"
+              + " scans at most "
+              + settings.maxPorts()
+              + " per scan (the "
+              + ScanPolicySettings.MAX_PORTS
+              + " setting)");
     }
     if (target.addressCount() > settings.maxHosts()) {
       BigInteger count = target.cidr().size();
-      throw new ScanRefusedException("too many hosts", target.text() + " holds " + count + " addresses; this node"
-          + " scans at most " + settings.maxHosts() + " per scan (the " + ScanPolicySettings.MAX_HOSTS
-          + " setting): give a smaller block");
+      throw new ScanRefusedException(
+          "too many hosts",
+          target.text()
+              + " holds "
+              + count
+              + " addresses; this node"
+              + " scans at most "
+              + settings.maxHosts()
+              + " per scan (the "
+              + ScanPolicySettings.MAX_HOSTS
+              + " setting): give a smaller block");
     }
     List<InetAddress> addresses = addressesOf(target);
     checkAllowed(target, addresses);
     int rate = p.maxRate() > 0 ? Math.min(p.maxRate(), settings.maxRate()) : settings.maxRate();
-    return new ScanPlan(addresses, ports, proto, p, banners && proto == Protocol.TCP, rate,
+    return new ScanPlan(
+        addresses,
+        ports,
+        proto,
+        p,
+        banners && proto == Protocol.TCP,
+        rate,
         settings.maxOpenSockets());
   }
 
   /**
-   * The plan for scanning this node's own addresses, all of them but loopback and link-local (the exposure view's
-   * outside view). {@link InvalidQueryException} when the node has none.
+   * The plan for scanning this node's own addresses, all of them but loopback and link-local (the
+   * exposure view's outside view). {@link InvalidQueryException} when the node has none.
    */
-  public ScanPlan authorizeOwnAddresses(PortList ports, Protocol proto, Preset preset, boolean banners) {
+  public ScanPlan authorizeOwnAddresses(
+      PortList ports, Protocol proto, Preset preset, boolean banners) {
     List<InetAddress> own = new java.util.ArrayList<>();
     for (InetAddress a : ownAddresses.get()) {
       if (!a.isLoopbackAddress() && !a.isLinkLocalAddress() && !a.isAnyLocalAddress()) {
@@ -160,33 +206,55 @@ public final class ScanPolicy {
       }
     }
     if (own.isEmpty()) {
-      throw new InvalidQueryException("no outside address", "this node has no address but loopback (and link-local):"
-          + " nothing outside it can reach its listeners");
+      throw new InvalidQueryException(
+          "no outside address",
+          "this node has no address but loopback (and link-local):"
+              + " nothing outside it can reach its listeners");
     }
-    ScanPlan first = authorize(ScanTarget.parse(own.getFirst().getHostAddress()), ports, proto, preset, banners);
+    ScanPlan first =
+        authorize(ScanTarget.parse(own.getFirst().getHostAddress()), ports, proto, preset, banners);
     if (own.size() > settings.maxHosts()) {
-      throw new ScanRefusedException("too many hosts", "this node has " + own.size() + " addresses; this node scans"
-          + " at most " + settings.maxHosts() + " per scan (the " + ScanPolicySettings.MAX_HOSTS + " setting)");
+      throw new ScanRefusedException(
+          "too many hosts",
+          "this node has "
+              + own.size()
+              + " addresses; this node scans"
+              + " at most "
+              + settings.maxHosts()
+              + " per scan (the "
+              + ScanPolicySettings.MAX_HOSTS
+              + " setting)");
     }
-    return new ScanPlan(own, first.ports(), first.proto(), first.preset(), first.banners(), first.maxRate(),
+    return new ScanPlan(
+        own,
+        first.ports(),
+        first.proto(),
+        first.preset(),
+        first.banners(),
+        first.maxRate(),
         first.maxOpenSockets());
   }
 
   /**
-   * The plan for scanning several addresses in one scan (another node's addresses, for the exposure view from
-   * outside): every one must be an address (not a name or a block) and allowed, as {@link #authorize} checks it;
-   * duplicates count once. {@link InvalidQueryException} for a name or block in the list,
-   * {@link ScanRefusedException} for the first address refused or more addresses than {@code scanMaxHosts}.
+   * The plan for scanning several addresses in one scan (another node's addresses, for the exposure
+   * view from outside): every one must be an address (not a name or a block) and allowed, as {@link
+   * #authorize} checks it; duplicates count once. {@link InvalidQueryException} for a name or block
+   * in the list, {@link ScanRefusedException} for the first address refused or more addresses than
+   * {@code scanMaxHosts}.
    */
-  public ScanPlan authorizeAddresses(List<ScanTarget> targets, PortList ports, Protocol proto, Preset preset,
-      boolean banners) {
+  public ScanPlan authorizeAddresses(
+      List<ScanTarget> targets, PortList ports, Protocol proto, Preset preset, boolean banners) {
     if (targets.isEmpty()) {
-      throw new InvalidQueryException("invalid target", "no target given: give one or more addresses");
+      throw new InvalidQueryException(
+          "invalid target", "no target given: give one or more addresses");
     }
     for (ScanTarget t : targets) {
       if (t.kind() != ScanTarget.Kind.ADDRESS) {
-        throw new InvalidQueryException("invalid target", QueryValues.echo(t.text()) + ": a list of targets holds"
-            + " IP addresses only (one host name or CIDR block is a target of its own)");
+        throw new InvalidQueryException(
+            "invalid target",
+            QueryValues.echo(t.text())
+                + ": a list of targets holds"
+                + " IP addresses only (one host name or CIDR block is a target of its own)");
       }
     }
     List<InetAddress> addresses = new ArrayList<>();
@@ -197,22 +265,36 @@ public final class ScanPolicy {
       }
     }
     if (addresses.size() > settings.maxHosts()) {
-      throw new ScanRefusedException("too many hosts", "the list holds " + addresses.size() + " addresses; this"
-          + " node scans at most " + settings.maxHosts() + " per scan (the " + ScanPolicySettings.MAX_HOSTS
-          + " setting)");
+      throw new ScanRefusedException(
+          "too many hosts",
+          "the list holds "
+              + addresses.size()
+              + " addresses; this"
+              + " node scans at most "
+              + settings.maxHosts()
+              + " per scan (the "
+              + ScanPolicySettings.MAX_HOSTS
+              + " setting)");
     }
     ScanPlan first = null;
     for (ScanTarget t : targets) {
       ScanPlan plan = authorize(t, ports, proto, preset, banners);
       first = first == null ? plan : first;
     }
-    return new ScanPlan(addresses, first.ports(), first.proto(), first.preset(), first.banners(), first.maxRate(),
+    return new ScanPlan(
+        addresses,
+        first.ports(),
+        first.proto(),
+        first.preset(),
+        first.banners(),
+        first.maxRate(),
         first.maxOpenSockets());
   }
 
   /**
-   * The address and port a connectivity check of {@code target} may connect to, under the same rules as a scan
-   * (a host name resolves once; its first address is checked and returned, never the name).
+   * The address and port a connectivity check of {@code target} may connect to, under the same
+   * rules as a scan (a host name resolves once; its first address is checked and returned, never
+   * the name).
    *
    * @throws InvalidQueryException for a port outside 1-65535, a CIDR block, or an unknown host
    * @throws ScanRefusedException when the address is not allowed
@@ -220,11 +302,15 @@ public final class ScanPolicy {
   public InetSocketAddress authorizeCheck(ScanTarget target, int port) {
     Objects.requireNonNull(target, "target");
     if (port < 1 || port > 65535) {
-      throw new InvalidQueryException("invalid port", "a check connects to a port from 1 to 65535, not " + port);
+      throw new InvalidQueryException(
+          "invalid port", "a check connects to a port from 1 to 65535, not " + port);
     }
     if (target.kind() == ScanTarget.Kind.CIDR) {
-      throw new InvalidQueryException("invalid target", QueryValues.echo(target.text()) + ": a connectivity check"
-          + " takes one host name or address, not a block");
+      throw new InvalidQueryException(
+          "invalid target",
+          QueryValues.echo(target.text())
+              + ": a connectivity check"
+              + " takes one host name or address, not a block");
     }
     List<InetAddress> addresses = addressesOf(target);
     checkAllowed(target, addresses);
@@ -253,8 +339,12 @@ public final class ScanPolicy {
       why = m == null || m.isBlank() || m.equals(target.host()) ? why : m;
     }
     if (resolved == null || resolved.isEmpty() || resolved.getFirst() == null) {
-      throw new InvalidQueryException("does not resolve", QueryValues.echo(target.host()) + " does not resolve ("
-          + QueryValues.echo(why) + "): check the name, or give an address");
+      throw new InvalidQueryException(
+          "does not resolve",
+          QueryValues.echo(target.host())
+              + " does not resolve ("
+              + QueryValues.echo(why)
+              + "): check the name, or give an address");
     }
     return List.of(IpLiterals.normalize(resolved.getFirst()));
   }
@@ -278,27 +368,48 @@ public final class ScanPolicy {
       return;
     }
     String address = IpLiterals.text(firstRefused);
-    String subject = switch (target.kind()) {
-      case HOST -> QueryValues.echo(target.host()) + " resolves to " + address + ", which";
-      case ADDRESS -> address;
-      case CIDR -> address + (refused > 1 ? " (and " + (refused - 1) + " more of the " + addresses.size()
-          + " addresses of " + target.text() + ")" : " (in " + target.text() + ")");
-    };
+    String subject =
+        switch (target.kind()) {
+          case HOST -> QueryValues.echo(target.host()) + " resolves to " + address + ", which";
+          case ADDRESS -> address;
+          case CIDR ->
+              address
+                  + (refused > 1
+                      ? " (and "
+                          + (refused - 1)
+                          + " more of the "
+                          + addresses.size()
+                          + " addresses of "
+                          + target.text()
+                          + ")"
+                      : " (in " + target.text() + ")");
+        };
     if (firstReason == NOT_ALLOWED) {
       String example = target.kind() == ScanTarget.Kind.CIDR ? target.text() : address;
-      firstReason = "is not allowed: this node scans loopback, its own addresses"
-          + (settings.allow().isEmpty() ? " and nothing else (the " + ScanPolicySettings.ALLOW + " setting is empty)"
-              : " and the " + ScanPolicySettings.ALLOW + " blocks (" + String.join(", ", settings.allow().stream()
-                  .map(Cidr::toString).toList()) + ")")
-          + "; to allow it, add it or its network to the " + ScanPolicySettings.ALLOW + " setting, e.g. "
-          + ScanPolicySettings.ALLOW + "=" + example;
+      firstReason =
+          "is not allowed: this node scans loopback, its own addresses"
+              + (settings.allow().isEmpty()
+                  ? " and nothing else (the " + ScanPolicySettings.ALLOW + " setting is empty)"
+                  : " and the "
+                      + ScanPolicySettings.ALLOW
+                      + " blocks ("
+                      + String.join(", ", settings.allow().stream().map(Cidr::toString).toList())
+                      + ")")
+              + "; to allow it, add it or its network to the "
+              + ScanPolicySettings.ALLOW
+              + " setting, e.g. "
+              + ScanPolicySettings.ALLOW
+              + "="
+              + example;
     }
     throw new ScanRefusedException("target not allowed", subject + " " + firstReason);
   }
 
   private static final String NOT_ALLOWED = "is not allowed";
 
-  /** Null when allowed, {@link #NOT_ALLOWED} when outside the allowed blocks, else why it never is. */
+  /**
+   * Null when allowed, {@link #NOT_ALLOWED} when outside the allowed blocks, else why it never is.
+   */
   private String refusal(InetAddress a, Set<ByteKey> own) {
     if (a.isAnyLocalAddress()) {
       return "is the unspecified address, which Linux connects to this node itself; it is never scanned under"
@@ -308,7 +419,9 @@ public final class ScanPolicy {
       return "is an IPv6 link-local address, which needs an interface (zone) to reach and is not scanned; give"
           + " the node's global or unique-local address";
     }
-    if (Cidr.LOOPBACK_V4.contains(a) || Cidr.LOOPBACK_V6.contains(a) || own.contains(new ByteKey(a.getAddress()))) {
+    if (Cidr.LOOPBACK_V4.contains(a)
+        || Cidr.LOOPBACK_V6.contains(a)
+        || own.contains(new ByteKey(a.getAddress()))) {
       return null;
     }
     for (Cidr c : settings.allow()) {
@@ -330,9 +443,13 @@ public final class ScanPolicy {
     return out;
   }
 
-  /** Every address of every network interface, now (interfaces come and go, so this is read at each check). */
+  /**
+   * Every address of every network interface, now (interfaces come and go, so this is read at each
+   * check).
+   */
   static Collection<InetAddress> interfaceAddresses() {
-    Set<InetAddress> out = new TreeSet<>((x, y) -> java.util.Arrays.compare(x.getAddress(), y.getAddress()));
+    Set<InetAddress> out =
+        new TreeSet<>((x, y) -> java.util.Arrays.compare(x.getAddress(), y.getAddress()));
     try {
       NetworkInterface.networkInterfaces().forEach(nic -> nic.inetAddresses().forEach(out::add));
     } catch (SocketException e) {

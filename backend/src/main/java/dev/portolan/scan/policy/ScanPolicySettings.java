@@ -7,12 +7,17 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A {@link ScanPolicy}'s configuration. {@code allow}: blocks allowed besides loopback and the node's own addresses.
- * {@code maxPorts}: ports per scan. {@code maxHosts}: addresses per scan. {@code maxRate}: probes per second.
- * {@code maxOpenSockets}: sockets a scan holds open at once. {@code maxConcurrent}: scans running at once (the
- * scan registry enforces it).
+ * A {@link ScanPolicy}'s configuration. {@code allow}: blocks allowed besides loopback and the
+ * node's own addresses. {@code maxPorts}: ports per scan. {@code maxHosts}: addresses per scan.
+ * {@code maxRate}: probes per second. {@code maxOpenSockets}: sockets a scan holds open at once.
+ * {@code maxConcurrent}: scans running at once (the scan registry enforces it).
  */
-public record ScanPolicySettings(List<Cidr> allow, int maxPorts, int maxHosts, int maxRate, int maxOpenSockets,
+public record ScanPolicySettings(
+    List<Cidr> allow,
+    int maxPorts,
+    int maxHosts,
+    int maxRate,
+    int maxOpenSockets,
     int maxConcurrent) {
   public static final String ALLOW = "scanAllow";
   public static final String MAX_PORTS = "scanMaxPorts";
@@ -28,12 +33,13 @@ public record ScanPolicySettings(List<Cidr> allow, int maxPorts, int maxHosts, i
   public static final int DEFAULT_MAX_CONCURRENT = 4;
 
   /** Accepted ranges: {min, max} per cap. */
-  static final Map<String, int[]> RANGES = Map.of(
-      MAX_PORTS, new int[] {1, 65535},
-      MAX_HOSTS, new int[] {1, 65536},
-      MAX_RATE, new int[] {1, 10_000_000},
-      MAX_OPEN_SOCKETS, new int[] {1, 1_048_576},
-      MAX_CONCURRENT, new int[] {1, 1024});
+  static final Map<String, int[]> RANGES =
+      Map.of(
+          MAX_PORTS, new int[] {1, 65535},
+          MAX_HOSTS, new int[] {1, 65536},
+          MAX_RATE, new int[] {1, 10_000_000},
+          MAX_OPEN_SOCKETS, new int[] {1, 1_048_576},
+          MAX_CONCURRENT, new int[] {1, 1024});
 
   public ScanPolicySettings {
     allow = List.copyOf(allow);
@@ -47,22 +53,29 @@ public record ScanPolicySettings(List<Cidr> allow, int maxPorts, int maxHosts, i
   private static void check(String key, int value) {
     int[] range = RANGES.get(key);
     if (value < range[0] || value > range[1]) {
-      throw new IllegalArgumentException("invalid " + key + " '" + value + "': it must be from " + range[0]
-          + " to " + range[1]);
+      throw new IllegalArgumentException(
+          "invalid " + key + " '" + value + "': it must be from " + range[0] + " to " + range[1]);
     }
   }
 
-  /** Only the node itself; 65535 ports, 256 hosts, 100000 probes/s, 4096 sockets, 4 scans at once. */
+  /**
+   * Only the node itself; 65535 ports, 256 hosts, 100000 probes/s, 4096 sockets, 4 scans at once.
+   */
   public static ScanPolicySettings defaults() {
-    return new ScanPolicySettings(List.of(), DEFAULT_MAX_PORTS, DEFAULT_MAX_HOSTS, DEFAULT_MAX_RATE,
-        DEFAULT_MAX_OPEN_SOCKETS, DEFAULT_MAX_CONCURRENT);
+    return new ScanPolicySettings(
+        List.of(),
+        DEFAULT_MAX_PORTS,
+        DEFAULT_MAX_HOSTS,
+        DEFAULT_MAX_RATE,
+        DEFAULT_MAX_OPEN_SOCKETS,
+        DEFAULT_MAX_CONCURRENT);
   }
 
   /**
-   * ScanPolicySettings from configuration values (keys {@link #ALLOW}, {@link #MAX_PORTS}, {@link #MAX_HOSTS},
-   * {@link #MAX_RATE}, {@link #MAX_OPEN_SOCKETS}, {@link #MAX_CONCURRENT}; other keys are ignored, absent ones
-   * take the defaults). Values are strings or JSON numbers; {@code scanAllow} is a comma-separated string or a
-   * list of strings.
+   * ScanPolicySettings from configuration values (keys {@link #ALLOW}, {@link #MAX_PORTS}, {@link
+   * #MAX_HOSTS}, {@link #MAX_RATE}, {@link #MAX_OPEN_SOCKETS}, {@link #MAX_CONCURRENT}; other keys
+   * are ignored, absent ones take the defaults). Values are strings or JSON numbers; {@code
+   * scanAllow} is a comma-separated string or a list of strings.
    *
    * @throws IllegalArgumentException with a one-line message for a bad value
    */
@@ -77,8 +90,8 @@ public record ScanPolicySettings(List<Cidr> allow, int maxPorts, int maxHosts, i
   }
 
   /**
-   * {@code scanAllow}: addresses and CIDR blocks separated by commas ({@code "10.0.0.0/8, fd00::/64, 192.0.2.7"}),
-   * or a list of them; blank for none.
+   * {@code scanAllow}: addresses and CIDR blocks separated by commas ({@code "10.0.0.0/8,
+   * fd00::/64, 192.0.2.7"}), or a list of them; blank for none.
    *
    * @throws IllegalArgumentException naming the bad item
    */
@@ -105,7 +118,8 @@ public record ScanPolicySettings(List<Cidr> allow, int maxPorts, int maxHosts, i
   /**
    * One cap: a whole number (string or JSON integer) within its range, or {@code dflt} when null.
    *
-   * @throws IllegalArgumentException "invalid scanMaxPorts 'x': it must be a whole number from 1 to 65535"
+   * @throws IllegalArgumentException "invalid scanMaxPorts 'x': it must be a whole number from 1 to
+   *     65535"
    */
   public static int parseCap(String key, Object value, int dflt) {
     int[] range = RANGES.get(key);
@@ -130,14 +144,22 @@ public record ScanPolicySettings(List<Cidr> allow, int maxPorts, int maxHosts, i
       n = Long.MIN_VALUE;
     }
     if (n < range[0] || n > range[1]) {
-      throw new IllegalArgumentException("invalid " + key + " '" + value + "': it must be a whole number from "
-          + range[0] + " to " + range[1]);
+      throw new IllegalArgumentException(
+          "invalid "
+              + key
+              + " '"
+              + value
+              + "': it must be a whole number from "
+              + range[0]
+              + " to "
+              + range[1]);
     }
     return (int) n;
   }
 
   public ScanPolicySettings withAllow(List<Cidr> blocks) {
-    return new ScanPolicySettings(blocks, maxPorts, maxHosts, maxRate, maxOpenSockets, maxConcurrent);
+    return new ScanPolicySettings(
+        blocks, maxPorts, maxHosts, maxRate, maxOpenSockets, maxConcurrent);
   }
 
   public ScanPolicySettings withMaxPorts(int n) {

@@ -2,7 +2,10 @@ package dev.portolan.socket.netlink;
 
 import java.io.IOException;
 
-/** A netlink system call or the kernel's answer failed; {@link #errno()} is the Linux error number (0 if none). */
+/**
+ * A netlink system call or the kernel's answer failed; {@link #errno()} is the Linux error number
+ * (0 if none).
+ */
 public final class NetlinkException extends IOException {
   public static final int EPERM = 1;
   public static final int ENOENT = 2;

@@ -8,9 +8,10 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A raw {@code AF_NETLINK} socket through direct system calls ({@link Libc}). Linux only. One thread at a time may use it, and {@link #close} must not race a
- * {@link #receive} (the descriptor's number could be reused under it): a receiving thread stops on a flag of its
- * own, which it checks after each receive timeout, and then closes the socket itself.
+ * A raw {@code AF_NETLINK} socket through direct system calls ({@link Libc}). Linux only. One
+ * thread at a time may use it, and {@link #close} must not race a {@link #receive} (the
+ * descriptor's number could be reused under it): a receiving thread stops on a flag of its own,
+ * which it checks after each receive timeout, and then closes the socket itself.
  */
 public final class NetlinkSocket implements AutoCloseable {
   /** {@code NETLINK_SOCK_DIAG}, the protocol {@code ss} uses. */
@@ -28,15 +29,18 @@ public final class NetlinkSocket implements AutoCloseable {
   private final MemorySegment captured;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-
   private NetlinkSocket(int fd) {
     this.fd = fd;
     this.kernelAddress = arena.allocate(SOCKADDR_NL_BYTES, 4);
-    kernelAddress.set(ValueLayout.JAVA_SHORT, 0, (short) AF_NETLINK); // nl_pid 0, nl_groups 0: the kernel
+    kernelAddress.set(
+        ValueLayout.JAVA_SHORT, 0, (short) AF_NETLINK); // nl_pid 0, nl_groups 0: the kernel
     this.captured = Libc.callState(arena);
   }
 
-  /** Whether netlink sockets can be made here at all (Linux with native access allowed); see {@link #unavailableReason}. */
+  /**
+   * Whether netlink sockets can be made here at all (Linux with native access allowed); see {@link
+   * #unavailableReason}.
+   */
   public static boolean available() {
     return Libc.available();
   }
@@ -46,7 +50,9 @@ public final class NetlinkSocket implements AutoCloseable {
     return Libc.unavailableReason();
   }
 
-  /** Opens a netlink socket of {@code protocol} (e.g. {@link #NETLINK_SOCK_DIAG}), close-on-exec. */
+  /**
+   * Opens a netlink socket of {@code protocol} (e.g. {@link #NETLINK_SOCK_DIAG}), close-on-exec.
+   */
   public static NetlinkSocket open(int protocol) throws NetlinkException {
     if (!Libc.available()) {
       throw new NetlinkException("netlink unavailable (" + Libc.unavailableReason() + ")", 0);
@@ -62,8 +68,8 @@ public final class NetlinkSocket implements AutoCloseable {
   }
 
   /**
-   * Joins the multicast groups in {@code groupsMask} (bit {@code g - 1} for group {@code g}), as {@code bind()}
-   * with {@code nl_groups} does; the kernel decides whether this process may.
+   * Joins the multicast groups in {@code groupsMask} (bit {@code g - 1} for group {@code g}), as
+   * {@code bind()} with {@code nl_groups} does; the kernel decides whether this process may.
    */
   public void bindGroups(int groupsMask) throws NetlinkException {
     MemorySegment address = arena.allocate(SOCKADDR_NL_BYTES, 4);
@@ -71,7 +77,8 @@ public final class NetlinkSocket implements AutoCloseable {
     address.set(ValueLayout.JAVA_INT, 8, groupsMask);
     int rc = Libc.bind(captured, fd, address, SOCKADDR_NL_BYTES);
     if (rc < 0) {
-      throw new NetlinkException("bind(netlink groups 0x" + Integer.toHexString(groupsMask) + ")", errno());
+      throw new NetlinkException(
+          "bind(netlink groups 0x" + Integer.toHexString(groupsMask) + ")", errno());
     }
   }
 
@@ -98,16 +105,17 @@ public final class NetlinkSocket implements AutoCloseable {
 
   /** Sends {@code message} (whole netlink messages) to the kernel. */
   public void send(MemorySegment message) throws NetlinkException {
-    long n = Libc.sendto(captured, fd, message, message.byteSize(), 0, kernelAddress, SOCKADDR_NL_BYTES);
+    long n =
+        Libc.sendto(captured, fd, message, message.byteSize(), 0, kernelAddress, SOCKADDR_NL_BYTES);
     if (n < 0) {
       throw new NetlinkException("sendto(netlink)", errno());
     }
   }
 
   /**
-   * Receives one datagram (one or more netlink messages) into {@code buffer}. Returns its length, or 0 when the
-   * receive timeout passed. Throws {@link NetlinkException} with {@code ENOBUFS} when the
-   * kernel dropped messages because the receive buffer was full (the socket stays usable).
+   * Receives one datagram (one or more netlink messages) into {@code buffer}. Returns its length,
+   * or 0 when the receive timeout passed. Throws {@link NetlinkException} with {@code ENOBUFS} when
+   * the kernel dropped messages because the receive buffer was full (the socket stays usable).
    */
   public int receive(MemorySegment buffer) throws NetlinkException {
     long n = Libc.recv(captured, fd, buffer, buffer.byteSize(), 0);

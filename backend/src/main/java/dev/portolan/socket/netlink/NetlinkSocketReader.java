@@ -1,12 +1,12 @@
 package dev.portolan.socket.netlink;
 
 import dev.portolan.socket.KernelSockstat;
-import dev.portolan.socket.proc.ProcNetReader;
 import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketEntry;
 import dev.portolan.socket.SocketState;
 import dev.portolan.socket.SocketTableReader;
 import dev.portolan.socket.TextCache;
+import dev.portolan.socket.proc.ProcNetReader;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -17,14 +17,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A {@link SocketTableReader} over {@code NETLINK_SOCK_DIAG}, as {@code ss} reads the table: one dump per family and
- * protocol ({@code inet_diag_req_v2} for TCP and UDP over IPv4 and IPv6, {@code unix_diag_req} for unix sockets),
- * parsed straight from the receive buffer. State filters go to the kernel, so reading only the listeners costs what
- * the listeners cost, not the whole table. Kernel-wide counters ({@link #sockstat()}) still come from
- * {@code /proc/net/sockstat}, two short files.
+ * A {@link SocketTableReader} over {@code NETLINK_SOCK_DIAG}, as {@code ss} reads the table: one
+ * dump per family and protocol ({@code inet_diag_req_v2} for TCP and UDP over IPv4 and IPv6, {@code
+ * unix_diag_req} for unix sockets), parsed straight from the receive buffer. State filters go to
+ * the kernel, so reading only the listeners costs what the listeners cost, not the whole table.
+ * Kernel-wide counters ({@link #sockstat()}) still come from {@code /proc/net/sockstat}, two short
+ * files.
  *
- * <p>Reads this process's network namespace. Methods are synchronized: one dump at a time per reader. After a
- * failed dump the netlink socket is replaced, so a half-read answer never mixes into the next one.
+ * <p>Reads this process's network namespace. Methods are synchronized: one dump at a time per
+ * reader. After a failed dump the netlink socket is replaced, so a half-read answer never mixes
+ * into the next one.
  */
 public final class NetlinkSocketReader implements SocketTableReader, AutoCloseable {
   /** The kernel caps one dump datagram at 32 KiB; twice that leaves room. */
@@ -40,7 +42,11 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
   private NetlinkSocket socket;
   private int seq = 1;
   private int lastCount = 16;
-  /** Whether TCP is read with one dump of both families ({@link SockDiag#TCPDIAG_GETSOCK}); off if refused. */
+
+  /**
+   * Whether TCP is read with one dump of both families ({@link SockDiag#TCPDIAG_GETSOCK}); off if
+   * refused.
+   */
   private boolean tcpInOneDump = true;
 
   private NetlinkSocketReader(NetlinkSocket socket, boolean ipv6) {
@@ -49,9 +55,10 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
   }
 
   /**
-   * Opens a reader and tries one (empty) dump of every kind it will ask for, so that a kernel without sock_diag
-   * (or one part of it), a seccomp filter or a refused native access shows here, with the reason, rather than
-   * at the first sample. IPv6 dumps are left out when the kernel has no IPv6 ({@code /proc/net/tcp6} absent).
+   * Opens a reader and tries one (empty) dump of every kind it will ask for, so that a kernel
+   * without sock_diag (or one part of it), a seccomp filter or a refused native access shows here,
+   * with the reason, rather than at the first sample. IPv6 dumps are left out when the kernel has
+   * no IPv6 ({@code /proc/net/tcp6} absent).
    */
   public static NetlinkSocketReader open() throws IOException {
     NetlinkSocket socket = NetlinkSocket.open(NetlinkSocket.NETLINK_SOCK_DIAG);
@@ -71,9 +78,12 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
     return read(protocols, null);
   }
 
-  /** Only sockets in one of {@code states} (every state for null or empty), filtered by the kernel. */
+  /**
+   * Only sockets in one of {@code states} (every state for null or empty), filtered by the kernel.
+   */
   @Override
-  public synchronized List<SocketEntry> read(Set<Protocol> protocols, Set<SocketState> states) throws IOException {
+  public synchronized List<SocketEntry> read(Set<Protocol> protocols, Set<SocketState> states)
+      throws IOException {
     int mask = SockDiag.stateMask(states);
     List<SocketEntry> entries = new ArrayList<>(lastCount + lastCount / 8);
     boolean full = mask == SockDiag.ALL_STATES;
@@ -107,7 +117,10 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
     return entries;
   }
 
-  /** Reads TCP with one {@code inet_diag_req_v2} dump per family from now on (tests compare both ways). */
+  /**
+   * Reads TCP with one {@code inet_diag_req_v2} dump per family from now on (tests compare both
+   * ways).
+   */
   synchronized void useOneTcpDumpPerFamily() {
     tcpInOneDump = false;
   }
@@ -133,9 +146,10 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
   }
 
   /**
-   * TCP over both families. Each dump walks the kernel's whole established hash (262,144 buckets on a 24 GiB host,
-   * about a millisecond even when empty), so one dump for both families, as {@code ss} does, rather than one per
-   * family; a kernel that refuses the old request type gets the two {@code inet_diag_req_v2} dumps.
+   * TCP over both families. Each dump walks the kernel's whole established hash (262,144 buckets on
+   * a 24 GiB host, about a millisecond even when empty), so one dump for both families, as {@code
+   * ss} does, rather than one per family; a kernel that refuses the old request type gets the two
+   * {@code inet_diag_req_v2} dumps.
    */
   private void readTcp(int mask, List<SocketEntry> entries) throws IOException {
     if (tcpInOneDump) {
@@ -145,7 +159,8 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
         dump(request.asSlice(0, SockDiag.TCP_COMPAT_REQUEST_BYTES), Protocol.TCP, entries);
         return;
       } catch (NetlinkException e) {
-        if (e.errno() != NetlinkException.EINVAL && e.errno() != NetlinkException.ENOENT
+        if (e.errno() != NetlinkException.EINVAL
+            && e.errno() != NetlinkException.ENOENT
             && e.errno() != NetlinkException.EOPNOTSUPP) {
           throw e;
         }
@@ -165,14 +180,18 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
     dump(request.asSlice(0, SockDiag.INET_REQUEST_BYTES), proto, out);
   }
 
-  /** Sends one dump request and parses the answer until NLMSG_DONE. {@code proto} null: a unix dump. */
-  private void dump(MemorySegment message, Protocol proto, List<SocketEntry> out) throws IOException {
+  /**
+   * Sends one dump request and parses the answer until NLMSG_DONE. {@code proto} null: a unix dump.
+   */
+  private void dump(MemorySegment message, Protocol proto, List<SocketEntry> out)
+      throws IOException {
     int expected = SockDiag.messageSeq(message, 0);
     socket.send(message);
     while (true) {
       int length = socket.receive(buffer);
       if (length == 0) {
-        throw new NetlinkException("sock_diag dump: no answer from the kernel", NetlinkException.EAGAIN);
+        throw new NetlinkException(
+            "sock_diag dump: no answer from the kernel", NetlinkException.EAGAIN);
       }
       long at = 0;
       while (at + SockDiag.NLMSG_HDRLEN <= length) {
@@ -191,15 +210,19 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
         }
         if (ours && type == SockDiag.NLMSG_ERROR) {
           int code = SockDiag.errorCode(buffer, at, size);
-          throw new NetlinkException("sock_diag dump " + what(proto, message), code < 0 ? -code : code);
+          throw new NetlinkException(
+              "sock_diag dump " + what(proto, message), code < 0 ? -code : code);
         }
         if (ours && (type == SockDiag.SOCK_DIAG_BY_FAMILY || type == SockDiag.TCPDIAG_GETSOCK)) {
           long msg = at + SockDiag.NLMSG_HDRLEN;
-          SocketEntry e = proto == null
-              ? (size >= SockDiag.NLMSG_HDRLEN + SockDiag.UNIX_DIAG_MSG_BYTES
-                  ? SockDiag.parseUnix(buffer, msg, at + size, cache, scratch) : null)
-              : (size >= SockDiag.NLMSG_HDRLEN + SockDiag.INET_DIAG_MSG_BYTES
-                  ? SockDiag.parseInet(buffer, msg, proto, cache) : null);
+          SocketEntry e =
+              proto == null
+                  ? (size >= SockDiag.NLMSG_HDRLEN + SockDiag.UNIX_DIAG_MSG_BYTES
+                      ? SockDiag.parseUnix(buffer, msg, at + size, cache, scratch)
+                      : null)
+                  : (size >= SockDiag.NLMSG_HDRLEN + SockDiag.INET_DIAG_MSG_BYTES
+                      ? SockDiag.parseInet(buffer, msg, proto, cache)
+                      : null);
           if (e != null) {
             out.add(e);
           }

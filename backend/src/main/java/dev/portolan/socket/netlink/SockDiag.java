@@ -12,21 +12,26 @@ import java.nio.ByteOrder;
 import java.util.Set;
 
 /**
- * The {@code NETLINK_SOCK_DIAG} wire format ({@code linux/sock_diag.h}, {@code inet_diag.h}, {@code unix_diag.h}):
- * requests written into, and answers parsed straight out of, native memory. Plain functions; no state.
+ * The {@code NETLINK_SOCK_DIAG} wire format ({@code linux/sock_diag.h}, {@code inet_diag.h}, {@code
+ * unix_diag.h}): requests written into, and answers parsed straight out of, native memory. Plain
+ * functions; no state.
  *
- * <p>Answers become the same {@link SocketEntry} records {@link dev.portolan.socket.proc.ProcNetReader} makes from
- * {@code /proc/net}: the queues of a listener are its accept queue (rx) and 0 (tx), as {@code /proc/net/tcp}
- * shows them (sock_diag's tx for a listener is the backlog limit, which {@code ss} prints as Send-Q).
+ * <p>Answers become the same {@link SocketEntry} records {@link
+ * dev.portolan.socket.proc.ProcNetReader} makes from {@code /proc/net}: the queues of a listener
+ * are its accept queue (rx) and 0 (tx), as {@code /proc/net/tcp} shows them (sock_diag's tx for a
+ * listener is the backlog limit, which {@code ss} prints as Send-Q).
  */
 public final class SockDiag {
   public static final short SOCK_DIAG_BY_FAMILY = 20;
+
   /**
-   * The original TCP-only request ({@code struct inet_diag_req}); the kernel answers it with both address families
-   * in one walk of the established hash, where {@code inet_diag_req_v2} takes one walk per family. {@code ss} uses
-   * it for the same reason. The answers carry this type instead of {@link #SOCK_DIAG_BY_FAMILY}.
+   * The original TCP-only request ({@code struct inet_diag_req}); the kernel answers it with both
+   * address families in one walk of the established hash, where {@code inet_diag_req_v2} takes one
+   * walk per family. {@code ss} uses it for the same reason. The answers carry this type instead of
+   * {@link #SOCK_DIAG_BY_FAMILY}.
    */
   public static final short TCPDIAG_GETSOCK = 18;
+
   public static final short NLMSG_ERROR = 2;
   public static final short NLMSG_DONE = 3;
   public static final short NLM_F_REQUEST = 0x1;
@@ -39,21 +44,30 @@ public final class SockDiag {
   public static final byte IPPROTO_TCP = 6;
   public static final byte IPPROTO_UDP = 17;
 
-  /** The multicast groups of socket destruction ({@code enum sknetlink_groups}), as {@code ss -E} joins them. */
+  /**
+   * The multicast groups of socket destruction ({@code enum sknetlink_groups}), as {@code ss -E}
+   * joins them.
+   */
   public static final int SKNLGRP_INET_TCP_DESTROY = 1;
+
   public static final int SKNLGRP_INET_UDP_DESTROY = 2;
   public static final int SKNLGRP_INET6_TCP_DESTROY = 3;
   public static final int SKNLGRP_INET6_UDP_DESTROY = 4;
 
-  /** The u8 attribute of an inet_diag message that names the socket's IP protocol (6 TCP, 17 UDP). */
+  /**
+   * The u8 attribute of an inet_diag message that names the socket's IP protocol (6 TCP, 17 UDP).
+   */
   public static final int INET_DIAG_PROTOCOL = 10;
 
   /** Size of {@code struct inet_diag_msg}. */
   public static final int INET_DIAG_MSG_BYTES = 72;
+
   /** Size of {@code struct unix_diag_msg}. */
   public static final int UNIX_DIAG_MSG_BYTES = 16;
+
   /** Request sizes, header included. */
   public static final int INET_REQUEST_BYTES = NLMSG_HDRLEN + 56;
+
   public static final int UNIX_REQUEST_BYTES = NLMSG_HDRLEN + 24;
   public static final int TCP_COMPAT_REQUEST_BYTES = NLMSG_HDRLEN + 60;
 
@@ -69,12 +83,14 @@ public final class SockDiag {
 
   private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
   private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
-  private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-  private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-  private static final ValueLayout.OfLong BE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+  private static final ValueLayout.OfShort BE16 =
+      ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+  private static final ValueLayout.OfInt BE32 =
+      ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+  private static final ValueLayout.OfLong BE64 =
+      ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
-  private SockDiag() {
-  }
+  private SockDiag() {}
 
   /** The state bitmask for {@code states} (all eleven for null or empty). */
   public static int stateMask(Set<SocketState> states) {
@@ -88,19 +104,26 @@ public final class SockDiag {
     return mask;
   }
 
-  /** Writes an {@code inet_diag_req_v2} dump request for {@code family}/{@code protocol} into {@code m}. */
-  public static void writeInetRequest(MemorySegment m, int seq, byte family, byte protocol, int stateMask) {
+  /**
+   * Writes an {@code inet_diag_req_v2} dump request for {@code family}/{@code protocol} into {@code
+   * m}.
+   */
+  public static void writeInetRequest(
+      MemorySegment m, int seq, byte family, byte protocol, int stateMask) {
     m.fill((byte) 0);
     writeHeader(m, INET_REQUEST_BYTES, seq);
     m.set(ValueLayout.JAVA_BYTE, NLMSG_HDRLEN, family);
     m.set(ValueLayout.JAVA_BYTE, NLMSG_HDRLEN + 1, protocol);
-    m.set(ValueLayout.JAVA_BYTE, NLMSG_HDRLEN + 2, (byte) 0); // idiag_ext: no extensions, the bare message
+    m.set(
+        ValueLayout.JAVA_BYTE,
+        NLMSG_HDRLEN + 2,
+        (byte) 0); // idiag_ext: no extensions, the bare message
     m.set(U32, NLMSG_HDRLEN + 4, stateMask);
   }
 
   /**
-   * Writes a {@code struct inet_diag_req} dump request of type {@link #TCPDIAG_GETSOCK}: every TCP socket, IPv4 and
-   * IPv6, in one dump.
+   * Writes a {@code struct inet_diag_req} dump request of type {@link #TCPDIAG_GETSOCK}: every TCP
+   * socket, IPv4 and IPv6, in one dump.
    */
   public static void writeTcpCompatRequest(MemorySegment m, int seq, int stateMask) {
     m.fill((byte) 0);
@@ -110,7 +133,10 @@ public final class SockDiag {
     m.set(U32, NLMSG_HDRLEN + 4 + 48, stateMask);
   }
 
-  /** Writes a {@code unix_diag_req} dump request (name, peer and queue lengths shown) into {@code m}. */
+  /**
+   * Writes a {@code unix_diag_req} dump request (name, peer and queue lengths shown) into {@code
+   * m}.
+   */
   public static void writeUnixRequest(MemorySegment m, int seq, int stateMask) {
     m.fill((byte) 0);
     writeHeader(m, UNIX_REQUEST_BYTES, seq);
@@ -157,8 +183,8 @@ public final class SockDiag {
   }
 
   /**
-   * The {@code inet_diag_msg} at {@code msg} as a record, or null for a state this reader does not know
-   * ({@code /proc/net} never lists those either).
+   * The {@code inet_diag_msg} at {@code msg} as a record, or null for a state this reader does not
+   * know ({@code /proc/net} never lists those either).
    */
   public static SocketEntry parseInet(MemorySegment b, long msg, Protocol proto, TextCache cache) {
     int family = b.get(ValueLayout.JAVA_BYTE, msg) & 0xff;
@@ -186,12 +212,13 @@ public final class SockDiag {
     long tx = state == SocketState.LISTEN ? 0 : b.get(U32, msg + 60) & 0xffffffffL;
     int uid = b.get(U32, msg + 64);
     long inode = b.get(U32, msg + 68) & 0xffffffffL;
-    return SocketEntry.inet(proto, fam, local, localPort, remote, remotePort, state, tx, rx, uid, inode);
+    return SocketEntry.inet(
+        proto, fam, local, localPort, remote, remotePort, state, tx, rx, uid, inode);
   }
 
   /**
-   * The value of the {@code INET_DIAG_PROTOCOL} attribute that follows the {@code inet_diag_msg} at {@code msg}
-   * (attributes up to {@code end}), or -1 when there is none.
+   * The value of the {@code INET_DIAG_PROTOCOL} attribute that follows the {@code inet_diag_msg} at
+   * {@code msg} (attributes up to {@code end}), or -1 when there is none.
    */
   public static int inetProtocolAttribute(MemorySegment b, long msg, long end) {
     long at = msg + INET_DIAG_MSG_BYTES;
@@ -210,19 +237,21 @@ public final class SockDiag {
   }
 
   /**
-   * A socket destruction notification (the {@code inet_diag_msg} at {@code msg}, attributes up to {@code end}) as a
-   * record: TCP or UDP by its {@code INET_DIAG_PROTOCOL} attribute (the groups do not say which one a message came
-   * from), state, addresses, ports and queues as the socket last had them. The kernel fills neither uid nor inode in
-   * these messages ({@code inet_diag_handler_get_info} zeroes the message): the uid is -1 (unknown) and the inode 0.
-   * Null for another protocol, an unknown state or family, or a socket that never had a local port (created and
-   * closed unbound: it had no address to show).
+   * A socket destruction notification (the {@code inet_diag_msg} at {@code msg}, attributes up to
+   * {@code end}) as a record: TCP or UDP by its {@code INET_DIAG_PROTOCOL} attribute (the groups do
+   * not say which one a message came from), state, addresses, ports and queues as the socket last
+   * had them. The kernel fills neither uid nor inode in these messages ({@code
+   * inet_diag_handler_get_info} zeroes the message): the uid is -1 (unknown) and the inode 0. Null
+   * for another protocol, an unknown state or family, or a socket that never had a local port
+   * (created and closed unbound: it had no address to show).
    */
   public static SocketEntry parseDestroyed(MemorySegment b, long msg, long end, TextCache cache) {
-    Protocol proto = switch (inetProtocolAttribute(b, msg, end)) {
-      case IPPROTO_TCP -> Protocol.TCP;
-      case IPPROTO_UDP -> Protocol.UDP;
-      default -> null;
-    };
+    Protocol proto =
+        switch (inetProtocolAttribute(b, msg, end)) {
+          case IPPROTO_TCP -> Protocol.TCP;
+          case IPPROTO_UDP -> Protocol.UDP;
+          default -> null;
+        };
     if (proto == null) {
       return null;
     }
@@ -230,17 +259,29 @@ public final class SockDiag {
     if (e == null || e.localPort() == 0) {
       return null;
     }
-    return SocketEntry.inet(e.proto(), e.family(), e.localAddress(), e.localPort(), e.remoteAddress(), e.remotePort(),
-        e.state(), e.txQueue(), e.rxQueue(), -1, 0);
+    return SocketEntry.inet(
+        e.proto(),
+        e.family(),
+        e.localAddress(),
+        e.localPort(),
+        e.remoteAddress(),
+        e.remotePort(),
+        e.state(),
+        e.txQueue(),
+        e.rxQueue(),
+        -1,
+        0);
   }
 
   // --- unix_diag_msg
 
   /**
-   * The {@code unix_diag_msg} at {@code msg} (with attributes up to {@code end}) as a record, or null for an
-   * unknown type or state. {@code scratch} holds a name while it is decoded (108 bytes at least).
+   * The {@code unix_diag_msg} at {@code msg} (with attributes up to {@code end}) as a record, or
+   * null for an unknown type or state. {@code scratch} holds a name while it is decoded (108 bytes
+   * at least).
    */
-  public static SocketEntry parseUnix(MemorySegment b, long msg, long end, TextCache cache, byte[] scratch) {
+  public static SocketEntry parseUnix(
+      MemorySegment b, long msg, long end, TextCache cache, byte[] scratch) {
     UnixType type = UnixType.ofCode(b.get(ValueLayout.JAVA_BYTE, msg + 1) & 0xff);
     SocketState state = SocketState.ofCode(b.get(ValueLayout.JAVA_BYTE, msg + 2) & 0xff);
     if (type == null || state == null) {
@@ -269,7 +310,7 @@ public final class SockDiag {
             tx = state == SocketState.LISTEN ? 0 : b.get(U32, data + 4) & 0xffffffffL;
           }
         }
-        default -> { }
+        default -> {}
       }
       at += align(length);
     }
@@ -277,8 +318,9 @@ public final class SockDiag {
   }
 
   /**
-   * A unix socket's name as {@code /proc/net/unix} prints it: a path up to its terminating NUL; an abstract name
-   * (leading NUL) as {@code @} followed by its bytes, each NUL written {@code @}. Null for an empty name.
+   * A unix socket's name as {@code /proc/net/unix} prints it: a path up to its terminating NUL; an
+   * abstract name (leading NUL) as {@code @} followed by its bytes, each NUL written {@code @}.
+   * Null for an empty name.
    */
   static String unixName(MemorySegment b, long data, int size, TextCache cache, byte[] scratch) {
     int n = Math.min(size, scratch.length);

@@ -1,44 +1,45 @@
 package dev.portolan.socket.proc;
 
+import dev.portolan.socket.Family;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketEntry;
+import dev.portolan.socket.SocketState;
+import dev.portolan.socket.TextCache;
+import dev.portolan.socket.UnixType;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Objects;
-import dev.portolan.socket.UnixType;
-import dev.portolan.socket.Family;
-import dev.portolan.socket.SocketState;
-import dev.portolan.socket.Protocol;
-import dev.portolan.socket.TextCache;
-import dev.portolan.socket.SocketEntry;
 
 /**
- * Parses the socket tables of {@code /proc/net}: {@code tcp}, {@code tcp6}, {@code udp}, {@code udp6} and
- * {@code unix}, straight from the bytes read from the file. The first line (the header) is skipped; every other
- * line becomes one {@link SocketEntry} appended to the caller's list. A line that is truncated or malformed is
- * skipped without affecting the others; fields after the ones used (and the kernel's trailing padding) are
- * ignored.
+ * Parses the socket tables of {@code /proc/net}: {@code tcp}, {@code tcp6}, {@code udp}, {@code
+ * udp6} and {@code unix}, straight from the bytes read from the file. The first line (the header)
+ * is skipped; every other line becomes one {@link SocketEntry} appended to the caller's list. A
+ * line that is truncated or malformed is skipped without affecting the others; fields after the
+ * ones used (and the kernel's trailing padding) are ignored.
  *
- * <p>Numbers are parsed in place and address and path texts come from a {@link TextCache}, so a table costs
- * little more than its records. The methods are stateless apart from the cache passed in.
+ * <p>Numbers are parsed in place and address and path texts come from a {@link TextCache}, so a
+ * table costs little more than its records. The methods are stateless apart from the cache passed
+ * in.
  */
 public final class ProcNetParser {
   /** {@code __SO_ACCEPTCON}: the unix socket is listening. */
   private static final int UNIX_FLAG_ACCEPTCON = 0x10000;
 
   /** Whether the kernel's %08X of an address word shows its bytes reversed (x86, arm64) or not. */
-  private static final boolean HOST_LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+  private static final boolean HOST_LITTLE_ENDIAN =
+      ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
-  private ProcNetParser() {
-  }
+  private ProcNetParser() {}
 
   /**
-   * Parses {@code /proc/net/tcp}, {@code tcp6}, {@code udp} or {@code udp6} (the family is told by the length of
-   * each address) in {@code data[offset, offset + length)}, appending to {@code out}.
+   * Parses {@code /proc/net/tcp}, {@code tcp6}, {@code udp} or {@code udp6} (the family is told by
+   * the length of each address) in {@code data[offset, offset + length)}, appending to {@code out}.
    *
    * @param proto TCP or UDP
    * @return the number of entries appended
    */
-  public static int parseInet(Protocol proto, byte[] data, int offset, int length, TextCache cache,
-      List<SocketEntry> out) {
+  public static int parseInet(
+      Protocol proto, byte[] data, int offset, int length, TextCache cache, List<SocketEntry> out) {
     if (proto == Protocol.UNIX) {
       throw new IllegalArgumentException("unix sockets are parsed by parseUnix");
     }
@@ -59,12 +60,14 @@ public final class ProcNetParser {
   }
 
   /**
-   * Parses {@code /proc/net/unix} in {@code data[offset, offset + length)}, appending to {@code out}.
-   * The kernel does not say who the peer is, so {@code peerInode} is 0, and it gives no queue sizes: 0.
+   * Parses {@code /proc/net/unix} in {@code data[offset, offset + length)}, appending to {@code
+   * out}. The kernel does not say who the peer is, so {@code peerInode} is 0, and it gives no queue
+   * sizes: 0.
    *
    * @return the number of entries appended
    */
-  public static int parseUnix(byte[] data, int offset, int length, TextCache cache, List<SocketEntry> out) {
+  public static int parseUnix(
+      byte[] data, int offset, int length, TextCache cache, List<SocketEntry> out) {
     Objects.checkFromIndexSize(offset, length, data.length);
     LineCursor line = new LineCursor(data);
     int end = offset + length;
@@ -82,8 +85,9 @@ public final class ProcNetParser {
   }
 
   /**
-   * {@code "  12: 0100007F:0CEA 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000 0 4567 1 ..."}:
-   * sl, local and remote address:port, st, tx_queue:rx_queue, tr:tm->when, retrnsmt, uid, timeout, inode.
+   * {@code " 12: 0100007F:0CEA 00000000:0000 0A 00000000:00000000 00:00000000 00000000 1000 0 4567
+   * 1 ..."}: sl, local and remote address:port, st, tx_queue:rx_queue, tr:tm->when, retrnsmt, uid,
+   * timeout, inode.
    */
   private static SocketEntry parseInetLine(Protocol proto, LineCursor line, TextCache cache) {
     line.skipSpaces();
@@ -117,14 +121,24 @@ public final class ProcNetParser {
     if (line.malformed || state == null || localIpv6 != remoteIpv6 || uid > 0xffffffffL) {
       return null;
     }
-    return SocketEntry.inet(proto, localIpv6 ? Family.IPV6 : Family.IPV4, localAddress, localPort,
-        remoteAddress, remotePort, state, txQueue, rxQueue, (int) uid, inode);
+    return SocketEntry.inet(
+        proto,
+        localIpv6 ? Family.IPV6 : Family.IPV4,
+        localAddress,
+        localPort,
+        remoteAddress,
+        remotePort,
+        state,
+        txQueue,
+        rxQueue,
+        (int) uid,
+        inode);
   }
 
   /**
-   * {@code "0000000000000000: 00000002 00000000 00010000 0001 01 23456 /run/x.sock"}:
-   * Num, RefCount, Protocol, Flags, Type, St, Inode, then optionally one space and the path (which may itself
-   * contain spaces; abstract names already start with {@code @}).
+   * {@code "0000000000000000: 00000002 00000000 00010000 0001 01 23456 /run/x.sock"}: Num,
+   * RefCount, Protocol, Flags, Type, St, Inode, then optionally one space and the path (which may
+   * itself contain spaces; abstract names already start with {@code @}).
    */
   private static SocketEntry parseUnixLine(LineCursor line, TextCache cache) {
     line.skipSpaces();
@@ -146,11 +160,15 @@ public final class ProcNetParser {
     if (line.malformed || type == null) {
       return null;
     }
-    SocketState state = (flags & UNIX_FLAG_ACCEPTCON) != 0 ? SocketState.LISTEN : unixState(socketState);
+    SocketState state =
+        (flags & UNIX_FLAG_ACCEPTCON) != 0 ? SocketState.LISTEN : unixState(socketState);
     if (state == null) {
       return null;
     }
-    String path = line.pos + 1 < line.end ? cache.path(line.data, line.pos + 1, line.end - line.pos - 1) : null;
+    String path =
+        line.pos + 1 < line.end
+            ? cache.path(line.data, line.pos + 1, line.end - line.pos - 1)
+            : null;
     return SocketEntry.unix(type, state, path, inode, 0, 0, 0);
   }
 
@@ -268,8 +286,8 @@ public final class ProcNetParser {
     }
 
     /**
-     * An address as the kernel prints it: 8 hex digits (IPv4) or 32 (IPv6, four words), each word the %08X
-     * of a 32-bit value in host byte order.
+     * An address as the kernel prints it: 8 hex digits (IPv4) or 32 (IPv6, four words), each word
+     * the %08X of a 32-bit value in host byte order.
      */
     String address(TextCache cache) {
       int start = pos;

@@ -1,5 +1,10 @@
 package dev.portolan.socket.proc;
 
+import dev.portolan.socket.KernelSockstat;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketEntry;
+import dev.portolan.socket.SocketTableReader;
+import dev.portolan.socket.TextCache;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,21 +17,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import dev.portolan.socket.Protocol;
-import dev.portolan.socket.TextCache;
-import dev.portolan.socket.SocketTableReader;
-import dev.portolan.socket.KernelSockstat;
-import dev.portolan.socket.SocketEntry;
 
 /**
- * A {@link SocketTableReader} over the text tables of {@code /proc/net} (or of another directory laid out the
- * same way, such as {@code /proc/<pid>/net} for another network namespace).
+ * A {@link SocketTableReader} over the text tables of {@code /proc/net} (or of another directory
+ * laid out the same way, such as {@code /proc/<pid>/net} for another network namespace).
  *
- * <p>Files are read whole into one byte buffer that the reader keeps and grows, then parsed in place by
- * {@link ProcNetParser}. A missing file (no IPv6, say) means no sockets of that kind, not an error.
+ * <p>Files are read whole into one byte buffer that the reader keeps and grows, then parsed in
+ * place by {@link ProcNetParser}. A missing file (no IPv6, say) means no sockets of that kind, not
+ * an error.
  *
- * <p><b>Not thread-safe</b>: the buffer and the {@link TextCache} are reused across calls, so one reader must be
- * used by one thread at a time (a single worker thread, as the sampler does).
+ * <p><b>Not thread-safe</b>: the buffer and the {@link TextCache} are reused across calls, so one
+ * reader must be used by one thread at a time (a single worker thread, as the sampler does).
  */
 public final class ProcNetReader implements SocketTableReader {
   private static final int INITIAL_BUFFER_BYTES = 64 * 1024;
@@ -79,7 +80,8 @@ public final class ProcNetReader implements SocketTableReader {
     Map<String, Map<String, Long>> counters = new HashMap<>();
     for (String file : new String[] {"sockstat", "sockstat6"}) {
       int length = readFile(file);
-      SockstatParser.parseInto(new String(buffer, 0, length, StandardCharsets.ISO_8859_1), counters);
+      SockstatParser.parseInto(
+          new String(buffer, 0, length, StandardCharsets.ISO_8859_1), counters);
     }
     return new KernelSockstat(counters);
   }
@@ -95,8 +97,8 @@ public final class ProcNetReader implements SocketTableReader {
   }
 
   /**
-   * Reads {@code netDir/file} into {@link #buffer} until end of file (proc files report size 0), growing the
-   * buffer as needed. Returns the number of bytes read, 0 if the file does not exist.
+   * Reads {@code netDir/file} into {@link #buffer} until end of file (proc files report size 0),
+   * growing the buffer as needed. Returns the number of bytes read, 0 if the file does not exist.
    */
   private int readFile(String file) throws IOException {
     int length = 0;

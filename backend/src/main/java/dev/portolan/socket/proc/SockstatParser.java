@@ -1,19 +1,18 @@
 package dev.portolan.socket.proc;
 
+import dev.portolan.socket.KernelSockstat;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import dev.portolan.socket.KernelSockstat;
 
 /**
  * Parses {@code /proc/net/sockstat} and {@code /proc/net/sockstat6}: lines of a name, a colon and
- * name/value pairs, such as {@code TCP: inuse 5 orphan 0 tw 0 alloc 7 mem 1}. A pair whose value is not a
- * non-negative number is ignored, as is a line without a colon.
+ * name/value pairs, such as {@code TCP: inuse 5 orphan 0 tw 0 alloc 7 mem 1}. A pair whose value is
+ * not a non-negative number is ignored, as is a line without a colon.
  */
 public final class SockstatParser {
-  private SockstatParser() {
-  }
+  private SockstatParser() {}
 
   /** The counters of all the given file texts together (e.g. sockstat and sockstat6). */
   public static KernelSockstat parse(String... texts) {
@@ -25,8 +24,8 @@ public final class SockstatParser {
   }
 
   /**
-   * Adds the counters of one file's text to {@code counters}: {@code "TCP" -> {inuse=5, orphan=0, ...}}.
-   * The inner maps keep the kernel's order.
+   * Adds the counters of one file's text to {@code counters}: {@code "TCP" -> {inuse=5, orphan=0,
+   * ...}}. The inner maps keep the kernel's order.
    */
   public static void parseInto(String text, Map<String, Map<String, Long>> counters) {
     int length = text.length();
@@ -40,7 +39,8 @@ public final class SockstatParser {
     }
   }
 
-  private static void parseLine(String text, int start, int end, Map<String, Map<String, Long>> counters) {
+  private static void parseLine(
+      String text, int start, int end, Map<String, Map<String, Long>> counters) {
     int colon = text.indexOf(':', start);
     if (colon < 0 || colon >= end) {
       return;

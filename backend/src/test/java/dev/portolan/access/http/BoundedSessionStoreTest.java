@@ -45,10 +45,13 @@ class BoundedSessionStoreTest {
     for (int i = 0; i < 50; i++) {
       store.put(store.createSession(HOUR)).await(5, TimeUnit.SECONDS);
     }
-    assertEquals(100, store.size().await(5, TimeUnit.SECONDS), "a flood of new sessions stays at the bound");
+    assertEquals(
+        100, store.size().await(5, TimeUnit.SECONDS), "a flood of new sessions stays at the bound");
     assertEquals(100, store.anonymousSessions());
-    assertNotNull(store.get(sessions.getFirst().id()).await(5, TimeUnit.SECONDS), "used recently: kept");
-    assertNull(store.get(sessions.get(1).id()).await(5, TimeUnit.SECONDS), "least recently used: dropped");
+    assertNotNull(
+        store.get(sessions.getFirst().id()).await(5, TimeUnit.SECONDS), "used recently: kept");
+    assertNull(
+        store.get(sessions.get(1).id()).await(5, TimeUnit.SECONDS), "least recently used: dropped");
   }
 
   @Test
@@ -65,19 +68,22 @@ class BoundedSessionStoreTest {
     }
     assertEquals(110, store.size().await(5, TimeUnit.SECONDS));
     for (Session user : users) {
-      assertNotNull(store.get(user.id()).await(5, TimeUnit.SECONDS), "a logged-in user's session stays");
+      assertNotNull(
+          store.get(user.id()).await(5, TimeUnit.SECONDS), "a logged-in user's session stays");
     }
     Session deleted = users.getFirst();
     store.delete(deleted.id()).await(5, TimeUnit.SECONDS);
     assertNull(store.get(deleted.id()).await(5, TimeUnit.SECONDS));
   }
+
   @Test
   void aSessionRegeneratedAtLoginLeavesNoTraceUnderItsOldId() throws Exception {
     Session s = store.createSession(HOUR);
     store.put(s).await(5, TimeUnit.SECONDS);
     String old = s.id();
     assertEquals(1, store.anonymousSessions());
-    // what the session handler does with a session whose id a login regenerated: delete the old id, store the new
+    // what the session handler does with a session whose id a login regenerated: delete the old id,
+    // store the new
     s.regenerateId();
     s.put(BoundedSessionStore.LOGGED_IN, true);
     store.delete(s.oldId()).await(5, TimeUnit.SECONDS);

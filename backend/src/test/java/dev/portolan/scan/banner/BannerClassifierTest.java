@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The text-to-service guess behind banners, on bytes alone (BannerGrabberTest has them over real sockets). */
+/**
+ * The text-to-service guess behind banners, on bytes alone (BannerGrabberTest has them over real
+ * sockets).
+ */
 class BannerClassifierTest {
 
   private static Banner classify(String text, int port) {
@@ -20,7 +23,10 @@ class BannerClassifierTest {
   }
 
   @ParameterizedTest(name = "{0} on {2}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       SSH-2.0-OpenSSH_9.6\\r\\n                    | ssh       | 22    | SSH-2.0-OpenSSH_9.6
       220 mail.example ESMTP Postfix\\r\\n         | smtp      | 25    | 220 mail.example ESMTP Postfix
       220 (vsFTPd 3.0.5)\\r\\n                     | ftp       | 21    | 220 (vsFTPd 3.0.5)
@@ -42,15 +48,21 @@ class BannerClassifierTest {
 
   @Test
   void httpKeepsTheStatusLineAndServer() {
-    assertEquals(new Banner("http", "HTTP/1.1 200 OK", "nginx/1.25.3", null, null),
-        classify("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nserver:  nginx/1.25.3 \r\n\r\nServer: not this", 80));
-    assertEquals(new Banner("http", "HTTP/1.0 404 Not Found", null, null, null),
+    assertEquals(
+        new Banner("http", "HTTP/1.1 200 OK", "nginx/1.25.3", null, null),
+        classify(
+            "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nserver:  nginx/1.25.3 \r\n\r\nServer: not this",
+            80));
+    assertEquals(
+        new Banner("http", "HTTP/1.0 404 Not Found", null, null, null),
         classify("HTTP/1.0 404 Not Found\r\n\r\n", 8080));
   }
 
   @Test
   void unknownTextIsKeptWithoutAService() {
-    assertEquals(new Banner(null, "hello \\x01there", null, null, null), classify("hello \u0001there\r\nmore", 4000));
+    assertEquals(
+        new Banner(null, "hello \\x01there", null, null, null),
+        classify("hello \u0001there\r\nmore", 4000));
     assertNull(classify("\r\n", 4000));
     assertNull(classify("", 4000));
   }
@@ -58,13 +70,17 @@ class BannerClassifierTest {
   @Test
   void mysqlGreetingAndError() {
     byte[] greeting = mysqlPacket(0x0a, "8.0.36\u0000rest-of-handshake");
-    assertEquals(new Banner("mysql", "8.0.36", null, null, null),
+    assertEquals(
+        new Banner("mysql", "8.0.36", null, null, null),
         BannerClassifier.classify(greeting, greeting.length, 3306));
     byte[] error = mysqlPacket(0xff, "\u006a\u0004Host '10.0.0.9' is not allowed to connect");
-    assertEquals(new Banner("mysql", "Host '10.0.0.9' is not allowed to connect", null, null, null),
+    assertEquals(
+        new Banner("mysql", "Host '10.0.0.9' is not allowed to connect", null, null, null),
         BannerClassifier.classify(error, error.length, 3306));
-    assertTrue(BannerClassifier.complete(error, error.length, false), "a whole packet is a whole answer");
-    assertFalse(BannerClassifier.complete(error, error.length - 1, false), "a packet cut short is not");
+    assertTrue(
+        BannerClassifier.complete(error, error.length, false), "a whole packet is a whole answer");
+    assertFalse(
+        BannerClassifier.complete(error, error.length - 1, false), "a packet cut short is not");
   }
 
   @Test
@@ -75,13 +91,16 @@ class BannerClassifierTest {
     assertTrue(BannerClassifier.looksTls(alert, alert.length));
     assertFalse(BannerClassifier.looksTls(hello, 1));
     assertFalse(BannerClassifier.looksTls(new byte[] {0x16, 0x02}, 2));
-    assertEquals(new Banner("tls", null, null, null, null), BannerClassifier.classify(hello, hello.length, 443));
+    assertEquals(
+        new Banner("tls", null, null, null, null),
+        BannerClassifier.classify(hello, hello.length, 443));
   }
 
   @Test
   void anHttp400AskingForTls() {
-    byte[] yes = "HTTP/1.1 400 Bad Request\r\n\r\nThe plain HTTP request was sent to HTTPS port"
-        .getBytes(StandardCharsets.US_ASCII);
+    byte[] yes =
+        "HTTP/1.1 400 Bad Request\r\n\r\nThe plain HTTP request was sent to HTTPS port"
+            .getBytes(StandardCharsets.US_ASCII);
     byte[] other = "HTTP/1.1 400 Bad Request\r\n\r\nbad header".getBytes(StandardCharsets.US_ASCII);
     byte[] ok = "HTTP/1.1 200 OK\r\n\r\nTLS is nice".getBytes(StandardCharsets.US_ASCII);
     assertTrue(BannerClassifier.httpSaysUseTls(yes, yes.length));
@@ -93,8 +112,11 @@ class BannerClassifierTest {
   void completeAnswers() {
     byte[] head = "HTTP/1.1 200 OK\r\nServer: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     assertTrue(BannerClassifier.complete(head, head.length, true));
-    assertFalse(BannerClassifier.complete(head, head.length - 2, true), "the headers have not ended");
-    assertTrue(BannerClassifier.complete(head, head.length - 2, false), "a first line is enough when not HTTP");
+    assertFalse(
+        BannerClassifier.complete(head, head.length - 2, true), "the headers have not ended");
+    assertTrue(
+        BannerClassifier.complete(head, head.length - 2, false),
+        "a first line is enough when not HTTP");
     byte[] bare = "HTTP/1.0 200 OK\n\n".getBytes(StandardCharsets.US_ASCII);
     assertTrue(BannerClassifier.complete(bare, bare.length, true));
     byte[] partial = "SSH-2.0-Open".getBytes(StandardCharsets.US_ASCII);
@@ -103,11 +125,15 @@ class BannerClassifierTest {
 
   @Test
   void postgresAnswers() {
-    assertEquals(new Banner("postgresql", "PostgreSQL (accepts TLS)", null, null, null),
+    assertEquals(
+        new Banner("postgresql", "PostgreSQL (accepts TLS)", null, null, null),
         BannerClassifier.postgres((byte) 'S'));
-    assertEquals(new Banner("postgresql", "PostgreSQL (no TLS)", null, null, null),
+    assertEquals(
+        new Banner("postgresql", "PostgreSQL (no TLS)", null, null, null),
         BannerClassifier.postgres((byte) 'N'));
-    assertEquals(new Banner("postgresql", "PostgreSQL", null, null, null), BannerClassifier.postgres((byte) 'E'));
+    assertEquals(
+        new Banner("postgresql", "PostgreSQL", null, null, null),
+        BannerClassifier.postgres((byte) 'E'));
     assertNull(BannerClassifier.postgres((byte) 'H'));
   }
 
@@ -133,7 +159,10 @@ class BannerClassifierTest {
     assertTrue(longText.endsWith("xxx..."), longText);
   }
 
-  /** A first MySQL packet: 3-byte little-endian length, sequence 0, then {@code first} and {@code rest}. */
+  /**
+   * A first MySQL packet: 3-byte little-endian length, sequence 0, then {@code first} and {@code
+   * rest}.
+   */
   private static byte[] mysqlPacket(int first, String rest) {
     byte[] body = rest.getBytes(StandardCharsets.ISO_8859_1);
     int length = body.length + 1;

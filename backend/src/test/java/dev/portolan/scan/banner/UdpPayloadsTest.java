@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import org.junit.jupiter.api.Test;
 import dev.portolan.scan.UdpResponder;
+import org.junit.jupiter.api.Test;
 
 /** The payloads pass the strict request checkers the responders use, and go to the right ports. */
 class UdpPayloadsTest {
@@ -29,7 +29,10 @@ class UdpPayloadsTest {
     assertNotNull(UdpResponder.ntp(UdpPayloads.ntpRequest()), "NTP request rejected");
     assertNotNull(UdpResponder.snmp(UdpPayloads.snmpGetRequest()), "SNMP request rejected");
     // and the checkers are not pushovers
-    for (byte[] other : new byte[][] {UdpPayloads.neutral(), UdpPayloads.ntpRequest(), UdpPayloads.snmpGetRequest()}) {
+    for (byte[] other :
+        new byte[][] {
+          UdpPayloads.neutral(), UdpPayloads.ntpRequest(), UdpPayloads.snmpGetRequest()
+        }) {
       assertNull(UdpResponder.dns(other));
     }
     assertNull(UdpResponder.ntp(UdpPayloads.dnsQuery()));
@@ -42,7 +45,8 @@ class UdpPayloadsTest {
   void theDnsQueryAsksForTheRootsNameServers() {
     byte[] q = UdpPayloads.dnsQuery();
     assertEquals(17, q.length);
-    assertEquals(0x0100, ((q[2] & 0xff) << 8) | (q[3] & 0xff), "flags: a standard query, recursion desired");
+    assertEquals(
+        0x0100, ((q[2] & 0xff) << 8) | (q[3] & 0xff), "flags: a standard query, recursion desired");
     assertEquals(0, q[12], "the root name");
     assertEquals(2, q[14], "type NS");
     assertEquals(1, q[16], "class IN");
@@ -63,7 +67,8 @@ class UdpPayloadsTest {
     UdpPayloads p = UdpPayloads.defaults().with(4000, mine);
     mine[0] = 9;
     assertArrayEquals(new byte[] {1, 2, 3}, p.forPort(4000));
-    assertArrayEquals(new byte[] {0}, UdpPayloads.defaults().forPort(4000), "the defaults stay as they were");
+    assertArrayEquals(
+        new byte[] {0}, UdpPayloads.defaults().forPort(4000), "the defaults stay as they were");
     assertThrows(IllegalArgumentException.class, () -> p.with(4001, new byte[0]));
     assertThrows(IllegalArgumentException.class, () -> p.with(0, mine));
   }

@@ -57,11 +57,15 @@ class CidrTest {
 
   @Test
   void badTextIsOneLineWithTheInput() {
-    assertEquals("invalid address or CIDR '10.0.0.0/33': prefix /33 is out of range: an IPv4 prefix runs from 0 to"
-        + " 32", assertThrows(IllegalArgumentException.class, () -> Cidr.parse("10.0.0.0/33")).getMessage());
-    assertEquals("invalid address or CIDR 'a b': give an address like 10.0.0.1 or a block like 10.0.0.0/24",
+    assertEquals(
+        "invalid address or CIDR '10.0.0.0/33': prefix /33 is out of range: an IPv4 prefix runs from 0 to"
+            + " 32",
+        assertThrows(IllegalArgumentException.class, () -> Cidr.parse("10.0.0.0/33")).getMessage());
+    assertEquals(
+        "invalid address or CIDR 'a b': give an address like 10.0.0.1 or a block like 10.0.0.0/24",
         assertThrows(IllegalArgumentException.class, () -> Cidr.parse("a b")).getMessage());
-    assertEquals("invalid address or CIDR '': give an address like 10.0.0.1 or a block like 10.0.0.0/24",
+    assertEquals(
+        "invalid address or CIDR '': give an address like 10.0.0.1 or a block like 10.0.0.0/24",
         assertThrows(IllegalArgumentException.class, () -> Cidr.parse(null)).getMessage());
     assertThrows(IllegalArgumentException.class, () -> new Cidr(ip("10.0.0.0"), 40));
     assertThrows(IllegalArgumentException.class, () -> new Cidr(ip("10.0.0.0"), -1));

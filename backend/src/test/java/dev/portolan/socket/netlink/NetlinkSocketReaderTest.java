@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.portolan.socket.proc.ProcNetReader;
 import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketEntry;
 import dev.portolan.socket.SocketState;
+import dev.portolan.socket.proc.ProcNetReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -31,15 +31,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The netlink reader against the /proc reader on a live, mixed population this test opens: TCP listeners and
- * connected pairs, connected and unconnected UDP, over IPv4 and IPv6 (where the host has it), and unix stream
- * listeners and connected pairs. Both readers must report exactly the same sockets.
+ * The netlink reader against the /proc reader on a live, mixed population this test opens: TCP
+ * listeners and connected pairs, connected and unconnected UDP, over IPv4 and IPv6 (where the host
+ * has it), and unix stream listeners and connected pairs. Both readers must report exactly the same
+ * sockets.
  */
 class NetlinkSocketReaderTest {
   private static final Set<Protocol> ALL = EnumSet.allOf(Protocol.class);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private final List<Closeable> open = new ArrayList<>();
   private final Set<Integer> ports = new HashSet<>();
   private final List<Path> unixPaths = new ArrayList<>();
@@ -50,8 +50,8 @@ class NetlinkSocketReaderTest {
     try {
       netlink = NetlinkSocketReader.open();
     } catch (IOException e) {
-      org.junit.jupiter.api.Assumptions.abort("netlink sock_diag is not available here, nothing to compare: "
-          + e.getMessage());
+      org.junit.jupiter.api.Assumptions.abort(
+          "netlink sock_diag is not available here, nothing to compare: " + e.getMessage());
     }
     boolean ipv6 = Files.exists(Path.of("/proc/net/tcp6"));
     List<InetAddress> loopbacks = new ArrayList<>(List.of(InetAddress.getByName("127.0.0.1")));
@@ -59,10 +59,11 @@ class NetlinkSocketReaderTest {
       loopbacks.add(InetAddress.getByName("::1"));
     }
     for (InetAddress lo : loopbacks) {
-      StandardProtocolFamily family = lo.getAddress().length == 4 ? StandardProtocolFamily.INET
-          : StandardProtocolFamily.INET6;
+      StandardProtocolFamily family =
+          lo.getAddress().length == 4 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
       for (int l = 0; l < 3; l++) {
-        ServerSocketChannel listener = keep(ServerSocketChannel.open(family).bind(new InetSocketAddress(lo, 0)));
+        ServerSocketChannel listener =
+            keep(ServerSocketChannel.open(family).bind(new InetSocketAddress(lo, 0)));
         ports.add(port(listener.getLocalAddress()));
         for (int c = 0; c < 4; c++) {
           SocketChannel client = keep(SocketChannel.open(listener.getLocalAddress()));
@@ -70,14 +71,18 @@ class NetlinkSocketReaderTest {
           keep(listener.accept());
         }
       }
-      DatagramChannel unconnected = keep(DatagramChannel.open(family).bind(new InetSocketAddress(lo, 0)));
-      DatagramChannel connected = keep(DatagramChannel.open(family).bind(new InetSocketAddress(lo, 0)));
+      DatagramChannel unconnected =
+          keep(DatagramChannel.open(family).bind(new InetSocketAddress(lo, 0)));
+      DatagramChannel connected =
+          keep(DatagramChannel.open(family).bind(new InetSocketAddress(lo, 0)));
       connected.connect(unconnected.getLocalAddress());
       ports.add(port(unconnected.getLocalAddress()));
       ports.add(port(connected.getLocalAddress()));
     }
-    // java.net's default sockets are dual-stack AF_INET6: their 127.0.0.1 is ::ffff:127.0.0.1 in the v6 table
-    ServerSocketChannel dual = keep(ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0)));
+    // java.net's default sockets are dual-stack AF_INET6: their 127.0.0.1 is ::ffff:127.0.0.1 in
+    // the v6 table
+    ServerSocketChannel dual =
+        keep(ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0)));
     ports.add(port(dual.getLocalAddress()));
     SocketChannel dualClient = keep(SocketChannel.open(dual.getLocalAddress()));
     ports.add(port(dualClient.getLocalAddress()));
@@ -85,8 +90,10 @@ class NetlinkSocketReaderTest {
     for (int u = 0; u < 2; u++) {
       Path path = dir.resolve("portolan-" + u + ".sock");
       unixPaths.add(path);
-      ServerSocketChannel unixListener = keep(ServerSocketChannel.open(StandardProtocolFamily.UNIX)
-          .bind(UnixDomainSocketAddress.of(path)));
+      ServerSocketChannel unixListener =
+          keep(
+              ServerSocketChannel.open(StandardProtocolFamily.UNIX)
+                  .bind(UnixDomainSocketAddress.of(path)));
       keep(SocketChannel.open(UnixDomainSocketAddress.of(path)));
       keep(unixListener.accept());
     }
@@ -105,7 +112,8 @@ class NetlinkSocketReaderTest {
   @Test
   void bothReadersReportExactlyTheSameSockets() throws IOException {
     ProcNetReader proc = ProcNetReader.create();
-    // Other processes may open or close sockets meanwhile: compare when /proc read the same table before and after.
+    // Other processes may open or close sockets meanwhile: compare when /proc read the same table
+    // before and after.
     for (int attempt = 1; ; attempt++) {
       Set<String> before = normalized(proc.read(ALL));
       List<SocketEntry> fromNetlink = netlink.read(ALL);
@@ -115,8 +123,14 @@ class NetlinkSocketReaderTest {
         if (!ours.equals(before) && attempt < 20) {
           continue; // something changed and changed back in between: look again
         }
-        assertEquals(before, ours, () -> "only in /proc: " + minus(before, ours) + "\nonly in netlink: "
-            + minus(ours, before));
+        assertEquals(
+            before,
+            ours,
+            () ->
+                "only in /proc: "
+                    + minus(before, ours)
+                    + "\nonly in netlink: "
+                    + minus(ours, before));
         assertPopulationSeen(fromNetlink);
         return;
       }
@@ -135,7 +149,9 @@ class NetlinkSocketReaderTest {
         Set<String> each = normalized(perFamily.read(Set.of(Protocol.TCP)));
         if (both.equals(each) || attempt == 20) {
           assertEquals(both, each);
-          assertTrue(both.stream().anyMatch(l -> l.contains("[::1]")) || !Files.exists(Path.of("/proc/net/tcp6")),
+          assertTrue(
+              both.stream().anyMatch(l -> l.contains("[::1]"))
+                  || !Files.exists(Path.of("/proc/net/tcp6")),
               "IPv6 sockets in the one-dump answer");
           return;
         }
@@ -147,8 +163,10 @@ class NetlinkSocketReaderTest {
   void unixDumpsCarryPeersAndPathsThatProcLacks() throws IOException {
     List<SocketEntry> unix = netlink.read(Set.of(Protocol.UNIX));
     for (Path path : unixPaths) {
-      List<SocketEntry> listeners = unix.stream().filter(e -> path.toString().equals(e.path())
-          && e.state() == SocketState.LISTEN).toList();
+      List<SocketEntry> listeners =
+          unix.stream()
+              .filter(e -> path.toString().equals(e.path()) && e.state() == SocketState.LISTEN)
+              .toList();
       assertEquals(1, listeners.size(), () -> "listener on " + path + " in " + unix);
     }
     // each connected pair of ours: the client's peer is the accepted end and the other way round
@@ -156,7 +174,8 @@ class NetlinkSocketReaderTest {
     for (SocketEntry e : unix) {
       if (e.state() == SocketState.ESTABLISHED && e.peerInode() != 0) {
         long self = e.inode();
-        boolean mutual = unix.stream().anyMatch(p -> p.inode() == e.peerInode() && p.peerInode() == self);
+        boolean mutual =
+            unix.stream().anyMatch(p -> p.inode() == e.peerInode() && p.peerInode() == self);
         assertTrue(mutual, () -> "peer of " + e + " does not point back");
         pairs++;
       }
@@ -168,15 +187,20 @@ class NetlinkSocketReaderTest {
   @Test
   void kernelSideStateFilterReturnsOnlyThoseStates() throws IOException {
     List<SocketEntry> listeners = netlink.read(Set.of(Protocol.TCP), Set.of(SocketState.LISTEN));
-    assertTrue(listeners.stream().allMatch(e -> e.state() == SocketState.LISTEN), listeners::toString);
+    assertTrue(
+        listeners.stream().allMatch(e -> e.state() == SocketState.LISTEN), listeners::toString);
     Set<Integer> listening = new TreeSet<>();
     listeners.forEach(e -> listening.add(e.localPort()));
-    List<SocketEntry> established = netlink.read(Set.of(Protocol.TCP), Set.of(SocketState.ESTABLISHED));
+    List<SocketEntry> established =
+        netlink.read(Set.of(Protocol.TCP), Set.of(SocketState.ESTABLISHED));
     assertTrue(established.stream().allMatch(e -> e.state() == SocketState.ESTABLISHED));
     Set<SocketEntry> all = new HashSet<>(netlink.read(Set.of(Protocol.TCP)));
-    long ourListeners = all.stream().filter(e -> e.state() == SocketState.LISTEN && ports.contains(e.localPort()))
-        .count();
-    assertEquals(ourListeners, listeners.stream().filter(e -> ports.contains(e.localPort())).count());
+    long ourListeners =
+        all.stream()
+            .filter(e -> e.state() == SocketState.LISTEN && ports.contains(e.localPort()))
+            .count();
+    assertEquals(
+        ourListeners, listeners.stream().filter(e -> ports.contains(e.localPort())).count());
     assertTrue(ourListeners >= 4, "our listeners in the table: " + ourListeners);
     assertTrue(established.size() >= 16, "established: " + established.size());
   }
@@ -190,13 +214,15 @@ class NetlinkSocketReaderTest {
     }
     assertEquals(ports, seen, "our TCP/UDP ports in the netlink table");
     for (Path path : unixPaths) {
-      assertTrue(table.stream().anyMatch(e -> path.toString().equals(e.path())), () -> "unix " + path);
+      assertTrue(
+          table.stream().anyMatch(e -> path.toString().equals(e.path())), () -> "unix " + path);
     }
   }
 
   /**
-   * What both readers know, one line per socket: everything for TCP and UDP (queues included: the population is
-   * idle); for unix the type, state, inode and path (/proc/net/unix has no peers or queue lengths).
+   * What both readers know, one line per socket: everything for TCP and UDP (queues included: the
+   * population is idle); for unix the type, state, inode and path (/proc/net/unix has no peers or
+   * queue lengths).
    */
   private static Set<String> normalized(List<SocketEntry> entries) {
     Set<String> lines = new TreeSet<>();
@@ -204,9 +230,29 @@ class NetlinkSocketReaderTest {
       if (e.proto() == Protocol.UNIX) {
         lines.add("unix " + e.unixType() + " " + e.state() + " " + e.inode() + " " + e.path());
       } else {
-        lines.add(new SocketEntry(e.proto(), e.family(), e.localAddress(), e.localPort(), e.remoteAddress(),
-            e.remotePort(), e.state(), e.txQueue(), e.rxQueue(), e.uid(), e.inode(), null, null, 0).toString()
-            + " uid=" + e.uid() + " q=" + e.txQueue() + "/" + e.rxQueue());
+        lines.add(
+            new SocketEntry(
+                        e.proto(),
+                        e.family(),
+                        e.localAddress(),
+                        e.localPort(),
+                        e.remoteAddress(),
+                        e.remotePort(),
+                        e.state(),
+                        e.txQueue(),
+                        e.rxQueue(),
+                        e.uid(),
+                        e.inode(),
+                        null,
+                        null,
+                        0)
+                    .toString()
+                + " uid="
+                + e.uid()
+                + " q="
+                + e.txQueue()
+                + "/"
+                + e.rxQueue());
       }
     }
     return lines;

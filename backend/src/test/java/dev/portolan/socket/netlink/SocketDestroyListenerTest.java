@@ -27,14 +27,15 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
- * The destroy listener on the real kernel: a TCP connection this test opens and closes shows up as both of its ends,
- * a UDP socket that sent one datagram and closed shows up, each with its ports, protocol and family (IPv4, and IPv6
- * where the host has it); the kernel's ENOBUFS is counted when the thread falls behind; close stops the thread.
+ * The destroy listener on the real kernel: a TCP connection this test opens and closes shows up as
+ * both of its ends, a UDP socket that sent one datagram and closed shows up, each with its ports,
+ * protocol and family (IPv4, and IPv6 where the host has it); the kernel's ENOBUFS is counted when
+ * the thread falls behind; close stops the thread.
  */
 class SocketDestroyListenerTest {
   private static final Duration DEADLINE = Duration.ofSeconds(10);
@@ -44,7 +45,9 @@ class SocketDestroyListenerTest {
 
   @BeforeEach
   void listen() {
-    listener = openOrSkip((socket, atMillis) -> heard.add(socket), SocketDestroyListener.RECEIVE_BUFFER_BYTES);
+    listener =
+        openOrSkip(
+            (socket, atMillis) -> heard.add(socket), SocketDestroyListener.RECEIVE_BUFFER_BYTES);
   }
 
   @AfterEach
@@ -53,9 +56,13 @@ class SocketDestroyListenerTest {
     assertTrue(listener.awaitStopped(Duration.ofSeconds(5)), "the thread stops after close");
   }
 
-  /** Opens a listener, or skips the test with the kernel's reason when this process may not join the groups. */
+  /**
+   * Opens a listener, or skips the test with the kernel's reason when this process may not join the
+   * groups.
+   */
   static SocketDestroyListener openOrSkip(SocketDestroyListener.Sink sink, int receiveBuffer) {
-    Assumptions.assumeTrue(NetlinkSocket.available(), () -> "no netlink here: " + NetlinkSocket.unavailableReason());
+    Assumptions.assumeTrue(
+        NetlinkSocket.available(), () -> "no netlink here: " + NetlinkSocket.unavailableReason());
     try {
       return SocketDestroyListener.open(sink, System::currentTimeMillis, receiveBuffer);
     } catch (NetlinkException e) {
@@ -80,11 +87,12 @@ class SocketDestroyListenerTest {
   @ValueSource(strings = {"127.0.0.1", "::1"})
   void aTcpConnectionOpenedAndClosedIsHeardAtBothEnds(String loopback) throws Exception {
     InetAddress lo = loopbackOrSkip(loopback);
-    StandardProtocolFamily family = lo.getAddress().length == 4 ? StandardProtocolFamily.INET
-        : StandardProtocolFamily.INET6;
+    StandardProtocolFamily family =
+        lo.getAddress().length == 4 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
     int serverPort;
     int clientPort;
-    try (ServerSocketChannel server = ServerSocketChannel.open(family).bind(new InetSocketAddress(lo, 0))) {
+    try (ServerSocketChannel server =
+        ServerSocketChannel.open(family).bind(new InetSocketAddress(lo, 0))) {
       serverPort = port(server.getLocalAddress());
       try (SocketChannel client = SocketChannel.open(family)) {
         client.connect(server.getLocalAddress());
@@ -97,20 +105,34 @@ class SocketDestroyListenerTest {
     }
     Family expectedFamily = family == StandardProtocolFamily.INET ? Family.IPV4 : Family.IPV6;
     String address = lo.getHostAddress().replace("0:0:0:0:0:0:0:1", "::1");
-    SocketEntry clientEnd = awaitHeard("the client end " + clientPort + " -> " + serverPort,
-        e -> e.proto() == Protocol.TCP && e.localPort() == clientPort && e.remotePort() == serverPort);
-    SocketEntry acceptedEnd = awaitHeard("the accepted end " + serverPort + " -> " + clientPort,
-        e -> e.proto() == Protocol.TCP && e.localPort() == serverPort && e.remotePort() == clientPort);
+    SocketEntry clientEnd =
+        awaitHeard(
+            "the client end " + clientPort + " -> " + serverPort,
+            e ->
+                e.proto() == Protocol.TCP
+                    && e.localPort() == clientPort
+                    && e.remotePort() == serverPort);
+    SocketEntry acceptedEnd =
+        awaitHeard(
+            "the accepted end " + serverPort + " -> " + clientPort,
+            e ->
+                e.proto() == Protocol.TCP
+                    && e.localPort() == serverPort
+                    && e.remotePort() == clientPort);
     for (SocketEntry e : List.of(clientEnd, acceptedEnd)) {
       assertEquals(expectedFamily, e.family(), e::toString);
       assertEquals(address, e.localAddress(), e::toString);
       assertEquals(address, e.remoteAddress(), e::toString);
-      assertEquals(SocketState.CLOSE, e.state(), "a connection's full socket is destroyed in CLOSE: " + e);
+      assertEquals(
+          SocketState.CLOSE, e.state(), "a connection's full socket is destroyed in CLOSE: " + e);
       assertEquals(0, e.inode(), "the kernel does not say the inode of a destroyed socket");
-      assertEquals(-1, e.uid(), "the kernel does not say the uid of a destroyed socket: unknown, not root");
+      assertEquals(
+          -1, e.uid(), "the kernel does not say the uid of a destroyed socket: unknown, not root");
     }
-    SocketEntry listenerEnd = awaitHeard("the listener on " + serverPort,
-        e -> e.proto() == Protocol.TCP && e.localPort() == serverPort && e.remotePort() == 0);
+    SocketEntry listenerEnd =
+        awaitHeard(
+            "the listener on " + serverPort,
+            e -> e.proto() == Protocol.TCP && e.localPort() == serverPort && e.remotePort() == 0);
     assertEquals(expectedFamily, listenerEnd.family());
     assertTrue(listener.received() >= 3, "received: " + listener.received());
   }
@@ -119,18 +141,21 @@ class SocketDestroyListenerTest {
   @ValueSource(strings = {"127.0.0.1", "::1"})
   void aUdpSocketThatSentOneDatagramIsHeard(String loopback) throws Exception {
     InetAddress lo = loopbackOrSkip(loopback);
-    StandardProtocolFamily family = lo.getAddress().length == 4 ? StandardProtocolFamily.INET
-        : StandardProtocolFamily.INET6;
+    StandardProtocolFamily family =
+        lo.getAddress().length == 4 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
     int senderPort;
     int receiverPort;
     int connectedPort;
-    try (DatagramChannel receiver = DatagramChannel.open(family).bind(new InetSocketAddress(lo, 0))) {
+    try (DatagramChannel receiver =
+        DatagramChannel.open(family).bind(new InetSocketAddress(lo, 0))) {
       receiverPort = port(receiver.getLocalAddress());
-      try (DatagramChannel sender = DatagramChannel.open(family).bind(new InetSocketAddress(lo, 0))) {
+      try (DatagramChannel sender =
+          DatagramChannel.open(family).bind(new InetSocketAddress(lo, 0))) {
         senderPort = port(sender.getLocalAddress());
         sender.send(ByteBuffer.wrap(new byte[] {1}), receiver.getLocalAddress());
       }
-      try (DatagramChannel connected = DatagramChannel.open(family).bind(new InetSocketAddress(lo, 0))) {
+      try (DatagramChannel connected =
+          DatagramChannel.open(family).bind(new InetSocketAddress(lo, 0))) {
         connected.connect(receiver.getLocalAddress());
         connectedPort = port(connected.getLocalAddress());
         connected.write(ByteBuffer.wrap(new byte[] {2}));
@@ -138,36 +163,52 @@ class SocketDestroyListenerTest {
       receiver.receive(ByteBuffer.allocate(8));
     }
     Family expectedFamily = family == StandardProtocolFamily.INET ? Family.IPV4 : Family.IPV6;
-    SocketEntry sender = awaitHeard("the sender on " + senderPort,
-        e -> e.proto() == Protocol.UDP && e.localPort() == senderPort);
+    SocketEntry sender =
+        awaitHeard(
+            "the sender on " + senderPort,
+            e -> e.proto() == Protocol.UDP && e.localPort() == senderPort);
     assertEquals(expectedFamily, sender.family(), sender::toString);
     assertEquals(SocketState.CLOSE, sender.state(), "unconnected UDP is UNCONN: " + sender);
     assertEquals(0, sender.remotePort(), sender::toString);
-    SocketEntry connected = awaitHeard("the connected socket on " + connectedPort,
-        e -> e.proto() == Protocol.UDP && e.localPort() == connectedPort);
+    SocketEntry connected =
+        awaitHeard(
+            "the connected socket on " + connectedPort,
+            e -> e.proto() == Protocol.UDP && e.localPort() == connectedPort);
     assertEquals(expectedFamily, connected.family(), connected::toString);
-    assertEquals(receiverPort, connected.remotePort(), "a connected UDP socket keeps its peer: " + connected);
+    assertEquals(
+        receiverPort,
+        connected.remotePort(),
+        "a connected UDP socket keeps its peer: " + connected);
     assertEquals(SocketState.ESTABLISHED, connected.state(), connected::toString);
-    awaitHeard("the receiver on " + receiverPort, e -> e.proto() == Protocol.UDP && e.localPort() == receiverPort);
+    awaitHeard(
+        "the receiver on " + receiverPort,
+        e -> e.proto() == Protocol.UDP && e.localPort() == receiverPort);
   }
 
   @Test
   void droppedNotificationsAreCountedWhenTheThreadFallsBehind() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    // a sink that holds the thread on its first notification, over a receive buffer as small as the kernel allows
-    SocketDestroyListener slow = openOrSkip((socket, atMillis) -> {
-      try {
-        release.await(20, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, 1);
+    // a sink that holds the thread on its first notification, over a receive buffer as small as the
+    // kernel allows
+    SocketDestroyListener slow =
+        openOrSkip(
+            (socket, atMillis) -> {
+              try {
+                release.await(20, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            1);
     try {
       for (int i = 0; i < 300; i++) {
-        DatagramChannel.open(StandardProtocolFamily.INET).bind(new InetSocketAddress("127.0.0.1", 0)).close();
+        DatagramChannel.open(StandardProtocolFamily.INET)
+            .bind(new InetSocketAddress("127.0.0.1", 0))
+            .close();
       }
       release.countDown();
-      Await.until("the kernel's ENOBUFS counted", DEADLINE, () -> slow.overruns() > 0 ? true : null);
+      Await.until(
+          "the kernel's ENOBUFS counted", DEADLINE, () -> slow.overruns() > 0 ? true : null);
     } finally {
       release.countDown();
       slow.close();
@@ -182,8 +223,11 @@ class SocketDestroyListenerTest {
     return InetAddress.getByName(loopback);
   }
 
-  private SocketEntry awaitHeard(String what, Predicate<SocketEntry> match) throws InterruptedException {
-    return Await.until(what + " among the destroyed sockets heard", DEADLINE,
+  private SocketEntry awaitHeard(String what, Predicate<SocketEntry> match)
+      throws InterruptedException {
+    return Await.until(
+        what + " among the destroyed sockets heard",
+        DEADLINE,
         () -> heard.stream().filter(match).findFirst().orElse(null));
   }
 

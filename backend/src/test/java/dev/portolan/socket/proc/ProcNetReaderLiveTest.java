@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portolan.socket.Family;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketEntry;
+import dev.portolan.socket.SocketState;
+import dev.portolan.socket.UnixType;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -30,15 +35,10 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.portolan.socket.UnixType;
-import dev.portolan.socket.Family;
-import dev.portolan.socket.SocketState;
-import dev.portolan.socket.Protocol;
-import dev.portolan.socket.SocketEntry;
 
 /**
- * Opens real sockets (loopback only, ports chosen by the kernel) and checks the reader sees them in this JVM's
- * /proc/net as they are, and as {@code ss} reports them when it is installed.
+ * Opens real sockets (loopback only, ports chosen by the kernel) and checks the reader sees them in
+ * this JVM's /proc/net as they are, and as {@code ss} reports them when it is installed.
  */
 class ProcNetReaderLiveTest {
   private static final InetAddress LOOPBACK_V4 = address("127.0.0.1");
@@ -77,7 +77,8 @@ class ProcNetReaderLiveTest {
     return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
   }
 
-  private static SocketEntry find(List<SocketEntry> entries, String what, Predicate<SocketEntry> match) {
+  private static SocketEntry find(
+      List<SocketEntry> entries, String what, Predicate<SocketEntry> match) {
     List<SocketEntry> found = entries.stream().filter(match).toList();
     assertEquals(1, found.size(), () -> what + ": expected exactly one entry, found " + found);
     return found.getFirst();
@@ -85,7 +86,9 @@ class ProcNetReaderLiveTest {
 
   private static void assertOwned(SocketEntry entry, Set<Long> ownInodes, int uid) {
     assertNotEquals(0, entry.inode(), () -> "inode of " + entry);
-    assertTrue(ownInodes.contains(entry.inode()), () -> entry + " is not one of this process's sockets " + ownInodes);
+    assertTrue(
+        ownInodes.contains(entry.inode()),
+        () -> entry + " is not one of this process's sockets " + ownInodes);
     if (entry.proto() != Protocol.UNIX) {
       assertTrue(entry.uid() == 0 || entry.uid() == uid, () -> "uid of " + entry);
     }
@@ -93,13 +96,16 @@ class ProcNetReaderLiveTest {
 
   @Test
   void seesIpv4TcpAndUdpSocketsOfThisProcess() throws Exception {
-    try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.INET)
-             .bind(new InetSocketAddress(LOOPBACK_V4, 0));
-         SocketChannel client = SocketChannel.open(StandardProtocolFamily.INET);
-         DatagramChannel udp = DatagramChannel.open(StandardProtocolFamily.INET)
-             .bind(new InetSocketAddress(LOOPBACK_V4, 0));
-         DatagramChannel udpConnected = DatagramChannel.open(StandardProtocolFamily.INET)
-             .bind(new InetSocketAddress(LOOPBACK_V4, 0))) {
+    try (ServerSocketChannel listener =
+            ServerSocketChannel.open(StandardProtocolFamily.INET)
+                .bind(new InetSocketAddress(LOOPBACK_V4, 0));
+        SocketChannel client = SocketChannel.open(StandardProtocolFamily.INET);
+        DatagramChannel udp =
+            DatagramChannel.open(StandardProtocolFamily.INET)
+                .bind(new InetSocketAddress(LOOPBACK_V4, 0));
+        DatagramChannel udpConnected =
+            DatagramChannel.open(StandardProtocolFamily.INET)
+                .bind(new InetSocketAddress(LOOPBACK_V4, 0))) {
       client.connect(listener.getLocalAddress());
       udpConnected.connect(udp.getLocalAddress());
       try (SocketChannel accepted = listener.accept()) {
@@ -108,39 +114,122 @@ class ProcNetReaderLiveTest {
         int udpPort = port(udp.getLocalAddress());
         int udpConnectedPort = port(udpConnected.getLocalAddress());
 
-        List<SocketEntry> entries = ProcNetReader.create().read(EnumSet.of(Protocol.TCP, Protocol.UDP));
+        List<SocketEntry> entries =
+            ProcNetReader.create().read(EnumSet.of(Protocol.TCP, Protocol.UDP));
         Set<Long> own = ownSocketInodes();
         int uid = currentUid();
 
-        SocketEntry listen = find(entries, "listener", e -> e.proto() == Protocol.TCP
-            && e.localPort() == serverPort && e.state() == SocketState.LISTEN);
-        assertEquals(SocketEntry.inet(Protocol.TCP, Family.IPV4, "127.0.0.1", serverPort, "0.0.0.0", 0,
-            SocketState.LISTEN, listen.txQueue(), 0, listen.uid(), listen.inode()), listen);
+        SocketEntry listen =
+            find(
+                entries,
+                "listener",
+                e ->
+                    e.proto() == Protocol.TCP
+                        && e.localPort() == serverPort
+                        && e.state() == SocketState.LISTEN);
+        assertEquals(
+            SocketEntry.inet(
+                Protocol.TCP,
+                Family.IPV4,
+                "127.0.0.1",
+                serverPort,
+                "0.0.0.0",
+                0,
+                SocketState.LISTEN,
+                listen.txQueue(),
+                0,
+                listen.uid(),
+                listen.inode()),
+            listen);
         assertOwned(listen, own, uid);
 
-        SocketEntry clientEnd = find(entries, "client", e -> e.proto() == Protocol.TCP
-            && e.localPort() == clientPort && e.remotePort() == serverPort);
-        assertEquals(SocketEntry.inet(Protocol.TCP, Family.IPV4, "127.0.0.1", clientPort, "127.0.0.1", serverPort,
-            SocketState.ESTABLISHED, 0, 0, clientEnd.uid(), clientEnd.inode()), clientEnd);
+        SocketEntry clientEnd =
+            find(
+                entries,
+                "client",
+                e ->
+                    e.proto() == Protocol.TCP
+                        && e.localPort() == clientPort
+                        && e.remotePort() == serverPort);
+        assertEquals(
+            SocketEntry.inet(
+                Protocol.TCP,
+                Family.IPV4,
+                "127.0.0.1",
+                clientPort,
+                "127.0.0.1",
+                serverPort,
+                SocketState.ESTABLISHED,
+                0,
+                0,
+                clientEnd.uid(),
+                clientEnd.inode()),
+            clientEnd);
         assertOwned(clientEnd, own, uid);
 
-        SocketEntry serverEnd = find(entries, "accepted", e -> e.proto() == Protocol.TCP
-            && e.localPort() == serverPort && e.remotePort() == clientPort);
-        assertEquals(SocketEntry.inet(Protocol.TCP, Family.IPV4, "127.0.0.1", serverPort, "127.0.0.1", clientPort,
-            SocketState.ESTABLISHED, 0, 0, serverEnd.uid(), serverEnd.inode()), serverEnd);
+        SocketEntry serverEnd =
+            find(
+                entries,
+                "accepted",
+                e ->
+                    e.proto() == Protocol.TCP
+                        && e.localPort() == serverPort
+                        && e.remotePort() == clientPort);
+        assertEquals(
+            SocketEntry.inet(
+                Protocol.TCP,
+                Family.IPV4,
+                "127.0.0.1",
+                serverPort,
+                "127.0.0.1",
+                clientPort,
+                SocketState.ESTABLISHED,
+                0,
+                0,
+                serverEnd.uid(),
+                serverEnd.inode()),
+            serverEnd);
         assertOwned(serverEnd, own, uid);
         assertNotEquals(clientEnd.inode(), serverEnd.inode());
 
-        SocketEntry unconn = find(entries, "udp", e -> e.proto() == Protocol.UDP && e.localPort() == udpPort);
-        assertEquals(SocketEntry.inet(Protocol.UDP, Family.IPV4, "127.0.0.1", udpPort, "0.0.0.0", 0,
-            SocketState.CLOSE, 0, 0, unconn.uid(), unconn.inode()), unconn);
+        SocketEntry unconn =
+            find(entries, "udp", e -> e.proto() == Protocol.UDP && e.localPort() == udpPort);
+        assertEquals(
+            SocketEntry.inet(
+                Protocol.UDP,
+                Family.IPV4,
+                "127.0.0.1",
+                udpPort,
+                "0.0.0.0",
+                0,
+                SocketState.CLOSE,
+                0,
+                0,
+                unconn.uid(),
+                unconn.inode()),
+            unconn);
         assertEquals("UNCONN", unconn.state().ssName());
         assertOwned(unconn, own, uid);
 
-        SocketEntry connected = find(entries, "connected udp",
-            e -> e.proto() == Protocol.UDP && e.localPort() == udpConnectedPort);
-        assertEquals(SocketEntry.inet(Protocol.UDP, Family.IPV4, "127.0.0.1", udpConnectedPort, "127.0.0.1",
-            udpPort, SocketState.ESTABLISHED, 0, 0, connected.uid(), connected.inode()), connected);
+        SocketEntry connected =
+            find(
+                entries,
+                "connected udp",
+                e -> e.proto() == Protocol.UDP && e.localPort() == udpConnectedPort);
+        assertEquals(
+            SocketEntry.inet(
+                Protocol.UDP,
+                Family.IPV4,
+                "127.0.0.1",
+                udpConnectedPort,
+                "127.0.0.1",
+                udpPort,
+                SocketState.ESTABLISHED,
+                0,
+                0,
+                connected.uid(),
+                connected.inode()),
+            connected);
         assertOwned(connected, own, uid);
 
         assertAgreesWithSs(entries, Set.of(serverPort, clientPort, udpPort, udpConnectedPort));
@@ -150,22 +239,29 @@ class ProcNetReaderLiveTest {
 
   @Test
   void seesADualStackJavaSocketAsIpv4OrV4Mapped() throws Exception {
-    // java.net sockets are AF_INET6 when the host has IPv6, so 127.0.0.1 shows as ::ffff:127.0.0.1 in tcp6
+    // java.net sockets are AF_INET6 when the host has IPv6, so 127.0.0.1 shows as ::ffff:127.0.0.1
+    // in tcp6
     try (ServerSocket server = new ServerSocket(0, 50, LOOPBACK_V4);
-         Socket client = new Socket(LOOPBACK_V4, server.getLocalPort());
-         Socket accepted = server.accept()) {
+        Socket client = new Socket(LOOPBACK_V4, server.getLocalPort());
+        Socket accepted = server.accept()) {
       int serverPort = server.getLocalPort();
       List<SocketEntry> entries = ProcNetReader.create().read(Set.of(Protocol.TCP));
-      SocketEntry listen = find(entries, "listener", e -> e.localPort() == serverPort
-          && e.state() == SocketState.LISTEN);
+      SocketEntry listen =
+          find(
+              entries,
+              "listener",
+              e -> e.localPort() == serverPort && e.state() == SocketState.LISTEN);
       if (listen.family() == Family.IPV6) {
         assertEquals("::ffff:127.0.0.1", listen.localAddress());
         assertEquals("::", listen.remoteAddress());
       } else {
         assertEquals("127.0.0.1", listen.localAddress());
       }
-      SocketEntry clientEnd = find(entries, "client", e -> e.localPort() == client.getLocalPort()
-          && e.remotePort() == serverPort);
+      SocketEntry clientEnd =
+          find(
+              entries,
+              "client",
+              e -> e.localPort() == client.getLocalPort() && e.remotePort() == serverPort);
       assertEquals(SocketState.ESTABLISHED, clientEnd.state());
       assertEquals(listen.localAddress(), clientEnd.remoteAddress());
       assertOwned(clientEnd, ownSocketInodes(), currentUid());
@@ -176,7 +272,8 @@ class ProcNetReaderLiveTest {
 
   @Test
   void seesIpv6LoopbackSockets() throws Exception {
-    Assumptions.assumeTrue(Files.exists(Path.of("/proc/net/tcp6")),
+    Assumptions.assumeTrue(
+        Files.exists(Path.of("/proc/net/tcp6")),
         "no /proc/net/tcp6: the kernel has no IPv6, skipping the [::1] test");
     ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.INET6);
     try {
@@ -185,26 +282,60 @@ class ProcNetReaderLiveTest {
       listener.close();
       Assumptions.abort("cannot bind [::1] on this host (" + e + "), skipping the IPv6 test");
     }
-    try (listener; SocketChannel client = SocketChannel.open(listener.getLocalAddress());
-         SocketChannel accepted = listener.accept()) {
+    try (listener;
+        SocketChannel client = SocketChannel.open(listener.getLocalAddress());
+        SocketChannel accepted = listener.accept()) {
       int serverPort = port(listener.getLocalAddress());
       int clientPort = port(client.getLocalAddress());
       List<SocketEntry> entries = ProcNetReader.create().read(Set.of(Protocol.TCP));
       Set<Long> own = ownSocketInodes();
       int uid = currentUid();
 
-      SocketEntry listen = find(entries, "[::1] listener", e -> e.localPort() == serverPort
-          && e.state() == SocketState.LISTEN);
-      assertEquals(SocketEntry.inet(Protocol.TCP, Family.IPV6, "::1", serverPort, "::", 0, SocketState.LISTEN,
-          listen.txQueue(), 0, listen.uid(), listen.inode()), listen);
+      SocketEntry listen =
+          find(
+              entries,
+              "[::1] listener",
+              e -> e.localPort() == serverPort && e.state() == SocketState.LISTEN);
+      assertEquals(
+          SocketEntry.inet(
+              Protocol.TCP,
+              Family.IPV6,
+              "::1",
+              serverPort,
+              "::",
+              0,
+              SocketState.LISTEN,
+              listen.txQueue(),
+              0,
+              listen.uid(),
+              listen.inode()),
+          listen);
       assertOwned(listen, own, uid);
-      SocketEntry clientEnd = find(entries, "[::1] client", e -> e.localPort() == clientPort
-          && e.remotePort() == serverPort);
-      assertEquals(SocketEntry.inet(Protocol.TCP, Family.IPV6, "::1", clientPort, "::1", serverPort,
-          SocketState.ESTABLISHED, 0, 0, clientEnd.uid(), clientEnd.inode()), clientEnd);
+      SocketEntry clientEnd =
+          find(
+              entries,
+              "[::1] client",
+              e -> e.localPort() == clientPort && e.remotePort() == serverPort);
+      assertEquals(
+          SocketEntry.inet(
+              Protocol.TCP,
+              Family.IPV6,
+              "::1",
+              clientPort,
+              "::1",
+              serverPort,
+              SocketState.ESTABLISHED,
+              0,
+              0,
+              clientEnd.uid(),
+              clientEnd.inode()),
+          clientEnd);
       assertOwned(clientEnd, own, uid);
-      SocketEntry serverEnd = find(entries, "[::1] accepted", e -> e.localPort() == serverPort
-          && e.remotePort() == clientPort);
+      SocketEntry serverEnd =
+          find(
+              entries,
+              "[::1] accepted",
+              e -> e.localPort() == serverPort && e.remotePort() == clientPort);
       assertEquals(SocketState.ESTABLISHED, serverEnd.state());
       assertOwned(serverEnd, own, uid);
       assertAgreesWithSs(entries, Set.of(serverPort, clientPort));
@@ -215,27 +346,41 @@ class ProcNetReaderLiveTest {
   void seesUnixDomainSockets(@TempDir Path dir) throws Exception {
     Path socketPath = dir.resolve("portolan test.sock");
     UnixDomainSocketAddress address = UnixDomainSocketAddress.of(socketPath);
-    try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(address);
-         SocketChannel client = SocketChannel.open(address);
-         SocketChannel accepted = listener.accept()) {
+    try (ServerSocketChannel listener =
+            ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(address);
+        SocketChannel client = SocketChannel.open(address);
+        SocketChannel accepted = listener.accept()) {
       List<SocketEntry> entries = ProcNetReader.create().read(Set.of(Protocol.UNIX));
       Set<Long> own = ownSocketInodes();
       String path = socketPath.toString();
 
-      SocketEntry listen = find(entries, "unix listener", e -> path.equals(e.path())
-          && e.state() == SocketState.LISTEN);
-      assertEquals(SocketEntry.unix(UnixType.STREAM, SocketState.LISTEN, path, listen.inode(), 0, 0, 0), listen);
+      SocketEntry listen =
+          find(
+              entries,
+              "unix listener",
+              e -> path.equals(e.path()) && e.state() == SocketState.LISTEN);
+      assertEquals(
+          SocketEntry.unix(UnixType.STREAM, SocketState.LISTEN, path, listen.inode(), 0, 0, 0),
+          listen);
       assertOwned(listen, own, 0);
 
-      SocketEntry serverEnd = find(entries, "accepted unix socket", e -> path.equals(e.path())
-          && e.state() == SocketState.ESTABLISHED);
+      SocketEntry serverEnd =
+          find(
+              entries,
+              "accepted unix socket",
+              e -> path.equals(e.path()) && e.state() == SocketState.ESTABLISHED);
       assertEquals(UnixType.STREAM, serverEnd.unixType());
       assertOwned(serverEnd, own, 0);
 
       // the client is unnamed: find it among this process's sockets
-      List<SocketEntry> unnamedOwn = entries.stream()
-          .filter(e -> e.path() == null && e.state() == SocketState.ESTABLISHED && own.contains(e.inode()))
-          .toList();
+      List<SocketEntry> unnamedOwn =
+          entries.stream()
+              .filter(
+                  e ->
+                      e.path() == null
+                          && e.state() == SocketState.ESTABLISHED
+                          && own.contains(e.inode()))
+              .toList();
       assertFalse(unnamedOwn.isEmpty(), "the connected unnamed client socket");
       assertEquals(address, client.getRemoteAddress());
       assertEquals(address, accepted.getLocalAddress());
@@ -246,7 +391,8 @@ class ProcNetReaderLiveTest {
    * Compares our TCP/UDP entries on the given local ports with {@code ss -tuanH}: same set of
    * "proto state local:port remote:port". Skipped (without failing) where ss is not installed.
    */
-  private static void assertAgreesWithSs(List<SocketEntry> entries, Set<Integer> ports) throws Exception {
+  private static void assertAgreesWithSs(List<SocketEntry> entries, Set<Integer> ports)
+      throws Exception {
     List<String> ssLines = runSs();
     if (ssLines == null) {
       return;
@@ -260,14 +406,25 @@ class ProcNetReaderLiveTest {
       String[] local = hostPort(f[4]);
       String[] peer = hostPort(f[5]);
       if (ports.contains(Integer.parseInt(local[1]))) {
-        fromSs.add(f[0] + " " + f[1] + " " + local[0] + ":" + local[1] + " " + peer[0] + ":" + peer[1]);
+        fromSs.add(
+            f[0] + " " + f[1] + " " + local[0] + ":" + local[1] + " " + peer[0] + ":" + peer[1]);
       }
     }
     Set<String> fromProc = new TreeSet<>();
     for (SocketEntry e : entries) {
       if (e.proto() != Protocol.UNIX && ports.contains(e.localPort())) {
-        fromProc.add(e.proto().wireName() + " " + e.state().ssName() + " " + e.localAddress() + ":" + e.localPort()
-            + " " + e.remoteAddress() + ":" + e.remotePort());
+        fromProc.add(
+            e.proto().wireName()
+                + " "
+                + e.state().ssName()
+                + " "
+                + e.localAddress()
+                + ":"
+                + e.localPort()
+                + " "
+                + e.remoteAddress()
+                + ":"
+                + e.remotePort());
       }
     }
     assertFalse(fromProc.isEmpty());

@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portolan.socket.Family;
+import dev.portolan.socket.Fixtures;
+import dev.portolan.socket.KernelSockstat;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketEntry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,11 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.portolan.socket.Fixtures;
-import dev.portolan.socket.Family;
-import dev.portolan.socket.Protocol;
-import dev.portolan.socket.KernelSockstat;
-import dev.portolan.socket.SocketEntry;
 
 class ProcNetReaderTest {
 
@@ -51,7 +51,9 @@ class ProcNetReaderTest {
     ProcNetReader reader = ProcNetReader.create(Fixtures.dir("empty"));
     assertEquals(List.of(), reader.read(EnumSet.allOf(Protocol.class)));
     assertEquals(Map.of(), reader.sockstat().counters());
-    assertEquals(List.of(), ProcNetReader.create(Path.of("/nonexistent/portolan")).read(Set.of(Protocol.TCP)));
+    assertEquals(
+        List.of(),
+        ProcNetReader.create(Path.of("/nonexistent/portolan")).read(Set.of(Protocol.TCP)));
   }
 
   @Test
@@ -65,12 +67,16 @@ class ProcNetReaderTest {
   @Test
   void readsTablesLargerThanItsBufferAndSharesAddressStrings(@TempDir Path dir) throws IOException {
     int sockets = 60_000;
-    StringBuilder tcp = new StringBuilder("  sl  local_address rem_address   st tx_queue rx_queue ...\n");
+    StringBuilder tcp =
+        new StringBuilder("  sl  local_address rem_address   st tx_queue rx_queue ...\n");
     for (int i = 0; i < sockets; i++) {
       // 10.0.0.5:8080 <- 192.168.(i / 250).(i % 250 + 1):(10000 + i % 50000)
       int remote = 192 | 168 << 8 | (i / 250) << 16 | (i % 250 + 1) << 24;
-      tcp.append(String.format("%5d: 0500000A:1F90 %08X:%04X 01 00000000:00000000 00:00000000 00000000  1000"
-          + "        0 %d 1 0000000000000000 20 4 30 10 -1%n", i, remote, 10000 + i % 50000, 100000 + i));
+      tcp.append(
+          String.format(
+              "%5d: 0500000A:1F90 %08X:%04X 01 00000000:00000000 00:00000000 00000000  1000"
+                  + "        0 %d 1 0000000000000000 20 4 30 10 -1%n",
+              i, remote, 10000 + i % 50000, 100000 + i));
     }
     Files.writeString(dir.resolve("tcp"), tcp, StandardCharsets.US_ASCII);
     ProcNetReader reader = ProcNetReader.create(dir);

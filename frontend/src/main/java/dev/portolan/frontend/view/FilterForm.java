@@ -3,16 +3,37 @@ package dev.portolan.frontend.view;
 import java.util.List;
 
 /**
- * The connections filter form as submitted: every value is the raw text (empty when not given); {@code node} is
- * the node chosen (empty: all nodes) out of {@code nodes}.
+ * The connections filter form as submitted: every value is the raw text (empty when not given);
+ * {@code node} is the node chosen (empty: all nodes) out of {@code nodes}.
  */
-public record FilterForm(String proto, String state, String port, String pid, boolean listening, String q,
-    String node, List<String> nodes) {
+public record FilterForm(
+    String proto,
+    String state,
+    String port,
+    String pid,
+    boolean listening,
+    String q,
+    String node,
+    List<String> nodes) {
   /** The proto choices of {@code /api/v1/sockets}. */
-  public static final List<String> PROTOCOLS = List.of("tcp", "udp", "unix", "tcp4", "tcp6", "udp4", "udp6", "inet", "inet6");
+  public static final List<String> PROTOCOLS =
+      List.of("tcp", "udp", "unix", "tcp4", "tcp6", "udp4", "udp6", "inet", "inet6");
+
   /** The state choices of {@code /api/v1/sockets}. */
-  public static final List<String> STATES = List.of("listen", "established", "syn-sent", "syn-recv", "fin-wait-1",
-      "fin-wait-2", "time-wait", "closed", "close-wait", "last-ack", "closing", "connected");
+  public static final List<String> STATES =
+      List.of(
+          "listen",
+          "established",
+          "syn-sent",
+          "syn-recv",
+          "fin-wait-1",
+          "fin-wait-2",
+          "time-wait",
+          "closed",
+          "close-wait",
+          "last-ack",
+          "closing",
+          "connected");
 
   public List<String> protocols() {
     return PROTOCOLS;

@@ -1,11 +1,19 @@
 package dev.portolan.frontend.view;
 
 /**
- * One listening port on the port map: {@code exposure} is the API's wire name (all-interfaces, loopback-only,
- * specific-address) and picks the colour; {@code addresses} lists where it listens; {@code href} the port page.
+ * One listening port on the port map: {@code exposure} is the API's wire name (all-interfaces,
+ * loopback-only, specific-address) and picks the colour; {@code addresses} lists where it listens;
+ * {@code href} the port page.
  */
-public record PortCell(String id, String proto, int port, String service, String process, String exposure,
-    String addresses, String href) {
+public record PortCell(
+    String id,
+    String proto,
+    int port,
+    String service,
+    String process,
+    String exposure,
+    String addresses,
+    String href) {
   /** The label under the port number: service name, else "unassigned". */
   public String serviceLabel() {
     return service == null || service.isBlank() ? "" : service;

@@ -3,11 +3,19 @@ package dev.portolan.frontend.view;
 import java.util.List;
 
 /**
- * The scan form, filled with what was asked (or the defaults); {@code error} says why the last try was refused.
- * {@code node}: the node the scan runs from (selected); {@code nodes}: the live nodes to choose from.
+ * The scan form, filled with what was asked (or the defaults); {@code error} says why the last try
+ * was refused. {@code node}: the node the scan runs from (selected); {@code nodes}: the live nodes
+ * to choose from.
  */
-public record ScanFormView(String target, String ports, String proto, String preset, boolean banners, String node,
-    List<String> nodes, String error) {
+public record ScanFormView(
+    String target,
+    String ports,
+    String proto,
+    String preset,
+    boolean banners,
+    String node,
+    List<String> nodes,
+    String error) {
   public ScanFormView {
     nodes = nodes == null ? List.of() : List.copyOf(nodes);
   }
