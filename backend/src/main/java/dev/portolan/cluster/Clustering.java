@@ -101,8 +101,8 @@ public final class Clustering {
   /**
    * Experimental ({@code -Dportolan.cluster.liteMember=true}, for agents only): join as a Hazelcast
    * lite member, which owns no partitions (the cluster's data, Vert.x's subscription map included,
-   * lives on the data members, i.e. the hubs). Measured by {@code bench --only membership}; see
-   * backend/docs/scaling.md.
+   * lives on the data members, i.e. the hubs). Measurements:
+   * backend/docs/measurements.md#clustering (figures in backend/docs/scaling.md).
    */
   public static final String LITE_MEMBER_PROPERTY = "portolan.cluster.liteMember";
 

@@ -233,7 +233,7 @@ public final class DashboardRoutes {
               ProcessView view =
                   new ProcessView(
                       node,
-                      NodeTable.href(node),
+                      NodeRows.href(node),
                       pid,
                       p.name(),
                       p.user(),

@@ -57,7 +57,7 @@ final class FleetPages {
             answer -> {
               long now = System.currentTimeMillis();
               List<NodeEntry> entries = answer.nodes();
-              List<NodeEntry> table = NodeTable.firstFew(entries, MAX_TABLE_ROWS);
+              List<NodeEntry> table = NodeRows.firstFew(entries, MAX_TABLE_ROWS);
               List<NodeEntry> mapped = table.subList(0, Math.min(MAX_MAPS, table.size()));
               List<Future<List<ListedSocket>>> listeners = new ArrayList<>();
               for (NodeEntry n : mapped) {
@@ -74,8 +74,8 @@ final class FleetPages {
                         // the nodes answer's seq: the feed position the page resumes from (the maps
                         // are at least that recent)
                         return new PortMapView(
-                            NodeTable.totals(answer, entries),
-                            NodeTable.rows(table, now),
+                            NodeRows.totals(answer, entries),
+                            NodeRows.rows(table, now),
                             entries.size() - table.size(),
                             maps,
                             entries.size() - maps.size(),
@@ -103,8 +103,8 @@ final class FleetPages {
               List<NodeEntry> entries = answer.nodes();
               NodesView view =
                   new NodesView(
-                      NodeTable.totals(answer, entries),
-                      NodeTable.rows(entries, System.currentTimeMillis()),
+                      NodeRows.totals(answer, entries),
+                      NodeRows.rows(entries, System.currentTimeMillis()),
                       answer.seq());
               HtmlReplies.send(
                   ctx, 200, "fragment/nodes.jte", "page/nodes.jte", Map.of("view", view));
@@ -124,7 +124,7 @@ final class FleetPages {
                   .map(
                       listeners -> {
                         long now = System.currentTimeMillis();
-                        FleetNodeRow row = NodeTable.row(entry, now);
+                        FleetNodeRow row = NodeRows.row(entry, now);
                         NodeRow map = PortMapBuilder.build(entry, listeners, now);
                         return NodePage.view(entry, row, map, listeners, answer.seq(), now);
                       });

@@ -69,6 +69,6 @@ final class FleetSocketRows {
             ? "live"
             : "last seen "
                 + (entry == null ? "before it went down" : Clock.when(entry.lastSeen(), now));
-    return new FleetSocketRow(node, NodeTable.href(node), socket, live, seen);
+    return new FleetSocketRow(node, NodeRows.href(node), socket, live, seen);
   }
 }

@@ -47,10 +47,10 @@ final class PortMapBuilder {
             new PortRange("Well-known", "0–1023", wellKnown),
             new PortRange("Registered", "1024–49151", registered),
             new PortRange("Ephemeral", "49152+", ephemeral));
-    String status = NodeTable.status(node);
+    String status = NodeRows.status(node);
     return new NodeRow(
         name,
-        NodeTable.href(name),
+        NodeRows.href(name),
         status,
         statusNote(node, status, now),
         describe(node, now),

@@ -22,9 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * large scan of this host's own addresses with a preset that allows it ({@link Preset#lanes()})
  * gets more lanes, each on a thread of its own ({@code portolan-scan-N-lane-K}) with its own
  * selector and every K-th target, because there the kernel's work per probe, done inside the
- * syscalls, is the bottleneck (measured: a serial connect scan of 65535 loopback ports costs 0.78 s
- * of one core even in C; two lanes take half the time on two cores). Their results come to the
- * scan's thread through a queue, so the listener still hears everything on that one thread.
+ * syscalls, is the bottleneck. Their results come to the scan's thread through a queue, so the
+ * listener still hears everything on that one thread.
+ *
+ * <p>Measurements: backend/docs/measurements.md#enginerun
  */
 final class EngineRun implements ScanRun {
   static final int MAX_PROBES = 1 << 24;

@@ -23,8 +23,7 @@ import java.util.Locale;
  * every {@code stride}-th target of the plan starting at its {@code index}. Most scans have one
  * lane, run on the scan's thread; a large scan of this host's own addresses gets more (see {@link
  * EngineRun}), because there each probe costs CPU rather than waiting: the kernel handles the whole
- * handshake (or the RST, or the ICMP) inside the send, about 12 us of kernel time per TCP probe on
- * the 2-core VM it was measured on.
+ * handshake (or the RST, or the ICMP) inside the send.
  *
  * <p>A probe is one (address, port). It is sent at most {@code maxRetries + 1} times per round;
  * silence after the last send of a round ends it as filtered (TCP) or open|filtered (UDP), unless
@@ -34,8 +33,10 @@ import java.util.Locale;
  * until the sweep is over and nothing is in flight, and then gets a round at half the pace ({@link
  * #confirm}); it is open|filtered only after a round without drops, or after {@value #MAX_ROUNDS}
  * rounds in all. (A drop shows only when another probe's retransmission is answered, which can be
- * long after the dropped answer: deciding a UDP port's silence during the sweep, while answers are
- * being dropped, called closed ports open|filtered behind a per-destination ICMP limit of 50/s.)
+ * long after the dropped answer, so a UDP port's silence is not decided during the sweep while
+ * answers are being dropped.)
+ *
+ * <p>Measurements: backend/docs/measurements.md#lane
  */
 final class Lane {
   static final int MAX_ROUNDS = 4;

@@ -15,9 +15,7 @@ import java.util.Locale;
  * work in them is the scan's cost. Through {@code SocketChannel} a closed port costs seven ({@code
  * socket}, two {@code fcntl}, {@code connect}, {@code poll}, {@code getsockopt}, {@code close}) and
  * a {@link java.net.ConnectException} with its stack trace; here two {@code connect} calls on a
- * socket kept from one probe to the next (see {@link Session#probe}), and no allocation. Measured
- * on the 2-core VM, a serial scan of 65535 loopback ports costs 0.78 s in C with a socket per port,
- * 0.47 s reusing the socket, and about 1 s through {@code SocketChannel}.
+ * socket kept from one probe to the next (see {@link Session#probe}), and no allocation.
  *
  * <p>When the answer is not there yet (a listener whose accept queue is full drops the SYN, say),
  * the probe says {@link #PENDING} and the engine probes that port again through a {@code
@@ -25,6 +23,8 @@ import java.util.Locale;
  * when native access is denied ({@code --illegal-native-access=deny} without {@code
  * --enable-native-access}), or with the system property {@code portolan.scan.native=false}: the
  * engine then uses {@code SocketChannel} for everything.
+ *
+ * <p>Measurements: backend/docs/measurements.md#nativetcp
  */
 final class NativeTcp {
   /** The handshake completed: open. */

@@ -22,10 +22,8 @@ import java.util.Objects;
  * own addresses (loopback or not: their traffic runs over the loopback device) the kernel completes
  * the exchange inside {@code connect()}, so the engine asks for the answer straight away instead of
  * through the selector, by direct system calls where it can ({@link NativeTcp}). A connect that the
- * kernel gives the very port it probes (a self-connect, possible for ports in the ephemeral range,
- * about one or two per full scan of 127.0.0.1) is not taken for a listener: the probe is sent
- * again. (nmap counts it as a drop and slows down: that is why its full loopback scans take 1.9 s
- * as often as 0.9 s.)
+ * kernel gives the very port it probes (a self-connect, possible for ports in the ephemeral range)
+ * is not taken for a listener: the probe is sent again (nmap counts it as a drop and slows down).
  *
  * <p><b>UDP</b>: one connected datagram channel per probe, carrying the port's {@link UdpPayloads
  * payload}. A reply is {@code open} ({@code udp-response}); an ICMP port unreachable, which a
@@ -33,35 +31,17 @@ import java.util.Objects;
  * read, is {@code closed} ({@code port-unreach}); other ICMP unreachables are {@code filtered};
  * silence through the retransmissions (on the same socket) is {@code open|filtered}.
  *
- * <p><b>ICMP rate limits (Linux), measured on kernel 6.18</b>: closed UDP ports are known only by
- * their ICMP port unreachables, and Linux limits those, per network namespace.
- *
- * <ol>
- *   <li>{@code net.ipv4.icmp_msgs_per_sec} (1000) with {@code icmp_msgs_burst} (50): a token bucket
- *       for all ICMP and ICMPv6 errors of the types in {@code icmp_ratemask} (destination
- *       unreachable is one); each message costs a random 0 to 2 tokens. Through a veth pair, 5000
- *       probes sent at once drew 111 unreachables; paced, 1000/s all got one, 1200/s drew 1011/s
- *       ({@code IcmpOutRateLimitGlobal} counts the rest).
- *   <li>Per destination: {@code net.ipv4.icmp_ratelimit} (1000 ms) and {@code
- *       net.ipv6.icmp.ratelimit} (100 ms), each with a burst of 6: a remote Linux host answers
- *       about one closed IPv4 port a second (5000 probes at once drew 6; {@code
- *       IcmpOutRateLimitHost}, {@code Icmp6OutRateLimitHost}).
- *   <li>Neither applies on loopback: the kernel skips the global check when the packet that caused
- *       the error came in on the loopback device, and the per-destination check when the error goes
- *       out on it. 5000 probes to closed ports of 127.0.0.1, and of ::1, in 29 ms drew 5000
- *       unreachables each, none rate-limited; that holds for the host's own non-loopback addresses
- *       too (their traffic runs over {@code lo}).
- * </ol>
- *
- * So a local scan can go as fast as the sockets allow, while a scan of another host (or of a pod
- * behind a veth) must not outrun the limit, and the engine cannot know the remote one. It measures
- * instead: an answer that came only to a retransmission is a drop; on drops it slows to 90% of the
- * answer rate it measured (what the limiter lets through), growing back 5% a second while no drops
- * come; and a UDP port that stayed silent while drops were being seen is asked again after the
- * sweep, at half that pace, and called {@code open|filtered} only after a round without drops (up
- * to four rounds; see {@link Lane}, {@link Timing}). Measured through a veth with the global limit
- * only (1000/s): 3000 ports in 3.4-4.4 s, exact, where nmap -sU -T5 took 579 s; with a
- * per-destination limit of 50/s: 300 ports in 8-10 s, exact (the limit alone needs 6 s).
+ * <p><b>ICMP rate limits</b>: closed UDP ports are known only by their ICMP port unreachables, and
+ * Linux limits those, per network namespace: globally (a token bucket for all ICMP errors) and per
+ * destination (about one closed IPv4 port a second from a remote Linux host), but neither on
+ * loopback, which the host's own non-loopback addresses use too. So a local scan can go as fast as
+ * the sockets allow, while a scan of another host (or of a pod behind a veth) must not outrun the
+ * limit, and the engine cannot know the remote one. It measures instead: an answer that came only
+ * to a retransmission is a drop; on drops it slows to 90% of the answer rate it measured (what the
+ * limiter lets through), growing back 5% a second while no drops come; and a UDP port that stayed
+ * silent while drops were being seen is asked again after the sweep, at half that pace, and called
+ * {@code open|filtered} only after a round without drops (up to four rounds; see {@link Lane},
+ * {@link Timing}).
  *
  * <p><b>Limits</b>: probes in flight follow {@link Timing}'s congestion window, capped by the
  * preset, the plan's {@code maxOpenSockets} and half the process's free file descriptors ({@link
@@ -77,6 +57,9 @@ import java.util.Objects;
  * otherwise ignored. {@link ScanRun#cancel()} stops the scan at once, closes its sockets and
  * completes the outcome as cancelled with the results so far (open ports still waiting for their
  * banner are reported without it).
+ *
+ * <p>Measurements (the kernel's limits, self-connects, scans through a veth):
+ * backend/docs/measurements.md#scanengine
  */
 public final class ScanEngine {
   /** Where banners come from: {@link BannerGrabber#grab} in production; tests give their own. */

@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * from a closed port and means nothing to a text or a binary protocol. (nmap sends an empty
  * datagram there, but Java cannot: {@code DatagramChannel.write} and {@code send} of an empty
  * buffer, and {@code DatagramSocket.send} of an empty packet, return without a system call and
- * nothing leaves, measured on JDK 25.)
+ * nothing leaves; see backend/docs/measurements.md#udppayloads.)
  *
  * <ul>
  *   <li><b>53, DNS</b>: a standard query (RFC 1035 section 4.1) for the root's NS records, class

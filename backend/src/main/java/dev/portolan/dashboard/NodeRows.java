@@ -14,8 +14,8 @@ import java.util.List;
  * node with status, since when and why, and the fleet totals. A big fleet's port map lists nodes
  * that are not up first.
  */
-final class NodeTable {
-  private NodeTable() {}
+final class NodeRows {
+  private NodeRows() {}
 
   /**
    * All of them when at most {@code max}, in name order; else down and stale nodes first, then up
@@ -26,7 +26,7 @@ final class NodeTable {
       return entries;
     }
     List<NodeEntry> sorted = new ArrayList<>(entries);
-    sorted.sort(Comparator.comparingInt(NodeTable::rank));
+    sorted.sort(Comparator.comparingInt(NodeRows::rank));
     return sorted.subList(0, max);
   }
 
