@@ -62,42 +62,48 @@ class HubRestartResyncTest {
     // A feed client of the previous run, reconnecting as EventSource does: its reset comes when the
     // hub can serve.
     SseTap feed = keep(SseTap.open(hub.port, "/api/v1/events?local-port=" + port, oldId));
-    int emptyButIncomplete = 0;
-    long firstListing = -1;
-    while (true) {
-      boolean resetSeen = !feed.events().isEmpty();
-      // The dashboard's node list, fetched before the API says it is still not complete: it said so
-      // too.
-      String html = hub.get("/nodes").body();
-      JsonObject page = hub.get("/api/v1/sockets?local-port=" + port).json();
-      JsonArray sockets = page.getJsonArray("sockets");
-      if (!sockets.isEmpty()) {
-        firstListing = System.nanoTime();
-        break;
-      }
-      assertFalse(
-          resetSeen,
-          "the feed told its client to reset while the fleet was empty: " + feed.events());
-      assertEquals(
-          false,
-          page.getBoolean("complete", true),
-          "200 with no socket must say it is not complete: " + page.encode());
-      JsonObject nodes = hub.get("/api/v1/nodes").json();
-      assertEquals(false, nodes.getBoolean("complete", true), nodes.encode());
-      assertTrue(
-          html.contains("class=\"notice resync\"") && html.contains("not complete yet"),
-          "the node list shows the hub is resyncing: " + html);
-      for (Object o : nodes.getJsonArray("nodes")) {
-        JsonObject n = (JsonObject) o;
-        if (n.getString("name").equals("agent-r")) {
-          assertEquals(
-              "resyncing", n.getString("status"), "listed without its table: " + n.encode());
-        }
-      }
-      emptyButIncomplete++;
-      assertTrue(System.nanoTime() - serving < START.toNanos(), "the listener never came back");
-      Thread.sleep(100);
-    }
+    // Every answer until the listener is back must say the hub is resyncing: each poll checks that.
+    java.util.concurrent.atomic.AtomicInteger emptyButIncomplete =
+        new java.util.concurrent.atomic.AtomicInteger();
+    long firstListing =
+        Await.until(
+            "the listener listed again",
+            START,
+            () -> {
+              boolean resetSeen = !feed.events().isEmpty();
+              // The dashboard's node list, fetched before the API says it is still not complete: it
+              // said so
+              // too.
+              String html = hub.get("/nodes").body();
+              JsonObject page = hub.get("/api/v1/sockets?local-port=" + port).json();
+              JsonArray sockets = page.getJsonArray("sockets");
+              if (!sockets.isEmpty()) {
+                return System.nanoTime();
+              }
+              assertFalse(
+                  resetSeen,
+                  "the feed told its client to reset while the fleet was empty: " + feed.events());
+              assertEquals(
+                  false,
+                  page.getBoolean("complete", true),
+                  "200 with no socket must say it is not complete: " + page.encode());
+              JsonObject nodes = hub.get("/api/v1/nodes").json();
+              assertEquals(false, nodes.getBoolean("complete", true), nodes.encode());
+              assertTrue(
+                  html.contains("class=\"notice resync\"") && html.contains("not complete yet"),
+                  "the node list shows the hub is resyncing: " + html);
+              for (Object o : nodes.getJsonArray("nodes")) {
+                JsonObject n = (JsonObject) o;
+                if (n.getString("name").equals("agent-r")) {
+                  assertEquals(
+                      "resyncing",
+                      n.getString("status"),
+                      "listed without its table: " + n.encode());
+                }
+              }
+              emptyButIncomplete.incrementAndGet();
+              return null;
+            });
     JsonObject summary =
         Await.until(
             "the fleet complete again",
@@ -120,7 +126,7 @@ class HubRestartResyncTest {
             + " %d empty answers before it, each saying complete: false%n",
         (serving - restarted) / 1_000_000,
         (firstListing - restarted) / 1_000_000,
-        emptyButIncomplete);
+        emptyButIncomplete.get());
   }
 
   private JsonArray rows(int port) {
