@@ -8,14 +8,11 @@ import dev.portolan.bus.Addresses;
 import dev.portolan.bus.OwnerQuery;
 import dev.portolan.bus.ScanRequest;
 import dev.portolan.config.BusTls;
-import dev.portolan.config.ClusterSettings;
 import dev.portolan.scan.Preset;
 import dev.portolan.socket.Protocol;
 import dev.portolan.web.Await;
 import dev.portolan.web.RunningNode;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -25,7 +22,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -132,7 +128,7 @@ class BusRolesClusterTest {
 
     // The shadow hub: the agent's certificate, the fleet's CA, a real node's bus settings.
     shadow =
-        shadowHub(
+        cluster.member(
             new EventBusOptions()
                 .setSsl(true)
                 .setTrustAll(false)
@@ -276,7 +272,7 @@ class BusRolesClusterTest {
         DEADLINE,
         () -> ClusterFixture.upAndSynced(hub, Set.of(AGENT)));
     shadow =
-        shadowHub(
+        cluster.member(
             new EventBusOptions()
                 .setSsl(true)
                 .setTrustAll(false)
@@ -371,46 +367,6 @@ class BusRolesClusterTest {
         ReplyFailure.RECIPIENT_FAILURE,
         failed.failureType(),
         what + ": the agent answered: " + failed);
-  }
-
-  /**
-   * A clustered Vert.x in the fleet's Hazelcast cluster (same name, joined to the hub) with {@code
-   * bus}'s TLS.
-   */
-  private Clustering.Clustered shadowHub(EventBusOptions bus) throws Exception {
-    ClusterSettings settings =
-        new ClusterSettings(
-            true,
-            cluster.clusterName,
-            "127.0.0.1",
-            ClusterFixture.freePort(),
-            0,
-            List.of("127.0.0.1:" + cluster.hubPort),
-            null);
-    HazelcastClusterManager manager =
-        new HazelcastClusterManager(Clustering.hazelcastConfig(settings, "127.0.0.1"));
-    Vertx vertx =
-        Vertx.builder()
-            .with(
-                new VertxOptions()
-                    .setEventBusOptions(
-                        bus.setHost("127.0.0.1").setPort(0).setClusterPublicHost("127.0.0.1")))
-            .withClusterManager(manager)
-            .buildClustered()
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(60, TimeUnit.SECONDS);
-    return new Clustering.Clustered(
-        vertx,
-        new Membership() {
-          @Override
-          public String localNodeId() {
-            return manager.getNodeId();
-          }
-
-          @Override
-          public void onMemberLeft(java.util.function.Consumer<String> nodeId) {}
-        });
   }
 
   private JsonObject nodeAtHub(String name) {

@@ -8,13 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.NodeHeartbeat;
 import dev.portolan.config.BusTls;
-import dev.portolan.config.ClusterSettings;
 import dev.portolan.fleet.NodeFacts;
 import dev.portolan.web.Await;
 import dev.portolan.web.RunningNode;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -23,7 +20,6 @@ import io.vertx.core.http.ClientAuth;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -108,7 +104,7 @@ class BusTlsClusterTest {
     // The intruder with a certificate trusts any server and asks no client for one: as lax as an
     // attacker would be.
     intruders.add(
-        intruder(
+        cluster.member(
             new EventBusOptions()
                 .setSsl(true)
                 .setTrustAll(true)
@@ -117,52 +113,12 @@ class BusTlsClusterTest {
                     new PemKeyCertOptions()
                         .setCertPath(foreignTls.cert().toString())
                         .setKeyPath(foreignTls.key().toString()))));
-    intruders.add(intruder(new EventBusOptions()));
+    intruders.add(cluster.member(new EventBusOptions()));
     for (int i = 0; i < intruders.size(); i++) {
       assertCutOff(
           intruders.get(i), "intruder-" + i, i == 0 ? "a certificate of another CA" : "no TLS");
     }
     assertEquals(Set.of(AGENT), nodeNames(), "the hub lists the agent only");
-  }
-
-  /**
-   * A clustered Vert.x in the fleet's Hazelcast cluster (same name, joined to the hub, the members'
-   * own Hazelcast configuration), its event bus on 127.0.0.1 with {@code bus}'s TLS settings.
-   */
-  private Clustering.Clustered intruder(EventBusOptions bus) throws Exception {
-    ClusterSettings settings =
-        new ClusterSettings(
-            true,
-            cluster.clusterName,
-            "127.0.0.1",
-            ClusterFixture.freePort(),
-            0,
-            List.of("127.0.0.1:" + cluster.hubPort),
-            null);
-    HazelcastClusterManager manager =
-        new HazelcastClusterManager(Clustering.hazelcastConfig(settings, "127.0.0.1"));
-    Vertx vertx =
-        Vertx.builder()
-            .with(
-                new VertxOptions()
-                    .setEventBusOptions(
-                        bus.setHost("127.0.0.1").setPort(0).setClusterPublicHost("127.0.0.1")))
-            .withClusterManager(manager)
-            .buildClustered()
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(60, TimeUnit.SECONDS);
-    return new Clustering.Clustered(
-        vertx,
-        new Membership() {
-          @Override
-          public String localNodeId() {
-            return manager.getNodeId();
-          }
-
-          @Override
-          public void onMemberLeft(java.util.function.Consumer<String> nodeId) {}
-        });
   }
 
   private void assertCutOff(Clustering.Clustered intruder, String fakeNode, String what)

@@ -1,15 +1,22 @@
 package dev.portolan.cluster;
 
+import dev.portolan.config.ClusterSettings;
 import dev.portolan.web.RunningNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Settings for clustered test processes on 127.0.0.1: a cluster name of their own and free ports.
@@ -74,5 +81,40 @@ public final class ClusterFixture {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * A bare clustered Vert.x in this cluster (same name, joined to the hub, the members' own
+   * Hazelcast configuration), its event bus on 127.0.0.1 with {@code bus}'s TLS settings: an
+   * intruder or a shadow hub that runs none of Portolan's verticles.
+   */
+  public Clustering.Clustered member(EventBusOptions bus) throws Exception {
+    ClusterSettings settings =
+        new ClusterSettings(
+            true, clusterName, "127.0.0.1", freePort(), 0, List.of("127.0.0.1:" + hubPort), null);
+    HazelcastClusterManager manager =
+        new HazelcastClusterManager(Clustering.hazelcastConfig(settings, "127.0.0.1"));
+    Vertx vertx =
+        Vertx.builder()
+            .with(
+                new VertxOptions()
+                    .setEventBusOptions(
+                        bus.setHost("127.0.0.1").setPort(0).setClusterPublicHost("127.0.0.1")))
+            .withClusterManager(manager)
+            .buildClustered()
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(60, TimeUnit.SECONDS);
+    return new Clustering.Clustered(
+        vertx,
+        new Membership() {
+          @Override
+          public String localNodeId() {
+            return manager.getNodeId();
+          }
+
+          @Override
+          public void onMemberLeft(java.util.function.Consumer<String> nodeId) {}
+        });
   }
 }
