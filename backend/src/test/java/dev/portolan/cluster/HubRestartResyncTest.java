@@ -71,10 +71,11 @@ class HubRestartResyncTest {
             START,
             () -> {
               boolean resetSeen = !feed.events().isEmpty();
-              // The dashboard's node list, fetched before the API says it is still not complete: it
-              // said so
-              // too.
+              // Fetched in this order (the page, the node list, then the sockets) because the
+              // fleet only goes from incomplete to complete: an empty answer at the end means
+              // each earlier one was taken while it was still incomplete too.
               String html = hub.get("/nodes").body();
+              JsonObject nodes = hub.get("/api/v1/nodes").json();
               JsonObject page = hub.get("/api/v1/sockets?local-port=" + port).json();
               JsonArray sockets = page.getJsonArray("sockets");
               if (!sockets.isEmpty()) {
@@ -87,7 +88,6 @@ class HubRestartResyncTest {
                   false,
                   page.getBoolean("complete", true),
                   "200 with no socket must say it is not complete: " + page.encode());
-              JsonObject nodes = hub.get("/api/v1/nodes").json();
               assertEquals(false, nodes.getBoolean("complete", true), nodes.encode());
               assertTrue(
                   html.contains("class=\"notice resync\"") && html.contains("not complete yet"),
