@@ -91,6 +91,10 @@ public final class Main implements Callable<Integer> {
       settings.cluster().busTls().checkFiles();
       dev.portolan.cluster.BusTlsOptions.checkOwnRole(
           settings.cluster().busTls(), dev.portolan.cluster.BusRole.forNode(settings.role()));
+      if (settings.bridge().linked()) {
+        dev.portolan.cluster.BusTlsOptions.checkAgentName(
+            settings.cluster().busTls(), settings.nodeName());
+      }
     }
     return settings;
   }

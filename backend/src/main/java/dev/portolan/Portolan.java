@@ -3,6 +3,8 @@ package dev.portolan;
 import dev.portolan.audit.AgentAudit;
 import dev.portolan.audit.AuditFile;
 import dev.portolan.audit.AuditLog;
+import dev.portolan.bridge.agent.HubLinkVerticle;
+import dev.portolan.bridge.hub.HubBridgeVerticle;
 import dev.portolan.bus.AuditJson;
 import dev.portolan.bus.NodeInfo;
 import dev.portolan.bus.RequestHeaders;
@@ -63,15 +65,18 @@ public final class Portolan {
 
   private final String readerName;
 
-  private Portolan(Vertx vertx, java.util.function.IntSupplier httpPort, PortolanConfig config) {
-    this(vertx, httpPort, config, "none");
-  }
+  /** Agents one hub's bridge holds at once, at most. */
+  static final int MAX_BRIDGED_AGENTS = 20_000;
+
+  private final java.util.function.IntSupplier bridgePort;
 
   private Portolan(
       Vertx vertx,
       java.util.function.IntSupplier httpPort,
       PortolanConfig config,
-      String readerName) {
+      String readerName,
+      java.util.function.IntSupplier bridgePort) {
+    this.bridgePort = bridgePort;
     this.readerName = readerName;
     this.vertx = vertx;
     this.httpPort = httpPort;
@@ -223,15 +228,23 @@ public final class Portolan {
               .onFailure(e -> shortLived.close());
     }
     if (!config.role().serves()) {
+      HubLinkVerticle link =
+          config.bridge().linked()
+              ? new HubLinkVerticle(
+                  new HubLinkVerticle.Options(
+                      node, config.bridge().hubs(), config.cluster().busTls()))
+              : null;
       HealthVerticle health =
           new HealthVerticle(
                   new HealthVerticle.Options(
                       HttpEndpoint.of(config, connectionLimits(registry, config)), node, registry))
-              .withClusterCheck(check);
+              .withClusterCheck(check)
+              .withHubLink(link == null ? null : link::status);
       return deployed
+          .compose(id -> link != null ? vertx.deployVerticle(link) : Future.succeededFuture("none"))
           .compose(id -> vertx.deployVerticle(health))
           .compose(id -> check != null ? vertx.deployVerticle(check) : Future.succeededFuture(id))
-          .map(id -> new Portolan(vertx, health::actualPort, config, readerName));
+          .map(id -> new Portolan(vertx, health::actualPort, config, readerName, () -> 0));
     }
     if (config.cluster().enabled()) {
       RequestHeaders.stampHub(vertx.eventBus(), node);
@@ -261,11 +274,31 @@ public final class Portolan {
                     config.limits(),
                     config.auditFile()))
             .withClusterCheck(check);
+    HubBridgeVerticle bridge =
+        config.cluster().enabled()
+            ? new HubBridgeVerticle(
+                new HubBridgeVerticle.Options(
+                    config.cluster().host(),
+                    config.bridge().port(),
+                    config.cluster().busTls(),
+                    node,
+                    metrics,
+                    MAX_BRIDGED_AGENTS))
+            : null;
     return deployed
         .compose(id -> vertx.deployVerticle(fleet))
+        .compose(
+            id -> bridge != null ? vertx.deployVerticle(bridge) : Future.succeededFuture("none"))
         .compose(id -> vertx.deployVerticle(web))
         .compose(id -> check != null ? vertx.deployVerticle(check) : Future.succeededFuture(id))
-        .map(id -> new Portolan(vertx, web::actualPort, config, readerName));
+        .map(
+            id ->
+                new Portolan(
+                    vertx,
+                    web::actualPort,
+                    config,
+                    readerName,
+                    bridge != null ? bridge::actualPort : () -> 0));
   }
 
   /**
@@ -414,6 +447,11 @@ public final class Portolan {
    */
   public String readerName() {
     return readerName;
+  }
+
+  /** The port of this hub's bridge for agents (0: none, not a clustered hub). */
+  public int bridgePort() {
+    return bridgePort.getAsInt();
   }
 
   public PortolanConfig config() {

@@ -81,6 +81,25 @@ public final class Addresses {
   /** {@link ConnectivityRequest} -> can this node connect to host:port, and why not. */
   public static final String CONNECTIVITY = "connectivity";
 
+  /** Every per-node service a sampling node answers ({@link #onNode}). */
+  public static final java.util.List<String> NODE_SERVICES =
+      java.util.List.of(
+          SNAPSHOT,
+          SOCKETS_QUERY,
+          SUMMARY,
+          NODE_INFO,
+          OWNER_LOOKUP,
+          PORT_CHECK,
+          SCAN_START,
+          SCAN_STATUS,
+          SCAN_CANCEL,
+          SCAN_LIST,
+          SCAN_POLICY,
+          CONNECTIVITY);
+
+  /** The prefix of every {@link #scanEvents} address. */
+  public static final String SCAN_EVENTS_PREFIX = "portolan.scan.events.";
+
   /**
    * Whether {@code address} is a hub-local service ({@code portolan.fleet.*}): asked and published
    * with {@code localOnly}, so that a request never leaves the process. A local consumer is not in
@@ -101,7 +120,7 @@ public final class Addresses {
    * fleet-unique.
    */
   public static String scanEvents(String scanId) {
-    return "portolan.scan.events." + scanId;
+    return SCAN_EVENTS_PREFIX + scanId;
   }
 
   // Hub-local services (localConsumer), answered by the fleet aggregator of this process.

@@ -47,10 +47,12 @@ public enum BusRole {
   }
 
   /**
-   * The peers a member of this role exchanges messages with: an agent only with hubs (hubs ask it,
-   * it reports to hubs; agents never talk to agents), a hub with hubs and agents.
+   * The peers a process of this role accepts on a TLS connection: an agent only hubs (it connects
+   * to a hub's bridge; agents never talk to agents), a hub on the clustered bus only hubs (agents
+   * are no members of the cluster: they reach it through a hub's bridge, which accepts only
+   * agents).
    */
   public Set<BusRole> accepts() {
-    return this == AGENT ? EnumSet.of(HUB) : EnumSet.of(HUB, AGENT);
+    return EnumSet.of(HUB);
   }
 }

@@ -95,6 +95,32 @@ public final class BusTlsOptions {
   }
 
   /**
+   * Checks, before an agent starts, that its node name is the name in its certificate (CN): a hub's
+   * bridge lets an agent speak only for that name. Throws with one line that says what to give.
+   */
+  public static void checkAgentName(BusTls tls, String nodeName) {
+    BusIdentity own;
+    try {
+      own = BusIdentity.read(tls.cert());
+    } catch (java.io.IOException | java.security.GeneralSecurityException | ClassCastException e) {
+      throw new PortolanConfig.InvalidConfigException(
+          "cannot read --bus-tls-cert " + tls.cert() + ": " + e.getMessage());
+    }
+    if (!nodeName.equals(own.name())) {
+      throw new PortolanConfig.InvalidConfigException(
+          "--bus-tls-cert "
+              + tls.cert()
+              + " is "
+              + own.describe()
+              + " but this node's name is '"
+              + nodeName
+              + "': a hub lets an agent speak only for the name in its certificate; give"
+              + " --node-name "
+              + own.name());
+    }
+  }
+
+  /**
    * Makes the started clustered event bus of {@code vertx} accept, both ways, only peers whose
    * certificate is of the bus CA and of a role {@code self} accepts ({@link RoleTrustManager}).
    * Vert.x builds the bus's server and client options from {@link EventBusOptions#toJson()}, which

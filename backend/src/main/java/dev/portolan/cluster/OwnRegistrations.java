@@ -15,24 +15,7 @@ import java.util.Map;
  * the self-check asks the cluster.
  */
 public final class OwnRegistrations {
-  /**
-   * The per-node services a sampling node answers ({@link Addresses#onNode}); a hub's fleet-wide
-   * subscriptions.
-   */
-  static final List<String> NODE_SERVICES =
-      List.of(
-          Addresses.SNAPSHOT,
-          Addresses.SOCKETS_QUERY,
-          Addresses.SUMMARY,
-          Addresses.NODE_INFO,
-          Addresses.OWNER_LOOKUP,
-          Addresses.PORT_CHECK,
-          Addresses.SCAN_START,
-          Addresses.SCAN_STATUS,
-          Addresses.SCAN_CANCEL,
-          Addresses.SCAN_LIST,
-          Addresses.SCAN_POLICY,
-          Addresses.CONNECTIVITY);
+  static final List<String> NODE_SERVICES = Addresses.NODE_SERVICES;
 
   /**
    * Seqs for a registration put back that was never seen (missing at the first check): far above

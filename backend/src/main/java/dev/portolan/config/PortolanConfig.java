@@ -34,7 +34,8 @@ public record PortolanConfig(
     RateLimitSettings limits,
     Path auditFile,
     HttpAccess http,
-    ConnectionSettings connections) {
+    ConnectionSettings connections,
+    BridgeSettings bridge) {
   public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
   public static final Duration MAX_INTERVAL = Duration.ofSeconds(60);
 
@@ -72,7 +73,20 @@ public record PortolanConfig(
     }
     Role role = Settings.ROLE.value(settings);
     boolean sampleSelf = role != Role.HUB || Settings.SAMPLE_SELF.value(settings);
-    boolean clustered = role != Role.ALL || Settings.CLUSTER.value(settings);
+    BridgeSettings bridge =
+        new BridgeSettings(Settings.HUB.value(settings), Settings.BRIDGE_PORT.value(settings));
+    if (role == Role.AGENT && !bridge.linked()) {
+      throw new InvalidConfigException(
+          "an agent reports to hubs over their bridge: give --hub HOST:PORT[,HOST:PORT...]"
+              + " (a hub's --cluster-host and --bridge-port, 7071 by default)");
+    }
+    if (role != Role.AGENT && bridge.linked()) {
+      throw new InvalidConfigException(
+          "--hub is for agents (--role agent); hubs find each other with --join or"
+              + " --kubernetes-dns");
+    }
+    // An agent is no member of the cluster: it reaches the hubs through their bridge.
+    boolean clustered = role == Role.HUB || (role == Role.ALL && Settings.CLUSTER.value(settings));
     ClusterSettings cluster =
         new ClusterSettings(
             clustered,
@@ -91,6 +105,17 @@ public record PortolanConfig(
     boolean shortLived = Settings.SHORT_LIVED.value(settings);
     boolean insecure = Settings.INSECURE.value(settings);
     cluster = cluster.withBusTls(BusTls.fromSettings(settings));
+    if (bridge.linked() && cluster.busTls() == null && !insecure) {
+      for (HubAddress hub : bridge.hubs()) {
+        if (!ClusterSettings.isLoopback(hub.host())) {
+          throw new InvalidConfigException(
+              "the hub "
+                  + hub
+                  + " is not loopback and the bridge has no TLS: give --bus-tls-cert,"
+                  + " --bus-tls-key and --bus-tls-ca, or --insecure to run it in plaintext");
+        }
+      }
+    }
     if (cluster.enabled()
         && cluster.busTls() == null
         && !insecure
@@ -143,7 +168,8 @@ public record PortolanConfig(
         limits,
         auditFile,
         http,
-        connections);
+        connections,
+        bridge);
   }
 
   /** Single-node settings with the cluster off (tests and tools). */
@@ -164,7 +190,8 @@ public record PortolanConfig(
         limits,
         auditFile,
         http,
-        connections);
+        connections,
+        bridge);
   }
 
   /** "250ms", "1s", "1.5s", "2m" (within 100ms..60s). */

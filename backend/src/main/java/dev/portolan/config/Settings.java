@@ -315,6 +315,32 @@ public final class Settings {
             }
             return name.isEmpty() ? null : name;
           });
+  public static final Setting<List<HubAddress>> HUB =
+      new Setting<>(
+          "hub",
+          "--hub",
+          "PORTOLAN_HUB",
+          "HOST:PORT[,HOST:PORT...]",
+          Kind.LIST,
+          "none",
+          List.of(),
+          "an agent's hubs: it holds one connection to one of them, over their event-bus bridge"
+              + " (`--bridge-port`), and moves to the next when it is lost; a name that resolves to"
+              + " several addresses counts as several hubs. Required for `--role agent`"
+              + " ([Fleet](#fleet))",
+          v -> List.copyOf(HubAddress.parseList(v)));
+  public static final Setting<Integer> BRIDGE_PORT =
+      new Setting<>(
+          "bridgePort",
+          "--bridge-port",
+          "PORTOLAN_BRIDGE_PORT",
+          "PORT",
+          Kind.VALUE,
+          "`7071`",
+          HubAddress.DEFAULT_PORT,
+          "a hub's event-bus bridge for agents, on `--cluster-host` (0 picks a free one); TLS with"
+              + " client certificates when the `--bus-tls-*` files are given",
+          wholeNumber("bridgePort", 0, 65535));
   public static final Setting<String> BUS_TLS_CERT =
       new Setting<>(
           BusTls.CERT,
@@ -549,6 +575,8 @@ public final class Settings {
           BUS_PORT,
           JOIN,
           KUBERNETES_DNS,
+          HUB,
+          BRIDGE_PORT,
           BUS_TLS_CERT,
           BUS_TLS_KEY,
           BUS_TLS_CA,

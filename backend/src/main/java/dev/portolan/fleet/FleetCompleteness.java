@@ -16,8 +16,9 @@ import java.util.Set;
  * <ul>
  *   <li>a live node has no table at this hub yet (heard of, its snapshot not in: listed as {@code
  *       resyncing}); or
- *   <li>within {@link #JOIN_WINDOW} of the hub's start, in a cluster: the hub is alone (Hazelcast
- *       may take 5-15 s to merge a restarted hub with the members that stayed), or a member that
+ *   <li>within {@link #JOIN_WINDOW} of the hub's start, in a cluster: the hub is alone and has
+ *       heard from no node yet (Hazelcast may take 5-15 s to merge a restarted hub with the members
+ *       that stayed; agents come back over its bridge within a second or two), or a member that
  *       samples a node (or does not say) has not been heard from.
  * </ul>
  *
@@ -37,6 +38,15 @@ public record FleetCompleteness(
    * @param others the other cluster members by Vert.x node id, each with whether it samples a node
    *     (null: unknown)
    */
+  private static boolean heardNone(List<NodeView> nodes) {
+    for (NodeView v : nodes) {
+      if (v.live()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public static FleetCompleteness of(
       List<NodeView> nodes,
       boolean clustered,
@@ -66,7 +76,9 @@ public record FleetCompleteness(
         }
       }
     }
-    boolean alone = joining && others.isEmpty();
+    // Agents are no cluster members (they reach hubs through a bridge): a hub that has heard from
+    // a node is not alone, even as the only member.
+    boolean alone = joining && others.isEmpty() && heardNone(nodes);
     if (resyncingCount == 0 && silent == 0 && !alone) {
       return COMPLETE;
     }

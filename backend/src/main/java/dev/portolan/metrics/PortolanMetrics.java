@@ -94,6 +94,25 @@ public final class PortolanMetrics {
         .increment();
   }
 
+  /**
+   * A frame or connection a hub's bridge refused ({@code reason}: an {@code AgentRules.Refusal}
+   * label).
+   */
+  public void bridgeRefused(String reason) {
+    Counter.builder("portolan.bridge.refused")
+        .description("Frames and connections the hub's bridge refused, by reason")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+
+  /** Serves {@code agents} as the number of agents connected to this hub's bridge now. */
+  public void bridgeAgents(java.util.function.IntSupplier agents) {
+    Gauge.builder("portolan.bridge.agents", agents::getAsInt)
+        .description("Agents connected to this hub's bridge now")
+        .register(registry);
+  }
+
   /** Serves {@code running} as the number of scans running now. */
   public void scansRunning(java.util.function.IntSupplier running) {
     Gauge.builder("portolan.scans.running", running::getAsInt)

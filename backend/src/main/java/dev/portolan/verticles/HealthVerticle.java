@@ -56,6 +56,18 @@ public final class HealthVerticle extends VerticleBase {
     return this;
   }
 
+  /**
+   * With {@code link} (null when none), /health says where the agent's link to its hubs stands; an
+   * agent with no hub connection is {@code degraded} (503).
+   */
+  public HealthVerticle withHubLink(
+      java.util.function.Supplier<dev.portolan.bridge.agent.HubLinkVerticle.Status> link) {
+    this.hubLink = link;
+    return this;
+  }
+
+  private java.util.function.Supplier<dev.portolan.bridge.agent.HubLinkVerticle.Status> hubLink;
+
   public int actualPort() {
     return server.actualPort();
   }
@@ -79,8 +91,17 @@ public final class HealthVerticle extends VerticleBase {
                       .put("node", node)
                       .put("role", "agent")
                       .put("lastSampleAt", lastSampleAt);
+              int code = ClusterSelfCheck.addTo(body, cluster);
+              if (hubLink != null) {
+                var link = hubLink.get();
+                body.put("hub", link.toJson());
+                if (!link.connected()) {
+                  body.put("status", "degraded");
+                  code = 503;
+                }
+              }
               ctx.response()
-                  .setStatusCode(ClusterSelfCheck.addTo(body, cluster))
+                  .setStatusCode(code)
                   .putHeader("Content-Type", "application/json")
                   .end(body.encode());
             });

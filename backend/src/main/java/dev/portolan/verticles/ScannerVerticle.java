@@ -362,7 +362,8 @@ public final class ScannerVerticle extends VerticleBase {
     public void onResult(ScanRecord scan, PortResult result) {
       if (result.state() == PortState.OPEN || result.state() == PortState.OPEN_FILTERED) {
         bus.publish(
-            Addresses.scanEvents(scan.id()), ScanEvent.port(scan.id(), result).toJson(services));
+            Addresses.scanEvents(scan.id()),
+            ScanEvent.port(scan.id(), result).toJson(services).put("node", node));
       }
     }
 
@@ -370,7 +371,7 @@ public final class ScannerVerticle extends VerticleBase {
     public void onProgress(ScanRecord scan, long done, long total) {
       bus.publish(
           Addresses.scanEvents(scan.id()),
-          ScanEvent.progress(scan.id(), done, total).toJson(services));
+          ScanEvent.progress(scan.id(), done, total).toJson(services).put("node", node));
     }
 
     @Override
@@ -380,7 +381,8 @@ public final class ScannerVerticle extends VerticleBase {
       if (audit != null) {
         audit.scanEnded(s);
       }
-      bus.publish(Addresses.scanEvents(scan.id()), ScanEvent.done(s).toJson(services));
+      bus.publish(
+          Addresses.scanEvents(scan.id()), ScanEvent.done(s).toJson(services).put("node", node));
     }
   }
 }

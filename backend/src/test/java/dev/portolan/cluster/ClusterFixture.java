@@ -25,19 +25,23 @@ public final class ClusterFixture {
   public final String clusterName = "portolan-test-" + UUID.randomUUID().toString().substring(0, 8);
   public final int hubPort = freePort();
 
-  /** A hub that does not sample a node of its own. */
+  /** The first hub's bridge port, which {@link #agent} connects to. */
+  public final int bridgePort = freePort();
+
+  /** A hub that does not sample a node of its own, with its bridge on {@link #bridgePort}. */
   public Map<String, Object> hub() {
     Map<String, Object> s = base("hub");
     s.put("role", "hub");
     s.put("clusterPort", hubPort);
+    s.put("bridgePort", bridgePort);
     return s;
   }
 
+  /** An agent connected to the first hub's bridge. */
   public Map<String, Object> agent(String name) {
     Map<String, Object> s = base(name);
     s.put("role", "agent");
-    s.put("clusterPort", freePort());
-    s.put("join", "127.0.0.1:" + hubPort);
+    s.put("hub", "127.0.0.1:" + bridgePort);
     return s;
   }
 

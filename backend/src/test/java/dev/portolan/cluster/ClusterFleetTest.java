@@ -119,6 +119,7 @@ class ClusterFleetTest {
       java.util.Map<String, Object> second = cluster.hub();
       second.put("nodeName", "hub-2");
       second.put("clusterPort", ClusterFixture.freePort());
+      second.put("bridgePort", ClusterFixture.freePort());
       second.put("join", "127.0.0.1:" + cluster.hubPort);
       secondHub = ClusterFixture.start(second);
       Await.until(

@@ -1,0 +1,164 @@
+package dev.portolan.bridge.hub;
+
+import dev.portolan.bridge.AgentRules;
+import dev.portolan.cluster.BusIdentity;
+import dev.portolan.cluster.BusRole;
+import dev.portolan.config.BusTls;
+import dev.portolan.metrics.PortolanMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/**
+ * A hub's bridge for agents: agents are not members of the hubs' cluster, each holds one connection
+ * here instead (the TCP event-bus bridge's protocol, {@link AgentConnection}). With {@link BusTls}
+ * the bridge runs TLS and requires a client certificate of the bus CA with the agent role, whose
+ * name is the only node that connection may speak for. A connection silent for {@link
+ * #READ_IDLE_SECONDS} (agents ping every few seconds) is closed, and with it the agent's
+ * registrations. Deploy one instance per event loop to share the port.
+ */
+public final class HubBridgeVerticle extends VerticleBase {
+  private static final Logger LOG = Logger.getLogger(HubBridgeVerticle.class.getName());
+
+  /** A connection that sent nothing for this long is closed (agents ping every 5 s). */
+  public static final int READ_IDLE_SECONDS = 20;
+
+  /**
+   * {@code host}/{@code port}: where to listen (port 0: any free one); {@code tls}: null for a
+   * plaintext bridge; {@code maxAgents}: connections at once across this process's instances.
+   */
+  public record Options(
+      String host,
+      int port,
+      BusTls tls,
+      String hubName,
+      AgentRules.Limits limits,
+      int maxAgents,
+      PortolanMetrics metrics,
+      AtomicInteger connected) {
+    public Options(
+        String host, int port, BusTls tls, String hubName, PortolanMetrics metrics, int maxAgents) {
+      this(
+          host,
+          port,
+          tls,
+          hubName,
+          AgentRules.Limits.DEFAULT,
+          maxAgents,
+          metrics,
+          new AtomicInteger());
+    }
+  }
+
+  private final Options options;
+  private final Set<AgentConnection> connections = new HashSet<>();
+  private NetServer server;
+
+  public HubBridgeVerticle(Options options) {
+    this.options = options;
+  }
+
+  /** The port the bridge listens on (after start). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> start() {
+    NetServerOptions net =
+        new NetServerOptions()
+            .setTcpNoDelay(true)
+            .setReadIdleTimeout(READ_IDLE_SECONDS)
+            .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    if (options.tls() != null) {
+      net.setSsl(true)
+          .setKeyCertOptions(
+              new PemKeyCertOptions()
+                  .setCertPath(options.tls().cert().toString())
+                  .setKeyPath(options.tls().key().toString()))
+          .setTrustOptions(new PemTrustOptions().addCertPath(options.tls().ca().toString()))
+          .setClientAuth(ClientAuth.REQUIRED);
+    }
+    if (options.metrics() != null) {
+      options.metrics().bridgeAgents(options.connected()::get);
+    }
+    vertx.setPeriodic(
+        10_000,
+        id -> {
+          long now = System.currentTimeMillis();
+          connections.forEach(c -> c.sweep(now));
+        });
+    server = vertx.createNetServer(net).connectHandler(this::accept);
+    return server.listen(options.port(), options.host());
+  }
+
+  private void accept(NetSocket socket) {
+    if (options.connected().get() >= options.maxAgents()) {
+      refused("too-many-connections");
+      socket.close();
+      return;
+    }
+    String name = null;
+    if (options.tls() != null) {
+      BusIdentity id = identity(socket);
+      if (id == null || id.name() == null || !id.has(BusRole.AGENT)) {
+        refused("no-identity");
+        LOG.warning(
+            "bridge: refused "
+                + socket.remoteAddress()
+                + ": "
+                + (id == null ? "no certificate" : id.describe())
+                + ", not an agent's certificate");
+        socket.close();
+        return;
+      }
+      name = id.name();
+    }
+    options.connected().incrementAndGet();
+    AgentConnection c =
+        new AgentConnection(
+            vertx,
+            socket,
+            new AgentRules(name, options.limits(), System::nanoTime),
+            options.limits(),
+            options.hubName(),
+            this::refused);
+    connections.add(c);
+    c.start(
+        () -> {
+          connections.remove(c);
+          options.connected().decrementAndGet();
+        });
+  }
+
+  private static BusIdentity identity(NetSocket socket) {
+    try {
+      List<Certificate> chain = socket.peerCertificates();
+      return chain.isEmpty() || !(chain.getFirst() instanceof X509Certificate x)
+          ? null
+          : BusIdentity.of(x);
+    } catch (SSLPeerUnverifiedException e) {
+      return null;
+    }
+  }
+
+  private void refused(String reason) {
+    if (options.metrics() != null) {
+      options.metrics().bridgeRefused(reason);
+    }
+  }
+}
