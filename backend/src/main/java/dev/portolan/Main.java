@@ -149,8 +149,16 @@ public final class Main implements Callable<Integer> {
                 + settings.cluster().host()
                 + ":"
                 + settings.cluster().port()
+                + ", bridge for agents on port "
+                + node.bridgePort()
                 + (settings.cluster().busTls() != null ? ", bus TLS" : ", bus plaintext")
-            : "";
+            : settings.bridge().linked()
+                ? ", reporting to hubs "
+                    + settings.bridge().hubs().stream()
+                        .map(Object::toString)
+                        .collect(java.util.stream.Collectors.joining(","))
+                    + (settings.cluster().busTls() != null ? " over TLS" : " in plaintext")
+                : "";
     if (settings.role().serves()
         && !settings.http().authentication()
         && !dev.portolan.access.HttpAccess.isLoopback(settings.bind())) {

@@ -30,6 +30,12 @@ public final class Addresses {
   public static final String HEARTBEATS = "portolan.heartbeats";
 
   /**
+   * Published locally (localConsumer): beat now, out of turn. An agent's link to its hub asks it
+   * when it has (re)connected, so that the hub has the node's facts at once.
+   */
+  public static final String HEARTBEAT_NOW = "portolan.heartbeat.now";
+
+  /**
    * Published by every agent: each record of its own audit (what hubs asked it, AuditJson), when
    * added and when updated (a scan's end); hubs merge them into their audit logs.
    */

@@ -40,6 +40,7 @@ public final class HeartbeatVerticle extends VerticleBase {
   public Future<?> start() {
     beat();
     vertx.setPeriodic(PERIOD_MILLIS, id -> beat());
+    vertx.eventBus().localConsumer(Addresses.HEARTBEAT_NOW, msg -> beat());
     return Future.succeededFuture();
   }
 

@@ -38,7 +38,8 @@ class ArchitectureTest {
             "dev.portolan.audit..",
             "dev.portolan.limit..",
             "dev.portolan.config..",
-            "dev.portolan.service..")
+            "dev.portolan.service..",
+            "dev.portolan.bridge")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.vertx..")

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
  * A Hazelcast member without any certificate ({@link RawMember}: plain Hazelcast API, same cluster
  * name, TCP-IP join) breaking a real fleet on 127.0.0.1: it deletes the hub's subscription to the
  * heartbeats (the hub repairs it within seconds, says so, and the agent stays up), puts the cluster
- * in PASSIVE state (every node's {@code /health} stops saying up: 503), and shuts the cluster down
- * (hub and agent, processes of their own, exit non-zero for their supervisor to restart them).
+ * in PASSIVE state (every member's {@code /health} stops saying up: 503), and shuts the cluster
+ * down (two hubs, processes of their own, exit non-zero for their supervisor to restart them).
  */
 class ClusterSelfCheckTest {
   private static final Duration START = Duration.ofSeconds(45);
@@ -148,7 +148,9 @@ class ClusterSelfCheckTest {
               return "up".equals(h.getString("status")) ? h : null;
             });
     assertEquals(
-        3, health.getJsonObject("cluster").getInteger("members"), "hub, agent and the raw member");
+        2,
+        health.getJsonObject("cluster").getInteger("members"),
+        "the hub and the raw member (agents are no members: they use the bridge)");
     assertTrue(
         health.getJsonObject("cluster").getJsonArray("missingRegistrations").isEmpty(),
         health.encode());
@@ -178,17 +180,21 @@ class ClusterSelfCheckTest {
                     Integer.toString(cluster.hubPort),
                     "--bus-port",
                     Integer.toString(ClusterFixture.freePort()),
+                    "--bridge-port",
+                    Integer.toString(cluster.bridgePort),
                     "--http-port",
                     Integer.toString(hubHttp))));
     hub.awaitServing(START);
+    // A second hub: agents are no members of the cluster (they reach it through a hub's bridge),
+    // so the members that must notice a passive or shut-down cluster are hubs.
     NodeProcess agent =
         keep(
             NodeProcess.start(
-                "selfcheck-agent",
-                "agent-x",
+                "selfcheck-hub2",
+                "hub-y",
                 List.of(
                     "--role",
-                    "agent",
+                    "hub",
                     "--cluster-name",
                     cluster.clusterName,
                     "--cluster-host",
@@ -197,10 +203,10 @@ class ClusterSelfCheckTest {
                     Integer.toString(ClusterFixture.freePort()),
                     "--bus-port",
                     Integer.toString(ClusterFixture.freePort()),
+                    "--bridge-port",
+                    Integer.toString(ClusterFixture.freePort()),
                     "--join",
                     "127.0.0.1:" + cluster.hubPort,
-                    "--interval",
-                    "250ms",
                     "--http-port",
                     Integer.toString(agentHttp))));
     agent.awaitServing(START);
@@ -260,7 +266,7 @@ class ClusterSelfCheckTest {
           "a clear last line in " + p.log() + ":\n" + log);
     }
     System.out.printf(
-        "cluster self-check: hub and agent exited %d ms after a raw member shut the cluster down%n",
+        "cluster self-check: both hubs exited %d ms after a raw member shut the cluster down%n",
         (System.nanoTime() - shutdownAt) / 1_000_000);
   }
 

@@ -76,9 +76,13 @@ class ClusteringConfigTest {
     assertTrue(hub.cluster().enabled());
     assertFalse(hub.sampleSelf(), "a hub samples itself only when asked");
     assertTrue(PortolanConfig.from(Map.of("role", "hub", "sampleSelf", "true"), "n").sampleSelf());
-    PortolanConfig agent = PortolanConfig.from(Map.of("role", "AGENT", "join", "a, b:5801"), "n");
-    assertTrue(agent.cluster().enabled());
-    assertEquals(List.of("a", "b:5801"), agent.cluster().join());
+    PortolanConfig joining = PortolanConfig.from(Map.of("role", "hub", "join", "a, b:5801"), "n");
+    assertEquals(List.of("a", "b:5801"), joining.cluster().join());
+    // An agent is no member of the cluster: it reaches the hubs through their bridge.
+    PortolanConfig agent = PortolanConfig.from(Map.of("role", "AGENT", "hub", "127.0.0.1"), "n");
+    assertFalse(agent.cluster().enabled(), "an agent carries no Hazelcast");
+    assertTrue(agent.bridge().linked());
+    assertTrue(agent.sampleSelf());
     assertTrue(PortolanConfig.from(Map.of("cluster", true), "n").cluster().enabled());
   }
 

@@ -321,12 +321,17 @@ class HostCheckTest {
 
   @Test
   void anAgentsHealthAndMetricsAreCheckedToo() throws Exception {
-    try (RunningNode agent = RunningNode.start(Map.of("role", "agent"))) {
+    // Its hub is nowhere (port 1): the agent runs, and /health says it is not connected (503).
+    try (RunningNode agent = RunningNode.start(Map.of("role", "agent", "hub", "127.0.0.1:1"))) {
       String host = REBIND + ":" + agent.port;
       assertMisdirectedJson(send(agent, "GET", "/metrics", host, null), "an agent's /metrics");
       assertMisdirectedJson(send(agent, "GET", "/health", host, null), "an agent's /health");
       assertEquals(200, send(agent, "GET", "/metrics", "127.0.0.1:" + agent.port, null).status());
-      assertEquals(200, send(agent, "GET", "/health", "localhost", null).status());
+      RawHttp.Answer health = send(agent, "GET", "/health", "localhost", null);
+      assertEquals(503, health.status(), health.body());
+      JsonObject body = new JsonObject(health.body());
+      assertEquals("degraded", body.getString("status"), health.body());
+      assertEquals(false, body.getJsonObject("hub").getBoolean("connected"), health.body());
     }
   }
 

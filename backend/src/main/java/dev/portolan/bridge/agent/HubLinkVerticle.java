@@ -270,6 +270,10 @@ public final class HubLinkVerticle extends VerticleBase {
     }
     FrameHelper.writeFrame(new JsonObject().put("type", "ping"), s);
     status = new Status(true, target, System.currentTimeMillis(), connections, null);
+    // The hub hears this node's facts at once, not at the next beat.
+    vertx
+        .eventBus()
+        .publish(Addresses.HEARTBEAT_NOW, null, new DeliveryOptions().setLocalOnly(true));
   }
 
   private void closed(NetSocket s, String target) {
