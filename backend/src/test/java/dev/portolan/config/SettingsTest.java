@@ -34,7 +34,8 @@ class SettingsTest {
           + " PORTOLAN_AUDIT_FILE=auditFile PORTOLAN_USERS=users PORTOLAN_TOKENS=tokens PORTOLAN_TLS_CERT=tlsCert"
           + " PORTOLAN_TLS_KEY=tlsKey PORTOLAN_HTTP_HEADER_TIMEOUT=httpHeaderTimeout"
           + " PORTOLAN_HTTP_IDLE_TIMEOUT=httpIdleTimeout PORTOLAN_HTTP_MAX_CONNECTIONS=httpMaxConnections"
-          + " PORTOLAN_HTTP_MAX_CONNECTIONS_PER_ADDRESS=httpMaxConnectionsPerAddress PORTOLAN_PUBLIC_HOST=publicHost";
+          + " PORTOLAN_HTTP_MAX_CONNECTIONS_PER_ADDRESS=httpMaxConnectionsPerAddress PORTOLAN_PUBLIC_HOST=publicHost"
+          + " PORTOLAN_HUB=hub PORTOLAN_BRIDGE_PORT=bridgePort";
 
   /** Every flag of the node's settings before the catalogue. */
   private static final List<String> FLAGS =
@@ -56,6 +57,8 @@ class SettingsTest {
           "--bus-tls-ca",
           "--join",
           "--kubernetes-dns",
+          "--hub",
+          "--bridge-port",
           "--socket-reader",
           "--short-lived",
           "--insecure",

@@ -14,25 +14,35 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The openssl commands README.md gives under "Securing the fleet", run as they are in a temporary
- * directory: they make a hub's and an agent's certificate with their roles, each of which a node of
- * that role starts with and the other role's trust treats as the README says (an agent accepts the
- * hub's, not another agent's). Skipped without openssl.
+ * directory: they make a hub's certificate and one per agent of the compose demo, whose CN is the
+ * agent's node name, each with its role; a node of that role (and, for an agent, that name) starts
+ * with it, and the other role's trust treats it as the README says (an agent accepts the hub's, not
+ * another agent's; a hub's cluster bus refuses agents, its bridge takes them). Skipped without
+ * openssl.
  */
 class DeployBusCertificatesTest {
 
   @Test
-  void theReadmesOpensslCommandsMakeAHubAndAnAgentCertificate(@TempDir Path dir) throws Exception {
+  void theReadmesOpensslCommandsMakeAHubCertificateAndOnePerAgent(@TempDir Path dir)
+      throws Exception {
     Assumptions.assumeTrue(
         onPath("openssl"), "openssl is not installed: cannot run the README's commands");
     String readme = Files.readString(DeployFiles.root().resolve("README.md"));
@@ -54,40 +64,95 @@ class DeployBusCertificatesTest {
     BusTls hub =
         new BusTls(
             tls.resolve("hub/tls.crt"), tls.resolve("hub/tls.key"), tls.resolve("hub/ca.crt"));
-    BusTls agent =
-        new BusTls(
-            tls.resolve("agent/tls.crt"),
-            tls.resolve("agent/tls.key"),
-            tls.resolve("agent/ca.crt"));
     assertEquals(
         new BusIdentity("portolan-hub", Set.of(BusRole.HUB)), BusIdentity.read(hub.cert()));
-    assertEquals(
-        new BusIdentity("portolan-agent", Set.of(BusRole.AGENT)), BusIdentity.read(agent.cert()));
-    for (BusTls files : new BusTls[] {hub, agent}) {
-      assertDoesNotThrow(files::checkFiles, "a node reads " + files);
-    }
+    assertDoesNotThrow(hub::checkFiles, "a node reads " + hub);
     assertDoesNotThrow(() -> BusTlsOptions.checkOwnRole(hub, BusRole.HUB));
-    assertDoesNotThrow(() -> BusTlsOptions.checkOwnRole(agent, BusRole.AGENT));
-    assertThrows(RuntimeException.class, () -> BusTlsOptions.checkOwnRole(agent, BusRole.HUB));
-
-    RoleTrustManager atAgent = RoleTrustManager.forCa(agent.ca(), BusRole.AGENT);
     RoleTrustManager atHub = RoleTrustManager.forCa(hub.ca(), BusRole.HUB);
     X509Certificate[] hubChain = {certificate(hub.cert())};
-    X509Certificate[] agentChain = {certificate(agent.cert())};
-    assertDoesNotThrow(
-        () -> atAgent.checkClientTrusted(hubChain, "ECDHE_ECDSA"), "an agent accepts the hub");
-    assertThrows(
-        CertificateException.class,
-        () -> atAgent.checkClientTrusted(agentChain, "ECDHE_ECDSA"),
-        "an agent refuses another agent");
-    assertThrows(
-        CertificateException.class,
-        () -> atAgent.checkServerTrusted(agentChain, "ECDHE_ECDSA"),
-        "an agent does not deliver to another agent");
-    assertDoesNotThrow(
-        () -> atHub.checkClientTrusted(agentChain, "ECDHE_ECDSA"), "a hub accepts the agent");
     assertDoesNotThrow(
         () -> atHub.checkServerTrusted(hubChain, "ECDHE_ECDSA"), "a hub accepts another hub");
+    assertDoesNotThrow(
+        () -> atHub.checkClientTrusted(hubChain, "ECDHE_ECDSA"), "a hub accepts another hub");
+
+    // one certificate per agent, named after the node: the compose demo's agents, by default
+    List<String> agents = composeAgents();
+    assertEquals(List.of("agent1", "agent2"), agents, "the compose demo's agents");
+    for (String node : agents) {
+      Path d = tls.resolve("agent").resolve(node);
+      BusTls agent = new BusTls(d.resolve("tls.crt"), d.resolve("tls.key"), d.resolve("ca.crt"));
+      assertEquals(
+          new BusIdentity(node, Set.of(BusRole.AGENT)),
+          BusIdentity.read(agent.cert()),
+          "the agent certificate of " + node + " names it (CN) and has the agent role");
+      assertDoesNotThrow(agent::checkFiles, "a node reads " + agent);
+      assertDoesNotThrow(() -> BusTlsOptions.checkOwnRole(agent, BusRole.AGENT));
+      assertThrows(RuntimeException.class, () -> BusTlsOptions.checkOwnRole(agent, BusRole.HUB));
+      assertDoesNotThrow(
+          () -> BusTlsOptions.checkAgentName(agent, node),
+          node + " starts with its certificate (its node name is the CN)");
+      assertThrows(
+          RuntimeException.class,
+          () -> BusTlsOptions.checkAgentName(agent, node + "-other"),
+          "another node name does not start with " + node + "'s certificate");
+
+      RoleTrustManager atAgent = RoleTrustManager.forCa(agent.ca(), BusRole.AGENT);
+      X509Certificate[] agentChain = {certificate(agent.cert())};
+      assertDoesNotThrow(
+          () -> atAgent.checkServerTrusted(hubChain, "ECDHE_ECDSA"),
+          "an agent accepts the hub's bridge");
+      assertDoesNotThrow(
+          () -> atAgent.checkClientTrusted(hubChain, "ECDHE_ECDSA"), "an agent accepts the hub");
+      assertThrows(
+          CertificateException.class,
+          () -> atAgent.checkClientTrusted(agentChain, "ECDHE_ECDSA"),
+          "an agent refuses another agent");
+      assertThrows(
+          CertificateException.class,
+          () -> atAgent.checkServerTrusted(agentChain, "ECDHE_ECDSA"),
+          "an agent does not deliver to another agent");
+      assertThrows(
+          CertificateException.class,
+          () -> atHub.checkClientTrusted(agentChain, "ECDHE_ECDSA"),
+          "a hub's cluster bus refuses the agent (agents are no members)");
+      // the hub's bridge trusts the bus CA (PKIX) and then requires the agent role
+      assertDoesNotThrow(
+          () -> pkix(hub.ca()).checkClientTrusted(agentChain, "ECDHE_ECDSA"),
+          "the hub's bridge accepts the agent: the bus CA signed it");
+    }
+  }
+
+  /** The agents of docker-compose.yml, by host name (their node names). */
+  private static List<String> composeAgents() throws Exception {
+    Map<String, Object> services = DeployFiles.map(DeployFiles.compose(), "services");
+    List<String> out = new ArrayList<>();
+    for (String name : services.keySet()) {
+      Map<String, Object> s = DeployFiles.asMap(services.get(name), name);
+      List<String> command = DeployFiles.strings(s, "command");
+      int role = command.indexOf("--role");
+      if (role >= 0 && "agent".equals(command.get(role + 1))) {
+        out.add(DeployFiles.str(s, "hostname"));
+      }
+    }
+    return out.stream().sorted().toList();
+  }
+
+  /** The JDK's PKIX trust manager over the CA(s) in {@code caPem}, as a PEM trust option makes. */
+  private static X509TrustManager pkix(Path caPem) throws Exception {
+    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+    store.load(null, null);
+    try (InputStream in = Files.newInputStream(caPem)) {
+      store.setCertificateEntry(
+          "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+    factory.init(store);
+    for (TrustManager tm : factory.getTrustManagers()) {
+      if (tm instanceof X509TrustManager x) {
+        return x;
+      }
+    }
+    throw new AssertionError("no X.509 trust manager");
   }
 
   private static X509Certificate certificate(Path pem) throws Exception {

@@ -32,9 +32,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * docker-compose.yml: a hub and two agents clustered on an internal network (the hub also on a
- * bridge to publish the dashboard on 7070), a plaintext demo bus that says so and
- * docker-compose.tls.yml to run it over TLS, agents root with two capabilities, the image k8s/
+ * docker-compose.yml: a hub and two agents on an internal network (the hub also on a bridge to
+ * publish the dashboard on 7070); the hub is the cluster, the agents connect to its bridge ({@code
+ * --hub}) with no cluster options; a plaintext demo bus that says so and docker-compose.tls.yml to
+ * run it over TLS with a certificate per agent, agents root with two capabilities, the image k8s/
  * runs; and Compose itself accepts the files when it is installed.
  */
 class DeployComposeTest {
@@ -144,7 +145,7 @@ class DeployComposeTest {
   }
 
   @Test
-  void theMembersClusterOnAnInternalNetwork() {
+  void theHubClustersAndTheAgentsReachItsBridgeOnAnInternalNetwork() {
     String network = clusterNetwork();
     Map<String, Object> networks = map(compose, "networks");
     assertEquals(
@@ -161,6 +162,44 @@ class DeployComposeTest {
             Set.of(network), networksOf(s).keySet(), name + " is on the internal network only");
       }
       PortolanConfig settings = settings(name);
+      assertEquals(
+          name,
+          String.valueOf(s.get("hostname")),
+          name + ": host name (and so default node name) is the service's");
+      assertNull(
+          settings.cluster().kubernetesDns(), name + ": TCP-IP join, no Kubernetes discovery");
+      if (settings.role() == Role.AGENT) {
+        assertFalse(settings.cluster().enabled(), name + " is no cluster member");
+        Map<String, String> env = environment(s);
+        env.putAll(DeployFiles.argsAsEnvironment(command(s), "compose service " + name));
+        for (String variable : DeployFiles.CLUSTER_ENVIRONMENT) {
+          assertFalse(
+              env.containsKey(variable),
+              name + ": no cluster setting " + variable + " (an agent reports to a hub's bridge)");
+        }
+        List<String> reached = new ArrayList<>();
+        for (var hub : settings.bridge().hubs()) {
+          String target =
+              names.stream()
+                  .filter(n -> clusterNames(n).contains(hub.host()))
+                  .findFirst()
+                  .orElse(null);
+          assertTrue(
+              target != null, name + ": --hub " + hub + " is a service's name on " + network);
+          assertEquals(Role.HUB, settings(target).role(), name + ": --hub " + hub + " is a hub");
+          assertEquals(
+              settings(target).bridge().port(),
+              hub.port(),
+              name + ": --hub " + hub + " on that hub's bridge port");
+          assertEquals(
+              settings(target).cluster().host(),
+              hub.host(),
+              name + ": --hub " + hub + " is the address the hub's bridge listens on");
+          reached.add(target);
+        }
+        assertEquals(byRole(Role.HUB), reached, name + " lists every hub once");
+        continue;
+      }
       assertTrue(settings.cluster().enabled(), name + " is a cluster member");
       assertTrue(
           clusterNames(name).contains(settings.cluster().host()),
@@ -171,12 +210,6 @@ class DeployComposeTest {
               + network
               + " "
               + clusterNames(name));
-      assertEquals(
-          name,
-          String.valueOf(s.get("hostname")),
-          name + ": host name (and so default node name) is the service's");
-      assertNull(
-          settings.cluster().kubernetesDns(), name + ": TCP-IP join, no Kubernetes discovery");
       List<String> joined = new ArrayList<>();
       for (String member : settings.cluster().join()) {
         String host = member.contains(":") ? member.substring(0, member.lastIndexOf(':')) : member;
@@ -185,6 +218,8 @@ class DeployComposeTest {
         assertTrue(
             target != null,
             name + ": join member " + member + " is a service's name on " + network);
+        assertEquals(
+            Role.HUB, settings(target).role(), name + ": join member " + member + " is a hub");
         if (member.contains(":")) {
           assertEquals(
               String.valueOf(settings(target).cluster().port()),
@@ -198,11 +233,9 @@ class DeployComposeTest {
         }
         joined.add(target);
       }
-      Set<String> others = new TreeSet<>(names);
-      others.remove(name);
       assertTrue(
-          joined.containsAll(others),
-          name + " lists every other member, so any start order forms one cluster: " + joined);
+          joined.containsAll(byRole(Role.HUB)),
+          name + " lists every hub, so any start order forms one cluster: " + joined);
       assertEquals("portolan", settings.cluster().name(), name + ": one cluster name");
     }
     for (String other : networks.keySet()) {
@@ -231,8 +264,8 @@ class DeployComposeTest {
       assertNull(settings.cluster().busTls(), name + ": no bus TLS in the demo");
       assertTrue(
           strings(service(name), "ports").stream()
-              .noneMatch(p -> p.contains("5701") || p.contains("5702")),
-          name + ": the cluster ports are not published");
+              .noneMatch(p -> p.contains("5701") || p.contains("5702") || p.contains("7071")),
+          name + ": the cluster ports and the bridge are not published");
     }
     String file = Files.readString(DeployFiles.root().resolve("docker-compose.yml"));
     assertTrue(
@@ -276,10 +309,13 @@ class DeployComposeTest {
             file.getParent(),
             name + ": " + file + " is in the mounted directory");
       }
+      // an agent's certificate names its node (CN): one directory per agent, named after it
+      String expected =
+          settings.role() == Role.AGENT
+              ? "./bus-tls/agent/" + service(name).get("hostname")
+              : "./bus-tls/" + settings.role().wireName();
       assertEquals(
-          "./bus-tls/" + settings.role().wireName(),
-          parts[0],
-          name + ": the certificate of its role, from ./bus-tls/" + settings.role().wireName());
+          expected, parts[0], name + ": the certificate of its role and node, from " + expected);
     }
     assertTrue(
         Files.readString(DeployFiles.root().resolve(".gitignore"))

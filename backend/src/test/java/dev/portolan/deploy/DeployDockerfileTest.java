@@ -161,7 +161,7 @@ class DeployDockerfileTest {
     assertEquals(
         Set.copyOf(DeployFiles.defaultPorts().values()),
         exposed,
-        "EXPOSE 7070 5701 5702: the jar's ports");
+        "EXPOSE 7070 5701 5702 7071: the jar's ports");
   }
 
   @Test

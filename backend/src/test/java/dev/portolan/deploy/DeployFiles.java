@@ -283,21 +283,46 @@ final class DeployFiles {
     return file;
   }
 
-  /** The three ports of a node: HTTP, Hazelcast member, event bus. */
-  static Map<String, Integer> ports(PortolanConfig settings) {
+  /** The four ports of the jar: HTTP, Hazelcast member, event bus, a hub's bridge for agents. */
+  static Map<String, Integer> allPorts(PortolanConfig settings) {
     return Map.of(
         "http",
         settings.httpPort(),
         "hazelcast",
         settings.cluster().port(),
         "bus",
-        settings.cluster().busPort());
+        settings.cluster().busPort(),
+        "bridge",
+        settings.bridge().port());
   }
 
-  /** The jar's defaults for those ports. */
-  static Map<String, Integer> defaultPorts() {
-    return ports(PortolanConfig.from(Map.of(), "deploy-test-node"));
+  /**
+   * The ports a node with these settings listens on: a cluster member (a hub) all four; an agent,
+   * which is no member and connects out to a hub's bridge, HTTP only.
+   */
+  static Map<String, Integer> ports(PortolanConfig settings) {
+    return settings.cluster().enabled() ? allPorts(settings) : Map.of("http", settings.httpPort());
   }
+
+  /** The jar's defaults for the four ports. */
+  static Map<String, Integer> defaultPorts() {
+    return allPorts(PortolanConfig.from(Map.of(), "deploy-test-node"));
+  }
+
+  /**
+   * Environment variables of the hubs' cluster: an agent, which is no member, sets none of them
+   * (the jar would ignore them, and they would say the agent joins the cluster).
+   */
+  static final Set<String> CLUSTER_ENVIRONMENT =
+      Set.of(
+          "PORTOLAN_CLUSTER",
+          "PORTOLAN_CLUSTER_NAME",
+          "PORTOLAN_CLUSTER_HOST",
+          "PORTOLAN_CLUSTER_PORT",
+          "PORTOLAN_BUS_PORT",
+          "PORTOLAN_JOIN",
+          "PORTOLAN_KUBERNETES_DNS",
+          "PORTOLAN_BRIDGE_PORT");
 
   static void assertSameSet(Set<?> expected, java.util.Collection<?> actual, String message) {
     assertEquals(expected, Set.copyOf(actual), message);

@@ -200,13 +200,36 @@ class DeployManifestsTest {
     return workloadWithComponent("Deployment", "hub");
   }
 
-  private static Doc headlessService() {
+  /** The one Service with a port of this name. */
+  private static Doc serviceWithPort(String portName) {
     List<Doc> found =
         ofKind("Service").stream()
-            .filter(d -> "None".equals(map(d.body(), "spec").get("clusterIP")))
+            .filter(
+                d ->
+                    maps(map(d.body(), "spec"), "ports").stream()
+                        .anyMatch(p -> portName.equals(p.get("name"))))
             .toList();
-    assertEquals(1, found.size(), "one headless Service: " + found);
+    assertEquals(1, found.size(), "one Service with a port '" + portName + "': " + found);
     return found.getFirst();
+  }
+
+  /** The hubs' discovery: the Service of the Hazelcast port, which must be headless. */
+  private static Doc clusterService() {
+    Doc s = serviceWithPort("hazelcast");
+    assertEquals("None", map(s.body(), "spec").get("clusterIP"), s + " is headless");
+    return s;
+  }
+
+  /** The hubs' bridge for agents: the Service of the bridge port. */
+  private static Doc bridgeService() {
+    return serviceWithPort("bridge");
+  }
+
+  /** The port numbers of a NetworkPolicy rule or a Service. */
+  private static Set<Integer> portNumbers(Map<String, Object> m) {
+    Set<Integer> out = new HashSet<>();
+    maps(m, "ports").forEach(x -> out.add(((Number) x.get("port")).intValue()));
+    return out;
   }
 
   /** Kubernetes quantities as numbers: cpu "50m" = 0.05, memory "192Mi" = 192 * 2^20. */
@@ -409,7 +432,9 @@ class DeployManifestsTest {
   void portsAreTheJarsAndProbesAskForHealthOnTheHttpPort() {
     Map<String, Integer> defaults = DeployFiles.defaultPorts();
     assertEquals(
-        Map.of("http", 7070, "hazelcast", 5701, "bus", 5702), defaults, "the jar's default ports");
+        Map.of("http", 7070, "hazelcast", 5701, "bus", 5702, "bridge", 7071),
+        defaults,
+        "the jar's default ports");
     for (Doc w : workloads()) {
       PortolanConfig settings = settings(w);
       Map<String, Object> c = container(w);
@@ -418,9 +443,27 @@ class DeployManifestsTest {
           DeployFiles.ports(settings),
           declared,
           w
-              + ": container ports http, hazelcast and bus are the ports the jar listens on with this environment");
+              + ": container ports (a hub: http, hazelcast, bus and bridge; an agent: http) are the ports"
+              + " the jar listens on with this environment");
       for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
-        Map<String, Object> httpGet = map(map(c, probe), "httpGet");
+        Map<String, Object> p = map(c, probe);
+        if (settings.role() == Role.AGENT && !probe.equals("readinessProbe")) {
+          // An agent's /health is 503 while it has no hub: restarting it for that would not bring a
+          // hub back (it reconnects by itself) and would delay its return (CrashLoopBackOff). Its
+          // startup and liveness ask only whether its HTTP port is up.
+          assertNull(p.get("httpGet"), w + ": " + probe + " does not depend on the hubs");
+          Map<String, Object> tcp = map(p, "tcpSocket");
+          assertEquals(
+              settings.httpPort(),
+              resolvePort(tcp.get("port"), declared, w + " " + probe),
+              w + ": " + probe + " on the HTTP port");
+          assertEquals(
+              settings.bind(),
+              tcp.get("host"),
+              w + ": " + probe + " asks the address the jar binds");
+          continue;
+        }
+        Map<String, Object> httpGet = map(p, "httpGet");
         assertEquals("/health", httpGet.get("path"), w + ": " + probe + " asks for /health");
         assertEquals(
             settings.httpPort(),
@@ -450,9 +493,10 @@ class DeployManifestsTest {
   void servicesSelectExistingPodsOnDeclaredPorts() {
     List<Doc> services = ofKind("Service");
     assertEquals(
-        2,
+        3,
         services.size(),
-        "a headless Service for discovery and one for the dashboard: " + services);
+        "a headless Service for the hubs' discovery, one for the bridge and one for the dashboard: "
+            + services);
     for (Doc s : services) {
       Map<String, Object> spec = map(s.body(), "spec");
       Map<String, String> selector = labels(map(spec, "selector"));
@@ -486,21 +530,27 @@ class DeployManifestsTest {
   }
 
   @Test
-  void theHeadlessServiceIsTheDiscoveryNameOfEveryMember() {
-    Doc headless = headlessService();
+  void theHeadlessServiceIsTheDiscoveryNameOfTheHubsOnly() {
+    Doc headless = clusterService();
     Map<String, Object> spec = map(headless.body(), "spec");
     assertEquals(
         Boolean.TRUE,
         spec.get("publishNotReadyAddresses"),
         "members find each other before they are ready");
     Map<String, String> selector = labels(map(spec, "selector"));
-    assertTrue(selects(selector, podLabels(agents())), "the headless Service finds the agents");
+    assertFalse(
+        selects(selector, podLabels(agents())),
+        "the headless Service does not find the agents (no members)");
     assertTrue(selects(selector, podLabels(hubs())), "the headless Service finds the hubs");
     Map<String, Integer> ports = new LinkedHashMap<>();
     maps(spec, "ports")
         .forEach(p -> ports.put(str(p, "name"), ((Number) p.get("port")).intValue()));
     String dns = headless.name() + "." + NAMESPACE + ".svc.cluster.local";
-    for (Doc w : workloads()) {
+    PortolanConfig agent = settings(agents());
+    assertFalse(agent.cluster().enabled(), agents() + " is no cluster member");
+    assertNull(agent.cluster().kubernetesDns(), agents() + ": no PORTOLAN_KUBERNETES_DNS");
+    assertTrue(agent.cluster().join().isEmpty(), agents() + ": no PORTOLAN_JOIN");
+    for (Doc w : List.of(hubs())) {
       PortolanConfig settings = settings(w);
       assertTrue(settings.cluster().enabled(), w + " is a cluster member");
       assertEquals(
@@ -514,14 +564,11 @@ class DeployManifestsTest {
       assertTrue(
           settings.cluster().join().isEmpty(), w + ": discovery by DNS, no TCP-IP member list");
     }
-    assertEquals(
-        settings(agents()).cluster().name(), settings(hubs()).cluster().name(), "one cluster name");
   }
 
   @Test
   void theDashboardServiceReachesOnlyTheHubs() {
-    Doc web =
-        ofKind("Service").stream().filter(d -> d != headlessService()).findFirst().orElseThrow();
+    Doc web = serviceWithPort("http");
     Map<String, Object> spec = map(web.body(), "spec");
     Map<String, String> selector = labels(map(spec, "selector"));
     assertTrue(selects(selector, podLabels(hubs())), web + " selects the hubs");
@@ -593,13 +640,77 @@ class DeployManifestsTest {
     assertEquals(
         "spec.nodeName", fieldRef(c, "PORTOLAN_NODE_NAME"), "agents are named after their node");
     assertEquals(
-        "status.hostIP",
-        fieldRef(c, "PORTOLAN_CLUSTER_HOST"),
-        "agents advertise their node's address");
-    assertEquals(
         "127.0.0.1",
         settings.bind(),
         "an agent's /health and /metrics stay on the node's loopback");
+  }
+
+  @Test
+  void theAgentsAreNoClusterMembersTheyConnectToTheHubsBridge() {
+    Doc ds = agents();
+    Map<String, Object> c = container(ds);
+    PortolanConfig settings = settings(ds);
+    assertFalse(settings.cluster().enabled(), ds + ": an agent is no member of the hubs' cluster");
+    Map<String, String> env = environment(ds, c);
+    for (String variable : DeployFiles.CLUSTER_ENVIRONMENT) {
+      assertFalse(
+          env.containsKey(variable),
+          ds
+              + ": no "
+              + variable
+              + " (an agent joins no cluster: no --cluster-host, --join,"
+              + " --kubernetes-dns, cluster ports)");
+    }
+    for (String arg : strings(c, "args")) {
+      assertFalse(
+          List.of("--cluster", "--cluster-host", "--join", "--kubernetes-dns", "--bus-port")
+              .contains(arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg),
+          ds + ": no cluster option " + arg);
+    }
+    assertEquals(
+        Map.of("http", settings.httpPort()),
+        containerPorts(c),
+        ds + ": the agent declares its HTTP port (probes) and no cluster port");
+
+    Doc bridge = bridgeService();
+    Map<String, Object> spec = map(bridge.body(), "spec");
+    String dns = bridge.name() + "." + NAMESPACE + ".svc.cluster.local";
+    int port = settings(hubs()).bridge().port();
+    assertEquals(
+        List.of(dns + ":" + port),
+        settings.bridge().hubs().stream().map(Object::toString).toList(),
+        ds + ": PORTOLAN_HUB names the bridge Service on the hubs' bridge port");
+    assertEquals(
+        "None",
+        spec.get("clusterIP"),
+        bridge
+            + " is headless: its name resolves to every hub, which an agent takes as several"
+            + " hubs (spread and failover)");
+    assertNotEquals(
+        Boolean.TRUE,
+        spec.get("publishNotReadyAddresses"),
+        bridge + ": agents are sent to ready hubs only");
+    Map<String, String> selector = labels(map(spec, "selector"));
+    assertTrue(selects(selector, podLabels(hubs())), bridge + " selects the hubs");
+    assertFalse(selects(selector, podLabels(agents())), bridge + " does not select the agents");
+    List<Map<String, Object>> ports = maps(spec, "ports");
+    assertEquals(1, ports.size(), bridge + ": one port, the bridge's");
+    assertEquals(port, ((Number) ports.getFirst().get("port")).intValue(), bridge + ": port");
+    assertEquals(
+        port,
+        resolvePort(
+            ports.getFirst().getOrDefault("targetPort", port),
+            containerPorts(container(hubs())),
+            bridge + " -> " + hubs()),
+        bridge + " targets the hubs' bridge port");
+    assertEquals(
+        "bridge",
+        containerPorts(container(hubs())).entrySet().stream()
+            .filter(e -> e.getValue() == port)
+            .map(Map.Entry::getKey)
+            .findFirst()
+            .orElseThrow(),
+        hubs() + " declares its bridge port as 'bridge'");
   }
 
   @Test
@@ -650,14 +761,15 @@ class DeployManifestsTest {
   }
 
   @Test
-  void networkPolicyKeepsTheClusterPortsToMembers() {
-    PortolanConfig agent = settings(agents());
-    Set<Integer> clusterPorts = Set.of(agent.cluster().port(), agent.cluster().busPort());
-    int http = agent.httpPort();
+  void networkPolicyKeepsTheClusterPortsToHubsAndLetsAgentsReachOnlyTheBridge() {
+    PortolanConfig hub = settings(hubs());
+    Set<Integer> clusterPorts = Set.of(hub.cluster().port(), hub.cluster().busPort());
+    int bridge = hub.bridge().port();
+    int http = hub.httpPort();
     List<Doc> policies = ofKind("NetworkPolicy");
     assertFalse(policies.isEmpty(), "a NetworkPolicy");
-    boolean coversAgents = false;
     boolean coversHubs = false;
+    boolean clusterAdmitted = false;
     boolean nodesAdmitted = false;
     for (Doc p : policies) {
       Map<String, Object> spec = map(p.body(), "spec");
@@ -665,7 +777,9 @@ class DeployManifestsTest {
       boolean agents = selects(selector, podLabels(agents()));
       boolean hubs = selects(selector, podLabels(hubs()));
       assertTrue(agents || hubs, p + " selects Portolan pods");
-      coversAgents |= agents;
+      // An agent is a hostNetwork pod: a policy on it would be one on its node's whole address
+      // (which CNIs do not enforce), and it accepts no connection anyway.
+      assertFalse(agents, p + ": no policy selects the hostNetwork agents");
       coversHubs |= hubs;
       assertTrue(strings(spec, "policyTypes").contains("Ingress"), p + " is an ingress policy");
       for (Map<String, Object> rule : maps(spec, "ingress")) {
@@ -673,8 +787,7 @@ class DeployManifestsTest {
         assertFalse(
             ports.isEmpty(),
             p + ": every rule names its ports (a rule without ports opens them all)");
-        Set<Integer> rulePorts = new HashSet<>();
-        ports.forEach(x -> rulePorts.add(((Number) x.get("port")).intValue()));
+        Set<Integer> rulePorts = portNumbers(rule);
         List<Map<String, Object>> from = maps(rule, "from");
         if (rulePorts.stream().anyMatch(clusterPorts::contains)) {
           assertEquals(
@@ -684,43 +797,52 @@ class DeployManifestsTest {
           assertFalse(from.isEmpty(), p + ": the cluster ports are not open to everyone");
           for (Map<String, Object> peer : from) {
             assertNull(peer.get("namespaceSelector"), p + ": only this namespace's pods");
-            if (peer.containsKey("ipBlock")) {
-              // Agents are hostNetwork pods: their connections come from node addresses, not pod
-              // ones.
-              String cidr = str(map(peer, "ipBlock"), "cidr");
-              assertNotEquals("0.0.0.0/0", cidr, p + ": not from everywhere");
-              assertFalse(agents, p + ": node addresses are admitted to the hubs only");
-              nodesAdmitted = true;
-            } else {
-              Map<String, String> peers = labels(map(map(peer, "podSelector"), "matchLabels"));
-              assertTrue(
-                  selects(peers, podLabels(agents())) && selects(peers, podLabels(hubs())),
-                  p + ": agents and hubs may reach each other's cluster ports: " + peers);
-              assertTrue(
-                  peers.entrySet().containsAll(PART_OF.entrySet()),
-                  p + ": only Portolan pods: " + peers);
-            }
+            assertNull(
+                peer.get("ipBlock"),
+                p + ": the cluster ports are hub to hub: not from node addresses (the agents)");
+            Map<String, String> peers = labels(map(map(peer, "podSelector"), "matchLabels"));
+            assertTrue(
+                selects(peers, podLabels(hubs())),
+                p + ": the hubs reach each other's cluster ports: " + peers);
+            assertFalse(
+                selects(peers, podLabels(agents())),
+                p + ": the agents do not reach the cluster ports: " + peers);
+            assertTrue(
+                peers.entrySet().containsAll(PART_OF.entrySet()),
+                p + ": only Portolan pods: " + peers);
+          }
+          clusterAdmitted = true;
+        } else if (rulePorts.contains(bridge)) {
+          assertEquals(Set.of(bridge), rulePorts, p + ": the bridge port is admitted apart");
+          assertFalse(from.isEmpty(), p + ": the bridge port is not open to everyone");
+          for (Map<String, Object> peer : from) {
+            assertNull(peer.get("namespaceSelector"), p + ": no other namespace");
+            assertNull(peer.get("podSelector"), p + ": agents come from node addresses");
+            // Agents are hostNetwork pods: their connections come from node addresses, not pod
+            // ones.
+            String cidr = str(map(peer, "ipBlock"), "cidr");
+            assertNotEquals("0.0.0.0/0", cidr, p + ": not from everywhere");
+            assertNotEquals("::/0", cidr, p + ": not from everywhere");
+            nodesAdmitted = true;
           }
         } else {
           assertEquals(Set.of(http), rulePorts, p + ": the only other port is HTTP");
         }
       }
     }
-    assertTrue(coversAgents && coversHubs, "the policies select agents and hubs");
+    assertTrue(coversHubs, "the policies select the hubs");
     Map<String, Object> main = map(one("NetworkPolicy", "portolan-cluster").body(), "spec");
     assertTrue(
         maps(main, "ingress").stream()
-            .anyMatch(
-                r ->
-                    maps(r, "from").isEmpty()
-                        && maps(r, "ports").stream()
-                            .anyMatch(x -> ((Number) x.get("port")).intValue() == http)),
+            .anyMatch(r -> maps(r, "from").isEmpty() && portNumbers(r).contains(http)),
         "the HTTP port is open");
-    assertTrue(
-        maps(main, "ingress").stream().anyMatch(r -> !maps(r, "from").isEmpty()),
-        "the cluster ports are admitted from Portolan pods");
-    assertTrue(
-        nodesAdmitted, "hubs admit the nodes' addresses (hostNetwork agents) on the cluster ports");
+    assertTrue(clusterAdmitted, "the cluster ports are admitted from the other hubs");
+    assertTrue(nodesAdmitted, "hubs admit the nodes' addresses (hostNetwork agents) on the bridge");
+    // what the hubs listen on is what the policies speak of: nothing else is left open by mistake
+    assertEquals(
+        Set.copyOf(DeployFiles.ports(hub).values()),
+        new TreeSet<>(Set.of(http, bridge, hub.cluster().port(), hub.cluster().busPort())),
+        "the hubs' ports are HTTP, the bridge and the two cluster ports");
   }
 
   @Test
@@ -792,14 +914,19 @@ class DeployManifestsTest {
   }
 
   @Test
-  void everyMemberRunsTheBusOverTlsWithFilesFromTheSecretOfItsRole() throws Exception {
+  void everyNodeRunsTheBusOverTlsHubsFromTheirSecretAgentsFromTheirNode() throws Exception {
     Set<String> secrets = new TreeSet<>();
+    boolean agentFromNode = false;
     for (Doc w : workloads()) {
       PortolanConfig settings = settings(w);
       dev.portolan.config.BusTls tls = settings.cluster().busTls();
-      assertNotNull(tls, w + ": the event bus runs over TLS (PORTOLAN_BUS_TLS_*)");
+      assertNotNull(tls, w + ": the event bus and the bridge run over TLS (PORTOLAN_BUS_TLS_*)");
       assertFalse(settings.insecure(), w + ": not --insecure");
       Map<String, Object> c = container(w);
+      Map<String, Object> podSc = mapOrEmpty(podSpec(w), "securityContext");
+      Map<String, Object> effective = new LinkedHashMap<>(podSc);
+      effective.putAll(mapOrEmpty(c, "securityContext"));
+      boolean root = Integer.valueOf(0).equals(effective.get("runAsUser"));
       for (java.nio.file.Path file : List.of(tls.cert(), tls.key(), tls.ca())) {
         Map<String, Object> mount =
             maps(c, "volumeMounts").stream()
@@ -814,27 +941,47 @@ class DeployManifestsTest {
                 .findFirst()
                 .orElse(null);
         assertNotNull(volume, w + " declares volume " + mount.get("name"));
-        Map<String, Object> secret = map(volume, "secret");
-        secrets.add(str(secret, "secretName"));
-        assertEquals(
-            "portolan-bus-tls-" + settings.role().wireName(),
-            str(secret, "secretName"),
-            w + ": the bus certificate of its role (hub or agent)");
         assertTrue(
             Set.of("tls.crt", "tls.key", "ca.crt").contains(file.getFileName().toString()),
             w
                 + ": "
                 + file
                 + " is a key of a TLS Secret as cert-manager writes it (tls.crt, tls.key, ca.crt)");
+        if (settings.role() == Role.AGENT) {
+          // One certificate per node, whose CN is the node's name (the bridge lets an agent speak
+          // only for that name): a DaemonSet mounts one Secret on every node, so the files come
+          // from the node itself, where only that node's key is.
+          assertNull(
+              volume.get("secret"),
+              w + ": not a Secret (the same on every node, whose CN could match one node only)");
+          Map<String, Object> hostPath = map(volume, "hostPath");
+          assertEquals(
+              file.getParent().toString(),
+              str(hostPath, "path"),
+              w + ": the node's own directory, at the same path");
+          assertEquals(
+              "Directory",
+              str(hostPath, "type"),
+              w + ": the directory must exist (no empty directory made in its place)");
+          assertTrue(root, w + ": root reads the node's 0400 key");
+          assertEquals(
+              "spec.nodeName",
+              fieldRef(c, "PORTOLAN_NODE_NAME"),
+              w + ": the node name (the certificate's CN) is the node's");
+          agentFromNode = true;
+          continue;
+        }
+        Map<String, Object> secret = map(volume, "secret");
+        secrets.add(str(secret, "secretName"));
+        assertEquals(
+            "portolan-bus-tls-" + settings.role().wireName(),
+            str(secret, "secretName"),
+            w + ": the bus certificate of its role (hub)");
         int mode = ((Number) secret.get("defaultMode")).intValue();
         assertEquals(
             0,
             mode & 0007,
             w + ": the key is not readable by others: " + Integer.toOctalString(mode));
-        Map<String, Object> podSc = mapOrEmpty(podSpec(w), "securityContext");
-        Map<String, Object> effective = new LinkedHashMap<>(podSc);
-        effective.putAll(mapOrEmpty(c, "securityContext"));
-        boolean root = Integer.valueOf(0).equals(effective.get("runAsUser"));
         boolean byGroup =
             (mode & 0040) != 0
                 && podSc.get("fsGroup") != null
@@ -844,10 +991,8 @@ class DeployManifestsTest {
             w + ": its user can read the files (root, or the Secret's group through fsGroup)");
       }
     }
-    assertEquals(
-        Set.of("portolan-bus-tls-hub", "portolan-bus-tls-agent"),
-        secrets,
-        "one Secret per role: " + secrets);
+    assertEquals(Set.of("portolan-bus-tls-hub"), secrets, "one Secret, the hubs': " + secrets);
+    assertTrue(agentFromNode, "the agents read their node's certificate");
     assertTrue(
         ofKind("Secret").isEmpty(),
         "the repository holds no Secret (no private key): it is made at install");
@@ -861,7 +1006,12 @@ class DeployManifestsTest {
     }
     String readme = java.nio.file.Files.readString(DeployFiles.root().resolve("k8s/README.md"));
     for (String secret : secrets) {
-      assertTrue(readme.contains(secret), "k8s/README.md says how to make " + secret);
+      assertTrue(
+          readme.contains("create secret generic " + secret),
+          "k8s/README.md says how to make " + secret);
     }
+    assertTrue(
+        readme.contains("/etc/portolan/bus-tls") && readme.contains("kubectl get nodes"),
+        "k8s/README.md says how to put each node's certificate (CN = its name) on the node");
   }
 }
