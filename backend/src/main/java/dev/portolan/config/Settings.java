@@ -235,7 +235,7 @@ public final class Settings {
           Kind.SWITCH,
           "off",
           false,
-          "join the cluster (implied by `agent` and `hub`)",
+          "join the hubs' cluster (implied by `hub`; agents never join it: they use `--hub`)",
           bool("cluster", "true or false"));
   public static final Setting<String> CLUSTER_NAME =
       new Setting<>(
@@ -259,7 +259,7 @@ public final class Settings {
           Kind.VALUE,
           "`127.0.0.1`",
           "127.0.0.1",
-          "address (or name) Hazelcast and" + " the event bus bind to and advertise",
+          "address (or name) a hub's Hazelcast, event bus and bridge bind to and advertise",
           matching(
               "[0-9A-Za-z.:\\-]+", "invalid cluster host '%s': give an IP address or host name"));
   public static final Setting<Integer> CLUSTER_PORT =
@@ -374,9 +374,10 @@ public final class Settings {
           Kind.VALUE,
           "none",
           null,
-          "the CA that signs every node's bus certificate: the only peers this node sends"
-              + " to or accepts (an agent: only those with the hub role). All three or none; a clustered node whose"
-              + " `--cluster-host` is not loopback refuses to start without them unless `--insecure`",
+          "the CA that signs every node's bus certificate: the only peers this node accepts (on"
+              + " the cluster bus, hubs; on a hub's bridge, agents; an agent accepts only hubs). All"
+              + " three or none; a hub whose `--cluster-host` is not loopback, or an agent whose"
+              + " `--hub` is not, refuses to start without them unless `--insecure`",
           Settings::text);
   public static final Setting<SocketReaders.Setting> SOCKET_READER =
       new Setting<>(
