@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code kill -9} of an agent that is a real process of its own ({@code dev.portolan.Main --role
- * agent}, joined to a hub in this JVM over Hazelcast on 127.0.0.1), without root: the hub marks it
- * down within 5 s, its SSE clients get {@code event: node} down, its sockets stay as last seen;
- * started again, it is up with a fresh snapshot and the clients get {@code event: node} up. ({@link
- * NetnsFleetTest} does the same with namespaces, as root.)
+ * agent}, connected to the bridge of a hub in this JVM on 127.0.0.1; no cluster member), without
+ * root: the hub marks it down within 5 s, its SSE clients get {@code event: node} down, its sockets
+ * stay as last seen; started again, it is up with a fresh snapshot and the clients get {@code
+ * event: node} up. ({@link NetnsFleetTest} does the same with namespaces, as root.)
  */
 class ChildAgentKillTest {
   private static final String AGENT = "agent-k";
@@ -58,16 +58,8 @@ class ChildAgentKillTest {
             List.of(
                 "--role",
                 "agent",
-                "--cluster-name",
-                cluster.clusterName,
-                "--cluster-host",
-                "127.0.0.1",
-                "--cluster-port",
-                Integer.toString(ClusterFixture.freePort()),
-                "--bus-port",
-                Integer.toString(ClusterFixture.freePort()),
-                "--join",
-                "127.0.0.1:" + cluster.hubPort,
+                "--hub",
+                "127.0.0.1:" + cluster.bridgePort,
                 "--interval",
                 "250ms",
                 "--http-port",
