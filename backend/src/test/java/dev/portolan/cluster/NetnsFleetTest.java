@@ -757,7 +757,7 @@ class NetnsFleetTest {
           logClasses ? LOGS.resolve(run + "-" + logName + "-classes.log").toAbsolutePath() : null;
       List<String> jvm = new ArrayList<>(JVM);
       if (classLog != null) {
-        jvm.add("-Xlog:class+load=info:file=" + classLog);
+        jvm.add(ClassLoadLog.option(classLog));
       }
       return new Node(
           node,
@@ -766,36 +766,10 @@ class NetnsFleetTest {
           classLog);
     }
 
-    /**
-     * Its class-load log (after it serves, so its verticles are loaded) names the hub link and no
-     * Hazelcast class, nor Vert.x's Hazelcast cluster manager.
-     */
+    /** Its class-load log (after it serves): the hub link, and no Hazelcast class. */
     void assertNoHazelcastClassLoaded() throws IOException {
-      List<String> loaded = Files.readAllLines(classLog, StandardCharsets.UTF_8);
-      assertTrue(
-          loaded.stream().anyMatch(l -> l.contains(HubLinkVerticle.class.getName())),
-          node
-              + "'s class-load log ("
-              + classLog
-              + ", "
-              + loaded.size()
-              + " lines) has the hub link");
-      List<String> hazelcast =
-          loaded.stream()
-              .filter(
-                  l ->
-                      l.contains("com.hazelcast.") || l.contains("io.vertx.spi.cluster.hazelcast."))
-              .toList();
-      System.out.printf(
-          "netns fleet: %s loaded %d classes, %d of them Hazelcast's%n",
-          node, loaded.size(), hazelcast.size());
-      assertTrue(
-          hazelcast.isEmpty(),
-          node
-              + " loaded "
-              + hazelcast.size()
-              + " Hazelcast classes, e.g. "
-              + hazelcast.subList(0, Math.min(5, hazelcast.size())));
+      int loaded = ClassLoadLog.assertNoHazelcast(node, classLog, HubLinkVerticle.class);
+      System.out.printf("netns fleet: %s loaded %d classes, none of Hazelcast%n", node, loaded);
     }
 
     void awaitServing(Duration deadline) throws InterruptedException {
