@@ -344,6 +344,14 @@ class NetnsFleetTest {
         Map.of(uniquePort(1), "closed", uniquePort(2), "closed", uniquePort(3), "open"),
         states,
         "scanned from agent-1: only agent-3's own port is open at its address: " + scan.encode());
+    // What the agents sent for the check and the scan (answers, audit records, scan events) passed
+    // the hub's rules: nothing refused.
+    List<String> refusedFrames =
+        text("/metrics")
+            .lines()
+            .filter(l -> l.startsWith("portolan_bridge_refused_total") && !l.endsWith(" 0.0"))
+            .toList();
+    assertEquals(List.of(), refusedFrames, "the bridge refused nothing of honest agents");
 
     // The hub's feed carries the openings of the shared port from every node, each event naming its
     // node.
