@@ -85,13 +85,18 @@ public final class Portolan {
 
   /** A Vert.x instance with Micrometer metrics on a Prometheus registry. */
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
-    return Vertx.builder()
-        .with(
+    // Vertx.builder().build() instantiates every VertxServiceProvider on the class path, and
+    // vertx-hazelcast's is its cluster manager: an agent (no cluster member) would load Hazelcast
+    // classes. The bootstrap with no service providers loads none; metrics are given explicitly.
+    return io.vertx.core.internal.VertxBootstrap.create()
+        .options(
             new VertxOptions()
                 .setMetricsOptions(
                     new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+        .metricsFactory(new MicrometerMetricsFactory(registry))
+        .serviceProviders(java.util.List.of())
+        .init()
+        .vertx();
   }
 
   /**

@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code kill -9} of an agent that is a real process of its own ({@code dev.portolan.Main --role
- * agent}, joined to a hub in this JVM over Hazelcast on 127.0.0.1), without root: the hub marks it
- * down within 5 s, its SSE clients get {@code event: node} down, its sockets stay as last seen;
- * started again, it is up with a fresh snapshot and the clients get {@code event: node} up. ({@link
+ * agent}, connected to the bridge of a hub in this JVM on 127.0.0.1; no cluster member), without
+ * root: the hub marks it down within 5 s, its SSE clients get {@code event: node} down, its sockets
+ * stay as last seen; started again, it is up with a fresh snapshot and the clients get {@code
+ * event: node} up. The agent JVM loads no Hazelcast class ({@code -Xlog:class+load}). ({@link
  * NetnsFleetTest} does the same with namespaces, as root.)
  */
 class ChildAgentKillTest {
@@ -33,6 +34,9 @@ class ChildAgentKillTest {
   private NodeProcess agent;
   private SseTap feed;
   private ServerSocket listener;
+
+  /** The running agent's class-load log: it loads no Hazelcast class. */
+  private java.nio.file.Path classLog;
 
   @AfterEach
   void stop() throws Exception {
@@ -51,6 +55,11 @@ class ChildAgentKillTest {
   }
 
   private NodeProcess startAgent(String logName) throws Exception {
+    java.nio.file.Path dir =
+        java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "node-processes"));
+    classLog =
+        dir.resolve(logName + "-" + ProcessHandle.current().pid() + "-classes.log")
+            .toAbsolutePath();
     NodeProcess p =
         NodeProcess.start(
             logName,
@@ -58,20 +67,14 @@ class ChildAgentKillTest {
             List.of(
                 "--role",
                 "agent",
-                "--cluster-name",
-                cluster.clusterName,
-                "--cluster-host",
-                "127.0.0.1",
-                "--cluster-port",
-                Integer.toString(ClusterFixture.freePort()),
-                "--bus-port",
-                Integer.toString(ClusterFixture.freePort()),
-                "--join",
-                "127.0.0.1:" + cluster.hubPort,
+                "--hub",
+                "127.0.0.1:" + cluster.bridgePort,
                 "--interval",
                 "250ms",
                 "--http-port",
-                "0"));
+                "0"),
+            List.of(),
+            List.of(ClassLoadLog.option(classLog)));
     p.awaitServing(START);
     return p;
   }
@@ -89,6 +92,8 @@ class ChildAgentKillTest {
     Await.until(
         "its table at the hub has tcp/" + port, START, () -> rows(port).isEmpty() ? null : true);
     feed = SseTap.open(hub.port, "/api/v1/events?node=" + AGENT + "&local-port=" + port, null);
+    ClassLoadLog.assertNoHazelcast(
+        AGENT, classLog, dev.portolan.bridge.agent.HubLinkVerticle.class);
 
     long killed = System.nanoTime();
     agent.kill9();

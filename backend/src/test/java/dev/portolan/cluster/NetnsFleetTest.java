@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portolan.bridge.agent.HubLinkVerticle;
 import dev.portolan.web.Await;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -40,7 +41,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A fleet of real processes, each node with a network namespace (so a socket table) of its own: a
  * hub and three agents, each a separate JVM running {@code dev.portolan.Main} behind {@code ip
- * netns exec}, joined over Hazelcast and the clustered event bus through a bridge. In each agent's
+ * netns exec}. The hub is the only cluster member; each agent holds one TLS connection to the hub's
+ * event-bus bridge ({@code --hub 10.213.0.10:7071}) with a certificate of its own (CN its node
+ * name, the agent role), across a Linux bridge device between the namespaces. In each agent's
  * namespace a child JVM ({@link NamespaceListeners}) holds a listener on a port no other namespace
  * has (40001..40003, on the agent's address) and later one on the port all three share (40100, on
  * every address).
@@ -54,11 +57,15 @@ import org.junit.jupiter.api.Timeout;
  * inside the hub's namespace by a thread that entered it with {@code setns(2)}.
  *
  * <p>Checks: every agent up at the hub with its own table (port 4000N only under agent-N, owned by
- * that namespace's child; its pid is the same here, the pid namespace is shared); a fleet-wide
- * owner lookup finds each port on the right node; the hub's SSE feed carries the openings of 40100
- * from all three nodes, each event naming its node; {@code kill -9} of one agent's JVM turns it
- * down within 5 s with its sockets kept as last seen; the agent started again under the same name
- * is up and resynced. Needs root and iproute2; skips with the reason otherwise.
+ * that namespace's child; its pid is the same here, the pid namespace is shared); the hub counts
+ * three bridged agents and an agent's /health names its hub; no agent JVM loaded a Hazelcast class
+ * ({@code -Xlog:class+load}); a fleet-wide owner lookup finds each port on the right node; a
+ * connectivity check and a scan run from agent-1 through the bridge, from agent-1's namespace (its
+ * address as the source; agent-3's port open, agent-2's port closed at agent-3's address); the
+ * hub's SSE feed carries the openings of 40100 from all three nodes, each event naming its node;
+ * {@code kill -9} of one agent's JVM turns it down within 5 s with its sockets kept as last seen;
+ * the agent started again under the same name is up and resynced, its listeners live again. Needs
+ * root and iproute2; skips with the reason otherwise.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class NetnsFleetTest {
@@ -66,6 +73,8 @@ class NetnsFleetTest {
   private static final String SUBNET = "10.213.0.";
   private static final String HUB_ADDRESS = SUBNET + "10";
   private static final int HUB_HTTP_PORT = 8080;
+  private static final int HUB_BRIDGE_PORT = 7071;
+  private static final int AGENT_HTTP_PORT = 7070;
   private static final int COMMON_PORT = 40100;
   private static final List<String> AGENTS = List.of("agent-1", "agent-2", "agent-3");
   private static final long PID = ProcessHandle.current().pid();
@@ -87,7 +96,8 @@ class NetnsFleetTest {
    */
   private static List<String> busTls;
 
-  private static List<String> agentBusTls;
+  /** Per agent: its own certificate (CN its node name, the agent role), key and the CA. */
+  private static final Map<String, List<String>> agentBusTls = new HashMap<>();
 
   private final Map<String, Node> agents = new LinkedHashMap<>();
   private final Map<String, Listeners> listeners = new LinkedHashMap<>();
@@ -137,15 +147,19 @@ class NetnsFleetTest {
             tls.key().toString(),
             "--bus-tls-ca",
             tls.ca().toString());
-    dev.portolan.config.BusTls agentTls = ca.node("agent", "agent");
-    agentBusTls =
-        List.of(
-            "--bus-tls-cert",
-            agentTls.cert().toString(),
-            "--bus-tls-key",
-            agentTls.key().toString(),
-            "--bus-tls-ca",
-            agentTls.ca().toString());
+    agentBusTls.clear();
+    for (String agent : AGENTS) {
+      dev.portolan.config.BusTls agentTls = ca.node(agent, "agent");
+      agentBusTls.put(
+          agent,
+          List.of(
+              "--bus-tls-cert",
+              agentTls.cert().toString(),
+              "--bus-tls-key",
+              agentTls.key().toString(),
+              "--bus-tls-ca",
+              agentTls.ca().toString()));
+    }
   }
 
   @AfterEach
@@ -181,6 +195,8 @@ class NetnsFleetTest {
                 "5701",
                 "--bus-port",
                 "5702",
+                "--bridge-port",
+                Integer.toString(HUB_BRIDGE_PORT),
                 // bound to its namespace's address without users: open on purpose (this test's own
                 // isolated network)
                 "--http-port",
@@ -189,7 +205,7 @@ class NetnsFleetTest {
                 HUB_ADDRESS,
                 "--insecure"));
     hubArgs.addAll(busTls);
-    Node hub = Node.start("hub", NS_PREFIX + "hub", "hub", hubArgs);
+    Node hub = Node.start("hub", NS_PREFIX + "hub", "hub", hubArgs, false);
     hub.awaitServing(START_DEADLINE);
     for (int i = 1; i <= AGENTS.size(); i++) {
       agents.put(AGENTS.get(i - 1), startAgent(i, "agent-" + i));
@@ -214,6 +230,31 @@ class NetnsFleetTest {
         Set.of("agent-1", "agent-2", "agent-3"),
         names,
         "the hub does not sample a node of its own");
+
+    // The agents are bridged, not cluster members: the hub holds three bridge connections, an
+    // agent's /health names the hub it is connected to, and no agent JVM loaded a Hazelcast class.
+    String metrics = text("/metrics");
+    assertTrue(
+        metrics.lines().anyMatch(l -> l.equals("portolan_bridge_agents 3.0")),
+        "three agents on the hub's bridge: "
+            + metrics.lines().filter(l -> l.startsWith("portolan_bridge")).toList());
+    try (NamespaceRelay agentHttp =
+        NamespaceRelay.to(NS_PREFIX + "a1", new InetSocketAddress("127.0.0.1", AGENT_HTTP_PORT))) {
+      HttpResponse<String> health =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agentHttp.port() + "/health"))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, health.statusCode(), health.body());
+      JsonObject link = new JsonObject(health.body()).getJsonObject("hub");
+      assertNotNull(link, "agent-1's /health says where its hub link stands: " + health.body());
+      assertEquals(true, link.getBoolean("connected"), link.encode());
+      assertEquals(HUB_ADDRESS + ":" + HUB_BRIDGE_PORT, link.getString("hub"), link.encode());
+    }
+    for (Node agent : agents.values()) {
+      agent.assertNoHazelcastClassLoaded();
+    }
 
     // Each namespace's listener shows under its own node only, owned by that namespace's child
     // process.
@@ -255,6 +296,62 @@ class NetnsFleetTest {
             "tcp/" + port + " in the table of " + other + ": " + rows.encode());
       }
     }
+
+    // A check and a scan run from agent-1, relayed through the bridge, from agent-1's namespace:
+    // its address is the source, agent-3's port is open at agent-3's address, agent-2's is not.
+    JsonObject open =
+        post(
+            "/api/v1/connectivity",
+            new JsonObject()
+                .put("node", "agent-1")
+                .put("host", agentAddress(3))
+                .put("port", uniquePort(3)));
+    assertEquals("agent-1", open.getString("node"), open.encode());
+    assertEquals(true, open.getBoolean("connected"), "agent-1 reaches agent-3: " + open.encode());
+    assertEquals(agentAddress(1), open.getString("localAddress"), "from agent-1's namespace");
+    JsonObject refused =
+        post(
+            "/api/v1/connectivity",
+            new JsonObject()
+                .put("node", "agent-1")
+                .put("host", agentAddress(3))
+                .put("port", uniquePort(2)));
+    assertEquals(
+        false, refused.getBoolean("connected"), "nothing on that port there: " + refused.encode());
+    String scanId =
+        postForScan(
+            new JsonObject()
+                .put("node", "agent-1")
+                .put("target", agentAddress(3))
+                .put("ports", uniquePort(1) + "-" + uniquePort(3))
+                .put("preset", "aggressive"));
+    JsonObject scan =
+        Await.until(
+            "the scan from agent-1 finished",
+            Duration.ofSeconds(30),
+            () -> {
+              JsonObject sc = get("/api/v1/scans/" + scanId);
+              return "running".equals(sc.getString("status")) ? null : sc;
+            });
+    assertEquals("completed", scan.getString("status"), scan.encode());
+    Map<Integer, String> states = new HashMap<>();
+    for (Object o : scan.getJsonArray("results")) {
+      JsonObject result = (JsonObject) o;
+      assertEquals(agentAddress(3), result.getString("address"), result.encode());
+      states.put(result.getInteger("port"), result.getString("state"));
+    }
+    assertEquals(
+        Map.of(uniquePort(1), "closed", uniquePort(2), "closed", uniquePort(3), "open"),
+        states,
+        "scanned from agent-1: only agent-3's own port is open at its address: " + scan.encode());
+    // What the agents sent for the check and the scan (answers, audit records, scan events) passed
+    // the hub's rules: nothing refused.
+    List<String> refusedFrames =
+        text("/metrics")
+            .lines()
+            .filter(l -> l.startsWith("portolan_bridge_refused_total") && !l.endsWith(" 0.0"))
+            .toList();
+    assertEquals(List.of(), refusedFrames, "the bridge refused nothing of honest agents");
 
     // The hub's feed carries the openings of the shared port from every node, each event naming its
     // node.
@@ -380,6 +477,7 @@ class NetnsFleetTest {
           (serving - restarted) / 1_000_000,
           (resynced - restarted) / 1_000_000,
           (resynced - serving) / 1_000_000);
+      agents.get(node).assertNoHazelcastClassLoaded();
       JsonObject again = get("/api/v1/owners?proto=tcp&port=" + uniquePort(victim));
       JsonObject entry = again.getJsonArray("nodes").getJsonObject(0);
       assertEquals(node, entry.getString("node"));
@@ -412,6 +510,47 @@ class NetnsFleetTest {
       throw new AssertionError("GET " + pathAndQuery + ": " + r.statusCode() + " " + r.body());
     }
     return new JsonObject(r.body());
+  }
+
+  private static String text(String pathAndQuery) {
+    HttpResponse<String> r = send(pathAndQuery);
+    if (r.statusCode() != 200) {
+      throw new AssertionError("GET " + pathAndQuery + ": " + r.statusCode() + " " + r.body());
+    }
+    return r.body();
+  }
+
+  private static JsonObject post(String path, JsonObject body) {
+    HttpResponse<String> r = sendPost(path, body);
+    if (r.statusCode() != 200) {
+      throw new AssertionError(
+          "POST " + path + " " + body.encode() + ": " + r.statusCode() + " " + r.body());
+    }
+    return new JsonObject(r.body());
+  }
+
+  /** Starts a scan: 202 and its id. */
+  private static String postForScan(JsonObject body) {
+    HttpResponse<String> r = sendPost("/api/v1/scans", body);
+    if (r.statusCode() != 202) {
+      throw new AssertionError(
+          "POST /api/v1/scans " + body.encode() + ": " + r.statusCode() + " " + r.body());
+    }
+    return new JsonObject(r.body()).getString("id");
+  }
+
+  private static HttpResponse<String> sendPost(String path, JsonObject body) {
+    try {
+      return http.send(
+          HttpRequest.newBuilder(hubUri(path))
+              .timeout(Duration.ofSeconds(30))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException | InterruptedException e) {
+      throw new AssertionError("POST " + path + " failed", e);
+    }
   }
 
   private static HttpResponse<String> send(String pathAndQuery) {
@@ -495,31 +634,27 @@ class NetnsFleetTest {
   }
 
   private static Node startAgent(int i, String logName) throws IOException {
+    String node = "agent-" + i;
     List<String> args =
         new ArrayList<>(
             List.of(
                 "--role",
                 "agent",
                 "--node-name",
-                "agent-" + i,
-                "--cluster-name",
-                clusterName,
-                "--cluster-host",
-                agentAddress(i),
-                "--cluster-port",
-                "5701",
-                "--bus-port",
-                "5702",
-                "--join",
-                HUB_ADDRESS + ":5701",
+                node,
+                "--hub",
+                HUB_ADDRESS + ":" + HUB_BRIDGE_PORT,
                 "--interval",
                 "250ms",
+                // checks and scans from this node may reach the other namespaces
+                "--scan-allow",
+                SUBNET + "0/24",
                 "--http-port",
-                "7070",
+                Integer.toString(AGENT_HTTP_PORT),
                 "--bind",
                 "127.0.0.1"));
-    args.addAll(agentBusTls);
-    return Node.start(logName, NS_PREFIX + "a" + i, "agent-" + i, args);
+    args.addAll(agentBusTls.get(node));
+    return Node.start(logName, NS_PREFIX + "a" + i, node, args, true);
   }
 
   /**
@@ -593,7 +728,7 @@ class NetnsFleetTest {
   }
 
   /** A {@code dev.portolan.Main} JVM in a namespace. */
-  private record Node(String node, Process process, Path log) {
+  private record Node(String node, Process process, Path log, Path classLog) {
     /**
      * What the surefire argLine gives Hazelcast, so that it does not warn; small and quick to
      * start.
@@ -618,11 +753,31 @@ class NetnsFleetTest {
             "--add-opens",
             "jdk.management/com.sun.management.internal=ALL-UNNAMED");
 
-    static Node start(String logName, String namespace, String node, List<String> args)
+    /**
+     * {@code logClasses}: the JVM writes every class it loads to a file of its own ({@code
+     * -Xlog:class+load}).
+     */
+    static Node start(
+        String logName, String namespace, String node, List<String> args, boolean logClasses)
         throws IOException {
       Path log = LOGS.resolve(run + "-" + logName + ".log");
+      Path classLog =
+          logClasses ? LOGS.resolve(run + "-" + logName + "-classes.log").toAbsolutePath() : null;
+      List<String> jvm = new ArrayList<>(JVM);
+      if (classLog != null) {
+        jvm.add(ClassLoadLog.option(classLog));
+      }
       return new Node(
-          node, startJava(namespace, JVM, dev.portolan.Main.class.getName(), args, log), log);
+          node,
+          startJava(namespace, jvm, dev.portolan.Main.class.getName(), args, log),
+          log,
+          classLog);
+    }
+
+    /** Its class-load log (after it serves): the hub link, and no Hazelcast class. */
+    void assertNoHazelcastClassLoaded() throws IOException {
+      int loaded = ClassLoadLog.assertNoHazelcast(node, classLog, HubLinkVerticle.class);
+      System.out.printf("netns fleet: %s loaded %d classes, none of Hazelcast%n", node, loaded);
     }
 
     void awaitServing(Duration deadline) throws InterruptedException {

@@ -57,6 +57,16 @@ public final class NodeProcess implements AutoCloseable {
    */
   public static NodeProcess start(
       String logName, String node, List<String> args, List<String> wrapper) throws IOException {
+    return start(logName, node, args, wrapper, List.of());
+  }
+
+  /**
+   * As {@link #start(String, String, List, List)}, with {@code jvmOptions} after the usual ones
+   * (e.g. {@code -Xlog:class+load=info:file=PATH}).
+   */
+  public static NodeProcess start(
+      String logName, String node, List<String> args, List<String> wrapper, List<String> jvmOptions)
+      throws IOException {
     Files.createDirectories(LOGS);
     Path log =
         LOGS.resolve(
@@ -64,6 +74,7 @@ public final class NodeProcess implements AutoCloseable {
     List<String> command = new ArrayList<>(wrapper);
     command.add(ProcessHandle.current().info().command().orElseThrow());
     command.addAll(JVM);
+    command.addAll(jvmOptions);
     command.addAll(
         List.of(
             "-cp",

@@ -1,0 +1,46 @@
+package dev.portolan.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The classes a child JVM loaded, as {@code -Xlog:class+load=info:file=PATH} writes them: an agent
+ * is no cluster member and must load no Hazelcast class (nor Vert.x's Hazelcast cluster manager).
+ */
+final class ClassLoadLog {
+  private ClassLoadLog() {}
+
+  /** The JVM option that writes the log to {@code file} (an absolute path: no spaces allowed). */
+  static String option(Path file) {
+    return "-Xlog:class+load=info:file=" + file.toAbsolutePath();
+  }
+
+  /**
+   * Reads {@code file} (written by a JVM that serves by now, so its verticles are loaded): it names
+   * {@code expected} (the log is real) and no Hazelcast class. Returns how many classes it loaded.
+   */
+  static int assertNoHazelcast(String node, Path file, Class<?> expected) throws IOException {
+    List<String> loaded = Files.readAllLines(file, StandardCharsets.UTF_8);
+    assertTrue(
+        loaded.stream().anyMatch(l -> l.contains(" " + expected.getName() + " ")),
+        node + "'s class-load log (" + file + ", " + loaded.size() + " lines) has " + expected);
+    List<String> hazelcast =
+        loaded.stream()
+            .filter(
+                l -> l.contains("com.hazelcast.") || l.contains("io.vertx.spi.cluster.hazelcast."))
+            .toList();
+    assertTrue(
+        hazelcast.isEmpty(),
+        node
+            + " loaded "
+            + hazelcast.size()
+            + " Hazelcast classes, e.g. "
+            + hazelcast.subList(0, Math.min(5, hazelcast.size())));
+    return loaded.size();
+  }
+}
