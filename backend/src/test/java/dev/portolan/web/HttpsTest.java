@@ -124,7 +124,7 @@ class HttpsTest {
     PortolanConfig.from(Map.of("bind", "::1"), "n");
     PortolanConfig.from(Map.of("bind", "localhost"), "n");
     // an agent serves only /health and /metrics
-    PortolanConfig.from(Map.of("bind", "0.0.0.0", "role", "agent"), "n");
+    PortolanConfig.from(Map.of("bind", "0.0.0.0", "role", "agent", "hub", "127.0.0.1:7071"), "n");
     assertTrue(
         assertThrows(
                 PortolanConfig.InvalidConfigException.class,

@@ -119,6 +119,12 @@ final class AgentConnection {
       return;
     }
     parser.handle(bytes);
+    if (!closed && socket.writeQueueFull()) {
+      // What the agent gets back (err frames, relayed requests) waits for it to read: stop reading
+      // its frames until it has, so that one that floods without reading holds no hub memory.
+      socket.pause();
+      socket.drainHandler(v -> socket.resume());
+    }
   }
 
   private void onFrame(AsyncResult<JsonObject> parsed) {
