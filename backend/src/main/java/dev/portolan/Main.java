@@ -150,7 +150,13 @@ public final class Main implements Callable<Integer> {
                 + ":"
                 + settings.cluster().port()
                 + (settings.cluster().busTls() != null ? ", bus TLS" : ", bus plaintext")
-            : "";
+            : settings.bridge().linked()
+                ? ", hub "
+                    + settings.bridge().hubs().stream()
+                        .map(Object::toString)
+                        .collect(java.util.stream.Collectors.joining(","))
+                    + (settings.cluster().busTls() != null ? ", bus TLS" : ", bus plaintext")
+                : "";
     if (settings.role().serves()
         && !settings.http().authentication()
         && !dev.portolan.access.HttpAccess.isLoopback(settings.bind())) {

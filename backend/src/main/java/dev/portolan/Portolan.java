@@ -218,7 +218,10 @@ public final class Portolan {
             .addresses(NodeInfo.addresses())
             .readerNote(chosen != null ? chosen.note() : null)
             .shortLived(shortLived != null ? shortLived.fact() : null)
-            .busTls(config.cluster().enabled() ? config.cluster().busTls() != null : null)
+            .busTls(
+                config.cluster().enabled() || config.bridge().linked()
+                    ? config.cluster().busTls() != null
+                    : null)
             .build();
     SnapshotHolder latest = new SnapshotHolder(node);
     Future<?> deployed = Future.succeededFuture();

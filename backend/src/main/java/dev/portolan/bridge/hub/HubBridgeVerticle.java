@@ -152,14 +152,17 @@ public final class HubBridgeVerticle extends VerticleBase {
    * #HANDSHAKE_LOG_MILLIS} with how many were not, so that a scanner cannot flood the log.
    */
   private void handshake(Throwable failure) {
-    boolean tls = false;
+    // The handshake's own reason: the innermost TLS exception's message, as OneLineLogs says it.
     Throwable reason = failure;
-    for (int depth = 0; depth < 32; depth++) {
-      tls |= reason instanceof javax.net.ssl.SSLException;
-      if (reason.getCause() == null || reason.getCause() == reason) {
-        break;
+    boolean tls = false;
+    Throwable t = failure;
+    for (int depth = 0; t != null && depth < 32; depth++, t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        reason = t;
+        tls = true;
+      } else if (!tls) {
+        reason = t;
       }
-      reason = reason.getCause();
     }
     refused(tls ? HANDSHAKE : "connection-failed");
     handshakesUnlogged++;
