@@ -153,11 +153,11 @@ public final class Main implements Callable<Integer> {
                 + node.bridgePort()
                 + (settings.cluster().busTls() != null ? ", bus TLS" : ", bus plaintext")
             : settings.bridge().linked()
-                ? ", reporting to hubs "
+                ? ", hub "
                     + settings.bridge().hubs().stream()
                         .map(Object::toString)
                         .collect(java.util.stream.Collectors.joining(","))
-                    + (settings.cluster().busTls() != null ? " over TLS" : " in plaintext")
+                    + (settings.cluster().busTls() != null ? ", bus TLS" : ", bus plaintext")
                 : "";
     if (settings.role().serves()
         && !settings.http().authentication()

@@ -49,6 +49,9 @@ public final class ScanEventStream {
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.scanEvents(scanId));
     consumer.handler(
         msg -> {
+          if (!ScanEvent.from(node, msg.body())) {
+            return; // another node's event for this scan id: not the scan's own
+          }
           ScanEvent event = ScanEvent.fromJson(msg.body());
           if (live[0]) {
             send(response, consumer, sent, event, format);

@@ -70,7 +70,7 @@ public final class AgentRules {
   private final LongSupplier nanoClock;
   private final boolean certified;
   private String name;
-  private int registrations;
+  private final Set<String> registered = new java.util.HashSet<>();
   private double tokens;
   private long refilledAtNanos;
 
@@ -113,10 +113,10 @@ public final class AgentRules {
     if (!name.equals(node)) {
       return Refusal.NOT_ITS_ADDRESS;
     }
-    if (registrations >= limits.maxRegistrations()) {
+    if (!registered.contains(address) && registered.size() >= limits.maxRegistrations()) {
       return Refusal.TOO_MANY_REGISTRATIONS;
     }
-    registrations++;
+    registered.add(address); // registering an address again is no new registration
     return null;
   }
 
@@ -130,7 +130,7 @@ public final class AgentRules {
     if (node == null || name == null || !name.equals(node)) {
       return Refusal.NOT_ITS_ADDRESS;
     }
-    registrations = Math.max(0, registrations - 1);
+    registered.remove(address);
     return null;
   }
 

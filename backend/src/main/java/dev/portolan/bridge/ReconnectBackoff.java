@@ -26,7 +26,11 @@ public final class ReconnectBackoff {
 
   /** The wait before the next attempt, in milliseconds; each call widens the window. */
   public long nextDelayMillis() {
-    long window = attempt >= 30 ? capMillis : Math.min(capMillis, baseMillis << attempt);
+    // A shift that would reach the sign bit is past any cap.
+    long window =
+        attempt >= Long.numberOfLeadingZeros(baseMillis)
+            ? capMillis
+            : Math.min(capMillis, baseMillis << attempt);
     attempt++;
     return (long) (random.getAsDouble() * window);
   }

@@ -53,6 +53,15 @@ public record ScanEvent(
     return j;
   }
 
+  /**
+   * Whether {@code body}, published on a scan's events address, comes from {@code node}, the node
+   * that runs the scan: an agent may publish events on any scan id's address (saying its own name),
+   * so a hub follows only those of the scan's node.
+   */
+  public static boolean from(String node, Object body) {
+    return node != null && body instanceof JsonObject j && node.equals(j.getValue("node"));
+  }
+
   public static ScanEvent fromJson(JsonObject j) {
     Type type = Type.valueOf(j.getString("type").toUpperCase(java.util.Locale.ROOT));
     return switch (type) {

@@ -349,6 +349,9 @@ public final class ScanGate {
         };
     consumer.handler(
         msg -> {
+          if (!ScanEvent.from(node, msg.body())) {
+            return; // another node's event for this scan id: not the scan's own
+          }
           ScanEvent event = ScanEvent.fromJson(msg.body());
           if (event.type() == ScanEvent.Type.DONE && !over[0]) {
             stop.run();

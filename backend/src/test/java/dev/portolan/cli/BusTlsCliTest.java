@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +46,16 @@ class BusTlsCliTest {
     assertEquals(
         "portolan: the cluster host 10.1.2.3 is not loopback and the event bus has no TLS: give"
             + " --bus-tls-cert, --bus-tls-key and --bus-tls-ca, or --insecure to run it in plaintext",
-        refused(Map.of(), "--role", "agent", "--cluster-host", "10.1.2.3"));
+        refused(Map.of(), "--role", "hub", "--cluster-host", "10.1.2.3"));
+    assertEquals(
+        "portolan: the hub 10.1.2.3:7071 is not loopback and the bridge has no TLS: give"
+            + " --bus-tls-cert, --bus-tls-key and --bus-tls-ca, or --insecure to run it in plaintext",
+        refused(Map.of(), "--role", "agent", "--hub", "10.1.2.3"),
+        "an agent's link to a hub beyond loopback");
+    assertEquals(
+        "portolan: an agent reports to hubs over their bridge: give --hub HOST:PORT[,HOST:PORT...]"
+            + " (a hub's --cluster-host and --bridge-port, 7071 by default)",
+        refused(Map.of(), "--role", "agent"));
     assertTrue(
         refused(Map.of("PORTOLAN_CLUSTER_HOST", "10.1.2.3", "PORTOLAN_ROLE", "hub"))
             .contains("is not loopback"),
@@ -67,6 +75,8 @@ class BusTlsCliTest {
             Map.of("PORTOLAN_BUS_TLS_CA", cert.toString()),
             "--role",
             "agent",
+            "--hub",
+            "127.0.0.1:7071",
             "--bus-tls-cert",
             cert.toString()));
     Path key = dir.resolve("missing.key");
@@ -76,6 +86,8 @@ class BusTlsCliTest {
             Map.of(),
             "--role",
             "agent",
+            "--hub",
+            "127.0.0.1:7071",
             "--bus-tls-cert",
             cert.toString(),
             "--bus-tls-key",
@@ -115,6 +127,8 @@ class BusTlsCliTest {
             Map.of(),
             "--role",
             "agent",
+            "--hub",
+            "127.0.0.1:7071",
             "--bus-tls-cert",
             none.cert().toString(),
             "--bus-tls-key",
@@ -141,12 +155,8 @@ class BusTlsCliTest {
             "cli-agent",
             "--http-port",
             "0",
-            "--cluster-name",
-            "portolan-test-" + UUID.randomUUID().toString().substring(0, 8),
-            "--cluster-port",
-            Integer.toString(ClusterFixture.freePort()),
-            "--bus-port",
-            "0",
+            "--hub",
+            "127.0.0.1:" + ClusterFixture.freePort(), // no hub there: an agent starts anyway
             "--bus-tls-cert",
             tls.cert().toString(),
             "--bus-tls-ca",
@@ -158,6 +168,7 @@ class BusTlsCliTest {
       assertTrue(
           line != null
               && line.startsWith("portolan: node cli-agent serving")
+              && line.contains(", hub 127.0.0.1:")
               && line.contains(", bus TLS)"),
           "startup line: " + line);
     } finally {

@@ -97,8 +97,11 @@ class BusTlsClusterTest {
         "the agent up and synced at the hub over TLS",
         DEADLINE,
         () -> ClusterFixture.upAndSynced(hub, Set.of(AGENT)));
-    assertEquals(
-        Boolean.TRUE, nodeAtHub(AGENT).getBoolean("busTls"), "the agent says its bus is TLS");
+    // Said in its heartbeats (the first facts the hub holds may come before one).
+    Await.until(
+        "the agent says its link to the hub is TLS",
+        DEADLINE,
+        () -> Boolean.TRUE.equals(nodeAtHub(AGENT).getBoolean("busTls")) ? true : null);
     awaitChangeAtHub();
 
     // The intruder with a certificate trusts any server and asks no client for one: as lax as an

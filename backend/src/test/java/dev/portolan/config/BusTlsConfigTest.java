@@ -48,8 +48,8 @@ class BusTlsConfigTest {
             settings(
                 "role",
                 "agent",
-                "clusterHost",
-                "10.0.0.5",
+                "hub",
+                "10.0.0.5:7071",
                 "busTlsCert",
                 "/etc/b/tls.crt",
                 "busTlsKey",
@@ -111,9 +111,15 @@ class BusTlsConfigTest {
   @ParameterizedTest
   @ValueSource(strings = {"127.0.0.1", "127.1.2.3", "localhost", "::1", "0:0:0:0:0:0:0:1"})
   void aLoopbackClusterMayStayPlaintext(String host) {
-    PortolanConfig c = PortolanConfig.from(settings("role", "agent", "clusterHost", host), "n");
+    PortolanConfig c = PortolanConfig.from(settings("role", "hub", "clusterHost", host), "n");
     assertTrue(c.cluster().enabled());
     assertNull(c.cluster().busTls());
+    // An agent is no cluster member: a hub on loopback may be reached in plaintext.
+    String hub = host.contains(":") ? "[" + host + "]:7071" : host + ":7071";
+    PortolanConfig agent = PortolanConfig.from(settings("role", "agent", "hub", hub), "n");
+    assertFalse(agent.cluster().enabled());
+    assertTrue(agent.bridge().linked());
+    assertNull(agent.cluster().busTls());
   }
 
   @Test

@@ -124,8 +124,16 @@ class LoopbackHostTest {
     assertTrue(HttpAccess.isLoopback("localhost"));
     assertEquals(
         "localhost",
-        PortolanConfig.from(settings("role", "agent", "clusterHost", "localhost"), "n")
+        PortolanConfig.from(settings("role", "hub", "clusterHost", "localhost"), "n")
             .cluster()
             .host());
+    assertEquals(
+        "localhost:7071",
+        PortolanConfig.from(settings("role", "agent", "hub", "localhost"), "n")
+            .bridge()
+            .hubs()
+            .getFirst()
+            .toString(),
+        "a hub on localhost may be reached in plaintext");
   }
 }

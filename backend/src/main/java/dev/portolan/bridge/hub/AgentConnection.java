@@ -78,7 +78,13 @@ final class AgentConnection {
   /** Starts reading; {@code onClose} runs once when the connection is gone. */
   void start(Runnable onClose) {
     socket.handler(this::onBytes);
-    socket.exceptionHandler(e -> socket.close());
+    socket.exceptionHandler(
+        e -> {
+          if (!closed) {
+            LOG.warning("bridge: closed " + who() + ": " + e);
+          }
+          socket.close();
+        });
     socket.closeHandler(
         v -> {
           close();
@@ -127,6 +133,7 @@ final class AgentConnection {
     }
     if (parsed.failed()) {
       refused.accept("bad-frame");
+      LOG.warning("bridge: closed " + who() + ": a frame is no JSON object: " + parsed.cause());
       socket.close();
       return;
     }
@@ -231,12 +238,28 @@ final class AgentConnection {
 
   private boolean check(AgentRules.Refusal refusal) {
     if (refusal == null) {
+      overRate = false;
       return true;
     }
     refuse(refusal);
+    if (refusal == AgentRules.Refusal.RATE) {
+      if (overRate) {
+        return false; // said once until a frame passes again: a flood costs the hub no writes
+      }
+      overRate = true;
+    }
+    if (socket.writeQueueFull()) {
+      // It does not read what it is told: an agent that floods without reading holds no memory.
+      LOG.warning("bridge: closed " + who() + ": it reads none of the hub's answers");
+      socket.close();
+      return false;
+    }
     FrameHelper.sendErrFrame(refusal.label(), socket);
     return false;
   }
+
+  /** Whether the last frame was refused for the rate (its err frame already sent). */
+  private boolean overRate;
 
   private void refuse(AgentRules.Refusal refusal) {
     refused.accept(refusal.label());

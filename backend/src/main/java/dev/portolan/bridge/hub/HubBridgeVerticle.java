@@ -102,7 +102,8 @@ public final class HubBridgeVerticle extends VerticleBase {
           long now = System.currentTimeMillis();
           connections.forEach(c -> c.sweep(now));
         });
-    server = vertx.createNetServer(net).connectHandler(this::accept);
+    server =
+        vertx.createNetServer(net).connectHandler(this::accept).exceptionHandler(this::handshake);
     return server.listen(options.port(), options.host());
   }
 
@@ -144,6 +145,46 @@ public final class HubBridgeVerticle extends VerticleBase {
           options.connected().decrementAndGet();
         });
   }
+
+  /**
+   * A connection that failed before it reached {@link #accept}: a TLS handshake refused (no client
+   * certificate, another CA's). Counted; logged in one line, at most one every {@link
+   * #HANDSHAKE_LOG_MILLIS} with how many were not, so that a scanner cannot flood the log.
+   */
+  private void handshake(Throwable failure) {
+    // The handshake's own reason: the innermost TLS exception's message, as OneLineLogs says it.
+    Throwable reason = failure;
+    boolean tls = false;
+    Throwable t = failure;
+    for (int depth = 0; t != null && depth < 32; depth++, t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        reason = t;
+        tls = true;
+      } else if (!tls) {
+        reason = t;
+      }
+    }
+    refused(tls ? HANDSHAKE : "connection-failed");
+    handshakesUnlogged++;
+    long now = System.currentTimeMillis();
+    if (now - handshakeLoggedAt < HANDSHAKE_LOG_MILLIS) {
+      return;
+    }
+    LOG.warning(
+        "bridge: refused a connection: "
+            + (tls ? "TLS handshake failed: " : "")
+            + reason.getMessage()
+            + (handshakesUnlogged > 1 ? " (" + (handshakesUnlogged - 1) + " more since)" : ""));
+    handshakeLoggedAt = now;
+    handshakesUnlogged = 0;
+  }
+
+  /** The refusal label of a failed TLS handshake. */
+  static final String HANDSHAKE = "tls-handshake";
+
+  private static final long HANDSHAKE_LOG_MILLIS = 10_000;
+  private long handshakeLoggedAt = Long.MIN_VALUE / 2;
+  private long handshakesUnlogged;
 
   private static BusIdentity identity(NetSocket socket) {
     try {
