@@ -44,7 +44,7 @@ import java.util.logging.Logger;
  *
  * <ul>
  *   <li>a ping unanswered for a few seconds: the agent opens a probe connection to another hub and
- *       pings it every {@link #PROBE_EVERY_MILLIS}; once that hub's cluster no longer lists the
+ *       pings it every {@link HubProbe#EVERY_MILLIS}; once that hub's cluster no longer lists the
  *       silent one (Hazelcast evicted it, {@link HubDirectory#shouldMove}), the probe becomes the
  *       agent's connection at once. A hub that hangs (SIGSTOP) loses its agents ~1 s after the
  *       cluster evicts it, not after the 12 s timeout; a GC pause moves nobody;
@@ -65,12 +65,6 @@ public final class HubLinkVerticle extends VerticleBase {
 
   /** How often the link looks at its hub (pings due, probes). */
   static final long TICK_MILLIS = 250;
-
-  /** How often a probed hub is asked again while the agent's own hub stays silent. */
-  static final long PROBE_EVERY_MILLIS = 500;
-
-  /** A probed hub that does not answer a ping within this is closed (another is tried). */
-  static final long PROBE_TIMEOUT_MILLIS = 2_000;
 
   private static final Set<String> PUBLICATIONS =
       Set.of(Addresses.CHANGES, Addresses.HEARTBEATS, Addresses.AGENT_AUDIT);
@@ -130,19 +124,6 @@ public final class HubLinkVerticle extends VerticleBase {
     }
   }
 
-  /** A connection to another hub, opened to ask it about the agent's silent one. */
-  private static final class Probe {
-    final String target;
-    NetSocket socket;
-    String hub;
-    long pingedAt;
-    boolean awaiting;
-
-    Probe(String target) {
-      this.target = target;
-    }
-  }
-
   private final Options options;
   private final String servicePrefix;
   private final ReconnectBackoff backoff;
@@ -153,7 +134,7 @@ public final class HubLinkVerticle extends VerticleBase {
   private volatile Status status;
   private String target;
   private String hubName;
-  private Probe probe;
+  private HubProbe probe;
   private long nextProbeAt;
   private long lastPing;
   private Set<String> lost = Set.of();
@@ -265,13 +246,23 @@ public final class HubLinkVerticle extends VerticleBase {
             });
   }
 
+  /** Connects to {@code hub}, "host:port" (a hub's own, or one a pong listed: checked). */
   private Future<NetSocket> connect(String hub) {
     int colon = hub.lastIndexOf(':');
-    String host = hub.substring(0, colon);
+    String host = colon > 0 ? hub.substring(0, colon) : "";
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     }
-    return client.connect(Integer.parseInt(hub.substring(colon + 1)), host);
+    int port;
+    try {
+      port = Integer.parseInt(hub.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (host.isEmpty() || port < 1 || port > 65535) {
+      return Future.failedFuture("not a hub address: " + hub);
+    }
+    return client.connect(port, host);
   }
 
   /**
@@ -318,7 +309,7 @@ public final class HubLinkVerticle extends VerticleBase {
     vertx.setTimer(delay, id -> connectNext());
   }
 
-  /** Reads {@code s}'s frames; what it says goes to the link or to the probe it now is. */
+  /** Reads {@code s}'s frames. */
   private void open(NetSocket s) {
     s.handler(new FrameParser(ar -> onFrame(s, ar)));
     s.exceptionHandler(e -> s.close());
@@ -351,10 +342,6 @@ public final class HubLinkVerticle extends VerticleBase {
   }
 
   private void closed(NetSocket s) {
-    if (probe != null && probe.socket == s) {
-      probe = null;
-      return;
-    }
     if (socket != s) {
       return;
     }
@@ -395,7 +382,7 @@ public final class HubLinkVerticle extends VerticleBase {
                 + " silent for "
                 + watch.silentMillis(now) / 1000
                 + " s; moving to the next hub");
-        if (probe != null && probe.hub != null) {
+        if (probe != null && !probe.closed() && probe.hub() != null) {
           adoptProbe("answers");
         } else {
           s.close();
@@ -414,53 +401,38 @@ public final class HubLinkVerticle extends VerticleBase {
 
   /** The hub is silent: asks another hub (one probe at a time) whether its cluster still has it. */
   private void probe(long now) {
-    if (probe == null) {
-      String t = now < nextProbeAt ? null : directory.probeTarget(names());
-      if (t == null) {
-        return;
-      }
-      Probe p = new Probe(t);
-      probe = p;
-      nextProbeAt = now + PROBE_EVERY_MILLIS;
-      connect(t)
-          .onComplete(
-              ar -> {
-                if (ar.succeeded() && probe == p) {
-                  p.socket = ar.result();
-                  open(p.socket);
-                  pingProbe(p, System.currentTimeMillis());
-                } else if (ar.succeeded()) {
-                  ar.result().close();
-                } else if (probe == p) {
-                  probe = null;
-                }
-              });
-    } else if (probe.socket != null) {
-      if (probe.awaiting && now - probe.pingedAt > PROBE_TIMEOUT_MILLIS) {
-        closeProbe();
-      } else if (!probe.awaiting && now - probe.pingedAt >= PROBE_EVERY_MILLIS) {
-        pingProbe(probe, now);
-      }
+    if (probe != null && !probe.closed()) {
+      probe.tick(now);
+      return;
+    }
+    String t = now < nextProbeAt ? null : directory.probeTarget(names());
+    if (t != null) {
+      nextProbeAt = now + HubProbe.EVERY_MILLIS;
+      probe = HubProbe.open(t, connect(t), this::probeAnswered);
     }
   }
 
-  private static void pingProbe(Probe p, long now) {
-    p.pingedAt = now;
-    p.awaiting = true;
-    FrameHelper.writeFrame(new JsonObject().put("type", "ping"), p.socket);
+  /**
+   * A probed hub answered: the link moves there at once if that hub's cluster no longer holds the
+   * silent hub.
+   */
+  private void probeAnswered(HubProbe p, JsonObject pong) {
+    List<String> hubs = learn(pong);
+    if (p == probe && socket != null && HubDirectory.shouldMove(hubName, hubs)) {
+      adoptProbe("no longer lists it in the cluster");
+    }
   }
 
   private void closeProbe() {
-    Probe p = probe;
-    probe = null;
-    if (p != null && p.socket != null) {
-      p.socket.close();
+    if (probe != null) {
+      probe.close();
+      probe = null;
     }
   }
 
   /** The probed hub becomes the link ({@code why} it is better, for the log). */
   private void adoptProbe(String why) {
-    Probe p = probe;
+    HubProbe p = probe;
     probe = null;
     NetSocket old = socket;
     LOG.warning(
@@ -469,11 +441,13 @@ public final class HubLinkVerticle extends VerticleBase {
             + " silent for "
             + watch.silentMillis(System.currentTimeMillis())
             + " ms; moving to "
-            + p.target
+            + p.target()
             + ", which "
             + why);
-    use(p.socket, p.target);
-    hubName = p.hub;
+    NetSocket s = p.handOver();
+    open(s);
+    use(s, p.target());
+    hubName = p.hub();
     answered = true;
     backoff.reset();
     if (old != null) {
@@ -489,9 +463,6 @@ public final class HubLinkVerticle extends VerticleBase {
     JsonObject frame = parsed.result();
     String type = frame.getString("type", "");
     if (s != socket) {
-      if (probe != null && s == probe.socket && type.equals("pong")) {
-        onProbePong(frame);
-      }
       return;
     }
     watch.heard(System.currentTimeMillis());
@@ -508,15 +479,6 @@ public final class HubLinkVerticle extends VerticleBase {
       }
       case "err" -> problem("the hub refused a frame: " + frame.getString("message"));
       default -> {}
-    }
-  }
-
-  private void onProbePong(JsonObject frame) {
-    probe.awaiting = false;
-    probe.hub = frame.getString("hub");
-    List<String> hubs = learn(frame);
-    if (HubDirectory.shouldMove(hubName, hubs)) {
-      adoptProbe("no longer lists it in the cluster");
     }
   }
 
