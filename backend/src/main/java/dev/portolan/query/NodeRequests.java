@@ -31,6 +31,8 @@ public final class NodeRequests {
   /** A retry is not made with less time than this left. */
   static final long MIN_RETRY_MILLIS = 1_000;
 
+  private static final String NODE_PREFIX = "portolan.node.";
+
   private NodeRequests() {}
 
   /**
@@ -74,9 +76,7 @@ public final class NodeRequests {
         address.endsWith("." + Addresses.SCAN_POLICY) && body != null && body.containsKey("change");
     long first = RequestRetry.firstAttemptMillis(address, changes, totalMillis);
     long started = System.nanoTime();
-    return vertx
-        .eventBus()
-        .<JsonObject>request(address, body, new DeliveryOptions(options).setSendTimeout(first))
+    return attempt(vertx, address, body, options, first)
         .recover(
             e -> {
               long pause = RequestRetry.retryAfterMillis(address, changes, failure(e));
@@ -91,12 +91,34 @@ public final class NodeRequests {
                       : vertx
                           .timer(pause, java.util.concurrent.TimeUnit.MILLISECONDS)
                           .<Void>mapEmpty();
-              return waited.compose(
-                  v ->
-                      vertx
-                          .eventBus()
-                          .<JsonObject>request(
-                              address, body, new DeliveryOptions(options).setSendTimeout(left)));
+              return waited.compose(v -> attempt(vertx, address, body, options, left));
+            });
+  }
+
+  /**
+   * One attempt: a node's service first in this process (an agent connected to this hub's bridge
+   * has its handlers here: no need to wait until the cluster lists them, nor to rotate over the
+   * stale registrations of a hub that hung), then in the cluster if no handler is here.
+   */
+  private static Future<Message<JsonObject>> attempt(
+      Vertx vertx, String address, JsonObject body, DeliveryOptions options, long timeoutMillis) {
+    DeliveryOptions once = new DeliveryOptions(options).setSendTimeout(timeoutMillis);
+    if (options.isLocalOnly() || !address.startsWith(NODE_PREFIX)) {
+      return vertx.eventBus().request(address, body, once);
+    }
+    long started = System.nanoTime();
+    return vertx
+        .eventBus()
+        .<JsonObject>request(address, body, new DeliveryOptions(once).setLocalOnly(true))
+        .recover(
+            e -> {
+              if (failure(e) != RequestRetry.Failure.NO_HANDLERS) {
+                return Future.failedFuture(e);
+              }
+              long left = timeoutMillis - (System.nanoTime() - started) / 1_000_000;
+              return vertx
+                  .eventBus()
+                  .request(address, body, once.setSendTimeout(Math.max(1, left)));
             });
   }
 
