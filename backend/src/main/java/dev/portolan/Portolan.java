@@ -291,7 +291,7 @@ public final class Portolan {
                     node,
                     metrics,
                     MAX_BRIDGED_AGENTS,
-                    membership::bridges))
+                    membership))
             : null;
     return deployed
         .compose(id -> vertx.deployVerticle(fleet))

@@ -46,8 +46,9 @@ import java.util.logging.Logger;
  *   <li>a ping unanswered for a few seconds: the agent opens a probe connection to another hub and
  *       pings it every {@link HubProbe#EVERY_MILLIS}; once that hub's cluster no longer lists the
  *       silent one (Hazelcast evicted it, {@link HubDirectory#shouldMove}), the probe becomes the
- *       agent's connection at once. A hub that hangs (SIGSTOP) loses its agents ~1 s after the
- *       cluster evicts it, not after the 12 s timeout; a GC pause moves nobody;
+ *       agent's connection at once. A hub that hangs (SIGSTOP) loses its agents as soon as the
+ *       cluster evicts it (the probed hub tells them unasked), not after the 12 s timeout; a GC
+ *       pause moves nobody;
  *   <li>silent for {@link Options#pingTimeout} (10-15 s: shorter timeouts caused false failovers
  *       under load), or the connection closed: the next hub, the lost one last, after a wait of
  *       {@link ReconnectBackoff} (exponential with full jitter, 1 s up to 30 s), so that thousands

@@ -91,6 +91,13 @@ final class AgentConnection {
         });
   }
 
+  /** Sends the agent a pong it did not ask for: the cluster's bridges changed. */
+  void announce() {
+    if (!closed) {
+      FrameHelper.writeFrame(pong.get(), socket);
+    }
+  }
+
   /** The agent's node name, once known. */
   String name() {
     return rules.name();

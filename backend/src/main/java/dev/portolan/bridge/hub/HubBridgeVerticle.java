@@ -4,6 +4,7 @@ import dev.portolan.bridge.AgentRules;
 import dev.portolan.cluster.BusIdentity;
 import dev.portolan.cluster.BusRole;
 import dev.portolan.cluster.Clustering;
+import dev.portolan.cluster.Membership;
 import dev.portolan.config.BusTls;
 import dev.portolan.metrics.PortolanMetrics;
 import io.vertx.core.Future;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
@@ -55,7 +55,7 @@ public final class HubBridgeVerticle extends VerticleBase {
       int maxAgents,
       PortolanMetrics metrics,
       AtomicInteger connected,
-      Supplier<List<String>> bridges) {
+      Membership membership) {
     public Options(
         String host,
         int port,
@@ -63,7 +63,7 @@ public final class HubBridgeVerticle extends VerticleBase {
         String hubName,
         PortolanMetrics metrics,
         int maxAgents,
-        Supplier<List<String>> bridges) {
+        Membership membership) {
       this(
           host,
           port,
@@ -73,7 +73,7 @@ public final class HubBridgeVerticle extends VerticleBase {
           maxAgents,
           metrics,
           new AtomicInteger(),
-          bridges);
+          membership);
     }
   }
 
@@ -121,6 +121,19 @@ public final class HubBridgeVerticle extends VerticleBase {
           long now = System.currentTimeMillis();
           connections.forEach(c -> c.sweep(now));
         });
+    if (options.membership() != null) {
+      // A hub left the cluster: every agent hears the new list at once, above all those whose
+      // hub hung and that are asking this one about it (they move as soon as it is gone).
+      options
+          .membership()
+          .onMemberLeft(
+              id ->
+                  context.runOnContext(
+                      v -> {
+                        pong = null;
+                        connections.forEach(AgentConnection::announce);
+                      }));
+    }
     server = vertx.createNetServer(net).connectHandler(this::accept);
     return server
         .listen(options.port(), options.host())
@@ -136,13 +149,14 @@ public final class HubBridgeVerticle extends VerticleBase {
    * the cluster's members now]}}. Agents learn the other hubs from it, and when their hub falls
    * silent they ask another one whether the cluster still holds it (extra fields are within the
    * bridge's protocol: a client reads only "type"). Rebuilt at most every {@link
-   * #PONG_REUSE_MILLIS}.
+   * #PONG_REUSE_MILLIS}, and sent to every agent unasked when a member leaves the cluster.
    */
-  private JsonObject pong() {
+  JsonObject pong() {
     long now = System.currentTimeMillis();
     if (pong == null || now - pongMadeMillis >= PONG_REUSE_MILLIS) {
       pong = new JsonObject().put("type", "pong").put("hub", self);
-      List<String> bridges = options.bridges() == null ? List.of() : options.bridges().get();
+      List<String> bridges =
+          options.membership() == null ? List.of() : options.membership().bridges();
       if (!bridges.isEmpty()) {
         pong.put("hubs", new JsonArray(bridges));
       }
