@@ -48,6 +48,14 @@ class HubFailoverTest {
    */
   private static final Duration HANG_DEADLINE = Duration.ofSeconds(8);
 
+  /**
+   * The hang or the kill to every agent up and synced at the other hub, at most (the issue's goal:
+   * all back within 10 s). Measured: 0.6-1.4 s after a kill, 4.9-5.3 s after a hang; before the
+   * hub's snapshot requests went through NodeRequests (this process first), 15-19 s in two runs of
+   * three: the request rotated onto the lost hub's stale registration and waited its 15 s.
+   */
+  private static final Duration RESYNC_DEADLINE = Duration.ofSeconds(10);
+
   private final ClusterFixture cluster = new ClusterFixture();
   private final int bridgeB = ClusterFixture.freePort();
   private final List<AutoCloseable> open = new ArrayList<>();
@@ -119,6 +127,9 @@ class HubFailoverTest {
     assertTrue(
         worst <= HANG_DEADLINE.toMillis(),
         "every agent answers through hub A within " + HANG_DEADLINE + ": " + firstAnswer);
+    assertTrue(
+        syncedMillis <= RESYNC_DEADLINE.toMillis(),
+        "every agent resynced at hub A within " + RESYNC_DEADLINE + ": " + syncedMillis + " ms");
   }
 
   @Test
@@ -189,6 +200,9 @@ class HubFailoverTest {
     System.out.printf(
         "hub kill -9: agents on the other hub after %d ms, up and synced there after %d ms%n",
         movedMillis, syncedMillis);
+    assertTrue(
+        syncedMillis <= RESYNC_DEADLINE.toMillis(),
+        "every agent resynced at hub A within " + RESYNC_DEADLINE + ": " + syncedMillis + " ms");
   }
 
   /** Hub A (here), hub B (a process), the agents told only of hub B and knowing of hub A. */
