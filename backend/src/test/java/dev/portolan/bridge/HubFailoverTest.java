@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portolan.cluster.BusCertificates;
 import dev.portolan.cluster.ClusterFixture;
+import dev.portolan.config.BusTls;
 import dev.portolan.web.Await;
 import dev.portolan.web.NodeProcess;
 import dev.portolan.web.RunningNode;
@@ -17,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two hubs in one cluster: hub A in this JVM, hub B a process of its own ({@code dev.portolan.Main
@@ -34,10 +38,13 @@ import org.junit.jupiter.api.Test;
  * of hub A from B's pongs. When hub B hangs (SIGSTOP) or dies (SIGKILL), its agents move to hub A
  * and hub A's API reaches them again: a hung hub within a deadline measured here (Hazelcast evicts
  * it after 5 s without heartbeats; the agents move as soon as hub A's cluster no longer lists it),
- * and after a kill hub A's node list and feed are complete.
+ * and after a kill hub A's node list and feed are complete. The hang runs with the bus and the
+ * bridges on TLS (the probe connections too), the kill in plaintext.
  */
 class HubFailoverTest {
   private static final Duration START = Duration.ofSeconds(60);
+
+  @TempDir static Path dir;
   private static final List<String> AGENTS = List.of("agent-f1", "agent-f2");
 
   /**
@@ -77,8 +84,9 @@ class HubFailoverTest {
   }
 
   @Test
-  void requestsReachTheAgentsOfAHungHubThroughTheOtherHub() throws Exception {
-    startFleet();
+  void requestsReachTheAgentsOfAHungHubThroughTheOtherHubOverTls() throws Exception {
+    BusCertificates fleet = BusCertificates.newCa(dir, "fleet-ca");
+    startFleet(fleet);
     for (String a : AGENTS) {
       assertEquals(200, hubA.get("/api/v1/summary?node=" + a).status(), a + " through hub B");
     }
@@ -134,7 +142,7 @@ class HubFailoverTest {
 
   @Test
   void theAgentsOfAKilledHubMoveAndTheOtherHubsListAndFeedStayComplete() throws Exception {
-    startFleet();
+    startFleet(null);
     SseTap feed = keep(SseTap.open(hubA.port, "/api/v1/events?listening=true", null));
 
     long killed = System.nanoTime();
@@ -205,34 +213,47 @@ class HubFailoverTest {
         "every agent resynced at hub A within " + RESYNC_DEADLINE + ": " + syncedMillis + " ms");
   }
 
-  /** Hub A (here), hub B (a process), the agents told only of hub B and knowing of hub A. */
-  private void startFleet() throws Exception {
-    hubA = keep(ClusterFixture.start(cluster.hub()));
-    hubB =
-        keep(
-            NodeProcess.start(
-                "hub-b",
-                "hub-b",
-                List.of(
-                    "--role",
-                    "hub",
-                    "--cluster-name",
-                    cluster.clusterName,
-                    "--cluster-host",
-                    "127.0.0.1",
-                    "--cluster-port",
-                    Integer.toString(ClusterFixture.freePort()),
-                    "--bus-port",
-                    Integer.toString(ClusterFixture.freePort()),
-                    "--join",
-                    "127.0.0.1:" + cluster.hubPort,
-                    "--bridge-port",
-                    Integer.toString(bridgeB),
-                    "--http-port",
-                    "0")));
+  /**
+   * Hub A (here), hub B (a process), the agents told only of hub B and knowing of hub A; with the
+   * bus and bridges on TLS when {@code fleet} (the CA) is given, each node with its own
+   * certificate.
+   */
+  private void startFleet(BusCertificates fleet) throws Exception {
+    hubA = keep(ClusterFixture.start(withTls(cluster.hub(), fleet, "hub", "hub")));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--role",
+                "hub",
+                "--cluster-name",
+                cluster.clusterName,
+                "--cluster-host",
+                "127.0.0.1",
+                "--cluster-port",
+                Integer.toString(ClusterFixture.freePort()),
+                "--bus-port",
+                Integer.toString(ClusterFixture.freePort()),
+                "--join",
+                "127.0.0.1:" + cluster.hubPort,
+                "--bridge-port",
+                Integer.toString(bridgeB),
+                "--http-port",
+                "0"));
+    if (fleet != null) {
+      BusTls tls = fleet.node("hub-b", "hub");
+      args.addAll(
+          List.of(
+              "--bus-tls-cert",
+              tls.cert().toString(),
+              "--bus-tls-key",
+              tls.key().toString(),
+              "--bus-tls-ca",
+              tls.ca().toString()));
+    }
+    hubB = keep(NodeProcess.start("hub-b", "hub-b", args));
     hubB.awaitServing(START);
     for (String a : AGENTS) {
-      Map<String, Object> settings = cluster.agent(a);
+      Map<String, Object> settings = withTls(cluster.agent(a), fleet, a, "agent");
       settings.put("hub", "127.0.0.1:" + bridgeB);
       agents.put(a, keep(ClusterFixture.start(settings)));
     }
@@ -252,6 +273,15 @@ class HubFailoverTest {
                 : null;
           });
     }
+  }
+
+  private static Map<String, Object> withTls(
+      Map<String, Object> settings, BusCertificates fleet, String name, String role)
+      throws Exception {
+    if (fleet != null) {
+      settings.putAll(BusCertificates.settings(fleet.node(name, role)));
+    }
+    return settings;
   }
 
   private String bridgeA() {
