@@ -19,10 +19,11 @@ import java.util.logging.Logger;
  * comes back here as a {@link RequestException}, so every caller handles bad input, refusals and
  * unknown things the same way.
  *
- * <p>A request to a node's service that found no handler, timed out, or was cut off by its bridge
- * is asked once more as {@link RequestRetry} decides (reads after a timeout; anything that reached
- * no agent), within the same total timeout: the cluster may still hold the registrations of a hub
- * that hung, or the agent may be between two hubs.
+ * <p>A node's service is asked in this process first (an agent on this hub's bridge), then in the
+ * cluster. A request to a node's service that found no handler, timed out, or was cut off by its
+ * bridge is asked once more as {@link RequestRetry} decides (reads after a timeout; anything that
+ * reached no agent), within the same total timeout: the cluster may still hold the registrations of
+ * a hub that hung, or the agent may be between two hubs.
  */
 public final class NodeRequests {
   private static final Logger LOG = Logger.getLogger(NodeRequests.class.getName());
