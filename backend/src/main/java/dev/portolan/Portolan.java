@@ -135,7 +135,11 @@ public final class Portolan {
       return start(newVertx(registry), registry, config, Membership.NONE);
     }
     return Clustering.start(
-            config.cluster(), registry, BusRole.forNode(config.role()), config.sampleSelf())
+            config.cluster(),
+            registry,
+            BusRole.forNode(config.role()),
+            config.sampleSelf(),
+            config.role().serves() ? config.bridge().port() : 0)
         .compose(
             c ->
                 start(
@@ -291,7 +295,8 @@ public final class Portolan {
                     config.cluster().busTls(),
                     node,
                     metrics,
-                    MAX_BRIDGED_AGENTS))
+                    MAX_BRIDGED_AGENTS,
+                    membership))
             : null;
     return deployed
         .compose(id -> vertx.deployVerticle(fleet))

@@ -54,6 +54,21 @@ public final class Clustering {
    */
   public static Future<Clustered> start(
       ClusterSettings settings, PrometheusMeterRegistry registry, BusRole self, Boolean samples) {
+    return start(settings, registry, self, samples, 0);
+  }
+
+  /**
+   * As {@link #start(ClusterSettings, PrometheusMeterRegistry, BusRole, Boolean)}; a hub whose
+   * bridge listens on {@code bridgePort} (0: none, or not known yet) publishes it as its attribute
+   * {@value #BRIDGE_ATTRIBUTE} ("address:port", the cluster address), so that every hub can tell
+   * agents which bridges the cluster holds now ({@link Membership#bridges}).
+   */
+  public static Future<Clustered> start(
+      ClusterSettings settings,
+      PrometheusMeterRegistry registry,
+      BusRole self,
+      Boolean samples,
+      int bridgePort) {
     if (HAZELCAST_LOG.getLevel() == null) {
       HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
     }
@@ -75,6 +90,9 @@ public final class Clustering {
     Config config = hazelcastConfig(settings, address);
     if (samples != null) {
       config.getMemberAttributeConfig().setAttribute(SAMPLES_ATTRIBUTE, samples.toString());
+    }
+    if (bridgePort > 0) {
+      config.getMemberAttributeConfig().setAttribute(BRIDGE_ATTRIBUTE, bridge(address, bridgePort));
     }
     HazelcastClusterManager manager = new HazelcastClusterManager(config);
     VertxOptions options =
@@ -108,6 +126,16 @@ public final class Clustering {
 
   /** The member attribute saying whether the member samples a node ("true", "false"). */
   static final String SAMPLES_ATTRIBUTE = "portolan.samples";
+
+  /** The member attribute giving a hub's bridge endpoint, "address:port". */
+  static final String BRIDGE_ATTRIBUTE = "portolan.bridge";
+
+  /** A bridge endpoint as agents name it: "address:port", an IPv6 address in brackets. */
+  public static String bridge(String address, int port) {
+    return (address.indexOf(':') >= 0 && !address.startsWith("[") ? "[" + address + "]" : address)
+        + ":"
+        + port;
+  }
 
   static Config hazelcastConfig(ClusterSettings settings, String address) {
     Config config = ConfigUtil.loadConfig();
@@ -184,6 +212,22 @@ public final class Clustering {
         if (!m.localMember() && id != null) {
           String samples = m.getAttribute(SAMPLES_ATTRIBUTE);
           out.put(id, samples == null ? null : Boolean.valueOf(samples));
+        }
+      }
+      return out;
+    }
+
+    @Override
+    public java.util.List<String> bridges() {
+      com.hazelcast.core.HazelcastInstance hazelcast = manager.getHazelcastInstance();
+      if (!hazelcast.getLifecycleService().isRunning()) {
+        return java.util.List.of();
+      }
+      java.util.List<String> out = new java.util.ArrayList<>();
+      for (com.hazelcast.cluster.Member m : hazelcast.getCluster().getMembers()) {
+        String bridge = m.getAttribute(BRIDGE_ATTRIBUTE);
+        if (bridge != null) {
+          out.add(bridge);
         }
       }
       return out;

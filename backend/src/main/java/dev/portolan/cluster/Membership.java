@@ -33,5 +33,13 @@ public interface Membership {
     return java.util.Map.of();
   }
 
+  /**
+   * The bridge endpoints ("address:port") of the members in the cluster now, this one included:
+   * what a hub tells its agents in each pong. Empty when not clustered or not said.
+   */
+  default java.util.List<String> bridges() {
+    return java.util.List.of();
+  }
+
   void onMemberLeft(Consumer<String> nodeId);
 }

@@ -1,6 +1,8 @@
 package dev.portolan.query;
 
+import dev.portolan.bridge.RequestRetry;
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.RequestHeaders;
 import dev.portolan.http.RequestException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -9,19 +11,28 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import java.util.logging.Logger;
 
 /**
  * Asks a verticle over the event bus, for the API and the dashboard alike. A verticle that refuses
  * a request replies with a failure code (400, 403, 404, 409, 429) and "error: detail"; that reply
  * comes back here as a {@link RequestException}, so every caller handles bad input, refusals and
  * unknown things the same way.
+ *
+ * <p>A node's service is asked in this process first (an agent on this hub's bridge), then in the
+ * cluster. A request to a node's service that found no handler, timed out, or was cut off by its
+ * bridge is asked once more as {@link RequestRetry} decides (reads after a timeout; anything that
+ * reached no agent), within the same total timeout: the cluster may still hold the registrations of
+ * a hub that hung, or the agent may be between two hubs.
  */
 public final class NodeRequests {
+  private static final Logger LOG = Logger.getLogger(NodeRequests.class.getName());
   public static final long TIMEOUT_MILLIS = 10_000;
-  private static final DeliveryOptions REQUEST =
-      new DeliveryOptions().setSendTimeout(TIMEOUT_MILLIS);
-  private static final DeliveryOptions LOCAL_REQUEST =
-      new DeliveryOptions().setSendTimeout(TIMEOUT_MILLIS).setLocalOnly(true);
+
+  /** A retry is not made with less time than this left. */
+  static final long MIN_RETRY_MILLIS = 1_000;
+
+  private static final String NODE_PREFIX = "portolan.node.";
 
   private NodeRequests() {}
 
@@ -29,10 +40,7 @@ public final class NodeRequests {
    * Asks {@code address}; a hub-local service ({@link Addresses#isHubLocal}) only in this process.
    */
   public static Future<JsonObject> ask(Vertx vertx, String address, JsonObject body) {
-    return answer(
-        vertx
-            .eventBus()
-            .request(address, body, Addresses.isHubLocal(address) ? LOCAL_REQUEST : REQUEST));
+    return ask(vertx, address, body, TIMEOUT_MILLIS);
   }
 
   /**
@@ -42,14 +50,12 @@ public final class NodeRequests {
   public static Future<JsonObject> ask(
       Vertx vertx, String address, JsonObject body, long timeoutMillis) {
     return answer(
-        vertx
-            .eventBus()
-            .request(
-                address,
-                body,
-                new DeliveryOptions()
-                    .setSendTimeout(timeoutMillis)
-                    .setLocalOnly(Addresses.isHubLocal(address))));
+        request(
+            vertx,
+            address,
+            body,
+            new DeliveryOptions().setLocalOnly(Addresses.isHubLocal(address)),
+            timeoutMillis));
   }
 
   /**
@@ -59,9 +65,75 @@ public final class NodeRequests {
   public static Future<JsonObject> askFor(
       Vertx vertx, String user, String address, JsonObject body, long timeoutMillis) {
     return answer(
-        vertx
-            .eventBus()
-            .request(address, body, dev.portolan.bus.RequestHeaders.forUser(user, timeoutMillis)));
+        request(vertx, address, body, RequestHeaders.forUser(user, timeoutMillis), timeoutMillis));
+  }
+
+  /**
+   * Asks {@code address} within {@code totalMillis}; once more when {@link RequestRetry} says so.
+   */
+  static Future<Message<JsonObject>> request(
+      Vertx vertx, String address, JsonObject body, DeliveryOptions options, long totalMillis) {
+    boolean changes =
+        address.endsWith("." + Addresses.SCAN_POLICY) && body != null && body.containsKey("change");
+    long first = RequestRetry.firstAttemptMillis(address, changes, totalMillis);
+    long started = System.nanoTime();
+    return attempt(vertx, address, body, options, first)
+        .recover(
+            e -> {
+              long pause = RequestRetry.retryAfterMillis(address, changes, failure(e));
+              long left = totalMillis - (System.nanoTime() - started) / 1_000_000 - pause;
+              if (pause < 0 || left < MIN_RETRY_MILLIS) {
+                return Future.failedFuture(e);
+              }
+              LOG.fine(() -> "asking " + address + " once more: " + e.getMessage());
+              Future<Void> waited =
+                  pause == 0
+                      ? Future.succeededFuture()
+                      : vertx
+                          .timer(pause, java.util.concurrent.TimeUnit.MILLISECONDS)
+                          .<Void>mapEmpty();
+              return waited.compose(v -> attempt(vertx, address, body, options, left));
+            });
+  }
+
+  /**
+   * One attempt: a node's service first in this process (an agent connected to this hub's bridge
+   * has its handlers here: no need to wait until the cluster lists them, nor to rotate over the
+   * stale registrations of a hub that hung), then in the cluster if no handler is here.
+   */
+  private static Future<Message<JsonObject>> attempt(
+      Vertx vertx, String address, JsonObject body, DeliveryOptions options, long timeoutMillis) {
+    DeliveryOptions once = new DeliveryOptions(options).setSendTimeout(timeoutMillis);
+    if (options.isLocalOnly() || !address.startsWith(NODE_PREFIX)) {
+      return vertx.eventBus().request(address, body, once);
+    }
+    long started = System.nanoTime();
+    return vertx
+        .eventBus()
+        .<JsonObject>request(address, body, new DeliveryOptions(once).setLocalOnly(true))
+        .recover(
+            e -> {
+              if (failure(e) != RequestRetry.Failure.NO_HANDLERS) {
+                return Future.failedFuture(e);
+              }
+              long left = timeoutMillis - (System.nanoTime() - started) / 1_000_000;
+              return vertx
+                  .eventBus()
+                  .request(address, body, once.setSendTimeout(Math.max(1, left)));
+            });
+  }
+
+  /** What an attempt's failure was, for {@link RequestRetry}. */
+  static RequestRetry.Failure failure(Throwable e) {
+    if (!(e instanceof ReplyException r)) {
+      return RequestRetry.Failure.OTHER;
+    }
+    return switch (r.failureType()) {
+      case NO_HANDLERS -> RequestRetry.Failure.NO_HANDLERS;
+      case TIMEOUT -> RequestRetry.Failure.TIMEOUT;
+      case RECIPIENT_FAILURE -> RequestRetry.ofReply(r.failureCode(), r.getMessage());
+      default -> RequestRetry.Failure.OTHER;
+    };
   }
 
   private static Future<JsonObject> answer(Future<Message<JsonObject>> reply) {

@@ -241,13 +241,14 @@ public final class FleetVerticle extends VerticleBase {
       return Future.succeededFuture(
           new SnapshotReply(s.node(), local.epoch(), s.seq(), s.takenAtMillis(), s.sockets()));
     }
-    return vertx
-        .eventBus()
-        .<JsonObject>request(
+    // As every request to a node: in this process first (an agent on this hub's bridge), asked
+    // once more when it reached no handler or timed out (NodeRequests).
+    return dev.portolan.query.NodeRequests.ask(
+            vertx,
             Addresses.onNode(node, Addresses.SNAPSHOT),
             new JsonObject(),
-            new DeliveryOptions().setSendTimeout(SNAPSHOT_TIMEOUT_MILLIS))
-        .compose(reply -> vertx.executeBlocking(() -> SnapshotReply.fromJson(reply.body()), false));
+            SNAPSHOT_TIMEOUT_MILLIS)
+        .compose(body -> vertx.executeBlocking(() -> SnapshotReply.fromJson(body), false));
   }
 
   /**

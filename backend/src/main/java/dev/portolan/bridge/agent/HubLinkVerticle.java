@@ -1,5 +1,7 @@
 package dev.portolan.bridge.agent;
 
+import dev.portolan.bridge.HubDirectory;
+import dev.portolan.bridge.HubWatch;
 import dev.portolan.bridge.ReconnectBackoff;
 import dev.portolan.bus.Addresses;
 import dev.portolan.cluster.BusRole;
@@ -13,6 +15,7 @@ import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
@@ -35,13 +38,25 @@ import java.util.logging.Logger;
  * heartbeats, audit records, scan events) is forwarded to the hub, and what the hub relays to this
  * node's services is asked of them on the local bus and answered.
  *
- * <p>It registers this node's services on every connection. It pings every {@link Options#ping} and
- * moves to the next hub when the hub has been silent for {@link Options#pingTimeout} (10-15 s:
- * shorter timeouts caused false failovers under load), or when the connection closes; it waits
- * before each attempt as {@link ReconnectBackoff} says (exponential with full jitter, from 1 s up
- * to 30 s), so that thousands of agents that lost one hub do not all reconnect in one second. A hub
- * name that resolves to several addresses counts as several hubs. Start order does not matter: the
- * agent samples whether or not a hub is there.
+ * <p>It registers this node's services on every connection, and pings every {@link Options#ping}.
+ * Each pong names the hub and lists the bridges of the cluster's members ({@link HubDirectory}: the
+ * agent learns of hubs it was not told). The hub is watched by a {@link HubWatch}:
+ *
+ * <ul>
+ *   <li>a ping unanswered for a few seconds: the agent opens a probe connection to another hub and
+ *       pings it every {@link HubProbe#EVERY_MILLIS}; once that hub's cluster no longer lists the
+ *       silent one (Hazelcast evicted it, {@link HubDirectory#shouldMove}), the probe becomes the
+ *       agent's connection at once. A hub that hangs (SIGSTOP) loses its agents as soon as the
+ *       cluster evicts it (the probed hub tells them unasked), not after the 12 s timeout; a GC
+ *       pause moves nobody;
+ *   <li>silent for {@link Options#pingTimeout} (10-15 s: shorter timeouts caused false failovers
+ *       under load), or the connection closed: the next hub, the lost one last, after a wait of
+ *       {@link ReconnectBackoff} (exponential with full jitter, 1 s up to 30 s), so that thousands
+ *       of agents that lost one hub do not all reconnect in one second.
+ * </ul>
+ *
+ * A hub name that resolves to several addresses counts as several hubs. Start order does not
+ * matter: the agent samples whether or not a hub is there.
  */
 public final class HubLinkVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(HubLinkVerticle.class.getName());
@@ -49,23 +64,29 @@ public final class HubLinkVerticle extends VerticleBase {
   /** How long a request relayed from a hub may take here (checks and scans answer sooner). */
   static final long LOCAL_TIMEOUT_MILLIS = 60_000;
 
+  /** How often the link looks at its hub (pings due, probes). */
+  static final long TICK_MILLIS = 250;
+
   private static final Set<String> PUBLICATIONS =
       Set.of(Addresses.CHANGES, Addresses.HEARTBEATS, Addresses.AGENT_AUDIT);
 
   /**
    * {@code node}: this node's name (with TLS, the name in its certificate); {@code tls}: null for a
-   * plaintext bridge.
+   * plaintext bridge; {@code suspectMillis}: a ping unanswered this long (plus up to half as much
+   * again, at random, so that a hub's agents do not all probe in the same instant) makes the agent
+   * ask another hub.
    */
   public record Options(
       String node,
       List<HubAddress> hubs,
       BusTls tls,
       long pingMillis,
+      long suspectMillis,
       long pingTimeoutMillis,
       long backoffBaseMillis,
       long backoffCapMillis) {
     public Options(String node, List<HubAddress> hubs, BusTls tls) {
-      this(node, hubs, tls, 5_000, 12_000, 1_000, 30_000);
+      this(node, hubs, tls, 2_000, 2_000, 12_000, 1_000, 30_000);
     }
 
     public Options {
@@ -81,28 +102,45 @@ public final class HubLinkVerticle extends VerticleBase {
     }
   }
 
-  /** Where the link stands, for /health. */
+  /** Where the link stands, for /health; {@code known}: the hubs it knows of. */
   public record Status(
-      boolean connected, String hub, long sinceMillis, long connections, String lastProblem) {
+      boolean connected,
+      String hub,
+      long sinceMillis,
+      long connections,
+      String lastProblem,
+      List<String> known) {
+    public Status {
+      known = List.copyOf(known);
+    }
+
     public JsonObject toJson() {
       return new JsonObject()
           .put("connected", connected)
           .put("hub", hub)
           .put("sinceMillis", sinceMillis)
           .put("connections", connections)
-          .put("lastProblem", lastProblem);
+          .put("lastProblem", lastProblem)
+          .put("known", new JsonArray(known));
     }
   }
 
   private final Options options;
   private final String servicePrefix;
   private final ReconnectBackoff backoff;
+  private final HubDirectory directory = new HubDirectory();
+  private final HubWatch watch;
   private NetClient client;
   private volatile NetSocket socket;
   private volatile Status status;
+  private String target;
+  private String hubName;
+  private HubProbe probe;
+  private long nextProbeAt;
+  private long lastPing;
+  private Set<String> lost = Set.of();
   private List<String> targets = List.of();
   private int next = -1;
-  private long lastHeardMillis;
   private boolean answered;
   private long connections;
   private boolean stopped;
@@ -115,7 +153,13 @@ public final class HubLinkVerticle extends VerticleBase {
             options.backoffBaseMillis(),
             options.backoffCapMillis(),
             () -> ThreadLocalRandom.current().nextDouble());
-    this.status = new Status(false, null, System.currentTimeMillis(), 0, "not connected yet");
+    this.watch =
+        new HubWatch(
+            options.suspectMillis()
+                + ThreadLocalRandom.current().nextLong(options.suspectMillis() / 2 + 1),
+            options.pingTimeout());
+    this.status =
+        new Status(false, null, System.currentTimeMillis(), 0, "not connected yet", List.of());
   }
 
   /** Where the link stands now (any thread). */
@@ -142,7 +186,7 @@ public final class HubLinkVerticle extends VerticleBase {
     }
     client = vertx.createNetClient(net);
     vertx.eventBus().addOutboundInterceptor(this::forward);
-    vertx.setPeriodic(options.ping(), id -> ping());
+    vertx.setPeriodic(TICK_MILLIS, id -> tick());
     connectNext();
     return Future.succeededFuture();
   }
@@ -150,6 +194,7 @@ public final class HubLinkVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopped = true;
+    closeProbe();
     NetSocket s = socket;
     return s == null ? Future.succeededFuture() : s.close();
   }
@@ -186,24 +231,45 @@ public final class HubLinkVerticle extends VerticleBase {
       resolveThenConnect();
       return;
     }
-    String target = targets.get(next);
-    int colon = target.lastIndexOf(':');
-    String host = target.substring(0, colon);
-    int port = Integer.parseInt(target.substring(colon + 1));
-    client
-        .connect(port, host)
+    String t = targets.get(next);
+    connect(t)
         .onComplete(
             ar -> {
-              if (ar.succeeded()) {
-                connected(ar.result(), target);
-              } else {
-                problem("cannot connect to " + target + ": " + ar.cause().getMessage());
+              if (ar.failed()) {
+                problem("cannot connect to " + t + ": " + ar.cause().getMessage());
                 retryLater();
+              } else if (stopped) {
+                ar.result().close();
+              } else {
+                open(ar.result());
+                use(ar.result(), t);
               }
             });
   }
 
-  /** Every hub's addresses, in a random rotation (agents spread over the hubs). */
+  /** Connects to {@code hub}, "host:port" (a hub's own, or one a pong listed: checked). */
+  private Future<NetSocket> connect(String hub) {
+    int colon = hub.lastIndexOf(':');
+    String host = colon > 0 ? hub.substring(0, colon) : "";
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(hub.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (host.isEmpty() || port < 1 || port > 65535) {
+      return Future.failedFuture("not a hub address: " + hub);
+    }
+    return client.connect(port, host);
+  }
+
+  /**
+   * Every hub known (the ones told, resolved, and the ones the cluster listed last), in a random
+   * rotation with the one just lost last.
+   */
   private void resolveThenConnect() {
     vertx
         .executeBlocking(
@@ -223,20 +289,16 @@ public final class HubLinkVerticle extends VerticleBase {
             false)
         .onComplete(
             ar -> {
-              List<String> found = ar.succeeded() ? ar.result() : List.of();
-              if (found.isEmpty()) {
-                problem("no hub address resolves: " + options.hubs());
-                targets = List.of();
-                next = -1;
-                retryLater();
-                return;
-              }
-              int start = ThreadLocalRandom.current().nextInt(found.size());
-              List<String> rotated = new ArrayList<>(found.subList(start, found.size()));
-              rotated.addAll(found.subList(0, start));
-              targets = rotated;
+              directory.configured(ar.succeeded() ? ar.result() : List.of());
+              targets =
+                  directory.rotation(lost, ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE));
               next = -1;
-              connectNext();
+              if (targets.isEmpty()) {
+                problem("no hub address resolves: " + options.hubs());
+                retryLater();
+              } else {
+                connectNext();
+              }
             });
   }
 
@@ -248,19 +310,23 @@ public final class HubLinkVerticle extends VerticleBase {
     vertx.setTimer(delay, id -> connectNext());
   }
 
-  private void connected(NetSocket s, String target) {
-    if (stopped) {
-      s.close();
-      return;
-    }
-    socket = s;
-    answered = false;
-    lastHeardMillis = System.currentTimeMillis();
-    connections++;
-    FrameParser parser = new FrameParser(ar -> onFrame(s, ar));
-    s.handler(parser);
+  /** Reads {@code s}'s frames. */
+  private void open(NetSocket s) {
+    s.handler(new FrameParser(ar -> onFrame(s, ar)));
     s.exceptionHandler(e -> s.close());
-    s.closeHandler(v -> closed(s, target));
+    s.closeHandler(v -> closed(s));
+  }
+
+  /** Makes {@code s} (to {@code hub}) the link: registers this node's services there. */
+  private void use(NetSocket s, String hub) {
+    socket = s;
+    target = hub;
+    hubName = null;
+    answered = false;
+    long now = System.currentTimeMillis();
+    watch.connected(now);
+    lastPing = now;
+    connections++;
     for (String service : Addresses.NODE_SERVICES) {
       FrameHelper.writeFrame(
           new JsonObject()
@@ -269,42 +335,125 @@ public final class HubLinkVerticle extends VerticleBase {
           s);
     }
     FrameHelper.writeFrame(new JsonObject().put("type", "ping"), s);
-    status = new Status(true, target, System.currentTimeMillis(), connections, null);
+    status = new Status(true, hub, now, connections, null, directory.known());
     // The hub hears this node's facts at once, not at the next beat.
     vertx
         .eventBus()
         .publish(Addresses.HEARTBEAT_NOW, null, new DeliveryOptions().setLocalOnly(true));
   }
 
-  private void closed(NetSocket s, String target) {
+  private void closed(NetSocket s) {
     if (socket != s) {
       return;
     }
     socket = null;
+    closeProbe();
     problem("connection to " + target + " closed");
     if (!stopped) {
       LOG.info("hub link: connection to " + target + " closed; trying the next hub");
     }
+    lost = names();
+    targets = List.of();
+    next = -1;
     retryLater();
   }
 
-  private void ping() {
+  /** The names of the hub of the link: where it connected, and what the hub calls itself. */
+  private Set<String> names() {
+    Set<String> names = new java.util.HashSet<>();
+    names.add(target);
+    if (hubName != null) {
+      names.add(hubName);
+    }
+    return names;
+  }
+
+  /** Every {@link #TICK_MILLIS}: pings when due, and acts on the {@link HubWatch}'s verdict. */
+  private void tick() {
     NetSocket s = socket;
     if (s == null) {
       return;
     }
-    long silent = System.currentTimeMillis() - lastHeardMillis;
-    if (silent > options.pingTimeout()) {
-      LOG.warning(
-          "hub link: "
-              + status.hub()
-              + " silent for "
-              + silent / 1000
-              + " s; moving to the next hub");
-      s.close();
+    long now = System.currentTimeMillis();
+    switch (watch.verdict(now)) {
+      case GIVE_UP -> {
+        LOG.warning(
+            "hub link: "
+                + target
+                + " silent for "
+                + watch.silentMillis(now) / 1000
+                + " s; moving to the next hub");
+        if (probe != null && !probe.closed() && probe.hub() != null) {
+          adoptProbe("answers");
+        } else {
+          s.close();
+        }
+        return;
+      }
+      case SUSPECT -> probe(now);
+      case FINE -> closeProbe();
+    }
+    if (now - lastPing >= options.ping()) {
+      lastPing = now;
+      watch.pinged(now);
+      FrameHelper.writeFrame(new JsonObject().put("type", "ping"), s);
+    }
+  }
+
+  /** The hub is silent: asks another hub (one probe at a time) whether its cluster still has it. */
+  private void probe(long now) {
+    if (probe != null && !probe.closed()) {
+      probe.tick(now);
       return;
     }
-    FrameHelper.writeFrame(new JsonObject().put("type", "ping"), s);
+    String t = now < nextProbeAt ? null : directory.probeTarget(names());
+    if (t != null) {
+      nextProbeAt = now + HubProbe.EVERY_MILLIS;
+      probe = HubProbe.open(t, connect(t), this::probeAnswered);
+    }
+  }
+
+  /**
+   * A probed hub answered: the link moves there at once if that hub's cluster no longer holds the
+   * silent hub.
+   */
+  private void probeAnswered(HubProbe p, JsonObject pong) {
+    List<String> hubs = learn(pong);
+    if (p == probe && socket != null && HubDirectory.shouldMove(hubName, hubs)) {
+      adoptProbe("no longer lists it in the cluster");
+    }
+  }
+
+  private void closeProbe() {
+    if (probe != null) {
+      probe.close();
+      probe = null;
+    }
+  }
+
+  /** The probed hub becomes the link ({@code why} it is better, for the log). */
+  private void adoptProbe(String why) {
+    HubProbe p = probe;
+    probe = null;
+    NetSocket old = socket;
+    LOG.warning(
+        "hub link: "
+            + target
+            + " silent for "
+            + watch.silentMillis(System.currentTimeMillis())
+            + " ms; moving to "
+            + p.target()
+            + ", which "
+            + why);
+    NetSocket s = p.handOver();
+    open(s);
+    use(s, p.target());
+    hubName = p.hub();
+    answered = true;
+    backoff.reset();
+    if (old != null) {
+      old.close();
+    }
   }
 
   private void onFrame(NetSocket s, AsyncResult<JsonObject> parsed) {
@@ -312,20 +461,52 @@ public final class HubLinkVerticle extends VerticleBase {
       s.close();
       return;
     }
-    lastHeardMillis = System.currentTimeMillis();
     JsonObject frame = parsed.result();
-    switch (frame.getString("type", "")) {
+    String type = frame.getString("type", "");
+    if (s != socket) {
+      return;
+    }
+    watch.heard(System.currentTimeMillis());
+    switch (type) {
       case "message" -> ask(s, frame);
       case "pong" -> {
+        hubName = frame.getString("hub");
+        learn(frame);
         if (!answered) {
           answered = true;
           backoff.reset();
-          LOG.info("hub link: connected to " + status.hub() + " as " + options.node());
+          LOG.info("hub link: connected to " + target + " as " + options.node());
         }
       }
       case "err" -> problem("the hub refused a frame: " + frame.getString("message"));
       default -> {}
     }
+  }
+
+  /** The bridges a pong lists (null when it lists none), now known. */
+  private List<String> learn(JsonObject pong) {
+    if (!(pong.getValue("hubs") instanceof JsonArray a)) {
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (Object o : a) {
+      if (o instanceof String hub && hub.lastIndexOf(':') > 0) {
+        out.add(hub);
+      }
+    }
+    directory.learned(out);
+    Status now = status;
+    if (!now.known().equals(directory.known())) {
+      status =
+          new Status(
+              now.connected(),
+              now.hub(),
+              now.sinceMillis(),
+              now.connections(),
+              now.lastProblem(),
+              directory.known());
+    }
+    return out;
   }
 
   /** A request (or publication) a hub relayed to one of this node's services. */
@@ -375,6 +556,8 @@ public final class HubLinkVerticle extends VerticleBase {
 
   private void problem(String what) {
     Status now = status;
-    status = new Status(socket != null, now.hub(), now.sinceMillis(), connections, what);
+    status =
+        new Status(
+            socket != null, now.hub(), now.sinceMillis(), connections, what, directory.known());
   }
 }

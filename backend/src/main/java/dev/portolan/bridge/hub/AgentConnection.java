@@ -2,6 +2,7 @@ package dev.portolan.bridge.hub;
 
 import dev.portolan.bridge.AgentRules;
 import dev.portolan.bridge.FrameLengthGuard;
+import dev.portolan.bridge.RequestRetry;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -18,6 +19,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -47,6 +49,7 @@ final class AgentConnection {
   private final AgentRules rules;
   private final String hubName;
   private final Consumer<String> refused;
+  private final Supplier<JsonObject> pong;
   private final FrameLengthGuard guard;
   private final FrameParser parser;
   private final Map<String, MessageConsumer<JsonObject>> registrations = new HashMap<>();
@@ -62,7 +65,9 @@ final class AgentConnection {
       AgentRules rules,
       AgentRules.Limits limits,
       String hubName,
-      Consumer<String> refused) {
+      Consumer<String> refused,
+      Supplier<JsonObject> pong) {
+    this.pong = pong;
     this.vertx = vertx;
     this.socket = socket;
     this.rules = rules;
@@ -90,6 +95,13 @@ final class AgentConnection {
           close();
           onClose.run();
         });
+  }
+
+  /** Sends the agent a pong it did not ask for: the cluster's bridges changed. */
+  void announce() {
+    if (!closed) {
+      FrameHelper.writeFrame(pong.get(), socket);
+    }
   }
 
   /** The agent's node name, once known. */
@@ -143,7 +155,7 @@ final class AgentConnection {
     switch (type) {
       case "ping" -> {
         if (check(rules.ping())) {
-          FrameHelper.sendFrame("pong", socket);
+          FrameHelper.writeFrame(pong.get(), socket);
         }
       }
       case "register" -> register(address);
@@ -273,7 +285,10 @@ final class AgentConnection {
     registrations.values().forEach(MessageConsumer::unregister);
     registrations.clear();
     for (Pending p : unanswered.values()) {
-      p.message().fail(503, "unavailable: the agent's connection to its hub closed");
+      p.message()
+          .fail(
+              503,
+              RequestRetry.CONNECTION_CLOSED_PREFIX + " the agent's connection to its hub closed");
     }
     unanswered.clear();
   }

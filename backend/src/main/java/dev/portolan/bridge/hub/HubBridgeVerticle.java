@@ -3,16 +3,21 @@ package dev.portolan.bridge.hub;
 import dev.portolan.bridge.AgentRules;
 import dev.portolan.cluster.BusIdentity;
 import dev.portolan.cluster.BusRole;
+import dev.portolan.cluster.Clustering;
+import dev.portolan.cluster.Membership;
 import dev.portolan.config.BusTls;
 import dev.portolan.metrics.PortolanMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.ClientAuth;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
+import java.net.InetAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.HashSet;
@@ -49,9 +54,16 @@ public final class HubBridgeVerticle extends VerticleBase {
       AgentRules.Limits limits,
       int maxAgents,
       PortolanMetrics metrics,
-      AtomicInteger connected) {
+      AtomicInteger connected,
+      Membership membership) {
     public Options(
-        String host, int port, BusTls tls, String hubName, PortolanMetrics metrics, int maxAgents) {
+        String host,
+        int port,
+        BusTls tls,
+        String hubName,
+        PortolanMetrics metrics,
+        int maxAgents,
+        Membership membership) {
       this(
           host,
           port,
@@ -60,13 +72,20 @@ public final class HubBridgeVerticle extends VerticleBase {
           AgentRules.Limits.DEFAULT,
           maxAgents,
           metrics,
-          new AtomicInteger());
+          new AtomicInteger(),
+          membership);
     }
   }
+
+  /** How long a pong's list of the cluster's bridges is reused. */
+  static final long PONG_REUSE_MILLIS = 250;
 
   private final Options options;
   private final Set<AgentConnection> connections = new HashSet<>();
   private NetServer server;
+  private String self;
+  private JsonObject pong;
+  private long pongMadeMillis;
 
   public HubBridgeVerticle(Options options) {
     this.options = options;
@@ -102,9 +121,49 @@ public final class HubBridgeVerticle extends VerticleBase {
           long now = System.currentTimeMillis();
           connections.forEach(c -> c.sweep(now));
         });
+    if (options.membership() != null) {
+      // A hub left the cluster: every agent hears the new list at once, above all those whose
+      // hub hung and that are asking this one about it (they move as soon as it is gone).
+      options
+          .membership()
+          .onMemberLeft(
+              id ->
+                  context.runOnContext(
+                      v -> {
+                        pong = null;
+                        connections.forEach(AgentConnection::announce);
+                      }));
+    }
     server =
         vertx.createNetServer(net).connectHandler(this::accept).exceptionHandler(this::handshake);
-    return server.listen(options.port(), options.host());
+    return server
+        .listen(options.port(), options.host())
+        .compose(
+            s ->
+                vertx.executeBlocking(
+                    () -> InetAddress.getByName(options.host()).getHostAddress(), false))
+        .onSuccess(address -> self = Clustering.bridge(address, server.actualPort()));
+  }
+
+  /**
+   * The answer to an agent's ping: {@code {"type":"pong","hub":this bridge,"hubs":[the bridges of
+   * the cluster's members now]}}. Agents learn the other hubs from it, and when their hub falls
+   * silent they ask another one whether the cluster still holds it (extra fields are within the
+   * bridge's protocol: a client reads only "type"). Rebuilt at most every {@link
+   * #PONG_REUSE_MILLIS}, and sent to every agent unasked when a member leaves the cluster.
+   */
+  JsonObject pong() {
+    long now = System.currentTimeMillis();
+    if (pong == null || now - pongMadeMillis >= PONG_REUSE_MILLIS) {
+      pong = new JsonObject().put("type", "pong").put("hub", self);
+      List<String> bridges =
+          options.membership() == null ? List.of() : options.membership().bridges();
+      if (!bridges.isEmpty()) {
+        pong.put("hubs", new JsonArray(bridges));
+      }
+      pongMadeMillis = now;
+    }
+    return pong;
   }
 
   private void accept(NetSocket socket) {
@@ -137,7 +196,8 @@ public final class HubBridgeVerticle extends VerticleBase {
             new AgentRules(name, options.limits(), System::nanoTime),
             options.limits(),
             options.hubName(),
-            this::refused);
+            this::refused,
+            this::pong);
     connections.add(c);
     c.start(
         () -> {
