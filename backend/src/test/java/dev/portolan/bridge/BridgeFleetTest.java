@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +72,54 @@ class BridgeFleetTest {
     assertEquals(true, health.getJsonObject("hub").getBoolean("connected"), health.encode());
     String metrics = hub.get("/metrics").body();
     assertTrue(metrics.contains("portolan_bridge_agents 1.0"), metrics);
+  }
+
+  @Test
+  void theNewestConnectionOfANodeWinsAtItsHub() throws Exception {
+    RunningNode hub = keep(ClusterFixture.start(cluster.hub()));
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    keep(() -> vertx.close().await());
+    io.vertx.core.net.NetClient client = vertx.createNetClient();
+    String address =
+        dev.portolan.bus.Addresses.onNode("agent-z", dev.portolan.bus.Addresses.SUMMARY);
+    java.util.concurrent.CompletableFuture<Void> firstClosed =
+        new java.util.concurrent.CompletableFuture<>();
+    io.vertx.core.net.NetSocket first =
+        client.connect(cluster.bridgePort, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    first.closeHandler(v -> firstClosed.complete(null));
+    register(first, address);
+    // The hub relays a request for agent-z to the first connection.
+    java.util.concurrent.LinkedBlockingQueue<JsonObject> toFirst =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    first.handler(
+        new io.vertx.ext.eventbus.bridge.tcp.impl.protocol.FrameParser(
+            ar -> toFirst.add(ar.result())));
+    Await.until(
+        "agent-z's summary relayed to its first connection",
+        DEADLINE,
+        () -> {
+          hub.vertx
+              .eventBus()
+              .request(
+                  address,
+                  new JsonObject(),
+                  new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(500));
+          return toFirst.stream().anyMatch(f -> address.equals(f.getString("address")))
+              ? true
+              : null;
+        });
+
+    io.vertx.core.net.NetSocket second =
+        client.connect(cluster.bridgePort, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    register(second, address);
+    // The older connection of agent-z is closed (else this times out).
+    firstClosed.get(10, TimeUnit.SECONDS);
+    second.close();
+  }
+
+  private static void register(io.vertx.core.net.NetSocket socket, String address) {
+    io.vertx.ext.eventbus.bridge.tcp.impl.protocol.FrameHelper.writeFrame(
+        new JsonObject().put("type", "register").put("address", address), socket);
   }
 
   private <T extends AutoCloseable> T keep(T c) {

@@ -104,6 +104,21 @@ final class AgentConnection {
     }
   }
 
+  private java.util.function.Consumer<AgentConnection> onNamed;
+
+  /** {@code named} is told when the agent registers its first service (its name is then known). */
+  void onNamed(java.util.function.Consumer<AgentConnection> named) {
+    this.onNamed = named;
+  }
+
+  /** Closes the connection, saying why in the log. */
+  void close(String why) {
+    if (!closed) {
+      LOG.info("bridge: closed " + who() + ": " + why);
+      socket.close();
+    }
+  }
+
   /** The agent's node name, once known. */
   String name() {
     return rules.name();
@@ -172,6 +187,9 @@ final class AgentConnection {
   private void register(String address) {
     if (!check(rules.register(address))) {
       return;
+    }
+    if (registrations.isEmpty() && onNamed != null) {
+      onNamed.accept(this);
     }
     if (registrations.containsKey(address)) {
       return;

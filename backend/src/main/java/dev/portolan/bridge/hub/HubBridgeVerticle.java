@@ -82,6 +82,7 @@ public final class HubBridgeVerticle extends VerticleBase {
 
   private final Options options;
   private final Set<AgentConnection> connections = new HashSet<>();
+  private final java.util.Map<String, AgentConnection> byName = new java.util.HashMap<>();
   private NetServer server;
   private String self;
   private JsonObject pong;
@@ -199,11 +200,30 @@ public final class HubBridgeVerticle extends VerticleBase {
             this::refused,
             this::pong);
     connections.add(c);
+    c.onNamed(this::named);
     c.start(
         () -> {
           connections.remove(c);
+          byName.remove(c.name(), c);
           options.connected().decrementAndGet();
         });
+  }
+
+  /**
+   * An agent's connection registered its first service: the newest connection of a node wins. Its
+   * older one (half-open after the agent's network blipped, or a process it replaced) would
+   * otherwise keep a registration of the same addresses until its idle timeout, and requests would
+   * alternate between the two.
+   */
+  private void named(AgentConnection c) {
+    AgentConnection previous = byName.put(c.name(), c);
+    if (previous != null && previous != c) {
+      LOG.info(
+          "bridge: agent "
+              + c.name()
+              + " connected again; closing its previous connection to this hub");
+      previous.close("replaced by a newer connection of the same node");
+    }
   }
 
   /**
