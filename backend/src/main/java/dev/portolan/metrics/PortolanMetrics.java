@@ -96,7 +96,8 @@ public final class PortolanMetrics {
 
   /**
    * A frame or connection a hub's bridge refused ({@code reason}: an {@code AgentRules.Refusal}
-   * label).
+   * label, or {@code tls-handshake}, {@code connection-failed}, {@code bad-frame}, {@code
+   * unknown-type}).
    */
   public void bridgeRefused(String reason) {
     Counter.builder("portolan.bridge.refused")

@@ -170,7 +170,7 @@ class AgentRulesTest {
   @Test
   void theDefaultLimitsAndLabels() {
     Limits d = Limits.DEFAULT;
-    assertEquals(64 << 20, d.maxFrameBytes());
+    assertEquals(256 << 20, d.maxFrameBytes());
     assertEquals(256, d.maxUnanswered());
     assertTrue(d.burst() >= d.messagesPerSecond(), d.toString());
     assertTrue(d.maxRegistrations() >= Addresses.NODE_SERVICES.size(), d.toString());

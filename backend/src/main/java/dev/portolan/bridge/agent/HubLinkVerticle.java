@@ -236,7 +236,7 @@ public final class HubLinkVerticle extends VerticleBase {
         .onComplete(
             ar -> {
               if (ar.failed()) {
-                problem("cannot connect to " + t + ": " + ar.cause().getMessage());
+                problem("cannot connect to " + t + ": " + reason(ar.cause()));
                 retryLater();
               } else if (stopped) {
                 ar.result().close();
@@ -554,7 +554,37 @@ public final class HubLinkVerticle extends VerticleBase {
             });
   }
 
+  /**
+   * Says {@code what} in /health, and in the log when it differs from the last problem logged or a
+   * minute has passed (an agent that cannot reach any hub says why, without a line every attempt).
+   */
   private void problem(String what) {
+    long now = System.currentTimeMillis();
+    if (!what.equals(lastLoggedProblem) || now - lastLoggedMillis >= 60_000) {
+      LOG.warning("hub link: " + what + (socket == null ? " (not connected to a hub)" : ""));
+      lastLoggedProblem = what;
+      lastLoggedMillis = now;
+    }
+    record(what);
+  }
+
+  /** A failure in words with its causes ("Failed to create SSL connection: PKIX path ..."). */
+  static String reason(Throwable failure) {
+    StringBuilder out = new StringBuilder();
+    java.util.Set<String> said = new java.util.HashSet<>();
+    for (Throwable t = failure; t != null && said.size() < 4; t = t.getCause()) {
+      String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+      if (said.add(m)) {
+        out.append(out.isEmpty() ? "" : ": ").append(m);
+      }
+    }
+    return out.toString();
+  }
+
+  private String lastLoggedProblem;
+  private long lastLoggedMillis;
+
+  private void record(String what) {
     Status now = status;
     status =
         new Status(
