@@ -88,6 +88,11 @@ public final class BenchMain implements Callable<Integer> {
       Main.main(nodeOptions.toArray(String[]::new));
       return 0;
     }
+    if (simulateNodes == null) {
+      System.err.println(
+          "portolan: --simulate-sockets and --simulate-churn need --simulate-nodes N");
+      return 2;
+    }
     boolean roleGiven =
         nodeOptions.stream().anyMatch(o -> o.equals("--role") || o.startsWith("--role="));
     List<String> asAgent = new ArrayList<>(nodeOptions);

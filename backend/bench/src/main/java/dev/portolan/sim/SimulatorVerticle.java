@@ -36,7 +36,7 @@ import java.util.function.Function;
  */
 public final class SimulatorVerticle extends VerticleBase {
   private static final long TIMER_MILLIS = 5;
-  static final int CONNECTING = 32;
+  public static final int CONNECTING = 32;
 
   /**
    * One simulated node: its model, what its heartbeats say, its run, and when in the second it
