@@ -191,12 +191,6 @@ final class FleetBench {
             "  hub holds all %,d nodes (%,d sockets) %.1f s after the simulator was ready (%.1f s after its"
                 + " launch)%n",
             nodes.size(), sockets, afterReady, afterLaunch);
-        long heldHeap = hub.heapUsedKib(true);
-        out.printf(
-            "  hub heap after a full GC: %,d MiB with the fleet, %,d MiB before (%.0f bytes per socket)%n",
-            heldHeap / 1024,
-            baseHeap / 1024,
-            (heldHeap - baseHeap) * 1024.0 / Math.max(1, sockets));
         double listing = nodesListingMillis(hub);
 
         try (SseLatencyProbe probe = SseLatencyProbe.connect(hub.httpPort)) {
@@ -301,6 +295,15 @@ final class FleetBench {
               trips.p99Millis(),
               trips.maxMillis(),
               trips.failed());
+          // The live heap last: a full GC of gigabytes stalls the hub for seconds, long enough
+          // for thousands of agents to miss their pongs.
+          long heldHeap = hub.heapUsedKib(true);
+          out.printf(
+              "  hub heap after a full GC: %,d MiB with the fleet, %,d MiB before (%.0f bytes per"
+                  + " socket)%n",
+              heldHeap / 1024,
+              baseHeap / 1024,
+              (heldHeap - baseHeap) * 1024.0 / Math.max(1, sockets));
           double allDown = leave(hub, sim, s.nodes());
           sim = null;
           return new Result(

@@ -36,6 +36,7 @@ import java.util.function.Function;
  */
 public final class SimulatorVerticle extends VerticleBase {
   private static final long TIMER_MILLIS = 5;
+  private static final long SLICE_NANOS = 20_000_000;
   public static final int CONNECTING = 32;
 
   /**
@@ -290,7 +291,10 @@ public final class SimulatorVerticle extends VerticleBase {
    * behind.
    */
   private void due() {
-    for (int guard = nodes.size(); guard > 0; guard--) {
+    // At most a few ms of work per timer: a loop that catches up for seconds would starve this
+    // event loop's connections (their pongs unread, their pings late) as a busy agent never would.
+    long until = System.nanoTime() + SLICE_NANOS;
+    for (int guard = nodes.size(); guard > 0 && System.nanoTime() < until; guard--) {
       SimNode n = nodes.get(cursor);
       long dueAt = base + round * 1000 + n.offsetMillis;
       long now = System.currentTimeMillis();
