@@ -197,8 +197,34 @@ public final class BenchCommand implements Callable<Integer> {
               + " and scan")
   Part only;
 
-  @Option(names = "--fleet-nodes", paramLabel = "N", description = "Simulated nodes (default 1000)")
-  int fleetNodes = 1000;
+  @Option(
+      names = "--fleet-nodes",
+      split = ",",
+      paramLabel = "N",
+      description = "Simulated TLS agents, one hub run per count (default 2000,5000)")
+  List<Integer> fleetNodes = List.of(2000, 5000);
+
+  @Option(
+      names = "--fleet-parts",
+      split = ",",
+      paramLabel = "PART",
+      description =
+          "Parts of --only fleet: load (the hub under --fleet-nodes), failover (two hubs, kill -9 and"
+              + " SIGSTOP one), storm (restart the only hub), agent (a real agent over the bridge)"
+              + " (default: all)")
+  List<String> fleetParts = List.of("load", "failover", "storm", "agent");
+
+  @Option(
+      names = "--fleet-failover-nodes",
+      paramLabel = "N",
+      description = "Simulated agents under two hubs in the failover runs (default 2000)")
+  int fleetFailoverNodes = 2000;
+
+  @Option(
+      names = "--fleet-storm-nodes",
+      paramLabel = "N",
+      description = "Simulated agents when the only hub restarts (default 5000)")
+  int fleetStormNodes = 5000;
 
   @Option(
       names = "--fleet-sockets",
@@ -227,13 +253,13 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--fleet-hub-flags",
       paramLabel = "FLAGS",
-      description = "The hub's JVM flags, space separated (default -Xmx2g)")
+      description = "The hub's JVM flags, space separated (default -Xmx6g)")
   String fleetHubFlags;
 
   @Option(
       names = "--fleet-sim-flags",
       paramLabel = "FLAGS",
-      description = "The simulator's JVM flags (default -Xmx1g)")
+      description = "The simulator's JVM flags (default -Xmx4g)")
   String fleetSimFlags;
 
   @Option(
@@ -254,7 +280,7 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--fleet-agent-sockets",
       paramLabel = "N",
       description =
-          "Population for the agent-as-cluster-member footprint (default 10000; 0: skip the footprint)")
+          "Population for the footprint of a real agent over the bridge (default 10000; 0: skip it)")
   int fleetAgentSockets = 10_000;
 
   @Option(
@@ -314,7 +340,8 @@ public final class BenchCommand implements Callable<Integer> {
     List<Comparison> rows = new ArrayList<>();
     List<Footprint> footprints = new ArrayList<>();
     List<ScanComparison> scans = new ArrayList<>();
-    FleetBench.Result fleet = null;
+    List<FleetBench.Result> fleet = new ArrayList<>();
+    String failover = null;
     List<FleetBench.ClusterFootprint> clusterAgents = new ArrayList<>();
     MembershipBench.Result membership = null;
     PopulationBench bench = new PopulationBench(jar, warmups, timedRuns, out);
@@ -370,17 +397,23 @@ public final class BenchCommand implements Callable<Integer> {
       if (parts.contains(Part.FLEET)) {
         long t0 = System.nanoTime();
         FleetBench fb = new FleetBench(jar, out, fleetHubJar != null ? fleetHubJar : jar);
-        fleet =
-            fb.run(
-                new FleetBench.Settings(
-                    fleetNodes,
-                    fleetSockets,
-                    fleetChurn,
-                    fleetSeconds,
-                    fleetWarmup,
-                    fleetHubFlags != null ? flags(fleetHubFlags) : FleetBench.DEFAULT_HUB_FLAGS,
-                    fleetSimFlags != null ? flags(fleetSimFlags) : FleetBench.DEFAULT_SIM_FLAGS,
-                    fleetJfr));
+        List<String> hubFlags =
+            fleetHubFlags != null ? flags(fleetHubFlags) : FleetBench.DEFAULT_HUB_FLAGS;
+        List<String> simFlags =
+            fleetSimFlags != null ? flags(fleetSimFlags) : FleetBench.DEFAULT_SIM_FLAGS;
+        for (int nodes : fleetParts.contains("load") ? fleetNodes : List.<Integer>of()) {
+          fleet.add(
+              fb.run(
+                  new FleetBench.Settings(
+                      nodes,
+                      fleetSockets,
+                      fleetChurn,
+                      fleetSeconds,
+                      fleetWarmup,
+                      hubFlags,
+                      simFlags,
+                      fleetJfr)));
+        }
         if (fleetJfr != null) {
           out.println(
               "  JFR recordings: "
@@ -388,9 +421,19 @@ public final class BenchCommand implements Callable<Integer> {
                   + ", "
                   + fleetJfr.resolve("simulator.jfr"));
         }
-        if (fleetAgentSockets > 0) {
+        FailoverBench fo =
+            new FailoverBench(jar, out, hubFlags, simFlags, fleetSockets, fleetChurn);
+        if (fleetParts.contains("failover")) {
+          fo.failover(fleetFailoverNodes, true);
+          fo.failover(fleetFailoverNodes, false);
+        }
+        if (fleetParts.contains("storm")) {
+          fo.storm(fleetStormNodes);
+        }
+        failover = fo.markdown();
+        if (fleetAgentSockets > 0 && fleetParts.contains("agent")) {
           java.util.Map<String, List<String>> flagSets = new java.util.LinkedHashMap<>();
-          flagSets.put("default", List.of());
+          // the deployed flags only (the default flags' agent was measured before the bridge)
           flagSets.put("small", small);
           clusterAgents.addAll(
               fb.agentFootprint(
@@ -452,7 +495,8 @@ public final class BenchCommand implements Callable<Integer> {
     List<Floor> fleetFloors = FleetReport.floors(fleet);
     FleetReport fleetReport =
         parts.contains(Part.FLEET)
-            ? new FleetReport(commandLine(), started, machine, fleet, clusterAgents, fleetFloors)
+            ? new FleetReport(
+                commandLine(), started, machine, fleet, clusterAgents, failover, fleetFloors)
             : null;
     MembershipReport membershipReport =
         parts.contains(Part.MEMBERSHIP)

@@ -5,8 +5,9 @@ import dev.portolan.Portolan;
 import dev.portolan.config.PortolanConfig;
 import dev.portolan.config.PortolanConfig.InvalidConfigException;
 import dev.portolan.config.Role;
+import dev.portolan.sim.FleetCa;
 import dev.portolan.sim.Simulation;
-import dev.portolan.sim.SimulatorMember;
+import dev.portolan.sim.Simulator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,9 +21,9 @@ import picocli.CommandLine.Unmatched;
 /**
  * {@code java -jar portolan-bench.jar}: the benchmark and the fleet simulator, kept out of {@code
  * portolan.jar}. {@code bench [options]} runs the benchmark ({@link BenchCommand}); {@code
- * --simulate-nodes N [node options]} joins a cluster as N simulated agents; anything else runs a
- * node exactly as {@code portolan.jar} does ({@link Main}): the benchmark starts its agents, hubs
- * and simulator from this jar.
+ * --simulate-nodes N [node options]} connects N simulated agents to the hubs' bridge; anything else
+ * runs a node exactly as {@code portolan.jar} does ({@link Main}): the benchmark starts its agents,
+ * hubs and simulator from this jar.
  */
 @Command(
     name = "portolan-bench",
@@ -39,8 +40,8 @@ public final class BenchMain implements Callable<Integer> {
       description =
           "Simulate N nodes in this process (a benchmark"
               + " of the hub): synthetic socket tables publishing change batches and heartbeats every second and answering"
-              + " snapshots over the clustered event bus, as agents would. Implies --role agent; needs --join or"
-              + " --kubernetes-dns. This host is not sampled")
+              + " snapshots and owner lookups, each over a bridge connection of its own, as agents would. Implies"
+              + " --role agent; needs --hub. This host is not sampled")
   Integer simulateNodes;
 
   @Option(
@@ -55,6 +56,21 @@ public final class BenchMain implements Callable<Integer> {
       description =
           "Share of each simulated node's sockets" + " that change per second (default 0.01: 1 %%)")
   Double simulateChurn;
+
+  @Option(
+      names = "--simulate-fleet-ca",
+      paramLabel = "PEM",
+      description =
+          "The fleet CA's certificate: each simulated agent gets a certificate of its own signed by it"
+              + " (CN = its node name, role agent) and connects over TLS; the hubs must show a certificate"
+              + " of this CA with the hub role. Without it: a plaintext bridge")
+  java.nio.file.Path fleetCa;
+
+  @Option(
+      names = "--simulate-fleet-ca-key",
+      paramLabel = "PEM",
+      description = "The fleet CA's private key (PKCS#8 PEM), with --simulate-fleet-ca")
+  java.nio.file.Path fleetCaKey;
 
   /** Everything else: a node's options, as {@code portolan.jar} takes them. */
   @Unmatched List<String> nodeOptions = new ArrayList<>();
@@ -71,6 +87,11 @@ public final class BenchMain implements Callable<Integer> {
     if (simulateNodes == null && simulateSockets == null && simulateChurn == null) {
       Main.main(nodeOptions.toArray(String[]::new));
       return 0;
+    }
+    if (simulateNodes == null) {
+      System.err.println(
+          "portolan: --simulate-sockets and --simulate-churn need --simulate-nodes N");
+      return 2;
     }
     boolean roleGiven =
         nodeOptions.stream().anyMatch(o -> o.equals("--role") || o.startsWith("--role="));
@@ -98,28 +119,36 @@ public final class BenchMain implements Callable<Integer> {
       System.err.println("portolan: " + e.getMessage());
       return 2;
     }
-    SimulatorMember member;
+    Simulator simulator;
     try {
-      // Out of the cluster (shut down under it): exit, off the event loop, as a node does.
-      Runnable exit =
-          () ->
-              new Thread(() -> System.exit(dev.portolan.cluster.ClusterSelfCheck.EXIT_STATUS))
-                  .start();
-      member =
-          SimulatorMember.start(Portolan.newRegistry(), settings, simulation, exit)
+      FleetCa ca = fleetCa != null ? FleetCa.load(fleetCa, fleetCaKey) : null;
+      simulator =
+          Simulator.start(
+                  Portolan.newRegistry(),
+                  new Simulator.Options(
+                      settings.bridge().hubs().stream().map(Object::toString).toList(),
+                      ca,
+                      fleetCa,
+                      settings.bind(),
+                      settings.httpPort(),
+                      Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()))),
+                  simulation)
               .toCompletionStage()
               .toCompletableFuture()
               .get();
     } catch (java.util.concurrent.ExecutionException e) {
       System.err.println("portolan: cannot start: " + e.getCause().getMessage());
       return 1;
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      System.err.println("portolan: cannot read the fleet CA: " + e.getMessage());
+      return 2;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  member
+                  simulator
                       .vertx()
                       .close()
                       .toCompletionStage()
@@ -132,19 +161,16 @@ public final class BenchMain implements Callable<Integer> {
     String where =
         (settings.bind().contains(":") ? "[" + settings.bind() + "]" : settings.bind())
             + ":"
-            + member.httpPort();
-    String cluster =
-        ", cluster "
-            + settings.cluster().name()
-            + " on "
-            + settings.cluster().host()
-            + ":"
-            + settings.cluster().port()
-            + (settings.cluster().busTls() != null ? ", bus TLS" : ", bus plaintext");
+            + simulator.httpPort();
     var sim = simulation.settings();
     System.out.printf(
-        "portolan: simulating %d nodes x %d sockets, churn %s/s, serving http://%s%s%n",
-        sim.nodes(), sim.sockets(), sim.churnPerSecond(), where, cluster);
+        "portolan: simulating %d agents x %d sockets, churn %s/s, serving http://%s, bridge %s%s%n",
+        sim.nodes(),
+        sim.sockets(),
+        sim.churnPerSecond(),
+        where,
+        settings.bridge().hubs(),
+        fleetCa != null ? " over TLS, one certificate per agent" : " in plaintext");
     stopped.await();
     return 0;
   }
@@ -158,8 +184,8 @@ public final class BenchMain implements Callable<Integer> {
       return "--simulate-nodes runs simulated agents: it cannot be combined with --role "
           + settings.role().wireName();
     }
-    if (settings.cluster().join().isEmpty() && settings.cluster().kubernetesDns() == null) {
-      return "--simulate-nodes publishes to a hub over the cluster: give --join HOST[:PORT] (or --kubernetes-dns)";
+    if ((fleetCa == null) != (fleetCaKey == null)) {
+      return "--simulate-fleet-ca and --simulate-fleet-ca-key go together";
     }
     return null;
   }

@@ -12,18 +12,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code bench --only fleet}: a hub and a simulator ({@code --simulate-nodes}) as child JVMs in a
- * cluster of their own on 127.0.0.1. Waits until the hub holds every simulated node (the initial
- * resync of N snapshots), measures the hub's live heap, then reads the hub's SSE feed for a window
- * and records, for every change, the time from its publication by the simulator to its arrival at
- * the client, with the hub's and the simulator's CPU and memory. Then the agent's own footprint as
- * a cluster member ({@link #agentFootprint}).
+ * {@code bench --only fleet}: a hub and a simulator ({@code --simulate-nodes}) as child JVMs on
+ * 127.0.0.1, every simulated agent on a TLS connection of its own to the hub's bridge with its own
+ * certificate ({@link FleetRig}). Waits until all are connected and the hub holds every simulated
+ * node (the initial resync of N snapshots), measures the hub's live heap, then reads the hub's SSE
+ * feed for a window and records, for every change, the time from its publication by the simulator
+ * to its arrival at the client, with the hub's and the simulator's CPU and memory; then requests to
+ * random agents through the hub. Then a real agent's own footprint over the bridge ({@link
+ * #agentFootprint}).
  */
 final class FleetBench {
   /** The hub's heap limit in the fleet run (reported with the results). */
-  static final List<String> DEFAULT_HUB_FLAGS = List.of("-Xmx2g");
+  static final List<String> DEFAULT_HUB_FLAGS = List.of("-Xmx6g");
 
-  static final List<String> DEFAULT_SIM_FLAGS = List.of("-Xmx1g");
+  static final List<String> DEFAULT_SIM_FLAGS = List.of("-Xmx4g");
+
+  /** Requests to random agents after the window, one at a time. */
+  static final int ROUND_TRIPS = 300;
+
   private static final Duration READY_LIMIT = Duration.ofSeconds(120);
   private static final Duration HELD_LIMIT = Duration.ofMinutes(10);
 
@@ -38,12 +44,33 @@ final class FleetBench {
       Path jfrDir) {}
 
   /**
+   * Requests through the hub to random agents and back ({@code GET /api/v1/owners?node=...}): how
+   * many, how many failed, and their round trip in ms.
+   */
+  record RoundTrips(int count, int failed, double p50Millis, double p99Millis, double maxMillis) {
+    static RoundTrips of(List<Double> millis, int failed) {
+      List<Double> sorted = millis.stream().sorted().toList();
+      if (sorted.isEmpty()) {
+        return new RoundTrips(0, failed, -1, -1, -1);
+      }
+      return new RoundTrips(
+          sorted.size(),
+          failed,
+          sorted.get((sorted.size() - 1) / 2),
+          sorted.get(Math.max(0, (int) Math.ceil(0.99 * sorted.size()) - 1)),
+          sorted.getLast());
+    }
+  }
+
+  /**
    * What one fleet run measured. CPU in % of one core; memory in KiB; times in s unless named
    * otherwise.
    */
   record Result(
       Settings settings,
       double simReadySeconds,
+      double allConnectedSeconds,
+      RoundTrips roundTrips,
       double heldAfterReadySeconds,
       double heldAfterLaunchSeconds,
       int nodesHeld,
@@ -96,7 +123,8 @@ final class FleetBench {
       double kernelCpuPercent,
       long rssKib,
       long peakRssKib,
-      double upAtHubSeconds) {}
+      double upAtHubSeconds,
+      long hazelcastClasses) {}
 
   private final Path jar;
   private final PrintStream out;
@@ -113,24 +141,22 @@ final class FleetBench {
     if (s.jfrDir() != null) {
       Files.createDirectories(s.jfrDir());
     }
+    FleetRig rig = FleetRig.create();
+    int bridgePort = PortolanProcess.freePort();
     Path gcLog = Files.createTempFile(PortolanProcess.logDirectory(), "hub-gc-", ".log");
     List<String> hubFlags = withJfr(s.hubFlags(), s.jfrDir(), "hub");
     hubFlags.add("-Xlog:gc:file=" + gcLog);
     List<String> simFlags = withJfr(s.simFlags(), s.jfrDir(), "simulator");
     out.printf(
-        "fleet: hub %s, simulator of %,d nodes x %,d sockets, churn %s/s%n",
+        "fleet: hub %s, simulator of %,d agents x %,d sockets, churn %s/s, each agent on a TLS"
+            + " connection of its own to the hub's bridge%n",
         String.join(" ", hubFlags), s.nodes(), s.sockets(), s.churn());
     if (!hubJar.equals(jar)) {
       out.println("  hub from " + hubJar);
     }
     try (PortolanProcess hub =
         PortolanProcess.start(
-            hubJar,
-            "hub",
-            hubFlags,
-            cluster,
-            null,
-            List.of("--role", "hub", "--node-name", "bench-hub"))) {
+            hubJar, "hub", hubFlags, cluster, null, rig.hubOptions("bench-hub", bridgePort))) {
       out.println("  hub output: " + hub.log());
       hub.awaitReady(READY_LIMIT);
       long baseHeap = hub.heapUsedKib(true);
@@ -140,23 +166,20 @@ final class FleetBench {
               "simulator",
               simFlags,
               cluster,
-              hub.clusterPort,
-              List.of(
-                  "--simulate-nodes",
-                  Integer.toString(s.nodes()),
-                  "--simulate-sockets",
-                  Integer.toString(s.sockets()),
-                  "--simulate-churn",
-                  Double.toString(s.churn()),
-                  "--node-name",
-                  "bench-simulator"));
+              null,
+              rig.simulatorOptions(s.nodes(), s.sockets(), s.churn(), List.of(bridgePort)));
       out.println("  simulator output: " + sim.log());
       try {
         double simReady = sim.awaitReady(READY_LIMIT);
         long readyAt = System.nanoTime();
         out.printf(
-            "  simulator ready (joined, %,d nodes registered) %.1f s after launch%n",
+            "  simulator ready (%,d agent certificates made, connecting) %.1f s after launch%n",
             s.nodes(), simReady);
+        double allConnected = awaitConnected(sim, s.nodes(), readyAt);
+        out.printf(
+            "  all %,d agents connected over TLS (answered by the hub) %.1f s after the simulator was"
+                + " ready%n",
+            s.nodes(), allConnected);
         Map<String, JsonObject> nodes = awaitHeld(hub, sim, s.nodes(), readyAt);
         double afterReady = (System.nanoTime() - readyAt) / 1e9;
         double afterLaunch = (System.nanoTime() - sim.launchedNanos()) / 1e9;
@@ -168,12 +191,6 @@ final class FleetBench {
             "  hub holds all %,d nodes (%,d sockets) %.1f s after the simulator was ready (%.1f s after its"
                 + " launch)%n",
             nodes.size(), sockets, afterReady, afterLaunch);
-        long heldHeap = hub.heapUsedKib(true);
-        out.printf(
-            "  hub heap after a full GC: %,d MiB with the fleet, %,d MiB before (%.0f bytes per socket)%n",
-            heldHeap / 1024,
-            baseHeap / 1024,
-            (heldHeap - baseHeap) * 1024.0 / Math.max(1, sockets));
         double listing = nodesListingMillis(hub);
 
         try (SseLatencyProbe probe = SseLatencyProbe.connect(hub.httpPort)) {
@@ -269,11 +286,31 @@ final class FleetBench {
               simCpu,
               failure == null ? "" : "; FEED: " + failure);
           long simRss = sim.rssKib();
+          RoundTrips trips = roundTrips(hub, s.nodes(), ROUND_TRIPS);
+          out.printf(
+              "  %d requests to random agents (owner lookup through the hub): p50 %.1f ms, p99 %.1f ms,"
+                  + " max %.1f ms, %d failed%n",
+              trips.count(),
+              trips.p50Millis(),
+              trips.p99Millis(),
+              trips.maxMillis(),
+              trips.failed());
+          // The live heap last: a full GC of gigabytes stalls the hub for seconds, long enough
+          // for thousands of agents to miss their pongs.
+          long heldHeap = hub.heapUsedKib(true);
+          out.printf(
+              "  hub heap after a full GC: %,d MiB with the fleet, %,d MiB before (%.0f bytes per"
+                  + " socket)%n",
+              heldHeap / 1024,
+              baseHeap / 1024,
+              (heldHeap - baseHeap) * 1024.0 / Math.max(1, sockets));
           double allDown = leave(hub, sim, s.nodes());
           sim = null;
           return new Result(
               s,
               simReady,
+              allConnected,
+              trips,
               afterReady,
               afterLaunch,
               nodes.size(),
@@ -352,6 +389,56 @@ final class FleetBench {
               + ",settings=profile,dumponexit=true");
     }
     return all;
+  }
+
+  /**
+   * Polls the simulator until all its agents are connected; returns seconds since {@code since}.
+   */
+  static double awaitConnected(PortolanProcess sim, int count, long since)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + HELD_LIMIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (connected(sim) >= count) {
+        return (System.nanoTime() - since) / 1e9;
+      }
+      if (!sim.alive()) {
+        throw new IOException("simulator exited; its last output:\n" + sim.lastOutput());
+      }
+      Thread.sleep(100);
+    }
+    throw new IOException("not all " + count + " agents connected within " + HELD_LIMIT);
+  }
+
+  /** The simulator's agents connected now (its /health). */
+  static int connected(PortolanProcess sim) throws IOException, InterruptedException {
+    return new JsonObject(sim.get("/health")).getInteger("connected");
+  }
+
+  /**
+   * {@code count} requests through the hub to random agents, one at a time: an owner lookup the hub
+   * relays over the agent's bridge connection.
+   */
+  static RoundTrips roundTrips(PortolanProcess hub, int nodes, int count)
+      throws InterruptedException {
+    java.util.Random random = new java.util.Random(42);
+    List<Double> millis = new ArrayList<>();
+    int failed = 0;
+    for (int i = 0; i < count; i++) {
+      String node = dev.portolan.sim.Simulation.nodeName(random.nextInt(nodes), nodes);
+      long t0 = System.nanoTime();
+      try {
+        var r =
+            hub.fetch("/api/v1/owners?node=" + node + "&proto=tcp&port=22", Duration.ofSeconds(10));
+        if (r.statusCode() == 200) {
+          millis.add((System.nanoTime() - t0) / 1e6);
+        } else {
+          failed++;
+        }
+      } catch (IOException e) {
+        failed++;
+      }
+    }
+    return RoundTrips.of(millis, failed);
   }
 
   /**
@@ -440,15 +527,19 @@ final class FleetBench {
   }
 
   /**
-   * A real agent as a cluster member: joined to a hub of its own cluster, sampling every second;
-   * CPU and RSS idle (this machine's own few sockets) and with a population of {@code
-   * populationSize} TCP sockets held by child processes, for each set of JVM flags.
+   * A real agent over the bridge: connected with its own certificate to a hub's TLS bridge,
+   * sampling every second; CPU and RSS idle (this machine's own few sockets) and with a population
+   * of {@code populationSize} TCP sockets held by child processes, for each set of JVM flags. The
+   * agent runs with {@code -Xlog:class+load} into a file: the Hazelcast classes it loaded are
+   * counted (none expected).
    */
   List<ClusterFootprint> agentFootprint(
       Map<String, List<String>> flagSets, int populationSize, Duration warmUp, Duration window)
       throws Exception {
     String cluster = "portolan-bench-agent-" + ProcessHandle.current().pid();
     List<ClusterFootprint> results = new ArrayList<>();
+    FleetRig rig = FleetRig.create();
+    int bridgePort = PortolanProcess.freePort();
     try (PortolanProcess hub =
         PortolanProcess.start(
             jar,
@@ -456,21 +547,31 @@ final class FleetBench {
             List.of("-Xmx512m"),
             cluster,
             null,
-            List.of("--role", "hub", "--node-name", "bench-hub"))) {
+            rig.hubOptions("bench-hub", bridgePort))) {
       hub.awaitReady(READY_LIMIT);
       for (Map.Entry<String, List<String>> flags : flagSets.entrySet()) {
+        Path classLog =
+            Files.createTempFile(PortolanProcess.logDirectory(), "agent-classes-", ".log");
+        List<String> jvm = new ArrayList<>(flags.getValue());
+        jvm.add("-Xlog:class+load=info:file=" + classLog);
+        List<String> options =
+            new ArrayList<>(rig.agentOptions("bench-agent", List.of(bridgePort)));
+        options.addAll(List.of("--interval", "1s"));
         try (PortolanProcess agent =
-            PortolanProcess.start(
-                jar,
-                "agent",
-                flags.getValue(),
-                cluster,
-                hub.clusterPort,
-                List.of("--role", "agent", "--node-name", "bench-agent", "--interval", "1s"))) {
+            PortolanProcess.start(jar, "agent", jvm, cluster, null, options)) {
           agent.awaitReady(READY_LIMIT);
           double up = awaitAgent(hub, agent, "bench-agent", 1);
           results.add(
-              measure(flags.getKey(), flags.getValue(), "idle", hub, agent, warmUp, window, up));
+              measure(
+                  flags.getKey(),
+                  flags.getValue(),
+                  "idle",
+                  hub,
+                  agent,
+                  warmUp,
+                  window,
+                  up,
+                  hazelcastClasses(classLog)));
           try (Population population = Population.start(jar, populationSize)) {
             awaitAgent(hub, agent, "bench-agent", populationSize);
             results.add(
@@ -482,12 +583,27 @@ final class FleetBench {
                     agent,
                     warmUp,
                     window,
-                    up));
+                    up,
+                    hazelcastClasses(classLog)));
           }
         }
       }
     }
     return results;
+  }
+
+  /**
+   * Classes a {@code -Xlog:class+load} log says were loaded whose name says Hazelcast ({@code
+   * com.hazelcast.*}, {@code io.vertx.spi.cluster.hazelcast.*}).
+   */
+  static long hazelcastClasses(Path classLog) throws IOException {
+    try (var lines = Files.lines(classLog)) {
+      return lines
+          .map(l -> l.substring(l.indexOf("] ", l.indexOf("[class,load]")) + 2))
+          .map(l -> l.contains(" ") ? l.substring(0, l.indexOf(' ')) : l)
+          .filter(c -> c.toLowerCase(java.util.Locale.ROOT).contains("hazelcast"))
+          .count();
+    }
   }
 
   /**
@@ -518,7 +634,8 @@ final class FleetBench {
       PortolanProcess agent,
       Duration warmUp,
       Duration window,
-      double up)
+      double up,
+      long hazelcastClasses)
       throws IOException, InterruptedException {
     Thread.sleep(warmUp.toMillis());
     long peak = agent.rssKib();
@@ -545,17 +662,19 @@ final class FleetBench {
             used.system() * perTick,
             rss,
             Math.max(peak, rss),
-            up);
+            up,
+            hazelcastClasses);
     out.printf(
-        "  agent in the cluster, %-7s %-18s CPU %.2f %% of one core (kernel %.2f), RSS %.0f MiB (peak %.0f),"
-            + " %,d sockets at the hub%n",
+        "  agent over the bridge, %-7s %-18s CPU %.2f %% of one core (kernel %.2f), RSS %.0f MiB (peak"
+            + " %.0f), %,d sockets at the hub, %d Hazelcast classes loaded%n",
         flagsName,
         load,
         f.cpuPercent(),
         f.kernelCpuPercent(),
         rss / 1024.0,
         f.peakRssKib() / 1024.0,
-        sockets);
+        sockets,
+        hazelcastClasses);
     return f;
   }
 }

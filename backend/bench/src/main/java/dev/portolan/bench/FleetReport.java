@@ -3,16 +3,18 @@ package dev.portolan.bench;
 import java.util.List;
 
 /**
- * The fleet part as markdown: the hub under a simulated fleet (latency from publication to the SSE
- * client, CPU, memory, the initial resync), the agent as a cluster member, and the fleet floor;
- * written between {@link #BEGIN} and {@link #END}.
+ * The fleet part as markdown: the hub under simulated fleets of TLS agents (latency from
+ * publication to the SSE client, CPU, memory, connecting, round trips), failover and reconnect
+ * storm, a real agent over the bridge, and the fleet floors; written between {@link #BEGIN} and
+ * {@link #END}.
  */
 record FleetReport(
     String command,
     String date,
     MachineInfo machine,
-    FleetBench.Result result,
+    List<FleetBench.Result> results,
     List<FleetBench.ClusterFootprint> agents,
+    String failover,
     List<Floor> floors) {
 
   static final String BEGIN =
@@ -22,29 +24,42 @@ record FleetReport(
   /** The goal: 99 % of changes at the SSE client within a second of their publication. */
   static final long P99_GOAL_MILLIS = 1000;
 
-  static List<Floor> floors(FleetBench.Result r) {
-    if (r == null) {
-      return List.of();
+  /** The goal: the hub on at most one core. */
+  static final double HUB_CPU_GOAL = 100;
+
+  static List<Floor> floors(List<FleetBench.Result> results) {
+    List<Floor> out = new java.util.ArrayList<>();
+    for (FleetBench.Result r : results) {
+      long p99 = r.latencies().quantile(0.99);
+      boolean complete = r.feedFailure() == null && r.latencies().count() > 0;
+      out.add(
+          new Floor(
+              String.format(
+                  "p99 from a change's publication to the SSE client <= %,d ms at %,d TLS agents x"
+                      + " %,d sockets, %s churn/s",
+                  P99_GOAL_MILLIS,
+                  r.settings().nodes(),
+                  r.settings().sockets(),
+                  percent(r.settings().churn())),
+              String.format(
+                  "p99 %,d ms (p50 %,d ms, max %,d ms) over %,d changes%s",
+                  p99,
+                  r.latencies().quantile(0.5),
+                  r.latencies().maxMillis(),
+                  r.latencies().count(),
+                  complete ? "" : "; feed: " + r.feedFailure()),
+              complete && p99 <= P99_GOAL_MILLIS));
+      out.add(
+          new Floor(
+              String.format(
+                  "hub CPU <= one core at %,d TLS agents x %,d sockets",
+                  r.settings().nodes(), r.settings().sockets()),
+              String.format(
+                  "%.1f %% of one core (machine busy %.0f %%, other processes %.0f %%)",
+                  r.hubCpu(), r.machineBusy(), Math.max(0, r.otherCpu())),
+              r.hubCpu() <= HUB_CPU_GOAL));
     }
-    long p99 = r.latencies().quantile(0.99);
-    boolean complete = r.feedFailure() == null && r.latencies().count() > 0;
-    return List.of(
-        new Floor(
-            String.format(
-                "p99 from a change's publication to the SSE client <= %,d ms at %,d nodes x"
-                    + " %,d sockets, %s churn/s",
-                P99_GOAL_MILLIS,
-                r.settings().nodes(),
-                r.settings().sockets(),
-                percent(r.settings().churn())),
-            String.format(
-                "p99 %,d ms (p50 %,d ms, max %,d ms) over %,d changes%s",
-                p99,
-                r.latencies().quantile(0.5),
-                r.latencies().maxMillis(),
-                r.latencies().count(),
-                complete ? "" : "; feed: " + r.feedFailure()),
-            complete && p99 <= P99_GOAL_MILLIS));
+    return out;
   }
 
   String markdown() {
@@ -57,135 +72,213 @@ record FleetReport(
         .append("Machine: ")
         .append(machine.describe())
         .append(".\n\n");
-    FleetBench.Result r = result;
-    if (r != null) {
-      FleetBench.Settings s = r.settings();
-      md.append("### Hub under a simulated fleet\n\n");
+    if (!results.isEmpty()) {
+      FleetBench.Settings s = results.getFirst().settings();
+      md.append("### Hub under a simulated fleet of TLS agents\n\n");
       md.append(
           String.format(
-              "A hub (`--role hub`, JVM flags `%s`) and one simulator JVM (`--simulate-nodes %d"
-                  + " --simulate-sockets %d --simulate-churn %s`, flags `%s`) in a cluster of their own on 127.0.0.1, both"
-                  + " on this machine's %d CPUs, with the benchmark's SSE client. Every simulated node publishes a change"
-                  + " batch and a heartbeat each second (ticks spread over the second) and answers its snapshot address."
-                  + " Latency = the client's receive time minus the change's `timestamp` (set by the simulator when it"
-                  + " publishes; same clock), for every change event in a %.0f s window after %d s of warm-up. CPU ="
+              "A hub (`--role hub`, bus and bridge TLS, JVM flags `%s`) and one simulator JVM (`--simulate-nodes N"
+                  + " --simulate-sockets %d --simulate-churn %s`, flags `%s`) on 127.0.0.1, both on this machine's %d"
+                  + " CPUs, with the benchmark's SSE client. Each simulated agent holds a TLS connection of its own to the"
+                  + " hub's bridge (`--bridge-port`), with its own certificate (CN = its node name, SAN URI"
+                  + " `urn:portolan:role:agent`, EC P-256, signed by a fleet CA the benchmark makes), speaking the bridge"
+                  + " protocol as `HubLinkVerticle` does: it registers its 12 node services, publishes a change batch and a"
+                  + " heartbeat each second (ticks spread over the second), answers snapshot and owner requests, pings every"
+                  + " 5 s. Latency = the client's receive time minus the change's `timestamp` (set by the simulator when it"
+                  + " publishes; same clock), for every change event in a %d s window after %d s of warm-up. CPU ="
                   + " utime+stime delta from /proc/PID/stat over the window, in %% of one core; RSS = VmRSS; heap from"
-                  + " `jcmd PID GC.heap_info` (live: right after `jcmd PID GC.run`, before the window); GC pauses from the"
-                  + " hub's `-Xlog:gc` (added to its flags). The machine is shared: `other processes` is what the rest of"
-                  + " it used in the window (/proc/stat), and it competes for the same two CPUs.%n%n",
+                  + " `jcmd PID GC.heap_info` (live: right after `jcmd PID GC.run`, after the window and the round trips); GC"
+                  + " pauses from the hub's `-Xlog:gc`. `all connected`: from the simulator's ready line (certificates made) until every"
+                  + " agent had its first pong, at most %d TLS handshakes in flight per simulator event loop. Round trip:"
+                  + " %d `GET /api/v1/owners?node=<random agent>&proto=tcp&port=22` one at a time after the window (the hub"
+                  + " relays an owner lookup to the agent over its connection). The machine is shared: `other processes`"
+                  + " is what the rest of it used in the window (/proc/stat), on the same two CPUs.%n%n",
               String.join(" ", s.hubFlags()),
-              s.nodes(),
               s.sockets(),
               s.churn(),
               String.join(" ", s.simFlags()),
               machine.cpus(),
-              r.windowSeconds(),
-              s.warmupSeconds()));
-      md.append("| measure | value |\n|---|---:|\n");
-      row(
+              s.seconds(),
+              s.warmupSeconds(),
+              dev.portolan.sim.SimulatorVerticle.CONNECTING,
+              FleetBench.ROUND_TRIPS));
+      md.append("| measure |");
+      for (FleetBench.Result r : results) {
+        md.append(String.format(" %,d agents |", r.settings().nodes()));
+      }
+      md.append("\n|---|");
+      results.forEach(r -> md.append("---:|"));
+      md.append('\n');
+      cells(
           md,
-          "nodes x sockets (held by the hub)",
-          String.format("%,d x %,d (%,d sockets)", r.nodesHeld(), s.sockets(), r.socketsHeld()));
-      row(
+          "nodes x sockets held by the hub",
+          results,
+          r ->
+              String.format(
+                  "%,d x %,d (%,d sockets)",
+                  r.nodesHeld(), r.settings().sockets(), r.socketsHeld()));
+      cells(
           md,
           "change events at the SSE client",
-          String.format(
-              "%,d in %.0f s (%,.0f/s; simulator published %,.0f/s)",
-              r.latencies().count(),
-              r.windowSeconds(),
-              r.eventsPerSecond(),
-              r.publishedPerSecond()));
-      row(md, "nodes seen in the window's events", String.format("%,d", r.nodesSeen()));
-      row(md, "**latency p50**", String.format("**%,d ms**", r.latencies().quantile(0.5)));
-      row(md, "latency p90", String.format("%,d ms", r.latencies().quantile(0.9)));
-      row(md, "**latency p99**", String.format("**%,d ms**", r.latencies().quantile(0.99)));
-      row(
+          results,
+          r ->
+              String.format(
+                  "%,d in %.0f s (%,.0f/s; published %,.0f/s)",
+                  r.latencies().count(),
+                  r.windowSeconds(),
+                  r.eventsPerSecond(),
+                  r.publishedPerSecond()));
+      cells(
+          md,
+          "nodes seen in the window's events",
+          results,
+          r -> String.format("%,d", r.nodesSeen()));
+      cells(
+          md,
+          "**latency p50**",
+          results,
+          r -> String.format("**%,d ms**", r.latencies().quantile(0.5)));
+      cells(md, "latency p90", results, r -> String.format("%,d ms", r.latencies().quantile(0.9)));
+      cells(
+          md,
+          "**latency p99**",
+          results,
+          r -> String.format("**%,d ms**", r.latencies().quantile(0.99)));
+      cells(
           md,
           "latency p99.9 / max",
-          String.format(
-              "%,d ms / %,d ms", r.latencies().quantile(0.999), r.latencies().maxMillis()));
-      row(
+          results,
+          r ->
+              String.format(
+                  "%,d ms / %,d ms", r.latencies().quantile(0.999), r.latencies().maxMillis()));
+      cells(
           md,
-          "hub CPU (of which kernel)",
-          String.format("%.1f %% (%.1f %%) of one core", r.hubCpu(), r.hubKernelCpu()));
-      row(
+          "**hub CPU** (of which kernel)",
+          results,
+          r -> String.format("**%.1f %%** (%.1f %%) of one core", r.hubCpu(), r.hubKernelCpu()));
+      cells(
+          md,
+          "hub CPU per published message (batches + heartbeats)",
+          results,
+          r ->
+              String.format(
+                  "%.0f µs", r.hubCpu() * 10_000 / Math.max(1, r.settings().nodes() * 2.0)));
+      cells(
           md,
           "simulator CPU",
-          String.format(
-              "%.1f %% of one core (tick lateness p99 %.0f ms)",
-              r.simCpu(), r.simLatenessP99Millis()));
-      row(md, "benchmark's SSE client CPU", String.format("%.1f %% of one core", r.benchCpu()));
-      row(
+          results,
+          r ->
+              String.format(
+                  "%.1f %% (tick lateness p99 %.0f ms)", r.simCpu(), r.simLatenessP99Millis()));
+      cells(md, "benchmark's SSE client CPU", results, r -> String.format("%.1f %%", r.benchCpu()));
+      cells(
           md,
-          "whole machine busy (other processes)",
-          String.format(
-              "%.0f %% of one core (%.0f %%); load average %.1f" + " -> %.1f",
-              r.machineBusy(), Math.max(0, r.otherCpu()), r.loadBefore(), r.loadAfter()));
-      row(
+          "whole machine busy (other processes); load",
+          results,
+          r ->
+              String.format(
+                  "%.0f %% (%.0f %%); %.1f -> %.1f",
+                  r.machineBusy(), Math.max(0, r.otherCpu()), r.loadBefore(), r.loadAfter()));
+      cells(
+          md,
+          "**round trip to a random agent** p50 / p99 / max",
+          results,
+          r ->
+              String.format(
+                  "**%.1f** / %.1f / %.1f ms (%d of %d failed)",
+                  r.roundTrips().p50Millis(),
+                  r.roundTrips().p99Millis(),
+                  r.roundTrips().maxMillis(),
+                  r.roundTrips().failed(),
+                  r.roundTrips().count() + r.roundTrips().failed()));
+      cells(
           md,
           "hub heap, live after a full GC",
-          String.format(
-              "%,d MiB (%,d MiB before the fleet joined)",
-              r.heldHeapKib() / 1024, r.baseHeapKib() / 1024));
-      row(
+          results,
+          r ->
+              String.format(
+                  "%,d MiB (%,d before)", r.heldHeapKib() / 1024, r.baseHeapKib() / 1024));
+      cells(
           md,
-          "hub heap per node / per socket held",
-          String.format("%,.0f KiB / %,.0f bytes", r.heapPerNodeKib(), r.heapPerSocketBytes()));
-      row(
+          "hub heap per node / per socket",
+          results,
+          r -> String.format("%,.0f KiB / %,.0f B", r.heapPerNodeKib(), r.heapPerSocketBytes()));
+      cells(
           md,
           "hub heap used at the window's end",
-          String.format("%,d MiB", r.hubHeapEndKib() / 1024));
-      row(
+          results,
+          r -> String.format("%,d MiB", r.hubHeapEndKib() / 1024));
+      cells(
           md,
-          "hub RSS end (peak)",
-          String.format("%,d MiB (%,d MiB)", r.hubRssKib() / 1024, r.hubPeakRssKib() / 1024));
-      row(md, "simulator RSS", String.format("%,d MiB", r.simRssKib() / 1024));
-      row(
+          "**hub RSS** end (peak)",
+          results,
+          r ->
+              String.format(
+                  "**%,d MiB** (%,d MiB)", r.hubRssKib() / 1024, r.hubPeakRssKib() / 1024));
+      cells(md, "simulator RSS", results, r -> String.format("%,d MiB", r.simRssKib() / 1024));
+      cells(
           md,
           "hub GC pauses in the window",
-          String.format(
-              "%,.0f, %,.0f ms in all, longest %,.0f ms",
-              r.gcPauses(), r.gcPauseMillis(), r.gcPauseMaxMillis()));
-      row(
+          results,
+          r ->
+              String.format(
+                  "%,.0f, %,.0f ms in all, longest %,.0f ms",
+                  r.gcPauses(), r.gcPauseMillis(), r.gcPauseMaxMillis()));
+      cells(
           md,
-          "simulator ready (joined, consumers registered)",
-          String.format("%.1f s after launch", r.simReadySeconds()));
-      row(
+          "simulator ready (certificates made)",
+          results,
+          r -> String.format("%.1f s after launch", r.simReadySeconds()));
+      cells(
+          md,
+          "**all agents connected** (TLS, first pong)",
+          results,
+          r -> String.format("**%.1f s** after ready", r.allConnectedSeconds()));
+      cells(
           md,
           "hub holds all nodes (initial resync)",
-          String.format(
-              "%.1f s after the simulator was ready (%.1f s after"
-                  + " its launch); %,.0f snapshots asked",
-              r.heldAfterReadySeconds(), r.heldAfterLaunchSeconds(), r.resyncs()));
-      row(
+          results,
+          r ->
+              String.format(
+                  "%.1f s after ready (%.1f s after launch); %,.0f snapshots asked",
+                  r.heldAfterReadySeconds(), r.heldAfterLaunchSeconds(), r.resyncs()));
+      cells(
           md,
           "`GET /api/v1/nodes` (all nodes with counts)",
-          String.format("%,.0f ms", r.nodesListingMillis()));
-      row(
+          results,
+          r -> String.format("%,.0f ms", r.nodesListingMillis()));
+      cells(
           md,
-          "simulator leaves: every node down at the hub",
-          r.allDownAfterLeaveSeconds() < 0
-              ? "not within 60 s"
-              : String.format("%.1f s", r.allDownAfterLeaveSeconds()));
-      if (r.feedFailure() != null) {
-        row(md, "feed", "**" + r.feedFailure() + "**");
+          "simulator stops: every node down at the hub",
+          results,
+          r ->
+              r.allDownAfterLeaveSeconds() < 0
+                  ? "not within 60 s"
+                  : String.format("%.1f s", r.allDownAfterLeaveSeconds()));
+      if (results.stream().anyMatch(r -> r.feedFailure() != null)) {
+        cells(
+            md, "feed", results, r -> r.feedFailure() == null ? "" : "**" + r.feedFailure() + "**");
       }
       md.append('\n');
     }
+    if (failover != null && !failover.isBlank()) {
+      md.append(failover).append('\n');
+    }
     if (!agents.isEmpty()) {
-      md.append("### Agent as a cluster member\n\n");
+      md.append("### Agent over the bridge\n\n");
       md.append(
-          "A real agent (`--role agent --interval 1s`) joined to a hub of its own cluster, no API requests;"
+          "A real agent (`--role agent --interval 1s`, its own certificate) connected to a hub's TLS bridge, no API"
+              + " requests, run with `-Xlog:class+load` (Hazelcast classes loaded: counted from that log);"
               + " idle (this machine's own sockets) and with a population of TCP sockets held by child processes"
               + " (`SocketHolder pairs`). CPU and RSS as above, after warm-up. `up at hub`: from the agent's launch to the"
               + " hub holding its table.\n\n");
       md.append(
           "| JVM flags | load | sockets at the hub | CPU % of one core | of which kernel | RSS MiB (end) | RSS MiB (peak)"
-              + " | up at hub s | window s |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+              + " | up at hub s | window s | Hazelcast classes |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       for (FleetBench.ClusterFootprint f : agents) {
         md.append(
             String.format(
-                "| %s: `%s` | %s | %,d | %.2f | %.2f | %.0f | %.0f | %.1f | %.0f |%n",
+                "| %s: `%s` | %s | %,d | %.2f | %.2f | %.0f | %.0f | %.1f | %.0f | %d |%n",
                 f.flagsName(),
                 f.jvmFlags().isEmpty() ? "(none)" : String.join(" ", f.jvmFlags()),
                 f.load(),
@@ -195,7 +288,8 @@ record FleetReport(
                 f.rssKib() / 1024.0,
                 f.peakRssKib() / 1024.0,
                 f.upAtHubSeconds(),
-                f.windowSeconds()));
+                f.windowSeconds(),
+                f.hazelcastClasses()));
       }
       md.append('\n');
     }
@@ -214,8 +308,16 @@ record FleetReport(
     return md.toString();
   }
 
-  private static void row(StringBuilder md, String measure, String value) {
-    md.append("| ").append(measure).append(" | ").append(value).append(" |\n");
+  private static void cells(
+      StringBuilder md,
+      String measure,
+      List<FleetBench.Result> results,
+      java.util.function.Function<FleetBench.Result, String> cell) {
+    md.append("| ").append(measure).append(" |");
+    for (FleetBench.Result r : results) {
+      md.append(' ').append(cell.apply(r)).append(" |");
+    }
+    md.append('\n');
   }
 
   private static String percent(double share) {

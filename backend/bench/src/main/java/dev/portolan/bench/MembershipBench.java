@@ -8,24 +8,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code bench --only membership}: as many real agent JVMs as this machine holds, each a full
- * Hazelcast member, joined to one hub, in steps (2, 4, 8, ...). Agents start one after the other
- * (the next once the hub holds the previous one); each one's join (launch to its "serving" line:
- * Hazelcast join and deployment done) and "up at the hub" (launch to the hub holding its table) are
- * timed. At each step, after the cluster settles: the hub's and the agents' CPU over a window, RSS,
- * available memory, the TCP connections of Hazelcast (member ports) and of the event bus (bus
- * ports), and how long the hub takes to see a killed agent (SIGKILL) down and a replacement up.
- * Stops when available memory is below the floor, a join or an "up" takes longer than {@link
- * #SLOW_LIMIT}, an agent dies, or the machine's CPUs are saturated.
+ * {@code bench --only membership}: as many real agent JVMs as this machine holds, each in its own
+ * network namespace ({@link AgentNetwork}) with its own certificate, connected to one hub's TLS
+ * bridge (no agent is a Hazelcast member), in steps (2, 4, 8, ...). Agents start one after the
+ * other (the next once the hub holds the previous one); each one's join (launch to its "serving"
+ * line: Hazelcast join and deployment done) and "up at the hub" (launch to the hub holding its
+ * table) are timed. At each step, after the fleet settles: the hub's and the agents' CPU over a
+ * window, RSS, available memory, the connections accepted on the hub's bridge port, the Hazelcast
+ * classes the agents loaded (their {@code -Xlog:class+load} logs), and how long the hub takes to
+ * see a killed agent (SIGKILL) down and a replacement up. Stops when available memory is below the
+ * floor, a join or an "up" takes longer than {@link #SLOW_LIMIT}, an agent dies, or the machine's
+ * CPUs are saturated.
  */
 final class MembershipBench {
-  static final List<Integer> DEFAULT_STEPS = List.of(2, 4, 8, 12, 16, 24, 32, 40, 48, 64);
+  static final List<Integer> DEFAULT_STEPS = List.of(2, 4, 8, 16, 24, 32, 48, 64, 80, 96, 128);
   static final List<String> HUB_FLAGS = List.of("-Xmx512m");
 
   /** A join or an "up" slower than this ends the run. */
@@ -51,8 +52,8 @@ final class MembershipBench {
       double hubRssMib,
       double agentsRssMib,
       double memAvailableMib,
-      int hazelcastConnections,
-      int busConnections,
+      int bridgeConnections,
+      long hazelcastClasses,
       int hubNodesUp,
       double killedDownSeconds,
       String killedDownReason,
@@ -63,6 +64,11 @@ final class MembershipBench {
 
   private final Path jar;
   private final PrintStream out;
+  private AgentNetwork net;
+  private FleetRig rig;
+  private int bridgePort;
+  private final Map<String, String> namespaces = new java.util.HashMap<>();
+  private final Map<String, Path> classLogs = new java.util.HashMap<>();
 
   MembershipBench(Path jar, PrintStream out) {
     this.jar = jar;
@@ -76,17 +82,28 @@ final class MembershipBench {
     String stopped = null;
     int cpus = Runtime.getRuntime().availableProcessors();
     out.printf(
-        "membership: agents with %s, interval %s; steps %s%n",
+        "membership: agents with %s, interval %s, each in a network namespace of its own, on one hub's TLS"
+            + " bridge; steps %s%n",
         String.join(" ", s.agentFlags()), s.interval(), s.steps());
-    try (PortolanProcess hub =
-        PortolanProcess.start(
-            jar,
-            "hub",
-            HUB_FLAGS,
-            cluster,
-            null,
-            List.of("--role", "hub", "--node-name", "bench-hub"))) {
-      out.println("  output of the hub and the agents in " + PortolanProcess.logDirectory());
+    FleetRig rig = FleetRig.create();
+    int bridgePort = PortolanProcess.freePort();
+    try (AgentNetwork net = AgentNetwork.create();
+        PortolanProcess hub =
+            PortolanProcess.start(
+                List.of(),
+                AgentNetwork.HUB_ADDRESS,
+                jar,
+                "hub",
+                HUB_FLAGS,
+                cluster,
+                null,
+                rig.hubOptions("bench-hub", bridgePort),
+                PortolanProcess.freePort(),
+                PortolanProcess.freePort(),
+                PortolanProcess.freePort())) {
+      this.net = net;
+      this.rig = rig;
+      this.bridgePort = bridgePort;
       hub.awaitReady(SLOW_LIMIT);
       int serial = 0;
       for (int target : s.steps()) {
@@ -125,8 +142,9 @@ final class MembershipBench {
         steps.add(step);
         out.printf(
             "  %3d agents: join median %.1f s (max %.1f), up at hub median %.1f s (max %.1f); hub CPU %.1f %%,"
-                + " agents CPU %.1f %% in all; RSS hub %.0f MiB + agents %.0f MiB; available %,.0f MiB; Hazelcast"
-                + " connections %d, event bus %d; killed agent down after %.1f s (%s), replacement up after %.1f s%s%n",
+                + " agents CPU %.1f %% in all; RSS hub %.0f MiB + agents %.0f MiB; available %,.0f MiB; bridge"
+                + " connections %d, Hazelcast classes in agents %d; killed agent down after %.1f s (%s), replacement"
+                + " up after %.1f s%s%n",
             step.agents(),
             step.joinMedian(),
             step.joinMax(),
@@ -137,8 +155,8 @@ final class MembershipBench {
             step.hubRssMib(),
             step.agentsRssMib(),
             step.memAvailableMib(),
-            step.hazelcastConnections(),
-            step.busConnections(),
+            step.bridgeConnections(),
+            step.hazelcastClasses(),
             step.killedDownSeconds(),
             step.killedDownReason(),
             step.rejoinUpSeconds(),
@@ -162,13 +180,41 @@ final class MembershipBench {
   private PortolanProcess launch(String cluster, PortolanProcess hub, Settings s, int serial)
       throws IOException {
     String name = String.format("member-%03d", serial);
+    try {
+      namespaces.put(name, net.add(serial));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted");
+    }
+    return start(cluster, s, name);
+  }
+
+  /** Agent {@code name} in its namespace, with its certificate, logging the classes it loads. */
+  private PortolanProcess start(String cluster, Settings s, String name) throws IOException {
+    Path classes = Files.createTempFile(PortolanProcess.logDirectory(), name + "-classes-", ".log");
+    classLogs.put(name, classes);
+    List<String> flags = new ArrayList<>(s.agentFlags());
+    flags.add("-Xlog:class+load=info:file=" + classes);
+    List<String> options;
+    try {
+      options =
+          new ArrayList<>(rig.agentOptions(name, AgentNetwork.HUB_ADDRESS, List.of(bridgePort)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IOException("cannot make " + name + "'s certificate: " + e.getMessage(), e);
+    }
+    options.addAll(List.of("--interval", s.interval()));
     return PortolanProcess.start(
+        net.exec(namespaces.get(name)),
+        "127.0.0.1",
         jar,
         name,
-        s.agentFlags(),
+        flags,
         cluster,
-        hub.clusterPort,
-        List.of("--role", "agent", "--node-name", name, "--interval", s.interval()));
+        null,
+        options,
+        PortolanProcess.freePort(),
+        PortolanProcess.freePort(),
+        PortolanProcess.freePort());
   }
 
   private Step measure(
@@ -205,16 +251,11 @@ final class MembershipBench {
     if (dead && note == null) {
       note = "an agent exited";
     }
-    Set<Integer> hzPorts = new HashSet<>();
-    Set<Integer> busPorts = new HashSet<>();
-    hzPorts.add(hub.clusterPort);
-    busPorts.add(hub.busPort);
+    int bridged = acceptedConnections(Set.of(bridgePort));
+    long hazelcast = 0;
     for (PortolanProcess a : agents) {
-      hzPorts.add(a.clusterPort);
-      busPorts.add(a.busPort);
+      hazelcast += FleetBench.hazelcastClasses(classLogs.get(a.name));
     }
-    int hz = acceptedConnections(hzPorts);
-    int bus = acceptedConnections(busPorts);
     Map<String, JsonObject> nodes = hub.nodes();
     int up = (int) nodes.values().stream().filter(n -> "up".equals(n.getString("status"))).count();
     double hubRss = hub.rssKib() / 1024.0;
@@ -236,14 +277,7 @@ final class MembershipBench {
       }
       Thread.sleep(100);
     }
-    PortolanProcess replacement =
-        PortolanProcess.start(
-            jar,
-            victim.name,
-            s.agentFlags(),
-            cluster,
-            hub.clusterPort,
-            List.of("--role", "agent", "--node-name", victim.name, "--interval", s.interval()));
+    PortolanProcess replacement = start(cluster, s, victim.name);
     agents.add(replacement);
     double rejoin = -1;
     try {
@@ -274,8 +308,8 @@ final class MembershipBench {
         hubRss,
         agentsRss,
         available,
-        hz,
-        bus,
+        bridged,
+        hazelcast,
         up,
         down,
         reason,

@@ -21,15 +21,18 @@ record MembershipReport(
       return md.append("Not measured.\n").toString();
     }
     MembershipBench.Settings s = result.settings();
-    md.append("### Agents as Hazelcast members of one cluster\n\n");
+    md.append("### Real agents on one hub's bridge, each in its own network namespace\n\n");
     md.append(
         String.format(
-            "One hub (`--role hub`, `%s`) and real agents (`--role agent --interval %s`, JVM flags `%s`),"
-                + " each a full Hazelcast member, all on 127.0.0.1 and all sampling this same host. Agents start one after"
-                + " the other, the next once the hub holds the previous one. `join`: from an agent's launch to its `portolan: ... serving` line (Hazelcast join and"
-                + " deployment); `up at hub`: to the hub holding its table. Then, with the cluster settled, a %d s window:"
-                + " CPU in %% of one core (the machine has %d), RSS, available memory, and the established TCP connections"
-                + " accepted on the members' Hazelcast ports and on their event-bus ports. Then one agent is killed"
+            "One hub (`--role hub`, `%s`, bus and bridge TLS, its bridge on a Linux bridge of the benchmark's own)"
+                + " and real agents (`--role agent --interval %s`, JVM flags `%s`), each in a network namespace of its own"
+                + " (a veth to that bridge; it samples only its namespace's sockets) with its own certificate, connected to"
+                + " the hub's bridge: no agent is a Hazelcast member. Agents start one after the other, the next once the"
+                + " hub holds the previous one. `join`: from an agent's launch to its `portolan: ... serving` line;"
+                + " `up at hub`: to the hub holding its table. Then, with the fleet settled, a %d s window: CPU in %% of one"
+                + " core (the machine has %d), RSS, available memory, the established TCP connections accepted on the hub's"
+                + " bridge port, and the `com.hazelcast` classes the agents loaded (each agent runs with"
+                + " `-Xlog:class+load` into a file). Then one agent is killed"
                 + " (SIGKILL): `down after` is the time until the hub shows it down (and why), `replacement up` the time"
                 + " from launching a new agent of the same name to the hub holding it.%n%n",
             String.join(" ", MembershipBench.HUB_FLAGS),
@@ -39,13 +42,13 @@ record MembershipReport(
             result.cpus()));
     md.append(
         "| agents | join s (median / max) | up at hub s (median / max) | hub CPU % | agents CPU % (all) | hub RSS MiB"
-            + " | agents RSS MiB (all / each) | available MiB | Hazelcast connections | event-bus connections | nodes up at hub"
+            + " | agents RSS MiB (all / each) | CPU % per agent | available MiB | bridge connections | Hazelcast classes in agents | nodes up at hub"
             + " | killed agent down after s | replacement up s | note |\n");
-    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (MembershipBench.Step st : result.steps()) {
       md.append(
           String.format(
-              "| %d | %.1f / %.1f | %.1f / %.1f | %.1f | %.1f | %.0f | %,.0f / %.0f | %,.0f | %d | %d | %d |"
+              "| %d | %.1f / %.1f | %.1f / %.1f | %.1f | %.1f | %.0f | %,.0f / %.0f | %.2f | %,.0f | %d | %d | %d |"
                   + " %s | %s | %s |%n",
               st.agents(),
               st.joinMedian(),
@@ -57,9 +60,10 @@ record MembershipReport(
               st.hubRssMib(),
               st.agentsRssMib(),
               st.agentsRssMib() / Math.max(1, st.agents()),
+              st.agentsCpu() / Math.max(1, st.agents()),
               st.memAvailableMib(),
-              st.hazelcastConnections(),
-              st.busConnections(),
+              st.bridgeConnections(),
+              st.hazelcastClasses(),
               st.hubNodesUp(),
               st.killedDownSeconds() < 0
                   ? "not within 60"

@@ -75,10 +75,54 @@ final class PortolanProcess implements AutoCloseable {
       Integer join,
       List<String> options)
       throws IOException {
-    int clusterPort = freePort();
-    int busPort = freePort();
-    int httpPort = freePort();
-    List<String> command = new ArrayList<>();
+    return start(
+        jar, name, jvmFlags, clusterName, join, options, freePort(), freePort(), freePort());
+  }
+
+  /** As {@link #start(Path, String, List, String, Integer, List)} on the given ports. */
+  static PortolanProcess start(
+      Path jar,
+      String name,
+      List<String> jvmFlags,
+      String clusterName,
+      Integer join,
+      List<String> options,
+      int clusterPort,
+      int busPort,
+      int httpPort)
+      throws IOException {
+    return start(
+        List.of(),
+        "127.0.0.1",
+        jar,
+        name,
+        jvmFlags,
+        clusterName,
+        join,
+        options,
+        clusterPort,
+        busPort,
+        httpPort);
+  }
+
+  /**
+   * As {@link #start(Path, String, List, String, Integer, List)}, the command after {@code prefix}
+   * (e.g. {@code ip netns exec NS}, which execs it: same pid) and on {@code clusterHost}.
+   */
+  static PortolanProcess start(
+      List<String> prefix,
+      String clusterHost,
+      Path jar,
+      String name,
+      List<String> jvmFlags,
+      String clusterName,
+      Integer join,
+      List<String> options,
+      int clusterPort,
+      int busPort,
+      int httpPort)
+      throws IOException {
+    List<String> command = new ArrayList<>(prefix);
     command.add(ChildProcesses.javaLauncher());
     command.addAll(jvmFlags);
     command.addAll(
@@ -88,7 +132,7 @@ final class PortolanProcess implements AutoCloseable {
             "--cluster-name",
             clusterName,
             "--cluster-host",
-            "127.0.0.1",
+            clusterHost,
             "--cluster-port",
             Integer.toString(clusterPort),
             "--bus-port",
@@ -98,7 +142,7 @@ final class PortolanProcess implements AutoCloseable {
             "--bind",
             "127.0.0.1"));
     if (join != null) {
-      command.addAll(List.of("--join", "127.0.0.1:" + join));
+      command.addAll(List.of("--join", clusterHost + ":" + join));
     }
     command.addAll(options);
     long launched = System.nanoTime();
@@ -304,6 +348,28 @@ final class PortolanProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     ChildProcesses.untrack(process);
+  }
+
+  /** Sends it {@code SIGSTOP} (true) or {@code SIGCONT} (false): a hung process, and its return. */
+  void pause(boolean stop) throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder("kill", stop ? "-STOP" : "-CONT", Long.toString(process.pid()))
+            .redirectErrorStream(true)
+            .start();
+    if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IOException("kill " + (stop ? "-STOP " : "-CONT ") + process.pid() + " failed");
+    }
+  }
+
+  /** GET with a timeout: the status code and the body (IOException when no answer came). */
+  HttpResponse<String> fetch(String pathAndQuery, Duration timeout)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + pathAndQuery))
+            .timeout(timeout)
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** Kills it at once (SIGKILL): a member that vanishes without leaving. */

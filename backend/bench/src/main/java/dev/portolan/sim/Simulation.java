@@ -4,15 +4,22 @@ import dev.portolan.service.ServiceNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.ClientSSLOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
- * {@code --simulate-nodes N}: N synthetic nodes ({@link SyntheticNode}) in one cluster member, each
- * publishing a change batch and a heartbeat once a second and answering its snapshot address, as a
- * real agent does. The nodes' ticks are spread evenly over the second and split over {@code
- * instances} verticles (one event loop each).
+ * {@code --simulate-nodes N}: N synthetic nodes ({@link SyntheticNode}) in one process, each a
+ * simulated agent with a bridge connection of its own to the hubs ({@link SimAgentLink}),
+ * publishing a change batch and a heartbeat once a second and answering its snapshot and owner
+ * requests, as a real agent does. The nodes' ticks are spread evenly over the second and split over
+ * {@code instances} verticles (one event loop each).
  */
 public final class Simulation {
   /**
@@ -38,7 +45,55 @@ public final class Simulation {
     }
   }
 
+  /**
+   * What the verticles share with the outside: each node's seq, size and link state (any thread),
+   * the nodes by name, and whether churn is frozen.
+   */
+  public static final class Shared {
+    private record State(long seq, int size, boolean up) {}
+
+    private final Map<String, State> states = new ConcurrentHashMap<>();
+    private final Map<String, SimulatorVerticle.SimNode> nodes = new ConcurrentHashMap<>();
+    private volatile boolean frozen;
+
+    void update(String node, long seq, int size, boolean up) {
+      states.put(node, new State(seq, size, up));
+    }
+
+    SimulatorVerticle.SimNode node(String name) {
+      return nodes.get(name);
+    }
+
+    boolean frozen() {
+      return frozen;
+    }
+
+    /** Stops (true) or resumes the churn: heartbeats go on, saying the same seq. */
+    public void freeze(boolean frozen) {
+      this.frozen = frozen;
+    }
+
+    /**
+     * {@code {"frozen":..,"nodes":{name:{"seq":..,"sockets":..,"up":..}}}}, as of the last ticks.
+     */
+    public JsonObject toJson() {
+      JsonObject out = new JsonObject();
+      new TreeMap<>(states)
+          .forEach(
+              (name, s) ->
+                  out.put(
+                      name,
+                      new JsonObject()
+                          .put("seq", s.seq())
+                          .put("sockets", s.size())
+                          .put("up", s.up())));
+      return new JsonObject().put("frozen", frozen).put("nodes", out);
+    }
+  }
+
   private final Settings settings;
+  private final Shared shared = new Shared();
+  private SimulatorVerticle.Meters meters;
 
   public Simulation(Settings settings) {
     this.settings = settings;
@@ -46,6 +101,15 @@ public final class Simulation {
 
   public Settings settings() {
     return settings;
+  }
+
+  public Shared shared() {
+    return shared;
+  }
+
+  /** The meters, after {@link #deploy}. */
+  public SimulatorVerticle.Meters meters() {
+    return meters;
   }
 
   /** The name of the {@code index}-th node (from 0): sim-0001, sim-0002, ... (wider past 9999). */
@@ -59,19 +123,22 @@ public final class Simulation {
   }
 
   /**
-   * Builds the nodes and deploys them on {@code vertx} (clustered), as cluster member {@code
-   * clusterNodeId}: node i ticks at i/N of each second, on verticle i mod instances.
+   * Builds the nodes and deploys them on {@code vertx} (not clustered): node i ticks at i/N of each
+   * second, on verticle i mod instances, and connects to {@code hubs} (HOST:PORT) with the TLS
+   * options {@code ssl} gives for its name (null: plaintext).
    */
   public Future<Void> deploy(
       Vertx vertx,
-      String clusterNodeId,
+      List<String> hubs,
+      Function<String, ClientSSLOptions> ssl,
       ServiceNames services,
       MeterRegistry registry,
       int instances) {
     long now = System.currentTimeMillis();
     long firstSeq = now * 1000;
     String run = UUID.randomUUID().toString();
-    SimulatorVerticle.Meters meters = new SimulatorVerticle.Meters(registry);
+    String linkId = "simulator-" + ProcessHandle.current().pid();
+    meters = new SimulatorVerticle.Meters(registry);
     List<List<SimulatorVerticle.SimNode>> slices = new ArrayList<>();
     for (int k = 0; k < instances; k++) {
       slices.add(new ArrayList<>());
@@ -88,17 +155,19 @@ public final class Simulation {
               firstSeq,
               run);
       long offset = (long) i * 1000 / settings.nodes();
-      slices
-          .get(i % instances)
-          .add(
-              new SimulatorVerticle.SimNode(
-                  model, model.facts(clusterNodeId, now), model.epoch(), offset));
+      SimulatorVerticle.SimNode node =
+          new SimulatorVerticle.SimNode(model, model.facts(linkId, now), model.epoch(), offset);
+      shared.nodes.put(name, node);
+      slices.get(i % instances).add(node);
     }
     Future<?> all = Future.succeededFuture();
     for (List<SimulatorVerticle.SimNode> slice : slices) {
       if (!slice.isEmpty()) {
         all =
-            all.compose(v -> vertx.deployVerticle(new SimulatorVerticle(slice, services, meters)));
+            all.compose(
+                v ->
+                    vertx.deployVerticle(
+                        new SimulatorVerticle(slice, services, meters, hubs, ssl, shared)));
       }
     }
     return all.mapEmpty();

@@ -1,29 +1,43 @@
 package dev.portolan.sim;
 
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.ListedSocket;
+import dev.portolan.bus.OwnerQuery;
+import dev.portolan.bus.PortOwnersReply;
 import dev.portolan.fleet.NodeFacts;
+import dev.portolan.sampling.OwnedSocket;
 import dev.portolan.sampling.SocketChange;
 import dev.portolan.service.ServiceNames;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
- * The Vert.x side of a slice of simulated nodes: once a second per node, at its offset within the
- * second, the changes its model made since its last tick as one {@code ChangeBatch} on {@link
- * Addresses#CHANGES} (stamped with the publish time), then its heartbeat on {@link
- * Addresses#HEARTBEATS}; and the node's whole table on its {@link Addresses#SNAPSHOT} address. All
- * on this verticle's event loop, so a snapshot is current at the seq it names. A timer every few
- * milliseconds publishes for the nodes that are due.
+ * The Vert.x side of a slice of simulated agents, each with its own connection to a hub's bridge
+ * ({@link SimAgentLink}): once a second per node, at its offset within the second, the changes its
+ * model made since its last tick as one {@code ChangeBatch} publication (stamped with the publish
+ * time), then its heartbeat; and answers to the snapshot and owner requests the hub relays. All on
+ * this verticle's event loop, so a snapshot is current at the seq it names. A timer every few
+ * milliseconds publishes for the nodes that are due; at most {@link #CONNECTING} connection
+ * attempts (TLS handshakes) are in flight per verticle.
  */
 public final class SimulatorVerticle extends VerticleBase {
   private static final long TIMER_MILLIS = 5;
+  private static final long SLICE_NANOS = 20_000_000;
+  public static final int CONNECTING = 32;
 
   /**
    * One simulated node: its model, what its heartbeats say, its run, and when in the second it
@@ -36,6 +50,7 @@ public final class SimulatorVerticle extends VerticleBase {
     final long offsetMillis;
     String heartbeatPrefix;
     long lastTickMillis;
+    SimAgentLink link;
 
     public SimNode(SyntheticNode model, NodeFacts facts, String epoch, long offsetMillis) {
       this.model = model;
@@ -51,7 +66,11 @@ public final class SimulatorVerticle extends VerticleBase {
     final Counter changes;
     final Counter heartbeats;
     final Counter snapshots;
+    final Counter requests;
+    final Counter dropped;
+    final Counter connections;
     final Timer lateness;
+    final AtomicInteger connected = new AtomicInteger();
 
     public Meters(MeterRegistry registry) {
       batches =
@@ -70,60 +89,201 @@ public final class SimulatorVerticle extends VerticleBase {
           Counter.builder("portolan.sim.snapshots")
               .description("Snapshot requests answered")
               .register(registry);
+      requests =
+          Counter.builder("portolan.sim.requests")
+              .description("Other requests answered (owner lookups)")
+              .register(registry);
+      dropped =
+          Counter.builder("portolan.sim.dropped")
+              .description("Publications dropped: not connected or write queue full")
+              .register(registry);
+      connections =
+          Counter.builder("portolan.sim.connections")
+              .description("Connections answered by a hub (first pong), reconnections included")
+              .register(registry);
       lateness =
           Timer.builder("portolan.sim.tick.lateness")
               .description("How late a node's tick ran after its due time")
               .publishPercentiles(0.5, 0.99)
               .register(registry);
+      Gauge.builder("portolan.sim.connected", connected, AtomicInteger::get)
+          .description("Simulated agents connected to a hub now")
+          .register(registry);
+    }
+
+    public int connected() {
+      return connected.get();
     }
   }
 
   private final List<SimNode> nodes;
   private final ServiceNames services;
   private final Meters meters;
+  private final List<String> hubs;
+  private final Function<String, ClientSSLOptions> ssl;
+  private final Simulation.Shared shared;
+  private final ArrayDeque<SimAgentLink> waiting = new ArrayDeque<>();
+  private int connecting;
+  private NetClient client;
   private SimJson json;
   private long base;
   private long round;
   private int cursor;
 
-  /** {@code nodes} in the order of their offsets. */
-  public SimulatorVerticle(List<SimNode> nodes, ServiceNames services, Meters meters) {
+  /**
+   * {@code nodes} in the order of their offsets; {@code ssl}: each node's TLS options (null values:
+   * plaintext).
+   */
+  public SimulatorVerticle(
+      List<SimNode> nodes,
+      ServiceNames services,
+      Meters meters,
+      List<String> hubs,
+      Function<String, ClientSSLOptions> ssl,
+      Simulation.Shared shared) {
     this.nodes = new ArrayList<>(nodes);
     this.services = services;
     this.meters = meters;
+    this.hubs = List.copyOf(hubs);
+    this.ssl = ssl;
+    this.shared = shared;
   }
 
   @Override
   public Future<?> start() {
     json = new SimJson(services);
-    EventBus bus = vertx.eventBus();
+    client =
+        vertx.createNetClient(
+            new NetClientOptions()
+                .setConnectTimeout(10_000)
+                .setTcpNoDelay(true)
+                .setHostnameVerificationAlgorithm(""));
     long now = System.currentTimeMillis();
-    List<Future<?>> registered = new ArrayList<>(nodes.size());
+    SimAgentLink.Owner owner = new LinkOwner();
     for (SimNode n : nodes) {
       n.heartbeatPrefix = json.heartbeatPrefix(n.facts, n.epoch);
       n.model.tick(now); // starts its clock
       n.lastTickMillis = now;
-      registered.add(
-          bus.consumer(
-                  Addresses.onNode(n.model.name(), Addresses.SNAPSHOT),
-                  msg -> {
-                    meters.snapshots.increment();
-                    msg.reply(
-                        json.snapshot(
-                            n.model.name(),
-                            n.epoch,
-                            n.model.lastSeq(),
-                            n.lastTickMillis,
-                            n.model.table().values()));
-                  })
-              .completion());
+      n.link = new SimAgentLink(n.model.name(), client, hubs, ssl.apply(n.model.name()), owner);
+      shared.update(n.model.name(), n.model.lastSeq(), n.model.size(), false);
+      owner.queueConnect(n.link);
     }
-    return Future.all(registered)
-        .onSuccess(
-            v -> {
-              base = (System.currentTimeMillis() / 1000 + 1) * 1000;
-              vertx.setPeriodic(TIMER_MILLIS, id -> due());
-            });
+    base = (System.currentTimeMillis() / 1000 + 1) * 1000;
+    vertx.setPeriodic(TIMER_MILLIS, id -> due());
+    vertx.setPeriodic(
+        SimAgentLink.PING_MILLIS,
+        id -> {
+          long t = System.currentTimeMillis();
+          nodes.forEach(n -> n.link.ping(t));
+        });
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    nodes.forEach(n -> n.link.stop());
+    return client.close();
+  }
+
+  private final class LinkOwner implements SimAgentLink.Owner {
+    @Override
+    public void queueConnect(SimAgentLink link) {
+      if (connecting < CONNECTING) {
+        connecting++;
+        link.connect();
+      } else {
+        waiting.addLast(link);
+      }
+    }
+
+    @Override
+    public void connectDone() {
+      SimAgentLink next = waiting.pollFirst();
+      if (next != null) {
+        next.connect();
+      } else {
+        connecting--;
+      }
+    }
+
+    @Override
+    public void request(SimAgentLink link, String address, String replyId, Object body) {
+      answer(link, address, replyId, body);
+    }
+
+    @Override
+    public void connected(SimAgentLink link, boolean up) {
+      if (up) {
+        meters.connected.incrementAndGet();
+        meters.connections.increment();
+      } else {
+        meters.connected.decrementAndGet();
+      }
+    }
+
+    @Override
+    public void later(long millis, Runnable action) {
+      vertx.setTimer(millis, id -> action.run());
+    }
+  }
+
+  private SimNode node(String name) {
+    // nodes are few per verticle compared to requests' cost; a map is kept by the Simulation
+    return shared.node(name);
+  }
+
+  private void answer(SimAgentLink link, String address, String replyId, Object body) {
+    if (replyId == null) {
+      return;
+    }
+    SimNode n = node(link.node);
+    if (n == null) {
+      link.fail(replyId, 404, "no simulated node " + link.node);
+      return;
+    }
+    String service = address.substring(("portolan.node." + link.node + ".").length());
+    if (service.equals(Addresses.SNAPSHOT)) {
+      meters.snapshots.increment();
+      link.reply(
+          replyId,
+          json.snapshot(
+                  n.model.name(),
+                  n.epoch,
+                  n.model.lastSeq(),
+                  n.lastTickMillis,
+                  n.model.table().values())
+              .toBuffer());
+    } else if (service.equals(Addresses.OWNER_LOOKUP) && body instanceof JsonObject q) {
+      meters.requests.increment();
+      OwnerQuery query = OwnerQuery.fromJson(q);
+      if (query.proto() == null || query.port() == null) {
+        link.fail(replyId, 400, "the simulator answers owner lookups by port only");
+        return;
+      }
+      List<ListedSocket> rows = new ArrayList<>();
+      boolean listening = false;
+      for (OwnedSocket s : n.model.table().values()) {
+        if (s.socket().proto() == query.proto() && s.socket().localPort() == query.port()) {
+          rows.add(ListedSocket.of(n.model.name(), s, services, null));
+          listening |= s.socket().isListening();
+        }
+      }
+      link.reply(
+          replyId,
+          new PortOwnersReply(
+                  n.model.name(),
+                  query.proto(),
+                  query.port(),
+                  services.name(query.proto(), query.port()),
+                  listening,
+                  n.lastTickMillis,
+                  rows,
+                  null)
+              .toJson()
+              .toBuffer());
+    } else {
+      link.fail(replyId, 501, "not simulated: " + service);
+    }
   }
 
   /**
@@ -131,7 +291,10 @@ public final class SimulatorVerticle extends VerticleBase {
    * behind.
    */
   private void due() {
-    for (int guard = nodes.size(); guard > 0; guard--) {
+    // At most a few ms of work per timer: a loop that catches up for seconds would starve this
+    // event loop's connections (their pongs unread, their pings late) as a busy agent never would.
+    long until = System.nanoTime() + SLICE_NANOS;
+    for (int guard = nodes.size(); guard > 0 && System.nanoTime() < until; guard--) {
       SimNode n = nodes.get(cursor);
       long dueAt = base + round * 1000 + n.offsetMillis;
       long now = System.currentTimeMillis();
@@ -151,17 +314,25 @@ public final class SimulatorVerticle extends VerticleBase {
   }
 
   private void publish(SimNode n, long now) {
-    List<SocketChange> changes = n.model.tick(now);
-    n.lastTickMillis = now;
-    EventBus bus = vertx.eventBus();
-    if (!changes.isEmpty()) {
-      bus.publish(Addresses.CHANGES, json.batch(n.model.name(), n.epoch, changes));
-      meters.batches.increment();
-      meters.changes.increment(changes.size());
+    if (!shared.frozen()) {
+      List<SocketChange> changes = n.model.tick(now);
+      n.lastTickMillis = now;
+      if (!changes.isEmpty()) {
+        if (n.link.publish(
+            Addresses.CHANGES, json.batch(n.model.name(), n.epoch, changes).toBuffer())) {
+          meters.batches.increment();
+          meters.changes.increment(changes.size());
+        } else {
+          meters.dropped.increment();
+        }
+      }
     }
-    bus.publish(
+    if (n.link.publish(
         Addresses.HEARTBEATS,
-        json.heartbeat(n.heartbeatPrefix, n.model.lastSeq(), now, now, n.model.size()));
-    meters.heartbeats.increment();
+        json.heartbeat(n.heartbeatPrefix, n.model.lastSeq(), now, now, n.model.size())
+            .toBuffer())) {
+      meters.heartbeats.increment();
+    }
+    shared.update(n.model.name(), n.model.lastSeq(), n.model.size(), n.link.up());
   }
 }

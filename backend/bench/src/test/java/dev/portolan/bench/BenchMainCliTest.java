@@ -45,13 +45,15 @@ class BenchMainCliTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "--simulate-nodes 10|give --join",
-        "--simulate-nodes 10 --role hub --join 127.0.0.1|cannot be combined with --role hub",
+        "--simulate-nodes 10|give --hub",
+        "--simulate-nodes 10 --role hub|cannot be combined with --role hub",
         "--simulate-sockets 10|need --simulate-nodes",
-        "--simulate-nodes 0 --join 127.0.0.1|--simulate-nodes must be from 1",
-        "--simulate-nodes 5 --simulate-churn 11 --join 127.0.0.1|--simulate-churn must be from 0 to 10",
+        "--simulate-nodes 0 --hub 127.0.0.1:7071|--simulate-nodes must be from 1",
+        "--simulate-nodes 5 --simulate-churn 11 --hub 127.0.0.1:7071|--simulate-churn must be from 0 to 10",
+        "--simulate-nodes 5 --hub 127.0.0.1:7071 --simulate-fleet-ca ca.pem|--simulate-fleet-ca and"
+            + " --simulate-fleet-ca-key go together",
       })
-  void simulationWithoutAClusterToPublishToIsRefused(String args, String message) throws Exception {
+  void simulationWithoutHubsToConnectToIsRefused(String args, String message) throws Exception {
     Outcome o = run(args.split(" "));
     assertEquals(2, o.code(), o.stderr());
     List<String> lines =
@@ -64,7 +66,7 @@ class BenchMainCliTest {
 
   @Test
   void aBadNodeOptionOfTheSimulatorIsRefusedAsTheNodeRefusesIt() throws Exception {
-    Outcome o = run("--simulate-nodes", "3", "--join", "127.0.0.1", "--interval", "5ms");
+    Outcome o = run("--simulate-nodes", "3", "--hub", "127.0.0.1:7071", "--interval", "5ms");
     assertEquals(2, o.code(), o.stderr());
     assertTrue(o.stderr().contains("portolan: invalid --interval '5ms'"), o.stderr());
   }

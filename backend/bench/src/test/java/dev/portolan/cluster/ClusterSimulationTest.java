@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.SnapshotReply;
-import dev.portolan.config.PortolanConfig;
+import dev.portolan.sim.FleetCa;
 import dev.portolan.sim.Simulation;
-import dev.portolan.sim.SimulatorMember;
+import dev.portolan.sim.Simulator;
 import dev.portolan.web.Await;
 import dev.portolan.web.RunningNode;
 import io.vertx.core.json.JsonArray;
@@ -24,9 +24,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A hub and a simulator ({@code --simulate-nodes}) in one JVM over a real Hazelcast cluster: the
- * hub holds every simulated node with the table the simulator has for it, and its SSE feed carries
- * the simulated nodes' changes.
+ * A hub and a simulator ({@code --simulate-nodes}) in one JVM, the simulated agents each with a TLS
+ * connection of its own to the hub's bridge and a certificate of their own from a fleet CA: the hub
+ * holds every simulated node with the table the simulator has for it, answers an owner lookup from
+ * the node, and its SSE feed carries the simulated nodes' changes.
  */
 class ClusterSimulationTest {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
@@ -34,7 +35,8 @@ class ClusterSimulationTest {
   private static final int SOCKETS = 50;
   private final ClusterFixture cluster = new ClusterFixture();
   private RunningNode hub;
-  private SimulatorMember simulator;
+  private Simulator simulator;
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir;
 
   @AfterEach
   void stop() throws Exception {
@@ -48,14 +50,22 @@ class ClusterSimulationTest {
 
   @Test
   void hubHoldsEverySimulatedNodeAndFeedsTheirChanges() throws Exception {
-    hub = ClusterFixture.start(cluster.hub());
-    Map<String, Object> settings = new HashMap<>(cluster.agent("simulator"));
-    PortolanConfig config = PortolanConfig.from(settings, "simulator");
+    FleetCa ca = FleetCa.create("bench-fleet-ca");
+    java.nio.file.Path caPem = ca.write(dir, "fleet-ca").getFirst();
+    Map<String, Object> hubSettings = new HashMap<>(cluster.hub());
+    hubSettings.putAll(BusCertificates.settings(ca.writeNode(dir, "hub", "hub")));
+    hub = ClusterFixture.start(hubSettings);
     // 10 % of 50 sockets a second: five changes per node and second
     simulator =
-        SimulatorMember.start(
+        Simulator.start(
                 dev.portolan.Portolan.newRegistry(),
-                config,
+                new Simulator.Options(
+                    java.util.List.of("127.0.0.1:" + cluster.bridgePort),
+                    ca,
+                    caPem,
+                    "127.0.0.1",
+                    0,
+                    2),
                 new Simulation(new Simulation.Settings(NODES, SOCKETS, 0.1, 7)))
             .toCompletionStage()
             .toCompletableFuture()
@@ -78,6 +88,12 @@ class ClusterSimulationTest {
           }
           return held == NODES ? true : null;
         });
+
+    // A request to one node goes through the bridge to the simulated agent and back.
+    String some = Simulation.nodeName(3, NODES);
+    JsonObject owners = hub.get("/api/v1/owners?node=" + some + "&proto=tcp&port=22").json();
+    assertEquals(some, owners.getString("node"), owners.encode());
+    assertEquals(NODES, simulator.simulation().meters().connected(), "every agent connected");
 
     // Per node, the hub's table is the simulator's: same size at the same node seq (the node ticks
     // once a second,

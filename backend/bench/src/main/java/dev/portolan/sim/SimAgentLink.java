@@ -1,0 +1,236 @@
+package dev.portolan.sim;
+
+import dev.portolan.bridge.ReconnectBackoff;
+import dev.portolan.bus.Addresses;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.ConnectOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+import io.vertx.ext.eventbus.bridge.tcp.impl.protocol.FrameHelper;
+import io.vertx.ext.eventbus.bridge.tcp.impl.protocol.FrameParser;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One simulated agent's link to the hubs, as {@code bridge/agent/HubLinkVerticle} holds it: one
+ * connection (TLS with the agent's own certificate when {@code ssl} is given) to one hub's bridge,
+ * speaking the TCP event-bus bridge's protocol ({@link FrameParser}, {@link FrameHelper}'s framing:
+ * a 4-byte length, then JSON). On every connection it registers the node's 12 services; it pings
+ * every {@link #PING_MILLIS}, moves to the next hub after {@link #PING_TIMEOUT_MILLIS} of silence
+ * or when the connection closes, after a wait from {@link ReconnectBackoff} (1 s base, 30 s cap,
+ * full jitter). Used on one event loop (its verticle's).
+ */
+final class SimAgentLink {
+  static final long PING_MILLIS = 5_000;
+  static final long PING_TIMEOUT_MILLIS = 12_000;
+
+  /** What a link asks of its verticle. */
+  interface Owner {
+    /** Connect this link when a connection slot is free (calls {@link #connect} then). */
+    void queueConnect(SimAgentLink link);
+
+    /** A connection attempt finished (either way): frees its slot. */
+    void connectDone();
+
+    /** A request the hub relayed to one of this node's services. */
+    void request(SimAgentLink link, String address, String replyId, Object body);
+
+    /** The link answered its first pong on a connection (true) or lost its connection (false). */
+    void connected(SimAgentLink link, boolean up);
+
+    /** Schedules {@code action} after {@code millis}. */
+    void later(long millis, Runnable action);
+  }
+
+  final String node;
+  private final NetClient client;
+  private final List<String> hubs;
+  private final ClientSSLOptions ssl;
+  private final Owner owner;
+  private final ReconnectBackoff backoff =
+      new ReconnectBackoff(1_000, 30_000, () -> ThreadLocalRandom.current().nextDouble());
+  private NetSocket socket;
+  private boolean up;
+  private int next = ThreadLocalRandom.current().nextInt(1 << 16);
+  private long lastHeardMillis;
+  private long connections;
+  private boolean stopped;
+
+  SimAgentLink(
+      String node, NetClient client, List<String> hubs, ClientSSLOptions ssl, Owner owner) {
+    this.node = node;
+    this.client = client;
+    this.hubs = hubs;
+    this.ssl = ssl;
+    this.owner = owner;
+  }
+
+  /** Connected and answered (pong) by a hub. */
+  boolean up() {
+    return up;
+  }
+
+  long connections() {
+    return connections;
+  }
+
+  /** Connects to the next hub in its rotation (the owner calls this when a slot is free). */
+  void connect() {
+    if (stopped) {
+      owner.connectDone();
+      return;
+    }
+    String target = hubs.get(Math.floorMod(next++, hubs.size()));
+    int colon = target.lastIndexOf(':');
+    ConnectOptions options =
+        new ConnectOptions()
+            .setHost(target.substring(0, colon))
+            .setPort(Integer.parseInt(target.substring(colon + 1)));
+    if (ssl != null) {
+      options.setSsl(true).setSslOptions(ssl);
+    }
+    client
+        .connect(options)
+        .onComplete(
+            ar -> {
+              owner.connectDone();
+              if (ar.succeeded()) {
+                opened(ar.result());
+              } else {
+                retryLater();
+              }
+            });
+  }
+
+  private void retryLater() {
+    if (!stopped) {
+      owner.later(Math.max(1, backoff.nextDelayMillis()), () -> owner.queueConnect(this));
+    }
+  }
+
+  private void opened(NetSocket s) {
+    if (stopped) {
+      s.close();
+      return;
+    }
+    socket = s;
+    connections++;
+    lastHeardMillis = System.currentTimeMillis();
+    s.handler(new FrameParser(ar -> onFrame(s, ar)));
+    s.exceptionHandler(e -> s.close());
+    s.closeHandler(v -> closed(s));
+    for (String service : Addresses.NODE_SERVICES) {
+      FrameHelper.writeFrame(
+          new JsonObject().put("type", "register").put("address", Addresses.onNode(node, service)),
+          s);
+    }
+    FrameHelper.writeFrame(new JsonObject().put("type", "ping"), s);
+  }
+
+  private void closed(NetSocket s) {
+    if (socket != s) {
+      return;
+    }
+    socket = null;
+    if (up) {
+      up = false;
+      owner.connected(this, false);
+    }
+    retryLater();
+  }
+
+  /** Every {@link #PING_MILLIS}: a ping, or the move to the next hub after a silence. */
+  void ping(long nowMillis) {
+    NetSocket s = socket;
+    if (s == null) {
+      return;
+    }
+    if (nowMillis - lastHeardMillis > PING_TIMEOUT_MILLIS) {
+      s.close();
+      return;
+    }
+    FrameHelper.writeFrame(new JsonObject().put("type", "ping"), s);
+  }
+
+  private void onFrame(NetSocket s, AsyncResult<JsonObject> parsed) {
+    if (parsed.failed()) {
+      s.close();
+      return;
+    }
+    lastHeardMillis = System.currentTimeMillis();
+    JsonObject frame = parsed.result();
+    switch (frame.getString("type", "")) {
+      case "message" -> {
+        String address = frame.getString("address");
+        if (address != null) {
+          owner.request(this, address, frame.getString("replyAddress"), frame.getValue("body"));
+        }
+      }
+      case "pong" -> {
+        if (!up && socket == s) {
+          up = true;
+          backoff.reset();
+          owner.connected(this, true);
+        }
+      }
+      default -> {}
+    }
+  }
+
+  /**
+   * Publishes {@code body} (JSON text) to {@code address}: false when not connected or its write
+   * queue is full (dropped: the hub sees the gap in the node's seqs and resyncs).
+   */
+  boolean publish(String address, Buffer body) {
+    return write("{\"type\":\"publish\",\"address\":\"" + address + "\",\"body\":", body);
+  }
+
+  /** Answers request {@code replyId} with {@code body} (JSON text). */
+  boolean reply(String replyId, Buffer body) {
+    return write("{\"type\":\"send\",\"address\":\"" + replyId + "\",\"body\":", body);
+  }
+
+  /** Fails request {@code replyId}. */
+  void fail(String replyId, int code, String message) {
+    NetSocket s = socket;
+    if (s != null) {
+      FrameHelper.writeFrame(
+          new JsonObject()
+              .put("type", "send")
+              .put("address", replyId)
+              .put("failureCode", code)
+              .put("message", message),
+          s);
+    }
+  }
+
+  /** A frame: its length, then {@code head}, the body's JSON and a closing brace. */
+  private boolean write(String head, Buffer body) {
+    NetSocket s = socket;
+    if (s == null || s.writeQueueFull()) {
+      return false;
+    }
+    byte[] h = head.getBytes(StandardCharsets.UTF_8);
+    Buffer frame = Buffer.buffer(4 + h.length + body.length() + 1);
+    frame
+        .appendInt(h.length + body.length() + 1)
+        .appendBytes(h)
+        .appendBuffer(body)
+        .appendByte((byte) '}');
+    s.write(frame);
+    return true;
+  }
+
+  /** Closes the connection for good. */
+  void stop() {
+    stopped = true;
+    NetSocket s = socket;
+    if (s != null) {
+      s.close();
+    }
+  }
+}
