@@ -76,14 +76,25 @@ class BridgeIntruderTest {
     malloryTls = fleet.node(MALLORY, "agent");
     rogueTls = BusCertificates.newCa(dir, "rogue-ca").node(HONEST, "agent");
     ClusterFixture cluster = new ClusterFixture();
+    listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     hub = ClusterFixture.start(withTls(cluster.hub(), hubTls));
     honest = ClusterFixture.start(withTls(cluster.agent(HONEST), honestTls));
-    listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     clients = Vertx.vertx();
     Await.until(
         "the honest agent up and synced over TLS",
         DEADLINE,
         () -> ClusterFixture.upAndSynced(hub, Set.of(HONEST)));
+    // The listener reaches the hub with a sample of the agent's: wait for it before the baseline.
+    Await.until(
+        "the honest agent's listener at the hub",
+        DEADLINE,
+        () ->
+            hub.get("/api/v1/owners?proto=tcp&port=" + listener.getLocalPort())
+                    .json()
+                    .getJsonArray("nodes")
+                    .isEmpty()
+                ? null
+                : true);
     assertFleetIntact("before any intruder");
   }
 
