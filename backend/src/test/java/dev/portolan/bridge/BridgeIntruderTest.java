@@ -267,6 +267,7 @@ class BridgeIntruderTest {
     double seconds;
     try {
       // Frames are handled in order: a pong means every flood frame before it was.
+      long[] lastPing = {System.nanoTime() - 100_000_000L};
       Await.until(
           "a pong after the flood",
           Duration.ofSeconds(60),
@@ -287,11 +288,12 @@ class BridgeIntruderTest {
                           .map(r -> r.group())
                           .toList());
             }
-            mallory.send(new JsonObject().put("type", "ping"));
-            try {
-              Thread.sleep(100); // the bucket refills 20 frames meanwhile
-            } catch (InterruptedException e) {
-              throw new AssertionError(e);
+            // A ping every 100 ms at most (Await polls every 20): the bucket refills 20 frames
+            // between two, so one of them gets through once the flood is handled.
+            long now = System.nanoTime();
+            if (now - lastPing[0] >= 100_000_000L) {
+              mallory.send(new JsonObject().put("type", "ping"));
+              lastPing[0] = now;
             }
             return null;
           });
@@ -517,8 +519,18 @@ class BridgeIntruderTest {
 
     /** Writes {@code bytes} from this thread, waiting while the socket's queue is full. */
     void write(Buffer bytes) throws InterruptedException {
-      while (socket.writeQueueFull() && !closed()) {
-        Thread.sleep(1);
+      if (socket.writeQueueFull() && !closed()) {
+        CompletableFuture<Void> drained = new CompletableFuture<>();
+        socket.drainHandler(v -> drained.complete(null));
+        closed.whenComplete((x, e) -> drained.complete(null));
+        if (socket.writeQueueFull()) { // it may have drained before the handler was set
+          try {
+            drained.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+          } catch (java.util.concurrent.ExecutionException
+              | java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("the socket's write queue never drained", e);
+          }
+        }
       }
       socket.write(bytes).onFailure(this::failed);
     }
