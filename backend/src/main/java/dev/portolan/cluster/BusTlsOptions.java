@@ -72,13 +72,7 @@ public final class BusTlsOptions {
    * needs.
    */
   public static void checkOwnRole(BusTls tls, BusRole self) {
-    BusIdentity own;
-    try {
-      own = BusIdentity.read(tls.cert());
-    } catch (java.io.IOException | java.security.GeneralSecurityException | ClassCastException e) {
-      throw new PortolanConfig.InvalidConfigException(
-          "cannot read --bus-tls-cert " + tls.cert() + ": " + e.getMessage());
-    }
+    BusIdentity own = own(tls);
     if (!own.has(self)) {
       throw new PortolanConfig.InvalidConfigException(
           "--bus-tls-cert "
@@ -99,13 +93,7 @@ public final class BusTlsOptions {
    * bridge lets an agent speak only for that name. Throws with one line that says what to give.
    */
   public static void checkAgentName(BusTls tls, String nodeName) {
-    BusIdentity own;
-    try {
-      own = BusIdentity.read(tls.cert());
-    } catch (java.io.IOException | java.security.GeneralSecurityException | ClassCastException e) {
-      throw new PortolanConfig.InvalidConfigException(
-          "cannot read --bus-tls-cert " + tls.cert() + ": " + e.getMessage());
-    }
+    BusIdentity own = own(tls);
     if (!nodeName.equals(own.name())) {
       throw new PortolanConfig.InvalidConfigException(
           "--bus-tls-cert "
@@ -117,6 +105,18 @@ public final class BusTlsOptions {
               + "': a hub lets an agent speak only for the name in its certificate; give"
               + " --node-name "
               + own.name());
+    }
+  }
+
+  /**
+   * The identity in this node's own certificate; one line naming the file when it is unreadable.
+   */
+  private static BusIdentity own(BusTls tls) {
+    try {
+      return BusIdentity.read(tls.cert());
+    } catch (java.io.IOException | java.security.GeneralSecurityException | ClassCastException e) {
+      throw new PortolanConfig.InvalidConfigException(
+          "cannot read --bus-tls-cert " + tls.cert() + ": " + e.getMessage());
     }
   }
 
