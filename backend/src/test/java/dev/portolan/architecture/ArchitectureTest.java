@@ -39,10 +39,36 @@ class ArchitectureTest {
             "dev.portolan.limit..",
             "dev.portolan.config..",
             "dev.portolan.service..",
-            "dev.portolan.bridge")
+            "dev.portolan.bridge",
+            "dev.portolan.netns..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.vertx..")
+        .check(CLASSES);
+  }
+
+  /** Namespaces' labels build on owners and sockets, never the other way. */
+  @Test
+  void networkNamespacesUseOnlyOwnersAndSockets() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.portolan.netns..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.portolan.sampling..",
+            "dev.portolan.fleet..",
+            "dev.portolan.scan..",
+            "dev.portolan.access..",
+            "dev.portolan.http..",
+            "dev.portolan.bridge..")
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.portolan.owner..", "dev.portolan.socket..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.portolan.netns..")
         .check(CLASSES);
   }
 
@@ -91,7 +117,8 @@ class ArchitectureTest {
             "dev.portolan.fleet..",
             "dev.portolan.scan..",
             "dev.portolan.audit..",
-            "dev.portolan.limit..")
+            "dev.portolan.limit..",
+            "dev.portolan.netns..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(

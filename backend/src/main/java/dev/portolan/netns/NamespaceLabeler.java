@@ -1,0 +1,302 @@
+package dev.portolan.netns;
+
+import dev.portolan.owner.CgroupParser;
+import dev.portolan.owner.ContainerRuntime;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Says what each network namespace is ({@link NamespaceLabel}) from the processes in it: their
+ * {@code /proc/<pid>/cgroup} (container id, runtime, pod uid), the runtimes' files on disk ({@link
+ * RuntimeFiles}), the kubelet's {@code /var/log/pods} directory names and, for a pod's name when
+ * nothing else gives it, the process environment ({@code HOSTNAME} of a process whose environment
+ * has {@code KUBERNETES_SERVICE_HOST}). No runtime socket or API.
+ *
+ * <p>A namespace's label is kept until its processes, name or host flag change; what the files say
+ * about a container is kept per container id, and about a pod per uid, while a namespace that has
+ * them is kept. {@link #forget} and {@link #retainOnly} let them go. Safe for use from several
+ * threads (one at a time).
+ */
+public final class NamespaceLabeler {
+
+  /** At most this many of a namespace's processes are looked at (the host's alone has them all). */
+  static final int MAX_PIDS_READ = 64;
+
+  private final Path procRoot;
+  private final RuntimeFiles files;
+  private final Map<Long, Entry> entries = new HashMap<>();
+  private final Map<String, ContainerFacts> containers = new HashMap<>();
+  private final Map<String, ContainerFacts> pods = new HashMap<>();
+
+  private record Entry(
+      NamespaceLabel label,
+      Set<Integer> pids,
+      String netnsName,
+      boolean host,
+      Set<String> containerIds) {}
+
+  /** One process's evidence: its container (id, runtime) and pod uid, and whether it is a pause. */
+  private record ProcessEvidence(
+      int pid, String containerId, ContainerRuntime runtime, String podUid, boolean pause) {}
+
+  private NamespaceLabeler(Path procRoot, Path hostRoot) {
+    this.procRoot = procRoot;
+    this.files = new RuntimeFiles(hostRoot);
+  }
+
+  /**
+   * A labeler reading processes under {@code procRoot} ({@code /proc}) and the runtimes' files
+   * under {@code hostRoot} ({@code /}, or {@code /proc/1/root} from a container with the host's PID
+   * namespace).
+   */
+  public static NamespaceLabeler create(Path procRoot, Path hostRoot) {
+    return new NamespaceLabeler(procRoot, hostRoot);
+  }
+
+  /**
+   * The label of the namespace with this inode.
+   *
+   * @param pids the processes in it (any order; some may have exited)
+   * @param netnsName its {@code ip netns} name, or null
+   * @param host whether it is the host's namespace
+   */
+  public synchronized NamespaceLabel label(
+      long inode, Collection<Integer> pids, String netnsName, boolean host) {
+    Set<Integer> pidSet = Set.copyOf(pids);
+    Entry cached = entries.get(inode);
+    if (cached != null
+        && cached.host() == host
+        && Objects.equals(cached.netnsName(), netnsName)
+        && cached.pids().equals(pidSet)) {
+      return cached.label();
+    }
+    Entry entry = host ? hostEntry(pidSet, netnsName) : examine(pidSet, netnsName);
+    entries.put(inode, entry);
+    return entry.label();
+  }
+
+  /** Forgets the namespace with this inode (it is gone). */
+  public synchronized void forget(long inode) {
+    entries.remove(inode);
+    dropUnreferenced();
+  }
+
+  /** Forgets every namespace but these. */
+  public synchronized void retainOnly(Set<Long> inodes) {
+    entries.keySet().retainAll(inodes);
+    dropUnreferenced();
+  }
+
+  /** How many namespaces, containers and pods are remembered (for tests and metrics). */
+  synchronized int[] cacheSizes() {
+    return new int[] {entries.size(), containers.size(), pods.size()};
+  }
+
+  private Entry hostEntry(Set<Integer> pids, String netnsName) {
+    return new Entry(NamespaceLabel.host(netnsName), pids, netnsName, true, Set.of());
+  }
+
+  private Entry examine(Set<Integer> pids, String netnsName) {
+    List<ProcessEvidence> evidence = evidence(pids);
+    Map<String, ContainerRuntime> runtimes = new LinkedHashMap<>();
+    String podUid = null;
+    for (ProcessEvidence e : evidence) {
+      if (e.containerId() != null) {
+        runtimes.putIfAbsent(e.containerId(), e.runtime());
+      }
+      if (podUid == null) {
+        podUid = e.podUid();
+      }
+    }
+    Map<String, ContainerFacts> facts = new LinkedHashMap<>();
+    for (String id : runtimes.keySet()) {
+      facts.put(id, containerFacts(id));
+    }
+    if (podUid == null) {
+      podUid =
+          facts.values().stream()
+              .map(ContainerFacts::podUid)
+              .filter(Objects::nonNull)
+              .findFirst()
+              .orElse(null);
+    }
+    Set<String> ids = Set.copyOf(runtimes.keySet());
+    if (podUid == null && runtimes.isEmpty()) {
+      return new Entry(NamespaceLabel.unknown(netnsName), pids, netnsName, false, ids);
+    }
+    String appContainer = appContainer(evidence, facts);
+    ContainerFacts app = appContainer == null ? ContainerFacts.NONE : facts.get(appContainer);
+    ContainerRuntime runtime =
+        appContainer != null
+            ? runtimes.get(appContainer)
+            : runtimes.values().stream().filter(Objects::nonNull).findFirst().orElse(null);
+    if (podUid == null) {
+      NamespaceLabel label =
+          new NamespaceLabel(
+              NamespaceLabel.Kind.CONTAINER,
+              netnsName,
+              appContainer,
+              app.name(),
+              runtime,
+              null,
+              null,
+              null);
+      return new Entry(label, pids, netnsName, false, ids);
+    }
+    ContainerFacts pod = podFacts(podUid, facts.values(), evidence);
+    NamespaceLabel label =
+        new NamespaceLabel(
+            NamespaceLabel.Kind.POD,
+            netnsName,
+            appContainer,
+            app.name(),
+            runtime,
+            pod.podNamespace(),
+            pod.podName(),
+            podUid);
+    return new Entry(label, pids, netnsName, false, ids);
+  }
+
+  /**
+   * The evidence of up to {@link #MAX_PIDS_READ} processes, lowest pid first; gone ones skipped.
+   */
+  private List<ProcessEvidence> evidence(Set<Integer> pids) {
+    List<ProcessEvidence> out = new ArrayList<>();
+    for (int pid : new TreeSet<>(pids)) {
+      if (out.size() == MAX_PIDS_READ) {
+        break;
+      }
+      Path dir = procRoot.resolve(Integer.toString(pid));
+      String cgroupText = SmallFiles.text(dir.resolve("cgroup"));
+      if (cgroupText == null) {
+        continue;
+      }
+      CgroupParser.Cgroup cgroup = CgroupParser.parse(cgroupText);
+      String comm = SmallFiles.text(dir.resolve("comm"));
+      boolean pause = comm != null && comm.strip().equals("pause");
+      out.add(
+          new ProcessEvidence(pid, cgroup.container(), cgroup.runtime(), cgroup.podUid(), pause));
+    }
+    return out;
+  }
+
+  /**
+   * The namespace's application container: of its processes' containers, those that are not a pod's
+   * sandbox ({@code pause}); the one if there is one; else, outside a pod, the one of the lowest
+   * pid (containers may share a namespace, as with {@code --network container:...}); in a pod with
+   * several, none (they share the pod's namespace alike).
+   */
+  private static String appContainer(
+      List<ProcessEvidence> evidence, Map<String, ContainerFacts> facts) {
+    Set<String> apps = new LinkedHashSet<>();
+    boolean pod = false;
+    for (ProcessEvidence e : evidence) {
+      pod |= e.podUid() != null;
+      if (e.containerId() != null && !e.pause() && !facts.get(e.containerId()).sandbox()) {
+        apps.add(e.containerId());
+      }
+    }
+    for (ContainerFacts f : facts.values()) {
+      pod |= f.podUid() != null;
+    }
+    if (apps.size() == 1 || (!pod && !apps.isEmpty())) {
+      return apps.iterator().next();
+    }
+    if (pod || facts.isEmpty()) {
+      return null;
+    }
+    return facts.keySet().iterator().next();
+  }
+
+  /**
+   * The pod's namespace and name: the runtimes' files, /var/log/pods, then a process's HOSTNAME.
+   */
+  private ContainerFacts podFacts(
+      String uid, Collection<ContainerFacts> containerFacts, List<ProcessEvidence> evidence) {
+    ContainerFacts pod = new ContainerFacts(null, false, null, null, uid);
+    for (ContainerFacts f : containerFacts) {
+      if (uid.equals(f.podUid()) || f.podUid() == null) {
+        pod = pod.or(new ContainerFacts(null, false, f.podNamespace(), f.podName(), uid));
+      }
+    }
+    if (pod.podNamespace() == null || pod.podName() == null) {
+      pod = pod.or(podDirectory(uid));
+    }
+    if (pod.podName() == null) {
+      for (ProcessEvidence e : evidence) {
+        if (!e.pause()) {
+          String hostname = kubernetesHostname(e.pid());
+          if (hostname != null) {
+            pod = pod.or(new ContainerFacts(null, false, null, hostname, uid));
+            break;
+          }
+        }
+      }
+    }
+    return pod;
+  }
+
+  /** {@code HOSTNAME} from a process's environment when it has {@code KUBERNETES_SERVICE_HOST}. */
+  private String kubernetesHostname(int pid) {
+    String environ = SmallFiles.text(procRoot.resolve(Integer.toString(pid)).resolve("environ"));
+    String hostname = null;
+    boolean kubernetes = false;
+    for (String variable : SmallFiles.nulSeparated(environ)) {
+      if (variable.startsWith("HOSTNAME=")) {
+        hostname = variable.substring("HOSTNAME=".length());
+      } else if (variable.startsWith("KUBERNETES_SERVICE_HOST=")) {
+        kubernetes = true;
+      }
+    }
+    return kubernetes && hostname != null && !hostname.isEmpty() ? hostname : null;
+  }
+
+  /** What the files say about a container; remembered once they say something. */
+  private ContainerFacts containerFacts(String id) {
+    ContainerFacts known = containers.get(id);
+    if (known != null) {
+      return known;
+    }
+    ContainerFacts read = files.factsOf(id);
+    if (!read.equals(ContainerFacts.NONE)) {
+      containers.put(id, read);
+    }
+    return read;
+  }
+
+  /** The pod's /var/log/pods directory; remembered once found (the kubelet makes it at start). */
+  private ContainerFacts podDirectory(String uid) {
+    ContainerFacts known = pods.get(uid);
+    if (known != null) {
+      return known;
+    }
+    ContainerFacts read = files.podOf(uid);
+    if (!read.equals(ContainerFacts.NONE)) {
+      pods.put(uid, read);
+    }
+    return read;
+  }
+
+  private void dropUnreferenced() {
+    Set<String> ids = new HashSet<>();
+    Set<String> uids = new HashSet<>();
+    for (Entry e : entries.values()) {
+      ids.addAll(e.containerIds());
+      if (e.label().podUid() != null) {
+        uids.add(e.label().podUid());
+      }
+    }
+    containers.keySet().retainAll(ids);
+    pods.keySet().retainAll(uids);
+  }
+}
