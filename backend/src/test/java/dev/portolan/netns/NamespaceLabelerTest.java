@@ -81,6 +81,16 @@ class NamespaceLabelerTest {
   }
 
   @Test
+  void kubernetesOnContainerdV1Systemd() {
+    NamespaceLabel label = labeler.label(15, List.of(250), null, false);
+    assertEquals(Kind.POD, label.kind());
+    assertEquals("nginx", label.containerName());
+    assertEquals(ContainerRuntime.CONTAINERD, label.runtime());
+    assertEquals("3f0c6c1e-9a51-4a4e-8f55-0d6a6d1c2b11", label.podUid());
+    assertEquals("pod default/nginx-6d4cf56db6-x2x7k", label.text());
+  }
+
+  @Test
   void kubernetesV1CgroupfsFromTheKubeletsLogDirectories() {
     NamespaceLabel label = labeler.label(5, List.of(300, 301), null, false);
     assertEquals(
