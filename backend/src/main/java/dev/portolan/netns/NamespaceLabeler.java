@@ -29,6 +29,19 @@ import java.util.TreeSet;
  */
 public final class NamespaceLabeler {
 
+  /**
+   * The runtimes' files and directories read, under the host root ({@code <id>} a container id):
+   * k8s/README.md lists each, and nothing else of the runtimes is read.
+   */
+  public static final List<String> RUNTIME_FILES =
+      List.of(
+          "/var/lib/docker/containers/<id>/config.v2.json",
+          "/var/lib/containers/storage/overlay-containers/<id>/userdata/config.json",
+          "/var/lib/containers/storage/overlay-containers/containers.json",
+          "/run/containerd/io.containerd.runtime.v2.task/k8s.io/<id>/config.json",
+          "/var/log/containers/",
+          "/var/log/pods/");
+
   /** At most this many of a namespace's processes are looked at (the host's alone has them all). */
   static final int MAX_PIDS_READ = 64;
 

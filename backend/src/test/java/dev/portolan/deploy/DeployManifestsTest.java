@@ -645,6 +645,46 @@ class DeployManifestsTest {
         "an agent's /health and /metrics stay on the node's loopback");
   }
 
+  /**
+   * Other network namespaces (pods', containers') are read through the node's processes: hostPID,
+   * CAP_SYS_PTRACE for /proc/<pid>/ns/net, world-readable /proc/<pid>/net/*; not CAP_SYS_ADMIN
+   * (setns), and the runtimes' files through /proc/1/root, so no hostPath besides the bus
+   * certificate. k8s/README.md says so and lists every runtime file the labeler reads.
+   */
+  @Test
+  void theAgentsSeeOtherNamespacesThroughTheNodesProcessesWithoutSysAdmin() throws Exception {
+    Doc ds = agents();
+    Map<String, Object> pod = podSpec(ds);
+    assertEquals(Boolean.TRUE, pod.get("hostPID"), "the pods' processes, and so their namespaces");
+    List<String> added = strings(map(map(container(ds), "securityContext"), "capabilities"), "add");
+    assertTrue(added.contains("SYS_PTRACE"), "/proc/<pid>/ns/net of other users' processes");
+    for (String withheld : List.of("SYS_ADMIN", "CAP_SYS_ADMIN", "NET_ADMIN", "ALL")) {
+      assertFalse(added.contains(withheld), withheld + " is not granted: " + added);
+    }
+    Set<String> hostPaths = new TreeSet<>();
+    for (Map<String, Object> v : maps(pod, "volumes")) {
+      if (v.get("hostPath") != null) {
+        hostPaths.add(str(map(v, "hostPath"), "path"));
+      }
+    }
+    assertEquals(
+        Set.of("/etc/portolan/bus-tls"),
+        hostPaths,
+        "the runtimes' files are read through /proc/1/root, not mounted");
+    String readme = java.nio.file.Files.readString(DeployFiles.root().resolve("k8s/README.md"));
+    int section = readme.indexOf("## Network namespaces: what is and is not seen");
+    assertTrue(section >= 0, "k8s/README.md has the section on network namespaces");
+    String text = readme.substring(section);
+    for (String file : dev.portolan.netns.NamespaceLabeler.RUNTIME_FILES) {
+      assertTrue(text.contains("`" + file + "`"), "k8s/README.md names " + file);
+    }
+    for (String words :
+        List.of(
+            "CAP_SYS_ADMIN", "CAP_SYS_PTRACE", "setns", "/proc/<pid>/net/", "What is not read")) {
+      assertTrue(text.contains(words), "the section explains " + words);
+    }
+  }
+
   @Test
   void theAgentsAreNoClusterMembersTheyConnectToTheHubsBridge() {
     Doc ds = agents();

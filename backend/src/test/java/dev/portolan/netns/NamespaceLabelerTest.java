@@ -3,6 +3,7 @@ package dev.portolan.netns;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portolan.netns.NamespaceLabel.Kind;
 import dev.portolan.owner.ContainerRuntime;
@@ -209,6 +210,23 @@ class NamespaceLabelerTest {
     assertArrayEquals(new int[] {1, 2, 0}, labeler.cacheSizes());
     labeler.retainOnly(Set.of());
     assertArrayEquals(new int[] {0, 0, 0}, labeler.cacheSizes());
+  }
+
+  @Test
+  void everyRuntimeFileListedIsOneTheCapturedTreeHasAndTheTestsRead() throws IOException {
+    for (String pattern : NamespaceLabeler.RUNTIME_FILES) {
+      Path found = node.hostRoot();
+      for (String part : pattern.substring(1).split("/")) {
+        if (part.equals("<id>")) {
+          try (var entries = Files.list(found)) {
+            found = entries.filter(Files::isDirectory).findFirst().orElseThrow();
+          }
+        } else {
+          found = found.resolve(part);
+        }
+      }
+      assertTrue(Files.exists(found), pattern + " is in resources/netns/host");
+    }
   }
 
   @Test
