@@ -1,5 +1,7 @@
 package dev.portolan.netns;
 
+import java.util.Map;
+
 /**
  * What a runtime's files say about one container: its name, whether it is a pod's sandbox (the
  * {@code pause} container that holds the pod's namespaces) and, for a Kubernetes container, its
@@ -49,7 +51,7 @@ record ContainerFacts(
    * {@code podsandbox} for a sandbox), the pod's name, namespace and uid.
    */
   static ContainerFacts ofKubernetesKeys(
-      java.util.Map<String, Object> values,
+      Map<String, Object> values,
       String nameKey,
       String typeKey,
       String podNameKey,

@@ -1,6 +1,5 @@
 package dev.portolan.netns;
 
-import dev.portolan.owner.CgroupParser;
 import dev.portolan.owner.ContainerRuntime;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,10 +56,6 @@ public final class NamespaceLabeler {
       String netnsName,
       boolean host,
       Set<String> containerIds) {}
-
-  /** One process's evidence: its container (id, runtime) and pod uid, and whether it is a pause. */
-  private record ProcessEvidence(
-      int pid, String containerId, ContainerRuntime runtime, String podUid, boolean pause) {}
 
   private NamespaceLabeler(Path procRoot, Path hostRoot) {
     this.procRoot = procRoot;
@@ -189,16 +184,10 @@ public final class NamespaceLabeler {
       if (out.size() == MAX_PIDS_READ) {
         break;
       }
-      Path dir = procRoot.resolve(Integer.toString(pid));
-      String cgroupText = SmallFiles.text(dir.resolve("cgroup"));
-      if (cgroupText == null) {
-        continue;
+      ProcessEvidence e = ProcessEvidence.read(procRoot, pid);
+      if (e != null) {
+        out.add(e);
       }
-      CgroupParser.Cgroup cgroup = CgroupParser.parse(cgroupText);
-      String comm = SmallFiles.text(dir.resolve("comm"));
-      boolean pause = comm != null && comm.strip().equals("pause");
-      out.add(
-          new ProcessEvidence(pid, cgroup.container(), cgroup.runtime(), cgroup.podUid(), pause));
     }
     return out;
   }
@@ -248,7 +237,7 @@ public final class NamespaceLabeler {
     if (pod.podName() == null) {
       for (ProcessEvidence e : evidence) {
         if (!e.pause()) {
-          String hostname = kubernetesHostname(e.pid());
+          String hostname = e.kubernetesHostname(procRoot);
           if (hostname != null) {
             pod = pod.or(new ContainerFacts(null, false, null, hostname, uid));
             break;
@@ -257,21 +246,6 @@ public final class NamespaceLabeler {
       }
     }
     return pod;
-  }
-
-  /** {@code HOSTNAME} from a process's environment when it has {@code KUBERNETES_SERVICE_HOST}. */
-  private String kubernetesHostname(int pid) {
-    String environ = SmallFiles.text(procRoot.resolve(Integer.toString(pid)).resolve("environ"));
-    String hostname = null;
-    boolean kubernetes = false;
-    for (String variable : SmallFiles.nulSeparated(environ)) {
-      if (variable.startsWith("HOSTNAME=")) {
-        hostname = variable.substring("HOSTNAME=".length());
-      } else if (variable.startsWith("KUBERNETES_SERVICE_HOST=")) {
-        kubernetes = true;
-      }
-    }
-    return kubernetes && hostname != null && !hostname.isEmpty() ? hostname : null;
   }
 
   /** What the files say about a container; remembered once they say something. */
