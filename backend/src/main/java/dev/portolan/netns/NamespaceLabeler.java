@@ -21,10 +21,10 @@ import java.util.TreeSet;
  * nothing else gives it, the process environment ({@code HOSTNAME} of a process whose environment
  * has {@code KUBERNETES_SERVICE_HOST}). No runtime socket or API.
  *
- * <p>A namespace's label is kept until its processes, name or host flag change; what the files say
- * about a container is kept per container id, and about a pod per uid, while a namespace that has
- * them is kept. {@link #forget} and {@link #retainOnly} let them go. Safe for use from several
- * threads (one at a time).
+ * <p>A namespace's label is kept until its processes (but for the host's), name or host flag
+ * change; what the files say about a container is kept per container id, and about a pod per uid,
+ * while a namespace that has them is kept. {@link #forget} and {@link #retainOnly} let them go.
+ * Safe for use from several threads (one at a time).
  */
 public final class NamespaceLabeler {
 
@@ -80,15 +80,22 @@ public final class NamespaceLabeler {
    */
   public synchronized NamespaceLabel label(
       long inode, Collection<Integer> pids, String netnsName, boolean host) {
-    Set<Integer> pidSet = Set.copyOf(pids);
     Entry cached = entries.get(inode);
-    if (cached != null
-        && cached.host() == host
-        && Objects.equals(cached.netnsName(), netnsName)
-        && cached.pids().equals(pidSet)) {
+    boolean sameNamespace =
+        cached != null && cached.host() == host && Objects.equals(cached.netnsName(), netnsName);
+    if (host) {
+      // the host's processes come and go every sample, and say nothing more: not compared
+      if (!sameNamespace) {
+        cached = new Entry(NamespaceLabel.host(netnsName), Set.of(), netnsName, true, Set.of());
+        entries.put(inode, cached);
+      }
       return cached.label();
     }
-    Entry entry = host ? hostEntry(pidSet, netnsName) : examine(pidSet, netnsName);
+    Set<Integer> pidSet = Set.copyOf(pids);
+    if (sameNamespace && cached.pids().equals(pidSet)) {
+      return cached.label();
+    }
+    Entry entry = examine(pidSet, netnsName);
     entries.put(inode, entry);
     return entry.label();
   }
@@ -108,10 +115,6 @@ public final class NamespaceLabeler {
   /** How many namespaces, containers and pods are remembered (for tests and metrics). */
   synchronized int[] cacheSizes() {
     return new int[] {entries.size(), containers.size(), pods.size()};
-  }
-
-  private Entry hostEntry(Set<Integer> pids, String netnsName) {
-    return new Entry(NamespaceLabel.host(netnsName), pids, netnsName, true, Set.of());
   }
 
   private Entry examine(Set<Integer> pids, String netnsName) {

@@ -102,12 +102,6 @@ public final class CgroupParser {
     return null;
   }
 
-  /** The container id a single cgroup path names, or null. */
-  static String containerOf(String path) {
-    ContainerRef ref = containerRefOf(path);
-    return ref == null ? null : ref.id();
-  }
-
   /** The container id and runtime a single cgroup path names, or null. */
   static ContainerRef containerRefOf(String path) {
     String[] parts = path.split("/");

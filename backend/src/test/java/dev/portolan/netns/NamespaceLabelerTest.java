@@ -36,6 +36,12 @@ class NamespaceLabelerTest {
     NamespaceLabel label = labeler.label(1, List.of(100, 201, 600), null, true);
     assertEquals(NamespaceLabel.host(null), label);
     assertEquals("host", label.text());
+    assertEquals(NamespaceLabel.host("default"), labeler.label(1, List.of(100), "default", true));
+    assertEquals(
+        NamespaceLabel.Kind.CONTAINER,
+        labeler.label(1, List.of(100), "default", false).kind(),
+        "no longer the host's: its processes say what it is");
+    assertArrayEquals(new int[] {1, 1, 0}, labeler.cacheSizes());
   }
 
   @Test
