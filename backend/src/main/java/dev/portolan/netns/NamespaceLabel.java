@@ -7,9 +7,9 @@ import java.util.Map;
 
 /**
  * What a network namespace is. {@code netnsName} is its {@code ip netns} name (any kind may have
- * one: CNI plugins name pods' namespaces too); the container fields say which container holds it
- * (for a pod, the one application container when there is exactly one); the pod fields which
- * Kubernetes pod. Every field but {@code kind} may be null.
+ * one: containerd and CRI-O name pods' namespaces too); the container fields say which container
+ * holds it (for a pod, the one application container when there is exactly one); the pod fields
+ * which Kubernetes pod. Every field but {@code kind} may be null.
  */
 public record NamespaceLabel(
     Kind kind,
