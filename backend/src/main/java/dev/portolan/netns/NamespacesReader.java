@@ -6,7 +6,9 @@ import dev.portolan.socket.SocketKey;
 import dev.portolan.socket.SocketReaders;
 import dev.portolan.socket.SocketState;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,43 +19,71 @@ import java.util.Set;
 
 /**
  * Reads every network namespace but Portolan's own, once per sampling interval, within a budget.
- * Each TCP dump with any state but LISTEN walks the kernel's whole established hash, whichever
- * namespace it is for (see {@code docs/measurements.md}), so a namespace is read whole only when it
- * is new, when its processes' open descriptors changed in number, when its listeners changed, or
- * else every {@code quietEvery}-th sample; in between only its listeners are read (TCP LISTEN,
- * which skips the established hash; unconnected UDP; unix LISTEN), and its other sockets are the
- * ones of its last full read. A change among the established sockets of a quiet namespace is thus
- * seen within {@code quietEvery} intervals, a new listener within one.
+ *
+ * <p>Why a budget: a TCP dump with any state but LISTEN walks the kernel's whole established hash,
+ * whichever namespace it is for, so reading an empty namespace whole costs about what the host's
+ * hash costs to walk (1.7 ms with the host holding 10k sockets, {@code docs/measurements.md}),
+ * while its listeners alone cost some 45 microseconds (TCP LISTEN skips that hash). So each sample
+ * reads the listeners of every namespace (TCP LISTEN, unconnected UDP, unix LISTEN: a new listener
+ * shows at the next sample), and reads namespaces whole, within {@code fullReadBudget} of time per
+ * sample, in this order: never read whole yet; active (its processes' open descriptors changed in
+ * number, or its listeners changed, since its last full read), longest waiting first; quiet and not
+ * read whole for {@code quietEvery} samples, longest waiting first. At least one full read is made
+ * per sample when any is due, so every namespace gets its turn. A namespace's other sockets
+ * (established, unix connections, ...) are those of its last full read, and its {@link
+ * NamespaceTable#fullRead()} says whether that was now. The delay for a change among the
+ * established sockets of a quiet namespace is thus {@code quietEvery} samples while the budget
+ * covers every due namespace, and about {@code namespaces * fullReadCost / fullReadBudget} samples
+ * beyond.
  *
  * <p>Opens a {@link NamespaceSocketReader} for a namespace when it appears and closes it when it
  * goes, so no descriptor or namespace outlives its discovery. A namespace whose reader cannot be
  * opened is tried again every {@code quietEvery} samples, its table carrying the reason.
  *
- * <p>One sampling thread calls {@link #sample()}; {@link #close()} from anywhere.
+ * <p>One sampling thread calls {@link #sample()}; {@link #close()} may come from any.
  */
 public final class NamespacesReader implements AutoCloseable {
-  /** Full reads of a quiet namespace: every 5th sample. */
+  /** A quiet namespace is read whole at most this often: every 5th sample. */
   public static final int QUIET_EVERY = 5;
+
+  /** Time per sample for reading namespaces whole: 1.5 % of a core at a 1 s interval. */
+  public static final Duration FULL_READ_BUDGET = Duration.ofMillis(15);
 
   private static final Set<Protocol> ALL = EnumSet.allOf(Protocol.class);
 
   private final NamespaceDiscovery discovery;
   private final SocketReaders.Setting setting;
   private final int quietEvery;
+  private final long budgetNanos;
   private final Map<Long, Tracked> tracked = new HashMap<>();
 
-  NamespacesReader(NamespaceDiscovery discovery, SocketReaders.Setting setting, int quietEvery) {
+  NamespacesReader(
+      NamespaceDiscovery discovery,
+      SocketReaders.Setting setting,
+      int quietEvery,
+      Duration fullReadBudget) {
     if (quietEvery < 1) {
       throw new IllegalArgumentException("quietEvery must be at least 1: " + quietEvery);
     }
     this.discovery = discovery;
     this.setting = setting;
     this.quietEvery = quietEvery;
+    this.budgetNanos = fullReadBudget.toNanos();
   }
 
-  /** A reader of the node's namespaces with netlink, /proc or either ({@code setting}). */
+  /**
+   * A reader of the node's namespaces with netlink, /proc or either ({@code setting}), reading a
+   * quiet namespace whole every {@code quietEvery} samples within {@code fullReadBudget} per
+   * sample.
+   */
+  public static NamespacesReader create(
+      SocketReaders.Setting setting, int quietEvery, Duration fullReadBudget) {
+    return new NamespacesReader(NamespaceDiscovery.create(), setting, quietEvery, fullReadBudget);
+  }
+
+  /** {@link #create(SocketReaders.Setting, int, Duration)} with the defaults. */
   public static NamespacesReader create(SocketReaders.Setting setting) {
-    return new NamespacesReader(NamespaceDiscovery.create(), setting, QUIET_EVERY);
+    return create(setting, QUIET_EVERY, FULL_READ_BUDGET);
   }
 
   /** Discovers the namespaces and reads them. Throws only when discovery itself fails. */
@@ -70,17 +100,38 @@ public final class NamespacesReader implements AutoCloseable {
         it.remove();
       }
     }
-    List<NamespaceTable> tables = new ArrayList<>(foreign.size());
-    int full = 0;
+    List<Tracked> due = new ArrayList<>();
+    List<Tracked> now = new ArrayList<>(foreign.size());
     for (NetNamespace n : foreign) {
-      NamespaceTable table = tracked.computeIfAbsent(n.inode(), k -> new Tracked()).sample(n);
-      tables.add(table);
-      if (table.fullRead()) {
-        full++;
+      Tracked t = tracked.computeIfAbsent(n.inode(), k -> new Tracked());
+      now.add(t);
+      if (t.prepare(n)) {
+        due.add(t);
       }
     }
-    int listenersOnly =
-        (int) tables.stream().filter(t -> !t.fullRead() && t.error() == null).count();
+    due.sort(
+        Comparator.comparingInt(Tracked::priority)
+            .thenComparing(Comparator.comparingInt((Tracked t) -> t.samplesSinceFull).reversed()));
+    int full = 0;
+    long spent = 0;
+    for (Tracked t : due) {
+      if (full > 0 && spent >= budgetNanos) {
+        break;
+      }
+      long before = System.nanoTime();
+      t.readWhole();
+      spent += System.nanoTime() - before;
+      full++;
+    }
+    List<NamespaceTable> tables = new ArrayList<>(now.size());
+    int listenersOnly = 0;
+    for (Tracked t : now) {
+      NamespaceTable table = t.table();
+      tables.add(table);
+      if (!table.fullRead() && table.error() == null) {
+        listenersOnly++;
+      }
+    }
     return new NamespacesSample(found, tables, full, listenersOnly, System.nanoTime() - start);
   }
 
@@ -106,31 +157,57 @@ public final class NamespacesReader implements AutoCloseable {
   /** One namespace's reader and what it read last. */
   private final class Tracked {
     NamespaceSocketReader reader;
+    NetNamespace namespace;
     String openFailure;
     int samplesSinceOpenAttempt;
     List<SocketEntry> listeners = List.of();
     List<SocketEntry> others = List.of();
-    boolean readWhole;
+    boolean everWhole;
+    boolean active;
+    boolean readWholeNow;
+    String error;
     int samplesSinceFull;
-    long fdCount = -1;
+    long fdCount;
+    boolean fdCountSeen;
 
-    NamespaceTable sample(NetNamespace n) {
+    /**
+     * Opens the reader if needed and reads the listeners; true when a full read is due (then {@link
+     * #priority()} says how urgent).
+     */
+    boolean prepare(NetNamespace n) {
+      namespace = n;
+      readWholeNow = false;
+      error = null;
       if (reader == null && !open(n)) {
-        return new NamespaceTable(n, null, openFailure, List.of(), false, openFailure);
+        return false;
       }
       reader.update(n);
       samplesSinceFull++;
-      boolean full = !readWhole || samplesSinceFull >= quietEvery || n.fdCount() != fdCount;
+      if (fdCountSeen && n.fdCount() != fdCount) {
+        active = true; // a process there opened or closed something
+      }
       fdCount = n.fdCount();
+      fdCountSeen = true;
       try {
-        if (!full) {
-          List<SocketEntry> now = readListeners();
-          if (keys(now).equals(keys(listeners))) {
-            listeners = now;
-            return table(n, false, null);
-          }
-          full = true; // a listener came or went: something is happening there
+        List<SocketEntry> fresh = readListeners();
+        if (everWhole && !keys(fresh).equals(keys(listeners))) {
+          active = true;
         }
+        listeners = fresh;
+      } catch (IOException | RuntimeException e) {
+        error = String.valueOf(e.getMessage());
+        return false;
+      }
+      return !everWhole || active || samplesSinceFull >= quietEvery;
+    }
+
+    /** 0: never read whole; 1: active; 2: quiet and due. */
+    int priority() {
+      return !everWhole ? 0 : active ? 1 : 2;
+    }
+
+    void readWhole() {
+      try {
         List<SocketEntry> all = reader.read(ALL);
         List<SocketEntry> l = new ArrayList<>();
         List<SocketEntry> o = new ArrayList<>();
@@ -139,12 +216,24 @@ public final class NamespacesReader implements AutoCloseable {
         }
         listeners = l;
         others = o;
-        readWhole = true;
+        everWhole = true;
+        active = false;
+        readWholeNow = true;
         samplesSinceFull = 0;
-        return table(n, true, null);
       } catch (IOException | RuntimeException e) {
-        return table(n, false, String.valueOf(e.getMessage()));
+        error = String.valueOf(e.getMessage());
       }
+    }
+
+    NamespaceTable table() {
+      if (reader == null) {
+        return new NamespaceTable(namespace, null, openFailure, List.of(), false, openFailure);
+      }
+      List<SocketEntry> rows = new ArrayList<>(listeners.size() + others.size());
+      rows.addAll(listeners);
+      rows.addAll(others);
+      return new NamespaceTable(
+          namespace, reader.method(), reader.note(), rows, readWholeNow, error);
     }
 
     private boolean open(NetNamespace n) {
@@ -168,13 +257,6 @@ public final class NamespacesReader implements AutoCloseable {
       rows.addAll(reader.read(Set.of(Protocol.UDP), Set.of(SocketState.CLOSE)));
       rows.addAll(reader.read(Set.of(Protocol.UNIX), Set.of(SocketState.LISTEN)));
       return rows;
-    }
-
-    private NamespaceTable table(NetNamespace n, boolean full, String error) {
-      List<SocketEntry> rows = new ArrayList<>(listeners.size() + others.size());
-      rows.addAll(listeners);
-      rows.addAll(others);
-      return new NamespaceTable(n, reader.method(), reader.note(), rows, full, error);
     }
 
     private static Set<SocketKey> keys(List<SocketEntry> rows) {
