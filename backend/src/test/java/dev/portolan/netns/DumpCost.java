@@ -83,20 +83,44 @@ public final class DumpCost {
               return rows;
             });
       }
-      for (int quiet : new int[] {1, NamespacesReader.QUIET_EVERY}) {
-        try (NamespacesReader all =
-            new NamespacesReader(
-                NamespaceDiscovery.create(), SocketReaders.Setting.NETLINK, quiet)) {
-          all.sample(); // opens the readers
-          time(
-              "NamespacesReader.sample() over "
-                  + namespaces
-                  + " namespaces, full read every "
-                  + quiet
-                  + " (discovery included)",
-              Math.max(20, rounds / 10),
-              () -> all.sample().tables());
-        }
+      NamespaceDiscovery discovery = NamespaceDiscovery.create();
+      time(
+          "discovery (" + found.namespaces().size() + " namespaces)",
+          Math.max(20, rounds / 10),
+          () -> discovery.discover().namespaces());
+      if (namespaces < 2) {
+        return;
+      }
+      try (NamespacesReader all =
+          new NamespacesReader(
+              NamespaceDiscovery.create(),
+              SocketReaders.Setting.NETLINK,
+              1,
+              java.time.Duration.ofHours(1))) {
+        all.sample(); // opens the readers
+        time(
+            "NamespacesReader.sample(), " + namespaces + " namespaces, all read whole each time",
+            Math.max(20, rounds / 20),
+            () -> all.sample().tables());
+      }
+      try (NamespacesReader all = NamespacesReader.create(SocketReaders.Setting.NETLINK)) {
+        all.sample(); // opens the readers, reads each whole once
+        int[] fulls = new int[1];
+        time(
+            "NamespacesReader.sample(), "
+                + namespaces
+                + " quiet namespaces, defaults (every "
+                + NamespacesReader.QUIET_EVERY
+                + ", budget "
+                + NamespacesReader.FULL_READ_BUDGET.toMillis()
+                + " ms)",
+            Math.max(20, rounds / 20),
+            () -> {
+              NamespacesSample s = all.sample();
+              fulls[0] += s.fullReads();
+              return s.tables();
+            });
+        System.out.println("  full reads in those samples (and warm-up): " + fulls[0]);
       }
     } finally {
       for (String n : names) {
