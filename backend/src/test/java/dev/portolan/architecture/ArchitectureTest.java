@@ -32,6 +32,7 @@ class ArchitectureTest {
         .resideInAnyPackage(
             "dev.portolan.socket..",
             "dev.portolan.owner..",
+            "dev.portolan.netns..",
             "dev.portolan.sampling..",
             "dev.portolan.fleet..",
             "dev.portolan.scan..",
@@ -87,6 +88,7 @@ class ArchitectureTest {
         .resideInAnyPackage(
             "dev.portolan.socket..",
             "dev.portolan.owner..",
+            "dev.portolan.netns..",
             "dev.portolan.sampling..",
             "dev.portolan.fleet..",
             "dev.portolan.scan..",
