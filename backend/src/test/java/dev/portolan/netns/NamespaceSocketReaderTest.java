@@ -135,6 +135,48 @@ class NamespaceSocketReaderTest {
     }
   }
 
+  @Test
+  void withoutCapSysAdminAutoFallsBackToProcAndSaysWhy() throws Exception {
+    NamespaceChild child = keep(NamespaceChild.unshared(null));
+    child.ask("listen");
+    child.ask("pair");
+    NetNamespace ns = discovered(child);
+    Set<String> expected;
+    try (NamespaceSocketReader netlink =
+        NamespaceSocketReader.open(ns, SocketReaders.Setting.NETLINK)) {
+      expected = normalized(netlink.read(ALL));
+    }
+    // root without CAP_SYS_ADMIN (setns needs it); reading /proc/PID/net does not
+    Process p =
+        new ProcessBuilder(
+                "setpriv",
+                "--bounding-set=-sys_admin",
+                "--inh-caps=-sys_admin",
+                ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                FallbackChild.class.getName(),
+                Long.toString(child.pid()))
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    List<String> lines;
+    try (var out = p.inputReader()) {
+      lines = out.lines().toList();
+    }
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM ends");
+    assertEquals(0, p.exitValue(), () -> "child JVM: " + lines);
+    assertEquals("METHOD proc", lines.get(0), lines::toString);
+    assertTrue(
+        lines.get(1).startsWith("NOTE netlink unavailable in the namespace")
+            && lines.get(1).contains("EPERM"),
+        () -> "why it fell back: " + lines.get(1));
+    Set<String> rows = new TreeSet<>();
+    lines.stream().filter(l -> l.startsWith("ROW ")).forEach(l -> rows.add(l.substring(4)));
+    assertEquals(expected, rows, "the fallback's rows, without CAP_SYS_ADMIN, equal netlink's");
+    assertEquals("END", lines.getLast());
+  }
+
   private NamespaceChild keep(NamespaceChild child) {
     children.add(child);
     return child;
