@@ -36,6 +36,11 @@ import java.util.Set;
  * covers every due namespace, and about {@code namespaces * fullReadCost / fullReadBudget} samples
  * beyond.
  *
+ * <p>A namespace read through {@code /proc/PID/net} (the fallback) has no cheap listener pass: the
+ * kernel's {@code /proc/net/tcp} walks the established hash too. It is read whole only, within the
+ * budget like the others: when new, when its descriptor count changed (a new listener is a new
+ * descriptor), or when due; a new listener there shows at the next sample while the budget allows.
+ *
  * <p>Opens a {@link NamespaceSocketReader} for a namespace when it appears and closes it when it
  * goes, so no descriptor or namespace outlives its discovery. A namespace whose reader cannot be
  * opened is tried again every {@code quietEvery} samples, its table carrying the reason.
@@ -188,6 +193,11 @@ public final class NamespacesReader implements AutoCloseable {
       }
       fdCount = n.fdCount();
       fdCountSeen = true;
+      if (NamespaceSocketReader.PROC.equals(reader.method())) {
+        // /proc/PID/net/tcp walks the established hash whatever is asked of it: no cheap listener
+        // pass, so a namespace read this way is read whole, within the budget, when due
+        return !everWhole || active || samplesSinceFull >= quietEvery;
+      }
       try {
         List<SocketEntry> fresh = readListeners();
         if (everWhole && !keys(fresh).equals(keys(listeners))) {

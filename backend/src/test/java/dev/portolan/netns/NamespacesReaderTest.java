@@ -63,6 +63,7 @@ class NamespacesReaderTest {
       assertEquals("netlink", first.method());
       assertNull(first.note());
       assertTrue(first.fullRead(), "a new namespace is read whole");
+      assumeDescriptorCounts(first);
       assertTrue(listening(first, firstPort));
 
       NamespaceTable quiet = reader.sample().table(inode);
@@ -96,6 +97,30 @@ class NamespacesReaderTest {
           List.of(false, false, true),
           fullness,
           "quiet: read whole every " + quietEvery + " samples");
+    }
+  }
+
+  @Test
+  void throughProcANewListenerShowsAtTheNextSampleAndQuietOnesAreNotRead() throws IOException {
+    NamespaceChild child = NamespaceChild.unshared(null);
+    children.add(child);
+    long inode = child.namespaceInode();
+    int firstPort = child.ask("listen");
+    try (NamespacesReader reader =
+        new NamespacesReader(
+            NamespaceDiscovery.create(), SocketReaders.Setting.PROC, 3, Duration.ofHours(1))) {
+      NamespaceTable first = reader.sample().table(inode);
+      assertEquals("proc", first.method());
+      assumeDescriptorCounts(first);
+      assertTrue(first.fullRead());
+      assertTrue(listening(first, firstPort));
+      NamespaceTable quiet = reader.sample().table(inode);
+      assertFalse(quiet.fullRead(), "quiet: not read (no cheap listener pass through /proc)");
+      assertTrue(listening(quiet, firstPort), "its listener as last read");
+      int secondPort = child.ask("listen");
+      NamespaceTable next = reader.sample().table(inode);
+      assertTrue(next.fullRead(), "a new descriptor in the namespace: read whole");
+      assertTrue(listening(next, secondPort), "the new listener at the next sample");
     }
   }
 
@@ -135,6 +160,12 @@ class NamespacesReaderTest {
             () -> "every namespace gets its turn; read whole so far: " + readWhole);
       }
     }
+  }
+
+  private static void assumeDescriptorCounts(NamespaceTable t) {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        t.namespace().fdCount() >= 0,
+        "this kernel gives /proc/PID/fd no size (Linux 6.2 and later do): no descriptor counts");
   }
 
   private static boolean listening(NamespaceTable t, int port) {
