@@ -53,6 +53,30 @@ public final class DumpCost {
       System.out.printf(
           "host: %d TCP pairs held; namespaces found: %d; discovery %.3f ms%n",
           pairs, found.namespaces().size(), found.nanos() / 1e6);
+      Process sleeper =
+          new ProcessBuilder("ip", "netns", "exec", prefix + 0, "sleep", "600")
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
+      held.add(sleeper::destroy);
+      long emptyInode = empty.inode();
+      NetNamespace withPid =
+          waitFor(
+              () -> {
+                try {
+                  return NamespaceDiscovery.create().discover().get(emptyInode);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              },
+              sleeper.pid());
+      try (NamespaceSocketReader proc =
+          NamespaceSocketReader.open(withPid, SocketReaders.Setting.PROC)) {
+        time("empty ns through /proc/PID/net, TCP", rounds, () -> proc.read(Set.of(Protocol.TCP)));
+        time(
+            "empty ns through /proc/PID/net, whole table",
+            rounds,
+            () -> proc.read(EnumSet.allOf(Protocol.class)));
+      }
       try (NetlinkSocketReader host = NetlinkSocketReader.open();
           NamespaceSocketReader reader =
               NamespaceSocketReader.open(empty, SocketReaders.Setting.NETLINK)) {
@@ -130,6 +154,24 @@ public final class DumpCost {
         c.close();
       }
     }
+  }
+
+  /** The namespace once discovery sees {@code pid} in it (ip netns exec has entered it). */
+  private static NetNamespace waitFor(java.util.function.Supplier<NetNamespace> probe, long pid)
+      throws IOException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try {
+        NetNamespace n = probe.get();
+        if (n != null && n.pids().contains((int) pid)) {
+          return n;
+        }
+      } catch (RuntimeException e) {
+        // looked while a process exited: look again
+      }
+      Thread.onSpinWait();
+    }
+    throw new IOException("pid " + pid + " never showed in the namespace");
   }
 
   interface Work {
