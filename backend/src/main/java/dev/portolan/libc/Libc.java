@@ -13,9 +13,9 @@ import java.lang.invoke.VarHandle;
 import java.util.Locale;
 
 /**
- * The libc socket functions Portolan calls directly (the Foreign Function and Memory API: no JNI,
- * no native library of ours), looked up once for the netlink sockets and the scanner's TCP probes.
- * Linux only.
+ * The libc socket functions (and {@code open}, {@code setns}) Portolan calls directly (the Foreign
+ * Function and Memory API: no JNI, no native library of ours), looked up once for the netlink
+ * sockets and the scanner's TCP probes. Linux only.
  *
  * <p>Every call but {@link #close} takes a <em>call state</em> ({@link #callState}) as its first
  * argument, where the call leaves its {@code errno} ({@code Linker.Option.captureCallState}); read
@@ -34,6 +34,9 @@ public final class Libc {
   public static final int SOCK_NONBLOCK = 0x800;
   public static final int SOCK_CLOEXEC = 0x80000;
   public static final int SOL_SOCKET = 1;
+  public static final int O_RDONLY = 0;
+  public static final int O_CLOEXEC = 0x80000;
+  public static final int CLONE_NEWNET = 0x40000000;
 
   // static finals, so that the JIT treats the handles as constants (the scanner calls connect 65535
   // times a scan)
@@ -45,6 +48,8 @@ public final class Libc {
   private static final MethodHandle SENDTO;
   private static final MethodHandle RECV;
   private static final MethodHandle CLOSE;
+  private static final MethodHandle OPEN;
+  private static final MethodHandle SETNS;
   private static final StructLayout CALL_STATE;
   private static final VarHandle ERRNO;
   private static final String FAILURE;
@@ -58,6 +63,8 @@ public final class Libc {
     MethodHandle sendto = null;
     MethodHandle recv = null;
     MethodHandle close = null;
+    MethodHandle open = null;
+    MethodHandle setns = null;
     StructLayout state = null;
     VarHandle errno = null;
     String failure = null;
@@ -96,8 +103,18 @@ public final class Libc {
             linker.downcallHandle(
                 lookup.findOrThrow("recv"), FunctionDescriptor.of(l, i, p, l, i), ccs);
         close = linker.downcallHandle(lookup.findOrThrow("close"), FunctionDescriptor.of(i, i));
+        // open(path, flags, ...): the mode is the first variadic argument
+        open =
+            linker.downcallHandle(
+                lookup.findOrThrow("open"),
+                FunctionDescriptor.of(i, p, i, i),
+                ccs,
+                Linker.Option.firstVariadicArg(2));
+        setns =
+            linker.downcallHandle(lookup.findOrThrow("setns"), FunctionDescriptor.of(i, i, i), ccs);
       } catch (Throwable t) {
         socket = bind = connect = setsockopt = getsockname = sendto = recv = close = null;
+        open = setns = null;
         state = null;
         errno = null;
         failure = "native access refused: " + t.getMessage();
@@ -111,6 +128,8 @@ public final class Libc {
     SENDTO = sendto;
     RECV = recv;
     CLOSE = close;
+    OPEN = open;
+    SETNS = setns;
     CALL_STATE = state;
     ERRNO = errno;
     FAILURE = failure;
@@ -228,6 +247,29 @@ public final class Libc {
     requireAvailable();
     try {
       return (int) CLOSE.invokeExact(fd);
+    } catch (Throwable t) {
+      throw failed(t);
+    }
+  }
+
+  /** {@code open(path, flags)} ({@code path} a NUL-terminated string): a descriptor, or -1. */
+  public static int open(MemorySegment state, MemorySegment path, int flags) {
+    requireAvailable();
+    try {
+      return (int) OPEN.invokeExact(state, path, flags, 0);
+    } catch (Throwable t) {
+      throw failed(t);
+    }
+  }
+
+  /**
+   * {@code setns(fd, nstype)}: moves the calling thread (only it) into the namespace {@code fd}
+   * refers to; 0, or -1.
+   */
+  public static int setns(MemorySegment state, int fd, int nstype) {
+    requireAvailable();
+    try {
+      return (int) SETNS.invokeExact(state, fd, nstype);
     } catch (Throwable t) {
       throw failed(t);
     }

@@ -13,6 +13,11 @@ import java.util.Objects;
  *
  * <p>{@code inode} is 0 for sockets no file refers to any more (TIME_WAIT, orphans): those belong
  * to the kernel. {@code peerInode} is the unix peer's inode when the reader knows it, else 0.
+ *
+ * <p>{@code netnsInode} is the inode of the network namespace the socket lives in ({@code readlink
+ * /proc/PID/ns/net} gives {@code net:[INODE]}), or 0 for the namespace Portolan itself runs in (the
+ * host's, in the usual deployment): its own reader's rows keep 0, so they read and compare as
+ * before.
  */
 public record SocketEntry(
     Protocol proto,
@@ -28,12 +33,70 @@ public record SocketEntry(
     long inode,
     UnixType unixType,
     String path,
-    long peerInode) {
+    long peerInode,
+    long netnsInode) {
 
   public SocketEntry {
     Objects.requireNonNull(proto, "proto");
     Objects.requireNonNull(family, "family");
     Objects.requireNonNull(state, "state");
+  }
+
+  /** A socket of Portolan's own network namespace ({@code netnsInode} 0). */
+  public SocketEntry(
+      Protocol proto,
+      Family family,
+      String localAddress,
+      int localPort,
+      String remoteAddress,
+      int remotePort,
+      SocketState state,
+      long txQueue,
+      long rxQueue,
+      int uid,
+      long inode,
+      UnixType unixType,
+      String path,
+      long peerInode) {
+    this(
+        proto,
+        family,
+        localAddress,
+        localPort,
+        remoteAddress,
+        remotePort,
+        state,
+        txQueue,
+        rxQueue,
+        uid,
+        inode,
+        unixType,
+        path,
+        peerInode,
+        0);
+  }
+
+  /** This socket as seen in the network namespace {@code netnsInode} (0: Portolan's own). */
+  public SocketEntry inNamespace(long netnsInode) {
+    if (netnsInode == this.netnsInode) {
+      return this;
+    }
+    return new SocketEntry(
+        proto,
+        family,
+        localAddress,
+        localPort,
+        remoteAddress,
+        remotePort,
+        state,
+        txQueue,
+        rxQueue,
+        uid,
+        inode,
+        unixType,
+        path,
+        peerInode,
+        netnsInode);
   }
 
   /** A TCP or UDP socket. */
@@ -101,14 +164,21 @@ public record SocketEntry(
    * Identity of this socket across samples. TCP/UDP: the protocol and 4-tuple (so ESTABLISHED ->
    * TIME_WAIT, where the kernel drops the inode, is a state change of one socket), plus the inode
    * where the peer is a wildcard (several SO_REUSEPORT listeners share a tuple). Unix: the inode.
+   * And the network namespace: two namespaces may hold the same 4-tuple.
    */
   public SocketKey key() {
     if (proto == Protocol.UNIX) {
-      return new SocketKey(proto, null, 0, null, 0, inode);
+      return new SocketKey(proto, null, 0, null, 0, inode, netnsInode);
     }
     boolean wildcardPeer = remotePort == 0;
     return new SocketKey(
-        proto, localAddress, localPort, remoteAddress, remotePort, wildcardPeer ? inode : 0);
+        proto,
+        localAddress,
+        localPort,
+        remoteAddress,
+        remotePort,
+        wildcardPeer ? inode : 0,
+        netnsInode);
   }
 
   /** "tcp 127.0.0.1:5432 -> 10.0.0.2:41000" style text, for logs. */
@@ -122,7 +192,8 @@ public record SocketEntry(
           + " "
           + (path == null ? "*" : path)
           + " inode="
-          + inode;
+          + inode
+          + (netnsInode == 0 ? "" : " netns=" + netnsInode);
     }
     return proto.wireName()
         + " "
@@ -132,7 +203,8 @@ public record SocketEntry(
         + " -> "
         + hostPort(remoteAddress, remotePort)
         + " inode="
-        + inode;
+        + inode
+        + (netnsInode == 0 ? "" : " netns=" + netnsInode);
   }
 
   public static String hostPort(String address, int port) {

@@ -13,7 +13,19 @@ public record SocketKey(
     int localPort,
     String remoteAddress,
     int remotePort,
-    long inode) {
+    long inode,
+    long netnsInode) {
+
+  /** A key in Portolan's own network namespace. */
+  public SocketKey(
+      Protocol proto,
+      String localAddress,
+      int localPort,
+      String remoteAddress,
+      int remotePort,
+      long inode) {
+    this(proto, localAddress, localPort, remoteAddress, remotePort, inode, 0);
+  }
 
   @Override
   public boolean equals(Object o) {
@@ -22,6 +34,7 @@ public record SocketKey(
             && localPort == k.localPort
             && remotePort == k.remotePort
             && inode == k.inode
+            && netnsInode == k.netnsInode
             && proto == k.proto
             && Objects.equals(localAddress, k.localAddress)
             && Objects.equals(remoteAddress, k.remoteAddress));
@@ -34,6 +47,7 @@ public record SocketKey(
     h = 31 * h + localPort;
     h = 31 * h + (remoteAddress == null ? 0 : remoteAddress.hashCode());
     h = 31 * h + remotePort;
-    return 31 * h + Long.hashCode(inode);
+    h = 31 * h + Long.hashCode(inode);
+    return netnsInode == 0 ? h : 31 * h + Long.hashCode(netnsInode);
   }
 }

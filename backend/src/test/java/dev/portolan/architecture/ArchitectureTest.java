@@ -32,6 +32,7 @@ class ArchitectureTest {
         .resideInAnyPackage(
             "dev.portolan.socket..",
             "dev.portolan.owner..",
+            "dev.portolan.netns..",
             "dev.portolan.sampling..",
             "dev.portolan.fleet..",
             "dev.portolan.scan..",
@@ -39,15 +40,14 @@ class ArchitectureTest {
             "dev.portolan.limit..",
             "dev.portolan.config..",
             "dev.portolan.service..",
-            "dev.portolan.bridge",
-            "dev.portolan.netns..")
+            "dev.portolan.bridge")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.vertx..")
         .check(CLASSES);
   }
 
-  /** Namespaces' labels build on owners and sockets, never the other way. */
+  /** Namespaces build on owners, sockets and libc, never the other way. */
   @Test
   void networkNamespacesUseOnlyOwnersAndSockets() {
     noClasses()
@@ -113,12 +113,12 @@ class ArchitectureTest {
         .resideInAnyPackage(
             "dev.portolan.socket..",
             "dev.portolan.owner..",
+            "dev.portolan.netns..",
             "dev.portolan.sampling..",
             "dev.portolan.fleet..",
             "dev.portolan.scan..",
             "dev.portolan.audit..",
-            "dev.portolan.limit..",
-            "dev.portolan.netns..")
+            "dev.portolan.limit..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(

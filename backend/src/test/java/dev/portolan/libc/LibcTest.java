@@ -19,6 +19,8 @@ class LibcTest {
   private static final int ECONNREFUSED = 111;
   private static final int EAFNOSUPPORT = 97;
   private static final int EBADF = 9;
+  private static final int ENOENT = 2;
+  private static final int EINVAL = 22;
   private static final int SO_RCVBUF = 8;
   private static final int SO_TYPE = 3;
 
@@ -120,6 +122,28 @@ class LibcTest {
   }
 
   /** An IPv4 socket of {@code type}, close-on-exec; fails the test when there is none. */
+  @Test
+  void openAndSetnsReportTheirErrno() {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = Libc.callState(arena);
+      assertEquals(
+          -1,
+          Libc.open(
+              state, arena.allocateFrom("/nonexistent/portolan"), Libc.O_RDONLY | Libc.O_CLOEXEC));
+      assertEquals(ENOENT, Libc.errno(state));
+      // a descriptor that is no namespace: setns refuses it (EINVAL), leaving this thread as it was
+      int fd =
+          Libc.open(state, arena.allocateFrom("/proc/self/stat"), Libc.O_RDONLY | Libc.O_CLOEXEC);
+      assertTrue(fd >= 0, "open /proc/self/stat");
+      try {
+        assertEquals(-1, Libc.setns(state, fd, Libc.CLONE_NEWNET));
+        assertEquals(EINVAL, Libc.errno(state));
+      } finally {
+        Libc.close(fd);
+      }
+    }
+  }
+
   private static int socket(MemorySegment state, int type) {
     int fd = Libc.socket(state, Libc.AF_INET, type | Libc.SOCK_CLOEXEC, 0);
     assertTrue(fd >= 0, () -> "socket() failed with errno " + Libc.errno(state));

@@ -24,9 +24,9 @@ import java.util.Set;
  * Kernel-wide counters ({@link #sockstat()}) still come from {@code /proc/net/sockstat}, two short
  * files.
  *
- * <p>Reads this process's network namespace. Methods are synchronized: one dump at a time per
- * reader. After a failed dump the netlink socket is replaced, so a half-read answer never mixes
- * into the next one.
+ * <p>Reads this process's network namespace, or the one its {@link SocketSource} makes sockets in.
+ * Methods are synchronized: one dump at a time per reader. After a failed dump the netlink socket
+ * is replaced, so a half-read answer never mixes into the next one.
  */
 public final class NetlinkSocketReader implements SocketTableReader, AutoCloseable {
   /** The kernel caps one dump datagram at 32 KiB; twice that leaves room. */
@@ -37,7 +37,8 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
   private final MemorySegment request = arena.allocate(SockDiag.TCP_COMPAT_REQUEST_BYTES, 8);
   private final TextCache cache = new TextCache();
   private final byte[] scratch = new byte[256];
-  private final ProcNetReader counters = ProcNetReader.create();
+  private final ProcNetReader counters;
+  private final SocketSource source;
   private final boolean ipv6;
   private NetlinkSocket socket;
   private int seq = 1;
@@ -49,8 +50,21 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
    */
   private boolean tcpInOneDump = true;
 
-  private NetlinkSocketReader(NetlinkSocket socket, boolean ipv6) {
+  /**
+   * Where a reader gets its netlink socket, at the start and again after a failed dump. A socket
+   * reads the network namespace it was made in, whichever thread uses it later.
+   */
+  @FunctionalInterface
+  public interface SocketSource {
+    /** A new {@code NETLINK_SOCK_DIAG} socket. */
+    NetlinkSocket open() throws IOException;
+  }
+
+  private NetlinkSocketReader(
+      NetlinkSocket socket, SocketSource source, Path countersDir, boolean ipv6) {
     this.socket = socket;
+    this.source = source;
+    this.counters = ProcNetReader.create(countersDir);
     this.ipv6 = ipv6;
   }
 
@@ -61,9 +75,17 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
    * no IPv6 ({@code /proc/net/tcp6} absent).
    */
   public static NetlinkSocketReader open() throws IOException {
-    NetlinkSocket socket = NetlinkSocket.open(NetlinkSocket.NETLINK_SOCK_DIAG);
+    return open(() -> NetlinkSocket.open(NetlinkSocket.NETLINK_SOCK_DIAG), Path.of("/proc/net"));
+  }
+
+  /**
+   * As {@link #open()}, with sockets from {@code source} (another network namespace's, say) and
+   * {@link #sockstat()} from {@code countersDir} ({@code /proc/<pid>/net} of a process there).
+   */
+  public static NetlinkSocketReader open(SocketSource source, Path countersDir) throws IOException {
+    NetlinkSocket socket = source.open();
     boolean ipv6 = Files.exists(Path.of("/proc/net/tcp6"));
-    NetlinkSocketReader reader = new NetlinkSocketReader(socket, ipv6);
+    NetlinkSocketReader reader = new NetlinkSocketReader(socket, source, countersDir, ipv6);
     try {
       reader.read(Set.of(Protocol.TCP, Protocol.UDP, Protocol.UNIX), Set.of(SocketState.LISTEN));
     } catch (IOException | RuntimeException e) {
@@ -89,7 +111,7 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
     boolean full = mask == SockDiag.ALL_STATES;
     try {
       if (socket == null) {
-        socket = NetlinkSocket.open(NetlinkSocket.NETLINK_SOCK_DIAG);
+        socket = source.open();
       }
       if (protocols.contains(Protocol.TCP)) {
         readTcp(mask, entries);

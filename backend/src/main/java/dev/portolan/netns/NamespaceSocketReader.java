@@ -1,0 +1,204 @@
+package dev.portolan.netns;
+
+import dev.portolan.socket.KernelSockstat;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketEntry;
+import dev.portolan.socket.SocketReaders;
+import dev.portolan.socket.SocketState;
+import dev.portolan.socket.SocketTableReader;
+import dev.portolan.socket.netlink.NetlinkSocket;
+import dev.portolan.socket.netlink.NetlinkSocketReader;
+import dev.portolan.socket.proc.ProcNetReader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads the socket table of one network namespace other than Portolan's own; every row carries the
+ * namespace's inode ({@link SocketEntry#netnsInode()}).
+ *
+ * <p>{@code netlink}: a {@code sock_diag} socket made inside the namespace ({@link NamespaceEntry})
+ * and kept, so a sample costs the dumps and nothing more; the reader holds one file descriptor, and
+ * keeps the namespace alive until {@link #close()} (call it when the namespace is gone from
+ * discovery). {@code proc}, the fallback that needs no {@code setns}: {@code
+ * /proc/PID/net/{tcp,tcp6,udp,udp6,unix}} of a process in the namespace, checked to be in it before
+ * and after the read (a process that exits meanwhile reads as empty files), moving on to the
+ * namespace's next known pid when it has gone; {@link #update} gives it the latest pids.
+ *
+ * <p>Thread-safe: one read at a time.
+ */
+public final class NamespaceSocketReader implements SocketTableReader, AutoCloseable {
+  public static final String NETLINK = "netlink";
+  public static final String PROC = "proc";
+
+  private final long inode;
+  private final Path proc;
+  private final Path runNetns;
+  private volatile NetlinkSocketReader netlink; // set once, in open()
+  private final String note;
+  private volatile NetNamespace namespace;
+  private ProcNetReader procReader;
+  private int procPid = -1;
+
+  private NamespaceSocketReader(NetNamespace namespace, Path proc, Path runNetns, String note) {
+    this.inode = namespace.inode();
+    this.namespace = namespace;
+    this.proc = proc;
+    this.runNetns = runNetns;
+    this.note = note;
+  }
+
+  /**
+   * A reader of {@code namespace}: {@code AUTO} netlink, else {@code /proc} with the reason in
+   * {@link #note()}; {@code NETLINK} netlink or an IOException saying why not; {@code PROC} {@code
+   * /proc}. IOException too when {@code /proc} is needed and no process is in the namespace.
+   */
+  public static NamespaceSocketReader open(NetNamespace namespace, SocketReaders.Setting setting)
+      throws IOException {
+    return open(namespace, setting, Path.of("/proc"), Path.of("/run/netns"));
+  }
+
+  static NamespaceSocketReader open(
+      NetNamespace namespace, SocketReaders.Setting setting, Path proc, Path runNetns)
+      throws IOException {
+    if (namespace.own()) {
+      throw new IllegalArgumentException("Portolan's own namespace is read by its own reader");
+    }
+    String note = null;
+    if (setting != SocketReaders.Setting.PROC) {
+      try {
+        NamespaceSocketReader reader = new NamespaceSocketReader(namespace, proc, runNetns, null);
+        reader.netlink = NetlinkSocketReader.open(reader::openSocket, reader.countersDir());
+        return reader;
+      } catch (IOException | RuntimeException e) {
+        if (setting == SocketReaders.Setting.NETLINK) {
+          throw new IOException(
+              "netlink in namespace " + namespace.describe() + ": " + e.getMessage(), e);
+        }
+        note =
+            "netlink unavailable in the namespace (" + e.getMessage() + "), reading /proc/PID/net";
+      }
+    }
+    if (namespace.pids().isEmpty()) {
+      throw new IOException(
+          "namespace "
+              + namespace.describe()
+              + " has no process to read /proc/PID/net of"
+              + (note == null ? "" : "; " + note));
+    }
+    return new NamespaceSocketReader(namespace, proc, runNetns, note);
+  }
+
+  /** A sock_diag socket in the namespace, through its name or the pids last seen in it. */
+  private NetlinkSocket openSocket() throws IOException {
+    return NamespaceEntry.openSockDiag(namespace.namespaceFiles(proc, runNetns), inode);
+  }
+
+  /** Where netlink's sockstat() reads: {@code /proc/PID/net} of a process there, if any. */
+  private Path countersDir() {
+    NetNamespace now = namespace;
+    return now.pids().isEmpty()
+        ? proc.resolve("self/net/none") // nothing to read: empty counters
+        : netDir(now.pids().getFirst());
+  }
+
+  /** The namespace read. */
+  public long netnsInode() {
+    return inode;
+  }
+
+  /** "netlink" or "proc". */
+  public String method() {
+    return netlink != null ? NETLINK : PROC;
+  }
+
+  /** Why this reader fell back to {@code /proc}; null when it did not. */
+  public String note() {
+    return note;
+  }
+
+  /** The namespace as the latest discovery saw it (its pids, for the {@code /proc} fallback). */
+  public void update(NetNamespace latest) {
+    if (latest.inode() != inode) {
+      throw new IllegalArgumentException("namespace " + latest.inode() + " is not " + inode);
+    }
+    namespace = latest;
+  }
+
+  @Override
+  public List<SocketEntry> read(Set<Protocol> protocols) throws IOException {
+    return read(protocols, null);
+  }
+
+  @Override
+  public synchronized List<SocketEntry> read(Set<Protocol> protocols, Set<SocketState> states)
+      throws IOException {
+    List<SocketEntry> rows =
+        netlink != null ? netlink.read(protocols, states) : readProc(protocols, states);
+    rows.replaceAll(e -> e.inNamespace(inode));
+    return rows;
+  }
+
+  @Override
+  public KernelSockstat sockstat() throws IOException {
+    if (netlink != null) {
+      return netlink.sockstat();
+    }
+    synchronized (this) {
+      for (int pid : namespace.pids()) {
+        if (inNamespace(pid)) {
+          return ProcNetReader.create(netDir(pid)).sockstat();
+        }
+      }
+    }
+    return new KernelSockstat(java.util.Map.of());
+  }
+
+  @Override
+  public String name() {
+    return method();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (netlink != null) {
+      netlink.close();
+    }
+    procReader = null;
+  }
+
+  private List<SocketEntry> readProc(Set<Protocol> protocols, Set<SocketState> states)
+      throws IOException {
+    NetNamespace now = namespace;
+    for (int pid : now.pids()) {
+      if (!inNamespace(pid)) {
+        continue;
+      }
+      ProcNetReader reader = pid == procPid ? procReader : ProcNetReader.create(netDir(pid));
+      List<SocketEntry> rows = reader.read(protocols, states);
+      if (!inNamespace(pid)) {
+        continue; // exited (or moved) during the read: the files may have read as empty
+      }
+      procReader = reader;
+      procPid = pid;
+      return rows;
+    }
+    throw new IOException(
+        "no process known in namespace " + now.describe() + " to read /proc/PID/net of");
+  }
+
+  private boolean inNamespace(int pid) {
+    try {
+      return NamespaceFiles.inodeOfLink(
+              proc.resolve(Integer.toString(pid)).resolve("ns").resolve("net"))
+          == inode;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private Path netDir(int pid) {
+    return proc.resolve(Integer.toString(pid)).resolve("net");
+  }
+}
