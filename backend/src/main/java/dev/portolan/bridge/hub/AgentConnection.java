@@ -170,7 +170,13 @@ final class AgentConnection {
     switch (type) {
       case "ping" -> {
         if (check(rules.ping())) {
-          FrameHelper.writeFrame(pong.get(), socket);
+          // An agent numbers its pings: the number in the pong acknowledges every frame before it
+          // (they were handled in order), so that the agent can forget the batches it kept.
+          JsonObject p = pong.get();
+          if (frame.getValue("n") instanceof Number n) {
+            p = p.copy().put("n", n.longValue());
+          }
+          FrameHelper.writeFrame(p, socket);
         }
       }
       case "register" -> register(address);
