@@ -1,6 +1,7 @@
 package dev.portolan.sim;
 
 import dev.portolan.bridge.ReconnectBackoff;
+import dev.portolan.bridge.UnackedFrames;
 import dev.portolan.bus.Addresses;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.buffer.Buffer;
@@ -58,6 +59,14 @@ final class SimAgentLink {
   private int next = ThreadLocalRandom.current().nextInt(1 << 16);
   private long lastHeardMillis;
   private long connections;
+
+  /**
+   * Change batches the hub has not acknowledged, as the real agent keeps them (here at most 64
+   * batches a node, a minute of ticks: thousands of nodes share one JVM).
+   */
+  private final UnackedFrames<Buffer> unacked = new UnackedFrames<>(64);
+
+  private long pings;
   private boolean stopped;
 
   SimAgentLink(
@@ -128,7 +137,15 @@ final class SimAgentLink {
           new JsonObject().put("type", "register").put("address", Addresses.onNode(node, service)),
           s);
     }
-    FrameHelper.writeFrame(new JsonObject().put("type", "ping"), s);
+    for (Buffer frame : unacked.replay(pings)) {
+      s.write(frame);
+    }
+    writePing(s);
+  }
+
+  private void writePing(NetSocket s) {
+    pings++;
+    FrameHelper.writeFrame(new JsonObject().put("type", "ping").put("n", pings), s);
   }
 
   private void closed(NetSocket s) {
@@ -153,7 +170,7 @@ final class SimAgentLink {
       s.close();
       return;
     }
-    FrameHelper.writeFrame(new JsonObject().put("type", "ping"), s);
+    writePing(s);
   }
 
   private void onFrame(NetSocket s, AsyncResult<JsonObject> parsed) {
@@ -171,6 +188,9 @@ final class SimAgentLink {
         }
       }
       case "pong" -> {
+        if (socket == s && frame.getValue("n") instanceof Number n) {
+          unacked.acknowledged(n.longValue());
+        }
         if (!up && socket == s) {
           up = true;
           backoff.reset();
@@ -186,7 +206,20 @@ final class SimAgentLink {
    * queue is full (dropped: the hub sees the gap in the node's seqs and resyncs).
    */
   boolean publish(String address, Buffer body) {
-    return write("{\"type\":\"publish\",\"address\":\"" + address + "\",\"body\":", body);
+    if (!Addresses.CHANGES.equals(address)) {
+      return write("{\"type\":\"publish\",\"address\":\"" + address + "\",\"body\":", body);
+    }
+    // Changes are kept until the hub acknowledges them, and sent again on the next connection.
+    NetSocket s = socket;
+    if (s != null && s.writeQueueFull()) {
+      return false;
+    }
+    Buffer frame = frame("{\"type\":\"publish\",\"address\":\"" + address + "\",\"body\":", body);
+    unacked.written(frame, 1, pings);
+    if (s != null) {
+      s.write(frame);
+    }
+    return true;
   }
 
   /** Answers request {@code replyId} with {@code body} (JSON text). */
@@ -214,6 +247,11 @@ final class SimAgentLink {
     if (s == null || s.writeQueueFull()) {
       return false;
     }
+    s.write(frame(head, body));
+    return true;
+  }
+
+  private static Buffer frame(String head, Buffer body) {
     byte[] h = head.getBytes(StandardCharsets.UTF_8);
     Buffer frame = Buffer.buffer(4 + h.length + body.length() + 1);
     frame
@@ -221,8 +259,7 @@ final class SimAgentLink {
         .appendBytes(h)
         .appendBuffer(body)
         .appendByte((byte) '}');
-    s.write(frame);
-    return true;
+    return frame;
   }
 
   /** Closes the connection for good. */
