@@ -13,7 +13,8 @@ import javax.net.ssl.SSLHandshakeException;
  * their own {@value #FORMAT_PROPERTY}). A stack trace follows a record only for a fault; a refusal
  * is one line: {@link HandshakeRefusals} says a TLS handshake the event bus refused (a peer without
  * a certificate this node trusts, or of the wrong role) with its reason instead of the handshake's
- * stack trace.
+ * stack trace. Vert.x's unhandled exceptions are said once a minute per distinct fault ({@link
+ * RepeatedFaults}).
  */
 public final class OneLineLogs {
   /** The JDK's property for {@link java.util.logging.SimpleFormatter}'s format. */
@@ -34,6 +35,14 @@ public final class OneLineLogs {
   private static final List<Logger> FILTERED =
       HANDSHAKE_LOGGERS.stream().map(Logger::getLogger).toList();
 
+  /**
+   * Vert.x's logger of "Unhandled exception": each distinct fault said once a minute ({@link
+   * RepeatedFaults}).
+   */
+  static final String UNHANDLED_LOGGER = "io.vertx.core.impl.ContextImpl";
+
+  private static final Logger UNHANDLED = Logger.getLogger(UNHANDLED_LOGGER);
+
   private OneLineLogs() {}
 
   /**
@@ -51,6 +60,9 @@ public final class OneLineLogs {
       if (logger.getFilter() == null) {
         logger.setFilter(new HandshakeRefusals());
       }
+    }
+    if (UNHANDLED.getFilter() == null) {
+      UNHANDLED.setFilter(new RepeatedFaults());
     }
   }
 

@@ -68,6 +68,13 @@ public final class Portolan {
   /** Agents one hub's bridge holds at once, at most. */
   static final int MAX_BRIDGED_AGENTS = 20_000;
 
+  /**
+   * Bridge instances on one port: one per core (at most 4), so that the TLS handshakes and frames
+   * of thousands of agents use more than one event loop.
+   */
+  static final int BRIDGE_INSTANCES =
+      Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
   private final java.util.function.IntSupplier bridgePort;
 
   private Portolan(
@@ -286,22 +293,28 @@ public final class Portolan {
                     config.limits(),
                     config.auditFile()))
             .withClusterCheck(check);
-    HubBridgeVerticle bridge =
+    HubBridgeVerticle.Options bridgeOptions =
         config.cluster().enabled()
-            ? new HubBridgeVerticle(
-                new HubBridgeVerticle.Options(
-                    config.cluster().host(),
-                    config.bridge().port(),
-                    config.cluster().busTls(),
-                    node,
-                    metrics,
-                    MAX_BRIDGED_AGENTS,
-                    membership))
+            ? new HubBridgeVerticle.Options(
+                config.cluster().host(),
+                config.bridge().port(),
+                config.cluster().busTls(),
+                node,
+                metrics,
+                MAX_BRIDGED_AGENTS,
+                membership)
             : null;
+    java.util.concurrent.atomic.AtomicReference<HubBridgeVerticle> bridge =
+        new java.util.concurrent.atomic.AtomicReference<>();
     return deployed
         .compose(id -> vertx.deployVerticle(fleet))
         .compose(
-            id -> bridge != null ? vertx.deployVerticle(bridge) : Future.succeededFuture("none"))
+            id ->
+                bridgeOptions != null
+                    ? HubBridgeVerticle.deploy(vertx, bridgeOptions, BRIDGE_INSTANCES)
+                        .onSuccess(bridge::set)
+                        .map("bridge")
+                    : Future.succeededFuture("none"))
         .compose(id -> vertx.deployVerticle(web))
         .compose(id -> check != null ? vertx.deployVerticle(check) : Future.succeededFuture(id))
         .map(
@@ -311,7 +324,7 @@ public final class Portolan {
                     web::actualPort,
                     config,
                     readerName,
-                    bridge != null ? bridge::actualPort : () -> 0));
+                    bridge.get() != null ? bridge.get()::actualPort : () -> 0));
   }
 
   /**

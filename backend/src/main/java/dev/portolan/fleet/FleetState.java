@@ -73,8 +73,8 @@ public final class FleetState {
 
   /**
    * A node's heartbeat: its facts, its run, the last change seq it published and when it last
-   * sampled. Brings a down node back up; asks for a snapshot for a new node, a new run, a node that
-   * was down, or a seq not received.
+   * sampled. Brings a down node back up; asks for a snapshot for a new node, a new run, or a seq
+   * not received (a node back from down whose last seq is the one held needs none).
    */
   public Outcome heartbeat(
       NodeFacts facts, String epoch, long seq, long lastSampleMillis, long nowMillis) {
@@ -86,7 +86,10 @@ public final class FleetState {
     n.lastSampleMillis = lastSampleMillis;
     n.changed();
     if (n.status == NodeStatus.DOWN) {
-      n.needsResync = true;
+      // Its table stayed as last seen and batches are applied only in seq order: when the run and
+      // the last seq are the ones held, nothing was missed (an agent that moved to another hub
+      // replays what its old hub may have lost first), so no snapshot is asked for. A gap or a new
+      // run asks for one below.
       setStatus(n, NodeStatus.UP, restarted ? "restarted" : "heartbeats again", nowMillis, out);
     }
     checkStale(n, nowMillis, out);

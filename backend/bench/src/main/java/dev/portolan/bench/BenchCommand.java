@@ -210,7 +210,8 @@ public final class BenchCommand implements Callable<Integer> {
       paramLabel = "PART",
       description =
           "Parts of --only fleet: load (the hub under --fleet-nodes), failover (two hubs, kill -9 and"
-              + " SIGSTOP one), storm (restart the only hub), agent (a real agent over the bridge)"
+              + " SIGSTOP one; failover-kill or failover-stop: only one of them), storm (restart the only"
+              + " hub), agent (a real agent over the bridge)"
               + " (default: all)")
   List<String> fleetParts = List.of("load", "failover", "storm", "agent");
 
@@ -423,8 +424,10 @@ public final class BenchCommand implements Callable<Integer> {
         }
         FailoverBench fo =
             new FailoverBench(jar, out, hubFlags, simFlags, fleetSockets, fleetChurn);
-        if (fleetParts.contains("failover")) {
+        if (fleetParts.contains("failover") || fleetParts.contains("failover-kill")) {
           fo.failover(fleetFailoverNodes, true);
+        }
+        if (fleetParts.contains("failover") || fleetParts.contains("failover-stop")) {
           fo.failover(fleetFailoverNodes, false);
         }
         if (fleetParts.contains("storm")) {

@@ -198,6 +198,9 @@ final class FailoverBench {
           f.lastFailureSeconds(),
           equal,
           mismatched);
+      if (mismatched > 0) {
+        out.println("  first difference: " + firstDifference);
+      }
       failovers.add(f);
       return f;
     } finally {
@@ -423,6 +426,9 @@ final class FailoverBench {
   }
 
   /** Nodes whose seq or socket count at {@code hub} differ from the simulator's. */
+  /** The first node that differed in the last {@link #mismatches}, both sides, for the output. */
+  private static String firstDifference = "";
+
   private static int mismatches(PortolanProcess hub, PortolanProcess sim)
       throws IOException, InterruptedException {
     JsonObject own = new JsonObject(sim.get("/sim/nodes")).getJsonObject("nodes");
@@ -433,9 +439,23 @@ final class FailoverBench {
       JsonObject theirs = atHub.get(name);
       if (theirs == null
           || !"up".equals(theirs.getString("status"))
-          || theirs.getLong("nodeSeq", -1L) != mine.getLong("seq")
-          || theirs.getJsonObject("sockets").getInteger("total", -1)
-              != mine.getInteger("sockets")) {
+          || theirs.getLong("nodeSeq", -1L).longValue() != mine.getLong("seq", -2L).longValue()
+          || theirs.getJsonObject("sockets").getInteger("total", -1).intValue()
+              != mine.getInteger("sockets", -2).intValue()) {
+        if (differ == 0) {
+          firstDifference =
+              name
+                  + ": agent "
+                  + mine.encode()
+                  + ", hub "
+                  + (theirs == null
+                      ? "none"
+                      : new JsonObject()
+                          .put("status", theirs.getString("status"))
+                          .put("nodeSeq", theirs.getValue("nodeSeq"))
+                          .put("sockets", theirs.getJsonObject("sockets").getValue("total"))
+                          .encode());
+        }
         differ++;
       }
     }

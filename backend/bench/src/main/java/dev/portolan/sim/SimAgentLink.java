@@ -1,9 +1,13 @@
 package dev.portolan.sim;
 
+import dev.portolan.bridge.HubDirectory;
+import dev.portolan.bridge.HubWatch;
 import dev.portolan.bridge.ReconnectBackoff;
+import dev.portolan.bridge.UnackedFrames;
 import dev.portolan.bus.Addresses;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.ConnectOptions;
@@ -20,13 +24,19 @@ import java.util.concurrent.ThreadLocalRandom;
  * connection (TLS with the agent's own certificate when {@code ssl} is given) to one hub's bridge,
  * speaking the TCP event-bus bridge's protocol ({@link FrameParser}, {@link FrameHelper}'s framing:
  * a 4-byte length, then JSON). On every connection it registers the node's 12 services; it pings
- * every {@link #PING_MILLIS}, moves to the next hub after {@link #PING_TIMEOUT_MILLIS} of silence
- * or when the connection closes, after a wait from {@link ReconnectBackoff} (1 s base, 30 s cap,
- * full jitter). Used on one event loop (its verticle's).
+ * every {@link #PING_MILLIS} as the real agent does, and watches its hub as it does ({@link
+ * HubWatch}): a ping unanswered for 2-3 s makes it probe another hub (a second connection, pinged
+ * every {@link #PROBE_EVERY_MILLIS}) and move there at once when that hub's cluster no longer lists
+ * its own ({@link HubDirectory#shouldMove}: a hung hub, once Hazelcast evicted it); after {@link
+ * #PING_TIMEOUT_MILLIS} of silence, or when the connection closes, it moves to the next hub after a
+ * wait from {@link ReconnectBackoff} (1 s base, 30 s cap, full jitter). Used on one event loop (its
+ * verticle's), ticked every {@link #TICK_MILLIS}.
  */
 final class SimAgentLink {
-  static final long PING_MILLIS = 5_000;
+  static final long PING_MILLIS = 2_000;
   static final long PING_TIMEOUT_MILLIS = 12_000;
+  static final long TICK_MILLIS = 250;
+  static final long PROBE_EVERY_MILLIS = 500;
 
   /** What a link asks of its verticle. */
   interface Owner {
@@ -56,8 +66,24 @@ final class SimAgentLink {
   private NetSocket socket;
   private boolean up;
   private int next = ThreadLocalRandom.current().nextInt(1 << 16);
-  private long lastHeardMillis;
+  private final HubWatch watch =
+      new HubWatch(2_000 + ThreadLocalRandom.current().nextLong(1_001), PING_TIMEOUT_MILLIS);
+  private String target;
+  private String hubName;
+  private long lastPingMillis;
+  private NetSocket probe;
+  private String probeTarget;
+  private boolean probing;
+  private long probeNextMillis;
   private long connections;
+
+  /**
+   * Change batches the hub has not acknowledged, as the real agent keeps them (here at most 64
+   * batches a node, a minute of ticks: thousands of nodes share one JVM).
+   */
+  private final UnackedFrames<Buffer> unacked = new UnackedFrames<>(64);
+
+  private long pings;
   private boolean stopped;
 
   SimAgentLink(
@@ -84,26 +110,30 @@ final class SimAgentLink {
       owner.connectDone();
       return;
     }
-    String target = hubs.get(Math.floorMod(next++, hubs.size()));
-    int colon = target.lastIndexOf(':');
-    ConnectOptions options =
-        new ConnectOptions()
-            .setHost(target.substring(0, colon))
-            .setPort(Integer.parseInt(target.substring(colon + 1)));
-    if (ssl != null) {
-      options.setSsl(true).setSslOptions(ssl);
-    }
+    String hub = hubs.get(Math.floorMod(next++, hubs.size()));
     client
-        .connect(options)
+        .connect(options(hub))
         .onComplete(
             ar -> {
               owner.connectDone();
               if (ar.succeeded()) {
-                opened(ar.result());
+                opened(ar.result(), hub);
               } else {
                 retryLater();
               }
             });
+  }
+
+  private ConnectOptions options(String hub) {
+    int colon = hub.lastIndexOf(':');
+    ConnectOptions options =
+        new ConnectOptions()
+            .setHost(hub.substring(0, colon))
+            .setPort(Integer.parseInt(hub.substring(colon + 1)));
+    if (ssl != null) {
+      options.setSsl(true).setSslOptions(ssl);
+    }
+    return options;
   }
 
   private void retryLater() {
@@ -112,14 +142,18 @@ final class SimAgentLink {
     }
   }
 
-  private void opened(NetSocket s) {
+  private void opened(NetSocket s, String hub) {
     if (stopped) {
       s.close();
       return;
     }
     socket = s;
+    target = hub;
+    hubName = null;
     connections++;
-    lastHeardMillis = System.currentTimeMillis();
+    long now = System.currentTimeMillis();
+    watch.connected(now);
+    lastPingMillis = now;
     s.handler(new FrameParser(ar -> onFrame(s, ar)));
     s.exceptionHandler(e -> s.close());
     s.closeHandler(v -> closed(s));
@@ -128,7 +162,15 @@ final class SimAgentLink {
           new JsonObject().put("type", "register").put("address", Addresses.onNode(node, service)),
           s);
     }
-    FrameHelper.writeFrame(new JsonObject().put("type", "ping"), s);
+    for (Buffer frame : unacked.replay(pings)) {
+      s.write(frame);
+    }
+    writePing(s);
+  }
+
+  private void writePing(NetSocket s) {
+    pings++;
+    FrameHelper.writeFrame(new JsonObject().put("type", "ping").put("n", pings), s);
   }
 
   private void closed(NetSocket s) {
@@ -143,17 +185,96 @@ final class SimAgentLink {
     retryLater();
   }
 
-  /** Every {@link #PING_MILLIS}: a ping, or the move to the next hub after a silence. */
-  void ping(long nowMillis) {
+  /** Every {@link #TICK_MILLIS}: a ping when due, a probe of another hub, or a move. */
+  void tick(long nowMillis) {
     NetSocket s = socket;
     if (s == null) {
       return;
     }
-    if (nowMillis - lastHeardMillis > PING_TIMEOUT_MILLIS) {
-      s.close();
+    switch (watch.verdict(nowMillis)) {
+      case GIVE_UP -> {
+        closeProbe();
+        s.close();
+        return;
+      }
+      case SUSPECT -> probe(nowMillis);
+      case FINE -> closeProbe();
+    }
+    if (nowMillis - lastPingMillis >= PING_MILLIS) {
+      lastPingMillis = nowMillis;
+      watch.pinged(nowMillis);
+      writePing(s);
+    }
+  }
+
+  /** The hub is silent: asks another hub (one probe at a time) whether its cluster still has it. */
+  private void probe(long now) {
+    if (probe != null) {
+      if (now >= probeNextMillis) {
+        probeNextMillis = now + PROBE_EVERY_MILLIS;
+        FrameHelper.writeFrame(new JsonObject().put("type", "ping"), probe);
+      }
       return;
     }
-    FrameHelper.writeFrame(new JsonObject().put("type", "ping"), s);
+    if (probing || now < probeNextMillis || hubs.size() < 2) {
+      return;
+    }
+    String other = hubs.get(Math.floorMod(hubs.indexOf(target) + 1, hubs.size()));
+    probing = true;
+    probeNextMillis = now + PROBE_EVERY_MILLIS;
+    client
+        .connect(options(other))
+        .onComplete(
+            ar -> {
+              probing = false;
+              if (ar.failed()) {
+                return;
+              }
+              NetSocket p = ar.result();
+              if (stopped || socket == null || probe != null) {
+                p.close();
+                return;
+              }
+              probe = p;
+              probeTarget = other;
+              p.handler(new FrameParser(f -> onProbeFrame(p, f)));
+              p.exceptionHandler(e -> p.close());
+              p.closeHandler(
+                  v -> {
+                    if (probe == p) {
+                      probe = null;
+                    }
+                  });
+              FrameHelper.writeFrame(new JsonObject().put("type", "ping"), p);
+            });
+  }
+
+  private void onProbeFrame(NetSocket p, AsyncResult<JsonObject> parsed) {
+    if (p != probe || parsed.failed() || socket == null) {
+      return;
+    }
+    JsonObject frame = parsed.result();
+    if ("pong".equals(frame.getString("type"))
+        && frame.getValue("hubs") instanceof JsonArray listed) {
+      List<String> now = new java.util.ArrayList<>();
+      listed.forEach(h -> now.add(String.valueOf(h)));
+      if (HubDirectory.shouldMove(hubName, now)) {
+        // The cluster gave the silent hub up: the probe becomes the link at once.
+        NetSocket old = socket;
+        probe = null;
+        socket = null;
+        old.close();
+        opened(p, probeTarget);
+      }
+    }
+  }
+
+  private void closeProbe() {
+    NetSocket p = probe;
+    probe = null;
+    if (p != null) {
+      p.close();
+    }
   }
 
   private void onFrame(NetSocket s, AsyncResult<JsonObject> parsed) {
@@ -161,7 +282,10 @@ final class SimAgentLink {
       s.close();
       return;
     }
-    lastHeardMillis = System.currentTimeMillis();
+    if (s != socket) {
+      return;
+    }
+    watch.heard(System.currentTimeMillis());
     JsonObject frame = parsed.result();
     switch (frame.getString("type", "")) {
       case "message" -> {
@@ -171,6 +295,12 @@ final class SimAgentLink {
         }
       }
       case "pong" -> {
+        if (frame.getValue("hub") instanceof String name) {
+          hubName = name;
+        }
+        if (socket == s && frame.getValue("n") instanceof Number n) {
+          unacked.acknowledged(n.longValue());
+        }
         if (!up && socket == s) {
           up = true;
           backoff.reset();
@@ -186,7 +316,20 @@ final class SimAgentLink {
    * queue is full (dropped: the hub sees the gap in the node's seqs and resyncs).
    */
   boolean publish(String address, Buffer body) {
-    return write("{\"type\":\"publish\",\"address\":\"" + address + "\",\"body\":", body);
+    if (!Addresses.CHANGES.equals(address)) {
+      return write("{\"type\":\"publish\",\"address\":\"" + address + "\",\"body\":", body);
+    }
+    // Changes are kept until the hub acknowledges them, and sent again on the next connection.
+    NetSocket s = socket;
+    if (s != null && s.writeQueueFull()) {
+      return false;
+    }
+    Buffer frame = frame("{\"type\":\"publish\",\"address\":\"" + address + "\",\"body\":", body);
+    unacked.written(frame, 1, pings);
+    if (s != null) {
+      s.write(frame);
+    }
+    return true;
   }
 
   /** Answers request {@code replyId} with {@code body} (JSON text). */
@@ -214,6 +357,11 @@ final class SimAgentLink {
     if (s == null || s.writeQueueFull()) {
       return false;
     }
+    s.write(frame(head, body));
+    return true;
+  }
+
+  private static Buffer frame(String head, Buffer body) {
     byte[] h = head.getBytes(StandardCharsets.UTF_8);
     Buffer frame = Buffer.buffer(4 + h.length + body.length() + 1);
     frame
@@ -221,13 +369,13 @@ final class SimAgentLink {
         .appendBytes(h)
         .appendBuffer(body)
         .appendByte((byte) '}');
-    s.write(frame);
-    return true;
+    return frame;
   }
 
   /** Closes the connection for good. */
   void stop() {
     stopped = true;
+    closeProbe();
     NetSocket s = socket;
     if (s != null) {
       s.close();

@@ -171,10 +171,10 @@ public final class SimulatorVerticle extends VerticleBase {
     base = (System.currentTimeMillis() / 1000 + 1) * 1000;
     vertx.setPeriodic(TIMER_MILLIS, id -> due());
     vertx.setPeriodic(
-        SimAgentLink.PING_MILLIS,
+        SimAgentLink.TICK_MILLIS,
         id -> {
           long t = System.currentTimeMillis();
-          nodes.forEach(n -> n.link.ping(t));
+          nodes.forEach(n -> n.link.tick(t));
         });
     return Future.succeededFuture();
   }

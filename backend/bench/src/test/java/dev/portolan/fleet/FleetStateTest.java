@@ -412,6 +412,7 @@ class FleetStateTest {
   void afterAFailedResyncOfANodeBackFromDownTheNextHeartbeatAsksAgain() {
     SyntheticNode a = synced("a", "m1", T0);
     hub.memberLeft("m1", T0 + 100);
+    changes(a, T0 + 150); // published while its hub was gone: never delivered
     assertEquals("a", heartbeat(a, T0 + 200).resyncNode());
     hub.resyncFailed("a", T0 + 300);
     assertEquals(
@@ -467,7 +468,13 @@ class FleetStateTest {
     assertEquals(
         List.of(new StatusChange("a", NodeStatus.UP, T0 + 700, "heartbeats again")),
         back.statusChanges());
-    assertEquals("a", back.resyncNode(), "it may have missed changes");
+    assertNull(back.resyncNode(), "the same run at the seq held: nothing was missed");
+    assertInSync(a);
+    changes(b, T0 + 800); // b published changes the hub never got while it was down
+    Outcome bBack = heartbeat(b, T0 + 900);
+    assertEquals("b", bBack.resyncNode(), "its seq is ahead of the one held: a snapshot");
+    deliver(b.snapshot(T0 + 1000), T0 + 1000);
+    assertInSync(b);
     assertEquals(c.table(), hubTable(hub, "c"));
   }
 
@@ -487,8 +494,16 @@ class FleetStateTest {
     assertEquals(
         List.of(new StatusChange("a", NodeStatus.UP, T0 + 6000, "heartbeats again")),
         up.statusChanges());
-    assertEquals("a", up.resyncNode());
-    deliver(a.snapshot(T0 + 6100), T0 + 6100);
+    assertNull(up.resyncNode(), "silent, but it published nothing the hub lacks");
+    assertInSync(a);
+    hub.tick(T0 + 10_000);
+    batch(a, changes(a, T0 + 10_500), T0 + 10_500); // a batch of a down node is still applied
+    assertNull(heartbeat(a, T0 + 11_000).resyncNode());
+    assertInSync(a);
+    hub.tick(T0 + 15_000);
+    changes(a, T0 + 15_500); // lost on the way
+    assertEquals("a", heartbeat(a, T0 + 16_000).resyncNode());
+    deliver(a.snapshot(T0 + 16_100), T0 + 16_100);
     assertInSync(a);
   }
 

@@ -4,6 +4,7 @@ import dev.portolan.bridge.AgentRules;
 import dev.portolan.bridge.FrameLengthGuard;
 import dev.portolan.bridge.RequestRetry;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -31,7 +32,7 @@ import java.util.logging.Logger;
  * with an {@code err} frame and counted. Requests relayed to the agent are kept under their own
  * reply ids (never the cluster's reply addresses), at most {@link AgentRules.Limits#maxUnanswered}
  * at once; they fail at once with 503 when the connection closes, so that the asker can retry. Used
- * on the connection's event loop only.
+ * on the connection's event loop only (but {@link #closeOnItsLoop}).
  */
 final class AgentConnection {
   private static final Logger LOG = Logger.getLogger(AgentConnection.class.getName());
@@ -45,6 +46,7 @@ final class AgentConnection {
   static final long UNANSWERED_MAX_AGE_MILLIS = 120_000;
 
   private final Vertx vertx;
+  private final Context context;
   private final NetSocket socket;
   private final AgentRules rules;
   private final String hubName;
@@ -69,6 +71,7 @@ final class AgentConnection {
       Supplier<JsonObject> pong) {
     this.pong = pong;
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.socket = socket;
     this.rules = rules;
     this.hubName = hubName;
@@ -117,6 +120,11 @@ final class AgentConnection {
       LOG.info("bridge: closed " + who() + ": " + why);
       socket.close();
     }
+  }
+
+  /** As {@link #close(String)}, from any thread: on this connection's event loop. */
+  void closeOnItsLoop(String why) {
+    context.runOnContext(v -> close(why));
   }
 
   /** The agent's node name, once known. */
@@ -170,7 +178,13 @@ final class AgentConnection {
     switch (type) {
       case "ping" -> {
         if (check(rules.ping())) {
-          FrameHelper.writeFrame(pong.get(), socket);
+          // An agent numbers its pings: the number in the pong acknowledges every frame before it
+          // (they were handled in order), so that the agent can forget the batches it kept.
+          JsonObject p = pong.get();
+          if (frame.getValue("n") instanceof Number n) {
+            p = p.copy().put("n", n.longValue());
+          }
+          FrameHelper.writeFrame(p, socket);
         }
       }
       case "register" -> register(address);

@@ -7,8 +7,10 @@ import dev.portolan.cluster.Clustering;
 import dev.portolan.cluster.Membership;
 import dev.portolan.config.BusTls;
 import dev.portolan.metrics.PortolanMetrics;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,6 +25,8 @@ import java.security.cert.X509Certificate;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
@@ -44,7 +48,8 @@ public final class HubBridgeVerticle extends VerticleBase {
 
   /**
    * {@code host}/{@code port}: where to listen (port 0: any free one); {@code tls}: null for a
-   * plaintext bridge; {@code maxAgents}: connections at once across this process's instances.
+   * plaintext bridge; {@code maxAgents}: connections at once across this process's instances;
+   * {@code connected} and {@code byName} are shared by the instances (see {@link #deploy}).
    */
   public record Options(
       String host,
@@ -55,7 +60,8 @@ public final class HubBridgeVerticle extends VerticleBase {
       int maxAgents,
       PortolanMetrics metrics,
       AtomicInteger connected,
-      Membership membership) {
+      Membership membership,
+      ConcurrentMap<String, AgentConnection> byName) {
     public Options(
         String host,
         int port,
@@ -73,8 +79,39 @@ public final class HubBridgeVerticle extends VerticleBase {
           maxAgents,
           metrics,
           new AtomicInteger(),
-          membership);
+          membership,
+          new ConcurrentHashMap<>());
     }
+
+    /** The same options on another port (the port the first instance was given). */
+    Options onPort(int other) {
+      return new Options(
+          host, other, tls, hubName, limits, maxAgents, metrics, connected, membership, byName);
+    }
+  }
+
+  /**
+   * Deploys {@code instances} bridges sharing one port (Vert.x spreads the connections over their
+   * event loops: TLS handshakes, frame parsing and publishing of thousands of agents on more than
+   * one core): the first on {@code options.port()}, the others on the port it got. Returns the
+   * first, which knows the port.
+   */
+  public static Future<HubBridgeVerticle> deploy(Vertx vertx, Options options, int instances) {
+    HubBridgeVerticle first = new HubBridgeVerticle(options);
+    return vertx
+        .deployVerticle(first)
+        .compose(
+            id -> {
+              if (instances <= 1) {
+                return Future.succeededFuture(first);
+              }
+              Options same = options.onPort(first.actualPort());
+              return vertx
+                  .deployVerticle(
+                      () -> new HubBridgeVerticle(same),
+                      new DeploymentOptions().setInstances(instances - 1))
+                  .map(first);
+            });
   }
 
   /** How long a pong's list of the cluster's bridges is reused. */
@@ -82,7 +119,6 @@ public final class HubBridgeVerticle extends VerticleBase {
 
   private final Options options;
   private final Set<AgentConnection> connections = new HashSet<>();
-  private final java.util.Map<String, AgentConnection> byName = new java.util.HashMap<>();
   private NetServer server;
   private String self;
   private JsonObject pong;
@@ -204,7 +240,9 @@ public final class HubBridgeVerticle extends VerticleBase {
     c.start(
         () -> {
           connections.remove(c);
-          byName.remove(c.name(), c);
+          if (c.name() != null) {
+            options.byName().remove(c.name(), c);
+          }
           options.connected().decrementAndGet();
         });
   }
@@ -216,13 +254,14 @@ public final class HubBridgeVerticle extends VerticleBase {
    * alternate between the two.
    */
   private void named(AgentConnection c) {
-    AgentConnection previous = byName.put(c.name(), c);
+    AgentConnection previous = options.byName().put(c.name(), c);
     if (previous != null && previous != c) {
       LOG.info(
           "bridge: agent "
               + c.name()
               + " connected again; closing its previous connection to this hub");
-      previous.close("replaced by a newer connection of the same node");
+      // It may live on another instance's event loop: closed there.
+      previous.closeOnItsLoop("replaced by a newer connection of the same node");
     }
   }
 
