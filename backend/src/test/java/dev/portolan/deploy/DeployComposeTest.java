@@ -270,7 +270,7 @@ class DeployComposeTest {
     String file = Files.readString(DeployFiles.root().resolve("docker-compose.yml"));
     assertTrue(
         file.contains("DEMO: THE EVENT BUS RUNS IN PLAINTEXT")
-            && file.contains("docker-compose.tls.yml"),
+            && file.contains("backend/docker-compose.tls.yml"),
         "the file's header says the demo bus is plaintext and how to run it over TLS");
   }
 
@@ -279,7 +279,7 @@ class DeployComposeTest {
     Map<String, Object> override;
     try (var r =
         Files.newBufferedReader(
-            DeployFiles.root().resolve("docker-compose.tls.yml"), StandardCharsets.UTF_8)) {
+            DeployFiles.root().resolve("backend/docker-compose.tls.yml"), StandardCharsets.UTF_8)) {
       override = asMap(DeployFiles.yaml().load(r), "docker-compose.tls.yml");
     }
     Map<String, Object> overridden = map(override, "services");
@@ -327,7 +327,8 @@ class DeployComposeTest {
         command != null, "docker-compose is not installed: cannot check the merged files");
     List<String> full = new ArrayList<>(command);
     full.addAll(
-        List.of("-f", "docker-compose.yml", "-f", "docker-compose.tls.yml", "config", "-q"));
+        List.of(
+            "-f", "docker-compose.yml", "-f", "backend/docker-compose.tls.yml", "config", "-q"));
     Process p =
         new ProcessBuilder(full)
             .directory(DeployFiles.root().toFile())

@@ -318,7 +318,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--write",
       paramLabel = "FILE",
-      description = "Write the results (markdown) into FILE, e.g. BENCHMARKS.md")
+      description = "Write the results (markdown) into FILE, e.g. backend/BENCHMARKS.md")
   Path write;
 
   @Override
