@@ -24,10 +24,19 @@ final class NodeTable {
    * a key does not, so two rows only ORDER cannot tell apart are told apart here (and the set never
    * drops one).
    */
-  private static final Comparator<OwnedSocket> TOTAL =
-      NodeSnapshot.ORDER
-          .thenComparing((OwnedSocket s) -> s.socket().localAddress() == null)
-          .thenComparing((OwnedSocket s) -> s.socket().remoteAddress() == null);
+  private static final Comparator<OwnedSocket> TOTAL = NodeTable::compareTotal;
+
+  private static int compareTotal(OwnedSocket a, OwnedSocket b) {
+    int c = NodeSnapshot.ORDER.compare(a, b);
+    if (c != 0) {
+      return c;
+    }
+    c = Boolean.compare(a.socket().localAddress() == null, b.socket().localAddress() == null);
+    if (c != 0) {
+      return c;
+    }
+    return Boolean.compare(a.socket().remoteAddress() == null, b.socket().remoteAddress() == null);
+  }
 
   /**
    * Distinct values this table holds more than once (owners, addresses) are kept once; see {@link
@@ -121,7 +130,8 @@ final class NodeTable {
             e.inode(),
             e.unixType(),
             e.path(),
-            e.peerInode()),
+            e.peerInode(),
+            e.netnsInode()),
         owner);
   }
 

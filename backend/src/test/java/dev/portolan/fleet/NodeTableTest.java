@@ -52,4 +52,58 @@ class NodeTableTest {
       assertEquals(row, table.get(row.socket().key()));
     }
   }
+
+  @Test
+  void aRowKeepsItsNetworkNamespaceWhenItsValuesAreShared() {
+    NodeTable table = new NodeTable();
+    OwnedSocket plain = connection(40000);
+    table.put(plain);
+    OwnedSocket inNamespace =
+        new OwnedSocket(plain.socket().inNamespace(4026532173L), plain.owner());
+    OwnedSocket again = connection(40000);
+    table.put(new OwnedSocket(again.socket().inNamespace(4026532173L), again.owner()));
+    assertEquals(inNamespace, table.get(inNamespace.socket().key()));
+    assertEquals(4026532173L, table.get(inNamespace.socket().key()).socket().netnsInode());
+    assertEquals(2, table.size(), "the same four-tuple in another namespace is another socket");
+  }
+
+  @Test
+  void theOrderIsTheOneTheChainedComparatorGave() {
+    // the comparator as it was written before it was spelled out field by field
+    java.util.Comparator<OwnedSocket> chained =
+        java.util.Comparator.comparing((OwnedSocket s) -> s.socket().proto())
+            .thenComparingInt(s -> s.socket().localPort())
+            .thenComparing(s -> text(s.socket().localAddress()))
+            .thenComparingInt(s -> s.socket().remotePort())
+            .thenComparing(s -> text(s.socket().remoteAddress()))
+            .thenComparing(s -> text(s.socket().path()))
+            .thenComparingLong(s -> s.socket().inode());
+    java.util.Random random = new java.util.Random(42);
+    List<OwnedSocket> rows = new ArrayList<>();
+    String[] addresses = {"10.0.0.1", "10.0.0.2", "::1", "", null};
+    for (int i = 0; i < 2_000; i++) {
+      OwnedSocket r =
+          Rows.tcp(
+              addresses[random.nextInt(addresses.length - 1)],
+              random.nextInt(4),
+              addresses[random.nextInt(addresses.length)],
+              random.nextInt(3),
+              SocketState.ESTABLISHED,
+              random.nextInt(5),
+              Owner.of(Rows.process(500, "nginx")));
+      rows.add(r);
+    }
+    for (int i = 0; i + 1 < rows.size(); i++) {
+      OwnedSocket a = rows.get(i);
+      OwnedSocket b = rows.get(i + 1);
+      assertEquals(
+          Integer.signum(chained.compare(a, b)),
+          Integer.signum(dev.portolan.sampling.NodeSnapshot.ORDER.compare(a, b)),
+          a + " vs " + b);
+    }
+  }
+
+  private static String text(String s) {
+    return s == null ? "" : s;
+  }
 }
