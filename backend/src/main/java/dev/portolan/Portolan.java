@@ -3,6 +3,7 @@ package dev.portolan;
 import dev.portolan.audit.AgentAudit;
 import dev.portolan.audit.AuditFile;
 import dev.portolan.audit.AuditLog;
+import dev.portolan.bridge.RequestRetry;
 import dev.portolan.bridge.agent.HubLinkVerticle;
 import dev.portolan.bridge.hub.HubBridgeVerticle;
 import dev.portolan.bus.AuditJson;
@@ -51,6 +52,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.IOException;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -267,6 +269,15 @@ public final class Portolan {
     }
     if (config.cluster().enabled()) {
       RequestHeaders.stampHub(vertx.eventBus(), node);
+      for (RequestRetry.Failure f :
+          List.of(
+              RequestRetry.Failure.NO_HANDLERS,
+              RequestRetry.Failure.TIMEOUT,
+              RequestRetry.Failure.CONNECTION_CLOSED)) {
+        metrics.nodeRequestRetries(
+            f.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+            () -> dev.portolan.query.NodeRequests.retries(f));
+      }
     }
     long firstSeq = System.currentTimeMillis() * 1000;
     ChangeHistory history =

@@ -107,6 +107,17 @@ public final class PortolanMetrics {
         .increment();
   }
 
+  /**
+   * Serves {@code count} as the requests to nodes this hub asked once more after a failure of kind
+   * {@code reason} (no handler, timeout, the agent's connection closed).
+   */
+  public void nodeRequestRetries(String reason, java.util.function.LongSupplier count) {
+    FunctionCounter.builder("portolan.node.request.retries", count, c -> c.getAsLong())
+        .description("Requests to a node asked once more, by what failed the first time")
+        .tag("reason", reason)
+        .register(registry);
+  }
+
   /** Serves {@code agents} as the number of agents connected to this hub's bridge now. */
   public void bridgeAgents(java.util.function.IntSupplier agents) {
     Gauge.builder("portolan.bridge.agents", agents::getAsInt)

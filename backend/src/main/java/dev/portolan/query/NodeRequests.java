@@ -34,6 +34,21 @@ public final class NodeRequests {
 
   private static final String NODE_PREFIX = "portolan.node.";
 
+  /** Requests asked once more, by what failed the first time (this process's, for /metrics). */
+  private static final java.util.Map<RequestRetry.Failure, java.util.concurrent.atomic.LongAdder>
+      RETRIES = new java.util.EnumMap<>(RequestRetry.Failure.class);
+
+  static {
+    for (RequestRetry.Failure f : RequestRetry.Failure.values()) {
+      RETRIES.put(f, new java.util.concurrent.atomic.LongAdder());
+    }
+  }
+
+  /** How many requests this process asked once more after a failure of kind {@code failure}. */
+  public static long retries(RequestRetry.Failure failure) {
+    return RETRIES.get(failure).sum();
+  }
+
   private NodeRequests() {}
 
   /**
@@ -86,6 +101,7 @@ public final class NodeRequests {
                 return Future.failedFuture(e);
               }
               LOG.fine(() -> "asking " + address + " once more: " + e.getMessage());
+              RETRIES.get(failure(e)).increment();
               Future<Void> waited =
                   pause == 0
                       ? Future.succeededFuture()

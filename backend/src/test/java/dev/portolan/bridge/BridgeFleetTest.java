@@ -72,6 +72,11 @@ class BridgeFleetTest {
     assertEquals(true, health.getJsonObject("hub").getBoolean("connected"), health.encode());
     String metrics = hub.get("/metrics").body();
     assertTrue(metrics.contains("portolan_bridge_agents 1.0"), metrics);
+    for (String reason : List.of("no-handlers", "timeout", "connection-closed")) {
+      assertTrue(
+          metrics.contains("portolan_node_request_retries_total{reason=\"" + reason + "\"}"),
+          "the hub counts its retried requests by reason: " + reason);
+    }
   }
 
   @Test

@@ -69,10 +69,14 @@ class NodeRequestsRetryTest {
 
   @Test
   void aRequestThatStillFindsNoHandlerFailsAfterOneRetry() {
+    long retriesBefore = NodeRequests.retries(dev.portolan.bridge.RequestRetry.Failure.NO_HANDLERS);
     long started = System.nanoTime();
     Throwable e = failure(NodeRequests.ask(vertx, on(Addresses.SUMMARY), new JsonObject()));
     long tookMillis = (System.nanoTime() - started) / 1_000_000;
     assertEquals(ReplyFailure.NO_HANDLERS, assertInstanceOf(ReplyException.class, e).failureType());
+    assertTrue(
+        NodeRequests.retries(dev.portolan.bridge.RequestRetry.Failure.NO_HANDLERS) > retriesBefore,
+        "the retry is counted for /metrics");
     assertTrue(
         tookMillis >= 400 && tookMillis < 5_000, "one pause, then the answer: " + tookMillis);
   }
@@ -80,11 +84,16 @@ class NodeRequestsRetryTest {
   @Test
   void aReadThatTimedOutIsAskedAgainWithinTheSameBudget() throws Exception {
     handler(on(Addresses.SCAN_POLICY), 2, null);
+    long timeoutsBefore = NodeRequests.retries(dev.portolan.bridge.RequestRetry.Failure.TIMEOUT);
     long started = System.nanoTime();
     JsonObject answer =
         await(NodeRequests.ask(vertx, on(Addresses.SCAN_POLICY), new JsonObject(), 6_000));
     long tookMillis = (System.nanoTime() - started) / 1_000_000;
     assertEquals(2, answer.getInteger("n"));
+    assertEquals(
+        timeoutsBefore + 1,
+        NodeRequests.retries(dev.portolan.bridge.RequestRetry.Failure.TIMEOUT),
+        "one retry after a timeout, counted");
     assertTrue(
         tookMillis >= 4_000 && tookMillis < 6_000,
         "a first attempt of 4 s, the retry within the 6 s: " + tookMillis);
