@@ -18,6 +18,7 @@ import dev.portolan.fleet.FleetState;
 import dev.portolan.fleet.NodeFacts;
 import dev.portolan.limit.ConnectionLimits;
 import dev.portolan.metrics.PortolanMetrics;
+import dev.portolan.netns.NodeNamespaces;
 import dev.portolan.owner.OwnerIndex;
 import dev.portolan.query.ScanGate;
 import dev.portolan.sampling.ChangeHistory;
@@ -216,6 +217,10 @@ public final class Portolan {
     PortolanMetrics metrics = new PortolanMetrics(registry, node, readerName);
     ShortLivedReporting shortLived =
         config.sampleSelf() ? ShortLivedReporting.start(config.shortLived(), metrics) : null;
+    NodeNamespaces namespaces =
+        config.sampleSelf()
+            ? NodeNamespaces.create(config.namespaces(), config.socketReader())
+            : null;
     NodeFacts facts =
         NodeFacts.builder(node)
             .clusterNodeId(membership.localNodeId())
@@ -227,6 +232,7 @@ public final class Portolan {
             .addresses(NodeInfo.addresses())
             .readerNote(chosen != null ? chosen.note() : null)
             .shortLived(shortLived != null ? shortLived.fact() : null)
+            .namespaces(namespaces != null ? namespaces.status() : null)
             .busTls(
                 config.cluster().enabled() || config.bridge().linked()
                     ? config.cluster().busTls() != null
@@ -236,7 +242,17 @@ public final class Portolan {
     Future<?> deployed = Future.succeededFuture();
     if (config.sampleSelf()) {
       deployed =
-          deploySampling(vertx, config, services, metrics, reader, shortLived, latest, facts, epoch)
+          deploySampling(
+                  vertx,
+                  config,
+                  services,
+                  metrics,
+                  reader,
+                  shortLived,
+                  namespaces,
+                  latest,
+                  facts,
+                  epoch)
               .onFailure(e -> shortLived.close());
     }
     if (!config.role().serves()) {
@@ -385,13 +401,15 @@ public final class Portolan {
       PortolanMetrics metrics,
       SocketTableReader reader,
       ShortLivedReporting shortLived,
+      NodeNamespaces namespaces,
       SnapshotHolder latest,
       NodeFacts facts,
       String epoch) {
     String node = config.nodeName();
     OwnerIndex owners = OwnerIndex.create();
     Sampler sampler =
-        new Sampler(node, reader, owners, System::currentTimeMillis, shortLived.tracker());
+        new Sampler(
+            node, reader, owners, System::currentTimeMillis, shortLived.tracker(), namespaces);
     SamplerBackoff backoff = SamplerBackoff.forInterval(config.interval());
     NodeInfo info = new NodeInfo(node, reader.name(), config.interval().toMillis());
     ScanPolicy policy = ScanPolicy.create(config.scan(), ScanPolicy.Resolver.SYSTEM);

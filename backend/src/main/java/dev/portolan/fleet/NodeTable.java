@@ -27,7 +27,8 @@ final class NodeTable {
   private static final Comparator<OwnedSocket> TOTAL =
       NodeSnapshot.ORDER
           .thenComparing((OwnedSocket s) -> s.socket().localAddress() == null)
-          .thenComparing((OwnedSocket s) -> s.socket().remoteAddress() == null);
+          .thenComparing((OwnedSocket s) -> s.socket().remoteAddress() == null)
+          .thenComparingLong((OwnedSocket s) -> s.socket().netnsInode());
 
   /**
    * Distinct values this table holds more than once (owners, addresses) are kept once; see {@link
@@ -104,7 +105,7 @@ final class NodeTable {
     String local = address(e.localAddress());
     String remote = address(e.remoteAddress());
     if (local == e.localAddress() && remote == e.remoteAddress()) {
-      return owner == row.owner() ? row : new OwnedSocket(e, owner);
+      return row.withOwner(owner);
     }
     return new OwnedSocket(
         new SocketEntry(
@@ -121,8 +122,10 @@ final class NodeTable {
             e.inode(),
             e.unixType(),
             e.path(),
-            e.peerInode()),
-        owner);
+            e.peerInode(),
+            e.netnsInode()),
+        owner,
+        row.namespace());
   }
 
   private String address(String address) {
