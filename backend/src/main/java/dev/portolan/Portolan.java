@@ -37,6 +37,7 @@ import dev.portolan.verticles.FleetVerticle;
 import dev.portolan.verticles.HealthVerticle;
 import dev.portolan.verticles.HeartbeatVerticle;
 import dev.portolan.verticles.HttpEndpoint;
+import dev.portolan.verticles.NamespacesVerticle;
 import dev.portolan.verticles.OwnerVerticle;
 import dev.portolan.verticles.SamplerVerticle;
 import dev.portolan.verticles.ScannerVerticle;
@@ -433,6 +434,7 @@ public final class Portolan {
                     new SamplerVerticle(
                         sampler, shortLived.listener(), latest, backoff, metrics, services, epoch)))
         .compose(id -> vertx.deployVerticle(new OwnerVerticle(latest, owners, services), worker))
+        .compose(id -> vertx.deployVerticle(new NamespacesVerticle(latest, sampler), worker))
         .compose(
             id ->
                 vertx.deployVerticle(
