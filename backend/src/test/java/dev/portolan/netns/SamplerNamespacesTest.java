@@ -44,6 +44,7 @@ class SamplerNamespacesTest {
               NodeNamespaces.create(NodeNamespaces.Mode.AUTO, SocketReaders.Setting.AUTO));
       try {
         long inode = child.namespaceInode();
+        sampler.sample(); // the namespace is known before the listener opens in it
         int port = child.ask("listen");
         Sampler.Result first =
             sampleUntil(
