@@ -73,6 +73,7 @@ public final class NodeNamespaces implements AutoCloseable {
   private final NamespaceLabeler labeler;
   private final String note;
   private final SocketNamespace ownWhenOff;
+  private Sample last;
 
   private NodeNamespaces(
       NamespacesReader reader, NamespaceLabeler labeler, String note, long ownInode) {
@@ -112,14 +113,25 @@ public final class NodeNamespaces implements AutoCloseable {
   }
 
   /**
-   * Reads the other namespaces and labels them all. Off, or when discovery fails, only the own
-   * namespace (unlabelled) with no rows.
+   * Reads the other namespaces and labels them all. Off: only the own namespace (unlabelled), no
+   * rows. When discovery fails: the last sample again (its rows carried), or the failure when there
+   * is none yet.
    */
   public Sample sample() throws IOException {
     if (reader == null) {
       return new Sample(List.of(), ownWhenOff, Map.of(ownWhenOff.inode(), ownWhenOff), List.of());
     }
-    NamespacesSample sampled = reader.sample();
+    NamespacesSample sampled;
+    try {
+      sampled = reader.sample();
+    } catch (IOException e) {
+      // discovery failed (Portolan's own namespace unreadable): the namespaces as last read, so
+      // that their sockets are not reported closed; none read yet, the error goes to the sampler
+      if (last != null) {
+        return last;
+      }
+      throw e;
+    }
     DiscoveredNamespaces found = sampled.discovery();
     Map<Long, SocketNamespace> byInode = new HashMap<>();
     List<NamespaceSummary> summaries = new ArrayList<>();
@@ -150,7 +162,8 @@ public final class NodeNamespaces implements AutoCloseable {
       own = new SocketNamespace(found.ownInode(), null);
       byInode.put(own.inode(), own);
     }
-    return new Sample(sampled.rows(), own, byInode, summaries);
+    last = new Sample(sampled.rows(), own, byInode, summaries);
+    return last;
   }
 
   @Override

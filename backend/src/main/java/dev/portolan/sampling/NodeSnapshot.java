@@ -18,7 +18,7 @@ import java.util.Map;
 public final class NodeSnapshot {
   /**
    * Stable order for listings and cursors: protocol, local port, local address, remote port,
-   * remote, inode.
+   * remote, inode, network namespace (one tuple may be in several).
    */
   public static final Comparator<OwnedSocket> ORDER =
       Comparator.comparing((OwnedSocket s) -> s.socket().proto())
@@ -27,7 +27,8 @@ public final class NodeSnapshot {
           .thenComparingInt(s -> s.socket().remotePort())
           .thenComparing(s -> nullToEmpty(s.socket().remoteAddress()))
           .thenComparing(s -> nullToEmpty(s.socket().path()))
-          .thenComparingLong(s -> s.socket().inode());
+          .thenComparingLong(s -> s.socket().inode())
+          .thenComparingLong(OwnedSocket::netnsInode);
 
   private final String node;
   private final long seq;

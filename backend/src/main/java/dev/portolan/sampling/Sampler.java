@@ -16,7 +16,8 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * One node's sampling loop body: read the socket table, bring the owner index up to date, report
+ * One node's sampling loop body: read the socket table (and, with a {@link NodeNamespaces}, every
+ * other network namespace's, each row with its namespace), bring the owner index up to date, report
  * the short-lived sockets destroyed since the previous sample (when it has a {@link
  * ShortLivedSockets}), diff against the previous sample. Plain Java, blocking (it reads /proc): run
  * it on a worker thread, one call at a time.

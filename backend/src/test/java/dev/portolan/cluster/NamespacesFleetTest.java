@@ -114,7 +114,10 @@ class NamespacesFleetTest {
                         .json()
                         .getJsonArray("sockets");
                 for (int i = 0; i < rows.size(); i++) {
-                  if (rows.getJsonObject(i).getInteger("localPort") == port) {
+                  JsonObject r = rows.getJsonObject(i);
+                  // the owner index may meet a new socket before its holder's descriptor
+                  if (r.getInteger("localPort") == port
+                      && "process".equals(r.getJsonObject("owner").getString("status"))) {
                     return rows.getJsonObject(i);
                   }
                 }

@@ -49,8 +49,12 @@ class SamplerNamespacesTest {
         Sampler.Result first =
             sampleUntil(
                 sampler,
-                r -> find(r, inode, port, SocketState.LISTEN) != null,
-                "the listener in " + name);
+                r -> {
+                  // the owner index may meet a new socket before its holder's descriptor
+                  OwnedSocket l = find(r, inode, port, SocketState.LISTEN);
+                  return l != null && l.owner().status() == OwnerStatus.PROCESS;
+                },
+                "the listener in " + name + " with its owner");
         OwnedSocket listener = find(first, inode, port, SocketState.LISTEN);
         assertEquals(OwnerStatus.PROCESS, listener.owner().status());
         assertEquals(child.pid(), listener.owner().pid());

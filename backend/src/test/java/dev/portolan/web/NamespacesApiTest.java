@@ -72,7 +72,9 @@ class NamespacesApiTest {
                         .getJsonArray("sockets");
                 for (int i = 0; i < rows.size(); i++) {
                   JsonObject r = rows.getJsonObject(i);
-                  if (r.getInteger("localPort") == port) {
+                  // the owner index may meet a new socket before its holder's descriptor
+                  if (r.getInteger("localPort") == port
+                      && "process".equals(r.getJsonObject("owner").getString("status"))) {
                     return r;
                   }
                 }
