@@ -1,5 +1,7 @@
 package dev.portolan.netns;
 
+import java.util.List;
+
 /**
  * One of the node's network namespaces as {@code /api/v1/namespaces} lists it.
  *
@@ -17,10 +19,10 @@ public record NamespaceSummary(
     boolean own,
     String method,
     String note,
-    java.util.List<Integer> pids,
+    List<Integer> pids,
     int pidCount) {
 
   public NamespaceSummary {
-    pids = java.util.List.copyOf(pids);
+    pids = List.copyOf(pids);
   }
 }
