@@ -19,6 +19,7 @@ import dev.portolan.fleet.FleetState;
 import dev.portolan.fleet.NodeFacts;
 import dev.portolan.limit.ConnectionLimits;
 import dev.portolan.metrics.PortolanMetrics;
+import dev.portolan.netns.NodeNamespaces;
 import dev.portolan.owner.OwnerIndex;
 import dev.portolan.query.ScanGate;
 import dev.portolan.sampling.ChangeHistory;
@@ -37,6 +38,7 @@ import dev.portolan.verticles.FleetVerticle;
 import dev.portolan.verticles.HealthVerticle;
 import dev.portolan.verticles.HeartbeatVerticle;
 import dev.portolan.verticles.HttpEndpoint;
+import dev.portolan.verticles.NamespacesVerticle;
 import dev.portolan.verticles.OwnerVerticle;
 import dev.portolan.verticles.SamplerVerticle;
 import dev.portolan.verticles.ScannerVerticle;
@@ -225,6 +227,10 @@ public final class Portolan {
     PortolanMetrics metrics = new PortolanMetrics(registry, node, readerName);
     ShortLivedReporting shortLived =
         config.sampleSelf() ? ShortLivedReporting.start(config.shortLived(), metrics) : null;
+    NodeNamespaces namespaces =
+        config.sampleSelf()
+            ? NodeNamespaces.create(config.namespaces(), config.socketReader())
+            : null;
     NodeFacts facts =
         NodeFacts.builder(node)
             .clusterNodeId(membership.localNodeId())
@@ -236,6 +242,7 @@ public final class Portolan {
             .addresses(NodeInfo.addresses())
             .readerNote(chosen != null ? chosen.note() : null)
             .shortLived(shortLived != null ? shortLived.fact() : null)
+            .namespaces(namespaces != null ? namespaces.status() : null)
             .busTls(
                 config.cluster().enabled() || config.bridge().linked()
                     ? config.cluster().busTls() != null
@@ -245,7 +252,17 @@ public final class Portolan {
     Future<?> deployed = Future.succeededFuture();
     if (config.sampleSelf()) {
       deployed =
-          deploySampling(vertx, config, services, metrics, reader, shortLived, latest, facts, epoch)
+          deploySampling(
+                  vertx,
+                  config,
+                  services,
+                  metrics,
+                  reader,
+                  shortLived,
+                  namespaces,
+                  latest,
+                  facts,
+                  epoch)
               .onFailure(e -> shortLived.close());
     }
     if (!config.role().serves()) {
@@ -409,13 +426,15 @@ public final class Portolan {
       PortolanMetrics metrics,
       SocketTableReader reader,
       ShortLivedReporting shortLived,
+      NodeNamespaces namespaces,
       SnapshotHolder latest,
       NodeFacts facts,
       String epoch) {
     String node = config.nodeName();
     OwnerIndex owners = OwnerIndex.create();
     Sampler sampler =
-        new Sampler(node, reader, owners, System::currentTimeMillis, shortLived.tracker());
+        new Sampler(
+            node, reader, owners, System::currentTimeMillis, shortLived.tracker(), namespaces);
     SamplerBackoff backoff = SamplerBackoff.forInterval(config.interval());
     NodeInfo info = new NodeInfo(node, reader.name(), config.interval().toMillis());
     ScanPolicy policy = ScanPolicy.create(config.scan(), ScanPolicy.Resolver.SYSTEM);
@@ -439,6 +458,7 @@ public final class Portolan {
                     new SamplerVerticle(
                         sampler, shortLived.listener(), latest, backoff, metrics, services, epoch)))
         .compose(id -> vertx.deployVerticle(new OwnerVerticle(latest, owners, services), worker))
+        .compose(id -> vertx.deployVerticle(new NamespacesVerticle(latest, sampler), worker))
         .compose(
             id ->
                 vertx.deployVerticle(

@@ -86,6 +86,7 @@ public final class RouteRoles {
           .rule("GET", "/api/v1/owners", Need.VIEWER)
           .rule("GET", "/api/v1/processes/*/*", Need.VIEWER)
           .rule("GET", "/api/v1/summary", Need.VIEWER)
+          .rule("GET", "/api/v1/namespaces", Need.VIEWER)
           .rule("GET", "/api/v1/check", Need.VIEWER)
           .rule("GET", "/api/v1/events", Need.VIEWER)
           .rule("GET", "/api/v1/scans", Need.VIEWER)

@@ -62,7 +62,8 @@ public final class RequestRetry {
           Addresses.SCAN_STATUS,
           Addresses.SCAN_LIST,
           Addresses.SCAN_POLICY,
-          Addresses.CONNECTIVITY);
+          Addresses.CONNECTIVITY,
+          Addresses.NAMESPACES);
 
   private RequestRetry() {}
 

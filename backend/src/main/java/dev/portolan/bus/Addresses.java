@@ -87,6 +87,9 @@ public final class Addresses {
   /** {@link ConnectivityRequest} -> can this node connect to host:port, and why not. */
   public static final String CONNECTIVITY = "connectivity";
 
+  /** {} -> the node's network namespaces with their sockets counted ({@link NamespacesReply}). */
+  public static final String NAMESPACES = "namespaces";
+
   /** Every per-node service a sampling node answers ({@link #onNode}). */
   public static final java.util.List<String> NODE_SERVICES =
       java.util.List.of(
@@ -101,7 +104,8 @@ public final class Addresses {
           SCAN_CANCEL,
           SCAN_LIST,
           SCAN_POLICY,
-          CONNECTIVITY);
+          CONNECTIVITY,
+          NAMESPACES);
 
   /** The prefix of every {@link #scanEvents} address. */
   public static final String SCAN_EVENTS_PREFIX = "portolan.scan.events.";

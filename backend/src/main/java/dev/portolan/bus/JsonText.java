@@ -1,5 +1,6 @@
 package dev.portolan.bus;
 
+import dev.portolan.netns.SocketNamespace;
 import dev.portolan.owner.Owner;
 import dev.portolan.owner.ProcessInfo;
 import dev.portolan.sampling.Exposure;
@@ -8,6 +9,7 @@ import dev.portolan.sampling.SocketChange;
 import dev.portolan.service.ServiceNames;
 import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketEntry;
+import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -24,6 +26,7 @@ public final class JsonText {
 
   private final ServiceNames services;
   private final Map<ProcessInfo, String> ownerText = new HashMap<>();
+  private final Map<SocketNamespace, String> namespaceText = new HashMap<>();
 
   public JsonText(ServiceNames services) {
     this.services = services;
@@ -109,6 +112,28 @@ public final class JsonText {
         .append(e.inode())
         .append(",\"owner\":");
     owner(sb, row.owner());
+    namespace(sb, row);
+  }
+
+  /** As {@link NamespaceJson#put}: a labelled namespace's fields are made once and kept. */
+  private void namespace(StringBuilder sb, OwnedSocket row) {
+    SocketNamespace ns = row.namespace();
+    if (ns == null || ns.label() == null) {
+      sb.append(",\"netns\":").append(row.netnsInode());
+      return;
+    }
+    String text = namespaceText.get(ns);
+    if (text == null) {
+      JsonObject j = new JsonObject();
+      NamespaceJson.put(j, row);
+      String encoded = j.encode();
+      text = "," + encoded.substring(1, encoded.length() - 1);
+      if (namespaceText.size() >= MAX_CACHED_OWNERS) {
+        namespaceText.clear();
+      }
+      namespaceText.put(ns, text);
+    }
+    sb.append(text);
   }
 
   /** As {@link SocketJson#ownerToJson}. */

@@ -100,6 +100,7 @@ public record NodeEntry(
           .put("reader", facts.reader())
           .put("readerNote", facts.readerNote())
           .put("shortLived", facts.shortLived())
+          .put("namespaces", facts.namespaces())
           .put("busTls", facts.busTls())
           .put("intervalMillis", facts.intervalMillis())
           .put("portolanStartedAt", facts.startedAtMillis())
@@ -132,7 +133,8 @@ public record NodeEntry(
               j.getString("readerNote"),
               j.getString("shortLived"),
               j.getBoolean("busTls"),
-              NodeHeartbeat.samplerFromJson(j.getJsonObject("sampler")));
+              NodeHeartbeat.samplerFromJson(j.getJsonObject("sampler")),
+              j.getString("namespaces"));
     }
     return new NodeEntry(
         j.getString("name"),

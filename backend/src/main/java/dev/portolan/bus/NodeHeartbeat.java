@@ -48,6 +48,9 @@ public record NodeHeartbeat(
     if (facts.busTls() != null) {
       j.put("busTls", facts.busTls());
     }
+    if (facts.namespaces() != null) {
+      j.put("namespaces", facts.namespaces());
+    }
     if (facts.sampler() != null) {
       j.put("sampler", samplerJson(facts.sampler()));
     }
@@ -96,6 +99,7 @@ public record NodeHeartbeat(
             .readerNote(j.getString("readerNote"))
             .shortLived(j.getString("shortLived"))
             .busTls(j.getBoolean("busTls"))
+            .namespaces(j.getString("namespaces"))
             .sampler(samplerFromJson(j.getJsonObject("sampler")))
             .build();
     return new NodeHeartbeat(

@@ -1,5 +1,6 @@
 package dev.portolan.bus;
 
+import dev.portolan.netns.SocketNamespace;
 import dev.portolan.owner.Owner;
 import dev.portolan.owner.OwnerStatus;
 import dev.portolan.owner.ProcessInfo;
@@ -78,6 +79,7 @@ public final class SocketJson {
     }
     j.put("txQueue", e.txQueue()).put("rxQueue", e.rxQueue()).put("inode", e.inode());
     j.put("owner", ownerToJson(row.owner()));
+    NamespaceJson.put(j, row);
     return j;
   }
 
@@ -111,7 +113,11 @@ public final class SocketJson {
               j.getInteger("uid", -1),
               j.getLong("inode", 0L));
     }
-    return new OwnedSocket(e, ownerFromJson(j.getJsonObject("owner")));
+    SocketNamespace namespace = NamespaceJson.read(j);
+    if (namespace != null) {
+      e = e.inNamespace(namespace.inode());
+    }
+    return new OwnedSocket(e, ownerFromJson(j.getJsonObject("owner")), namespace);
   }
 
   public static JsonObject ownerToJson(Owner owner) {

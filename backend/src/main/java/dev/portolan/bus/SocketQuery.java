@@ -26,7 +26,10 @@ public record SocketQuery(SocketFilter filter, int limit, String cursor) {
             .put("localPort", f.localPort())
             .put("remotePort", f.remotePort())
             .put("pid", f.pid())
-            .put("q", f.text());
+            .put("q", f.text())
+            .put("netns", f.netns())
+            .put("container", f.container())
+            .put("pod", f.pod());
     if (f.protocols() != null) {
       JsonArray protos = new JsonArray();
       for (ProtocolChoice p : f.protocols()) {
@@ -78,7 +81,10 @@ public record SocketQuery(SocketFilter filter, int limit, String cursor) {
             j.getInteger("localPort"),
             j.getInteger("remotePort"),
             j.getInteger("pid"),
-            j.getString("q"));
+            j.getString("q"),
+            j.getLong("netns"),
+            j.getString("container"),
+            j.getString("pod"));
     return new SocketQuery(filter, j.getInteger("limit"), j.getString("cursor"));
   }
 }

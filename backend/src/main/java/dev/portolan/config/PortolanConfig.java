@@ -3,6 +3,7 @@ package dev.portolan.config;
 import dev.portolan.access.HttpAccess;
 import dev.portolan.limit.ConnectionSettings;
 import dev.portolan.limit.RateLimitSettings;
+import dev.portolan.netns.NodeNamespaces;
 import dev.portolan.scan.policy.ScanPolicySettings;
 import dev.portolan.socket.SocketReaders;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ public record PortolanConfig(
     boolean sampleSelf,
     ClusterSettings cluster,
     SocketReaders.Setting socketReader,
+    NodeNamespaces.Mode namespaces,
     boolean shortLived,
     boolean insecure,
     RateLimitSettings limits,
@@ -102,6 +104,12 @@ public record PortolanConfig(
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(e.getMessage());
     }
+    NodeNamespaces.Mode namespaces;
+    try {
+      namespaces = Settings.NAMESPACES.value(settings);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(e.getMessage());
+    }
     boolean shortLived = Settings.SHORT_LIVED.value(settings);
     boolean insecure = Settings.INSECURE.value(settings);
     cluster = cluster.withBusTls(BusTls.fromSettings(settings));
@@ -163,6 +171,7 @@ public record PortolanConfig(
         sampleSelf,
         cluster,
         socketReader,
+        namespaces,
         shortLived,
         insecure,
         limits,
@@ -185,6 +194,7 @@ public record PortolanConfig(
         newSampleSelf,
         newCluster,
         socketReader,
+        namespaces,
         shortLived,
         insecure,
         limits,

@@ -5,6 +5,7 @@ import dev.portolan.config.Setting.Kind;
 import dev.portolan.limit.ConnectionSettings;
 import dev.portolan.limit.Rate;
 import dev.portolan.limit.RateLimitSettings;
+import dev.portolan.netns.NodeNamespaces;
 import dev.portolan.scan.policy.Cidr;
 import dev.portolan.scan.policy.ScanPolicySettings;
 import dev.portolan.socket.SocketReaders;
@@ -392,6 +393,20 @@ public final class Settings {
               + " read: `netlink` (sock_diag, as `ss` does), `proc` (`/proc/net/*`), or `auto`: netlink where the kernel"
               + " allows it, else `/proc` ([How the table is read](#how-the-table-is-read))",
           v -> SocketReaders.Setting.parse(v.toString().trim()));
+  public static final Setting<NodeNamespaces.Mode> NAMESPACES =
+      new Setting<>(
+          "namespaces",
+          "--namespaces",
+          "PORTOLAN_NAMESPACES",
+          "auto|off",
+          Kind.VALUE,
+          "`auto`",
+          NodeNamespaces.Mode.AUTO,
+          "sample every network namespace of the node (containers, pods, `ip netns`) besides"
+              + " Portolan's own: `auto` does when running as root and silently reads only its own"
+              + " otherwise (`/api/v1/nodes` and `/health` say which); `off` never does"
+              + " ([Network namespaces](#network-namespaces))",
+          v -> NodeNamespaces.Mode.parse(v.toString().trim()));
   public static final Setting<Boolean> SHORT_LIVED =
       new Setting<>(
           "shortLived",
@@ -582,6 +597,7 @@ public final class Settings {
           BUS_TLS_KEY,
           BUS_TLS_CA,
           SOCKET_READER,
+          NAMESPACES,
           SHORT_LIVED,
           INSECURE,
           USERS,

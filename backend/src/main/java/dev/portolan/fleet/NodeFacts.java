@@ -11,7 +11,8 @@ import java.util.List;
  * samples are caught ("on", or "off: why"; null when the node does not sample). {@code busTls}:
  * whether its clustered event bus runs over TLS (null when it is not clustered, or does not say);
  * {@code sampler} is how its sampler keeps up (the interval it samples at now, whether it backs
- * off; null when unknown or the node does not sample).
+ * off; null when unknown or the node does not sample). {@code namespaces}: whether the node samples
+ * its other network namespaces ("on", or "off: why"; null when it does not sample or does not say).
  */
 public record NodeFacts(
     String node,
@@ -25,7 +26,8 @@ public record NodeFacts(
     String readerNote,
     String shortLived,
     Boolean busTls,
-    SamplerState sampler) {
+    SamplerState sampler,
+    String namespaces) {
   public NodeFacts {
     addresses = addresses == null ? List.of() : List.copyOf(addresses);
   }
@@ -52,6 +54,7 @@ public record NodeFacts(
     private String shortLived;
     private Boolean busTls;
     private SamplerState sampler;
+    private String namespaces;
 
     private Builder(String node) {
       this.node = node;
@@ -112,6 +115,11 @@ public record NodeFacts(
       return this;
     }
 
+    public Builder namespaces(String value) {
+      namespaces = value;
+      return this;
+    }
+
     public NodeFacts build() {
       return new NodeFacts(
           node,
@@ -125,7 +133,8 @@ public record NodeFacts(
           readerNote,
           shortLived,
           busTls,
-          sampler);
+          sampler,
+          namespaces);
     }
   }
 
@@ -142,7 +151,8 @@ public record NodeFacts(
         newReaderNote,
         newShortLived,
         busTls,
-        sampler);
+        sampler,
+        namespaces);
   }
 
   /** These facts with the sampler's state now. */
@@ -159,7 +169,8 @@ public record NodeFacts(
         readerNote,
         shortLived,
         busTls,
-        now);
+        now,
+        namespaces);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.portolan.fleet;
 
+import dev.portolan.netns.SocketNamespace;
 import dev.portolan.owner.Owner;
 import dev.portolan.sampling.NodeSnapshot;
 import dev.portolan.sampling.OwnedSocket;
@@ -35,7 +36,11 @@ final class NodeTable {
     if (c != 0) {
       return c;
     }
-    return Boolean.compare(a.socket().remoteAddress() == null, b.socket().remoteAddress() == null);
+    c = Boolean.compare(a.socket().remoteAddress() == null, b.socket().remoteAddress() == null);
+    if (c != 0) {
+      return c;
+    }
+    return Long.compare(a.socket().netnsInode(), b.socket().netnsInode());
   }
 
   /**
@@ -47,6 +52,7 @@ final class NodeTable {
   private final Map<SocketKey, OwnedSocket> byKey = new HashMap<>();
   private final TreeSet<OwnedSocket> ordered = new TreeSet<>(TOTAL);
   private final Map<Owner, Owner> owners = new HashMap<>();
+  private final Map<SocketNamespace, SocketNamespace> namespaces = new HashMap<>();
   private final Map<String, String> addresses = new HashMap<>();
 
   OwnedSocket get(SocketKey key) {
@@ -92,12 +98,12 @@ final class NodeTable {
   }
 
   /**
-   * {@code row} with its owner and addresses replaced by equal ones this table already holds. A row
-   * decoded from JSON has copies of its own: a node's thousand sockets have a few dozen processes
-   * (a process's owner with its name, user, command line and unit is ~300 bytes) and a few local
-   * addresses, so a hub holding a fleet keeps each once per node. Only memory: equal values, same
-   * rows. The maps are emptied when they outgrow {@link #MAX_CANONICAL} (rows keep what they point
-   * to).
+   * {@code row} with its owner, namespace and addresses replaced by equal ones this table already
+   * holds. A row decoded from JSON has copies of its own: a node's thousand sockets have a few
+   * dozen processes (a process's owner with its name, user, command line and unit is ~300 bytes)
+   * and a few local addresses, so a hub holding a fleet keeps each once per node. Only memory:
+   * equal values, same rows. The maps are emptied when they outgrow {@link #MAX_CANONICAL} (rows
+   * keep what they point to).
    */
   private OwnedSocket canonical(OwnedSocket row) {
     Owner owner = row.owner();
@@ -109,11 +115,22 @@ final class NodeTable {
         owners.clear();
       }
     }
+    SocketNamespace namespace = row.namespace();
+    if (namespace != null) {
+      SocketNamespace held = namespaces.putIfAbsent(namespace, namespace);
+      if (held != null) {
+        namespace = held;
+      } else if (namespaces.size() > MAX_CANONICAL) {
+        namespaces.clear();
+      }
+    }
     SocketEntry e = row.socket();
     String local = address(e.localAddress());
     String remote = address(e.remoteAddress());
     if (local == e.localAddress() && remote == e.remoteAddress()) {
-      return owner == row.owner() ? row : new OwnedSocket(e, owner);
+      return owner == row.owner() && namespace == row.namespace()
+          ? row
+          : new OwnedSocket(e, owner, namespace);
     }
     return new OwnedSocket(
         new SocketEntry(
@@ -132,7 +149,8 @@ final class NodeTable {
             e.path(),
             e.peerInode(),
             e.netnsInode()),
-        owner);
+        owner,
+        namespace);
   }
 
   private String address(String address) {

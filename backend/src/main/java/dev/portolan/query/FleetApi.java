@@ -9,6 +9,7 @@ import dev.portolan.bus.FleetOwnersReply;
 import dev.portolan.bus.FleetPortReply;
 import dev.portolan.bus.FleetSocketsReply;
 import dev.portolan.bus.FleetSummaryReply;
+import dev.portolan.bus.NamespacesReply;
 import dev.portolan.bus.NodeEntry;
 import dev.portolan.bus.NodeSummaryReply;
 import dev.portolan.bus.NodesReply;
@@ -146,6 +147,16 @@ public final class FleetApi {
     return liveNode(node)
         .compose(n -> ask(Addresses.onNode(node, Addresses.SUMMARY), new JsonObject()))
         .map(NodeSummaryReply::fromJson);
+  }
+
+  /**
+   * One node's network namespaces, from the node (404 when unknown, 503 when down): what each is,
+   * how it is read, its sockets counted.
+   */
+  public Future<NamespacesReply> namespaces(String node) {
+    return liveNode(node)
+        .compose(n -> ask(Addresses.onNode(node, Addresses.NAMESPACES), new JsonObject()))
+        .map(NamespacesReply::fromJson);
   }
 
   /** Is anything listening on proto/port: on one node, or on each node with a fleet verdict. */

@@ -128,7 +128,7 @@ final class KeyedRows {
 
   /** {@code a.key().equals(b.key())} without the keys. */
   static boolean sameKey(SocketEntry a, SocketEntry b) {
-    if (a.proto() != b.proto()) {
+    if (a.proto() != b.proto() || a.netnsInode() != b.netnsInode()) {
       return false;
     }
     if (a.proto() == Protocol.UNIX) {
@@ -162,6 +162,9 @@ final class KeyedRows {
       if (s.remotePort() == 0) {
         h = h * 0x9E3779B97F4A7C15L + s.inode();
       }
+    }
+    if (s.netnsInode() != 0) {
+      h = h * 0x9E3779B97F4A7C15L + s.netnsInode();
     }
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;

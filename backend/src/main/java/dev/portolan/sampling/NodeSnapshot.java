@@ -19,13 +19,13 @@ import java.util.Map;
 public final class NodeSnapshot {
   /**
    * Stable order for listings and cursors: protocol, local port, local address, remote port,
-   * remote, inode.
+   * remote, inode, network namespace (one tuple may be in several).
    */
   public static final Comparator<OwnedSocket> ORDER = NodeSnapshot::compareRows;
 
   /**
-   * {@link #ORDER}: protocol, local port, local address, remote port, remote address, path, inode
-   * (a missing address or path as ""). Written out rather than chained from key extractors: a hub
+   * {@link #ORDER}: protocol, local port, local address, remote port, remote address, path, inode,
+   * network namespace (a missing address or path as ""). Written out rather than chained from key extractors: a hub
    * keeps every node's table in this order and compares on each change (a chain of lambdas boxed
    * and dispatched per field was a fifth of a busy hub's CPU).
    */
@@ -56,7 +56,11 @@ public final class NodeSnapshot {
     if (c != 0) {
       return c;
     }
-    return Long.compare(x.inode(), y.inode());
+    c = Long.compare(x.inode(), y.inode());
+    if (c != 0) {
+      return c;
+    }
+    return Long.compare(a.netnsInode(), b.netnsInode());
   }
 
   /** Compares two texts, null as "". */

@@ -1,13 +1,36 @@
 package dev.portolan.sampling;
 
+import dev.portolan.netns.SocketNamespace;
 import dev.portolan.owner.Owner;
 import dev.portolan.socket.SocketEntry;
 import java.util.Objects;
 
-/** A socket of the table together with who holds it: one row of {@code ss -tuxanp}. */
-public record OwnedSocket(SocketEntry socket, Owner owner) {
+/**
+ * A socket of the table together with who holds it: one row of {@code ss -tuxanp}; and the network
+ * namespace it lives in ({@code namespace}: its inode and label; null when the row does not say, as
+ * in tests and rows from before namespaces were read).
+ */
+public record OwnedSocket(SocketEntry socket, Owner owner, SocketNamespace namespace) {
   public OwnedSocket {
     Objects.requireNonNull(socket, "socket");
     Objects.requireNonNull(owner, "owner");
+  }
+
+  /** A row whose namespace is not said. */
+  public OwnedSocket(SocketEntry socket, Owner owner) {
+    this(socket, owner, null);
+  }
+
+  /** The same row with another owner. */
+  public OwnedSocket withOwner(Owner other) {
+    return other == owner ? this : new OwnedSocket(socket, other, namespace);
+  }
+
+  /**
+   * The inode of the namespace the socket lives in: the namespace's when said, else the entry's
+   * ({@code 0}: the node's own, not said).
+   */
+  public long netnsInode() {
+    return namespace != null ? namespace.inode() : socket.netnsInode();
   }
 }

@@ -1,5 +1,6 @@
 package dev.portolan.sampling;
 
+import dev.portolan.netns.NodeNamespaces;
 import dev.portolan.owner.Owner;
 import dev.portolan.owner.OwnerIndex;
 import dev.portolan.owner.OwnersByInode;
@@ -15,7 +16,8 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * One node's sampling loop body: read the socket table, bring the owner index up to date, report
+ * One node's sampling loop body: read the socket table (and, with a {@link NodeNamespaces}, every
+ * other network namespace's, each row with its namespace), bring the owner index up to date, report
  * the short-lived sockets destroyed since the previous sample (when it has a {@link
  * ShortLivedSockets}), diff against the previous sample. Plain Java, blocking (it reads /proc): run
  * it on a worker thread, one call at a time.
@@ -28,6 +30,8 @@ public final class Sampler {
   private final SampleDiffer differ;
   private final LongSupplier clock;
   private final ShortLivedSockets shortLived;
+  private final NodeNamespaces namespaces;
+  private volatile NodeNamespaces.Sample lastNamespaces;
 
   public Sampler(
       String node, SocketTableReader reader, OwnerIndex owners, LongSupplier clockMillis) {
@@ -41,7 +45,22 @@ public final class Sampler {
       OwnerIndex owners,
       LongSupplier clockMillis,
       ShortLivedSockets shortLived) {
+    this(node, reader, owners, clockMillis, shortLived, null);
+  }
+
+  /**
+   * {@code namespaces}: the node's other network namespaces, read with every sample and their rows
+   * merged with the own reader's; null to read only the own namespace (rows then say no namespace).
+   */
+  public Sampler(
+      String node,
+      SocketTableReader reader,
+      OwnerIndex owners,
+      LongSupplier clockMillis,
+      ShortLivedSockets shortLived,
+      NodeNamespaces namespaces) {
     this.node = node;
+    this.namespaces = namespaces;
     this.shortLived = shortLived;
     this.reader = reader;
     this.owners = owners;
@@ -61,14 +80,27 @@ public final class Sampler {
   public Result sample() throws IOException {
     long started = System.nanoTime();
     List<SocketEntry> table = reader.read(protocols);
-    List<OwnedSocket> rows = withOwners(table, owners.update(table));
+    NodeNamespaces.Sample others = namespaces == null ? null : namespaces.sample();
+    if (others != null && !others.rows().isEmpty()) {
+      List<SocketEntry> all = new ArrayList<>(table.size() + others.rows().size());
+      all.addAll(table);
+      all.addAll(others.rows());
+      table = all;
+    }
+    // socket inodes are global: the one owner index finds the holders in every namespace
+    List<OwnedSocket> rows = withOwners(table, owners.update(table), others);
+    lastNamespaces = others;
     KernelSockstat sockstat = reader.sockstat();
     long now = clock.getAsLong();
     KeyedRows current = KeyedRows.of(rows);
     List<SocketChange> changes = new ArrayList<>();
     if (shortLived != null) {
       for (ShortLivedSockets.Found found : shortLived.drain(current)) {
-        changes.add(differ.shortLived(found.socket(), found.details(), now));
+        OwnedSocket row = found.socket();
+        if (others != null && row.namespace() == null) {
+          row = new OwnedSocket(row.socket(), row.owner(), others.of(row.socket()));
+        }
+        changes.add(differ.shortLived(row, found.details(), now));
       }
     }
     List<SocketChange> diff = differ.diff(current, now);
@@ -93,12 +125,30 @@ public final class Sampler {
    * answer.
    */
   public static List<OwnedSocket> withOwners(List<SocketEntry> table, OwnersByInode owners) {
+    return withOwners(table, owners, null);
+  }
+
+  /** {@link #withOwners(List, OwnersByInode)}, each row with its namespace from {@code spaces}. */
+  static List<OwnedSocket> withOwners(
+      List<SocketEntry> table, OwnersByInode owners, NodeNamespaces.Sample spaces) {
     List<OwnedSocket> rows = new ArrayList<>(table.size());
     for (SocketEntry e : table) {
       Owner found = e.inode() == 0 ? Owner.KERNEL : owners.owner(e.inode());
-      rows.add(new OwnedSocket(e, found != null ? found : Owner.UNKNOWN));
+      rows.add(
+          new OwnedSocket(
+              e, found != null ? found : Owner.UNKNOWN, spaces == null ? null : spaces.of(e)));
     }
     return rows;
+  }
+
+  /** The namespaces as the last sample read them, or null (none read yet, or not reading them). */
+  public NodeNamespaces.Sample lastNamespaces() {
+    return lastNamespaces;
+  }
+
+  /** Whether other namespaces are read: "on", or "off: why"; null when not asked to. */
+  public String namespacesStatus() {
+    return namespaces == null ? null : namespaces.status();
   }
 
   public String node() {
@@ -107,6 +157,9 @@ public final class Sampler {
 
   /** Releases the reader's resources (a netlink socket), after the last sample. */
   public void close() {
+    if (namespaces != null) {
+      namespaces.close();
+    }
     if (reader instanceof AutoCloseable closeable) {
       try {
         closeable.close();

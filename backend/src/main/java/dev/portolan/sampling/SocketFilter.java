@@ -19,7 +19,9 @@ import java.util.Set;
  * equivalents: {@code node}, {@code proto} (tcp, udp, unix, tcp4, tcp6, udp4, udp6, inet, inet6),
  * {@code state} (listen, established, time-wait... comma-separated), {@code listening}, {@code
  * port} (local or remote), {@code local-port}, {@code remote-port}, {@code pid}, {@code q} (text in
- * process, user, cmdline, address or path). A null field means "any".
+ * process, user, cmdline, address or path), {@code netns} (a network namespace's inode), {@code
+ * container} (a container's name, or its id or a prefix of it of at least 4 characters) and {@code
+ * pod} (a pod's name, {@code NAMESPACE/NAME} or uid). A null field means "any".
  */
 public record SocketFilter(
     String node,
@@ -30,13 +32,54 @@ public record SocketFilter(
     Integer localPort,
     Integer remotePort,
     Integer pid,
-    String text) {
+    String text,
+    Long netns,
+    String container,
+    String pod) {
 
   public static final SocketFilter ALL =
-      new SocketFilter(null, null, null, null, null, null, null, null, null);
+      new SocketFilter(null, null, null, null, null, null, null, null, null, null, null, null);
   public static final Set<String> PARAMETERS =
       Set.of(
-          "node", "proto", "state", "listening", "port", "local-port", "remote-port", "pid", "q");
+          "node",
+          "proto",
+          "state",
+          "listening",
+          "port",
+          "local-port",
+          "remote-port",
+          "pid",
+          "q",
+          "netns",
+          "container",
+          "pod");
+
+  /** Without the namespace filters. */
+  public SocketFilter(
+      String node,
+      Set<ProtocolChoice> protocols,
+      Set<SocketState> states,
+      Boolean listening,
+      Integer port,
+      Integer localPort,
+      Integer remotePort,
+      Integer pid,
+      String text) {
+    this(
+        node,
+        protocols,
+        states,
+        listening,
+        port,
+        localPort,
+        remotePort,
+        pid,
+        text,
+        null,
+        null,
+        null);
+  }
+
   private static final int MAX_TEXT = 200;
 
   /** A protocol, optionally narrowed to one family ("tcp6" = TCP over IPv6). */
@@ -49,7 +92,18 @@ public record SocketFilter(
   /** The same filter narrowed to one node (null: any node). */
   public SocketFilter withNode(String name) {
     return new SocketFilter(
-        name, protocols, states, listening, port, localPort, remotePort, pid, text);
+        name,
+        protocols,
+        states,
+        listening,
+        port,
+        localPort,
+        remotePort,
+        pid,
+        text,
+        netns,
+        container,
+        pod);
   }
 
   /**
@@ -81,7 +135,18 @@ public record SocketFilter(
       text = text.isEmpty() ? null : text.toLowerCase(Locale.ROOT);
     }
     return new SocketFilter(
-        node, protos, states, listening, port, localPort, remotePort, pid, text);
+        node,
+        protos,
+        states,
+        listening,
+        port,
+        localPort,
+        remotePort,
+        pid,
+        text,
+        NamespaceFilters.netns(QueryValues.single(params, "netns")),
+        NamespaceFilters.name("container", QueryValues.single(params, "container")),
+        NamespaceFilters.name("pod", QueryValues.single(params, "pod")));
   }
 
   /** The filter parameters plus {@code extra}: what an endpoint that filters sockets accepts. */
@@ -123,6 +188,15 @@ public record SocketFilter(
       return false;
     }
     if (pid != null && (row.owner().status() != OwnerStatus.PROCESS || row.owner().pid() != pid)) {
+      return false;
+    }
+    if (netns != null && row.netnsInode() != netns) {
+      return false;
+    }
+    if (container != null && !NamespaceFilters.isContainer(row, container)) {
+      return false;
+    }
+    if (pod != null && !NamespaceFilters.isPod(row, pod)) {
       return false;
     }
     return text == null || matchesText(row);

@@ -22,7 +22,7 @@ public record SocketPage(List<OwnedSocket> rows, String nextCursor, int matched)
   public static final int MAX_LIMIT = 10_000;
 
   /** How many NUL-separated fields {@link #sortKey} writes. */
-  public static final int SORT_KEY_FIELDS = 7;
+  public static final int SORT_KEY_FIELDS = 8;
 
   private static final char SEP = '\u0000';
 
@@ -101,7 +101,7 @@ public record SocketPage(List<OwnedSocket> rows, String nextCursor, int matched)
   /**
    * A row's position in {@link NodeSnapshot#ORDER} as text: {@value #SORT_KEY_FIELDS} fields
    * separated by NUL (protocol, local port, local address, remote port, remote address, path,
-   * inode). Cursors are built from it.
+   * inode, network namespace inode). Cursors are built from it.
    */
   public static String sortKey(OwnedSocket row) {
     SocketEntry e = row.socket();
@@ -117,7 +117,9 @@ public record SocketPage(List<OwnedSocket> rows, String nextCursor, int matched)
         + SEP
         + nz(e.path())
         + SEP
-        + e.inode();
+        + e.inode()
+        + SEP
+        + row.netnsInode();
   }
 
   /**
@@ -145,7 +147,8 @@ public record SocketPage(List<OwnedSocket> rows, String nextCursor, int matched)
             Long.parseLong(f[6]),
             null,
             f[5].isEmpty() ? null : f[5],
-            0);
+            0,
+            Long.parseLong(f[7]));
     return new OwnedSocket(probe, Owner.UNKNOWN);
   }
 

@@ -67,10 +67,7 @@ public final class OwnerVerticle extends VerticleBase {
     for (OwnedSocket s : onPort) {
       sockets.add(
           ListedSocket.of(
-              snapshot.node(),
-              new OwnedSocket(s.socket(), confirmed.get(s.socket().inode())),
-              services,
-              null));
+              snapshot.node(), s.withOwner(confirmed.get(s.socket().inode())), services, null));
       listening |= s.socket().isListening();
     }
     return new PortOwnersReply(
@@ -98,8 +95,7 @@ public final class OwnerVerticle extends VerticleBase {
     for (long inode : inodes) {
       OwnedSocket s = snapshot.byInode(inode);
       if (s != null) {
-        sockets.add(
-            ListedSocket.of(snapshot.node(), new OwnedSocket(s.socket(), owner), services, null));
+        sockets.add(ListedSocket.of(snapshot.node(), s.withOwner(owner), services, null));
       } else {
         unsampled.add(inode);
       }

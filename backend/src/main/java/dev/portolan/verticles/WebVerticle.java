@@ -15,6 +15,7 @@ import dev.portolan.bus.AuditJson;
 import dev.portolan.bus.CheckAnswer;
 import dev.portolan.bus.FleetChanges;
 import dev.portolan.bus.FleetSocketsReply;
+import dev.portolan.bus.NamespacesReply;
 import dev.portolan.bus.NodesReply;
 import dev.portolan.bus.OwnersReply;
 import dev.portolan.bus.ProcessReply;
@@ -293,6 +294,15 @@ public final class WebVerticle extends VerticleBase {
                     Set.of("node"),
                     (c, p) -> reply(c, fleet.summary(node(p)).map(SummaryReply::toJson))));
     router
+        .get("/api/v1/namespaces")
+        .handler(
+            ctx ->
+                guarded(
+                    ctx,
+                    Set.of("node"),
+                    (c, p) ->
+                        reply(c, fleet.namespaces(requiredNode(p)).map(NamespacesReply::toJson))));
+    router
         .get("/api/v1/check")
         .handler(
             ctx ->
@@ -386,6 +396,14 @@ public final class WebVerticle extends VerticleBase {
   private static String node(Map<String, List<String>> params) {
     String node = QueryValues.single(params, "node");
     return node == null || node.isBlank() ? null : node;
+  }
+
+  private static String requiredNode(Map<String, List<String>> params) {
+    String node = node(params);
+    if (node == null) {
+      throw new InvalidQueryException("missing node", "give node=NAME: whose namespaces to list");
+    }
+    return node;
   }
 
   private static int requiredPort(Map<String, List<String>> params) {

@@ -83,7 +83,8 @@ class RepliesRoundTripTest {
                 null,
                 "on",
                 true,
-                new SamplerState(1000, 4000, 2500, 7))
+                new SamplerState(1000, 4000, 2500, 7),
+                "on")
             : null;
     return new NodeEntry(
         name,
@@ -166,6 +167,7 @@ class RepliesRoundTripTest {
             "reader",
             "readerNote",
             "shortLived",
+            "namespaces",
             "busTls",
             "intervalMillis",
             "portolanStartedAt",

@@ -652,7 +652,11 @@ class NetnsFleetTest {
                 "--http-port",
                 Integer.toString(AGENT_HTTP_PORT),
                 "--bind",
-                "127.0.0.1"));
+                "127.0.0.1",
+                // each agent stands for a node of its own, but all share this host's namespaces:
+                // reading the others' would show every agent's listeners under every node
+                "--namespaces",
+                "off"));
     args.addAll(agentBusTls.get(node));
     return Node.start(logName, NS_PREFIX + "a" + i, node, args, true);
   }

@@ -29,7 +29,7 @@ class SettingsTest {
           + " PORTOLAN_CLUSTER_HOST=clusterHost PORTOLAN_CLUSTER_PORT=clusterPort PORTOLAN_BUS_PORT=busPort"
           + " PORTOLAN_BUS_TLS_CERT=busTlsCert PORTOLAN_BUS_TLS_KEY=busTlsKey PORTOLAN_BUS_TLS_CA=busTlsCa"
           + " PORTOLAN_JOIN=join PORTOLAN_KUBERNETES_DNS=kubernetesDns PORTOLAN_SOCKET_READER=socketReader"
-          + " PORTOLAN_SHORT_LIVED=shortLived PORTOLAN_INSECURE=insecure PORTOLAN_SCAN_RATE=scanRate"
+          + " PORTOLAN_NAMESPACES=namespaces PORTOLAN_SHORT_LIVED=shortLived PORTOLAN_INSECURE=insecure PORTOLAN_SCAN_RATE=scanRate"
           + " PORTOLAN_SCAN_BURST=scanBurst PORTOLAN_CHECK_RATE=checkRate PORTOLAN_CHECK_BURST=checkBurst"
           + " PORTOLAN_AUDIT_FILE=auditFile PORTOLAN_USERS=users PORTOLAN_TOKENS=tokens PORTOLAN_TLS_CERT=tlsCert"
           + " PORTOLAN_TLS_KEY=tlsKey PORTOLAN_HTTP_HEADER_TIMEOUT=httpHeaderTimeout"
@@ -60,6 +60,7 @@ class SettingsTest {
           "--hub",
           "--bridge-port",
           "--socket-reader",
+          "--namespaces",
           "--short-lived",
           "--insecure",
           "--scan-rate",

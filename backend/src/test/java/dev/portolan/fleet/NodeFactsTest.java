@@ -15,7 +15,8 @@ class NodeFactsTest {
   void factsNotGivenAreAbsent() {
     NodeFacts bare = NodeFacts.builder("db-1").build();
     assertEquals(
-        new NodeFacts("db-1", null, null, null, 0, 0, null, List.of(), null, null, null, null),
+        new NodeFacts(
+            "db-1", null, null, null, 0, 0, null, List.of(), null, null, null, null, null),
         bare);
     NodeFacts full =
         NodeFacts.builder("db-1")
@@ -29,6 +30,7 @@ class NodeFactsTest {
             .readerNote("note")
             .shortLived("on")
             .busTls(true)
+            .namespaces("off: not running as root")
             .build();
     assertEquals(
         new NodeFacts(
@@ -43,7 +45,8 @@ class NodeFactsTest {
             "note",
             "on",
             true,
-            null),
+            null,
+            "off: not running as root"),
         full);
     assertEquals(
         full,

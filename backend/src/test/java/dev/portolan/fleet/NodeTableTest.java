@@ -77,7 +77,8 @@ class NodeTableTest {
             .thenComparingInt(s -> s.socket().remotePort())
             .thenComparing(s -> text(s.socket().remoteAddress()))
             .thenComparing(s -> text(s.socket().path()))
-            .thenComparingLong(s -> s.socket().inode());
+            .thenComparingLong(s -> s.socket().inode())
+            .thenComparingLong(OwnedSocket::netnsInode);
     java.util.Random random = new java.util.Random(42);
     List<OwnedSocket> rows = new ArrayList<>();
     String[] addresses = {"10.0.0.1", "10.0.0.2", "::1", "", null};

@@ -38,7 +38,18 @@ final class FuzzedEndpoints {
   }
 
   private static final String[] SOCKET_FILTERS = {
-    "node", "proto", "state", "listening", "port", "local-port", "remote-port", "pid", "q"
+    "node",
+    "proto",
+    "state",
+    "listening",
+    "port",
+    "local-port",
+    "remote-port",
+    "pid",
+    "q",
+    "netns",
+    "container",
+    "pod"
   };
 
   static final List<Endpoint> ALL =
@@ -50,6 +61,7 @@ final class FuzzedEndpoints {
           api("owners", "GET", "/api/v1/owners", "node", "proto", "port"),
           api("processes", "GET", "/api/v1/processes/{node}/{pid}"),
           api("summary", "GET", "/api/v1/summary", "node"),
+          api("namespaces", "GET", "/api/v1/namespaces", "node"),
           api("check", "GET", "/api/v1/check", "node", "proto", "port"),
           api("events", "GET", "/api/v1/events", with(SOCKET_FILTERS, "last-event-id", "change")),
           json(

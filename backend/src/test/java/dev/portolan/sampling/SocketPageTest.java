@@ -41,6 +41,33 @@ class SocketPageTest {
   }
 
   @Test
+  void oneTupleInSeveralNamespacesIsPagedOnceEach() {
+    // a TIME_WAIT pair (inode 0) with the same addresses and ports in three namespaces
+    OwnedSocket tuple =
+        Rows.tcp(
+            "127.0.0.1",
+            80,
+            "127.0.0.1",
+            5000,
+            dev.portolan.socket.SocketState.TIME_WAIT,
+            0,
+            Owner.KERNEL);
+    List<OwnedSocket> rows = new ArrayList<>();
+    for (long netns : new long[] {30, 10, 20}) {
+      rows.add(new OwnedSocket(tuple.socket().inNamespace(netns), Owner.KERNEL));
+    }
+    NodeSnapshot snap = snapshot(rows);
+    List<Long> seen = new ArrayList<>();
+    String cursor = null;
+    do {
+      SocketPage page = SocketPage.of(snap, SocketFilter.ALL, 1, cursor);
+      page.rows().forEach(r -> seen.add(r.netnsInode()));
+      cursor = page.nextCursor();
+    } while (cursor != null);
+    assertEquals(List.of(10L, 20L, 30L), seen);
+  }
+
+  @Test
   void cursorStaysValidWhenTheTableChanges() {
     NodeSnapshot before =
         snapshot(

@@ -1,0 +1,197 @@
+package dev.portolan.netns;
+
+import dev.portolan.socket.SocketEntry;
+import dev.portolan.socket.SocketReaders;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The sampler's view of the node's other network namespaces: one {@link NamespacesReader} and one
+ * {@link NamespaceLabeler}, asked once per sample on the sampling thread. Off ({@code --namespaces
+ * off}, or {@code auto} without root), it reads nothing but still knows Portolan's own namespace's
+ * inode, so every row says which namespace it is in.
+ *
+ * <p>One sampling thread calls {@link #sample()}; {@link #close()} may come from any.
+ */
+public final class NodeNamespaces implements AutoCloseable {
+
+  /** The {@code namespaces} setting. */
+  public enum Mode {
+    /** Read every namespace when running as root, else only Portolan's own, silently. */
+    AUTO,
+    /** Read only Portolan's own namespace. */
+    OFF;
+
+    public String wireName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** "auto" or "off"; IllegalArgumentException otherwise. */
+    public static Mode parse(String text) {
+      for (Mode m : values()) {
+        if (m.wireName().equals(text.trim().toLowerCase(Locale.ROOT))) {
+          return m;
+        }
+      }
+      throw new IllegalArgumentException("invalid namespaces '" + text + "': auto or off");
+    }
+  }
+
+  /**
+   * One sample of the other namespaces.
+   *
+   * @param rows the sockets of every namespace but the own one, each with its {@code netnsInode}
+   * @param own Portolan's own namespace (its rows have {@code netnsInode} 0)
+   * @param byInode every namespace read, the own one included, by inode
+   * @param summaries every namespace known, the own one first
+   */
+  public record Sample(
+      List<SocketEntry> rows,
+      SocketNamespace own,
+      Map<Long, SocketNamespace> byInode,
+      List<NamespaceSummary> summaries) {
+
+    /** The namespace of a row: its {@code netnsInode}, 0 for the own one. */
+    public SocketNamespace of(SocketEntry e) {
+      if (e.netnsInode() == 0) {
+        return own;
+      }
+      SocketNamespace n = byInode.get(e.netnsInode());
+      return n != null ? n : SocketNamespace.of(e.netnsInode());
+    }
+  }
+
+  private final NamespacesReader reader;
+  private final NamespaceLabeler labeler;
+  private final String note;
+  private final SocketNamespace ownWhenOff;
+  private Sample last;
+
+  private NodeNamespaces(
+      NamespacesReader reader, NamespaceLabeler labeler, String note, long ownInode) {
+    this.reader = reader;
+    this.labeler = labeler;
+    this.note = note;
+    this.ownWhenOff = SocketNamespace.of(ownInode);
+  }
+
+  /**
+   * For {@code mode}: with {@code AUTO} and root, every namespace, read as {@code readerSetting}
+   * says (netlink inside each, or /proc); else only the own one.
+   */
+  public static NodeNamespaces create(Mode mode, SocketReaders.Setting readerSetting) {
+    Path proc = Path.of("/proc");
+    long own = ownInode(proc);
+    if (mode == Mode.OFF) {
+      return new NodeNamespaces(null, null, "off (--namespaces off)", own);
+    }
+    if (!isRoot(proc)) {
+      return new NodeNamespaces(null, null, "off: not running as root", own);
+    }
+    Path pid1Root = proc.resolve("1/root");
+    Path hostRoot = Files.isReadable(pid1Root) ? pid1Root : Path.of("/");
+    return new NodeNamespaces(
+        NamespacesReader.create(readerSetting), NamespaceLabeler.create(proc, hostRoot), null, own);
+  }
+
+  /** Whether other namespaces are read. */
+  public boolean enabled() {
+    return reader != null;
+  }
+
+  /** "on", or "off: why", for the node's info and /health. */
+  public String status() {
+    return reader != null ? "on" : note;
+  }
+
+  /**
+   * Reads the other namespaces and labels them all. Off: only the own namespace (unlabelled), no
+   * rows. When discovery fails: the last sample again (its rows carried), or the failure when there
+   * is none yet.
+   */
+  public Sample sample() throws IOException {
+    if (reader == null) {
+      return new Sample(List.of(), ownWhenOff, Map.of(ownWhenOff.inode(), ownWhenOff), List.of());
+    }
+    NamespacesSample sampled;
+    try {
+      sampled = reader.sample();
+    } catch (IOException e) {
+      // discovery failed (Portolan's own namespace unreadable): the namespaces as last read, so
+      // that their sockets are not reported closed; none read yet, the error goes to the sampler
+      if (last != null) {
+        return last;
+      }
+      throw e;
+    }
+    DiscoveredNamespaces found = sampled.discovery();
+    Map<Long, SocketNamespace> byInode = new HashMap<>();
+    List<NamespaceSummary> summaries = new ArrayList<>();
+    SocketNamespace own = null;
+    Set<Long> present = new HashSet<>();
+    for (NetNamespace n : found.namespaces()) {
+      present.add(n.inode());
+      NamespaceLabel label = labeler.label(n.inode(), n.pids(), n.name(), n.host());
+      SocketNamespace ns = new SocketNamespace(n.inode(), label);
+      byInode.put(n.inode(), ns);
+      if (n.own()) {
+        own = ns;
+        summaries.add(new NamespaceSummary(ns, true, null, null, n.pids(), n.pidCount()));
+      } else {
+        NamespaceTable t = sampled.table(n.inode());
+        summaries.add(
+            new NamespaceSummary(
+                ns,
+                false,
+                t == null ? null : t.method(),
+                t == null ? null : t.error() != null ? t.error() : t.note(),
+                n.pids(),
+                n.pidCount()));
+      }
+    }
+    labeler.retainOnly(present);
+    if (own == null) {
+      own = new SocketNamespace(found.ownInode(), null);
+      byInode.put(own.inode(), own);
+    }
+    last = new Sample(sampled.rows(), own, byInode, summaries);
+    return last;
+  }
+
+  @Override
+  public void close() {
+    if (reader != null) {
+      reader.close();
+    }
+  }
+
+  private static long ownInode(Path proc) {
+    try {
+      return NamespaceFiles.inodeOfLink(proc.resolve("self/ns/net"));
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  private static boolean isRoot(Path proc) {
+    try {
+      for (String line : Files.readAllLines(proc.resolve("self/status"))) {
+        if (line.startsWith("Uid:")) {
+          String[] f = line.substring(4).trim().split("\\s+");
+          return f.length > 1 && "0".equals(f[1]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+    return false;
+  }
+}
