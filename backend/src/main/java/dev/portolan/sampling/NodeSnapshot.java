@@ -25,9 +25,9 @@ public final class NodeSnapshot {
 
   /**
    * {@link #ORDER}: protocol, local port, local address, remote port, remote address, path, inode,
-   * network namespace (a missing address or path as ""). Written out rather than chained from key extractors: a hub
-   * keeps every node's table in this order and compares on each change (a chain of lambdas boxed
-   * and dispatched per field was a fifth of a busy hub's CPU).
+   * network namespace (a missing address or path as ""). Written out rather than chained from key
+   * extractors: a hub keeps every node's table in this order and compares on each change (a chain
+   * of lambdas boxed and dispatched per field was a fifth of a busy hub's CPU).
    */
   static int compareRows(OwnedSocket a, OwnedSocket b) {
     SocketEntry x = a.socket();

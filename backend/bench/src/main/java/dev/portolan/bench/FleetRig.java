@@ -65,9 +65,13 @@ final class FleetRig {
   List<String> agentOptions(String name, String host, List<Integer> bridgePorts)
       throws IOException, GeneralSecurityException {
     BusTls tls = ca.writeNode(dir, name, "agent");
+    // Each agent here stands for a host of its own: on this one machine they would all read each
+    // other's network namespaces.
     return List.of(
         "--role",
         "agent",
+        "--namespaces",
+        "off",
         "--node-name",
         name,
         "--hub",
