@@ -1,5 +1,7 @@
 package dev.portolan.cluster;
 
+import static dev.portolan.testing.HostTools.isRoot;
+import static dev.portolan.testing.HostTools.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +11,6 @@ import dev.portolan.web.RunningNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -169,27 +170,6 @@ class NamespacesFleetTest {
       assertNotNull(event, "the opening of the listener in the feed");
       assertEquals(AGENT, event.getString("node"));
       assertEquals(netns, event.getString("netnsName"));
-    }
-  }
-
-  private static boolean isRoot() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("Uid:")) {
-          return line.split("\\s+")[2].equals("0");
-        }
-      }
-    } catch (IOException e) {
-      return false;
-    }
-    return false;
-  }
-
-  private static void run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException(String.join(" ", command) + " failed: " + out);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.portolan.cluster;
 
+import static dev.portolan.testing.HostTools.isRoot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -950,19 +951,6 @@ class NetnsFleetTest {
       throw new IOException(
           "ip " + String.join(" ", args) + " exited " + c.exit() + ": " + c.out());
     }
-  }
-
-  private static boolean isRoot() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("Uid:")) {
-          return line.split("\\s+")[2].equals("0"); // effective uid
-        }
-      }
-    } catch (IOException e) {
-      return false;
-    }
-    return false;
   }
 
   private static String which(String tool) {

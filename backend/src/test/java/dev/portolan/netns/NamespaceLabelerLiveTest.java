@@ -1,12 +1,13 @@
 package dev.portolan.netns;
 
+import static dev.portolan.testing.HostTools.isRoot;
+import static dev.portolan.testing.HostTools.onPath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portolan.netns.NamespaceLabel.Kind;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,23 +149,5 @@ class NamespaceLabelerLiveTest {
     p.getInputStream().readAllBytes();
     assertTrue(p.waitFor(30, TimeUnit.SECONDS), String.join(" ", command) + " finished");
     return p.exitValue();
-  }
-
-  private static boolean isRoot() throws IOException {
-    for (String line : Files.readAllLines(PROC.resolve("self/status"), StandardCharsets.UTF_8)) {
-      if (line.startsWith("Uid:")) {
-        return line.split("\\s+")[1].equals("0");
-      }
-    }
-    return false;
-  }
-
-  private static boolean onPath(String program) {
-    for (String d : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin").split(":")) {
-      if (Files.isExecutable(Path.of(d, program))) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -11,6 +11,7 @@ import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketEntry;
 import dev.portolan.socket.SocketReaders;
 import dev.portolan.socket.SocketState;
+import dev.portolan.testing.HostTools;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -83,7 +84,7 @@ class NamespaceSocketReaderTest {
     String a = netns.add("a");
     String b = netns.add("b");
     String tag = Long.toString(ProcessHandle.current().pid() % 100000);
-    Netns.run(
+    HostTools.run(
         "ip",
         "link",
         "add",
@@ -97,10 +98,10 @@ class NamespaceSocketReaderTest {
         "pv" + tag + "b",
         "netns",
         b);
-    Netns.run("ip", "-n", a, "addr", "add", "10.215.0.1/30", "dev", "pv" + tag + "a");
-    Netns.run("ip", "-n", b, "addr", "add", "10.215.0.2/30", "dev", "pv" + tag + "b");
-    Netns.run("ip", "-n", a, "link", "set", "pv" + tag + "a", "up");
-    Netns.run("ip", "-n", b, "link", "set", "pv" + tag + "b", "up");
+    HostTools.run("ip", "-n", a, "addr", "add", "10.215.0.1/30", "dev", "pv" + tag + "a");
+    HostTools.run("ip", "-n", b, "addr", "add", "10.215.0.2/30", "dev", "pv" + tag + "b");
+    HostTools.run("ip", "-n", a, "link", "set", "pv" + tag + "a", "up");
+    HostTools.run("ip", "-n", b, "link", "set", "pv" + tag + "b", "up");
     NamespaceChild server = keep(NamespaceChild.start(List.of("ip", "netns", "exec", b)));
     NamespaceChild client = keep(NamespaceChild.start(List.of("ip", "netns", "exec", a)));
     int serverPort = server.ask("listen 10.215.0.2");

@@ -1,12 +1,14 @@
 package dev.portolan.netns;
 
+import static dev.portolan.testing.HostTools.isRoot;
+import static dev.portolan.testing.HostTools.onPath;
+import static dev.portolan.testing.HostTools.run;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -28,28 +30,6 @@ final class Netns implements AutoCloseable {
         NamespaceChild.PYTHON + " (the socket-holding child) is not installed here");
   }
 
-  static boolean isRoot() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("Uid:")) {
-          return line.split("\\s+")[2].equals("0"); // effective uid
-        }
-      }
-    } catch (IOException e) {
-      return false;
-    }
-    return false;
-  }
-
-  private static boolean onPath(String tool) {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-      if (Files.isExecutable(Path.of(dir, tool))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** A new named namespace with loopback up; its full name. */
   String add(String suffix) throws IOException {
     String name = prefix + suffix;
@@ -63,23 +43,6 @@ final class Netns implements AutoCloseable {
   void delete(String name) throws IOException {
     if (made.remove(name)) {
       run("ip", "netns", "del", name);
-    }
-  }
-
-  static void run(String... command) throws IOException {
-    Process p =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-            .start();
-    try (var stdout = p.getInputStream()) {
-      String output = new String(stdout.readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IOException(String.join(" ", command) + " failed: " + output);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted: " + String.join(" ", command), e);
     }
   }
 

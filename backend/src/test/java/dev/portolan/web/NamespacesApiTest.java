@@ -1,5 +1,8 @@
 package dev.portolan.web;
 
+import static dev.portolan.testing.HostTools.isRoot;
+import static dev.portolan.testing.HostTools.onPath;
+import static dev.portolan.testing.HostTools.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -148,36 +150,6 @@ class NamespacesApiTest {
       JsonObject own = ok.json().getJsonArray("namespaces").getJsonObject(0);
       assertTrue(own.getBoolean("own"));
       assertTrue(own.getLong("netns") > 0, "the own namespace's real inode: " + own.encode());
-    }
-  }
-
-  private static boolean isRoot() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("Uid:")) {
-          return line.split("\\s+")[2].equals("0");
-        }
-      }
-    } catch (IOException e) {
-      return false;
-    }
-    return false;
-  }
-
-  private static boolean onPath(String tool) {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-      if (Files.isExecutable(Path.of(dir, tool))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static void run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException(String.join(" ", command) + " failed: " + out);
     }
   }
 }
