@@ -127,11 +127,12 @@ final class FleetNode {
     if (s == null) {
       snapshot =
           s =
-              NodeSnapshot.ofSorted(
+              new NodeSnapshot(
                   name,
                   lastSeq,
                   Math.max(pictureAtMillis, lastSampleMillis),
-                  table.sorted(),
+                  0,
+                  table.copy(),
                   KernelSockstat.empty());
     }
     return s;

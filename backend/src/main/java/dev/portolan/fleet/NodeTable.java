@@ -8,41 +8,18 @@ import dev.portolan.socket.SocketEntry;
 import dev.portolan.socket.SocketKey;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * One node's socket table as the hub holds it: by {@link SocketKey} (changes name their socket by
- * key) and in {@link NodeSnapshot#ORDER} (so a listing copies the rows in order instead of sorting
- * them on every query). A put or remove costs O(log n); {@link #sorted()} O(n). Not thread-safe.
+ * key). A put or remove costs O(1); it kept the rows in {@link NodeSnapshot#ORDER} too, but that
+ * tree's upkeep on every change (string comparisons in a 1,000-row tree, twice a change) was a
+ * quarter of a busy hub's CPU, where a listing's sort happens once per query after a change. Not
+ * thread-safe.
  */
 final class NodeTable {
-  /**
-   * {@link NodeSnapshot#ORDER}, made total over distinct keys: ORDER reads a missing address as "",
-   * a key does not, so two rows only ORDER cannot tell apart are told apart here (and the set never
-   * drops one).
-   */
-  private static final Comparator<OwnedSocket> TOTAL = NodeTable::compareTotal;
-
-  private static int compareTotal(OwnedSocket a, OwnedSocket b) {
-    int c = NodeSnapshot.ORDER.compare(a, b);
-    if (c != 0) {
-      return c;
-    }
-    c = Boolean.compare(a.socket().localAddress() == null, b.socket().localAddress() == null);
-    if (c != 0) {
-      return c;
-    }
-    c = Boolean.compare(a.socket().remoteAddress() == null, b.socket().remoteAddress() == null);
-    if (c != 0) {
-      return c;
-    }
-    return Long.compare(a.socket().netnsInode(), b.socket().netnsInode());
-  }
-
   /**
    * Distinct values this table holds more than once (owners, addresses) are kept once; see {@link
    * #canonical}.
@@ -50,7 +27,6 @@ final class NodeTable {
   private static final int MAX_CANONICAL = 4096;
 
   private final Map<SocketKey, OwnedSocket> byKey = new HashMap<>();
-  private final TreeSet<OwnedSocket> ordered = new TreeSet<>(TOTAL);
   private final Map<Owner, Owner> owners = new HashMap<>();
   private final Map<SocketNamespace, SocketNamespace> namespaces = new HashMap<>();
   private final Map<String, String> addresses = new HashMap<>();
@@ -62,18 +38,11 @@ final class NodeTable {
   /** Puts {@code row} under its key, replacing the row that had the key. */
   void put(OwnedSocket row) {
     row = canonical(row);
-    OwnedSocket old = byKey.put(row.socket().key(), row);
-    if (old != null) {
-      ordered.remove(old);
-    }
-    ordered.add(row);
+    byKey.put(row.socket().key(), row);
   }
 
   void remove(SocketKey key) {
-    OwnedSocket old = byKey.remove(key);
-    if (old != null) {
-      ordered.remove(old);
-    }
+    byKey.remove(key);
   }
 
   /** The rows, in no particular order (a live view: do not change the table while iterating). */
@@ -87,13 +56,11 @@ final class NodeTable {
    */
   void replace(Map<SocketKey, OwnedSocket> rows) {
     byKey.clear();
-    ordered.clear();
     owners.clear();
     addresses.clear();
     for (Map.Entry<SocketKey, OwnedSocket> e : rows.entrySet()) {
       OwnedSocket row = canonical(e.getValue());
       byKey.put(e.getKey(), row);
-      ordered.add(row);
     }
   }
 
@@ -171,8 +138,11 @@ final class NodeTable {
     return byKey.size();
   }
 
-  /** A copy of the rows in {@link NodeSnapshot#ORDER}. */
-  List<OwnedSocket> sorted() {
-    return new ArrayList<>(ordered);
+  /**
+   * A copy of the rows, in no particular order: a {@link NodeSnapshot} sorts them when a listing
+   * first asks (on the thread that lists, a worker for big answers), not on every change.
+   */
+  List<OwnedSocket> copy() {
+    return new ArrayList<>(byKey.values());
   }
 }

@@ -99,21 +99,6 @@ public final class NodeSnapshot {
     this.sockstat = sockstat;
   }
 
-  /**
-   * A snapshot of rows already in {@link #ORDER} (a hub's tables keep them so): no sort on first
-   * listing.
-   */
-  public static NodeSnapshot ofSorted(
-      String node,
-      long seq,
-      long takenAtMillis,
-      List<OwnedSocket> sortedRows,
-      KernelSockstat sockstat) {
-    NodeSnapshot s = new NodeSnapshot(node, seq, takenAtMillis, 0, sortedRows, sockstat);
-    s.sorted = s.sockets;
-    return s;
-  }
-
   public static NodeSnapshot empty(String node, long seq) {
     return new NodeSnapshot(node, seq, 0, 0, List.of(), KernelSockstat.empty());
   }

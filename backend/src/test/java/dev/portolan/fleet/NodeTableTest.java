@@ -40,7 +40,7 @@ class NodeTableTest {
     table.replace(SampleDiffer.byKey(rows.subList(0, 50)));
     rows.subList(50, 100).forEach(table::put);
 
-    List<OwnedSocket> held = table.sorted();
+    List<OwnedSocket> held = table.copy();
     assertEquals(rows.size(), held.size());
     assertEquals(
         new java.util.HashSet<>(rows), new java.util.HashSet<>(held), "the same rows, by value");
