@@ -99,25 +99,7 @@ final class NodeTable {
           ? row
           : new OwnedSocket(e, owner, namespace);
     }
-    return new OwnedSocket(
-        new SocketEntry(
-            e.proto(),
-            e.family(),
-            local,
-            e.localPort(),
-            remote,
-            e.remotePort(),
-            e.state(),
-            e.txQueue(),
-            e.rxQueue(),
-            e.uid(),
-            e.inode(),
-            e.unixType(),
-            e.path(),
-            e.peerInode(),
-            e.netnsInode()),
-        owner,
-        namespace);
+    return new OwnedSocket(e.withAddresses(local, remote), owner, namespace);
   }
 
   private String address(String address) {

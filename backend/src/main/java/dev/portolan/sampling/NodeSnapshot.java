@@ -218,8 +218,4 @@ public final class NodeSnapshot {
   private static long portKey(Protocol proto, int port) {
     return ((long) proto.ordinal() << 32) | port;
   }
-
-  private static String nullToEmpty(String s) {
-    return s == null ? "" : s;
-  }
 }

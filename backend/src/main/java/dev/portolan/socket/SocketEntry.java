@@ -76,6 +76,29 @@ public record SocketEntry(
         0);
   }
 
+  /**
+   * This socket with equal address texts put in place of its own (a hub keeps one copy of each
+   * address a node's rows share).
+   */
+  public SocketEntry withAddresses(String local, String remote) {
+    return new SocketEntry(
+        proto,
+        family,
+        local,
+        localPort,
+        remote,
+        remotePort,
+        state,
+        txQueue,
+        rxQueue,
+        uid,
+        inode,
+        unixType,
+        path,
+        peerInode,
+        netnsInode);
+  }
+
   /** This socket as seen in the network namespace {@code netnsInode} (0: Portolan's own). */
   public SocketEntry inNamespace(long netnsInode) {
     if (netnsInode == this.netnsInode) {
