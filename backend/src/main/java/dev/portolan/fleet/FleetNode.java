@@ -29,6 +29,13 @@ final class FleetNode {
   long lastSeq;
 
   long lastHeartbeatMillis;
+
+  /**
+   * How long the hub itself was not listening since {@link #lastHeartbeatMillis} (see {@link
+   * FleetState#hubPaused}): not the node's silence.
+   */
+  long hubPausedMillis;
+
   long lastSampleMillis;
 
   /**
@@ -87,6 +94,12 @@ final class FleetNode {
   }
 
   /** Something a {@link NodeView} shows changed. */
+  /** The node was heard from (a heartbeat or a batch) at {@code nowMillis}. */
+  void heardAt(long nowMillis) {
+    lastHeartbeatMillis = nowMillis;
+    hubPausedMillis = 0;
+  }
+
   void changed() {
     view = null;
   }

@@ -82,7 +82,7 @@ public final class FleetState {
     FleetNode n = nodeOrJoin(facts.node(), facts, nowMillis, out);
     boolean restarted = n.epoch != null && !n.epoch.equals(epoch);
     n.facts = facts;
-    n.lastHeartbeatMillis = nowMillis;
+    n.heardAt(nowMillis);
     n.lastSampleMillis = lastSampleMillis;
     n.changed();
     if (n.status == NodeStatus.DOWN) {
@@ -112,7 +112,7 @@ public final class FleetState {
     if (n.status != NodeStatus.DOWN) {
       // a sign of life; a down node comes back with a heartbeat (which says which cluster member it
       // runs in)
-      n.lastHeartbeatMillis = nowMillis;
+      n.heardAt(nowMillis);
       n.lastSampleMillis = Math.max(n.lastSampleMillis, changes.getLast().timestampMillis());
       n.changed();
       checkStale(n, nowMillis, out);
@@ -202,7 +202,7 @@ public final class FleetState {
   public Outcome tick(long nowMillis) {
     OutcomeBuilder out = new OutcomeBuilder();
     for (FleetNode n : byName) {
-      long silent = nowMillis - n.lastHeartbeatMillis;
+      long silent = nowMillis - n.lastHeartbeatMillis - n.hubPausedMillis;
       if (n.status != NodeStatus.DOWN && silent > downAfterMillis) {
         setStatus(n, NodeStatus.DOWN, "no heartbeat for " + seconds(silent), nowMillis, out);
       } else {
@@ -210,6 +210,23 @@ public final class FleetState {
       }
     }
     return out.build();
+  }
+
+  /**
+   * This hub heard nothing for {@code millis}: a long GC pause, the process stopped, or its event
+   * loop held up, while the heartbeats waited unread. That time is no node's silence: {@link #tick}
+   * counts it out until each node is heard again, so that a hub's own pause of more than {@code
+   * downAfter} does not take the whole fleet down (and back up) once it resumes.
+   */
+  public void hubPaused(long millis) {
+    if (millis <= 0) {
+      return;
+    }
+    for (FleetNode n : byName) {
+      if (n.status != NodeStatus.DOWN) {
+        n.hubPausedMillis += millis;
+      }
+    }
   }
 
   /**
@@ -261,7 +278,7 @@ public final class FleetState {
                       .startedAtMillis(0)
                       .addresses(List.of())
                       .build());
-      n.lastHeartbeatMillis = nowMillis;
+      n.heardAt(nowMillis);
       nodes.put(name, n);
       int at = Collections.binarySearch(byName, n, (a, b) -> a.name.compareTo(b.name));
       byName.add(-at - 1, n);
@@ -362,10 +379,11 @@ public final class FleetState {
 
   /** Up <-> stale by the age of the last sample; a down node stays down. */
   private void checkStale(FleetNode n, long nowMillis, OutcomeBuilder out) {
-    long age = nowMillis - n.lastSampleMillis;
+    // (The hub's own pause since the node was last heard is not the node's delay either.)
+    long age = nowMillis - n.lastSampleMillis - n.hubPausedMillis;
     // A node sampling every 10 s is not stale 5 s after its last sample: allow three of its own
-    // intervals (the
-    // longer one its sampler backs off to, when it does: it says so, and it is not stale for it).
+    // intervals (the longer one its sampler backs off to, when it does: it says so, and it is not
+    // stale for it).
     long interval = n.facts == null ? 0 : n.facts.effectiveIntervalMillis();
     boolean stale = age > Math.max(staleAfterMillis, 3 * interval);
     if (n.status == NodeStatus.UP && stale) {

@@ -152,6 +152,21 @@ public final class PortolanMetrics {
                 .set(n));
   }
 
+  /**
+   * The hub's fleet clock ran {@code lateMillis} late: the hub itself was paused (GC, stopped, its
+   * loop held up), and no node was taken down for that time.
+   */
+  public void fleetHubPaused(long lateMillis) {
+    Counter.builder("portolan.fleet.hub.pauses")
+        .description("Times this hub's fleet clock ran a second or more late (the hub was paused)")
+        .register(registry)
+        .increment();
+    Counter.builder("portolan.fleet.hub.paused.seconds")
+        .description("Time this hub's fleet clock ran late in all (the hub was paused)")
+        .register(registry)
+        .increment(lateMillis / 1000.0);
+  }
+
   /** The hub asked a node for a full snapshot (joined, restarted, or a missed batch). */
   public void fleetResync() {
     Counter.builder("portolan.fleet.resyncs")

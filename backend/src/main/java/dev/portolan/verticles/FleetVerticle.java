@@ -54,6 +54,14 @@ public final class FleetVerticle extends VerticleBase {
   private static final long SNAPSHOT_TIMEOUT_MILLIS = 15_000;
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
+  /** How often nodes are checked for silence. */
+  static final long TICK_MILLIS = 500;
+
+  /** A tick this late means the hub itself was paused (see {@link FleetState#hubPaused}). */
+  static final long PAUSE_MILLIS = 1_000;
+
+  private long lastTickMillis;
+
   /** Snapshot requests out at once; see {@link #resync}. */
   static final int MAX_SNAPSHOTS_IN_FLIGHT = 4;
 
@@ -94,10 +102,20 @@ public final class FleetVerticle extends VerticleBase {
     startedAtMillis = now();
     FleetChanges.registerCodec(vertx);
     membership.onMemberLeft(id -> context.runOnContext(v -> apply(state.memberLeft(id, now()))));
+    lastTickMillis = now();
     vertx.setPeriodic(
-        500,
+        TICK_MILLIS,
         id -> {
-          apply(state.tick(now()));
+          long now = now();
+          long late = now - lastTickMillis - TICK_MILLIS;
+          lastTickMillis = now;
+          if (late >= PAUSE_MILLIS) {
+            // This hub was paused (a long GC, stopped, its loop held up): not the nodes' silence.
+            LOG.warning("the fleet's clock ran " + late + " ms late: this hub was paused");
+            metrics.fleetHubPaused(late);
+            state.hubPaused(late);
+          }
+          apply(state.tick(now));
           Map<String, Integer> counts = new LinkedHashMap<>();
           state.countByStatus().forEach((status, n) -> counts.put(status.wireName(), n));
           metrics.fleetNodes(counts);
@@ -346,6 +364,11 @@ public final class FleetVerticle extends VerticleBase {
           }
           return new FleetCheckReply(answers).toJson();
         });
+  }
+
+  /** This verticle's context (a test holds its event loop up through it). */
+  io.vertx.core.Context context() {
+    return context;
   }
 
   private static long now() {

@@ -58,6 +58,9 @@ class FleetVerticleTest {
   private FixedTable table;
   private Sampler agent;
   private volatile NodeSnapshot agentSnapshot;
+  private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+      Portolan.newRegistry();
+  private FleetVerticle fleet;
 
   /** Cluster membership as a hub sees it, where the test says when a member leaves. */
   private static final class LeavingMembers implements Membership {
@@ -103,13 +106,13 @@ class FleetVerticleTest {
                 Addresses.FLEET_NODE_STATUS,
                 msg -> status(msg.body().getString("status")).tryComplete(msg.body()))
             .completion();
-    FleetVerticle fleet =
+    fleet =
         new FleetVerticle(
             new FleetState(FleetState.Settings.DEFAULT, firstSeq),
             new ChangeHistory(1000, firstSeq, ChangeHistory.newRun()),
             members,
             services,
-            new PortolanMetrics(Portolan.newRegistry(), "hub", "none"),
+            new PortolanMetrics(registry, "hub", "none"),
             null);
     Future.all(agentSide, statusSide)
         .compose(v -> vertx.deployVerticle(fleet))
@@ -336,5 +339,67 @@ class FleetVerticleTest {
         down.compose(s -> ask(vertx, Addresses.FLEET_NODES, new JsonObject().put("node", AGENT))),
         nodes ->
             assertEquals("down", nodes.getJsonArray("nodes").getJsonObject(0).getString("status")));
+  }
+
+  @Test
+  void theHubHeldUpLongerThanDownAfterTakesNoNodeDown(Vertx vertx, VertxTestContext ctx) {
+    // As in a long GC pause of the hub: its fleet loop does nothing for 4.5 s (more than the 3 s
+    // after which a silent node goes down), and the agent's heartbeats, which would have been read
+    // meanwhile, come after it (the test sends none during the hold-up).
+    Future<JsonObject> after =
+        up(vertx)
+            .compose(
+                s -> {
+                  Promise<Void> heldUp = Promise.promise();
+                  fleet
+                      .context()
+                      .runOnContext(
+                          v -> {
+                            long until = System.nanoTime() + 4_500_000_000L;
+                            while (System.nanoTime() < until) {
+                              Thread.onSpinWait();
+                            }
+                            heldUp.complete();
+                          });
+                  return heldUp.future();
+                })
+            .compose(v -> pauseNoticed(vertx))
+            .compose(v -> ask(vertx, Addresses.FLEET_NODES, new JsonObject().put("node", AGENT)));
+    answers(
+        ctx,
+        ctx.checkpoint(),
+        after,
+        nodes -> {
+          assertEquals(
+              "up",
+              nodes.getJsonArray("nodes").getJsonObject(0).getString("status"),
+              nodes.encode());
+          assertTrue(
+              !status("down").future().isComplete(), "no down announced: " + statuses.keySet());
+          assertTrue(
+              registry.get("portolan.fleet.hub.paused.seconds").counter().count() >= 4.0,
+              "the pause is counted");
+        });
+  }
+
+  /**
+   * Completes once the fleet's clock has counted a pause (its first tick after the hold-up ran).
+   */
+  private Future<Void> pauseNoticed(Vertx vertx) {
+    Promise<Void> noticed = Promise.promise();
+    long deadline = System.currentTimeMillis() + 10_000;
+    vertx.setPeriodic(
+        20,
+        id -> {
+          var c = registry.find("portolan.fleet.hub.pauses").counter();
+          if (c != null && c.count() >= 1) {
+            vertx.cancelTimer(id);
+            noticed.complete();
+          } else if (System.currentTimeMillis() > deadline) {
+            vertx.cancelTimer(id);
+            noticed.fail("the fleet's clock never counted the pause");
+          }
+        });
+    return noticed.future();
   }
 }

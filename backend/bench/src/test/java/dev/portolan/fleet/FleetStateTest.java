@@ -562,6 +562,32 @@ class FleetStateTest {
   }
 
   @Test
+  void theHubsOwnPauseIsNoNodesSilence() {
+    SyntheticNode a = synced("a", "m1", T0);
+    SyntheticNode b = synced("b", "m1", T0);
+    // The hub stops for 10 s (a long GC): heartbeats wait unread meanwhile.
+    hub.hubPaused(10_000);
+    assertEquals(Outcome.NONE, hub.tick(T0 + 10_500), "neither went down nor stale");
+    assertEquals(NodeStatus.UP, hub.node("a").status());
+    // a's queued heartbeat is read; b was killed before the pause and stays silent.
+    heartbeat(a, T0 + 10_600);
+    assertEquals(Outcome.NONE, hub.tick(T0 + 13_000), "b: 3 s of its own silence");
+    heartbeat(a, T0 + 13_000);
+    Outcome down = hub.tick(T0 + 14_500);
+    assertEquals(
+        List.of(new StatusChange("b", NodeStatus.DOWN, T0 + 14_500, "no heartbeat for 4 s")),
+        down.statusChanges(),
+        "b's silence without the hub's pause");
+    assertEquals(NodeStatus.UP, hub.node("a").status());
+    // Once heard, a node's credit is gone: a's silence from now on is its own.
+    Outcome aDown = hub.tick(T0 + 16_100);
+    assertEquals(
+        List.of(new StatusChange("a", NodeStatus.DOWN, T0 + 16_100, "no heartbeat for 3 s")),
+        aDown.statusChanges());
+    assertEquals(NodeStatus.DOWN, hub.node("b").status());
+  }
+
+  @Test
   void tickFindsAStaleSample() {
     SyntheticNode a = synced("a", "m1", T0);
     assertEquals(Outcome.NONE, hub.heartbeat(facts(a), a.epoch(), a.lastSeq(), T0, T0 + 4000));
