@@ -33,7 +33,8 @@ public final class AgentRules {
     RATE("rate"),
     FRAME_TOO_LARGE("frame-too-large"),
     TOO_MANY_UNANSWERED("too-many-unanswered"),
-    TOO_MANY_CONNECTIONS("too-many-connections");
+    TOO_MANY_CONNECTIONS("too-many-connections"),
+    BAD_BODY("bad-body");
 
     private final String label;
 

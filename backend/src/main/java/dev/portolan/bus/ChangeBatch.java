@@ -4,6 +4,9 @@ import dev.portolan.sampling.ChangeKind;
 import dev.portolan.sampling.SocketChange;
 import dev.portolan.service.ServiceNames;
 import dev.portolan.socket.SocketState;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -15,6 +18,9 @@ import java.util.List;
  * when it missed one.
  */
 public record ChangeBatch(String node, String epoch, List<SocketChange> changes) {
+  public ChangeBatch {
+    changes = List.copyOf(changes);
+  }
 
   public JsonObject toJson(ServiceNames services) {
     JsonArray array = new JsonArray();
@@ -24,13 +30,68 @@ public record ChangeBatch(String node, String epoch, List<SocketChange> changes)
     return new JsonObject().put("node", node).put("epoch", epoch).put("changes", array);
   }
 
+  /**
+   * Every change is the batch's node's, whatever its own {@code node} field says: the batch's node
+   * is the one a hub checks against the publisher's identity, so a change cannot speak for another.
+   */
   public static ChangeBatch fromJson(JsonObject json) {
+    String node = json.getString("node");
     JsonArray array = json.getJsonArray("changes", new JsonArray());
     List<SocketChange> changes = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
-      changes.add(changeFromJson(array.getJsonObject(i)));
+      changes.add(changeFromJson(array.getJsonObject(i), node));
     }
-    return new ChangeBatch(json.getString("node"), json.getString("epoch"), changes);
+    return new ChangeBatch(node, json.getString("epoch"), changes);
+  }
+
+  /**
+   * Lets {@code vertx}'s event bus carry batches as they are: a hub's bridge decodes an agent's
+   * batch once on the connection's event loop and publishes the record, which the fleet aggregator
+   * of the same hub takes without a copy (records are immutable) and other hubs receive as the
+   * batch's JSON. Once per Vert.x instance; again is a no-op. Every hub of a cluster must know the
+   * codec (a hub of an older build cannot read batches its bridge relays).
+   */
+  public static void registerCodec(Vertx vertx, ServiceNames services) {
+    try {
+      vertx.eventBus().registerDefaultCodec(ChangeBatch.class, new Codec(services));
+    } catch (IllegalStateException alreadyRegistered) {
+      // another verticle of this Vert.x registered it
+    }
+  }
+
+  static final class Codec implements MessageCodec<ChangeBatch, ChangeBatch> {
+    private final ServiceNames services;
+
+    Codec(ServiceNames services) {
+      this.services = services;
+    }
+
+    @Override
+    public void encodeToWire(Buffer buffer, ChangeBatch batch) {
+      Buffer json = batch.toJson(services).toBuffer();
+      buffer.appendInt(json.length()).appendBuffer(json);
+    }
+
+    @Override
+    public ChangeBatch decodeFromWire(int pos, Buffer buffer) {
+      int length = buffer.getInt(pos);
+      return fromJson(new JsonObject(buffer.getBuffer(pos + 4, pos + 4 + length)));
+    }
+
+    @Override
+    public ChangeBatch transform(ChangeBatch batch) {
+      return batch; // immutable
+    }
+
+    @Override
+    public String name() {
+      return "portolan.change-batch";
+    }
+
+    @Override
+    public byte systemCodecID() {
+      return -1;
+    }
   }
 
   /**
@@ -60,6 +121,11 @@ public record ChangeBatch(String node, String epoch, List<SocketChange> changes)
   }
 
   public static SocketChange changeFromJson(JsonObject j) {
+    return changeFromJson(j, j.getString("node"));
+  }
+
+  /** A change of {@code node}'s (its own {@code node} field is not read). */
+  public static SocketChange changeFromJson(JsonObject j, String node) {
     String prevState = j.getString("previousState");
     JsonObject prevOwner = j.getJsonObject("previousOwner");
     ChangeKind kind = ChangeKind.fromWire(j.getString("change"));
@@ -69,7 +135,7 @@ public record ChangeBatch(String node, String epoch, List<SocketChange> changes)
             : null;
     return new SocketChange(
         kind,
-        j.getString("node"),
+        node,
         j.getLong("seq"),
         j.getLong("timestamp"),
         SocketJson.fromJson(j),

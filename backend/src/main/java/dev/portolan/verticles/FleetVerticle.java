@@ -101,6 +101,7 @@ public final class FleetVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     startedAtMillis = now();
     FleetChanges.registerCodec(vertx);
+    ChangeBatch.registerCodec(vertx, services);
     membership.onMemberLeft(id -> context.runOnContext(v -> apply(state.memberLeft(id, now()))));
     lastTickMillis = now();
     vertx.setPeriodic(
@@ -123,7 +124,7 @@ public final class FleetVerticle extends VerticleBase {
     Future<?> consumers =
         Future.all(
             List.of(
-                bus.<JsonObject>consumer(Addresses.CHANGES, this::onBatch).completion(),
+                bus.consumer(Addresses.CHANGES, this::onBatch).completion(),
                 bus.<JsonObject>consumer(Addresses.HEARTBEATS, this::onHeartbeat).completion(),
                 bus.<JsonObject>localConsumer(Addresses.FLEET_NODES, this::nodes).completion(),
                 bus.<JsonObject>localConsumer(Addresses.FLEET_SOCKETS, this::sockets).completion(),
@@ -167,8 +168,15 @@ public final class FleetVerticle extends VerticleBase {
         nodes, membership.clustered(), membership.others(), startedAtMillis, now());
   }
 
-  private void onBatch(Message<JsonObject> msg) {
-    ChangeBatch batch = ChangeBatch.fromJson(msg.body());
+  /**
+   * A batch: the record itself from this hub's bridge, JSON from a node's own sampler or another
+   * hub's.
+   */
+  private void onBatch(Message<Object> msg) {
+    ChangeBatch batch =
+        msg.body() instanceof ChangeBatch decoded
+            ? decoded
+            : ChangeBatch.fromJson((JsonObject) msg.body());
     apply(state.batch(batch.node(), batch.epoch(), batch.changes(), now()));
   }
 

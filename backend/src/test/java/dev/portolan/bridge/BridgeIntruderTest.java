@@ -173,6 +173,15 @@ class BridgeIntruderTest {
     assertEquals("not-its-node", mallory.awaitErr().getString("message"));
     mallory.send(publish(Addresses.CHANGES, new JsonObject().put("seq", 1)));
     assertEquals("not-its-node", mallory.awaitErr().getString("message"), "no node at all");
+    // Its own node, but a batch the hub cannot read: refused on the bridge, never published.
+    mallory.send(
+        publish(
+            Addresses.CHANGES,
+            new JsonObject()
+                .put("node", MALLORY)
+                .put("epoch", "e")
+                .put("changes", new io.vertx.core.json.JsonArray().add("not a change"))));
+    assertEquals("bad-body", mallory.awaitErr().getString("message"));
 
     // Sending: a request of its own to the honest node, a send to a fleet address, and an answer to
     // a request it was never given (a reply id the hub could have used for another agent).

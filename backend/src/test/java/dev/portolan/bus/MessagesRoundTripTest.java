@@ -1,6 +1,7 @@
 package dev.portolan.bus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.portolan.owner.Owner;
 import dev.portolan.sampling.ChangeKind;
@@ -91,6 +92,18 @@ class MessagesRoundTripTest {
             new SocketChange.ShortLived(995, null));
     ChangeBatch batch = new ChangeBatch("n1", "e1", List.of(opened, state, accepted, unknown));
     assertEquals(batch, ChangeBatch.fromJson(viaText(batch.toJson(ServiceNames.builtInOnly()))));
+
+    // A change cannot speak for another node than its batch's (the one a hub checks).
+    JsonObject forged = batch.toJson(ServiceNames.builtInOnly());
+    forged.getJsonArray("changes").getJsonObject(0).put("node", "someone-else");
+    assertEquals(batch, ChangeBatch.fromJson(viaText(forged)));
+
+    // As the record crosses the cluster to other hubs (after a header of 7 bytes, say).
+    var codec = new ChangeBatch.Codec(ServiceNames.builtInOnly());
+    io.vertx.core.buffer.Buffer wire = io.vertx.core.buffer.Buffer.buffer("header!");
+    codec.encodeToWire(wire, batch);
+    assertEquals(batch, codec.decodeFromWire(7, wire));
+    assertSame(batch, codec.transform(batch), "locally: the immutable record itself");
   }
 
   @Test

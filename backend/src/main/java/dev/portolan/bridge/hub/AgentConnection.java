@@ -3,6 +3,8 @@ package dev.portolan.bridge.hub;
 import dev.portolan.bridge.AgentRules;
 import dev.portolan.bridge.FrameLengthGuard;
 import dev.portolan.bridge.RequestRetry;
+import dev.portolan.bus.Addresses;
+import dev.portolan.bus.ChangeBatch;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
@@ -226,8 +228,19 @@ final class AgentConnection {
     if (!check(rules.publish(address, node))) {
       return;
     }
+    Object message = body;
+    if (Addresses.CHANGES.equals(address) && body instanceof JsonObject json) {
+      // Decoded here, on this connection's loop (the bridge has one per core), once: the fleet
+      // aggregator of this hub takes the record as it is (ChangeBatch's codec).
+      try {
+        message = ChangeBatch.fromJson(json);
+      } catch (RuntimeException malformed) {
+        check(AgentRules.Refusal.BAD_BODY);
+        return;
+      }
+    }
     // The agent's headers are dropped: the cluster sees only this hub's.
-    vertx.eventBus().publish(address, body, new DeliveryOptions().addHeader(VIA, hubName));
+    vertx.eventBus().publish(address, message, new DeliveryOptions().addHeader(VIA, hubName));
   }
 
   private void answer(String address, JsonObject frame) {

@@ -1,12 +1,14 @@
 package dev.portolan.bridge.hub;
 
 import dev.portolan.bridge.AgentRules;
+import dev.portolan.bus.ChangeBatch;
 import dev.portolan.cluster.BusIdentity;
 import dev.portolan.cluster.BusRole;
 import dev.portolan.cluster.Clustering;
 import dev.portolan.cluster.Membership;
 import dev.portolan.config.BusTls;
 import dev.portolan.metrics.PortolanMetrics;
+import dev.portolan.service.ServiceNames;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -149,6 +151,9 @@ public final class HubBridgeVerticle extends VerticleBase {
           .setTrustOptions(new PemTrustOptions().addCertPath(options.tls().ca().toString()))
           .setClientAuth(ClientAuth.REQUIRED);
     }
+    // Batches are published as records (the fleet aggregator registers the codec too, with the
+    // hub's own service names: only the JSON for other hubs carries them, and no hub reads them).
+    ChangeBatch.registerCodec(vertx, ServiceNames.builtInOnly());
     if (options.metrics() != null) {
       options.metrics().bridgeAgents(options.connected()::get);
     }
