@@ -254,7 +254,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--fleet-hub-flags",
       paramLabel = "FLAGS",
-      description = "The hub's JVM flags, space separated (default -Xmx6g)")
+      description = "The hub's JVM flags, space separated (default -Xmx6g -XX:+UseParallelGC)")
   String fleetHubFlags;
 
   @Option(
