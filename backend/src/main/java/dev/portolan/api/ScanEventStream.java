@@ -85,6 +85,11 @@ public final class ScanEventStream {
                   .putHeader("Content-Type", "text/event-stream; charset=utf-8")
                   .putHeader("Cache-Control", "no-cache")
                   .putHeader("X-Accel-Buffering", "no");
+              if (dev.portolan.http.RouteMethods.isHead(ctx)) {
+                consumer.unregister();
+                response.end(); // a HEAD: the stream's headers, no stream
+                return;
+              }
               response.closeHandler(v -> consumer.unregister());
               ScanRecord.Snapshot state = ScanJson.snapshotFromJson(reply);
               response.write(": portolan scan " + scanId + "\n");

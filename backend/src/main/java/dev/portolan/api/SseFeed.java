@@ -196,6 +196,10 @@ public final class SseFeed {
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no")
         .setWriteQueueMaxSize(64 * 1024);
+    if (dev.portolan.http.RouteMethods.isHead(ctx)) {
+      response.end(); // a HEAD: the stream's headers, no stream
+      return;
+    }
     Client client = new Client(response, filter, kinds, format);
     client.connection = ctx.request().connection();
     metrics.sseClientConnected();

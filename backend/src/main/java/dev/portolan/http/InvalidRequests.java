@@ -69,6 +69,7 @@ public final class InvalidRequests {
    */
   public static void mount(Router router, ErrorPages pages) {
     router.route().handler(ctx -> undecodableBodyRequest(ctx, pages));
+    RouteMethods.mount(router);
     router.errorHandler(
         400,
         ctx ->
@@ -81,17 +82,7 @@ public final class InvalidRequests {
                     + (ctx.failure() == null || ctx.failure().getCause() == null
                         ? ""
                         : " (" + QueryValues.echo(ctx.failure().getCause().getMessage()) + ")")));
-    router.errorHandler(
-        404,
-        ctx ->
-            ApiErrors.send(
-                ctx,
-                404,
-                "not found",
-                "nothing at "
-                    + ctx.request().method()
-                    + " "
-                    + QueryValues.echo(ctx.request().path())));
+    router.errorHandler(404, ctx -> notFound(ctx, pages));
     router.errorHandler(
         405,
         ctx ->
@@ -103,6 +94,35 @@ public final class InvalidRequests {
                     + " is not a method "
                     + QueryValues.echo(ctx.request().path())
                     + " takes"));
+  }
+
+  /**
+   * Nothing at the path: a page request (see {@link #isPage}) gets the dashboard's error page, an
+   * API request JSON.
+   */
+  public static void notFound(RoutingContext ctx, ErrorPages pages) {
+    String detail =
+        "nothing at " + ctx.request().method() + " " + QueryValues.echo(ctx.request().path());
+    if (isPage(ctx)) {
+      pages.error(ctx, 404, "Not found", detail);
+    } else {
+      ApiErrors.send(ctx, 404, "not found", detail);
+    }
+  }
+
+  /**
+   * Whether a request is a browser's for a page: GET or HEAD of a path outside the API, {@code
+   * /health} and {@code /metrics}.
+   */
+  public static boolean isPage(RoutingContext ctx) {
+    String path = ctx.request().path();
+    io.vertx.core.http.HttpMethod method = ctx.request().method();
+    return (method == io.vertx.core.http.HttpMethod.GET
+            || method == io.vertx.core.http.HttpMethod.HEAD)
+        && path != null
+        && !path.startsWith("/api/")
+        && !path.equals("/health")
+        && !path.equals("/metrics");
   }
 
   private static void undecodableBodyRequest(RoutingContext ctx, ErrorPages pages) {
@@ -126,14 +146,7 @@ public final class InvalidRequests {
     try {
       ctx.request().params();
     } catch (IllegalArgumentException e) {
-      String path = ctx.request().path();
-      boolean page =
-          (ctx.request().method() == io.vertx.core.http.HttpMethod.GET
-                  || ctx.request().method() == io.vertx.core.http.HttpMethod.HEAD)
-              && !path.startsWith("/api/")
-              && !path.equals("/health")
-              && !path.equals("/metrics");
-      if (page) {
+      if (isPage(ctx)) {
         pages.fail(ctx, new io.vertx.ext.web.handler.HttpException(400, e));
       } else {
         ApiErrors.fail(ctx, new io.vertx.ext.web.handler.HttpException(400, e));

@@ -355,13 +355,13 @@ public final class WebVerticle extends VerticleBase {
                     "body too large",
                     "the request body is over the limit for "
                         + QueryValues.echo(ctx.request().path()));
-              } else if (ctx.statusCode() == 404
-                  || ctx.statusCode() == 405
-                  || ctx.statusCode() == 400) {
+              } else if (ctx.statusCode() == 404) {
+                InvalidRequests.notFound(ctx, HtmlReplies.PAGES);
+              } else if (ctx.statusCode() == 405 || ctx.statusCode() == 400) {
                 ApiErrors.send(
                     ctx,
                     ctx.statusCode(),
-                    ctx.statusCode() == 400 ? "bad request" : "not found",
+                    ctx.statusCode() == 400 ? "bad request" : "method not allowed",
                     "cannot "
                         + ctx.request().method()
                         + " "

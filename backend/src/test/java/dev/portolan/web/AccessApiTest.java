@@ -88,11 +88,13 @@ class AccessApiTest {
     assertEquals(200, get("/login").status());
     assertEquals(200, get("/static/portolan.css").status());
     // /health answers JSON like the API, also to an htmx request (a fuzz run's case: it got the
-    // htmx login fragment)
+    // htmx login fragment); a method it does not take is a 405 before credentials are looked at
+    // (it changes nothing, and says only what the README says)
     RunningNode.Reply badHealth =
         node.send("PUT", "/health", "", "text/plain", "HX-Request", "true");
-    assertEquals(401, badHealth.status());
-    assertEquals("unauthenticated", badHealth.json().getString("error"));
+    assertEquals(405, badHealth.status());
+    assertEquals("method not allowed", badHealth.json().getString("error"));
+    assertEquals("GET, HEAD, OPTIONS", badHealth.header("Allow"));
   }
 
   @Test
