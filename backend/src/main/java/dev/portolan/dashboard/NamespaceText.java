@@ -2,6 +2,7 @@ package dev.portolan.dashboard;
 
 import dev.portolan.netns.NamespaceLabel;
 import dev.portolan.netns.SocketNamespace;
+import dev.portolan.sampling.ListenerReach;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +15,14 @@ final class NamespaceText {
   private static final int SHORT_ID = 12;
 
   private NamespaceText() {}
+
+  /**
+   * The short name of a row's namespace: "host" for the host's (or one a node that reads no other
+   * namespaces does not label), else {@link #name}.
+   */
+  static String shortLabel(SocketNamespace ns) {
+    return ListenerReach.isHost(ns) ? "host" : name(ns);
+  }
 
   /** {@code host}, {@code named}, {@code container}, {@code pod} or {@code unknown}. */
   static String kind(SocketNamespace ns) {

@@ -256,6 +256,39 @@ class DashboardPagesTest {
   }
 
   @Test
+  void connectionsPageFiltersByNamespaceAndShowsEachRowsNamespace() throws Exception {
+    String link = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
+    String own = link.substring(link.indexOf('[') + 1, link.indexOf(']'));
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int port = server.getLocalPort();
+      String base = "/connections?node=" + RunningNode.NODE + "&port=" + port + "&netns=";
+      Page mine =
+          Await.until(
+              "the listener in the node's own namespace",
+              Duration.ofSeconds(10),
+              () -> {
+                Page p = get(base + own, false);
+                return p.body().contains("href=\"/ports/tcp/" + port + "\"") ? p : null;
+              });
+      assertTrue(
+          mine.body().contains("<option value=\"" + own + "\" selected>host · "),
+          "the own namespace offered and chosen: " + mine.body());
+      assertTrue(
+          mine.body().contains("<td class=\"netns\" title=\"inode " + own + "\">host</td>"),
+          "the row says its namespace");
+      Page other = get(base + "1", true);
+      assertEquals(200, other.status());
+      assertTrue(other.body().contains("0 sockets match"), other.body());
+      assertFalse(other.body().contains("href=\"/ports/tcp/" + port + "\""), other.body());
+      Page form = get(base + "1", false);
+      assertTrue(
+          form.body().contains("<option value=\"1\" selected>netns 1</option>"),
+          "a namespace asked for that the node does not list is still shown");
+      assertEquals(400, get(base + "blue", false).status());
+    }
+  }
+
+  @Test
   void portPageAnswersAndRejectsBadPorts() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int port = server.getLocalPort();
