@@ -259,6 +259,12 @@ public final class DashboardRoutes {
                       p.cmdline(),
                       p.unit(),
                       p.container(),
+                      answer.namespace() == null ? null : NamespaceText.kind(answer.namespace()),
+                      answer.namespace() == null
+                          ? null
+                          : NamespaceText.shortLabel(answer.namespace()),
+                      answer.namespace() == null ? null : NamespaceText.detail(answer.namespace()),
+                      NamespaceText.counted(answer.sockets()),
                       SocketRows.of(answer.sockets()));
               HtmlReplies.send(
                   ctx, 200, "fragment/process.jte", "page/process.jte", Map.of("view", view));

@@ -1,10 +1,13 @@
 package dev.portolan.dashboard;
 
+import dev.portolan.bus.ListedSocket;
 import dev.portolan.netns.NamespaceLabel;
 import dev.portolan.netns.SocketNamespace;
 import dev.portolan.sampling.ListenerReach;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A network namespace in words for the pages: its kind, a short name ("pod default/web-7d9",
@@ -87,6 +90,23 @@ final class NamespaceText {
     }
     parts.add("inode " + ns.inode());
     return String.join(" · ", parts);
+  }
+
+  /**
+   * Where {@code sockets} live, each namespace with its count, in order of first appearance: "host
+   * (3), netns blue (1)"; "none" for no sockets.
+   */
+  static String counted(List<ListedSocket> sockets) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (ListedSocket s : sockets) {
+      counts.merge(shortLabel(s.socket().namespace()), 1, Integer::sum);
+    }
+    if (counts.isEmpty()) {
+      return "none";
+    }
+    List<String> parts = new ArrayList<>();
+    counts.forEach((name, n) -> parts.add(name + " (" + n + ")"));
+    return String.join(", ", parts);
   }
 
   private static String shortId(String id) {

@@ -322,6 +322,16 @@ class DashboardPagesTest {
     assertEquals(200, page.status());
     assertFullPage(page);
     assertTrue(page.body().contains("java"), "process name");
+    String link;
+    try {
+      link = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+    String own = link.substring(link.indexOf('[') + 1, link.indexOf(']'));
+    assertTrue(
+        page.body().contains("inode " + own + ")</small></dd>"),
+        "its network namespace: " + page.body());
     assertFragment(get("/processes/" + RunningNode.NODE + "/" + pid, true), "process");
     assertEquals(404, get("/processes/" + RunningNode.NODE + "/4194304", false).status());
     assertEquals(404, get("/processes/no-such-node/" + pid, false).status());
