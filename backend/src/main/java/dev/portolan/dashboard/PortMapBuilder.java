@@ -204,6 +204,10 @@ final class PortMapBuilder {
               : owner.status() == OwnerStatus.PERMISSION_DENIED
                   ? "owner hidden"
                   : owner.status().wireName());
+      String forward = PortPage.forwardText(s);
+      if (forward != null) {
+        forwards.add(forward);
+      }
       Exposure e = Exposure.of(s.entry().localAddress());
       if (widest == null || rank(e) > rank(widest)) {
         widest = e;

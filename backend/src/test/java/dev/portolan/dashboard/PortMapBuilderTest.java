@@ -10,6 +10,7 @@ import dev.portolan.frontend.view.NamespaceMap;
 import dev.portolan.frontend.view.NodeRow;
 import dev.portolan.frontend.view.PortCell;
 import dev.portolan.frontend.view.PortRange;
+import dev.portolan.netns.ContainerForward;
 import dev.portolan.netns.NamespaceLabel;
 import dev.portolan.netns.SocketNamespace;
 import dev.portolan.owner.Owner;
@@ -125,5 +126,28 @@ class PortMapBuilderTest {
     assertEquals("p-n1-tcp-80", cells(row.ranges()).get(0).id());
     assertEquals("all-interfaces", cells(row.ranges()).get(0).exposure());
     assertEquals("p-n1-n4026532600-tcp-80", cells(row.namespaces().get(0).ranges()).get(0).id());
+  }
+
+  @Test
+  void aDockerProxyListenerSaysWhereItForwards() {
+    ListedSocket proxy = listener("0.0.0.0", 8080, HOST);
+    ListedSocket forwarding =
+        new ListedSocket(
+            "n1",
+            proxy
+                .socket()
+                .withForwardsTo(
+                    new ContainerForward("3f2a9c", "web", "172.17.0.2", 80, 4026532700L)),
+            null,
+            null);
+    NodeRow row = PortMapBuilder.build(node(), List.of(forwarding), NOW);
+    PortCell cell = cells(row.ranges()).getFirst();
+    assertEquals("host 0.0.0.0:8080 → container web:80", cell.forwardsTo());
+    assertEquals(
+        List.of("n1: host 0.0.0.0:8080 → container web:80"),
+        PortPage.forwards(List.of(forwarding)));
+    assertEquals(
+        null,
+        cells(PortMapBuilder.build(node(), List.of(proxy), NOW).ranges()).getFirst().forwardsTo());
   }
 }
