@@ -47,13 +47,16 @@ final class PortMapBuilder {
         spaces.putIfAbsent(ns.inode(), ns);
       }
     }
-    Cells hostCells = Cells.of(name, null, host);
+    Map<String, String> published = published(host);
+    Cells hostCells = Cells.of(name, null, host, published);
     List<NamespaceMap> groups = new ArrayList<>();
+    int total = hostCells.count;
     for (SocketNamespace ns : ordered(spaces.values())) {
-      Cells cells = Cells.of(name, ns, others.get(ns.inode()));
+      Cells cells = Cells.of(name, ns, others.get(ns.inode()), published);
       if (cells.count == 0) {
         continue;
       }
+      total += cells.count;
       groups.add(
           new NamespaceMap(
               "ns-" + safe(name) + "-" + ns.inode(),
@@ -63,7 +66,7 @@ final class PortMapBuilder {
               "exposure judged inside it: its loopback is its own, its other addresses are not"
                   + " the node's",
               cells.count,
-              cells.ranges));
+              cells.ranges.stream().filter(r -> !r.cells().isEmpty()).toList()));
     }
     String status = NodeRows.status(node);
     return new NodeRow(
@@ -72,9 +75,31 @@ final class PortMapBuilder {
         status,
         statusNote(node, status, now),
         describe(node, now),
-        hostCells.count,
+        total,
         hostCells.ranges,
         groups);
+  }
+
+  /**
+   * Where docker-proxy listeners forward, by the container side's cell ({@link #publishedKey}), so
+   * the container's cell says it is published too.
+   */
+  private static Map<String, String> published(List<ListedSocket> host) {
+    Map<String, String> out = new HashMap<>();
+    for (ListedSocket s : host) {
+      var f = s.socket().forwardsTo();
+      if (f != null && f.netns() != 0) {
+        out.merge(
+            publishedKey(f.netns(), s.entry().proto().wireName(), f.port()),
+            PortPage.forwardText(s),
+            (a, b) -> a + "; " + b);
+      }
+    }
+    return out;
+  }
+
+  private static String publishedKey(long netns, String proto, int port) {
+    return netns + "/" + proto + "/" + port;
   }
 
   /** Pods, then containers, named and unknown namespaces; by name within a kind, then inode. */
@@ -99,7 +124,11 @@ final class PortMapBuilder {
 
   /** One namespace's cells, by range. */
   private record Cells(int count, List<PortRange> ranges) {
-    static Cells of(String node, SocketNamespace ns, List<ListedSocket> listeners) {
+    static Cells of(
+        String node,
+        SocketNamespace ns,
+        List<ListedSocket> listeners,
+        Map<String, String> published) {
       Map<String, CellBuilder> cells = new TreeMap<>();
       for (ListedSocket s : listeners) {
         String proto = s.entry().proto().wireName();
@@ -114,6 +143,12 @@ final class PortMapBuilder {
       List<PortCell> registered = new ArrayList<>();
       List<PortCell> ephemeral = new ArrayList<>();
       for (CellBuilder b : cells.values()) {
+        if (ns != null) {
+          String text = published.get(publishedKey(ns.inode(), b.proto, b.port));
+          if (text != null) {
+            b.forwards.add(text);
+          }
+        }
         PortCell cell = b.build();
         (cell.port() < 1024 ? wellKnown : cell.port() < 49152 ? registered : ephemeral).add(cell);
       }

@@ -96,7 +96,8 @@ class PortMapBuilderTest {
                 listener("0.0.0.0", 80, POD)),
             NOW);
     assertTrue(row.grouped());
-    assertEquals(1, row.listeners(), "the host's own listeners only");
+    assertEquals(4, row.listeners(), "every namespace's");
+    assertEquals(1, row.hostListeners(), "the host's own listeners");
     assertEquals(List.of(22), cells(row.ranges()).stream().map(PortCell::port).toList());
 
     List<NamespaceMap> groups = row.namespaces();
@@ -116,6 +117,10 @@ class PortMapBuilderTest {
     assertEquals("netns blue", blue.heading());
     assertEquals("inode 4026532600", blue.detail());
     assertEquals("namespace-addresses", cells(blue.ranges()).get(0).exposure());
+    assertEquals(
+        List.of("Registered"),
+        blue.ranges().stream().map(PortRange::name).toList(),
+        "a namespace's empty ranges are left out");
   }
 
   @Test

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Assumptions;
  * 10.211.N.2} inside), a real listener on {@code 10.211.N.2:containerPort} inside it, and on the
  * host a real process named {@code docker-proxy} (a symlink to Python, so {@code comm} says so)
  * listening on {@code 0.0.0.0:hostPort} with docker-proxy's own argv ({@code -proto tcp -host-ip
- * 0.0.0.0 -host-port P -container-ip 10.211.N.2 -container-port Q}). It forwards nothing: only the
- * shape is Docker's. {@link #close()} stops both and deletes the namespace (and with it the veth).
+ * 0.0.0.0 -host-port P -container-ip 10.211.N.2 -container-port Q}); and a second listener inside,
+ * on the namespace's loopback ({@code loopbackPort}). It forwards nothing: only the shape is
+ * Docker's. {@link #close()} stops both and deletes the namespace (and with it the veth).
  */
 public final class PublishedPortFixture implements AutoCloseable {
   public static final String PYTHON = "/usr/bin/python3";
@@ -42,6 +43,7 @@ public final class PublishedPortFixture implements AutoCloseable {
   public final String containerIp;
   public final int containerPort;
   public final int hostPort;
+  public final int loopbackPort;
   private final Path dir;
   private final List<Process> processes = new ArrayList<>();
   private boolean netnsMade;
@@ -95,6 +97,8 @@ public final class PublishedPortFixture implements AutoCloseable {
               Integer.toString(containerPort),
               "0.0.0.0",
               Integer.toString(hostPort)));
+      this.loopbackPort =
+          listen(List.of("ip", "netns", "exec", netns, PYTHON, "-c", LISTENER, "127.0.0.1", "0"));
     } catch (IOException | RuntimeException e) {
       close();
       throw e;

@@ -26,6 +26,11 @@ public record NodeRow(
     return !"down".equals(status);
   }
 
+  /** The listening ports of the host's namespace. */
+  public int hostListeners() {
+    return ranges.stream().mapToInt(r -> r.cells().size()).sum();
+  }
+
   /** Whether the node has listeners in namespaces other than the host's. */
   public boolean grouped() {
     return !namespaces.isEmpty();
