@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * The dashboard in real Chromium with a real listener inside an {@code ip netns} namespace joined
  * by a veth, and a real process named docker-proxy publishing it on the host: the port map's
  * namespace group, the connections page's namespace filter, the process page's namespace, and the
- * published port's link. Skips without root, ip or Python.
+ * published port's link. The namespace's name has markup in it (names come from files anyone with
+ * root on the node writes): it shows as text. Skips without root, ip or Python.
  */
 class NamespacesBrowserTest extends BrowserTestBase {
   private static PublishedPortFixture published;
@@ -25,7 +26,7 @@ class NamespacesBrowserTest extends BrowserTestBase {
   @BeforeAll
   static void startTheContainer() throws Exception {
     PublishedPortFixture.assumeRootAndTools();
-    published = PublishedPortFixture.start("web");
+    published = PublishedPortFixture.start("web<i>&\"x");
     inode = published.netnsInode();
   }
 
@@ -48,6 +49,7 @@ class NamespacesBrowserTest extends BrowserTestBase {
     assertThat(group.locator(".netns-head")).containsText("netns " + published.netns);
     assertThat(group.locator(".netns-head")).containsText("inode " + inode);
     assertThat(group.locator(".netns-kind")).hasText("named");
+    assertThat(page.locator("#portmap i")).hasCount(0);
     assertThat(page.locator(containerCell())).hasClass(Pattern.compile("namespace-addresses"));
     assertThat(page.locator(containerCell() + " .proto")).containsText("netns");
     assertThat(
@@ -84,6 +86,7 @@ class NamespacesBrowserTest extends BrowserTestBase {
     assertThat(results.locator("a[href='/ports/tcp/" + published.hostPort + "']")).hasCount(0);
     assertThat(page.locator("select[name=netns] option:checked"))
         .containsText("netns " + published.netns);
+    assertThat(page.locator("#results i, form.filters i")).hasCount(0);
   }
 
   @Test
@@ -93,6 +96,7 @@ class NamespacesBrowserTest extends BrowserTestBase {
     assertThat(page.locator("#process-netns")).containsText("netns " + published.netns);
     assertThat(page.locator("#process-netns")).containsText("inode " + inode);
     assertThat(page.locator("#process-socket-netns")).hasText("netns " + published.netns + " (1)");
+    assertThat(page.locator("#process i")).hasCount(0);
   }
 
   @Test
