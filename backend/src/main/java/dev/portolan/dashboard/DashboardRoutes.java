@@ -114,7 +114,8 @@ public final class DashboardRoutes {
                       FleetSocketRows.with(nodes.result(), System.currentTimeMillis())
                           .of(p.sockets()),
                       p.matched(),
-                      query.nextPageHref(p.nextCursor()));
+                      query.nextPageHref(p.nextCursor()),
+                      HtmlReplies.wantsFragment(ctx));
               HtmlReplies.send(
                   ctx,
                   200,

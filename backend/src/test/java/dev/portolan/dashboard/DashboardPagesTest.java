@@ -276,8 +276,14 @@ class DashboardPagesTest {
       assertTrue(
           mine.body().contains("<td class=\"netns\" title=\"inode " + own + "\">host</td>"),
           "the row says its namespace");
+      assertEquals(
+          1, mine.body().split("id=\"netns-select\"", -1).length - 1, "one select on a page");
+      assertFalse(mine.body().contains("hx-swap-oob"), "nothing out of band on a whole page");
       Page other = get(base + "1", true);
       assertEquals(200, other.status());
+      assertTrue(
+          other.body().contains("<select id=\"netns-select\" name=\"netns\" hx-swap-oob=\"true\""),
+          "a fragment brings the namespace select of the node shown along: " + other.body());
       assertTrue(other.body().contains("0 sockets match"), other.body());
       assertFalse(other.body().contains("href=\"/ports/tcp/" + port + "\""), other.body());
       Page form = get(base + "1", false);
