@@ -457,7 +457,10 @@ public final class Portolan {
                 vertx.deployVerticle(
                     new SamplerVerticle(
                         sampler, shortLived.listener(), latest, backoff, metrics, services, epoch)))
-        .compose(id -> vertx.deployVerticle(new OwnerVerticle(latest, owners, services), worker))
+        .compose(
+            id ->
+                vertx.deployVerticle(
+                    new OwnerVerticle(latest, owners, services, sampler::lastNamespaces), worker))
         .compose(id -> vertx.deployVerticle(new NamespacesVerticle(latest, sampler), worker))
         .compose(
             id ->

@@ -113,6 +113,9 @@ public final class JsonText {
         .append(",\"owner\":");
     owner(sb, row.owner());
     namespace(sb, row);
+    if (row.forwardsTo() != null) {
+      sb.append(",\"forwardsTo\":").append(SocketJson.forwardToJson(row.forwardsTo(), e).encode());
+    }
   }
 
   /** As {@link NamespaceJson#put}: a labelled namespace's fields are made once and kept. */

@@ -18,7 +18,17 @@ final class NamespaceJson {
 
   static void put(JsonObject j, OwnedSocket row) {
     j.put("netns", row.netnsInode());
-    SocketNamespace ns = row.namespace();
+    putLabel(j, row.namespace());
+  }
+
+  /** A namespace on its own (a process's): {@code netns} and its label's fields. */
+  static JsonObject of(SocketNamespace ns) {
+    JsonObject j = new JsonObject().put("netns", ns.inode());
+    putLabel(j, ns);
+    return j;
+  }
+
+  private static void putLabel(JsonObject j, SocketNamespace ns) {
     NamespaceLabel label = ns == null ? null : ns.label();
     if (label == null) {
       return;

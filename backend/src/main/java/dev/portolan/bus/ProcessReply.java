@@ -1,5 +1,6 @@
 package dev.portolan.bus;
 
+import dev.portolan.netns.SocketNamespace;
 import dev.portolan.owner.ProcessInfo;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,14 +10,16 @@ import java.util.List;
 /**
  * A node's answer on {@link Addresses#OWNER_LOOKUP} for a pid ("lsof -p PID -i"): the process, its
  * sockets as last sampled (owned by it, confirmed with readlink), and the inodes of sockets it
- * holds that the last sample did not have ({@code unsampledInodes}: opened since).
+ * holds that the last sample did not have ({@code unsampledInodes}: opened since), and the network
+ * namespace it is in ({@code namespace}: inode and label; null when /proc did not say).
  */
 public record ProcessReply(
     String node,
     ProcessInfo process,
     long sampledAt,
     List<ListedSocket> sockets,
-    List<Long> unsampledInodes) {
+    List<Long> unsampledInodes,
+    SocketNamespace namespace) {
 
   public ProcessReply {
     sockets = List.copyOf(sockets);
@@ -24,12 +27,17 @@ public record ProcessReply(
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("node", node)
-        .put("process", SocketJson.processToJson(process))
-        .put("sampledAt", sampledAt)
-        .put("sockets", ListedSocket.toJson(sockets))
-        .put("unsampledInodes", new JsonArray(new ArrayList<>(unsampledInodes)));
+    JsonObject j =
+        new JsonObject()
+            .put("node", node)
+            .put("process", SocketJson.processToJson(process))
+            .put("sampledAt", sampledAt)
+            .put("sockets", ListedSocket.toJson(sockets))
+            .put("unsampledInodes", new JsonArray(new ArrayList<>(unsampledInodes)));
+    if (namespace != null) {
+      j.put("namespace", NamespaceJson.of(namespace));
+    }
+    return j;
   }
 
   public static ProcessReply fromJson(JsonObject j) {
@@ -41,6 +49,9 @@ public record ProcessReply(
         SocketJson.processFromJson(j.getJsonObject("process")),
         j.getLong("sampledAt", 0L),
         ListedSocket.listFromJson(j.getJsonArray("sockets")),
-        unsampled);
+        unsampled,
+        j.getJsonObject("namespace") == null
+            ? null
+            : NamespaceJson.read(j.getJsonObject("namespace")));
   }
 }

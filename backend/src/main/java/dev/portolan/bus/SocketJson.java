@@ -1,5 +1,6 @@
 package dev.portolan.bus;
 
+import dev.portolan.netns.ContainerForward;
 import dev.portolan.netns.SocketNamespace;
 import dev.portolan.owner.Owner;
 import dev.portolan.owner.OwnerStatus;
@@ -80,7 +81,41 @@ public final class SocketJson {
     j.put("txQueue", e.txQueue()).put("rxQueue", e.rxQueue()).put("inode", e.inode());
     j.put("owner", ownerToJson(row.owner()));
     NamespaceJson.put(j, row);
+    if (row.forwardsTo() != null) {
+      j.put("forwardsTo", forwardToJson(row.forwardsTo(), e));
+    }
     return j;
+  }
+
+  /**
+   * A docker-proxy listener's {@code forwardsTo}: {@code containerId} and {@code containerName}
+   * when known, {@code address}, {@code port}, {@code netns} (0: no namespace read listens there),
+   * and {@code text} ("host 0.0.0.0:8080 → container web:80").
+   */
+  static JsonObject forwardToJson(ContainerForward f, SocketEntry hostSide) {
+    JsonObject j = new JsonObject();
+    if (f.containerId() != null) {
+      j.put("containerId", f.containerId());
+    }
+    if (f.containerName() != null) {
+      j.put("containerName", f.containerName());
+    }
+    return j.put("address", f.address())
+        .put("port", f.port())
+        .put("netns", f.netns())
+        .put("text", f.text(hostSide.proto(), hostSide.localAddress(), hostSide.localPort()));
+  }
+
+  private static ContainerForward forwardFromJson(JsonObject j) {
+    if (j == null) {
+      return null;
+    }
+    return new ContainerForward(
+        j.getString("containerId"),
+        j.getString("containerName"),
+        j.getString("address"),
+        j.getInteger("port", 0),
+        j.getLong("netns", 0L));
   }
 
   public static OwnedSocket fromJson(JsonObject j) {
@@ -117,7 +152,11 @@ public final class SocketJson {
     if (namespace != null) {
       e = e.inNamespace(namespace.inode());
     }
-    return new OwnedSocket(e, ownerFromJson(j.getJsonObject("owner")), namespace);
+    return new OwnedSocket(
+        e,
+        ownerFromJson(j.getJsonObject("owner")),
+        namespace,
+        forwardFromJson(j.getJsonObject("forwardsTo")));
   }
 
   public static JsonObject ownerToJson(Owner owner) {

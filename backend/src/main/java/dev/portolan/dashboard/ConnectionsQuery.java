@@ -1,10 +1,14 @@
 package dev.portolan.dashboard;
 
+import dev.portolan.bus.NamespacesReply;
 import dev.portolan.bus.SocketQuery;
 import dev.portolan.fleet.FleetPage;
 import dev.portolan.frontend.view.FilterForm;
+import dev.portolan.frontend.view.NamespaceChoice;
 import dev.portolan.http.QueryValues;
+import dev.portolan.netns.SocketNamespace;
 import dev.portolan.sampling.SocketFilter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,9 +42,30 @@ record ConnectionsQuery(Map<String, List<String>> params, SocketQuery query) {
     return query.filter().node();
   }
 
-  /** The form as submitted, with {@code nodes} to choose from. */
-  FilterForm form(List<String> nodes) {
+  /**
+   * The form as submitted, with {@code nodes} and {@code namespaces} (of the node shown; none when
+   * several are) to choose from; a namespace asked for that is not among them is still offered.
+   */
+  FilterForm form(List<String> nodes, List<NamespacesReply.Namespace> namespaces) {
     String node = text("node");
+    String netns = text("netns");
+    List<NamespaceChoice> choices = new ArrayList<>();
+    boolean chosenListed = netns.isEmpty();
+    for (NamespacesReply.Namespace n : namespaces) {
+      SocketNamespace ns = new SocketNamespace(n.inode(), n.label());
+      String value = Long.toString(n.inode());
+      chosenListed |= value.equals(netns);
+      choices.add(
+          new NamespaceChoice(
+              value,
+              NamespaceText.shortLabel(ns)
+                  + " · "
+                  + n.total()
+                  + (n.total() == 1 ? " socket" : " sockets")));
+    }
+    if (!chosenListed) {
+      choices.add(new NamespaceChoice(netns, "netns " + netns));
+    }
     return new FilterForm(
         text("proto"),
         text("state"),
@@ -49,7 +74,9 @@ record ConnectionsQuery(Map<String, List<String>> params, SocketQuery query) {
         Boolean.TRUE.equals(query.filter().listening()),
         text("q"),
         node,
-        nodes);
+        nodes,
+        netns,
+        choices);
   }
 
   /** The same filters with the next page's cursor, or null when there is none. */

@@ -3,6 +3,7 @@ package dev.portolan.dashboard;
 import dev.portolan.api.SseFeed;
 import dev.portolan.bus.CheckReply;
 import dev.portolan.bus.FleetSocketsReply;
+import dev.portolan.bus.NamespacesReply;
 import dev.portolan.bus.NodeEntry;
 import dev.portolan.bus.NodesReply;
 import dev.portolan.frontend.view.CheckView;
@@ -101,18 +102,20 @@ public final class DashboardRoutes {
     Future<FleetSocketsReply> page =
         fleet.sockets(query.query().filter(), query.query().limit(), query.query().cursor());
     Future<SummaryView> summary = summary(node);
-    Future.all(nodes, page, summary)
+    Future<List<NamespacesReply.Namespace>> spaces = nodes.compose(n -> namespaces(node, n));
+    Future.all(nodes, page, summary, spaces)
         .onSuccess(
             all -> {
               FleetSocketsReply p = page.result();
               List<String> names = nodes.result().nodes().stream().map(NodeEntry::name).toList();
               ConnectionsView view =
                   new ConnectionsView(
-                      query.form(names),
+                      query.form(names, spaces.result()),
                       FleetSocketRows.with(nodes.result(), System.currentTimeMillis())
                           .of(p.sockets()),
                       p.matched(),
-                      query.nextPageHref(p.nextCursor()));
+                      query.nextPageHref(p.nextCursor()),
+                      HtmlReplies.wantsFragment(ctx));
               HtmlReplies.send(
                   ctx,
                   200,
@@ -121,6 +124,23 @@ public final class DashboardRoutes {
                   Map.of("view", view, "summary", summary.result()));
             })
         .onFailure(e -> HtmlReplies.fail(ctx, e));
+  }
+
+  /**
+   * The namespaces the connections page offers: those of the node shown (the only node when none is
+   * chosen and there is one); none when several nodes are shown (an inode names a namespace on one
+   * node only) or the node cannot say (down).
+   */
+  private Future<List<NamespacesReply.Namespace>> namespaces(String node, NodesReply all) {
+    String which =
+        node != null ? node : all.nodes().size() == 1 ? all.nodes().getFirst().name() : null;
+    if (which == null) {
+      return Future.succeededFuture(List.of());
+    }
+    return fleet
+        .namespaces(which)
+        .map(NamespacesReply::namespaces)
+        .recover(e -> Future.succeededFuture(List.of()));
   }
 
   /**
@@ -240,6 +260,12 @@ public final class DashboardRoutes {
                       p.cmdline(),
                       p.unit(),
                       p.container(),
+                      answer.namespace() == null ? null : NamespaceText.kind(answer.namespace()),
+                      answer.namespace() == null
+                          ? null
+                          : NamespaceText.shortLabel(answer.namespace()),
+                      answer.namespace() == null ? null : NamespaceText.detail(answer.namespace()),
+                      NamespaceText.counted(answer.sockets()),
                       SocketRows.of(answer.sockets()));
               HtmlReplies.send(
                   ctx, 200, "fragment/process.jte", "page/process.jte", Map.of("view", view));

@@ -61,7 +61,9 @@ final class FleetSocketRows {
               socket.owner(),
               null,
               socket.user(),
-              socket.exposure());
+              socket.exposure(),
+              socket.netns(),
+              socket.netnsDetail());
     }
     NodeEntry entry = nodes.get(node);
     String seen =

@@ -4,6 +4,7 @@ import dev.portolan.bus.CheckAnswer;
 import dev.portolan.bus.CheckReply;
 import dev.portolan.bus.FleetCheckAnswer;
 import dev.portolan.bus.FleetSocketsReply;
+import dev.portolan.bus.ListedSocket;
 import dev.portolan.bus.NodeEntry;
 import dev.portolan.bus.NodesReply;
 import dev.portolan.bus.OwnersReply;
@@ -13,8 +14,10 @@ import dev.portolan.sampling.SocketFilter;
 import dev.portolan.socket.Protocol;
 import io.vertx.core.Future;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A port page: fleet-wide (the owners on every node, confirmed by the live ones, down nodes' as
@@ -71,8 +74,28 @@ final class PortPage {
                   rows.of(connections.result().sockets()),
                   connections.result().matched(),
                   href,
-                  node == null ? null : "/ports/" + proto.wireName() + "/" + port);
+                  node == null ? null : "/ports/" + proto.wireName() + "/" + port,
+                  forwards(owners.result().sockets()));
             });
+  }
+
+  /** Where the docker-proxy listeners among {@code sockets} forward, each once. */
+  static List<String> forwards(List<ListedSocket> sockets) {
+    Set<String> out = new LinkedHashSet<>();
+    for (ListedSocket s : sockets) {
+      String text = forwardText(s);
+      if (text != null) {
+        out.add((s.node() == null ? "" : s.node() + ": ") + text);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** "host 0.0.0.0:8080 → container web:80" for a docker-proxy listener; null for others. */
+  static String forwardText(ListedSocket s) {
+    var f = s.socket().forwardsTo();
+    var e = s.entry();
+    return f == null ? null : f.text(e.proto(), e.localAddress(), e.localPort());
   }
 
   /** What a down node's page says instead of its check: it cannot answer. */

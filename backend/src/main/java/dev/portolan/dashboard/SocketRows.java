@@ -3,7 +3,7 @@ package dev.portolan.dashboard;
 import dev.portolan.bus.ListedSocket;
 import dev.portolan.frontend.view.SocketRow;
 import dev.portolan.owner.Owner;
-import dev.portolan.sampling.Exposure;
+import dev.portolan.sampling.ListenerReach;
 import dev.portolan.socket.Family;
 import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketEntry;
@@ -50,16 +50,20 @@ final class SocketRows {
         ownerLabel(owner),
         processHref(s.node(), owner),
         user,
-        exposure(s));
+        exposure(s),
+        NamespaceText.shortLabel(s.socket().namespace()),
+        NamespaceText.detail(s.socket().namespace()));
   }
 
   /**
-   * A listener's exposure (all interfaces, specific addresses, loopback only); null for other
-   * sockets.
+   * A listener's exposure judged inside its namespace (all interfaces, specific addresses, loopback
+   * only, a namespace's own addresses); null for other sockets.
    */
   static String exposure(ListedSocket s) {
     SocketEntry e = s.entry();
-    return s.isUnix() || !e.isListening() ? null : Exposure.of(e.localAddress()).wireName();
+    return s.isUnix() || !e.isListening()
+        ? null
+        : ListenerReach.of(e.localAddress(), s.socket().namespace()).wireName();
   }
 
   /** "tcp" or "tcp6"; unix sockets add their type (stream, dgram, seqpacket). */

@@ -97,9 +97,9 @@ final class NodeTable {
     if (local == e.localAddress() && remote == e.remoteAddress()) {
       return owner == row.owner() && namespace == row.namespace()
           ? row
-          : new OwnedSocket(e, owner, namespace);
+          : new OwnedSocket(e, owner, namespace, row.forwardsTo());
     }
-    return new OwnedSocket(e.withAddresses(local, remote), owner, namespace);
+    return new OwnedSocket(e.withAddresses(local, remote), owner, namespace, row.forwardsTo());
   }
 
   private String address(String address) {

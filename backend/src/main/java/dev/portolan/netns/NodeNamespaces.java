@@ -73,10 +73,16 @@ public final class NodeNamespaces implements AutoCloseable {
   private final NamespaceLabeler labeler;
   private final String note;
   private final SocketNamespace ownWhenOff;
+  private final DockerProxyLinks proxyLinks;
   private Sample last;
 
   private NodeNamespaces(
-      NamespacesReader reader, NamespaceLabeler labeler, String note, long ownInode) {
+      NamespacesReader reader,
+      NamespaceLabeler labeler,
+      String note,
+      long ownInode,
+      DockerProxyLinks proxyLinks) {
+    this.proxyLinks = proxyLinks;
     this.reader = reader;
     this.labeler = labeler;
     this.note = note;
@@ -91,15 +97,27 @@ public final class NodeNamespaces implements AutoCloseable {
     Path proc = Path.of("/proc");
     long own = ownInode(proc);
     if (mode == Mode.OFF) {
-      return new NodeNamespaces(null, null, "off (--namespaces off)", own);
+      return new NodeNamespaces(null, null, "off (--namespaces off)", own, null);
     }
     if (!isRoot(proc)) {
-      return new NodeNamespaces(null, null, "off: not running as root", own);
+      return new NodeNamespaces(null, null, "off: not running as root", own, null);
     }
     Path pid1Root = proc.resolve("1/root");
     Path hostRoot = Files.isReadable(pid1Root) ? pid1Root : Path.of("/");
     return new NodeNamespaces(
-        NamespacesReader.create(readerSetting), NamespaceLabeler.create(proc, hostRoot), null, own);
+        NamespacesReader.create(readerSetting),
+        NamespaceLabeler.create(proc, hostRoot),
+        null,
+        own,
+        DockerProxyLinks.create(proc, hostRoot));
+  }
+
+  /**
+   * Docker's published ports from its {@code docker-proxy} processes, when other namespaces are
+   * read (their containers are); else null.
+   */
+  public DockerProxyLinks proxyLinks() {
+    return proxyLinks;
   }
 
   /** Whether other namespaces are read. */

@@ -80,7 +80,8 @@ final class KeyedRows {
         && x.unixType() == y.unixType()
         && sameText(x.path(), y.path())
         && sameKey(x, y)
-        && (a.owner() == b.owner() || a.owner().equals(b.owner()));
+        && (a.owner() == b.owner() || a.owner().equals(b.owner()))
+        && Objects.equals(a.forwardsTo(), b.forwardsTo());
   }
 
   /** The row with the same key as {@code s}, or null. */

@@ -1,29 +1,44 @@
 package dev.portolan.sampling;
 
+import dev.portolan.netns.ContainerForward;
 import dev.portolan.netns.SocketNamespace;
 import dev.portolan.owner.Owner;
 import dev.portolan.socket.SocketEntry;
 import java.util.Objects;
 
 /**
- * A socket of the table together with who holds it: one row of {@code ss -tuxanp}; and the network
+ * A socket of the table together with who holds it: one row of {@code ss -tuxanp}; the network
  * namespace it lives in ({@code namespace}: its inode and label; null when the row does not say, as
- * in tests and rows from before namespaces were read).
+ * in tests and rows from before namespaces were read); and, for a host listener held by {@code
+ * docker-proxy}, the container port it forwards to ({@code forwardsTo}; null for every other row).
  */
-public record OwnedSocket(SocketEntry socket, Owner owner, SocketNamespace namespace) {
+public record OwnedSocket(
+    SocketEntry socket, Owner owner, SocketNamespace namespace, ContainerForward forwardsTo) {
   public OwnedSocket {
     Objects.requireNonNull(socket, "socket");
     Objects.requireNonNull(owner, "owner");
   }
 
+  /** A row that forwards nowhere. */
+  public OwnedSocket(SocketEntry socket, Owner owner, SocketNamespace namespace) {
+    this(socket, owner, namespace, null);
+  }
+
   /** A row whose namespace is not said. */
   public OwnedSocket(SocketEntry socket, Owner owner) {
-    this(socket, owner, null);
+    this(socket, owner, null, null);
   }
 
   /** The same row with another owner. */
   public OwnedSocket withOwner(Owner other) {
-    return other == owner ? this : new OwnedSocket(socket, other, namespace);
+    return other == owner ? this : new OwnedSocket(socket, other, namespace, forwardsTo);
+  }
+
+  /** The same row forwarding to {@code forward}. */
+  public OwnedSocket withForwardsTo(ContainerForward forward) {
+    return Objects.equals(forward, forwardsTo)
+        ? this
+        : new OwnedSocket(socket, owner, namespace, forward);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.portolan.sampling;
 
+import dev.portolan.netns.DockerProxyLinks;
 import dev.portolan.netns.NodeNamespaces;
 import dev.portolan.owner.Owner;
 import dev.portolan.owner.OwnerIndex;
@@ -31,6 +32,7 @@ public final class Sampler {
   private final LongSupplier clock;
   private final ShortLivedSockets shortLived;
   private final NodeNamespaces namespaces;
+  private final ProxyForwards forwards;
   private volatile NodeNamespaces.Sample lastNamespaces;
 
   public Sampler(
@@ -61,6 +63,8 @@ public final class Sampler {
       NodeNamespaces namespaces) {
     this.node = node;
     this.namespaces = namespaces;
+    DockerProxyLinks proxies = namespaces == null ? null : namespaces.proxyLinks();
+    this.forwards = proxies == null ? null : new ProxyForwards(proxies);
     this.shortLived = shortLived;
     this.reader = reader;
     this.owners = owners;
@@ -89,6 +93,9 @@ public final class Sampler {
     }
     // socket inodes are global: the one owner index finds the holders in every namespace
     List<OwnedSocket> rows = withOwners(table, owners.update(table), others);
+    if (forwards != null) {
+      rows = forwards.link(rows);
+    }
     lastNamespaces = others;
     KernelSockstat sockstat = reader.sockstat();
     long now = clock.getAsLong();

@@ -5,6 +5,8 @@ import dev.portolan.bus.ListedSocket;
 import dev.portolan.bus.OwnerQuery;
 import dev.portolan.bus.PortOwnersReply;
 import dev.portolan.bus.ProcessReply;
+import dev.portolan.netns.NodeNamespaces;
+import dev.portolan.netns.ProcessNamespaces;
 import dev.portolan.owner.Owner;
 import dev.portolan.owner.OwnerIndex;
 import dev.portolan.owner.ProcessInfo;
@@ -17,25 +19,38 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Answers "who owns tcp/5432?" and "what does pid 1234 hold?" from the owner index, confirming each
  * answer with one readlink so it is never stale. A worker verticle: it touches /proc.
  */
 public final class OwnerVerticle extends VerticleBase {
+  private static final Path PROC = Path.of("/proc");
   private final SnapshotHolder latest;
   private final OwnerIndex owners;
   private final ServiceNames services;
+  private final Supplier<NodeNamespaces.Sample> namespaces;
 
-  public OwnerVerticle(SnapshotHolder latest, OwnerIndex owners, ServiceNames services) {
+  /**
+   * {@code namespaces}: the node's namespaces as last sampled (null when not read), to say which
+   * namespace a process is in.
+   */
+  public OwnerVerticle(
+      SnapshotHolder latest,
+      OwnerIndex owners,
+      ServiceNames services,
+      Supplier<NodeNamespaces.Sample> namespaces) {
     this.latest = latest;
     this.owners = owners;
     this.services = services;
+    this.namespaces = namespaces;
   }
 
   @Override
@@ -102,7 +117,12 @@ public final class OwnerVerticle extends VerticleBase {
     }
     msg.reply(
         new ProcessReply(
-                snapshot.node(), process.get(), snapshot.takenAtMillis(), sockets, unsampled)
+                snapshot.node(),
+                process.get(),
+                snapshot.takenAtMillis(),
+                sockets,
+                unsampled,
+                ProcessNamespaces.of(PROC, pid, namespaces.get()))
             .toJson());
   }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portolan.fleet.FleetCompleteness;
 import dev.portolan.fleet.NodeFacts;
+import dev.portolan.netns.NamespaceLabel;
+import dev.portolan.netns.SocketNamespace;
 import dev.portolan.owner.Owner;
 import dev.portolan.owner.ProcessInfo;
 import dev.portolan.sampling.OwnedSocket;
@@ -291,8 +293,33 @@ class RepliesRoundTripTest {
     ProcessInfo p =
         new ProcessInfo(10, "sshd", 0, "root", "/usr/sbin/sshd -D", "ssh.service", null, 12345);
     ProcessReply reply =
-        new ProcessReply("n1", p, 1_700_000_000_000L, rows(null), List.of(77L, 5_000_000_000L));
+        new ProcessReply(
+            "n1", p, 1_700_000_000_000L, rows(null), List.of(77L, 5_000_000_000L), null);
     roundTrips(reply, ProcessReply::toJson, ProcessReply::fromJson);
+    ProcessReply inPod =
+        new ProcessReply(
+            "n1",
+            p,
+            1_700_000_000_000L,
+            rows(null),
+            List.of(),
+            new SocketNamespace(
+                4026532500L,
+                new NamespaceLabel(
+                    NamespaceLabel.Kind.POD,
+                    "cni-1",
+                    null,
+                    "web",
+                    null,
+                    "default",
+                    "web-0",
+                    "u1")));
+    roundTrips(inPod, ProcessReply::toJson, ProcessReply::fromJson);
+    assertEquals(
+        "{\"netns\":4026532500,\"netnsKind\":\"pod\",\"netnsName\":\"cni-1\","
+            + "\"container\":{\"name\":\"web\"},"
+            + "\"pod\":{\"namespace\":\"default\",\"name\":\"web-0\",\"uid\":\"u1\"}}",
+        inPod.toJson().getJsonObject("namespace").encode());
     assertEquals(
         List.of("node", "process", "sampledAt", "sockets", "unsampledInodes"),
         List.copyOf(reply.toJson().fieldNames()));

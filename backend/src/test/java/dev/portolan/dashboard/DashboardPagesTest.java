@@ -256,6 +256,45 @@ class DashboardPagesTest {
   }
 
   @Test
+  void connectionsPageFiltersByNamespaceAndShowsEachRowsNamespace() throws Exception {
+    String link = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
+    String own = link.substring(link.indexOf('[') + 1, link.indexOf(']'));
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int port = server.getLocalPort();
+      String base = "/connections?node=" + RunningNode.NODE + "&port=" + port + "&netns=";
+      Page mine =
+          Await.until(
+              "the listener in the node's own namespace",
+              Duration.ofSeconds(10),
+              () -> {
+                Page p = get(base + own, false);
+                return p.body().contains("href=\"/ports/tcp/" + port + "\"") ? p : null;
+              });
+      assertTrue(
+          mine.body().contains("<option value=\"" + own + "\" selected>host · "),
+          "the own namespace offered and chosen: " + mine.body());
+      assertTrue(
+          mine.body().contains("<td class=\"netns\" title=\"inode " + own + "\">host</td>"),
+          "the row says its namespace");
+      assertEquals(
+          1, mine.body().split("id=\"netns-select\"", -1).length - 1, "one select on a page");
+      assertFalse(mine.body().contains("hx-swap-oob"), "nothing out of band on a whole page");
+      Page other = get(base + "1", true);
+      assertEquals(200, other.status());
+      assertTrue(
+          other.body().contains("<select id=\"netns-select\" name=\"netns\" hx-swap-oob=\"true\""),
+          "a fragment brings the namespace select of the node shown along: " + other.body());
+      assertTrue(other.body().contains("0 sockets match"), other.body());
+      assertFalse(other.body().contains("href=\"/ports/tcp/" + port + "\""), other.body());
+      Page form = get(base + "1", false);
+      assertTrue(
+          form.body().contains("<option value=\"1\" selected>netns 1</option>"),
+          "a namespace asked for that the node does not list is still shown");
+      assertEquals(400, get(base + "blue", false).status());
+    }
+  }
+
+  @Test
   void portPageAnswersAndRejectsBadPorts() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int port = server.getLocalPort();
@@ -289,6 +328,16 @@ class DashboardPagesTest {
     assertEquals(200, page.status());
     assertFullPage(page);
     assertTrue(page.body().contains("java"), "process name");
+    String link;
+    try {
+      link = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+    String own = link.substring(link.indexOf('[') + 1, link.indexOf(']'));
+    assertTrue(
+        page.body().contains("inode " + own + ")</small></dd>"),
+        "its network namespace: " + page.body());
     assertFragment(get("/processes/" + RunningNode.NODE + "/" + pid, true), "process");
     assertEquals(404, get("/processes/" + RunningNode.NODE + "/4194304", false).status());
     assertEquals(404, get("/processes/no-such-node/" + pid, false).status());

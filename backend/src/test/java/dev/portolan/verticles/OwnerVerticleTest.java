@@ -54,7 +54,7 @@ class OwnerVerticleTest {
             .snapshot());
     vertx
         .deployVerticle(
-            new OwnerVerticle(latest, owners, ServiceNames.create()),
+            new OwnerVerticle(latest, owners, ServiceNames.create(), () -> null),
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
         .onComplete(ctx.succeedingThenComplete());
   }

@@ -3,7 +3,8 @@ package dev.portolan.frontend.view;
 /**
  * One socket as a table row. {@code local} and {@code remote} are "address:port" (or the unix
  * path); hrefs are null where there is nothing to link to (no owning process, a unix socket has no
- * port page).
+ * port page). {@code netns} is the network namespace it lives in, short ("host", "pod default/web",
+ * "netns blue"), {@code netnsDetail} its ids (inode, uid).
  */
 public record SocketRow(
     String proto,
@@ -15,4 +16,6 @@ public record SocketRow(
     String owner,
     String ownerHref,
     String user,
-    String exposure) {}
+    String exposure,
+    String netns,
+    String netnsDetail) {}
