@@ -31,11 +31,11 @@ import java.util.Set;
  * its sequence number in this hub's change history (shared with the fleet aggregator, which
  * appends), {@code event: node} when a node goes up, stale or down, filtered per client with the
  * {@code /api/v1/sockets} filters and {@code change} (the kinds of change wanted: opened, closed,
- * state-changed, owner-changed, short-lived; comma-separated), resumable with {@code Last-Event-ID}
- * from a bounded history ({@code event: reset} when the id is older, or of another run: ids are
- * {@code RUN:SEQ}, see {@link EventId}). A client that does not read fast enough gets a bounded
- * backlog, then {@code event: reset} and the connection is closed: memory never grows without
- * bound. Runs on the web verticle's event loop only.
+ * state-changed, owner-changed, namespace-changed, short-lived; comma-separated), resumable with
+ * {@code Last-Event-ID} from a bounded history ({@code event: reset} when the id is older, or of
+ * another run: ids are {@code RUN:SEQ}, see {@link EventId}). A client that does not read fast
+ * enough gets a bounded backlog, then {@code event: reset} and the connection is closed: memory
+ * never grows without bound. Runs on the web verticle's event loop only.
  */
 public final class SseFeed {
   static final int MAX_BACKLOG = 256;
@@ -303,7 +303,8 @@ public final class SseFeed {
             "invalid change",
             "unknown change "
                 + QueryValues.echo(w)
-                + "; use opened, closed, state-changed, owner-changed or short-lived, comma-separated");
+                + "; use opened, closed, state-changed, owner-changed, namespace-changed or short-lived,"
+                + " comma-separated");
       }
     }
     if (kinds.isEmpty()) {

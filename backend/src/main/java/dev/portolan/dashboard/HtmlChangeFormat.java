@@ -32,6 +32,7 @@ final class HtmlChangeFormat implements SseFormat {
               (change.previousState() == null ? "?" : change.previousState().filterName()) + " →";
           case OWNER_CHANGED -> "new owner";
           case SHORT_LIVED -> "short-lived";
+          case NAMESPACE_CHANGED -> "namespace now";
         };
     boolean gone = change.kind() == ChangeKind.CLOSED || change.kind() == ChangeKind.SHORT_LIVED;
     String local = socket.local();

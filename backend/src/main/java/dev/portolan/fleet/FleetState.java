@@ -344,6 +344,10 @@ public final class FleetState {
         out.change(
             new SocketChange(
                 ChangeKind.OWNER_CHANGED, n.name, ++seq, takenAtMillis, now, null, was.owner()));
+      } else if (SampleDiffer.namespaceRelabelled(was, now)) {
+        out.change(
+            new SocketChange(
+                ChangeKind.NAMESPACE_CHANGED, n.name, ++seq, takenAtMillis, now, null, null));
       }
     }
     for (OwnedSocket was : n.table.rows()) {

@@ -1,5 +1,9 @@
 package dev.portolan.metrics;
 
+import dev.portolan.netns.NamespaceLabel;
+import dev.portolan.netns.NamespaceReads;
+import dev.portolan.netns.NamespaceSummary;
+import dev.portolan.netns.NodeNamespaces;
 import dev.portolan.sampling.ShortLivedSockets;
 import dev.portolan.sampling.SocketSummary;
 import dev.portolan.socket.SocketState;
@@ -294,6 +298,76 @@ public final class PortolanMetrics {
               .tag("proto", proto)
               .tag("state", state.filterName())
               .description("Sockets in the last sample")
+              .register(registry);
+          return value;
+        });
+  }
+
+  private final Map<String, AtomicInteger> namespaceCounts = new ConcurrentHashMap<>();
+
+  /**
+   * The namespaces of the last sample, by kind and by how they are read ({@code netlink}, {@code
+   * proc}; the own namespace: the node's reader {@code ownReader}; {@code none}: no reader could be
+   * opened), and what the sample read: {@code portolan_namespaces}, {@code
+   * portolan_namespace_reads_total}, {@code portolan_namespace_read_seconds}, {@code
+   * portolan_namespace_read_errors_total}. A sample that read no other namespace (namespaces off)
+   * changes nothing.
+   */
+  public void namespacesSampled(NodeNamespaces.Sample sample, String ownReader) {
+    NamespaceReads reads = sample.reads();
+    if (sample.summaries().isEmpty() && reads.equals(NamespaceReads.NONE)) {
+      return;
+    }
+    Map<String, Integer> counts = new java.util.HashMap<>();
+    for (NamespaceSummary s : sample.summaries()) {
+      NamespaceLabel label = s.namespace().label();
+      String kind =
+          label == null ? NamespaceLabel.Kind.UNKNOWN.wireName() : label.kind().wireName();
+      String reader = s.own() ? ownReader : s.method() == null ? "none" : s.method();
+      counts.merge(kind + "/" + reader, 1, Integer::sum);
+    }
+    namespaceCounts.values().forEach(v -> v.set(0));
+    counts.forEach((key, n) -> namespaceGauge(key).set(n));
+    namespaceReads("full").increment(reads.fullReads());
+    namespaceReads("listeners").increment(reads.listenerReads());
+    Timer.builder("portolan.namespace.read")
+        .description(
+            "Time per sample to discover the other network namespaces and read their sockets")
+        .publishPercentiles(0.5, 0.99)
+        .register(registry)
+        .record(reads.nanos(), TimeUnit.NANOSECONDS);
+    reads
+        .errors()
+        .forEach(
+            (reason, n) ->
+                Counter.builder("portolan.namespace.read.errors")
+                    .description(
+                        "Namespaces a sample could not read, by reason: open (no socket reader could be"
+                            + " opened in it), read (its read failed), discovery (discovery failed)")
+                    .tag("reason", reason)
+                    .register(registry)
+                    .increment(n));
+  }
+
+  private Counter namespaceReads(String kind) {
+    return Counter.builder("portolan.namespace.reads")
+        .description(
+            "Namespace reads: full (every socket) and listeners (TCP LISTEN, unconnected UDP, unix"
+                + " LISTEN only)")
+        .tag("kind", kind)
+        .register(registry);
+  }
+
+  private AtomicInteger namespaceGauge(String kindAndReader) {
+    return namespaceCounts.computeIfAbsent(
+        kindAndReader,
+        k -> {
+          AtomicInteger value = new AtomicInteger();
+          Gauge.builder("portolan.namespaces", value, AtomicInteger::get)
+              .tag("kind", k.substring(0, k.indexOf('/')))
+              .tag("reader", k.substring(k.indexOf('/') + 1))
+              .description(
+                  "Network namespaces in the last sample, by kind and by how they are read")
               .register(registry);
           return value;
         });

@@ -22,9 +22,10 @@ import java.util.TreeSet;
  * has {@code KUBERNETES_SERVICE_HOST}). No runtime socket or API.
  *
  * <p>A namespace's label is kept until its processes (but for the host's), name or host flag
- * change; what the files say about a container is kept per container id, and about a pod per uid,
- * while a namespace that has them is kept. {@link #forget} and {@link #retainOnly} let them go.
- * Safe for use from several threads (one at a time).
+ * change, an incomplete one (a container or pod the files do not name yet) only for {@link
+ * #RECHECK_INCOMPLETE_EVERY} calls; what the files say about a container is kept per container id,
+ * and about a pod per uid, while a namespace that has them is kept. {@link #forget} and {@link
+ * #retainOnly} let them go. Safe for use from several threads (one at a time).
  */
 public final class NamespaceLabeler {
 
@@ -41,6 +42,13 @@ public final class NamespaceLabeler {
           "/var/log/containers/",
           "/var/log/pods/");
 
+  /**
+   * An incomplete label (a container without its name, a pod without its namespace or name) is made
+   * again after it was given this many times unchanged: a runtime writes its files after the
+   * container's first process starts, so the first sample may come before them.
+   */
+  static final int RECHECK_INCOMPLETE_EVERY = 5;
+
   /** At most this many of a namespace's processes are looked at (the host's alone has them all). */
   static final int MAX_PIDS_READ = 64;
 
@@ -55,7 +63,23 @@ public final class NamespaceLabeler {
       Set<Integer> pids,
       String netnsName,
       boolean host,
-      Set<String> containerIds) {}
+      Set<String> containerIds,
+      int uses) {
+
+    Entry(
+        NamespaceLabel label,
+        Set<Integer> pids,
+        String netnsName,
+        boolean host,
+        Set<String> containerIds) {
+      this(label, pids, netnsName, host, containerIds, 0);
+    }
+
+    /** This entry given once more. */
+    Entry used() {
+      return new Entry(label, pids, netnsName, host, containerIds, uses + 1);
+    }
+  }
 
   private NamespaceLabeler(Path procRoot, Path hostRoot) {
     this.procRoot = procRoot;
@@ -93,11 +117,26 @@ public final class NamespaceLabeler {
     }
     Set<Integer> pidSet = Set.copyOf(pids);
     if (sameNamespace && cached.pids().equals(pidSet)) {
-      return cached.label();
+      if (!incomplete(cached.label())) {
+        return cached.label();
+      }
+      if (cached.uses() + 1 < RECHECK_INCOMPLETE_EVERY) {
+        entries.put(inode, cached.used());
+        return cached.label();
+      }
     }
     Entry entry = examine(pidSet, netnsName);
     entries.put(inode, entry);
     return entry.label();
+  }
+
+  /** A container without its name, or a pod without its namespace or name: files may come later. */
+  static boolean incomplete(NamespaceLabel label) {
+    return switch (label.kind()) {
+      case CONTAINER -> label.containerName() == null;
+      case POD -> label.podName() == null || label.podNamespace() == null;
+      case HOST, NAMED, UNKNOWN -> false;
+    };
   }
 
   /** Forgets the namespace with this inode (it is gone). */

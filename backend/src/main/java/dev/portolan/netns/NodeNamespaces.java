@@ -52,12 +52,23 @@ public final class NodeNamespaces implements AutoCloseable {
    * @param own Portolan's own namespace (its rows have {@code netnsInode} 0)
    * @param byInode every namespace read, the own one included, by inode
    * @param summaries every namespace known, the own one first
+   * @param reads what this sample read, for the metrics ({@link NamespaceReads#NONE} when off)
    */
   public record Sample(
       List<SocketEntry> rows,
       SocketNamespace own,
       Map<Long, SocketNamespace> byInode,
-      List<NamespaceSummary> summaries) {
+      List<NamespaceSummary> summaries,
+      NamespaceReads reads) {
+
+    /** A sample that read nothing. */
+    public Sample(
+        List<SocketEntry> rows,
+        SocketNamespace own,
+        Map<Long, SocketNamespace> byInode,
+        List<NamespaceSummary> summaries) {
+      this(rows, own, byInode, summaries, NamespaceReads.NONE);
+    }
 
     /** The namespace of a row: its {@code netnsInode}, 0 for the own one. */
     public SocketNamespace of(SocketEntry e) {
@@ -140,13 +151,19 @@ public final class NodeNamespaces implements AutoCloseable {
       return new Sample(List.of(), ownWhenOff, Map.of(ownWhenOff.inode(), ownWhenOff), List.of());
     }
     NamespacesSample sampled;
+    long started = System.nanoTime();
     try {
       sampled = reader.sample();
     } catch (IOException e) {
       // discovery failed (Portolan's own namespace unreadable): the namespaces as last read, so
       // that their sockets are not reported closed; none read yet, the error goes to the sampler
       if (last != null) {
-        return last;
+        return new Sample(
+            last.rows(),
+            last.own(),
+            last.byInode(),
+            last.summaries(),
+            NamespaceReads.discoveryFailed(System.nanoTime() - started));
       }
       throw e;
     }
@@ -180,7 +197,7 @@ public final class NodeNamespaces implements AutoCloseable {
       own = new SocketNamespace(found.ownInode(), null);
       byInode.put(own.inode(), own);
     }
-    last = new Sample(sampled.rows(), own, byInode, summaries);
+    last = new Sample(sampled.rows(), own, byInode, summaries, NamespaceReads.of(sampled));
     return last;
   }
 

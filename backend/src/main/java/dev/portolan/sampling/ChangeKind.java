@@ -10,7 +10,12 @@ public enum ChangeKind {
   CLOSED("closed", "socket-closed"),
   STATE_CHANGED("state-changed", "socket-state"),
   OWNER_CHANGED("owner-changed", "owner-changed"),
-  SHORT_LIVED("short-lived", "socket-short-lived");
+  SHORT_LIVED("short-lived", "socket-short-lived"),
+  /**
+   * The socket's network namespace got another label (say an {@code ip netns} name, or a container
+   * found after the first sample): one per row of that namespace, each with its new label.
+   */
+  NAMESPACE_CHANGED("namespace-changed", "socket-namespace");
 
   private final String wireName;
   private final String sseEvent;

@@ -1,5 +1,6 @@
 package dev.portolan.sampling;
 
+import dev.portolan.netns.SocketNamespace;
 import dev.portolan.owner.Owner;
 import dev.portolan.owner.OwnerStatus;
 import dev.portolan.socket.SocketKey;
@@ -7,12 +8,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Turns consecutive socket tables into changes: opened, closed, state-changed, owner-changed; and
- * numbers the short-lived sockets found between them ({@link #shortLived}) in the same sequence.
- * The first table is the baseline and yields no changes (a client reads it as the snapshot). Not
- * thread-safe: one sampler thread calls it.
+ * Turns consecutive socket tables into changes: opened, closed, state-changed, owner-changed,
+ * namespace-changed (the socket's namespace got another label); and numbers the short-lived sockets
+ * found between them ({@link #shortLived}) in the same sequence. The first table is the baseline
+ * and yields no changes (a client reads it as the snapshot). Not thread-safe: one sampler thread
+ * calls it.
  */
 public final class SampleDiffer {
   private final String node;
@@ -82,6 +85,10 @@ public final class SampleDiffer {
         changes.add(
             new SocketChange(
                 ChangeKind.OWNER_CHANGED, node, ++seq, nowMillis, row, null, was.owner()));
+      } else if (namespaceRelabelled(was, row)) {
+        changes.add(
+            new SocketChange(
+                ChangeKind.NAMESPACE_CHANGED, node, ++seq, nowMillis, row, null, null));
       } else if (KeyedRows.sameRow(was, row)) {
         // Unchanged: keep the row the previous sample (and whatever holds it: a hub's table, the
         // history) has,
@@ -114,6 +121,20 @@ public final class SampleDiffer {
       return was.pid() != now.pid();
     }
     return false;
+  }
+
+  /**
+   * Whether the namespace of a socket seen in both tables got another label (an unlabelled one a
+   * label, or one label another): a change worth an event, so that the row does not keep its first
+   * label. Rows that say no namespace never change this way.
+   */
+  public static boolean namespaceRelabelled(OwnedSocket was, OwnedSocket now) {
+    SocketNamespace a = was.namespace();
+    SocketNamespace b = now.namespace();
+    if (a == b || a == null || b == null) {
+      return false;
+    }
+    return !Objects.equals(a.label(), b.label());
   }
 
   /** Builds the keyed map {@link #diff} takes. */

@@ -4,6 +4,7 @@ import dev.portolan.bus.Addresses;
 import dev.portolan.bus.ChangeBatch;
 import dev.portolan.bus.SampleTaken;
 import dev.portolan.metrics.PortolanMetrics;
+import dev.portolan.netns.NodeNamespaces;
 import dev.portolan.sampling.NodeSnapshot;
 import dev.portolan.sampling.Sampler;
 import dev.portolan.sampling.SamplerBackoff;
@@ -171,6 +172,10 @@ public final class SamplerVerticle extends VerticleBase {
         snapshot.takenAtMillis(),
         result.changes().size(),
         snapshot.summary());
+    NodeNamespaces.Sample namespaces = sampler.lastNamespaces();
+    if (namespaces != null) {
+      metrics.namespacesSampled(namespaces, sampler.readerName());
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.portolan.netns;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -203,6 +204,38 @@ class NamespaceLabelerTest {
     NamespaceLabel again = labeler.label(20, List.of(100), null, false);
     assertNull(again.containerName(), "forgotten, and the file is gone");
     assertEquals(FakeNode.DOCKER, again.containerId(), "the cgroup still says the id");
+  }
+
+  @Test
+  void aContainerWhoseFilesComeLaterIsNamedWithinTheRecheck() throws IOException {
+    Path config =
+        node.hostRoot()
+            .resolve("var/lib/docker/containers")
+            .resolve(FakeNode.DOCKER)
+            .resolve("config.v2.json");
+    byte[] written = Files.readAllBytes(config);
+    Files.delete(config); // the runtime has not written it yet
+    NamespaceLabel first = labeler.label(21, List.of(100), null, false);
+    assertEquals(Kind.CONTAINER, first.kind());
+    assertNull(first.containerName(), "no file, no name");
+    assertTrue(NamespaceLabeler.incomplete(first));
+    Files.write(config, written);
+    assertNull(
+        labeler.label(21, List.of(100), null, false).containerName(),
+        "kept at first: the same processes");
+    int calls = 2;
+    while (labeler.label(21, List.of(100), null, false).containerName() == null) {
+      calls++;
+      assertTrue(
+          calls <= NamespaceLabeler.RECHECK_INCOMPLETE_EVERY,
+          "named within " + NamespaceLabeler.RECHECK_INCOMPLETE_EVERY + " calls");
+    }
+    NamespaceLabel named = labeler.label(21, List.of(100), null, false);
+    assertEquals("web", named.containerName());
+    assertFalse(NamespaceLabeler.incomplete(named));
+    assertFalse(
+        NamespaceLabeler.incomplete(labeler.label(22, List.of(100), "some-name", false)),
+        "a container the files name is complete, whatever its netns name");
   }
 
   @Test

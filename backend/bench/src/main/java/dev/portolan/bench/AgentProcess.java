@@ -46,6 +46,13 @@ final class AgentProcess implements AutoCloseable {
    */
   static AgentProcess start(Path jar, List<String> jvmFlags, String interval, String socketReader)
       throws IOException, InterruptedException {
+    return start(jar, jvmFlags, interval, socketReader, List.of());
+  }
+
+  /** {@link #start(Path, List, String, String)} with more agent options ({@code agentArgs}). */
+  static AgentProcess start(
+      Path jar, List<String> jvmFlags, String interval, String socketReader, List<String> agentArgs)
+      throws IOException, InterruptedException {
     int port = freeLoopbackPort();
     List<String> command = new ArrayList<>();
     command.add(ChildProcesses.javaLauncher());
@@ -65,6 +72,7 @@ final class AgentProcess implements AutoCloseable {
     if (socketReader != null) {
       command.addAll(List.of("--socket-reader", socketReader));
     }
+    command.addAll(agentArgs);
     Process p = ChildProcesses.start(command);
     drain(p.getInputStream());
     AgentProcess agent = new AgentProcess(p, port);
@@ -79,6 +87,10 @@ final class AgentProcess implements AutoCloseable {
 
   long pid() {
     return process.pid();
+  }
+
+  int httpPort() {
+    return httpPort;
   }
 
   /** GET {@code pathAndQuery}; the body as text, or an IOException for a status other than 200. */

@@ -40,9 +40,13 @@ public final class BenchCommand implements Callable<Integer> {
     SOCKETS,
     SCAN,
     FLEET,
-    MEMBERSHIP;
+    MEMBERSHIP,
+    NETNS;
 
-    /** {@code sockets}, {@code scan}, {@code fleet} or {@code membership}, in any case. */
+    /**
+     * {@code sockets}, {@code scan}, {@code fleet}, {@code membership} or {@code netns}, in any
+     * case.
+     */
     static final class Converter implements ITypeConverter<Part> {
       @Override
       public Part convert(String value) {
@@ -52,7 +56,7 @@ public final class BenchCommand implements Callable<Integer> {
           }
         }
         throw new TypeConversionException(
-            "'" + value + "' is not a part: sockets, scan, fleet or membership");
+            "'" + value + "' is not a part: sockets, scan, fleet, membership or netns");
       }
     }
   }
@@ -193,8 +197,9 @@ public final class BenchCommand implements Callable<Integer> {
           "Run one part only: sockets (populations against ss,"
               + " netstat, lsof, fuser; agent footprint), scan (port scans against nmap in a network namespace; needs root"
               + " and ip), fleet (a hub under --simulate-nodes: latency to the SSE client, CPU, memory; the agent as a"
-              + " cluster member) or membership (as many agent JVMs as the machine holds, joined to one hub). Default: sockets"
-              + " and scan")
+              + " cluster member), membership (as many agent JVMs as the machine holds, joined to one hub) or netns (N"
+              + " network namespaces next to the host's sockets: full sample, agent CPU, listener latency, against"
+              + " ip netns exec ss and lsof; needs root, ip and python3). Default: sockets and scan")
   Part only;
 
   @Option(
@@ -310,6 +315,55 @@ public final class BenchCommand implements Callable<Integer> {
   int membershipMinFreeMib = 2048;
 
   @Option(
+      names = "--netns-counts",
+      split = ",",
+      paramLabel = "N",
+      description = "Namespace counts of --only netns, one run each (default 10,100,500)")
+  List<Integer> netnsCounts = List.of(10, 100, 500);
+
+  @Option(
+      names = "--netns-sockets",
+      paramLabel = "N",
+      description = "TCP sockets per namespace (default 20)")
+  int netnsSockets = 20;
+
+  @Option(
+      names = "--netns-host-sockets",
+      paramLabel = "N",
+      description = "TCP sockets in the host namespace during --only netns (default 10000)")
+  int netnsHostSockets = 10_000;
+
+  @Option(
+      names = "--netns-samples",
+      paramLabel = "N",
+      description = "Timed full samples per namespace count (default 30)")
+  int netnsSamples = 30;
+
+  @Option(
+      names = "--netns-cpu-window",
+      paramLabel = "SECONDS",
+      description = "The agent's CPU window per namespace count (default 30)")
+  int netnsCpuWindow = 30;
+
+  @Option(
+      names = "--netns-warmup",
+      paramLabel = "SECONDS",
+      description = "The agent's warm-up before its CPU window (default 15)")
+  int netnsWarmup = 15;
+
+  @Option(
+      names = "--netns-probes",
+      paramLabel = "N",
+      description = "Listeners opened in quiet namespaces for the latency (default 7)")
+  int netnsProbes = 7;
+
+  @Option(
+      names = "--netns-tool-runs",
+      paramLabel = "N",
+      description = "Runs of the ss loop and of lsof; the median is reported (default 3)")
+  int netnsToolRuns = 3;
+
+  @Option(
       names = "--scan-runs",
       paramLabel = "N",
       description = "Timed runs per scan, after one warm-up run (default:" + " --runs, at least 5)")
@@ -345,6 +399,20 @@ public final class BenchCommand implements Callable<Integer> {
     String failover = null;
     List<FleetBench.ClusterFootprint> clusterAgents = new ArrayList<>();
     MembershipBench.Result membership = null;
+    NamespaceBench.Settings netnsSettings =
+        new NamespaceBench.Settings(
+            netnsCounts,
+            netnsSockets,
+            netnsHostSockets,
+            netnsSamples,
+            Duration.ofSeconds(netnsWarmup),
+            Duration.ofSeconds(netnsCpuWindow),
+            netnsProbes,
+            netnsToolRuns,
+            Duration.ofSeconds(1),
+            small);
+    List<NamespaceBench.Run> netnsRuns = new ArrayList<>();
+    String netnsSkipped = null;
     PopulationBench bench = new PopulationBench(jar, warmups, timedRuns, out);
     FootprintMeter meter =
         new FootprintMeter(
@@ -459,6 +527,16 @@ public final class BenchCommand implements Callable<Integer> {
                         membershipMinFreeMib));
         out.printf("  (%.0f s)%n", (System.nanoTime() - t0) / 1e9);
       }
+      if (parts.contains(Part.NETNS)) {
+        long t0 = System.nanoTime();
+        netnsSkipped = NamespaceBench.unavailableReason().orElse(null);
+        if (netnsSkipped != null) {
+          out.println("netns: skipped: " + netnsSkipped);
+        } else {
+          netnsRuns.addAll(new NamespaceBench(jar, out, netnsSettings).run());
+        }
+        out.printf("  (%.0f s)%n", (System.nanoTime() - t0) / 1e9);
+      }
     } finally {
       ChildProcesses.killAll();
     }
@@ -505,8 +583,18 @@ public final class BenchCommand implements Callable<Integer> {
         parts.contains(Part.MEMBERSHIP)
             ? new MembershipReport(commandLine(), started, machine, membership)
             : null;
+    NamespaceReport netnsReport =
+        parts.contains(Part.NETNS)
+            ? new NamespaceReport(
+                commandLine(), started, machine, netnsSettings, netnsRuns, netnsSkipped)
+            : null;
     out.println();
-    out.println(report.markdown());
+    if (!parts.equals(EnumSet.of(Part.NETNS))) {
+      out.println(report.markdown());
+    }
+    if (netnsReport != null) {
+      out.println(netnsReport.markdown());
+    }
     if (fleetReport != null) {
       out.println(fleetReport.markdown());
     }
@@ -515,7 +603,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (write != null) {
       report.writeInto(write);
-      if (fleetReport != null || membershipReport != null) {
+      if (fleetReport != null || membershipReport != null || netnsReport != null) {
         String text =
             java.nio.file.Files.exists(write)
                 ? java.nio.file.Files.readString(write)
@@ -529,6 +617,11 @@ public final class BenchCommand implements Callable<Integer> {
           text =
               Report.replaceBetween(
                   text, MembershipReport.BEGIN, MembershipReport.END, membershipReport.markdown());
+        }
+        if (netnsReport != null) {
+          text =
+              Report.replaceBetween(
+                  text, NamespaceReport.BEGIN, NamespaceReport.END, netnsReport.markdown());
         }
         java.nio.file.Files.writeString(write, text);
       }

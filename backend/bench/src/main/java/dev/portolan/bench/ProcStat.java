@@ -25,6 +25,14 @@ final class ProcStat {
     CpuTicks minus(CpuTicks earlier) {
       return new CpuTicks(user - earlier.user, system - earlier.system);
     }
+
+    /** These ticks spent over {@code wallNanos} of wall time, in % of one core. */
+    double percentOfOneCore(long wallNanos) {
+      if (wallNanos <= 0) {
+        throw new IllegalArgumentException("no wall time: " + wallNanos);
+      }
+      return 100.0 * total() / CLOCK_TICKS_PER_SECOND / (wallNanos / 1e9);
+    }
   }
 
   /** utime and stime (fields 14 and 15 of stat). */

@@ -361,7 +361,7 @@ record Report(
         : f.heapSettled() ? seconds + ", settled" : seconds + ", **not settled**";
   }
 
-  private static String millis(double ms) {
+  static String millis(double ms) {
     return ms < 10
         ? String.format("%.3f", ms)
         : ms < 1000 ? String.format("%.1f", ms) : String.format("%,.0f", ms);

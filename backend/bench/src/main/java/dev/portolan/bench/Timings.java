@@ -69,4 +69,22 @@ final class Timings {
     long median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     return new Measured(median, sorted[n - 1], n, sorted[0]);
   }
+
+  /**
+   * The nearest-rank {@code q} quantile of {@code values} (0 < q <= 1): the smallest value at or
+   * below which at least {@code q} of them are. {@code quantile(v, 0.95)} of 20 values is the 19th
+   * smallest.
+   */
+  static long quantile(long[] values, double q) {
+    if (values.length == 0) {
+      throw new IllegalArgumentException("no values");
+    }
+    if (!(q > 0 && q <= 1)) {
+      throw new IllegalArgumentException("quantile out of (0, 1]: " + q);
+    }
+    long[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int rank = (int) Math.ceil(q * sorted.length);
+    return sorted[Math.max(1, rank) - 1];
+  }
 }

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portolan.fleet.FleetState.Outcome;
+import dev.portolan.netns.NamespaceLabel;
+import dev.portolan.netns.SocketNamespace;
 import dev.portolan.owner.Owner;
 import dev.portolan.sampling.ChangeKind;
 import dev.portolan.sampling.NodeSnapshot;
@@ -16,6 +18,7 @@ import dev.portolan.sampling.OwnedSocket;
 import dev.portolan.sampling.Rows;
 import dev.portolan.sampling.SocketChange;
 import dev.portolan.sim.SyntheticNode;
+import dev.portolan.socket.SocketEntry;
 import dev.portolan.socket.SocketState;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -361,6 +364,37 @@ class FleetStateTest {
     assertEquals(Owner.KERNEL, feed.table("a").get(kernelNow.socket().key()).owner());
     assertEquals("e2", hub.node("a").epoch());
     assertEquals(7, hub.node("a").snapshot().seq());
+  }
+
+  @Test
+  void aSnapshotWithANamespaceRelabelledPassesOnANamespaceChange() {
+    Owner p1 = Owner.of(Rows.process(1, "one"));
+    SocketEntry inside = Rows.listener(80, 10, p1).socket().inNamespace(11);
+    OwnedSocket unlabelled = new OwnedSocket(inside, p1, SocketNamespace.of(11));
+    OwnedSocket named =
+        new OwnedSocket(inside, p1, new SocketNamespace(11, NamespaceLabel.named("web")));
+    NodeFacts facts =
+        NodeFacts.builder("a")
+            .clusterNodeId("m1")
+            .role("agent")
+            .reader("netlink")
+            .intervalMillis(1000)
+            .startedAtMillis(0)
+            .kernel("6.1")
+            .addresses(List.of())
+            .build();
+    hub.heartbeat(facts, "e1", 1, T0, T0);
+    feed.read(hub.snapshot("a", "e1", 1, T0, List.of(unlabelled), T0));
+    assertEquals("a", hub.heartbeat(facts, "e2", 3, T0 + 1000, T0 + 1000).resyncNode());
+    Outcome o = feed.read(hub.snapshot("a", "e2", 3, T0 + 1000, List.of(named), T0 + 1000));
+
+    assertEquals(1, o.changes().size(), o.changes().toString());
+    SocketChange change = o.changes().getFirst();
+    assertEquals(ChangeKind.NAMESPACE_CHANGED, change.kind());
+    assertEquals(named, change.current());
+    assertEquals(
+        "web", feed.table("a").get(inside.key()).namespace().label().netnsName(), "fed on");
+    assertEquals("web", hubTable(hub, "a").get(inside.key()).namespace().label().netnsName());
   }
 
   @Test
