@@ -229,6 +229,8 @@ class NodeApiTest extends NodeTestBase {
                   keys.add(
                       ((JsonObject) r).getString("proto")
                           + ":"
+                          + ((JsonObject) r).getValue("netns")
+                          + ":"
                           + ((JsonObject) r).getLong("inode")
                           + ":"
                           + ((JsonObject) r).getString("localAddress")
