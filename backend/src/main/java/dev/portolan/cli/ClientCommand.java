@@ -14,9 +14,6 @@ import picocli.CommandLine.Option;
  * the exit code for a {@link CliException}.
  */
 abstract class ClientCommand implements Callable<Integer> {
-  /** The node a client talks to when told nothing: the node's own default address. */
-  static final String DEFAULT_SERVER = "http://127.0.0.1:7070";
-
   Terminal terminal = Terminal.system();
 
   @Option(
@@ -24,7 +21,7 @@ abstract class ClientCommand implements Callable<Integer> {
       paramLabel = "URL",
       description =
           "The node or hub to ask (env PORTOLAN_SERVER; default "
-              + DEFAULT_SERVER
+              + Terminal.DEFAULT_SERVER
               + ", and this host read in-process when nothing answers there)")
   String server;
 
@@ -72,7 +69,7 @@ abstract class ClientCommand implements Callable<Integer> {
     Map<String, String> env = terminal.env();
     String where = server != null ? server : env.get("PORTOLAN_SERVER");
     ServerSource remote =
-        new ServerSource(new ServerApi(where != null ? where : DEFAULT_SERVER, token()));
+        new ServerSource(new ServerApi(where != null ? where : terminal.defaultServer(), token()));
     if (where != null || !embeddedAllowed()) {
       return remote;
     }

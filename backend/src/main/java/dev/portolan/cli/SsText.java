@@ -35,7 +35,16 @@ final class SsText {
     if (r.isUnix()) {
       return "* " + SocketRow.number(r.json().get("peerInode"));
     }
-    return hostPort(r.remoteAddress(), r.remotePort(), r.listening() ? null : r.service(), numeric);
+    String remote = r.remoteAddress();
+    if ("::".equals(remote) && !isWildcardOrMapped(r.localAddress())) {
+      // a socket bound to one IPv6 address is v6-only, and ss then writes its peer [::]
+      return "[::]:" + (r.remotePort() == 0 ? "*" : Integer.toString(r.remotePort()));
+    }
+    return hostPort(remote, r.remotePort(), r.listening() ? null : r.service(), numeric);
+  }
+
+  private static boolean isWildcardOrMapped(String address) {
+    return address == null || address.equals("::") || address.startsWith("::ffff:");
   }
 
   /** ss's Netid: tcp, udp, u_str, u_dgr, u_seq. */
