@@ -56,8 +56,26 @@ public final class Cli implements Runnable {
     System.exit(code);
   }
 
+  /** The client's commands by name. */
+  private static final java.util.Map<String, Class<? extends ClientCommand>> COMMANDS =
+      java.util.Map.of(
+          "ls", LsCommand.class,
+          "who", WhoCommand.class,
+          "proc", ProcCommand.class,
+          "summary", SummaryCommand.class,
+          "nodes", NodesCommand.class);
+
   /** Runs {@code args} with this terminal; the exit code. */
   static int execute(Terminal terminal, String... args) {
+    Class<? extends ClientCommand> only = args.length > 0 ? COMMANDS.get(args[0]) : null;
+    if (only != null) {
+      // one command's model only: picocli builds every subcommand's model up front, and a
+      // short-lived client pays for each
+      CommandLine one = new CommandLine(only, factory(terminal));
+      one.setCommandName("portolan " + args[0]);
+      configure(one, terminal);
+      return one.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+    }
     CommandLine commandLine = new CommandLine(new Cli(), factory(terminal));
     commandLine
         .getSubcommands()

@@ -21,16 +21,11 @@ import java.util.Map;
 final class ServerApi {
   private final String base;
   private final String token;
-  private final HttpClient http;
+  private HttpClient http;
 
   ServerApi(String base, String token) {
     this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     this.token = token;
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(3))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
     URI uri;
     try {
       uri = URI.create(this.base);
@@ -59,20 +54,25 @@ final class ServerApi {
           .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
       sep = '&';
     }
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(url.toString()))
-            .timeout(Duration.ofSeconds(30))
-            .header("Accept", "application/json");
+    Map<String, String> headers = new java.util.LinkedHashMap<>();
+    headers.put("Accept", "application/json");
     if (token != null) {
-      request.header("Authorization", "Bearer " + token);
+      headers.put("Authorization", "Bearer " + token);
     }
-    HttpResponse<String> response;
+    PlainHttp.Response response;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (HttpConnectTimeoutException e) {
-      throw unreachable("connection timed out");
+      response = send(URI.create(url.toString()), headers);
+    } catch (HttpConnectTimeoutException | java.net.SocketTimeoutException e) {
+      throw unreachable(
+          e.getMessage() != null && e.getMessage().contains("connect")
+              ? "connection timed out"
+              : "no answer within 30 s");
     } catch (ConnectException e) {
-      throw unreachable(e.getMessage() == null ? "connection refused" : e.getMessage());
+      throw unreachable(
+          e.getMessage() == null
+                  || e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("refused")
+              ? "connection refused"
+              : e.getMessage());
     } catch (HttpTimeoutException e) {
       throw unreachable("no answer within 30 s");
     } catch (IOException e) {
@@ -81,7 +81,7 @@ final class ServerApi {
       Thread.currentThread().interrupt();
       throw unreachable("interrupted");
     }
-    int status = response.statusCode();
+    int status = response.status();
     if (status == 401 || status == 403) {
       throw new CliException(
           CliException.REFUSED,
@@ -105,6 +105,25 @@ final class ServerApi {
       throw new CliException(
           CliException.FAILED, base + path + " did not answer JSON (" + e.getMessage() + ")");
     }
+  }
+
+  /** Plain HTTP over a socket; HTTPS through the JDK's HttpClient (made on first use). */
+  private PlainHttp.Response send(URI uri, Map<String, String> headers)
+      throws IOException, InterruptedException {
+    if ("http".equals(uri.getScheme())) {
+      return PlainHttp.get(uri, headers, 3_000, 30_000);
+    }
+    if (http == null) {
+      http =
+          HttpClient.newBuilder()
+              .connectTimeout(Duration.ofSeconds(3))
+              .followRedirects(HttpClient.Redirect.NEVER)
+              .build();
+    }
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
+    headers.forEach(request::header);
+    HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return new PlainHttp.Response(r.statusCode(), r.body());
   }
 
   private CliException unreachable(String why) {

@@ -301,4 +301,24 @@ class ClientCommandsTest {
     ClientRun free = ClientRun.run("who", "tcp/1");
     assertFalse(free.out().contains("tcp/1 "), free.toString());
   }
+
+  @Test
+  void theNodesCommandLineRunsTheClientsCommandsToo() throws Exception {
+    int closed;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = probe.getLocalPort();
+    }
+    Process who =
+        CliProcess.launch(Map.of(), "who", "22", "--server", "http://127.0.0.1:" + closed);
+    String err =
+        new String(who.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(CliException.UNREACHABLE, who.waitFor(), err);
+    assertEquals(1, err.lines().count(), err);
+
+    Process ls = CliProcess.launch(Map.of(), "ls", "-ltn", "--server", server);
+    String out =
+        new String(ls.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, ls.waitFor(), out);
+    assertTrue(out.contains(":" + node.port + " "), out);
+  }
 }
