@@ -16,10 +16,10 @@ import picocli.CommandLine.Spec;
     name = "portolan",
     mixinStandardHelpOptions = true,
     version = "portolan 0.1.0",
-    description = {
-      "What is listening, who owns it, and what is connected: asks a Portolan node or hub",
-      "(--server, default http://127.0.0.1:7070) or, when none answers, reads this host directly."
-    },
+    description =
+        "What is listening, who owns it, and what is connected: asks a Portolan node or hub"
+            + " (--server, default http://127.0.0.1:7070) or, when none answers, reads this host"
+            + " directly.",
     subcommands = {
       LsCommand.class,
       WhoCommand.class,
@@ -102,6 +102,7 @@ public final class Cli implements Runnable {
             NodesCommand.class)) {
       CommandLine sub = new CommandLine(c, factory);
       sub.setParameterExceptionHandler(oneLine(terminal));
+      sub.setUsageHelpWidth(100);
       node.addSubcommand(sub);
     }
   }
@@ -110,6 +111,7 @@ public final class Cli implements Runnable {
     commandLine.setOut(new PrintWriter(terminal.out(), true));
     commandLine.setErr(new PrintWriter(terminal.err(), true));
     commandLine.setParameterExceptionHandler(oneLine(terminal));
+    commandLine.setUsageHelpWidth(100);
   }
 
   /** A usage error: one line, and where the help is; exit code 2. */

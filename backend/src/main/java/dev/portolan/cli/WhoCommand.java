@@ -16,10 +16,9 @@ import picocli.CommandLine.Parameters;
     name = "who",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = {
-      "Who holds a port, on every node (or --node): one line per process, with how many of its",
-      "sockets are on the port. Exit code 0 when someone holds it, 1 when nobody does."
-    },
+    description =
+        "Who holds a port, on every node (or --node): one line per process, with how many of its"
+            + " sockets are on the port. Exit code 0 when someone holds it, 1 when nobody does.",
     footer = {
       "",
       "Examples:",
