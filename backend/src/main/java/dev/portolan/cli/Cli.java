@@ -67,6 +67,10 @@ public final class Cli implements Runnable {
 
   /** Runs {@code args} with this terminal; the exit code. */
   static int execute(Terminal terminal, String... args) {
+    ClientCommand quick = QuickParse.parse(terminal, args);
+    if (quick != null) {
+      return quick.call();
+    }
     Class<? extends ClientCommand> only = args.length > 0 ? COMMANDS.get(args[0]) : null;
     if (only != null) {
       // one command's model only: picocli builds every subcommand's model up front, and a
