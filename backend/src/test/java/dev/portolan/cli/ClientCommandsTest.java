@@ -321,4 +321,22 @@ class ClientCommandsTest {
     assertEquals(0, ls.waitFor(), out);
     assertTrue(out.contains(":" + node.port + " "), out);
   }
+
+  @Test
+  void boldHeadersOnlyOnATerminal() {
+    var out = new java.io.ByteArrayOutputStream();
+    var err = new java.io.ByteArrayOutputStream();
+    var tty =
+        new Terminal(
+            new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+            new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8),
+            Map.of(),
+            true,
+            ClientRun.NOWHERE);
+    assertEquals(0, Cli.execute(tty, "nodes", "--server", server), err.toString());
+    assertTrue(out.toString().startsWith("\033[1mNODE"), out.toString());
+    ClientRun pipe = ClientRun.run("nodes", "--server", server);
+    assertTrue(pipe.out().startsWith("NODE"), pipe.out());
+    assertFalse(pipe.out().contains("\033"), pipe.out());
+  }
 }
