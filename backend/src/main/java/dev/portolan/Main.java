@@ -40,7 +40,9 @@ public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
     OneLineLogs.install();
-    int code = new CommandLine(new Main()).execute(args);
+    CommandLine commandLine = new CommandLine(new Main());
+    dev.portolan.cli.Cli.addCommands(commandLine);
+    int code = commandLine.execute(args);
     if (code != 0) {
       System.exit(code);
     }

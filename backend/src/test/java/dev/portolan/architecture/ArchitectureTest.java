@@ -130,4 +130,43 @@ class ArchitectureTest {
             "dev.portolan.dashboard..")
         .check(CLASSES);
   }
+
+  /**
+   * The terminal client starts without the node: plain Java, the JDK's HTTP client and picocli, and
+   * for embedded mode the readers of sockets and owners, nothing of Vert.x, Netty or Hazelcast nor
+   * of the node's transport, API or verticles.
+   */
+  @Test
+  void clientStartsWithoutTheNode() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.portolan.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.vertx..",
+            "io.netty..",
+            "com.hazelcast..",
+            "com.fasterxml..",
+            "io.micrometer..",
+            "dev.portolan.bus..",
+            "dev.portolan.cluster..",
+            "dev.portolan.verticles..",
+            "dev.portolan.query..",
+            "dev.portolan.api..",
+            "dev.portolan.dashboard..",
+            "dev.portolan.fleet..",
+            "dev.portolan.config..")
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.portolan.cli..")
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("dev.portolan.Main")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("dev.portolan.Portolan")
+        .check(CLASSES);
+  }
 }

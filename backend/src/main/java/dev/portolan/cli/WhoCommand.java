@@ -1,0 +1,150 @@
+package dev.portolan.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code portolan who PORT|PROTO/PORT}: who holds a port, fleet-wide, like {@code fuser -n tcp P}
+ * and {@code lsof -i :P}: one line per owning process with a count of its sockets on the port.
+ */
+@Command(
+    name = "who",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Who holds a port, on every node (or --node): one line per process, with how many of its"
+            + " sockets are on the port. Exit code 0 when someone holds it, 1 when nobody does.",
+    footer = {
+      "",
+      "Examples:",
+      "  portolan who 5432            tcp and udp port 5432, like fuser -n tcp 5432; lsof -i :5432",
+      "  portolan who udp/53 --node dns1",
+      "  portolan who 22 && echo taken",
+    })
+final class WhoCommand extends ClientCommand {
+
+  @Parameters(
+      paramLabel = "PORT|PROTO/PORT",
+      description = "A port (tcp and udp), or tcp/PORT or udp/PORT")
+  String port;
+
+  /** One owning process (or the kernel, or an unknown owner) on one node. */
+  private record Holder(String node, String proto, SocketRow.ProcessOwner owner) {}
+
+  @Override
+  int run() {
+    String[] parts = port.toLowerCase(Locale.ROOT).split("/", -1);
+    List<String> protocols;
+    String number;
+    if (parts.length == 1) {
+      protocols = List.of("tcp", "udp");
+      number = parts[0];
+    } else if (parts.length == 2 && (parts[0].equals("tcp") || parts[0].equals("udp"))) {
+      protocols = List.of(parts[0]);
+      number = parts[1];
+    } else if (parts.length == 2 && (parts[1].equals("tcp") || parts[1].equals("udp"))) {
+      protocols = List.of(parts[1]);
+      number = parts[0];
+    } else {
+      throw new CliException(
+          CliException.USAGE, "bad port '" + port + "': give PORT, tcp/PORT or udp/PORT");
+    }
+    int p;
+    try {
+      p = Integer.parseInt(number);
+    } catch (NumberFormatException e) {
+      p = -1;
+    }
+    if (p < 1 || p > 65535) {
+      throw new CliException(CliException.USAGE, "bad port '" + port + "': 1 to 65535");
+    }
+    SocketSource source = source();
+    Map<Holder, List<SocketRow>> held = new LinkedHashMap<>();
+    for (String proto : protocols) {
+      for (SocketRow r : source.portOwners(proto, p, node)) {
+        if (r.localPort() != p) {
+          continue;
+        }
+        SocketRow.ProcessOwner o = r.owner();
+        SocketRow.ProcessOwner key =
+            o.isProcess()
+                ? new SocketRow.ProcessOwner(
+                    o.status(), o.pid(), o.process(), o.user(), o.cmdline())
+                : new SocketRow.ProcessOwner(o.status(), 0, null, null, null);
+        held.computeIfAbsent(new Holder(r.node(), proto, key), k -> new ArrayList<>()).add(r);
+      }
+    }
+    print(held, p);
+    boolean someone = held.keySet().stream().anyMatch(h -> !h.owner().status().equals("kernel"));
+    if (held.isEmpty() && output == OutputFormat.table) {
+      terminal
+          .err()
+          .println(
+              "portolan: nobody holds "
+                  + String.join(" or ", protocols.stream().map(x -> x + "/" + number).toList())
+                  + " ("
+                  + source.where()
+                  + ")");
+    }
+    return someone ? 0 : 1;
+  }
+
+  private void print(Map<Holder, List<SocketRow>> held, int port) {
+    if (output == OutputFormat.json) {
+      List<Object> out = new ArrayList<>();
+      for (Map.Entry<Holder, List<SocketRow>> e : held.entrySet()) {
+        Holder h = e.getKey();
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("node", h.node());
+        j.put("proto", h.proto());
+        j.put("port", (long) port);
+        j.put("status", h.owner().status());
+        if (h.owner().isProcess()) {
+          j.put("pid", (long) h.owner().pid());
+          j.put("process", h.owner().process());
+          j.put("user", h.owner().user());
+          j.put("cmdline", h.owner().cmdline());
+        }
+        j.put("sockets", (long) e.getValue().size());
+        j.put("listening", e.getValue().stream().anyMatch(SocketRow::listening));
+        out.add(j);
+      }
+      printJson(out);
+      return;
+    }
+    if (held.isEmpty()) {
+      return;
+    }
+    Table table =
+        new Table(
+            List.of("NODE", "PORT", "PID", "PROCESS", "USER", "SOCKETS", "LISTENING", "COMMAND"),
+            false,
+            false,
+            true,
+            false,
+            false,
+            true,
+            false,
+            false);
+    for (Map.Entry<Holder, List<SocketRow>> e : held.entrySet()) {
+      Holder h = e.getKey();
+      SocketRow.ProcessOwner o = h.owner();
+      table.add(
+          List.of(
+              h.node(),
+              h.proto() + "/" + port,
+              o.isProcess() ? Integer.toString(o.pid()) : "-",
+              o.isProcess() ? o.process() : "(" + o.status() + ")",
+              o.isProcess() && o.user() != null ? o.user() : "-",
+              Integer.toString(e.getValue().size()),
+              e.getValue().stream().anyMatch(SocketRow::listening) ? "yes" : "no",
+              o.isProcess() && o.cmdline() != null ? o.cmdline() : ""));
+    }
+    table.print(terminal, output);
+  }
+}
