@@ -6,6 +6,7 @@ import dev.portolan.socket.SocketEntry;
 import dev.portolan.socket.SocketReaders;
 import dev.portolan.socket.SocketState;
 import dev.portolan.socket.SocketTableReader;
+import dev.portolan.socket.TextCache;
 import dev.portolan.socket.netlink.NetlinkSocket;
 import dev.portolan.socket.netlink.NetlinkSocketReader;
 import dev.portolan.socket.proc.ProcNetReader;
@@ -56,11 +57,31 @@ public final class NamespaceSocketReader implements SocketTableReader, AutoClose
    */
   public static NamespaceSocketReader open(NetNamespace namespace, SocketReaders.Setting setting)
       throws IOException {
-    return open(namespace, setting, Path.of("/proc"), Path.of("/run/netns"));
+    return open(namespace, setting, new TextCache());
+  }
+
+  /**
+   * As {@link #open(NetNamespace, SocketReaders.Setting)}, netlink parsing its texts through {@code
+   * cache}: the readers of one {@link NamespacesReader} share one (they are used by its sampling
+   * thread only).
+   */
+  static NamespaceSocketReader open(
+      NetNamespace namespace, SocketReaders.Setting setting, TextCache cache) throws IOException {
+    return open(namespace, setting, Path.of("/proc"), Path.of("/run/netns"), cache);
   }
 
   static NamespaceSocketReader open(
       NetNamespace namespace, SocketReaders.Setting setting, Path proc, Path runNetns)
+      throws IOException {
+    return open(namespace, setting, proc, runNetns, new TextCache());
+  }
+
+  static NamespaceSocketReader open(
+      NetNamespace namespace,
+      SocketReaders.Setting setting,
+      Path proc,
+      Path runNetns,
+      TextCache cache)
       throws IOException {
     if (namespace.own()) {
       throw new IllegalArgumentException("Portolan's own namespace is read by its own reader");
@@ -69,7 +90,7 @@ public final class NamespaceSocketReader implements SocketTableReader, AutoClose
     if (setting != SocketReaders.Setting.PROC) {
       try {
         NamespaceSocketReader reader = new NamespaceSocketReader(namespace, proc, runNetns, null);
-        reader.netlink = NetlinkSocketReader.open(reader::openSocket, reader.countersDir());
+        reader.netlink = NetlinkSocketReader.open(reader::openSocket, reader.countersDir(), cache);
         return reader;
       } catch (IOException | RuntimeException e) {
         if (setting == SocketReaders.Setting.NETLINK) {

@@ -57,6 +57,14 @@ public final class NamespacesReader implements AutoCloseable {
   private static final Set<Protocol> ALL = EnumSet.allOf(Protocol.class);
 
   private final NamespaceDiscovery discovery;
+
+  /**
+   * One text cache for every namespace's netlink reader (all used by {@link #sample()}, under this
+   * object's lock): one each was ~150 KB of heap per namespace, and 500 namespaces filled a 100 MiB
+   * agent heap.
+   */
+  private final dev.portolan.socket.TextCache texts = new dev.portolan.socket.TextCache();
+
   private final SocketReaders.Setting setting;
   private final int quietEvery;
   private final long budgetNanos;
@@ -252,7 +260,7 @@ public final class NamespacesReader implements AutoCloseable {
       }
       samplesSinceOpenAttempt = 0;
       try {
-        reader = NamespaceSocketReader.open(n, setting);
+        reader = NamespaceSocketReader.open(n, setting, texts);
         openFailure = null;
         return true;
       } catch (IOException | RuntimeException e) {

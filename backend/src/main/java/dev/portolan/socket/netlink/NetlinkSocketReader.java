@@ -35,7 +35,7 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
   private final Arena arena = Arena.ofShared();
   private final MemorySegment buffer = arena.allocate(BUFFER_BYTES, 8);
   private final MemorySegment request = arena.allocate(SockDiag.TCP_COMPAT_REQUEST_BYTES, 8);
-  private final TextCache cache = new TextCache();
+  private final TextCache cache;
   private final byte[] scratch = new byte[256];
   private final ProcNetReader counters;
   private final SocketSource source;
@@ -61,7 +61,8 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
   }
 
   private NetlinkSocketReader(
-      NetlinkSocket socket, SocketSource source, Path countersDir, boolean ipv6) {
+      NetlinkSocket socket, SocketSource source, Path countersDir, boolean ipv6, TextCache cache) {
+    this.cache = cache;
     this.socket = socket;
     this.source = source;
     this.counters = ProcNetReader.create(countersDir);
@@ -83,9 +84,19 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
    * {@link #sockstat()} from {@code countersDir} ({@code /proc/<pid>/net} of a process there).
    */
   public static NetlinkSocketReader open(SocketSource source, Path countersDir) throws IOException {
+    return open(source, countersDir, new TextCache());
+  }
+
+  /**
+   * As {@link #open(SocketSource, Path)}, parsing texts through {@code cache}, which readers used
+   * by one thread at a time may share (a node's namespace readers: one cache for hundreds of them,
+   * not ~150 KB of heap each).
+   */
+  public static NetlinkSocketReader open(SocketSource source, Path countersDir, TextCache cache)
+      throws IOException {
     NetlinkSocket socket = source.open();
     boolean ipv6 = Files.exists(Path.of("/proc/net/tcp6"));
-    NetlinkSocketReader reader = new NetlinkSocketReader(socket, source, countersDir, ipv6);
+    NetlinkSocketReader reader = new NetlinkSocketReader(socket, source, countersDir, ipv6, cache);
     try {
       reader.read(Set.of(Protocol.TCP, Protocol.UDP, Protocol.UNIX), Set.of(SocketState.LISTEN));
     } catch (IOException | RuntimeException e) {

@@ -30,10 +30,14 @@ import java.util.Set;
  * reader must be used by one thread at a time (a single worker thread, as the sampler does).
  */
 public final class ProcNetReader implements SocketTableReader {
-  private static final int INITIAL_BUFFER_BYTES = 64 * 1024;
+  /**
+   * The buffer's first size: a sockstat file fits; a table grows it (doubling) on its first read. A
+   * reader used only for sockstat (a namespace's counters, one per namespace) stays this small.
+   */
+  private static final int INITIAL_BUFFER_BYTES = 4 * 1024;
 
   private final Path netDir;
-  private final TextCache cache = new TextCache();
+  private TextCache cache; // made at the first table read (~150 KB)
   private byte[] buffer = new byte[INITIAL_BUFFER_BYTES];
   private int lastCount = 16;
 
@@ -58,6 +62,9 @@ public final class ProcNetReader implements SocketTableReader {
 
   @Override
   public List<SocketEntry> read(Set<Protocol> protocols) throws IOException {
+    if (cache == null) {
+      cache = new TextCache();
+    }
     List<SocketEntry> entries = new ArrayList<>(lastCount + lastCount / 8);
     if (protocols.contains(Protocol.TCP)) {
       readInet(Protocol.TCP, "tcp", entries);
