@@ -48,6 +48,12 @@ final class FleetNode {
   boolean pending;
 
   /**
+   * False while the pending snapshot request waits its turn at the hub (not sent yet): batches are
+   * not buffered then, since the snapshot, taken after the request is sent, holds them.
+   */
+  boolean asked = true;
+
+  /**
    * A snapshot must be asked for as soon as possible: the last one failed (ask at the next
    * heartbeat or batch), or the buffer overflowed while one was pending (ask again right after it;
    * buffer nothing meanwhile).

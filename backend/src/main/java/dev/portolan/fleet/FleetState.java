@@ -26,8 +26,9 @@ import java.util.Objects;
  * <p>A node's changes are numbered +1 each within a run ({@code epoch}) of it. The hub applies a
  * batch that continues where it left off, skips changes it already has, and asks for a snapshot
  * when it sees a gap, another run, a node it does not know, or a heartbeat whose seq it has not
- * received. While a snapshot is pending the node's batches are buffered (at most {@link
- * Settings#maxBufferedChanges} changes) and applied after it.
+ * received. While a snapshot is pending (and its request is sent, {@link #snapshotAsked}) the
+ * node's batches are buffered (at most {@link Settings#maxBufferedChanges} changes) and applied
+ * after it.
  *
  * <p>Costs: a batch is O(changes · log sockets) and a heartbeat O(1); only {@link #tick}, {@link
  * #memberLeft} and {@link #nodes} walk the fleet. Every snapshot request must end in {@link
@@ -168,6 +169,29 @@ public final class FleetState {
       }
     }
     return out.build();
+  }
+
+  /**
+   * The snapshot request for {@code node} waits its turn (the hub asks a few nodes at a time):
+   * until {@link #snapshotAsked} its batches are not kept, and those kept so far are dropped, since
+   * the snapshot, taken once the request is sent, will hold them. When a thousand nodes join at
+   * once, buffering every waiting node's batches until its turn held gigabytes (5,000 agents: a 6
+   * GiB hub heap full).
+   */
+  public void snapshotQueued(String node) {
+    FleetNode n = nodes.get(node);
+    if (n != null && n.pending) {
+      n.asked = false;
+      n.clearBuffer();
+    }
+  }
+
+  /** The snapshot request for {@code node} is sent now: its batches are kept from here on. */
+  public void snapshotAsked(String node) {
+    FleetNode n = nodes.get(node);
+    if (n != null && n.pending) {
+      n.asked = true;
+    }
   }
 
   /**
@@ -364,6 +388,9 @@ public final class FleetState {
    * after it.
    */
   private void buffer(FleetNode n, String epoch, List<SocketChange> changes) {
+    if (!n.asked) {
+      return; // the request is not sent yet: the snapshot will be taken after these changes
+    }
     if (n.needsResync) {
       return; // overflowed already: another snapshot follows this one, so these changes are not
       // needed
@@ -376,6 +403,7 @@ public final class FleetState {
 
   private static void requestResync(FleetNode n, OutcomeBuilder out) {
     n.pending = true;
+    n.asked = true;
     n.needsResync = false;
     n.changed();
     out.resync(n.name);

@@ -215,6 +215,7 @@ public final class FleetVerticle extends VerticleBase {
    */
   private Future<Void> resync(String node) {
     Promise<Void> done = Promise.promise();
+    state.snapshotQueued(node); // its batches are not kept while it waits (the snapshot holds them)
     resyncQueue.addLast(new QueuedResync(node, done));
     pumpResyncs();
     return done.future();
@@ -223,6 +224,7 @@ public final class FleetVerticle extends VerticleBase {
   private void pumpResyncs() {
     while (resyncsInFlight < MAX_SNAPSHOTS_IN_FLIGHT && !resyncQueue.isEmpty()) {
       QueuedResync next = resyncQueue.removeFirst();
+      state.snapshotAsked(next.node());
       resyncsInFlight++;
       metrics.fleetResync();
       String node = next.node();

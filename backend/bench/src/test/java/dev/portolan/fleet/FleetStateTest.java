@@ -422,6 +422,31 @@ class FleetStateTest {
   }
 
   @Test
+  void whileItsRequestWaitsItsTurnANodesBatchesAreNotKept() {
+    hub =
+        new FleetState(
+            new FleetState.Settings(Duration.ofSeconds(3), Duration.ofSeconds(5), 10), FIRST_SEQ);
+    SyntheticNode a = synced("a", "m1", T0);
+    changes(a, T0 + 1000); // lost
+    assertEquals("a", batch(a, changes(a, T0 + 2000), T0 + 2000).resyncNode());
+    // The hub asks a few nodes at a time: a's request waits. Its batches meanwhile are more than
+    // the buffer holds; kept, they would overflow it and cost a second snapshot.
+    hub.snapshotQueued("a");
+    int arrived = 0;
+    for (int i = 3; arrived <= 10; i++) {
+      List<SocketChange> b = changes(a, T0 + i * 1000);
+      arrived += b.size();
+      assertEquals(Outcome.NONE, batch(a, b, T0 + i * 1000));
+    }
+    // Its turn: the request goes out; the snapshot is taken after it, then one more batch comes.
+    hub.snapshotAsked("a");
+    SyntheticNode.Snapshot snap = a.snapshot(T0 + 30_000);
+    assertEquals(Outcome.NONE, batch(a, changes(a, T0 + 30_500), T0 + 30_500));
+    assertNull(deliver(snap, T0 + 31_000).resyncNode(), "one snapshot was enough");
+    assertInSync(a);
+  }
+
+  @Test
   void afterAFailedResyncTheNextHeartbeatOrBatchAsksAgain() {
     SyntheticNode a = agent("a", "m1", 5);
     assertEquals("a", heartbeat(a, T0).resyncNode());
