@@ -42,7 +42,24 @@ class NamespacesBrowserTest extends BrowserTestBase {
   }
 
   @Test
-  void thePortMapGroupsTheNamespacesListenerAndShowsThePublishedPort() {
+  void thePortMapGroupsTheNamespacesListenerAndShowsThePublishedPort() throws Exception {
+    // The page is drawn once: first wait until the node has sampled the proxy's link (the proxy's
+    // listener and the container's can be seen a sample apart).
+    dev.portolan.web.Await.until(
+        "the node to report where the proxy's listener forwards",
+        java.time.Duration.ofSeconds(15),
+        () -> {
+          var rows =
+              node.get("/api/v1/sockets?proto=tcp&port=" + published.hostPort + "&listening=true")
+                  .json()
+                  .getJsonArray("sockets");
+          for (int i = 0; i < rows.size(); i++) {
+            if (rows.getJsonObject(i).getValue("forwardsTo") != null) {
+              return true;
+            }
+          }
+          return null;
+        });
     page.navigate(url("/"));
     Locator group = page.locator("#ns-" + RunningNode.NODE + "-" + inode);
     assertThat(group).isVisible();
