@@ -25,6 +25,12 @@ final class FleetNode {
   /** The run whose changes {@link #table} reflects; null until the first snapshot. */
   String epoch;
 
+  /**
+   * The run the node was in when it went down (null while up): a batch of its next run may reach
+   * the hub, and be resynced, before the heartbeat that brings it up, which still is a restart.
+   */
+  String epochWhenDown;
+
   /** The node's own seq of the last change applied to {@link #table}. */
   long lastSeq;
 

@@ -91,7 +91,8 @@ public final class FleetState {
       // the last seq are the ones held, nothing was missed (an agent that moved to another hub
       // replays what its old hub may have lost first), so no snapshot is asked for. A gap or a new
       // run asks for one below.
-      setStatus(n, NodeStatus.UP, restarted ? "restarted" : "heartbeats again", nowMillis, out);
+      boolean newRun = restarted || n.epochWhenDown != null && !n.epochWhenDown.equals(epoch);
+      setStatus(n, NodeStatus.UP, newRun ? "restarted" : "heartbeats again", nowMillis, out);
     }
     checkStale(n, nowMillis, out);
     if (!n.pending && (n.needsResync || n.epoch == null || restarted || seq > n.lastSeq)) {
@@ -435,6 +436,7 @@ public final class FleetState {
     if (n.status == status) {
       return;
     }
+    n.epochWhenDown = status == NodeStatus.DOWN ? n.epoch : null;
     n.status = status;
     n.statusSinceMillis = nowMillis;
     n.statusReason = reason;

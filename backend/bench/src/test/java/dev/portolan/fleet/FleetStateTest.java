@@ -579,6 +579,21 @@ class FleetStateTest {
   }
 
   @Test
+  void aRestartWhoseBatchComesBeforeItsHeartbeatIsStillARestart() {
+    SyntheticNode a = synced("a", "m1", T0);
+    hub.tick(T0 + 10_000); // down
+    a.restart((T0 + 11_000) * 1000, 3);
+    // The new run's first batch (replayed on connecting) comes first: the hub resyncs it...
+    assertEquals("a", batch(a, changes(a, T0 + 11_000), T0 + 11_000).resyncNode());
+    deliver(a.snapshot(T0 + 11_100), T0 + 11_100);
+    // ...so its heartbeat names the run the hub now holds; the node still restarted.
+    Outcome up = heartbeat(a, T0 + 11_200);
+    assertEquals(
+        List.of(new StatusChange("a", NodeStatus.UP, T0 + 11_200, "restarted")),
+        up.statusChanges());
+  }
+
+  @Test
   void aNodeWithAnOldSampleIsStaleUntilItSamplesAgain() {
     SyntheticNode a = synced("a", "m1", T0);
     Outcome stale = hub.heartbeat(facts(a), a.epoch(), a.lastSeq(), T0, T0 + 7000);
