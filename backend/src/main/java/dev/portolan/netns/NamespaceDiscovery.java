@@ -22,8 +22,14 @@ import java.util.Set;
  * <p>A process that exits while it is looked at, or that may not be looked at, is skipped and
  * counted ({@link DiscoveredNamespaces#skippedPids()}), never an error. Threads are not looked at:
  * a thread that entered another namespace on its own ({@code setns} in one thread) is not found.
- * Cost: one {@code readlink} per process, one {@code stat} per process outside Portolan's own
- * namespace (its fd count) and one per {@code ip netns} name.
+ * Cost: the listing of {@code /proc}, a {@code readlink} for each process seen for the first or
+ * second time and for a tenth of the others ({@link #RECHECK_EVERY}), and a {@code stat} per {@code
+ * ip netns} name. A process keeps its namespace almost always (a new one is made or entered by a
+ * new process: {@code clone}, {@code unshare} or {@code setns} before {@code exec}), so a process
+ * already seen twice in the same namespace is looked at again every {@code RECHECK_EVERY} calls:
+ * one that moves later in its life (or a pid reused meanwhile) is seen in its new namespace that
+ * much later. Read twice, not once, because a process caught between its {@code fork} and its
+ * {@code unshare}/{@code setns} still shows its parent's namespace.
  *
  * <p>Not for concurrent use: one sampling thread calls {@link #discover()}.
  */
@@ -31,16 +37,22 @@ public final class NamespaceDiscovery {
   /** Pids kept per namespace: enough to find another when the first exits. */
   static final int PIDS_KEPT = 4;
 
+  /** A process seen twice in one namespace has its namespace read again every 10th call. */
+  static final int RECHECK_EVERY = 10;
+
   private final Path proc;
   private final Path runNetns;
-  private final boolean fdCountsKnown;
   private Set<Long> previous = Set.of();
+  private Map<Integer, Seen> seen = new HashMap<>();
+  private int calls;
 
   NamespaceDiscovery(Path proc, Path runNetns) {
     this.proc = proc;
     this.runNetns = runNetns;
-    this.fdCountsKnown = fdCountsKnown(proc);
   }
+
+  /** A process's namespace as read, and whether a second read confirmed it. */
+  private record Seen(long inode, boolean confirmed) {}
 
   /** Over {@code /proc} and {@code /run/netns}. */
   public static NamespaceDiscovery create() {
@@ -72,35 +84,33 @@ public final class NamespaceDiscovery {
     found.put(own, new Found());
     found.computeIfAbsent(host, k -> new Found());
     int skipped = 0;
+    int call = calls++;
+    Map<Integer, Seen> seenNow = new HashMap<>(seen.size() * 2 + 16);
     for (int pid : listPids()) {
-      Path dir = proc.resolve(Integer.toString(pid));
+      Seen before = seen.get(pid);
       long inode;
-      try {
-        inode = NamespaceFiles.inodeOfLink(dir.resolve("ns/net"));
-      } catch (IOException | RuntimeException e) {
-        skipped++;
-        continue;
+      if (before != null && before.confirmed() && (pid + call) % RECHECK_EVERY != 0) {
+        inode = before.inode();
+        seenNow.put(pid, before);
+      } else {
+        try {
+          inode = NamespaceFiles.inodeOfLink(proc.resolve(Integer.toString(pid)).resolve("ns/net"));
+        } catch (IOException | RuntimeException e) {
+          skipped++;
+          continue;
+        }
+        seenNow.put(pid, new Seen(inode, before != null && before.inode() == inode));
       }
-      Found f = found.computeIfAbsent(inode, k -> new Found());
-      f.addPid(pid);
-      if (inode != own && fdCountsKnown) {
-        f.addFds(fdCount(dir));
-      }
+      found.computeIfAbsent(inode, k -> new Found()).addPid(pid);
     }
+    seen = seenNow;
     namedNamespaces(found);
     List<NetNamespace> namespaces = new ArrayList<>(found.size());
     for (Map.Entry<Long, Found> e : found.entrySet()) {
       long inode = e.getKey();
       Found f = e.getValue();
       namespaces.add(
-          new NetNamespace(
-              inode,
-              f.pids,
-              f.pidCount,
-              f.name,
-              inode == host,
-              inode == own,
-              inode == own || !fdCountsKnown ? -1 : f.fds));
+          new NetNamespace(inode, f.pids, f.pidCount, f.name, inode == host, inode == own));
     }
     namespaces.sort(
         Comparator.comparing((NetNamespace n) -> !n.own()).thenComparingLong(NetNamespace::inode));
@@ -133,10 +143,11 @@ public final class NamespaceDiscovery {
     names.sort(Comparator.comparing(Path::toString));
     for (Path p : names) {
       try {
-        if (NamespaceFiles.device(p) != nsfs) {
+        long[] devIno = NamespaceFiles.deviceAndInode(p);
+        if (devIno[0] != nsfs) {
           continue; // not mounted: left over from a failed "ip netns add", or being deleted
         }
-        Found f = found.computeIfAbsent(NamespaceFiles.inode(p), k -> new Found());
+        Found f = found.computeIfAbsent(devIno[1], k -> new Found());
         if (f.name == null) {
           f.name = p.getFileName().toString();
         }
@@ -182,24 +193,10 @@ public final class NamespaceDiscovery {
     return v;
   }
 
-  private static long fdCount(Path processDir) {
-    try {
-      return Files.size(processDir.resolve("fd"));
-    } catch (IOException | RuntimeException e) {
-      return 0;
-    }
-  }
-
-  /** Linux 6.2 and later give {@code /proc/PID/fd} the number of open descriptors as its size. */
-  private static boolean fdCountsKnown(Path proc) {
-    return fdCount(proc.resolve("self")) > 0;
-  }
-
   /** What is gathered about one namespace while looking. */
   private static final class Found {
     final List<Integer> pids = new ArrayList<>(PIDS_KEPT);
     int pidCount;
-    long fds;
     String name;
 
     void addPid(int pid) {
@@ -207,10 +204,6 @@ public final class NamespaceDiscovery {
       if (pids.size() < PIDS_KEPT) {
         pids.add(pid);
       }
-    }
-
-    void addFds(long n) {
-      fds += n;
     }
   }
 }

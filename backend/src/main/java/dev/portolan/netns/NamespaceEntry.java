@@ -34,13 +34,46 @@ final class NamespaceEntry {
    * works; IOException with the last failure when none does.
    */
   static NetlinkSocket openSockDiag(List<Path> files, long inode) throws IOException {
+    return inside(
+        files,
+        inode,
+        () -> NetlinkSocket.open(NetlinkSocket.NETLINK_SOCK_DIAG),
+        NetlinkSocket::close);
+  }
+
+  /**
+   * The namespace's socket counters ({@code /proc/thread-self/net/sockstat}, opened inside it: the
+   * open files stay bound to it), entered as {@link #openSockDiag} does.
+   */
+  static SocketCounters openCounters(List<Path> files, long inode) throws IOException {
+    return inside(
+        files,
+        inode,
+        () -> SocketCounters.open(Path.of("/proc/thread-self/net")),
+        SocketCounters::close);
+  }
+
+  /** What a thread inside the namespace makes. */
+  @FunctionalInterface
+  interface Inside<T> {
+    T make() throws IOException;
+  }
+
+  /** Closes what a thread made too late to be used. */
+  @FunctionalInterface
+  interface Discard<T> {
+    void close(T made);
+  }
+
+  private static <T> T inside(List<Path> files, long inode, Inside<T> make, Discard<T> discard)
+      throws IOException {
     if (!Libc.available()) {
       throw new IOException("no native access (" + Libc.unavailableReason() + ")");
     }
     IOException failure = null;
     for (Path file : files) {
       try {
-        return onOwnThread(file, inode);
+        return onOwnThread(file, inode, make, discard);
       } catch (InterruptedIOException e) {
         throw e;
       } catch (IOException e) {
@@ -52,15 +85,17 @@ final class NamespaceEntry {
         : new IOException("no file refers to namespace " + inode + " (no process, no name)");
   }
 
-  private static NetlinkSocket onOwnThread(Path file, long inode) throws IOException {
-    CompletableFuture<NetlinkSocket> result = new CompletableFuture<>();
+  private static <T> T onOwnThread(Path file, long inode, Inside<T> make, Discard<T> discard)
+      throws IOException {
+    CompletableFuture<T> result = new CompletableFuture<>();
     Thread.ofPlatform()
         .daemon()
         .name("portolan-netns-" + inode)
         .start(
             () -> {
               try {
-                result.complete(enterAndOpen(file, inode));
+                enter(file, inode);
+                result.complete(make.make());
               } catch (Throwable t) {
                 result.completeExceptionally(t);
               }
@@ -75,7 +110,7 @@ final class NamespaceEntry {
       throw new IOException("entering namespace " + inode + ": " + cause, cause);
     } catch (TimeoutException | InterruptedException e) {
       // the thread may still finish: close what it makes
-      result.thenAccept(NetlinkSocket::close);
+      result.thenAccept(discard::close);
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted entering namespace " + inode);
@@ -84,8 +119,8 @@ final class NamespaceEntry {
     }
   }
 
-  /** On the new thread: into the namespace, check it, make the socket. */
-  private static NetlinkSocket enterAndOpen(Path file, long inode) throws IOException {
+  /** On the new thread: into the namespace, and check it. */
+  private static void enter(Path file, long inode) throws IOException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = Libc.callState(arena);
       int fd =
@@ -106,7 +141,6 @@ final class NamespaceEntry {
       throw new IOException(
           file + " led to namespace " + entered + ", not " + inode + " (its pid was reused?)");
     }
-    return NetlinkSocket.open(NetlinkSocket.NETLINK_SOCK_DIAG);
   }
 
   private static String describe(int errno) {

@@ -35,6 +35,14 @@ final class NamespaceFiles {
     return ((Number) Files.getAttribute(path, "unix:ino")).longValue();
   }
 
+  /**
+   * {@code st_dev} and {@code st_ino} of what {@code path} leads to (following links), one stat.
+   */
+  static long[] deviceAndInode(Path path) throws IOException {
+    java.util.Map<String, Object> a = Files.readAttributes(path, "unix:dev,ino");
+    return new long[] {((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue()};
+  }
+
   /** {@code st_dev} of what {@code path} leads to (following links). */
   static long device(Path path) throws IOException {
     return ((Number) Files.getAttribute(path, "unix:dev")).longValue();

@@ -41,6 +41,8 @@ public final class NamespaceSocketReader implements SocketTableReader, AutoClose
   private volatile NetNamespace namespace;
   private ProcNetReader procReader;
   private int procPid = -1;
+  private SocketCounters counters; // null until opened, or when they cannot be
+  private String countersFailure;
 
   private NamespaceSocketReader(NetNamespace namespace, Path proc, Path runNetns, String note) {
     this.inode = namespace.inode();
@@ -91,6 +93,7 @@ public final class NamespaceSocketReader implements SocketTableReader, AutoClose
       try {
         NamespaceSocketReader reader = new NamespaceSocketReader(namespace, proc, runNetns, null);
         reader.netlink = NetlinkSocketReader.open(reader::openSocket, reader.countersDir(), cache);
+        reader.openCounters();
         return reader;
       } catch (IOException | RuntimeException e) {
         if (setting == SocketReaders.Setting.NETLINK) {
@@ -108,7 +111,59 @@ public final class NamespaceSocketReader implements SocketTableReader, AutoClose
               + " has no process to read /proc/PID/net of"
               + (note == null ? "" : "; " + note));
     }
-    return new NamespaceSocketReader(namespace, proc, runNetns, note);
+    NamespaceSocketReader reader = new NamespaceSocketReader(namespace, proc, runNetns, note);
+    reader.openCounters();
+    return reader;
+  }
+
+  /**
+   * The namespace's socket counters: inside it (netlink: setns is allowed), else through {@code
+   * /proc/PID/net} of a process there. Without them ({@link #countersFailure()}), {@link
+   * #activity()} says so and the caller reads listeners to see what changed.
+   */
+  private void openCounters() {
+    try {
+      if (netlink != null) {
+        counters = NamespaceEntry.openCounters(namespace.namespaceFiles(proc, runNetns), inode);
+        return;
+      }
+      for (int pid : namespace.pids()) {
+        if (!inNamespace(pid)) {
+          continue;
+        }
+        SocketCounters opened = SocketCounters.open(netDir(pid));
+        if (inNamespace(pid)) {
+          counters = opened; // opened while the pid was still there: bound to this namespace
+          return;
+        }
+        opened.close();
+      }
+      countersFailure = "no process in the namespace to open /proc/PID/net/sockstat of";
+    } catch (IOException | RuntimeException e) {
+      countersFailure = String.valueOf(e.getMessage());
+    }
+  }
+
+  /**
+   * The namespace's socket counters folded into one number ({@link SocketCounters}): it changes
+   * when a socket is made, closed, starts listening, binds (UDP) or enters TIME_WAIT there.
+   * IOException when the counters could not be opened or read.
+   */
+  public synchronized long activity() throws IOException {
+    if (counters == null) {
+      throw new IOException("no socket counters: " + countersFailure);
+    }
+    return counters.read();
+  }
+
+  /** Whether {@link #activity()} can be asked. */
+  public synchronized boolean hasCounters() {
+    return counters != null;
+  }
+
+  /** Why there are no counters; null when there are. */
+  public synchronized String countersFailure() {
+    return counters == null ? countersFailure : null;
   }
 
   /** A sock_diag socket in the namespace, through its name or the pids last seen in it. */
@@ -185,6 +240,11 @@ public final class NamespaceSocketReader implements SocketTableReader, AutoClose
   public synchronized void close() {
     if (netlink != null) {
       netlink.close();
+    }
+    if (counters != null) {
+      counters.close();
+      counters = null;
+      countersFailure = "closed";
     }
     procReader = null;
   }

@@ -20,36 +20,49 @@ import java.util.Set;
 /**
  * Reads every network namespace but Portolan's own, once per sampling interval, within a budget.
  *
- * <p>Why a budget: a TCP dump with any state but LISTEN walks the kernel's whole established hash,
- * whichever namespace it is for, so reading an empty namespace whole costs about what the host's
- * hash costs to walk (1.7 ms with the host holding 10k sockets, {@code docs/measurements.md}),
- * while its listeners alone cost some 45 microseconds (TCP LISTEN skips that hash). So each sample
- * reads the listeners of every namespace (TCP LISTEN, unconnected UDP, unix LISTEN: a new listener
- * shows at the next sample), and reads namespaces whole, within {@code fullReadBudget} of time per
- * sample, in this order: never read whole yet; active (its processes' open descriptors changed in
- * number, or its listeners changed, since its last full read), longest waiting first; quiet and not
- * read whole for {@code quietEvery} samples, longest waiting first. At least one full read is made
- * per sample when any is due, so every namespace gets its turn. A namespace's other sockets
- * (established, unix connections, ...) are those of its last full read, and its {@link
- * NamespaceTable#fullRead()} says whether that was now. The delay for a change among the
- * established sockets of a quiet namespace is thus {@code quietEvery} samples while the budget
- * covers every due namespace, and about {@code namespaces * fullReadCost / fullReadBudget} samples
- * beyond.
+ * <p>Why: a TCP dump with any state but LISTEN walks the kernel's whole established hash, whichever
+ * namespace it is for, so reading a namespace whole costs about what the host's hash costs to walk
+ * (1.7 ms with the host holding 10k sockets, {@code docs/measurements.md}), even when it holds
+ * nothing; its listeners alone cost some 45 microseconds, and its socket counters ({@link
+ * SocketCounters}, {@code sockstat}) a few. So each sample reads every namespace's counters; a
+ * namespace whose counters moved since the sample before (a socket made or closed, a {@code
+ * listen()}, a UDP {@code bind}, TIME_WAIT) is active. Namespaces are then read whole within {@code
+ * fullReadBudget} of time per sample, in this order: never read whole yet; active, longest waiting
+ * first; quiet and not read whole for {@code quietEvery} samples (a safety net for what moves no
+ * counter), longest waiting first. At least one full read is made per sample when any is due, so
+ * every namespace gets its turn; an active namespace left over by the budget has its listeners read
+ * (so a new listener still shows at the next sample) and stays active for the next sample. A
+ * namespace's other sockets are those of its last full read, and its {@link
+ * NamespaceTable#fullRead()} says whether that was now.
  *
- * <p>A namespace read through {@code /proc/PID/net} (the fallback) has no cheap listener pass: the
- * kernel's {@code /proc/net/tcp} walks the established hash too. It is read whole only, within the
- * budget like the others: when new, when its descriptor count changed (a new listener is a new
- * descriptor), or when due; a new listener there shows at the next sample while the budget allows.
+ * <p>The delay for a change in a quiet namespace, then: one sample for anything that moves its
+ * counters while the budget covers the active namespaces; {@code quietEvery} samples (while the
+ * budget covers every due namespace) for what moves none: a state change of a connection that stays
+ * open (ESTABLISHED to CLOSE_WAIT when a peer elsewhere closes), {@code listen()} on a unix socket
+ * made in an earlier interval, a socket closed while another of the same kind opens in the same
+ * interval.
+ *
+ * <p>A namespace whose counters cannot be opened has its listeners read every sample instead
+ * (netlink; a change among its other sockets shows at its quiet read), or, read through {@code
+ * /proc/PID/net} (the fallback, which has no cheap listener pass: the kernel's {@code
+ * /proc/net/tcp} walks the established hash too), is read whole only when new or due.
  *
  * <p>Opens a {@link NamespaceSocketReader} for a namespace when it appears and closes it when it
  * goes, so no descriptor or namespace outlives its discovery. A namespace whose reader cannot be
- * opened is tried again every {@code quietEvery} samples, its table carrying the reason.
+ * opened is tried again every {@link #RETRY_OPEN_EVERY} samples, its table carrying the reason.
  *
  * <p>One sampling thread calls {@link #sample()}; {@link #close()} may come from any.
  */
 public final class NamespacesReader implements AutoCloseable {
-  /** A quiet namespace is read whole at most this often: every 5th sample. */
-  public static final int QUIET_EVERY = 5;
+  /**
+   * A quiet namespace is read whole this often, every 60th sample: the safety net for changes that
+   * move none of its counters (at 100 quiet namespaces, fewer than 2 full reads a sample, ~0.3 % of
+   * a core at a 1 s interval with 10k sockets on the host).
+   */
+  public static final int QUIET_EVERY = 60;
+
+  /** A namespace whose reader could not be opened is tried again this often. */
+  static final int RETRY_OPEN_EVERY = 5;
 
   /** Time per sample for reading namespaces whole: 1.5 % of a core at a 1 s interval. */
   public static final Duration FULL_READ_BUDGET = Duration.ofMillis(15);
@@ -129,7 +142,8 @@ public final class NamespacesReader implements AutoCloseable {
     long spent = 0;
     for (Tracked t : due) {
       if (full > 0 && spent >= budgetNanos) {
-        break;
+        t.overBudget();
+        continue;
       }
       long before = System.nanoTime();
       t.readWhole();
@@ -180,12 +194,12 @@ public final class NamespacesReader implements AutoCloseable {
     boolean readWholeNow;
     String error;
     int samplesSinceFull;
-    long fdCount;
-    boolean fdCountSeen;
+    long counters;
+    boolean countersSeen;
 
     /**
-     * Opens the reader if needed and reads the listeners; true when a full read is due (then {@link
-     * #priority()} says how urgent).
+     * Opens the reader if needed and looks for activity (its counters, or else its listeners); true
+     * when a full read is due (then {@link #priority()} says how urgent).
      */
     boolean prepare(NetNamespace n) {
       namespace = n;
@@ -196,27 +210,51 @@ public final class NamespacesReader implements AutoCloseable {
       }
       reader.update(n);
       samplesSinceFull++;
-      if (fdCountSeen && n.fdCount() != fdCount) {
-        active = true; // a process there opened or closed something
+      if (reader.hasCounters()) {
+        try {
+          long now = reader.activity();
+          if (countersSeen && now != counters) {
+            active = true; // a socket made, closed, listening, bound or in TIME_WAIT there
+          }
+          counters = now;
+          countersSeen = true;
+        } catch (IOException | RuntimeException e) {
+          error = String.valueOf(e.getMessage());
+          return false;
+        }
+      } else if (NamespaceSocketReader.NETLINK.equals(reader.method())) {
+        try {
+          List<SocketEntry> fresh = readListeners();
+          if (everWhole && !keys(fresh).equals(keys(listeners))) {
+            active = true;
+          }
+          listeners = fresh;
+        } catch (IOException | RuntimeException e) {
+          error = String.valueOf(e.getMessage());
+          return false;
+        }
       }
-      fdCount = n.fdCount();
-      fdCountSeen = true;
-      if (NamespaceSocketReader.PROC.equals(reader.method())) {
-        // /proc/PID/net/tcp walks the established hash whatever is asked of it: no cheap listener
-        // pass, so a namespace read this way is read whole, within the budget, when due
-        return !everWhole || active || samplesSinceFull >= quietEvery;
+      // else /proc without counters: /proc/PID/net/tcp walks the established hash whatever is
+      // asked of it, so no cheap listener pass: read whole when new or due
+      return !everWhole || active || samplesSinceFull >= quietEvery;
+    }
+
+    /**
+     * Due but left over by the budget: a namespace read by netlink that is new or active has its
+     * listeners read, so they show now; the rest waits (it stays due, and active).
+     */
+    void overBudget() {
+      if (everWhole && !active) {
+        return;
+      }
+      if (!NamespaceSocketReader.NETLINK.equals(reader.method()) || !reader.hasCounters()) {
+        return; // /proc: no cheap pass; netlink without counters: its listeners read in prepare
       }
       try {
-        List<SocketEntry> fresh = readListeners();
-        if (everWhole && !keys(fresh).equals(keys(listeners))) {
-          active = true;
-        }
-        listeners = fresh;
+        listeners = readListeners();
       } catch (IOException | RuntimeException e) {
         error = String.valueOf(e.getMessage());
-        return false;
       }
-      return !everWhole || active || samplesSinceFull >= quietEvery;
     }
 
     /** 0: never read whole; 1: active; 2: quiet and due. */
@@ -255,7 +293,7 @@ public final class NamespacesReader implements AutoCloseable {
     }
 
     private boolean open(NetNamespace n) {
-      if (openFailure != null && ++samplesSinceOpenAttempt < quietEvery) {
+      if (openFailure != null && ++samplesSinceOpenAttempt < RETRY_OPEN_EVERY) {
         return false;
       }
       samplesSinceOpenAttempt = 0;

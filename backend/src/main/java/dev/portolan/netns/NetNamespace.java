@@ -14,18 +14,9 @@ import java.util.List;
  * @param name its {@code ip netns} name ({@code /run/netns/NAME}), or null
  * @param host whether it is the host's namespace (see {@link DiscoveredNamespaces#hostSource()})
  * @param own whether Portolan itself runs in it (the namespace its own socket reader reads)
- * @param fdCount the open file descriptors of its processes together ({@code st_size} of {@code
- *     /proc/PID/fd}, which Linux 6.2 and later fill in), or -1 when unknown or not counted (the own
- *     namespace is not)
  */
 public record NetNamespace(
-    long inode,
-    List<Integer> pids,
-    int pidCount,
-    String name,
-    boolean host,
-    boolean own,
-    long fdCount) {
+    long inode, List<Integer> pids, int pidCount, String name, boolean host, boolean own) {
 
   public NetNamespace {
     pids = List.copyOf(pids);

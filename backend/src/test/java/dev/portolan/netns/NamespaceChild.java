@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * command on stdin: {@code listen [ADDRESS]} → {@code LISTEN port} (TCP on 127.0.0.1 unless told),
  * {@code pair} → {@code PAIR clientPort} (a connection to the last listener, accepted), {@code udp}
  * → {@code UDP port} (unconnected, 127.0.0.1), {@code connect ADDRESS PORT} → {@code CONNECTED
- * localPort}, {@code accept} → {@code ACCEPTED}. Exits at the end of its input.
+ * localPort}, {@code accept} → {@code ACCEPTED}, {@code socket} → {@code SOCKET} (a TCP socket,
+ * neither bound nor listening), {@code listen-pending} → {@code LISTEN port} (that socket bound and
+ * listening). Exits at the end of its input.
  */
 final class NamespaceChild implements AutoCloseable {
   static final String PYTHON = "/usr/bin/python3";
@@ -38,6 +40,15 @@ final class NamespaceChild implements AutoCloseable {
               last.bind((w[1] if len(w) > 1 else "127.0.0.1", 0))
               last.listen(8)
               held.append(last)
+              print("LISTEN", last.getsockname()[1], flush=True)
+          elif w[0] == "socket":
+              pending = socket.socket()
+              held.append(pending)
+              print("SOCKET", flush=True)
+          elif w[0] == "listen-pending":
+              pending.bind(("127.0.0.1", 0))
+              pending.listen(8)
+              last = pending
               print("LISTEN", last.getsockname()[1], flush=True)
           elif w[0] == "pair":
               c = socket.create_connection(last.getsockname())
