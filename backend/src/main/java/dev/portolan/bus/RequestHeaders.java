@@ -15,6 +15,15 @@ import io.vertx.core.eventbus.EventBus;
 public final class RequestHeaders {
   public static final String USER = "portolan-user";
   public static final String HUB = "portolan-hub";
+
+  /**
+   * On a request: the asker can take the answer as JSON text in a {@link
+   * io.vertx.core.buffer.Buffer} (the bridge's agent side, which writes it into a frame as it is);
+   * on the reply: the body is such text. A service that answers with a large document (a snapshot)
+   * uses it to skip building the JSON tree; every other answer stays a JsonObject.
+   */
+  public static final String JSON_TEXT = "portolan-json-text";
+
   private static final String NODE_PREFIX = "portolan.node.";
 
   private RequestHeaders() {}

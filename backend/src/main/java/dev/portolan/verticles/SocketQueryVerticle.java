@@ -2,10 +2,12 @@ package dev.portolan.verticles;
 
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.CheckReply;
+import dev.portolan.bus.JsonText;
 import dev.portolan.bus.NodeInfo;
 import dev.portolan.bus.NodeSocketsReply;
 import dev.portolan.bus.NodeSummaryReply;
 import dev.portolan.bus.PortCheck;
+import dev.portolan.bus.RequestHeaders;
 import dev.portolan.bus.SnapshotReply;
 import dev.portolan.bus.SocketQuery;
 import dev.portolan.http.InvalidQueryException;
@@ -15,6 +17,8 @@ import dev.portolan.sampling.SocketPage;
 import dev.portolan.service.ServiceNames;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
@@ -28,6 +32,8 @@ public final class SocketQueryVerticle extends VerticleBase {
   private final ServiceNames services;
   private final NodeInfo nodeInfo;
   private final String epoch;
+  private JsonText jsonText; // for snapshots as text; this worker verticle's thread only
+  private int lastSnapshotBytes = 64 * 1024;
 
   public SocketQueryVerticle(
       SnapshotHolder latest, ServiceNames services, NodeInfo nodeInfo, String epoch) {
@@ -56,15 +62,28 @@ public final class SocketQueryVerticle extends VerticleBase {
             .completion(),
         bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.PORT_CHECK), this::check)
             .completion(),
-        bus.<JsonObject>consumer(
-                Addresses.onNode(node, Addresses.SNAPSHOT),
-                msg -> {
-                  NodeSnapshot s = latest.get();
-                  msg.reply(
-                      new SnapshotReply(s.node(), epoch, s.seq(), s.takenAtMillis(), s.sockets())
-                          .toJson(services));
-                })
+        bus.<JsonObject>consumer(Addresses.onNode(node, Addresses.SNAPSHOT), this::snapshot)
             .completion());
+  }
+
+  /**
+   * The whole snapshot: JSON text when the asker takes it ({@link RequestHeaders#JSON_TEXT}, the
+   * bridge's agent side), else a JsonObject.
+   */
+  private void snapshot(Message<JsonObject> msg) {
+    NodeSnapshot s = latest.get();
+    SnapshotReply reply =
+        new SnapshotReply(s.node(), epoch, s.seq(), s.takenAtMillis(), s.sockets());
+    if (!msg.headers().contains(RequestHeaders.JSON_TEXT)) {
+      msg.reply(reply.toJson(services));
+      return;
+    }
+    if (jsonText == null) {
+      jsonText = new JsonText(services);
+    }
+    Buffer text = reply.toJsonText(jsonText, lastSnapshotBytes + lastSnapshotBytes / 8);
+    lastSnapshotBytes = text.length();
+    msg.reply(text, new DeliveryOptions().addHeader(RequestHeaders.JSON_TEXT, "1"));
   }
 
   private void page(Message<JsonObject> msg) {

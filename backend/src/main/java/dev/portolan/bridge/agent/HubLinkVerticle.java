@@ -5,6 +5,8 @@ import dev.portolan.bridge.HubWatch;
 import dev.portolan.bridge.ReconnectBackoff;
 import dev.portolan.bridge.UnackedFrames;
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.JsonText;
+import dev.portolan.bus.RequestHeaders;
 import dev.portolan.cluster.BusRole;
 import dev.portolan.cluster.RoleTrustManager;
 import dev.portolan.config.BusTls;
@@ -12,6 +14,7 @@ import dev.portolan.config.HubAddress;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -562,10 +565,13 @@ public final class HubLinkVerticle extends VerticleBase {
     if (headers != null) {
       headers.forEach(
           e -> {
-            if (e.getValue() instanceof String v) {
+            if (e.getValue() instanceof String v && !RequestHeaders.JSON_TEXT.equals(e.getKey())) {
               delivery.addHeader(e.getKey(), v);
             }
           });
+    }
+    if (replyId != null) {
+      delivery.addHeader(RequestHeaders.JSON_TEXT, "1"); // a large answer may come as text
     }
     Object body = frame.getValue("body");
     if (replyId == null) {
@@ -580,6 +586,12 @@ public final class HubLinkVerticle extends VerticleBase {
               if (s != socket) {
                 return; // the request came over a connection that is gone: its hub let it fail
               }
+              if (ar.succeeded()
+                  && ar.result().body() instanceof Buffer text
+                  && ar.result().headers().contains(RequestHeaders.JSON_TEXT)) {
+                writeSendFrame(s, replyId, text);
+                return;
+              }
               JsonObject answer = new JsonObject().put("type", "send").put("address", replyId);
               if (ar.succeeded()) {
                 answer.put("body", ar.result().body());
@@ -592,6 +604,27 @@ public final class HubLinkVerticle extends VerticleBase {
               }
               FrameHelper.writeFrame(answer, s);
             });
+  }
+
+  /**
+   * The frame {@link FrameHelper#writeFrame} would write for {@code {"type":"send","address":
+   * replyId,"body":BODY}} (a 4-byte big-endian length, then the JSON in UTF-8), with {@code
+   * jsonText} as the body as it is: the large answer is written in place, not parsed into a tree
+   * and encoded again. Three writes of one frame.
+   */
+  static void writeSendFrame(
+      io.vertx.core.streams.WriteStream<Buffer> s, String replyId, Buffer jsonText) {
+    StringBuilder head = new StringBuilder(64 + replyId.length());
+    head.append("{\"type\":\"send\",\"address\":");
+    JsonText.string(head, replyId);
+    head.append(",\"body\":");
+    byte[] prefix = head.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    s.write(
+        Buffer.buffer(4 + prefix.length)
+            .appendInt(prefix.length + jsonText.length() + 1)
+            .appendBytes(prefix));
+    s.write(jsonText);
+    s.write(Buffer.buffer(new byte[] {'}'}));
   }
 
   /**
