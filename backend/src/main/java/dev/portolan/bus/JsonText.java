@@ -3,7 +3,7 @@ package dev.portolan.bus;
 import dev.portolan.netns.SocketNamespace;
 import dev.portolan.owner.Owner;
 import dev.portolan.owner.ProcessInfo;
-import dev.portolan.sampling.Exposure;
+import dev.portolan.sampling.ListenerReach;
 import dev.portolan.sampling.OwnedSocket;
 import dev.portolan.sampling.SocketChange;
 import dev.portolan.service.ServiceNames;
@@ -92,7 +92,9 @@ public final class JsonText {
       string(sb, e.remoteAddress());
       sb.append(",\"remotePort\":").append(e.remotePort());
       if (e.isListening()) {
-        sb.append(",\"exposure\":\"").append(Exposure.of(e.localAddress()).wireName()).append('"');
+        sb.append(",\"exposure\":\"")
+            .append(ListenerReach.of(e.localAddress(), row.namespace()).wireName())
+            .append('"');
       }
       if (services != null) {
         String service = services.name(e.proto(), e.localPort());

@@ -5,7 +5,7 @@ import dev.portolan.netns.SocketNamespace;
 import dev.portolan.owner.Owner;
 import dev.portolan.owner.OwnerStatus;
 import dev.portolan.owner.ProcessInfo;
-import dev.portolan.sampling.Exposure;
+import dev.portolan.sampling.ListenerReach;
 import dev.portolan.sampling.OwnedSocket;
 import dev.portolan.service.ServiceNames;
 import dev.portolan.socket.Family;
@@ -71,7 +71,8 @@ public final class SocketJson {
           .put("remoteAddress", e.remoteAddress())
           .put("remotePort", e.remotePort());
       if (e.isListening()) {
-        j.put("exposure", Exposure.of(e.localAddress()).wireName());
+        // judged inside its namespace: a pod's wildcard listener reaches the pod's addresses only
+        j.put("exposure", ListenerReach.of(e.localAddress(), row.namespace()).wireName());
       }
       if (withService) {
         j.put("service", service);

@@ -29,7 +29,9 @@ public record ListenCheck(
     NOT_LISTENING("not-listening"),
     LOOPBACK_ONLY("loopback-only"),
     ALL_INTERFACES("all-interfaces"),
-    SPECIFIC_ADDRESSES("specific-addresses");
+    SPECIFIC_ADDRESSES("specific-addresses"),
+    /** Listening only inside other network namespaces (pods, containers), on their addresses. */
+    NAMESPACE_ADDRESSES(ListenerReach.NAMESPACE_ADDRESSES);
 
     private final String wireName;
 
@@ -74,31 +76,59 @@ public record ListenCheck(
           listeners,
           connections);
     }
-    Set<Exposure> exposures = new LinkedHashSet<>();
+    // judged inside each listener's namespace: a pod's 0.0.0.0 is the pod's addresses, not the
+    // node's
+    Set<Exposure> hostExposures = new LinkedHashSet<>();
     Set<String> addresses = new LinkedHashSet<>();
+    Set<String> inside = new LinkedHashSet<>();
+    boolean namespacedBeyondLoopback = false;
     for (OwnedSocket s : listeners) {
-      exposures.add(Exposure.of(s.socket().localAddress()));
-      addresses.add(s.socket().localAddress());
+      ListenerReach reach = ListenerReach.of(s.socket().localAddress(), s.namespace());
+      if (reach.inHost()) {
+        hostExposures.add(reach.exposure());
+        addresses.add(s.socket().localAddress());
+      } else {
+        inside.add(s.socket().localAddress() + ": " + reach.text());
+        namespacedBeyondLoopback |= reach.exposure() != Exposure.LOOPBACK_ONLY;
+      }
     }
+    String alsoInside = inside.isEmpty() ? "" : "; inside namespaces: " + String.join("; ", inside);
     Verdict verdict;
     String where;
-    if (exposures.contains(Exposure.ALL_INTERFACES)) {
+    if (hostExposures.contains(Exposure.ALL_INTERFACES)) {
       verdict = Verdict.ALL_INTERFACES;
-      where = "on all interfaces (" + String.join(", ", addresses) + ")";
+      where = "on all interfaces (" + String.join(", ", addresses) + ")" + alsoInside;
       hints.add(
           "Other hosts can connect unless a firewall filters the port: if they get a timeout, look at the firewall; if \"connection refused\", at the address they use.");
-    } else if (exposures.equals(Set.of(Exposure.LOOPBACK_ONLY))) {
-      verdict = Verdict.LOOPBACK_ONLY;
-      where = "on loopback only (" + String.join(", ", addresses) + ")";
-      hints.add(
-          "Local clients can connect; remote clients get \"connection refused\". Bind to 0.0.0.0 or the node's address to serve them.");
-    } else {
+    } else if (!hostExposures.isEmpty() && !hostExposures.equals(Set.of(Exposure.LOOPBACK_ONLY))) {
       verdict = Verdict.SPECIFIC_ADDRESSES;
-      where = "on " + String.join(", ", addresses) + " only";
+      where = "on " + String.join(", ", addresses) + " only" + alsoInside;
       hints.add(
           "Only clients that connect to "
               + String.join(" or ", addresses)
               + " reach it; other addresses of this node refuse the connection.");
+    } else if (namespacedBeyondLoopback) {
+      verdict = Verdict.NAMESPACE_ADDRESSES;
+      where =
+          (addresses.isEmpty()
+                  ? ""
+                  : "on the node's loopback (" + String.join(", ", addresses) + ") and ")
+              + "inside other network namespaces only ("
+              + String.join("; ", inside)
+              + ")";
+      hints.add(
+          "Clients reach it at the container's or pod's own address (a pod IP, a Service, a published port), not at this node's addresses, which refuse the connection unless something forwards them.");
+    } else {
+      verdict = Verdict.LOOPBACK_ONLY;
+      where =
+          "on loopback only ("
+              + String.join(", ", addresses.isEmpty() ? List.of() : addresses)
+              + ")"
+              + alsoInside;
+      hints.add(
+          inside.isEmpty()
+              ? "Local clients can connect; remote clients get \"connection refused\". Bind to 0.0.0.0 or the node's address to serve them."
+              : "Only clients on the same loopback can connect: a namespace's loopback is its own, so even this node's other processes get \"connection refused\".");
     }
     hints.add(
         "Starting another server on "

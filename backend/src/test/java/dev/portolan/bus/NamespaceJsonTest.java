@@ -41,6 +41,16 @@ class NamespaceJsonTest {
   }
 
   @Test
+  void aListenerInAPodIsExposedOnThePodsAddressesInTheTreeAndTheText() {
+    OwnedSocket row = inPod(4026532999L);
+    JsonObject tree = SocketJson.toJson("n1", row, null);
+    assertEquals("namespace-addresses", tree.getString("exposure"));
+    StringBuilder sb = new StringBuilder();
+    new JsonText(null).row(sb, "n1", row);
+    assertEquals(tree, new JsonObject(sb.toString()));
+  }
+
+  @Test
   void aLabelledRowSaysItsNamespaceContainerAndPodAndReadsBack() {
     OwnedSocket row = inPod(4026532999L);
     JsonObject j = SocketJson.toJson("n1", row, ServiceNames.builtInOnly());

@@ -6,6 +6,9 @@ import static dev.portolan.sampling.Rows.tcp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portolan.netns.NamespaceLabel;
+import dev.portolan.netns.SocketNamespace;
+import dev.portolan.owner.ContainerRuntime;
 import dev.portolan.owner.Owner;
 import dev.portolan.socket.KernelSockstat;
 import dev.portolan.socket.Protocol;
@@ -95,5 +98,73 @@ class ListenCheckTest {
     assertTrue(c.answer().contains("on 192.0.2.7 only"), c.answer());
     assertEquals(Exposure.LOOPBACK_ONLY, Exposure.of("::ffff:127.0.0.1"));
     assertEquals(Exposure.ALL_INTERFACES, Exposure.of("::"));
+  }
+
+  private static final NamespaceLabel POD =
+      new NamespaceLabel(
+          NamespaceLabel.Kind.POD,
+          "cni-1234",
+          "0123456789abcdef",
+          "web",
+          ContainerRuntime.CONTAINERD,
+          "shop",
+          "web-0",
+          "uid-1");
+
+  private static OwnedSocket inPod(OwnedSocket row) {
+    long netns = 4026532999L;
+    return new OwnedSocket(
+        row.socket().inNamespace(netns), row.owner(), new SocketNamespace(netns, POD));
+  }
+
+  @Test
+  void aPodsWildcardListenerReachesThePodsAddressesNotTheNodes() {
+    ListenCheck c =
+        ListenCheck.of(
+            snapshot(inPod(listener(8080, 1, Owner.of(process(42, "web"))))),
+            Protocol.TCP,
+            8080,
+            null);
+    assertEquals(ListenCheck.Verdict.NAMESPACE_ADDRESSES, c.verdict());
+    assertEquals("namespace-addresses", c.verdict().wireName());
+    assertTrue(c.answer().contains("inside other network namespaces only"), c.answer());
+    assertTrue(c.answer().contains("shop/web-0"), c.answer());
+    assertTrue(c.hints().getFirst().contains("pod IP"), c.hints()::toString);
+  }
+
+  @Test
+  void aPodsLoopbackListenerIsLoopbackOnlyInsideIt() {
+    ListenCheck c =
+        ListenCheck.of(
+            snapshot(
+                inPod(
+                    tcp(
+                        "127.0.0.1",
+                        9090,
+                        "0.0.0.0",
+                        0,
+                        SocketState.LISTEN,
+                        1,
+                        Owner.of(process(42, "web"))))),
+            Protocol.TCP,
+            9090,
+            null);
+    assertEquals(ListenCheck.Verdict.LOOPBACK_ONLY, c.verdict());
+    assertTrue(
+        c.hints().getFirst().contains("a namespace's loopback is its own"), c.hints()::toString);
+  }
+
+  @Test
+  void theHostsOwnListenerDecidesWhenThereIsOne() {
+    ListenCheck c =
+        ListenCheck.of(
+            snapshot(
+                inPod(listener(8080, 1, Owner.of(process(42, "web")))),
+                tcp("192.0.2.7", 8080, "0.0.0.0", 0, SocketState.LISTEN, 2, Owner.UNKNOWN)),
+            Protocol.TCP,
+            8080,
+            null);
+    assertEquals(ListenCheck.Verdict.SPECIFIC_ADDRESSES, c.verdict());
+    assertTrue(c.answer().contains("on 192.0.2.7 only; inside namespaces:"), c.answer());
   }
 }
