@@ -369,7 +369,7 @@ public final class FleetState {
         out.change(
             new SocketChange(
                 ChangeKind.OWNER_CHANGED, n.name, ++seq, takenAtMillis, now, null, was.owner()));
-      } else if (SampleDiffer.namespaceRelabelled(was, now)) {
+      } else if (SampleDiffer.relabelled(was, now)) {
         out.change(
             new SocketChange(
                 ChangeKind.NAMESPACE_CHANGED, n.name, ++seq, takenAtMillis, now, null, null));

@@ -13,7 +13,9 @@ public enum ChangeKind {
   SHORT_LIVED("short-lived", "socket-short-lived"),
   /**
    * The socket's network namespace got another label (say an {@code ip netns} name, or a container
-   * found after the first sample): one per row of that namespace, each with its new label.
+   * found after the first sample): one per row of that namespace, each with its new label. Also a
+   * {@code docker-proxy} listener whose {@code forwardsTo} changed (its container's name learnt
+   * late): the row as it is now.
    */
   NAMESPACE_CHANGED("namespace-changed", "socket-namespace");
 

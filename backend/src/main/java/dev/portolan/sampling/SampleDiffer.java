@@ -12,10 +12,10 @@ import java.util.Objects;
 
 /**
  * Turns consecutive socket tables into changes: opened, closed, state-changed, owner-changed,
- * namespace-changed (the socket's namespace got another label); and numbers the short-lived sockets
- * found between them ({@link #shortLived}) in the same sequence. The first table is the baseline
- * and yields no changes (a client reads it as the snapshot). Not thread-safe: one sampler thread
- * calls it.
+ * namespace-changed (the socket's namespace got another label, or its proxy forwards elsewhere);
+ * and numbers the short-lived sockets found between them ({@link #shortLived}) in the same
+ * sequence. The first table is the baseline and yields no changes (a client reads it as the
+ * snapshot). Not thread-safe: one sampler thread calls it.
  */
 public final class SampleDiffer {
   private final String node;
@@ -85,7 +85,7 @@ public final class SampleDiffer {
         changes.add(
             new SocketChange(
                 ChangeKind.OWNER_CHANGED, node, ++seq, nowMillis, row, null, was.owner()));
-      } else if (namespaceRelabelled(was, row)) {
+      } else if (relabelled(was, row)) {
         changes.add(
             new SocketChange(
                 ChangeKind.NAMESPACE_CHANGED, node, ++seq, nowMillis, row, null, null));
@@ -135,6 +135,16 @@ public final class SampleDiffer {
       return false;
     }
     return !Objects.equals(a.label(), b.label());
+  }
+
+  /**
+   * Whether a socket seen in both tables is described otherwise now, which a {@link
+   * ChangeKind#NAMESPACE_CHANGED} carries: its namespace's label ({@link #namespaceRelabelled}), or
+   * what a proxy's listener forwards to (a container's name learnt after the listener was first
+   * seen, say).
+   */
+  public static boolean relabelled(OwnedSocket was, OwnedSocket now) {
+    return namespaceRelabelled(was, now) || !Objects.equals(was.forwardsTo(), now.forwardsTo());
   }
 
   /** Builds the keyed map {@link #diff} takes. */

@@ -117,4 +117,29 @@ class SampleDifferTest {
     assertEquals(ChangeKind.OPENED, changes.getFirst().kind());
     assertEquals(2, changes.getFirst().current().socket().inode());
   }
+
+  @Test
+  void aProxyThatNowKnowsItsContainersNameIsAChange() {
+    Owner proxy = Owner.of(process(900, "docker-proxy"));
+    OwnedSocket listener = listener(8080, 1, proxy);
+    OwnedSocket unnamed =
+        new OwnedSocket(
+            listener.socket(),
+            proxy,
+            null,
+            new dev.portolan.netns.ContainerForward("3f2a", null, "172.17.0.2", 80, 4026532999L));
+    OwnedSocket named =
+        new OwnedSocket(
+            listener.socket(),
+            proxy,
+            null,
+            new dev.portolan.netns.ContainerForward("3f2a", "web", "172.17.0.2", 80, 4026532999L));
+    SampleDiffer differ = new SampleDiffer("n", 0);
+    differ.diff(List.of(unnamed), 1);
+    List<SocketChange> changes = differ.diff(List.of(named), 2);
+    assertEquals(1, changes.size(), changes::toString);
+    assertEquals(ChangeKind.NAMESPACE_CHANGED, changes.getFirst().kind());
+    assertEquals("web", changes.getFirst().current().forwardsTo().containerName());
+    assertEquals(List.of(), differ.diff(List.of(named), 3), "and no change once it is known");
+  }
 }
