@@ -97,10 +97,10 @@ class PortMapBuilderTest {
             NOW);
     assertEquals(2, row.listeners());
     assertEquals(3, row.listeningSockets());
-    assertEquals("3 listening sockets on 2 ports", row.listeningText());
+    assertEquals("3 listening TCP/UDP sockets on 2 ports", row.listeningText());
 
     NodeRow one = PortMapBuilder.build(node(), List.of(listener("0.0.0.0", 22, HOST)), NOW);
-    assertEquals("1 listening socket", one.listeningText());
+    assertEquals("1 listening TCP/UDP socket", one.listeningText());
   }
 
   @Test

@@ -26,12 +26,13 @@ public record NodeRow(
   }
 
   /**
-   * Both counts in words: "6 listening sockets on 5 ports", or "5 listening sockets" when each port
-   * has one.
+   * Both counts in words: "6 listening TCP/UDP sockets on 5 ports", or "5 listening TCP/UDP
+   * sockets" when each port has one (the map has no unix sockets, which the fleet's totals count).
    */
   public String listeningText() {
     String sockets =
-        listeningSockets + (listeningSockets == 1 ? " listening socket" : " listening sockets");
+        listeningSockets
+            + (listeningSockets == 1 ? " listening TCP/UDP socket" : " listening TCP/UDP sockets");
     if (listeningSockets == listeners) {
       return sockets;
     }
