@@ -99,6 +99,11 @@ public final class SseFeed {
     this.jsonText = new JsonText(services);
   }
 
+  /** The changes of {@code kind} the feed still holds, reported at or after {@code sinceMillis}. */
+  public List<SocketChange> recent(ChangeKind kind, long sinceMillis) {
+    return history.recent(kind, sinceMillis);
+  }
+
   public void start() {
     heartbeatTimer = vertx.setPeriodic(heartbeatMillis, id -> heartbeat());
   }

@@ -4,34 +4,39 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
-/** Times and durations as the dashboard shows them (the hub's local time zone). */
+/**
+ * Times and durations as the dashboard shows them: in the hub's time zone, always named ({@code
+ * 14:03:07 UTC}), with the date when it is not today ({@code 2026-12-06 14:03 UTC}).
+ */
 final class Clock {
   private static final ZoneId ZONE = ZoneId.systemDefault();
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZONE);
-  private static final DateTimeFormatter DAY_TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZONE);
 
   private Clock() {}
 
+  /** A moment of a live feed, "not yet" for 0: as {@link #when} says it, with seconds. */
   static String time(long epochMillis) {
-    return epochMillis <= 0 ? "not yet" : TIME.format(Instant.ofEpochMilli(epochMillis));
+    return epochMillis <= 0 ? "not yet" : when(epochMillis, System.currentTimeMillis(), ZONE);
   }
 
   /**
-   * The time of day when {@code epochMillis} is on the same day as {@code nowMillis}, else the date
-   * and time.
+   * The time of day with the zone when {@code epochMillis} is on the same day as {@code nowMillis},
+   * else the date, the time to the minute and the zone; "never" for 0.
    */
   static String when(long epochMillis, long nowMillis) {
-    if (epochMillis <= 0) {
-      return "never";
-    }
+    return epochMillis <= 0 ? "never" : when(epochMillis, nowMillis, ZONE);
+  }
+
+  /** {@link #when(long, long)} in {@code zone}. */
+  static String when(long epochMillis, long nowMillis, ZoneId zone) {
     Instant at = Instant.ofEpochMilli(epochMillis);
     boolean today =
-        LocalDate.ofInstant(at, ZONE)
-            .equals(LocalDate.ofInstant(Instant.ofEpochMilli(nowMillis), ZONE));
-    return (today ? TIME : DAY_TIME).format(at);
+        LocalDate.ofInstant(at, zone)
+            .equals(LocalDate.ofInstant(Instant.ofEpochMilli(nowMillis), zone));
+    return DateTimeFormatter.ofPattern(today ? "HH:mm:ss z" : "yyyy-MM-dd HH:mm z", Locale.ENGLISH)
+        .withZone(zone)
+        .format(at);
   }
 
   /**

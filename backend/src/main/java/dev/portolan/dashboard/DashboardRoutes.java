@@ -16,6 +16,7 @@ import dev.portolan.http.RequestException;
 import dev.portolan.owner.ProcessInfo;
 import dev.portolan.query.FleetApi;
 import dev.portolan.query.ScanGate;
+import dev.portolan.sampling.ChangeKind;
 import dev.portolan.sampling.SocketFilter;
 import dev.portolan.service.ServiceNames;
 import dev.portolan.socket.Protocol;
@@ -74,6 +75,7 @@ public final class DashboardRoutes {
     router.get("/ports/:proto/:port").handler(Guarded.page(d::port));
     router.get("/processes/:node/:pid").handler(Guarded.page(d::process));
     router.get("/ui/events").handler(Guarded.page(d::events));
+    router.get("/ui/short-lived").handler(Guarded.page(d::shortLived));
     ScanPages.mount(router, vertx, fleet, services, gate);
     ExposurePages.mount(router, vertx, fleet, services, gate);
     ReachabilityPages.mount(router, vertx, fleet, gate);
@@ -271,6 +273,21 @@ public final class DashboardRoutes {
                   ctx, 200, "fragment/process.jte", "page/process.jte", Map.of("view", view));
             })
         .onFailure(e -> HtmlReplies.fail(ctx, e));
+  }
+
+  /** The port map's short-lived panel (a fragment, refreshed by htmx). */
+  private void shortLived(RoutingContext ctx, Map<String, List<String>> params) {
+    QueryValues.rejectUnknown(params, Set.of());
+    long now = System.currentTimeMillis();
+    HtmlReplies.send(
+        ctx,
+        200,
+        "fragment/shortlived.jte",
+        "fragment/shortlived.jte",
+        Map.of(
+            "view",
+            ShortLivedPanel.of(
+                feed.recent(ChangeKind.SHORT_LIVED, ShortLivedPanel.since(now)), now)));
   }
 
   private void events(RoutingContext ctx, Map<String, List<String>> params) {

@@ -76,6 +76,7 @@ final class PortMapBuilder {
         statusNote(node, status, now),
         describe(node, now),
         total,
+        listeners.size(),
         hostCells.ranges,
         groups);
   }

@@ -106,6 +106,27 @@ public final class ChangeHistory {
     return new Resume(false, missed);
   }
 
+  /**
+   * The changes of {@code kind} held here whose sample was at or after {@code sinceMillis}, oldest
+   * first. Samples of different nodes interleave, so this looks back past the first older change,
+   * until one that is a minute older.
+   */
+  public synchronized List<SocketChange> recent(ChangeKind kind, long sinceMillis) {
+    List<SocketChange> found = new ArrayList<>();
+    var back = changes.descendingIterator();
+    while (back.hasNext()) {
+      SocketChange c = back.next();
+      if (c.timestampMillis() < sinceMillis - 60_000) {
+        break;
+      }
+      if (c.kind() == kind && c.timestampMillis() >= sinceMillis) {
+        found.add(c);
+      }
+    }
+    java.util.Collections.reverse(found);
+    return found;
+  }
+
   public synchronized int size() {
     return changes.size();
   }

@@ -70,6 +70,64 @@ class DashboardPagesTest {
   }
 
   @Test
+  void shortLivedSocketsAreCountedByDestinationInTheirOwnPanel() throws Exception {
+    String state =
+        node.get("/api/v1/nodes")
+            .json()
+            .getJsonArray("nodes")
+            .getJsonObject(0)
+            .getString("shortLived");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        "on".equals(state), () -> "short-lived sockets are not reported here: " + state);
+    Page portMap = get("/", false);
+    assertTrue(
+        portMap.body().contains("hx-get=\"/ui/short-lived\""), "the port map loads the panel");
+    try (java.net.DatagramSocket resolver =
+        new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      int port = resolver.getLocalPort();
+      // Java's UDP sockets are dual-stack (the peer is IPv4-mapped) unless IPv4 is preferred
+      String peer =
+          (Boolean.getBoolean("java.net.preferIPv4Stack") ? "127.0.0.1:" : "[::ffff:127.0.0.1]:")
+              + port;
+      String line = "short-lived UDP to <span class=\"mono addr\">" + peer + "</span>";
+      // lookups like a resolver's: a UDP socket connected to the server, one datagram, closed at
+      // once (well within the node's 100 ms between samples)
+      String[] last = {""};
+      Page panel;
+      try {
+        panel =
+            Await.until(
+                "the panel counts the lookups to 127.0.0.1:" + port,
+                Duration.ofSeconds(15),
+                () -> {
+                  for (int i = 0; i < 5; i++) {
+                    try (java.net.DatagramSocket lookup = new java.net.DatagramSocket()) {
+                      lookup.connect(InetAddress.getLoopbackAddress(), port);
+                      lookup.send(new java.net.DatagramPacket(new byte[] {1}, 1));
+                    } catch (java.io.IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  }
+                  Page p = get("/ui/short-lived", true);
+                  last[0] = p.body();
+                  return p.body().contains(line) ? p : null;
+                });
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; the panel says: " + last[0], e);
+      }
+      assertFragment(panel, "short-lived");
+      assertEquals(200, panel.status());
+      assertTrue(
+          panel
+              .body()
+              .matches(
+                  "(?s).*<b class=\"n\">[0-9]+</b> " + java.util.regex.Pattern.quote(line) + ".*"),
+          panel.body());
+      assertTrue(panel.body().contains("in the last minute"), panel.body());
+    }
+  }
+
+  @Test
   void portMapShowsAListenerAsACellLinkingToItsPortPage() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int port = server.getLocalPort();

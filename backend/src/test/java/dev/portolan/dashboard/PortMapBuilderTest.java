@@ -85,6 +85,25 @@ class PortMapBuilderTest {
   }
 
   @Test
+  void thePortsAndTheSocketsBehindThemAreCountedApartAndSaidTogether() {
+    // sshd on 0.0.0.0:22 and [::]:22 is one port and two sockets
+    NodeRow row =
+        PortMapBuilder.build(
+            node(),
+            List.of(
+                listener("0.0.0.0", 22, HOST),
+                listener("::", 22, HOST),
+                listener("127.0.0.1", 631, null)),
+            NOW);
+    assertEquals(2, row.listeners());
+    assertEquals(3, row.listeningSockets());
+    assertEquals("3 listening TCP/UDP sockets on 2 ports", row.listeningText());
+
+    NodeRow one = PortMapBuilder.build(node(), List.of(listener("0.0.0.0", 22, HOST)), NOW);
+    assertEquals("1 listening TCP/UDP socket", one.listeningText());
+  }
+
+  @Test
   void otherNamespacesAreGroupsAfterTheHostWithExposureJudgedInside() {
     NodeRow row =
         PortMapBuilder.build(

@@ -20,4 +20,23 @@ public record AuditRow(
     String state,
     String result,
     String reason,
-    String href) {}
+    String href) {
+
+  /**
+   * The ports in pieces that stay whole, each but the last with its comma ("443,", "8000-8100"): a
+   * long list breaks between them, never inside a range.
+   */
+  public java.util.List<String> portParts() {
+    if (ports == null || ports.isEmpty()) {
+      return java.util.List.of();
+    }
+    java.util.List<String> parts = new java.util.ArrayList<>();
+    int start = 0;
+    for (int comma = ports.indexOf(','); comma >= 0; comma = ports.indexOf(',', start)) {
+      parts.add(ports.substring(start, comma + 1));
+      start = comma + 1;
+    }
+    parts.add(ports.substring(start));
+    return parts;
+  }
+}
