@@ -184,7 +184,9 @@ final class ClientBench {
     return new Timed(nanos, "exit " + code + ", " + lines + " lines");
   }
 
-  /** Runs {@code command} until its stdout contains {@code text} (300 s at most: a loaded machine). */
+  /**
+   * Runs {@code command} until its stdout contains {@code text} (300 s at most: a loaded machine).
+   */
   private static void awaitOutput(
       List<String> in, Map<String, String> env, List<String> command, String text)
       throws Exception {
