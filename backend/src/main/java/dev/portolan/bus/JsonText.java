@@ -114,6 +114,11 @@ public final class JsonText {
         .append(e.inode())
         .append(",\"owner\":");
     owner(sb, row.owner());
+    if (row.fd() >= 0 && row.owner().process() != null) {
+      // the owner's text is cached per process; the fd is the socket's own: inside its braces
+      sb.setLength(sb.length() - 1);
+      sb.append(",\"fd\":").append(row.fd()).append('}');
+    }
     namespace(sb, row);
     if (row.forwardsTo() != null) {
       sb.append(",\"forwardsTo\":").append(SocketJson.forwardToJson(row.forwardsTo(), e).encode());

@@ -80,7 +80,11 @@ public final class SocketJson {
       j.put("uid", e.uid());
     }
     j.put("txQueue", e.txQueue()).put("rxQueue", e.rxQueue()).put("inode", e.inode());
-    j.put("owner", ownerToJson(row.owner()));
+    JsonObject owner = ownerToJson(row.owner());
+    if (row.fd() >= 0 && row.owner().process() != null) {
+      owner.put("fd", row.fd());
+    }
+    j.put("owner", owner);
     NamespaceJson.put(j, row);
     if (row.forwardsTo() != null) {
       j.put("forwardsTo", forwardToJson(row.forwardsTo(), e));
@@ -153,11 +157,13 @@ public final class SocketJson {
     if (namespace != null) {
       e = e.inNamespace(namespace.inode());
     }
+    JsonObject owner = j.getJsonObject("owner");
     return new OwnedSocket(
         e,
-        ownerFromJson(j.getJsonObject("owner")),
+        ownerFromJson(owner),
         namespace,
-        forwardFromJson(j.getJsonObject("forwardsTo")));
+        forwardFromJson(j.getJsonObject("forwardsTo")),
+        owner == null ? -1 : owner.getInteger("fd", -1));
   }
 
   public static JsonObject ownerToJson(Owner owner) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Option;
 
@@ -66,14 +65,22 @@ abstract class ClientCommand implements Callable<Integer> {
 
   /** The source of answers the options and the environment say. */
   SocketSource source() {
-    Map<String, String> env = terminal.env();
-    String where = server != null ? server : env.get("PORTOLAN_SERVER");
-    ServerSource remote =
-        new ServerSource(new ServerApi(where != null ? where : terminal.defaultServer(), token()));
-    if (where != null || !embeddedAllowed()) {
+    ServerSource remote = new ServerSource(api());
+    if (explicitServer() != null || !embeddedAllowed()) {
       return remote;
     }
     return new FallbackSource(remote, new EmbeddedSource(), terminal.err());
+  }
+
+  /** The server the options or the environment name, or null. */
+  private String explicitServer() {
+    return server != null ? server : terminal.env().get("PORTOLAN_SERVER");
+  }
+
+  /** The API of the server the options and the environment say (the default one otherwise). */
+  ServerApi api() {
+    String where = explicitServer();
+    return new ServerApi(where != null ? where : terminal.defaultServer(), token());
   }
 
   private String token() {

@@ -57,7 +57,7 @@ final class EmbeddedSource implements SocketSource {
     OwnersByInode owners = OwnerIndex.create().update(entries);
     List<SocketRow> rows = new ArrayList<>(entries.size());
     for (SocketEntry e : entries) {
-      rows.add(SocketRow.of(node, e, owners.owner(e.inode())));
+      rows.add(SocketRow.of(node, e, owners.owner(e.inode()), owners.fd(e.inode())));
     }
     return rows;
   }

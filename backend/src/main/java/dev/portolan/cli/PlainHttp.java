@@ -13,8 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One HTTP/1.1 GET over a plain socket, for {@code http://} servers: the JDK's HttpClient sets up
- * TLS (its default SSLContext, the trust store) even for plain HTTP, which costs a short-lived
+ * One HTTP/1.1 request over a plain socket, for {@code http://} servers: the JDK's HttpClient sets
+ * up TLS (its default SSLContext, the trust store) even for plain HTTP, which costs a short-lived
  * client about as much as everything else it does. {@code https://} goes through HttpClient.
  */
 final class PlainHttp {
@@ -24,12 +24,56 @@ final class PlainHttp {
 
   static Response get(URI uri, Map<String, String> headers, int connectMillis, int readMillis)
       throws IOException {
+    return send("GET", uri, headers, null, connectMillis, readMillis);
+  }
+
+  /** One request with {@code body} (null for none, else sent as is with its length). */
+  static Response send(
+      String method,
+      URI uri,
+      Map<String, String> headers,
+      String body,
+      int connectMillis,
+      int readMillis)
+      throws IOException {
+    try (Stream stream = open(method, uri, headers, body, connectMillis, readMillis)) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      stream.body().transferTo(out);
+      return new Response(stream.status(), out.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
+   * An answer being read: its status, its headers (names in lower case) and its body as it comes
+   * (de-chunked), for event streams; closing it closes the connection.
+   */
+  record Stream(
+      int status, Map<String, String> headers, InputStream body, java.io.Closeable connection)
+      implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      connection.close();
+    }
+  }
+
+  /** Sends one request and reads the status line and headers; the body is left to the caller. */
+  static Stream open(
+      String method,
+      URI uri,
+      Map<String, String> headers,
+      String body,
+      int connectMillis,
+      int readMillis)
+      throws IOException {
     int port = uri.getPort() == -1 ? 80 : uri.getPort();
-    try (Socket socket = new Socket()) {
+    Socket socket = new Socket();
+    try {
       socket.connect(new InetSocketAddress(uri.getHost(), port), connectMillis);
       socket.setSoTimeout(readMillis);
+      byte[] content = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
       StringBuilder request =
-          new StringBuilder("GET ")
+          new StringBuilder(method)
+              .append(' ')
               .append(uri.getRawPath())
               .append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
               .append(" HTTP/1.1\r\nHost: ")
@@ -39,9 +83,15 @@ final class PlainHttp {
       for (Map.Entry<String, String> h : headers.entrySet()) {
         request.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
       }
+      if (content != null) {
+        request.append("Content-Length: ").append(content.length).append("\r\n");
+      }
       request.append("\r\n");
       OutputStream out = socket.getOutputStream();
       out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+      if (content != null) {
+        out.write(content);
+      }
       out.flush();
       InputStream in = new BufferedInputStream(socket.getInputStream(), 65536);
       String statusLine = line(in);
@@ -55,49 +105,102 @@ final class PlainHttp {
       } catch (NumberFormatException e) {
         throw new IOException("not an HTTP answer: " + statusLine);
       }
-      long length = -1;
-      boolean chunked = false;
+      Map<String, String> answered = new java.util.LinkedHashMap<>();
       for (String h = line(in); !h.isEmpty(); h = line(in)) {
         int colon = h.indexOf(':');
-        if (colon < 0) {
-          continue;
-        }
-        String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-        String value = h.substring(colon + 1).trim();
-        if (name.equals("content-length")) {
-          length = Long.parseLong(value);
-        } else if (name.equals("transfer-encoding")
-            && value.toLowerCase(Locale.ROOT).contains("chunked")) {
-          chunked = true;
+        if (colon > 0) {
+          answered.put(
+              h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
         }
       }
-      ByteArrayOutputStream body = new ByteArrayOutputStream();
-      if (chunked) {
-        for (long size = Long.parseLong(line(in).split(";")[0].trim(), 16);
-            size > 0;
-            size = Long.parseLong(line(in).split(";")[0].trim(), 16)) {
-          copy(in, body, size);
-          line(in);
-        }
-      } else if (length >= 0) {
-        copy(in, body, length);
+      InputStream content0;
+      String encoding = answered.getOrDefault("transfer-encoding", "");
+      if (encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
+        content0 = new Chunked(in);
+      } else if (answered.containsKey("content-length")) {
+        content0 = new Limited(in, Long.parseLong(answered.get("content-length")));
       } else {
-        in.transferTo(body);
+        content0 = in;
       }
-      return new Response(status, body.toString(StandardCharsets.UTF_8));
+      return new Stream(status, answered, content0, socket);
+    } catch (IOException | RuntimeException e) {
+      socket.close();
+      throw e;
     }
   }
 
-  private static void copy(InputStream in, ByteArrayOutputStream out, long n) throws IOException {
-    byte[] buffer = new byte[65536];
-    long left = n;
-    while (left > 0) {
-      int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-      if (read < 0) {
+  /** A body of a known length. */
+  private static final class Limited extends InputStream {
+    private final InputStream in;
+    private long left;
+
+    Limited(InputStream in, long length) {
+      this.in = in;
+      this.left = length;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int n = in.read(b, off, (int) Math.min(len, left));
+      if (n < 0) {
         throw new IOException("the answer ended early");
       }
-      out.write(buffer, 0, read);
-      left -= read;
+      left -= n;
+      return n;
+    }
+  }
+
+  /** A chunked body, de-chunked as it is read. */
+  private static final class Chunked extends InputStream {
+    private final InputStream in;
+    private long left;
+    private boolean ended;
+
+    Chunked(InputStream in) {
+      this.in = in;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (ended) {
+        return -1;
+      }
+      if (left == 0) {
+        String size = line(in).split(";")[0].trim();
+        if (size.isEmpty()) {
+          size = line(in).split(";")[0].trim(); // the CRLF after the previous chunk
+        }
+        try {
+          left = Long.parseLong(size, 16);
+        } catch (NumberFormatException e) {
+          throw new IOException("bad chunk size: " + size);
+        }
+        if (left == 0) {
+          ended = true;
+          return -1;
+        }
+      }
+      int n = in.read(b, off, (int) Math.min(len, left));
+      if (n < 0) {
+        throw new IOException("the answer ended early");
+      }
+      left -= n;
+      return n;
     }
   }
 

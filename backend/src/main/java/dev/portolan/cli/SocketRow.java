@@ -32,9 +32,17 @@ record SocketRow(
     ProcessOwner owner,
     Map<String, Object> json) {
 
-  /** Who holds a socket: {@code status} is process, kernel, permission-denied or unknown. */
-  record ProcessOwner(String status, int pid, String process, String user, String cmdline) {
-    static final ProcessOwner UNKNOWN = new ProcessOwner("unknown", 0, null, null, null);
+  /**
+   * Who holds a socket: {@code status} is process, kernel, permission-denied or unknown; {@code fd}
+   * the process's file descriptor for it (-1: not known).
+   */
+  record ProcessOwner(String status, int pid, String process, String user, String cmdline, int fd) {
+    static final ProcessOwner UNKNOWN = new ProcessOwner("unknown", 0, null, null, null, -1);
+
+    /** The same process, without the fd (one owner for all its sockets). */
+    ProcessOwner(String status, int pid, String process, String user, String cmdline) {
+      this(status, pid, process, user, cmdline, -1);
+    }
 
     boolean isProcess() {
       return "process".equals(status);
@@ -58,7 +66,8 @@ record SocketRow(
               (int) number(o.get("pid")),
               text(o.get("process"), null),
               text(o.get("user"), null),
-              text(o.get("cmdline"), null));
+              text(o.get("cmdline"), null),
+              o.get("fd") instanceof Number fd ? fd.intValue() : -1);
     }
     return new SocketRow(
         text(j.get("node"), ""),
@@ -83,6 +92,11 @@ record SocketRow(
 
   /** A row of this host's own table (embedded mode), in the API's shape. */
   static SocketRow of(String node, SocketEntry e, Owner owner) {
+    return of(node, e, owner, -1);
+  }
+
+  /** As {@link #of(String, SocketEntry, Owner)}, with the owner's fd for the socket (-1: none). */
+  static SocketRow of(String node, SocketEntry e, Owner owner, int fd) {
     Map<String, Object> j = new LinkedHashMap<>();
     j.put("node", node);
     j.put("proto", e.proto().wireName());
@@ -115,6 +129,9 @@ record SocketRow(
       o.put("cmdline", p.cmdline());
       o.put("unit", p.unit());
       o.put("container", p.container());
+      if (fd >= 0) {
+        o.put("fd", (long) fd);
+      }
     }
     j.put("owner", o);
     return fromJson(j);

@@ -60,12 +60,17 @@ final class SsText {
     };
   }
 
-  /** {@code users:(("name",pid=N))}, or empty when no process is known. */
+  /** {@code users:(("name",pid=N,fd=F))} as ss writes it (no fd when not known), or empty. */
   static String users(SocketRow r) {
     SocketRow.ProcessOwner o = r.owner();
     if (!o.isProcess()) {
       return "";
     }
-    return "users:((\"" + o.process() + "\",pid=" + o.pid() + "))";
+    return "users:((\""
+        + o.process()
+        + "\",pid="
+        + o.pid()
+        + (o.fd() >= 0 ? ",fd=" + o.fd() : "")
+        + "))";
   }
 }

@@ -97,9 +97,10 @@ final class NodeTable {
     if (local == e.localAddress() && remote == e.remoteAddress()) {
       return owner == row.owner() && namespace == row.namespace()
           ? row
-          : new OwnedSocket(e, owner, namespace, row.forwardsTo());
+          : new OwnedSocket(e, owner, namespace, row.forwardsTo(), row.fd());
     }
-    return new OwnedSocket(e.withAddresses(local, remote), owner, namespace, row.forwardsTo());
+    return new OwnedSocket(
+        e.withAddresses(local, remote), owner, namespace, row.forwardsTo(), row.fd());
   }
 
   private String address(String address) {

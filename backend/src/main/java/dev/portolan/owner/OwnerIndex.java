@@ -490,7 +490,8 @@ public final class OwnerIndex {
         lastPid = ref.pid();
         lastOwner = owner;
       }
-      owners.set(inode, owner);
+      owners.set(
+          inode, owner, ref != null && owner.status() == OwnerStatus.PROCESS ? ref.fd() : -1);
     }
     return owners;
   }

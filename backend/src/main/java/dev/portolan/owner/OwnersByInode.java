@@ -15,6 +15,7 @@ import java.util.Set;
 public final class OwnersByInode extends AbstractMap<Long, Owner> {
   private final long[] inodes;
   private final Owner[] owners;
+  private final int[] fds;
   private final int mask;
   private int size;
   private Map<Long, Owner> asHashMap;
@@ -23,17 +24,33 @@ public final class OwnersByInode extends AbstractMap<Long, Owner> {
     int capacity = Integer.highestOneBit(Math.max(16, expected * 2) - 1) << 1;
     inodes = new long[capacity];
     owners = new Owner[capacity];
+    fds = new int[capacity];
     mask = capacity - 1;
   }
 
   /** Adds or replaces; only while it is being built (at most {@code expected} distinct inodes). */
   void set(long inode, Owner owner) {
+    set(inode, owner, -1);
+  }
+
+  /** As {@link #set(long, Owner)}, with the owner's file descriptor for the socket (-1: none). */
+  void set(long inode, Owner owner, int fd) {
     int slot = slot(inode);
     if (owners[slot] == null) {
       size++;
     }
     inodes[slot] = inode;
     owners[slot] = owner;
+    fds[slot] = fd;
+  }
+
+  /**
+   * The owner's file descriptor for {@code inode} ({@code /proc/PID/fd/FD} as the index found it),
+   * or -1 when not known.
+   */
+  public int fd(long inode) {
+    int slot = slot(inode);
+    return owners[slot] == null ? -1 : fds[slot];
   }
 
   /** The owner of {@code inode}, or null if it is not in the table. */

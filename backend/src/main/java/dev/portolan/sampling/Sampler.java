@@ -143,7 +143,11 @@ public final class Sampler {
       Owner found = e.inode() == 0 ? Owner.KERNEL : owners.owner(e.inode());
       rows.add(
           new OwnedSocket(
-              e, found != null ? found : Owner.UNKNOWN, spaces == null ? null : spaces.of(e)));
+              e,
+              found != null ? found : Owner.UNKNOWN,
+              spaces == null ? null : spaces.of(e),
+              null,
+              found != null && e.inode() != 0 ? owners.fd(e.inode()) : -1));
     }
     return rows;
   }

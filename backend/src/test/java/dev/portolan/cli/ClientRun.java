@@ -13,11 +13,20 @@ record ClientRun(int code, String out, String err) {
   static final String NOWHERE = "http://127.0.0.1:1";
 
   static ClientRun run(Map<String, String> env, String... args) {
+    return run(false, env, args);
+  }
+
+  /** A run whose standard output is a terminal (as far as the client can tell). */
+  static ClientRun onTty(String... args) {
+    return run(true, Map.of(), args);
+  }
+
+  private static ClientRun run(boolean tty, Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
     PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-    int code = Cli.execute(new Terminal(o, e, env, false, NOWHERE), args);
+    int code = Cli.execute(new Terminal(o, e, env, tty, NOWHERE), args);
     o.flush();
     e.flush();
     return new ClientRun(

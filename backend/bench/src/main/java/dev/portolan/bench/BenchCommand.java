@@ -41,7 +41,8 @@ public final class BenchCommand implements Callable<Integer> {
     SCAN,
     FLEET,
     MEMBERSHIP,
-    NETNS;
+    NETNS,
+    CLIENT;
 
     /**
      * {@code sockets}, {@code scan}, {@code fleet}, {@code membership} or {@code netns}, in any
@@ -56,7 +57,7 @@ public final class BenchCommand implements Callable<Integer> {
           }
         }
         throw new TypeConversionException(
-            "'" + value + "' is not a part: sockets, scan, fleet, membership or netns");
+            "'" + value + "' is not a part: sockets, scan, fleet, membership, netns or client");
       }
     }
   }
@@ -199,8 +200,19 @@ public final class BenchCommand implements Callable<Integer> {
               + " and ip), fleet (a hub under --simulate-nodes: latency to the SSE client, CPU, memory; the agent as a"
               + " cluster member), membership (as many agent JVMs as the machine holds, joined to one hub) or netns (N"
               + " network namespaces next to the host's sockets: full sample, agent CPU, listener latency, against"
-              + " ip netns exec ss and lsof; needs root, ip and python3). Default: sockets and scan")
+              + " ip netns exec ss and lsof; needs root, ip and python3) or client (the terminal client"
+              + " end to end, JVM start included: portolan who P and ls -ltn through a node against"
+              + " fuser, lsof and ss at --sizes, in a network namespace of its own; needs root)."
+              + " Default: sockets and scan")
   Part only;
+
+  @Option(
+      names = "--client-launcher",
+      paramLabel = "PATH",
+      description =
+          "The portolan launcher script --only client runs (default: bin/portolan of the source"
+              + " tree the bench jar was built in; it finds target/portolan.jar itself)")
+  Path clientLauncher;
 
   @Option(
       names = "--fleet-nodes",
@@ -412,6 +424,7 @@ public final class BenchCommand implements Callable<Integer> {
             Duration.ofSeconds(1),
             small);
     List<NamespaceBench.Run> netnsRuns = new ArrayList<>();
+    List<ClientBench.Row> clientRows = new ArrayList<>();
     String netnsSkipped = null;
     PopulationBench bench = new PopulationBench(jar, warmups, timedRuns, out);
     FootprintMeter meter =
@@ -527,6 +540,21 @@ public final class BenchCommand implements Callable<Integer> {
                         membershipMinFreeMib));
         out.printf("  (%.0f s)%n", (System.nanoTime() - t0) / 1e9);
       }
+      if (parts.contains(Part.CLIENT)) {
+        long t0 = System.nanoTime();
+        Path launcher =
+            clientLauncher != null
+                ? clientLauncher
+                : jar.toAbsolutePath().getParent().getParent().getParent().resolve("bin/portolan");
+        String skipped = ClientBench.unavailableReason(launcher).orElse(null);
+        if (skipped != null) {
+          out.println("client: skipped: " + skipped);
+        } else {
+          clientRows.addAll(
+              new ClientBench(jar, launcher, warmups, timedRuns, out).run(populations));
+        }
+        out.printf("  (%.0f s)%n", (System.nanoTime() - t0) / 1e9);
+      }
       if (parts.contains(Part.NETNS)) {
         long t0 = System.nanoTime();
         netnsSkipped = NamespaceBench.unavailableReason().orElse(null);
@@ -589,8 +617,13 @@ public final class BenchCommand implements Callable<Integer> {
                 commandLine(), started, machine, netnsSettings, netnsRuns, netnsSkipped)
             : null;
     out.println();
-    if (!parts.equals(EnumSet.of(Part.NETNS))) {
+    if (!parts.equals(EnumSet.of(Part.NETNS)) && !parts.equals(EnumSet.of(Part.CLIENT))) {
       out.println(report.markdown());
+    }
+    if (parts.contains(Part.CLIENT)) {
+      out.println("Command: `" + commandLine() + "`, " + started + ", " + machine.describe());
+      out.println();
+      out.println(ClientBench.markdown(clientRows));
     }
     if (netnsReport != null) {
       out.println(netnsReport.markdown());

@@ -43,6 +43,14 @@ final class Population implements AutoCloseable {
 
   /** Starts the children in parallel and waits until each one holds its share. */
   static Population start(Path jar, int size) throws IOException {
+    return start(jar, size, List.of());
+  }
+
+  /**
+   * As {@link #start(Path, int)}, each child's command after {@code prefix} (e.g. {@code nsenter
+   * --net=...}, which execs it: same pid).
+   */
+  static Population start(Path jar, int size, List<String> prefix) throws IOException {
     int children = Math.max(2, (size + MAX_SOCKETS_PER_CHILD - 1) / MAX_SOCKETS_PER_CHILD);
     int perChild = size / children;
     List<Process> started = new ArrayList<>();
@@ -51,20 +59,21 @@ final class Population implements AutoCloseable {
       for (int i = 0; i < children; i++) {
         int pairs = Math.max(1, perChild / 2);
         int busy = Math.max(1, (pairs + PAIRS_PER_LISTENER - 1) / PAIRS_PER_LISTENER);
-        started.add(
-            ChildProcesses.start(
-                List.of(
-                    ChildProcesses.javaLauncher(),
-                    "-Xmx64m",
-                    "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1",
-                    "-cp",
-                    jar.toString(),
-                    SocketHolder.class.getName(),
-                    "pairs",
-                    Integer.toString(pairs),
-                    Integer.toString(busy),
-                    Integer.toString(IDLE_LISTENERS_PER_CHILD))));
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(
+            List.of(
+                ChildProcesses.javaLauncher(),
+                "-Xmx64m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                jar.toString(),
+                SocketHolder.class.getName(),
+                "pairs",
+                Integer.toString(pairs),
+                Integer.toString(busy),
+                Integer.toString(IDLE_LISTENERS_PER_CHILD)));
+        started.add(ChildProcesses.start(command));
       }
       for (Process p : started) {
         holders.add(awaitReady(p));
