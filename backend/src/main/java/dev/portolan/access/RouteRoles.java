@@ -73,6 +73,7 @@ public final class RouteRoles {
           .rule("DELETE", "/api/v1/scans/*", Need.OPERATOR)
           .rule("POST", "/api/v1/connectivity", Need.OPERATOR)
           .rule("POST", "/api/v1/reachability", Need.OPERATOR)
+          .rule("GET", "/api/v1/why", Need.OPERATOR)
           .rule("POST", "/ui/scans", Need.OPERATOR)
           .rule("POST", "/ui/scans/*/cancel", Need.OPERATOR)
           .rule("POST", "/ui/connectivity", Need.OPERATOR)
