@@ -8,9 +8,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code portolan ls|who|proc|summary|nodes}: the terminal client, started by the {@code portolan}
- * launcher without the node's classes (no Vert.x is loaded, so it starts fast); the same commands
- * are subcommands of {@code java -jar portolan.jar}.
+ * {@code portolan ls|who|proc|summary|nodes|why}: the terminal client, started by the {@code
+ * portolan} launcher without the node's classes (no Vert.x is loaded, so it starts fast); the same
+ * commands are subcommands of {@code java -jar portolan.jar}.
  */
 @Command(
     name = "portolan",
@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
       ProcCommand.class,
       SummaryCommand.class,
       NodesCommand.class,
+      WhyCommand.class,
       AutoComplete.GenerateCompletion.class
     },
     footer = {
@@ -36,9 +37,11 @@ import picocli.CommandLine.Spec;
       "  portolan proc 812 --node db1       a process's sockets (lsof -p 812 -i)",
       "  portolan summary                   counts per transport and state (ss -s)",
       "  portolan nodes --server https://hub:7070 --token-file ~/.portolan-token",
+      "  portolan why bind tcp/8080         why a bind fails: the holder, TIME-WAIT, privileged",
       "  source <(portolan generate-completion)   shell completion for bash and zsh",
       "",
-      "Exit codes: 0 done (who: someone holds the port), 1 who: nobody does, 2 usage,",
+      "Exit codes: 0 done (who: someone holds the port; why: no problem found), 1 who: nobody",
+      "does, why: a problem explained; 2 usage,",
       "3 server unreachable, 4 refused (401/403), 5 another error answer.",
     })
 public final class Cli implements Runnable {
@@ -48,7 +51,7 @@ public final class Cli implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "give a command: ls, who, proc, summary or nodes");
+        spec.commandLine(), "give a command: ls, who, proc, summary, nodes or why");
   }
 
   public static void main(String[] args) {
@@ -63,7 +66,8 @@ public final class Cli implements Runnable {
           "who", WhoCommand.class,
           "proc", ProcCommand.class,
           "summary", SummaryCommand.class,
-          "nodes", NodesCommand.class);
+          "nodes", NodesCommand.class,
+          "why", WhyCommand.class);
 
   /** Runs {@code args} with this terminal; the exit code. */
   static int execute(Terminal terminal, String... args) {
@@ -103,7 +107,8 @@ public final class Cli implements Runnable {
             WhoCommand.class,
             ProcCommand.class,
             SummaryCommand.class,
-            NodesCommand.class)) {
+            NodesCommand.class,
+            WhyCommand.class)) {
       CommandLine sub = new CommandLine(c, factory);
       sub.setParameterExceptionHandler(oneLine(terminal));
       sub.setUsageHelpWidth(100);

@@ -76,6 +76,12 @@ abstract class ClientCommand implements Callable<Integer> {
     return new FallbackSource(remote, new EmbeddedSource(), terminal.err());
   }
 
+  /** The node or hub the options and the environment say, with no in-process fallback. */
+  ServerApi server() {
+    String where = server != null ? server : terminal.env().get("PORTOLAN_SERVER");
+    return new ServerApi(where != null ? where : terminal.defaultServer(), token());
+  }
+
   private String token() {
     if (token != null) {
       return token;
