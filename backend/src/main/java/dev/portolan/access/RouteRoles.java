@@ -78,6 +78,7 @@ public final class RouteRoles {
           .rule("POST", "/ui/scans/*/cancel", Need.OPERATOR)
           .rule("POST", "/ui/connectivity", Need.OPERATOR)
           .rule("POST", "/ui/reachability", Need.OPERATOR)
+          .rule("POST", "/ui/why", Need.OPERATOR)
           .rule("POST", "/ui/exposure", Need.OPERATOR)
           // viewer: every page, the JSON API's reads, the SSE feeds, /metrics
           .rule("GET", "/metrics", Need.VIEWER)

@@ -1,8 +1,6 @@
 package dev.portolan.api;
 
 import dev.portolan.audit.AuditKind;
-import dev.portolan.bus.Addresses;
-import dev.portolan.bus.ConnectivityReply;
 import dev.portolan.bus.ConnectivityRequest;
 import dev.portolan.bus.WhyReply;
 import dev.portolan.bus.WhyRequest;
@@ -12,7 +10,6 @@ import dev.portolan.http.InvalidQueryException;
 import dev.portolan.http.Params;
 import dev.portolan.http.QueryValues;
 import dev.portolan.query.FleetApi;
-import dev.portolan.query.NodeRequests;
 import dev.portolan.query.ScanGate;
 import dev.portolan.query.WhyQueries;
 import dev.portolan.scan.IpLiterals;
@@ -44,14 +41,10 @@ public final class WhyRoutes {
   private static final Set<String> CONNECT =
       Set.of("kind", "host", "port", "node", "timeoutMillis");
 
-  private final Vertx vertx;
   private final WhyQueries why;
   private final ScanGate gate;
-  private final FleetApi fleet;
 
   private WhyRoutes(Vertx vertx, FleetApi fleet, ScanGate gate) {
-    this.vertx = vertx;
-    this.fleet = fleet;
     this.why = new WhyQueries(vertx, fleet);
     this.gate = gate;
   }
@@ -127,20 +120,7 @@ public final class WhyRoutes {
       attempt.refused(e);
       throw e;
     }
-    return fleet
-        .runOn(node)
-        .compose(
-            n ->
-                NodeRequests.askFor(
-                    vertx,
-                    Caller.name(ctx),
-                    Addresses.onNode(n, Addresses.CONNECTIVITY),
-                    request.toJson(),
-                    request.timeoutMillis() + NodeRequests.TIMEOUT_MILLIS))
-        .map(ConnectivityReply::fromJson)
-        .onSuccess(attempt::checked)
-        .onFailure(attempt::refused)
-        .compose(why::explain);
+    return why.connect(attempt, Caller.name(ctx), node, request);
   }
 
   private static String node(Map<String, List<String>> params) {

@@ -2,6 +2,7 @@ package dev.portolan.query;
 
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.ConnectivityReply;
+import dev.portolan.bus.ConnectivityRequest;
 import dev.portolan.bus.FleetPortReply;
 import dev.portolan.bus.ListedSocket;
 import dev.portolan.bus.NodeEntry;
@@ -38,6 +39,28 @@ public final class WhyQueries {
         .runOn(node)
         .compose(n -> NodeRequests.ask(vertx, Addresses.onNode(n, Addresses.WHY), request.toJson()))
         .map(WhyReply::fromJson);
+  }
+
+  /**
+   * {@code why connect}: a real connection from {@code node} (null: this process's own) on behalf
+   * of {@code user}, audited through {@code attempt}, then explained.
+   */
+  public Future<WhyReply> connect(
+      ScanGate.Attempt attempt, String user, String node, ConnectivityRequest request) {
+    return fleet
+        .runOn(node)
+        .compose(
+            n ->
+                NodeRequests.askFor(
+                    vertx,
+                    user,
+                    Addresses.onNode(n, Addresses.CONNECTIVITY),
+                    request.toJson(),
+                    request.timeoutMillis() + NodeRequests.TIMEOUT_MILLIS))
+        .map(ConnectivityReply::fromJson)
+        .onSuccess(attempt::checked)
+        .onFailure(attempt::refused)
+        .compose(this::explain);
   }
 
   /** {@code why connect}: the answer for {@code reply}, the check {@code reply.node()} made. */
