@@ -33,13 +33,27 @@ import java.util.Set;
  *   <li>{@code kind=port&proto=tcp&port=P[&node=N]}: everything the node knows about the port.
  * </ul>
  *
- * Bad input is a 400 {@code {error, detail}}. Operators only: {@code connect} sends packets.
+ * Bad input is a 400 {@code {error, detail}}. Operators only: {@code connect} sends packets, so it
+ * also needs a token or an {@value #NOT_CROSS_SITE} header (no GET acts for a page elsewhere).
  */
 public final class WhyRoutes {
+  /**
+   * A header no page of another site can add to a GET without the CORS preflight this server never
+   * grants: with it (or a token), a GET may send packets.
+   */
+  public static final String NOT_CROSS_SITE = "X-Requested-With";
+
   private static final Set<String> BIND = Set.of("kind", "proto", "port", "address", "node");
   private static final Set<String> PORT = Set.of("kind", "proto", "port", "node");
   private static final Set<String> CONNECT =
       Set.of("kind", "host", "port", "node", "timeoutMillis");
+
+  /** A GET that would send packets without a sign that a page elsewhere did not send it: 403. */
+  private static final class CrossSiteProbe extends dev.portolan.http.RequestException {
+    CrossSiteProbe(String error, String detail) {
+      super(403, error, detail);
+    }
+  }
 
   private final WhyQueries why;
   private final ScanGate gate;
@@ -94,6 +108,15 @@ public final class WhyRoutes {
       }
       case "connect" -> {
         QueryValues.rejectUnknown(params, CONNECT);
+        if (ctx.request().getHeader("Authorization") == null
+            && ctx.request().getHeader(NOT_CROSS_SITE) == null) {
+          throw new CrossSiteProbe(
+              "forbidden",
+              "kind=connect sends packets, and no GET may do that for a page elsewhere: send an"
+                  + " Authorization or "
+                  + NOT_CROSS_SITE
+                  + " header (a page on another site cannot add either; portolan why connect does)");
+        }
         return connect(ctx, params, node);
       }
       default ->

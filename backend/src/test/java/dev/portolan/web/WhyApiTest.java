@@ -73,12 +73,22 @@ class WhyApiTest {
     try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    RunningNode.Reply r = node.get("/api/v1/why?kind=connect&host=127.0.0.1&port=" + port);
+    String path = "/api/v1/why?kind=connect&host=127.0.0.1&port=" + port;
+    RunningNode.Reply r = node.send("GET", path, null, null, "X-Requested-With", "test");
 
     assertEquals(200, r.status(), r.body());
     JsonObject j = r.json();
     assertEquals("not-listening", j.getString("verdict"), j.encodePrettily());
     assertTrue(j.getString("sentence").contains("from its own table"), j.getString("sentence"));
+  }
+
+  @Test
+  void aConnectGetWithoutATokenOrXRequestedWithIsRefusedAsAPageElsewhereMightSendIt() {
+    RunningNode.Reply r = node.get("/api/v1/why?kind=connect&host=127.0.0.1&port=9");
+
+    assertEquals(403, r.status(), r.body());
+    assertEquals("forbidden", r.json().getString("error"), r.body());
+    assertTrue(r.json().getString("detail").contains("X-Requested-With"), r.body());
   }
 
   @Test
@@ -91,7 +101,7 @@ class WhyApiTest {
           "?kind=bind&port=0",
           "?kind=bind&port=80&colour=red",
           "?kind=bind&port=80&address=db.local",
-          "?kind=connect&port=80",
+          "?kind=connect&host=x&port=80&colour=1",
           "?kind=port&port=x"
         }) {
       RunningNode.Reply r = node.get("/api/v1/why" + query);
