@@ -112,6 +112,7 @@ public final class Main implements Callable<Integer> {
     }
     PrometheusMeterRegistry registry = Portolan.newRegistry();
     Portolan node;
+    StartupLogs startup = StartupLogs.hold();
     try {
       // Out of the cluster (shut down under it): exit, off the event loop, for the supervisor to
       // restart the node.
@@ -121,10 +122,13 @@ public final class Main implements Callable<Integer> {
                   .start();
       node =
           Portolan.launch(registry, settings, exit).toCompletionStage().toCompletableFuture().get();
-    } catch (java.util.concurrent.ExecutionException e) {
-      System.err.println("portolan: cannot start: " + e.getCause().getMessage());
-      return 1;
+    } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
+      startup.drop();
+      Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+      System.err.println("portolan: " + startupError(settings).line(cause));
+      return 2;
     }
+    startup.release();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -183,6 +187,28 @@ public final class Main implements Callable<Integer> {
         cluster);
     stopped.await();
     return 0;
+  }
+
+  /** Explains a failed start in one line: a port in use with its flag and holder. */
+  private static dev.portolan.why.StartupError startupError(PortolanConfig settings) {
+    java.util.List<dev.portolan.why.ListenPort> ports = new java.util.ArrayList<>();
+    ports.add(new dev.portolan.why.ListenPort("--http-port", settings.bind(), settings.httpPort()));
+    if (settings.cluster().enabled()) {
+      String host = settings.cluster().host();
+      ports.add(new dev.portolan.why.ListenPort("--cluster-port", host, settings.cluster().port()));
+      ports.add(new dev.portolan.why.ListenPort("--bus-port", host, settings.cluster().busPort()));
+      if (settings.role().serves()) {
+        ports.add(new dev.portolan.why.ListenPort("--bridge-port", host, settings.bridge().port()));
+      }
+    }
+    dev.portolan.why.PortSockets sockets;
+    try {
+      sockets = dev.portolan.why.PortSockets.ofThisHost();
+    } catch (java.io.IOException e) {
+      sockets = null;
+    }
+    return new dev.portolan.why.StartupError(
+        ports, sockets, ProcessHandle.current().pid(), dev.portolan.why.PortSettings.read());
   }
 
   /** The settings typed on the command line. */

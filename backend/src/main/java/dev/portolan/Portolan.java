@@ -44,6 +44,7 @@ import dev.portolan.verticles.SamplerVerticle;
 import dev.portolan.verticles.ScannerVerticle;
 import dev.portolan.verticles.SocketQueryVerticle;
 import dev.portolan.verticles.WebVerticle;
+import dev.portolan.verticles.WhyVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -482,6 +483,7 @@ public final class Portolan {
                         metrics,
                         audit),
                     worker))
+        .compose(id -> vertx.deployVerticle(new WhyVerticle(latest, services), worker))
         .compose(
             id ->
                 vertx.deployVerticle(new HeartbeatVerticle(latest, facts, epoch, backoff::state)));

@@ -73,10 +73,12 @@ public final class RouteRoles {
           .rule("DELETE", "/api/v1/scans/*", Need.OPERATOR)
           .rule("POST", "/api/v1/connectivity", Need.OPERATOR)
           .rule("POST", "/api/v1/reachability", Need.OPERATOR)
+          .rule("GET", "/api/v1/why", Need.OPERATOR)
           .rule("POST", "/ui/scans", Need.OPERATOR)
           .rule("POST", "/ui/scans/*/cancel", Need.OPERATOR)
           .rule("POST", "/ui/connectivity", Need.OPERATOR)
           .rule("POST", "/ui/reachability", Need.OPERATOR)
+          .rule("POST", "/ui/why", Need.OPERATOR)
           .rule("POST", "/ui/exposure", Need.OPERATOR)
           // viewer: every page, the JSON API's reads, the SSE feeds, /metrics
           .rule("GET", "/metrics", Need.VIEWER)

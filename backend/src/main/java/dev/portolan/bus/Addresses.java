@@ -90,6 +90,12 @@ public final class Addresses {
   /** {} -> the node's network namespaces with their sockets counted ({@link NamespacesReply}). */
   public static final String NAMESPACES = "namespaces";
 
+  /**
+   * {@link WhyRequest} (bind or port) -> a troubleshooting answer ({@link WhyReply}), from the
+   * node's sockets read now (bind) or its last sample with every namespace (port).
+   */
+  public static final String WHY = "why";
+
   /** Every per-node service a sampling node answers ({@link #onNode}). */
   public static final java.util.List<String> NODE_SERVICES =
       java.util.List.of(
@@ -105,7 +111,8 @@ public final class Addresses {
           SCAN_LIST,
           SCAN_POLICY,
           CONNECTIVITY,
-          NAMESPACES);
+          NAMESPACES,
+          WHY);
 
   /** The prefix of every {@link #scanEvents} address. */
   public static final String SCAN_EVENTS_PREFIX = "portolan.scan.events.";

@@ -8,7 +8,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code portolan ls|who|proc|summary|nodes|scan|check|watch}: the terminal client, started by the
+ * {@code portolan ls|who|proc|summary|nodes|scan|check|watch|why}: the terminal client, started by the
  * {@code portolan} launcher without the node's classes (no Vert.x is loaded, so it starts fast);
  * the same commands are subcommands of {@code java -jar portolan.jar}.
  */
@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
       ScanCommand.class,
       CheckCommand.class,
       WatchCommand.class,
+      WhyCommand.class,
       AutoComplete.GenerateCompletion.class
     },
     footer = {
@@ -42,10 +43,11 @@ import picocli.CommandLine.Spec;
       "  portolan scan 127.0.0.1 -p 1-1024 -oX scan.xml   a scan from the node (nmap -sT)",
       "  portolan check db1:5432 --from web-1   can web-1 connect to db1:5432 (nc -z)",
       "  portolan watch -l                      listeners as they open and close (ss -E)",
+      "  portolan why bind tcp/8080         why a bind fails: the holder, TIME-WAIT, privileged",
       "  source <(portolan generate-completion)   shell completion for bash and zsh",
       "",
-      "Exit codes: 0 done (who: someone holds the port; check: open), 1 who: nobody does",
-      "(check: not open), 2 usage,",
+      "Exit codes: 0 done (who: someone holds the port; check: open; why: no problem found),",
+      "1 who: nobody does (check: not open; why: a problem explained), 2 usage,",
       "3 server unreachable, 4 refused (401/403), 5 another error answer.",
     })
 public final class Cli implements Runnable {
@@ -55,7 +57,8 @@ public final class Cli implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "give a command: ls, who, proc, summary, nodes, scan, check or watch");
+        spec.commandLine(),
+        "give a command: ls, who, proc, summary, nodes, scan, check, watch or why");
   }
 
   public static void main(String[] args) {
@@ -73,7 +76,8 @@ public final class Cli implements Runnable {
           "nodes", NodesCommand.class,
           "scan", ScanCommand.class,
           "check", CheckCommand.class,
-          "watch", WatchCommand.class);
+          "watch", WatchCommand.class,
+          "why", WhyCommand.class);
 
   /** Runs {@code args} with this terminal; the exit code. */
   static int execute(Terminal terminal, String... args) {
@@ -116,7 +120,8 @@ public final class Cli implements Runnable {
             NodesCommand.class,
             ScanCommand.class,
             CheckCommand.class,
-            WatchCommand.class)) {
+            WatchCommand.class,
+            WhyCommand.class)) {
       CommandLine sub = new CommandLine(c, factory);
       sub.setParameterExceptionHandler(oneLine(terminal));
       sub.setUsageHelpWidth(100);

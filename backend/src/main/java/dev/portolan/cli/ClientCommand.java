@@ -83,6 +83,11 @@ abstract class ClientCommand implements Callable<Integer> {
     return new ServerApi(where != null ? where : terminal.defaultServer(), token());
   }
 
+  /** The node or hub the options and the environment say, with no in-process fallback. */
+  ServerApi server() {
+    return api();
+  }
+
   private String token() {
     if (token != null) {
       return token;

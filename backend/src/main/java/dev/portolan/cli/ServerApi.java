@@ -88,6 +88,9 @@ final class ServerApi {
   private Map<String, String> headers(String accept) {
     Map<String, String> headers = new java.util.LinkedHashMap<>();
     headers.put("Accept", accept);
+    // no page elsewhere can send this header: the API lets a GET that sends packets (why connect)
+    // through with it
+    headers.put("X-Requested-With", "portolan");
     if (token != null) {
       headers.put("Authorization", "Bearer " + token);
     }

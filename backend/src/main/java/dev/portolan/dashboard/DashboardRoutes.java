@@ -79,6 +79,7 @@ public final class DashboardRoutes {
     ScanPages.mount(router, vertx, fleet, services, gate);
     ExposurePages.mount(router, vertx, fleet, services, gate);
     ReachabilityPages.mount(router, vertx, fleet, gate);
+    WhyPages.mount(router, vertx, fleet, gate);
     AuditPages.mount(router, gate.log());
   }
 

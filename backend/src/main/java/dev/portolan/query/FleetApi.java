@@ -241,6 +241,13 @@ public final class FleetApi {
             });
   }
 
+  /** Per node that has sockets on local port proto/port, those sockets as the hub last saw them. */
+  public Future<FleetPortReply> portTables(Protocol proto, int port) {
+    return ask(
+            Addresses.FLEET_PORT, new JsonObject().put("proto", proto.wireName()).put("port", port))
+        .map(FleetPortReply::fromJson);
+  }
+
   /** A process's sockets, from its node. */
   public Future<ProcessReply> process(String node, int pid) {
     return liveNode(node)

@@ -327,6 +327,7 @@ public final class WebVerticle extends VerticleBase {
                     SocketFilter.parametersAnd(SseFeed.PARAMETERS),
                     (c, p) -> feed.handle(c, p)));
     ScanRoutes.mount(router, vertx, fleet, services, gate);
+    dev.portolan.api.WhyRoutes.mount(router, vertx, fleet, gate);
     AuditApi.mount(router, gate.log());
     DashboardRoutes.mount(router, vertx, fleet, feed, services, gate);
     router

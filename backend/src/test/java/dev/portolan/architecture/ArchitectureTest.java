@@ -36,6 +36,7 @@ class ArchitectureTest {
             "dev.portolan.sampling..",
             "dev.portolan.fleet..",
             "dev.portolan.scan..",
+            "dev.portolan.why..",
             "dev.portolan.audit..",
             "dev.portolan.limit..",
             "dev.portolan.config..",
@@ -117,6 +118,7 @@ class ArchitectureTest {
             "dev.portolan.sampling..",
             "dev.portolan.fleet..",
             "dev.portolan.scan..",
+            "dev.portolan.why..",
             "dev.portolan.audit..",
             "dev.portolan.limit..")
         .should()

@@ -85,6 +85,24 @@ final class LoggedNode implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits up to {@code timeout} for the process to exit and for its output to be read; its exit
+   * code.
+   */
+  int awaitExit(Duration timeout) throws Exception {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(
+          "still running after " + timeout + "; stdout " + out + ", stderr " + err);
+    }
+    outReader.join(timeout.toMillis());
+    errReader.join(timeout.toMillis());
+    return process.exitValue();
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
   /** Every line so far, stdout's then stderr's. */
   List<String> lines() {
     List<String> all = new ArrayList<>(out);

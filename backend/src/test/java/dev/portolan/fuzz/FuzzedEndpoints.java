@@ -63,6 +63,17 @@ final class FuzzedEndpoints {
           api("summary", "GET", "/api/v1/summary", "node"),
           api("namespaces", "GET", "/api/v1/namespaces", "node"),
           api("check", "GET", "/api/v1/check", "node", "proto", "port"),
+          api(
+              "why",
+              "GET",
+              "/api/v1/why",
+              "kind",
+              "proto",
+              "port",
+              "address",
+              "host",
+              "node",
+              "timeoutMillis"),
           api("events", "GET", "/api/v1/events", with(SOCKET_FILTERS, "last-event-id", "change")),
           json(
               "scans",

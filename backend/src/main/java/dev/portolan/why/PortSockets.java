@@ -1,0 +1,46 @@
+package dev.portolan.why;
+
+import dev.portolan.owner.OwnerIndex;
+import dev.portolan.owner.OwnersByInode;
+import dev.portolan.sampling.OwnedSocket;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketEntry;
+import dev.portolan.socket.SocketReaders;
+import dev.portolan.socket.SocketTableReader;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+
+/**
+ * The sockets on one local port of this process's network namespace, read now (not from the last
+ * sample: a TIME-WAIT made a moment ago counts) with their holders from the owner index.
+ */
+public final class PortSockets {
+  private final SocketTableReader reader;
+
+  public PortSockets(SocketTableReader reader) {
+    this.reader = reader;
+  }
+
+  /** With the reader a node would choose (netlink, else {@code /proc/net}). */
+  public static PortSockets ofThisHost() throws IOException {
+    return new PortSockets(SocketReaders.choose(SocketReaders.Setting.AUTO).reader());
+  }
+
+  /** Every {@code proto} socket whose local port is {@code port}, with its holder. */
+  public List<OwnedSocket> onPort(Protocol proto, int port) throws IOException {
+    List<SocketEntry> found = new ArrayList<>();
+    for (SocketEntry e : reader.read(EnumSet.of(proto))) {
+      if (e.localPort() == port) {
+        found.add(e);
+      }
+    }
+    OwnersByInode owners = OwnerIndex.create().update(found);
+    List<OwnedSocket> out = new ArrayList<>(found.size());
+    for (SocketEntry e : found) {
+      out.add(new OwnedSocket(e, owners.owner(e.inode())));
+    }
+    return out;
+  }
+}
