@@ -8,9 +8,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code portolan ls|who|proc|summary|nodes|scan|check|watch|why}: the terminal client, started by the
- * {@code portolan} launcher without the node's classes (no Vert.x is loaded, so it starts fast);
- * the same commands are subcommands of {@code java -jar portolan.jar}.
+ * {@code portolan ls|who|proc|summary|nodes|scan|check|watch|why}: the terminal client, started by
+ * the {@code portolan} launcher without the node's classes (no Vert.x is loaded, so it starts
+ * fast); the same commands are subcommands of {@code java -jar portolan.jar}.
  */
 @Command(
     name = "portolan",
