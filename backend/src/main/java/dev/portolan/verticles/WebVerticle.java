@@ -4,6 +4,7 @@ import dev.portolan.access.HttpAccess;
 import dev.portolan.access.http.AccessControl;
 import dev.portolan.access.http.HostGuard;
 import dev.portolan.api.AuditApi;
+import dev.portolan.api.OpenApiDocument;
 import dev.portolan.api.ScanRoutes;
 import dev.portolan.api.SseFeed;
 import dev.portolan.api.TokenRoutes;
@@ -25,6 +26,7 @@ import dev.portolan.dashboard.AccessPages;
 import dev.portolan.dashboard.DashboardRoutes;
 import dev.portolan.dashboard.HtmlReplies;
 import dev.portolan.http.ApiErrors;
+import dev.portolan.http.ApiResponseTap;
 import dev.portolan.http.ConnectionGuard;
 import dev.portolan.http.InvalidQueryException;
 import dev.portolan.http.InvalidRequests;
@@ -201,7 +203,7 @@ public final class WebVerticle extends VerticleBase {
             v ->
                 server
                     .connectionHandler(guard::connected)
-                    .requestHandler(guard.requests(router()))
+                    .requestHandler(guard.requests(ApiResponseTap.wrap(router())))
                     .invalidRequestHandler(guard.requests(InvalidRequests::answer))
                     .listen(port, bind));
   }
@@ -328,6 +330,7 @@ public final class WebVerticle extends VerticleBase {
                     (c, p) -> feed.handle(c, p)));
     ScanRoutes.mount(router, vertx, fleet, services, gate);
     AuditApi.mount(router, gate.log());
+    OpenApiDocument.mount(router);
     DashboardRoutes.mount(router, vertx, fleet, feed, services, gate);
     router
         .route("/api/*")
