@@ -92,21 +92,19 @@ node_entry = obj({"name": S, "status": S, "statusSince": I, "statusReason": null
                   "kernel": nullable("string"), "addresses": arr(S), "clusterNodeId": nullable("string"),
                   "sampler": {"type": "object"}, "seq": I},
                  ["name", "status", "live", "sockets"])
-port_owner_group = obj({"node": S, "pid": nullable("integer"), "process": nullable("string"),
-                        "user": nullable("string"), "owner": ref("Owner"), "netns": nullable("integer"),
-                        "sockets": I, "listening": I, "established": I, "states": counts()},
-                       ["node", "owner", "sockets"],
+port_owner_group = obj({"node": S, "owner": ref("Owner"), "netns": I, "sockets": I, "states": counts()},
+                       ["node", "owner", "netns", "sockets", "states"], extra=False,
                        desc="One owner of sockets on the port (a process, or the kernel) on one node and network "
                             "namespace, with how many of its sockets are on the port, and in which states.")
 owners_common = {"proto": S, "port": I, "service": nullable("string"), "listening": B,
                  "owners": arr(ref("PortOwner")), "sockets": arr(ref("Socket")), "socketsListed": B,
                  "socketCount": I}
 owners = {"oneOf": [
-    obj(dict(owners_common, node=S, status=S, sampledAt=I), ["node", "proto", "port", "listening", "sockets"],
+    obj(dict(owners_common, node=S, status=S, sampledAt=I), ["node", "proto", "port", "listening", "owners", "socketCount", "socketsListed"],
         desc="One node's owners of the port."),
     obj(dict(owners_common, nodes=arr(obj({"node": S, "status": S, "live": B, "listening": B, "confirmed": B,
                                              "sampledAt": I, "sockets": I}, ["node", "live"]))),
-        ["nodes", "proto", "port", "listening", "sockets"], desc="The fleet's owners of the port, node by node."),
+        ["nodes", "proto", "port", "listening", "owners", "socketCount", "socketsListed"], desc="The fleet's owners of the port, node by node."),
 ]}
 check_reply = obj({"node": S, "proto": S, "port": I, "service": nullable("string"), "listening": B,
                    "verdict": S, "answer": S, "hints": arr(S), "listeners": arr(ref("Socket")),
@@ -163,7 +161,9 @@ paths = {
                                                       "sockets": arr(ref("Socket"))}, ["seq", "matched", "count", "nextCursor", "sockets"]))})}},
     "/api/v1/owners": {"get": {"operationId": "portOwners", "tags": ["sockets"],
         "summary": "Who owns a port (like fuser / lsof -i): its owners grouped by process, with counts",
-        "parameters": [NODE, q("proto", "tcp or udp", S, True), q("port", "the port, 0 to 65535", S, True)],
+        "parameters": [NODE, q("proto", "tcp or udp", S, True), q("port", "the port, 0 to 65535", S, True),
+                       q("sockets", "true: also list every socket on the port (sockets); default: the owners only",
+                         {"type": "string", "enum": ["true", "false"]})],
         "responses": responses({"200": ok(owners)})}},
     "/api/v1/processes/{node}/{pid}": {"get": {"operationId": "processSockets", "tags": ["sockets"],
         "summary": "A process and its sockets (like lsof -p PID -i)",

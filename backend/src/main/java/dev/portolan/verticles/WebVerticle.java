@@ -264,7 +264,7 @@ public final class WebVerticle extends VerticleBase {
             ctx ->
                 guarded(
                     ctx,
-                    Set.of("node", "proto", "port"),
+                    Set.of("node", "proto", "port", "sockets"),
                     (c, p) ->
                         reply(
                             c,
@@ -272,7 +272,8 @@ public final class WebVerticle extends VerticleBase {
                                 .owners(
                                     node(p),
                                     QueryValues.inetProtocol(QueryValues.single(p, "proto")),
-                                    requiredPort(p))
+                                    requiredPort(p),
+                                    sockets(p))
                                 .map(OwnersReply::toJson))));
     router
         .get("/api/v1/processes/:node/:pid")
@@ -407,6 +408,12 @@ public final class WebVerticle extends VerticleBase {
       throw new InvalidQueryException("missing node", "give node=NAME: whose namespaces to list");
     }
     return node;
+  }
+
+  /** {@code sockets=true}: list every socket of an owners answer (default: owners only). */
+  private static boolean sockets(Map<String, List<String>> params) {
+    String value = QueryValues.single(params, "sockets");
+    return value != null && !value.isBlank() && QueryValues.bool("sockets", value);
   }
 
   private static int requiredPort(Map<String, List<String>> params) {

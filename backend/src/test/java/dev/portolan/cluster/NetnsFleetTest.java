@@ -267,7 +267,7 @@ class NetnsFleetTest {
               "tcp/" + port + " owned at the hub",
               START_DEADLINE,
               () -> {
-                JsonObject a = get("/api/v1/owners?proto=tcp&port=" + port);
+                JsonObject a = get("/api/v1/owners?sockets=true&proto=tcp&port=" + port);
                 return a.getJsonArray("sockets").isEmpty() ? null : a;
               });
       assertTrue(owners.getBoolean("listening"), owners.encode());

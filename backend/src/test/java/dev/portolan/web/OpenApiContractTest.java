@@ -81,6 +81,7 @@ class OpenApiContractTest {
       expect(200, "GET", "/api/v1/nodes?node=" + RunningNode.NODE, null);
       expect(200, "GET", "/api/v1/sockets?limit=5", null);
       expect(200, "GET", "/api/v1/owners?proto=tcp&port=" + port, null);
+      expect(200, "GET", "/api/v1/owners?proto=tcp&sockets=true&port=" + port, null);
       expect(
           200, "GET", "/api/v1/owners?node=" + RunningNode.NODE + "&proto=tcp&port=" + port, null);
       expect(200, "GET", "/api/v1/processes/" + RunningNode.NODE + "/" + self, null);

@@ -232,7 +232,7 @@ final class PopulationBench {
           "-iTCP:" + idle);
 
       int busy = population.busyPort();
-      int sharing = agent.owners(busy).getJsonArray("sockets").size();
+      int sharing = agent.owners(busy).getInteger("socketCount");
       Timings.Measured busyOwner =
           Timings.measure(OWNER_GETS / 5, OWNER_GETS, () -> agent.owners(busy));
       String busyOurs = OURS_OWNER_HTTP + ", " + sharing + " sockets on the port";
