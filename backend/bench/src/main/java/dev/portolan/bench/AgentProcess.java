@@ -133,6 +133,11 @@ final class AgentProcess implements AutoCloseable {
     return new JsonObject(get("/api/v1/owners?proto=tcp&port=" + port));
   }
 
+  /** Who owns tcp/{@code port} with every socket listed: {@code /api/v1/owners?sockets=true}. */
+  JsonObject ownersListed(int port) throws IOException, InterruptedException {
+    return new JsonObject(get("/api/v1/owners?sockets=true&proto=tcp&port=" + port));
+  }
+
   /**
    * Polls {@code /api/v1/owners} until tcp/{@code port} is shown as held by process {@code pid}.
    */
