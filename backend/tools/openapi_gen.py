@@ -52,7 +52,7 @@ def p(name, desc, schema=S):
 NODE = q("node", "one node's answer (a node's name); without it, the fleet's")
 FILTERS = [
     NODE,
-    q("proto", "tcp, udp, unix, tcp4, tcp6, udp4, udp6 (comma-separated for several)"),
+    q("proto", "tcp, udp, unix, tcp4, tcp6, udp4, udp6, inet, inet6 (comma-separated for several)"),
     q("state", "socket states (listen, established, time-wait, ...), comma-separated"),
     q("listening", "true: only listeners; false: none", {"type": "string", "enum": ["true", "false"]}),
     q("port", "local or remote port"), q("local-port", "local port"), q("remote-port", "remote port"),
@@ -155,7 +155,7 @@ paths = {
         "parameters": [NODE], "responses": responses({"200": ok(fleet_obj({"seq": I, "nodes": arr(ref("Node"))}, ["seq", "nodes"]))})}},
     "/api/v1/sockets": {"get": {"operationId": "listSockets", "tags": ["sockets"],
         "summary": "A page of the fleet's sockets, filtered (like ss)",
-        "parameters": FILTERS + [q("limit", "rows per page, 1 to 1000 (default 1000)"),
+        "parameters": FILTERS + [q("limit", "rows per page, 1 to 10000 (default 1000)"),
                                  q("cursor", "nextCursor of the previous page")],
         "responses": responses({"200": ok(fleet_obj({"seq": I, "matched": I, "count": I, "nextCursor": nullable("string"),
                                                       "sockets": arr(ref("Socket"))}, ["seq", "matched", "count", "nextCursor", "sockets"]))})}},

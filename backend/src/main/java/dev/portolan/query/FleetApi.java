@@ -212,7 +212,11 @@ public final class FleetApi {
   public Future<FleetOwnersReply> fleetOwners(Protocol proto, int port, boolean listSockets) {
     OwnerQuery q = OwnerQuery.byPort(proto, port, listSockets);
     return ask(
-            Addresses.FLEET_PORT, new JsonObject().put("proto", proto.wireName()).put("port", port))
+            Addresses.FLEET_PORT,
+            new JsonObject()
+                .put("proto", proto.wireName())
+                .put("port", port)
+                .put("listSockets", listSockets))
         .map(FleetPortReply::fromJson)
         .compose(
             candidates -> {
@@ -225,7 +229,9 @@ public final class FleetApi {
                         seen.live(),
                         false,
                         seen.sampledAt(),
-                        seen.sockets());
+                        seen.sockets(),
+                        seen.owners(),
+                        seen.listening());
                 if (!seen.live()) {
                   perNode.add(Future.succeededFuture(lastSeen));
                   continue;
