@@ -129,7 +129,7 @@ audit_entry = obj({"id": I, "user": nullable("string"), "remoteAddress": nullabl
                    "node": nullable("string"), "nodes": arr(S), "target": nullable("string"),
                    "ports": nullable("string"), "requestedAt": I, "finishedAt": nullable("integer"), "outcome": S,
                    "httpStatus": I, "reason": nullable("string"), "scanId": nullable("string"),
-                   "state": nullable("string"), "count": I, "lastAt": I, "result": {"type": "object"},
+                   "state": nullable("string"), "count": I, "lastAt": I, "result": nullable("object"),
                    "source": S, "requestedBy": nullable("string")}, ["id", "kind", "requestedAt", "outcome"])
 change = {"allOf": [ref("Socket"), obj({"change": S, "seq": I, "timestamp": I, "previousState": S,
                                         "previousOwner": ref("Owner"), "closedAt": I, "ownerFrom": {}},
