@@ -88,7 +88,8 @@ def fleet_obj(props, required, desc=None):
 node_entry = obj({"name": S, "status": S, "statusSince": I, "statusReason": nullable("string"), "live": B,
                   "resyncing": B, "lastHeartbeatAt": I, "lastSampleAt": I, "nodeSeq": I, "sockets": counts(),
                   "role": nullable("string"), "reader": nullable("string"), "readerNote": nullable("string"),
-                  "shortLived": S, "namespaces": {}, "busTls": {}, "intervalMillis": I, "portolanStartedAt": I,
+                  "shortLived": nullable("string"), "namespaces": {}, "busTls": {}, "intervalMillis": nullable("integer"),
+                  "portolanStartedAt": nullable("integer"),
                   "kernel": nullable("string"), "addresses": arr(S), "clusterNodeId": nullable("string"),
                   "sampler": {"type": "object"}, "seq": I},
                  ["name", "status", "live", "sockets"])
