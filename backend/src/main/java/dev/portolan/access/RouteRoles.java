@@ -83,6 +83,7 @@ public final class RouteRoles {
           // viewer: every page, the JSON API's reads, the SSE feeds, /metrics
           .rule("GET", "/metrics", Need.VIEWER)
           .rule("GET", "/api/v1/scan-policy", Need.VIEWER)
+          .rule("GET", "/api/v1/openapi.json", Need.VIEWER)
           .rule("GET", "/api/v1/nodes", Need.VIEWER)
           .rule("GET", "/api/v1/sockets", Need.VIEWER)
           .rule("GET", "/api/v1/owners", Need.VIEWER)

@@ -18,12 +18,26 @@ public record FleetOwnersReply(
     String service,
     boolean listening,
     List<NodeOwners> nodes,
-    List<ListedSocket> sockets)
+    List<ListedSocket> sockets,
+    List<PortOwner> owners,
+    boolean socketsListed)
     implements OwnersReply {
 
   public FleetOwnersReply {
     nodes = List.copyOf(nodes);
     sockets = List.copyOf(sockets);
+    owners = List.copyOf(owners);
+  }
+
+  /** An answer that lists every socket, its owners grouped from them. */
+  public FleetOwnersReply(
+      Protocol proto,
+      int port,
+      String service,
+      boolean listening,
+      List<NodeOwners> nodes,
+      List<ListedSocket> sockets) {
+    this(proto, port, service, listening, nodes, sockets, PortOwner.group(sockets), true);
   }
 
   /**
@@ -71,32 +85,70 @@ public record FleetOwnersReply(
       boolean live,
       boolean confirmed,
       long sampledAt,
-      List<ListedSocket> sockets) {}
+      List<ListedSocket> sockets,
+      List<PortOwner> owners,
+      boolean listening) {
 
-  /** The answers of every node with sockets on the port, merged. */
+    /** As the hub last saw them: the sockets listed, the owners grouped from them. */
+    public Seen(
+        String node,
+        String status,
+        boolean live,
+        boolean confirmed,
+        long sampledAt,
+        List<ListedSocket> sockets) {
+      this(
+          node,
+          status,
+          live,
+          confirmed,
+          sampledAt,
+          sockets,
+          PortOwner.group(sockets),
+          sockets.stream().anyMatch(s -> s.entry().isListening()));
+    }
+
+    int count() {
+      return owners.stream().mapToInt(PortOwner::sockets).sum();
+    }
+  }
+
+  /** The answers of every node with sockets on the port, merged, every socket listed. */
   public static FleetOwnersReply merge(
       List<Seen> perNode, Protocol proto, int port, String service) {
+    return merge(perNode, proto, port, service, true);
+  }
+
+  /**
+   * The answers of every node with sockets on the port, merged: the owners of each, and with {@code
+   * listSockets} every socket.
+   */
+  public static FleetOwnersReply merge(
+      List<Seen> perNode, Protocol proto, int port, String service, boolean listSockets) {
     List<ListedSocket> sockets = new ArrayList<>();
+    List<PortOwner> owners = new ArrayList<>();
     List<NodeOwners> nodes = new ArrayList<>();
     boolean listening = false;
     for (Seen n : perNode) {
-      boolean nodeListening = false;
-      for (ListedSocket row : n.sockets()) {
-        sockets.add(row.withLive(n.live()));
-        nodeListening |= row.entry().isListening();
+      if (listSockets) {
+        for (ListedSocket row : n.sockets()) {
+          sockets.add(row.withLive(n.live()));
+        }
       }
-      listening |= n.live() && nodeListening;
+      owners.addAll(n.owners());
+      listening |= n.live() && n.listening();
       nodes.add(
           new NodeOwners(
               n.node(),
               n.status(),
               n.live(),
-              nodeListening,
+              n.listening(),
               n.confirmed(),
               n.sampledAt(),
-              n.sockets().size()));
+              n.count()));
     }
-    return new FleetOwnersReply(proto, port, service, listening, nodes, sockets);
+    return new FleetOwnersReply(
+        proto, port, service, listening, nodes, sockets, owners, listSockets);
   }
 
   /** This answer with only {@code node}'s sockets (a down node's page). */
@@ -107,20 +159,26 @@ public record FleetOwnersReply(
         service,
         listening,
         nodes,
-        sockets.stream().filter(s -> node.equals(s.node())).toList());
+        sockets.stream().filter(s -> node.equals(s.node())).toList(),
+        owners.stream().filter(o -> node.equals(o.node())).toList(),
+        socketsListed);
   }
 
   @Override
   public JsonObject toJson() {
     JsonArray n = new JsonArray();
     nodes.forEach(x -> n.add(x.toJson()));
-    return new JsonObject()
-        .put("proto", proto.wireName())
-        .put("port", port)
-        .put("service", service)
-        .put("listening", listening)
-        .put("nodes", n)
-        .put("sockets", ListedSocket.toJson(sockets));
+    JsonObject j =
+        new JsonObject()
+            .put("proto", proto.wireName())
+            .put("port", port)
+            .put("service", service)
+            .put("listening", listening)
+            .put("nodes", n)
+            .put("owners", PortOwner.toJson(owners))
+            .put("socketCount", nodes.stream().mapToInt(NodeOwners::sockets).sum())
+            .put("socketsListed", socketsListed);
+    return socketsListed ? j.put("sockets", ListedSocket.toJson(sockets)) : j;
   }
 
   public static FleetOwnersReply fromJson(JsonObject j) {
@@ -135,6 +193,8 @@ public record FleetOwnersReply(
         j.getString("service"),
         j.getBoolean("listening", false),
         nodes,
-        ListedSocket.listFromJson(j.getJsonArray("sockets")));
+        ListedSocket.listFromJson(j.getJsonArray("sockets")),
+        PortOwner.listFromJson(j.getJsonArray("owners")),
+        j.getBoolean("socketsListed", true));
   }
 }

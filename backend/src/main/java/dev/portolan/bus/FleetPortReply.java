@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * The hub's answer on {@link Addresses#FLEET_PORT}: per node that has sockets on local port {@code
- * port}, those sockets as last sampled (each row with {@code live}), whether one listens, and the
- * node's status.
+ * port}, those sockets as last sampled (each row with {@code live}; only when asked to list them),
+ * their owners grouped by holder, whether one listens, and the node's status.
  */
 public record FleetPortReply(Protocol proto, int port, List<OnNode> nodes) {
 
@@ -27,9 +27,11 @@ public record FleetPortReply(Protocol proto, int port, List<OnNode> nodes) {
       boolean live,
       boolean listening,
       long sampledAt,
-      List<ListedSocket> sockets) {
+      List<ListedSocket> sockets,
+      List<PortOwner> owners) {
     public OnNode {
       sockets = List.copyOf(sockets);
+      owners = List.copyOf(owners);
     }
 
     JsonObject toJson() {
@@ -39,7 +41,8 @@ public record FleetPortReply(Protocol proto, int port, List<OnNode> nodes) {
           .put("live", live)
           .put("listening", listening)
           .put("sampledAt", sampledAt)
-          .put("sockets", ListedSocket.toJson(sockets));
+          .put("sockets", ListedSocket.toJson(sockets))
+          .put("owners", PortOwner.toJson(owners));
     }
 
     static OnNode fromJson(JsonObject j) {
@@ -49,28 +52,52 @@ public record FleetPortReply(Protocol proto, int port, List<OnNode> nodes) {
           j.getBoolean("live", false),
           j.getBoolean("listening", false),
           j.getLong("sampledAt", 0L),
-          ListedSocket.listFromJson(j.getJsonArray("sockets")));
+          ListedSocket.listFromJson(j.getJsonArray("sockets")),
+          PortOwner.listFromJson(j.getJsonArray("owners")));
     }
   }
 
-  /** Per node that is not empty there, its sockets on {@code proto}/{@code port}. */
+  /** Per node that is not empty there, its sockets on {@code proto}/{@code port}, listed. */
   public static FleetPortReply of(
       List<NodeView> views, Protocol proto, int port, ServiceNames services) {
+    return of(views, proto, port, services, true);
+  }
+
+  /**
+   * Per node that is not empty there, the owners of its sockets on {@code proto}/{@code port}, and
+   * with {@code listSockets} the sockets.
+   */
+  public static FleetPortReply of(
+      List<NodeView> views, Protocol proto, int port, ServiceNames services, boolean listSockets) {
     List<OnNode> out = new ArrayList<>();
     for (NodeView v : views) {
       List<OwnedSocket> on = v.snapshot().byLocalPort(proto, port);
       if (on.isEmpty()) {
         continue;
       }
-      List<ListedSocket> sockets = new ArrayList<>(on.size());
+      List<ListedSocket> sockets = new ArrayList<>(listSockets ? on.size() : 0);
+      java.util.Map<String, PortOwner.Builder> owners = new java.util.LinkedHashMap<>();
       boolean listening = false;
       for (OwnedSocket s : on) {
-        sockets.add(ListedSocket.of(v.name(), s, services, v.live()));
+        if (listSockets) {
+          sockets.add(ListedSocket.of(v.name(), s, services, v.live()));
+        }
+        owners
+            .computeIfAbsent(
+                s.netnsInode() + " " + PortOwner.holder(s.owner()),
+                k -> new PortOwner.Builder(v.name(), s.netnsInode(), s.owner()))
+            .add(s.socket().state().filterName());
         listening |= s.socket().isListening();
       }
       out.add(
           new OnNode(
-              v.name(), v.status().wireName(), v.live(), listening, v.lastSampleMillis(), sockets));
+              v.name(),
+              v.status().wireName(),
+              v.live(),
+              listening,
+              v.lastSampleMillis(),
+              sockets,
+              owners.values().stream().map(PortOwner.Builder::build).toList()));
     }
     return new FleetPortReply(proto, port, out);
   }

@@ -18,17 +18,55 @@ public record PortOwnersReply(
     boolean listening,
     long sampledAt,
     List<ListedSocket> sockets,
-    String status)
+    String status,
+    List<PortOwner> owners,
+    int socketCount,
+    boolean socketsListed)
     implements OwnersReply {
 
   public PortOwnersReply {
     sockets = List.copyOf(sockets);
+    owners = List.copyOf(owners);
+  }
+
+  /** An answer that lists every socket, its owners grouped from them. */
+  public PortOwnersReply(
+      String node,
+      Protocol proto,
+      int port,
+      String service,
+      boolean listening,
+      long sampledAt,
+      List<ListedSocket> sockets,
+      String status) {
+    this(
+        node,
+        proto,
+        port,
+        service,
+        listening,
+        sampledAt,
+        sockets,
+        status,
+        PortOwner.group(sockets),
+        sockets.size(),
+        true);
   }
 
   /** This answer, saying the node's status. */
   public PortOwnersReply withStatus(String nodeStatus) {
     return new PortOwnersReply(
-        node, proto, port, service, listening, sampledAt, sockets, nodeStatus);
+        node,
+        proto,
+        port,
+        service,
+        listening,
+        sampledAt,
+        sockets,
+        nodeStatus,
+        owners,
+        socketCount,
+        socketsListed);
   }
 
   @Override
@@ -41,7 +79,12 @@ public record PortOwnersReply(
             .put("service", service)
             .put("listening", listening)
             .put("sampledAt", sampledAt)
-            .put("sockets", ListedSocket.toJson(sockets));
+            .put("owners", PortOwner.toJson(owners))
+            .put("socketCount", socketCount)
+            .put("socketsListed", socketsListed);
+    if (socketsListed) {
+      j.put("sockets", ListedSocket.toJson(sockets));
+    }
     if (status != null) {
       j.put("status", status);
     }
@@ -57,6 +100,9 @@ public record PortOwnersReply(
         j.getBoolean("listening", false),
         j.getLong("sampledAt", 0L),
         ListedSocket.listFromJson(j.getJsonArray("sockets")),
-        j.getString("status"));
+        j.getString("status"),
+        PortOwner.listFromJson(j.getJsonArray("owners")),
+        j.getInteger("socketCount", 0),
+        j.getBoolean("socketsListed", false));
   }
 }

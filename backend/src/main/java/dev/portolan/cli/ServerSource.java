@@ -43,6 +43,7 @@ final class ServerSource implements SocketSource {
     Map<String, String> query = new LinkedHashMap<>();
     query.put("proto", proto);
     query.put("port", Integer.toString(port));
+    query.put("sockets", "true"); // the rows themselves: who groups them
     if (node != null) {
       query.put("node", node);
     }

@@ -183,7 +183,16 @@ public final class FleetApi {
    * nodes' sockets as last seen.
    */
   public Future<OwnersReply> owners(String node, Protocol proto, int port) {
-    OwnerQuery q = OwnerQuery.byPort(proto, port);
+    return owners(node, proto, port, true);
+  }
+
+  /**
+   * Who owns proto/port (see {@link #owners(String, Protocol, int)}): the owners grouped by holder
+   * with counts, and with {@code listSockets} every socket (O(sockets on the port); without it the
+   * node confirms one socket per holder).
+   */
+  public Future<OwnersReply> owners(String node, Protocol proto, int port, boolean listSockets) {
+    OwnerQuery q = OwnerQuery.byPort(proto, port, listSockets);
     if (node != null) {
       return liveNode(node)
           .compose(
@@ -191,14 +200,23 @@ public final class FleetApi {
                   ask(Addresses.onNode(node, Addresses.OWNER_LOOKUP), q.toJson())
                       .map(a -> PortOwnersReply.fromJson(a).withStatus(n.status())));
     }
-    return fleetOwners(proto, port).map(a -> a);
+    return fleetOwners(proto, port, listSockets).map(a -> a);
+  }
+
+  /** Who owns proto/port anywhere in the fleet, every socket listed (see {@link #owners}). */
+  public Future<FleetOwnersReply> fleetOwners(Protocol proto, int port) {
+    return fleetOwners(proto, port, true);
   }
 
   /** Who owns proto/port anywhere in the fleet (see {@link #owners}). */
-  public Future<FleetOwnersReply> fleetOwners(Protocol proto, int port) {
-    OwnerQuery q = OwnerQuery.byPort(proto, port);
+  public Future<FleetOwnersReply> fleetOwners(Protocol proto, int port, boolean listSockets) {
+    OwnerQuery q = OwnerQuery.byPort(proto, port, listSockets);
     return ask(
-            Addresses.FLEET_PORT, new JsonObject().put("proto", proto.wireName()).put("port", port))
+            Addresses.FLEET_PORT,
+            new JsonObject()
+                .put("proto", proto.wireName())
+                .put("port", port)
+                .put("listSockets", listSockets))
         .map(FleetPortReply::fromJson)
         .compose(
             candidates -> {
@@ -211,7 +229,9 @@ public final class FleetApi {
                         seen.live(),
                         false,
                         seen.sampledAt(),
-                        seen.sockets());
+                        seen.sockets(),
+                        seen.owners(),
+                        seen.listening());
                 if (!seen.live()) {
                   perNode.add(Future.succeededFuture(lastSeen));
                   continue;
@@ -222,7 +242,14 @@ public final class FleetApi {
                             a -> {
                               PortOwnersReply r = PortOwnersReply.fromJson(a);
                               return new FleetOwnersReply.Seen(
-                                  r.node(), seen.status(), true, true, r.sampledAt(), r.sockets());
+                                  r.node(),
+                                  seen.status(),
+                                  true,
+                                  true,
+                                  r.sampledAt(),
+                                  r.sockets(),
+                                  r.owners(),
+                                  r.listening());
                             })
                         .otherwise(e -> lastSeen));
               }
@@ -237,7 +264,8 @@ public final class FleetApi {
                                       .toList(),
                                   proto,
                                   port,
-                                  services.name(proto, port))));
+                                  services.name(proto, port),
+                                  listSockets)));
             });
   }
 

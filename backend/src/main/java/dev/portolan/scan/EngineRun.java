@@ -146,7 +146,7 @@ final class EngineRun implements ScanRun {
             Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name(name + "-banner-", 0).factory());
       }
-      double rate = Timing.rateCap(preset, plan.maxRate());
+      double rate = Timing.rateCap(preset, plan.maxRate(), targets.allLocal);
       Lane[] ls = new Lane[n];
       try {
         for (int k = 0; k < n; k++) {

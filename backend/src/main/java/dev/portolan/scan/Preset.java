@@ -85,10 +85,21 @@ public enum Preset {
   }
 
   /**
-   * Probes per second at most; 0 for no limit of the preset's own (the policy's cap still applies).
+   * Probes per second at most toward other hosts; 0 for no limit of the preset's own (the policy's
+   * cap still applies).
    */
   public int maxRate() {
     return maxRate;
+  }
+
+  /**
+   * Probes per second at most for a scan whose addresses are all this node's own ({@code allLocal}:
+   * loopback and the node's addresses), else {@link #maxRate()}. Probing the node itself loads no
+   * network and no other host, so {@code normal} then drops its fixed cap and is paced by the
+   * adaptive timing alone, as nmap's templates are ({@code polite} keeps its cap everywhere).
+   */
+  public int maxRateFor(boolean allLocal) {
+    return allLocal && this != POLITE ? 0 : maxRate;
   }
 
   /**

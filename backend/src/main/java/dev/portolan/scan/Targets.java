@@ -29,6 +29,10 @@ final class Targets {
   final StandardProtocolFamily[] families;
   final boolean[] local;
   final boolean anyLocal;
+
+  /** Whether every address is the node's own (loopback or one of its addresses). */
+  final boolean allLocal;
+
   final int[] ports;
   final int nAddr;
   final int nPorts;
@@ -54,6 +58,7 @@ final class Targets {
     local = new boolean[nAddr];
     Set<InetAddress> localAddresses = localAddresses();
     boolean any = false;
+    boolean all = nAddr > 0;
     for (int i = 0; i < nAddr; i++) {
       families[i] =
           addrs[i] instanceof Inet4Address
@@ -64,8 +69,10 @@ final class Targets {
               || addrs[i].isAnyLocalAddress()
               || localAddresses.contains(addrs[i]);
       any |= local[i];
+      all &= local[i];
     }
     anyLocal = any;
+    allLocal = all;
     raw = new byte[nAddr][];
     scopes = new int[nAddr];
     for (int i = 0; i < nAddr; i++) {

@@ -71,7 +71,15 @@ final class Timing {
    * The fixed rate cap of a scan: the tighter of the preset's and the plan's, either 0 for none.
    */
   static double rateCap(Preset preset, int planMaxRate) {
-    int a = Math.max(0, preset.maxRate());
+    return rateCap(preset, planMaxRate, false);
+  }
+
+  /**
+   * The fixed rate cap of a scan whose addresses are all the node's own when {@code allLocal} (see
+   * {@link Preset#maxRateFor}).
+   */
+  static double rateCap(Preset preset, int planMaxRate, boolean allLocal) {
+    int a = Math.max(0, preset.maxRateFor(allLocal));
     int b = Math.max(0, planMaxRate);
     return a > 0 && b > 0 ? Math.min(a, b) : Math.max(a, b);
   }

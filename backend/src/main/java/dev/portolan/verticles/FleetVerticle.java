@@ -353,7 +353,11 @@ public final class FleetVerticle extends VerticleBase {
         msg,
         () ->
             FleetPortReply.of(
-                    nodes, Protocol.fromWire(q.getString("proto")), q.getInteger("port"), services)
+                    nodes,
+                    Protocol.fromWire(q.getString("proto")),
+                    q.getInteger("port"),
+                    services,
+                    q.getBoolean("listSockets", true))
                 .toJson());
   }
 

@@ -3,6 +3,7 @@ package dev.portolan.verticles;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.ListedSocket;
 import dev.portolan.bus.OwnerQuery;
+import dev.portolan.bus.PortOwner;
 import dev.portolan.bus.PortOwnersReply;
 import dev.portolan.bus.ProcessReply;
 import dev.portolan.netns.NodeNamespaces;
@@ -21,6 +22,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,7 +68,9 @@ public final class OwnerVerticle extends VerticleBase {
     if (q.pid() != null) {
       byPid(msg, q.pid());
     } else if (q.proto() != null && q.port() != null) {
-      msg.reply(byPort(q.proto(), q.port()).toJson());
+      msg.reply(
+          (q.listSockets() ? byPort(q.proto(), q.port()) : holdersOf(q.proto(), q.port()))
+              .toJson());
     } else {
       msg.fail(400, "invalid owner query: give proto and port, or pid");
     }
@@ -94,6 +98,54 @@ public final class OwnerVerticle extends VerticleBase {
         snapshot.takenAtMillis(),
         sockets,
         null);
+  }
+
+  /**
+   * Who holds proto/port, grouped by holder, without listing the sockets: the sample's owners
+   * grouped, one socket of each group confirmed now (readlink); a group whose holder changed since
+   * the sample has each of its sockets confirmed. O(sockets on the port) in memory, O(holders) in
+   * system calls.
+   */
+  private PortOwnersReply holdersOf(Protocol proto, int port) {
+    NodeSnapshot snapshot = latest.get();
+    List<OwnedSocket> onPort = snapshot.byLocalPort(proto, port);
+    Map<String, List<OwnedSocket>> bySample = new LinkedHashMap<>();
+    boolean listening = false;
+    for (OwnedSocket s : onPort) {
+      bySample
+          .computeIfAbsent(
+              s.netnsInode() + " " + PortOwner.holder(s.owner()), k -> new ArrayList<>())
+          .add(s);
+      listening |= s.socket().isListening();
+    }
+    Map<String, PortOwner.Builder> groups = new LinkedHashMap<>();
+    for (List<OwnedSocket> group : bySample.values()) {
+      OwnedSocket first = group.getFirst();
+      Owner now = owners.lookupAll(List.of(first.socket().inode())).get(first.socket().inode());
+      boolean same = PortOwner.holder(now).equals(PortOwner.holder(first.owner()));
+      Map<Long, Owner> confirmed =
+          same ? Map.of() : owners.lookupAll(group.stream().map(s -> s.socket().inode()).toList());
+      for (OwnedSocket s : group) {
+        Owner owner = same ? now : confirmed.get(s.socket().inode());
+        groups
+            .computeIfAbsent(
+                s.netnsInode() + " " + PortOwner.holder(owner),
+                k -> new PortOwner.Builder(snapshot.node(), s.netnsInode(), owner))
+            .add(s.socket().state().filterName());
+      }
+    }
+    return new PortOwnersReply(
+        snapshot.node(),
+        proto,
+        port,
+        services.name(proto, port),
+        listening,
+        snapshot.takenAtMillis(),
+        List.of(),
+        null,
+        groups.values().stream().map(PortOwner.Builder::build).toList(),
+        onPort.size(),
+        false);
   }
 
   private void byPid(Message<JsonObject> msg, int pid) {

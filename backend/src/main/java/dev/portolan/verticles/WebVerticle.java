@@ -4,6 +4,7 @@ import dev.portolan.access.HttpAccess;
 import dev.portolan.access.http.AccessControl;
 import dev.portolan.access.http.HostGuard;
 import dev.portolan.api.AuditApi;
+import dev.portolan.api.OpenApiDocument;
 import dev.portolan.api.ScanRoutes;
 import dev.portolan.api.SseFeed;
 import dev.portolan.api.TokenRoutes;
@@ -25,6 +26,7 @@ import dev.portolan.dashboard.AccessPages;
 import dev.portolan.dashboard.DashboardRoutes;
 import dev.portolan.dashboard.HtmlReplies;
 import dev.portolan.http.ApiErrors;
+import dev.portolan.http.ApiResponseTap;
 import dev.portolan.http.ConnectionGuard;
 import dev.portolan.http.InvalidQueryException;
 import dev.portolan.http.InvalidRequests;
@@ -201,7 +203,7 @@ public final class WebVerticle extends VerticleBase {
             v ->
                 server
                     .connectionHandler(guard::connected)
-                    .requestHandler(guard.requests(router()))
+                    .requestHandler(guard.requests(ApiResponseTap.wrap(router())))
                     .invalidRequestHandler(guard.requests(InvalidRequests::answer))
                     .listen(port, bind));
   }
@@ -262,7 +264,7 @@ public final class WebVerticle extends VerticleBase {
             ctx ->
                 guarded(
                     ctx,
-                    Set.of("node", "proto", "port"),
+                    Set.of("node", "proto", "port", "sockets"),
                     (c, p) ->
                         reply(
                             c,
@@ -270,7 +272,8 @@ public final class WebVerticle extends VerticleBase {
                                 .owners(
                                     node(p),
                                     QueryValues.inetProtocol(QueryValues.single(p, "proto")),
-                                    requiredPort(p))
+                                    requiredPort(p),
+                                    sockets(p))
                                 .map(OwnersReply::toJson))));
     router
         .get("/api/v1/processes/:node/:pid")
@@ -329,6 +332,7 @@ public final class WebVerticle extends VerticleBase {
     ScanRoutes.mount(router, vertx, fleet, services, gate);
     dev.portolan.api.WhyRoutes.mount(router, vertx, fleet, gate);
     AuditApi.mount(router, gate.log());
+    OpenApiDocument.mount(router);
     DashboardRoutes.mount(router, vertx, fleet, feed, services, gate);
     router
         .route("/api/*")
@@ -405,6 +409,12 @@ public final class WebVerticle extends VerticleBase {
       throw new InvalidQueryException("missing node", "give node=NAME: whose namespaces to list");
     }
     return node;
+  }
+
+  /** {@code sockets=true}: list every socket of an owners answer (default: owners only). */
+  private static boolean sockets(Map<String, List<String>> params) {
+    String value = QueryValues.single(params, "sockets");
+    return value != null && !value.isBlank() && QueryValues.bool("sockets", value);
   }
 
   private static int requiredPort(Map<String, List<String>> params) {

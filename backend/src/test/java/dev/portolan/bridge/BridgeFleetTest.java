@@ -62,7 +62,7 @@ class BridgeFleetTest {
     assertEquals("agent-b", row.getString("node"), row.encode());
 
     // A request relayed through the bridge: who owns the port, confirmed on the agent.
-    JsonObject owners = hub.get("/api/v1/owners?proto=tcp&port=" + port).json();
+    JsonObject owners = hub.get("/api/v1/owners?sockets=true&proto=tcp&port=" + port).json();
     assertTrue(owners.encode().contains("agent-b"), owners.encode());
     assertTrue(
         owners.encode().contains("\"pid\":" + ProcessHandle.current().pid()), owners.encode());

@@ -89,7 +89,7 @@ class BridgeIntruderTest {
         "the honest agent's listener at the hub",
         DEADLINE,
         () ->
-            hub.get("/api/v1/owners?proto=tcp&port=" + listener.getLocalPort())
+            hub.get("/api/v1/owners?sockets=true&proto=tcp&port=" + listener.getLocalPort())
                     .json()
                     .getJsonArray("nodes")
                     .isEmpty()
@@ -355,7 +355,8 @@ class BridgeIntruderTest {
   private static void assertFleetIntact(String when) {
     JsonObject n = node(HONEST);
     assertEquals("up", n.getString("status"), when + ": " + n.encode());
-    JsonObject owners = hub.get("/api/v1/owners?proto=tcp&port=" + listener.getLocalPort()).json();
+    JsonObject owners =
+        hub.get("/api/v1/owners?sockets=true&proto=tcp&port=" + listener.getLocalPort()).json();
     assertTrue(
         owners.encode().contains("\"node\":\"" + HONEST + "\"")
             && owners.encode().contains("\"pid\":" + ProcessHandle.current().pid()),

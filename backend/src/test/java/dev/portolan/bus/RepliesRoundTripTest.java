@@ -342,10 +342,40 @@ class RepliesRoundTripTest {
             Protocol.TCP,
             22,
             List.of(
-                new FleetPortReply.OnNode("n1", "up", true, true, 1000, rows(true).subList(0, 1)),
                 new FleetPortReply.OnNode(
-                    "n2", "down", false, false, 900, rows(false).subList(1, 2))));
+                    "n1",
+                    "up",
+                    true,
+                    true,
+                    1000,
+                    rows(true).subList(0, 1),
+                    PortOwner.group(rows(true).subList(0, 1))),
+                new FleetPortReply.OnNode(
+                    "n2",
+                    "down",
+                    false,
+                    false,
+                    900,
+                    List.of(),
+                    PortOwner.group(rows(false).subList(1, 2)))));
     roundTrips(port, FleetPortReply::toJson, FleetPortReply::fromJson);
+
+    // owners grouped by holder, the sockets not listed
+    PortOwnersReply grouped =
+        new PortOwnersReply(
+            "n1",
+            Protocol.TCP,
+            22,
+            "ssh",
+            true,
+            1000,
+            List.of(),
+            "up",
+            PortOwner.group(rows(null)),
+            rows(null).size(),
+            false);
+    roundTrips(grouped, PortOwnersReply::toJson, PortOwnersReply::fromJson);
+    assertFalse(grouped.toJson().containsKey("sockets"), "sockets listed only when asked");
 
     FleetOwnersReply fleet =
         FleetOwnersReply.merge(

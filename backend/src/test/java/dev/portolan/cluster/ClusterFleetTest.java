@@ -59,7 +59,7 @@ class ClusterFleetTest {
               "the listener owned on both agents",
               DEADLINE,
               () -> {
-                JsonObject a = hub.get("/api/v1/owners?proto=tcp&port=" + port).json();
+                JsonObject a = hub.get("/api/v1/owners?sockets=true&proto=tcp&port=" + port).json();
                 return a.getJsonArray("nodes").size() == 2 ? a : null;
               });
       assertTrue(owners.getBoolean("listening"));
@@ -103,7 +103,8 @@ class ClusterFleetTest {
       lastSeen.forEach(
           r -> assertFalse(((JsonObject) r).getBoolean("live"), "as last seen, never live"));
       assertEquals(
-          503, hub.get("/api/v1/owners?proto=tcp&port=" + port + "&node=agent-b").status());
+          503,
+          hub.get("/api/v1/owners?sockets=true&proto=tcp&port=" + port + "&node=agent-b").status());
 
       agentB = ClusterFixture.start(cluster.agent("agent-b"));
       Await.until(
@@ -129,7 +130,7 @@ class ClusterFleetTest {
       assertEquals(
           2,
           secondHub
-              .get("/api/v1/owners?proto=tcp&port=" + port)
+              .get("/api/v1/owners?sockets=true&proto=tcp&port=" + port)
               .json()
               .getJsonArray("nodes")
               .size());

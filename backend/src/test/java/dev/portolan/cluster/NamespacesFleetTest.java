@@ -126,7 +126,7 @@ class NamespacesFleetTest {
               });
       assertEquals(child.pid(), row.getJsonObject("owner").getLong("pid"));
 
-      JsonObject owners = hub.get("/api/v1/owners?proto=tcp&port=" + port).json();
+      JsonObject owners = hub.get("/api/v1/owners?sockets=true&proto=tcp&port=" + port).json();
       assertTrue(owners.encode().contains("\"pid\":" + child.pid()), owners.encode());
       assertTrue(owners.encode().contains("\"netns\":" + inode), owners.encode());
 

@@ -267,7 +267,7 @@ class NetnsFleetTest {
               "tcp/" + port + " owned at the hub",
               START_DEADLINE,
               () -> {
-                JsonObject a = get("/api/v1/owners?proto=tcp&port=" + port);
+                JsonObject a = get("/api/v1/owners?sockets=true&proto=tcp&port=" + port);
                 return a.getJsonArray("sockets").isEmpty() ? null : a;
               });
       assertTrue(owners.getBoolean("listening"), owners.encode());
@@ -399,7 +399,7 @@ class NetnsFleetTest {
               "tcp/" + COMMON_PORT + " owned on all three",
               START_DEADLINE,
               () -> {
-                JsonObject a = get("/api/v1/owners?proto=tcp&port=" + COMMON_PORT);
+                JsonObject a = get("/api/v1/owners?sockets=true&proto=tcp&port=" + COMMON_PORT);
                 return a.getJsonArray("nodes").size() == 3 ? a : null;
               });
       for (Object r : common.getJsonArray("sockets")) {
@@ -439,7 +439,8 @@ class NetnsFleetTest {
       assertFalse(lastSeen.isEmpty(), "its sockets stay visible after it is down");
       lastSeen.forEach(
           r -> assertFalse(((JsonObject) r).getBoolean("live"), "as last seen, not live: " + r));
-      JsonObject stillOwned = get("/api/v1/owners?proto=tcp&port=" + uniquePort(victim));
+      JsonObject stillOwned =
+          get("/api/v1/owners?sockets=true&proto=tcp&port=" + uniquePort(victim));
       assertEquals(node, stillOwned.getJsonArray("nodes").getJsonObject(0).getString("node"));
       assertFalse(
           stillOwned.getJsonArray("nodes").getJsonObject(0).getBoolean("live"),
@@ -479,12 +480,15 @@ class NetnsFleetTest {
           (resynced - restarted) / 1_000_000,
           (resynced - serving) / 1_000_000);
       agents.get(node).assertNoHazelcastClassLoaded();
-      JsonObject again = get("/api/v1/owners?proto=tcp&port=" + uniquePort(victim));
+      JsonObject again = get("/api/v1/owners?sockets=true&proto=tcp&port=" + uniquePort(victim));
       JsonObject entry = again.getJsonArray("nodes").getJsonObject(0);
       assertEquals(node, entry.getString("node"));
       assertTrue(entry.getBoolean("live") && entry.getBoolean("confirmed"), again.encode());
       assertEquals(
-          3, get("/api/v1/owners?proto=tcp&port=" + COMMON_PORT).getJsonArray("nodes").size());
+          3,
+          get("/api/v1/owners?sockets=true&proto=tcp&port=" + COMMON_PORT)
+              .getJsonArray("nodes")
+              .size());
 
       // The feed told its clients of the agent's going and coming back.
       Await.until(

@@ -240,7 +240,10 @@ class ReachabilityClusterTest {
             "agent-a has sampled tcp/" + s.getLocalPort(),
             DEADLINE,
             () ->
-                hub.get("/api/v1/owners?proto=tcp&port=" + s.getLocalPort() + "&node=agent-a")
+                hub.get(
+                            "/api/v1/owners?sockets=true&proto=tcp&port="
+                                + s.getLocalPort()
+                                + "&node=agent-a")
                         .json()
                         .getBoolean("listening")
                     ? true

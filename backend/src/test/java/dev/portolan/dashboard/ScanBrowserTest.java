@@ -94,7 +94,7 @@ class ScanBrowserTest extends BrowserTestBase {
             "the node has sampled tcp/" + s.getLocalPort(),
             java.time.Duration.ofSeconds(10),
             () ->
-                node.get("/api/v1/owners?proto=tcp&port=" + s.getLocalPort())
+                node.get("/api/v1/owners?sockets=true&proto=tcp&port=" + s.getLocalPort())
                     .json()
                     .getBoolean("listening"));
       }

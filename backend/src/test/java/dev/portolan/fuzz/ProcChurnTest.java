@@ -223,7 +223,8 @@ class ProcChurnTest {
                 () -> "a held socket attributed elsewhere: " + o);
             rowsChecked++;
           }
-          JsonObject confirmed = node.get("/api/v1/owners?proto=tcp&port=" + hold.port()).json();
+          JsonObject confirmed =
+              node.get("/api/v1/owners?sockets=true&proto=tcp&port=" + hold.port()).json();
           for (Object o : confirmed.getJsonArray("sockets")) {
             assertEquals(
                 hold.pid(),

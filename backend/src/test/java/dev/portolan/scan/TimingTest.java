@@ -153,4 +153,38 @@ class TimingTest {
     tcp.onDrop(0, 10 * MS);
     assertEquals(Timing.MIN_PACE_TCP, tcp.pace());
   }
+
+  @Test
+  void normalKeepsItsFixedCapForOtherHostsAndDropsItForTheNodesOwnAddresses() {
+    assertEquals(Preset.NORMAL.maxRate(), Timing.rateCap(Preset.NORMAL, 0, false));
+    assertEquals(0, Timing.rateCap(Preset.NORMAL, 0, true), "own addresses: adaptive pacing only");
+    assertEquals(1000, Timing.rateCap(Preset.NORMAL, 1000, true), "the policy's cap still holds");
+    assertEquals(
+        Preset.POLITE.maxRate(), Timing.rateCap(Preset.POLITE, 0, true), "polite stays capped");
+    assertEquals(0, Timing.rateCap(Preset.AGGRESSIVE, 0, false));
+    assertEquals(Timing.rateCap(Preset.NORMAL, 0), Timing.rateCap(Preset.NORMAL, 0, false));
+  }
+
+  @Test
+  void uncappedNormalGrowsWhileAnswersComeAndSlowsDownOnDrops() {
+    Timing t = new Timing(Preset.NORMAL, Timing.rateCap(Preset.NORMAL, 0, true), true, 0);
+    t.ceiling(Preset.NORMAL.maxParallelism());
+    assertEquals(0, t.rate(), "no cap, no pace before a drop");
+    int start = t.window();
+    assertEquals(Preset.NORMAL.initialParallelism(), start);
+    // every probe answered: slow start doubles the window per round trip, up to the ceiling
+    for (int i = 0; i < 2000; i++) {
+      assertTrue(t.take(i * 1000L), "nothing holds probes back while answers come");
+      t.onAnswer(i * 1000L);
+    }
+    assertEquals(Preset.NORMAL.maxParallelism(), t.window(), "grown to the preset's ceiling");
+    // a drop: the window halves and a pace appears, so the probes are spaced from now on
+    t.onDrop(1_000_000L, 2 * MS);
+    assertEquals(Preset.NORMAL.maxParallelism() / 2, t.window());
+    assertTrue(t.rate() > 0, "paced after a drop: " + t.rate());
+    assertTrue(t.pace() >= Timing.MIN_PACE_TCP, "pace " + t.pace());
+    // a timeout of a probe sent after the decrease halves it again
+    assertTrue(t.onLoss(3 * MS, 4 * MS));
+    assertEquals(Preset.NORMAL.maxParallelism() / 4, t.window());
+  }
 }

@@ -88,14 +88,19 @@ class NamespacesApiTest {
       assertEquals("process", row.getJsonObject("owner").getString("status"));
       assertEquals(pid, row.getJsonObject("owner").getLong("pid"));
 
-      JsonObject owners = node.get("/api/v1/owners?proto=tcp&port=" + port).json();
+      JsonObject owners = node.get("/api/v1/owners?sockets=true&proto=tcp&port=" + port).json();
       assertTrue(owners.getBoolean("listening"), owners.encode());
       JsonObject owned = owners.getJsonArray("sockets").getJsonObject(0);
       assertEquals(pid, owned.getJsonObject("owner").getLong("pid"), owners.encode());
       assertEquals(inode, owned.getLong("netns"));
 
       JsonObject nodeOwners =
-          node.get("/api/v1/owners?node=" + RunningNode.NODE + "&proto=tcp&port=" + port).json();
+          node.get(
+                  "/api/v1/owners?sockets=true&node="
+                      + RunningNode.NODE
+                      + "&proto=tcp&port="
+                      + port)
+              .json();
       assertTrue(nodeOwners.getBoolean("listening"), nodeOwners.encode());
 
       RunningNode.Reply listed = node.get("/api/v1/namespaces?node=" + RunningNode.NODE);

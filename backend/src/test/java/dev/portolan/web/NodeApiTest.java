@@ -112,7 +112,8 @@ class NodeApiTest extends NodeTestBase {
               () -> {
                 // the child binds, then listens: a sample between the two sees its socket closed,
                 // not listening
-                JsonObject a = node.get("/api/v1/owners?proto=tcp&port=" + port).json();
+                JsonObject a =
+                    node.get("/api/v1/owners?sockets=true&proto=tcp&port=" + port).json();
                 return a.getJsonArray("sockets").isEmpty() || !a.getBoolean("listening") ? null : a;
               });
       JsonObject owner = answer.getJsonArray("sockets").getJsonObject(0).getJsonObject("owner");
@@ -145,7 +146,7 @@ class NodeApiTest extends NodeTestBase {
           "child's listener gone",
           DEADLINE,
           () ->
-              node.get("/api/v1/owners?proto=tcp&port=" + port)
+              node.get("/api/v1/owners?sockets=true&proto=tcp&port=" + port)
                       .json()
                       .getJsonArray("sockets")
                       .isEmpty()

@@ -125,9 +125,17 @@ final class AgentProcess implements AutoCloseable {
     throw new IOException("/api/v1/nodes does not list " + NODE_NAME);
   }
 
-  /** Who owns tcp/{@code port}: the answer of {@code /api/v1/owners}. */
+  /**
+   * Who owns tcp/{@code port}: the answer of {@code /api/v1/owners} (its owners grouped by process,
+   * with counts; the sockets not listed).
+   */
   JsonObject owners(int port) throws IOException, InterruptedException {
     return new JsonObject(get("/api/v1/owners?proto=tcp&port=" + port));
+  }
+
+  /** Who owns tcp/{@code port} with every socket listed: {@code /api/v1/owners?sockets=true}. */
+  JsonObject ownersListed(int port) throws IOException, InterruptedException {
+    return new JsonObject(get("/api/v1/owners?sockets=true&proto=tcp&port=" + port));
   }
 
   /**
@@ -136,9 +144,9 @@ final class AgentProcess implements AutoCloseable {
   void awaitOwner(int port, long pid) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
     while (System.nanoTime() < deadline) {
-      JsonArray sockets = owners(port).getJsonArray("sockets");
-      for (int i = 0; i < sockets.size(); i++) {
-        JsonObject owner = sockets.getJsonObject(i).getJsonObject("owner");
+      JsonArray holders = owners(port).getJsonArray("owners");
+      for (int i = 0; i < holders.size(); i++) {
+        JsonObject owner = holders.getJsonObject(i).getJsonObject("owner");
         if ("process".equals(owner.getString("status")) && owner.getLong("pid", -1L) == pid) {
           return;
         }

@@ -31,6 +31,9 @@ final class Floors {
   static final double SCAN_TCP_MAX_RATIO = 0.5;
   static final double SCAN_UDP_MAX_RATIO = 0.3;
 
+  /** The default preset's full TCP scan against nmap's default timing (-T3): at least as fast. */
+  static final double SCAN_TCP_NORMAL_MAX_RATIO = 1.0;
+
   private Floors() {}
 
   /**
@@ -214,7 +217,12 @@ final class Floors {
       if (s.skipped() != null || !c.toolInstalled()) {
         continue;
       }
-      double limit = s.proto() == Protocol.TCP ? SCAN_TCP_MAX_RATIO : SCAN_UDP_MAX_RATIO;
+      double limit =
+          s.proto() != Protocol.TCP
+              ? SCAN_UDP_MAX_RATIO
+              : c.scenario().equals(ScanBench.TCP_SCAN_NORMAL)
+                  ? SCAN_TCP_NORMAL_MAX_RATIO
+                  : SCAN_TCP_MAX_RATIO;
       String requirement =
           String.format(
               "%s <= %s x `%s`'s time, every run exact",

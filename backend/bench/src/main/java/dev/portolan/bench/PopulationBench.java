@@ -39,6 +39,7 @@ final class PopulationBench {
       IN_PROCESS + ": read(TCP, {LISTEN}) = whole table + filter";
   static final String OURS_LISTENERS_HTTP = "HTTP /api/v1/sockets?listening=true (agent)";
   static final String OURS_OWNER_HTTP = "HTTP /api/v1/owners (agent)";
+  static final String OURS_OWNER_LISTED_HTTP = "HTTP /api/v1/owners?sockets=true (agent)";
 
   /** The readers measured in-process, in this order. */
   static final List<SocketReaders.Setting> READERS =
@@ -232,10 +233,23 @@ final class PopulationBench {
           "-iTCP:" + idle);
 
       int busy = population.busyPort();
-      int sharing = agent.owners(busy).getJsonArray("sockets").size();
+      int sharing = agent.owners(busy).getInteger("socketCount");
       Timings.Measured busyOwner =
           Timings.measure(OWNER_GETS / 5, OWNER_GETS, () -> agent.owners(busy));
-      String busyOurs = OURS_OWNER_HTTP + ", " + sharing + " sockets on the port";
+      String busyOurs = OURS_OWNER_HTTP + ", " + sharing + " sockets on the port, grouped by owner";
+      Timings.Measured busyListed =
+          Timings.measure(OWNER_GETS / 5, OWNER_GETS, () -> agent.ownersListed(busy));
+      compare(
+          rows,
+          OWNER_OF_BUSY_PORT,
+          sockets,
+          reader,
+          OURS_OWNER_LISTED_HTTP + ", " + sharing + " sockets on the port, each listed",
+          busyListed,
+          "fuser",
+          "-n",
+          "tcp",
+          Integer.toString(busy));
       compare(
           rows,
           OWNER_OF_BUSY_PORT,

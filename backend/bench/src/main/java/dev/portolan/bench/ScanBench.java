@@ -1,6 +1,7 @@
 package dev.portolan.bench;
 
 import dev.portolan.holder.SocketHolder;
+import dev.portolan.scan.Preset;
 import dev.portolan.socket.Protocol;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,12 +39,17 @@ final class ScanBench {
   static final int UDP_LISTENERS = 5;
   static final int UDP_MAX_PORT = 2000;
   static final String TCP_SCAN = "full TCP scan (1-65535), " + TCP_LISTENERS + " listeners";
+  static final String TCP_SCAN_NORMAL =
+      "full TCP scan (1-65535), " + TCP_LISTENERS + " listeners, default timing (normal vs -T3)";
   static final String UDP_SCAN = "UDP scan 1-" + UDP_MAX_PORT + ", " + UDP_LISTENERS + " silent";
   static final List<String> NMAP_TCP =
       List.of("-sT", "-p-", "-T4", "-n", "-Pn", "-oG", "-", "127.0.0.1");
+  static final List<String> NMAP_TCP_DEFAULT =
+      List.of("-sT", "-p-", "-T3", "-n", "-Pn", "-oG", "-", "127.0.0.1");
   static final List<String> NMAP_UDP =
       List.of("-sU", "-p", "1-" + UDP_MAX_PORT, "-T5", "-n", "-Pn", "-oG", "-", "127.0.0.1");
   static final String OURS = "ScanEngine, aggressive, warm JVM";
+  static final String OURS_NORMAL = "ScanEngine, normal, warm JVM";
 
   /** Longest wait for one scan of ours before the child counts as hung. */
   private static final long SCAN_LIMIT_SECONDS = 120;
@@ -102,9 +108,28 @@ final class ScanBench {
             tcp.size(), shortList(tcp, 8), udp.size(), udp, seed);
         confirmWithSs(ns, tcp, udp);
         List<ScanComparison> rows = new ArrayList<>();
-        rows.add(compare(ns, TCP_SCAN, Protocol.TCP, "-", 65_535, tcp, NMAP_TCP));
         rows.add(
-            compare(ns, UDP_SCAN, Protocol.UDP, "1-" + UDP_MAX_PORT, UDP_MAX_PORT, udp, NMAP_UDP));
+            compare(ns, TCP_SCAN, Protocol.TCP, "-", 65_535, tcp, Preset.AGGRESSIVE, NMAP_TCP));
+        rows.add(
+            compare(
+                ns,
+                TCP_SCAN_NORMAL,
+                Protocol.TCP,
+                "-",
+                65_535,
+                tcp,
+                Preset.NORMAL,
+                NMAP_TCP_DEFAULT));
+        rows.add(
+            compare(
+                ns,
+                UDP_SCAN,
+                Protocol.UDP,
+                "1-" + UDP_MAX_PORT,
+                UDP_MAX_PORT,
+                udp,
+                Preset.AGGRESSIVE,
+                NMAP_UDP));
         return rows;
       } finally {
         ChildProcesses.stop(holder);
@@ -117,6 +142,13 @@ final class ScanBench {
     return List.of(
         ScanComparison.skipped(
             TCP_SCAN, Protocol.TCP, TCP_LISTENERS, nmapCommand(NMAP_TCP), runs, reason),
+        ScanComparison.skipped(
+            TCP_SCAN_NORMAL,
+            Protocol.TCP,
+            TCP_LISTENERS,
+            nmapCommand(NMAP_TCP_DEFAULT),
+            runs,
+            reason),
         ScanComparison.skipped(
             UDP_SCAN, Protocol.UDP, UDP_LISTENERS, nmapCommand(NMAP_UDP), runs, reason));
   }
@@ -133,6 +165,7 @@ final class ScanBench {
       String ports,
       int total,
       Set<Integer> truth,
+      Preset preset,
       List<String> nmapArgs)
       throws Exception {
     Set<String> positive = proto == Protocol.TCP ? Set.of("open") : Set.of("open", "open|filtered");
@@ -152,7 +185,8 @@ final class ScanBench {
                     jar.toString(),
                     ScanBenchChild.class.getName(),
                     proto.wireName(),
-                    ports)));
+                    ports,
+                    preset.wireName())));
     BlockingQueue<String> answers = answersOf(child);
     long[] ours = new long[runs];
     long[] theirs = new long[runs];
@@ -231,7 +265,13 @@ final class ScanBench {
         oursTimed > 0 ? Timings.summarize(Arrays.copyOf(ours, oursTimed)) : null;
     Timings.Measured toolTime = nmap.isPresent() ? Timings.summarize(theirs) : null;
     Comparison row =
-        new Comparison(scenario, truth.size(), OURS, oursTime, nmapCommand(nmapArgs), toolTime);
+        new Comparison(
+            scenario,
+            truth.size(),
+            preset == Preset.NORMAL ? OURS_NORMAL : OURS,
+            oursTime,
+            nmapCommand(nmapArgs),
+            toolTime);
     return new ScanComparison(
         row,
         proto,

@@ -53,6 +53,7 @@ public final class ScanBenchChild {
   public static void main(String[] args) throws IOException {
     Protocol proto = Protocol.fromWire(args[0]);
     String ports = args[1];
+    Preset preset = args.length > 2 ? Preset.fromWire(args[2]) : Preset.AGGRESSIVE;
     PrintStream out = System.out;
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -68,7 +69,7 @@ public final class ScanBenchChild {
                 List.of(InetAddress.getByName("127.0.0.1")),
                 PortList.parse(ports, proto),
                 proto,
-                Preset.AGGRESSIVE,
+                preset,
                 false,
                 0,
                 4096);
