@@ -124,7 +124,9 @@ public final class Portolan {
 
   public static PrometheusMeterRegistry newRegistry() {
     MICROMETER_REGISTRY_LOG.setLevel(java.util.logging.Level.SEVERE);
-    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    dev.portolan.metrics.PrometheusConventions.apply(registry);
+    return registry;
   }
 
   /**
