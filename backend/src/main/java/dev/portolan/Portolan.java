@@ -283,6 +283,7 @@ public final class Portolan {
       return deployed
           .compose(id -> link != null ? vertx.deployVerticle(link) : Future.succeededFuture("none"))
           .compose(id -> vertx.deployVerticle(health))
+          .compose(id -> deployMetricsPort(vertx, registry, config))
           .compose(id -> check != null ? vertx.deployVerticle(check) : Future.succeededFuture(id))
           .map(id -> new Portolan(vertx, health::actualPort, config, readerName, () -> 0));
     }
@@ -346,6 +347,7 @@ public final class Portolan {
                         .map("bridge")
                     : Future.succeededFuture("none"))
         .compose(id -> vertx.deployVerticle(web))
+        .compose(id -> deployMetricsPort(vertx, registry, config))
         .compose(id -> check != null ? vertx.deployVerticle(check) : Future.succeededFuture(id))
         .map(
             id ->
@@ -355,6 +357,15 @@ public final class Portolan {
                     config,
                     readerName,
                     bridge.get() != null ? bridge.get()::actualPort : () -> 0));
+  }
+
+  /** {@code --metrics-port}'s listener, when asked for. */
+  private static Future<String> deployMetricsPort(
+      Vertx vertx, PrometheusMeterRegistry registry, PortolanConfig config) {
+    return config.metricsPort().enabled()
+        ? vertx.deployVerticle(
+            new dev.portolan.verticles.MetricsVerticle(config.metricsPort(), registry))
+        : Future.succeededFuture("none");
   }
 
   /**
