@@ -323,7 +323,8 @@ public final class Portolan {
                     history,
                     config.limits(),
                     config.auditFile()))
-            .withClusterCheck(check);
+            .withClusterCheck(check)
+            .withSharedTokens(membership.replicatedMap(TOKENS_MAP));
     HubBridgeVerticle.Options bridgeOptions =
         config.cluster().enabled()
             ? new HubBridgeVerticle.Options(
@@ -358,6 +359,9 @@ public final class Portolan {
                     readerName,
                     bridge.get() != null ? bridge.get()::actualPort : () -> 0));
   }
+
+  /** The hubs' shared API tokens (token id -> its line), so that a token is valid on every hub. */
+  static final String TOKENS_MAP = "portolan-api-tokens";
 
   /** {@code --metrics-port}'s listener, when asked for. */
   private static Future<String> deployMetricsPort(
