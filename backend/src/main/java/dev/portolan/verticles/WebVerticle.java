@@ -440,7 +440,9 @@ public final class WebVerticle extends VerticleBase {
           if (ar.failed()) {
             ApiErrors.fail(ctx, ar.cause());
           } else if (!ctx.response().closed()) {
-            ctx.response().putHeader("Content-Type", "application/json").end(ar.result().encode());
+            ctx.response()
+                .putHeader("Content-Type", "application/json")
+                .end(dev.portolan.http.IsoTimes.addTo(ar.result()).encode());
           }
         });
   }
