@@ -32,7 +32,10 @@ import picocli.CommandLine.Spec;
     description =
         "What is listening, who owns it, and what is connected: samples this node's sockets and serves"
             + " the JSON API, the SSE feed, /metrics and /health.",
-    subcommands = {dev.portolan.access.HashPasswordCommand.class},
+    subcommands = {
+      dev.portolan.access.HashPasswordCommand.class,
+      dev.portolan.access.TokenCommand.class
+    },
     modelTransformer = Main.SettingOptions.class)
 public final class Main implements Callable<Integer> {
 

@@ -125,7 +125,9 @@ public final class Portolan {
 
   public static PrometheusMeterRegistry newRegistry() {
     MICROMETER_REGISTRY_LOG.setLevel(java.util.logging.Level.SEVERE);
-    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    dev.portolan.metrics.PrometheusConventions.apply(registry);
+    return registry;
   }
 
   /**
@@ -282,6 +284,7 @@ public final class Portolan {
       return deployed
           .compose(id -> link != null ? vertx.deployVerticle(link) : Future.succeededFuture("none"))
           .compose(id -> vertx.deployVerticle(health))
+          .compose(id -> deployMetricsPort(vertx, registry, config))
           .compose(id -> check != null ? vertx.deployVerticle(check) : Future.succeededFuture(id))
           .map(id -> new Portolan(vertx, health::actualPort, config, readerName, () -> 0));
     }
@@ -321,7 +324,8 @@ public final class Portolan {
                     history,
                     config.limits(),
                     config.auditFile()))
-            .withClusterCheck(check);
+            .withClusterCheck(check)
+            .withSharedTokens(membership.replicatedMap(TOKENS_MAP));
     HubBridgeVerticle.Options bridgeOptions =
         config.cluster().enabled()
             ? new HubBridgeVerticle.Options(
@@ -345,6 +349,7 @@ public final class Portolan {
                         .map("bridge")
                     : Future.succeededFuture("none"))
         .compose(id -> vertx.deployVerticle(web))
+        .compose(id -> deployMetricsPort(vertx, registry, config))
         .compose(id -> check != null ? vertx.deployVerticle(check) : Future.succeededFuture(id))
         .map(
             id ->
@@ -354,6 +359,18 @@ public final class Portolan {
                     config,
                     readerName,
                     bridge.get() != null ? bridge.get()::actualPort : () -> 0));
+  }
+
+  /** The hubs' shared API tokens (token id -> its line), so that a token is valid on every hub. */
+  static final String TOKENS_MAP = "portolan-api-tokens";
+
+  /** {@code --metrics-port}'s listener, when asked for. */
+  private static Future<String> deployMetricsPort(
+      Vertx vertx, PrometheusMeterRegistry registry, PortolanConfig config) {
+    return config.metricsPort().enabled()
+        ? vertx.deployVerticle(
+            new dev.portolan.verticles.MetricsVerticle(config.metricsPort(), registry))
+        : Future.succeededFuture("none");
   }
 
   /**

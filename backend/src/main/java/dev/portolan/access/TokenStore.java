@@ -32,6 +32,10 @@ import java.util.logging.Logger;
  * when one is given (one token per line, tab-separated: id, name, owner, role, created-at millis,
  * hash, owner fingerprint; a line without the fingerprint, from before tokens were bound, is read
  * but its token refused). Thread-safe.
+ *
+ * <p>Several hubs share one table ({@link #sharedThrough}): a map every hub holds a copy of (the
+ * cluster's replicated map), keyed by token id, each value a line of the file's format. A token
+ * made or revoked on one hub is then valid or refused on every hub.
  */
 public final class TokenStore {
   private static final Logger LOG = Logger.getLogger(TokenStore.class.getName());
@@ -58,7 +62,9 @@ public final class TokenStore {
   private final Path file;
   private final LongSupplier clock;
   private final SecureRandom random = new SecureRandom();
-  private final Map<String, Token> tokens = new LinkedHashMap<>();
+
+  /** Token id -> the token as a line of the file (tab-separated fields, no newline). */
+  private final Map<String, String> table;
 
   /**
    * Tokens refused for their owner already logged, so that a scraper's every try does not log
@@ -66,14 +72,30 @@ public final class TokenStore {
    */
   private final Set<String> refusalsLogged = new HashSet<>();
 
-  private TokenStore(Path file, LongSupplier clock) {
+  private TokenStore(Path file, LongSupplier clock, Map<String, String> table) {
     this.file = file;
     this.clock = clock;
+    this.table = table;
   }
 
   /** Tokens in memory only (lost at restart). */
   public static TokenStore inMemory() {
-    return new TokenStore(null, System::currentTimeMillis);
+    return new TokenStore(null, System::currentTimeMillis, new LinkedHashMap<>());
+  }
+
+  /**
+   * This store's tokens kept in {@code shared} instead, a table every hub of the cluster reads and
+   * writes: this store's tokens (its file's) go into it only when it is empty, the first hub's; a
+   * hub that joins takes the cluster's tokens as they are (its file may miss a revocation made
+   * while it was away). The file, when there is one, is written whole after each change made here.
+   */
+  public TokenStore sharedThrough(Map<String, String> shared) {
+    synchronized (shared) {
+      if (shared.isEmpty()) {
+        shared.putAll(table);
+      }
+    }
+    return new TokenStore(file, clock, shared);
   }
 
   /**
@@ -81,7 +103,7 @@ public final class TokenStore {
    * IllegalArgumentException}.
    */
   public static TokenStore persistent(Path file) {
-    TokenStore store = new TokenStore(file, System::currentTimeMillis);
+    TokenStore store = new TokenStore(file, System::currentTimeMillis, new LinkedHashMap<>());
     if (Files.exists(file)) {
       String text;
       try {
@@ -97,24 +119,8 @@ public final class TokenStore {
         }
         String[] f = lines[i].split("\t", -1);
         try {
-          if (f.length < 6
-              || f.length > 7
-              || !f[0].matches("[0-9a-f]{12}")
-              || !f[5].matches("[0-9a-f]{64}")
-              || (f.length == 7 && !f[6].matches(UserFile.User.FINGERPRINT))) {
-            throw new IllegalArgumentException(
-                "expected id, name, owner, role, created, hash, owner fingerprint");
-          }
-          store.tokens.put(
-              f[0],
-              new Token(
-                  f[0],
-                  f[1],
-                  f[2],
-                  AccessRole.parse(f[3]),
-                  Long.parseLong(f[4]),
-                  f[5],
-                  f.length == 7 ? f[6] : null));
+          Token t = parse(lines[i]);
+          store.table.put(t.id(), line(t));
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException(
               "tokens file " + file + " line " + (i + 1) + " is not a token: " + e.getMessage());
@@ -122,6 +128,43 @@ public final class TokenStore {
       }
     }
     return store;
+  }
+
+  /** A line of the file as a token; a bad line is an {@link IllegalArgumentException}. */
+  private static Token parse(String text) {
+    String[] f = text.split("\t", -1);
+    if (f.length < 6
+        || f.length > 7
+        || !f[0].matches("[0-9a-f]{12}")
+        || !f[5].matches("[0-9a-f]{64}")
+        || (f.length == 7 && !f[6].matches(UserFile.User.FINGERPRINT))) {
+      throw new IllegalArgumentException(
+          "expected id, name, owner, role, created, hash, owner fingerprint");
+    }
+    return new Token(
+        f[0],
+        f[1],
+        f[2],
+        AccessRole.parse(f[3]),
+        Long.parseLong(f[4]),
+        f[5],
+        f.length == 7 ? f[6] : null);
+  }
+
+  /** The token as a line of the file, without the newline. */
+  private static String line(Token t) {
+    return t.id()
+        + '\t'
+        + t.name()
+        + '\t'
+        + t.owner()
+        + '\t'
+        + t.role().wireName()
+        + '\t'
+        + t.createdAt()
+        + '\t'
+        + t.hash()
+        + (t.ownerFingerprint() != null ? "\t" + t.ownerFingerprint() : "");
   }
 
   /** Where tokens are kept, or null when only in memory. */
@@ -140,7 +183,7 @@ public final class TokenStore {
       throw new IllegalArgumentException(
           "give the token a name: 1 to 64 letters, digits, spaces, '.', '-', '_' or '@'");
     }
-    if (tokens.size() >= MAX_TOKENS) {
+    if (table.size() >= MAX_TOKENS) {
       throw new IllegalArgumentException(
           "there are already " + MAX_TOKENS + " tokens: delete some first");
     }
@@ -149,7 +192,7 @@ public final class TokenStore {
     do {
       random.nextBytes(idBytes);
       id = HexFormat.of().formatHex(idBytes);
-    } while (tokens.containsKey(id));
+    } while (table.containsKey(id));
     byte[] secretBytes = new byte[32];
     random.nextBytes(secretBytes);
     String secret =
@@ -157,11 +200,11 @@ public final class TokenStore {
     Token token =
         new Token(
             id, name, owner.name(), role, clock.getAsLong(), sha256(secret), owner.fingerprint());
-    tokens.put(id, token);
+    table.put(id, line(token));
     try {
       save();
     } catch (IOException e) {
-      tokens.remove(id);
+      table.remove(id);
       throw e;
     }
     return new Created(token, secret);
@@ -169,19 +212,24 @@ public final class TokenStore {
 
   /** The tokens, oldest first. */
   public synchronized List<Token> list() {
-    return new ArrayList<>(tokens.values());
+    List<Token> out = new ArrayList<>();
+    for (String l : List.copyOf(table.values())) {
+      out.add(parse(l));
+    }
+    out.sort(java.util.Comparator.comparingLong(Token::createdAt).thenComparing(Token::id));
+    return out;
   }
 
   /** Deletes token {@code id}; false when there is none. */
   public synchronized boolean revoke(String id) throws IOException {
-    Token removed = tokens.remove(id);
+    String removed = table.remove(id);
     if (removed == null) {
       return false;
     }
     try {
       save();
     } catch (IOException e) {
-      tokens.put(id, removed);
+      table.put(id, removed);
       throw e;
     }
     return true;
@@ -194,10 +242,11 @@ public final class TokenStore {
         || secret.length() != PREFIX.length() + 12 + 1 + 43) {
       return Optional.empty();
     }
-    Token t = tokens.get(secret.substring(PREFIX.length(), PREFIX.length() + 12));
-    if (t == null) {
+    String found = table.get(secret.substring(PREFIX.length(), PREFIX.length() + 12));
+    if (found == null) {
       return Optional.empty();
     }
+    Token t = parse(found);
     boolean same =
         MessageDigest.isEqual(
             t.hash().getBytes(StandardCharsets.US_ASCII),
@@ -241,22 +290,8 @@ public final class TokenStore {
       return;
     }
     StringBuilder out = new StringBuilder();
-    for (Token t : tokens.values()) {
-      out.append(t.id())
-          .append('\t')
-          .append(t.name())
-          .append('\t')
-          .append(t.owner())
-          .append('\t')
-          .append(t.role().wireName())
-          .append('\t')
-          .append(t.createdAt())
-          .append('\t')
-          .append(t.hash());
-      if (t.ownerFingerprint() != null) {
-        out.append('\t').append(t.ownerFingerprint());
-      }
-      out.append('\n');
+    for (Token t : list()) {
+      out.append(line(t)).append('\n');
     }
     Path dir = file.toAbsolutePath().getParent();
     Path tmp = Files.createTempFile(dir, ".tokens", ".tmp");

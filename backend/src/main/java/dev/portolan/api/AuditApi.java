@@ -27,7 +27,7 @@ public final class AuditApi {
       String next = page.nextBefore() == 0 ? null : AuditQuery.cursor(page.nextBefore());
       ctx.response()
           .putHeader("Content-Type", "application/json")
-          .end(AuditJson.page(page, next).encode());
+          .end(dev.portolan.http.IsoTimes.addTo(AuditJson.page(page, next)).encode());
     } catch (RuntimeException e) {
       ApiErrors.fail(ctx, e);
     }

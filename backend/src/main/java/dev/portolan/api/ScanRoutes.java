@@ -489,7 +489,7 @@ public final class ScanRoutes {
       ctx.response()
           .setStatusCode(status)
           .putHeader("Content-Type", "application/json")
-          .end(body.encode());
+          .end(dev.portolan.http.IsoTimes.addTo(body).encode());
     }
   }
 }

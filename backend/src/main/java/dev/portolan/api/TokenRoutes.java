@@ -115,7 +115,10 @@ public final class TokenRoutes {
                     .setStatusCode(201)
                     .putHeader("Content-Type", "application/json")
                     .putHeader("Cache-Control", "no-store")
-                    .end(json(created.token()).put("token", created.secret()).encode()));
+                    .end(
+                        dev.portolan.http.IsoTimes.addTo(
+                                json(created.token()).put("token", created.secret()))
+                            .encode()));
   }
 
   private void list(RoutingContext ctx) {
@@ -127,9 +130,10 @@ public final class TokenRoutes {
     ctx.response()
         .putHeader("Content-Type", "application/json")
         .end(
-            new JsonObject()
-                .put("tokens", list)
-                .put("storage", tokens.file() == null ? "memory" : "file")
+            dev.portolan.http.IsoTimes.addTo(
+                    new JsonObject()
+                        .put("tokens", list)
+                        .put("storage", tokens.file() == null ? "memory" : "file"))
                 .encode());
   }
 

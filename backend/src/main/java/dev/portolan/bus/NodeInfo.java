@@ -59,15 +59,17 @@ public final class NodeInfo {
         counts);
   }
 
-  /** This host's interface addresses, without zone ids. */
+  /**
+   * This host's interface addresses, without zone ids, IPv6 compressed as RFC 5952 says ({@code
+   * fd00::2}, as every socket address is written), not as {@link InetAddress#getHostAddress()}
+   * does.
+   */
   public static List<String> addresses() {
     List<String> out = new ArrayList<>();
     try {
       for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
         for (InetAddress a : Collections.list(nif.getInetAddresses())) {
-          String text = a.getHostAddress();
-          int zone = text.indexOf('%');
-          out.add(zone >= 0 ? text.substring(0, zone) : text);
+          out.add(dev.portolan.socket.AddressText.of(a.getAddress()));
         }
       }
     } catch (SocketException e) {

@@ -237,6 +237,11 @@ public final class Clustering {
       return out;
     }
 
+    @Override
+    public java.util.Map<String, String> replicatedMap(String name) {
+      return manager.getHazelcastInstance().getReplicatedMap(name);
+    }
+
     /** For the {@link ClusterSelfCheck}. */
     HazelcastClusterManager manager() {
       return manager;

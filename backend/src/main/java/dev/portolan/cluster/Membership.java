@@ -42,4 +42,12 @@ public interface Membership {
   }
 
   void onMemberLeft(Consumer<String> nodeId);
+
+  /**
+   * A map of strings every member holds a copy of and reads locally (Hazelcast's replicated map
+   * {@code name}), or null when this node is in no cluster.
+   */
+  default java.util.Map<String, String> replicatedMap(String name) {
+    return null;
+  }
 }

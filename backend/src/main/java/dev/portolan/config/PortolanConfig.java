@@ -37,7 +37,8 @@ public record PortolanConfig(
     Path auditFile,
     HttpAccess http,
     ConnectionSettings connections,
-    BridgeSettings bridge) {
+    BridgeSettings bridge,
+    MetricsPort metricsPort) {
   public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
   public static final Duration MAX_INTERVAL = Duration.ofSeconds(60);
 
@@ -160,6 +161,11 @@ public record PortolanConfig(
               + " (beyond loopback), the dashboard and API need"
               + " authentication: give --users FILE, or --insecure to run open anyway");
     }
+    MetricsPort metricsPort =
+        MetricsPort.of(
+            Settings.METRICS_PORT.value(settings),
+            Settings.METRICS_TOKEN.value(settings),
+            insecure);
     return new PortolanConfig(
         httpPort,
         bind,
@@ -178,7 +184,8 @@ public record PortolanConfig(
         auditFile,
         http,
         connections,
-        bridge);
+        bridge,
+        metricsPort);
   }
 
   /** Single-node settings with the cluster off (tests and tools). */
@@ -201,7 +208,8 @@ public record PortolanConfig(
         auditFile,
         http,
         connections,
-        bridge);
+        bridge,
+        metricsPort);
   }
 
   /** "250ms", "1s", "1.5s", "2m" (within 100ms..60s). */

@@ -546,6 +546,31 @@ public final class Settings {
               + " and API are reached by besides `localhost`, loopback and the node's own addresses: a proxy's or a"
               + " Service's name; a request with any other `Host` is refused ([Security](#security))",
           HttpAccess::publicHosts);
+  public static final Setting<Integer> METRICS_PORT =
+      new Setting<>(
+          "metricsPort",
+          "--metrics-port",
+          "PORTOLAN_METRICS_PORT",
+          "PORT",
+          Kind.VALUE,
+          "none",
+          null,
+          "also serve `/metrics` alone on this port, on every address, to requests bearing the"
+              + " `--metrics-token`: how Prometheus scrapes an agent, whose 7070 is on loopback"
+              + " ([Metrics](#metrics))",
+          wholeNumber("metricsPort", 1, 65535));
+  public static final Setting<String> METRICS_TOKEN =
+      new Setting<>(
+          "metricsToken",
+          "--metrics-token",
+          "PORTOLAN_METRICS_TOKEN",
+          "FILE",
+          Kind.VALUE,
+          "none",
+          null,
+          "a file holding the bearer token `--metrics-port` asks for (`Authorization: Bearer ...`);"
+              + " required with it unless `--insecure`",
+          Settings::text);
 
   /**
    * The file the other settings may come from: not a key of its own ({@link #FILE_KEYS} are its
@@ -609,6 +634,8 @@ public final class Settings {
           HTTP_MAX_CONNECTIONS,
           HTTP_MAX_CONNECTIONS_PER_ADDRESS,
           PUBLIC_HOST,
+          METRICS_PORT,
+          METRICS_TOKEN,
           CONFIG);
 
   /** Config key -> setting, for every key a config file may have (all but {@link #CONFIG}). */

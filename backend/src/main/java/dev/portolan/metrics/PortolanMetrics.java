@@ -12,17 +12,17 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Portolan's own meters, next to the Vert.x ones in the same registry (served on /metrics). */
 public final class PortolanMetrics {
-  private final MeterRegistry registry;
-  private final Timer sampleDuration;
+  private final PrometheusMeterRegistry registry;
+  private final DurationHistogram sampleDuration;
+  private final DurationHistogram namespaceReadDuration;
   private final Counter sampleFailures;
   private final Counter sampleOverruns;
   private final Counter changes;
@@ -32,13 +32,18 @@ public final class PortolanMetrics {
   private final AtomicLong lastSampleMillis = new AtomicLong();
   private final Map<String, AtomicInteger> socketsByState = new ConcurrentHashMap<>();
 
-  public PortolanMetrics(MeterRegistry registry, String node, String reader) {
+  public PortolanMetrics(PrometheusMeterRegistry registry, String node, String reader) {
     this.registry = registry;
     sampleDuration =
-        Timer.builder("portolan.sample.duration")
-            .description("Time to read the socket table with owners")
-            .publishPercentiles(0.5, 0.99)
-            .register(registry);
+        DurationHistogram.in(
+            registry.getPrometheusRegistry(),
+            "portolan_sample_duration_seconds",
+            "Time to read the socket table with owners");
+    namespaceReadDuration =
+        DurationHistogram.in(
+            registry.getPrometheusRegistry(),
+            "portolan_namespace_read_seconds",
+            "Time per sample to discover the other network namespaces and read their sockets");
     sampleFailures =
         Counter.builder("portolan.sample.failures")
             .description("Samples that failed")
@@ -63,12 +68,19 @@ public final class PortolanMetrics {
             .description("SSE clients told to re-read the snapshot (event: reset)")
             .register(registry);
     Gauge.builder("portolan.sample.last.timestamp", lastSampleMillis, a -> a.get() / 1000.0)
-        .description("Unix time of the last sample, seconds")
+        .baseUnit("seconds")
+        .description("Unix time of the last sample")
         .register(registry);
-    Gauge.builder("portolan.reader", () -> 1)
+    Gauge.builder("portolan.reader.info", () -> 1)
         .tag("reader", reader)
         .tag("node", node)
-        .description("The socket table reader in use")
+        .description("The socket table reader in use (none: this node samples no table)")
+        .register(registry);
+    BuildInfo build = BuildInfo.current();
+    Gauge.builder("portolan.build.info", () -> 1)
+        .tag("version", build.version())
+        .tag("java", build.java())
+        .description("Portolan's version and the Java it runs on")
         .register(registry);
   }
 
@@ -154,6 +166,22 @@ public final class PortolanMetrics {
                       return holder;
                     })
                 .set(n));
+  }
+
+  /**
+   * The fleet's nodes as of this tick, for the per-node series ({@link FleetNodeMetrics}); the
+   * collector is registered at the first call, so only hubs serve them.
+   */
+  public void fleetNodeViews(java.util.List<dev.portolan.fleet.NodeView> nodes) {
+    OncePerRegistry.get(
+            registry.getPrometheusRegistry(),
+            FleetNodeMetrics.UP,
+            r -> {
+              FleetNodeMetrics m = new FleetNodeMetrics(System::currentTimeMillis);
+              r.register(m);
+              return m;
+            })
+        .update(nodes);
   }
 
   /**
@@ -270,12 +298,12 @@ public final class PortolanMetrics {
         .register(registry);
   }
 
-  public MeterRegistry registry() {
+  public PrometheusMeterRegistry registry() {
     return registry;
   }
 
   public void sampleTaken(long nanos, long atMillis, int changeCount, SocketSummary summary) {
-    sampleDuration.record(nanos, TimeUnit.NANOSECONDS);
+    sampleDuration.recordNanos(nanos);
     lastSampleMillis.set(atMillis);
     changes.increment(changeCount);
     socketsByState.values().forEach(v -> v.set(0));
@@ -290,13 +318,14 @@ public final class PortolanMetrics {
   }
 
   private AtomicInteger gaugeFor(String proto, SocketState state) {
+    String label = StateLabel.of(proto, state);
     return socketsByState.computeIfAbsent(
-        proto + "/" + state.filterName(),
+        proto + "/" + label,
         k -> {
           AtomicInteger value = new AtomicInteger();
           Gauge.builder("portolan.sockets", value, AtomicInteger::get)
               .tag("proto", proto)
-              .tag("state", state.filterName())
+              .tag("state", label)
               .description("Sockets in the last sample")
               .register(registry);
           return value;
@@ -330,12 +359,7 @@ public final class PortolanMetrics {
     counts.forEach((key, n) -> namespaceGauge(key).set(n));
     namespaceReads("full").increment(reads.fullReads());
     namespaceReads("listeners").increment(reads.listenerReads());
-    Timer.builder("portolan.namespace.read")
-        .description(
-            "Time per sample to discover the other network namespaces and read their sockets")
-        .publishPercentiles(0.5, 0.99)
-        .register(registry)
-        .record(reads.nanos(), TimeUnit.NANOSECONDS);
+    namespaceReadDuration.recordNanos(reads.nanos());
     reads
         .errors()
         .forEach(

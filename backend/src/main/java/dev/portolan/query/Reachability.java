@@ -73,6 +73,8 @@ public final class Reachability {
           .put("node", node)
           .put("status", status)
           .put("reason", reason)
+          .put("elapsedMillis", millis)
+          // the old name, as connectivity never had it: deprecated, kept for existing clients
           .put("millis", millis)
           .put("address", address)
           .put("localAddress", localAddress)

@@ -133,6 +133,9 @@ public record SocketFilter(
             "invalid q", "the search text may be at most " + MAX_TEXT + " characters");
       }
       text = text.isEmpty() ? null : text.toLowerCase(Locale.ROOT);
+      if (text != null) {
+        AddressBlock.check(text);
+      }
     }
     return new SocketFilter(
         node,
@@ -204,6 +207,10 @@ public record SocketFilter(
 
   private boolean matchesText(OwnedSocket row) {
     SocketEntry e = row.socket();
+    AddressBlock block = AddressBlock.of(text);
+    if (block != null) {
+      return block.contains(e.localAddress()) || block.contains(e.remoteAddress());
+    }
     if (contains(e.localAddress())
         || contains(e.remoteAddress())
         || contains(e.path())

@@ -123,6 +123,17 @@ public final class WebVerticle extends VerticleBase {
     this.hosts = new HostGuard(endpoint.allowedHosts(), access.tls(), HtmlReplies.PAGES);
   }
 
+  private java.util.Map<String, String> sharedTokens;
+
+  /**
+   * With {@code table} (null: none), API tokens are kept there, a table every hub shares, instead
+   * of in this process alone.
+   */
+  public WebVerticle withSharedTokens(java.util.Map<String, String> table) {
+    this.sharedTokens = table;
+    return this;
+  }
+
   /**
    * With {@code check} (null when not clustered), /health says how the node stands in the cluster.
    */
@@ -230,7 +241,16 @@ public final class WebVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     InvalidRequests.mount(router, HtmlReplies.PAGES);
     AccessControl accessControl =
-        AccessControl.mount(router, vertx, access, bind, hosts, HtmlReplies.PAGES);
+        AccessControl.mount(
+            router,
+            vertx,
+            access,
+            sharedTokens == null
+                ? access.tokenStore()
+                : access.tokenStore().sharedThrough(sharedTokens),
+            bind,
+            hosts,
+            HtmlReplies.PAGES);
     AccessPages.mountLogin(router, vertx, accessControl.users(), accessControl.sessions());
     TokenRoutes.mount(router, vertx, accessControl.tokens(), accessControl.users());
     router.get("/health").handler(this::health);
@@ -431,7 +451,9 @@ public final class WebVerticle extends VerticleBase {
           if (ar.failed()) {
             ApiErrors.fail(ctx, ar.cause());
           } else if (!ctx.response().closed()) {
-            ctx.response().putHeader("Content-Type", "application/json").end(ar.result().encode());
+            ctx.response()
+                .putHeader("Content-Type", "application/json")
+                .end(dev.portolan.http.IsoTimes.addTo(ar.result()).encode());
           }
         });
   }

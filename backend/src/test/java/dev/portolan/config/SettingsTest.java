@@ -35,7 +35,8 @@ class SettingsTest {
           + " PORTOLAN_TLS_KEY=tlsKey PORTOLAN_HTTP_HEADER_TIMEOUT=httpHeaderTimeout"
           + " PORTOLAN_HTTP_IDLE_TIMEOUT=httpIdleTimeout PORTOLAN_HTTP_MAX_CONNECTIONS=httpMaxConnections"
           + " PORTOLAN_HTTP_MAX_CONNECTIONS_PER_ADDRESS=httpMaxConnectionsPerAddress PORTOLAN_PUBLIC_HOST=publicHost"
-          + " PORTOLAN_HUB=hub PORTOLAN_BRIDGE_PORT=bridgePort";
+          + " PORTOLAN_HUB=hub PORTOLAN_BRIDGE_PORT=bridgePort"
+          + " PORTOLAN_METRICS_PORT=metricsPort PORTOLAN_METRICS_TOKEN=metricsToken";
 
   /** Every flag of the node's settings before the catalogue. */
   private static final List<String> FLAGS =
@@ -72,6 +73,8 @@ class SettingsTest {
           "--tls-key",
           "--http-header-timeout",
           "--http-idle-timeout",
+          "--metrics-port",
+          "--metrics-token",
           "--http-max-connections",
           "--http-max-connections-per-address",
           "--public-host",

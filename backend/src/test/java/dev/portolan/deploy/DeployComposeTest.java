@@ -346,7 +346,9 @@ class DeployComposeTest {
     assertEquals(
         "0.0.0.0", hub.bind(), "a published port needs the hub to listen on its container address");
     assertEquals(
-        List.of("7070:7070"), strings(service("hub"), "ports"), "published on the host's 7070");
+        List.of("127.0.0.1:7070:7070"),
+        strings(service("hub"), "ports"),
+        "published on the host's 7070, on its loopback only (the demo hub is --insecure)");
     var hosts = dev.portolan.access.AllowedHosts.of(hub.bind(), hub.http().publicHosts());
     for (String host : List.of("localhost", "127.0.0.1", "hub")) {
       assertTrue(

@@ -169,9 +169,22 @@ class DeployDockerfileTest {
     List<Instruction> entry = all("ENTRYPOINT");
     assertEquals(1, entry.size(), "one ENTRYPOINT");
     assertEquals(
-        "[\"java\", \"-jar\", \"/opt/portolan/portolan.jar\"]",
+        "[\"java\", \"--sun-misc-unsafe-memory-access=allow\", \"-jar\","
+            + " \"/opt/portolan/portolan.jar\"]",
         entry.getFirst().args(),
-        "exec form, no JVM flags of its own (they go in JAVA_TOOL_OPTIONS): " + entry.getFirst());
+        "exec form; no sizing flags (they go in JAVA_TOOL_OPTIONS), only what keeps Hazelcast's"
+            + " sun.misc.Unsafe warnings quiet: "
+            + entry.getFirst());
+    List<Instruction> env = all("ENV");
+    assertTrue(
+        env.stream()
+            .anyMatch(
+                e ->
+                    e.args().startsWith("JAVA_TOOL_OPTIONS=")
+                        && e.args().contains("-XX:+UseSerialGC")
+                        && e.args().contains("-XX:TieredStopAtLevel=1")
+                        && e.args().contains("-Xss512k")),
+        "the small-footprint flags by default: " + env);
     assertTrue(
         all("CMD").isEmpty(),
         "no default arguments: role and settings come from the environment or args");

@@ -301,7 +301,15 @@ final class DeployFiles {
    * which is no member and connects out to a hub's bridge, HTTP only.
    */
   static Map<String, Integer> ports(PortolanConfig settings) {
-    return settings.cluster().enabled() ? allPorts(settings) : Map.of("http", settings.httpPort());
+    Map<String, Integer> ports =
+        new java.util.HashMap<>(
+            settings.cluster().enabled()
+                ? allPorts(settings)
+                : Map.of("http", settings.httpPort()));
+    if (settings.metricsPort().enabled()) {
+      ports.put("metrics", settings.metricsPort().port());
+    }
+    return Map.copyOf(ports);
   }
 
   /** The jar's defaults for the four ports. */

@@ -708,9 +708,12 @@ class DeployManifestsTest {
           ds + ": no cluster option " + arg);
     }
     assertEquals(
-        Map.of("http", settings.httpPort()),
+        Map.of("http", settings.httpPort(), "metrics", settings.metricsPort().port()),
         containerPorts(c),
-        ds + ": the agent declares its HTTP port (probes) and no cluster port");
+        ds + ": the agent declares its HTTP port (probes), its metrics port and no cluster port");
+    assertNotNull(
+        settings.metricsPort().tokenFile(),
+        ds + ": the agent's metrics port asks for a token (PORTOLAN_METRICS_TOKEN)");
 
     Doc bridge = bridgeService();
     Map<String, Object> spec = map(bridge.body(), "spec");

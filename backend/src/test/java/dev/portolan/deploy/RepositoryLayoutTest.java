@@ -18,7 +18,15 @@ import org.junit.jupiter.api.Test;
  */
 class RepositoryLayoutTest {
   private static final Set<String> TOP_LEVEL =
-      Set.of("pom.xml", "backend", "frontend", "docker-compose.yml", "k8s", "README.md", "mvnw");
+      Set.of(
+          "pom.xml",
+          "backend",
+          "frontend",
+          "docker-compose.yml",
+          "k8s",
+          "README.md",
+          "mvnw",
+          "LICENSE");
 
   private static final Set<String> IGNORED = Set.of("target", "bus-tls", ".idea", ".vscode");
 

@@ -47,7 +47,8 @@ class ReachabilityTest {
     assertTrue(r.connected());
     JsonObject j = r.toJson();
     assertEquals("web-1", j.getString("node"));
-    assertEquals(1.25, j.getDouble("millis"));
+    assertEquals(1.25, j.getDouble("elapsedMillis"), "connectivity's name for it");
+    assertEquals(1.25, j.getDouble("millis"), "the deprecated alias");
     assertTrue(j.getBoolean("answered"));
     Reachability.Row refused =
         Reachability.row("web-2", 13_000, answer("web-2", "refused", 0.4), null);

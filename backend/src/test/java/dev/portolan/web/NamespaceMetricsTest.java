@@ -75,7 +75,7 @@ class NamespaceMetricsTest {
           "the own (host) namespace, read with the node's reader:\n" + metrics);
       assertTrue(value(metrics, "portolan_namespace_read_seconds_count", "") >= 1, metrics);
       assertTrue(value(metrics, "portolan_namespace_read_seconds_sum", "") > 0, metrics);
-      assertTrue(metrics.contains("# TYPE portolan_namespace_read_seconds summary"), metrics);
+      assertTrue(metrics.contains("# TYPE portolan_namespace_read_seconds histogram"), metrics);
       assertTrue(metrics.contains("# TYPE portolan_namespaces gauge"), metrics);
       assertTrue(metrics.contains("# TYPE portolan_namespace_reads_total counter"), metrics);
     } finally {

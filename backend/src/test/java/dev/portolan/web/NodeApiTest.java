@@ -207,7 +207,7 @@ class NodeApiTest extends NodeTestBase {
             "portolan_sockets{",
             "portolan_sse_clients",
             "portolan_sse_dropped_total",
-            "portolan_reader{")) {
+            "portolan_reader_info{")) {
       assertTrue(metrics.body().contains(name), name);
     }
     assertTrue(metrics.body().contains("reader=\"" + reader + "\""), "the reader in /metrics");

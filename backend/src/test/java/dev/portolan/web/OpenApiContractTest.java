@@ -91,6 +91,9 @@ class OpenApiContractTest {
       expect(200, "GET", "/api/v1/check?proto=tcp&port=" + port, null);
       expect(
           200, "GET", "/api/v1/check?node=" + RunningNode.NODE + "&proto=tcp&port=" + port, null);
+      expect(200, "GET", "/api/v1/why?kind=port&proto=tcp&port=" + port, null);
+      expect(200, "GET", "/api/v1/why?kind=bind&proto=tcp&port=" + port, null);
+      expect(400, "GET", "/api/v1/why?kind=sideways", null);
       expect(200, "GET", "/api/v1/scan-policy", null);
       expect(200, "PUT", "/api/v1/scan-policy", "{\"maxPorts\": 65535}");
       expect(200, "GET", "/api/v1/audit", null);

@@ -49,7 +49,7 @@ class ReachabilityApiTest extends NodeTestBase {
       assertTrue(
           row.getString("reason").startsWith("connected to 127.0.0.1:" + port),
           row.getString("reason"));
-      assertTrue(row.getDouble("millis") >= 0, row.encode());
+      assertTrue(row.getDouble("elapsedMillis") >= 0, row.encode());
       assertEquals("127.0.0.1", row.getString("address"));
       assertTrue(row.getBoolean("answered"));
 

@@ -73,6 +73,7 @@ public final class AccessControl {
   private AccessControl(
       Vertx vertx,
       HttpAccess access,
+      TokenStore tokens,
       String bind,
       HostGuard hosts,
       ErrorPages pages,
@@ -81,7 +82,7 @@ public final class AccessControl {
     this.access = access;
     this.hosts = hosts;
     this.users = access.users();
-    this.tokens = access.tokenStore();
+    this.tokens = tokens;
     this.routes = routes;
     this.insecureBind = !access.authentication() && !HttpAccess.isLoopback(bind) ? bind : null;
     this.sessions =
@@ -114,7 +115,23 @@ public final class AccessControl {
       String bind,
       HostGuard hosts,
       ErrorPages pages) {
-    AccessControl a = new AccessControl(vertx, access, bind, hosts, pages, RouteRoles.PORTOLAN);
+    return mount(router, vertx, access, access.tokenStore(), bind, hosts, pages);
+  }
+
+  /**
+   * As {@link #mount(Router, Vertx, HttpAccess, String, HostGuard, ErrorPages)}, with {@code
+   * tokens}.
+   */
+  public static AccessControl mount(
+      Router router,
+      Vertx vertx,
+      HttpAccess access,
+      TokenStore tokens,
+      String bind,
+      HostGuard hosts,
+      ErrorPages pages) {
+    AccessControl a =
+        new AccessControl(vertx, access, tokens, bind, hosts, pages, RouteRoles.PORTOLAN);
     if (a.insecureBind != null) {
       LOG.warning(
           "bound to "

@@ -1,0 +1,74 @@
+package dev.portolan.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code backend/bin/portolan} starts a node with the small-footprint flags and {@code
+ * --sun-misc-unsafe-memory-access=allow}; a hub without the heap cap; {@code PORTOLAN_JAVA_OPTS} in
+ * their place. Run with a stand-in {@code $JAVA_HOME/bin/java} that prints its arguments.
+ */
+class LauncherScriptTest {
+  @TempDir Path dir;
+
+  private List<String> javaArguments(Map<String, String> env, String... args) throws Exception {
+    Path bin = Files.createDirectories(dir.resolve("jdk/bin"));
+    Path java = bin.resolve("java");
+    Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path jar = Files.writeString(dir.resolve("portolan.jar"), "");
+    Path script = DeployFiles.root().resolve("backend/bin/portolan");
+    List<String> command = new java.util.ArrayList<>(List.of("/bin/sh", script.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().remove("PORTOLAN_JAVA_OPTS");
+    pb.environment().remove("PORTOLAN_ROLE");
+    pb.environment().put("JAVA_HOME", dir.resolve("jdk").toString());
+    pb.environment().put("PORTOLAN_JAR", jar.toString());
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    return out.lines().toList();
+  }
+
+  @Test
+  void aNodeStartsWithTheSmallFootprintFlags() throws Exception {
+    List<String> a = javaArguments(Map.of(), "--http-port", "7070");
+    for (String flag :
+        List.of(
+            "-Xmx128m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-Xss512k",
+            "--sun-misc-unsafe-memory-access=allow")) {
+      assertTrue(a.contains(flag), flag + " in " + a);
+    }
+    assertEquals(
+        List.of("-jar", dir.resolve("portolan.jar").toString(), "--http-port", "7070"),
+        a.subList(a.indexOf("-jar"), a.size()));
+  }
+
+  @Test
+  void aHubKeepsTheJvmsDefaultsAndTheOperatorMayReplaceThem() throws Exception {
+    List<String> hub = javaArguments(Map.of(), "--role", "hub");
+    assertFalse(hub.contains("-Xmx128m"), hub.toString());
+    assertTrue(hub.contains("--sun-misc-unsafe-memory-access=allow"), hub.toString());
+    assertFalse(javaArguments(Map.of("PORTOLAN_ROLE", "hub")).contains("-XX:+UseSerialGC"));
+    assertFalse(javaArguments(Map.of(), "--role=hub").contains("-XX:+UseSerialGC"));
+    List<String> own = javaArguments(Map.of("PORTOLAN_JAVA_OPTS", "-Xmx1g"), "--role", "agent");
+    assertTrue(own.contains("-Xmx1g") && !own.contains("-Xmx128m"), own.toString());
+  }
+}
