@@ -11,7 +11,10 @@ def nullable(t): return {"type": [t, "null"]}
 def obj(props, required=(), extra=True, desc=None):
     o = {"type": "object", "properties": props}
     if required: o["required"] = list(required)
-    if not extra: o["additionalProperties"] = False
+    if not extra:
+        o["additionalProperties"] = False
+        # every epoch-millisecond ...At / ...Since field has an ISO 8601 twin (IsoTimes)
+        o["patternProperties"] = {"(At|Since)Iso$": {"type": "string"}}
     if desc: o["description"] = desc
     return o
 S = {"type": "string"}; I = {"type": "integer"}; B = {"type": "boolean"}; N = {"type": "number"}
