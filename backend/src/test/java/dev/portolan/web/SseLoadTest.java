@@ -203,6 +203,9 @@ class SseLoadTest {
     int readerCount = readers.size();
     readers.clear();
     sockets.clear();
+    // the API contract check (ApiContract) validates each stream's first events on its own thread:
+    // its copies are the test's, not the node's
+    ApiContract.INSTANCE.awaitChecks(30);
     long heapAfter = usedHeapAfterGc();
 
     long perClient = (heapConnected - heapBefore) / (READERS + 1);
