@@ -8,6 +8,7 @@ import dev.portolan.bus.Addresses;
 import dev.portolan.cluster.BusCertificates;
 import dev.portolan.cluster.ClusterFixture;
 import dev.portolan.config.BusTls;
+import dev.portolan.testing.BufferSink;
 import dev.portolan.web.Await;
 import dev.portolan.web.RunningNode;
 import io.vertx.core.Vertx;
@@ -621,42 +622,6 @@ class BridgeIntruderTest {
 
     void close() {
       client.close();
-    }
-  }
-
-  /** A write stream into one buffer (FrameHelper writes to a stream). */
-  private record BufferSink(Buffer into) implements io.vertx.core.streams.WriteStream<Buffer> {
-    @Override
-    public io.vertx.core.streams.WriteStream<Buffer> exceptionHandler(
-        io.vertx.core.Handler<Throwable> handler) {
-      return this;
-    }
-
-    @Override
-    public io.vertx.core.Future<Void> write(Buffer data) {
-      into.appendBuffer(data);
-      return io.vertx.core.Future.succeededFuture();
-    }
-
-    @Override
-    public io.vertx.core.Future<Void> end() {
-      return io.vertx.core.Future.succeededFuture();
-    }
-
-    @Override
-    public io.vertx.core.streams.WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
-      return this;
-    }
-
-    @Override
-    public boolean writeQueueFull() {
-      return false;
-    }
-
-    @Override
-    public io.vertx.core.streams.WriteStream<Buffer> drainHandler(
-        io.vertx.core.Handler<Void> handler) {
-      return this;
     }
   }
 }

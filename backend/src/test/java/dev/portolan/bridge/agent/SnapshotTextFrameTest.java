@@ -12,6 +12,7 @@ import dev.portolan.socket.Family;
 import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketEntry;
 import dev.portolan.socket.SocketState;
+import dev.portolan.testing.BufferSink;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.eventbus.bridge.tcp.impl.protocol.FrameParser;
@@ -65,46 +66,8 @@ class SnapshotTextFrameTest {
     ServiceNames services = ServiceNames.builtInOnly();
     SnapshotReply r = reply();
     Buffer text = r.toJsonText(new JsonText(services), 1024);
-    List<Buffer> writes = new ArrayList<>();
-    HubLinkVerticle.writeSendFrame(
-        new io.vertx.core.streams.WriteStream<Buffer>() {
-          @Override
-          public io.vertx.core.streams.WriteStream<Buffer> exceptionHandler(
-              io.vertx.core.Handler<Throwable> handler) {
-            return this;
-          }
-
-          @Override
-          public io.vertx.core.Future<Void> write(Buffer data) {
-            writes.add(data.copy());
-            return io.vertx.core.Future.succeededFuture();
-          }
-
-          @Override
-          public io.vertx.core.Future<Void> end() {
-            return io.vertx.core.Future.succeededFuture();
-          }
-
-          @Override
-          public io.vertx.core.streams.WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
-            return this;
-          }
-
-          @Override
-          public boolean writeQueueFull() {
-            return false;
-          }
-
-          @Override
-          public io.vertx.core.streams.WriteStream<Buffer> drainHandler(
-              io.vertx.core.Handler<Void> handler) {
-            return this;
-          }
-        },
-        "__vertx.reply.\"7\"",
-        text);
     Buffer all = Buffer.buffer();
-    writes.forEach(all::appendBuffer);
+    HubLinkVerticle.writeSendFrame(new BufferSink(all), "__vertx.reply.\"7\"", text);
     for (int cut : new int[] {1, 3, 4, 5, 97, all.length() - 1}) {
       AtomicReference<JsonObject> frame = new AtomicReference<>();
       FrameParser parser =
