@@ -103,7 +103,7 @@ final class EmbeddedSource implements SocketSource {
   }
 
   @Override
-  public List<SocketRow> portOwners(String proto, int port, String asked) {
+  public List<PortHolder> portHolders(String proto, int port, String asked) {
     checkNode(asked);
     List<SocketEntry> onPort = new ArrayList<>();
     for (SocketEntry e : read(EnumSet.of(Protocol.fromWire(proto)))) {
@@ -111,7 +111,7 @@ final class EmbeddedSource implements SocketSource {
         onPort.add(e);
       }
     }
-    return owned(onPort);
+    return PortHolder.group(proto, owned(onPort));
   }
 
   @Override

@@ -56,8 +56,8 @@ final class FallbackSource implements SocketSource {
   }
 
   @Override
-  public List<SocketRow> portOwners(String proto, int port, String node) {
-    return ask(s -> s.portOwners(proto, port, node));
+  public List<PortHolder> portHolders(String proto, int port, String node) {
+    return ask(s -> s.portHolders(proto, port, node));
   }
 
   @Override

@@ -71,15 +71,22 @@ final class PlainHttp {
       socket.connect(new InetSocketAddress(uri.getHost(), port), connectMillis);
       socket.setSoTimeout(readMillis);
       byte[] content = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
-      StringBuilder request =
-          new StringBuilder(method)
-              .append(' ')
-              .append(uri.getRawPath())
-              .append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
-              .append(" HTTP/1.1\r\nHost: ")
-              .append(uri.getHost().contains(":") ? "[" + uri.getHost() + "]" : uri.getHost())
-              .append(uri.getPort() == -1 ? "" : ":" + port)
-              .append("\r\nConnection: close\r\nUser-Agent: portolan-cli\r\n");
+      // appends only, no string concatenation: each concatenation site is linked at run time
+      // (invokedynamic), which a short-lived client pays for
+      StringBuilder request = new StringBuilder(method).append(' ').append(uri.getRawPath());
+      if (uri.getRawQuery() != null) {
+        request.append('?').append(uri.getRawQuery());
+      }
+      request.append(" HTTP/1.1\r\nHost: ");
+      if (uri.getHost().contains(":")) {
+        request.append('[').append(uri.getHost()).append(']');
+      } else {
+        request.append(uri.getHost());
+      }
+      if (uri.getPort() != -1) {
+        request.append(':').append(port);
+      }
+      request.append("\r\nConnection: close\r\nUser-Agent: portolan-cli\r\n");
       for (Map.Entry<String, String> h : headers.entrySet()) {
         request.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
       }

@@ -39,15 +39,56 @@ final class ServerSource implements SocketSource {
   }
 
   @Override
-  public List<SocketRow> portOwners(String proto, int port, String node) {
+  public List<PortHolder> portHolders(String proto, int port, String node) {
     Map<String, String> query = new LinkedHashMap<>();
     query.put("proto", proto);
     query.put("port", Integer.toString(port));
-    query.put("sockets", "true"); // the rows themselves: who groups them
     if (node != null) {
       query.put("node", node);
     }
-    return rows(api.get("/api/v1/owners", query).get("sockets"));
+    // the node groups the port's sockets by holder (one readlink each): no row per socket
+    return holders(proto, api.get("/api/v1/owners", query).get("owners"));
+  }
+
+  /**
+   * The API's {@code owners} (one per node, namespace and holder) as holders per node: a holder in
+   * several namespaces of a node is one line, as {@code fuser} prints it.
+   */
+  static List<PortHolder> holders(String proto, Object owners) {
+    Map<String, PortHolder> groups = new LinkedHashMap<>();
+    if (owners instanceof List<?> list) {
+      for (Object o : list) {
+        if (!(o instanceof Map<?, ?> m)) {
+          continue;
+        }
+        String node = m.get("node") instanceof String s ? s : "";
+        SocketRow.ProcessOwner owner = SocketRow.ProcessOwner.UNKNOWN;
+        if (m.get("owner") instanceof Map<?, ?> j) {
+          String status = j.get("status") instanceof String s ? s : "unknown";
+          owner =
+              "process".equals(status)
+                  ? new SocketRow.ProcessOwner(
+                      status,
+                      j.get("pid") instanceof Number n ? n.intValue() : 0,
+                      j.get("process") instanceof String s ? s : null,
+                      j.get("user") instanceof String s ? s : null,
+                      j.get("cmdline") instanceof String s ? s : null)
+                  : new SocketRow.ProcessOwner(status, 0, null, null, null);
+        }
+        int sockets = m.get("sockets") instanceof Number n ? n.intValue() : 0;
+        boolean listening =
+            m.get("states") instanceof Map<?, ?> states
+                && states.containsKey("tcp".equals(proto) ? "listen" : "closed");
+        String key = node + '\0' + (owner.isProcess() ? "pid " + owner.pid() : owner.status());
+        PortHolder seen = groups.get(key);
+        groups.put(
+            key,
+            seen == null
+                ? new PortHolder(node, proto, owner, sockets, listening)
+                : seen.plus(sockets, listening));
+      }
+    }
+    return new ArrayList<>(groups.values());
   }
 
   @Override

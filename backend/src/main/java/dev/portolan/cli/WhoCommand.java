@@ -33,9 +33,6 @@ final class WhoCommand extends ClientCommand {
       description = "A port (tcp and udp), or tcp/PORT or udp/PORT")
   String port;
 
-  /** One owning process (or the kernel, or an unknown owner) on one node. */
-  private record Holder(String node, String proto, SocketRow.ProcessOwner owner) {}
-
   @Override
   int run() {
     String[] parts = port.toLowerCase(Locale.ROOT).split("/", -1);
@@ -64,23 +61,15 @@ final class WhoCommand extends ClientCommand {
       throw new CliException(CliException.USAGE, "bad port '" + port + "': 1 to 65535");
     }
     SocketSource source = source();
-    Map<Holder, List<SocketRow>> held = new LinkedHashMap<>();
+    List<SocketSource.PortHolder> held = new ArrayList<>();
     for (String proto : protocols) {
-      for (SocketRow r : source.portOwners(proto, p, node)) {
-        if (r.localPort() != p) {
-          continue;
-        }
-        SocketRow.ProcessOwner o = r.owner();
-        SocketRow.ProcessOwner key =
-            o.isProcess()
-                ? new SocketRow.ProcessOwner(
-                    o.status(), o.pid(), o.process(), o.user(), o.cmdline())
-                : new SocketRow.ProcessOwner(o.status(), 0, null, null, null);
-        held.computeIfAbsent(new Holder(r.node(), proto, key), k -> new ArrayList<>()).add(r);
-      }
+      held.addAll(source.portHolders(proto, p, node));
     }
     print(held, p);
-    boolean someone = held.keySet().stream().anyMatch(h -> !h.owner().status().equals("kernel"));
+    boolean someone = false;
+    for (SocketSource.PortHolder h : held) {
+      someone |= !h.owner().status().equals("kernel");
+    }
     if (held.isEmpty() && output == OutputFormat.table) {
       terminal
           .err()
@@ -94,11 +83,10 @@ final class WhoCommand extends ClientCommand {
     return someone ? 0 : 1;
   }
 
-  private void print(Map<Holder, List<SocketRow>> held, int port) {
+  private void print(List<SocketSource.PortHolder> held, int port) {
     if (output == OutputFormat.json) {
       List<Object> out = new ArrayList<>();
-      for (Map.Entry<Holder, List<SocketRow>> e : held.entrySet()) {
-        Holder h = e.getKey();
+      for (SocketSource.PortHolder h : held) {
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("node", h.node());
         j.put("proto", h.proto());
@@ -110,8 +98,8 @@ final class WhoCommand extends ClientCommand {
           j.put("user", h.owner().user());
           j.put("cmdline", h.owner().cmdline());
         }
-        j.put("sockets", (long) e.getValue().size());
-        j.put("listening", e.getValue().stream().anyMatch(SocketRow::listening));
+        j.put("sockets", (long) h.sockets());
+        j.put("listening", h.listening());
         out.add(j);
       }
       printJson(out);
@@ -131,8 +119,7 @@ final class WhoCommand extends ClientCommand {
             true,
             false,
             false);
-    for (Map.Entry<Holder, List<SocketRow>> e : held.entrySet()) {
-      Holder h = e.getKey();
+    for (SocketSource.PortHolder h : held) {
       SocketRow.ProcessOwner o = h.owner();
       table.add(
           List.of(
@@ -141,8 +128,8 @@ final class WhoCommand extends ClientCommand {
               o.isProcess() ? Integer.toString(o.pid()) : "-",
               o.isProcess() ? o.process() : "(" + o.status() + ")",
               o.isProcess() && o.user() != null ? o.user() : "-",
-              Integer.toString(e.getValue().size()),
-              e.getValue().stream().anyMatch(SocketRow::listening) ? "yes" : "no",
+              Integer.toString(h.sockets()),
+              h.listening() ? "yes" : "no",
               o.isProcess() && o.cmdline() != null ? o.cmdline() : ""));
     }
     table.print(terminal, output);

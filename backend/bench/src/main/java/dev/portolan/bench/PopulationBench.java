@@ -193,13 +193,14 @@ final class PopulationBench {
       Timings.Measured overHttp = measurePortolan(agent::listeningTcpSockets);
       compare(rows, LISTENERS, sockets, reader, OURS_LISTENERS_HTTP, overHttp, "ss", "-ltn");
 
-      Timings.Measured health = Timings.measure(OWNER_GETS, OWNER_GETS, () -> agent.get("/health"));
+      Timings.Measured health =
+          Timings.measure(OWNER_GETS, WARM_UP, OWNER_GETS, () -> agent.get("/health"));
       log.printf(
           "  HTTP round trip of GET /health on the agent (no /proc access): median %.3f ms%n",
           health.medianMillis());
       int idle = population.idlePort();
       Timings.Measured idleOwner =
-          Timings.measure(OWNER_GETS, OWNER_GETS, () -> agent.owners(idle));
+          Timings.measure(OWNER_GETS, WARM_UP, OWNER_GETS, () -> agent.owners(idle));
       compare(
           rows,
           OWNER_OF_PORT,
@@ -235,10 +236,10 @@ final class PopulationBench {
       int busy = population.busyPort();
       int sharing = agent.owners(busy).getInteger("socketCount");
       Timings.Measured busyOwner =
-          Timings.measure(OWNER_GETS / 5, OWNER_GETS, () -> agent.owners(busy));
+          Timings.measure(OWNER_GETS / 5, WARM_UP, OWNER_GETS, () -> agent.owners(busy));
       String busyOurs = OURS_OWNER_HTTP + ", " + sharing + " sockets on the port, grouped by owner";
       Timings.Measured busyListed =
-          Timings.measure(OWNER_GETS / 5, OWNER_GETS, () -> agent.ownersListed(busy));
+          Timings.measure(OWNER_GETS / 5, WARM_UP, OWNER_GETS, () -> agent.ownersListed(busy));
       compare(
           rows,
           OWNER_OF_BUSY_PORT,

@@ -69,14 +69,18 @@ record Report(
     md.append(
         String.format(
             "Times are medians of %d runs after %d warm-up runs (owner lookups over HTTP: median of %d"
-                + " keep-alive GETs after warm-up GETs), in ms. `reader`: the socket table reader, `netlink` (sock_diag) or"
-                + " `proc` (/proc/net text); in-process rows run Portolan's classes in the benchmark's JVM with that reader"
-                + " (after at least %d s of warm-up: JIT-compiled, owner index warm); HTTP rows ask an agent started with the"
+                + " keep-alive GETs after at least %d s of warm-up GETs), in ms. `reader`: the socket table reader, `netlink`"
+                + " (sock_diag) or `proc` (/proc/net text); in-process rows run Portolan's classes in the benchmark's JVM with"
+                + " that reader (after at least %d s of warm-up: JIT-compiled, owner index warm); HTTP rows ask an agent started with the"
                 + " default `--socket-reader auto` and show the reader its `/api/v1/nodes` reported. Tools run with output to"
                 + " /dev/null; their time is the wall time of the whole process, measured once per population and compared with"
                 + " each row of ours that does the same. `ours/tool` < 1 and `speed-up` > 1 mean Portolan is faster. `max` is"
                 + " Portolan's slowest timed run.%n%n",
-            runs, warmups, PopulationBench.OWNER_GETS, PopulationBench.WARM_UP.toSeconds()));
+            runs,
+            warmups,
+            PopulationBench.OWNER_GETS,
+            PopulationBench.WARM_UP.toSeconds(),
+            PopulationBench.WARM_UP.toSeconds()));
     md.append(
         "| TCP sockets | scenario | reader | Portolan | median ms | max ms | tool | tool median ms | ours/tool | speed-up |\n");
     md.append("|---:|---|---|---|---:|---:|---|---:|---:|---:|\n");
