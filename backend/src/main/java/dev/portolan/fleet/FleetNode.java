@@ -122,6 +122,12 @@ final class FleetNode {
     view = null;
   }
 
+  /** Status and socket counts, for metrics (no copy of the table). */
+  NodeGauge gauge() {
+    return new NodeGauge(
+        name, status, lastSampleMillis, status == NodeStatus.DOWN ? null : table.summary());
+  }
+
   NodeView view() {
     NodeView v = view;
     if (v == null) {

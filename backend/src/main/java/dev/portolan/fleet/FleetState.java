@@ -283,6 +283,18 @@ public final class FleetState {
     return Collections.unmodifiableList(views);
   }
 
+  /**
+   * Every node's status and socket counts, for metrics: no table is copied (see {@link #nodes()},
+   * whose views hold a snapshot of each table changed since the last call).
+   */
+  public List<NodeGauge> gauges() {
+    List<NodeGauge> gauges = new ArrayList<>(byName.size());
+    for (FleetNode n : byName) {
+      gauges.add(n.gauge());
+    }
+    return Collections.unmodifiableList(gauges);
+  }
+
   /** The node called {@code name}, or null. */
   public NodeView node(String name) {
     FleetNode n = nodes.get(name);

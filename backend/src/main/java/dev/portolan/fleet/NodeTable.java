@@ -4,6 +4,8 @@ import dev.portolan.netns.SocketNamespace;
 import dev.portolan.owner.Owner;
 import dev.portolan.sampling.NodeSnapshot;
 import dev.portolan.sampling.OwnedSocket;
+import dev.portolan.sampling.SocketSummary;
+import dev.portolan.socket.KernelSockstat;
 import dev.portolan.socket.SocketEntry;
 import dev.portolan.socket.SocketKey;
 import java.util.ArrayList;
@@ -31,6 +33,9 @@ final class NodeTable {
   private final Map<SocketNamespace, SocketNamespace> namespaces = new HashMap<>();
   private final Map<String, String> addresses = new HashMap<>();
 
+  /** Counts per protocol and state of {@link #byKey}'s rows, kept as they change. */
+  private final SocketSummary.Counts counts = new SocketSummary.Counts();
+
   OwnedSocket get(SocketKey key) {
     return byKey.get(key);
   }
@@ -38,11 +43,23 @@ final class NodeTable {
   /** Puts {@code row} under its key, replacing the row that had the key. */
   void put(OwnedSocket row) {
     row = canonical(row);
-    byKey.put(row.socket().key(), row);
+    OwnedSocket was = byKey.put(row.socket().key(), row);
+    if (was != null) {
+      counts.remove(was.socket());
+    }
+    counts.add(row.socket());
   }
 
   void remove(SocketKey key) {
-    byKey.remove(key);
+    OwnedSocket was = byKey.remove(key);
+    if (was != null) {
+      counts.remove(was.socket());
+    }
+  }
+
+  /** Counts per protocol and state of the rows, without a pass over them. */
+  SocketSummary summary() {
+    return counts.summary(KernelSockstat.empty());
   }
 
   /** The rows, in no particular order (a live view: do not change the table while iterating). */
@@ -58,9 +75,11 @@ final class NodeTable {
     byKey.clear();
     owners.clear();
     addresses.clear();
+    counts.clear();
     for (Map.Entry<SocketKey, OwnedSocket> e : rows.entrySet()) {
       OwnedSocket row = canonical(e.getValue());
       byKey.put(e.getKey(), row);
+      counts.add(row.socket());
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.portolan.metrics;
 
+import dev.portolan.fleet.NodeGauge;
 import dev.portolan.fleet.NodeStatus;
-import dev.portolan.fleet.NodeView;
 import dev.portolan.sampling.SocketSummary;
 import dev.portolan.socket.SocketState;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -27,20 +27,20 @@ public final class FleetNodeMetrics implements MultiCollector {
   static final String SOCKETS = "portolan_node_sockets";
 
   private final LongSupplier clock;
-  private volatile List<NodeView> nodes = List.of();
+  private volatile List<NodeGauge> nodes = List.of();
 
   public FleetNodeMetrics(LongSupplier clock) {
     this.clock = clock;
   }
 
   /** The fleet's nodes now (immutable views), for the next scrapes. */
-  public void update(List<NodeView> nodes) {
+  public void update(List<NodeGauge> nodes) {
     this.nodes = List.copyOf(nodes);
   }
 
   @Override
   public MetricSnapshots collect() {
-    List<NodeView> now = nodes;
+    List<NodeGauge> now = nodes;
     long nowMillis = clock.getAsLong();
     GaugeSnapshot.Builder up =
         GaugeSnapshot.builder()
@@ -52,14 +52,14 @@ public final class FleetNodeMetrics implements MultiCollector {
         GaugeSnapshot.builder()
             .name(SOCKETS)
             .help("Sockets in the last sample of each live node, by protocol and state");
-    for (NodeView n : now) {
+    for (NodeGauge n : now) {
       Labels node = Labels.of("node", n.name());
       up.dataPoint(point(node, n.status() == NodeStatus.DOWN ? 0 : 1));
       if (n.lastSampleMillis() > 0) {
         age.dataPoint(point(node, Math.max(0, nowMillis - n.lastSampleMillis()) / 1000.0));
       }
-      if (n.live() && n.snapshot() != null) {
-        SocketSummary summary = n.snapshot().summary();
+      if (n.live() && n.sockets() != null) {
+        SocketSummary summary = n.sockets();
         summary
             .byProtocol()
             .forEach(

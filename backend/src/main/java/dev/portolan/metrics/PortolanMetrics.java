@@ -172,7 +172,7 @@ public final class PortolanMetrics {
    * The fleet's nodes as of this tick, for the per-node series ({@link FleetNodeMetrics}); the
    * collector is registered at the first call, so only hubs serve them.
    */
-  public void fleetNodeViews(java.util.List<dev.portolan.fleet.NodeView> nodes) {
+  public void fleetNodeGauges(java.util.List<dev.portolan.fleet.NodeGauge> nodes) {
     OncePerRegistry.get(
             registry.getPrometheusRegistry(),
             FleetNodeMetrics.UP,

@@ -120,7 +120,7 @@ public final class FleetVerticle extends VerticleBase {
           Map<String, Integer> counts = new LinkedHashMap<>();
           state.countByStatus().forEach((status, n) -> counts.put(status.wireName(), n));
           metrics.fleetNodes(counts);
-          metrics.fleetNodeViews(state.nodes());
+          metrics.fleetNodeGauges(state.gauges());
         });
     Future<?> consumers =
         Future.all(

@@ -104,6 +104,37 @@ class NodeTableTest {
     }
   }
 
+  @Test
+  void itsCountsAreThoseOfItsRowsThroughPutsRemovesAndReplaces() {
+    NodeTable table = new NodeTable();
+    java.util.Random random = new java.util.Random(7);
+    SocketState[] states = {
+      SocketState.ESTABLISHED, SocketState.TIME_WAIT, SocketState.LISTEN, SocketState.CLOSE_WAIT
+    };
+    for (int step = 0; step < 3_000; step++) {
+      int port = 40000 + random.nextInt(200);
+      OwnedSocket row =
+          Rows.tcp(
+              random.nextBoolean() ? "10.0.0.1" : "::1",
+              443,
+              "10.9.0.2",
+              port,
+              states[random.nextInt(states.length)],
+              port,
+              Owner.of(Rows.process(500, "nginx")));
+      switch (random.nextInt(10)) {
+        case 0, 1, 2 -> table.remove(row.socket().key());
+        case 3 -> table.replace(SampleDiffer.byKey(table.copy().subList(0, table.size() / 2)));
+        default -> table.put(row); // a new row, or a state change of a row held
+      }
+      assertEquals(
+          dev.portolan.sampling.SocketSummary.of(
+              table.copy(), dev.portolan.socket.KernelSockstat.empty()),
+          table.summary(),
+          "after step " + step);
+    }
+  }
+
   private static String text(String s) {
     return s == null ? "" : s;
   }
