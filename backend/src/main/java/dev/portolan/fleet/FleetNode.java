@@ -1,8 +1,11 @@
 package dev.portolan.fleet;
 
 import dev.portolan.sampling.NodeSnapshot;
+import dev.portolan.sampling.OwnedSocket;
 import dev.portolan.sampling.SocketChange;
 import dev.portolan.socket.KernelSockstat;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketEntry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,5 +170,44 @@ final class FleetNode {
                   KernelSockstat.empty());
     }
     return s;
+  }
+
+  /**
+   * This node as {@link #view()} shows it, but with only its sockets on local port {@code
+   * proto}/{@code port} in the snapshot: a scan of the table, where a full view copies it (and a
+   * fleet-wide question about one port copied every changed node's table). When the full snapshot
+   * is at hand already, its port index answers.
+   */
+  NodeView viewOnPort(Protocol proto, int port) {
+    NodeSnapshot full = snapshot;
+    List<OwnedSocket> on;
+    if (full != null) {
+      on = full.byLocalPort(proto, port);
+    } else {
+      on = new ArrayList<>();
+      for (OwnedSocket row : table.rows()) {
+        SocketEntry e = row.socket();
+        if (e.localPort() == port && e.proto() == proto) {
+          on.add(row);
+        }
+      }
+    }
+    return new NodeView(
+        name,
+        status,
+        statusSinceMillis,
+        statusReason,
+        facts,
+        epoch,
+        lastHeartbeatMillis,
+        lastSampleMillis,
+        pending,
+        new NodeSnapshot(
+            name,
+            lastSeq,
+            Math.max(pictureAtMillis, lastSampleMillis),
+            0,
+            on,
+            KernelSockstat.empty()));
   }
 }

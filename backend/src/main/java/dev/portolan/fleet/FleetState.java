@@ -4,6 +4,7 @@ import dev.portolan.sampling.ChangeKind;
 import dev.portolan.sampling.OwnedSocket;
 import dev.portolan.sampling.SampleDiffer;
 import dev.portolan.sampling.SocketChange;
+import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketKey;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -293,6 +294,18 @@ public final class FleetState {
       gauges.add(n.gauge());
     }
     return Collections.unmodifiableList(gauges);
+  }
+
+  /**
+   * Every node, each with only its sockets on local port {@code proto}/{@code port} in its snapshot
+   * (see {@link FleetNode#viewOnPort}): for questions about one port.
+   */
+  public List<NodeView> nodesOnPort(Protocol proto, int port) {
+    List<NodeView> views = new ArrayList<>(byName.size());
+    for (FleetNode n : byName) {
+      views.add(n.viewOnPort(proto, port));
+    }
+    return Collections.unmodifiableList(views);
   }
 
   /** The node called {@code name}, or null. */

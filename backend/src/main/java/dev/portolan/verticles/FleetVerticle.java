@@ -348,24 +348,22 @@ public final class FleetVerticle extends VerticleBase {
   }
 
   private void port(Message<JsonObject> msg) {
-    List<NodeView> nodes = state.nodes();
     JsonObject q = msg.body();
+    Protocol proto = Protocol.fromWire(q.getString("proto"));
+    int port = q.getInteger("port");
+    // each node's sockets on the port only: no copy of the fleet's tables for one port
+    List<NodeView> nodes = state.nodesOnPort(proto, port);
     answer(
         msg,
         () ->
-            FleetPortReply.of(
-                    nodes,
-                    Protocol.fromWire(q.getString("proto")),
-                    q.getInteger("port"),
-                    services,
-                    q.getBoolean("listSockets", true))
+            FleetPortReply.of(nodes, proto, port, services, q.getBoolean("listSockets", true))
                 .toJson());
   }
 
   /** The listen check of every node that is not down, from the hub's copy of its table. */
   private void check(Message<JsonObject> msg) {
-    List<NodeView> nodes = state.nodes();
     PortCheck q = PortCheck.fromJson(msg.body());
+    List<NodeView> nodes = state.nodesOnPort(q.proto(), q.port());
     answer(
         msg,
         () -> {

@@ -1,0 +1,63 @@
+package dev.portolan.fleet;
+
+import static dev.portolan.sampling.Rows.listener;
+import static dev.portolan.sampling.Rows.tcp;
+import static dev.portolan.sampling.Rows.udp;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.portolan.owner.Owner;
+import dev.portolan.sampling.OwnedSocket;
+import dev.portolan.sampling.Rows;
+import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketState;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A question about one port sees each node's sockets on that port, the same ones the node's full
+ * view holds there, with or without the full snapshot built, and the node's status with them.
+ */
+class FleetStatePortTest {
+  private static final Owner OWNER = Owner.of(Rows.process(42, "nginx"));
+
+  @Test
+  void eachNodesSocketsOnThePortAreThoseOfItsFullView() {
+    FleetState state = new FleetState(FleetState.Settings.DEFAULT, 0);
+    List<OwnedSocket> a = new ArrayList<>();
+    for (int port = 1; port <= 300; port++) {
+      a.add(listener(port, port, OWNER));
+      a.add(tcp("10.0.0.1", port, "10.0.0.9", 40000 + port, SocketState.ESTABLISHED, 0, OWNER));
+    }
+    a.add(udp("0.0.0.0", 53, 9999, OWNER));
+    state.snapshot("a", "e-a", 0, 1_000, a, 1_000);
+    state.snapshot("b", "e-b", 0, 1_000, List.of(listener(22, 7, OWNER)), 1_000);
+
+    for (boolean fullViewBuilt : List.of(false, true)) {
+      if (fullViewBuilt) {
+        state.nodes(); // builds and caches each node's full snapshot
+      }
+      for (int port : List.of(22, 53, 80, 5000)) {
+        for (Protocol proto : List.of(Protocol.TCP, Protocol.UDP)) {
+          List<NodeView> onPort = state.nodesOnPort(proto, port);
+          assertEquals(List.of("a", "b"), onPort.stream().map(NodeView::name).toList());
+          for (NodeView v : onPort) {
+            NodeView full = state.node(v.name());
+            assertEquals(full.status(), v.status());
+            assertEquals(full.lastSampleMillis(), v.lastSampleMillis());
+            assertEquals(
+                new HashSet<>(full.snapshot().byLocalPort(proto, port)),
+                new HashSet<>(v.snapshot().byLocalPort(proto, port)),
+                v.name() + " " + proto + "/" + port + " (full view built: " + fullViewBuilt + ")");
+            assertEquals(
+                v.snapshot().byLocalPort(proto, port).size(),
+                v.snapshot().sockets().size(),
+                "only the port's sockets");
+          }
+        }
+      }
+    }
+    assertEquals(2, state.nodesOnPort(Protocol.TCP, 22).get(0).snapshot().sockets().size());
+  }
+}
