@@ -31,7 +31,7 @@ public record NodeEntry(
 
   /** The entry of {@code v} in an answer current at feed position {@code seq}. */
   public static NodeEntry of(NodeView v, long seq) {
-    SocketSummary summary = v.snapshot().summary();
+    SocketSummary summary = v.sockets();
     Map<String, Integer> sockets = new LinkedHashMap<>();
     sockets.put("total", summary.total());
     summary
@@ -39,7 +39,7 @@ public record NodeEntry(
         .forEach(
             (proto, states) ->
                 sockets.put(proto, states.values().stream().mapToInt(Integer::intValue).sum()));
-    sockets.put("listening", v.snapshot().sortedListeners().size());
+    sockets.put("listening", v.listening());
     return new NodeEntry(
         v.name(),
         v.listedStatus(),
@@ -49,7 +49,7 @@ public record NodeEntry(
         v.resyncing(),
         v.lastHeartbeatMillis(),
         v.lastSampleMillis(),
-        v.snapshot().seq(),
+        v.seq(),
         sockets,
         v.facts(),
         seq);

@@ -134,21 +134,32 @@ final class FleetNode {
   NodeView view() {
     NodeView v = view;
     if (v == null) {
-      view =
-          v =
-              new NodeView(
-                  name,
-                  status,
-                  statusSinceMillis,
-                  statusReason,
-                  facts,
-                  epoch,
-                  lastHeartbeatMillis,
-                  lastSampleMillis,
-                  pending,
-                  snapshot());
+      view = v = view(snapshot());
     }
     return v;
+  }
+
+  /** This node's view without its table ({@code snapshot} null): no copy of the table. */
+  NodeView viewWithoutTable() {
+    NodeView v = view;
+    return v != null ? v : view(null);
+  }
+
+  private NodeView view(NodeSnapshot sockets) {
+    return new NodeView(
+        name,
+        status,
+        statusSinceMillis,
+        statusReason,
+        facts,
+        epoch,
+        lastHeartbeatMillis,
+        lastSampleMillis,
+        pending,
+        lastSeq,
+        table.summary(),
+        table.listening(),
+        sockets);
   }
 
   /**
@@ -192,16 +203,7 @@ final class FleetNode {
         }
       }
     }
-    return new NodeView(
-        name,
-        status,
-        statusSinceMillis,
-        statusReason,
-        facts,
-        epoch,
-        lastHeartbeatMillis,
-        lastSampleMillis,
-        pending,
+    return view(
         new NodeSnapshot(
             name,
             lastSeq,

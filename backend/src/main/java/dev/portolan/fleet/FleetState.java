@@ -285,6 +285,18 @@ public final class FleetState {
   }
 
   /**
+   * Every node without its table ({@link NodeView#snapshot()} null, counts kept): for listings of
+   * nodes, summaries and completeness, which would otherwise copy each changed node's table.
+   */
+  public List<NodeView> nodesWithoutTables() {
+    List<NodeView> views = new ArrayList<>(byName.size());
+    for (FleetNode n : byName) {
+      views.add(n.viewWithoutTable());
+    }
+    return Collections.unmodifiableList(views);
+  }
+
+  /**
    * Every node's status and socket counts, for metrics: no table is copied (see {@link #nodes()},
    * whose views hold a snapshot of each table changed since the last call).
    */

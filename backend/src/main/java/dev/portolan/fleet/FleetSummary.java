@@ -36,7 +36,7 @@ public record FleetSummary(SocketSummary sockets, Map<NodeStatus, Integer> nodes
       if (!node.live()) {
         continue;
       }
-      SocketSummary s = node.snapshot().summary();
+      SocketSummary s = node.sockets();
       total += s.total();
       s.byProtocol()
           .forEach(

@@ -36,6 +36,9 @@ final class NodeTable {
   /** Counts per protocol and state of {@link #byKey}'s rows, kept as they change. */
   private final SocketSummary.Counts counts = new SocketSummary.Counts();
 
+  /** How many of the rows listen ({@link SocketEntry#isListening()}). */
+  private int listening;
+
   OwnedSocket get(SocketKey key) {
     return byKey.get(key);
   }
@@ -45,16 +48,35 @@ final class NodeTable {
     row = canonical(row);
     OwnedSocket was = byKey.put(row.socket().key(), row);
     if (was != null) {
-      counts.remove(was.socket());
+      uncount(was.socket());
     }
-    counts.add(row.socket());
+    count(row.socket());
   }
 
   void remove(SocketKey key) {
     OwnedSocket was = byKey.remove(key);
     if (was != null) {
-      counts.remove(was.socket());
+      uncount(was.socket());
     }
+  }
+
+  private void count(SocketEntry e) {
+    counts.add(e);
+    if (e.isListening()) {
+      listening++;
+    }
+  }
+
+  private void uncount(SocketEntry e) {
+    counts.remove(e);
+    if (e.isListening()) {
+      listening--;
+    }
+  }
+
+  /** How many of the rows listen, without a pass over them. */
+  int listening() {
+    return listening;
   }
 
   /** Counts per protocol and state of the rows, without a pass over them. */
@@ -76,10 +98,11 @@ final class NodeTable {
     owners.clear();
     addresses.clear();
     counts.clear();
+    listening = 0;
     for (Map.Entry<SocketKey, OwnedSocket> e : rows.entrySet()) {
       OwnedSocket row = canonical(e.getValue());
       byKey.put(e.getKey(), row);
-      counts.add(row.socket());
+      count(row.socket());
     }
   }
 

@@ -1,12 +1,14 @@
 package dev.portolan.fleet;
 
 import dev.portolan.sampling.NodeSnapshot;
+import dev.portolan.sampling.SocketSummary;
 
 /**
  * One node of the fleet as the hub holds it, immutable: status and since when, the facts from its
- * last heartbeat, the last change seq applied, and its sockets as a {@link NodeSnapshot} (whose
- * {@code seq()} is the node's own change seq, and whose sockets are "last seen" when the node is
- * not up).
+ * last heartbeat, the last change seq applied ({@code seq}, the node's own), its sockets counted
+ * per protocol and state ({@code sockets}, {@code listening}), and the sockets themselves as a
+ * {@link NodeSnapshot} ("last seen" when the node is not up). {@code snapshot} is null in the views
+ * {@link FleetState#nodesWithoutTables()} gives: those cost no copy of the table.
  */
 public record NodeView(
     String name,
@@ -18,6 +20,9 @@ public record NodeView(
     long lastHeartbeatMillis,
     long lastSampleMillis,
     boolean resyncing,
+    long seq,
+    SocketSummary sockets,
+    int listening,
     NodeSnapshot snapshot) {
 
   public boolean live() {

@@ -134,12 +134,14 @@ public final class FleetVerticle extends VerticleBase {
                 bus.<JsonObject>localConsumer(
                         Addresses.FLEET_COMPLETE,
                         msg ->
-                            msg.reply(new CompletenessReply(completeness(state.nodes())).toJson()))
+                            msg.reply(
+                                new CompletenessReply(completeness(state.nodesWithoutTables()))
+                                    .toJson()))
                     .completion(),
                 bus.<JsonObject>localConsumer(
                         Addresses.FLEET_SUMMARY,
                         msg -> {
-                          List<NodeView> nodes = state.nodes();
+                          List<NodeView> nodes = state.nodesWithoutTables();
                           long seq = state.lastSeq();
                           FleetCompleteness complete = completeness(nodes);
                           answer(
@@ -286,7 +288,7 @@ public final class FleetVerticle extends VerticleBase {
    */
   private void nodes(Message<JsonObject> msg) {
     String wanted = msg.body().getString("node");
-    List<NodeView> nodes = state.nodes();
+    List<NodeView> nodes = state.nodesWithoutTables();
     long seq = state.lastSeq();
     FleetCompleteness complete = completeness(nodes);
     answer(

@@ -42,6 +42,9 @@ class FleetPageTest {
         0,
         0,
         false,
+        1,
+        dev.portolan.sampling.SocketSummary.of(rows, KernelSockstat.empty()),
+        (int) rows.stream().filter(r -> r.socket().isListening()).count(),
         new NodeSnapshot(name, 1, 1, 0, rows, KernelSockstat.empty()));
   }
 
@@ -150,7 +153,8 @@ class FleetPageTest {
   void aNodeFilterSkipsTheOtherNodesWithoutReadingThem() {
     List<NodeView> nodes = new ArrayList<>(fleet());
     // a node whose snapshot cannot be read: listing it would fail
-    nodes.add(new NodeView("z", NodeStatus.UP, 0, "joined", null, "e1", 0, 0, false, null));
+    nodes.add(
+        new NodeView("z", NodeStatus.UP, 0, "joined", null, "e1", 0, 0, false, 0, null, 0, null));
     SocketFilter onlyC = SocketFilter.parse(Map.of("node", List.of("c")));
     FleetPage page = FleetPage.of(nodes, onlyC, 2, null);
     assertEquals(3, page.matched());

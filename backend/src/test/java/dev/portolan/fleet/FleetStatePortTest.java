@@ -60,4 +60,27 @@ class FleetStatePortTest {
     }
     assertEquals(2, state.nodesOnPort(Protocol.TCP, 22).get(0).snapshot().sockets().size());
   }
+
+  @Test
+  void viewsWithoutTablesCountWhatTheFullViewsHold() {
+    FleetState state = new FleetState(FleetState.Settings.DEFAULT, 0);
+    List<OwnedSocket> a = new ArrayList<>();
+    for (int port = 1; port <= 50; port++) {
+      a.add(listener(port, port, OWNER));
+      a.add(tcp("10.0.0.1", port, "10.0.0.9", 40000 + port, SocketState.TIME_WAIT, 0, OWNER));
+    }
+    a.add(udp("0.0.0.0", 53, 9999, OWNER));
+    state.snapshot("a", "e-a", 7, 1_000, a, 1_000);
+    List<NodeView> light = state.nodesWithoutTables();
+    assertEquals(null, light.getFirst().snapshot(), "no table copied");
+    NodeView full = state.node("a");
+    NodeView counted = state.nodesWithoutTables().getFirst();
+    assertEquals(full.snapshot().summary(), counted.sockets());
+    assertEquals(full.snapshot().sortedListeners().size(), counted.listening());
+    assertEquals(full.snapshot().seq(), counted.seq());
+    assertEquals(
+        dev.portolan.bus.NodeEntry.of(full, 3).sockets(),
+        dev.portolan.bus.NodeEntry.of(state.nodesOnPort(Protocol.TCP, 1).getFirst(), 3).sockets(),
+        "a node's entry counts its whole table, whatever view it comes from");
+  }
 }
