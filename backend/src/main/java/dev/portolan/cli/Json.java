@@ -197,38 +197,40 @@ final class Json {
   }
 
   private static void write(StringBuilder b, Object v) {
-    switch (v) {
-      case null -> b.append("null");
-      case String s -> quote(b, s);
-      case Number n -> b.append(n);
-      case Boolean x -> b.append(x);
-      case Map<?, ?> m -> {
-        b.append('{');
-        boolean first = true;
-        for (Map.Entry<?, ?> e : m.entrySet()) {
-          if (!first) {
-            b.append(',');
-          }
-          first = false;
-          quote(b, String.valueOf(e.getKey()));
-          b.append(':');
-          write(b, e.getValue());
+    // instanceof, not a switch on types: a type switch is linked at run time (a generated class),
+    // which the short-lived client pays for
+    if (v == null) {
+      b.append("null");
+    } else if (v instanceof String s) {
+      quote(b, s);
+    } else if (v instanceof Number || v instanceof Boolean) {
+      b.append(v);
+    } else if (v instanceof Map<?, ?> m) {
+      b.append('{');
+      boolean first = true;
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        if (!first) {
+          b.append(',');
         }
-        b.append('}');
+        first = false;
+        quote(b, String.valueOf(e.getKey()));
+        b.append(':');
+        write(b, e.getValue());
       }
-      case Iterable<?> a -> {
-        b.append('[');
-        boolean first = true;
-        for (Object o : a) {
-          if (!first) {
-            b.append(',');
-          }
-          first = false;
-          write(b, o);
+      b.append('}');
+    } else if (v instanceof Iterable<?> a) {
+      b.append('[');
+      boolean first = true;
+      for (Object o : a) {
+        if (!first) {
+          b.append(',');
         }
-        b.append(']');
+        first = false;
+        write(b, o);
       }
-      default -> quote(b, v.toString());
+      b.append(']');
+    } else {
+      quote(b, v.toString());
     }
   }
 

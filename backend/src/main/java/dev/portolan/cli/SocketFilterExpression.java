@@ -153,13 +153,13 @@ sealed interface SocketFilterExpression {
     Map<String, String> out = new LinkedHashMap<>();
     List<SocketFilterExpression> conjuncts = new ArrayList<>();
     collect(e, conjuncts);
+    // instanceof, not a switch on types: a type switch is linked at run time (a generated class),
+    // which the short-lived client pays for on every `ls`
     for (SocketFilterExpression c : conjuncts) {
-      switch (c) {
-        case Port p when p.op().equals("=") ->
-            out.putIfAbsent(p.source() ? "local-port" : "remote-port", Integer.toString(p.port()));
-        case State s when !out.containsKey("state") ->
-            out.put("state", String.join(",", new java.util.TreeSet<>(s.states())));
-        default -> {}
+      if (c instanceof Port p && p.op().equals("=")) {
+        out.putIfAbsent(p.source() ? "local-port" : "remote-port", Integer.toString(p.port()));
+      } else if (c instanceof State s && !out.containsKey("state")) {
+        out.put("state", String.join(",", new java.util.TreeSet<>(s.states())));
       }
     }
     return out;
