@@ -184,6 +184,22 @@ final class FleetNode {
   }
 
   /**
+   * This node as {@link #view()} shows it, but with only its listening sockets in the snapshot: a
+   * copy of a few rows, where a full view copies the table.
+   */
+  NodeView viewListening() {
+    NodeSnapshot full = snapshot;
+    return view(
+        new NodeSnapshot(
+            name,
+            lastSeq,
+            Math.max(pictureAtMillis, lastSampleMillis),
+            0,
+            full != null ? full.sortedListeners() : table.copyListeners(),
+            KernelSockstat.empty()));
+  }
+
+  /**
    * This node as {@link #view()} shows it, but with only its sockets on local port {@code
    * proto}/{@code port} in the snapshot: a scan of the table, where a full view copies it (and a
    * fleet-wide question about one port copied every changed node's table). When the full snapshot

@@ -309,6 +309,18 @@ public final class FleetState {
   }
 
   /**
+   * Every node, each with only its listening sockets in its snapshot (see {@link
+   * FleetNode#viewListening}): for listings of listeners, as the fleet's port map asks.
+   */
+  public List<NodeView> nodesListening() {
+    List<NodeView> views = new ArrayList<>(byName.size());
+    for (FleetNode n : byName) {
+      views.add(n.viewListening());
+    }
+    return Collections.unmodifiableList(views);
+  }
+
+  /**
    * Every node, each with only its sockets on local port {@code proto}/{@code port} in its snapshot
    * (see {@link FleetNode#viewOnPort}): for questions about one port.
    */

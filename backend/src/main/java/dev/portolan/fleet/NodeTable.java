@@ -36,8 +36,8 @@ final class NodeTable {
   /** Counts per protocol and state of {@link #byKey}'s rows, kept as they change. */
   private final SocketSummary.Counts counts = new SocketSummary.Counts();
 
-  /** How many of the rows listen ({@link SocketEntry#isListening()}). */
-  private int listening;
+  /** The rows that listen ({@link SocketEntry#isListening()}), by key: a few per node. */
+  private final Map<SocketKey, OwnedSocket> listeners = new HashMap<>();
 
   OwnedSocket get(SocketKey key) {
     return byKey.get(key);
@@ -48,35 +48,40 @@ final class NodeTable {
     row = canonical(row);
     OwnedSocket was = byKey.put(row.socket().key(), row);
     if (was != null) {
-      uncount(was.socket());
+      uncount(was);
     }
-    count(row.socket());
+    count(row);
   }
 
   void remove(SocketKey key) {
     OwnedSocket was = byKey.remove(key);
     if (was != null) {
-      uncount(was.socket());
+      uncount(was);
     }
   }
 
-  private void count(SocketEntry e) {
-    counts.add(e);
-    if (e.isListening()) {
-      listening++;
+  private void count(OwnedSocket row) {
+    counts.add(row.socket());
+    if (row.socket().isListening()) {
+      listeners.put(row.socket().key(), row);
     }
   }
 
-  private void uncount(SocketEntry e) {
-    counts.remove(e);
-    if (e.isListening()) {
-      listening--;
+  private void uncount(OwnedSocket row) {
+    counts.remove(row.socket());
+    if (row.socket().isListening()) {
+      listeners.remove(row.socket().key());
     }
   }
 
   /** How many of the rows listen, without a pass over them. */
   int listening() {
-    return listening;
+    return listeners.size();
+  }
+
+  /** A copy of the rows that listen (a few per node, where {@link #copy()} copies them all). */
+  List<OwnedSocket> copyListeners() {
+    return new ArrayList<>(listeners.values());
   }
 
   /** Counts per protocol and state of the rows, without a pass over them. */
@@ -98,11 +103,11 @@ final class NodeTable {
     owners.clear();
     addresses.clear();
     counts.clear();
-    listening = 0;
+    listeners.clear();
     for (Map.Entry<SocketKey, OwnedSocket> e : rows.entrySet()) {
       OwnedSocket row = canonical(e.getValue());
       byKey.put(e.getKey(), row);
-      count(row.socket());
+      count(row);
     }
   }
 

@@ -335,9 +335,16 @@ public final class FleetVerticle extends VerticleBase {
               + " in this fleet");
       return;
     }
-    List<NodeView> nodes = state.nodes();
+    // only the tables the page can come from: one node's, or every node's listeners (the port
+    // map), else every table (a copy of each changed since the last question)
+    List<NodeView> nodes =
+        wanted != null
+            ? List.of(state.node(wanted))
+            : Boolean.TRUE.equals(query.filter().listening())
+                ? state.nodesListening()
+                : state.nodes();
     long seq = state.lastSeq();
-    FleetCompleteness complete = completeness(nodes);
+    FleetCompleteness complete = completeness(state.nodesWithoutTables());
     answer(
         msg,
         () ->

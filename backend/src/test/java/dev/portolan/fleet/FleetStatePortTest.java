@@ -83,4 +83,51 @@ class FleetStatePortTest {
         dev.portolan.bus.NodeEntry.of(state.nodesOnPort(Protocol.TCP, 1).getFirst(), 3).sockets(),
         "a node's entry counts its whole table, whatever view it comes from");
   }
+
+  @Test
+  void listenerViewsHoldTheListenersOfTheFullViews() {
+    FleetState state = new FleetState(FleetState.Settings.DEFAULT, 0);
+    List<OwnedSocket> a = new ArrayList<>();
+    for (int port = 1; port <= 40; port++) {
+      a.add(listener(port, port, OWNER));
+      a.add(tcp("10.0.0.1", port, "10.0.0.9", 40000 + port, SocketState.ESTABLISHED, 0, OWNER));
+    }
+    a.add(udp("0.0.0.0", 53, 9999, OWNER));
+    state.snapshot("a", "e-a", 0, 1_000, a, 1_000);
+    state.snapshot("b", "e-b", 0, 1_000, List.of(), 1_000);
+    // a listener closed and another opened since: the counts and the listener set follow
+    state.batch(
+        "a",
+        "e-a",
+        List.of(
+            new dev.portolan.sampling.SocketChange(
+                dev.portolan.sampling.ChangeKind.CLOSED, "a", 1, 2_000, a.getFirst(), null, null),
+            new dev.portolan.sampling.SocketChange(
+                dev.portolan.sampling.ChangeKind.OPENED,
+                "a",
+                2,
+                2_000,
+                listener(8080, 8080, OWNER),
+                null,
+                null)),
+        2_000);
+    for (boolean fullViewBuilt : List.of(false, true)) {
+      List<NodeView> listening = state.nodesListening();
+      if (fullViewBuilt) {
+        state.nodes();
+        listening = state.nodesListening();
+      }
+      assertEquals(List.of("a", "b"), listening.stream().map(NodeView::name).toList());
+      for (NodeView v : listening) {
+        NodeView full = state.node(v.name());
+        assertEquals(full.snapshot().sortedListeners(), v.snapshot().sortedListeners());
+        assertEquals(full.snapshot().sortedListeners().size(), v.snapshot().sockets().size());
+        assertEquals(full.snapshot().sortedListeners().size(), v.listening());
+      }
+      assertEquals(
+          41,
+          listening.getFirst().listening(),
+          "40 TCP and one UDP listener, one closed, one opened");
+    }
+  }
 }
