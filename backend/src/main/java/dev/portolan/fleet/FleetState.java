@@ -277,11 +277,7 @@ public final class FleetState {
 
   /** Every node the hub has heard of, by name. */
   public List<NodeView> nodes() {
-    List<NodeView> views = new ArrayList<>(byName.size());
-    for (FleetNode n : byName) {
-      views.add(n.view());
-    }
-    return Collections.unmodifiableList(views);
+    return each(FleetNode::view);
   }
 
   /**
@@ -289,11 +285,7 @@ public final class FleetState {
    * nodes, summaries and completeness, which would otherwise copy each changed node's table.
    */
   public List<NodeView> nodesWithoutTables() {
-    List<NodeView> views = new ArrayList<>(byName.size());
-    for (FleetNode n : byName) {
-      views.add(n.viewWithoutTable());
-    }
-    return Collections.unmodifiableList(views);
+    return each(FleetNode::viewWithoutTable);
   }
 
   /**
@@ -301,11 +293,7 @@ public final class FleetState {
    * whose views hold a snapshot of each table changed since the last call).
    */
   public List<NodeGauge> gauges() {
-    List<NodeGauge> gauges = new ArrayList<>(byName.size());
-    for (FleetNode n : byName) {
-      gauges.add(n.gauge());
-    }
-    return Collections.unmodifiableList(gauges);
+    return each(FleetNode::gauge);
   }
 
   /**
@@ -313,11 +301,7 @@ public final class FleetState {
    * FleetNode#viewListening}): for listings of listeners, as the fleet's port map asks.
    */
   public List<NodeView> nodesListening() {
-    List<NodeView> views = new ArrayList<>(byName.size());
-    for (FleetNode n : byName) {
-      views.add(n.viewListening());
-    }
-    return Collections.unmodifiableList(views);
+    return each(FleetNode::viewListening);
   }
 
   /**
@@ -325,11 +309,16 @@ public final class FleetState {
    * (see {@link FleetNode#viewOnPort}): for questions about one port.
    */
   public List<NodeView> nodesOnPort(Protocol proto, int port) {
-    List<NodeView> views = new ArrayList<>(byName.size());
+    return each(n -> n.viewOnPort(proto, port));
+  }
+
+  /** {@code what} of every node, by name. */
+  private <T> List<T> each(java.util.function.Function<FleetNode, T> what) {
+    List<T> out = new ArrayList<>(byName.size());
     for (FleetNode n : byName) {
-      views.add(n.viewOnPort(proto, port));
+      out.add(what.apply(n));
     }
-    return Collections.unmodifiableList(views);
+    return Collections.unmodifiableList(out);
   }
 
   /** The node called {@code name}, or null. */

@@ -25,12 +25,7 @@ class FleetStatePortTest {
   @Test
   void eachNodesSocketsOnThePortAreThoseOfItsFullView() {
     FleetState state = new FleetState(FleetState.Settings.DEFAULT, 0);
-    List<OwnedSocket> a = new ArrayList<>();
-    for (int port = 1; port <= 300; port++) {
-      a.add(listener(port, port, OWNER));
-      a.add(tcp("10.0.0.1", port, "10.0.0.9", 40000 + port, SocketState.ESTABLISHED, 0, OWNER));
-    }
-    a.add(udp("0.0.0.0", 53, 9999, OWNER));
+    List<OwnedSocket> a = nodeA(300, SocketState.ESTABLISHED);
     state.snapshot("a", "e-a", 0, 1_000, a, 1_000);
     state.snapshot("b", "e-b", 0, 1_000, List.of(listener(22, 7, OWNER)), 1_000);
 
@@ -64,12 +59,7 @@ class FleetStatePortTest {
   @Test
   void viewsWithoutTablesCountWhatTheFullViewsHold() {
     FleetState state = new FleetState(FleetState.Settings.DEFAULT, 0);
-    List<OwnedSocket> a = new ArrayList<>();
-    for (int port = 1; port <= 50; port++) {
-      a.add(listener(port, port, OWNER));
-      a.add(tcp("10.0.0.1", port, "10.0.0.9", 40000 + port, SocketState.TIME_WAIT, 0, OWNER));
-    }
-    a.add(udp("0.0.0.0", 53, 9999, OWNER));
+    List<OwnedSocket> a = nodeA(50, SocketState.TIME_WAIT);
     state.snapshot("a", "e-a", 7, 1_000, a, 1_000);
     List<NodeView> light = state.nodesWithoutTables();
     assertEquals(null, light.getFirst().snapshot(), "no table copied");
@@ -87,12 +77,7 @@ class FleetStatePortTest {
   @Test
   void listenerViewsHoldTheListenersOfTheFullViews() {
     FleetState state = new FleetState(FleetState.Settings.DEFAULT, 0);
-    List<OwnedSocket> a = new ArrayList<>();
-    for (int port = 1; port <= 40; port++) {
-      a.add(listener(port, port, OWNER));
-      a.add(tcp("10.0.0.1", port, "10.0.0.9", 40000 + port, SocketState.ESTABLISHED, 0, OWNER));
-    }
-    a.add(udp("0.0.0.0", 53, 9999, OWNER));
+    List<OwnedSocket> a = nodeA(40, SocketState.ESTABLISHED);
     state.snapshot("a", "e-a", 0, 1_000, a, 1_000);
     state.snapshot("b", "e-b", 0, 1_000, List.of(), 1_000);
     // a listener closed and another opened since: the counts and the listener set follow
@@ -129,5 +114,16 @@ class FleetStatePortTest {
           listening.getFirst().listening(),
           "40 TCP and one UDP listener, one closed, one opened");
     }
+  }
+
+  /** A listener and a connection in {@code state} on each port 1..{@code ports}, and UDP 53. */
+  private static List<OwnedSocket> nodeA(int ports, SocketState state) {
+    List<OwnedSocket> a = new ArrayList<>();
+    for (int port = 1; port <= ports; port++) {
+      a.add(listener(port, port, OWNER));
+      a.add(tcp("10.0.0.1", port, "10.0.0.9", 40000 + port, state, 0, OWNER));
+    }
+    a.add(udp("0.0.0.0", 53, 9999, OWNER));
+    return a;
   }
 }
