@@ -274,7 +274,7 @@ paths = {
                 "responses": responses({"200": ok(ref("ScanPolicy"))}, "404", "413", "415")}},
     "/api/v1/tokens": {
         "get": {"operationId": "listTokens", "tags": ["access"], "summary": "API tokens; admin",
-                "responses": responses({"200": ok(obj({"tokens": arr(ref("Token")), "storage": {"type": "string", "enum": ["memory", "file"]}},
+                "responses": responses({"200": ok(obj({"tokens": arr(ref("Token")), "storage": {"type": "string", "enum": ["memory", "file", "cluster"]}},
                                                       ["tokens", "storage"]))}, "409")},
         "post": {"operationId": "createToken", "tags": ["access"], "summary": "Make an API token (its secret is shown once); admin",
                  "requestBody": {"required": True, "content": {"application/json": {"schema": obj({"name": S,

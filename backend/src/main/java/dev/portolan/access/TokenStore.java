@@ -72,10 +72,18 @@ public final class TokenStore {
    */
   private final Set<String> refusalsLogged = new HashSet<>();
 
+  /** Whether {@link #table} is the hubs' shared one ({@link #sharedThrough}). */
+  private final boolean shared;
+
   private TokenStore(Path file, LongSupplier clock, Map<String, String> table) {
+    this(file, clock, table, false);
+  }
+
+  private TokenStore(Path file, LongSupplier clock, Map<String, String> table, boolean shared) {
     this.file = file;
     this.clock = clock;
     this.table = table;
+    this.shared = shared;
   }
 
   /** Tokens in memory only (lost at restart). */
@@ -95,7 +103,7 @@ public final class TokenStore {
         shared.putAll(table);
       }
     }
-    return new TokenStore(file, clock, shared);
+    return new TokenStore(file, clock, shared, true);
   }
 
   /**
@@ -170,6 +178,14 @@ public final class TokenStore {
   /** Where tokens are kept, or null when only in memory. */
   public Path file() {
     return file;
+  }
+
+  /**
+   * Where the tokens live, as the API says it: {@code cluster} (every hub's shared table, written
+   * to this hub's file too when it has one), {@code file}, or {@code memory} (lost at restart).
+   */
+  public String storage() {
+    return shared ? "cluster" : file != null ? "file" : "memory";
   }
 
   /**

@@ -131,9 +131,7 @@ public final class TokenRoutes {
         .putHeader("Content-Type", "application/json")
         .end(
             dev.portolan.http.IsoTimes.addTo(
-                    new JsonObject()
-                        .put("tokens", list)
-                        .put("storage", tokens.file() == null ? "memory" : "file"))
+                    new JsonObject().put("tokens", list).put("storage", tokens.storage()))
                 .encode());
   }
 

@@ -25,6 +25,10 @@ class SharedTokenStoreTest {
     TokenStore second = TokenStore.inMemory().sharedThrough(cluster);
     TokenStore.Created made = first.create("prometheus", ADA, AccessRole.VIEWER);
     assertEquals("ada", second.authenticate(made.secret()).orElseThrow().owner());
+    assertEquals("cluster", first.storage(), "the API says where tokens live");
+    assertEquals("cluster", second.storage());
+    assertEquals("file", TokenStore.persistent(dir.resolve("b")).storage());
+    assertEquals("memory", TokenStore.inMemory().storage());
     assertEquals(1, second.list().size());
     assertTrue(second.revoke(made.token().id()));
     assertTrue(first.authenticate(made.secret()).isEmpty(), "revoked on the other hub");
