@@ -200,6 +200,27 @@ final class FleetNode {
   }
 
   /**
+   * This node as {@link #view()} shows it, but with only the sockets {@code keep} admits in the
+   * snapshot: a scan of the table, where a full view copies it.
+   */
+  NodeView viewWhere(java.util.function.Predicate<SocketEntry> keep) {
+    List<OwnedSocket> kept = new ArrayList<>();
+    for (OwnedSocket row : table.rows()) {
+      if (keep.test(row.socket())) {
+        kept.add(row);
+      }
+    }
+    return view(
+        new NodeSnapshot(
+            name,
+            lastSeq,
+            Math.max(pictureAtMillis, lastSampleMillis),
+            0,
+            kept,
+            KernelSockstat.empty()));
+  }
+
+  /**
    * This node as {@link #view()} shows it, but with only its sockets on local port {@code
    * proto}/{@code port} in the snapshot: a scan of the table, where a full view copies it (and a
    * fleet-wide question about one port copied every changed node's table). When the full snapshot

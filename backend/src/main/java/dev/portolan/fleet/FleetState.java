@@ -5,6 +5,7 @@ import dev.portolan.sampling.OwnedSocket;
 import dev.portolan.sampling.SampleDiffer;
 import dev.portolan.sampling.SocketChange;
 import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketEntry;
 import dev.portolan.socket.SocketKey;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -310,6 +311,14 @@ public final class FleetState {
    */
   public List<NodeView> nodesOnPort(Protocol proto, int port) {
     return each(n -> n.viewOnPort(proto, port));
+  }
+
+  /**
+   * Every node, each with only the sockets {@code keep} admits in its snapshot (see {@link
+   * FleetNode#viewWhere}): for listings that a port narrows.
+   */
+  public List<NodeView> nodesWhere(java.util.function.Predicate<SocketEntry> keep) {
+    return each(n -> n.viewWhere(keep));
   }
 
   /** {@code what} of every node, by name. */

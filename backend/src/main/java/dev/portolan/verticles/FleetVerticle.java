@@ -28,6 +28,7 @@ import dev.portolan.http.InvalidQueryException;
 import dev.portolan.metrics.PortolanMetrics;
 import dev.portolan.sampling.ChangeHistory;
 import dev.portolan.sampling.SnapshotHolder;
+import dev.portolan.sampling.SocketFilter;
 import dev.portolan.service.ServiceNames;
 import dev.portolan.socket.Protocol;
 import io.vertx.core.Future;
@@ -335,14 +336,7 @@ public final class FleetVerticle extends VerticleBase {
               + " in this fleet");
       return;
     }
-    // only the tables the page can come from: one node's, or every node's listeners (the port
-    // map), else every table (a copy of each changed since the last question)
-    List<NodeView> nodes =
-        wanted != null
-            ? List.of(state.node(wanted))
-            : Boolean.TRUE.equals(query.filter().listening())
-                ? state.nodesListening()
-                : state.nodes();
+    List<NodeView> nodes = pageSources(query.filter());
     long seq = state.lastSeq();
     FleetCompleteness complete = completeness(state.nodesWithoutTables());
     answer(
@@ -354,6 +348,31 @@ public final class FleetVerticle extends VerticleBase {
                     services,
                     complete)
                 .toJson());
+  }
+
+  /**
+   * Only the rows a page of {@code filter} can come from: one node's table, every node's listeners
+   * (the port map), the rows on a port (a port page's connections), else every table (a copy of
+   * each changed since the last question: 5 million rows at 5,000 agents).
+   */
+  private List<NodeView> pageSources(SocketFilter filter) {
+    if (filter.node() != null) {
+      return List.of(state.node(filter.node()));
+    }
+    if (Boolean.TRUE.equals(filter.listening())) {
+      return state.nodesListening();
+    }
+    Integer port = filter.port();
+    Integer local = filter.localPort();
+    Integer remote = filter.remotePort();
+    if (port != null || local != null || remote != null) {
+      return state.nodesWhere(
+          e ->
+              (port == null || e.localPort() == port || e.remotePort() == port)
+                  && (local == null || e.localPort() == local)
+                  && (remote == null || e.remotePort() == remote));
+    }
+    return state.nodes();
   }
 
   private void port(Message<JsonObject> msg) {

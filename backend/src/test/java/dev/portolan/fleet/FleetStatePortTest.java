@@ -116,6 +116,31 @@ class FleetStatePortTest {
     }
   }
 
+  @Test
+  void aPageNarrowedByAPortIsThePageOfTheFullViews() {
+    FleetState state = new FleetState(FleetState.Settings.DEFAULT, 0);
+    state.snapshot("a", "e-a", 0, 1_000, nodeA(120, SocketState.ESTABLISHED), 1_000);
+    state.snapshot("b", "e-b", 0, 1_000, nodeA(30, SocketState.TIME_WAIT), 1_000);
+    for (String query : List.of("port=22", "local-port=40022", "remote-port=22", "port=40007")) {
+      String[] kv = query.split("=");
+      dev.portolan.sampling.SocketFilter filter =
+          dev.portolan.sampling.SocketFilter.parse(java.util.Map.of(kv[0], List.of(kv[1])));
+      int p = Integer.parseInt(kv[1]);
+      List<NodeView> narrowed =
+          state.nodesWhere(
+              e ->
+                  switch (kv[0]) {
+                    case "port" -> e.localPort() == p || e.remotePort() == p;
+                    case "local-port" -> e.localPort() == p;
+                    default -> e.remotePort() == p;
+                  });
+      FleetPage full = FleetPage.of(state.nodes(), filter, 1_000, null);
+      FleetPage page = FleetPage.of(narrowed, filter, 1_000, null);
+      assertEquals(full.rows(), page.rows(), query);
+      assertEquals(full.matched(), page.matched(), query);
+    }
+  }
+
   /** A listener and a connection in {@code state} on each port 1..{@code ports}, and UDP 53. */
   private static List<OwnedSocket> nodeA(int ports, SocketState state) {
     List<OwnedSocket> a = new ArrayList<>();
