@@ -2,6 +2,7 @@ package dev.portolan.why;
 
 import dev.portolan.owner.OwnerIndex;
 import dev.portolan.owner.OwnersByInode;
+import dev.portolan.owner.StillHeld;
 import dev.portolan.sampling.OwnedSocket;
 import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketEntry;
@@ -36,7 +37,7 @@ public final class PortSockets {
         found.add(e);
       }
     }
-    OwnersByInode owners = OwnerIndex.create().update(found);
+    OwnersByInode owners = OwnerIndex.create().update(found, StillHeld.byReading(reader));
     List<OwnedSocket> out = new ArrayList<>(found.size());
     for (SocketEntry e : found) {
       out.add(new OwnedSocket(e, owners.owner(e.inode())));
