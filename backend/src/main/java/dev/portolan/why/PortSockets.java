@@ -29,6 +29,22 @@ public final class PortSockets {
     return new PortSockets(SocketReaders.choose(SocketReaders.Setting.AUTO).reader());
   }
 
+  /**
+   * The sockets on {@code proto}/{@code port}: those of other network namespaces as {@code sampled}
+   * has them, and the node's own namespace's read now, since a sample may predate the question (a
+   * node's first sample predates its own HTTP listener).
+   */
+  public List<OwnedSocket> ownNamespaceReadNow(List<OwnedSocket> sampled, Protocol proto, int port)
+      throws IOException {
+    List<OwnedSocket> out = new ArrayList<>(onPort(proto, port));
+    for (OwnedSocket s : sampled) {
+      if (s.socket().netnsInode() != 0) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
   /** Every {@code proto} socket whose local port is {@code port}, with its holder. */
   public List<OwnedSocket> onPort(Protocol proto, int port) throws IOException {
     List<SocketEntry> found = new ArrayList<>();
