@@ -160,8 +160,10 @@ public final class OwnerIndex {
   }
 
   /**
-   * {@link #update(Collection)}, with {@code stillHeld} asked about the sockets this update
-   * searched for and did not find: those it says were released are {@link Owner#GONE}.
+   * {@link #update(Collection)}, with {@code stillHeld} asked about the sockets this update's walk
+   * of every process did not find, when some fd table is unreadable (only then would they be {@link
+   * Owner#PERMISSION_DENIED}; unfound without a full walk they are {@link Owner#UNKNOWN}): those it
+   * says were released are {@link Owner#GONE}. At most one second look per full walk.
    */
   public OwnersByInode update(Collection<SocketEntry> sockets, StillHeld stillHeld) {
     lock.lock();
@@ -205,11 +207,14 @@ public final class OwnerIndex {
       if (!missing.isEmpty()) {
         long walksBefore = holders.fullWalks();
         holders.search(missing, table, table, fullWalkAllowed);
-        if (!missing.isEmpty()) {
+        boolean walked = holders.fullWalks() > walksBefore;
+        if (walked && !missing.isEmpty() && unreadableCount() > 0) {
+          // only then would an unfound socket pass for hidden (permission-denied): a second look
+          // at the table, at most once per full walk (which costs far more)
           gone = releasedOf(sockets, missing, stillHeld);
           missing.removeAll(gone);
         }
-        if (holders.fullWalks() > walksBefore) {
+        if (walked) {
           walkedUnexplained.addAll(missing);
         }
       }
