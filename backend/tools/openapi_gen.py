@@ -63,12 +63,14 @@ FILTERS = [
     q("netns", "network namespace inode or name"), q("container", "container id or name"), q("pod", "pod namespace/name"),
 ]
 
-owner = obj({"status": {"type": "string", "enum": ["process", "kernel", "permission-denied", "unknown"]},
+owner = obj({"status": {"type": "string", "enum": ["process", "kernel", "permission-denied", "unknown", "gone"]},
              "pid": I, "process": nullable("string"), "user": nullable("string"), "uid": nullable("integer"),
              "cmdline": nullable("string"), "unit": nullable("string"), "container": nullable("string"),
              "startTime": nullable("integer"), "fd": nullable("integer")}, ["status"],
             desc="Who holds a socket: a process (with its facts), the kernel (no process holds it, e.g. TIME_WAIT), "
-                 "or not known (permission-denied when not root, unknown when it vanished).")
+                 "or not known: permission-denied when a walk of every process missed it and some fd table is "
+                 "unreadable (EACCES), unknown when not found (yet), gone when its process exited or closed it "
+                 "after the table was read.")
 process = obj({"pid": I, "process": nullable("string"), "user": nullable("string"), "uid": nullable("integer"),
                "cmdline": nullable("string"), "unit": nullable("string"), "container": nullable("string"),
                "startTime": nullable("integer")}, ["pid"], desc="A process as /proc shows it now.")

@@ -185,6 +185,7 @@ public final class SocketJson {
       case KERNEL -> Owner.KERNEL;
       case PERMISSION_DENIED -> Owner.PERMISSION_DENIED;
       case UNKNOWN -> Owner.UNKNOWN;
+      case GONE -> Owner.GONE;
     };
   }
 

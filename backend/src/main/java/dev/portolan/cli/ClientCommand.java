@@ -73,7 +73,7 @@ abstract class ClientCommand implements Callable<Integer> {
   }
 
   /** The server the options or the environment name, or null. */
-  private String explicitServer() {
+  String explicitServer() {
     return server != null ? server : terminal.env().get("PORTOLAN_SERVER");
   }
 

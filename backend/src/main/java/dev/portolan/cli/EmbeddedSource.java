@@ -4,6 +4,7 @@ import dev.portolan.owner.Owner;
 import dev.portolan.owner.OwnerIndex;
 import dev.portolan.owner.OwnersByInode;
 import dev.portolan.owner.ProcessInfo;
+import dev.portolan.owner.StillHeld;
 import dev.portolan.socket.KernelSockstat;
 import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketEntry;
@@ -54,7 +55,7 @@ final class EmbeddedSource implements SocketSource {
   }
 
   private List<SocketRow> owned(List<SocketEntry> entries) {
-    OwnersByInode owners = OwnerIndex.create().update(entries);
+    OwnersByInode owners = OwnerIndex.create().update(entries, StillHeld.byReading(reader()));
     List<SocketRow> rows = new ArrayList<>(entries.size());
     for (SocketEntry e : entries) {
       rows.add(SocketRow.of(node, e, owners.owner(e.inode()), owners.fd(e.inode())));

@@ -34,15 +34,24 @@ final class FallbackSource implements SocketSource {
         throw e;
       }
       chosen = local;
-      err.println(
-          "portolan: no node at "
-              + remote.where()
-              + " ("
-              + e.getMessage().replaceFirst("^cannot reach [^ ]+: ", "")
-              + "); reading "
-              + local.where());
+      sayReadingLocally(err, remote.where(), e, local.where());
       return question.apply(local);
     }
+  }
+
+  /**
+   * The one line that says no node answered at {@code remote} ({@code unreachable}: why) and that
+   * {@code local} is read instead.
+   */
+  static void sayReadingLocally(
+      PrintStream err, String remote, CliException unreachable, String local) {
+    err.println(
+        "portolan: no node at "
+            + remote
+            + " ("
+            + unreachable.getMessage().replaceFirst("^cannot reach [^ ]+: ", "")
+            + "); reading "
+            + local);
   }
 
   @Override

@@ -33,7 +33,8 @@ import picocli.CommandLine.Parameters;
       "  portolan scan 127.0.0.1 -p top:100 -oX scan.xml -oG -",
       "",
       "Exit codes: 0 the scan completed, 2 usage (or refused by the policy's 400),",
-      "3 server unreachable, 4 refused (401/403: a token, a role, or the policy), 5 it failed.",
+      "3 server unreachable, 4 refused (401/403: a token, a role, or the policy), 5 it failed,",
+      "130 Ctrl-C: the node cancels the scan, and the table shows what was found.",
     })
 final class ScanCommand extends ClientCommand {
 
@@ -111,8 +112,48 @@ final class ScanCommand extends ClientCommand {
     ScanResult started = ScanResult.fromJson(api.post("/api/v1/scans", body));
     Map<String, String> where = scanner == null ? Map.of() : Map.of("node", scanner);
     ScanProgress progress = new ScanProgress(terminal, started.target());
-    ScanResult scan = follow(api, started, where, progress);
-    progress.clear();
+    CtrlC ctrlC = new CtrlC(api, started, where, progress);
+    Thread hook = new Thread(ctrlC::cancel, "portolan-scan-ctrl-c");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      ScanResult scan = follow(api, started, where, progress);
+      if (!ctrlC.finishHere()) {
+        ctrlC.awaitForever(); // Ctrl-C came first: the hook prints, and the JVM exits with 130
+      }
+      try {
+        progress.clear();
+        return report(api, scan, where);
+      } finally {
+        ctrlC.finished();
+      }
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs, or has run
+      }
+    }
+  }
+
+  /** Prints {@code scan} as the options say; the exit code (5 when it did not complete). */
+  private int report(ServerApi api, ScanResult scan, Map<String, String> where) {
+    print(api, scan, where);
+    if (!scan.completed()) {
+      terminal
+          .err()
+          .println(
+              "portolan: scan "
+                  + scan.id()
+                  + " "
+                  + scan.status()
+                  + (scan.error() == null ? "" : ": " + scan.error()));
+      return CliException.FAILED;
+    }
+    return 0;
+  }
+
+  /** Prints {@code scan}'s results as the options say. */
+  private void print(ServerApi api, ScanResult scan, Map<String, String> where) {
     boolean toStdout =
         json || output == OutputFormat.json || "-".equals(grepable) || "-".equals(xml);
     if (grepable != null) {
@@ -129,18 +170,88 @@ final class ScanCommand extends ClientCommand {
     } else if (!toStdout) {
       NmapText.print(terminal, scan);
     }
-    if (!scan.completed()) {
-      terminal
-          .err()
-          .println(
-              "portolan: scan "
-                  + scan.id()
-                  + " "
-                  + scan.status()
-                  + (scan.error() == null ? "" : ": " + scan.error()));
-      return CliException.FAILED;
+  }
+
+  /**
+   * Ctrl-C (SIGINT) while the scan runs: a shutdown hook asks the node to cancel the scan ({@code
+   * DELETE /api/v1/scans/{id}}), prints the partial results as the options say and a line "scan
+   * cancelled"; the JVM then exits with 130, as it does on SIGINT. Whichever of the hook and the
+   * command's own end comes first prints; the other waits.
+   */
+  private final class CtrlC {
+    private final ServerApi api;
+    private final ScanResult started;
+    private final Map<String, String> where;
+    private final ScanProgress progress;
+    private final java.util.concurrent.atomic.AtomicBoolean taken =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.CountDownLatch printed =
+        new java.util.concurrent.CountDownLatch(1);
+
+    CtrlC(ServerApi api, ScanResult started, Map<String, String> where, ScanProgress progress) {
+      this.api = api;
+      this.started = started;
+      this.where = where;
+      this.progress = progress;
     }
-    return 0;
+
+    /** Whether the command's own end may print (Ctrl-C did not come first). */
+    boolean finishHere() {
+      return taken.compareAndSet(false, true);
+    }
+
+    void finished() {
+      printed.countDown();
+    }
+
+    void awaitForever() {
+      try {
+        new java.util.concurrent.CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    /** The shutdown hook: cancels and reports, or waits for the command's own report. */
+    void cancel() {
+      if (!taken.compareAndSet(false, true)) {
+        try {
+          printed.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return;
+      }
+      String path = "/api/v1/scans/" + started.id();
+      try {
+        api.delete(path, where);
+        ScanResult scan = ScanResult.fromJson(api.get(path, where));
+        for (long deadline = System.nanoTime() + 5_000_000_000L;
+            !scan.finished() && System.nanoTime() < deadline; ) {
+          Thread.sleep(100); // the engine stops at once: rarely more than one look
+          scan = ScanResult.fromJson(api.get(path, where));
+        }
+        progress.clear();
+        print(api, scan, where);
+        terminal
+            .err()
+            .println(
+                "portolan: scan cancelled (Ctrl-C): "
+                    + scan.done()
+                    + " of "
+                    + scan.total()
+                    + " probes done; the table has what was found");
+      } catch (CliException e) {
+        terminal
+            .err()
+            .println(
+                "portolan: Ctrl-C, but scan " + started.id() + " may still run: " + e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      terminal.out().flush();
+      terminal.err().flush();
+    }
   }
 
   /**

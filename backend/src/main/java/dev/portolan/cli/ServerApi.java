@@ -63,6 +63,11 @@ final class ServerApi {
     return json(path, call("POST", path, Map.of(), Json.write(body), "application/json"));
   }
 
+  /** DELETE {@code path} with {@code query} (a scan's cancel, say); the answer's JSON object. */
+  Map<String, Object> delete(String path, Map<String, String> query) {
+    return json(path, call("DELETE", path, query, null, "application/json"));
+  }
+
   private Map<String, Object> json(String path, PlainHttp.Response response) {
     try {
       return Json.parseObject(response.body());

@@ -33,8 +33,8 @@ record SocketRow(
     Map<String, Object> json) {
 
   /**
-   * Who holds a socket: {@code status} is process, kernel, permission-denied or unknown; {@code fd}
-   * the process's file descriptor for it (-1: not known).
+   * Who holds a socket: {@code status} is process, kernel, permission-denied, unknown or gone;
+   * {@code fd} the process's file descriptor for it (-1: not known).
    */
   record ProcessOwner(String status, int pid, String process, String user, String cmdline, int fd) {
     static final ProcessOwner UNKNOWN = new ProcessOwner("unknown", 0, null, null, null, -1);

@@ -68,7 +68,8 @@ final class WhoCommand extends ClientCommand {
     print(held, p);
     boolean someone = false;
     for (SocketSource.PortHolder h : held) {
-      someone |= !h.owner().status().equals("kernel");
+      String status = h.owner().status();
+      someone |= !status.equals("kernel") && !status.equals("gone");
     }
     if (held.isEmpty() && output == OutputFormat.table) {
       terminal

@@ -21,7 +21,9 @@ import picocli.CommandLine.Parameters;
     description =
         "Why a bind or a connection fails, or everything known about a port, in words with the"
             + " evidence (processes, sockets, addresses). Exit code 0 when no problem is found, 1"
-            + " when a problem is explained. Needs a running node (an operator's token).",
+            + " when a problem is explained. Asks a running node (an operator's token); with"
+            + " none at the default address and no --server, answers for this host in-process"
+            + " (why connect: this process connects).",
     footer = {
       "",
       "Examples:",
@@ -63,11 +65,6 @@ final class WhyCommand extends ClientCommand {
       paramLabel = "MILLIS",
       description = "connect: how long to wait for an answer (100 to 30000, default 3000)")
   Long timeoutMillis;
-
-  @Override
-  boolean embeddedAllowed() {
-    return false;
-  }
 
   @Override
   int run() {
@@ -120,9 +117,32 @@ final class WhyCommand extends ClientCommand {
           throw new CliException(
               CliException.USAGE, "bad kind '" + kind + "': give bind, connect or port");
     }
-    Map<String, Object> answer = server().get("/api/v1/why", query);
+    Map<String, Object> answer = ask(query);
     print(answer);
     return Boolean.TRUE.equals(answer.get("problem")) ? 1 : 0;
+  }
+
+  /**
+   * The node's answer; with no node at the default address and no {@code --server}, this host's,
+   * read in-process (saying so on stderr). {@code --from} needs a node.
+   */
+  private Map<String, Object> ask(Map<String, String> query) {
+    ServerApi api = server();
+    try {
+      return api.get("/api/v1/why", query);
+    } catch (CliException e) {
+      if (e.exitCode() != CliException.UNREACHABLE || explicitServer() != null) {
+        throw e;
+      }
+      if (from != null) {
+        throw new CliException(
+            CliException.UNREACHABLE,
+            e.getMessage() + " (--from needs a running node; without it, this host connects)");
+      }
+      LocalWhy local = new LocalWhy();
+      FallbackSource.sayReadingLocally(terminal.err(), api.base(), e, local.where());
+      return local.answer(query);
+    }
   }
 
   /** {"tcp", "8080"} from tcp/8080, 8080/tcp or 8080. */

@@ -96,6 +96,7 @@ final class SocketRows {
       case PROCESS -> owner.process().name() + " (" + owner.process().pid() + ")";
       case KERNEL -> "kernel";
       case PERMISSION_DENIED -> "hidden (permission denied)";
+      case GONE -> "gone (owner exited)";
       default -> "unknown";
     };
   }

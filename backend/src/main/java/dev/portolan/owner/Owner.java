@@ -11,6 +11,7 @@ public record Owner(OwnerStatus status, ProcessInfo process) {
   public static final Owner KERNEL = new Owner(OwnerStatus.KERNEL, null);
   public static final Owner PERMISSION_DENIED = new Owner(OwnerStatus.PERMISSION_DENIED, null);
   public static final Owner UNKNOWN = new Owner(OwnerStatus.UNKNOWN, null);
+  public static final Owner GONE = new Owner(OwnerStatus.GONE, null);
 
   public Owner {
     Objects.requireNonNull(status, "status");

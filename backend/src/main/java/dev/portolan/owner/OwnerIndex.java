@@ -29,8 +29,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * Settings#minFullWalkInterval()}, all others. It stops as soon as every new inode is found.
  *
  * <p>Sockets no process holds (inode 0) belong to the {@link Owner#KERNEL kernel}. A socket found
- * nowhere while some process's fd table could not be read (EACCES, which happens even to root) is
- * {@link Owner#PERMISSION_DENIED}, otherwise {@link Owner#UNKNOWN}.
+ * nowhere is {@link Owner#GONE} when its holder let go of it meanwhile (the indexed holder no
+ * longer has it, or a second look at the table, {@link StillHeld}, no longer lists it: a process
+ * that exited right after the table was read); {@link Owner#PERMISSION_DENIED} when a walk of every
+ * process missed it and some process's fd table could not be read (EACCES, which happens even to
+ * root); otherwise {@link Owner#UNKNOWN}.
  *
  * <p>Thread-safety: {@link #update} is meant for one worker thread; {@link #lookup}, {@link
  * #process}, {@link #socketInodesOf} and {@link #stats} may be called from other threads at the
@@ -90,6 +93,12 @@ public final class OwnerIndex {
   /** Inodes a full walk did not explain; no further full walk is made for them while they live. */
   private final Set<Long> walkedUnexplained = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+  /**
+   * Inodes whose holder let go of them before it was found ({@link Owner#GONE}): by the last
+   * update, and by lookups since.
+   */
+  private final Set<Long> released = ConcurrentHashMap.newKeySet();
+
   // published for readers
   /**
    * The last table's socket inodes (0 left out, repeats possible): for the lookups between samples.
@@ -147,6 +156,16 @@ public final class OwnerIndex {
   }
 
   public OwnersByInode update(Collection<SocketEntry> sockets) {
+    return update(sockets, StillHeld.NO_CHECK);
+  }
+
+  /**
+   * {@link #update(Collection)}, with {@code stillHeld} asked about the sockets this update's walk
+   * of every process did not find, when some fd table is unreadable (only then would they be {@link
+   * Owner#PERMISSION_DENIED}; unfound without a full walk they are {@link Owner#UNKNOWN}): those it
+   * says were released are {@link Owner#GONE}. At most one second look per full walk.
+   */
+  public OwnersByInode update(Collection<SocketEntry> sockets, StillHeld stillHeld) {
     lock.lock();
     try {
       long started = System.nanoTime();
@@ -184,13 +203,23 @@ public final class OwnerIndex {
           it.remove();
         }
       }
+      Set<Long> gone = Set.of();
       if (!missing.isEmpty()) {
         long walksBefore = holders.fullWalks();
         holders.search(missing, table, table, fullWalkAllowed);
-        if (holders.fullWalks() > walksBefore) {
+        boolean walked = holders.fullWalks() > walksBefore;
+        if (walked && !missing.isEmpty() && unreadableCount() > 0) {
+          // only then would an unfound socket pass for hidden (permission-denied): a second look
+          // at the table, at most once per full walk (which costs far more)
+          gone = releasedOf(sockets, missing, stillHeld);
+          missing.removeAll(gone);
+        }
+        if (walked) {
           walkedUnexplained.addAll(missing);
         }
       }
+      released.clear();
+      released.addAll(gone);
       missing.addAll(deferred);
       unexplained = missing;
 
@@ -228,17 +257,21 @@ public final class OwnerIndex {
       if (confirmed != null) {
         return confirmed;
       }
+    } else if (released.contains(inode)) {
+      return Owner.GONE;
     } else if (walkedUnexplained.contains(inode)) {
       return unreadableCount() > 0 ? Owner.PERMISSION_DENIED : Owner.UNKNOWN;
     }
     lock.lock();
     try {
       ref = byInode.get(inode);
+      boolean letGo = false;
       if (ref != null) {
         Owner confirmed = confirm(ref, inode);
         if (confirmed != null) {
           return confirmed;
         }
+        letGo = true;
         removeEntry(inode);
         KnownProcess holder = processes.get(ref.pid());
         if (holder != null) {
@@ -248,6 +281,7 @@ public final class OwnerIndex {
       Set<Long> wanted = new HashSet<>(Set.of(inode));
       syncProcessList(null, new HashSet<>());
       long[] last = lastTable;
+      long walksBefore = holders.fullWalks();
       holders.search(
           wanted,
           null,
@@ -260,7 +294,12 @@ public final class OwnerIndex {
           return owner;
         }
       }
-      return inLastTable(last, inode) && unreadableCount() > 0
+      if (letGo) {
+        released.add(inode); // its holder closed it or exited, and no process we can read took it
+        return Owner.GONE;
+      }
+      boolean walked = walkedUnexplained.contains(inode) || holders.fullWalks() > walksBefore;
+      return walked && inLastTable(last, inode) && unreadableCount() > 0
           ? Owner.PERMISSION_DENIED
           : Owner.UNKNOWN;
     } finally {
@@ -470,7 +509,8 @@ public final class OwnerIndex {
   private OwnersByInode ownersOf(Collection<SocketEntry> sockets) {
     OwnersByInode owners = new OwnersByInode(sockets.size());
     Map<Integer, Owner> byPid = new HashMap<>();
-    Owner notFound = unreadableCount() > 0 ? Owner.PERMISSION_DENIED : Owner.UNKNOWN;
+    Owner hidden = unreadableCount() > 0 ? Owner.PERMISSION_DENIED : Owner.UNKNOWN;
+    Set<Long> gone = released;
     int lastPid = -1;
     Owner lastOwner = null;
     for (SocketEntry s : sockets) {
@@ -482,7 +522,10 @@ public final class OwnerIndex {
       FdRef ref = byInode.get(inode);
       Owner owner;
       if (ref == null) {
-        owner = notFound;
+        owner =
+            gone.contains(inode)
+                ? Owner.GONE
+                : walkedUnexplained.contains(inode) ? hidden : Owner.UNKNOWN;
       } else if (ref.pid() == lastPid) {
         owner = lastOwner; // a table lists a process's sockets together more often than not
       } else {
@@ -494,6 +537,20 @@ public final class OwnerIndex {
           inode, owner, ref != null && owner.status() == OwnerStatus.PROCESS ? ref.fd() : -1);
     }
     return owners;
+  }
+
+  /** The inodes of {@code missing} whose sockets {@code stillHeld} says were released. */
+  private static Set<Long> releasedOf(
+      Collection<SocketEntry> sockets, Set<Long> missing, StillHeld stillHeld) {
+    List<SocketEntry> unfound = new ArrayList<>();
+    for (SocketEntry s : sockets) {
+      if (s.inode() != 0 && missing.contains(s.inode())) {
+        unfound.add(s);
+      }
+    }
+    Set<Long> gone = new HashSet<>(stillHeld.released(unfound));
+    gone.retainAll(missing);
+    return gone.isEmpty() ? Set.of() : Set.copyOf(gone);
   }
 
   private Owner ownerOf(int pid) {

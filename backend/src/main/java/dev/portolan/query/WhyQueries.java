@@ -5,6 +5,7 @@ import dev.portolan.bus.ConnectivityReply;
 import dev.portolan.bus.ConnectivityRequest;
 import dev.portolan.bus.FleetPortReply;
 import dev.portolan.bus.ListedSocket;
+import dev.portolan.bus.NamespacesReply;
 import dev.portolan.bus.NodeEntry;
 import dev.portolan.bus.WhyReply;
 import dev.portolan.bus.WhyRequest;
@@ -81,7 +82,8 @@ public final class WhyQueries {
                     ? Future.succeededFuture((TargetTable) null)
                     : fleet
                         .portTables(Protocol.TCP, reply.port())
-                        .map(tables -> table(target, tables)))
+                        .compose(
+                            tables -> ownNamespace(target).map(own -> table(target, tables, own))))
         .map(target -> new WhyReply(ConnectDiagnosis.answer(reply.node(), attempt, target)));
   }
 
@@ -102,7 +104,24 @@ public final class WhyQueries {
     return null;
   }
 
-  private static TargetTable table(String node, FleetPortReply tables) {
+  /**
+   * The inode of {@code node}'s own network namespace, from its namespaces answer; 0 when it cannot
+   * say (its rows then count as its own only when they say so).
+   */
+  private Future<Long> ownNamespace(String node) {
+    return fleet
+        .namespaces(node)
+        .map(
+            reply ->
+                reply.namespaces().stream()
+                    .filter(NamespacesReply.Namespace::own)
+                    .mapToLong(NamespacesReply.Namespace::inode)
+                    .findFirst()
+                    .orElse(0L))
+        .otherwise(0L);
+  }
+
+  private static TargetTable table(String node, FleetPortReply tables, long ownNetns) {
     List<OwnedSocket> onPort = new ArrayList<>();
     for (FleetPortReply.OnNode n : tables.nodes()) {
       if (n.node().equals(node)) {
@@ -111,6 +130,6 @@ public final class WhyQueries {
         }
       }
     }
-    return new TargetTable(node, onPort);
+    return new TargetTable(node, onPort, ownNetns);
   }
 }

@@ -155,6 +155,8 @@ public record ListenCheck(
       } else if (s.owner().status() == OwnerStatus.PERMISSION_DENIED) {
         names.add(
             "a process whose file descriptors cannot be read (permission denied, even as root)");
+      } else if (s.owner().status() == OwnerStatus.GONE) {
+        names.add("a process that has exited since");
       } else {
         names.add("an unknown process");
       }

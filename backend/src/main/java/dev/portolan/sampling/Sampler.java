@@ -5,6 +5,7 @@ import dev.portolan.netns.NodeNamespaces;
 import dev.portolan.owner.Owner;
 import dev.portolan.owner.OwnerIndex;
 import dev.portolan.owner.OwnersByInode;
+import dev.portolan.owner.StillHeld;
 import dev.portolan.socket.KernelSockstat;
 import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketEntry;
@@ -92,7 +93,9 @@ public final class Sampler {
       table = all;
     }
     // socket inodes are global: the one owner index finds the holders in every namespace
-    List<OwnedSocket> rows = withOwners(table, owners.update(table), others);
+    // a socket whose holder exited right after the read is gone, not hidden: a second look says
+    List<OwnedSocket> rows =
+        withOwners(table, owners.update(table, StillHeld.byReading(reader)), others);
     if (forwards != null) {
       rows = forwards.link(rows);
     }

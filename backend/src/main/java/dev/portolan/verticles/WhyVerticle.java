@@ -3,7 +3,7 @@ package dev.portolan.verticles;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.WhyReply;
 import dev.portolan.bus.WhyRequest;
-import dev.portolan.sampling.NodeSnapshot;
+import dev.portolan.sampling.OwnedSocket;
 import dev.portolan.sampling.SnapshotHolder;
 import dev.portolan.service.ServiceNames;
 import dev.portolan.why.BindDiagnosis;
@@ -16,11 +16,13 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Answers {@link Addresses#WHY} on this node: why a bind fails (from the port's sockets read now,
- * so a TIME-WAIT of a moment ago counts) and everything known about a port (from the last sample,
- * every namespace). Deployed as a worker verticle: reading the table and /proc blocks.
+ * so a TIME-WAIT of a moment ago counts) and everything known about a port (the node's own
+ * namespace read now, as the last sample may predate the question; other namespaces from that
+ * sample). Deployed as a worker verticle: reading the table and /proc blocks.
  */
 public final class WhyVerticle extends VerticleBase {
   private final SnapshotHolder latest;
@@ -73,14 +75,20 @@ public final class WhyVerticle extends VerticleBase {
         return;
       }
     } else if (WhyRequest.PORT.equals(q.kind())) {
-      NodeSnapshot s = latest.get();
+      List<OwnedSocket> sampled = latest.get().byLocalPort(q.proto(), q.port());
+      List<OwnedSocket> onPort;
+      try {
+        onPort = sockets().ownNamespaceReadNow(sampled, q.proto(), q.port());
+      } catch (IOException e) {
+        onPort = sampled; // the sample alone, a moment old
+      }
       answer =
           PortDiagnosis.answer(
               latest.node(),
               q.proto(),
               q.port(),
               services.name(q.proto(), q.port()),
-              s.byLocalPort(q.proto(), q.port()),
+              onPort,
               settings);
     } else {
       msg.fail(400, "not a why kind: " + q.kind());

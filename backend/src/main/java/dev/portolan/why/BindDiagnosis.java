@@ -44,7 +44,9 @@ public final class BindDiagnosis {
         elsewhere.add(s);
       } else if (!AddressMatch.overlap(address, s.socket().localAddress())) {
         otherAddress.add(s);
-      } else if (s.owner().status() == OwnerStatus.KERNEL) {
+      } else if (s.owner().status() == OwnerStatus.KERNEL
+          || s.owner().status() == OwnerStatus.GONE) {
+        // a socket whose holder exited since the read is the kernel's now (closing, TIME-WAIT)
         kernel.add(s);
       } else {
         held.add(s);

@@ -33,7 +33,7 @@ public final class ConnectDiagnosis {
         if (!s.socket().isListening()) {
           continue;
         }
-        (Holders.ownNamespace(s) ? listeners : hidden).add(s);
+        (target.own(s) ? listeners : hidden).add(s);
       }
       evidence.addAll(Holders.evidence("listener", listeners));
       evidence.addAll(Holders.evidence("other-namespace", hidden));

@@ -43,6 +43,7 @@ final class Holders {
     return switch (s.owner().status()) {
       case KERNEL -> "the kernel (no process)";
       case PERMISSION_DENIED -> "a process whose file descriptors cannot be read";
+      case GONE -> "a process that has exited or closed it since";
       default -> "an unknown process";
     };
   }

@@ -2,6 +2,7 @@ package dev.portolan.why;
 
 import dev.portolan.owner.OwnerIndex;
 import dev.portolan.owner.OwnersByInode;
+import dev.portolan.owner.StillHeld;
 import dev.portolan.sampling.OwnedSocket;
 import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketEntry;
@@ -28,6 +29,22 @@ public final class PortSockets {
     return new PortSockets(SocketReaders.choose(SocketReaders.Setting.AUTO).reader());
   }
 
+  /**
+   * The sockets on {@code proto}/{@code port}: those of other network namespaces as {@code sampled}
+   * has them, and the node's own namespace's read now, since a sample may predate the question (a
+   * node's first sample predates its own HTTP listener).
+   */
+  public List<OwnedSocket> ownNamespaceReadNow(List<OwnedSocket> sampled, Protocol proto, int port)
+      throws IOException {
+    List<OwnedSocket> out = new ArrayList<>(onPort(proto, port));
+    for (OwnedSocket s : sampled) {
+      if (s.socket().netnsInode() != 0) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
   /** Every {@code proto} socket whose local port is {@code port}, with its holder. */
   public List<OwnedSocket> onPort(Protocol proto, int port) throws IOException {
     List<SocketEntry> found = new ArrayList<>();
@@ -36,7 +53,7 @@ public final class PortSockets {
         found.add(e);
       }
     }
-    OwnersByInode owners = OwnerIndex.create().update(found);
+    OwnersByInode owners = OwnerIndex.create().update(found, StillHeld.byReading(reader));
     List<OwnedSocket> out = new ArrayList<>(found.size());
     for (SocketEntry e : found) {
       out.add(new OwnedSocket(e, owners.owner(e.inode())));

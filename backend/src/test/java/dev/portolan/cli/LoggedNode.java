@@ -40,23 +40,36 @@ final class LoggedNode implements AutoCloseable {
 
   /** Starts {@code Main args} with {@code jvmOptions}. */
   static LoggedNode start(List<String> jvmOptions, String... args) throws IOException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                ProcessHandle.current().info().command().orElseThrow(),
-                "-Xmx256m",
-                "-XX:TieredStopAtLevel=1",
-                "--enable-native-access=ALL-UNNAMED",
-                "--add-opens",
-                "java.base/java.lang=ALL-UNNAMED",
-                "--add-opens",
-                "java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-opens",
-                "java.management/sun.management=ALL-UNNAMED",
-                "--add-opens",
-                "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-                "--add-exports",
-                "java.base/jdk.internal.ref=ALL-UNNAMED"));
+    return startIn(null, jvmOptions, args);
+  }
+
+  /**
+   * Starts {@code Main args} with {@code jvmOptions} inside the {@code ip netns} namespace {@code
+   * netns} (null: this process's own), through {@code ip netns exec} (which execs, so the pid is
+   * the JVM's).
+   */
+  static LoggedNode startIn(String netns, List<String> jvmOptions, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    if (netns != null) {
+      command.addAll(List.of("ip", "netns", "exec", netns));
+    }
+    command.addAll(
+        List.of(
+            ProcessHandle.current().info().command().orElseThrow(),
+            "-Xmx256m",
+            "-XX:TieredStopAtLevel=1",
+            "--enable-native-access=ALL-UNNAMED",
+            "--add-opens",
+            "java.base/java.lang=ALL-UNNAMED",
+            "--add-opens",
+            "java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens",
+            "java.management/sun.management=ALL-UNNAMED",
+            "--add-opens",
+            "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+            "--add-exports",
+            "java.base/jdk.internal.ref=ALL-UNNAMED"));
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));

@@ -83,6 +83,51 @@ class WhyApiTest {
   }
 
   @Test
+  void connectToTheNodesOtherAddressWhereALoopbackListenerIsSaysLoopbackOnly() throws Exception {
+    java.net.InetAddress outer = null;
+    for (java.net.NetworkInterface nic :
+        java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+      for (java.net.InetAddress a : java.util.Collections.list(nic.getInetAddresses())) {
+        if (nic.isUp() && !nic.isLoopback() && a instanceof java.net.Inet4Address) {
+          outer = a;
+        }
+      }
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(outer != null, "no non-loopback IPv4 here");
+    try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      String path =
+          "/api/v1/why?kind=connect&host="
+              + outer.getHostAddress()
+              + "&port="
+              + s.getLocalPort()
+              + "&timeoutMillis=1000";
+      JsonObject j = null;
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      // the node's table has the listener once sampled (every 100 ms here), and its holder once
+      // the owner index found it (a walk of every process is at most 10 s away)
+      while (j == null
+          || !"loopback-only".equals(j.getString("verdict"))
+          || j.getJsonArray("evidence").getJsonObject(0).getLong("pid") == null) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("no loopback-only verdict with its holder in 30 s: " + j);
+        }
+        RunningNode.Reply r = node.send("GET", path, null, null, "X-Requested-With", "test");
+        assertEquals(200, r.status(), r.body());
+        j = r.json();
+      }
+
+      assertTrue(j.getBoolean("problem"), j.encodePrettily());
+      assertTrue(
+          j.getString("sentence").contains("127.0.0.1:" + s.getLocalPort()),
+          j.getString("sentence"));
+      assertEquals(
+          ProcessHandle.current().pid(),
+          j.getJsonArray("evidence").getJsonObject(0).getLong("pid"),
+          j.encodePrettily());
+    }
+  }
+
+  @Test
   void aConnectGetWithoutATokenOrXRequestedWithIsRefusedAsAPageElsewhereMightSendIt() {
     RunningNode.Reply r = node.get("/api/v1/why?kind=connect&host=127.0.0.1&port=9");
 
