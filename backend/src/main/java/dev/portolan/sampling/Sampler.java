@@ -2,9 +2,11 @@ package dev.portolan.sampling;
 
 import dev.portolan.netns.DockerProxyLinks;
 import dev.portolan.netns.NodeNamespaces;
+import dev.portolan.netns.SocketNamespace;
 import dev.portolan.owner.Owner;
 import dev.portolan.owner.OwnerIndex;
 import dev.portolan.owner.OwnersByInode;
+import dev.portolan.socket.InodeMemo;
 import dev.portolan.socket.KernelSockstat;
 import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketEntry;
@@ -34,6 +36,12 @@ public final class Sampler {
   private final NodeNamespaces namespaces;
   private final ProxyForwards forwards;
   private volatile NodeNamespaces.Sample lastNamespaces;
+
+  /**
+   * The last sample's rows by socket inode: a row whose socket (the reader hands out its last row
+   * when nothing changed), owner, fd and namespace are the same is not made again.
+   */
+  private final InodeMemo<OwnedSocket> lastRows = new InodeMemo<>();
 
   public Sampler(
       String node, SocketTableReader reader, OwnerIndex owners, LongSupplier clockMillis) {
@@ -92,7 +100,8 @@ public final class Sampler {
       table = all;
     }
     // socket inodes are global: the one owner index finds the holders in every namespace
-    List<OwnedSocket> rows = withOwners(table, owners.update(table), others);
+    lastRows.start(table.size());
+    List<OwnedSocket> rows = withOwners(table, owners.update(table), others, lastRows);
     if (forwards != null) {
       rows = forwards.link(rows);
     }
@@ -115,6 +124,11 @@ public final class Sampler {
       shortLived.sampleDiffed(diff);
     }
     changes.addAll(diff);
+    for (int i = 0; i < current.size(); i++) {
+      OwnedSocket row = current.row(i);
+      lastRows.record(row.socket().inode(), row);
+    }
+    lastRows.finish();
     // The diff put the previous sample's row in place of every unchanged one: the snapshot holds
     // those.
     NodeSnapshot snapshot =
@@ -132,22 +146,31 @@ public final class Sampler {
    * answer.
    */
   public static List<OwnedSocket> withOwners(List<SocketEntry> table, OwnersByInode owners) {
-    return withOwners(table, owners, null);
+    return withOwners(table, owners, null, null);
   }
 
   /** {@link #withOwners(List, OwnersByInode)}, each row with its namespace from {@code spaces}. */
   static List<OwnedSocket> withOwners(
-      List<SocketEntry> table, OwnersByInode owners, NodeNamespaces.Sample spaces) {
+      List<SocketEntry> table,
+      OwnersByInode owners,
+      NodeNamespaces.Sample spaces,
+      InodeMemo<OwnedSocket> previous) {
     List<OwnedSocket> rows = new ArrayList<>(table.size());
     for (SocketEntry e : table) {
       Owner found = e.inode() == 0 ? Owner.KERNEL : owners.owner(e.inode());
+      Owner owner = found != null ? found : Owner.UNKNOWN;
+      SocketNamespace namespace = spaces == null ? null : spaces.of(e);
+      int fd = found != null && e.inode() != 0 ? owners.fd(e.inode()) : -1;
+      OwnedSocket was = previous == null ? null : previous.previous(e.inode());
       rows.add(
-          new OwnedSocket(
-              e,
-              found != null ? found : Owner.UNKNOWN,
-              spaces == null ? null : spaces.of(e),
-              null,
-              found != null && e.inode() != 0 ? owners.fd(e.inode()) : -1));
+          was != null
+                  && was.socket() == e
+                  && was.owner() == owner
+                  && was.namespace() == namespace
+                  && was.fd() == fd
+                  && was.forwardsTo() == null
+              ? was
+              : new OwnedSocket(e, owner, namespace, null, fd));
     }
     return rows;
   }
