@@ -20,7 +20,8 @@ public final class InodeMemo<T> {
 
   /** Starts recording a full read of about {@code expected} sockets. */
   public void start(int expected) {
-    int size = Integer.highestOneBit(Math.max(16, expected * 2) - 1) << 1;
+    // at most three quarters full at the expected count: the table is kept between reads
+    int size = Integer.highestOneBit(Math.max(16, expected + expected / 3 + 1) - 1) << 1;
     if (keys.length != size) {
       keys = new long[size];
       values = new Object[size];

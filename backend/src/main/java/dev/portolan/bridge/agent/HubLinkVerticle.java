@@ -262,7 +262,9 @@ public final class HubLinkVerticle extends VerticleBase {
    */
   private void writePublication(NetSocket s, String address, Object body) {
     if (body instanceof ChangeBatch batch) {
-      s.write(changeFrames.frame(address, batch));
+      for (Buffer piece : changeFrames.frame(address, batch)) {
+        s.write(piece);
+      }
     } else {
       FrameHelper.writeFrame(
           new JsonObject().put("type", "publish").put("address", address).put("body", body), s);

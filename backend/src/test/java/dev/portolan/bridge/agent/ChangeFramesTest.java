@@ -1,6 +1,7 @@
 package dev.portolan.bridge.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.ChangeBatch;
@@ -103,7 +104,7 @@ class ChangeFramesTest {
   @Test
   void aSmallBatchIsTheTreesFrameInAnyCut() {
     ChangeBatch b = batch(5);
-    Buffer bytes = new ChangeFrames(SERVICES).frame(Addresses.CHANGES, b);
+    Buffer bytes = ChangeFrames.joined(new ChangeFrames(SERVICES).frame(Addresses.CHANGES, b));
     for (int cut : new int[] {1, 3, 4, 5, 97, bytes.length() - 1}) {
       assertEquals(treeFrame(b), parsed(bytes, cut), "cut at " + cut);
     }
@@ -114,11 +115,18 @@ class ChangeFramesTest {
   void aLargeBatchWrittenInManyPiecesIsTheTreesFrame() {
     ChangeFrames frames = new ChangeFrames(SERVICES);
     ChangeBatch b = batch(3_000);
-    Buffer bytes = frames.frame(Addresses.CHANGES, b);
+    List<Buffer> pieces = frames.frame(Addresses.CHANGES, b);
+    assertTrue(pieces.size() > 3, "a length and several pieces: " + pieces.size());
+    for (Buffer piece : pieces.subList(1, pieces.size() - 1)) {
+      assertTrue(piece.length() >= ChangeFrames.PIECE, "a piece of the text is a piece");
+      assertTrue(piece.length() < 2 * ChangeFrames.PIECE, "a piece is no more");
+    }
+    Buffer bytes = ChangeFrames.joined(pieces);
     assertEquals(bytes.length() - 4, bytes.getInt(0), "the length prefix");
     assertEquals(treeFrame(b), parsed(bytes, bytes.length() / 2));
     // the frame maker is reused for the next batch: nothing of the last one is left in it
     ChangeBatch next = batch(1);
-    assertEquals(treeFrame(next), parsed(frames.frame(Addresses.CHANGES, next), 4));
+    assertEquals(
+        treeFrame(next), parsed(ChangeFrames.joined(frames.frame(Addresses.CHANGES, next)), 4));
   }
 }
