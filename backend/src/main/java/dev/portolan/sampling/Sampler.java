@@ -38,8 +38,9 @@ public final class Sampler {
   private volatile NodeNamespaces.Sample lastNamespaces;
 
   /**
-   * The last sample's rows by socket inode: a row whose socket (the reader hands out its last row
-   * when nothing changed), owner, fd and namespace are the same is not made again.
+   * The last sample's rows by socket inode: a row whose socket is equal in every field (the reader
+   * hands out its last row when nothing changed: the same object) and whose owner, fd and namespace
+   * are the same is not made again.
    */
   private final InodeMemo<OwnedSocket> lastRows = new InodeMemo<>();
 
@@ -164,7 +165,7 @@ public final class Sampler {
       OwnedSocket was = previous == null ? null : previous.previous(e.inode());
       rows.add(
           was != null
-                  && was.socket() == e
+                  && KeyedRows.sameEntry(was.socket(), e)
                   && was.owner() == owner
                   && was.namespace() == namespace
                   && was.fd() == fd

@@ -34,14 +34,34 @@ public final class InodeMemo<T> {
   }
 
   /**
-   * Keeps {@code value} for {@code inode} from this read (while recording; 0 is not kept, nor
-   * anything once the table is three quarters full: a read far larger than expected is kept in
-   * part).
+   * Keeps {@code value} for {@code inode} from this read (while recording; 0 is not kept). The
+   * table doubles when three quarters full: a read far larger than expected (a table that grew) is
+   * kept whole, so that the next read hands out every unchanged row.
    */
   public void record(long inode, T value) {
-    if (!recording || inode == 0 || count * 4 >= keys.length * 3) {
+    if (!recording || inode == 0) {
       return;
     }
+    if (count * 4 >= keys.length * 3) {
+      grow();
+    }
+    put(inode, value);
+  }
+
+  private void grow() {
+    long[] oldKeys = keys;
+    Object[] oldValues = values;
+    keys = new long[oldKeys.length * 2];
+    values = new Object[oldKeys.length * 2];
+    count = 0;
+    for (int i = 0; i < oldKeys.length; i++) {
+      if (oldKeys[i] != 0) {
+        put(oldKeys[i], oldValues[i]);
+      }
+    }
+  }
+
+  private void put(long inode, Object value) {
     int mask = keys.length - 1;
     for (int slot = slot(inode, mask); ; slot = (slot + 1) & mask) {
       if (keys[slot] == 0) {
