@@ -273,7 +273,8 @@ public final class Portolan {
           config.bridge().linked()
               ? new HubLinkVerticle(
                   new HubLinkVerticle.Options(
-                      node, config.bridge().hubs(), config.cluster().busTls()))
+                      node, config.bridge().hubs(), config.cluster().busTls()),
+                  services)
               : null;
       HealthVerticle health =
           new HealthVerticle(

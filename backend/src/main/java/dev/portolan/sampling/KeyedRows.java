@@ -68,8 +68,16 @@ final class KeyedRows {
    * handles).
    */
   static boolean sameRow(OwnedSocket a, OwnedSocket b) {
-    SocketEntry x = a.socket();
-    SocketEntry y = b.socket();
+    return sameEntry(a.socket(), b.socket())
+        && (a.owner() == b.owner() || a.owner().equals(b.owner()))
+        && Objects.equals(a.forwardsTo(), b.forwardsTo());
+  }
+
+  /** Whether two sockets are equal in every field (identity first). */
+  static boolean sameEntry(SocketEntry x, SocketEntry y) {
+    if (x == y) {
+      return true;
+    }
     return x.state() == y.state()
         && x.txQueue() == y.txQueue()
         && x.rxQueue() == y.rxQueue()
@@ -79,9 +87,7 @@ final class KeyedRows {
         && x.family() == y.family()
         && x.unixType() == y.unixType()
         && sameText(x.path(), y.path())
-        && sameKey(x, y)
-        && (a.owner() == b.owner() || a.owner().equals(b.owner()))
-        && Objects.equals(a.forwardsTo(), b.forwardsTo());
+        && sameKey(x, y);
   }
 
   /** The row with the same key as {@code s}, or null. */

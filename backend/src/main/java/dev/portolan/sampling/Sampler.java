@@ -2,10 +2,12 @@ package dev.portolan.sampling;
 
 import dev.portolan.netns.DockerProxyLinks;
 import dev.portolan.netns.NodeNamespaces;
+import dev.portolan.netns.SocketNamespace;
 import dev.portolan.owner.Owner;
 import dev.portolan.owner.OwnerIndex;
 import dev.portolan.owner.OwnersByInode;
 import dev.portolan.owner.StillHeld;
+import dev.portolan.socket.InodeMemo;
 import dev.portolan.socket.KernelSockstat;
 import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketEntry;
@@ -35,6 +37,13 @@ public final class Sampler {
   private final NodeNamespaces namespaces;
   private final ProxyForwards forwards;
   private volatile NodeNamespaces.Sample lastNamespaces;
+
+  /**
+   * The last sample's rows by socket inode: a row whose socket is equal in every field (the reader
+   * hands out its last row when nothing changed: the same object) and whose owner, fd and namespace
+   * are the same is not made again.
+   */
+  private final InodeMemo<OwnedSocket> lastRows = new InodeMemo<>();
 
   public Sampler(
       String node, SocketTableReader reader, OwnerIndex owners, LongSupplier clockMillis) {
@@ -93,9 +102,10 @@ public final class Sampler {
       table = all;
     }
     // socket inodes are global: the one owner index finds the holders in every namespace
+    lastRows.start(table.size());
     // a socket whose holder exited right after the read is gone, not hidden: a second look says
     List<OwnedSocket> rows =
-        withOwners(table, owners.update(table, StillHeld.byReading(reader)), others);
+        withOwners(table, owners.update(table, StillHeld.byReading(reader)), others, lastRows);
     if (forwards != null) {
       rows = forwards.link(rows);
     }
@@ -118,6 +128,11 @@ public final class Sampler {
       shortLived.sampleDiffed(diff);
     }
     changes.addAll(diff);
+    for (int i = 0; i < current.size(); i++) {
+      OwnedSocket row = current.row(i);
+      lastRows.record(row.socket().inode(), row);
+    }
+    lastRows.finish();
     // The diff put the previous sample's row in place of every unchanged one: the snapshot holds
     // those.
     NodeSnapshot snapshot =
@@ -135,22 +150,31 @@ public final class Sampler {
    * answer.
    */
   public static List<OwnedSocket> withOwners(List<SocketEntry> table, OwnersByInode owners) {
-    return withOwners(table, owners, null);
+    return withOwners(table, owners, null, null);
   }
 
   /** {@link #withOwners(List, OwnersByInode)}, each row with its namespace from {@code spaces}. */
   static List<OwnedSocket> withOwners(
-      List<SocketEntry> table, OwnersByInode owners, NodeNamespaces.Sample spaces) {
+      List<SocketEntry> table,
+      OwnersByInode owners,
+      NodeNamespaces.Sample spaces,
+      InodeMemo<OwnedSocket> previous) {
     List<OwnedSocket> rows = new ArrayList<>(table.size());
     for (SocketEntry e : table) {
       Owner found = e.inode() == 0 ? Owner.KERNEL : owners.owner(e.inode());
+      Owner owner = found != null ? found : Owner.UNKNOWN;
+      SocketNamespace namespace = spaces == null ? null : spaces.of(e);
+      int fd = found != null && e.inode() != 0 ? owners.fd(e.inode()) : -1;
+      OwnedSocket was = previous == null ? null : previous.previous(e.inode());
       rows.add(
-          new OwnedSocket(
-              e,
-              found != null ? found : Owner.UNKNOWN,
-              spaces == null ? null : spaces.of(e),
-              null,
-              found != null && e.inode() != 0 ? owners.fd(e.inode()) : -1));
+          was != null
+                  && KeyedRows.sameEntry(was.socket(), e)
+                  && was.owner() == owner
+                  && was.namespace() == namespace
+                  && was.fd() == fd
+                  && was.forwardsTo() == null
+              ? was
+              : new OwnedSocket(e, owner, namespace, null, fd));
     }
     return rows;
   }

@@ -20,7 +20,8 @@ import java.util.logging.Logger;
 
 /**
  * Samples the socket table every interval on a dedicated worker thread, keeps the latest snapshot,
- * and publishes the changes ({@link Addresses#CHANGES}) and a heartbeat ({@link
+ * and publishes the changes ({@link Addresses#CHANGES}, a {@link ChangeBatch} record: its codec
+ * makes the JSON only where the batch leaves the process) and a heartbeat ({@link
  * Addresses#SAMPLES}). Each sample is scheduled when the previous one has ended, as its {@link
  * SamplerBackoff} says: on the configured interval while samples are fast, less often while they
  * take most of it (an overrun, longer than the interval, is counted), back on the interval once
@@ -91,6 +92,7 @@ public final class SamplerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     worker = vertx.createSharedWorkerExecutor("portolan-sampler", 1);
+    ChangeBatch.registerCodec(vertx, services);
     metrics.sampler(backoff::state);
     return sampleOnce().onSuccess(first -> scheduleNext(first));
   }
@@ -148,9 +150,7 @@ public final class SamplerVerticle extends VerticleBase {
     if (!result.changes().isEmpty()) {
       vertx
           .eventBus()
-          .publish(
-              Addresses.CHANGES,
-              new ChangeBatch(snapshot.node(), epoch, result.changes()).toJson(services));
+          .publish(Addresses.CHANGES, new ChangeBatch(snapshot.node(), epoch, result.changes()));
     }
     vertx
         .eventBus()

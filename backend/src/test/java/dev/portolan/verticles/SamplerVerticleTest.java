@@ -1,10 +1,12 @@
 package dev.portolan.verticles;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portolan.Portolan;
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.ChangeBatch;
 import dev.portolan.metrics.PortolanMetrics;
 import dev.portolan.owner.OwnerIndex;
 import dev.portolan.sampling.Sampler;
@@ -62,12 +64,15 @@ class SamplerVerticleTest {
 
     vertx
         .eventBus()
-        .<JsonObject>consumer(
+        .consumer(
             Addresses.CHANGES,
             msg ->
                 ctx.verify(
                     () -> {
-                      JsonObject batch = msg.body();
+                      // the record itself: its JSON is made only where it leaves the process
+                      JsonObject batch =
+                          assertInstanceOf(ChangeBatch.class, msg.body())
+                              .toJson(ServiceNames.create());
                       assertEquals(NODE, batch.getString("node"));
                       assertEquals("epoch-s", batch.getString("epoch"));
                       JsonArray changes = batch.getJsonArray("changes");

@@ -65,15 +65,18 @@ public final class BenchCommand implements Callable<Integer> {
   /**
    * The agent's JVM flags in the Kubernetes DaemonSet ({@code k8s/agent-daemonset.yaml},
    * JAVA_TOOL_OPTIONS), which the README points to for a small agent: the heap is at most 40 % of
-   * the container's memory (Min- and MaxRAMPercentage), with a young generation fixed at 24 MiB
-   * (-Xmn24m, SurvivorRatio=4) so that a sample's tables die young from the first sample on.
+   * the container's memory (Min- and MaxRAMPercentage), with a young generation fixed at 12 MiB
+   * (-Xmn12m, SurvivorRatio=4) so that a sample's tables die young from the first sample on, and
+   * the old generation kept within 10-30 % free after a full collection (Min/MaxHeapFreeRatio).
    */
   static final List<String> DEPLOYED_AGENT_FLAGS =
       List.of(
           "-XX:MinRAMPercentage=40",
           "-XX:MaxRAMPercentage=40",
-          "-Xmn24m",
+          "-Xmn12m",
           "-XX:SurvivorRatio=4",
+          "-XX:MinHeapFreeRatio=10",
+          "-XX:MaxHeapFreeRatio=30",
           "-XX:+UseSerialGC",
           "-XX:TieredStopAtLevel=1",
           "-XX:CICompilerCount=1",

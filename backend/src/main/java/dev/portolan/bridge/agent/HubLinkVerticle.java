@@ -5,12 +5,14 @@ import dev.portolan.bridge.HubWatch;
 import dev.portolan.bridge.ReconnectBackoff;
 import dev.portolan.bridge.UnackedFrames;
 import dev.portolan.bus.Addresses;
+import dev.portolan.bus.ChangeBatch;
 import dev.portolan.bus.JsonText;
 import dev.portolan.bus.RequestHeaders;
 import dev.portolan.cluster.BusRole;
 import dev.portolan.cluster.RoleTrustManager;
 import dev.portolan.config.BusTls;
 import dev.portolan.config.HubAddress;
+import dev.portolan.service.ServiceNames;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -153,12 +155,27 @@ public final class HubLinkVerticle extends VerticleBase {
   private int next = -1;
   private boolean answered;
   private long connections;
-  private final UnackedFrames<JsonObject> unacked = new UnackedFrames<>(MAX_UNACKED_CHANGES);
+
+  /**
+   * The bodies of the change publications the hub has not acknowledged: a {@link ChangeBatch} (the
+   * sampler's, whose rows the node's snapshot shares) or a JSON object, written as a frame again on
+   * the next connection. Guarded by itself: publications pass {@link #forward} on the publisher's
+   * event loop, pongs and reconnections come on this verticle's.
+   */
+  private final UnackedFrames<Object> unacked = new UnackedFrames<>(MAX_UNACKED_CHANGES);
+
+  private final ChangeFrames changeFrames;
   private long pings;
   private boolean stopped;
 
   public HubLinkVerticle(Options options) {
+    this(options, ServiceNames.create());
+  }
+
+  /** {@code services}: the port names the node's change batches carry (as the sampler's JSON). */
+  public HubLinkVerticle(Options options, ServiceNames services) {
     this.options = options;
+    this.changeFrames = new ChangeFrames(services);
     this.servicePrefix = "portolan.node." + options.node() + ".";
     this.backoff =
         new ReconnectBackoff(
@@ -224,24 +241,40 @@ public final class HubLinkVerticle extends VerticleBase {
         // Dropped: a hub that missed changes sees the gap in their seqs and resyncs.
         LOG.fine("hub link: write queue full, dropped a publication to " + m.address());
       } else {
-        JsonObject frame =
-            new JsonObject()
-                .put("type", "publish")
-                .put("address", m.address())
-                .put("body", m.body());
+        Object body = m.body();
         if (changes) {
           // kept until the hub acknowledges it; with no hub now, sent on the next connection
-          unacked.written(frame, changeCount(m.body()), pings);
+          synchronized (unacked) {
+            unacked.written(body, changeCount(body), pings);
+          }
         }
         if (s != null) {
-          FrameHelper.writeFrame(frame, s);
+          writePublication(s, m.address(), body);
         }
       }
     }
     ctx.next();
   }
 
+  /**
+   * Writes a publish frame of {@code body} to {@code address}: a change batch written as JSON text
+   * straight from its record ({@link ChangeFrames}), anything else through {@link FrameHelper}.
+   */
+  private void writePublication(NetSocket s, String address, Object body) {
+    if (body instanceof ChangeBatch batch) {
+      for (Buffer piece : changeFrames.frame(address, batch)) {
+        s.write(piece);
+      }
+    } else {
+      FrameHelper.writeFrame(
+          new JsonObject().put("type", "publish").put("address", address).put("body", body), s);
+    }
+  }
+
   private static int changeCount(Object body) {
+    if (body instanceof ChangeBatch batch) {
+      return batch.changes().size();
+    }
     return body instanceof JsonObject j && j.getValue("changes") instanceof JsonArray a
         ? a.size()
         : 1;
@@ -367,12 +400,15 @@ public final class HubLinkVerticle extends VerticleBase {
     }
     // What the last hub may not have passed on, and what was published with no hub: again, in
     // order, before the heartbeat (the hub skips the seqs it holds).
-    List<JsonObject> again = unacked.replay(pings);
+    List<Object> again;
+    synchronized (unacked) {
+      again = unacked.replay(pings);
+    }
     if (!again.isEmpty()) {
       LOG.fine(() -> "hub link: sending " + again.size() + " unacknowledged batches again");
     }
-    for (JsonObject frame : again) {
-      FrameHelper.writeFrame(frame, s);
+    for (Object body : again) {
+      writePublication(s, Addresses.CHANGES, body);
     }
     ping(s);
     status = new Status(true, hub, now, connections, null, directory.known());
@@ -511,7 +547,9 @@ public final class HubLinkVerticle extends VerticleBase {
       case "message" -> ask(s, frame);
       case "pong" -> {
         if (frame.getValue("n") instanceof Number n) {
-          unacked.acknowledged(n.longValue());
+          synchronized (unacked) {
+            unacked.acknowledged(n.longValue());
+          }
         }
         hubName = frame.getString("hub");
         learn(frame);

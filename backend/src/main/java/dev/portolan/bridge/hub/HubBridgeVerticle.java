@@ -96,7 +96,10 @@ public final class HubBridgeVerticle extends VerticleBase {
    * Deploys {@code instances} bridges sharing one port (Vert.x spreads the connections over their
    * event loops: TLS handshakes, frame parsing and publishing of thousands of agents on more than
    * one core): the first on {@code options.port()}, the others on the port it got. Returns the
-   * first, which knows the port.
+   * first, which knows the port. On port 0 (any free one: tests, a developer's hub) one instance
+   * only: Vert.x shares a listening socket between servers by the port they asked for, so the
+   * others, asking for the port the first one got, would bind it a second time and fail ({@code
+   * --cluster --bridge-port 0} did not start).
    */
   public static Future<HubBridgeVerticle> deploy(Vertx vertx, Options options, int instances) {
     HubBridgeVerticle first = new HubBridgeVerticle(options);
@@ -104,7 +107,7 @@ public final class HubBridgeVerticle extends VerticleBase {
         .deployVerticle(first)
         .compose(
             id -> {
-              if (instances <= 1) {
+              if (instances <= 1 || options.port() == 0) {
                 return Future.succeededFuture(first);
               }
               Options same = options.onPort(first.actualPort());

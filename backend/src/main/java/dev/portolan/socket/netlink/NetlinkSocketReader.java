@@ -1,5 +1,6 @@
 package dev.portolan.socket.netlink;
 
+import dev.portolan.socket.InodeMemo;
 import dev.portolan.socket.KernelSockstat;
 import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketEntry;
@@ -13,6 +14,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -43,6 +45,9 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
   private NetlinkSocket socket;
   private int seq = 1;
   private int lastCount = 16;
+
+  /** The rows of the last full read (every protocol, every state), handed out again unchanged. */
+  private final InodeMemo<SocketEntry> previous = new InodeMemo<>();
 
   /**
    * Whether TCP is read with one dump of both families ({@link SockDiag#TCPDIAG_GETSOCK}); off if
@@ -120,6 +125,10 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
     int mask = SockDiag.stateMask(states);
     List<SocketEntry> entries = new ArrayList<>(lastCount + lastCount / 8);
     boolean full = mask == SockDiag.ALL_STATES;
+    boolean whole = full && protocols.containsAll(EnumSet.allOf(Protocol.class));
+    if (whole) {
+      previous.start(lastCount + lastCount / 8);
+    }
     try {
       if (socket == null) {
         socket = source.open();
@@ -142,8 +151,10 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
         socket.close();
         socket = null;
       }
+      previous.abandon();
       throw e;
     }
+    previous.finish();
     if (full) {
       lastCount = Math.max(16, entries.size());
     }
@@ -251,13 +262,14 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
           SocketEntry e =
               proto == null
                   ? (size >= SockDiag.NLMSG_HDRLEN + SockDiag.UNIX_DIAG_MSG_BYTES
-                      ? SockDiag.parseUnix(buffer, msg, at + size, cache, scratch)
+                      ? SockDiag.parseUnix(buffer, msg, at + size, cache, scratch, previous)
                       : null)
                   : (size >= SockDiag.NLMSG_HDRLEN + SockDiag.INET_DIAG_MSG_BYTES
-                      ? SockDiag.parseInet(buffer, msg, proto, cache)
+                      ? SockDiag.parseInet(buffer, msg, proto, cache, previous)
                       : null);
           if (e != null) {
             out.add(e);
+            previous.record(e.inode(), e);
           }
         }
         at += SockDiag.align(size);

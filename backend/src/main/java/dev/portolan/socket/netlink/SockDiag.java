@@ -1,6 +1,7 @@
 package dev.portolan.socket.netlink;
 
 import dev.portolan.socket.Family;
+import dev.portolan.socket.InodeMemo;
 import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketEntry;
 import dev.portolan.socket.SocketState;
@@ -187,6 +188,15 @@ public final class SockDiag {
    * know ({@code /proc/net} never lists those either).
    */
   public static SocketEntry parseInet(MemorySegment b, long msg, Protocol proto, TextCache cache) {
+    return parseInet(b, msg, proto, cache, null);
+  }
+
+  /**
+   * As {@link #parseInet(MemorySegment, long, Protocol, TextCache)}, handing out the row {@code
+   * previous} has for the socket's inode when every field is the same (null: always a new row).
+   */
+  public static SocketEntry parseInet(
+      MemorySegment b, long msg, Protocol proto, TextCache cache, InodeMemo<SocketEntry> previous) {
     int family = b.get(ValueLayout.JAVA_BYTE, msg) & 0xff;
     SocketState state = SocketState.ofCode(b.get(ValueLayout.JAVA_BYTE, msg + 1) & 0xff);
     if (state == null) {
@@ -212,8 +222,28 @@ public final class SockDiag {
     long tx = state == SocketState.LISTEN ? 0 : b.get(U32, msg + 60) & 0xffffffffL;
     int uid = b.get(U32, msg + 64);
     long inode = b.get(U32, msg + 68) & 0xffffffffL;
+    SocketEntry was = previous == null ? null : previous.previous(inode);
+    if (was != null
+        && was.proto() == proto
+        && was.family() == fam
+        && was.state() == state
+        && was.localPort() == localPort
+        && was.remotePort() == remotePort
+        && was.txQueue() == tx
+        && was.rxQueue() == rx
+        && was.uid() == uid
+        && was.netnsInode() == 0
+        && sameText(was.localAddress(), local)
+        && sameText(was.remoteAddress(), remote)) {
+      return was;
+    }
     return SocketEntry.inet(
         proto, fam, local, localPort, remote, remotePort, state, tx, rx, uid, inode);
+  }
+
+  /** Equal texts, identity first (the {@link TextCache} hands out one instance per text). */
+  private static boolean sameText(String a, String b) {
+    return a == b || (a != null && a.equals(b));
   }
 
   /**
@@ -282,6 +312,20 @@ public final class SockDiag {
    */
   public static SocketEntry parseUnix(
       MemorySegment b, long msg, long end, TextCache cache, byte[] scratch) {
+    return parseUnix(b, msg, end, cache, scratch, null);
+  }
+
+  /**
+   * As {@link #parseUnix(MemorySegment, long, long, TextCache, byte[])}, handing out the row {@code
+   * previous} has for the socket's inode when every field is the same (null: always a new row).
+   */
+  public static SocketEntry parseUnix(
+      MemorySegment b,
+      long msg,
+      long end,
+      TextCache cache,
+      byte[] scratch,
+      InodeMemo<SocketEntry> previous) {
     UnixType type = UnixType.ofCode(b.get(ValueLayout.JAVA_BYTE, msg + 1) & 0xff);
     SocketState state = SocketState.ofCode(b.get(ValueLayout.JAVA_BYTE, msg + 2) & 0xff);
     if (type == null || state == null) {
@@ -313,6 +357,18 @@ public final class SockDiag {
         default -> {}
       }
       at += align(length);
+    }
+    SocketEntry was = previous == null ? null : previous.previous(inode);
+    if (was != null
+        && was.proto() == Protocol.UNIX
+        && was.unixType() == type
+        && was.state() == state
+        && was.peerInode() == peer
+        && was.txQueue() == tx
+        && was.rxQueue() == rx
+        && was.netnsInode() == 0
+        && sameText(was.path(), path)) {
+      return was;
     }
     return SocketEntry.unix(type, state, path, inode, peer, tx, rx);
   }
