@@ -3,15 +3,16 @@ package dev.portolan.netns;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Finds the node's network namespaces: the one of every process ({@code readlink /proc/PID/ns/net},
@@ -23,13 +24,14 @@ import java.util.Set;
  * counted ({@link DiscoveredNamespaces#skippedPids()}), never an error. Threads are not looked at:
  * a thread that entered another namespace on its own ({@code setns} in one thread) is not found.
  * Cost: the listing of {@code /proc}, a {@code readlink} for each process seen for the first or
- * second time and for a tenth of the others ({@link #RECHECK_EVERY}), and a {@code stat} per {@code
- * ip netns} name. A process keeps its namespace almost always (a new one is made or entered by a
- * new process: {@code clone}, {@code unshare} or {@code setns} before {@code exec}), so a process
- * already seen twice in the same namespace is looked at again every {@code RECHECK_EVERY} calls:
- * one that moves later in its life (or a pid reused meanwhile) is seen in its new namespace that
- * much later. Read twice, not once, because a process caught between its {@code fork} and its
- * {@code unshare}/{@code setns} still shows its parent's namespace.
+ * second time and for a tenth of the others ({@link #RECHECK_EVERY}), and a {@code stat} of {@code
+ * /run/netns} (each {@code ip netns} name's only when it changed, or on a tenth of the calls). A
+ * process keeps its namespace almost always (a new one is made or entered by a new process: {@code
+ * clone}, {@code unshare} or {@code setns} before {@code exec}), so a process already seen twice in
+ * the same namespace is looked at again every {@code RECHECK_EVERY} calls: one that moves later in
+ * its life (or a pid reused meanwhile) is seen in its new namespace that much later. Read twice,
+ * not once, because a process caught between its {@code fork} and its {@code unshare}/{@code setns}
+ * still shows its parent's namespace.
  *
  * <p>Not for concurrent use: one sampling thread calls {@link #discover()}.
  */
@@ -40,8 +42,17 @@ public final class NamespaceDiscovery {
   /** A process seen twice in one namespace has its namespace read again every 10th call. */
   static final int RECHECK_EVERY = 10;
 
+  /** {@link #namedNamespaces} trusts an unchanged mtime this long after the change it shows. */
+  static final long SETTLED_NANOS = 1_000_000_000L;
+
+  private static final long NOT_MOUNTED = -1;
+  private static final long GONE = -2;
+
   private final Path proc;
   private final Path runNetns;
+  private Map<String, Long> named;
+  private long namedMtime;
+  private boolean namedSettled;
   private Set<Long> previous = Set.of();
   private Map<Integer, Seen> seen = new HashMap<>();
   private int calls;
@@ -104,7 +115,7 @@ public final class NamespaceDiscovery {
       found.computeIfAbsent(inode, k -> new Found()).addPid(pid);
     }
     seen = seenNow;
-    namedNamespaces(found);
+    namedNamespaces(found, call);
     List<NetNamespace> namespaces = new ArrayList<>(found.size());
     for (Map.Entry<Long, Found> e : found.entrySet()) {
       long inode = e.getKey();
@@ -124,36 +135,82 @@ public final class NamespaceDiscovery {
         namespaces, appeared, gone, host, hostSource, own, skipped, System.nanoTime() - start);
   }
 
-  /** Each {@code /run/netns/NAME} that is a namespace's bind mount (not a stale plain file). */
-  private void namedNamespaces(Map<Long, Found> found) {
+  /**
+   * Each {@code /run/netns/NAME} that is a namespace's bind mount (not a stale plain file). The
+   * directory is listed and each name {@code stat}ed again only when the directory's mtime moved (a
+   * name added or removed), on every {@link #RECHECK_EVERY}th call, or while that mtime is less
+   * than {@link #SETTLED_NANOS} older than the last listing (so two changes within the clock's
+   * granularity are not mistaken for one); otherwise the names found mounted before are taken as
+   * they were and only those not mounted yet (an {@code ip netns add} between its file and its
+   * mount) are looked at again. A name unmounted but not removed (not what {@code ip netns delete}
+   * does) is so seen up to {@code RECHECK_EVERY} calls late.
+   */
+  private void namedNamespaces(Map<Long, Found> found, int call) {
     long nsfs;
     try {
       nsfs = NamespaceFiles.device(proc.resolve("self/ns/net"));
     } catch (IOException e) {
       return;
     }
+    long mtime;
+    try {
+      mtime = Files.getLastModifiedTime(runNetns).to(TimeUnit.NANOSECONDS);
+    } catch (IOException | RuntimeException e) {
+      named = null;
+      return; // no ip netns here, or unreadable: named namespaces with processes are still found
+    }
+    if (named == null || mtime != namedMtime || !namedSettled || call % RECHECK_EVERY == 0) {
+      long listedAt = System.currentTimeMillis();
+      named = listNamed(nsfs);
+      namedMtime = mtime;
+      namedSettled = named != null && listedAt * 1_000_000L - mtime >= SETTLED_NANOS;
+    } else {
+      named.replaceAll((name, inode) -> inode != NOT_MOUNTED ? inode : namedInode(name, nsfs));
+    }
+    if (named == null) {
+      return;
+    }
+    named.forEach(
+        (name, inode) -> {
+          if (inode != NOT_MOUNTED) {
+            Found f = found.computeIfAbsent(inode, k -> new Found());
+            if (f.name == null) {
+              f.name = name;
+            }
+          }
+        });
+  }
+
+  /**
+   * Name to namespace inode ({@link #NOT_MOUNTED} for a plain file), sorted; null if unreadable.
+   */
+  private Map<String, Long> listNamed(long nsfs) {
     List<Path> names = new ArrayList<>();
     try (DirectoryStream<Path> dir = Files.newDirectoryStream(runNetns)) {
       dir.forEach(names::add);
-    } catch (NoSuchFileException e) {
-      return; // no ip netns here
     } catch (IOException | RuntimeException e) {
-      return; // unreadable: named namespaces with processes are still found by their pids
+      return null;
     }
     names.sort(Comparator.comparing(Path::toString));
+    Map<String, Long> byName = new LinkedHashMap<>();
     for (Path p : names) {
-      try {
-        long[] devIno = NamespaceFiles.deviceAndInode(p);
-        if (devIno[0] != nsfs) {
-          continue; // not mounted: left over from a failed "ip netns add", or being deleted
-        }
-        Found f = found.computeIfAbsent(devIno[1], k -> new Found());
-        if (f.name == null) {
-          f.name = p.getFileName().toString();
-        }
-      } catch (IOException | RuntimeException e) {
-        // deleted meanwhile
+      String name = p.getFileName().toString();
+      long inode = namedInode(name, nsfs);
+      if (inode != GONE) {
+        byName.put(name, inode);
       }
+    }
+    return byName;
+  }
+
+  /** The namespace inode {@code NAME} is a bind mount of, {@link #NOT_MOUNTED} or {@link #GONE}. */
+  private long namedInode(String name, long nsfs) {
+    try {
+      long[] devIno = NamespaceFiles.deviceAndInode(runNetns.resolve(name));
+      // not on nsfs: left over from a failed "ip netns add", being deleted, or not mounted yet
+      return devIno[0] == nsfs ? devIno[1] : NOT_MOUNTED;
+    } catch (IOException | RuntimeException e) {
+      return GONE; // deleted meanwhile
     }
   }
 

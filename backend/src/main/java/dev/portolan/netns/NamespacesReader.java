@@ -29,18 +29,18 @@ import java.util.Set;
  * listen()}, a UDP {@code bind}, TIME_WAIT) is active. Namespaces are then read whole within {@code
  * fullReadBudget} of time per sample, in this order: never read whole yet; active, longest waiting
  * first; quiet and not read whole for {@code quietEvery} samples (a safety net for what moves no
- * counter), longest waiting first. At least one full read is made per sample when any is due, so
- * every namespace gets its turn; an active namespace left over by the budget has its listeners read
- * (so a new listener still shows at the next sample) and stays active for the next sample. A
- * namespace's other sockets are those of its last full read, and its {@link
- * NamespaceTable#fullRead()} says whether that was now.
+ * counter), longest waiting first, at most {@link #QUIET_READS_PER_SAMPLE} per sample. At least one
+ * full read is made per sample when any is due, so every namespace gets its turn; an active
+ * namespace left over by the budget has its listeners read (so a new listener still shows at the
+ * next sample) and stays active for the next sample. A namespace's other sockets are those of its
+ * last full read, and its {@link NamespaceTable#fullRead()} says whether that was now.
  *
  * <p>The delay for a change in a quiet namespace, then: one sample for anything that moves its
- * counters while the budget covers the active namespaces; {@code quietEvery} samples (while the
- * budget covers every due namespace) for what moves none: a state change of a connection that stays
- * open (ESTABLISHED to CLOSE_WAIT when a peer elsewhere closes), {@code listen()} on a unix socket
- * made in an earlier interval, a socket closed while another of the same kind opens in the same
- * interval.
+ * counters while the budget covers the active namespaces; {@code quietEvery} samples, or as many
+ * samples as there are quiet namespaces when they are more (while the budget covers every due
+ * namespace), for what moves none: a state change of a connection that stays open (ESTABLISHED to
+ * CLOSE_WAIT when a peer elsewhere closes), {@code listen()} on a unix socket made in an earlier
+ * interval, a socket closed while another of the same kind opens in the same interval.
  *
  * <p>A namespace whose counters cannot be opened has its listeners read every sample instead
  * (netlink; a change among its other sockets shows at its quiet read), or, read through {@code
@@ -56,10 +56,21 @@ import java.util.Set;
 public final class NamespacesReader implements AutoCloseable {
   /**
    * A quiet namespace is read whole this often, every 60th sample: the safety net for changes that
-   * move none of its counters (at 100 quiet namespaces, fewer than 2 full reads a sample, ~0.3 % of
-   * a core at a 1 s interval with 10k sockets on the host).
+   * move none of its counters; with more quiet namespaces than that, less often ({@link
+   * #QUIET_READS_PER_SAMPLE}).
    */
   public static final int QUIET_EVERY = 60;
+
+  /**
+   * Quiet namespaces read whole per sample, at most: one. Each such read walks the kernel's whole
+   * established hash (as the own namespace's dump does) to find some 20 sockets, so with more than
+   * {@link #QUIET_EVERY} namespaces the safety net stretches to one quiet read per sample: every
+   * {@code N} samples at {@code N} quiet namespaces (at 100 namespaces and a 1 s interval, 100 s).
+   */
+  static final int QUIET_READS_PER_SAMPLE = 1;
+
+  /** {@link Tracked#priority()} of a quiet namespace due for its safety-net read. */
+  private static final int QUIET_AND_DUE = 2;
 
   /** A namespace whose reader could not be opened is tried again this often. */
   static final int RETRY_OPEN_EVERY = 5;
@@ -80,31 +91,48 @@ public final class NamespacesReader implements AutoCloseable {
 
   private final SocketReaders.Setting setting;
   private final int quietEvery;
+  private final int quietReadsPerSample;
   private final long budgetNanos;
   private final Map<Long, Tracked> tracked = new HashMap<>();
 
+  /** No cap on quiet reads per sample: for tests of the cadence alone. */
   NamespacesReader(
       NamespaceDiscovery discovery,
       SocketReaders.Setting setting,
       int quietEvery,
       Duration fullReadBudget) {
-    if (quietEvery < 1) {
-      throw new IllegalArgumentException("quietEvery must be at least 1: " + quietEvery);
+    this(discovery, setting, quietEvery, Integer.MAX_VALUE, fullReadBudget);
+  }
+
+  NamespacesReader(
+      NamespaceDiscovery discovery,
+      SocketReaders.Setting setting,
+      int quietEvery,
+      int quietReadsPerSample,
+      Duration fullReadBudget) {
+    if (quietEvery < 1 || quietReadsPerSample < 1) {
+      throw new IllegalArgumentException(
+          "quietEvery and quietReadsPerSample must be at least 1: "
+              + quietEvery
+              + ", "
+              + quietReadsPerSample);
     }
     this.discovery = discovery;
     this.setting = setting;
     this.quietEvery = quietEvery;
+    this.quietReadsPerSample = quietReadsPerSample;
     this.budgetNanos = fullReadBudget.toNanos();
   }
 
   /**
    * A reader of the node's namespaces with netlink, /proc or either ({@code setting}), reading a
-   * quiet namespace whole every {@code quietEvery} samples within {@code fullReadBudget} per
-   * sample.
+   * quiet namespace whole every {@code quietEvery} samples (at most {@link #QUIET_READS_PER_SAMPLE}
+   * quiet namespaces per sample) within {@code fullReadBudget} per sample.
    */
   public static NamespacesReader create(
       SocketReaders.Setting setting, int quietEvery, Duration fullReadBudget) {
-    return new NamespacesReader(NamespaceDiscovery.create(), setting, quietEvery, fullReadBudget);
+    return new NamespacesReader(
+        NamespaceDiscovery.create(), setting, quietEvery, QUIET_READS_PER_SAMPLE, fullReadBudget);
   }
 
   /** {@link #create(SocketReaders.Setting, int, Duration)} with the defaults. */
@@ -139,11 +167,18 @@ public final class NamespacesReader implements AutoCloseable {
         Comparator.comparingInt(Tracked::priority)
             .thenComparing(Comparator.comparingInt((Tracked t) -> t.samplesSinceFull).reversed()));
     int full = 0;
+    int quietReads = 0;
     long spent = 0;
     for (Tracked t : due) {
+      if (t.priority() == QUIET_AND_DUE && quietReads >= quietReadsPerSample) {
+        continue; // stays due, and waits longest next time
+      }
       if (full > 0 && spent >= budgetNanos) {
         t.overBudget();
         continue;
+      }
+      if (t.priority() == QUIET_AND_DUE) {
+        quietReads++;
       }
       long before = System.nanoTime();
       t.readWhole();
@@ -257,9 +292,9 @@ public final class NamespacesReader implements AutoCloseable {
       }
     }
 
-    /** 0: never read whole; 1: active; 2: quiet and due. */
+    /** 0: never read whole; 1: active; {@link #QUIET_AND_DUE}: quiet and due. */
     int priority() {
-      return !everWhole ? 0 : active ? 1 : 2;
+      return !everWhole ? 0 : active ? 1 : QUIET_AND_DUE;
     }
 
     void readWhole() {

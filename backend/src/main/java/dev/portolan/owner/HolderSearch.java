@@ -1,6 +1,5 @@
 package dev.portolan.owner;
 
-import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketEntry;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,9 +14,10 @@ import java.util.Set;
  * The search for the processes that hold socket inodes, for the {@link OwnerIndex}: it reads fd
  * tables, most likely holders first (processes not read yet; then, within {@link
  * OwnerIndex.Settings#targetedSearchBudget()}, recent owners, the owners of the peer ends and the
- * processes of the sockets' uids, busiest first) and every other process only when a full walk is
- * allowed, at most once per {@link OwnerIndex.Settings#minFullWalkInterval()}. What it finds, and
- * what it finds gone, goes into the index through {@link Index}.
+ * processes of the sockets' uids, busiest first; every small fd table before any big one) and every
+ * other process only when a full walk is allowed, at most once per {@link
+ * OwnerIndex.Settings#minFullWalkInterval()}. What it finds, and what it finds gone, goes into the
+ * index through {@link Index}.
  *
  * <p>Not thread-safe: the owner index calls it under its lock.
  */
@@ -49,6 +49,12 @@ final class HolderSearch {
     void drop(KnownProcess p, InodeTable table, Set<Long> missing);
   }
 
+  /**
+   * A table with more fds than this when last read is read after every smaller candidate of a
+   * targeted search (a readlink per fd: 10,000 fds cost some 10 ms).
+   */
+  static final int BIG_TABLE = 1024;
+
   private final ProcFs procFs;
   private final OwnerIndex.Settings settings;
   private final Index index;
@@ -79,8 +85,8 @@ final class HolderSearch {
   /**
    * Reads fd tables until every inode of {@code wanted} (changed in place) is found: unread
    * processes first, then (within the targeted budget) recent owners, peers' owners and same-uid
-   * processes, then, if allowed, the rest. Every socket of {@code relevant} met on the way is
-   * indexed.
+   * processes, small fd tables before big ones ({@link #targeted}), then, if allowed, the rest.
+   * Every socket of {@code relevant} met on the way is indexed.
    */
   void search(Set<Long> wanted, InodeTable table, InodeTable relevant, boolean fullWalkAllowed) {
     searchCount++;
@@ -94,16 +100,7 @@ final class HolderSearch {
         }
       }
     }
-    int budget = settings.targetedSearchBudget();
-    for (KnownProcess p : likelyHolders(wanted, table)) {
-      if (budget <= 0 || wanted.isEmpty()) {
-        break;
-      }
-      if (!visited.contains(p.pid) && !p.unreadable && index.process(p.pid) == p) {
-        scan(p, wanted, relevant, visited, table);
-        budget--;
-      }
-    }
+    targeted(wanted, table, relevant, visited);
     if (wanted.isEmpty() || !fullWalkAllowed) {
       return;
     }
@@ -121,9 +118,70 @@ final class HolderSearch {
   }
 
   /**
-   * Recently active owners (newest gain first), then owners of the peer ends, then processes of the
-   * sockets' uids.
+   * Reads at most {@link OwnerIndex.Settings#targetedSearchBudget()} fd tables, the cheap ones
+   * first: the likely holders (recent owners, newest gain first, then the peer ends' owners) whose
+   * table had at most {@link #BIG_TABLE} fds when last read; then the other small tables (the
+   * sockets' uids first, then the busiest); then the big tables, smallest first. A search that a
+   * small table answers so never reads a process holding thousands of fds, however recently that
+   * one gained a socket: its table costs a readlink per fd, and a busy server is a recent owner
+   * almost always.
    */
+  private void targeted(
+      Set<Long> wanted, InodeTable table, InodeTable relevant, Set<Integer> visited) {
+    int budget = settings.targetedSearchBudget();
+    List<KnownProcess> big = new ArrayList<>();
+    budget = readSmall(likelyHolders(wanted, table), big, budget, wanted, table, relevant, visited);
+    if (budget > 0 && !wanted.isEmpty()) {
+      budget = readSmall(others(wanted, table), big, budget, wanted, table, relevant, visited);
+    }
+    big.sort(Comparator.comparingInt((KnownProcess p) -> p.fdCount));
+    for (KnownProcess p : big) {
+      if (budget <= 0 || wanted.isEmpty()) {
+        return;
+      }
+      if (candidate(p, visited)) {
+        scan(p, wanted, relevant, visited, table);
+        budget--;
+      }
+    }
+  }
+
+  /**
+   * Reads the small tables of {@code order} while the budget lasts; the big ones go to {@code big}
+   * for later. Returns the budget left.
+   */
+  private int readSmall(
+      List<KnownProcess> order,
+      List<KnownProcess> big,
+      int budget,
+      Set<Long> wanted,
+      InodeTable table,
+      InodeTable relevant,
+      Set<Integer> visited) {
+    for (KnownProcess p : order) {
+      if (budget <= 0 || wanted.isEmpty()) {
+        break;
+      }
+      if (!candidate(p, visited)) {
+        continue;
+      }
+      if (p.fdCount > BIG_TABLE) {
+        if (!big.contains(p)) {
+          big.add(p);
+        }
+        continue;
+      }
+      scan(p, wanted, relevant, visited, table);
+      budget--;
+    }
+    return budget;
+  }
+
+  private boolean candidate(KnownProcess p, Set<Integer> visited) {
+    return !visited.contains(p.pid) && !p.unreadable && index.process(p.pid) == p;
+  }
+
+  /** Recently active owners (newest gain first), then owners of the peer ends. */
   private List<KnownProcess> likelyHolders(Set<Long> wanted, InodeTable table) {
     List<KnownProcess> order = new ArrayList<>();
     index.processes().stream()
@@ -133,35 +191,37 @@ final class HolderSearch {
     if (table == null) {
       return order;
     }
-    Map<String, Long> byTuple = null;
-    Set<Integer> uids = new HashSet<>();
+    Map<Long, Long> peers = PeerEnds.of(wanted, table);
     for (Long inode : wanted) {
       SocketEntry s = table.get(inode);
-      if (s == null) {
-        continue;
-      }
-      long peer = s.peerInode();
-      if (peer == 0 && s.proto() != Protocol.UNIX && s.remotePort() != 0) {
-        if (byTuple == null) {
-          byTuple = tupleIndex(table);
-        }
-        Long p =
-            byTuple.get(tuple(s.remoteAddress(), s.remotePort(), s.localAddress(), s.localPort()));
-        peer = p == null ? 0 : p;
+      long peer = s == null ? 0 : s.peerInode();
+      if (s != null && peer == 0) {
+        peer = peers.getOrDefault(inode, 0L);
       }
       FdRef peerRef = peer == 0 ? null : index.holder(peer);
       if (peerRef != null && index.process(peerRef.pid()) != null) {
         order.add(index.process(peerRef.pid()));
       }
-      if (s.uid() >= 0) {
-        uids.add(s.uid());
+    }
+    return order;
+  }
+
+  /**
+   * Every process, those of the sockets' uids first and, within that, the busiest first: a process
+   * that just opened a socket has just used CPU. (On a host where everything runs as root the uid
+   * says little; CPU activity since the previous search still finds the new holder within the
+   * budget.) Made only when the likely holders did not answer: it reads every process's stat.
+   */
+  private List<KnownProcess> others(Set<Long> wanted, InodeTable table) {
+    Set<Integer> uids = new HashSet<>();
+    if (table != null) {
+      for (Long inode : wanted) {
+        SocketEntry s = table.get(inode);
+        if (s != null && s.uid() >= 0) {
+          uids.add(s.uid());
+        }
       }
     }
-    // Then every other process, those of the sockets' uids first and, within that, the busiest
-    // first: a process
-    // that just opened a socket has just used CPU. (On a host where everything runs as root the uid
-    // says little;
-    // CPU activity since the previous search still finds the new holder within the budget.)
     List<KnownProcess> rest = new ArrayList<>();
     Map<KnownProcess, Long> activity = new HashMap<>();
     for (KnownProcess p : index.processes()) {
@@ -176,25 +236,7 @@ final class HolderSearch {
     rest.sort(
         Comparator.comparing((KnownProcess p) -> !uids.contains(p.uid))
             .thenComparing(p -> -activity.get(p)));
-    order.addAll(rest);
-    return order;
-  }
-
-  private static Map<String, Long> tupleIndex(InodeTable table) {
-    Map<String, Long> byTuple = new HashMap<>();
-    table.forEachRow(
-        s -> {
-          if (s.proto() != Protocol.UNIX && s.remotePort() != 0) {
-            byTuple.put(
-                tuple(s.localAddress(), s.localPort(), s.remoteAddress(), s.remotePort()),
-                s.inode());
-          }
-        });
-    return byTuple;
-  }
-
-  private static String tuple(String local, int localPort, String remote, int remotePort) {
-    return local + ' ' + localPort + ' ' + remote + ' ' + remotePort;
+    return rest;
   }
 
   /**
@@ -212,17 +254,25 @@ final class HolderSearch {
     ProcFs.ScanOutcome outcome =
         procFs.scanSockets(
             p.pid,
-            (fd, inode) -> {
-              if (!relevant.contains(inode)) {
-                return;
+            new ProcFs.SocketFdSink() {
+              @Override
+              public void socketFd(int fd, long inode) {
+                if (!relevant.contains(inode)) {
+                  return;
+                }
+                stillHeld.add(inode);
+                FdRef ref = index.holder(inode);
+                if (ref == null) {
+                  index.add(p, fd, inode, searchCount);
+                  wanted.remove(inode);
+                } else if (ref.pid() == p.pid && ref.fd() != fd) {
+                  index.moved(p, fd, inode); // moved to another fd (dup2 + close)
+                }
               }
-              stillHeld.add(inode);
-              FdRef ref = index.holder(inode);
-              if (ref == null) {
-                index.add(p, fd, inode, searchCount);
-                wanted.remove(inode);
-              } else if (ref.pid() == p.pid && ref.fd() != fd) {
-                index.moved(p, fd, inode); // moved to another fd (dup2 + close)
+
+              @Override
+              public void tableSize(int fds) {
+                p.fdCount = fds;
               }
             });
     switch (outcome) {

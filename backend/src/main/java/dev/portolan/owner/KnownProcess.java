@@ -5,8 +5,8 @@ import java.util.Set;
 
 /**
  * What the {@link OwnerIndex} knows of one live process: the socket inodes indexed as its, whether
- * its fd table was read, and what {@link HolderSearch} orders its search by. Fields change only
- * under the owner index's lock.
+ * its fd table was read (and how big it was), and what {@link HolderSearch} orders its search by.
+ * Fields change only under the owner index's lock.
  */
 final class KnownProcess {
   /** {@link #uid} before {@code /proc/PID} was asked. */
@@ -20,6 +20,9 @@ final class KnownProcess {
   long lastGain = -1;
   int uid = UID_UNREAD;
   long lastCpu = -1;
+
+  /** How many fds its table listed when last read, or -1 before the first read. */
+  int fdCount = -1;
 
   KnownProcess(int pid, long startTime) {
     this.pid = pid;

@@ -33,6 +33,9 @@ final class ProcFs {
   /** Receives the socket fds of a process as {@link #scanSockets} finds them. */
   interface SocketFdSink {
     void socketFd(int fd, long inode);
+
+    /** Told how many fds the table listed, once it was read whole. */
+    default void tableSize(int fds) {}
   }
 
   private final Path root;
@@ -141,11 +144,13 @@ final class ProcFs {
     Path fdDir = root.resolve(Integer.toString(pid)).resolve("fd");
     fdDirReads.incrementAndGet();
     try (DirectoryStream<Path> dir = Files.newDirectoryStream(fdDir)) {
+      int listed = 0;
       for (Path link : dir) {
         int fd = parseNonNegativeInt(link.getFileName().toString());
         if (fd < 0) {
           continue;
         }
+        listed++;
         readlinks.incrementAndGet();
         String target;
         try {
@@ -160,6 +165,7 @@ final class ProcFs {
           sink.socketFd(fd, inode);
         }
       }
+      sink.tableSize(listed);
       return ScanOutcome.READ;
     } catch (AccessDeniedException e) {
       return ScanOutcome.DENIED;

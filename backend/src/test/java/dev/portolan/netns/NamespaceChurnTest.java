@@ -143,9 +143,23 @@ class NamespaceChurnTest {
    * This process's open descriptors, less one per open namespace reader (others' namespaces may
    * come and go on a shared host meanwhile).
    */
+  /**
+   * This process's descriptors but the namespace readers' (a netlink socket each, and their socket
+   * counters' {@code sockstat} files): other namespaces of the machine (another test's, a
+   * benchmark's) may come or go meanwhile, and each has a reader of its own.
+   */
   private static long fdsBesideReaders(NamespacesReader reader) throws IOException {
     try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      return fds.count() - reader.openReaders();
+      return fds.filter(fd -> !isCountersFile(fd)).count() - reader.openReaders();
+    }
+  }
+
+  private static boolean isCountersFile(Path fd) {
+    try {
+      String target = Files.readSymbolicLink(fd).toString();
+      return target.endsWith("/net/sockstat") || target.endsWith("/net/sockstat6");
+    } catch (IOException e) {
+      return false; // closed meanwhile (the listing's own descriptor)
     }
   }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +45,37 @@ class NamespaceDiscoveryTest {
       assertEquals(NamespaceFiles.inodeOfLink(Path.of("/proc/1/ns/net")), host.inode());
     } else {
       assertEquals(found.ownInode(), host.inode(), found.hostSource());
+    }
+  }
+
+  /**
+   * An unchanged {@code /run/netns} is not listed again, but a name not mounted yet (an {@code ip
+   * netns add} between its file and its mount) is looked at again each call, and a name added or
+   * removed moves the directory's mtime.
+   */
+  @Test
+  void namesAreListedAgainWhenTheDirectoryChangesAndUnmountedOnesEachCall(
+      @TempDir Path runNetns, @TempDir Path elsewhere) throws IOException {
+    Netns.assumeRootAndTools();
+    try (Netns netns = new Netns()) {
+      String name = netns.add("later");
+      long inode = NamespaceFiles.inode(Path.of("/run/netns", name));
+      Path pending = elsewhere.resolve("pending");
+      Files.writeString(pending, "");
+      Files.createSymbolicLink(runNetns.resolve(name), pending);
+      Files.setLastModifiedTime(runNetns, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+      NamespaceDiscovery discovery = new NamespaceDiscovery(Path.of("/proc"), runNetns);
+      assertEquals(null, discovery.discover().get(inode), "a plain file: not a namespace yet");
+
+      Files.delete(pending); // "mounted" now, the directory unchanged
+      Files.createSymbolicLink(pending, Path.of("/run/netns", name));
+      DiscoveredNamespaces mounted = discovery.discover();
+      assertNotNull(mounted.get(inode), () -> "mounted after its file: found in " + mounted);
+      assertEquals(name, mounted.get(inode).name());
+
+      Files.delete(runNetns.resolve(name));
+      DiscoveredNamespaces removed = discovery.discover();
+      assertTrue(removed.gone().contains(inode), () -> "its name removed: gone in " + removed);
     }
   }
 

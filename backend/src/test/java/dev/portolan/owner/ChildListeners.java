@@ -24,6 +24,11 @@ public final class ChildListeners implements AutoCloseable {
   }
 
   public static ChildListeners start(int listeners) throws IOException {
+    return start(listeners, 0);
+  }
+
+  /** A child with {@code listeners} listeners and {@code extraFds} more fds open on /dev/null. */
+  public static ChildListeners start(int listeners, int extraFds) throws IOException {
     String java = ProcessHandle.current().info().command().orElseThrow();
     Process p =
         new ProcessBuilder(
@@ -33,7 +38,8 @@ public final class ChildListeners implements AutoCloseable {
                 "-cp",
                 System.getProperty("java.class.path"),
                 ListenerChild.class.getName(),
-                Integer.toString(listeners))
+                Integer.toString(listeners),
+                Integer.toString(extraFds))
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     ChildListeners child = new ChildListeners(p);

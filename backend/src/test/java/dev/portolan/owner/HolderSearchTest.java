@@ -132,6 +132,41 @@ class HolderSearchTest {
         Set.of(8000L, 5001L), wanted, "a socket let go of but still open is searched for again");
   }
 
+  @Test
+  void smallFdTablesAreReadBeforeABigOneThatGainedMoreRecently() throws IOException {
+    OwnerIndex.Settings budgetOfTen = new OwnerIndex.Settings(Duration.ofHours(1), 160, 256, 10);
+    Map<Integer, Long> many = new HashMap<>();
+    for (int fd = 3; fd < 3 + 2 * HolderSearch.BIG_TABLE; fd++) {
+      many.put(fd, 100_000L + fd);
+    }
+    KnownProcess big = process(100, true, many);
+    KnownProcess small = process(101, true, Map.of(3, 5000L, 4, 5001L));
+    big.fdCount = many.size() + 1;
+    big.lastGain = 9;
+    small.fdCount = 3;
+    small.lastGain = 1;
+    InodeTable table = InodeTable.of(List.of(listener(5001)));
+    ProcFs procFs = new ProcFs(proc);
+    HolderSearch search = new HolderSearch(procFs, budgetOfTen, holdings);
+
+    Set<Long> wanted = new HashSet<>(Set.of(5001L));
+    search.search(wanted, table, table, false);
+
+    assertTrue(wanted.isEmpty());
+    assertEquals(new FdRef(101, 4), holdings.holder(5001));
+    assertEquals(1, procFs.fdDirReads.get(), "only the small table is read");
+    assertEquals(3, procFs.readlinks.get());
+
+    procFs.fdDirReads.set(0);
+    Files.createSymbolicLink(proc.resolve("100/fd/9999"), Path.of("socket:[7000]"));
+    InodeTable later = InodeTable.of(List.of(listener(5001), listener(7000)));
+    wanted = new HashSet<>(Set.of(7000L));
+    search.search(wanted, later, later, false);
+    assertEquals(new FdRef(100, 9999), holdings.holder(7000), "the big table is read last");
+    assertEquals(2, procFs.fdDirReads.get(), "the small one first, then the big one");
+    assertEquals(many.size() + 2, big.fdCount, "its size as read now");
+  }
+
   /** A process in the proc tree holding {@code sockets} (fd to inode), known to the index. */
   private KnownProcess process(int pid, boolean scanned, Map<Integer, Long> sockets)
       throws IOException {

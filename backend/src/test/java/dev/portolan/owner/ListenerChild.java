@@ -9,8 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Child process for the owner tests: opens {@code args[0]} listeners on 127.0.0.1 port 0, prints
- * "PORT n" for each and then "READY"; on each stdin line "open" opens one more and prints "PORT n";
+ * Child process for the owner tests: opens {@code args[0]} listeners on 127.0.0.1 port 0 (and, with
+ * {@code args[1]}, that many more fds on {@code /dev/null}: a big fd table), prints "PORT n" for
+ * each listener and then "READY"; on each stdin line "open" opens one more and prints "PORT n";
  * exits at end of input.
  */
 public final class ListenerChild {
@@ -24,6 +25,10 @@ public final class ListenerChild {
       ServerSocket s = new ServerSocket(0, 50, loopback);
       open.add(s);
       out.append("PORT ").append(s.getLocalPort()).append('\n');
+    }
+    List<java.io.FileInputStream> files = new ArrayList<>();
+    for (int i = 0; i < (args.length > 1 ? Integer.parseInt(args[1]) : 0); i++) {
+      files.add(new java.io.FileInputStream("/dev/null"));
     }
     System.out.print(out);
     System.out.println("READY");
@@ -40,6 +45,9 @@ public final class ListenerChild {
     }
     for (ServerSocket s : open) {
       s.close();
+    }
+    for (java.io.FileInputStream f : files) {
+      f.close();
     }
   }
 }

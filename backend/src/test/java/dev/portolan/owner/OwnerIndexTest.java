@@ -120,6 +120,38 @@ class OwnerIndexTest {
     }
   }
 
+  /**
+   * A process with 10,000 fds that gained the last socket found comes first in a targeted search by
+   * recency; the search for a socket of a small process must still not read its table.
+   */
+  @Test
+  void aSearchThatASmallProcessAnswersDoesNotReadABigFdTable() throws Exception {
+    int bigFds = 10_000;
+    OwnerIndex.Settings noSecondWalk = new OwnerIndex.Settings(Duration.ofHours(1), 160, 256, 1000);
+    try (ChildListeners big = ChildListeners.start(1, bigFds);
+        ChildListeners small = ChildListeners.start(1)) {
+      OwnerIndex index = OwnerIndex.create(Path.of("/proc"), Path.of("/etc/passwd"), noSecondWalk);
+      index.update(ProcNetTable.read());
+
+      int bigPort = big.openOneMore();
+      List<SocketEntry> table = ProcNetTable.read();
+      assertEquals(
+          big.pid(),
+          index.update(table).get(ProcNetTable.listenerInode(table, bigPort)).pid(),
+          "the big process's new listener is found: it is now the newest owner");
+      assertTrue(index.stats().readlinks() >= bigFds, "its table was read: " + index.stats());
+
+      int smallPort = small.openOneMore();
+      table = ProcNetTable.read();
+      assertEquals(
+          small.pid(), index.update(table).get(ProcNetTable.listenerInode(table, smallPort)).pid());
+      // every small table of the machine may be read before it (a few thousand fds), the big not
+      assertTrue(
+          index.stats().readlinks() < bigFds,
+          "the 10,000-fd table must not be read for the small process's socket: " + index.stats());
+    }
+  }
+
   @Test
   void updatesAreIncremental() throws Exception {
     try (ChildListeners child = ChildListeners.start(5)) {
