@@ -54,7 +54,7 @@ class ScanCtrlCTest {
               + " add rule inet scanc in ip protocol tcp counter drop");
       try (RunningNode node = RunningNode.start(Map.of("scanAllow", nsIp + "/32"))) {
         Process scan =
-            CliProcess.launch(
+            CliProcess.launchInterruptible(
                 Map.of(),
                 "scan",
                 nsIp,
@@ -64,6 +64,8 @@ class ScanCtrlCTest {
                 "polite",
                 "--server",
                 "http://127.0.0.1:" + node.port);
+        Assumptions.assumeTrue(
+            scan != null, "this env has no --default-signal: SIGINT may be ignored here");
         // read as it comes: a child whose pipe fills up blocks, and would never exit
         java.util.concurrent.CompletableFuture<String> stdout = drain(scan.getInputStream());
         java.util.concurrent.CompletableFuture<String> stderr = drain(scan.getErrorStream());
