@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +67,9 @@ final class PlainHttp {
       int readMillis)
       throws IOException {
     int port = uri.getPort() == -1 ? 80 : uri.getPort();
-    Socket socket = new Socket();
+    // no proxy: a plain socket, without the SOCKS wrapper's ProxySelector (which reads
+    // conf/net.properties); the client speaks to the node directly
+    Socket socket = new Socket(Proxy.NO_PROXY);
     try {
       socket.connect(new InetSocketAddress(uri.getHost(), port), connectMillis);
       socket.setSoTimeout(readMillis);

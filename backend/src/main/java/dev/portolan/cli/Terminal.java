@@ -1,6 +1,9 @@
 package dev.portolan.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -15,13 +18,30 @@ record Terminal(
   static final String DEFAULT_SERVER = "http://127.0.0.1:7070";
 
   static Terminal system() {
-    java.io.Console console = System.console();
     return new Terminal(
-        System.out,
-        System.err,
-        System.getenv(),
-        console != null && console.isTerminal(),
-        DEFAULT_SERVER);
+        System.out, System.err, System.getenv(), stdoutIsTerminal(), DEFAULT_SERVER);
+  }
+
+  /**
+   * Whether standard output is a terminal, from what {@code /proc/self/fd/1} names: {@code
+   * System.console()} answers the same but looks its provider up through the module layer (the
+   * JLine one among them) first, a few ms of a client that lives 0.1 s. Without {@code /proc}, it
+   * asks {@code System.console()}.
+   */
+  static boolean stdoutIsTerminal() {
+    try {
+      return namesTerminal(Files.readSymbolicLink(Path.of("/proc/self/fd/1")).toString());
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      java.io.Console console = System.console();
+      return console != null && console.isTerminal();
+    }
+  }
+
+  /** Whether {@code device}, what a descriptor's link in /proc names, is a terminal. */
+  static boolean namesTerminal(String device) {
+    return device.startsWith("/dev/pts/")
+        || device.startsWith("/dev/tty")
+        || device.equals("/dev/console");
   }
 
   /** Bold text on a terminal, plain text elsewhere. */

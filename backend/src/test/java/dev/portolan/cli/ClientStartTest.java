@@ -1,7 +1,9 @@
 package dev.portolan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.portolan.web.RunningNode;
 import java.net.InetAddress;
@@ -28,6 +30,14 @@ class ClientStartTest {
   /** Classes whose loading means a slow start (each tens of ms of generated code). */
   private static final List<String> SLOW =
       List.of("java.lang.runtime.ObjectMethods", "java.lang.runtime.SwitchBootstraps");
+
+  /**
+   * Packages whose loading means a slow start or end: the JLine console provider that {@code
+   * System.console()} looks up, and the {@code System.Logger} that {@code System.exit} asks for
+   * (its provider lookup opens the jar and reads its whole directory).
+   */
+  private static final List<String> SLOW_PACKAGES =
+      List.of("picocli.", "jdk.internal.org.jline.", "jdk.internal.logger.");
 
   static RunningNode node;
 
@@ -56,10 +66,48 @@ class ClientStartTest {
       for (List<String> args : commands) {
         List<String> loaded = loadedClasses(args);
         List<String> slow =
-            loaded.stream().filter(c -> c.startsWith("picocli.") || SLOW.contains(c)).toList();
+            loaded.stream()
+                .filter(c -> SLOW.contains(c) || SLOW_PACKAGES.stream().anyMatch(c::startsWith))
+                .toList();
         assertEquals(List.of(), slow, "slow-start classes loaded by " + args);
       }
     }
+  }
+
+  @Test
+  void theHeaderIsBoldOnATerminalAndPlainThroughAPipe() throws Exception {
+    Path script = Path.of("/usr/bin/script");
+    assumeTrue(Files.isExecutable(script), "needs script(1) (util-linux) for a pseudo-terminal");
+    try (ServerSocket held = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      List<String> client =
+          List.of(
+              ProcessHandle.current().info().command().orElseThrow(),
+              "-cp",
+              System.getProperty("java.class.path"),
+              ClientMain.class.getName(),
+              "who",
+              "tcp/" + held.getLocalPort());
+      String piped = run(client);
+      assertTrue(piped.startsWith("NODE "), piped);
+      assertFalse(piped.contains("\033"), "no escape through a pipe: " + piped);
+      // script(1) runs the command on a pseudo-terminal of its own
+      String onTty = run(List.of(script.toString(), "-qec", String.join(" ", client), "/dev/null"));
+      assertTrue(onTty.contains("\033[1mNODE "), "a bold header on a terminal: " + onTty);
+    }
+  }
+
+  /** What {@code command} prints, run against the node (it must exit 0). */
+  private String run(List<String> command) throws Exception {
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.redirectOutput(out.toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("PORTOLAN_"));
+    pb.environment().put("PORTOLAN_SERVER", "http://127.0.0.1:" + node.port);
+    Process p = pb.start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the client ends");
+    String printed = Files.readString(out);
+    assertEquals(0, p.exitValue(), printed);
+    return printed;
   }
 
   @Test
