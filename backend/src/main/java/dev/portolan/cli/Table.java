@@ -17,9 +17,63 @@ final class Table {
     this.rightAligned = java.util.Arrays.copyOf(rightAligned, headers.size());
   }
 
+  /** Adds a row; its cells are printed {@link #visible}. */
   Table add(List<String> row) {
-    rows.add(row);
+    List<String> shown = new ArrayList<>(row.size());
+    for (String cell : row) {
+      shown.add(visible(cell));
+    }
+    rows.add(shown);
     return this;
+  }
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  /**
+   * {@code text} with what a terminal would act on written out instead: control characters as
+   * backslash escapes ({@code \\n}, {@code \\t}, {@code \\r}, {@code \\xNN}), and the bidirectional
+   * overrides as {@code \\u} and four hex digits. A process names itself and writes its own command
+   * line: printed raw, an escape sequence in them would move the cursor, retitle the window or hide
+   * text on the operator's terminal, and a newline would forge a row.
+   */
+  static String visible(String text) {
+    int i = 0;
+    while (i < text.length() && !acts(text.charAt(i))) {
+      i++;
+    }
+    if (i == text.length()) {
+      return text;
+    }
+    StringBuilder b = new StringBuilder(text.length() + 8).append(text, 0, i);
+    for (; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!acts(c)) {
+        b.append(c);
+      } else if (c == '\n') {
+        b.append("\\n");
+      } else if (c == '\t') {
+        b.append("\\t");
+      } else if (c == '\r') {
+        b.append("\\r");
+      } else if (c <= 0xff) {
+        b.append("\\x").append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+      } else {
+        b.append("\\u")
+            .append(HEX[(c >> 12) & 0xf])
+            .append(HEX[(c >> 8) & 0xf])
+            .append(HEX[(c >> 4) & 0xf])
+            .append(HEX[c & 0xf]);
+      }
+    }
+    return b.toString();
+  }
+
+  /** C0 and C1 controls, DEL, and the bidirectional embeddings, overrides and isolates. */
+  private static boolean acts(char c) {
+    return c < 0x20
+        || (c >= 0x7f && c <= 0x9f)
+        || (c >= 0x202a && c <= 0x202e)
+        || (c >= 0x2066 && c <= 0x2069);
   }
 
   int size() {

@@ -121,7 +121,7 @@ final class WatchLines {
   private String line(List<String> cells) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < cells.size(); i++) {
-      String cell = cells.get(i);
+      String cell = Table.visible(cells.get(i));
       widths[i] = Math.max(widths[i], cell.length());
       if (i > 0) {
         b.append(' ');

@@ -13,6 +13,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,6 +27,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The client's commands against a real node started in the test's JVM, on listeners and connections
@@ -162,6 +165,40 @@ class ClientCommandsTest {
         for (Socket s : sockets) {
           s.close();
         }
+      }
+    }
+  }
+
+  @Test
+  void aProcessCannotWriteToTheTerminalThroughItsNameOrCommandLine(@TempDir Path dir)
+      throws Exception {
+    // a process names itself (the program's file name) and writes its own command line: an escape
+    // sequence there (clear the screen, retitle the window) and a newline (a forged row) must reach
+    // the operator's terminal as text
+    Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
+    Path named = dir.resolve("j\033[2J\nrow");
+    Files.createSymbolicLink(named, java);
+    String hostile = "x\033]0;pwned\007\nforged-row\u202e";
+    try (var child = dev.portolan.owner.ChildListeners.startAs(named.toString(), 1, 0, hostile)) {
+      int port = child.ports.getFirst();
+      Map<String[], String> expected =
+          Map.of(
+              new String[] {"who", "tcp/" + port, "--server", server},
+              "x\\x1b]0;pwned\\x07\\nforged-row\\u202e",
+              new String[] {"ls", "-ltnp", "sport = :" + port, "--server", server},
+              "j\\x1b[2J\\nrow",
+              new String[] {"proc", Long.toString(child.process.pid()), "--server", server},
+              "j\\x1b[2J\\nrow");
+      for (Map.Entry<String[], String> e : expected.entrySet()) {
+        ClientRun run = until(r -> r.out().contains(e.getValue()), () -> ClientRun.run(e.getKey()));
+        assertEquals(0, run.code(), run.toString());
+        assertTrue(run.out().contains(e.getValue()), "written out as text: " + run);
+        for (char c : new char[] {'\033', '\007', '\u202e'}) {
+          assertEquals(-1, run.out().indexOf(c), "no U+" + (int) c + " printed: " + run);
+        }
+        assertFalse(
+            run.out().lines().anyMatch(l -> l.startsWith("forged-row") || l.startsWith("row")),
+            "no forged row: " + run);
       }
     }
   }

@@ -27,11 +27,25 @@ public final class ChildListeners implements AutoCloseable {
     return start(listeners, 0);
   }
 
-  /** A child with {@code listeners} listeners and {@code extraFds} more fds open on /dev/null. */
-  public static ChildListeners start(int listeners, int extraFds) throws IOException {
-    String java = ProcessHandle.current().info().command().orElseThrow();
-    Process p =
-        new ProcessBuilder(
+  /**
+   * A child with {@code listeners} listeners and {@code extraFds} more fds open on /dev/null;
+   * {@code extraArgs} go on its command line, unread.
+   */
+  public static ChildListeners start(int listeners, int extraFds, String... extraArgs)
+      throws IOException {
+    return startAs(
+        ProcessHandle.current().info().command().orElseThrow(), listeners, extraFds, extraArgs);
+  }
+
+  /**
+   * {@link #start(int, int, String...)} with {@code java} as the program (a link to it names the
+   * child's process: its {@code comm}).
+   */
+  public static ChildListeners startAs(
+      String java, int listeners, int extraFds, String... extraArgs) throws IOException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 java,
                 "-Xmx64m",
                 "-XX:TieredStopAtLevel=1",
@@ -39,9 +53,9 @@ public final class ChildListeners implements AutoCloseable {
                 System.getProperty("java.class.path"),
                 ListenerChild.class.getName(),
                 Integer.toString(listeners),
-                Integer.toString(extraFds))
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
+                Integer.toString(extraFds)));
+    command.addAll(List.of(extraArgs));
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     ChildListeners child = new ChildListeners(p);
     for (String line = child.out.readLine(); !"READY".equals(line); line = child.out.readLine()) {
       if (line == null) {
