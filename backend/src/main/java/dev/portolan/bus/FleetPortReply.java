@@ -76,17 +76,13 @@ public record FleetPortReply(Protocol proto, int port, List<OnNode> nodes) {
         continue;
       }
       List<ListedSocket> sockets = new ArrayList<>(listSockets ? on.size() : 0);
-      java.util.Map<String, PortOwner.Builder> owners = new java.util.LinkedHashMap<>();
+      PortOwner.Groups owners = new PortOwner.Groups(v.name());
       boolean listening = false;
       for (OwnedSocket s : on) {
         if (listSockets) {
           sockets.add(ListedSocket.of(v.name(), s, services, v.live()));
         }
-        owners
-            .computeIfAbsent(
-                s.netnsInode() + " " + PortOwner.holder(s.owner()),
-                k -> new PortOwner.Builder(v.name(), s.netnsInode(), s.owner()))
-            .add(s.socket().state().filterName());
+        owners.add(s.netnsInode(), s.owner(), s.socket().state());
         listening |= s.socket().isListening();
       }
       out.add(
@@ -97,7 +93,7 @@ public record FleetPortReply(Protocol proto, int port, List<OnNode> nodes) {
               listening,
               v.lastSampleMillis(),
               sockets,
-              owners.values().stream().map(PortOwner.Builder::build).toList()));
+              owners.build()));
     }
     return new FleetPortReply(proto, port, out);
   }

@@ -109,29 +109,26 @@ public final class OwnerVerticle extends VerticleBase {
   private PortOwnersReply holdersOf(Protocol proto, int port) {
     NodeSnapshot snapshot = latest.get();
     List<OwnedSocket> onPort = snapshot.byLocalPort(proto, port);
-    Map<String, List<OwnedSocket>> bySample = new LinkedHashMap<>();
+    // the sample's holders, each with its sockets, in order of first appearance
+    Map<PortOwner.HolderKey, List<OwnedSocket>> bySample = new LinkedHashMap<>();
     boolean listening = false;
     for (OwnedSocket s : onPort) {
       bySample
           .computeIfAbsent(
-              s.netnsInode() + " " + PortOwner.holder(s.owner()), k -> new ArrayList<>())
+              PortOwner.HolderKey.of(s.netnsInode(), s.owner()), k -> new ArrayList<>())
           .add(s);
       listening |= s.socket().isListening();
     }
-    Map<String, PortOwner.Builder> groups = new LinkedHashMap<>();
+    PortOwner.Groups groups = new PortOwner.Groups(snapshot.node());
     for (List<OwnedSocket> group : bySample.values()) {
       OwnedSocket first = group.getFirst();
       Owner now = owners.lookupAll(List.of(first.socket().inode())).get(first.socket().inode());
-      boolean same = PortOwner.holder(now).equals(PortOwner.holder(first.owner()));
+      boolean same = PortOwner.sameHolder(now, first.owner());
       Map<Long, Owner> confirmed =
           same ? Map.of() : owners.lookupAll(group.stream().map(s -> s.socket().inode()).toList());
       for (OwnedSocket s : group) {
-        Owner owner = same ? now : confirmed.get(s.socket().inode());
-        groups
-            .computeIfAbsent(
-                s.netnsInode() + " " + PortOwner.holder(owner),
-                k -> new PortOwner.Builder(snapshot.node(), s.netnsInode(), owner))
-            .add(s.socket().state().filterName());
+        groups.add(
+            s.netnsInode(), same ? now : confirmed.get(s.socket().inode()), s.socket().state());
       }
     }
     return new PortOwnersReply(
@@ -143,7 +140,7 @@ public final class OwnerVerticle extends VerticleBase {
         snapshot.takenAtMillis(),
         List.of(),
         null,
-        groups.values().stream().map(PortOwner.Builder::build).toList(),
+        groups.build(),
         onPort.size(),
         false);
   }
