@@ -232,13 +232,7 @@ final class FleetNode {
     if (full != null) {
       on = full.byLocalPort(proto, port);
     } else {
-      on = new ArrayList<>();
-      for (OwnedSocket row : table.rows()) {
-        SocketEntry e = row.socket();
-        if (e.localPort() == port && e.proto() == proto) {
-          on.add(row);
-        }
-      }
+      on = table.onPort(proto, port);
     }
     return view(
         new NodeSnapshot(

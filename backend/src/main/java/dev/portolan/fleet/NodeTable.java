@@ -6,6 +6,7 @@ import dev.portolan.sampling.NodeSnapshot;
 import dev.portolan.sampling.OwnedSocket;
 import dev.portolan.sampling.SocketSummary;
 import dev.portolan.socket.KernelSockstat;
+import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketEntry;
 import dev.portolan.socket.SocketKey;
 import java.util.ArrayList;
@@ -39,6 +40,17 @@ final class NodeTable {
   /** The rows that listen ({@link SocketEntry#isListening()}), by key: a few per node. */
   private final Map<SocketKey, OwnedSocket> listeners = new HashMap<>();
 
+  /**
+   * The local ports (of every protocol but unix) that some row may have, one bit a port (8 KiB):
+   * set as rows come, never cleared by a removal, made exact again by each pass of {@link #onPort}.
+   * A fleet-wide question about one port skips, without a pass over their tables, the nodes that
+   * have nothing on it (most of a fleet, for a server port).
+   */
+  private long[] localPorts = new long[65536 / 64];
+
+  /** Passes of {@link #onPort} over the rows (for tests). */
+  private int portPasses;
+
   OwnedSocket get(SocketKey key) {
     return byKey.get(key);
   }
@@ -62,6 +74,9 @@ final class NodeTable {
 
   private void count(OwnedSocket row) {
     counts.add(row.socket());
+    if (row.socket().proto() != Protocol.UNIX) {
+      mark(localPorts, row.socket().localPort());
+    }
     if (row.socket().isListening()) {
       listeners.put(row.socket().key(), row);
     }
@@ -89,6 +104,47 @@ final class NodeTable {
     return counts.summary(KernelSockstat.empty());
   }
 
+  /**
+   * The rows of {@code proto} whose local port is {@code port}: none, without a pass, when no row
+   * was ever put on that port since the last pass; otherwise one pass over the rows, which also
+   * forgets the ports that no row has any more.
+   */
+  List<OwnedSocket> onPort(Protocol proto, int port) {
+    if (proto != Protocol.UNIX && !marked(localPorts, port)) {
+      return List.of();
+    }
+    return scan(proto, port);
+  }
+
+  private List<OwnedSocket> scan(Protocol proto, int port) {
+    portPasses++;
+    List<OwnedSocket> on = new ArrayList<>();
+    long[] seen = new long[localPorts.length];
+    for (OwnedSocket row : byKey.values()) {
+      SocketEntry e = row.socket();
+      if (e.proto() != Protocol.UNIX) {
+        mark(seen, e.localPort());
+      }
+      if (e.localPort() == port && e.proto() == proto) {
+        on.add(row);
+      }
+    }
+    localPorts = seen;
+    return on;
+  }
+
+  int portPasses() {
+    return portPasses;
+  }
+
+  private static void mark(long[] bits, int port) {
+    bits[(port & 0xffff) >>> 6] |= 1L << (port & 63);
+  }
+
+  private static boolean marked(long[] bits, int port) {
+    return (bits[(port & 0xffff) >>> 6] & (1L << (port & 63))) != 0;
+  }
+
   /** The rows, in no particular order (a live view: do not change the table while iterating). */
   Collection<OwnedSocket> rows() {
     return byKey.values();
@@ -104,6 +160,7 @@ final class NodeTable {
     addresses.clear();
     counts.clear();
     listeners.clear();
+    localPorts = new long[localPorts.length];
     for (Map.Entry<SocketKey, OwnedSocket> e : rows.entrySet()) {
       OwnedSocket row = canonical(e.getValue());
       byKey.put(e.getKey(), row);

@@ -7,6 +7,7 @@ import dev.portolan.owner.Owner;
 import dev.portolan.sampling.OwnedSocket;
 import dev.portolan.sampling.Rows;
 import dev.portolan.sampling.SampleDiffer;
+import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketState;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,35 @@ class NodeTableTest {
         SocketState.ESTABLISHED,
         port,
         Owner.of(Rows.process(500, new String("nginx"))));
+  }
+
+  @Test
+  void aPortNoRowWasOnIsAnsweredWithoutAPassOverTheRows() {
+    NodeTable table = new NodeTable();
+    table.replace(SampleDiffer.byKey(List.of(connection(40000), connection(40001))));
+    assertEquals(2, table.onPort(Protocol.TCP, 443).size(), "both on local port 443");
+    assertEquals(1, table.portPasses());
+    assertEquals(List.of(), table.onPort(Protocol.TCP, 5432));
+    assertEquals(1, table.portPasses(), "no row was ever on 5432: no pass");
+
+    OwnedSocket pg =
+        Rows.tcp(
+            "10.0.0.1",
+            5432,
+            "10.9.0.3",
+            50000,
+            SocketState.ESTABLISHED,
+            7,
+            Owner.of(Rows.process(600, "postgres")));
+    table.put(pg);
+    assertEquals(List.of(pg), table.onPort(Protocol.TCP, 5432));
+    assertEquals(2, table.portPasses());
+    table.remove(pg.socket().key());
+    assertEquals(List.of(), table.onPort(Protocol.TCP, 5432), "gone: one pass finds none");
+    assertEquals(3, table.portPasses());
+    assertEquals(List.of(), table.onPort(Protocol.TCP, 5432), "and that pass forgot the port");
+    assertEquals(3, table.portPasses());
+    assertEquals(List.of(), table.onPort(Protocol.UDP, 443), "tcp/443, not udp/443");
   }
 
   @Test
