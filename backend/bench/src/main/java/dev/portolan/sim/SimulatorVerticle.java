@@ -4,6 +4,7 @@ import dev.portolan.bus.Addresses;
 import dev.portolan.bus.ListedSocket;
 import dev.portolan.bus.OwnerQuery;
 import dev.portolan.bus.PortOwnersReply;
+import dev.portolan.fleet.HeartbeatSchedule;
 import dev.portolan.fleet.NodeFacts;
 import dev.portolan.sampling.OwnedSocket;
 import dev.portolan.sampling.SocketChange;
@@ -51,6 +52,9 @@ public final class SimulatorVerticle extends VerticleBase {
     String heartbeatPrefix;
     long lastTickMillis;
     SimAgentLink link;
+
+    /** Which heartbeats go, as an agent's {@code HeartbeatVerticle} decides. */
+    final HeartbeatSchedule heartbeats = new HeartbeatSchedule();
 
     public SimNode(SyntheticNode model, NodeFacts facts, String epoch, long offsetMillis) {
       this.model = model;
@@ -216,6 +220,10 @@ public final class SimulatorVerticle extends VerticleBase {
       if (up) {
         meters.connected.incrementAndGet();
         meters.connections.increment();
+        SimNode n = node(link.node);
+        if (n != null) {
+          n.heartbeats.sendNext(); // as an agent's HubLinkVerticle asks on a new connection
+        }
       } else {
         meters.connected.decrementAndGet();
       }
@@ -327,10 +335,11 @@ public final class SimulatorVerticle extends VerticleBase {
         }
       }
     }
-    if (n.link.publish(
-        Addresses.HEARTBEATS,
-        json.heartbeat(n.heartbeatPrefix, n.model.lastSeq(), now, now, n.model.size())
-            .toBuffer())) {
+    if (n.heartbeats.due(n.model.lastSeq(), n.heartbeatPrefix)
+        && n.link.publish(
+            Addresses.HEARTBEATS,
+            json.heartbeat(n.heartbeatPrefix, n.model.lastSeq(), now, now, n.model.size())
+                .toBuffer())) {
       meters.heartbeats.increment();
     }
     shared.update(n.model.name(), n.model.lastSeq(), n.model.size(), n.link.up());
