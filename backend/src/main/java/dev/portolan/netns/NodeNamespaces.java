@@ -70,6 +70,19 @@ public final class NodeNamespaces implements AutoCloseable {
       this(rows, own, byInode, summaries, NamespaceReads.NONE);
     }
 
+    /**
+     * Some processes of namespace {@code netnsInode} (the few discovery keeps), or none: for the
+     * owner index's search ({@link dev.portolan.owner.NamespaceMembers}).
+     */
+    public List<Integer> pidsIn(long netnsInode) {
+      for (NamespaceSummary s : summaries) {
+        if (s.namespace().inode() == netnsInode) {
+          return s.pids();
+        }
+      }
+      return List.of();
+    }
+
     /** The namespace of a row: its {@code netnsInode}, 0 for the own one. */
     public SocketNamespace of(SocketEntry e) {
       if (e.netnsInode() == 0) {
