@@ -70,6 +70,19 @@ public final class NodeNamespaces implements AutoCloseable {
       this(rows, own, byInode, summaries, NamespaceReads.NONE);
     }
 
+    /**
+     * Some processes of namespace {@code netnsInode} (the few discovery keeps), or none: for the
+     * owner index's search ({@link dev.portolan.owner.NamespaceMembers}).
+     */
+    public List<Integer> pidsIn(long netnsInode) {
+      for (NamespaceSummary s : summaries) {
+        if (s.namespace().inode() == netnsInode) {
+          return s.pids();
+        }
+      }
+      return List.of();
+    }
+
     /** The namespace of a row: its {@code netnsInode}, 0 for the own one. */
     public SocketNamespace of(SocketEntry e) {
       if (e.netnsInode() == 0) {
@@ -175,7 +188,7 @@ public final class NodeNamespaces implements AutoCloseable {
     for (NetNamespace n : found.namespaces()) {
       present.add(n.inode());
       NamespaceLabel label = labeler.label(n.inode(), n.pids(), n.name(), n.host());
-      SocketNamespace ns = new SocketNamespace(n.inode(), label);
+      SocketNamespace ns = unchangedOrNew(n.inode(), label);
       byInode.put(n.inode(), ns);
       if (n.own()) {
         own = ns;
@@ -194,11 +207,23 @@ public final class NodeNamespaces implements AutoCloseable {
     }
     labeler.retainOnly(present);
     if (own == null) {
-      own = new SocketNamespace(found.ownInode(), null);
+      own = unchangedOrNew(found.ownInode(), null);
       byInode.put(own.inode(), own);
     }
     last = new Sample(sampled.rows(), own, byInode, summaries, NamespaceReads.of(sampled));
     return last;
+  }
+
+  /**
+   * The last sample's namespace {@code inode} when its label is the same, else a new one: the
+   * sampler hands out the last sample's row for an unchanged socket only when its namespace is the
+   * same object, so a new one each sample would make every row of the node anew.
+   */
+  private SocketNamespace unchangedOrNew(long inode, NamespaceLabel label) {
+    SocketNamespace was = last == null ? null : last.byInode().get(inode);
+    return was != null && java.util.Objects.equals(was.label(), label)
+        ? was
+        : new SocketNamespace(inode, label);
   }
 
   @Override

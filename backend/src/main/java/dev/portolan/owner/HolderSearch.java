@@ -13,11 +13,11 @@ import java.util.Set;
 /**
  * The search for the processes that hold socket inodes, for the {@link OwnerIndex}: it reads fd
  * tables, most likely holders first (processes not read yet; then, within {@link
- * OwnerIndex.Settings#targetedSearchBudget()}, recent owners, the owners of the peer ends and the
- * processes of the sockets' uids, busiest first; every small fd table before any big one) and every
- * other process only when a full walk is allowed, at most once per {@link
- * OwnerIndex.Settings#minFullWalkInterval()}. What it finds, and what it finds gone, goes into the
- * index through {@link Index}.
+ * OwnerIndex.Settings#targetedSearchBudget()}, the processes of a socket's other network namespace,
+ * recent owners, the owners of the peer ends and the processes of the sockets' uids, busiest first;
+ * every small fd table before any big one) and every other process only when a full walk is
+ * allowed, at most once per {@link OwnerIndex.Settings#minFullWalkInterval()}. What it finds, and
+ * what it finds gone, goes into the index through {@link Index}.
  *
  * <p>Not thread-safe: the owner index calls it under its lock.
  */
@@ -88,7 +88,12 @@ final class HolderSearch {
    * processes, small fd tables before big ones ({@link #targeted}), then, if allowed, the rest.
    * Every socket of {@code relevant} met on the way is indexed.
    */
-  void search(Set<Long> wanted, InodeTable table, InodeTable relevant, boolean fullWalkAllowed) {
+  void search(
+      Set<Long> wanted,
+      InodeTable table,
+      InodeTable relevant,
+      boolean fullWalkAllowed,
+      NamespaceMembers members) {
     searchCount++;
     Set<Integer> visited = new HashSet<>();
     List<KnownProcess> all = List.copyOf(index.processes());
@@ -100,7 +105,7 @@ final class HolderSearch {
         }
       }
     }
-    targeted(wanted, table, relevant, visited);
+    targeted(wanted, table, relevant, visited, members);
     if (wanted.isEmpty() || !fullWalkAllowed) {
       return;
     }
@@ -127,10 +132,16 @@ final class HolderSearch {
    * almost always.
    */
   private void targeted(
-      Set<Long> wanted, InodeTable table, InodeTable relevant, Set<Integer> visited) {
+      Set<Long> wanted,
+      InodeTable table,
+      InodeTable relevant,
+      Set<Integer> visited,
+      NamespaceMembers members) {
     int budget = settings.targetedSearchBudget();
     List<KnownProcess> big = new ArrayList<>();
-    budget = readSmall(likelyHolders(wanted, table), big, budget, wanted, table, relevant, visited);
+    budget =
+        readSmall(
+            likelyHolders(wanted, table, members), big, budget, wanted, table, relevant, visited);
     if (budget > 0 && !wanted.isEmpty()) {
       budget = readSmall(others(wanted, table), big, budget, wanted, table, relevant, visited);
     }
@@ -181,9 +192,13 @@ final class HolderSearch {
     return !visited.contains(p.pid) && !p.unreadable && index.process(p.pid) == p;
   }
 
-  /** Recently active owners (newest gain first), then owners of the peer ends. */
-  private List<KnownProcess> likelyHolders(Set<Long> wanted, InodeTable table) {
-    List<KnownProcess> order = new ArrayList<>();
+  /**
+   * The known processes of the wanted sockets' other namespaces ({@code members}), then recently
+   * active owners (newest gain first), then owners of the peer ends.
+   */
+  private List<KnownProcess> likelyHolders(
+      Set<Long> wanted, InodeTable table, NamespaceMembers members) {
+    List<KnownProcess> order = new ArrayList<>(namespaceMembers(wanted, table, members));
     index.processes().stream()
         .filter(p -> p.lastGain >= 0)
         .sorted(Comparator.comparingLong((KnownProcess p) -> p.lastGain).reversed())
@@ -204,6 +219,32 @@ final class HolderSearch {
       }
     }
     return order;
+  }
+
+  /**
+   * The known processes {@code members} names in the namespaces of the wanted sockets that are not
+   * in the own one, each namespace asked once.
+   */
+  private List<KnownProcess> namespaceMembers(
+      Set<Long> wanted, InodeTable table, NamespaceMembers members) {
+    if (table == null) {
+      return List.of();
+    }
+    Set<Long> namespaces = new HashSet<>();
+    List<KnownProcess> found = new ArrayList<>();
+    for (Long inode : wanted) {
+      SocketEntry s = table.get(inode);
+      if (s == null || s.netnsInode() == 0 || !namespaces.add(s.netnsInode())) {
+        continue;
+      }
+      for (int pid : members.pidsIn(s.netnsInode())) {
+        KnownProcess p = index.process(pid);
+        if (p != null) {
+          found.add(p);
+        }
+      }
+    }
+    return found;
   }
 
   /**

@@ -24,7 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * given the fresh socket table once per sample; it lists {@code /proc} (cheap) to drop exited
  * processes, re-checks a bounded rolling slice of entries with one readlink each, and reads fd
  * tables only for inodes it does not know yet ({@link HolderSearch}), most likely holders first:
- * processes new since the last search, recently active owners, the owner of the peer end and
+ * processes new since the last search, processes of the socket's network namespace (when it is
+ * another one: {@link NamespaceMembers}), recently active owners, the owner of the peer end and
  * processes of the socket's uid, and only then, at most once per {@link
  * Settings#minFullWalkInterval()}, all others. It stops as soon as every new inode is found.
  *
@@ -166,6 +167,15 @@ public final class OwnerIndex {
    * says were released are {@link Owner#GONE}. At most one second look per full walk.
    */
   public OwnersByInode update(Collection<SocketEntry> sockets, StillHeld stillHeld) {
+    return update(sockets, stillHeld, NamespaceMembers.NONE);
+  }
+
+  /**
+   * {@link #update(Collection, StillHeld)}, the holders of a socket of another network namespace
+   * searched for among {@code members} of its namespace first.
+   */
+  public OwnersByInode update(
+      Collection<SocketEntry> sockets, StillHeld stillHeld, NamespaceMembers members) {
     lock.lock();
     try {
       long started = System.nanoTime();
@@ -206,7 +216,7 @@ public final class OwnerIndex {
       Set<Long> gone = Set.of();
       if (!missing.isEmpty()) {
         long walksBefore = holders.fullWalks();
-        holders.search(missing, table, table, fullWalkAllowed);
+        holders.search(missing, table, table, fullWalkAllowed, members);
         boolean walked = holders.fullWalks() > walksBefore;
         if (walked && !missing.isEmpty() && unreadableCount() > 0) {
           // only then would an unfound socket pass for hidden (permission-denied): a second look
@@ -286,7 +296,8 @@ public final class OwnerIndex {
           wanted,
           null,
           InodeTable.ofInodes(last, inode),
-          holders.fullWalkAllowed(System.nanoTime()));
+          holders.fullWalkAllowed(System.nanoTime()),
+          NamespaceMembers.NONE);
       ref = byInode.get(inode);
       if (ref != null) {
         Owner owner = ownerOf(ref.pid());

@@ -3,6 +3,7 @@ package dev.portolan.sampling;
 import dev.portolan.netns.DockerProxyLinks;
 import dev.portolan.netns.NodeNamespaces;
 import dev.portolan.netns.SocketNamespace;
+import dev.portolan.owner.NamespaceMembers;
 import dev.portolan.owner.Owner;
 import dev.portolan.owner.OwnerIndex;
 import dev.portolan.owner.OwnersByInode;
@@ -105,7 +106,14 @@ public final class Sampler {
     lastRows.start(table.size());
     // a socket whose holder exited right after the read is gone, not hidden: a second look says
     List<OwnedSocket> rows =
-        withOwners(table, owners.update(table, StillHeld.byReading(reader)), others, lastRows);
+        withOwners(
+            table,
+            owners.update(
+                table,
+                StillHeld.byReading(reader),
+                others == null ? NamespaceMembers.NONE : others::pidsIn),
+            others,
+            lastRows);
     if (forwards != null) {
       rows = forwards.link(rows);
     }

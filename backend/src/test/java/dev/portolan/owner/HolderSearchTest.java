@@ -48,7 +48,7 @@ class HolderSearchTest {
     HolderSearch search = new HolderSearch(procFs, ONE_TABLE, holdings);
 
     Set<Long> wanted = new HashSet<>(Set.of(5000L));
-    search.search(wanted, table, table, false);
+    search.search(wanted, table, table, false, NamespaceMembers.NONE);
 
     assertTrue(wanted.isEmpty());
     assertEquals(
@@ -80,7 +80,7 @@ class HolderSearchTest {
     HolderSearch search = new HolderSearch(procFs, ONE_TABLE, holdings);
 
     Set<Long> wanted = new HashSet<>(Set.of(7000L));
-    search.search(wanted, table, table, false);
+    search.search(wanted, table, table, false, NamespaceMembers.NONE);
 
     assertTrue(wanted.isEmpty(), "the peer end's owner holds it, and is read first");
     assertEquals(new FdRef(103, 5), holdings.holder(7000));
@@ -100,12 +100,12 @@ class HolderSearchTest {
     assertTrue(search.fullWalkAllowed(System.nanoTime()), "the first full walk is always allowed");
 
     Set<Long> wanted = new HashSet<>(Set.of(7002L));
-    search.search(wanted, table, table, false);
+    search.search(wanted, table, table, false, NamespaceMembers.NONE);
     assertEquals(Set.of(7002L), wanted, "not among the processes the budget reaches");
     assertEquals(1, procFs.fdDirReads.get());
     assertEquals(0, search.fullWalks());
 
-    search.search(wanted, table, table, true);
+    search.search(wanted, table, table, true, NamespaceMembers.NONE);
     assertTrue(wanted.isEmpty());
     assertEquals(new FdRef(103, 7), holdings.holder(7002));
     assertEquals(1, search.fullWalks());
@@ -123,7 +123,7 @@ class HolderSearchTest {
     HolderSearch search = new HolderSearch(new ProcFs(proc), ONE_TABLE, holdings);
 
     Set<Long> wanted = new HashSet<>(Set.of(8000L));
-    search.search(wanted, table, table, false);
+    search.search(wanted, table, table, false, NamespaceMembers.NONE);
 
     assertEquals(
         new FdRef(100, 9), holdings.holder(5000), "dup2 + close: same process, another fd");
@@ -150,7 +150,7 @@ class HolderSearchTest {
     HolderSearch search = new HolderSearch(procFs, budgetOfTen, holdings);
 
     Set<Long> wanted = new HashSet<>(Set.of(5001L));
-    search.search(wanted, table, table, false);
+    search.search(wanted, table, table, false, NamespaceMembers.NONE);
 
     assertTrue(wanted.isEmpty());
     assertEquals(new FdRef(101, 4), holdings.holder(5001));
@@ -161,7 +161,7 @@ class HolderSearchTest {
     Files.createSymbolicLink(proc.resolve("100/fd/9999"), Path.of("socket:[7000]"));
     InodeTable later = InodeTable.of(List.of(listener(5001), listener(7000)));
     wanted = new HashSet<>(Set.of(7000L));
-    search.search(wanted, later, later, false);
+    search.search(wanted, later, later, false, NamespaceMembers.NONE);
     assertEquals(new FdRef(100, 9999), holdings.holder(7000), "the big table is read last");
     assertEquals(2, procFs.fdDirReads.get(), "the small one first, then the big one");
     assertEquals(many.size() + 2, big.fdCount, "its size as read now");
