@@ -94,15 +94,27 @@ public record PortOwner(
       this.node = node;
     }
 
-    /** Counts one socket of {@code owner} in {@code netns}, in {@code state}. */
+    private Builder last;
+    private long lastNetns;
+    private Owner lastOwner;
+
+    /**
+     * Counts one socket of {@code owner} in {@code netns}, in {@code state}. A socket of the same
+     * holder as the one before (most of a port's sockets: a server's accepted connections) is
+     * counted without a lookup.
+     */
     public void add(long netns, Owner owner, SocketState state) {
-      HolderKey key = HolderKey.of(netns, owner);
-      Builder b = byHolder.get(key);
-      if (b == null) {
-        b = new Builder(node, netns, owner);
-        byHolder.put(key, b);
+      if (last == null || netns != lastNetns || !sameHolder(owner, lastOwner)) {
+        HolderKey key = HolderKey.of(netns, owner);
+        last = byHolder.get(key);
+        if (last == null) {
+          last = new Builder(node, netns, owner);
+          byHolder.put(key, last);
+        }
+        lastNetns = netns;
+        lastOwner = owner;
       }
-      b.add(state);
+      last.add(state);
     }
 
     public List<PortOwner> build() {

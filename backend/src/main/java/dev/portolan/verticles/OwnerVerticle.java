@@ -112,21 +112,30 @@ public final class OwnerVerticle extends VerticleBase {
     // the sample's holders, each with its sockets, in order of first appearance
     Map<PortOwner.HolderKey, List<OwnedSocket>> bySample = new LinkedHashMap<>();
     boolean listening = false;
+    List<OwnedSocket> group = null;
+    OwnedSocket first = null;
     for (OwnedSocket s : onPort) {
-      bySample
-          .computeIfAbsent(
-              PortOwner.HolderKey.of(s.netnsInode(), s.owner()), k -> new ArrayList<>())
-          .add(s);
+      // a socket of the same holder as the one before (a server's connections) joins its group
+      // without a lookup
+      if (first == null
+          || s.netnsInode() != first.netnsInode()
+          || !PortOwner.sameHolder(s.owner(), first.owner())) {
+        group =
+            bySample.computeIfAbsent(
+                PortOwner.HolderKey.of(s.netnsInode(), s.owner()), k -> new ArrayList<>());
+        first = s;
+      }
+      group.add(s);
       listening |= s.socket().isListening();
     }
     PortOwner.Groups groups = new PortOwner.Groups(snapshot.node());
-    for (List<OwnedSocket> group : bySample.values()) {
-      OwnedSocket first = group.getFirst();
-      Owner now = owners.lookupAll(List.of(first.socket().inode())).get(first.socket().inode());
-      boolean same = PortOwner.sameHolder(now, first.owner());
+    for (List<OwnedSocket> held : bySample.values()) {
+      OwnedSocket one = held.getFirst();
+      Owner now = owners.lookupAll(List.of(one.socket().inode())).get(one.socket().inode());
+      boolean same = PortOwner.sameHolder(now, one.owner());
       Map<Long, Owner> confirmed =
-          same ? Map.of() : owners.lookupAll(group.stream().map(s -> s.socket().inode()).toList());
-      for (OwnedSocket s : group) {
+          same ? Map.of() : owners.lookupAll(held.stream().map(s -> s.socket().inode()).toList());
+      for (OwnedSocket s : held) {
         groups.add(
             s.netnsInode(), same ? now : confirmed.get(s.socket().inode()), s.socket().state());
       }
