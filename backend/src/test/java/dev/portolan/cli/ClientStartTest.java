@@ -99,15 +99,21 @@ class ClientStartTest {
   /** What {@code command} prints, run against the node (it must exit 0). */
   private String run(List<String> command) throws Exception {
     Path out = Files.createTempFile(dir, "out", ".txt");
+    int code = runAgainstNode(command, out);
+    String printed = Files.readString(out);
+    assertEquals(0, code, printed);
+    return printed;
+  }
+
+  /** Runs {@code command} with the node as its server, its output to {@code out}; its exit code. */
+  private static int runAgainstNode(List<String> command, Path out) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.redirectOutput(out.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("PORTOLAN_"));
     pb.environment().put("PORTOLAN_SERVER", "http://127.0.0.1:" + node.port);
     Process p = pb.start();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the client ends");
-    String printed = Files.readString(out);
-    assertEquals(0, p.exitValue(), printed);
-    return printed;
+    return p.exitValue();
   }
 
   @Test
@@ -129,13 +135,7 @@ class ClientStartTest {
                 System.getProperty("java.class.path"),
                 ClientMain.class.getName()));
     command.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.redirectOutput(out.toFile());
-    pb.environment().keySet().removeIf(k -> k.startsWith("PORTOLAN_"));
-    pb.environment().put("PORTOLAN_SERVER", "http://127.0.0.1:" + node.port);
-    Process p = pb.start();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the client ends");
-    int code = p.exitValue();
+    int code = runAgainstNode(command, out);
     assertTrue(
         code == 0 || code == 1, "exit code " + code + " of " + args + ": " + Files.readString(out));
     List<String> classes = new ArrayList<>();
