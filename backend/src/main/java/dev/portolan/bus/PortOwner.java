@@ -24,15 +24,10 @@ public record PortOwner(
   }
 
   /** What sockets are grouped by: node, namespace, and the holder (a pid, or the kind of owner). */
-  record Key(String node, long netns, String holder) {
+  record Key(String node, HolderKey holder) {
     static Key of(ListedSocket s) {
-      return new Key(s.node(), s.socket().netnsInode(), PortOwner.holder(s.owner()));
+      return new Key(s.node(), HolderKey.of(s.socket().netnsInode(), s.owner()));
     }
-  }
-
-  /** Which holder an owner is: its pid, or the kind of owner when no process holds it. */
-  public static String holder(Owner o) {
-    return o.process() != null ? "pid " + o.pid() : o.status().wireName();
   }
 
   /** {@code rows} grouped by holder, in order of first appearance. */
@@ -40,7 +35,7 @@ public record PortOwner(
     Map<Key, Builder> groups = new LinkedHashMap<>();
     for (ListedSocket r : rows) {
       groups
-          .computeIfAbsent(Key.of(r), k -> new Builder(r.node(), k.netns(), r.owner()))
+          .computeIfAbsent(Key.of(r), k -> new Builder(r.node(), k.holder().netns(), r.owner()))
           .add(r.entry().state());
     }
     List<PortOwner> out = new ArrayList<>(groups.size());
@@ -90,13 +85,13 @@ public record PortOwner(
     private final String node;
     private final Map<HolderKey, Builder> byHolder = new LinkedHashMap<>();
 
-    public Groups(String node) {
-      this.node = node;
-    }
-
     private Builder last;
     private long lastNetns;
     private Owner lastOwner;
+
+    public Groups(String node) {
+      this.node = node;
+    }
 
     /**
      * Counts one socket of {@code owner} in {@code netns}, in {@code state}. A socket of the same
@@ -126,12 +121,14 @@ public record PortOwner(
     }
   }
 
-  /** Whether {@code a} and {@code b} are the same holder (see {@link #holder}). */
+  /**
+   * Whether {@code a} and {@code b} are the same holder: the same pid, or the same kind of owner.
+   */
   public static boolean sameHolder(Owner a, Owner b) {
     return a.status() == b.status() && (a.process() == null || a.pid() == b.pid());
   }
 
-  /** A group's key: namespace, and the pid or the kind of owner (see {@link #holder}). */
+  /** A group's key: namespace, and the pid, or the kind of owner when no process holds it. */
   public record HolderKey(long netns, int pid, OwnerStatus status) {
     public static HolderKey of(long netns, Owner o) {
       return new HolderKey(netns, o.process() != null ? o.pid() : 0, o.status());
