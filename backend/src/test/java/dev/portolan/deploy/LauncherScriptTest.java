@@ -23,6 +23,15 @@ class LauncherScriptTest {
   @TempDir Path dir;
 
   private List<String> javaArguments(Map<String, String> env, String... args) throws Exception {
+    Run run = launch(env, args);
+    assertEquals(0, run.code(), run.out());
+    return run.out().lines().toList();
+  }
+
+  /** What the launcher printed (with the stand-in java's arguments) and its exit code. */
+  private record Run(int code, String out) {}
+
+  private Run launch(Map<String, String> env, String... args) throws Exception {
     Path bin = Files.createDirectories(dir.resolve("jdk/bin"));
     Path java = bin.resolve("java");
     Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done\n");
@@ -40,8 +49,27 @@ class LauncherScriptTest {
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), out);
-    return out.lines().toList();
+    return new Run(p.exitValue(), out);
+  }
+
+  @Test
+  void theClientOnAnOlderJdkSaysWhatItNeedsInOneLine() throws Exception {
+    Files.createDirectories(dir.resolve("jdk"));
+    for (Map.Entry<String, String> release :
+        Map.of("17.0.15", "Java 17", "1.8.0_392", "Java 8", "21", "Java 21").entrySet()) {
+      Files.writeString(
+          dir.resolve("jdk/release"),
+          "IMPLEMENTOR=\"Debian\"\nJAVA_VERSION=\"" + release.getKey() + "\"\n");
+      Run run = launch(Map.of("PORTOLAN_AOT", "off"), "who", "22");
+      assertEquals(2, run.code(), run.out());
+      assertTrue(run.out().startsWith("portolan: needs Java 25 or newer"), run.out());
+      assertTrue(run.out().contains(release.getValue() + "."), run.out());
+      assertEquals(1, run.out().lines().count(), run.out());
+    }
+    Files.writeString(dir.resolve("jdk/release"), "JAVA_VERSION=\"25.0.3\"\n");
+    Run run = launch(Map.of("PORTOLAN_AOT", "off"), "who", "22");
+    assertEquals(0, run.code(), run.out());
+    assertTrue(run.out().lines().toList().contains("dev.portolan.cli.ClientMain"), run.out());
   }
 
   @Test
