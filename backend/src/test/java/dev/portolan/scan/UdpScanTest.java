@@ -32,10 +32,12 @@ class UdpScanTest {
         UdpResponder dns = UdpResponder.start(address, 0, UdpResponder::dns);
         UdpResponder ntp = UdpResponder.start(address, 0, UdpResponder::ntp);
         UdpResponder snmp = UdpResponder.start(address, 0, UdpResponder::snmp)) {
-      List<Integer> closed = new ArrayList<>();
-      for (int i = 0; i < 5; i++) {
-        closed.add(ScanFixtures.reservedClosedUdp(address));
+      // five distinct ports: the kernel may hand the same free port out again once it is closed
+      java.util.Set<Integer> distinct = new java.util.LinkedHashSet<>();
+      while (distinct.size() < 5) {
+        distinct.add(ScanFixtures.reservedClosedUdp(address));
       }
+      List<Integer> closed = new ArrayList<>(distinct);
       List<Integer> answering = List.of(echo.port(), dns.port(), ntp.port(), snmp.port());
       closed.removeAll(answering);
       closed.remove((Integer) silent.port());
