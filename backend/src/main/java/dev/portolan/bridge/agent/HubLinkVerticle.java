@@ -159,8 +159,8 @@ public final class HubLinkVerticle extends VerticleBase {
   /**
    * The bodies of the change publications the hub has not acknowledged: a {@link ChangeBatch} (the
    * sampler's, whose rows the node's snapshot shares) or a JSON object, written as a frame again on
-   * the next connection. Guarded by itself: publications pass {@link #forward} on the publisher's
-   * event loop, pongs and reconnections come on this verticle's.
+   * the next connection. Used on this verticle's event loop only ({@link #forward} hands
+   * publications to it).
    */
   private final UnackedFrames<Object> unacked = new UnackedFrames<>(MAX_UNACKED_CHANGES);
 
@@ -228,32 +228,48 @@ public final class HubLinkVerticle extends VerticleBase {
     return s == null ? Future.succeededFuture() : s.close();
   }
 
-  /** The fleet's publications, as this node's verticles make them: to the hub as well. */
+  /**
+   * The fleet's publications, as this node's verticles make them: to the hub as well. They pass
+   * here on their publisher's thread (the sampler's event loop, say); what reaches the connection
+   * is handed to this verticle's event loop, where every other frame is written: a frame of several
+   * writes (a large change batch) written from two threads at once could have another frame land
+   * between its pieces, which the hub refuses as no JSON ({@code bad-frame}) and closes the
+   * connection for. It also keeps {@link #pings} and the unacknowledged batches in the order the
+   * frames take on the wire.
+   */
   private void forward(DeliveryContext<Object> ctx) {
     Message<Object> m = ctx.message();
-    NetSocket s = socket;
     boolean changes = !m.isSend() && Addresses.CHANGES.equals(m.address());
     if (!m.isSend()
-        && (s != null || changes)
+        && (socket != null || changes)
         && (PUBLICATIONS.contains(m.address())
             || m.address().startsWith(Addresses.SCAN_EVENTS_PREFIX))) {
-      if (s != null && s.writeQueueFull()) {
-        // Dropped: a hub that missed changes sees the gap in their seqs and resyncs.
-        LOG.fine("hub link: write queue full, dropped a publication to " + m.address());
+      String address = m.address();
+      Object body = m.body();
+      if (io.vertx.core.Vertx.currentContext() == context) {
+        passOn(address, body, changes);
       } else {
-        Object body = m.body();
-        if (changes) {
-          // kept until the hub acknowledges it; with no hub now, sent on the next connection
-          synchronized (unacked) {
-            unacked.written(body, changeCount(body), pings);
-          }
-        }
-        if (s != null) {
-          writePublication(s, m.address(), body);
-        }
+        context.runOnContext(v -> passOn(address, body, changes));
       }
     }
     ctx.next();
+  }
+
+  /** A publication to the hub, on this verticle's event loop. */
+  private void passOn(String address, Object body, boolean changes) {
+    NetSocket s = socket;
+    if (s != null && s.writeQueueFull()) {
+      // Dropped: a hub that missed changes sees the gap in their seqs and resyncs.
+      LOG.fine("hub link: write queue full, dropped a publication to " + address);
+      return;
+    }
+    if (changes) {
+      // kept until the hub acknowledges it; with no hub now, sent on the next connection
+      unacked.written(body, changeCount(body), pings);
+    }
+    if (s != null) {
+      writePublication(s, address, body);
+    }
   }
 
   /**
@@ -400,10 +416,7 @@ public final class HubLinkVerticle extends VerticleBase {
     }
     // What the last hub may not have passed on, and what was published with no hub: again, in
     // order, before the heartbeat (the hub skips the seqs it holds).
-    List<Object> again;
-    synchronized (unacked) {
-      again = unacked.replay(pings);
-    }
+    List<Object> again = unacked.replay(pings);
     if (!again.isEmpty()) {
       LOG.fine(() -> "hub link: sending " + again.size() + " unacknowledged batches again");
     }
@@ -547,9 +560,7 @@ public final class HubLinkVerticle extends VerticleBase {
       case "message" -> ask(s, frame);
       case "pong" -> {
         if (frame.getValue("n") instanceof Number n) {
-          synchronized (unacked) {
-            unacked.acknowledged(n.longValue());
-          }
+          unacked.acknowledged(n.longValue());
         }
         hubName = frame.getString("hub");
         learn(frame);

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class ChangeFramesTest {
   private static final ServiceNames SERVICES = ServiceNames.builtInOnly();
 
-  private static ChangeBatch batch(int opened) {
+  static ChangeBatch batch(int opened) {
     Owner odd =
         Owner.of(
             new ProcessInfo(4242, "pyth\"on", 1000, "us\\er", "python3 -c 'é \n'", null, null, 1L));
