@@ -55,6 +55,18 @@ final class HolderSearch {
    */
   static final int BIG_TABLE = 1024;
 
+  /**
+   * Recent owners a targeted search tries before the busiest processes (a quarter of the default
+   * budget).
+   */
+  static final int RECENT_OWNERS_READ = 16;
+
+  /**
+   * Reads of a targeted search kept for the big tables (the likely holders' first, each smallest
+   * first) when the small ones did not answer; unused, they go back to the small ones.
+   */
+  static final int BIG_RESERVED = 2;
+
   private final ProcFs procFs;
   private final OwnerIndex.Settings settings;
   private final Index index;
@@ -124,12 +136,13 @@ final class HolderSearch {
 
   /**
    * Reads at most {@link OwnerIndex.Settings#targetedSearchBudget()} fd tables, the cheap ones
-   * first: the likely holders (recent owners, newest gain first, then the peer ends' owners) whose
-   * table had at most {@link #BIG_TABLE} fds when last read; then the other small tables (the
-   * sockets' uids first, then the busiest); then the big tables, smallest first. A search that a
-   * small table answers so never reads a process holding thousands of fds, however recently that
-   * one gained a socket: its table costs a readlink per fd, and a busy server is a recent owner
-   * almost always.
+   * first: the likely holders (namespace members, the peer ends' owners, then the most recent
+   * owners) whose table had at most {@link #BIG_TABLE} fds when last read; then the other small
+   * tables (the sockets' uids first, then the busiest), leaving {@link #BIG_RESERVED} reads; then
+   * the big likely holders, then the other big tables, each smallest first; then what is left to
+   * the small ones. A search that a small table answers so never reads a process holding thousands
+   * of fds, however recently that one gained a socket: its table costs a readlink per fd, and a
+   * busy server is a recent owner almost always.
    */
   private void targeted(
       Set<Long> wanted,
@@ -138,15 +151,34 @@ final class HolderSearch {
       Set<Integer> visited,
       NamespaceMembers members) {
     int budget = settings.targetedSearchBudget();
-    List<KnownProcess> big = new ArrayList<>();
+    List<KnownProcess> bigLikely = new ArrayList<>();
     budget =
         readSmall(
-            likelyHolders(wanted, table, members), big, budget, wanted, table, relevant, visited);
+            likelyHolders(wanted, table, members),
+            bigLikely,
+            budget,
+            wanted,
+            table,
+            relevant,
+            visited);
+    // The big tables keep a share of the budget (likely holders first): on a host of many small
+    // idle processes (a hundred pods' sidecars, say) the others would spend it all, and a process
+    // that happens to hold many fds (this node itself, with a reader per network namespace) would
+    // have its new socket found only by the next full walk, seconds later. What the big tables
+    // leave goes back to the small ones.
+    List<KnownProcess> big = new ArrayList<>();
+    List<KnownProcess> others = List.of();
     if (budget > 0 && !wanted.isEmpty()) {
-      budget = readSmall(others(wanted, table), big, budget, wanted, table, relevant, visited);
+      others = others(wanted, table);
+      int reserved = Math.min(budget, BIG_RESERVED);
+      budget =
+          reserved + readSmall(others, big, budget - reserved, wanted, table, relevant, visited);
     }
+    big.removeAll(bigLikely);
+    bigLikely.sort(Comparator.comparingInt((KnownProcess p) -> p.fdCount));
     big.sort(Comparator.comparingInt((KnownProcess p) -> p.fdCount));
-    for (KnownProcess p : big) {
+    bigLikely.addAll(big);
+    for (KnownProcess p : bigLikely) {
       if (budget <= 0 || wanted.isEmpty()) {
         return;
       }
@@ -154,6 +186,9 @@ final class HolderSearch {
         scan(p, wanted, relevant, visited, table);
         budget--;
       }
+    }
+    if (budget > 0 && !wanted.isEmpty()) {
+      readSmall(others, new ArrayList<>(), budget, wanted, table, relevant, visited);
     }
   }
 
@@ -193,31 +228,33 @@ final class HolderSearch {
   }
 
   /**
-   * The known processes of the wanted sockets' other namespaces ({@code members}), then recently
-   * active owners (newest gain first), then owners of the peer ends.
+   * The known processes of the wanted sockets' other namespaces ({@code members}), the owners of
+   * the peer ends, then at most {@link #RECENT_OWNERS_READ} recently active owners (newest gain
+   * first): on a host of a hundred containers, each of whose processes once gained a socket, the
+   * recent owners alone would spend the whole budget on idle processes before the busy ones.
    */
   private List<KnownProcess> likelyHolders(
       Set<Long> wanted, InodeTable table, NamespaceMembers members) {
     List<KnownProcess> order = new ArrayList<>(namespaceMembers(wanted, table, members));
+    if (table != null) {
+      Map<Long, Long> peers = PeerEnds.of(wanted, table);
+      for (Long inode : wanted) {
+        SocketEntry s = table.get(inode);
+        long peer = s == null ? 0 : s.peerInode();
+        if (s != null && peer == 0) {
+          peer = peers.getOrDefault(inode, 0L);
+        }
+        FdRef peerRef = peer == 0 ? null : index.holder(peer);
+        if (peerRef != null && index.process(peerRef.pid()) != null) {
+          order.add(index.process(peerRef.pid()));
+        }
+      }
+    }
     index.processes().stream()
         .filter(p -> p.lastGain >= 0)
         .sorted(Comparator.comparingLong((KnownProcess p) -> p.lastGain).reversed())
+        .limit(RECENT_OWNERS_READ)
         .forEach(order::add);
-    if (table == null) {
-      return order;
-    }
-    Map<Long, Long> peers = PeerEnds.of(wanted, table);
-    for (Long inode : wanted) {
-      SocketEntry s = table.get(inode);
-      long peer = s == null ? 0 : s.peerInode();
-      if (s != null && peer == 0) {
-        peer = peers.getOrDefault(inode, 0L);
-      }
-      FdRef peerRef = peer == 0 ? null : index.holder(peer);
-      if (peerRef != null && index.process(peerRef.pid()) != null) {
-        order.add(index.process(peerRef.pid()));
-      }
-    }
     return order;
   }
 

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -165,6 +166,68 @@ class HolderSearchTest {
     assertEquals(new FdRef(100, 9999), holdings.holder(7000), "the big table is read last");
     assertEquals(2, procFs.fdDirReads.get(), "the small one first, then the big one");
     assertEquals(many.size() + 2, big.fdCount, "its size as read now");
+  }
+
+  @Test
+  void aBigRecentOwnerIsReadWithinTheBudgetWhenManySmallTablesDoNotAnswer() throws IOException {
+    OwnerIndex.Settings budgetOfThree = new OwnerIndex.Settings(Duration.ofHours(1), 160, 256, 3);
+    Map<Integer, Long> many = new HashMap<>();
+    for (int fd = 3; fd < 3 + 2 * HolderSearch.BIG_TABLE; fd++) {
+      many.put(fd, 100_000L + fd);
+    }
+    many.put(9999, 7000L);
+    KnownProcess node = process(100, true, many); // this node, say: a reader per namespace
+    node.fdCount = many.size() + 1;
+    node.lastGain = 9;
+    for (int pid = 101; pid <= 105; pid++) {
+      process(pid, true, Map.of(3, 1000L + pid)).fdCount = 2; // idle sidecars
+    }
+    InodeTable table = InodeTable.of(List.of(listener(7000)));
+    ProcFs procFs = new ProcFs(proc);
+    HolderSearch search = new HolderSearch(procFs, budgetOfThree, holdings);
+
+    Set<Long> wanted = new HashSet<>(Set.of(7000L));
+    search.search(wanted, table, table, false, NamespaceMembers.NONE);
+
+    assertEquals(
+        new FdRef(100, 9999),
+        holdings.holder(7000),
+        "the big recent owner keeps a share of the budget the small ones would have spent");
+    assertEquals(
+        2,
+        procFs.fdDirReads.get(),
+        "within the budget: one small table, then the big one (two reads kept for big ones)");
+    assertEquals(0, search.fullWalks());
+  }
+
+  @Test
+  void manyIdleRecentOwnersLeaveTheBudgetToTheOtherProcesses() throws IOException {
+    OwnerIndex.Settings budgetOfTwenty = new OwnerIndex.Settings(Duration.ofHours(1), 160, 256, 20);
+    // a host of many containers: each one's process gained a socket once, and idles since
+    for (int pid = 200; pid < 224; pid++) {
+      KnownProcess idle = process(pid, true, Map.of(3, 1000L + pid));
+      idle.lastGain = pid;
+      idle.fdCount = 2;
+      try {
+        Files.setAttribute(proc.resolve(Integer.toString(pid)), "unix:uid", 1000);
+      } catch (IOException | UnsupportedOperationException e) {
+        Assumptions.abort("needs to chown a file (root): " + e);
+      }
+    }
+    KnownProcess holder = process(300, true, Map.of(3, 7000L)); // the socket's uid (0)
+    holder.fdCount = 2;
+    InodeTable table = InodeTable.of(List.of(listener(7000)));
+    ProcFs procFs = new ProcFs(proc);
+    HolderSearch search = new HolderSearch(procFs, budgetOfTwenty, holdings);
+
+    Set<Long> wanted = new HashSet<>(Set.of(7000L));
+    search.search(wanted, table, table, false, NamespaceMembers.NONE);
+
+    assertEquals(new FdRef(300, 3), holdings.holder(7000));
+    assertEquals(
+        HolderSearch.RECENT_OWNERS_READ + 1,
+        procFs.fdDirReads.get(),
+        "the most recent owners, then the socket's uid's process");
   }
 
   /** A process in the proc tree holding {@code sockets} (fd to inode), known to the index. */
