@@ -68,7 +68,20 @@ public final class SseFeed {
   private final ServiceNames services;
   private final PortolanMetrics metrics;
   private final Set<Client> clients = new LinkedHashSet<>();
-  private final SseFormat json = this::format;
+  private final SseFormat json =
+      new SseFormat() {
+        @Override
+        public String event(String id, SocketChange change) {
+          StringBuilder sb = new StringBuilder(768);
+          appendEvent(sb, id, change);
+          return sb.toString();
+        }
+
+        @Override
+        public void appendEvent(StringBuilder out, String id, SocketChange change) {
+          format(out, id, change);
+        }
+      };
 
   /**
    * Writes the JSON of changes (as {@link ChangeBatch#changeToJson} would); used on the web event
@@ -96,7 +109,9 @@ public final class SseFeed {
     this.history = history;
     this.services = services;
     this.metrics = metrics;
-    this.jsonText = new JsonText(services);
+    // a hub's feed writes the whole fleet's owners; on a node only its own processes, and only
+    // while a client is connected
+    this.jsonText = new JsonText(services, JsonText.FLEET_CACHED_OWNERS);
   }
 
   /** The changes of {@code kind} the feed still holds, reported at or after {@code sinceMillis}. */
@@ -137,23 +152,33 @@ public final class SseFeed {
     if (clients.isEmpty()) {
       return;
     }
-    Map<SseFormat, String> texts = new IdentityHashMap<>(2);
     // One copy per batch: a client cut off while sending leaves the set, and is skipped as closed.
     List<Client> receivers = List.copyOf(clients);
     // Each client's events of this batch go out in one write (one chunk, one flush) rather than one
-    // per change.
+    // per change. A change's event is written once per format, in place, into the first receiving
+    // client's text; other clients of that format copy it from there.
     StringBuilder[] pending = new StringBuilder[receivers.size()];
     int[] counts = new int[receivers.size()];
+    Map<SseFormat, int[]> written = new IdentityHashMap<>(2); // format -> {client, start, end}
     for (SocketChange change : changes) {
-      texts.clear();
+      written.clear();
+      String id = null;
       for (int i = 0; i < pending.length; i++) {
         Client c = receivers.get(i);
         if (change.seq() > c.lastSent && c.wants(change)) {
-          if (pending[i] == null) {
-            pending[i] = new StringBuilder(1024);
+          StringBuilder out = pending[i];
+          if (out == null) {
+            out = pending[i] = new StringBuilder(1024);
           }
-          pending[i].append(
-              texts.computeIfAbsent(c.format, f -> f.event(history.idOf(change.seq()), change)));
+          int[] at = written.get(c.format);
+          if (at == null) {
+            id = id == null ? history.idOf(change.seq()) : id;
+            int start = out.length();
+            c.format.appendEvent(out, id, change);
+            written.put(c.format, new int[] {i, start, out.length()});
+          } else {
+            out.append(pending[at[0]], at[1], at[2]);
+          }
           counts[i]++;
           c.lastSent = change.seq();
         }
@@ -342,11 +367,10 @@ public final class SseFeed {
     }
   }
 
-  private String format(String id, SocketChange c) {
-    StringBuilder sb = new StringBuilder(768);
+  private void format(StringBuilder sb, String id, SocketChange c) {
     sb.append("id: ").append(id).append("\nevent: ").append(c.kind().sseEvent()).append("\ndata: ");
     jsonText.change(sb, c);
-    return sb.append("\n\n").toString();
+    sb.append("\n\n");
   }
 
   private String reset(String reason) {

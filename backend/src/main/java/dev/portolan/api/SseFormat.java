@@ -16,6 +16,14 @@ public interface SseFormat {
   String event(String id, SocketChange change);
 
   /**
+   * Appends the event of {@code change} to {@code out} (as {@link #event}; a format may write it in
+   * place, without a string of its own).
+   */
+  default void appendEvent(StringBuilder out, String id, SocketChange change) {
+    out.append(event(id, change));
+  }
+
+  /**
    * {@code data:} lines for a payload that may span lines (each line gets its own prefix, as SSE
    * requires).
    */

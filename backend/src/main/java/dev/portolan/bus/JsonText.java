@@ -22,14 +22,29 @@ import java.util.Map;
  * behind thousands of sockets). Not thread-safe: one per event loop.
  */
 public final class JsonText {
-  private static final int MAX_CACHED_OWNERS = 10_000;
+  /** Owners (and namespaces) whose text is kept, by default: a node's processes, many times. */
+  public static final int NODE_CACHED_OWNERS = 10_000;
+
+  /**
+   * Owners whose text a hub's feed keeps: a fleet's processes (5,000 nodes of a few dozen each;
+   * ~300 bytes a text). Fewer made the cache useless on a hub of 2,000 nodes: emptied every few
+   * seconds when full, it missed most owners it was asked for.
+   */
+  public static final int FLEET_CACHED_OWNERS = 200_000;
 
   private final ServiceNames services;
+  private final int maxCachedOwners;
   private final Map<ProcessInfo, String> ownerText = new HashMap<>();
   private final Map<SocketNamespace, String> namespaceText = new HashMap<>();
 
   public JsonText(ServiceNames services) {
+    this(services, NODE_CACHED_OWNERS);
+  }
+
+  /** {@code maxCachedOwners}: how many owners' (and namespaces') texts are kept at most. */
+  public JsonText(ServiceNames services, int maxCachedOwners) {
     this.services = services;
+    this.maxCachedOwners = maxCachedOwners;
   }
 
   /** As {@link ChangeBatch#changeToJson}. */
@@ -138,7 +153,7 @@ public final class JsonText {
       NamespaceJson.put(j, row);
       String encoded = j.encode();
       text = "," + encoded.substring(1, encoded.length() - 1);
-      if (namespaceText.size() >= MAX_CACHED_OWNERS) {
+      if (namespaceText.size() >= maxCachedOwners) {
         namespaceText.clear();
       }
       namespaceText.put(ns, text);
@@ -174,7 +189,7 @@ public final class JsonText {
     sb.append(",\"container\":");
     string(sb, p.container());
     sb.append(",\"startTime\":").append(p.startTimeTicks()).append('}');
-    if (ownerText.size() >= MAX_CACHED_OWNERS) {
+    if (ownerText.size() >= maxCachedOwners) {
       ownerText.clear(); // processes come and go; keep the cache small
     }
     ownerText.put(p, sb.substring(start));

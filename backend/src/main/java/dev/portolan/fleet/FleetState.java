@@ -376,13 +376,17 @@ public final class FleetState {
       }
       n.lastSeq = c.seq();
       n.pictureAtMillis = Math.max(n.pictureAtMillis, c.timestampMillis());
+      OwnedSocket row = c.current();
       if (c.kind() == ChangeKind.CLOSED) {
-        n.table.remove(c.current().socket().key());
+        n.table.remove(row.socket().key());
       } else if (c.kind().changesTable()) {
-        n.table.put(c.current());
+        // passed on with the table's copy of the row: its owner is the one object the node's
+        // other rows share, whose strings' hashes are computed once (the feed's encoder looks
+        // its JSON text up by it)
+        row = n.table.put(row);
       }
       n.socketsChanged(); // the seq moved, at least
-      out.change(c.withSeq(++seq));
+      out.change(c.withSeq(++seq, row));
     }
   }
 

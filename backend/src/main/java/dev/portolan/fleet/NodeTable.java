@@ -55,14 +55,18 @@ final class NodeTable {
     return byKey.get(key);
   }
 
-  /** Puts {@code row} under its key, replacing the row that had the key. */
-  void put(OwnedSocket row) {
+  /**
+   * Puts {@code row} under its key, replacing the row that had the key; the row as held (equal to
+   * {@code row}, sharing its owner, namespace and addresses with the table's other rows).
+   */
+  OwnedSocket put(OwnedSocket row) {
     row = canonical(row);
     OwnedSocket was = byKey.put(row.socket().key(), row);
     if (was != null) {
       uncount(was);
     }
     count(row);
+    return row;
   }
 
   void remove(SocketKey key) {

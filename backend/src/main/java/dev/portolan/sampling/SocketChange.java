@@ -60,7 +60,15 @@ public record SocketChange(
 
   /** The same change numbered {@code newSeq} (a hub renumbers every change it passes on). */
   public SocketChange withSeq(long newSeq) {
+    return withSeq(newSeq, current);
+  }
+
+  /**
+   * The same change numbered {@code newSeq}, its row {@code row} (equal to {@link #current}: the
+   * copy a hub's table holds, whose owner it shares with the node's other rows).
+   */
+  public SocketChange withSeq(long newSeq, OwnedSocket row) {
     return new SocketChange(
-        kind, node, newSeq, timestampMillis, current, previousState, previousOwner, shortLived);
+        kind, node, newSeq, timestampMillis, row, previousState, previousOwner, shortLived);
   }
 }
