@@ -335,13 +335,21 @@ class ProcChurnTest {
     }
   }
 
+  /**
+   * Whether the node shows {@code pid}'s listener on {@code port} owned by it (another namespace,
+   * another test's process, may listen on the same number: not counted against it).
+   */
   private static boolean ownedBy(RunningNode node, int port, int pid) {
     JsonArray rows =
-        node.get("/api/v1/sockets?proto=tcp&listening=true&port=" + port)
+        node.get("/api/v1/sockets?proto=tcp&listening=true&local-port=" + port)
             .json()
             .getJsonArray("sockets");
-    return rows.size() == 1
-        && rows.getJsonObject(0).getJsonObject("owner").getInteger("pid", -1) == pid;
+    for (int i = 0; i < rows.size(); i++) {
+      if (rows.getJsonObject(i).getJsonObject("owner").getInteger("pid", -1) == pid) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The node's /metrics, name (with labels) to value. */

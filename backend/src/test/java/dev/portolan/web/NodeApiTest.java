@@ -159,21 +159,26 @@ class NodeApiTest extends NodeTestBase {
 
   @Test
   void checkSaysNotListeningForAClosedPort() throws Exception {
-    int closed;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closed = s.getLocalPort();
-    }
-    final int port = closed;
+    // A port this JVM listened on and closed; each try takes another, since the check covers the
+    // whole node (every namespace, every process) and the kernel may hand the number out again.
     JsonObject check =
         Await.until(
-            "port closed in the sample",
+            "a closed port checked as not listening",
             DEADLINE,
             () -> {
-              JsonObject c = node.get("/api/v1/check?proto=tcp&port=" + port).json();
+              JsonObject c = node.get("/api/v1/check?proto=tcp&port=" + closedPort()).json();
               return c.getBoolean("listening") ? null : c;
             });
     assertEquals("not-listening", check.getString("verdict"));
     assertTrue(check.getJsonArray("hints").getString(0).contains("connection refused"));
+  }
+
+  private static int closedPort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
