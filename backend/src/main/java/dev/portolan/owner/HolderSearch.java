@@ -143,6 +143,11 @@ final class HolderSearch {
         readSmall(
             likelyHolders(wanted, table, members), big, budget, wanted, table, relevant, visited);
     if (budget > 0 && !wanted.isEmpty()) {
+      // the peer ends' owners: matching the peers is a pass over the whole table, so made only
+      // when the processes of the sockets' namespaces and the recent owners did not answer
+      budget = readSmall(peerOwners(wanted, table), big, budget, wanted, table, relevant, visited);
+    }
+    if (budget > 0 && !wanted.isEmpty()) {
       budget = readSmall(others(wanted, table), big, budget, wanted, table, relevant, visited);
     }
     big.sort(Comparator.comparingInt((KnownProcess p) -> p.fdCount));
@@ -194,7 +199,7 @@ final class HolderSearch {
 
   /**
    * The known processes of the wanted sockets' other namespaces ({@code members}), then recently
-   * active owners (newest gain first), then owners of the peer ends.
+   * active owners (newest gain first); the owners of the peer ends come next ({@link #peerOwners}).
    */
   private List<KnownProcess> likelyHolders(
       Set<Long> wanted, InodeTable table, NamespaceMembers members) {
@@ -203,6 +208,12 @@ final class HolderSearch {
         .filter(p -> p.lastGain >= 0)
         .sorted(Comparator.comparingLong((KnownProcess p) -> p.lastGain).reversed())
         .forEach(order::add);
+    return order;
+  }
+
+  /** The owners of the wanted sockets' peer ends (in the same table), as far as indexed. */
+  private List<KnownProcess> peerOwners(Set<Long> wanted, InodeTable table) {
+    List<KnownProcess> order = new ArrayList<>();
     if (table == null) {
       return order;
     }
