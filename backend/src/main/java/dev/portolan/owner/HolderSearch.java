@@ -136,7 +136,7 @@ final class HolderSearch {
 
   /**
    * Reads at most {@link OwnerIndex.Settings#targetedSearchBudget()} fd tables, the cheap ones
-   * first: the likely holders (namespace members, the peer ends' owners, then the most recent
+   * first: the likely holders (namespace members, the most recent owners, then the peer ends'
    * owners) whose table had at most {@link #BIG_TABLE} fds when last read; then the other small
    * tables (the sockets' uids first, then the busiest), leaving {@link #BIG_RESERVED} reads; then
    * the big likely holders, then the other big tables, each smallest first; then what is left to
@@ -161,6 +161,12 @@ final class HolderSearch {
             table,
             relevant,
             visited);
+    if (budget > 0 && !wanted.isEmpty()) {
+      // the peer ends' owners: matching the peers is a pass over the whole table, so made only
+      // when the processes of the sockets' namespaces and the recent owners did not answer
+      budget =
+          readSmall(peerOwners(wanted, table), bigLikely, budget, wanted, table, relevant, visited);
+    }
     // The big tables keep a share of the budget (likely holders first): on a host of many small
     // idle processes (a hundred pods' sidecars, say) the others would spend it all, and a process
     // that happens to hold many fds (this node itself, with a reader per network namespace) would
@@ -228,33 +234,41 @@ final class HolderSearch {
   }
 
   /**
-   * The known processes of the wanted sockets' other namespaces ({@code members}), the owners of
-   * the peer ends, then at most {@link #RECENT_OWNERS_READ} recently active owners (newest gain
-   * first): on a host of a hundred containers, each of whose processes once gained a socket, the
-   * recent owners alone would spend the whole budget on idle processes before the busy ones.
+   * The known processes of the wanted sockets' other namespaces ({@code members}), then at most
+   * {@link #RECENT_OWNERS_READ} recently active owners (newest gain first): on a host of a hundred
+   * containers, each of whose processes once gained a socket, the recent owners alone would spend
+   * the whole budget on idle processes before the busy ones. The owners of the peer ends come next
+   * ({@link #peerOwners}).
    */
   private List<KnownProcess> likelyHolders(
       Set<Long> wanted, InodeTable table, NamespaceMembers members) {
     List<KnownProcess> order = new ArrayList<>(namespaceMembers(wanted, table, members));
-    if (table != null) {
-      Map<Long, Long> peers = PeerEnds.of(wanted, table);
-      for (Long inode : wanted) {
-        SocketEntry s = table.get(inode);
-        long peer = s == null ? 0 : s.peerInode();
-        if (s != null && peer == 0) {
-          peer = peers.getOrDefault(inode, 0L);
-        }
-        FdRef peerRef = peer == 0 ? null : index.holder(peer);
-        if (peerRef != null && index.process(peerRef.pid()) != null) {
-          order.add(index.process(peerRef.pid()));
-        }
-      }
-    }
     index.processes().stream()
         .filter(p -> p.lastGain >= 0)
         .sorted(Comparator.comparingLong((KnownProcess p) -> p.lastGain).reversed())
         .limit(RECENT_OWNERS_READ)
         .forEach(order::add);
+    return order;
+  }
+
+  /** The owners of the wanted sockets' peer ends (in the same table), as far as indexed. */
+  private List<KnownProcess> peerOwners(Set<Long> wanted, InodeTable table) {
+    List<KnownProcess> order = new ArrayList<>();
+    if (table == null) {
+      return order;
+    }
+    Map<Long, Long> peers = PeerEnds.of(wanted, table);
+    for (Long inode : wanted) {
+      SocketEntry s = table.get(inode);
+      long peer = s == null ? 0 : s.peerInode();
+      if (s != null && peer == 0) {
+        peer = peers.getOrDefault(inode, 0L);
+      }
+      FdRef peerRef = peer == 0 ? null : index.holder(peer);
+      if (peerRef != null && index.process(peerRef.pid()) != null) {
+        order.add(index.process(peerRef.pid()));
+      }
+    }
     return order;
   }
 

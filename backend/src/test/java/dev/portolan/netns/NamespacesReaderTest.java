@@ -258,6 +258,99 @@ class NamespacesReaderTest {
     }
   }
 
+  @Test
+  void namespacesNeverReadWholeHaveABudgetOfTheirOwn() throws IOException {
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < 3; i++) {
+      names.add(netns.add("firstread" + i));
+    }
+    // no time at all for the others, an hour for the new ones: with one budget for both (as
+    // before), one namespace a sample would be read whole, and the start-up's reads would last
+    // as many samples as the node has namespaces
+    try (NamespacesReader reader =
+        new NamespacesReader(
+            NamespaceDiscovery.create(),
+            SocketReaders.Setting.NETLINK,
+            1000,
+            1,
+            1,
+            Duration.ZERO,
+            Duration.ofHours(1))) {
+      NamespacesSample first = reader.sample();
+      Set<String> readWhole = new HashSet<>();
+      for (NetNamespace n : first.discovery().foreign()) {
+        if (names.contains(n.name()) && first.table(n.inode()).fullRead()) {
+          readWhole.add(n.name());
+        }
+      }
+      assertEquals(names, readWhole, "every new namespace read whole in the first sample");
+    }
+  }
+
+  @Test
+  void quietNamespacesAreReadWholeOnEveryOtherSampleAtMost() throws IOException {
+    Set<Long> ours = new HashSet<>();
+    for (int i = 0; i < 3; i++) {
+      netns.add("quietgap" + i);
+    }
+    try (NamespacesReader reader =
+        new NamespacesReader(
+            NamespaceDiscovery.create(),
+            SocketReaders.Setting.NETLINK,
+            1,
+            1,
+            2,
+            Duration.ofHours(1),
+            Duration.ofHours(1))) {
+      NamespacesSample first = reader.sample();
+      for (NetNamespace n : first.discovery().foreign()) {
+        if (n.name() != null && n.name().contains("quietgap")) {
+          ours.add(n.inode());
+        }
+      }
+      assertEquals(3, ours.size(), () -> "our three named namespaces in " + first.discovery());
+      // Quiet and due every sample (quietEvery 1): a quiet read every other sample, the one waiting
+      // longest first, so ours are read again within twice as many samples as there are
+      // namespaces. Another agent on this machine moves their counters once, when it opens its own
+      // readers in them (then they are active, and read at once): a run that saw two samples in a
+      // row read ours whole is tried again.
+      List<Boolean> wholePerSample = List.of();
+      for (int run = 0; run < 5; run++) {
+        wholePerSample = new ArrayList<>();
+        Set<Long> readAgain = new HashSet<>();
+        int limit = 2 * (first.discovery().foreign().size() + 2);
+        for (int sample = 0; sample < limit && !readAgain.equals(ours); sample++) {
+          NamespacesSample s = reader.sample();
+          boolean whole = false;
+          for (long inode : ours) {
+            NamespaceTable t = s.table(inode);
+            assertNull(t.error(), t::toString);
+            if (t.fullRead()) {
+              whole = true;
+              readAgain.add(inode);
+            }
+          }
+          wholePerSample.add(whole);
+        }
+        assertEquals(ours, readAgain, () -> "each read whole again within the samples allowed");
+        if (!twoInARow(wholePerSample)) {
+          break;
+        }
+      }
+      List<Boolean> seen = wholePerSample;
+      assertFalse(twoInARow(seen), () -> "ours read whole on two samples in a row: " + seen);
+    }
+  }
+
+  private static boolean twoInARow(List<Boolean> flags) {
+    for (int i = 1; i < flags.size(); i++) {
+      if (flags.get(i) && flags.get(i - 1)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * Samples a reader, telling its own doing from changes nobody in the test made: another agent on
    * this machine (a test elsewhere) opens its own netlink socket in every namespace it finds, which
