@@ -126,15 +126,17 @@ final class ClientBench {
         Map<String, Command> commands = new LinkedHashMap<>();
         commands.put("nsenter (the floor)", new Command(List.of("true"), env));
         for (String question : List.of("idle", "busy")) {
-          String port = Integer.toString(question.equals("idle") ? idle : busy);
-          List<String> who = List.of(launcher.toString(), "who", "tcp/" + port);
+          String asked = Integer.toString(question.equals("idle") ? idle : busy);
+          List<String> who = List.of(launcher.toString(), "who", "tcp/" + asked);
           // as users run it: the launcher's fast path when it can, else the JVM client
           commands.put("who " + question + ": portolan", new Command(who, env));
           commands.put("who " + question + ": portolan, JVM client", new Command(who, jvmEnv));
           commands.put(
-              "who " + question + ": fuser", new Command(List.of("fuser", "-n", "tcp", port), env));
+              "who " + question + ": fuser",
+              new Command(List.of("fuser", "-n", "tcp", asked), env));
           commands.put(
-              "who " + question + ": lsof", new Command(List.of("lsof", "-nP", "-iTCP:" + port), env));
+              "who " + question + ": lsof",
+              new Command(List.of("lsof", "-nP", "-iTCP:" + asked), env));
         }
         commands.put(
             "ls -ltn: portolan", new Command(List.of(launcher.toString(), "ls", "-ltn"), env));
@@ -197,8 +199,8 @@ final class ClientBench {
   }
 
   /**
-   * Which path of the launcher answered {@code c}: run once more with a JAVA_HOME that has no
-   * java, it answers the same only when no JVM started (the launcher's shell fast path).
+   * Which path of the launcher answered {@code c}: run once more with a JAVA_HOME that has no java,
+   * it answers the same only when no JVM started (the launcher's shell fast path).
    */
   private static String pathTaken(List<String> in, Command c) throws Exception {
     List<String> command = new ArrayList<>(in);
