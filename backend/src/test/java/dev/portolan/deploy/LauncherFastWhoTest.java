@@ -294,6 +294,50 @@ class LauncherFastWhoTest {
     assertTrue(local.sameAs(launch(off, empty, "who", "22")), local.toString());
   }
 
+  /**
+   * Something else on the node's port (another user's process, when no node runs) that answers like
+   * the node, with an escape sequence in its text: the fast path prints nothing of it and hands
+   * over to the JVM client, which writes what a terminal would act on out.
+   */
+  @Test
+  void anImpostorCannotWriteToTheTerminalThroughTheFastPath() throws Exception {
+    try (ServerSocket impostor = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      byte[] body = "NODE\n\033[2J\033]0;pwned\007row\n".getBytes(StandardCharsets.UTF_8);
+      Thread answering =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    while (true) {
+                      try (Socket s = impostor.accept()) {
+                        var in =
+                            new java.io.BufferedReader(
+                                new java.io.InputStreamReader(
+                                    s.getInputStream(), StandardCharsets.ISO_8859_1));
+                        for (String h = in.readLine(); h != null && !h.isEmpty(); ) {
+                          h = in.readLine();
+                        }
+                        s.getOutputStream()
+                            .write(
+                                ("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n"
+                                        + "Portolan-Exit-Code: 0\r\nContent-Length: "
+                                        + body.length
+                                        + "\r\n\r\n")
+                                    .getBytes(StandardCharsets.ISO_8859_1));
+                        s.getOutputStream().write(body);
+                      } catch (java.io.IOException e) {
+                        return; // closed by the test
+                      }
+                    }
+                  });
+      Run run = launch("who", "22", "--server", "http://127.0.0.1:" + impostor.getLocalPort());
+      impostor.close();
+      answering.join(Duration.ofSeconds(5));
+      assertTrue(run.jvm(), "the JVM client answered: " + run);
+      assertFalse(run.out().contains("\033") || run.err().contains("\033"), run.toString());
+      assertEquals(5, run.code(), "not the node's JSON: " + run);
+    }
+  }
+
   @Test
   void aNodeThatNeverAnswersHandsOverToTheJvmClientWithinTheBound() throws Exception {
     // a listener that takes the fast path's connection and never answers, then closes, so that the
