@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.portolan.owner.ChildListeners;
+import dev.portolan.web.AccessFixture;
 import dev.portolan.web.RunningNode;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -40,14 +41,30 @@ class LauncherFastWhoTest {
 
   static RunningNode node;
   static String server;
+  static String token;
 
+  @TempDir static Path access;
   @TempDir Path dir;
   private Path marker;
 
+  /** A node that needs a token (sent from PORTOLAN_TOKEN unless a test says otherwise). */
   @BeforeAll
   static void startNode() throws Exception {
-    node = RunningNode.start(Map.of("namespaces", "off"));
+    node =
+        RunningNode.start(
+            AccessFixture.settings(
+                Map.of("users", AccessFixture.usersFile(access).toString(), "namespaces", "off")));
     server = "http://127.0.0.1:" + node.port;
+    RunningNode.Reply made =
+        node.send(
+            "POST",
+            "/api/v1/tokens",
+            "{\"name\":\"cli\",\"role\":\"viewer\"}",
+            "application/json",
+            "Cookie",
+            AccessFixture.login(node, AccessFixture.ADMIN));
+    assertEquals(201, made.status(), made.body());
+    token = made.json().getString("token");
   }
 
   @AfterAll
@@ -142,6 +159,7 @@ class LauncherFastWhoTest {
     e.put("TEST_JAVA", ProcessHandle.current().info().command().orElseThrow());
     e.put("TEST_CLASSPATH", System.getProperty("java.class.path"));
     e.put("PORTOLAN_SERVER", server);
+    e.put("PORTOLAN_TOKEN", token);
     e.putAll(env);
     e.values().removeIf(String::isEmpty); // an empty value in env: unset it
     long start = System.nanoTime();
@@ -217,6 +235,30 @@ class LauncherFastWhoTest {
     } finally {
       for (Socket s : open) {
         s.close();
+      }
+    }
+  }
+
+  @Test
+  void theTokenFromTheFlagOrAFileIsSentAndARefusalIsTheJvmClients() throws Exception {
+    try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      String port = "tcp/" + listener.getLocalPort();
+      String pid = " " + ProcessHandle.current().pid() + " ";
+      Map<String, String> noEnv = Map.of("PORTOLAN_TOKEN", "");
+      fastEqualsJvm(
+          noEnv, portolan(List.of(), "who", port, "--token", token), r -> r.out().contains(pid));
+      Path file = dir.resolve("token");
+      Files.writeString(file, " " + token + "\r\nnext line\n");
+      fastEqualsJvm(
+          noEnv,
+          portolan(List.of(), "who", port, "--token-file", file.toString()),
+          r -> r.out().contains(pid));
+
+      // refused (no token, a bad one): the JVM client says so, exit code 4
+      for (Map<String, String> env : List.of(noEnv, Map.of("PORTOLAN_TOKEN", "not-a-token"))) {
+        Run refused = launch(env, List.of(), "who", port);
+        assertTrue(refused.jvm(), refused.toString());
+        assertEquals(4, refused.code(), refused.toString());
       }
     }
   }
