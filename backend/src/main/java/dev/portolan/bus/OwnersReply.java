@@ -14,6 +14,9 @@ public sealed interface OwnersReply permits PortOwnersReply, FleetOwnersReply {
   /** Whether something listens on the port (in the fleet: on a live node). */
   boolean listening();
 
+  /** The port's holders, grouped per node, namespace and holder, with counts. */
+  List<PortOwner> owners();
+
   /** The sockets on the port, with their owners. */
   List<ListedSocket> sockets();
 

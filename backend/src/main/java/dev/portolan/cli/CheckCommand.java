@@ -1,5 +1,6 @@
 package dev.portolan.cli;
 
+import dev.portolan.text.TextTable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,8 +106,8 @@ final class CheckCommand extends ClientCommand {
               SocketRow.text(answer.get("node"), scanner == null ? "" : scanner),
               reason);
       if (output == OutputFormat.csv) {
-        terminal.out().println(Table.csvLine(List.of("TARGET", "STATUS", "FROM", "REASON")));
-        terminal.out().println(Table.csvLine(row));
+        terminal.out().println(TextTable.csvLine(List.of("TARGET", "STATUS", "FROM", "REASON")));
+        terminal.out().println(TextTable.csvLine(row));
       } else {
         terminal
             .out()

@@ -10,6 +10,7 @@ import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketEntry;
 import dev.portolan.socket.SocketReaders;
 import dev.portolan.socket.SocketTableReader;
+import dev.portolan.text.PortHolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,7 +113,23 @@ final class EmbeddedSource implements SocketSource {
         onPort.add(e);
       }
     }
-    return PortHolder.group(proto, owned(onPort));
+    PortHolder.Grouping groups = new PortHolder.Grouping();
+    for (SocketRow r : owned(onPort)) {
+      SocketRow.ProcessOwner o = r.owner();
+      boolean p = o.isProcess();
+      groups.add(
+          new PortHolder(
+              r.node(),
+              proto,
+              o.status(),
+              p ? o.pid() : 0,
+              p ? o.process() : null,
+              p ? o.user() : null,
+              p ? o.cmdline() : null,
+              1,
+              r.listening()));
+    }
+    return groups.holders();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.portolan.cli;
 
+import dev.portolan.text.PortHolder;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;

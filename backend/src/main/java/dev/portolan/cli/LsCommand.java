@@ -1,5 +1,6 @@
 package dev.portolan.cli;
 
+import dev.portolan.text.TextTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -187,7 +188,7 @@ final class LsCommand extends ClientCommand {
     for (int i = 0; i < r.length; i++) {
       r[i] = right.get(i);
     }
-    Table table = new Table(headers, r);
+    TextTable table = new TextTable(headers, r);
     for (SocketRow s : rows) {
       List<String> cells = new ArrayList<>(headers.size());
       if (nodes) {
@@ -206,7 +207,7 @@ final class LsCommand extends ClientCommand {
       }
       table.add(cells);
     }
-    table.print(terminal, output);
+    terminal.print(table, output);
   }
 
   private static boolean sameProto(Set<String> protocols) {

@@ -1,5 +1,6 @@
 package dev.portolan.cli;
 
+import dev.portolan.text.TextTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -63,7 +64,7 @@ final class NmapText {
         if (versions) {
           headers.add("VERSION");
         }
-        Table table = new Table(headers);
+        TextTable table = new TextTable(headers);
         for (ScanResult.Port p : shown) {
           List<String> row =
               new ArrayList<>(
@@ -76,7 +77,7 @@ final class NmapText {
           }
           table.add(row);
         }
-        table.print(terminal, OutputFormat.table);
+        terminal.print(table, OutputFormat.table);
       }
       terminal.out().println();
     }

@@ -1,5 +1,6 @@
 package dev.portolan.cli;
 
+import dev.portolan.text.TextTable;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -29,8 +30,8 @@ final class NodesCommand extends ClientCommand {
       printJson(j);
       return 0;
     }
-    Table table =
-        new Table(
+    TextTable table =
+        new TextTable(
             List.of("NODE", "STATUS", "ROLE", "SOCKETS", "LISTENING", "READER", "KERNEL", "NOTE"),
             false,
             false,
@@ -61,7 +62,7 @@ final class NodesCommand extends ClientCommand {
                     : ""));
       }
     }
-    table.print(terminal, output);
+    terminal.print(table, output);
     if (Boolean.FALSE.equals(j.get("complete"))) {
       terminal.err().println("portolan: the answer is not complete yet (the hub is resyncing)");
     }

@@ -1,5 +1,6 @@
 package dev.portolan.cli;
 
+import dev.portolan.text.TextTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,8 +43,8 @@ final class ProcCommand extends ClientCommand {
     }
     String command = SocketRow.text(p.process().get("process"), "?");
     String user = SocketRow.text(p.process().get("user"), "?");
-    Table table =
-        new Table(
+    TextTable table =
+        new TextTable(
             List.of("COMMAND", "PID", "USER", "TYPE", "NODE", "NAME"),
             false,
             true,
@@ -61,7 +62,7 @@ final class ProcCommand extends ClientCommand {
               r.isUnix() ? Long.toString(r.inode()) : r.proto().toUpperCase(java.util.Locale.ROOT),
               name(r)));
     }
-    table.print(terminal, output);
+    terminal.print(table, output);
     return 0;
   }
 

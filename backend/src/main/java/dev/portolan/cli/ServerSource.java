@@ -1,5 +1,6 @@
 package dev.portolan.cli;
 
+import dev.portolan.text.PortHolder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,40 +56,36 @@ final class ServerSource implements SocketSource {
    * several namespaces of a node is one line, as {@code fuser} prints it.
    */
   static List<PortHolder> holders(String proto, Object owners) {
-    Map<String, PortHolder> groups = new LinkedHashMap<>();
+    PortHolder.Grouping groups = new PortHolder.Grouping();
     if (owners instanceof List<?> list) {
       for (Object o : list) {
         if (!(o instanceof Map<?, ?> m)) {
           continue;
         }
         String node = m.get("node") instanceof String s ? s : "";
-        SocketRow.ProcessOwner owner = SocketRow.ProcessOwner.UNKNOWN;
+        String status = "unknown";
+        int pid = 0;
+        String process = null;
+        String user = null;
+        String cmdline = null;
         if (m.get("owner") instanceof Map<?, ?> j) {
-          String status = j.get("status") instanceof String s ? s : "unknown";
-          owner =
-              "process".equals(status)
-                  ? new SocketRow.ProcessOwner(
-                      status,
-                      j.get("pid") instanceof Number n ? n.intValue() : 0,
-                      j.get("process") instanceof String s ? s : null,
-                      j.get("user") instanceof String s ? s : null,
-                      j.get("cmdline") instanceof String s ? s : null)
-                  : new SocketRow.ProcessOwner(status, 0, null, null, null);
+          status = j.get("status") instanceof String s ? s : "unknown";
+          if (PortHolder.PROCESS.equals(status)) {
+            pid = j.get("pid") instanceof Number n ? n.intValue() : 0;
+            process = j.get("process") instanceof String s ? s : null;
+            user = j.get("user") instanceof String s ? s : null;
+            cmdline = j.get("cmdline") instanceof String s ? s : null;
+          }
         }
         int sockets = m.get("sockets") instanceof Number n ? n.intValue() : 0;
         boolean listening =
             m.get("states") instanceof Map<?, ?> states
                 && states.containsKey("tcp".equals(proto) ? "listen" : "closed");
-        String key = node + '\0' + (owner.isProcess() ? "pid " + owner.pid() : owner.status());
-        PortHolder seen = groups.get(key);
-        groups.put(
-            key,
-            seen == null
-                ? new PortHolder(node, proto, owner, sockets, listening)
-                : seen.plus(sockets, listening));
+        groups.add(
+            new PortHolder(node, proto, status, pid, process, user, cmdline, sockets, listening));
       }
     }
-    return new ArrayList<>(groups.values());
+    return groups.holders();
   }
 
   @Override

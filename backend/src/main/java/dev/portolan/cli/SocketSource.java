@@ -1,7 +1,6 @@
 package dev.portolan.cli;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import dev.portolan.text.PortHolder;
 import java.util.List;
 import java.util.Map;
 
@@ -36,42 +35,4 @@ interface SocketSource {
   Map<String, Object> nodes(String node);
 
   record ProcessSockets(String node, Map<String, Object> process, List<SocketRow> sockets) {}
-
-  /**
-   * One holder of sockets on a port on one node: its owner (without an fd), how many of its sockets
-   * are on the port, and whether one of them listens (a TCP listener, an unconnected UDP socket).
-   */
-  record PortHolder(
-      String node, String proto, SocketRow.ProcessOwner owner, int sockets, boolean listening) {
-
-    /**
-     * {@code rows} (sockets on one port of {@code proto}) grouped by node and holder, in order of
-     * first appearance. Keyed by text, not by records: a record's equals and hashCode are linked at
-     * run time (invokedynamic), which costs a short-lived client tens of milliseconds.
-     */
-    static List<PortHolder> group(String proto, List<SocketRow> rows) {
-      Map<String, PortHolder> groups = new LinkedHashMap<>();
-      for (SocketRow r : rows) {
-        SocketRow.ProcessOwner o = r.owner();
-        SocketRow.ProcessOwner owner =
-            o.isProcess()
-                ? new SocketRow.ProcessOwner(
-                    o.status(), o.pid(), o.process(), o.user(), o.cmdline())
-                : new SocketRow.ProcessOwner(o.status(), 0, null, null, null);
-        String key = r.node() + '\0' + (o.isProcess() ? "pid " + o.pid() : o.status());
-        PortHolder seen = groups.get(key);
-        groups.put(
-            key,
-            seen == null
-                ? new PortHolder(r.node(), proto, owner, 1, r.listening())
-                : seen.plus(1, r.listening()));
-      }
-      return new ArrayList<>(groups.values());
-    }
-
-    /** This holder with {@code more} sockets, listening when either is. */
-    PortHolder plus(int more, boolean alsoListening) {
-      return new PortHolder(node, proto, owner, sockets + more, listening || alsoListening);
-    }
-  }
 }

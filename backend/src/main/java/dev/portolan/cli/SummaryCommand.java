@@ -1,5 +1,6 @@
 package dev.portolan.cli;
 
+import dev.portolan.text.TextTable;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -29,12 +30,12 @@ final class SummaryCommand extends ClientCommand {
     long udp6 = count(protocols, "udp6", "total");
     long unix = count(protocols, "unix", "total");
     if (output == OutputFormat.csv) {
-      Table t = new Table(List.of("transport", "total", "ip", "ipv6"));
+      TextTable t = new TextTable(List.of("transport", "total", "ip", "ipv6"));
       t.add(List.of("TCP", str(tcp4 + tcp6), str(tcp4), str(tcp6)));
       t.add(List.of("UDP", str(udp4 + udp6), str(udp4), str(udp6)));
       t.add(List.of("INET", str(tcp4 + tcp6 + udp4 + udp6), str(tcp4 + udp4), str(tcp6 + udp6)));
       t.add(List.of("UNIX", str(unix), "", ""));
-      t.print(terminal, output);
+      terminal.print(t, output);
       return 0;
     }
     var out = terminal.out();
@@ -60,12 +61,13 @@ final class SummaryCommand extends ClientCommand {
         orphaned,
         timewait);
     out.println();
-    Table t = new Table(List.of("Transport", "Total", "IP", "IPv6"), false, true, true, true);
+    TextTable t =
+        new TextTable(List.of("Transport", "Total", "IP", "IPv6"), false, true, true, true);
     t.add(List.of("UDP", str(udp4 + udp6), str(udp4), str(udp6)));
     t.add(List.of("TCP", str(tcp4 + tcp6), str(tcp4), str(tcp6)));
     t.add(List.of("INET", str(tcp4 + tcp6 + udp4 + udp6), str(tcp4 + udp4), str(tcp6 + udp6)));
     t.add(List.of("UNIX", str(unix), "-", "-"));
-    t.print(terminal, output);
+    terminal.print(t, output);
     Map<?, ?> nodes = map(s.get("nodes"));
     if (!nodes.isEmpty()) {
       out.printf(

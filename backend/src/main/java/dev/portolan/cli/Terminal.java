@@ -1,5 +1,6 @@
 package dev.portolan.cli;
 
+import dev.portolan.text.TextTable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -46,6 +47,14 @@ record Terminal(
 
   /** Bold text on a terminal, plain text elsewhere. */
   String bold(String text) {
-    return tty ? "\033[1m" + text + "\033[0m" : text;
+    return tty ? TextTable.bold(text) : text;
+  }
+
+  /**
+   * Prints {@code table} on standard output as {@code format} says (bold headers on a terminal).
+   */
+  void print(TextTable table, OutputFormat format) {
+    out.print(format == OutputFormat.csv ? table.csv() : table.aligned(tty));
+    out.flush();
   }
 }

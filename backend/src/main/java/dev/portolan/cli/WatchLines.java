@@ -1,5 +1,6 @@
 package dev.portolan.cli;
 
+import dev.portolan.text.TextTable;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -103,10 +104,10 @@ final class WatchLines {
   private void print(List<String> cells) {
     if (output == OutputFormat.csv) {
       if (!headed) {
-        terminal.out().println(Table.csvLine(HEADERS));
+        terminal.out().println(TextTable.csvLine(HEADERS));
         headed = true;
       }
-      terminal.out().println(Table.csvLine(cells));
+      terminal.out().println(TextTable.csvLine(cells));
       terminal.out().flush();
       return;
     }
@@ -121,7 +122,7 @@ final class WatchLines {
   private String line(List<String> cells) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < cells.size(); i++) {
-      String cell = Table.visible(cells.get(i));
+      String cell = TextTable.visible(cells.get(i));
       widths[i] = Math.max(widths[i], cell.length());
       if (i > 0) {
         b.append(' ');

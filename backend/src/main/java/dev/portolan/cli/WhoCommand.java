@@ -1,5 +1,7 @@
 package dev.portolan.cli;
 
+import dev.portolan.text.PortHolder;
+import dev.portolan.text.WhoTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,16 +63,11 @@ final class WhoCommand extends ClientCommand {
       throw new CliException(CliException.USAGE, "bad port '" + port + "': 1 to 65535");
     }
     SocketSource source = source();
-    List<SocketSource.PortHolder> held = new ArrayList<>();
+    List<PortHolder> held = new ArrayList<>();
     for (String proto : protocols) {
       held.addAll(source.portHolders(proto, p, node));
     }
     print(held, p);
-    boolean someone = false;
-    for (SocketSource.PortHolder h : held) {
-      String status = h.owner().status();
-      someone |= !status.equals("kernel") && !status.equals("gone");
-    }
     if (held.isEmpty() && output == OutputFormat.table) {
       terminal
           .err()
@@ -81,23 +78,23 @@ final class WhoCommand extends ClientCommand {
                   + source.where()
                   + ")");
     }
-    return someone ? 0 : 1;
+    return WhoTable.exitCode(held);
   }
 
-  private void print(List<SocketSource.PortHolder> held, int port) {
+  private void print(List<PortHolder> held, int port) {
     if (output == OutputFormat.json) {
       List<Object> out = new ArrayList<>();
-      for (SocketSource.PortHolder h : held) {
+      for (PortHolder h : held) {
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("node", h.node());
         j.put("proto", h.proto());
         j.put("port", (long) port);
-        j.put("status", h.owner().status());
-        if (h.owner().isProcess()) {
-          j.put("pid", (long) h.owner().pid());
-          j.put("process", h.owner().process());
-          j.put("user", h.owner().user());
-          j.put("cmdline", h.owner().cmdline());
+        j.put("status", h.status());
+        if (h.isProcess()) {
+          j.put("pid", (long) h.pid());
+          j.put("process", h.process());
+          j.put("user", h.user());
+          j.put("cmdline", h.cmdline());
         }
         j.put("sockets", (long) h.sockets());
         j.put("listening", h.listening());
@@ -109,32 +106,6 @@ final class WhoCommand extends ClientCommand {
     if (held.isEmpty()) {
       return;
     }
-    Table table =
-        new Table(
-            List.of("NODE", "PORT", "PID", "PROCESS", "USER", "SOCKETS", "LISTENING", "COMMAND"),
-            false,
-            false,
-            true,
-            false,
-            false,
-            true,
-            false,
-            false);
-    for (SocketSource.PortHolder h : held) {
-      SocketRow.ProcessOwner o = h.owner();
-      table.add(
-          List.of(
-              h.node(),
-              // String.concat, not +: each + shape is linked at run time (invokedynamic) unless
-              // the AOT cache's training run met it, ~10 ms for a short-lived client
-              h.proto().concat("/").concat(Integer.toString(port)),
-              o.isProcess() ? Integer.toString(o.pid()) : "-",
-              o.isProcess() ? o.process() : "(".concat(o.status()).concat(")"),
-              o.isProcess() && o.user() != null ? o.user() : "-",
-              Integer.toString(h.sockets()),
-              h.listening() ? "yes" : "no",
-              o.isProcess() && o.cmdline() != null ? o.cmdline() : ""));
-    }
-    table.print(terminal, output);
+    terminal.print(WhoTable.of(held, port), output);
   }
 }

@@ -1,5 +1,6 @@
 package dev.portolan.cli;
 
+import dev.portolan.text.TextTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -206,8 +207,8 @@ final class WhyCommand extends ClientCommand {
     if (evidence.isEmpty()) {
       return;
     }
-    Table table =
-        new Table(
+    TextTable table =
+        new TextTable(
             List.of(
                 "ROLE", "PID", "PROCESS", "USER", "LOCAL", "REMOTE", "STATE", "NETNS", "SOCKETS"),
             false,
@@ -232,7 +233,7 @@ final class WhyCommand extends ClientCommand {
       row.add(text(e.get("sockets")));
       table.add(row);
     }
-    table.print(terminal, output);
+    terminal.print(table, output);
   }
 
   private static String text(Object v) {

@@ -5,6 +5,7 @@ import dev.portolan.access.http.AccessControl;
 import dev.portolan.access.http.HostGuard;
 import dev.portolan.api.AuditApi;
 import dev.portolan.api.OpenApiDocument;
+import dev.portolan.api.OwnersText;
 import dev.portolan.api.ScanRoutes;
 import dev.portolan.api.SseFeed;
 import dev.portolan.api.TokenRoutes;
@@ -41,6 +42,7 @@ import dev.portolan.query.ScanGate;
 import dev.portolan.sampling.ChangeHistory;
 import dev.portolan.sampling.SocketFilter;
 import dev.portolan.service.ServiceNames;
+import dev.portolan.socket.Protocol;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -284,17 +286,21 @@ public final class WebVerticle extends VerticleBase {
             ctx ->
                 guarded(
                     ctx,
-                    Set.of("node", "proto", "port", "sockets"),
-                    (c, p) ->
-                        reply(
-                            c,
-                            fleet
-                                .owners(
-                                    node(p),
-                                    QueryValues.inetProtocol(QueryValues.single(p, "proto")),
-                                    requiredPort(p),
-                                    sockets(p))
-                                .map(OwnersReply::toJson))));
+                    Set.of("node", "proto", "port", "sockets", "bold"),
+                    (c, p) -> {
+                      if (OwnersText.asked(c)) {
+                        List<Protocol> protocols = OwnersText.protocols(p);
+                        OwnersText.answer(
+                            c, fleet, node(p), protocols, requiredPort(p), OwnersText.bold(p));
+                        return;
+                      }
+                      Protocol proto = QueryValues.inetProtocol(QueryValues.single(p, "proto"));
+                      reply(
+                          c,
+                          fleet
+                              .owners(node(p), proto, requiredPort(p), sockets(p))
+                              .map(OwnersReply::toJson));
+                    }));
     router
         .get("/api/v1/processes/:node/:pid")
         .handler(

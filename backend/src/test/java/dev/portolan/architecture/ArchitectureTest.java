@@ -1,5 +1,7 @@
 package dev.portolan.architecture;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -45,6 +47,25 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.vertx..")
+        .check(CLASSES);
+  }
+
+  /**
+   * The text both the terminal client and the API print ({@code portolan who}'s table) is plain
+   * Java that knows nothing of either: the client loads it without the node, the node without the
+   * client.
+   */
+  @Test
+  void sharedTextIsPlainJava() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.portolan.text..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.vertx..", "io.netty..", "picocli..")
+        .orShould()
+        .dependOnClassesThat(
+            resideInAPackage("dev.portolan..").and(not(resideInAPackage("dev.portolan.text.."))))
         .check(CLASSES);
   }
 

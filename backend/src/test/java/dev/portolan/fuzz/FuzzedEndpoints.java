@@ -58,7 +58,7 @@ final class FuzzedEndpoints {
           api("metrics", "GET", "/metrics"),
           api("nodes", "GET", "/api/v1/nodes", "node"),
           api("sockets", "GET", "/api/v1/sockets", with(SOCKET_FILTERS, "limit", "cursor")),
-          api("owners", "GET", "/api/v1/owners", "node", "proto", "port", "sockets"),
+          api("owners", "GET", "/api/v1/owners", "node", "proto", "port", "sockets", "bold"),
           api("processes", "GET", "/api/v1/processes/{node}/{pid}"),
           api("summary", "GET", "/api/v1/summary", "node"),
           api("namespaces", "GET", "/api/v1/namespaces", "node"),

@@ -108,6 +108,15 @@ public final class ApiContract {
     }
     // the document's content types have no parameters (; charset=...): the validator looks them up
     String type = e.contentType() == null ? null : e.contentType().split(";", 2)[0].strip();
+    if (e.body().length == 0 && type != null && type.startsWith("text/plain")) {
+      // the validator reads an empty body as a missing one; an empty text is a string all the same
+      // (portolan who's answer for a port nobody holds): its status and type must be documented
+      io.vertx.openapi.contract.Response documented = op.getResponse(e.status());
+      if (documented == null || !documented.getContent().containsKey(type)) {
+        violation(where + ": an empty " + type + " answer the document does not have");
+      }
+      return;
+    }
     ValidatableResponse response =
         e.body().length == 0 && type == null
             ? ValidatableResponse.create(e.status())

@@ -84,6 +84,9 @@ class OpenApiContractTest {
       expect(200, "GET", "/api/v1/owners?proto=tcp&sockets=true&port=" + port, null);
       expect(
           200, "GET", "/api/v1/owners?node=" + RunningNode.NODE + "&proto=tcp&port=" + port, null);
+      // portolan who's text, as the launcher asks for it
+      expectText("/api/v1/owners?port=" + port);
+      expectText("/api/v1/owners?proto=tcp&bold=true&node=" + RunningNode.NODE + "&port=" + port);
       expect(200, "GET", "/api/v1/processes/" + RunningNode.NODE + "/" + self, null);
       expect(200, "GET", "/api/v1/summary", null);
       expect(200, "GET", "/api/v1/summary?node=" + RunningNode.NODE, null);
@@ -156,6 +159,13 @@ class OpenApiContractTest {
       }
     }
     assertEquals(Set.of(), unseen, "documented operations this test did not see answered");
+  }
+
+  private static void expectText(String path) {
+    RunningNode.Reply r = node.send("GET", path, null, null, "Accept", "text/plain");
+    assertEquals(200, r.status(), path + ": " + r.body());
+    assertEquals("text/plain; charset=utf-8", r.contentType(), path);
+    assertEquals("0", r.header("Portolan-Exit-Code"), path + ": " + r.body());
   }
 
   private static RunningNode.Reply expect(int status, String method, String path, String body) {

@@ -69,4 +69,47 @@ class PortOwnersApiTest extends NodeTestBase {
       }
     }
   }
+
+  /**
+   * With {@code Accept: text/plain}, the answer is {@code portolan who}'s table with its exit code
+   * in a header: tcp and udp without {@code proto}, a bold header line when asked, nothing and exit
+   * code 1 for a port nobody holds. JSON still needs {@code proto}.
+   */
+  @Test
+  void asTextTheAnswerIsTheClientsTableWithItsExitCode() throws Exception {
+    try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int port = listener.getLocalPort();
+      String line =
+          Await.until(
+              "tcp/" + port + " held by this JVM, as text",
+              DEADLINE,
+              () -> {
+                RunningNode.Reply r = text("/api/v1/owners?port=" + port);
+                return r.body().contains(" " + SELF + " ") ? r.body() : null;
+              });
+      List<String> lines = line.lines().toList();
+      assertEquals(2, lines.size(), line);
+      assertTrue(
+          lines.get(0).startsWith("NODE ") && lines.get(0).endsWith(" LISTENING COMMAND"), line);
+      assertTrue(lines.get(1).startsWith(RunningNode.NODE + " tcp/" + port + " "), line);
+      assertTrue(lines.get(1).contains(" yes "), line);
+      RunningNode.Reply held = text("/api/v1/owners?proto=tcp&port=" + port);
+      assertEquals("0", held.header("Portolan-Exit-Code"));
+      assertEquals("text/plain; charset=utf-8", held.contentType());
+      assertTrue(
+          text("/api/v1/owners?bold=true&proto=tcp&port=" + port)
+              .body()
+              .startsWith("\033[1mNODE "));
+
+      RunningNode.Reply free = text("/api/v1/owners?proto=udp&port=" + port);
+      assertEquals(200, free.status());
+      assertEquals("", free.body());
+      assertEquals("1", free.header("Portolan-Exit-Code"));
+      assertEquals(400, node.get("/api/v1/owners?port=" + port).status());
+    }
+  }
+
+  private RunningNode.Reply text(String path) {
+    return node.send("GET", path, null, null, "Accept", "text/plain");
+  }
 }

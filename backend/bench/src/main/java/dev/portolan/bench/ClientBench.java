@@ -16,14 +16,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code bench --only client}: the terminal client end to end, JVM start included, against the
- * tools it stands in for. In a network namespace of its own (so the tools and the node see the
+ * {@code bench --only client}: the terminal client end to end, as users run it, against the tools
+ * it stands in for. In a network namespace of its own (so the tools and the node see the
  * population's sockets only), a population of TCP sockets held by several child processes and a
- * node; then, interleaved run by run, {@code portolan who P} (the launcher with its AOT cache,
- * through the running node) against {@code fuser -n tcp P} and {@code lsof -nP -iTCP:P}, for an
- * idle listener's port and a busy one's (shared with its accepted connections), and {@code portolan
- * ls -ltn} against {@code ss -ltn}. Every command runs through {@code nsenter --net=} (its cost,
- * with {@code true}, is a row of its own).
+ * node; then, interleaved run by run, {@code portolan who P} through the running node, once as the
+ * launcher runs it (its shell fast path) and once with {@code PORTOLAN_FAST=off} (the JVM client
+ * with its AOT cache, JVM start included), against {@code fuser -n tcp P} and {@code lsof -nP
+ * -iTCP:P}, for an idle listener's port and a busy one's (shared with its accepted connections),
+ * and {@code portolan ls -ltn} against {@code ss -ltn}. Each launcher row says which path answered
+ * (run once more with a JAVA_HOME without java: only the shell path still answers). Every command
+ * runs through {@code nsenter --net=} (its cost, with {@code true}, is a row of its own).
  */
 final class ClientBench {
   /** One command's times at one population. */
@@ -111,31 +113,42 @@ final class ClientBench {
         int idle = population.idlePort();
         int busy = population.busyPort();
         long owner = population.idlePortOwnerPid();
-        // the node has sampled the population, and the AOT cache is trained (a reading command)
-        awaitOutput(in, env, List.of(launcher.toString(), "who", "tcp/" + idle), "" + owner);
+        // the node has sampled the population, and the AOT cache is trained (a reading command
+        // through the JVM client: the fast path trains nothing)
+        Map<String, String> jvmEnv = new LinkedHashMap<>(env);
+        jvmEnv.put("PORTOLAN_FAST", "off");
+        awaitOutput(in, jvmEnv, List.of(launcher.toString(), "who", "tcp/" + idle), "" + owner);
         awaitCache(cache);
         int sockets = countSockets(in);
         log.printf(
             "client: ~%,d sockets (%,d in the namespace's TCP table), ready in %.1f s%n",
             size, sockets, (System.nanoTime() - t0) / 1e9);
-        Map<String, List<String>> commands = new LinkedHashMap<>();
-        commands.put("nsenter (the floor)", List.of("true"));
-        commands.put("who idle: portolan", List.of(launcher.toString(), "who", "tcp/" + idle));
-        commands.put("who idle: fuser", List.of("fuser", "-n", "tcp", Integer.toString(idle)));
-        commands.put("who idle: lsof", List.of("lsof", "-nP", "-iTCP:" + idle));
-        commands.put("who busy: portolan", List.of(launcher.toString(), "who", "tcp/" + busy));
-        commands.put("who busy: fuser", List.of("fuser", "-n", "tcp", Integer.toString(busy)));
-        commands.put("who busy: lsof", List.of("lsof", "-nP", "-iTCP:" + busy));
-        commands.put("ls -ltn: portolan", List.of(launcher.toString(), "ls", "-ltn"));
-        commands.put("ls -ltn: ss", List.of("ss", "-ltn"));
+        Map<String, Command> commands = new LinkedHashMap<>();
+        commands.put("nsenter (the floor)", new Command(List.of("true"), env));
+        for (String question : List.of("idle", "busy")) {
+          String asked = Integer.toString(question.equals("idle") ? idle : busy);
+          List<String> who = List.of(launcher.toString(), "who", "tcp/" + asked);
+          // as users run it: the launcher's fast path when it can, else the JVM client
+          commands.put("who " + question + ": portolan", new Command(who, env));
+          commands.put("who " + question + ": portolan, JVM client", new Command(who, jvmEnv));
+          commands.put(
+              "who " + question + ": fuser",
+              new Command(List.of("fuser", "-n", "tcp", asked), env));
+          commands.put(
+              "who " + question + ": lsof",
+              new Command(List.of("lsof", "-nP", "-iTCP:" + asked), env));
+        }
+        commands.put(
+            "ls -ltn: portolan", new Command(List.of(launcher.toString(), "ls", "-ltn"), env));
+        commands.put("ls -ltn: ss", new Command(List.of("ss", "-ltn"), env));
         Map<String, long[]> nanos = new LinkedHashMap<>();
         Map<String, String> checks = new LinkedHashMap<>();
         commands.keySet().forEach(k -> nanos.put(k, new long[runs]));
         for (int i = -warmups; i < runs; i++) {
-          for (Map.Entry<String, List<String>> c : commands.entrySet()) {
+          for (Map.Entry<String, Command> c : commands.entrySet()) {
             List<String> command = new ArrayList<>(in);
-            command.addAll(c.getValue());
-            Timed t = time(command, env);
+            command.addAll(c.getValue().argv());
+            Timed t = time(command, c.getValue().env());
             if (i >= 0) {
               nanos.get(c.getKey())[i] = t.nanos();
             } else {
@@ -143,13 +156,18 @@ final class ClientBench {
             }
           }
         }
+        for (Map.Entry<String, Command> c : commands.entrySet()) {
+          if (c.getValue().argv().getFirst().equals(launcher.toString())) {
+            checks.put(c.getKey(), checks.get(c.getKey()) + ", " + pathTaken(in, c.getValue()));
+          }
+        }
         List<Row> rows = new ArrayList<>();
-        for (Map.Entry<String, List<String>> c : commands.entrySet()) {
+        for (Map.Entry<String, Command> c : commands.entrySet()) {
           Row row =
               new Row(
                   sockets,
                   c.getKey(),
-                  String.join(" ", c.getValue()).replace(launcher.toString(), "portolan"),
+                  c.getValue().text().replace(launcher.toString(), "portolan"),
                   Timings.summarize(nanos.get(c.getKey())),
                   checks.get(c.getKey()));
           rows.add(row);
@@ -167,6 +185,31 @@ final class ClientBench {
         ChildProcesses.stop(nodeProcess);
       }
     }
+  }
+
+  /**
+   * A command and its environment; {@code PORTOLAN_FAST=off} in it is part of its text, as a user
+   * would type it.
+   */
+  record Command(List<String> argv, Map<String, String> env) {
+    String text() {
+      String line = String.join(" ", argv);
+      return "off".equals(env.get("PORTOLAN_FAST")) ? "PORTOLAN_FAST=off " + line : line;
+    }
+  }
+
+  /**
+   * Which path of the launcher answered {@code c}: run once more with a JAVA_HOME that has no java,
+   * it answers the same only when no JVM started (the launcher's shell fast path).
+   */
+  private static String pathTaken(List<String> in, Command c) throws Exception {
+    List<String> command = new ArrayList<>(in);
+    command.addAll(c.argv());
+    Timed asRun = time(command, c.env());
+    Map<String, String> noJava = new LinkedHashMap<>(c.env());
+    noJava.put("JAVA_HOME", "/nonexistent/jdk");
+    Timed withoutJava = time(command, noJava);
+    return withoutJava.check().equals(asRun.check()) ? "path: shell (no JVM)" : "path: JVM client";
   }
 
   /** A run's wall time and what it said in a few words (exit code, lines on stdout). */

@@ -1,24 +1,28 @@
-package dev.portolan.cli;
+package dev.portolan.text;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Rows of text printed as an aligned table (columns separated by at least one space, the last one
- * not padded) or as CSV.
+ * Rows of text as an aligned table (columns separated by at least one space, the last one not
+ * padded) or as CSV, with what a terminal would act on written out ({@link #visible}). Plain Java,
+ * shared by the terminal client and the API's text answers, so that both print the same bytes.
  */
-final class Table {
+public final class TextTable {
   private final List<String> headers;
   private final boolean[] rightAligned;
   private final List<List<String>> rows = new ArrayList<>();
 
-  Table(List<String> headers, boolean... rightAligned) {
+  /**
+   * A table with these column headers; a column is right-aligned where {@code rightAligned} says.
+   */
+  public TextTable(List<String> headers, boolean... rightAligned) {
     this.headers = headers;
     this.rightAligned = java.util.Arrays.copyOf(rightAligned, headers.size());
   }
 
   /** Adds a row; its cells are printed {@link #visible}. */
-  Table add(List<String> row) {
+  public TextTable add(List<String> row) {
     List<String> shown = new ArrayList<>(row.size());
     for (String cell : row) {
       shown.add(visible(cell));
@@ -26,6 +30,9 @@ final class Table {
     rows.add(shown);
     return this;
   }
+
+  private static final String BOLD = "\033[1m";
+  private static final String PLAIN = "\033[0m";
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -36,7 +43,7 @@ final class Table {
    * line: printed raw, an escape sequence in them would move the cursor, retitle the window or hide
    * text on the operator's terminal, and a newline would forge a row.
    */
-  static String visible(String text) {
+  public static String visible(String text) {
     int i = 0;
     while (i < text.length() && !acts(text.charAt(i))) {
       i++;
@@ -76,18 +83,15 @@ final class Table {
         || (c >= 0x2066 && c <= 0x2069);
   }
 
-  int size() {
+  public int size() {
     return rows.size();
   }
 
-  void print(Terminal terminal, OutputFormat format) {
-    if (format == OutputFormat.csv) {
-      terminal.out().println(csvLine(headers));
-      for (List<String> row : rows) {
-        terminal.out().println(csvLine(row));
-      }
-      return;
-    }
+  /**
+   * The aligned table: the header line (between {@code ESC[1m} and {@code ESC[0m} when {@code
+   * bold}, for a terminal), then one line per row, each ending with a newline.
+   */
+  public String aligned(boolean bold) {
     int[] widths = new int[headers.size()];
     for (int i = 0; i < widths.length; i++) {
       widths[i] = headers.get(i).length();
@@ -97,13 +101,31 @@ final class Table {
         widths[i] = Math.max(widths[i], row.get(i).length());
       }
     }
-    terminal.out().println(terminal.bold(line(headers, widths)));
     StringBuilder all = new StringBuilder();
+    if (bold) {
+      all.append(BOLD).append(line(headers, widths)).append(PLAIN);
+    } else {
+      all.append(line(headers, widths));
+    }
+    all.append('\n');
     for (List<String> row : rows) {
       all.append(line(row, widths)).append('\n');
     }
-    terminal.out().print(all);
-    terminal.out().flush();
+    return all.toString();
+  }
+
+  /** The table as CSV: the header line and one line per row, each ending with a newline. */
+  public String csv() {
+    StringBuilder all = new StringBuilder(csvLine(headers)).append('\n');
+    for (List<String> row : rows) {
+      all.append(csvLine(row)).append('\n');
+    }
+    return all.toString();
+  }
+
+  /** {@code text} in bold for a terminal. */
+  public static String bold(String text) {
+    return BOLD.concat(text).concat(PLAIN);
   }
 
   private String line(List<String> cells, int[] widths) {
@@ -126,7 +148,8 @@ final class Table {
     return b.toString().stripTrailing();
   }
 
-  static String csvLine(List<String> cells) {
+  /** One CSV line of {@code cells} (without its newline). */
+  public static String csvLine(List<String> cells) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < cells.size(); i++) {
       if (i > 0) {
