@@ -27,17 +27,7 @@ class ClientTokenTest {
         RunningNode.start(
             AccessFixture.settings(Map.of("users", AccessFixture.usersFile(dir).toString())));
     server = "http://127.0.0.1:" + node.port;
-    String admin = AccessFixture.login(node, AccessFixture.ADMIN);
-    RunningNode.Reply made =
-        node.send(
-            "POST",
-            "/api/v1/tokens",
-            "{\"name\":\"cli\",\"role\":\"viewer\"}",
-            "application/json",
-            "Cookie",
-            admin);
-    assertEquals(201, made.status(), made.body());
-    token = made.json().getString("token");
+    token = AccessFixture.viewerToken(node);
   }
 
   @AfterAll

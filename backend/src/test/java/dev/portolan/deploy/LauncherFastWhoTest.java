@@ -55,16 +55,7 @@ class LauncherFastWhoTest {
             AccessFixture.settings(
                 Map.of("users", AccessFixture.usersFile(access).toString(), "namespaces", "off")));
     server = "http://127.0.0.1:" + node.port;
-    RunningNode.Reply made =
-        node.send(
-            "POST",
-            "/api/v1/tokens",
-            "{\"name\":\"cli\",\"role\":\"viewer\"}",
-            "application/json",
-            "Cookie",
-            AccessFixture.login(node, AccessFixture.ADMIN));
-    assertEquals(201, made.status(), made.body());
-    token = made.json().getString("token");
+    token = AccessFixture.viewerToken(node);
   }
 
   @AfterAll

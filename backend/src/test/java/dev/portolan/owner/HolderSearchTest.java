@@ -136,14 +136,8 @@ class HolderSearchTest {
   @Test
   void smallFdTablesAreReadBeforeABigOneThatGainedMoreRecently() throws IOException {
     OwnerIndex.Settings budgetOfTen = new OwnerIndex.Settings(Duration.ofHours(1), 160, 256, 10);
-    Map<Integer, Long> many = new HashMap<>();
-    for (int fd = 3; fd < 3 + 2 * HolderSearch.BIG_TABLE; fd++) {
-      many.put(fd, 100_000L + fd);
-    }
-    KnownProcess big = process(100, true, many);
+    KnownProcess big = bigRecentOwner(100, Map.of());
     KnownProcess small = process(101, true, Map.of(3, 5000L, 4, 5001L));
-    big.fdCount = many.size() + 1;
-    big.lastGain = 9;
     small.fdCount = 3;
     small.lastGain = 1;
     InodeTable table = InodeTable.of(List.of(listener(5001)));
@@ -165,20 +159,13 @@ class HolderSearchTest {
     search.search(wanted, later, later, false, NamespaceMembers.NONE);
     assertEquals(new FdRef(100, 9999), holdings.holder(7000), "the big table is read last");
     assertEquals(2, procFs.fdDirReads.get(), "the small one first, then the big one");
-    assertEquals(many.size() + 2, big.fdCount, "its size as read now");
+    assertEquals(2 * HolderSearch.BIG_TABLE + 2, big.fdCount, "its size as read now");
   }
 
   @Test
   void aBigRecentOwnerIsReadWithinTheBudgetWhenManySmallTablesDoNotAnswer() throws IOException {
     OwnerIndex.Settings budgetOfThree = new OwnerIndex.Settings(Duration.ofHours(1), 160, 256, 3);
-    Map<Integer, Long> many = new HashMap<>();
-    for (int fd = 3; fd < 3 + 2 * HolderSearch.BIG_TABLE; fd++) {
-      many.put(fd, 100_000L + fd);
-    }
-    many.put(9999, 7000L);
-    KnownProcess node = process(100, true, many); // this node, say: a reader per namespace
-    node.fdCount = many.size() + 1;
-    node.lastGain = 9;
+    bigRecentOwner(100, Map.of(9999, 7000L)); // this node, say: a reader per namespace
     for (int pid = 101; pid <= 105; pid++) {
       process(pid, true, Map.of(3, 1000L + pid)).fdCount = 2; // idle sidecars
     }
@@ -228,6 +215,21 @@ class HolderSearchTest {
         HolderSearch.RECENT_OWNERS_READ + 1,
         procFs.fdDirReads.get(),
         "the most recent owners, then the socket's uid's process");
+  }
+
+  /**
+   * A process holding twice {@link HolderSearch#BIG_TABLE} sockets, and {@code sockets}, known to
+   * the index as read with that many fds and as the most recent owner.
+   */
+  private KnownProcess bigRecentOwner(int pid, Map<Integer, Long> sockets) throws IOException {
+    Map<Integer, Long> many = new HashMap<>(sockets);
+    for (int fd = 3; fd < 3 + 2 * HolderSearch.BIG_TABLE; fd++) {
+      many.put(fd, 100_000L + fd);
+    }
+    KnownProcess p = process(pid, true, many);
+    p.fdCount = many.size() + 1;
+    p.lastGain = 9;
+    return p;
   }
 
   /** A process in the proc tree holding {@code sockets} (fd to inode), known to the index. */

@@ -105,4 +105,18 @@ public final class AccessFixture {
     return String.join(
         "; ", jar.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
   }
+
+  /** A viewer's API token named {@code cli}, made by the admin on {@code node}. */
+  public static String viewerToken(RunningNode node) {
+    RunningNode.Reply made =
+        node.send(
+            "POST",
+            "/api/v1/tokens",
+            "{\"name\":\"cli\",\"role\":\"viewer\"}",
+            "application/json",
+            "Cookie",
+            login(node, ADMIN));
+    assertEquals(201, made.status(), made.body());
+    return made.json().getString("token");
+  }
 }
