@@ -402,4 +402,34 @@ class LauncherFastWhoTest {
       assertTrue(run.millis() < 20_000, "and no longer: " + run);
     }
   }
+
+  @Test
+  void aNodeWhoseAcceptQueueIsFullHandsOverToTheJvmClientWithinTheBound() throws Exception {
+    // a listener that never accepts, its queue filled: the kernel drops further SYNs, so a connect
+    // waits out its retries (minutes) unless something bounds it
+    try (ServerSocket stalled = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String there = "http://127.0.0.1:" + stalled.getLocalPort();
+      List<Socket> queued = new ArrayList<>();
+      try {
+        while (queued.size() < 16) {
+          Socket s = new Socket();
+          queued.add(s);
+          s.connect(stalled.getLocalSocketAddress(), 200);
+        }
+      } catch (java.net.SocketTimeoutException full) {
+        // the queue is full: this connect's SYN was dropped
+      }
+      assumeTrue(queued.size() < 16, "the kernel kept accepting connections into a backlog of 1");
+      try {
+        Run run = launch("who", "22", "--server", there);
+        assertTrue(run.jvm(), "the JVM client answered after the fast path gave up: " + run);
+        assertEquals(3, run.code(), run.toString());
+        assertTrue(run.millis() < 20_000, "bounded, not the kernel's SYN retries: " + run);
+      } finally {
+        for (Socket s : queued) {
+          s.close();
+        }
+      }
+    }
+  }
 }
