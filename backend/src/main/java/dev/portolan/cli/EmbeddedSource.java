@@ -116,16 +116,15 @@ final class EmbeddedSource implements SocketSource {
     PortHolder.Grouping groups = new PortHolder.Grouping();
     for (SocketRow r : owned(onPort)) {
       SocketRow.ProcessOwner o = r.owner();
-      boolean p = o.isProcess();
       groups.add(
           new PortHolder(
               r.node(),
               proto,
               o.status(),
-              p ? o.pid() : 0,
-              p ? o.process() : null,
-              p ? o.user() : null,
-              p ? o.cmdline() : null,
+              o.pid(),
+              o.process(),
+              o.user(),
+              o.cmdline(),
               1,
               r.listening()));
     }

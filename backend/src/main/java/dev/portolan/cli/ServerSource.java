@@ -70,12 +70,10 @@ final class ServerSource implements SocketSource {
         String cmdline = null;
         if (m.get("owner") instanceof Map<?, ?> j) {
           status = j.get("status") instanceof String s ? s : "unknown";
-          if (PortHolder.PROCESS.equals(status)) {
-            pid = j.get("pid") instanceof Number n ? n.intValue() : 0;
-            process = j.get("process") instanceof String s ? s : null;
-            user = j.get("user") instanceof String s ? s : null;
-            cmdline = j.get("cmdline") instanceof String s ? s : null;
-          }
+          pid = j.get("pid") instanceof Number n ? n.intValue() : 0;
+          process = j.get("process") instanceof String s ? s : null;
+          user = j.get("user") instanceof String s ? s : null;
+          cmdline = j.get("cmdline") instanceof String s ? s : null;
         }
         int sockets = m.get("sockets") instanceof Number n ? n.intValue() : 0;
         boolean listening =

@@ -25,6 +25,16 @@ public record PortHolder(
   /** The owner's status when a process holds the sockets. */
   public static final String PROCESS = "process";
 
+  /** A holder that is no process (the kernel, say) has no pid, name, user nor command line. */
+  public PortHolder {
+    if (!PROCESS.equals(status)) {
+      pid = 0;
+      process = null;
+      user = null;
+      cmdline = null;
+    }
+  }
+
   public boolean isProcess() {
     return PROCESS.equals(status);
   }
