@@ -272,6 +272,15 @@ public final class BenchCommand implements Callable<Integer> {
   int fleetWarmup = 15;
 
   @Option(
+      names = "--fleet-feed-nodes",
+      paramLabel = "N",
+      description =
+          "SSE clients of --only fleet's load part: 0 (default) one client of the whole feed; N one"
+              + " client per agent for N agents spread over the fleet (?node=NAME), where the whole"
+              + " feed outruns a client on the machine that also runs the simulator")
+  int fleetFeedNodes = 0;
+
+  @Option(
       names = "--fleet-hub-flags",
       paramLabel = "FLAGS",
       description = "The hub's JVM flags, space separated (default -Xmx6g -XX:+UseParallelGC)")
@@ -497,7 +506,8 @@ public final class BenchCommand implements Callable<Integer> {
                       fleetWarmup,
                       hubFlags,
                       simFlags,
-                      fleetJfr)));
+                      fleetJfr,
+                      fleetFeedNodes)));
         }
         if (fleetJfr != null) {
           out.println(

@@ -42,7 +42,8 @@ final class FleetBench {
       int warmupSeconds,
       List<String> hubFlags,
       List<String> simFlags,
-      Path jfrDir) {}
+      Path jfrDir,
+      int feedNodes) {}
 
   /**
    * Requests through the hub to random agents and back ({@code GET /api/v1/owners?node=...}): how
@@ -99,6 +100,7 @@ final class FleetBench {
       double nodesListingMillis,
       double allDownAfterLeaveSeconds,
       String feedFailure,
+      String feedClients,
       double machineBusy,
       double otherCpu,
       double loadBefore,
@@ -194,7 +196,8 @@ final class FleetBench {
             nodes.size(), sockets, afterReady, afterLaunch);
         double listing = nodesListingMillis(hub);
 
-        try (SseLatencyProbe probe = SseLatencyProbe.connect(hub.httpPort)) {
+        try (SseProbes probe = feedClients(hub.httpPort, s)) {
+          out.println("  SSE: " + probe.description());
           Thread.sleep(s.warmupSeconds() * 1000L);
           if (probe.failure() != null) {
             throw new IOException("the hub's feed failed during warm-up: " + probe.failure());
@@ -339,6 +342,7 @@ final class FleetBench {
               listing,
               allDown,
               failure,
+              probe.description(),
               machineBusy,
               machineBusy - hubUsed.total() * perTick - simCpu - benchCpu,
               loadBefore,
@@ -379,6 +383,22 @@ final class FleetBench {
       }
       return new GcPauses(count, total, max);
     }
+  }
+
+  /**
+   * The benchmark's SSE clients: one of the whole feed, or with {@code feedNodes} > 0 one for each
+   * of that many agents spread evenly over the fleet.
+   */
+  private static SseProbes feedClients(int port, Settings s) throws IOException {
+    if (s.feedNodes() <= 0) {
+      return SseProbes.wholeFeed(port);
+    }
+    int n = Math.min(s.feedNodes(), s.nodes());
+    List<String> nodes = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      nodes.add(dev.portolan.sim.Simulation.nodeName((int) ((long) i * s.nodes() / n), s.nodes()));
+    }
+    return SseProbes.following(port, nodes);
   }
 
   private static List<String> withJfr(List<String> flags, Path dir, String name) {

@@ -79,7 +79,7 @@ record FleetReport(
           String.format(
               "A hub (`--role hub`, bus and bridge TLS, JVM flags `%s`) and one simulator JVM (`--simulate-nodes N"
                   + " --simulate-sockets %d --simulate-churn %s`, flags `%s`) on 127.0.0.1, both on this machine's %d"
-                  + " CPUs, with the benchmark's SSE client. Each simulated agent holds a TLS connection of its own to the"
+                  + " CPUs, with the benchmark's SSE clients (%s). Each simulated agent holds a TLS connection of its own to the"
                   + " hub's bridge (`--bridge-port`), with its own certificate (CN = its node name, SAN URI"
                   + " `urn:portolan:role:agent`, EC P-256, signed by a fleet CA the benchmark makes), speaking the bridge"
                   + " protocol as `HubLinkVerticle` does: it registers its 12 node services, publishes a change batch and a"
@@ -98,6 +98,7 @@ record FleetReport(
               s.churn(),
               String.join(" ", s.simFlags()),
               machine.cpus(),
+              results.getFirst().feedClients(),
               s.seconds(),
               s.warmupSeconds(),
               dev.portolan.sim.SimulatorVerticle.CONNECTING,

@@ -39,15 +39,25 @@ final class SseLatencyProbe implements AutoCloseable {
     this.reader = Thread.ofPlatform().daemon().name("sse-probe").start(this::read);
   }
 
-  /** Connects to {@code 127.0.0.1:port} and asks for the feed. */
+  /** Connects to {@code 127.0.0.1:port} and asks for the whole feed. */
   static SseLatencyProbe connect(int port) throws IOException {
+    return connect(port, "");
+  }
+
+  /**
+   * Connects to {@code 127.0.0.1:port} and asks for the feed with {@code query} ({@code ""}, or
+   * {@code "?node=NAME"} and the like: URL-safe text).
+   */
+  static SseLatencyProbe connect(int port, String query) throws IOException {
     Socket s = new Socket();
     s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
     s.setTcpNoDelay(true);
     s.setReceiveBufferSize(4 << 20);
     OutputStream out = s.getOutputStream();
     out.write(
-        ("GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1:"
+        ("GET /api/v1/events"
+                + query
+                + " HTTP/1.1\r\nHost: 127.0.0.1:"
                 + port
                 + "\r\nAccept: text/event-stream\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII));
