@@ -271,8 +271,14 @@ final class PortolanProcess implements AutoCloseable {
     return ProcStat.rssKib(process.pid());
   }
 
-  /** G1 and Serial say "used 123456K", ZGC "used 345M". */
-  private static final Pattern USED = Pattern.compile("used (\\d+)([KMG])");
+  /**
+   * A heap's or generation's line of {@code GC.heap_info}: G1 {@code garbage-first heap total ...,
+   * used 123456K}, Serial {@code def new generation} and {@code tenured generation}, Parallel
+   * {@code PSYoungGen} and {@code ParOldGen}, ZGC {@code ZHeap used 345M}. One leading space; the
+   * spaces inside a generation are indented further, and {@code Metaspace} is not heap.
+   */
+  private static final Pattern USED =
+      Pattern.compile("(?m)^ (?!Metaspace)\\S.*?\\bused (\\d+)([KMG])");
 
   /**
    * Heap in use, KiB, from {@code jcmd PID GC.heap_info} (the JVM's own figure, no safepoint for a
@@ -282,16 +288,32 @@ final class PortolanProcess implements AutoCloseable {
     if (afterFullGc) {
       jcmd("GC.run");
     }
-    Matcher m = USED.matcher(jcmd("GC.heap_info"));
-    if (!m.find()) {
-      throw new IOException("no heap figure from jcmd " + process.pid());
+    String info = jcmd("GC.heap_info");
+    long used = heapUsedKib(info);
+    if (used < 0) {
+      throw new IOException("no heap figure from jcmd " + process.pid() + ": " + info);
     }
-    long value = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "G" -> value * 1024 * 1024;
-      case "M" -> value * 1024;
-      default -> value;
-    };
+    return used;
+  }
+
+  /**
+   * The heap in use, KiB, from {@code GC.heap_info}'s text: the sum of its generations (young and
+   * old for Serial and Parallel); -1 when it names none.
+   */
+  static long heapUsedKib(String heapInfo) {
+    Matcher m = USED.matcher(heapInfo);
+    long sum = -1;
+    while (m.find()) {
+      long value = Long.parseLong(m.group(1));
+      sum =
+          Math.max(sum, 0)
+              + switch (m.group(2)) {
+                case "G" -> value * 1024 * 1024;
+                case "M" -> value * 1024;
+                default -> value;
+              };
+    }
+    return sum;
   }
 
   /** Runs {@code jcmd PID COMMAND ARGS}; its output. */
