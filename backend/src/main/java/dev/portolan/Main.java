@@ -54,8 +54,8 @@ public final class Main implements Callable<Integer> {
 
   /**
    * System properties that keep a node's class count down, each unless given with {@code -D}
-   * (backend/BENCHMARKS.md, "Fewer classes"): Netty 4.2 asks the JDK whether Flight Recorder is
-   * there for its allocator events, which loads ~110 {@code jdk.jfr} classes into every node (a
+   * (backend/BENCHMARKS.md, "The agent's JVM floor"): Netty 4.2 defines its allocator's JFR events
+   * when Flight Recorder is there, which loads ~110 {@code jdk.jfr} classes into every node (a
    * recording started with {@code -XX:StartFlightRecording} or {@code jcmd JFR.start} works as
    * before: only Netty's own events are off).
    */
