@@ -42,6 +42,7 @@ public final class Main implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   public static void main(String[] args) {
+    leanDefaults();
     OneLineLogs.install();
     CommandLine commandLine = new CommandLine(new Main());
     dev.portolan.cli.Cli.addCommands(commandLine);
@@ -50,6 +51,21 @@ public final class Main implements Callable<Integer> {
       System.exit(code);
     }
   }
+
+  /**
+   * System properties that keep a node's class count down, each unless given with {@code -D}
+   * (backend/BENCHMARKS.md, "The agent's JVM floor"): Netty 4.2 defines its allocator's JFR events
+   * when Flight Recorder is there, which loads ~110 {@code jdk.jfr} classes into every node (a
+   * recording started with {@code -XX:StartFlightRecording} or {@code jcmd JFR.start} works as
+   * before: only Netty's own events are off).
+   */
+  static void leanDefaults() {
+    if (System.getProperty(NETTY_JFR) == null) {
+      System.setProperty(NETTY_JFR, "false");
+    }
+  }
+
+  static final String NETTY_JFR = "io.netty.jfr.enabled";
 
   /**
    * The settings {@code args} (this command's node options), the environment and the config file

@@ -36,13 +36,17 @@ class LauncherScriptTest {
     Path java = bin.resolve("java");
     Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path jar = Files.writeString(dir.resolve("portolan.jar"), "");
+    Path jar = dir.resolve("portolan.jar");
+    if (!Files.exists(jar)) {
+      Files.writeString(jar, ""); // once: the client's AOT cache is named after its size and time
+    }
     Path script = DeployFiles.root().resolve("backend/bin/portolan");
     List<String> command = new java.util.ArrayList<>(List.of("/bin/sh", script.toString()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().remove("PORTOLAN_JAVA_OPTS");
     pb.environment().remove("PORTOLAN_ROLE");
+    pb.environment().remove("JAVA_TOOL_OPTIONS");
     // the JVM client's start is what these tests look at, not a node that may answer `who` on
     // this host (LauncherFastWhoTest)
     pb.environment().put("PORTOLAN_FAST", "off");
@@ -84,12 +88,45 @@ class LauncherScriptTest {
             "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1",
             "-Xss512k",
+            "-Xshare:off",
             "--sun-misc-unsafe-memory-access=allow")) {
       assertTrue(a.contains(flag), flag + " in " + a);
     }
     assertEquals(
         List.of("-jar", dir.resolve("portolan.jar").toString(), "--http-port", "7070"),
         a.subList(a.indexOf("-jar"), a.size()));
+  }
+
+  @Test
+  void theClientGoesWithoutItsAotCacheWhenJavaToolOptionsSetSharing() throws Exception {
+    launch(Map.of("PORTOLAN_AOT", "off"), "who", "22"); // makes the jar
+    Path jar = dir.resolve("portolan.jar");
+    Path cacheDir = Files.createDirectories(dir.resolve("cache"));
+    Path cache =
+        Files.writeString(
+            cacheDir.resolve(
+                "client-"
+                    + Files.size(jar)
+                    + "-"
+                    + Files.getLastModifiedTime(jar).to(TimeUnit.SECONDS)
+                    + ".aot"),
+            "");
+    List<String> with =
+        javaArguments(Map.of("PORTOLAN_CACHE_DIR", cacheDir.toString()), "who", "22");
+    assertTrue(with.contains("-XX:AOTCache=" + cache), with.toString());
+    // the image's small-footprint JAVA_TOOL_OPTIONS have -Xshare:off, and a JVM refuses to start
+    // with both ("Option AOTCache cannot be used at the same time with ... -Xshare:off")
+    List<String> without =
+        javaArguments(
+            Map.of(
+                "PORTOLAN_CACHE_DIR",
+                cacheDir.toString(),
+                "JAVA_TOOL_OPTIONS",
+                "-XX:+UseSerialGC -Xshare:off"),
+            "who",
+            "22");
+    assertTrue(without.stream().noneMatch(a -> a.startsWith("-XX:AOTCache")), without.toString());
+    assertTrue(without.contains("dev.portolan.cli.ClientMain"), without.toString());
   }
 
   @Test

@@ -67,7 +67,9 @@ public final class BenchCommand implements Callable<Integer> {
    * JAVA_TOOL_OPTIONS), which the README points to for a small agent: the heap is at most 40 % of
    * the container's memory (Min- and MaxRAMPercentage), with a young generation fixed at 12 MiB
    * (-Xmn12m, SurvivorRatio=4) so that a sample's tables die young from the first sample on, and
-   * the old generation kept within 10-30 % free after a full collection (Min/MaxHeapFreeRatio).
+   * the old generation kept within 10-30 % free after a full collection (Min/MaxHeapFreeRatio); no
+   * class-data archive (-Xshare:off: relocating the JDK's archive at start dirties more memory than
+   * parsing the classes an agent takes from it).
    */
   static final List<String> DEPLOYED_AGENT_FLAGS =
       List.of(
@@ -83,7 +85,8 @@ public final class BenchCommand implements Callable<Integer> {
           "-Xss512k",
           "-XX:ReservedCodeCacheSize=32m",
           "-XX:+UseCompactObjectHeaders",
-          "-XX:-UsePerfData");
+          "-XX:-UsePerfData",
+          "-Xshare:off");
 
   /**
    * What the DaemonSet's container limits (memory 256Mi, cpu 500m) make the JVM see, for a JVM run
