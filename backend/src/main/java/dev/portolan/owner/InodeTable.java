@@ -16,9 +16,10 @@ final class InodeTable {
   private final long[] inodes;
   private final int mask;
   private int size;
+  private boolean kernelSockets;
 
   private InodeTable(int expected, boolean withRows) {
-    int capacity = Integer.highestOneBit(Math.max(16, expected * 2) - 1) << 1;
+    int capacity = capacityFor(expected);
     slots = new long[capacity];
     rows = withRows ? new SocketEntry[capacity] : null;
     inodes = new long[Math.max(1, expected)];
@@ -27,13 +28,41 @@ final class InodeTable {
 
   /** The table of {@code sockets}: each inode with the first row that has it. */
   static InodeTable of(Collection<SocketEntry> sockets) {
-    InodeTable t = new InodeTable(sockets.size(), true);
+    return new InodeTable(sockets.size(), true).fill(sockets);
+  }
+
+  /**
+   * The table of {@code sockets}, in {@code reused}'s arrays when they are of the right size
+   * (cleared first), else in new ones: a sampler's table every second, without 500 KB of garbage
+   * each time at 12,000 sockets. {@code reused} (null: none) is not to be used afterwards.
+   */
+  static InodeTable of(Collection<SocketEntry> sockets, InodeTable reused) {
+    if (reused == null
+        || reused.rows == null
+        || reused.inodes.length < sockets.size()
+        || reused.slots.length != capacityFor(sockets.size())) {
+      return of(sockets);
+    }
+    java.util.Arrays.fill(reused.slots, 0L);
+    java.util.Arrays.fill(reused.rows, null);
+    reused.size = 0;
+    reused.kernelSockets = false;
+    return reused.fill(sockets);
+  }
+
+  private InodeTable fill(Collection<SocketEntry> sockets) {
     for (SocketEntry s : sockets) {
       if (s.inode() != 0) {
-        t.add(s.inode(), s);
+        add(s.inode(), s);
+      } else {
+        kernelSockets = true;
       }
     }
-    return t;
+    return this;
+  }
+
+  private static int capacityFor(int expected) {
+    return Integer.highestOneBit(Math.max(16, expected * 2) - 1) << 1;
   }
 
   /** A table of bare inodes (no rows): {@code inodes} and {@code extra} (0s left out). */
@@ -90,6 +119,21 @@ final class InodeTable {
 
   int size() {
     return size;
+  }
+
+  /** The {@code i}th distinct inode, in the order added. */
+  long inode(int i) {
+    return inodes[i];
+  }
+
+  /** The distinct inodes, in the order added (a copy). */
+  long[] inodes() {
+    return java.util.Arrays.copyOf(inodes, size);
+  }
+
+  /** Whether a row with inode 0 (a socket no file refers to: the kernel's) was in the table. */
+  boolean hasKernelSockets() {
+    return kernelSockets;
   }
 
   /** Each distinct inode once, in the order added. */

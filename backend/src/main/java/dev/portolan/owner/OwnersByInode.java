@@ -59,6 +59,26 @@ public final class OwnersByInode extends AbstractMap<Long, Owner> {
     return o;
   }
 
+  /**
+   * Where {@code inode} is (or would be) in this table, for {@link #ownerAt} and {@link #fdAt}: one
+   * probe for both answers.
+   */
+  public int slotOf(long inode) {
+    return slot(inode);
+  }
+
+  /**
+   * The owner at {@code slot} (from {@link #slotOf}), or null if that inode is not in the table.
+   */
+  public Owner ownerAt(int slot) {
+    return owners[slot];
+  }
+
+  /** The fd at {@code slot} (from {@link #slotOf}), -1 when not known. */
+  public int fdAt(int slot) {
+    return owners[slot] == null ? -1 : fds[slot];
+  }
+
   private int slot(long inode) {
     long h = inode * 0x9E3779B97F4A7C15L;
     int slot = (int) (h ^ (h >>> 32)) & mask;

@@ -62,9 +62,21 @@ public final class SampleDiffer {
     // the fingerprint its index computed: no second pass looking the previous rows up in this
     // table.)
     boolean[] stillOpen = new boolean[before.size()];
+    // The sampler hands out the previous sample's row for an unchanged socket, in the kernel's
+    // order, which holds from one sample to the next: the row just after the last one met is
+    // most often this one, the very object, so unchanged; no lookup (a cache miss in a table of
+    // 12,000) and no comparison.
+    int next = 0;
     for (int i = 0; i < now.size(); i++) {
       OwnedSocket row = now.row(i);
+      if (next < before.size() && before.row(next) == row) {
+        stillOpen[next++] = true;
+        continue;
+      }
       int at = before.indexOf(row.socket(), now.print(i));
+      if (at >= 0) {
+        next = at + 1;
+      }
       if (at < 0) {
         changes.add(new SocketChange(ChangeKind.OPENED, node, ++seq, nowMillis, row, null, null));
         continue;

@@ -169,10 +169,18 @@ public final class Sampler {
       InodeMemo<OwnedSocket> previous) {
     List<OwnedSocket> rows = new ArrayList<>(table.size());
     for (SocketEntry e : table) {
-      Owner found = e.inode() == 0 ? Owner.KERNEL : owners.owner(e.inode());
+      Owner found;
+      int fd;
+      if (e.inode() == 0) {
+        found = Owner.KERNEL;
+        fd = -1;
+      } else {
+        int slot = owners.slotOf(e.inode());
+        found = owners.ownerAt(slot);
+        fd = owners.fdAt(slot);
+      }
       Owner owner = found != null ? found : Owner.UNKNOWN;
       SocketNamespace namespace = spaces == null ? null : spaces.of(e);
-      int fd = found != null && e.inode() != 0 ? owners.fd(e.inode()) : -1;
       OwnedSocket was = previous == null ? null : previous.previous(e.inode());
       rows.add(
           was != null

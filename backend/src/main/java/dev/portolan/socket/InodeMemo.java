@@ -5,92 +5,86 @@ import java.util.Arrays;
 /**
  * What the last full read made for each socket inode, to be handed out again when this read finds
  * the socket unchanged: at 10,000 sockets a sample made 10,000 new rows a second that were equal to
- * the last sample's, and threw those away. Two primitive open-addressing tables, inode to value:
- * the last read's (asked with {@link #previous}) and the one this read fills ({@link #record}),
- * swapped by {@link #finish}. Inode 0 (sockets no file refers to) is never kept. Not thread-safe:
- * one reading thread at a time.
+ * the last sample's, and threw those away. Inode 0 (sockets no file refers to) is never kept. Not
+ * thread-safe: one reading thread at a time.
+ *
+ * <p>The kernel lists a table in the same order from one read to the next (its hash buckets'), so
+ * the last read is kept in that order and asked in it: {@link #previous} looks a few entries ahead
+ * of the last one it found, a sequential pass over two arrays. A hash table of inodes cost a random
+ * access per socket, twice (one to record, one to ask), and at 12,000 sockets those cache misses
+ * were the sampler's largest Java cost. Only when a read misses often (its order moved: another
+ * reader's order, or many sockets came and went) is a hash index of the last read built, at most
+ * once per read; until then a socket asked out of order is not found, and its caller makes the row
+ * anew (the memo is a cache: a miss costs an allocation, never a wrong answer).
  */
 public final class InodeMemo<T> {
-  private long[] lastKeys = new long[0];
+  /** How far past the last entry found {@link #previous} looks before it calls it a miss. */
+  static final int LOOK_AHEAD = 8;
+
+  /** Misses in one read, past which the last read is indexed by inode. */
+  static final int MISSES_BEFORE_INDEX = 64;
+
+  private long[] lastInodes = new long[0];
   private Object[] lastValues = new Object[0];
-  private long[] keys = new long[0];
+  private int lastCount;
+  private long[] inodes = new long[0];
   private Object[] values = new Object[0];
-  private boolean recording;
   private int count;
+  private boolean recording;
+  private int cursor;
+  private int misses;
+
+  /** Slot -> position in the last read + 1 (0: empty); null until a read misses often. */
+  private int[] index;
+
+  private int indexMask;
 
   /** Starts recording a full read of about {@code expected} sockets. */
   public void start(int expected) {
-    // at most three quarters full at the expected count: the table is kept between reads
-    int size = Integer.highestOneBit(Math.max(16, expected + expected / 3 + 1) - 1) << 1;
-    if (keys.length != size) {
-      keys = new long[size];
-      values = new Object[size];
-    } else {
-      Arrays.fill(keys, 0L);
-      Arrays.fill(values, null);
+    if (inodes.length < expected) {
+      inodes = new long[Math.max(16, expected)];
+      values = new Object[inodes.length];
     }
-    recording = true;
     count = 0;
+    recording = true;
+    cursor = 0;
+    misses = 0;
   }
 
-  /**
-   * Keeps {@code value} for {@code inode} from this read (while recording; 0 is not kept). The
-   * table doubles when three quarters full: a read far larger than expected (a table that grew) is
-   * kept whole, so that the next read hands out every unchanged row.
-   */
+  /** Keeps {@code value} for {@code inode} from this read (while recording; 0 is not kept). */
   public void record(long inode, T value) {
     if (!recording || inode == 0) {
       return;
     }
-    if (count * 4 >= keys.length * 3) {
-      grow();
+    if (count == inodes.length) {
+      inodes = Arrays.copyOf(inodes, count * 2);
+      values = Arrays.copyOf(values, count * 2);
     }
-    put(inode, value);
-  }
-
-  private void grow() {
-    long[] oldKeys = keys;
-    Object[] oldValues = values;
-    keys = new long[oldKeys.length * 2];
-    values = new Object[oldKeys.length * 2];
-    count = 0;
-    for (int i = 0; i < oldKeys.length; i++) {
-      if (oldKeys[i] != 0) {
-        put(oldKeys[i], oldValues[i]);
-      }
-    }
-  }
-
-  private void put(long inode, Object value) {
-    int mask = keys.length - 1;
-    for (int slot = slot(inode, mask); ; slot = (slot + 1) & mask) {
-      if (keys[slot] == 0) {
-        keys[slot] = inode;
-        values[slot] = value;
-        count++;
-        return;
-      }
-      if (keys[slot] == inode) {
-        return; // listed twice: the first counts
-      }
-    }
+    inodes[count] = inode;
+    values[count++] = value;
   }
 
   /**
-   * This read becomes the last one (the table of the one before is reused by the next {@link
+   * This read becomes the last one (the arrays of the one before are reused by the next {@link
    * #start}); without a {@link #start}, nothing changes.
    */
   public void finish() {
     if (!recording) {
       return;
     }
-    long[] k = lastKeys;
+    long[] k = lastInodes;
     Object[] v = lastValues;
-    lastKeys = keys;
+    // what the read before held past this one's end would keep its rows alive: dropped
+    Arrays.fill(v, 0, Math.min(lastCount, v.length), null);
+    lastInodes = inodes;
     lastValues = values;
-    keys = k;
+    lastCount = count;
+    inodes = k;
     values = v;
     recording = false;
+    cursor = 0;
+    misses = 0;
+    index = null;
   }
 
   /** A failed read: what it recorded is dropped, the last read's stays. */
@@ -98,20 +92,56 @@ public final class InodeMemo<T> {
     recording = false;
   }
 
-  /** What the last full read made for {@code inode}, or null. */
+  /**
+   * What the last full read made for {@code inode}, or null: not in it, or not found cheaply (see
+   * the class comment). Asked in the order of the last read, every entry is found.
+   */
   @SuppressWarnings("unchecked")
   public T previous(long inode) {
-    if (inode == 0 || lastKeys.length == 0) {
+    if (inode == 0 || lastCount == 0) {
       return null;
     }
-    int mask = lastKeys.length - 1;
-    for (int slot = slot(inode, mask); ; slot = (slot + 1) & mask) {
-      long k = lastKeys[slot];
-      if (k == inode) {
-        return (T) lastValues[slot];
+    int end = Math.min(lastCount, cursor + LOOK_AHEAD);
+    for (int i = cursor; i < end; i++) {
+      if (lastInodes[i] == inode) {
+        cursor = i + 1;
+        return (T) lastValues[i];
       }
-      if (k == 0) {
+    }
+    if (index == null) {
+      if (++misses <= MISSES_BEFORE_INDEX) {
         return null;
+      }
+      buildIndex();
+    }
+    for (int slot = slot(inode, indexMask); ; slot = (slot + 1) & indexMask) {
+      int at = index[slot];
+      if (at == 0) {
+        return null;
+      }
+      if (lastInodes[at - 1] == inode) {
+        cursor = at;
+        return (T) lastValues[at - 1];
+      }
+    }
+  }
+
+  /** Indexes the last read by inode (of an inode listed twice, the first). */
+  private void buildIndex() {
+    int size = Integer.highestOneBit(Math.max(16, lastCount * 2) - 1) << 1;
+    index = new int[size];
+    indexMask = size - 1;
+    for (int i = 0; i < lastCount; i++) {
+      long inode = lastInodes[i];
+      for (int slot = slot(inode, indexMask); ; slot = (slot + 1) & indexMask) {
+        int at = index[slot];
+        if (at == 0) {
+          index[slot] = i + 1;
+          break;
+        }
+        if (lastInodes[at - 1] == inode) {
+          break; // listed twice: the first counts
+        }
       }
     }
   }

@@ -34,6 +34,41 @@ class InodeTableTest {
     List<Long> order = new ArrayList<>();
     t.forEachInode(order::add);
     assertEquals(List.of(7L, 9L), order);
+    assertEquals(7L, t.inode(0));
+    assertEquals(9L, t.inode(1));
+    assertEquals(List.of(7L, 9L), java.util.Arrays.stream(t.inodes()).boxed().toList());
+    assertTrue(t.hasKernelSockets(), "a row with inode 0 was there");
+    assertFalse(InodeTable.of(List.of(first)).hasKernelSockets());
+  }
+
+  @Test
+  void aReusedTableHoldsOnlyTheNewRows() {
+    List<SocketEntry> before = new ArrayList<>();
+    List<SocketEntry> after = new ArrayList<>();
+    for (int i = 1; i <= 100; i++) {
+      before.add(row(i, i));
+      after.add(row(i + 50, i));
+    }
+    before.add(row(0, 2));
+    after.add(row(0, 1));
+    InodeTable first = InodeTable.of(before);
+    InodeTable second = InodeTable.of(after, first);
+    assertSame(first, second, "the same size of table: its arrays filled again");
+    assertEquals(100, second.size());
+    assertFalse(second.contains(1), "a row of the table before");
+    assertFalse(second.contains(50));
+    assertTrue(second.contains(51));
+    assertTrue(second.contains(150));
+    assertEquals(51L, second.inode(0));
+    assertTrue(second.hasKernelSockets());
+    List<SocketEntry> many = new ArrayList<>(after);
+    for (int i = 200; i < 1_000; i++) {
+      many.add(row(i, i));
+    }
+    InodeTable bigger = InodeTable.of(many, second);
+    assertTrue(bigger != second, "too small: a new table");
+    assertEquals(900, bigger.size());
+    assertTrue(InodeTable.of(before, null).contains(1));
   }
 
   @Test

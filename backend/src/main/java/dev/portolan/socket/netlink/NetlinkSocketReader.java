@@ -11,6 +11,7 @@ import dev.portolan.socket.proc.ProcNetReader;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,10 +22,10 @@ import java.util.Set;
 /**
  * A {@link SocketTableReader} over {@code NETLINK_SOCK_DIAG}, as {@code ss} reads the table: one
  * dump per family and protocol ({@code inet_diag_req_v2} for TCP and UDP over IPv4 and IPv6, {@code
- * unix_diag_req} for unix sockets), parsed straight from the receive buffer. State filters go to
- * the kernel, so reading only the listeners costs what the listeners cost, not the whole table.
- * Kernel-wide counters ({@link #sockstat()}) still come from {@code /proc/net/sockstat}, two short
- * files.
+ * unix_diag_req} for unix sockets), each datagram copied to the heap and parsed there. State
+ * filters go to the kernel, so reading only the listeners costs what the listeners cost, not the
+ * whole table. Kernel-wide counters ({@link #sockstat()}) still come from {@code
+ * /proc/net/sockstat}, two short files.
  *
  * <p>Reads this process's network namespace, or the one its {@link SocketSource} makes sockets in.
  * Methods are synchronized: one dump at a time per reader. After a failed dump the netlink socket
@@ -39,6 +40,14 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
   private final MemorySegment request = arena.allocate(SockDiag.TCP_COMPAT_REQUEST_BYTES, 8);
   private final TextCache cache;
   private final byte[] scratch = new byte[256];
+
+  /**
+   * Each received datagram copied to the heap and parsed there: plain array reads, where the
+   * agent's C1-only JIT makes each read of native memory a chain of calls. Held during a {@link
+   * #read} only, so that a node's hundreds of namespace readers do not keep 64 KiB each.
+   */
+  private byte[] heap;
+
   private final ProcNetReader counters;
   private final SocketSource source;
   private final boolean ipv6;
@@ -129,6 +138,7 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
     if (whole) {
       previous.start(lastCount + lastCount / 8);
     }
+    heap = new byte[BUFFER_BYTES];
     try {
       if (socket == null) {
         socket = source.open();
@@ -153,6 +163,8 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
       }
       previous.abandon();
       throw e;
+    } finally {
+      heap = null;
     }
     previous.finish();
     if (full) {
@@ -237,35 +249,36 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
         throw new NetlinkException(
             "sock_diag dump: no answer from the kernel", NetlinkException.EAGAIN);
       }
-      long at = 0;
+      MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, heap, 0, length);
+      int at = 0;
       while (at + SockDiag.NLMSG_HDRLEN <= length) {
-        int size = SockDiag.messageLength(buffer, at);
+        int size = SockDiag.messageLength(heap, at);
         if (size < SockDiag.NLMSG_HDRLEN || at + size > length) {
           throw new NetlinkException("sock_diag dump: malformed message of " + size + " bytes", 0);
         }
-        int type = SockDiag.messageType(buffer, at);
-        boolean ours = SockDiag.messageSeq(buffer, at) == expected;
+        int type = SockDiag.messageType(heap, at);
+        boolean ours = SockDiag.messageSeq(heap, at) == expected;
         if (ours && type == SockDiag.NLMSG_DONE) {
-          int code = SockDiag.errorCode(buffer, at, size);
+          int code = SockDiag.errorCode(heap, at, size);
           if (code < 0) {
             throw new NetlinkException("sock_diag dump " + what(proto, message), -code);
           }
           return;
         }
         if (ours && type == SockDiag.NLMSG_ERROR) {
-          int code = SockDiag.errorCode(buffer, at, size);
+          int code = SockDiag.errorCode(heap, at, size);
           throw new NetlinkException(
               "sock_diag dump " + what(proto, message), code < 0 ? -code : code);
         }
         if (ours && (type == SockDiag.SOCK_DIAG_BY_FAMILY || type == SockDiag.TCPDIAG_GETSOCK)) {
-          long msg = at + SockDiag.NLMSG_HDRLEN;
+          int msg = at + SockDiag.NLMSG_HDRLEN;
           SocketEntry e =
               proto == null
                   ? (size >= SockDiag.NLMSG_HDRLEN + SockDiag.UNIX_DIAG_MSG_BYTES
-                      ? SockDiag.parseUnix(buffer, msg, at + size, cache, scratch, previous)
+                      ? SockDiag.parseUnix(heap, msg, at + size, cache, scratch, previous)
                       : null)
                   : (size >= SockDiag.NLMSG_HDRLEN + SockDiag.INET_DIAG_MSG_BYTES
-                      ? SockDiag.parseInet(buffer, msg, proto, cache, previous)
+                      ? SockDiag.parseInet(heap, msg, proto, cache, previous)
                       : null);
           if (e != null) {
             out.add(e);

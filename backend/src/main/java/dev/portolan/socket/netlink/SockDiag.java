@@ -197,31 +197,45 @@ public final class SockDiag {
    */
   public static SocketEntry parseInet(
       MemorySegment b, long msg, Protocol proto, TextCache cache, InodeMemo<SocketEntry> previous) {
-    int family = b.get(ValueLayout.JAVA_BYTE, msg) & 0xff;
-    SocketState state = SocketState.ofCode(b.get(ValueLayout.JAVA_BYTE, msg + 1) & 0xff);
+    byte[] copy = new byte[INET_DIAG_MSG_BYTES];
+    MemorySegment.copy(b, ValueLayout.JAVA_BYTE, msg, copy, 0, INET_DIAG_MSG_BYTES);
+    return parseInet(copy, 0, proto, cache, previous);
+  }
+
+  /**
+   * The {@code inet_diag_msg} at {@code msg} of {@code b} (a received datagram copied to the heap)
+   * as a record, or null for a state this reader does not know; the row {@code previous} has for
+   * the socket's inode when every field is the same (null: always a new row). Plain array reads:
+   * the agent runs C1 only, which compiles each read of a {@code MemorySegment} to a chain of calls
+   * (at 10,000 sockets a sample, most of the parse's time).
+   */
+  public static SocketEntry parseInet(
+      byte[] b, int msg, Protocol proto, TextCache cache, InodeMemo<SocketEntry> previous) {
+    int family = b[msg] & 0xff;
+    SocketState state = SocketState.ofCode(b[msg + 1] & 0xff);
     if (state == null) {
       return null;
     }
-    int localPort = b.get(BE16, msg + 4) & 0xffff;
-    int remotePort = b.get(BE16, msg + 6) & 0xffff;
+    int localPort = be16(b, msg + 4);
+    int remotePort = be16(b, msg + 6);
     String local;
     String remote;
     Family fam;
     if (family == AF_INET) {
       fam = Family.IPV4;
-      local = cache.ipv4(b.get(BE32, msg + 8));
-      remote = cache.ipv4(b.get(BE32, msg + 24));
+      local = cache.ipv4(be32(b, msg + 8));
+      remote = cache.ipv4(be32(b, msg + 24));
     } else if (family == AF_INET6) {
       fam = Family.IPV6;
-      local = cache.ipv6(b.get(BE64, msg + 8), b.get(BE64, msg + 16));
-      remote = cache.ipv6(b.get(BE64, msg + 24), b.get(BE64, msg + 32));
+      local = cache.ipv6(be64(b, msg + 8), be64(b, msg + 16));
+      remote = cache.ipv6(be64(b, msg + 24), be64(b, msg + 32));
     } else {
       return null;
     }
-    long rx = b.get(U32, msg + 56) & 0xffffffffL;
-    long tx = state == SocketState.LISTEN ? 0 : b.get(U32, msg + 60) & 0xffffffffL;
-    int uid = b.get(U32, msg + 64);
-    long inode = b.get(U32, msg + 68) & 0xffffffffL;
+    long rx = u32(b, msg + 56) & 0xffffffffL;
+    long tx = state == SocketState.LISTEN ? 0 : u32(b, msg + 60) & 0xffffffffL;
+    int uid = u32(b, msg + 64);
+    long inode = u32(b, msg + 68) & 0xffffffffL;
     SocketEntry was = previous == null ? null : previous.previous(inode);
     if (was != null
         && was.proto() == proto
@@ -326,32 +340,49 @@ public final class SockDiag {
       TextCache cache,
       byte[] scratch,
       InodeMemo<SocketEntry> previous) {
-    UnixType type = UnixType.ofCode(b.get(ValueLayout.JAVA_BYTE, msg + 1) & 0xff);
-    SocketState state = SocketState.ofCode(b.get(ValueLayout.JAVA_BYTE, msg + 2) & 0xff);
+    byte[] copy = new byte[(int) (end - msg)];
+    MemorySegment.copy(b, ValueLayout.JAVA_BYTE, msg, copy, 0, copy.length);
+    return parseUnix(copy, 0, copy.length, cache, scratch, previous);
+  }
+
+  /**
+   * The {@code unix_diag_msg} at {@code msg} of {@code b} (a received datagram copied to the heap;
+   * attributes up to {@code end}) as a record, or null for an unknown type or state; the row {@code
+   * previous} has for the socket's inode when every field is the same (null: always a new row).
+   */
+  public static SocketEntry parseUnix(
+      byte[] b,
+      int msg,
+      int end,
+      TextCache cache,
+      byte[] scratch,
+      InodeMemo<SocketEntry> previous) {
+    UnixType type = UnixType.ofCode(b[msg + 1] & 0xff);
+    SocketState state = SocketState.ofCode(b[msg + 2] & 0xff);
     if (type == null || state == null) {
       return null;
     }
-    long inode = b.get(U32, msg + 4) & 0xffffffffL;
+    long inode = u32(b, msg + 4) & 0xffffffffL;
     String path = null;
     long peer = 0;
     long rx = 0;
     long tx = 0;
-    long at = msg + UNIX_DIAG_MSG_BYTES;
+    int at = msg + UNIX_DIAG_MSG_BYTES;
     while (at + 4 <= end) {
-      int length = b.get(U16, at) & 0xffff;
-      int attr = b.get(U16, at + 2) & 0x3fff;
+      int length = u16(b, at);
+      int attr = u16(b, at + 2) & 0x3fff;
       if (length < 4 || at + length > end) {
         break;
       }
-      long data = at + 4;
+      int data = at + 4;
       int size = length - 4;
       switch (attr) {
         case UNIX_DIAG_NAME -> path = unixName(b, data, size, cache, scratch);
-        case UNIX_DIAG_PEER -> peer = size >= 4 ? b.get(U32, data) & 0xffffffffL : 0;
+        case UNIX_DIAG_PEER -> peer = size >= 4 ? u32(b, data) & 0xffffffffL : 0;
         case UNIX_DIAG_RQLEN -> {
           if (size >= 8) {
-            rx = b.get(U32, data) & 0xffffffffL;
-            tx = state == SocketState.LISTEN ? 0 : b.get(U32, data + 4) & 0xffffffffL;
+            rx = u32(b, data) & 0xffffffffL;
+            tx = state == SocketState.LISTEN ? 0 : u32(b, data + 4) & 0xffffffffL;
           }
         }
         default -> {}
@@ -378,12 +409,12 @@ public final class SockDiag {
    * abstract name (leading NUL) as {@code @} followed by its bytes, each NUL written {@code @}.
    * Null for an empty name.
    */
-  static String unixName(MemorySegment b, long data, int size, TextCache cache, byte[] scratch) {
+  static String unixName(byte[] b, int data, int size, TextCache cache, byte[] scratch) {
     int n = Math.min(size, scratch.length);
     if (n == 0) {
       return null;
     }
-    MemorySegment.copy(b, ValueLayout.JAVA_BYTE, data, scratch, 0, n);
+    System.arraycopy(b, data, scratch, 0, n);
     if (scratch[0] == 0) {
       for (int i = 0; i < n; i++) {
         if (scratch[i] == 0) {
@@ -397,5 +428,60 @@ public final class SockDiag {
       length++;
     }
     return cache.path(scratch, 0, length);
+  }
+
+  // --- a datagram copied to the heap: netlink headers and fields in the host's byte order, the
+  // inet_diag addresses and ports in network order
+
+  private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
+  /** An unsigned 16-bit field in the host's byte order. */
+  static int u16(byte[] b, int at) {
+    int lo = b[at] & 0xff;
+    int hi = b[at + 1] & 0xff;
+    return LITTLE_ENDIAN ? lo | hi << 8 : lo << 8 | hi;
+  }
+
+  /** A 32-bit field in the host's byte order. */
+  static int u32(byte[] b, int at) {
+    if (!LITTLE_ENDIAN) {
+      return be32(b, at);
+    }
+    return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | b[at + 3] << 24;
+  }
+
+  /** An unsigned 16-bit field in network order. */
+  static int be16(byte[] b, int at) {
+    return (b[at] & 0xff) << 8 | (b[at + 1] & 0xff);
+  }
+
+  /** A 32-bit field in network order. */
+  static int be32(byte[] b, int at) {
+    return b[at] << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
+  }
+
+  /** A 64-bit field in network order. */
+  static long be64(byte[] b, int at) {
+    return (long) be32(b, at) << 32 | (be32(b, at + 4) & 0xffffffffL);
+  }
+
+  /** {@link #messageLength(MemorySegment, long)} of a datagram copied to the heap. */
+  static int messageLength(byte[] b, int at) {
+    return u32(b, at);
+  }
+
+  /** {@link #messageType(MemorySegment, long)} of a datagram copied to the heap. */
+  static int messageType(byte[] b, int at) {
+    return u16(b, at + 4);
+  }
+
+  /** {@link #messageSeq(MemorySegment, long)} of a datagram copied to the heap. */
+  static int messageSeq(byte[] b, int at) {
+    return u32(b, at + 8);
+  }
+
+  /** {@link #errorCode(MemorySegment, long, int)} of a datagram copied to the heap. */
+  static int errorCode(byte[] b, int at, int length) {
+    return length >= NLMSG_HDRLEN + 4 ? u32(b, at + NLMSG_HDRLEN) : 0;
   }
 }
