@@ -523,33 +523,14 @@ public final class OwnerIndex {
 
   private OwnersByInode ownersOf(Collection<SocketEntry> sockets) {
     OwnersByInode owners = new OwnersByInode(sockets.size());
-    Map<Integer, Owner> byPid = new HashMap<>();
-    Owner hidden = unreadableCount() > 0 ? Owner.PERMISSION_DENIED : Owner.UNKNOWN;
-    Set<Long> gone = released;
-    int lastPid = -1;
-    Owner lastOwner = null;
+    Answers answers = new Answers(owners);
     for (SocketEntry s : sockets) {
       long inode = s.inode();
       if (inode == 0) {
         owners.set(0L, Owner.KERNEL);
         continue;
       }
-      FdRef ref = byInode.get(inode);
-      Owner owner;
-      if (ref == null) {
-        owner =
-            gone.contains(inode)
-                ? Owner.GONE
-                : walkedUnexplained.contains(inode) ? hidden : Owner.UNKNOWN;
-      } else if (ref.pid() == lastPid) {
-        owner = lastOwner; // a table lists a process's sockets together more often than not
-      } else {
-        owner = byPid.computeIfAbsent(ref.pid(), this::ownerOf);
-        lastPid = ref.pid();
-        lastOwner = owner;
-      }
-      owners.set(
-          inode, owner, ref != null && owner.status() == OwnerStatus.PROCESS ? ref.fd() : -1);
+      answers.set(inode, byInode.get(inode));
     }
     return owners;
   }
@@ -564,14 +545,31 @@ public final class OwnerIndex {
     if (table.hasKernelSockets()) {
       owners.set(0L, Owner.KERNEL);
     }
-    Map<Integer, Owner> byPid = new HashMap<>();
-    Owner hidden = unreadableCount() > 0 ? Owner.PERMISSION_DENIED : Owner.UNKNOWN;
-    Set<Long> gone = released;
-    int lastPid = -1;
-    Owner lastOwner = null;
+    Answers answers = new Answers(owners);
     for (int i = 0; i < refs.length; i++) {
-      long inode = table.inode(i);
-      FdRef ref = refs[i];
+      answers.set(table.inode(i), refs[i]);
+    }
+    return owners;
+  }
+
+  /**
+   * Fills one answer ({@link OwnersByInode}) inode by inode: each process's owner made once, the
+   * last one kept at hand (a table lists a process's sockets together more often than not).
+   */
+  private final class Answers {
+    private final OwnersByInode owners;
+    private final Map<Integer, Owner> byPid = new HashMap<>();
+    private final Owner hidden = unreadableCount() > 0 ? Owner.PERMISSION_DENIED : Owner.UNKNOWN;
+    private final Set<Long> gone = released;
+    private int lastPid = -1;
+    private Owner lastOwner;
+
+    Answers(OwnersByInode owners) {
+      this.owners = owners;
+    }
+
+    /** The owner of {@code inode}, whose entry in the index is {@code ref} (null: none). */
+    void set(long inode, FdRef ref) {
       Owner owner;
       if (ref == null) {
         owner =
@@ -581,14 +579,13 @@ public final class OwnerIndex {
       } else if (ref.pid() == lastPid) {
         owner = lastOwner;
       } else {
-        owner = byPid.computeIfAbsent(ref.pid(), this::ownerOf);
+        owner = byPid.computeIfAbsent(ref.pid(), OwnerIndex.this::ownerOf);
         lastPid = ref.pid();
         lastOwner = owner;
       }
       owners.set(
           inode, owner, ref != null && owner.status() == OwnerStatus.PROCESS ? ref.fd() : -1);
     }
-    return owners;
   }
 
   /** The inodes of {@code missing} whose sockets {@code stillHeld} says were released. */

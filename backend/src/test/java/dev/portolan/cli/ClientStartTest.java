@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.portolan.web.Await;
 import dev.portolan.web.RunningNode;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +58,7 @@ class ClientStartTest {
   @Test
   void whoAndLsLoadNoPicocliAndLinkNothingAtRunTime() throws Exception {
     try (ServerSocket held = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      awaitSampled(held.getLocalPort());
       int port = held.getLocalPort();
       List<List<String>> commands =
           List.of(
@@ -79,6 +82,7 @@ class ClientStartTest {
     Path script = Path.of("/usr/bin/script");
     assumeTrue(Files.isExecutable(script), "needs script(1) (util-linux) for a pseudo-terminal");
     try (ServerSocket held = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      awaitSampled(held.getLocalPort());
       List<String> client =
           List.of(
               ProcessHandle.current().info().command().orElseThrow(),
@@ -94,6 +98,20 @@ class ClientStartTest {
       String onTty = run(List.of(script.toString(), "-qec", String.join(" ", client), "/dev/null"));
       assertTrue(onTty.contains("\033[1mNODE "), "a bold header on a terminal: " + onTty);
     }
+  }
+
+  /**
+   * Waits until the node's table holds the listener on {@code port}: the node answers from its
+   * latest sample, and a client started right after the socket opened can be quicker than it.
+   */
+  private static void awaitSampled(int port) throws InterruptedException {
+    Await.until(
+        "the node's sample to hold tcp/" + port,
+        Duration.ofSeconds(30),
+        () ->
+            node.get("/api/v1/owners?proto=tcp&port=" + port).json().getBoolean("listening", false)
+                ? Boolean.TRUE
+                : null);
   }
 
   /** What {@code command} prints, run against the node (it must exit 0). */
