@@ -272,13 +272,14 @@ final class PortolanProcess implements AutoCloseable {
   }
 
   /**
-   * A heap's or generation's line of {@code GC.heap_info}: G1 {@code garbage-first heap total ...,
-   * used 123456K}, Serial {@code def new generation} and {@code tenured generation}, Parallel
-   * {@code PSYoungGen} and {@code ParOldGen}, ZGC {@code ZHeap used 345M}. One leading space; the
-   * spaces inside a generation are indented further, and {@code Metaspace} is not heap.
+   * A heap's or generation's line of {@code GC.heap_info}, JDK 25: G1 {@code garbage-first heap
+   * total reserved ..., committed ..., used 123456K}, Serial {@code DefNew} and {@code Tenured},
+   * Parallel {@code PSYoungGen} and {@code ParOldGen}, ZGC {@code ZHeap used 345M}, at the start of
+   * the line (JDK 17 indents them by one space); the spaces inside a generation are indented
+   * further, and {@code Metaspace} and {@code class space} are not heap.
    */
   private static final Pattern USED =
-      Pattern.compile("(?m)^ (?!Metaspace)\\S.*?\\bused (\\d+)([KMG])");
+      Pattern.compile("(?m)^ ?(?!Metaspace|class space)\\S.*?\\bused (\\d+)([KMG])");
 
   /**
    * Heap in use, KiB, from {@code jcmd PID GC.heap_info} (the JVM's own figure, no safepoint for a
