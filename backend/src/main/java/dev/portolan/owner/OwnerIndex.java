@@ -237,7 +237,7 @@ public final class OwnerIndex {
       missing.addAll(deferred);
       unexplained = missing;
 
-      OwnersByInode owners = searched ? ownersOf(sockets) : ownersOf(table, refs);
+      OwnersByInode owners = ownersOf(table, searched ? null : refs);
       lastStats =
           new Stats(
               byInode.size(),
@@ -521,55 +521,24 @@ public final class OwnerIndex {
 
   // ---- answers ----
 
-  private OwnersByInode ownersOf(Collection<SocketEntry> sockets) {
-    OwnersByInode owners = new OwnersByInode(sockets.size());
-    Answers answers = new Answers(owners);
-    for (SocketEntry s : sockets) {
-      long inode = s.inode();
-      if (inode == 0) {
-        owners.set(0L, Owner.KERNEL);
-        continue;
-      }
-      answers.set(inode, byInode.get(inode));
-    }
-    return owners;
-  }
-
   /**
-   * {@link #ownersOf(Collection)} from each distinct inode's entry as looked up in this update
-   * ({@code refs}, in {@code table}'s order), when nothing changed the index since: the same
-   * answer, without a second lookup per inode.
+   * The answer for every socket of {@code table}: each distinct inode's owner from {@code refs}
+   * (its entry as this update looked it up, in {@code table}'s order) when nothing changed the
+   * index since, else ({@code refs} null: a search ran) from the index as it is now.
    */
   private OwnersByInode ownersOf(InodeTable table, FdRef[] refs) {
     OwnersByInode owners = new OwnersByInode(table.size() + 1);
     if (table.hasKernelSockets()) {
       owners.set(0L, Owner.KERNEL);
     }
-    Answers answers = new Answers(owners);
-    for (int i = 0; i < refs.length; i++) {
-      answers.set(table.inode(i), refs[i]);
-    }
-    return owners;
-  }
-
-  /**
-   * Fills one answer ({@link OwnersByInode}) inode by inode: each process's owner made once, the
-   * last one kept at hand (a table lists a process's sockets together more often than not).
-   */
-  private final class Answers {
-    private final OwnersByInode owners;
-    private final Map<Integer, Owner> byPid = new HashMap<>();
-    private final Owner hidden = unreadableCount() > 0 ? Owner.PERMISSION_DENIED : Owner.UNKNOWN;
-    private final Set<Long> gone = released;
-    private int lastPid = -1;
-    private Owner lastOwner;
-
-    Answers(OwnersByInode owners) {
-      this.owners = owners;
-    }
-
-    /** The owner of {@code inode}, whose entry in the index is {@code ref} (null: none). */
-    void set(long inode, FdRef ref) {
+    Map<Integer, Owner> byPid = new HashMap<>();
+    Owner hidden = unreadableCount() > 0 ? Owner.PERMISSION_DENIED : Owner.UNKNOWN;
+    Set<Long> gone = released;
+    int lastPid = -1;
+    Owner lastOwner = null;
+    for (int i = 0; i < table.size(); i++) {
+      long inode = table.inode(i);
+      FdRef ref = refs != null ? refs[i] : byInode.get(inode);
       Owner owner;
       if (ref == null) {
         owner =
@@ -577,15 +546,16 @@ public final class OwnerIndex {
                 ? Owner.GONE
                 : walkedUnexplained.contains(inode) ? hidden : Owner.UNKNOWN;
       } else if (ref.pid() == lastPid) {
-        owner = lastOwner;
+        owner = lastOwner; // a table lists a process's sockets together more often than not
       } else {
-        owner = byPid.computeIfAbsent(ref.pid(), OwnerIndex.this::ownerOf);
+        owner = byPid.computeIfAbsent(ref.pid(), this::ownerOf);
         lastPid = ref.pid();
         lastOwner = owner;
       }
       owners.set(
           inode, owner, ref != null && owner.status() == OwnerStatus.PROCESS ? ref.fd() : -1);
     }
+    return owners;
   }
 
   /** The inodes of {@code missing} whose sockets {@code stillHeld} says were released. */
