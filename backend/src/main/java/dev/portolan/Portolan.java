@@ -16,6 +16,7 @@ import dev.portolan.cluster.Membership;
 import dev.portolan.cluster.OwnRegistrations;
 import dev.portolan.config.PortolanConfig;
 import dev.portolan.fleet.FleetState;
+import dev.portolan.fleet.LoopClocks;
 import dev.portolan.fleet.NodeFacts;
 import dev.portolan.limit.ConnectionLimits;
 import dev.portolan.metrics.PortolanMetrics;
@@ -38,6 +39,7 @@ import dev.portolan.verticles.FleetVerticle;
 import dev.portolan.verticles.HealthVerticle;
 import dev.portolan.verticles.HeartbeatVerticle;
 import dev.portolan.verticles.HttpEndpoint;
+import dev.portolan.verticles.LoopClockVerticle;
 import dev.portolan.verticles.NamespacesVerticle;
 import dev.portolan.verticles.OwnerVerticle;
 import dev.portolan.verticles.SamplerVerticle;
@@ -72,6 +74,9 @@ public final class Portolan {
 
   /** Agents one hub's bridge holds at once, at most. */
   static final int MAX_BRIDGED_AGENTS = 20_000;
+
+  /** How often each event loop of a hub ticks its clock ({@link LoopClocks}). */
+  static final long LOOP_CLOCK_MILLIS = 250;
 
   /**
    * Bridge instances on one port: one per core (at most 4), so that the TLS handshakes and frames
@@ -340,7 +345,22 @@ public final class Portolan {
             : null;
     java.util.concurrent.atomic.AtomicReference<HubBridgeVerticle> bridge =
         new java.util.concurrent.atomic.AtomicReference<>();
+    LoopClocks loopClocks =
+        config.cluster().enabled()
+            ? new LoopClocks(
+                VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE,
+                LOOP_CLOCK_MILLIS,
+                System.currentTimeMillis())
+            : null;
+    if (loopClocks != null) {
+      fleet.withLoopClocks(loopClocks);
+    }
     return deployed
+        .compose(
+            id ->
+                loopClocks != null
+                    ? LoopClockVerticle.deploy(vertx, loopClocks)
+                    : Future.succeededFuture("no loop clocks"))
         .compose(id -> vertx.deployVerticle(fleet))
         .compose(
             id ->

@@ -199,6 +199,26 @@ public final class PortolanMetrics {
         .increment(lateMillis / 1000.0);
   }
 
+  /**
+   * How far past its period the most held-up event loop is ({@code lagMillis}), and the time the
+   * fleet did not count nodes' silence because of it ({@link #fleetLoopHeldUp}).
+   */
+  public void eventLoopLag(java.util.function.LongSupplier lagMillis) {
+    Gauge.builder("portolan.event.loop.lag", () -> lagMillis.getAsLong() / 1000.0)
+        .baseUnit("seconds")
+        .description("How far the most held-up event loop is behind its periodic tick")
+        .register(registry);
+  }
+
+  /** For {@code millis} one of this hub's event loops was held up: silence not counted. */
+  public void fleetLoopHeldUp(long millis) {
+    Counter.builder("portolan.fleet.loop.held.seconds")
+        .description(
+            "Time nodes' silence was not counted because one of this hub's event loops was held up")
+        .register(registry)
+        .increment(millis / 1000.0);
+  }
+
   /** The hub asked a node for a full snapshot (joined, restarted, or a missed batch). */
   public void fleetResync() {
     Counter.builder("portolan.fleet.resyncs")

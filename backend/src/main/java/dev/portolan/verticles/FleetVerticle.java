@@ -21,6 +21,7 @@ import dev.portolan.fleet.FleetCompleteness;
 import dev.portolan.fleet.FleetPage;
 import dev.portolan.fleet.FleetState;
 import dev.portolan.fleet.FleetSummary;
+import dev.portolan.fleet.LoopClocks;
 import dev.portolan.fleet.NodeFacts;
 import dev.portolan.fleet.NodeView;
 import dev.portolan.fleet.StatusChange;
@@ -63,8 +64,17 @@ public final class FleetVerticle extends VerticleBase {
 
   private long lastTickMillis;
 
+  /**
+   * A loop held up longer than this (an agent's give-up time for a silent hub) is stuck: nodes'
+   * silence is counted again.
+   */
+  static final long MAX_HELD_UP_MILLIS = 15_000;
+
   /** Snapshot requests out at once; see {@link #resync}. */
   static final int MAX_SNAPSHOTS_IN_FLIGHT = 4;
+
+  private LoopClocks loops;
+  private boolean loopHeldUp;
 
   private final FleetState state;
   private final ChangeHistory history;
@@ -97,6 +107,40 @@ public final class FleetVerticle extends VerticleBase {
     this.metrics = metrics;
   }
 
+  /**
+   * The clocks of this process's event loops: while one is held up (its tick {@link #PAUSE_MILLIS}
+   * late), the heartbeats it has read and not yet handled are no node's silence, so the time is not
+   * counted ({@link FleetState#hubPaused}), as for a pause of the fleet's own loop.
+   */
+  public FleetVerticle withLoopClocks(LoopClocks clocks) {
+    this.loops = clocks;
+    metrics.eventLoopLag(() -> clocks.worstLagMillis(now()));
+    return this;
+  }
+
+  /**
+   * At a tick {@code sinceLastMillis} after the last: counts that time out if a loop is held up.
+   */
+  private void loopsHeldUp(long now, long sinceLastMillis) {
+    long lag = loops == null ? 0 : loops.worstLagMillis(now);
+    // A loop stuck for longer than an agent waits for its hub's pongs is no passing queue: its
+    // agents leave it, and nodes' silence counts again.
+    if (lag >= PAUSE_MILLIS && lag <= MAX_HELD_UP_MILLIS) {
+      if (!loopHeldUp) {
+        loopHeldUp = true;
+        LOG.warning(
+            "an event loop is "
+                + lag
+                + " ms behind: nodes' silence is not counted until it catches up");
+      }
+      metrics.fleetLoopHeldUp(sinceLastMillis);
+      state.hubPaused(sinceLastMillis);
+    } else if (loopHeldUp) {
+      loopHeldUp = false;
+      LOG.info("the event loops caught up: nodes' silence is counted again");
+    }
+  }
+
   @Override
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
@@ -116,6 +160,8 @@ public final class FleetVerticle extends VerticleBase {
             LOG.warning("the fleet's clock ran " + late + " ms late: this hub was paused");
             metrics.fleetHubPaused(late);
             state.hubPaused(late);
+          } else {
+            loopsHeldUp(now, late + TICK_MILLIS);
           }
           apply(state.tick(now));
           Map<String, Integer> counts = new LinkedHashMap<>();

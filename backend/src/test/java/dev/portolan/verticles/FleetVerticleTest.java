@@ -14,6 +14,7 @@ import dev.portolan.bus.NodeHeartbeat;
 import dev.portolan.bus.SnapshotReply;
 import dev.portolan.cluster.Membership;
 import dev.portolan.fleet.FleetState;
+import dev.portolan.fleet.LoopClocks;
 import dev.portolan.fleet.NodeFacts;
 import dev.portolan.metrics.PortolanMetrics;
 import dev.portolan.owner.OwnerIndex;
@@ -22,9 +23,12 @@ import dev.portolan.sampling.ChangeKind;
 import dev.portolan.sampling.NodeSnapshot;
 import dev.portolan.sampling.Sampler;
 import dev.portolan.service.ServiceNames;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Checkpoint;
 import io.vertx.junit5.VertxExtension;
@@ -61,6 +65,7 @@ class FleetVerticleTest {
   private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
       Portolan.newRegistry();
   private FleetVerticle fleet;
+  private LoopClocks loopClocks;
 
   /** Cluster membership as a hub sees it, where the test says when a member leaves. */
   private static final class LeavingMembers implements Membership {
@@ -114,7 +119,12 @@ class FleetVerticleTest {
             services,
             new PortolanMetrics(registry, "hub", "none"),
             null);
+    // As on a hub: every event loop ticks a clock the fleet reads.
+    loopClocks =
+        new LoopClocks(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, 250, System.currentTimeMillis());
+    fleet.withLoopClocks(loopClocks);
     Future.all(agentSide, statusSide)
+        .compose(v -> LoopClockVerticle.deploy(vertx, loopClocks))
         .compose(v -> vertx.deployVerticle(fleet))
         .onComplete(ctx.succeedingThenComplete());
   }
@@ -380,6 +390,70 @@ class FleetVerticleTest {
               registry.get("portolan.fleet.hub.paused.seconds").counter().count() >= 4.0,
               "the pause is counted");
         });
+  }
+
+  @Test
+  void anotherEventLoopHeldUpLongerThanDownAfterTakesNoNodeDown(Vertx vertx, VertxTestContext ctx) {
+    // As when hundreds of agents' TLS handshakes queue on a hub's bridge loops: the loop that
+    // carries the agent's heartbeats is held up for 4.5 s (more than the 3 s after which a silent
+    // node goes down) while the fleet's own loop runs on; the heartbeat it would have handled
+    // meanwhile comes after.
+    Future<JsonObject> after =
+        up(vertx)
+            .compose(s -> loopOtherThanTheFleets(vertx, 16))
+            .compose(
+                other -> {
+                  Promise<Void> heldUp = Promise.promise();
+                  other.runOnContext(
+                      v -> {
+                        long until = System.nanoTime() + 4_500_000_000L;
+                        while (System.nanoTime() < until) {
+                          Thread.onSpinWait();
+                        }
+                        vertx.eventBus().publish(Addresses.HEARTBEATS, heartbeat());
+                        heldUp.complete();
+                      });
+                  return heldUp.future();
+                })
+            .compose(v -> ask(vertx, Addresses.FLEET_NODES, new JsonObject().put("node", AGENT)));
+    answers(
+        ctx,
+        ctx.checkpoint(),
+        after,
+        nodes -> {
+          assertEquals(
+              "up",
+              nodes.getJsonArray("nodes").getJsonObject(0).getString("status"),
+              nodes.encode());
+          assertTrue(
+              !status("down").future().isComplete(), "no down announced: " + statuses.keySet());
+          assertTrue(
+              registry.get("portolan.fleet.loop.held.seconds").counter().count() >= 2.0,
+              "the held-up time is counted");
+        });
+  }
+
+  /** An event-loop context whose thread is not the fleet verticle's. */
+  private Future<Context> loopOtherThanTheFleets(Vertx vertx, int tries) {
+    Promise<Thread> fleetThread = Promise.promise();
+    fleet.context().runOnContext(v -> fleetThread.complete(Thread.currentThread()));
+    return fleetThread.future().compose(t -> otherLoop(vertx, t, tries));
+  }
+
+  private static Future<Context> otherLoop(Vertx vertx, Thread avoid, int tries) {
+    Context c = ((VertxInternal) vertx).createEventLoopContext();
+    Promise<Context> found = Promise.promise();
+    c.runOnContext(
+        v -> {
+          if (Thread.currentThread() != avoid) {
+            found.complete(c);
+          } else if (tries > 0) {
+            otherLoop(vertx, avoid, tries - 1).onComplete(found);
+          } else {
+            found.fail("every event loop tried is the fleet's");
+          }
+        });
+    return found.future();
   }
 
   /**

@@ -128,6 +128,11 @@ public final class SimulatorVerticle extends VerticleBase {
   private final Simulation.Shared shared;
   private final ArrayDeque<SimAgentLink> waiting = new ArrayDeque<>();
   private int connecting;
+
+  /** A tick of the agents' links this late is logged (the simulator, not a hub, fell behind). */
+  static final long LATE_MILLIS = 1_000;
+
+  private long lastLinkTick;
   private NetClient client;
   private SimJson json;
   private long base;
@@ -174,10 +179,20 @@ public final class SimulatorVerticle extends VerticleBase {
     }
     base = (System.currentTimeMillis() / 1000 + 1) * 1000;
     vertx.setPeriodic(TIMER_MILLIS, id -> due());
+    lastLinkTick = now;
     vertx.setPeriodic(
         SimAgentLink.TICK_MILLIS,
         id -> {
           long t = System.currentTimeMillis();
+          long late = t - lastLinkTick - SimAgentLink.TICK_MILLIS;
+          lastLinkTick = t;
+          if (late >= LATE_MILLIS) {
+            // The simulator itself fell behind: its agents' heartbeats went out late, which a
+            // hub rightly takes for silence; the bench's log says so.
+            System.out.printf(
+                "%s simulator: a loop of %d agents ran %d ms late%n",
+                java.time.Instant.ofEpochMilli(t), nodes.size(), late);
+          }
           nodes.forEach(n -> n.link.tick(t));
         });
     return Future.succeededFuture();
