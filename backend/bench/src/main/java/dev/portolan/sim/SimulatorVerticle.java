@@ -128,7 +128,7 @@ public final class SimulatorVerticle extends VerticleBase {
   private final Simulation.Shared shared;
   private final ArrayDeque<SimAgentLink> waiting = new ArrayDeque<>();
   private int connecting;
-  private NetClient client;
+  private final List<NetClient> clients = new ArrayList<>();
   private SimJson json;
   private long base;
   private long round;
@@ -156,19 +156,20 @@ public final class SimulatorVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     json = new SimJson(services);
-    client =
-        vertx.createNetClient(
-            new NetClientOptions()
-                .setConnectTimeout(10_000)
-                .setTcpNoDelay(true)
-                .setHostnameVerificationAlgorithm(""));
     long now = System.currentTimeMillis();
     SimAgentLink.Owner owner = new LinkOwner();
     for (SimNode n : nodes) {
       n.heartbeatPrefix = json.heartbeatPrefix(n.facts, n.epoch);
       n.model.tick(now); // starts its clock
       n.lastTickMillis = now;
-      n.link = new SimAgentLink(n.model.name(), client, hubs, ssl.apply(n.model.name()), owner);
+      // A client of its own per agent, with the agent's TLS options, as a real agent has: Vert.x
+      // keeps the SSL contexts of a client's last 64 option sets, so one client shared by
+      // thousands of agents, each with its own certificate, built a new context (key and
+      // certificate parsed, SSLContext made) for every attempt, refused ones included.
+      ClientSSLOptions tls = ssl.apply(n.model.name());
+      NetClient client = vertx.createNetClient(clientOptions(tls));
+      clients.add(client);
+      n.link = new SimAgentLink(n.model.name(), client, tls != null, hubs, owner);
       shared.update(n.model.name(), n.model.lastSeq(), n.model.size(), false);
       owner.queueConnect(n.link);
     }
@@ -186,7 +187,23 @@ public final class SimulatorVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     nodes.forEach(n -> n.link.stop());
-    return client.close();
+    return Future.join(clients.stream().map(NetClient::close).toList());
+  }
+
+  /** A client's options: TLS with {@code ssl} (null: plaintext). */
+  static NetClientOptions clientOptions(ClientSSLOptions ssl) {
+    NetClientOptions options =
+        new NetClientOptions()
+            .setConnectTimeout(10_000)
+            .setTcpNoDelay(true)
+            .setHostnameVerificationAlgorithm("");
+    if (ssl != null) {
+      options
+          .setSsl(true)
+          .setKeyCertOptions(ssl.getKeyCertOptions())
+          .setTrustOptions(ssl.getTrustOptions());
+    }
+    return options;
   }
 
   private final class LinkOwner implements SimAgentLink.Owner {
