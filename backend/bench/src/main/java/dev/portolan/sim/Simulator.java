@@ -7,11 +7,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.ClientSSLOptions;
-import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.TrustOptions;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,6 +45,18 @@ public final class Simulator {
     this.simulation = simulation;
   }
 
+  /**
+   * An agent's client TLS options: its key and certificate as objects ({@link AgentKeyManager}),
+   * trusting {@code trust}.
+   */
+  static ClientSSLOptions agentSsl(FleetCa.Issued cert, TrustOptions trust) {
+    return new ClientSSLOptions()
+        .setHostnameVerificationAlgorithm("")
+        .setKeyCertOptions(
+            KeyCertOptions.wrap(new AgentKeyManager(cert.key(), cert.cert()).asFactory()))
+        .setTrustOptions(trust);
+  }
+
   /** Makes the certificates, deploys the simulation and serves HTTP. */
   public static Future<Simulator> start(
       PrometheusMeterRegistry registry, Options options, Simulation simulation) {
@@ -67,15 +78,7 @@ public final class Simulator {
                   String name = Simulation.nodeName(i, n);
                   try {
                     FleetCa.Issued cert = options.ca().issue(name, "agent");
-                    ssl.put(
-                        name,
-                        new ClientSSLOptions()
-                            .setHostnameVerificationAlgorithm("")
-                            .setKeyCertOptions(
-                                new PemKeyCertOptions()
-                                    .setCertValue(Buffer.buffer(cert.certPem()))
-                                    .setKeyValue(Buffer.buffer(cert.keyPem())))
-                            .setTrustOptions(trust));
+                    ssl.put(name, agentSsl(cert, trust));
                   } catch (java.security.GeneralSecurityException e) {
                     throw new IllegalStateException(e);
                   }
