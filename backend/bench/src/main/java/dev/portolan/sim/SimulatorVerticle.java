@@ -38,7 +38,13 @@ import java.util.function.Function;
 public final class SimulatorVerticle extends VerticleBase {
   private static final long TIMER_MILLIS = 5;
   private static final long SLICE_NANOS = 20_000_000;
-  public static final int CONNECTING = 32;
+
+  /**
+   * Connection attempts in flight per verticle: {@code -Dportolan.sim.connecting=N} (default 32).
+   * Real agents queue behind nobody; the simulator's cap keeps its own handshakes from piling up,
+   * and it bounds how fast a fleet can come back (Little's law: cap x verticles / handshake time).
+   */
+  public static final int CONNECTING = Integer.getInteger("portolan.sim.connecting", 32);
 
   /**
    * One simulated node: its model, what its heartbeats say, its run, and when in the second it
