@@ -9,6 +9,12 @@ import java.util.function.DoubleSupplier;
  * of arriving together. {@link #reset} after a connection that worked. Plain Java.
  */
 public final class ReconnectBackoff {
+  /** An agent's first window (the real agent's {@code HubLinkVerticle} and the bench's). */
+  public static final long AGENT_BASE_MILLIS = 1_000;
+
+  /** The widest window of an agent's waits. */
+  public static final long AGENT_CAP_MILLIS = 30_000;
+
   private final long baseMillis;
   private final long capMillis;
   private final DoubleSupplier random;
@@ -22,6 +28,11 @@ public final class ReconnectBackoff {
     this.baseMillis = baseMillis;
     this.capMillis = capMillis;
     this.random = random;
+  }
+
+  /** An agent's backoff: {@link #AGENT_BASE_MILLIS} to {@link #AGENT_CAP_MILLIS}. */
+  public static ReconnectBackoff forAgents(DoubleSupplier random) {
+    return new ReconnectBackoff(AGENT_BASE_MILLIS, AGENT_CAP_MILLIS, random);
   }
 
   /** The wait before the next attempt, in milliseconds; each call widens the window. */

@@ -57,6 +57,16 @@ class ReconnectBackoffTest {
   }
 
   @Test
+  void agentsAndTheSimulatorShareOneSetting() {
+    ReconnectBackoff b = ReconnectBackoff.forAgents(() -> ALMOST_ONE);
+    assertEquals(List.of(999L, 1_999L, 3_999L, 7_999L, 15_999L, 29_999L, 29_999L), delays(b, 7));
+    dev.portolan.bridge.agent.HubLinkVerticle.Options agent =
+        new dev.portolan.bridge.agent.HubLinkVerticle.Options("n1", List.of(), null);
+    assertEquals(ReconnectBackoff.AGENT_BASE_MILLIS, agent.backoffBaseMillis());
+    assertEquals(ReconnectBackoff.AGENT_CAP_MILLIS, agent.backoffCapMillis());
+  }
+
+  @Test
   void badBoundsAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> new ReconnectBackoff(0, 10, () -> 0.5));
     assertThrows(IllegalArgumentException.class, () -> new ReconnectBackoff(10, 9, () -> 0.5));

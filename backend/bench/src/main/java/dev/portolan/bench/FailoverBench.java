@@ -253,8 +253,12 @@ final class FailoverBench {
       Health health = new Health(httpPort);
       Thread poller = Thread.ofPlatform().daemon().start(health);
       ProcStat.MachineTicks machine = ProcStat.machineTicks();
+      ProcStat.CpuTicks simAtStop = sim.cpuTicks();
       long t0 = System.nanoTime();
-      hub.close();
+      boolean clean = hub.stop();
+      out.printf(
+          "  old hub gone %.1f s after the SIGTERM (%s)%n",
+          (System.nanoTime() - t0) / 1e9, clean ? "exited" : "killed after 10 s");
       hub =
           PortolanProcess.start(
               jar,
@@ -270,16 +274,41 @@ final class FailoverBench {
       health.readyAt = System.nanoTime();
       double connected = -1;
       double held = -1;
+      long readyNanos = System.nanoTime();
+      ProcStat.CpuTicks simAtReady = sim.cpuTicks();
+      ProcStat.MachineTicks machineAtReady = ProcStat.machineTicks();
+      ProcStat.CpuTicks hubAtReady = hub.cpuTicks();
+      int cpus = Runtime.getRuntime().availableProcessors();
+      out.printf(
+          "  new hub ready %.1f s after the SIGTERM; until then: simulator %.0f %% of one core, new"
+              + " hub %.1f s of CPU, machine busy %.0f %% of one core%n",
+          ready,
+          simAtReady.minus(simAtStop).percentOfOneCore(readyNanos - t0),
+          hubAtReady.total() / (double) ProcStat.CLOCK_TICKS_PER_SECOND,
+          machineAtReady.busyPercentOfOneCoreSince(machine, cpus));
       long deadline = t0 + HELD_LIMIT.toNanos();
+      long nextLine = 0;
       while (System.nanoTime() < deadline && (connected < 0 || held < 0)) {
         Thread.sleep(500);
-        if (connected < 0 && FleetBench.connected(sim) >= nodes) {
+        int now = connected < 0 ? FleetBench.connected(sim) : nodes;
+        if (connected < 0 && now >= nodes) {
           connected = (System.nanoTime() - t0) / 1e9;
+        }
+        if (System.nanoTime() >= nextLine) {
+          nextLine = System.nanoTime() + 5_000_000_000L;
+          out.printf("    %.0f s: %,d agents connected%n", (System.nanoTime() - t0) / 1e9, now);
         }
         if (held < 0 && connected >= 0 && allAt(hub, nodes, 1)) {
           held = (System.nanoTime() - t0) / 1e9;
         }
       }
+      long backNanos = System.nanoTime();
+      out.printf(
+          "  from ready until all held: hub %.0f %%, simulator %.0f %% of one core, machine busy %.0f"
+              + " %%%n",
+          hub.cpuTicks().minus(hubAtReady).percentOfOneCore(backNanos - readyNanos),
+          sim.cpuTicks().minus(simAtReady).percentOfOneCore(backNanos - readyNanos),
+          ProcStat.machineTicks().busyPercentOfOneCoreSince(machineAtReady, cpus));
       Thread.sleep(5_000);
       health.stop();
       poller.join(5_000);
@@ -368,10 +397,12 @@ final class FailoverBench {
       md.append(
           String.format(
               "One hub (flags `%s`) under N TLS agents; it is stopped (SIGTERM) and a new hub starts on the same"
-                  + " ports at once. The agents reconnect with jittered exponential backoff (1 s base, 30 s cap, as"
-                  + " `ReconnectBackoff`). Times from the SIGTERM. `/health` is polled 5 times a second with a 1 s"
-                  + " timeout; counted from the new hub's ready line.%n%n",
-              String.join(" ", hubFlags)));
+                  + " ports at once. The agents reconnect with jittered exponential backoff (%,d ms base, %,d ms"
+                  + " cap: `ReconnectBackoff.forAgents`, as real agents). Times from the SIGTERM. `/health` is"
+                  + " polled 5 times a second with a 1 s timeout; counted from the new hub's ready line.%n%n",
+              String.join(" ", hubFlags),
+              dev.portolan.bridge.ReconnectBackoff.AGENT_BASE_MILLIS,
+              dev.portolan.bridge.ReconnectBackoff.AGENT_CAP_MILLIS));
       md.append(
           "| agents | new hub ready | all agents back | all held (resynced) | /health after ready: polls, > 1 s or failed, p99, max | connections made | machine busy |\n"
               + "|---:|---:|---:|---:|---|---:|---:|\n");

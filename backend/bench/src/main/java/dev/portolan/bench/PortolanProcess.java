@@ -360,10 +360,20 @@ final class PortolanProcess implements AutoCloseable {
   /** Stops it: SIGTERM (a clean leave from the cluster), then SIGKILL after 10 s. */
   @Override
   public void close() {
+    stop();
+  }
+
+  /**
+   * As {@link #close}; true when it exited on the SIGTERM, false when it had to be killed (or the
+   * wait was interrupted).
+   */
+  boolean stop() {
     http.close();
     process.destroy();
+    boolean clean = false;
     try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      clean = process.waitFor(10, TimeUnit.SECONDS);
+      if (!clean) {
         process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
@@ -371,6 +381,7 @@ final class PortolanProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     ChildProcesses.untrack(process);
+    return clean;
   }
 
   /** Sends it {@code SIGSTOP} (true) or {@code SIGCONT} (false): a hung process, and its return. */

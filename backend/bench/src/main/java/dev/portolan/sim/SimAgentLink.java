@@ -9,7 +9,6 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
@@ -21,16 +20,16 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One simulated agent's link to the hubs, as {@code bridge/agent/HubLinkVerticle} holds it: one
- * connection (TLS with the agent's own certificate when {@code ssl} is given) to one hub's bridge,
- * speaking the TCP event-bus bridge's protocol ({@link FrameParser}, {@link FrameHelper}'s framing:
- * a 4-byte length, then JSON). On every connection it registers the node's 12 services; it pings
- * every {@link #PING_MILLIS} as the real agent does, and watches its hub as it does ({@link
+ * connection (TLS with the agent's own certificate when its {@code client} has one) to one hub's
+ * bridge, speaking the TCP event-bus bridge's protocol ({@link FrameParser}, {@link FrameHelper}'s
+ * framing: a 4-byte length, then JSON). On every connection it registers the node's 12 services; it
+ * pings every {@link #PING_MILLIS} as the real agent does, and watches its hub as it does ({@link
  * HubWatch}): a ping unanswered for 2-3 s makes it probe another hub (a second connection, pinged
  * every {@link #PROBE_EVERY_MILLIS}) and move there at once when that hub's cluster no longer lists
  * its own ({@link HubDirectory#shouldMove}: a hung hub, once Hazelcast evicted it); after {@link
  * #PING_TIMEOUT_MILLIS} of silence, or when the connection closes, it moves to the next hub after a
- * wait from {@link ReconnectBackoff} (1 s base, 30 s cap, full jitter). Used on one event loop (its
- * verticle's), ticked every {@link #TICK_MILLIS}.
+ * wait from {@link ReconnectBackoff#forAgents} (the real agent's settings, full jitter). Used on
+ * one event loop (its verticle's), ticked every {@link #TICK_MILLIS}.
  */
 final class SimAgentLink {
   static final long PING_MILLIS = 2_000;
@@ -58,11 +57,11 @@ final class SimAgentLink {
 
   final String node;
   private final NetClient client;
+  private final boolean tls;
   private final List<String> hubs;
-  private final ClientSSLOptions ssl;
   private final Owner owner;
   private final ReconnectBackoff backoff =
-      new ReconnectBackoff(1_000, 30_000, () -> ThreadLocalRandom.current().nextDouble());
+      ReconnectBackoff.forAgents(() -> ThreadLocalRandom.current().nextDouble());
   private NetSocket socket;
   private boolean up;
   private int next = ThreadLocalRandom.current().nextInt(1 << 16);
@@ -86,12 +85,11 @@ final class SimAgentLink {
   private long pings;
   private boolean stopped;
 
-  SimAgentLink(
-      String node, NetClient client, List<String> hubs, ClientSSLOptions ssl, Owner owner) {
+  SimAgentLink(String node, NetClient client, boolean tls, List<String> hubs, Owner owner) {
     this.node = node;
     this.client = client;
+    this.tls = tls;
     this.hubs = hubs;
-    this.ssl = ssl;
     this.owner = owner;
   }
 
@@ -129,10 +127,8 @@ final class SimAgentLink {
     ConnectOptions options =
         new ConnectOptions()
             .setHost(hub.substring(0, colon))
-            .setPort(Integer.parseInt(hub.substring(colon + 1)));
-    if (ssl != null) {
-      options.setSsl(true).setSslOptions(ssl);
-    }
+            .setPort(Integer.parseInt(hub.substring(colon + 1)))
+            .setSsl(tls); // with the client's own options (one SSL context, built once)
     return options;
   }
 

@@ -38,7 +38,13 @@ import java.util.function.Function;
 public final class SimulatorVerticle extends VerticleBase {
   private static final long TIMER_MILLIS = 5;
   private static final long SLICE_NANOS = 20_000_000;
-  public static final int CONNECTING = 32;
+
+  /**
+   * Connection attempts in flight per verticle: {@code -Dportolan.sim.connecting=N} (default 32).
+   * Real agents queue behind nobody; the simulator's cap keeps its own handshakes from piling up,
+   * and it bounds how fast a fleet can come back (Little's law: cap x verticles / handshake time).
+   */
+  public static final int CONNECTING = Integer.getInteger("portolan.sim.connecting", 32);
 
   /**
    * One simulated node: its model, what its heartbeats say, its run, and when in the second it
@@ -133,7 +139,7 @@ public final class SimulatorVerticle extends VerticleBase {
   static final long LATE_MILLIS = 1_000;
 
   private long lastLinkTick;
-  private NetClient client;
+  private final List<NetClient> clients = new ArrayList<>();
   private SimJson json;
   private long base;
   private long round;
@@ -161,19 +167,20 @@ public final class SimulatorVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     json = new SimJson(services);
-    client =
-        vertx.createNetClient(
-            new NetClientOptions()
-                .setConnectTimeout(10_000)
-                .setTcpNoDelay(true)
-                .setHostnameVerificationAlgorithm(""));
     long now = System.currentTimeMillis();
     SimAgentLink.Owner owner = new LinkOwner();
     for (SimNode n : nodes) {
       n.heartbeatPrefix = json.heartbeatPrefix(n.facts, n.epoch);
       n.model.tick(now); // starts its clock
       n.lastTickMillis = now;
-      n.link = new SimAgentLink(n.model.name(), client, hubs, ssl.apply(n.model.name()), owner);
+      // A client of its own per agent, with the agent's TLS options, as a real agent has: Vert.x
+      // keeps the SSL contexts of a client's last 64 option sets, so one client shared by
+      // thousands of agents, each with its own certificate, built a new context (key and
+      // certificate parsed, SSLContext made) for every attempt, refused ones included.
+      ClientSSLOptions tls = ssl.apply(n.model.name());
+      NetClient client = vertx.createNetClient(clientOptions(tls));
+      clients.add(client);
+      n.link = new SimAgentLink(n.model.name(), client, tls != null, hubs, owner);
       shared.update(n.model.name(), n.model.lastSeq(), n.model.size(), false);
       owner.queueConnect(n.link);
     }
@@ -201,7 +208,23 @@ public final class SimulatorVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     nodes.forEach(n -> n.link.stop());
-    return client.close();
+    return Future.join(clients.stream().map(NetClient::close).toList());
+  }
+
+  /** A client's options: TLS with {@code ssl} (null: plaintext). */
+  static NetClientOptions clientOptions(ClientSSLOptions ssl) {
+    NetClientOptions options =
+        new NetClientOptions()
+            .setConnectTimeout(10_000)
+            .setTcpNoDelay(true)
+            .setHostnameVerificationAlgorithm("");
+    if (ssl != null) {
+      options
+          .setSsl(true)
+          .setKeyCertOptions(ssl.getKeyCertOptions())
+          .setTrustOptions(ssl.getTrustOptions());
+    }
+    return options;
   }
 
   private final class LinkOwner implements SimAgentLink.Owner {

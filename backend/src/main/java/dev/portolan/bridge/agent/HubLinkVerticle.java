@@ -98,7 +98,15 @@ public final class HubLinkVerticle extends VerticleBase {
       long backoffBaseMillis,
       long backoffCapMillis) {
     public Options(String node, List<HubAddress> hubs, BusTls tls) {
-      this(node, hubs, tls, 2_000, 2_000, 12_000, 1_000, 30_000);
+      this(
+          node,
+          hubs,
+          tls,
+          2_000,
+          2_000,
+          12_000,
+          ReconnectBackoff.AGENT_BASE_MILLIS,
+          ReconnectBackoff.AGENT_CAP_MILLIS);
     }
 
     public Options {
