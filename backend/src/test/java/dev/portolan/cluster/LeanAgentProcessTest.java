@@ -74,7 +74,9 @@ class LeanAgentProcessTest {
                 "--metrics-token",
                 token.toString()),
             List.of(),
-            List.of(ClassLoadLog.option(classLog)));
+            // as every deployment runs it (Dockerfile, bin/portolan): without it Netty finds no
+            // Unsafe and reads the direct memory limit from JMX's RuntimeMXBean (~120 classes)
+            List.of(ClassLoadLog.option(classLog), "--sun-misc-unsafe-memory-access=allow"));
     agent.awaitServing(START);
     Await.until(
         AGENT + " up and synced at the hub",
