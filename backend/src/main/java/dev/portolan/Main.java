@@ -32,10 +32,6 @@ import picocli.CommandLine.Spec;
     description =
         "What is listening, who owns it, and what is connected: samples this node's sockets and serves"
             + " the JSON API, the SSE feed, /metrics and /health.",
-    subcommands = {
-      dev.portolan.access.HashPasswordCommand.class,
-      dev.portolan.access.TokenCommand.class
-    },
     modelTransformer = Main.SettingOptions.class)
 public final class Main implements Callable<Integer> {
 
@@ -45,11 +41,41 @@ public final class Main implements Callable<Integer> {
     leanDefaults();
     OneLineLogs.install();
     CommandLine commandLine = new CommandLine(new Main());
-    dev.portolan.cli.Cli.addCommands(commandLine);
+    if (namesACommand(args)) {
+      addCommands(commandLine);
+    }
     int code = commandLine.execute(args);
     if (code != 0) {
       System.exit(code);
     }
+  }
+
+  /**
+   * Whether {@code args} may name a subcommand ({@code portolan ls}, {@code portolan token ...}) or
+   * ask for the help that lists them: a node's arguments are options only, and a node starts
+   * without the subcommands' classes (picocli's models of ~10 commands, the CLI's terminal: fewer
+   * classes in an agent, backend/BENCHMARKS.md).
+   */
+  static boolean namesACommand(String... args) {
+    if (args.length > 0 && !args[0].startsWith("-")) {
+      return true;
+    }
+    for (String a : args) {
+      if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The subcommands: the CLI's ({@code ls}, {@code who}, ...), {@code hash-password}, {@code
+   * token}.
+   */
+  static void addCommands(CommandLine commandLine) {
+    commandLine.addSubcommand(new CommandLine(dev.portolan.access.HashPasswordCommand.class));
+    commandLine.addSubcommand(new CommandLine(dev.portolan.access.TokenCommand.class));
+    dev.portolan.cli.Cli.addCommands(commandLine);
   }
 
   /**
@@ -66,6 +92,19 @@ public final class Main implements Callable<Integer> {
   }
 
   static final String NETTY_JFR = "io.netty.jfr.enabled";
+
+  /**
+   * An agent's, unless given with {@code -D}: Vert.x resolves names with the JDK's resolver instead
+   * of its own DNS client (Netty's, ~80 classes). An agent resolves its hubs' names itself ({@code
+   * InetAddress}, off the event loop) and connects to addresses; it binds its HTTP port once.
+   */
+  static void agentDefaults() {
+    if (System.getProperty(VERTX_NO_DNS) == null) {
+      System.setProperty(VERTX_NO_DNS, "true");
+    }
+  }
+
+  static final String VERTX_NO_DNS = "vertx.disableDnsResolver";
 
   /**
    * The settings {@code args} (this command's node options), the environment and the config file
@@ -129,7 +168,10 @@ public final class Main implements Callable<Integer> {
       System.err.println("portolan: " + e.getMessage());
       return 2;
     }
-    PrometheusMeterRegistry registry = Portolan.newRegistry();
+    if (!settings.role().serves()) {
+      agentDefaults();
+    }
+    PrometheusMeterRegistry registry = Portolan.newRegistry(settings.role());
     Portolan node;
     StartupLogs startup = StartupLogs.hold();
     try {

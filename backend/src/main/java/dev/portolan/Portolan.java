@@ -102,15 +102,40 @@ public final class Portolan {
 
   /** A Vert.x instance with Micrometer metrics on a Prometheus registry. */
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
-    // Vertx.builder().build() instantiates every VertxServiceProvider on the class path, and
-    // vertx-hazelcast's is its cluster manager: an agent (no cluster member) would load Hazelcast
-    // classes. The bootstrap with no service providers loads none; metrics are given explicitly.
+    return WithMeters.vertx(registry);
+  }
+
+  /**
+   * Vert.x's meters, apart: a class an agent never loads (the verifier would load
+   * vertx-micrometer's options class with {@link Portolan} otherwise).
+   */
+  private static final class WithMeters {
+    static Vertx vertx(PrometheusMeterRegistry registry) {
+      // Vertx.builder().build() instantiates every VertxServiceProvider on the class path, and
+      // vertx-hazelcast's is its cluster manager: an agent (no cluster member) would load
+      // Hazelcast classes. The bootstrap with no service providers loads none; metrics are given
+      // explicitly.
+      return io.vertx.core.internal.VertxBootstrap.create()
+          .options(
+              new VertxOptions()
+                  .setMetricsOptions(
+                      new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
+          .metricsFactory(new MicrometerMetricsFactory(registry))
+          .serviceProviders(java.util.List.of())
+          .init()
+          .vertx();
+    }
+  }
+
+  /**
+   * An agent's Vert.x: no Vert.x meters (vertx-micrometer's metrics SPI) and no JVM binders, and no
+   * service providers (no Hazelcast); its /metrics has Portolan's meters and {@link
+   * dev.portolan.metrics.ProcessMeters} ({@link #newAgentRegistry()}). ~400 classes fewer than
+   * {@link #newVertx}'s (backend/BENCHMARKS.md, "Fewer classes in an agent").
+   */
+  public static Vertx newAgentVertx() {
     return io.vertx.core.internal.VertxBootstrap.create()
-        .options(
-            new VertxOptions()
-                .setMetricsOptions(
-                    new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
-        .metricsFactory(new MicrometerMetricsFactory(registry))
+        .options(new VertxOptions())
         .serviceProviders(java.util.List.of())
         .init()
         .vertx();
@@ -136,6 +161,24 @@ public final class Portolan {
   }
 
   /**
+   * An agent's registry: the naming conventions and the process meters from /proc ({@link
+   * dev.portolan.metrics.ProcessMeters}) instead of the JMX-backed ones; with {@link
+   * #newAgentVertx()}.
+   */
+  public static PrometheusMeterRegistry newAgentRegistry() {
+    MICROMETER_REGISTRY_LOG.setLevel(java.util.logging.Level.SEVERE);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    dev.portolan.metrics.PrometheusConventions.filters(registry);
+    dev.portolan.metrics.ProcessMeters.bind(registry);
+    return registry;
+  }
+
+  /** The registry for a node of {@code role}: an agent's lean one, or the full one. */
+  public static PrometheusMeterRegistry newRegistry(dev.portolan.config.Role role) {
+    return role.serves() ? newRegistry() : newAgentRegistry();
+  }
+
+  /**
    * Starts a node as {@code config} says: clustered (Hazelcast) when asked, else a plain Vert.x. A
    * clustered node that finds itself out of the cluster ({@link ClusterSelfCheck}) closes its
    * Vert.x (tests; Main exits instead).
@@ -151,7 +194,11 @@ public final class Portolan {
   public static Future<Portolan> launch(
       PrometheusMeterRegistry registry, PortolanConfig config, Runnable onLost) {
     if (!config.cluster().enabled()) {
-      return start(newVertx(registry), registry, config, Membership.NONE);
+      return start(
+          config.role().serves() ? newVertx(registry) : newAgentVertx(),
+          registry,
+          config,
+          Membership.NONE);
     }
     return Clustering.start(
             config.cluster(),

@@ -155,9 +155,33 @@ public final class ConnectionLimits {
    * cannot say.
    */
   public static long fileDescriptorLimit() {
+    // /proc first: JMX's MXBean would load ~50 classes of java.management into every node (an
+    // agent has no other use for them)
+    long fromProc = fileDescriptorLimit(java.nio.file.Path.of("/proc/self/limits"));
+    if (fromProc != -1) {
+      return fromProc;
+    }
     if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
         instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
       return unix.getMaxFileDescriptorCount();
+    }
+    return -1;
+  }
+
+  /**
+   * The soft limit of "Max open files" in {@code limits} (a {@code /proc/PID/limits}); {@link
+   * Long#MAX_VALUE} when "unlimited"; -1 when it cannot be read.
+   */
+  static long fileDescriptorLimit(java.nio.file.Path limits) {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(limits)) {
+        if (line.startsWith("Max open files")) {
+          String soft = line.substring("Max open files".length()).strip().split("\\s+")[0];
+          return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
     }
     return -1;
   }

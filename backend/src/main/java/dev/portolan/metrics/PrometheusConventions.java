@@ -20,6 +20,12 @@ public final class PrometheusConventions {
 
   /** Installs the filters and the meters in seconds; before any binder registers its meters. */
   public static void apply(MeterRegistry registry) {
+    filters(registry);
+    jvmMeters(registry);
+  }
+
+  /** The naming filters alone (an agent's registry: {@link ProcessMeters} instead of JMX's). */
+  public static void filters(MeterRegistry registry) {
     registry
         .config()
         .meterFilter(MeterFilter.deny(PrometheusConventions::abbreviatedUnit))
@@ -30,6 +36,9 @@ public final class PrometheusConventions {
                 return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
               }
             });
+  }
+
+  private static void jvmMeters(MeterRegistry registry) {
     CompilationMXBean compilation = ManagementFactory.getCompilationMXBean();
     if (compilation != null && compilation.isCompilationTimeMonitoringSupported()) {
       FunctionCounter.builder(

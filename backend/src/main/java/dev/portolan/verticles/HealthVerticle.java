@@ -8,20 +8,22 @@ import dev.portolan.http.ConnectionGuard;
 import dev.portolan.http.ErrorPages;
 import dev.portolan.limit.ConnectionLimits;
 import dev.portolan.limit.ConnectionSettings;
+import dev.portolan.metrics.PrometheusText;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /**
  * An agent's whole HTTP surface: {@code GET /health} (for probes: 503 when the node stands badly in
- * its cluster, see {@link ClusterSelfCheck}) and {@code GET /metrics}. Nothing else, and only to a
- * request addressed to the node ({@link HostGuard}).
+ * its cluster, see {@link ClusterSelfCheck}) and {@code GET /metrics}. Nothing else (404; 405 for
+ * another method than GET or HEAD), and only to a request addressed to the node ({@link
+ * HostGuard}). A plain request handler, no vertx-web router: an agent loads none of vertx-web
+ * (backend/BENCHMARKS.md, "Fewer classes in an agent").
  */
 public final class HealthVerticle extends VerticleBase {
   private final String bind;
@@ -72,6 +74,55 @@ public final class HealthVerticle extends VerticleBase {
     return server.actualPort();
   }
 
+  private void handle(HttpServerRequest request) {
+    if (!hosts.admits(request)) {
+      return;
+    }
+    String path = request.path();
+    boolean health = "/health".equals(path);
+    if (!health && !"/metrics".equals(path)) {
+      refuse(request, 404, "not found", "an agent serves GET /health and GET /metrics only");
+      return;
+    }
+    if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
+      request.response().putHeader("Allow", "GET, HEAD");
+      refuse(request, 405, "method not allowed", path + " answers GET");
+      return;
+    }
+    if (!health) {
+      PrometheusText.answer(request.response(), registry);
+      return;
+    }
+    JsonObject body =
+        new JsonObject()
+            .put("status", "up")
+            .put("node", node)
+            .put("role", "agent")
+            .put("lastSampleAt", lastSampleAt);
+    int code = ClusterSelfCheck.addTo(body, cluster);
+    if (hubLink != null) {
+      var link = hubLink.get();
+      body.put("hub", link.toJson());
+      if (!link.connected()) {
+        body.put("status", "degraded");
+        code = 503;
+      }
+    }
+    request
+        .response()
+        .setStatusCode(code)
+        .putHeader("Content-Type", "application/json")
+        .end(body.encode());
+  }
+
+  private static void refuse(HttpServerRequest request, int status, String error, String detail) {
+    request
+        .response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("error", error).put("detail", detail).encode());
+  }
+
   @Override
   public Future<?> start() {
     vertx
@@ -79,33 +130,6 @@ public final class HealthVerticle extends VerticleBase {
         .<JsonObject>localConsumer(
             Addresses.SAMPLES,
             msg -> lastSampleAt = SampleTaken.fromJson(msg.body()).takenAtMillis());
-    Router router = Router.router(vertx);
-    router.route().handler(hosts::handle);
-    router
-        .get("/health")
-        .handler(
-            ctx -> {
-              JsonObject body =
-                  new JsonObject()
-                      .put("status", "up")
-                      .put("node", node)
-                      .put("role", "agent")
-                      .put("lastSampleAt", lastSampleAt);
-              int code = ClusterSelfCheck.addTo(body, cluster);
-              if (hubLink != null) {
-                var link = hubLink.get();
-                body.put("hub", link.toJson());
-                if (!link.connected()) {
-                  body.put("status", "degraded");
-                  code = 503;
-                }
-              }
-              ctx.response()
-                  .setStatusCode(code)
-                  .putHeader("Content-Type", "application/json")
-                  .end(body.encode());
-            });
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     ConnectionGuard guard = new ConnectionGuard(vertx, connections, connectionSettings);
     server = vertx.createHttpServer(guard.apply(new HttpServerOptions()));
     return hosts
@@ -114,7 +138,7 @@ public final class HealthVerticle extends VerticleBase {
             v ->
                 server
                     .connectionHandler(guard::connected)
-                    .requestHandler(guard.requests(router))
+                    .requestHandler(guard.requests(this::handle))
                     .invalidRequestHandler(
                         guard.requests(HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER))
                     .listen(port, bind));

@@ -1,20 +1,21 @@
 package dev.portolan.verticles;
 
 import dev.portolan.config.MetricsPort;
+import dev.portolan.metrics.PrometheusText;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
  * {@code --metrics-port}: {@code GET /metrics} alone, on every address, to a request with {@code
  * Authorization: Bearer <the token in --metrics-token>} (401 otherwise; 404 for any other path).
- * The token file is read at start.
+ * The token file is read at start. A plain request handler, no vertx-web router (an agent loads
+ * none of vertx-web).
  */
 public final class MetricsVerticle extends VerticleBase {
   private final MetricsPort settings;
@@ -44,23 +45,29 @@ public final class MetricsVerticle extends VerticleBase {
               }
               expected =
                   token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
-              Router router = Router.router(vertx);
-              router.get("/metrics").handler(this::authorized);
-              router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
               server = vertx.createHttpServer();
-              return server.requestHandler(router).listen(settings.port(), "0.0.0.0");
+              return server.requestHandler(this::handle).listen(settings.port(), "0.0.0.0");
             });
   }
 
-  private void authorized(RoutingContext ctx) {
-    String given = ctx.request().getHeader("Authorization");
+  private void handle(HttpServerRequest request) {
+    if (!"/metrics".equals(request.path()) || request.method() != HttpMethod.GET) {
+      request
+          .response()
+          .setStatusCode(404)
+          .putHeader("Content-Type", "text/plain; charset=utf-8")
+          .end("not found: this port serves GET /metrics only\n");
+      return;
+    }
+    String given = request.getHeader("Authorization");
     if (expected == null
         || (given != null
             && MessageDigest.isEqual(expected, given.strip().getBytes(StandardCharsets.UTF_8)))) {
-      ctx.next();
+      PrometheusText.answer(request.response(), registry);
       return;
     }
-    ctx.response()
+    request
+        .response()
         .setStatusCode(401)
         .putHeader("WWW-Authenticate", "Bearer realm=\"portolan-metrics\"")
         .putHeader("Content-Type", "text/plain; charset=utf-8")

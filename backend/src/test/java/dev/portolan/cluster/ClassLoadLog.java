@@ -56,4 +56,38 @@ final class ClassLoadLog {
             + jfr.subList(0, Math.min(5, jfr.size())));
     return loaded.size();
   }
+
+  /**
+   * What an agent does not load (backend/BENCHMARKS.md, "Fewer classes in an agent"): vertx-web
+   * (its /health and /metrics are a plain request handler), Vert.x's meters (vertx-micrometer),
+   * Micrometer's JVM binders and JMX (its process meters come from /proc), the CLI's subcommands
+   * and picocli's help, the dashboard and its templates, the API's handlers, the scan engine before
+   * a scan is asked for.
+   */
+  static void assertLeanAgent(String node, Path file) throws IOException {
+    List<String> loaded = Files.readAllLines(file, StandardCharsets.UTF_8);
+    for (String prefix :
+        List.of(
+            "io.vertx.ext.web.",
+            "io.vertx.micrometer.",
+            "io.micrometer.core.instrument.binder.",
+            "javax.management.",
+            "java.lang.management.",
+            "dev.portolan.cli.",
+            "dev.portolan.dashboard.",
+            "dev.portolan.api.",
+            "gg.jte.",
+            "com.hazelcast.")) {
+      List<String> found = loaded.stream().filter(l -> l.contains("] " + prefix)).toList();
+      assertTrue(
+          found.isEmpty(),
+          node
+              + " loaded "
+              + found.size()
+              + " classes of "
+              + prefix
+              + "*, e.g. "
+              + found.subList(0, Math.min(5, found.size())));
+    }
+  }
 }

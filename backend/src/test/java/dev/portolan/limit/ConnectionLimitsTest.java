@@ -56,6 +56,26 @@ class ConnectionLimitsTest {
   }
 
   @Test
+  void theLimitFromProcIsTheOneJmxSays(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+      assertEquals(unix.getMaxFileDescriptorCount(), ConnectionLimits.fileDescriptorLimit());
+    }
+    java.nio.file.Path limits =
+        java.nio.file.Files.writeString(
+            dir.resolve("limits"),
+            "Limit                     Soft Limit           Hard Limit           Units     \n"
+                + "Max processes             unlimited            unlimited            processes \n"
+                + "Max open files            1024                 524288               files     \n");
+    assertEquals(1024, ConnectionLimits.fileDescriptorLimit(limits));
+    java.nio.file.Files.writeString(
+        limits, "Max open files            unlimited            unlimited            files\n");
+    assertEquals(Long.MAX_VALUE, ConnectionLimits.fileDescriptorLimit(limits));
+    assertEquals(-1, ConnectionLimits.fileDescriptorLimit(dir.resolve("none")));
+  }
+
+  @Test
   void countsStayExactWhenManyThreadsOpenAndCloseAtOnce() throws Exception {
     // 8 threads, 4 per address; each round every thread tries 20 connections, all hold them at once
     // (a barrier), then

@@ -61,40 +61,69 @@ public final class HostGuard {
 
   /** The route handler: refuses the request, or passes it on. */
   public void handle(RoutingContext ctx) {
-    HttpServerRequest request = ctx.request();
+    Refusal refusal = refusal(ctx.request());
+    if (refusal == null) {
+      ctx.next();
+    } else if (refusal.status() == 421) {
+      misdirected(ctx, ctx.request().path(), refusal.detail());
+    } else if (answersJson(ctx.request().path())) {
+      ApiErrors.send(ctx, refusal.status(), "forbidden", refusal.detail());
+    } else {
+      pages.error(ctx, refusal.status(), "Not allowed", refusal.detail());
+    }
+  }
+
+  /**
+   * The check for a server without a router (an agent's /health and /metrics, which answer JSON):
+   * true when {@code request} passes; else it has been answered (421 or 403, JSON as {@link
+   * ApiErrors} writes it).
+   */
+  public boolean admits(HttpServerRequest request) {
+    Refusal refusal = refusal(request);
+    if (refusal == null) {
+      return true;
+    }
+    request
+        .response()
+        .setStatusCode(refusal.status())
+        .putHeader("Content-Type", "application/json")
+        .end(
+            new io.vertx.core.json.JsonObject()
+                .put("error", refusal.status() == 421 ? "misdirected request" : "forbidden")
+                .put("detail", refusal.detail())
+                .encode());
+    return false;
+  }
+
+  /** Why a request is refused: its status (421 or 403) and the detail said to the client. */
+  private record Refusal(int status, String detail) {}
+
+  /** Null when {@code request} passes. */
+  private Refusal refusal(HttpServerRequest request) {
     HostAndPort authority = request.authority();
-    String path = request.path();
     if (authority == null) {
-      if (request.getHeader("Host") != null || request.version() == HttpVersion.HTTP_2) {
-        misdirected(ctx, path, "the request's Host cannot be read");
-      } else {
-        ctx.next();
-      }
-      return;
+      return request.getHeader("Host") != null || request.version() == HttpVersion.HTTP_2
+          ? new Refusal(421, "the request's Host cannot be read")
+          : null;
     }
     if (!hosts.acceptsHost(authority.host())) {
-      misdirected(
-          ctx,
-          path,
+      return new Refusal(
+          421,
           "this node does not answer to the host "
               + QueryValues.echo(authority.host())
               + ": reach it by its address, localhost, or a name given with --public-host");
-      return;
     }
     String origin = request.getHeader("Origin");
     if (origin != null
         && changesState(request.method())
         && !hosts.acceptsOrigin(origin, authority.host(), authority.port(), tls)) {
-      String detail =
-          "the request comes from " + QueryValues.echo(origin) + ", not from this node's own pages";
-      if (answersJson(path)) {
-        ApiErrors.send(ctx, 403, "forbidden", detail);
-      } else {
-        pages.error(ctx, 403, "Not allowed", detail);
-      }
-      return;
+      return new Refusal(
+          403,
+          "the request comes from "
+              + QueryValues.echo(origin)
+              + ", not from this node's own pages");
     }
-    ctx.next();
+    return null;
   }
 
   private static boolean changesState(HttpMethod m) {
