@@ -33,6 +33,7 @@ import dev.portolan.scan.policy.ScanPolicy;
 import dev.portolan.service.ServiceNames;
 import dev.portolan.socket.SocketReaders;
 import dev.portolan.socket.SocketTableReader;
+import dev.portolan.socket.TcpCadence;
 import dev.portolan.socket.netlink.SocketDestroyListener;
 import dev.portolan.verticles.FleetVerticle;
 import dev.portolan.verticles.HealthVerticle;
@@ -453,7 +454,13 @@ public final class Portolan {
     OwnerIndex owners = OwnerIndex.create();
     Sampler sampler =
         new Sampler(
-            node, reader, owners, System::currentTimeMillis, shortLived.tracker(), namespaces);
+            node,
+            reader,
+            owners,
+            System::currentTimeMillis,
+            shortLived.tracker(),
+            namespaces,
+            "netlink".equals(reader.name()) ? TcpCadence.ofOwnNamespace() : null);
     SamplerBackoff backoff = SamplerBackoff.forInterval(config.interval());
     NodeInfo info = new NodeInfo(node, reader.name(), config.interval().toMillis());
     ScanPolicy policy = ScanPolicy.create(config.scan(), ScanPolicy.Resolver.SYSTEM);
