@@ -452,6 +452,11 @@ public final class Portolan {
       String epoch) {
     String node = config.nodeName();
     OwnerIndex owners = OwnerIndex.create();
+    // netlink only: the /proc reader reads the whole table whatever is asked of it
+    TcpCadence cadence = "netlink".equals(reader.name()) ? TcpCadence.ofOwnNamespace() : null;
+    if (cadence != null) {
+      metrics.ownTcpReads(cadence);
+    }
     Sampler sampler =
         new Sampler(
             node,
@@ -460,7 +465,7 @@ public final class Portolan {
             System::currentTimeMillis,
             shortLived.tracker(),
             namespaces,
-            "netlink".equals(reader.name()) ? TcpCadence.ofOwnNamespace() : null);
+            cadence);
     SamplerBackoff backoff = SamplerBackoff.forInterval(config.interval());
     NodeInfo info = new NodeInfo(node, reader.name(), config.interval().toMillis());
     ScanPolicy policy = ScanPolicy.create(config.scan(), ScanPolicy.Resolver.SYSTEM);

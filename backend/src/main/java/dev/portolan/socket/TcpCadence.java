@@ -46,8 +46,8 @@ public final class TcpCadence implements AutoCloseable {
   private List<SocketEntry> connections; // TCP rows but listeners of the last full read; null: none
   private long countersAtFull;
   private int readsSinceFull;
-  private long fullReads;
-  private long listenerReads;
+  private volatile long fullReads; // written by the sampling thread alone, read by /metrics
+  private volatile long listenerReads;
 
   private TcpCadence(SocketCounters counters, int fullEvery) {
     if (fullEvery < 1) {
