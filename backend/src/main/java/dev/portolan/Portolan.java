@@ -34,6 +34,7 @@ import dev.portolan.scan.policy.ScanPolicy;
 import dev.portolan.service.ServiceNames;
 import dev.portolan.socket.SocketReaders;
 import dev.portolan.socket.SocketTableReader;
+import dev.portolan.socket.TcpCadence;
 import dev.portolan.socket.netlink.SocketDestroyListener;
 import dev.portolan.verticles.FleetVerticle;
 import dev.portolan.verticles.HealthVerticle;
@@ -518,9 +519,20 @@ public final class Portolan {
       String epoch) {
     String node = config.nodeName();
     OwnerIndex owners = OwnerIndex.create();
+    // netlink only: the /proc reader reads the whole table whatever is asked of it
+    TcpCadence cadence = "netlink".equals(reader.name()) ? TcpCadence.ofOwnNamespace() : null;
+    if (cadence != null) {
+      metrics.ownTcpReads(cadence);
+    }
     Sampler sampler =
         new Sampler(
-            node, reader, owners, System::currentTimeMillis, shortLived.tracker(), namespaces);
+            node,
+            reader,
+            owners,
+            System::currentTimeMillis,
+            shortLived.tracker(),
+            namespaces,
+            cadence);
     SamplerBackoff backoff = SamplerBackoff.forInterval(config.interval());
     NodeInfo info = new NodeInfo(node, reader.name(), config.interval().toMillis());
     ScanPolicy policy = ScanPolicy.create(config.scan(), ScanPolicy.Resolver.SYSTEM);

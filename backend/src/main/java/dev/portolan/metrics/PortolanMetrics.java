@@ -7,6 +7,7 @@ import dev.portolan.netns.NodeNamespaces;
 import dev.portolan.sampling.ShortLivedSockets;
 import dev.portolan.sampling.SocketSummary;
 import dev.portolan.socket.SocketState;
+import dev.portolan.socket.TcpCadence;
 import dev.portolan.socket.netlink.SocketDestroyListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -225,6 +226,24 @@ public final class PortolanMetrics {
         .description("Snapshots asked of nodes (join, restart, missed batch)")
         .register(registry)
         .increment();
+  }
+
+  /**
+   * Serves the own namespace's TCP reads ({@link TcpCadence}): {@code full} dumped every TCP
+   * socket, {@code listeners} only the listeners (nothing moved its TCP counters).
+   */
+  public void ownTcpReads(TcpCadence cadence) {
+    String what =
+        "Samples that dumped the own namespace's TCP sockets: full (every state) or listeners"
+            + " (its TCP counters had not moved; connections as last read)";
+    FunctionCounter.builder("portolan.own.tcp.reads", cadence, TcpCadence::fullReads)
+        .tag("kind", "full")
+        .description(what)
+        .register(registry);
+    FunctionCounter.builder("portolan.own.tcp.reads", cadence, TcpCadence::listenerReads)
+        .tag("kind", "listeners")
+        .description(what)
+        .register(registry);
   }
 
   /**

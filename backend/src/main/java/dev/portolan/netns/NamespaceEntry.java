@@ -1,6 +1,7 @@
 package dev.portolan.netns;
 
 import dev.portolan.libc.Libc;
+import dev.portolan.socket.SocketCounters;
 import dev.portolan.socket.netlink.NetlinkException;
 import dev.portolan.socket.netlink.NetlinkSocket;
 import java.io.IOException;

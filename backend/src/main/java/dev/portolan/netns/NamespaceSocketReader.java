@@ -2,6 +2,7 @@ package dev.portolan.netns;
 
 import dev.portolan.socket.KernelSockstat;
 import dev.portolan.socket.Protocol;
+import dev.portolan.socket.SocketCounters;
 import dev.portolan.socket.SocketEntry;
 import dev.portolan.socket.SocketReaders;
 import dev.portolan.socket.SocketState;

@@ -24,19 +24,19 @@ import java.util.Set;
  * namespace it is for, so reading a namespace whole costs about what the host's hash costs to walk
  * (1.7 ms with the host holding 10k sockets, {@code docs/measurements.md}), even when it holds
  * nothing; its listeners alone cost some 45 microseconds, and its socket counters ({@link
- * SocketCounters}, {@code sockstat}) a few. So each sample reads every namespace's counters; a
- * namespace whose counters moved since the sample before (a socket made or closed, a {@code
- * listen()}, a UDP {@code bind}, TIME_WAIT) is active. Namespaces are then read whole in this
- * order: never read whole yet, within {@code firstReadBudget} of time per sample (their sockets are
- * unknown until then: at start-up, every namespace of the node); active, longest waiting first, and
- * quiet and not read whole for {@code quietEvery} samples (a safety net for what moves no counter),
- * longest waiting first, within {@code fullReadBudget}; at most {@link #QUIET_READS_PER_SAMPLE}
- * quiet namespace per sample, and only every {@link #SAMPLES_PER_QUIET_READ}th sample. At least one
- * full read is made per sample when any is due (a quiet one in its turn), so every namespace gets
- * its turn; an active or new namespace left over by the budget has its listeners read (so a new
- * listener still shows at the next sample) and stays active for the next sample. A namespace's
- * other sockets are those of its last full read, and its {@link NamespaceTable#fullRead()} says
- * whether that was now.
+ * dev.portolan.socket.SocketCounters}, {@code sockstat}) a few. So each sample reads every
+ * namespace's counters; a namespace whose counters moved since the sample before (a socket made or
+ * closed, a {@code listen()}, a UDP {@code bind}, TIME_WAIT) is active. Namespaces are then read
+ * whole in this order: never read whole yet, within {@code firstReadBudget} of time per sample
+ * (their sockets are unknown until then: at start-up, every namespace of the node); active, longest
+ * waiting first, and quiet and not read whole for {@code quietEvery} samples (a safety net for what
+ * moves no counter), longest waiting first, within {@code fullReadBudget}; at most {@link
+ * #QUIET_READS_PER_SAMPLE} quiet namespace per sample, and only every {@link
+ * #SAMPLES_PER_QUIET_READ}th sample. At least one full read is made per sample when any is due (a
+ * quiet one in its turn), so every namespace gets its turn; an active or new namespace left over by
+ * the budget has its listeners read (so a new listener still shows at the next sample) and stays
+ * active for the next sample. A namespace's other sockets are those of its last full read, and its
+ * {@link NamespaceTable#fullRead()} says whether that was now.
  *
  * <p>The delay for a change in a quiet namespace, then: one sample for anything that moves its
  * counters while the budget covers the active namespaces; {@code quietEvery} samples, or {@link

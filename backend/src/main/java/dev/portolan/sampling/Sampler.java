@@ -13,6 +13,7 @@ import dev.portolan.socket.KernelSockstat;
 import dev.portolan.socket.Protocol;
 import dev.portolan.socket.SocketEntry;
 import dev.portolan.socket.SocketTableReader;
+import dev.portolan.socket.TcpCadence;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -37,6 +38,7 @@ public final class Sampler {
   private final ShortLivedSockets shortLived;
   private final NodeNamespaces namespaces;
   private final ProxyForwards forwards;
+  private final TcpCadence tcpCadence;
   private volatile NodeNamespaces.Sample lastNamespaces;
 
   /**
@@ -72,7 +74,25 @@ public final class Sampler {
       LongSupplier clockMillis,
       ShortLivedSockets shortLived,
       NodeNamespaces namespaces) {
+    this(node, reader, owners, clockMillis, shortLived, namespaces, null);
+  }
+
+  /**
+   * {@code tcpCadence}: when the own namespace's TCP connections are read ({@link TcpCadence}: when
+   * its TCP counters moved, or every {@link TcpCadence#FULL_EVERY} samples; its listeners every
+   * sample); null to read them every sample. Only for a reader that filters states in the kernel
+   * (netlink).
+   */
+  public Sampler(
+      String node,
+      SocketTableReader reader,
+      OwnerIndex owners,
+      LongSupplier clockMillis,
+      ShortLivedSockets shortLived,
+      NodeNamespaces namespaces,
+      TcpCadence tcpCadence) {
     this.node = node;
+    this.tcpCadence = tcpCadence;
     this.namespaces = namespaces;
     DockerProxyLinks proxies = namespaces == null ? null : namespaces.proxyLinks();
     this.forwards = proxies == null ? null : new ProxyForwards(proxies);
@@ -94,7 +114,8 @@ public final class Sampler {
 
   public Result sample() throws IOException {
     long started = System.nanoTime();
-    List<SocketEntry> table = reader.read(protocols);
+    List<SocketEntry> table =
+        tcpCadence == null ? reader.read(protocols) : tcpCadence.read(reader, protocols);
     NodeNamespaces.Sample others = namespaces == null ? null : namespaces.sample();
     if (others != null && !others.rows().isEmpty()) {
       List<SocketEntry> all = new ArrayList<>(table.size() + others.rows().size());
@@ -211,6 +232,9 @@ public final class Sampler {
 
   /** Releases the reader's resources (a netlink socket), after the last sample. */
   public void close() {
+    if (tcpCadence != null) {
+      tcpCadence.close();
+    }
     if (namespaces != null) {
       namespaces.close();
     }

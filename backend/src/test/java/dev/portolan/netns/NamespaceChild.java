@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * → {@code UDP port} (unconnected, 127.0.0.1), {@code connect ADDRESS PORT} → {@code CONNECTED
  * localPort}, {@code accept} → {@code ACCEPTED}, {@code socket} → {@code SOCKET} (a TCP socket,
  * neither bound nor listening), {@code listen-pending} → {@code LISTEN port} (that socket bound and
- * listening). Exits at the end of its input.
+ * listening), {@code send N} → {@code SENT N} (N bytes from the last pair's client end, left unread
+ * in its accepted end's receive queue). Exits at the end of its input.
  */
 final class NamespaceChild implements AutoCloseable {
   static final String PYTHON = "/usr/bin/python3";
@@ -54,7 +55,11 @@ final class NamespaceChild implements AutoCloseable {
               c = socket.create_connection(last.getsockname())
               a, _ = last.accept()
               held += [c, a]
+              pair = (c, a)
               print("PAIR", c.getsockname()[1], flush=True)
+          elif w[0] == "send":
+              pair[0].sendall(b"x" * int(w[1]))
+              print("SENT", w[1], flush=True)
           elif w[0] == "udp":
               u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
               u.bind(("127.0.0.1", 0))

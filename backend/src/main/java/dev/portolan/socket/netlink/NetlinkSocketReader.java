@@ -247,7 +247,7 @@ public final class NetlinkSocketReader implements SocketTableReader, AutoCloseab
    */
   private void dump(MemorySegment message, Protocol proto, List<SocketEntry> out)
       throws IOException {
-    int expected = SockDiag.messageSeq(message, 0);
+    int expected = seq; // the request was just written with it
     socket.send(message);
     while (true) {
       int length = socket.receive(buffer);

@@ -14,8 +14,9 @@ import java.util.Set;
 
 /**
  * The {@code NETLINK_SOCK_DIAG} wire format ({@code linux/sock_diag.h}, {@code inet_diag.h}, {@code
- * unix_diag.h}): requests written into, and answers parsed straight out of, native memory. Plain
- * functions; no state.
+ * unix_diag.h}): requests written into native memory, answers parsed from a received datagram
+ * copied to the heap (plain array reads, where the agent's C1-only JIT makes each read of native
+ * memory a chain of calls). Plain functions; no state.
  *
  * <p>Answers become the same {@link SocketEntry} records {@link
  * dev.portolan.socket.proc.ProcNetReader} makes from {@code /proc/net}: the queues of a listener
@@ -84,12 +85,6 @@ public final class SockDiag {
 
   private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
   private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
-  private static final ValueLayout.OfShort BE16 =
-      ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-  private static final ValueLayout.OfInt BE32 =
-      ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-  private static final ValueLayout.OfLong BE64 =
-      ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
   private SockDiag() {}
 
@@ -155,52 +150,11 @@ public final class SockDiag {
 
   // --- netlink message headers
 
-  public static int messageLength(MemorySegment b, long at) {
-    return b.get(U32, at);
-  }
-
-  public static int messageType(MemorySegment b, long at) {
-    return b.get(U16, at + 4) & 0xffff;
-  }
-
-  public static int messageSeq(MemorySegment b, long at) {
-    return b.get(U32, at + 8);
-  }
-
-  /** The (negative errno) code of an NLMSG_ERROR or NLMSG_DONE message, 0 when there is none. */
-  public static int errorCode(MemorySegment b, long at, int length) {
-    return length >= NLMSG_HDRLEN + 4 ? b.get(U32, at + NLMSG_HDRLEN) : 0;
-  }
-
   public static int align(int length) {
     return (length + 3) & ~3;
   }
 
   // --- inet_diag_msg
-
-  /** The socket cookie the kernel gives each socket (unique while the system runs). */
-  public static long inetCookie(MemorySegment b, long msg) {
-    return b.get(ValueLayout.JAVA_LONG_UNALIGNED, msg + 44);
-  }
-
-  /**
-   * The {@code inet_diag_msg} at {@code msg} as a record, or null for a state this reader does not
-   * know ({@code /proc/net} never lists those either).
-   */
-  public static SocketEntry parseInet(MemorySegment b, long msg, Protocol proto, TextCache cache) {
-    return parseInet(b, msg, proto, cache, null);
-  }
-
-  /**
-   * As {@link #parseInet(MemorySegment, long, Protocol, TextCache)}, handing out the row {@code
-   * previous} has for the socket's inode when every field is the same (null: always a new row).
-   */
-  public static SocketEntry parseInet(
-      MemorySegment b, long msg, Protocol proto, TextCache cache, InodeMemo<SocketEntry> previous) {
-    byte[] copy = new byte[INET_DIAG_MSG_BYTES];
-    MemorySegment.copy(b, ValueLayout.JAVA_BYTE, msg, copy, 0, INET_DIAG_MSG_BYTES);
-    return parseInet(copy, 0, proto, cache, previous);
-  }
 
   /**
    * The {@code inet_diag_msg} at {@code msg} of {@code b} (a received datagram copied to the heap)
@@ -262,18 +216,18 @@ public final class SockDiag {
 
   /**
    * The value of the {@code INET_DIAG_PROTOCOL} attribute that follows the {@code inet_diag_msg} at
-   * {@code msg} (attributes up to {@code end}), or -1 when there is none.
+   * {@code msg} of {@code b} (attributes up to {@code end}), or -1 when there is none.
    */
-  public static int inetProtocolAttribute(MemorySegment b, long msg, long end) {
-    long at = msg + INET_DIAG_MSG_BYTES;
+  static int inetProtocolAttribute(byte[] b, int msg, int end) {
+    int at = msg + INET_DIAG_MSG_BYTES;
     while (at + 4 <= end) {
-      int length = b.get(U16, at) & 0xffff;
-      int attr = b.get(U16, at + 2) & 0x3fff;
+      int length = u16(b, at);
+      int attr = u16(b, at + 2) & 0x3fff;
       if (length < 4 || at + length > end) {
         return -1;
       }
       if (attr == INET_DIAG_PROTOCOL && length >= 5) {
-        return b.get(ValueLayout.JAVA_BYTE, at + 4) & 0xff;
+        return b[at + 4] & 0xff;
       }
       at += align(length);
     }
@@ -281,15 +235,15 @@ public final class SockDiag {
   }
 
   /**
-   * A socket destruction notification (the {@code inet_diag_msg} at {@code msg}, attributes up to
-   * {@code end}) as a record: TCP or UDP by its {@code INET_DIAG_PROTOCOL} attribute (the groups do
-   * not say which one a message came from), state, addresses, ports and queues as the socket last
-   * had them. The kernel fills neither uid nor inode in these messages ({@code
-   * inet_diag_handler_get_info} zeroes the message): the uid is -1 (unknown) and the inode 0. Null
-   * for another protocol, an unknown state or family, or a socket that never had a local port
-   * (created and closed unbound: it had no address to show).
+   * A socket destruction notification (the {@code inet_diag_msg} at {@code msg} of {@code b}, a
+   * received datagram copied to the heap; attributes up to {@code end}) as a record: TCP or UDP by
+   * its {@code INET_DIAG_PROTOCOL} attribute (the groups do not say which one a message came from),
+   * state, addresses, ports and queues as the socket last had them. The kernel fills neither uid
+   * nor inode in these messages ({@code inet_diag_handler_get_info} zeroes the message): the uid is
+   * -1 (unknown) and the inode 0. Null for another protocol, an unknown state or family, or a
+   * socket that never had a local port (created and closed unbound: it had no address to show).
    */
-  public static SocketEntry parseDestroyed(MemorySegment b, long msg, long end, TextCache cache) {
+  public static SocketEntry parseDestroyed(byte[] b, int msg, int end, TextCache cache) {
     Protocol proto =
         switch (inetProtocolAttribute(b, msg, end)) {
           case IPPROTO_TCP -> Protocol.TCP;
@@ -299,7 +253,7 @@ public final class SockDiag {
     if (proto == null) {
       return null;
     }
-    SocketEntry e = parseInet(b, msg, proto, cache);
+    SocketEntry e = parseInet(b, msg, proto, cache, null);
     if (e == null || e.localPort() == 0) {
       return null;
     }
@@ -318,32 +272,6 @@ public final class SockDiag {
   }
 
   // --- unix_diag_msg
-
-  /**
-   * The {@code unix_diag_msg} at {@code msg} (with attributes up to {@code end}) as a record, or
-   * null for an unknown type or state. {@code scratch} holds a name while it is decoded (108 bytes
-   * at least).
-   */
-  public static SocketEntry parseUnix(
-      MemorySegment b, long msg, long end, TextCache cache, byte[] scratch) {
-    return parseUnix(b, msg, end, cache, scratch, null);
-  }
-
-  /**
-   * As {@link #parseUnix(MemorySegment, long, long, TextCache, byte[])}, handing out the row {@code
-   * previous} has for the socket's inode when every field is the same (null: always a new row).
-   */
-  public static SocketEntry parseUnix(
-      MemorySegment b,
-      long msg,
-      long end,
-      TextCache cache,
-      byte[] scratch,
-      InodeMemo<SocketEntry> previous) {
-    byte[] copy = new byte[(int) (end - msg)];
-    MemorySegment.copy(b, ValueLayout.JAVA_BYTE, msg, copy, 0, copy.length);
-    return parseUnix(copy, 0, copy.length, cache, scratch, previous);
-  }
 
   /**
    * The {@code unix_diag_msg} at {@code msg} of {@code b} (a received datagram copied to the heap;
@@ -465,22 +393,25 @@ public final class SockDiag {
     return (long) be32(b, at) << 32 | (be32(b, at + 4) & 0xffffffffL);
   }
 
-  /** {@link #messageLength(MemorySegment, long)} of a datagram copied to the heap. */
+  /** The length of the netlink message at {@code at} (header included). */
   static int messageLength(byte[] b, int at) {
     return u32(b, at);
   }
 
-  /** {@link #messageType(MemorySegment, long)} of a datagram copied to the heap. */
+  /** The type of the netlink message at {@code at}. */
   static int messageType(byte[] b, int at) {
     return u16(b, at + 4);
   }
 
-  /** {@link #messageSeq(MemorySegment, long)} of a datagram copied to the heap. */
+  /** The sequence number of the netlink message at {@code at}. */
   static int messageSeq(byte[] b, int at) {
     return u32(b, at + 8);
   }
 
-  /** {@link #errorCode(MemorySegment, long, int)} of a datagram copied to the heap. */
+  /**
+   * The (negative errno) code of the NLMSG_ERROR or NLMSG_DONE message at {@code at}, 0 when there
+   * is none.
+   */
   static int errorCode(byte[] b, int at, int length) {
     return length >= NLMSG_HDRLEN + 4 ? u32(b, at + NLMSG_HDRLEN) : 0;
   }

@@ -4,6 +4,7 @@ import dev.portolan.socket.SocketEntry;
 import dev.portolan.socket.TextCache;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -149,6 +150,7 @@ public final class SocketDestroyListener implements AutoCloseable {
   private void run() {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment buffer = arena.allocate(BUFFER_BYTES, 8);
+      byte[] heap = new byte[BUFFER_BYTES];
       TextCache cache = new TextCache();
       while (!stopping) {
         int length;
@@ -167,7 +169,8 @@ public final class SocketDestroyListener implements AutoCloseable {
           return;
         }
         if (length > 0) {
-          deliver(buffer, length, cache, clockMillis.getAsLong());
+          MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, heap, 0, length);
+          deliver(heap, length, cache, clockMillis.getAsLong());
         }
       }
     } catch (RuntimeException e) {
@@ -181,8 +184,9 @@ public final class SocketDestroyListener implements AutoCloseable {
     }
   }
 
-  private void deliver(MemorySegment buffer, int length, TextCache cache, long nowMillis) {
-    long at = 0;
+  /** Parses the datagram copied to {@code buffer} (as the table's reader does) and hands it on. */
+  private void deliver(byte[] buffer, int length, TextCache cache, long nowMillis) {
+    int at = 0;
     while (at + SockDiag.NLMSG_HDRLEN <= length) {
       int size = SockDiag.messageLength(buffer, at);
       if (size < SockDiag.NLMSG_HDRLEN || at + size > length) {

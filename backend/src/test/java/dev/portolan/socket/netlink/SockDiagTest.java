@@ -11,9 +11,6 @@ import dev.portolan.socket.SocketEntry;
 import dev.portolan.socket.SocketState;
 import dev.portolan.socket.TextCache;
 import dev.portolan.socket.UnixType;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -62,14 +59,8 @@ class SockDiagTest {
     return x;
   }
 
-  private static MemorySegment native_(Arena arena, byte[] bytes, int at) {
-    MemorySegment m = arena.allocate(bytes.length + at);
-    MemorySegment.copy(bytes, 0, m, ValueLayout.JAVA_BYTE, at, bytes.length);
-    return m;
-  }
-
   @Test
-  void anIpv4ConnectionReadsTheSameFromTheHeapAndFromNativeMemory() {
+  void anIpv4ConnectionReadsItsAddressesPortsQueuesUidAndInode() {
     byte[] msg =
         inet(
             SockDiag.AF_INET,
@@ -99,9 +90,6 @@ class SockDiagTest {
             1000,
             0xfedcba98L);
     assertEquals(expected, heap);
-    try (Arena arena = Arena.ofConfined()) {
-      assertEquals(expected, SockDiag.parseInet(native_(arena, msg, 8), 8, Protocol.TCP, cache));
-    }
   }
 
   @Test
@@ -163,7 +151,7 @@ class SockDiagTest {
   }
 
   @Test
-  void aUnixSocketReadsItsNamePeerAndQueuesFromTheHeapAndFromNativeMemory() {
+  void aUnixSocketReadsItsNamePeerAndQueues() {
     byte[] name = "\0abstract\0x".getBytes(StandardCharsets.US_ASCII);
     int nameAttr = 4 + name.length;
     int size = SockDiag.UNIX_DIAG_MSG_BYTES + SockDiag.align(nameAttr) + 8 + 12;
@@ -188,11 +176,10 @@ class SockDiagTest {
             0x90000002L,
             9,
             7);
-    assertEquals(expected, SockDiag.parseUnix(msg, 0, msg.length, cache, new byte[256], null));
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment m = native_(arena, msg, 4);
-      assertEquals(expected, SockDiag.parseUnix(m, 4, 4 + msg.length, cache, new byte[256]));
-    }
+    byte[] padded = new byte[msg.length + 4];
+    System.arraycopy(msg, 0, padded, 4, msg.length);
+    assertEquals(
+        expected, SockDiag.parseUnix(padded, 4, padded.length, cache, new byte[256], null));
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.portolan.netns;
+package dev.portolan.socket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -65,6 +65,62 @@ class SocketCountersTest {
       try (ServerSocket s = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
         long listening = counters.read();
         assertNotEquals(before, listening, "a listener opened: " + s.getLocalPort());
+      }
+    }
+  }
+
+  private static final String SNMP_TCP =
+      """
+      Ip: Forwarding DefaultTTL InReceives
+      Ip: 1 64 1000
+      Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails \
+      EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs OutRsts InCsumErrors
+      Tcp: 1 200 120000 -1 100 90 3 4 5 7000 8000 2 0 6 0
+      Udp: InDatagrams NoPorts
+      Udp: 10 0
+      """;
+
+  private static long foldMib(String text) {
+    byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+    return SocketCounters.foldTcpMib(b, b.length, 17);
+  }
+
+  @Test
+  void theTcpMibCountsConnectionsMadeAndEndedNotTraffic() {
+    long base = foldMib(SNMP_TCP);
+    assertNotEquals(base, foldMib(SNMP_TCP.replace(" -1 100 ", " -1 101 ")), "ActiveOpens");
+    assertNotEquals(base, foldMib(SNMP_TCP.replace(" 100 90 ", " 100 91 ")), "PassiveOpens");
+    assertNotEquals(base, foldMib(SNMP_TCP.replace(" 90 3 4 ", " 90 4 4 ")), "AttemptFails");
+    assertNotEquals(base, foldMib(SNMP_TCP.replace(" 3 4 5 ", " 3 5 5 ")), "EstabResets");
+    assertNotEquals(base, foldMib(SNMP_TCP.replace(" 4 5 7000 ", " 4 6 7000 ")), "CurrEstab");
+    assertEquals(
+        base,
+        foldMib(
+            SNMP_TCP
+                .replace("7000 8000 2 0 6", "7100 8100 3 1 9")
+                .replace("Udp: 10 0", "Udp: 11 2")),
+        "segments, retransmissions, resets sent and UDP move with traffic");
+  }
+
+  @Test
+  void theTcpSelectionKeepsTcpLinesOnly() {
+    byte[] base = BASE.getBytes(StandardCharsets.US_ASCII);
+    long tcp = SocketCounters.fold(base, base.length, 17, true);
+    byte[] otherMoved =
+        BASE.replace("used 20", "used 30")
+            .replace("UDP: inuse 0", "UDP: inuse 1")
+            .getBytes(StandardCharsets.US_ASCII);
+    assertEquals(tcp, SocketCounters.fold(otherMoved, otherMoved.length, 17, true), "not TCP's");
+    byte[] tw = BASE.replace("tw 0", "tw 1").getBytes(StandardCharsets.US_ASCII);
+    assertNotEquals(tcp, SocketCounters.fold(tw, tw.length, 17, true), "TIME_WAIT");
+  }
+
+  @Test
+  void tcpCountersOnThisHostMoveWithAListener() throws IOException {
+    try (SocketCounters counters = SocketCounters.openTcp(Path.of("/proc/thread-self/net"))) {
+      long before = counters.read();
+      try (ServerSocket s = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+        assertNotEquals(before, counters.read(), "a listener opened: " + s.getLocalPort());
       }
     }
   }
