@@ -358,38 +358,14 @@ class FleetVerticleTest {
     // meanwhile, come after it (the test sends none during the hold-up).
     Future<JsonObject> after =
         up(vertx)
-            .compose(
-                s -> {
-                  Promise<Void> heldUp = Promise.promise();
-                  fleet
-                      .context()
-                      .runOnContext(
-                          v -> {
-                            long until = System.nanoTime() + 4_500_000_000L;
-                            while (System.nanoTime() < until) {
-                              Thread.onSpinWait();
-                            }
-                            heldUp.complete();
-                          });
-                  return heldUp.future();
-                })
+            .compose(s -> heldUp(fleet.context(), () -> {}))
             .compose(v -> pauseNoticed(vertx))
             .compose(v -> ask(vertx, Addresses.FLEET_NODES, new JsonObject().put("node", AGENT)));
     answers(
         ctx,
         ctx.checkpoint(),
         after,
-        nodes -> {
-          assertEquals(
-              "up",
-              nodes.getJsonArray("nodes").getJsonObject(0).getString("status"),
-              nodes.encode());
-          assertTrue(
-              !status("down").future().isComplete(), "no down announced: " + statuses.keySet());
-          assertTrue(
-              registry.get("portolan.fleet.hub.paused.seconds").counter().count() >= 4.0,
-              "the pause is counted");
-        });
+        nodes -> stillUpAndCounted(nodes, "portolan.fleet.hub.paused.seconds", 4.0));
   }
 
   @Test
@@ -402,35 +378,38 @@ class FleetVerticleTest {
         up(vertx)
             .compose(s -> loopOtherThanTheFleets(vertx, 16))
             .compose(
-                other -> {
-                  Promise<Void> heldUp = Promise.promise();
-                  other.runOnContext(
-                      v -> {
-                        long until = System.nanoTime() + 4_500_000_000L;
-                        while (System.nanoTime() < until) {
-                          Thread.onSpinWait();
-                        }
-                        vertx.eventBus().publish(Addresses.HEARTBEATS, heartbeat());
-                        heldUp.complete();
-                      });
-                  return heldUp.future();
-                })
+                other ->
+                    heldUp(
+                        other, () -> vertx.eventBus().publish(Addresses.HEARTBEATS, heartbeat())))
             .compose(v -> ask(vertx, Addresses.FLEET_NODES, new JsonObject().put("node", AGENT)));
     answers(
         ctx,
         ctx.checkpoint(),
         after,
-        nodes -> {
-          assertEquals(
-              "up",
-              nodes.getJsonArray("nodes").getJsonObject(0).getString("status"),
-              nodes.encode());
-          assertTrue(
-              !status("down").future().isComplete(), "no down announced: " + statuses.keySet());
-          assertTrue(
-              registry.get("portolan.fleet.loop.held.seconds").counter().count() >= 2.0,
-              "the held-up time is counted");
+        nodes -> stillUpAndCounted(nodes, "portolan.fleet.loop.held.seconds", 2.0));
+  }
+
+  /** Holds up {@code context}'s event loop for 4.5 s, then runs {@code then} on it. */
+  private static Future<Void> heldUp(Context context, Runnable then) {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(
+        v -> {
+          long until = System.nanoTime() + 4_500_000_000L;
+          while (System.nanoTime() < until) {
+            Thread.onSpinWait();
+          }
+          then.run();
+          done.complete();
         });
+    return done.future();
+  }
+
+  /** The agent is still up, never announced down, and {@code counter} counted the hold-up. */
+  private void stillUpAndCounted(JsonObject nodes, String counter, double atLeastSeconds) {
+    assertEquals(
+        "up", nodes.getJsonArray("nodes").getJsonObject(0).getString("status"), nodes.encode());
+    assertTrue(!status("down").future().isComplete(), "no down announced: " + statuses.keySet());
+    assertTrue(registry.get(counter).counter().count() >= atLeastSeconds, "the hold-up is counted");
   }
 
   /** An event-loop context whose thread is not the fleet verticle's. */

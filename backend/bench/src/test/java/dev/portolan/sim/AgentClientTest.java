@@ -3,6 +3,7 @@ package dev.portolan.sim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portolan.cluster.BusIdentity;
 import dev.portolan.cluster.BusRole;
 import dev.portolan.cluster.RoleTrustManager;
 import dev.portolan.config.BusTls;
@@ -21,6 +22,7 @@ import io.vertx.core.net.TrustOptions;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.Provider;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +58,7 @@ class AgentClientTest {
     FleetCa ca = FleetCa.create("test-fleet-ca");
     BusTls hub = ca.writeNode(dir, "bench-hub", "hub");
     AtomicInteger accepted = new AtomicInteger();
+    java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
     java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(3 * AGENTS);
     NetServer server =
         vertx.createNetServer(
@@ -74,6 +77,8 @@ class AgentClientTest {
           try {
             // Here only after a handshake with a client certificate of the fleet's CA.
             if (!socket.peerCertificates().isEmpty()) {
+              seen.add(
+                  BusIdentity.of((X509Certificate) socket.peerCertificates().getFirst()).name());
               accepted.incrementAndGet();
               all.countDown();
             }
@@ -115,6 +120,7 @@ class AgentClientTest {
     }
     all.await(10, TimeUnit.SECONDS);
     assertEquals(3 * AGENTS, accepted.get(), "handshakes with a client certificate the server saw");
+    assertEquals(AGENTS, seen.size(), "each agent's own certificate: " + seen);
     for (int i = 0; i < AGENTS; i++) {
       assertTrue(afterFirst.get(i) > 0, "agent " + i + "'s key managers were used");
       assertEquals(afterFirst.get(i), builds.get(i).get(), "agent " + i + "'s context built again");
