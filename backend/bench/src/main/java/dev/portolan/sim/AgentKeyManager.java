@@ -37,14 +37,19 @@ final class AgentKeyManager extends X509ExtendedKeyManager {
    * SLF4J, which the simulator does not carry).
    */
   KeyManagerFactory asFactory() {
-    return new SingleFactory(this);
+    return asFactory(() -> {});
+  }
+
+  /** The same, running {@code onUse} each time a TLS context takes its key managers (tests). */
+  KeyManagerFactory asFactory(Runnable onUse) {
+    return new SingleFactory(this, onUse);
   }
 
   private static final class SingleFactory extends KeyManagerFactory {
     private static final Provider PROVIDER =
         new Provider("portolan-sim-agent-key", "1", "a simulated agent's key") {};
 
-    SingleFactory(KeyManager km) {
+    SingleFactory(KeyManager km, Runnable onUse) {
       super(
           new KeyManagerFactorySpi() {
             @Override
@@ -55,6 +60,7 @@ final class AgentKeyManager extends X509ExtendedKeyManager {
 
             @Override
             protected KeyManager[] engineGetKeyManagers() {
+              onUse.run();
               return new KeyManager[] {km};
             }
           },

@@ -20,17 +20,11 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.TrustOptions;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.Provider;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.KeyManagerFactorySpi;
-import javax.net.ssl.ManagerFactoryParameters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,7 +95,8 @@ class AgentClientTest {
           new ClientSSLOptions()
               .setKeyCertOptions(
                   KeyCertOptions.wrap(
-                      new CountingFactory(new AgentKeyManager(cert.key(), cert.cert()), built)))
+                      new AgentKeyManager(cert.key(), cert.cert())
+                          .asFactory(built::incrementAndGet)))
               .setTrustOptions(trust);
       clients.add(vertx.createNetClient(SimulatorVerticle.clientOptions(ssl)));
     }
@@ -124,33 +119,6 @@ class AgentClientTest {
     for (int i = 0; i < AGENTS; i++) {
       assertTrue(afterFirst.get(i) > 0, "agent " + i + "'s key managers were used");
       assertEquals(afterFirst.get(i), builds.get(i).get(), "agent " + i + "'s context built again");
-    }
-  }
-
-  /**
-   * A key manager factory that counts how often Vert.x takes its key managers (a context build).
-   */
-  private static final class CountingFactory extends KeyManagerFactory {
-    private static final Provider PROVIDER =
-        new Provider("portolan-test-counting-key", "1", "counts context builds") {};
-
-    CountingFactory(KeyManager km, AtomicInteger built) {
-      super(
-          new KeyManagerFactorySpi() {
-            @Override
-            protected void engineInit(KeyStore ks, char[] password) {}
-
-            @Override
-            protected void engineInit(ManagerFactoryParameters spec) {}
-
-            @Override
-            protected KeyManager[] engineGetKeyManagers() {
-              built.incrementAndGet();
-              return new KeyManager[] {km};
-            }
-          },
-          PROVIDER,
-          "portolan-test-counting-key");
     }
   }
 }
