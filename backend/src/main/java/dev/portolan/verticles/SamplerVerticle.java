@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -43,6 +44,13 @@ public final class SamplerVerticle extends VerticleBase {
   private final String epoch;
   private final SamplerBackoff backoff;
   private WorkerExecutor worker;
+
+  /** The sample running on the worker, if any (completed otherwise). */
+  private Future<?> inFlight = Future.succeededFuture();
+
+  /** How long stopping waits for a sample still running. */
+  static final long STOP_WAIT_MILLIS = 5_000;
+
   private long timer = -1;
   private volatile boolean stopped;
 
@@ -134,8 +142,9 @@ public final class SamplerVerticle extends VerticleBase {
   }
 
   private Future<Sampler.Result> sampleOnce() {
-    return worker
-        .executeBlocking(sampler::sample, false)
+    Future<Sampler.Result> sample = worker.executeBlocking(sampler::sample, false);
+    inFlight = sample;
+    return sample
         .onSuccess(this::publish)
         .onFailure(
             err -> {
@@ -184,7 +193,15 @@ public final class SamplerVerticle extends VerticleBase {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
-    Future<?> closed = worker == null ? Future.succeededFuture() : worker.close();
+    // A sample still running hands its result to this verticle's event loop when it ends: wait
+    // for it (a bounded while), or it finds the loop gone once Vert.x closes ("event executor
+    // terminated" thrown on the sampler's thread at shutdown).
+    Future<?> closed =
+        worker == null
+            ? Future.succeededFuture()
+            : inFlight
+                .timeout(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS)
+                .transform(ar -> worker.close());
     if (destroyListener != null) {
       destroyListener
           .close(); // returns at once: its thread closes the netlink socket within a receive
