@@ -2,7 +2,6 @@ package dev.portolan.http;
 
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.logging.Level;
@@ -22,10 +21,7 @@ public final class ApiErrors {
       ctx.response().reset();
       return;
     }
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("error", error).put("detail", detail).encode());
+    JsonErrors.send(ctx.response(), status, error, detail);
   }
 
   /**

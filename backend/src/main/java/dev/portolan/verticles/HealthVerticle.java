@@ -6,6 +6,7 @@ import dev.portolan.bus.SampleTaken;
 import dev.portolan.cluster.ClusterSelfCheck;
 import dev.portolan.http.ConnectionGuard;
 import dev.portolan.http.ErrorPages;
+import dev.portolan.http.JsonErrors;
 import dev.portolan.limit.ConnectionLimits;
 import dev.portolan.limit.ConnectionSettings;
 import dev.portolan.metrics.PrometheusText;
@@ -81,12 +82,16 @@ public final class HealthVerticle extends VerticleBase {
     String path = request.path();
     boolean health = "/health".equals(path);
     if (!health && !"/metrics".equals(path)) {
-      refuse(request, 404, "not found", "an agent serves GET /health and GET /metrics only");
+      JsonErrors.send(
+          request.response(),
+          404,
+          "not found",
+          "an agent serves GET /health and GET /metrics only");
       return;
     }
     if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
       request.response().putHeader("Allow", "GET, HEAD");
-      refuse(request, 405, "method not allowed", path + " answers GET");
+      JsonErrors.send(request.response(), 405, "method not allowed", path + " answers GET");
       return;
     }
     if (!health) {
@@ -113,14 +118,6 @@ public final class HealthVerticle extends VerticleBase {
         .setStatusCode(code)
         .putHeader("Content-Type", "application/json")
         .end(body.encode());
-  }
-
-  private static void refuse(HttpServerRequest request, int status, String error, String detail) {
-    request
-        .response()
-        .setStatusCode(status)
-        .putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("error", error).put("detail", detail).encode());
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.portolan.access.http;
 import dev.portolan.access.AllowedHosts;
 import dev.portolan.http.ApiErrors;
 import dev.portolan.http.ErrorPages;
+import dev.portolan.http.JsonErrors;
 import dev.portolan.http.QueryValues;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -83,15 +84,11 @@ public final class HostGuard {
     if (refusal == null) {
       return true;
     }
-    request
-        .response()
-        .setStatusCode(refusal.status())
-        .putHeader("Content-Type", "application/json")
-        .end(
-            new io.vertx.core.json.JsonObject()
-                .put("error", refusal.status() == 421 ? "misdirected request" : "forbidden")
-                .put("detail", refusal.detail())
-                .encode());
+    JsonErrors.send(
+        request.response(),
+        refusal.status(),
+        refusal.status() == 421 ? "misdirected request" : "forbidden",
+        refusal.detail());
     return false;
   }
 
