@@ -37,6 +37,11 @@ public final class NetlinkSocket implements AutoCloseable {
     this.captured = Libc.callState(arena);
   }
 
+  /** The file descriptor (tests find the socket's inode, and the kernel's counters, through it). */
+  int fd() {
+    return fd;
+  }
+
   /**
    * Whether netlink sockets can be made here at all (Linux with native access allowed); see {@link
    * #unavailableReason}.

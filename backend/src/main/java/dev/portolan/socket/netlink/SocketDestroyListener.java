@@ -117,6 +117,11 @@ public final class SocketDestroyListener implements AutoCloseable {
     return listener;
   }
 
+  /** The listening socket's file descriptor (tests read the kernel's drop count through it). */
+  int socketFd() {
+    return socket.fd();
+  }
+
   /** Notifications parsed and handed to the sink. */
   public long received() {
     return received.get();

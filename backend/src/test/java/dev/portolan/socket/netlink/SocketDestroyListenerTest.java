@@ -9,6 +9,7 @@ import dev.portolan.socket.SocketEntry;
 import dev.portolan.socket.SocketState;
 import dev.portolan.web.Await;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -201,11 +202,25 @@ class SocketDestroyListenerTest {
             },
             1);
     try {
-      for (int i = 0; i < 300; i++) {
-        DatagramChannel.open(StandardProtocolFamily.INET)
-            .bind(new InetSocketAddress("127.0.0.1", 0))
-            .close();
-      }
+      long inode = socketInode(slow.socketFd());
+      // the kernel sends destroy notifications from a work queue, maybe late: keep closing sockets
+      // until it has dropped some for this listener (its Drops in /proc/net/netlink), then let the
+      // thread go on and read the ENOBUFS
+      Await.until(
+          "the kernel dropping notifications for the held listener",
+          DEADLINE,
+          () -> {
+            try {
+              for (int i = 0; i < 100; i++) {
+                DatagramChannel.open(StandardProtocolFamily.INET)
+                    .bind(new InetSocketAddress("127.0.0.1", 0))
+                    .close();
+              }
+              return kernelDrops(inode) > 0 ? true : null;
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
       release.countDown();
       Await.until(
           "the kernel's ENOBUFS counted", DEADLINE, () -> slow.overruns() > 0 ? true : null);
@@ -214,6 +229,23 @@ class SocketDestroyListenerTest {
       slow.close();
       assertTrue(slow.awaitStopped(Duration.ofSeconds(5)));
     }
+  }
+
+  private static long socketInode(int fd) throws IOException {
+    String link = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+    assertTrue(link.startsWith("socket:["), () -> "fd " + fd + " is " + link);
+    return Long.parseLong(link.substring("socket:[".length(), link.length() - 1));
+  }
+
+  /** The kernel's drop count for the netlink socket {@code inode} ({@code /proc/net/netlink}). */
+  private static long kernelDrops(long inode) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/net/netlink"))) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length >= 10 && f[9].equals(Long.toString(inode))) {
+        return Long.parseLong(f[8]);
+      }
+    }
+    throw new AssertionError("netlink socket " + inode + " not in /proc/net/netlink");
   }
 
   private static InetAddress loopbackOrSkip(String loopback) throws IOException {
