@@ -95,7 +95,7 @@ public final class HealthVerticle extends VerticleBase {
       return;
     }
     if (!health) {
-      PrometheusText.answer(request.response(), registry);
+      PrometheusText.answer(request, registry);
       return;
     }
     JsonObject body =

@@ -63,7 +63,7 @@ public final class MetricsVerticle extends VerticleBase {
     if (expected == null
         || (given != null
             && MessageDigest.isEqual(expected, given.strip().getBytes(StandardCharsets.UTF_8)))) {
-      PrometheusText.answer(request.response(), registry);
+      PrometheusText.answer(request, registry);
       return;
     }
     request

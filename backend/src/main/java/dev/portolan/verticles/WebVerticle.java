@@ -37,6 +37,7 @@ import dev.portolan.limit.ConnectionLimits;
 import dev.portolan.limit.ConnectionSettings;
 import dev.portolan.limit.RateLimitSettings;
 import dev.portolan.metrics.PortolanMetrics;
+import dev.portolan.metrics.PrometheusText;
 import dev.portolan.query.FleetApi;
 import dev.portolan.query.ScanGate;
 import dev.portolan.sampling.ChangeHistory;
@@ -52,7 +53,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -256,7 +256,7 @@ public final class WebVerticle extends VerticleBase {
     AccessPages.mountLogin(router, vertx, accessControl.users(), accessControl.sessions());
     TokenRoutes.mount(router, vertx, accessControl.tokens(), accessControl.users());
     router.get("/health").handler(this::health);
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    router.get("/metrics").handler(ctx -> PrometheusText.answer(ctx.request(), registry));
     router
         .get("/api/v1/nodes")
         .handler(

@@ -1,14 +1,17 @@
 package dev.portolan.metrics;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portolan.cluster.ClusterFixture;
 import dev.portolan.web.Await;
 import dev.portolan.web.RunningNode;
+import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,6 +55,22 @@ class FleetNodeMetricsTest {
         assertTrue(age >= 0 && age < 10, "a live agent's last sample is recent: " + age);
         assertTrue(metrics.contains("# TYPE portolan_node_up gauge"), metrics);
         assertTrue(metrics.contains("# TYPE portolan_node_sockets gauge"), metrics);
+        // name[] (encoded as a client must) answers those families only: no per-node sockets made
+        String some =
+            hub.get("/metrics?name%5B%5D=portolan_node_up&name%5B%5D=portolan_bridge_agents")
+                .body();
+        assertEquals(
+            Set.of("portolan_node_up", "portolan_bridge_agents"),
+            some.lines()
+                .filter(l -> l.startsWith("# TYPE "))
+                .map(l -> l.split(" ")[2])
+                .collect(Collectors.toSet()),
+            some);
+        assertEquals(1, value(some, "portolan_node_up{" + node), some);
+        assertEquals(1, value(some, "portolan_bridge_agents"), some);
+        RunningNode.Reply bad = hub.get("/metrics?name%5B%5D=portolan_node_up%7Bnode%3D%22x%22%7D");
+        assertEquals(400, bad.status(), bad.body());
+        assertEquals("bad metric name", new JsonObject(bad.body()).getString("error"), bad.body());
       } finally {
         agent.close();
       }
