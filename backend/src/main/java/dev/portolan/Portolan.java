@@ -6,6 +6,7 @@ import dev.portolan.audit.AuditLog;
 import dev.portolan.bridge.RequestRetry;
 import dev.portolan.bridge.agent.HubLinkVerticle;
 import dev.portolan.bridge.hub.HubBridgeVerticle;
+import dev.portolan.bridge.hub.HubRelayVerticle;
 import dev.portolan.bus.AuditJson;
 import dev.portolan.bus.NodeInfo;
 import dev.portolan.bus.RequestHeaders;
@@ -410,6 +411,11 @@ public final class Portolan {
                     ? LoopClockVerticle.deploy(vertx, loopClocks)
                     : Future.succeededFuture("no loop clocks"))
         .compose(id -> vertx.deployVerticle(fleet))
+        .compose(
+            id ->
+                bridgeOptions != null
+                    ? vertx.deployVerticle(new HubRelayVerticle(node)).map("relay")
+                    : Future.succeededFuture("none"))
         .compose(
             id ->
                 bridgeOptions != null

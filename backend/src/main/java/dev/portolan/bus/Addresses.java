@@ -41,6 +41,24 @@ public final class Addresses {
    */
   public static final String AGENT_AUDIT = "portolan.audit.agent";
 
+  /**
+   * What a hub relays to the other hubs of the agents on its bridge publish ({@link #CHANGES},
+   * {@link #HEARTBEATS}, {@link #AGENT_AUDIT}), under {@code portolan.relay.<address>}. The hub
+   * hands them to its own consumers locally (never waiting on the cluster: a hung member's
+   * registrations cannot hold up its own agents' heartbeats) and publishes them in the cluster
+   * here; each hub's relay hands the others' on locally to the fleet address.
+   */
+  public static String relayOf(String fleetAddress) {
+    return RELAY_PREFIX + fleetAddress;
+  }
+
+  /** The prefix of {@link #relayOf}. */
+  public static final String RELAY_PREFIX = "portolan.relay.";
+
+  /** The fleet-wide publications agents make through a hub, which hubs relay to each other. */
+  public static final java.util.List<String> RELAYED =
+      java.util.List.of(CHANGES, HEARTBEATS, AGENT_AUDIT);
+
   // Per-node services: use with onNode(node, service).
   /**
    * {} -> {@link SnapshotReply}: every socket with its owner, and the change seq it is current at

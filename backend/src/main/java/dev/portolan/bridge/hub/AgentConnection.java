@@ -239,8 +239,18 @@ final class AgentConnection {
         return;
       }
     }
-    // The agent's headers are dropped: the cluster sees only this hub's.
-    vertx.eventBus().publish(address, message, new DeliveryOptions().addHeader(VIA, hubName));
+    // The agent's headers are dropped: the cluster sees only this hub's. This hub's consumers get
+    // it
+    // locally; the other hubs through the relay address (HubRelayVerticle), so that nothing the
+    // cluster waits for (a hung member's registrations) holds up this hub's view of its own agents.
+    vertx
+        .eventBus()
+        .publish(
+            address, message, new DeliveryOptions().addHeader(VIA, hubName).setLocalOnly(true));
+    vertx
+        .eventBus()
+        .publish(
+            Addresses.relayOf(address), message, new DeliveryOptions().addHeader(VIA, hubName));
   }
 
   private void answer(String address, JsonObject frame) {
