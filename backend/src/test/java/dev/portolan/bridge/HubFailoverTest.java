@@ -47,6 +47,9 @@ class HubFailoverTest {
   @TempDir static Path dir;
   private static final List<String> AGENTS = List.of("agent-f1", "agent-f2");
 
+  /** An agent told only of hub A (the hang test). */
+  private static final String STAYS = "agent-stays";
+
   /**
    * SIGSTOP to the first answer through the other hub, at most. Measured on this machine (2 shared
    * cores): 5.1-5.4 s, bound by Hazelcast's eviction of the hung hub (5 s without its heartbeats,
@@ -90,6 +93,16 @@ class HubFailoverTest {
     for (String a : AGENTS) {
       assertEquals(200, hubA.get("/api/v1/summary?node=" + a).status(), a + " through hub B");
     }
+    // An agent of hub A's own, which has nowhere to move: the hang of hub B must not make hub A
+    // mark it down (its heartbeats reach hub A's fleet state without waiting on the cluster).
+    Map<String, Object> stay = withTls(cluster.agent(STAYS), fleet, STAYS, "agent");
+    stay.put("hub", bridgeA());
+    agents.put(STAYS, keep(ClusterFixture.start(stay)));
+    Await.until(
+        STAYS + " up and synced at hub A",
+        START,
+        () -> ClusterFixture.upAndSynced(hubA, Set.of(STAYS)));
+    SseTap staysFeed = keep(SseTap.open(hubA.port, "/api/v1/events?node=" + STAYS, null));
 
     signal("STOP");
     stopped = true;
@@ -138,6 +151,12 @@ class HubFailoverTest {
     assertTrue(
         syncedMillis <= RESYNC_DEADLINE.toMillis(),
         "every agent resynced at hub A within " + RESYNC_DEADLINE + ": " + syncedMillis + " ms");
+    assertFalse(staysFeed.ended(), "the feed of hub A's own agent stayed open");
+    assertTrue(
+        staysFeed.events().stream()
+            .filter(e -> e.event().equals("node"))
+            .noneMatch(e -> "down".equals(new JsonObject(e.data()).getString("status"))),
+        "hub A never marked its own agent down while hub B hung: " + staysFeed.events());
   }
 
   @Test
