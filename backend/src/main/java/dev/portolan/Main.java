@@ -107,6 +107,16 @@ public final class Main implements Callable<Integer> {
   static final String VERTX_NO_DNS = "vertx.disableDnsResolver";
 
   /**
+   * An agent process's {@link dev.portolan.metrics.HeapTrim} (one per process, so only here):
+   * checked every 30 s, a full collection once the committed heap has grown by 1 MiB since the last
+   * one, at most every 2 minutes (backend/BENCHMARKS.md, "The agent's heap, trimmed").
+   */
+  static final long HEAP_TRIM_PERIOD_MILLIS = 30_000;
+
+  static final long HEAP_TRIM_GROWTH_BYTES = 1L << 20;
+  static final long HEAP_TRIM_MIN_INTERVAL_MILLIS = 120_000;
+
+  /**
    * The settings {@code args} (this command's node options), the environment and the config file
    * give, checked as a node checks them at start; the bench's simulator ({@code portolan-bench.jar
    * --simulate-nodes}) reads its own with it. A bad value is an {@link InvalidConfigException} with
@@ -190,6 +200,14 @@ public final class Main implements Callable<Integer> {
       return 2;
     }
     startup.release();
+    if (!settings.role().serves()) {
+      node.vertx()
+          .deployVerticle(
+              new dev.portolan.verticles.HeapTrimVerticle(
+                  dev.portolan.metrics.HeapTrim.ofRuntime(
+                      HEAP_TRIM_GROWTH_BYTES, HEAP_TRIM_MIN_INTERVAL_MILLIS),
+                  HEAP_TRIM_PERIOD_MILLIS));
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

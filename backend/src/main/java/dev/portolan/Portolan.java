@@ -137,11 +137,19 @@ public final class Portolan {
    */
   public static Vertx newAgentVertx() {
     return io.vertx.core.internal.VertxBootstrap.create()
-        .options(new VertxOptions())
+        .options(new VertxOptions().setWorkerPoolSize(AGENT_WORKER_POOL_SIZE))
         .serviceProviders(java.util.List.of())
         .init()
         .vertx();
   }
+
+  /**
+   * An agent's Vert.x worker threads (Vert.x's default is 20, and its pool starts a thread for each
+   * task until it has them all: an agent had 9-12, each a stack and per-thread native memory). Its
+   * worker verticles (owner lookups, namespaces, socket pages, scans, why) answer a hub's requests
+   * one at a time each; scans run on virtual threads.
+   */
+  static final int AGENT_WORKER_POOL_SIZE = 4;
 
   /**
    * vertx-micrometer registers some event-bus gauges once per handler, and Micrometer warns at the

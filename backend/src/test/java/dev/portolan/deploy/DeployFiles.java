@@ -39,7 +39,7 @@ final class DeployFiles {
    * Environment variables a container may set besides the jar's own ({@link
    * PortolanConfig#ENVIRONMENT}).
    */
-  static final Set<String> JVM_ENVIRONMENT = Set.of("JAVA_TOOL_OPTIONS");
+  static final Set<String> JVM_ENVIRONMENT = Set.of("JAVA_TOOL_OPTIONS", "MALLOC_ARENA_MAX");
 
   /** The agent's capabilities: exactly these, everything else dropped. */
   static final Set<String> AGENT_CAPABILITIES = Set.of("SYS_PTRACE", "DAC_READ_SEARCH");

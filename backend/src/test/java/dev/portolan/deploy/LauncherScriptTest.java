@@ -34,7 +34,10 @@ class LauncherScriptTest {
   private Run launch(Map<String, String> env, String... args) throws Exception {
     Path bin = Files.createDirectories(dir.resolve("jdk/bin"));
     Path java = bin.resolve("java");
-    Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done\n");
+    Files.writeString(
+        java,
+        "#!/bin/sh\n[ -n \"$MALLOC_ARENA_MAX\" ] && echo \"MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX\"\n"
+            + "for a in \"$@\"; do echo \"$a\"; done\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path jar = dir.resolve("portolan.jar");
     if (!Files.exists(jar)) {
@@ -47,6 +50,7 @@ class LauncherScriptTest {
     pb.environment().remove("PORTOLAN_JAVA_OPTS");
     pb.environment().remove("PORTOLAN_ROLE");
     pb.environment().remove("JAVA_TOOL_OPTIONS");
+    pb.environment().remove("MALLOC_ARENA_MAX");
     // the JVM client's start is what these tests look at, not a node that may answer `who` on
     // this host (LauncherFastWhoTest)
     pb.environment().put("PORTOLAN_FAST", "off");
@@ -95,6 +99,21 @@ class LauncherScriptTest {
     assertEquals(
         List.of("-jar", dir.resolve("portolan.jar").toString(), "--http-port", "7070"),
         a.subList(a.indexOf("-jar"), a.size()));
+  }
+
+  @Test
+  void aNodeWithTheSmallFlagsGetsTwoMallocArenasUnlessTold() throws Exception {
+    assertTrue(
+        javaArguments(Map.of(), "--http-port", "7070").contains("MALLOC_ARENA_MAX=2"),
+        "the small flags' environment");
+    assertTrue(
+        javaArguments(Map.of("MALLOC_ARENA_MAX", "4"), "--http-port", "7070")
+            .contains("MALLOC_ARENA_MAX=4"),
+        "the caller's value kept");
+    assertTrue(
+        javaArguments(Map.of(), "--role", "hub").stream()
+            .noneMatch(l -> l.startsWith("MALLOC_ARENA_MAX")),
+        "a hub keeps glibc's default");
   }
 
   @Test

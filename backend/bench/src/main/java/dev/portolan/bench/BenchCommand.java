@@ -67,9 +67,11 @@ public final class BenchCommand implements Callable<Integer> {
    * JAVA_TOOL_OPTIONS), which the README points to for a small agent: the heap is at most 40 % of
    * the container's memory (Min- and MaxRAMPercentage), with a young generation fixed at 12 MiB
    * (-Xmn12m, SurvivorRatio=4) so that a sample's tables die young from the first sample on, and
-   * the old generation kept within 10-30 % free after a full collection (Min/MaxHeapFreeRatio); no
-   * class-data archive (-Xshare:off: relocating the JDK's archive at start dirties more memory than
-   * parsing the classes an agent takes from it).
+   * the old generation kept within 5-10 % free after a full collection and shrunk at once (the
+   * agent asks for one when its heap has grown: dev.portolan.metrics.HeapTrim), C1 thresholds 4x
+   * the default (CompileThresholdScaling: code run only at start stays interpreted); no class-data
+   * archive (-Xshare:off: relocating the JDK's archive at start dirties more memory than parsing
+   * the classes an agent takes from it).
    */
   static final List<String> DEPLOYED_AGENT_FLAGS =
       List.of(
@@ -77,16 +79,25 @@ public final class BenchCommand implements Callable<Integer> {
           "-XX:MaxRAMPercentage=40",
           "-Xmn12m",
           "-XX:SurvivorRatio=4",
-          "-XX:MinHeapFreeRatio=10",
-          "-XX:MaxHeapFreeRatio=30",
+          "-XX:MinHeapFreeRatio=5",
+          "-XX:MaxHeapFreeRatio=10",
+          "-XX:-ShrinkHeapInSteps",
           "-XX:+UseSerialGC",
           "-XX:TieredStopAtLevel=1",
           "-XX:CICompilerCount=1",
+          "-XX:CompileThresholdScaling=4",
           "-Xss512k",
           "-XX:ReservedCodeCacheSize=32m",
           "-XX:+UseCompactObjectHeaders",
           "-XX:-UsePerfData",
           "-Xshare:off");
+
+  /**
+   * The environment the DaemonSet gives the agent besides its flags: glibc's malloc with 2 arenas
+   * instead of 8 per core (BenchFlagsTest checks it against k8s/agent-daemonset.yaml).
+   */
+  static final java.util.Map<String, String> DEPLOYED_AGENT_ENVIRONMENT =
+      java.util.Map.of("MALLOC_ARENA_MAX", "2");
 
   /**
    * What the DaemonSet's container limits (memory 256Mi, cpu 500m) make the JVM see, for a JVM run

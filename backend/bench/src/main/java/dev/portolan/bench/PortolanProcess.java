@@ -146,7 +146,12 @@ final class PortolanProcess implements AutoCloseable {
     }
     command.addAll(options);
     long launched = System.nanoTime();
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    if (jvmFlags.containsAll(BenchCommand.DEPLOYED_AGENT_FLAGS)) {
+      // the deployed agent's environment too (k8s/agent-daemonset.yaml)
+      pb.environment().putAll(BenchCommand.DEPLOYED_AGENT_ENVIRONMENT);
+    }
+    Process p = pb.start();
     ChildProcesses.track(p);
     return new PortolanProcess(name, p, launched, clusterPort, busPort, httpPort);
   }

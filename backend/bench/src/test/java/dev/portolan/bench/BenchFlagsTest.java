@@ -88,6 +88,18 @@ class BenchFlagsTest {
     expected.addAll(Arrays.asList(options.trim().split("\\s+")));
     assertEquals(expected, BenchCommand.SMALL_FOOTPRINT_FLAGS);
     assertEquals(Arrays.asList(options.trim().split("\\s+")), BenchCommand.DEPLOYED_AGENT_FLAGS);
+    for (Map.Entry<String, String> e : BenchCommand.DEPLOYED_AGENT_ENVIRONMENT.entrySet()) {
+      assertEquals(
+          e.getValue(),
+          ((List<?>) container.get("env"))
+              .stream()
+                  .map(o -> (Map<?, ?>) o)
+                  .filter(env -> e.getKey().equals(env.get("name")))
+                  .map(env -> String.valueOf(env.get("value")))
+                  .findFirst()
+                  .orElse(null),
+          "the DaemonSet's " + e.getKey());
+    }
   }
 
   @Test
