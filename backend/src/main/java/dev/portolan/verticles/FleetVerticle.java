@@ -13,6 +13,7 @@ import dev.portolan.bus.FleetSummaryReply;
 import dev.portolan.bus.NodeEntry;
 import dev.portolan.bus.NodeHeartbeat;
 import dev.portolan.bus.NodesReply;
+import dev.portolan.bus.OwnedJson;
 import dev.portolan.bus.PortCheck;
 import dev.portolan.bus.SnapshotReply;
 import dev.portolan.bus.SocketQuery;
@@ -147,6 +148,7 @@ public final class FleetVerticle extends VerticleBase {
     startedAtMillis = now();
     FleetChanges.registerCodec(vertx);
     ChangeBatch.registerCodec(vertx, services);
+    OwnedJson.register(vertx); // the bridges' answers from agents, this hub's and others'
     membership.onMemberLeft(id -> context.runOnContext(v -> apply(state.memberLeft(id, now()))));
     lastTickMillis = now();
     vertx.setPeriodic(

@@ -303,7 +303,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--fleet-sim-flags",
       paramLabel = "FLAGS",
-      description = "The simulator's JVM flags (default -Xmx4g)")
+      description =
+          "The simulator's JVM flags (default -Xmx4g); the parallel collector and compact object"
+              + " headers go first unless these choose a collector or the headers")
   String fleetSimFlags;
 
   @Option(
@@ -508,7 +510,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> hubFlags =
             fleetHubFlags != null ? flags(fleetHubFlags) : FleetBench.DEFAULT_HUB_FLAGS;
         List<String> simFlags =
-            fleetSimFlags != null ? flags(fleetSimFlags) : FleetBench.DEFAULT_SIM_FLAGS;
+            FleetBench.simFlags(fleetSimFlags != null ? flags(fleetSimFlags) : null);
         for (int nodes : fleetParts.contains("load") ? fleetNodes : List.<Integer>of()) {
           fleet.add(
               fb.run(

@@ -64,8 +64,11 @@ public final class Simulator {
     if (options.ca() != null) {
       TrustOptions trust;
       try {
+        // The agents' check of their hub's chain, made once per chain (HubChainMemo).
         trust =
-            TrustOptions.wrap(RoleTrustManager.forCa(options.caPem(), BusRole.AGENT).asFactory());
+            TrustOptions.wrap(
+                new HubChainMemo(RoleTrustManager.forCa(options.caPem(), BusRole.AGENT))
+                    .asFactory());
       } catch (Exception e) {
         return Future.failedFuture(e);
       }

@@ -5,6 +5,7 @@ import dev.portolan.bridge.FrameLengthGuard;
 import dev.portolan.bridge.RequestRetry;
 import dev.portolan.bus.Addresses;
 import dev.portolan.bus.ChangeBatch;
+import dev.portolan.bus.OwnedJson;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
@@ -265,6 +266,10 @@ final class AgentConnection {
     if (frame.getValue("failureCode") instanceof Number code) {
       Object message = frame.getValue("message");
       p.message().fail(code.intValue(), message instanceof String m ? m : "failed");
+    } else if (frame.getValue("body") instanceof JsonObject body) {
+      // The tree the frame parser just made for this frame, referenced by nothing else: to an
+      // asker in this hub as it is, not copied (a snapshot is a thousand rows and more).
+      p.message().reply(body, OwnedJson.delivery());
     } else {
       p.message().reply(frame.getValue("body"));
     }

@@ -2,6 +2,7 @@ package dev.portolan.bridge.hub;
 
 import dev.portolan.bridge.AgentRules;
 import dev.portolan.bus.ChangeBatch;
+import dev.portolan.bus.OwnedJson;
 import dev.portolan.cluster.BusIdentity;
 import dev.portolan.cluster.BusRole;
 import dev.portolan.cluster.Clustering;
@@ -157,6 +158,7 @@ public final class HubBridgeVerticle extends VerticleBase {
     // Batches are published as records (the fleet aggregator registers the codec too, with the
     // hub's own service names: only the JSON for other hubs carries them, and no hub reads them).
     ChangeBatch.registerCodec(vertx, ServiceNames.builtInOnly());
+    OwnedJson.register(vertx); // agents' answers, handed on without a copy (AgentConnection)
     if (options.metrics() != null) {
       options.metrics().bridgeAgents(options.connected()::get);
     }
