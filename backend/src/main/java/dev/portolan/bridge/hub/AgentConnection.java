@@ -241,9 +241,8 @@ final class AgentConnection {
       }
     }
     // The agent's headers are dropped: the cluster sees only this hub's. This hub's consumers get
-    // it
-    // locally; the other hubs through the relay address (HubRelayVerticle), so that nothing the
-    // cluster waits for (a hung member's registrations) holds up this hub's view of its own agents.
+    // it locally, the other hubs through the relay address (HubRelayVerticle): nothing the cluster
+    // waits for (a hung member's registrations) holds up this hub's view of its own agents.
     vertx
         .eventBus()
         .publish(
