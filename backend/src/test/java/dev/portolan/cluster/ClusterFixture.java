@@ -2,6 +2,7 @@ package dev.portolan.cluster;
 
 import dev.portolan.config.ClusterSettings;
 import dev.portolan.web.RunningNode;
+import dev.portolan.why.PortSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
@@ -9,6 +10,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -80,12 +83,28 @@ public final class ClusterFixture {
   }
 
   public static int freePort() {
+    // Below the kernel's ephemeral range: a port the kernel hands out (ServerSocket(0)) can be
+    // taken by any outgoing connection (the tests' own HTTP polls, the cluster's, the agents')
+    // between this pick and the bind that follows it; CI once failed so ("Address already in use").
+    int low = Math.max(PORTS.unprivilegedPortStart(), 10_000);
+    int high = Math.min(PORTS.ephemeralLow(), 32_768);
+    for (int tries = 0; high > low && tries < 200; tries++) {
+      int port = ThreadLocalRandom.current().nextInt(low, high);
+      try (ServerSocket s = new ServerSocket()) {
+        s.bind(new InetSocketAddress("0.0.0.0", port));
+        return port;
+      } catch (IOException taken) {
+        // try another
+      }
+    }
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }
+
+  private static final PortSettings PORTS = PortSettings.read();
 
   /**
    * A bare clustered Vert.x in this cluster (same name, joined to the hub, the members' own
