@@ -48,36 +48,16 @@ public final class Sampler {
    */
   private final InodeMemo<OwnedSocket> lastRows = new InodeMemo<>();
 
+  /** A sampler of the own namespace only, every sample, with no short-lived sockets. */
   public Sampler(
       String node, SocketTableReader reader, OwnerIndex owners, LongSupplier clockMillis) {
-    this(node, reader, owners, clockMillis, null);
-  }
-
-  /** {@code shortLived}: where destroyed sockets wait for the next sample; null to report none. */
-  public Sampler(
-      String node,
-      SocketTableReader reader,
-      OwnerIndex owners,
-      LongSupplier clockMillis,
-      ShortLivedSockets shortLived) {
-    this(node, reader, owners, clockMillis, shortLived, null);
+    this(node, reader, owners, clockMillis, null, null, null);
   }
 
   /**
+   * {@code shortLived}: where destroyed sockets wait for the next sample; null to report none.
    * {@code namespaces}: the node's other network namespaces, read with every sample and their rows
    * merged with the own reader's; null to read only the own namespace (rows then say no namespace).
-   */
-  public Sampler(
-      String node,
-      SocketTableReader reader,
-      OwnerIndex owners,
-      LongSupplier clockMillis,
-      ShortLivedSockets shortLived,
-      NodeNamespaces namespaces) {
-    this(node, reader, owners, clockMillis, shortLived, namespaces, null);
-  }
-
-  /**
    * {@code tcpCadence}: when the own namespace's TCP connections are read ({@link TcpCadence}: when
    * its TCP counters moved, or every {@link TcpCadence#FULL_EVERY} samples; its listeners every
    * sample); null to read them every sample. Only for a reader that filters states in the kernel

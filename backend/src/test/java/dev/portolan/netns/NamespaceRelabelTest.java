@@ -46,7 +46,8 @@ class NamespaceRelabelTest {
             OwnerIndex.create(),
             System::currentTimeMillis,
             null,
-            NodeNamespaces.create(NodeNamespaces.Mode.AUTO, SocketReaders.Setting.AUTO));
+            NodeNamespaces.create(NodeNamespaces.Mode.AUTO, SocketReaders.Setting.AUTO),
+            null);
     try {
       long inode = child.namespaceInode();
       int port = child.ask("listen");

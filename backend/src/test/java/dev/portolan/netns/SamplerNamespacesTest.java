@@ -44,7 +44,8 @@ class SamplerNamespacesTest {
               OwnerIndex.create(),
               System::currentTimeMillis,
               null,
-              NodeNamespaces.create(NodeNamespaces.Mode.AUTO, SocketReaders.Setting.AUTO));
+              NodeNamespaces.create(NodeNamespaces.Mode.AUTO, SocketReaders.Setting.AUTO),
+              null);
       try {
         long inode = child.namespaceInode();
         sampler.sample(); // the namespace is known before the listener opens in it
@@ -143,7 +144,8 @@ class SamplerNamespacesTest {
               owners,
               System::currentTimeMillis,
               null,
-              NodeNamespaces.create(NodeNamespaces.Mode.AUTO, SocketReaders.Setting.AUTO));
+              NodeNamespaces.create(NodeNamespaces.Mode.AUTO, SocketReaders.Setting.AUTO),
+              null);
       try {
         for (int i = 0; i < budget + 2; i++) {
           NamespaceChild decoy = NamespaceChild.start(List.of());

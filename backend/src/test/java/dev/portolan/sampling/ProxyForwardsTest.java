@@ -40,7 +40,8 @@ class ProxyForwardsTest {
               OwnerIndex.create(),
               System::currentTimeMillis,
               null,
-              spaces);
+              spaces,
+              null);
       long inode = published.netnsInode();
       OwnedSocket proxy = null;
       long deadline = System.nanoTime() + DEADLINE_NANOS;

@@ -227,7 +227,13 @@ class ShortLivedSocketsTest {
         };
     Sampler sampler =
         new Sampler(
-            "n1", reader, dev.portolan.owner.OwnerIndex.create(noProc), () -> 1_000, tracker);
+            "n1",
+            reader,
+            dev.portolan.owner.OwnerIndex.create(noProc),
+            () -> 1_000,
+            tracker,
+            null,
+            null);
     Sampler.Result first = sampler.sample();
     tracker.destroyed(destroyedTcp("10.0.0.1", 8080, "10.0.0.7", 53000), 999);
     Sampler.Result second = sampler.sample();

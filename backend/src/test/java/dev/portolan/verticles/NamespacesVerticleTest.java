@@ -55,7 +55,8 @@ class NamespacesVerticleTest {
             OwnerIndex.create(noProcesses),
             () -> 1_000L,
             null,
-            NodeNamespaces.create(NodeNamespaces.Mode.OFF, SocketReaders.Setting.AUTO));
+            NodeNamespaces.create(NodeNamespaces.Mode.OFF, SocketReaders.Setting.AUTO),
+            null);
     Sampler.Result first = sampler.sample();
     latest.set(first.snapshot());
     latest.published(first.snapshot().seq());

@@ -195,7 +195,8 @@ final class NamespaceBench {
             OwnerIndex.create(),
             System::currentTimeMillis,
             null,
-            NodeNamespaces.create(NodeNamespaces.Mode.AUTO, SocketReaders.Setting.AUTO));
+            NodeNamespaces.create(NodeNamespaces.Mode.AUTO, SocketReaders.Setting.AUTO),
+            null);
     try {
       long warmUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
       for (int i = 0;
